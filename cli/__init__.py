@@ -1,0 +1,1 @@
+"""The ``cspdash`` command line."""

@@ -1,0 +1,54 @@
+"""Shared options and the way errors reach the terminal."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+
+from loaders.errors import LoadError
+from settings import Settings
+from store.db import get_engine
+from store.schema import is_current
+
+
+class AppContext:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def engine(self, *, require_schema: bool = True) -> Engine:
+        engine = get_engine(self.settings.database_url)
+        if require_schema and not is_current(engine):
+            raise click.ClickException("The database schema is missing or out of date: run `cspdash init-db` first.")
+        return engine
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA)."
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format.")
+
+
+def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a LoadError into the problem table on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LoadError as error:
+            click.echo(error.headline(), err=True)
+            click.echo(error.table(), err=True)
+            raise SystemExit(1) from None
+
+    return wrapper

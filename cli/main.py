@@ -1,0 +1,97 @@
+"""``cspdash``: load data, score indicators, run the dashboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import AppContext, explain_load_errors, pass_app
+from loaders import KINDS
+from loaders.reading import Source
+from loaders.registry import run_load
+from settings import DEMO_DIR, Settings
+from store.schema import upgrade
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """cspdash: Community Safety Partnership performance dashboard.
+
+    Loads crime, ASB, MARAC and KPI files, rates each indicator Red/Amber/Green against its
+    target and tolerance, and serves the dashboard. The database comes from DATABASE_URL.
+    """
+    ctx.obj = AppContext(Settings.from_env())
+
+
+@cli.command("init-db")
+@pass_app
+def init_db(app: AppContext) -> None:
+    """Create the database schema, or upgrade it to the newest version."""
+    engine = app.engine(require_schema=False)
+    upgrade(engine)
+    click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command("ingest")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
+@click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
+@pass_app
+@explain_load_errors
+def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str) -> None:
+    """Load FILES of KIND (crime, asb, marac, values, indicators, targets, areas, commentary).
+
+    Every problem is reported with its row, column and value, and nothing from a file
+    with problems is stored. Re-loading periods already held replaces them.
+    """
+    engine = app.engine()
+    for path in files:
+        summary = run_load(engine, kind, Source.from_path(path), dry_run=dry_run, user=user)
+        click.echo("\n".join(summary.lines()))
+
+
+DEMO_FILES = [
+    ("areas", "areas.csv"),
+    ("indicators", "indicators.csv"),
+    ("targets", "targets.csv"),
+    ("crime", "crime_wards_met_format.csv"),
+    ("asb", "asb.csv"),
+    ("marac", "marac.csv"),
+    ("values", "values.csv"),
+    ("commentary", "commentary.csv"),
+]
+
+
+@cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when no indicators are held yet.")
+@pass_app
+@explain_load_errors
+def demo(app: AppContext, if_empty: bool) -> None:
+    """Create the schema if needed and load the bundled Havering demo (data/demo/)."""
+    from sqlalchemy import func, select
+
+    from store.db import session_scope
+    from store.models import Indicator
+
+    engine = app.engine(require_schema=False)
+    upgrade(engine)
+    if if_empty:
+        with session_scope(engine) as session:
+            if session.scalar(select(func.count()).select_from(Indicator)):
+                click.echo("Demo not loaded: the database already holds indicators.")
+                return
+    for kind, name in DEMO_FILES:
+        summary = run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo")
+        click.echo(summary.lines()[0])
+
+
+def _register_subcommands() -> None:
+    from cli import reporting
+
+    reporting.register(cli)
+
+
+_register_subcommands()

@@ -1,0 +1,136 @@
+"""Vectorised checks on columns of strings. Each returns clean values and logs every bad
+cell with its row, column, value and reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loaders.errors import ProblemLog
+from rag.periods import FinancialYear, PeriodError, Quarter, normalise_month
+
+
+def _log_mask(log: ProblemLog, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:
+    if mask.any():
+        for row, value in zip(frame.loc[mask, "__row__"], values[mask]):
+            log.add(int(row), column, value, reason)
+
+
+def _strip_thousands(values: pd.Series) -> pd.Series:
+    # "1,392" and "1 392" are how Excel and people write counts.
+    return values.str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+
+
+def parse_counts(
+    frame: pd.DataFrame, column: str, log: ProblemLog, *, label: str | None = None, blank_ok: bool = False
+) -> pd.Series:
+    """Whole, non-negative numbers. Blank cells are a problem unless ``blank_ok`` (then NA)."""
+    label = label or column
+    raw = frame[column]
+    cleaned = _strip_thousands(raw)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    blank = cleaned == ""
+    if not blank_ok:
+        _log_mask(log, frame, blank, label, raw, "a count is required here")
+    _log_mask(log, frame, numbers.isna() & ~blank, label, raw, "not a number: counts must be whole numbers")
+    valid = numbers.notna()
+    _log_mask(log, frame, valid & (numbers < 0), label, raw, "negative count: counts cannot be below zero")
+    _log_mask(log, frame, valid & (numbers >= 0) & (numbers % 1 != 0), label, raw, "not a whole number")
+    return numbers.round().astype("Int64")
+
+
+def parse_numbers(frame: pd.DataFrame, column: str, log: ProblemLog, *, required: bool = True) -> pd.Series:
+    """Decimal numbers (targets, values); blank allowed when not required."""
+    raw = frame[column]
+    cleaned = _strip_thousands(raw).str.rstrip("%")
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    blank = cleaned == ""
+    if required:
+        _log_mask(log, frame, blank, column, raw, "a number is required here")
+    _log_mask(log, frame, numbers.isna() & ~blank, column, raw, "not a number")
+    return numbers.astype("Float64")
+
+
+def parse_months(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    """``YYYY-MM`` (or ``YYYYMM``) → ``YYYY-MM``; anything else logged."""
+    out = {}
+    for value in frame[column].unique():
+        try:
+            out[value] = normalise_month(value)
+        except PeriodError:
+            out[value] = None
+    result = frame[column].map(out)
+    _log_mask(log, frame, result.isna(), column, frame[column], "not a month; write it like 2016-10")
+    return result
+
+
+def parse_quarters(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    out = {}
+    for value in frame[column].unique():
+        try:
+            out[value] = Quarter.parse(value).key
+        except PeriodError:
+            out[value] = None
+    result = frame[column].map(out)
+    _log_mask(log, frame, result.isna(), column, frame[column], "not a quarter; write it like 2016-17-Q3")
+    return result
+
+
+def parse_periods(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    """A month or a quarter."""
+    out = {}
+    for value in frame[column].unique():
+        try:
+            out[value] = normalise_month(value)
+        except PeriodError:
+            try:
+                out[value] = Quarter.parse(value).key
+            except PeriodError:
+                out[value] = None
+    result = frame[column].map(out)
+    _log_mask(log, frame, result.isna(), column, frame[column], "not a month (2016-10) or a quarter (2016-17-Q3)")
+    return result
+
+
+def parse_years(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    out = {}
+    for value in frame[column].unique():
+        try:
+            out[value] = FinancialYear.parse(value).key
+        except PeriodError:
+            out[value] = None
+    result = frame[column].map(out)
+    _log_mask(log, frame, result.isna(), column, frame[column], "not a financial year; write it like 2016-17")
+    return result
+
+
+def parse_choice(frame: pd.DataFrame, column: str, choices: tuple[str, ...], log: ProblemLog) -> pd.Series:
+    lowered = frame[column].str.lower()
+    bad = ~lowered.isin(choices)
+    _log_mask(log, frame, bad, column, frame[column], f"must be one of: {', '.join(choices)}")
+    return lowered.where(~bad)
+
+
+def parse_bools(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    mapping = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
+    lowered = frame[column].str.lower()
+    result = lowered.map(mapping)
+    _log_mask(log, frame, result.isna(), column, frame[column], "must be true or false")
+    return result
+
+
+def require_text(frame: pd.DataFrame, column: str, log: ProblemLog) -> None:
+    _log_mask(log, frame, frame[column] == "", column, frame[column], "this cell must not be blank")
+
+
+def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int], log: ProblemLog, what: str) -> pd.Series:
+    """Flag rows whose key was already seen in this file (across chunks). Returns the mask."""
+    mask = []
+    for row, values in zip(frame["__row__"], frame[key].itertuples(index=False, name=None)):
+        first = seen.get(values)
+        if first is None:
+            seen[values] = int(row)
+            mask.append(False)
+        else:
+            log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {first}")
+            mask.append(True)
+    return pd.Series(mask, index=frame.index, dtype=bool)

@@ -1,0 +1,42 @@
+"""Commentary and corrective action: ``indicator_code,area_code,period,commentary,corrective_action``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from loaders.cells import log_duplicates, parse_quarters, require_text
+from loaders.context import LoadContext
+from loaders.keyed import check_known_areas, read_all
+from store.models import Commentary, Indicator
+
+
+def load_commentary(ctx: LoadContext) -> None:
+    frame, _ = read_all(ctx, ["indicator_code", "area_code", "period"], ["commentary", "corrective_action"])
+    require_text(frame, "indicator_code", ctx.log)
+    known = set(ctx.session.scalars(select(Indicator.code)))
+    for row, code in zip(frame["__row__"], frame["indicator_code"]):
+        if code and code not in known:
+            ctx.log.add(int(row), "indicator_code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+    check_known_areas(ctx, frame)
+    frame["period"] = parse_quarters(frame, "period", ctx.log)
+    log_duplicates(frame, ["indicator_code", "area_code", "period"], {}, ctx.log, "commentary for this indicator, area and quarter")
+    if ctx.log:
+        return
+    now = datetime.now(UTC)
+    existing = {
+        (c.indicator_code, c.area_code, c.period): c
+        for c in ctx.session.scalars(select(Commentary).where(Commentary.period.in_(set(frame["period"]))))
+    }
+    for code, area, period, text, action in frame[["indicator_code", "area_code", "period", "commentary", "corrective_action"]].itertuples(index=False):
+        item = existing.get((code, area, period))
+        if item is None:
+            item = Commentary(indicator_code=code, area_code=area, period=period)
+            ctx.session.add(item)
+        else:
+            ctx.summary.replaced += 1
+        item.commentary, item.corrective_action, item.updated_by, item.updated_at = text, action, ctx.user, now
+    ctx.summary.stored = len(frame)
+    ctx.summary.periods = sorted(set(frame["period"]))
+    ctx.summary.areas = frame["area_code"].nunique()

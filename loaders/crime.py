@@ -1,0 +1,148 @@
+"""Crime counts in the three layouts analysts have, told apart by their headers:
+
+(a) the Met's London Datastore ward file: MajorText, MinorText, WardName, WardCode,
+    LookUp_BoroughName and one column per month (YYYYMM);
+(b) the Met's borough file: MajorText, MinorText, BoroughName (or LookUp_BoroughName) and months;
+(c) long form: area_code, month, major_category, minor_category, count.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
+from loaders.context import LoadContext
+from loaders.counts import CountWriter
+from loaders.errors import LoadError, Problem
+from loaders.reading import CsvReader, require_columns
+from store.reference import MET_NON_GEOGRAPHIC, met_area_code
+
+_MONTH_COLUMN = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
+LONG_COLUMNS = ["area_code", "month", "major_category", "minor_category", "count"]
+
+
+def detect_layout(columns: list[str]) -> str:
+    keys = {c.lower() for c in columns}
+    months = [c for c in columns if _MONTH_COLUMN.match(c)]
+    if {"majortext", "minortext", "wardcode"} <= keys and months:
+        return "met_ward"
+    if {"majortext", "minortext"} <= keys and ({"boroughname"} & keys or {"lookup_boroughname"} & keys) and months:
+        return "met_borough"
+    if set(LONG_COLUMNS) <= keys:
+        return "long"
+    return "unknown"
+
+
+def load_crime(ctx: LoadContext) -> None:
+    reader = CsvReader.open(ctx.source)
+    layout = detect_layout(reader.columns)
+    if layout == "unknown":
+        raise LoadError(
+            ctx.source.name,
+            [
+                Problem(
+                    1,
+                    None,
+                    ", ".join(reader.columns[:8]) + ("…" if len(reader.columns) > 8 else ""),
+                    "not a crime file we recognise: expected the Met ward file (MajorText, MinorText, WardName, "
+                    "WardCode, LookUp_BoroughName, YYYYMM…), the Met borough file (MajorText, MinorText, BoroughName, "
+                    "YYYYMM…) or long form (area_code, month, major_category, minor_category, count)",
+                )
+            ],
+        )
+    ctx.summary.encoding = reader.encoding
+    writer = CountWriter(ctx.session, "crime", ctx.areas, ctx.upload_id, ctx.log)
+    if layout == "long":
+        _load_long(ctx, reader, writer)
+    else:
+        _load_met(ctx, reader, writer, layout)
+    ctx.finish_counts(writer)
+
+
+def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None:
+    cols = require_columns(reader, LONG_COLUMNS)
+    seen: dict[tuple, int] = {}
+    ctx.summary.notes.append("layout: long form (area_code, month, major_category, minor_category, count)")
+    for chunk in reader.chunks():
+        ctx.summary.rows += len(chunk)
+        frame = pd.DataFrame({"__row__": chunk["__row__"]})
+        for name in LONG_COLUMNS:
+            frame[name] = chunk[cols[name]]
+        require_text(frame, "area_code", ctx.log)
+        require_text(frame, "major_category", ctx.log)
+        frame["month"] = parse_months(frame, "month", ctx.log)
+        frame["count"] = parse_counts(frame, "count", ctx.log)
+        dup = log_duplicates(frame, ["area_code", "month", "major_category", "minor_category"], seen, ctx.log, "row")
+        writer.write(frame[~dup & frame["month"].notna() & frame["count"].notna()])
+
+
+def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: str) -> None:
+    ward = layout == "met_ward"
+    borough_col = "LookUp_BoroughName" if ward or "lookup_boroughname" in {c.lower() for c in reader.columns} else "BoroughName"
+    required = ["MajorText", "MinorText", borough_col] + (["WardName", "WardCode"] if ward else [])
+    cols = require_columns(reader, required)
+    month_columns = [c for c in reader.columns if _MONTH_COLUMN.match(c)]
+    months = {c: f"{c[:4]}-{c[4:]}" for c in month_columns}
+    ctx.summary.notes.append(
+        f"layout: Met {'ward' if ward else 'borough'} file, {len(month_columns)} monthly columns "
+        f"{months[month_columns[0]]} to {months[month_columns[-1]]}"
+    )
+    seen: dict[tuple, int] = {}
+    unknown_names: set[str] = set()
+    non_geographic: set[str] = set()
+    ward_rows: dict[str, tuple[str, str, int]] = {}
+    for chunk in reader.chunks():
+        ctx.summary.rows += len(chunk)
+        frame = pd.DataFrame(
+            {"__row__": chunk["__row__"], "major_category": chunk[cols["MajorText"]], "minor_category": chunk[cols["MinorText"]]}
+        )
+        require_text(frame, "major_category", ctx.log)
+        borough_names = chunk[cols[borough_col]]
+        borough_codes = borough_names.map(lambda n: met_area_code(n) if n else None)
+        for row, name in zip(chunk["__row__"][borough_codes.isna()], borough_names[borough_codes.isna()]):
+            ctx.log.add(int(row), borough_col, name, "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")
+            unknown_names.add(name)
+        non_geographic.update(c for c in borough_codes.dropna().unique() if c in MET_NON_GEOGRAPHIC)
+        if ward:
+            frame["area_code"] = chunk[cols["WardCode"]]
+            require_text(chunk, cols["WardCode"], ctx.log)
+            _learn_wards(ctx, chunk, cols, borough_codes, ward_rows)
+        else:
+            frame["area_code"] = borough_codes
+        key = ["area_code", "major_category", "minor_category"]
+        dup = log_duplicates(frame.fillna({"area_code": ""}), key, seen, ctx.log, "row (same area and category)")
+        frame = frame[~dup & frame["area_code"].notna() & (frame["area_code"] != "")]
+        long = _melt_months(ctx, chunk.loc[frame.index], frame, months)
+        writer.write(long)
+    if non_geographic:
+        names = ", ".join(sorted(MET_NON_GEOGRAPHIC[c] for c in non_geographic))
+        ctx.summary.notes.append(
+            f"rows for {names} are not boroughs: kept as non-geographic areas inside London so London totals stay right"
+        )
+    if ward:
+        ctx.summary.notes.append(f"{len(ward_rows)} wards named in the file")
+
+
+def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], borough_codes: pd.Series, ward_rows: dict) -> None:
+    wards = pd.DataFrame({"row": chunk["__row__"], "code": chunk[cols["WardCode"]], "name": chunk[cols["WardName"]], "parent": borough_codes})
+    for row, code, name, parent in wards.drop_duplicates(["code", "name", "parent"]).itertuples(index=False):
+        if not code or parent is None or pd.isna(parent):
+            continue
+        first = ward_rows.get(code)
+        if first is None:
+            ward_rows[code] = (name, parent, int(row))
+            ctx.areas.learn(code, name or code, "ward", parent)
+        elif first[:2] != (name, parent):
+            ctx.log.add(int(row), "WardCode", code, f"this ward code was given as {first[0]!r} in {first[1]} in row {first[2]}")
+
+
+def _melt_months(ctx: LoadContext, chunk: pd.DataFrame, frame: pd.DataFrame, months: dict[str, str]) -> pd.DataFrame:
+    parts = []
+    for column, month in months.items():
+        counts = parse_counts(chunk, column, ctx.log, blank_ok=True)  # blank = no figure published
+        part = frame[["__row__", "area_code", "major_category", "minor_category"]].assign(month=month, count=counts)
+        parts.append(part[part["count"].notna()])
+    return pd.concat(parts, ignore_index=True) if parts else frame.assign(month=[], count=[])
+

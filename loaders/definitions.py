@@ -1,0 +1,163 @@
+"""Definitions analysts maintain: areas, indicators and targets. Each row is upserted by its key."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import select
+
+from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
+from loaders.context import LoadContext
+from loaders.keyed import read_all
+from store.models import Indicator, Target
+
+LEVELS = ("ward", "borough", "region", "country", "other")
+UNITS = ("count", "percent", "rate")
+POLARITIES = ("lower", "higher", "band")
+BASES = ("quarter", "ytd")
+RAG_COMPARISONS = ("same_period_last_year", "previous_quarter")
+MEASURE = re.compile(r"^(crime(:[^/]+(/.+)?)?|asb|marac:(repeat_rate|cases|repeat_cases)|values)$")
+
+
+def load_areas(ctx: LoadContext) -> None:
+    frame, _ = read_all(ctx, ["area_code", "area_name", "level"], ["parent_code"])
+    require_text(frame, "area_code", ctx.log)
+    require_text(frame, "area_name", ctx.log)
+    frame["level"] = parse_choice(frame, "level", LEVELS, ctx.log)
+    log_duplicates(frame, ["area_code"], {}, ctx.log, "area code")
+    declared = set(frame["area_code"])
+    for row, code, parent in frame[["__row__", "area_code", "parent_code"]].itertuples(index=False):
+        if parent and parent not in ctx.areas and parent not in declared:
+            ctx.log.add(int(row), "parent_code", parent, "unknown parent area: declare it in this file or load it first")
+        if parent == code:
+            ctx.log.add(int(row), "parent_code", parent, "an area cannot be its own parent")
+    if ctx.log:
+        return
+    # Parents first, so foreign keys hold whatever order the file is in.
+    pending = list(frame[["area_code", "area_name", "level", "parent_code"]].itertuples(index=False))
+    while pending:
+        ready = [r for r in pending if not r.parent_code or r.parent_code in ctx.areas]
+        if not ready:  # a cycle: report it rather than loop
+            for r in pending:
+                ctx.log.add(None, "parent_code", r.parent_code, f"{r.area_code}: parent areas form a loop")
+            return
+        for r in ready:
+            ctx.areas.learn(r.area_code, r.area_name, r.level, r.parent_code or None)
+        ctx.session.flush()
+        pending = [r for r in pending if r not in ready]
+    ctx.summary.stored = len(frame)
+    ctx.summary.areas = len(frame)
+    ctx.summary.replaced = len(ctx.areas.updated)
+
+
+def load_indicators(ctx: LoadContext) -> None:
+    frame, _ = read_all(
+        ctx,
+        ["code", "name", "goal", "unit", "polarity", "basis", "measure", "rated"],
+        ["description", "comparator_area", "comparator_label", "rag_comparison"],
+    )
+    for column in ("code", "name", "goal"):
+        require_text(frame, column, ctx.log)
+    frame["unit"] = parse_choice(frame, "unit", UNITS, ctx.log)
+    frame["polarity"] = parse_choice(frame, "polarity", POLARITIES, ctx.log)
+    frame["basis"] = parse_choice(frame, "basis", BASES, ctx.log)
+    frame["rated"] = parse_bools(frame, "rated", ctx.log)
+    frame["rag_comparison"] = frame["rag_comparison"].replace("", RAG_COMPARISONS[0])
+    parse_choice(frame, "rag_comparison", RAG_COMPARISONS, ctx.log)
+    for row, measure in zip(frame["__row__"], frame["measure"]):
+        if not MEASURE.match(measure):
+            ctx.log.add(
+                int(row), "measure", measure,
+                "not a measure: use crime, crime:<major>, crime:<major>/<minor>, asb, marac:repeat_rate, "
+                "marac:cases, marac:repeat_cases or values",
+            )
+    for row, area in zip(frame["__row__"], frame["comparator_area"]):
+        if area and area not in ctx.areas:
+            ctx.log.add(int(row), "comparator_area", area, "unknown area: declare it first with `cspdash ingest areas`")
+    log_duplicates(frame, ["code"], {}, ctx.log, "indicator code")
+    if ctx.log:
+        return
+    existing = {i.code: i for i in ctx.session.scalars(select(Indicator))}
+    next_order = max((i.sort_order for i in existing.values()), default=0) + 1
+    for position, row in enumerate(frame.itertuples(index=False)):
+        indicator = existing.get(row.code)
+        if indicator is None:
+            indicator = Indicator(code=row.code, sort_order=next_order + position)
+            ctx.session.add(indicator)
+        else:
+            ctx.summary.replaced += 1
+        indicator.name, indicator.goal, indicator.unit = row.name, row.goal, row.unit
+        indicator.polarity, indicator.basis, indicator.measure = row.polarity, row.basis, row.measure
+        indicator.rated, indicator.description = bool(row.rated), row.description
+        indicator.comparator_area = row.comparator_area or None
+        indicator.comparator_label = row.comparator_label or None
+        indicator.rag_comparison = row.rag_comparison
+    ctx.summary.stored = len(frame)
+
+
+def load_targets(ctx: LoadContext) -> None:
+    frame, _ = read_all(
+        ctx,
+        ["code", "year", "quarter"],
+        ["target", "target_low", "target_high", "tolerance", "tolerance_type", "area_code"],
+    )
+    indicators = {i.code: i for i in ctx.session.scalars(select(Indicator))}
+    for row, code in zip(frame["__row__"], frame["code"]):
+        if code not in indicators:
+            ctx.log.add(int(row), "code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+    frame["year"] = parse_years(frame, "year", ctx.log)
+    quarter = frame["quarter"].str.upper().str.removeprefix("Q")
+    bad_quarter = ~quarter.isin(["", "1", "2", "3", "4"])
+    for row, value in zip(frame["__row__"][bad_quarter], frame["quarter"][bad_quarter]):
+        ctx.log.add(int(row), "quarter", value, "must be Q1, Q2, Q3, Q4 or blank (every quarter)")
+    frame["quarter"] = quarter.where(~bad_quarter & (quarter != ""), None)
+    target = parse_numbers(frame, "target", ctx.log, required=False)
+    low = parse_numbers(frame, "target_low", ctx.log, required=False)
+    high = parse_numbers(frame, "target_high", ctx.log, required=False)
+    tolerance = parse_numbers(frame, "tolerance", ctx.log, required=False).fillna(0.0)
+    for row, value in zip(frame["__row__"][tolerance < 0], frame["tolerance"][tolerance < 0]):
+        ctx.log.add(int(row), "tolerance", value, "tolerance cannot be negative")
+    frame["tolerance_type"] = frame["tolerance_type"].str.lower().replace("", "abs")
+    parse_choice(frame, "tolerance_type", ("abs", "pct"), ctx.log)
+    for i, (row, code) in enumerate(zip(frame["__row__"], frame["code"])):
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue
+        _check_target_shape(ctx, int(row), indicator.polarity, target.iloc[i], low.iloc[i], high.iloc[i])
+    for row, area in zip(frame["__row__"], frame["area_code"]):
+        if area and area not in ctx.areas:
+            ctx.log.add(int(row), "area_code", area, "unknown area: declare it first with `cspdash ingest areas`")
+    log_duplicates(frame.fillna({"quarter": ""}), ["code", "year", "quarter", "area_code"], {}, ctx.log, "target")
+    if ctx.log:
+        return
+    existing = {(t.indicator_code, t.year, t.quarter, t.area_code): t for t in ctx.session.scalars(select(Target))}
+    now = datetime.now(UTC)
+    for i, row in enumerate(frame.itertuples(index=False)):
+        key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
+        item = existing.get(key)
+        if item is None:
+            item = Target(indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
+            ctx.session.add(item)
+        else:
+            ctx.summary.replaced += 1
+        item.target, item.target_low, item.target_high = (_float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]))
+        item.tolerance, item.tolerance_type = float(tolerance.iloc[i]), row.tolerance_type
+        item.updated_by, item.updated_at = ctx.user, now
+    ctx.summary.stored = len(frame)
+    ctx.summary.periods = sorted(set(frame["year"]))
+
+
+def _check_target_shape(ctx: LoadContext, row: int, polarity: str, target: float, low: float, high: float) -> None:
+    if polarity == "band":
+        if pd.isna(low) or pd.isna(high):
+            ctx.log.add(row, "target_low, target_high", None, "a band indicator needs target_low and target_high")
+        elif low > high:
+            ctx.log.add(row, "target_low", str(low), f"target_low is above target_high ({high})")
+    elif pd.isna(target):
+        ctx.log.add(row, "target", None, f"a {polarity}-is-better indicator needs a target")
+
+
+def _float(value: object) -> float | None:
+    return None if pd.isna(value) else float(value)

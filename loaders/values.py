@@ -1,0 +1,59 @@
+"""Indicator values uploaded directly: ``indicator_code,area_code,period,value,numerator,denominator``.
+
+Used for indicators whose measure is ``values`` and for comparators (London E12000007,
+England E92000001). Where numerator and denominator are given, year-to-date ratios are
+ratios of sums rather than averages of ratios."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, tuple_
+
+from loaders.cells import log_duplicates, parse_numbers, parse_periods, require_text
+from loaders.context import LoadContext
+from loaders.keyed import check_known_areas, read_all
+from store.models import Indicator, IndicatorValue
+
+
+def load_values(ctx: LoadContext) -> None:
+    frame, _ = read_all(ctx, ["indicator_code", "area_code", "period", "value"], ["numerator", "denominator"])
+    require_text(frame, "indicator_code", ctx.log)
+    known = set(ctx.session.scalars(select(Indicator.code)))
+    for row, code in zip(frame["__row__"], frame["indicator_code"]):
+        if code and code not in known:
+            ctx.log.add(int(row), "indicator_code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+    check_known_areas(ctx, frame)
+    frame["period"] = parse_periods(frame, "period", ctx.log)
+    values = parse_numbers(frame, "value", ctx.log)
+    numerators = parse_numbers(frame, "numerator", ctx.log, required=False)
+    denominators = parse_numbers(frame, "denominator", ctx.log, required=False)
+    half = numerators.isna() != denominators.isna()
+    for row in frame["__row__"][half]:
+        ctx.log.add(int(row), "numerator, denominator", None, "give both numerator and denominator, or neither")
+    zero = denominators.notna() & (denominators == 0)
+    for row in frame["__row__"][zero]:
+        ctx.log.add(int(row), "denominator", "0", "denominator cannot be zero")
+    log_duplicates(frame, ["indicator_code", "area_code", "period"], {}, ctx.log, "value for this indicator, area and period")
+    if ctx.log:
+        return
+    keys = list(zip(frame["indicator_code"], frame["area_code"], frame["period"]))
+    key_columns = tuple_(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period)
+    replaced = 0
+    for start in range(0, len(keys), 500):  # keep IN lists a reasonable size
+        result = ctx.session.execute(delete(IndicatorValue).where(key_columns.in_(keys[start : start + 500])))
+        replaced += result.rowcount or 0
+    ctx.session.add_all(
+        IndicatorValue(
+            indicator_code=code,
+            area_code=area,
+            period=period,
+            value=float(values.iloc[i]),
+            numerator=None if numerators.isna().iloc[i] else float(numerators.iloc[i]),
+            denominator=None if denominators.isna().iloc[i] else float(denominators.iloc[i]),
+            upload_id=ctx.upload_id,
+        )
+        for i, (code, area, period) in enumerate(keys)
+    )
+    ctx.summary.replaced = replaced
+    ctx.summary.stored = len(keys)
+    ctx.summary.periods = sorted(set(frame["period"]))
+    ctx.summary.areas = frame["area_code"].nunique()

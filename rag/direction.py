@@ -1,0 +1,39 @@
+"""Direction of travel: is an indicator getting better or worse, judged by its polarity."""
+
+from __future__ import annotations
+
+from rag.rating import Polarity, Target, _LenientEnum, _missing, is_better
+
+
+class Direction(_LenientEnum):
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"
+    NA = "n/a"
+
+
+def direction(
+    current: float | None,
+    previous: float | None,
+    polarity: Polarity | str,
+    target: Target | None = None,
+) -> Direction:
+    """Compare `current` with `previous` for an indicator of `polarity`.
+
+    A fall is "better" when lower is better, so the arrow shows performance, not the
+    raw number. Band indicators need `target` with low/high bounds; without them, or
+    when either value is missing, the direction is n/a.
+    """
+    polarity = Polarity(polarity)
+    if _missing(current) or _missing(previous):
+        return Direction.NA
+    if polarity is Polarity.BAND and (target is None or target.low is None or target.high is None):
+        return Direction.NA
+    assert current is not None and previous is not None
+    better = is_better(current, previous, polarity, target)
+    if better is None:
+        return Direction.SAME
+    return Direction.BETTER if better else Direction.WORSE
+
+
+__all__ = ["Direction", "direction"]

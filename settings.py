@@ -1,0 +1,52 @@
+"""The one place that reads the environment.
+
+Everything configurable comes from environment variables (see README and .env.example);
+other modules receive a ``Settings`` object instead of reading ``os.environ`` themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent
+DEFAULT_DATABASE_PATH = REPO_ROOT / "data" / "cspdash.db"
+DEMO_DIR = REPO_ROOT / "data" / "demo"
+LONDON = "E12000007"
+ENGLAND = "E92000001"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    home_area: str
+    public_read: bool
+    secret_key: str | None
+    sso_header: str | None
+    committee_name: str
+    report_author: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}",
+            home_area=env.get("CSPDASH_HOME_AREA") or "E09000016",
+            public_read=_flag(env.get("CSPDASH_PUBLIC_READ"), True),
+            secret_key=env.get("CSPDASH_SECRET_KEY") or None,
+            sso_header=env.get("CSPDASH_SSO_HEADER") or None,
+            committee_name=env.get("CSPDASH_COMMITTEE") or "Crime & Disorder Overview & Scrutiny Sub-Committee",
+            report_author=env.get("CSPDASH_REPORT_AUTHOR") or "Community Safety Partnership Analyst",
+        )
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,54 @@
+"""The area hierarchy (ward → borough → London → England) as one in-memory tree per query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Area
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+class AreaTree:
+    def __init__(self, areas: list[AreaInfo]) -> None:
+        self.by_code = {a.code: a for a in areas}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for a in areas:
+            if a.parent_code:
+                self.children[a.parent_code].append(a.code)
+
+    @classmethod
+    def load(cls, session: Session) -> AreaTree:
+        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code)).all()
+        return cls([AreaInfo(*row) for row in rows])
+
+    def name(self, code: str) -> str:
+        area = self.by_code.get(code)
+        return area.name if area else code
+
+    def descendants(self, code: str) -> list[str]:
+        out: list[str] = []
+        stack = list(self.children.get(code, []))
+        seen = {code}
+        while stack:
+            child = stack.pop()
+            if child in seen:
+                continue
+            seen.add(child)
+            out.append(child)
+            stack.extend(self.children.get(child, []))
+        return out
+
+    def at_level(self, level: str, within: str | None = None) -> list[str]:
+        pool = self.descendants(within) if within else list(self.by_code)
+        return sorted(c for c in pool if self.by_code[c].level == level)

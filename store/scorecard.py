@@ -1,0 +1,228 @@
+"""The quarter's scorecard: every indicator's actuals, target, rating and direction of travel.
+
+One function builds it for the CLI, the dashboard and the committee pack alike, so all three
+always show the same figures and ratings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rag.direction import Direction, direction
+from rag.periods import Quarter
+from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rag.summary import RagSummary, summarise
+from store.areas import AreaTree
+from store.measures import Series, quarters_needed, series
+from store.models import Commentary, Indicator
+from store.models import Target as TargetRow
+
+CSV_COLUMNS = [
+    "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
+    "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
+]  # fmt: skip
+
+
+@dataclass
+class ScoreRow:
+    code: str
+    name: str
+    goal: str
+    area_code: str
+    period: str
+    basis: str
+    unit: str
+    polarity: str
+    rated: bool
+    actual: float | None
+    quarter_value: float | None
+    ytd_value: float | None
+    previous_quarter: float | None  # last quarter's quarter value (what dot_short compares)
+    same_period_last_year: float | None  # basis value a year earlier (what dot_long compares)
+    quarter_last_year: float | None
+    ytd_last_year: float | None
+    target: Target | None
+    rag: Rating
+    reason: str
+    no_comparator: bool
+    dot_short: Direction
+    dot_long: Direction
+    comparator_area: str | None = None
+    comparator_label: str | None = None
+    comparator_change: float | None = None  # % change on last year for the comparator area
+    commentary: str = ""
+    corrective_action: str = ""
+    description: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def change_on_last_year(self) -> float | None:
+        if self.actual is None or not self.same_period_last_year:
+            return None
+        return 100.0 * (self.actual - self.same_period_last_year) / self.same_period_last_year
+
+    def target_text(self) -> str:
+        return format_target(self.target, self.polarity, self.unit)
+
+    def tolerance_text(self) -> str:
+        return format_tolerance(self.target, self.unit)
+
+    def csv_record(self) -> dict[str, object]:
+        return {
+            "code": self.code, "name": self.name, "goal": self.goal, "area_code": self.area_code,
+            "period": self.period, "basis": self.basis, "actual": _plain(self.actual),
+            "target": self.target_text(), "tolerance": self.tolerance_text(), "rag": self.rag.value,
+            "dot_short": self.dot_short.value, "dot_long": self.dot_long.value,
+            "previous_quarter": _plain(self.previous_quarter),
+            "same_period_last_year": _plain(self.same_period_last_year),
+        }  # fmt: skip
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["target"] = None if self.target is None else asdict(self.target)
+        return data
+
+
+@dataclass
+class Scorecard:
+    period: Quarter
+    area_code: str
+    area_name: str
+    rows: list[ScoreRow]
+
+    @property
+    def summary(self) -> RagSummary:
+        return summarise((r.goal, r.rag) for r in self.rows if r.rated)
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate":
+        return f"{value:,.1f}"
+    return fmt_number(round(value, 1))
+
+
+def format_target(target: Target | None, polarity: str, unit: str) -> str:
+    if target is None:
+        return ""
+    suffix = "%" if unit == "percent" else ""
+    if polarity == Polarity.BAND:
+        if target.low is None or target.high is None:
+            return ""
+        return f"{fmt_number(target.low)}-{fmt_number(target.high)}{suffix}"
+    return "" if target.target is None else f"{fmt_number(target.target)}{suffix}"
+
+
+def format_tolerance(target: Target | None, unit: str) -> str:
+    if target is None:
+        return ""
+    if target.tolerance_type == ToleranceType.PCT:
+        return f"{fmt_number(target.tolerance)}%"
+    return f"{fmt_number(target.tolerance)}{' pp' if unit == 'percent' else ''}"
+
+
+def find_target(rows: list[TargetRow], indicator: str, period: Quarter, area: str) -> Target | None:
+    """Most specific target wins: this area before every area, this quarter before all quarters."""
+    best: tuple[int, TargetRow] | None = None
+    for t in rows:
+        if t.indicator_code != indicator or t.year != period.financial_year.key:
+            continue
+        if t.quarter not in (None, period.q) or t.area_code not in (None, area):
+            continue
+        score = (2 if t.area_code else 0) + (1 if t.quarter else 0)
+        if best is None or score > best[0]:
+            best = (score, t)
+    if best is None:
+        return None
+    t = best[1]
+    return Target(t.target, t.target_low, t.target_high, t.tolerance, ToleranceType(t.tolerance_type))
+
+
+def indicators(session: Session) -> list[Indicator]:
+    return list(session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.code)))
+
+
+def score_indicator(
+    session: Session,
+    indicator: Indicator,
+    period: Quarter,
+    area: str,
+    targets: list[TargetRow],
+    tree: AreaTree,
+    history: Series | None = None,
+) -> ScoreRow:
+    s = history or series(session, indicator, area, quarters_needed(period), tree)
+    last_year = period.same_quarter_last_year()
+    actual = s.basis(period)
+    target = find_target(targets, indicator.code, period, area)
+    if indicator.rag_comparison == "previous_quarter":
+        comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
+    else:
+        comparator, label = s.basis(last_year), f"the same period last year ({last_year.label})"
+    result: RatingResult = rate(actual, indicator.polarity, target, comparator, indicator.rated, comparator_label=label)
+    row = ScoreRow(
+        code=indicator.code,
+        name=indicator.name,
+        goal=indicator.goal,
+        area_code=area,
+        period=period.key,
+        basis=indicator.basis,
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        rated=indicator.rated,
+        actual=actual,
+        quarter_value=s.quarter(period),
+        ytd_value=s.ytd(period),
+        previous_quarter=s.quarter(period.previous()),
+        same_period_last_year=s.basis(last_year),
+        quarter_last_year=s.quarter(last_year),
+        ytd_last_year=s.ytd(last_year),
+        target=target,
+        rag=result.rating,
+        reason=result.reason,
+        no_comparator=result.no_comparator,
+        dot_short=direction(s.quarter(period), s.quarter(period.previous()), indicator.polarity, target),
+        dot_long=direction(actual, s.basis(last_year), indicator.polarity, target),
+        comparator_area=indicator.comparator_area,
+        comparator_label=indicator.comparator_label,
+        description=indicator.description or "",
+    )
+    if result.no_comparator:
+        row.flags.append("no comparator")
+    if indicator.comparator_area and indicator.comparator_area != area:
+        c = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
+        now, before = c.basis(period), c.basis(last_year)
+        if now is not None and before:
+            row.comparator_change = 100.0 * (now - before) / before
+    return row
+
+
+def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
+    tree = AreaTree.load(session)
+    targets = list(session.scalars(select(TargetRow)))
+    notes = {
+        c.indicator_code: c
+        for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
+    }
+    rows = []
+    for indicator in indicators(session):
+        row = score_indicator(session, indicator, period, area, targets, tree)
+        note = notes.get(indicator.code)
+        if note:
+            row.commentary, row.corrective_action = note.commentary, note.corrective_action
+        if row.rag == Rating.RED and not row.corrective_action.strip():
+            row.flags.append("Red without corrective action")
+        rows.append(row)
+    return Scorecard(period, area, tree.name(area), rows)
