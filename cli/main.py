@@ -10,7 +10,8 @@ from cli.common import AppContext, explain_load_errors, pass_app
 from loaders import KINDS
 from loaders.reading import Source
 from loaders.registry import run_load
-from settings import DEMO_DIR, Settings
+from demo.load import load_demo
+from settings import Settings
 from store.schema import upgrade
 
 
@@ -53,18 +54,6 @@ def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, u
         click.echo("\n".join(summary.lines()))
 
 
-DEMO_FILES = [
-    ("areas", "areas.csv"),
-    ("indicators", "indicators.csv"),
-    ("targets", "targets.csv"),
-    ("crime", "crime_wards_met_format.csv"),
-    ("asb", "asb.csv"),
-    ("marac", "marac.csv"),
-    ("values", "values.csv"),
-    ("commentary", "commentary.csv"),
-]
-
-
 @cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when no indicators are held yet.")
 @pass_app
@@ -83,8 +72,7 @@ def demo(app: AppContext, if_empty: bool) -> None:
             if session.scalar(select(func.count()).select_from(Indicator)):
                 click.echo("Demo not loaded: the database already holds indicators.")
                 return
-    for kind, name in DEMO_FILES:
-        summary = run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo")
+    for summary in load_demo(engine):
         click.echo(summary.lines()[0])
 
 

@@ -104,7 +104,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         for row, name in zip(chunk["__row__"][borough_codes.isna()], borough_names[borough_codes.isna()]):
             ctx.log.add(int(row), borough_col, name, "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")
             unknown_names.add(name)
-        non_geographic.update(c for c in borough_codes.dropna().unique() if c in MET_NON_GEOGRAPHIC)
+        non_geographic.update(n for n, c in zip(borough_names, borough_codes) if c in MET_NON_GEOGRAPHIC)
         if ward:
             frame["area_code"] = chunk[cols["WardCode"]]
             require_text(chunk, cols["WardCode"], ctx.log)
@@ -117,7 +117,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         long = _melt_months(ctx, chunk.loc[frame.index], frame, months)
         writer.write(long)
     if non_geographic:
-        names = ", ".join(sorted(MET_NON_GEOGRAPHIC[c] for c in non_geographic))
+        names = ", ".join(sorted(non_geographic))
         ctx.summary.notes.append(
             f"rows for {names} are not boroughs: kept as non-geographic areas inside London so London totals stay right"
         )

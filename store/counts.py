@@ -30,12 +30,12 @@ class CountFilter:
 def _filter_clause(model: type, selection: CountFilter):  # noqa: ANN202
     if model is CrimeCount:
         clauses = []
-        if selection.major:
+        if selection.major is not None:
             clauses.append(func.upper(CrimeCount.major_category) == selection.major.upper())
-        if selection.minor:
+        if selection.minor is not None:  # "" selects rows with no minor category (police.uk)
             clauses.append(func.upper(CrimeCount.minor_category) == selection.minor.upper())
         return and_(*clauses) if clauses else None
-    if selection.major:
+    if selection.major is not None:
         return func.upper(AsbCount.category) == selection.major.upper()
     return None
 

@@ -52,9 +52,16 @@ LONDON_BOROUGHS: dict[str, str] = {
 # Rows in Met extracts that are not boroughs. They are real offences, so they stay in the
 # London total as areas of level "other".
 MET_NON_GEOGRAPHIC: dict[str, str] = {
-    "MPS-AIRPORTS": "London Heathrow and London City Airports",
-    "MPS-SO18": "Aviation Security (SO18)",
+    "MPS-AIRPORTS": "London Heathrow and London City Airports (Aviation Security, SO18)",
     "MPS-UNKNOWN": "Unknown",
+}
+# The ward file calls the airports unit "Aviation Security (SO18)" and the borough file
+# "London Heathrow and London City Airports": one unit, so one area. Otherwise a month held
+# in both files would count airport offences twice in London's total.
+MET_NAME_ALIASES: dict[str, str] = {
+    "London Heathrow and London City Airports": "MPS-AIRPORTS",
+    "Aviation Security (SO18)": "MPS-AIRPORTS",
+    "Unknown": "MPS-UNKNOWN",
 }
 
 
@@ -64,7 +71,8 @@ def name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", lowered).strip()
 
 
-_BY_NAME = {name_key(name): code for code, name in {**LONDON_BOROUGHS, **MET_NON_GEOGRAPHIC}.items()}
+_BY_NAME = {name_key(name): code for code, name in LONDON_BOROUGHS.items()}
+_BY_NAME.update({name_key(name): code for name, code in MET_NAME_ALIASES.items()})
 
 
 def met_area_code(name: str) -> str | None:

@@ -74,7 +74,8 @@ class ScoreRow:
         return {
             "code": self.code, "name": self.name, "goal": self.goal, "area_code": self.area_code,
             "period": self.period, "basis": self.basis, "actual": _plain(self.actual),
-            "target": self.target_text(), "tolerance": self.tolerance_text(), "rag": self.rag.value,
+            "target": format_target(self.target, self.polarity, self.unit, plain=True),
+            "tolerance": format_tolerance(self.target, self.unit, plain=True), "rag": self.rag.value,
             "dot_short": self.dot_short.value, "dot_long": self.dot_long.value,
             "previous_quarter": _plain(self.previous_quarter),
             "same_period_last_year": _plain(self.same_period_last_year),
@@ -101,7 +102,7 @@ class Scorecard:
 def _plain(value: float | None) -> str:
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -114,22 +115,27 @@ def format_value(value: float | None, unit: str) -> str:
     return fmt_number(round(value, 1))
 
 
-def format_target(target: Target | None, polarity: str, unit: str) -> str:
+def format_target(target: Target | None, polarity: str, unit: str, plain: bool = False) -> str:
+    """``12,400`` or ``28–40%`` for people; ``12400`` or ``28-40`` (plain) for CSV."""
     if target is None:
         return ""
-    suffix = "%" if unit == "percent" else ""
+    number = _plain if plain else fmt_number
+    suffix = "%" if unit == "percent" and not plain else ""
     if polarity == Polarity.BAND:
         if target.low is None or target.high is None:
             return ""
-        return f"{fmt_number(target.low)}-{fmt_number(target.high)}{suffix}"
-    return "" if target.target is None else f"{fmt_number(target.target)}{suffix}"
+        return f"{number(target.low)}{'-' if plain else '–'}{number(target.high)}{suffix}"
+    return "" if target.target is None else f"{number(target.target)}{suffix}"
 
 
-def format_tolerance(target: Target | None, unit: str) -> str:
+def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> str:
+    """Percent-of-target tolerances keep their % sign even in CSV, so they can't be misread."""
     if target is None:
         return ""
     if target.tolerance_type == ToleranceType.PCT:
         return f"{fmt_number(target.tolerance)}%"
+    if plain:
+        return _plain(target.tolerance)
     return f"{fmt_number(target.tolerance)}{' pp' if unit == 'percent' else ''}"
 
 

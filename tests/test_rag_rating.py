@@ -295,7 +295,7 @@ def test_rating_enum_rejects_unknown():
 
 @pytest.mark.parametrize(
     "value, text",
-    [(12573, "12,573"), (310.0, "310"), (28.8, "28.8"), (0.125, "0.12"), (0.001234, "0.00123"), (-743, "-743")],
+    [(12573, "12,573"), (310.0, "310"), (28.8, "28.8"), (1234.567, "1,234.57"), (0.001234, "0.00123"), (-743, "-743")],
 )
 def test_rating_fmt_number(value, text):
     assert fmt_number(value) == text

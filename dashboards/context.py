@@ -1,0 +1,17 @@
+"""What callbacks need from the running app: settings and the database engine."""
+
+from __future__ import annotations
+
+import flask
+from sqlalchemy import Engine
+
+from settings import Settings
+from store.db import get_engine
+
+
+def current_settings() -> Settings:
+    return flask.current_app.config["CSPDASH_SETTINGS"]
+
+
+def current_engine() -> Engine:
+    return get_engine(current_settings().database_url)

@@ -1,0 +1,25 @@
+"""Load the bundled demo files (data/demo/) in dependency order: definitions before data."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from loaders.reading import Source
+from loaders.registry import run_load
+from loaders.summary import LoadSummary
+from settings import DEMO_DIR
+
+DEMO_FILES = [
+    ("areas", "areas.csv"),
+    ("indicators", "indicators.csv"),
+    ("targets", "targets.csv"),
+    ("crime", "crime_wards_met_format.csv"),
+    ("asb", "asb.csv"),
+    ("marac", "marac.csv"),
+    ("values", "values.csv"),
+    ("commentary", "commentary.csv"),
+]
+
+
+def load_demo(engine: Engine) -> list[LoadSummary]:
+    return [run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo") for kind, name in DEMO_FILES]
