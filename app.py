@@ -6,6 +6,8 @@ database at import time: callbacks query through ``store/`` when they run.
 
 from __future__ import annotations
 
+import logging
+
 import dash
 from dash import Dash, html
 
@@ -24,11 +26,26 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
     from dashboards.access import install_access
-    from dashboards.shell import page_shell
+    from dashboards.shell import page_shell, register_shell_callbacks
 
     install_access(app, settings)
     app.layout = page_shell(dash.page_container)
+    register_shell_callbacks(app, _home_area_name)
     return app
+
+
+def _home_area_name() -> str:
+    """The partnership's area for the header; blank rather than an error if the database
+    is unreachable (the page itself will say what is wrong)."""
+    from dashboards.context import current_settings
+    from dashboards.data import area_label
+
+    settings = current_settings()
+    try:
+        return area_label(settings.database_url, settings.home_area)
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).exception("could not read the home area's name")
+        return ""
 
 
 def main() -> None:

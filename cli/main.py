@@ -77,9 +77,14 @@ def demo(app: AppContext, if_empty: bool) -> None:
 
 
 def _register_subcommands() -> None:
-    from cli import reporting
+    from cli import reporting, users
 
     reporting.register(cli)
+    users.register(cli)
+
+    from cli import geo
+
+    geo.register(cli)
 
 
 _register_subcommands()

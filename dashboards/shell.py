@@ -1,9 +1,80 @@
-"""The page frame every page shares: header, navigation, main region, footer."""
+"""The page frame every page shares: skip link, header with service and area name,
+navigation, main region and footer (with where the figures come from)."""
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, dcc, html
+from dash.development.base_component import Component
+
+SERVICE_NAME = "Community Safety Partnership performance"
+NAV = [
+    ("Scorecard", "/", "nav-scorecard"),
+    ("Demand pressures", "/demand", "nav-demand"),
+    ("Upload", "/upload", "nav-upload"),
+    ("Targets & commentary", "/targets", "nav-targets"),
+]
+SOURCES = (
+    "Sources: recorded crime from the Metropolitan Police Service (London Datastore); anti-social "
+    "behaviour incidents from police.uk; MARAC returns; partner returns. Published figures are "
+    "revised between reports, so quarters do not always add up to the year to date."
+)
+RATING_RULE = (
+    "Green: on target or within tolerance. Amber: outside tolerance but improved or maintained. "
+    "Red: outside tolerance and not improved; a Red needs a corrective action."
+)
 
 
-def page_shell(content) -> html.Div:  # noqa: ANN001
-    return html.Div([dcc.Location(id="url", refresh="callback-nav"), html.Main(content, id="main")])
+def header() -> html.Header:
+    return html.Header(
+        [
+            html.Div(
+                [
+                    dcc.Link(SERVICE_NAME, href="/", className="app-header__service"),
+                    html.Span(id="shell-area", className="app-header__area"),
+                ],
+                className="app-header__inner width-container",
+            ),
+            html.Nav(
+                html.Ul(
+                    [html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item") for label, href, link_id in NAV],
+                    className="app-nav__list width-container",
+                ),
+                className="app-nav no-print",
+                **{"aria-label": "Main"},
+            ),
+        ],
+        className="app-header",
+    )
+
+
+def footer() -> html.Footer:
+    return html.Footer(
+        html.Div([html.P(SOURCES), html.P(RATING_RULE), html.P("cspdash is open-source software.", className="no-print")], className="width-container"),
+        className="app-footer",
+    )
+
+
+def page_shell(content: Component) -> html.Div:
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="skip-link"),
+            dcc.Location(id="url", refresh="callback-nav"),
+            header(),
+            html.Main(content, id="main", className="width-container app-main", tabIndex=-1),
+            footer(),
+        ]
+    )
+
+
+def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: ignore[valid-type]
+    """Per-app callbacks (``app.callback``, not ``dash.callback``: the shell module is
+    imported once per process, and tests build more than one app)."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="cspdash", function_name="currentNav"),
+        *[Output(link_id, "className") for _, _, link_id in NAV],
+        Input("_pages_location", "pathname"),
+    )
+
+    @app.callback(Output("shell-area", "children"), Input("_pages_location", "pathname"))
+    def _area(_pathname: str | None) -> str:
+        return area_name()

@@ -18,6 +18,7 @@ DEMO_FILES = [
     ("marac", "marac.csv"),
     ("values", "values.csv"),
     ("commentary", "commentary.csv"),
+    ("boundaries", "havering_wards_schematic.geojson"),  # schematic hexes: maps with nothing downloaded
 ]
 
 

@@ -101,7 +101,12 @@ def _read(name: str, path: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
             warnings.simplefilter("ignore")  # e.g. "more than one layer": reported as a note instead
             frame = gpd.read_file(path, engine="pyogrio", layer=layers[0][0] if len(layers) else None)
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
-        raise fail(name, f"cannot read this as GeoJSON, GeoPackage or a zipped shapefile: {_first_line(exc)}") from exc
+        detail = _first_line(exc).replace(str(path), name)
+        if "not recognized as" in detail or "not a supported" in detail:
+            detail = "GDAL does not recognise the format"
+        raise fail(name, f"cannot read this as GeoJSON, GeoPackage or a zipped shapefile: {detail}") from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise fail(name, "the file has no geometries: it is not a boundary file (GeoJSON, GeoPackage or zipped shapefile)")
     if frame.empty:
         raise fail(name, "the file holds no features")
     return frame, notes

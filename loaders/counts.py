@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from loaders.areas_known import AreaBook
 from loaders.errors import ProblemLog
-from store.bulk import bulk_insert
+from store.bulk import bulk_insert_frame
 from store.models import AsbCount, CrimeCount
 
 TABLES = {"crime": CrimeCount, "asb": AsbCount}
@@ -48,19 +48,27 @@ class CountWriter:
         model = TABLES[self.kind]
         columns = ["area_code", "month", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
         frame = records.assign(upload_id=self.upload_id)[columns]
-        rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-        self.stored += bulk_insert(self.session, model.__tablename__, columns, rows)
+        self.stored += bulk_insert_frame(self.session, model.__tablename__, frame)
         self.total += int(records["count"].sum())
         self.months.update(records["month"].unique())
         self.area_codes.update(records["area_code"].unique())
 
     def _clear(self, records: pd.DataFrame) -> None:
         model = TABLES[self.kind]
-        pairs = set(zip(records["area_code"], records["month"])) - self.cleared
-        by_month: dict[str, list[str]] = defaultdict(list)
+        keys = records[["area_code", "month"]].drop_duplicates()
+        pairs = set(zip(keys["area_code"].tolist(), keys["month"].tolist())) - self.cleared
+        # Wide files give every area the same months: grouping areas by their month set turns
+        # thousands of small deletes into one "area IN (…) AND month IN (…)".
+        months_of: dict[str, set[str]] = defaultdict(set)
         for area, month in pairs:
-            by_month[month].append(area)
-        for month, areas in by_month.items():
-            result = self.session.execute(delete(model).where(model.month == month, model.area_code.in_(areas)))
-            self.replaced += result.rowcount or 0
+            months_of[area].add(month)
+        areas_by_months: dict[frozenset[str], list[str]] = defaultdict(list)
+        for area, months in months_of.items():
+            areas_by_months[frozenset(months)].append(area)
+        for months, areas in areas_by_months.items():
+            for start in range(0, len(areas), 1000):
+                result = self.session.execute(
+                    delete(model).where(model.area_code.in_(areas[start : start + 1000]), model.month.in_(sorted(months)))
+                )
+                self.replaced += result.rowcount or 0
         self.cleared |= pairs

@@ -24,6 +24,7 @@ def _loaders() -> dict[str, Callable[[LoadContext], None]]:
     from loaders.definitions import load_areas, load_indicators, load_targets
     from loaders.marac import load_marac
     from loaders.values import load_values
+    from geo.loaders import load_boundaries, load_lsoa_lookup, load_policeuk, load_population
 
     return {
         "crime": load_crime,
@@ -34,10 +35,14 @@ def _loaders() -> dict[str, Callable[[LoadContext], None]]:
         "targets": load_targets,
         "areas": load_areas,
         "commentary": load_commentary,
+        "boundaries": load_boundaries,
+        "policeuk": load_policeuk,
+        "population": load_population,
+        "lsoa-lookup": load_lsoa_lookup,
     }
 
 
-KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary")
+KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup")
 
 
 def load_file(session: Session, kind: str, source: Source, *, user: str = "cli") -> LoadSummary:

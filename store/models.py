@@ -59,33 +59,32 @@ class Upload(Base):
 
 
 class CrimeCount(Base):
-    __tablename__ = "crime_count"
-    __table_args__ = (
-        # Serves lookups by area and month as well as keeping keys unique.
-        UniqueConstraint("area_code", "month", "major_category", "minor_category"),
-    )
+    """Crime count for an area, month and Home Office (or police.uk) category.
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
-    month: Mapped[str] = mapped_column(String(7))
-    major_category: Mapped[str] = mapped_column(String(100))
-    minor_category: Mapped[str] = mapped_column(String(100), default="")
+    Keyed by its natural key and without foreign keys: this table takes hundreds of thousands
+    of rows per load through COPY, and per-row FK triggers and a second index would triple the
+    load time. The loaders check every area code against ``area`` before inserting."""
+
+    __tablename__ = "crime_count"
+
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    major_category: Mapped[str] = mapped_column(String(100), primary_key=True)
+    minor_category: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
     count: Mapped[int] = mapped_column(Integer)
-    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+    upload_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AsbCount(Base):
-    __tablename__ = "asb_count"
-    __table_args__ = (
-        UniqueConstraint("area_code", "month", "category"),
-    )
+    """ASB count for an area, month and category (see CrimeCount for why no foreign keys)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
-    month: Mapped[str] = mapped_column(String(7))
-    category: Mapped[str] = mapped_column(String(100), default="")
+    __tablename__ = "asb_count"
+
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    category: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
     count: Mapped[int] = mapped_column(Integer)
-    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+    upload_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class MaracReturn(Base):
@@ -169,3 +168,81 @@ class Commentary(Base):
     corrective_action: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(100), default="cli")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Geography (issue 4): boundaries, LSOA→ward lookup, population -----------------------
+from sqlalchemy import LargeBinary  # noqa: E402 - appended with the geography models
+
+
+class AreaBoundary(Base):
+    """One area's outline in one boundary vintage ("2018", "2022", "schematic"…). Portable
+    (no PostGIS): full detail as WKB for spatial joins, simplified GeoJSON text for maps."""
+
+    __tablename__ = "area_boundary"
+    __table_args__ = (UniqueConstraint("area_code", "vintage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    vintage: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # as the boundary file names it
+    geometry_full: Mapped[bytes] = mapped_column(LargeBinary)  # WKB, WGS84 lon/lat
+    geometry_web: Mapped[str] = mapped_column(Text)  # GeoJSON geometry, simplified once at load
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    centroid_lat: Mapped[float] = mapped_column(Float)
+    source_file: Mapped[str] = mapped_column(String(500))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+
+
+class LsoaWard(Base):
+    """Best-fit LSOA → ward lookup, used to place police.uk records that carry an LSOA code."""
+
+    __tablename__ = "lsoa_ward"
+    __table_args__ = (UniqueConstraint("lsoa_code", "ward_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lsoa_code: Mapped[str] = mapped_column(String(16), index=True)
+    ward_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+
+
+class Population(Base):
+    """Resident population of an area in a year: the denominator for rates per 1,000."""
+
+    __tablename__ = "population"
+    __table_args__ = (UniqueConstraint("area_code", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+
+
+class User(Base):
+    """Someone who may sign in. Only a werkzeug password hash is stored, never the password.
+
+    The table is ``app_user`` because ``user`` is a reserved word in PostgreSQL."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="viewer")  # viewer | analyst | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChangeLog(Base):
+    """One change made through the web or the user commands: who, when, what, old and new values."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))  # e.g. edit, upload, add, set-role, disable
+    entity: Mapped[str] = mapped_column(String(32))  # target | commentary | upload | user
+    key: Mapped[str] = mapped_column(String(300))  # e.g. CSP1 2016-17 Q3 all areas
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}} etc.

@@ -95,3 +95,102 @@ def table_counts(eng: Engine) -> dict[str, int]:
     tables = ["area", "upload", "crime_count", "asb_count", "marac_return", "indicator", "target", "indicator_value", "commentary"]
     with eng.connect() as conn:
         return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
+
+
+# --- Geography (issue 4) ----------------------------------------------------------------
+GEO_TABLES = ["area_boundary", "lsoa_ward", "population"]
+WARDS_2018 = "boundaries/london_wards_2018_wgs84_simplified5m.geojson"
+WARDS_2022 = "boundaries/wards_2022_havering_bd_redbridge_wgs84.geojson"
+
+
+def geo_table_counts(eng: Engine) -> dict[str, int]:
+    """``table_counts`` plus the geography tables: a failed geographic load changes none."""
+    with eng.connect() as conn:
+        extra = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in GEO_TABLES}
+    return {**table_counts(eng), **extra}
+
+
+@pytest.fixture
+def wards_2018_engine(engine: Engine, shared_data: Path) -> Engine:
+    """A database holding the real 2018 London ward boundaries (657 wards, vintage 2018)."""
+    from loaders.reading import Source
+    from loaders.registry import run_load
+
+    run_load(engine, "boundaries", Source.from_path(shared_data / WARDS_2018))
+    return engine
+
+
+# ----- The web app with sign-in and roles (test_access, test_upload_page, test_targets_page) -----
+
+WEB_PASSWORD = "correct-horse-battery"
+
+
+def reset_dash_pages() -> None:
+    """Dash keeps pages and ``dash.callback`` registrations in module globals; clear them before
+    building another app, as Dash's own test suite does."""
+    import dash._callback
+    import dash._pages
+
+    dash._pages.PAGE_REGISTRY.clear()
+    dash._pages.CONFIG.clear()
+    dash._pages.CONFIG.__dict__.clear()
+    dash._callback.GLOBAL_CALLBACK_LIST.clear()
+    dash._callback.GLOBAL_CALLBACK_MAP.clear()
+    dash._callback.GLOBAL_INLINE_SCRIPTS.clear()
+
+
+def make_web_app(database_url: str, **env: str):
+    """A fresh Dash app on ``database_url``; ``env`` adds CSPDASH_* settings."""
+    from app import create_app
+    from settings import Settings
+
+    reset_dash_pages()
+    values = {"DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32, **env}
+    return create_app(Settings.from_env(values))
+
+
+def add_web_user(eng: Engine, name: str, role: str, password: str = WEB_PASSWORD) -> None:
+    from store.db import session_scope
+    from store.users import add_user
+
+    with session_scope(eng) as session:
+        add_user(session, name, password, role, by="test")
+
+
+def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str = "/"):  # noqa: ANN001, ANN201
+    """Sign in through the real form (fetching its anti-forgery token first); returns the response."""
+    import re
+
+    page = client.get(f"/login?next={next_path}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": next_path})
+
+
+def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False) -> dict:  # noqa: ANN001
+    """The JSON the browser posts to /_dash-update-component for the callback writing
+    ``output_part`` (e.g. "upload-check.children"; ``duplicate`` for an allow_duplicate
+    output), with inputs and state given as {"id.prop": value}."""
+    if not app.callback_map:
+        app.server.test_client().get("/_dash-dependencies")  # Dash copies callbacks in on first request
+
+    def parts(key: str) -> list[str]:
+        return key[2:-2].split("...") if key.startswith("..") else [key]
+
+    output = next(
+        (k for k in app.callback_map if any(p.split("@")[0] == output_part and ("@" in p) == duplicate for p in parts(k))),
+        None,
+    )
+    if output is None:
+        raise LookupError(f"no callback writes {output_part}")
+
+    def props(values: dict[str, object]) -> list[dict[str, object]]:
+        return [{"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1], "value": v} for key, v in values.items()]
+
+    outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts(output)]
+    return {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": props(inputs),
+        "changedPropIds": [next(iter(inputs))],
+        "state": props(state or {}),
+    }

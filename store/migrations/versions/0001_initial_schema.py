@@ -56,17 +56,14 @@ def upgrade() -> None:
     sa.Column('loaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_upload'))
     )
+    # Count tables: natural primary keys and no foreign keys, for COPY speed (see models).
     op.create_table('asb_count',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('area_code', sa.String(length=32), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('category', sa.String(length=100), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('upload_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['area_code'], ['area.code'], name=op.f('fk_asb_count_area_code_area')),
-    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], name=op.f('fk_asb_count_upload_id_upload'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_asb_count')),
-    sa.UniqueConstraint('area_code', 'month', 'category', name=op.f('uq_asb_count_area_code'))
+    sa.PrimaryKeyConstraint('area_code', 'month', 'category', name=op.f('pk_asb_count'))
     )
     op.create_table('commentary',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -82,17 +79,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('indicator_code', 'area_code', 'period', name=op.f('uq_commentary_indicator_code'))
     )
     op.create_table('crime_count',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('area_code', sa.String(length=32), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('major_category', sa.String(length=100), nullable=False),
     sa.Column('minor_category', sa.String(length=100), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('upload_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['area_code'], ['area.code'], name=op.f('fk_crime_count_area_code_area')),
-    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], name=op.f('fk_crime_count_upload_id_upload'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_crime_count')),
-    sa.UniqueConstraint('area_code', 'month', 'major_category', 'minor_category', name=op.f('uq_crime_count_area_code'))
+    sa.PrimaryKeyConstraint('area_code', 'month', 'major_category', 'minor_category', name=op.f('pk_crime_count'))
     )
     op.create_table('indicator_value',
     sa.Column('id', sa.Integer(), nullable=False),

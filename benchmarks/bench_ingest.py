@@ -1,0 +1,140 @@
+"""Ingest benchmark: our crime loader against a plain ``pandas.DataFrame.to_sql`` of the same
+long table, on SQLite and PostgreSQL, measured in the same run.
+
+Prints month-cells per second, the ratio to the to_sql baseline, wall time and peak RSS.
+Each measurement runs in a fresh subprocess so peak RSS belongs to that load alone.
+Goals (issue 2): ≥ 5× to_sql on PostgreSQL; the 24-month file in < 10 s on either database;
+peak memory roughly flat as the file grows (24 months v ten years).
+
+    python benchmarks/bench_ingest.py            # real 24-month file + generated 10-year file
+    python benchmarks/bench_ingest.py --quick    # 24-month file only
+Needs ../shared/data (the real Met ward file) and, for PostgreSQL, TEST_DATABASE_URL or the
+local server at 127.0.0.1:5432.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+WARD_FILE = REPO.parent / "shared" / "data" / "crime" / "mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def ten_year_file(out: Path) -> Path:
+    """All-London ward file with 120 months (2016-04 … 2026-03): the real rows, synthetic counts."""
+    import numpy as np
+    import pandas as pd
+
+    source = pd.read_csv(WARD_FILE)
+    month_cols = [c for c in source.columns if c.isdigit()]
+    means = source[month_cols].mean(axis=1).to_numpy()
+    rng = np.random.default_rng(7)
+    months = pd.period_range("2016-04", "2026-03", freq="M").strftime("%Y%m")
+    counts = rng.poisson(means[:, None], size=(len(source), len(months)))
+    wide = pd.concat([source.drop(columns=month_cols), pd.DataFrame(counts, columns=months)], axis=1)
+    wide.to_csv(out, index=False)
+    return out
+
+
+def _database(backend: str, workdir: Path) -> tuple[str, callable]:
+    if backend == "sqlite":
+        path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: None
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), drop
+
+
+def measure_one(method: str, url: str, path: str) -> dict[str, float]:
+    """Runs in a subprocess: one load, timed, with this process's peak RSS."""
+    from loaders.reading import Source
+    from loaders.registry import run_load
+    from store.db import get_engine
+    from store.schema import upgrade
+
+    engine = get_engine(url)
+    if method == "cspdash":
+        upgrade(engine)
+        start = time.perf_counter()
+        summary = run_load(engine, "crime", Source.from_path(path))
+        seconds, cells = time.perf_counter() - start, summary.stored
+    else:
+        import pandas as pd
+
+        start = time.perf_counter()
+        wide = pd.read_csv(path)
+        months = [c for c in wide.columns if c.isdigit()]
+        long = wide.melt(id_vars=["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"], value_vars=months, var_name="month", value_name="count")
+        long.to_sql("plain_to_sql", engine, if_exists="replace", index=False, chunksize=10_000)
+        seconds, cells = time.perf_counter() - start, len(long)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "cells": cells, "peak_mb": peak_mb}
+
+
+def run_measurement(method: str, backend: str, path: Path, workdir: Path) -> dict[str, float]:
+    url, drop = _database(backend, workdir)
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", method, url, str(path)], capture_output=True, text=True, check=True, cwd=REPO
+        )
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"{method} on {backend} failed:\n{exc.stderr}") from exc
+    finally:
+        drop()
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Only the real 24-month file.")
+    parser.add_argument("--one", nargs=3, metavar=("METHOD", "URL", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(*args.one)))
+        return
+    if not WARD_FILE.exists():
+        raise SystemExit(f"needs the real Met ward file at {WARD_FILE}")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        files = [("24 months (real)", WARD_FILE)]
+        if not args.quick:
+            files.append(("10 years (generated)", ten_year_file(workdir / "ten_years.csv")))
+        print(f"{'file':22} {'db':10} {'loader':8} {'cells':>10} {'seconds':>8} {'cells/s':>10} {'peak MB':>8} {'× to_sql':>9}")
+        for label, path in files:
+            for backend in ("sqlite", "postgresql"):
+                ours = run_measurement("cspdash", backend, path, workdir)
+                base = run_measurement("to_sql", backend, path, workdir) if path == WARD_FILE else None
+                for name, result in (("to_sql", base), ("cspdash", ours)):
+                    if result is None:
+                        continue
+                    rate = result["cells"] / result["seconds"]
+                    ratio = "" if base is None else f"{rate / (base['cells'] / base['seconds']):.2f}"
+                    print(f"{label:22} {backend:10} {name:8} {result['cells']:>10,} {result['seconds']:>8.2f} {rate:>10,.0f} {result['peak_mb']:>8.0f} {ratio:>9}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""``cspdash users``: who may sign in to the dashboard and what they may do."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from cli.common import AppContext, pass_app
+from store.db import session_scope
+from store.users import ROLES, UserError, add_user, list_users, set_active, set_password, set_role
+
+ROLE_HELP = "viewer reads; analyst also uploads data and edits targets and commentary; admin also manages users."
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        # One line, so `echo "$PW" | cspdash users add …` works; the newline is not part of it.
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _run(app: AppContext, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Do one user change in its own transaction; a UserError becomes a one-line message and exit 1."""
+    try:
+        with session_scope(app.engine()) as session:
+            return action(session, *args, **kwargs)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+
+
+password_stdin_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input (for scripts)."
+)
+
+
+@click.group("users")
+def users() -> None:
+    """Manage who may sign in to the dashboard and their roles.
+
+    Roles: viewer reads; analyst also uploads data and edits targets and commentary;
+    admin also manages users. Changes are recorded in the change log.
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help=ROLE_HELP)
+@password_stdin_option
+@pass_app
+def add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user called NAME. The password is asked for twice and not shown."""
+    password = _read_password(password_stdin)
+    user = _run(app, add_user, name, password, role, by="cli")
+    click.echo(f"Added {user.name} ({user.role}).")
+
+
+@users.command("list")
+@pass_app
+def list_(app: AppContext) -> None:
+    """List users with their role, whether they can sign in, and when they were added."""
+    rows = _run(app, lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at) for u in list_users(session)])
+    if not rows:
+        click.echo("No users yet: add one with `cspdash users add NAME --role analyst`.")
+        return
+    width = max(len("name"), *(len(r[0]) for r in rows))
+    click.echo(f"{'name'.ljust(width)}  role     active          added")
+    for name, role, active, created in rows:
+        click.echo(f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}")
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_app
+def set_role_command(app: AppContext, name: str, role: str) -> None:
+    """Give user NAME the ROLE viewer, analyst or admin."""
+    user = _run(app, set_role, name, role, by="cli")
+    click.echo(f"{user.name} is now {user.role}.")
+
+
+@users.command("disable")
+@click.argument("name")
+@pass_app
+def disable(app: AppContext, name: str) -> None:
+    """Stop user NAME signing in (takes effect on their next request). History is kept."""
+    user = _run(app, set_active, name, False, by="cli")
+    click.echo(f"{user.name} is disabled and can no longer sign in.")
+
+
+@users.command("enable")
+@click.argument("name")
+@pass_app
+def enable(app: AppContext, name: str) -> None:
+    """Let a disabled user NAME sign in again."""
+    user = _run(app, set_active, name, True, by="cli")
+    click.echo(f"{user.name} can sign in again.")
+
+
+@users.command("set-password")
+@click.argument("name")
+@password_stdin_option
+@pass_app
+def set_password_command(app: AppContext, name: str, password_stdin: bool) -> None:
+    """Set a new password for user NAME."""
+    password = _read_password(password_stdin)
+    user = _run(app, set_password, name, password, by="cli")
+    click.echo(f"Password changed for {user.name}.")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(users)

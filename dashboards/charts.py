@@ -1,0 +1,248 @@
+"""Plotly figures for the pages, in the Government Analysis Function palette.
+
+Each series differs by line style and marker as well as colour, carries a legend entry,
+and the chart title states the finding (the caller words it from the figures).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from rag.rating import Polarity, Rating, Target, ToleranceType
+from rag.summary import RATED, RagCounts
+from store.queries import DemandPanel, IndicatorDetail
+from store.scorecard import ScoreRow
+from dashboards.wording import QUARTER_MONTHS
+
+# Analysis Function categorical palette (dark blue, turquoise, dark pink, orange).
+BLUE, TEAL, PLUM, ORANGE = "#12436D", "#28A197", "#801650", "#F46A25"
+INK, GRID = "#0b0c0c", "#d8d8d8"
+RAG_FILL = {Rating.RED: "#d4351c", Rating.AMBER: "#f47738", Rating.GREEN: "#00703c"}
+FONT = '"Helvetica Neue", Helvetica, Arial, sans-serif'
+
+
+def _layout(title: str, x_title: str, y_title: str, height: int = 360, legend: bool = True) -> dict:
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17, "color": INK}},
+        "font": {"family": FONT, "size": 14, "color": INK},
+        "height": height,
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "font": {"size": 13}},
+        "xaxis": {"title": {"text": x_title}, "showgrid": False, "linecolor": INK, "ticks": "outside", "fixedrange": True},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": GRID, "zeroline": False, "fixedrange": True, "rangemode": "tozero"},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+
+
+def _tick_format(unit: str) -> dict:
+    return {"ticksuffix": "%"} if unit == "percent" else {"tickformat": ",d"} if unit == "count" else {}
+
+
+def summary_bar(counts: RagCounts, title: str) -> go.Figure:
+    """Horizontal bars of Red/Amber/Green counts, each labelled with its count and share."""
+    ratings = list(RATED)
+    fig = go.Figure(
+        go.Bar(
+            y=[r.value for r in ratings],
+            x=[counts.count(r) for r in ratings],
+            orientation="h",
+            marker={"color": [RAG_FILL[r] for r in ratings], "line": {"color": INK, "width": 1}},
+            text=[f"{counts.count(r)} ({counts.percent_label(r)})" for r in ratings],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(_layout(title, "Number of indicators", "", height=200, legend=False))
+    fig.update_layout(margin={"l": 70, "r": 90, "t": 50, "b": 50}, yaxis={"autorange": "reversed", "rangemode": None})
+    fig.update_xaxes(dtick=1, range=[0, max(counts.rated_total, 1) * 1.15], gridcolor=GRID, showgrid=True)
+    return fig
+
+
+def tolerance_bounds(target: Target | None, polarity: str) -> tuple[float | None, float | None]:
+    """The edges of the "still Green" zone: target to target plus tolerance (or the range
+    widened by the tolerance for a band)."""
+    if target is None:
+        return None, None
+    pol = Polarity(polarity)
+    if pol is Polarity.BAND:
+        if target.low is None or target.high is None:
+            return None, None
+        lo = target.low - (target.tolerance if target.tolerance_type is ToleranceType.ABS else target.low * target.tolerance / 100)
+        hi = target.high + (target.tolerance if target.tolerance_type is ToleranceType.ABS else target.high * target.tolerance / 100)
+        return lo, hi
+    if target.target is None:
+        return None, None
+    tol = target.tolerance if target.tolerance_type is ToleranceType.ABS else abs(target.target) * target.tolerance / 100
+    return (target.target, target.target + tol) if pol is Polarity.LOWER else (target.target - tol, target.target)
+
+
+def _target_mid(row: ScoreRow) -> float | None:
+    t = row.target
+    if t is None:
+        return None
+    return t.target
+
+
+def _segments(rows: list[ScoreRow], basis: str) -> list[list[ScoreRow]]:
+    """Year-to-date figures restart each April, so each financial year gets its own line
+    (joining Q4 to the next Q1 would draw a plunge that never happened)."""
+    if basis != "ytd":
+        return [rows]
+    out: dict[str, list[ScoreRow]] = {}
+    for r in rows:
+        out.setdefault(r.period[:7], []).append(r)
+    return list(out.values())
+
+
+def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
+    """Rated value by quarter with the target line and the tolerance band shaded.
+    Traces of the area's own figures carry ``meta="actual"`` (tests read them back)."""
+    fig = go.Figure()
+    band = detail.indicator.polarity == "band"
+    band_name = "Target range widened by tolerance (still Green)" if band else "Within tolerance (still Green)"
+    segments = _segments(detail.history, detail.indicator.basis)
+    for i, rows in enumerate(segments):
+        labels = [_quarter_label(r.period) for r in rows]
+        bounds = [tolerance_bounds(r.target, r.polarity) for r in rows]
+        fig.add_trace(go.Scatter(x=labels, y=[b[0] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, hoverinfo="skip", showlegend=False, legendgroup="tolerance"))
+        fig.add_trace(
+            go.Scatter(
+                x=labels, y=[b[1] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, fill="tonexty",
+                fillcolor="rgba(40,161,151,0.35)", name=band_name, hoverinfo="skip", showlegend=i == 0, legendgroup="tolerance",
+            )
+        )  # fmt: skip
+    for i, rows in enumerate(segments):
+        labels = [_quarter_label(r.period) for r in rows]
+        if band:
+            for attr in ("low", "high"):
+                fig.add_trace(
+                    go.Scatter(
+                        x=labels, y=[getattr(r.target, attr) if r.target else None for r in rows], mode="lines",
+                        line={"color": PLUM, "dash": "dash", "width": 2}, name="Target range",
+                        showlegend=i == 0 and attr == "low", legendgroup="target",
+                        hovertemplate="%{x}: %{y:.1f}<extra>Target range (" + attr + ")</extra>",
+                    )
+                )  # fmt: skip
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=labels, y=[_target_mid(r) for r in rows], mode="lines+markers", name="Target", showlegend=i == 0,
+                    legendgroup="target", line={"color": PLUM, "dash": "dash", "width": 2},
+                    marker={"symbol": "line-ew-open", "size": 12},
+                )
+            )  # fmt: skip
+    if detail.comparator and detail.indicator.unit == "percent":
+        rows = detail.history
+        fig.add_trace(
+            go.Scatter(
+                x=[_quarter_label(r.period) for r in rows], y=[detail.comparator.get(r.period) for r in rows],
+                mode="lines+markers", name=detail.indicator.comparator_label or "Comparator",
+                line={"color": ORANGE, "dash": "dot", "width": 2}, marker={"symbol": "diamond", "size": 8},
+            )
+        )  # fmt: skip
+    for i, rows in enumerate(segments):
+        fig.add_trace(
+            go.Scatter(
+                x=[_quarter_label(r.period) for r in rows], y=[r.actual for r in rows], mode="lines+markers",
+                name=f"{detail.area_name} (actual)", showlegend=i == 0, legendgroup="actual",
+                line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 8}, meta="actual",
+            )
+        )  # fmt: skip
+    fig.update_layout(_layout(title, "Quarter", y_title))
+    fig.update_xaxes(categoryorder="array", categoryarray=[_quarter_label(r.period) for r in detail.history])
+    fig.update_yaxes(**_tick_format(detail.indicator.unit))
+    return fig
+
+
+def _quarter_label(key: str) -> str:
+    # "2016-17-Q3" -> "Q3 16/17": short enough for twelve ticks on a tablet.
+    year, q = key[:7], key[-2:]
+    return f"{q} {year[2:4]}/{year[5:7]}"
+
+
+def year_to_date(this_year: list[float | None], last_year: list[float | None], labels: tuple[str, str], unit: str, title: str) -> go.Figure:
+    x = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(x=x, y=last_year, mode="lines+markers", name=labels[1], line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+    )
+    fig.add_trace(
+        go.Scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
+    )
+    fig.update_layout(_layout(title, "End of quarter", "Year to date" + (" (%)" if unit == "percent" else "")))
+    fig.update_yaxes(**_tick_format(unit))
+    return fig
+
+
+def monthly(months: list[str], values: list[int], highlight: set[str], title: str, y_title: str) -> go.Figure:
+    """Monthly counts; the chosen quarter's months are marked with filled squares."""
+    fig = go.Figure()
+    dates = [f"{m}-01" for m in months]
+    fig.add_trace(
+        go.Scatter(x=dates, y=values, mode="lines+markers", name="Monthly count", line={"color": BLUE, "width": 2}, marker={"symbol": "circle-open", "size": 6})
+    )
+    chosen = [(m, v) for m, v in zip(months, values) if m in highlight]
+    fig.add_trace(
+        go.Scatter(
+            x=[f"{m}-01" for m, _ in chosen], y=[v for _, v in chosen], mode="markers", name="Months of the chosen quarter",
+            marker={"symbol": "square", "size": 10, "color": PLUM},
+        )
+    )  # fmt: skip
+    fig.update_layout(_layout(title, "Month", y_title))
+    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", hoverformat="%B %Y")
+    fig.update_yaxes(tickformat=",d")
+    return fig
+
+
+def comparator_change(detail: IndicatorDetail, title: str) -> go.Figure:
+    """Change on the same period last year: this area against the comparator area."""
+    rows = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
+    labels = [_quarter_label(r.period) for r in rows]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+    )
+    fig.add_trace(
+        go.Scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9})
+    )
+    fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
+    fig.update_yaxes(ticksuffix="%", zeroline=True, zerolinecolor=INK, rangemode="normal")
+    return fig
+
+
+def sparkline(panel: DemandPanel, title: str) -> go.Figure:
+    """A small trend for the demand page, with last year's quarter marked."""
+    labels = [_quarter_label(q.key).replace(" ", "<br>") for q, _ in panel.points]
+    values = [v for _, v in panel.points]
+    keys = [q.key for q, _ in panel.points]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=labels, y=values, mode="lines+markers", name="Each quarter", line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 7}))
+    marks = [
+        (panel.period.same_quarter_last_year().key, "Same quarter last year", "diamond", ORANGE),
+        (panel.period.key, "Chosen quarter", "square", PLUM),
+    ]
+    for key, name, symbol, colour in marks:
+        if key not in keys:
+            continue
+        value = values[keys.index(key)]
+        fig.add_trace(
+            go.Scatter(
+                x=[labels[keys.index(key)]], y=[value], mode="markers+text", name=name,
+                text=[f"{value:,.0f}" if value is not None else ""], textposition="top center", cliponaxis=False,
+                marker={"symbol": symbol, "size": 12, "color": colour, "line": {"color": INK, "width": 1}},
+            )
+        )  # fmt: skip
+    top = max([v for v in values if v is not None], default=1) or 1
+    fig.update_layout(_layout(title, "", "", height=250))
+    fig.update_layout(
+        margin={"l": 50, "r": 15, "t": 20 if not title else 40, "b": 40},
+        legend={"y": -0.3, "font": {"size": 12}, "itemwidth": 30},
+        title={"font": {"size": 14}},
+    )
+    fig.update_yaxes(tickformat=",d", range=[0, top * 1.3])
+    fig.update_xaxes(tickangle=0, tickfont={"size": 11})
+    return fig

@@ -1,0 +1,244 @@
+"""Building blocks every page shares: RAG badge, direction arrow, notices, controls,
+semantic tables and accessible chart figures.
+
+Colour is never the only signal: a rating is a shape plus a word, a direction is an arrow
+plus a word, and every chart has a text caption and a table of its numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from rag.direction import Direction
+from rag.periods import Quarter
+from rag.rating import Rating
+from dashboards.data import PageState
+from dashboards.wording import QUARTER_MONTHS, direction_word
+
+log = logging.getLogger(__name__)
+
+# Shapes differ as well as colours, so ratings survive greyscale printing and colour blindness.
+RAG_SHAPE = {
+    Rating.RED: "■",
+    Rating.AMBER: "▲",
+    Rating.GREEN: "●",
+    Rating.NOT_RATED: "–",
+    Rating.NO_DATA: "○",
+}
+RAG_MEANING = {
+    Rating.GREEN: "on target, or within the target tolerance",
+    Rating.AMBER: "outside the tolerance, but performance improved or was maintained",
+    Rating.RED: "outside the tolerance, and performance has not improved; needs corrective action",
+    Rating.NO_DATA: "no figure is held for this period",
+    Rating.NOT_RATED: "no target is set, so the indicator is not rated",
+}
+# Up means better performance, not a higher number (the report's convention).
+ARROW = {Direction.BETTER: "↑", Direction.WORSE: "↓", Direction.SAME: "→", Direction.NA: "–"}
+DIRECTION_MEANING = {
+    Direction.BETTER: "performance improved",
+    Direction.WORSE: "performance got worse",
+    Direction.SAME: "performance stayed the same",
+    Direction.NA: "cannot be compared: a figure is missing",
+}
+
+
+def slug(text: str) -> str:
+    return text.lower().replace(" ", "-").replace("/", "")
+
+
+def rag_badge(rating: Rating, title: str | None = None) -> html.Span:
+    extra = {"title": title} if title else {}
+    return html.Span(
+        [html.Span(RAG_SHAPE[rating], className="rag__shape", **{"aria-hidden": "true"}), rating.value],
+        className=f"rag rag--{slug(rating.value)}",
+        **extra,
+    )
+
+
+def direction_badge(direction: Direction, title: str) -> html.Span:
+    return html.Span(
+        [html.Span(ARROW[direction], className="dot__arrow", **{"aria-hidden": "true"}), direction_word(direction)],
+        className=f"dot dot--{slug(direction.value)}",
+        title=title,
+    )
+
+
+def notice(heading: str, body: str | Component | list, kind: str = "error") -> html.Div:
+    """A boxed message. Errors are announced (role=alert); warnings and information are not."""
+    role = {"role": "alert"} if kind == "error" else {}
+    return html.Div([html.H2(heading, className="notice__heading"), html.Div(body)], className=f"notice notice--{kind}", **role)
+
+
+def failure(exc: BaseException) -> html.Div:
+    """The message for an unexpected error: logged in full, shown without a stack trace."""
+    log.exception("dashboard page failed", exc_info=exc)
+    return notice(
+        "Sorry, this page could not be shown",
+        "Something went wrong while reading the figures. The error has been logged; "
+        "try again, or choose a different quarter or area.",
+    )
+
+
+def period_controls(prefix: str, state: PageState) -> html.Div:
+    """Financial year, quarter and area pickers. Their values go into the page URL."""
+    year_options = [{"label": y.label, "value": y.key} for y in state.years]
+    quarter_options = [{"label": f"Q{q} ({QUARTER_MONTHS[q]})", "value": f"Q{q}"} for q in (1, 2, 3, 4)]
+    area_options = [{"label": a.label, "value": a.code} for a in state.areas] or [{"label": state.area_name, "value": state.area}]
+    period = state.period
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Financial year", htmlFor=f"{prefix}-year", className="field__label", id=f"{prefix}-year-label"),
+                    dcc.Dropdown(
+                        id=f"{prefix}-year",
+                        options=year_options,
+                        value=period.financial_year.key if period else None,
+                        clearable=False,
+                        searchable=False,
+                        className="field__dropdown field__dropdown--year",
+                    ),
+                ],
+                className="field",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Quarter", className="field__label"),
+                    dcc.RadioItems(
+                        id=f"{prefix}-quarter",
+                        options=quarter_options,
+                        value=f"Q{period.q}" if period else None,
+                        inline=True,
+                        className="radios",
+                        labelClassName="radios__item",
+                        inputClassName="radios__input",
+                    ),
+                ],
+                className="field field--fieldset",
+            ),
+            html.Div(
+                [
+                    html.Label("Area", htmlFor=f"{prefix}-area", className="field__label", id=f"{prefix}-area-label"),
+                    dcc.Dropdown(
+                        id=f"{prefix}-area",
+                        options=area_options,
+                        value=state.area,
+                        clearable=False,
+                        className="field__dropdown field__dropdown--area",
+                    ),
+                ],
+                className="field",
+            ),
+        ],
+        className="controls no-print",
+        role="group",
+        **{"aria-label": "Choose the period and area"},
+    )
+
+
+def controls_period(year: str | None, quarter: str | None) -> Quarter | None:
+    """The quarter picked in the controls, or None if either half is missing."""
+    if not year or not quarter:
+        return None
+    return Quarter.parse(f"{year}-{quarter}")
+
+
+def table(
+    caption: str,
+    headers: Sequence[str | Component],
+    rows: Sequence[Sequence[str | Component]],
+    numeric: Sequence[int] = (),
+    table_id: str | None = None,
+    caption_hidden: bool = False,
+) -> html.Table:
+    """A semantic table: caption, column headers (scope=col), first cell a row header."""
+    num = set(numeric)
+    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i in num else None) for i, h in enumerate(headers)]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(c, scope="row") if i == 0 else html.Td(c, className="num" if i in num else None)
+                    for i, c in enumerate(row)
+                ]
+            )
+            for row in rows
+        ]
+    )
+    extra = {"id": table_id} if table_id else {}
+    return html.Table(
+        [html.Caption(caption, className="visually-hidden" if caption_hidden else None), head, body],
+        className="table",
+        **extra,
+    )
+
+
+def scroll_region(label: str, content: Component, region_id: str | None = None) -> html.Div:
+    """A horizontally scrolling box that keyboard users can focus and scroll (WCAG 2.1.1)."""
+    extra = {"id": region_id} if region_id else {}
+    return html.Div(content, className="table-scroll", role="region", tabIndex=0, **{"aria-label": label}, **extra)
+
+
+def numbers(summary: str, content: Component) -> html.Details:
+    """The numbers behind a chart, folded away under a plain summary."""
+    return html.Details([html.Summary(summary), content], className="numbers")
+
+
+def chart(graph_id: str, figure: dict | object, caption: str, height: int | None = None) -> html.Figure:
+    """A Plotly chart with its text description. The toolbar is hidden: it has unlabelled
+    buttons and tempts people to screenshot a zoomed, misleading view."""
+    # A responsive graph fills its parent's height, so give it the figure's own height.
+    height = height or getattr(getattr(figure, "layout", None), "height", None) or 360
+    return html.Figure(
+        [
+            dcc.Graph(
+                id=graph_id,
+                figure=figure,
+                config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
+                style={"height": f"{height}px"},
+                className="chart__graph",
+            ),
+            html.Figcaption(caption, className="chart__caption"),
+        ],
+        className="chart",
+    )
+
+
+def symbol_key() -> html.Section:
+    """The key to the rating shapes and direction arrows."""
+    ratings = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NO_DATA, Rating.NOT_RATED]
+    directions = [Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA]
+    return html.Section(
+        [
+            html.H2("Key to the symbols", id="key-heading"),
+            html.Div(
+                [
+                    html.Dl(
+                        [item for r in ratings for item in (html.Dt(rag_badge(r)), html.Dd(RAG_MEANING[r]))],
+                        className="key__list",
+                    ),
+                    html.Dl(
+                        [
+                            item
+                            for d in directions
+                            for item in (html.Dt(direction_badge(d, DIRECTION_MEANING[d])), html.Dd(DIRECTION_MEANING[d]))
+                        ],
+                        className="key__list",
+                    ),
+                ],
+                className="key",
+            ),
+            html.P(
+                "Arrows show performance, not whether the number went up: for crime, where lower is "
+                "better, a fall is shown as ↑ Better. Short term compares the quarter with the previous "
+                "quarter; long term compares with the same period a year earlier.",
+                className="key__note",
+            ),
+        ],
+        className="key-section",
+        **{"aria-labelledby": "key-heading"},
+    )

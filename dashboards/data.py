@@ -1,0 +1,154 @@
+"""Cached reads for the pages, and turning URL query values into a page state.
+
+Each cached function is keyed by (database URL, data version, arguments). The data version
+(``store.queries.data_version``) changes with every upload or web edit, so new data shows
+on the next page load without restarting, while repeat views of a quarter cost one small
+query. Cached objects are shared between requests: callers must not mutate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.periods import FinancialYear, PeriodError, Quarter
+from store.db import get_engine, session_scope
+from store.queries import (
+    AreaChoice,
+    DemandPanel,
+    IndicatorDetail,
+    UnknownArea,
+    area_choices,
+    area_name,
+    comparator_levels,
+    data_version,
+    demand_panels,
+    indicator_detail,
+    latest_quarter,
+    quarters_available,
+)
+from store.scorecard import Scorecard, build_scorecard
+
+
+class PageError(Exception):
+    """Something in the request the reader can fix; the message says how."""
+
+
+def version(url: str) -> tuple:
+    with session_scope(get_engine(url)) as session:
+        return data_version(session)
+
+
+@lru_cache(maxsize=16)
+def _periods(url: str, v: tuple) -> tuple[list[Quarter], Quarter | None]:
+    with session_scope(get_engine(url)) as session:
+        return quarters_available(session), latest_quarter(session)
+
+
+@lru_cache(maxsize=16)
+def _areas(url: str, v: tuple, home: str) -> list[AreaChoice]:
+    with session_scope(get_engine(url)) as session:
+        return area_choices(session, home)
+
+
+@lru_cache(maxsize=64)
+def _area_name(url: str, v: tuple, code: str) -> str:
+    with session_scope(get_engine(url)) as session:
+        return area_name(session, code)
+
+
+@lru_cache(maxsize=64)
+def _scorecard(url: str, v: tuple, period: Quarter, area: str) -> tuple[Scorecard, dict[str, float]]:
+    with session_scope(get_engine(url)) as session:
+        return build_scorecard(session, period, area), comparator_levels(session, period, area)
+
+
+@lru_cache(maxsize=128)
+def _detail(url: str, v: tuple, code: str, period: Quarter, area: str) -> IndicatorDetail:
+    with session_scope(get_engine(url)) as session:
+        return indicator_detail(session, code, period, area)
+
+
+@lru_cache(maxsize=64)
+def _demand(url: str, v: tuple, period: Quarter, area: str) -> list[DemandPanel]:
+    with session_scope(get_engine(url)) as session:
+        return demand_panels(session, period, area)
+
+
+def area_label(url: str, code: str) -> str:
+    try:
+        return _area_name(url, version(url), code)
+    except UnknownArea:
+        return code
+
+
+def scorecard(url: str, period: Quarter, area: str) -> tuple[Scorecard, dict[str, float]]:
+    return _scorecard(url, version(url), period, area)
+
+
+def detail(url: str, code: str, period: Quarter, area: str) -> IndicatorDetail:
+    return _detail(url, version(url), code, period, area)
+
+
+def demand(url: str, period: Quarter, area: str) -> list[DemandPanel]:
+    return _demand(url, version(url), period, area)
+
+
+def clear_caches() -> None:
+    for f in (_periods, _areas, _area_name, _scorecard, _detail, _demand):
+        f.cache_clear()
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a page shows, resolved from its URL. ``error`` is set (and the figures are not
+    shown) when the URL asks for something we cannot show; the controls then fall back to
+    the defaults so the reader can pick again."""
+
+    period: Quarter | None
+    area: str
+    area_name: str
+    available: list[Quarter]
+    areas: list[AreaChoice]
+    error: str | None = None
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        years = {q.financial_year for q in self.available}
+        if self.period:
+            years.add(self.period.financial_year)
+        return sorted(years, reverse=True)
+
+    def query(self) -> str:
+        return make_query(self.period, self.area)
+
+
+def make_query(period: Quarter | None, area: str) -> str:
+    parts = ([f"period={period.key}"] if period else []) + [f"area={area}"]
+    return "?" + "&".join(parts)
+
+
+def resolve(url: str, home: str, period: str | None, area: str | None) -> PageState:
+    """Turn ``?period=…&area=…`` into a state, with defaults and readable errors."""
+    v = version(url)
+    available, latest = _periods(url, v)
+    areas = _areas(url, v, home)
+    area = (area or home).strip()
+    error = None
+    try:
+        name = _area_name(url, v, area)
+    except UnknownArea as exc:
+        error, area = str(exc), home
+        name = area_label(url, home)
+    quarter = latest
+    if period:
+        try:
+            quarter = Quarter.parse(period)
+        except PeriodError as exc:
+            error = error or f"{exc}."
+    if latest is None and error is None:
+        error = "No figures have been loaded yet. Load data on the Upload page (or run `cspdash demo`)."
+    elif error is None and quarter not in available:
+        first, last = available[0].label, available[-1].label
+        error = f"No figures are held for {quarter.label}. Figures are held from {first} to {last}."
+    return PageState(quarter, area, name, available, areas, error)

@@ -1,0 +1,114 @@
+"""Demand pressures (``/demand``): the context indicators that are not rated, as small
+multiples with the change on the same quarter last year (Appendix 2 of the report)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, dcc, html
+from dash.development.base_component import Component
+
+from dashboards import charts
+from dashboards import components as ui
+from dashboards import data
+from dashboards.context import current_settings
+from dashboards.data import PageState
+from dashboards.wording import change_phrase
+from rag.periods import PeriodError
+from store.queries import DemandPanel
+from store.scorecard import format_value
+
+dash.register_page(__name__, path="/demand", name="Demand pressures", title="Demand pressures – Community Safety Partnership performance", order=1)
+
+
+def heading(state: PageState) -> str:
+    if state.period is None or state.error:
+        return "Demand pressures"
+    return f"Demand pressures: {state.area_name}, {state.period.label}"
+
+
+def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
+    try:
+        settings = current_settings()
+        state = data.resolve(settings.database_url, settings.home_area, period, area)
+        return html.Div(
+            [
+                dcc.Location(id="demand-location", refresh=False),
+                html.H1(heading(state), id="demand-heading"),
+                html.P(
+                    "How busy services are. These context indicators have no targets and are not "
+                    "rated: a rise can mean more need, or better reporting.",
+                    className="lead",
+                ),
+                ui.period_controls("demand", state),
+                html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
+                html.Div(body(settings.database_url, state), id="demand-body"),
+            ]
+        )
+    except Exception as exc:  # noqa: BLE001
+        return ui.failure(exc)
+
+
+@callback(
+    Output("demand-location", "search"),
+    Output("demand-heading", "children"),
+    Output("demand-status", "children"),
+    Output("demand-body", "children"),
+    Input("demand-year", "value"),
+    Input("demand-quarter", "value"),
+    Input("demand-area", "value"),
+    prevent_initial_call=True,
+)
+def update(year: str | None, quarter: str | None, area: str | None) -> tuple[str, str, str, list[Component]]:
+    settings = current_settings()
+    try:
+        period = ui.controls_period(year, quarter)
+    except PeriodError as exc:
+        state = data.resolve(settings.database_url, settings.home_area, None, area)
+        return state.query(), heading(state), str(exc), [ui.notice("We can't show demand pressures", f"{exc}.")]
+    state = data.resolve(settings.database_url, settings.home_area, period.key if period else None, area)
+    return state.query(), heading(state), status(state), body(settings.database_url, state)
+
+
+def status(state: PageState) -> str:
+    return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
+
+
+def statement(panel: DemandPanel) -> str:
+    """``1,442 in Q3 2016/17, up 2.9% on Q3 2015/16``."""
+    unit = panel.indicator.unit
+    last = panel.period.same_quarter_last_year().label
+    if panel.current is None:
+        return f"No figure for {panel.period.label}"
+    return f"{format_value(panel.current, unit)} in {panel.period.label}, {change_phrase(panel.current, panel.last_year, last, unit)}"
+
+
+def body(url: str, state: PageState) -> list[Component]:
+    if state.error:
+        return [ui.notice("We can't show demand pressures", state.error)]
+    try:
+        panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001
+        return [ui.failure(exc)]
+    if not panels:
+        return [ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")]
+    return [html.Ul([html.Li(panel_card(p, state), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels")]
+
+
+def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
+    info = panel.indicator
+    text = statement(panel)
+    rows = [[q.label, format_value(v, info.unit)] for q, v in panel.points]
+    return [
+        html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}")),
+        html.P(text, className="panel__statement"),
+        html.P(info.description, className="cell-note"),
+        ui.chart(
+            f"demand-graph-{info.code}",
+            charts.sparkline(panel, ""),
+            "The last eight quarters; the numbers are in the table below.",
+        ),
+        ui.numbers(
+            "Show the numbers",
+            ui.table(f"{info.name} by quarter", ["Quarter", info.name], rows, numeric=[1], caption_hidden=True),
+        ),
+    ]

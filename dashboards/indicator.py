@@ -1,0 +1,320 @@
+"""One indicator in depth (``/indicator/<code>?period=…&area=…``): the quarterly series
+against target and tolerance, year to date against last year, the comparator, the months
+behind a crime or ASB count, the rating history and the commentary history.
+
+Every chart has a table of its numbers, built by the same function as the CSV download,
+so the chart, the table and the file cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.development.base_component import Component
+
+from dashboards import charts
+from dashboards import components as ui
+from dashboards import data
+from dashboards.context import current_settings
+from dashboards.data import PageState, make_query
+from dashboards.wording import (
+    QUARTER_MONTHS,
+    basis_label,
+    change_phrase,
+    long_term_title,
+    month_label,
+    reason_text,
+    short_term_title,
+    signed_percent,
+)
+from rag.periods import Quarter
+from rag.rating import Polarity, Rating
+from store.queries import IndicatorDetail, UnknownIndicator
+from store.scorecard import ScoreRow, format_value
+
+dash.register_page(
+    __name__,
+    path_template="/indicator/<code>",
+    name="Indicator",
+    title=lambda code=None, **_: f"{code or 'Indicator'} – Community Safety Partnership performance",
+)
+
+Table = tuple[list[str], list[list[str]]]  # headers, rows (formatted for people)
+
+
+def layout(code: str | None = None, period: str | None = None, area: str | None = None, **_: object) -> Component:
+    try:
+        settings = current_settings()
+        state = data.resolve(settings.database_url, settings.home_area, period, area)
+        back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
+        if state.error:
+            return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
+        try:
+            detail = data.detail(settings.database_url, code or "", state.period, state.area)  # type: ignore[arg-type]
+        except UnknownIndicator as exc:
+            return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
+        return html.Div([back, *render(detail, state)])
+    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+        return ui.failure(exc)
+
+
+def noun(detail: IndicatorDetail) -> str:
+    """What the numbers count, for axis titles."""
+    source, unit = detail.indicator.source, detail.indicator.unit
+    if unit == "percent":
+        return "Per cent"
+    return {"crime": "Offences", "asb": "Incidents", "marac": "Cases"}.get(source, "Number")
+
+
+def target_finding(row: ScoreRow, period: Quarter) -> str:
+    """The quarterly chart's title: where the rated figure sits against target."""
+    value = format_value(row.actual, row.unit)
+    lead = f"{value} {'year to date' if row.basis == 'ytd' else ''} in {period.label}".replace("  ", " ")
+    t = row.target
+    if row.actual is None:
+        return f"No figure is held for {period.label}"
+    if t is None or row.rag is Rating.NOT_RATED:
+        return f"{lead}: no target is set"
+    tol = row.tolerance_text()
+    if Polarity(row.polarity) is Polarity.BAND:
+        inside = t.low is not None and t.high is not None and t.low <= row.actual <= t.high
+        if inside:
+            return f"{lead}: inside the {row.target_text()} target range"
+        where = "below" if t.low is not None and row.actual < t.low else "above"
+        within = "within" if row.rag is Rating.GREEN else "more than"
+        return f"{lead}: {where} the {row.target_text()} target range, {within} the {tol} tolerance"
+    target = row.target_text()
+    worse = (row.actual > t.target) if row.polarity == "lower" else (row.actual < t.target)  # type: ignore[operator]
+    side = "above" if row.actual > t.target else "below"  # type: ignore[operator]
+    if row.actual == t.target:
+        return f"{lead}: exactly on the {target} target"
+    if not worse:
+        return f"{lead}: {side} the {target} target (better than target)"
+    if row.rag is Rating.GREEN:
+        return f"{lead}: {side} the {target} target but within the {tol} tolerance"
+    return f"{lead}: {side} the {target} target by more than the {tol} tolerance"
+
+
+def quarterly_table(detail: IndicatorDetail) -> Table:
+    basis = "Year to date" if detail.indicator.basis == "ytd" else "Quarter"
+    headers = ["Quarter", f"{detail.area_name}: {basis.lower()}", "Target", "Still Green between", "Rating"]
+    percent_comparator = bool(detail.comparator) and detail.indicator.unit == "percent"
+    if percent_comparator:
+        headers.append(detail.indicator.comparator_label or "Comparator")
+    rows = []
+    for r in detail.history:
+        lo, hi = charts.tolerance_bounds(r.target, r.polarity)
+        green = "–" if lo is None else f"{format_value(lo, r.unit)} and {format_value(hi, r.unit)}"
+        row = [Quarter.parse(r.period).label, format_value(r.actual, r.unit), r.target_text() or "–", green, r.rag.value]
+        if percent_comparator:
+            row.append(format_value(detail.comparator.get(r.period), r.unit))
+        rows.append(row)
+    return headers, rows
+
+
+def ytd_values(detail: IndicatorDetail) -> tuple[list[float | None], list[float | None]]:
+    by_key = {r.period: r for r in detail.history}
+    year = detail.period.year
+    this = [by_key[k].ytd_value if (k := Quarter(year, q).key) in by_key else None for q in range(1, detail.period.q + 1)]
+    last = [by_key[k].ytd_value if (k := Quarter(year - 1, q).key) in by_key else None for q in (1, 2, 3, 4)]
+    return this, last
+
+
+def ytd_table(detail: IndicatorDetail) -> Table:
+    this, last = ytd_values(detail)
+    fy, unit = detail.period.financial_year, detail.indicator.unit
+    headers = ["End of quarter", f"{fy.label} year to date", f"{Quarter(fy.start - 1, 1).financial_year.label} year to date"]
+    rows = [
+        [f"Q{q} ({QUARTER_MONTHS[q]})", format_value(this[q - 1] if q <= len(this) else None, unit), format_value(last[q - 1], unit)]
+        for q in (1, 2, 3, 4)
+    ]
+    return headers, rows
+
+
+def comparator_table(detail: IndicatorDetail) -> Table:
+    label = detail.indicator.comparator_label or "Comparator"
+    rows = [
+        [Quarter.parse(r.period).label, signed_percent(r.change_on_last_year), signed_percent(r.comparator_change)]
+        for r in detail.history
+        if r.change_on_last_year is not None or r.comparator_change is not None
+    ]
+    return ["Quarter", f"{detail.area_name}: change on a year earlier", f"{label}: change on a year earlier"], rows
+
+
+def monthly_table(detail: IndicatorDetail) -> Table:
+    return ["Month", f"{noun(detail)} in {detail.area_name}"], [[month_label(m), f"{v:,}"] for m, v in detail.monthly]
+
+
+def tables(detail: IndicatorDetail) -> dict[str, Table]:
+    out = {"quarterly": quarterly_table(detail), "year-to-date": ytd_table(detail)}
+    if detail.comparator and detail.indicator.unit != "percent":
+        out["comparator"] = comparator_table(detail)
+    if detail.monthly:
+        out["monthly"] = monthly_table(detail)
+    return out
+
+
+def csv_text(table: Table) -> str:
+    """The table as CSV, numbers without thousands separators so spreadsheets read them."""
+    headers, rows = table
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([cell.replace(",", "") if _numeric(cell) else cell.replace("\u2212", "-") for cell in row])
+    return out.getvalue()
+
+
+def _numeric(cell: str) -> bool:
+    return cell.replace(",", "").replace(".", "", 1).isdigit()
+
+
+def _numbers(name: str, caption: str, table: Table) -> html.Details:
+    headers, rows = table
+    return ui.numbers(
+        "Show the numbers behind this chart",
+        ui.scroll_region(caption, ui.table(caption, headers, rows, numeric=range(1, len(headers)), table_id=f"indicator-{name}-table")),
+    )
+
+
+def _monthly_finding(detail: IndicatorDetail) -> str:
+    counts = dict(detail.monthly)
+    months = detail.period.months()
+    before = detail.period.same_quarter_last_year().months()
+    span = f"{month_label(months[0]).split()[0]} to {month_label(months[-1])}"
+    earlier = f"{month_label(before[0]).split()[0]} to {month_label(before[-1])}"
+    if not all(m in counts for m in months):
+        return f"Monthly {noun(detail).lower()}: no complete figures for {span}"
+    now = sum(counts[m] for m in months)
+    then = sum(counts[m] for m in before) if all(m in counts for m in before) else None
+    return f"{now:,} {noun(detail).lower()} in {span}, {change_phrase(now, then, earlier)}"
+
+
+def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
+    row, info, period = detail.current, detail.indicator, detail.period
+    tabs = tables(detail)
+    y_title = f"{noun(detail)} ({basis_label(info.basis)})"
+    out: list[Component] = [
+        html.H1(info.name),
+        html.P([f"{info.code} · {detail.area_name} · {period.label}. ", info.description], className="lead"),
+        html.Div(
+            [
+                ui.rag_badge(row.rag),
+                ui.direction_badge(row.dot_short, short_term_title(row, period)),
+                html.Span("short term", className="cell-note"),
+                ui.direction_badge(row.dot_long, long_term_title(row, period)),
+                html.Span("long term", className="cell-note"),
+            ],
+            className="indicator-headline",
+        ),
+        html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
+        html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
+        html.H2("Against target"),
+        ui.chart(
+            "indicator-quarterly-graph",
+            charts.quarterly(detail, target_finding(row, period), y_title),
+            "Solid blue line with circles: the figure each quarter. Dashed line: the target. "
+            "Shaded band: the tolerance, where the indicator is still rated Green.",
+        ),
+        _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
+        html.H2("Rating each quarter"),
+        rating_strip(detail),
+    ]
+    this, last = ytd_values(detail)
+    ly = period.same_quarter_last_year()
+    ytd_title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
+        this[-1], last[period.q - 1], f"the same point in {ly.financial_year.label}", info.unit
+    )
+    out += [
+        html.H2("Year to date against last year"),
+        ui.chart(
+            "indicator-ytd-graph",
+            charts.year_to_date(this, last, (period.financial_year.label, ly.financial_year.label), info.unit, ytd_title),
+            f"Solid blue line with circles: {period.financial_year.label}. Dashed orange line with diamonds: {ly.financial_year.label}.",
+        ),
+        _numbers("year-to-date", f"{info.name}, year to date", tabs["year-to-date"]),
+    ]
+    if "comparator" in tabs:
+        label = info.comparator_label or "the comparator"
+        out += [
+            html.H2(f"Compared with {label}"),
+            ui.chart(
+                "indicator-comparator-graph",
+                charts.comparator_change(detail, f"{detail.area_name} {signed_percent(row.change_on_last_year)} on a year earlier; {label} {signed_percent(row.comparator_change)}"),
+                f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
+            ),
+            _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),
+        ]
+    if "monthly" in tabs:
+        out += [
+            html.H2("Month by month"),
+            ui.chart(
+                "indicator-monthly-graph",
+                charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), _monthly_finding(detail), noun(detail)),
+                "Blue line with open circles: each month. Filled squares: the months of the chosen quarter.",
+            ),
+            _numbers("monthly", f"{info.name} by month, {detail.area_name}", tabs["monthly"]),
+        ]
+    out += [
+        html.H2("Commentary"),
+        commentary(detail),
+        html.H2("Download the figures", className="no-print"),
+        html.Div(
+            [
+                html.Button(f"Download {name.replace('-', ' ')} figures (CSV)", id={"type": "indicator-csv", "table": name}, className="button", n_clicks=0)
+                for name in tabs
+            ],
+            className="no-print",
+        ),
+        dcc.Download(id="indicator-download"),
+        dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
+    ]
+    return out
+
+
+def rating_strip(detail: IndicatorDetail) -> html.Ol:
+    cells = [
+        html.Li(
+            [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
+            className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
+        )
+        for r in detail.history
+    ]
+    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **{"aria-label": "Rating each quarter, oldest first"})
+
+
+def commentary(detail: IndicatorDetail) -> Component:
+    if not detail.commentary:
+        return html.P("No commentary has been recorded for this indicator and area.")
+    items = []
+    for entry in detail.commentary:
+        parts: list[Component] = [html.H3(entry.period.label)]
+        if entry.commentary:
+            parts.append(html.P(entry.commentary))
+        if entry.corrective_action:
+            parts.append(html.P([html.Strong("Corrective action: "), entry.corrective_action]))
+        items.append(html.Li(parts))
+    return html.Ul(items, className="commentary-list", id="indicator-commentary")
+
+
+@callback(
+    Output("indicator-download", "data"),
+    Input({"type": "indicator-csv", "table": ALL}, "n_clicks"),
+    State("indicator-params", "data"),
+    prevent_initial_call=True,
+)
+def download(clicks: list[int | None], params: dict[str, str]) -> dict | None:
+    if not ctx.triggered_id or not any(clicks):
+        return dash.no_update  # type: ignore[return-value]
+    name = ctx.triggered_id["table"]
+    settings = current_settings()
+    period = Quarter.parse(params["period"])
+    detail = data.detail(settings.database_url, params["code"], period, params["area"])
+    text = csv_text(tables(detail)[name])
+    return dcc.send_string(text, f"{detail.indicator.code}-{name}-{detail.area_code}-{period.key}.csv", type="text/csv")
+
+
+__all__ = ["layout", "download", "csv_text", "tables", "target_finding", "make_query"]

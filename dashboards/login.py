@@ -1,0 +1,142 @@
+"""The sign-in form (/login) and sign-out (/logout): plain HTML served by Flask, so signing in
+works with any browser, keyboard or screen reader and without JavaScript.
+
+Also the "Signed in as …" line the analyst pages show.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+import flask
+from dash import html
+from markupsafe import Markup, escape
+
+from dashboards import access
+from store.db import get_engine, session_scope
+from store.users import authenticate
+
+log = logging.getLogger(__name__)
+CSRF_KEY = "login_csrf"
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} – Community Safety Partnership performance</title>
+<link rel="stylesheet" href="/assets/cspdash.css">
+<link rel="stylesheet" href="/assets/forms.css">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="app-header"><div class="app-header__inner width-container">
+<a class="app-header__service" href="/">Community Safety Partnership performance</a>
+</div></header>
+<main id="main" class="width-container app-main login" tabindex="-1">
+<h1>{title}</h1>
+{body}
+<p><a href="/">Back to the dashboard</a></p>
+</main>
+</body>
+</html>"""
+
+_FORM = """{error}
+<form method="post" action="/login" novalidate>
+  <input type="hidden" name="csrf_token" value="{csrf}">
+  <input type="hidden" name="next" value="{next}">
+  <div class="field">
+    <label class="field__label" for="login-name">User name</label>
+    <input class="field__input" id="login-name" name="name" type="text" autocomplete="username"
+           autocapitalize="none" spellcheck="false" required autofocus value="{name}"{described}>
+  </div>
+  <div class="field">
+    <label class="field__label" for="login-password">Password</label>
+    <input class="field__input" id="login-password" name="password" type="password"
+           autocomplete="current-password" required{described}>
+  </div>
+  <button class="button" type="submit">Sign in</button>
+</form>"""
+
+
+def register_login_routes(server: flask.Flask, prefix: str = "/") -> None:
+    server.add_url_rule(f"{prefix}login", "cspdash_login", _login, methods=["GET", "POST"])
+    # GET too, so a plain link signs out; the worst a forged link can do is sign someone out.
+    server.add_url_rule(f"{prefix}logout", "cspdash_logout", _logout, methods=["GET", "POST"])
+
+
+def _login() -> flask.Response | str | tuple[str, int]:
+    sso_name = access.sso_user_name(flask.current_app.config["CSPDASH_SETTINGS"])
+    if sso_name:
+        body = Markup("<p>You are signed in as <strong>{}</strong> through your organisation's single sign-on.</p>").format(sso_name)
+        return _page("Signed in", body)
+    next_path = safe_next(flask.request.values.get("next"))
+    if flask.request.method == "GET":
+        return _page("Sign in", _form(next_path))
+    name = (flask.request.form.get("name") or "").strip()
+    password = flask.request.form.get("password") or ""
+    expected = flask.session.get(CSRF_KEY, "")
+    if not expected or not hmac.compare_digest(expected, flask.request.form.get("csrf_token", "")):
+        return _page("Sign in", _form(next_path, name, "This sign-in form has expired. Please try again.")), 400
+    engine = get_engine(flask.current_app.config["CSPDASH_SETTINGS"].database_url)
+    with session_scope(engine) as session:
+        user = authenticate(session, name, password) if name and password else None
+    if user is None:
+        log.warning("failed sign-in for %r from %s", name[:100], flask.request.remote_addr)
+        return _page("Sign in", _form(next_path, name, "The user name or password is not right, or the account is disabled.")), 401
+    access.sign_in(user)
+    log.info("%s signed in", user.name)
+    return flask.redirect(next_path)
+
+
+def _logout() -> flask.Response:
+    access.sign_out()
+    return flask.redirect("/")
+
+
+def safe_next(value: str | None) -> str:
+    """Only paths on this site, so /login?next=https://evil.example can't bounce people away."""
+    if not value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def _form(next_path: str, name: str = "", error: str = "") -> Markup:
+    csrf = flask.session.get(CSRF_KEY) or secrets.token_urlsafe(32)
+    flask.session[CSRF_KEY] = csrf
+    error_html = Markup('<div class="notice notice--error" id="login-error" role="alert"><p>{}</p></div>').format(error) if error else ""
+    described = ' aria-describedby="login-error" aria-invalid="true"' if error else ""
+    return Markup(_FORM.format(error=error_html, csrf=escape(csrf), next=escape(next_path), name=escape(name), described=described))
+
+
+def _page(title: str, body: Markup) -> str:
+    return _PAGE.format(title=escape(title), body=body)
+
+
+def account_bar(next_path: str) -> html.P:
+    """"Signed in as Priya (analyst) · Sign out", or a sign-in link; for the top of a page."""
+    user = access.current_user()
+    if user is None:
+        return html.P(["Not signed in. ", html.A("Sign in", href=access.login_url(next_path))], className="account-bar")
+    return html.P(
+        [f"Signed in as {user.name} ({user.role}). ", html.A("Sign out", href="/logout")], className="account-bar"
+    )
+
+
+def sign_in_prompt(action: str, next_path: str) -> html.Div:
+    """What a page shows instead of its form when the visitor may not use it."""
+    user = access.current_user()
+    lead = f"You are signed in as {user.name}, who is a {user.role}. " if user else ""
+    return html.Div(
+        [
+            html.P([lead, html.A(f"Sign in as an analyst to {action}", href=access.login_url(next_path)), "."]),
+        ],
+        className="sign-in-prompt",
+        role="note",
+    )

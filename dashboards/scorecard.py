@@ -1,0 +1,274 @@
+"""The scorecard (``/``): every rated indicator for a quarter and area, as in Appendix 1 of
+the quarterly performance report, with the RAG summary above it.
+
+State lives in the URL (``?period=2016-17-Q3&area=E09000016``). The page renders in full
+from the URL; changing a control re-renders the figures and pushes the new URL onto the
+history, and Back re-renders the page from the old one.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, dcc, html
+from dash.development.base_component import Component
+
+from dashboards import components as ui
+from dashboards import data
+from dashboards.charts import summary_bar
+from dashboards.context import current_settings
+from dashboards.data import PageState, make_query
+from dashboards.wording import basis_label, long_term_title, plural, reason_text, short_term_title, signed_percent
+from rag.periods import PeriodError
+from rag.rating import Rating
+from rag.summary import RagCounts, summary_sentence
+from store.scorecard import Scorecard, ScoreRow, format_value
+
+dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard – Community Safety Partnership performance", order=0)
+
+RED_WITHOUT_ACTION = "Red without corrective action"
+
+
+def heading(state: PageState) -> str:
+    if state.period is None or state.error:
+        return "Performance scorecard"
+    return f"Performance scorecard: {state.area_name}, {state.period.label}"
+
+
+def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
+    try:
+        settings = current_settings()
+        state = data.resolve(settings.database_url, settings.home_area, period, area)
+        return html.Div(
+            [
+                dcc.Location(id="scorecard-location", refresh=False),
+                html.H1(heading(state), id="scorecard-heading"),
+                html.P(
+                    "How the Community Safety Partnership's rated indicators performed against their "
+                    "targets. Choose a quarter and an area; the address of this page changes too, so "
+                    "you can bookmark or share what you see.",
+                    className="lead no-print",
+                ),
+                ui.period_controls("scorecard", state),
+                html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
+                html.Div(body(settings.database_url, state), id="scorecard-body"),
+            ]
+        )
+    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+        return ui.failure(exc)
+
+
+@callback(
+    Output("scorecard-location", "search"),
+    Output("scorecard-heading", "children"),
+    Output("scorecard-status", "children"),
+    Output("scorecard-body", "children"),
+    Input("scorecard-year", "value"),
+    Input("scorecard-quarter", "value"),
+    Input("scorecard-area", "value"),
+    prevent_initial_call=True,
+)
+def update(year: str | None, quarter: str | None, area: str | None) -> tuple[str, str, str, list[Component]]:
+    settings = current_settings()
+    try:
+        period = ui.controls_period(year, quarter)
+    except PeriodError as exc:
+        period = None
+        state = data.resolve(settings.database_url, settings.home_area, None, area)
+        return state.query(), heading(state), str(exc), [ui.notice("We can't show this scorecard", f"{exc}.")]
+    state = data.resolve(settings.database_url, settings.home_area, period.key if period else None, area)
+    return state.query(), heading(state), status(state), body(settings.database_url, state)
+
+
+def status(state: PageState) -> str:
+    return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
+
+
+def body(url: str, state: PageState) -> list[Component]:
+    if state.error:
+        return [ui.notice("We can't show this scorecard", state.error)]
+    try:
+        card, levels = data.scorecard(url, state.period, state.area)  # type: ignore[arg-type]
+        return render(card, levels, state)
+    except Exception as exc:  # noqa: BLE001
+        return [ui.failure(exc)]
+
+
+def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[Component]:
+    rated = [r for r in card.rows if r.rated]
+    context = [r for r in card.rows if not r.rated]
+    if not rated:
+        return [ui.notice("No rated indicators", "No rated indicators are defined yet. Load indicator definitions first.", "info")]
+    if all(r.rag is Rating.NO_DATA for r in rated):
+        return [ui.notice("No figures for this quarter", f"None of the rated indicators has a figure for {card.period.label} in {card.area_name}.", "info")]
+    out: list[Component] = [summary_section(card, state)]
+    missing = [r for r in rated if RED_WITHOUT_ACTION in r.flags]
+    if missing:
+        names = ", ".join(r.name for r in missing)
+        out.append(
+            ui.notice(
+                f"{plural(len(missing), 'Red indicator')} without corrective action",
+                f"The framework asks for a corrective action for every Red indicator. Missing for: {names}.",
+                "warning",
+            )
+        )
+    out.append(
+        html.Section(
+            [
+                html.H2("Rated indicators", id="scorecard-table-heading"),
+                ui.scroll_region(f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state)),
+            ],
+            **{"aria-labelledby": "scorecard-table-heading"},
+        )
+    )
+    if context:
+        out.append(
+            html.P(
+                [
+                    f"{plural(len(context), 'context indicator')} (not rated) — such as "
+                    f"{context[0].name.lower()} — {'is' if len(context) == 1 else 'are'} shown on ",
+                    dcc.Link("Demand pressures", href=f"/demand{state.query()}"),
+                    ".",
+                ],
+                className="context-note no-print",
+            )
+        )
+    out.append(ui.symbol_key())
+    return out
+
+
+def summary_finding(counts: RagCounts, label: str) -> str:
+    n = counts.rated_total
+    if counts.red:
+        return f"{counts.red} of {n} rated indicators are Red in {label}"
+    if counts.amber:
+        return f"No indicator is Red in {label}; {counts.amber} of {n} are Amber"
+    return f"All {plural(n, 'rated indicator')} are Green in {label}"
+
+
+def summary_section(card: Scorecard, state: PageState) -> html.Section:
+    summary = card.summary
+    counts = summary.overall
+    parts: list[Component] = [
+        html.H2("Summary", id="scorecard-summary-heading"),
+        html.P(summary_sentence(counts), id="scorecard-summary", className="summary-sentence"),
+    ]
+    if counts.no_data:
+        parts.append(html.P(f"{plural(counts.no_data, 'rated indicator')} had no figure for {card.period.label} and {'is' if counts.no_data == 1 else 'are'} not counted."))
+    if len(summary.by_goal) > 1:
+        parts.append(html.Ul([html.Li(f"{goal}: {summary_sentence(c)}") for goal, c in summary.by_goal.items()], className="goal-summary"))
+    parts.append(
+        ui.chart(
+            "scorecard-summary-chart",
+            summary_bar(counts, summary_finding(counts, card.period.label)),
+            "Bar chart of the number of rated indicators with each rating; the figures are in the sentence above.",
+        )
+    )
+    return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
+
+
+def _cell_note(text: str) -> html.Span:
+    return html.Span(text, className="cell-note")
+
+
+def _comparator(row: ScoreRow, levels: dict[str, float]) -> list[Component] | str:
+    if not row.comparator_label:
+        return "–"
+    if row.code in levels:
+        return [row.comparator_label, _cell_note(format_value(levels[row.code], row.unit))]
+    if row.comparator_change is None:
+        return [row.comparator_label, _cell_note("no figure")]
+    return [row.comparator_label, _cell_note(f"{signed_percent(row.comparator_change)} on last year")]
+
+
+def _change(row: ScoreRow) -> str:
+    if row.unit == "percent":
+        if row.actual is None or row.same_period_last_year is None:
+            return "–"
+        points = round(row.actual - row.same_period_last_year, 1)
+        return f"{signed_percent(points)[:-1]} pts" if points else "0.0 pts"
+    return signed_percent(row.change_on_last_year)
+
+
+def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: int) -> list[html.Tr]:
+    """Two rows per indicator: the figures, then its commentary and corrective action across
+    the full width (as columns they would be too narrow to read at 1280px)."""
+    period = state.period
+    assert period is not None
+    href = f"/indicator/{row.code}{make_query(period, state.area)}"
+    name_id = f"scorecard-name-{row.code}"
+    action: list[Component] | str = row.corrective_action or "None recorded."
+    if RED_WITHOUT_ACTION in row.flags:
+        action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
+    target = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    figures = html.Tr(
+        [
+            html.Th([dcc.Link(row.name, href=href), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
+            html.Td(ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), className="rating"),
+            html.Td(ui.direction_badge(row.dot_short, short_term_title(row, period))),
+            html.Td(ui.direction_badge(row.dot_long, long_term_title(row, period))),
+            html.Td(target, className="num"),
+            html.Td(format_value(row.quarter_value, row.unit), className="num" + (" rated" if row.basis == "quarter" else "")),
+            html.Td(format_value(row.ytd_value, row.unit), className="num" + (" rated" if row.basis == "ytd" else "")),
+            html.Td(format_value(row.same_period_last_year, row.unit), className="num"),
+            html.Td(_change(row), className="num"),
+            html.Td(_comparator(row, levels)),
+        ],
+        id=f"scorecard-row-{row.code}",
+        className="figures-row",
+    )
+    notes = html.Tr(
+        html.Td(
+            html.Div(
+                [
+                    html.Div([html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")], className="notes__item"),
+                    html.Div([html.Span("Corrective action", className="notes__label"), html.P(action)], className="notes__item"),
+                ],
+                className="notes",
+            ),
+            colSpan=columns - 1,
+            headers=name_id,
+        ),
+        id=f"scorecard-notes-{row.code}",
+        className="notes-row",
+    )
+    return [figures, notes]
+
+
+def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState) -> html.Table:
+    period = card.period
+    headers: list[tuple[str, str | None, bool]] = [
+        ("Indicator", None, False),
+        ("Rating", None, False),
+        ("Short term", f"{period.label} against {period.previous().label}", False),
+        ("Long term", f"{period.label} against {period.same_quarter_last_year().label}", False),
+        ("Target", "and tolerance", True),
+        (period.label, "the quarter", True),
+        ("Year to date", f"to end of Q{period.q}", True),
+        ("Same period last year", "on the rated basis", True),
+        ("Change on last year", None, True),
+        ("London / national", "comparator", False),
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th([title, html.Span(note, className="th-note")] if note else title, scope="col", className="num" if num else None)
+                for title, note, num in headers
+            ]
+        )
+    )
+    groups: dict[str, list[ScoreRow]] = {}
+    for row in card.rows:
+        if row.rated:
+            groups.setdefault(row.goal or "Other", []).append(row)
+    bodies = [
+        html.Tbody(
+            [html.Tr(html.Th(f"Goal: {goal}", colSpan=len(headers), scope="rowgroup"), className="group-row")]
+            + [tr for r in rows for tr in _rows(r, levels, state, len(headers))]
+        )
+        for goal, rows in groups.items()
+    ]
+    caption = (
+        f"Rated indicators for {card.area_name}, {period.label}. Bold figures are the ones rated; "
+        "commentary and corrective action follow each indicator."
+    )
+    return html.Table([html.Caption(caption), head, *bodies], className="table scorecard-table", id="scorecard-table")

@@ -1,0 +1,173 @@
+"""Upload data (``/upload``, analysts): choose the kind, choose a file, see the first rows and
+the loader's verdict, then confirm to store it.
+
+The check is the CLI's ``--dry-run``: the real loader runs and is rolled back, so what the page
+promises is what the load does. Every callback here writes to an ``upload-…`` id, which
+dashboards/access.py refuses to anyone but an analyst, whoever sends the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash.development.base_component import Component
+from dash.exceptions import PreventUpdate
+
+from dashboards import components as ui
+from dashboards import upload_steps as steps
+from dashboards.access import can, current_user
+from dashboards.context import current_engine, current_settings
+from dashboards.login import account_bar, sign_in_prompt
+
+dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
+
+PATH = "/upload"
+
+
+def layout(**_: Any) -> Component:
+    try:
+        intro = [html.H1("Upload data"), account_bar(PATH)]
+        if not can("analyst"):
+            return html.Div([*intro, sign_in_prompt("upload data", PATH)])
+        return html.Div([*intro, _form(), _history()])
+    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+        return ui.failure(exc)
+
+
+def _form() -> html.Section:
+    working = html.P("Working on it… large files can take a minute.", className="loading-text")
+    return html.Section(
+        [
+            html.P(
+                "Files are checked in full before anything is stored: you will see every problem with its "
+                "row and column, or what would change, and then confirm.",
+                className="lead",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("What kind of file is it?", className="field__label"),
+                    dcc.RadioItems(
+                        id="upload-kind",
+                        options=steps.kind_options(),
+                        value=None,
+                        inline=True,
+                        className="radios",
+                        labelClassName="radios__item",
+                        inputClassName="radios__input",
+                    ),
+                    html.P(steps.kind_help(None), id="upload-kind-help", className="hint"),
+                ],
+                className="field field--fieldset",
+            ),
+            html.Div(
+                [html.P("The file", className="field__label", id="upload-file-label"), steps.file_picker()],
+                className="field",
+            ),
+            html.P(id="upload-status", role="status", className="status"),
+            dcc.Loading(
+                html.Div([html.Div(id="upload-preview"), html.Div(id="upload-check")]),
+                custom_spinner=working,
+                delay_show=150,
+            ),
+            html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
+            dcc.Loading(html.Div(id="upload-outcome"), custom_spinner=working, delay_show=150),
+            dcc.Store(id="upload-pending"),
+        ],
+        **{"aria-labelledby": "upload-heading"},
+    )
+
+
+def _history() -> html.Section:
+    return html.Section(
+        [html.H2("Upload history", id="upload-heading"), html.Div(steps.history_table(current_engine()), id="upload-history")]
+    )
+
+
+@callback(Output("upload-kind-help", "children"), Input("upload-kind", "value"), prevent_initial_call=True)
+def show_kind_help(kind: str | None) -> str:
+    return steps.kind_help(kind)
+
+
+# Says what is happening at once, in the browser, while the server works; cleared when a
+# result arrives. Clientside, so it never waits for (or reaches) the server.
+clientside_callback(
+    """
+    function (contents, clicks, check, outcome, filename) {
+        var ids = (dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
+        var name = filename || "the file";
+        if (ids.indexOf("upload-file.contents") >= 0 && contents) {
+            var bytes = Math.round((contents.length - contents.indexOf(",") - 1) * 3 / 4);
+            var size = bytes < 1048576 ? Math.max(1, Math.round(bytes / 1024)) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
+            return "Checking " + name + " (" + size + ")…";
+        }
+        if (ids.indexOf("upload-confirm.n_clicks") >= 0 && clicks) {
+            return "Loading " + name + " into the database…";
+        }
+        return "";
+    }
+    """,
+    Output("upload-status", "children"),
+    Input("upload-file", "contents"),
+    Input("upload-confirm", "n_clicks"),
+    Input("upload-check", "children"),
+    Input("upload-outcome", "children"),
+    State("upload-file", "filename"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("upload-preview", "children"),
+    Output("upload-check", "children"),
+    Output("upload-confirm", "hidden"),
+    Output("upload-pending", "data"),
+    Output("upload-outcome", "children"),
+    Input("upload-file", "contents"),
+    Input("upload-kind", "value"),
+    State("upload-file", "filename"),
+    prevent_initial_call=True,
+)
+def check(contents: str | None, kind: str | None, filename: str | None) -> tuple[Any, ...]:
+    if not contents:
+        raise PreventUpdate  # a kind chosen before any file: nothing to check yet
+    name = filename or "upload.csv"
+    try:
+        data = steps.decode_contents(contents)
+    except steps.UploadProblem as problem:
+        return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None
+    user = current_user()
+    assert user is not None  # access.py refuses this callback to anyone not signed in
+    outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
+    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256} if outcome.ok else None
+    return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None
+
+
+@callback(
+    Output("upload-outcome", "children", allow_duplicate=True),
+    Output("upload-confirm", "hidden", allow_duplicate=True),
+    Output("upload-pending", "data", allow_duplicate=True),
+    Output("upload-history", "children"),
+    Input("upload-confirm", "n_clicks"),
+    State("upload-file", "contents"),
+    State("upload-file", "filename"),
+    State("upload-pending", "data"),
+    prevent_initial_call=True,
+)
+def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
+    if not clicks or not pending:
+        raise PreventUpdate
+    try:
+        data = steps.decode_contents(contents)
+    except steps.UploadProblem as problem:
+        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update
+    # Load exactly the file and kind that were checked, not whatever the page now holds.
+    if hashlib.sha256(data).hexdigest() != pending.get("sha256") or (filename or "upload.csv") != pending.get("file_name"):
+        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update
+    user = current_user()
+    assert user is not None
+    engine = current_engine()
+    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
+    return steps.render_loaded(outcome, current_settings().home_area), True, None, steps.history_table(engine)

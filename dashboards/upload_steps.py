@@ -1,0 +1,306 @@
+"""What the upload page does, as plain functions: check a file (a dry run of the very loader
+the CLI uses), load it, and render the results. No Dash callbacks here, so tests call these
+directly and the page module only wires them to components.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from dash import dcc, html
+from dash.development.base_component import Component
+from sqlalchemy import Engine, select
+
+from dashboards import components as ui
+from loaders import KINDS
+from loaders.errors import LoadError
+from loaders.reading import CsvReader, Source
+from loaders.registry import load_file, run_load
+from loaders.summary import LoadSummary
+from rag.periods import PeriodError, Quarter, is_month
+from store.audit import record_change
+from store.db import session_scope
+from store.models import Upload
+
+log = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+PREVIEW_ROWS = 5
+KIND_HELP: dict[str, str] = {
+    "crime": "Recorded crime: the Met's ward or borough file (one column per month), or "
+    "area_code, month, major_category, minor_category, count.",
+    "asb": "Anti-social behaviour: area_code, month, category (optional), count.",
+    "marac": "MARAC returns: area_code, quarter, cases_discussed, repeat_cases, and any further columns.",
+    "values": "Indicator values: indicator_code, area_code, period, value, and optionally numerator, denominator.",
+    "indicators": "Indicator definitions: code, name, goal, unit, polarity, basis, measure, rated.",
+    "targets": "Targets: code, year, quarter, target (or target_low and target_high), tolerance, tolerance_type, area_code.",
+    "areas": "Areas: area_code, area_name, level, parent_code.",
+    "commentary": "Commentary: indicator_code, area_code, period, commentary, corrective_action.",
+}
+
+
+class UploadProblem(ValueError):
+    """Something wrong with the upload itself (not its rows), worded for the page."""
+
+
+@dataclass
+class Outcome:
+    """What checking or loading a file came to. Exactly one of summary, error, message is set."""
+
+    kind: str
+    file_name: str
+    summary: LoadSummary | None = None
+    error: LoadError | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
+
+
+def local_time(moment: datetime | None) -> str:
+    """London time for people; SQLite hands back naive datetimes, which we stored as UTC."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
+
+
+def size_text(n_bytes: int) -> str:
+    if n_bytes < 1024:
+        return f"{n_bytes} bytes"
+    if n_bytes < 1024 * 1024:
+        return f"{n_bytes / 1024:.0f} KB"
+    return f"{n_bytes / 1024 / 1024:.1f} MB"
+
+
+def decode_contents(contents: str | None) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL (``data:text/csv;base64,…``)."""
+    if not contents or "," not in contents:
+        raise UploadProblem("No file was received. Choose the file again.")
+    header, _, payload = contents.partition(",")
+    if ";base64" not in header:
+        raise UploadProblem("The file arrived in a form the page does not understand. Choose it again.")
+    if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES:
+        raise UploadProblem(f"The file is larger than {size_text(MAX_UPLOAD_BYTES)}; load it with `cspdash ingest` instead.")
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise UploadProblem("The file did not arrive intact. Choose it again.") from exc
+
+
+def _check_kind(kind: str | None) -> str:
+    if kind not in KINDS:
+        raise UploadProblem("Choose what kind of file this is before checking it.")
+    return kind
+
+
+def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
+    """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run does."""
+    try:
+        kind = _check_kind(kind)
+        summary = run_load(engine, kind, Source.from_bytes(name, data), dry_run=True, user=user)
+        return Outcome(kind, name, summary=summary)
+    except LoadError as error:
+        return Outcome(kind or "", name, error=error)
+    except UploadProblem as problem:
+        return Outcome(kind or "", name, message=str(problem))
+    except Exception:  # noqa: BLE001 - the analyst gets a message, the log gets the trace
+        log.exception("checking upload %r (%s) failed", name, kind)
+        return Outcome(kind or "", name, message=_UNEXPECTED)
+
+
+def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
+    """Store the file, recording ``user`` on the upload and in the change log, in one transaction."""
+    try:
+        kind = _check_kind(kind)
+        with session_scope(engine) as session:
+            summary = load_file(session, kind, Source.from_bytes(name, data), user=user)
+            record_change(
+                session, user, "upload", "upload", f"{kind} {name}"[:300],
+                {"upload_id": summary.upload_id, "sha256": summary.sha256, "rows": summary.rows,
+                 "stored": summary.stored, "replaced": summary.replaced, "periods": summary.period_range()},
+            )  # fmt: skip
+        return Outcome(kind, name, summary=summary)
+    except LoadError as error:
+        return Outcome(kind or "", name, error=error)
+    except UploadProblem as problem:
+        return Outcome(kind or "", name, message=str(problem))
+    except Exception:  # noqa: BLE001
+        log.exception("loading upload %r (%s) failed", name, kind)
+        return Outcome(kind or "", name, message=_UNEXPECTED)
+
+
+_UNEXPECTED = (
+    "Something went wrong on the server while handling this file, so nothing was stored. "
+    "The details have been logged for the administrator; try again, or load it with `cspdash ingest`."
+)
+
+
+# ----- rendering -------------------------------------------------------------------------
+
+
+def preview(name: str, data: bytes) -> Component | None:
+    """The first rows as the loader reads them (same encoding and decompression), or None
+    if the file can't be read at all: the check then explains why."""
+    try:
+        reader = CsvReader.open(Source.from_bytes(name, data), chunk_rows=PREVIEW_ROWS)
+        first = next(reader.chunks(), None)
+    except Exception:  # noqa: BLE001 - unreadable files are reported by the check instead
+        return None
+    if first is None:
+        return None
+    rows = [[str(r["__row__"]), *(str(r[c]) for c in reader.columns)] for _, r in first.head(PREVIEW_ROWS).iterrows()]
+    table = ui.table(f"First {len(rows)} rows of {name}", ["Row", *reader.columns], rows, table_id="upload-preview-table")
+    return html.Section([html.H2("Preview"), ui.scroll_region(f"First rows of {name}", table)])
+
+
+def problem_table(error: LoadError) -> html.Table:
+    """The CLI's table (file, row, column, value, reason), every problem kept."""
+    rows = [
+        [error.file_name, "" if p.row is None else str(p.row), p.column or "", _show_value(p.value), p.reason]
+        for p in error.problems
+    ]
+    caption = f"{error.total:,} {'problem' if error.total == 1 else 'problems'} in {error.file_name}"
+    return ui.table(caption, ["File", "Row", "Column", "Value", "Reason"], rows, numeric=[1], table_id="upload-problems")
+
+
+def _show_value(value: str | None) -> str:
+    if value is None:
+        return ""
+    if value == "":
+        return "(blank)"
+    text = repr(value) if value.strip() != value else value
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def summary_list(summary: LoadSummary) -> html.Dl:
+    items: list[tuple[str, str]] = [
+        ("Kind", summary.kind),
+        ("Rows read", f"{summary.rows:,}"),
+        ("Values " + ("to store" if summary.dry_run else "stored"), f"{summary.stored:,}"),
+        ("Periods", summary.period_range()),
+        ("Areas", f"{summary.areas:,}" + (f" ({len(summary.areas_added)} new: {', '.join(summary.areas_added)})" if summary.areas_added else "")),
+        ("Values already held that " + ("will be" if summary.dry_run else "were") + " replaced", f"{summary.replaced:,}"),
+    ]
+    if summary.total is not None:
+        items.append(("Total count", f"{summary.total:,}"))
+    items.append(("SHA-256", summary.sha256[:12]))
+    children: list[Component] = []
+    for term, value in items:
+        children += [html.Dt(term), html.Dd(value)]
+    return html.Dl(children, className="summary-list", id="upload-summary")
+
+
+def render_check(outcome: Outcome) -> Component:
+    if outcome.error is not None:
+        error = outcome.error
+        hidden = error.total - len(error.problems)
+        more = [html.P(f"Only the first {len(error.problems):,} are listed; {hidden:,} more were found.")] if hidden > 0 else []
+        return ui.notice(
+            error.headline(),
+            [
+                html.P("Fix these in the file and choose it again. Row numbers count the header as row 1, as Excel does."),
+                *more,
+                ui.scroll_region("Problems found in the file", problem_table(error)),
+            ],
+        )
+    if outcome.message is not None:
+        return ui.notice(f"{outcome.file_name or 'The file'} could not be checked", outcome.message)
+    summary = outcome.summary
+    assert summary is not None
+    notes = [html.P(f"Note: {n}") for n in summary.notes]
+    warn = (
+        [html.P(f"{summary.replaced:,} values already held for these periods and areas will be replaced.", className="flag")]
+        if summary.replaced
+        else []
+    )
+    return ui.notice(
+        f"{summary.file_name} is ready to load: no problems found",
+        [summary_list(summary), *warn, *notes, html.P("Nothing has been stored yet. Check the figures, then confirm.")],
+        kind="info",
+    )
+
+
+def render_loaded(outcome: Outcome, home_area: str) -> Component:
+    if not outcome.ok:
+        return render_check(outcome)
+    summary = outcome.summary
+    assert summary is not None
+    quarter = latest_quarter(summary.periods)
+    link = (
+        [html.P(html.A(f"See the scorecard for {quarter.label}", href=f"/?period={quarter.key}&area={home_area}", id="upload-scorecard-link"))]
+        if quarter
+        else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
+    )
+    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *link], kind="info")
+
+
+def latest_quarter(periods: list[str]) -> Quarter | None:
+    """The last quarter a load touched: months and quarters map directly; a financial year
+    (targets) to its last quarter."""
+    found: list[Quarter] = []
+    for period in periods:
+        try:
+            found.append(Quarter.of_month(period) if is_month(period) else Quarter.parse(period))
+        except PeriodError:
+            try:
+                found.append(Quarter.parse(f"{period}-Q4"))
+            except PeriodError:
+                continue
+    return max(found) if found else None
+
+
+def history_table(engine: Engine, limit: int = 20) -> Component:
+    with session_scope(engine) as session:
+        uploads = list(session.scalars(select(Upload).order_by(Upload.loaded_at.desc(), Upload.id.desc()).limit(limit)))
+        rows = [
+            [
+                local_time(u.loaded_at),
+                u.loaded_by, u.kind, u.file_name, html.Code(u.sha256[:12]), f"{u.rows:,}", _period_span(u.periods),
+            ]
+            for u in uploads
+        ]  # fmt: skip
+    if not rows:
+        return html.P("No files have been loaded yet.")
+    table = ui.table(
+        f"The {len(rows)} most recent uploads", ["When", "Who", "Kind", "File", "SHA-256", "Rows", "Periods"], rows,
+        numeric=[5], table_id="upload-history-table",
+    )  # fmt: skip
+    return ui.scroll_region("Upload history", table)
+
+
+def _period_span(periods: str) -> str:
+    items = [p.strip() for p in periods.split(",") if p.strip()]
+    if len(items) <= 2:
+        return ", ".join(items)
+    return f"{items[0]} to {items[-1]} ({len(items)})"
+
+
+def kind_help(kind: str | None) -> str:
+    return KIND_HELP.get(kind or "", "Choose the kind of file to see the columns it needs.")
+
+
+def kind_options() -> list[dict[str, str]]:
+    return [{"label": k, "value": k} for k in KINDS]
+
+
+def file_picker() -> dcc.Upload:
+    """The drop zone. Its text doubles as the accessible name of the focusable area."""
+    return dcc.Upload(
+        id="upload-file",
+        children=html.Div(
+            [html.Strong("Choose a CSV file"), " or drag and drop it here (CSV, or gzip/zip holding one CSV)."],
+            className="dropzone__text",
+        ),
+        multiple=False,
+        accept=".csv,.gz,.zip,text/csv",
+        className="dropzone",
+        className_active="dropzone dropzone--active",
+    )

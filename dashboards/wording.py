@@ -1,0 +1,101 @@
+"""Plain-English phrases the pages share. Pure functions (no Dash), so tests can check the
+exact words a councillor reads."""
+
+from __future__ import annotations
+
+from rag.direction import Direction
+from rag.periods import Quarter
+from rag.rating import Polarity
+from store.scorecard import ScoreRow, format_value
+
+MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
+QUARTER_MONTHS = {1: "Apr–Jun", 2: "Jul–Sep", 3: "Oct–Dec", 4: "Jan–Mar"}
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]  # fmt: skip
+POLARITY_HINT = {
+    Polarity.LOWER: "lower is better",
+    Polarity.HIGHER: "higher is better",
+    Polarity.BAND: "best within the target range",
+}
+
+
+def percent_change(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None or before == 0:
+        return None
+    return 100.0 * (now - before) / before
+
+
+def signed_percent(value: float | None) -> str:
+    """``+4.5%`` / ``−3.7%``; an en dash when there is nothing to show."""
+    if value is None:
+        return "–"
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0.0%"
+    return f"{'+' if rounded > 0 else MINUS}{abs(rounded):.1f}%"
+
+
+def change_phrase(now: float | None, before: float | None, against: str, unit: str = "count") -> str:
+    """``up 8.2% on Q3 2015/16``. Percentages change by points, not by per cent."""
+    if now is None:
+        return f"no figure to compare with {against}"
+    if before is None:
+        return f"no figure for {against} to compare with"
+    if unit == "percent":
+        points = round(now - before, 1)
+        if points == 0:
+            return f"the same as {against}"
+        word = "point" if abs(points) == 1 else "points"
+        return f"{'up' if points > 0 else 'down'} {abs(points):.1f} percentage {word} on {against}"
+    change = percent_change(now, before)
+    if change is None:
+        return f"no percentage change on {against} (it was zero)"
+    if round(change, 1) == 0:
+        return f"the same as {against}"
+    return f"{'up' if change > 0 else 'down'} {abs(change):.1f}% on {against}"
+
+
+def month_label(month: str) -> str:
+    year, mon = month.split("-")
+    return f"{MONTH_NAMES[int(mon) - 1]} {year}"
+
+
+def basis_label(basis: str) -> str:
+    return "year to date" if basis == "ytd" else "the quarter"
+
+
+def direction_word(d: Direction) -> str:
+    return "n/a" if d is Direction.NA else d.value.capitalize()
+
+
+def short_term_title(row: ScoreRow, period: Quarter) -> str:
+    """Tooltip for the short-term arrow: this quarter's figure against last quarter's."""
+    previous = period.previous()
+    head = f"{direction_word(row.dot_short)}: {period.label} against {previous.label}"
+    if row.dot_short is Direction.NA:
+        return f"{head} – a figure is missing, so no direction can be given."
+    figures = f"{format_value(row.quarter_value, row.unit)} against {format_value(row.previous_quarter, row.unit)}"
+    return f"{head} (quarter figures {figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
+
+
+def long_term_title(row: ScoreRow, period: Quarter) -> str:
+    """Tooltip for the long-term arrow: against the same period a year earlier."""
+    last_year = period.same_quarter_last_year()
+    head = f"{direction_word(row.dot_long)}: {period.label} against {last_year.label}"
+    if row.dot_long is Direction.NA:
+        return f"{head} – a figure is missing, so no direction can be given."
+    figures = f"{format_value(row.actual, row.unit)} against {format_value(row.same_period_last_year, row.unit)}"
+    return f"{head} ({basis_label(row.basis)}: {figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def reason_text(row: ScoreRow) -> str:
+    """The rating's reason as a sentence: ``13,143 year to date is 743 above target, …``."""
+    reason = row.reason.replace(") (", ": ")  # "(Q3 2015/16) (12,573)" reads as "(Q3 2015/16: 12,573)"
+    if row.actual is not None and row.rag.value in ("Red", "Amber", "Green"):
+        basis = " year to date" if row.basis == "ytd" else ""
+        return f"{format_value(row.actual, row.unit)}{basis} is {reason}."
+    return f"{reason[:1].upper()}{reason[1:]}."

@@ -1,0 +1,206 @@
+"""``cspdash ingest boundaries FILE`` / ``cspdash boundaries load FILE --level … --vintage …``:
+ward or borough outlines from GeoJSON, GeoPackage or a zipped shapefile, one vintage at a time.
+
+Every feature is checked (code shape, level, geometry) and all problems reported together;
+nothing is stored from a file with problems. Re-loading a vintage replaces those areas' outlines.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import shapely
+from sqlalchemy import delete, insert
+
+from geo.fields import Fields, choose_fields, level_of_code, year_in_name
+from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
+from geo.options import BoundaryOptions, options_of
+from geo.queries import coverage_gaps
+from geo.vector import fail, read_vector, to_wgs84
+from loaders.context import LoadContext
+from store.models import AreaBoundary
+from store.reference import LONDON, LONDON_BOROUGHS
+
+SHOW_CODES = 10  # codes listed in a summary note before "… and N more"
+
+
+def load_boundaries(ctx: LoadContext) -> None:
+    options = options_of(ctx.source, BoundaryOptions)
+    name = ctx.source.name
+    frame, notes = read_vector(ctx.source)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    fields = choose_fields(columns, code=options.code_field, name=options.name_field, parent=options.parent_field, file_name=name)
+    frame, crs_notes = to_wgs84(frame, options.crs, name)
+    ctx.summary.rows = len(frame)
+    ctx.summary.encoding = _format_label(name)
+    table = _attributes(frame, fields)
+    level = _check_codes(ctx, table, fields, options.level)
+    vintage = _vintage(options, fields, frame, name, level)
+    geometries = _check_geometries(ctx, frame, table, fields)
+    if ctx.log:
+        return  # the registry raises LoadError with every problem; nothing is stored
+    table = table.assign(geometry=geometries)
+    table, merged = _merge_duplicates(table)
+    prepared = prepare(list(table["geometry"]), 0.0 if vintage == "schematic" else TOLERANCE_M[level])
+    _learn_areas(ctx, table, level)
+    replaced = _store(ctx, table, prepared, level, vintage)
+    repaired = int(sum(1 for g in frame.geometry if g is not None and not g.is_empty and not g.is_valid))
+    ctx.summary.stored = len(table)
+    ctx.summary.replaced = replaced
+    ctx.summary.areas = len(table)
+    ctx.summary.notes += [
+        *notes,
+        *crs_notes,
+        f"{level} outlines, vintage {vintage}; codes from {fields.code}"
+        + (f", names from {fields.name}" if fields.name else " (no name field: codes used as names)")
+        + (f", parents from {fields.parent}" if fields.parent else ""),
+        f"web outlines {prepared.method}",
+    ]
+    if repaired:
+        ctx.summary.notes.append(f"{repaired} invalid geometries repaired (make_valid)")
+    if merged:
+        ctx.summary.notes.append(f"{merged} codes appeared in more than one feature; their parts were merged")
+    _report_coverage(ctx, level, vintage, set(table["code"]))
+
+
+def _format_label(name: str) -> str:
+    lowered = name.lower()
+    for suffix, label in ((".zip", "zipped"), (".gpkg", "GeoPackage"), (".shp", "shapefile"), ("json", "GeoJSON")):
+        if suffix in lowered:
+            return label
+    return "vector"
+
+
+def _attributes(frame: pd.DataFrame, fields: Fields) -> pd.DataFrame:
+    def text(column: str | None) -> pd.Series:
+        if column is None:
+            return pd.Series("", index=frame.index)
+        return frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
+
+    table = pd.DataFrame(
+        {"code": text(fields.code), "name": text(fields.name), "parent": text(fields.parent), "parent_name": text(fields.parent_name)}
+    )
+    table["__row__"] = range(1, len(frame) + 1)  # feature number, as GIS tools count them
+    return table
+
+
+def _check_codes(ctx: LoadContext, table: pd.DataFrame, fields: Fields, wanted: str | None) -> str:
+    levels = table["code"].map(level_of_code)
+    shaped = levels.notna()
+    if not shaped.any():
+        sample = ", ".join(table["code"].head(3))
+        ctx.log.add(None, fields.code, sample, f"no value in {fields.code!r} is a ward or borough GSS code (like E05000306 or "
+                    "E09000016); is it the right field? pass --code-field")
+    level = wanted or fields.level or (levels.dropna().mode().iloc[0] if shaped.any() else "ward")
+    for row, code, found in zip(table["__row__"], table["code"], levels):
+        if code == "":
+            ctx.log.add(row, fields.code, code, "the area code is blank")
+        elif found is None:
+            ctx.log.add(row, fields.code, code, "not a ward or borough GSS code (like E05000306 or E09000016)")
+        elif found != level:
+            ctx.log.add(row, fields.code, code, f"a {found} code in a file of {level} outlines")
+    return level
+
+
+def _vintage(options: BoundaryOptions, fields: Fields, frame: pd.DataFrame, name: str, level: str) -> str:
+    if options.vintage:
+        return options.vintage.strip()
+    if "schematic" in frame.columns and frame["schematic"].astype(str).str.lower().isin(["true", "1"]).all():
+        return "schematic"
+    found = fields.vintage or year_in_name(name)
+    if found:
+        return found
+    if level == "borough":
+        return "current"  # borough outlines rarely change; one unnamed set is the norm
+    raise fail(name, "cannot tell which year these ward boundaries are (wards are redrawn); pass --vintage, e.g. --vintage 2022")
+
+
+def _check_geometries(ctx: LoadContext, frame: pd.DataFrame, table: pd.DataFrame, fields: Fields) -> list:
+    out = []
+    for row, code, geometry in zip(table["__row__"], table["code"], frame.geometry):
+        area, _ = polygonal(geometry)
+        if area is None:
+            kind = "no geometry" if geometry is None or geometry.is_empty else f"a {geometry.geom_type}, not an area"
+            ctx.log.add(row, "geometry", code, f"this feature has {kind}")
+        out.append(area)
+    return out
+
+
+def _merge_duplicates(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Some shapefiles store each part of a multi-part area as its own feature."""
+    counts = table["code"].value_counts()
+    repeated = counts[counts > 1].index
+    if not len(repeated):
+        return table.reset_index(drop=True), 0
+    first = table.drop_duplicates("code").set_index("code")
+    unions = table.groupby("code")["geometry"].agg(lambda parts: shapely.union_all(list(parts)))
+    first["geometry"] = unions
+    return first.reset_index(), len(repeated)
+
+
+def _learn_areas(ctx: LoadContext, table: pd.DataFrame, level: str) -> None:
+    """Add new areas; for known ones fill in the parent, keeping the name already held (names
+    differ between publishers — "St. Andrew's" v "St Andrew's" — and the data files' win)."""
+    parents_unknown = 0
+    for code, name, parent, parent_name in table[["code", "name", "parent", "parent_name"]].itertuples(index=False):
+        held = ctx.areas.areas.get(code)
+        parent = parent if level_of_code(parent) == "borough" else None
+        if level == "borough":
+            parent = LONDON if code in LONDON_BOROUGHS else (held[2] if held else None)
+        elif parent and parent not in ctx.areas:
+            if parent_name:
+                ctx.areas.learn(parent, parent_name, "borough", None)
+            else:
+                parents_unknown += 1
+                parent = None
+        parent = parent or (held[2] if held else None)
+        ctx.areas.learn(code, held[0] if held else (name or code), level, parent)
+    if parents_unknown:
+        ctx.summary.notes.append(f"{parents_unknown} areas name a parent borough we do not hold; load it first to link them")
+
+
+def _store(ctx: LoadContext, table: pd.DataFrame, prepared: Prepared, level: str, vintage: str) -> int:
+    session = ctx.session
+    session.flush()  # new areas first: outlines refer to them
+    codes = list(table["code"])
+    replaced = 0
+    for start in range(0, len(codes), 500):
+        result = session.execute(
+            delete(AreaBoundary).where(AreaBoundary.vintage == vintage, AreaBoundary.area_code.in_(codes[start : start + 500]))
+        )
+        replaced += result.rowcount or 0
+    rows = [
+        {
+            "area_code": code,
+            "vintage": vintage,
+            "level": level,
+            "name": name or code,
+            "geometry_full": full,
+            "geometry_web": web,
+            "centroid_lon": lon,
+            "centroid_lat": lat,
+            "source_file": ctx.source.name[:500],
+            "upload_id": ctx.upload_id,
+        }
+        for code, name, full, web, lon, lat in zip(
+            codes, table["name"], prepared.full, prepared.web, prepared.centroid_lon, prepared.centroid_lat
+        )
+    ]
+    session.execute(insert(AreaBoundary), rows)
+    return replaced
+
+
+def _report_coverage(ctx: LoadContext, level: str, vintage: str, loaded: set[str]) -> None:
+    no_data, no_outline = coverage_gaps(ctx.session, level, vintage)
+    no_data = [c for c in no_data if c in loaded]
+    if no_data:
+        ctx.summary.notes.append(f"{len(no_data)} of {len(loaded)} areas in the file have no data held yet: {_listing(no_data)}")
+    if no_outline:
+        ctx.summary.notes.append(
+            f"{len(no_outline)} {level}s hold data but have no {vintage} outline: {_listing(no_outline)}"
+        )
+
+
+def _listing(codes: list[str]) -> str:
+    shown = ", ".join(codes[:SHOW_CODES])
+    return shown + (f" … and {len(codes) - SHOW_CODES} more" if len(codes) > SHOW_CODES else "")
+

@@ -1,0 +1,94 @@
+"""Population denominators: ``cspdash ingest population FILE`` (``area_code,year,population``),
+the nearest year held for an area, and rates per 1,000 residents.
+
+Other layouts (Census bulk tables, ward profiles) are converted to this one first: a
+denominator must be unambiguous, and those files hold many candidate columns.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from loaders.cells import log_duplicates, parse_counts, require_text
+from loaders.context import LoadContext
+from loaders.reading import CsvReader, require_columns
+from store.bulk import bulk_insert
+from store.models import Population
+
+COLUMNS = ["area_code", "year", "population"]
+
+
+def rate_per_1000(count: float | None, population: float | None) -> float | None:
+    """Events per 1,000 residents; None when either figure is missing or there is no one."""
+    if count is None or population is None or pd.isna(count) or pd.isna(population) or population <= 0:
+        return None
+    return count * 1000.0 / population
+
+
+def population_for(session: Session, area_code: str, year: int) -> tuple[int, int] | None:
+    """(year used, population) for ``area_code``: ``year`` if held, else the nearest year held
+    (the earlier on a tie: it was published first). None when the area has no figures."""
+    held = session.execute(select(Population.year, Population.population).where(Population.area_code == area_code)).all()
+    if not held:
+        return None
+    best = min(held, key=lambda r: (abs(r[0] - year), r[0]))
+    return int(best[0]), int(best[1])
+
+
+def populations_for(session: Session, area_codes: list[str], year: int) -> dict[str, tuple[int, int]]:
+    """``population_for`` for many areas in one query (e.g. every ward on a map)."""
+    rows = session.execute(
+        select(Population.area_code, Population.year, Population.population).where(Population.area_code.in_(area_codes))
+    ).all()
+    out: dict[str, tuple[int, int]] = {}
+    for code, held_year, people in sorted(rows, key=lambda r: (r[0], abs(r[1] - year), r[1])):
+        out.setdefault(code, (int(held_year), int(people)))
+    return out
+
+
+def load_population(ctx: LoadContext) -> None:
+    reader = CsvReader.open(ctx.source)
+    ctx.summary.encoding = reader.encoding
+    cols = require_columns(reader, COLUMNS)
+    seen: dict[tuple, int] = {}
+    frames = []
+    for chunk in reader.chunks():
+        ctx.summary.rows += len(chunk)
+        frame = pd.DataFrame({"__row__": chunk["__row__"], **{name: chunk[cols[name]] for name in COLUMNS}})
+        require_text(frame, "area_code", ctx.log)
+        years = parse_counts(frame, "year", ctx.log)
+        bad_year = years.notna() & ((years < 1800) | (years > 2200))
+        for row, value in zip(frame.loc[bad_year, "__row__"], frame.loc[bad_year, "year"]):
+            ctx.log.add(int(row), "year", value, "not a year; write it like 2021")
+        frame["year"] = years.where(~bad_year)
+        frame["population"] = parse_counts(frame, "population", ctx.log)
+        unknown = (frame["area_code"] != "") & ~frame["area_code"].isin(list(ctx.areas.areas))
+        for row, code in zip(frame.loc[unknown, "__row__"], frame.loc[unknown, "area_code"]):
+            ctx.log.add(int(row), "area_code", code, "unknown area: load its boundaries or declare it with `cspdash ingest areas`")
+        dup = log_duplicates(frame, ["area_code", "year"], seen, ctx.log, "row (same area and year)")
+        frames.append(frame[~dup & ~unknown & frame["year"].notna() & frame["population"].notna()])
+    if ctx.log or not frames:
+        return
+    _store(ctx, pd.concat(frames, ignore_index=True))
+
+
+def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
+    session = ctx.session
+    session.flush()
+    replaced = 0
+    for year, group in frame.groupby("year"):
+        codes = list(group["area_code"])
+        for start in range(0, len(codes), 500):
+            result = session.execute(
+                delete(Population).where(Population.year == int(year), Population.area_code.in_(codes[start : start + 500]))
+            )
+            replaced += result.rowcount or 0
+    rows = ((code, int(year), int(people), ctx.upload_id) for code, year, people in frame[COLUMNS].itertuples(index=False))
+    ctx.summary.stored = bulk_insert(session, "population", ["area_code", "year", "population", "upload_id"], rows)
+    ctx.summary.replaced = replaced
+    ctx.summary.areas = frame["area_code"].nunique()
+    ctx.summary.periods = sorted(str(int(y)) for y in frame["year"].unique())
+    ctx.summary.total = int(frame["population"].sum())
+    ctx.summary.notes.append("population figures, one per area and year; re-loading a year replaces it")

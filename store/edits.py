@@ -1,0 +1,146 @@
+"""Targets and commentary edited on the web: read the row a form edits, save it with who and
+when, and log old and new values in the change log, all in the caller's transaction.
+
+Each row carries a version (its ``updated_at``): the form remembers the version it showed,
+and saving refuses when someone else has saved since, rather than silently overwriting them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rag.periods import Quarter
+from store.audit import record_change
+from store.models import Commentary, Target
+
+
+class StaleEdit(Exception):
+    """Someone saved this row after the form was opened."""
+
+    def __init__(self, what: str, by: str, at: datetime | None) -> None:
+        self.what, self.by, self.at = what, by, at
+        super().__init__(f"{by} changed the {what} after you opened this form")
+
+
+@dataclass(frozen=True)
+class TargetKey:
+    indicator: str
+    year: str  # financial year key, 2016-17
+    quarter: int | None  # None: every quarter of the year
+    area_code: str | None  # None: every area
+
+    def label(self) -> str:
+        quarter = f"Q{self.quarter}" if self.quarter else "every quarter"
+        return f"{self.indicator} {self.year} {quarter} {self.area_code or 'every area'}"
+
+
+@dataclass(frozen=True)
+class TargetValues:
+    target: float | None
+    low: float | None
+    high: float | None
+    tolerance: float
+    tolerance_type: str  # abs | pct
+
+    @classmethod
+    def of(cls, row: Target) -> TargetValues:
+        return cls(row.target, row.target_low, row.target_high, row.tolerance, row.tolerance_type)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def version(row: Target | Commentary | None) -> str:
+    """An opaque token that changes whenever the row is saved ('' when there is no row)."""
+    if row is None or row.updated_at is None:
+        return ""
+    at = row.updated_at
+    # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: compare instants.
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).isoformat()
+
+
+def effective_target(session: Session, indicator: str, period: Quarter, area: str) -> Target | None:
+    """The row that rates ``indicator`` for ``period`` and ``area``: this area before every
+    area, this quarter before the whole year (the order store.scorecard.find_target uses)."""
+    rows = {
+        (t.area_code, t.quarter): t
+        for t in session.scalars(
+            select(Target).where(Target.indicator_code == indicator, Target.year == period.financial_year.key)
+        )
+    }
+    for key in ((area, period.q), (area, None), (None, period.q), (None, None)):
+        if key in rows:
+            return rows[key]
+    return None
+
+
+def target_row(session: Session, key: TargetKey) -> Target | None:
+    query = select(Target).where(
+        Target.indicator_code == key.indicator,
+        Target.year == key.year,
+        Target.quarter.is_(None) if key.quarter is None else Target.quarter == key.quarter,
+        Target.area_code.is_(None) if key.area_code is None else Target.area_code == key.area_code,
+    )
+    return session.scalars(query).first()
+
+
+def save_target(
+    session: Session, key: TargetKey, values: TargetValues, user: str, now: datetime, expected_version: str | None = None
+) -> bool:
+    """Create or update the target at ``key``; False if nothing changed. ``expected_version``
+    (from ``version``) guards against overwriting someone else's save; None skips the check."""
+    row = target_row(session, key)
+    if expected_version is not None and version(row) != expected_version:
+        raise StaleEdit("target", row.updated_by if row else "someone", row.updated_at if row else None)
+    old = TargetValues.of(row) if row else None
+    if old == values:
+        return False
+    if row is None:
+        row = Target(indicator_code=key.indicator, year=key.year, quarter=key.quarter, area_code=key.area_code)
+        session.add(row)
+    row.target, row.target_low, row.target_high = values.target, values.low, values.high
+    row.tolerance, row.tolerance_type = values.tolerance, values.tolerance_type
+    row.updated_by, row.updated_at = user, now
+    detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
+    record_change(session, user, "edit", "target", key.label(), detail, at=now)
+    return True
+
+
+def commentary_row(session: Session, indicator: str, area: str, period: Quarter) -> Commentary | None:
+    return session.scalars(
+        select(Commentary).where(
+            Commentary.indicator_code == indicator, Commentary.area_code == area, Commentary.period == period.key
+        )
+    ).first()
+
+
+def save_commentary(
+    session: Session,
+    indicator: str,
+    area: str,
+    period: Quarter,
+    commentary: str,
+    corrective_action: str,
+    user: str,
+    now: datetime,
+    expected_version: str | None = None,
+) -> bool:
+    """Create or update the commentary for one indicator, area and quarter; False if unchanged."""
+    row = commentary_row(session, indicator, area, period)
+    if expected_version is not None and version(row) != expected_version:
+        raise StaleEdit("commentary", row.updated_by if row else "someone", row.updated_at if row else None)
+    old = {"commentary": row.commentary, "corrective_action": row.corrective_action} if row else None
+    new = {"commentary": commentary, "corrective_action": corrective_action}
+    if old == new or (old is None and not commentary and not corrective_action):
+        return False
+    if row is None:
+        row = Commentary(indicator_code=indicator, area_code=area, period=period.key)
+        session.add(row)
+    row.commentary, row.corrective_action = commentary, corrective_action
+    row.updated_by, row.updated_at = user, now
+    record_change(session, user, "edit", "commentary", f"{indicator} {area} {period.key}", {"old": old, "new": new}, at=now)
+    return True

@@ -1,0 +1,293 @@
+"""Read-only queries the dashboard pages need beyond the scorecard itself.
+
+Every function takes a session (the caller owns the transaction) and returns plain
+dataclasses, never ORM objects, so results can be cached and shared between requests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rag.periods import PeriodError, Quarter, is_month, quarters_between
+from store.areas import AreaTree
+from store.counts import monthly_counts, months_held
+from store.measures import Measure, series
+from store.models import Commentary, Indicator, IndicatorValue, MaracReturn, Target, Upload
+from store.scorecard import ScoreRow, indicators, score_indicator
+
+MONTHLY_SOURCES = ("crime", "asb")
+
+
+class UnknownArea(LookupError):
+    """An area code the database does not hold."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"No area with code {code!r} is held. Choose an area from the list.")
+        self.code = code
+
+
+class UnknownIndicator(LookupError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"No indicator with code {code!r} is defined.")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """An indicator's definition, detached from the session (duck-types ``Indicator``)."""
+
+    code: str
+    name: str
+    goal: str
+    unit: str
+    polarity: str
+    basis: str
+    measure: str
+    rated: bool
+    description: str
+    comparator_area: str | None
+    comparator_label: str | None
+    rag_comparison: str
+    sort_order: int
+
+    @classmethod
+    def of(cls, row: Indicator) -> IndicatorInfo:
+        return cls(**{f.name: getattr(row, f.name) for f in dataclasses.fields(cls)})
+
+    @property
+    def source(self) -> str:
+        return Measure.parse(self.measure).source
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    code: str
+    name: str
+    level: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.level})" if self.level != "ward" else f"{self.name} ward"
+
+
+@dataclass(frozen=True)
+class CommentaryEntry:
+    period: Quarter
+    commentary: str
+    corrective_action: str
+
+
+@dataclass(frozen=True)
+class IndicatorDetail:
+    indicator: IndicatorInfo
+    period: Quarter
+    area_code: str
+    area_name: str
+    history: list[ScoreRow]  # one row per quarter, oldest first, ending at ``period``
+    comparator: dict[str, float]  # quarter key -> comparator area's value on the rated basis
+    monthly: list[tuple[str, int]]  # (YYYY-MM, count) for crime/ASB measures, else empty
+    commentary: list[CommentaryEntry]  # newest first
+
+    @property
+    def current(self) -> ScoreRow:
+        return self.history[-1]
+
+
+@dataclass(frozen=True)
+class DemandPanel:
+    indicator: IndicatorInfo
+    period: Quarter
+    points: list[tuple[Quarter, float | None]]  # oldest first, ending at ``period``
+    last_year: float | None  # the same quarter a year earlier
+
+    @property
+    def current(self) -> float | None:
+        return self.points[-1][1] if self.points else None
+
+
+def data_version(session: Session) -> tuple:
+    """Changes whenever anything the pages show changes: a new upload, or a target or
+    commentary edited on the web. Used to key caches, so one cheap query per request."""
+    parts = [
+        select(func.max(Upload.id)),
+        select(func.count(Target.id)),
+        select(func.max(Target.updated_at)),
+        select(func.count(Commentary.id)),
+        select(func.max(Commentary.updated_at)),
+    ]
+    row = session.execute(select(*(p.scalar_subquery() for p in parts))).one()
+    return tuple(str(v) for v in row)
+
+
+def _complete_quarters(months: list[str]) -> set[Quarter]:
+    held = set(months)
+    return {q for q in {Quarter.of_month(m) for m in held} if all(m in held for m in q.months())}
+
+
+def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
+    """Quarters each source holds complete data for (any area)."""
+    out = {source: _complete_quarters(months_held(session, source)) for source in MONTHLY_SOURCES}
+    out["marac"] = {Quarter.parse(k) for (k,) in session.execute(select(MaracReturn.quarter).distinct())}
+    values: set[Quarter] = set()
+    value_months: list[str] = []
+    for (period,) in session.execute(select(IndicatorValue.period).distinct()):
+        if is_month(period):
+            value_months.append(period)
+        else:
+            try:
+                values.add(Quarter.parse(period))
+            except PeriodError:
+                continue
+    out["values"] = values | _complete_quarters(value_months)
+    return out
+
+
+def quarters_available(session: Session) -> list[Quarter]:
+    """Every quarter some source holds complete data for, oldest first."""
+    return sorted(set().union(*quarters_by_source(session).values()))
+
+
+def latest_quarter(session: Session) -> Quarter | None:
+    """The default period: the latest quarter that every source holding data has complete.
+
+    Sources are published with different lags; defaulting to a quarter where crime is in
+    but MARAC is not would show a misleading "No data". Falls back to the latest quarter
+    any source holds when the sources never overlap.
+    """
+    held = [qs for qs in quarters_by_source(session).values() if qs]
+    if not held:
+        return None
+    common = set.intersection(*held)
+    return max(common) if common else max(set().union(*held))
+
+
+def area_choices(session: Session, home: str) -> list[AreaChoice]:
+    """The home area first, then its wards by name."""
+    tree = AreaTree.load(session)
+    if home not in tree.by_code:
+        return []
+    wards = sorted(tree.at_level("ward", within=home), key=lambda c: tree.name(c))
+    return [AreaChoice(c, tree.name(c), tree.by_code[c].level) for c in [home, *wards]]
+
+
+def area_name(session: Session, code: str) -> str:
+    tree = AreaTree.load(session)
+    if code not in tree.by_code:
+        raise UnknownArea(code)
+    return tree.name(code)
+
+
+def indicator_info(session: Session, code: str) -> IndicatorInfo:
+    row = session.get(Indicator, code)
+    if row is None:
+        # Codes are short upper-case strings, but URLs get typed in lower case.
+        row = session.scalars(select(Indicator).where(func.upper(Indicator.code) == code.upper())).first()
+    if row is None:
+        raise UnknownIndicator(code)
+    return IndicatorInfo.of(row)
+
+
+def rating_history(
+    session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]
+) -> list[ScoreRow]:
+    """The indicator scored at each of ``quarters`` (ascending), from one series query.
+
+    The comparator area is left out here (``comparator_area=None``): scoring each quarter
+    separately would query it once per quarter; ``comparator_values`` fetches it once.
+    """
+    if not quarters:
+        return []
+    tree = AreaTree.load(session)
+    targets = list(session.scalars(select(Target)))
+    span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
+    bare = dataclasses.replace(indicator, comparator_area=None)
+    history = series(session, bare, area, span, tree)  # type: ignore[arg-type]
+    rows = [score_indicator(session, bare, q, area, targets, tree, history=history) for q in quarters]  # type: ignore[arg-type]
+    for row in rows:  # the ScoreRow should still name the real comparator
+        row.comparator_area, row.comparator_label = indicator.comparator_area, indicator.comparator_label
+    return rows
+
+
+def comparator_values(session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]) -> dict[str, float]:
+    """The comparator area's value on the rated basis for each quarter it has one."""
+    if not indicator.comparator_area or indicator.comparator_area == area or not quarters:
+        return {}
+    span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
+    s = series(session, indicator, indicator.comparator_area, span)  # type: ignore[arg-type]
+    return {q.key: v for q in quarters if (v := s.basis(q)) is not None}
+
+
+def comparator_levels(session: Session, period: Quarter, area: str) -> dict[str, float]:
+    """For percentage and rate indicators, the comparator's own value at ``period`` (a
+    national average repeat rate means more to a reader than its change on last year)."""
+    out = {}
+    for row in indicators(session):
+        info = IndicatorInfo.of(row)
+        if info.rated and info.unit in ("percent", "rate"):
+            value = comparator_values(session, info, area, [period]).get(period.key)
+            if value is not None:
+                out[info.code] = value
+    return out
+
+
+def commentary_history(session: Session, code: str, area: str, up_to: Quarter | None = None) -> list[CommentaryEntry]:
+    """Commentary and corrective action for one indicator and area, newest first."""
+    rows = session.execute(
+        select(Commentary.period, Commentary.commentary, Commentary.corrective_action).where(
+            Commentary.indicator_code == code, Commentary.area_code == area
+        )
+    ).all()
+    out = []
+    for period, text, action in rows:
+        try:
+            q = Quarter.parse(period)
+        except PeriodError:
+            continue
+        if (up_to is None or q <= up_to) and (text or action):
+            out.append(CommentaryEntry(q, text or "", action or ""))
+    return sorted(out, key=lambda e: e.period, reverse=True)
+
+
+def indicator_detail(session: Session, code: str, period: Quarter, area: str) -> IndicatorDetail:
+    """Everything the indicator page draws: history, comparator, months and commentary."""
+    info = indicator_info(session, code)
+    name = area_name(session, area)
+    available = quarters_available(session)
+    first = min([q for q in available if q <= period], default=period)
+    quarters = quarters_between(first, period)
+    history = rating_history(session, info, area, quarters)
+    comparator = comparator_values(session, info, area, quarters)
+    for row in history:
+        before = comparator.get(Quarter.parse(row.period).same_quarter_last_year().key)
+        now = comparator.get(row.period)
+        row.comparator_change = 100.0 * (now - before) / before if now is not None and before else None
+    monthly: list[tuple[str, int]] = []
+    if info.source in MONTHLY_SOURCES:
+        months = [m for q in quarters for m in q.months()]
+        counts = monthly_counts(session, info.source, area, months, Measure.parse(info.measure).selection)
+        monthly = [(m, counts[m]) for m in months if m in counts]
+    notes = commentary_history(session, info.code, area, up_to=period)
+    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes)
+
+
+def demand_panels(session: Session, period: Quarter, area: str, quarters: int = 8) -> list[DemandPanel]:
+    """Not-rated context indicators: the last ``quarters`` quarters and the same quarter last year."""
+    tree = AreaTree.load(session)
+    if area not in tree.by_code:
+        raise UnknownArea(area)
+    wanted = [period]
+    while len(wanted) < max(quarters, 5):  # at least five, so last year's quarter is in view
+        wanted.insert(0, wanted[0].previous())
+    panels = []
+    for row in indicators(session):
+        if row.rated:
+            continue
+        info = IndicatorInfo.of(row)
+        s = series(session, info, area, wanted, tree)  # type: ignore[arg-type]
+        points = [(q, s.quarter(q)) for q in wanted]
+        panels.append(DemandPanel(info, period, points, s.quarter(period.same_quarter_last_year())))
+    return panels

@@ -1,0 +1,144 @@
+"""People who may sign in, their roles, and password checks.
+
+Passwords are hashed with werkzeug's scrypt (salted, slow on purpose); only the hash is stored.
+Names are matched case-insensitively so ``Priya`` and ``priya`` cannot both exist, but are
+kept as typed for display ("Saved by Priya").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from store.audit import record_change
+from store.models import User
+
+ROLES = ("viewer", "analyst", "admin")
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+MIN_PASSWORD_LENGTH = 10
+HASH_METHOD = "scrypt"
+# Checked against when the name is unknown, so a wrong name takes as long as a wrong password
+# and response times do not reveal which names exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=HASH_METHOD)
+
+
+class UserError(ValueError):
+    """A user command that cannot be done, with a message fit to show as it is."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request: enough to decide what they may do, detached from any session."""
+
+    name: str
+    role: str
+
+    def can(self, role: str) -> bool:
+        return has_role(self.role, role)
+
+
+def has_role(actual: str | None, needed: str) -> bool:
+    """Roles are ordered: an admin can do what an analyst can, an analyst what a viewer can."""
+    return actual in _RANK and _RANK[actual] >= _RANK[needed]
+
+
+def check_role(role: str) -> str:
+    if role not in _RANK:
+        raise UserError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    return role
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+
+
+def find_user(session: Session, name: str) -> User | None:
+    wanted = name.strip().casefold()
+    if not wanted:
+        return None
+    return session.scalar(select(User).where(func.lower(User.name) == wanted))
+
+
+def get_user(session: Session, name: str) -> User:
+    user = find_user(session, name)
+    if user is None:
+        raise UserError(f"no user called {name!r}; see `cspdash users list`")
+    return user
+
+
+def add_user(session: Session, name: str, password: str, role: str = "viewer", *, by: str = "cli") -> User:
+    name = name.strip()
+    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
+        raise UserError("a user name must be 1 to 100 characters with no spaces")
+    check_role(role)
+    check_password_rules(password)
+    if find_user(session, name) is not None:
+        raise UserError(f"a user called {name!r} already exists")
+    user = User(
+        name=name,
+        password_hash=generate_password_hash(password, method=HASH_METHOD),
+        role=role,
+        active=True,
+        created_at=datetime.now(UTC),
+    )
+    session.add(user)
+    session.flush()
+    record_change(session, by, "add", "user", name, {"new": {"role": role, "active": True}})
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(func.lower(User.name))))
+
+
+def set_role(session: Session, name: str, role: str, *, by: str = "cli") -> User:
+    user = get_user(session, name)
+    check_role(role)
+    old = user.role
+    user.role = role
+    record_change(session, by, "set-role", "user", user.name, {"old": {"role": old}, "new": {"role": role}})
+    return user
+
+
+def set_active(session: Session, name: str, active: bool, *, by: str = "cli") -> User:
+    user = get_user(session, name)
+    old = user.active
+    user.active = active
+    action = "enable" if active else "disable"
+    record_change(session, by, action, "user", user.name, {"old": {"active": old}, "new": {"active": active}})
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, by: str = "cli") -> User:
+    user = get_user(session, name)
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    record_change(session, by, "set-password", "user", user.name, {})  # never log the password
+    return user
+
+
+def authenticate(session: Session, name: str, password: str) -> Principal | None:
+    """The user if ``name`` is active and ``password`` matches, else None (no hint which was wrong)."""
+    user = find_user(session, name)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return Principal(user.name, user.role)
+
+
+def principal_for(session: Session, name: str) -> Principal | None:
+    """The signed-in user's current role, or None if they no longer exist or are disabled.
+
+    Looked up on every request so disabling someone or changing their role takes effect
+    at once, not when their cookie expires."""
+    user = find_user(session, name)
+    if user is None or not user.active:
+        return None
+    return Principal(user.name, user.role)

@@ -1,0 +1,82 @@
+"""End to end: `cspdash demo` then `cspdash score` reproduces the Havering Q3 2016/17 report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+
+
+@pytest.fixture
+def run(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return invoke
+
+
+def test_cli_demo_then_score_matches_the_published_report(run):
+    run("demo")
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", "2016-17-Q3", "--format", "csv")))}
+    assert list(next(iter(rows.values())).keys()) == [
+        "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
+        "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
+    ]  # fmt: skip
+    tno, marac, asb = rows["CSP1"], rows["CSP2"], rows["CSP3"]
+    assert (tno["actual"], tno["same_period_last_year"], tno["rag"]) == ("13143", "12573", "Red")
+    assert (tno["dot_short"], tno["dot_long"]) == ("better", "worse")  # Q3 fell (4,355 from 4,470); YTD rose
+    assert (asb["actual"], asb["rag"], asb["dot_long"]) == ("4810", "Red", "worse")
+    assert (marac["actual"], marac["target"], marac["rag"]) == ("28.8", "28-40", "Green")
+    assert {rows[c]["rag"] for c in ("DP1", "DP2", "DP3", "DP4", "DP5")} == {"Not rated"}
+    assert all(r["area_code"] == "E09000016" and r["period"] == "2016-17-Q3" for r in rows.values())
+
+
+def test_cli_score_table_ends_with_the_rag_summary(run):
+    run("demo")
+    out = run("score", "--period", "Q3 2016/17")
+    assert out.startswith("Havering (E09000016), Q3 2016/17")
+    assert "Overall: Of the 3 indicators, 2 (66.7%) are Red and 1 (33.3%) is Green." in out
+
+
+def test_cli_score_json_and_quarter_figures(run):
+    run("demo")
+    data = json.loads(run("score", "--period", "2016-17-Q3", "--format", "json"))
+    assert data["summary"]["sentence"] == "Of the 3 indicators, 2 (66.7%) are Red and 1 (33.3%) is Green."
+    out = run("counts", "--source", "crime", "--by", "quarter", "--from", "2015-10", "--to", "2016-12", "--format", "csv")
+    quarters = {r["period"]: int(r["count"]) for r in csv.DictReader(io.StringIO(out))}
+    assert quarters["2016-17-Q3"] == 4355 and quarters["2015-16-Q3"] == 4520
+    asb = run("counts", "--source", "asb", "--by", "quarter", "--from", "2016-04", "--to", "2016-12", "--format", "csv")
+    assert [int(r["count"]) for r in csv.DictReader(io.StringIO(asb))] == [1392, 2096, 1322]
+
+
+def test_cli_score_demo_twice_is_idempotent(run):
+    run("demo")
+    first = run("score", "--period", "2016-17-Q3", "--format", "csv")
+    run("demo")
+    assert run("score", "--period", "2016-17-Q3", "--format", "csv") == first
+
+
+def test_cli_score_rejects_a_bad_period(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+    runner.invoke(cli, ["init-db"])
+    result = runner.invoke(cli, ["score", "--period", "2016-17-Q7"])
+    assert result.exit_code == 2
+    assert "'2016-17-Q7' is not a quarter; write it like 2016-17-Q3" in result.output
+
+
+def test_cli_commands_need_a_schema(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    result = CliRunner().invoke(cli, ["score", "--period", "2016-17-Q3"])
+    assert result.exit_code == 1
+    assert "run `cspdash init-db` first" in result.output
