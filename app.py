@@ -14,6 +14,28 @@ from dash import Dash, html
 from settings import Settings
 
 
+# Dash's default page, with the document language set (screen readers pronounce English
+# correctly) and the scripts in a plain <div>: the default wraps them in a second <footer>,
+# which is a duplicate "contentinfo" landmark next to ours.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     app = Dash(
@@ -23,6 +45,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="cspdash – Community Safety Partnership performance",
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: works with no internet
+        index_string=INDEX_STRING,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
     from dashboards.access import install_access

@@ -83,60 +83,48 @@ def failure(exc: BaseException) -> html.Div:
     )
 
 
-def period_controls(prefix: str, state: PageState) -> html.Div:
-    """Financial year, quarter and area pickers. Their values go into the page URL."""
-    year_options = [{"label": y.label, "value": y.key} for y in state.years]
-    quarter_options = [{"label": f"Q{q} ({QUARTER_MONTHS[q]})", "value": f"Q{q}"} for q in (1, 2, 3, 4)]
-    area_options = [{"label": a.label, "value": a.code} for a in state.areas] or [{"label": state.area_name, "value": state.area}]
-    period = state.period
+def _select(prefix: str, name: str, label: str, options: list[tuple[str, str]], value: str | None, hint: str | None = None) -> html.Div:
+    control_id = f"{prefix}-{name}"
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label("Financial year", htmlFor=f"{prefix}-year", className="field__label", id=f"{prefix}-year-label"),
-                    dcc.Dropdown(
-                        id=f"{prefix}-year",
-                        options=year_options,
-                        value=period.financial_year.key if period else None,
-                        clearable=False,
-                        searchable=False,
-                        className="field__dropdown field__dropdown--year",
-                    ),
-                ],
-                className="field",
-            ),
-            html.Fieldset(
-                [
-                    html.Legend("Quarter", className="field__label"),
-                    dcc.RadioItems(
-                        id=f"{prefix}-quarter",
-                        options=quarter_options,
-                        value=f"Q{period.q}" if period else None,
-                        inline=True,
-                        className="radios",
-                        labelClassName="radios__item",
-                        inputClassName="radios__input",
-                    ),
-                ],
-                className="field field--fieldset",
-            ),
-            html.Div(
-                [
-                    html.Label("Area", htmlFor=f"{prefix}-area", className="field__label", id=f"{prefix}-area-label"),
-                    dcc.Dropdown(
-                        id=f"{prefix}-area",
-                        options=area_options,
-                        value=state.area,
-                        clearable=False,
-                        className="field__dropdown field__dropdown--area",
-                    ),
-                ],
-                className="field",
+            html.Label(label, htmlFor=control_id, className="field__label"),
+            html.Select(
+                [html.Option(text, value=v, selected=v == value) for v, text in options],
+                id=control_id,
+                name=name,
+                className=f"field__select field__select--{name}",
             ),
         ],
+        className="field",
+    )
+
+
+def period_controls(prefix: str, state: PageState) -> html.Form:
+    """Financial year, quarter and area, as native <select>s inside a form.
+
+    Native selects are the most robust controls for keyboards and screen readers (Dash 4's
+    Dropdown and RadioItems fail axe: hidden focus targets, radios inside listbox options).
+    ``assets/cspdash.js`` turns a change or a submit into a new ``?period=…&area=…`` on the
+    page's ``dcc.Location`` (``data-location``); Dash Pages then re-renders the page from the
+    URL, so Back and Forward restore earlier choices.
+    """
+    period = state.period
+    years = [(y.key, y.label) for y in state.years]
+    quarters = [(f"Q{q}", f"Q{q} ({QUARTER_MONTHS[q]})") for q in (1, 2, 3, 4)]
+    areas = [(a.code, a.label) for a in state.areas] or [(state.area, state.area_name)]
+    return html.Form(
+        [
+            _select(prefix, "year", "Financial year", years, period.financial_year.key if period else None),
+            _select(prefix, "quarter", "Quarter", quarters, f"Q{period.q}" if period else None),
+            _select(prefix, "area", "Area", areas, state.area),
+            html.Button("Show figures", type="submit", className="button button--secondary", id=f"{prefix}-apply"),
+            dcc.Location(id=f"{prefix}-location", refresh="callback-nav"),
+        ],
         className="controls no-print",
-        role="group",
-        **{"aria-label": "Choose the period and area"},
+        id=f"{prefix}-controls",
+        method="get",
+        role="search",
+        **{"aria-label": "Choose the period and area", "data-location": f"{prefix}-location"},
     )
 
 

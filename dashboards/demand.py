@@ -4,7 +4,7 @@ multiples with the change on the same quarter last year (Appendix 2 of the repor
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import charts
@@ -13,7 +13,6 @@ from dashboards import data
 from dashboards.context import current_settings
 from dashboards.data import PageState
 from dashboards.wording import change_phrase
-from rag.periods import PeriodError
 from store.queries import DemandPanel
 from store.scorecard import format_value
 
@@ -32,7 +31,6 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
         state = data.resolve(settings.database_url, settings.home_area, period, area)
         return html.Div(
             [
-                dcc.Location(id="demand-location", refresh=False),
                 html.H1(heading(state), id="demand-heading"),
                 html.P(
                     "How busy services are. These context indicators have no targets and are not "
@@ -46,27 +44,6 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
         )
     except Exception as exc:  # noqa: BLE001
         return ui.failure(exc)
-
-
-@callback(
-    Output("demand-location", "search"),
-    Output("demand-heading", "children"),
-    Output("demand-status", "children"),
-    Output("demand-body", "children"),
-    Input("demand-year", "value"),
-    Input("demand-quarter", "value"),
-    Input("demand-area", "value"),
-    prevent_initial_call=True,
-)
-def update(year: str | None, quarter: str | None, area: str | None) -> tuple[str, str, str, list[Component]]:
-    settings = current_settings()
-    try:
-        period = ui.controls_period(year, quarter)
-    except PeriodError as exc:
-        state = data.resolve(settings.database_url, settings.home_area, None, area)
-        return state.query(), heading(state), str(exc), [ui.notice("We can't show demand pressures", f"{exc}.")]
-    state = data.resolve(settings.database_url, settings.home_area, period.key if period else None, area)
-    return state.query(), heading(state), status(state), body(settings.database_url, state)
 
 
 def status(state: PageState) -> str:

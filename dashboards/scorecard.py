@@ -9,7 +9,7 @@ history, and Back re-renders the page from the old one.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
@@ -18,7 +18,6 @@ from dashboards.charts import summary_bar
 from dashboards.context import current_settings
 from dashboards.data import PageState, make_query
 from dashboards.wording import basis_label, long_term_title, plural, reason_text, short_term_title, signed_percent
-from rag.periods import PeriodError
 from rag.rating import Rating
 from rag.summary import RagCounts, summary_sentence
 from store.scorecard import Scorecard, ScoreRow, format_value
@@ -40,7 +39,6 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
         state = data.resolve(settings.database_url, settings.home_area, period, area)
         return html.Div(
             [
-                dcc.Location(id="scorecard-location", refresh=False),
                 html.H1(heading(state), id="scorecard-heading"),
                 html.P(
                     "How the Community Safety Partnership's rated indicators performed against their "
@@ -55,28 +53,6 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
         )
     except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
         return ui.failure(exc)
-
-
-@callback(
-    Output("scorecard-location", "search"),
-    Output("scorecard-heading", "children"),
-    Output("scorecard-status", "children"),
-    Output("scorecard-body", "children"),
-    Input("scorecard-year", "value"),
-    Input("scorecard-quarter", "value"),
-    Input("scorecard-area", "value"),
-    prevent_initial_call=True,
-)
-def update(year: str | None, quarter: str | None, area: str | None) -> tuple[str, str, str, list[Component]]:
-    settings = current_settings()
-    try:
-        period = ui.controls_period(year, quarter)
-    except PeriodError as exc:
-        period = None
-        state = data.resolve(settings.database_url, settings.home_area, None, area)
-        return state.query(), heading(state), str(exc), [ui.notice("We can't show this scorecard", f"{exc}.")]
-    state = data.resolve(settings.database_url, settings.home_area, period.key if period else None, area)
-    return state.query(), heading(state), status(state), body(settings.database_url, state)
 
 
 def status(state: PageState) -> str:

@@ -243,11 +243,12 @@ def save(clicks: int | None, indicator, year, quarter, area, scope, target, low,
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
-    known = known or {}
+    # The versions the form was opened with, so a save can't silently overwrite someone
+    # else's; without them (an old page) saving goes ahead unchecked.
     submission = form.Submission(
         indicator, year, quarter, area, scope, target, low, high, tolerance, tolerance_type, commentary, action,
-        target_version=(known.get("target") or {}).get(scope or form.ALL_AREAS, ""),
-        commentary_version=known.get("commentary", ""),
+        target_version=(known.get("target") or {}).get(scope or form.ALL_AREAS, "") if known else None,
+        commentary_version=known.get("commentary", "") if known else None,
     )  # fmt: skip
     try:
         result = form.save(current_engine(), submission, user.name)

@@ -170,8 +170,8 @@ def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[
     """The JSON the browser posts to /_dash-update-component for the callback writing
     ``output_part`` (e.g. "upload-check.children"; ``duplicate`` for an allow_duplicate
     output), with inputs and state given as {"id.prop": value}."""
-    if not app.callback_map:
-        app.server.test_client().get("/_dash-dependencies")  # Dash copies callbacks in on first request
+    # Dash copies the pages' callbacks into app.callback_map on its first request.
+    app.server.test_client().get("/_dash-dependencies")
 
     def parts(key: str) -> list[str]:
         return key[2:-2].split("...") if key.startswith("..") else [key]
