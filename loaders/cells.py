@@ -3,6 +3,8 @@ cell with its row, column, value and reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from loaders.errors import ProblemLog
@@ -53,57 +55,42 @@ def parse_numbers(frame: pd.DataFrame, column: str, log: ProblemLog, *, required
     return numbers.astype("Float64")
 
 
-def parse_months(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
-    """``YYYY-MM`` (or ``YYYYMM``) → ``YYYY-MM``; anything else logged."""
-    out = {}
+def _parse_each(frame: pd.DataFrame, column: str, log: ProblemLog, parse: Callable[[str], str], reason: str) -> pd.Series:
+    """Apply ``parse`` to each distinct value (periods repeat a lot), logging the failures."""
+    out: dict[str, str | None] = {}
     for value in frame[column].unique():
         try:
-            out[value] = normalise_month(value)
+            out[value] = parse(value)
         except PeriodError:
             out[value] = None
     result = frame[column].map(out)
-    _log_mask(log, frame, result.isna(), column, frame[column], "not a month; write it like 2016-10")
+    _log_mask(log, frame, result.isna(), column, frame[column], reason)
     return result
+
+
+def _month_or_quarter(value: str) -> str:
+    try:
+        return normalise_month(value)
+    except PeriodError:
+        return Quarter.parse(value).key
+
+
+def parse_months(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    """``YYYY-MM`` (or ``YYYYMM``) → ``YYYY-MM``."""
+    return _parse_each(frame, column, log, normalise_month, "not a month; write it like 2016-10")
 
 
 def parse_quarters(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
-    out = {}
-    for value in frame[column].unique():
-        try:
-            out[value] = Quarter.parse(value).key
-        except PeriodError:
-            out[value] = None
-    result = frame[column].map(out)
-    _log_mask(log, frame, result.isna(), column, frame[column], "not a quarter; write it like 2016-17-Q3")
-    return result
+    return _parse_each(frame, column, log, lambda v: Quarter.parse(v).key, "not a quarter; write it like 2016-17-Q3")
 
 
 def parse_periods(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
     """A month or a quarter."""
-    out = {}
-    for value in frame[column].unique():
-        try:
-            out[value] = normalise_month(value)
-        except PeriodError:
-            try:
-                out[value] = Quarter.parse(value).key
-            except PeriodError:
-                out[value] = None
-    result = frame[column].map(out)
-    _log_mask(log, frame, result.isna(), column, frame[column], "not a month (2016-10) or a quarter (2016-17-Q3)")
-    return result
+    return _parse_each(frame, column, log, _month_or_quarter, "not a month (2016-10) or a quarter (2016-17-Q3)")
 
 
 def parse_years(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
-    out = {}
-    for value in frame[column].unique():
-        try:
-            out[value] = FinancialYear.parse(value).key
-        except PeriodError:
-            out[value] = None
-    result = frame[column].map(out)
-    _log_mask(log, frame, result.isna(), column, frame[column], "not a financial year; write it like 2016-17")
-    return result
+    return _parse_each(frame, column, log, lambda v: FinancialYear.parse(v).key, "not a financial year; write it like 2016-17")
 
 
 def parse_choice(frame: pd.DataFrame, column: str, choices: tuple[str, ...], log: ProblemLog) -> pd.Series:

@@ -8,17 +8,14 @@ from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_quarters, require_text
 from loaders.context import LoadContext
-from loaders.keyed import check_known_areas, read_all
-from store.models import Commentary, Indicator
+from loaders.keyed import check_known_areas, check_known_indicators, read_all
+from store.models import Commentary
 
 
 def load_commentary(ctx: LoadContext) -> None:
     frame, _ = read_all(ctx, ["indicator_code", "area_code", "period"], ["commentary", "corrective_action"])
     require_text(frame, "indicator_code", ctx.log)
-    known = set(ctx.session.scalars(select(Indicator.code)))
-    for row, code in zip(frame["__row__"], frame["indicator_code"]):
-        if code and code not in known:
-            ctx.log.add(int(row), "indicator_code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+    check_known_indicators(ctx, frame)
     check_known_areas(ctx, frame)
     frame["period"] = parse_quarters(frame, "period", ctx.log)
     log_duplicates(frame, ["indicator_code", "area_code", "period"], {}, ctx.log, "commentary for this indicator, area and quarter")

@@ -5,9 +5,11 @@ hundreds of thousands, so the ORM is fine here."""
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy import select
 
 from loaders.context import LoadContext
 from loaders.reading import CsvReader, require_columns
+from store.models import Indicator
 
 
 def read_all(ctx: LoadContext, required: list[str], optional: list[str] = ()) -> tuple[pd.DataFrame, list[str]]:
@@ -34,3 +36,10 @@ def check_known_areas(ctx: LoadContext, frame: pd.DataFrame, column: str = "area
             continue
         if code not in ctx.areas:
             ctx.log.add(int(row), column, code, "unknown area: declare it first with `cspdash ingest areas`")
+
+
+def check_known_indicators(ctx: LoadContext, frame: pd.DataFrame, column: str = "indicator_code") -> None:
+    known = set(ctx.session.scalars(select(Indicator.code)))
+    for row, code in zip(frame["__row__"], frame[column]):
+        if code and code not in known:
+            ctx.log.add(int(row), column, code, "unknown indicator: load it first with `cspdash ingest indicators`")

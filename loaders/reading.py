@@ -18,7 +18,7 @@ import pandas as pd
 
 from loaders.errors import LoadError, Problem
 
-CHUNK_ROWS = 20_000
+CHUNK_CELLS = 200_000  # cells per chunk: wide files with many month columns get fewer rows
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -122,10 +122,10 @@ class CsvReader:
     source: Source
     encoding: str
     columns: list[str]
-    chunk_rows: int = CHUNK_ROWS
+    chunk_rows: int = 0
 
     @classmethod
-    def open(cls, source: Source, chunk_rows: int = CHUNK_ROWS) -> CsvReader:
+    def open(cls, source: Source, chunk_rows: int = 0) -> CsvReader:
         encoding = detect_encoding(source)
         with source.open_binary() as stream:
             text = io.TextIOWrapper(stream, encoding=encoding, newline="")
@@ -133,7 +133,7 @@ class CsvReader:
         columns = [c.strip().lstrip("\ufeff").strip() for c in header or []]
         if not any(columns):
             raise LoadError(source.name, [Problem(None, None, None, "the file is empty: no header row")])
-        return cls(source, encoding, columns, chunk_rows)
+        return cls(source, encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)))
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """DataFrames of strings, with a ``__row__`` column; wholly blank rows are dropped."""

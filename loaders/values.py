@@ -6,21 +6,18 @@ ratios of sums rather than averages of ratios."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, tuple_
 
 from loaders.cells import log_duplicates, parse_numbers, parse_periods, require_text
 from loaders.context import LoadContext
-from loaders.keyed import check_known_areas, read_all
-from store.models import Indicator, IndicatorValue
+from loaders.keyed import check_known_areas, check_known_indicators, read_all
+from store.models import IndicatorValue
 
 
 def load_values(ctx: LoadContext) -> None:
     frame, _ = read_all(ctx, ["indicator_code", "area_code", "period", "value"], ["numerator", "denominator"])
     require_text(frame, "indicator_code", ctx.log)
-    known = set(ctx.session.scalars(select(Indicator.code)))
-    for row, code in zip(frame["__row__"], frame["indicator_code"]):
-        if code and code not in known:
-            ctx.log.add(int(row), "indicator_code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+    check_known_indicators(ctx, frame)
     check_known_areas(ctx, frame)
     frame["period"] = parse_periods(frame, "period", ctx.log)
     values = parse_numbers(frame, "value", ctx.log)

@@ -130,10 +130,6 @@ def test_crime_upload_is_recorded_with_hash(engine, tmp_path):
 
 @pytest.mark.parametrize("chunk_rows", [1, 3])
 def test_crime_duplicates_are_found_across_chunks(engine, tmp_path, monkeypatch, chunk_rows):
-    import loaders.reading as reading
-
-    monkeypatch.setattr(reading, "CHUNK_ROWS", chunk_rows)
-    monkeypatch.setattr(reading.CsvReader, "chunk_rows", chunk_rows, raising=False)
     path = write(
         tmp_path / "dup.csv",
         "area_code,month,major_category,minor_category,count\n"
