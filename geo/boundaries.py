@@ -7,6 +7,8 @@ nothing is stored from a file with problems. Re-loading a vintage replaces those
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import shapely
 from sqlalchemy import delete, insert
@@ -15,12 +17,13 @@ from geo.fields import Fields, choose_fields, level_of_code, year_in_name
 from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
 from geo.options import BoundaryOptions, options_of
 from geo.queries import coverage_gaps
-from geo.vector import fail, read_vector, to_wgs84
+from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
 from store.models import AreaBoundary
 from store.reference import LONDON, LONDON_BOROUGHS
 
 SHOW_CODES = 10  # codes listed in a summary note before "… and N more"
+_VINTAGE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 def load_boundaries(ctx: LoadContext) -> None:
@@ -35,15 +38,19 @@ def load_boundaries(ctx: LoadContext) -> None:
     table = _attributes(frame, fields)
     level = _check_codes(ctx, table, fields, options.level)
     vintage = _vintage(options, fields, frame, name, level)
-    geometries = _check_geometries(ctx, frame, table, fields)
-    if ctx.log:
+    if vintage is None:
+        ctx.log.add(None, None, None, "cannot tell which year these ward boundaries are (wards are redrawn); "
+                    "pass --vintage, e.g. --vintage 2022")
+    elif not _VINTAGE.match(vintage):
+        ctx.log.add(None, None, vintage, "a vintage is a year (2022) or a short label (schematic): letters, digits, - or _")
+    geometries, repaired = _check_geometries(ctx, frame, table)
+    if ctx.log or vintage is None:
         return  # the registry raises LoadError with every problem; nothing is stored
     table = table.assign(geometry=geometries)
     table, merged = _merge_duplicates(table)
     prepared = prepare(list(table["geometry"]), 0.0 if vintage == "schematic" else TOLERANCE_M[level])
     _learn_areas(ctx, table, level)
     replaced = _store(ctx, table, prepared, level, vintage)
-    repaired = int(sum(1 for g in frame.geometry if g is not None and not g.is_empty and not g.is_valid))
     ctx.summary.stored = len(table)
     ctx.summary.replaced = replaced
     ctx.summary.areas = len(table)
@@ -101,7 +108,7 @@ def _check_codes(ctx: LoadContext, table: pd.DataFrame, fields: Fields, wanted: 
     return level
 
 
-def _vintage(options: BoundaryOptions, fields: Fields, frame: pd.DataFrame, name: str, level: str) -> str:
+def _vintage(options: BoundaryOptions, fields: Fields, frame: pd.DataFrame, name: str, level: str) -> str | None:
     if options.vintage:
         return options.vintage.strip()
     if "schematic" in frame.columns and frame["schematic"].astype(str).str.lower().isin(["true", "1"]).all():
@@ -111,18 +118,20 @@ def _vintage(options: BoundaryOptions, fields: Fields, frame: pd.DataFrame, name
         return found
     if level == "borough":
         return "current"  # borough outlines rarely change; one unnamed set is the norm
-    raise fail(name, "cannot tell which year these ward boundaries are (wards are redrawn); pass --vintage, e.g. --vintage 2022")
+    return None
 
 
-def _check_geometries(ctx: LoadContext, frame: pd.DataFrame, table: pd.DataFrame, fields: Fields) -> list:
-    out = []
+def _check_geometries(ctx: LoadContext, frame: pd.DataFrame, table: pd.DataFrame) -> tuple[list, int]:
+    """The area of each feature (repaired if needed) and how many needed repair."""
+    out, repaired = [], 0
     for row, code, geometry in zip(table["__row__"], table["code"], frame.geometry):
-        area, _ = polygonal(geometry)
+        area, fixed = polygonal(geometry)
+        repaired += fixed
         if area is None:
             kind = "no geometry" if geometry is None or geometry.is_empty else f"a {geometry.geom_type}, not an area"
             ctx.log.add(row, "geometry", code, f"this feature has {kind}")
         out.append(area)
-    return out
+    return out, repaired
 
 
 def _merge_duplicates(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:

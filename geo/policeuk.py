@@ -124,6 +124,8 @@ def _locate(ctx: LoadContext, frame: pd.DataFrame, prefix: str) -> pd.Series:
 
 
 def _first_placer(ctx: LoadContext, options: PoliceUkOptions, frame: pd.DataFrame, located: pd.Series) -> WardPlacer:
+    """The ward vintage is chosen once, from the first chunk (police.uk zips hold one month per
+    file, oldest first), so a download spanning a ward redraw needs --vintage to say which."""
     sample = frame[located].head(5000)
     months = frame["month"].dropna()
     max_year = int(months.max()[:4]) if len(months) else None

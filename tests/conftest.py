@@ -194,3 +194,70 @@ def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[
         "changedPropIds": [next(iter(inputs))],
         "state": props(state or {}),
     }
+
+
+# --- Read-only dashboard pages (scorecard, indicator, demand) --------------------------------
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def demo_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a database holding the demo, built once per backend per session. Only for
+    tests that read: the dashboard pages and the browser journeys."""
+    folder = tmp_path_factory.mktemp(f"demo-{request.param}")
+    for url in _fresh_url(request.param, folder):
+        eng = get_engine(url)
+        upgrade(eng)
+        load_demo(eng)
+        yield url
+
+
+def make_dashboard_app(database_url: str, **env: str):  # noqa: ANN201
+    """``make_web_app`` and its first request, so this app claims the pages' callbacks now,
+    before any other test builds an app and re-registers them."""
+    app = make_web_app(database_url, **env)
+    app.server.test_client().get("/_dash-dependencies")
+    return app
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
+    """The real app (demo data, an analyst "priya") served on a free local port in a thread;
+    yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    add_web_user(demo_engine, "priya", "analyst")
+    app = make_web_app(database_url)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def web_browser():  # noqa: ANN201
+    """A headless Chromium page; ``page.console_errors`` collects console errors and page errors."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is not installed, so browser tests cannot run")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.console_errors = errors  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            browser.close()

@@ -154,12 +154,12 @@ def assert_havering_in_place(engine, vintage: str = "current") -> None:
     assert havering.centroid_lat == pytest.approx(51.56, abs=0.03)
 
 
-@pytest.mark.parametrize("fmt", ["gpkg", "shp.zip", "shp.zip bytes"])
+@pytest.mark.parametrize("fmt", ["gpkg", "gpkg bytes", "shp.zip", "shp.zip bytes"])
 def test_boundaries_british_national_grid_lands_in_the_right_place(engine, boroughs_27700, tmp_path, fmt):
-    if fmt == "gpkg":
+    if fmt.startswith("gpkg"):
         path = tmp_path / "boroughs.gpkg"
         boroughs_27700.to_file(path, driver="GPKG", engine="pyogrio")
-        source = Source.from_path(path)
+        source = Source.from_bytes("upload.gpkg", path.read_bytes()) if "bytes" in fmt else Source.from_path(path)
     else:
         data = zipped_shapefile(boroughs_27700, tmp_path / "shp")
         source = Source.from_bytes("London_Borough.zip", data) if "bytes" in fmt else Source.from_path(_write(tmp_path / "b.zip", data))

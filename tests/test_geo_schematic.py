@@ -7,9 +7,11 @@ from itertools import combinations
 
 import geopandas as gpd
 import shapely
+from click.testing import CliRunner
 from shapely.geometry import shape
 from sqlalchemy import select
 
+from cli.main import cli
 from geo import schematic, tiles
 from geo.queries import feature_collection, vintages_held, year_vintages
 from loaders.reading import Source
@@ -93,3 +95,10 @@ def test_tiles_load_as_a_schematic_borough_layer_from_bytes(engine):
     assert len(held) == 33
     squares = [shapely.from_geojson(g) for _, g in held]
     assert not any(a.intersects(b) for a, b in combinations(squares, 2))
+
+
+def test_schematic_cli_load_with_explicit_vintage(engine, database_url):
+    path = DEMO_DIR / schematic.FILE_NAME
+    result = CliRunner().invoke(cli, ["boundaries", "load", str(path), "--vintage", "schematic"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "note: ward outlines, vintage schematic" in result.output
