@@ -87,5 +87,9 @@ def _register_subcommands() -> None:
 
     geo.register(cli)
 
+    from cli import export
+
+    export.register(cli)
+
 
 _register_subcommands()

@@ -10,7 +10,15 @@ import click
 
 from cli.common import AppContext, pass_app
 from store.db import session_scope
-from store.users import ROLES, UserError, add_user, list_users, set_active, set_password, set_role
+from store.users import (
+    ROLES,
+    UserError,
+    add_user,
+    list_users,
+    set_active,
+    set_password,
+    set_role,
+)
 
 ROLE_HELP = "viewer reads; analyst also uploads data and edits targets and commentary; admin also manages users."
 

@@ -36,11 +36,11 @@ _PAGE = """<!doctype html>
 <header class="app-header"><div class="app-header__inner width-container">
 <a class="app-header__service" href="/">Community Safety Partnership performance</a>
 </div></header>
-<main id="main" class="width-container app-main login" tabindex="-1">
+<main id="main" class="width-container app-main" tabindex="-1"><div class="login">
 <h1>{title}</h1>
 {body}
 <p><a href="/">Back to the dashboard</a></p>
-</main>
+</div></main>
 </body>
 </html>"""
 

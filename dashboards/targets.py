@@ -2,8 +2,10 @@
 the target (or band) and tolerance, and write the commentary and corrective action the
 committee reads. Saving records who and when, and logs old and new values.
 
-Every callback writes to a ``targets-…`` id, which dashboards/access.py refuses to anyone but
-an analyst. ``?indicator=CSP1&period=2016-17-Q3&area=E09000016`` opens a given row.
+What is being edited lives in the URL (``?indicator=CSP1&year=2016-17&quarter=Q3&area=…``,
+or ``period=2016-17-Q3``): changing a choice re-renders the page from the URL, so the form
+always shows what is stored. The one callback, Save, writes to ``targets-…`` ids, which
+dashboards/access.py refuses to anyone but an analyst.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dashboards import components as ui
 from dashboards import targets_form as form
 from dashboards.access import can, current_user
 from dashboards.context import current_engine, current_settings
+from dashboards.fields import select_field, text_field, textarea_field
 from dashboards.login import account_bar, sign_in_prompt
 from rag.periods import PeriodError, Quarter
 from rag.rating import Rating
@@ -30,142 +33,132 @@ dash.register_page(
 )
 
 PATH = "/targets"
-WORDS = {"abs": "In units of the measure (percentage points for a percentage)", "pct": "As a percentage of the target"}
+TOLERANCE_TYPES = [("abs", "In units of the measure (percentage points for a percentage)"), ("pct", "As a percentage of the target")]
+FALLBACK_PERIOD = Quarter(2016, 1)
 
 
-def layout(indicator: str | None = None, period: str | None = None, area: str | None = None, **_: Any) -> Component:
+def layout(
+    indicator: str | None = None,
+    year: str | None = None,
+    quarter: str | None = None,
+    area: str | None = None,
+    period: str | None = None,
+    **_: Any,
+) -> Component:
     try:
-        intro = [html.H1("Targets and commentary"), account_bar(PATH)]
         if not can("analyst"):
-            return html.Div([*intro, sign_in_prompt("edit targets and commentary", PATH)])
+            return html.Div([html.H1("Targets and commentary"), sign_in_prompt("edit targets and commentary", PATH)])
+        intro = [html.H1("Targets and commentary"), account_bar(PATH)]
         settings = current_settings()
         with session_scope(current_engine()) as session:
             rows = indicators(session)
             if not rows:
                 return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
             latest = latest_quarter(session)
-            try:
-                chosen = Quarter.parse(period) if period else latest or Quarter.parse("2016-17-Q1")
-            except PeriodError:
-                chosen = latest or Quarter.parse("2016-17-Q1")
+            chosen = _period(year, quarter, period) or latest or FALLBACK_PERIOD
             years = form.year_choices(session, latest or chosen)
             if chosen.financial_year not in years:
-                years.append(chosen.financial_year)
-            areas = area_choices(session, settings.home_area)
-            area_codes = {a.code for a in areas}
-            area = area if area in area_codes else settings.home_area
+                years = sorted([*years, chosen.financial_year], reverse=True)
+            areas = [(a.code, a.label) for a in area_choices(session, settings.home_area)]
+            area = area if area in {code for code, _ in areas} else settings.home_area
             code = indicator if indicator in {i.code for i in rows} else rows[0].code
             state = form.load_form(session, code, chosen, area)
-            indicator_options = [{"label": f"{i.code} – {i.name}", "value": i.code} for i in rows]
-        area_options = [{"label": a.label, "value": a.code} for a in areas] or [{"label": state.area_name, "value": area}]
-        year_options = [{"label": y.label, "value": y.key} for y in years]
-        return html.Div([*intro, _chooser(indicator_options, year_options, area_options, state), _editor(state)])
+            choices = {
+                "indicator": [(i.code, f"{i.code} – {i.name}") for i in rows],
+                "year": [(y.key, y.label) for y in years],
+                "area": areas or [(area, state.area_name)],
+            }
+        return html.Div([*intro, _chooser(choices, state), _editor(state)])
     except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
         return ui.failure(exc)
 
 
-def _field(label: str, input_id: str, control: Component, hint: str | None = None, **extra: Any) -> html.Div:
-    hint_el = [html.P(hint, id=f"{input_id}-hint", className="hint")] if hint else []
-    return html.Div([html.Label(label, htmlFor=input_id, className="field__label"), *hint_el, control], className="field", **extra)
+def _period(year: str | None, quarter: str | None, period: str | None) -> Quarter | None:
+    try:
+        if year and quarter:
+            return Quarter.parse(f"{year}-{quarter}")
+        return Quarter.parse(period) if period else None
+    except PeriodError:
+        return None  # a mistyped URL shows the latest quarter rather than an error
 
 
-def _text_input(input_id: str, value: str, width: str = "field__input--number") -> dcc.Input:
-    # Text, not type=number: the browser's number box silently drops "12,400"; we parse it
-    # ourselves and say what is wrong.
-    return dcc.Input(id=input_id, type="text", inputMode="decimal", value=value, debounce=False, className=f"field__input {width}", autoComplete="off")
-
-
-def _chooser(indicator_options: list, year_options: list, area_options: list, state: form.FormState) -> html.Div:
-    return html.Div(
+def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -> html.Form:
+    """A GET form: with JavaScript a change re-renders the page in place (assets/forms.js),
+    without it "Show" loads the page for the choice."""
+    quarters = [(f"Q{q}", f"Q{q}") for q in (1, 2, 3, 4)]
+    return html.Form(
         [
-            _field("Indicator", "targets-indicator", dcc.Dropdown(id="targets-indicator", options=indicator_options, value=state.indicator, clearable=False, className="field__dropdown field__dropdown--wide")),
-            _field("Financial year", "targets-year", dcc.Dropdown(id="targets-year", options=year_options, value=state.period.financial_year.key, clearable=False, searchable=False, className="field__dropdown field__dropdown--year")),
-            html.Fieldset(
-                [
-                    html.Legend("Quarter", className="field__label"),
-                    dcc.RadioItems(id="targets-quarter", options=[{"label": f"Q{q}", "value": f"Q{q}"} for q in (1, 2, 3, 4)], value=f"Q{state.period.q}", inline=True, className="radios", labelClassName="radios__item", inputClassName="radios__input"),
-                ],
-                className="field field--fieldset",
-            ),
-            _field("Area", "targets-area", dcc.Dropdown(id="targets-area", options=area_options, value=state.area, clearable=False, className="field__dropdown field__dropdown--area")),
+            select_field("targets-indicator", "Indicator", choices["indicator"], state.indicator, name="indicator"),
+            select_field("targets-year", "Financial year", choices["year"], state.period.financial_year.key, name="year"),
+            select_field("targets-quarter", "Quarter", quarters, f"Q{state.period.q}", name="quarter"),
+            select_field("targets-area", "Area", choices["area"], state.area, name="area"),
+            html.Button("Show", type="submit", className="button button--secondary", id="targets-show"),
+            dcc.Location(id="targets-location", refresh="callback-nav"),
         ],
+        method="get",
+        action=PATH,
         className="controls",
-        role="group",
-        **{"aria-label": "Choose the indicator, quarter and area"},
-    )  # fmt: skip
+        id="targets-controls",
+        role="search",
+        **{"aria-label": "Choose the indicator, quarter and area", "data-query-location": "targets-location"},
+    )
 
 
 def _editor(state: form.FormState) -> html.Div:
     band = state.polarity == "band"
+    target_hint = "The value to reach; whether lower or higher is better comes from the indicator."
     return html.Div(
         [
             html.Div(rating_panel(state), id="targets-rating"),
             html.Fieldset(
                 [
-                    html.Legend(html.H2("Target", className="fieldset__heading")),
+                    html.Legend(html.H2("Target and tolerance", className="fieldset__heading")),
                     html.P(state.target_note, id="targets-target-note", className="hint"),
-                    _field("Target", "targets-target", _text_input("targets-target", state.target), "The value to reach: lower is better or higher is better, as the indicator says.", id="targets-target-field", hidden=band),
+                    text_field("targets-target", "Target", state.target, hint=target_hint, id="targets-target-field", hidden=band),
                     html.Div(
-                        [
-                            _field("Bottom of the band", "targets-low", _text_input("targets-low", state.low)),
-                            _field("Top of the band", "targets-high", _text_input("targets-high", state.high)),
-                        ],
-                        id="targets-band-field", hidden=not band, className="field-row",
+                        [text_field("targets-low", "Bottom of the band", state.low), text_field("targets-high", "Top of the band", state.high)],
+                        id="targets-band-field",
+                        hidden=not band,
+                        className="field-row",
                     ),
                     html.Div(
                         [
-                            _field("Tolerance", "targets-tolerance", _text_input("targets-tolerance", state.tolerance), "How far outside the target still counts as Green. 0 or more."),
-                            html.Fieldset(
-                                [
-                                    html.Legend("The tolerance is", className="field__label"),
-                                    dcc.RadioItems(id="targets-tolerance-type", options=[{"label": WORDS[k], "value": k} for k in ("abs", "pct")], value=state.tolerance_type, className="radios radios--stacked", labelClassName="radios__item", inputClassName="radios__input"),
-                                ],
-                                className="field field--fieldset",
-                            ),
+                            text_field("targets-tolerance", "Tolerance", state.tolerance, hint="How far outside the target still counts as Green: 0 or more."),
+                            select_field("targets-tolerance-type", "The tolerance is", TOLERANCE_TYPES, state.tolerance_type, store=True),
                         ],
                         className="field-row",
                     ),
-                    html.Fieldset(
-                        [
-                            html.Legend("The target applies to", className="field__label"),
-                            dcc.RadioItems(id="targets-scope", options=scope_options(state), value=state.scope, className="radios radios--stacked", labelClassName="radios__item", inputClassName="radios__input"),
-                        ],
-                        className="field field--fieldset",
-                    ),
+                    select_field("targets-scope", "The target applies to", scope_options(state), state.scope, store=True),
                 ],
                 className="form-section",
             ),
             html.Fieldset(
                 [
-                    html.Legend(html.H2("Commentary", className="fieldset__heading", id="targets-commentary-heading")),
-                    html.P(commentary_intro(state), id="targets-commentary-intro", className="hint"),
+                    html.Legend(html.H2(f"Commentary for {state.area_name}, {state.period.label}", className="fieldset__heading")),
                     html.P(state.commentary_note, id="targets-commentary-note", className="hint"),
-                    _field("Commentary", "targets-commentary", dcc.Textarea(id="targets-commentary", value=state.commentary, className="field__textarea", rows=5), "What happened this quarter and why, in plain words for councillors."),
-                    _field("Corrective action", "targets-action", dcc.Textarea(id="targets-action", value=state.corrective_action, className="field__textarea", rows=3), "What the partnership will do about it. Required when the indicator is rated Red."),
+                    textarea_field("targets-commentary", "Commentary", state.commentary, hint="What happened this quarter and why, in plain words for councillors.", rows=5),
+                    textarea_field("targets-action", "Corrective action", state.corrective_action, hint="What the partnership will do about it. Required when the indicator is rated Red.", rows=3),
                 ],
                 className="form-section",
             ),
             html.Div(id="targets-errors"),
             html.Button("Save", id="targets-save", className="button", n_clicks=0),
             html.Div(id="targets-message", role="status"),
-            dcc.Store(id="targets-versions", data=versions(state)),
+            dcc.Store(id="targets-context", data=context(state)),
         ]
     )  # fmt: skip
 
 
-def scope_options(state: form.FormState) -> list[dict[str, str]]:
-    return [
-        {"label": "Every area (the usual case)", "value": form.ALL_AREAS},
-        {"label": f"{state.area_name} only", "value": form.THIS_AREA},
-    ]
+def scope_options(state: form.FormState) -> list[tuple[str, str]]:
+    return [(form.ALL_AREAS, "Every area (the usual case)"), (form.THIS_AREA, f"{state.area_name} only")]
 
 
-def commentary_intro(state: form.FormState) -> str:
-    return f"For {state.area_name}, {state.period.label}."
-
-
-def versions(state: form.FormState) -> dict[str, Any]:
-    return {"target": state.target_versions, "commentary": state.commentary_version}
+def context(state: form.FormState) -> dict[str, Any]:
+    """What the form edits, and the versions it showed (to refuse overwriting a later save)."""
+    return {
+        "indicator": state.indicator, "year": state.period.financial_year.key, "quarter": f"Q{state.period.q}",
+        "area": state.area, "target_versions": state.target_versions, "commentary_version": state.commentary_version,
+    }  # fmt: skip
 
 
 def rating_panel(state: form.FormState) -> Component:
@@ -180,83 +173,51 @@ def rating_panel(state: form.FormState) -> Component:
 
 
 def error_summary(problems: list[tuple[str, str]]) -> Component:
-    """GOV.UK-style: a list of what to fix, each linking to its field."""
+    """GOV.UK-style: what to fix, each linking to its field."""
     items = [html.Li(html.A(message, href=f"#{form.FIELD_IDS.get(name, 'targets-indicator')}")) for name, message in problems]
     return ui.notice("There is a problem: nothing was saved", html.Ul(items))
 
 
-_FIELDS = [
-    Output("targets-target", "value"), Output("targets-low", "value"), Output("targets-high", "value"),
-    Output("targets-tolerance", "value"), Output("targets-tolerance-type", "value"), Output("targets-scope", "value"),
-    Output("targets-scope", "options"), Output("targets-commentary", "value"), Output("targets-action", "value"),
-    Output("targets-target-field", "hidden"), Output("targets-band-field", "hidden"),
-    Output("targets-target-note", "children"), Output("targets-commentary-note", "children"),
-    Output("targets-commentary-intro", "children"), Output("targets-rating", "children"), Output("targets-versions", "data"),
-]  # fmt: skip
-
-
-def _fill(state: form.FormState) -> list[Any]:
-    band = state.polarity == "band"
-    return [
-        state.target, state.low, state.high, state.tolerance, state.tolerance_type, state.scope, scope_options(state),
-        state.commentary, state.corrective_action, band, not band, state.target_note, state.commentary_note,
-        commentary_intro(state), rating_panel(state), versions(state),
-    ]  # fmt: skip
-
-
 @callback(
-    *_FIELDS,
     Output("targets-errors", "children"),
     Output("targets-message", "children"),
-    Input("targets-indicator", "value"),
-    Input("targets-year", "value"),
-    Input("targets-quarter", "value"),
-    Input("targets-area", "value"),
+    Output("targets-rating", "children"),
+    Output("targets-target-note", "children"),
+    Output("targets-commentary-note", "children"),
+    Output("targets-context", "data"),
+    Input("targets-save", "n_clicks"),
+    State("targets-context", "data"),
+    State("targets-target", "value"),
+    State("targets-low", "value"),
+    State("targets-high", "value"),
+    State("targets-tolerance", "value"),
+    State("targets-tolerance-type-value", "data"),
+    State("targets-scope-value", "data"),
+    State("targets-commentary", "value"),
+    State("targets-action", "value"),
     prevent_initial_call=True,
 )
-def choose(indicator: str | None, year: str | None, quarter: str | None, area: str | None) -> list[Any]:
-    try:
-        period = form.period_of(year, quarter)
-        with session_scope(current_engine()) as session:
-            state = form.load_form(session, indicator or "", period, area or current_settings().home_area)
-    except (PeriodError, LookupError) as exc:
-        return [dash.no_update] * len(_FIELDS) + [error_summary([("choice", f"{str(exc)[0].upper()}{str(exc)[1:]}.")]), None]
-    except Exception as exc:  # noqa: BLE001
-        return [dash.no_update] * len(_FIELDS) + [ui.failure(exc), None]
-    return [*_fill(state), None, None]
-
-
-@callback(
-    *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in _FIELDS],
-    Output("targets-errors", "children", allow_duplicate=True),
-    Output("targets-message", "children", allow_duplicate=True),
-    Input("targets-save", "n_clicks"),
-    State("targets-indicator", "value"), State("targets-year", "value"), State("targets-quarter", "value"),
-    State("targets-area", "value"), State("targets-scope", "value"), State("targets-target", "value"),
-    State("targets-low", "value"), State("targets-high", "value"), State("targets-tolerance", "value"),
-    State("targets-tolerance-type", "value"), State("targets-commentary", "value"), State("targets-action", "value"),
-    State("targets-versions", "data"),
-    prevent_initial_call=True,
-)  # fmt: skip
-def save(clicks: int | None, indicator, year, quarter, area, scope, target, low, high, tolerance, tolerance_type, commentary, action, known) -> list[Any]:  # noqa: ANN001, PLR0913
-    if not clicks:
+def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, commentary, action) -> tuple[Any, ...]:
+    if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
-    # The versions the form was opened with, so a save can't silently overwrite someone
-    # else's; without them (an old page) saving goes ahead unchecked.
+    keep = (dash.no_update,) * 4
     submission = form.Submission(
-        indicator, year, quarter, area, scope, target, low, high, tolerance, tolerance_type, commentary, action,
-        target_version=(known.get("target") or {}).get(scope or form.ALL_AREAS, "") if known else None,
-        commentary_version=known.get("commentary", "") if known else None,
+        editing.get("indicator"), editing.get("year"), editing.get("quarter"), editing.get("area"), scope or form.ALL_AREAS,
+        target, low, high, tolerance, tolerance_type, commentary, action,
+        # Without the versions (a hand-made request) the save goes ahead unchecked.
+        target_version=(editing.get("target_versions") or {}).get(scope or form.ALL_AREAS, "") if "target_versions" in editing else None,
+        commentary_version=editing.get("commentary_version"),
     )  # fmt: skip
     try:
         result = form.save(current_engine(), submission, user.name)
     except Exception as exc:  # noqa: BLE001
-        return [dash.no_update] * len(_FIELDS) + [ui.failure(exc), None]
+        return ui.failure(exc), None, *keep
     if result.problems:
-        return [dash.no_update] * len(_FIELDS) + [error_summary(result.problems), None]
-    assert result.state is not None
+        return error_summary(result.problems), None, *keep
+    state = result.state
+    assert state is not None
     message = [html.P(result.message, className="saved", id="targets-saved")]
     message += [html.P(w, className="flag", role="alert") for w in result.warnings]
-    return [*_fill(result.state), None, message]
+    return None, message, rating_panel(state), state.target_note, state.commentary_note, context(state)

@@ -33,7 +33,7 @@ from store.edits import (
     target_row,
     version,
 )
-from store.models import Indicator, Target
+from store.models import Area, Indicator, Target
 from store.scorecard import ScoreRow, score_indicator
 
 ALL_AREAS, THIS_AREA = "all", "area"
@@ -154,13 +154,14 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
         state.commentary, state.corrective_action = note.commentary, note.corrective_action
         state.commentary_note = f"Commentary last saved by {who_when(note.updated_by, note.updated_at)}."
     state.commentary_version = version(note)
-    state.rating = _rating(session, indicator, period, area)
+    state.rating = _rating(session, indicator, period, area, tree)
     return state
 
 
-def _rating(session: Session, indicator: Indicator, period: Quarter, area: str) -> ScoreRow:
-    targets = list(session.scalars(select(Target)))
-    return score_indicator(session, indicator, period, area, targets, AreaTree.load(session))
+def _rating(session: Session, indicator: Indicator, period: Quarter, area: str, tree: AreaTree) -> ScoreRow:
+    """The rating as the scorecard computes it (same function), so the page and report agree."""
+    targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code)))
+    return score_indicator(session, indicator, period, area, targets, tree)
 
 
 def _target_key(indicator: str, period: Quarter, area: str, scope: str | None) -> TargetKey:
@@ -225,6 +226,8 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
             indicator = session.get(Indicator, sub.indicator)
             if indicator is None:
                 return SaveResult(False, [("choice", f"There is no indicator {sub.indicator!r}.")])
+            if session.get(Area, sub.area) is None:
+                return SaveResult(False, [("choice", f"There is no area {sub.area!r}.")])
             values, problems = validate_target(indicator.polarity, sub)
             if values is None:
                 return SaveResult(False, problems)
@@ -251,5 +254,5 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
 def _stale_message(stale: StaleEdit) -> str:
     return (
         f"{stale.by} saved a change to this {stale.what} at {local_time(stale.at) or 'a moment ago'} after you "
-        "opened it, so nothing was saved. Choose the quarter again to see their version, then make your change."
+        "opened it, so nothing was saved. Reload the page to see their version, then make your change again."
     )

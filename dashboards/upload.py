@@ -12,7 +12,16 @@ import hashlib
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
@@ -20,6 +29,7 @@ from dashboards import components as ui
 from dashboards import upload_steps as steps
 from dashboards.access import can, current_user
 from dashboards.context import current_engine, current_settings
+from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
@@ -29,16 +39,15 @@ PATH = "/upload"
 
 def layout(**_: Any) -> Component:
     try:
-        intro = [html.H1("Upload data"), account_bar(PATH)]
         if not can("analyst"):
-            return html.Div([*intro, sign_in_prompt("upload data", PATH)])
+            return html.Div([html.H1("Upload data"), sign_in_prompt("upload data", PATH)])
+        intro = [html.H1("Upload data"), account_bar(PATH)]
         return html.Div([*intro, _form(), _history()])
     except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
         return ui.failure(exc)
 
 
 def _form() -> html.Section:
-    working = html.P("Working on it… large files can take a minute.", className="loading-text")
     return html.Section(
         [
             html.P(
@@ -46,37 +55,26 @@ def _form() -> html.Section:
                 "row and column, or what would change, and then confirm.",
                 className="lead",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("What kind of file is it?", className="field__label"),
-                    dcc.RadioItems(
-                        id="upload-kind",
-                        options=steps.kind_options(),
-                        value=None,
-                        inline=True,
-                        className="radios",
-                        labelClassName="radios__item",
-                        inputClassName="radios__input",
-                    ),
-                    html.P(steps.kind_help(None), id="upload-kind-help", className="hint"),
-                ],
-                className="field field--fieldset",
+            select_field(
+                "upload-kind",
+                "What kind of file is it?",
+                [("", "Choose the kind of file"), *steps.kind_options()],
+                "",
+                hint=steps.kind_help(None),
+                store=True,
             ),
             html.Div(
                 [html.P("The file", className="field__label", id="upload-file-label"), steps.file_picker()],
                 className="field",
             ),
-            html.P(id="upload-status", role="status", className="status"),
-            dcc.Loading(
-                html.Div([html.Div(id="upload-preview"), html.Div(id="upload-check")]),
-                custom_spinner=working,
-                delay_show=150,
-            ),
+            html.P(id="upload-status", role="status", className="status", hidden=True),
+            dcc.Loading(html.Div([html.Div(id="upload-preview"), html.Div(id="upload-check")]), type="circle", delay_show=200),
             html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
-            dcc.Loading(html.Div(id="upload-outcome"), custom_spinner=working, delay_show=150),
+            html.P("Loading the file into the database…", id="upload-loading", role="status", className="status", hidden=True),
+            dcc.Loading(html.Div(id="upload-outcome"), type="circle", delay_show=200),
             dcc.Store(id="upload-pending"),
         ],
-        **{"aria-labelledby": "upload-heading"},
+        className="upload-form",
     )
 
 
@@ -86,34 +84,24 @@ def _history() -> html.Section:
     )
 
 
-@callback(Output("upload-kind-help", "children"), Input("upload-kind", "value"), prevent_initial_call=True)
+@callback(Output("upload-kind-hint", "children"), Input("upload-kind-value", "data"), prevent_initial_call=True)
 def show_kind_help(kind: str | None) -> str:
     return steps.kind_help(kind)
 
 
-# Says what is happening at once, in the browser, while the server works; cleared when a
-# result arrives. Clientside, so it never waits for (or reaches) the server.
+# Names the file and its size the moment it is chosen, in the browser; the check callback's
+# ``running`` shows this only while the server works on it.
 clientside_callback(
     """
-    function (contents, clicks, check, outcome, filename) {
-        var ids = (dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
-        var name = filename || "the file";
-        if (ids.indexOf("upload-file.contents") >= 0 && contents) {
-            var bytes = Math.round((contents.length - contents.indexOf(",") - 1) * 3 / 4);
-            var size = bytes < 1048576 ? Math.max(1, Math.round(bytes / 1024)) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
-            return "Checking " + name + " (" + size + ")…";
-        }
-        if (ids.indexOf("upload-confirm.n_clicks") >= 0 && clicks) {
-            return "Loading " + name + " into the database…";
-        }
-        return "";
+    function (contents, filename) {
+        if (!contents) { return ""; }
+        var bytes = Math.round((contents.length - contents.indexOf(",") - 1) * 3 / 4);
+        var size = bytes < 1048576 ? Math.max(1, Math.round(bytes / 1024)) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
+        return "Checking " + (filename || "the file") + " (" + size + ")… large files can take a minute.";
     }
     """,
     Output("upload-status", "children"),
     Input("upload-file", "contents"),
-    Input("upload-confirm", "n_clicks"),
-    Input("upload-check", "children"),
-    Input("upload-outcome", "children"),
     State("upload-file", "filename"),
     prevent_initial_call=True,
 )
@@ -126,8 +114,9 @@ clientside_callback(
     Output("upload-pending", "data"),
     Output("upload-outcome", "children"),
     Input("upload-file", "contents"),
-    Input("upload-kind", "value"),
+    Input("upload-kind-value", "data"),
     State("upload-file", "filename"),
+    running=[(Output("upload-status", "hidden"), False, True)],
     prevent_initial_call=True,
 )
 def check(contents: str | None, kind: str | None, filename: str | None) -> tuple[Any, ...]:
@@ -149,11 +138,16 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     Output("upload-outcome", "children", allow_duplicate=True),
     Output("upload-confirm", "hidden", allow_duplicate=True),
     Output("upload-pending", "data", allow_duplicate=True),
+    Output("upload-check", "children", allow_duplicate=True),
     Output("upload-history", "children"),
     Input("upload-confirm", "n_clicks"),
     State("upload-file", "contents"),
     State("upload-file", "filename"),
     State("upload-pending", "data"),
+    running=[
+        (Output("upload-loading", "hidden"), False, True),
+        (Output("upload-confirm", "disabled"), True, False),  # one click, one load
+    ],
     prevent_initial_call=True,
 )
 def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
@@ -162,12 +156,13 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
-        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update
+        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update
     # Load exactly the file and kind that were checked, not whatever the page now holds.
     if hashlib.sha256(data).hexdigest() != pending.get("sha256") or (filename or "upload.csv") != pending.get("file_name"):
-        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update
+        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update
     user = current_user()
     assert user is not None
     engine = current_engine()
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
-    return steps.render_loaded(outcome, current_settings().home_area), True, None, steps.history_table(engine)
+    # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
+    return steps.render_loaded(outcome, current_settings().home_area), True, None, None, steps.history_table(engine)

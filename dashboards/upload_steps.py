@@ -41,7 +41,12 @@ KIND_HELP: dict[str, str] = {
     "targets": "Targets: code, year, quarter, target (or target_low and target_high), tolerance, tolerance_type, area_code.",
     "areas": "Areas: area_code, area_name, level, parent_code.",
     "commentary": "Commentary: indicator_code, area_code, period, commentary, corrective_action.",
+    "boundaries": "Ward or borough outlines: GeoJSON, GeoPackage or a zipped shapefile (one vintage).",
+    "policeuk": "police.uk street-level CSVs, one month or many, plain or zipped as downloaded.",
+    "population": "Population: area_code, year, population.",
+    "lsoa-lookup": "The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
 }
+NOT_CSV = (".geojson", ".json", ".gpkg", ".shp")
 
 
 class UploadProblem(ValueError):
@@ -111,7 +116,7 @@ def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user:
         return Outcome(kind or "", name, error=error)
     except UploadProblem as problem:
         return Outcome(kind or "", name, message=str(problem))
-    except Exception:  # noqa: BLE001 - the analyst gets a message, the log gets the trace
+    except Exception:
         log.exception("checking upload %r (%s) failed", name, kind)
         return Outcome(kind or "", name, message=_UNEXPECTED)
 
@@ -132,7 +137,7 @@ def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: 
         return Outcome(kind or "", name, error=error)
     except UploadProblem as problem:
         return Outcome(kind or "", name, message=str(problem))
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("loading upload %r (%s) failed", name, kind)
         return Outcome(kind or "", name, message=_UNEXPECTED)
 
@@ -149,6 +154,8 @@ _UNEXPECTED = (
 def preview(name: str, data: bytes) -> Component | None:
     """The first rows as the loader reads them (same encoding and decompression), or None
     if the file can't be read at all: the check then explains why."""
+    if name.lower().endswith(NOT_CSV) or name.lower().endswith(tuple(n + ".zip" for n in NOT_CSV)):
+        return None
     try:
         reader = CsvReader.open(Source.from_bytes(name, data), chunk_rows=PREVIEW_ROWS)
         first = next(reader.chunks(), None)
@@ -157,7 +164,8 @@ def preview(name: str, data: bytes) -> Component | None:
     if first is None:
         return None
     rows = [[str(r["__row__"]), *(str(r[c]) for c in reader.columns)] for _, r in first.head(PREVIEW_ROWS).iterrows()]
-    table = ui.table(f"First {len(rows)} rows of {name}", ["Row", *reader.columns], rows, table_id="upload-preview-table")
+    caption = f"First row of {name}" if len(rows) == 1 else f"First {len(rows)} rows of {name}"
+    table = ui.table(caption, ["Row", *reader.columns], rows, table_id="upload-preview-table")
     return html.Section([html.H2("Preview"), ui.scroll_region(f"First rows of {name}", table)])
 
 
@@ -203,13 +211,15 @@ def render_check(outcome: Outcome) -> Component:
         error = outcome.error
         hidden = error.total - len(error.problems)
         more = [html.P(f"Only the first {len(error.problems):,} are listed; {hidden:,} more were found.")] if hidden > 0 else []
-        return ui.notice(
-            error.headline(),
+        # The table sits outside the boxed notice so it can use the page's full width.
+        return html.Div(
             [
-                html.P("Fix these in the file and choose it again. Row numbers count the header as row 1, as Excel does."),
-                *more,
+                ui.notice(
+                    error.headline(),
+                    [html.P("Fix these in the file and choose it again. Row numbers count the header as row 1, as Excel does."), *more],
+                ),
                 ui.scroll_region("Problems found in the file", problem_table(error)),
-            ],
+            ]
         )
     if outcome.message is not None:
         return ui.notice(f"{outcome.file_name or 'The file'} could not be checked", outcome.message)
@@ -217,7 +227,7 @@ def render_check(outcome: Outcome) -> Component:
     assert summary is not None
     notes = [html.P(f"Note: {n}") for n in summary.notes]
     warn = (
-        [html.P(f"{summary.replaced:,} values already held for these periods and areas will be replaced.", className="flag")]
+        [html.P(f"{summary.replaced:,} {'value' if summary.replaced == 1 else 'values'} already held for these periods and areas will be replaced.", className="flag")]
         if summary.replaced
         else []
     )
@@ -284,11 +294,13 @@ def _period_span(periods: str) -> str:
 
 
 def kind_help(kind: str | None) -> str:
-    return KIND_HELP.get(kind or "", "Choose the kind of file to see the columns it needs.")
+    if not kind:
+        return "Choose the kind of file to see the columns it needs."
+    return KIND_HELP.get(kind, f"See `cspdash ingest --help` for the {kind} layout.")
 
 
-def kind_options() -> list[dict[str, str]]:
-    return [{"label": k, "value": k} for k in KINDS]
+def kind_options() -> list[tuple[str, str]]:
+    return [(k, k) for k in KINDS]
 
 
 def file_picker() -> dcc.Upload:
@@ -296,11 +308,12 @@ def file_picker() -> dcc.Upload:
     return dcc.Upload(
         id="upload-file",
         children=html.Div(
-            [html.Strong("Choose a CSV file"), " or drag and drop it here (CSV, or gzip/zip holding one CSV)."],
+            [html.Strong("Choose a file"), " or drag and drop it here: CSV (plain, gzip or zip), or GeoJSON/GeoPackage for boundaries."],
             className="dropzone__text",
+            id="upload-file-text",
         ),
         multiple=False,
-        accept=".csv,.gz,.zip,text/csv",
+        accept=".csv,.gz,.zip,.geojson,.json,.gpkg,text/csv",
         className="dropzone",
         className_active="dropzone dropzone--active",
     )

@@ -261,3 +261,59 @@ def web_browser():  # noqa: ANN201
             yield page
         finally:
             browser.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list[str]:  # noqa: ANN001
+    """axe-core's serious and critical findings for the page as it is now (skips without axe)."""
+    if not AXE.exists():
+        skip_or_fail(f"{AXE} is missing: run `npm install --no-save axe-core`")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join('; ')}`)"""
+    )
+
+
+# --- Exports: committee packs, chart images, downloads, embeds (issue 5) ---------------------
+
+
+@pytest.fixture(scope="session")
+def export_chromium() -> Path:
+    """The system Chromium that kaleido (chart images) and the PDF printer drive."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is not installed, so chart images and PDFs cannot be made")
+    return CHROMIUM
+
+
+def make_export_app(database_url: str, **env: str):  # noqa: ANN201
+    """``make_web_app`` with the /export/… and /embed/… routes (added here until app.py
+    registers them itself), before its first request."""
+    from dashboards.embed import register_export_routes
+
+    app = make_web_app(database_url, **env)
+    if not any(rule.rule.startswith("/embed/") for rule in app.server.url_map.iter_rules()):
+        register_export_routes(app.server)
+    return app
+
+
+# --- Maps: /map, /london, /ward/<code> (issue 4) -----------------------------------------------
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
+    """The demo plus the real 2018 London ward boundaries (657 wards; Havering's codes match
+    the demo's), built once per backend per session. Only for tests that read."""
+    from loaders.reading import Source
+    from loaders.registry import run_load
+
+    folder = tmp_path_factory.mktemp(f"demo-2018-{request.param}")
+    for url in _fresh_url(request.param, folder):
+        eng = get_engine(url)
+        upgrade(eng)
+        load_demo(eng)
+        run_load(eng, "boundaries", Source.from_path(shared_data / WARDS_2018))
+        yield url

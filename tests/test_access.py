@@ -4,6 +4,8 @@ upload or edit callbacks even by posting to them directly, and nothing is stored
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import logging
 
 import pytest
@@ -14,7 +16,14 @@ from dashboards.login import safe_next
 from store.db import session_scope
 from store.models import ChangeLog, User
 from store.users import UserError, add_user, authenticate, set_active
-from tests.conftest import WEB_PASSWORD, add_web_user, callback_body, make_web_app, table_counts, web_sign_in
+from tests.conftest import (
+    WEB_PASSWORD,
+    add_web_user,
+    callback_body,
+    make_web_app,
+    table_counts,
+    web_sign_in,
+)
 
 MARAC_CSV = b"area_code,quarter,cases_discussed,repeat_cases\nE09000016,2017-18-Q1,50,12\n"
 
@@ -23,43 +32,39 @@ def data_url(data: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(data).decode()
 
 
-def change_count(engine) -> int:  # noqa: ANN001
+def change_count(engine) -> int:
     with session_scope(engine) as session:
         return session.scalar(select(func.count()).select_from(ChangeLog))
 
 
 @pytest.fixture
-def web(demo_engine, database_url):  # noqa: ANN001, ANN201
+def web(demo_engine, database_url):
     add_web_user(demo_engine, "priya", "analyst")
     add_web_user(demo_engine, "vic", "viewer")
     return make_web_app(database_url)
 
 
-def write_requests(app) -> dict[str, dict]:  # noqa: ANN001
+def write_requests(app) -> dict[str, dict]:
     """A well-formed request for every callback that writes, as the browser would send it."""
+    editing = {"indicator": "CSP1", "year": "2016-17", "quarter": "Q3", "area": "E09000016"}
     target_state = {
-        "targets-indicator.value": "CSP1", "targets-year.value": "2016-17", "targets-quarter.value": "Q3",
-        "targets-area.value": "E09000016", "targets-scope.value": "all", "targets-target.value": "1",
-        "targets-low.value": "", "targets-high.value": "", "targets-tolerance.value": "0",
-        "targets-tolerance-type.value": "abs", "targets-commentary.value": "hacked", "targets-action.value": "",
-        "targets-versions.data": None,
+        "targets-context.data": editing, "targets-target.value": "1", "targets-low.value": "", "targets-high.value": "",
+        "targets-tolerance.value": "0", "targets-tolerance-type-value.data": "abs", "targets-scope-value.data": "all",
+        "targets-commentary.value": "hacked", "targets-action.value": "",
     }  # fmt: skip
-    checked = {"kind": "marac", "file_name": "marac.csv", "sha256": __import__("hashlib").sha256(MARAC_CSV).hexdigest()}
+    checked = {"kind": "marac", "file_name": "marac.csv", "sha256": hashlib.sha256(MARAC_CSV).hexdigest()}
     return {
         "upload check": callback_body(
             app, "upload-check.children",
-            {"upload-file.contents": data_url(MARAC_CSV), "upload-kind.value": "marac"},
+            {"upload-file.contents": data_url(MARAC_CSV), "upload-kind-value.data": "marac"},
             {"upload-file.filename": "marac.csv"},
         ),
         "upload confirm": callback_body(
             app, "upload-history.children", {"upload-confirm.n_clicks": 1},
             {"upload-file.contents": data_url(MARAC_CSV), "upload-file.filename": "marac.csv", "upload-pending.data": checked},
         ),
-        "targets save": callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state, duplicate=True),
-        "targets choose": callback_body(
-            app, "targets-message.children",
-            {"targets-indicator.value": "CSP1", "targets-year.value": "2016-17", "targets-quarter.value": "Q3", "targets-area.value": "E09000016"},
-        ),
+        "upload kind hint": callback_body(app, "upload-kind-hint.children", {"upload-kind-value.data": "marac"}),
+        "targets save": callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state),
     }  # fmt: skip
 
 
@@ -131,7 +136,7 @@ def test_access_login_failure_says_so_without_saying_which(web, name, password):
     page = response.get_data(as_text=True)
     assert "The user name or password is not right, or the account is disabled." in page
     assert 'role="alert"' in page
-    body = callback_body(web, "upload-check.children", {"upload-file.contents": data_url(MARAC_CSV), "upload-kind.value": "marac"})
+    body = write_requests(web)["upload check"]
     assert client.post("/_dash-update-component", json=body).status_code == 403
 
 
@@ -163,7 +168,7 @@ def test_access_logout_ends_the_session(web):
 # ----- enforcement on the server -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["upload check", "upload confirm", "targets save", "targets choose"])
+@pytest.mark.parametrize("which", ["upload check", "upload confirm", "upload kind hint", "targets save"])
 def test_access_anonymous_cannot_post_write_callbacks_directly(web, demo_engine, which):
     before, changes = table_counts(demo_engine), change_count(demo_engine)
     response = web.server.test_client().post("/_dash-update-component", json=write_requests(web)[which])
@@ -236,12 +241,12 @@ def test_access_required_role_reads_every_output_id(output, outputs, expected):
 # ----- pages ---------------------------------------------------------------------------------
 
 
-def _route(app, client, path: str) -> str:  # noqa: ANN001
+def _route(app, client, path: str) -> str:
     """Render a page through Dash Pages' own routing callback, as the browser does."""
     body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": ""})
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return json.dumps(response.get_json())  # un-escaped, so "/login?next=/upload" can be found
 
 
 @pytest.mark.parametrize(("path", "prompt"), [("/upload", "upload data"), ("/targets", "edit targets and commentary")])

@@ -1,0 +1,104 @@
+"""`cspdash users`: add, list, set-role, disable; clear messages and exit 1 when it can't."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from cli.main import cli
+from store.db import session_scope
+from store.models import ChangeLog, User
+from store.users import authenticate
+
+
+@pytest.fixture
+def run(engine, database_url, monkeypatch):
+    """Invoke cspdash against a migrated database; returns the click Result."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_cli_users_add_with_password_stdin_then_list(run, engine):
+    result = run("users", "add", "priya", "--role", "analyst", "--password-stdin", input="a long passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Added priya (analyst).\n"
+    listed = run("users", "list")
+    assert listed.exit_code == 0
+    lines = listed.output.splitlines()
+    assert lines[0].split() == ["name", "role", "active", "added"]
+    assert lines[1].split()[:3] == ["priya", "analyst", "yes"]
+    with session_scope(engine) as session:
+        assert authenticate(session, "priya", "a long passphrase") is not None
+        stored = session.scalar(select(User.password_hash))
+        assert "a long passphrase" not in stored
+        entry = session.scalars(select(ChangeLog)).one()
+        assert (entry.user, entry.action, entry.entity, entry.key) == ("cli", "add", "user", "priya")
+        assert "a long passphrase" not in str(entry.detail)
+
+
+def test_cli_users_add_prompts_twice_without_echoing(run, engine):
+    result = run("users", "add", "sam", input="a long passphrase\na long passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "a long passphrase" not in result.output
+    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert result.output.endswith("Added sam (viewer).\n")
+
+
+def test_cli_users_add_duplicate_fails_clearly(run):
+    run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
+    result = run("users", "add", "Priya", "--role", "admin", "--password-stdin", input="another passphrase\n")
+    assert result.exit_code == 1
+    assert result.output == "Error: a user called 'Priya' already exists\n"
+
+
+def test_cli_users_add_short_password_fails_clearly(run):
+    result = run("users", "add", "priya", "--password-stdin", input="short\n")
+    assert result.exit_code == 1
+    assert result.output == "Error: the password must be at least 10 characters long\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("users", "set-role", "ghost", "admin"), ("users", "disable", "ghost"), ("users", "enable", "ghost")],
+)
+def test_cli_users_unknown_user_fails_clearly(run, args):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.output == "Error: no user called 'ghost'; see `cspdash users list`\n"
+
+
+def test_cli_users_set_role_and_disable(run, engine):
+    run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
+    assert run("users", "set-role", "priya", "admin").output == "priya is now admin.\n"
+    assert run("users", "disable", "PRIYA").output == "priya is disabled and can no longer sign in.\n"
+    assert "no (disabled)" in run("users", "list").output
+    with session_scope(engine) as session:
+        assert authenticate(session, "priya", "a long passphrase") is None
+        actions = [e.action for e in session.scalars(select(ChangeLog).order_by(ChangeLog.id))]
+        assert actions == ["add", "set-role", "disable"]
+    assert run("users", "enable", "priya").exit_code == 0
+
+
+def test_cli_users_set_role_refuses_unknown_role(run):
+    run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
+    result = run("users", "set-role", "priya", "boss")
+    assert result.exit_code == 2
+    assert "'boss' is not one of 'viewer', 'analyst', 'admin'" in result.output
+
+
+def test_cli_users_list_when_empty(run):
+    assert run("users", "list").output == "No users yet: add one with `cspdash users add NAME --role analyst`.\n"
+
+
+def test_cli_users_every_command_has_help():
+    runner = CliRunner()
+    for command in ("add", "list", "set-role", "disable", "enable", "set-password"):
+        result = runner.invoke(cli, ["users", command, "--help"])
+        assert result.exit_code == 0
+        assert len(result.output.split("\n\n")[1].strip()) > 10, command
