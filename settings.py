@@ -33,6 +33,7 @@ class Settings:
     sso_header: str | None
     committee_name: str
     report_author: str
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +46,7 @@ class Settings:
             sso_header=env.get("CSPDASH_SSO_HEADER") or None,
             committee_name=env.get("CSPDASH_COMMITTEE") or "Crime & Disorder Overview & Scrutiny Sub-Committee",
             report_author=env.get("CSPDASH_REPORT_AUTHOR") or "Community Safety Partnership Analyst",
+            secure_cookies=_flag(env.get("CSPDASH_SECURE_COOKIES"), False),
         )
 
 

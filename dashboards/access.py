@@ -66,6 +66,7 @@ def install_access(app: Dash, settings: Settings) -> None:
         SESSION_COOKIE_NAME="cspdash_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,  # on in production behind HTTPS
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
     server.config.setdefault("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)
