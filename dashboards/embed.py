@@ -1,0 +1,209 @@
+"""Download and embed URLs, as plain Flask routes on the Dash server.
+
+* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd`` – the chart as a
+  print-quality image (what ``cspdash export chart`` writes);
+* ``/export/data/<code>.<csv|xlsx>?period=…&area=…`` – the indicator's figures by quarter,
+  safe to open in a spreadsheet;
+* ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
+* ``/embed/indicator/<code>?period=…&area=…`` – one standalone page for an ``<iframe>``: the
+  quarterly trend against target and tolerance, a title, the rating and finding in one
+  line, and no navigation.
+
+The embed is a Flask route rather than a Dash page because every Dash page is wrapped in
+the shell's header and navigation (``dashboards/shell.py``). Its plotly.js is served from
+the installed plotly package (``/embed/plotly-<version>.min.js``), never a CDN. This module is not a
+Dash page: ``app.py`` calls ``register_export_routes(app.server)``. Sign-in rules apply as
+for every page (``dashboards/access.py`` guards all routes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape
+
+import flask
+import plotly
+import plotly.io as pio
+
+from dashboards import data
+from dashboards.components import RAG_SHAPE
+from dashboards.context import current_engine, current_settings
+from dashboards.data import PageState
+from exports import ExportError, NotAvailable
+from exports.downloads import Download, chart_download, data_download
+from exports.figures import trend_chart
+from exports.images import PLOTLY_JS
+from exports.pack import MEDIA_TYPES, load_content, render_pack
+from exports.page_parts import target_finding
+from rag.periods import PeriodError, Quarter
+from store.queries import UnknownArea, UnknownIndicator
+
+log = logging.getLogger(__name__)
+blueprint = flask.Blueprint("cspdash_exports", __name__)
+# The version is in the path (plotly only links a src ending ".js"), so browsers may cache it.
+PLOTLY_URL = f"/embed/plotly-{plotly.__version__}.min.js"
+
+
+def register_export_routes(server: flask.Flask) -> None:
+    """Add the /export/… and /embed/… routes to the Dash app's Flask server (before its
+    first request)."""
+    server.register_blueprint(blueprint)
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _state() -> PageState:
+    """Period and area from the query string, with the pages' defaults and messages."""
+    period = flask.request.args.get("period") or None
+    if period:
+        try:
+            Quarter.parse(period)
+        except PeriodError as exc:
+            raise _Refusal(400, f"{exc}.") from None
+    settings = current_settings()
+    state = data.resolve(settings.database_url, settings.home_area, period, flask.request.args.get("area"))
+    if state.error or state.period is None:
+        raise _Refusal(404, state.error or "No figures have been loaded yet.")
+    return state
+
+
+def _text(status: int, message: str) -> flask.Response:
+    return flask.Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _file(download: Download, request: flask.Request) -> flask.Response:
+    response = flask.Response(download.content, mimetype=download.media_type.split(";")[0])
+    response.headers["Content-Type"] = download.media_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # The URL does not change when new data is loaded, so always revalidate (cheap: ETag).
+    response.set_etag(hashlib.sha256(download.content).hexdigest())
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+@lru_cache(maxsize=32)
+def _cached_chart(url: str, version: tuple, code: str, period: Quarter, area: str, kind: str, fmt: str) -> Download:
+    """Keyed by the data version (as ``dashboards.data``): images cost a browser render."""
+    return chart_download(current_engine(), code, period, area, kind, fmt)
+
+
+def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
+    """Run a route body, turning the library's errors into a status and a plain message."""
+    try:
+        return make()
+    except _Refusal as exc:
+        return _text(exc.status, str(exc))
+    except (UnknownIndicator, UnknownArea, NotAvailable) as exc:
+        return _text(404, str(exc))
+    except ExportError as exc:
+        log.exception("export failed")
+        return _text(503, str(exc))
+
+
+@blueprint.get("/export/chart/<code>.<any(png, svg):fmt>")
+def export_chart(code: str, fmt: str) -> flask.Response:
+    def make() -> flask.Response:
+        state = _state()
+        kind = flask.request.args.get("kind", "trend")
+        if kind not in ("trend", "ytd", "map"):
+            raise _Refusal(400, f"Unknown chart kind {kind!r}: choose trend or ytd.")
+        url = current_settings().database_url
+        download = _cached_chart(url, data.version(url), code, state.period, state.area, kind, fmt)
+        return _file(download, flask.request)
+
+    return _guarded(make)
+
+
+@blueprint.get("/export/data/<code>.<any(csv, xlsx):fmt>")
+def export_data(code: str, fmt: str) -> flask.Response:
+    def make() -> flask.Response:
+        state = _state()
+        return _file(data_download(current_engine(), code, state.period, state.area, fmt), flask.request)
+
+    return _guarded(make)
+
+
+@blueprint.get("/export/pack.<any(docx, pdf, html):fmt>")
+def export_pack(fmt: str) -> flask.Response:
+    """The whole committee pack (as ``cspdash export pack``); takes several seconds."""
+
+    def make() -> flask.Response:
+        state = _state()
+        settings = current_settings()
+        content = load_content(current_engine(), state.period, state.area, settings)
+        body = render_pack(content, fmt)
+        return _file(Download(body, f"{content.file_stem}.{fmt}", MEDIA_TYPES[fmt]), flask.request)
+
+    return _guarded(make)
+
+
+@blueprint.get("/embed/plotly-<version>.min.js")
+def plotly_js(version: str) -> flask.Response:
+    if version != plotly.__version__:
+        return _text(404, f"This server has plotly {plotly.__version__}.")
+    return flask.send_file(PLOTLY_JS, mimetype="text/javascript", max_age=30 * 24 * 3600)
+
+
+EMBED_CSS = """
+html { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; color: #0b0c0c; background: #fff; }
+body { margin: 0; padding: 12px 16px; }
+h1 { font-size: 1.25rem; margin: 0 0 0.35rem; }
+p { margin: 0 0 0.5rem; max-width: 60em; }
+.rag { display: inline-block; padding: 0.05em 0.45em; border: 1px solid #0b0c0c; font-weight: 700; margin-right: 0.35em; }
+.rag--red { background: #d4351c; color: #fff; } .rag--amber { background: #f47738; color: #0b0c0c; }
+.rag--green { background: #00703c; color: #fff; } .rag--no-data, .rag--not-rated { background: #fff; border-style: dashed; }
+figure { margin: 0; } figcaption, .more { font-size: 0.875rem; color: #505a5f; }
+a { color: #1d70b8; } a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
+"""
+
+
+def _text_of(exc: Exception) -> str:
+    return escape(str(exc.args[0] if exc.args else exc), quote=False)  # text, not an attribute
+
+
+def _page(title: str, body: str, status: int = 200) -> flask.Response:
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{EMBED_CSS}</style></head><body><main>{body}</main></body></html>"
+    )
+    return flask.Response(html, status=status, mimetype="text/html")
+
+
+@blueprint.get("/embed/indicator/<code>")
+def embed_indicator(code: str) -> flask.Response:
+    try:
+        state = _state()
+        detail = data.detail(current_settings().database_url, code, state.period, state.area)  # type: ignore[arg-type]
+    except _Refusal as exc:
+        return _page("Indicator", f"<h1>We can't show this indicator</h1><p>{_text_of(exc)}</p>", exc.status)
+    except UnknownIndicator as exc:
+        return _page("Indicator not found", f"<h1>Indicator not found</h1><p>{_text_of(exc)}</p>", 404)
+    row, info, period = detail.current, detail.indicator, detail.period
+    chart = trend_chart(detail, finding_in_title=False)  # the finding is in the line above the chart
+    figure = chart.figure
+    figure["layout"].pop("width", None)  # fill the iframe's width
+    figure["layout"]["hovermode"] = "closest"  # on screen, hovering shows each value
+    plot = pio.to_html(
+        figure, full_html=False, include_plotlyjs=PLOTLY_URL, validate=False, default_width="100%",
+        default_height=f"{chart.height}px", config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
+    )  # fmt: skip
+    rating = f'<span class="rag rag--{row.rag.value.lower().replace(" ", "-")}"><span aria-hidden="true">{RAG_SHAPE[row.rag]}</span> {escape(row.rag.value)}</span>'
+    more = f"/indicator/{info.code}{state.query()}"
+    body = (
+        f"<h1>{escape(info.name)}: {escape(detail.area_name)}, {escape(period.label)}</h1>"
+        f'<p class="summary" id="embed-summary">{rating}{escape(target_finding(row, period))}.</p>'
+        f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>Solid blue line with circles: the figure '
+        "each quarter. Dashed line: the target. Shaded band: the tolerance, where the indicator is still rated Green."
+        "</figcaption></figure>"
+        f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>'
+    )
+    return _page(f"{info.name} – {detail.area_name}, {period.label}", body)

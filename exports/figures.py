@@ -1,0 +1,175 @@
+"""The charts a pack or a download shows, built by the dashboard's own figure functions
+(``dashboards.charts``) and titled with its own wording, then dressed for paper.
+
+A ``Chart`` carries its alt text: Word, HTML and PDF all need one, and it is written from
+the same figures as the title.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dashboards import charts
+from dashboards.wording import change_phrase
+from exports import NotAvailable
+from exports.images import PRINT_HEIGHT, PRINT_WIDTH, committee_style
+from exports.page_parts import demand_statement, noun, target_finding, ytd_values
+from rag.periods import Quarter
+from store.queries import DemandPanel, IndicatorDetail, indicator_detail
+from store.scorecard import format_value
+
+KINDS = ("trend", "ytd", "map")
+YTD_HEIGHT = 400  # four points a year need less height than the trend
+SOURCES = {
+    "crime": "Metropolitan Police Service",
+    "asb": "police.uk anti-social behaviour incidents",
+    "marac": "MARAC returns",
+    "values": "partner returns",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # file-safe, e.g. "CSP1-trend"
+    figure: dict[str, Any]  # committee-styled Plotly figure
+    alt: str  # what the chart shows and what it finds, for people who cannot see it
+    caption: str  # what the chart is, for "Figure n: …" (its title states the finding)
+    width: int = PRINT_WIDTH
+    height: int = PRINT_HEIGHT
+
+    @property
+    def title(self) -> str:
+        return self.figure["layout"]["title"]["text"]
+
+
+def source_line(*sources: str) -> str:
+    names = list(dict.fromkeys(SOURCES.get(s, "partner returns") for s in sources))
+    return f"Source: {'; '.join(names)}; cspdash"
+
+
+def _span(detail: IndicatorDetail) -> str:
+    first = detail.history[0].period if detail.history else detail.period.key
+    return f"{Quarter.parse(first).label} to {detail.period.label}"
+
+
+def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT, finding_in_title: bool = True) -> Chart:
+    """The quarterly series against target and tolerance: the indicator page's first chart.
+    Without ``finding_in_title`` (a page that states the finding beside the chart) the
+    measure and period become the title."""
+    info, row = detail.indicator, detail.current
+    ytd = info.basis == "ytd"
+    title = target_finding(row, detail.period)
+    figure = charts.quarterly(detail, title, f"{noun(detail)} ({'year to date' if ytd else 'each quarter'})")
+    subtitle = f"{info.name}, {detail.area_name}, {'year to date' if ytd else 'each quarter'}, {_span(detail)}"
+    if finding_in_title:
+        styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
+    else:
+        styled = committee_style(figure, subtitle, None, source_line(info.source), width, height)
+    alt = (
+        f"Line chart: {info.name} in {detail.area_name} ({'year to date' if ytd else 'each quarter'}), "
+        f"{_span(detail)}, with the target as a dashed line and the tolerance as a shaded band. {title}. "
+        f"Rated {row.rag.value}."
+    )
+    caption = f"{info.name}, {'year to date' if ytd else 'each quarter'}, against target and tolerance, {_span(detail)}"
+    return Chart(f"{info.code}-trend", styled, alt, caption, width, height)
+
+
+def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
+    """Year to date at the end of each quarter, this financial year against last."""
+    info, period = detail.indicator, detail.period
+    this, last = ytd_values(detail)
+    last_year = period.same_quarter_last_year().financial_year
+    # Worded as the indicator page words this chart's title.
+    title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
+        this[-1], last[period.q - 1], f"the same point in {last_year.label}", info.unit
+    )
+    labels = (period.financial_year.label, last_year.label)
+    figure = charts.year_to_date(this, last, labels, info.unit, title)
+    subtitle = f"{info.name}, {detail.area_name}, year to date at the end of each quarter, {labels[0]} and {labels[1]}"
+    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
+    alt = (
+        f"Line chart: {info.name}, year to date, in {detail.area_name}: {labels[0]} as a solid line, "
+        f"{labels[1]} as a dashed line. {title}."
+    )
+    caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
+    return Chart(f"{info.code}-ytd", styled, alt, caption, width, height)
+
+
+def indicator_chart(
+    session: Session, code: str, period: Quarter, area: str, kind: str, width: int = PRINT_WIDTH, height: int | None = None
+) -> Chart:
+    """One chart for ``export chart`` and the download links. Raises UnknownIndicator or
+    UnknownArea (from ``store.queries``) and NotAvailable."""
+    if kind == "map":
+        # geo/ holds boundaries and a schematic, but no figure builder draws a map yet.
+        raise NotAvailable("A map export is not available yet: the dashboard has no map chart to export. Use --kind trend or ytd.")
+    if kind not in KINDS:
+        raise NotAvailable(f"Unknown chart kind {kind!r}: choose trend or ytd.")
+    detail = indicator_detail(session, code, period, area)
+    if kind == "trend":
+        return trend_chart(detail, width, height or PRINT_HEIGHT)
+    return ytd_chart(detail, width, height or YTD_HEIGHT)
+
+
+def _axis(i: int) -> str:
+    return "" if i == 0 else str(i + 1)
+
+
+# Each small chart's cell, in px: its title (name and statement, up to three lines), the
+# plot, then the two-line quarter labels.
+CELL_TITLE, CELL_PLOT, CELL_TICKS = 78, 150, 52
+
+
+def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2) -> Chart | None:
+    """The demand pressures page as one image: the page's sparklines as small multiples,
+    each titled with its indicator and its statement (``1,442 in Q3 2016/17, up 2.9% …``)."""
+    if not panels:
+        return None
+    rows = math.ceil(len(panels) / columns)
+    cell = CELL_TITLE + CELL_PLOT + CELL_TICKS
+    first = panels[0].points[0][0].label if panels[0].points else period.label
+    title = f"Demand on services in {area_name}, {period.label}"
+    subtitle = f"Context indicators (not rated), each quarter, {first} to {period.label}"
+    data: list[dict[str, Any]] = []
+    parts = [charts.sparkline(p, "") for p in panels]
+    for i, part in enumerate(parts):
+        suffix = _axis(i)
+        data += [{**t, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": i == 0, "legendgroup": t.get("name")} for t in part["data"]]
+    base = {k: v for k, v in parts[0]["layout"].items() if k not in ("xaxis", "yaxis", "title", "height", "margin")}
+    sources = [p.indicator.source for p in panels]
+    probe = committee_style({"data": data, "layout": {**base, "margin": {"l": 60, "r": 20, "b": 30}}}, title, subtitle, source_line(*sources))
+    top, bottom = probe["layout"]["margin"]["t"], probe["layout"]["margin"]["b"]
+    height = top + bottom + rows * cell
+    styled = committee_style({"data": data, "layout": {**base, "margin": {"l": 60, "r": 20, "b": 30}}}, title, subtitle, source_line(*sources), height=height)
+    layout = styled["layout"]
+    plot = rows * cell  # the plotting area's height in px; domains are fractions of it
+    gap_x = 0.1
+    width_each = (1 - gap_x * (columns - 1)) / columns
+    for i, (panel, part) in enumerate(zip(panels, parts, strict=True)):
+        row, col = divmod(i, columns)
+        x0 = col * (width_each + gap_x)
+        cell_top = 1 - row * cell / plot
+        plot_top = cell_top - CELL_TITLE / plot
+        suffix = _axis(i)
+        layout[f"xaxis{suffix}"] = {**part["layout"]["xaxis"], "domain": [x0, x0 + width_each], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {**part["layout"]["yaxis"], "domain": [plot_top - CELL_PLOT / plot, plot_top], "anchor": f"x{suffix}"}
+        name = [f"<b>{line}</b>" for line in textwrap.wrap(panel.indicator.name, 44)]
+        layout["annotations"].append(
+            {
+                "text": "<br>".join([*name, demand_statement(panel)]), "xref": "paper", "yref": "paper",
+                "x": x0, "y": cell_top, "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+                "xshift": -40, "font": {"size": 13},
+            }
+        )  # fmt: skip
+    statements = "; ".join(f"{p.indicator.name}: {demand_statement(p)}" for p in panels)
+    alt = (
+        f"Small line charts of {len(panels)} context indicators for {area_name}, each quarter from {first} to "
+        f"{period.label}, with the same quarter last year and the chosen quarter marked. {statements}."
+    )
+    caption = f"Demand pressures: context indicators each quarter, {first} to {period.label}"
+    return Chart("demand-pressures", styled, alt, caption, height=height)

@@ -1,0 +1,235 @@
+"""The committee pack as one self-contained HTML file, which is also what the PDF prints.
+
+Self-contained: the CSS is inline and the charts are SVG inside ``data:`` URIs (vector, so
+they print sharply, and each an ``<img>`` with alt text), so the file can be emailed or put
+on a committee site with nothing fetched from anywhere. Tables are semantic (caption,
+``<th scope>``). For print, ``@page`` gives A4 portrait pages, with the Appendix 1 table on
+a named landscape page, and page numbers in the margin.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+
+from dashboards.shell import SOURCES
+from exports.figures import Chart
+from exports.pack_content import IndicatorSection, Mark, PackContent, TableRow
+
+CSS = """
+@page { size: A4 portrait; margin: 18mm 18mm 20mm;
+  @bottom-left { content: var(--footer, ""); }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt Arial, sans-serif; color: #505a5f; } }
+@page landscape { size: A4 landscape; margin: 14mm 15mm 16mm; }
+:root { --ink: #0b0c0c; --secondary: #505a5f; --border: #b1b4b6; --light: #f3f2f1;
+  --red: #d4351c; --amber: #f47738; --green: #00703c; --worse: #aa2a16; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: Arial, "Liberation Sans", "Helvetica Neue", Helvetica, sans-serif; font-size: 11pt;
+  line-height: 1.4; color: var(--ink); max-width: 62rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 22pt; margin: 0.2em 0 0.6em; line-height: 1.15; }
+h2 { font-size: 16pt; margin: 1.4em 0 0.5em; }
+h3 { font-size: 13pt; margin: 1.2em 0 0.4em; }
+h4 { font-size: 11pt; margin: 1em 0 0.3em; }
+p { margin: 0 0 0.6em; max-width: 48rem; }
+.committee { font-size: 13pt; color: var(--secondary); margin: 0; }
+table { border-collapse: collapse; margin: 0.3em 0 1em; width: 100%; }
+caption { text-align: left; font-weight: 700; padding: 0 0 0.35em; }
+th, td { border: 1px solid var(--border); padding: 0.3em 0.45em; text-align: left; vertical-align: top; }
+thead th { background: var(--light); border-bottom: 2px solid var(--ink); }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+.details th { width: 12rem; background: var(--light); }
+.note { display: block; font-weight: 400; font-size: 0.85em; color: var(--secondary); }
+.rating { font-weight: 700; white-space: nowrap; }
+.rating--red { background: var(--red); color: #fff; }
+.rating--amber { background: var(--amber); color: var(--ink); }
+.rating--green { background: var(--green); color: #fff; }
+.badge { display: inline-block; padding: 0.05em 0.45em; border: 1px solid var(--ink); font-weight: 700; }
+.dot { font-weight: 700; white-space: nowrap; }
+.dot--better { color: var(--green); }
+.dot--worse { color: var(--worse); }
+.dot--same, .dot--na { color: var(--secondary); }
+.summary-sentence { font-size: 13pt; font-weight: 700; }
+.flag { font-weight: 700; border-left: 5px solid var(--red); padding-left: 0.4em; }
+.key { width: auto; min-width: 60%; }
+.appendix { font-size: 8.5pt; table-layout: fixed; }
+.appendix .group th { background: #fff; border-bottom: 2px solid var(--ink); font-size: 9.5pt; }
+.appendix tbody th { font-weight: 700; }
+.rated { font-weight: 700; }
+figure { margin: 1em 0 1.2em; break-inside: avoid; }
+figure img { display: block; width: 100%; max-width: 800px; height: auto; border: 1px solid var(--border); }
+figcaption { font-size: 9.5pt; color: var(--secondary); margin-top: 0.3em; }
+.headline { font-size: 12pt; }
+.headline .badge { margin-right: 0.8em; }
+.detail-note { font-size: 9pt; color: var(--secondary); }
+.landscape { page: landscape; }
+.new-page { break-before: page; }
+#key { break-inside: avoid; }
+tr, figure, .headline, .indicator-text { break-inside: avoid; }
+p { orphans: 3; widows: 3; }
+h2, h3, h4, caption { break-after: avoid; }
+footer { margin-top: 2em; border-top: 1px solid var(--border); padding-top: 0.6em; font-size: 9pt; color: var(--secondary); }
+@media print { body { max-width: none; padding: 0; } }
+"""
+NUM = ' class="num"'
+APPENDIX_WIDTHS = (13.5, 6, 7, 6.5, 6.5, 6.5, 6.5, 7, 7, 19, 14.5)  # per cent of the landscape width
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal; quotes, backslashes and angle brackets are escaped, so settings
+    text cannot end the string or the <style> element."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>' else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _mark(mark: Mark, cls: str = "dot") -> str:
+    return f'<span class="{cls} {cls}--{mark.kind}"><span aria-hidden="true">{_e(mark.symbol)}</span> {_e(mark.word)}</span>'
+
+
+def _badge(mark: Mark) -> str:
+    return f'<span class="badge rating--{mark.kind}"><span aria-hidden="true">{_e(mark.symbol)}</span> {_e(mark.word)}</span>'
+
+
+def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int] = frozenset(), cls: str = "") -> str:
+    """Cells are escaped here; the first cell of each row is its header."""
+    head = "".join(f'<th scope="col"{NUM if i in numeric else ""}>{_e(h)}</th>' for i, h in enumerate(headers))
+    body = []
+    for row in rows:
+        cells = [f'<th scope="row">{_e(row[0])}</th>']
+        cells += [f'<td{NUM if i in numeric else ""}>{_e(v)}</td>' for i, v in enumerate(row) if i]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="{cls}"><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _figure(chart: Chart, svg: bytes, number: int) -> str:
+    data = base64.b64encode(svg).decode("ascii")
+    return (
+        f'<figure id="figure-{number}"><img src="data:image/svg+xml;base64,{data}" alt="{_e(chart.alt)}" '
+        f'width="{chart.width}" height="{chart.height}"><figcaption>Figure {number}: {_e(chart.caption)}</figcaption></figure>'
+    )
+
+
+def _title_block(c: PackContent) -> str:
+    rows = [("Subject heading", c.title), ("Area", f"{c.area_name} ({c.area_code})"), ("Period covered", c.period_covered), ("Report author", c.author), ("Date", c.date)]
+    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
+    return (
+        f'<header><p class="committee">{_e(c.committee)}</p><h1>{_e(c.title)}</h1>'
+        f'<table class="details"><caption>Report details</caption><tbody>{body}</tbody></table></header>'
+    )
+
+
+def _summary(c: PackContent) -> str:
+    goals = _table(
+        "Rated indicators by goal: number and share with each rating",
+        ["Goal", "■ Red", "▲ Amber", "● Green", "Rated"],
+        [(g.goal, g.red, g.amber, g.green, str(g.rated)) for g in c.goals],
+        {1, 2, 3, 4},
+    )
+    reds = f"<p>Rated Red: {_e('; '.join(c.red_names))}.</p>" if c.red_names else ""
+    notes = "".join(f'<p class="flag">{_e(n)}</p>' for n in c.notes)
+    recs = "".join(f"<li>{_e(r)}</li>" for r in c.recommendations)
+    return (
+        f'<section id="summary" aria-labelledby="summary-heading"><h2 id="summary-heading">Summary</h2><p>{_e(c.intro)}</p>'
+        f"<h3>RAG summary, {_e(c.period.label)}</h3>"
+        f'<p class="summary-sentence" id="rag-summary">{_e(c.summary_sentence)}</p>{goals}{reds}{notes}'
+        f"<h3>Recommendations</h3><p>That Members of the Committee:</p><ol>{recs}</ol></section>"
+    )
+
+
+def _key(c: PackContent) -> str:
+    ratings = "".join(f'<tr><th scope="row">{_badge(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_ratings)
+    directions = "".join(f'<tr><th scope="row">{_mark(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_directions)
+    notes = "".join(f"<p>{_e(n)}</p>" for n in c.key_notes)
+    return (
+        '<section id="key" aria-labelledby="key-heading"><h2 id="key-heading">How indicators are rated</h2>'
+        f'<table class="key"><caption>Ratings</caption><tbody>{ratings}</tbody></table>'
+        f'<table class="key"><caption>Direction of travel</caption><tbody>{directions}</tbody></table>{notes}</section>'
+    )
+
+
+def _appendix_row(r: TableRow) -> str:
+    def num(value: str, column: str | None = None) -> str:
+        return f'<td class="num{" rated" if column == r.rated_column else ""}">{_e(value)}</td>'
+
+    action = f'<span class="flag">{_e(r.action)}</span>' if r.action_missing else _e(r.action)
+    return (
+        f'<tr id="appendix-{_e(r.code)}"><th scope="row">{_e(r.name)}<span class="note">{_e(r.code)} · {_e(r.basis_note)}</span></th>'
+        f"{num(r.target)}{num(r.tolerance)}{num(r.quarter, 'quarter')}{num(r.ytd, 'ytd')}{num(r.last_year)}"
+        f'<td class="rating rating--{r.rating.kind}"><span aria-hidden="true">{_e(r.rating.symbol)}</span> {_e(r.rating.word)}</td>'
+        f"<td>{_mark(r.short)}</td><td>{_mark(r.long)}</td><td>{_e(r.commentary)}</td><td>{action}</td></tr>"
+    )
+
+
+def _appendix(c: PackContent) -> str:
+    cols = "".join(f'<col style="width:{w}%">' for w in APPENDIX_WIDTHS)
+    head = "".join(f'<th scope="col"{NUM if 1 <= i <= 5 else ""}>{_e(h)}</th>' for i, h in enumerate(c.table_headers))
+    bodies = "".join(
+        f'<tbody><tr class="group"><th scope="rowgroup" colspan="{len(c.table_headers)}">Goal: {_e(goal)}</th></tr>'
+        + "".join(_appendix_row(r) for r in rows)
+        + "</tbody>"
+        for goal, rows in c.groups
+    )
+    return (
+        f'<section id="appendix-1" class="landscape" aria-labelledby="appendix-1-heading">'
+        f'<h2 id="appendix-1-heading">Appendix 1: Performance against target, {_e(c.period.label)}</h2>'
+        f'<table class="appendix" id="appendix-table"><caption>{_e(c.table_caption)}</caption><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead>{bodies}</table>"
+        '<p class="detail-note">Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).</p></section>'
+    )
+
+
+def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> tuple[str, int]:
+    figures = []
+    for chart in s.charts:
+        figures.append(_figure(chart, images[chart.name], number))
+        number += 1
+    description = f'<p class="detail-note">{_e(s.description)}</p>' if s.description else ""
+    action = f'<p class="flag">{_e(s.action)}</p>' if s.action_missing else f"<p>{_e(s.action)}</p>"
+    html = (
+        f'<article id="indicator-{_e(s.code)}" aria-labelledby="indicator-{_e(s.code)}-heading">'
+        f'<div class="indicator-text"><h3 id="indicator-{_e(s.code)}-heading">{_e(s.code)}: {_e(s.name)}</h3>{description}'
+        f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>'
+        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p>"
+        f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
+        f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
+    )
+    return html, number
+
+
+def _demand(c: PackContent, images: Mapping[str, bytes], number: int) -> str:
+    chart = _figure(c.demand_chart, images[c.demand_chart.name], number) if c.demand_chart else "<p>No context indicators are defined.</p>"
+    table = (
+        _table(f"Context indicators, {c.period.label} against a year earlier", c.demand_headers, [(r.name, r.now, r.last_year, r.change) for r in c.demand_rows], {1, 2})
+        if c.demand_rows
+        else ""
+    )
+    return (
+        '<section id="appendix-2" class="new-page" aria-labelledby="appendix-2-heading">'
+        f'<h2 id="appendix-2-heading">Appendix 2: Demand pressures, {_e(c.period.label)}</h2><p>{_e(c.demand_intro)}</p>{chart}{table}</section>'
+    )
+
+
+def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
+    """The pack as an HTML document; ``images`` maps each chart name to its SVG."""
+    sections, number = [], 1
+    for s in content.sections:
+        html, number = _section(s, images, number)
+        sections.append(html)
+    footer = _css_string(f"{content.committee} · {content.area_name} · {content.period.label}")
+    css = CSS.replace('var(--footer, "")', f"{footer}; font: 8pt Arial, sans-serif; color: #505a5f")
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(content.title)}: {_e(content.area_name)}</title><style>{css}</style></head><body>"
+        f"{_title_block(content)}<main>{_summary(content)}{_key(content)}{_appendix(content)}"
+        '<section id="indicators" class="new-page" aria-labelledby="indicators-heading">'
+        f'<h2 id="indicators-heading">Performance by indicator</h2>{"".join(sections)}</section>'
+        f"{_demand(content, images, number)}</main>"
+        f"<footer><p>{_e(SOURCES)}</p><p>Produced with cspdash on {_e(content.date)}.</p></footer></body></html>"
+    )

@@ -1,0 +1,306 @@
+"""What goes in a quarter's committee pack, worded once for Word, HTML and PDF alike.
+
+The order follows Havering's Corporate Performance Report (Crime & Disorder Sub-Committee,
+17 January 2017, Agenda Item 9): title block, summary with the RAG summary, how ratings
+and arrows work, the Appendix 1 table, a section per rated indicator, and the demand
+pressures (Appendix 2). Every figure and rating comes from ``build_scorecard``, the function
+behind ``cspdash score`` and the dashboard; wording comes from ``dashboards.wording`` and the
+symbols from ``dashboards.components``, so the pack reads as the dashboard does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from dashboards.components import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
+from dashboards.wording import (
+    basis_label,
+    change_phrase,
+    direction_word,
+    long_term_title,
+    month_label,
+    plural,
+    reason_text,
+    short_term_title,
+    signed_percent,
+)
+from exports.figures import Chart, demand_chart, trend_chart, ytd_chart
+from rag.direction import Direction
+from rag.periods import Quarter
+from rag.rating import Rating
+from rag.summary import RATED, RagCounts, summary_sentence
+from settings import Settings
+from store.queries import comparator_levels, demand_panels, indicator_detail
+from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+
+RED_WITHOUT_ACTION = "Red without corrective action"  # the flag build_scorecard sets
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A rating or a direction as a symbol plus a word: never colour alone."""
+
+    symbol: str
+    word: str
+    kind: str  # CSS/Word class: "red", "amber", "green", "better", "worse", "same", …
+
+    @property
+    def text(self) -> str:
+        return f"{self.symbol} {self.word}"
+
+
+def rating_mark(rating: Rating) -> Mark:
+    return Mark(RAG_SHAPE[rating], rating.value, rating.value.lower().replace(" ", "-"))
+
+
+def direction_mark(d: Direction) -> Mark:
+    return Mark(ARROW[d], direction_word(d), "na" if d is Direction.NA else d.value)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One indicator in the Appendix 1 table, every cell already worded for people."""
+
+    code: str
+    name: str
+    basis_note: str  # "rated on the year to date"
+    rated_column: str  # "quarter" or "ytd": that figure is printed bold
+    target: str
+    tolerance: str
+    quarter: str
+    ytd: str
+    last_year: str
+    rating: Mark
+    short: Mark
+    long: Mark
+    commentary: str
+    action: str
+    action_missing: bool
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    goal: str
+    red: str  # "2 (66.7%)"
+    amber: str
+    green: str
+    rated: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class IndicatorSection:
+    code: str
+    name: str
+    description: str
+    rating: Mark
+    short: Mark
+    long: Mark
+    reason: str  # "13,143 year to date is … above target …"
+    change: str  # against last year, and the comparator where there is one
+    short_detail: str  # "Better: Q3 2016/17 against Q2 2016/17 (quarter figures …)"
+    long_detail: str
+    charts: list[Chart]
+    commentary: str
+    action: str
+    action_missing: bool
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    code: str
+    name: str
+    now: str
+    last_year: str
+    change: str
+
+
+@dataclass(frozen=True)
+class PackContent:
+    committee: str
+    title: str
+    area_name: str
+    area_code: str
+    period: Quarter
+    period_covered: str
+    author: str
+    date: str
+    intro: str
+    summary_sentence: str
+    goals: list[GoalSummary]
+    red_names: list[str]
+    notes: list[str]  # no-data counts, missing corrective actions
+    recommendations: list[str]
+    key_ratings: list[tuple[Mark, str]]
+    key_directions: list[tuple[Mark, str]]
+    key_notes: list[str]
+    table_caption: str
+    table_headers: list[str]
+    groups: list[tuple[str, list[TableRow]]]
+    sections: list[IndicatorSection]
+    demand_intro: str
+    demand_chart: Chart | None
+    demand_headers: list[str]
+    demand_rows: list[DemandRow]
+    rows: list[ScoreRow] = field(repr=False, default_factory=list)  # the scorecard itself, for checks
+
+    @property
+    def charts(self) -> list[Chart]:
+        found = [c for s in self.sections for c in s.charts]
+        return found + ([self.demand_chart] if self.demand_chart else [])
+
+    @property
+    def file_stem(self) -> str:
+        return f"cspdash-pack-{self.area_code}-{self.period.key}"
+
+
+def _count(counts: RagCounts, rating: Rating) -> str:
+    return f"{counts.count(rating)} ({counts.percent_label(rating)})"
+
+
+def _period_covered(period: Quarter) -> str:
+    months = period.months()
+    ytd = period.ytd_months()
+    quarter = f"{month_label(months[0]).split()[0]} to {month_label(months[-1])}"
+    return f"{period.label} ({quarter}); year to date {month_label(ytd[0]).split()[0]} to {month_label(ytd[-1])}"
+
+
+def _comparator(row: ScoreRow, levels: dict[str, float]) -> str:
+    if not row.comparator_label:
+        return ""
+    if row.code in levels:
+        return f" {row.comparator_label}: {format_value(levels[row.code], row.unit)}."
+    if row.comparator_change is not None:
+        return f" {row.comparator_label}: {signed_percent(row.comparator_change)} on a year earlier."
+    return ""
+
+
+def _change(row: ScoreRow, period: Quarter, levels: dict[str, float]) -> str:
+    last_year = period.same_quarter_last_year().label
+    basis = " year to date" if row.basis == "ytd" else f" in {period.label}"
+    if row.actual is None:
+        return f"No figure is held for {period.label}."
+    before = format_value(row.same_period_last_year, row.unit)
+    lead = f"{format_value(row.actual, row.unit)}{basis}, {change_phrase(row.actual, row.same_period_last_year, last_year, row.unit)}"
+    return f"{lead} ({before}).{_comparator(row, levels)}" if row.same_period_last_year is not None else f"{lead}.{_comparator(row, levels)}"
+
+
+def _table_row(row: ScoreRow) -> TableRow:
+    missing = RED_WITHOUT_ACTION in row.flags
+    return TableRow(
+        code=row.code, name=row.name, basis_note=f"rated on {basis_label(row.basis)}", rated_column=row.basis,
+        target=row.target_text() or "No target", tolerance=row.tolerance_text() or "–",
+        quarter=format_value(row.quarter_value, row.unit), ytd=format_value(row.ytd_value, row.unit),
+        last_year=format_value(row.same_period_last_year, row.unit), rating=rating_mark(row.rag),
+        short=direction_mark(row.dot_short), long=direction_mark(row.dot_long),
+        commentary=row.commentary or "None recorded.",
+        action="Missing: a Red rating needs a corrective action." if missing else (row.corrective_action or "None recorded."),
+        action_missing=missing,
+    )  # fmt: skip
+
+
+def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
+    detail = indicator_detail(session, row.code, card.period, card.area_code)
+    charts = [trend_chart(detail), ytd_chart(detail)] if detail.history else []
+    table = _table_row(row)
+    return IndicatorSection(
+        code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
+        reason=reason_text(row), change=_change(row, card.period, levels),
+        short_detail=short_term_title(row, card.period), long_detail=long_term_title(row, card.period),
+        charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing,
+    )  # fmt: skip
+
+
+def _key(period: Quarter) -> tuple[list[tuple[Mark, str]], list[tuple[Mark, str]], list[str]]:
+    ratings = [(rating_mark(r), RAG_MEANING[r]) for r in (*RATED, Rating.NO_DATA, Rating.NOT_RATED)]
+    directions = [(direction_mark(d), DIRECTION_MEANING[d]) for d in (Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA)]
+    notes = [
+        (
+            "The target tolerance is how far from the quarter target an indicator may be and still be rated Green. "
+            "Where an indicator is Red, the report includes the corrective action the partnership is taking."
+        ),
+        (
+            f"Direction of travel is shown twice: short term compares {period.label} with the previous quarter "
+            f"({period.previous().label}); long term compares with the same period a year earlier "
+            f"({period.same_quarter_last_year().label})."
+        ),
+        "Arrows show performance, not whether the number went up: for crime, where lower is better, a fall is shown as ↑ Better.",
+    ]
+    return ratings, directions, notes
+
+
+def _demand(session: Session, card: Scorecard) -> tuple[Chart | None, list[str], list[DemandRow]]:
+    panels = demand_panels(session, card.period, card.area_code)
+    last = card.period.same_quarter_last_year().label
+    headers = ["Indicator", card.period.label, last, "Change"]
+    rows = []
+    for p in panels:
+        unit = p.indicator.unit
+        change = change_phrase(p.current, p.last_year, last, unit).replace(f" on {last}", "")
+        rows.append(
+            DemandRow(p.indicator.code, p.indicator.name, format_value(p.current, unit), format_value(p.last_year, unit), change)
+        )
+    return demand_chart(panels, card.area_name, card.period), headers, rows
+
+
+def build_pack_content(session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None) -> PackContent:
+    """Everything the pack says for ``period`` and ``area``."""
+    card = build_scorecard(session, period, area)
+    rated = [r for r in card.rows if r.rated]
+    context = [r for r in card.rows if not r.rated]
+    levels = comparator_levels(session, period, area)
+    summary = card.summary
+    goals = [
+        GoalSummary(goal, _count(c, Rating.RED), _count(c, Rating.AMBER), _count(c, Rating.GREEN), c.rated_total, summary_sentence(c))
+        for goal, c in summary.by_goal.items()
+    ]
+    notes = []
+    if summary.overall.no_data:
+        n = summary.overall.no_data
+        notes.append(f"{plural(n, 'rated indicator')} had no figure for {period.label} and {'is' if n == 1 else 'are'} not counted.")
+    missing = [r.name for r in rated if RED_WITHOUT_ACTION in r.flags]
+    if missing:
+        notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")
+    groups: dict[str, list[TableRow]] = {}
+    for r in rated:
+        groups.setdefault(r.goal or "Other", []).append(_table_row(r))
+    ratings, directions, key_notes = _key(period)
+    chart, demand_headers, demand_rows = _demand(session, card)
+    when = date or dt.date.today()
+    return PackContent(
+        committee=settings.committee_name,
+        title=f"Community Safety Partnership Performance Report: Quarter {period.q} ({period.financial_year.label})",
+        area_name=card.area_name, area_code=area, period=period, period_covered=_period_covered(period),
+        author=settings.report_author, date=f"{when.day} {when:%B %Y}",
+        intro=(
+            f"This report sets out how {card.area_name} performed in {period.label} against the "
+            f"{plural(len(rated), 'rated indicator')} of the Community Safety Partnership, and the demand on "
+            f"services shown by {plural(len(context), 'context indicator')} that are not rated."
+        ),
+        summary_sentence=summary_sentence(summary.overall), goals=goals,
+        red_names=[r.name for r in rated if r.rag is Rating.RED], notes=notes,
+        recommendations=[
+            "Review the levels of performance set out in Appendix 1 and the corrective action that is being taken.",
+            "Note the demand pressures set out in Appendix 2.",
+        ],
+        key_ratings=ratings, key_directions=directions, key_notes=key_notes,
+        table_caption=(
+            f"Rated indicators for {card.area_name}, {period.label}. The rated figure is in bold; the same period "
+            "last year is on the rated basis (quarter or year to date)."
+        ),
+        table_headers=[
+            "Indicator", "Target", "Tolerance", f"{period.label} (quarter)", f"Year to date (to end of Q{period.q})",
+            "Same period last year", "Rating", f"Short term (against {period.previous().label})",
+            f"Long term (against {period.same_quarter_last_year().label})", "Commentary", "Corrective action",
+        ],
+        groups=list(groups.items()),
+        sections=[_section(session, r, card, levels) for r in rated],
+        demand_intro=(
+            "How busy services are. These context indicators have no targets and are not rated: a rise can mean "
+            "more need, or better reporting."
+        ),
+        demand_chart=chart, demand_headers=demand_headers, demand_rows=demand_rows, rows=card.rows,
+    )  # fmt: skip

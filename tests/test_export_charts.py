@@ -1,0 +1,278 @@
+"""Chart images (``cspdash export chart``, ``figure_to_image``, ``/export/chart/…``), data
+downloads over HTTP, and the embeddable indicator page in headless Chromium, on the demo in
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import io
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from werkzeug.serving import make_server
+
+from cli.main import cli
+from dashboards import charts
+from exports import ExportError
+from exports.images import committee_style, figure_to_image
+from rag.periods import Quarter
+from store.db import get_engine, session_scope
+from store.queries import indicator_detail
+from tests.conftest import REPO, make_export_app, serious_axe_violations
+
+Q3 = "period=2016-17-Q3&area=E09000016"
+SVG = "{http://www.w3.org/2000/svg}svg"
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def simple_figure() -> dict:
+    return {
+        "data": [{"type": "scatter", "x": ["Q1", "Q2", "Q3"], "y": [3, 1, 2], "name": "Havering", "mode": "lines+markers"}],
+        "layout": {"title": {"text": "old"}, "margin": {"t": 60, "b": 60, "l": 60, "r": 20}},
+    }
+
+
+def svg_size(data: bytes) -> tuple[float, float]:
+    root = ET.fromstring(data)
+    assert root.tag == SVG
+    return float(root.get("width")), float(root.get("height"))
+
+
+# --- Committee styling (no browser) -------------------------------------------------------------
+
+
+def test_export_charts_committee_style_adds_title_subtitle_source() -> None:
+    original = simple_figure()
+    before = copy.deepcopy(original)
+    styled = committee_style(original, "Crime fell 3.7%", "Total notifiable offences, Havering, Q3 2016/17", "Source: Metropolitan Police Service; cspdash")
+    assert original == before  # the dashboard's figure is not changed
+    layout = styled["layout"]
+    assert layout["title"]["text"] == "Crime fell 3.7%"
+    assert layout["title"]["subtitle"]["text"] == "Total notifiable offences, Havering, Q3 2016/17"
+    assert [a["text"] for a in layout["annotations"]] == ["Source: Metropolitan Police Service; cspdash"]
+    assert layout["hovermode"] is False and layout["width"] == 800 and layout["height"] == 450
+    assert layout["margin"]["t"] > 60 and layout["margin"]["b"] > 60  # room for the subtitle and source
+
+
+# --- Images from the real browser ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width", "height", "scale"), [(800, 450, 3), (1600, 900, 1), (640, 400, 2.5)])
+def test_export_charts_png_is_valid_and_sized(export_chromium: Path, width: int, height: int, scale: float) -> None:
+    png = figure_to_image(simple_figure(), "png", width, height, scale)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        assert image.size == (int(width * scale), int(height * scale))
+
+
+def test_export_charts_svg_is_valid_xml_with_size(export_chromium: Path) -> None:
+    svg = figure_to_image(simple_figure(), "svg", 1000, 500, 3)
+    assert svg_size(svg) == (1000, 500)
+    assert b">old</text>" in svg  # the title stays text
+
+
+@pytest.mark.parametrize(("fmt", "width", "scale"), [("jpeg", 800, 1), ("png", 50, 1), ("png", 800, 9)])
+def test_export_charts_rejects_bad_requests(fmt: str, width: int, scale: float) -> None:
+    with pytest.raises(ExportError):
+        figure_to_image(simple_figure(), fmt, width, 450, scale)  # type: ignore[arg-type]
+
+
+def test_export_charts_renderer_loads_nothing_from_the_network(export_chromium: Path) -> None:
+    """kaleido's page would load MathJax (and, without plotly installed, plotly.js) from a CDN;
+    ours loads only local files, and the browser is the system one."""
+    import re
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    from exports import images
+
+    figure_to_image(simple_figure(), "svg")  # make sure the shared browser is running
+    kaleido = images._renderer._kaleido
+    assert Path(str(kaleido._browser_impl.path)) == export_chromium
+    page = Path(url2pathname(urlparse(kaleido._index).path)).read_text()
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert sources and all(src.startswith(("file:", "/")) for src in sources), sources
+    assert any(src.endswith("plotly/package_data/plotly.min.js") for src in sources)
+    assert "mathjax" not in page.lower() and "http" not in page
+
+
+def test_export_charts_missing_chromium_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from exports import images
+    from exports.pdf import html_to_pdf
+
+    images.shutdown()  # the next image starts a browser, which is now missing
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    for attempt in (lambda: figure_to_image(simple_figure()), lambda: html_to_pdf("<p>x</p>")):
+        with pytest.raises(ExportError, match="Chromium was not found at .*no-chromium.*set BROWSER_PATH"):
+            attempt()
+
+
+def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) -> None:  # noqa: ANN001
+    from exports.figures import trend_chart, ytd_chart
+    from exports.page_parts import target_finding
+
+    with session_scope(demo_engine) as session:
+        detail = indicator_detail(session, "CSP1", Quarter.parse("2016-17-Q3"), "E09000016")
+    chart = trend_chart(detail)
+    title = chart.figure["layout"]["title"]
+    assert title["text"] == target_finding(detail.current, detail.period)
+    assert title["text"] == "13,143 year to date in Q3 2016/17: above the 12,400 target by more than the 2.5% tolerance"
+    assert title["subtitle"]["text"] == "Total notifiable offences, Havering, year to date, Q1 2014/15 to Q3 2016/17"
+    assert chart.figure["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
+    # The same traces the dashboard draws: line styles and markers as well as colour.
+    dashboard = charts.quarterly(detail, title["text"], "Offences (year to date)")
+    assert [t.get("name") for t in chart.figure["data"]] == [t.get("name") for t in dashboard["data"]]
+    actual = [t for t in chart.figure["data"] if t.get("meta") == "actual"]
+    assert actual[-1]["y"][-1] == 13143 and actual[-1]["marker"]["symbol"] == "circle"
+    ytd = ytd_chart(detail).figure["layout"]["title"]["text"]
+    assert ytd == "13,143 year to date by Q3 2016/17, up 4.5% on the same point in 2015/16"
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("trend", "png"), ("ytd", "svg")])
+def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:  # noqa: ANN001
+    out = tmp_path / f"chart.{fmt}"
+    args = ["export", "chart", "--indicator", "csp3", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "png":
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (2400, 1350)
+    else:
+        assert svg_size(data) == (800, 400)
+        assert b"4,810 year to date by Q3 2016/17" in data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--indicator", "CSP1", "--kind", "map"], "A map export is not available yet"),
+        (["--indicator", "NOPE"], "No indicator with code 'NOPE' is defined."),
+        (["--indicator", "CSP1", "--area", "E09000099"], "No area with code 'E09000099' is held"),
+    ],
+)
+def test_export_charts_cli_explains_what_it_cannot_do(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:  # noqa: ANN001
+    out = tmp_path / "x.png"
+    result = CliRunner().invoke(cli, ["export", "chart", "--period", "2016-17-Q3", *args, "--out", str(out)], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 1
+    assert f"Error: {message}" in result.output
+    assert not out.exists()
+
+
+# --- HTTP: downloads and the embed page -------------------------------------------------------
+
+
+@pytest.fixture
+def client(demo_engine, database_url: str):  # noqa: ANN001, ANN201
+    return make_export_app(database_url).server.test_client()
+
+
+def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
+    png = client.get(f"/export/chart/CSP1.png?{Q3}")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert png.headers["Content-Disposition"] == 'attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"'
+    with Image.open(io.BytesIO(png.data)) as image:
+        assert image.size == (2400, 1350)
+    svg = client.get(f"/export/chart/csp2.svg?{Q3}&kind=ytd")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert svg_size(svg.data) == (800, 400)
+    again = client.get(f"/export/chart/CSP1.png?{Q3}", headers={"If-None-Match": png.headers["ETag"]})
+    assert again.status_code == 304  # unchanged data: the browser keeps its copy
+
+
+def test_export_charts_http_data_downloads(client) -> None:  # noqa: ANN001
+    csv = client.get(f"/export/data/CSP1.csv?{Q3}")
+    assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("quarter,period,area_code,area_name,indicator,name")
+    assert lines[-1].startswith("Q3 2016/17,2016-17-Q3,E09000016,Havering,CSP1,Total notifiable offences,ytd,count,13143,4355,13143,12573,12400")
+    xlsx = client.get(f"/export/data/CSP2.xlsx?{Q3}")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    header = [c.value for c in sheet[1]]
+    last = {h: c for h, c in zip(header, sheet[sheet.max_row])}
+    assert last["quarter"].value == "Q3 2016/17" and last["rating"].value == "Green"
+    assert last["actual"].value == 28.8 and last["actual"].data_type == "n"
+    assert last["target_low"].value == 28 and last["target_high"].value == 40
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        (f"/export/chart/NOPE.png?{Q3}", 404, "No indicator with code 'NOPE' is defined."),
+        ("/export/chart/CSP1.png?period=Q9", 400, "'Q9' is not a quarter"),
+        ("/export/chart/CSP1.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
+        (f"/export/chart/CSP1.png?{Q3}&kind=map", 404, "A map export is not available yet"),
+        (f"/export/chart/CSP1.png?{Q3}&kind=pie", 400, "Unknown chart kind 'pie'"),
+        ("/export/data/CSP1.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
+    ],
+)
+def test_export_charts_http_errors_say_why(client, url: str, status: int, message: str) -> None:  # noqa: ANN001
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+def test_export_charts_embed_page_is_standalone(client) -> None:  # noqa: ANN001
+    response = client.get(f"/embed/indicator/CSP3?{Q3}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<h1>Anti-social behaviour incidents: Havering, Q3 2016/17</h1>" in html
+    assert '<span aria-hidden="true">■</span> Red</span>4,810 year to date in Q3 2016/17: above the 3,650 target' in html
+    assert "app-nav" not in html and "<nav" not in html and "<header" not in html  # nothing to navigate
+    assert "cdn" not in html.lower() and "https://" not in html
+    assert '<script charset="utf-8" src="/embed/plotly-' in html
+    script = client.get(html.split('src="')[1].split('"')[0])
+    assert script.status_code == 200 and script.data.startswith(b"/**\n* plotly.js")
+    missing = client.get("/embed/indicator/NOPE")
+    assert missing.status_code == 404 and "No indicator with code 'NOPE'" in missing.get_data(as_text=True)
+
+
+def test_export_charts_routes_need_sign_in_when_reading_is_private(demo_engine, database_url: str) -> None:  # noqa: ANN001
+    client = make_export_app(database_url, CSPDASH_PUBLIC_READ="false").server.test_client()
+    for url in (f"/export/data/CSP1.csv?{Q3}", f"/embed/indicator/CSP1?{Q3}"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.fixture
+def export_live(demo_engine, database_url: str) -> Iterator[str]:  # noqa: ANN001
+    """The app with the export routes, served on a free local port (as conftest's web_live,
+    which cannot add routes before serving)."""
+    app = make_export_app(database_url)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:  # noqa: ANN001
+    requests: list[str] = []
+    web_browser.on("request", lambda r: requests.append(r.url))
+    web_browser.set_viewport_size({"width": 720, "height": 600})  # a typical iframe
+    web_browser.goto(f"{export_live}/embed/indicator/CSP1?{Q3}")
+    web_browser.wait_for_selector("#embed-chart .js-plotly-plot .main-svg")
+    traces = web_browser.evaluate("document.querySelector('#embed-chart .js-plotly-plot').data.map(t => t.name || '')")
+    assert "Havering (actual)" in traces and "Target" in traces
+    actual = web_browser.evaluate("document.querySelector('#embed-chart .js-plotly-plot').data.filter(t => t.meta === 'actual').slice(-1)[0].y.slice(-1)[0]")
+    assert actual == 13143
+    assert web_browser.inner_text("#embed-summary").startswith("■ Red")
+    assert web_browser.locator("nav").count() == 0
+    assert all(r.startswith(export_live) for r in requests), requests  # nothing from the internet
+    assert web_browser.console_errors == []
+    assert serious_axe_violations(web_browser) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    web_browser.screenshot(path=str(ARTIFACTS / f"embed-indicator-{backend}.png"), full_page=True)
+    assert get_engine(database_url) is not None
