@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 
 import dash
-from dash import Dash, html
+from dash import Dash
 
 from settings import Settings
-
 
 # Dash's default page, with the document language set (screen readers pronounce English
 # correctly) and the scripts in a plain <div>: the default wraps them in a second <footer>,
@@ -67,7 +66,7 @@ def _home_area_name() -> str:
     settings = current_settings()
     try:
         return area_label(settings.database_url, settings.home_area)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logging.getLogger(__name__).exception("could not read the home area's name")
         return ""
 

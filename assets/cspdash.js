@@ -21,10 +21,34 @@
         return "?" + params.toString();
     }
 
+    // Dash Pages replaces the page when the URL changes, so the control the reader was
+    // using disappears. Put keyboard focus back on its replacement (same id), or a keyboard
+    // or screen-reader user is thrown back to the top of the page.
+    function restoreFocus(id, oldNode) {
+        if (!id) {
+            return;
+        }
+        var tries = 0;
+        var timer = window.setInterval(function () {
+            var el = document.getElementById(id);
+            tries += 1;
+            if ((el && el !== oldNode) || tries > 100) {
+                window.clearInterval(timer);
+                if (el && el !== oldNode && document.activeElement !== el) {
+                    el.focus();
+                }
+            }
+        }, 50);
+    }
+
     function apply(form) {
         var search = queryFor(form);
         if (search === window.location.search) {
             return;
+        }
+        var active = document.activeElement;
+        if (active && form.contains(active) && active.id) {
+            restoreFocus(active.id, active);
         }
         var api = window.dash_clientside;
         if (api && typeof api.set_props === "function") {
@@ -54,19 +78,21 @@
         cspdash: {
             // Mark the navigation link for the current page: a class for sighted users and
             // aria-current for screen readers (Dash cannot set aria-current from a callback).
+            // Arguments: the pathname, then every nav link's href, then every link's id.
             currentNav: function (pathname) {
-                var links = [["/", "nav-scorecard"], ["/demand", "nav-demand"], ["/upload", "nav-upload"], ["/targets", "nav-targets"]];
+                var rest = Array.prototype.slice.call(arguments, 1);
+                var hrefs = rest.slice(0, rest.length / 2);
+                var ids = rest.slice(rest.length / 2);
                 var path = pathname || "/";
-                var current = links.map(function (link) {
-                    var href = link[0];
+                var current = hrefs.map(function (href) {
                     if (href === "/") {
                         return path === "/" || path.indexOf("/indicator/") === 0;
                     }
                     return path === href || path.indexOf(href + "/") === 0;
                 });
                 window.setTimeout(function () {
-                    links.forEach(function (link, i) {
-                        var el = document.getElementById(link[1]);
+                    ids.forEach(function (id, i) {
+                        var el = document.getElementById(id);
                         if (!el) { return; }
                         if (current[i]) { el.setAttribute("aria-current", "page"); } else { el.removeAttribute("aria-current"); }
                     });

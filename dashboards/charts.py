@@ -6,13 +6,52 @@ and the chart title states the finding (the caller words it from the figures).
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import Any
 
+from dashboards.wording import QUARTER_MONTHS
 from rag.rating import Polarity, Rating, Target, ToleranceType
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
-from dashboards.wording import QUARTER_MONTHS
+
+Figure = dict[str, Any]  # {"data": [...], "layout": {...}}, as Dash sends it to plotly.js
+
+
+class _Fig:
+    """The few ``go.Figure`` methods used here, on plain dicts. Building a ``go.Figure``
+    validates every property and cost ~40 ms a chart, most of a warm page's time."""
+
+    def __init__(self, *traces: dict) -> None:
+        self.data: list[dict] = list(traces)
+        self.layout: dict = {}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, values: dict | None = None, **more: Any) -> None:
+        _merge(self.layout, {**(values or {}), **more})
+
+    def update_xaxes(self, **values: Any) -> None:
+        _merge(self.layout.setdefault("xaxis", {}), values)
+
+    def update_yaxes(self, **values: Any) -> None:
+        _merge(self.layout.setdefault("yaxis", {}), values)
+
+    def dict(self) -> Figure:
+        return {"data": self.data, "layout": self.layout}
+
+
+def _merge(into: dict, values: dict) -> None:
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _scatter(**props: Any) -> dict:
+    return {"type": "scatter", **props}
+
 
 # Analysis Function categorical palette (dark blue, turquoise, dark pink, orange).
 BLUE, TEAL, PLUM, ORANGE = "#12436D", "#28A197", "#801650", "#F46A25"
@@ -21,16 +60,18 @@ RAG_FILL = {Rating.RED: "#d4351c", Rating.AMBER: "#f47738", Rating.GREEN: "#0070
 FONT = '"Helvetica Neue", Helvetica, Arial, sans-serif'
 
 
-def _layout(title: str, x_title: str, y_title: str, height: int = 360, legend: bool = True) -> dict:
+def _layout(title: str, x_title: str, y_title: str, height: int = 400, legend: bool = True) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17, "color": INK}},
+        # Title (the finding) at the top, legend just under it, so neither collides with
+        # the two-line quarter labels and axis title below the plot.
+        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container", "font": {"size": 17, "color": INK}},
         "font": {"family": FONT, "size": 14, "color": INK},
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+        "margin": {"l": 70, "r": 20, "t": 95 if legend else 55, "b": 70},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "showlegend": legend,
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "font": {"size": 13}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left", "font": {"size": 13}},
         "xaxis": {"title": {"text": x_title}, "showgrid": False, "linecolor": INK, "ticks": "outside", "fixedrange": True},
         "yaxis": {"title": {"text": y_title}, "gridcolor": GRID, "zeroline": False, "fixedrange": True, "rangemode": "tozero"},
         "hoverlabel": {"font": {"family": FONT}},
@@ -41,25 +82,26 @@ def _tick_format(unit: str) -> dict:
     return {"ticksuffix": "%"} if unit == "percent" else {"tickformat": ",d"} if unit == "count" else {}
 
 
-def summary_bar(counts: RagCounts, title: str) -> go.Figure:
+def summary_bar(counts: RagCounts, title: str) -> Figure:
     """Horizontal bars of Red/Amber/Green counts, each labelled with its count and share."""
     ratings = list(RATED)
-    fig = go.Figure(
-        go.Bar(
-            y=[r.value for r in ratings],
-            x=[counts.count(r) for r in ratings],
-            orientation="h",
-            marker={"color": [RAG_FILL[r] for r in ratings], "line": {"color": INK, "width": 1}},
-            text=[f"{counts.count(r)} ({counts.percent_label(r)})" for r in ratings],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
+    fig = _Fig(
+        {
+            "type": "bar",
+            "y": [r.value for r in ratings],
+            "x": [counts.count(r) for r in ratings],
+            "orientation": "h",
+            "marker": {"color": [RAG_FILL[r] for r in ratings], "line": {"color": INK, "width": 1}},
+            "text": [f"{counts.count(r)} ({counts.percent_label(r)})" for r in ratings],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x}<extra></extra>",
+        }
     )
     fig.update_layout(_layout(title, "Number of indicators", "", height=200, legend=False))
     fig.update_layout(margin={"l": 70, "r": 90, "t": 50, "b": 50}, yaxis={"autorange": "reversed", "rangemode": None})
     fig.update_xaxes(dtick=1, range=[0, max(counts.rated_total, 1) * 1.15], gridcolor=GRID, showgrid=True)
-    return fig
+    return fig.dict()
 
 
 def tolerance_bounds(target: Target | None, polarity: str) -> tuple[float | None, float | None]:
@@ -98,19 +140,19 @@ def _segments(rows: list[ScoreRow], basis: str) -> list[list[ScoreRow]]:
     return list(out.values())
 
 
-def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
+def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
     """Rated value by quarter with the target line and the tolerance band shaded.
     Traces of the area's own figures carry ``meta="actual"`` (tests read them back)."""
-    fig = go.Figure()
+    fig = _Fig()
     band = detail.indicator.polarity == "band"
     band_name = "Target range widened by tolerance (still Green)" if band else "Within tolerance (still Green)"
     segments = _segments(detail.history, detail.indicator.basis)
     for i, rows in enumerate(segments):
         labels = [_quarter_label(r.period) for r in rows]
         bounds = [tolerance_bounds(r.target, r.polarity) for r in rows]
-        fig.add_trace(go.Scatter(x=labels, y=[b[0] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, hoverinfo="skip", showlegend=False, legendgroup="tolerance"))
+        fig.add_trace(_scatter(x=labels, y=[b[0] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, hoverinfo="skip", showlegend=False, legendgroup="tolerance"))
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=labels, y=[b[1] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, fill="tonexty",
                 fillcolor="rgba(40,161,151,0.35)", name=band_name, hoverinfo="skip", showlegend=i == 0, legendgroup="tolerance",
             )
@@ -120,7 +162,7 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
         if band:
             for attr in ("low", "high"):
                 fig.add_trace(
-                    go.Scatter(
+                    _scatter(
                         x=labels, y=[getattr(r.target, attr) if r.target else None for r in rows], mode="lines",
                         line={"color": PLUM, "dash": "dash", "width": 2}, name="Target range",
                         showlegend=i == 0 and attr == "low", legendgroup="target",
@@ -129,7 +171,7 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
                 )  # fmt: skip
         else:
             fig.add_trace(
-                go.Scatter(
+                _scatter(
                     x=labels, y=[_target_mid(r) for r in rows], mode="lines+markers", name="Target", showlegend=i == 0,
                     legendgroup="target", line={"color": PLUM, "dash": "dash", "width": 2},
                     marker={"symbol": "line-ew-open", "size": 12},
@@ -138,7 +180,7 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
     if detail.comparator and detail.indicator.unit == "percent":
         rows = detail.history
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[_quarter_label(r.period) for r in rows], y=[detail.comparator.get(r.period) for r in rows],
                 mode="lines+markers", name=detail.indicator.comparator_label or "Comparator",
                 line={"color": ORANGE, "dash": "dot", "width": 2}, marker={"symbol": "diamond", "size": 8},
@@ -146,16 +188,24 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> go.Figure:
         )  # fmt: skip
     for i, rows in enumerate(segments):
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[_quarter_label(r.period) for r in rows], y=[r.actual for r in rows], mode="lines+markers",
                 name=f"{detail.area_name} (actual)", showlegend=i == 0, legendgroup="actual",
                 line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 8}, meta="actual",
             )
         )  # fmt: skip
     fig.update_layout(_layout(title, "Quarter", y_title))
-    fig.update_xaxes(categoryorder="array", categoryarray=[_quarter_label(r.period) for r in detail.history])
+    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history])
     fig.update_yaxes(**_tick_format(detail.indicator.unit))
-    return fig
+    return fig.dict()
+
+
+def _two_line_ticks(fig: _Fig, labels: list[str]) -> None:
+    """"Q3" over "16/17": a dozen quarters fit a tablet without tilted, overlapping labels."""
+    fig.update_xaxes(
+        categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
+        ticktext=[label.replace(" ", "<br>") for label in labels], tickangle=0,
+    )  # fmt: skip
 
 
 def _quarter_label(key: str) -> str:
@@ -164,30 +214,30 @@ def _quarter_label(key: str) -> str:
     return f"{q} {year[2:4]}/{year[5:7]}"
 
 
-def year_to_date(this_year: list[float | None], last_year: list[float | None], labels: tuple[str, str], unit: str, title: str) -> go.Figure:
+def year_to_date(this_year: list[float | None], last_year: list[float | None], labels: tuple[str, str], unit: str, title: str) -> Figure:
     x = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
-    fig = go.Figure()
+    fig = _Fig()
     fig.add_trace(
-        go.Scatter(x=x, y=last_year, mode="lines+markers", name=labels[1], line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+        _scatter(x=x, y=last_year, mode="lines+markers", name=labels[1], line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
     )
     fig.add_trace(
-        go.Scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
+        _scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
     )
     fig.update_layout(_layout(title, "End of quarter", "Year to date" + (" (%)" if unit == "percent" else "")))
     fig.update_yaxes(**_tick_format(unit))
-    return fig
+    return fig.dict()
 
 
-def monthly(months: list[str], values: list[int], highlight: set[str], title: str, y_title: str) -> go.Figure:
+def monthly(months: list[str], values: list[int], highlight: set[str], title: str, y_title: str) -> Figure:
     """Monthly counts; the chosen quarter's months are marked with filled squares."""
-    fig = go.Figure()
+    fig = _Fig()
     dates = [f"{m}-01" for m in months]
     fig.add_trace(
-        go.Scatter(x=dates, y=values, mode="lines+markers", name="Monthly count", line={"color": BLUE, "width": 2}, marker={"symbol": "circle-open", "size": 6})
+        _scatter(x=dates, y=values, mode="lines+markers", name="Monthly count", line={"color": BLUE, "width": 2}, marker={"symbol": "circle-open", "size": 6})
     )
     chosen = [(m, v) for m, v in zip(months, values) if m in highlight]
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             x=[f"{m}-01" for m, _ in chosen], y=[v for _, v in chosen], mode="markers", name="Months of the chosen quarter",
             marker={"symbol": "square", "size": 10, "color": PLUM},
         )
@@ -195,32 +245,33 @@ def monthly(months: list[str], values: list[int], highlight: set[str], title: st
     fig.update_layout(_layout(title, "Month", y_title))
     fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", hoverformat="%B %Y")
     fig.update_yaxes(tickformat=",d")
-    return fig
+    return fig.dict()
 
 
-def comparator_change(detail: IndicatorDetail, title: str) -> go.Figure:
+def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
     """Change on the same period last year: this area against the comparator area."""
     rows = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     labels = [_quarter_label(r.period) for r in rows]
-    fig = go.Figure()
+    fig = _Fig()
     fig.add_trace(
-        go.Scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+        _scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
     )
     fig.add_trace(
-        go.Scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9})
+        _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9})
     )
     fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
+    _two_line_ticks(fig, labels)
     fig.update_yaxes(ticksuffix="%", zeroline=True, zerolinecolor=INK, rangemode="normal")
-    return fig
+    return fig.dict()
 
 
-def sparkline(panel: DemandPanel, title: str) -> go.Figure:
+def sparkline(panel: DemandPanel, title: str) -> Figure:
     """A small trend for the demand page, with last year's quarter marked."""
-    labels = [_quarter_label(q.key).replace(" ", "<br>") for q, _ in panel.points]
+    labels = [_quarter_label(q.key) for q, _ in panel.points]
     values = [v for _, v in panel.points]
     keys = [q.key for q, _ in panel.points]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=labels, y=values, mode="lines+markers", name="Each quarter", line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 7}))
+    fig = _Fig()
+    fig.add_trace(_scatter(x=labels, y=values, mode="lines+markers", name="Each quarter", line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 7}))
     marks = [
         (panel.period.same_quarter_last_year().key, "Same quarter last year", "diamond", ORANGE),
         (panel.period.key, "Chosen quarter", "square", PLUM),
@@ -230,19 +281,20 @@ def sparkline(panel: DemandPanel, title: str) -> go.Figure:
             continue
         value = values[keys.index(key)]
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[labels[keys.index(key)]], y=[value], mode="markers+text", name=name,
                 text=[f"{value:,.0f}" if value is not None else ""], textposition="top center", cliponaxis=False,
                 marker={"symbol": symbol, "size": 12, "color": colour, "line": {"color": INK, "width": 1}},
             )
         )  # fmt: skip
     top = max([v for v in values if v is not None], default=1) or 1
-    fig.update_layout(_layout(title, "", "", height=250))
+    fig.update_layout(_layout(title, "", "", height=270))
     fig.update_layout(
-        margin={"l": 50, "r": 15, "t": 20 if not title else 40, "b": 40},
-        legend={"y": -0.3, "font": {"size": 12}, "itemwidth": 30},
+        margin={"l": 50, "r": 15, "t": 75 if title else 35, "b": 45},
+        legend={"y": 1.0, "font": {"size": 12}, "itemwidth": 30},
         title={"font": {"size": 14}},
     )
     fig.update_yaxes(tickformat=",d", range=[0, top * 1.3])
-    fig.update_xaxes(tickangle=0, tickfont={"size": 11})
-    return fig
+    _two_line_ticks(fig, labels)
+    fig.update_xaxes(tickfont={"size": 11})
+    return fig.dict()

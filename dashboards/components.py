@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboards.data import PageState
+from dashboards.wording import QUARTER_MONTHS, direction_word
 from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Rating
-from dashboards.data import PageState
-from dashboards.wording import QUARTER_MONTHS, direction_word
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +176,12 @@ def numbers(summary: str, content: Component) -> html.Details:
     return html.Details([html.Summary(summary), content], className="numbers")
 
 
-def chart(graph_id: str, figure: dict | object, caption: str, height: int | None = None) -> html.Figure:
+def chart(graph_id: str, figure: dict, caption: str, height: int | None = None) -> html.Figure:
     """A Plotly chart with its text description. The toolbar is hidden: it has unlabelled
     buttons and tempts people to screenshot a zoomed, misleading view."""
     # A responsive graph fills its parent's height, so give it the figure's own height.
-    height = height or getattr(getattr(figure, "layout", None), "height", None) or 360
+    layout = figure.get("layout", {}) if isinstance(figure, dict) else {}
+    height = height or layout.get("height") or 400
     return html.Figure(
         [
             dcc.Graph(

@@ -7,9 +7,8 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import charts
+from dashboards import charts, data
 from dashboards import components as ui
-from dashboards import data
 from dashboards.context import current_settings
 from dashboards.data import PageState
 from dashboards.wording import change_phrase
@@ -73,11 +72,14 @@ def body(url: str, state: PageState) -> list[Component]:
 
 def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
     info = panel.indicator
-    text = statement(panel)
+    heading = html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}"))
+    if all(v is None for _, v in panel.points):
+        # No chart rather than empty axes (e.g. a borough-wide return viewed for a ward).
+        return [heading, html.P(f"No figures are held for {state.area_name}.", className="panel__statement"), html.P(info.description, className="cell-note")]
     rows = [[q.label, format_value(v, info.unit)] for q, v in panel.points]
     return [
-        html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}")),
-        html.P(text, className="panel__statement"),
+        heading,
+        html.P(statement(panel), className="panel__statement"),
         html.P(info.description, className="cell-note"),
         ui.chart(
             f"demand-graph-{info.code}",

@@ -15,14 +15,12 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.development.base_component import Component
 
-from dashboards import charts
+from dashboards import charts, data
 from dashboards import components as ui
-from dashboards import data
 from dashboards.context import current_settings
 from dashboards.data import PageState, make_query
 from dashboards.wording import (
     QUARTER_MONTHS,
-    basis_label,
     change_phrase,
     long_term_title,
     month_label,
@@ -100,15 +98,17 @@ def target_finding(row: ScoreRow, period: Quarter) -> str:
 
 def quarterly_table(detail: IndicatorDetail) -> Table:
     basis = "Year to date" if detail.indicator.basis == "ytd" else "Quarter"
-    headers = ["Quarter", f"{detail.area_name}: {basis.lower()}", "Target", "Still Green between", "Rating"]
+    headers = ["Quarter", f"{detail.area_name}: {basis.lower()}", "Target", "Still Green from", "Still Green up to", "Rating"]
     percent_comparator = bool(detail.comparator) and detail.indicator.unit == "percent"
     if percent_comparator:
         headers.append(detail.indicator.comparator_label or "Comparator")
     rows = []
     for r in detail.history:
         lo, hi = charts.tolerance_bounds(r.target, r.polarity)
-        green = "–" if lo is None else f"{format_value(lo, r.unit)} and {format_value(hi, r.unit)}"
-        row = [Quarter.parse(r.period).label, format_value(r.actual, r.unit), r.target_text() or "–", green, r.rag.value]
+        row = [
+            Quarter.parse(r.period).label, format_value(r.actual, r.unit), r.target_text() or "–",
+            format_value(lo, r.unit), format_value(hi, r.unit), r.rag.value,
+        ]  # fmt: skip
         if percent_comparator:
             row.append(format_value(detail.comparator.get(r.period), r.unit))
         rows.append(row)
@@ -195,8 +195,22 @@ def _monthly_finding(detail: IndicatorDetail) -> str:
 
 def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
     row, info, period = detail.current, detail.indicator, detail.period
+    if all(r.actual is None for r in detail.history):
+        # Empty axes look like a fault; say plainly that nothing is held (e.g. MARAC by ward).
+        return [
+            html.H1(info.name),
+            html.P([f"{info.code} · {detail.area_name} · {period.label}. ", info.description], className="lead"),
+            ui.notice(
+                "No figures for this area",
+                f"No figures for \"{info.name}\" are held for {detail.area_name} up to {period.label}. "
+                "Choose another area on the scorecard.",
+                "info",
+            ),
+            html.H2("Commentary"),
+            commentary(detail),
+        ]
     tabs = tables(detail)
-    y_title = f"{noun(detail)} ({basis_label(info.basis)})"
+    y_title = f"{noun(detail)} ({'year to date' if info.basis == 'ytd' else 'each quarter'})"
     out: list[Component] = [
         html.H1(info.name),
         html.P([f"{info.code} · {detail.area_name} · {period.label}. ", info.description], className="lead"),
@@ -225,9 +239,12 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
     ]
     this, last = ytd_values(detail)
     ly = period.same_quarter_last_year()
-    ytd_title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
-        this[-1], last[period.q - 1], f"the same point in {ly.financial_year.label}", info.unit
-    )
+    if this[-1] is None:
+        ytd_title = f"No year-to-date figure for {period.label}"
+    else:
+        ytd_title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
+            this[-1], last[period.q - 1], f"the same point in {ly.financial_year.label}", info.unit
+        )
     out += [
         html.H2("Year to date against last year"),
         ui.chart(
@@ -269,6 +286,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             ],
             className="no-print",
         ),
+        html.Div(id="indicator-download-status", **{"aria-live": "polite"}),
         dcc.Download(id="indicator-download"),
         dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
     ]
@@ -302,19 +320,24 @@ def commentary(detail: IndicatorDetail) -> Component:
 
 @callback(
     Output("indicator-download", "data"),
+    Output("indicator-download-status", "children"),
     Input({"type": "indicator-csv", "table": ALL}, "n_clicks"),
     State("indicator-params", "data"),
     prevent_initial_call=True,
 )
-def download(clicks: list[int | None], params: dict[str, str]) -> dict | None:
+def download(clicks: list[int | None], params: dict[str, str]) -> tuple[dict | None, object]:
     if not ctx.triggered_id or not any(clicks):
-        return dash.no_update  # type: ignore[return-value]
+        return dash.no_update, dash.no_update  # type: ignore[return-value]
     name = ctx.triggered_id["table"]
-    settings = current_settings()
-    period = Quarter.parse(params["period"])
-    detail = data.detail(settings.database_url, params["code"], period, params["area"])
-    text = csv_text(tables(detail)[name])
-    return dcc.send_string(text, f"{detail.indicator.code}-{name}-{detail.area_code}-{period.key}.csv", type="text/csv")
+    try:
+        settings = current_settings()
+        period = Quarter.parse(params["period"])
+        detail = data.detail(settings.database_url, params["code"], period, params["area"])
+        text = csv_text(tables(detail)[name])
+    except Exception as exc:  # noqa: BLE001 - say so on the page; the log has the trace
+        return None, ui.failure(exc)
+    filename = f"{detail.indicator.code}-{name}-{detail.area_code}-{period.key}.csv"
+    return dcc.send_string(text, filename, type="text/csv"), ""
 
 
-__all__ = ["layout", "download", "csv_text", "tables", "target_finding", "make_query"]
+__all__ = ["csv_text", "download", "layout", "make_query", "tables", "target_finding"]

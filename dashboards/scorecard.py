@@ -17,7 +17,14 @@ from dashboards import data
 from dashboards.charts import summary_bar
 from dashboards.context import current_settings
 from dashboards.data import PageState, make_query
-from dashboards.wording import basis_label, long_term_title, plural, reason_text, short_term_title, signed_percent
+from dashboards.wording import (
+    basis_label,
+    long_term_title,
+    plural,
+    reason_text,
+    short_term_title,
+    signed_percent,
+)
 from rag.rating import Rating
 from rag.summary import RagCounts, summary_sentence
 from store.scorecard import Scorecard, ScoreRow, format_value
@@ -77,6 +84,18 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[
     if all(r.rag is Rating.NO_DATA for r in rated):
         return [ui.notice("No figures for this quarter", f"None of the rated indicators has a figure for {card.period.label} in {card.area_name}.", "info")]
     out: list[Component] = [summary_section(card, state)]
+    if any(a.code == state.area and a.level == "ward" for a in state.areas):
+        # Targets loaded without an area apply to every area, wards included; a borough-sized
+        # target makes almost any ward look Green, so say so where the reader will see it.
+        out.append(
+            ui.notice(
+                "Ward figures",
+                "Unless a target has been set for this ward, ward figures are rated against targets "
+                "set for every area, which were written for the whole borough. Compare ward figures "
+                "with each other and with last year rather than reading much into their ratings.",
+                "info",
+            )
+        )
     missing = [r for r in rated if RED_WITHOUT_ACTION in r.flags]
     if missing:
         names = ", ".join(r.name for r in missing)
@@ -100,8 +119,10 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[
         out.append(
             html.P(
                 [
-                    f"{plural(len(context), 'context indicator')} (not rated) — such as "
-                    f"{context[0].name.lower()} — {'is' if len(context) == 1 else 'are'} shown on ",
+                    (
+                        f"{plural(len(context), 'context indicator')} (not rated) — such as "
+                        f"{context[0].name.lower()} — {'is' if len(context) == 1 else 'are'} shown on "
+                    ),
                     dcc.Link("Demand pressures", href=f"/demand{state.query()}"),
                     ".",
                 ],

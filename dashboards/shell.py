@@ -3,7 +3,7 @@ navigation, main region and footer (with where the figures come from)."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
 SERVICE_NAME = "Community Safety Partnership performance"
@@ -12,6 +12,8 @@ NAV = [
     ("Demand pressures", "/demand", "nav-demand"),
     ("Upload", "/upload", "nav-upload"),
     ("Targets & commentary", "/targets", "nav-targets"),
+    ("Ward map", "/map", "nav-map"),
+    ("London comparison", "/london", "nav-london"),
 ]
 SOURCES = (
     "Sources: recorded crime from the Metropolitan Police Service (London Datastore); anti-social "
@@ -68,11 +70,14 @@ def page_shell(content: Component) -> html.Div:
 
 def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: ignore[valid-type]
     """Per-app callbacks (``app.callback``, not ``dash.callback``: the shell module is
-    imported once per process, and tests build more than one app)."""
+    imported once per process, and tests build more than one app). The links' hrefs are
+    passed in, so the script needs no copy of ``NAV``."""
     app.clientside_callback(
         ClientsideFunction(namespace="cspdash", function_name="currentNav"),
         *[Output(link_id, "className") for _, _, link_id in NAV],
         Input("_pages_location", "pathname"),
+        *[State(link_id, "href") for _, _, link_id in NAV],
+        *[State(link_id, "id") for _, _, link_id in NAV],
     )
 
     @app.callback(Output("shell-area", "children"), Input("_pages_location", "pathname"))

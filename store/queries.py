@@ -16,7 +16,14 @@ from rag.periods import PeriodError, Quarter, is_month, quarters_between
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
-from store.models import Commentary, Indicator, IndicatorValue, MaracReturn, Target, Upload
+from store.models import (
+    Commentary,
+    Indicator,
+    IndicatorValue,
+    MaracReturn,
+    Target,
+    Upload,
+)
 from store.scorecard import ScoreRow, indicators, score_indicator
 
 MONTHLY_SOURCES = ("crime", "asb")
