@@ -49,9 +49,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
     from dashboards.access import install_access
+    from dashboards.embed import register_export_routes
     from dashboards.shell import page_shell, register_shell_callbacks
 
     install_access(app, settings)
+    register_export_routes(app.server)  # /export/… downloads and /embed/… views
     app.layout = page_shell(dash.page_container)
     register_shell_callbacks(app, _home_area_name)
     return app

@@ -19,6 +19,7 @@ from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
 from dashboards.data import PageState, make_query
+from exports.tabular import neutralise
 from dashboards.wording import (
     QUARTER_MONTHS,
     change_phrase,
@@ -164,12 +165,19 @@ def csv_text(table: Table) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([cell.replace(",", "") if _numeric(cell) else cell.replace("\u2212", "-") for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return out.getvalue()
 
 
-def _numeric(cell: str) -> bool:
-    return cell.replace(",", "").replace(".", "", 1).isdigit()
+def _csv_cell(cell: str) -> str:
+    """Numbers plain (no separators, ASCII minus) so spreadsheets read them; text that a
+    spreadsheet would run as a formula is neutralised."""
+    plain = cell.replace(",", "").replace("\u2212", "-")
+    try:
+        float(plain)
+    except ValueError:
+        return neutralise(cell.replace("\u2212", "-"))
+    return plain
 
 
 def _numbers(name: str, caption: str, table: Table) -> html.Details:
@@ -286,11 +294,37 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             ],
             className="no-print",
         ),
+        chart_downloads(info.code, make_query(period, detail.area_code)),
         html.Div(id="indicator-download-status", **{"aria-live": "polite"}),
         dcc.Download(id="indicator-download"),
         dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
     ]
     return out
+
+
+def chart_downloads(code: str, query: str) -> html.Div:
+    """Print-resolution charts for committee packs and slides, the data as CSV/XLSX, and the
+    stable embed address for council web pages (served by dashboards/embed.py)."""
+    charts_links = [
+        html.A(f"Download {label} chart ({fmt.upper()})", href=f"/export/chart/{code}.{fmt}{query}&kind={kind}", download="", className="button button--secondary")
+        for kind, label in (("trend", "quarterly"), ("ytd", "year-to-date"))
+        for fmt in ("png", "svg")
+    ]
+    data_links = [
+        html.A(f"Download data ({fmt.upper()})", href=f"/export/data/{code}.{fmt}{query}", download="", className="button button--secondary")
+        for fmt in ("csv", "xlsx")
+    ]
+    embed = f"/embed/indicator/{code}{query}"
+    return html.Div(
+        [
+            html.H3("Charts for packs and slides"),
+            html.Div(charts_links, className="download-links"),
+            html.Div(data_links, className="download-links"),
+            html.P(["Embed the quarterly chart on a web page with an iframe pointing at ", html.A(embed, href=embed), "."]),
+        ],
+        className="no-print",
+        id="indicator-exports",
+    )
 
 
 def rating_strip(detail: IndicatorDetail) -> html.Ol:

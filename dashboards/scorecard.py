@@ -129,8 +129,27 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[
                 className="context-note no-print",
             )
         )
+    out.append(pack_downloads(state))
     out.append(ui.symbol_key())
     return out
+
+
+def pack_downloads(state: PageState) -> html.Section:
+    """The committee pack for this quarter and area, in the formats committee services use."""
+    query = state.query()
+    links = [
+        html.A(f"Download committee pack ({label})", href=f"/export/pack.{fmt}{query}", download="", className="button button--secondary")
+        for fmt, label in (("docx", "Word"), ("pdf", "PDF"), ("html", "web page"))
+    ]
+    return html.Section(
+        [
+            html.H2("Committee pack", id="scorecard-pack-heading"),
+            html.P("The quarter's performance report with this table, the charts and commentary, ready for the agenda pack. It takes a few seconds to build."),
+            html.Div(links, className="download-links"),
+        ],
+        className="no-print",
+        **{"aria-labelledby": "scorecard-pack-heading"},
+    )
 
 
 def summary_finding(counts: RagCounts, label: str) -> str:

@@ -1,0 +1,296 @@
+"""The map pages' state, read from the URL (``?measure=…&period=…&span=…&view=…&classes=…
+&area=…``), the cached figures behind them, and the pieces /map, /london and /ward share:
+formatting, hover text, the finding in the title, the controls and the table of numbers.
+
+Kept out of the page modules: Dash Pages executes a page module afresh for every app it
+builds, which would drop these caches (and dataclasses cannot be defined there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from dashboards import components as ui
+from dashboards import maps
+from dashboards.data import version
+from dashboards.wording import signed_percent
+from store.areas import AreaTree
+from store.db import get_engine, session_scope
+from store.map_queries import (
+    SPANS,
+    AreaFigure,
+    AreaTrend,
+    MapMeasure,
+    MapPeriod,
+    MapRequestError,
+    area_figures,
+    area_trend,
+    choose_vintage,
+    measure_options,
+    parse_measure,
+    periods_held,
+)
+from store.reference import LONDON, LONDON_BOROUGHS
+
+VIEWS = {"count": "Number", "rate": "Rate per 1,000 residents", "change": "Change on the same period last year"}
+POPULATION_NOTE = (
+    "Rates per 1,000 residents need population figures for these areas, and none are held. Load them with "
+    "`cspdash ingest population FILE` (columns area_code, year, population)."
+)
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the page shows, resolved from the URL (defaults filled in)."""
+
+    measure: MapMeasure
+    period: MapPeriod
+    view: str
+    scheme: str
+    area: str
+    measures: list[tuple[str, str]]
+    periods: list[MapPeriod]
+    areas: list[tuple[str, str]]
+
+    def query(self, **changes: str) -> str:
+        params = {"measure": self.measure.key, "period": self.period.key, "span": self.period.span, "view": self.view}
+        if self.scheme != "quantiles":
+            params["classes"] = self.scheme
+        if self.areas and self.area != self.areas[0][0]:  # the first choice is the home borough
+            params["area"] = self.area
+        params.update(changes)
+        return "?" + urlencode(params)
+
+
+@dataclass(frozen=True)
+class MapFigures:
+    figures: list[AreaFigure]  # every area that could be shown, with or without a figure
+    vintage: str | None
+    outlined: frozenset[str]  # codes with an outline in ``vintage``
+
+
+def _area_choices(tree: AreaTree, home: str) -> list[tuple[str, str]]:
+    with_wards = [b for b in tree.at_level("borough") if tree.at_level("ward", within=b)]
+    others = sorted((b for b in with_wards if b != home), key=tree.name)
+    return [(home, f"{tree.name(home)} wards")] + [(b, f"{tree.name(b)} wards") for b in others] + [(LONDON, "All London wards")]
+
+
+@lru_cache(maxsize=32)
+def _choices(url: str, v: tuple, home: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    with session_scope(get_engine(url)) as session:
+        return measure_options(session), _area_choices(AreaTree.load(session), home)
+
+
+@lru_cache(maxsize=64)
+def _periods(url: str, v: tuple, measure_key: str, span: str) -> tuple[MapMeasure, list[MapPeriod]]:
+    with session_scope(get_engine(url)) as session:
+        measure = parse_measure(session, measure_key)
+        return measure, periods_held(session, measure, span)
+
+
+def resolve(url: str, home: str, params: dict[str, str | None], level: str = "ward", default_view: str = "count") -> MapState:
+    """Turn ``?measure=…&period=…&span=…&view=…&classes=…&area=…`` into a state; raise
+    MapRequestError with a sentence the reader can act on."""
+    v = version(url)
+    measures, areas = _choices(url, v, home)
+    if not measures:
+        raise MapRequestError("No crime or ASB figures have been loaded yet. Load data on the Upload page (or run `cspdash demo`).")
+    key = params.get("measure") or measures[0][0]
+    span = params.get("span") or "quarter"
+    if span not in SPANS:
+        raise MapRequestError(f"{span!r} is not a period length; choose month, quarter or ytd.")
+    measure, periods = _periods(url, v, key, span)
+    if not periods:
+        raise MapRequestError(f"No complete {SPANS[span].lower()} of figures is held for {measure.label.lower()}.")
+    period = MapPeriod.parse(span, params["period"]) if params.get("period") else periods[-1]
+    if period not in periods:
+        raise MapRequestError(f"No figures are held for {period.label}. Figures are held from {periods[0].label} to {periods[-1].label}.")
+    view = params.get("view") or default_view
+    if view not in VIEWS:
+        raise MapRequestError(f"{view!r} is not a way to show the figures; choose count, rate or change.")
+    scheme = params.get("classes") or "quantiles"
+    if scheme not in maps.SCHEMES:
+        raise MapRequestError(f"{scheme!r} is not a classification; choose quantiles or jenks.")
+    area = params.get("area") or home
+    if level == "ward" and area not in dict(areas):
+        raise MapRequestError(f"No wards are held for area {area!r}. Choose an area from the list.")
+    return MapState(measure, period, view, scheme, area, measures, periods, areas)
+
+
+@lru_cache(maxsize=64)
+def _figures(url: str, v: tuple, measure: MapMeasure, period: MapPeriod, area: str) -> MapFigures:
+    with session_scope(get_engine(url)) as session:
+        tree = AreaTree.load(session)
+        codes = tree.at_level("ward", within=area)
+        figures = area_figures(session, measure, period, codes, tree)
+        with_data = {f.code for f in figures if f.value is not None or f.last_year is not None}
+        vintage = choose_vintage(session, "ward", with_data or set(codes))
+        outlined = maps.layer(url, "ward", vintage, codes).features.keys() if vintage else set()
+    return MapFigures(figures, vintage, frozenset(outlined))
+
+
+def ward_figures(url: str, state: MapState) -> MapFigures:
+    return _figures(url, version(url), state.measure, state.period, state.area)
+
+
+@lru_cache(maxsize=64)
+def _borough_figures(url: str, v: tuple, measure: MapMeasure, period: MapPeriod) -> list[AreaFigure]:
+    with session_scope(get_engine(url)) as session:
+        return area_figures(session, measure, period, sorted(LONDON_BOROUGHS))
+
+
+def borough_figures(url: str, state: MapState) -> list[AreaFigure]:
+    """The 33 London boroughs (a borough's figure is its own, else the sum of its wards)."""
+    return _borough_figures(url, version(url), state.measure, state.period)
+
+
+@lru_cache(maxsize=16)
+def _borough_vintage(url: str, v: tuple) -> str | None:
+    with session_scope(get_engine(url)) as session:
+        return choose_vintage(session, "borough", set(LONDON_BOROUGHS))
+
+
+def borough_vintage(url: str) -> str | None:
+    return _borough_vintage(url, version(url))
+
+
+@lru_cache(maxsize=64)
+def _trend(url: str, v: tuple, code: str) -> tuple[AreaTrend, str, str | None]:
+    with session_scope(get_engine(url)) as session:
+        tree = AreaTree.load(session)
+        if code not in tree.by_code or tree.by_code[code].level != "ward":
+            raise MapRequestError(f"No ward with code {code!r} is held. Choose a ward on the map.")
+        return area_trend(session, code), tree.name(code), tree.by_code[code].parent_code
+
+
+def trend(url: str, code: str) -> tuple[AreaTrend, str, str | None]:
+    """A ward's quarterly counts by category, its name and its borough's code."""
+    return _trend(url, version(url), code)
+
+
+def shown_value(figure: AreaFigure, view: str) -> float | None:
+    return {"count": figure.value, "rate": figure.rate, "change": figure.change}[view]
+
+
+def fmt_for(view: str, measure: MapMeasure):
+    if view == "rate":
+        return lambda x: f"{x:,.1f}"
+    if view == "change":
+        return signed_percent
+    return (lambda x: f"{x:,.0f}") if measure.unit == "count" else (lambda x: f"{x:,.1f}")
+
+
+def classes_for(values: list[float | None], state: MapState) -> maps.Classification:
+    if state.view == "change":
+        return maps.classify_change(values)
+    return maps.classify(values, state.scheme, fmt_for(state.view, state.measure))
+
+
+def view_phrase(state: MapState) -> str:
+    """What the figures are: ``all crime``, ``all crime per 1,000 residents``, ``change in …``."""
+    what = state.measure.label if state.measure.label.isupper() else state.measure.label[:1].lower() + state.measure.label[1:]
+    if state.view == "rate":
+        return f"{what} per 1,000 residents"
+    if state.view == "change":
+        return f"change in {what} compared with {state.period.last_year().label}"
+    return what
+
+
+def hover_labels(state: MapState) -> list[str]:
+    """What each hover line is; the figures themselves go in ``hover_values`` (the labels are
+    sent once per map, not once per ward)."""
+    labels = ["", f"{state.measure.noun}: "]
+    if state.measure.unit == "count":
+        labels.append("Rate per 1,000 residents: ")
+    return labels + [f"Change on {state.period.last_year().label}: "]
+
+
+def hover_values(f: AreaFigure, state: MapState) -> list[str]:
+    """Name, figure, rate and change, matching ``hover_labels``."""
+    fmt = fmt_for("count", state.measure)
+    values = [f.name, maps.number(f.value) if f.value is None else fmt(f.value)]
+    if state.measure.unit == "count":
+        values.append(maps.number(f.rate, 1) if f.population else "no population figure")
+    change = signed_percent(f.change) if f.change is not None else "no figure"
+    return values + [change + (f" (from {fmt(f.last_year)})" if f.last_year is not None else "")]
+
+
+def wrap(name: str, width: int = 10) -> str:
+    """Break a long name onto lines of about ``width`` characters for a map label."""
+    lines: list[str] = []
+    for word in name.replace(" and ", " & ").split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def finding(rows: list[AreaFigure], values: list[float | None], state: MapState, noun: str = "wards") -> str:
+    held = [(f, v) for f, v in zip(rows, values) if v is not None]
+    if not held:
+        return f"No {noun[:-1]} has a figure for {state.period.label}"
+    if len(held) == 1:
+        only, value = held[0]
+        return f"Only {only.name} has a figure: {fmt_for(state.view, state.measure)(value)}{' per 1,000' if state.view == 'rate' else ''}"
+    if state.view == "change":
+        fewer = sum(1 for _, v in held if v < 0)
+        return f"{fewer} of {len(held)} {noun} had fewer {state.measure.noun.lower()} than in {state.period.last_year().label}"
+    top, value = max(held, key=lambda fv: fv[1])
+    return f"Highest: {top.name} ({fmt_for(state.view, state.measure)(value)}{' per 1,000' if state.view == 'rate' else ''})"
+
+
+def table(rows: list[AreaFigure], classes: maps.Classification, values: list[float | None], state: MapState, caption: str,
+          first: str = "Ward", href: Callable[[str], str] | None = None, table_id: str = "map-table", home: str | None = None) -> html.Table:  # fmt: skip
+    """The map's numbers, highest first, with each area's class in words beside its colour.
+    The rate column is left out when no area has a population figure (a column of dashes)."""
+    fmt = fmt_for("count", state.measure)
+    before = state.period.last_year().label
+    rates = any(f.population for f in rows)
+    ranked = maps.ranks(dict(zip([r.code for r in rows], values)))
+    headers = [first, f"{state.measure.noun}, {state.period.label}", *(["Rate per 1,000 residents"] if rates else []),
+               f"{state.measure.noun}, {before}", "Change", "Map class", "Rank"]  # fmt: skip
+    order = sorted(range(len(rows)), key=lambda i: (values[i] is None, -(values[i] or 0), rows[i].name))
+    body = []
+    for i in order:
+        f = rows[i]
+        c = classes.index[i]
+        rank = ranked.get(f.code)
+        name: Component | str = dcc.Link(f.name, href=href(f.code)) if href else f.name
+        if f.code == home:
+            name = html.Span([name, html.Span(" (home borough)", className="cell-note")])
+        body.append(
+            [
+                name,
+                maps.number(f.value) if f.value is None else fmt(f.value),
+                *([maps.number(f.rate, 1)] if rates else []),
+                maps.number(f.last_year) if f.last_year is None else fmt(f.last_year),
+                signed_percent(f.change),
+                maps.swatch(maps.NO_DATA if c is None else classes.colours[c], classes.label_of(i)),
+                "–" if rank is None else f"{'=' if rank[2] else ''}{rank[0]}",
+            ]
+        )
+    numeric = [i for i, h in enumerate(headers) if i and h != "Map class"]
+    return ui.table(caption, headers, body, numeric=numeric, table_id=table_id)
+
+
+def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool = True) -> html.Form:
+    periods = [(p.key, p.label) for p in reversed(state.periods)]
+    fields = [
+        maps.select(prefix, "measure", "Measure", state.measures, state.measure.key),
+        maps.select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
+        maps.select(prefix, "period", "Period", periods, state.period.key),
+        maps.select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
+        maps.select(prefix, "classes", "Colour classes", [("quantiles", "Quantiles (equal numbers of areas)"), ("jenks", "Natural breaks (Jenks)")], state.scheme),
+    ]
+    if with_area:
+        fields.append(maps.select(prefix, "area", "Area", state.areas, state.area))
+    return maps.controls(prefix, fields, "Choose what the map shows")
+
+

@@ -1,0 +1,162 @@
+"""The ward map (``/map?measure=crime&period=2016-17-Q3&span=quarter&view=count``): a classed
+choropleth of a measure by ward for a month, quarter or year to date, as counts, rates per
+1,000 residents or change on the same period last year, with a table of the same numbers.
+
+Clicking a ward (or its name in the table) opens its profile. The page renders in full from
+the URL, like the scorecard; ``page()`` is what the benchmark times.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.development.base_component import Component
+
+from dashboards import components as ui
+from dashboards import maps
+from dashboards.context import current_settings
+from dashboards.map_state import (
+    POPULATION_NOTE,
+    MapFigures,
+    MapState,
+    classes_for,
+    controls,
+    finding,
+    hover_labels,
+    hover_values,
+    resolve,
+    shown_value,
+    table,
+    view_phrase,
+    ward_figures,
+    wrap,
+)
+from store.map_queries import AreaFigure, MapRequestError
+from store.reference import LONDON
+
+dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
+
+PREFIX = "ward-map"
+LABEL_LIMIT = 40  # ward names are drawn on the map when this many wards or fewer are shown
+SCHEMATIC_NOTE = (
+    "Schematic layout: each hexagon is one ward placed roughly where it is; load real boundaries "
+    "with `cspdash ingest boundaries`."
+)
+
+
+def layout(**params: str | None) -> Component:
+    try:
+        settings = current_settings()
+        return page(settings.database_url, settings.home_area, params)
+    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+        return ui.failure(exc)
+
+
+def _split(data: MapFigures, state: MapState) -> tuple[list[AreaFigure], list[AreaFigure], list[float | None], maps.Classification]:
+    """(wards drawn, then wards with figures but no outline; the values of both; their
+    classes). Classed together, so the table and the map give a ward the same class."""
+    shown = [f for f in data.figures if f.code in data.outlined]
+    missing = [f for f in data.figures if f.code not in data.outlined and f.value is not None]
+    values = [shown_value(f, state.view) for f in shown + missing]
+    return shown, missing, values, classes_for(values, state)
+
+
+def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
+    """The whole page but the map's figure, which ``draw`` fills in from the stored query."""
+    try:
+        state = resolve(url, home, params)
+    except MapRequestError as exc:
+        return html.Div([html.H1("Ward map"), ui.notice("We can't show this map", str(exc))])
+    data = ward_figures(url, state)
+    rate_ok = state.measure.unit == "count" and any(f.population for f in data.figures)
+    notices: list[Component] = []
+    if state.view == "rate" and not rate_ok:
+        notices.append(ui.notice("Showing numbers, not rates", POPULATION_NOTE, "warning"))
+        state = replace(state, view="count")
+    area_name = area_label(state)
+    heading = f"Ward map: {state.measure.label}, {area_name}, {state.period.label}"
+    intro = html.P(
+        "Each ward is coloured by the figure chosen below. Hover over a ward for its figures, or click it (or its name in "
+        "the table) to open its profile. The address of this page records your choices, so you can bookmark or share it.",
+        className="lead no-print",
+    )
+    out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), intro, controls(state, prefix=PREFIX, rate_ok=rate_ok)]
+    if not rate_ok and state.measure.unit == "count":
+        out.append(html.P(POPULATION_NOTE, className="cell-note", id=f"{PREFIX}-rate-note"))
+    out += notices
+    if data.vintage is None:
+        out.append(ui.notice("No ward outlines", "No ward boundaries held match these wards' codes. Load them with `cspdash ingest boundaries FILE`.", "info"))
+    elif data.vintage == "schematic":
+        out.append(ui.notice("Schematic layout, not real boundaries", SCHEMATIC_NOTE, "info"))
+    shown, missing, values, classes = _split(data, state)
+    if shown:
+        kind = "diverging blue (fewer) to orange (more)" if state.view == "change" else "light (lower) to dark blue (higher)"
+        caption = (
+            f"Map of {view_phrase(state)} in {area_name}'s wards, {state.period.label}: {classes.legend_note}, coloured {kind}; "
+            "grey wards have no figure. The same figures and each ward's class are in the table below."
+        )
+        out.append(maps.graph(f"{PREFIX}-graph", maps.placeholder(map_height(len(shown))), caption))
+    if missing and data.vintage:
+        out.append(html.P(f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: " + ", ".join(f.name for f in missing) + ".", className="cell-note"))
+    caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward, {area_name}, {state.period.label}, highest first, with each ward's map class."
+    query = state.query()
+    href = lambda code: f"/ward/{code}{query}"
+    out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))
+    out.append(ui.scroll_region(caption, table(shown + missing, classes, values, state, caption, href=href, table_id=f"{PREFIX}-table")))
+    out.append(dcc.Store(id=f"{PREFIX}-query", data=query))
+    return html.Div(out)
+
+
+def area_label(state: MapState) -> str:
+    return "London" if state.area == LONDON else dict(state.areas).get(state.area, state.area).removesuffix(" wards")
+
+
+def map_height(areas: int) -> int:
+    return 620 if areas <= LABEL_LIMIT else 760
+
+
+def map_figure(url: str, home: str, query: str) -> dict:
+    """The choropleth for a page's resolved query (``?measure=…&period=…``): the map callback."""
+    state = resolve(url, home, dict(parse_qsl(query.lstrip("?"))))
+    data = ward_figures(url, state)
+    shown, _, values, classes = _split(data, state)
+    values = values[: len(shown)]
+    classes = replace(classes, index=classes.index[: len(shown)])  # the drawn wards come first
+    layer = maps.layer(url, "ward", data.vintage, [f.code for f in shown]) if data.vintage else maps.Layer("none", {}, {}, {})
+    labels = len(shown) <= LABEL_LIMIT
+    areas = [maps.MapArea(f.code, wrap(f.name) if labels else "", hover_values(f, state)) for f in shown]
+    what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
+    legend = f"{what}<br>{classes.legend_note}"
+    return maps.choropleth(
+        layer, areas, classes, title=finding(shown, values, state), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
+    )
+
+
+@callback(Output(f"{PREFIX}-graph", "figure"), Input(f"{PREFIX}-query", "data"))
+def draw(query: str | None) -> dict:
+    settings = current_settings()
+    try:
+        return map_figure(settings.database_url, settings.home_area, query or "")
+    except Exception:
+        logging.getLogger(__name__).exception("the ward map could not be drawn")
+        return maps.placeholder(map_height(0), "Sorry, the map could not be drawn. The figures are in the table below.")
+
+
+# Clicking a ward (its area, or its label) opens its profile with the same measure and period.
+clientside_callback(
+    """function (click, query) {
+        if (!click || !click.points || !click.points.length) { return window.dash_clientside.no_update; }
+        var point = click.points[0];
+        var code = point.location || (point.customdata && point.customdata[0]);
+        if (!code || code.indexOf("E05") !== 0) { return window.dash_clientside.no_update; }
+        return "/ward/" + code + (query || "");
+    }""",
+    Output(f"{PREFIX}-location", "href"),
+    Input(f"{PREFIX}-graph", "clickData"),
+    State(f"{PREFIX}-query", "data"),
+    prevent_initial_call=True,
+)
