@@ -28,3 +28,6 @@ test: $(BIN)/.installed node_modules/axe-core/axe.min.js
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_pack.py
