@@ -11,7 +11,7 @@ from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
 from dashboards.data import PageState
-from dashboards.wording import change_phrase
+from dashboards.wording import statement
 from store.queries import DemandPanel
 from store.scorecard import format_value
 
@@ -47,15 +47,6 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
 
 def status(state: PageState) -> str:
     return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
-
-
-def statement(panel: DemandPanel) -> str:
-    """``1,442 in Q3 2016/17, up 2.9% on Q3 2015/16``."""
-    unit = panel.indicator.unit
-    last = panel.period.same_quarter_last_year().label
-    if panel.current is None:
-        return f"No figure for {panel.period.label}"
-    return f"{format_value(panel.current, unit)} in {panel.period.label}, {change_phrase(panel.current, panel.last_year, last, unit)}"
 
 
 def body(url: str, state: PageState) -> list[Component]:

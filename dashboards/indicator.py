@@ -25,14 +25,16 @@ from dashboards.wording import (
     change_phrase,
     long_term_title,
     month_label,
+    noun,
     reason_text,
     short_term_title,
     signed_percent,
+    target_finding,
+    ytd_values,
 )
 from rag.periods import Quarter
-from rag.rating import Polarity, Rating
 from store.queries import IndicatorDetail, UnknownIndicator
-from store.scorecard import ScoreRow, format_value
+from store.scorecard import format_value
 
 dash.register_page(
     __name__,
@@ -60,43 +62,6 @@ def layout(code: str | None = None, period: str | None = None, area: str | None 
         return ui.failure(exc)
 
 
-def noun(detail: IndicatorDetail) -> str:
-    """What the numbers count, for axis titles."""
-    source, unit = detail.indicator.source, detail.indicator.unit
-    if unit == "percent":
-        return "Per cent"
-    return {"crime": "Offences", "asb": "Incidents", "marac": "Cases"}.get(source, "Number")
-
-
-def target_finding(row: ScoreRow, period: Quarter) -> str:
-    """The quarterly chart's title: where the rated figure sits against target."""
-    value = format_value(row.actual, row.unit)
-    lead = f"{value} {'year to date' if row.basis == 'ytd' else ''} in {period.label}".replace("  ", " ")
-    t = row.target
-    if row.actual is None:
-        return f"No figure is held for {period.label}"
-    if t is None or row.rag is Rating.NOT_RATED:
-        return f"{lead}: no target is set"
-    tol = row.tolerance_text()
-    if Polarity(row.polarity) is Polarity.BAND:
-        inside = t.low is not None and t.high is not None and t.low <= row.actual <= t.high
-        if inside:
-            return f"{lead}: inside the {row.target_text()} target range"
-        where = "below" if t.low is not None and row.actual < t.low else "above"
-        within = "within" if row.rag is Rating.GREEN else "more than"
-        return f"{lead}: {where} the {row.target_text()} target range, {within} the {tol} tolerance"
-    target = row.target_text()
-    worse = (row.actual > t.target) if row.polarity == "lower" else (row.actual < t.target)  # type: ignore[operator]
-    side = "above" if row.actual > t.target else "below"  # type: ignore[operator]
-    if row.actual == t.target:
-        return f"{lead}: exactly on the {target} target"
-    if not worse:
-        return f"{lead}: {side} the {target} target (better than target)"
-    if row.rag is Rating.GREEN:
-        return f"{lead}: {side} the {target} target but within the {tol} tolerance"
-    return f"{lead}: {side} the {target} target by more than the {tol} tolerance"
-
-
 def quarterly_table(detail: IndicatorDetail) -> Table:
     basis = "Year to date" if detail.indicator.basis == "ytd" else "Quarter"
     headers = ["Quarter", f"{detail.area_name}: {basis.lower()}", "Target", "Still Green from", "Still Green up to", "Rating"]
@@ -114,14 +79,6 @@ def quarterly_table(detail: IndicatorDetail) -> Table:
             row.append(format_value(detail.comparator.get(r.period), r.unit))
         rows.append(row)
     return headers, rows
-
-
-def ytd_values(detail: IndicatorDetail) -> tuple[list[float | None], list[float | None]]:
-    by_key = {r.period: r for r in detail.history}
-    year = detail.period.year
-    this = [by_key[k].ytd_value if (k := Quarter(year, q).key) in by_key else None for q in range(1, detail.period.q + 1)]
-    last = [by_key[k].ytd_value if (k := Quarter(year - 1, q).key) in by_key else None for q in (1, 2, 3, 4)]
-    return this, last
 
 
 def ytd_table(detail: IndicatorDetail) -> Table:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rag.direction import Direction
 from rag.periods import Quarter
-from rag.rating import Polarity
+from rag.rating import Polarity, Rating
+from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow, format_value
 
 MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
@@ -99,3 +100,57 @@ def reason_text(row: ScoreRow) -> str:
         basis = " year to date" if row.basis == "ytd" else ""
         return f"{format_value(row.actual, row.unit)}{basis} is {reason}."
     return f"{reason[:1].upper()}{reason[1:]}."
+
+
+def noun(detail: IndicatorDetail) -> str:
+    """What the numbers count, for axis titles."""
+    source, unit = detail.indicator.source, detail.indicator.unit
+    if unit == "percent":
+        return "Per cent"
+    return {"crime": "Offences", "asb": "Incidents", "marac": "Cases"}.get(source, "Number")
+
+
+def target_finding(row: ScoreRow, period: Quarter) -> str:
+    """The quarterly chart's title: where the rated figure sits against target."""
+    value = format_value(row.actual, row.unit)
+    lead = f"{value} {'year to date' if row.basis == 'ytd' else ''} in {period.label}".replace("  ", " ")
+    t = row.target
+    if row.actual is None:
+        return f"No figure is held for {period.label}"
+    if t is None or row.rag is Rating.NOT_RATED:
+        return f"{lead}: no target is set"
+    tol = row.tolerance_text()
+    if Polarity(row.polarity) is Polarity.BAND:
+        inside = t.low is not None and t.high is not None and t.low <= row.actual <= t.high
+        if inside:
+            return f"{lead}: inside the {row.target_text()} target range"
+        where = "below" if t.low is not None and row.actual < t.low else "above"
+        within = "within" if row.rag is Rating.GREEN else "more than"
+        return f"{lead}: {where} the {row.target_text()} target range, {within} the {tol} tolerance"
+    target = row.target_text()
+    worse = (row.actual > t.target) if row.polarity == "lower" else (row.actual < t.target)  # type: ignore[operator]
+    side = "above" if row.actual > t.target else "below"  # type: ignore[operator]
+    if row.actual == t.target:
+        return f"{lead}: exactly on the {target} target"
+    if not worse:
+        return f"{lead}: {side} the {target} target (better than target)"
+    if row.rag is Rating.GREEN:
+        return f"{lead}: {side} the {target} target but within the {tol} tolerance"
+    return f"{lead}: {side} the {target} target by more than the {tol} tolerance"
+
+
+def ytd_values(detail: IndicatorDetail) -> tuple[list[float | None], list[float | None]]:
+    by_key = {r.period: r for r in detail.history}
+    year = detail.period.year
+    this = [by_key[k].ytd_value if (k := Quarter(year, q).key) in by_key else None for q in range(1, detail.period.q + 1)]
+    last = [by_key[k].ytd_value if (k := Quarter(year - 1, q).key) in by_key else None for q in (1, 2, 3, 4)]
+    return this, last
+
+
+def statement(panel: DemandPanel) -> str:
+    """``1,442 in Q3 2016/17, up 2.9% on Q3 2015/16``."""
+    unit = panel.indicator.unit
+    last = panel.period.same_quarter_last_year().label
+    if panel.current is None:
+        return f"No figure for {panel.period.label}"
+    return f"{format_value(panel.current, unit)} in {panel.period.label}, {change_phrase(panel.current, panel.last_year, last, unit)}"

@@ -5,6 +5,7 @@ CI=true, so CI can never pass by skipping."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,17 +224,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture
-def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
-    """The real app (demo data, an analyst "priya") served on a free local port in a thread;
-    yields its base URL."""
+@contextmanager
+def serve_in_thread(server_app) -> Iterator[str]:  # noqa: ANN001
+    """Serve a Flask app on a free local port in a background thread; yield its base URL."""
     import threading
 
     from werkzeug.serving import make_server
 
-    add_web_user(demo_engine, "priya", "analyst")
-    app = make_web_app(database_url)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -241,6 +239,15 @@ def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
+    """The real app (demo data, an analyst "priya") served on a free local port in a thread;
+    yields its base URL."""
+    add_web_user(demo_engine, "priya", "analyst")
+    with serve_in_thread(make_web_app(database_url).server) as base_url:
+        yield base_url
 
 
 @pytest.fixture
@@ -290,14 +297,8 @@ def export_chromium() -> Path:
 
 
 def make_export_app(database_url: str, **env: str):  # noqa: ANN201
-    """``make_web_app`` with the /export/… and /embed/… routes (added here until app.py
-    registers them itself), before its first request."""
-    from dashboards.embed import register_export_routes
-
-    app = make_web_app(database_url, **env)
-    if not any(rule.rule.startswith("/embed/") for rule in app.server.url_map.iter_rules()):
-        register_export_routes(app.server)
-    return app
+    """The app with its /export/… and /embed/… routes (create_app registers them)."""
+    return make_web_app(database_url, **env)
 
 
 # --- Maps: /map, /london, /ward/<code> (issue 4) -----------------------------------------------

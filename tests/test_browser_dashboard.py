@@ -8,14 +8,12 @@ Screenshots go to tests/artifacts/ (git-ignored) for people to look at.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import REPO, make_dashboard_app, skip_or_fail
+from tests.conftest import REPO, make_dashboard_app, skip_or_fail, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +28,8 @@ Q3 = "period=2016-17-Q3&area=E09000016"
 def live_server(demo_database_url: str) -> Iterator[str]:
     """The real app on the demo database, served by werkzeug on a free local port."""
     app = make_dashboard_app(demo_database_url)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serve_in_thread(app.server) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,11 @@ Screenshots go to tests/artifacts/ (git-ignored) for people to look at.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import make_dashboard_app, serious_axe_violations
+from tests.conftest import make_dashboard_app, serious_axe_violations, serve_in_thread
 from tests.test_browser_dashboard import backend, browser, live_server, page, shoot  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.browser
@@ -57,14 +55,8 @@ TABLE = """(id) => {
 def live_server_2018(demo_2018_database_url: str) -> Iterator[str]:
     """The app on the demo with the real 2018 London ward boundaries loaded."""
     app = make_dashboard_app(demo_2018_database_url)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serve_in_thread(app.server) as base_url:
+        yield base_url
 
 
 def open_map(tab, url: str, graph: str = "ward-map-graph") -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import io
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from werkzeug.serving import make_server
 
 from cli.main import cli
 from dashboards import charts
@@ -24,7 +22,7 @@ from exports.images import committee_style, figure_to_image
 from rag.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail
-from tests.conftest import REPO, make_export_app, serious_axe_violations
+from tests.conftest import REPO, make_export_app, serious_axe_violations, serve_in_thread
 
 Q3 = "period=2016-17-Q3&area=E09000016"
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -246,14 +244,8 @@ def export_live(demo_engine, database_url: str) -> Iterator[str]:  # noqa: ANN00
     """The app with the export routes, served on a free local port (as conftest's web_live,
     which cannot add routes before serving)."""
     app = make_export_app(database_url)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serve_in_thread(app.server) as base_url:
+        yield base_url
 
 
 @pytest.mark.browser
