@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
@@ -139,10 +140,17 @@ def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], bo
 
 
 def _melt_months(ctx: LoadContext, chunk: pd.DataFrame, frame: pd.DataFrame, months: dict[str, str]) -> pd.DataFrame:
-    parts = []
-    for column, month in months.items():
-        counts = parse_counts(chunk, column, ctx.log, blank_ok=True)  # blank = no figure published
-        part = frame[["__row__", "area_code", "major_category", "minor_category"]].assign(month=month, count=counts)
-        parts.append(part[part["count"].notna()])
-    return pd.concat(parts, ignore_index=True) if parts else frame.assign(month=[], count=[])
-
+    """One record per row and month, row by row: each area's months arrive together, which
+    keeps the (area, month, category) index inserts close to sequential."""
+    # Blank cells mean no figure was published for that month, so they are skipped.
+    matrix = np.column_stack(
+        [parse_counts(chunk, column, ctx.log, blank_ok=True).to_numpy(dtype="float64", na_value=np.nan) for column in months]
+    )
+    rows = np.repeat(np.arange(len(frame)), len(months))
+    long = frame[["__row__", "area_code", "major_category", "minor_category"]].iloc[rows].reset_index(drop=True)
+    long["month"] = np.tile(np.array(list(months.values()), dtype=object), len(frame))
+    values = matrix.ravel()
+    keep = ~np.isnan(values)
+    long = long[keep]
+    long["count"] = values[keep].astype("int64")
+    return long
