@@ -1,5 +1,5 @@
-"""``cspdash export pack|chart|data``: the committee pack, chart images for papers and
-slides, and an indicator's figures for spreadsheets.
+"""``cspdash export pack|chart|map|data``: the committee pack, chart and map images for
+papers and slides, and an indicator's figures for spreadsheets.
 
 The library (``exports/``) raises; this module only turns its errors into one-line
 messages and a non-zero exit.
@@ -18,6 +18,7 @@ import click
 from cli.common import AppContext, area_option, pass_app
 from exports import ExportError
 from rag.periods import PeriodError, Quarter
+from store.map_queries import MapRequestError
 from store.queries import UnknownArea, UnknownIndicator
 
 _period = click.option("--period", required=True, metavar="QUARTER", help="Quarter, e.g. 2016-17-Q3 (or '2016/17 Q3').")
@@ -42,7 +43,7 @@ def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ExportError, UnknownArea, UnknownIndicator) as exc:
+        except (ExportError, UnknownArea, UnknownIndicator, MapRequestError) as exc:
             raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
 
     return wrapper
@@ -108,11 +109,15 @@ def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: P
 @_indicator
 @_period
 @area_option
-@click.option("--kind", type=click.Choice(["trend", "ytd", "map"]), default="trend", show_default=True, help="trend: each quarter against target and tolerance; ytd: year to date against last year; map: not available yet.")
+@click.option(
+    "--kind", type=click.Choice(["trend", "ytd", "comparator", "monthly", "map"]), default="trend", show_default=True,
+    help="trend: each quarter against target and tolerance; ytd: year to date against last year; comparator: change on a "
+    "year earlier against the comparator (counts only); monthly: each month (crime and ASB); map: use `cspdash export map`.",
+)  # fmt: skip
 @_format("png", "svg")
 @_out("png", "svg")
 @click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Width in CSS pixels (800 fits A4 text width at a readable size).")
-@click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: 450 for trend, 400 for ytd).")
+@click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: 450 for trend, 400 for the others).")
 @click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi).")
 @pass_app
 @_explain
@@ -123,6 +128,36 @@ def chart(app: AppContext, code: str, period: str, area: str | None, kind: str, 
 
     quarter, fmt = _quarter(period), _choose(fmt, out, ("png", "svg"))
     download = chart_download(app.engine(), code, quarter, area or app.settings.home_area, kind, fmt, width, height, scale)
+    _write(out, download.content)
+    click.echo(f"Wrote {out} ({_size(len(download.content))})")
+
+
+@export.command("map")
+@click.option("--measure", default=None, metavar="KEY", help="What the map shows, as in the /map page's address, e.g. crime, asb or an indicator (default: the page's first measure).")
+@click.option("--period", default=None, metavar="PERIOD", help="Period as in /map's address, e.g. 2016-17-Q3 for a quarter (default: the latest held).")
+@click.option("--span", type=click.Choice(["month", "quarter", "ytd"]), default="quarter", show_default=True, help="Period length: month, quarter or year to date.")
+@click.option("--view", type=click.Choice(["count", "rate", "change"]), default="count", show_default=True, help="count: numbers; rate: per 1,000 residents; change: on the same period last year.")
+@click.option("--classes", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True, help="How the colour classes are chosen.")
+@area_option
+@_format("png", "svg")
+@_out("png", "svg")
+@click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Width in CSS pixels (800 fits A4 text width at a readable size).")
+@click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: the map page's height plus the title).")
+@click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi).")
+@pass_app
+@_explain
+def ward_map(
+    app: AppContext, measure: str | None, period: str | None, span: str, view: str, classes: str, area: str | None,
+    fmt: str | None, out: Path, width: int, height: int | None, scale: float,
+) -> None:  # fmt: skip
+    """Write the ward map as the /map page draws it for the same choices, titled with its
+    finding, with the measure, area and period as subtitle and the source underneath."""
+    from exports.downloads import map_download
+
+    app.engine()  # checks the database is set up, with a clear message if not
+    fmt = _choose(fmt, out, ("png", "svg"))
+    params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes, "area": area}
+    download = map_download(app.settings.database_url, app.settings.home_area, params, fmt, width, height, scale)
     _write(out, download.content)
     click.echo(f"Wrote {out} ({_size(len(download.content))})")
 

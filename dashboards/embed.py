@@ -1,10 +1,14 @@
 """Download and embed URLs, as plain Flask routes on the Dash server.
 
-* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd`` – the chart as a
+* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd|comparator|monthly`` – the chart as a
   print-quality image (what ``cspdash export chart`` writes);
 * ``/export/data/<code>.<csv|xlsx>?period=…&area=…`` – the indicator's figures by quarter,
   safe to open in a spreadsheet;
 * ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
+* ``/export/map.<png|svg>?<the /map page's query>`` – the ward map as an image (what
+  ``cspdash export map`` writes);
+* ``/embed/map?<the /map page's query>`` – the ward map as a standalone page: the map, its
+  finding in one line and no navigation;
 * ``/embed/indicator/<code>?period=…&area=…`` – one standalone page for an ``<iframe>``: the
   quarterly trend against target and tolerance, a title, the rating and finding in one
   line, and no navigation.
@@ -23,6 +27,7 @@ import logging
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
+from urllib.parse import urlencode
 
 import flask
 import plotly
@@ -33,12 +38,13 @@ from dashboards.components import RAG_SHAPE
 from dashboards.context import current_engine, current_settings
 from dashboards.data import PageState
 from exports import ExportError, NotAvailable
-from exports.downloads import Download, chart_download, data_download
-from exports.figures import trend_chart
+from exports.downloads import Download, chart_download, data_download, map_download
+from exports.figures import KINDS, trend_chart, ward_map_chart
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
 from exports.page_parts import target_finding
 from rag.periods import PeriodError, Quarter
+from store.map_queries import MapRequestError
 from store.queries import UnknownArea, UnknownIndicator
 
 log = logging.getLogger(__name__)
@@ -101,7 +107,7 @@ def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
         return make()
     except _Refusal as exc:
         return _text(exc.status, str(exc))
-    except (UnknownIndicator, UnknownArea, NotAvailable) as exc:
+    except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError) as exc:
         return _text(404, str(exc))
     except ExportError as exc:
         log.exception("export failed")
@@ -113,10 +119,35 @@ def export_chart(code: str, fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
         kind = flask.request.args.get("kind", "trend")
-        if kind not in ("trend", "ytd", "map"):
-            raise _Refusal(400, f"Unknown chart kind {kind!r}: choose trend or ytd.")
+        if kind not in (*KINDS, "map"):
+            raise _Refusal(400, f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
         url = current_settings().database_url
         download = _cached_chart(url, data.version(url), code, state.period, state.area, kind, fmt)
+        return _file(download, flask.request)
+
+    return _guarded(make)
+
+
+MAP_PARAMS = ("measure", "period", "span", "view", "classes", "area")
+
+
+def _map_params() -> dict[str, str | None]:
+    return {k: flask.request.args.get(k) or None for k in MAP_PARAMS}
+
+
+@lru_cache(maxsize=32)
+def _cached_map(url: str, version: tuple, home: str, params: tuple, fmt: str) -> Download:
+    return map_download(url, home, dict(params), fmt)
+
+
+@blueprint.get("/export/map.<any(png, svg):fmt>")
+def export_map(fmt: str) -> flask.Response:
+    """The ward map as /map shows it for the same query, as a print-quality image."""
+
+    def make() -> flask.Response:
+        settings = current_settings()
+        url = settings.database_url
+        download = _cached_map(url, data.version(url), settings.home_area, tuple(sorted(_map_params().items())), fmt)
         return _file(download, flask.request)
 
     return _guarded(make)
@@ -207,3 +238,38 @@ def embed_indicator(code: str) -> flask.Response:
         f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>'
     )
     return _page(f"{info.name} – {detail.area_name}, {period.label}", body)
+
+
+@blueprint.get("/embed/map")
+def embed_map() -> flask.Response:
+    """The ward map for an ``<iframe>``: a heading, the finding in one line, the map (its
+    key under the title) and a link to the full page; no navigation."""
+    settings = current_settings()
+    try:
+        chart = ward_map_chart(settings.database_url, settings.home_area, _map_params())
+    except MapRequestError as exc:
+        return _page("Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 404)
+    figure = chart.figure
+    layout = figure["layout"]
+    subtitle = layout["title"]["subtitle"]["text"]
+    finding = layout["title"]["text"]
+    layout["title"] = {"text": ""}  # heading and finding are in the page's text above the map
+    layout["legend"].update(y=1, yref="container")
+    layout["margin"]["t"] -= 56  # no title or subtitle drawn above the key
+    layout["height"] = chart.height - 56
+    layout.pop("width", None)  # fill the iframe's width
+    layout["hovermode"] = "closest"  # on screen, hovering shows each ward's figures
+    plot = pio.to_html(
+        figure, full_html=False, include_plotlyjs=PLOTLY_URL, validate=False, default_width="100%",
+        default_height=f"{layout['height']}px", config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
+    )  # fmt: skip
+    query = "?" + urlencode({k: v for k, v in _map_params().items() if v})
+    body = (
+        f"<h1>Ward map: {escape(chart.caption)}</h1>"
+        f'<p class="summary" id="embed-summary">{escape(finding)}.</p>'
+        f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>{escape(subtitle)}. '
+        f"{'Blue: fewer than a year earlier; orange: more' if _map_params().get('view') == 'change' else 'Darker blue: higher figures'}; "
+        "grey: no figure.</figcaption></figure>"
+        f'<p class="more"><a href="{escape("/map" + query)}" target="_top">The full map, with the figures for each ward</a></p>'
+    )
+    return _page(f"Ward map – {chart.caption}", body)

@@ -19,12 +19,14 @@ from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
 from dashboards.data import PageState, make_query
-from exports.tabular import neutralise
 from dashboards.wording import (
     QUARTER_MONTHS,
     change_phrase,
+    chart_names,
+    comparator_finding,
     long_term_title,
     month_label,
+    monthly_finding,
     noun,
     reason_text,
     short_term_title,
@@ -32,6 +34,7 @@ from dashboards.wording import (
     target_finding,
     ytd_values,
 )
+from exports.tabular import neutralise
 from rag.periods import Quarter
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
@@ -145,19 +148,6 @@ def _numbers(name: str, caption: str, table: Table) -> html.Details:
     )
 
 
-def _monthly_finding(detail: IndicatorDetail) -> str:
-    counts = dict(detail.monthly)
-    months = detail.period.months()
-    before = detail.period.same_quarter_last_year().months()
-    span = f"{month_label(months[0]).split()[0]} to {month_label(months[-1])}"
-    earlier = f"{month_label(before[0]).split()[0]} to {month_label(before[-1])}"
-    if not all(m in counts for m in months):
-        return f"Monthly {noun(detail).lower()}: no complete figures for {span}"
-    now = sum(counts[m] for m in months)
-    then = sum(counts[m] for m in before) if all(m in counts for m in before) else None
-    return f"{now:,} {noun(detail).lower()} in {span}, {change_phrase(now, then, earlier)}"
-
-
 def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
     row, info, period = detail.current, detail.indicator, detail.period
     if all(r.actual is None for r in detail.history):
@@ -225,7 +215,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             html.H2(f"Compared with {label}"),
             ui.chart(
                 "indicator-comparator-graph",
-                charts.comparator_change(detail, f"{detail.area_name} {signed_percent(row.change_on_last_year)} on a year earlier; {label} {signed_percent(row.comparator_change)}"),
+                charts.comparator_change(detail, comparator_finding(detail)),
                 f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
             ),
             _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),
@@ -235,7 +225,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             html.H2("Month by month"),
             ui.chart(
                 "indicator-monthly-graph",
-                charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), _monthly_finding(detail), noun(detail)),
+                charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
                 "Blue line with open circles: each month. Filled squares: the months of the chosen quarter.",
             ),
             _numbers("monthly", f"{info.name} by month, {detail.area_name}", tabs["monthly"]),
@@ -251,7 +241,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             ],
             className="no-print",
         ),
-        chart_downloads(info.code, make_query(period, detail.area_code)),
+        chart_downloads(info.code, make_query(period, detail.area_code), chart_names(detail)),
         html.Div(id="indicator-download-status", **{"aria-live": "polite"}),
         dcc.Download(id="indicator-download"),
         dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
@@ -259,12 +249,16 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
     return out
 
 
-def chart_downloads(code: str, query: str) -> html.Div:
-    """Print-resolution charts for committee packs and slides, the data as CSV/XLSX, and the
+CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly"}
+
+
+def chart_downloads(code: str, query: str, kinds: tuple[str, ...] = ("trend", "ytd")) -> html.Div:
+    """Print-resolution charts for committee packs and slides (one PNG and one SVG link for
+    each chart in ``kinds``, the charts the page draws), the data as CSV/XLSX, and the
     stable embed address for council web pages (served by dashboards/embed.py)."""
     charts_links = [
-        html.A(f"Download {label} chart ({fmt.upper()})", href=f"/export/chart/{code}.{fmt}{query}&kind={kind}", download="", className="button button--secondary")
-        for kind, label in (("trend", "quarterly"), ("ytd", "year-to-date"))
+        html.A(f"Download {CHART_LABELS[kind]} chart ({fmt.upper()})", href=f"/export/chart/{code}.{fmt}{query}&kind={kind}", download="", className="button button--secondary")
+        for kind in kinds
         for fmt in ("png", "svg")
     ]
     data_links = [

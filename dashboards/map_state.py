@@ -9,9 +9,9 @@ builds, which would drop these caches (and dataclasses cannot be defined there).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -294,3 +294,39 @@ def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool
     return maps.controls(prefix, fields, "Choose what the map shows")
 
 
+# The ward map's figure, shared by /map, /embed/map and /export/map.<png|svg>.
+LABEL_LIMIT = 40  # ward names are drawn on the map when this many wards or fewer are shown
+
+
+def split_figures(data: MapFigures, state: MapState) -> tuple[list[AreaFigure], list[AreaFigure], list[float | None], maps.Classification]:
+    """(wards drawn, then wards with figures but no outline; the values of both; their
+    classes). Classed together, so the table and the map give a ward the same class."""
+    shown = [f for f in data.figures if f.code in data.outlined]
+    missing = [f for f in data.figures if f.code not in data.outlined and f.value is not None]
+    values = [shown_value(f, state.view) for f in shown + missing]
+    return shown, missing, values, classes_for(values, state)
+
+
+def area_label(state: MapState) -> str:
+    return "London" if state.area == LONDON else dict(state.areas).get(state.area, state.area).removesuffix(" wards")
+
+
+def map_height(areas: int) -> int:
+    return 620 if areas <= LABEL_LIMIT else 760
+
+
+def map_figure(url: str, home: str, query: str) -> dict:
+    """The choropleth for a page's resolved query (``?measure=…&period=…``): the map callback."""
+    state = resolve(url, home, dict(parse_qsl(query.lstrip("?"))))
+    data = ward_figures(url, state)
+    shown, _, values, classes = split_figures(data, state)
+    values = values[: len(shown)]
+    classes = replace(classes, index=classes.index[: len(shown)])  # the drawn wards come first
+    layer = maps.layer(url, "ward", data.vintage, [f.code for f in shown]) if data.vintage else maps.Layer("none", {}, {}, {})
+    labels = len(shown) <= LABEL_LIMIT
+    areas = [maps.MapArea(f.code, wrap(f.name) if labels else "", hover_values(f, state)) for f in shown]
+    what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
+    legend = f"{what}<br>{classes.legend_note}"
+    return maps.choropleth(
+        layer, areas, classes, title=finding(shown, values, state), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
+    )

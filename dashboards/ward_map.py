@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from urllib.parse import parse_qsl
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -19,29 +18,32 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import maps
 from dashboards.context import current_settings
-from dashboards.map_state import (
+from dashboards.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
+    LABEL_LIMIT,
     POPULATION_NOTE,
     MapFigures,
     MapState,
+    area_label,
     classes_for,
     controls,
     finding,
     hover_labels,
     hover_values,
+    map_figure,
+    map_height,
     resolve,
     shown_value,
+    split_figures,
     table,
     view_phrase,
     ward_figures,
     wrap,
 )
-from store.map_queries import AreaFigure, MapRequestError
-from store.reference import LONDON
+from store.map_queries import MapRequestError
 
 dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
 
 PREFIX = "ward-map"
-LABEL_LIMIT = 40  # ward names are drawn on the map when this many wards or fewer are shown
 SCHEMATIC_NOTE = (
     "Schematic layout: each hexagon is one ward placed roughly where it is; load real boundaries "
     "with `cspdash ingest boundaries`."
@@ -54,15 +56,6 @@ def layout(**params: str | None) -> Component:
         return page(settings.database_url, settings.home_area, params)
     except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
         return ui.failure(exc)
-
-
-def _split(data: MapFigures, state: MapState) -> tuple[list[AreaFigure], list[AreaFigure], list[float | None], maps.Classification]:
-    """(wards drawn, then wards with figures but no outline; the values of both; their
-    classes). Classed together, so the table and the map give a ward the same class."""
-    shown = [f for f in data.figures if f.code in data.outlined]
-    missing = [f for f in data.figures if f.code not in data.outlined and f.value is not None]
-    values = [shown_value(f, state.view) for f in shown + missing]
-    return shown, missing, values, classes_for(values, state)
 
 
 def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
@@ -92,7 +85,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         out.append(ui.notice("No ward outlines", "No ward boundaries held match these wards' codes. Load them with `cspdash ingest boundaries FILE`.", "info"))
     elif data.vintage == "schematic":
         out.append(ui.notice("Schematic layout, not real boundaries", SCHEMATIC_NOTE, "info"))
-    shown, missing, values, classes = _split(data, state)
+    shown, missing, values, classes = split_figures(data, state)
     if shown:
         kind = "diverging blue (fewer) to orange (more)" if state.view == "change" else "light (lower) to dark blue (higher)"
         caption = (
@@ -107,32 +100,28 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     href = lambda code: f"/ward/{code}{query}"
     out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))
     out.append(ui.scroll_region(caption, table(shown + missing, classes, values, state, caption, href=href, table_id=f"{PREFIX}-table")))
+    if shown:
+        out.append(map_downloads(query))
     out.append(dcc.Store(id=f"{PREFIX}-query", data=query))
     return html.Div(out)
 
 
-def area_label(state: MapState) -> str:
-    return "London" if state.area == LONDON else dict(state.areas).get(state.area, state.area).removesuffix(" wards")
-
-
-def map_height(areas: int) -> int:
-    return 620 if areas <= LABEL_LIMIT else 760
-
-
-def map_figure(url: str, home: str, query: str) -> dict:
-    """The choropleth for a page's resolved query (``?measure=…&period=…``): the map callback."""
-    state = resolve(url, home, dict(parse_qsl(query.lstrip("?"))))
-    data = ward_figures(url, state)
-    shown, _, values, classes = _split(data, state)
-    values = values[: len(shown)]
-    classes = replace(classes, index=classes.index[: len(shown)])  # the drawn wards come first
-    layer = maps.layer(url, "ward", data.vintage, [f.code for f in shown]) if data.vintage else maps.Layer("none", {}, {}, {})
-    labels = len(shown) <= LABEL_LIMIT
-    areas = [maps.MapArea(f.code, wrap(f.name) if labels else "", hover_values(f, state)) for f in shown]
-    what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
-    legend = f"{what}<br>{classes.legend_note}"
-    return maps.choropleth(
-        layer, areas, classes, title=finding(shown, values, state), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
+def map_downloads(query: str) -> html.Div:
+    """The map as a print-resolution image for packs and slides (drawn on the server, as
+    ``cspdash export map``), and the address that embeds it on a web page."""
+    links = [
+        html.A(f"Download map ({fmt.upper()})", href=f"/export/map.{fmt}{query}", download="", className="button button--secondary")
+        for fmt in ("png", "svg")
+    ]
+    embed = f"/embed/map{query}"
+    return html.Div(
+        [
+            html.H2("The map for packs and slides"),
+            html.Div(links, className="download-links"),
+            html.P(["Embed this map on a web page with an iframe pointing at ", html.A(embed, href=embed), "."]),
+        ],
+        className="no-print",
+        id=f"{PREFIX}-exports",
     )
 
 

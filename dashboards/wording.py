@@ -154,3 +154,37 @@ def statement(panel: DemandPanel) -> str:
     if panel.current is None:
         return f"No figure for {panel.period.label}"
     return f"{format_value(panel.current, unit)} in {panel.period.label}, {change_phrase(panel.current, panel.last_year, last, unit)}"
+
+
+def comparator_finding(detail: IndicatorDetail) -> str:
+    """The comparator chart's title: this area's change on a year earlier against the
+    comparator's (the indicator page and the chart download share it)."""
+    row = detail.current
+    label = detail.indicator.comparator_label or "the comparator"
+    return f"{detail.area_name} {signed_percent(row.change_on_last_year)} on a year earlier; {label} {signed_percent(row.comparator_change)}"
+
+
+def monthly_finding(detail: IndicatorDetail) -> str:
+    """The monthly chart's title: the chosen quarter's months against the same months a
+    year earlier."""
+    counts = dict(detail.monthly)
+    months = detail.period.months()
+    before = detail.period.same_quarter_last_year().months()
+    span = f"{month_label(months[0]).split()[0]} to {month_label(months[-1])}"
+    earlier = f"{month_label(before[0]).split()[0]} to {month_label(before[-1])}"
+    if not all(m in counts for m in months):
+        return f"Monthly {noun(detail).lower()}: no complete figures for {span}"
+    now = sum(counts[m] for m in months)
+    then = sum(counts[m] for m in before) if all(m in counts for m in before) else None
+    return f"{now:,} {noun(detail).lower()} in {span}, {change_phrase(now, then, earlier)}"
+
+
+def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
+    """The charts the indicator page draws for ``detail`` (and so the ones it offers to
+    download): the comparator only for counts with a comparator, the months only when held."""
+    names = ["trend", "ytd"]
+    if detail.comparator and detail.indicator.unit != "percent":
+        names.append("comparator")
+    if detail.monthly:
+        names.append("monthly")
+    return tuple(names)

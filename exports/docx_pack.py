@@ -35,7 +35,7 @@ PORTRAIT_TEXT_WIDTH = Mm(170)  # A4 less 20 mm margins
 APPENDIX_WIDTHS = (38, 16, 16, 17, 17, 17, 18, 18, 18, 51, 41)
 
 
-def _set_page(section, landscape: bool) -> None:  # noqa: ANN001 - docx Section
+def _set_page(section, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
     margin = Mm(15) if landscape else Mm(20)

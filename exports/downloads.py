@@ -61,3 +61,17 @@ def data_download(engine: Engine, code: str, period: Quarter, area: str, fmt: st
     frame = indicator_frame(detail)
     content = safe_csv(frame) if fmt == "csv" else safe_xlsx(frame, sheet=detail.indicator.code)
     return Download(content, f"{detail.indicator.code}-{area}-{period.key}.{fmt}", DATA_TYPES[fmt])
+
+
+def map_download(
+    url: str, home: str, params: dict[str, str | None], fmt: str = "png",
+    width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+) -> Download:  # fmt: skip
+    """The ward map (as /map shows it for ``params``) as an image. Raises MapRequestError."""
+    from exports.figures import ward_map_chart
+
+    if fmt not in IMAGE_TYPES:
+        raise ExportError(f"Maps can be exported as {' or '.join(IMAGE_TYPES)}, not {fmt!r}.")
+    chart = ward_map_chart(url, home, params, width, height)
+    image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
+    return Download(image, f"{chart.name}.{fmt}", IMAGE_TYPES[fmt])

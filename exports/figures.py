@@ -15,7 +15,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dashboards import charts
-from dashboards.wording import change_phrase
+from dashboards.wording import (
+    change_phrase,
+    chart_names,
+    comparator_finding,
+    monthly_finding,
+)
 from exports import NotAvailable
 from exports.images import PRINT_HEIGHT, PRINT_WIDTH, committee_style
 from exports.page_parts import demand_statement, noun, target_finding, ytd_values
@@ -23,7 +28,7 @@ from rag.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from store.scorecard import format_value
 
-KINDS = ("trend", "ytd", "map")
+KINDS = ("trend", "ytd", "comparator", "monthly")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
 SOURCES = {
     "crime": "Metropolitan Police Service",
@@ -100,19 +105,58 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
     return Chart(f"{info.code}-ytd", styled, alt, caption, width, height)
 
 
+def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
+    """Change on a year earlier, this area against the comparator: the page's third chart."""
+    info = detail.indicator
+    label = info.comparator_label or "the comparator"
+    title = comparator_finding(detail)
+    figure = charts.comparator_change(detail, title)
+    subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {_span(detail)}"
+    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
+    alt = (
+        f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
+        f"solid line with circles, {label} as a dashed line with diamonds. {title}."
+    )
+    caption = f"{info.name}, change on a year earlier, {detail.area_name} against {label}"
+    return Chart(f"{info.code}-comparator", styled, alt, caption, width, height)
+
+
+def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
+    """The months behind a count, the chosen quarter's months marked: the page's last chart."""
+    info, period = detail.indicator, detail.period
+    title = monthly_finding(detail)
+    months = [m for m, _ in detail.monthly]
+    figure = charts.monthly(months, [v for _, v in detail.monthly], set(period.months()), title, noun(detail))
+    first = Quarter.parse(detail.history[0].period).label if detail.history else period.label
+    subtitle = f"{info.name}, {detail.area_name}, each month, {first} to {period.label}"
+    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
+    alt = (
+        f"Line chart: {info.name} in {detail.area_name} each month, with the months of {period.label} marked by "
+        f"filled squares. {title}."
+    )
+    caption = f"{info.name}, each month, {detail.area_name}"
+    return Chart(f"{info.code}-monthly", styled, alt, caption, width, height)
+
+
 def indicator_chart(
     session: Session, code: str, period: Quarter, area: str, kind: str, width: int = PRINT_WIDTH, height: int | None = None
 ) -> Chart:
     """One chart for ``export chart`` and the download links. Raises UnknownIndicator or
     UnknownArea (from ``store.queries``) and NotAvailable."""
     if kind == "map":
-        # geo/ holds boundaries and a schematic, but no figure builder draws a map yet.
-        raise NotAvailable("A map export is not available yet: the dashboard has no map chart to export. Use --kind trend or ytd.")
+        raise NotAvailable("The ward map is exported on its own: use `cspdash export map` or /export/map.png.")
     if kind not in KINDS:
-        raise NotAvailable(f"Unknown chart kind {kind!r}: choose trend or ytd.")
+        raise NotAvailable(f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
     detail = indicator_detail(session, code, period, area)
+    if kind not in chart_names(detail):
+        why = "it has no comparator for counts" if kind == "comparator" else "no monthly figures are held for it"
+        raise NotAvailable(f"{detail.indicator.code} has no {kind} chart: {why}.")
     if kind == "trend":
         return trend_chart(detail, width, height or PRINT_HEIGHT)
+    if kind == "comparator":
+        return comparator_chart(detail, width, height or YTD_HEIGHT)
+    if kind == "monthly":
+        return monthly_chart(detail, width, height or YTD_HEIGHT)
     return ytd_chart(detail, width, height or YTD_HEIGHT)
 
 
@@ -173,3 +217,38 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
     )
     caption = f"Demand pressures: context indicators each quarter, {first} to {period.label}"
     return Chart("demand-pressures", styled, alt, caption, height=height)
+
+
+def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
+    """The /map page's ward map for the same query (``measure``, ``period``, ``span``,
+    ``view``, ``classes``, ``area``), drawn by the page's own builder and dressed for paper:
+    the page's finding as title, the measure, areas and period as subtitle. Raises
+    MapRequestError (``store.map_queries``) for a query the page would refuse."""
+    from dashboards.map_state import (
+        area_label,
+        map_figure,
+        resolve,
+        view_phrase,
+        ward_figures,
+    )
+
+    state = resolve(url, home, params)
+    if state.view == "rate" and not (state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)):
+        params = {**params, "view": "count"}  # as the page: no population, so numbers
+        state = resolve(url, home, params)
+    query = state.query()
+    figure = map_figure(url, home, query)
+    layout = figure["layout"]
+    title = layout["title"]["text"]
+    key = str(layout["legend"]["title"]["text"]).replace("<br>", ": ")
+    layout["legend"]["title"]["text"] = ""  # the key's heading goes in the subtitle
+    phrase = view_phrase(state)
+    area = area_label(state)
+    subtitle = f"{phrase[:1].upper()}{phrase[1:]} by ward, {area}, {state.period.label}. {key}"
+    height = height or int(layout.get("height", 620))
+    styled = committee_style(figure, title, subtitle, source_line(state.measure.source), width, height)
+    styled["layout"]["geo"] = {**styled["layout"].get("geo", {}), "domain": {"x": [0, 1], "y": [0, 1]}}
+    alt = f"Map of {phrase} in {area}'s wards, {state.period.label}, each ward shaded by its class ({key}). {title}."
+    caption = f"{phrase[:1].upper()}{phrase[1:]} by ward, {area}, {state.period.label}"
+    name = f"map-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")
+    return Chart(name, styled, alt, caption, width, height)

@@ -147,10 +147,45 @@ def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_
         assert b"4,810 year to date by Q3 2016/17" in data
 
 
+@pytest.mark.parametrize(("kind", "fmt"), [("comparator", "png"), ("monthly", "svg"), ("comparator", "svg"), ("monthly", "png")])
+def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:  # noqa: ANN001
+    out = tmp_path / f"chart.{fmt}"
+    args = ["export", "chart", "--indicator", "CSP1", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "png":
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "PNG" and image.size == (2400, 1200)
+    else:
+        assert svg_size(data) == (800, 400)
+        assert b"Source: Metropolitan Police Service; cspdash" in data
+
+
+def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine) -> None:  # noqa: ANN001
+    from dashboards.wording import comparator_finding, monthly_finding
+    from exports.figures import comparator_chart, monthly_chart
+
+    with session_scope(demo_engine) as session:
+        detail = indicator_detail(session, "CSP1", Quarter.parse("2016-17-Q3"), "E09000016")
+    comparator = comparator_chart(detail).figure
+    assert comparator["layout"]["title"]["text"] == comparator_finding(detail)
+    assert comparator["layout"]["title"]["text"].startswith("Havering ")
+    assert "change on the same quarter a year earlier" in comparator["layout"]["title"]["subtitle"]["text"]
+    dashboard = charts.comparator_change(detail, "x")
+    assert [t.get("name") for t in comparator["data"]] == [t.get("name") for t in dashboard["data"]]
+    monthly = monthly_chart(detail).figure
+    assert monthly["layout"]["title"]["text"] == monthly_finding(detail)
+    assert monthly["layout"]["title"]["subtitle"]["text"] == "Total notifiable offences, Havering, each month, Q1 2014/15 to Q3 2016/17"
+    assert monthly["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--indicator", "CSP1", "--kind", "map"], "A map export is not available yet"),
+        (["--indicator", "CSP1", "--kind", "map"], "The ward map is exported on its own: use `cspdash export map`"),
+        (["--indicator", "CSP2", "--kind", "comparator"], "CSP2 has no comparator chart"),
+        (["--indicator", "CSP2", "--kind", "monthly"], "CSP2 has no monthly chart: no monthly figures are held"),
         (["--indicator", "NOPE"], "No indicator with code 'NOPE' is defined."),
         (["--indicator", "CSP1", "--area", "E09000099"], "No area with code 'E09000099' is held"),
     ],
@@ -180,6 +215,10 @@ def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> No
     svg = client.get(f"/export/chart/csp2.svg?{Q3}&kind=ytd")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert svg_size(svg.data) == (800, 400)
+    for kind in ("comparator", "monthly"):
+        other = client.get(f"/export/chart/CSP3.svg?{Q3}&kind={kind}")
+        assert other.status_code == 200 and other.mimetype == "image/svg+xml", other.get_data(as_text=True)[:200]
+        assert svg_size(other.data) == (800, 400)
     again = client.get(f"/export/chart/CSP1.png?{Q3}", headers={"If-None-Match": png.headers["ETag"]})
     assert again.status_code == 304  # unchanged data: the browser keeps its copy
 
@@ -206,7 +245,8 @@ def test_export_charts_http_data_downloads(client) -> None:  # noqa: ANN001
         (f"/export/chart/NOPE.png?{Q3}", 404, "No indicator with code 'NOPE' is defined."),
         ("/export/chart/CSP1.png?period=Q9", 400, "'Q9' is not a quarter"),
         ("/export/chart/CSP1.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
-        (f"/export/chart/CSP1.png?{Q3}&kind=map", 404, "A map export is not available yet"),
+        (f"/export/chart/CSP1.png?{Q3}&kind=map", 404, "The ward map is exported on its own"),
+        (f"/export/chart/CSP2.svg?{Q3}&kind=monthly", 404, "CSP2 has no monthly chart"),
         (f"/export/chart/CSP1.png?{Q3}&kind=pie", 400, "Unknown chart kind 'pie'"),
         ("/export/data/CSP1.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
     ],
@@ -268,3 +308,95 @@ def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, 
     backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
     web_browser.screenshot(path=str(ARTIFACTS / f"embed-indicator-{backend}.png"), full_page=True)
     assert get_engine(database_url) is not None
+
+
+# --- The ward map: `cspdash export map`, /export/map.<png|svg> and /embed/map -------------------
+
+MAP_QUERY = "measure=crime&period=2016-17-Q3&span=quarter&view=count"
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_export_charts_cli_writes_the_ward_map(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+    out = tmp_path / f"map.{fmt}"
+    args = ["export", "map", "--measure", "crime", "--period", "2016-17-Q3", "--span", "quarter", "--view", "count", "--out", str(out)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "png":
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "PNG" and image.size[0] == 2400 and image.size[1] > 1500
+    else:
+        width, height = svg_size(data)
+        assert width == 800 and height > 500
+        assert b"Highest: " in data  # the page's finding is the title
+        assert b"All crime by ward, Havering, Q3 2016/17" in data
+        assert b"Source: Metropolitan Police Service; cspdash" in data
+
+
+def test_export_charts_cli_map_explains_a_bad_query(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "map.png"
+    args = ["export", "map", "--period", "2030-31-Q1", "--out", str(out)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 1
+    assert "Error: No figures are held for Q1 2030/31" in result.output
+    assert not out.exists()
+
+
+def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str) -> None:  # noqa: ANN001
+    from dashboards.map_state import map_figure
+    from exports.figures import ward_map_chart
+
+    params = dict(p.split("=") for p in MAP_QUERY.split("&"))
+    chart = ward_map_chart(database_url, "E09000016", params)
+    page = map_figure(database_url, "E09000016", "?" + MAP_QUERY)
+    assert chart.title == page["layout"]["title"]["text"] and chart.title.startswith("Highest: ")
+    assert [t.get("name") for t in chart.figure["data"]] == [t.get("name") for t in page["data"]]
+    assert chart.figure["layout"]["title"]["subtitle"]["text"].startswith("All crime by ward, Havering, Q3 2016/17. Offences: ")
+    assert chart.figure["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
+
+
+def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
+    png = client.get(f"/export/map.png?{MAP_QUERY}")
+    assert png.status_code == 200 and png.mimetype == "image/png", png.get_data(as_text=True)[:200]
+    assert png.headers["Content-Disposition"] == 'attachment; filename="map-crime-2016-17-Q3-count.png"'
+    with Image.open(io.BytesIO(png.data)) as image:
+        assert image.size[0] == 2400
+    svg = client.get(f"/export/map.svg?{MAP_QUERY.replace('view=count', 'view=change')}")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert svg_size(svg.data)[0] == 800
+    assert b"had fewer offences than in Q3 2015/16" in svg.data
+    bad = client.get("/export/map.png?span=fortnight")
+    assert bad.status_code == 404 and "'fortnight' is not a period length" in bad.get_data(as_text=True)
+
+
+def test_export_charts_embed_map_is_standalone(client) -> None:  # noqa: ANN001
+    response = client.get(f"/embed/map?{MAP_QUERY}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<h1>Ward map: All crime by ward, Havering, Q3 2016/17</h1>" in html
+    assert '<p class="summary" id="embed-summary">Highest: ' in html
+    assert 'id="embed-chart"' in html and '"type":"choropleth"' in html
+    assert "app-nav" not in html and "<nav" not in html and "<header" not in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    assert '<script charset="utf-8" src="/embed/plotly-' in html
+    missing = client.get("/embed/map?period=2030-31-Q1")
+    assert missing.status_code == 404 and "No figures are held for Q1 2030/31" in missing.get_data(as_text=True)
+
+
+@pytest.mark.browser
+def test_export_charts_embed_map_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:  # noqa: ANN001
+    requests: list[str] = []
+    web_browser.on("request", lambda r: requests.append(r.url))
+    web_browser.set_viewport_size({"width": 720, "height": 700})
+    web_browser.goto(f"{export_live}/embed/map?{MAP_QUERY}")
+    web_browser.wait_for_selector("#embed-chart .js-plotly-plot .main-svg")
+    kinds = web_browser.evaluate("document.querySelector('#embed-chart .js-plotly-plot').data.map(t => t.type)")
+    assert "choropleth" in kinds
+    assert web_browser.inner_text("#embed-summary").startswith("Highest: ")
+    assert web_browser.locator("nav").count() == 0
+    assert all(r.startswith(export_live) for r in requests), requests
+    assert web_browser.console_errors == []
+    assert serious_axe_violations(web_browser) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    web_browser.screenshot(path=str(ARTIFACTS / f"embed-map-{backend}.png"), full_page=True)

@@ -24,14 +24,21 @@ def _hrefs(component) -> list[str]:  # noqa: ANN001
     return found
 
 
-@pytest.mark.parametrize("kind", ["indicator", "scorecard"])
+@pytest.mark.parametrize("kind", ["indicator", "scorecard", "map"])
 def test_export_links_on_pages_are_served(demo_database_url, export_chromium, kind):
     app = make_dashboard_app(demo_database_url)
     if kind == "indicator":
         from dashboards.indicator import chart_downloads
 
-        hrefs = _hrefs(chart_downloads("CSP1", QUERY))
+        hrefs = _hrefs(chart_downloads("CSP1", QUERY, ("trend", "ytd", "comparator", "monthly")))
+        assert sum("kind=comparator" in h for h in hrefs) == 2 and sum("kind=monthly" in h for h in hrefs) == 2
         expected = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html"}
+    elif kind == "map":
+        from dashboards.ward_map import map_downloads
+
+        hrefs = _hrefs(map_downloads("?measure=crime&period=2016-17-Q3&span=quarter&view=count"))
+        assert any(h.startswith("/embed/map?") for h in hrefs)
+        expected = {"image/png", "image/svg+xml", "text/html"}
     else:
         from dashboards.data import resolve
         from dashboards.scorecard import pack_downloads
@@ -47,3 +54,18 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
         assert len(response.data) > 500
         seen.add(response.mimetype)
     assert seen <= expected and seen
+
+
+def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  # noqa: ANN001
+    from dashboards.indicator import chart_downloads
+    from dashboards.wording import chart_names
+    from rag.periods import Quarter
+    from store.db import get_engine, session_scope
+    from store.queries import indicator_detail
+
+    with session_scope(get_engine(demo_database_url)) as session:
+        detail = indicator_detail(session, "CSP2", Quarter.parse("2016-17-Q3"), "E09000016")
+    assert chart_names(detail) == ("trend", "ytd")
+    hrefs = _hrefs(chart_downloads("CSP2", QUERY, chart_names(detail)))
+    assert not any("kind=comparator" in h or "kind=monthly" in h for h in hrefs)
+    assert sum("/export/chart/" in h for h in hrefs) == 4
