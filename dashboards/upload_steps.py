@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -106,40 +107,42 @@ def _check_kind(kind: str | None) -> str:
     return kind
 
 
-def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
-    """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run does."""
+def _outcome(kind: str | None, name: str, action: str, step: Callable[[str], LoadSummary]) -> Outcome:
+    """Run one upload step and turn every way it can end into an Outcome for the page:
+    the loader's problem table, a plain message, or (logged) a generic apology."""
     try:
-        kind = _check_kind(kind)
-        summary = run_load(engine, kind, Source.from_bytes(name, data), dry_run=True, user=user)
-        return Outcome(kind, name, summary=summary)
+        checked = _check_kind(kind)
+        return Outcome(checked, name, summary=step(checked))
     except LoadError as error:
         return Outcome(kind or "", name, error=error)
     except UploadProblem as problem:
         return Outcome(kind or "", name, message=str(problem))
     except Exception:
-        log.exception("checking upload %r (%s) failed", name, kind)
+        log.exception("%s upload %r (%s) failed", action, name, kind)
         return Outcome(kind or "", name, message=_UNEXPECTED)
+
+
+def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
+    """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run does."""
+    return _outcome(
+        kind, name, "checking", lambda k: run_load(engine, k, Source.from_bytes(name, data), dry_run=True, user=user)
+    )
 
 
 def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
     """Store the file, recording ``user`` on the upload and in the change log, in one transaction."""
-    try:
-        kind = _check_kind(kind)
+
+    def store(checked: str) -> LoadSummary:
         with session_scope(engine) as session:
-            summary = load_file(session, kind, Source.from_bytes(name, data), user=user)
+            summary = load_file(session, checked, Source.from_bytes(name, data), user=user)
             record_change(
-                session, user, "upload", "upload", f"{kind} {name}"[:300],
+                session, user, "upload", "upload", f"{checked} {name}"[:300],
                 {"upload_id": summary.upload_id, "sha256": summary.sha256, "rows": summary.rows,
                  "stored": summary.stored, "replaced": summary.replaced, "periods": summary.period_range()},
             )  # fmt: skip
-        return Outcome(kind, name, summary=summary)
-    except LoadError as error:
-        return Outcome(kind or "", name, error=error)
-    except UploadProblem as problem:
-        return Outcome(kind or "", name, message=str(problem))
-    except Exception:
-        log.exception("loading upload %r (%s) failed", name, kind)
-        return Outcome(kind or "", name, message=_UNEXPECTED)
+        return summary
+
+    return _outcome(kind, name, "loading", store)
 
 
 _UNEXPECTED = (

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
+
+from dash.development.base_component import Component
 
 from sqlalchemy import Engine
 
@@ -18,3 +22,22 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def load(engine: Engine, kind: str, path: Path, **kwargs) -> LoadSummary:
     return run_load(engine, kind, Source.from_path(path), **kwargs)
+
+
+def walk(node: object) -> Iterator[Component]:
+    """Every Dash component in a layout tree, depth first."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from walk(child)
+    elif isinstance(node, Component):
+        yield node
+        yield from walk(getattr(node, "children", None))
+
+
+def text(node: object) -> str:
+    """All the text a reader sees (and screen readers read) in a component tree."""
+    if isinstance(node, (str, int, float)):
+        return str(node)
+    if isinstance(node, (list, tuple)):
+        return re.sub(r"\s+", " ", " ".join(t for t in (text(c) for c in node) if t)).strip()
+    return text(getattr(node, "children", None)) if isinstance(node, Component) else ""

@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 from sqlalchemy import Engine
 
 from tests.conftest import REPO, make_dashboard_app
+from tests.helpers import text, walk
 from tests.helpers import load, write
 
 PERIOD, HOME = "2016-17-Q3", "E09000016"
@@ -24,25 +25,6 @@ PERIOD, HOME = "2016-17-Q3", "E09000016"
 
 # -- helpers ------------------------------------------------------------------------------
 
-
-def walk(node: object) -> Iterator[Component]:
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def text(node: object) -> str:
-    """All the text a reader sees (and screen readers read) in a component tree."""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return re.sub(r"\s+", " ", " ".join(t for t in (text(c) for c in node) if t)).strip()
-    if isinstance(node, Component):
-        return text(getattr(node, "children", None))
-    return ""
 
 
 def by_id(node: object, wanted: str) -> Component:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from store.map_queries import (
 )
 from store.models import CrimeCount
 from tests.conftest import WARDS_2022, make_dashboard_app
+from tests.helpers import text, walk
 from tests.helpers import load, write
 
 HOME = "E09000016"
@@ -38,22 +38,6 @@ Q3 = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "co
 
 # -- helpers --------------------------------------------------------------------------------
 
-
-def walk(node: object) -> Iterator[Component]:
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def text(node: object) -> str:
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return re.sub(r"\s+", " ", " ".join(t for t in (text(c) for c in node) if t)).strip()
-    return text(getattr(node, "children", None)) if isinstance(node, Component) else ""
 
 
 def by_id(node: object, wanted: str) -> Component:
