@@ -20,7 +20,6 @@ from geo.placement import SNAP_M, WardPlacer, choose_placer
 from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
-from loaders.counts import CountWriter
 from loaders.reading import CsvReader, Source, require_columns
 
 ASB_TYPE = "Anti-social behaviour"
@@ -153,11 +152,12 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
     summary.rows = tally.rows
     writers = []
     for kind, asb in (("crime", False), ("asb", True)):
-        writer = CountWriter(ctx.session, kind, ctx.areas, ctx.upload_id, ctx.log)
+        writer = ctx.count_writer(kind)
         records = tally.records(asb)
         if len(records):
             writer.write(records)
         writers.append(writer)
+    ctx.drain()  # the writers' "replaced" counts are final only once the deletes have run
     crime, asb = writers
     summary.stored = crime.stored + asb.stored
     summary.replaced = crime.replaced + asb.replaced

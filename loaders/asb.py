@@ -6,7 +6,6 @@ import pandas as pd
 
 from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
-from loaders.counts import CountWriter
 from loaders.reading import CsvReader, require_columns
 
 
@@ -14,7 +13,7 @@ def load_asb(ctx: LoadContext) -> None:
     reader = CsvReader.open(ctx.source)
     ctx.summary.encoding = reader.encoding
     cols = require_columns(reader, ["area_code", "month", "count"], ["category"])
-    writer = CountWriter(ctx.session, "asb", ctx.areas, ctx.upload_id, ctx.log)
+    writer = ctx.count_writer("asb")
     seen: dict[tuple, int] = {}
     for chunk in reader.chunks():
         ctx.summary.rows += len(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from loaders.errors import ProblemLog
@@ -41,6 +42,24 @@ def parse_counts(
     _log_mask(log, frame, valid & (numbers < 0), label, raw, "negative count: counts cannot be below zero")
     _log_mask(log, frame, valid & (numbers >= 0) & (numbers % 1 != 0), label, raw, "not a whole number")
     return numbers.round().astype("Int64")
+
+
+def parse_count_block(frame: pd.DataFrame, columns: list[str], log: ProblemLog) -> np.ndarray:
+    """Counts in many columns at once (the Met's month columns), as floats with NaN where a
+    cell is blank. Cells may carry spaces around the number. Well-formed chunks take one
+    vectorised conversion; any other chunk is checked column by column, logging every bad cell."""
+    try:
+        values = frame[columns].to_numpy(dtype=object).astype(np.float64)
+    except (TypeError, ValueError):  # a blank or a non-number somewhere: find and name each one
+        values = None
+    if values is not None and not np.isnan(values).any() and (values >= 0).all() and (values % 1 == 0).all():
+        return values
+    return np.column_stack(
+        [
+            parse_counts(frame.assign(**{c: frame[c].str.strip()}), c, log, blank_ok=True).to_numpy(dtype="float64", na_value=np.nan)
+            for c in columns
+        ]
+    )
 
 
 def parse_numbers(frame: pd.DataFrame, column: str, log: ProblemLog, *, required: bool = True) -> pd.Series:
@@ -114,13 +133,11 @@ def require_text(frame: pd.DataFrame, column: str, log: ProblemLog) -> None:
 
 def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int], log: ProblemLog, what: str) -> pd.Series:
     """Flag rows whose key was already seen in this file (across chunks). Returns the mask."""
-    mask = []
-    for row, values in zip(frame["__row__"], frame[key].itertuples(index=False, name=None)):
-        first = seen.get(values)
-        if first is None:
-            seen[values] = int(row)
-            mask.append(False)
-        else:
+    mask = np.zeros(len(frame), dtype=bool)
+    keys = zip(*(frame[k].tolist() for k in key))
+    for i, (row, values) in enumerate(zip(frame["__row__"].tolist(), keys)):
+        first = seen.setdefault(values, row)
+        if first != row:
             log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {first}")
-            mask.append(True)
+            mask[i] = True
     return pd.Series(mask, index=frame.index, dtype=bool)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,7 @@ from loaders.counts import CountWriter
 from loaders.errors import ProblemLog
 from loaders.reading import Source
 from loaders.summary import LoadSummary
+from store.bulk import BulkWriter
 
 
 @dataclass
@@ -22,8 +23,34 @@ class LoadContext:
     log: ProblemLog
     upload_id: int | None
     user: str
+    _bulk: BulkWriter | None = field(default=None, repr=False)
+
+    @property
+    def bulk(self) -> BulkWriter:
+        """The load's bulk writer (made on first use); ``load_file`` drains or aborts it."""
+        if self._bulk is None:
+            self._bulk = BulkWriter(self.session)
+        return self._bulk
+
+    def count_writer(self, kind: str) -> CountWriter:
+        return CountWriter(self.bulk, kind, self.areas, self.upload_id, self.log)
+
+    def drain(self) -> None:
+        """Wait for every bulk statement queued so far (raising the first that failed)."""
+        if self._bulk is not None:
+            self._bulk.drain()
+
+    def finish(self) -> None:
+        """Drain, and rebuild any index set aside for the load (``BulkWriter.finish``)."""
+        if self._bulk is not None:
+            self._bulk.finish()
+
+    def abort(self) -> None:
+        if self._bulk is not None:
+            self._bulk.abort()
 
     def finish_counts(self, writer: CountWriter) -> None:
+        self.drain()
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
         self.summary.total = writer.total

@@ -4,26 +4,30 @@ that area-month, so a rolling 24-month extract loaded every month never double c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
 from loaders.areas_known import AreaBook
 from loaders.errors import ProblemLog
-from store.bulk import bulk_insert_frame
+from store.bulk import BulkWriter
 from store.models import AsbCount, CrimeCount
 
-TABLES = {"crime": CrimeCount, "asb": AsbCount}
+TABLES = {"crime": CrimeCount.__tablename__, "asb": AsbCount.__tablename__}
 CATEGORY_COLUMNS = {"crime": ("major_category", "minor_category"), "asb": ("category",)}
+UNKNOWN_AREA = "unknown area: declare it first with `cspdash ingest areas`"
 
 
 @dataclass
 class CountWriter:
-    """Writes long records ``__row__, area_code, month, <categories>, count`` chunk by chunk."""
+    """Writes count records chunk by chunk, long (``write``) or wide (``write_months``).
 
-    session: Session
+    Statements go through the load's ``BulkWriter``: call ``bulk.drain()`` before reading
+    ``replaced`` (``LoadContext.finish_counts`` does)."""
+
+    bulk: BulkWriter
     kind: str
     areas: AreaBook
     upload_id: int | None
@@ -34,41 +38,69 @@ class CountWriter:
     replaced: int = 0
     stored: int = 0
     total: int = 0
+    _empty_before: bool | None = None  # the table held nothing when this load began
+
+    @property
+    def table(self) -> str:
+        return TABLES[self.kind]
 
     def write(self, records: pd.DataFrame) -> None:
-        unknown = ~records["area_code"].isin(list(self.areas.areas))
-        if unknown.any():
-            for row, code in records.loc[unknown, ["__row__", "area_code"]].drop_duplicates().itertuples(index=False):
-                self.log.add(int(row), "area_code", code, "unknown area: declare it first with `cspdash ingest areas`")
-            records = records[~unknown]
+        """Long records: ``__row__, area_code, month, <categories>, count``."""
+        records = records[self._known(records)]
         if self.log:
             return  # keep validating the rest of the file, but store nothing more
-        self.session.flush()
-        self._clear(records)
-        model = TABLES[self.kind]
+        keys = records[["area_code", "month"]].drop_duplicates()
+        self._clear(zip(keys["area_code"].tolist(), keys["month"].tolist()))
         columns = ["area_code", "month", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
-        frame = records.assign(upload_id=self.upload_id)[columns]
-        self.stored += bulk_insert_frame(self.session, model.__tablename__, frame)
+        self.bulk.insert_frame(self.table, records.assign(upload_id=self.upload_id)[columns])
+        self.stored += len(records)
         self.total += int(records["count"].sum())
         self.months.update(records["month"].unique())
         self.area_codes.update(records["area_code"].unique())
 
-    def _clear(self, records: pd.DataFrame) -> None:
-        model = TABLES[self.kind]
-        keys = records[["area_code", "month"]].drop_duplicates()
-        pairs = set(zip(keys["area_code"].tolist(), keys["month"].tolist())) - self.cleared
+    def write_months(self, keys: pd.DataFrame, months: list[str], counts: np.ndarray) -> None:
+        """Wide records, as the Met's files hold them: ``keys`` (``__row__, area_code,
+        <categories>``) with one row of ``counts`` each, one column per month of ``months``;
+        NaN where the file gives no figure."""
+        known = self._known(keys).to_numpy()
+        keys, counts = keys[known], counts[known]
+        if self.log:
+            return
+        has = ~np.isnan(counts)
+        # Each area's months with a figure: only those area-months are replaced.
+        held = pd.DataFrame(has, columns=months).groupby(keys["area_code"].to_numpy()).any()
+        self._clear((area, month) for area, row in zip(held.index, held.to_numpy()) for month, on in zip(months, row) if on)
+        fixed = keys[["area_code", *CATEGORY_COLUMNS[self.kind]]].assign(upload_id=self.upload_id)
+        self.stored += self.bulk.insert_repeated(self.table, fixed, "month", months, "count", counts)
+        self.total += int(counts[has].sum())
+        self.months.update(m for m, on in zip(months, has.any(axis=0)) if on)
+        self.area_codes.update(held.index[held.any(axis=1)])
+
+    def _known(self, records: pd.DataFrame) -> pd.Series:
+        """True for rows whose area is declared; every other row is logged."""
+        known = records["area_code"].isin(list(self.areas.areas))
+        if not known.all():
+            for row, code in records.loc[~known, ["__row__", "area_code"]].drop_duplicates().itertuples(index=False):
+                self.log.add(int(row), "area_code", code, UNKNOWN_AREA)
+        return known
+
+    def _clear(self, pairs: Iterable[tuple[str, str]]) -> None:
+        if self._empty_before is None:
+            self._empty_before = self.bulk.start_table(self.table)
+        if self._empty_before:
+            return  # nothing held before this load, and a file names each area-month once
+        fresh = set(pairs) - self.cleared
         # Wide files give every area the same months: grouping areas by their month set turns
         # thousands of small deletes into one "area IN (…) AND month IN (…)".
         months_of: dict[str, set[str]] = defaultdict(set)
-        for area, month in pairs:
+        for area, month in fresh:
             months_of[area].add(month)
         areas_by_months: dict[frozenset[str], list[str]] = defaultdict(list)
         for area, months in months_of.items():
             areas_by_months[frozenset(months)].append(area)
         for months, areas in areas_by_months.items():
-            for start in range(0, len(areas), 1000):
-                result = self.session.execute(
-                    delete(model).where(model.area_code.in_(areas[start : start + 1000]), model.month.in_(sorted(months)))
-                )
-                self.replaced += result.rowcount or 0
-        self.cleared |= pairs
+            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced)
+        self.cleared |= fresh
+
+    def _count_replaced(self, deleted: int) -> None:
+        self.replaced += deleted

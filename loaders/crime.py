@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
-from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
+from loaders.cells import log_duplicates, parse_count_block, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
@@ -54,7 +53,7 @@ def load_crime(ctx: LoadContext) -> None:
             ],
         )
     ctx.summary.encoding = reader.encoding
-    writer = CountWriter(ctx.session, "crime", ctx.areas, ctx.upload_id, ctx.log)
+    writer = ctx.count_writer("crime")
     if layout == "long":
         _load_long(ctx, reader, writer)
     else:
@@ -94,18 +93,20 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
     unknown_names: set[str] = set()
     non_geographic: set[str] = set()
     ward_rows: dict[str, tuple[str, str, int]] = {}
-    for chunk in reader.chunks():
+    month_names = list(months.values())
+    for chunk in reader.chunks(keep_spaces=month_columns):
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame(
             {"__row__": chunk["__row__"], "major_category": chunk[cols["MajorText"]], "minor_category": chunk[cols["MinorText"]]}
         )
         require_text(frame, "major_category", ctx.log)
         borough_names = chunk[cols[borough_col]]
-        borough_codes = borough_names.map(lambda n: met_area_code(n) if n else None)
+        codes = {name: met_area_code(name) if name else None for name in borough_names.unique()}
+        borough_codes = borough_names.map(codes)
         for row, name in zip(chunk["__row__"][borough_codes.isna()], borough_names[borough_codes.isna()]):
             ctx.log.add(int(row), borough_col, name, "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")
             unknown_names.add(name)
-        non_geographic.update(n for n, c in zip(borough_names, borough_codes) if c in MET_NON_GEOGRAPHIC)
+        non_geographic.update(n for n, c in codes.items() if c in MET_NON_GEOGRAPHIC)
         if ward:
             frame["area_code"] = chunk[cols["WardCode"]]
             require_text(chunk, cols["WardCode"], ctx.log)
@@ -114,9 +115,10 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
             frame["area_code"] = borough_codes
         key = ["area_code", "major_category", "minor_category"]
         dup = log_duplicates(frame.fillna({"area_code": ""}), key, seen, ctx.log, "row (same area and category)")
-        frame = frame[~dup & frame["area_code"].notna() & (frame["area_code"] != "")]
-        long = _melt_months(ctx, chunk.loc[frame.index], frame, months)
-        writer.write(long)
+        # Blank cells mean no figure was published for that month: NaN, and not stored.
+        counts = parse_count_block(chunk, month_columns, ctx.log)
+        keep = (~dup & frame["area_code"].notna() & (frame["area_code"] != "")).to_numpy()
+        writer.write_months(frame[keep], month_names, counts[keep])
     if non_geographic:
         names = ", ".join(sorted(non_geographic))
         ctx.summary.notes.append(
@@ -137,20 +139,3 @@ def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], bo
             ctx.areas.learn(code, name or code, "ward", parent)
         elif first[:2] != (name, parent):
             ctx.log.add(int(row), "WardCode", code, f"this ward code was given as {first[0]!r} in {first[1]} in row {first[2]}")
-
-
-def _melt_months(ctx: LoadContext, chunk: pd.DataFrame, frame: pd.DataFrame, months: dict[str, str]) -> pd.DataFrame:
-    """One record per row and month, row by row: each area's months arrive together, which
-    keeps the (area, month, category) index inserts close to sequential."""
-    # Blank cells mean no figure was published for that month, so they are skipped.
-    matrix = np.column_stack(
-        [parse_counts(chunk, column, ctx.log, blank_ok=True).to_numpy(dtype="float64", na_value=np.nan) for column in months]
-    )
-    rows = np.repeat(np.arange(len(frame)), len(months))
-    long = frame[["__row__", "area_code", "major_category", "minor_category"]].iloc[rows].reset_index(drop=True)
-    long["month"] = np.tile(np.array(list(months.values()), dtype=object), len(frame))
-    values = matrix.ravel()
-    keep = ~np.isnan(values)
-    long = long[keep]
-    long["count"] = values[keep].astype("int64")
-    return long

@@ -9,7 +9,7 @@ import gzip
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -135,8 +135,13 @@ class CsvReader:
             raise LoadError(source.name, [Problem(None, None, None, "the file is empty: no header row")])
         return cls(source, encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)))
 
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        """DataFrames of strings, with a ``__row__`` column; wholly blank rows are dropped."""
+    def chunks(self, keep_spaces: Sequence[str] = ()) -> Iterator[pd.DataFrame]:
+        """DataFrames of strings, with a ``__row__`` column; wholly blank rows are dropped.
+
+        Every cell is stripped of surrounding spaces except in ``keep_spaces``: columns the
+        caller parses as numbers (which allow the spaces), since stripping every cell of a
+        wide file costs more than the rest of reading it."""
+        strip = [c for c in self.columns if c not in set(keep_spaces)]
         with self.source.open_binary() as stream:
             text = io.TextIOWrapper(stream, encoding=self.encoding, newline="")
             try:
@@ -151,9 +156,12 @@ class CsvReader:
                     names=self.columns,
                 )
                 for chunk in reader:
-                    chunk = chunk.apply(lambda s: s.str.strip())
+                    chunk[strip] = chunk[strip].apply(lambda s: s.str.strip())
                     chunk["__row__"] = chunk.index + 2
-                    blank = (chunk.drop(columns="__row__") == "").all(axis=1)
+                    blank = (chunk[strip] == "").all(axis=1)
+                    if blank.any() and len(strip) < len(self.columns):
+                        rest = chunk.loc[blank, [c for c in self.columns if c not in strip]]
+                        blank[blank] = rest.apply(lambda s: s.str.strip() == "").all(axis=1)
                     chunk = chunk[~blank]
                     if len(chunk):
                         yield chunk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,29 +18,27 @@ from store.db import session_factory
 from store.models import Upload
 
 
-def _loaders() -> dict[str, Callable[[LoadContext], None]]:
-    from loaders.asb import load_asb
-    from loaders.commentary import load_commentary
-    from loaders.crime import load_crime
-    from loaders.definitions import load_areas, load_indicators, load_targets
-    from loaders.marac import load_marac
-    from loaders.values import load_values
-    from geo.loaders import load_boundaries, load_lsoa_lookup, load_policeuk, load_population
+# kind → (module, function): imported only when that kind is loaded, so a crime load does not
+# pay for importing geopandas.
+_LOADERS = {
+    "crime": ("loaders.crime", "load_crime"),
+    "asb": ("loaders.asb", "load_asb"),
+    "marac": ("loaders.marac", "load_marac"),
+    "values": ("loaders.values", "load_values"),
+    "indicators": ("loaders.definitions", "load_indicators"),
+    "targets": ("loaders.definitions", "load_targets"),
+    "areas": ("loaders.definitions", "load_areas"),
+    "commentary": ("loaders.commentary", "load_commentary"),
+    "boundaries": ("geo.loaders", "load_boundaries"),
+    "policeuk": ("geo.loaders", "load_policeuk"),
+    "population": ("geo.loaders", "load_population"),
+    "lsoa-lookup": ("geo.loaders", "load_lsoa_lookup"),
+}
 
-    return {
-        "crime": load_crime,
-        "asb": load_asb,
-        "marac": load_marac,
-        "values": load_values,
-        "indicators": load_indicators,
-        "targets": load_targets,
-        "areas": load_areas,
-        "commentary": load_commentary,
-        "boundaries": load_boundaries,
-        "policeuk": load_policeuk,
-        "population": load_population,
-        "lsoa-lookup": load_lsoa_lookup,
-    }
+
+def _loader(kind: str) -> Callable[[LoadContext], None]:
+    module, name = _LOADERS[kind]
+    return getattr(importlib.import_module(module), name)
 
 
 KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup")
@@ -48,8 +47,7 @@ KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "c
 def load_file(session: Session, kind: str, source: Source, *, user: str = "cli") -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does)."""
-    loaders = _loaders()
-    if kind not in loaders:
+    if kind not in _LOADERS:
         raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
     upload = Upload(
@@ -60,7 +58,12 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli")
     areas = AreaBook(session)
     log = ProblemLog()
     ctx = LoadContext(session, source, summary, areas, log, upload.id, user)
-    loaders[kind](ctx)
+    try:
+        _loader(kind)(ctx)
+        ctx.finish()
+    except BaseException:
+        ctx.abort()  # nothing queued may run after the caller's rollback
+        raise
     if log:
         raise LoadError(source.name, log.problems, log.total)
     summary.areas_added = areas.added

@@ -1,44 +1,250 @@
-"""Fast bulk inserts inside the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
+"""Fast bulk writes inside the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
 
 The ORM's unit of work is far too slow for hundreds of thousands of month-cells; these go
 straight to the driver but share the session's connection, so a failure rolls back with it.
+
+On PostgreSQL a ``BulkWriter`` hands its statements to one worker thread, so the server
+indexes one chunk's rows while the loader parses the next (the server is the slow part of a
+load). psycopg holds its connection lock for a whole statement or COPY, so anything the
+loader's session runs meanwhile simply waits its turn; nothing interleaves.
 """
 
 from __future__ import annotations
 
 import io
+import queue
+import threading
+from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
+
+_SQLITE_IN_LIMIT = 500  # bound parameters per IN (…) list
+_QUEUE_DEPTH = 2  # chunks waiting for the server: bounds memory while keeping it busy
 
 
 def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
     """Insert every row of ``frame`` (columns named as the table's) and return the count."""
-    if frame.empty:
-        return 0
-    connection = session.connection()
-    dbapi = connection.connection.driver_connection
-    columns = list(frame.columns)
-    column_list = ", ".join(columns)
-    if connection.dialect.name == "postgresql":
-        # pandas writes the CSV in C; one COPY call beats formatting rows one by one in Python.
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-        with dbapi.cursor() as cursor:
-            sql = f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            with cursor.copy(sql) as copy:
-                copy.write(buffer.getvalue())
-        return len(frame)
-    placeholders = ", ".join("?" for _ in columns)
-    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
-    cursor = dbapi.cursor()
+    writer = BulkWriter(session)
     try:
-        cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", rows)
+        writer.insert_frame(table, frame)
+        writer.finish()
     finally:
-        cursor.close()
+        writer.abort()
     return len(frame)
 
 
 def bulk_insert(session: Session, table: str, columns: list[str], rows) -> int:  # noqa: ANN001
     """Insert an iterable of row tuples (for callers that do not hold a DataFrame)."""
     return bulk_insert_frame(session, table, pd.DataFrame(list(rows), columns=columns))
+
+
+class BulkWriter:
+    """Deletes and inserts for one load, run in the order given, in the session's transaction.
+
+    Call ``drain()`` before reading any result (``deleted``) or committing, and ``abort()``
+    when the load fails: it drops what is still queued so nothing runs after a rollback.
+    """
+
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self._dbapi = connection.connection.driver_connection
+        self.postgres = connection.dialect.name == "postgresql"
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=_QUEUE_DEPTH)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stopped = False
+        self._keys_to_build: list[str] = []
+
+    # -- statements --------------------------------------------------------------------
+    def start_table(self, table: str) -> bool:
+        """Return whether ``table`` holds no rows yet (so there is nothing to replace).
+
+        On PostgreSQL an empty table's primary key is set aside for the load and built once
+        by ``finish()``: building the index over every row at the end costs about half of
+        maintaining it row by row (PostgreSQL's "Populating a Database" advice). That needs
+        the table to itself, so it is locked, which only matters on a first import."""
+        if not self.postgres:
+            return self._empty(table)
+        self.drain()
+        if not self._empty(table):
+            return False
+        with self._dbapi.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            if not self._empty(table):  # another load got there first
+                return False
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+                (table,),
+            )
+            key = cursor.fetchone()
+            if key is not None:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
+                self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
+        return True
+
+    def _empty(self, table: str) -> bool:
+        cursor = self._dbapi.cursor()
+        try:
+            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
+            return cursor.fetchone() is None
+        finally:
+            cursor.close()
+
+    def finish(self) -> None:
+        """Drain, then rebuild any primary key set aside by ``start_table``."""
+        self.drain()
+        while self._keys_to_build:
+            with self._dbapi.cursor() as cursor:
+                cursor.execute(self._keys_to_build.pop(0))
+
+    def delete_area_months(self, table: str, areas: Sequence[str], months: Sequence[str], counted: Callable[[int], None]) -> None:
+        """Delete ``table``'s rows for every area in ``areas`` and month in ``months``;
+        ``counted`` is called (possibly on the worker thread) with the number deleted."""
+        areas, months = list(areas), sorted(months)
+        if self.postgres:
+
+            def run() -> None:
+                with self._dbapi.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {table} WHERE area_code = ANY(%s) AND month = ANY(%s)", (areas, months))
+                    counted(cursor.rowcount or 0)
+
+            self._submit(run)
+            return
+        month_marks = ", ".join("?" for _ in months)
+        cursor = self._dbapi.cursor()
+        try:
+            for start in range(0, len(areas), _SQLITE_IN_LIMIT):
+                part = areas[start : start + _SQLITE_IN_LIMIT]
+                sql = f"DELETE FROM {table} WHERE area_code IN ({', '.join('?' for _ in part)}) AND month IN ({month_marks})"
+                cursor.execute(sql, [*part, *months])
+                counted(cursor.rowcount or 0)
+        finally:
+            cursor.close()
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        """Insert every row of ``frame``, whose columns are named as the table's."""
+        if frame.empty:
+            return
+        columns = list(frame.columns)
+        if self.postgres:
+            # pandas writes the CSV in C; one COPY call beats formatting rows one by one in Python.
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
+            self.copy(table, columns, buffer.getvalue())
+            return
+        rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+        self._executemany(table, columns, rows)
+
+    def insert_repeated(
+        self, table: str, fixed: pd.DataFrame, name: str, names: Sequence[str], value: str, values: np.ndarray
+    ) -> int:
+        """Insert one row per non-NaN cell of ``values`` (``len(fixed)`` × ``len(names)``):
+        the ``fixed`` row's columns, ``name`` = the cell's column name, ``value`` = the cell
+        as a whole number. Returns the rows inserted."""
+        keep = ~np.isnan(values)
+        rows, cols = np.nonzero(keep)
+        if not len(rows):
+            return 0
+        numbers = values[keep].astype(np.int64)
+        # In the key's order (first fixed column, name, the other fixed columns): the server
+        # then fills its index in sequence instead of all over it.
+        codes = [pd.factorize(fixed[c], sort=True)[0] for c in fixed.columns]
+        rank = np.empty(len(fixed), dtype=np.int64)
+        rank[np.lexsort(codes[::-1])] = np.arange(len(fixed))
+        order = np.lexsort((rank[rows], cols, codes[0][rows]))
+        rows, cols, numbers = rows[order], cols[order], numbers[order]
+        columns = [*fixed.columns, name, value]
+        if self.postgres:
+            # Each file row's fixed part is formatted once; each cell adds only its name and number.
+            prefix = _csv_columns(fixed)
+            cells = np.array([_csv_cell(str(n)) + "," for n in names], dtype=object)
+            lines = prefix[rows] + cells[cols] + numbers.astype(str).astype(object)
+            self.copy(table, columns, "\n".join(lines.tolist()) + "\n")
+        else:
+            fixed_rows = list(fixed.astype(object).where(fixed.notna(), None).itertuples(index=False, name=None))
+            names = list(names)
+            self._executemany(
+                table, columns, ((*fixed_rows[r], names[c], n) for r, c, n in zip(rows.tolist(), cols.tolist(), numbers.tolist()))
+            )
+        return len(rows)
+
+    def copy(self, table: str, columns: list[str], text: str) -> None:
+        """COPY CSV ``text`` (NULL written ``\\N``) into ``table`` (PostgreSQL only)."""
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+
+        def run() -> None:
+            with self._dbapi.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.write(text)
+
+        self._submit(run)
+
+    def _executemany(self, table: str, columns: list[str], rows) -> None:  # noqa: ANN001
+        placeholders = ", ".join("?" for _ in columns)
+        cursor = self._dbapi.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+        finally:
+            cursor.close()
+
+    # -- the worker ----------------------------------------------------------------------
+    def _submit(self, job: Callable[[], None]) -> None:
+        if self._error is not None:
+            self.drain()  # raises the worker's error now rather than queueing more work
+        if self._stopped:
+            raise RuntimeError("this bulk writer was aborted")
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="cspdash-bulk", daemon=True)
+            self._thread.start()
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None and not self._stopped:
+                try:
+                    job()
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the loader's thread by drain()
+                    self._error = exc
+
+    def drain(self) -> None:
+        """Wait for everything queued; raise the first error a statement met."""
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            self._stopped = True
+            raise error
+
+    def abort(self) -> None:
+        """Drop queued statements and wait for the one running (the caller then rolls back)."""
+        self._stopped = True
+        if self._thread is not None:
+            while True:
+                try:
+                    self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+        self._error = None
+
+
+def _csv_cell(value: str) -> str:
+    if value == "" or value == "\\N" or any(ch in value for ch in ',"\n\r') or value != value.strip():
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv_columns(frame: pd.DataFrame) -> np.ndarray:
+    """Each row of ``frame`` as CSV cells with a trailing comma (an object array of str)."""
+    out = np.full(len(frame), "", dtype=object)
+    for column in frame.columns:
+        series = frame[column]
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        cells = np.array([_csv_cell(str(u)) + "," for u in uniques] + ["\\N,"], dtype=object)
+        out = out + cells[codes]  # code -1 (missing) picks the last entry, NULL
+    return out

@@ -1,0 +1,143 @@
+"""The fast write path under the crime and ASB loaders: the exact values arrive whatever the
+cells hold, a first import's deferred key comes back, and a failure leaves nothing behind."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from loaders.errors import LoadError
+from store.bulk import BulkWriter
+from store.db import session_scope
+from tests.conftest import table_counts
+from tests.helpers import load, write
+
+MET_HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202410,202411,202412\n"
+AWKWARD = [  # categories a hand-made CSV writer could get wrong
+    ("VIOLENCE AGAINST THE PERSON", "VIOLENCE, WITH INJURY"),
+    ('THEFT "OTHER"', 'SHOPLIFTING "SMALL"'),
+    ("PUBLIC ORDER", "\\N"),
+    ("DRUGS", "POSSESSION; CLASS A – café"),
+]
+
+
+def stored_crime(engine) -> dict[tuple[str, str, str, str], int]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT area_code, month, major_category, minor_category, count FROM crime_count"))
+        return {tuple(r[:4]): r[4] for r in rows}
+
+
+def bulk_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "cspdash-bulk" and t.is_alive()]
+
+
+def met_file(tmp_path, cells: list[tuple[str, str, str]]) -> str:
+    lines = []
+    for (major, minor), (a, b, c) in zip(AWKWARD, cells, strict=True):
+        quote = lambda v: '"' + v.replace('"', '""') + '"'  # noqa: E731 - as Excel writes them
+        lines.append(f"{quote(major)},{quote(minor)},Harold Wood,E05000312,Havering,{a},{b},{c}\n")
+    return write(tmp_path / "met.csv", MET_HEADER + "".join(lines))
+
+
+def test_met_cells_with_spaces_separators_and_blanks_store_exactly(engine, tmp_path):
+    path = met_file(tmp_path, [(" 12 ", '"1,392"', ""), ("0", "7", "3"), ("5", "", "1"), ("2", "2", "2")])
+    summary = load(engine, "crime", path)
+    assert summary.stored == 10 and summary.total == 12 + 1392 + 7 + 3 + 5 + 1 + 6
+    held = stored_crime(engine)
+    ward = "E05000312"
+    assert held[(ward, "2024-10", "VIOLENCE AGAINST THE PERSON", "VIOLENCE, WITH INJURY")] == 12
+    assert held[(ward, "2024-11", "VIOLENCE AGAINST THE PERSON", "VIOLENCE, WITH INJURY")] == 1392
+    assert (ward, "2024-12", "VIOLENCE AGAINST THE PERSON", "VIOLENCE, WITH INJURY") not in held  # blank: no figure
+    assert held[(ward, "2024-10", 'THEFT "OTHER"', 'SHOPLIFTING "SMALL"')] == 0
+    assert held[(ward, "2024-12", "PUBLIC ORDER", "\\N")] == 1  # the text \N, not a NULL
+    assert held[(ward, "2024-11", "DRUGS", "POSSESSION; CLASS A – café")] == 2
+    assert len(held) == 10
+
+
+def test_met_bad_month_cells_are_each_named_and_nothing_is_stored(engine, tmp_path):
+    path = met_file(tmp_path, [("x", "1", "1"), ("1", "-3", "1"), ("1", "1", "2.5"), ("1", "1", "1")])
+    before = table_counts(engine)
+    with pytest.raises(LoadError) as caught:
+        load(engine, "crime", path)
+    assert sorted((p.row, p.column, p.value, p.reason) for p in caught.value.problems) == [
+        (2, "202410", "x", "not a number: counts must be whole numbers"),
+        (3, "202411", "-3", "negative count: counts cannot be below zero"),
+        (4, "202412", "2.5", "not a whole number"),
+    ]
+    assert table_counts(engine) == before
+    assert not bulk_threads()
+
+
+def test_first_import_sets_the_key_aside_and_builds_it_again(engine, shared_data):
+    """A first import into an empty table builds the key index once at the end (PostgreSQL);
+    afterwards the key is there and still refuses a duplicate, on both databases."""
+    summary = load(engine, "crime", shared_data / "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv")
+    assert summary.stored > 0 and summary.replaced == 0
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"] == [
+        "area_code", "month", "major_category", "minor_category",
+    ]  # fmt: skip
+    one = stored_crime(engine)
+    (area, month, major, minor), count = next(iter(one.items()))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO crime_count (area_code, month, major_category, minor_category, count) VALUES (:a, :m, :j, :n, 1)"),
+            {"a": area, "m": month, "j": major, "n": minor},
+        )
+    # The second load finds a populated table: it replaces, and keeps the key throughout.
+    again = load(engine, "crime", shared_data / "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv")
+    assert again.replaced == again.stored == summary.stored
+    assert stored_crime(engine) == one
+    assert not bulk_threads()
+
+
+def test_failed_first_import_leaves_the_key_and_no_rows(engine, tmp_path):
+    path = met_file(tmp_path, [("1", "1", "1"), ("1", "1", "1"), ("1", "1", "1"), ("1", "1", "oops")])
+    with pytest.raises(LoadError):
+        load(engine, "crime", path)
+    assert table_counts(engine)["crime_count"] == 0
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
+    dry = load(engine, "crime", met_file(tmp_path, [("1", "1", "1")] * 4), dry_run=True)
+    assert dry.stored == 12 and table_counts(engine)["crime_count"] == 0
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
+
+
+def test_a_statement_that_fails_in_the_worker_is_raised_and_nothing_runs_after(engine):
+    """On PostgreSQL the COPY runs on a worker thread: its error must reach the loader."""
+    frame = pd.DataFrame(
+        {"area_code": ["E09000016"], "month": ["2016-10"], "category": [""], "count": [1], "upload_id": [None]}
+    )
+    with session_scope(engine) as session:
+        bulk = BulkWriter(session)
+        bulk.insert_frame("asb_count", frame)
+        bulk.drain()
+        with pytest.raises(Exception) as caught:  # the driver's unique-violation error
+            bulk.insert_frame("asb_count", frame)
+            bulk.insert_frame("asb_count", frame.assign(month="2016-11"))
+            bulk.finish()
+        assert "unique" in str(caught.value).lower() or "duplicate" in str(caught.value).lower()
+        bulk.abort()
+        session.rollback()
+    assert not bulk_threads()
+    assert table_counts(engine)["asb_count"] == 0
+
+
+def test_repeated_rows_go_in_key_order_with_each_value(engine):
+    fixed = pd.DataFrame({"area_code": ["E09000016", "E09000002", "E09000016"], "category": ["b", "a", "a"], "upload_id": [None] * 3})
+    values = np.array([[1, np.nan], [2, 3], [np.nan, 4]], dtype="float64")
+    with session_scope(engine) as session:
+        bulk = BulkWriter(session)
+        assert bulk.insert_repeated("asb_count", fixed, "month", ["2016-10", "2016-11"], "count", values) == 4
+        bulk.finish()
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT area_code, month, category, count FROM asb_count ORDER BY area_code, month, category"))
+        assert [tuple(r) for r in rows] == [
+            ("E09000002", "2016-10", "a", 2),
+            ("E09000002", "2016-11", "a", 3),
+            ("E09000016", "2016-10", "b", 1),
+            ("E09000016", "2016-11", "a", 4),
+        ]
