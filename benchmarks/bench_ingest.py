@@ -2,7 +2,10 @@
 long table, on SQLite and PostgreSQL, measured in the same run.
 
 Prints month-cells per second, the ratio to the to_sql baseline, wall time and peak RSS.
-Each measurement runs in a fresh subprocess so peak RSS belongs to that load alone.
+Each measurement runs in a fresh subprocess so peak RSS belongs to that load alone, and the
+fastest of ``--repeat`` runs is shown. ``cspdash`` is a first import into an empty database;
+``reload`` loads the same file again into the database already holding it, as next month's
+rolling extract does (every area-month replaced).
 Goals (issue 2): ≥ 5× to_sql on PostgreSQL; the 24-month file in < 10 s on either database;
 peak memory roughly flat as the file grows (24 months v ten years).
 
@@ -77,8 +80,10 @@ def measure_one(method: str, url: str, path: str) -> dict[str, float]:
     from store.schema import upgrade
 
     engine = get_engine(url)
-    if method == "cspdash":
+    if method in ("cspdash", "reload"):
         upgrade(engine)
+        if method == "reload":  # next month's rolling extract: every area-month already held
+            run_load(engine, "crime", Source.from_path(path))
         start = time.perf_counter()
         summary = run_load(engine, "crime", Source.from_path(path))
         seconds, cells = time.perf_counter() - start, summary.stored
@@ -95,22 +100,30 @@ def measure_one(method: str, url: str, path: str) -> dict[str, float]:
     return {"seconds": seconds, "cells": cells, "peak_mb": peak_mb}
 
 
-def run_measurement(method: str, backend: str, path: Path, workdir: Path) -> dict[str, float]:
-    url, drop = _database(backend, workdir)
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", method, url, str(path)], capture_output=True, text=True, check=True, cwd=REPO
-        )
-    except subprocess.CalledProcessError as exc:
-        raise SystemExit(f"{method} on {backend} failed:\n{exc.stderr}") from exc
-    finally:
-        drop()
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def run_measurement(method: str, backend: str, path: Path, workdir: Path, repeat: int) -> dict[str, float]:
+    """The fastest of ``repeat`` runs (the machine's other work only ever adds time)."""
+    best: dict[str, float] | None = None
+    for _ in range(repeat):
+        url, drop = _database(backend, workdir)
+        try:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", method, url, str(path)], capture_output=True, text=True, check=True, cwd=REPO
+            )
+        except subprocess.CalledProcessError as exc:
+            raise SystemExit(f"{method} on {backend} failed:\n{exc.stderr}") from exc
+        finally:
+            drop()
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    assert best is not None
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Only the real 24-month file.")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the fastest is shown (default 3).")
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -126,9 +139,11 @@ def main() -> None:
         print(f"{'file':22} {'db':10} {'loader':8} {'cells':>10} {'seconds':>8} {'cells/s':>10} {'peak MB':>8} {'× to_sql':>9}")
         for label, path in files:
             for backend in ("sqlite", "postgresql"):
-                ours = run_measurement("cspdash", backend, path, workdir)
-                base = run_measurement("to_sql", backend, path, workdir) if path == WARD_FILE else None
-                for name, result in (("to_sql", base), ("cspdash", ours)):
+                real = path == WARD_FILE
+                base = run_measurement("to_sql", backend, path, workdir, args.repeat) if real else None
+                ours = run_measurement("cspdash", backend, path, workdir, args.repeat)
+                again = run_measurement("reload", backend, path, workdir, args.repeat) if real else None
+                for name, result in (("to_sql", base), ("cspdash", ours), ("reload", again)):
                     if result is None:
                         continue
                     rate = result["cells"] / result["seconds"]

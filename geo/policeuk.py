@@ -156,6 +156,7 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
         records = tally.records(asb)
         if len(records):
             writer.write(records)
+        writer.close()
         writers.append(writer)
     ctx.drain()  # the writers' "replaced" counts are final only once the deletes have run
     crime, asb = writers

@@ -14,6 +14,7 @@ def load_asb(ctx: LoadContext) -> None:
     ctx.summary.encoding = reader.encoding
     cols = require_columns(reader, ["area_code", "month", "count"], ["category"])
     writer = ctx.count_writer("asb")
+    writer.expected = reader.lines
     seen: dict[tuple, int] = {}
     for chunk in reader.chunks():
         ctx.summary.rows += len(chunk)

@@ -50,6 +50,7 @@ class LoadContext:
             self._bulk.abort()
 
     def finish_counts(self, writer: CountWriter) -> None:
+        writer.close()
         self.drain()
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced

@@ -12,7 +12,7 @@ import pandas as pd
 
 from loaders.areas_known import AreaBook
 from loaders.errors import ProblemLog
-from store.bulk import BulkWriter
+from store.bulk import DEFERRED, EMPTY, REPLACE, BulkWriter
 from store.models import AsbCount, CrimeCount
 
 TABLES = {"crime": CrimeCount.__tablename__, "asb": AsbCount.__tablename__}
@@ -24,8 +24,8 @@ UNKNOWN_AREA = "unknown area: declare it first with `cspdash ingest areas`"
 class CountWriter:
     """Writes count records chunk by chunk, long (``write``) or wide (``write_months``).
 
-    Statements go through the load's ``BulkWriter``: call ``bulk.drain()`` before reading
-    ``replaced`` (``LoadContext.finish_counts`` does)."""
+    Statements go through the load's ``BulkWriter``. Call ``close()`` after the last write
+    and ``bulk.drain()`` before reading ``replaced``: ``LoadContext.finish_counts`` does both."""
 
     bulk: BulkWriter
     kind: str
@@ -38,7 +38,8 @@ class CountWriter:
     replaced: int = 0
     stored: int = 0
     total: int = 0
-    _empty_before: bool | None = None  # the table held nothing when this load began
+    expected: int = 0  # about how many records the file holds (from its line count)
+    strategy: str | None = None  # how the table is written: chosen at the first write
 
     @property
     def table(self) -> str:
@@ -85,22 +86,30 @@ class CountWriter:
         return known
 
     def _clear(self, pairs: Iterable[tuple[str, str]]) -> None:
-        if self._empty_before is None:
-            self._empty_before = self.bulk.start_table(self.table)
-        if self._empty_before:
-            return  # nothing held before this load, and a file names each area-month once
+        if self.strategy is None:
+            self.strategy = self.bulk.start_table(self.table, self.expected)
         fresh = set(pairs) - self.cleared
+        self.cleared |= fresh
+        if self.strategy == REPLACE:
+            self._delete(fresh)  # before this chunk's rows go in
+
+    def close(self) -> None:
+        """With the key set aside, the rows this load replaces go now, all at once."""
+        if self.strategy == DEFERRED:
+            self._delete(self.cleared, keep_upload=self.upload_id)
+        self.strategy = EMPTY  # nothing more to delete
+
+    def _delete(self, pairs: Iterable[tuple[str, str]], keep_upload: int | None = None) -> None:
         # Wide files give every area the same months: grouping areas by their month set turns
         # thousands of small deletes into one "area IN (…) AND month IN (…)".
         months_of: dict[str, set[str]] = defaultdict(set)
-        for area, month in fresh:
+        for area, month in pairs:
             months_of[area].add(month)
         areas_by_months: dict[frozenset[str], list[str]] = defaultdict(list)
         for area, months in months_of.items():
             areas_by_months[frozenset(months)].append(area)
         for months, areas in areas_by_months.items():
-            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced)
-        self.cleared |= fresh
+            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced, keep_upload)
 
     def _count_replaced(self, deleted: int) -> None:
         self.replaced += deleted

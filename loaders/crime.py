@@ -65,6 +65,7 @@ def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None
     cols = require_columns(reader, LONG_COLUMNS)
     seen: dict[tuple, int] = {}
     ctx.summary.notes.append("layout: long form (area_code, month, major_category, minor_category, count)")
+    writer.expected = reader.lines
     for chunk in reader.chunks():
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame({"__row__": chunk["__row__"]})
@@ -94,6 +95,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
     non_geographic: set[str] = set()
     ward_rows: dict[str, tuple[str, str, int]] = {}
     month_names = list(months.values())
+    writer.expected = reader.lines * len(month_columns)
     for chunk in reader.chunks(keep_spaces=month_columns):
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame(

@@ -79,24 +79,27 @@ def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:
     return archive.open(members[0])  # type: ignore[return-value]
 
 
-def detect_encoding(source: Source) -> str:
-    """UTF-8 (BOM or not) if the whole file decodes as UTF-8, otherwise Windows-1252."""
+def detect_encoding(source: Source) -> tuple[str, int]:
+    """UTF-8 (BOM or not) if the whole file decodes as UTF-8, otherwise Windows-1252; and
+    the number of lines, which tells the writers about how big the load will be."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     first = True
     bom = False
+    lines = 0
     try:
         with source.open_binary() as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 if first:
                     bom = block.startswith(codecs.BOM_UTF8)
                     first = False
+                lines += block.count(b"\n")
                 decoder.decode(block)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return _check_cp1252(source)
+        return _check_cp1252(source), lines
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         raise LoadError(source.name, [Problem(None, None, None, f"the file is damaged or not a CSV ({exc})")]) from exc
-    return "utf-8-sig" if bom else "utf-8"
+    return ("utf-8-sig" if bom else "utf-8"), lines
 
 
 def _check_cp1252(source: Source) -> str:
@@ -123,17 +126,18 @@ class CsvReader:
     encoding: str
     columns: list[str]
     chunk_rows: int = 0
+    lines: int = 0  # newlines in the file: an upper bound on its data rows, plus one
 
     @classmethod
     def open(cls, source: Source, chunk_rows: int = 0) -> CsvReader:
-        encoding = detect_encoding(source)
+        encoding, lines = detect_encoding(source)
         with source.open_binary() as stream:
             text = io.TextIOWrapper(stream, encoding=encoding, newline="")
             header = next(csv.reader(text), None)
         columns = [c.strip().lstrip("\ufeff").strip() for c in header or []]
         if not any(columns):
             raise LoadError(source.name, [Problem(None, None, None, "the file is empty: no header row")])
-        return cls(source, encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)))
+        return cls(source, encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)), lines)
 
     def chunks(self, keep_spaces: Sequence[str] = ()) -> Iterator[pd.DataFrame]:
         """DataFrames of strings, with a ``__row__`` column; wholly blank rows are dropped.

@@ -6,7 +6,8 @@ straight to the driver but share the session's connection, so a failure rolls ba
 On PostgreSQL a ``BulkWriter`` hands its statements to one worker thread, so the server
 indexes one chunk's rows while the loader parses the next (the server is the slow part of a
 load). psycopg holds its connection lock for a whole statement or COPY, so anything the
-loader's session runs meanwhile simply waits its turn; nothing interleaves.
+loader's session runs meanwhile simply waits its turn; nothing interleaves. A large load
+sets the table's key aside and builds it once at the end (``start_table``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 _SQLITE_IN_LIMIT = 500  # bound parameters per IN (…) list
-_QUEUE_DEPTH = 2  # chunks waiting for the server: bounds memory while keeping it busy
+# A load of at least 1/DEFER_FRACTION of what a table holds builds its key afresh (see start_table).
+DEFER_FRACTION = 2
+EMPTY, DEFERRED, REPLACE = "empty", "deferred", "replace"
+BUILD_MEMORY = "256MB"  # for building a key again: only while it is built, in this transaction
+_QUEUE_DEPTH = 4  # statements waiting for the server: bounds memory while keeping it busy
 
 
 def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
@@ -43,8 +48,9 @@ def bulk_insert(session: Session, table: str, columns: list[str], rows) -> int: 
 class BulkWriter:
     """Deletes and inserts for one load, run in the order given, in the session's transaction.
 
-    Call ``drain()`` before reading any result (``deleted``) or committing, and ``abort()``
-    when the load fails: it drops what is still queued so nothing runs after a rollback.
+    Call ``finish()`` before committing (``drain()`` before relying on a ``counted``
+    callback), and ``abort()`` when the load fails: it drops what is still queued so nothing
+    runs after a rollback.
     """
 
     def __init__(self, session: Session) -> None:
@@ -58,56 +64,89 @@ class BulkWriter:
         self._keys_to_build: list[str] = []
 
     # -- statements --------------------------------------------------------------------
-    def start_table(self, table: str) -> bool:
-        """Return whether ``table`` holds no rows yet (so there is nothing to replace).
+    def start_table(self, table: str, expected_rows: int = 0) -> str:
+        """How a load of about ``expected_rows`` should write ``table``:
 
-        On PostgreSQL an empty table's primary key is set aside for the load and built once
-        by ``finish()``: building the index over every row at the end costs about half of
-        maintaining it row by row (PostgreSQL's "Populating a Database" advice). That needs
-        the table to itself, so it is locked, which only matters on a first import."""
+        * ``EMPTY``: the table holds nothing, so nothing is replaced;
+        * ``DEFERRED`` (PostgreSQL): the load is large beside what the table holds, so its
+          primary key is set aside, rows go in, the replaced rows are deleted at the end
+          (``delete_area_months(…, keep_upload=…)``) and ``finish()`` builds the key again.
+          Building an index over every row once costs a fraction of maintaining it row by
+          row, above all when each new row meets a replaced one (PostgreSQL's "Populating a
+          Database" advice). It needs the table to itself, so readers wait for the load;
+        * ``REPLACE``: delete each area-month just before its rows go in.
+
+        An empty PostgreSQL table also has its key set aside."""
         if not self.postgres:
-            return self._empty(table)
+            return EMPTY if self._scalar(f"SELECT 1 FROM {table} LIMIT 1") is None else REPLACE
         self.drain()
-        if not self._empty(table):
-            return False
-        with self._dbapi.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-            if not self._empty(table):  # another load got there first
-                return False
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
-                (table,),
-            )
-            key = cursor.fetchone()
-            if key is not None:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
-                self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
-        return True
+        held = self._held(table)
+        if held and expected_rows * DEFER_FRACTION < held:
+            return REPLACE
+        self._execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        held = self._held(table, exact=True)  # now nobody else can be writing it
+        if held and expected_rows * DEFER_FRACTION < held:
+            return REPLACE
+        key = self._fetchone(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+            (table,),
+        )
+        if key is not None:
+            self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
+            self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
+        return DEFERRED if held else EMPTY
 
-    def _empty(self, table: str) -> bool:
+    def _held(self, table: str, exact: bool = False) -> int:
+        """Rows in ``table``: the planner's estimate, or a count when asked or unknown."""
+        if not exact:
+            estimate = self._scalar("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", (table,))
+            if estimate is not None and estimate >= 0:
+                return int(estimate)
+        return int(self._scalar(f"SELECT count(*) FROM {table}"))
+
+    def _fetchone(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
         cursor = self._dbapi.cursor()
         try:
-            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
-            return cursor.fetchone() is None
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+        row = self._fetchone(sql, params)
+        return None if row is None else row[0]
+
+    def _execute(self, sql: str) -> None:
+        cursor = self._dbapi.cursor()
+        try:
+            cursor.execute(sql)
         finally:
             cursor.close()
 
     def finish(self) -> None:
-        """Drain, then rebuild any primary key set aside by ``start_table``."""
+        """Drain, then build again any primary key set aside by ``start_table``."""
         self.drain()
+        if self._keys_to_build:
+            # The default (64 MB) makes a key over a few hundred thousand rows sort on disk.
+            self._execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
         while self._keys_to_build:
-            with self._dbapi.cursor() as cursor:
-                cursor.execute(self._keys_to_build.pop(0))
+            self._execute(self._keys_to_build.pop(0))
 
-    def delete_area_months(self, table: str, areas: Sequence[str], months: Sequence[str], counted: Callable[[int], None]) -> None:
-        """Delete ``table``'s rows for every area in ``areas`` and month in ``months``;
-        ``counted`` is called (possibly on the worker thread) with the number deleted."""
+    def delete_area_months(
+        self, table: str, areas: Sequence[str], months: Sequence[str], counted: Callable[[int], None], keep_upload: int | None = None
+    ) -> None:
+        """Delete ``table``'s rows for every area in ``areas`` and month in ``months`` (but
+        not those of upload ``keep_upload``, when given); ``counted`` is called, possibly on
+        the worker thread, with the number deleted."""
         areas, months = list(areas), sorted(months)
+        keep = "" if keep_upload is None else " AND upload_id IS DISTINCT FROM {}"
         if self.postgres:
+            sql = f"DELETE FROM {table} WHERE area_code = ANY(%s) AND month = ANY(%s)" + keep.format("%s")
+            params = (areas, months) if keep_upload is None else (areas, months, keep_upload)
 
             def run() -> None:
                 with self._dbapi.cursor() as cursor:
-                    cursor.execute(f"DELETE FROM {table} WHERE area_code = ANY(%s) AND month = ANY(%s)", (areas, months))
+                    cursor.execute(sql, params)
                     counted(cursor.rowcount or 0)
 
             self._submit(run)
@@ -118,7 +157,8 @@ class BulkWriter:
             for start in range(0, len(areas), _SQLITE_IN_LIMIT):
                 part = areas[start : start + _SQLITE_IN_LIMIT]
                 sql = f"DELETE FROM {table} WHERE area_code IN ({', '.join('?' for _ in part)}) AND month IN ({month_marks})"
-                cursor.execute(sql, [*part, *months])
+                extra = [] if keep_upload is None else [keep_upload]
+                cursor.execute(sql + keep.format("?"), [*part, *months, *extra])
                 counted(cursor.rowcount or 0)
         finally:
             cursor.close()

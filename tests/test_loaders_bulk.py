@@ -141,3 +141,30 @@ def test_repeated_rows_go_in_key_order_with_each_value(engine):
             ("E09000016", "2016-10", "b", 1),
             ("E09000016", "2016-11", "a", 4),
         ]
+
+
+LONG_HEADER = "area_code,month,major_category,minor_category,count\n"
+
+
+@pytest.mark.parametrize("defer_fraction", [0, 10**9], ids=["replace-each-chunk", "key-set-aside"])
+def test_both_ways_of_replacing_leave_the_same_figures(engine, tmp_path, monkeypatch, defer_fraction):
+    """A re-load replaces exactly the area-months it covers, whether each chunk's area-months
+    are deleted as it goes or the key is set aside and replaced rows deleted at the end."""
+    import store.bulk
+
+    monkeypatch.setattr(store.bulk, "DEFER_FRACTION", defer_fraction)
+    first = write(
+        tmp_path / "first.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000002,2016-10,THEFT,,1\n",
+    )
+    second = write(tmp_path / "second.csv", LONG_HEADER + "E09000016,2016-10,THEFT,,6\nE09000016,2016-11,THEFT,,2\n")
+    load(engine, "crime", first)
+    summary = load(engine, "crime", second)
+    assert summary.replaced == 2  # Havering's October: both categories, one not in the new file
+    assert stored_crime(engine) == {
+        ("E09000016", "2016-10", "THEFT", ""): 6,
+        ("E09000016", "2016-11", "THEFT", ""): 2,
+        ("E09000002", "2016-10", "THEFT", ""): 1,
+    }
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
+    assert not bulk_threads()
