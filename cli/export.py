@@ -1,5 +1,5 @@
-"""``cspdash export pack|chart|map|data``: the committee pack, chart and map images for
-papers and slides, and an indicator's figures for spreadsheets.
+"""``cspdash export pack|chart|map|data|ward|london|demand|summary``: the committee pack,
+chart and map images for papers and slides, and the figures behind them for spreadsheets.
 
 The library (``exports/``) raises; this module only turns its errors into one-line
 messages and a non-zero exit.
@@ -74,8 +74,8 @@ def _size(n: int) -> str:
 
 @click.group("export")
 def export() -> None:
-    """Committee packs (Word, PDF, HTML), chart images (PNG, SVG) and indicator figures
-    (CSV, XLSX), with the same figures and ratings as the dashboard.
+    """Committee packs (Word, PDF, HTML), chart and map images (PNG, SVG) and the figures
+    behind them (CSV, XLSX), with the same figures and ratings as the dashboard.
 
     Images and PDFs are drawn by the system Chromium (/usr/bin/chromium, or BROWSER_PATH);
     nothing is downloaded.
@@ -179,6 +179,135 @@ def data(app: AppContext, code: str, period: str, area: str | None, fmt: str | N
     download = data_download(app.engine(), code, quarter, area or app.settings.home_area, fmt)
     _write(out, download.content)
     click.echo(f"Wrote {out} ({_size(len(download.content))})")
+
+
+# --- The other pages' charts: ward profile, London comparison, demand, scorecard summary -----
+# Each writes an image of the chart (png, svg) or the figures behind it (csv, xlsx), as the
+# page's download links do.
+
+PAGE_FORMATS = ("png", "svg", "csv", "xlsx")
+
+
+def _image_size(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Image width in CSS pixels (800 fits A4 text width at a readable size)."),
+            click.option("--height", type=click.IntRange(100, 4000), default=None, help="Image height in CSS pixels (default: the chart's own)."),
+            click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi)."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _map_query(default_view: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    view_help = "count: numbers; rate: per 1,000 residents; change: on the same period last year."
+    if default_view is None:
+        view_help += " Default: rate where population figures are held, else change (as the page)."
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(
+            [
+                click.option("--measure", default=None, metavar="KEY", help="What is mapped, as in the page's address, e.g. crime, asb (default: the first measure)."),
+                click.option("--period", default=None, metavar="PERIOD", help="Period as in the page's address, e.g. 2016-17-Q3 (default: the latest held)."),
+                click.option("--span", type=click.Choice(["month", "quarter", "ytd"]), default="quarter", show_default=True, help="Period length: month, quarter or year to date."),
+                click.option("--view", type=click.Choice(["count", "rate", "change"]), default=default_view, show_default=default_view is not None, help=view_help),
+                click.option("--classes", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True, help="How the colour classes are chosen."),
+            ]
+        ):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _done(out: Path, content: bytes) -> None:
+    _write(out, content)
+    click.echo(f"Wrote {out} ({_size(len(content))})")
+
+
+@export.command("ward")
+@click.option("--ward", "code", required=True, metavar="CODE", help="Ward code, e.g. E05000306 (as in /ward/CODE).")
+@click.option("--kind", type=click.Choice(["trend", "categories", "locator"]), default="trend", show_default=True,
+              help="trend: all crime and ASB by quarter; categories: each crime category's chart, as one image; locator: where the ward is.")  # fmt: skip
+@_map_query("count")
+@_format(*PAGE_FORMATS)
+@_out(*PAGE_FORMATS)
+@_image_size
+@pass_app
+@_explain
+def ward(
+    app: AppContext, code: str, kind: str, measure: str | None, period: str | None, span: str, view: str, classes: str,
+    fmt: str | None, out: Path, width: int, height: int | None, scale: float,
+) -> None:  # fmt: skip
+    """Write a ward profile chart as the /ward page draws it (PNG, SVG), titled with its
+    finding, or the ward's figures by quarter (CSV, XLSX: all crime, ASB, each category)."""
+    from exports.downloads import ward_download
+
+    app.engine()
+    params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes}
+    download = ward_download(app.settings.database_url, app.settings.home_area, code, params, _choose(fmt, out, PAGE_FORMATS), kind, width, height, scale)
+    _done(out, download.content)
+
+
+@export.command("london")
+@click.option("--kind", type=click.Choice(["tile", "geo"]), default="tile", show_default=True,
+              help="tile: one equal square per borough (always available); geo: the borough outlines (once loaded).")  # fmt: skip
+@_map_query(None)
+@_format(*PAGE_FORMATS)
+@_out(*PAGE_FORMATS)
+@_image_size
+@pass_app
+@_explain
+def london(
+    app: AppContext, kind: str, measure: str | None, period: str | None, span: str, view: str | None, classes: str,
+    fmt: str | None, out: Path, width: int, height: int | None, scale: float,
+) -> None:  # fmt: skip
+    """Write the London comparison's map as the /london page draws it (PNG, SVG), titled
+    with the home borough's rank, or every borough's figures, rank and class (CSV, XLSX)."""
+    from exports.downloads import london_download
+
+    app.engine()
+    params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes}
+    download = london_download(app.settings.database_url, app.settings.home_area, params, _choose(fmt, out, PAGE_FORMATS), kind, width, height, scale)
+    _done(out, download.content)
+
+
+@export.command("demand")
+@_period
+@area_option
+@click.option("--indicator", "code", default=None, metavar="CODE", help="One context indicator's chart (e.g. DP2) rather than all of them as one image.")
+@_format(*PAGE_FORMATS)
+@_out(*PAGE_FORMATS)
+@_image_size
+@pass_app
+@_explain
+def demand(app: AppContext, period: str, area: str | None, code: str | None, fmt: str | None, out: Path, width: int, height: int | None, scale: float) -> None:
+    """Write the demand pressures charts as one image, or one indicator's chart (PNG, SVG),
+    or every context indicator's figures by quarter (CSV, XLSX)."""
+    from exports.downloads import demand_download
+
+    quarter = _quarter(period)
+    download = demand_download(app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), code, width, height, scale)
+    _done(out, download.content)
+
+
+@export.command("summary")
+@_period
+@area_option
+@_format(*PAGE_FORMATS)
+@_out(*PAGE_FORMATS)
+@_image_size
+@pass_app
+@_explain
+def summary(app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, width: int, height: int | None, scale: float) -> None:
+    """Write the scorecard's summary chart, how many rated indicators are Red, Amber and
+    Green (PNG, SVG), or those counts overall and by goal (CSV, XLSX)."""
+    from exports.downloads import summary_download
+
+    quarter = _quarter(period)
+    download = summary_download(app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), width, height, scale)
+    _done(out, download.content)
 
 
 def register(group: click.Group) -> None:

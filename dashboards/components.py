@@ -197,6 +197,24 @@ def chart(graph_id: str, figure: dict, caption: str, height: int | None = None) 
     )
 
 
+IMAGE_LINKS = (("png", "Download PNG"), ("svg", "Download SVG"))
+DATA_LINKS = (("csv", "Download data (CSV)"), ("xlsx", "Download data (XLSX)"))
+
+
+def download_links(what: str, images: str | None, data: str | None = None, block_id: str | None = None) -> html.Div:
+    """"Download PNG", "Download SVG" and "Download data (CSV)", "(XLSX)" for one chart, as
+    served by ``dashboards/embed.py``. ``images`` and ``data`` are addresses with ``{fmt}``
+    where the file type goes. The visible words stay short; hidden words name the chart
+    (``what``), so each link makes sense on its own in a screen reader's list of links."""
+    links = [
+        html.A([label, html.Span(f" {joiner} {what}", className="visually-hidden")], href=href.replace("{fmt}", fmt), download="", className="button button--secondary")
+        for href, joiner, choices in ((images, "of", IMAGE_LINKS), (data, "behind", DATA_LINKS))
+        if href
+        for fmt, label in choices
+    ]
+    return html.Div(links, className="download-links no-print", **({"id": block_id} if block_id else {}))
+
+
 def symbol_key() -> html.Section:
     """The key to the rating shapes and direction arrows."""
     ratings = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NO_DATA, Rating.NOT_RATED]

@@ -1,5 +1,7 @@
 """Demand pressures (``/demand``): the context indicators that are not rated, as small
-multiples with the change on the same quarter last year (Appendix 2 of the report)."""
+multiples with the change on the same quarter last year (Appendix 2 of the report). Each
+chart, and all of them as one image, can be downloaded as PNG or SVG, and the figures as
+CSV or XLSX (``dashboards/embed.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
 from dashboards.data import PageState
-from dashboards.wording import statement
+from dashboards.wording import demand_finding, statement
 from store.queries import DemandPanel
 from store.scorecard import format_value
 
@@ -58,7 +60,20 @@ def body(url: str, state: PageState) -> list[Component]:
         return [ui.failure(exc)]
     if not panels:
         return [ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")]
-    return [html.Ul([html.Li(panel_card(p, state), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels")]
+    query = state.query()
+    return [
+        html.P(f"{demand_finding(panels)}.", className="summary-sentence", id="demand-summary"),
+        html.Ul([html.Li(panel_card(p, state), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels"),
+        html.Section(
+            [
+                html.H2("Charts and figures for packs and slides", id="demand-downloads-heading"),
+                html.P("All the charts above as one image, and every indicator's figures by quarter."),
+                ui.download_links("all the demand charts, as one image", f"/export/demand.{{fmt}}{query}", f"/export/demand.{{fmt}}{query}", block_id="demand-downloads"),
+            ],
+            className="no-print",
+            **{"aria-labelledby": "demand-downloads-heading"},
+        ),
+    ]
 
 
 def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
@@ -81,4 +96,5 @@ def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
             "Show the numbers",
             ui.table(f"{info.name} by quarter", ["Quarter", info.name], rows, numeric=[1], caption_hidden=True),
         ),
+        ui.download_links(f"the {info.name} chart", f"/export/demand.{{fmt}}{state.query()}&indicator={info.code}", block_id=f"demand-downloads-{info.code}"),
     ]

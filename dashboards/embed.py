@@ -7,6 +7,14 @@
 * ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
 * ``/export/map.<png|svg>?<the /map page's query>`` – the ward map as an image (what
   ``cspdash export map`` writes);
+* ``/export/ward/<code>.<png|svg>?kind=trend|categories|locator&<the /ward page's query>`` – a
+  ward profile chart, and ``/export/ward/<code>.<csv|xlsx>?…`` – the ward's figures by quarter;
+* ``/export/london.<png|svg>?kind=tile|geo&<the /london page's query>`` – a London map, and
+  ``/export/london.<csv|xlsx>?…`` – the boroughs' figures;
+* ``/export/demand.<png|svg>?period=…&area=…[&indicator=CODE]`` – the demand charts as one
+  image (or one indicator's), and ``/export/demand.<csv|xlsx>?…`` – their figures;
+* ``/export/summary.<png|svg|csv|xlsx>?period=…&area=…`` – the scorecard's summary chart and
+  its counts (these four are what ``cspdash export ward|london|demand|summary`` write);
 * ``/embed/map?<the /map page's query>`` – the ward map as a standalone page: the map, its
   finding in one line and no navigation;
 * ``/embed/indicator/<code>?period=…&area=…`` – one standalone page for an ``<iframe>``: the
@@ -38,10 +46,20 @@ from dashboards.components import RAG_SHAPE
 from dashboards.context import current_engine, current_settings
 from dashboards.data import PageState
 from exports import ExportError, NotAvailable
-from exports.downloads import Download, chart_download, data_download, map_download
+from exports.downloads import (
+    Download,
+    chart_download,
+    data_download,
+    demand_download,
+    london_download,
+    map_download,
+    summary_download,
+    ward_download,
+)
 from exports.figures import KINDS, trend_chart, ward_map_chart
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
+from exports.page_figures import LONDON_KINDS, WARD_KINDS
 from exports.page_parts import target_finding
 from rag.periods import PeriodError, Quarter
 from store.map_queries import MapRequestError
@@ -149,6 +167,79 @@ def export_map(fmt: str) -> flask.Response:
         url = settings.database_url
         download = _cached_map(url, data.version(url), settings.home_area, tuple(sorted(_map_params().items())), fmt)
         return _file(download, flask.request)
+
+    return _guarded(make)
+
+
+# The ward profile, London, demand and scorecard summary downloads: an image of one of the
+# page's charts (png, svg) or the figures behind it (csv, xlsx), for the page's own query.
+PAGE_FILES = "any(png, svg, csv, xlsx)"
+
+
+@lru_cache(maxsize=64)
+def _cached_page_file(url: str, version: tuple, home: str, page: str, args: tuple, fmt: str) -> Download:
+    """Keyed by the data version, as ``_cached_chart``; ``args`` is the page's query as sorted
+    (name, value) pairs."""
+    a = dict(args)
+    if page == "ward":
+        code, kind = a.pop("code"), a.pop("kind", "trend")
+        return ward_download(url, home, code, a, fmt, kind)
+    if page == "london":
+        kind = a.pop("kind", "tile")
+        return london_download(url, home, a, fmt, kind)
+    period = Quarter.parse(a["period"])
+    if page == "demand":
+        return demand_download(current_engine(), period, a["area"], fmt, a.get("indicator"))
+    return summary_download(current_engine(), period, a["area"], fmt)
+
+
+def _kind(choices: tuple[str, ...], what: str) -> str:
+    kind = flask.request.args.get("kind") or choices[0]
+    if kind not in choices:
+        raise _Refusal(400, f"Unknown {what} {kind!r}: choose {', '.join(choices[:-1])} or {choices[-1]}.")
+    return kind
+
+
+def _page_file(page: str, fmt: str, **args: str | None) -> flask.Response:
+    settings = current_settings()
+    url = settings.database_url
+    if fmt in ("csv", "xlsx"):
+        args.pop("kind", None)  # one file of figures serves every chart of the page
+    key = tuple(sorted(args.items()))
+    return _file(_cached_page_file(url, data.version(url), settings.home_area, page, key, fmt), flask.request)
+
+
+@blueprint.get(f"/export/ward/<code>.<{PAGE_FILES}:fmt>")
+def export_ward(code: str, fmt: str) -> flask.Response:
+    """A chart from /ward/<code> (``kind``), or the ward's figures by quarter."""
+    return _guarded(lambda: _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params()))
+
+
+@blueprint.get(f"/export/london.<{PAGE_FILES}:fmt>")
+def export_london(fmt: str) -> flask.Response:
+    """The tile map or the borough map from /london (``kind``), or the boroughs' figures."""
+    return _guarded(lambda: _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params()))
+
+
+@blueprint.get(f"/export/demand.<{PAGE_FILES}:fmt>")
+def export_demand(fmt: str) -> flask.Response:
+    """All the /demand charts as one image, or one indicator's (``indicator``), or their figures."""
+
+    def make() -> flask.Response:
+        state = _state()
+        indicator = flask.request.args.get("indicator") or None
+        return _page_file("demand", fmt, period=state.period.key, area=state.area, indicator=indicator)
+
+    return _guarded(make)
+
+
+@blueprint.get(f"/export/summary.<{PAGE_FILES}:fmt>")
+def export_summary(fmt: str) -> flask.Response:
+    """The scorecard's summary chart, or its counts overall and by goal."""
+
+    def make() -> flask.Response:
+        state = _state()
+        return _page_file("summary", fmt, period=state.period.key, area=state.area)
 
     return _guarded(make)
 

@@ -24,9 +24,10 @@ from dashboards.wording import (
     reason_text,
     short_term_title,
     signed_percent,
+    summary_finding,
 )
 from rag.rating import Rating
-from rag.summary import RagCounts, summary_sentence
+from rag.summary import summary_sentence
 from store.scorecard import Scorecard, ScoreRow, format_value
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard – Community Safety Partnership performance", order=0)
@@ -152,15 +153,6 @@ def pack_downloads(state: PageState) -> html.Section:
     )
 
 
-def summary_finding(counts: RagCounts, label: str) -> str:
-    n = counts.rated_total
-    if counts.red:
-        return f"{counts.red} of {n} rated indicators are Red in {label}"
-    if counts.amber:
-        return f"No indicator is Red in {label}; {counts.amber} of {n} are Amber"
-    return f"All {plural(n, 'rated indicator')} are Green in {label}"
-
-
 def summary_section(card: Scorecard, state: PageState) -> html.Section:
     summary = card.summary
     counts = summary.overall
@@ -179,6 +171,8 @@ def summary_section(card: Scorecard, state: PageState) -> html.Section:
             "Bar chart of the number of rated indicators with each rating; the figures are in the sentence above.",
         )
     )
+    # The chart for a paper or slide (drawn on the server) and the counts for a spreadsheet.
+    parts.append(ui.download_links("the summary chart of ratings", f"/export/summary.{{fmt}}{state.query()}", f"/export/summary.{{fmt}}{state.query()}", block_id="scorecard-summary-downloads"))
     return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating
+from rag.summary import RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow, format_value
 
@@ -188,3 +189,33 @@ def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
     if detail.monthly:
         names.append("monthly")
     return tuple(names)
+
+
+def summary_finding(counts: RagCounts, label: str) -> str:
+    """The scorecard summary chart's title: Red first, then Amber, else all Green."""
+    n = counts.rated_total
+    if counts.red:
+        return f"{counts.red} of {n} rated indicators are Red in {label}"
+    if counts.amber:
+        return f"No indicator is Red in {label}; {counts.amber} of {n} are Amber"
+    return f"All {plural(n, 'rated indicator')} are Green in {label}"
+
+
+def demand_finding(panels: list[DemandPanel]) -> str:
+    """The demand page's finding: how many context indicators were higher than in the same
+    quarter a year earlier (``3 of 5 demand indicators were higher than in Q3 2015/16``)."""
+    compared = [p for p in panels if p.current is not None and p.last_year is not None]
+    if not panels:
+        return "No context indicators are defined"
+    last = panels[0].period.same_quarter_last_year().label
+    if not compared:
+        return f"No demand indicator has figures for both {panels[0].period.label} and {last}"
+    up = sum(1 for p in compared if p.current > p.last_year)
+    n = len(compared)
+    if n == 1:
+        return f"{compared[0].indicator.name} was {'higher' if up else 'not higher'} than in {last}"
+    if up == 0:
+        return f"None of {n} demand indicators was higher than in {last}"
+    if up == n:
+        return f"All {n} demand indicators were higher than in {last}"
+    return f"{up} of {n} demand indicators {'was' if up == 1 else 'were'} higher than in {last}"

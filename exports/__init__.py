@@ -8,8 +8,11 @@
   file; ``pdf`` prints the HTML with headless Chromium; ``pack`` ties them together;
 * ``images`` turns any Plotly figure into PNG or SVG (kaleido and the system Chromium, see
   ``browser``) and adds the committee title, subtitle and source line;
+* ``page_figures`` dresses the ward profile, London, demand and scorecard summary charts
+  the same way (``small_multiples`` lays several small charts out as one image), and
+  ``page_data`` holds the numbers behind them;
 * ``tabular`` writes CSV and XLSX that spreadsheets cannot mistake for formulas, and
-  ``downloads`` serves one chart or one indicator's figures to the CLI and the web routes
+  ``downloads`` serves one chart or one chart's figures to the CLI and the web routes
   (``dashboards/embed.py``).
 
 The library raises ``ExportError`` with a message for people; the CLI and the web routes

@@ -1,21 +1,29 @@
-"""One chart image or one indicator's figures as a file: what ``cspdash export chart|data``
-writes and what the dashboard's download links serve, built the same way for both."""
+"""One chart image or one chart's figures as a file: what ``cspdash export chart|data|map|
+ward|london|demand|summary`` writes and what the dashboard's download links serve, built
+the same way for both."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from exports import ExportError
-from exports.figures import indicator_chart
+from dashboards.london_maps import london_view
+from dashboards.ward_charts import ward_view
+from exports import ExportError, NotAvailable
+from exports.figures import Chart, demand_chart, indicator_chart
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.indicator_data import indicator_frame
+from exports.page_data import demand_frame, london_frame, summary_frame, ward_frame
+from exports.page_figures import demand_panel_chart, london_chart, summary_chart, ward_chart
 from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
 from store.db import session_scope
-from store.queries import area_name, indicator_detail, quarters_available
+from store.measures import Measure
+from store.queries import area_name, demand_panels, indicator_detail, quarters_available
+from store.scorecard import build_scorecard, indicators
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 DATA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -75,3 +83,98 @@ def map_download(
     chart = ward_map_chart(url, home, params, width, height)
     image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
     return Download(image, f"{chart.name}.{fmt}", IMAGE_TYPES[fmt])
+
+
+# --- The ward profile, London comparison, demand and scorecard summary pages --------------------
+# Each takes an image format (png, svg: one of the page's charts) or a data format (csv, xlsx:
+# the figures behind the page's charts) and raises ExportError (NotAvailable) or, for the map
+# pages, MapRequestError with a message for people.
+
+PAGE_FORMATS = (*IMAGE_TYPES, *DATA_TYPES)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in PAGE_FORMATS:
+        raise ExportError(f"Choose png or svg for the chart, or csv or xlsx for its figures, not {fmt!r}.")
+
+
+def _image(chart: Chart, fmt: str, scale: float, stem: str | None = None) -> Download:
+    image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
+    return Download(image, f"{stem or chart.name}.{fmt}", IMAGE_TYPES[fmt])
+
+
+def _table(frame: pd.DataFrame, stem: str, fmt: str, sheet: str) -> Download:
+    content = safe_csv(frame) if fmt == "csv" else safe_xlsx(frame, sheet=sheet)
+    return Download(content, f"{stem}.{fmt}", DATA_TYPES[fmt])
+
+
+def ward_download(
+    url: str, home: str, code: str, params: dict[str, str | None], fmt: str = "png", kind: str = "trend",
+    width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+) -> Download:  # fmt: skip
+    """A /ward/<code> chart (``kind`` trend, categories or locator) or the ward's figures by
+    quarter, for the page's query (``measure``, ``period``, ``span``, ``view``)."""
+    _check_format(fmt)
+    if fmt in IMAGE_TYPES:
+        return _image(ward_chart(url, home, code, params, kind, width, height), fmt, scale)
+    view = ward_view(url, home, code, params)
+    return _table(ward_frame(view), f"ward-{view.code}-by-quarter", fmt, view.name)
+
+
+def london_download(
+    url: str, home: str, params: dict[str, str | None], fmt: str = "png", kind: str = "tile",
+    width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+) -> Download:  # fmt: skip
+    """The /london page's tile or borough map (``kind``), or the boroughs' figures."""
+    _check_format(fmt)
+    if fmt in IMAGE_TYPES:
+        return _image(london_chart(url, home, params, kind, width, height), fmt, scale)
+    view = london_view(url, home, params)
+    state = view.state
+    stem = f"london-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")
+    return _table(london_frame(view, home), stem, fmt, "London boroughs")
+
+
+def demand_download(
+    engine: Engine, period: Quarter, area: str, fmt: str = "png", indicator: str | None = None,
+    width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+) -> Download:  # fmt: skip
+    """The /demand page: every chart as one image, or one indicator's (``indicator``); or
+    every indicator's figures by quarter."""
+    _check_format(fmt)
+    with session_scope(engine) as session:
+        check_period(session, period, area)
+        name = area_name(session, area)
+        panels = demand_panels(session, period, area)
+    if not panels:
+        raise NotAvailable("No indicators are marked as not rated, so there are no demand pressures to export.")
+    if fmt in DATA_TYPES:
+        return _table(demand_frame(panels, area, name), f"demand-{area}-{period.key}", fmt, "Demand pressures")
+    if indicator:
+        panel = next((p for p in panels if p.indicator.code.lower() == indicator.lower()), None)
+        if panel is None:
+            raise NotAvailable(f"{indicator} is not one of the demand indicators: choose {', '.join(p.indicator.code for p in panels)}.")
+        chart = demand_panel_chart(panel, name, width, height)
+        return _image(chart, fmt, scale, f"demand-{panel.indicator.code}-{area}-{period.key}")
+    whole = demand_chart(panels, name, period)
+    if whole is None:
+        raise NotAvailable(f"No demand figures are held for {name}.")
+    return _image(whole, fmt, scale, f"demand-{area}-{period.key}")
+
+
+def summary_download(
+    engine: Engine, period: Quarter, area: str, fmt: str = "png",
+    width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+) -> Download:  # fmt: skip
+    """The scorecard's summary chart (how many rated indicators are Red, Amber, Green), or
+    its counts overall and by goal."""
+    _check_format(fmt)
+    with session_scope(engine) as session:
+        check_period(session, period, area)
+        card = build_scorecard(session, period, area)
+        sources = [Measure.parse(i.measure).source for i in indicators(session) if i.rated]
+    if not any(r.rated for r in card.rows):
+        raise NotAvailable("No rated indicators are defined yet: load indicator definitions first.")
+    if fmt in DATA_TYPES:
+        return _table(summary_frame(card), f"summary-{area}-{period.key}", fmt, "Summary")
+    return _image(summary_chart(card, sources, width, height), fmt, scale)

@@ -7,7 +7,6 @@ the same figures as the title.
 
 from __future__ import annotations
 
-import math
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +18,13 @@ from dashboards.wording import (
     change_phrase,
     chart_names,
     comparator_finding,
+    demand_finding,
     monthly_finding,
 )
 from exports import NotAvailable
 from exports.images import PRINT_HEIGHT, PRINT_WIDTH, committee_style
 from exports.page_parts import demand_statement, noun, target_finding, ytd_values
+from exports.small_multiples import small_multiples
 from rag.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from store.scorecard import format_value
@@ -160,60 +161,23 @@ def indicator_chart(
     return ytd_chart(detail, width, height or YTD_HEIGHT)
 
 
-def _axis(i: int) -> str:
-    return "" if i == 0 else str(i + 1)
-
-
-# Each small chart's cell, in px: its title (name and statement, up to three lines), the
-# plot, then the two-line quarter labels.
-CELL_TITLE, CELL_PLOT, CELL_TICKS = 78, 150, 52
-
-
 def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2) -> Chart | None:
     """The demand pressures page as one image: the page's sparklines as small multiples,
-    each titled with its indicator and its statement (``1,442 in Q3 2016/17, up 2.9% …``)."""
+    each titled with its indicator and its statement (``1,442 in Q3 2016/17, up 2.9% …``),
+    under the page's finding. Panels with no figures are left out, as the page draws none."""
+    panels = [p for p in panels if any(v is not None for _, v in p.points)]
     if not panels:
         return None
-    rows = math.ceil(len(panels) / columns)
-    cell = CELL_TITLE + CELL_PLOT + CELL_TICKS
     first = panels[0].points[0][0].label if panels[0].points else period.label
-    title = f"Demand on services in {area_name}, {period.label}"
-    subtitle = f"Context indicators (not rated), each quarter, {first} to {period.label}"
-    data: list[dict[str, Any]] = []
-    parts = [charts.sparkline(p, "") for p in panels]
-    for i, part in enumerate(parts):
-        suffix = _axis(i)
-        data += [{**t, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": i == 0, "legendgroup": t.get("name")} for t in part["data"]]
-    base = {k: v for k, v in parts[0]["layout"].items() if k not in ("xaxis", "yaxis", "title", "height", "margin")}
-    sources = [p.indicator.source for p in panels]
-    probe = committee_style({"data": data, "layout": {**base, "margin": {"l": 60, "r": 20, "b": 30}}}, title, subtitle, source_line(*sources))
-    top, bottom = probe["layout"]["margin"]["t"], probe["layout"]["margin"]["b"]
-    height = top + bottom + rows * cell
-    styled = committee_style({"data": data, "layout": {**base, "margin": {"l": 60, "r": 20, "b": 30}}}, title, subtitle, source_line(*sources), height=height)
-    layout = styled["layout"]
-    plot = rows * cell  # the plotting area's height in px; domains are fractions of it
-    gap_x = 0.1
-    width_each = (1 - gap_x * (columns - 1)) / columns
-    for i, (panel, part) in enumerate(zip(panels, parts, strict=True)):
-        row, col = divmod(i, columns)
-        x0 = col * (width_each + gap_x)
-        cell_top = 1 - row * cell / plot
-        plot_top = cell_top - CELL_TITLE / plot
-        suffix = _axis(i)
-        layout[f"xaxis{suffix}"] = {**part["layout"]["xaxis"], "domain": [x0, x0 + width_each], "anchor": f"y{suffix}"}
-        layout[f"yaxis{suffix}"] = {**part["layout"]["yaxis"], "domain": [plot_top - CELL_PLOT / plot, plot_top], "anchor": f"x{suffix}"}
-        name = [f"<b>{line}</b>" for line in textwrap.wrap(panel.indicator.name, 44)]
-        layout["annotations"].append(
-            {
-                "text": "<br>".join([*name, demand_statement(panel)]), "xref": "paper", "yref": "paper",
-                "x": x0, "y": cell_top, "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
-                "xshift": -40, "font": {"size": 13},
-            }
-        )  # fmt: skip
+    title = demand_finding(panels)
+    subtitle = f"Demand on services in {area_name}: context indicators (not rated), each quarter, {first} to {period.label}"
+    headings = ["<br>".join([*(f"<b>{line}</b>" for line in textwrap.wrap(p.indicator.name, 44)), demand_statement(p)]) for p in panels]
+    source = source_line(*(p.indicator.source for p in panels))
+    styled, height = small_multiples([charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns)
     statements = "; ".join(f"{p.indicator.name}: {demand_statement(p)}" for p in panels)
     alt = (
         f"Small line charts of {len(panels)} context indicators for {area_name}, each quarter from {first} to "
-        f"{period.label}, with the same quarter last year and the chosen quarter marked. {statements}."
+        f"{period.label}, with the same quarter last year and the chosen quarter marked. {title}. {statements}."
     )
     caption = f"Demand pressures: context indicators each quarter, {first} to {period.label}"
     return Chart("demand-pressures", styled, alt, caption, height=height)

@@ -220,7 +220,9 @@ def committee_style(
     layout = out.setdefault("layout", {})
     margin = layout.get("margin") or {}
     bottom, left = margin.get("b", 60), max(margin.get("l", 0), 70)
-    header = 66 if subtitle else 42  # title (and subtitle), in px from the top
+    # Title (and subtitle), in px from the top; a line more for each <br> in either.
+    extra = title.count("<br>")
+    header = 42 + 22 * extra + (24 + 17 * subtitle.count("<br>") if subtitle else 0)
     legend = layout.get("showlegend", True) and len(out.get("data", [])) > 1
     top = header + (_legend_rows(out.get("data", []), width) * 24 + 14 if legend else 8)
     _merge(
@@ -230,7 +232,7 @@ def committee_style(
                 "text": title,
                 "subtitle": {"text": subtitle or "", "font": {"size": 13, "color": SOURCE_GREY}},
                 "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yanchor": "top", "yref": "container",
-                "pad": {"l": 12, "t": 10},
+                "pad": {"l": 12, "t": 10 + 22 * extra},  # plotly lifts a title's extra lines above its anchor
             },
             "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container", "xref": "container"},
             "margin": {"t": top, "b": bottom + 26, "l": left, "r": max(margin.get("r", 0), 24)},

@@ -26,7 +26,7 @@ _SQLITE_IN_LIMIT = 500  # bound parameters per IN (…) list
 DEFER_FRACTION = 2
 EMPTY, DEFERRED, REPLACE = "empty", "deferred", "replace"
 BUILD_MEMORY = "256MB"  # for building a key again: only while it is built, in this transaction
-_QUEUE_DEPTH = 4  # statements waiting for the server: bounds memory while keeping it busy
+_QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
 
 
 def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:

@@ -1,5 +1,7 @@
 """The download links the pages offer resolve: every chart PNG/SVG, data CSV/XLSX, the embed
-view and the committee pack, served by the app that create_app builds (no extra wiring)."""
+view and the committee pack, on the indicator, map, ward profile, London, demand and
+scorecard pages, served by the app that create_app builds (no extra wiring); and the links
+name their chart and keep the page's choices."""
 
 from __future__ import annotations
 
@@ -69,3 +71,75 @@ def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  
     hrefs = _hrefs(chart_downloads("CSP2", QUERY, chart_names(detail)))
     assert not any("kind=comparator" in h or "kind=monthly" in h for h in hrefs)
     assert sum("/export/chart/" in h for h in hrefs) == 4
+
+
+# --- The ward profile, London, demand and scorecard pages: every chart offers PNG, SVG and
+# its figures, with link text that names the chart, for the page's current choices. --------
+
+PAGE_TYPES = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _download_links(component) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(href, the link's full text, hidden words included) of every /export/ link."""
+    from dash import html
+
+    from tests.helpers import text, walk
+
+    return [(a.href, text(a)) for a in walk(component) if isinstance(a, html.A) and str(a.href).startswith("/export/")]
+
+
+def _render(app, name: str, *args, **query):  # noqa: ANN001, ANN002, ANN003, ANN202
+    import importlib
+
+    module = importlib.import_module(f"dashboards.{name}")
+    with app.server.test_request_context("/"):
+        return module.page(*args) if args else module.layout(**query)
+
+
+@pytest.mark.parametrize("name", ["ward_profile", "london", "demand", "scorecard"])
+def test_export_links_on_the_other_pages_are_served(demo_database_url, export_chromium, name):  # noqa: ANN001
+    app = make_dashboard_app(demo_database_url)
+    map_query = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "count"}
+    if name == "ward_profile":
+        links = _download_links(_render(app, name, demo_database_url, "E09000016", "E05000306", map_query))
+        charts = ("the map of where Brooklands ward is", "the all crime and anti-social behaviour chart", "the crime category charts, as one image")
+        assert {kind for href, _ in links for kind in ("locator", "trend", "categories") if f"kind={kind}" in href} == {"locator", "trend", "categories"}
+    elif name == "london":
+        links = _download_links(_render(app, name, demo_database_url, "E09000016", map_query))
+        charts = ("the tile map of London's boroughs",)  # no borough outlines in the demo: no second map
+    elif name == "demand":
+        links = _download_links(_render(app, name, period="2016-17-Q3", area="E09000016"))
+        charts = ("all the demand charts, as one image", "the Domestic abuse incidents reported to police chart")
+        assert sum("indicator=" in href for href, _ in links) == 10  # PNG and SVG of each of the five charts
+    else:
+        links = _download_links(_render(app, name, period="2016-17-Q3", area="E09000016"))
+        charts = ("the summary chart of ratings",)
+        links = [(h, t) for h, t in links if "/export/pack." not in h]
+    words = [t for _, t in links]
+    for chart in charts:
+        assert f"Download PNG of {chart}" in words and f"Download SVG of {chart}" in words, (chart, words)
+    assert any(t.startswith("Download data (CSV) behind ") for t in words) and any(t.startswith("Download data (XLSX) behind ") for t in words)
+    assert all("period=2016-17-Q3" in href for href, _ in links)
+    client = app.server.test_client()
+    seen = set()
+    for href in dict.fromkeys(h for h, _ in links):
+        response = client.get(href)
+        assert response.status_code == 200, (href, response.get_data(as_text=True)[:200])
+        assert len(response.data) > 200 and response.headers["Content-Disposition"].startswith("attachment; filename=")
+        seen.add(response.mimetype)
+    assert seen == PAGE_TYPES
+
+
+def test_export_links_follow_the_pages_choices(demo_database_url):  # noqa: ANN001
+    """The links carry the page's own query, so the file is what the reader is looking at."""
+    app = make_dashboard_app(demo_database_url)
+    ward = _download_links(_render(app, "ward_profile", demo_database_url, "E09000016", "E05000306", {"measure": "asb", "period": "2016-17-Q2", "view": "change"}))
+    assert ward and all("measure=asb&period=2016-17-Q2&span=quarter&view=change" in h for h, _ in ward)
+    london = _download_links(_render(app, "london", demo_database_url, "E09000016", {"measure": "crime", "span": "ytd", "period": "2016-17-Q2"}))
+    assert london and all("period=2016-17-Q2&span=ytd&view=change" in h for h, _ in london)  # no population: change, as the page
+    demand = _download_links(_render(app, "demand", period="2016-17-Q2", area="E05000319"))
+    assert demand and all("period=2016-17-Q2&area=E05000319" in h for h, _ in demand)
+    # A ward holds no borough-wide returns: those panels draw no chart and offer none.
+    assert not any("indicator=DP2" in h for h, _ in demand) and any("indicator=DP1" in h for h, _ in demand)
+    summary = _download_links(_render(app, "scorecard", period="2016-17-Q2", area="E05000319"))
+    assert any(h.startswith("/export/summary.png?period=2016-17-Q2&area=E05000319") for h, _ in summary)

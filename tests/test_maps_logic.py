@@ -338,7 +338,7 @@ def test_maps_london_ranks_the_home_borough_by_rate(demo_engine: Engine, databas
     assert "Havering (home borough)" in table
 
 
-def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine: Engine, database_url: str, shared_data: Path) -> None:
+def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine: Engine, database_url: str, shared_data: Path, export_chromium: Path) -> None:
     load(demo_engine, "boundaries", shared_data / "boundaries" / "london_boroughs_wgs84_simplified20m.geojson")
     page, _ = render(database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
     assert "Borough outlines are not loaded" not in text(page)
@@ -347,6 +347,14 @@ def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine
     outline = next(t for t in geo["data"] if t["type"] == "choropleth" and t["name"] == "Home borough (thick outline)")
     assert outline["locations"] == [HOME] and outline["marker"]["line"]["width"] >= 3
     assert by_id(page, "london-tile-graph").figure["data"], "the tile map is always shown too"
+    # The borough map downloads too, drawn from the page's figure, titled with the rank statement.
+    from exports.downloads import london_download
+
+    links = [c.href for c in walk(by_id(page, "london-geo-downloads")) if getattr(c, "href", None)]
+    assert links[0].startswith("/export/london.png?measure=crime&period=2016-17-Q3&span=quarter&view=change") and links[0].endswith("&kind=geo")
+    svg = london_download(database_url, HOME, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"}, "svg", "geo").content
+    assert b"choroplethlocation" in svg  # the outlines are drawn
+    assert b"Havering is the only borough with figures for Q3 2016/17" in svg
 
 
 def test_maps_indicator_with_ward_values(demo_engine: Engine, database_url: str, tmp_path: Path) -> None:
