@@ -2,11 +2,17 @@
 (function () {
     "use strict";
 
-    // Period and area pickers: a <form data-location="…"> of native <select>s. A change, or
-    // the "Show figures" button, puts the choice in the URL through the page's dcc.Location
+    // Page controls put the reader's choice in the URL through the page's dcc.Location
     // (refresh="callback-nav"), so Dash Pages re-renders the page from the URL and the
-    // browser's Back and Forward buttons step through earlier choices.
-    function queryFor(form) {
+    // browser's Back and Forward buttons step through earlier choices. Two kinds of form:
+    // * <form data-location="…">: the period and area pickers (year, quarter and area
+    //   selects become ?period=2016-17-Q3&area=…);
+    // * <form data-map-location="…">: the map pages (/map, /london, /ward/…), where every
+    //   named select goes into the query as it is.
+    // A change, or the form's button, applies the choice.
+    var FORMS = "form[data-location], form[data-map-location]";
+
+    function periodQuery(form) {
         var value = function (name) {
             var el = form.elements.namedItem(name);
             return el ? el.value : "";
@@ -18,16 +24,23 @@
         if (value("area")) {
             params.set("area", value("area"));
         }
-        return "?" + params.toString();
+        return params;
+    }
+
+    function fieldsQuery(form) {
+        var params = new URLSearchParams();
+        Array.prototype.forEach.call(form.elements, function (el) {
+            if (el.name && el.tagName === "SELECT" && el.value) {
+                params.set(el.name, el.value);
+            }
+        });
+        return params;
     }
 
     // Dash Pages replaces the page when the URL changes, so the control the reader was
     // using disappears. Put keyboard focus back on its replacement (same id), or a keyboard
     // or screen-reader user is thrown back to the top of the page.
     function restoreFocus(id, oldNode) {
-        if (!id) {
-            return;
-        }
         var tries = 0;
         var timer = window.setInterval(function () {
             var el = document.getElementById(id);
@@ -42,7 +55,8 @@
     }
 
     function apply(form) {
-        var search = queryFor(form);
+        var isMap = form.hasAttribute("data-map-location");
+        var search = "?" + (isMap ? fieldsQuery(form) : periodQuery(form)).toString();
         if (search === window.location.search) {
             return;
         }
@@ -51,21 +65,22 @@
             restoreFocus(active.id, active);
         }
         var api = window.dash_clientside;
+        var location = form.getAttribute(isMap ? "data-map-location" : "data-location");
         if (api && typeof api.set_props === "function") {
-            api.set_props(form.getAttribute("data-location"), {search: search});
+            api.set_props(location, {search: search});
         } else {
             window.location.search = search;  // no Dash API: a full page load still works
         }
     }
 
     document.addEventListener("change", function (event) {
-        var form = event.target.closest && event.target.closest("form[data-location]");
+        var form = event.target.closest && event.target.closest(FORMS);
         if (form && event.target.tagName === "SELECT") {
             apply(form);
         }
     });
     document.addEventListener("submit", function (event) {
-        var form = event.target.closest && event.target.closest("form[data-location]");
+        var form = event.target.closest && event.target.closest(FORMS);
         if (form) {
             event.preventDefault();
             apply(form);

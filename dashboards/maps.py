@@ -462,7 +462,7 @@ def select(prefix: str, name: str, label: str, options: Sequence[tuple[str, str]
 
 
 def controls(prefix: str, fields: list[Component], label: str) -> html.Form:
-    """Native selects in a form; ``assets/maps.js`` turns a change into a new URL (every
+    """Native selects in a form; ``assets/cspdash.js`` turns a change into a new URL (every
     named field becomes a query parameter) on the page's ``dcc.Location``."""
     return html.Form(
         [
