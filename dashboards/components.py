@@ -201,14 +201,18 @@ IMAGE_LINKS = (("png", "Download PNG"), ("svg", "Download SVG"))
 DATA_LINKS = (("csv", "Download data (CSV)"), ("xlsx", "Download data (XLSX)"))
 
 
-def download_links(what: str, images: str | None, data: str | None = None, block_id: str | None = None) -> html.Div:
+def download_links(
+    what: str, images: str | None, data: str | None = None, block_id: str | None = None, one_image: bool = False
+) -> html.Div:
     """"Download PNG", "Download SVG" and "Download data (CSV)", "(XLSX)" for one chart, as
     served by ``dashboards/embed.py``. ``images`` and ``data`` are addresses with ``{fmt}``
     where the file type goes. The visible words stay short; hidden words name the chart
-    (``what``), so each link makes sense on its own in a screen reader's list of links."""
+    (``what``), so each link makes sense on its own in a screen reader's list of links.
+    ``one_image``: several charts drawn as one image (said of the image links only)."""
+    pictured = f"{what}, as one image" if one_image else what
     links = [
-        html.A([label, html.Span(f" {joiner} {what}", className="visually-hidden")], href=href.replace("{fmt}", fmt), download="", className="button button--secondary")
-        for href, joiner, choices in ((images, "of", IMAGE_LINKS), (data, "behind", DATA_LINKS))
+        html.A([label, html.Span(f" {joiner}", className="visually-hidden")], href=href.replace("{fmt}", fmt), download="", className="button button--secondary")
+        for href, joiner, choices in ((images, f"of {pictured}", IMAGE_LINKS), (data, f"behind {what}", DATA_LINKS))
         if href
         for fmt, label in choices
     ]

@@ -68,7 +68,7 @@ def body(url: str, state: PageState) -> list[Component]:
             [
                 html.H2("Charts and figures for packs and slides", id="demand-downloads-heading"),
                 html.P("All the charts above as one image, and every indicator's figures by quarter."),
-                ui.download_links("all the demand charts, as one image", f"/export/demand.{{fmt}}{query}", f"/export/demand.{{fmt}}{query}", block_id="demand-downloads"),
+                ui.download_links("all the demand charts", f"/export/demand.{{fmt}}{query}", f"/export/demand.{{fmt}}{query}", block_id="demand-downloads", one_image=True),
             ],
             className="no-print",
             **{"aria-labelledby": "demand-downloads-heading"},

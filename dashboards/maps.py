@@ -200,6 +200,8 @@ def rank_phrase(rank: tuple[int, int, bool], noun: str, what: str) -> str:
     """``3rd highest of 18 wards for all crime in Q3 2016/17``."""
     position, total, tied = rank
     plural = noun if total == 1 else noun + "s"
+    if position == 1:  # "the highest", not "1st highest"
+        return f"{'joint highest' if tied else 'the highest'} of {total} {plural} {what}"
     return f"{'joint ' if tied else ''}{ordinal(position)} highest of {total} {plural} {what}"
 
 

@@ -81,12 +81,12 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     return html.Div(out)
 
 
-def downloads(view: WardView, kind: str, what: str, data: bool = True) -> html.Div:
+def downloads(view: WardView, kind: str, what: str, data: bool = True, one_image: bool = False) -> html.Div:
     """PNG and SVG of one of the page's charts (drawn on the server, titled with its finding)
     and, with ``data``, the ward's figures by quarter; the links keep the page's choices."""
     query = view.state.query()
     base = f"/export/ward/{view.code}.{{fmt}}{query}"
-    return ui.download_links(what, f"{base}&kind={kind}", base if data else None, block_id=f"{PREFIX}-{kind}-downloads")
+    return ui.download_links(what, f"{base}&kind={kind}", base if data else None, block_id=f"{PREFIX}-{kind}-downloads", one_image=one_image)
 
 
 def locator(url: str, view: WardView) -> html.Figure:
@@ -120,6 +120,6 @@ def trend_section(view: WardView) -> list[Component]:
             html.P("One chart per Home Office crime category, each with its own scale so the trend is clear; compare sizes in the table.", className="cell-note"),
             html.Ul(charts, className="small-multiples", id=f"{PREFIX}-categories"),
             ui.scroll_region(f"{caption} (scrolls sideways)", ui.table(caption, ["Category", *labels], body, numeric=range(1, len(labels) + 1), table_id=f"{PREFIX}-category-table")),
-            downloads(view, "categories", "the crime category charts, as one image"),
+            downloads(view, "categories", "the crime category charts", one_image=True),
         ]
     return out

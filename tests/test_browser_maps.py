@@ -120,7 +120,7 @@ def test_browser_map_click_opens_the_ward_profile(page, live_server: str, demo_d
     page.wait_for_url(f"**/ward/E05000306?{Q3}")
     page.wait_for_selector("#ward-profile-trend .main-svg")
     assert page.inner_text("h1") == "Brooklands ward, Havering"
-    assert re.fullmatch(r"Brooklands: (joint )?\d+(st|nd|rd|th) highest of 18 wards in Havering for all crime in Q3 2016/17\.", page.inner_text("#ward-profile-rank"))
+    assert re.fullmatch(r"Brooklands: (joint |the )?(\d+(st|nd|rd|th) )?highest of 18 wards in Havering for all crime in Q3 2016/17\.", page.inner_text("#ward-profile-rank"))
     rows = page.evaluate(TABLE, "ward-profile-category-table")
     assert len(rows) >= 5 and all(len(r["cells"]) == 13 for r in rows), "every category, twelve quarters"
     shoot(page, "ward-profile", demo_database_url)

@@ -104,6 +104,7 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
         links = _download_links(_render(app, name, demo_database_url, "E09000016", "E05000306", map_query))
         charts = ("the map of where Brooklands ward is", "the all crime and anti-social behaviour chart", "the crime category charts, as one image")
         assert {kind for href, _ in links for kind in ("locator", "trend", "categories") if f"kind={kind}" in href} == {"locator", "trend", "categories"}
+        assert "Download data (CSV) behind the crime category charts" in [t for _, t in links]  # a file of figures, not an image
     elif name == "london":
         links = _download_links(_render(app, name, demo_database_url, "E09000016", map_query))
         charts = ("the tile map of London's boroughs",)  # no borough outlines in the demo: no second map

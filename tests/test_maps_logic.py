@@ -133,6 +133,8 @@ def test_maps_rank_wording() -> None:
     assert maps.ranks(values) == {"a": (4, 4, False), "b": (1, 4, False), "c": (2, 4, True), "d": (2, 4, True)}
     assert maps.rank_phrase((3, 18, False), "ward", "for all crime in Q3 2016/17") == "3rd highest of 18 wards for all crime in Q3 2016/17"
     assert maps.rank_phrase((2, 4, True), "borough", "for burglary") == "joint 2nd highest of 4 boroughs for burglary"
+    assert maps.rank_phrase((1, 18, False), "ward", "for burglary") == "the highest of 18 wards for burglary"
+    assert maps.rank_phrase((1, 32, True), "borough", "for burglary") == "joint highest of 32 boroughs for burglary"
 
 
 # -- periods and change on last year -----------------------------------------------------------
