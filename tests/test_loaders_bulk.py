@@ -88,10 +88,11 @@ def test_first_import_sets_the_key_aside_and_builds_it_again(engine, shared_data
             text("INSERT INTO crime_count (area_code, month, major_category, minor_category, count) VALUES (:a, :m, :j, :n, 1)"),
             {"a": area, "m": month, "j": major, "n": minor},
         )
-    # The second load finds a populated table: it replaces, and keeps the key throughout.
+    # Loading it again replaces every value, and the key is back afterwards.
     again = load(engine, "crime", shared_data / "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv")
     assert again.replaced == again.stored == summary.stored
     assert stored_crime(engine) == one
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
     assert not bulk_threads()
 
 
