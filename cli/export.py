@@ -139,8 +139,8 @@ def chart(app: AppContext, code: str, period: str, area: str | None, kind: str, 
 @click.option("--view", type=click.Choice(["count", "rate", "change"]), default="count", show_default=True, help="count: numbers; rate: per 1,000 residents; change: on the same period last year.")
 @click.option("--classes", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True, help="How the colour classes are chosen.")
 @area_option
-@_format("png", "svg")
-@_out("png", "svg")
+@_format("png", "svg", "csv", "xlsx")
+@_out("png", "svg", "csv", "xlsx")
 @click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Width in CSS pixels (800 fits A4 text width at a readable size).")
 @click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: the map page's height plus the title).")
 @click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi).")
@@ -151,11 +151,12 @@ def ward_map(
     fmt: str | None, out: Path, width: int, height: int | None, scale: float,
 ) -> None:  # fmt: skip
     """Write the ward map as the /map page draws it for the same choices, titled with its
-    finding, with the measure, area and period as subtitle and the source underneath."""
+    finding, with the measure, area and period as subtitle and the source underneath (PNG,
+    SVG), or every ward's figures, class and rank (CSV, XLSX)."""
     from exports.downloads import map_download
 
     app.engine()  # checks the database is set up, with a clear message if not
-    fmt = _choose(fmt, out, ("png", "svg"))
+    fmt = _choose(fmt, out, ("png", "svg", "csv", "xlsx"))
     params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes, "area": area}
     download = map_download(app.settings.database_url, app.settings.home_area, params, fmt, width, height, scale)
     _write(out, download.content)

@@ -6,7 +6,7 @@
   safe to open in a spreadsheet;
 * ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
 * ``/export/map.<png|svg>?<the /map page's query>`` – the ward map as an image (what
-  ``cspdash export map`` writes);
+  ``cspdash export map`` writes), and ``/export/map.<csv|xlsx>?…`` – the wards' figures;
 * ``/export/ward/<code>.<png|svg>?kind=trend|categories|locator&<the /ward page's query>`` – a
   ward profile chart, and ``/export/ward/<code>.<csv|xlsx>?…`` – the ward's figures by quarter;
 * ``/export/london.<png|svg>?kind=tile|geo&<the /london page's query>`` – a London map, and
@@ -158,9 +158,10 @@ def _cached_map(url: str, version: tuple, home: str, params: tuple, fmt: str) ->
     return map_download(url, home, dict(params), fmt)
 
 
-@blueprint.get("/export/map.<any(png, svg):fmt>")
+@blueprint.get("/export/map.<any(png, svg, csv, xlsx):fmt>")
 def export_map(fmt: str) -> flask.Response:
-    """The ward map as /map shows it for the same query, as a print-quality image."""
+    """The ward map as /map shows it for the same query, as a print-quality image, or the
+    wards' figures behind it."""
 
     def make() -> flask.Response:
         settings = current_settings()

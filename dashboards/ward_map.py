@@ -108,16 +108,12 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
 
 def map_downloads(query: str) -> html.Div:
     """The map as a print-resolution image for packs and slides (drawn on the server, as
-    ``cspdash export map``), and the address that embeds it on a web page."""
-    links = [
-        html.A(f"Download map ({fmt.upper()})", href=f"/export/map.{fmt}{query}", download="", className="button button--secondary")
-        for fmt in ("png", "svg")
-    ]
+    ``cspdash export map``), the wards' figures, and the address that embeds it on a web page."""
     embed = f"/embed/map{query}"
     return html.Div(
         [
             html.H2("The map for packs and slides"),
-            html.Div(links, className="download-links"),
+            ui.download_links("the ward map", f"/export/map.{{fmt}}{query}", f"/export/map.{{fmt}}{query}"),
             html.P(["Embed this map on a web page with an iframe pointing at ", html.A(embed, href=embed), "."]),
         ],
         className="no-print",

@@ -16,7 +16,7 @@ from exports import ExportError, NotAvailable
 from exports.figures import Chart, demand_chart, indicator_chart
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.indicator_data import indicator_frame
-from exports.page_data import demand_frame, london_frame, summary_frame, ward_frame
+from exports.page_data import areas_frame, demand_frame, london_frame, summary_frame, ward_frame
 from exports.page_figures import demand_panel_chart, london_chart, summary_chart, ward_chart
 from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
@@ -75,11 +75,18 @@ def map_download(
     url: str, home: str, params: dict[str, str | None], fmt: str = "png",
     width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
 ) -> Download:  # fmt: skip
-    """The ward map (as /map shows it for ``params``) as an image. Raises MapRequestError."""
-    from exports.figures import ward_map_chart
+    """The ward map (as /map shows it for ``params``) as an image, or its wards' figures,
+    classes and ranks (the page's table) as CSV or XLSX. Raises MapRequestError."""
+    from dashboards.map_state import split_figures, ward_figures
+    from exports.figures import ward_map_chart, ward_map_state
 
+    if fmt in DATA_TYPES:
+        state = ward_map_state(url, home, params)
+        shown, missing, values, classes = split_figures(ward_figures(url, state), state)
+        stem = f"map-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")
+        return _table(areas_frame(shown + missing, values, classes, state, "ward"), stem, fmt, "Wards")
     if fmt not in IMAGE_TYPES:
-        raise ExportError(f"Maps can be exported as {' or '.join(IMAGE_TYPES)}, not {fmt!r}.")
+        raise ExportError(f"Maps can be exported as {' or '.join([*IMAGE_TYPES, *DATA_TYPES])}, not {fmt!r}.")
     chart = ward_map_chart(url, home, params, width, height)
     image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
     return Download(image, f"{chart.name}.{fmt}", IMAGE_TYPES[fmt])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,9 @@ from exports.small_multiples import small_multiples
 from rag.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from store.scorecard import format_value
+
+if TYPE_CHECKING:
+    from dashboards.map_state import MapState
 
 KINDS = ("trend", "ytd", "comparator", "monthly")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
@@ -183,23 +186,25 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
     return Chart("demand-pressures", styled, alt, caption, height=height)
 
 
+def ward_map_state(url: str, home: str, params: dict[str, str | None]) -> MapState:
+    """The /map page's state for ``params``: rates asked for with no population held become
+    numbers, as the page shows them. Raises MapRequestError (``store.map_queries``)."""
+    from dashboards.map_state import resolve, ward_figures
+
+    state = resolve(url, home, params)
+    if state.view == "rate" and not (state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)):
+        state = resolve(url, home, {**params, "view": "count"})
+    return state
+
+
 def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
     """The /map page's ward map for the same query (``measure``, ``period``, ``span``,
     ``view``, ``classes``, ``area``), drawn by the page's own builder and dressed for paper:
     the page's finding as title, the measure, areas and period as subtitle. Raises
     MapRequestError (``store.map_queries``) for a query the page would refuse."""
-    from dashboards.map_state import (
-        area_label,
-        map_figure,
-        resolve,
-        view_phrase,
-        ward_figures,
-    )
+    from dashboards.map_state import area_label, map_figure, view_phrase
 
-    state = resolve(url, home, params)
-    if state.view == "rate" and not (state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)):
-        params = {**params, "view": "count"}  # as the page: no population, so numbers
-        state = resolve(url, home, params)
+    state = ward_map_state(url, home, params)
     query = state.query()
     figure = map_figure(url, home, query)
     layout = figure["layout"]

@@ -9,8 +9,10 @@ import pandas as pd
 
 from dashboards import maps
 from dashboards.london_maps import LondonView
+from dashboards.map_state import MapState
 from dashboards.ward_charts import WardView
 from rag.summary import RATED, RagCounts
+from store.map_queries import AreaFigure
 from store.queries import DemandPanel
 from store.scorecard import Scorecard
 
@@ -36,20 +38,27 @@ def ward_frame(view: WardView) -> pd.DataFrame:
 
 def london_frame(view: LondonView, home: str) -> pd.DataFrame:
     """One row per borough, highest first as in the page's table, with its map class and rank."""
-    state = view.state
-    ranked = maps.ranks({f.code: v for f, v in zip(view.figures, view.values)})
-    order = sorted(range(len(view.figures)), key=lambda i: (view.values[i] is None, -(view.values[i] or 0), view.figures[i].name))
+    return areas_frame(view.figures, view.values, view.classes, view.state, "borough", home)
+
+
+def areas_frame(
+    figures: list[AreaFigure], values: list[float | None], classes: maps.Classification, state: MapState, level: str, home: str | None = None
+) -> pd.DataFrame:
+    """One row per area of a map (``level``: ward or borough), highest first as in the map
+    page's table, with the figure shown, the figures behind it, its map class and its rank."""
+    ranked = maps.ranks({f.code: v for f, v in zip(figures, values)})
+    order = sorted(range(len(figures)), key=lambda i: (values[i] is None, -(values[i] or 0), figures[i].name))
     records = []
     for i in order:
-        f = view.figures[i]
+        f = figures[i]
         rank = ranked.get(f.code)
         records.append(
             {
-                "borough_code": f.code, "borough": f.name, "home_borough": "yes" if f.code == home else "",
+                f"{level}_code": f.code, level: f.name, **({"home_borough": "yes" if f.code == home else ""} if home else {}),
                 "measure": state.measure.label, "period": state.period.label, "shown": state.view,
                 "value": _number(f.value), "population": f.population, "rate_per_1000": _number(f.rate),
                 "last_year_period": state.period.last_year().label, "last_year_value": _number(f.last_year),
-                "change_percent": _number(f.change), "map_class": view.classes.label_of(i),
+                "change_percent": _number(f.change), "map_class": classes.label_of(i),
                 "rank": None if rank is None else rank[0], "rank_tied": "" if rank is None else ("yes" if rank[2] else ""),
             }
         )  # fmt: skip

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -367,6 +368,44 @@ def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None
     assert b"had fewer offences than in Q3 2015/16" in svg.data
     bad = client.get("/export/map.png?span=fortnight")
     assert bad.status_code == 404 and "'fortnight' is not a period length" in bad.get_data(as_text=True)
+
+
+def test_export_charts_ward_map_figures_match_the_pages_table(client, database_url: str) -> None:  # noqa: ANN001
+    """/export/map.csv is the /map page's table: same wards, order, figures, classes and ranks."""
+    from dash import html
+
+    from tests.conftest import make_dashboard_app
+    from tests.helpers import text, walk
+
+    response = client.get(f"/export/map.csv?{MAP_QUERY}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="map-crime-2016-17-Q3-count.csv"'
+    frame = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig")
+    app = make_dashboard_app(database_url)
+    from dashboards import ward_map
+
+    with app.server.test_request_context("/"):
+        page = ward_map.page(database_url, "E09000016", dict(p.split("=") for p in MAP_QUERY.split("&")))
+    table = next(t for t in walk(page) if isinstance(t, html.Table) and getattr(t, "id", None) == "ward-map-table")
+    rows = [[text(c) for c in tr.children] for tr in walk(table) if isinstance(tr, html.Tr)][1:]
+    assert len(frame) == len(rows) == 18
+    assert frame["ward"].tolist() == [r[0] for r in rows]
+    assert [f"{int(v):,}" for v in frame["value"]] == [r[1] for r in rows]
+    assert frame["map_class"].tolist() == [next(c for c in r if c in set(frame["map_class"])) for r in rows]
+    assert frame["rank"].tolist() == sorted(frame["rank"].tolist())
+    xlsx = client.get(f"/export/map.xlsx?{MAP_QUERY}")
+    assert xlsx.status_code == 200
+    assert pd.read_excel(io.BytesIO(xlsx.data))["ward"].tolist() == frame["ward"].tolist()
+
+
+def test_export_charts_cli_writes_the_ward_maps_figures(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "wards.xlsx"
+    args = ["export", "map", "--measure", "asb", "--period", "2016-17-Q3", "--view", "change", "--out", str(out)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    frame = pd.read_excel(out)
+    assert set(frame["shown"]) == {"change"} and set(frame["measure"]) == {"Anti-social behaviour"}
+    assert len(frame) == 18 and frame["change_percent"].notna().all()
 
 
 def test_export_charts_embed_map_is_standalone(client) -> None:  # noqa: ANN001

@@ -38,9 +38,12 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
     elif kind == "map":
         from dashboards.ward_map import map_downloads
 
+        links = _download_links(map_downloads("?measure=crime&period=2016-17-Q3&span=quarter&view=count"))
+        words = [t for _, t in links]
+        assert {"Download PNG of the ward map", "Download data (XLSX) behind the ward map"} <= set(words), words
         hrefs = _hrefs(map_downloads("?measure=crime&period=2016-17-Q3&span=quarter&view=count"))
         assert any(h.startswith("/embed/map?") for h in hrefs)
-        expected = {"image/png", "image/svg+xml", "text/html"}
+        expected = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html"}
     else:
         from dashboards.data import resolve
         from dashboards.scorecard import pack_downloads
@@ -55,7 +58,7 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
         assert response.status_code == 200, (href, response.get_data(as_text=True)[:200])
         assert len(response.data) > 500
         seen.add(response.mimetype)
-    assert seen <= expected and seen
+    assert seen == expected
 
 
 def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  # noqa: ANN001
