@@ -7,8 +7,10 @@ plus a word, and every chart has a text caption and a table of its numbers.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -71,6 +73,20 @@ def notice(heading: str, body: str | Component | list, kind: str = "error") -> h
     """A boxed message. Errors are announced (role=alert); warnings and information are not."""
     role = {"role": "alert"} if kind == "error" else {}
     return html.Div([html.H2(heading, className="notice__heading"), html.Div(body)], className=f"notice notice--{kind}", **role)
+
+
+def safe_layout(build: Callable[..., Component]) -> Callable[..., Component]:
+    """A page's ``layout``: an unexpected error becomes ``failure``'s message for the reader
+    (logged in full) instead of a blank page or a stack trace."""
+
+    @functools.wraps(build)
+    def layout(*args: Any, **kwargs: Any) -> Component:
+        try:
+            return build(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+            return failure(exc)
+
+    return layout
 
 
 def failure(exc: BaseException) -> html.Div:

@@ -26,25 +26,23 @@ def heading(state: PageState) -> str:
     return f"Demand pressures: {state.area_name}, {state.period.label}"
 
 
+@ui.safe_layout
 def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
-    try:
-        settings = current_settings()
-        state = data.resolve(settings.database_url, settings.home_area, period, area)
-        return html.Div(
-            [
-                html.H1(heading(state), id="demand-heading"),
-                html.P(
-                    "How busy services are. These context indicators have no targets and are not "
-                    "rated: a rise can mean more need, or better reporting.",
-                    className="lead",
-                ),
-                ui.period_controls("demand", state),
-                html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
-                html.Div(body(settings.database_url, state), id="demand-body"),
-            ]
-        )
-    except Exception as exc:  # noqa: BLE001
-        return ui.failure(exc)
+    settings = current_settings()
+    state = data.resolve(settings.database_url, settings.home_area, period, area)
+    return html.Div(
+        [
+            html.H1(heading(state), id="demand-heading"),
+            html.P(
+                "How busy services are. These context indicators have no targets and are not "
+                "rated: a rise can mean more need, or better reporting.",
+                className="lead",
+            ),
+            ui.period_controls("demand", state),
+            html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
+            html.Div(body(settings.database_url, state), id="demand-body"),
+        ]
+    )
 
 
 def status(state: PageState) -> str:

@@ -49,20 +49,18 @@ dash.register_page(
 Table = tuple[list[str], list[list[str]]]  # headers, rows (formatted for people)
 
 
+@ui.safe_layout
 def layout(code: str | None = None, period: str | None = None, area: str | None = None, **_: object) -> Component:
+    settings = current_settings()
+    state = data.resolve(settings.database_url, settings.home_area, period, area)
+    back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
+    if state.error:
+        return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
     try:
-        settings = current_settings()
-        state = data.resolve(settings.database_url, settings.home_area, period, area)
-        back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
-        if state.error:
-            return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
-        try:
-            detail = data.detail(settings.database_url, code or "", state.period, state.area)  # type: ignore[arg-type]
-        except UnknownIndicator as exc:
-            return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
-        return html.Div([back, *render(detail, state)])
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+        detail = data.detail(settings.database_url, code or "", state.period, state.area)  # type: ignore[arg-type]
+    except UnknownIndicator as exc:
+        return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
+    return html.Div([back, *render(detail, state)])
 
 
 def quarterly_table(detail: IndicatorDetail) -> Table:

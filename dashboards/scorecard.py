@@ -41,26 +41,24 @@ def heading(state: PageState) -> str:
     return f"Performance scorecard: {state.area_name}, {state.period.label}"
 
 
+@ui.safe_layout
 def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
-    try:
-        settings = current_settings()
-        state = data.resolve(settings.database_url, settings.home_area, period, area)
-        return html.Div(
-            [
-                html.H1(heading(state), id="scorecard-heading"),
-                html.P(
-                    "How the Community Safety Partnership's rated indicators performed against their "
-                    "targets. Choose a quarter and an area; the address of this page changes too, so "
-                    "you can bookmark or share what you see.",
-                    className="lead no-print",
-                ),
-                ui.period_controls("scorecard", state),
-                html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
-                html.Div(body(settings.database_url, state), id="scorecard-body"),
-            ]
-        )
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+    settings = current_settings()
+    state = data.resolve(settings.database_url, settings.home_area, period, area)
+    return html.Div(
+        [
+            html.H1(heading(state), id="scorecard-heading"),
+            html.P(
+                "How the Community Safety Partnership's rated indicators performed against their "
+                "targets. Choose a quarter and an area; the address of this page changes too, so "
+                "you can bookmark or share what you see.",
+                className="lead no-print",
+            ),
+            ui.period_controls("scorecard", state),
+            html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
+            html.Div(body(settings.database_url, state), id="scorecard-body"),
+        ]
+    )
 
 
 def status(state: PageState) -> str:

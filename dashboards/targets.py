@@ -37,6 +37,7 @@ TOLERANCE_TYPES = [("abs", "In units of the measure (percentage points for a per
 FALLBACK_PERIOD = Quarter(2016, 1)
 
 
+@ui.safe_layout
 def layout(
     indicator: str | None = None,
     year: str | None = None,
@@ -45,32 +46,29 @@ def layout(
     period: str | None = None,
     **_: Any,
 ) -> Component:
-    try:
-        if not can("analyst"):
-            return html.Div([html.H1("Targets and commentary"), sign_in_prompt("edit targets and commentary", PATH)])
-        intro = [html.H1("Targets and commentary"), account_bar(PATH)]
-        settings = current_settings()
-        with session_scope(current_engine()) as session:
-            rows = indicators(session)
-            if not rows:
-                return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
-            latest = latest_quarter(session)
-            chosen = _period(year, quarter, period) or latest or FALLBACK_PERIOD
-            years = form.year_choices(session, latest or chosen)
-            if chosen.financial_year not in years:
-                years = sorted([*years, chosen.financial_year], reverse=True)
-            areas = [(a.code, a.label) for a in area_choices(session, settings.home_area)]
-            area = area if area in {code for code, _ in areas} else settings.home_area
-            code = indicator if indicator in {i.code for i in rows} else rows[0].code
-            state = form.load_form(session, code, chosen, area)
-            choices = {
-                "indicator": [(i.code, f"{i.code} – {i.name}") for i in rows],
-                "year": [(y.key, y.label) for y in years],
-                "area": areas or [(area, state.area_name)],
-            }
-        return html.Div([*intro, _chooser(choices, state), _editor(state)])
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+    if not can("analyst"):
+        return html.Div([html.H1("Targets and commentary"), sign_in_prompt("edit targets and commentary", PATH)])
+    intro = [html.H1("Targets and commentary"), account_bar(PATH)]
+    settings = current_settings()
+    with session_scope(current_engine()) as session:
+        rows = indicators(session)
+        if not rows:
+            return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
+        latest = latest_quarter(session)
+        chosen = _period(year, quarter, period) or latest or FALLBACK_PERIOD
+        years = form.year_choices(session, latest or chosen)
+        if chosen.financial_year not in years:
+            years = sorted([*years, chosen.financial_year], reverse=True)
+        areas = [(a.code, a.label) for a in area_choices(session, settings.home_area)]
+        area = area if area in {code for code, _ in areas} else settings.home_area
+        code = indicator if indicator in {i.code for i in rows} else rows[0].code
+        state = form.load_form(session, code, chosen, area)
+        choices = {
+            "indicator": [(i.code, f"{i.code} – {i.name}") for i in rows],
+            "year": [(y.key, y.label) for y in years],
+            "area": areas or [(area, state.area_name)],
+        }
+    return html.Div([*intro, _chooser(choices, state), _editor(state)])
 
 
 def _period(year: str | None, quarter: str | None, period: str | None) -> Quarter | None:

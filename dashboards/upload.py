@@ -37,14 +37,12 @@ dash.register_page(__name__, path="/upload", name="Upload", title="Upload data â
 PATH = "/upload"
 
 
+@ui.safe_layout
 def layout(**_: Any) -> Component:
-    try:
-        if not can("analyst"):
-            return html.Div([html.H1("Upload data"), sign_in_prompt("upload data", PATH)])
-        intro = [html.H1("Upload data"), account_bar(PATH)]
-        return html.Div([*intro, _form(), _history()])
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+    if not can("analyst"):
+        return html.Div([html.H1("Upload data"), sign_in_prompt("upload data", PATH)])
+    intro = [html.H1("Upload data"), account_bar(PATH)]
+    return html.Div([*intro, _form(), _history()])
 
 
 def _form() -> html.Section:

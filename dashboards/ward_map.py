@@ -50,12 +50,10 @@ SCHEMATIC_NOTE = (
 )
 
 
+@ui.safe_layout
 def layout(**params: str | None) -> Component:
-    try:
-        settings = current_settings()
-        return page(settings.database_url, settings.home_area, params)
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+    settings = current_settings()
+    return page(settings.database_url, settings.home_area, params)
 
 
 def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:

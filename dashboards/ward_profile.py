@@ -43,12 +43,10 @@ dash.register_page(
 PREFIX = "ward-profile"
 
 
+@ui.safe_layout
 def layout(code: str | None = None, **params: str | None) -> Component:
-    try:
-        settings = current_settings()
-        return page(settings.database_url, settings.home_area, code or "", params)
-    except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
-        return ui.failure(exc)
+    settings = current_settings()
+    return page(settings.database_url, settings.home_area, code or "", params)
 
 
 def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.Div:

@@ -72,22 +72,25 @@ def direction_word(d: Direction) -> str:
 
 def short_term_title(row: ScoreRow, period: Quarter) -> str:
     """Tooltip for the short-term arrow: this quarter's figure against last quarter's."""
-    previous = period.previous()
-    head = f"{direction_word(row.dot_short)}: {period.label} against {previous.label}"
-    if row.dot_short is Direction.NA:
-        return f"{head} – a figure is missing, so no direction can be given."
-    figures = f"{format_value(row.quarter_value, row.unit)} against {format_value(row.previous_quarter, row.unit)}"
-    return f"{head} (quarter figures {figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
+    return _arrow_title(row, row.dot_short, period, period.previous(), "quarter figures ", row.quarter_value, row.previous_quarter)
 
 
 def long_term_title(row: ScoreRow, period: Quarter) -> str:
     """Tooltip for the long-term arrow: against the same period a year earlier."""
-    last_year = period.same_quarter_last_year()
-    head = f"{direction_word(row.dot_long)}: {period.label} against {last_year.label}"
-    if row.dot_long is Direction.NA:
+    return _arrow_title(
+        row, row.dot_long, period, period.same_quarter_last_year(), f"{basis_label(row.basis)}: ", row.actual, row.same_period_last_year
+    )
+
+
+def _arrow_title(
+    row: ScoreRow, direction: Direction, period: Quarter, against: Quarter, what: str, value: float | None, before: float | None
+) -> str:
+    """``what`` leads the two figures in the brackets, e.g. ``"year to date: "``."""
+    head = f"{direction_word(direction)}: {period.label} against {against.label}"
+    if direction is Direction.NA:
         return f"{head} – a figure is missing, so no direction can be given."
-    figures = f"{format_value(row.actual, row.unit)} against {format_value(row.same_period_last_year, row.unit)}"
-    return f"{head} ({basis_label(row.basis)}: {figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
+    figures = f"{format_value(value, row.unit)} against {format_value(before, row.unit)}"
+    return f"{head} ({what}{figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

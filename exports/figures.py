@@ -66,6 +66,15 @@ def _span(detail: IndicatorDetail) -> str:
     return f"{Quarter.parse(first).label} to {detail.period.label}"
 
 
+def _dressed(
+    detail: IndicatorDetail, kind: str, figure: dict[str, Any], title: str, subtitle: str | None, alt: str, caption: str,
+    width: int, height: int,
+) -> Chart:  # fmt: skip
+    """An indicator page chart in committee styling, with the indicator's source line."""
+    styled = committee_style(figure, title, subtitle, source_line(detail.indicator.source), width, height)
+    return Chart(f"{detail.indicator.code}-{kind}", styled, alt, caption, width, height)
+
+
 def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT, finding_in_title: bool = True) -> Chart:
     """The quarterly series against target and tolerance: the indicator page's first chart.
     Without ``finding_in_title`` (a page that states the finding beside the chart) the
@@ -75,17 +84,14 @@ def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int =
     title = target_finding(row, detail.period)
     figure = charts.quarterly(detail, title, f"{noun(detail)} ({'year to date' if ytd else 'each quarter'})")
     subtitle = f"{info.name}, {detail.area_name}, {'year to date' if ytd else 'each quarter'}, {_span(detail)}"
-    if finding_in_title:
-        styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
-    else:
-        styled = committee_style(figure, subtitle, None, source_line(info.source), width, height)
     alt = (
         f"Line chart: {info.name} in {detail.area_name} ({'year to date' if ytd else 'each quarter'}), "
         f"{_span(detail)}, with the target as a dashed line and the tolerance as a shaded band. {title}. "
         f"Rated {row.rag.value}."
     )
     caption = f"{info.name}, {'year to date' if ytd else 'each quarter'}, against target and tolerance, {_span(detail)}"
-    return Chart(f"{info.code}-trend", styled, alt, caption, width, height)
+    headings = (title, subtitle) if finding_in_title else (subtitle, None)
+    return _dressed(detail, "trend", figure, *headings, alt, caption, width, height)
 
 
 def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -100,13 +106,12 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
     labels = (period.financial_year.label, last_year.label)
     figure = charts.year_to_date(this, last, labels, info.unit, title)
     subtitle = f"{info.name}, {detail.area_name}, year to date at the end of each quarter, {labels[0]} and {labels[1]}"
-    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
     alt = (
         f"Line chart: {info.name}, year to date, in {detail.area_name}: {labels[0]} as a solid line, "
         f"{labels[1]} as a dashed line. {title}."
     )
     caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
-    return Chart(f"{info.code}-ytd", styled, alt, caption, width, height)
+    return _dressed(detail, "ytd", figure, title, subtitle, alt, caption, width, height)
 
 
 def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -116,13 +121,12 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     title = comparator_finding(detail)
     figure = charts.comparator_change(detail, title)
     subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {_span(detail)}"
-    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
     alt = (
         f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
         f"solid line with circles, {label} as a dashed line with diamonds. {title}."
     )
     caption = f"{info.name}, change on a year earlier, {detail.area_name} against {label}"
-    return Chart(f"{info.code}-comparator", styled, alt, caption, width, height)
+    return _dressed(detail, "comparator", figure, title, subtitle, alt, caption, width, height)
 
 
 def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -133,13 +137,12 @@ def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int
     figure = charts.monthly(months, [v for _, v in detail.monthly], set(period.months()), title, noun(detail))
     first = Quarter.parse(detail.history[0].period).label if detail.history else period.label
     subtitle = f"{info.name}, {detail.area_name}, each month, {first} to {period.label}"
-    styled = committee_style(figure, title, subtitle, source_line(info.source), width, height)
     alt = (
         f"Line chart: {info.name} in {detail.area_name} each month, with the months of {period.label} marked by "
         f"filled squares. {title}."
     )
     caption = f"{info.name}, each month, {detail.area_name}"
-    return Chart(f"{info.code}-monthly", styled, alt, caption, width, height)
+    return _dressed(detail, "monthly", figure, title, subtitle, alt, caption, width, height)
 
 
 def indicator_chart(

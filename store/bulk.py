@@ -190,7 +190,8 @@ class BulkWriter:
         numbers = values[keep].astype(np.int64)
         # In the key's order (first fixed column, name, the other fixed columns): the server
         # then fills its index in sequence instead of all over it.
-        codes = [pd.factorize(fixed[c], sort=True)[0] for c in fixed.columns]
+        factors = [pd.factorize(fixed[c], sort=True) for c in fixed.columns]
+        codes = [c for c, _ in factors]
         rank = np.empty(len(fixed), dtype=np.int64)
         rank[np.lexsort(codes[::-1])] = np.arange(len(fixed))
         order = np.lexsort((rank[rows], cols, codes[0][rows]))
@@ -198,7 +199,7 @@ class BulkWriter:
         columns = [*fixed.columns, name, value]
         if self.postgres:
             # Each file row's fixed part is formatted once; each cell adds only its name and number.
-            prefix = _csv_columns(fixed)
+            prefix = _csv_columns(factors)
             cells = np.array([_csv_cell(str(n)) + "," for n in names], dtype=object)
             lines = prefix[rows] + cells[cols] + numbers.astype(str).astype(object)
             self.copy(table, columns, "\n".join(lines.tolist()) + "\n")
@@ -279,12 +280,11 @@ def _csv_cell(value: str) -> str:
     return value
 
 
-def _csv_columns(frame: pd.DataFrame) -> np.ndarray:
-    """Each row of ``frame`` as CSV cells with a trailing comma (an object array of str)."""
-    out = np.full(len(frame), "", dtype=object)
-    for column in frame.columns:
-        series = frame[column]
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+def _csv_columns(factors: list[tuple[np.ndarray, Sequence[object]]]) -> np.ndarray:
+    """Each row as CSV cells with a trailing comma (an object array of str), from each
+    column's ``pandas.factorize`` (codes, distinct values): each value is formatted once."""
+    out = np.full(len(factors[0][0]), "", dtype=object)
+    for codes, uniques in factors:
         cells = np.array([_csv_cell(str(u)) + "," for u in uniques] + ["\\N,"], dtype=object)
         out = out + cells[codes]  # code -1 (missing) picks the last entry, NULL
     return out

@@ -379,3 +379,21 @@ def test_app_builds_without_touching_the_database() -> None:
     assert out.returncode == 0, out.stderr
     for path in ("/", "/demand", "/indicator/none"):  # Dash lists a template's path as /indicator/none
         assert f"'{path}'" in out.stdout
+
+
+@pytest.mark.parametrize("name", ["scorecard", "indicator", "demand", "targets", "upload", "ward_map", "ward_profile", "london"])
+def test_a_page_that_breaks_shows_a_message_not_a_stack_trace(demo_database_url, monkeypatch, name):  # noqa: ANN001
+    """Whatever fails while a page is built, the reader gets a plain apology (and the log the trace)."""
+    app = make_dashboard_app(demo_database_url)
+    module = importlib.import_module(f"dashboards.{name}")
+
+    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("database went away")
+
+    for attribute in ("current_settings", "can"):
+        if hasattr(module, attribute):
+            monkeypatch.setattr(module, attribute, broken)
+    with app.server.test_request_context("/"):
+        page = module.layout()
+    shown = text(page)
+    assert "Sorry, this page could not be shown" in shown and "database went away" not in shown
