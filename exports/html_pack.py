@@ -27,6 +27,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font-family: Arial, "Liberation Sans", "Helvetica Neue", Helvetica, sans-serif; font-size: 11pt;
+  font-variant-ligatures: none;
   line-height: 1.4; color: var(--ink); max-width: 62rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 22pt; margin: 0.2em 0 0.6em; line-height: 1.15; }
 h2 { font-size: 16pt; margin: 1.4em 0 0.5em; }

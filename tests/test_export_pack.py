@@ -241,6 +241,20 @@ def test_export_pack_pdf_pages_orientation_and_text(packs, demo_database_url: st
             image.save(ARTIFACTS / f"pack-{backend(demo_database_url)}-page{i:02d}.png")
 
 
+def test_export_pack_pdf_is_typeset_in_bundled_fonts_without_ligatures(packs) -> None:  # noqa: ANN001
+    """Searching the PDF for "notifiable" finds it on any machine: the pack is printed in the
+    project's own Liberation Sans with ligatures off, not whatever fonts the machine happens to have."""
+    reader = PdfReader(packs["pdf"])
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "notifiable offences" in text
+    assert not set("\ufb00\ufb01\ufb02\ufb03\ufb04") & set(text), "ligature glyphs in the PDF text"
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and all(name.startswith("LiberationSans") for name in fonts if "Symbol" not in name), fonts
+
+
 # --- Content ---------------------------------------------------------------------------
 
 
