@@ -60,7 +60,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
             "period": quarter.key,
             "area_code": area,
             "area_name": card.area_name,
-            "indicators": records,
+            "indicators": [{**rec, "reason": r.reason} for rec, r in zip(records, card.rows, strict=True)],
             "summary": {
                 "sentence": summary_sentence(card.summary.overall),
                 "by_goal": {g: summary_sentence(c) for g, c in card.summary.by_goal.items()},
@@ -79,6 +79,9 @@ def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
     ]  # fmt: skip
     click.echo(f"{card.area_name} ({area}), {quarter.label}\n")
     click.echo(_table(headers, rows, right={3, 9, 10}))
+    reasons = [f"  {r.code} {r.rag.value}: {r.reason}" for r in card.rows if r.rated and r.reason]
+    if reasons:
+        click.echo("\nWhy each rating\n" + "\n".join(reasons))
     click.echo("\nRAG summary")
     click.echo(f"  Overall: {summary_sentence(card.summary.overall)}")
     for goal, counts in card.summary.by_goal.items():

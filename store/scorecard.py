@@ -26,6 +26,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+WARD_WITHOUT_TARGET = "no target for this ward (borough targets do not apply to a ward)"
+
+
 @dataclass
 class ScoreRow:
     code: str
@@ -139,13 +142,19 @@ def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> s
     return f"{fmt_number(target.tolerance)}{' pp' if unit == 'percent' else ''}"
 
 
-def find_target(rows: list[TargetRow], indicator: str, period: Quarter, area: str) -> Target | None:
-    """Most specific target wins: this area before every area, this quarter before all quarters."""
+def find_target(
+    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False
+) -> Target | None:
+    """Most specific target wins: this area before every area, this quarter before all quarters.
+
+    ``own_area_only`` (wards): only a target set for this very area counts, because a target
+    without an area is the borough's, and a ward's figure is not comparable with it."""
     best: tuple[int, TargetRow] | None = None
+    allowed = (area,) if own_area_only else (None, area)
     for t in rows:
         if t.indicator_code != indicator or t.year != period.financial_year.key:
             continue
-        if t.quarter not in (None, period.q) or t.area_code not in (None, area):
+        if t.quarter not in (None, period.q) or t.area_code not in allowed:
             continue
         score = (2 if t.area_code else 0) + (1 if t.quarter else 0)
         if best is None or score > best[0]:
@@ -172,12 +181,15 @@ def score_indicator(
     s = history or series(session, indicator, area, quarters_needed(period), tree)
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
-    target = find_target(targets, indicator.code, period, area)
+    is_ward = area in tree.by_code and tree.by_code[area].level == "ward"
+    target = find_target(targets, indicator.code, period, area, own_area_only=is_ward)
     if indicator.rag_comparison == "previous_quarter":
         comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
     else:
         comparator, label = s.basis(last_year), f"the same period last year ({last_year.label})"
     result: RatingResult = rate(actual, indicator.polarity, target, comparator, indicator.rated, comparator_label=label)
+    if is_ward and target is None and result.rating == Rating.NOT_RATED and indicator.rated:
+        result = RatingResult(Rating.NOT_RATED, None, None, reason=WARD_WITHOUT_TARGET)
     row = ScoreRow(
         code=indicator.code,
         name=indicator.name,

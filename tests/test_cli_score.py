@@ -80,3 +80,11 @@ def test_cli_commands_need_a_schema(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["score", "--period", "2016-17-Q3"])
     assert result.exit_code == 1
     assert "run `cspdash init-db` first" in result.output
+
+
+def test_cli_score_ward_without_its_own_target_is_not_rated(run):
+    run("demo")
+    out = run("score", "--period", "2016-17-Q3", "--area", "E05000319")
+    assert "Romford Town" in out and "no target for this ward" in out
+    assert "No indicators are rated for this period." in out
+    assert "100.0%" not in out

@@ -40,7 +40,33 @@ def test_scorecard_ward_level_sums_for_borough_measures(demo_engine):
         card = build_scorecard(session, Q3, "E05000312")  # a ward: crime from the ward's own rows
         ward_tno = {r.code: r for r in card.rows}["CSP1"]
     assert 0 < ward_tno.quarter_value < 4355
-    assert ward_tno.rag in (Rating.NOT_RATED, Rating.RED, Rating.AMBER, Rating.GREEN)
+
+
+ROMFORD = "E05000319"
+
+
+def test_scorecard_ward_is_not_rated_against_the_boroughs_target(demo_engine):
+    """Romford Town's 2,212 offences are not rated against Havering's 12,400: a target without
+    an area is the borough's, so a ward without its own target is Not rated and not counted."""
+    with session_scope(demo_engine) as session:
+        card = build_scorecard(session, Q3, ROMFORD)
+    tno = {r.code: r for r in card.rows}["CSP1"]
+    assert tno.actual and tno.target is None
+    assert tno.rag == Rating.NOT_RATED and tno.reason == "no target for this ward (borough targets do not apply to a ward)"
+    assert card.summary.overall.rated_total == 0
+
+
+def test_scorecard_ward_is_rated_against_its_own_target(demo_engine, tmp_path):
+    path = write(
+        tmp_path / "t.csv",
+        "code,year,quarter,target,target_low,target_high,tolerance,tolerance_type,area_code\n"
+        f"CSP1,2016-17,Q3,1000,,,2.5,pct,{ROMFORD}\n",
+    )
+    load(demo_engine, "targets", path)
+    ward = rows_of(demo_engine, area=ROMFORD)["CSP1"]
+    assert ward.target is not None and ward.target.target == 1000
+    assert ward.rag in (Rating.RED, Rating.AMBER)  # far above 1,000
+    assert rows_of(demo_engine)["CSP1"].target.target == 12400  # the borough keeps its own
 
 
 def test_scorecard_no_data_and_red_without_action_flag(demo_engine, tmp_path):
