@@ -32,7 +32,7 @@ RATING_FILL = {"red": ("D4351C", "FFFFFF"), "amber": ("F47738", "0B0C0C"), "gree
 DIRECTION_COLOUR = {"better": "00703C", "worse": "AA2A16"}
 PORTRAIT_TEXT_WIDTH = Mm(170)  # A4 less 20 mm margins
 # Appendix 1 column widths in mm; they fill landscape A4 less 15 mm margins (267 mm).
-APPENDIX_WIDTHS = (38, 16, 16, 17, 17, 17, 18, 18, 18, 51, 41)
+APPENDIX_WIDTHS = (33, 15, 19, 18, 17, 16, 15, 22, 16, 17, 17, 38, 34)  # mm: 277 mm of landscape A4
 
 
 def _set_page(section, landscape: bool) -> None:
@@ -229,13 +229,14 @@ def _appendix_row(table: Table, row: TableRow, size: float) -> None:
     note.font.size, note.font.color.rgb = Pt(size - 1), RGBColor.from_string(SECONDARY)
     for i, value in ((1, row.target), (2, row.tolerance)):
         _cell_text(cells[i], value, size=size, right=True)
-    for i, value, column in ((3, row.quarter, "quarter"), (4, row.ytd, "ytd"), (5, row.last_year, None)):
+    for i, value, column in ((3, row.quarter, "quarter"), (4, row.ytd, "ytd"), (5, row.last_year, None), (6, row.change, None)):
         _cell_text(cells[i], value, bold=column == row.rated_column, size=size, right=True)
-    _rating_cell(cells[6], row.rating, size)
-    _mark(cells[7].paragraphs[0], row.short, size)
-    _mark(cells[8].paragraphs[0], row.long, size)
-    _cell_text(cells[9], row.commentary, size=size)
-    _cell_text(cells[10], row.action, bold=row.action_missing, size=size)
+    _cell_text(cells[7], row.comparator, size=size)
+    _rating_cell(cells[8], row.rating, size)
+    _mark(cells[9].paragraphs[0], row.short, size)
+    _mark(cells[10].paragraphs[0], row.long, size)
+    _cell_text(cells[11], row.commentary, size=size)
+    _cell_text(cells[12], row.action, bold=row.action_missing, size=size)
 
 
 def _widths(table: Table, widths_mm: Sequence[float]) -> None:
@@ -262,7 +263,7 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
     table.style = "Table Grid"
     table.autofit = False
     for i, header in enumerate(content.table_headers):
-        _cell_text(table.rows[0].cells[i], header, bold=True, size=size, right=3 <= i <= 5 or i in (1, 2))
+        _cell_text(table.rows[0].cells[i], header, bold=True, size=size, right=1 <= i <= 6)
         _shade(table.rows[0].cells[i], LIGHT)
     for goal, rows in content.groups:
         group = table.add_row().cells

@@ -41,6 +41,7 @@ th, td { border: 1px solid var(--border); padding: 0.3em 0.45em; text-align: lef
 thead th { background: var(--light); border-bottom: 2px solid var(--ink); }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
+td.num.wraps { white-space: normal; }
 .details th { width: 12rem; background: var(--light); }
 .note { display: block; font-weight: 400; font-size: 0.85em; color: var(--secondary); }
 .rating { font-weight: 700; white-space: nowrap; }
@@ -75,7 +76,7 @@ footer { margin-top: 2em; border-top: 1px solid var(--border); padding-top: 0.6e
 @media print { body { max-width: none; padding: 0; } }
 """
 NUM = ' class="num"'
-APPENDIX_WIDTHS = (13.5, 6, 7, 6.5, 6.5, 6.5, 6.5, 7, 7, 19, 14.5)  # per cent of the landscape width
+APPENDIX_WIDTHS = (12, 5.5, 6, 6, 6.5, 6, 5.5, 7.5, 6, 6.5, 6.5, 15, 11)  # per cent of the landscape width
 
 
 def _css_string(text: str) -> str:
@@ -161,7 +162,8 @@ def _appendix_row(r: TableRow) -> str:
     action = f'<span class="flag">{_e(r.action)}</span>' if r.action_missing else _e(r.action)
     return (
         f'<tr id="appendix-{_e(r.code)}"><th scope="row">{_e(r.name)}<span class="note">{_e(r.code)} · {_e(r.basis_note)}</span></th>'
-        f"{num(r.target)}{num(r.tolerance)}{num(r.quarter, 'quarter')}{num(r.ytd, 'ytd')}{num(r.last_year)}"
+        f"{num(r.target)}{num(r.tolerance)}{num(r.quarter, 'quarter')}{num(r.ytd, 'ytd')}{num(r.last_year)}<td class='num wraps'>{_e(r.change)}</td>"
+        f"<td>{_e(r.comparator)}</td>"
         f'<td class="rating rating--{r.rating.kind}"><span aria-hidden="true">{_e(r.rating.symbol)}</span> {_e(r.rating.word)}</td>'
         f"<td>{_mark(r.short)}</td><td>{_mark(r.long)}</td><td>{_e(r.commentary)}</td><td>{action}</td></tr>"
     )
@@ -169,7 +171,7 @@ def _appendix_row(r: TableRow) -> str:
 
 def _appendix(c: PackContent) -> str:
     cols = "".join(f'<col style="width:{w}%">' for w in APPENDIX_WIDTHS)
-    head = "".join(f'<th scope="col"{NUM if 1 <= i <= 5 else ""}>{_e(h)}</th>' for i, h in enumerate(c.table_headers))
+    head = "".join(f'<th scope="col"{NUM if 1 <= i <= 6 else ""}>{_e(h)}</th>' for i, h in enumerate(c.table_headers))
     bodies = "".join(
         f'<tbody><tr class="group"><th scope="rowgroup" colspan="{len(c.table_headers)}">Goal: {_e(goal)}</th></tr>'
         + "".join(_appendix_row(r) for r in rows)

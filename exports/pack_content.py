@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dashboards.components import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
 from dashboards.wording import (
+    MINUS,
     basis_label,
     change_phrase,
     direction_word,
@@ -73,6 +74,8 @@ class TableRow:
     quarter: str
     ytd: str
     last_year: str
+    change: str  # on the same period last year: "+4.5%", or points for percentages
+    comparator: str  # "London +3.8%" or "National average 24.5%"; "–" when there is none
     rating: Mark
     short: Mark
     long: Mark
@@ -188,13 +191,33 @@ def _change(row: ScoreRow, period: Quarter, levels: dict[str, float]) -> str:
     return f"{lead} ({before}).{_comparator(row, levels)}" if row.same_period_last_year is not None else f"{lead}.{_comparator(row, levels)}"
 
 
-def _table_row(row: ScoreRow) -> TableRow:
+def _change_cell(row: ScoreRow) -> str:
+    if row.actual is None or row.same_period_last_year is None:
+        return "–"
+    if row.unit == "percent":
+        points = round(row.actual - row.same_period_last_year, 1)
+        return "0.0 points" if points == 0 else f"{'+' if points > 0 else MINUS}{abs(points):.1f} points"
+    return signed_percent(row.change_on_last_year)
+
+
+def _comparator_cell(row: ScoreRow, levels: dict[str, float]) -> str:
+    if not row.comparator_label:
+        return "–"
+    if row.code in levels:
+        return f"{row.comparator_label} {format_value(levels[row.code], row.unit)}"
+    if row.comparator_change is not None:
+        return f"{row.comparator_label} {signed_percent(row.comparator_change)}"
+    return f"{row.comparator_label}: no figure"
+
+
+def _table_row(row: ScoreRow, levels: dict[str, float]) -> TableRow:
     missing = RED_WITHOUT_ACTION in row.flags
     return TableRow(
         code=row.code, name=row.name, basis_note=f"rated on {basis_label(row.basis)}", rated_column=row.basis,
         target=row.target_text() or "No target", tolerance=row.tolerance_text() or "–",
         quarter=format_value(row.quarter_value, row.unit), ytd=format_value(row.ytd_value, row.unit),
-        last_year=format_value(row.same_period_last_year, row.unit), rating=rating_mark(row.rag),
+        last_year=format_value(row.same_period_last_year, row.unit), change=_change_cell(row),
+        comparator=_comparator_cell(row, levels), rating=rating_mark(row.rag),
         short=direction_mark(row.dot_short), long=direction_mark(row.dot_long),
         commentary=row.commentary or "None recorded.",
         action="Missing: a Red rating needs a corrective action." if missing else (row.corrective_action or "None recorded."),
@@ -205,7 +228,7 @@ def _table_row(row: ScoreRow) -> TableRow:
 def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
     charts = [trend_chart(detail), ytd_chart(detail)] if detail.history else []
-    table = _table_row(row)
+    table = _table_row(row, levels)
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
         reason=reason_text(row), change=_change(row, card.period, levels),
@@ -266,7 +289,7 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
         notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")
     groups: dict[str, list[TableRow]] = {}
     for r in rated:
-        groups.setdefault(r.goal or "Other", []).append(_table_row(r))
+        groups.setdefault(r.goal or "Other", []).append(_table_row(r, levels))
     ratings, directions, key_notes = _key(period)
     chart, demand_headers, demand_rows = _demand(session, card)
     when = date or dt.date.today()
@@ -293,7 +316,7 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
         ),
         table_headers=[
             "Indicator", "Target", "Tolerance", f"{period.label} (quarter)", f"Year to date (to end of Q{period.q})",
-            "Same period last year", "Rating", f"Short term (against {period.previous().label})",
+            "Same period last year", "Change on last year", "London or national comparator", "Rating", f"Short term (against {period.previous().label})",
             f"Long term (against {period.same_quarter_last_year().label})", "Commentary", "Corrective action",
         ],
         groups=list(groups.items()),

@@ -79,7 +79,7 @@ def score_csv(demo_database_url: str) -> dict[str, dict[str, str]]:
 
 
 def appendix_table(doc):  # noqa: ANN001, ANN201
-    return next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 11)
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 13)
 
 
 def appendix_rows(doc) -> dict[str, list[str]]:  # noqa: ANN001
@@ -109,15 +109,19 @@ def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorec
         assert cells[5] == format_value(row.same_period_last_year, row.unit)
         assert actual in (cells[3], cells[4])
         # Rating: shape and word, and the same word `cspdash score` prints.
-        assert cells[6] == f"{RAG_SHAPE[rating]} {rating.value}" == f"{RAG_SHAPE[row.rag]} {record['rag']}"
-        for cell, word in ((cells[7], record["dot_short"]), (cells[8], record["dot_long"])):
+        assert cells[8] == f"{RAG_SHAPE[rating]} {rating.value}" == f"{RAG_SHAPE[row.rag]} {record['rag']}"
+        for cell, word in ((cells[9], record["dot_short"]), (cells[10], record["dot_long"])):
             assert cell == f"{ARROW[Direction(word)]} {word.capitalize()}"
         # The CSV's plain numbers are the same figures the table formats.
         assert float(record["actual"]) == pytest.approx(row.actual, abs=0.05)
-        assert cells[9] == (row.commentary or "None recorded.")
-    assert rows["CSP1"][6] == "■ Red" and rows["CSP2"][6] == "● Green" and rows["CSP3"][6] == "■ Red"
-    assert rows["CSP1"][7:9] == ["↑ Better", "↓ Worse"]
-    assert rows["CSP1"][10].startswith("Partnership problem-solving")
+        assert cells[11] == (row.commentary or "None recorded.")
+    # As in Havering's report: the change on last year and the London or national comparator.
+    assert rows["CSP1"][6:8] == ["+4.5%", "London +3.8%"]
+    assert rows["CSP3"][6:8] == ["+26.2%", "London +12.7%"]
+    assert rows["CSP2"][6:8] == ["+5.7 points", "National average (SafeLives) 24.5%"]
+    assert rows["CSP1"][8] == "■ Red" and rows["CSP2"][8] == "● Green" and rows["CSP3"][8] == "■ Red"
+    assert rows["CSP1"][9:11] == ["↑ Better", "↓ Worse"]
+    assert rows["CSP1"][12].startswith("Partnership problem-solving")
 
 
 def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:  # noqa: ANN001
