@@ -186,8 +186,11 @@ def rank_of(values: dict[str, float | None], code: str) -> tuple[int, int, bool]
 
 
 def ranks(values: dict[str, float | None]) -> dict[str, tuple[int, int, bool]]:
-    """``rank_of`` for every area with a figure, in one pass."""
+    """``rank_of`` for every area with a figure, in one pass; none when fewer than two areas
+    have figures, because one area alone is not ranked (the page says so in words)."""
     held = sorted((v for v in values.values() if v is not None), reverse=True)
+    if len(held) < 2:
+        return {}
     first: dict[float, int] = {}
     seen: dict[float, int] = {}
     for i, v in enumerate(held):

@@ -12,7 +12,8 @@ Calibration (to the figures in Havering's Q3 2016/17 Crime & Disorder performanc
   fifths of that year-to-date increase (the recording changes of 2015-16).
 * ASB quarter totals are exact (see ``ASB``); MARAC cases/repeats are exact (``MARAC``).
 * London comparators are built so the year-to-date change at 2016-17 Q3 rounds to +3.8%
-  (TNO) and +12.7% (ASB, +11.8% at Q2).
+  (TNO) and +12.7% (ASB, +11.8% at Q2). The other 31 Met boroughs' monthly crime (Met borough
+  file layout) shares out London's quarterly TNO less Havering's, so London is their sum.
 
 Quarter totals are split into months with mild seasonality by largest-remainder rounding,
 then each month across ward x category cells by a multinomial draw, so all sums stay exact.
@@ -139,6 +140,34 @@ def crime_table(rng: np.random.Generator) -> list[list[object]]:
             for i, (wcode, wname, _) in enumerate(WARDS) for j, (major, minor, _) in enumerate(CATEGORIES)]
 
 
+# The other 31 boroughs the Met polices (the City of London has its own force), with relative
+# sizes of our own choosing, so the London comparison page has every borough to compare.
+OTHER_BOROUGHS: list[tuple[str, float]] = [
+    ("Barking and Dagenham", 18), ("Barnet", 27), ("Bexley", 14), ("Brent", 27), ("Bromley", 23),
+    ("Camden", 31), ("Croydon", 31), ("Ealing", 28), ("Enfield", 25), ("Greenwich", 24),
+    ("Hackney", 29), ("Hammersmith and Fulham", 19), ("Haringey", 27), ("Harrow", 13),
+    ("Hillingdon", 24), ("Hounslow", 23), ("Islington", 24), ("Kensington and Chelsea", 18),
+    ("Kingston upon Thames", 11), ("Lambeth", 33), ("Lewisham", 25), ("Merton", 13), ("Newham", 32),
+    ("Redbridge", 22), ("Richmond upon Thames", 11), ("Southwark", 33), ("Sutton", 11),
+    ("Tower Hamlets", 30), ("Waltham Forest", 23), ("Wandsworth", 24), ("Westminster", 53),
+]
+
+
+def borough_table(rng: np.random.Generator, london: list[int]) -> list[list[object]]:
+    """Met borough-file rows for the other 31 boroughs: each quarter, London's total less
+    Havering's is shared between them, so the boroughs add up to the London comparator."""
+    weights = np.array([w for _, w in OTHER_BOROUGHS], dtype=float)
+    shares = np.array([s for _, _, s in CATEGORIES], dtype=float)
+    mix = np.outer(weights, shares) * rng.gamma(20.0, 1 / 20.0, size=(len(weights), len(shares)))
+    counts = np.zeros(mix.shape + (len(MONTHS),), dtype=int)
+    for k, (y, q) in enumerate((y, q) for y in YEARS for q in range(1, 5)):
+        rest = london[k] - TNO[y][q - 1]
+        for month, n in month_split(y, q, rest).items():
+            counts[:, :, MONTHS.index(month)] = split_exact(n, (mix * rng.gamma(50.0, 1 / 50.0, size=mix.shape)).ravel()).reshape(mix.shape)
+    return [[major, minor, name, *counts[i, j].tolist()]
+            for i, (name, _) in enumerate(OTHER_BOROUGHS) for j, (major, minor, _) in enumerate(CATEGORIES)]
+
+
 def asb_table(rng: np.random.Generator) -> list[list[object]]:
     """Ward x month x category ASB counts; the summer 2016 surge leans to open-space wards."""
     base = np.outer([w for _, _, w in WARDS], list(ASB_TYPES.values()))
@@ -186,7 +215,8 @@ def london_series(rng: np.random.Generator, base: list[float], trend: float,
     return older + last + now
 
 
-def values_table(rng: np.random.Generator) -> list[list[object]]:
+def values_table(rng: np.random.Generator) -> tuple[list[list[object]], list[int]]:
+    """Uploaded values, and London's quarterly crime (which the boroughs' crime must add up to)."""
     out: list[list[object]] = []
     series = {
         ("DP2", BOROUGH): rising(rng, 900, 1190, 20),
@@ -198,7 +228,7 @@ def values_table(rng: np.random.Generator) -> list[list[object]]:
         out += [[code, area, qk, v, "", ""] for qk, v in zip(QUARTERS, vals)]
     national = [24.0, 24.3, 24.6, 24.8, 25.1, 25.0, 24.9, 25.2, 24.8, 24.6, 24.5, 24.7]
     out += [["CSP2", ENGLAND, qk, f"{v:.1f}", "", ""] for qk, v in zip(QUARTERS, national)]
-    return out
+    return out, series[("CSP1", LONDON)]
 
 
 INDICATORS = [
@@ -273,6 +303,7 @@ HEADERS = {  # exact column names of the user-facing upload formats
     "areas.csv": "area_code area_name level parent_code",
     "crime_wards_met_format.csv": "MajorText MinorText WardName WardCode LookUp_BoroughName "
     + " ".join(m.replace("-", "") for m in MONTHS),
+    "crime_boroughs_met_format.csv": "MajorText MinorText BoroughName " + " ".join(m.replace("-", "") for m in MONTHS),
     "asb.csv": "area_code month category count",
     "marac.csv": "area_code quarter cases_discussed repeat_cases referrals_from_police idva_caseload",
     "indicators.csv": "code name goal unit polarity basis measure rated description comparator_area comparator_label",
@@ -294,9 +325,11 @@ def generate(out_dir: Path, seed: int = 20170117) -> list[Path]:
         "marac.csv": marac_table(rng),
         "indicators.csv": INDICATORS,
         "targets.csv": targets_table(),
-        "values.csv": values_table(rng),
-        "commentary.csv": commentary_table(),
     }
+    tables["values.csv"], london_crime = values_table(rng)
+    tables["commentary.csv"] = commentary_table()
+    # Drawn last, from its own stream, so the Havering files stay as they were.
+    tables["crime_boroughs_met_format.csv"] = borough_table(np.random.default_rng(seed + 1), london_crime)
     paths = []
     for name, rows in tables.items():
         with (out_dir / name).open("w", encoding="utf-8", newline="") as f:

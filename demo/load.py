@@ -14,6 +14,7 @@ DEMO_FILES = [
     ("indicators", "indicators.csv"),
     ("targets", "targets.csv"),
     ("crime", "crime_wards_met_format.csv"),
+    ("crime", "crime_boroughs_met_format.csv"),  # the other 31 boroughs, for the London comparison
     ("asb", "asb.csv"),
     ("marac", "marac.csv"),
     ("values", "values.csv"),

@@ -41,3 +41,15 @@ def text(node: object) -> str:
     if isinstance(node, (list, tuple)):
         return re.sub(r"\s+", " ", " ".join(t for t in (text(c) for c in node) if t)).strip()
     return text(getattr(node, "children", None)) if isinstance(node, Component) else ""
+
+
+def rows_of(node: object) -> list[list[str]]:
+    """The body rows of a component table, each as its cells' texts (header rows left out)."""
+    from dash import html
+
+    rows = []
+    for tr in (c for c in walk(node) if isinstance(c, html.Tr)):
+        cells = [c for c in (tr.children if isinstance(tr.children, (list, tuple)) else [tr.children]) if isinstance(c, (html.Td, html.Th))]
+        if any(isinstance(c, html.Td) for c in cells):
+            rows.append([text(c) for c in cells])
+    return rows

@@ -17,7 +17,7 @@ WARDS_GEOJSON = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries" / "london_wards_2018_wgs84_simplified5m.geojson"
 )
 EXPECTED_FILES = {
-    "areas.csv", "crime_wards_met_format.csv", "asb.csv", "marac.csv",
+    "areas.csv", "crime_wards_met_format.csv", "crime_boroughs_met_format.csv", "asb.csv", "marac.csv",
     "indicators.csv", "targets.csv", "values.csv", "commentary.csv",
 }
 MONTHS = [str(p) for p in pd.period_range("2014-04", "2017-03", freq="M")]
@@ -111,6 +111,25 @@ def test_marac_calibration(generated: Path) -> None:
     earlier = m.loc[[k for k in m.index if not k.startswith("2016-17")]]
     assert earlier["cases_discussed"].between(40, 55).all()
     assert (earlier["repeat_cases"] / earlier["cases_discussed"]).between(0.20, 0.27).all()
+
+
+def test_every_met_borough_has_crime_adding_up_to_london(generated: Path, crime: pd.DataFrame) -> None:
+    """The London page compares all 32 Met boroughs: the other 31 come from a borough-format
+    file, and with Havering's wards they add up to London's comparator, quarter by quarter."""
+    from store.reference import LONDON_BOROUGHS
+
+    boroughs = pd.read_csv(generated / "crime_boroughs_met_format.csv")
+    names = set(boroughs["BoroughName"])
+    assert names == set(LONDON_BOROUGHS.values()) - {"City of London", "Havering"}
+    month_cols = [c for c in boroughs.columns if c.isdigit()]
+    assert len(month_cols) == 36 and (boroughs[month_cols] >= 0).all().all()
+    values = pd.read_csv(generated / "values.csv")
+    london = values[(values.indicator_code == "CSP1") & (values.area_code == "E12000007")].set_index("period")["value"]
+    monthly = boroughs[month_cols].sum()
+    by_quarter = monthly.groupby([fy_quarter(f"{m[:4]}-{m[4:]}") for m in month_cols]).sum()
+    havering = crime.groupby("quarter")["n"].sum()
+    for quarter, total in london.items():
+        assert by_quarter[quarter] + havering[quarter] == total, quarter
 
 
 def test_comparators_and_targets(generated: Path) -> None:

@@ -28,7 +28,7 @@ from store.map_queries import (
 )
 from store.models import CrimeCount
 from tests.conftest import WARDS_2022, make_dashboard_app
-from tests.helpers import text, walk
+from tests.helpers import rows_of, text, walk
 from tests.helpers import load, write
 
 HOME = "E09000016"
@@ -311,11 +311,37 @@ def test_maps_bad_url_gives_a_readable_message(demo_database_url: str, query: di
     assert message in text(page)
 
 
-def test_maps_london_with_only_the_demo(demo_database_url: str) -> None:
-    page, _ = render(demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
+@pytest.fixture
+def havering_only_url(engine: Engine, database_url: str) -> str:
+    """The demo without the other boroughs' crime: Havering alone cannot be ranked."""
+    from demo.load import DEMO_FILES
+    from loaders.reading import Source
+    from loaders.registry import run_load
+    from settings import DEMO_DIR
+
+    for kind, name in DEMO_FILES:
+        if name != "crime_boroughs_met_format.csv":
+            run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo")
+    return database_url
+
+
+def test_maps_london_with_only_havering_says_it_cannot_be_ranked_and_shows_no_rank(havering_only_url: str) -> None:
+    page, _ = render(havering_only_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
     assert text(by_id(page, "london-rank")) == "Havering is the only borough with figures for Q3 2016/17, so it cannot be ranked against other boroughs yet."
-    assert "31 boroughs have no data yet" in text(page) and "cspdash ingest crime mps_borough_level_crime" in text(page)
+    assert "31 boroughs have no data yet" in text(page)
+    table = by_id(page, "london-table")
+    havering_row = next(r for r in rows_of(table) if r[0].startswith("Havering"))
+    assert havering_row[-1] == "–", havering_row  # no "Rank 1" beside "cannot be ranked"
+
+
+def test_maps_london_compares_every_met_borough_on_the_demo(demo_database_url: str) -> None:
+    page, _ = render(demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
+    assert text(by_id(page, "london-rank")).startswith("Havering: ")
+    assert "of 32 boroughs for change in all crime compared with Q3 2015/16" in text(by_id(page, "london-rank"))
+    assert "have no data yet" not in text(page)
     assert "Borough outlines are not loaded" in text(page)
+    ranked = [r for r in rows_of(by_id(page, "london-table")) if r[-1] != "–"]
+    assert len(ranked) == 32
     tiles = by_id(page, "london-tile-graph").figure
     assert sorted(code for t in class_traces(tiles) for code in t["locations"]) == sorted(maps.tile_layer().features)
     labels = next(t for t in tiles["data"] if t["type"] == "scattergeo" and t.get("mode") == "text")["text"]
@@ -356,7 +382,7 @@ def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine
     assert links[0].startswith("/export/london.png?measure=crime&period=2016-17-Q3&span=quarter&view=change") and links[0].endswith("&kind=geo")
     svg = london_download(database_url, HOME, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"}, "svg", "geo").content
     assert b"choroplethlocation" in svg  # the outlines are drawn
-    assert b"Havering is the only borough with figures for Q3 2016/17" in svg
+    assert b"of 32 boroughs for change in all crime" in svg  # titled with the rank statement
 
 
 def test_maps_indicator_with_ward_values(demo_engine: Engine, database_url: str, tmp_path: Path) -> None:
