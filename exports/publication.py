@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from exports.docx_pack import render_docx
 from exports.downloads import check_period
@@ -24,7 +25,7 @@ from rag.periods import Quarter
 from settings import Settings
 from store.db import session_scope
 from store.published_document import freeze_document
-from store.publishing import VersionInfo, check_can_publish, publish_quarter
+from store.publishing import PublishingError, VersionInfo, check_can_publish, publish_quarter
 from store.users import Principal
 
 
@@ -62,8 +63,11 @@ def publish_with_pack(
         document = freeze_document(session, period, area)
         content = build_pack_content(session, period, area, settings, date or now.date())
     files = pack_files(content)
-    with session_scope(engine) as session:
-        return publish_quarter(
-            session, period, area, by, files=files, file_stem=content.file_stem, note=note, force=force,
-            reason=reason, document=document, now=now,
-        )  # fmt: skip
+    try:
+        with session_scope(engine) as session:
+            return publish_quarter(
+                session, period, area, by, files=files, file_stem=content.file_stem, note=note, force=force,
+                reason=reason, document=document, now=now,
+            )  # fmt: skip
+    except IntegrityError:  # the unique version number: two people published at once
+        raise PublishingError(f"{period.label} for {area} was published by someone else just now; see its versions.") from None
