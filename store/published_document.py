@@ -56,7 +56,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _row_doc(row: ScoreRow) -> dict[str, Any]:
+def row_document(row: ScoreRow) -> dict[str, Any]:
     data = row.as_dict()
     # What people saw, worded as the CLI table and CSV worded it then.
     data["shown"] = {
@@ -80,7 +80,7 @@ def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
     return {
         "indicator": dataclasses.asdict(detail.indicator),
         "area_name": detail.area_name,
-        "history": [_row_doc(r) for r in detail.history],
+        "history": [row_document(r) for r in detail.history],
         "comparator": detail.comparator,
         "monthly": [[m, n] for m, n in detail.monthly],
         "commentary": [
@@ -108,7 +108,7 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "format_version": FORMAT_VERSION,
             "period": {"key": period.key, "label": period.label, "months": period.months(), "ytd_months": period.ytd_months()},
             "area": {"code": area, "name": card.area_name},
-            "scorecard": [_row_doc(r) for r in card.rows],
+            "scorecard": [row_document(r) for r in card.rows],
             "summary": {
                 "overall": _counts_doc(summary.overall),
                 "by_goal": [[goal, _counts_doc(c)] for goal, c in summary.by_goal.items()],  # a list keeps goal order

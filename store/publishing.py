@@ -68,7 +68,7 @@ class NotReady(PublishingError):
         self.missing = missing
 
 
-def _utc(at: datetime | None) -> datetime | None:
+def as_utc(at: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones."""
     if at is None:
         return None
@@ -77,7 +77,7 @@ def _utc(at: datetime | None) -> datetime | None:
 
 def day_label(at: datetime | None) -> str:
     """``17 January 2017``."""
-    at = _utc(at)
+    at = as_utc(at)
     return "" if at is None else f"{at.day} {at:%B %Y}"
 
 
@@ -170,7 +170,7 @@ def _file_info(row: PublishedFile) -> FileInfo:
 def _version_info(row: PublishedVersion, files: list[PublishedFile]) -> VersionInfo:
     order = {fmt: i for i, fmt in enumerate(PACK_FORMATS)}
     return VersionInfo(
-        row.period, row.area_code, row.version, row.published_by, _utc(row.published_at), row.note or "",  # type: ignore[arg-type]
+        row.period, row.area_code, row.version, row.published_by, as_utc(row.published_at), row.note or "",  # type: ignore[arg-type]
         row.correction_reason or "", bool(row.forced), row.force_reason or "", row.document_sha256,
         [_file_info(f) for f in sorted(files, key=lambda f: order.get(f.format, 99))],
     )  # fmt: skip
@@ -215,7 +215,7 @@ def quarter_state(session: Session, period: Quarter, area: str) -> QuarterStatus
     versions = published_versions(session, period, area)
     if row is None:
         return QuarterStatus(period.key, area, "draft", None, None, "", versions)
-    return QuarterStatus(period.key, area, row.state, row.changed_by, _utc(row.changed_at), row.note or "", versions)
+    return QuarterStatus(period.key, area, row.state, row.changed_by, as_utc(row.changed_at), row.note or "", versions)
 
 
 def _state_row(session: Session, period: Quarter, area: str) -> QuarterState | None:

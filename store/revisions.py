@@ -23,8 +23,8 @@ from rag.rating import Rating
 from store.areas import AreaTree
 from store.measures import Measure
 from store.models import AsbCount, ChangeLog, Commentary, CrimeCount, Indicator, IndicatorValue, MaracReturn, Target, Upload
-from store.published_document import _row_doc, row_from_document
-from store.publishing import VersionInfo, _utc, day_label, published_scorecard, published_quarters
+from store.published_document import row_document, row_from_document
+from store.publishing import VersionInfo, as_utc, day_label, published_scorecard, published_quarters
 from store.scorecard import build_scorecard, format_tolerance, format_value
 
 # (field, label) in the order the scorecard shows them. ``actual`` is not listed: it is the
@@ -200,12 +200,12 @@ class _Attributor:
 
     def __init__(self, session: Session, period: Quarter, area: str, since: datetime, until: datetime | None = None) -> None:
         self.session, self.period, self.area = session, period, area
-        self.since, self.until = _utc(since), _utc(until)
+        self.since, self.until = as_utc(since), as_utc(until)
         self.tree = AreaTree.load(session)
         self._uploads: dict[int, Upload] = {}
 
     def _in_window(self, at: datetime | None) -> bool:
-        at = _utc(at)
+        at = as_utc(at)
         return at is not None and at > self.since and (self.until is None or at <= self.until)  # type: ignore[operator]
 
     def _upload_sources(self, ids: set[int | None]) -> list[ChangeSource]:
@@ -214,7 +214,7 @@ class _Attributor:
             for u in self.session.scalars(select(Upload).where(Upload.id.in_(wanted))):
                 self._uploads[u.id] = u
         found = [self._uploads[i] for i in ids if i in self._uploads and self._in_window(self._uploads[i].loaded_at)]
-        found.sort(key=lambda u: (_utc(u.loaded_at), u.id))
+        found.sort(key=lambda u: (as_utc(u.loaded_at), u.id))
         return [_upload_source(u) for u in found]
 
     def _months_for(self, row: dict[str, Any], field_name: str) -> list[str]:
@@ -270,16 +270,16 @@ class _Attributor:
         return sources
 
     def _edit_or_upload(self, entity: str, kind: str, key_prefix: str, at: datetime | None, by: str) -> ChangeSource:
-        at = _utc(at)
+        at = as_utc(at)
         entry = self.session.scalars(
             select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.key.startswith(key_prefix)).order_by(ChangeLog.at.desc()).limit(5)
         ).all()
         for e in entry:
-            if _utc(e.at) == at:
+            if as_utc(e.at) == at:
                 return ChangeSource(at, by, f"{entity} edited on the web by {by}")
         uploads = self.session.scalars(select(Upload).where(Upload.kind == kind).order_by(Upload.loaded_at.desc(), Upload.id.desc())).all()
         for u in uploads:
-            if _utc(u.loaded_at) <= at and self._in_window(u.loaded_at):  # type: ignore[operator]
+            if as_utc(u.loaded_at) <= at and self._in_window(u.loaded_at):  # type: ignore[operator]
                 return _upload_source(u)
         return ChangeSource(at, by, f"{entity} changed by {by}")
 
@@ -301,7 +301,7 @@ class _Attributor:
 
     def definition_sources(self) -> list[ChangeSource]:
         uploads = self.session.scalars(select(Upload).where(Upload.kind == "indicators")).all()
-        return [_upload_source(u) for u in sorted(uploads, key=lambda u: _utc(u.loaded_at)) if self._in_window(u.loaded_at)]
+        return [_upload_source(u) for u in sorted(uploads, key=lambda u: as_utc(u.loaded_at)) if self._in_window(u.loaded_at)]
 
     def sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:
         if field_name in ("target", "tolerance"):
@@ -318,7 +318,7 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 
 def _upload_source(u: Upload) -> ChangeSource:
-    return ChangeSource(_utc(u.loaded_at), u.loaded_by, f"upload {u.id} ({u.kind}): {u.file_name}", u.id, u.file_name, u.kind)
+    return ChangeSource(as_utc(u.loaded_at), u.loaded_by, f"upload {u.id} ({u.kind}): {u.file_name}", u.id, u.file_name, u.kind)
 
 
 def compare_rows(
@@ -365,7 +365,7 @@ def revisions(session: Session, period: Quarter, area: str, version: int | None 
     published = published_scorecard(session, period, area, version)
     if published is None:
         return None
-    current = [_row_doc(r) for r in build_scorecard(session, period, area).rows]
+    current = [row_document(r) for r in build_scorecard(session, period, area).rows]
     attributor = _Attributor(session, period, area, published.info.published_at)
     found = compare_rows(published.document.get("scorecard", []), current, attributor)
     return RevisionReport(period, area, published.info, found)
@@ -391,3 +391,35 @@ def uploads_revising(session: Session) -> dict[int, list[str]]:
             for upload_id in r.upload_ids:
                 out.setdefault(upload_id, set()).add(f"{period.key} {area} v{report.version.version}")  # type: ignore[union-attr]
     return {k: sorted(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class SeriesRevision:
+    """One quarter of an indicator page's series that differs from the published version."""
+
+    quarter: str  # 2016-17-Q3
+    field: str  # quarter_value | ytd_value
+    published: float | None
+    current: float | None
+    published_text: str
+    current_text: str
+
+
+def indicator_series_revisions(session: Session, code: str, period: Quarter, area: str, version: int | None = None) -> list[SeriesRevision] | None:
+    """For the indicator page: each quarter's figure in the published series that differs now
+    (None when the quarter was not published or the indicator was not rated then)."""
+    from store.publishing import published_indicator_detail
+    from store.queries import indicator_detail
+
+    published = published_indicator_detail(session, code, period, area, version)
+    if published is None:
+        return None
+    now = {r.period: r for r in indicator_detail(session, code, period, area).history}
+    out = []
+    for old in published.history:
+        new = now.get(old.period)
+        for field_name in ("quarter_value", "ytd_value"):
+            before, after = getattr(old, field_name), getattr(new, field_name) if new else None
+            if not _same(field_name, before, after):
+                out.append(SeriesRevision(old.period, field_name, before, after, format_value(before, old.unit), format_value(after, old.unit)))
+    return out

@@ -38,7 +38,7 @@ from store.publishing import (
     reopen_quarter,
     submit_quarter,
 )
-from store.revisions import revisions, uploads_revising
+from store.revisions import indicator_series_revisions, revisions, uploads_revising
 from store.scorecard import ScoreRow
 from store.users import Principal
 from tests.helpers import load, write
@@ -245,6 +245,8 @@ def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_th
         report = revisions(session, Q3, HAVERING)
         detail = published_indicator_detail(session, "CSP1", Q3, HAVERING)
         state = quarter_state(session, Q3, HAVERING)
+        series = indicator_series_revisions(session, "CSP1", Q3, HAVERING)
+        assert indicator_series_revisions(session, "CSP1", Q3.previous(), HAVERING) is None  # Q2 never published
     assert [(r.code, r.field, r.published_text, r.current_text) for r in report.revisions] == [
         ("CSP1", "quarter_value", "4,355", "4,380"), ("CSP1", "ytd_value", "13,143", "13,168"),
     ]  # fmt: skip
@@ -256,6 +258,9 @@ def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_th
     assert state.state == "published"  # a revision does not un-publish: it is shown beside the figure
     assert detail.current.actual == 13143 and [m for m in detail.monthly if m[0] == "2016-10"][0][1] < 13143
     assert detail.history[-1].ytd_value == 13143
+    assert [(r.quarter, r.field, r.published_text, r.current_text) for r in series] == [
+        ("2016-17-Q3", "quarter_value", "4,355", "4,380"), ("2016-17-Q3", "ytd_value", "13,143", "13,168"),
+    ]  # fmt: skip
 
 
 def test_publishing_as_published_ignores_target_edits_and_renames_which_revisions_list(demo_engine, tmp_path: Path) -> None:  # noqa: ANN001
