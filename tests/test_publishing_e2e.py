@@ -131,3 +131,32 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
     result = run("export", "pack", "--period", Q3, "--as-published", "--out", "unused.pdf", ok=False)
     assert result.exit_code == 1 and "has not been published" in result.output
 
+
+
+def test_reopen_and_versions_commands_keep_every_version(run, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    """Re-open with a reason, publish the correction; both versions stay readable."""
+    from tests.test_publishing import LEAD, publish
+
+    run("demo")
+    engine = get_engine(database_url)
+    add_web_user(engine, "lee", "lead")
+    add_web_user(engine, "priya", "analyst")
+    publish(engine, LEAD, note="Sub-Committee")
+    result = run("reopen", "--period", Q3, "--reason", "The Met revised October 2016.", "--as", "priya", ok=False)
+    assert result.exit_code == 1 and "priya (analyst) may not re-open this quarter" in result.output
+    assert "Re-opened on" in run("reopen", "--period", Q3, "--reason", "The Met revised October 2016.", "--as", "lee").output
+    reload_october_with_more_offences(engine, tmp_path)
+    publish(engine, LEAD)
+    listing = run("versions", "--period", Q3).output
+    assert listing.startswith("Q3 2016/17, E09000016: Published: Version 2, published on")
+    assert "\nVersion 1, published on" in listing and "  note: Sub-Committee" in listing
+    assert "  correction: The Met revised October 2016." in listing
+    assert listing.count("-v1.pdf") == 1 and listing.count("-v2.pdf") == 1
+    first = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--version", "1", "--format", "csv").output))}
+    latest = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--format", "csv").output))}
+    assert (first["CSP1"]["actual"], latest["CSP1"]["actual"]) == ("13143", "13168")
+    assert "Nothing has been revised since publication." in run("revisions", "--period", Q3).output
+    assert "13,143" in run("revisions", "--period", Q3, "--version", "1").output
+    out = tmp_path / "v1.pdf"
+    run("export", "pack", "--period", Q3, "--version", "1", "--out", str(out))
+    assert out.read_bytes() == b"%PDF-1.7 stand-in"  # the stand-in stored by the store-level helper
