@@ -88,15 +88,21 @@ def export() -> None:
 @_format("docx", "pdf", "html")
 @_out("docx", "pdf", "html")
 @click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date printed in the title block, YYYY-MM-DD (default: today).")
+@click.option("--as-published", is_flag=True, help="Write the pack file stored when the quarter was published, byte for byte.")
+@click.option("--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest).")
 @pass_app
 @_explain
-def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, when: dt.datetime | None) -> None:
+def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, when: dt.datetime | None, as_published: bool, version: int | None) -> None:
     """Write the quarter's committee pack: title block, RAG summary, how ratings work, the
     Appendix 1 table, a section per rated indicator with its charts and commentary, and the
     demand pressures (Appendix 2)."""
     from exports.pack import load_content, render_pack
 
     quarter, fmt = _quarter(period), _choose(fmt, out, ("docx", "pdf", "html"))
+    if as_published or version is not None:
+        from cli.publishing import write_published_pack
+
+        return write_published_pack(app, quarter, area or app.settings.home_area, fmt, out, version)
     content = load_content(app.engine(), quarter, area or app.settings.home_area, app.settings, when.date() if when else None)
     data = render_pack(content, fmt)
     _write(out, data)

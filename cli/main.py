@@ -91,5 +91,9 @@ def _register_subcommands() -> None:
 
     export.register(cli)
 
+    from cli import publishing
+
+    publishing.register(cli)
+
 
 _register_subcommands()

@@ -39,14 +39,20 @@ def _csv(headers: list[str], records: list[dict[str, object]]) -> str:
 @click.option("--period", required=True, metavar="QUARTER", help="Quarter to score, e.g. 2016-17-Q3 (or '2016/17 Q3').")
 @area_option
 @format_option("table", "csv", "json")
+@click.option("--as-published", is_flag=True, help="Show the quarter exactly as published (the frozen version), not the figures now.")
+@click.option("--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest).")
 @pass_app
-def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
+def score(app: AppContext, period: str, area: str | None, fmt: str, as_published: bool, version: int | None) -> None:
     """Rate every indicator for a quarter: actual, target, RAG and direction of travel."""
     try:
         quarter = Quarter.parse(period)
     except PeriodError as exc:
         raise click.BadParameter(str(exc), param_hint="--period") from None
     area = area or app.settings.home_area
+    if as_published or version is not None:
+        from cli.publishing import score_as_published
+
+        return score_as_published(app, quarter, area, fmt, version)
     with session_scope(app.engine()) as session:
         card = build_scorecard(session, quarter, area)
     if not card.rows:
@@ -77,7 +83,9 @@ def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
         ]
         for r in card.rows
     ]  # fmt: skip
-    click.echo(f"{card.area_name} ({area}), {quarter.label}\n")
+    from cli.publishing import status_line
+
+    click.echo(f"{card.area_name} ({area}), {quarter.label}\n{status_line(app, quarter, area)}\n")
     click.echo(_table(headers, rows, right={3, 9, 10}))
     reasons = [f"  {r.code} {r.rag.value}: {r.reason}" for r in card.rows if r.rated and r.reason]
     if reasons:
@@ -123,17 +131,22 @@ def counts(app: AppContext, source: str, area: str | None, level: str | None, fi
 @click.option("--limit", default=50, show_default=True, help="How many of the latest loads to list.")
 @pass_app
 def uploads(app: AppContext, limit: int) -> None:
-    """List loaded files: when, by whom, kind, file name, SHA-256, rows and periods."""
+    """List loaded files: when, by whom, kind, file name, SHA-256, rows and periods, and
+    which published versions each one revised (changed a published figure of)."""
+    from store.revisions import uploads_revising
+
     with session_scope(app.engine()) as session:
         items = list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
+        revised = uploads_revising(session)  # which published versions each upload revised
         rows = [
-            [str(u.id), u.loaded_at.strftime("%Y-%m-%d %H:%M"), u.loaded_by, u.kind, u.file_name, u.sha256[:12], f"{u.rows:,}", _period_span(u.periods)]
+            [str(u.id), u.loaded_at.strftime("%Y-%m-%d %H:%M"), u.loaded_by, u.kind, u.file_name, u.sha256[:12], f"{u.rows:,}", _period_span(u.periods),
+             ", ".join(revised.get(u.id, []))]  # fmt: skip
             for u in items
         ]
     if not rows:
         click.echo("Nothing has been loaded yet.")
         return
-    click.echo(_table(["id", "loaded at (UTC)", "by", "kind", "file", "sha256", "rows", "periods"], rows, right={6}))
+    click.echo(_table(["id", "loaded at (UTC)", "by", "kind", "file", "sha256", "rows", "periods", "revised published"], rows, right={6}))
 
 
 def _period_span(periods: str) -> str:

@@ -20,7 +20,10 @@ from store.users import (
     set_role,
 )
 
-ROLE_HELP = "viewer reads; analyst also uploads data and edits targets and commentary; admin also manages users."
+ROLE_HELP = (
+    "viewer reads; analyst also uploads data, edits targets and commentary and submits a quarter; "
+    "lead also publishes (signs off) a quarter; admin also manages users."
+)
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -48,8 +51,9 @@ password_stdin_option = click.option(
 def users() -> None:
     """Manage who may sign in to the dashboard and their roles.
 
-    Roles: viewer reads; analyst also uploads data and edits targets and commentary;
-    admin also manages users. Changes are recorded in the change log.
+    Roles: viewer reads; analyst also uploads data, edits targets and commentary and submits
+    a quarter; lead also publishes a quarter; admin also manages users. Changes are recorded
+    in the change log.
     """
 
 
@@ -84,7 +88,7 @@ def list_(app: AppContext) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 @pass_app
 def set_role_command(app: AppContext, name: str, role: str) -> None:
-    """Give user NAME the ROLE viewer, analyst or admin."""
+    """Give user NAME the ROLE viewer, analyst, lead or admin."""
     user = _run(app, set_role, name, role, by="cli")
     click.echo(f"{user.name} is now {user.role}.")
 

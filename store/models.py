@@ -229,7 +229,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="viewer")  # viewer | analyst | admin
+    role: Mapped[str] = mapped_column(String(16), default="viewer")  # viewer | analyst | lead | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -246,3 +246,7 @@ class ChangeLog(Base):
     entity: Mapped[str] = mapped_column(String(32))  # target | commentary | upload | user
     key: Mapped[str] = mapped_column(String(300))  # e.g. CSP1 2016-17 Q3 all areas
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}} etc.
+
+
+# --- Publishing (issue 10): quarter state and frozen published versions -----------------
+import store.publication_models  # noqa: E402,F401 - registers its tables on Base.metadata

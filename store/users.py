@@ -17,7 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from store.audit import record_change
 from store.models import User
 
-ROLES = ("viewer", "analyst", "admin")
+# A lead signs off (publishes) a quarter's report, as an admin may; analysts submit it.
+ROLES = ("viewer", "analyst", "lead", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 MIN_PASSWORD_LENGTH = 10
 HASH_METHOD = "scrypt"
@@ -42,7 +43,8 @@ class Principal:
 
 
 def has_role(actual: str | None, needed: str) -> bool:
-    """Roles are ordered: an admin can do what an analyst can, an analyst what a viewer can."""
+    """Roles are ordered: an admin can do what a lead can, a lead what an analyst can, an
+    analyst what a viewer can."""
     return actual in _RANK and _RANK[actual] >= _RANK[needed]
 
 

@@ -97,7 +97,7 @@ def test_access_disabled_user_cannot_authenticate(engine):
         ("PRIYA", "a long passphrase", "viewer", "a user called 'PRIYA' already exists"),
         ("new user", "a long passphrase", "viewer", "a user name must be 1 to 100 characters with no spaces"),
         ("newbie", "short", "viewer", "the password must be at least 10 characters long"),
-        ("newbie", "a long passphrase", "boss", "unknown role 'boss': choose one of viewer, analyst, admin"),
+        ("newbie", "a long passphrase", "boss", "unknown role 'boss': choose one of viewer, analyst, lead, admin"),
     ],
 )
 def test_access_add_user_refuses(engine, name, password, role, message):

@@ -89,7 +89,7 @@ def test_cli_users_set_role_refuses_unknown_role(run):
     run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
     result = run("users", "set-role", "priya", "boss")
     assert result.exit_code == 2
-    assert "'boss' is not one of 'viewer', 'analyst', 'admin'" in result.output
+    assert "'boss' is not one of 'viewer', 'analyst', 'lead', 'admin'" in result.output
 
 
 def test_cli_users_list_when_empty(run):

@@ -1,0 +1,229 @@
+"""The frozen document of a published quarter, and the objects the pages draw, rebuilt from it.
+
+Publishing stores one self-describing JSON document per version: every scorecard row (actuals,
+targets, tolerances, ratings, directions and the figures they compared, commentary, corrective
+action), the RAG summary, each rated indicator's page figures (quarterly series, comparator,
+months, commentary history) and the demand panels. The as-published view is rebuilt from this
+document alone, never from the live tables, so later re-loads, target edits, indicator renames
+and schema migrations cannot change it. Rebuilding tolerates fields added to or removed from
+``ScoreRow`` since (missing ones become None, unknown ones are ignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rag.direction import Direction
+from rag.periods import Quarter
+from rag.rating import Rating, Target
+from rag.summary import RagCounts, RagSummary, summary_sentence
+from store.queries import (
+    CommentaryEntry,
+    DemandPanel,
+    IndicatorDetail,
+    IndicatorInfo,
+    comparator_levels,
+    data_version,
+    demand_panels,
+    indicator_detail,
+)
+from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+
+FORMAT = "cspdash.published-quarter"
+FORMAT_VERSION = 1
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become None, tuples lists, enums their value."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # StrEnum members become plain strings
+    return value
+
+
+def row_document(row: ScoreRow) -> dict[str, Any]:
+    data = row.as_dict()
+    # What people saw, worded as the CLI table and CSV worded it then.
+    data["shown"] = {
+        "actual": format_value(row.actual, row.unit),
+        "quarter_value": format_value(row.quarter_value, row.unit),
+        "ytd_value": format_value(row.ytd_value, row.unit),
+        "previous_quarter": format_value(row.previous_quarter, row.unit),
+        "same_period_last_year": format_value(row.same_period_last_year, row.unit),
+        "target": row.target_text(),
+        "tolerance": row.tolerance_text(),
+    }
+    data["csv"] = row.csv_record()
+    return data
+
+
+def _counts_doc(counts: RagCounts) -> dict[str, Any]:
+    return {**dataclasses.asdict(counts), "sentence": summary_sentence(counts)}
+
+
+def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
+    return {
+        "indicator": dataclasses.asdict(detail.indicator),
+        "area_name": detail.area_name,
+        "history": [row_document(r) for r in detail.history],
+        "comparator": detail.comparator,
+        "monthly": [[m, n] for m, n in detail.monthly],
+        "commentary": [
+            {"period": e.period.key, "commentary": e.commentary, "corrective_action": e.corrective_action} for e in detail.commentary
+        ],
+    }
+
+
+def _panel_doc(panel: DemandPanel) -> dict[str, Any]:
+    return {
+        "indicator": dataclasses.asdict(panel.indicator),
+        "points": [[q.key, v] for q, v in panel.points],
+        "last_year": panel.last_year,
+    }
+
+
+def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, Any]:
+    """Everything the scorecard, indicator pages and demand page show for ``period`` and
+    ``area`` now, as plain JSON-ready data. Publishing adds who, when and the pack files."""
+    card = build_scorecard(session, period, area)
+    summary = card.summary
+    return _clean(
+        {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "period": {"key": period.key, "label": period.label, "months": period.months(), "ytd_months": period.ytd_months()},
+            "area": {"code": area, "name": card.area_name},
+            "scorecard": [row_document(r) for r in card.rows],
+            "summary": {
+                "overall": _counts_doc(summary.overall),
+                "by_goal": [[goal, _counts_doc(c)] for goal, c in summary.by_goal.items()],  # a list keeps goal order
+            },
+            "indicators": {r.code: _detail_doc(indicator_detail(session, r.code, period, area)) for r in card.rows if r.rated},
+            "demand": [_panel_doc(p) for p in demand_panels(session, period, area)],
+            "comparator_levels": comparator_levels(session, period, area),
+            "data_version": list(data_version(session)),
+        }
+    )
+
+
+def canonical_json(document: dict[str, Any]) -> str:
+    """One text per document (sorted keys, no spaces), so its SHA-256 identifies it."""
+    return json.dumps(_clean(document), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class FrozenScorecard(Scorecard):
+    """A published scorecard: the rows and RAG summary exactly as stored."""
+
+    frozen_summary: RagSummary | None = None
+
+    @property
+    def summary(self) -> RagSummary:  # type: ignore[override]
+        return self.frozen_summary if self.frozen_summary is not None else super().summary
+
+
+_ROW_FIELDS = {f.name: f for f in dataclasses.fields(ScoreRow)}
+_COUNT_FIELDS = {f.name for f in dataclasses.fields(RagCounts)}
+
+
+def _target(data: dict[str, Any] | None) -> Target | None:
+    if not data:
+        return None
+    return Target(
+        data.get("target"), data.get("low"), data.get("high"), data.get("tolerance") or 0.0, data.get("tolerance_type") or "abs"
+    )
+
+
+def row_from_document(data: dict[str, Any]) -> ScoreRow:
+    """A ScoreRow from its stored form, whatever fields ScoreRow has gained or lost since."""
+    values: dict[str, Any] = {}
+    for name, f in _ROW_FIELDS.items():
+        if name in data:
+            values[name] = data[name]
+        elif f.default is not dataclasses.MISSING:
+            values[name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            values[name] = f.default_factory()
+        else:
+            values[name] = None
+    values["target"] = _target(data.get("target"))
+    values["rag"] = Rating(data.get("rag") or Rating.NO_DATA)
+    values["dot_short"] = Direction(data.get("dot_short") or Direction.NA)
+    values["dot_long"] = Direction(data.get("dot_long") or Direction.NA)
+    values["flags"] = list(data.get("flags") or [])
+    return ScoreRow(**values)
+
+
+def _counts(data: dict[str, Any]) -> RagCounts:
+    return RagCounts(**{k: v for k, v in data.items() if k in _COUNT_FIELDS})
+
+
+def scorecard_from_document(document: dict[str, Any]) -> FrozenScorecard:
+    period = Quarter.parse(document["period"]["key"])
+    summary = document.get("summary") or {}
+    frozen = None
+    if "overall" in summary:
+        frozen = RagSummary(_counts(summary["overall"]), {goal: _counts(c) for goal, c in summary.get("by_goal", [])})
+    return FrozenScorecard(
+        period=period,
+        area_code=document["area"]["code"],
+        area_name=document["area"]["name"],
+        rows=[row_from_document(r) for r in document.get("scorecard", [])],
+        frozen_summary=frozen,
+    )
+
+
+_INFO_FIELDS = {f.name for f in dataclasses.fields(IndicatorInfo)}
+
+
+def _info(data: dict[str, Any]) -> IndicatorInfo:
+    return IndicatorInfo(**{name: data.get(name) for name in _INFO_FIELDS})
+
+
+def indicator_detail_from_document(document: dict[str, Any], code: str) -> IndicatorDetail | None:
+    """The indicator page's figures as published, or None if the indicator was not rated then."""
+    data = (document.get("indicators") or {}).get(code) or next(
+        (d for c, d in (document.get("indicators") or {}).items() if c.upper() == code.upper()), None
+    )
+    if data is None:
+        return None
+    return IndicatorDetail(
+        indicator=_info(data["indicator"]),
+        period=Quarter.parse(document["period"]["key"]),
+        area_code=document["area"]["code"],
+        area_name=data.get("area_name") or document["area"]["name"],
+        history=[row_from_document(r) for r in data.get("history", [])],
+        comparator=dict(data.get("comparator") or {}),
+        monthly=[(m, n) for m, n in data.get("monthly", [])],
+        commentary=[CommentaryEntry(Quarter.parse(e["period"]), e["commentary"], e["corrective_action"]) for e in data.get("commentary", [])],
+    )
+
+
+def demand_from_document(document: dict[str, Any]) -> list[DemandPanel]:
+    period = Quarter.parse(document["period"]["key"])
+    return [
+        DemandPanel(_info(p["indicator"]), period, [(Quarter.parse(k), v) for k, v in p["points"]], p.get("last_year"))
+        for p in document.get("demand", [])
+    ]
