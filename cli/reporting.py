@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cli.common import AppContext, area_option, format_option, pass_app
 from rag.periods import PeriodError, Quarter
+from rag.significance import significance_cell
 from rag.summary import summary_sentence
 from store.db import session_scope
 from store.models import Upload
@@ -60,7 +61,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
             "period": quarter.key,
             "area_code": area,
             "area_name": card.area_name,
-            "indicators": records,
+            "indicators": [r.json_record() for r in card.rows],
             "summary": {
                 "sentence": summary_sentence(card.summary.overall),
                 "by_goal": {g: summary_sentence(c) for g, c in card.summary.by_goal.items()},
@@ -68,17 +69,26 @@ def score(app: AppContext, period: str, area: str | None, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    headers = ["code", "indicator", "basis", "actual", "target", "tolerance", "rating", "short term", "long term", "last quarter", "last year"]
+    headers = [
+        "code", "indicator", "basis", "actual", "target", "tolerance", "rating", "short term", "real?", "long term", "real?",
+        "last quarter", "last year",
+    ]  # fmt: skip
     rows = [
         [
             r.code, r.name, r.basis, format_value(r.actual, r.unit), r.target_text(), r.tolerance_text(),
-            r.rag.value, r.dot_short.value, r.dot_long.value,
+            r.rag.value, r.dot_short.value + (" *" if r.dot_short_breaks else ""), significance_cell(r.dot_short_test),
+            r.dot_long.value + (" *" if r.dot_long_breaks else ""), significance_cell(r.dot_long_test),
             format_value(r.previous_quarter, r.unit), format_value(r.same_period_last_year, r.unit),
         ]
         for r in card.rows
     ]  # fmt: skip
     click.echo(f"{card.area_name} ({area}), {quarter.label}\n")
-    click.echo(_table(headers, rows, right={3, 9, 10}))
+    click.echo(_table(headers, rows, right={3, 11, 12}))
+    click.echo("\nreal? yes: a real change (p < 0.05); no: within normal variation; blank: no test applies.")
+    for r in card.rows:
+        for which, crossed in (("short", r.dot_short_breaks), ("long", r.dot_long_breaks)):
+            if crossed:
+                click.echo(f"* {r.code} {which}-term direction crosses a series break: " + "; ".join(b.label() for b in crossed))
     click.echo("\nRAG summary")
     click.echo(f"  Overall: {summary_sentence(card.summary.overall)}")
     for goal, counts in card.summary.by_goal.items():

@@ -11,18 +11,23 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rag.breaks import SeriesBreak, breaks_crossed, span_of
 from rag.direction import Direction, direction
+from rag.narrative import NarrativeFigures, draft_narrative
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rag.summary import RagSummary, summarise
+from store.annotations import breaks_for
 from store.areas import AreaTree
-from store.measures import Series, quarters_needed, series
+from store.measures import PeriodValue, Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.models import Target as TargetRow
 
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
+    "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
 ]  # fmt: skip
 
 
@@ -57,6 +62,14 @@ class ScoreRow:
     corrective_action: str = ""
     description: str = ""
     flags: list[str] = field(default_factory=list)
+    # Is each arrow's change more than chance? (None where no test applies: see change_test)
+    dot_short_test: ChangeTest | None = None
+    dot_long_test: ChangeTest | None = None
+    # Series breaks between the compared periods: the arrow compares unlike with unlike.
+    dot_short_breaks: list[SeriesBreak] = field(default_factory=list)
+    dot_long_breaks: list[SeriesBreak] = field(default_factory=list)
+    gap: float | None = None  # outside target, in units of the measure
+    narrative: str = ""  # drafted commentary for the analyst to keep or edit
 
     @property
     def change_on_last_year(self) -> float | None:
@@ -79,7 +92,21 @@ class ScoreRow:
             "dot_short": self.dot_short.value, "dot_long": self.dot_long.value,
             "previous_quarter": _plain(self.previous_quarter),
             "same_period_last_year": _plain(self.same_period_last_year),
+            "dot_short_p": _p(self.dot_short_test), "dot_long_p": _p(self.dot_long_test),
+            "dot_short_significant": significance_cell(self.dot_short_test),
+            "dot_long_significant": significance_cell(self.dot_long_test),
+            "dot_short_break": "; ".join(b.label() for b in self.dot_short_breaks),
+            "dot_long_break": "; ".join(b.label() for b in self.dot_long_breaks),
         }  # fmt: skip
+
+    def json_record(self) -> dict[str, object]:
+        """The CSV record with the tests' figures and the drafted narrative (``cspdash score --format json``)."""
+        return {
+            **self.csv_record(),
+            "dot_short_test": None if self.dot_short_test is None else self.dot_short_test.as_dict(),
+            "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
+            "narrative": self.narrative,
+        }
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -97,6 +124,30 @@ class Scorecard:
     @property
     def summary(self) -> RagSummary:
         return summarise((r.goal, r.rag) for r in self.rows if r.rated)
+
+
+def _p(test: ChangeTest | None) -> str:
+    if test is None:
+        return ""
+    # Very small p-values underflow to 0 in the E-test; never print a p of exactly zero.
+    return "<0.0001" if test.p_value < 0.0001 else f"{test.p_value:.4f}"
+
+
+def change_test(unit: str, now: PeriodValue | None, before: PeriodValue | None) -> ChangeTest | None:
+    """The significance test that fits the measure: two proportions when both periods have a
+    numerator and denominator, two Poisson counts for counts; None otherwise (e.g. a rate
+    without its parts, or a missing period)."""
+    if now is None or before is None:
+        return None
+    if now.numerator is not None and now.denominator and before.numerator is not None and before.denominator:
+        return compare_proportions(now.numerator, now.denominator, before.numerator, before.denominator)
+    if unit == "count":
+        return compare_counts(now.value, before.value)
+    return None
+
+
+def _basis_quarters(indicator: Indicator, q: Quarter) -> list[str]:
+    return [x.key for x in (q.ytd_quarters() if indicator.basis == "ytd" else [q])]
 
 
 def _plain(value: float | None) -> str:
@@ -168,8 +219,10 @@ def score_indicator(
     targets: list[TargetRow],
     tree: AreaTree,
     history: Series | None = None,
+    breaks: list[SeriesBreak] | None = None,
 ) -> ScoreRow:
     s = history or series(session, indicator, area, quarters_needed(period), tree)
+    breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
     target = find_target(targets, indicator.code, period, area)
@@ -204,6 +257,13 @@ def score_indicator(
         comparator_area=indicator.comparator_area,
         comparator_label=indicator.comparator_label,
         description=indicator.description or "",
+        dot_short_test=change_test(indicator.unit, s.quarter_value(period), s.quarter_value(period.previous())),
+        dot_long_test=change_test(indicator.unit, s.basis_value(period), s.basis_value(last_year)),
+        dot_short_breaks=breaks_crossed(span_of([period.previous().key]), span_of([period.key]), breaks),
+        dot_long_breaks=breaks_crossed(
+            span_of(_basis_quarters(indicator, last_year)), span_of(_basis_quarters(indicator, period)), breaks
+        ),
+        gap=result.gap,
     )
     if result.no_comparator:
         row.flags.append("no comparator")
@@ -212,6 +272,14 @@ def score_indicator(
         now, before = c.basis(period), c.basis(last_year)
         if now is not None and before:
             row.comparator_change = 100.0 * (now - before) / before
+    row.narrative = draft_narrative(
+        NarrativeFigures(
+            name=row.name, unit=row.unit, polarity=row.polarity, basis=row.basis, period_label=period.label,
+            actual=row.actual, last_year=row.same_period_last_year, rating=row.rag, target=target, gap=row.gap,
+            change_test=row.dot_long_test, comparator_label=row.comparator_label, comparator_change=row.comparator_change,
+            breaks=row.dot_long_breaks, no_comparator=row.no_comparator,
+        )
+    )  # fmt: skip
     return row
 
 
