@@ -92,5 +92,9 @@ def _register_subcommands() -> None:
 
     export.register(cli)
 
+    from cli import spc
+
+    spc.register(cli)
+
 
 _register_subcommands()
