@@ -6,7 +6,8 @@ always show the same figures and ratings.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
     "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
+    "spc_variation", "spc_assurance",
 ]  # fmt: skip
 
 
@@ -70,6 +72,10 @@ class ScoreRow:
     dot_long_breaks: list[SeriesBreak] = field(default_factory=list)
     gap: float | None = None  # outside target, in units of the measure
     narrative: str = ""  # drafted commentary for the analyst to keep or edit
+    # SPC verdicts, filled by store.spc_series.attach_spc (None when not computed or provisional)
+    spc: Any = None  # store.spc_series.StoredSpc
+    spc_variation: str | None = None
+    spc_assurance: str | None = None
 
     @property
     def change_on_last_year(self) -> float | None:
@@ -97,6 +103,7 @@ class ScoreRow:
             "dot_long_significant": significance_cell(self.dot_long_test),
             "dot_short_break": "; ".join(b.label() for b in self.dot_short_breaks),
             "dot_long_break": "; ".join(b.label() for b in self.dot_long_breaks),
+            "spc_variation": self.spc_variation or "", "spc_assurance": self.spc_assurance or "",
         }  # fmt: skip
 
     def json_record(self) -> dict[str, object]:
@@ -106,10 +113,11 @@ class ScoreRow:
             "dot_short_test": None if self.dot_short_test is None else self.dot_short_test.as_dict(),
             "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
             "narrative": self.narrative,
+            "spc": None if self.spc is None else self.spc.summary(),
         }
 
     def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data = asdict(replace(self, spc=None))  # the chart holds ORM objects: see json_record
         data["target"] = None if self.target is None else asdict(self.target)
         return data
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak, rebase_indices
+from rag.breaks import SeriesBreak, period_span, rebase_indices
 from rag.periods import Quarter, is_month, normalise_month, quarters_between
-from rag.rating import Polarity
+from rag.rating import Polarity, fmt_number
 from rag.spc import Improvement, SpcResult, xmr
 from store.annotations import Annotation, annotations_for
 from store.areas import AreaTree
@@ -23,7 +23,7 @@ from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import Indicator, IndicatorValue, MaracReturn
 from store.models import Target as TargetRow
-from store.scorecard import find_target  # the one place targets are chosen
+from store.scorecard import Scorecard, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
 
@@ -43,6 +43,24 @@ class StoredSpc:
     breaks: list[SeriesBreak]
     annotations: list[Annotation]
     notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """The verdicts without the points, for a score row."""
+        seg = self.result.current
+        return {
+            "by": self.by,
+            "first_period": self.periods[0],
+            "last_period": self.periods[-1],
+            "points": seg.size,
+            "mean": None if seg.mean is None else round(seg.mean, 4),
+            "lower_limit": None if seg.lower_limit is None else round(seg.lower_limit, 4),
+            "upper_limit": None if seg.upper_limit is None else round(seg.upper_limit, 4),
+            "provisional": seg.provisional,
+            "variation": None if self.result.variation is None else self.result.variation.value,
+            "assurance": None if self.result.assurance is None else self.result.assurance.value,
+            "target": self.result.target,
+            "notes": list(self.notes),
+        }
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -135,14 +153,31 @@ def _latest_unbroken(periods: list[str], by: str) -> tuple[list[str], list[str]]
     return periods[start:], [f"periods up to {periods[start - 1]} are left out: the series has a gap before {periods[start]}"]
 
 
-def latest_target(session: Session, indicator: Indicator, area: str, period: str) -> float | None:
-    """The target to judge assurance by, where it means the same as a point: only for a
-    quarter-basis indicator charted by quarter (year-to-date targets are running totals and
-    quarterly targets are not monthly ones), and not for bands."""
-    if indicator.basis != "quarter" or indicator.polarity == Polarity.BAND or is_month(period):
-        return None
-    target = find_target(list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator.code))), indicator.code, Quarter.parse(period), area)
-    return None if target is None else target.target
+def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quarter, by: str) -> tuple[float | None, str]:
+    """The stored target for ``quarter`` on the scale of one point of the chart, and how it was
+    derived. A count's target is a total for its basis (a quarter, or the year to date), so it
+    is spread evenly over that span's months (or quarters); a percentage or rate target applies
+    to every point as it is. Bands and unrated indicators have no assurance."""
+    if not indicator.rated or indicator.polarity == Polarity.BAND:
+        return None, ""
+    rows = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator.code)))
+    target = find_target(rows, indicator.code, quarter, area)
+    if target is None or target.target is None:
+        return None, ""
+    if indicator.unit != "count":
+        return target.target, f"assurance against the {quarter.label} target of {fmt_number(target.target)}"
+    months = 3 * (len(quarter.ytd_quarters()) if indicator.basis == "ytd" else 1)
+    per_point = target.target / months * (1 if by == "month" else 3)
+    span = "the year to date" if indicator.basis == "ytd" else "the quarter"
+    return per_point, (
+        f"assurance against the {quarter.label} target of {fmt_number(target.target)} for {span}, "
+        f"spread evenly: {fmt_number(round(per_point, 1))} a {by}"
+    )
+
+
+def natural_by(indicator: Indicator) -> str:
+    """Monthly where the measure has months (crime, ASB, uploaded values), else quarterly (MARAC)."""
+    return "quarter" if Measure.parse(indicator.measure).source == "marac" else "month"
 
 
 def indicator_spc(
@@ -154,10 +189,12 @@ def indicator_spc(
     screen: bool = True,
     target: float | None = None,
     tree: AreaTree | None = None,
+    until: str | None = None,
 ) -> StoredSpc:
     """The XmR chart of ``indicator`` in ``area`` by month or quarter, over everything stored,
-    rebased at its series breaks. ``target`` overrides the stored one (see ``latest_target``).
-    Raises SpcUnavailable (a message for the user) when there is nothing to chart."""
+    rebased at its series breaks. ``target`` overrides the stored one (see ``spc_target``);
+    ``until`` (a month or quarter) leaves out later periods, so a scorecard for an earlier
+    quarter reads the chart as it stood then. Raises SpcUnavailable (a message for the user) when there is nothing to chart."""
     if by not in BY:
         raise SpcUnavailable(f"--by must be month or quarter, not {by!r}")
     if isinstance(indicator, str):
@@ -169,6 +206,9 @@ def indicator_spc(
     if area not in tree.by_code:
         raise SpcUnavailable(f"unknown area {area!r}")
     series = _monthly(session, indicator, area, tree) if by == "month" else _quarterly(session, indicator, area, tree)
+    if until is not None:
+        last = period_span(until)[1]
+        series = {p: v for p, v in series.items() if period_span(p)[1] <= last}
     periods, notes = _latest_unbroken(sorted(series), by)
     if not periods:
         raise SpcUnavailable(f"no {by}ly values are held for {indicator.code} in {tree.name(area)} ({area})")
@@ -176,7 +216,10 @@ def indicator_spc(
     annotations = annotations_for(session, indicator, area, tree)
     breaks = [a.as_break() for a in annotations if a.kind == "break"]
     if target is None:
-        target = latest_target(session, indicator, area, periods[-1])
+        quarter = Quarter.of_month(periods[-1]) if is_month(periods[-1]) else Quarter.parse(periods[-1])
+        target, how = spc_target(session, indicator, area, quarter, by)
+        if how:
+            notes.append(how)
     result = xmr(
         values,
         periods,
@@ -188,4 +231,26 @@ def indicator_spc(
     return StoredSpc(indicator, area, by, periods, values, result, breaks, annotations, notes)
 
 
-__all__ = ["BY", "SpcUnavailable", "StoredSpc", "indicator_spc", "latest_target"]
+__all__ = ["BY", "SpcUnavailable", "StoredSpc", "indicator_spc", "spc_target", "natural_by", "attach_spc"]
+
+
+def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) -> None:
+    """Fill each score row's SPC verdicts (``spc``, ``spc_variation``, ``spc_assurance``) from its
+    chart up to the scored quarter: monthly where the measure has months, else quarterly. Not
+    part of ``build_scorecard`` because it reads every stored period; callers that show the
+    variation and assurance columns call it."""
+    tree = tree or AreaTree.load(session)
+    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    for row in card.rows:
+        indicator = indicators[row.code]
+        chart = None
+        for by in dict.fromkeys([natural_by(indicator), "quarter"]):
+            try:
+                chart = indicator_spc(session, indicator, card.area_code, by, tree=tree, until=card.period.key)
+                break
+            except SpcUnavailable:
+                continue
+        row.spc = chart
+        if chart is not None and not chart.result.provisional:
+            row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
+            row.spc_assurance = None if chart.result.assurance is None else chart.result.assurance.value

@@ -112,7 +112,10 @@ def test_spc_stored_demo_by_month_and_quarter(demo_engine, database_url):
     assert monthly["indicator"] == "CSP3" and monthly["area_code"] == "E09000016" and monthly["by"] == "month"
     assert monthly["points"][0]["period"] == "2014-04" and len(monthly["points"]) >= 24
     assert monthly["provisional"] is False and monthly["variation"] is not None
-    assert monthly["assurance"] is None  # CSP3's targets are year-to-date totals: not comparable with a month
+    # CSP3's target is a year-to-date total: spread over the months of the year so far.
+    assert monthly["points"][-1]["period"] == "2017-03"
+    assert monthly["assurance"] == "inconsistent" and monthly["target"] == pytest.approx(4700 / 12)
+    assert monthly["notes"] == ["assurance against the Q4 2016/17 target of 4,700 for the year to date, spread evenly: 391.7 a month"]
     out = invoke("counts", "--source", "asb", "--from", "2014-04", "--to", "2014-04", "--format", "csv", env=env).output
     assert monthly["points"][0]["value"] == float(out.splitlines()[1].split(",")[-1])
     quarterly = json.loads(invoke("spc", "--indicator", "CSP2", "--by", "quarter", "--format", "json", env=env).output)

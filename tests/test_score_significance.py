@@ -96,3 +96,19 @@ def test_real_met_data_scores_with_significance(engine, database_url, shared_dat
     assert tno.narrative.startswith(f"Total notifiable offences were {tno.actual:,.0f} in Q3 2025/26, ")
     assert "; London " in tno.narrative and tno.narrative.count(".") >= 2
     assert rows["BUR"].dot_long_test is not None and rows["BUR"].narrative.endswith(".")
+
+
+def test_demo_score_carries_spc_verdicts_up_to_the_scored_quarter(demo_engine, database_url):
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(score(database_url, "--period", "2016-17-Q3", "--format", "csv")))}
+    assert rows["CSP3"]["spc_variation"] == "common_cause" and rows["CSP3"]["spc_assurance"] == "inconsistent"
+    assert rows["DP1"]["spc_variation"] == "neutral_high" and rows["DP1"]["spc_assurance"] == ""  # context: no assurance
+    assert rows["CSP2"]["spc_variation"] == ""  # 11 quarters of MARAC returns: provisional
+    data = json.loads(score(database_url, "--period", "2016-17-Q3", "--format", "json"))
+    spc = {r["code"]: r["spc"] for r in data["indicators"]}
+    assert (spc["CSP3"]["by"], spc["CSP3"]["last_period"], spc["CSP3"]["points"]) == ("month", "2016-12", 33)
+    assert (spc["CSP2"]["by"], spc["CSP2"]["provisional"]) == ("quarter", True)
+    assert (spc["DP2"]["by"], spc["DP2"]["points"]) == ("quarter", 11)  # values uploaded by quarter only
+    earlier = json.loads(score(database_url, "--period", "2015-16-Q2", "--format", "json"))
+    assert {r["code"]: r["spc"]["last_period"] for r in earlier["indicators"]}["CSP1"] == "2015-09"
+    table = score(database_url, "--period", "2016-17-Q3")
+    assert "rating     variation     assurance" in table
