@@ -88,10 +88,11 @@ def _months_between(first: str, last: str) -> list[str]:
     return out
 
 
-def _month_range(session: Session, indicator: Indicator, measure: Measure) -> tuple[str, str] | None:
+def _month_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[str, str] | None:
     if measure.source in SOURCES:
         model = SOURCES[measure.source]
-        low, high = session.execute(select(func.min(model.month), func.max(model.month))).one()
+        # Only the area and those within it: the key's leading column, so the index answers it.
+        low, high = session.execute(select(func.min(model.month), func.max(model.month)).where(model.area_code.in_(areas))).one()
         return None if low is None else (low, high)
     if measure.source == "values":
         months = [p for p in session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()) if is_month(p)]
@@ -99,9 +100,9 @@ def _month_range(session: Session, indicator: Indicator, measure: Measure) -> tu
     return None
 
 
-def _quarter_range(session: Session, indicator: Indicator, measure: Measure) -> tuple[Quarter, Quarter] | None:
+def _quarter_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[Quarter, Quarter] | None:
     quarters: list[Quarter] = []
-    months = _month_range(session, indicator, measure)
+    months = _month_range(session, indicator, measure, areas)
     if months:
         quarters += [Quarter.of_month(months[0]), Quarter.of_month(months[1])]
     if measure.source == "marac":
@@ -114,7 +115,7 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure) -> 
 
 def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) -> dict[str, float]:
     measure = Measure.parse(indicator.measure)
-    span = _month_range(session, indicator, measure)
+    span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
     if span is None:
         if measure.source == "marac":
             raise SpcUnavailable(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values; use --by quarter")
@@ -133,7 +134,7 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
 
 
 def _quarterly(session: Session, indicator: Indicator, area: str, tree: AreaTree) -> dict[str, float]:
-    span = _quarter_range(session, indicator, Measure.parse(indicator.measure))
+    span = _quarter_range(session, indicator, Measure.parse(indicator.measure), [area, *tree.descendants(area)])
     if span is None:
         return {}
     values = quarter_values(session, indicator, area, quarters_between(*span), tree)
