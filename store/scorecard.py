@@ -7,6 +7,7 @@ always show the same figures and ratings.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -64,18 +65,41 @@ class ScoreRow:
     corrective_action: str = ""
     description: str = ""
     flags: list[str] = field(default_factory=list)
-    # Is each arrow's change more than chance? (None where no test applies: see change_test)
-    dot_short_test: ChangeTest | None = None
-    dot_long_test: ChangeTest | None = None
+    # What each arrow compares, with numerators and denominators: (this period, the earlier one).
+    # The significance tests and the narrative are worked out from them only when read (below),
+    # since the rating history scores many quarters and shows neither.
+    short_values: tuple[PeriodValue | None, PeriodValue | None] = (None, None)
+    long_values: tuple[PeriodValue | None, PeriodValue | None] = (None, None)
     # Series breaks between the compared periods: the arrow compares unlike with unlike.
     dot_short_breaks: list[SeriesBreak] = field(default_factory=list)
     dot_long_breaks: list[SeriesBreak] = field(default_factory=list)
     gap: float | None = None  # outside target, in units of the measure
-    narrative: str = ""  # drafted commentary for the analyst to keep or edit
     # SPC verdicts, filled by store.spc_series.attach_spc (None when not computed or provisional)
     spc: Any = None  # store.spc_series.StoredSpc
     spc_variation: str | None = None
     spc_assurance: str | None = None
+
+    @cached_property
+    def dot_short_test(self) -> ChangeTest | None:
+        """Is the short-term arrow's change more than chance? None where no test applies."""
+        return change_test(self.unit, *self.short_values)
+
+    @cached_property
+    def dot_long_test(self) -> ChangeTest | None:
+        return change_test(self.unit, *self.long_values)
+
+    @cached_property
+    def narrative(self) -> str:
+        """Drafted commentary for the analyst to keep or edit (never published unedited)."""
+        return draft_narrative(
+            NarrativeFigures(
+                name=self.name, unit=self.unit, polarity=self.polarity, basis=self.basis,
+                period_label=Quarter.parse(self.period).label, actual=self.actual, last_year=self.same_period_last_year,
+                rating=self.rag, target=self.target, gap=self.gap, change_test=self.dot_long_test,
+                comparator_label=self.comparator_label, comparator_change=self.comparator_change,
+                breaks=self.dot_long_breaks, no_comparator=self.no_comparator,
+            )
+        )  # fmt: skip
 
     @property
     def change_on_last_year(self) -> float | None:
@@ -265,8 +289,8 @@ def score_indicator(
         comparator_area=indicator.comparator_area,
         comparator_label=indicator.comparator_label,
         description=indicator.description or "",
-        dot_short_test=change_test(indicator.unit, s.quarter_value(period), s.quarter_value(period.previous())),
-        dot_long_test=change_test(indicator.unit, s.basis_value(period), s.basis_value(last_year)),
+        short_values=(s.quarter_value(period), s.quarter_value(period.previous())),
+        long_values=(s.basis_value(period), s.basis_value(last_year)),
         dot_short_breaks=breaks_crossed(span_of([period.previous().key]), span_of([period.key]), breaks),
         dot_long_breaks=breaks_crossed(
             span_of(_basis_quarters(indicator, last_year)), span_of(_basis_quarters(indicator, period)), breaks
@@ -280,14 +304,6 @@ def score_indicator(
         now, before = c.basis(period), c.basis(last_year)
         if now is not None and before:
             row.comparator_change = 100.0 * (now - before) / before
-    row.narrative = draft_narrative(
-        NarrativeFigures(
-            name=row.name, unit=row.unit, polarity=row.polarity, basis=row.basis, period_label=period.label,
-            actual=row.actual, last_year=row.same_period_last_year, rating=row.rag, target=target, gap=row.gap,
-            change_test=row.dot_long_test, comparator_label=row.comparator_label, comparator_change=row.comparator_change,
-            breaks=row.dot_long_breaks, no_comparator=row.no_comparator,
-        )
-    )  # fmt: skip
     return row
 
 

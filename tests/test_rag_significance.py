@@ -37,6 +37,18 @@ def test_large_counts_agree_with_the_exact_conditional_test():
     k1, k0 = 1300, 1200
     exact = stats.binomtest(k1, k1 + k0, 0.5).pvalue
     assert compare_counts(k1, k0).p_value == pytest.approx(exact, rel=0.1)
+    assert compare_counts(k1, k0).method == "E-test"
+
+
+def test_very_large_counts_use_the_exact_conditional_test():
+    # London-level totals: the E-test would take seconds; the exact conditional test does not.
+    t = compare_counts(130_000, 125_000)
+    assert t.method == "exact conditional" and t.significant
+    assert t.p_value == pytest.approx(stats.binomtest(130_000, 255_000, 0.5).pvalue)
+    assert t.ci_low < 1.04 < t.ci_high
+    near = compare_counts(5_100, 5_000)  # just above the switch: both tests give ~0.32
+    assert near.method == "exact conditional"
+    assert near.p_value == pytest.approx(stats.poisson_means_test(5_100, 1, 5_000, 1).pvalue, rel=0.05)
 
 
 def test_no_test_without_two_whole_counts():
