@@ -13,10 +13,8 @@ from loaders.cells import log_duplicates, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
 from rag.periods import PeriodError, parse_month
+from store.annotations import KINDS, SOURCES
 from store.models import SeriesAnnotation
-
-SOURCES = ("crime", "asb", "marac", "values")
-KINDS = ("break", "note")
 
 
 def parse_date(text: str) -> date:

@@ -148,3 +148,28 @@ def test_breaks_crossed_between_two_spans(when, crossed):
     earlier, later = period_span("2016-17-Q1"), period_span("2016-17-Q2")
     b = SeriesBreak(when, "r")
     assert (breaks_crossed(earlier, later, [b]) == [b]) is crossed
+
+
+def test_save_and_delete_annotation_from_the_web_are_logged(demo_engine):
+    from store.annotations import delete_annotation, save_annotation
+    from store.audit import recent_changes
+
+    with session_scope(demo_engine) as session:
+        item = save_annotation(session, when=date(2016, 4, 1), reason="new Met crime system", user="priya", source="crime")
+        again = save_annotation(session, when=date(2016, 4, 1), reason=" CRIS replaced ", user="priya", source="crime")
+        assert again.id == item.id and again.reason == "CRIS replaced"
+        with pytest.raises(ValueError) as problem:
+            save_annotation(session, when=date(2016, 4, 1), reason=" ", user="priya", indicator_code="CSP9", source="crime", kind="pause")
+        assert str(problem.value) == (
+            "choose an indicator or a source (crime, asb, marac, values), not both or neither; unknown indicator 'CSP9'; "
+            "kind must be one of: break, note; say what happened (the reason must not be blank)"
+        )
+        ident = item.id
+    with session_scope(demo_engine) as session:
+        tno = session.get(Indicator, "CSP1")
+        assert [b.reason for b in breaks_for(session, tno, "E09000016")] == ["CRIS replaced"]
+        delete_annotation(session, ident, "priya")
+    with session_scope(demo_engine) as session:
+        assert session.scalar(select(func.count()).select_from(SeriesAnnotation)) == 0
+        log = [(c.action, c.user, c.detail["new"]) for c in recent_changes(session, entity="annotation")]
+        assert log == [("delete", "priya", None), ("edit", "priya", "CRIS replaced"), ("add", "priya", "new Met crime system")]
