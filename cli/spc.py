@@ -12,6 +12,8 @@ import pandas as pd
 from cli.common import AppContext, area_option, explain_load_errors, format_option, pass_app
 from loaders.errors import LoadError, ProblemLog
 from loaders.reading import CsvReader, Source, require_columns
+from rag.breaks import period_span
+from rag.periods import PeriodError
 from rag.spc import ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS, Improvement, SpcResult, xmr
 
 
@@ -47,9 +49,22 @@ def read_series(path: Path) -> tuple[list[str], list[float]]:
         values.append(number)
     if not periods and not log:
         log.add(None, None, None, "the file has no data rows")
+    _check_time_order(periods, list(frame["__row__"]), log)
     if log:
         raise LoadError(source.name, log.problems, log.total)
     return periods, values
+
+
+def _check_time_order(periods: list[str], rows: list[int], log: ProblemLog) -> None:
+    """Months or quarters must run forwards (other labels are taken in file order): a chart
+    of shuffled periods would flag runs and trends that are not there."""
+    try:
+        keys = [period_span(p)[0] for p in periods]
+    except PeriodError:
+        return
+    for i in range(1, len(keys)):
+        if keys[i] <= keys[i - 1] and periods[i] != periods[i - 1]:
+            log.add(int(rows[i]), "period", periods[i], f"out of time order: comes after {periods[i - 1]}; sort the file by period")
 
 
 def _table(result: SpcResult) -> str:

@@ -167,3 +167,13 @@ def test_spc_on_real_met_borough_data(engine, database_url, shared_data, tmp_pat
     rebased = json.loads(invoke("spc", "--indicator", "TNO", "--area", "E09000016", "--format", "json", env=env).output)
     assert [s["points"] for s in rebased["segments"]] == [12, 12]
     assert rebased["provisional"] is True and rebased["variation"] is None
+
+
+def test_spc_file_periods_must_run_forwards(tmp_path):
+    path = write(tmp_path / "order.csv", "period,value\n2015-04,1\n2015-06,2\n2015-05,3\n2015-07,4\n")
+    result = CliRunner().invoke(cli, ["spc", str(path), "--improvement", "increase"])
+    assert result.exit_code == 1
+    assert "order.csv: 1 problem found" in result.output
+    assert "out of time order: comes after 2015-06; sort the file by period" in result.output
+    quarters = write(tmp_path / "q.csv", "period,value\n2015-16-Q4,1\n2016-17-Q1,2\n")
+    assert CliRunner().invoke(cli, ["spc", str(quarters), "--improvement", "increase"]).exit_code == 0
