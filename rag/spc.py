@@ -27,6 +27,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.rating import fmt_number
+
 LIMIT_FACTOR = 2.66  # 3 / d2 for moving ranges of two points (d2 = 1.128)
 TWO_SIGMA_FACTOR = 2 * LIMIT_FACTOR / 3
 SCREEN_FACTOR = 3.267  # D4 for n = 2: a moving range this large is itself out of control
@@ -384,10 +386,11 @@ def xmr(
 
 def describe_point(point: SpcPoint) -> str:
     """Words for a flagged point, for text beside the chart: "2016-05: 437, outside the process limits (concern)"."""
+    value = fmt_number(round(point.value, 2))
     if not point.rules:
-        return f"{point.period}: {point.value:g}, common cause"
+        return f"{point.period}: {value}, common cause"
     reasons = "; ".join(RULE_WORDS[r] for r in point.rules)
-    return f"{point.period}: {point.value:g}, {reasons} ({point.point_type.value.replace('_', ' ')})"
+    return f"{point.period}: {value}, {reasons} ({point.point_type.value.replace('_', ' ')})"
 
 
 __all__ = [

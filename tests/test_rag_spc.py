@@ -296,6 +296,8 @@ def test_describe_point_names_the_rule():
     r = xmr(v, [f"m{i}" for i in range(20)], improvement="decrease")
     assert describe_point(r.points[10]) == "m10: 200, outside the process limits (concern)"
     assert describe_point(r.points[0]) == "m0: 90, common cause"
+    big = xmr([4810.0, 4900.5], improvement="neutral")
+    assert describe_point(big.points[1]) == "2: 4,900.5, common cause"
 
 
 def test_improvement_from_polarity():
