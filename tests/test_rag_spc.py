@@ -355,3 +355,13 @@ def test_every_flag_is_justified(values):
             assert len(values) >= 7
     if seg.provisional:
         assert r.variation is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(series, series)
+def test_a_rebased_series_reads_as_its_parts_charted_alone(first, second):
+    whole = xmr(first + second, improvement="decrease", target=500, rebase_at=[len(first)])
+    a, b = xmr(first, improvement="decrease", target=500), xmr(second, improvement="decrease", target=500)
+    assert [p.rules for p in whole.points] == [p.rules for p in a.points + b.points]
+    assert whole.current.mean == pytest.approx(b.current.mean)
+    assert (whole.variation, whole.assurance) == (b.variation, b.assurance)
