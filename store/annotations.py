@@ -28,6 +28,7 @@ class Annotation:
     indicator_code: str
     source: str
     area_code: str
+    id: int = 0  # the stored row, for a page's delete button (delete_annotation)
 
     def as_break(self) -> SeriesBreak:
         return SeriesBreak(self.date, self.reason)
@@ -57,7 +58,7 @@ def annotations_for(session: Session, indicator: Indicator, area: str, tree: Are
         )
         .order_by(SeriesAnnotation.date, SeriesAnnotation.id)
     )
-    return [Annotation(a.date, a.kind, a.reason, a.indicator_code, a.source, a.area_code) for a in rows]
+    return [Annotation(a.date, a.kind, a.reason, a.indicator_code, a.source, a.area_code, a.id) for a in rows]
 
 
 def breaks_for(session: Session, indicator: Indicator, area: str, tree: AreaTree | None = None) -> list[SeriesBreak]:

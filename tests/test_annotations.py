@@ -168,6 +168,7 @@ def test_save_and_delete_annotation_from_the_web_are_logged(demo_engine):
     with session_scope(demo_engine) as session:
         tno = session.get(Indicator, "CSP1")
         assert [b.reason for b in breaks_for(session, tno, "E09000016")] == ["CRIS replaced"]
+        assert [a.id for a in annotations_for(session, tno, "E09000016")] == [ident]
         delete_annotation(session, ident, "priya")
     with session_scope(demo_engine) as session:
         assert session.scalar(select(func.count()).select_from(SeriesAnnotation)) == 0
