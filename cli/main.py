@@ -44,7 +44,8 @@ def init_db(app: AppContext) -> None:
 @explain_load_errors
 def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
-    commentary, boundaries, policeuk, population or lsoa-lookup.
+    commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
+    breaks and notes).
 
     Every problem is reported with its row, column and value, and nothing from a file
     with problems is stored. Re-loading periods already held replaces them.
@@ -94,6 +95,10 @@ def _register_subcommands() -> None:
     from cli import publishing
 
     publishing.register(cli)
+
+    from cli import spc
+
+    spc.register(cli)
 
 
 _register_subcommands()

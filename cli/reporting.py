@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from cli.common import AppContext, area_option, format_option, pass_app
 from rag.periods import PeriodError, Quarter
+from rag.significance import significance_cell
 from rag.summary import summary_sentence
 from store.db import session_scope
 from store.models import Upload
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, build_scorecard, format_value
+from store.spc_series import attach_spc
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -55,6 +57,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
         return score_as_published(app, quarter, area, fmt, version)
     with session_scope(app.engine()) as session:
         card = build_scorecard(session, quarter, area)
+        attach_spc(session, card)
     if not card.rows:
         raise click.ClickException("No indicators are defined: load them with `cspdash ingest indicators FILE`.")
     records = [r.csv_record() for r in card.rows]
@@ -66,7 +69,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
             "period": quarter.key,
             "area_code": area,
             "area_name": card.area_name,
-            "indicators": [{**rec, "reason": r.reason} for rec, r in zip(records, card.rows, strict=True)],
+            "indicators": [{**r.json_record(), "reason": r.reason} for r in card.rows],
             "summary": {
                 "sentence": summary_sentence(card.summary.overall),
                 "by_goal": {g: summary_sentence(c) for g, c in card.summary.by_goal.items()},
@@ -74,11 +77,15 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
         }
         click.echo(json.dumps(payload, indent=2))
         return
-    headers = ["code", "indicator", "basis", "actual", "target", "tolerance", "rating", "short term", "long term", "last quarter", "last year"]
+    headers = [
+        "code", "indicator", "basis", "actual", "target", "tolerance", "rating", "variation", "assurance",
+        "short term", "real?", "long term", "real?", "last quarter", "last year",
+    ]  # fmt: skip
     rows = [
         [
             r.code, r.name, r.basis, format_value(r.actual, r.unit), r.target_text(), r.tolerance_text(),
-            r.rag.value, r.dot_short.value, r.dot_long.value,
+            r.rag.value, _spc_cell(r, "variation"), _spc_cell(r, "assurance"), r.dot_short.value + (" *" if r.dot_short_breaks else ""), significance_cell(r.dot_short_test),
+            r.dot_long.value + (" *" if r.dot_long_breaks else ""), significance_cell(r.dot_long_test),
             format_value(r.previous_quarter, r.unit), format_value(r.same_period_last_year, r.unit),
         ]
         for r in card.rows
@@ -86,7 +93,13 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     from cli.publishing import status_line
 
     click.echo(f"{card.area_name} ({area}), {quarter.label}\n{status_line(app, quarter, area)}\n")
-    click.echo(_table(headers, rows, right={3, 9, 10}))
+    click.echo(_table(headers, rows, right={3, 13, 14}))
+    click.echo("\nreal? yes: a real change (p < 0.05); no: within normal variation; blank: no test applies.")
+    click.echo("variation, assurance: SPC (Making Data Count) on the monthly series; 'provisional' under 13 points.")
+    for r in card.rows:
+        for which, crossed in (("short", r.dot_short_breaks), ("long", r.dot_long_breaks)):
+            if crossed:
+                click.echo(f"* {r.code} {which}-term direction crosses a series break: " + "; ".join(b.label() for b in crossed))
     reasons = [f"  {r.code} {r.rag.value}: {r.reason}" for r in card.rows if r.rated and r.reason]
     if reasons:
         click.echo("\nWhy each rating\n" + "\n".join(reasons))
@@ -97,6 +110,15 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     for r in card.rows:
         for flag in r.flags:
             click.echo(f"  warning: {r.code} {flag}")
+
+
+def _spc_cell(row, which: str) -> str:  # noqa: ANN001
+    if row.spc is None:
+        return ""
+    if row.spc.result.provisional:
+        return "provisional"
+    value = row.spc_variation if which == "variation" else row.spc_assurance
+    return (value or "").replace("_", " ")
 
 
 @click.command("counts")

@@ -33,6 +33,7 @@ _LOADERS = {
     "policeuk": ("geo.loaders", "load_policeuk"),
     "population": ("geo.loaders", "load_population"),
     "lsoa-lookup": ("geo.loaders", "load_lsoa_lookup"),
+    "annotations": ("loaders.annotations", "load_annotations"),
 }
 
 
@@ -41,7 +42,7 @@ def _loader(kind: str) -> Callable[[LoadContext], None]:
     return getattr(importlib.import_module(module), name)
 
 
-KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup")
+KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup", "annotations")
 
 
 def load_file(session: Session, kind: str, source: Source, *, user: str = "cli") -> LoadSummary:

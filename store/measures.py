@@ -152,6 +152,19 @@ class Series:
     def basis(self, q: Quarter) -> float | None:
         return self.ytd(q) if self.indicator.basis == "ytd" else self.quarter(q)
 
+    def quarter_value(self, q: Quarter) -> PeriodValue | None:
+        """The quarter's value with its numerator and denominator (for significance tests)."""
+        return self.values.get(q)
+
+    def basis_value(self, q: Quarter) -> PeriodValue | None:
+        """``basis`` with its numerator and denominator: year to date combines the quarters."""
+        if self.indicator.basis != "ytd":
+            return self.values.get(q)
+        parts = [self.values.get(x) for x in q.ytd_quarters()]
+        if any(p is None for p in parts):
+            return None
+        return combine(parts, self.indicator.unit)  # type: ignore[arg-type]
+
 
 def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
     """Quarters a score at ``period`` reads: this year and last year to date, the previous

@@ -250,3 +250,31 @@ class ChangeLog(Base):
 
 # --- Publishing (issue 10): quarter state and frozen published versions -----------------
 import store.publication_models  # noqa: E402,F401 - registers its tables on Base.metadata
+
+
+# --- Series breaks and annotations (issue 11) ---------------------------------------------
+from datetime import date as _date  # noqa: E402 - appended with the annotation model
+
+from sqlalchemy import Date  # noqa: E402
+
+
+class SeriesAnnotation(Base):
+    """A dated note on a series: a ``break`` (recording standards changed, a new crime system…)
+    starts a new SPC baseline and is named on any direction of travel that crosses it; a
+    ``note`` is only drawn and listed. It applies to one indicator, or to every indicator
+    drawn from a source (crime, asb, marac, values); to one area, or to every area (blank).
+    Blank rather than NULL keys keep the unique key working on PostgreSQL."""
+
+    __tablename__ = "series_annotation"
+    __table_args__ = (UniqueConstraint("indicator_code", "source", "area_code", "date", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(String(32), default="")
+    source: Mapped[str] = mapped_column(String(16), default="")
+    area_code: Mapped[str] = mapped_column(String(32), default="")
+    date: Mapped[_date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8), default="break")  # break | note
+    reason: Mapped[str] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+    updated_by: Mapped[str] = mapped_column(String(100), default="cli")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,23 +6,31 @@ always show the same figures and ratings.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rag.breaks import SeriesBreak, breaks_crossed, span_of
 from rag.direction import Direction, direction
+from rag.narrative import NarrativeFigures, draft_narrative
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rag.summary import RagSummary, summarise
+from store.annotations import breaks_for
 from store.areas import AreaTree
-from store.measures import Series, quarters_needed, series
+from store.measures import PeriodValue, Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.models import Target as TargetRow
 
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
+    "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
+    "spc_variation", "spc_assurance",
 ]  # fmt: skip
 
 
@@ -60,6 +68,41 @@ class ScoreRow:
     corrective_action: str = ""
     description: str = ""
     flags: list[str] = field(default_factory=list)
+    # What each arrow compares, with numerators and denominators: (this period, the earlier one).
+    # The significance tests and the narrative are worked out from them only when read (below),
+    # since the rating history scores many quarters and shows neither.
+    short_values: tuple[PeriodValue | None, PeriodValue | None] = (None, None)
+    long_values: tuple[PeriodValue | None, PeriodValue | None] = (None, None)
+    # Series breaks between the compared periods: the arrow compares unlike with unlike.
+    dot_short_breaks: list[SeriesBreak] = field(default_factory=list)
+    dot_long_breaks: list[SeriesBreak] = field(default_factory=list)
+    gap: float | None = None  # outside target, in units of the measure
+    # SPC verdicts, filled by store.spc_series.attach_spc (None when not computed or provisional)
+    spc: Any = None  # store.spc_series.StoredSpc
+    spc_variation: str | None = None
+    spc_assurance: str | None = None
+
+    @cached_property
+    def dot_short_test(self) -> ChangeTest | None:
+        """Is the short-term arrow's change more than chance? None where no test applies."""
+        return change_test(self.unit, *self.short_values)
+
+    @cached_property
+    def dot_long_test(self) -> ChangeTest | None:
+        return change_test(self.unit, *self.long_values)
+
+    @cached_property
+    def narrative(self) -> str:
+        """Drafted commentary for the analyst to keep or edit (never published unedited)."""
+        return draft_narrative(
+            NarrativeFigures(
+                name=self.name, unit=self.unit, polarity=self.polarity, basis=self.basis,
+                period_label=Quarter.parse(self.period).label, actual=self.actual, last_year=self.same_period_last_year,
+                rating=self.rag, target=self.target, gap=self.gap, change_test=self.dot_long_test,
+                comparator_label=self.comparator_label, comparator_change=self.comparator_change,
+                breaks=self.dot_long_breaks, no_comparator=self.no_comparator,
+            )
+        )  # fmt: skip
 
     @property
     def change_on_last_year(self) -> float | None:
@@ -82,10 +125,26 @@ class ScoreRow:
             "dot_short": self.dot_short.value, "dot_long": self.dot_long.value,
             "previous_quarter": _plain(self.previous_quarter),
             "same_period_last_year": _plain(self.same_period_last_year),
+            "dot_short_p": _p(self.dot_short_test), "dot_long_p": _p(self.dot_long_test),
+            "dot_short_significant": significance_cell(self.dot_short_test),
+            "dot_long_significant": significance_cell(self.dot_long_test),
+            "dot_short_break": "; ".join(b.label() for b in self.dot_short_breaks),
+            "dot_long_break": "; ".join(b.label() for b in self.dot_long_breaks),
+            "spc_variation": self.spc_variation or "", "spc_assurance": self.spc_assurance or "",
         }  # fmt: skip
 
+    def json_record(self) -> dict[str, object]:
+        """The CSV record with the tests' figures and the drafted narrative (``cspdash score --format json``)."""
+        return {
+            **self.csv_record(),
+            "dot_short_test": None if self.dot_short_test is None else self.dot_short_test.as_dict(),
+            "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
+            "narrative": self.narrative,
+            "spc": None if self.spc is None else self.spc.summary(),
+        }
+
     def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data = asdict(replace(self, spc=None))  # the chart holds ORM objects: see json_record
         data["target"] = None if self.target is None else asdict(self.target)
         return data
 
@@ -100,6 +159,30 @@ class Scorecard:
     @property
     def summary(self) -> RagSummary:
         return summarise((r.goal, r.rag) for r in self.rows if r.rated)
+
+
+def _p(test: ChangeTest | None) -> str:
+    if test is None:
+        return ""
+    # Very small p-values underflow to 0 in the E-test; never print a p of exactly zero.
+    return "<0.0001" if test.p_value < 0.0001 else f"{test.p_value:.4f}"
+
+
+def change_test(unit: str, now: PeriodValue | None, before: PeriodValue | None) -> ChangeTest | None:
+    """The significance test that fits the measure: two proportions when both periods have a
+    numerator and denominator, two Poisson counts for counts; None otherwise (e.g. a rate
+    without its parts, or a missing period)."""
+    if now is None or before is None:
+        return None
+    if now.numerator is not None and now.denominator and before.numerator is not None and before.denominator:
+        return compare_proportions(now.numerator, now.denominator, before.numerator, before.denominator)
+    if unit == "count":
+        return compare_counts(now.value, before.value)
+    return None
+
+
+def _basis_quarters(indicator: Indicator, q: Quarter) -> list[str]:
+    return [x.key for x in (q.ytd_quarters() if indicator.basis == "ytd" else [q])]
 
 
 def _plain(value: float | None) -> str:
@@ -177,8 +260,10 @@ def score_indicator(
     targets: list[TargetRow],
     tree: AreaTree,
     history: Series | None = None,
+    breaks: list[SeriesBreak] | None = None,
 ) -> ScoreRow:
     s = history or series(session, indicator, area, quarters_needed(period), tree)
+    breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
     is_ward = area in tree.by_code and tree.by_code[area].level == "ward"
@@ -216,6 +301,13 @@ def score_indicator(
         comparator_area=indicator.comparator_area,
         comparator_label=indicator.comparator_label,
         description=indicator.description or "",
+        short_values=(s.quarter_value(period), s.quarter_value(period.previous())),
+        long_values=(s.basis_value(period), s.basis_value(last_year)),
+        dot_short_breaks=breaks_crossed(span_of([period.previous().key]), span_of([period.key]), breaks),
+        dot_long_breaks=breaks_crossed(
+            span_of(_basis_quarters(indicator, last_year)), span_of(_basis_quarters(indicator, period)), breaks
+        ),
+        gap=result.gap,
     )
     if result.no_comparator:
         row.flags.append("no comparator")

@@ -31,6 +31,8 @@ def test_cli_demo_then_score_matches_the_published_report(run):
     assert list(next(iter(rows.values())).keys()) == [
         "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
         "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
+        "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
+        "spc_variation", "spc_assurance",
     ]  # fmt: skip
     tno, marac, asb = rows["CSP1"], rows["CSP2"], rows["CSP3"]
     assert (tno["actual"], tno["same_period_last_year"], tno["rag"]) == ("13143", "12573", "Red")

@@ -1,0 +1,257 @@
+"""SPC on stored data: an indicator's whole monthly or quarterly history for an area, rebased
+at its series breaks, read by ``rag.spc``.
+
+Quarterly SPC always uses quarter values (never year to date, whose running totals are not
+comparable from one quarter to the next). Only complete periods count, and a gap would join
+unlike periods with a moving range, so the latest unbroken run of periods is charted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rag.breaks import SeriesBreak, period_span, rebase_indices
+from rag.periods import Quarter, is_month, normalise_month, quarters_between
+from rag.rating import Polarity, fmt_number
+from rag.spc import Improvement, SpcResult, xmr
+from store.annotations import Annotation, annotations_for
+from store.areas import AreaTree
+from store.counts import SOURCES, monthly_counts
+from store.measures import Measure, quarter_values
+from store.models import Indicator, IndicatorValue, MaracReturn
+from store.models import Target as TargetRow
+from store.scorecard import Scorecard, find_target  # the one place targets are chosen
+
+BY = ("month", "quarter")
+
+
+class SpcUnavailable(ValueError):
+    """The indicator has no series of that kind to chart (said in words for the user)."""
+
+
+@dataclass(frozen=True)
+class StoredSpc:
+    indicator: Indicator
+    area: str
+    by: str
+    periods: list[str]
+    values: list[float]
+    result: SpcResult
+    breaks: list[SeriesBreak]
+    annotations: list[Annotation]
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """The verdicts without the points, for a score row."""
+        seg = self.result.current
+        return {
+            "by": self.by,
+            "first_period": self.periods[0],
+            "last_period": self.periods[-1],
+            "points": seg.size,
+            "mean": None if seg.mean is None else round(seg.mean, 4),
+            "lower_limit": None if seg.lower_limit is None else round(seg.lower_limit, 4),
+            "upper_limit": None if seg.upper_limit is None else round(seg.upper_limit, 4),
+            "provisional": seg.provisional,
+            "variation": None if self.result.variation is None else self.result.variation.value,
+            "assurance": None if self.result.assurance is None else self.result.assurance.value,
+            "target": self.result.target,
+            "notes": list(self.notes),
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.result.as_dict(),
+            "indicator": self.indicator.code,
+            "area_code": self.area,
+            "by": self.by,
+            "annotations": [
+                {"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in self.annotations
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    out, m = [], first
+    while m <= last:
+        out.append(m)
+        m = _next_month(m)
+    return out
+
+
+def _month_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[str, str] | None:
+    if measure.source in SOURCES:
+        model = SOURCES[measure.source]
+        # Only the area and those within it: the key's leading column, so the index answers it.
+        low, high = session.execute(select(func.min(model.month), func.max(model.month)).where(model.area_code.in_(areas))).one()
+        return None if low is None else (low, high)
+    if measure.source == "values":
+        months = [p for p in session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()) if is_month(p)]
+        return (min(months), max(months)) if months else None
+    return None
+
+
+def _quarter_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[Quarter, Quarter] | None:
+    quarters: list[Quarter] = []
+    months = _month_range(session, indicator, measure, areas)
+    if months:
+        quarters += [Quarter.of_month(months[0]), Quarter.of_month(months[1])]
+    if measure.source == "marac":
+        keys = session.execute(select(func.min(MaracReturn.quarter), func.max(MaracReturn.quarter))).one()
+        quarters += [Quarter.parse(k) for k in keys if k]
+    uploaded = session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct())
+    quarters += [Quarter.parse(p) if not is_month(p) else Quarter.of_month(p) for p in uploaded]
+    return (min(quarters), max(quarters)) if quarters else None
+
+
+def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) -> dict[str, float]:
+    measure = Measure.parse(indicator.measure)
+    span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
+    if span is None:
+        if measure.source == "marac":
+            raise SpcUnavailable(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values; use --by quarter")
+        return {}
+    months = _months_between(*span)
+    out: dict[str, float] = {}
+    if measure.source in SOURCES:
+        out.update({m: float(c) for m, c in monthly_counts(session, measure.source, area, months, measure.selection, tree).items()})
+    rows = session.execute(
+        select(IndicatorValue.period, IndicatorValue.value).where(
+            IndicatorValue.indicator_code == indicator.code, IndicatorValue.area_code == area
+        )
+    ).all()
+    out.update({normalise_month(p): float(v) for p, v in rows if is_month(p)})  # uploaded values take precedence
+    return out
+
+
+def _quarterly(session: Session, indicator: Indicator, area: str, tree: AreaTree) -> dict[str, float]:
+    span = _quarter_range(session, indicator, Measure.parse(indicator.measure), [area, *tree.descendants(area)])
+    if span is None:
+        return {}
+    values = quarter_values(session, indicator, area, quarters_between(*span), tree)
+    return {q.key: v.value for q, v in sorted(values.items())}
+
+
+def _latest_unbroken(periods: list[str], by: str) -> tuple[list[str], list[str]]:
+    """The latest run of consecutive periods, and a note if earlier ones were left out."""
+    if not periods:
+        return [], []
+    step = _next_month if by == "month" else (lambda p: Quarter.parse(p).next().key)
+    start = len(periods) - 1
+    while start > 0 and step(periods[start - 1]) == periods[start]:
+        start -= 1
+    if start == 0:
+        return periods, []
+    return periods[start:], [f"periods up to {periods[start - 1]} are left out: the series has a gap before {periods[start]}"]
+
+
+def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quarter, by: str) -> tuple[float | None, str]:
+    """The stored target for ``quarter`` on the scale of one point of the chart, and how it was
+    derived. A count's target is a total for its basis (a quarter, or the year to date), so it
+    is spread evenly over that span's months (or quarters); a percentage or rate target applies
+    to every point as it is. Bands and unrated indicators have no assurance."""
+    if not indicator.rated or indicator.polarity == Polarity.BAND:
+        return None, ""
+    rows = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator.code)))
+    target = find_target(rows, indicator.code, quarter, area)
+    if target is None or target.target is None:
+        return None, ""
+    if indicator.unit != "count":
+        return target.target, f"assurance against the {quarter.label} target of {fmt_number(target.target)}"
+    months = 3 * (len(quarter.ytd_quarters()) if indicator.basis == "ytd" else 1)
+    per_point = target.target / months * (1 if by == "month" else 3)
+    span = "the year to date" if indicator.basis == "ytd" else "the quarter"
+    return per_point, (
+        f"assurance against the {quarter.label} target of {fmt_number(target.target)} for {span}, "
+        f"spread evenly: {fmt_number(round(per_point, 1))} a {by}"
+    )
+
+
+def natural_by(indicator: Indicator) -> str:
+    """Monthly where the measure has months (crime, ASB, uploaded values), else quarterly (MARAC)."""
+    return "quarter" if Measure.parse(indicator.measure).source == "marac" else "month"
+
+
+def indicator_spc(
+    session: Session,
+    indicator: Indicator | str,
+    area: str,
+    by: str = "month",
+    *,
+    screen: bool = True,
+    target: float | None = None,
+    tree: AreaTree | None = None,
+    until: str | None = None,
+) -> StoredSpc:
+    """The XmR chart of ``indicator`` in ``area`` by month or quarter, over everything stored,
+    rebased at its series breaks. ``target`` overrides the stored one (see ``spc_target``);
+    ``until`` (a month or quarter) leaves out later periods, so a scorecard for an earlier
+    quarter reads the chart as it stood then. Raises SpcUnavailable (a message for the user) when there is nothing to chart."""
+    if by not in BY:
+        raise SpcUnavailable(f"--by must be month or quarter, not {by!r}")
+    if isinstance(indicator, str):
+        found = session.get(Indicator, indicator)
+        if found is None:
+            raise SpcUnavailable(f"unknown indicator {indicator!r}: load it first with `cspdash ingest indicators`")
+        indicator = found
+    tree = tree or AreaTree.load(session)
+    if area not in tree.by_code:
+        raise SpcUnavailable(f"unknown area {area!r}")
+    series = _monthly(session, indicator, area, tree) if by == "month" else _quarterly(session, indicator, area, tree)
+    if until is not None:
+        last = period_span(until)[1]
+        series = {p: v for p, v in series.items() if period_span(p)[1] <= last}
+    periods, notes = _latest_unbroken(sorted(series), by)
+    if not periods:
+        raise SpcUnavailable(f"no {by}ly values are held for {indicator.code} in {tree.name(area)} ({area})")
+    values = [series[p] for p in periods]
+    annotations = annotations_for(session, indicator, area, tree)
+    breaks = [a.as_break() for a in annotations if a.kind == "break"]
+    if target is None:
+        quarter = Quarter.of_month(periods[-1]) if is_month(periods[-1]) else Quarter.parse(periods[-1])
+        target, how = spc_target(session, indicator, area, quarter, by)
+        if how:
+            notes.append(how)
+    result = xmr(
+        values,
+        periods,
+        improvement=Improvement.from_polarity(indicator.polarity, indicator.rated),
+        target=target,
+        screen=screen,
+        rebase_at=rebase_indices(periods, breaks),
+    )
+    return StoredSpc(indicator, area, by, periods, values, result, breaks, annotations, notes)
+
+
+__all__ = ["BY", "SpcUnavailable", "StoredSpc", "indicator_spc", "spc_target", "natural_by", "attach_spc"]
+
+
+def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) -> None:
+    """Fill each score row's SPC verdicts (``spc``, ``spc_variation``, ``spc_assurance``) from its
+    chart up to the scored quarter: monthly where the measure has months, else quarterly. Not
+    part of ``build_scorecard`` because it reads every stored period; callers that show the
+    variation and assurance columns call it."""
+    tree = tree or AreaTree.load(session)
+    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    for row in card.rows:
+        indicator = indicators[row.code]
+        chart = None
+        for by in dict.fromkeys([natural_by(indicator), "quarter"]):
+            try:
+                chart = indicator_spc(session, indicator, card.area_code, by, tree=tree, until=card.period.key)
+                break
+            except SpcUnavailable:
+                continue
+        row.spc = chart
+        if chart is not None and not chart.result.provisional:
+            row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
+            row.spc_assurance = None if chart.result.assurance is None else chart.result.assurance.value
