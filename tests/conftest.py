@@ -145,8 +145,13 @@ def make_web_app(database_url: str, **env: str):
     from app import create_app
     from settings import Settings
 
+    import tempfile
+
     reset_dash_pages()
-    values = {"DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32, **env}
+    values = {
+        "DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32,
+        "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-"), **env,
+    }  # fmt: skip
     return create_app(Settings.from_env(values))
 
 
