@@ -33,8 +33,8 @@ def healthz() -> flask.Response:
     return _answer(200, status="ok", database="ok", schema=revision)
 
 
-def _answer(status: int, **body: object) -> flask.Response:
+def _answer(http_status: int, **body: object) -> flask.Response:
     response = flask.jsonify(body)
-    response.status_code = status
+    response.status_code = http_status
     response.headers["Cache-Control"] = "no-store"
     return response
