@@ -1,0 +1,28 @@
+"""The pages work in a real browser under the Content-Security-Policy: no script is refused,
+the charts draw, and the sign-in throttle's message reads plainly."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/?period=2016-17-Q3", "#scorecard-summary-chart .main-svg"),
+        ("/indicator/CSP1?period=2016-17-Q3", ".js-plotly-plot .main-svg"),
+        ("/map?period=2016-17-Q3", ".js-plotly-plot .main-svg"),
+        ("/embed/indicator/CSP1?period=2016-17-Q3", ".js-plotly-plot .main-svg"),
+        ("/upload", "#main"),
+    ],
+)
+def test_browser_pages_run_under_the_content_security_policy(web_live, web_browser, path, ready):
+    refused: list[str] = []
+    web_browser.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    response = web_browser.goto(web_live + path)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    web_browser.wait_for_selector(ready, timeout=30000)
+    assert refused == []
+    assert [e for e in web_browser.console_errors if "Content Security Policy" in e] == []
