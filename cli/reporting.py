@@ -152,7 +152,9 @@ def serve(app: AppContext, host: str, port: int, workers: int | None, threads: i
     """Run the dashboard with gunicorn: several worker processes, each with threads.
 
     `wsgi:server` is the WSGI application for running it under any other server."""
-    app.engine()  # fail early with a clear message if the schema is missing
+    # Fail early with a clear message if the schema is missing; then close the pool, so no
+    # connection opened here is inherited by the forked workers.
+    app.engine().dispose()
     if debug:
         from app import create_app
 

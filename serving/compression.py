@@ -14,7 +14,7 @@ COMPRESSED_TYPES = [
     "text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/javascript",
     "application/json", "image/svg+xml",
 ]  # fmt: skip
-_BUNDLE_PREFIX = "/_dash-component-suites/"
+_BUNDLE_PREFIXES = ("/_dash-component-suites/", "/embed/plotly-")
 
 
 class _BundleCache:
@@ -39,7 +39,7 @@ class _BundleCache:
 
 def _bundle_key(request: flask.Request) -> str:
     # Only the fingerprinted bundles: pages and callback answers change with the data.
-    return request.full_path if request.path.startswith(_BUNDLE_PREFIX) else ""
+    return request.full_path if request.path.startswith(_BUNDLE_PREFIXES) else ""
 
 
 def install_compression(server: flask.Flask) -> None:

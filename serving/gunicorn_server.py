@@ -21,6 +21,13 @@ def default_workers(cores: int | None = None) -> int:
     return min(2 * cores + 1, MAX_DEFAULT_WORKERS)
 
 
+def _fresh_engines(_server: object, _worker: object) -> None:
+    """In each new worker: never share a database connection made before the fork."""
+    from store.db import get_engine
+
+    get_engine.cache_clear()
+
+
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int, threads: int, timeout: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
@@ -37,6 +44,7 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int, thr
         "max_requests_jitter": 200,
         "limit_request_line": 8190,
         "proc_name": "cspdash",
+        "post_fork": _fresh_engines,
     }
     if settings.proxy_count:
         options["forwarded_allow_ips"] = "*"  # ProxyFix in the app decides how many hops to trust
