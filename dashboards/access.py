@@ -190,12 +190,12 @@ def _guard(prefix: str, settings: Settings) -> flask.Response | None:
 
 
 def _check_callback(settings: Settings) -> flask.Response | None:
+    user = current_user()
+    if user is None and not settings.public_read:
+        return _refuse(403, "Sign in to see the dashboard.")  # refused unread
     body = flask.request.get_json(silent=True)  # Flask caches it, so Dash reads it again for free
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return _refuse(400, "This is not a well-formed dashboard request.")
-    user = current_user()
-    if user is None and not settings.public_read:
-        return _refuse(403, "Sign in to see the dashboard.")
     needed = required_role(body)
     if needed and (user is None or not user.can(needed)):
         log.warning("refused %s callback %r for %s", needed, body["output"][:200], user.name if user else "anonymous")
