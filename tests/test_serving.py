@@ -163,6 +163,26 @@ def test_serving_anonymous_bodies_are_capped_before_they_are_read(web):
     assert client.post("/_dash-update-component", data=big, content_type="application/json").status_code == 413
 
 
+def test_serving_private_reading_refuses_anonymous_callbacks_unread(demo_engine, database_url):
+    app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
+    big = b'{"output": "scorecard-body.children", "padding": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    response = app.server.test_client().post("/_dash-update-component", data=big, content_type="application/json")
+    assert response.status_code == 403  # not 413: refused before the body was looked at
+
+
+def test_serving_behind_a_proxy_the_client_address_is_throttled(demo_engine, database_url):
+    from store import throttle
+
+    app = make_web_app(database_url, CSPDASH_PROXY_COUNT="1")
+    client = app.server.test_client()
+    for i in range(3):
+        client.environ_base = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+        web_sign_in(client, f"someone{i}", "not-the-password")
+    with session_scope(demo_engine) as session:
+        row = session.get(throttle.SignInThrottle, throttle.address_key("203.0.113.7"))
+        assert row is not None and row.failures == 3  # the client's address, not the proxy's
+
+
 def test_serving_an_analyst_may_send_an_upload_sized_body(web):
     client = web.server.test_client()
     web_sign_in(client, "priya")
