@@ -309,6 +309,23 @@ def test_serving_loads_and_edits_bump_the_data_version_and_failures_do_not(engin
     assert data_version(engine) == v0 + 1
 
 
+def test_serving_web_edits_bump_the_data_version(demo_engine):
+    from rag.periods import Quarter
+    from store.edits import TargetKey, TargetValues, save_commentary, save_target
+
+    v0 = data_version(demo_engine)
+    now = datetime.now(UTC)
+    with session_scope(demo_engine) as session:
+        assert save_target(session, TargetKey("CSP1", "2016-17", 3, None), TargetValues(1.0, None, None, 0.0, "abs"), "priya", now)
+    assert data_version(demo_engine) == v0 + 1
+    with session_scope(demo_engine) as session:
+        assert save_commentary(session, "CSP1", "E09000016", Quarter.parse("2016-17-Q3"), "Better.", "", "priya", now)
+    assert data_version(demo_engine) == v0 + 2
+    with session_scope(demo_engine) as session:  # saving the same again changes nothing
+        assert not save_commentary(session, "CSP1", "E09000016", Quarter.parse("2016-17-Q3"), "Better.", "", "priya", now)
+    assert data_version(demo_engine) == v0 + 2
+
+
 @pytest.fixture
 def redis_url():
     import redis
