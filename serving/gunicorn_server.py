@@ -64,7 +64,39 @@ class CspdashServer(BaseApplication):
     def load(self) -> Any:
         from app import create_app
 
-        return create_app(self.settings).server
+        app = create_app(self.settings)
+        warm_up(app.server, self.settings)
+        return app.server
+
+
+WARM_PAGES = ("/", "/map", "/demand")
+
+
+def warm_up(server: Any, settings: Settings) -> None:
+    """Open the main pages once in the master before forking, so every worker starts with
+    plotly's lazily loaded parts imported and the current figures cached (copy-on-write),
+    instead of each worker paying for that on its first readers. Best effort; the database
+    connections used are closed before the fork."""
+    import logging
+
+    from store.db import get_engine
+
+    try:
+        client = server.test_client()
+        deps = client.get("/_dash-dependencies").get_json() or []
+        routing = next((d for d in deps if "_pages_content.children" in d["output"]), None)
+        if routing is not None:
+            parts = routing["output"][2:-2].split("...")
+            outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+            for page in WARM_PAGES:
+                inputs = [{"id": "_pages_location", "property": "pathname", "value": page},
+                          {"id": "_pages_location", "property": "search", "value": ""}]  # fmt: skip
+                client.post("/_dash-update-component", json={"output": routing["output"], "outputs": outputs,
+                            "inputs": inputs, "changedPropIds": ["_pages_location.pathname"], "state": []})  # fmt: skip
+    except Exception:  # noqa: BLE001 - a cold start is slower, not broken
+        logging.getLogger(__name__).warning("warm-up before forking the workers failed", exc_info=True)
+    finally:
+        get_engine(settings.database_url).dispose()
 
 
 def run(settings: Settings, host: str, port: int, workers: int, threads: int, timeout: int = 120) -> None:
