@@ -69,6 +69,9 @@ def check(session: Session, keys: list[str], now: datetime | None = None) -> Ver
 
 def record_failure(session: Session, keys: list[str], now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
+    # Forget counts nobody has added to for a day, so made-up names cannot pile up.
+    stale = now - timedelta(days=1)
+    session.execute(delete(SignInThrottle).where(SignInThrottle.last_failure < stale, SignInThrottle.key.not_in(keys)))
     for key in keys:
         row = session.get(SignInThrottle, key, with_for_update=True)
         if row is None:

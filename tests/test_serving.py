@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import brotli
 import pytest
 import requests
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from loaders.reading import Source
 from loaders.registry import run_load
@@ -287,6 +287,9 @@ def test_serving_throttle_counts_per_address_too(engine):
         assert throttle.check(session, [throttle.user_key("fresh"), throttle.address_key("198.51.100.1")], later).allowed
         # The lock runs out by itself after 15 minutes, and old failures are forgotten.
         assert throttle.check(session, [throttle.address_key("203.0.113.9")], later + timedelta(minutes=16)).allowed
+    with session_scope(engine) as session:  # a day on, the old counts are dropped as others come in
+        throttle.record_failure(session, [throttle.user_key("someone")], later + timedelta(days=2))
+        assert [row.key for row in session.scalars(select(throttle.SignInThrottle))] == ["user:someone"]
 
 
 # ----- data version and the shared cache -----------------------------------------------------------
