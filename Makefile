@@ -4,13 +4,22 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Exact versions with hashes (see README "Updating dependencies"); pyproject.toml keeps ranges.
+LOCK := requirements/runtime.lock
+TEST_LOCK := requirements/test.lock
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: demo test install bench
+.PHONY: demo test install bench lock audit
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed $(TEST_LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
@@ -23,11 +32,21 @@ demo: $(BIN)/.installed
 	$(BIN)/cspdash demo --if-empty
 	$(BIN)/cspdash serve
 
-test: $(BIN)/.installed node_modules/axe-core/axe.min.js
+test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
+	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
 	$(BIN)/python -m pytest
+
+# Re-resolve the newest versions pyproject.toml allows; commit both files after `make test`.
+lock: $(BIN)/.installed-test
+	$(UV_COMPILE) --upgrade -o $(LOCK)
+	$(UV_COMPILE) --upgrade --extra test -c $(LOCK) -o $(TEST_LOCK)
+
+audit: $(BIN)/.installed-test
+	$(BIN)/python tools/audit_lock.py $(TEST_LOCK) --strict
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py
+	$(BIN)/python benchmarks/bench_serve.py

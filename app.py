@@ -1,4 +1,6 @@
-"""The cspdash web app: ``create_app(settings)`` builds it; ``python app.py`` serves it.
+"""The cspdash web app: ``create_app(settings)`` builds it; ``cspdash serve`` serves it with
+gunicorn (``wsgi:server`` is the WSGI application for any other server); ``python app.py``
+runs Flask's development server, for development only.
 
 Pages live in ``dashboards/`` and register themselves with Dash Pages. Nothing touches the
 database at import time: callbacks query through ``store/`` when they run.
@@ -46,13 +48,17 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,  # no CDN: works with no internet
         index_string=INDEX_STRING,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        enable_mcp=False,  # Dash's /_mcp endpoint would bypass the page's role checks
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
     from dashboards.access import install_access
     from dashboards.embed import register_export_routes
     from dashboards.shell import page_shell, register_shell_callbacks
 
+    from serving import install_serving
+
     install_access(app, settings)
+    install_serving(app, settings)  # key, /healthz, cache, limits, headers, compression
     register_export_routes(app.server)  # /export/… downloads and /embed/… views
     app.layout = page_shell(dash.page_container)
     register_shell_callbacks(app, _home_area_name)

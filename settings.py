@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent
-DEFAULT_DATABASE_PATH = REPO_ROOT / "data" / "cspdash.db"
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+DEFAULT_DATABASE_PATH = DEFAULT_DATA_DIR / "cspdash.db"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 LONDON = "E12000007"
 ENGLAND = "E92000001"
@@ -34,6 +35,15 @@ class Settings:
     committee_name: str
     report_author: str
     secure_cookies: bool = False
+    # Origins (scheme://host[:port]) whose pages may frame /embed/… views; none by default.
+    embed_origins: tuple[str, ...] = ()
+    # Shared cache: Redis when set, else a filesystem cache in the data folder.
+    redis_url: str | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Packs, chart images and spreadsheets made at once across all workers; more wait their turn.
+    export_concurrency: int = 2
+    # How many reverse proxies (e.g. nginx) stand in front and set X-Forwarded-For/-Proto.
+    proxy_count: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -47,6 +57,11 @@ class Settings:
             committee_name=env.get("CSPDASH_COMMITTEE") or "Crime & Disorder Overview & Scrutiny Sub-Committee",
             report_author=env.get("CSPDASH_REPORT_AUTHOR") or "Community Safety Partnership Analyst",
             secure_cookies=_flag(env.get("CSPDASH_SECURE_COOKIES"), False),
+            embed_origins=tuple(o for o in (env.get("CSPDASH_EMBED_ORIGINS") or "").replace(",", " ").split() if o),
+            redis_url=env.get("REDIS_URL") or None,
+            data_dir=Path(env.get("CSPDASH_DATA_DIR") or DEFAULT_DATA_DIR),
+            export_concurrency=max(1, int(env.get("CSPDASH_EXPORT_CONCURRENCY") or 2)),
+            proxy_count=max(0, int(env.get("CSPDASH_PROXY_COUNT") or 0)),
         )
 
 

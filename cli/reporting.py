@@ -179,17 +179,31 @@ def _period_span(periods: str) -> str:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (behind a proxy keep 127.0.0.1).")
 @click.option("--port", default=8050, show_default=True, help="Port to listen on.")
-@click.option("--debug", is_flag=True, help="Dash debug mode (development only).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: 2 x cores + 1, at most 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+@click.option("--timeout", type=click.IntRange(10, 3600), default=120, show_default=True, help="Seconds before a stuck worker is restarted.")
+@click.option("--debug", is_flag=True, help="Flask's development server with Dash's debug tools instead (development only).")
 @pass_app
-def serve(app: AppContext, host: str, port: int, debug: bool) -> None:
-    """Run the dashboard web app."""
-    from app import create_app
+def serve(app: AppContext, host: str, port: int, workers: int | None, threads: int, timeout: int, debug: bool) -> None:
+    """Run the dashboard with gunicorn: several worker processes, each with threads.
 
-    app.engine()  # fail early with a clear message if the schema is missing
-    click.echo(f"cspdash on http://{host}:{port}/ (Ctrl+C to stop)")
-    create_app(app.settings).run(host=host, port=port, debug=debug)
+    `wsgi:server` is the WSGI application for running it under any other server."""
+    # Fail early with a clear message if the schema is missing; then close the pool, so no
+    # connection opened here is inherited by the forked workers.
+    app.engine().dispose()
+    if debug:
+        from app import create_app
+
+        click.echo(f"cspdash (development server) on http://{host}:{port}/ (Ctrl+C to stop)")
+        create_app(app.settings).run(host=host, port=port, debug=True)
+        return
+    from serving.gunicorn_server import default_workers, run
+
+    workers = workers or default_workers()
+    click.echo(f"cspdash on http://{host}:{port}/ with {workers} workers x {threads} threads (Ctrl+C to stop)")
+    run(app.settings, host, port, workers, threads, timeout)
 
 
 def register(group: click.Group) -> None:

@@ -122,5 +122,28 @@ def set_password_command(app: AppContext, name: str, password_stdin: bool) -> No
     click.echo(f"Password changed for {user.name}.")
 
 
+@users.command("unlock")
+@click.argument("name", required=False)
+@click.option("--address", metavar="IP", help="Lift the lock on a network address instead.")
+@pass_app
+def unlock(app: AppContext, name: str | None, address: str | None) -> None:
+    """Lift the sign-in lock on user NAME (or on --address) after too many failed attempts.
+
+    With neither, list what is locked now."""
+    from store import throttle
+
+    if not name and not address:
+        rows = _run(app, lambda session: [(r.key, r.failures, r.locked_until) for r in throttle.locks(session)])
+        if not rows:
+            click.echo("Nothing is locked.")
+        for key, failures, until in rows:
+            click.echo(f"{key}  {failures} failures, locked until {until:%Y-%m-%d %H:%M} UTC")
+        return
+    key = throttle.user_key(name) if name else throttle.address_key(address)
+    cleared = _run(app, throttle.clear, key)
+    what = f"user {name}" if name else f"address {address}"
+    click.echo(f"Sign-in lock lifted for {what}." if cleared else f"There was no lock or failed sign-in recorded for {what}.")
+
+
 def register(group: click.Group) -> None:
     group.add_command(users)

@@ -62,6 +62,7 @@ from exports.pack import MEDIA_TYPES, load_content, render_pack
 from exports.page_figures import LONDON_KINDS, WARD_KINDS
 from exports.page_parts import target_finding
 from rag.periods import PeriodError, Quarter
+from serving.headers import with_nonce
 from store.map_queries import MapRequestError
 from store.queries import UnknownArea, UnknownIndicator
 
@@ -319,6 +320,7 @@ def embed_indicator(code: str) -> flask.Response:
         figure, full_html=False, include_plotlyjs=PLOTLY_URL, validate=False, default_width="100%",
         default_height=f"{chart.height}px", config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
     )  # fmt: skip
+    plot = with_nonce(plot)  # the chart's own script may run; the page's CSP allows no other
     rating = f'<span class="rag rag--{row.rag.value.lower().replace(" ", "-")}"><span aria-hidden="true">{RAG_SHAPE[row.rag]}</span> {escape(row.rag.value)}</span>'
     more = f"/indicator/{info.code}{state.query()}"
     body = (
@@ -355,6 +357,7 @@ def embed_map() -> flask.Response:
         figure, full_html=False, include_plotlyjs=PLOTLY_URL, validate=False, default_width="100%",
         default_height=f"{layout['height']}px", config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
     )  # fmt: skip
+    plot = with_nonce(plot)  # the chart's own script may run; the page's CSP allows no other
     query = "?" + urlencode({k: v for k, v in _map_params().items() if v})
     body = (
         f"<h1>Ward map: {escape(chart.caption)}</h1>"

@@ -2,6 +2,9 @@
 works with any browser, keyboard or screen reader and without JavaScript.
 
 Also the "Signed in as …" line the analyst pages show.
+
+Failed sign-ins are throttled per user name and per address (``store/throttle.py``); the
+page says when to try again, in the same words whether or not the name exists.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dash import html
 from markupsafe import Markup, escape
 
 from dashboards import access
+from store import throttle
 from store.db import get_engine, session_scope
 from store.users import authenticate
 
@@ -75,6 +79,9 @@ def _login() -> flask.Response | str | tuple[str, int]:
         return _page("Signed in", body)
     next_path = safe_next(flask.request.values.get("next"))
     if flask.request.method == "GET":
+        user = access.current_user()
+        if user is not None:
+            return _page("Signed in", _signed_in(user.name, user.role, next_path))
         return _page("Sign in", _form(next_path))
     name = (flask.request.form.get("name") or "").strip()
     password = flask.request.form.get("password") or ""
@@ -82,11 +89,21 @@ def _login() -> flask.Response | str | tuple[str, int]:
     if not expected or not hmac.compare_digest(expected, flask.request.form.get("csrf_token", "")):
         return _page("Sign in", _form(next_path, name, "This sign-in form has expired. Please try again.")), 400
     engine = get_engine(flask.current_app.config["CSPDASH_SETTINGS"].database_url)
+    keys = [throttle.user_key(name), throttle.address_key(flask.request.remote_addr)]
+    with session_scope(engine) as session:
+        verdict = throttle.check(session, keys)
+    if not verdict.allowed:
+        log.warning("throttled sign-in for %r from %s", name[:100], flask.request.remote_addr)
+        return _page("Sign in", _form(next_path, name, throttled_message(verdict))), 429
     with session_scope(engine) as session:
         user = authenticate(session, name, password) if name and password else None
     if user is None:
         log.warning("failed sign-in for %r from %s", name[:100], flask.request.remote_addr)
+        with session_scope(engine) as session:
+            throttle.record_failure(session, keys)
         return _page("Sign in", _form(next_path, name, "The user name or password is not right, or the account is disabled.")), 401
+    with session_scope(engine) as session:
+        throttle.record_success(session, keys[0])
     access.sign_in(user)
     log.info("%s signed in", user.name)
     return flask.redirect(next_path)
@@ -95,6 +112,23 @@ def _login() -> flask.Response | str | tuple[str, int]:
 def _logout() -> flask.Response:
     access.sign_out()
     return flask.redirect("/")
+
+
+def throttled_message(verdict: throttle.Verdict) -> str:
+    seconds = max(1, round(verdict.wait.total_seconds()))
+    wait = f"{-(-seconds // 60)} minutes" if seconds > 90 else f"{seconds} seconds"
+    text = f"There have been too many failed sign-ins. Please wait {wait} and try again."
+    if verdict.locked:
+        text += " An administrator can lift this lock sooner."
+    return text
+
+
+def _signed_in(name: str, role: str, next_path: str) -> Markup:
+    return Markup(
+        "<p>You are signed in as <strong>{name}</strong> ({role}).</p>"
+        '<form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>'
+        '<p><a href="{next}">Continue</a></p>'
+    ).format(name=name, role=role, next=next_path)
 
 
 def safe_next(value: str | None) -> str:

@@ -18,7 +18,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import targets_form as form
-from dashboards.access import can, current_user
+from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field, text_field, textarea_field
 from dashboards.login import account_bar, sign_in_prompt
@@ -195,6 +195,7 @@ def error_summary(problems: list[tuple[str, str]]) -> Component:
     State("targets-action", "value"),
     prevent_initial_call=True,
 )
+@requires_role("analyst")
 def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, commentary, action) -> tuple[Any, ...]:
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate

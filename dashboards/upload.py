@@ -27,7 +27,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboards import components as ui
 from dashboards import upload_steps as steps
-from dashboards.access import can, current_user
+from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
@@ -83,6 +83,7 @@ def _history() -> html.Section:
 
 
 @callback(Output("upload-kind-hint", "children"), Input("upload-kind-value", "data"), prevent_initial_call=True)
+@requires_role("analyst")
 def show_kind_help(kind: str | None) -> str:
     return steps.kind_help(kind)
 
@@ -117,6 +118,7 @@ clientside_callback(
     running=[(Output("upload-status", "hidden"), False, True)],
     prevent_initial_call=True,
 )
+@requires_role("analyst")
 def check(contents: str | None, kind: str | None, filename: str | None) -> tuple[Any, ...]:
     if not contents:
         raise PreventUpdate  # a kind chosen before any file: nothing to check yet
@@ -148,6 +150,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     ],
     prevent_initial_call=True,
 )
+@requires_role("analyst")
 def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate

@@ -14,6 +14,7 @@ from loaders.context import LoadContext
 from loaders.errors import LoadError, ProblemLog
 from loaders.reading import Source
 from loaders.summary import LoadSummary
+from store.data_version import bump_data_version
 from store.db import session_factory
 from store.models import Upload
 
@@ -73,6 +74,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli")
     upload.periods = ", ".join(summary.periods)
     upload.areas = summary.areas
     upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods"}}
+    bump_data_version(session)  # cached figures are stale from this commit on
     session.flush()
     return summary
 

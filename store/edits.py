@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from rag.periods import Quarter
 from store.audit import record_change
+from store.data_version import bump_data_version
 from store.models import Commentary, Target
 
 
@@ -107,6 +108,7 @@ def save_target(
     row.updated_by, row.updated_at = user, now
     detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
+    bump_data_version(session)
     return True
 
 
@@ -143,4 +145,5 @@ def save_commentary(
     row.commentary, row.corrective_action = commentary, corrective_action
     row.updated_by, row.updated_at = user, now
     record_change(session, user, "edit", "commentary", f"{indicator} {area} {period.key}", {"old": old, "new": new}, at=now)
+    bump_data_version(session)
     return True

@@ -232,6 +232,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="viewer")  # viewer | analyst | lead | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Copied into the session cookie at sign-in; bumping it (sign-out, new password, new role,
+    # disabled) makes every cookie issued before refused, in every worker.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ChangeLog(Base):
@@ -246,6 +249,38 @@ class ChangeLog(Base):
     entity: Mapped[str] = mapped_column(String(32))  # target | commentary | upload | user
     key: Mapped[str] = mapped_column(String(300))  # e.g. CSP1 2016-17 Q3 all areas
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}} etc.
+
+
+class AppSecret(Base):
+    """Secrets the app generates once and every worker and restart shares (the session key
+    when CSPDASH_SECRET_KEY is unset)."""
+
+    __tablename__ = "app_secret"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per user name (``user:…``) or address (``addr:…``), and any lockout."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DataVersion(Base):
+    """One row counting changes to the figures: every load, edit and publish adds one in its
+    own transaction, and cached pages and exports are keyed by it."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- Publishing (issue 10): quarter state and frozen published versions -----------------

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, defer
 from rag.periods import Quarter
 from rag.rating import Rating
 from store.audit import record_change
+from store.data_version import bump_data_version
 from store.models import ChangeLog
 from store.publication_models import PublishedFile, PublishedVersion, QuarterState
 from store.published_document import (
@@ -357,6 +358,7 @@ def _set_state(session: Session, period: Quarter, area: str, state: str, by: str
         row = QuarterState(period=period.key, area_code=area)
         session.add(row)
     row.state, row.changed_by, row.changed_at, row.note = state, by, now, note
+    bump_data_version(session)  # pages and exports cached for the old state are stale now
     session.flush()
     return row
 

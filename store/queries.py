@@ -18,6 +18,7 @@ from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
 from store.models import (
     Commentary,
+    DataVersion,
     Indicator,
     IndicatorValue,
     MaracReturn,
@@ -120,6 +121,7 @@ def data_version(session: Session) -> tuple:
     """Changes whenever anything the pages show changes: a new upload, or a target or
     commentary edited on the web. Used to key caches, so one cheap query per request."""
     parts = [
+        select(func.max(DataVersion.version)),  # bumped by every load, edit and publish
         select(func.max(Upload.id)),
         select(func.count(Target.id)),
         select(func.max(Target.updated_at)),

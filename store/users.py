@@ -20,7 +20,7 @@ from store.models import User
 # A lead signs off (publishes) a quarter's report, as an admin may; analysts submit it.
 ROLES = ("viewer", "analyst", "lead", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 HASH_METHOD = "scrypt"
 # Checked against when the name is unknown, so a wrong name takes as long as a wrong password
 # and response times do not reveal which names exist.
@@ -37,6 +37,7 @@ class Principal:
 
     name: str
     role: str
+    session_version: int = 0
 
     def can(self, role: str) -> bool:
         return has_role(self.role, role)
@@ -54,9 +55,11 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    if name and password.strip().casefold() in {name.strip().casefold(), name.strip().casefold()[::-1]}:
+        raise UserError("the password must not be the user name")
 
 
 def find_user(session: Session, name: str) -> User | None:
@@ -78,7 +81,7 @@ def add_user(session: Session, name: str, password: str, role: str = "viewer", *
     if not name or len(name) > 100 or any(ch.isspace() for ch in name):
         raise UserError("a user name must be 1 to 100 characters with no spaces")
     check_role(role)
-    check_password_rules(password)
+    check_password_rules(password, name)
     if find_user(session, name) is not None:
         raise UserError(f"a user called {name!r} already exists")
     user = User(
@@ -87,6 +90,7 @@ def add_user(session: Session, name: str, password: str, role: str = "viewer", *
         role=role,
         active=True,
         created_at=datetime.now(UTC),
+        session_version=0,
     )
     session.add(user)
     session.flush()
@@ -103,6 +107,8 @@ def set_role(session: Session, name: str, role: str, *, by: str = "cli") -> User
     check_role(role)
     old = user.role
     user.role = role
+    if old != role:
+        user.session_version += 1  # sign them in again with the new role
     record_change(session, by, "set-role", "user", user.name, {"old": {"role": old}, "new": {"role": role}})
     return user
 
@@ -111,6 +117,8 @@ def set_active(session: Session, name: str, active: bool, *, by: str = "cli") ->
     user = get_user(session, name)
     old = user.active
     user.active = active
+    if not active:
+        user.session_version += 1
     action = "enable" if active else "disable"
     record_change(session, by, action, "user", user.name, {"old": {"active": old}, "new": {"active": active}})
     return user
@@ -118,8 +126,9 @@ def set_active(session: Session, name: str, active: bool, *, by: str = "cli") ->
 
 def set_password(session: Session, name: str, password: str, *, by: str = "cli") -> User:
     user = get_user(session, name)
-    check_password_rules(password)
+    check_password_rules(password, user.name)
     user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    user.session_version += 1  # whoever knew the old password is signed out everywhere
     record_change(session, by, "set-password", "user", user.name, {})  # never log the password
     return user
 
@@ -132,7 +141,7 @@ def authenticate(session: Session, name: str, password: str) -> Principal | None
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    return Principal(user.name, user.role)
+    return Principal(user.name, user.role, user.session_version)
 
 
 def principal_for(session: Session, name: str) -> Principal | None:
@@ -143,4 +152,11 @@ def principal_for(session: Session, name: str) -> Principal | None:
     user = find_user(session, name)
     if user is None or not user.active:
         return None
-    return Principal(user.name, user.role)
+    return Principal(user.name, user.role, user.session_version)
+
+
+def end_sessions(session: Session, name: str) -> None:
+    """Refuse every session cookie issued to ``name`` so far (sign-out ends them everywhere)."""
+    user = find_user(session, name)
+    if user is not None:
+        user.session_version += 1

@@ -145,8 +145,13 @@ def make_web_app(database_url: str, **env: str):
     from app import create_app
     from settings import Settings
 
+    import tempfile
+
     reset_dash_pages()
-    values = {"DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32, **env}
+    values = {
+        "DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32,
+        "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-"), **env,
+    }  # fmt: skip
     return create_app(Settings.from_env(values))
 
 
@@ -259,7 +264,9 @@ def web_browser():  # noqa: ANN201
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # The tests' own probes (wait_for_function) are evaluated as strings, which the app's
+        # Content-Security-Policy forbids; test_browser_csp checks the pages without this.
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         errors: list[str] = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))

@@ -96,7 +96,9 @@ def test_access_disabled_user_cannot_authenticate(engine):
     [
         ("PRIYA", "a long passphrase", "viewer", "a user called 'PRIYA' already exists"),
         ("new user", "a long passphrase", "viewer", "a user name must be 1 to 100 characters with no spaces"),
-        ("newbie", "short", "viewer", "the password must be at least 10 characters long"),
+        ("newbie", "short", "viewer", "the password must be at least 12 characters long"),
+        ("newbie", "elevenchars", "viewer", "the password must be at least 12 characters long"),
+        ("Newbie-Name-12", "newbie-name-12", "viewer", "the password must not be the user name"),
         ("newbie", "a long passphrase", "boss", "unknown role 'boss': choose one of viewer, analyst, lead, admin"),
     ],
 )
@@ -310,13 +312,17 @@ def test_access_sso_header_is_ignored_when_not_configured(web):
     assert response.status_code == 403
 
 
-def test_access_missing_secret_key_warns(caplog, database_url, tmp_path):
-    from app import create_app
-    from settings import Settings
-    from tests.conftest import reset_dash_pages
+def test_access_without_a_secret_key_one_is_made_and_kept_in_the_database(engine, database_url):
+    from store.app_secret import shared_secret
 
-    reset_dash_pages()
-    with caplog.at_level(logging.WARNING, logger="dashboards.access"):
-        app = create_app(Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}))
-    assert app.server.secret_key and len(app.server.secret_key) >= 32
-    assert "sign-ins will not survive a restart" in caplog.text
+    first = make_web_app(database_url, CSPDASH_SECRET_KEY="")
+    assert not first.server.secret_key  # building the app does not touch the database
+    first.server.test_client().get("/login")
+    key = first.server.secret_key
+    assert key and len(key) >= 64 and key == shared_secret(engine)
+    second = make_web_app(database_url, CSPDASH_SECRET_KEY="")  # another worker, or a restart
+    second.server.test_client().get("/login")
+    assert second.server.secret_key == key
+    chosen = make_web_app(database_url, CSPDASH_SECRET_KEY="a-chosen-secret-" + "y" * 40)
+    chosen.server.test_client().get("/login")
+    assert chosen.server.secret_key == "a-chosen-secret-" + "y" * 40  # the setting wins

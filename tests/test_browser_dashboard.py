@@ -49,7 +49,7 @@ def browser():
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     """A fresh page whose console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True)  # probes use eval
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)

@@ -60,7 +60,7 @@ def test_cli_users_add_duplicate_fails_clearly(run):
 def test_cli_users_add_short_password_fails_clearly(run):
     result = run("users", "add", "priya", "--password-stdin", input="short\n")
     assert result.exit_code == 1
-    assert result.output == "Error: the password must be at least 10 characters long\n"
+    assert result.output == "Error: the password must be at least 12 characters long\n"
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,38 @@ def test_cli_users_every_command_has_help():
         result = runner.invoke(cli, ["users", command, "--help"])
         assert result.exit_code == 0
         assert len(result.output.split("\n\n")[1].strip()) > 10, command
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (("users", "add", "priya"), "elevenchars", "the password must be at least 12 characters long"),
+        (("users", "add", "Priya.Shah"), "priya.shah", "the password must be at least 12 characters long"),
+        (("users", "add", "priya.shah.cs"), "PRIYA.SHAH.CS", "the password must not be the user name"),
+    ],
+)
+def test_cli_users_password_rules(run, engine, args, password, message):
+    result = run(*args, "--password-stdin", input=password + "\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    with session_scope(engine) as session:
+        assert session.scalar(select(User)) is None
+
+
+def test_cli_users_set_password_refuses_the_name_and_short_ones_and_ends_sessions(run, engine):
+    assert run("users", "add", "sam.jones.123", "--password-stdin", input="a long passphrase\n").exit_code == 0
+    with session_scope(engine) as session:
+        before = session.scalar(select(User.session_version))
+    refused = run("users", "set-password", "sam.jones.123", "--password-stdin", input="Sam.Jones.123\n")
+    assert refused.exit_code == 1 and "must not be the user name" in refused.output
+    assert run("users", "set-password", "sam.jones.123", "--password-stdin", input="short\n").exit_code == 1
+    assert run("users", "set-password", "sam.jones.123", "--password-stdin", input="another passphrase\n").exit_code == 0
+    with session_scope(engine) as session:
+        assert session.scalar(select(User.session_version)) == before + 1
+
+
+def test_cli_users_unlock_says_when_there_was_nothing(run):
+    result = run("users", "unlock", "nobody")
+    assert result.exit_code == 0
+    assert result.output == "There was no lock or failed sign-in recorded for user nobody.\n"
+    assert run("users", "unlock").output == "Nothing is locked.\n"
