@@ -63,7 +63,7 @@ def _home_area_name() -> str:
     """The partnership's area for the header; blank rather than an error if the database
     is unreachable (the page itself will say what is wrong)."""
     from dashboards.context import current_settings
-    from dashboards.data import area_label
+    from views.data import area_label
 
     settings = current_settings()
     try:
