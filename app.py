@@ -48,12 +48,14 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
+    from api.routes import register_api
     from dashboards.access import install_access
     from dashboards.embed import register_export_routes
     from dashboards.shell import page_shell, register_shell_callbacks
 
     install_access(app, settings)
     register_export_routes(app.server)  # /export/… downloads and /embed/… views
+    register_api(app.server)  # /api/v1/… read-only JSON and CSV
     app.layout = page_shell(dash.page_container)
     register_shell_callbacks(app, _home_area_name)
     return app
