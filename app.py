@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-import dash
 from dash import Dash
 
 from settings import Settings
@@ -51,12 +50,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     from api.routes import register_api
     from dashboards.access import install_access
     from dashboards.embed import register_export_routes
+    from dashboards.first_view import page_container
     from dashboards.shell import page_shell, register_shell_callbacks
 
     install_access(app, settings)
     register_export_routes(app.server)  # /export/… downloads and /embed/… views
     register_api(app.server)  # /api/v1/… read-only JSON and CSV
-    app.layout = page_shell(dash.page_container)
+    # A function, so each page load's layout already holds that page (dashboards/first_view.py).
+    app.layout = lambda: page_shell(page_container(app))
     register_shell_callbacks(app, _home_area_name)
     return app
 
