@@ -31,3 +31,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py
+	$(BIN)/python benchmarks/bench_browser.py
