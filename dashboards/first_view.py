@@ -3,14 +3,14 @@
 Dash Pages sends an empty page container and fills it from a callback once the browser has
 told it the URL: page → scripts → layout → dependencies → callback → page, one round trip
 and one more render before the reader sees anything, and the charts start drawing after
-that. The browser asks for the layout from the page it is on, so the layout request's
-Referer is that page's address: here the layout already holds the page, rendered exactly as
-the routing callback would render it, and the container's ``dcc.Location`` already holds
-the address, so it reports no change and the callback does not run on load. Changing a
-control, a link or Back still go through the callback as before.
+that. ``assets/first-view.js`` names the page in the layout request (header
+``X-Cspdash-Page``: its path and query): here the layout already holds that page, rendered
+exactly as the routing callback would render it, and the container's ``dcc.Location``
+already holds the path and query, so it reports no change to them and the callback does not
+run on load. Changing a control, a link or Back still go through the callback as before.
 
-Without a usable Referer (a client that sends none, or another site's) the layout is Dash's
-empty container and the page arrives by the callback, as it always has. This leans on two
+Without the header (a client without the script) the layout is Dash's empty container and
+the page arrives by the callback, as it always has. This leans on two
 private Dash helpers (finding the page for a path, reading the query string); should a Dash
 upgrade move them, the import fails softly and pages are rendered by the callback again.
 """
@@ -35,17 +35,17 @@ except ImportError:  # pragma: no cover - a Dash that has moved them
     _path_to_page = None
 
 
+PAGE_HEADER = "X-Cspdash-Page"
+
+
 def page_url() -> str | None:
-    """The address of the page asking for the layout, if it is one of ours."""
+    """The path and query of the page asking for the layout (``/map?view=rate``), if given."""
     if not flask.has_request_context():
         return None
-    referrer = flask.request.referrer
-    if not referrer:
+    page = flask.request.headers.get(PAGE_HEADER, "")
+    if not page.startswith("/") or page.startswith("//") or len(page) > 2000:
         return None
-    parts = urlsplit(referrer)
-    if parts.netloc != flask.request.host or parts.scheme not in ("http", "https"):
-        return None
-    return referrer
+    return page
 
 
 def _render(app: dash.Dash, url: str) -> tuple[Any, str]:
@@ -77,9 +77,9 @@ def page_container(app: dash.Dash) -> Component:
     parts = urlsplit(url)
     return html.Div(
         [
-            dcc.Location(
-                id=_ID_LOCATION, refresh="callback-nav", href=url, pathname=parts.path, search=f"?{parts.query}" if parts.query else "", hash=""
-            ),
+            # href and hash are left for the Location to read from the window: the routing
+            # callback listens to pathname and search only.
+            dcc.Location(id=_ID_LOCATION, refresh="callback-nav", pathname=parts.path, search=f"?{parts.query}" if parts.query else ""),
             html.Div(content, id=_ID_CONTENT, disable_n_clicks=True),
             dcc.Store(id=_ID_STORE, data={"title": title}),
             html.Div(id=_ID_DUMMY, disable_n_clicks=True),
