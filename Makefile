@@ -50,3 +50,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py
 	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_browser.py

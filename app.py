@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-import dash
 from dash import Dash
 
 from settings import Settings
@@ -51,8 +50,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         enable_mcp=False,  # Dash's /_mcp endpoint would bypass the page's role checks
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
+    from api.routes import register_api
     from dashboards.access import install_access
     from dashboards.embed import register_export_routes
+    from dashboards.first_view import page_container
     from dashboards.shell import page_shell, register_shell_callbacks
 
     from serving import install_serving
@@ -60,7 +61,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     install_access(app, settings)
     install_serving(app, settings)  # key, /healthz, cache, limits, headers, compression
     register_export_routes(app.server)  # /export/… downloads and /embed/… views
-    app.layout = page_shell(dash.page_container)
+    register_api(app.server)  # /api/v1/… read-only JSON and CSV
+    # A function, so each page load's layout already holds that page (dashboards/first_view.py).
+    app.layout = lambda: page_shell(page_container(app))
     register_shell_callbacks(app, _home_area_name)
     return app
 
@@ -69,7 +72,7 @@ def _home_area_name() -> str:
     """The partnership's area for the header; blank rather than an error if the database
     is unreachable (the page itself will say what is wrong)."""
     from dashboards.context import current_settings
-    from dashboards.data import area_label
+    from views.data import area_label
 
     settings = current_settings()
     try:

@@ -66,7 +66,6 @@ def main() -> None:
 
     from plotly.io.json import to_json_plotly
 
-    from dashboards import map_state, maps
     from geo.queries import feature_collection
     from loaders.reading import Source
     from loaders.registry import run_load
@@ -74,6 +73,7 @@ def main() -> None:
     from store.reference import LONDON
     from store.schema import upgrade
     from tests.conftest import make_dashboard_app
+    from views import map_state, maps
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench-maps.db'}"

@@ -71,7 +71,7 @@ def measure(kind: str, url: str, out: Path) -> dict[str, float | int]:
     engine, quarter, settings = get_engine(url), Quarter.parse(PERIOD), Settings.from_env({})
     started = time.perf_counter()
     if kind == "one-chart":
-        from exports.figures import indicator_chart
+        from views.figures import indicator_chart
 
         with session_scope(engine) as session:
             chart = indicator_chart(session, "CSP1", quarter, AREA, "trend")

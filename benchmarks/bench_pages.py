@@ -105,7 +105,8 @@ def main() -> None:
 
     settings = Settings.from_env({"DATABASE_URL": url, "CSPDASH_SECRET_KEY": "bench-" + "x" * 40})
     app = create_app(settings)
-    from dashboards import data, demand, indicator, scorecard
+    from dashboards import demand, indicator, scorecard
+    from views import data
 
     def select_one() -> None:
         with session_scope(engine) as session:

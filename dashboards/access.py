@@ -184,7 +184,7 @@ def _guard(prefix: str, settings: Settings) -> flask.Response | None:
         return _check_callback(settings)
     if settings.public_read or current_user() is not None:
         return None
-    if local.startswith("_dash-"):  # layout and dependencies, fetched by the page's script
+    if local.startswith(("_dash-", "api/")):  # fetched by a script (the page's, or an API client's)
         return _refuse(401, "Sign in to see the dashboard.")
     return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
 

@@ -15,38 +15,14 @@ from typing import Any
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards.data import PageState
-from dashboards.wording import QUARTER_MONTHS, direction_word
 from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Rating
+from views.data import PageState
+from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
+from views.wording import QUARTER_MONTHS, direction_word
 
 log = logging.getLogger(__name__)
-
-# Shapes differ as well as colours, so ratings survive greyscale printing and colour blindness.
-RAG_SHAPE = {
-    Rating.RED: "■",
-    Rating.AMBER: "▲",
-    Rating.GREEN: "●",
-    Rating.NOT_RATED: "–",
-    Rating.NO_DATA: "○",
-}
-RAG_MEANING = {
-    Rating.GREEN: "on target, or within the target tolerance",
-    Rating.AMBER: "outside the tolerance, but performance improved or was maintained",
-    Rating.RED: "outside the tolerance, and performance has not improved; needs corrective action",
-    Rating.NO_DATA: "no figure is held for this period",
-    Rating.NOT_RATED: "no target is set, so the indicator is not rated",
-}
-# Up means better performance, not a higher number (the report's convention).
-ARROW = {Direction.BETTER: "↑", Direction.WORSE: "↓", Direction.SAME: "→", Direction.NA: "–"}
-DIRECTION_MEANING = {
-    Direction.BETTER: "performance improved",
-    Direction.WORSE: "performance got worse",
-    Direction.SAME: "performance stayed the same",
-    Direction.NA: "cannot be compared: a figure is missing",
-}
-
 
 def slug(text: str) -> str:
     return text.lower().replace(" ", "-").replace("/", "")

@@ -9,13 +9,13 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
-from dashboards.data import PageState
-from dashboards.wording import demand_finding, statement
 from store.queries import DemandPanel
 from store.scorecard import format_value
+from views import charts, data
+from views.data import PageState
+from views.wording import demand_finding, statement
 
 dash.register_page(__name__, path="/demand", name="Demand pressures", title="Demand pressures – Community Safety Partnership performance", order=1)
 

@@ -41,10 +41,7 @@ import flask
 import plotly
 import plotly.io as pio
 
-from dashboards import data
-from dashboards.components import RAG_SHAPE
 from dashboards.context import current_engine, current_settings
-from dashboards.data import PageState
 from exports import ExportError, NotAvailable
 from exports.downloads import (
     Download,
@@ -56,15 +53,18 @@ from exports.downloads import (
     summary_download,
     ward_download,
 )
-from exports.figures import KINDS, trend_chart, ward_map_chart
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
-from exports.page_figures import LONDON_KINDS, WARD_KINDS
-from exports.page_parts import target_finding
 from rag.periods import PeriodError, Quarter
 from serving.headers import with_nonce
 from store.map_queries import MapRequestError
 from store.queries import UnknownArea, UnknownIndicator
+from views import data
+from views.data import PageState
+from views.figures import KINDS, trend_chart, ward_map_chart
+from views.marks import RAG_SHAPE
+from views.page_figures import LONDON_KINDS, WARD_KINDS
+from views.wording import target_finding
 
 log = logging.getLogger(__name__)
 blueprint = flask.Blueprint("cspdash_exports", __name__)
@@ -116,7 +116,7 @@ def _file(download: Download, request: flask.Request) -> flask.Response:
 
 @lru_cache(maxsize=32)
 def _cached_chart(url: str, version: tuple, code: str, period: Quarter, area: str, kind: str, fmt: str) -> Download:
-    """Keyed by the data version (as ``dashboards.data``): images cost a browser render."""
+    """Keyed by the data version (as ``views.data``): images cost a browser render."""
     return chart_download(current_engine(), code, period, area, kind, fmt)
 
 

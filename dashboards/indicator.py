@@ -15,11 +15,15 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.development.base_component import Component
 
-from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.context import current_settings
-from dashboards.data import PageState, make_query
-from dashboards.wording import (
+from exports.tabular import neutralise
+from rag.periods import Quarter
+from store.queries import IndicatorDetail, UnknownIndicator
+from store.scorecard import format_value
+from views import charts, data
+from views.data import PageState, make_query
+from views.wording import (
     QUARTER_MONTHS,
     change_phrase,
     chart_names,
@@ -34,10 +38,6 @@ from dashboards.wording import (
     target_finding,
     ytd_values,
 )
-from exports.tabular import neutralise
-from rag.periods import Quarter
-from store.queries import IndicatorDetail, UnknownIndicator
-from store.scorecard import format_value
 
 dash.register_page(
     __name__,

@@ -5,7 +5,7 @@ or counts, with the home borough outlined and its rank stated in words.
 Two maps: the real borough outlines when they are loaded, and a tile map (one equal square
 per borough) that is always available. A table holds the same numbers. Each map can be
 downloaded as PNG or SVG and the figures as CSV or XLSX (``dashboards/embed.py``). The
-figures and sentences come from ``dashboards/london_maps.py``, which the downloads share.
+figures and sentences come from ``views/london_maps.py``, which the downloads share.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import maps
+from dashboards import map_parts
 from dashboards.context import current_settings
-from dashboards.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statement: kept importable from the page
+from dashboards.map_parts import controls, table
+from store.map_queries import MapRequestError
+from store.reference import LONDON_BOROUGHS
+from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statement: kept importable from the page
     CITY,
     SHORT_NAMES,
     LondonView,
@@ -26,9 +29,7 @@ from dashboards.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_sta
     rank_statement,
     tile_figure,
 )
-from dashboards.map_state import POPULATION_NOTE, borough_vintage, controls, table, view_phrase
-from store.map_queries import MapRequestError
-from store.reference import LONDON_BOROUGHS
+from views.map_state import POPULATION_NOTE, borough_vintage, view_phrase
 
 dash.register_page(__name__, path="/london", name="London comparison", title="London comparison – Community Safety Partnership performance", order=3)
 
@@ -113,7 +114,7 @@ def maps_section(url: str, view: LondonView, home: str) -> list[Component]:
     else:
         out += [
             html.H2("Map"),
-            maps.graph(
+            map_parts.graph(
                 f"{PREFIX}-geo-graph",
                 geo_figure(url, view, home, vintage),
                 f"Map of London's boroughs ({vintage} outlines) showing {view_phrase(state)}, {state.period.label}: {classes.legend_note}, "
@@ -123,7 +124,7 @@ def maps_section(url: str, view: LondonView, home: str) -> list[Component]:
         ]
     out += [
         html.H2("Tile map"),
-        maps.graph(
+        map_parts.graph(
             f"{PREFIX}-tile-graph",
             tile_figure(view, home),
             f"Tile map: one equal square per borough, placed roughly where it is, so small central boroughs are as visible as large "

@@ -13,11 +13,14 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import data
-from dashboards.charts import summary_bar
 from dashboards.context import current_settings
-from dashboards.data import PageState, make_query
-from dashboards.wording import (
+from rag.rating import Rating
+from rag.summary import summary_sentence
+from store.scorecard import Scorecard, ScoreRow, format_value
+from views import data
+from views.charts import summary_bar
+from views.data import PageState, make_query
+from views.wording import (
     basis_label,
     long_term_title,
     plural,
@@ -26,9 +29,6 @@ from dashboards.wording import (
     signed_percent,
     summary_finding,
 )
-from rag.rating import Rating
-from rag.summary import summary_sentence
-from store.scorecard import Scorecard, ScoreRow, format_value
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard – Community Safety Partnership performance", order=0)
 

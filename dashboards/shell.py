@@ -6,6 +6,8 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
+from views.marks import RATING_RULE, SOURCES
+
 SERVICE_NAME = "Community Safety Partnership performance"
 NAV = [
     ("Scorecard", "/", "nav-scorecard"),
@@ -15,15 +17,6 @@ NAV = [
     ("Ward map", "/map", "nav-map"),
     ("London comparison", "/london", "nav-london"),
 ]
-SOURCES = (
-    "Sources: recorded crime from the Metropolitan Police Service (London Datastore); anti-social "
-    "behaviour incidents from police.uk; MARAC returns; partner returns. Published figures are "
-    "revised between reports, so quarters do not always add up to the year to date."
-)
-RATING_RULE = (
-    "Green: on target or within tolerance. Amber: outside tolerance but improved or maintained. "
-    "Red: outside tolerance and not improved; a Red needs a corrective action."
-)
 
 
 def header() -> html.Header:

@@ -16,16 +16,18 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import maps
+from dashboards import map_parts
 from dashboards.context import current_settings
-from dashboards.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
+from dashboards.map_parts import controls, table
+from store.map_queries import MapRequestError
+from views import maps
+from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
     LABEL_LIMIT,
     POPULATION_NOTE,
     MapFigures,
     MapState,
     area_label,
     classes_for,
-    controls,
     finding,
     hover_labels,
     hover_values,
@@ -34,12 +36,10 @@ from dashboards.map_state import (  # noqa: F401 - map_figure, area_label: the b
     resolve,
     shown_value,
     split_figures,
-    table,
     view_phrase,
     ward_figures,
     wrap,
 )
-from store.map_queries import MapRequestError
 
 dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
 
@@ -90,7 +90,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
             f"Map of {view_phrase(state)} in {area_name}'s wards, {state.period.label}: {classes.legend_note}, coloured {kind}; "
             "grey wards have no figure. The same figures and each ward's class are in the table below."
         )
-        out.append(maps.graph(f"{PREFIX}-graph", maps.placeholder(map_height(len(shown))), caption))
+        out.append(map_parts.graph(f"{PREFIX}-graph", maps.placeholder(map_height(len(shown))), caption))
     if missing and data.vintage:
         out.append(html.P(f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: " + ", ".join(f.name for f in missing) + ".", className="cell-note"))
     caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward, {area_name}, {state.period.label}, highest first, with each ward's map class."

@@ -3,7 +3,7 @@ its borough on the map's measure and period, where it is, and its trend by quart
 crime and ASB, then each crime category as small multiples), each with a table and links to
 download the chart (PNG, SVG) and its figures (CSV, XLSX).
 
-The figures and sentences come from ``dashboards/ward_charts.py``, which the downloads share.
+The figures and sentences come from ``views/ward_charts.py``, which the downloads share.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import maps
+from dashboards import map_parts
 from dashboards.context import current_settings
-from dashboards.map_state import fmt_for
-from dashboards.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
+from store.map_queries import MapRequestError
+from views import maps
+from views.map_state import fmt_for
+from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
     SMALL_HEIGHT,
     TREND_HEIGHT,
     WardView,
@@ -30,8 +32,7 @@ from dashboards.ward_charts import (  # noqa: F401 - short_quarter, rank_sentenc
     ward_rank,
     ward_view,
 )
-from dashboards.wording import change_phrase
-from store.map_queries import MapRequestError
+from views.wording import change_phrase
 
 dash.register_page(
     __name__,
@@ -90,7 +91,7 @@ def downloads(view: WardView, kind: str, what: str, data: bool = True, one_image
 def locator(url: str, view: WardView) -> html.Figure:
     note = " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
     caption = f"{view.name} ward, shaded dark blue with a thick outline, among the wards of {view.borough}{note}."
-    return maps.graph(f"{PREFIX}-locator", locator_figure(url, view), caption)
+    return map_parts.graph(f"{PREFIX}-locator", locator_figure(url, view), caption)
 
 
 def trend_section(view: WardView) -> list[Component]:

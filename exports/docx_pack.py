@@ -23,8 +23,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.figures import Chart
 from exports.pack_content import IndicatorSection, Mark, PackContent, TableRow
+from views.figures import Chart
 
 INK, SECONDARY, LIGHT = "0B0C0C", "505A5F", "F3F2F1"
 # Fill and text colour of a rating cell, as the dashboard's badges.

@@ -10,20 +10,20 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dashboards.london_maps import london_view
-from dashboards.ward_charts import ward_view
 from exports import ExportError, NotAvailable
-from exports.figures import Chart, demand_chart, indicator_chart
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
-from exports.indicator_data import indicator_frame
-from exports.page_data import areas_frame, demand_frame, london_frame, summary_frame, ward_frame
-from exports.page_figures import demand_panel_chart, london_chart, summary_chart, ward_chart
 from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
 from store.db import session_scope
 from store.measures import Measure
 from store.queries import area_name, demand_panels, indicator_detail, quarters_available
 from store.scorecard import build_scorecard, indicators
+from views.figures import Chart, demand_chart, indicator_chart
+from views.indicator_data import indicator_frame
+from views.london_maps import london_view
+from views.page_data import areas_frame, demand_frame, london_frame, summary_frame, ward_frame
+from views.page_figures import demand_panel_chart, london_chart, summary_chart, ward_chart
+from views.ward_charts import ward_view
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 DATA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -77,8 +77,8 @@ def map_download(
 ) -> Download:  # fmt: skip
     """The ward map (as /map shows it for ``params``) as an image, or its wards' figures,
     classes and ranks (the page's table) as CSV or XLSX. Raises MapRequestError."""
-    from dashboards.map_state import split_figures, ward_figures
-    from exports.figures import ward_map_chart, ward_map_state
+    from views.figures import ward_map_chart, ward_map_state
+    from views.map_state import split_figures, ward_figures
 
     if fmt in DATA_TYPES:
         state = ward_map_state(url, home, params)

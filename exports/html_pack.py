@@ -13,9 +13,9 @@ import base64
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from dashboards.shell import SOURCES
-from exports.figures import Chart
 from exports.pack_content import IndicatorSection, Mark, PackContent, TableRow
+from views.figures import Chart
+from views.marks import SOURCES
 
 CSS = """
 @page { size: A4 portrait; margin: 18mm 18mm 20mm;

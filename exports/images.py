@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import copy
 import threading
 from collections.abc import Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -20,20 +19,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import plotly
-import plotly.graph_objects as go
 
 from exports import ExportError
 from exports.browser import chromium_path
+from views.print_style import PRINT_HEIGHT, PRINT_SCALE, PRINT_WIDTH, FigureLike, as_dict
 
-FigureLike = go.Figure | dict[str, Any]
 ImageFormat = Literal["png", "svg"]
 FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
-# A4 portrait with 2 cm margins leaves 17 cm of text width. Drawn 800 CSS px wide there, the
-# dashboard's 14 px labels print at about 8 pt; scale 3 gives 2,400 px, over 300 dpi.
-PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 800, 450, 3
 RENDER_TIMEOUT = 120  # seconds for one image, Chromium start-up included
 RELOAD_EVERY = 40  # images between page reloads (see _kaleido_class)
-SOURCE_GREY = "#505a5f"  # GOV.UK secondary text: 7:1 contrast on white
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
@@ -180,74 +174,3 @@ def figure_to_image(
     """``fig`` as PNG (``width*scale`` by ``height*scale`` pixels) or SVG (``width`` by
     ``height``; ``scale`` does not apply to vectors)."""
     return figures_to_images([ImageRequest(fig, fmt, width, height, scale)])[0]
-
-
-def as_dict(fig: FigureLike) -> dict[str, Any]:
-    """A private deep copy as a plain dict (the dashboard builds dicts; plotly code may hand
-    us a ``go.Figure``)."""
-    return fig.to_dict() if hasattr(fig, "to_dict") else copy.deepcopy(dict(fig))
-
-
-def _merge(into: dict, values: dict) -> None:
-    for key, value in values.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
-
-
-def _legend_rows(data: list[dict[str, Any]], width: int) -> int:
-    """How many rows a horizontal legend needs at ``width`` px (13 px text, Arial-like
-    widths), so the top margin can make room and the legend never covers the subtitle."""
-    names = [t.get("name") or "" for t in data if t.get("showlegend", True) and t.get("name")]
-    rows, used = 1, 0.0
-    for name in dict.fromkeys(names):
-        item = 50 + 7.0 * len(name)
-        if used and used + item > width - 40:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
-
-
-def committee_style(
-    fig: FigureLike, title: str, subtitle: str | None, source: str, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT
-) -> dict[str, Any]:
-    """A copy of a dashboard figure dressed for a committee paper: the title states the
-    finding, the subtitle names the measure and period, the legend sits under them, and a
-    source line sits under the plot. The dashboard's line styles and markers are kept, so
-    nothing relies on colour. ``width`` and ``height`` are the size it will be drawn at."""
-    out = as_dict(fig)
-    layout = out.setdefault("layout", {})
-    margin = layout.get("margin") or {}
-    bottom, left = margin.get("b", 60), max(margin.get("l", 0), 70)
-    # Title (and subtitle), in px from the top; a line more for each <br> in either.
-    extra = title.count("<br>")
-    header = 42 + 22 * extra + (24 + 17 * subtitle.count("<br>") if subtitle else 0)
-    legend = layout.get("showlegend", True) and len(out.get("data", [])) > 1
-    top = header + (_legend_rows(out.get("data", []), width) * 24 + 14 if legend else 8)
-    _merge(
-        layout,
-        {
-            "title": {
-                "text": title,
-                "subtitle": {"text": subtitle or "", "font": {"size": 13, "color": SOURCE_GREY}},
-                "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yanchor": "top", "yref": "container",
-                "pad": {"l": 12, "t": 10 + 22 * extra},  # plotly lifts a title's extra lines above its anchor
-            },
-            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container", "xref": "container"},
-            "margin": {"t": top, "b": bottom + 26, "l": left, "r": max(margin.get("r", 0), 24)},
-            "hovermode": False,  # nothing can hover on paper
-            "width": width,
-            "height": height,
-        },
-    )  # fmt: skip
-    if legend:
-        layout["legend"].update(y=1 - header / height, x=0.005)
-    layout.setdefault("annotations", []).append(
-        {
-            "text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-            "yshift": -(bottom + 4), "xshift": -left + 12, "showarrow": False, "align": "left",
-            "font": {"size": 11, "color": SOURCE_GREY},
-        }
-    )  # fmt: skip
-    return out

@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from exports import ExportError
 from exports.docx_pack import render_docx
 from exports.downloads import check_period
-from exports.figures import Chart
 from exports.html_pack import render_html
 from exports.images import ImageRequest, figures_to_images
 from exports.pack_content import PackContent, build_pack_content
@@ -23,6 +22,7 @@ from exports.pdf import html_to_pdf
 from rag.periods import Quarter
 from settings import Settings
 from store.db import session_scope
+from views.figures import Chart
 
 PACK_FORMATS = ("docx", "pdf", "html")
 # 800 CSS px across 17 cm of A4 at 2.5x is 2,000 px: 300 dpi, the print standard, and a

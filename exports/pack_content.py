@@ -4,7 +4,7 @@ The order follows Havering's Corporate Performance Report (Crime & Disorder Sub-
 17 January 2017, Agenda Item 9): title block, summary with the RAG summary, how ratings
 and arrows work, the Appendix 1 table, a section per rated indicator, and the demand
 pressures (Appendix 2). Every figure and rating comes from ``build_scorecard``, the function
-behind ``cspdash score`` and the dashboard; wording comes from ``dashboards.wording`` and the
+behind ``cspdash score`` and the dashboard; wording comes from ``views.wording`` and the
 symbols from ``dashboards.components``, so the pack reads as the dashboard does.
 """
 
@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from dashboards.components import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
-from dashboards.wording import (
+from rag.direction import Direction
+from rag.periods import Quarter
+from rag.rating import Rating
+from rag.summary import RATED, RagCounts, summary_sentence
+from settings import Settings
+from store.queries import comparator_levels, demand_panels, indicator_detail
+from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+from views.figures import Chart, demand_chart, trend_chart, ytd_chart
+from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
+from views.wording import (
     MINUS,
     basis_label,
     change_phrase,
@@ -28,14 +36,6 @@ from dashboards.wording import (
     short_term_title,
     signed_percent,
 )
-from exports.figures import Chart, demand_chart, trend_chart, ytd_chart
-from rag.direction import Direction
-from rag.periods import Quarter
-from rag.rating import Rating
-from rag.summary import RATED, RagCounts, summary_sentence
-from settings import Settings
-from store.queries import comparator_levels, demand_panels, indicator_detail
-from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 
 RED_WITHOUT_ACTION = "Red without corrective action"  # the flag build_scorecard sets
 

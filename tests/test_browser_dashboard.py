@@ -171,6 +171,23 @@ def test_browser_controls_update_url_and_back_restores(page, live_server: str) -
     assert page.input_value("#scorecard-quarter") == "Q2"
 
 
+def test_browser_first_view_needs_no_routing_callback(page, live_server: str) -> None:
+    """The page comes with the first layout (dashboards/first_view.py): no callback renders the
+    page on load, the tab has the page's title, and a link still renders its page by callback."""
+    routed: list[str] = []
+    page.on("request", lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None)
+    open_page(page, f"{live_server}/?{Q3}", "#scorecard-table")
+    page.wait_for_load_state("networkidle")
+    assert routed == []
+    assert page.title() == "Scorecard – Community Safety Partnership performance"
+    page.click("#nav-demand")
+    page.wait_for_selector("#demand-summary")
+    assert len(routed) == 1
+    page.go_back()
+    page.wait_for_selector("#scorecard-table")
+    assert len(routed) == 2
+
+
 def test_browser_demand_page(page, live_server: str, demo_database_url: str) -> None:
     open_page(page, f"{live_server}/demand?{Q3}", "#demand-panel-DP2 .js-plotly-plot")
     assert "1,161 in Q3 2016/17, up 8.2% on Q3 2015/16" in page.inner_text("#demand-panel-DP2")

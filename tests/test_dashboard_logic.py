@@ -17,8 +17,7 @@ from dash.development.base_component import Component
 from sqlalchemy import Engine
 
 from tests.conftest import REPO, make_dashboard_app
-from tests.helpers import text, walk
-from tests.helpers import load, write
+from tests.helpers import load, text, walk, write
 
 PERIOD, HOME = "2016-17-Q3", "E09000016"
 
@@ -50,7 +49,8 @@ def titles(node: object) -> list[str]:
 def pages(demo_database_url: str):
     """The page modules of a freshly built app on the demo database."""
     app = make_dashboard_app(demo_database_url)
-    modules = {name: importlib.import_module(f"dashboards.{name}") for name in ("scorecard", "indicator", "demand", "data")}
+    modules = {name: importlib.import_module(f"dashboards.{name}") for name in ("scorecard", "indicator", "demand")}
+    modules["data"] = importlib.import_module("views.data")
     return app, modules
 
 
@@ -153,8 +153,8 @@ def test_scorecard_bad_url_gives_a_readable_message(pages, query: dict[str, str]
 def test_scorecard_empty_database_says_what_to_do(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     make_dashboard_app(url)  # registers the pages, so their modules can be imported
-    from dashboards import data
     from dashboards.scorecard import body
+    from views import data
 
     state = data.resolve(url, HOME, None, None)
     assert text(body(url, state)) == (
@@ -309,7 +309,7 @@ def _q(key: str):
 
 def test_dashboard_cache_sees_new_uploads(demo_engine: Engine, tmp_path: Path) -> None:
     """Cached pages are keyed by the data version, so a new upload shows at once."""
-    from dashboards import data
+    from views import data
 
     url = demo_engine.url.render_as_string(hide_password=False)
     card, _ = data.scorecard(url, _q(PERIOD), HOME)
@@ -335,7 +335,7 @@ def test_dashboard_cache_sees_new_uploads(demo_engine: Engine, tmp_path: Path) -
     ],
 )
 def test_wording_change_phrase(now: float, before: float | None, unit: str, phrase: str) -> None:
-    from dashboards.wording import change_phrase
+    from views.wording import change_phrase
 
     assert change_phrase(now, before, "Q3 2015/16", unit) == phrase
 

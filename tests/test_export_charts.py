@@ -17,13 +17,14 @@ from click.testing import CliRunner
 from PIL import Image
 
 from cli.main import cli
-from dashboards import charts
 from exports import ExportError
-from exports.images import committee_style, figure_to_image
+from exports.images import figure_to_image
 from rag.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail
 from tests.conftest import REPO, make_export_app, serious_axe_violations, serve_in_thread
+from views import charts
+from views.print_style import committee_style
 
 Q3 = "period=2016-17-Q3&area=E09000016"
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -113,8 +114,8 @@ def test_export_charts_missing_chromium_is_explained(monkeypatch: pytest.MonkeyP
 
 
 def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) -> None:  # noqa: ANN001
-    from exports.figures import trend_chart, ytd_chart
-    from exports.page_parts import target_finding
+    from views.figures import trend_chart, ytd_chart
+    from views.wording import target_finding
 
     with session_scope(demo_engine) as session:
         detail = indicator_detail(session, "CSP1", Quarter.parse("2016-17-Q3"), "E09000016")
@@ -164,8 +165,8 @@ def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_u
 
 
 def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine) -> None:  # noqa: ANN001
-    from dashboards.wording import comparator_finding, monthly_finding
-    from exports.figures import comparator_chart, monthly_chart
+    from views.figures import comparator_chart, monthly_chart
+    from views.wording import comparator_finding, monthly_finding
 
     with session_scope(demo_engine) as session:
         detail = indicator_detail(session, "CSP1", Quarter.parse("2016-17-Q3"), "E09000016")
@@ -344,8 +345,8 @@ def test_export_charts_cli_map_explains_a_bad_query(demo_engine, database_url: s
 
 
 def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str) -> None:  # noqa: ANN001
-    from dashboards.map_state import map_figure
-    from exports.figures import ward_map_chart
+    from views.figures import ward_map_chart
+    from views.map_state import map_figure
 
     params = dict(p.split("=") for p in MAP_QUERY.split("&"))
     chart = ward_map_chart(database_url, "E09000016", params)

@@ -45,8 +45,8 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
         assert any(h.startswith("/embed/map?") for h in hrefs)
         expected = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html"}
     else:
-        from dashboards.data import resolve
         from dashboards.scorecard import pack_downloads
+        from views.data import resolve
 
         hrefs = [h for h in _hrefs(pack_downloads(resolve(demo_database_url, "E09000016", "2016-17-Q3", "E09000016"))) if "pack.html" in h]
         expected = {"text/html"}
@@ -63,10 +63,10 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
 
 def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  # noqa: ANN001
     from dashboards.indicator import chart_downloads
-    from dashboards.wording import chart_names
     from rag.periods import Quarter
     from store.db import get_engine, session_scope
     from store.queries import indicator_detail
+    from views.wording import chart_names
 
     with session_scope(get_engine(demo_database_url)) as session:
         detail = indicator_detail(session, "CSP2", Quarter.parse("2016-17-Q3"), "E09000016")

@@ -82,8 +82,8 @@ def plain(title: str) -> str:
 
 
 def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str, app) -> None:  # noqa: ANN001
-    from dashboards.ward_charts import category_finding, trend_chart, trend_title, ward_view
-    from exports.page_figures import ward_chart
+    from views.page_figures import ward_chart
+    from views.ward_charts import category_finding, trend_chart, trend_title, ward_view
 
     view = ward_view(demo_database_url, HOME, WARD, MAP_PARAMS)
     assert trend_title(view) == "All crime in Brooklands: 308 in Q3 2016/17, down 3.1% on Q3 2015/16"
@@ -118,11 +118,11 @@ def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str
 
 def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(demo_database_url: str, app) -> None:  # noqa: ANN001
     from exports.downloads import demand_download
-    from exports.figures import demand_chart
-    from exports.page_figures import demand_panel_chart, london_chart, summary_chart
     from store.db import get_engine, session_scope
     from store.queries import demand_panels
     from store.scorecard import build_scorecard
+    from views.figures import demand_chart
+    from views.page_figures import demand_panel_chart, london_chart, summary_chart
 
     london = london_chart(demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}, "tile")
     rank = text(by_id(page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}), "london-rank"))
@@ -150,9 +150,9 @@ def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(de
 
 
 def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) -> None:
-    from dashboards.wording import demand_finding
     from store.db import get_engine, session_scope
     from store.queries import demand_panels
+    from views.wording import demand_finding
 
     with session_scope(get_engine(demo_database_url)) as session:
         panels = demand_panels(session, Quarter.parse(PERIOD), HOME)
@@ -260,10 +260,10 @@ def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_datab
 
 def test_export_pages_text_from_the_database_cannot_run_as_a_formula(demo_database_url: str) -> None:
     """Indicator names reach the demand download; one typed as a formula stays text."""
-    from exports.page_data import demand_frame
     from exports.tabular import safe_csv, safe_xlsx
     from store.db import get_engine, session_scope
     from store.queries import demand_panels
+    from views.page_data import demand_frame
 
     with session_scope(get_engine(demo_database_url)) as session:
         panels = demand_panels(session, Quarter.parse(PERIOD), HOME)

@@ -14,7 +14,6 @@ import pytest
 from dash.development.base_component import Component
 from sqlalchemy import Engine, func, select
 
-from dashboards import maps
 from demo.load import load_demo
 from store.db import session_scope
 from store.map_queries import (
@@ -28,8 +27,8 @@ from store.map_queries import (
 )
 from store.models import CrimeCount
 from tests.conftest import WARDS_2022, make_dashboard_app
-from tests.helpers import rows_of, text, walk
-from tests.helpers import load, write
+from tests.helpers import load, rows_of, text, walk, write
+from views import maps
 
 HOME = "E09000016"
 HAVERING_WARDS = [f"E050003{n:02d}" for n in range(6, 24)]

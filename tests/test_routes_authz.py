@@ -43,6 +43,14 @@ READ_ROUTES = {
     "/embed/plotly-<version>.min.js": "/embed/plotly-0.0.0.min.js",
     "/embed/indicator/<code>": "/embed/indicator/CSP1?period=2016-17-Q3",
     "/embed/map": "/embed/map?period=2016-17-Q3",
+    "/api/v1/openapi.json": "/api/v1/openapi.json",
+    "/api/v1/scorecard": "/api/v1/scorecard?period=2016-17-Q3&format=csv",
+    "/api/v1/indicators": "/api/v1/indicators",
+    "/api/v1/indicators/<code>/series": "/api/v1/indicators/CSP1/series",
+    "/api/v1/counts": "/api/v1/counts?source=crime&by=quarter",
+    "/api/v1/areas": "/api/v1/areas",
+    "/api/v1/<path:unknown>": "/api/v1/nothing-here",
+    "/api/v1/": "/api/v1/",
 }
 # Server-side callbacks that write (store data, or run a load even as a dry run), by function.
 WRITE_CALLBACKS = {"dashboards.upload.show_kind_help", "dashboards.upload.check", "dashboards.upload.confirm", "dashboards.targets.save"}

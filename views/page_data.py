@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import maps
-from dashboards.london_maps import LondonView
-from dashboards.map_state import MapState
-from dashboards.ward_charts import WardView
 from rag.summary import RATED, RagCounts
 from store.map_queries import AreaFigure
 from store.queries import DemandPanel
 from store.scorecard import Scorecard
+from views import maps
+from views.london_maps import LondonView
+from views.map_state import MapState
+from views.ward_charts import WardView
 
 
 def _number(value: float | None, places: int = 1) -> float | None:

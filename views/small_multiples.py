@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from exports.images import PRINT_WIDTH, as_dict, committee_style
+from views.print_style import PRINT_WIDTH, as_dict, committee_style
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A ward profile's state and figures: the ward, its borough and the map's choices, the
 trend by quarter, the crime categories as small charts, the locator map and the sentences
 that state what they show. Shared by the /ward page and its downloads
-(``exports/page_figures.py``), so the image and the page cannot disagree.
+(``views/page_figures.py``), so the image and the page cannot disagree.
 
 Kept out of the page module: Dash Pages runs a page module afresh for every app, and the
 exports must not import one.
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboards import maps
-from dashboards.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
-from dashboards.map_state import MapFigures, MapState, resolve, shown_value, trend, view_phrase, ward_figures
-from dashboards.wording import change_phrase
 from rag.periods import Quarter
 from store.map_queries import AreaTrend
+from views import maps
+from views.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
+from views.map_state import MapFigures, MapState, resolve, shown_value, trend, view_phrase, ward_figures
+from views.wording import change_phrase
 
 TREND_HEIGHT, SMALL_HEIGHT, LOCATOR_HEIGHT = 380, 230, 380
 

@@ -1,7 +1,7 @@
 """The London comparison's state and maps: the boroughs' figures for the chosen measure and
 period (rates by default, change where no population is held), the rank statement, and the
 tile map and borough map figures. Shared by /london and its downloads
-(``exports/page_figures.py``); kept out of the page module, which Dash Pages runs afresh
+(``views/page_figures.py``); kept out of the page module, which Dash Pages runs afresh
 for every app and exports must not import.
 """
 
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from dashboards import maps
-from dashboards.map_state import (
+from store.map_queries import AreaFigure
+from store.reference import LONDON_BOROUGHS
+from views import maps
+from views.map_state import (
     MapState,
     borough_figures,
     classes_for,
@@ -21,8 +23,6 @@ from dashboards.map_state import (
     shown_value,
     view_phrase,
 )
-from store.map_queries import AreaFigure
-from store.reference import LONDON_BOROUGHS
 
 CITY = "E09000001"
 MAP_HEIGHT = 560

@@ -11,10 +11,17 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from dashboards.charts import sparkline, summary_bar
-from dashboards.london_maps import LondonView, geo_figure, london_view, map_title, rank_statement, tile_figure
-from dashboards.map_state import borough_vintage, view_phrase
-from dashboards.ward_charts import (
+from rag.summary import RATED
+from store.queries import DemandPanel
+from store.scorecard import Scorecard
+from views import NotAvailable
+from views.charts import sparkline, summary_bar
+from views.figures import Chart, source_line
+from views.london_maps import LondonView, geo_figure, london_view, map_title, rank_statement, tile_figure
+from views.map_state import borough_vintage, view_phrase
+from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style
+from views.small_multiples import Cells, small_multiples
+from views.ward_charts import (
     WardView,
     category_chart,
     category_finding,
@@ -24,14 +31,7 @@ from dashboards.ward_charts import (
     trend_title,
     ward_view,
 )
-from dashboards.wording import plural, statement, summary_finding
-from exports import NotAvailable
-from exports.figures import Chart, source_line
-from exports.images import PRINT_HEIGHT, PRINT_WIDTH, committee_style
-from exports.small_multiples import Cells, small_multiples
-from rag.summary import RATED
-from store.queries import DemandPanel
-from store.scorecard import Scorecard
+from views.wording import plural, statement, summary_finding
 
 WARD_KINDS = ("trend", "categories", "locator")
 LONDON_KINDS = ("tile", "geo")

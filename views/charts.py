@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboards.wording import QUARTER_MONTHS
 from rag.rating import Polarity, Rating, Target, ToleranceType
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
+from views.wording import QUARTER_MONTHS
 
 Figure = dict[str, Any]  # {"data": [...], "layout": {...}}, as Dash sends it to plotly.js
 

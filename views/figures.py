@@ -1,5 +1,5 @@
 """The charts a pack or a download shows, built by the dashboard's own figure functions
-(``dashboards.charts``) and titled with its own wording, then dressed for paper.
+(``views.charts``) and titled with its own wording, then dressed for paper.
 
 A ``Chart`` carries its alt text: Word, HTML and PDF all need one, and it is written from
 the same figures as the title.
@@ -13,24 +13,26 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from dashboards import charts
-from dashboards.wording import (
+from rag.periods import Quarter
+from store.queries import DemandPanel, IndicatorDetail, indicator_detail
+from store.scorecard import format_value
+from views import NotAvailable, charts
+from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style
+from views.small_multiples import small_multiples
+from views.wording import (
     change_phrase,
     chart_names,
     comparator_finding,
     demand_finding,
     monthly_finding,
+    noun,
+    statement,
+    target_finding,
+    ytd_values,
 )
-from exports import NotAvailable
-from exports.images import PRINT_HEIGHT, PRINT_WIDTH, committee_style
-from exports.page_parts import demand_statement, noun, target_finding, ytd_values
-from exports.small_multiples import small_multiples
-from rag.periods import Quarter
-from store.queries import DemandPanel, IndicatorDetail, indicator_detail
-from store.scorecard import format_value
 
 if TYPE_CHECKING:
-    from dashboards.map_state import MapState
+    from views.map_state import MapState
 
 KINDS = ("trend", "ytd", "comparator", "monthly")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
@@ -177,10 +179,10 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
     first = panels[0].points[0][0].label if panels[0].points else period.label
     title = demand_finding(panels)
     subtitle = f"Demand on services in {area_name}: context indicators (not rated), each quarter, {first} to {period.label}"
-    headings = ["<br>".join([*(f"<b>{line}</b>" for line in textwrap.wrap(p.indicator.name, 44)), demand_statement(p)]) for p in panels]
+    headings = ["<br>".join([*(f"<b>{line}</b>" for line in textwrap.wrap(p.indicator.name, 44)), statement(p)]) for p in panels]
     source = source_line(*(p.indicator.source for p in panels))
     styled, height = small_multiples([charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns)
-    statements = "; ".join(f"{p.indicator.name}: {demand_statement(p)}" for p in panels)
+    statements = "; ".join(f"{p.indicator.name}: {statement(p)}" for p in panels)
     alt = (
         f"Small line charts of {len(panels)} context indicators for {area_name}, each quarter from {first} to "
         f"{period.label}, with the same quarter last year and the chosen quarter marked. {title}. {statements}."
@@ -192,7 +194,7 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
 def ward_map_state(url: str, home: str, params: dict[str, str | None]) -> MapState:
     """The /map page's state for ``params``: rates asked for with no population held become
     numbers, as the page shows them. Raises MapRequestError (``store.map_queries``)."""
-    from dashboards.map_state import resolve, ward_figures
+    from views.map_state import resolve, ward_figures
 
     state = resolve(url, home, params)
     if state.view == "rate" and not (state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)):
@@ -205,7 +207,7 @@ def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: in
     ``view``, ``classes``, ``area``), drawn by the page's own builder and dressed for paper:
     the page's finding as title, the measure, areas and period as subtitle. Raises
     MapRequestError (``store.map_queries``) for a query the page would refuse."""
-    from dashboards.map_state import area_label, map_figure, view_phrase
+    from views.map_state import area_label, map_figure, view_phrase
 
     state = ward_map_state(url, home, params)
     query = state.query()

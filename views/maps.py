@@ -1,6 +1,6 @@
 """Shared pieces of the map pages: classing values into colours, outlines prepared for the
-browser (cached per boundary set and data version), the choropleth figure, rank wording,
-the controls and the map's graph component.
+browser (cached per boundary set and data version), the choropleth figure and rank wording.
+The map's graph component and controls are in ``dashboards/map_parts.py``.
 
 Maps are classed (a handful of colours, each a stated range) rather than continuous: a
 reader can match a ward's colour to a legend entry and to the same words in the table, so
@@ -20,16 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-import dash
 import numpy as np
 import shapely
-from dash import dcc, html
-from dash.development.base_component import Component
 
-from dashboards.charts import FONT, INK
-from dashboards.data import version
 from store.db import get_engine, session_scope
 from store.map_queries import Outline, outlines
+from views.charts import FONT, INK
+from views.data import version
 
 # ColorBrewer Blues, light to dark, for 1–7 classes.
 BLUES = {
@@ -426,64 +423,3 @@ def _legend_only(name: str, rank: int, marker: dict) -> dict:
     """A legend entry with nothing on the map (a point with no position)."""
     return {"type": "scattergeo", "lon": [None], "lat": [None], "mode": "markers", "name": name, "showlegend": True,
             "legendrank": rank, "hoverinfo": "skip", "marker": {"size": 13, **marker}}  # fmt: skip
-
-
-def graph(graph_id: str, figure: dict, caption: str | list) -> html.Figure:
-    """A map with its text description. ``topojsonURL`` points Plotly at our own tiny empty
-    base map: by default it fetches world outlines from a CDN, even with the base map
-    hidden, and the dashboard must work with no internet."""
-    return html.Figure(
-        [
-            dcc.Graph(
-                id=graph_id,
-                figure=figure,
-                config={"displayModeBar": False, "responsive": True, "scrollZoom": False, "topojsonURL": dash.get_asset_url("topojson/")},
-                style={"height": f"{figure['layout']['height']}px"},
-                className="chart__graph map__graph",
-            ),
-            html.Figcaption(caption, className="chart__caption"),
-        ],
-        className="chart map",
-    )
-
-
-# --- Controls ------------------------------------------------------------------------------
-
-
-def select(prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = ()) -> html.Div:
-    control_id = f"{prefix}-{name}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=control_id, className="field__label"),
-            html.Select(
-                [html.Option(text, value=v, selected=v == value, disabled=v in disabled) for v, text in options],
-                id=control_id,
-                name=name,
-                className=f"field__select field__select--{name}",
-            ),
-        ],
-        className="field",
-    )
-
-
-def controls(prefix: str, fields: list[Component], label: str) -> html.Form:
-    """Native selects in a form; ``assets/cspdash.js`` turns a change into a new URL (every
-    named field becomes a query parameter) on the page's ``dcc.Location``."""
-    return html.Form(
-        [
-            *fields,
-            html.Button("Show map", type="submit", className="button button--secondary", id=f"{prefix}-apply"),
-            dcc.Location(id=f"{prefix}-location", refresh="callback-nav"),
-        ],
-        className="controls no-print",
-        id=f"{prefix}-controls",
-        method="get",
-        role="search",
-        **{"aria-label": label, "data-map-location": f"{prefix}-location"},
-    )
-
-
-def swatch(colour: str, text: str) -> html.Span:
-    """A class label with its colour drawn before it (CSS ``::before``: one component per
-    cell, as the all-London table has 657 rows)."""
-    return html.Span(text, className="class-cell", style={"--swatch": colour})

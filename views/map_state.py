@@ -1,6 +1,7 @@
 """The map pages' state, read from the URL (``?measure=…&period=…&span=…&view=…&classes=…
 &area=…``), the cached figures behind them, and the pieces /map, /london and /ward share:
-formatting, hover text, the finding in the title, the controls and the table of numbers.
+formatting, hover text, the finding in the title. The controls and the table of numbers
+are Dash components, in ``dashboards/map_parts.py``.
 
 Kept out of the page modules: Dash Pages executes a page module afresh for every app it
 builds, which would drop these caches (and dataclasses cannot be defined there).
@@ -8,18 +9,10 @@ builds, which would drop these caches (and dataclasses cannot be defined there).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from dash import dcc, html
-from dash.development.base_component import Component
-
-from dashboards import components as ui
-from dashboards import maps
-from dashboards.data import version
-from dashboards.wording import signed_percent
 from store.areas import AreaTree
 from store.db import get_engine, session_scope
 from store.map_queries import (
@@ -37,6 +30,9 @@ from store.map_queries import (
     periods_held,
 )
 from store.reference import LONDON, LONDON_BOROUGHS
+from views import maps
+from views.data import version
+from views.wording import signed_percent
 
 VIEWS = {"count": "Number", "rate": "Rate per 1,000 residents", "change": "Change on the same period last year"}
 POPULATION_NOTE = (
@@ -244,54 +240,6 @@ def finding(rows: list[AreaFigure], values: list[float | None], state: MapState,
         return f"{fewer} of {len(held)} {noun} had fewer {state.measure.noun.lower()} than in {state.period.last_year().label}"
     top, value = max(held, key=lambda fv: fv[1])
     return f"Highest: {top.name} ({fmt_for(state.view, state.measure)(value)}{' per 1,000' if state.view == 'rate' else ''})"
-
-
-def table(rows: list[AreaFigure], classes: maps.Classification, values: list[float | None], state: MapState, caption: str,
-          first: str = "Ward", href: Callable[[str], str] | None = None, table_id: str = "map-table", home: str | None = None) -> html.Table:  # fmt: skip
-    """The map's numbers, highest first, with each area's class in words beside its colour.
-    The rate column is left out when no area has a population figure (a column of dashes)."""
-    fmt = fmt_for("count", state.measure)
-    before = state.period.last_year().label
-    rates = any(f.population for f in rows)
-    ranked = maps.ranks(dict(zip([r.code for r in rows], values)))
-    headers = [first, f"{state.measure.noun}, {state.period.label}", *(["Rate per 1,000 residents"] if rates else []),
-               f"{state.measure.noun}, {before}", "Change", "Map class", "Rank"]  # fmt: skip
-    order = sorted(range(len(rows)), key=lambda i: (values[i] is None, -(values[i] or 0), rows[i].name))
-    body = []
-    for i in order:
-        f = rows[i]
-        c = classes.index[i]
-        rank = ranked.get(f.code)
-        name: Component | str = dcc.Link(f.name, href=href(f.code)) if href else f.name
-        if f.code == home:
-            name = html.Span([name, html.Span(" (home borough)", className="cell-note")])
-        body.append(
-            [
-                name,
-                maps.number(f.value) if f.value is None else fmt(f.value),
-                *([maps.number(f.rate, 1)] if rates else []),
-                maps.number(f.last_year) if f.last_year is None else fmt(f.last_year),
-                signed_percent(f.change),
-                maps.swatch(maps.NO_DATA if c is None else classes.colours[c], classes.label_of(i)),
-                "–" if rank is None else f"{'=' if rank[2] else ''}{rank[0]}",
-            ]
-        )
-    numeric = [i for i, h in enumerate(headers) if i and h != "Map class"]
-    return ui.table(caption, headers, body, numeric=numeric, table_id=table_id)
-
-
-def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool = True) -> html.Form:
-    periods = [(p.key, p.label) for p in reversed(state.periods)]
-    fields = [
-        maps.select(prefix, "measure", "Measure", state.measures, state.measure.key),
-        maps.select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
-        maps.select(prefix, "period", "Period", periods, state.period.key),
-        maps.select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
-        maps.select(prefix, "classes", "Colour classes", [("quantiles", "Quantiles (equal numbers of areas)"), ("jenks", "Natural breaks (Jenks)")], state.scheme),
-    ]
-    if with_area:
-        fields.append(maps.select(prefix, "area", "Area", state.areas, state.area))
-    return maps.controls(prefix, fields, "Choose what the map shows")
 
 
 # The ward map's figure, shared by /map, /embed/map and /export/map.<png|svg>.

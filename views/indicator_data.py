@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.charts import tolerance_bounds
 from rag.periods import Quarter
 from store.queries import IndicatorDetail
+from views.charts import tolerance_bounds
 
 
 def _number(value: float | None) -> float | None:

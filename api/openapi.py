@@ -1,0 +1,137 @@
+"""The OpenAPI 3.1 document for ``/api/v1``, built from the same column lists the views use,
+so a column added to a view and not described here fails ``tests/test_api.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from views import api as v
+
+NUMBER = {"type": ["number", "null"]}
+TEXT = {"type": ["string", "null"]}
+RATING = {"type": "string", "enum": ["Green", "Amber", "Red", "Not rated", "No data"]}
+DIRECTION = {"type": "string", "enum": ["better", "worse", "same", "n/a"]}
+QUARTER = {"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$", "examples": ["2016-17-Q3"]}
+TARGET = {
+    "target": NUMBER, "target_low": NUMBER, "target_high": NUMBER, "tolerance": NUMBER,
+    "tolerance_type": {"type": ["string", "null"], "enum": ["abs", "pct", None]},
+}  # fmt: skip
+ROW_SCHEMAS: dict[str, dict[str, Any]] = {
+    "ScorecardRow": {
+        "code": {"type": "string"}, "name": {"type": "string"}, "goal": {"type": "string"},
+        "unit": {"type": "string", "enum": ["count", "percent", "rate"]}, "polarity": {"type": "string", "enum": ["lower", "higher", "band"]},
+        "basis": {"type": "string", "enum": ["quarter", "ytd"]}, "rated": {"type": "boolean"},
+        "actual": NUMBER, "quarter_value": NUMBER, "ytd_value": NUMBER, "previous_quarter": NUMBER,
+        "same_period_last_year": NUMBER, "change_on_last_year": {**NUMBER, "description": "Per cent change of the rated figure on the same period last year."},
+        **TARGET, "rag": RATING, "rag_reason": {"type": "string"}, "direction_short": DIRECTION, "direction_long": DIRECTION,
+        "comparator_area": TEXT, "comparator_label": TEXT, "comparator_value": NUMBER, "comparator_change": NUMBER,
+        "commentary": {"type": "string"}, "corrective_action": {"type": "string"},
+        "flags": {"type": "array", "items": {"type": "string"}, "description": "Notes on the rating, e.g. 'Red without corrective action'. Joined with '; ' in CSV."},
+    },
+    "Indicator": {
+        "code": {"type": "string"}, "name": {"type": "string"}, "goal": {"type": "string"}, "unit": {"type": "string"},
+        "polarity": {"type": "string"}, "basis": {"type": "string"}, "source": {"type": "string"}, "rated": {"type": "boolean"},
+        "description": {"type": "string"}, "comparator_area": TEXT, "comparator_label": TEXT,
+    },
+    "SeriesRow": {
+        "period": QUARTER, "period_label": {"type": "string"}, "actual": NUMBER, "quarter_value": NUMBER, "ytd_value": NUMBER,
+        "same_period_last_year": NUMBER, **TARGET, "rag": RATING, "direction_short": DIRECTION, "direction_long": DIRECTION,
+        "comparator_value": NUMBER,
+    },
+    "CountRow": {
+        "area_code": {"type": "string"}, "area_name": {"type": "string"}, "level": {"type": "string"},
+        "period": {"type": "string", "description": "YYYY-MM for by=month, 2016-17-Q3 for by=quarter."},
+        "count": {"type": ["integer", "null"], "description": "Null for a quarter with a month missing: a partial total is never given."},
+        "months_held": {"type": "integer", "minimum": 0, "maximum": 3}, "complete": {"type": "boolean"},
+    },
+    "Area": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "parent_code": TEXT, "home": {"type": "boolean"}},
+}  # fmt: skip
+COLUMNS = {"ScorecardRow": v.SCORECARD_COLUMNS, "Indicator": v.INDICATOR_COLUMNS, "SeriesRow": v.SERIES_COLUMNS, "CountRow": v.COUNT_COLUMNS, "Area": v.AREA_COLUMNS}
+COUNTS = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in ("red", "amber", "green", "not_rated", "no_data")}, "required": ["red", "amber", "green", "not_rated", "no_data"]}
+META: dict[str, dict[str, Any]] = {
+    "ScorecardMeta": {
+        "period": QUARTER, "period_label": {"type": "string"}, "area_code": {"type": "string"}, "area_name": {"type": "string"},
+        "summary": {"type": "object", "properties": {"overall": {"$ref": "#/components/schemas/RagCounts"},
+                    "by_goal": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/RagCounts"}}}, "required": ["overall", "by_goal"]},
+    },
+    "IndicatorsMeta": {"count": {"type": "integer"}},
+    "SeriesMeta": {
+        "code": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"}, "polarity": {"type": "string"}, "basis": {"type": "string"},
+        "area_code": {"type": "string"}, "area_name": {"type": "string"}, "from": QUARTER, "to": QUARTER,
+        "comparator_area": TEXT, "comparator_label": TEXT,
+    },
+    "CountsMeta": {"source": {"type": "string", "enum": ["crime", "asb"]}, "by": {"type": "string", "enum": ["month", "quarter"]},
+                   "area_code": {"type": "string"}, "area_name": {"type": "string"}, "level": {"type": "string"}},
+    "AreasMeta": {"count": {"type": "integer"}, "home": {"type": "string"}},
+}  # fmt: skip
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def _query(name: str, description: str, schema: dict[str, Any] | None = None, example: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description, "schema": schema or {"type": "string"}}
+    if example:
+        out["example"] = example
+    return out
+
+
+FORMAT = _query("format", "json (the default) or csv: the data records as CSV, with a header row.", {"type": "string", "enum": ["json", "csv"]})
+PERIOD = _query("period", "Financial-year quarter; default the latest quarter every source holds.", QUARTER, "2016-17-Q3")
+AREA = _query("area", "Area code; default the partnership's home area (CSPDASH_HOME_AREA).", example="E09000016")
+LEVEL = _query("level", "Area level: ward, borough, region, country or other.", example="ward")
+
+
+def _get(summary: str, description: str, name: str, parameters: list[dict[str, Any]], errors: tuple[int, ...] = (400, 404)) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "The figures: JSON by default, CSV with ?format=csv.",
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{name}Response"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        "401": {"description": "Reading needs a signed-in user (CSPDASH_PUBLIC_READ is off).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}},
+    }
+    for status in errors:
+        responses[str(status)] = {"description": {400: "A parameter cannot be read.", 404: "Nothing is held for what was asked."}[status],
+                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
+    return {"get": {"summary": summary, "description": description, "operationId": name[:1].lower() + name[1:], "parameters": [*parameters, FORMAT], "responses": responses}}
+
+
+def document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {name: _object(props) for name, props in ROW_SCHEMAS.items()}
+    schemas.update({name: _object(props) for name, props in META.items()})
+    schemas["RagCounts"] = COUNTS
+    for name, row, meta in (("Scorecard", "ScorecardRow", "ScorecardMeta"), ("Indicators", "Indicator", "IndicatorsMeta"),
+                            ("Series", "SeriesRow", "SeriesMeta"), ("Counts", "CountRow", "CountsMeta"), ("Areas", "Area", "AreasMeta")):  # fmt: skip
+        schemas[f"{name}Response"] = _object({"meta": {"$ref": f"#/components/schemas/{meta}"}, "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{row}"}}})
+    schemas["Error"] = _object({"error": _object({"status": {"type": "integer"}, "message": {"type": "string"}})})
+    schemas["Refusal"] = _object({"message": {"type": "string"}})
+    code = {"name": "code", "in": "path", "required": True, "description": "Indicator code, e.g. CSP1.", "schema": {"type": "string"}, "example": "CSP1"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "cspdash API",
+            "version": "1.0.0",
+            "description": "Read-only figures of the Community Safety Partnership dashboard: the same figures as its pages. "
+            "Numbers are numbers; null means no figure is held. Add ?format=csv for CSV.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/scorecard": _get("Scorecard", "Every indicator rated Red/Amber/Green for one quarter and area, as on the scorecard page.", "Scorecard", [PERIOD, AREA]),
+            "/indicators": _get("Indicators", "Every indicator's definition, in the scorecard's order.", "Indicators", [], errors=()),
+            "/indicators/{code}/series": _get(
+                "One indicator by quarter", "The indicator scored quarter by quarter, as on its page.", "Series",
+                [code, AREA, _query("from", "First quarter; default the first held.", QUARTER), _query("to", "Last quarter; default the latest.", QUARTER)],
+            ),
+            "/counts": _get(
+                "Recorded counts", "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter.", "Counts",
+                [_query("source", "crime (default) or asb.", {"type": "string", "enum": ["crime", "asb"]}), AREA, LEVEL,
+                 _query("by", "month (default) or quarter.", {"type": "string", "enum": ["month", "quarter"]})],
+            ),  # fmt: skip
+            "/areas": _get("Areas", "Every area held, broadest first.", "Areas", [LEVEL], errors=(400,)),
+        },
+        "components": {"schemas": schemas},
+    }

@@ -1,0 +1,95 @@
+"""Layers point one way: pages, CLI and API -> exports (file formats) -> views (what each
+chart, table and sentence shows) -> loaders, geo -> store -> rag. Read from the source with
+``ast``, so an import inside a function counts as much as one at the top."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Higher imports lower or equal, never the reverse. ``settings`` is configuration and may be
+# read from any layer.
+LAYERS = {
+    "app": 5, "cli": 5, "demo": 5, "dashboards": 5, "api": 5,
+    "exports": 4,
+    "views": 3,
+    "loaders": 2, "geo": 2,
+    "store": 1,
+    "rag": 0,
+}  # fmt: skip
+# Known upward imports, each with why it is still there. A new one fails the test.
+KNOWN = {
+    # Population rates are read in map queries; the reading functions live beside the
+    # population loader in geo/ (to be moved into store/ with issue 9's store changes).
+    ("store/map_queries.py", "geo.population"),
+}
+TOP_LEVEL_MODULES = {"app"}  # single files, not packages
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+    return names
+
+
+def _sources() -> list[tuple[str, Path]]:
+    out = []
+    for package in LAYERS:
+        if package in TOP_LEVEL_MODULES:
+            path = ROOT / f"{package}.py"
+            if path.is_file():
+                out.append((package, path))
+            continue
+        out.extend((package, p) for p in sorted((ROOT / package).rglob("*.py")) if "migrations" not in p.parts)
+    return out
+
+
+def upward_imports() -> list[str]:
+    problems = []
+    for package, path in _sources():
+        rel = path.relative_to(ROOT).as_posix()
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in LAYERS and LAYERS[top] > LAYERS[package] and (rel, name) not in KNOWN:
+                problems.append(f"{rel} imports {name}: {package} (layer {LAYERS[package]}) may not import {top} (layer {LAYERS[top]})")
+    return problems
+
+
+def test_layering_nothing_imports_upward() -> None:
+    assert upward_imports() == []
+
+
+def test_layering_exports_and_views_never_import_dashboards() -> None:
+    """File formats and views share nothing with the pages but what views give them, and
+    views are plain data: no Dash."""
+    offenders = [
+        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        for package, path in _sources()
+        if package in {"exports", "views"}
+        for name in _imports(path)
+        if name.split(".")[0] in {"dashboards", "dash", "app", "cli", "api"}
+    ]
+    assert offenders == []
+
+
+def test_layering_known_exceptions_still_exist() -> None:
+    """An exception that has been fixed is taken off the list, so it cannot come back unseen."""
+    for rel, name in KNOWN:
+        assert name in _imports(ROOT / rel), f"{rel} no longer imports {name}: remove it from KNOWN"
+
+
+def test_layering_check_catches_an_upward_import(tmp_path, monkeypatch) -> None:
+    """The check itself can fail: a views module importing a page is reported."""
+    fake = tmp_path / "views"
+    fake.mkdir()
+    (fake / "bad.py").write_text("from dashboards.scorecard import layout\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    for package in LAYERS:
+        (tmp_path / package).mkdir(exist_ok=True)
+    assert upward_imports() == ["views/bad.py imports dashboards.scorecard: views (layer 3) may not import dashboards (layer 5)"]

@@ -1,0 +1,248 @@
+"""The public API's figures: the scorecard, the indicators, one indicator's series, monthly or
+quarterly counts, and the areas — the same figures the pages show, as flat records.
+
+Each function takes the request's one database session and returns an ``ApiTable``: a few
+facts about the whole answer (``meta``) and one flat record per row, with numbers as numbers
+(None where no figure is held). Flat records are the same in JSON and in CSV, so a
+spreadsheet and a script read the same columns. Bad parameters raise ``BadRequest``; an
+area, indicator or period with nothing held raises ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from rag.periods import PeriodError, Quarter, quarters_between
+from rag.summary import RagCounts
+from store.areas import AreaTree
+from store.counts import SOURCES, monthly_counts_many, months_held
+from store.queries import (
+    IndicatorInfo,
+    UnknownArea,
+    comparator_levels,
+    comparator_values,
+    indicator_info,
+    latest_quarter,
+    quarters_available,
+    rating_history,
+)
+from store.scorecard import ScoreRow, build_scorecard, indicators
+from views import ViewError
+
+LEVEL_ORDER = {"country": 0, "region": 1, "borough": 2, "ward": 3, "other": 4}
+SPANS = ("month", "quarter")
+MAX_QUARTERS = 120  # thirty years: more than any series held, and a bound on one request's work
+
+
+class BadRequest(ViewError):
+    """A parameter that cannot be read (a malformed period, an unknown choice)."""
+
+
+class NotFound(ViewError):
+    """Nothing is held for what was asked (an unknown area or indicator, a period with no figures)."""
+
+
+@dataclass(frozen=True)
+class ApiTable:
+    meta: dict[str, object]
+    columns: list[str]
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+
+def number(value: float | None) -> float | int | None:
+    """A figure for JSON: None for no figure (JSON has no NaN), whole numbers as integers."""
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return int(value) if value.is_integer() else round(value, 6)
+
+
+def parse_quarter(text: str, name: str = "period") -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except PeriodError as exc:
+        raise BadRequest(f"{name}: {exc}.") from exc
+
+
+def _area(tree: AreaTree, code: str) -> str:
+    if code not in tree.by_code:
+        raise NotFound(str(UnknownArea(code)))
+    return code
+
+
+def _held_quarter(session: Session, text: str | None) -> Quarter:
+    """The quarter asked for, or the latest one every source holds; NotFound if none is held."""
+    available = quarters_available(session)
+    if not available:
+        raise NotFound("No figures have been loaded yet.")
+    if not text:
+        return latest_quarter(session) or available[-1]
+    quarter = parse_quarter(text)
+    if quarter not in available:
+        raise NotFound(f"No figures are held for {quarter.label}. Figures are held from {available[0].label} to {available[-1].label}.")
+    return quarter
+
+
+def _counts(c: RagCounts) -> dict[str, int]:
+    return {"red": c.red, "amber": c.amber, "green": c.green, "not_rated": c.not_rated, "no_data": c.no_data}
+
+
+def _target(row: ScoreRow) -> dict[str, object]:
+    t = row.target
+    return {
+        "target": number(t.target) if t else None,
+        "target_low": number(t.low) if t else None,
+        "target_high": number(t.high) if t else None,
+        "tolerance": number(t.tolerance) if t else None,
+        "tolerance_type": t.tolerance_type.value if t else None,
+    }
+
+
+SCORECARD_COLUMNS = [
+    "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
+    "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
+    "tolerance", "tolerance_type", "rag", "rag_reason", "direction_short", "direction_long", "comparator_area",
+    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags",
+]  # fmt: skip
+
+
+def scorecard(session: Session, home: str, period: str | None = None, area: str | None = None) -> ApiTable:
+    """Every indicator rated for one quarter and area, as on the scorecard page."""
+    tree = AreaTree.load(session)
+    code = _area(tree, (area or home).strip())
+    quarter = _held_quarter(session, period)
+    card = build_scorecard(session, quarter, code)
+    levels = comparator_levels(session, quarter, code)
+    rows = [
+        {
+            "code": r.code, "name": r.name, "goal": r.goal, "unit": r.unit, "polarity": r.polarity, "basis": r.basis,
+            "rated": r.rated, "actual": number(r.actual), "quarter_value": number(r.quarter_value), "ytd_value": number(r.ytd_value),
+            "previous_quarter": number(r.previous_quarter), "same_period_last_year": number(r.same_period_last_year),
+            "change_on_last_year": number(r.change_on_last_year), **_target(r), "rag": r.rag.value, "rag_reason": r.reason,
+            "direction_short": r.dot_short.value, "direction_long": r.dot_long.value, "comparator_area": r.comparator_area,
+            "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
+            "comparator_change": number(r.comparator_change), "commentary": r.commentary,
+            "corrective_action": r.corrective_action, "flags": list(r.flags),
+        }
+        for r in card.rows
+    ]  # fmt: skip
+    summary = card.summary
+    meta = {
+        "period": quarter.key, "period_label": quarter.label, "area_code": code, "area_name": card.area_name,
+        "summary": {"overall": _counts(summary.overall), "by_goal": {goal: _counts(c) for goal, c in summary.by_goal.items()}},
+    }  # fmt: skip
+    return ApiTable(meta, SCORECARD_COLUMNS, rows)
+
+
+INDICATOR_COLUMNS = ["code", "name", "goal", "unit", "polarity", "basis", "source", "rated", "description", "comparator_area", "comparator_label"]
+
+
+def indicator_list(session: Session) -> ApiTable:
+    """Every indicator's definition, in the scorecard's order."""
+    rows = []
+    for row in indicators(session):
+        info = IndicatorInfo.of(row)
+        rows.append({c: info.source if c == "source" else getattr(info, c) for c in INDICATOR_COLUMNS})
+    return ApiTable({"count": len(rows)}, INDICATOR_COLUMNS, rows)
+
+
+SERIES_COLUMNS = [
+    "period", "period_label", "actual", "quarter_value", "ytd_value", "same_period_last_year", "target", "target_low",
+    "target_high", "tolerance", "tolerance_type", "rag", "direction_short", "direction_long", "comparator_value",
+]  # fmt: skip
+
+
+def indicator_series(session: Session, home: str, code: str, area: str | None = None, first: str | None = None, last: str | None = None) -> ApiTable:
+    """One indicator scored quarter by quarter (as the indicator page's chart and table),
+    from ``first`` to ``last`` (default: every quarter held up to the latest)."""
+    tree = AreaTree.load(session)
+    try:
+        info = indicator_info(session, code.strip())
+    except LookupError as exc:
+        raise NotFound(str(exc)) from exc
+    area_code = _area(tree, (area or home).strip())
+    available = quarters_available(session)
+    if not available:
+        raise NotFound("No figures have been loaded yet.")
+    start = parse_quarter(first, "from") if first else available[0]
+    end = parse_quarter(last, "to") if last else (latest_quarter(session) or available[-1])
+    if start > end:
+        raise BadRequest(f"from={start.key} is after to={end.key}.")
+    quarters = quarters_between(start, end)
+    if len(quarters) > MAX_QUARTERS:
+        raise BadRequest(f"Ask for at most {MAX_QUARTERS} quarters at once; from={start.key} to={end.key} is {len(quarters)}.")
+    history = rating_history(session, info, area_code, quarters)
+    comparator = comparator_values(session, info, area_code, quarters)
+    rows = [
+        {
+            "period": r.period, "period_label": q.label, "actual": number(r.actual), "quarter_value": number(r.quarter_value),
+            "ytd_value": number(r.ytd_value), "same_period_last_year": number(r.same_period_last_year), **_target(r),
+            "rag": r.rag.value, "direction_short": r.dot_short.value, "direction_long": r.dot_long.value,
+            "comparator_value": number(comparator.get(q.key)),
+        }
+        for q, r in zip(quarters, history)
+    ]  # fmt: skip
+    meta = {
+        "code": info.code, "name": info.name, "unit": info.unit, "polarity": info.polarity, "basis": info.basis,
+        "area_code": area_code, "area_name": tree.name(area_code), "from": start.key, "to": end.key,
+        "comparator_area": info.comparator_area, "comparator_label": info.comparator_label,
+    }  # fmt: skip
+    return ApiTable(meta, SERIES_COLUMNS, rows)
+
+
+COUNT_COLUMNS = ["area_code", "area_name", "level", "period", "count", "months_held", "complete"]
+
+
+def counts(session: Session, home: str, source: str | None = None, area: str | None = None, level: str | None = None, by: str | None = None) -> ApiTable:
+    """Recorded crime or ASB incidents by month or quarter, for one area or every area at
+    ``level`` within it. A quarter short of a month has no count (``count`` is null,
+    ``complete`` false): a partial total must not look like a whole one."""
+    source = (source or "crime").strip().lower()
+    if source not in SOURCES:
+        raise BadRequest(f"source={source!r} is not a source of counts; choose {' or '.join(SOURCES)}.")
+    span = (by or "month").strip().lower()
+    if span not in SPANS:
+        raise BadRequest(f"by={span!r} is not a period length; choose month or quarter.")
+    tree = AreaTree.load(session)
+    within = _area(tree, (area or home).strip())
+    levels = {a.level for a in tree.by_code.values()}
+    if level and level not in levels:
+        raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels, key=lambda x: LEVEL_ORDER.get(x, 9)))}.")
+    codes = [within] if not level or tree.by_code[within].level == level else tree.at_level(level, within=within)
+    if not codes:
+        raise NotFound(f"No {level} areas are held within {tree.name(within)}.")
+    months = months_held(session, source)
+    held = monthly_counts_many(session, source, codes, months, tree=tree)
+    rows: list[dict[str, object]] = []
+    for code in codes:
+        info = tree.by_code[code]
+        by_month = held.get(code, {})
+        if span == "month":
+            rows += [{"area_code": code, "area_name": info.name, "level": info.level, "period": m, "count": c, "months_held": 1, "complete": True} for m, c in sorted(by_month.items())]
+            continue
+        for quarter in sorted({Quarter.of_month(m) for m in by_month}):
+            values = [by_month[m] for m in quarter.months() if m in by_month]
+            complete = len(values) == 3
+            rows.append({"area_code": code, "area_name": info.name, "level": info.level, "period": quarter.key,
+                         "count": sum(values) if complete else None, "months_held": len(values), "complete": complete})  # fmt: skip
+    meta = {"source": source, "by": span, "area_code": within, "area_name": tree.name(within), "level": level or tree.by_code[within].level}
+    return ApiTable(meta, COUNT_COLUMNS, rows)
+
+
+AREA_COLUMNS = ["code", "name", "level", "parent_code", "home"]
+
+
+def area_list(session: Session, home: str, level: str | None = None) -> ApiTable:
+    """Every area held (or those at ``level``), broadest first, then by name."""
+    tree = AreaTree.load(session)
+    levels = {a.level for a in tree.by_code.values()}
+    if level and level not in levels:
+        raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels))}.")
+    areas = sorted((a for a in tree.by_code.values() if not level or a.level == level), key=lambda a: (LEVEL_ORDER.get(a.level, 9), a.name, a.code))
+    rows = [{"code": a.code, "name": a.name, "level": a.level, "parent_code": a.parent_code, "home": a.code == home} for a in areas]
+    return ApiTable({"count": len(rows), "home": home}, AREA_COLUMNS, rows)
