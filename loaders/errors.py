@@ -77,7 +77,7 @@ class LoadError(Exception):
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         hidden = self.total - len(shown)
         if hidden > 0:
-            lines.append(f"… and {hidden} more")
+            lines.append(f"… and {hidden:,} more")
         return "\n".join(lines)
 
 

@@ -176,21 +176,18 @@ def scan_file(source: Source) -> FileScan:
                     first = False
                 breaks = block.count(b"\n")
                 if breaks:
-                    head = block.find(b"\n")
-                    tail = len(block) - block.rfind(b"\n") - 1
-                    inner = max(map(len, block.split(b"\n")[1:-1]), default=0) if breaks > 1 else 0
-                    scan.longest_line = max(scan.longest_line, run + head, inner)
-                    run = tail
+                    parts = block.split(b"\n")
+                    lengths = [run + len(parts[0]), *map(len, parts[1:])]
+                    run = lengths.pop()  # the last line goes on into the next block
+                    longest = max(lengths)
+                    scan.longest_line = max(scan.longest_line, longest)
+                    if longest > limit:
+                        _line_too_long(source, scan.lines + lengths.index(longest) + 1, limit)
                 else:
                     run += len(block)
+                if run > limit:
+                    _line_too_long(source, scan.lines + breaks + 1, limit)
                 scan.longest_line = max(scan.longest_line, run)
-                if scan.longest_line > limit:
-                    raise LoadError(
-                        source.name,
-                        [Problem(scan.lines + 1, None, None, f"this row is longer than {limit:,} bytes "
-                                 f"(over {source.limits.max_columns:,} columns of {source.limits.max_field_chars:,} characters): "
-                                 "not a CSV we can read")],
-                    )
                 scan.lines += breaks
                 if not scan.has_control and _CONTROL_BYTES.search(block):
                     scan.has_control = True
@@ -207,6 +204,14 @@ def scan_file(source: Source) -> FileScan:
         raise LoadError(source.name, [Problem(None, None, None, f"the file is damaged or not a CSV ({exc})")]) from exc
     scan.encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else _check_cp1252(source)
     return scan
+
+
+def _line_too_long(source: Source, row: int, limit: int) -> None:
+    raise LoadError(
+        source.name,
+        [Problem(row, None, None, f"this row is longer than {limit:,} bytes (over {source.limits.max_columns:,} columns "
+                 f"of {source.limits.max_field_chars:,} characters): not a CSV we can read")],
+    )
 
 
 def detect_encoding(source: Source) -> tuple[str, int]:
