@@ -7,8 +7,8 @@ wards add up to their borough and boroughs, with the Met's non-geographic units,
 A sum of children is a figure for the area only when every child that should report did:
 London needs its 33 boroughs (the City of London excused when absent: it has its own police
 force, so the Met's files never hold it), England its 9 regions, a borough every ward that
-reports this source around that month (wards change with boundary reviews, so the wards
-expected are those whose reported months span it). Anything less is *partial*: kept, with its
+reports this source in that month (wards change with boundary reviews: a ward is expected
+from its first month on, until wards that began after its last month replace it). Anything less is *partial*: kept, with its
 coverage ("1 of 33 boroughs"), for ``cspdash counts`` to show as such, and never returned by
 ``monthly_counts`` as if it were the area's figure.
 """
@@ -168,6 +168,7 @@ def monthly_coverage_many(
         if not present:
             return None
         geographic = [c for c in children if tree.by_code[c].level != "other"]
+        starts = [span[0] for c, p in parts.items() if p is not None and (span := span_of(c))]
         loaded = sum(1 for c in geographic if parts[c] is not None and parts[c].coverage.complete)
         if code in EXPECTED_CHILDREN:
             expected, what = EXPECTED_CHILDREN[code]
@@ -175,7 +176,7 @@ def monthly_coverage_many(
             missing = expected - len(geographic)  # fixed children not even declared
             complete = missing <= 0 and loaded == len(needed)
         else:
-            needed = [c for c in geographic if (s := span_of(c)) and s[0] <= month <= s[1]]
+            needed = [c for c in geographic if _expected(span_of(c), month, starts)] if geographic else []
             expected = len(needed)
             what = _PLURAL.get(tree.by_code[needed[0]].level, "areas") if needed else "areas"
             loaded = sum(1 for c in needed if parts[c] is not None and parts[c].coverage.complete)
@@ -188,6 +189,15 @@ def monthly_coverage_many(
         resolved = {m: resolve(area, m) for m in months}
         out[area] = {m: v for m, v in resolved.items() if v is not None}
     return out
+
+
+def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bool:
+    """Should a child that reports over ``span`` report in ``month``? Yes within its span; not
+    before it began; after its last month, yes unless a sibling reporting now began after that
+    (new wards replaced it in a boundary review) - otherwise it is simply not loaded yet."""
+    if span is None or month < span[0]:
+        return False
+    return month <= span[1] or not any(start > span[1] for start in starts)
 
 
 def months_held(session: Session, source: str) -> list[str]:
