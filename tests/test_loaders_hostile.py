@@ -139,3 +139,38 @@ def test_a_database_error_is_a_message_not_a_traceback(engine, tmp_path, monkeyp
     monkeypatch.setattr(loaders.asb, "load_asb", broken)
     error = refused(engine, write(tmp_path / "asb.csv", ASB_HEADER + "E09000016,2016-10,Personal,3\n"))
     assert error.problems[0].reason.startswith("the database refused this load, so nothing was stored: ")
+
+
+@pytest.mark.parametrize("body,reason", [
+    (ASB_HEADER + "E09000016,2016-10,Pers\x00onal,3\n", "contains a control character (such as NUL); remove it and save the file again"),
+    (ASB_HEADER, "no data rows: the file has a header and nothing under it"),
+    ("a," * 3000 + "b\n1\n", "more than 2,000 columns; no file we load has so many (raise CSPDASH_MAX_COLUMNS if this one really does)"),
+])  # fmt: skip
+def test_the_upload_page_shows_the_same_problems_readably(engine, body, reason):
+    from dashboards import upload_steps
+
+    outcome = upload_steps.check_upload(engine, "asb", "bad.csv", body.encode(), "priya")
+    assert outcome.error is not None and outcome.message is None  # the problem table, not "Something went wrong"
+    table = upload_steps.problem_table(outcome.error)
+    assert reason in text_of(table)
+
+
+def test_the_upload_page_says_plainly_that_another_load_is_running(engine, monkeypatch):
+    from dashboards import upload_steps
+
+    monkeypatch.setenv("CSPDASH_LOAD_WAIT_SECONDS", "1")
+    holder = session_factory(engine)()
+    try:
+        take_load_lock(holder, 1)
+        outcome = upload_steps.load_upload(engine, "asb", "asb.csv", (ASB_HEADER + "E09000016,2016-10,Personal,3\n").encode(), "priya")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert outcome.error is not None
+    assert "another load is running" in text_of(upload_steps.problem_table(outcome.error))
+
+
+def text_of(component) -> str:
+    from tests.helpers import text
+
+    return text(component)
