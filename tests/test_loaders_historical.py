@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from demo.met_history import HEATHROW_VILLAGES, historical_file, months_between, small_rows
-from store.counts import monthly_counts
+from store.counts import monthly_counts, monthly_coverage_many
 from store.db import session_scope
 from store.models import Area, CrimeCount
 from tests.conftest import table_counts
@@ -40,12 +40,13 @@ def test_historical_layout_loads_so18_rows_to_the_airports_unit_and_hillingdon_r
         assert (ward.parent_code, ward.level) == (HILLINGDON, "ward")
         airports = monthly_counts(session, "crime", AIRPORTS, ["2016-10"])
         village = monthly_counts(session, "crime", HEATHROW_VILLAGES, ["2016-10"])
-        london = monthly_counts(session, "crime", LONDON, ["2016-10"])
+        london = monthly_coverage_many(session, "crime", [LONDON], ["2016-10"])[LONDON]
+    assert london["2016-10"].coverage.text() == "partial: 2 of 33 boroughs"  # a generated file of two boroughs
     assert airports == {"2016-10": int(wide.loc[unit, "201610"].sum())}
     assert village == {"2016-10": int(wide.loc[~unit & (wide["WardCode"] == HEATHROW_VILLAGES), "201610"].sum())}
     assert airports["2016-10"] != village["2016-10"]
     # Both sets of offences are London's; neither is counted twice.
-    assert sum(london.values()) == int(wide["201610"].sum())
+    assert london["2016-10"].value == int(wide["201610"].sum())
 
 
 def test_historical_file_then_rolling_24_month_windows_never_double_count(engine, tmp_path):
@@ -61,7 +62,8 @@ def test_historical_file_then_rolling_24_month_windows_never_double_count(engine
     assert again.stored == summary.stored
     every = sorted(set(months_between("2010-04", "2025-03")))
     with session_scope(engine) as session:
-        london = monthly_counts(session, "crime", LONDON, [_month(m) for m in every])
+        covered = monthly_coverage_many(session, "crime", [LONDON], [_month(m) for m in every])[LONDON]
+    london = {m: c.value for m, c in covered.items()}
     expected = {**{_month(c): int(old[c].sum()) for c in old.columns if c.isdigit()}, **{_month(c): int(new[c].sum()) for c in new.columns if c.isdigit()}}
     assert london == expected
     assert table_counts(engine)["crime_count"] == len(rows) * len(every)
