@@ -25,6 +25,19 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(value: str | None, default: int) -> int:
+    """A positive whole number from the environment; a bad value is an error naming it."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise ValueError(f"expected a whole number of at least 0, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -44,6 +57,11 @@ class Settings:
     export_concurrency: int = 2
     # How many reverse proxies (e.g. nginx) stand in front and set X-Forwarded-For/-Proto.
     proxy_count: int = 0
+    max_file_mb: int = 500  # issue 9: caps on a loaded file (see loaders.reading.LoadLimits)
+    max_columns: int = 2_000
+    max_field_chars: int = 10_000
+    max_problems: int = 1_000
+    load_wait_seconds: float = 60.0  # a load waits this long for another to finish
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +80,11 @@ class Settings:
             data_dir=Path(env.get("CSPDASH_DATA_DIR") or DEFAULT_DATA_DIR),
             export_concurrency=max(1, int(env.get("CSPDASH_EXPORT_CONCURRENCY") or 2)),
             proxy_count=max(0, int(env.get("CSPDASH_PROXY_COUNT") or 0)),
+            max_file_mb=_number(env.get("CSPDASH_MAX_FILE_MB"), 500),
+            max_columns=_number(env.get("CSPDASH_MAX_COLUMNS"), 2_000),
+            max_field_chars=_number(env.get("CSPDASH_MAX_FIELD_CHARS"), 10_000),
+            max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),
+            load_wait_seconds=float(_number(env.get("CSPDASH_LOAD_WAIT_SECONDS"), 60)),
         )
 
 

@@ -12,6 +12,17 @@ peak memory roughly flat as the file grows (24 months v ten years).
 
     python benchmarks/bench_ingest.py            # real 24-month file + generated 10-year file
     python benchmarks/bench_ingest.py --quick    # 24-month file only
+    python benchmarks/bench_ingest.py --history  # issue 9: the 14-year historical layout
+
+``--history`` (issue 9) generates a file in the layout of the Met's historical ward file
+(``demo/met_history.py``: every real ward row, fourteen years of months, Heathrow Villages
+under both SO18 and Hillingdon; about 3.2 million month-cells) and measures, on both
+databases, against a raw ``COPY`` of the melted long table into an unindexed table (on
+SQLite, which has no COPY, one ``executemany`` into an unindexed table): the first import,
+a re-load of the same file, and a 24-month window (the history's last year again with 1 in 20
+figures revised, and a year of new months) as a first import and onto the history; "× first"
+compares each re-load with the same file's first import. Goals: a re-load no slower than 1.2× the first import; a first import no
+slower than the raw COPY.
 Needs ../shared/data (the real Met ward file) and, for PostgreSQL, TEST_DATABASE_URL or the
 local server at 127.0.0.1:5432.
 """
@@ -51,6 +62,57 @@ def ten_year_file(out: Path) -> Path:
     return out
 
 
+def history_files(workdir: Path) -> tuple[Path, Path]:
+    """The 14-year historical-layout file and a 24-month window overlapping its last year."""
+    from demo.met_history import historical_file, rows_from_extract
+
+    import numpy as np
+    import pandas as pd
+
+    rows = rows_from_extract(WARD_FILE)
+    history = historical_file(workdir / "mps_ward_level_crime_historical.csv", rows, "2010-04", "2024-03", seed=9)
+    # Next month's extract as the Met publishes it: the last year again, a few figures revised
+    # (1 in 20 cells), and a year of new months.
+    fresh = pd.read_csv(historical_file(workdir / "new_months.csv", rows, "2024-04", "2025-03", seed=10))
+    old = pd.read_csv(history)
+    overlap = [c for c in old.columns if c.isdigit() and c >= "202304"]
+    revised = old[overlap].to_numpy()
+    rng = np.random.default_rng(11)
+    revised = revised + (rng.random(revised.shape) < 0.05)
+    window = pd.concat([old.iloc[:, :5], pd.DataFrame(revised, columns=overlap), fresh[[c for c in fresh.columns if c.isdigit()]]], axis=1)
+    window.to_csv(workdir / "window_24_months.csv", index=False)
+    return history, workdir / "window_24_months.csv"
+
+
+def raw_copy(url: str, path: str) -> int:
+    """The baseline: melt the wide file to the long table and bulk-write it, unindexed."""
+    import numpy as np
+    import pandas as pd
+    from sqlalchemy import text
+
+    from store.db import get_engine
+
+    wide = pd.read_csv(path, dtype=str, keep_default_na=False)
+    months = [c for c in wide.columns if c.isdigit()]
+    long = wide.melt(id_vars=["WardCode", "MajorText", "MinorText"], value_vars=months, var_name="month", value_name="count")
+    long = long[long["count"] != ""]
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE raw_copy (area_code varchar(32), month varchar(7), major_category varchar(100), minor_category varchar(100), count integer)"))
+        dbapi = conn.connection.driver_connection
+        if engine.dialect.name == "postgresql":
+            import io
+
+            buffer = io.StringIO()
+            long.to_csv(buffer, index=False, header=False)
+            with dbapi.cursor() as cursor, cursor.copy("COPY raw_copy (area_code, major_category, minor_category, month, count) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+        else:
+            rows = zip(long["WardCode"].tolist(), long["MajorText"].tolist(), long["MinorText"].tolist(), long["month"].tolist(), long["count"].astype(np.int64).tolist())
+            dbapi.executemany("INSERT INTO raw_copy (area_code, major_category, minor_category, month, count) VALUES (?, ?, ?, ?, ?)", rows)
+    return len(long)
+
+
 def _database(backend: str, workdir: Path) -> tuple[str, callable]:
     if backend == "sqlite":
         path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
@@ -81,6 +143,10 @@ def measure_one(method: str, url: str, path: str) -> dict[str, float]:
     from store.schema import upgrade
 
     engine = get_engine(url)
+    if method == "copy":
+        start = time.perf_counter()
+        cells = raw_copy(url, path)
+        return {"seconds": time.perf_counter() - start, "cells": cells, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if method in ("cspdash", "reload") or method.startswith("onto="):
         upgrade(engine)
         if method == "reload":  # next month's rolling extract: every area-month already held
@@ -126,6 +192,8 @@ def run_measurement(method: str, backend: str, path: Path, workdir: Path, repeat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Only the real 24-month file.")
+    parser.add_argument("--history", action="store_true", help="Issue 9: the 14-year historical layout, re-loads and a raw COPY baseline.")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="Which databases (default both).")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the fastest is shown (default 3).")
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,6 +202,9 @@ def main() -> None:
         return
     if not WARD_FILE.exists():
         raise SystemExit(f"needs the real Met ward file at {WARD_FILE}")
+    if args.history:
+        history_benchmark(args.backends.split(","), args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         files = [("24 months (real)", WARD_FILE)]
@@ -155,6 +226,29 @@ def main() -> None:
                     rate = result["cells"] / result["seconds"]
                     ratio = "" if base is None else f"{rate / (base['cells'] / base['seconds']):.2f}"
                     print(f"{label:22} {backend:10} {name:8} {result['cells']:>10,} {result['seconds']:>8.2f} {rate:>10,.0f} {result['peak_mb']:>8.0f} {ratio:>9}")
+
+
+def history_benchmark(backends: list[str], repeat: int) -> None:
+    """Issue 9: first import, re-load and 24-month window of the 14-year file, against a raw COPY."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        history, window = history_files(workdir)
+        print(f"{'14-year file':28} {'db':10} {'cells':>10} {'seconds':>8} {'peak MB':>8} {'× COPY':>7} {'× first':>8}")
+        for backend in backends:
+            copy = run_measurement("copy", backend, history, workdir, repeat)
+            first = run_measurement("cspdash", backend, history, workdir, repeat)
+            again = run_measurement("reload", backend, history, workdir, repeat)
+            window_first = run_measurement("cspdash", backend, window, workdir, repeat)
+            onto = run_measurement(f"onto={history}", backend, window, workdir, repeat)
+            for name, result, base in (
+                ("raw COPY (baseline)", copy, first), ("first import", first, first), ("re-load, same file", again, first),
+                ("24-month window, first", window_first, window_first), ("24-month window onto it", onto, window_first),
+            ):  # fmt: skip
+                print(
+                    f"{name:28} {backend:10} {result['cells']:>10,} {result['seconds']:>8.2f} {result['peak_mb']:>8.0f} "
+                    f"{result['seconds'] / copy['seconds']:>7.2f} {result['seconds'] / base['seconds']:>8.2f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import click
 from sqlalchemy import select
 
 from cli.common import AppContext, area_option, format_option, pass_app
+from exports.tabular import neutralise
 from rag.periods import PeriodError, Quarter
 from rag.significance import significance_cell
 from rag.summary import summary_sentence
@@ -29,11 +31,22 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozense
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
+
+
+def _safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``) gets a leading
+    apostrophe, as the web's CSV downloads do; numbers (``-3.7``, ``2.5%``) stay numbers."""
+    if isinstance(value, str) and not _NUMBER.match(value):
+        return neutralise(value)
+    return value
+
+
 def _csv(headers: list[str], records: list[dict[str, object]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=headers, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
+    writer.writerow({h: _safe(h) for h in headers})
+    writer.writerows({k: _safe(v) for k, v in record.items()} for record in records)
     return out.getvalue()
 
 
@@ -110,6 +123,10 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     for r in card.rows:
         for flag in r.flags:
             click.echo(f"  warning: {r.code} {flag}")
+        if r.comparator_note:
+            click.echo(f"  note: {r.code} {r.comparator_label or r.comparator_area} comparator {r.comparator_note}")
+        for note in r.notes:
+            click.echo(f"  note: {r.code} {note}")
 
 
 def _spc_cell(row, which: str) -> str:  # noqa: ANN001
@@ -146,13 +163,14 @@ def counts(app: AppContext, source: str, area: str | None, level: str | None, fi
     if not records:
         click.echo("No counts held for that selection.")
         return
-    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={len(headers) - 1}))
+    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
 
 
 @click.command("uploads")
 @click.option("--limit", default=50, show_default=True, help="How many of the latest loads to list.")
+@format_option("table", "csv", "json")
 @pass_app
-def uploads(app: AppContext, limit: int) -> None:
+def uploads(app: AppContext, limit: int, fmt: str) -> None:
     """List loaded files: when, by whom, kind, file name, SHA-256, rows and periods, and
     which published versions each one revised (changed a published figure of)."""
     from store.revisions import uploads_revising
@@ -160,11 +178,22 @@ def uploads(app: AppContext, limit: int) -> None:
     with session_scope(app.engine()) as session:
         items = list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
         revised = uploads_revising(session)  # which published versions each upload revised
+        records = [
+            {"id": u.id, "loaded_at": u.loaded_at.isoformat(), "loaded_by": u.loaded_by, "kind": u.kind, "file_name": u.file_name,
+             "sha256": u.sha256, "rows": u.rows, "periods": u.periods, "revised_published": ", ".join(revised.get(u.id, []))}
+            for u in items
+        ]  # fmt: skip
         rows = [
             [str(u.id), u.loaded_at.strftime("%Y-%m-%d %H:%M"), u.loaded_by, u.kind, u.file_name, u.sha256[:12], f"{u.rows:,}", _period_span(u.periods),
              ", ".join(revised.get(u.id, []))]  # fmt: skip
             for u in items
         ]
+    if fmt == "csv":
+        click.echo(_csv(["id", "loaded_at", "loaded_by", "kind", "file_name", "sha256", "rows", "periods", "revised_published"], records), nl=False)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2))
+        return
     if not rows:
         click.echo("Nothing has been loaded yet.")
         return

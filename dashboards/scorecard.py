@@ -184,7 +184,7 @@ def _comparator(row: ScoreRow, levels: dict[str, float]) -> list[Component] | st
     if row.code in levels:
         return [row.comparator_label, _cell_note(format_value(levels[row.code], row.unit))]
     if row.comparator_change is None:
-        return [row.comparator_label, _cell_note("no figure")]
+        return [row.comparator_label, _cell_note(row.comparator_note or "no figure")]
     return [row.comparator_label, _cell_note(f"{signed_percent(row.comparator_change)} on last year")]
 
 

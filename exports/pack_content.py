@@ -178,6 +178,8 @@ def _comparator(row: ScoreRow, levels: dict[str, float]) -> str:
         return f" {row.comparator_label}: {format_value(levels[row.code], row.unit)}."
     if row.comparator_change is not None:
         return f" {row.comparator_label}: {signed_percent(row.comparator_change)} on a year earlier."
+    if row.comparator_note:
+        return f" {row.comparator_label}: {row.comparator_note}."
     return ""
 
 

@@ -22,7 +22,7 @@ _WARD = re.compile(r"^WD(\d{2})CD$", re.IGNORECASE)
 
 
 def load_lsoa_lookup(ctx: LoadContext) -> None:
-    reader = CsvReader.open(ctx.source)
+    reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     cols = _columns(ctx.source.name, reader.columns)
     seen: dict[tuple, int] = {}

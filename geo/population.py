@@ -49,7 +49,7 @@ def populations_for(session: Session, area_codes: list[str], year: int) -> dict[
 
 
 def load_population(ctx: LoadContext) -> None:
-    reader = CsvReader.open(ctx.source)
+    reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     cols = require_columns(reader, COLUMNS)
     seen: dict[tuple, int] = {}

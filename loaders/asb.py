@@ -10,7 +10,7 @@ from loaders.reading import CsvReader, require_columns
 
 
 def load_asb(ctx: LoadContext) -> None:
-    reader = CsvReader.open(ctx.source)
+    reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     cols = require_columns(reader, ["area_code", "month", "count"], ["category"])
     writer = ctx.count_writer("asb")

@@ -94,6 +94,21 @@ def _month_or_quarter(value: str) -> str:
         return Quarter.parse(value).key
 
 
+def _month_quarter_or_ytd(value: str) -> str:
+    """A month, a quarter, or a published year to date: ``2015-16-YTD-Q3`` (or ``2015/16 YTD Q3``)."""
+    head, sep, tail = value.upper().replace("/", "-").replace(" ", "-").partition("-YTD")
+    if not sep:
+        return _month_or_quarter(value)
+    return f"{Quarter.parse(head + tail).financial_year.key}-YTD-Q{Quarter.parse(head + tail).q}"
+
+
+def parse_value_periods(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
+    """A month, a quarter or a published year to date (values files)."""
+    return _parse_each(
+        frame, column, log, _month_quarter_or_ytd, "not a month (2016-10), a quarter (2016-17-Q3) or a year to date (2016-17-YTD-Q3)"
+    )
+
+
 def parse_months(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
     """``YYYY-MM`` (or ``YYYYMM``) → ``YYYY-MM``."""
     return _parse_each(frame, column, log, normalise_month, "not a month; write it like 2016-10")

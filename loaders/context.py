@@ -11,7 +11,7 @@ from loaders.counts import CountWriter
 from loaders.errors import ProblemLog
 from loaders.reading import Source
 from loaders.summary import LoadSummary
-from store.bulk import BulkWriter
+from store.bulk import MERGE, BulkWriter
 
 
 @dataclass
@@ -54,6 +54,10 @@ class LoadContext:
         self.drain()
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
+        if writer.strategy_used == MERGE:
+            self.summary.notes.append(
+                f"only changes written: {writer.written:,} (new, revised or removed values); {writer.unchanged:,} values were held already, unchanged"
+            )
         self.summary.total = writer.total
         self.summary.periods = sorted(writer.months)
         self.summary.areas = len(writer.area_codes)

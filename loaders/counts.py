@@ -12,7 +12,7 @@ import pandas as pd
 
 from loaders.areas_known import AreaBook
 from loaders.errors import ProblemLog
-from store.bulk import DEFERRED, EMPTY, REPLACE, BulkWriter
+from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
 from store.models import AsbCount, CrimeCount
 
 TABLES = {"crime": CrimeCount.__tablename__, "asb": AsbCount.__tablename__}
@@ -36,10 +36,13 @@ class CountWriter:
     months: set[str] = field(default_factory=set)
     area_codes: set[str] = field(default_factory=set)
     replaced: int = 0
+    written: int = 0  # rows actually inserted, updated or deleted (a re-load writes only what changed)
+    unchanged: int = 0  # values the file repeats exactly, so not written
     stored: int = 0
     total: int = 0
     expected: int = 0  # about how many records the file holds (from its line count)
     strategy: str | None = None  # how the table is written: chosen at the first write
+    _used: str | None = None  # the strategy the load used, once closed
 
     @property
     def table(self) -> str:
@@ -93,11 +96,25 @@ class CountWriter:
         if self.strategy == REPLACE:
             self._delete(fresh)  # before this chunk's rows go in
 
+    @property
+    def strategy_used(self) -> str | None:
+        return self._used
+
     def close(self) -> None:
-        """With the key set aside, the rows this load replaces go now, all at once."""
+        """With the key set aside, the rows this load replaces go now, all at once; with the
+        rows staged, only the differences are written."""
+        self._used = self.strategy
         if self.strategy == DEFERRED:
             self._delete(self.cleared, keep_upload=self.upload_id)
+        if self.strategy == MERGE:
+            key = ["area_code", "month", *CATEGORY_COLUMNS[self.kind]]
+            self.bulk.merge_staged(self.table, key, self._count_replaced, self._count_written)
+        elif self.strategy is not None:
+            self.written = self.stored
         self.strategy = EMPTY  # nothing more to delete
+
+    def _count_written(self, written: int, unchanged: int) -> None:
+        self.written, self.unchanged = written, unchanged
 
     def _delete(self, pairs: Iterable[tuple[str, str]], keep_upload: int | None = None) -> None:
         # Wide files give every area the same months: grouping areas by their month set turns

@@ -20,12 +20,14 @@ from loaders.reading import CsvReader, require_columns
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 
 _MONTH_COLUMN = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
+# Headers that look like a month (201613, 2016-13, 2016-04): each must be a real YYYYMM month.
+_MONTH_LIKE = re.compile(r"^\d{4}[-/ ]?\d{1,2}$")
 LONG_COLUMNS = ["area_code", "month", "major_category", "minor_category", "count"]
 
 
 def detect_layout(columns: list[str]) -> str:
     keys = {c.lower() for c in columns}
-    months = [c for c in columns if _MONTH_COLUMN.match(c)]
+    months = [c for c in columns if _MONTH_LIKE.match(c)]
     if {"majortext", "minortext", "wardcode"} <= keys and months:
         return "met_ward"
     if {"majortext", "minortext"} <= keys and ({"boroughname"} & keys or {"lookup_boroughname"} & keys) and months:
@@ -36,7 +38,7 @@ def detect_layout(columns: list[str]) -> str:
 
 
 def load_crime(ctx: LoadContext) -> None:
-    reader = CsvReader.open(ctx.source)
+    reader = CsvReader.open(ctx.source, log=ctx.log)
     layout = detect_layout(reader.columns)
     if layout == "unknown":
         raise LoadError(
@@ -85,6 +87,12 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
     required = ["MajorText", "MinorText", borough_col] + (["WardName", "WardCode"] if ward else [])
     cols = require_columns(reader, required)
     month_columns = [c for c in reader.columns if _MONTH_COLUMN.match(c)]
+    not_months = [c for c in reader.columns if _MONTH_LIKE.match(c) and not _MONTH_COLUMN.match(c)]
+    if not_months:
+        raise LoadError(
+            ctx.source.name,
+            [Problem(1, c, c, "this column looks like a month but is not one: month columns are YYYYMM, e.g. 201604") for c in not_months],
+        )
     months = {c: f"{c[:4]}-{c[4:]}" for c in month_columns}
     ctx.summary.notes.append(
         f"layout: Met {'ward' if ward else 'borough'} file, {len(month_columns)} monthly columns "
@@ -110,9 +118,13 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
             unknown_names.add(name)
         non_geographic.update(n for n, c in codes.items() if c in MET_NON_GEOGRAPHIC)
         if ward:
-            frame["area_code"] = chunk[cols["WardCode"]]
-            require_text(chunk, cols["WardCode"], ctx.log)
-            _learn_wards(ctx, chunk, cols, borough_codes, ward_rows)
+            # A row of a non-geographic unit (the airports' Aviation Security, SO18) belongs to
+            # the unit, whatever ward code it carries: the historical file gives Heathrow
+            # Villages' code to both SO18 and Hillingdon rows, and they are different offences.
+            unit = borough_codes.isin(list(MET_NON_GEOGRAPHIC)).to_numpy()
+            frame["area_code"] = chunk[cols["WardCode"]].where(~unit, borough_codes)
+            require_text(chunk[~unit], cols["WardCode"], ctx.log)
+            _learn_wards(ctx, chunk[~unit], cols, borough_codes[~unit], ward_rows)
         else:
             frame["area_code"] = borough_codes
         key = ["area_code", "major_category", "minor_category"]
@@ -139,5 +151,11 @@ def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], bo
         if first is None:
             ward_rows[code] = (name, parent, int(row))
             ctx.areas.learn(code, name or code, "ward", parent)
-        elif first[:2] != (name, parent):
-            ctx.log.add(int(row), "WardCode", code, f"this ward code was given as {first[0]!r} in {first[1]} in row {first[2]}")
+        elif first[1] != parent:
+            ctx.log.add(
+                int(row), "WardCode", code,
+                f"this ward code is under {ctx.areas.areas.get(parent, (parent,))[0]} here and under "
+                f"{ctx.areas.areas.get(first[1], (first[1],))[0]} in row {first[2]}: a ward belongs to one borough",
+            )  # fmt: skip
+        elif first[0] != name:
+            ctx.log.add(int(row), "WardName", name, f"ward {code} was named {first[0]!r} in row {first[2]}")

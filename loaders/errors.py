@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_PROBLEMS_KEPT = 5000  # beyond this we only count them: a broken file should not exhaust memory
+MAX_PROBLEMS_KEPT = 1000  # default cap (ReadLimits.max_problems): beyond it we count, then stop reading
 
 
 @dataclass(frozen=True)
@@ -20,16 +20,23 @@ class Problem:
         return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
 
+class ProblemLimitReached(Exception):
+    """Raised by a reader once the load's log holds its cap of problems: reading stops there
+    (a file of a million bad rows must not run for minutes to list them all)."""
+
+
 class ProblemLog:
     """Collects problems up to a cap while counting them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_PROBLEMS_KEPT) -> None:
         self.problems: list[Problem] = []
         self.total = 0
+        self.limit = limit
+        self.stopped = False  # reading stopped at the cap: there may be more than ``total``
 
     def add(self, row: int | None, column: str | None, value: object, reason: str) -> None:
         self.total += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
+        if len(self.problems) < self.limit:
             text = None if value is None else str(value)
             self.problems.append(Problem(row, column, text, reason))
 
@@ -44,15 +51,17 @@ class ProblemLog:
 class LoadError(Exception):
     """A file that cannot be loaded. Nothing from it has been stored."""
 
-    def __init__(self, file_name: str, problems: list[Problem], total: int | None = None) -> None:
+    def __init__(self, file_name: str, problems: list[Problem], total: int | None = None, stopped: bool = False) -> None:
         self.file_name = file_name
         self.problems = problems
         self.total = total if total is not None else len(problems)
+        self.stopped = stopped  # checking stopped at the problem cap
         super().__init__(self.headline())
 
     def headline(self) -> str:
         noun = "problem" if self.total == 1 else "problems"
-        return f"{self.file_name}: {self.total} {noun} found; nothing was loaded."
+        more = " (checking stopped there: fix these and check again)" if self.stopped else ""
+        return f"{self.file_name}: {self.total:,} {noun} found{more}; nothing was loaded."
 
     def table(self, limit: int | None = None) -> str:
         """A plain-text table: file, row, column, value, reason."""
@@ -68,7 +77,7 @@ class LoadError(Exception):
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         hidden = self.total - len(shown)
         if hidden > 0:
-            lines.append(f"… and {hidden} more")
+            lines.append(f"… and {hidden:,} more")
         return "\n".join(lines)
 
 

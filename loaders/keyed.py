@@ -8,16 +8,26 @@ import pandas as pd
 from sqlalchemy import select
 
 from loaders.context import LoadContext
+from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader, require_columns
 from store.models import Indicator
 
 
+KEYED_MAX_ROWS = 200_000  # definitions, targets, values, MARAC, commentary: read whole, so bounded
+
+
 def read_all(ctx: LoadContext, required: list[str], optional: list[str] = ()) -> tuple[pd.DataFrame, list[str]]:
     """The whole file as strings with canonical column names, plus any extra column names."""
-    reader = CsvReader.open(ctx.source)
+    reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     cols = require_columns(reader, required, list(optional))
-    chunks = list(reader.chunks())
+    chunks = []
+    rows = 0
+    for chunk in reader.chunks():
+        rows += len(chunk)
+        if rows > KEYED_MAX_ROWS:  # these files are small; a huge one is a mistake or an attack
+            raise LoadError(ctx.source.name, [Problem(None, None, f"over {KEYED_MAX_ROWS:,} rows", "too many rows for this kind of file: split it")])
+        chunks.append(chunk)
     raw = pd.concat(chunks) if chunks else pd.DataFrame(columns=[*reader.columns, "__row__"])
     frame = pd.DataFrame({"__row__": raw["__row__"]})
     for name in [*required, *optional]:

@@ -1,5 +1,9 @@
 """Open an analyst's CSV however it arrives: path or uploaded bytes, plain or gzip, UTF-8
-(with or without BOM) or Windows-1252 from Excel; read it in chunks so memory stays flat."""
+(with or without BOM) or Windows-1252 from Excel; read it in chunks so memory stays flat.
+
+Hostile files are stopped before they can hurt the service: caps on the decompressed size,
+the number of columns and the length of a field (``LoadLimits``, raised by settings), and
+text with NUL or other control characters is refused with its row and column."""
 
 from __future__ import annotations
 
@@ -8,19 +12,79 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
-from loaders.errors import LoadError, Problem
+from settings import Settings
+from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 
 CHUNK_CELLS = 200_000  # cells per chunk: wide files with many month columns get fewer rows
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
+# C0 controls other than tab, line feed and carriage return, and DEL: never meant in a CSV cell
+# (PostgreSQL refuses NUL in text outright). In UTF-8 and Windows-1252 these bytes are these characters.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Caps that keep one hostile or broken file from taking the service down. Each has a
+    setting to raise it (see settings.py and the README)."""
+
+    max_bytes: int = 500 * 1024 * 1024  # decompressed
+    max_columns: int = 2_000
+    max_field_chars: int = 10_000
+    max_problems: int = 1_000
+    lock_wait_seconds: float = 60.0  # how long a load waits for another to finish
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoadLimits:
+        return cls(
+            max_bytes=settings.max_file_mb * 1024 * 1024,
+            max_columns=settings.max_columns,
+            max_field_chars=settings.max_field_chars,
+            max_problems=settings.max_problems,
+            lock_wait_seconds=settings.load_wait_seconds,
+        )
+
+    @property
+    def max_line_bytes(self) -> int:
+        # A line can hold at most every column at the longest field (4 bytes a character in UTF-8).
+        return self.max_columns * (self.max_field_chars * 4 + 3)
+
+
+class _CappedStream(io.RawIOBase):
+    """A decompressed stream that stops with a clear error past ``limit`` bytes: a small gzip
+    can expand to gigabytes."""
+
+    def __init__(self, name: str, inner: BinaryIO, limit: int) -> None:
+        self._name, self._inner, self._limit, self._read = name, inner, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001
+        data = self._inner.read(len(buffer))
+        self._read += len(data)
+        if self._read > self._limit:
+            raise LoadError(
+                self._name,
+                [Problem(None, None, None, f"the file is larger than {self._limit / 1024 / 1024:,.0f} MB once decompressed; "
+                 "split it, or raise CSPDASH_MAX_FILE_MB")],
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
 
 
 @dataclass(frozen=True)
@@ -30,6 +94,7 @@ class Source:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    limits: LoadLimits = field(default_factory=LoadLimits)
 
     @classmethod
     def from_path(cls, path: str | Path) -> Source:
@@ -62,10 +127,12 @@ class Source:
         head = raw.read(4)
         raw.seek(0)
         if head[:2] == _GZIP_MAGIC:
-            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-        if head == _ZIP_MAGIC:
-            return _open_single_csv_in_zip(self.name, raw)
-        return raw
+            inner: BinaryIO = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+        elif head == _ZIP_MAGIC:
+            inner = _open_single_csv_in_zip(self.name, raw)
+        else:
+            inner = raw
+        return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)  # type: ignore[return-value]
 
 
 def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:
@@ -79,27 +146,78 @@ def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:
     return archive.open(members[0])  # type: ignore[return-value]
 
 
-def detect_encoding(source: Source) -> tuple[str, int]:
-    """UTF-8 (BOM or not) if the whole file decodes as UTF-8, otherwise Windows-1252; and
-    the number of lines, which tells the writers about how big the load will be."""
+@dataclass
+class FileScan:
+    """What one streamed pass over the file found, before any parsing."""
+
+    encoding: str = "utf-8"
+    lines: int = 0
+    longest_line: int = 0  # bytes
+    has_control: bool = False
+
+
+def scan_file(source: Source) -> FileScan:
+    """UTF-8 (BOM or not) if the whole file decodes as UTF-8, otherwise Windows-1252; the
+    number of lines (how big the load will be), the longest line and whether any control
+    character is present, so the parse can skip checks no cell could fail. Streams the file
+    in 1 MB blocks, so a line that never ends cannot exhaust memory."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    scan = FileScan()
     first = True
     bom = False
-    lines = 0
+    utf8 = True
+    run = 0  # bytes since the last line break
+    limit = source.limits.max_line_bytes
     try:
         with source.open_binary() as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 if first:
                     bom = block.startswith(codecs.BOM_UTF8)
                     first = False
-                lines += block.count(b"\n")
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
+                breaks = block.count(b"\n")
+                if breaks:
+                    parts = block.split(b"\n")
+                    lengths = [run + len(parts[0]), *map(len, parts[1:])]
+                    run = lengths.pop()  # the last line goes on into the next block
+                    longest = max(lengths)
+                    scan.longest_line = max(scan.longest_line, longest)
+                    if longest > limit:
+                        _line_too_long(source, scan.lines + lengths.index(longest) + 1, limit)
+                else:
+                    run += len(block)
+                if run > limit:
+                    _line_too_long(source, scan.lines + breaks + 1, limit)
+                scan.longest_line = max(scan.longest_line, run)
+                scan.lines += breaks
+                if not scan.has_control and _CONTROL_BYTES.search(block):
+                    scan.has_control = True
+                if utf8:
+                    try:
+                        decoder.decode(block)
+                    except UnicodeDecodeError:
+                        utf8 = False
+            if utf8:
+                decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return _check_cp1252(source), lines
+        utf8 = False
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         raise LoadError(source.name, [Problem(None, None, None, f"the file is damaged or not a CSV ({exc})")]) from exc
-    return ("utf-8-sig" if bom else "utf-8"), lines
+    scan.encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else _check_cp1252(source)
+    return scan
+
+
+def _line_too_long(source: Source, row: int, limit: int) -> None:
+    raise LoadError(
+        source.name,
+        [Problem(row, None, None, f"this row is longer than {limit:,} bytes (over {source.limits.max_columns:,} columns "
+                 f"of {source.limits.max_field_chars:,} characters): not a CSV we can read")],
+    )
+
+
+def detect_encoding(source: Source) -> tuple[str, int]:
+    """The file's encoding and its number of lines (see ``scan_file``)."""
+    scan = scan_file(source)
+    return scan.encoding, scan.lines
 
 
 def _check_cp1252(source: Source) -> str:
@@ -127,17 +245,34 @@ class CsvReader:
     columns: list[str]
     chunk_rows: int = 0
     lines: int = 0  # newlines in the file: an upper bound on its data rows, plus one
+    scan: FileScan = field(default_factory=FileScan)
+    log: ProblemLog | None = None  # the load's log: reading stops once it holds too many problems
 
     @classmethod
-    def open(cls, source: Source, chunk_rows: int = 0) -> CsvReader:
-        encoding, lines = detect_encoding(source)
+    def open(cls, source: Source, chunk_rows: int = 0, log: ProblemLog | None = None) -> CsvReader:
+        scan = scan_file(source)
+        limits = source.limits
         with source.open_binary() as stream:
-            text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-            header = next(csv.reader(text), None)
+            text = io.TextIOWrapper(stream, encoding=scan.encoding, newline="")
+            try:
+                header = next(csv.reader(text), None)
+            except csv.Error as exc:  # e.g. a header field past the csv module's own 128 KB limit
+                raise LoadError(source.name, [Problem(1, None, None, f"the header row cannot be read: {exc}")]) from exc
         columns = [c.strip().lstrip("\ufeff").strip() for c in header or []]
         if not any(columns):
             raise LoadError(source.name, [Problem(None, None, None, "the file is empty: no header row")])
-        return cls(source, encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)), lines)
+        if len(columns) > limits.max_columns:
+            raise LoadError(
+                source.name,
+                [Problem(1, None, f"{len(columns):,} columns", f"more than {limits.max_columns:,} columns; "
+                         "no file we load has so many (raise CSPDASH_MAX_COLUMNS if this one really does)")],
+            )
+        long = [Problem(1, f"column {i + 1}", c[:60] + "…", f"a column name longer than {limits.max_field_chars:,} characters")
+                for i, c in enumerate(columns) if len(c) > limits.max_field_chars]  # fmt: skip
+        control = [Problem(1, f"column {i + 1}", repr(c[:60]), _CONTROL_REASON) for i, c in enumerate(columns) if re.search(_CONTROL_TEXT, c)]
+        if long or control:
+            raise LoadError(source.name, long + control)
+        return cls(source, scan.encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)), scan.lines, scan, log)
 
     def chunks(self, keep_spaces: Sequence[str] = ()) -> Iterator[pd.DataFrame]:
         """DataFrames of strings, with a ``__row__`` column; wholly blank rows are dropped.
@@ -160,8 +295,11 @@ class CsvReader:
                     names=self.columns,
                 )
                 for chunk in reader:
+                    if self.log is not None and self.log.total >= self.source.limits.max_problems:
+                        raise ProblemLimitReached()
                     chunk[strip] = chunk[strip].apply(lambda s: s.str.strip())
                     chunk["__row__"] = chunk.index + 2
+                    self._check_cells(chunk)
                     blank = (chunk[strip] == "").all(axis=1)
                     if blank.any() and len(strip) < len(self.columns):
                         rest = chunk.loc[blank, [c for c in self.columns if c not in strip]]
@@ -171,6 +309,28 @@ class CsvReader:
                         yield chunk
             except pd.errors.ParserError as exc:
                 raise LoadError(self.source.name, [Problem(None, None, None, f"not a readable CSV: {exc}")]) from exc
+
+    def _check_cells(self, chunk: pd.DataFrame) -> None:
+        """Refuse fields past the length cap and text with control characters, naming each
+        cell. Only run when the scan found a long line or a control byte somewhere."""
+        limit = self.source.limits.max_field_chars
+        problems: list[Problem] = []
+        for column in self.columns if self.scan.longest_line > limit or self.scan.has_control else ():
+            values = chunk[column]
+            bad = values.str.len() > limit
+            for row, value in zip(chunk.loc[bad, "__row__"], values[bad]):
+                problems.append(Problem(int(row), column, value[:60] + "…", f"longer than {limit:,} characters (raise CSPDASH_MAX_FIELD_CHARS if it must be)"))
+            if self.scan.has_control:
+                bad = values.str.contains(_CONTROL_TEXT, regex=True)
+                for row, value in zip(chunk.loc[bad, "__row__"], values[bad]):
+                    problems.append(Problem(int(row), column, repr(value[:60]), _CONTROL_REASON))
+            if len(problems) >= self.source.limits.max_problems:
+                break
+        if problems:
+            raise LoadError(self.source.name, problems[: self.source.limits.max_problems], len(problems))
+
+
+_CONTROL_REASON = "contains a control character (such as NUL); remove it and save the file again"
 
 
 def require_columns(reader: CsvReader, required: list[str], optional: list[str] = ()) -> dict[str, str]:

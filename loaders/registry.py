@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import psycopg
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from loaders.areas_known import AreaBook
 from loaders.context import LoadContext
-from loaders.errors import LoadError, ProblemLog
-from loaders.reading import Source
+from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
+from loaders.reading import LoadLimits, Source
 from loaders.summary import LoadSummary
 from store.data_version import bump_data_version
+from settings import get_settings
 from store.db import session_factory
+from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
+
+log = logging.getLogger(__name__)
+# Kinds read as CSV rows: a file of them with a header and no rows is refused, not loaded as nothing.
+_ROW_KINDS = {"crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "population", "lsoa-lookup"}
 
 
 # kind → (module, function): imported only when that kind is loaded, so a crime load does not
@@ -46,11 +57,26 @@ def _loader(kind: str) -> Callable[[LoadContext], None]:
 KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup", "annotations")
 
 
-def load_file(session: Session, kind: str, source: Source, *, user: str = "cli") -> LoadSummary:
+def load_file(session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None) -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
-    every problem (the caller must then roll back, which ``run_load`` does)."""
+    every problem (the caller must then roll back, which ``run_load`` does). Database errors
+    become a LoadError too: a message, never a driver's traceback."""
     if kind not in _LOADERS:
         raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    limits = limits or LoadLimits.from_settings(get_settings())
+    source = dataclasses.replace(source, limits=limits)
+    try:
+        return _load(session, kind, source, user, limits)
+    except LoadRunning as exc:
+        raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
+    except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
+        log.exception("loading %s (%s) failed in the database", source.name, kind)
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        raise LoadError(source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]) from None
+
+
+def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits) -> LoadSummary:
+    take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
     upload = Upload(
         kind=kind, file_name=source.name, sha256=summary.sha256, rows=0, loaded_by=user, loaded_at=datetime.now(UTC)
@@ -58,16 +84,21 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli")
     session.add(upload)
     session.flush()
     areas = AreaBook(session)
-    log = ProblemLog()
-    ctx = LoadContext(session, source, summary, areas, log, upload.id, user)
+    problems = ProblemLog(limits.max_problems)
+    ctx = LoadContext(session, source, summary, areas, problems, upload.id, user)
     try:
         _loader(kind)(ctx)
         ctx.finish()
+    except ProblemLimitReached:
+        ctx.abort()
+        raise LoadError(source.name, problems.problems, problems.total, stopped=True) from None
     except BaseException:
         ctx.abort()  # nothing queued may run after the caller's rollback
         raise
-    if log:
-        raise LoadError(source.name, log.problems, log.total)
+    if not problems and kind in _ROW_KINDS and summary.rows == 0:
+        problems.add(2, None, None, "no data rows: the file has a header and nothing under it")
+    if problems:
+        raise LoadError(source.name, problems.problems, problems.total)
     summary.areas_added = areas.added
     summary.upload_id = upload.id
     upload.rows = summary.rows
@@ -79,11 +110,13 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli")
     return summary
 
 
-def run_load(engine: Engine, kind: str, source: Source, *, dry_run: bool = False, user: str = "cli") -> LoadSummary:
+def run_load(
+    engine: Engine, kind: str, source: Source, *, dry_run: bool = False, user: str = "cli", limits: LoadLimits | None = None
+) -> LoadSummary:
     """Load one file in its own transaction; with ``dry_run`` do everything, then roll back."""
     with session_factory(engine)() as session:
         try:
-            summary = load_file(session, kind, source, user=user)
+            summary = load_file(session, kind, source, user=user, limits=limits)
         except BaseException:
             session.rollback()
             raise

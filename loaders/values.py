@@ -1,5 +1,9 @@
 """Indicator values uploaded directly: ``indicator_code,area_code,period,value,numerator,denominator``.
 
+``period`` is a month, a quarter, or a published year to date (``2015-16-YTD-Q3``): the
+figure a report published for the year so far, which takes precedence over the sum of the
+quarters where the two differ.
+
 Used for indicators whose measure is ``values`` and for comparators (London E12000007,
 England E92000001). Where numerator and denominator are given, year-to-date ratios are
 ratios of sums rather than averages of ratios."""
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, tuple_
 
-from loaders.cells import log_duplicates, parse_numbers, parse_periods, require_text
+from loaders.cells import log_duplicates, parse_numbers, parse_value_periods, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
 from store.models import IndicatorValue
@@ -19,7 +23,7 @@ def load_values(ctx: LoadContext) -> None:
     require_text(frame, "indicator_code", ctx.log)
     check_known_indicators(ctx, frame)
     check_known_areas(ctx, frame)
-    frame["period"] = parse_periods(frame, "period", ctx.log)
+    frame["period"] = parse_value_periods(frame, "period", ctx.log)
     values = parse_numbers(frame, "value", ctx.log)
     numerators = parse_numbers(frame, "numerator", ctx.log, required=False)
     denominators = parse_numbers(frame, "denominator", ctx.log, required=False)

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 _SQLITE_IN_LIMIT = 500  # bound parameters per IN (…) list
 # A load of at least 1/DEFER_FRACTION of what a table holds builds its key afresh (see start_table).
 DEFER_FRACTION = 2
-EMPTY, DEFERRED, REPLACE = "empty", "deferred", "replace"
+EMPTY, DEFERRED, REPLACE, MERGE = "empty", "deferred", "replace", "merge"
+MERGE_RELOADS = True  # a load onto a table holding rows writes only what changed (``MERGE``)
 BUILD_MEMORY = "256MB"  # for building a key again: only while it is built, in this transaction
 _QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
 
@@ -62,6 +63,8 @@ class BulkWriter:
         self._error: BaseException | None = None
         self._stopped = False
         self._keys_to_build: list[str] = []
+        self._staged: dict[str, str] = {}  # table -> the temporary table its rows go to first (MERGE)
+        self.merge = MERGE_RELOADS
 
     # -- statements --------------------------------------------------------------------
     def start_table(self, table: str, expected_rows: int = 0) -> str:
@@ -78,13 +81,19 @@ class BulkWriter:
 
         An empty PostgreSQL table also has its key set aside."""
         if not self.postgres:
-            return EMPTY if self._scalar(f"SELECT 1 FROM {table} LIMIT 1") is None else REPLACE
+            if self._scalar(f"SELECT 1 FROM {table} LIMIT 1") is None:
+                return EMPTY
+            return self._start_merge(table) if self.merge else REPLACE
         self.drain()
         held = self._held(table)
+        if held and self.merge:
+            return self._start_merge(table)
         if held and expected_rows * DEFER_FRACTION < held:
             return REPLACE
         self._execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         held = self._held(table, exact=True)  # now nobody else can be writing it
+        if held and self.merge:
+            return self._start_merge(table)
         if held and expected_rows * DEFER_FRACTION < held:
             return REPLACE
         key = self._fetchone(
@@ -95,6 +104,72 @@ class BulkWriter:
             self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
             self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
         return DEFERRED if held else EMPTY
+
+    def _start_merge(self, table: str) -> str:
+        """``MERGE``: the load's rows go to a temporary table with no index; ``merge()`` then
+        writes only the differences: new cells inserted, changed counts updated, cells the
+        file no longer has (in the area-months it covers) deleted. A monthly re-load of a
+        window that mostly repeats what is held then writes little beyond the new month."""
+        stage = f"cspdash_stage_{table}"
+        self._execute(f"DROP TABLE IF EXISTS {stage}")
+        if self.postgres:
+            self._execute(f"CREATE TEMPORARY TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        else:
+            self._execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT * FROM {table} WHERE 0")
+        self._staged[table] = stage
+        return MERGE
+
+    def merge_staged(self, table: str, key: Sequence[str], counted: Callable[[int], None], changed: Callable[[int, int], None]) -> None:
+        """Apply the rows staged for ``table`` (see ``_start_merge``); ``counted`` gets the
+        number of held cells the load covers (replaced, changed or not), ``changed`` the
+        number of rows written (inserted, updated, deleted) and of held cells left unchanged."""
+        self.drain()
+        stage = self._staged.pop(table)
+        columns = [c for c in (*key, "count", "upload_id")]
+        on = " AND ".join(f"t.{c} = s.{c}" for c in key)
+        diff = f"cspdash_diff_{table}"
+        self._execute(f"DROP TABLE IF EXISTS {diff}")
+        if self.postgres:
+            self._execute(f"ANALYZE {stage}")
+        self._execute(
+            f"CREATE TEMPORARY TABLE {diff} AS SELECT {', '.join('s.' + c for c in columns)}, t.count AS old_count "
+            f"FROM {stage} s LEFT JOIN {table} t ON {on}"
+        )
+        matched = int(self._scalar(f"SELECT count(*) FROM {diff} WHERE old_count IS NOT NULL"))
+        held = int(
+            self._scalar(
+                f"SELECT count(*) FROM {table} t WHERE EXISTS "
+                f"(SELECT 1 FROM (SELECT DISTINCT area_code, month FROM {stage}) s WHERE s.area_code = t.area_code AND s.month = t.month)"
+            )
+        )
+        written = 0
+        if held > matched:  # cells the file no longer has in the area-months it covers
+            if not self.postgres:
+                self._execute(f"CREATE INDEX {stage}_key ON {stage} ({', '.join(key)})")
+            written += self._rowcount(
+                f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {stage} s WHERE s.area_code = {table}.area_code AND s.month = {table}.month) "
+                f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {' AND '.join(f's.{c} = {table}.{c}' for c in key)})"
+            )
+        updated = self._rowcount(
+            f"UPDATE {table} SET count = d.count, upload_id = d.upload_id FROM {diff} d "
+            f"WHERE {' AND '.join(f'{table}.{c} = d.{c}' for c in key)} AND d.old_count IS NOT NULL AND d.old_count <> d.count"
+        )
+        written += updated + self._rowcount(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {diff} "
+            f"WHERE old_count IS NULL ORDER BY {', '.join(key)}"
+        )
+        self._execute(f"DROP TABLE {diff}")
+        self._execute(f"DROP TABLE {stage}")
+        counted(held)
+        changed(written, matched - updated)
+
+    def _rowcount(self, sql: str) -> int:
+        cursor = self._dbapi.cursor()
+        try:
+            cursor.execute(sql)
+            return max(cursor.rowcount or 0, 0)
+        finally:
+            cursor.close()
 
     def _held(self, table: str, exact: bool = False) -> int:
         """Rows in ``table``: the planner's estimate, or a count when asked or unknown."""
@@ -167,6 +242,7 @@ class BulkWriter:
         """Insert every row of ``frame``, whose columns are named as the table's."""
         if frame.empty:
             return
+        table = self._staged.get(table, table)
         columns = list(frame.columns)
         if self.postgres:
             # pandas writes the CSV in C; one COPY call beats formatting rows one by one in Python.
@@ -187,6 +263,7 @@ class BulkWriter:
         rows, cols = np.nonzero(keep)
         if not len(rows):
             return 0
+        table = self._staged.get(table, table)
         numbers = values[keep].astype(np.int64)
         # In the key's order (first fixed column, name, the other fixed columns): the server
         # then fills its index in sequence instead of all over it.

@@ -1,8 +1,16 @@
-"""Monthly counts for any area, resolved up the hierarchy.
+"""Monthly counts for any area, resolved up the hierarchy, each knowing its coverage.
 
 An area's own figures are used for a month when it has them (a Met borough file includes
 offences not placed in any ward); otherwise the month is the sum of its children's, so
 wards add up to their borough and boroughs, with the Met's non-geographic units, to London.
+
+A sum of children is a figure for the area only when every child that should report did:
+London needs its 33 boroughs (the City of London excused when absent: it has its own police
+force, so the Met's files never hold it), England its 9 regions, a borough every ward that
+reports this source in that month (wards change with boundary reviews: a ward is expected
+from its first month on, until wards that began after its last month replace it). Anything less is *partial*: kept, with its
+coverage ("1 of 33 boroughs"), for ``cspdash counts`` to show as such, and never returned by
+``monthly_counts`` as if it were the area's figure.
 """
 
 from __future__ import annotations
@@ -15,8 +23,42 @@ from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
 from store.models import AsbCount, CrimeCount
+from store.reference import ENGLAND, LONDON
 
 SOURCES = {"crime": CrimeCount, "asb": AsbCount}
+# Areas whose children are a fixed, known set: (how many, what they are called).
+EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLAND: (9, "regions")}
+# Children that may be absent without making their parent partial: the City of London Police,
+# not the Met, polices the City, so the Met's files never hold it.
+EXCUSED_WHEN_ABSENT = frozenset({"E09000001"})
+_PLURAL = {"ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries"}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of an area a figure covers: its own figure, or n of N child areas."""
+
+    loaded: int = 1
+    expected: int = 1
+    what: str = ""  # "boroughs", "wards"…; empty for the area's own figure
+    complete: bool = True
+
+    def text(self) -> str:
+        """``complete`` or ``partial: 1 of 33 boroughs`` (the ``counts`` coverage column)."""
+        return "complete" if self.complete else f"partial: {self.loaded} of {self.expected} {self.what}"
+
+    def shortfall(self) -> str:
+        """``only 1 of 33 boroughs loaded``: why a figure is not available."""
+        return f"only {self.loaded} of {self.expected} {self.what} loaded"
+
+
+OWN_FIGURE = Coverage()
+
+
+@dataclass(frozen=True)
+class Covered:
+    value: int
+    coverage: Coverage
 
 
 @dataclass(frozen=True)
@@ -61,6 +103,19 @@ def monthly_counts_many(
     tree: AreaTree | None = None,
 ) -> dict[str, dict[str, int]]:
     """Like ``monthly_counts`` for several areas with one query."""
+    resolved = monthly_coverage_many(session, source, areas, months, selection, tree)
+    return {area: {m: c.value for m, c in per_month.items() if c.coverage.complete} for area, per_month in resolved.items()}
+
+
+def monthly_coverage_many(
+    session: Session,
+    source: str,
+    areas: list[str],
+    months: list[str],
+    selection: CountFilter = CountFilter(),
+    tree: AreaTree | None = None,
+) -> dict[str, dict[str, Covered]]:
+    """{area: {month: Covered}} for every month with any data for each area, complete or not."""
     model = SOURCES[source]
     tree = tree or AreaTree.load(session)
     involved = set(areas)
@@ -76,25 +131,73 @@ def monthly_counts_many(
     direct: dict[str, dict[str, int]] = defaultdict(dict)
     for code, month, total in session.execute(stmt):
         direct[code][month] = int(total or 0)
-    memo: dict[tuple[str, str], int | None] = {}
+    # Each area's first and last month of this source (any category): the months it reports.
+    spans = {
+        code: (lo, hi)
+        for code, lo, hi in session.execute(
+            select(model.area_code, func.min(model.month), func.max(model.month))
+            .where(model.area_code.in_(sorted(involved)))
+            .group_by(model.area_code)
+        )
+    }
+    memo: dict[tuple[str, str], Covered | None] = {}
 
-    def resolve(code: str, month: str, depth: int = 0) -> int | None:
+    def span_of(code: str) -> tuple[str, str] | None:
+        """The months ``code`` or any area below it reports (memoised in ``spans``)."""
+        if code not in spans:
+            spans[code] = None  # type: ignore[assignment] - guards against cycles
+            parts = [s for child in tree.children.get(code, []) if (s := span_of(child))]
+            spans[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None  # type: ignore[assignment]
+        return spans[code]
+
+    def resolve(code: str, month: str, depth: int = 0) -> Covered | None:
         key = (code, month)
         if key in memo:
             return memo[key]
-        result: int | None = direct.get(code, {}).get(month)
+        own = direct.get(code, {}).get(month)
+        result: Covered | None = None if own is None else Covered(own, OWN_FIGURE)
         if result is None and depth < 6:
-            parts = [resolve(child, month, depth + 1) for child in tree.children.get(code, [])]
-            present = [p for p in parts if p is not None]
-            result = sum(present) if present else None
+            result = _from_children(code, month, depth)
         memo[key] = result
         return result
 
-    out: dict[str, dict[str, int]] = {}
+    def _from_children(code: str, month: str, depth: int) -> Covered | None:
+        children = tree.children.get(code, [])
+        parts = {child: resolve(child, month, depth + 1) for child in children}
+        present = [p for p in parts.values() if p is not None]
+        if not present:
+            return None
+        geographic = [c for c in children if tree.by_code[c].level != "other"]
+        starts = [span[0] for c, p in parts.items() if p is not None and (span := span_of(c))]
+        loaded = sum(1 for c in geographic if parts[c] is not None and parts[c].coverage.complete)
+        if code in EXPECTED_CHILDREN:
+            expected, what = EXPECTED_CHILDREN[code]
+            needed = [c for c in geographic if not (c in EXCUSED_WHEN_ABSENT and parts[c] is None)]
+            missing = expected - len(geographic)  # fixed children not even declared
+            complete = missing <= 0 and loaded == len(needed)
+        else:
+            needed = [c for c in geographic if _expected(span_of(c), month, starts)] if geographic else []
+            expected = len(needed)
+            what = _PLURAL.get(tree.by_code[needed[0]].level, "areas") if needed else "areas"
+            loaded = sum(1 for c in needed if parts[c] is not None and parts[c].coverage.complete)
+            complete = loaded == expected
+        complete = complete and all(p.coverage.complete for p in present)
+        return Covered(sum(p.value for p in present), Coverage(loaded, expected, what, complete))
+
+    out: dict[str, dict[str, Covered]] = {}
     for area in areas:
         resolved = {m: resolve(area, m) for m in months}
         out[area] = {m: v for m, v in resolved.items() if v is not None}
     return out
+
+
+def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bool:
+    """Should a child that reports over ``span`` report in ``month``? Yes within its span; not
+    before it began; after its last month, yes unless a sibling reporting now began after that
+    (new wards replaced it in a boundary review) - otherwise it is simply not loaded yet."""
+    if span is None or month < span[0]:
+        return False
+    return month <= span[1] or not any(start > span[1] for start in starts)
 
 
 def months_held(session: Session, source: str) -> list[str]:

@@ -3,19 +3,22 @@
 Quarter values need all three months; year to date needs every quarter so far. Ratios
 with numerator and denominator are re-computed as ratios of sums, never averaged.
 Values uploaded for an indicator, area and quarter take precedence over the measure
-(that is how London or England comparators for a crime measure are supplied).
+(that is how London or England comparators for a crime measure are supplied), and a
+published year-to-date value (period ``2015-16-YTD-Q3``) takes precedence over the sum of
+the quarters. A quarter whose counts are partial (not every borough or ward loaded) has no
+value, and the series says why (``Series.gap``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rag.periods import Quarter
 from store.areas import AreaTree
-from store.counts import CountFilter, monthly_counts
+from store.counts import CountFilter, monthly_coverage_many
 from store.models import Indicator, IndicatorValue, MaracReturn
 
 
@@ -43,14 +46,29 @@ class PeriodValue:
     denominator: float | None = None
 
 
-def _count_values(session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree) -> dict[Quarter, PeriodValue]:
+def ytd_period_key(q: Quarter) -> str:
+    """The ``values`` period of a published year-to-date figure: ``2015-16-YTD-Q3``."""
+    return f"{q.financial_year.key}-YTD-Q{q.q}"
+
+
+def _count_values(
+    session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree
+) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, str]]:
+    """Quarter values with all three months complete, and why the others with some data have none."""
     months = [m for q in quarters for m in q.months()]
-    counts = monthly_counts(session, measure.source, area, months, measure.selection, tree)
-    out = {}
+    counts = monthly_coverage_many(session, measure.source, [area], months, measure.selection, tree)[area]
+    out, gaps = {}, {}
     for q in quarters:
-        if all(m in counts for m in q.months()):
-            out[q] = PeriodValue(float(sum(counts[m] for m in q.months())))
-    return out
+        held = [counts.get(m) for m in q.months()]
+        if all(c is not None and c.coverage.complete for c in held):
+            out[q] = PeriodValue(float(sum(c.value for c in held)))  # type: ignore[union-attr]
+            continue
+        partial = [c.coverage for c in held if c is not None and not c.coverage.complete]
+        if partial:
+            gaps[q] = min(partial, key=lambda c: c.loaded).shortfall()
+        elif any(c is not None for c in held):
+            gaps[q] = f"only {sum(c is not None for c in held)} of the quarter's 3 months loaded"
+    return out, gaps
 
 
 def _marac_values(session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree) -> dict[Quarter, PeriodValue]:
@@ -83,24 +101,28 @@ def _marac_values(session: Session, measure: Measure, area: str, quarters: list[
     return out
 
 
-def _uploaded_values(session: Session, indicator: Indicator, area: str, quarters: list[Quarter]) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue]]:
-    """(quarter-level values, quarter values built from monthly values)."""
+def _uploaded_values(
+    session: Session, indicator: Indicator, area: str, quarters: list[Quarter]
+) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, PeriodValue]]:
+    """(quarter-level values, quarter values built from monthly values, published year-to-date values)."""
     wanted = {q.key: q for q in quarters}
+    ytd_wanted = {ytd_period_key(q): q for q in quarters}
     month_to_quarter = {m: q for q in quarters for m in q.months()}
     rows = session.execute(
         select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.numerator, IndicatorValue.denominator).where(
             IndicatorValue.indicator_code == indicator.code,
             IndicatorValue.area_code == area,
-            IndicatorValue.period.in_([*wanted, *month_to_quarter]),
+            IndicatorValue.period.in_([*wanted, *month_to_quarter, *ytd_wanted]),
         )
     ).all()
     quarterly = {wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in wanted}
+    published = {ytd_wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in ytd_wanted}
     by_quarter: dict[Quarter, list[PeriodValue]] = {}
     for r in rows:
         if r.period in month_to_quarter:
             by_quarter.setdefault(month_to_quarter[r.period], []).append(PeriodValue(r.value, r.numerator, r.denominator))
     monthly = {q: combine(parts, indicator.unit) for q, parts in by_quarter.items() if len(parts) == 3}
-    return quarterly, monthly
+    return quarterly, monthly, published
 
 
 def combine(parts: list[PeriodValue], unit: str) -> PeriodValue:
@@ -120,30 +142,27 @@ def quarter_values(
     session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None
 ) -> dict[Quarter, PeriodValue]:
     """The indicator's value for each quarter that has complete data."""
-    tree = tree or AreaTree.load(session)
-    measure = Measure.parse(indicator.measure)
-    uploaded, from_months = _uploaded_values(session, indicator, area, quarters)
-    if measure.source in ("crime", "asb"):
-        derived = _count_values(session, measure, area, quarters, tree)
-    elif measure.source == "marac":
-        derived = _marac_values(session, measure, area, quarters, tree)
-    else:
-        derived = {}
-    return {**derived, **from_months, **uploaded}
+    return series(session, indicator, area, quarters, tree).values
 
 
 @dataclass(frozen=True)
 class Series:
-    """Quarter values with year-to-date and basis views on them."""
+    """Quarter values with year-to-date and basis views on them; ``gaps`` says why a quarter
+    with some data has no value (partial coverage), ``published_ytd`` holds year-to-date
+    figures published as such, which take precedence over the sum of the quarters."""
 
     indicator: Indicator
     values: dict[Quarter, PeriodValue]
+    gaps: dict[Quarter, str] = field(default_factory=dict)
+    published_ytd: dict[Quarter, PeriodValue] = field(default_factory=dict)
 
     def quarter(self, q: Quarter) -> float | None:
         v = self.values.get(q)
         return None if v is None else v.value
 
     def ytd(self, q: Quarter) -> float | None:
+        if q in self.published_ytd:
+            return self.published_ytd[q].value
         parts = [self.values.get(x) for x in q.ytd_quarters()]
         if any(p is None for p in parts):
             return None
@@ -160,10 +179,24 @@ class Series:
         """``basis`` with its numerator and denominator: year to date combines the quarters."""
         if self.indicator.basis != "ytd":
             return self.values.get(q)
+        if q in self.published_ytd:  # a published year to date wins over the sum of quarters
+            return self.published_ytd[q]
         parts = [self.values.get(x) for x in q.ytd_quarters()]
         if any(p is None for p in parts):
             return None
         return combine(parts, self.indicator.unit)  # type: ignore[arg-type]
+
+    def gap(self, q: Quarter, basis: str | None = None) -> str:
+        """Why the value on ``basis`` (the indicator's by default) at ``q`` is missing, if
+        the reason is partial data: e.g. ``only 1 of 33 boroughs loaded``; else ""."""
+        if (basis or self.indicator.basis) == "ytd":
+            if q in self.published_ytd:
+                return ""
+            return next((self.gaps[x] for x in q.ytd_quarters() if x not in self.values and x in self.gaps), "")
+        return "" if q in self.values else self.gaps.get(q, "")
+
+    def is_published_ytd(self, q: Quarter) -> bool:
+        return q in self.published_ytd
 
 
 def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
@@ -179,4 +212,15 @@ def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
 
 
 def series(session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
-    return Series(indicator, quarter_values(session, indicator, area, quarters, tree))
+    tree = tree or AreaTree.load(session)
+    measure = Measure.parse(indicator.measure)
+    uploaded, from_months, published = _uploaded_values(session, indicator, area, quarters)
+    gaps: dict[Quarter, str] = {}
+    if measure.source in ("crime", "asb"):
+        derived, gaps = _count_values(session, measure, area, quarters, tree)
+    elif measure.source == "marac":
+        derived = _marac_values(session, measure, area, quarters, tree)
+    else:
+        derived = {}
+    values = {**derived, **from_months, **uploaded}
+    return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published)

@@ -147,7 +147,7 @@ class IndicatorValue(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
-    period: Mapped[str] = mapped_column(String(10))  # YYYY-MM or 2016-17-Q3
+    period: Mapped[str] = mapped_column(String(16))  # YYYY-MM, 2016-17-Q3 or 2016-17-YTD-Q3 (published year to date)
     value: Mapped[float] = mapped_column(Float)
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)

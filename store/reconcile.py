@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from rag.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
-from store.counts import SOURCES, CountFilter, monthly_counts_many
+from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.models import CrimeCount, MaracReturn
 
 
@@ -66,25 +66,36 @@ def count_rows(
             categories = sorted(set(session.execute(select(CrimeCount.major_category, CrimeCount.minor_category).distinct()).all()))
         else:
             categories = [(c, None) for c in sorted(session.scalars(select(model.category).distinct()))]
-    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count"]
+    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage"]
     records: list[dict[str, object]] = []
     for major, minor in categories:
         selection = CountFilter(major, minor)
-        per_area = monthly_counts_many(session, source, areas, months, selection, tree)
+        per_area = monthly_coverage_many(session, source, areas, months, selection, tree)
         for code in areas:
-            totals: dict[str, int] = defaultdict(int)
-            for month, value in per_area[code].items():
-                totals[_period_of(month, by)] += value
-            for period in sorted(totals):
+            held: dict[str, list[Covered]] = defaultdict(list)
+            for month, covered in per_area[code].items():
+                held[_period_of(month, by)].append(covered)
+            for period in sorted(held):
                 record: dict[str, object] = {"area_code": code, "area_name": tree.name(code), "period": period}
                 if by_category:
                     record["major_category"], record["minor_category"] = major or "", minor or ""
-                record["count"] = totals[period]
+                record["count"] = sum(c.value for c in held[period])
+                record["coverage"] = period_coverage(held[period], by)
                 records.append(record)
     if by_category:
         records = [r for r in records if r["count"]]
         records.sort(key=lambda r: (r["area_code"], r["period"], r["major_category"], r["minor_category"]))
     return headers, records
+
+
+def period_coverage(months: list[Covered], by: str) -> str:
+    """``complete`` when every month of the period is held and complete; otherwise what is
+    short: the fewest child areas of any month, or the months held."""
+    partial = [c.coverage for c in months if not c.coverage.complete]
+    if partial:
+        return min(partial, key=lambda c: c.loaded).text()
+    needed = {"month": 1, "quarter": 3, "year": 12}[by]
+    return "complete" if len(months) >= needed else f"partial: {len(months)} of {needed} months"
 
 
 def _marac_rows(session: Session, tree: AreaTree, areas: list[str], by: str) -> tuple[list[str], list[dict[str, object]]]:

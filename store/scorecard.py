@@ -64,6 +64,9 @@ class ScoreRow:
     comparator_area: str | None = None
     comparator_label: str | None = None
     comparator_change: float | None = None  # % change on last year for the comparator area
+    # Why the comparator has no figure when it has only partial data: "not available (only 1 of 33 boroughs loaded)".
+    comparator_note: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. a partial actual, a published year to date
     commentary: str = ""
     corrective_action: str = ""
     description: str = ""
@@ -116,6 +119,20 @@ class ScoreRow:
     def tolerance_text(self) -> str:
         return format_tolerance(self.target, self.unit)
 
+    def numbers_record(self) -> dict[str, object]:
+        """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""
+        record = self.csv_record()
+        for key, value in (("actual", self.actual), ("previous_quarter", self.previous_quarter), ("same_period_last_year", self.same_period_last_year)):
+            record[key] = _number(value)
+        if self.target is not None and self.polarity != Polarity.BAND:
+            record["target"] = _number(self.target.target)
+        if self.target is not None and self.target.tolerance_type != ToleranceType.PCT:
+            record["tolerance"] = _number(self.target.tolerance)
+        record["comparator_change"] = None if self.comparator_change is None else round(self.comparator_change, 1)
+        record["comparator_note"] = self.comparator_note
+        record["notes"] = list(self.notes)
+        return record
+
     def csv_record(self) -> dict[str, object]:
         return {
             "code": self.code, "name": self.name, "goal": self.goal, "area_code": self.area_code,
@@ -134,9 +151,10 @@ class ScoreRow:
         }  # fmt: skip
 
     def json_record(self) -> dict[str, object]:
-        """The CSV record with the tests' figures and the drafted narrative (``cspdash score --format json``)."""
+        """The record with numbers as numbers, the tests' figures and the drafted narrative
+        (``cspdash score --format json``)."""
         return {
-            **self.csv_record(),
+            **self.numbers_record(),
             "dot_short_test": None if self.dot_short_test is None else self.dot_short_test.as_dict(),
             "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
             "narrative": self.narrative,
@@ -183,6 +201,12 @@ def change_test(unit: str, now: PeriodValue | None, before: PeriodValue | None) 
 
 def _basis_quarters(indicator: Indicator, q: Quarter) -> list[str]:
     return [x.key for x in (q.ytd_quarters() if indicator.basis == "ytd" else [q])]
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 1)
 
 
 def _plain(value: float | None) -> str:
@@ -311,12 +335,28 @@ def score_indicator(
     )
     if result.no_comparator:
         row.flags.append("no comparator")
+    row.notes = coverage_notes(s, indicator.basis, period)
     if indicator.comparator_area and indicator.comparator_area != area:
         c = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
         now, before = c.basis(period), c.basis(last_year)
         if now is not None and before:
             row.comparator_change = 100.0 * (now - before) / before
+        elif gap := (c.gap(period) or c.gap(last_year)):
+            row.comparator_note = f"not available ({gap})"
     return row
+
+
+def coverage_notes(s: Series, basis: str, period: Quarter) -> list[str]:
+    """What a reader must know about the figures behind a row: a figure missing because only
+    part of the area was loaded, or a year to date that is the published figure."""
+    notes = []
+    last_year = period.same_quarter_last_year()
+    for q, what in ((period, "this period"), (last_year, "the same period last year")):
+        if gap := s.gap(q, basis):
+            notes.append(f"{what} ({q.label}) not available ({gap})")
+        if s.is_published_ytd(q):
+            notes.append(f"year to date {q.label} is the published figure, not the sum of the quarters")
+    return notes
 
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:

@@ -63,10 +63,14 @@ def test_bad_input_empty_file(engine, tmp_path):
     assert problems == [(None, None, None, "the file is empty: no header row")]
 
 
-def test_bad_input_header_only_file_loads_nothing_but_is_not_an_error(engine, tmp_path):
-    path = write(tmp_path / "header.csv", "area_code,month,category,count\n")
-    summary = load(engine, "asb", path)
-    assert (summary.rows, summary.stored) == (0, 0)
+@pytest.mark.parametrize(
+    ("kind", "header"),
+    [("asb", "area_code,month,category,count"), ("crime", "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202401"), ("values", "indicator_code,area_code,period,value")],
+)
+def test_bad_input_header_only_file_is_refused_as_no_data_rows(engine, tmp_path, kind, header):
+    path = write(tmp_path / "header.csv", header + "\n,,,\n")
+    problems, _ = problems_of(engine, kind, path)
+    assert problems == [(2, None, None, "no data rows: the file has a header and nothing under it")]
 
 
 def test_bad_input_wrong_encoding_is_named(engine, tmp_path):

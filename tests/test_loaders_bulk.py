@@ -147,13 +147,17 @@ def test_repeated_rows_go_in_key_order_with_each_value(engine):
 LONG_HEADER = "area_code,month,major_category,minor_category,count\n"
 
 
-@pytest.mark.parametrize("defer_fraction", [0, 10**9], ids=["replace-each-chunk", "key-set-aside"])
-def test_both_ways_of_replacing_leave_the_same_figures(engine, tmp_path, monkeypatch, defer_fraction):
+@pytest.mark.parametrize(
+    ("merge", "defer_fraction"), [(False, 0), (False, 10**9), (True, 0)], ids=["replace-each-chunk", "key-set-aside", "merge"]
+)
+def test_every_way_of_replacing_leaves_the_same_figures(engine, tmp_path, monkeypatch, merge, defer_fraction):
     """A re-load replaces exactly the area-months it covers, whether each chunk's area-months
-    are deleted as it goes or the key is set aside and replaced rows deleted at the end."""
+    are deleted as it goes, the key is set aside and replaced rows deleted at the end, or only
+    the differences are written."""
     import store.bulk
 
     monkeypatch.setattr(store.bulk, "DEFER_FRACTION", defer_fraction)
+    monkeypatch.setattr(store.bulk, "MERGE_RELOADS", merge)
     first = write(
         tmp_path / "first.csv",
         LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000002,2016-10,THEFT,,1\n",
@@ -169,3 +173,31 @@ def test_both_ways_of_replacing_leave_the_same_figures(engine, tmp_path, monkeyp
     }
     assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
     assert not bulk_threads()
+
+
+def test_a_reload_writes_only_what_changed(engine, tmp_path):
+    first = write(
+        tmp_path / "first.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\nE09000002,2016-10,THEFT,,1\n",
+    )
+    load(engine, "crime", first)
+    same = load(engine, "crime", first)
+    assert same.replaced == same.stored == 4
+    assert "only changes written: 0 (new, revised or removed values); 4 values were held already, unchanged" in same.notes
+    with engine.connect() as conn:  # nothing was rewritten: every row still belongs to the first upload
+        assert {u for (u,) in conn.execute(text("SELECT DISTINCT upload_id FROM crime_count"))} == {1}
+    revised = write(
+        tmp_path / "revised.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,6\nE09000016,2016-11,THEFT,,4\nE09000016,2016-12,THEFT,,2\n",
+    )
+    summary = load(engine, "crime", revised)
+    # October's THEFT changed, VIOLENCE is gone from October, December is new: three writes.
+    assert summary.replaced == 3
+    assert stored_crime(engine) == {
+        ("E09000016", "2016-10", "THEFT", ""): 6,
+        ("E09000016", "2016-11", "THEFT", ""): 4,
+        ("E09000016", "2016-12", "THEFT", ""): 2,
+        ("E09000002", "2016-10", "THEFT", ""): 1,
+    }
+    assert "only changes written: 3 (new, revised or removed values); 1 values were held already, unchanged" in summary.notes
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"

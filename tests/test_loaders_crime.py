@@ -140,7 +140,7 @@ def test_crime_duplicates_are_found_across_chunks(engine, tmp_path, monkeypatch,
     from loaders.registry import run_load
 
     original = CsvReader.open.__func__
-    monkeypatch.setattr(CsvReader, "open", classmethod(lambda cls, source, chunk_rows=chunk_rows: original(cls, source, chunk_rows)))
+    monkeypatch.setattr(CsvReader, "open", classmethod(lambda cls, source, chunk_rows=chunk_rows, log=None: original(cls, source, chunk_rows, log)))
     with pytest.raises(LoadError) as caught:
         run_load(engine, "crime", Source.from_path(path))
     assert [(p.row, p.reason) for p in caught.value.problems] == [(4, "duplicate row: already given in row 2")]
