@@ -68,7 +68,9 @@ _FORM = """{error}
 
 def register_login_routes(server: flask.Flask, prefix: str = "/") -> None:
     server.add_url_rule(f"{prefix}login", "cspdash_login", _login, methods=["GET", "POST"])
-    # GET too, so a plain link signs out; the worst a forged link can do is sign someone out.
+    # Only a POST signs out (it ends the session on every device); a GET, which a link on
+    # another site could make with our cookie, just asks. The Lax session cookie is not sent
+    # with another site's POST, so a forged form cannot sign anyone out either.
     server.add_url_rule(f"{prefix}logout", "cspdash_logout", _logout, methods=["GET", "POST"])
 
 
@@ -109,7 +111,16 @@ def _login() -> flask.Response | str | tuple[str, int]:
     return flask.redirect(next_path)
 
 
-def _logout() -> flask.Response:
+def _logout() -> flask.Response | str:
+    if flask.request.method == "GET":
+        user = access.current_user()
+        if user is None:
+            return _page("Signed out", Markup('<p>You are not signed in.</p><p><a href="/">Continue</a></p>'))
+        return _page("Sign out", Markup(
+            "<p>Signing out ends your session on every device where <strong>{name}</strong> is signed in.</p>"
+            '<form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>'
+            '<p><a href="/">Stay signed in</a></p>'
+        ).format(name=user.name))
     access.sign_out()
     return flask.redirect("/")
 
@@ -158,8 +169,12 @@ def account_bar(next_path: str) -> html.P:
     user = access.current_user()
     if user is None:
         return html.P(["Not signed in. ", html.A("Sign in", href=access.login_url(next_path))], className="account-bar")
-    return html.P(
-        [f"Signed in as {user.name} ({user.role}). ", html.A("Sign out", href="/logout")], className="account-bar"
+    return html.Div(
+        [
+            html.Span(f"Signed in as {user.name} ({user.role}). "),
+            html.Form(html.Button("Sign out", type="submit", className="link-button"), action="/logout", method="post"),
+        ],
+        className="account-bar",
     )
 
 

@@ -163,7 +163,11 @@ def test_access_logout_ends_the_session(web):
     web_sign_in(client, "priya")
     body = write_requests(web)["upload check"]
     assert client.post("/_dash-update-component", json=body).status_code == 200
-    assert client.get("/logout").status_code == 302
+    # A GET (what a link on another site could make) only asks; it does not sign out.
+    confirm = client.get("/logout")
+    assert confirm.status_code == 200 and b'<form method="post" action="/logout">' in confirm.data
+    assert client.post("/_dash-update-component", json=body).status_code == 200
+    assert client.post("/logout").status_code == 302
     assert client.post("/_dash-update-component", json=body).status_code == 403
 
 

@@ -208,3 +208,19 @@ def test_upload_page_in_browser_check_confirm_and_errors(web_live, web_browser, 
     page.screenshot(path=str(tmp_path / "upload-errors.png"), full_page=True)  # for people debugging a failure
     assert serious_axe_violations(page) == []
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_upload_page_sign_out_button_ends_the_session(web_live, web_browser, demo_engine):
+    page = web_browser
+    page.goto(f"{web_live}/login?next=/upload")
+    page.get_by_label("User name").fill("priya")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#upload-file")
+    page.locator(".account-bar").get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{web_live}/")
+    page.goto(f"{web_live}/upload")
+    page.get_by_role("link", name="Sign in as an analyst to upload data").wait_for()
+    assert page.locator("#upload-file").count() == 0
+    assert serious_axe_violations(page) == []
