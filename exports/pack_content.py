@@ -171,16 +171,25 @@ def _period_covered(period: Quarter) -> str:
     return f"{period.label} ({quarter}); year to date {month_label(ytd[0]).split()[0]} to {month_label(ytd[-1])}"
 
 
-def _comparator(row: ScoreRow, levels: dict[str, float]) -> str:
+def _comparator_figure(row: ScoreRow, levels: dict[str, float]) -> tuple[str, str]:
+    """The comparator's figure and its kind: ``level`` (a rate's own value), ``change`` (on a
+    year earlier), ``note`` (why it is not available), ``none``; ``""`` when there is none."""
     if not row.comparator_label:
-        return ""
+        return "", ""
     if row.code in levels:
-        return f" {row.comparator_label}: {format_value(levels[row.code], row.unit)}."
+        return format_value(levels[row.code], row.unit), "level"
     if row.comparator_change is not None:
-        return f" {row.comparator_label}: {signed_percent(row.comparator_change)} on a year earlier."
+        return signed_percent(row.comparator_change), "change"
     if row.comparator_note:
-        return f" {row.comparator_label}: {row.comparator_note}."
-    return ""
+        return row.comparator_note, "note"
+    return "no figure", "none"
+
+
+def _comparator(row: ScoreRow, levels: dict[str, float]) -> str:
+    figure, kind = _comparator_figure(row, levels)
+    if kind in ("", "none"):
+        return ""
+    return f" {row.comparator_label}: {figure}{' on a year earlier' if kind == 'change' else ''}."
 
 
 def _change(row: ScoreRow, period: Quarter, levels: dict[str, float]) -> str:
@@ -203,13 +212,10 @@ def _change_cell(row: ScoreRow) -> str:
 
 
 def _comparator_cell(row: ScoreRow, levels: dict[str, float]) -> str:
-    if not row.comparator_label:
+    figure, kind = _comparator_figure(row, levels)
+    if not kind:
         return "–"
-    if row.code in levels:
-        return f"{row.comparator_label} {format_value(levels[row.code], row.unit)}"
-    if row.comparator_change is not None:
-        return f"{row.comparator_label} {signed_percent(row.comparator_change)}"
-    return f"{row.comparator_label}: no figure"
+    return f"{row.comparator_label}{':' if kind in ('note', 'none') else ''} {figure}"
 
 
 def _table_row(row: ScoreRow, levels: dict[str, float]) -> TableRow:

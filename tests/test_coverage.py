@@ -91,6 +91,8 @@ def test_scorecard_page_and_pack_say_not_available(one_quarter_of_asb, database_
     with session_scope(one_quarter_of_asb) as session:
         pack = build_pack_content(session, Q1, HAVERING, Settings.from_env({"DATABASE_URL": database_url}))
     assert f"London: {NOT_AVAILABLE}." in repr(pack)
+    appendix = next(r for _, rows in pack.groups for r in rows if r.code == "CSP3")
+    assert appendix.comparator == f"London: {NOT_AVAILABLE}"  # never a London change built from Havering alone
 
 
 def test_missing_wards_make_the_borough_partial_and_its_quarter_not_available(demo_engine, tmp_path):

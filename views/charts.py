@@ -12,6 +12,7 @@ from rag.rating import Polarity, Rating, Target, ToleranceType
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
+from views.print_style import deep_merge
 from views.wording import QUARTER_MONTHS
 
 Figure = dict[str, Any]  # {"data": [...], "layout": {...}}, as Dash sends it to plotly.js
@@ -29,24 +30,18 @@ class _Fig:
         self.data.append(trace)
 
     def update_layout(self, values: dict | None = None, **more: Any) -> None:
-        _merge(self.layout, {**(values or {}), **more})
+        deep_merge(self.layout, {**(values or {}), **more})
 
     def update_xaxes(self, **values: Any) -> None:
-        _merge(self.layout.setdefault("xaxis", {}), values)
+        deep_merge(self.layout.setdefault("xaxis", {}), values)
 
     def update_yaxes(self, **values: Any) -> None:
-        _merge(self.layout.setdefault("yaxis", {}), values)
+        deep_merge(self.layout.setdefault("yaxis", {}), values)
 
     def dict(self) -> Figure:
         return {"data": self.data, "layout": self.layout}
 
 
-def _merge(into: dict, values: dict) -> None:
-    for key, value in values.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
 
 
 def _scatter(**props: Any) -> dict:

@@ -22,10 +22,11 @@ def as_dict(fig: FigureLike) -> dict[str, Any]:
     return fig.to_dict() if hasattr(fig, "to_dict") else copy.deepcopy(dict(fig))
 
 
-def _merge(into: dict, values: dict) -> None:
+def deep_merge(into: dict, values: dict) -> None:
+    """Set ``values`` into ``into``, merging nested dicts rather than replacing them."""
     for key, value in values.items():
         if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
+            deep_merge(into[key], value)
         else:
             into[key] = value
 
@@ -59,7 +60,7 @@ def committee_style(
     header = 42 + 22 * extra + (24 + 17 * subtitle.count("<br>") if subtitle else 0)
     legend = layout.get("showlegend", True) and len(out.get("data", [])) > 1
     top = header + (_legend_rows(out.get("data", []), width) * 24 + 14 if legend else 8)
-    _merge(
+    deep_merge(
         layout,
         {
             "title": {
