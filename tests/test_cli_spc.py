@@ -3,6 +3,8 @@ on the demo and on the real Met borough file."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -117,7 +119,8 @@ def test_spc_stored_demo_by_month_and_quarter(demo_engine, database_url):
     assert monthly["assurance"] == "inconsistent" and monthly["target"] == pytest.approx(4700 / 12)
     assert monthly["notes"] == ["assurance against the Q4 2016/17 target of 4,700 for the year to date, spread evenly: 391.7 a month"]
     out = invoke("counts", "--source", "asb", "--from", "2014-04", "--to", "2014-04", "--format", "csv", env=env).output
-    assert monthly["points"][0]["value"] == float(out.splitlines()[1].split(",")[-1])
+    first = next(csv.DictReader(io.StringIO(out)))
+    assert first["coverage"] == "complete" and monthly["points"][0]["value"] == float(first["count"])
     quarterly = json.loads(invoke("spc", "--indicator", "CSP2", "--by", "quarter", "--format", "json", env=env).output)
     assert quarterly["points"][0]["period"] == "2014-15-Q1" and quarterly["improvement"] == "neutral"  # a band
     assert quarterly["assurance"] is None
@@ -158,7 +161,7 @@ def test_spc_on_real_met_borough_data(engine, database_url, shared_data, tmp_pat
     data = json.loads(invoke("spc", "--indicator", "TNO", "--area", "E09000016", "--format", "json", env=env).output)
     assert [p["period"] for p in data["points"]] == months(24, 2024, 1)
     counts = invoke("counts", "--source", "crime", "--area", "E09000016", "--from", "2024-01", "--to", "2025-12", "--format", "csv", env=env).output
-    assert [p["value"] for p in data["points"]] == [float(line.split(",")[-1]) for line in counts.splitlines()[1:]]
+    assert [p["value"] for p in data["points"]] == [float(r["count"]) for r in csv.DictReader(io.StringIO(counts))]
     assert data["provisional"] is False and data["variation"] in {"common_cause", "improvement", "concern"}
     assert data["lower_limit"] < data["mean"] < data["upper_limit"]
     # A break a year in leaves two provisional baselines of twelve months.
