@@ -64,6 +64,7 @@ from views.data import PageState
 from views.figures import KINDS, trend_chart, ward_map_chart
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
+from views.publication import NotPublished, parse_request, published_pack
 from views.wording import target_finding
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,14 @@ def _state() -> PageState:
     return state
 
 
+def _as_published() -> tuple[bool, int | None]:
+    """``?as=published[&version=N]``: the figures and files frozen when the quarter was published."""
+    as_published, version, error = parse_request(flask.request.args.get("as"), flask.request.args.get("version"))
+    if error:
+        raise _Refusal(400, error)
+    return as_published, version
+
+
 def _text(status: int, message: str) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
@@ -126,7 +135,7 @@ def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
         return make()
     except _Refusal as exc:
         return _text(exc.status, str(exc))
-    except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError) as exc:
+    except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError, NotPublished) as exc:
         return _text(404, str(exc))
     except ExportError as exc:
         log.exception("export failed")
@@ -262,6 +271,10 @@ def export_pack(fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
         settings = current_settings()
+        as_published, version = _as_published()
+        if as_published:
+            stored = published_pack(settings.database_url, state.period, state.area, fmt, version)
+            return _file(Download(stored.content, stored.info.file_name, stored.info.media_type), flask.request)
         content = load_content(current_engine(), state.period, state.area, settings)
         body = render_pack(content, fmt)
         return _file(Download(body, f"{content.file_stem}.{fmt}", MEDIA_TYPES[fmt]), flask.request)
