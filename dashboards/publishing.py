@@ -225,3 +225,42 @@ def register_publishing_callbacks(app: Dash) -> None:
         State("publish-force", "value"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
     )(publish)  # fmt: skip
     app.callback(Output("publish-reopen-outcome", "children"), Input("publish-reopen-button", "n_clicks"), State("publish-reopen-reason", "value"), quarter, prevent_initial_call=True)(reopen)
+
+
+# --- Hooks for the indicator and demand pages ------------------------------------------------
+
+
+def page_publication(url: str, period: Quarter, area: str, query: dict) -> tuple[Publication | None, str | None]:
+    """(publication, message): the message when the URL asks for frozen figures that don't exist."""
+    from views.publication import NotPublished, parse_request, publication
+
+    as_published, version, error = parse_request(query.get("as"), query.get("version"))
+    if error:
+        return None, error
+    try:
+        return publication(url, period, area, as_published, version), None
+    except NotPublished as exc:
+        return None, str(exc)
+
+
+def indicator_notes(pub: Publication, code: str) -> html.Section | None:
+    """Beside the indicator's figures: each one revised since publication, in words."""
+    if pub.report is None or pub.as_published:
+        return None
+    notes = [html.Li([html.Strong(f"{r.label}: "), pub.report.note(r)]) for r in pub.report.for_indicator(code) if r.field != "rag"]
+    ratings = [html.Li(html.Strong(f"⚠ The rating would now be {c.current.value} (published as {c.published.value}).")) for c in pub.report.rating_changes if c.code == code]
+    if not notes and not ratings:
+        return None
+    return html.Section(
+        [html.H2("Revised since publication", id="indicator-revisions-heading"), html.Ul(ratings + notes, id="indicator-revisions")],
+        className="revisions",
+        **{"aria-labelledby": "indicator-revisions-heading"},
+    )
+
+
+def header(pub: Publication | None, path: str, base_query: str, page_id: str, code: str | None = None) -> list[Component]:
+    """Banner, switch and (on an indicator page) revision notes, for the top of a page."""
+    if pub is None:
+        return []
+    parts = [banner(pub, page_id), switch(pub, path, base_query, page_id), indicator_notes(pub, code) if code else None]
+    return [p for p in parts if p is not None]

@@ -7,7 +7,10 @@ sign-off buttons refused server-side to viewers and analysts, allowed to a lead.
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
+import urllib.error
+import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,6 +32,15 @@ def _publish(engine, database_url: str):  # noqa: ANN001, ANN202
     settings = Settings.from_env({"DATABASE_URL": database_url, "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-")})
     return publish_with_pack(engine, Q3, HAVERING, settings, Principal("lee", "lead"), note="Committee, 17 January 2017",
                              force=True, reason="Demo data", date=date(2017, 1, 17), now=datetime(2017, 1, 17, 10, tzinfo=UTC))  # fmt: skip
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    """A plain GET against the live app (not a second app: that would reset Dash's pages)."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (a local test server)
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get_content_type(), exc.read()
 
 
 def _text(page, selector: str) -> str:  # noqa: ANN001
@@ -79,11 +91,22 @@ def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browse
     with session_scope(demo_engine) as session:
         stored = published_versions(session, Q3, HAVERING)[0].file("pdf")
     assert stored is not None and stored.sha256 == info.file("pdf").sha256
-    client = make_web_app(database_url).server.test_client()
-    response = client.get(f"/export/pack.pdf{QUERY}&as=published")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert hashlib.sha256(response.data).hexdigest() == stored.sha256
-    assert client.get(f"/export/pack.pdf{QUERY}&as=published&version=2").status_code == 404
+    status, media_type, body = _get(f"{web_live}/export/pack.pdf{QUERY}&as=published")
+    assert status == 200 and media_type == "application/pdf"
+    assert hashlib.sha256(body).hexdigest() == stored.sha256
+    assert _get(f"{web_live}/export/pack.pdf{QUERY}&as=published&version=2")[0] == 404
+    publication = json.loads(_get(f"{web_live}/api/v1/scorecard{QUERY}")[2])["meta"]["publication"]
+    assert publication == {"state": "published", "version": 1, "published_at": "2017-01-17T10:00:00+00:00", "published_by": "lee"}
+
+    # The indicator and demand pages: revision notes now, the frozen figures as published.
+    page.goto(f"{web_live}/indicator/CSP1{QUERY}")
+    assert "was 13,143, now 13,168" in _text(page, "#indicator-revisions")
+    assert "Published" in _text(page, "#indicator-publication-banner")
+    page.goto(f"{web_live}/indicator/CSP1{QUERY}&as=published")
+    page.wait_for_selector("#indicator-publication-banner:has-text('As published')")
+    assert page.query_selector("#indicator-revisions") is None
+    page.goto(f"{web_live}/demand{QUERY}&as=published")
+    assert "As published" in _text(page, "#demand-publication-banner")
 
 
 def _callback(key: str, inputs: list, state: list) -> dict:
