@@ -95,6 +95,13 @@ def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browse
     assert status == 200 and media_type == "application/pdf"
     assert hashlib.sha256(body).hexdigest() == stored.sha256
     assert _get(f"{web_live}/export/pack.pdf{QUERY}&as=published&version=2")[0] == 404
+    frozen_csv = _get(f"{web_live}/export/data/CSP1.csv{QUERY}&as=published")[2].decode()
+    current_csv = _get(f"{web_live}/export/data/CSP1.csv{QUERY}")[2].decode()
+    assert "13143" in frozen_csv and "13168" not in frozen_csv and "13168" in current_csv
+    summary = _get(f"{web_live}/export/summary.csv{QUERY}&as=published")
+    assert summary[0] == 200 and b"All rated indicators" in summary[2]
+    refused = _get(f"{web_live}/export/map.csv{QUERY}&as=published")
+    assert refused[0] == 404 and b"Maps and ward profiles always show the current figures" in refused[2]
     publication = json.loads(_get(f"{web_live}/api/v1/scorecard{QUERY}")[2])["meta"]["publication"]
     assert publication == {"state": "published", "version": 1, "published_at": "2017-01-17T10:00:00+00:00", "published_by": "lee"}
 
