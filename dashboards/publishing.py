@@ -34,7 +34,7 @@ def banner(pub: Publication, page_id: str) -> html.Div:
         kind = "published"
     elif pub.draft:
         heading = DRAFT_BANNER
-        body = status.headline
+        body = status.headline.removeprefix(DRAFT_BANNER).lstrip(".: ") or "These figures may change before a lead signs them off."
         kind = "draft"
     else:
         heading = "Published"
@@ -118,7 +118,7 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
     state = pub.status.state
     parts: list[Component] = [
         html.H2("Sign-off", id="publishing-heading"),
-        html.P(f"This quarter's report is {state}." + (" " + pub.status.headline if state != "draft" else "")),
+        html.P(pub.status.headline if state != "draft" else "This quarter's report is a draft: an analyst submits it, and a lead or an administrator publishes it.", id="publishing-state"),
         dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
     ]
     if state == "draft":
