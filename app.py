@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     from dashboards.access import install_access
     from dashboards.embed import register_export_routes
     from dashboards.first_view import page_container
+    from dashboards.publishing import register_publishing_callbacks
     from dashboards.shell import page_shell, register_shell_callbacks
 
     from serving import install_serving
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     # A function, so each page load's layout already holds that page (dashboards/first_view.py).
     app.layout = lambda: page_shell(page_container(app))
     register_shell_callbacks(app, _home_area_name)
+    register_publishing_callbacks(app)  # the scorecard's submit / publish / re-open
     return app
 
 

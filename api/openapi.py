@@ -53,6 +53,12 @@ META: dict[str, dict[str, Any]] = {
         "period": QUARTER, "period_label": {"type": "string"}, "area_code": {"type": "string"}, "area_name": {"type": "string"},
         "summary": {"type": "object", "properties": {"overall": {"$ref": "#/components/schemas/RagCounts"},
                     "by_goal": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/RagCounts"}}}, "required": ["overall", "by_goal"]},
+        "publication": {"type": "object", "description": "Where this quarter's report stands. The rows are the current figures; "
+                        "version and published_at are the latest published version's (null if never published).",
+                        "properties": {"state": {"type": "string", "enum": ["draft", "submitted", "published"]},
+                                       "version": {"type": ["integer", "null"], "minimum": 1},
+                                       "published_at": {"type": ["string", "null"], "format": "date-time"}, "published_by": TEXT},
+                        "required": ["state", "version", "published_at", "published_by"], "additionalProperties": False},
     },
     "IndicatorsMeta": {"count": {"type": "integer"}},
     "SeriesMeta": {

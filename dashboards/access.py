@@ -41,21 +41,24 @@ from dash import Dash
 
 from settings import Settings
 from store.db import get_engine, session_scope
-from store.users import Principal, end_sessions, find_user, principal_for
+from store.users import ROLES, Principal, end_sessions, find_user, principal_for
 
 log = logging.getLogger(__name__)
 
 # Output-id prefix → the role a callback writing there needs. Pages name their ids after
 # themselves (house style), so one prefix covers every callback of a page.
-PROTECTED_PREFIXES: dict[str, str] = {"upload-": "analyst", "targets-": "analyst", "users-": "admin"}
+PROTECTED_PREFIXES: dict[str, str] = {
+    "upload-": "analyst", "targets-": "analyst", "submit-": "analyst", "publish-": "lead", "users-": "admin",
+}  # fmt: skip
 SESSION_LIFETIME = timedelta(hours=12)
 # Callback requests carry uploads as base64 JSON; cap the body so one request can't exhaust memory.
 MAX_REQUEST_BYTES = 100 * 1024 * 1024
 # Anyone who may not upload sends small callback requests (a few kilobytes of choices).
 SMALL_REQUEST_BYTES = 1024 * 1024
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
 SESSION_USER = "user"
 SESSION_VERSION = "sv"
-ROLE_WORDS = {"analyst": "an analyst", "admin": "an administrator", "viewer": "a user"}
+ROLE_WORDS = {"analyst": "an analyst", "lead": "a lead", "admin": "an administrator", "viewer": "a user"}
 
 # Files the browser needs before anyone signs in; they hold no data.
 _STATIC_PREFIXES = ("_dash-component-suites/", "assets/", "_favicon.ico", "_reload-hash")
@@ -208,7 +211,7 @@ def required_role(body: dict[str, Any]) -> str | None:
     needed: str | None = None
     for component_id in _output_ids(body):
         for prefix, role in PROTECTED_PREFIXES.items():
-            if component_id.startswith(prefix) and (needed is None or role == "admin"):
+            if component_id.startswith(prefix) and (needed is None or _RANK[role] > _RANK[needed]):
                 needed = role
     return needed
 

@@ -10,11 +10,13 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
+from dashboards import publishing
 from dashboards.context import current_settings
 from store.queries import DemandPanel
 from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState
+from views.publication import frozen_demand
 from views.wording import demand_finding, statement
 
 dash.register_page(__name__, path="/demand", name="Demand pressures", title="Demand pressures – Community Safety Partnership performance", order=1)
@@ -27,7 +29,7 @@ def heading(state: PageState) -> str:
 
 
 @ui.safe_layout
-def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
+def layout(period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
     state = data.resolve(settings.database_url, settings.home_area, period, area)
     return html.Div(
@@ -40,7 +42,7 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
             ),
             ui.period_controls("demand", state),
             html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
-            html.Div(body(settings.database_url, state), id="demand-body"),
+            html.Div(body(settings.database_url, state, query), id="demand-body"),
         ]
     )
 
@@ -49,13 +51,23 @@ def status(state: PageState) -> str:
     return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
 
 
-def body(url: str, state: PageState) -> list[Component]:
+def body(url: str, state: PageState, query: dict | None = None) -> list[Component]:
     if state.error:
         return [ui.notice("We can't show demand pressures", state.error)]
+    pub, message = publishing.page_publication(url, state.period, state.area, query or {})  # type: ignore[arg-type]
+    if message:
+        return [publishing.not_published(message, "/demand", state.query())]
     try:
-        panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
+        if pub is not None and pub.as_published:
+            panels = frozen_demand(url, state.period, state.area, pub.version)  # type: ignore[arg-type]
+        else:
+            panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001
         return [ui.failure(exc)]
+    return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(panels, state)
+
+
+def panels_body(panels: list, state: PageState) -> list[Component]:
     if not panels:
         return [ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")]
     query = state.query()

@@ -64,6 +64,7 @@ from views.data import PageState
 from views.figures import KINDS, trend_chart, ward_map_chart
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
+from views.publication import NotPublished, parse_request, published_pack
 from views.wording import target_finding
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,31 @@ def _state() -> PageState:
     return state
 
 
+def _as_published() -> tuple[bool, int | None]:
+    """``?as=published[&version=N]``: the figures and files frozen when the quarter was published."""
+    as_published, version, error = parse_request(flask.request.args.get("as"), flask.request.args.get("version"))
+    if error:
+        raise _Refusal(400, error)
+    return as_published, version
+
+
+MAPS_ARE_CURRENT = (
+    "Maps and ward profiles always show the current figures: publishing freezes the scorecard, the "
+    "indicator and demand figures and the committee pack. Leave out ?as=published for the current map."
+)
+
+
+def _current_only() -> None:
+    if _as_published()[0]:
+        raise _Refusal(404, MAPS_ARE_CURRENT)
+
+
+def _frozen_args() -> dict[str, str | None]:
+    """``as`` and ``version`` for a cache key (only when asked for, so current keys are unchanged)."""
+    as_published, version = _as_published()
+    return {"as": "published", "version": str(version) if version else None} if as_published else {}
+
+
 def _text(status: int, message: str) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
@@ -115,9 +141,11 @@ def _file(download: Download, request: flask.Request) -> flask.Response:
 
 
 @lru_cache(maxsize=32)
-def _cached_chart(url: str, version: tuple, code: str, period: Quarter, area: str, kind: str, fmt: str) -> Download:
+def _cached_chart(
+    url: str, version: tuple, code: str, period: Quarter, area: str, kind: str, fmt: str, as_published: bool = False, published: int | None = None
+) -> Download:
     """Keyed by the data version (as ``views.data``): images cost a browser render."""
-    return chart_download(current_engine(), code, period, area, kind, fmt)
+    return chart_download(current_engine(), code, period, area, kind, fmt, as_published=as_published, version=published)
 
 
 def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
@@ -126,7 +154,7 @@ def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
         return make()
     except _Refusal as exc:
         return _text(exc.status, str(exc))
-    except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError) as exc:
+    except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError, NotPublished) as exc:
         return _text(404, str(exc))
     except ExportError as exc:
         log.exception("export failed")
@@ -141,7 +169,7 @@ def export_chart(code: str, fmt: str) -> flask.Response:
         if kind not in (*KINDS, "map"):
             raise _Refusal(400, f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
         url = current_settings().database_url
-        download = _cached_chart(url, data.version(url), code, state.period, state.area, kind, fmt)
+        download = _cached_chart(url, data.version(url), code, state.period, state.area, kind, fmt, *_as_published())
         return _file(download, flask.request)
 
     return _guarded(make)
@@ -165,6 +193,7 @@ def export_map(fmt: str) -> flask.Response:
     wards' figures behind it."""
 
     def make() -> flask.Response:
+        _current_only()
         settings = current_settings()
         url = settings.database_url
         download = _cached_map(url, data.version(url), settings.home_area, tuple(sorted(_map_params().items())), fmt)
@@ -190,9 +219,10 @@ def _cached_page_file(url: str, version: tuple, home: str, page: str, args: tupl
         kind = a.pop("kind", "tile")
         return london_download(url, home, a, fmt, kind)
     period = Quarter.parse(a["period"])
+    frozen = {"as_published": a.get("as") == "published", "version": int(a["version"]) if a.get("version") else None}
     if page == "demand":
-        return demand_download(current_engine(), period, a["area"], fmt, a.get("indicator"))
-    return summary_download(current_engine(), period, a["area"], fmt)
+        return demand_download(current_engine(), period, a["area"], fmt, a.get("indicator"), **frozen)
+    return summary_download(current_engine(), period, a["area"], fmt, **frozen)
 
 
 def _kind(choices: tuple[str, ...], what: str) -> str:
@@ -214,13 +244,13 @@ def _page_file(page: str, fmt: str, **args: str | None) -> flask.Response:
 @blueprint.get(f"/export/ward/<code>.<{PAGE_FILES}:fmt>")
 def export_ward(code: str, fmt: str) -> flask.Response:
     """A chart from /ward/<code> (``kind``), or the ward's figures by quarter."""
-    return _guarded(lambda: _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params()))
+    return _guarded(lambda: _current_only() or _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params()))
 
 
 @blueprint.get(f"/export/london.<{PAGE_FILES}:fmt>")
 def export_london(fmt: str) -> flask.Response:
     """The tile map or the borough map from /london (``kind``), or the boroughs' figures."""
-    return _guarded(lambda: _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params()))
+    return _guarded(lambda: _current_only() or _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params()))
 
 
 @blueprint.get(f"/export/demand.<{PAGE_FILES}:fmt>")
@@ -230,7 +260,7 @@ def export_demand(fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
         indicator = flask.request.args.get("indicator") or None
-        return _page_file("demand", fmt, period=state.period.key, area=state.area, indicator=indicator)
+        return _page_file("demand", fmt, period=state.period.key, area=state.area, indicator=indicator, **_frozen_args())
 
     return _guarded(make)
 
@@ -241,7 +271,7 @@ def export_summary(fmt: str) -> flask.Response:
 
     def make() -> flask.Response:
         state = _state()
-        return _page_file("summary", fmt, period=state.period.key, area=state.area)
+        return _page_file("summary", fmt, period=state.period.key, area=state.area, **_frozen_args())
 
     return _guarded(make)
 
@@ -250,7 +280,8 @@ def export_summary(fmt: str) -> flask.Response:
 def export_data(code: str, fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
-        return _file(data_download(current_engine(), code, state.period, state.area, fmt), flask.request)
+        as_published, version = _as_published()
+        return _file(data_download(current_engine(), code, state.period, state.area, fmt, as_published=as_published, version=version), flask.request)
 
     return _guarded(make)
 
@@ -262,6 +293,10 @@ def export_pack(fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
         settings = current_settings()
+        as_published, version = _as_published()
+        if as_published:
+            stored = published_pack(settings.database_url, state.period, state.area, fmt, version)
+            return _file(Download(stored.content, stored.info.file_name, stored.info.media_type), flask.request)
         content = load_content(current_engine(), state.period, state.area, settings)
         body = render_pack(content, fmt)
         return _file(Download(body, f"{content.file_stem}.{fmt}", MEDIA_TYPES[fmt]), flask.request)

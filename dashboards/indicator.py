@@ -16,6 +16,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
+from dashboards import publishing
 from dashboards.context import current_settings
 from exports.tabular import neutralise
 from rag.periods import Quarter
@@ -23,6 +24,7 @@ from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
+from views.publication import NotPublished, frozen_detail
 from views.wording import (
     QUARTER_MONTHS,
     change_phrase,
@@ -50,17 +52,33 @@ Table = tuple[list[str], list[list[str]]]  # headers, rows (formatted for people
 
 
 @ui.safe_layout
-def layout(code: str | None = None, period: str | None = None, area: str | None = None, **_: object) -> Component:
+def layout(code: str | None = None, period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
     state = data.resolve(settings.database_url, settings.home_area, period, area)
     back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
     if state.error:
         return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
     try:
-        detail = data.detail(settings.database_url, code or "", state.period, state.area)  # type: ignore[arg-type]
+        detail, top = published_or_current(settings.database_url, code or "", state, query)
     except UnknownIndicator as exc:
         return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
-    return html.Div([back, *render(detail, state)])
+    except NotPublished as exc:
+        return html.Div([back, html.H1("Indicator"), publishing.not_published(str(exc), f"/indicator/{code}", state.query())])
+    page = render(detail, state)
+    return html.Div([back, *page[:1], *top, *page[1:]])
+
+
+def published_or_current(url: str, code: str, state: PageState, query: dict) -> tuple[IndicatorDetail, list[Component]]:
+    """The figures now (with revision notes) or, with ``?as=published``, as published; and the
+    banner and switch for the top of the page."""
+    pub, message = publishing.page_publication(url, state.period, state.area, query)  # type: ignore[arg-type]
+    if message:
+        raise NotPublished(message)
+    if pub is not None and pub.as_published:
+        detail = frozen_detail(url, code, state.period, state.area, pub.version)  # type: ignore[arg-type]
+    else:
+        detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
+    return detail, publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code)
 
 
 def quarterly_table(detail: IndicatorDetail) -> Table:

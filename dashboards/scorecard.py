@@ -13,6 +13,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
+from dashboards import publishing
 from dashboards.context import current_settings
 from rag.rating import Rating
 from rag.summary import summary_sentence
@@ -20,6 +21,7 @@ from store.scorecard import Scorecard, ScoreRow, format_value
 from views import data
 from views.charts import summary_bar
 from views.data import PageState, make_query
+from views.publication import NotPublished, Publication, frozen_scorecard, parse_request, publication
 from views.wording import (
     basis_label,
     long_term_title,
@@ -42,9 +44,10 @@ def heading(state: PageState) -> str:
 
 
 @ui.safe_layout
-def layout(period: str | None = None, area: str | None = None, **_: object) -> Component:
+def layout(period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
     state = data.resolve(settings.database_url, settings.home_area, period, area)
+    as_published, version, version_error = parse_request(query.get("as"), query.get("version"))
     return html.Div(
         [
             html.H1(heading(state), id="scorecard-heading"),
@@ -56,7 +59,7 @@ def layout(period: str | None = None, area: str | None = None, **_: object) -> C
             ),
             ui.period_controls("scorecard", state),
             html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
-            html.Div(body(settings.database_url, state), id="scorecard-body"),
+            html.Div(body(settings.database_url, state, as_published, version, version_error), id="scorecard-body"),
         ]
     )
 
@@ -65,17 +68,31 @@ def status(state: PageState) -> str:
     return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
 
 
-def body(url: str, state: PageState) -> list[Component]:
-    if state.error:
-        return [ui.notice("We can't show this scorecard", state.error)]
+def body(url: str, state: PageState, as_published: bool = False, version: int | None = None, version_error: str | None = None) -> list[Component]:
+    if state.error or version_error:
+        return [ui.notice("We can't show this scorecard", state.error or version_error)]
     try:
-        card, levels = data.scorecard(url, state.period, state.area)  # type: ignore[arg-type]
-        return render(card, levels, state)
+        try:
+            pub = publication(url, state.period, state.area, as_published, version)  # type: ignore[arg-type]
+        except NotPublished as exc:
+            return [publishing.not_published(str(exc), "/", state.query())]
+        if as_published:
+            frozen = frozen_scorecard(url, state.period, state.area, version)  # type: ignore[arg-type]
+            card, levels = frozen.card, {}
+        else:
+            card, levels = data.scorecard(url, state.period, state.area)  # type: ignore[arg-type]
+        return publication_top(pub, state) + render(card, levels, state, pub)
     except Exception as exc:  # noqa: BLE001
         return [ui.failure(exc)]
 
 
-def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[Component]:
+def publication_top(pub: Publication, state: PageState) -> list[Component]:
+    """Draft or published (and by whom), the switch to the published figures, and what changed."""
+    parts = [publishing.banner(pub, "scorecard"), publishing.switch(pub, "/", state.query(), "scorecard"), publishing.changes_section(pub, "scorecard")]
+    return [p for p in parts if p is not None]
+
+
+def render(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> list[Component]:
     rated = [r for r in card.rows if r.rated]
     context = [r for r in card.rows if not r.rated]
     if not rated:
@@ -109,7 +126,7 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[
         html.Section(
             [
                 html.H2("Rated indicators", id="scorecard-table-heading"),
-                ui.scroll_region(f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state)),
+                ui.scroll_region(f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state, pub)),
             ],
             **{"aria-labelledby": "scorecard-table-heading"},
         )
@@ -128,14 +145,18 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState) -> list[
                 className="context-note no-print",
             )
         )
-    out.append(pack_downloads(state))
+    out.append(pack_downloads(state, pub))
+    sign_off = publishing.panel(pub, card.period, state.area) if pub and not pub.as_published else None
+    if sign_off is not None:
+        out.append(sign_off)
     out.append(ui.symbol_key())
     return out
 
 
-def pack_downloads(state: PageState) -> html.Section:
-    """The committee pack for this quarter and area, in the formats committee services use."""
-    query = state.query()
+def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Section:
+    """The committee pack for this quarter and area, in the formats committee services use
+    (as published: the stored files, byte for byte)."""
+    query = state.query() + ("&as=published" + (f"&version={pub.version}" if pub.version else "") if pub and pub.as_published else "")
     links = [
         html.A(f"Download committee pack ({label})", href=f"/export/pack.{fmt}{query}", download="", className="button button--secondary")
         for fmt, label in (("docx", "Word"), ("pdf", "PDF"), ("html", "web page"))
@@ -197,7 +218,7 @@ def _change(row: ScoreRow) -> str:
     return signed_percent(row.change_on_last_year)
 
 
-def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: int) -> list[html.Tr]:
+def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: int, pub: Publication | None = None) -> list[html.Tr]:
     """Two rows per indicator: the figures, then its commentary and corrective action across
     the full width (as columns they would be too narrow to read at 1280px)."""
     period = state.period
@@ -215,8 +236,8 @@ def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: in
             html.Td(ui.direction_badge(row.dot_short, short_term_title(row, period))),
             html.Td(ui.direction_badge(row.dot_long, long_term_title(row, period))),
             html.Td(target, className="num"),
-            html.Td(format_value(row.quarter_value, row.unit), className="num" + (" rated" if row.basis == "quarter" else "")),
-            html.Td(format_value(row.ytd_value, row.unit), className="num" + (" rated" if row.basis == "ytd" else "")),
+            html.Td([format_value(row.quarter_value, row.unit), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else "")),
+            html.Td([format_value(row.ytd_value, row.unit), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else "")),
             html.Td(format_value(row.same_period_last_year, row.unit), className="num"),
             html.Td(_change(row), className="num"),
             html.Td(_comparator(row, levels)),
@@ -242,7 +263,7 @@ def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: in
     return [figures, notes]
 
 
-def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState) -> html.Table:
+def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> html.Table:
     period = card.period
     headers: list[tuple[str, str | None, bool]] = [
         ("Indicator", None, False),
@@ -271,7 +292,7 @@ def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState)
     bodies = [
         html.Tbody(
             [html.Tr(html.Th(f"Goal: {goal}", colSpan=len(headers), scope="rowgroup"), className="group-row")]
-            + [tr for r in rows for tr in _rows(r, levels, state, len(headers))]
+            + [tr for r in rows for tr in _rows(r, levels, state, len(headers), pub)]
         )
         for goal, rows in groups.items()
     ]

@@ -16,9 +16,10 @@ from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
 from store.db import session_scope
 from store.measures import Measure
+from store.publishing import published_demand, published_scorecard
 from store.queries import area_name, demand_panels, indicator_detail, quarters_available
 from store.scorecard import build_scorecard, indicators
-from views.figures import Chart, demand_chart, indicator_chart
+from views.figures import Chart, demand_chart, indicator_chart, published_detail
 from views.indicator_data import indicator_frame
 from views.london_maps import london_view
 from views.page_data import areas_frame, demand_frame, london_frame, summary_frame, ward_frame
@@ -49,26 +50,34 @@ def check_period(session: Session, period: Quarter, area: str) -> None:
 def chart_download(
     engine: Engine, code: str, period: Quarter, area: str, kind: str = "trend", fmt: str = "png",
     width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+    *, as_published: bool = False, version: int | None = None,
 ) -> Download:  # fmt: skip
+    """``as_published``: from the figures frozen when the quarter was published (``version``, default the latest)."""
     if fmt not in IMAGE_TYPES:
         raise ExportError(f"Charts can be exported as {' or '.join(IMAGE_TYPES)}, not {fmt!r}.")
     with session_scope(engine) as session:
         check_period(session, period, area)
-        chart = indicator_chart(session, code, period, area, kind, width, height)
+        chart = indicator_chart(session, code, period, area, kind, width, height, as_published=as_published, version=version)
     image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
     code = chart.name.split("-")[0]  # the stored spelling, whatever case the URL used
-    return Download(image, f"{code}-{kind}-{area}-{period.key}.{fmt}", IMAGE_TYPES[fmt])
+    return Download(image, f"{code}-{kind}-{area}-{period.key}{_published_suffix(as_published, version)}.{fmt}", IMAGE_TYPES[fmt])
 
 
-def data_download(engine: Engine, code: str, period: Quarter, area: str, fmt: str = "csv") -> Download:
+def _published_suffix(as_published: bool, version: int | None) -> str:
+    return ("-as-published" + (f"-v{version}" if version else "")) if as_published else ""
+
+
+def data_download(
+    engine: Engine, code: str, period: Quarter, area: str, fmt: str = "csv", *, as_published: bool = False, version: int | None = None
+) -> Download:
     if fmt not in DATA_TYPES:
         raise ExportError(f"Figures can be downloaded as {' or '.join(DATA_TYPES)}, not {fmt!r}.")
     with session_scope(engine) as session:
         check_period(session, period, area)
-        detail = indicator_detail(session, code, period, area)
+        detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
     frame = indicator_frame(detail)
     content = safe_csv(frame) if fmt == "csv" else safe_xlsx(frame, sheet=detail.indicator.code)
-    return Download(content, f"{detail.indicator.code}-{area}-{period.key}.{fmt}", DATA_TYPES[fmt])
+    return Download(content, f"{detail.indicator.code}-{area}-{period.key}{_published_suffix(as_published, version)}.{fmt}", DATA_TYPES[fmt])
 
 
 def map_download(
@@ -145,6 +154,7 @@ def london_download(
 def demand_download(
     engine: Engine, period: Quarter, area: str, fmt: str = "png", indicator: str | None = None,
     width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+    *, as_published: bool = False, version: int | None = None,
 ) -> Download:  # fmt: skip
     """The /demand page: every chart as one image, or one indicator's (``indicator``); or
     every indicator's figures by quarter."""
@@ -152,7 +162,13 @@ def demand_download(
     with session_scope(engine) as session:
         check_period(session, period, area)
         name = area_name(session, area)
-        panels = demand_panels(session, period, area)
+        if as_published:
+            frozen = published_demand(session, period, area, version)
+            if frozen is None:
+                raise NotAvailable(f"{period.label} has not been published for {area}" + (f" as version {version}." if version else "."))
+            panels = frozen
+        else:
+            panels = demand_panels(session, period, area)
     if not panels:
         raise NotAvailable("No indicators are marked as not rated, so there are no demand pressures to export.")
     if fmt in DATA_TYPES:
@@ -172,13 +188,20 @@ def demand_download(
 def summary_download(
     engine: Engine, period: Quarter, area: str, fmt: str = "png",
     width: int = PRINT_WIDTH, height: int | None = None, scale: float = PRINT_SCALE,
+    *, as_published: bool = False, version: int | None = None,
 ) -> Download:  # fmt: skip
     """The scorecard's summary chart (how many rated indicators are Red, Amber, Green), or
-    its counts overall and by goal."""
+    its counts overall and by goal (``as_published``: as frozen when the quarter was published)."""
     _check_format(fmt)
     with session_scope(engine) as session:
         check_period(session, period, area)
-        card = build_scorecard(session, period, area)
+        if as_published:
+            frozen = published_scorecard(session, period, area, version)
+            if frozen is None:
+                raise NotAvailable(f"{period.label} has not been published for {area}" + (f" as version {version}." if version else "."))
+            card = frozen.card
+        else:
+            card = build_scorecard(session, period, area)
         sources = [Measure.parse(i.measure).source for i in indicators(session) if i.rated]
     if not any(r.rated for r in card.rows):
         raise NotAvailable("No rated indicators are defined yet: load indicator definitions first.")

@@ -53,7 +53,12 @@ READ_ROUTES = {
     "/api/v1/": "/api/v1/",
 }
 # Server-side callbacks that write (store data, or run a load even as a dry run), by function.
-WRITE_CALLBACKS = {"dashboards.upload.show_kind_help", "dashboards.upload.check", "dashboards.upload.confirm", "dashboards.targets.save"}
+WRITE_CALLBACKS = {
+    "dashboards.upload.show_kind_help": "analyst", "dashboards.upload.check": "analyst", "dashboards.upload.confirm": "analyst",
+    "dashboards.targets.save": "analyst", "dashboards.publishing.submit": "analyst",
+    # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
+    "dashboards.publishing.publish": "lead", "dashboards.publishing.reopen": "lead",
+}  # fmt: skip
 READ_CALLBACKS = {"dashboards.shell._area", "dashboards.indicator.download", "dashboards.ward_map.draw", "dash.dash.update"}
 # What a module must not use for its callbacks to count as read-only.
 WRITERS = ("save_target", "save_commentary", "load_file", "run_load", "load_upload", "check_upload", "record_change",
@@ -111,31 +116,35 @@ def test_routes_every_flask_route_is_classified(web):
 def test_routes_every_callback_is_classified_and_checks_its_own_role(web):
     callbacks = _callbacks(web)
     names = {name for name, _, _ in callbacks.values()}
-    assert names == WRITE_CALLBACKS | READ_CALLBACKS, "a new callback: classify it in this test"
+    assert names == set(WRITE_CALLBACKS) | READ_CALLBACKS, "a new callback: classify it in this test"
     for key, (name, function, _) in callbacks.items():
         if name in WRITE_CALLBACKS:
-            assert getattr(function, "cspdash_role", None) == "analyst", f"{name} does not check the role itself"
-            assert access.required_role({"output": key}) == "analyst", f"{name} writes outside the protected ids"
+            role = WRITE_CALLBACKS[name]
+            assert getattr(function, "cspdash_role", None) == role, f"{name} does not check the role itself"
+            assert access.required_role({"output": key}) == role, f"{name} writes outside the protected ids"
         else:
             source = inspect.getsource(importlib.import_module(function.__module__))
             assert not [w for w in WRITERS if w in source], f"{name} is classed as read-only but its module writes"
 
 
-@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+@pytest.mark.parametrize("who", ["anonymous", "viewer", "analyst"])
 @pytest.mark.parametrize("filter_on", [True, False], ids=["request filter", "callback's own check"])
 def test_routes_every_write_callback_is_refused(web, demo_engine, monkeypatch, who, filter_on):
     if not filter_on:  # prove the callback refuses even if the output-id filter missed it
         monkeypatch.setattr(access, "PROTECTED_PREFIXES", {})
     client = web.server.test_client()
-    if who == "viewer":
-        assert web_sign_in(client, "vic").status_code == 302
+    if who != "anonymous":
+        add_web_user(demo_engine, "pat", "analyst")
+        assert web_sign_in(client, {"viewer": "vic", "analyst": "pat"}[who]).status_code == 302
     before = _state(demo_engine)
-    writes = [(key, spec) for key, (name, _, spec) in _callbacks(web).items() if name in WRITE_CALLBACKS]
+    writes = [(key, spec, WRITE_CALLBACKS[name]) for key, (name, _, spec) in _callbacks(web).items() if name in WRITE_CALLBACKS]
     assert len(writes) == len(WRITE_CALLBACKS)
-    for key, spec in writes:
+    refused = [(key, spec, role) for key, spec, role in writes if who != "analyst" or role == "lead"]
+    assert refused
+    for key, spec, role in refused:
         response = client.post("/_dash-update-component", json=_body(key, spec))
         assert response.status_code == 403, (key, response.status_code, response.get_data(as_text=True)[:300])
-        assert response.get_json() == {"message": "Sign in as an analyst to do this."}
+        assert response.get_json() == {"message": f"Sign in as {access.ROLE_WORDS[role]} to do this."}
     assert _state(demo_engine) == before
 
 

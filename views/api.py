@@ -29,6 +29,7 @@ from store.queries import (
     quarters_available,
     rating_history,
 )
+from store.publishing import quarter_state
 from store.scorecard import ScoreRow, build_scorecard, indicators
 from views import ViewError
 
@@ -135,8 +136,22 @@ def scorecard(session: Session, home: str, period: str | None = None, area: str 
     meta = {
         "period": quarter.key, "period_label": quarter.label, "area_code": code, "area_name": card.area_name,
         "summary": {"overall": _counts(summary.overall), "by_goal": {goal: _counts(c) for goal, c in summary.by_goal.items()}},
+        "publication": _publication(session, quarter, code),
     }  # fmt: skip
     return ApiTable(meta, SCORECARD_COLUMNS, rows)
+
+
+def _publication(session: Session, quarter: Quarter, area: str) -> dict[str, object]:
+    """Where the quarter's report stands: these figures are the current ones, which may differ
+    from the latest published version (``version``, ``published_at``)."""
+    status = quarter_state(session, quarter, area)
+    latest = status.latest
+    return {
+        "state": status.state,
+        "version": latest.version if latest else None,
+        "published_at": latest.published_at.isoformat() if latest else None,
+        "published_by": latest.published_by if latest else None,
+    }
 
 
 INDICATOR_COLUMNS = ["code", "name", "goal", "unit", "polarity", "basis", "source", "rated", "description", "comparator_area", "comparator_label"]

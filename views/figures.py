@@ -148,15 +148,17 @@ def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int
 
 
 def indicator_chart(
-    session: Session, code: str, period: Quarter, area: str, kind: str, width: int = PRINT_WIDTH, height: int | None = None
-) -> Chart:
-    """One chart for ``export chart`` and the download links. Raises UnknownIndicator or
-    UnknownArea (from ``store.queries``) and NotAvailable."""
+    session: Session, code: str, period: Quarter, area: str, kind: str, width: int = PRINT_WIDTH, height: int | None = None,
+    *, as_published: bool = False, version: int | None = None,
+) -> Chart:  # fmt: skip
+    """One chart for ``export chart`` and the download links (``as_published``: from the
+    frozen figures of the latest published version, or ``version``). Raises UnknownIndicator
+    or UnknownArea (from ``store.queries``) and NotAvailable."""
     if kind == "map":
         raise NotAvailable("The ward map is exported on its own: use `cspdash export map` or /export/map.png.")
     if kind not in KINDS:
         raise NotAvailable(f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
-    detail = indicator_detail(session, code, period, area)
+    detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
     if kind not in chart_names(detail):
         why = "it has no comparator for counts" if kind == "comparator" else "no monthly figures are held for it"
         raise NotAvailable(f"{detail.indicator.code} has no {kind} chart: {why}.")
@@ -167,6 +169,16 @@ def indicator_chart(
     if kind == "monthly":
         return monthly_chart(detail, width, height or YTD_HEIGHT)
     return ytd_chart(detail, width, height or YTD_HEIGHT)
+
+
+def published_detail(session: Session, code: str, period: Quarter, area: str, version: int | None = None) -> IndicatorDetail:
+    """An indicator's figures exactly as published; NotAvailable if it was not."""
+    from store.publishing import published_indicator_detail
+
+    detail = published_indicator_detail(session, code, period, area, version)
+    if detail is None:
+        raise NotAvailable(f"{code} was not part of a published {period.label} report for {area}" + (f" (version {version})." if version else "."))
+    return detail
 
 
 def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2) -> Chart | None:
