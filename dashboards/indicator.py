@@ -226,7 +226,8 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
                     charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
                     spc, "month", [m for m, _ in detail.monthly],
                 ),
-                "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
+                drawn_range(detail.monthly[0][0], detail.monthly[-1][0])
+                + "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
                 + (BREAK_CAPTION if spc.breaks else ""),
             ),
             breaks_list(spc, "monthly"),
@@ -306,6 +307,11 @@ def breaks_list(spc: SpcView, chart: str) -> Component:
     )
 
 
+def drawn_range(first: str, last: str) -> str:
+    """"Q1 2014/15 to Q3 2016/17. " – what a chart actually draws, at the head of its caption."""
+    return f"{period_words(first)} to {period_words(last)}. "
+
+
 def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table]) -> list[Component]:
     """The quarterly chart: against target for a rated indicator; a context indicator (not
     rated) has no target, so no target legend, no "Against target" and no strip of ratings."""
@@ -313,11 +319,12 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
     query = make_query(period, detail.area_code)
     figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
     breaks = BREAK_CAPTION if spc.breaks else ""
+    drawn = drawn_range(detail.history[0].period, detail.history[-1].period)
     if not info.rated:
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [
             html.H2("Each quarter"),
-            ui.chart("indicator-quarterly-graph", figure, "Solid blue line with circles: the figure each quarter (a context indicator: not rated)." + breaks),
+            ui.chart("indicator-quarterly-graph", figure, drawn + "Solid blue line with circles: the figure each quarter (a context indicator: not rated)." + breaks),
             breaks_list(spc, "quarterly"),
             _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
             download_menu(info.code, query, "trend"),
@@ -327,7 +334,7 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
         ui.chart(
             "indicator-quarterly-graph",
             figure,
-            "Solid blue line with circles: the figure each quarter. Dashed line: the target. "
+            drawn + "Solid blue line with circles: the figure each quarter. Dashed line: the target. "
             "Shaded band: the tolerance, where the indicator is still rated Green." + breaks,
         ),
         breaks_list(spc, "quarterly"),

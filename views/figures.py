@@ -142,7 +142,9 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     label = info.comparator_label or "the comparator"
     title = comparator_finding(detail)
     figure = charts.comparator_change(detail, title)
-    subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {_span(detail)}"
+    drawn = [r.period for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
+    span = f"{Quarter.parse(drawn[0]).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)  # the quarters drawn
+    subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {span}"
     alt = (
         f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
         f"solid line with circles, {label} as a dashed line with diamonds. {title}."

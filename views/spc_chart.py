@@ -135,13 +135,13 @@ def spc_title(view: SpcView) -> str:
     stored = view.stored
     if stored is None:
         return "No chart of variation"
-    what = f"{period_words(stored.periods[0])} to {period_words(stored.periods[-1])}"
+    # Short: the range drawn is the subtitle's (and the caption's) to state.
     if view.provisional:
-        return f"{what}: provisional limits ({stored.result.current.size} points)"
+        return f"Provisional limits: only {stored.result.current.size} points"
     flagged = [p for p in stored.result.points if p.rules]
     verdict = variation_words(view) or "common cause"
     tail = f"; {len(flagged)} of {len(stored.periods)} points flagged" if flagged else ""
-    return f"{what}, latest {stored.by} {verdict}{tail}"
+    return f"Latest {stored.by}: {verdict}{tail}"
 
 
 def spc_subtitle(view: SpcView, name: str, area_name: str) -> str:
@@ -264,11 +264,13 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
                 text=[point_words(p) for p in points], hovertemplate="%{x}: %{y:,.0f}<br>%{text}<extra></extra>",
             )
         )  # fmt: skip
-    layout = _layout(title, stored.by.capitalize(), y_title)
+    layout = _layout(title, stored.by.capitalize(), y_title, height=460)  # a long key needs room on a phone
     layout["yaxis"]["rangemode"] = "normal"
     layout["yaxis"]["tickformat"] = ",d" if all(float(v).is_integer() for v in stored.values) else ""
     if stored.by == "month":
         layout["xaxis"].update(type="date", tickformat="%b %Y", hoverformat="%B %Y")
+    else:  # "Q3" over "16/17", as the quarterly chart: no tilted, overlapping labels on a phone
+        layout["xaxis"].update(categoryorder="array", categoryarray=x, tickmode="array", tickvals=x, ticktext=[v.replace(" ", "<br>") for v in x], tickangle=0)
     figure = {"data": data, "layout": layout}
     add_break_lines(figure, view.breaks, stored.by, stored.periods)
     return figure
