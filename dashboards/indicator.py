@@ -431,7 +431,7 @@ def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[st
     return [
         heading,
         html.P(
-            "The mean and process limits (mean ± 2.66 × the average moving range) show the range ordinary month-to-month "
+            f"The mean and process limits (mean ± 2.66 × the average moving range) show the range ordinary {spc.by}-to-{spc.by} "
             "variation reaches. Points outside it, long runs and trends are flagged as special cause, the NHS England "
             "\u201cMaking Data Count\u201d rules.",
             className="cell-note",

@@ -269,8 +269,9 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
     layout["yaxis"]["tickformat"] = ",d" if all(float(v).is_integer() for v in stored.values) else ""
     if stored.by == "month":
         layout["xaxis"].update(type="date", tickformat="%b %Y", hoverformat="%B %Y")
-    else:  # "Q3" over "16/17", as the quarterly chart: no tilted, overlapping labels on a phone
-        layout["xaxis"].update(categoryorder="array", categoryarray=x, tickmode="array", tickvals=x, ticktext=[v.replace(" ", "<br>") for v in x], tickangle=0)
+    else:  # each year's Q1 and the last quarter, "Q3" over "16/17": no tilted, overlapping labels on a phone
+        ticks = [v for i, v in enumerate(x) if v.startswith("Q1") or i == len(x) - 1]
+        layout["xaxis"].update(categoryorder="array", categoryarray=x, tickmode="array", tickvals=ticks, ticktext=[v.replace(" ", "<br>") for v in ticks], tickangle=0)
     figure = {"data": data, "layout": layout}
     add_break_lines(figure, view.breaks, stored.by, stored.periods)
     return figure
