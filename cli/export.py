@@ -116,9 +116,10 @@ def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: P
 @_period
 @area_option
 @click.option(
-    "--kind", type=click.Choice(["trend", "ytd", "comparator", "monthly", "map"]), default="trend", show_default=True,
-    help="trend: each quarter against target and tolerance; ytd: year to date against last year; comparator: change on a "
-    "year earlier against the comparator (counts only); monthly: each month (crime and ASB); map: use `cspdash export map`.",
+    "--kind", type=click.Choice(["trend", "ytd", "comparator", "monthly", "spc", "map"]), default="trend", show_default=True,
+    help="trend: each quarter against target and tolerance; ytd: year to date against target and last year; comparator: change on a "
+    "year earlier against the comparator (counts only); monthly: each month (crime and ASB); spc: statistical process "
+    "control (XmR) chart, monthly where the figures allow; map: use `cspdash export map`.",
 )  # fmt: skip
 @_format("png", "svg")
 @_out("png", "svg")

@@ -1,9 +1,10 @@
 """Download and embed URLs, as plain Flask routes on the Dash server.
 
-* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd|comparator|monthly`` – the chart as a
+* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd|comparator|monthly|spc`` – the chart as a
   print-quality image (what ``cspdash export chart`` writes);
 * ``/export/data/<code>.<csv|xlsx>?period=…&area=…`` – the indicator's figures by quarter,
-  safe to open in a spreadsheet;
+  safe to open in a spreadsheet (``&table=quarterly|year-to-date|comparator|monthly|spc``: one
+  chart's numbers as the page's table shows them, CSV);
 * ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
 * ``/export/map.<png|svg>?<the /map page's query>`` – the ward map as an image (what
   ``cspdash export map`` writes), and ``/export/map.<csv|xlsx>?…`` – the wards' figures;
@@ -276,10 +277,28 @@ def export_summary(fmt: str) -> flask.Response:
     return _guarded(make)
 
 
+def _chart_table_csv(code: str, state: PageState, table: str) -> Download:
+    """One indicator-page chart's numbers (``table`` quarterly, year-to-date, comparator,
+    monthly or spc) as the page's table shows them, as CSV."""
+    from dashboards.indicator import chart_tables, csv_text
+    from views.spc_chart import cached_spc_view
+
+    url = current_settings().database_url
+    detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
+    found = chart_tables(detail, cached_spc_view(url, detail.indicator.code, detail.period, detail.area_code))
+    if table not in found:
+        raise _Refusal(404, f"{detail.indicator.code} has no {table!r} chart: choose {', '.join(found)}.")
+    name = f"{detail.indicator.code}-{table}-{detail.area_code}-{detail.period.key}.csv"
+    return Download(csv_text(found[table]).encode("utf-8"), name, "text/csv")
+
+
 @blueprint.get("/export/data/<code>.<any(csv, xlsx):fmt>")
 def export_data(code: str, fmt: str) -> flask.Response:
     def make() -> flask.Response:
         state = _state()
+        table = flask.request.args.get("table")
+        if table and fmt == "csv":
+            return _file(_chart_table_csv(code, state, table), flask.request)
         as_published, version = _as_published()
         return _file(data_download(current_engine(), code, state.period, state.area, fmt, as_published=as_published, version=version), flask.request)
 

@@ -25,10 +25,23 @@ from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
 from views.publication import NotPublished, frozen_detail
+from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_gap_table, ytd_title
+from views.spc_chart import (
+    SpcView,
+    add_break_lines,
+    assurance_words,
+    cached_spc_view,
+    no_icons_reason,
+    period_words,
+    point_words,
+    spc_figure,
+    spc_subtitle,
+    spc_table,
+    spc_title,
+    variation_words,
+)
 from views.wording import (
     QUARTER_MONTHS,
-    change_phrase,
-    chart_names,
     comparator_finding,
     long_term_title,
     month_label,
@@ -126,11 +139,19 @@ def monthly_table(detail: IndicatorDetail) -> Table:
 
 
 def tables(detail: IndicatorDetail) -> dict[str, Table]:
-    out = {"quarterly": quarterly_table(detail), "year-to-date": ytd_table(detail)}
+    out = {"quarterly": quarterly_table(detail), "year-to-date": ytd_gap_table(detail) if has_ytd_targets(detail) else ytd_table(detail)}
     if detail.comparator and detail.indicator.unit != "percent":
         out["comparator"] = comparator_table(detail)
     if detail.monthly:
         out["monthly"] = monthly_table(detail)
+    return out
+
+
+def chart_tables(detail: IndicatorDetail, spc: SpcView) -> dict[str, Table]:
+    """Every chart's table, the SPC chart's included when there is one."""
+    out = tables(detail)
+    if spc.stored is not None:
+        out["spc"] = spc_table(spc)
     return out
 
 
@@ -180,7 +201,9 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             html.H2("Commentary"),
             commentary(detail),
         ]
-    tabs = tables(detail)
+    spc = cached_spc_view(current_settings().database_url, info.code, period, detail.area_code)
+    tabs = chart_tables(detail, spc)
+    query = make_query(period, detail.area_code)
     y_title = f"{noun(detail)} ({'year to date' if info.basis == 'ytd' else 'each quarter'})"
     out: list[Component] = [
         html.H1(info.name),
@@ -197,34 +220,9 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
         ),
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
-        html.H2("Against target"),
-        ui.chart(
-            "indicator-quarterly-graph",
-            charts.quarterly(detail, target_finding(row, period), y_title),
-            "Solid blue line with circles: the figure each quarter. Dashed line: the target. "
-            "Shaded band: the tolerance, where the indicator is still rated Green.",
-        ),
-        _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
-        html.H2("Rating each quarter"),
-        rating_strip(detail),
+        *quarterly_section(detail, state, y_title, spc, tabs),
     ]
-    this, last = ytd_values(detail)
-    ly = period.same_quarter_last_year()
-    if this[-1] is None:
-        ytd_title = f"No year-to-date figure for {period.label}"
-    else:
-        ytd_title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
-            this[-1], last[period.q - 1], f"the same point in {ly.financial_year.label}", info.unit
-        )
-    out += [
-        html.H2("Year to date against last year"),
-        ui.chart(
-            "indicator-ytd-graph",
-            charts.year_to_date(this, last, (period.financial_year.label, ly.financial_year.label), info.unit, ytd_title),
-            f"Solid blue line with circles: {period.financial_year.label}. Dashed orange line with diamonds: {ly.financial_year.label}.",
-        ),
-        _numbers("year-to-date", f"{info.name}, year to date", tabs["year-to-date"]),
-    ]
+    out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
         label = info.comparator_label or "the comparator"
         out += [
@@ -235,29 +233,30 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
                 f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
             ),
             _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),
+            download_menu(info.code, query, "comparator", "comparator"),
         ]
     if "monthly" in tabs:
         out += [
             html.H2("Month by month"),
             ui.chart(
                 "indicator-monthly-graph",
-                charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
-                "Blue line with open circles: each month. Filled squares: the months of the chosen quarter.",
+                with_breaks(
+                    charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
+                    spc, "month", [m for m, _ in detail.monthly],
+                ),
+                drawn_range(detail.monthly[0][0], detail.monthly[-1][0])
+                + "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
+                + (BREAK_CAPTION if spc.breaks else ""),
             ),
+            breaks_list(spc, "monthly"),
             _numbers("monthly", f"{info.name} by month, {detail.area_name}", tabs["monthly"]),
+            download_menu(info.code, query, "monthly", "monthly"),
         ]
+    out += spc_section(detail, spc, query, tabs)
     out += [
         html.H2("Commentary"),
         commentary(detail),
-        html.H2("Download the figures", className="no-print"),
-        html.Div(
-            [
-                html.Button(f"Download {name.replace('-', ' ')} figures (CSV)", id={"type": "indicator-csv", "table": name}, className="button", n_clicks=0)
-                for name in tabs
-            ],
-            className="no-print",
-        ),
-        chart_downloads(info.code, make_query(period, detail.area_code), chart_names(detail)),
+        embed_link(info.code, query),
         html.Div(id="indicator-download-status", **{"aria-live": "polite"}),
         dcc.Download(id="indicator-download"),
         dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
@@ -265,33 +264,212 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
     return out
 
 
-CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly"}
+CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC"}
+TABLE_OF = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc"}
 
 
-def chart_downloads(code: str, query: str, kinds: tuple[str, ...] = ("trend", "ytd")) -> html.Div:
-    """Print-resolution charts for committee packs and slides (one PNG and one SVG link for
-    each chart in ``kinds``, the charts the page draws), the data as CSV/XLSX, and the
-    stable embed address for council web pages (served by dashboards/embed.py)."""
-    charts_links = [
-        html.A(f"Download {CHART_LABELS[kind]} chart ({fmt.upper()})", href=f"/export/chart/{code}.{fmt}{query}&kind={kind}", download="", className="button button--secondary")
-        for kind in kinds
-        for fmt in ("png", "svg")
+def download_menu(code: str, query: str, kind: str, table: str | None = None) -> html.Details:
+    """One "Download" menu for a chart: its image (PNG, SVG) and its numbers (CSV, XLSX).
+    A native disclosure of plain links: it opens without JavaScript and under the CSP."""
+    label = CHART_LABELS[kind]
+    table = table or TABLE_OF[kind]
+    items = [
+        (f"/export/chart/{code}.png{query}&kind={kind}", "PNG image", f" of the {label} chart"),
+        (f"/export/chart/{code}.svg{query}&kind={kind}", "SVG image", f" of the {label} chart"),
+        (f"/export/data/{code}.csv{query}&table={table}", "CSV", f" of the {label} chart's numbers"),
+        (f"/export/data/{code}.xlsx{query}", "XLSX", " of all this indicator's figures by quarter"),
     ]
-    data_links = [
-        html.A(f"Download data ({fmt.upper()})", href=f"/export/data/{code}.{fmt}{query}", download="", className="button button--secondary")
-        for fmt in ("csv", "xlsx")
-    ]
+    links = [html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=href, download="")) for href, words, hidden in items]
+    return html.Details(
+        [html.Summary(["Download", html.Span(f" the {label} chart or its numbers", className="visually-hidden")], className="download-menu__button"), html.Ul(links, className="download-menu__list")],
+        className="download-menu no-print",
+        id=f"indicator-{kind}-downloads",
+    )
+
+
+def embed_link(code: str, query: str) -> html.P:
     embed = f"/embed/indicator/{code}{query}"
-    return html.Div(
-        [
-            html.H3("Charts for packs and slides"),
-            html.Div(charts_links, className="download-links"),
-            html.Div(data_links, className="download-links"),
-            html.P(["Embed the quarterly chart on a web page with an iframe pointing at ", html.A(embed, href=embed), "."]),
-        ],
+    return html.P(
+        ["Embed the quarterly chart on a web page with an iframe pointing at ", html.A(embed, href=embed), "."],
         className="no-print",
         id="indicator-exports",
     )
+
+
+def chart_downloads(code: str, query: str, kinds: tuple[str, ...] = ("trend", "ytd")) -> html.Div:
+    """Every chart's download menu for ``kinds`` (the charts the page draws) and the embed
+    address: all the download links the indicator page offers."""
+    return html.Div([*(download_menu(code, query, kind) for kind in kinds), embed_link(code, query)])
+
+
+BREAK_CAPTION = " Dash-dot vertical lines: series breaks, listed under the chart."
+
+
+def with_breaks(figure: dict, spc: SpcView, by: str, periods: list[str]) -> dict:
+    """``figure`` with the series breaks drawn on it (as the exports draw them)."""
+    add_break_lines(figure, spc.breaks, by, periods)
+    return figure
+
+
+def breaks_list(spc: SpcView, chart: str) -> Component:
+    """The series breaks under a chart, with their dates and reasons."""
+    if not spc.breaks:
+        return html.Div()
+    return html.Div(
+        [
+            html.P(html.Strong("Series breaks (figures either side are not like for like):")),
+            html.Ul([html.Li([html.Strong(f"{b.date.day} {b.date:%B %Y}: "), b.reason]) for b in spc.breaks]),
+        ],
+        className="series-breaks",
+        id=f"indicator-{chart}-breaks",
+    )
+
+
+def drawn_range(first: str, last: str) -> str:
+    """"Q1 2014/15 to Q3 2016/17. " – what a chart actually draws, at the head of its caption."""
+    return f"{period_words(first)} to {period_words(last)}. "
+
+
+def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table]) -> list[Component]:
+    """The quarterly chart: against target for a rated indicator; a context indicator (not
+    rated) has no target, so no target legend, no "Against target" and no strip of ratings."""
+    row, info, period = detail.current, detail.indicator, detail.period
+    query = make_query(period, detail.area_code)
+    figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
+    breaks = BREAK_CAPTION if spc.breaks else ""
+    drawn = drawn_range(detail.history[0].period, detail.history[-1].period)
+    if not info.rated:
+        figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
+        return [
+            html.H2("Each quarter"),
+            ui.chart("indicator-quarterly-graph", figure, drawn + "Solid blue line with circles: the figure each quarter (a context indicator: not rated)." + breaks),
+            breaks_list(spc, "quarterly"),
+            _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
+            download_menu(info.code, query, "trend"),
+        ]
+    return [
+        html.H2("Against target"),
+        ui.chart(
+            "indicator-quarterly-graph",
+            figure,
+            drawn + "Solid blue line with circles: the figure each quarter. Dashed line: the target. "
+            "Shaded band: the tolerance, where the indicator is still rated Green." + breaks,
+        ),
+        breaks_list(spc, "quarterly"),
+        _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
+        download_menu(info.code, query, "trend"),
+        html.H2("Rating each quarter"),
+        rating_strip(detail),
+    ]
+
+
+def ytd_section(detail: IndicatorDetail, query: str, tabs: dict[str, Table]) -> list[Component]:
+    """Year to date: against target and tolerance (as a per cent of target, so the gap shows)
+    where the indicator is rated on the year to date, else against last year."""
+    info, period = detail.indicator, detail.period
+    this, last = ytd_values(detail)
+    ly = period.same_quarter_last_year()
+    labels = (period.financial_year.label, ly.financial_year.label)
+    if has_ytd_targets(detail):
+        heading = "Year to date against target"
+        figure = ytd_against_target(detail, ytd_title(detail), labels)
+        caption = (
+            f"Each year's year to date as a per cent of that quarter's target. Solid blue line with circles: {labels[0]}. "
+            f"Dashed orange line with diamonds: {labels[1]}. Dashed purple line: the target (100%). "
+            "Shaded band: the tolerance, where the indicator is still rated Green."
+        )
+    else:
+        heading = "Year to date against last year"
+        figure = charts.year_to_date(this, last, labels, info.unit, ytd_title(detail))
+        caption = f"Solid blue line with circles: {labels[0]}. Dashed orange line with diamonds: {labels[1]}."
+    return [
+        html.H2(heading),
+        ui.chart("indicator-ytd-graph", figure, caption),
+        _numbers("year-to-date", f"{info.name}, year to date", tabs["year-to-date"]),
+        download_menu(info.code, query, "ytd"),
+    ]
+
+
+VARIATION_LETTER = {"improvement": "↑", "concern": "!", "neutral_high": "H", "neutral_low": "L", "common_cause": "~"}
+ASSURANCE_LETTER = {"pass": "P", "fail": "F", "inconsistent": "?"}
+
+
+def spc_icons(spc: SpcView) -> Component:
+    """Making Data Count's variation and assurance icons, each with its words."""
+    result = spc.stored.result if spc.stored else None
+    why = no_icons_reason(spc)
+    if result is None or why or result.variation is None:
+        return ui.notice("No variation or assurance icons", why or "Not enough figures to judge variation.", "info")
+    items = [
+        html.Li(
+            [html.Span(VARIATION_LETTER[result.variation.value], className=f"spc-icon spc-icon--{result.variation.value}", **{"aria-hidden": "true"}),
+             html.Strong("Variation: "), variation_words(spc)],
+        )
+    ]  # fmt: skip
+    if result.assurance is not None:
+        items.append(
+            html.Li(
+                [html.Span(ASSURANCE_LETTER[result.assurance.value], className=f"spc-icon spc-icon--{result.assurance.value}", **{"aria-hidden": "true"}),
+                 html.Strong("Assurance: "), assurance_words(spc)],
+            )
+        )  # fmt: skip
+    else:
+        items.append(html.Li([html.Strong("Assurance: "), "none (no target, or a context indicator)."]))
+    return html.Ul(items, className="spc-icons", id="indicator-spc-icons")
+
+
+FLAGGED_OPEN = 8  # more flagged points than this are folded away under a count
+
+
+def flagged_points(spc: SpcView) -> Component:
+    """The special-cause points named in words (the chart's shapes and colours, as text)."""
+    points = spc.flagged
+    if not points:
+        return html.P("No point is flagged: the variation is common cause throughout.", id="indicator-spc-flagged")
+    rows = [[period_words(p.period), f"{p.value:,.0f}" if float(p.value).is_integer() else f"{p.value:,.1f}", point_words(p)] for p in points]
+    caption = "Special-cause points"
+    kinds = {}
+    for p in points:
+        word = point_words(p).rsplit("(", 1)[-1].rstrip(")")
+        kinds[word] = kinds.get(word, 0) + 1
+    count = f"{len(points)} of {len(spc.stored.result.points) if spc.stored else 0} points flagged: " + ", ".join(f"{n} {k}" for k, n in kinds.items())
+    table = ui.scroll_region(caption, ui.table(caption, ["Period", "Value", "Why it is flagged"], rows, numeric=[1], table_id="indicator-spc-flagged"))
+    if len(points) <= FLAGGED_OPEN:
+        return html.Div([html.H3(caption), html.P(count), table])
+    return html.Div([html.H3(caption), html.Details([html.Summary(f"{count} (show the list)"), table], className="numbers")])
+
+
+def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[str, Table]) -> list[Component]:
+    """The XmR chart (Making Data Count): is the change real? Kept in its own function."""
+    info = detail.indicator
+    heading = html.H2("Is this change real? Statistical process control", id="spc")
+    if spc.stored is None:
+        return [heading, ui.notice("No chart of variation", no_icons_reason(spc), "info")]
+    subtitle = spc_subtitle(spc, info.name, detail.area_name)
+    return [
+        heading,
+        html.P(
+            f"The mean and process limits (mean ± 2.66 × the average moving range) show the range ordinary {spc.by}-to-{spc.by} "
+            "variation reaches. Points outside it, long runs and trends are flagged as special cause, the NHS England "
+            "\u201cMaking Data Count\u201d rules.",
+            className="cell-note",
+        ),
+        spc_icons(spc),
+        ui.chart(
+            "indicator-spc-graph",
+            spc_figure(spc, spc_title(spc), noun(detail), two_sigma=False),
+            f"{subtitle}. Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
+            f"recalculated at series breaks. The 2-sigma lines (dotted grey) are drawn when chosen in the key. Special-cause points: {SPECIAL_CAUSE_KEY}."
+            + (BREAK_CAPTION if spc.breaks else ""),
+        ),
+        breaks_list(spc, "spc"),
+        flagged_points(spc),
+        _numbers("spc", f"{info.name}: SPC chart points, {detail.area_name}", tabs["spc"]),
+        download_menu(info.code, query, "spc"),
+    ]
+
+
+SPECIAL_CAUSE_KEY = "improvement, blue triangles; concern, orange squares; neither better nor worse, purple diamonds"
 
 
 def rating_strip(detail: IndicatorDetail) -> html.Ol:
@@ -334,7 +512,7 @@ def download(clicks: list[int | None], params: dict[str, str]) -> tuple[dict | N
         settings = current_settings()
         period = Quarter.parse(params["period"])
         detail = data.detail(settings.database_url, params["code"], period, params["area"])
-        text = csv_text(tables(detail)[name])
+        text = csv_text(chart_tables(detail, cached_spc_view(settings.database_url, detail.indicator.code, period, detail.area_code))[name])
     except Exception as exc:  # noqa: BLE001 - say so on the page; the log has the trace
         return None, ui.failure(exc)
     filename = f"{detail.indicator.code}-{name}-{detail.area_code}-{period.key}.csv"

@@ -20,9 +20,10 @@ from rag.periods import Quarter
 from rag.rating import Rating
 from rag.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
-from store.queries import comparator_levels, demand_panels, indicator_detail
+from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
-from views.figures import Chart, demand_chart, trend_chart, ytd_chart
+from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
+from views.spc_chart import spc_view
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
 from views.wording import (
     MINUS,
@@ -233,9 +234,15 @@ def _table_row(row: ScoreRow, levels: dict[str, float]) -> TableRow:
     )  # fmt: skip
 
 
+def _spc_charts(session: Session, detail: IndicatorDetail) -> list[Chart]:
+    """The indicator page's SPC chart, after its two others; none where nothing can be charted."""
+    view = spc_view(session, detail.indicator.code, detail.period, detail.area_code)
+    return [spc_chart(detail, view)] if view.stored is not None else []
+
+
 def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
-    charts = [trend_chart(detail), ytd_chart(detail)] if detail.history else []
+    charts = [trend_chart(detail), ytd_chart(detail), *_spc_charts(session, detail)] if detail.history else []
     table = _table_row(row, levels)
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,

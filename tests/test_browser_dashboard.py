@@ -136,8 +136,9 @@ def test_browser_indicator_chart_agrees_with_table(page, live_server: str, demo_
 
 def test_browser_indicator_csv_download(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP2?{Q3}", "#indicator-quarterly-graph")
+    page.click("#indicator-trend-downloads summary")  # the chart's one Download menu
     with page.expect_download() as download:
-        page.click("text=Download quarterly figures (CSV)")
+        page.click("#indicator-trend-downloads a:has-text('CSV')")
     path = download.value.path()
     lines = Path(path).read_text().splitlines()
     assert download.value.suggested_filename == "CSP2-quarterly-E09000016-2016-17-Q3.csv"
@@ -216,6 +217,8 @@ def test_browser_bad_url_shows_a_message(page, live_server: str, path: str, mess
         (f"/?{Q3}", "#scorecard-table"),
         (f"/indicator/CSP1?{Q3}", "#indicator-monthly-graph .main-svg"),
         (f"/indicator/CSP2?{Q3}", "#indicator-quarterly-graph .main-svg"),
+        (f"/indicator/CSP3?{Q3}", "#indicator-spc-graph .main-svg"),
+        (f"/indicator/DP2?{Q3}", "#indicator-spc-graph .main-svg"),
         (f"/demand?{Q3}", "#demand-panel-DP5 .main-svg"),
         ("/?period=nonsense", ".notice"),
     ],

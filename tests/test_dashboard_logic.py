@@ -209,7 +209,15 @@ def test_indicator_page_states_findings_and_history(pages) -> None:
     quarterly = by_id(page, "indicator-quarterly-graph").figure
     assert title(quarterly) == "13,143 year to date in Q3 2016/17: above the 12,400 target by more than the 2.5% tolerance"
     ytd = by_id(page, "indicator-ytd-graph").figure
-    assert title(ytd) == "13,143 year to date by Q3 2016/17, up 4.5% on the same point in 2015/16"
+    assert title(ytd) == "13,143 year to date by Q3 2016/17, 106.0% of the 12,400 target; up 4.5% on the same point in 2015/16"
+    # The year to date is drawn against target and tolerance (per cent of target), so the 6% overshoot
+    # stands well clear of the 100-102.5% band rather than sitting on a 0-17,000 line.
+    traces = {t.get("meta"): t for t in ytd["data"] if t.get("meta")}
+    assert traces["this-year"]["y"][2] == pytest.approx(13143 / 12400 * 100, abs=0.01)
+    assert traces["target"]["y"][:3] == [100, 100, 100]
+    assert traces["tolerance"]["y"][2] == pytest.approx(102.5) and traces["tolerance"]["fill"] == "tonexty"
+    low, high = ytd["layout"]["yaxis"]["range"]
+    assert low > 90 and high < 115  # not from zero: the gap is visible
     monthly = by_id(page, "indicator-monthly-graph").figure
     assert title(monthly) == "4,355 offences in October to December 2016, down 3.7% on October to December 2015"
     comparator = by_id(page, "indicator-comparator-graph").figure

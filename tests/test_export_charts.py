@@ -131,7 +131,7 @@ def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) ->
     actual = [t for t in chart.figure["data"] if t.get("meta") == "actual"]
     assert actual[-1]["y"][-1] == 13143 and actual[-1]["marker"]["symbol"] == "circle"
     ytd = ytd_chart(detail).figure["layout"]["title"]["text"]
-    assert ytd == "13,143 year to date by Q3 2016/17, up 4.5% on the same point in 2015/16"
+    assert ytd == "13,143 year to date by Q3 2016/17, 106.0% of the 12,400 target; up 4.5% on the same point in 2015/16"
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("trend", "png"), ("ytd", "svg")])
@@ -178,7 +178,7 @@ def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine)
     assert [t.get("name") for t in comparator["data"]] == [t.get("name") for t in dashboard["data"]]
     monthly = monthly_chart(detail).figure
     assert monthly["layout"]["title"]["text"] == monthly_finding(detail)
-    assert monthly["layout"]["title"]["subtitle"]["text"] == "Total notifiable offences, Havering, each month, Q1 2014/15 to Q3 2016/17"
+    assert monthly["layout"]["title"]["subtitle"]["text"] == "Total notifiable offences, Havering, each month, April 2014 to December 2016"  # the months drawn
     assert monthly["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
 
 

@@ -56,7 +56,7 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
     for href in hrefs:
         response = client.get(href)
         assert response.status_code == 200, (href, response.get_data(as_text=True)[:200])
-        assert len(response.data) > 500
+        assert len(response.data) > (150 if "table=" in href else 500)  # one chart's table is small
         seen.add(response.mimetype)
     assert seen == expected
 

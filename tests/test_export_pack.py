@@ -165,7 +165,7 @@ def test_export_pack_docx_real_tables_landscape_appendix_and_alt_text(packs) -> 
     assert header is not None and header.find(qn("w:tblHeader")) is not None  # repeats on each page
     # Every chart is a high-resolution picture with alt text (docPr descr) and a title.
     shapes = list(doc.inline_shapes)
-    assert len(shapes) == 7  # trend and year to date for each rated indicator, and demand
+    assert len(shapes) == 10  # trend, year to date and SPC for each rated indicator, and demand
     for shape in shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40, descr
@@ -206,7 +206,7 @@ def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:
     external = [u for u in parser.urls if u[2].strip().lower().startswith(("http:", "https:", "//", "file:"))]
     assert external == []
     assert all(u[2].startswith("data:image/svg+xml;base64,") for u in parser.urls if u[0] == "img")
-    assert len([u for u in parser.urls if u[0] == "img"]) == 7
+    assert len([u for u in parser.urls if u[0] == "img"]) == 10
     assert parser.scripts == [] and "<link" not in text and "@import" not in text and "url(" not in text
     assert parser.tables == parser.captions >= 5 and parser.scoped > 20
     assert '<html lang="en-GB">' in text
@@ -271,7 +271,9 @@ def test_export_pack_content_uses_scorecard_figures(demo_database_url: str, scor
     assert [(s.code, s.rating.word) for s in content.sections] == [(c, EXPECTED[c][1].value) for c in EXPECTED]
     csp1 = content.sections[0]
     assert csp1.change == "13,143 year to date, up 4.5% on Q3 2015/16 (12,573). London: +3.8% on a year earlier."
-    assert [c.name for c in content.charts] == ["CSP1-trend", "CSP1-ytd", "CSP2-trend", "CSP2-ytd", "CSP3-trend", "CSP3-ytd", "demand-pressures"]
+    assert [c.name for c in content.charts] == [
+        "CSP1-trend", "CSP1-ytd", "CSP1-spc", "CSP2-trend", "CSP2-ytd", "CSP2-spc", "CSP3-trend", "CSP3-ytd", "CSP3-spc", "demand-pressures",
+    ]  # fmt: skip
     assert content.date == "17 January 2017" and content.period_covered.startswith("Q3 2016/17 (October to December 2016)")
     assert [r.code for r in content.demand_rows] == ["DP1", "DP2", "DP3", "DP4", "DP5"]
 
@@ -294,7 +296,7 @@ def test_export_pack_cli_errors(demo_engine, database_url: str, tmp_path: Path, 
 @pytest.mark.browser
 def test_export_pack_html_has_no_serious_accessibility_problems(packs, web_browser) -> None:  # noqa: ANN001
     web_browser.goto(packs["html"].as_uri())
-    assert web_browser.locator("img[alt]").count() == 7
+    assert web_browser.locator("img[alt]").count() == 10
     assert serious_axe_violations(web_browser) == []
     assert web_browser.console_errors == []
 

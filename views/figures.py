@@ -15,15 +15,28 @@ from sqlalchemy.orm import Session
 
 from rag.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
-from store.scorecard import format_value
 from views import NotAvailable, charts
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style
 from views.small_multiples import small_multiples
+from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
+from views.spc_chart import (
+    SpcView,
+    add_break_lines,
+    assurance_words,
+    no_icons_reason,
+    period_words,
+    point_words,
+    spc_figure,
+    spc_subtitle,
+    spc_title,
+    spc_view,
+    variation_words,
+)
 from views.wording import (
-    change_phrase,
     chart_names,
     comparator_finding,
     demand_finding,
+    month_label,
     monthly_finding,
     noun,
     statement,
@@ -34,7 +47,7 @@ from views.wording import (
 if TYPE_CHECKING:
     from views.map_state import MapState
 
-KINDS = ("trend", "ytd", "comparator", "monthly")
+KINDS = ("trend", "ytd", "comparator", "monthly", "spc")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
 SOURCES = {
     "crime": "Metropolitan Police Service",
@@ -97,22 +110,29 @@ def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int =
 
 
 def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
-    """Year to date at the end of each quarter, this financial year against last."""
+    """Year to date at the end of each quarter: against target and tolerance (per cent of
+    target) where the indicator is rated on the year to date, else this year against last."""
     info, period = detail.indicator, detail.period
     this, last = ytd_values(detail)
     last_year = period.same_quarter_last_year().financial_year
-    # Worded as the indicator page words this chart's title.
-    title = f"{format_value(this[-1], info.unit)} year to date by {period.label}, " + change_phrase(
-        this[-1], last[period.q - 1], f"the same point in {last_year.label}", info.unit
-    )
+    title = ytd_title(detail)  # as the indicator page words it
     labels = (period.financial_year.label, last_year.label)
-    figure = charts.year_to_date(this, last, labels, info.unit, title)
-    subtitle = f"{info.name}, {detail.area_name}, year to date at the end of each quarter, {labels[0]} and {labels[1]}"
-    alt = (
-        f"Line chart: {info.name}, year to date, in {detail.area_name}: {labels[0]} as a solid line, "
-        f"{labels[1]} as a dashed line. {title}."
-    )
-    caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
+    if has_ytd_targets(detail):
+        figure = ytd_against_target(detail, title, labels)
+        subtitle = f"{info.name}, {detail.area_name}, year to date as a per cent of target at the end of each quarter, {labels[0]} and {labels[1]}"
+        alt = (
+            f"Line chart: {info.name}, year to date as a per cent of each quarter's target, in {detail.area_name}: {labels[0]} as a "
+            f"solid line, {labels[1]} as a dashed line, the target at 100% and the tolerance as a shaded band. {title}."
+        )
+        caption = f"{info.name}, year to date against target and tolerance, {labels[0]} and {labels[1]}"
+    else:
+        figure = charts.year_to_date(this, last, labels, info.unit, title)
+        subtitle = f"{info.name}, {detail.area_name}, year to date at the end of each quarter, {labels[0]} and {labels[1]}"
+        alt = (
+            f"Line chart: {info.name}, year to date, in {detail.area_name}: {labels[0]} as a solid line, "
+            f"{labels[1]} as a dashed line. {title}."
+        )
+        caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
     return _dressed(detail, "ytd", figure, title, subtitle, alt, caption, width, height)
 
 
@@ -122,7 +142,9 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     label = info.comparator_label or "the comparator"
     title = comparator_finding(detail)
     figure = charts.comparator_change(detail, title)
-    subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {_span(detail)}"
+    drawn = [r.period for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
+    span = f"{Quarter.parse(drawn[0]).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)  # the quarters drawn
+    subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {span}"
     alt = (
         f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
         f"solid line with circles, {label} as a dashed line with diamonds. {title}."
@@ -137,8 +159,8 @@ def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int
     title = monthly_finding(detail)
     months = [m for m, _ in detail.monthly]
     figure = charts.monthly(months, [v for _, v in detail.monthly], set(period.months()), title, noun(detail))
-    first = Quarter.parse(detail.history[0].period).label if detail.history else period.label
-    subtitle = f"{info.name}, {detail.area_name}, each month, {first} to {period.label}"
+    drawn = f"{month_label(months[0])} to {month_label(months[-1])}" if months else period.label
+    subtitle = f"{info.name}, {detail.area_name}, each month, {drawn}"
     alt = (
         f"Line chart: {info.name} in {detail.area_name} each month, with the months of {period.label} marked by "
         f"filled squares. {title}."
@@ -159,15 +181,17 @@ def indicator_chart(
     if kind not in KINDS:
         raise NotAvailable(f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
     detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
-    if kind not in chart_names(detail):
+    if kind != "spc" and kind not in chart_names(detail):
         why = "it has no comparator for counts" if kind == "comparator" else "no monthly figures are held for it"
         raise NotAvailable(f"{detail.indicator.code} has no {kind} chart: {why}.")
     if kind == "trend":
-        return trend_chart(detail, width, height or PRINT_HEIGHT)
+        return _with_breaks(session, detail, trend_chart(detail, width, height or PRINT_HEIGHT), "quarter")
     if kind == "comparator":
         return comparator_chart(detail, width, height or YTD_HEIGHT)
     if kind == "monthly":
-        return monthly_chart(detail, width, height or YTD_HEIGHT)
+        return _with_breaks(session, detail, monthly_chart(detail, width, height or YTD_HEIGHT), "month")
+    if kind == "spc":
+        return spc_chart(detail, spc_view(session, detail.indicator.code, detail.period, detail.area_code), width, height or PRINT_HEIGHT)
     return ytd_chart(detail, width, height or YTD_HEIGHT)
 
 
@@ -179,6 +203,37 @@ def published_detail(session: Session, code: str, period: Quarter, area: str, ve
     if detail is None:
         raise NotAvailable(f"{code} was not part of a published {period.label} report for {area}" + (f" (version {version})." if version else "."))
     return detail
+
+
+def _with_breaks(session: Session, detail: IndicatorDetail, chart: Chart, by: str) -> Chart:
+    """The series breaks drawn on a chart of the series, as the page draws them."""
+    from store.annotations import breaks_for
+    from store.models import Indicator
+
+    indicator = session.get(Indicator, detail.indicator.code)
+    periods = [m for m, _ in detail.monthly] if by == "month" else [r.period for r in detail.history]
+    if indicator is not None:
+        add_break_lines(chart.figure, breaks_for(session, indicator, detail.area_code), by, periods)
+    return chart
+
+
+def spc_chart(detail: IndicatorDetail, view: SpcView, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT) -> Chart:
+    """The XmR chart of the indicator page, dressed for paper. Raises NotAvailable when the
+    indicator has no series to chart."""
+    info = detail.indicator
+    if view.stored is None:
+        raise NotAvailable(f"{info.code} has no SPC chart: {view.unavailable}.")
+    title = spc_title(view)
+    figure = spc_figure(view, title, noun(detail))
+    subtitle = spc_subtitle(view, info.name, detail.area_name)
+    flagged = "; ".join(f"{period_words(p.period)}: {point_words(p)}" for p in view.flagged) or "no point is flagged"
+    verdicts = no_icons_reason(view) or f"Variation: {variation_words(view)}." + (f" Assurance: {assurance_words(view)}." if assurance_words(view) else "")
+    alt = (
+        f"Statistical process control (XmR) chart of {info.name} in {detail.area_name}, {subtitle.split(', ', 2)[-1]}, with the mean "
+        f"and process limits. {title}. Flagged points: {flagged}. {verdicts}"
+    )
+    caption = f"{info.name}: statistical process control chart, {detail.area_name}"
+    return _dressed(detail, "spc", figure, title, subtitle, alt, caption, width, height)
 
 
 def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2) -> Chart | None:
