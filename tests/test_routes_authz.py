@@ -53,10 +53,10 @@ READ_ROUTES = {
     "/api/v1/": "/api/v1/",
 }
 # Server-side callbacks that write (store data, or run a load even as a dry run), by function.
-WRITE_CALLBACKS = {"dashboards.upload.show_kind_help", "dashboards.upload.check", "dashboards.upload.confirm", "dashboards.targets.save"}
+WRITE_CALLBACKS = {"dashboards.upload.show_kind_help", "dashboards.upload.check", "dashboards.upload.confirm", "dashboards.targets.save", "dashboards.targets.save_break"}
 READ_CALLBACKS = {"dashboards.shell._area", "dashboards.indicator.download", "dashboards.ward_map.draw", "dash.dash.update"}
 # What a module must not use for its callbacks to count as read-only.
-WRITERS = ("save_target", "save_commentary", "load_file", "run_load", "load_upload", "check_upload", "record_change",
+WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
            "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip
 
 
