@@ -169,4 +169,6 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     engine = current_engine()
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
-    return steps.render_loaded(outcome, current_settings().home_area), True, None, None, steps.history_table(engine)
+    home = current_settings().home_area
+    gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
+    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine)

@@ -222,7 +222,7 @@ def summary_list(summary: LoadSummary) -> html.Dl:
     ]
     if summary.total is not None:
         items.append(("Total count", f"{summary.total:,}"))
-    items.append(("SHA-256", summary.sha256[:12]))
+    items.append(("File fingerprint (SHA-256)", summary.sha256[:12]))
     children: list[Component] = []
     for term, value in items:
         children += [html.Dt(term), html.Dd(value)]
@@ -261,18 +261,48 @@ def render_check(outcome: Outcome) -> Component:
     )
 
 
-def render_loaded(outcome: Outcome, home_area: str) -> Component:
+def gaps_after_load(engine: Engine, periods: list[str], area: str) -> list[str]:
+    """For each quarter a load touched (the last four at most) that has figures: which rated
+    indicators still have no target, and which have no comparator figure, in one line each."""
+    from store.scorecard import build_scorecard  # only after a load; keeps the page module light
+
+    quarters = sorted({q for q in (latest_quarter([p]) for p in periods) if q is not None})[-4:]
+    lines: list[str] = []
+    with session_scope(engine) as session:
+        for quarter in quarters:
+            try:
+                card = build_scorecard(session, quarter, area)
+            except Exception:  # noqa: BLE001 - a quarter that cannot be scored has nothing to report
+                continue
+            rows = [r for r in card.rows if r.rated and r.actual is not None]
+            no_target = [r.code for r in rows if r.target is None]
+            no_comparator = [r.code for r in rows if r.comparator_area and r.comparator_change is None]
+            if no_target:
+                lines.append(f"{quarter.label}: no target for {', '.join(no_target)}, so not rated.")
+            if no_comparator:
+                lines.append(f"{quarter.label}: no London or national comparator figure for {', '.join(no_comparator)}.")
+    return lines
+
+
+def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = None) -> Component:
     if not outcome.ok:
         return render_check(outcome)
     summary = outcome.summary
     assert summary is not None
+    gap_notes = (
+        [html.P("Still missing after this load:"), html.Ul([html.Li(g) for g in gaps], id="upload-gaps")]
+        if gaps
+        else [html.P("Every rated indicator in the quarters loaded has a target and a comparator.", id="upload-gaps")]
+        if gaps is not None
+        else []
+    )
     quarter = latest_quarter(summary.periods)
     link = (
         [html.P(html.A(f"See the scorecard for {quarter.label}", href=f"/?period={quarter.key}&area={home_area}", id="upload-scorecard-link"))]
         if quarter
         else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
     )
-    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *link], kind="info")
+    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *gap_notes, *link], kind="info")
 
 
 def latest_quarter(periods: list[str]) -> Quarter | None:
@@ -303,7 +333,7 @@ def history_table(engine: Engine, limit: int = 20) -> Component:
     if not rows:
         return html.P("No files have been loaded yet.")
     table = ui.table(
-        f"The {len(rows)} most recent uploads", ["When", "Who", "Kind", "File", "SHA-256", "Rows", "Periods"], rows,
+        f"The {len(rows)} most recent uploads", ["When", "Who", "Kind", "File", html.Span("Fingerprint", title="The first characters of the file's SHA-256 hash"), "Rows", "Periods"], rows,
         numeric=[5], table_id="upload-history-table",
     )  # fmt: skip
     return ui.scroll_region("Upload history", table)

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from sqlalchemy import delete
+
 from dashboards import upload_steps as steps
 from loaders.errors import LoadError, Problem
+from store.db import session_scope
+from store.models import Target
 from tests.conftest import serious_axe_violations
 from tests.helpers import text
 
@@ -61,3 +65,18 @@ def test_browser_load_links_problems_are_listed_in_row_order() -> None:
     table = steps.problem_table(error)
     rows = [[text(cell) for cell in row.children] for row in next(c for c in table.children if type(c).__name__ == "Tbody").children]
     assert [r[1] for r in rows] == ["", "2", "7"]
+
+
+def test_browser_load_links_after_a_load_the_quarters_lacking_targets_are_named(demo_engine) -> None:  # noqa: ANN001
+    assert steps.gaps_after_load(demo_engine, ["2016-17-Q3"], "E09000016") == []
+    with session_scope(demo_engine) as session:
+        session.execute(delete(Target).where(Target.indicator_code == "CSP3"))
+    assert steps.gaps_after_load(demo_engine, ["2016-10", "2016-11"], "E09000016") == ["Q3 2016/17: no target for CSP3, so not rated."]
+    shown = text(steps.render_loaded(steps.Outcome("crime", "c.csv", summary=_summary()), "E09000016", ["Q3 2016/17: no target for CSP3, so not rated."]))
+    assert "Still missing after this load: Q3 2016/17: no target for CSP3, so not rated." in shown
+
+
+def _summary():  # noqa: ANN202
+    from loaders.summary import LoadSummary
+
+    return LoadSummary(kind="crime", file_name="c.csv", sha256="0" * 64, rows=1, periods=["2016-10"])
