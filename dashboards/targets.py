@@ -10,7 +10,7 @@ dashboards/access.py refuses to anyone but an analyst.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import dash
@@ -136,7 +136,8 @@ def _breaks(state: form.FormState, source: str, breaks: list) -> html.Fieldset:
             html.Div(
                 [
                     html.Label("Date of the break", htmlFor="targets-break-date", className="field__label"),
-                    dcc.Input(id="targets-break-date", type="date", className="field__input"),
+                    html.P("For example 1 April 2014, or 2014-04-01.", id="targets-break-date-hint", className="hint"),
+                    dcc.Input(id="targets-break-date", type="text", className="field__input", autoComplete="off"),
                 ],
                 className="field",
             ),
@@ -349,6 +350,17 @@ def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, c
     return None, message, rating_panel(state), state.target_note, state.commentary_note, context(state)
 
 
+def _day(text: str | None) -> date | None:
+    """A date as people write it: 2014-04-01, 1 April 2014 or 1 Apr 2014."""
+    cleaned = " ".join((text or "").split())
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d %B %Y").date(), lambda t: datetime.strptime(t, "%d %b %Y").date()):
+        try:
+            return parse(cleaned)
+        except ValueError:
+            continue
+    return None
+
+
 @callback(
     Output("targets-break-message", "children"),
     Output("targets-breaks", "children"),
@@ -365,9 +377,8 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
-    try:
-        day = date.fromisoformat(when or "")
-    except ValueError:
+    day = _day(when)
+    if day is None:
         return ui.notice("There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."), dash.no_update
     by_source = scope == "source"
     try:

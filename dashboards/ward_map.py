@@ -64,7 +64,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     rate_ok = state.measure.unit == "count" and any(f.population for f in data.figures)
     notices: list[Component] = []
     if state.view == "rate" and not rate_ok:
-        notices.append(ui.notice("Showing numbers, not rates", missing_note(POPULATION_NOTE, "population"), "warning"))
+        notices.append(ui.notice("Showing numbers, not rates", "Rates need population figures for these wards, so the map shows numbers instead.", "warning"))
         state = replace(state, view="count")
     area_name = area_label(state)
     heading = f"Ward map: {state.measure.label}, {area_name}, {state.period.label}"

@@ -84,7 +84,7 @@ def test_targets_overview_in_browser(web_live, web_browser, demo_engine) -> None
         row = session.scalars(select(SeriesAnnotation).where(SeriesAnnotation.indicator_code == "CSP1")).one()
         assert (row.date, row.kind) == (date(2014, 4, 1), "break")
     # A break with no reason is refused, with nothing stored.
-    page.get_by_label("Date of the break").fill("2015-04-01")
+    page.get_by_label("Date of the break").fill("1 April 2015")
     page.get_by_label("Reason").fill("")
     page.get_by_role("button", name="Record the break").click()
     page.wait_for_selector("#targets-break-message [role=alert]")
