@@ -73,7 +73,7 @@ def open_map(tab, url: str, graph: str = "ward-map-graph") -> dict:
 def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
     figure = open_map(page, f"{live_server}/map?{Q3}")
     assert "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline." in page.inner_text("main")
-    assert figure["legend"].endswith("5 classes, about the same number of areas in each")
+    assert figure["legend"].endswith("5 classes, equal numbers of areas")
     assert len(figure["wards"]) == 18
     rows = page.evaluate(TABLE, "ward-map-table")
     assert len(rows) == 18

@@ -97,7 +97,7 @@ def test_maps_jenks_finds_natural_groups() -> None:
 
 def test_maps_fewer_distinct_figures_than_classes_says_so() -> None:
     classes = maps.classify([5.0, 5.0, 9.0, 9.0, 12.0, None], "quantiles", lambda x: f"{x:.0f}", k=5)
-    assert classes.k == 3 and classes.legend_note == "3 classes, about the same number of areas in each"
+    assert classes.k == 3 and classes.legend_note == "3 classes, equal numbers of areas"
     assert classes.index[-1] is None and classes.label_of(5) == "No figure"
 
 
@@ -272,7 +272,7 @@ def test_maps_table_holds_the_maps_numbers_and_classes(demo_database_url: str) -
         label, hover_value = on_map[code]
         assert hover_value == cells["Offences, Q3 2016/17"]
         assert cells["Map class"] == label, "the class in the table is the legend entry the ward is coloured by"
-    assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, about the same number of areas in each")
+    assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, equal numbers of areas")
     template = class_traces(figure)[0]["hovertemplate"]
     assert template == "<b>%{customdata[0]}</b><br>Offences: %{customdata[1]}<br>Rate per 1,000 residents: %{customdata[2]}<br>Change on Q3 2015/16: %{customdata[3]}<extra></extra>"
 

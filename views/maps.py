@@ -45,7 +45,7 @@ NO_DATA = "#bdbdbd"
 EDGE = "#505a5f"
 CLASSES = 5
 # Plain words for readers; the statistical names go in tooltips (SCHEME_TERMS).
-SCHEMES = {"quantiles": "about the same number of areas in each", "jenks": "grouped where the figures divide naturally"}
+SCHEMES = {"quantiles": "equal numbers of areas", "jenks": "natural groups"}
 SCHEME_TERMS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Jenks)"}
 DECIMALS = 5  # ≈ 1 m: finer than any screen shows, and every digit is sent to the browser
 OVERVIEW_AREAS = 150  # above this many outlines, send the overview geometry (see _overview)

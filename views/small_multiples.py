@@ -46,7 +46,7 @@ def small_multiples(
     # right edge), and the cells grow when a heading needs more lines than they allow.
     plot_width = width - max(left, 70) - 24
     headings = [fit(h, width_each * plot_width + (left - 20) - 4, HEADING_SIZE) for h in headings]
-    needed = max((line_count(h) for h in headings), default=0) * HEADING_LINE + 8
+    needed = max((line_count(h) for h in headings), default=0) * HEADING_LINE + 16  # room for the top tick label
     if needed > cells.heading:
         cells = replace(cells, heading=needed)
     data: list[dict[str, Any]] = []
