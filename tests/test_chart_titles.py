@@ -122,3 +122,13 @@ def test_chart_titles_schematic_map_says_so_on_the_image(demo_database_url: str,
         box = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
     assert box is not None, "the label changes the image"
     assert box[0] > chart.width / 2 and box[3] > chart.height / 2, "drawn at the bottom right of the map"
+
+
+def test_chart_titles_ward_small_multiples_wrap_on_the_page() -> None:
+    from views.ward_charts import SMALL_CELL, SMALL_HEIGHT, category_chart
+
+    labels = ["Q1 16/17", "Q2 16/17", "Q3 16/17", "Q4 16/17"]
+    fig = category_chart("Miscellaneous crimes against society", [9, 3, 2, 8], labels, "Q4 16/17")
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(text_width(line, 15) <= SMALL_CELL for line in lines)
+    assert fig.layout.height > SMALL_HEIGHT and fig.layout.margin.t > 45, "room made for the second line"
