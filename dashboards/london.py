@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import map_parts
 from dashboards.context import current_settings
+from dashboards.load_links import missing_note
 from dashboards.map_parts import controls, table
 from store.map_queries import MapRequestError
 from store.reference import LONDON_BOROUGHS
@@ -34,15 +35,8 @@ from views.map_state import POPULATION_NOTE, borough_vintage, view_phrase
 dash.register_page(__name__, path="/london", name="London comparison", title="London comparison – Community Safety Partnership performance", order=3)
 
 PREFIX = "london"
-BOROUGH_FILE_NOTE = (
-    "load the Met's borough file with `cspdash ingest crime mps_borough_level_crime_most_recent_24_months_….csv` "
-    "(London Datastore, MPS Recorded Crime: Geographic Breakdown)"
-)
-BOUNDARY_NOTE = (
-    "Borough outlines are not loaded, so only the tile map is shown. Load them with "
-    "`cspdash ingest boundaries london_boroughs_wgs84_simplified20m.geojson` (London Datastore, Statistical GIS "
-    "Boundary Files for London)."
-)
+BOROUGH_FILE_NOTE = "the Met's borough crime file (London Datastore) needs to be loaded"
+BOUNDARY_NOTE = "Borough outlines are not loaded, so only the tile map is shown."
 
 
 @ui.safe_layout
@@ -68,9 +62,9 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         controls(state, prefix=PREFIX, with_area=False, rate_ok=view.rate_ok),
     ]
     if not view.rate_ok and state.measure.unit == "count":
-        out.append(html.P(POPULATION_NOTE, className="cell-note", id=f"{PREFIX}-rate-note"))
+        out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     if view.rate_refused:
-        out.append(ui.notice("Showing change on last year, not rates", POPULATION_NOTE, "warning"))
+        out.append(ui.notice("Showing change on last year, not rates", missing_note(POPULATION_NOTE, "population"), "warning"))
     out.append(html.P(rank_statement(figures, values, state, home), className="rank-statement", id=f"{PREFIX}-rank"))
     if missing:
         held = [f.name for f in figures if f.value is not None]
@@ -78,8 +72,11 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         out.append(
             ui.notice(
                 "Other boroughs have no data yet",
-                f"{what} for {state.measure.label.lower()} in {state.period.label}; {len(missing)} boroughs have no data yet. "
-                f"To compare with them, {BOROUGH_FILE_NOTE}.",
+                missing_note(
+                    f"{what} for {state.measure.label.lower()} in {state.period.label}; {len(missing)} boroughs have no data yet. "
+                    f"To compare with them, {BOROUGH_FILE_NOTE}.",
+                    "crime",
+                ),
                 "info",
             )
         )
@@ -110,7 +107,7 @@ def maps_section(url: str, view: LondonView, home: str) -> list[Component]:
     out: list[Component] = []
     vintage = borough_vintage(url)
     if vintage is None:
-        out.append(ui.notice("No borough outlines", BOUNDARY_NOTE, "info"))
+        out.append(ui.notice("No borough outlines", missing_note(BOUNDARY_NOTE, "boundaries"), "info"))
     else:
         out += [
             html.H2("Map"),

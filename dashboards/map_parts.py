@@ -40,13 +40,19 @@ def graph(graph_id: str, figure: dict, caption: str | list) -> html.Figure:
 # --- Controls ------------------------------------------------------------------------------
 
 
-def select(prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = ()) -> html.Div:
+def select(
+    prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = (),
+    titles: dict[str, str] | None = None,
+) -> html.Div:
     control_id = f"{prefix}-{name}"
     return html.Div(
         [
             html.Label(label, htmlFor=control_id, className="field__label"),
             html.Select(
-                [html.Option(text, value=v, selected=v == value, disabled=v in disabled) for v, text in options],
+                [
+                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **({"title": titles[v]} if titles and v in titles else {}))
+                    for v, text in options
+                ],
                 id=control_id,
                 name=name,
                 className=f"field__select field__select--{name}",
@@ -120,7 +126,11 @@ def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool
         select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
         select(prefix, "period", "Period", periods, state.period.key),
         select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
-        select(prefix, "classes", "Colour classes", [("quantiles", "Quantiles (equal numbers of areas)"), ("jenks", "Natural breaks (Jenks)")], state.scheme),
+        select(
+            prefix, "classes", "Colour classes",
+            [("quantiles", "Same number of areas in each colour"), ("jenks", "Grouped where the figures divide naturally")],
+            state.scheme, titles=maps.SCHEME_TERMS,
+        ),  # fmt: skip
     ]
     if with_area:
         fields.append(select(prefix, "area", "Area", state.areas, state.area))

@@ -214,7 +214,7 @@ def _change(row: ScoreRow) -> str:
         if row.actual is None or row.same_period_last_year is None:
             return "–"
         points = round(row.actual - row.same_period_last_year, 1)
-        return f"{signed_percent(points)[:-1]} pts" if points else "0.0 pts"
+        return f"{signed_percent(points)[:-1]} points" if points else "0.0 points"  # percentage points, not per cent
     return signed_percent(row.change_on_last_year)
 
 
@@ -273,7 +273,7 @@ def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState,
         ("Target", "and tolerance", True),
         (period.label, "the quarter", True),
         ("Year to date", f"to end of Q{period.q}", True),
-        ("Same period last year", "on the rated basis", True),
+        ("Same period last year", "counted as for the rating", True),
         ("Change on last year", None, True),
         ("London / national", "comparator", False),
     ]

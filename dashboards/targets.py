@@ -10,21 +10,25 @@ dashboards/access.py refuses to anyone but an analyst.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import targets_form as form
+from dashboards import targets_overview as overview
 from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field, text_field, textarea_field
 from dashboards.login import account_bar, sign_in_prompt
 from rag.periods import PeriodError, Quarter
 from rag.rating import Rating
+from store.annotations import save_annotation
 from store.db import session_scope
+from store.measures import Measure
 from store.queries import area_choices, latest_quarter
 from store.scorecard import indicators
 
@@ -63,12 +67,89 @@ def layout(
         area = area if area in {code for code, _ in areas} else settings.home_area
         code = indicator if indicator in {i.code for i in rows} else rows[0].code
         state = form.load_form(session, code, chosen, area)
+        info = next(i for i in rows if i.code == code)
+        extras = {
+            "ytd": info.basis == "ytd",
+            "source": Measure.parse(info.measure).source,
+            "breaks": overview.indicator_breaks(session, code, area),
+            "grid": overview.year_overview(session, chosen.financial_year, area, latest),
+        }
         choices = {
             "indicator": [(i.code, f"{i.code} – {i.name}") for i in rows],
             "year": [(y.key, y.label) for y in years],
             "area": areas or [(area, state.area_name)],
         }
-    return html.Div([*intro, _chooser(choices, state), _editor(state)])
+    return html.Div(
+        [*intro, _chooser(choices, state), _overview(extras["grid"], state), _editor(state, extras["ytd"]), _breaks(state, extras["source"], extras["breaks"])]
+    )
+
+
+def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.Section:
+    """Every indicator's targets for the year at a glance, with what needs attention."""
+    year = state.period.financial_year
+    rows = []
+    for r in grid:
+        link = html.A(f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}")
+        name = [link, html.Span(" (target is for the year to date)", className="cell-note")] if r.ytd else [link]
+        cells = []
+        for c in r.cells:
+            words: list[Component | str] = [c.target or html.Strong("No target", className="flag")]
+            if c.red_without_action:
+                words += [html.Br(), html.Strong("Red, no corrective action", className="flag")]
+            cells.append(html.Span(words))
+        attention = []
+        if r.rated and r.missing:
+            attention.append(f"No target for {', '.join(r.missing)}: not rated.")
+        if r.reds_without_action:
+            attention.append(f"Red with no corrective action in {', '.join(r.reds_without_action)}.")
+        rows.append([html.Span(name), *cells, " ".join(attention) or ("Context only" if not r.rated else "Complete")])
+    headers = ["Indicator", *(f"Q{q}" for q in (1, 2, 3, 4)), "Needs attention"]
+    caption = f"Targets and tolerances for {year.label}, {state.area_name}"
+    return html.Section(
+        [
+            html.H2(f"Targets for {year.label} at a glance", id="targets-overview-heading"),
+            html.P("Each indicator's target and tolerance by quarter; choose an indicator to edit it.", className="hint"),
+            ui.scroll_region(caption, ui.table(caption, headers, rows, table_id="targets-overview")),
+        ],
+        id="targets-overview-section",
+    )
+
+
+def _breaks(state: form.FormState, source: str, breaks: list) -> html.Fieldset:
+    """Series breaks on this indicator: listed, and a form to record one (for the indicator or
+    for every indicator from its source)."""
+    listed = (
+        html.Ul([html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)")) for b in breaks], id="targets-break-list")
+        if breaks
+        else html.P("No series breaks are recorded for this indicator.", id="targets-break-list")
+    )
+    scopes = [("indicator", f"{state.indicator} only"), ("source", f"Every indicator from the {source} figures")]
+    return html.Fieldset(
+        [
+            html.Legend(html.H2("Series breaks", className="fieldset__heading")),
+            html.P(
+                "A break marks a date where the series changed for reasons other than performance, such as new recording "
+                "rules or a new crime system. Charts show it and the control limits start again from it.",
+                className="hint",
+            ),
+            html.Div(listed, id="targets-breaks"),
+            html.Div(
+                [
+                    html.Label("Date of the break", htmlFor="targets-break-date", className="field__label"),
+                    html.P("For example 1 April 2014, or 2014-04-01.", id="targets-break-date-hint", className="hint"),
+                    dcc.Input(id="targets-break-date", type="text", className="field__input", autoComplete="off"),
+                ],
+                className="field",
+            ),
+            textarea_field("targets-break-reason", "Reason", "", hint="For example: Home Office counting rules tightened.", rows=2),
+            select_field("targets-break-scope", "The break applies to", scopes, "indicator", store=True),
+            html.Button("Record the break", id="targets-break-save", className="button button--secondary", n_clicks=0),
+            html.Div(id="targets-break-message", role="status"),
+            dcc.Store(id="targets-break-context", data={"indicator": state.indicator, "source": source, "area": state.area}),
+        ],
+        className="form-section",
+        id="targets-breaks-section",
+    )
 
 
 def _period(year: str | None, quarter: str | None, period: str | None) -> Quarter | None:
@@ -102,15 +183,23 @@ def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -
     )
 
 
-def _editor(state: form.FormState) -> html.Div:
+def _editor(state: form.FormState, ytd: bool = False) -> html.Div:
     band = state.polarity == "band"
     target_hint = "The value to reach; whether lower or higher is better comes from the indicator."
+    basis = (
+        f"This target is for the year to date: the total from April to the end of Q{state.period.q}, not the quarter alone."
+        if ytd
+        else "This target is for the quarter alone."
+    )
     return html.Div(
         [
+            # Problems are summarised above the form, where the reader starts (GOV.UK pattern).
+            html.Div(id="targets-errors"),
             html.Div(rating_panel(state), id="targets-rating"),
             html.Fieldset(
                 [
                     html.Legend(html.H2("Target and tolerance", className="fieldset__heading")),
+                    html.P(basis, id="targets-basis", className="hint"),
                     html.P(state.target_note, id="targets-target-note", className="hint"),
                     text_field("targets-target", "Target", state.target, hint=target_hint, id="targets-target-field", hidden=band),
                     html.Div(
@@ -134,17 +223,56 @@ def _editor(state: form.FormState) -> html.Div:
                 [
                     html.Legend(html.H2(f"Commentary for {state.area_name}, {state.period.label}", className="fieldset__heading")),
                     html.P(state.commentary_note, id="targets-commentary-note", className="hint"),
+                    *_draft(state),
                     textarea_field("targets-commentary", "Commentary", state.commentary, hint="What happened this quarter and why, in plain words for councillors.", rows=5),
                     textarea_field("targets-action", "Corrective action", state.corrective_action, hint="What the partnership will do about it. Required when the indicator is rated Red.", rows=3),
                 ],
                 className="form-section",
             ),
-            html.Div(id="targets-errors"),
             html.Button("Save", id="targets-save", className="button", n_clicks=0),
             html.Div(id="targets-message", role="status"),
             dcc.Store(id="targets-context", data=context(state)),
         ]
     )  # fmt: skip
+
+
+def _draft(state: form.FormState) -> list[Component]:
+    """The commentary drafted from the figures, offered as a starting point: it fills the box
+    only when the analyst asks, and is saved only if they then save it."""
+    row = state.rating
+    if row is None or not row.rated:
+        return []
+    try:
+        text = row.narrative
+    except Exception:  # noqa: BLE001 - a draft is a courtesy; the form works without it
+        return []
+    if not text:
+        return []
+    return [
+        html.Div(
+            [
+                html.P("Drafted from the figures (not saved unless you use it and save):", className="field__label"),
+                html.Blockquote(text, id="targets-draft", className="draft"),
+                html.Button("Use the drafted text", id="targets-use-draft", type="button", className="button button--secondary", n_clicks=0),
+            ],
+            className="field",
+        )
+    ]
+
+
+# Copies the draft into the commentary box in the browser; nothing is sent or stored.
+clientside_callback(
+    """
+    function (clicks, draft) {
+        if (!clicks) { return window.dash_clientside.no_update; }
+        return draft;
+    }
+    """,
+    Output("targets-commentary", "value"),
+    Input("targets-use-draft", "n_clicks"),
+    State("targets-draft", "children"),
+    prevent_initial_call=True,
+)
 
 
 def scope_options(state: form.FormState) -> list[tuple[str, str]]:
@@ -220,3 +348,47 @@ def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, c
     message = [html.P(result.message, className="saved", id="targets-saved")]
     message += [html.P(w, className="flag", role="alert") for w in result.warnings]
     return None, message, rating_panel(state), state.target_note, state.commentary_note, context(state)
+
+
+def _day(text: str | None) -> date | None:
+    """A date as people write it: 2014-04-01, 1 April 2014 or 1 Apr 2014."""
+    cleaned = " ".join((text or "").split())
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d %B %Y").date(), lambda t: datetime.strptime(t, "%d %b %Y").date()):
+        try:
+            return parse(cleaned)
+        except ValueError:
+            continue
+    return None
+
+
+@callback(
+    Output("targets-break-message", "children"),
+    Output("targets-breaks", "children"),
+    Input("targets-break-save", "n_clicks"),
+    State("targets-break-context", "data"),
+    State("targets-break-date", "value"),
+    State("targets-break-reason", "value"),
+    State("targets-break-scope-value", "data"),
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
+    if not clicks or not editing:
+        raise dash.exceptions.PreventUpdate
+    user = current_user()
+    assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
+    day = _day(when)
+    if day is None:
+        return ui.notice("There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."), dash.no_update
+    by_source = scope == "source"
+    try:
+        with session_scope(current_engine()) as session:
+            save_annotation(
+                session, when=day, reason=(reason or "").strip(), user=user.name,
+                indicator_code="" if by_source else editing.get("indicator", ""), source=editing.get("source", "") if by_source else "",
+            )  # fmt: skip
+            breaks = overview.indicator_breaks(session, editing.get("indicator", ""), editing.get("area", ""))
+    except ValueError as exc:
+        return ui.notice("There is a problem: nothing was saved", str(exc)), dash.no_update
+    listed = html.Ul([html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)")) for b in breaks], id="targets-break-list")
+    return html.P(f"Break of {day:%-d %B %Y} recorded.", className="saved", id="targets-break-saved"), listed

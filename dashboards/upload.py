@@ -38,14 +38,17 @@ PATH = "/upload"
 
 
 @ui.safe_layout
-def layout(**_: Any) -> Component:
+def layout(kind: str | None = None, **_: Any) -> Component:
+    # Other pages link here with the kind chosen (``/upload?kind=population``) when a figure
+    # they need has not been loaded.
+    chosen = steps.chosen_kind(kind)
     if not can("analyst"):
-        return html.Div([html.H1("Upload data"), sign_in_prompt("upload data", PATH)])
+        return html.Div([html.H1("Upload data"), sign_in_prompt("upload data", f"{PATH}?kind={chosen}" if chosen else PATH)])
     intro = [html.H1("Upload data"), account_bar(PATH)]
-    return html.Div([*intro, _form(), _history()])
+    return html.Div([*intro, _form(chosen), _history()])
 
 
-def _form() -> html.Section:
+def _form(kind: str = "") -> html.Section:
     return html.Section(
         [
             html.P(
@@ -57,8 +60,8 @@ def _form() -> html.Section:
                 "upload-kind",
                 "What kind of file is it?",
                 [("", "Choose the kind of file"), *steps.kind_options()],
-                "",
-                hint=steps.kind_help(None),
+                kind,
+                hint=steps.kind_help(kind or None),
                 store=True,
             ),
             html.Div(
@@ -166,4 +169,6 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     engine = current_engine()
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
-    return steps.render_loaded(outcome, current_settings().home_area), True, None, None, steps.history_table(engine)
+    home = current_settings().home_area
+    gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
+    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine)

@@ -46,6 +46,24 @@ KIND_HELP: dict[str, str] = {
     "policeuk": "police.uk street-level CSVs, one month or many, plain or zipped as downloaded.",
     "population": "Population: area_code, year, population.",
     "lsoa-lookup": "The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
+    "annotations": "Series breaks: indicator_code or source, date, reason, and optionally area_code and kind.",
+}
+# Plain names and one-line descriptions for the choice of file kind: readers of the page know
+# the files by where they come from, not by the loader's key.
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "crime": ("Recorded crime", "Met ward or borough crime file (London Datastore), or our own crime layout"),
+    "asb": ("Anti-social behaviour", "ASB incidents by area and month (CAD or council returns)"),
+    "marac": ("MARAC returns", "Quarterly MARAC cases discussed and repeat cases"),
+    "values": ("Indicator figures", "Any indicator's figures by area and period"),
+    "indicators": ("Indicator list", "The indicators the partnership reports on and which way is better"),
+    "targets": ("Targets", "Each indicator's target and tolerance by year and quarter"),
+    "areas": ("Areas", "The borough and its wards, with names and codes"),
+    "commentary": ("Commentary", "What the lead officer says about each indicator, and corrective action"),
+    "boundaries": ("Ward or borough outlines", "Map boundaries (London Datastore or ONS Open Geography)"),
+    "policeuk": ("police.uk street-level crime", "Monthly street-level crime downloads from data.police.uk"),
+    "population": ("Population figures", "Residents by ward or borough and year (ONS mid-year estimates)"),
+    "lsoa-lookup": ("Neighbourhood to ward lookup", "ONS lookup placing each small neighbourhood (LSOA) in a ward"),
+    "annotations": ("Series breaks and notes", "Dates where a series changed, such as new recording rules, with the reason"),
 }
 NOT_CSV = (".geojson", ".json", ".gpkg", ".shp")
 
@@ -174,9 +192,11 @@ def preview(name: str, data: bytes) -> Component | None:
 
 def problem_table(error: LoadError) -> html.Table:
     """The CLI's table (file, row, column, value, reason), every problem kept."""
+    # Row order, as the analyst fixes the file top to bottom; file-wide problems (no row) first.
+    ordered = sorted(error.problems, key=lambda p: -1 if p.row is None else p.row)
     rows = [
         [error.file_name, "" if p.row is None else str(p.row), p.column or "", _show_value(p.value), p.reason]
-        for p in error.problems
+        for p in ordered
     ]
     caption = f"{error.total:,} {'problem' if error.total == 1 else 'problems'} in {error.file_name}"
     return ui.table(caption, ["File", "Row", "Column", "Value", "Reason"], rows, numeric=[1], table_id="upload-problems")
@@ -202,7 +222,7 @@ def summary_list(summary: LoadSummary) -> html.Dl:
     ]
     if summary.total is not None:
         items.append(("Total count", f"{summary.total:,}"))
-    items.append(("SHA-256", summary.sha256[:12]))
+    items.append(("File fingerprint (SHA-256)", summary.sha256[:12]))
     children: list[Component] = []
     for term, value in items:
         children += [html.Dt(term), html.Dd(value)]
@@ -241,18 +261,48 @@ def render_check(outcome: Outcome) -> Component:
     )
 
 
-def render_loaded(outcome: Outcome, home_area: str) -> Component:
+def gaps_after_load(engine: Engine, periods: list[str], area: str) -> list[str]:
+    """For each quarter a load touched (the last four at most) that has figures: which rated
+    indicators still have no target, and which have no comparator figure, in one line each."""
+    from store.scorecard import build_scorecard  # only after a load; keeps the page module light
+
+    quarters = sorted({q for q in (latest_quarter([p]) for p in periods) if q is not None})[-4:]
+    lines: list[str] = []
+    with session_scope(engine) as session:
+        for quarter in quarters:
+            try:
+                card = build_scorecard(session, quarter, area)
+            except Exception:  # noqa: BLE001 - a quarter that cannot be scored has nothing to report
+                continue
+            rows = [r for r in card.rows if r.rated and r.actual is not None]
+            no_target = [r.code for r in rows if r.target is None]
+            no_comparator = [r.code for r in rows if r.comparator_area and r.comparator_change is None]
+            if no_target:
+                lines.append(f"{quarter.label}: no target for {', '.join(no_target)}, so not rated.")
+            if no_comparator:
+                lines.append(f"{quarter.label}: no London or national comparator figure for {', '.join(no_comparator)}.")
+    return lines
+
+
+def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = None) -> Component:
     if not outcome.ok:
         return render_check(outcome)
     summary = outcome.summary
     assert summary is not None
+    gap_notes = (
+        [html.P("Still missing after this load:"), html.Ul([html.Li(g) for g in gaps], id="upload-gaps")]
+        if gaps
+        else [html.P("Every rated indicator in the quarters loaded has a target and a comparator.", id="upload-gaps")]
+        if gaps is not None
+        else []
+    )
     quarter = latest_quarter(summary.periods)
     link = (
         [html.P(html.A(f"See the scorecard for {quarter.label}", href=f"/?period={quarter.key}&area={home_area}", id="upload-scorecard-link"))]
         if quarter
         else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
     )
-    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *link], kind="info")
+    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *gap_notes, *link], kind="info")
 
 
 def latest_quarter(periods: list[str]) -> Quarter | None:
@@ -276,14 +326,14 @@ def history_table(engine: Engine, limit: int = 20) -> Component:
         rows = [
             [
                 local_time(u.loaded_at),
-                u.loaded_by, u.kind, u.file_name, html.Code(u.sha256[:12]), f"{u.rows:,}", _period_span(u.periods),
+                u.loaded_by, kind_name(u.kind), u.file_name, html.Code(u.sha256[:12]), f"{u.rows:,}", _period_span(u.periods),
             ]
             for u in uploads
         ]  # fmt: skip
     if not rows:
         return html.P("No files have been loaded yet.")
     table = ui.table(
-        f"The {len(rows)} most recent uploads", ["When", "Who", "Kind", "File", "SHA-256", "Rows", "Periods"], rows,
+        f"The {len(rows)} most recent uploads", ["When", "Who", "Kind", "File", html.Span("Fingerprint", title="The first characters of the file's SHA-256 hash"), "Rows", "Periods"], rows,
         numeric=[5], table_id="upload-history-table",
     )  # fmt: skip
     return ui.scroll_region("Upload history", table)
@@ -299,11 +349,23 @@ def _period_span(periods: str) -> str:
 def kind_help(kind: str | None) -> str:
     if not kind:
         return "Choose the kind of file to see the columns it needs."
-    return KIND_HELP.get(kind, f"See `cspdash ingest --help` for the {kind} layout.")
+    name, description = KIND_NAMES.get(kind, (kind, ""))
+    columns = KIND_HELP.get(kind, "")
+    return " ".join(part for part in (f"{description}." if description else "", columns) if part) or name
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, (kind, ""))[0]
 
 
 def kind_options() -> list[tuple[str, str]]:
-    return [(k, k) for k in KINDS]
+    """(key, "Plain name – one-line description") for each kind the loaders know."""
+    return [(k, f"{kind_name(k)} – {KIND_NAMES[k][1]}" if k in KIND_NAMES else k) for k in KINDS]
+
+
+def chosen_kind(value: str | None) -> str:
+    """The kind named in the page address (``/upload?kind=population``), or "" when it names none."""
+    return value if value in KINDS else ""
 
 
 def file_picker() -> dcc.Upload:

@@ -18,6 +18,7 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import map_parts
 from dashboards.context import current_settings
+from dashboards.load_links import missing_note
 from dashboards.map_parts import controls, table
 from store.map_queries import MapRequestError
 from views import maps
@@ -44,10 +45,7 @@ from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchm
 dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
 
 PREFIX = "ward-map"
-SCHEMATIC_NOTE = (
-    "Schematic layout: each hexagon is one ward placed roughly where it is; load real boundaries "
-    "with `cspdash ingest boundaries`."
-)
+SCHEMATIC_NOTE = "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline."
 
 
 @ui.safe_layout
@@ -66,7 +64,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     rate_ok = state.measure.unit == "count" and any(f.population for f in data.figures)
     notices: list[Component] = []
     if state.view == "rate" and not rate_ok:
-        notices.append(ui.notice("Showing numbers, not rates", POPULATION_NOTE, "warning"))
+        notices.append(ui.notice("Showing numbers, not rates", "Rates need population figures for these wards, so the map shows numbers instead.", "warning"))
         state = replace(state, view="count")
     area_name = area_label(state)
     heading = f"Ward map: {state.measure.label}, {area_name}, {state.period.label}"
@@ -77,12 +75,12 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     )
     out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), intro, controls(state, prefix=PREFIX, rate_ok=rate_ok)]
     if not rate_ok and state.measure.unit == "count":
-        out.append(html.P(POPULATION_NOTE, className="cell-note", id=f"{PREFIX}-rate-note"))
+        out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     out += notices
     if data.vintage is None:
-        out.append(ui.notice("No ward outlines", "No ward boundaries held match these wards' codes. Load them with `cspdash ingest boundaries FILE`.", "info"))
+        out.append(ui.notice("No ward outlines", missing_note("No ward outlines have been loaded for these wards.", "boundaries"), "info"))
     elif data.vintage == "schematic":
-        out.append(ui.notice("Schematic layout, not real boundaries", SCHEMATIC_NOTE, "info"))
+        out.append(ui.notice("Schematic layout, not real boundaries", missing_note(SCHEMATIC_NOTE, "boundaries"), "info"))
     shown, missing, values, classes = split_figures(data, state)
     if shown:
         kind = "diverging blue (fewer) to orange (more)" if state.view == "change" else "light (lower) to dark blue (higher)"

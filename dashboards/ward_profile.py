@@ -108,7 +108,7 @@ def trend_section(view: WardView) -> list[Component]:
     ]  # fmt: skip
     if series.categories:
         charts = [
-            html.Li(ui.chart(f"{PREFIX}-category-{i}", category_chart(label, values, labels, chosen), f"{label} by quarter in {name}.", height=SMALL_HEIGHT), className="small-multiple")
+            html.Li(ui.chart(f"{PREFIX}-category-{i}", (fig := category_chart(label, values, labels, chosen)), f"{label} by quarter in {name}.", height=fig.layout.height or SMALL_HEIGHT), className="small-multiple")
             for i, (label, values) in enumerate(series.categories.items())
         ]
         body = [[label, *[maps.number(v) for v in values]] for label, values in series.categories.items()]

@@ -179,7 +179,7 @@ def demand_download(
             raise NotAvailable(f"{indicator} is not one of the demand indicators: choose {', '.join(p.indicator.code for p in panels)}.")
         chart = demand_panel_chart(panel, name, width, height)
         return _image(chart, fmt, scale, f"demand-{panel.indicator.code}-{area}-{period.key}")
-    whole = demand_chart(panels, name, period)
+    whole = demand_chart(panels, name, period, width=width)
     if whole is None:
         raise NotAvailable(f"No demand figures are held for {name}.")
     return _image(whole, fmt, scale, f"demand-{area}-{period.key}")

@@ -246,7 +246,7 @@ def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> s
         return f"{fmt_number(target.tolerance)}%"
     if plain:
         return _plain(target.tolerance)
-    return f"{fmt_number(target.tolerance)}{' pp' if unit == 'percent' else ''}"
+    return f"{fmt_number(target.tolerance)}{' points' if unit == 'percent' else ''}"
 
 
 def find_target(

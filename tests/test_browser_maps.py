@@ -72,8 +72,8 @@ def open_map(tab, url: str, graph: str = "ward-map-graph") -> dict:
 
 def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
     figure = open_map(page, f"{live_server}/map?{Q3}")
-    assert "Schematic layout: each hexagon is one ward placed roughly where it is; load real boundaries with `cspdash ingest boundaries`." in page.inner_text("main")
-    assert figure["legend"].endswith("5 classes, quantiles")
+    assert "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline." in page.inner_text("main")
+    assert figure["legend"].endswith("5 classes, equal numbers of areas")
     assert len(figure["wards"]) == 18
     rows = page.evaluate(TABLE, "ward-map-table")
     assert len(rows) == 18

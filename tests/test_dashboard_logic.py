@@ -159,7 +159,7 @@ def test_scorecard_empty_database_says_what_to_do(engine: Engine) -> None:
     state = data.resolve(url, HOME, None, None)
     assert text(body(url, state)) == (
         "We can't show this scorecard No figures have been loaded yet. "
-        "Load data on the Upload page (or run `cspdash demo`)."
+        "An analyst loads them on the Upload page."
     )
 
 

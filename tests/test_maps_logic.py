@@ -97,13 +97,13 @@ def test_maps_jenks_finds_natural_groups() -> None:
 
 def test_maps_fewer_distinct_figures_than_classes_says_so() -> None:
     classes = maps.classify([5.0, 5.0, 9.0, 9.0, 12.0, None], "quantiles", lambda x: f"{x:.0f}", k=5)
-    assert classes.k == 3 and classes.legend_note == "3 classes, quantiles"
+    assert classes.k == 3 and classes.legend_note == "3 classes, equal numbers of areas"
     assert classes.index[-1] is None and classes.label_of(5) == "No figure"
 
 
 def test_maps_change_classes_are_centred_on_zero_and_say_fewer_or_more() -> None:
     classes = maps.classify_change([-25.0, -10.0, 0.0, 4.9, 12.0, 20.0, None])
-    assert classes.k == 5 and classes.legend_note == "5 classes, fixed breaks centred on zero"
+    assert classes.k == 5 and classes.legend_note == "5 classes, steps either side of no change"
     assert classes.index == [0, 1, 2, 2, 3, 4, None]
     assert classes.labels[0].endswith("fewer") and classes.labels[-1].endswith("more")
     assert classes.labels[2] == "About the same (±5%)"
@@ -211,7 +211,9 @@ def test_maps_rate_option_needs_population(demo_engine: Engine, database_url: st
     option = next(c for c in walk(page) if getattr(c, "value", None) == "rate")
     assert option.disabled is True
     assert "Showing numbers, not rates" in text(page)
-    assert "cspdash ingest population FILE" in text(by_id(page, "ward-map-rate-note"))
+    note = text(by_id(page, "ward-map-rate-note"))
+    assert note == "Rates per 1,000 residents need population figures, which have not been loaded for these areas."
+    assert "cspdash" not in text(page)
     rows = "\n".join(f"{code},2016,{12_000 + i}" for i, code in enumerate(HAVERING_WARDS))
     load(demo_engine, "population", write(tmp_path / "population.csv", "area_code,year,population\n" + rows + "\n"))
     page, _ = render(database_url, "ward_map", {**Q3, "view": "rate"})
@@ -225,7 +227,7 @@ def test_maps_rate_option_needs_population(demo_engine: Engine, database_url: st
 
 def test_maps_demo_draws_the_schematic_layout(demo_database_url: str) -> None:
     page, module = render(demo_database_url, "ward_map", Q3)
-    assert "Schematic layout: each hexagon is one ward placed roughly where it is; load real boundaries with `cspdash ingest boundaries`." in text(page)
+    assert "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline." in text(page)
     figure = module.map_figure(demo_database_url, HOME, by_id(page, "ward-map-query").data)
     drawn = [code for t in class_traces(figure) for code in t["locations"]]
     assert sorted(drawn) == HAVERING_WARDS
@@ -270,7 +272,7 @@ def test_maps_table_holds_the_maps_numbers_and_classes(demo_database_url: str) -
         label, hover_value = on_map[code]
         assert hover_value == cells["Offences, Q3 2016/17"]
         assert cells["Map class"] == label, "the class in the table is the legend entry the ward is coloured by"
-    assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, quantiles")
+    assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, equal numbers of areas")
     template = class_traces(figure)[0]["hovertemplate"]
     assert template == "<b>%{customdata[0]}</b><br>Offences: %{customdata[1]}<br>Rate per 1,000 residents: %{customdata[2]}<br>Change on Q3 2015/16: %{customdata[3]}<extra></extra>"
 

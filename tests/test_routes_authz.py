@@ -55,13 +55,13 @@ READ_ROUTES = {
 # Server-side callbacks that write (store data, or run a load even as a dry run), by function.
 WRITE_CALLBACKS = {
     "dashboards.upload.show_kind_help": "analyst", "dashboards.upload.check": "analyst", "dashboards.upload.confirm": "analyst",
-    "dashboards.targets.save": "analyst", "dashboards.publishing.submit": "analyst",
+    "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "dashboards.publishing.submit": "analyst",
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "dashboards.publishing.publish": "lead", "dashboards.publishing.reopen": "lead",
 }  # fmt: skip
 READ_CALLBACKS = {"dashboards.shell._area", "dashboards.indicator.download", "dashboards.ward_map.draw", "dash.dash.update"}
 # What a module must not use for its callbacks to count as read-only.
-WRITERS = ("save_target", "save_commentary", "load_file", "run_load", "load_upload", "check_upload", "record_change",
+WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
            "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip
 
 

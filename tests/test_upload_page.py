@@ -186,6 +186,11 @@ def test_upload_page_in_browser_check_confirm_and_errors(web_live, web_browser, 
     page.get_by_role("button", name="Confirm and load").click()
     page.wait_for_selector("#upload-scorecard-link")
     assert "Loaded marac-2017-18-q1.csv" in page.locator("#upload-outcome").inner_text()
+    # The confirmation says what the new quarter still lacks (issue 12 item 12).
+    assert page.locator("#upload-gaps").inner_text().splitlines() == [
+        "Q1 2017/18: no target for CSP2, so not rated.",
+        "Q1 2017/18: no London or national comparator figure for CSP2.",
+    ]
     assert page.locator("#upload-scorecard-link").get_attribute("href") == "/?period=2017-18-Q1&area=E09000016"
     assert "marac-2017-18-q1.csv" in page.locator("#upload-history").inner_text()
     assert not page.get_by_role("button", name="Confirm and load").is_visible()

@@ -147,7 +147,7 @@ def resolve(url: str, home: str, period: str | None, area: str | None) -> PageSt
         except PeriodError as exc:
             error = error or f"{exc}."
     if latest is None and error is None:
-        error = "No figures have been loaded yet. Load data on the Upload page (or run `cspdash demo`)."
+        error = "No figures have been loaded yet. An analyst loads them on the Upload page."
     elif error is None and quarter not in available:
         first, last = available[0].label, available[-1].label
         error = f"No figures are held for {quarter.label}. Figures are held from {first} to {last}."

@@ -7,7 +7,6 @@ the same figures as the title.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from rag.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import NotAvailable, charts
-from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style
+from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.small_multiples import small_multiples
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 from views.spc_chart import (
@@ -236,7 +235,7 @@ def spc_chart(detail: IndicatorDetail, view: SpcView, width: int = PRINT_WIDTH, 
     return _dressed(detail, "spc", figure, title, subtitle, alt, caption, width, height)
 
 
-def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2) -> Chart | None:
+def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2, width: int = PRINT_WIDTH) -> Chart | None:
     """The demand pressures page as one image: the page's sparklines as small multiples,
     each titled with its indicator and its statement (``1,442 in Q3 2016/17, up 2.9% …``),
     under the page's finding. Panels with no figures are left out, as the page draws none."""
@@ -246,16 +245,16 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
     first = panels[0].points[0][0].label if panels[0].points else period.label
     title = demand_finding(panels)
     subtitle = f"Demand on services in {area_name}: context indicators (not rated), each quarter, {first} to {period.label}"
-    headings = ["<br>".join([*(f"<b>{line}</b>" for line in textwrap.wrap(p.indicator.name, 44)), statement(p)]) for p in panels]
+    headings = [f"<b>{p.indicator.name}</b><br>{statement(p)}" for p in panels]  # small_multiples wraps each to its cell
     source = source_line(*(p.indicator.source for p in panels))
-    styled, height = small_multiples([charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns)
+    styled, height = small_multiples([charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns, width=width)
     statements = "; ".join(f"{p.indicator.name}: {statement(p)}" for p in panels)
     alt = (
         f"Small line charts of {len(panels)} context indicators for {area_name}, each quarter from {first} to "
         f"{period.label}, with the same quarter last year and the chosen quarter marked. {title}. {statements}."
     )
     caption = f"Demand pressures: context indicators each quarter, {first} to {period.label}"
-    return Chart("demand-pressures", styled, alt, caption, height=height)
+    return Chart("demand-pressures", styled, alt, caption, width, height)
 
 
 def ward_map_state(url: str, home: str, params: dict[str, str | None]) -> MapState:
@@ -274,7 +273,7 @@ def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: in
     ``view``, ``classes``, ``area``), drawn by the page's own builder and dressed for paper:
     the page's finding as title, the measure, areas and period as subtitle. Raises
     MapRequestError (``store.map_queries``) for a query the page would refuse."""
-    from views.map_state import area_label, map_figure, view_phrase
+    from views.map_state import area_label, map_figure, view_phrase, ward_figures
 
     state = ward_map_state(url, home, params)
     query = state.query()
@@ -289,6 +288,8 @@ def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: in
     height = height or int(layout.get("height", 620))
     styled = committee_style(figure, title, subtitle, source_line(state.measure.source), width, height)
     styled["layout"]["geo"] = {**styled["layout"].get("geo", {}), "domain": {"x": [0, 1], "y": [0, 1]}}
+    if ward_figures(url, state).vintage == "schematic":
+        mark_schematic(styled)
     alt = f"Map of {phrase} in {area}'s wards, {state.period.label}, each ward shaded by its class ({key}). {title}."
     caption = f"{phrase[:1].upper()}{phrase[1:]} by ward, {area}, {state.period.label}"
     name = f"map-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")

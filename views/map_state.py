@@ -35,10 +35,7 @@ from views.data import version
 from views.wording import signed_percent
 
 VIEWS = {"count": "Number", "rate": "Rate per 1,000 residents", "change": "Change on the same period last year"}
-POPULATION_NOTE = (
-    "Rates per 1,000 residents need population figures for these areas, and none are held. Load them with "
-    "`cspdash ingest population FILE` (columns area_code, year, population)."
-)
+POPULATION_NOTE = "Rates per 1,000 residents need population figures, which have not been loaded for these areas."
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
     v = version(url)
     measures, areas = _choices(url, v, home)
     if not measures:
-        raise MapRequestError("No crime or ASB figures have been loaded yet. Load data on the Upload page (or run `cspdash demo`).")
+        raise MapRequestError("No crime or ASB figures have been loaded yet. An analyst loads them on the Upload page.")
     key = params.get("measure") or measures[0][0]
     span = params.get("span") or "quarter"
     if span not in SPANS:

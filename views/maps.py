@@ -44,7 +44,9 @@ CHANGE_BREAKS = (5.0, 20.0)  # per cent either side of zero
 NO_DATA = "#bdbdbd"
 EDGE = "#505a5f"
 CLASSES = 5
-SCHEMES = {"quantiles": "quantiles", "jenks": "natural breaks (Jenks)"}
+# Plain words for readers; the statistical names go in tooltips (SCHEME_TERMS).
+SCHEMES = {"quantiles": "equal numbers of areas", "jenks": "natural groups"}
+SCHEME_TERMS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Jenks)"}
 DECIMALS = 5  # ≈ 1 m: finer than any screen shows, and every digit is sent to the browser
 OVERVIEW_AREAS = 150  # above this many outlines, send the overview geometry (see _overview)
 OVERVIEW_TOLERANCE_DEG = 8e-4  # coverage (area-based) tolerance: no visible loss when all of London is on screen
@@ -55,7 +57,7 @@ OVERVIEW_TOLERANCE_DEG = 8e-4  # coverage (area-based) tolerance: no visible los
 
 @dataclass(frozen=True)
 class Classification:
-    method: str  # "quantiles", "natural breaks (Jenks)", "fixed breaks centred on zero"
+    method: str  # plain words: one of SCHEMES' values, or "steps either side of no change"
     labels: list[str]  # one per class, lowest first
     colours: list[str]
     index: list[int | None]  # the class of each value given (None: no figure)
@@ -153,7 +155,7 @@ def classify_change(values: Sequence[float | None]) -> Classification:
             return 2
         return 3 if v < large else 4
 
-    return Classification("fixed breaks centred on zero", labels, DIVERGING, [one(v) for v in values])
+    return Classification("steps either side of no change", labels, DIVERGING, [one(v) for v in values])
 
 
 def text_colour(fill: str) -> str:

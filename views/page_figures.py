@@ -8,7 +8,6 @@ Long titles and subtitles are broken onto lines here, so they stay inside an A4-
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 from rag.summary import RATED
@@ -19,7 +18,7 @@ from views.charts import sparkline, summary_bar
 from views.figures import Chart, source_line
 from views.london_maps import LondonView, geo_figure, london_view, map_title, rank_statement, tile_figure
 from views.map_state import borough_vintage, view_phrase
-from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style
+from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.small_multiples import Cells, small_multiples
 from views.ward_charts import (
     WardView,
@@ -37,17 +36,10 @@ WARD_KINDS = ("trend", "categories", "locator")
 LONDON_KINDS = ("tile", "geo")
 MAP_HEIGHT, SUMMARY_HEIGHT, PANEL_HEIGHT = 640, 320, 400
 CATEGORY_CELLS = Cells(heading=50, plot=130, ticks=30)
-TITLE_CHARS, SUBTITLE_CHARS = 80, 112  # at 800 px: 17 px title, 13 px subtitle
-
-
-def wrap(text: str, chars: int) -> str:
-    """``text`` broken into lines of at most ``chars`` characters (Plotly's <br>)."""
-    return "<br>".join(textwrap.wrap(text, chars)) or text
 
 
 def _style(figure: Any, title: str, subtitle: str, source: str, width: int, height: int) -> dict:
-    scale = width / PRINT_WIDTH
-    return committee_style(figure, wrap(title, int(TITLE_CHARS * scale)), wrap(subtitle, int(SUBTITLE_CHARS * scale)), source, width, height)
+    return committee_style(figure, title, subtitle, source, width, height)  # it wraps both to the width
 
 
 def _rename(traces: list[dict], names: dict[str, str]) -> None:
@@ -105,11 +97,10 @@ def ward_categories(view: WardView, width: int = PRINT_WIDTH, height: int | None
         part = category_chart(label, values, view.labels, view.chosen).to_dict()
         _rename(part["data"], {label: "Offences each quarter", "The map's quarter": quarter})
         parts.append(part)
-        name = "<br>".join(f"<b>{line}</b>" for line in textwrap.wrap(label, 28))
-        headings.append(f"{name}<br>{category_title(label, values, view.labels, view.chosen).split(': ', 1)[1]}")
+        headings.append(f"<b>{label}</b><br>{category_title(label, values, view.labels, view.chosen).split(': ', 1)[1]}")
     title = category_finding(view)
     subtitle = f"Offences by crime category, {view.name} ward, {view.borough}, each quarter, {_span(view)}. Each chart has its own scale."
-    styled, drawn = small_multiples(parts, headings, wrap(title, TITLE_CHARS), wrap(subtitle, SUBTITLE_CHARS), source_line("crime"), 3, CATEGORY_CELLS, width)
+    styled, drawn = small_multiples(parts, headings, title, subtitle, source_line("crime"), 3, CATEGORY_CELLS, width)
     if height:
         styled["layout"]["height"] = drawn = height
     alt = (
@@ -131,6 +122,8 @@ def ward_locator(url: str, view: WardView, width: int = PRINT_WIDTH, height: int
     subtitle = f"Where {view.name} ward is, {view.borough} ({layout})"
     height = height or MAP_HEIGHT
     styled = _geo_fill(_style(figure, title, subtitle, "Source: ward boundaries held by cspdash", width, height))
+    if vintage == "schematic":
+        mark_schematic(styled)
     alt = f"Map of the wards of {view.borough} with {view.name} ward shaded dark blue and outlined in black."
     return Chart(f"ward-{view.code}-locator-{view.state.period.key}", styled, alt, f"Where {view.name} ward is", width, height)
 
@@ -154,7 +147,7 @@ def london_map(url: str, home: str, view: LondonView, kind: str = "tile", width:
     if kind == "geo":
         vintage = borough_vintage(url)
         if vintage is None:
-            raise NotAvailable("Borough outlines are not loaded, so only the tile map can be exported. Load them with `cspdash ingest boundaries FILE`.")
+            raise NotAvailable("Borough outlines are not loaded, so only the tile map can be exported.")
         figure = geo_figure(url, view, home, vintage)
     else:
         figure = tile_figure(view, home)

@@ -9,11 +9,22 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from views.text_fit import fit
+
 FigureLike = go.Figure | dict[str, Any]
 # A4 portrait with 2 cm margins leaves 17 cm of text width. Drawn 800 CSS px wide there, the
 # dashboard's 14 px labels print at about 8 pt; scale 3 gives 2,400 px, over 300 dpi.
 PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 800, 450, 3
 SOURCE_GREY = "#505a5f"  # GOV.UK secondary text: 7:1 contrast on white
+TITLE_SIZE, SUBTITLE_SIZE, SOURCE_SIZE = 17, 13, 11
+TEXT_INSET = 12  # px between the figure's left edge and the title, subtitle and source line
+
+
+def fit_heading(text: str, width: int, size: float) -> str:
+    """``text`` wrapped (Plotly <br>) to fit a figure ``width`` px wide, with the title's
+    left inset and as much again on the right: every title, subtitle and source line
+    wraps here rather than being cut off at the figure's edge."""
+    return fit(text, width - 2 * TEXT_INSET, size)
 
 
 def as_dict(fig: FigureLike) -> dict[str, Any]:
@@ -53,6 +64,9 @@ def committee_style(
     nothing relies on colour. ``width`` and ``height`` are the size it will be drawn at."""
     out = as_dict(fig)
     layout = out.setdefault("layout", {})
+    title = fit_heading(title, width, TITLE_SIZE)
+    subtitle = fit_heading(subtitle, width, SUBTITLE_SIZE) if subtitle else subtitle
+    source = fit_heading(source, width, SOURCE_SIZE)
     margin = layout.get("margin") or {}
     bottom, left = margin.get("b", 60), max(margin.get("l", 0), 70)
     # Title (and subtitle), in px from the top; a line more for each <br> in either.
@@ -64,13 +78,13 @@ def committee_style(
         layout,
         {
             "title": {
-                "text": title,
-                "subtitle": {"text": subtitle or "", "font": {"size": 13, "color": SOURCE_GREY}},
+                "text": title, "font": {"size": TITLE_SIZE},
+                "subtitle": {"text": subtitle or "", "font": {"size": SUBTITLE_SIZE, "color": SOURCE_GREY}},
                 "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yanchor": "top", "yref": "container",
-                "pad": {"l": 12, "t": 10 + 22 * extra},  # plotly lifts a title's extra lines above its anchor
+                "pad": {"l": TEXT_INSET, "t": 10 + 22 * extra},  # plotly lifts a title's extra lines above its anchor
             },
             "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container", "xref": "container"},
-            "margin": {"t": top, "b": bottom + 26, "l": left, "r": max(margin.get("r", 0), 24)},
+            "margin": {"t": top, "b": bottom + 26 + 14 * source.count("<br>"), "l": left, "r": max(margin.get("r", 0), 24)},
             "hovermode": False,  # nothing can hover on paper
             "width": width,
             "height": height,
@@ -81,8 +95,25 @@ def committee_style(
     layout.setdefault("annotations", []).append(
         {
             "text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-            "yshift": -(bottom + 4), "xshift": -left + 12, "showarrow": False, "align": "left",
-            "font": {"size": 11, "color": SOURCE_GREY},
+            "yshift": -(bottom + 4), "xshift": -left + TEXT_INSET, "showarrow": False, "align": "left",
+            "font": {"size": SOURCE_SIZE, "color": SOURCE_GREY},
         }
     )  # fmt: skip
     return out
+
+
+SCHEMATIC_LABEL = "Schematic layout, not real boundaries"
+
+
+def mark_schematic(styled: dict[str, Any]) -> dict[str, Any]:
+    """Say on the map image itself that its hexagons are a schematic layout, so a PNG or SVG
+    lifted into a report cannot be mistaken for real ward boundaries."""
+    styled["layout"].setdefault("annotations", []).insert(
+        0,  # the source line stays last
+        {
+            "text": f"<b>{SCHEMATIC_LABEL}</b>", "xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right",
+            "yanchor": "bottom", "showarrow": False, "align": "right", "font": {"size": 13, "color": "#0b0c0c"},
+            "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": SOURCE_GREY, "borderwidth": 1, "borderpad": 4,
+        },
+    )  # fmt: skip
+    return styled

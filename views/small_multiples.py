@@ -5,10 +5,13 @@ legend and source line. The demand pressures and a ward's crime categories use i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from views.print_style import PRINT_WIDTH, as_dict, committee_style
+from views.text_fit import fit, line_count
+
+HEADING_SIZE, HEADING_LINE = 13, 17  # px: each cell's heading font and line height
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,15 @@ def small_multiples(
     legend."""
     parts = [as_dict(p) for p in parts]
     rows = math.ceil(len(parts) / columns)
+    gap_x = 0.1 if columns < 3 else 0.08
+    width_each = (1 - gap_x * (columns - 1)) / columns
+    # Each heading wraps to its cell (from where it starts, left of the plot, to the plot's
+    # right edge), and the cells grow when a heading needs more lines than they allow.
+    plot_width = width - max(left, 70) - 24
+    headings = [fit(h, width_each * plot_width + (left - 20) - 4, HEADING_SIZE) for h in headings]
+    needed = max((line_count(h) for h in headings), default=0) * HEADING_LINE + 16  # room for the top tick label
+    if needed > cells.heading:
+        cells = replace(cells, heading=needed)
     data: list[dict[str, Any]] = []
     for i, part in enumerate(parts):
         suffix = _axis(i)
@@ -49,8 +61,6 @@ def small_multiples(
     styled = committee_style({"data": data, "layout": layout}, title, subtitle, source, width, height)
     out = styled["layout"]
     plot = rows * cells.height  # the plotting area's height in px; domains are fractions of it
-    gap_x = 0.1 if columns < 3 else 0.08
-    width_each = (1 - gap_x * (columns - 1)) / columns
     for i, (part, heading) in enumerate(zip(parts, headings, strict=True)):
         row, col = divmod(i, columns)
         x0 = col * (width_each + gap_x)

@@ -18,6 +18,7 @@ from store.map_queries import AreaTrend
 from views import maps
 from views.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
 from views.map_state import MapFigures, MapState, resolve, shown_value, trend, view_phrase, ward_figures
+from views.text_fit import fit, line_count
 from views.wording import change_phrase
 
 TREND_HEIGHT, SMALL_HEIGHT, LOCATOR_HEIGHT = 380, 230, 380
@@ -132,11 +133,17 @@ def category_title(label: str, values: list[float | None], labels: list[str], ch
     return f"{label}: {maps.number(latest)} in {chosen}"
 
 
+SMALL_CELL = 260  # px: the narrowest the ward page's grid draws a category chart
+
+
 def category_chart(label: str, values: list[float | None], labels: list[str], chosen: str) -> go.Figure:
     fig = go.Figure(go.Scatter(x=labels, y=values, mode="lines+markers", name=label, line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 6}, showlegend=False))
     _chosen(fig, labels, values, chosen)
-    fig.update_layout(_small_layout(category_title(label, values, labels, chosen), SMALL_HEIGHT))
-    fig.update_layout(showlegend=False, margin={"b": 35})
+    # The page's cells are at least SMALL_CELL px wide: the title wraps there rather than being cut.
+    title = fit(category_title(label, values, labels, chosen), SMALL_CELL - 10, 15)
+    extra = line_count(title) - 1
+    fig.update_layout(_small_layout(title, SMALL_HEIGHT + 18 * extra))
+    fig.update_layout(showlegend=False, margin={"b": 35, "t": 45 + 18 * extra})
     fig.update_xaxes(nticks=4)
     top = max((v for v in values if v is not None), default=0)
     if top < 5:  # small counts: whole-number ticks, not 0, 1, 1 from rounding 0.5
