@@ -78,3 +78,17 @@ def test_ward_is_not_rated_or_assured_against_borough_targets(demo_engine) -> No
 
 def test_summary_finding_with_nothing_rated() -> None:
     assert summary_finding(RagCounts(), "Q3 2016/17") == "No indicator is rated in Q3 2016/17"
+
+
+def test_cli_score_table_words_context_directions_neutrally(demo_engine, database_url) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    result = CliRunner().invoke(cli, ["score", "--period", Q3.key], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    dp1 = next(line for line in result.output.splitlines() if line.startswith("DP1 "))
+    assert "down 2.6%" in dp1 and "up 2.9%" in dp1
+    assert "better" not in dp1 and "worse" not in dp1
+    csp1 = next(line for line in result.output.splitlines() if line.startswith("CSP1 "))
+    assert "better" in csp1 and "worse" in csp1

@@ -93,6 +93,8 @@ def _arrow_title(
     if direction is Direction.NA:
         return f"{head} – a figure is missing, so no direction can be given."
     figures = f"{format_value(value, row.unit)} against {format_value(before, row.unit)}"
+    if not row.rated:  # a context indicator: the number moved, which is neither better nor worse
+        return f"{head} ({what}{figures}); a context indicator, so neither better nor worse."
     return f"{head} ({what}{figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
 
 
