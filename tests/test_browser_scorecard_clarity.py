@@ -37,6 +37,16 @@ def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
     assert errors == [], f"browser errors in {request.node.name}: {errors}"
 
 
+def summary_title_fits(tab) -> bool:  # noqa: ANN001
+    """The summary chart's title lies wholly inside the chart, on every side."""
+    return tab.evaluate(
+        """() => { const svg = document.querySelector('#scorecard-summary-chart svg.main-svg').getBoundingClientRect();
+                   const t = document.querySelector('#scorecard-summary-chart .gtitle').getBoundingClientRect();
+                   return t.width > 0 && t.left >= svg.left - 0.5 && t.right <= svg.right + 0.5
+                          && t.top >= svg.top - 0.5 && t.bottom <= svg.bottom + 0.5; }"""
+    )
+
+
 def test_rating_says_why_and_columns_say_what_the_rating_uses(tab, live_server, demo_database_url) -> None:
     open_page(tab, f"{live_server}/?{Q3}", "#scorecard-table")
     why = tab.inner_text("#scorecard-why-CSP1")
@@ -62,6 +72,8 @@ def test_rating_says_why_and_columns_say_what_the_rating_uses(tab, live_server, 
     assert "p " in tab.get_attribute("#scorecard-sig-long-CSP1", "title")
     explainer = tab.inner_text("#scorecard-spc-explainer")
     assert "vary more than chance alone" in explainer and "SPC" in explainer
+    tab.wait_for_selector("#scorecard-summary-chart .gtitle")
+    assert summary_title_fits(tab)
     assert serious_axe_violations(tab) == []
     shoot(tab, "scorecard-clarity", demo_database_url, 1366)
 
@@ -94,12 +106,6 @@ def test_phone_width_stacks_each_indicator_as_a_card(tab, live_server, demo_data
     assert "Rating" in label
     for part in ("Red", "743 above target", "Better", "Worse", "cause", "12,400", "COMMENTARY"):
         assert part in tab.inner_text("#scorecard-row-CSP1") + tab.inner_text("#scorecard-notes-CSP1"), part
-    # The summary chart's title is inside the chart.
-    fits = tab.evaluate(
-        """() => { const svg = document.querySelector('#scorecard-summary-chart svg.main-svg').getBoundingClientRect();
-                   const t = document.querySelector('#scorecard-summary-chart .gtitle').getBoundingClientRect();
-                   return t.left >= svg.left && t.right <= svg.right + 0.5; }"""
-    )
-    assert fits
+    assert summary_title_fits(tab)
     assert serious_axe_violations(tab) == []
     shoot(tab, "scorecard-clarity", demo_database_url, 390)

@@ -108,6 +108,10 @@ def summary_bar(counts: RagCounts, title: str) -> Figure:
     extra = 22 * (len(lines) - 1)
     fig.update_layout(_layout("<br>".join(lines), "Number of indicators", "", height=200 + extra, legend=False))
     fig.update_layout(margin={"l": 70, "r": 90, "t": 50 + extra, "b": 50}, yaxis={"autorange": "reversed", "rangemode": None})
+    # Centred in the top margin: Plotly mis-places a title of two lines anchored at its top
+    # (pushed off the figure) or its bottom (over the bars), but not one anchored at its middle.
+    height = 200 + extra
+    fig.update_layout(title={"yref": "container", "y": 1 - (50 + extra) / 2 / height, "yanchor": "middle"})
     fig.update_xaxes(dtick=1, range=[0, max(counts.rated_total, 1) * 1.15], gridcolor=GRID, showgrid=True)
     return fig.dict()
 
