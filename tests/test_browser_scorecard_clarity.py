@@ -109,3 +109,11 @@ def test_phone_width_stacks_each_indicator_as_a_card(tab, live_server, demo_data
     assert summary_title_fits(tab)
     assert serious_axe_violations(tab) == []
     shoot(tab, "scorecard-clarity", demo_database_url, 390)
+
+
+def test_demand_page_words_context_indicators_neutrally(tab, live_server, demo_database_url) -> None:
+    open_page(tab, f"{live_server}/demand?{Q3}", "#demand-panel-DP1")
+    body = tab.inner_text("#demand-body")
+    assert "up 2.9%" in tab.inner_text("#demand-panel-DP1")
+    for judged in ("Better", "Worse", "better", "worse"):
+        assert judged not in body, judged
