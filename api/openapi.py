@@ -10,7 +10,7 @@ from views import api as v
 NUMBER = {"type": ["number", "null"]}
 TEXT = {"type": ["string", "null"]}
 RATING = {"type": "string", "enum": ["Green", "Amber", "Red", "Not rated", "No data"]}
-DIRECTION = {"type": "string", "enum": ["better", "worse", "same", "n/a"]}
+DIRECTION = {"type": "string", "enum": ["better", "worse", "same", "n/a", "up", "down"], "description": "better/worse for rated indicators; up/down (neither better nor worse) for context indicators"}
 QUARTER = {"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$", "examples": ["2016-17-Q3"]}
 TARGET = {
     "target": NUMBER, "target_low": NUMBER, "target_high": NUMBER, "tolerance": NUMBER,

@@ -18,8 +18,9 @@ from rag.summary import summary_sentence
 from store.db import session_scope
 from store.models import Upload
 from store.reconcile import count_rows
-from store.scorecard import CSV_COLUMNS, build_scorecard, format_value
+from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
+from views.wording import dot_words
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -97,8 +98,8 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     rows = [
         [
             r.code, r.name, r.basis, format_value(r.actual, r.unit), r.target_text(), r.tolerance_text(),
-            r.rag.value, _spc_cell(r, "variation"), _spc_cell(r, "assurance"), r.dot_short.value + (" *" if r.dot_short_breaks else ""), significance_cell(r.dot_short_test),
-            r.dot_long.value + (" *" if r.dot_long_breaks else ""), significance_cell(r.dot_long_test),
+            r.rag.value, _spc_cell(r, "variation"), _spc_cell(r, "assurance"), _dot(r, "short") + (" *" if r.dot_short_breaks else ""), significance_cell(r.dot_short_test),
+            _dot(r, "long") + (" *" if r.dot_long_breaks else ""), significance_cell(r.dot_long_test),
             format_value(r.previous_quarter, r.unit), format_value(r.same_period_last_year, r.unit),
         ]
         for r in card.rows
@@ -238,3 +239,9 @@ def serve(app: AppContext, host: str, port: int, workers: int | None, threads: i
 def register(group: click.Group) -> None:
     for command in (score, counts, uploads, serve):
         group.add_command(command)
+
+
+def _dot(row: ScoreRow, which: str) -> str:
+    """better/worse for a rated indicator; neutral "up 3.2%" for a context one."""
+    d = row.dot_short if which == "short" else row.dot_long
+    return dot_words(row, which) if not row.rated else d.value

@@ -19,7 +19,7 @@ from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Rating
 from views.data import PageState
-from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
+from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.wording import QUARTER_MONTHS, direction_word
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,9 @@ def rag_badge(rating: Rating, title: str | None = None) -> html.Span:
     )
 
 
-def direction_badge(direction: Direction, title: str) -> html.Span:
+def direction_badge(direction: Direction, title: str, words: str | None = None) -> html.Span:
     return html.Span(
-        [html.Span(ARROW[direction], className="dot__arrow", **{"aria-hidden": "true"}), direction_word(direction)],
+        [html.Span(ARROW[direction], className="dot__arrow", **{"aria-hidden": "true"}), words or direction_word(direction)],
         className=f"dot dot--{slug(direction.value)}",
         title=title,
     )
@@ -214,7 +214,7 @@ def download_links(
 def symbol_key() -> html.Section:
     """The key to the rating shapes and direction arrows."""
     ratings = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NO_DATA, Rating.NOT_RATED]
-    directions = [Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA]
+    directions = [Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA, Direction.UP, Direction.DOWN]
     return html.Section(
         [
             html.H2("Key to the symbols", id="key-heading"),
@@ -241,6 +241,7 @@ def symbol_key() -> html.Section:
                 "quarter; long term compares with the same period a year earlier.",
                 className="key__note",
             ),
+            html.P(RATING_COMPARISON, className="key__note", id="key-rating-comparison"),
         ],
         className="key-section",
         **{"aria-labelledby": "key-heading"},

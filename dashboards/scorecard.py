@@ -15,6 +15,8 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import publishing
 from dashboards.context import current_settings
+from dashboards.components import slug
+from rag.periods import Quarter
 from rag.rating import Rating
 from rag.summary import summary_sentence
 from store.scorecard import Scorecard, ScoreRow, format_value
@@ -23,7 +25,18 @@ from views.charts import summary_bar
 from views.data import PageState, make_query
 from views.publication import NotPublished, Publication, frozen_scorecard, parse_request, publication
 from views.wording import (
+    LONG_TERM_HEADING,
+    SHORT_TERM_HEADING,
+    SPC_EXPLAINER,
+    SPC_KEY,
     basis_label,
+    break_note,
+    dot_words,
+    significance_title,
+    significance_words,
+    spc_assurance_words,
+    spc_variation_words,
+    why_line,
     long_term_title,
     plural,
     reason_text,
@@ -106,9 +119,9 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState, pub: Pub
         out.append(
             ui.notice(
                 "Ward figures",
-                "Unless a target has been set for this ward, ward figures are rated against targets "
-                "set for every area, which were written for the whole borough. Compare ward figures "
-                "with each other and with last year rather than reading much into their ratings.",
+                "A ward is rated only against a target set for that ward; borough targets do not apply "
+                "to a ward, so without one its indicators are Not rated (no target for this ward) and "
+                "are not counted in the summary. Compare ward figures with each other and with last year.",
                 "info",
             )
         )
@@ -131,6 +144,8 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState, pub: Pub
             **{"aria-labelledby": "scorecard-table-heading"},
         )
     )
+    out.append(html.P(SPC_EXPLAINER, id="scorecard-spc-explainer", className="explainer"))
+    out.append(html.P(SPC_KEY, id="scorecard-spc-key", className="explainer"))
     if context:
         out.append(
             html.P(
@@ -183,6 +198,8 @@ def summary_section(card: Scorecard, state: PageState) -> html.Section:
         parts.append(html.P(f"{plural(counts.no_data, 'rated indicator')} had no figure for {card.period.label} and {'is' if counts.no_data == 1 else 'are'} not counted."))
     if len(summary.by_goal) > 1:
         parts.append(html.Ul([html.Li(f"{goal}: {summary_sentence(c)}") for goal, c in summary.by_goal.items()], className="goal-summary"))
+    if counts.rated_total == 0:  # e.g. a ward without ward targets: nothing to chart
+        return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
     parts.append(
         ui.chart(
             "scorecard-summary-chart",
@@ -229,18 +246,24 @@ def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: in
     if RED_WITHOUT_ACTION in row.flags:
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
     target = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    labels = _column_labels(state.period)
     figures = html.Tr(
         [
             html.Th([dcc.Link(row.name, href=href), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
-            html.Td(ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), className="rating"),
-            html.Td(ui.direction_badge(row.dot_short, short_term_title(row, period))),
-            html.Td(ui.direction_badge(row.dot_long, long_term_title(row, period))),
-            html.Td(target, className="num"),
-            html.Td([format_value(row.quarter_value, row.unit), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else "")),
-            html.Td([format_value(row.ytd_value, row.unit), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else "")),
-            html.Td(format_value(row.same_period_last_year, row.unit), className="num"),
-            html.Td(_change(row), className="num"),
-            html.Td(_comparator(row, levels)),
+            html.Td(
+                [ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), html.Span(why_line(row), className="cell-note why", id=f"scorecard-why-{row.code}")],
+                className="rating", **{"data-label": labels[1]},
+            ),
+            html.Td(_spc_cell(*spc_variation_words(row), f"scorecard-variation-{row.code}"), **{"data-label": labels[2]}),
+            html.Td(_spc_cell(*spc_assurance_words(row), f"scorecard-assurance-{row.code}"), **{"data-label": labels[3]}),
+            html.Td(_arrow_cell(row, "short", short_term_title(row, period)), **{"data-label": labels[4]}),
+            html.Td(_arrow_cell(row, "long", long_term_title(row, period)), **{"data-label": labels[5]}),
+            html.Td(target, className="num", **{"data-label": labels[6]}),
+            html.Td([format_value(row.quarter_value, row.unit), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **{"data-label": labels[7]}),
+            html.Td([format_value(row.ytd_value, row.unit), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **{"data-label": labels[8]}),
+            html.Td(format_value(row.same_period_last_year, row.unit), className="num", **{"data-label": labels[9]}),
+            html.Td(_change(row), className="num", **{"data-label": labels[10]}),
+            html.Td(_comparator(row, levels), **{"data-label": labels[11]}),
         ],
         id=f"scorecard-row-{row.code}",
         className="figures-row",
@@ -263,20 +286,52 @@ def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: in
     return [figures, notes]
 
 
-def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> html.Table:
-    period = card.period
-    headers: list[tuple[str, str | None, bool]] = [
+def _headers(period: Quarter) -> list[tuple[str, str | None, bool]]:
+    short, short_note = SHORT_TERM_HEADING
+    long, long_note = LONG_TERM_HEADING
+    return [
         ("Indicator", None, False),
-        ("Rating", None, False),
-        ("Short term", f"{period.label} against {period.previous().label}", False),
-        ("Long term", f"{period.label} against {period.same_quarter_last_year().label}", False),
+        ("Rating", "and why", False),
+        ("Variation", "SPC: is the latest figure unusual?", False),
+        ("Assurance", "SPC: will the target be met?", False),
+        (short, f"{period.label} v {period.previous().label}, {short_note}", False),
+        (long, f"{period.label} v {period.same_quarter_last_year().label}, {long_note}", False),
         ("Target", "and tolerance", True),
         (period.label, "the quarter", True),
         ("Year to date", f"to end of Q{period.q}", True),
-        ("Same period last year", "counted as for the rating", True),
+        ("Same period last year", "quarter or year to date, as rated", True),
         ("Change on last year", None, True),
         ("London / national", "comparator", False),
     ]
+
+
+def _column_labels(period: Quarter) -> list[str]:
+    """Each column's heading, repeated on its cell for the stacked cards on a phone."""
+    return [title for title, _, _ in _headers(period)]
+
+
+def _spc_cell(shape: str, words: str, why: str, cell_id: str) -> html.Span:
+    return html.Span(
+        [html.Span(shape, className="spc__shape", **{"aria-hidden": "true"}), words, html.Span(why, className="visually-hidden")],
+        className=f"spc spc--{slug(words)}", title=why, id=cell_id,
+    )
+
+
+def _arrow_cell(row: ScoreRow, which: str, title: str) -> list[Component]:
+    """The arrow (neutral words for a context indicator), whether the change is real (figures in
+    the tooltip and, for print, in the cell) and any series break it crosses."""
+    d = row.dot_short if which == "short" else row.dot_long
+    out: list[Component] = [ui.direction_badge(d, title, words=dot_words(row, which))]
+    if words := significance_words(row, which):
+        out.append(html.Span(words, className="cell-note significance", title=significance_title(row, which), id=f"scorecard-sig-{which}-{row.code}"))
+    if note := break_note(row, which):
+        out.append(html.Span(f"⚠ {note}", className="cell-note series-break"))
+    return out
+
+
+def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> html.Table:
+    period = card.period
+    headers = _headers(period)
     head = html.Thead(
         html.Tr(
             [

@@ -227,14 +227,20 @@ def _appendix_row(table: Table, row: TableRow, size: float) -> None:
     name = _cell_text(cells[0], row.name, bold=True, size=size)
     note = name.add_run(f"\n{row.code} · {row.basis_note}")
     note.font.size, note.font.color.rgb = Pt(size - 1), RGBColor.from_string(SECONDARY)
+    if row.spc:
+        spc = name.add_run(f"\n{row.spc}")
+        spc.bold, spc.font.size, spc.font.color.rgb = False, Pt(size - 1), RGBColor.from_string(SECONDARY)
     for i, value in ((1, row.target), (2, row.tolerance)):
         _cell_text(cells[i], value, size=size, right=True)
     for i, value, column in ((3, row.quarter, "quarter"), (4, row.ytd, "ytd"), (5, row.last_year, None), (6, row.change, None)):
         _cell_text(cells[i], value, bold=column == row.rated_column, size=size, right=True)
     _cell_text(cells[7], row.comparator, size=size)
     _rating_cell(cells[8], row.rating, size)
-    _mark(cells[9].paragraphs[0], row.short, size)
-    _mark(cells[10].paragraphs[0], row.long, size)
+    for cell, mark, note in ((cells[9], row.short, row.short_note), (cells[10], row.long, row.long_note)):
+        _mark(cell.paragraphs[0], mark, size)
+        if note:
+            run = cell.paragraphs[0].add_run(f"\n{note}")
+            run.font.size, run.font.color.rgb = Pt(size - 1), RGBColor.from_string(SECONDARY)
     _cell_text(cells[11], row.commentary, size=size)
     _cell_text(cells[12], row.action, bold=row.action_missing, size=size)
 
@@ -301,6 +307,8 @@ def _section(doc: DocumentType, section: IndicatorSection, images: Mapping[str, 
     doc.add_paragraph(section.reason)
     doc.add_paragraph(section.change)
     _para(doc, f"Short term: {section.short_detail} Long term: {section.long_detail}", size=9)
+    if section.spc:
+        _para(doc, section.spc, size=9)
     for label, text, flagged in (("Commentary", section.commentary, False), ("Corrective action", section.action, section.action_missing)):
         doc.add_heading(label, level=3)
         _para(doc, text, bold=flagged)

@@ -155,17 +155,21 @@ def _key(c: PackContent) -> str:
     )
 
 
+def _note(text: str) -> str:
+    return f'<span class="note">{_e(text)}</span>' if text else ""
+
+
 def _appendix_row(r: TableRow) -> str:
     def num(value: str, column: str | None = None) -> str:
         return f'<td class="num{" rated" if column == r.rated_column else ""}">{_e(value)}</td>'
 
     action = f'<span class="flag">{_e(r.action)}</span>' if r.action_missing else _e(r.action)
     return (
-        f'<tr id="appendix-{_e(r.code)}"><th scope="row">{_e(r.name)}<span class="note">{_e(r.code)} · {_e(r.basis_note)}</span></th>'
+        f'<tr id="appendix-{_e(r.code)}"><th scope="row">{_e(r.name)}<span class="note">{_e(r.code)} · {_e(r.basis_note)}</span>{_note(r.spc)}</th>'
         f"{num(r.target)}{num(r.tolerance)}{num(r.quarter, 'quarter')}{num(r.ytd, 'ytd')}{num(r.last_year)}<td class='num wraps'>{_e(r.change)}</td>"
         f"<td>{_e(r.comparator)}</td>"
         f'<td class="rating rating--{r.rating.kind}"><span aria-hidden="true">{_e(r.rating.symbol)}</span> {_e(r.rating.word)}</td>'
-        f"<td>{_mark(r.short)}</td><td>{_mark(r.long)}</td><td>{_e(r.commentary)}</td><td>{action}</td></tr>"
+        f"<td>{_mark(r.short)}{_note(r.short_note)}</td><td>{_mark(r.long)}{_note(r.long_note)}</td><td>{_e(r.commentary)}</td><td>{action}</td></tr>"
     )
 
 
@@ -198,7 +202,7 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
         f'<article id="indicator-{_e(s.code)}" aria-labelledby="indicator-{_e(s.code)}-heading">'
         f'<div class="indicator-text"><h3 id="indicator-{_e(s.code)}-heading">{_e(s.code)}: {_e(s.name)}</h3>{description}'
         f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>'
-        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p>"
+        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class=\"spc-line\">{_e(s.spc)}</p>"
         f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
         f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
     )

@@ -22,11 +22,19 @@ from rag.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+from store.spc_series import attach_spc
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
+from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.spc_chart import spc_view
-from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE
 from views.wording import (
     MINUS,
+    SPC_EXPLAINER,
+    SPC_KEY,
+    arrow_note,
+    break_note,
+    significance_title,
+    spc_cell,
+    spc_line,
     basis_label,
     change_phrase,
     direction_word,
@@ -83,6 +91,9 @@ class TableRow:
     commentary: str
     action: str
     action_missing: bool
+    spc: str = ""  # "Variation: ≈ common cause: … Assurance: …"
+    short_note: str = ""  # "a real change" / "within normal variation", and any series break crossed
+    long_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,7 @@ class IndicatorSection:
     commentary: str
     action: str
     action_missing: bool
+    spc: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,7 +242,7 @@ def _table_row(row: ScoreRow, levels: dict[str, float]) -> TableRow:
         short=direction_mark(row.dot_short), long=direction_mark(row.dot_long),
         commentary=row.commentary or "None recorded.",
         action="Missing: a Red rating needs a corrective action." if missing else (row.corrective_action or "None recorded."),
-        action_missing=missing,
+        action_missing=missing, spc=spc_cell(row), short_note=arrow_note(row, "short"), long_note=arrow_note(row, "long"),
     )  # fmt: skip
 
 
@@ -240,6 +252,12 @@ def _spc_charts(session: Session, detail: IndicatorDetail) -> list[Chart]:
     return [spc_chart(detail, view)] if view.stored is not None else []
 
 
+def _detail(row: ScoreRow, which: str, title: str) -> str:
+    """The arrow's tooltip text, then whether the change is real with its test, and any break."""
+    extra = [significance_title(row, which)] + ([f"{note[:1].upper()}{note[1:]}."] if (note := break_note(row, which)) else [])
+    return " ".join([title, *extra])
+
+
 def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
     charts = [trend_chart(detail), ytd_chart(detail), *_spc_charts(session, detail)] if detail.history else []
@@ -247,8 +265,9 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
         reason=reason_text(row), change=_change(row, card.period, levels),
-        short_detail=short_term_title(row, card.period), long_detail=long_term_title(row, card.period),
-        charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing,
+        short_detail=_detail(row, "short", short_term_title(row, card.period)),
+        long_detail=_detail(row, "long", long_term_title(row, card.period)),
+        charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),
     )  # fmt: skip
 
 
@@ -266,6 +285,9 @@ def _key(period: Quarter) -> tuple[list[tuple[Mark, str]], list[tuple[Mark, str]
             f"({period.same_quarter_last_year().label})."
         ),
         "Arrows show performance, not whether the number went up: for crime, where lower is better, a fall is shown as ↑ Better.",
+        RATING_COMPARISON,
+        SPC_EXPLAINER,
+        SPC_KEY,
     ]
     return ratings, directions, notes
 
@@ -287,6 +309,7 @@ def _demand(session: Session, card: Scorecard) -> tuple[Chart | None, list[str],
 def build_pack_content(session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None) -> PackContent:
     """Everything the pack says for ``period`` and ``area``."""
     card = build_scorecard(session, period, area)
+    attach_spc(session, card)  # the SPC verdicts beside each rating
     rated = [r for r in card.rows if r.rated]
     context = [r for r in card.rows if not r.rated]
     levels = comparator_levels(session, period, area)
@@ -331,8 +354,8 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
         ),
         table_headers=[
             "Indicator", "Target", "Tolerance", f"{period.label} (quarter)", f"Year to date (to end of Q{period.q})",
-            "Same period last year", "Change on last year", "London or national comparator", "Rating", f"Short term (against {period.previous().label})",
-            f"Long term (against {period.same_quarter_last_year().label})", "Commentary", "Corrective action",
+            "Same period last year", "Change on last year", "London or national comparator", "Rating", f"v last quarter ({period.previous().label})",
+            f"v {period.same_quarter_last_year().label} (used for the rating)", "Commentary", "Corrective action",
         ],
         groups=list(groups.items()),
         sections=[_section(session, r, card, levels) for r in rated],

@@ -10,6 +10,9 @@ class Direction(_LenientEnum):
     WORSE = "worse"
     SAME = "same"
     NA = "n/a"
+    # Neutral movement, for context indicators (demand), where a rise is neither better nor worse.
+    UP = "up"
+    DOWN = "down"
 
 
 def direction(
@@ -36,4 +39,15 @@ def direction(
     return Direction.BETTER if better else Direction.WORSE
 
 
-__all__ = ["Direction", "direction"]
+def movement(current: float | None, previous: float | None) -> Direction:
+    """The neutral direction of a context (not rated) indicator: up, down or the same, never
+    better or worse, since more domestic abuse reports or referrals is not a failure."""
+    if _missing(current) or _missing(previous):
+        return Direction.NA
+    assert current is not None and previous is not None
+    if current == previous:
+        return Direction.SAME
+    return Direction.UP if current > previous else Direction.DOWN
+
+
+__all__ = ["Direction", "direction", "movement"]

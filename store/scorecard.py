@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rag.breaks import SeriesBreak, breaks_crossed, span_of
-from rag.direction import Direction, direction
+from rag.direction import Direction, direction, movement
 from rag.narrative import NarrativeFigures, draft_narrative
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
@@ -320,8 +320,8 @@ def score_indicator(
         rag=result.rating,
         reason=result.reason,
         no_comparator=result.no_comparator,
-        dot_short=direction(s.quarter(period), s.quarter(period.previous()), indicator.polarity, target),
-        dot_long=direction(actual, s.basis(last_year), indicator.polarity, target),
+        dot_short=_direction(indicator, s.quarter(period), s.quarter(period.previous()), target),
+        dot_long=_direction(indicator, actual, s.basis(last_year), target),
         comparator_area=indicator.comparator_area,
         comparator_label=indicator.comparator_label,
         description=indicator.description or "",
@@ -344,6 +344,13 @@ def score_indicator(
         elif gap := (c.gap(period) or c.gap(last_year)):
             row.comparator_note = f"not available ({gap})"
     return row
+
+
+def _direction(indicator: Indicator, current: float | None, previous: float | None, target: Target | None) -> Direction:
+    """Better/worse for a rated indicator; up/down for a context one (a rise is not "worse")."""
+    if not indicator.rated:
+        return movement(current, previous)
+    return direction(current, previous, indicator.polarity, target)
 
 
 def coverage_notes(s: Series, basis: str, period: Quarter) -> list[str]:

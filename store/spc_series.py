@@ -254,4 +254,7 @@ def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) 
         row.spc = chart
         if chart is not None and not chart.result.provisional:
             row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
-            row.spc_assurance = None if chart.result.assurance is None else chart.result.assurance.value
+            # Assurance is against the row's own target: none where the row has none (a ward
+            # without a ward target is not assured against the borough's).
+            assured = chart.result.assurance is not None and row.target is not None
+            row.spc_assurance = chart.result.assurance.value if assured else None

@@ -94,8 +94,8 @@ def test_browser_scorecard_shows_ratings_and_directions(page, live_server: str, 
         assert re.search(rf"[■▲●] {rating}\b", text), text
         assert re.findall(r"[↑↓→–] (Better|Worse|Same|n/a)", text) == [short, long], text
     # Tooltips say what each arrow compares.
-    short_title = page.get_attribute("#scorecard-row-CSP1 td:nth-of-type(2) .dot", "title")
-    long_title = page.get_attribute("#scorecard-row-CSP1 td:nth-of-type(3) .dot", "title")
+    short_title = page.get_attribute("#scorecard-row-CSP1 td:nth-of-type(4) .dot", "title")
+    long_title = page.get_attribute("#scorecard-row-CSP1 td:nth-of-type(5) .dot", "title")
     assert short_title.startswith("Better: Q3 2016/17 against Q2 2016/17")
     assert long_title.startswith("Worse: Q3 2016/17 against Q3 2015/16")
     # The table scrolls sideways in a labelled region keyboard users can reach.

@@ -89,7 +89,7 @@ def test_scorecard_summary_sentence_and_chart(pages) -> None:
     bar = figure["data"][0]
     assert bar["y"] == ["Red", "Amber", "Green"] and bar["x"] == [2, 0, 1]
     assert bar["text"] == ["2 (66.7%)", "0 (0.0%)", "1 (33.3%)"]
-    assert title(figure) == "2 of 3 rated indicators are Red in Q3 2016/17"
+    assert title(figure).replace("<br>", " ") == "2 of 3 rated indicators are Red in Q3 2016/17"
 
 
 def test_scorecard_shows_the_reports_figures(pages) -> None:

@@ -111,7 +111,7 @@ def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorec
         # Rating: shape and word, and the same word `cspdash score` prints.
         assert cells[8] == f"{RAG_SHAPE[rating]} {rating.value}" == f"{RAG_SHAPE[row.rag]} {record['rag']}"
         for cell, word in ((cells[9], record["dot_short"]), (cells[10], record["dot_long"])):
-            assert cell == f"{ARROW[Direction(word)]} {word.capitalize()}"
+            assert cell.split("\n")[0] == f"{ARROW[Direction(word)]} {word.capitalize()}"
         # The CSV's plain numbers are the same figures the table formats.
         assert float(record["actual"]) == pytest.approx(row.actual, abs=0.05)
         assert cells[11] == (row.commentary or "None recorded.")
@@ -120,7 +120,7 @@ def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorec
     assert rows["CSP3"][6:8] == ["+26.2%", "London +12.7%"]
     assert rows["CSP2"][6:8] == ["+5.7 points", "National average (SafeLives) 24.5%"]
     assert rows["CSP1"][8] == "■ Red" and rows["CSP2"][8] == "● Green" and rows["CSP3"][8] == "■ Red"
-    assert rows["CSP1"][9:11] == ["↑ Better", "↓ Worse"]
+    assert [c.split("\n")[0] for c in rows["CSP1"][9:11]] == ["↑ Better", "↓ Worse"]
     assert rows["CSP1"][12].startswith("Partnership problem-solving")
 
 
@@ -310,3 +310,42 @@ def test_export_pack_http_download(demo_engine, database_url: str, export_chromi
     assert response.headers["Content-Disposition"] == f'attachment; filename="cspdash-pack-{HAVERING}-{Q3.key}.docx"'
     assert set(appendix_rows(Document(io.BytesIO(response.data)))) == set(EXPECTED)
     assert client.get("/export/pack.docx?period=2030-31-Q1").status_code == 404
+
+
+# --- Issue 11/12: SPC verdicts and significance words in every pack; Appendix 1 still one page
+
+
+def test_export_pack_docx_carries_spc_and_significance(packs, scorecard) -> None:  # noqa: ANN001
+    doc = Document(packs["docx"])
+    rows = appendix_rows(doc)
+    for code in EXPECTED:
+        assert "SPC: " in rows[code][0], rows[code][0]
+        for cell in (rows[code][9], rows[code][10]):
+            assert "a real change" in cell or "within normal variation" in cell, cell
+    assert "SPC: provisional (under 13 points)" in rows["CSP2"][0]
+    headers = [c.text for c in appendix_table(doc).rows[0].cells]
+    assert "v last quarter (Q2 2016/17)" in headers and "v Q3 2015/16 (used for the rating)" in headers
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Variation: " in text and "Assurance: " in text and "vary more than chance alone" in text
+    assert "Amber and Red are judged against the same period last year" in text
+
+
+def test_export_pack_docx_appendix_fits_one_landscape_page_in_libreoffice(packs, tmp_path: Path) -> None:  # noqa: ANN001
+    soffice = Path("/usr/bin/soffice")
+    if not soffice.exists():
+        skip_or_fail("LibreOffice (soffice) is not installed")
+    subprocess.run([str(soffice), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(packs["docx"])], check=True, timeout=300, capture_output=True)
+    reader = PdfReader(tmp_path / "pack.pdf")
+    landscape = [i for i, p in enumerate(reader.pages) if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert len(landscape) == 1, landscape  # Appendix 1 on one sheet, SPC and significance included
+    page = reader.pages[landscape[0]].extract_text()
+    assert "Appendix 1" in page and all(f"{code} ·" in page for code in EXPECTED), page
+
+
+def test_export_pack_html_and_pdf_carry_spc_and_significance(packs) -> None:  # noqa: ANN001
+    html_text = packs["html"].read_text(encoding="utf-8")
+    row = html_text.split('id="appendix-CSP1"')[1].split("</tr>")[0]
+    assert "SPC: " in row and ("a real change" in row or "within normal variation" in row)
+    assert 'class="spc-line">Variation: ' in html_text
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(packs["pdf"]).pages)
+    assert "SPC: " in pdf_text and "Variation: " in pdf_text and "normal variation" in pdf_text.replace("\n", " ")

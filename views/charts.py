@@ -6,6 +6,8 @@ and the chart title states the finding (the caller words it from the figures).
 
 from __future__ import annotations
 
+import textwrap
+
 from typing import Any
 
 from rag.rating import Polarity, Rating, Target, ToleranceType
@@ -77,6 +79,9 @@ def _tick_format(unit: str) -> dict:
     return {"ticksuffix": "%"} if unit == "percent" else {"tickformat": ",d"} if unit == "count" else {}
 
 
+SUMMARY_TITLE_CHARS = 34
+
+
 def summary_bar(counts: RagCounts, title: str) -> Figure:
     """Horizontal bars of Red/Amber/Green counts, each labelled with its count and share."""
     ratings = list(RATED)
@@ -93,8 +98,15 @@ def summary_bar(counts: RagCounts, title: str) -> Figure:
             "hovertemplate": "%{y}: %{x}<extra></extra>",
         }
     )
-    fig.update_layout(_layout(title, "Number of indicators", "", height=200, legend=False))
-    fig.update_layout(margin={"l": 70, "r": 90, "t": 50, "b": 50}, yaxis={"autorange": "reversed", "rangemode": None})
+    # Wrapped so the finding never runs past a phone-width chart (about 34 characters at 17 px in 350 px).
+    lines = textwrap.wrap(title, SUMMARY_TITLE_CHARS) or [title]
+    extra = 22 * (len(lines) - 1)
+    fig.update_layout(_layout("<br>".join(lines), "Number of indicators", "", height=200 + extra, legend=False))
+    fig.update_layout(margin={"l": 70, "r": 90, "t": 50 + extra, "b": 50}, yaxis={"autorange": "reversed", "rangemode": None})
+    # Centred in the top margin: Plotly mis-places a title of two lines anchored at its top
+    # (pushed off the figure) or its bottom (over the bars), but not one anchored at its middle.
+    height = 200 + extra
+    fig.update_layout(title={"yref": "container", "y": 1 - (50 + extra) / 2 / height, "yanchor": "middle"})
     fig.update_xaxes(dtick=1, range=[0, max(counts.rated_total, 1) * 1.15], gridcolor=GRID, showgrid=True)
     return fig.dict()
 

@@ -28,6 +28,7 @@ from store.queries import (
     quarters_available,
 )
 from store.scorecard import Scorecard, build_scorecard
+from store.spc_series import attach_spc
 
 
 class PageError(Exception):
@@ -60,7 +61,9 @@ def _area_name(url: str, v: tuple, code: str) -> str:
 @lru_cache(maxsize=64)
 def _scorecard(url: str, v: tuple, period: Quarter, area: str) -> tuple[Scorecard, dict[str, float]]:
     with session_scope(get_engine(url)) as session:
-        return build_scorecard(session, period, area), comparator_levels(session, period, area)
+        card = build_scorecard(session, period, area)
+        attach_spc(session, card)  # the scorecard's Variation and Assurance columns
+        return card, comparator_levels(session, period, area)
 
 
 @lru_cache(maxsize=128)

@@ -17,19 +17,32 @@ RAG_SHAPE = {
 }
 RAG_MEANING = {
     Rating.GREEN: "on target, or within the target tolerance",
-    Rating.AMBER: "outside the tolerance, but performance improved or was maintained",
-    Rating.RED: "outside the tolerance, and performance has not improved; needs corrective action",
+    Rating.AMBER: "outside the tolerance, but better than or the same as the same period last year",
+    Rating.RED: "outside the tolerance, and worse than the same period last year; needs corrective action",
     Rating.NO_DATA: "no figure is held for this period",
     Rating.NOT_RATED: "no target is set, so the indicator is not rated",
 }
 # Up means better performance, not a higher number (the report's convention).
-ARROW = {Direction.BETTER: "↑", Direction.WORSE: "↓", Direction.SAME: "→", Direction.NA: "–"}
+# Context indicators move up or down without being better or worse: slanted arrows, neutral words.
+ARROW = {
+    Direction.BETTER: "↑", Direction.WORSE: "↓", Direction.SAME: "→", Direction.NA: "–",
+    Direction.UP: "↗", Direction.DOWN: "↘",
+}  # fmt: skip
 DIRECTION_MEANING = {
     Direction.BETTER: "performance improved",
     Direction.WORSE: "performance got worse",
     Direction.SAME: "performance stayed the same",
     Direction.NA: "cannot be compared: a figure is missing",
+    Direction.UP: "the number rose (a context indicator: neither better nor worse)",
+    Direction.DOWN: "the number fell (a context indicator: neither better nor worse)",
 }
+# What Amber and Red are judged against, for the key: a rating compares the period with the
+# indicator's comparison period, not with last quarter (the short-term arrow).
+RATING_COMPARISON = (
+    "Amber and Red are judged against the same period last year (or, where an indicator says so, "
+    "the previous quarter): the long-term arrow. The short-term arrow, this quarter against last "
+    "quarter, does not change the rating."
+)
 
 SOURCES = (
     "Sources: recorded crime from the Metropolitan Police Service (London Datastore); anti-social "
@@ -37,6 +50,7 @@ SOURCES = (
     "revised between reports, so quarters do not always add up to the year to date."
 )
 RATING_RULE = (
-    "Green: on target or within tolerance. Amber: outside tolerance but improved or maintained. "
-    "Red: outside tolerance and not improved; a Red needs a corrective action."
+    "Green: on target or within tolerance. Amber: outside tolerance but better than or the same as the same "
+    "period last year. Red: outside tolerance and worse than the same period last year; a Red needs a "
+    "corrective action."
 )

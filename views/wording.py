@@ -3,9 +3,12 @@ exact words a councillor reads."""
 
 from __future__ import annotations
 
+import re
+
 from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating
+from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
 from rag.summary import RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow, format_value
@@ -90,6 +93,8 @@ def _arrow_title(
     if direction is Direction.NA:
         return f"{head} – a figure is missing, so no direction can be given."
     figures = f"{format_value(value, row.unit)} against {format_value(before, row.unit)}"
+    if not row.rated:  # a context indicator: the number moved, which is neither better nor worse
+        return f"{head} ({what}{figures}); a context indicator, so neither better nor worse."
     return f"{head} ({what}{figures}); {POLARITY_HINT[Polarity(row.polarity)]}."
 
 
@@ -197,6 +202,8 @@ def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
 def summary_finding(counts: RagCounts, label: str) -> str:
     """The scorecard summary chart's title: Red first, then Amber, else all Green."""
     n = counts.rated_total
+    if n == 0:
+        return f"No indicator is rated in {label}"
     if counts.red:
         return f"{counts.red} of {n} rated indicators are Red in {label}"
     if counts.amber:
@@ -222,3 +229,174 @@ def demand_finding(panels: list[DemandPanel]) -> str:
     if up == n:
         return f"All {n} demand indicators were higher than in {last}"
     return f"{up} of {n} demand indicators {'was' if up == 1 else 'were'} higher than in {last}"
+
+
+# --- Why each rating, neutral movement, significance and SPC (issues 11 and 12) -----------------
+
+SHORT_TERM_HEADING = ("This quarter v last quarter", "not used for the rating")
+LONG_TERM_HEADING = ("v same period last year", "used for the rating")
+CONTEXT_DIRECTIONS = (Direction.UP, Direction.DOWN)
+
+
+def long_term_heading(rag_comparisons: set[str]) -> tuple[str, str]:
+    """The long-term column's heading: the comparison the ratings use (the previous quarter for
+    an indicator whose ``rag_comparison`` says so)."""
+    if rag_comparisons and rag_comparisons <= {"previous_quarter"}:
+        return ("v previous quarter", "used for the rating")
+    return LONG_TERM_HEADING
+
+
+def why_line(row: ScoreRow) -> str:
+    """The rating's reason in one plain line: ``743 above target, more than the 2.5% tolerance,
+    and worse than the same period last year (12,573 in Q3 2015/16)``."""
+    reason = row.reason
+    if row.target is not None and row.rag in (Rating.RED, Rating.AMBER, Rating.GREEN):
+        tol = row.tolerance_text()
+        reason = re.sub(r"the tolerance of [^,]+", f"the {tol} tolerance", reason)
+    reason = re.sub(r" \(([^()]+)\) \(([^()]+)\)$", r" (\2 in \1)", reason)
+    return f"{reason[:1].upper()}{reason[1:]}"
+
+
+def movement_phrase(now: float | None, before: float | None, unit: str = "count") -> str:
+    """Neutral words for a context indicator's change: ``up 3.2%``, ``down 1.1%``, ``no change``
+    (percentage points for percentages); never better or worse."""
+    if now is None or before is None:
+        return "no figure to compare"
+    if unit == "percent":
+        points = round(now - before, 1)
+        if points == 0:
+            return "no change"
+        return f"{'up' if points > 0 else 'down'} {abs(points):.1f} percentage {'point' if abs(points) == 1 else 'points'}"
+    if now == before:
+        return "no change"
+    change = percent_change(now, before)
+    if change is None:
+        return "up from zero" if now > before else "no change"
+    if round(change, 1) == 0:
+        return f"{'up' if change > 0 else 'down'} less than 0.1%"
+    return f"{'up' if change > 0 else 'down'} {abs(change):.1f}%"
+
+
+def dot_words(row: ScoreRow, which: str) -> str:
+    """What an arrow says in words: ``Better``/``Worse`` for a rated indicator, neutral
+    ``up 3.2%`` for a context one. ``which`` is ``short`` or ``long``."""
+    d = row.dot_short if which == "short" else row.dot_long
+    if row.rated and d not in CONTEXT_DIRECTIONS:
+        return direction_word(d)
+    if which == "short":
+        return movement_phrase(row.quarter_value, row.previous_quarter, row.unit)
+    return movement_phrase(row.actual, row.same_period_last_year, row.unit)
+
+
+def significance_words(row: ScoreRow, which: str) -> str:
+    """``a real change`` / ``within normal variation`` beside an arrow; empty where no test
+    applies (a rate without its parts, a missing figure)."""
+    test = row.dot_short_test if which == "short" else row.dot_long_test
+    return "" if test is None else test.words
+
+
+def significance_title(row: ScoreRow, which: str) -> str:
+    """The test's figures, for the tooltip and the printed table."""
+    test = row.dot_short_test if which == "short" else row.dot_long_test
+    if test is None:
+        return "No significance test applies (a figure, or the numerator and denominator of a rate, is missing)."
+    kind = "two Poisson counts" if test.test == "poisson" else "two proportions"
+    return f"{test.words[:1].upper()}{test.words[1:]} at 95%: test of {kind}, {test.describe()}."
+
+
+def break_note(row: ScoreRow, which: str) -> str:
+    """``crosses a series break (1 Apr 2014: …)``: the arrow compares unlike with unlike."""
+    crossed = row.dot_short_breaks if which == "short" else row.dot_long_breaks
+    if not crossed:
+        return ""
+    return "crosses a series break (" + "; ".join(b.label() for b in crossed) + "), so it compares unlike with unlike"
+
+
+SPC_EXPLAINER = (
+    "Is a change real? Beside each arrow, \u201ca real change\u201d means a test of the two figures finds the "
+    "difference unlikely to be chance (95% confidence); \u201cwithin normal variation\u201d means it could be. "
+    "Crime counts vary more than chance alone (a few busy weekends, an operation, a recording change), so these "
+    "tests can overstate how real a change is. That is why statistical process control (SPC) is shown too: "
+    "Variation says whether the latest figure is unusual for this indicator's own history, and Assurance "
+    "whether the target will consistently be met on that history (NHS England's \u201cMaking Data Count\u201d)."
+)
+
+# Icon-like shapes for the SPC columns: words always accompany them, so colour is never alone.
+SPC_VARIATION_SHAPE = {
+    "improvement": "+", "concern": "!", "neutral_high": "H", "neutral_low": "L", "common_cause": "≈",
+}  # fmt: skip
+# Letters as on the "Making Data Count" icons (P pass, F fail, ? hit and miss); all in the packs' font.
+SPC_ASSURANCE_SHAPE = {"pass": "P", "fail": "F", "inconsistent": "?"}
+
+
+def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
+    """(shape, words, explanation) for the Variation column."""
+    if row.spc is None:
+        return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
+    result = row.spc.result
+    by = "months" if row.spc.by == "month" else "quarters"
+    if result.provisional or row.spc_variation is None:
+        return ("…", "provisional", f"Only {result.current.size} {by} since the last baseline: limits are provisional "
+                "until there are 13 points, so no verdict is given.")  # fmt: skip
+    v = Variation(row.spc_variation)
+    return (SPC_VARIATION_SHAPE[v.value], VARIATION_WORDS[v], f"XmR chart of {len(row.spc.values)} {by} to {row.spc.periods[-1]}.")
+
+
+def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
+    """(shape, words, explanation) for the Assurance column."""
+    if row.spc is None:
+        return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
+    if row.spc.result.provisional:
+        return ("…", "provisional", "Limits are provisional (fewer than 13 points), so no assurance is given.")
+    if row.spc_assurance is None:
+        why = "a context indicator has no target" if not row.rated else "no target to assure against"
+        if row.rated and row.rag is Rating.NOT_RATED and "ward" in row.reason:
+            why = "no target for this ward"
+        return ("–", "none", f"No assurance: {why}.")
+    a = Assurance(row.spc_assurance)
+    return (SPC_ASSURANCE_SHAPE[a.value], ASSURANCE_WORDS[a], "Where the target lies against the chart's process limits.")
+
+
+def spc_line(row: ScoreRow) -> str:
+    """Both SPC verdicts in one line for the packs: ``Variation: ≈ common cause: no significant
+    change. Assurance: ~ will sometimes meet and sometimes miss the target.``"""
+    v_shape, v_words, v_why = spc_variation_words(row)
+    a_shape, a_words, a_why = spc_assurance_words(row)
+    variation = f"{v_shape} {v_words}" + (f" ({v_why[:1].lower()}{v_why[1:].rstrip('.')})" if v_words in ("provisional", "none") else "")
+    assurance = f"{a_shape} {a_words}" + (f" ({a_why.removeprefix('No assurance: ').rstrip('.')})" if a_words == "none" else "")
+    return f"Variation: {variation}. Assurance: {assurance}."
+
+
+def arrow_note(row: ScoreRow, which: str) -> str:
+    """Under an arrow in the packs: whether the change is real, and any series break crossed."""
+    parts = [w for w in (significance_words(row, which), "crosses a series break" if break_note(row, which) else "") if w]
+    return "; ".join(parts)
+
+
+SPC_VARIATION_SHORT = {
+    "improvement": "improvement", "concern": "concern", "neutral_high": "higher", "neutral_low": "lower",
+    "common_cause": "common cause",
+}  # fmt: skip
+SPC_ASSURANCE_SHORT = {"pass": "meets target", "fail": "misses target", "inconsistent": "hit and miss"}
+
+
+def spc_cell(row: ScoreRow) -> str:
+    """Both SPC verdicts in a few words, for the printed table (the key gives the full words):
+    ``SPC: ⬇ concern; ~ hit and miss``, ``SPC: provisional (under 13 points)``."""
+    v_shape, v_words, _ = spc_variation_words(row)
+    a_shape, a_words, _ = spc_assurance_words(row)
+    if v_words == "none":
+        return "SPC: none (too few figures)"
+    if v_words == "provisional":
+        return "SPC: provisional (under 13 points)"
+    variation = f"{v_shape} {SPC_VARIATION_SHORT.get(row.spc_variation or '', v_words)}"
+    assurance = f"{a_shape} {SPC_ASSURANCE_SHORT[row.spc_assurance]}" if row.spc_assurance else "no assurance"
+    return f"SPC: {variation}; {assurance}"
+
+
+SPC_KEY = (
+    "SPC (statistical process control, NHS England's \u201cMaking Data Count\u201d): variation + improvement, "
+    "! concern (special cause), H higher or L lower (context indicators), ≈ common cause (no significant change); "
+    "assurance P meets target (will consistently meet it), F misses target (will consistently miss it), ? hit and "
+    "miss (will sometimes meet and sometimes miss it). Provisional: fewer than 13 points, so no verdict."
+)
