@@ -16,10 +16,12 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from datetime import date as _date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rag.breaks import SeriesBreak
 from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Rating, Target
@@ -34,6 +36,7 @@ from store.queries import (
     demand_panels,
     indicator_detail,
 )
+from store.measures import PeriodValue
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 
 FORMAT = "cspdash.published-quarter"
@@ -156,6 +159,20 @@ def _target(data: dict[str, Any] | None) -> Target | None:
     )
 
 
+def _period_values(pair: Any) -> tuple[PeriodValue | None, PeriodValue | None]:
+    """The two figures an arrow's test compares, as stored (JSON lists of objects)."""
+    items = list(pair or [])[:2] + [None, None]
+    return tuple(PeriodValue(**v) if isinstance(v, dict) else None for v in items[:2])  # type: ignore[return-value]
+
+
+def _breaks(items: Any) -> list[SeriesBreak]:
+    return [
+        SeriesBreak(_date.fromisoformat(str(b["date"])[:10]), str(b.get("reason") or ""))
+        for b in items or []
+        if isinstance(b, dict) and b.get("date")
+    ]
+
+
 def row_from_document(data: dict[str, Any]) -> ScoreRow:
     """A ScoreRow from its stored form, whatever fields ScoreRow has gained or lost since."""
     values: dict[str, Any] = {}
@@ -173,6 +190,12 @@ def row_from_document(data: dict[str, Any]) -> ScoreRow:
     values["dot_short"] = Direction(data.get("dot_short") or Direction.NA)
     values["dot_long"] = Direction(data.get("dot_long") or Direction.NA)
     values["flags"] = list(data.get("flags") or [])
+    # Nested values come back from JSON as plain lists and objects: give them their types again.
+    values["short_values"] = _period_values(data.get("short_values"))
+    values["long_values"] = _period_values(data.get("long_values"))
+    values["dot_short_breaks"] = _breaks(data.get("dot_short_breaks"))
+    values["dot_long_breaks"] = _breaks(data.get("dot_long_breaks"))
+    values["spc"] = None  # the chart is not frozen; its verdicts are (spc_variation, spc_assurance)
     return ScoreRow(**values)
 
 

@@ -318,3 +318,20 @@ def test_publishing_stored_document_is_checked_against_its_hash(demo_engine) -> 
         conn.execute(update(PublishedVersion).values(document=PublishedVersion.document + " "))
     with session_scope(demo_engine) as session, pytest.raises(DamagedDocument, match="altered outside cspdash"):
         published_scorecard(session, Q3, HAVERING)
+
+
+def test_published_rows_keep_their_tests_and_breaks_through_json(demo_engine):
+    """A frozen row answers "is this change real?" exactly as it did when it was published."""
+    import json as _json
+
+    from rag.periods import Quarter as _Quarter
+    from store.published_document import row_document, row_from_document
+    from store.scorecard import build_scorecard as _build
+
+    with session_scope(demo_engine) as session:
+        row = next(r for r in _build(session, _Quarter.parse("2016-17-Q3"), "E09000016").rows if r.code == "CSP1")
+    again = row_from_document(_json.loads(_json.dumps(row_document(row), default=str)))
+    assert again.dot_long_test is not None and row.dot_long_test is not None
+    assert again.dot_long_test.p_value == row.dot_long_test.p_value
+    assert again.dot_short_test.words == row.dot_short_test.words
+    assert again.dot_long_breaks == row.dot_long_breaks
