@@ -6,7 +6,7 @@
     // (refresh="callback-nav"), so Dash Pages re-renders the page from the URL and the
     // browser's Back and Forward buttons step through earlier choices. Two kinds of form:
     // * <form data-location="…">: the period and area pickers (year, quarter and area
-    //   selects become ?period=2016-17-Q3&area=…);
+    //   selects become ?period=2016-17-Q3&area=…, plus the form's data-keep: &as=published);
     // * <form data-map-location="…">: the map pages (/map, /london, /ward/…), where every
     //   named select goes into the query as it is.
     // A change, or the form's button, applies the choice.
@@ -24,6 +24,10 @@
         if (value("area")) {
             params.set("area", value("area"));
         }
+        // data-keep: the rest of the view the new URL keeps (as=published and its version).
+        new URLSearchParams(form.getAttribute("data-keep") || "").forEach(function (v, name) {
+            params.set(name, v);
+        });
         return params;
     }
 

@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -91,14 +92,15 @@ def _select(prefix: str, name: str, label: str, options: list[tuple[str, str]], 
     )
 
 
-def period_controls(prefix: str, state: PageState) -> html.Form:
+def period_controls(prefix: str, state: PageState, keep: dict[str, str] | None = None) -> html.Form:
     """Financial year, quarter and area, as native <select>s inside a form.
 
     Native selects are the most robust controls for keyboards and screen readers (Dash 4's
     Dropdown and RadioItems fail axe: hidden focus targets, radios inside listbox options).
     ``assets/cspdash.js`` turns a change or a submit into a new ``?period=…&area=…`` on the
     page's ``dcc.Location`` (``data-location``); Dash Pages then re-renders the page from the
-    URL, so Back and Forward restore earlier choices.
+    URL, so Back and Forward restore earlier choices. ``keep``: other query parameters the
+    new URL keeps (``as=published`` and its version), in the form's ``data-keep``.
     """
     period = state.period
     years = [(y.key, y.label) for y in state.years]
@@ -116,7 +118,7 @@ def period_controls(prefix: str, state: PageState) -> html.Form:
         id=f"{prefix}-controls",
         method="get",
         role="search",
-        **{"aria-label": "Choose the period and area", "data-location": f"{prefix}-location"},
+        **{"aria-label": "Choose the period and area", "data-location": f"{prefix}-location", **({"data-keep": urlencode(keep)} if keep else {})},
     )
 
 

@@ -40,7 +40,7 @@ def layout(period: str | None = None, area: str | None = None, **query: object) 
                 "rated: a rise can mean more need, or better reporting.",
                 className="lead",
             ),
-            ui.period_controls("demand", state),
+            ui.period_controls("demand", state, publishing.kept_in_url(query)),
             html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
             html.Div(body(settings.database_url, state, query), id="demand-body"),
         ]
@@ -64,16 +64,17 @@ def body(url: str, state: PageState, query: dict | None = None) -> list[Componen
             panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001
         return [ui.failure(exc)]
-    return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(panels, state)
+    return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(panels, state, publishing.links_query(pub, state.query()))
 
 
-def panels_body(panels: list, state: PageState) -> list[Component]:
+def panels_body(panels: list, state: PageState, query: str | None = None) -> list[Component]:
+    """The panels and their downloads; ``query`` for the download links (default: the current figures)."""
     if not panels:
         return [ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")]
-    query = state.query()
+    query = query or state.query()
     return [
         html.P(f"{demand_finding(panels)}.", className="summary-sentence", id="demand-summary"),
-        html.Ul([html.Li(panel_card(p, state), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels"),
+        html.Ul([html.Li(panel_card(p, state, query), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels"),
         html.Section(
             [
                 html.H2("Charts and figures for packs and slides", id="demand-downloads-heading"),
@@ -86,7 +87,7 @@ def panels_body(panels: list, state: PageState) -> list[Component]:
     ]
 
 
-def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
+def panel_card(panel: DemandPanel, state: PageState, query: str) -> list[Component]:
     info = panel.indicator
     heading = html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}"))
     if all(v is None for _, v in panel.points):
@@ -106,5 +107,5 @@ def panel_card(panel: DemandPanel, state: PageState) -> list[Component]:
             "Show the numbers",
             ui.table(f"{info.name} by quarter", ["Quarter", info.name], rows, numeric=[1], caption_hidden=True),
         ),
-        ui.download_links(f"the {info.name} chart", f"/export/demand.{{fmt}}{state.query()}&indicator={info.code}", block_id=f"demand-downloads-{info.code}"),
+        ui.download_links(f"the {info.name} chart", f"/export/demand.{{fmt}}{query}&indicator={info.code}", block_id=f"demand-downloads-{info.code}"),
     ]

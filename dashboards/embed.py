@@ -51,6 +51,7 @@ from exports.downloads import (
     demand_download,
     london_download,
     map_download,
+    published_suffix,
     summary_download,
     ward_download,
 )
@@ -65,7 +66,7 @@ from views.data import PageState
 from views.figures import KINDS, trend_chart, ward_map_chart
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
-from views.publication import NotPublished, parse_request, published_pack
+from views.publication import NotPublished, frozen_detail, parse_request, published_pack
 from views.wording import target_finding
 
 log = logging.getLogger(__name__)
@@ -284,11 +285,15 @@ def _chart_table_csv(code: str, state: PageState, table: str) -> Download:
     from views.spc_chart import cached_spc_view
 
     url = current_settings().database_url
-    detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
+    as_published, version = _as_published()  # the frozen figures, as the as-published page shows them
+    if as_published:
+        detail = frozen_detail(url, code, state.period, state.area, version)  # type: ignore[arg-type]
+    else:
+        detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
     found = chart_tables(detail, cached_spc_view(url, detail.indicator.code, detail.period, detail.area_code))
     if table not in found:
         raise _Refusal(404, f"{detail.indicator.code} has no {table!r} chart: choose {', '.join(found)}.")
-    name = f"{detail.indicator.code}-{table}-{detail.area_code}-{detail.period.key}.csv"
+    name = f"{detail.indicator.code}-{table}-{detail.area_code}-{detail.period.key}{published_suffix(as_published, version)}.csv"
     return Download(csv_text(found[table]).encode("utf-8"), name, "text/csv")
 
 

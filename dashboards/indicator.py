@@ -72,18 +72,19 @@ def layout(code: str | None = None, period: str | None = None, area: str | None 
     if state.error:
         return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
     try:
-        detail, top = published_or_current(settings.database_url, code or "", state, query)
+        detail, top, links = published_or_current(settings.database_url, code or "", state, query)
     except UnknownIndicator as exc:
         return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
     except NotPublished as exc:
         return html.Div([back, html.H1("Indicator"), publishing.not_published(str(exc), f"/indicator/{code}", state.query())])
-    page = render(detail, state)
+    page = render(detail, state, links)
     return html.Div([back, *page[:1], *top, *page[1:]])
 
 
-def published_or_current(url: str, code: str, state: PageState, query: dict) -> tuple[IndicatorDetail, list[Component]]:
-    """The figures now (with revision notes) or, with ``?as=published``, as published; and the
-    banner and switch for the top of the page."""
+def published_or_current(url: str, code: str, state: PageState, query: dict) -> tuple[IndicatorDetail, list[Component], str]:
+    """The figures now (with revision notes) or, with ``?as=published``, as published; the
+    banner and switch for the top of the page; and the query for its download links (as
+    published too, so a download is the frozen figures the page shows)."""
     pub, message = publishing.page_publication(url, state.period, state.area, query)  # type: ignore[arg-type]
     if message:
         raise NotPublished(message)
@@ -91,7 +92,7 @@ def published_or_current(url: str, code: str, state: PageState, query: dict) -> 
         detail = frozen_detail(url, code, state.period, state.area, pub.version)  # type: ignore[arg-type]
     else:
         detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
-    return detail, publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code)
+    return detail, publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code), publishing.links_query(pub, state.query())
 
 
 def quarterly_table(detail: IndicatorDetail) -> Table:
@@ -185,7 +186,8 @@ def _numbers(name: str, caption: str, table: Table) -> html.Details:
     )
 
 
-def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
+def render(detail: IndicatorDetail, state: PageState, query: str | None = None) -> list[Component]:
+    """The page below its banner; ``query`` for the download links (default: the current figures)."""
     row, info, period = detail.current, detail.indicator, detail.period
     if all(r.actual is None for r in detail.history):
         # Empty axes look like a fault; say plainly that nothing is held (e.g. MARAC by ward).
@@ -203,7 +205,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
         ]
     spc = cached_spc_view(current_settings().database_url, info.code, period, detail.area_code)
     tabs = chart_tables(detail, spc)
-    query = make_query(period, detail.area_code)
+    query = query or make_query(period, detail.area_code)
     y_title = f"{noun(detail)} ({'year to date' if info.basis == 'ytd' else 'each quarter'})"
     out: list[Component] = [
         html.H1(info.name),
@@ -220,7 +222,7 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
         ),
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
-        *quarterly_section(detail, state, y_title, spc, tabs),
+        *quarterly_section(detail, state, y_title, spc, tabs, query),
     ]
     out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
@@ -252,7 +254,10 @@ def render(detail: IndicatorDetail, state: PageState) -> list[Component]:
             _numbers("monthly", f"{info.name} by month, {detail.area_name}", tabs["monthly"]),
             download_menu(info.code, query, "monthly", "monthly"),
         ]
-    out += spc_section(detail, spc, query, tabs)
+    # SPC charts are not frozen when a quarter is published: an as-published page draws the
+    # figures held now, says so, and its SPC downloads are the current ones.
+    current = make_query(period, detail.area_code)
+    out += spc_section(detail, spc, current, tabs, figures_query=query)
     out += [
         html.H2("Commentary"),
         commentary(detail),
@@ -268,16 +273,17 @@ CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comp
 TABLE_OF = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc"}
 
 
-def download_menu(code: str, query: str, kind: str, table: str | None = None) -> html.Details:
+def download_menu(code: str, query: str, kind: str, table: str | None = None, figures_query: str | None = None) -> html.Details:
     """One "Download" menu for a chart: its image (PNG, SVG) and its numbers (CSV, XLSX).
-    A native disclosure of plain links: it opens without JavaScript and under the CSP."""
+    A native disclosure of plain links: it opens without JavaScript and under the CSP.
+    ``figures_query``: for the XLSX of all the indicator's figures, when not ``query``."""
     label = CHART_LABELS[kind]
     table = table or TABLE_OF[kind]
     items = [
         (f"/export/chart/{code}.png{query}&kind={kind}", "PNG image", f" of the {label} chart"),
         (f"/export/chart/{code}.svg{query}&kind={kind}", "SVG image", f" of the {label} chart"),
         (f"/export/data/{code}.csv{query}&table={table}", "CSV", f" of the {label} chart's numbers"),
-        (f"/export/data/{code}.xlsx{query}", "XLSX", " of all this indicator's figures by quarter"),
+        (f"/export/data/{code}.xlsx{figures_query or query}", "XLSX", " of all this indicator's figures by quarter"),
     ]
     links = [html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=href, download="")) for href, words, hidden in items]
     return html.Details(
@@ -330,11 +336,10 @@ def drawn_range(first: str, last: str) -> str:
     return f"{period_words(first)} to {period_words(last)}. "
 
 
-def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table]) -> list[Component]:
+def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table], query: str) -> list[Component]:
     """The quarterly chart: against target for a rated indicator; a context indicator (not
     rated) has no target, so no target legend, no "Against target" and no strip of ratings."""
     row, info, period = detail.current, detail.indicator, detail.period
-    query = make_query(period, detail.area_code)
     figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
     breaks = BREAK_CAPTION if spc.breaks else ""
     drawn = drawn_range(detail.history[0].period, detail.history[-1].period)
@@ -439,15 +444,24 @@ def flagged_points(spc: SpcView) -> Component:
     return html.Div([html.H3(caption), html.Details([html.Summary(f"{count} (show the list)"), table], className="numbers")])
 
 
-def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[str, Table]) -> list[Component]:
-    """The XmR chart (Making Data Count): is the change real? Kept in its own function."""
+def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[str, Table], figures_query: str | None = None) -> list[Component]:
+    """The XmR chart (Making Data Count): is the change real? Kept in its own function.
+    ``figures_query``: the page's own query, when it shows published figures (which this
+    chart is not) and so differs from ``query``."""
+    as_published = figures_query not in (None, query)
     info = detail.indicator
     heading = html.H2("Is this change real? Statistical process control", id="spc")
     if spc.stored is None:
         return [heading, ui.notice("No chart of variation", no_icons_reason(spc), "info")]
     subtitle = spc_subtitle(spc, info.name, detail.area_name)
+    current = html.P(
+        [html.Strong("Current figures, not as published: "), "publishing does not freeze this chart, so it is drawn from the figures held now. "
+         "The Variation and Assurance verdicts as published are on the published scorecard."],
+        className="spc-current", id="indicator-spc-current",
+    )  # fmt: skip
     return [
         heading,
+        *([current] if as_published else []),
         html.P(
             f"The mean and process limits (mean ± 2.66 × the average moving range) show the range ordinary {spc.by}-to-{spc.by} "
             "variation reaches. Points outside it, long runs and trends are flagged as special cause, the NHS England "
@@ -465,7 +479,7 @@ def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[st
         breaks_list(spc, "spc"),
         flagged_points(spc),
         _numbers("spc", f"{info.name}: SPC chart points, {detail.area_name}", tabs["spc"]),
-        download_menu(info.code, query, "spc"),
+        download_menu(info.code, query, "spc", figures_query=figures_query),
     ]
 
 

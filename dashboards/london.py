@@ -15,7 +15,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import map_parts
+from dashboards import map_parts, publishing
 from dashboards.context import current_settings
 from dashboards.load_links import missing_note
 from dashboards.map_parts import controls, table
@@ -61,6 +61,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         ),
         controls(state, prefix=PREFIX, with_area=False, rate_ok=view.rate_ok),
     ]
+    out[1:1] = publishing.current_figures_notice(params, state.period.quarter, home, PREFIX)
     if not view.rate_ok and state.measure.unit == "count":
         out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     if view.rate_refused:

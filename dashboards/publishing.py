@@ -15,13 +15,13 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
-from dashboards.fields import textarea_field
+from dashboards.fields import select_field, textarea_field
 from exports import ExportError
 from exports.publication import publish_with_pack
 from rag.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import NotReady, PublishingError, reopen_quarter, submit_quarter
-from views.publication import DRAFT_BANNER, Publication, publication_query
+from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 
 
 def banner(pub: Publication, page_id: str) -> html.Div:
@@ -104,6 +104,49 @@ def changes_section(pub: Publication, page_id: str, code: str | None = None) -> 
     return html.Section(parts, className="revisions", **{"aria-labelledby": f"{page_id}-revisions-heading"})
 
 
+def kept_in_url(query: dict) -> dict[str, str]:
+    """What the period and area controls keep when they change the URL: ``as=published`` and
+    the version asked for, so changing quarter or area stays on the published figures."""
+    as_published, version, error = parse_request(query.get("as"), query.get("version"))
+    if not as_published:
+        return {}
+    return {"as": "published", **({"version": str(version)} if version and not error else {})}
+
+
+def links_query(pub: Publication | None, base_query: str) -> str:
+    """The query for a page's download links: as published (and the version) when the page
+    is, so the file downloaded holds the frozen figures the page shows."""
+    return publication_query(base_query, pub.as_published, pub.version) if pub else base_query
+
+
+def current_figures_notice(params: dict, period: Quarter, area: str, page_id: str) -> list[Component]:
+    """For /map, /ward and /london asked for ``?as=published``: publishing freezes the scorecard,
+    indicator and demand figures and the committee pack, not maps or ward profiles. Say that
+    these figures are current, and link to the scorecard as published for the quarter (a
+    list: empty when the page was not asked for the published figures)."""
+    as_published, version, error = parse_request(params.get("as"), params.get("version"))
+    if not as_published:
+        return []
+    href = "/" + publication_query(f"?period={period.key}&area={area}", True, None if error else version)
+    notice = html.Div(
+        [
+            html.H2("These figures are current, not as published", className="notice__heading"),
+            html.P(
+                [
+                    "Maps and ward profiles always show the figures held now: publishing freezes the scorecard, the "
+                    "indicator and demand pages and the committee pack, not the maps. ",
+                    dcc.Link(f"See the {period.label} scorecard as published", href=href, id=f"{page_id}-published-scorecard"),
+                    ".",
+                ]
+            ),
+        ],
+        className="notice notice--warning",
+        id=f"{page_id}-current-notice",
+        role="status",
+    )
+    return [notice]
+
+
 def not_published(message: str, path: str, base_query: str) -> html.Div:
     return ui.notice("No published version", [html.P(message), dcc.Link("Show the current figures", href=f"{path}{base_query}")], "info")
 
@@ -137,7 +180,8 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
             html.Div(
                 [
                     textarea_field("publish-note", "Note (optional)", "", rows=1),
-                    dcc.Checklist(id="publish-force", options=[{"label": " Publish even though something is missing", "value": "force"}], value=[]),
+                    # A native select (as on the other forms): Dash's Checklist has no accessible name.
+                    select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
                     textarea_field("publish-reason", "Reason for publishing anyway (needed with the box above)", "", rows=2),
                     html.Button("Publish this quarter", id="publish-button", className="button", type="button"),
                     dcc.Loading(html.Div(id="publish-outcome", role="status")),
@@ -192,12 +236,12 @@ def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Compon
 
 
 @requires_role("lead")
-def publish(clicks: int | None, note: str | None, force: list | None, reason: str | None, quarter: dict | None) -> Component | list:
+def publish(clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None) -> Component | list:
     try:
         period, area = _quarter(quarter)
         info = publish_with_pack(
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
-            note=(note or "").strip(), force="force" in (force or []), reason=(reason or "").strip(),
+            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(),
         )  # fmt: skip
     except (PublishingError, ExportError) as exc:
         return _failed("Not published", exc)
@@ -222,7 +266,7 @@ def register_publishing_callbacks(app: Dash) -> None:
     app.callback(Output("submit-outcome", "children"), Input("submit-button", "n_clicks"), State("submit-note", "value"), quarter, prevent_initial_call=True)(submit)
     app.callback(
         Output("publish-outcome", "children"), Input("publish-button", "n_clicks"), State("publish-note", "value"),
-        State("publish-force", "value"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
+        State("publish-force-value", "data"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
     )(publish)  # fmt: skip
     app.callback(Output("publish-reopen-outcome", "children"), Input("publish-reopen-button", "n_clicks"), State("publish-reopen-reason", "value"), quarter, prevent_initial_call=True)(reopen)
 
@@ -232,7 +276,7 @@ def register_publishing_callbacks(app: Dash) -> None:
 
 def page_publication(url: str, period: Quarter, area: str, query: dict) -> tuple[Publication | None, str | None]:
     """(publication, message): the message when the URL asks for frozen figures that don't exist."""
-    from views.publication import NotPublished, parse_request, publication
+    from views.publication import NotPublished, publication
 
     as_published, version, error = parse_request(query.get("as"), query.get("version"))
     if error:

@@ -19,6 +19,7 @@ from dashboards.components import slug
 from rag.periods import Quarter
 from rag.rating import Rating
 from rag.summary import summary_sentence
+from store.published_document import NOT_RECORDED
 from store.scorecard import Scorecard, ScoreRow, format_value
 from views import data
 from views.charts import summary_bar
@@ -70,7 +71,7 @@ def layout(period: str | None = None, area: str | None = None, **query: object) 
                 "you can bookmark or share what you see.",
                 className="lead no-print",
             ),
-            ui.period_controls("scorecard", state),
+            ui.period_controls("scorecard", state, publishing.kept_in_url(query)),
             html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
             html.Div(body(settings.database_url, state, as_published, version, version_error), id="scorecard-body"),
         ]
@@ -91,7 +92,7 @@ def body(url: str, state: PageState, as_published: bool = False, version: int | 
             return [publishing.not_published(str(exc), "/", state.query())]
         if as_published:
             frozen = frozen_scorecard(url, state.period, state.area, version)  # type: ignore[arg-type]
-            card, levels = frozen.card, {}
+            card, levels = frozen.card, frozen.card.comparator_levels
         else:
             card, levels = data.scorecard(url, state.period, state.area)  # type: ignore[arg-type]
         return publication_top(pub, state) + render(card, levels, state, pub)
@@ -105,14 +106,14 @@ def publication_top(pub: Publication, state: PageState) -> list[Component]:
     return [p for p in parts if p is not None]
 
 
-def render(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> list[Component]:
+def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, pub: Publication | None = None) -> list[Component]:
     rated = [r for r in card.rows if r.rated]
     context = [r for r in card.rows if not r.rated]
     if not rated:
         return [ui.notice("No rated indicators", "No rated indicators are defined yet. Load indicator definitions first.", "info")]
     if all(r.rag is Rating.NO_DATA for r in rated):
         return [ui.notice("No figures for this quarter", f"None of the rated indicators has a figure for {card.period.label} in {card.area_name}.", "info")]
-    out: list[Component] = [summary_section(card, state)]
+    out: list[Component] = [summary_section(card, state, publishing.links_query(pub, state.query()))]
     if any(a.code == state.area and a.level == "ward" for a in state.areas):
         # Targets loaded without an area apply to every area, wards included; a borough-sized
         # target makes almost any ward look Green, so say so where the reader will see it.
@@ -171,7 +172,7 @@ def render(card: Scorecard, levels: dict[str, float], state: PageState, pub: Pub
 def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Section:
     """The committee pack for this quarter and area, in the formats committee services use
     (as published: the stored files, byte for byte)."""
-    query = state.query() + ("&as=published" + (f"&version={pub.version}" if pub.version else "") if pub and pub.as_published else "")
+    query = publishing.links_query(pub, state.query())
     links = [
         html.A(f"Download committee pack ({label})", href=f"/export/pack.{fmt}{query}", download="", className="button button--secondary")
         for fmt, label in (("docx", "Word"), ("pdf", "PDF"), ("html", "web page"))
@@ -187,7 +188,9 @@ def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Sec
     )
 
 
-def summary_section(card: Scorecard, state: PageState) -> html.Section:
+def summary_section(card: Scorecard, state: PageState, query: str | None = None) -> html.Section:
+    """The RAG summary; ``query`` for its download links (default: the current figures)."""
+    query = query or state.query()
     summary = card.summary
     counts = summary.overall
     parts: list[Component] = [
@@ -208,7 +211,7 @@ def summary_section(card: Scorecard, state: PageState) -> html.Section:
         )
     )
     # The chart for a paper or slide (drawn on the server) and the counts for a spreadsheet.
-    parts.append(ui.download_links("the summary chart of ratings", f"/export/summary.{{fmt}}{state.query()}", f"/export/summary.{{fmt}}{state.query()}", block_id="scorecard-summary-downloads"))
+    parts.append(ui.download_links("the summary chart of ratings", f"/export/summary.{{fmt}}{query}", f"/export/summary.{{fmt}}{query}", block_id="scorecard-summary-downloads"))
     return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
 
 
@@ -216,9 +219,14 @@ def _cell_note(text: str) -> html.Span:
     return html.Span(text, className="cell-note")
 
 
-def _comparator(row: ScoreRow, levels: dict[str, float]) -> list[Component] | str:
+def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Component] | str:
+    """The comparator's own level for a percentage or rate, else its change on last year.
+    ``levels`` is None for a version published before the levels were stored with it."""
     if not row.comparator_label:
         return "–"
+    if levels is None and row.unit in ("percent", "rate"):
+        return [row.comparator_label, _cell_note(NOT_RECORDED)]
+    levels = levels or {}
     if row.code in levels:
         return [row.comparator_label, _cell_note(format_value(levels[row.code], row.unit))]
     if row.comparator_change is None:
@@ -235,12 +243,12 @@ def _change(row: ScoreRow) -> str:
     return signed_percent(row.change_on_last_year)
 
 
-def _rows(row: ScoreRow, levels: dict[str, float], state: PageState, columns: int, pub: Publication | None = None) -> list[html.Tr]:
+def _rows(row: ScoreRow, levels: dict[str, float] | None, state: PageState, columns: int, pub: Publication | None = None) -> list[html.Tr]:
     """Two rows per indicator: the figures, then its commentary and corrective action across
     the full width (as columns they would be too narrow to read at 1280px)."""
     period = state.period
     assert period is not None
-    href = f"/indicator/{row.code}{make_query(period, state.area)}"
+    href = f"/indicator/{row.code}{publishing.links_query(pub, make_query(period, state.area))}"  # as published too, when it is
     name_id = f"scorecard-name-{row.code}"
     action: list[Component] | str = row.corrective_action or "None recorded."
     if RED_WITHOUT_ACTION in row.flags:
@@ -329,7 +337,7 @@ def _arrow_cell(row: ScoreRow, which: str, title: str) -> list[Component]:
     return out
 
 
-def scorecard_table(card: Scorecard, levels: dict[str, float], state: PageState, pub: Publication | None = None) -> html.Table:
+def scorecard_table(card: Scorecard, levels: dict[str, float] | None, state: PageState, pub: Publication | None = None) -> html.Table:
     period = card.period
     headers = _headers(period)
     head = html.Thead(

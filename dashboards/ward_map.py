@@ -16,11 +16,12 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import map_parts
+from dashboards import map_parts, publishing
 from dashboards.context import current_settings
 from dashboards.load_links import missing_note
 from dashboards.map_parts import controls, table
 from store.map_queries import MapRequestError
+from store.reference import LONDON
 from views import maps
 from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
     LABEL_LIMIT,
@@ -73,7 +74,10 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         "the table) to open its profile. The address of this page records your choices, so you can bookmark or share it.",
         className="lead no-print",
     )
-    out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), intro, controls(state, prefix=PREFIX, rate_ok=rate_ok)]
+    out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), intro]
+    # The borough's scorecard for "All London wards" (no London scorecard is published).
+    out += publishing.current_figures_notice(params, state.period.quarter, home if state.area == LONDON else state.area, PREFIX)
+    out.append(controls(state, prefix=PREFIX, rate_ok=rate_ok))
     if not rate_ok and state.measure.unit == "count":
         out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     out += notices

@@ -13,7 +13,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
-from dashboards import map_parts
+from dashboards import map_parts, publishing
 from dashboards.context import current_settings
 from store.map_queries import MapRequestError
 from views import maps
@@ -61,6 +61,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     out: list[Component] = [
         dcc.Link("← Back to the ward map", href=f"/map{state.query()}", className="back-link no-print", id=f"{PREFIX}-back"),
         html.H1(f"{name} ward, {borough}", id=f"{PREFIX}-heading"),
+        *publishing.current_figures_notice(params, state.period.quarter, state.area, PREFIX),
         html.P(ward_rank(view), className="rank-statement", id=f"{PREFIX}-rank"),
     ]
     if mine and mine.value is not None:

@@ -60,10 +60,10 @@ def chart_download(
         chart = indicator_chart(session, code, period, area, kind, width, height, as_published=as_published, version=version)
     image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
     code = chart.name.split("-")[0]  # the stored spelling, whatever case the URL used
-    return Download(image, f"{code}-{kind}-{area}-{period.key}{_published_suffix(as_published, version)}.{fmt}", IMAGE_TYPES[fmt])
+    return Download(image, f"{code}-{kind}-{area}-{period.key}{published_suffix(as_published, version)}.{fmt}", IMAGE_TYPES[fmt])
 
 
-def _published_suffix(as_published: bool, version: int | None) -> str:
+def published_suffix(as_published: bool, version: int | None) -> str:
     return ("-as-published" + (f"-v{version}" if version else "")) if as_published else ""
 
 
@@ -77,7 +77,7 @@ def data_download(
         detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
     frame = indicator_frame(detail)
     content = safe_csv(frame) if fmt == "csv" else safe_xlsx(frame, sheet=detail.indicator.code)
-    return Download(content, f"{detail.indicator.code}-{area}-{period.key}{_published_suffix(as_published, version)}.{fmt}", DATA_TYPES[fmt])
+    return Download(content, f"{detail.indicator.code}-{area}-{period.key}{published_suffix(as_published, version)}.{fmt}", DATA_TYPES[fmt])
 
 
 def map_download(

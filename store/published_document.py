@@ -38,6 +38,7 @@ from store.queries import (
 )
 from store.measures import PeriodValue
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+from store.spc_series import attach_spc
 
 FORMAT = "cspdash.published-quarter"
 FORMAT_VERSION = 1
@@ -59,8 +60,21 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def row_document(row: ScoreRow) -> dict[str, Any]:
+def _spc_document(spc: Any) -> dict[str, Any] | None:
+    """What the scorecard's Variation and Assurance columns read from a row's SPC chart: its
+    verdicts and limits (``StoredSpc.summary``) and the points they were worked out from."""
+    if spc is None:
+        return None
+    return {"summary": spc.summary(), "periods": list(spc.periods), "values": list(spc.values)}
+
+
+def row_document(row: ScoreRow, *, with_spc: bool = False) -> dict[str, Any]:
+    """A score row as stored. ``with_spc``: the row's SPC chart was attached (``attach_spc``),
+    so what its Variation and Assurance cells said is recorded with it (None: no chart)."""
     data = row.as_dict()
+    if with_spc:
+        data["spc"] = _spc_document(row.spc)
+        data["spc_recorded"] = True
     # What people saw, worded as the CLI table and CSV worded it then.
     data["shown"] = {
         "actual": format_value(row.actual, row.unit),
@@ -104,6 +118,7 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
     """Everything the scorecard, indicator pages and demand page show for ``period`` and
     ``area`` now, as plain JSON-ready data. Publishing adds who, when and the pack files."""
     card = build_scorecard(session, period, area)
+    attach_spc(session, card)  # the Variation and Assurance columns, as the page shows them
     summary = card.summary
     return _clean(
         {
@@ -111,7 +126,7 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "format_version": FORMAT_VERSION,
             "period": {"key": period.key, "label": period.label, "months": period.months(), "ytd_months": period.ytd_months()},
             "area": {"code": area, "name": card.area_name},
-            "scorecard": [row_document(r) for r in card.rows],
+            "scorecard": [row_document(r, with_spc=True) for r in card.rows],
             "summary": {
                 "overall": _counts_doc(summary.overall),
                 "by_goal": [[goal, _counts_doc(c)] for goal, c in summary.by_goal.items()],  # a list keeps goal order
@@ -136,11 +151,64 @@ def sha256_text(text: str) -> str:
 # --- Reading ---------------------------------------------------------------------------
 
 
+NOT_RECORDED = "not recorded when published"
+
+
+@dataclass(frozen=True)
+class FrozenSpcSegment:
+    """The current segment of the chart: how many points its limits were worked out from."""
+
+    size: int
+
+
+@dataclass(frozen=True)
+class FrozenSpcResult:
+    """Whether the limits were still provisional, and the current segment."""
+
+    provisional: bool
+    current: FrozenSpcSegment
+
+
+@dataclass(frozen=True)
+class FrozenSpc:
+    """A row's SPC chart as published: the parts of ``StoredSpc`` that the Variation and
+    Assurance columns and ``ScoreRow.json_record`` read (not the chart itself, which is not
+    frozen). ``recorded`` is False for a version published before these were stored: its
+    cells then say so (``NOT_RECORDED``) rather than "no SPC verdict"."""
+
+    by: str
+    periods: list[str]
+    values: list[float]
+    result: FrozenSpcResult
+    stored_summary: dict[str, Any]
+    recorded: bool = True
+
+    def summary(self) -> dict[str, Any]:
+        return dict(self.stored_summary)
+
+
+SPC_NOT_RECORDED = FrozenSpc("", [], [], FrozenSpcResult(False, FrozenSpcSegment(0)), {"recorded": False}, recorded=False)
+
+
+def _spc(data: dict[str, Any]) -> FrozenSpc | None:
+    if not data.get("spc_recorded"):
+        return SPC_NOT_RECORDED
+    spc = data.get("spc")
+    if not isinstance(spc, dict):
+        return None  # no chart when published: "none", as the page said then
+    summary = dict(spc.get("summary") or {})
+    segment = FrozenSpcSegment(int(summary.get("points") or 0))
+    result = FrozenSpcResult(bool(summary.get("provisional")), segment)
+    return FrozenSpc(str(summary.get("by") or ""), list(spc.get("periods") or []), list(spc.get("values") or []), result, summary)
+
+
 @dataclass
 class FrozenScorecard(Scorecard):
-    """A published scorecard: the rows and RAG summary exactly as stored."""
+    """A published scorecard: the rows, RAG summary and comparator levels exactly as stored.
+    ``comparator_levels`` is None for a version published before they were stored."""
 
     frozen_summary: RagSummary | None = None
+    comparator_levels: dict[str, float] | None = None
 
     @property
     def summary(self) -> RagSummary:  # type: ignore[override]
@@ -173,7 +241,7 @@ def _breaks(items: Any) -> list[SeriesBreak]:
     ]
 
 
-def row_from_document(data: dict[str, Any]) -> ScoreRow:
+def row_from_document(data: dict[str, Any], *, scorecard_row: bool = False) -> ScoreRow:
     """A ScoreRow from its stored form, whatever fields ScoreRow has gained or lost since."""
     values: dict[str, Any] = {}
     for name, f in _ROW_FIELDS.items():
@@ -195,7 +263,8 @@ def row_from_document(data: dict[str, Any]) -> ScoreRow:
     values["long_values"] = _period_values(data.get("long_values"))
     values["dot_short_breaks"] = _breaks(data.get("dot_short_breaks"))
     values["dot_long_breaks"] = _breaks(data.get("dot_long_breaks"))
-    values["spc"] = None  # the chart is not frozen; its verdicts are (spc_variation, spc_assurance)
+    # The chart itself is not frozen; what the scorecard's SPC columns said is (scorecard rows only).
+    values["spc"] = _spc(data) if scorecard_row else None
     return ScoreRow(**values)
 
 
@@ -213,9 +282,14 @@ def scorecard_from_document(document: dict[str, Any]) -> FrozenScorecard:
         period=period,
         area_code=document["area"]["code"],
         area_name=document["area"]["name"],
-        rows=[row_from_document(r) for r in document.get("scorecard", [])],
+        rows=[row_from_document(r, scorecard_row=True) for r in document.get("scorecard", [])],
         frozen_summary=frozen,
+        comparator_levels=_levels(document.get("comparator_levels")),
     )
+
+
+def _levels(data: Any) -> dict[str, float] | None:
+    return {str(k): float(v) for k, v in data.items() if v is not None} if isinstance(data, dict) else None
 
 
 _INFO_FIELDS = {f.name for f in dataclasses.fields(IndicatorInfo)}

@@ -13,14 +13,18 @@ import urllib.error
 import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import select
 
 from exports.publication import publish_with_pack
 from rag.periods import Quarter
 from settings import Settings
 from store.db import session_scope
-from store.publishing import published_versions, quarter_state
+from store.models import ChangeLog
+from store.publishing import day_label, publish_quarter, published_versions, quarter_state
 from store.users import Principal
-from tests.conftest import add_web_user, make_web_app, serious_axe_violations, web_sign_in
+from tests.conftest import WEB_PASSWORD, add_web_user, make_web_app, serious_axe_violations, web_sign_in
 from tests.test_publishing import reload_october_with_more_offences
 
 Q3 = Quarter(2016, 3)
@@ -125,11 +129,21 @@ def _publish_body(reason: str = "Demo data") -> dict:
     quarter = {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}}
     state = [
         {"id": "publish-note", "property": "value", "value": "web"},
-        {"id": "publish-force", "property": "value", "value": ["force"]},
+        {"id": "publish-force-value", "property": "data", "value": "force"},
         {"id": "publish-reason", "property": "value", "value": reason},
         quarter,
     ]
     return _callback("publish-outcome.children", [{"id": "publish-button", "property": "n_clicks", "value": 1}], state)
+
+
+def _submit_body() -> dict:
+    state = [{"id": "submit-note", "property": "value", "value": "forced"}, {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}}]
+    return _callback("submit-outcome.children", [{"id": "submit-button", "property": "n_clicks", "value": 1}], state)
+
+
+def _reopen_body() -> dict:
+    state = [{"id": "publish-reopen-reason", "property": "value", "value": "forced"}, {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}}]
+    return _callback("publish-reopen-outcome.children", [{"id": "publish-reopen-button", "property": "n_clicks", "value": 1}], state)
 
 
 def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(demo_engine, database_url: str, export_chromium: Path) -> None:  # noqa: ANN001
@@ -144,6 +158,20 @@ def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(de
     with session_scope(demo_engine) as session:
         assert quarter_state(session, Q3, HAVERING).versions == []
 
+    # Submitting and re-opening, forced by someone without the role: refused, nothing recorded.
+    viewer = app.server.test_client()
+    assert web_sign_in(viewer, "vic").status_code == 302
+    refused = viewer.post("/_dash-update-component", json=_submit_body())
+    assert refused.status_code == 403 and refused.get_json() == {"message": "Sign in as an analyst to do this."}
+    for who in ("vic", "priya"):
+        client = app.server.test_client()
+        assert web_sign_in(client, who).status_code == 302
+        response = client.post("/_dash-update-component", json=_reopen_body())
+        assert response.status_code == 403 and response.get_json() == {"message": "Sign in as a lead to do this."}
+    assert _quarter_log(demo_engine) == []
+    with session_scope(demo_engine) as session:
+        assert quarter_state(session, Q3, HAVERING).state == "draft"
+
     lead = app.server.test_client()
     assert web_sign_in(lead, "lee").status_code == 302
     refused = lead.post("/_dash-update-component", json=_publish_body(reason=""))
@@ -154,3 +182,154 @@ def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(de
     with session_scope(demo_engine) as session:
         status = quarter_state(session, Q3, HAVERING)
     assert status.is_published and status.latest.published_by == "lee"
+
+
+# --- As published: the controls keep it, the map pages say they are current ----------------------
+
+
+def _publish_with_stand_in_pack(engine) -> None:  # noqa: ANN001
+    """Publish Q3 quickly: these pages read the frozen document, not the pack files."""
+    with session_scope(engine) as session:
+        publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="Demo data")
+
+
+def _wait_for_query(page, path: str, query: str) -> None:  # noqa: ANN001
+    """The address is exactly ``path?query`` (nothing dropped, nothing added)."""
+    page.wait_for_url(lambda url: url.split("/", 3)[-1] == f"{path.lstrip('/')}?{query}")
+
+
+def test_browser_period_and_area_controls_keep_as_published_and_the_version(web_live: str, web_browser, demo_engine) -> None:  # noqa: ANN001
+    page = web_browser
+    _publish_with_stand_in_pack(demo_engine)
+    page.goto(f"{web_live}/{QUERY}&as=published&version=1")
+    page.wait_for_selector("#scorecard-publication-banner:has-text('As published')")
+
+    page.select_option("#scorecard-quarter", "Q2")
+    _wait_for_query(page, "/", f"period=2016-17-Q2&area={HAVERING}&as=published&version=1")
+    assert "Q2 2016/17 has not been published for this area yet" in _text(page, "#scorecard-body .notice")
+    page.select_option("#scorecard-quarter", "Q3")
+    _wait_for_query(page, "/", f"period={Q3.key}&area={HAVERING}&as=published&version=1")
+    page.wait_for_selector("#scorecard-publication-banner:has-text('As published')")
+    assert "Version 1, published on" in _text(page, "#scorecard-publication-banner")
+    page.select_option("#scorecard-area", "E05000306")  # Brooklands ward: never published on its own
+    _wait_for_query(page, "/", f"period={Q3.key}&area=E05000306&as=published&version=1")
+    assert "has not been published for this area yet" in _text(page, "#scorecard-body .notice")
+
+    page.goto(f"{web_live}/demand{QUERY}&as=published")
+    page.wait_for_selector("#demand-publication-banner:has-text('As published')")
+    page.select_option("#demand-year", "2015-16")
+    _wait_for_query(page, "/demand", f"period=2015-16-Q3&area={HAVERING}&as=published")
+    assert "has not been published for this area yet" in _text(page, "#demand-body .notice")
+
+    # The current figures stay current.
+    page.goto(f"{web_live}/{QUERY}")
+    page.wait_for_selector("#scorecard-publication-banner")
+    page.select_option("#scorecard-quarter", "Q2")
+    _wait_for_query(page, "/", f"period=2016-17-Q2&area={HAVERING}")
+    page.wait_for_selector("#scorecard-heading:has-text('Q2 2016/17')")
+    assert page.console_errors == []
+
+
+MAP_PAGES = [
+    (f"/map?measure=crime&period={Q3.key}&span=quarter&view=count&as=published", "ward-map", f"/?period={Q3.key}&area={HAVERING}&as=published"),
+    (f"/ward/E05000306?measure=crime&period=2016-12&span=month&view=count&as=published", "ward-profile", f"/?period={Q3.key}&area={HAVERING}&as=published"),
+    (f"/london?measure=crime&period={Q3.key}&span=ytd&view=count&as=published&version=1", "london", f"/?period={Q3.key}&area={HAVERING}&as=published&version=1"),
+]
+
+
+def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(web_live: str, web_browser, demo_engine) -> None:  # noqa: ANN001
+    page = web_browser
+    _publish_with_stand_in_pack(demo_engine)
+    for path, prefix, scorecard in MAP_PAGES:
+        page.goto(f"{web_live}{path}")
+        notice = page.wait_for_selector(f"#{prefix}-current-notice")
+        assert notice.is_visible() and notice.get_attribute("role") == "status", path
+        words = notice.inner_text()
+        assert words.startswith("These figures are current, not as published") and "Maps and ward profiles always show the figures held now" in words, words
+        link = page.locator(f"#{prefix}-published-scorecard")
+        assert link.inner_text() == "See the Q3 2016/17 scorecard as published" and link.get_attribute("href") == scorecard, path
+        assert serious_axe_violations(page) == [], path
+        page.goto(f"{web_live}{path.replace('&as=published', '').replace('&version=1', '')}")
+        page.wait_for_selector(f"#{prefix}-heading")
+        assert page.query_selector(f"#{prefix}-current-notice") is None, path
+    page.goto(f"{web_live}{MAP_PAGES[0][0]}")
+    page.click("#ward-map-published-scorecard")
+    page.wait_for_selector("#scorecard-publication-banner:has-text('As published')")
+    assert "Version 1, published on" in _text(page, "#scorecard-publication-banner")
+    assert page.console_errors == []
+
+
+# --- Submit, publish and re-open on the scorecard, by the people allowed to ----------------------
+
+
+def _sign_in_as(page, base: str, name: str) -> None:  # noqa: ANN001
+    page.context.clear_cookies()  # sign the last person out
+    page.goto(f"{base}/login?next={quote('/' + QUERY, safe='')}")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(WEB_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#scorecard-publication-banner")
+
+
+def _quarter_log(engine) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    with session_scope(engine) as session:
+        rows = session.scalars(select(ChangeLog).where(ChangeLog.entity == "quarter").order_by(ChangeLog.id))
+        return [(r.action, r.user, str((r.detail or {}).get("note") or "")) for r in rows]
+
+
+def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_controls(web_live: str, web_browser, demo_engine, export_chromium: Path) -> None:  # noqa: ANN001
+    page = web_browser
+    add_web_user(demo_engine, "lee", "lead")
+    add_web_user(demo_engine, "vic", "viewer")
+    today = day_label(datetime.now(UTC))
+
+    # An analyst submits the draft; she cannot publish it.
+    _sign_in_as(page, web_live, "priya")
+    assert _text(page, "#scorecard-publication-banner").startswith("Draft — not yet published")
+    assert page.query_selector("#publish-button") is None and page.query_selector("#publish-reopen-button") is None
+    page.fill("#submit-note", "Ready for the sub-committee")
+    page.click("#submit-button")
+    submitted = f"Submitted for sign-off on {today} by priya."
+    assert _text(page, "#submit-outcome p") == f"Draft — not yet published. {submitted}"
+    page.reload()
+    assert _text(page, "#scorecard-publication-banner") == f"Draft — not yet published {submitted}"
+    assert page.query_selector("#submit-button") is None and "A lead or an administrator publishes it." in _text(page, "#publishing-panel")
+    assert _quarter_log(demo_engine) == [("submit", "priya", "Ready for the sub-committee")]
+
+    # A lead publishes it (with the real pack), which makes version 1.
+    _sign_in_as(page, web_live, "lee")
+    assert submitted in _text(page, "#publishing-state")
+    page.fill("#publish-note", "Sub-Committee, 17 January 2017")
+    page.get_by_label("Publish even though something is missing?").select_option("force")
+    page.fill("#publish-reason", "Demo data: December's ASB figures follow in Q4")
+    page.click("#publish-button")
+    page.wait_for_selector("#publish-outcome p:has-text('Version 1, published on')", timeout=240_000)
+    assert _text(page, "#publish-outcome p") == f"Version 1, published on {today} by lee."
+    page.reload()
+    assert _text(page, "#scorecard-publication-banner") == f"Published Version 1, published on {today} by lee."
+    assert page.query_selector("#scorecard-show-published") is not None and page.query_selector("#publish-button") is None
+    assert _quarter_log(demo_engine)[1:] == [("publish", "lee", "Sub-Committee, 17 January 2017")]
+
+    # The lead re-opens it with a reason: a draft again, version 1 kept.
+    page.click("#publish-reopen-button")  # without a reason: refused, nothing changes
+    assert "a reason is required" in _text(page, "#publish-reopen-outcome .notice")
+    page.fill("#publish-reopen-reason", "The Met revised October 2016")
+    page.click("#publish-reopen-button")
+    reopened = f"Re-opened on {today} by lee: The Met revised October 2016 The latest published is version 1, published on {today} by lee."
+    page.wait_for_selector("#publish-reopen-outcome p:has-text('Re-opened')")
+    assert _text(page, "#publish-reopen-outcome p") == f"Draft — not yet published. {reopened}"
+    page.reload()
+    assert _text(page, "#scorecard-publication-banner") == f"Draft — not yet published {reopened}"
+    assert page.query_selector("#scorecard-show-published") is not None  # version 1 is still there to see
+    assert page.query_selector("#publish-button") is not None and page.query_selector("#publish-reopen-button") is None
+    assert _quarter_log(demo_engine)[2:] == [("reopen", "lee", "The Met revised October 2016")]
+    with session_scope(demo_engine) as session:
+        assert [v.version for v in quarter_state(session, Q3, HAVERING).versions] == [1]
+    assert serious_axe_violations(page) == []
+
+    # A viewer sees the state, and no sign-off controls.
+    _sign_in_as(page, web_live, "vic")
+    assert _text(page, "#scorecard-publication-banner").startswith("Draft — not yet published Re-opened on")
+    for control in ("#publishing-panel", "#submit-button", "#publish-button", "#publish-reopen-button"):
+        assert page.query_selector(control) is None, control
+    assert page.console_errors == []

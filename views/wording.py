@@ -11,6 +11,7 @@ from rag.rating import Polarity, Rating
 from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
 from rag.summary import RagCounts
 from store.queries import DemandPanel, IndicatorDetail
+from store.published_document import SPC_NOT_RECORDED
 from store.scorecard import ScoreRow, format_value
 
 MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
@@ -329,8 +330,14 @@ SPC_VARIATION_SHAPE = {
 SPC_ASSURANCE_SHAPE = {"pass": "P", "fail": "F", "inconsistent": "?"}
 
 
+# A version published before the SPC verdicts were stored with it (store.published_document).
+SPC_NOT_RECORDED_WORDS = ("–", "not recorded when published", "This version was published before its SPC verdicts were stored with it.")
+
+
 def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
     """(shape, words, explanation) for the Variation column."""
+    if row.spc is SPC_NOT_RECORDED:
+        return SPC_NOT_RECORDED_WORDS
     if row.spc is None:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
     result = row.spc.result
@@ -344,6 +351,8 @@ def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
 
 def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
     """(shape, words, explanation) for the Assurance column."""
+    if row.spc is SPC_NOT_RECORDED:
+        return SPC_NOT_RECORDED_WORDS
     if row.spc is None:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
     if row.spc.result.provisional:
