@@ -9,8 +9,11 @@ itself, and ``store.publishing`` checks the role a third time, as it does for th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
+from sqlalchemy.orm import Session
 
 from dashboards import components as ui
 from dashboards.access import can, current_user, requires_role
@@ -20,7 +23,7 @@ from exports import ExportError
 from exports.publication import publish_with_pack
 from rag.periods import PeriodError, Quarter
 from store.db import session_scope
-from store.publishing import NotReady, PublishingError, reopen_quarter, submit_quarter
+from store.publishing import NotReady, PublishingError, QuarterStatus, reopen_quarter, submit_quarter
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 
 
@@ -165,44 +168,31 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
         dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
     ]
     if state == "draft":
-        parts.append(
-            html.Div(
-                [
-                    textarea_field("submit-note", "Note for the lead (optional)", "", rows=1),
-                    html.Button("Submit for sign-off", id="submit-button", className="button", type="button"),
-                    html.Div(id="submit-outcome", role="status"),
-                ],
-                className="publishing-action",
-            )
-        )
+        parts.append(_action("Submit for sign-off", "submit", textarea_field("submit-note", "Note for the lead (optional)", "", rows=1)))
     if state in ("draft", "submitted") and can("lead"):
         parts.append(
-            html.Div(
-                [
-                    textarea_field("publish-note", "Note (optional)", "", rows=1),
-                    # A native select (as on the other forms): Dash's Checklist has no accessible name.
-                    select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
-                    textarea_field("publish-reason", "Reason for publishing anyway (needed with the box above)", "", rows=2),
-                    html.Button("Publish this quarter", id="publish-button", className="button", type="button"),
-                    dcc.Loading(html.Div(id="publish-outcome", role="status")),
-                ],
-                className="publishing-action",
+            _action(
+                "Publish this quarter", "publish",
+                textarea_field("publish-note", "Note (optional)", "", rows=1),
+                # A native select (as on the other forms): Dash's Checklist has no accessible name.
+                select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
+                textarea_field("publish-reason", "Reason for publishing anyway (needed with the box above)", "", rows=2),
+                loading=True,  # the pack takes seconds to make
             )
-        )
+        )  # fmt: skip
     if state == "published" and can("lead"):
-        parts.append(
-            html.Div(
-                [
-                    textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2),
-                    html.Button("Re-open for correction", id="publish-reopen-button", className="button button--secondary", type="button"),
-                    html.Div(id="publish-reopen-outcome", role="status"),
-                ],
-                className="publishing-action",
-            )
-        )
+        parts.append(_action("Re-open for correction", "publish-reopen", textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2), secondary=True))
     elif state != "draft" and not can("lead"):
         parts.append(html.P("A lead or an administrator publishes it."))
     return html.Section(parts, className="publishing no-print", id="publishing-panel", **{"aria-labelledby": "publishing-heading"})
+
+
+def _action(words: str, name: str, *fields: Component, loading: bool = False, secondary: bool = False) -> html.Div:
+    """One sign-off action: its fields, its button (``<name>-button``) and where its callback
+    says what happened (``<name>-outcome``)."""
+    button = html.Button(words, id=f"{name}-button", className="button button--secondary" if secondary else "button", type="button")
+    outcome = html.Div(id=f"{name}-outcome", role="status")
+    return html.Div([*fields, button, dcc.Loading(outcome) if loading else outcome], className="publishing-action")
 
 
 def _quarter(data: dict | None) -> tuple[Quarter, str]:
@@ -224,39 +214,47 @@ def _failed(heading: str, exc: Exception) -> html.Div:
     return ui.notice(heading, str(exc))
 
 
-@requires_role("analyst")
-def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
+def _act(quarter: dict | None, failed: str, act: Callable[[Quarter, str], str]) -> Component | list:
+    """Run one sign-off action for the panel's quarter: what it says, with a link to reload the
+    scorecard, or why it was refused under the heading ``failed``."""
     try:
         period, area = _quarter(quarter)
+        message = act(period, area)
+    except (PublishingError, ExportError) as exc:
+        return _failed(failed, exc)
+    return _done(message, f"?period={period.key}&area={area}")
+
+
+def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Callable[[Quarter, str], str]:
+    """A state change (submit, re-open) in its own transaction; says where the quarter stands now."""
+
+    def act(period: Quarter, area: str) -> str:
         with session_scope(current_engine()) as session:
-            status = submit_quarter(session, period, area, current_user(), (note or "").strip())  # type: ignore[arg-type]
-    except PublishingError as exc:
-        return _failed("Not submitted", exc)
-    return _done(status.headline, f"?period={period.key}&area={area}")
+            return change(session, period, area).headline
+
+    return act
+
+
+@requires_role("analyst")
+def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
+    return _act(quarter, "Not submitted", _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip())))  # type: ignore[arg-type]
 
 
 @requires_role("lead")
 def publish(clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None) -> Component | list:
-    try:
-        period, area = _quarter(quarter)
+    def act(period: Quarter, area: str) -> str:
         info = publish_with_pack(
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
             note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(),
         )  # fmt: skip
-    except (PublishingError, ExportError) as exc:
-        return _failed("Not published", exc)
-    return _done(f"{info.headline}.", f"?period={period.key}&area={area}")
+        return f"{info.headline}."
+
+    return _act(quarter, "Not published", act)
 
 
 @requires_role("lead")
 def reopen(clicks: int | None, reason: str | None, quarter: dict | None) -> Component | list:
-    try:
-        period, area = _quarter(quarter)
-        with session_scope(current_engine()) as session:
-            status = reopen_quarter(session, period, area, current_user(), (reason or "").strip())  # type: ignore[arg-type]
-    except PublishingError as exc:
-        return _failed("Not re-opened", exc)
-    return _done(status.headline, f"?period={period.key}&area={area}")
+    return _act(quarter, "Not re-opened", _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip())))  # type: ignore[arg-type]
 
 
 def register_publishing_callbacks(app: Dash) -> None:

@@ -7,8 +7,10 @@ submitting and re-opening change the data version, so the next page load sees th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rag.periods import Quarter
 from store.db import get_engine, session_scope
@@ -96,53 +98,36 @@ def publication(url: str, period: Quarter, area: str, as_published: bool = False
     return _publication(url, data_version(url), period, area, as_published, version)
 
 
-@lru_cache(maxsize=32)
-def _frozen_card(url: str, v: tuple, period: Quarter, area: str, version: int | None) -> PublishedScorecard | None:
+@lru_cache(maxsize=192)
+def _read(url: str, v: tuple, reader: Callable[..., Any], args: tuple) -> Any:
+    """``reader(session, *args)`` for the frozen figures, cached by the data version."""
     with session_scope(get_engine(url)) as session:
-        return published_scorecard(session, period, area, version)
+        return reader(session, *args)
+
+
+def _frozen(url: str, reader: Callable[..., Any], args: tuple, missing: str) -> Any:
+    """What ``reader`` finds; NotPublished with ``missing`` when it finds nothing."""
+    found = _read(url, data_version(url), reader, args)
+    if found is None:
+        raise NotPublished(missing)
+    return found
 
 
 def frozen_scorecard(url: str, period: Quarter, area: str, version: int | None = None) -> PublishedScorecard:
-    found = _frozen_card(url, data_version(url), period, area, version)
-    if found is None:
-        raise NotPublished(f"{period.label} has not been published for this area yet.")
-    return found
-
-
-@lru_cache(maxsize=64)
-def _frozen_detail(url: str, v: tuple, code: str, period: Quarter, area: str, version: int | None) -> IndicatorDetail | None:
-    with session_scope(get_engine(url)) as session:
-        return published_indicator_detail(session, code, period, area, version)
+    return _frozen(url, published_scorecard, (period, area, version), f"{period.label} has not been published for this area yet.")
 
 
 def frozen_detail(url: str, code: str, period: Quarter, area: str, version: int | None = None) -> IndicatorDetail:
-    found = _frozen_detail(url, data_version(url), code, period, area, version)
-    if found is None:
-        raise NotPublished(f"{code} was not part of the published {period.label} report for this area.")
-    return found
-
-
-@lru_cache(maxsize=32)
-def _frozen_demand(url: str, v: tuple, period: Quarter, area: str, version: int | None) -> list[DemandPanel] | None:
-    with session_scope(get_engine(url)) as session:
-        return published_demand(session, period, area, version)
+    missing = f"{code} was not part of the published {period.label} report for this area."
+    return _frozen(url, published_indicator_detail, (code, period, area, version), missing)
 
 
 def frozen_demand(url: str, period: Quarter, area: str, version: int | None = None) -> list[DemandPanel]:
-    found = _frozen_demand(url, data_version(url), period, area, version)
-    if found is None:
-        raise NotPublished(f"{period.label} has not been published for this area yet.")
-    return found
-
-
-@lru_cache(maxsize=64)
-def _series_revisions(url: str, v: tuple, code: str, period: Quarter, area: str, version: int | None) -> list | None:
-    with session_scope(get_engine(url)) as session:
-        return indicator_series_revisions(session, code, period, area, version)
+    return _frozen(url, published_demand, (period, area, version), f"{period.label} has not been published for this area yet.")
 
 
 def series_revisions(url: str, code: str, period: Quarter, area: str, version: int | None = None) -> list:
-    return _series_revisions(url, data_version(url), code, period, area, version) or []
+    return _read(url, data_version(url), indicator_series_revisions, (code, period, area, version)) or []
 
 
 def publication_query(base_query: str, as_published: bool, version: int | None = None) -> str:
@@ -152,7 +137,7 @@ def publication_query(base_query: str, as_published: bool, version: int | None =
 
 
 def clear_caches() -> None:
-    for f in (_publication, _frozen_card, _frozen_detail, _frozen_demand, _series_revisions):
+    for f in (_publication, _read):
         f.cache_clear()
 
 
