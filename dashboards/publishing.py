@@ -176,7 +176,7 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
                 textarea_field("publish-note", "Note (optional)", "", rows=1),
                 # A native select (as on the other forms): Dash's Checklist has no accessible name.
                 select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
-                textarea_field("publish-reason", "Reason for publishing anyway (needed with the box above)", "", rows=2),
+                textarea_field("publish-reason", "Reason for publishing anyway (needed if Yes above)", "", rows=2),
                 loading=True,  # the pack takes seconds to make
             )
         )  # fmt: skip
