@@ -201,3 +201,31 @@ def test_a_reload_writes_only_what_changed(engine, tmp_path):
     }
     assert "only changes written: 3 (new, revised or removed values); 1 values were held already, unchanged" in summary.notes
     assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
+
+
+def test_a_reload_finds_values_swapped_between_categories(engine, tmp_path):
+    """Same cells, same total, same number of rows per area-month: only the values moved.
+    A re-load must still see (and write) both changes, and nothing in untouched area-months."""
+    first = write(
+        tmp_path / "first.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\n",
+    )
+    load(engine, "crime", first)
+    swapped = write(
+        tmp_path / "swapped.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,3\nE09000016,2016-10,VIOLENCE,,5\nE09000016,2016-11,THEFT,,4\n",
+    )
+    summary = load(engine, "crime", swapped)
+    assert "only changes written: 2 (new, revised or removed values); 1 values were held already, unchanged" in summary.notes
+    assert stored_crime(engine) == {
+        ("E09000016", "2016-10", "THEFT", ""): 3,
+        ("E09000016", "2016-10", "VIOLENCE", ""): 5,
+        ("E09000016", "2016-11", "THEFT", ""): 4,
+    }
+    renamed = write(
+        tmp_path / "renamed.csv",
+        LONG_HEADER + "E09000016,2016-10,THEFT,,3\nE09000016,2016-10,VIOLENCE AGAINST THE PERSON,,5\nE09000016,2016-11,THEFT,,4\n",
+    )
+    summary = load(engine, "crime", renamed)  # one category gone, one new, same count: two writes
+    assert "only changes written: 2 (new, revised or removed values); 2 values were held already, unchanged" in summary.notes
+    assert ("E09000016", "2016-10", "VIOLENCE", "") not in stored_crime(engine)
