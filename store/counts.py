@@ -16,7 +16,10 @@ coverage ("1 of 33 boroughs"), for ``cspdash counts`` to show as such, and never
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import ParamSpec
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -25,6 +28,7 @@ from store.areas import AreaTree
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 
+P = ParamSpec("P")
 SOURCES = {"crime": CrimeCount, "asb": AsbCount}
 # Areas whose children are a fixed, known set: (how many, what they are called).
 EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLAND: (9, "regions")}
@@ -92,19 +96,6 @@ def monthly_counts(
 ) -> dict[str, int]:
     """{month: count} for the months that have data for ``area`` (directly or via children)."""
     return monthly_counts_many(session, source, [area], months, selection, tree)[area]
-
-
-def monthly_counts_many(
-    session: Session,
-    source: str,
-    areas: list[str],
-    months: list[str],
-    selection: CountFilter = CountFilter(),
-    tree: AreaTree | None = None,
-) -> dict[str, dict[str, int]]:
-    """Like ``monthly_counts`` for several areas with one query."""
-    resolved = monthly_coverage_many(session, source, areas, months, selection, tree)
-    return {area: {m: c.value for m, c in per_month.items() if c.coverage.complete} for area, per_month in resolved.items()}
 
 
 def monthly_coverage_many(
@@ -189,6 +180,22 @@ def monthly_coverage_many(
         resolved = {m: resolve(area, m) for m in months}
         out[area] = {m: v for m, v in resolved.items() if v is not None}
     return out
+
+
+def _complete_only(resolver: Callable[P, dict[str, dict[str, Covered]]]) -> Callable[P, dict[str, dict[str, int]]]:
+    """``resolver`` keeping only complete figures, as plain counts: what may be shown as a total."""
+
+    @wraps(resolver)
+    def complete(*args: P.args, **kwargs: P.kwargs) -> dict[str, dict[str, int]]:
+        resolved = resolver(*args, **kwargs)
+        return {area: {m: c.value for m, c in per_month.items() if c.coverage.complete} for area, per_month in resolved.items()}
+
+    complete.__doc__ = "Like ``monthly_counts`` for several areas with one query: complete figures only."
+    return complete
+
+
+# Same arguments as monthly_coverage_many; partial figures are left out.
+monthly_counts_many = _complete_only(monthly_coverage_many)
 
 
 def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bool:
