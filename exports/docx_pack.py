@@ -280,6 +280,10 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
     _widths(table, APPENDIX_WIDTHS)
     _repeat_header(table)
     _describe(table, content.table_caption)
+    if content.figure_notes:  # the markers in the table ([1]…) point here
+        _para(doc, content.figure_notes_heading, bold=True, size=9)
+        for line in content.figure_notes:
+            _para(doc, line, size=8.5)
     doc.add_paragraph("Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).", style="Caption")
 
 
