@@ -66,8 +66,10 @@ figcaption { font-size: 9.5pt; color: var(--secondary); margin-top: 0.3em; }
 .headline { font-size: 12pt; }
 .headline .badge { margin-right: 0.8em; }
 .detail-note { font-size: 9pt; color: var(--secondary); }
-.figure-notes ul { font-size: 9pt; list-style: none; padding-left: 0; margin: 0.2em 0 0.6em; }
+.figure-notes p { margin: 0.35em 0 0; }
+.figure-notes + .detail-note { margin-top: 0.35em; }
 .landscape { page: landscape; }
+#appendix-1 h2 { margin-top: 0; }  /* the sheet's own margin is enough: room for notes under the table */
 .new-page { break-before: page; }
 #key { break-inside: avoid; }
 tr, figure, .headline, .indicator-text { break-inside: avoid; }
@@ -178,8 +180,10 @@ def _figure_notes(c: PackContent) -> str:
     """The notes the table's markers ([1]…) point to."""
     if not c.figure_notes:
         return ""
-    items = "".join(f"<li>{_e(line)}</li>" for line in c.figure_notes)
-    return f'<div class="figure-notes" id="appendix-figure-notes"><p class="detail-note"><strong>{_e(c.figure_notes_heading)}</strong></p><ul>{items}</ul></div>'
+    # Compact (the heading runs into the first note) so Appendix 1 stays on one landscape page.
+    first, *rest = c.figure_notes
+    lines = [f"<p><strong>{_e(c.figure_notes_heading)}:</strong> {_e(first)}</p>", *(f"<p>{_e(line)}</p>" for line in rest)]
+    return f'<div class="figure-notes detail-note" id="appendix-figure-notes">{"".join(lines)}</div>'
 
 
 def _appendix(c: PackContent) -> str:

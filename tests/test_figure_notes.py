@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from sqlalchemy import select
+from pypdf import PdfReader
 
 from cli.main import cli
 from rag.periods import Quarter
 from store.db import session_scope
-from store.models import Area
 from store.queries import indicator_detail
 from views import charts
 from views.wording import comparator_finding, comparator_gap_notes
-from tests.conftest import make_dashboard_app, serious_axe_violations, serve_in_thread
+from tests.conftest import make_dashboard_app, serious_axe_violations, serve_in_thread, skip_or_fail
 from tests.helpers import load, write
 from tests.test_browser_dashboard import browser, open_page, shoot  # noqa: F401 (fixtures)
+from tests.test_browser_scorecard_clarity import tab  # noqa: F401 (fixture)
+from tests.test_coverage import havering_wards, upload_asb
 
 HAVERING, LONDON = "E09000016", "E12000007"
 Q3 = Quarter.parse("2016-17-Q3")
@@ -38,18 +40,6 @@ def published_ytd(demo_engine, tmp_path):
     """Havering's report published last year's ASB year to date as 3,817 (the quarters sum to less)."""
     load(demo_engine, "values", write(tmp_path / "ytd.csv", "indicator_code,area_code,period,value\nCSP3,E09000016,2015-16-YTD-Q3,3817\n"))
     return demo_engine
-
-
-@pytest.fixture
-def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, bypass_csp=True)  # axe is injected
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert errors == [], f"browser errors in {request.node.name}: {errors}"
 
 
 def served(database_url: str) -> Iterator[str]:
@@ -87,7 +77,7 @@ def test_scorecard_without_notes_has_no_notes_section(demo_engine, database_url)
     assert "scorecard-figure-notes" not in repr(page) and "note-marker" not in repr(page)
 
 
-def test_pack_marks_the_figure_and_lists_the_note_in_word_and_html(published_ytd, database_url, export_chromium, tmp_path) -> None:
+def test_pack_marks_the_figure_and_lists_the_note_in_word_pdf_and_html(published_ytd, database_url, export_chromium, tmp_path) -> None:
     runner = CliRunner()
     paths = {}
     for fmt in ("docx", "html"):
@@ -103,26 +93,32 @@ def test_pack_marks_the_figure_and_lists_the_note_in_word_and_html(published_ytd
     paragraphs = [p.text for p in doc.paragraphs]
     assert "Notes on the figures" in paragraphs and f"[1] {PUBLISHED}" in paragraphs
     html = paths["html"].read_text(encoding="utf-8")
-    assert "3,817 [1]</td>" in html and f"<li>[1] {PUBLISHED}</li>" in html
+    # The notes sit under the table on Appendix 1's one landscape sheet, in Word (LibreOffice) and the PDF.
+    soffice = Path("/usr/bin/soffice")
+    if not soffice.exists():
+        skip_or_fail("LibreOffice (soffice) is not installed")
+    subprocess.run([str(soffice), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path / "word"), str(paths["docx"])], check=True, timeout=300, capture_output=True)
+    pdf = tmp_path / "pack.pdf"
+    result = runner.invoke(cli, ["export", "pack", "--period", Q3.key, "--area", HAVERING, "--out", str(pdf), "--date", "2017-01-17"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    for printed in (tmp_path / "word" / "pack.pdf", pdf):
+        reader = PdfReader(printed)
+        landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
+        assert len(landscape) == 1, printed
+        text = " ".join(landscape[0].extract_text().split())
+        assert "3,817 [1]" in text and "Year to date Q3 2015/16 is the published figure" in text and "Key:" in text, (printed, text)
+    assert "3,817 [1]</td>" in html and f"<strong>Notes on the figures:</strong> [1] {PUBLISHED}</p>" in html
     assert html.index('id="appendix-table"') < html.index('id="appendix-figure-notes"')
 
 
 # --- The comparator chart: partial or missing comparator quarters said, gaps kept -------------
 
 
-def havering_wards(engine) -> list[str]:
-    with session_scope(engine) as session:
-        return sorted(session.scalars(select(Area.code).where(Area.parent_code == HAVERING, Area.level == "ward")))
-
-
 @pytest.fixture
 def london_partial_in_q1(demo_engine, tmp_path):
     """Havering's ASB for Q1 and Q2 2017/18 by ward (London's Q1 is then 1 of 33 boroughs), and
     London's published year to date at Q2: London's line has a hole at Q1."""
-    wards = havering_wards(demo_engine)
-    months = ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09"]
-    lines = [f"{w},{m},Nuisance,{5 + i % 4}" for m in months for i, w in enumerate(wards)]
-    load(demo_engine, "asb", write(tmp_path / "asb.csv", "area_code,month,category,count\n" + "\n".join(lines) + "\n"))
+    upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09"], havering_wards(demo_engine))
     load(demo_engine, "values", write(tmp_path / "london.csv", f"indicator_code,area_code,period,value\nCSP3,{LONDON},2017-18-YTD-Q2,40000\n"))
     return demo_engine
 
