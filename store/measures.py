@@ -6,7 +6,8 @@ Values uploaded for an indicator, area and quarter take precedence over the meas
 (that is how London or England comparators for a crime measure are supplied), and a
 published year-to-date value (period ``2015-16-YTD-Q3``) takes precedence over the sum of
 the quarters. A quarter whose counts are partial (not every borough or ward loaded) has no
-value, and the series says why (``Series.gap``).
+value, and the series says why (``Series.gap``); so has a MARAC quarter summed from only some
+children's returns, or missing its return in a year with others (``store.marac``).
 """
 
 from __future__ import annotations

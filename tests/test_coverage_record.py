@@ -17,23 +17,14 @@ from rag.periods import Quarter
 from store.coverage_record import Recorded, computed_coverage, recorded_coverage
 from store.db import session_scope
 from store.measures import series
-from store.models import Area, AreaMonthCoverage, Indicator
+from store.models import AreaMonthCoverage, Indicator
 from store.schema import alembic_config, upgrade
 from store.scorecard import build_scorecard
 from tests.helpers import load, write
+from tests.test_coverage import havering_wards, upload_asb
 
 HAVERING, LONDON = "E09000016", "E12000007"
 SOURCES = ("crime", "asb", "marac", "values")
-
-
-def havering_wards(engine) -> list[str]:
-    with session_scope(engine) as session:
-        return sorted(session.scalars(select(Area.code).where(Area.parent_code == HAVERING, Area.level == "ward")))
-
-
-def upload_asb(engine, tmp_path, months: list[str], wards: list[str], name: str = "asb.csv"):
-    lines = [f"{ward},{month},Nuisance,{5 + i % 4}" for month in months for i, ward in enumerate(wards)]
-    return load(engine, "asb", write(tmp_path / name, "area_code,month,category,count\n" + "\n".join(lines) + "\n"))
 
 
 def record(engine, source: str) -> dict:
