@@ -43,6 +43,7 @@ from views.spc_chart import (
 from views.wording import (
     QUARTER_MONTHS,
     comparator_finding,
+    comparator_gap_notes,
     long_term_title,
     month_label,
     monthly_finding,
@@ -234,6 +235,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
                 charts.comparator_change(detail, comparator_finding(detail)),
                 f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
             ),
+            comparator_gaps(detail),
             _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),
             download_menu(info.code, query, "comparator", "comparator"),
         ]
@@ -271,6 +273,17 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
 
 CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC"}
 TABLE_OF = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc"}
+
+
+def comparator_gaps(detail: IndicatorDetail) -> Component | None:
+    """Under the comparator chart: the quarters it leaves out and why (the lines break there)."""
+    notes = comparator_gap_notes(detail)
+    if not notes:
+        return None
+    return html.Div(
+        [html.P("Gaps in the lines:", className="chart-gaps__lead"), html.Ul([html.Li(n) for n in notes])],
+        id="indicator-comparator-gaps", className="chart-gaps",
+    )  # fmt: skip
 
 
 def download_menu(code: str, query: str, kind: str, table: str | None = None, figures_query: str | None = None) -> html.Details:

@@ -24,6 +24,8 @@ from store.scorecard import Scorecard, ScoreRow, format_value
 from views import data
 from views.charts import summary_bar
 from views.data import PageState, make_query
+from views.figure_notes import HEADING as NOTES_HEADING
+from views.figure_notes import FigureNote, figure_notes, notes_for
 from views.publication import NotPublished, Publication, frozen_scorecard, parse_request, publication
 from views.wording import (
     LONG_TERM_HEADING,
@@ -145,6 +147,8 @@ def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, p
             **{"aria-labelledby": "scorecard-table-heading"},
         )
     )
+    if notes := figure_notes(card.rows):
+        out.append(notes_section(notes))
     out.append(html.P(SPC_EXPLAINER, id="scorecard-spc-explainer", className="explainer"))
     out.append(html.P(SPC_KEY, id="scorecard-spc-key", className="explainer"))
     if context:
@@ -215,6 +219,35 @@ def summary_section(card: Scorecard, state: PageState, query: str | None = None)
     return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
 
 
+def notes_section(notes: list[FigureNote]) -> html.Section:
+    """The notes on the figures, under the table, each where its marker links to."""
+    return html.Section(
+        [
+            html.H3(NOTES_HEADING, id="scorecard-figure-notes-heading"),
+            html.Ul([html.Li(n.line, id=f"scorecard-note-{n.number}") for n in notes], className="figure-notes"),
+        ],
+        id="scorecard-figure-notes",
+        **{"aria-labelledby": "scorecard-figure-notes-heading"},
+    )
+
+
+def _markers(notes: list[FigureNote], code: str, figure: str) -> list[Component]:
+    """``[1]`` beside a figure with a note: text (read as "note [1]"), linked to the note."""
+    return [
+        html.Sup(
+            html.A([html.Span("note ", className="visually-hidden"), n.marker], href=f"#scorecard-note-{n.number}", title=n.text),
+            className="note-marker",
+        )
+        for n in notes_for(notes, code, figure)
+    ]
+
+
+def _noted(value: str, notes: list[FigureNote], code: str, figure: str) -> str | html.Span:
+    """A figure with its note markers kept beside it (one piece, also in a phone's stacked card)."""
+    markers = _markers(notes, code, figure)
+    return html.Span([value, *markers], className="noted") if markers else value
+
+
 def _cell_note(text: str) -> html.Span:
     return html.Span(text, className="cell-note")
 
@@ -243,7 +276,9 @@ def _change(row: ScoreRow) -> str:
     return signed_percent(row.change_on_last_year)
 
 
-def _rows(row: ScoreRow, levels: dict[str, float] | None, state: PageState, columns: int, pub: Publication | None = None) -> list[html.Tr]:
+def _rows(
+    row: ScoreRow, levels: dict[str, float] | None, state: PageState, columns: int, pub: Publication | None = None, notes: list[FigureNote] | None = None
+) -> list[html.Tr]:
     """Two rows per indicator: the figures, then its commentary and corrective action across
     the full width (as columns they would be too narrow to read at 1280px)."""
     period = state.period
@@ -255,9 +290,10 @@ def _rows(row: ScoreRow, levels: dict[str, float] | None, state: PageState, colu
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
     target = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
     labels = _column_labels(state.period)
+    notes = notes or []
     figures = html.Tr(
         [
-            html.Th([dcc.Link(row.name, href=href), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
+            html.Th([dcc.Link(row.name, href=href), *_markers(notes, row.code, "row"), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
             html.Td(
                 [ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), html.Span(why_line(row), className="cell-note why", id=f"scorecard-why-{row.code}")],
                 className="rating", **{"data-label": labels[1]},
@@ -267,9 +303,9 @@ def _rows(row: ScoreRow, levels: dict[str, float] | None, state: PageState, colu
             html.Td(_arrow_cell(row, "short", short_term_title(row, period)), **{"data-label": labels[4]}),
             html.Td(_arrow_cell(row, "long", long_term_title(row, period)), **{"data-label": labels[5]}),
             html.Td(target, className="num", **{"data-label": labels[6]}),
-            html.Td([format_value(row.quarter_value, row.unit), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **{"data-label": labels[7]}),
-            html.Td([format_value(row.ytd_value, row.unit), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **{"data-label": labels[8]}),
-            html.Td(format_value(row.same_period_last_year, row.unit), className="num", **{"data-label": labels[9]}),
+            html.Td([_noted(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **{"data-label": labels[7]}),
+            html.Td([_noted(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **{"data-label": labels[8]}),
+            html.Td(_noted(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"), className="num", **{"data-label": labels[9]}),
             html.Td(_change(row), className="num", **{"data-label": labels[10]}),
             html.Td(_comparator(row, levels), **{"data-label": labels[11]}),
         ],
@@ -352,10 +388,11 @@ def scorecard_table(card: Scorecard, levels: dict[str, float] | None, state: Pag
     for row in card.rows:
         if row.rated:
             groups.setdefault(row.goal or "Other", []).append(row)
+    notes = figure_notes(card.rows)  # numbered in this same order
     bodies = [
         html.Tbody(
             [html.Tr(html.Th(f"Goal: {goal}", colSpan=len(headers), scope="rowgroup"), className="group-row")]
-            + [tr for r in rows for tr in _rows(r, levels, state, len(headers), pub)]
+            + [tr for r in rows for tr in _rows(r, levels, state, len(headers), pub, notes)]
         )
         for goal, rows in groups.items()
     ]

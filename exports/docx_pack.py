@@ -280,6 +280,12 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
     _widths(table, APPENDIX_WIDTHS)
     _repeat_header(table)
     _describe(table, content.table_caption)
+    if content.figure_notes:  # the markers in the table ([1]…) point here
+        heading = _para(doc, content.figure_notes_heading, bold=True, size=9)
+        heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(6), Pt(2)
+        heading.paragraph_format.keep_with_next = True
+        for line in content.figure_notes:
+            _para(doc, line, size=8.5).paragraph_format.space_after = Pt(2)
     doc.add_paragraph("Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).", style="Caption")
 
 

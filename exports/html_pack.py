@@ -66,7 +66,10 @@ figcaption { font-size: 9.5pt; color: var(--secondary); margin-top: 0.3em; }
 .headline { font-size: 12pt; }
 .headline .badge { margin-right: 0.8em; }
 .detail-note { font-size: 9pt; color: var(--secondary); }
+.figure-notes p { margin: 0.35em 0 0; }
+.figure-notes + .detail-note { margin-top: 0.35em; }
 .landscape { page: landscape; }
+#appendix-1 h2 { margin-top: 0; }  /* the sheet's own margin is enough: room for notes under the table */
 .new-page { break-before: page; }
 #key { break-inside: avoid; }
 tr, figure, .headline, .indicator-text { break-inside: avoid; }
@@ -173,6 +176,16 @@ def _appendix_row(r: TableRow) -> str:
     )
 
 
+def _figure_notes(c: PackContent) -> str:
+    """The notes the table's markers ([1]…) point to."""
+    if not c.figure_notes:
+        return ""
+    # Compact (the heading runs into the first note) so Appendix 1 stays on one landscape page.
+    first, *rest = c.figure_notes
+    lines = [f"<p><strong>{_e(c.figure_notes_heading)}:</strong> {_e(first)}</p>", *(f"<p>{_e(line)}</p>" for line in rest)]
+    return f'<div class="figure-notes detail-note" id="appendix-figure-notes">{"".join(lines)}</div>'
+
+
 def _appendix(c: PackContent) -> str:
     cols = "".join(f'<col style="width:{w}%">' for w in APPENDIX_WIDTHS)
     head = "".join(f'<th scope="col"{NUM if 1 <= i <= 6 else ""}>{_e(h)}</th>' for i, h in enumerate(c.table_headers))
@@ -186,7 +199,7 @@ def _appendix(c: PackContent) -> str:
         f'<section id="appendix-1" class="landscape" aria-labelledby="appendix-1-heading">'
         f'<h2 id="appendix-1-heading">Appendix 1: Performance against target, {_e(c.period.label)}</h2>'
         f'<table class="appendix" id="appendix-table"><caption>{_e(c.table_caption)}</caption><colgroup>{cols}</colgroup>'
-        f"<thead><tr>{head}</tr></thead>{bodies}</table>"
+        f"<thead><tr>{head}</tr></thead>{bodies}</table>{_figure_notes(c)}"
         '<p class="detail-note">Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).</p></section>'
     )
 

@@ -23,6 +23,8 @@ from settings import Settings
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
+from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
+from views.figure_notes import FigureNote, figure_notes, with_markers
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.spc_chart import spc_view
@@ -162,6 +164,9 @@ class PackContent:
     demand_headers: list[str]
     demand_rows: list[DemandRow]
     rows: list[ScoreRow] = field(repr=False, default_factory=list)  # the scorecard itself, for checks
+    # Notes on the figures, listed under the Appendix 1 table: "[1] Name: Year to date … is the published figure …"
+    figure_notes: list[str] = field(default_factory=list)
+    figure_notes_heading: str = FIGURE_NOTES_HEADING
 
     @property
     def charts(self) -> list[Chart]:
@@ -231,13 +236,15 @@ def _comparator_cell(row: ScoreRow, levels: dict[str, float]) -> str:
     return f"{row.comparator_label}{':' if kind in ('note', 'none') else ''} {figure}"
 
 
-def _table_row(row: ScoreRow, levels: dict[str, float]) -> TableRow:
+def _table_row(row: ScoreRow, levels: dict[str, float], notes: list[FigureNote] | None = None) -> TableRow:
     missing = RED_WITHOUT_ACTION in row.flags
+    notes = notes or []
     return TableRow(
-        code=row.code, name=row.name, basis_note=f"rated on {basis_label(row.basis)}", rated_column=row.basis,
+        code=row.code, name=with_markers(row.name, notes, row.code, "row"), basis_note=f"rated on {basis_label(row.basis)}", rated_column=row.basis,
         target=row.target_text() or "No target", tolerance=row.tolerance_text() or "–",
-        quarter=format_value(row.quarter_value, row.unit), ytd=format_value(row.ytd_value, row.unit),
-        last_year=format_value(row.same_period_last_year, row.unit), change=_change_cell(row),
+        quarter=with_markers(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"),
+        ytd=with_markers(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"),
+        last_year=with_markers(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"), change=_change_cell(row),
         comparator=_comparator_cell(row, levels), rating=rating_mark(row.rag),
         short=direction_mark(row.dot_short), long=direction_mark(row.dot_long),
         commentary=row.commentary or "None recorded.",
@@ -325,9 +332,10 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
     missing = [r.name for r in rated if RED_WITHOUT_ACTION in r.flags]
     if missing:
         notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")
+    numbered = figure_notes(card.rows)  # the scorecard page numbers them the same way
     groups: dict[str, list[TableRow]] = {}
     for r in rated:
-        groups.setdefault(r.goal or "Other", []).append(_table_row(r, levels))
+        groups.setdefault(r.goal or "Other", []).append(_table_row(r, levels, numbered))
     ratings, directions, key_notes = _key(period)
     chart, demand_headers, demand_rows = _demand(session, card)
     when = date or dt.date.today()
@@ -364,4 +372,5 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
             "more need, or better reporting."
         ),
         demand_chart=chart, demand_headers=demand_headers, demand_rows=demand_rows, rows=card.rows,
+        figure_notes=[n.line for n in numbered],
     )  # fmt: skip

@@ -19,6 +19,7 @@ from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.summary import LoadSummary
+from store.coverage_record import SOURCES_OF_KIND, record_coverage
 from store.data_version import bump_data_version
 from settings import get_settings
 from store.db import session_factory
@@ -99,6 +100,8 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
         problems.add(2, None, None, "no data rows: the file has a header and nothing under it")
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
+    if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
+        record_coverage(session, SOURCES_OF_KIND[kind])
     summary.areas_added = areas.added
     summary.upload_id = upload.id
     upload.rows = summary.rows

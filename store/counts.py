@@ -16,7 +16,10 @@ coverage ("1 of 33 boroughs"), for ``cspdash counts`` to show as such, and never
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import ParamSpec
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -25,6 +28,7 @@ from store.areas import AreaTree
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 
+P = ParamSpec("P")
 SOURCES = {"crime": CrimeCount, "asb": AsbCount}
 # Areas whose children are a fixed, known set: (how many, what they are called).
 EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLAND: (9, "regions")}
@@ -42,6 +46,7 @@ class Coverage:
     expected: int = 1
     what: str = ""  # "boroughs", "wards"…; empty for the area's own figure
     complete: bool = True
+    covered_by: str = "own figure"  # own figure | children | uploaded value (the recorded coverage's words)
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs`` (the ``counts`` coverage column)."""
@@ -53,12 +58,15 @@ class Coverage:
 
 
 OWN_FIGURE = Coverage()
+CHILDREN = "children"
+UPLOADED_VALUE = "uploaded value"
 
 
 @dataclass(frozen=True)
 class Covered:
     value: int
     coverage: Coverage
+    upload_id: int | None = None  # the latest upload behind the figure
 
 
 @dataclass(frozen=True)
@@ -94,19 +102,6 @@ def monthly_counts(
     return monthly_counts_many(session, source, [area], months, selection, tree)[area]
 
 
-def monthly_counts_many(
-    session: Session,
-    source: str,
-    areas: list[str],
-    months: list[str],
-    selection: CountFilter = CountFilter(),
-    tree: AreaTree | None = None,
-) -> dict[str, dict[str, int]]:
-    """Like ``monthly_counts`` for several areas with one query."""
-    resolved = monthly_coverage_many(session, source, areas, months, selection, tree)
-    return {area: {m: c.value for m, c in per_month.items() if c.coverage.complete} for area, per_month in resolved.items()}
-
-
 def monthly_coverage_many(
     session: Session,
     source: str,
@@ -124,13 +119,13 @@ def monthly_coverage_many(
     clause = _filter_clause(model, selection)
     value = func.sum(case((clause, model.count), else_=literal(0))) if clause is not None else func.sum(model.count)
     stmt = (
-        select(model.area_code, model.month, value)
+        select(model.area_code, model.month, value, func.max(model.upload_id))
         .where(model.area_code.in_(sorted(involved)), model.month.in_(months))
         .group_by(model.area_code, model.month)
     )
-    direct: dict[str, dict[str, int]] = defaultdict(dict)
-    for code, month, total in session.execute(stmt):
-        direct[code][month] = int(total or 0)
+    direct: dict[str, dict[str, Held]] = defaultdict(dict)
+    for code, month, total, upload in session.execute(stmt):
+        direct[code][month] = Held(int(total or 0), upload)
     # Each area's first and last month of this source (any category): the months it reports.
     spans = {
         code: (lo, hi)
@@ -140,30 +135,52 @@ def monthly_coverage_many(
             .group_by(model.area_code)
         )
     }
+    return resolve_coverage(tree, areas, months, direct, spans)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An area's own figure for a period, and the upload it came from."""
+
+    value: int
+    upload_id: int | None = None
+
+
+def resolve_coverage(
+    tree: AreaTree,
+    areas: list[str],
+    periods: list[str],
+    direct: dict[str, dict[str, Held]],
+    spans: dict[str, tuple[str, str]],
+) -> dict[str, dict[str, Covered]]:
+    """Each area's figure for each period: its own (``direct``), else the sum of its children
+    with their coverage. ``spans`` gives the first and last period each area reports; periods
+    are keys that sort in time order (months, or quarters such as ``2016-17-Q3``)."""
+    spans = dict(spans)
     memo: dict[tuple[str, str], Covered | None] = {}
 
     def span_of(code: str) -> tuple[str, str] | None:
-        """The months ``code`` or any area below it reports (memoised in ``spans``)."""
+        """The periods ``code`` or any area below it reports (memoised in ``spans``)."""
         if code not in spans:
             spans[code] = None  # type: ignore[assignment] - guards against cycles
             parts = [s for child in tree.children.get(code, []) if (s := span_of(child))]
             spans[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None  # type: ignore[assignment]
         return spans[code]
 
-    def resolve(code: str, month: str, depth: int = 0) -> Covered | None:
-        key = (code, month)
+    def resolve(code: str, period: str, depth: int = 0) -> Covered | None:
+        key = (code, period)
         if key in memo:
             return memo[key]
-        own = direct.get(code, {}).get(month)
-        result: Covered | None = None if own is None else Covered(own, OWN_FIGURE)
+        own = direct.get(code, {}).get(period)
+        result: Covered | None = None if own is None else Covered(own.value, OWN_FIGURE, own.upload_id)
         if result is None and depth < 6:
-            result = _from_children(code, month, depth)
+            result = _from_children(code, period, depth)
         memo[key] = result
         return result
 
-    def _from_children(code: str, month: str, depth: int) -> Covered | None:
+    def _from_children(code: str, period: str, depth: int) -> Covered | None:
         children = tree.children.get(code, [])
-        parts = {child: resolve(child, month, depth + 1) for child in children}
+        parts = {child: resolve(child, period, depth + 1) for child in children}
         present = [p for p in parts.values() if p is not None]
         if not present:
             return None
@@ -176,19 +193,36 @@ def monthly_coverage_many(
             missing = expected - len(geographic)  # fixed children not even declared
             complete = missing <= 0 and loaded == len(needed)
         else:
-            needed = [c for c in geographic if _expected(span_of(c), month, starts)] if geographic else []
+            needed = [c for c in geographic if _expected(span_of(c), period, starts)] if geographic else []
             expected = len(needed)
             what = _PLURAL.get(tree.by_code[needed[0]].level, "areas") if needed else "areas"
             loaded = sum(1 for c in needed if parts[c] is not None and parts[c].coverage.complete)
             complete = loaded == expected
         complete = complete and all(p.coverage.complete for p in present)
-        return Covered(sum(p.value for p in present), Coverage(loaded, expected, what, complete))
+        uploads = [p.upload_id for p in present if p.upload_id is not None]
+        return Covered(sum(p.value for p in present), Coverage(loaded, expected, what, complete, CHILDREN), max(uploads, default=None))
 
     out: dict[str, dict[str, Covered]] = {}
     for area in areas:
-        resolved = {m: resolve(area, m) for m in months}
-        out[area] = {m: v for m, v in resolved.items() if v is not None}
+        resolved = {p: resolve(area, p) for p in periods}
+        out[area] = {p: v for p, v in resolved.items() if v is not None}
     return out
+
+
+def _complete_only(resolver: Callable[P, dict[str, dict[str, Covered]]]) -> Callable[P, dict[str, dict[str, int]]]:
+    """``resolver`` keeping only complete figures, as plain counts: what may be shown as a total."""
+
+    @wraps(resolver)
+    def complete(*args: P.args, **kwargs: P.kwargs) -> dict[str, dict[str, int]]:
+        resolved = resolver(*args, **kwargs)
+        return {area: {m: c.value for m, c in per_month.items() if c.coverage.complete} for area, per_month in resolved.items()}
+
+    complete.__doc__ = "Like ``monthly_counts`` for several areas with one query: complete figures only."
+    return complete
+
+
+# Same arguments as monthly_coverage_many; partial figures are left out.
+monthly_counts_many = _complete_only(monthly_coverage_many)
 
 
 def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bool:

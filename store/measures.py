@@ -6,7 +6,8 @@ Values uploaded for an indicator, area and quarter take precedence over the meas
 (that is how London or England comparators for a crime measure are supplied), and a
 published year-to-date value (period ``2015-16-YTD-Q3``) takes precedence over the sum of
 the quarters. A quarter whose counts are partial (not every borough or ward loaded) has no
-value, and the series says why (``Series.gap``).
+value, and the series says why (``Series.gap``); so has a MARAC quarter summed from only some
+children's returns, or missing its return in a year with others (``store.marac``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 from rag.periods import Quarter
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
-from store.models import Indicator, IndicatorValue, MaracReturn
+from store.marac import marac_coverage_many
+from store.models import Indicator, IndicatorValue
 
 
 @dataclass(frozen=True)
@@ -71,34 +73,32 @@ def _count_values(
     return out, gaps
 
 
-def _marac_values(session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree) -> dict[Quarter, PeriodValue]:
+def _marac_values(
+    session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree
+) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, str]]:
+    """Quarter values from complete returns, and why the others have none: a sum of only some
+    children's returns is partial, and a quarter with no return, in a year whose other
+    quarters have one, is a missing return (so a year to date is never summed without it)."""
     keys = {q.key: q for q in quarters}
-    candidates = [area, *tree.children.get(area, [])]
-    rows = session.execute(
-        select(MaracReturn.area_code, MaracReturn.quarter, MaracReturn.cases_discussed, MaracReturn.repeat_cases).where(
-            MaracReturn.quarter.in_(list(keys)), MaracReturn.area_code.in_(candidates)
-        )
-    ).all()
-    direct = {(r.quarter): (r.cases_discussed, r.repeat_cases) for r in rows if r.area_code == area}
-    children: dict[str, list[tuple[int, int]]] = {}
-    for r in rows:
-        if r.area_code != area:
-            children.setdefault(r.quarter, []).append((r.cases_discussed, r.repeat_cases))
-    out = {}
+    figures = marac_coverage_many(session, [area], list(keys), tree)[area]
+    out, gaps = {}, {}
     for key, q in keys.items():
-        pair = direct.get(key)
-        if pair is None and key in children:
-            pair = (sum(c for c, _ in children[key]), sum(r for _, r in children[key]))
-        if pair is None:
+        figure = figures.get(key)
+        if figure is None:
+            if any(x.key in figures for x in quarters if x.financial_year == q.financial_year):
+                gaps[q] = f"the {q.label} MARAC return is not loaded"
             continue
-        cases, repeats = pair
+        if not figure.cases.coverage.complete:
+            gaps[q] = figure.cases.coverage.shortfall()
+            continue
+        cases, repeats = figure.cases.value, figure.repeat_cases
         if measure.field == "cases":
             out[q] = PeriodValue(float(cases))
         elif measure.field == "repeat_cases":
             out[q] = PeriodValue(float(repeats))
         elif cases:
             out[q] = PeriodValue(100.0 * repeats / cases, float(repeats), float(cases))
-    return out
+    return out, gaps
 
 
 def _uploaded_values(
@@ -219,7 +219,7 @@ def series(session: Session, indicator: Indicator, area: str, quarters: list[Qua
     if measure.source in ("crime", "asb"):
         derived, gaps = _count_values(session, measure, area, quarters, tree)
     elif measure.source == "marac":
-        derived = _marac_values(session, measure, area, quarters, tree)
+        derived, gaps = _marac_values(session, measure, area, quarters, tree)
     else:
         derived = {}
     values = {**derived, **from_months, **uploaded}

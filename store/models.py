@@ -313,3 +313,28 @@ class SeriesAnnotation(Base):
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
     updated_by: Mapped[str] = mapped_column(String(100), default="cli")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Recorded coverage (issue 9): which source covers each area and period ----------------
+
+
+class AreaMonthCoverage(Base):
+    """How an area's figure for a period is covered, recorded by every load in its own
+    transaction (``store.coverage_record``): its ``own figure``, summed from its ``children``
+    (``loaded`` of ``expected`` child areas reporting), or an ``uploaded value``; and the
+    latest upload behind it. ``source`` is ``crime``, ``asb``, ``marac`` or
+    ``values:<indicator code>``; ``period`` a month (``2017-04``), a quarter (``2016-17-Q3``,
+    MARAC returns and quarterly values) or a published year to date (``2015-16-YTD-Q3``).
+    No foreign keys, as for the counts: a load rewrites thousands of these rows."""
+
+    __tablename__ = "area_month_coverage"
+
+    source: Mapped[str] = mapped_column(String(48), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    covered_by: Mapped[str] = mapped_column(String(16))
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    loaded: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(16), default="")
+    complete: Mapped[bool] = mapped_column(Boolean)

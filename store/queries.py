@@ -99,6 +99,9 @@ class IndicatorDetail:
     comparator: dict[str, float]  # quarter key -> comparator area's value on the rated basis
     monthly: list[tuple[str, int]]  # (YYYY-MM, count) for crime/ASB measures, else empty
     commentary: list[CommentaryEntry]  # newest first
+    # quarter key -> why the comparator has no value there when it is partial ("only 1 of 33
+    # boroughs loaded"), for the quarters drawn and the year before them
+    comparator_gaps: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def current(self) -> ScoreRow:
@@ -223,11 +226,19 @@ def rating_history(
 
 def comparator_values(session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]) -> dict[str, float]:
     """The comparator area's value on the rated basis for each quarter it has one."""
+    return comparator_series(session, indicator, area, quarters)[0]
+
+
+def comparator_series(
+    session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """``comparator_values``, and why the comparator has none where its figure is partial,
+    for ``quarters`` and the year before them (a change on a year earlier needs both)."""
     if not indicator.comparator_area or indicator.comparator_area == area or not quarters:
-        return {}
+        return {}, {}
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
     s = series(session, indicator, indicator.comparator_area, span)  # type: ignore[arg-type]
-    return {q.key: v for q in quarters if (v := s.basis(q)) is not None}
+    return {q.key: v for q in quarters if (v := s.basis(q)) is not None}, {q.key: gap for q in span if (gap := s.gap(q))}
 
 
 def comparator_levels(session: Session, period: Quarter, area: str) -> dict[str, float]:
@@ -269,7 +280,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
     first = min([q for q in available if q <= period], default=period)
     quarters = quarters_between(first, period)
     history = rating_history(session, info, area, quarters)
-    comparator = comparator_values(session, info, area, quarters)
+    comparator, comparator_gaps = comparator_series(session, info, area, quarters)
     for row in history:
         before = comparator.get(Quarter.parse(row.period).same_quarter_last_year().key)
         now = comparator.get(row.period)
@@ -280,7 +291,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         counts = monthly_counts(session, info.source, area, months, Measure.parse(info.measure).selection)
         monthly = [(m, counts[m]) for m in months if m in counts]
     notes = commentary_history(session, info.code, area, up_to=period)
-    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes)
+    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes, comparator_gaps)
 
 
 def demand_panels(session: Session, period: Quarter, area: str, quarters: int = 8) -> list[DemandPanel]:

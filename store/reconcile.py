@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from rag.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
-from store.models import CrimeCount, MaracReturn
+from store.coverage_record import Recorded
+from store.marac import marac_coverage_many, marac_quarters_held
+from store.models import AreaMonthCoverage, CrimeCount, MaracReturn
 
 
 def _period_of(month: str, by: str) -> str:
@@ -66,21 +68,27 @@ def count_rows(
             categories = sorted(set(session.execute(select(CrimeCount.major_category, CrimeCount.minor_category).distinct()).all()))
         else:
             categories = [(c, None) for c in sorted(session.scalars(select(model.category).distinct()))]
-    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage"]
+    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
+    recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []
     for major, minor in categories:
         selection = CountFilter(major, minor)
         per_area = monthly_coverage_many(session, source, areas, months, selection, tree)
         for code in areas:
             held: dict[str, list[Covered]] = defaultdict(list)
+            months_of: dict[str, list[str]] = defaultdict(list)
             for month, covered in per_area[code].items():
                 held[_period_of(month, by)].append(covered)
+                months_of[_period_of(month, by)].append(month)
             for period in sorted(held):
                 record: dict[str, object] = {"area_code": code, "area_name": tree.name(code), "period": period}
                 if by_category:
                     record["major_category"], record["minor_category"] = major or "", minor or ""
                 record["count"] = sum(c.value for c in held[period])
-                record["coverage"] = period_coverage(held[period], by)
+                # Coverage as recorded by the loads, not worked out again here.
+                covering = [recorded[(code, m)] for m in months_of[period] if (code, m) in recorded]
+                record["coverage"] = recorded_period_coverage(covering, {"month": 1, "quarter": 3, "year": 12}[by])
+                record["covered_by"] = covered_by_text(covering)
                 records.append(record)
     if by_category:
         records = [r for r in records if r["count"]]
@@ -88,28 +96,57 @@ def count_rows(
     return headers, records
 
 
-def period_coverage(months: list[Covered], by: str) -> str:
-    """``complete`` when every month of the period is held and complete; otherwise what is
-    short: the fewest child areas of any month, or the months held."""
-    partial = [c.coverage for c in months if not c.coverage.complete]
+def _recorded(session: Session, source: str, areas: list[str]) -> dict[tuple[str, str], Recorded]:
+    stmt = select(*(getattr(AreaMonthCoverage, c) for c in ("area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")))
+    stmt = stmt.where(AreaMonthCoverage.source == source, AreaMonthCoverage.area_code.in_(areas))
+    return {(r[0], r[1]): Recorded(*r[2:]) for r in session.execute(stmt)}
+
+
+def recorded_period_coverage(periods: list[Recorded], needed: int, unit: str = "months") -> str:
+    """``complete`` when every month (or quarter) of the period is recorded complete;
+    otherwise what is short: the fewest child areas of any month, or the months held.
+    ``partial`` with no detail when nothing is recorded (a store the loads never recorded)."""
+    partial = [r for r in periods if not r.complete]
     if partial:
-        return min(partial, key=lambda c: c.loaded).text()
-    needed = {"month": 1, "quarter": 3, "year": 12}[by]
-    return "complete" if len(months) >= needed else f"partial: {len(months)} of {needed} months"
+        return min(partial, key=lambda r: r.loaded).text()
+    if not periods:
+        return "partial: coverage not recorded"
+    return "complete" if len(periods) >= needed else f"partial: {len(periods)} of {needed} {unit}"
+
+
+def covered_by_text(periods: list[Recorded]) -> str:
+    """How the period is covered, e.g. ``children (upload 12)`` or ``own figure (uploads 3, 7)``."""
+    parts = []
+    for how in dict.fromkeys(r.covered_by for r in periods):
+        uploads = sorted({r.upload_id for r in periods if r.covered_by == how and r.upload_id is not None})
+        label = f" (upload{'s' if len(uploads) > 1 else ''} {', '.join(map(str, uploads))})" if uploads else ""
+        parts.append(how + label)
+    return "; ".join(parts)
 
 
 def _marac_rows(session: Session, tree: AreaTree, areas: list[str], by: str) -> tuple[list[str], list[dict[str, object]]]:
-    stmt = select(MaracReturn.area_code, MaracReturn.quarter, func.sum(MaracReturn.cases_discussed), func.sum(MaracReturn.repeat_cases))
-    if areas:
-        stmt = stmt.where(MaracReturn.area_code.in_(areas))
-    stmt = stmt.group_by(MaracReturn.area_code, MaracReturn.quarter)
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for code, quarter, cases, repeats in session.execute(stmt):
-        period = quarter if by != "year" else Quarter.parse(quarter).financial_year.key
-        totals[(code, period)][0] += int(cases)
-        totals[(code, period)][1] += int(repeats)
-    headers = ["area_code", "area_name", "period", "count", "repeat_cases"]
-    records = [
-        {"area_code": c, "area_name": tree.name(c), "period": p, "count": v[0], "repeat_cases": v[1]} for (c, p), v in sorted(totals.items())
-    ]
+    """Cases discussed and repeat cases by area and quarter (or year): an area's own returns,
+    or its children's summed, with the coverage recorded for them."""
+    quarters = marac_quarters_held(session)
+    if not areas:  # every area that made a return
+        areas = sorted(set(session.scalars(select(MaracReturn.area_code).distinct())))
+    figures = marac_coverage_many(session, areas, quarters, tree)
+    recorded = _recorded(session, "marac", areas)
+    headers = ["area_code", "area_name", "period", "count", "repeat_cases", "coverage", "covered_by"]
+    records: list[dict[str, object]] = []
+    for code in areas:
+        held: dict[str, list[str]] = defaultdict(list)
+        for quarter in figures[code]:
+            held[quarter if by != "year" else Quarter.parse(quarter).financial_year.key].append(quarter)
+        for period, keys in sorted(held.items()):
+            covering = [recorded[(code, q)] for q in keys if (code, q) in recorded]
+            records.append(
+                {
+                    "area_code": code, "area_name": tree.name(code), "period": period,
+                    "count": sum(figures[code][q].cases.value for q in keys),
+                    "repeat_cases": sum(figures[code][q].repeat_cases for q in keys),
+                    "coverage": recorded_period_coverage(covering, 4 if by == "year" else 1, "quarters"),
+                    "covered_by": covered_by_text(covering),
+                }
+            )  # fmt: skip
     return headers, records

@@ -67,6 +67,9 @@ class ScoreRow:
     # Why the comparator has no figure when it has only partial data: "not available (only 1 of 33 boroughs loaded)".
     comparator_note: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. a partial actual, a published year to date
+    # Which figure each note is about, in step with ``notes``: quarter | ytd | last_year | row
+    # (the scorecard and the pack put a numbered marker there and list the notes under the table).
+    note_figures: list[str] = field(default_factory=list)
     commentary: str = ""
     corrective_action: str = ""
     description: str = ""
@@ -335,7 +338,8 @@ def score_indicator(
     )
     if result.no_comparator:
         row.flags.append("no comparator")
-    row.notes = coverage_notes(s, indicator.basis, period)
+    placed = figure_notes(s, indicator.basis, period)
+    row.notes, row.note_figures = [text for text, _ in placed], [figure for _, figure in placed]
     if indicator.comparator_area and indicator.comparator_area != area:
         c = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
         now, before = c.basis(period), c.basis(last_year)
@@ -356,13 +360,21 @@ def _direction(indicator: Indicator, current: float | None, previous: float | No
 def coverage_notes(s: Series, basis: str, period: Quarter) -> list[str]:
     """What a reader must know about the figures behind a row: a figure missing because only
     part of the area was loaded, or a year to date that is the published figure."""
+    return [text for text, _ in figure_notes(s, basis, period)]
+
+
+def figure_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]]:
+    """``coverage_notes`` with the figure each is about: ``quarter`` or ``ytd`` (this period's
+    columns), ``last_year`` (the same period last year, on the rated basis) or ``row``."""
     notes = []
     last_year = period.same_quarter_last_year()
-    for q, what in ((period, "this period"), (last_year, "the same period last year")):
+    rated = "ytd" if basis == "ytd" else "quarter"
+    for q, what, figure in ((period, "this period", rated), (last_year, "the same period last year", "last_year")):
         if gap := s.gap(q, basis):
-            notes.append(f"{what} ({q.label}) not available ({gap})")
+            notes.append((f"{what} ({q.label}) not available ({gap})", figure))
         if s.is_published_ytd(q):
-            notes.append(f"year to date {q.label} is the published figure, not the sum of the quarters")
+            shown = "ytd" if q == period else ("last_year" if basis == "ytd" else "row")
+            notes.append((f"year to date {q.label} is the published figure, not the sum of the quarters", shown))
     return notes
 
 

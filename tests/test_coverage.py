@@ -65,8 +65,8 @@ def test_cli_counts_has_a_coverage_column_and_score_says_not_available(one_quart
     out = runner.invoke(cli, ["counts", "--source", "asb", "--area", LONDON, "--by", "quarter", "--from", "2017-04", "--format", "csv"])
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
-    assert lines[0] == "area_code,area_name,period,count,coverage"
-    assert lines[1].startswith(f"{LONDON},London,2017-18-Q1,") and lines[1].endswith(",partial: 1 of 33 boroughs")
+    assert lines[0] == "area_code,area_name,period,count,coverage,covered_by"
+    assert lines[1].startswith(f"{LONDON},London,2017-18-Q1,") and ",partial: 1 of 33 boroughs,children (upload " in lines[1]
     out = runner.invoke(cli, ["counts", "--source", "asb", "--area", HAVERING, "--by", "quarter", "--from", "2017-04"])
     assert "complete" in out.output and "partial" not in out.output
     out = runner.invoke(cli, ["score", "--period", "2017-18-Q1"])

@@ -257,14 +257,17 @@ def monthly(months: list[str], values: list[int], highlight: set[str], title: st
 
 def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
     """Change on the same period last year: this area against the comparator area."""
-    rows = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
+    drawn = [i for i, r in enumerate(detail.history) if r.change_on_last_year is not None or r.comparator_change is not None]
+    # Every quarter from the first drawn to the last, those without a figure too: a missing or
+    # partial quarter stays a visible gap in its line rather than being bridged.
+    rows = detail.history[drawn[0] : drawn[-1] + 1] if drawn else []
     labels = [_quarter_label(r.period) for r in rows]
     fig = _Fig()
     fig.add_trace(
-        _scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+        _scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9}, connectgaps=False)
     )
     fig.add_trace(
-        _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9})
+        _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, connectgaps=False)
     )
     fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
     _two_line_ticks(fig, labels)

@@ -34,6 +34,7 @@ from views.spc_chart import (
 from views.wording import (
     chart_names,
     comparator_finding,
+    comparator_gap_notes,
     demand_finding,
     month_label,
     monthly_finding,
@@ -148,6 +149,8 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
         f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
         f"solid line with circles, {label} as a dashed line with diamonds. {title}."
     )
+    if gaps := comparator_gap_notes(detail):  # the lines break there: say why
+        alt += f" Not shown: {'; '.join(gaps)}."
     caption = f"{info.name}, change on a year earlier, {detail.area_name} against {label}"
     return _dressed(detail, "comparator", figure, title, subtitle, alt, caption, width, height)
 

@@ -189,6 +189,32 @@ def monthly_finding(detail: IndicatorDetail) -> str:
     return f"{now:,} {noun(detail).lower()} in {span}, {change_phrase(now, then, earlier)}"
 
 
+def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
+    """What the comparator chart leaves out, and why: ``Q1 2017/18: London not shown, only 1 of
+    33 boroughs loaded``. For each quarter drawn without a comparator change: its own figure
+    partial, the year-earlier figure it is compared with partial, or (between quarters that
+    are drawn) no figure held."""
+    label = detail.indicator.comparator_label or "the comparator"
+    drawn = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
+    shown = [i for i, r in enumerate(detail.history) if r.comparator_change is not None]
+    notes = []
+    for i, row in enumerate(detail.history):
+        if row.comparator_change is not None or not drawn or not drawn[0].period <= row.period <= drawn[-1].period:
+            continue
+        q = Quarter.parse(row.period)
+        before = q.same_quarter_last_year()
+        if gap := detail.comparator_gaps.get(q.key):
+            why = gap
+        elif gap := detail.comparator_gaps.get(before.key):
+            why = f"{gap} for {before.label}, the year before"
+        elif shown and shown[0] < i:  # a hole after the line has begun, not the year it starts
+            why = "no figure held" if row.period not in detail.comparator else f"no figure held for {before.label}, the year before"
+        else:
+            continue
+        notes.append(f"{q.label}: {label} not shown, {why}")
+    return notes
+
+
 def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
     """The charts the indicator page draws for ``detail`` (and so the ones it offers to
     download): the comparator only for counts with a comparator, the months only when held."""

@@ -1,0 +1,197 @@
+"""Issue 9, part 2: "record per area and month which source covers it". Every load writes the
+coverage of the figures it changes (own figure, summed from n of N children, or an uploaded
+value, and the upload behind it) in its own transaction; ``cspdash counts`` reads it; a failed
+load leaves it as it was; a re-load or a rolling window leaves it as a fresh computation
+would. And MARAC sums follow the same coverage rule as the counts."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from cli.main import cli
+from loaders.errors import LoadError
+from rag.periods import Quarter
+from store.coverage_record import Recorded, computed_coverage, recorded_coverage
+from store.db import session_scope
+from store.measures import series
+from store.models import AreaMonthCoverage, Indicator
+from store.schema import alembic_config, upgrade
+from store.scorecard import build_scorecard
+from tests.helpers import load, write
+from tests.test_coverage import havering_wards, upload_asb
+
+HAVERING, LONDON = "E09000016", "E12000007"
+SOURCES = ("crime", "asb", "marac", "values")
+
+
+def record(engine, source: str) -> dict:
+    with session_scope(engine) as session:
+        return recorded_coverage(session, source)
+
+
+def assert_record_agrees(engine) -> None:
+    """The recorded coverage is exactly what computing it afresh from the figures gives."""
+    with session_scope(engine) as session:
+        for source in SOURCES:
+            recorded, computed = recorded_coverage(session, source), computed_coverage(session, source)
+            assert recorded == computed, source
+
+
+def test_the_demo_load_records_coverage_that_agrees_with_the_computation(demo_engine):
+    assert_record_agrees(demo_engine)
+    asb = record(demo_engine, "asb")
+    ward = havering_wards(demo_engine)[0]
+    own = next(v for (s, a, p), v in asb.items() if a == ward)
+    assert own.covered_by == "own figure" and own.complete and own.upload_id is not None
+    assert asb[("asb", HAVERING, "2016-12")] == Recorded("children", asb[("asb", HAVERING, "2016-12")].upload_id, 18, 18, "wards", True)
+    values = record(demo_engine, "values")
+    assert values[("values:CSP3", LONDON, "2016-17-Q3")].covered_by == "uploaded value"
+    assert record(demo_engine, "marac")[("marac", HAVERING, "2016-17-Q3")].covered_by == "own figure"
+
+
+def test_a_partial_upload_is_recorded_as_n_of_N_and_agrees(demo_engine, tmp_path):
+    wards = havering_wards(demo_engine)
+    full = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05"], wards, "all.csv")
+    half = upload_asb(demo_engine, tmp_path, ["2017-06"], wards[:9], "half.csv")
+    assert_record_agrees(demo_engine)
+    asb = record(demo_engine, "asb")
+    assert asb[("asb", HAVERING, "2017-05")] == Recorded("children", full.upload_id, len(wards), len(wards), "wards", True)
+    assert asb[("asb", HAVERING, "2017-06")] == Recorded("children", half.upload_id, 9, len(wards), "wards", False)
+    assert asb[("asb", LONDON, "2017-05")] == Recorded("children", full.upload_id, 1, 33, "boroughs", False)
+    assert asb[("asb", wards[0], "2017-06")] == Recorded("own figure", half.upload_id, 1, 1, "", True)
+    assert ("asb", wards[-1], "2017-06") not in asb  # not loaded: no figure, no record
+
+
+def test_a_failed_or_dry_run_load_leaves_the_record_unchanged(demo_engine, tmp_path):
+    wards = havering_wards(demo_engine)
+    before = record(demo_engine, "asb")
+    bad = "area_code,month,category,count\n" + "".join(f"{w},2017-04,Nuisance,5\n" for w in wards) + f"{wards[0]},2017-05,Nuisance,lots\n"
+    with pytest.raises(LoadError):
+        load(demo_engine, "asb", write(tmp_path / "bad.csv", bad))
+    assert record(demo_engine, "asb") == before
+    good = "area_code,month,category,count\n" + "".join(f"{w},2017-04,Nuisance,5\n" for w in wards)
+    load(demo_engine, "asb", write(tmp_path / "good.csv", good), dry_run=True)
+    assert record(demo_engine, "asb") == before
+    load(demo_engine, "asb", write(tmp_path / "good.csv", good))
+    assert record(demo_engine, "asb") != before and ("asb", HAVERING, "2017-04") in record(demo_engine, "asb")
+
+
+def test_a_reload_and_a_rolling_window_keep_the_record_right(demo_engine, tmp_path):
+    wards = havering_wards(demo_engine)
+    first = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05", "2017-06"], wards[:9], "first.csv")
+    assert record(demo_engine, "asb")[("asb", HAVERING, "2017-05")].text() == f"partial: 9 of {len(wards)} wards"
+    # The next window overlaps the first by two months and now has every ward.
+    second = upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06", "2017-07"], wards, "second.csv")
+    assert_record_agrees(demo_engine)
+    asb = record(demo_engine, "asb")
+    assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
+    assert asb[("asb", HAVERING, "2017-05")] == Recorded("children", second.upload_id, len(wards), len(wards), "wards", True)
+    assert asb[("asb", HAVERING, "2017-07")].complete
+    before = record(demo_engine, "asb")
+    upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06", "2017-07"], wards, "again.csv")  # the same window again
+    assert_record_agrees(demo_engine)
+    assert {k: v.text() for k, v in record(demo_engine, "asb").items()} == {k: v.text() for k, v in before.items()}
+
+
+def test_a_new_ward_in_a_boundary_review_is_recorded_for_its_borough(demo_engine, tmp_path):
+    """Coverage of months not in the load can change: a ward that begins after a review means
+    the old wards are no longer expected. The whole source is recomputed, not just the months loaded."""
+    wards = havering_wards(demo_engine)
+    load(demo_engine, "areas", write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"))
+    assert_record_agrees(demo_engine)
+    upload_asb(demo_engine, tmp_path, ["2017-06"], [*wards, "E05999999"], "new.csv")
+    assert_record_agrees(demo_engine)
+
+
+def test_counts_reads_coverage_and_covered_by_from_the_record(demo_engine, tmp_path, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    wards = havering_wards(demo_engine)
+    upload = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05", "2017-06"], wards)
+    runner = CliRunner()
+
+    def counts(*args: str) -> list[str]:
+        out = runner.invoke(cli, ["counts", "--source", "asb", "--from", "2017-04", "--format", "csv", *args])
+        assert out.exit_code == 0, out.output
+        return out.output.splitlines()
+
+    lines = counts("--area", HAVERING, "--by", "quarter")
+    assert lines[0] == "area_code,area_name,period,count,coverage,covered_by"
+    assert lines[1].endswith(f",complete,children (upload {upload.upload_id})")
+    assert counts("--area", wards[0])[1].endswith(f",complete,own figure (upload {upload.upload_id})")
+    assert counts("--area", LONDON, "--by", "quarter")[1].endswith(f",partial: 1 of 33 boroughs,children (upload {upload.upload_id})")
+    # The column is the record's: change the record and counts follows it.
+    with session_scope(demo_engine) as session:
+        session.execute(
+            update(AreaMonthCoverage)
+            .where(AreaMonthCoverage.source == "asb", AreaMonthCoverage.area_code == HAVERING, AreaMonthCoverage.period == "2017-05")
+            .values(complete=False, loaded=17)
+        )
+    assert counts("--area", HAVERING, "--by", "quarter")[1].endswith(f",partial: 17 of {len(wards)} wards,children (upload {upload.upload_id})")
+
+
+def test_migrating_records_the_coverage_of_figures_loaded_before(demo_engine):
+    """0008 builds the record for a database loaded before it existed."""
+    config = alembic_config()
+    with demo_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007_coverage")
+    upgrade(demo_engine)
+    assert_record_agrees(demo_engine)
+    assert record(demo_engine, "asb")
+
+
+# --- MARAC: sums of returns are complete only with every return that should exist ---------
+
+
+def marac(engine, tmp_path, rows: list[tuple[str, str, int, int]], name: str = "marac.csv"):
+    text = "area_code,quarter,cases_discussed,repeat_cases\n" + "".join(f"{a},{q},{c},{r}\n" for a, q, c, r in rows)
+    return load(engine, "marac", write(tmp_path / name, text))
+
+
+def indicator(session, code: str) -> Indicator:
+    return session.get(Indicator, code)
+
+
+def test_marac_year_to_date_needs_every_quarters_return(demo_engine, tmp_path):
+    q1, q2, q3 = (Quarter.parse(f"2017-18-Q{n}") for n in (1, 2, 3))
+    marac(demo_engine, tmp_path, [(HAVERING, q1.key, 40, 10), (HAVERING, q3.key, 50, 12)])  # Q2's return not in
+    with session_scope(demo_engine) as session:
+        s = series(session, indicator(session, "DP3"), HAVERING, [q1, q2, q3])
+        row = next(r for r in build_scorecard(session, q3, HAVERING).rows if r.code == "CSP2")
+    assert s.quarter(q3) == 50 and s.ytd(q3) is None  # never 90 as if the year so far
+    assert s.gap(q3, "ytd") == "the Q2 2017/18 MARAC return is not loaded"
+    assert s.gap(q2) == "the Q2 2017/18 MARAC return is not loaded"
+    assert row.actual == pytest.approx(24.0) and row.ytd_value is None
+    assert_record_agrees(demo_engine)
+
+
+def test_marac_sum_of_children_is_partial_without_every_return(demo_engine, tmp_path):
+    wards = havering_wards(demo_engine)
+    q1, q2 = Quarter.parse("2018-19-Q1"), Quarter.parse("2018-19-Q2")
+    upload = marac(demo_engine, tmp_path, [(wards[0], q1.key, 5, 1), (wards[1], q1.key, 7, 2), (wards[0], q2.key, 6, 1)])
+    with session_scope(demo_engine) as session:
+        s = series(session, indicator(session, "DP3"), HAVERING, [q1, q2])
+        london = series(session, indicator(session, "DP3"), LONDON, [q1, q2])
+    assert s.quarter(q1) == 12
+    assert s.quarter(q2) is None and s.gap(q2) == "only 1 of 2 wards loaded"  # never 6 as Havering's total
+    assert london.quarter(q1) is None and london.gap(q1) == "only 1 of 33 boroughs loaded"  # never Havering's as London's
+    assert_record_agrees(demo_engine)
+    rec = record(demo_engine, "marac")
+    assert rec[("marac", HAVERING, q2.key)] == Recorded("children", upload.upload_id, 1, 2, "wards", False)
+    assert rec[("marac", LONDON, q1.key)] == Recorded("children", upload.upload_id, 1, 33, "boroughs", False)
+
+
+def test_counts_shows_marac_coverage(demo_engine, tmp_path, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    marac(demo_engine, tmp_path, [(HAVERING, "2017-18-Q1", 40, 10)])
+    out = CliRunner().invoke(cli, ["counts", "--source", "marac", "--area", LONDON, "--by", "quarter", "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0] == "area_code,area_name,period,count,repeat_cases,coverage,covered_by"
+    assert any(line.startswith(f"{LONDON},London,2017-18-Q1,40,10,partial: 1 of 33 boroughs,children") for line in lines)
+    out = CliRunner().invoke(cli, ["counts", "--source", "marac", "--area", HAVERING, "--by", "year", "--format", "csv"])
+    assert f"{HAVERING},Havering,2017-18,40,10,partial: 1 of 4 quarters,own figure" in out.output
+    assert f"{HAVERING},Havering,2016-17," in out.output and ",complete,own figure" in out.output
