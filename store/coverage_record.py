@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
@@ -39,7 +39,6 @@ SOURCES_OF_KIND: dict[str, tuple[str, ...]] = {
     "indicators": ("values",),  # an indicator dropped takes its values with it
 }
 VALUES_PREFIX = "values:"
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -79,9 +78,7 @@ def record_coverage(session: Session, sources: Iterable[str]) -> None:
         held = recorded_coverage(session, source)
         stale = [k for k, v in held.items() if wanted.get(k) != v]
         fresh = [k for k, v in wanted.items() if held.get(k) != v]
-        key = tuple_(AreaMonthCoverage.source, AreaMonthCoverage.area_code, AreaMonthCoverage.period)
-        for start in range(0, len(stale), _CHUNK):
-            session.execute(delete(AreaMonthCoverage).where(key.in_(stale[start : start + _CHUNK])))
+        _delete_keys(session, stale)
         if fresh:
             # A first import records every area-month of years of history: COPY (PostgreSQL)
             # or executemany (SQLite), not the ORM's insert of one dict per row.
@@ -91,6 +88,25 @@ def record_coverage(session: Session, sources: Iterable[str]) -> None:
     session.flush()
 
 
+def _delete_keys(session: Session, keys: list[Key]) -> None:
+    """Delete the record's rows with these keys. A window onto years of history can change
+    tens of thousands (each area-month's latest upload): one join with a temporary table of
+    the keys, where batches of ``(…) IN (…)`` lists read the whole record once per batch."""
+    if not keys:
+        return
+    table = AreaMonthCoverage.__tablename__
+    session.execute(text(f"CREATE TEMPORARY TABLE {_STALE} (source varchar(100), area_code varchar(32), period varchar(32))"))
+    bulk_insert_frame(session, _STALE, pd.DataFrame(keys, columns=["source", "area_code", "period"]))
+    session.execute(
+        text(
+            f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {_STALE} s WHERE s.source = {table}.source "
+            f"AND s.area_code = {table}.area_code AND s.period = {table}.period)"
+        )
+    )
+    session.execute(text(f"DROP TABLE {_STALE}"))
+
+
+_STALE = "cspdash_stale_coverage"
 _COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")
 
 
