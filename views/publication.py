@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.periods import Quarter
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.publishing import (
     PublishedScorecard,
     QuarterStatus,
@@ -73,7 +73,7 @@ def parse_request(as_: object, version: object) -> tuple[bool, int | None, str |
 
 @lru_cache(maxsize=64)
 def _publication(url: str, v: tuple, period: Quarter, area: str, as_published: bool, version: int | None) -> Publication:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         status = quarter_state(session, period, area)
         numbers = [i.version for i in status.versions]
         if version is not None and version not in numbers:
@@ -98,7 +98,7 @@ def publication(url: str, period: Quarter, area: str, as_published: bool = False
 
 @lru_cache(maxsize=32)
 def _frozen_card(url: str, v: tuple, period: Quarter, area: str, version: int | None) -> PublishedScorecard | None:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return published_scorecard(session, period, area, version)
 
 
@@ -111,7 +111,7 @@ def frozen_scorecard(url: str, period: Quarter, area: str, version: int | None =
 
 @lru_cache(maxsize=64)
 def _frozen_detail(url: str, v: tuple, code: str, period: Quarter, area: str, version: int | None) -> IndicatorDetail | None:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return published_indicator_detail(session, code, period, area, version)
 
 
@@ -124,7 +124,7 @@ def frozen_detail(url: str, code: str, period: Quarter, area: str, version: int 
 
 @lru_cache(maxsize=32)
 def _frozen_demand(url: str, v: tuple, period: Quarter, area: str, version: int | None) -> list[DemandPanel] | None:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return published_demand(session, period, area, version)
 
 
@@ -137,7 +137,7 @@ def frozen_demand(url: str, period: Quarter, area: str, version: int | None = No
 
 @lru_cache(maxsize=64)
 def _series_revisions(url: str, v: tuple, code: str, period: Quarter, area: str, version: int | None) -> list | None:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return indicator_series_revisions(session, code, period, area, version)
 
 
@@ -160,7 +160,7 @@ def published_pack(url: str, period: Quarter, area: str, fmt: str, version: int 
     """A stored pack file, byte for byte as published; raises NotPublished if there is none."""
     from store.publishing import published_file
 
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         found = published_file(session, period, area, fmt, version)
     if found is None:
         raise NotPublished(f"No {fmt} pack was published for {period.label} in this area" + (f" as version {version}." if version else "."))
