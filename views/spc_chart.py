@@ -171,6 +171,7 @@ def _num(value: float | None) -> str:
 # --- The figure ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2048)  # called for every point of every limit line; a quarter's key fails the month pattern slowly
 def _x(period: str) -> str:
     return f"{period}-01" if is_month(period) else _quarter_label(period)
 
