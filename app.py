@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     from dashboards.shell import page_shell, register_shell_callbacks
 
     from serving import install_serving
+    from serving.request_session import install_request_session
 
+    install_request_session(app.server)  # one database session per request, for every hook after it
     install_access(app, settings)
     install_serving(app, settings)  # key, /healthz, cache, limits, headers, compression
     register_export_routes(app.server)  # /export/… downloads and /embed/… views

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from exports.tabular import safe_csv
 from settings import Settings
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from views import api as figures
 from views.api import ApiTable, BadRequest, NotFound
 
@@ -57,7 +57,7 @@ def _answer(name: str, build: Callable[[Session, Settings], ApiTable]) -> flask.
         return error(400, f"format={fmt!r} is not a format; choose json or csv.")
     settings: Settings = flask.current_app.config["CSPDASH_SETTINGS"]
     try:
-        with session_scope(get_engine(settings.database_url)) as session:
+        with reading(get_engine(settings.database_url)) as session:
             table = build(session, settings)
     except BadRequest as exc:
         return error(400, str(exc))

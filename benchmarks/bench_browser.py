@@ -15,8 +15,10 @@ the page) and the app's stylesheet, served by the same server. Times are medians
     .venv/bin/python benchmarks/bench_browser.py            # as served by cspdash
     .venv/bin/python benchmarks/bench_browser.py --gzip     # with gzip on every response
 
-``--gzip`` wraps the server in a small gzip middleware here, to measure what response
-compression would save; the app's own compression is configured in app.py.
+The app compresses its own responses (``serving/compression.py``: brotli or gzip), so
+``--gzip`` now changes little; it wraps the server in a small gzip middleware, which was how
+compression was first measured. The machine's load average is printed with the figures:
+other work on the machine moves them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -187,6 +190,7 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log in the output
     pages = [p for p in PAGES if not args.pages or p[0] in args.pages]
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         url = build_database(Path(tmp))
         static: dict[str, str] = {}
@@ -209,6 +213,8 @@ def main() -> None:
         finally:
             stop()
     print(f"Chromium, demo on SQLite, median of {args.runs} first visits and {2 * args.runs} warm visits" + (", gzip on" if args.gzip else ""))
+    load = " → ".join(", ".join(f"{x:.2f}" for x in avg) for avg in (load_before, os.getloadavg()))
+    print(f"Load average (1, 5, 15 min) at the start → at the end: {load} on {os.cpu_count()} cores")
     print(f"{'page':<13} {'visit':<6} {'table':>8} {'chart':>8} {'MB':>6} | {'floor table':>11} {'ratio':>6} {'floor MB':>8}")
     for name, _path, result, floor in rows:
         for label in ("first", "warm"):

@@ -40,7 +40,7 @@ import flask
 from dash import Dash
 
 from settings import Settings
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading, session_scope
 from store.users import ROLES, Principal, end_sessions, find_user, principal_for
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _resolve_user(settings: Settings) -> Principal | None:
     engine = get_engine(settings.database_url)
     sso_name = sso_user_name(settings)
     if sso_name:
-        with session_scope(engine) as session:
+        with reading(engine) as session:
             user = find_user(session, sso_name)
             if user is None:
                 return Principal(sso_name, "viewer")  # known to the proxy, not to us: may read
@@ -163,7 +163,7 @@ def _resolve_user(settings: Settings) -> Principal | None:
     name = flask.session.get(SESSION_USER)
     if not name:
         return None
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         principal = principal_for(session, name)
     if principal is None or principal.session_version != flask.session.get(SESSION_VERSION):
         flask.session.clear()  # deleted, disabled, signed out or changed since signing in

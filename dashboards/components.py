@@ -191,6 +191,11 @@ def chart(graph_id: str, figure: dict, caption: str, height: int | None = None) 
     )
 
 
+def image_chart(image_id: str, src: str, alt: str, caption: str) -> html.Figure:
+    """A small static chart drawn on the server (an SVG image), with its text description."""
+    return html.Figure([html.Img(id=image_id, src=src, alt=alt, className="chart__image"), html.Figcaption(caption, className="chart__caption")], className="chart")
+
+
 IMAGE_LINKS = (("png", "Download PNG"), ("svg", "Download SVG"))
 DATA_LINKS = (("csv", "Download data (CSV)"), ("xlsx", "Download data (XLSX)"))
 

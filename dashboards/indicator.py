@@ -12,7 +12,7 @@ import csv
 import io
 
 import dash
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboards import components as ui
@@ -264,9 +264,6 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         html.H2("Commentary"),
         commentary(detail),
         embed_link(info.code, query),
-        html.Div(id="indicator-download-status", **{"aria-live": "polite"}),
-        dcc.Download(id="indicator-download"),
-        dcc.Store(id="indicator-params", data={"code": info.code, "period": period.key, "area": detail.area_code}),
     ]
     return out
 
@@ -524,26 +521,4 @@ def commentary(detail: IndicatorDetail) -> Component:
     return html.Ul(items, className="commentary-list", id="indicator-commentary")
 
 
-@callback(
-    Output("indicator-download", "data"),
-    Output("indicator-download-status", "children"),
-    Input({"type": "indicator-csv", "table": ALL}, "n_clicks"),
-    State("indicator-params", "data"),
-    prevent_initial_call=True,
-)
-def download(clicks: list[int | None], params: dict[str, str]) -> tuple[dict | None, object]:
-    if not ctx.triggered_id or not any(clicks):
-        return dash.no_update, dash.no_update  # type: ignore[return-value]
-    name = ctx.triggered_id["table"]
-    try:
-        settings = current_settings()
-        period = Quarter.parse(params["period"])
-        detail = data.detail(settings.database_url, params["code"], period, params["area"])
-        text = csv_text(chart_tables(detail, cached_spc_view(settings.database_url, detail.indicator.code, period, detail.area_code))[name])
-    except Exception as exc:  # noqa: BLE001 - say so on the page; the log has the trace
-        return None, ui.failure(exc)
-    filename = f"{detail.indicator.code}-{name}-{detail.area_code}-{period.key}.csv"
-    return dcc.send_string(text, filename, type="text/csv"), ""
-
-
-__all__ = ["csv_text", "download", "layout", "make_query", "tables", "target_finding"]
+__all__ = ["csv_text", "layout", "make_query", "tables", "target_finding"]

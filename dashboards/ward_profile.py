@@ -19,16 +19,14 @@ from store.map_queries import MapRequestError
 from views import maps
 from views.map_state import fmt_for
 from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
-    SMALL_HEIGHT,
     TREND_HEIGHT,
+    WardFigures,
     WardView,
-    category_chart,
     category_finding,
     locator_figure,
+    page_figures,
     rank_sentence,
     short_quarter,
-    trend_chart,
-    trend_title,
     ward_rank,
     ward_view,
 )
@@ -76,8 +74,8 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
             )
         )
     if view.figures.vintage:
-        out += [html.H2("Where it is"), locator(url, view), downloads(view, "locator", f"the map of where {name} ward is", data=False)]
-    out += trend_section(view)
+        out += [html.H2("Where it is"), locator(url, view, page_figures(url, view).locator), downloads(view, "locator", f"the map of where {name} ward is", data=False)]
+    out += trend_section(view, page_figures(url, view))
     return html.Div(out)
 
 
@@ -89,28 +87,28 @@ def downloads(view: WardView, kind: str, what: str, data: bool = True, one_image
     return ui.download_links(what, f"{base}&kind={kind}", base if data else None, block_id=f"{PREFIX}-{kind}-downloads", one_image=one_image)
 
 
-def locator(url: str, view: WardView) -> html.Figure:
+def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure:
     note = " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
     caption = f"{view.name} ward, shaded dark blue with a thick outline, among the wards of {view.borough}{note}."
-    return map_parts.graph(f"{PREFIX}-locator", locator_figure(url, view), caption)
+    return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
 
 
-def trend_section(view: WardView) -> list[Component]:
+def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     series, name = view.series, view.name
     if not series.quarters:
         return [html.H2("Trend"), html.P("No complete quarter of crime or ASB figures is held for this ward.")]
-    labels, chosen = view.labels, view.chosen
+    labels = view.labels
     rows = [[q.label, maps.number(c), maps.number(a)] for q, c, a in zip(series.quarters, series.all_crime, series.asb)]
     out: list[Component] = [
         html.H2("All crime and anti-social behaviour by quarter"),
-        ui.chart(f"{PREFIX}-trend", trend_chart(series, trend_title(view), chosen), height=TREND_HEIGHT, caption="Solid blue line with circles: all crime. Dashed orange line with diamonds: anti-social behaviour incidents. Purple square: the quarter shown on the map."),
+        ui.chart(f"{PREFIX}-trend", figures.trend, height=TREND_HEIGHT, caption="Solid blue line with circles: all crime. Dashed orange line with diamonds: anti-social behaviour incidents. Purple square: the quarter shown on the map."),
         ui.numbers("Show the numbers behind this chart", ui.scroll_region(f"All crime and ASB by quarter, {name}", ui.table(f"All crime and anti-social behaviour by quarter, {name}", ["Quarter", "All crime (offences)", "ASB (incidents)"], rows, numeric=[1, 2], table_id=f"{PREFIX}-trend-table"))),
         downloads(view, "trend", "the all crime and anti-social behaviour chart"),
     ]  # fmt: skip
     if series.categories:
         charts = [
-            html.Li(ui.chart(f"{PREFIX}-category-{i}", (fig := category_chart(label, values, labels, chosen)), f"{label} by quarter in {name}.", height=fig.layout.height or SMALL_HEIGHT), className="small-multiple")
-            for i, (label, values) in enumerate(series.categories.items())
+            html.Li(ui.image_chart(f"{PREFIX}-category-{i}", chart.src, chart.alt, f"{chart.label} by quarter in {name}."), className="small-multiple")
+            for i, chart in enumerate(figures.categories)
         ]
         body = [[label, *[maps.number(v) for v in values]] for label, values in series.categories.items()]
         caption = f"Offences by crime category and quarter, {name}"

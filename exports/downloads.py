@@ -14,7 +14,7 @@ from exports import ExportError, NotAvailable
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
-from store.db import session_scope
+from store.db import reading
 from store.measures import Measure
 from store.publishing import published_demand, published_scorecard
 from store.queries import area_name, demand_panels, indicator_detail, quarters_available
@@ -55,7 +55,7 @@ def chart_download(
     """``as_published``: from the figures frozen when the quarter was published (``version``, default the latest)."""
     if fmt not in IMAGE_TYPES:
         raise ExportError(f"Charts can be exported as {' or '.join(IMAGE_TYPES)}, not {fmt!r}.")
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         check_period(session, period, area)
         chart = indicator_chart(session, code, period, area, kind, width, height, as_published=as_published, version=version)
     image = figure_to_image(chart.figure, fmt, chart.width, chart.height, scale)  # type: ignore[arg-type]
@@ -72,7 +72,7 @@ def data_download(
 ) -> Download:
     if fmt not in DATA_TYPES:
         raise ExportError(f"Figures can be downloaded as {' or '.join(DATA_TYPES)}, not {fmt!r}.")
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         check_period(session, period, area)
         detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
     frame = indicator_frame(detail)
@@ -159,7 +159,7 @@ def demand_download(
     """The /demand page: every chart as one image, or one indicator's (``indicator``); or
     every indicator's figures by quarter."""
     _check_format(fmt)
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         check_period(session, period, area)
         name = area_name(session, area)
         if as_published:
@@ -193,7 +193,7 @@ def summary_download(
     """The scorecard's summary chart (how many rated indicators are Red, Amber, Green), or
     its counts overall and by goal (``as_published``: as frozen when the quarter was published)."""
     _check_format(fmt)
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         check_period(session, period, area)
         if as_published:
             frozen = published_scorecard(session, period, area, version)

@@ -21,7 +21,7 @@ from exports.pack_content import PackContent, build_pack_content
 from exports.pdf import html_to_pdf
 from rag.periods import Quarter
 from settings import Settings
-from store.db import session_scope
+from store.db import reading
 from views.figures import Chart
 
 PACK_FORMATS = ("docx", "pdf", "html")
@@ -50,7 +50,7 @@ def render_pack(content: PackContent, fmt: str) -> bytes:
 
 
 def load_content(engine: Engine, period: Quarter, area: str, settings: Settings, date: dt.date | None = None) -> PackContent:
-    with session_scope(engine) as session:
+    with reading(engine) as session:
         check_period(session, period, area)
         content = build_pack_content(session, period, area, settings, date)
     if not content.rows:

@@ -1,7 +1,13 @@
 """Brotli or gzip for pages, callback answers and the Dash and Plotly bundles (flask-compress).
 
 The bundles are large (plotly.js alone is megabytes) and fingerprinted, so each worker
-compresses each one once and keeps the result in memory."""
+compresses each one once and keeps the result in memory.
+
+The app's own files (``/assets/…``: stylesheets, scripts, the slimmed plotly.js) are linked
+by Dash with their modification time (``?m=…``), so a changed file has a new address: those
+are kept by browsers for a year without asking again, and compressed once per process like
+the bundles. (Sent as a stream, flask-compress would compress them afresh for every request
+and give them a validator that never matches, so each visit fetched plotly.js again.)"""
 
 from __future__ import annotations
 
@@ -37,9 +43,16 @@ class _BundleCache:
                 self.items[key] = value
 
 
+YEAR = 365 * 24 * 3600
+
+
+def _fingerprinted_asset(request: flask.Request) -> bool:
+    return request.path.startswith("/assets/") and "m" in request.args
+
+
 def _bundle_key(request: flask.Request) -> str:
     # Only the fingerprinted bundles: pages and callback answers change with the data.
-    return request.full_path if request.path.startswith(_BUNDLE_PREFIXES) else ""
+    return request.full_path if request.path.startswith(_BUNDLE_PREFIXES) or _fingerprinted_asset(request) else ""
 
 
 def install_compression(server: flask.Flask) -> None:
@@ -54,3 +67,14 @@ def install_compression(server: flask.Flask) -> None:
         COMPRESS_CACHE_KEY=_bundle_key,
     )
     Compress(server)
+
+    @server.after_request  # runs before the compression (Flask runs the last registered first)
+    def keep_assets(response: flask.Response) -> flask.Response:
+        if _fingerprinted_asset(flask.request) and response.status_code == 200:
+            response.direct_passthrough = False
+            response.make_sequence()  # a body, not a file stream: compressed once and cached
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR
+            response.cache_control.immutable = True
+        return response

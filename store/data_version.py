@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from store.db import reading
 from store.models import DataVersion
 
 
@@ -16,5 +17,5 @@ def bump_data_version(session: Session) -> None:
 
 
 def data_version(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
+    with reading(engine) as session:  # a web request's own session (store/db.py)
+        return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0

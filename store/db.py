@@ -1,15 +1,24 @@
 """Engine and session set-up. Created once per process per URL; callers own transactions
-(``with session_scope(engine) as session:`` commits on success, rolls back on error)."""
+(``with session_scope(engine) as session:`` commits on success, rolls back on error).
+
+Reads for a web request share one session: the server opens a ``request_scope()`` around
+each request, and every ``reading(engine)`` inside it (the sign-in check, the cache key, each
+cached view that misses) gets that request's session, opened on first use. One connection
+per request instead of one per cached function, and every figure of one page read in the
+same transaction. Outside a request scope (the CLI, tests) ``reading`` is ``session_scope``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -50,3 +59,83 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def session_scope(engine: Engine) -> Iterator[Session]:
     with session_factory(engine).begin() as session:
         yield session
+    shared = _request.get()
+    if shared is not None:
+        shared.end_transactions()  # reads after this write see it
+
+
+class _RequestSessions:
+    """The sessions of one request, one per engine, each opened when first read from."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[Engine, Session] = {}
+
+    def session(self, engine: Engine) -> Session:
+        if engine not in self.sessions:
+            self.sessions[engine] = session_factory(engine)()
+        return self.sessions[engine]
+
+    def end_transactions(self) -> None:
+        """Commit what was read so far: the next read starts a new transaction, which sees
+        a write this request has just committed (SQLite keeps a reader's snapshot)."""
+        for session in self.sessions.values():
+            session.commit()
+
+    def close(self, failed: bool) -> None:
+        for session in self.sessions.values():
+            try:
+                if failed:
+                    session.rollback()
+                else:
+                    session.commit()
+            except DBAPIError:
+                session.rollback()
+            finally:
+                session.close()
+        self.sessions.clear()
+
+
+_request: ContextVar[_RequestSessions | None] = ContextVar("cspdash_request_sessions", default=None)
+
+
+class RequestScope:
+    """One request's shared read session: ``open()`` at the start, ``close()`` at the end
+    (a Flask before/teardown pair cannot share a ``with`` block)."""
+
+    def __init__(self) -> None:
+        self._sessions = _RequestSessions()
+        self._token = _request.set(self._sessions)
+
+    def close(self, failed: bool = False) -> None:
+        try:
+            self._sessions.close(failed)
+        finally:
+            _request.reset(self._token)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    scope = RequestScope()
+    try:
+        yield
+    except BaseException:
+        scope.close(failed=True)
+        raise
+    scope.close()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session to read from: the current request's (see the module docstring), or a
+    transaction of its own outside a request."""
+    shared = _request.get()
+    if shared is None:
+        with session_scope(engine) as session:
+            yield session
+        return
+    session = shared.session(engine)
+    try:
+        yield session
+    except DBAPIError:
+        session.rollback()  # as a session of its own would: later reads in this request still work
+        raise

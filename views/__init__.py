@@ -9,7 +9,8 @@ Plotly figures as dicts. Nothing here lays out a page or writes a file format.
   that state what they show; ``marks`` holds the RAG and direction symbols and meanings;
 * ``maps`` classes values into colours and draws the choropleth; ``map_state`` resolves a
   map page's URL into the figures behind it; ``ward_charts`` and ``london_maps`` are the
-  ward profile's and the London comparison's views;
+  ward profile's and the London comparison's views (``svg_lines`` draws the ward profile's
+  small category charts as SVG on the server);
 * ``figures``, ``page_figures`` and ``small_multiples`` dress those charts for a committee
   paper (``print_style``), and ``page_data`` and ``indicator_data`` hold the numbers behind
   them as tables.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.periods import FinancialYear, PeriodError, Quarter
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.queries import (
     AreaChoice,
     DemandPanel,
@@ -36,31 +36,31 @@ class PageError(Exception):
 
 
 def version(url: str) -> tuple:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return data_version(session)
 
 
 @lru_cache(maxsize=16)
 def _periods(url: str, v: tuple) -> tuple[list[Quarter], Quarter | None]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return quarters_available(session), latest_quarter(session)
 
 
 @lru_cache(maxsize=16)
 def _areas(url: str, v: tuple, home: str) -> list[AreaChoice]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return area_choices(session, home)
 
 
 @lru_cache(maxsize=64)
 def _area_name(url: str, v: tuple, code: str) -> str:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return area_name(session, code)
 
 
 @lru_cache(maxsize=64)
 def _scorecard(url: str, v: tuple, period: Quarter, area: str) -> tuple[Scorecard, dict[str, float]]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         card = build_scorecard(session, period, area)
         attach_spc(session, card)  # the scorecard's Variation and Assurance columns
         return card, comparator_levels(session, period, area)
@@ -68,13 +68,13 @@ def _scorecard(url: str, v: tuple, period: Quarter, area: str) -> tuple[Scorecar
 
 @lru_cache(maxsize=128)
 def _detail(url: str, v: tuple, code: str, period: Quarter, area: str) -> IndicatorDetail:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return indicator_detail(session, code, period, area)
 
 
 @lru_cache(maxsize=64)
 def _demand(url: str, v: tuple, period: Quarter, area: str) -> list[DemandPanel]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return demand_panels(session, period, area)
 
 

@@ -90,6 +90,13 @@ def _dressed(
     return Chart(f"{detail.indicator.code}-{kind}", styled, alt, caption, width, height)
 
 
+def _line_chart(
+    detail: IndicatorDetail, kind: str, figure: dict[str, Any], title: str, subtitle: str, drawn: str, caption: str, width: int, height: int
+) -> Chart:  # fmt: skip
+    """``_dressed`` for a line chart: its alt text says what is drawn, then what it finds."""
+    return _dressed(detail, kind, figure, title, subtitle, f"Line chart: {drawn}. {title}.", caption, width, height)
+
+
 def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT, finding_in_title: bool = True) -> Chart:
     """The quarterly series against target and tolerance: the indicator page's first chart.
     Without ``finding_in_title`` (a page that states the finding beside the chart) the
@@ -119,21 +126,16 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
     labels = (period.financial_year.label, last_year.label)
     if has_ytd_targets(detail):
         figure = ytd_against_target(detail, title, labels)
-        subtitle = f"{info.name}, {detail.area_name}, year to date as a per cent of target at the end of each quarter, {labels[0]} and {labels[1]}"
-        alt = (
-            f"Line chart: {info.name}, year to date as a per cent of each quarter's target, in {detail.area_name}: {labels[0]} as a "
-            f"solid line, {labels[1]} as a dashed line, the target at 100% and the tolerance as a shaded band. {title}."
-        )
+        what = ("year to date as a per cent of target at the end of each quarter", "year to date as a per cent of each quarter's target")
+        lines = f"{labels[0]} as a solid line, {labels[1]} as a dashed line, the target at 100% and the tolerance as a shaded band"
         caption = f"{info.name}, year to date against target and tolerance, {labels[0]} and {labels[1]}"
     else:
         figure = charts.year_to_date(this, last, labels, info.unit, title)
-        subtitle = f"{info.name}, {detail.area_name}, year to date at the end of each quarter, {labels[0]} and {labels[1]}"
-        alt = (
-            f"Line chart: {info.name}, year to date, in {detail.area_name}: {labels[0]} as a solid line, "
-            f"{labels[1]} as a dashed line. {title}."
-        )
+        what = ("year to date at the end of each quarter", "year to date")
+        lines = f"{labels[0]} as a solid line, {labels[1]} as a dashed line"
         caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
-    return _dressed(detail, "ytd", figure, title, subtitle, alt, caption, width, height)
+    subtitle = f"{info.name}, {detail.area_name}, {what[0]}, {labels[0]} and {labels[1]}"
+    return _line_chart(detail, "ytd", figure, title, subtitle, f"{info.name}, {what[1]}, in {detail.area_name}: {lines}", caption, width, height)
 
 
 def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -145,14 +147,11 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     drawn = [r.period for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     span = f"{Quarter.parse(drawn[0]).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)  # the quarters drawn
     subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {span}"
-    alt = (
-        f"Line chart: change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a "
-        f"solid line with circles, {label} as a dashed line with diamonds. {title}."
-    )
+    drawn = f"change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a solid line with circles, {label} as a dashed line with diamonds"
     if gaps := comparator_gap_notes(detail):  # the lines break there: say why
-        alt += f" Not shown: {'; '.join(gaps)}."
+        drawn += f". Not shown: {'; '.join(gaps)}"
     caption = f"{info.name}, change on a year earlier, {detail.area_name} against {label}"
-    return _dressed(detail, "comparator", figure, title, subtitle, alt, caption, width, height)
+    return _line_chart(detail, "comparator", figure, title, subtitle, drawn, caption, width, height)
 
 
 def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -163,12 +162,8 @@ def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int
     figure = charts.monthly(months, [v for _, v in detail.monthly], set(period.months()), title, noun(detail))
     drawn = f"{month_label(months[0])} to {month_label(months[-1])}" if months else period.label
     subtitle = f"{info.name}, {detail.area_name}, each month, {drawn}"
-    alt = (
-        f"Line chart: {info.name} in {detail.area_name} each month, with the months of {period.label} marked by "
-        f"filled squares. {title}."
-    )
-    caption = f"{info.name}, each month, {detail.area_name}"
-    return _dressed(detail, "monthly", figure, title, subtitle, alt, caption, width, height)
+    lines = f"{info.name} in {detail.area_name} each month, with the months of {period.label} marked by filled squares"
+    return _line_chart(detail, "monthly", figure, title, subtitle, lines, f"{info.name}, each month, {detail.area_name}", width, height)
 
 
 def indicator_chart(

@@ -14,7 +14,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
 from store.areas import AreaTree
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.map_queries import (
     SPANS,
     AreaFigure,
@@ -76,13 +76,13 @@ def _area_choices(tree: AreaTree, home: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=32)
 def _choices(url: str, v: tuple, home: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return measure_options(session), _area_choices(AreaTree.load(session), home)
 
 
 @lru_cache(maxsize=64)
 def _periods(url: str, v: tuple, measure_key: str, span: str) -> tuple[MapMeasure, list[MapPeriod]]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         measure = parse_measure(session, measure_key)
         return measure, periods_held(session, measure, span)
 
@@ -118,7 +118,7 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
 
 @lru_cache(maxsize=64)
 def _figures(url: str, v: tuple, measure: MapMeasure, period: MapPeriod, area: str) -> MapFigures:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         tree = AreaTree.load(session)
         codes = tree.at_level("ward", within=area)
         figures = area_figures(session, measure, period, codes, tree)
@@ -134,7 +134,7 @@ def ward_figures(url: str, state: MapState) -> MapFigures:
 
 @lru_cache(maxsize=64)
 def _borough_figures(url: str, v: tuple, measure: MapMeasure, period: MapPeriod) -> list[AreaFigure]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return area_figures(session, measure, period, sorted(LONDON_BOROUGHS))
 
 
@@ -145,7 +145,7 @@ def borough_figures(url: str, state: MapState) -> list[AreaFigure]:
 
 @lru_cache(maxsize=16)
 def _borough_vintage(url: str, v: tuple) -> str | None:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return choose_vintage(session, "borough", set(LONDON_BOROUGHS))
 
 
@@ -155,7 +155,7 @@ def borough_vintage(url: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def _trend(url: str, v: tuple, code: str) -> tuple[AreaTrend, str, str | None]:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         tree = AreaTree.load(session)
         if code not in tree.by_code or tree.by_code[code].level != "ward":
             raise MapRequestError(f"No ward with code {code!r} is held. Choose a ward on the map.")

@@ -23,7 +23,7 @@ from itertools import pairwise
 import numpy as np
 import shapely
 
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.map_queries import Outline, outlines
 from views.charts import FONT, INK
 from views.data import version
@@ -275,7 +275,7 @@ def _overview(rows: list[Outline]) -> list[dict]:
 
 @lru_cache(maxsize=16)
 def _layer(url: str, v: tuple, level: str, vintage: str, overview: bool) -> Layer:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         rows = outlines(session, level, vintage)
     geometries = _overview(rows) if overview else [json.loads(r.geometry) for r in rows]
     return _make_layer(

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from rag.periods import Quarter
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.publishing import (
     PublishedScorecard,
     QuarterStatus,
@@ -75,7 +75,7 @@ def parse_request(as_: object, version: object) -> tuple[bool, int | None, str |
 
 @lru_cache(maxsize=64)
 def _publication(url: str, v: tuple, period: Quarter, area: str, as_published: bool, version: int | None) -> Publication:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         status = quarter_state(session, period, area)
         numbers = [i.version for i in status.versions]
         if version is not None and version not in numbers:
@@ -101,7 +101,7 @@ def publication(url: str, period: Quarter, area: str, as_published: bool = False
 @lru_cache(maxsize=192)
 def _read(url: str, v: tuple, reader: Callable[..., Any], args: tuple) -> Any:
     """``reader(session, *args)`` for the frozen figures, cached by the data version."""
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return reader(session, *args)
 
 
@@ -145,7 +145,7 @@ def published_pack(url: str, period: Quarter, area: str, fmt: str, version: int 
     """A stored pack file, byte for byte as published; raises NotPublished if there is none."""
     from store.publishing import published_file
 
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         found = published_file(session, period, area, fmt, version)
     if found is None:
         raise NotPublished(f"No {fmt} pack was published for {period.label} in this area" + (f" as version {version}." if version else "."))

@@ -20,7 +20,7 @@ from rag.breaks import SeriesBreak
 from rag.periods import Quarter, is_month
 from rag.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
 from store.annotations import breaks_for
-from store.db import get_engine, session_scope
+from store.db import get_engine, reading
 from store.models import Indicator
 from store.spc_series import SpcUnavailable, StoredSpc, indicator_spc, natural_by
 from views.charts import BLUE, INK, PLUM, _layout, _quarter_label, _scatter
@@ -79,7 +79,7 @@ def spc_view(session: Session, code: str, period: Quarter, area: str) -> SpcView
 
 @lru_cache(maxsize=64)
 def _cached(url: str, version: tuple, code: str, period: Quarter, area: str) -> SpcView:
-    with session_scope(get_engine(url)) as session:
+    with reading(get_engine(url)) as session:
         return spc_view(session, code, period, area)
 
 
@@ -171,6 +171,7 @@ def _num(value: float | None) -> str:
 # --- The figure ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2048)  # called for every point of every limit line; a quarter's key fails the month pattern slowly
 def _x(period: str) -> str:
     return f"{period}-01" if is_month(period) else _quarter_label(period)
 

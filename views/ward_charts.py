@@ -9,7 +9,9 @@ exports must not import one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import plotly.graph_objects as go
 
@@ -17,6 +19,8 @@ from rag.periods import Quarter
 from store.map_queries import AreaTrend
 from views import maps
 from views.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
+from views.data import version
+from views.svg_lines import small_line_svg
 from views.map_state import MapFigures, MapState, resolve, shown_value, trend, view_phrase, ward_figures
 from views.text_fit import fit, line_count
 from views.wording import change_phrase
@@ -166,3 +170,54 @@ def locator_figure(url: str, view: WardView) -> dict:
     )
     figure["layout"]["margin"]["t"] = 10
     return figure
+
+
+@dataclass(frozen=True)
+class SmallChart:
+    """A crime category's chart as the page shows it: an SVG image (``views/svg_lines.py``)."""
+
+    label: str
+    src: str  # a data: URL
+    height: int  # px at the SVG's own width
+    alt: str
+
+
+@dataclass(frozen=True)
+class WardFigures:
+    """The page's figures, built once per ward, choices and data version: building Plotly
+    figures (plotly validates every property) costs far more than reading the figures."""
+
+    trend: dict
+    categories: list[SmallChart]
+    locator: dict | None
+
+
+def small_chart(view: WardView, label: str, values: list[float | None]) -> SmallChart:
+    labels, chosen = view.labels, view.chosen
+    title = category_title(label, values, labels, chosen)
+    svg, height = small_line_svg(title, labels, values, chosen)
+    alt = (
+        f"Line chart: {label} by quarter in {view.name}, {labels[0]} to {labels[-1]}, with the map's quarter marked by a "
+        f"filled square. {title}. The figures are in the table below the charts."
+    )
+    return SmallChart(label, "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), height, alt)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    key: tuple
+    view: WardView = field(compare=False, hash=False)  # follows from the key
+
+
+@lru_cache(maxsize=32)
+def _page_figures(asked: _Asked, url: str) -> WardFigures:
+    view = asked.view
+    series, chosen = view.series, view.chosen
+    trend = trend_chart(series, trend_title(view), chosen).to_dict() if series.quarters else {}
+    categories = [small_chart(view, label, values) for label, values in series.categories.items()]
+    return WardFigures(trend, categories, locator_figure(url, view) if view.figures.vintage else None)
+
+
+def page_figures(url: str, view: WardView) -> WardFigures:
+    """The /ward page's figures for ``view`` (cached; callers must not change them)."""
+    return _page_figures(_Asked((url, version(url), view.code, view.state.query(), view.state.area), view), url)
