@@ -91,11 +91,13 @@ def record_coverage(session: Session, sources: Iterable[str]) -> None:
 def _delete_keys(session: Session, keys: list[Key]) -> None:
     """Delete the record's rows with these keys. A window onto years of history can change
     tens of thousands (each area-month's latest upload): one join with a temporary table of
-    the keys, where batches of ``(…) IN (…)`` lists read the whole record once per batch."""
+    the keys, keyed so each row of the record finds its match at once (SQLite would otherwise
+    scan the keys once per row), where batches of ``(…) IN (…)`` lists read the whole record
+    once per batch."""
     if not keys:
         return
     table = AreaMonthCoverage.__tablename__
-    session.execute(text(f"CREATE TEMPORARY TABLE {_STALE} (source varchar(100), area_code varchar(32), period varchar(32))"))
+    session.execute(text(f"CREATE TEMPORARY TABLE {_STALE} (source varchar(100), area_code varchar(32), period varchar(32), PRIMARY KEY (source, area_code, period))"))
     bulk_insert_frame(session, _STALE, pd.DataFrame(keys, columns=["source", "area_code", "period"]))
     session.execute(
         text(
