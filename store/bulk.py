@@ -30,6 +30,9 @@ BUILD_MEMORY = "256MB"  # for building a key again: only while it is built, in t
 # For comparing a staged load with what is held (``merge_staged``): a hash of a few million
 # keys fits in this, where the default 4 MB splits it into hundreds of batches on disk.
 MERGE_MEMORY = "256MB"
+# A re-load staging at least 1/WHOLE_TABLE_FRACTION of a table's rows compares it with the whole
+# table's fingerprints (``_changed_area_months``).
+WHOLE_TABLE_FRACTION = 4
 _QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
 
 
@@ -208,9 +211,15 @@ class BulkWriter:
             f"FROM {stage} GROUP BY area_code, month"
         )
         self._execute(f"ANALYZE {fingerprints}")
+        # A load covering much of the table: fingerprint the whole table in one pass (grouping
+        # is cheap); a window of a few months: only its area-months, found through the key.
+        if self._held(stage) * WHOLE_TABLE_FRACTION >= self._held(table):
+            held_rows = f"{table} t"
+        else:
+            held_rows = f"{table} t JOIN {fingerprints} f ON f.area_code = t.area_code AND f.month = t.month"
         self._execute(
             f"CREATE TEMPORARY TABLE {changed} AS WITH held AS (SELECT t.area_code, t.month, count(*) AS cells, sum({held_cell}) AS hash "
-            f"FROM {table} t JOIN {fingerprints} f ON f.area_code = t.area_code AND f.month = t.month GROUP BY t.area_code, t.month) "
+            f"FROM {held_rows} GROUP BY t.area_code, t.month) "
             f"SELECT f.area_code, f.month, coalesce(h.cells, 0) AS held, (h.cells IS DISTINCT FROM f.cells OR h.hash IS DISTINCT FROM f.hash) AS differs "
             f"FROM {fingerprints} f LEFT JOIN held h ON h.area_code = f.area_code AND h.month = f.month"
         )

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from loaders.errors import LoadError
+import store.bulk
 from store.bulk import BulkWriter
 from store.db import session_scope
 from tests.conftest import table_counts
@@ -175,7 +176,9 @@ def test_every_way_of_replacing_leaves_the_same_figures(engine, tmp_path, monkey
     assert not bulk_threads()
 
 
-def test_a_reload_writes_only_what_changed(engine, tmp_path):
+@pytest.mark.parametrize("whole_table_fraction", [10**9, 0], ids=["fingerprint-whole-table", "fingerprint-through-key"])
+def test_a_reload_writes_only_what_changed(engine, tmp_path, monkeypatch, whole_table_fraction):
+    monkeypatch.setattr(store.bulk, "WHOLE_TABLE_FRACTION", whole_table_fraction)  # PostgreSQL's two ways of comparing
     first = write(
         tmp_path / "first.csv",
         LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\nE09000002,2016-10,THEFT,,1\n",
@@ -203,9 +206,11 @@ def test_a_reload_writes_only_what_changed(engine, tmp_path):
     assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
 
 
-def test_a_reload_finds_values_swapped_between_categories(engine, tmp_path):
+@pytest.mark.parametrize("whole_table_fraction", [10**9, 0], ids=["fingerprint-whole-table", "fingerprint-through-key"])
+def test_a_reload_finds_values_swapped_between_categories(engine, tmp_path, monkeypatch, whole_table_fraction):
     """Same cells, same total, same number of rows per area-month: only the values moved.
     A re-load must still see (and write) both changes, and nothing in untouched area-months."""
+    monkeypatch.setattr(store.bulk, "WHOLE_TABLE_FRACTION", whole_table_fraction)  # PostgreSQL's two ways of comparing
     first = write(
         tmp_path / "first.csv",
         LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\n",
