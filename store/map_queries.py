@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geo.population import populations_for, rate_per_1000
+from store.population import populations_for, rate_per_1000
 from rag.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
