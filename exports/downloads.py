@@ -17,7 +17,7 @@ from rag.periods import Quarter
 from store.db import reading
 from store.measures import Measure
 from store.publishing import published_demand, published_scorecard
-from store.queries import area_name, demand_panels, indicator_detail, quarters_available
+from store.queries import area_name, demand_panels, indicator_detail, months_loaded, quarters_available
 from store.scorecard import build_scorecard, indicators
 from views.figures import Chart, demand_chart, indicator_chart, published_detail
 from views.indicator_data import indicator_frame
@@ -25,6 +25,7 @@ from views.london_maps import london_view
 from views.page_data import areas_frame, demand_frame, london_frame, summary_frame, ward_frame
 from views.page_figures import demand_panel_chart, london_chart, summary_chart, ward_chart
 from views.ward_charts import ward_view
+from views.wording import not_held_text
 
 IMAGE_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 DATA_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -44,7 +45,7 @@ def check_period(session: Session, period: Quarter, area: str) -> None:
     if not held:
         raise ExportError("No figures have been loaded yet: load data first (or run `cspdash demo`).")
     if period not in held:
-        raise ExportError(f"No figures are held for {period.label}. Figures are held from {held[0].label} to {held[-1].label}.")
+        raise ExportError(not_held_text(period, held, months_loaded(session, period)))
 
 
 def chart_download(

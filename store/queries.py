@@ -163,6 +163,12 @@ def quarters_available(session: Session) -> list[Quarter]:
     return sorted(set().union(*quarters_by_source(session).values()))
 
 
+def months_loaded(session: Session, quarter: Quarter) -> list[str]:
+    """The months of ``quarter`` that some monthly source (crime, ASB) holds."""
+    held = set().union(*(months_held(session, source) for source in MONTHLY_SOURCES))
+    return sorted(held & set(quarter.months()))
+
+
 def latest_quarter(session: Session) -> Quarter | None:
     """The default period: the latest quarter that every source holding data has complete.
 

@@ -405,3 +405,20 @@ def test_a_page_that_breaks_shows_a_message_not_a_stack_trace(demo_database_url,
         page = module.layout()
     shown = text(page)
     assert "Sorry, this page could not be shown" in shown and "database went away" not in shown
+
+
+def test_scorecard_of_a_partly_loaded_quarter_says_which_months_are_in(demo_engine: Engine, tmp_path: Path) -> None:
+    """One month of a new quarter loaded: the page must not claim nothing is held, nor show
+    the quarter as if it were whole."""
+    url = demo_engine.url.render_as_string(hide_password=False)
+    april = write(tmp_path / "april.csv", "area_code,month,major_category,minor_category,count\nE09000016,2017-04,THEFT,,1200\n")
+    load(demo_engine, "crime", april)
+    make_dashboard_app(url)
+    from dashboards.scorecard import body
+    from views import data
+
+    state = data.resolve(url, HOME, "2017-18-Q1", None)
+    assert text(body(url, state)) == (
+        "We can't show this scorecard Q1 2017/18 is not complete yet: only 1 of its 3 months is loaded (April 2017), "
+        "so its figures are not shown. Complete quarters are held from Q1 2014/15 to Q4 2016/17."
+    )

@@ -26,12 +26,14 @@ from store.queries import (
     comparator_values,
     indicator_info,
     latest_quarter,
+    months_loaded,
     quarters_available,
     rating_history,
 )
 from store.publishing import quarter_state
 from store.scorecard import ScoreRow, build_scorecard, indicators
 from views import ViewError
+from views.wording import not_held_text
 
 LEVEL_ORDER = {"country": 0, "region": 1, "borough": 2, "ward": 3, "other": 4}
 SPANS = ("month", "quarter")
@@ -85,7 +87,7 @@ def _held_quarter(session: Session, text: str | None) -> Quarter:
         return latest_quarter(session) or available[-1]
     quarter = parse_quarter(text)
     if quarter not in available:
-        raise NotFound(f"No figures are held for {quarter.label}. Figures are held from {available[0].label} to {available[-1].label}.")
+        raise NotFound(not_held_text(quarter, available, months_loaded(session, quarter)))
     return quarter
 
 

@@ -25,10 +25,12 @@ from store.queries import (
     demand_panels,
     indicator_detail,
     latest_quarter,
+    months_loaded,
     quarters_available,
 )
 from store.scorecard import Scorecard, build_scorecard
 from store.spc_series import attach_spc
+from views.wording import not_held_text
 
 
 class PageError(Exception):
@@ -44,6 +46,12 @@ def version(url: str) -> tuple:
 def _periods(url: str, v: tuple) -> tuple[list[Quarter], Quarter | None]:
     with reading(get_engine(url)) as session:
         return quarters_available(session), latest_quarter(session)
+
+
+@lru_cache(maxsize=16)
+def _months_loaded(url: str, v: tuple, quarter: Quarter) -> list[str]:
+    with reading(get_engine(url)) as session:
+        return months_loaded(session, quarter)
 
 
 @lru_cache(maxsize=16)
@@ -152,6 +160,5 @@ def resolve(url: str, home: str, period: str | None, area: str | None) -> PageSt
     if latest is None and error is None:
         error = "No figures have been loaded yet. An analyst loads them on the Upload page."
     elif error is None and quarter not in available:
-        first, last = available[0].label, available[-1].label
-        error = f"No figures are held for {quarter.label}. Figures are held from {first} to {last}."
+        error = not_held_text(quarter, available, _months_loaded(url, v, quarter))
     return PageState(quarter, area, name, available, areas, error)

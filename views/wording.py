@@ -66,6 +66,20 @@ def month_label(month: str) -> str:
     return f"{MONTH_NAMES[int(mon) - 1]} {year}"
 
 
+def not_held_text(quarter: Quarter, available: list[Quarter], months_loaded: list[str]) -> str:
+    """Why ``quarter`` can't be shown: never loaded, or only some of its months are (a
+    partial quarter is never shown as if it were whole)."""
+    span = f"{available[0].label} to {available[-1].label}"
+    if not months_loaded:
+        return f"No figures are held for {quarter.label}. Figures are held from {span}."
+    count = len(months_loaded)
+    months = ", ".join(month_label(m) for m in months_loaded)
+    return (
+        f"{quarter.label} is not complete yet: only {count} of its 3 months {'is' if count == 1 else 'are'} loaded ({months}), "
+        f"so its figures are not shown. Complete quarters are held from {span}."
+    )
+
+
 def basis_label(basis: str) -> str:
     return "year to date" if basis == "ytd" else "the quarter"
 
