@@ -76,13 +76,21 @@ def failure(exc: BaseException) -> html.Div:
     )
 
 
-def _select(prefix: str, name: str, label: str, options: list[tuple[str, str]], value: str | None, hint: str | None = None) -> html.Div:
+def select(
+    prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = (),
+    titles: dict[str, str] | None = None,
+) -> html.Div:
+    """A labelled native <select>; ``disabled`` options stay listed but cannot be picked, and
+    ``titles`` gives an option a tooltip explaining it."""
     control_id = f"{prefix}-{name}"
     return html.Div(
         [
             html.Label(label, htmlFor=control_id, className="field__label"),
             html.Select(
-                [html.Option(text, value=v, selected=v == value) for v, text in options],
+                [
+                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **({"title": titles[v]} if titles and v in titles else {}))
+                    for v, text in options
+                ],
                 id=control_id,
                 name=name,
                 className=f"field__select field__select--{name}",
@@ -108,9 +116,9 @@ def period_controls(prefix: str, state: PageState, keep: dict[str, str] | None =
     areas = [(a.code, a.label) for a in state.areas] or [(state.area, state.area_name)]
     return html.Form(
         [
-            _select(prefix, "year", "Financial year", years, period.financial_year.key if period else None),
-            _select(prefix, "quarter", "Quarter", quarters, f"Q{period.q}" if period else None),
-            _select(prefix, "area", "Area", areas, state.area),
+            select(prefix, "year", "Financial year", years, period.financial_year.key if period else None),
+            select(prefix, "quarter", "Quarter", quarters, f"Q{period.q}" if period else None),
+            select(prefix, "area", "Area", areas, state.area),
             html.Button("Show figures", type="submit", className="button button--secondary", id=f"{prefix}-apply"),
             dcc.Location(id=f"{prefix}-location", refresh="callback-nav"),
         ],

@@ -5,7 +5,7 @@ and ``views/map_state.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import dash
 from dash import dcc, html
@@ -38,28 +38,6 @@ def graph(graph_id: str, figure: dict, caption: str | list) -> html.Figure:
 
 
 # --- Controls ------------------------------------------------------------------------------
-
-
-def select(
-    prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = (),
-    titles: dict[str, str] | None = None,
-) -> html.Div:
-    control_id = f"{prefix}-{name}"
-    return html.Div(
-        [
-            html.Label(label, htmlFor=control_id, className="field__label"),
-            html.Select(
-                [
-                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **({"title": titles[v]} if titles and v in titles else {}))
-                    for v, text in options
-                ],
-                id=control_id,
-                name=name,
-                className=f"field__select field__select--{name}",
-            ),
-        ],
-        className="field",
-    )
 
 
 def form(prefix: str, fields: list[Component], label: str) -> html.Form:
@@ -122,16 +100,16 @@ def table(rows: list[AreaFigure], classes: maps.Classification, values: list[flo
 def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool = True) -> html.Form:
     periods = [(p.key, p.label) for p in reversed(state.periods)]
     fields = [
-        select(prefix, "measure", "Measure", state.measures, state.measure.key),
-        select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
-        select(prefix, "period", "Period", periods, state.period.key),
-        select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
-        select(
+        ui.select(prefix, "measure", "Measure", state.measures, state.measure.key),
+        ui.select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
+        ui.select(prefix, "period", "Period", periods, state.period.key),
+        ui.select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
+        ui.select(
             prefix, "classes", "Colour classes",
             [("quantiles", "Same number of areas in each colour"), ("jenks", "Grouped where the figures divide naturally")],
             state.scheme, titles=maps.SCHEME_TERMS,
         ),  # fmt: skip
     ]
     if with_area:
-        fields.append(select(prefix, "area", "Area", state.areas, state.area))
+        fields.append(ui.select(prefix, "area", "Area", state.areas, state.area))
     return form(prefix, fields, "Choose what the map shows")

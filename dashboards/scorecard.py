@@ -25,7 +25,7 @@ from views import data
 from views.charts import summary_bar
 from views.data import PageState, make_query
 from views.figure_notes import HEADING as NOTES_HEADING
-from views.figure_notes import FigureNote, figure_notes, notes_for
+from views.figure_notes import FigureNote, figure_notes, notes_for, table_rows
 from views.publication import NotPublished, Publication, frozen_scorecard, parse_request, publication
 from views.wording import (
     LONG_TERM_HEADING,
@@ -384,17 +384,13 @@ def scorecard_table(card: Scorecard, levels: dict[str, float] | None, state: Pag
             ]
         )
     )
-    groups: dict[str, list[ScoreRow]] = {}
-    for row in card.rows:
-        if row.rated:
-            groups.setdefault(row.goal or "Other", []).append(row)
-    notes = figure_notes(card.rows)  # numbered in this same order
+    notes = figure_notes(card.rows)  # numbered in table_rows' order, the order of this table
     bodies = [
         html.Tbody(
             [html.Tr(html.Th(f"Goal: {goal}", colSpan=len(headers), scope="rowgroup"), className="group-row")]
             + [tr for r in rows for tr in _rows(r, levels, state, len(headers), pub, notes)]
         )
-        for goal, rows in groups.items()
+        for goal, rows in table_rows(card.rows)
     ]
     caption = (
         f"Rated indicators for {card.area_name}, {period.label}. Bold figures are the ones rated; "

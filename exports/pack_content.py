@@ -24,7 +24,7 @@ from store.queries import IndicatorDetail, comparator_levels, demand_panels, ind
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
-from views.figure_notes import FigureNote, figure_notes, with_markers
+from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.spc_chart import spc_view
@@ -333,9 +333,7 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
     if missing:
         notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")
     numbered = figure_notes(card.rows)  # the scorecard page numbers them the same way
-    groups: dict[str, list[TableRow]] = {}
-    for r in rated:
-        groups.setdefault(r.goal or "Other", []).append(_table_row(r, levels, numbered))
+    groups = [(goal, [_table_row(r, levels, numbered) for r in rows]) for goal, rows in table_rows(card.rows)]
     ratings, directions, key_notes = _key(period)
     chart, demand_headers, demand_rows = _demand(session, card)
     when = date or dt.date.today()
@@ -365,7 +363,7 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
             "Same period last year", "Change on last year", "London or national comparator", "Rating", f"v last quarter ({period.previous().label})",
             f"v {period.same_quarter_last_year().label} (used for the rating)", "Commentary", "Corrective action",
         ],
-        groups=list(groups.items()),
+        groups=groups,
         sections=[_section(session, r, card, levels) for r in rated],
         demand_intro=(
             "How busy services are. These context indicators have no targets and are not rated: a rise can mean "
