@@ -10,6 +10,7 @@ import click
 from sqlalchemy import Engine
 
 from loaders.errors import LoadError
+from rag.summary import RagSummary, summary_sentence
 from settings import Settings
 from store.db import get_engine
 from store.schema import is_current
@@ -52,3 +53,19 @@ def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise SystemExit(1) from None
 
     return wrapper
+
+
+def summary_json(summary: RagSummary) -> dict[str, Any]:
+    """The RAG summary as `score` and `published` give it in JSON: one sentence overall and one per goal."""
+    return {
+        "sentence": summary_sentence(summary.overall),
+        "by_goal": {g: summary_sentence(c) for g, c in summary.by_goal.items()},
+    }
+
+
+def echo_summary(summary: RagSummary) -> None:
+    """The RAG summary block `score` and `published` print under their tables."""
+    click.echo("\nRAG summary")
+    click.echo(f"  Overall: {summary_sentence(summary.overall)}")
+    for goal, counts in summary.by_goal.items():
+        click.echo(f"  {goal}: {summary_sentence(counts)}")

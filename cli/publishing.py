@@ -21,10 +21,9 @@ from typing import Any
 
 import click
 
-from cli.common import AppContext, area_option, format_option, pass_app
+from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports import ExportError
 from rag.periods import PeriodError, Quarter
-from rag.summary import summary_sentence
 from store.db import session_scope
 from store.publishing import (
     NotReady,
@@ -257,10 +256,7 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
     if fmt == "json":
         payload = {
             "period": quarter.key, "area_code": area, "area_name": card.area_name, "indicators": records,
-            "summary": {
-                "sentence": summary_sentence(card.summary.overall),
-                "by_goal": {g: summary_sentence(c) for g, c in card.summary.by_goal.items()},
-            },
+            "summary": summary_json(card.summary),
             "published": {"version": info.version, "published_at": info.published_at.isoformat(), "published_by": info.published_by,
                           "document_sha256": info.document_sha256},
         }  # fmt: skip
@@ -277,10 +273,7 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
     ]  # fmt: skip
     click.echo(f"{card.area_name} ({area}), {quarter.label}, as published: {info.headline}\n")
     click.echo(_table(headers, rows, right={3, 9, 10}))
-    click.echo("\nRAG summary")
-    click.echo(f"  Overall: {summary_sentence(card.summary.overall)}")
-    for goal, counts in card.summary.by_goal.items():
-        click.echo(f"  {goal}: {summary_sentence(counts)}")
+    echo_summary(card.summary)
 
 
 def status_line(app: AppContext, quarter: Quarter, area: str) -> str:

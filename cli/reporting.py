@@ -10,11 +10,10 @@ import re
 import click
 from sqlalchemy import select
 
-from cli.common import AppContext, area_option, format_option, pass_app
+from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports.tabular import neutralise
 from rag.periods import PeriodError, Quarter
 from rag.significance import significance_cell
-from rag.summary import summary_sentence
 from store.db import session_scope
 from store.models import Upload
 from store.reconcile import count_rows
@@ -84,10 +83,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
             "area_code": area,
             "area_name": card.area_name,
             "indicators": [{**r.json_record(), "reason": r.reason} for r in card.rows],
-            "summary": {
-                "sentence": summary_sentence(card.summary.overall),
-                "by_goal": {g: summary_sentence(c) for g, c in card.summary.by_goal.items()},
-            },
+            "summary": summary_json(card.summary),
         }
         click.echo(json.dumps(payload, indent=2))
         return
@@ -117,10 +113,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     reasons = [f"  {r.code} {r.rag.value}: {r.reason}" for r in card.rows if r.rated and r.reason]
     if reasons:
         click.echo("\nWhy each rating\n" + "\n".join(reasons))
-    click.echo("\nRAG summary")
-    click.echo(f"  Overall: {summary_sentence(card.summary.overall)}")
-    for goal, counts in card.summary.by_goal.items():
-        click.echo(f"  {goal}: {summary_sentence(counts)}")
+    echo_summary(card.summary)
     for r in card.rows:
         for flag in r.flags:
             click.echo(f"  warning: {r.code} {flag}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -48,6 +49,13 @@ class AreaTree:
             out.append(child)
             stack.extend(self.children.get(child, []))
         return out
+
+    def with_descendants(self, codes: Iterable[str]) -> list[str]:
+        """``codes`` and every area below any of them, sorted: the areas whose rows feed their figures."""
+        out = set(codes)
+        for code in list(out):
+            out.update(self.descendants(code))
+        return sorted(out)
 
     def at_level(self, level: str, within: str | None = None) -> list[str]:
         pool = self.descendants(within) if within else list(self.by_code)

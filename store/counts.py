@@ -113,14 +113,12 @@ def monthly_coverage_many(
     """{area: {month: Covered}} for every month with any data for each area, complete or not."""
     model = SOURCES[source]
     tree = tree or AreaTree.load(session)
-    involved = set(areas)
-    for area in areas:
-        involved.update(tree.descendants(area))
+    involved = tree.with_descendants(areas)
     clause = _filter_clause(model, selection)
     value = func.sum(case((clause, model.count), else_=literal(0))) if clause is not None else func.sum(model.count)
     stmt = (
         select(model.area_code, model.month, value, func.max(model.upload_id))
-        .where(model.area_code.in_(sorted(involved)), model.month.in_(months))
+        .where(model.area_code.in_(involved), model.month.in_(months))
         .group_by(model.area_code, model.month)
     )
     direct: dict[str, dict[str, Held]] = defaultdict(dict)
@@ -131,7 +129,7 @@ def monthly_coverage_many(
         code: (lo, hi)
         for code, lo, hi in session.execute(
             select(model.area_code, func.min(model.month), func.max(model.month))
-            .where(model.area_code.in_(sorted(involved)))
+            .where(model.area_code.in_(involved))
             .group_by(model.area_code)
         )
     }

@@ -31,15 +31,13 @@ def marac_coverage_many(session: Session, areas: list[str], quarters: list[str],
     """{area: {quarter: MaracFigure}} for every quarter with any return for each area (or
     below it), complete or not."""
     tree = tree or AreaTree.load(session)
-    involved = set(areas)
-    for area in areas:
-        involved.update(tree.descendants(area))
+    involved = tree.with_descendants(areas)
     cases: dict[str, dict[str, Held]] = defaultdict(dict)
     repeats: dict[str, dict[str, Held]] = defaultdict(dict)
     spans: dict[str, tuple[str, str]] = {}
     rows = session.execute(
         select(MaracReturn.area_code, MaracReturn.quarter, MaracReturn.cases_discussed, MaracReturn.repeat_cases, MaracReturn.upload_id).where(
-            MaracReturn.area_code.in_(sorted(involved))
+            MaracReturn.area_code.in_(involved)
         )
     )
     for code, quarter, n_cases, n_repeats, upload in rows:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from rag.periods import Quarter
@@ -505,9 +505,3 @@ def published_quarters(session: Session) -> list[tuple[Quarter, str]]:
     """Every (quarter, area) with at least one published version."""
     rows = session.execute(select(PublishedVersion.period, PublishedVersion.area_code).group_by(PublishedVersion.period, PublishedVersion.area_code))
     return sorted((Quarter.parse(p), a) for p, a in rows)
-
-
-def latest_version_number(session: Session, period: Quarter, area: str) -> int | None:
-    return session.scalar(
-        select(func.max(PublishedVersion.version)).where(PublishedVersion.period == period.key, PublishedVersion.area_code == area)
-    )
