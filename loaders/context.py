@@ -24,6 +24,9 @@ class LoadContext:
     upload_id: int | None
     user: str
     _bulk: BulkWriter | None = field(default=None, repr=False)
+    # Per source (crime, asb): the area-months that now hold only this load's figures, or
+    # None when the load merged (see ``CountWriter.wholly_replaced``); for the coverage record.
+    replaced: dict[str, set[tuple[str, str]] | None] = field(default_factory=dict)
 
     @property
     def bulk(self) -> BulkWriter:
@@ -40,6 +43,11 @@ class LoadContext:
         if self._bulk is not None:
             self._bulk.drain()
 
+    def start_finishing(self) -> None:
+        """Start rebuilding any index set aside for the load; ``finish`` waits for it."""
+        if self._bulk is not None:
+            self._bulk.start_finishing()
+
     def finish(self) -> None:
         """Drain, and rebuild any index set aside for the load (``BulkWriter.finish``)."""
         if self._bulk is not None:
@@ -52,6 +60,11 @@ class LoadContext:
     def finish_counts(self, writer: CountWriter) -> None:
         writer.close()
         self.drain()
+        replaced = writer.wholly_replaced
+        if writer.kind in self.replaced:  # a second writer for the same table
+            held = self.replaced[writer.kind]
+            replaced = None if held is None or replaced is None else held | replaced
+        self.replaced[writer.kind] = replaced
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
         if writer.strategy_used == MERGE:

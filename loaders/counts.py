@@ -100,6 +100,15 @@ class CountWriter:
     def strategy_used(self) -> str | None:
         return self._used
 
+    @property
+    def wholly_replaced(self) -> set[tuple[str, str]] | None:
+        """The (area, month) pairs that, once closed, hold only this load's figures, when
+        every other area-month is as it was: so whenever the load did not merge (a merge
+        keeps unchanged figures with their old upload). ``None`` when that is not known."""
+        if self._used in (EMPTY, DEFERRED, REPLACE) or (self._used is None and not self.stored):
+            return set(self.cleared)
+        return None
+
     def close(self) -> None:
         """With the key set aside, the rows this load replaces go now, all at once; with the
         rows staged, only the differences are written."""

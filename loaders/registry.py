@@ -19,7 +19,7 @@ from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.summary import LoadSummary
-from store.coverage_record import SOURCES_OF_KIND, record_coverage
+from store.coverage_record import SOURCES_OF_KIND, Replaced, record_coverage
 from store.data_version import bump_data_version
 from settings import get_settings
 from store.db import session_factory
@@ -89,7 +89,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     ctx = LoadContext(session, source, summary, areas, problems, upload.id, user)
     try:
         _loader(kind)(ctx)
-        ctx.finish()
+        ctx.drain()
     except ProblemLimitReached:
         ctx.abort()
         raise LoadError(source.name, problems.problems, problems.total, stopped=True) from None
@@ -100,8 +100,15 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
         problems.add(2, None, None, "no data rows: the file has a header and nothing under it")
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
-    if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
-        record_coverage(session, SOURCES_OF_KIND[kind])
+    try:
+        if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
+            # The server builds any key the load set aside while the record is worked out.
+            replaced = {source: Replaced(upload.id, months) for source, months in ctx.replaced.items() if months is not None}
+            record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, replaced=replaced)
+        ctx.finish()
+    except BaseException:
+        ctx.abort()
+        raise
     summary.areas_added = areas.added
     summary.upload_id = upload.id
     upload.rows = summary.rows

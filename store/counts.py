@@ -232,6 +232,21 @@ def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bo
     return month <= span[1] or not any(start > span[1] for start in starts)
 
 
+def stored_figures(session: Session, source: str, tree: AreaTree) -> tuple[dict[str, dict[str, Held]], dict[str, tuple[str, str]]]:
+    """Every area's own figure for each month ``source`` holds (all categories), and each
+    area's first and last month: what ``resolve_coverage`` needs for the whole source, read in
+    one pass over the table. (``monthly_coverage_many`` filters by area and month, and reads
+    the spans in a second pass: for a whole source of years of history that doubles the work.)"""
+    model = SOURCES[source]
+    direct: dict[str, dict[str, Held]] = defaultdict(dict)
+    stmt = select(model.area_code, model.month, func.sum(model.count), func.max(model.upload_id)).group_by(model.area_code, model.month)
+    for code, month, total, upload in session.execute(stmt):
+        if code in tree.by_code:
+            direct[code][month] = Held(int(total or 0), upload)
+    spans = {code: (min(per_month), max(per_month)) for code, per_month in direct.items()}
+    return direct, spans
+
+
 def months_held(session: Session, source: str) -> list[str]:
     model = SOURCES[source]
     return [m for (m,) in session.execute(select(model.month).distinct().order_by(model.month))]

@@ -14,8 +14,10 @@ whole record and writes only the rows that changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import select, text
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
 from store.bulk import bulk_insert_frame
-from store.counts import UPLOADED_VALUE, Covered, monthly_coverage_many, months_held
+from store.counts import OWN_FIGURE, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
 
@@ -41,9 +43,9 @@ SOURCES_OF_KIND: dict[str, tuple[str, ...]] = {
 VALUES_PREFIX = "values:"
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """One row of the record, less its key."""
+class Recorded(NamedTuple):
+    """One row of the record, less its key. (A tuple: a first import works out a hundred
+    thousand of these, and a frozen dataclass is several times slower to make.)"""
 
     covered_by: str
     upload_id: int | None
@@ -58,8 +60,8 @@ class Recorded:
         return cls(c.covered_by, covered.upload_id, c.loaded, c.expected, c.what, c.complete)
 
     def row(self) -> tuple[str, int | None, int, int, str, bool]:
-        """The fields in column order (``dataclasses.astuple`` deep-copies: far slower)."""
-        return (self.covered_by, self.upload_id, self.loaded, self.expected, self.what, self.complete)
+        """The fields in column order."""
+        return tuple(self)  # type: ignore[return-value]
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``."""
@@ -69,15 +71,39 @@ class Recorded:
 Key = tuple[str, str, str]  # (source, area, period)
 
 
-def record_coverage(session: Session, sources: Iterable[str]) -> None:
+@dataclass(frozen=True)
+class Replaced:
+    """What a load tells the record: these area-months of a source now hold only upload
+    ``upload_id``'s figures, and every other area-month is as it was."""
+
+    upload_id: int | None
+    area_months: set[tuple[str, str]]
+
+
+def record_coverage(
+    session: Session, sources: Iterable[str], meanwhile: Callable[[], None] | None = None, replaced: Mapping[str, Replaced] | None = None
+) -> None:
     """Bring the record for ``sources`` (``crime``, ``asb``, ``marac``, ``values``) in line
-    with the stored figures, writing only what changed, in the caller's transaction."""
+    with the stored figures, writing only what changed, in the caller's transaction.
+
+    ``meanwhile`` is called once everything is read and before the record is worked out in
+    Python: a load hands it the building of the key it set aside, so the server builds the
+    key while this process works out the record (on two cores, the two overlap).
+
+    ``replaced`` (per source) saves reading every stored figure again: which area-months hold
+    figures, and from which upload, is then the record's own figures outside the replaced
+    area-months and the load's inside them. (The record keeps no counts, only coverage.)"""
     tree = AreaTree.load(session)
-    for source in dict.fromkeys(sources):
-        wanted = computed_coverage(session, source, tree)
-        held = recorded_coverage(session, source)
-        stale = [k for k, v in held.items() if wanted.get(k) != v]
-        fresh = [k for k, v in wanted.items() if held.get(k) != v]
+    sources = list(dict.fromkeys(sources))
+    held = {source: recorded_coverage(session, source) for source in sources}
+    replaced = replaced or {}
+    work = {source: _read(session, source, tree, held[source], replaced.get(source)) for source in sources}
+    if meanwhile is not None:
+        meanwhile()
+    for source in sources:
+        wanted = work[source]()
+        stale = [k for k, v in held[source].items() if wanted.get(k) != v]
+        fresh = [k for k, v in wanted.items() if held[source].get(k) != v]
         _delete_keys(session, stale)
         if fresh:
             # A first import records every area-month of years of history: COPY (PostgreSQL)
@@ -126,17 +152,49 @@ def recorded_coverage(session: Session, source: str) -> dict[Key, Recorded]:
 
 def computed_coverage(session: Session, source: str, tree: AreaTree | None = None) -> dict[Key, Recorded]:
     """The record for ``source`` worked out afresh from the stored figures."""
-    tree = tree or AreaTree.load(session)
+    return _read(session, source, tree or AreaTree.load(session))()
+
+
+def _read(
+    session: Session, source: str, tree: AreaTree, held: dict[Key, Recorded] | None = None, replaced: Replaced | None = None
+) -> Callable[[], dict[Key, Recorded]]:
+    """Read what ``source``'s record is worked out from; return the working out (Python only,
+    no database: see ``record_coverage``)."""
     areas = sorted(tree.by_code)
     if source in ("crime", "asb"):
-        months = months_held(session, source)
-        resolved = monthly_coverage_many(session, source, areas, months, tree=tree) if months else {}
-        return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
-    if source == "marac":
+        if replaced is not None and held is not None:
+            direct, spans = _figures_after(held, replaced, tree)
+        else:
+            direct, spans = stored_figures(session, source, tree)
+        months = sorted({m for per_month in direct.values() for m in per_month})
+
+        def monthly() -> dict[Key, Recorded]:
+            resolved = resolve_coverage(tree, areas, months, direct, spans) if months else {}
+            return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
+
+        return monthly
+    if source == "marac":  # a few returns a quarter: read and worked out at once
         quarters = marac_quarters_held(session)
         figures = marac_coverage_many(session, areas, quarters, tree) if quarters else {}
-        return {("marac", a, q): Recorded.of(f.cases) for a, per_quarter in figures.items() for q, f in per_quarter.items()}
+        record = {("marac", a, q): Recorded.of(f.cases) for a, per_quarter in figures.items() for q, f in per_quarter.items()}
+        return lambda: record
     if source == "values":
         rows = session.execute(select(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period, IndicatorValue.upload_id))
-        return {(VALUES_PREFIX + code, area, period): Recorded(UPLOADED_VALUE, upload, 1, 1, "", True) for code, area, period, upload in rows}
+        record = {(VALUES_PREFIX + code, area, period): Recorded(UPLOADED_VALUE, upload, 1, 1, "", True) for code, area, period, upload in rows}
+        return lambda: record
     raise ValueError(f"no recorded coverage for source {source!r}")
+
+
+def _figures_after(held: dict[Key, Recorded], replaced: Replaced, tree: AreaTree) -> tuple[dict[str, dict[str, Held]], dict[str, tuple[str, str]]]:
+    """``stored_figures`` as they stand after a load that wholly replaced some area-months,
+    from the record as it stood before it: the area-months that had their own figure, less
+    the replaced ones, plus the replaced ones with the load's upload."""
+    direct: dict[str, dict[str, Held]] = defaultdict(dict)
+    for (_, area, month), recorded in held.items():
+        if recorded.covered_by == OWN_FIGURE.covered_by and (area, month) not in replaced.area_months:
+            direct[area][month] = Held(0, recorded.upload_id)
+    for area, month in replaced.area_months:
+        if area in tree.by_code:
+            direct[area][month] = Held(0, replaced.upload_id)
+    spans = {code: (min(per_month), max(per_month)) for code, per_month in direct.items()}
+    return direct, spans

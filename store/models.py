@@ -66,6 +66,8 @@ class CrimeCount(Base):
     load time. The loaders check every area code against ``area`` before inserting."""
 
     __tablename__ = "crime_count"
+    # SQLite: the rows live in the key's b-tree alone (migration 0009): each cell written once.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
@@ -79,6 +81,7 @@ class AsbCount(Base):
     """ASB count for an area, month and category (see CrimeCount for why no foreign keys)."""
 
     __tablename__ = "asb_count"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)

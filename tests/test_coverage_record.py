@@ -96,6 +96,28 @@ def test_a_reload_and_a_rolling_window_keep_the_record_right(demo_engine, tmp_pa
     assert {k: v.text() for k, v in record(demo_engine, "asb").items()} == {k: v.text() for k, v in before.items()}
 
 
+@pytest.mark.parametrize("merge", [True, False], ids=["merging", "replacing"])
+def test_a_load_that_replaces_area_months_records_them_without_reading_every_figure(demo_engine, tmp_path, monkeypatch, merge):
+    """A load that did not merge (a first import, or any load with merging off) tells the
+    record which area-months it replaced, and the record is worked out from that and the
+    record as it stood, without reading every stored figure again: it must agree all the same."""
+    import store.coverage_record as coverage_record
+
+    monkeypatch.setattr("store.bulk.MERGE_RELOADS", merge)
+    reads = []
+    real = coverage_record.stored_figures
+    monkeypatch.setattr(coverage_record, "stored_figures", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    wards = havering_wards(demo_engine)
+    first = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05"], wards[:9], "first.csv")
+    second = upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")
+    assert reads == (["asb", "asb"] if merge else [])  # a merge keeps old uploads: read them
+    assert_record_agrees(demo_engine)
+    asb = record(demo_engine, "asb")
+    assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
+    assert asb[("asb", HAVERING, "2017-05")] == Recorded("children", second.upload_id, len(wards), len(wards), "wards", True)
+    assert asb[("asb", wards[0], "2017-04")] == Recorded("own figure", first.upload_id, 1, 1, "", True)
+
+
 def test_a_new_ward_in_a_boundary_review_is_recorded_for_its_borough(demo_engine, tmp_path):
     """Coverage of months not in the load can change: a ward that begins after a review means
     the old wards are no longer expected. The whole source is recomputed, not just the months loaded."""

@@ -34,3 +34,42 @@ def test_schema_init_db_command(database_url, monkeypatch):
     result = CliRunner().invoke(cli, ["init-db"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Database ready:")
+
+
+def test_counts_survive_migrating_down_and_up_again_and_sqlite_keeps_them_by_key(engine, tmp_path):
+    """Migration 0009 rebuilds the count tables on SQLite (WITHOUT ROWID: each month-cell
+    stored once, in its key's b-tree); the figures held must come through unchanged both ways."""
+    from alembic import command
+
+    from store.schema import alembic_config
+    from tests.helpers import load, write
+
+    wards = "area_code,area_name,level,parent_code\nE05999991,Ward A,ward,E09000016\nE05999992,Ward B,ward,E09000016\n"
+    load(engine, "areas", write(tmp_path / "areas.csv", wards))
+    crime = "area_code,month,major_category,minor_category,count\n" + "".join(
+        f"{w},2017-0{m},Theft,Shoplifting,{m * 3}\n" for w in ("E05999991", "E05999992") for m in (4, 5, 6)
+    )
+    load(engine, "crime", write(tmp_path / "crime.csv", crime))
+
+    def held() -> list[tuple]:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT area_code, month, major_category, minor_category, count FROM crime_count ORDER BY 1, 2").all()
+
+    def keyed_only() -> bool:
+        with engine.connect() as conn:
+            create = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'crime_count'").scalar_one()
+        return create.rstrip().upper().endswith("WITHOUT ROWID")
+
+    before = held()
+    assert len(before) == 6
+    sqlite = engine.dialect.name == "sqlite"
+    assert not sqlite or keyed_only()
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008_area_month_coverage")
+    assert held() == before
+    assert not sqlite or not keyed_only()
+    upgrade(engine)
+    assert held() == before and current_revision(engine) == head_revision()
+    assert not sqlite or keyed_only()
