@@ -24,9 +24,9 @@ class LoadContext:
     upload_id: int | None
     user: str
     _bulk: BulkWriter | None = field(default=None, repr=False)
-    # Per source (crime, asb): the area-months that now hold only this load's figures, or
-    # None when the load merged (see ``CountWriter.wholly_replaced``); for the coverage record.
-    replaced: dict[str, set[tuple[str, str]] | None] = field(default_factory=dict)
+    # Per source (crime, asb): the area-months the load wrote and whether they hold only its
+    # figures (``CountWriter.loaded_area_months``), for the coverage record.
+    loaded: dict[str, tuple[set[tuple[str, str]], bool]] = field(default_factory=dict)
 
     @property
     def bulk(self) -> BulkWriter:
@@ -60,11 +60,11 @@ class LoadContext:
     def finish_counts(self, writer: CountWriter) -> None:
         writer.close()
         self.drain()
-        replaced = writer.wholly_replaced
-        if writer.kind in self.replaced:  # a second writer for the same table
-            held = self.replaced[writer.kind]
-            replaced = None if held is None or replaced is None else held | replaced
-        self.replaced[writer.kind] = replaced
+        area_months, only_this_load = writer.loaded_area_months
+        if writer.kind in self.loaded:  # a second writer for the same table
+            before, before_only = self.loaded[writer.kind]
+            area_months, only_this_load = before | area_months, before_only and only_this_load
+        self.loaded[writer.kind] = (area_months, only_this_load)
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
         if writer.strategy_used == MERGE:

@@ -101,13 +101,12 @@ class CountWriter:
         return self._used
 
     @property
-    def wholly_replaced(self) -> set[tuple[str, str]] | None:
-        """The (area, month) pairs that, once closed, hold only this load's figures, when
-        every other area-month is as it was: so whenever the load did not merge (a merge
-        keeps unchanged figures with their old upload). ``None`` when that is not known."""
-        if self._used in (EMPTY, DEFERRED, REPLACE) or (self._used is None and not self.stored):
-            return set(self.cleared)
-        return None
+    def loaded_area_months(self) -> tuple[set[tuple[str, str]], bool]:
+        """Once closed: the (area, month) pairs this load wrote, whole (figures the file no
+        longer has there are gone; every other area-month is as it was), and whether they
+        now hold only this load's figures: not after a merge, which keeps unchanged figures
+        with the upload they came from."""
+        return set(self.cleared), self._used != MERGE
 
     def close(self) -> None:
         """With the key set aside, the rows this load replaces go now, all at once; with the

@@ -8,24 +8,26 @@ child areas reporting) or an uploaded value, and the latest upload behind it. ``
 counts`` reads coverage from here.
 
 Coverage of a month can change when another month is loaded (a ward that begins after a
-boundary review stops the old wards being expected), so each load recomputes the source's
-whole record and writes only the rows that changed.
+boundary review stops the old wards being expected). A load of counts says which
+area-months it wrote, and the record works out again every period that can have changed
+(``store.coverage_after_load``); any other load (areas, MARAC, values) has the source's
+whole record worked out again. Either way only the rows that changed are written.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
 from store.bulk import bulk_insert_frame
-from store.counts import OWN_FIGURE, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
+from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
+from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
 
@@ -72,16 +74,18 @@ Key = tuple[str, str, str]  # (source, area, period)
 
 
 @dataclass(frozen=True)
-class Replaced:
-    """What a load tells the record: these area-months of a source now hold only upload
-    ``upload_id``'s figures, and every other area-month is as it was."""
+class Loaded:
+    """What a load of counts tells the record about one source: the area-months it wrote,
+    whole (every other area-month is as it was), and whether they now hold only upload
+    ``upload_id``'s figures (not after a merge: unchanged figures keep their upload)."""
 
     upload_id: int | None
     area_months: set[tuple[str, str]]
+    only_this_upload: bool = True
 
 
 def record_coverage(
-    session: Session, sources: Iterable[str], meanwhile: Callable[[], None] | None = None, replaced: Mapping[str, Replaced] | None = None
+    session: Session, sources: Iterable[str], meanwhile: Callable[[], None] | None = None, loaded: Mapping[str, Loaded] | None = None
 ) -> None:
     """Bring the record for ``sources`` (``crime``, ``asb``, ``marac``, ``values``) in line
     with the stored figures, writing only what changed, in the caller's transaction.
@@ -90,20 +94,17 @@ def record_coverage(
     Python: a load hands it the building of the key it set aside, so the server builds the
     key while this process works out the record (on two cores, the two overlap).
 
-    ``replaced`` (per source) saves reading every stored figure again: which area-months hold
-    figures, and from which upload, is then the record's own figures outside the replaced
-    area-months and the load's inside them. (The record keeps no counts, only coverage.)"""
+    ``loaded`` (per source: what a load of counts wrote) saves reading every stored figure
+    again and working out every period: see ``store.coverage_after_load``."""
     tree = AreaTree.load(session)
-    sources = list(dict.fromkeys(sources))
-    held = {source: recorded_coverage(session, source) for source in sources}
-    replaced = replaced or {}
-    work = {source: _read(session, source, tree, held[source], replaced.get(source)) for source in sources}
+    loaded = loaded or {}
+    plans = [_plan(session, source, tree, loaded.get(source)) for source in dict.fromkeys(sources)]
     if meanwhile is not None:
         meanwhile()
-    for source in sources:
-        wanted = work[source]()
-        stale = [k for k, v in held[source].items() if wanted.get(k) != v]
-        fresh = [k for k, v in wanted.items() if held[source].get(k) != v]
+    for held, work_out in plans:
+        wanted = work_out()
+        stale = [k for k, v in held.items() if wanted.get(k) != v]
+        fresh = [k for k, v in wanted.items() if held.get(k) != v]
         _delete_keys(session, stale)
         if fresh:
             # A first import records every area-month of years of history: COPY (PostgreSQL)
@@ -112,6 +113,19 @@ def record_coverage(
             frame["upload_id"] = frame["upload_id"].astype("Int64")
             bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
+
+
+Plan = tuple[dict[Key, Recorded], Callable[[], dict[Key, Recorded]]]  # (held, how to work it out)
+
+
+def _plan(session: Session, source: str, tree: AreaTree, loaded: Loaded | None) -> Plan:
+    """The part of the record to bring up to date, as held, and how to work out what it
+    should be (Python only, no database: see ``record_coverage``)."""
+    if loaded is not None and source in SOURCES:
+        plan = _plan_after_load(session, source, tree, loaded)
+        if plan is not None:
+            return plan
+    return recorded_coverage(session, source), _read(session, source, tree)
 
 
 def _delete_keys(session: Session, keys: list[Key]) -> None:
@@ -144,10 +158,13 @@ def _source_clause(source: str):  # noqa: ANN202
     return AreaMonthCoverage.source == source
 
 
-def recorded_coverage(session: Session, source: str) -> dict[Key, Recorded]:
-    """The record for ``source`` as stored (``values``: every indicator's uploaded values)."""
-    rows = session.execute(select(*(getattr(AreaMonthCoverage, c) for c in _COLUMNS)).where(_source_clause(source)))
-    return {(r[0], r[1], r[2]): Recorded(*r[3:]) for r in rows}
+def recorded_coverage(session: Session, source: str, periods: Iterable[str] | None = None) -> dict[Key, Recorded]:
+    """The record for ``source`` as stored (``values``: every indicator's uploaded values),
+    in ``periods`` only when given."""
+    stmt = select(*(getattr(AreaMonthCoverage, c) for c in _COLUMNS)).where(_source_clause(source))
+    if periods is not None:
+        stmt = stmt.where(AreaMonthCoverage.period.in_(sorted(periods)))
+    return {(r[0], r[1], r[2]): Recorded(*r[3:]) for r in session.execute(stmt)}
 
 
 def computed_coverage(session: Session, source: str, tree: AreaTree | None = None) -> dict[Key, Recorded]:
@@ -155,17 +172,11 @@ def computed_coverage(session: Session, source: str, tree: AreaTree | None = Non
     return _read(session, source, tree or AreaTree.load(session))()
 
 
-def _read(
-    session: Session, source: str, tree: AreaTree, held: dict[Key, Recorded] | None = None, replaced: Replaced | None = None
-) -> Callable[[], dict[Key, Recorded]]:
-    """Read what ``source``'s record is worked out from; return the working out (Python only,
-    no database: see ``record_coverage``)."""
+def _read(session: Session, source: str, tree: AreaTree) -> Callable[[], dict[Key, Recorded]]:
+    """Read what ``source``'s whole record is worked out from; return the working out."""
     areas = sorted(tree.by_code)
-    if source in ("crime", "asb"):
-        if replaced is not None and held is not None:
-            direct, spans = _figures_after(held, replaced, tree)
-        else:
-            direct, spans = stored_figures(session, source, tree)
+    if source in SOURCES:
+        direct, spans = stored_figures(session, source, tree)
         months = sorted({m for per_month in direct.values() for m in per_month})
 
         def monthly() -> dict[Key, Recorded]:
@@ -185,16 +196,67 @@ def _read(
     raise ValueError(f"no recorded coverage for source {source!r}")
 
 
-def _figures_after(held: dict[Key, Recorded], replaced: Replaced, tree: AreaTree) -> tuple[dict[str, dict[str, Held]], dict[str, tuple[str, str]]]:
-    """``stored_figures`` as they stand after a load that wholly replaced some area-months,
-    from the record as it stood before it: the area-months that had their own figure, less
-    the replaced ones, plus the replaced ones with the load's upload."""
-    direct: dict[str, dict[str, Held]] = defaultdict(dict)
-    for (_, area, month), recorded in held.items():
-        if recorded.covered_by == OWN_FIGURE.covered_by and (area, month) not in replaced.area_months:
-            direct[area][month] = Held(0, recorded.upload_id)
-    for area, month in replaced.area_months:
-        if area in tree.by_code:
-            direct[area][month] = Held(0, replaced.upload_id)
-    spans = {code: (min(per_month), max(per_month)) for code, per_month in direct.items()}
-    return direct, spans
+def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Loaded) -> Plan | None:
+    """After a load of counts: only the periods it can have changed (``periods_to_work_out``)
+    are read and worked out again, from the record's own figures and what the load wrote;
+    ``None`` (work out the whole record) if the load left a loaded area-month empty."""
+    own = OWN_FIGURE.covered_by
+    table = AreaMonthCoverage
+    before_spans = {
+        area: (lo, hi)
+        for area, lo, hi in session.execute(
+            select(table.area_code, func.min(table.period), func.max(table.period))
+            .where(table.source == source, table.covered_by == own)
+            .group_by(table.area_code)
+        )
+    }
+    area_months = {(a, m) for a, m in loaded.area_months if a in tree.by_code}
+    if loaded.only_this_upload:
+        written = dict.fromkeys(area_months, loaded.upload_id)
+    else:  # a merge: read back the latest upload of the loaded area-months alone
+        written = _latest_uploads(session, source, area_months)
+    if written.keys() != area_months:
+        return None  # the spans below assume every loaded area-month holds figures
+    after_spans = spans_extended(before_spans, area_months)
+    periods = {p for (p,) in session.execute(select(table.period).where(table.source == source).distinct())}
+    loaded_periods = {m for _, m in area_months}
+    again = periods_to_work_out(before_spans, after_spans, loaded_periods, periods | loaded_periods)
+    held = recorded_coverage(session, source, None if again >= periods else again)
+    before: Figures = {}
+    for (_, area, period), recorded in held.items():
+        if recorded.covered_by == own:
+            before.setdefault(area, {})[period] = recorded.upload_id
+    # The record keeps no counts, only coverage: the figures' values are not needed.
+    direct = {a: {p: Held(0, u) for p, u in per.items()} for a, per in figures_after(before, area_months, written).items()}
+
+    def monthly() -> dict[Key, Recorded]:
+        resolved = resolve_coverage(tree, sorted(tree.by_code), sorted(again), direct, after_spans) if again else {}
+        return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
+
+    return held, monthly
+
+
+_LOADED = "cspdash_loaded_area_months"
+
+
+def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+    """The latest upload behind each of these area-months that holds figures (one join with a
+    keyed temporary table of them, read through the count table's key)."""
+    if not area_months:
+        return {}
+    table = SOURCES[source].__tablename__
+    session.execute(text(f"CREATE TEMPORARY TABLE {_LOADED} (area_code varchar(32), month varchar(7), PRIMARY KEY (area_code, month))"))
+    bulk_insert_frame(session, _LOADED, pd.DataFrame(sorted(area_months), columns=["area_code", "month"]))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {_LOADED}"))
+    # CROSS JOIN: SQLite then walks the few loaded area-months, each through the key
+    # (PostgreSQL plans it as any join).
+    rows = session.execute(
+        text(
+            f"SELECT l.area_code, l.month, max(t.upload_id) FROM {_LOADED} l CROSS JOIN {table} t "
+            f"WHERE t.area_code = l.area_code AND t.month = l.month GROUP BY l.area_code, l.month"
+        )
+    )
+    out = {(area, month): upload for area, month, upload in rows}
+    session.execute(text(f"DROP TABLE {_LOADED}"))
+    return out

@@ -96,26 +96,64 @@ def test_a_reload_and_a_rolling_window_keep_the_record_right(demo_engine, tmp_pa
     assert {k: v.text() for k, v in record(demo_engine, "asb").items()} == {k: v.text() for k, v in before.items()}
 
 
-@pytest.mark.parametrize("merge", [True, False], ids=["merging", "replacing"])
-def test_a_load_that_replaces_area_months_records_them_without_reading_every_figure(demo_engine, tmp_path, monkeypatch, merge):
-    """A load that did not merge (a first import, or any load with merging off) tells the
-    record which area-months it replaced, and the record is worked out from that and the
-    record as it stood, without reading every stored figure again: it must agree all the same."""
+def upload_cells(engine, tmp_path, cells: list[tuple[str, str]], name: str):
+    lines = "".join(f"{ward},{month},Nuisance,{4 + i % 3}\n" for i, (ward, month) in enumerate(cells))
+    return load(engine, "asb", write(tmp_path / name, "area_code,month,category,count\n" + lines))
+
+
+@pytest.fixture(params=[True, False], ids=["merging", "replacing"])
+def merge(request, monkeypatch):
+    """Loads onto held figures merge (the default) or replace whole area-months."""
+    monkeypatch.setattr("store.bulk.MERGE_RELOADS", request.param)
+    return request.param
+
+
+def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp_path, monkeypatch, merge):
+    """A load of counts tells the record which area-months it wrote: the record is worked out
+    from that and the record as it stood, never by reading every stored figure again (a merge
+    reads back only the latest upload of the area-months it wrote), and it must agree with
+    working it all out afresh."""
     import store.coverage_record as coverage_record
 
-    monkeypatch.setattr("store.bulk.MERGE_RELOADS", merge)
-    reads = []
-    real = coverage_record.stored_figures
-    monkeypatch.setattr(coverage_record, "stored_figures", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    calls = []
+    for name in ("stored_figures", "_latest_uploads"):
+        real = getattr(coverage_record, name)
+        monkeypatch.setattr(coverage_record, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
     wards = havering_wards(demo_engine)
     first = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05"], wards[:9], "first.csv")
     second = upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")
-    assert reads == (["asb", "asb"] if merge else [])  # a merge keeps old uploads: read them
+    assert calls == (["_latest_uploads"] * 2 if merge else [])
     assert_record_agrees(demo_engine)
     asb = record(demo_engine, "asb")
     assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
     assert asb[("asb", HAVERING, "2017-05")] == Recorded("children", second.upload_id, len(wards), len(wards), "wards", True)
     assert asb[("asb", wards[0], "2017-04")] == Recorded("own figure", first.upload_id, 1, 1, "", True)
+    upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")  # the same again
+    assert_record_agrees(demo_engine)
+    # Merged, nothing changed: the figures keep the upload they came from.
+    expected = second.upload_id if merge else second.upload_id + 1
+    assert record(demo_engine, "asb")[("asb", HAVERING, "2017-05")].upload_id == expected
+
+
+def test_a_load_that_moves_a_wards_span_reworks_months_it_did_not_load(demo_engine, tmp_path, merge):
+    """Whether a ward is expected in a month depends on its first and last months and on when
+    its siblings began. A boundary review: a new ward begins in July and the old one stops in
+    June, so July is complete without the old one. When September's figures for the old ward
+    arrive later, it is expected again in July and August, which were not in that load: the
+    record must rework them (Havering's July becomes partial). And a load of earlier months
+    moves a ward's first month, which can change any month."""
+    wards = havering_wards(demo_engine)
+    load(demo_engine, "areas", write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"))
+    upload_cells(demo_engine, tmp_path, [(w, m) for m in ("2017-04", "2017-05", "2017-06") for w in wards], "before.csv")
+    upload_cells(demo_engine, tmp_path, [(w, m) for m in ("2017-07", "2017-08") for w in [*wards[1:], "E05999999"]], "review.csv")
+    assert_record_agrees(demo_engine)
+    assert record(demo_engine, "asb")[("asb", HAVERING, "2017-07")].complete
+    upload_cells(demo_engine, tmp_path, [(wards[0], "2017-09")], "late.csv")
+    assert_record_agrees(demo_engine)
+    july = record(demo_engine, "asb")[("asb", HAVERING, "2017-07")]
+    assert not july.complete and july.text() == f"partial: {len(wards)} of {len(wards) + 1} wards"
+    upload_cells(demo_engine, tmp_path, [(wards[1], "2017-03")], "early.csv")
+    assert_record_agrees(demo_engine)
 
 
 def test_a_new_ward_in_a_boundary_review_is_recorded_for_its_borough(demo_engine, tmp_path):
