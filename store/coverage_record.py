@@ -221,7 +221,12 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     periods = {p for (p,) in session.execute(select(table.period).where(table.source == source).distinct())}
     loaded_periods = {m for _, m in area_months}
     again = periods_to_work_out(before_spans, after_spans, loaded_periods, periods | loaded_periods)
-    held = recorded_coverage(session, source, None if again >= periods else again)
+    if again >= periods:
+        held = recorded_coverage(session, source)
+    elif len(again) <= _IN_LIMIT:
+        held = recorded_coverage(session, source, again)
+    else:  # the rest of the record is not this plan's to rewrite
+        held = {k: v for k, v in recorded_coverage(session, source).items() if k[2] in again}
     before: Figures = {}
     for (_, area, period), recorded in held.items():
         if recorded.covered_by == own:
@@ -237,6 +242,7 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
 
 
 _LOADED = "cspdash_loaded_area_months"
+_IN_LIMIT = 500  # periods in one IN (…) list
 
 
 def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
