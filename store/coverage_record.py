@@ -25,7 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
-from store.bulk import bulk_insert_frame
+from store.bulk import WHOLE_TABLE_FRACTION, bulk_insert_frame
 from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
@@ -202,18 +202,22 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     ``None`` (work out the whole record) if the load left a loaded area-month empty."""
     own = OWN_FIGURE.covered_by
     table = AreaMonthCoverage
-    before_spans = {
-        area: (lo, hi)
-        for area, lo, hi in session.execute(
-            select(table.area_code, func.min(table.period), func.max(table.period))
-            .where(table.source == source, table.covered_by == own)
-            .group_by(table.area_code)
-        )
-    }
+    before_spans: dict[str, tuple[str, str]] = {}
+    held_area_months = 0
+    for area, lo, hi, n in session.execute(
+        select(table.area_code, func.min(table.period), func.max(table.period), func.count())
+        .where(table.source == source, table.covered_by == own)
+        .group_by(table.area_code)
+    ):
+        before_spans[area] = (lo, hi)
+        held_area_months += n
     area_months = {(a, m) for a, m in loaded.area_months if a in tree.by_code}
     if loaded.only_this_upload:
         written = dict.fromkeys(area_months, loaded.upload_id)
-    else:  # a merge: read back the latest upload of the loaded area-months alone
+    elif len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # a merge of much of the table: one pass over it
+        stored = stored_figures(session, source, tree)[0]
+        written = {(a, m): stored[a][m].upload_id for a, m in area_months if m in stored.get(a, {})}
+    else:  # a merge of a window: read back the latest upload of its area-months alone
         written = _latest_uploads(session, source, area_months)
     if written.keys() != area_months:
         return None  # the spans below assume every loaded area-month holds figures

@@ -108,13 +108,17 @@ def merge(request, monkeypatch):
     return request.param
 
 
-def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp_path, monkeypatch, merge):
+@pytest.mark.parametrize("much_of_the_table", [False, True], ids=["window", "much"])
+def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp_path, monkeypatch, merge, much_of_the_table):
     """A load of counts tells the record which area-months it wrote: the record is worked out
-    from that and the record as it stood, never by reading every stored figure again (a merge
-    reads back only the latest upload of the area-months it wrote), and it must agree with
-    working it all out afresh."""
+    from that and the record as it stood. A load that replaced area-months whole reads no
+    stored figure back; a merge reads back the latest upload of the area-months it wrote
+    (those alone for a window, in one pass over the table for a merge of much of it). Either
+    way it must agree with working it all out afresh."""
     import store.coverage_record as coverage_record
 
+    if much_of_the_table:
+        monkeypatch.setattr(coverage_record, "WHOLE_TABLE_FRACTION", 10**9)
     calls = []
     for name in ("stored_figures", "_latest_uploads"):
         real = getattr(coverage_record, name)
@@ -122,7 +126,7 @@ def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp
     wards = havering_wards(demo_engine)
     first = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05"], wards[:9], "first.csv")
     second = upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")
-    assert calls == (["_latest_uploads"] * 2 if merge else [])
+    assert calls == ([("stored_figures" if much_of_the_table else "_latest_uploads")] * 2 if merge else [])
     assert_record_agrees(demo_engine)
     asb = record(demo_engine, "asb")
     assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
