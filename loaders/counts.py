@@ -105,7 +105,9 @@ class CountWriter:
         """Once closed: the (area, month) pairs this load wrote, whole (figures the file no
         longer has there are gone; every other area-month is as it was), and whether they
         now hold only this load's figures: not after a merge, which keeps unchanged figures
-        with the upload they came from."""
+        with the upload they came from. A merge that wrote nothing changed no area-month."""
+        if self._used == MERGE and not self.written:
+            return set(), True
         return set(self.cleared), self._used != MERGE
 
     def close(self) -> None:

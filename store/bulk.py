@@ -164,10 +164,12 @@ class BulkWriter:
             self._execute(f"ANALYZE {diff}")  # the planner's guess at its size picks the wrong joins
         matched = staged - int(self._scalar(f"SELECT count(*) FROM {diff} WHERE old_count IS NULL"))
         if held is None:
+            # CROSS JOIN: SQLite walks the staged area-months, each through the table's key,
+            # rather than testing every held row against them (a third of the time).
             held = int(
                 self._scalar(
-                    f"SELECT count(*) FROM {table} t WHERE EXISTS "
-                    f"(SELECT 1 FROM (SELECT DISTINCT area_code, month FROM {stage}) s WHERE s.area_code = t.area_code AND s.month = t.month)"
+                    f"SELECT count(*) FROM (SELECT DISTINCT area_code, month FROM {stage}) s CROSS JOIN {table} t "
+                    f"WHERE t.area_code = s.area_code AND t.month = s.month"
                 )
             )
         written = 0

@@ -132,7 +132,9 @@ def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp
     assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
     assert asb[("asb", HAVERING, "2017-05")] == Recorded("children", second.upload_id, len(wards), len(wards), "wards", True)
     assert asb[("asb", wards[0], "2017-04")] == Recorded("own figure", first.upload_id, 1, 1, "", True)
+    before = list(calls)
     upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")  # the same again
+    assert calls == before  # merged, nothing written: nothing to read back
     assert_record_agrees(demo_engine)
     # Merged, nothing changed: the figures keep the upload they came from.
     expected = second.upload_id if merge else second.upload_id + 1
