@@ -34,7 +34,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Re-resolve the newest versions pyproject.toml allows; commit both files after `make test`.
 lock: $(BIN)/.installed-test
