@@ -12,6 +12,7 @@ from loaders.errors import ProblemLog
 from loaders.reading import Source
 from loaders.summary import LoadSummary
 from store.bulk import MERGE, BulkWriter
+from store.coverage_record import Loaded
 
 
 @dataclass
@@ -24,9 +25,8 @@ class LoadContext:
     upload_id: int | None
     user: str
     _bulk: BulkWriter | None = field(default=None, repr=False)
-    # Per source (crime, asb): the area-months the load wrote and whether they hold only its
-    # figures (``CountWriter.loaded_area_months``), for the coverage record.
-    loaded: dict[str, tuple[set[tuple[str, str]], bool]] = field(default_factory=dict)
+    # Per source (crime, asb): what the load wrote, for the coverage record.
+    loaded: dict[str, Loaded] = field(default_factory=dict)
 
     @property
     def bulk(self) -> BulkWriter:
@@ -61,10 +61,9 @@ class LoadContext:
         writer.close()
         self.drain()
         area_months, only_this_load = writer.loaded_area_months
-        if writer.kind in self.loaded:  # a second writer for the same table
-            before, before_only = self.loaded[writer.kind]
-            area_months, only_this_load = before | area_months, before_only and only_this_load
-        self.loaded[writer.kind] = (area_months, only_this_load)
+        if (before := self.loaded.get(writer.kind)) is not None:  # a second writer for the same table
+            area_months, only_this_load = before.area_months | area_months, before.only_this_upload and only_this_load
+        self.loaded[writer.kind] = Loaded(self.upload_id, area_months, only_this_load)
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
         if writer.strategy_used == MERGE:

@@ -19,7 +19,7 @@ from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.summary import LoadSummary
-from store.coverage_record import SOURCES_OF_KIND, Loaded, record_coverage
+from store.coverage_record import SOURCES_OF_KIND, record_coverage
 from store.data_version import bump_data_version
 from settings import get_settings
 from store.db import session_factory
@@ -103,8 +103,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     try:
         if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
             # The server builds any key the load set aside while the record is worked out.
-            loaded = {source: Loaded(upload.id, months, only) for source, (months, only) in ctx.loaded.items()}
-            record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, loaded=loaded)
+            record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, loaded=ctx.loaded)
         ctx.finish()
     except BaseException:
         ctx.abort()

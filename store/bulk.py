@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-_SQLITE_IN_LIMIT = 500  # bound parameters per IN (…) list
+IN_LIMIT = 500  # bound parameters per IN (…) list
 # A load of at least 1/DEFER_FRACTION of what a table holds builds its key afresh (see start_table).
 DEFER_FRACTION = 2
 EMPTY, DEFERRED, REPLACE, MERGE = "empty", "deferred", "replace", "merge"
@@ -314,8 +314,8 @@ class BulkWriter:
         month_marks = ", ".join("?" for _ in months)
         cursor = self._dbapi.cursor()
         try:
-            for start in range(0, len(areas), _SQLITE_IN_LIMIT):
-                part = areas[start : start + _SQLITE_IN_LIMIT]
+            for start in range(0, len(areas), IN_LIMIT):
+                part = areas[start : start + IN_LIMIT]
                 sql = f"DELETE FROM {table} WHERE area_code IN ({', '.join('?' for _ in part)}) AND month IN ({month_marks})"
                 extra = [] if keep_upload is None else [keep_upload]
                 cursor.execute(sql + keep.format("?"), [*part, *months, *extra])

@@ -25,7 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
-from store.bulk import WHOLE_TABLE_FRACTION, bulk_insert_frame
+from store.bulk import IN_LIMIT, WHOLE_TABLE_FRACTION, bulk_insert_frame
 from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
@@ -227,7 +227,7 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     again = periods_to_work_out(before_spans, after_spans, loaded_periods, periods | loaded_periods)
     if again >= periods:
         held = recorded_coverage(session, source)
-    elif len(again) <= _IN_LIMIT:
+    elif len(again) <= IN_LIMIT:
         held = recorded_coverage(session, source, again)
     else:  # the rest of the record is not this plan's to rewrite
         held = {k: v for k, v in recorded_coverage(session, source).items() if k[2] in again}
@@ -246,7 +246,6 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
 
 
 _LOADED = "cspdash_loaded_area_months"
-_IN_LIMIT = 500  # periods in one IN (…) list
 
 
 def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
