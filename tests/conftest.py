@@ -5,6 +5,7 @@ CI=true, so CI can never pass by skipping."""
 from __future__ import annotations
 
 import os
+import shutil
 from contextlib import contextmanager
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from demo.load import load_demo
 from store.db import get_engine, normalise_url
@@ -43,43 +45,121 @@ def _postgres_base_url() -> str | None:
     return normalise_url(url) if url else None
 
 
-def _fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
+# Databases are cloned from templates built once per test process: a migrated one and one holding
+# the demo. Building them per test (migrations 0.6-1 s, the demo load about 5 s) was most of the
+# suite's time; a clone is a file copy on SQLite and ``CREATE DATABASE … TEMPLATE`` on PostgreSQL.
+# A test asks for a kind through the fixtures it uses: ``demo_engine`` gets the demo, ``engine``
+# the migrated schema, ``database_url`` alone an empty database (migration tests need one).
+EMPTY, MIGRATED, DEMO = "empty", "migrated", "demo"
+_RUN = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:6]}"
+_templates: dict[tuple[str, str], str] = {}
+_pg_databases_to_drop: list[str] = []
+
+
+def _build(engine: Engine, kind: str) -> None:
+    upgrade(engine)
+    if kind == DEMO:
+        load_demo(engine)
+    engine.dispose()
+    get_engine.cache_clear()
+
+
+def _sqlite_template(kind: str, folder: Path) -> str:
+    key = ("sqlite", kind)
+    if key not in _templates:
+        folder.mkdir(exist_ok=True)
+        path = folder / f"template-{kind}.db"
+        _build(get_engine(f"sqlite:///{path}"), kind)
+        _templates[key] = str(path)
+    return _templates[key]
+
+
+def _pg_admin(base: str) -> Engine:
+    return create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def _pg_url(base: str, database: str) -> str:
+    return make_url(base).set(database=database).render_as_string(hide_password=False)
+
+
+def _pg_create(base: str, name: str, template: str | None = None) -> None:
+    admin = _pg_admin(base)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no PostgreSQL here
+        skip_or_fail(f"PostgreSQL at {base} is not reachable: {exc}")
+    finally:
+        admin.dispose()
+
+
+def _pg_template(base: str, kind: str) -> str:
+    key = ("postgresql", kind)
+    if key not in _templates:
+        name = f"tmpl_{_RUN}_{kind}"
+        _pg_create(base, name)
+        _pg_databases_to_drop.append(name)
+        _build(get_engine(_pg_url(base, name)), kind)
+        _templates[key] = name
+    return _templates[key]
+
+
+def _pg_drop(base: str, names: list[str]) -> None:
+    admin = _pg_admin(base)
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    base = _postgres_base_url()
+    if base and _pg_databases_to_drop:
+        _pg_drop(base, _pg_databases_to_drop)
+
+
+def _fresh_url(backend: str, tmp_path: Path, kind: str = EMPTY) -> Iterator[str]:
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cspdash-test.db'}"
+        path = tmp_path / "cspdash-test.db"
+        if kind != EMPTY:
+            shutil.copyfile(_sqlite_template(kind, tmp_path.parent / "templates"), path)
+        yield f"sqlite:///{path}"
         return
     base = _postgres_base_url()
     if not base:
         skip_or_fail("TEST_DATABASE_URL is not set, so PostgreSQL tests cannot run")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
+    template = _pg_template(base, kind) if kind != EMPTY else None
+    name = f"t_{_RUN}_{uuid.uuid4().hex[:8]}"
+    _pg_create(base, name, template)
+    # Each test gets its own database: real PostgreSQL, no cross-test leakage. Dropping one can
+    # wait for a checkpoint, so they are dropped together at the end of the session.
+    _pg_databases_to_drop.append(name)
+    url = _pg_url(base, name)
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means no PostgreSQL here
-        admin.dispose()
-        skip_or_fail(f"PostgreSQL at {base} is not reachable: {exc}")
-    # Each test gets its own schema: real PostgreSQL, no cross-test leakage, cheap to drop.
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
+        yield url
     finally:
+        get_engine(url).dispose()
         get_engine.cache_clear()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+
+
+def _kind_for(request: pytest.FixtureRequest) -> str:
+    names = set(request.fixturenames)
+    return DEMO if "demo_engine" in names else MIGRATED if "engine" in names else EMPTY
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a brand-new empty database on each backend."""
-    yield from _fresh_url(request.param, tmp_path)
+    """URL of a brand-new database on each backend: empty, or cloned from the migrated or demo
+    template when the test uses ``engine`` or ``demo_engine``."""
+    yield from _fresh_url(request.param, tmp_path, _kind_for(request))
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """A database with the current schema and reference areas, nothing else."""
     eng = get_engine(database_url)
-    upgrade(eng)
     yield eng
     eng.dispose()
 
@@ -87,7 +167,6 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
     """A database holding the bundled Havering demo."""
-    load_demo(engine)
     return engine
 
 
@@ -210,11 +289,7 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
     """URL of a database holding the demo, built once per backend per session. Only for
     tests that read: the dashboard pages and the browser journeys."""
     folder = tmp_path_factory.mktemp(f"demo-{request.param}")
-    for url in _fresh_url(request.param, folder):
-        eng = get_engine(url)
-        upgrade(eng)
-        load_demo(eng)
-        yield url
+    yield from _fresh_url(request.param, folder, DEMO)
 
 
 def make_dashboard_app(database_url: str, **env: str):  # noqa: ANN201
@@ -319,9 +394,6 @@ def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pyt
     from loaders.registry import run_load
 
     folder = tmp_path_factory.mktemp(f"demo-2018-{request.param}")
-    for url in _fresh_url(request.param, folder):
-        eng = get_engine(url)
-        upgrade(eng)
-        load_demo(eng)
-        run_load(eng, "boundaries", Source.from_path(shared_data / WARDS_2018))
+    for url in _fresh_url(request.param, folder, DEMO):
+        run_load(get_engine(url), "boundaries", Source.from_path(shared_data / WARDS_2018))
         yield url
