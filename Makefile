@@ -9,7 +9,7 @@ LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: demo test install bench lock audit
+.PHONY: demo test test-fast install bench lock audit
 
 $(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# Rules and workflow on plain values: no database, web app or browser (about a minute).
+test-fast: $(BIN)/.installed-test
+	$(BIN)/python -m pytest -n auto -m "not db and not web and not browser"
 
 # Re-resolve the newest versions pyproject.toml allows; commit both files after `make test`.
 lock: $(BIN)/.installed-test

@@ -5,6 +5,7 @@ CI=true, so CI can never pass by skipping."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from contextlib import contextmanager
 import uuid
@@ -397,3 +398,28 @@ def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pyt
     for url in _fresh_url(request.param, folder, DEMO):
         run_load(get_engine(url), "boundaries", Source.from_path(shared_data / WARDS_2018))
         yield url
+
+
+# --- What each test needs: `make test-fast` runs those that need neither a database nor a browser ---
+
+DATABASE_FIXTURES = {"database_url", "engine", "demo_engine", "demo_database_url", "demo_2018_database_url", "wards_2018_engine"}
+BROWSER_FIXTURES = {"web_browser", "export_chromium", "chromium_page"}
+_BROWSER_SOURCE = re.compile(r"sync_playwright|kaleido|CHROMIUM|soffice")
+_WEB_SOURCE = re.compile(r"make_(?:web|dashboard|export)_app\(|create_app\(|serve_process|served\(")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test ``db``, ``web`` and/or ``browser`` by the fixtures it uses and what its
+    module drives, so the fast group (rules and workflow on plain values) is simply the rest."""
+    sources: dict[Path, str] = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8")
+        names = set(getattr(item, "fixturenames", ()))
+        if names & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.db)
+        if _WEB_SOURCE.search(sources[path]):
+            item.add_marker(pytest.mark.web)
+        if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]):
+            item.add_marker(pytest.mark.browser)
