@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,10 @@ from sqlalchemy import Engine
 from loaders.reading import Source
 from loaders.registry import run_load
 from loaders.summary import LoadSummary
+
+# Debugging screenshots and PDFs from browser tests go outside the source tree (documentation
+# screenshots have a step of their own); CSPDASH_TEST_ARTIFACTS moves them, e.g. for CI upload.
+ARTIFACTS = Path(os.environ.get("CSPDASH_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "cspdash-test-artifacts")
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_dashboard_app, skip_or_fail, serve_in_thread
+from tests.helpers import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = REPO / "tests" / "artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 Q3 = "period=2016-17-Q3&area=E09000016"
 

@@ -22,13 +22,13 @@ from exports.images import figure_to_image
 from rag.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail
-from tests.conftest import REPO, make_export_app, serious_axe_violations, serve_in_thread
+from tests.conftest import make_export_app, serious_axe_violations, serve_in_thread
+from tests.helpers import ARTIFACTS
 from views import charts
 from views.print_style import committee_style
 
 Q3 = "period=2016-17-Q3&area=E09000016"
 SVG = "{http://www.w3.org/2000/svg}svg"
-ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def simple_figure() -> dict:

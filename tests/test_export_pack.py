@@ -32,11 +32,11 @@ from rag.summary import summary_sentence
 from settings import Settings
 from store.db import get_engine, session_scope
 from store.scorecard import build_scorecard, format_value
-from tests.conftest import REPO, serious_axe_violations, skip_or_fail
+from tests.conftest import serious_axe_violations, skip_or_fail
+from tests.helpers import ARTIFACTS
 
 Q3 = Quarter.parse("2016-17-Q3")
 HAVERING = "E09000016"
-ARTIFACTS = REPO / "tests" / "artifacts"
 EXPECTED = {  # the demo reproduces Havering's Q3 2016/17 report
     "CSP1": ("Total notifiable offences", Rating.RED, "13,143"),
     "CSP2": ("Repeat domestic violence cases going to MARAC", Rating.GREEN, "28.8%"),
