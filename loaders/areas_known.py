@@ -13,9 +13,14 @@ class AreaBook:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.areas = {a.code: (a.name, a.level, a.parent_code) for a in session.scalars(select(Area))}
+        held = list(session.scalars(select(Area)))
+        self.areas = {a.code: (a.name, a.level, a.parent_code) for a in held}
+        self.vintages = {a.code: a.boundary_vintage for a in held}
         self.added: list[str] = []
         self.updated: list[str] = []
+        # Areas held before this load whose ward generation it changed: their borough's
+        # coverage can change in any month, not only in the months the load wrote.
+        self.generations_changed: list[str] = []
 
     def __contains__(self, code: str) -> bool:
         return code in self.areas
@@ -33,3 +38,16 @@ class AreaBook:
             area.name, area.level, area.parent_code = name, level, parent
             self.updated.append(code)
         self.areas[code] = (name, level, parent)
+
+    def set_generation(self, code: str, vintage: str | None, only_if_unknown: bool = False) -> None:
+        """Record a ward's boundary generation (``rag.ward_generations``); ``only_if_unknown``:
+        keep one already known (outlines held for the code say better than a file's layout)."""
+        if vintage is None or self.vintages.get(code) == vintage or (only_if_unknown and self.vintages.get(code)):
+            return
+        self.session.flush()  # an area learnt in this load is written first
+        area = self.session.get(Area, code)
+        if area is not None:
+            if code not in self.added:
+                self.generations_changed.append(code)
+            area.boundary_vintage = vintage
+            self.vintages[code] = vintage

@@ -1,0 +1,50 @@
+"""Ward generations: each area's boundary vintage, and the analyst's choice of generation
+
+``area.boundary_vintage`` says which boundary generation a ward belongs to ("2018": the wards
+before May 2022; "2022": the current ones). Wards loaded before this revision take it from the
+newest dated outline held for their code; the rest stay unknown until a file names them again.
+``ward_generation_choice`` holds, for each borough-month held in two generations, the one that
+covers it: the generation of the most recent load of it, or the analyst's pick (``cspdash wards
+use``, ``--keep-held-wards``).
+
+Coverage depends on which generation covers a borough-month: ``store.schema.upgrade`` records
+it again after this revision, in code, rather than here.
+
+Revision ID: 0011_ward_generations
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0011_ward_generations'
+down_revision = '0009_sqlite_keyed_counts'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('area', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('boundary_vintage', sa.String(length=32), nullable=True))
+    # The newest year-named outline vintage held for each ward ("schematic" and "current" are
+    # drawings, not generations). Year labels sort as text within the same width.
+    op.execute(
+        "UPDATE area SET boundary_vintage = (SELECT max(b.vintage) FROM area_boundary b "
+        "WHERE b.area_code = area.code AND b.level = 'ward' AND b.vintage BETWEEN '1000' AND '9999') "
+        "WHERE level = 'ward'"
+    )
+    op.create_table('ward_generation_choice',
+    sa.Column('borough_code', sa.String(length=32), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('boundary_vintage', sa.String(length=32), nullable=False),
+    sa.Column('picked', sa.Boolean(), nullable=False),
+    sa.Column('chosen_by', sa.String(length=100), nullable=False),
+    sa.Column('chosen_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('borough_code', 'month', name=op.f('pk_ward_generation_choice'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('ward_generation_choice')
+    with op.batch_alter_table('area', schema=None) as batch_op:
+        batch_op.drop_column('boundary_vintage')
