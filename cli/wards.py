@@ -37,7 +37,7 @@ def wards() -> None:
 
 @wards.command("list")
 @click.option("--borough", default=None, metavar="CODE", help="One borough (default: every borough holding two generations).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
 @pass_app
 def list_wards(app: AppContext, borough: str | None, fmt: str) -> None:
     """Show each generation of a borough's wards, and which covers the months held in both."""

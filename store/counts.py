@@ -24,7 +24,7 @@ from typing import ParamSpec
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from rag.ward_generations import UNKNOWN, chosen_generation
+from rag.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
@@ -213,8 +213,9 @@ def resolve_coverage(
 def _one_generation(tree: AreaTree, code: str, period: str, children: list[str], parts: dict[str, Covered | None]) -> list[str]:
     """The children that make up ``code``'s figure for ``period``: of its wards, those of one
     generation only (``rag.ward_generations``): two generations held for the same months are
-    two complete sets of wards, and summing both counts every offence twice."""
-    generation = {c: tree.by_code[c].boundary_vintage or UNKNOWN for c in children if tree.by_code[c].level == "ward"}
+    two complete sets of wards, and summing both counts every offence twice. A ward whose
+    generation is not known cannot be told apart, and counts with whichever set is used."""
+    generation = {c: v for c in children if tree.by_code[c].level == "ward" and (v := tree.by_code[c].boundary_vintage)}
     if len(set(generation.values())) < 2:
         return children
     latest: dict[str, int | None] = {}  # each generation's latest upload in this period
@@ -226,6 +227,7 @@ def _one_generation(tree: AreaTree, code: str, period: str, children: list[str],
     if not latest:
         return children
     chosen = chosen_generation(latest, tree.generation_choices.get((code, period)))
+    # A ward of unknown generation (declared by an areas file without one) is in every set.
     return [c for c in children if generation.get(c, chosen) == chosen]
 
 

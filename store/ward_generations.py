@@ -41,9 +41,15 @@ def wards_by_generation(tree: AreaTree, borough: str) -> dict[str, list[str]]:
     return dict(out)
 
 
+def known_generations(tree: AreaTree, borough: str) -> dict[str, list[str]]:
+    """{vintage: ward codes} of a borough's wards whose generation is known (a ward of unknown
+    generation counts with whichever generation covers a month: ``store.counts``)."""
+    return {v: ws for v, ws in wards_by_generation(tree, borough).items() if v != UNKNOWN}
+
+
 def mixed_boroughs(tree: AreaTree) -> list[str]:
-    """Boroughs holding wards of more than one generation."""
-    return sorted(b for b in tree.at_level("borough") if len(wards_by_generation(tree, b)) > 1)
+    """Boroughs holding wards of more than one (known) generation."""
+    return sorted(b for b in tree.at_level("borough") if len(known_generations(tree, b)) > 1)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def ward_spans(session: Session, source: str, wards: Iterable[str]) -> dict[str,
 def held_by_generation(session: Session, source: str, tree: AreaTree, boroughs: Iterable[str]) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
     """{(borough, month): {vintage: (wards with figures, latest upload)}} for ``boroughs``."""
     model = SOURCES[source]
-    wards = sorted(w for b in boroughs for ws in wards_by_generation(tree, b).values() for w in ws)
+    wards = sorted(w for b in boroughs for ws in known_generations(tree, b).values() for w in ws)
     found: dict[BoroughMonth, dict[str, list[int]]] = defaultdict(dict)
     for start in range(0, len(wards), IN_LIMIT):
         stmt = (
@@ -136,7 +142,7 @@ def settle_after_load(
     loaded: dict[BoroughMonth, set[str]] = defaultdict(set)
     for area, month in area_months:
         info = tree.by_code.get(area)
-        if info is not None and info.level == "ward" and info.parent_code in mixed:
+        if info is not None and info.level == "ward" and info.parent_code in mixed and info.boundary_vintage:
             loaded[(info.parent_code, month)].add(area)
     if not loaded:
         return []
@@ -253,7 +259,7 @@ def borough_generations(session: Session, source: str, borough: str, tree: AreaT
             )
         )  # fmt: skip
     months: list[tuple[str, tuple]] = []
-    if len(by_generation) > 1:
+    if len(known_generations(tree, borough)) > 1:
         picked = choices(session, borough)
         for (_, month), per in sorted(held_by_generation(session, source, tree, [borough]).items()):
             if len(per) < 2:

@@ -46,5 +46,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('ward_generation_choice')
-    with op.batch_alter_table('area', schema=None) as batch_op:
-        batch_op.drop_column('boundary_vintage')
+    # Not in a batch: on SQLite a batch copies the table, and ``area`` is referred to by
+    # foreign keys that forbid dropping it (SQLite drops a plain column in place since 3.35).
+    op.drop_column('area', 'boundary_vintage')
