@@ -19,7 +19,9 @@ from geo.options import BoundaryOptions, options_of
 from geo.queries import coverage_gaps
 from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
-from rag.ward_generations import generation_of
+from geo.retire import retire_replaced
+from rag.ward_generations import generation_of, is_generation
+from store.coverage_record import record_coverage
 from store.models import AreaBoundary
 from store.reference import LONDON, LONDON_BOROUGHS
 
@@ -54,6 +56,11 @@ def load_boundaries(ctx: LoadContext) -> None:
     replaced = _store(ctx, table, prepared, level, vintage)
     if level == "ward":
         _record_generations(ctx, list(table["code"]))
+        if is_generation(vintage):  # a drawing (schematic) places nothing and replaces nothing
+            retired = retire_replaced(ctx.session, level, vintage, list(table["code"]), list(table["geometry"]), ctx.upload_id)
+            ctx.summary.notes += retired.notes(vintage, {c: a[0] for c, a in ctx.areas.areas.items()})
+            if retired.into:
+                record_coverage(ctx.session, ("crime", "asb"))  # their figures moved or went
     ctx.summary.stored = len(table)
     ctx.summary.replaced = replaced
     ctx.summary.areas = len(table)

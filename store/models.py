@@ -42,6 +42,9 @@ class Area(Base):
     # A ward's boundary generation ("2018": wards before May 2022, "2022"): from the dated
     # outlines held for its code, else from the file that introduced it. None: not known.
     boundary_vintage: Mapped[str | None] = mapped_column(String(32))
+    # Retired by a boundary load that replaced its outline (geo/retire.py): the area its figures
+    # went into ("" when none took them). None: in use.
+    retired_into: Mapped[str | None] = mapped_column(String(32))
 
 
 class Upload(Base):

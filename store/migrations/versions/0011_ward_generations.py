@@ -3,7 +3,8 @@
 ``area.boundary_vintage`` says which boundary generation a ward belongs to ("2018": the wards
 before May 2022; "2022": the current ones). Wards loaded before this revision take it from the
 newest dated outline held for their code; the rest stay unknown until a file names them again.
-``ward_generation_choice`` holds, for each borough-month held in two generations, the one that
+``area.retired_into`` marks an area whose outline a later load of the same vintage replaced
+(the area it went into; blank: none). ``ward_generation_choice`` holds, for each borough-month held in two generations, the one that
 covers it: the generation of the most recent load of it, or the analyst's pick (``cspdash wards
 use``, ``--keep-held-wards``).
 
@@ -26,6 +27,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('area', schema=None) as batch_op:
         batch_op.add_column(sa.Column('boundary_vintage', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('retired_into', sa.String(length=32), nullable=True))
     # The newest year-named outline vintage held for each ward ("schematic" and "current" are
     # drawings, not generations). Year labels sort as text within the same width.
     op.execute(
@@ -48,4 +50,5 @@ def downgrade() -> None:
     op.drop_table('ward_generation_choice')
     # Not in a batch: on SQLite a batch copies the table, and ``area`` is referred to by
     # foreign keys that forbid dropping it (SQLite drops a plain column in place since 3.35).
+    op.drop_column('area', 'retired_into')
     op.drop_column('area', 'boundary_vintage')
