@@ -19,6 +19,7 @@ class AreaInfo:
     level: str
     parent_code: str | None
     boundary_vintage: str | None = None  # a ward's generation ("2018", "2022"); None: not known
+    retired_into: str | None = None  # set when a later boundary load replaced the area (geo/retire.py)
 
 
 class AreaTree:
@@ -33,7 +34,7 @@ class AreaTree:
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
-        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage)).all()
+        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage, Area.retired_into)).all()
         choices = session.execute(select(WardGenerationChoice.borough_code, WardGenerationChoice.month, WardGenerationChoice.boundary_vintage))
         # {(borough, month): vintage}: the generation a load used, or the analyst's pick
         return cls([AreaInfo(*row) for row in rows], {(b, m): v for b, m, v in choices})

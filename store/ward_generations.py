@@ -304,3 +304,16 @@ def use_generation(
     if picks:
         set_choices(session, picks, user)
     return changed
+
+
+def figure_spans(session: Session) -> dict[str, tuple[str, str]]:
+    """Each area's first and last month with a crime or ASB figure (its own or its children's),
+    from the recorded coverage: a ward's charts and lists stop at its last month."""
+    from store.models import AreaMonthCoverage as t  # noqa: N813 - a short alias for the table
+
+    stmt = (
+        select(t.area_code, func.min(t.period), func.max(t.period))
+        .where(t.source.in_(["crime", "asb"]), func.length(t.period) == 7)
+        .group_by(t.area_code)
+    )
+    return {code: (lo, hi) for code, lo, hi in session.execute(stmt)}

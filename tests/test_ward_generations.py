@@ -156,3 +156,47 @@ def test_rules_on_plain_values():
     assert generation_label("2018", "2022") == "wards before May 2022"
     assert generation_label("2022", "2022") == "current wards"
     assert generation_label("", "2022") == "wards of unknown boundary year"
+
+
+def test_api_areas_carry_generation_and_months(demo_engine, tmp_path):
+    from views.api import area_list
+
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2014-04", last="2016-12")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    with session_scope(demo_engine) as session:
+        rows = {r["code"]: r for r in area_list(session, HAVERING, "ward").rows}
+    old, new = rows["E05000306"], rows["E05013967"]
+    assert (old["boundary_vintage"], old["first_month"], old["last_month"]) == ("2018", "2014-04", "2017-03")
+    assert (new["boundary_vintage"], new["first_month"], new["last_month"]) == ("2022", "2014-04", "2016-12")
+
+
+def test_lists_show_the_current_wards_first_and_older_ones_labelled(demo_engine, tmp_path):
+    from store.queries import area_choices
+
+    with session_scope(demo_engine) as session:
+        before = [a.label for a in area_choices(session, HAVERING)]
+    assert before[1] == "Brooklands ward" and not any("before" in label for label in before)
+    current_wards_file(tmp_path / "met.csv", "24-month")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    with session_scope(demo_engine) as session:
+        labels = [a.label for a in area_choices(session, HAVERING)]
+    assert labels[0] == "Havering (borough)"
+    assert labels[1:21] == [f"{name} ward" for name, _ in sorted(CURRENT_WARDS)]
+    assert labels[21] == "Brooklands ward (wards before May 2022)" and len(labels) == 1 + 20 + 18
+
+
+def test_a_ward_map_of_a_quarter_shows_the_generation_reporting_in_it(demo_engine, database_url, tmp_path):
+    from views.map_state import map_figure, resolve, ward_figures
+
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2016-10", last="2017-03")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    # Q3 2016/17: the Met's current wards were the last load of those months.
+    state = resolve(database_url, HAVERING, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
+    data = ward_figures(database_url, state)
+    assert {f.code for f in data.figures} == {c for _, c in CURRENT_WARDS} and data.generation == "current wards"
+    # Q2 2016/17: only the demo's wards report.
+    state = resolve(database_url, HAVERING, {"measure": "crime", "period": "2016-17-Q2", "span": "quarter"})
+    data = ward_figures(database_url, state)
+    assert len(data.figures) == 18 and data.generation == "wards before May 2022"
+    title = map_figure(database_url, HAVERING, "?measure=crime&period=2016-17-Q2&span=quarter")["layout"]["title"]["text"]
+    assert "(wards before May 2022)" in title and "No ward" not in title
