@@ -25,13 +25,15 @@ class AreaBook:
     def __contains__(self, code: str) -> bool:
         return code in self.areas
 
-    def learn(self, code: str, name: str, level: str, parent: str | None) -> None:
-        """Add or correct an area named by a file (e.g. the Met ward file gives each ward's borough)."""
+    def learn(self, code: str, name: str, level: str, parent: str | None, vintage: str | None = None) -> None:
+        """Add or correct an area named by a file (e.g. the Met ward file gives each ward's
+        borough); ``vintage``: a new ward's generation, as the file's layout tells it."""
         current = self.areas.get(code)
         if current == (name, level, parent):
             return
         if current is None:
-            self.session.add(Area(code=code, name=name, level=level, parent_code=parent))
+            self.session.add(Area(code=code, name=name, level=level, parent_code=parent, boundary_vintage=vintage))
+            self.vintages[code] = vintage
             self.added.append(code)
         else:
             area = self.session.get(Area, code)

@@ -162,8 +162,8 @@ def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], bo
         first = ward_rows.get(code)
         if first is None:
             ward_rows[code] = (name, parent, int(row))
-            ctx.areas.learn(code, name or code, "ward", parent)
-            ctx.areas.set_generation(code, MET_WARD_FILE_VINTAGE, only_if_unknown=True)
+            ctx.areas.learn(code, name or code, "ward", parent, vintage=MET_WARD_FILE_VINTAGE)
+            ctx.areas.set_generation(code, MET_WARD_FILE_VINTAGE, only_if_unknown=True)  # one held before, of unknown generation
         elif first[1] != parent:
             ctx.log.add(
                 int(row), "WardCode", code,
