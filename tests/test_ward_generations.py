@@ -200,3 +200,19 @@ def test_a_ward_map_of_a_quarter_shows_the_generation_reporting_in_it(demo_engin
     assert len(data.figures) == 18 and data.generation == "wards before May 2022"
     title = map_figure(database_url, HAVERING, "?measure=crime&period=2016-17-Q2&span=quarter")["layout"]["title"]["text"]
     assert "(wards before May 2022)" in title and "No ward" not in title
+
+
+def test_the_upload_check_says_which_generation_will_be_used_and_stores_nothing(demo_engine, tmp_path):
+    from dashboards import upload_steps as steps
+    from tests.conftest import table_counts
+    from tests.test_upload_page import rendered
+
+    current_wards_file(tmp_path / "met.csv", "historical")
+    before = table_counts(demo_engine)
+    outcome = steps.check_upload(demo_engine, "crime", "met.csv", (tmp_path / "met.csv").read_bytes(), "priya")
+    assert outcome.ok and table_counts(demo_engine) == before
+    assert (
+        "Havering April 2014 \\u2013 March 2017: held for 18 pre-2022 wards; this file has them for the 20 current wards, "
+        "which will be used from now on"
+    ) in rendered(steps.render_check(outcome))
+    assert havering_ytd(demo_engine) == DEMO_YTD_Q3
