@@ -216,3 +216,13 @@ def test_the_upload_check_says_which_generation_will_be_used_and_stores_nothing(
         "which will be used from now on"
     ) in rendered(steps.render_check(outcome))
     assert havering_ytd(demo_engine) == DEMO_YTD_Q3
+
+
+def test_an_old_wards_chart_stops_at_its_last_quarter_and_says_so(demo_engine, database_url, tmp_path):
+    from views.ward_charts import trend_title, ward_view
+
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2016-04", last="2017-06")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    view = ward_view(database_url, HAVERING, "E05000306", {"measure": "crime", "period": "2017-18-Q1", "span": "quarter"})
+    assert view.series.quarters[-1].label == "Q4 2016/17"
+    assert trend_title(view) == "All crime in Brooklands: no figures after Q4 2016/17, the ward's last quarter held"
