@@ -226,3 +226,25 @@ def test_an_old_wards_chart_stops_at_its_last_quarter_and_says_so(demo_engine, d
     view = ward_view(database_url, HAVERING, "E05000306", {"measure": "crime", "period": "2017-18-Q1", "span": "quarter"})
     assert view.series.quarters[-1].label == "Q4 2016/17"
     assert trend_title(view) == "All crime in Brooklands: no figures after Q4 2016/17, the ward's last quarter held"
+
+
+def test_migration_0011_takes_generations_from_the_outlines_held_and_records_coverage_again(wards_2018_engine, tmp_path):
+    from alembic import command
+
+    from store.schema import alembic_config, upgrade
+
+    engine = wards_2018_engine
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2016-04", last="2016-06")
+    load(engine, "crime", tmp_path / "met.csv")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009_sqlite_keyed_counts")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM area_month_coverage")  # as if recorded by an older computation
+    upgrade(engine)
+    with session_scope(engine) as session:
+        vintages = dict(session.execute(select(Area.code, Area.boundary_vintage).where(Area.parent_code == HAVERING)).all())
+        assert recorded_coverage(session, "crime") == computed_coverage(session, "crime") != {}
+    assert vintages["E05000306"] == "2018"  # its 2018 outline
+    assert vintages["E05013967"] == "2022"  # no outline held: introduced by a Met ward file
