@@ -248,3 +248,26 @@ def test_migration_0011_takes_generations_from_the_outlines_held_and_records_cov
         assert recorded_coverage(session, "crime") == computed_coverage(session, "crime") != {}
     assert vintages["E05000306"] == "2018"  # its 2018 outline
     assert vintages["E05013967"] == "2022"  # no outline held: introduced by a Met ward file
+
+
+def test_wards_use_with_nothing_to_pick_is_a_one_line_error(demo_engine, database_url):
+    result = CliRunner(env={"DATABASE_URL": database_url}).invoke(cli, ["wards", "use", "--borough", HAVERING, "--generation", "2022"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: Havering holds no months in both its 2022 wards (2022) and another generation"
+    ]
+    assert run_cli(database_url, "wards", "list") == "No borough holds wards of two generations.\n"
+
+
+def test_an_areas_file_gives_a_wards_generation_and_a_bad_one_is_named(engine, tmp_path):
+    from loaders.errors import LoadError
+    from tests.helpers import write
+
+    header = "area_code,area_name,level,parent_code,boundary_vintage\n"
+    with pytest.raises(LoadError) as caught:
+        load(engine, "areas", write(tmp_path / "bad.csv", header + "E05999991,Ward A,ward,E09000016,May 2022\n"))
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "boundary_vintage", "May 2022")
+    load(engine, "areas", write(tmp_path / "good.csv", header + "E05999991,Ward A,ward,E09000016,2022\n"))
+    with session_scope(engine) as session:
+        assert session.get(Area, "E05999991").boundary_vintage == "2022"
