@@ -44,7 +44,8 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
         "count": {"type": ["integer", "null"], "description": "Null for a quarter with a month missing: a partial total is never given."},
         "months_held": {"type": "integer", "minimum": 0, "maximum": 3}, "complete": {"type": "boolean"},
     },
-    "Area": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "parent_code": TEXT, "home": {"type": "boolean"}},
+    "Area": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "parent_code": TEXT, "home": {"type": "boolean"},
+             "boundary_vintage": TEXT, "first_month": TEXT, "last_month": TEXT},
 }  # fmt: skip
 COLUMNS = {"ScorecardRow": v.SCORECARD_COLUMNS, "Indicator": v.INDICATOR_COLUMNS, "SeriesRow": v.SERIES_COLUMNS, "CountRow": v.COUNT_COLUMNS, "Area": v.AREA_COLUMNS}
 COUNTS = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in ("red", "amber", "green", "not_rated", "no_data")}, "required": ["red", "amber", "green", "not_rated", "no_data"]}

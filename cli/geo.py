@@ -62,6 +62,7 @@ def list_boundaries(app: AppContext) -> None:
     from sqlalchemy import func, select
 
     from store.db import session_scope
+    from geo.retire import retired_by_vintage
     from store.models import AreaBoundary
 
     with session_scope(app.engine()) as session:
@@ -70,10 +71,12 @@ def list_boundaries(app: AppContext) -> None:
             .group_by(AreaBoundary.level, AreaBoundary.vintage)
             .order_by(AreaBoundary.level, AreaBoundary.vintage)
         ).all()
+        retired = dict(retired_by_vintage(session))
     if not rows:
         click.echo("No boundaries held: load some with `cspdash boundaries load FILE`.")
     for level, vintage, count in rows:
-        click.echo(f"{level:8} {vintage:10} {count:,} areas")
+        gone = retired.get((level, vintage), 0)
+        click.echo(f"{level:8} {vintage:10} {count:,} areas" + (f" ({gone:,} retired: replaced by later outlines)" if gone else ""))
 
 
 @click.group()

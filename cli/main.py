@@ -8,6 +8,8 @@ import click
 
 from cli.common import AppContext, explain_load_errors, pass_app
 from loaders import KINDS
+from geo.options import with_options
+from loaders.crime import CrimeOptions
 from loaders.reading import Source
 from loaders.registry import run_load
 from demo.load import load_demo
@@ -40,9 +42,13 @@ def init_db(app: AppContext) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
+@click.option(
+    "--keep-held-wards", is_flag=True,
+    help="crime: for months a borough already holds in another ward generation, keep using that one (default: the file's).",
+)
 @pass_app
 @explain_load_errors
-def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str) -> None:
+def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, keep_held_wards: bool) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
     commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
     breaks and notes).
@@ -52,7 +58,10 @@ def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, u
     """
     engine = app.engine()
     for path in files:
-        summary = run_load(engine, kind, Source.from_path(path), dry_run=dry_run, user=user)
+        source = Source.from_path(path)
+        if keep_held_wards:
+            source = with_options(source, CrimeOptions(keep_held_wards=True))
+        summary = run_load(engine, kind, source, dry_run=dry_run, user=user)
         click.echo("\n".join(summary.lines()))
 
 
@@ -99,6 +108,10 @@ def _register_subcommands() -> None:
     from cli import spc
 
     spc.register(cli)
+
+    from cli import wards
+
+    wards.register(cli)
 
 
 _register_subcommands()

@@ -300,7 +300,7 @@ def commentary_table() -> list[list[object]]:
 
 
 HEADERS = {  # exact column names of the user-facing upload formats
-    "areas.csv": "area_code area_name level parent_code",
+    "areas.csv": "area_code area_name level parent_code boundary_vintage",
     "crime_wards_met_format.csv": "MajorText MinorText WardName WardCode LookUp_BoroughName "
     + " ".join(m.replace("-", "") for m in MONTHS),
     "crime_boroughs_met_format.csv": "MajorText MinorText BoroughName " + " ".join(m.replace("-", "") for m in MONTHS),
@@ -319,7 +319,8 @@ def generate(out_dir: Path, seed: int = 20170117) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)  # tables draw from it in a fixed order, so order matters
     tables = {
-        "areas.csv": [[BOROUGH, "Havering", "borough", LONDON]] + [[c, n, "ward", BOROUGH] for c, n, _ in WARDS],
+        # Havering's wards of 2002-2022 (in the 2018 outlines), replaced in May 2022.
+        "areas.csv": [[BOROUGH, "Havering", "borough", LONDON, ""]] + [[c, n, "ward", BOROUGH, "2018"] for c, n, _ in WARDS],
         "crime_wards_met_format.csv": crime_table(rng),
         "asb.csv": asb_table(rng),
         "marac.csv": marac_table(rng),

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import shapely
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from geo.fields import Fields, choose_fields, level_of_code, year_in_name
 from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
@@ -19,6 +19,9 @@ from geo.options import BoundaryOptions, options_of
 from geo.queries import coverage_gaps
 from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
+from geo.retire import retire_replaced
+from rag.ward_generations import generation_of, is_generation
+from store.coverage_record import record_coverage
 from store.models import AreaBoundary
 from store.reference import LONDON, LONDON_BOROUGHS
 
@@ -51,6 +54,13 @@ def load_boundaries(ctx: LoadContext) -> None:
     prepared = prepare(list(table["geometry"]), 0.0 if vintage == "schematic" else TOLERANCE_M[level])
     _learn_areas(ctx, table, level)
     replaced = _store(ctx, table, prepared, level, vintage)
+    if level == "ward":
+        _record_generations(ctx, list(table["code"]))
+        if is_generation(vintage):  # a drawing (schematic) places nothing and replaces nothing
+            retired = retire_replaced(ctx.session, level, vintage, list(table["code"]), list(table["geometry"]), ctx.upload_id)
+            ctx.summary.notes += retired.notes(vintage, {c: a[0] for c, a in ctx.areas.areas.items()})
+            if retired.into:
+                record_coverage(ctx.session, ("crime", "asb"))  # their figures moved or went
     ctx.summary.stored = len(table)
     ctx.summary.replaced = replaced
     ctx.summary.areas = len(table)
@@ -196,6 +206,19 @@ def _store(ctx: LoadContext, table: pd.DataFrame, prepared: Prepared, level: str
     ]
     session.execute(insert(AreaBoundary), rows)
     return replaced
+
+
+def _record_generations(ctx: LoadContext, codes: list[str]) -> None:
+    """Each ward's generation from the dated outlines now held for its code (the newest)."""
+    held: dict[str, list[str]] = {}
+    for start in range(0, len(codes), 500):
+        rows = ctx.session.execute(
+            select(AreaBoundary.area_code, AreaBoundary.vintage).where(AreaBoundary.area_code.in_(codes[start : start + 500]))
+        )
+        for code, vintage in rows:
+            held.setdefault(code, []).append(vintage)
+    for code in codes:
+        ctx.areas.set_generation(code, generation_of(held.get(code, [])))
 
 
 def _report_coverage(ctx: LoadContext, level: str, vintage: str, loaded: set[str]) -> None:

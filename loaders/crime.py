@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -17,12 +18,21 @@ from loaders.context import LoadContext
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader, require_columns
+from rag.ward_generations import MET_WARD_FILE_VINTAGE
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
+from store.ward_generations import settle_after_load
 
 _MONTH_COLUMN = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 # Headers that look like a month (201613, 2016-13, 2016-04): each must be a real YYYYMM month.
 _MONTH_LIKE = re.compile(r"^\d{4}[-/ ]?\d{1,2}$")
 LONG_COLUMNS = ["area_code", "month", "major_category", "minor_category", "count"]
+
+
+@dataclass(frozen=True)
+class CrimeOptions:
+    """Options a crime load takes (attached to its file, as the geographic loaders' are)."""
+
+    keep_held_wards: bool = False  # keep the ward generation held for months the file also has
 
 
 def detect_layout(columns: list[str]) -> str:
@@ -61,6 +71,8 @@ def load_crime(ctx: LoadContext) -> None:
     else:
         _load_met(ctx, reader, writer, layout)
     ctx.finish_counts(writer)
+    keep_held = getattr(getattr(ctx.source, "options", None), "keep_held_wards", False)
+    ctx.summary.notes += settle_after_load(ctx.session, "crime", ctx.loaded["crime"].area_months, keep_held, ctx.user)
 
 
 def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None:
@@ -150,7 +162,8 @@ def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], bo
         first = ward_rows.get(code)
         if first is None:
             ward_rows[code] = (name, parent, int(row))
-            ctx.areas.learn(code, name or code, "ward", parent)
+            ctx.areas.learn(code, name or code, "ward", parent, vintage=MET_WARD_FILE_VINTAGE)
+            ctx.areas.set_generation(code, MET_WARD_FILE_VINTAGE, only_if_unknown=True)  # one held before, of unknown generation
         elif first[1] != parent:
             ctx.log.add(
                 int(row), "WardCode", code,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
 from loaders.context import LoadContext
 from loaders.keyed import read_all
+from rag.ward_generations import is_generation
 from store.models import Indicator, Target
 
 LEVELS = ("ward", "borough", "region", "country", "other")
@@ -22,10 +23,13 @@ MEASURE = re.compile(r"^(crime(:[^/]+(/.+)?)?|asb|marac:(repeat_rate|cases|repea
 
 
 def load_areas(ctx: LoadContext) -> None:
-    frame, _ = read_all(ctx, ["area_code", "area_name", "level"], ["parent_code"])
+    frame, _ = read_all(ctx, ["area_code", "area_name", "level"], ["parent_code", "boundary_vintage"])
     require_text(frame, "area_code", ctx.log)
     require_text(frame, "area_name", ctx.log)
     frame["level"] = parse_choice(frame, "level", LEVELS, ctx.log)
+    for row, vintage in zip(frame["__row__"], frame["boundary_vintage"]):
+        if vintage and not is_generation(vintage):
+            ctx.log.add(int(row), "boundary_vintage", vintage, "a ward boundary generation is the year its wards came in, e.g. 2022 (blank: not known)")
     log_duplicates(frame, ["area_code"], {}, ctx.log, "area code")
     declared = set(frame["area_code"])
     for row, code, parent in frame[["__row__", "area_code", "parent_code"]].itertuples(index=False):
@@ -36,7 +40,7 @@ def load_areas(ctx: LoadContext) -> None:
     if ctx.log:
         return
     # Parents first, so foreign keys hold whatever order the file is in.
-    pending = list(frame[["area_code", "area_name", "level", "parent_code"]].itertuples(index=False))
+    pending = list(frame[["area_code", "area_name", "level", "parent_code", "boundary_vintage"]].itertuples(index=False))
     while pending:
         ready = [r for r in pending if not r.parent_code or r.parent_code in ctx.areas]
         if not ready:  # a cycle: report it rather than loop
@@ -45,6 +49,7 @@ def load_areas(ctx: LoadContext) -> None:
             return
         for r in ready:
             ctx.areas.learn(r.area_code, r.area_name, r.level, r.parent_code or None)
+            ctx.areas.set_generation(r.area_code, r.boundary_vintage or None)
         ctx.session.flush()
         pending = [r for r in pending if r not in ready]
     ctx.summary.stored = len(frame)

@@ -101,9 +101,13 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
     try:
-        if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
+        if kind in SOURCES_OF_KIND or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
+            # A ward's generation changed: which wards make up its borough can change in any
+            # month, so the counts' record is worked out whole.
+            sources = (*SOURCES_OF_KIND.get(kind, ()), *(("crime", "asb") if areas.generations_changed else ()))
+            loaded = {} if areas.generations_changed else ctx.loaded
             # The server builds any key the load set aside while the record is worked out.
-            record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, loaded=ctx.loaded)
+            record_coverage(session, sources, meanwhile=ctx.start_finishing, loaded=loaded)
         ctx.finish()
     except BaseException:
         ctx.abort()

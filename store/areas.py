@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Area
+from store.models import Area, WardGenerationChoice
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,15 @@ class AreaInfo:
     name: str
     level: str
     parent_code: str | None
+    boundary_vintage: str | None = None  # a ward's generation ("2018", "2022"); None: not known
+    retired_into: str | None = None  # set when a later boundary load replaced the area (geo/retire.py)
 
 
 class AreaTree:
-    def __init__(self, areas: list[AreaInfo]) -> None:
+    def __init__(self, areas: list[AreaInfo], generation_choices: dict[tuple[str, str], str] | None = None) -> None:
         self.by_code = {a.code: a for a in areas}
+        # {(borough, month): vintage} covering it: the most recent load's, or the analyst's pick.
+        self.generation_choices = generation_choices or {}
         self.children: dict[str, list[str]] = defaultdict(list)
         for a in areas:
             if a.parent_code:
@@ -30,8 +34,10 @@ class AreaTree:
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
-        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code)).all()
-        return cls([AreaInfo(*row) for row in rows])
+        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage, Area.retired_into)).all()
+        choices = session.execute(select(WardGenerationChoice.borough_code, WardGenerationChoice.month, WardGenerationChoice.boundary_vintage))
+        # {(borough, month): vintage}: the generation a load used, or the analyst's pick
+        return cls([AreaInfo(*row) for row in rows], {(b, m): v for b, m, v in choices})
 
     def name(self, code: str) -> str:
         area = self.by_code.get(code)

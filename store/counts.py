@@ -24,6 +24,7 @@ from typing import ParamSpec
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from rag.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
@@ -179,6 +180,8 @@ def resolve_coverage(
     def _from_children(code: str, period: str, depth: int) -> Covered | None:
         children = tree.children.get(code, [])
         parts = {child: resolve(child, period, depth + 1) for child in children}
+        children = _one_generation(tree, code, period, children, parts)
+        parts = {child: parts[child] for child in children}
         present = [p for p in parts.values() if p is not None]
         if not present:
             return None
@@ -205,6 +208,27 @@ def resolve_coverage(
         resolved = {p: resolve(area, p) for p in periods}
         out[area] = {p: v for p, v in resolved.items() if v is not None}
     return out
+
+
+def _one_generation(tree: AreaTree, code: str, period: str, children: list[str], parts: dict[str, Covered | None]) -> list[str]:
+    """The children that make up ``code``'s figure for ``period``: of its wards, those of one
+    generation only (``rag.ward_generations``): two generations held for the same months are
+    two complete sets of wards, and summing both counts every offence twice. A ward whose
+    generation is not known cannot be told apart, and counts with whichever set is used."""
+    generation = {c: v for c in children if tree.by_code[c].level == "ward" and (v := tree.by_code[c].boundary_vintage)}
+    if len(set(generation.values())) < 2:
+        return children
+    latest: dict[str, int | None] = {}  # each generation's latest upload in this period
+    for child, vintage in generation.items():
+        part = parts[child]
+        if part is not None:
+            upload = part.upload_id if part.upload_id is not None else -1
+            latest[vintage] = max(latest.get(vintage) or -1, upload)
+    if not latest:
+        return children
+    chosen = chosen_generation(latest, tree.generation_choices.get((code, period)))
+    # A ward of unknown generation (declared by an areas file without one) is in every set.
+    return [c for c in children if generation.get(c, chosen) == chosen]
 
 
 def _complete_only(resolver: Callable[P, dict[str, dict[str, Covered]]]) -> Callable[P, dict[str, dict[str, int]]]:

@@ -39,6 +39,12 @@ class Area(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))  # ward | borough | region | country | other
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"), index=True)
+    # A ward's boundary generation ("2018": wards before May 2022, "2022"): from the dated
+    # outlines held for its code, else from the file that introduced it. None: not known.
+    boundary_vintage: Mapped[str | None] = mapped_column(String(32))
+    # Retired by a boundary load that replaced its outline (geo/retire.py): the area its figures
+    # went into ("" when none took them). None: in use.
+    retired_into: Mapped[str | None] = mapped_column(String(32))
 
 
 class Upload(Base):
@@ -341,3 +347,22 @@ class AreaMonthCoverage(Base):
     expected: Mapped[int] = mapped_column(Integer)
     what: Mapped[str] = mapped_column(String(16), default="")
     complete: Mapped[bool] = mapped_column(Boolean)
+
+
+# --- Ward generations (issue 19): which generation covers a borough-month -------------------
+
+
+class WardGenerationChoice(Base):
+    """The ward generation covering a borough-month held in two: the generation of the most
+    recent load of it (written by that load: a re-load that changes no figure keeps their
+    uploads, so uploads alone cannot say which load was last), or the analyst's pick
+    (``cspdash wards use``, ``--keep-held-wards``) until a later load of the month."""
+
+    __tablename__ = "ward_generation_choice"
+
+    borough_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    boundary_vintage: Mapped[str] = mapped_column(String(32))
+    picked: Mapped[bool] = mapped_column(Boolean, default=False)  # by the analyst, not a load
+    chosen_by: Mapped[str] = mapped_column(String(100), default="cli")
+    chosen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rag.periods import PeriodError, Quarter, is_month, quarters_between
+from rag.ward_generations import current_generation, generation_label
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
@@ -76,10 +77,13 @@ class AreaChoice:
     code: str
     name: str
     level: str
+    generation: str = ""  # an older ward generation's label ("wards before May 2022"); blank: current
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.level})" if self.level != "ward" else f"{self.name} ward"
+        if self.level != "ward":
+            return f"{self.name} ({self.level})"
+        return f"{self.name} ward" + (f" ({self.generation})" if self.generation else "")
 
 
 @dataclass(frozen=True)
@@ -184,12 +188,26 @@ def latest_quarter(session: Session) -> Quarter | None:
 
 
 def area_choices(session: Session, home: str) -> list[AreaChoice]:
-    """The home area first, then its wards by name."""
+    """The home area first, then its wards by name: the current generation first, then any
+    older generation's, grouped and labelled ("Cranham ward (wards before May 2022)"). Wards a
+    boundary load retired are left out."""
     tree = AreaTree.load(session)
     if home not in tree.by_code:
         return []
-    wards = sorted(tree.at_level("ward", within=home), key=lambda c: tree.name(c))
-    return [AreaChoice(c, tree.name(c), tree.by_code[c].level) for c in [home, *wards]]
+    wards = [c for c in tree.at_level("ward", within=home) if tree.by_code[c].retired_into is None]
+    vintages = {c: tree.by_code[c].boundary_vintage for c in wards}
+    current = current_generation(vintages.values())
+
+    def group(code: str) -> tuple:  # current (or unknown) first, then newest older first
+        vintage = vintages[code]
+        return (0, "") if not vintage or vintage == current else (1, "".join(chr(255 - ord(ch)) for ch in vintage))
+
+    def label(code: str) -> str:
+        vintage = vintages[code]
+        return "" if not vintage or vintage == current else generation_label(vintage, current)
+
+    wards = sorted(wards, key=lambda c: (group(c), tree.name(c)))
+    return [AreaChoice(home, tree.name(home), tree.by_code[home].level)] + [AreaChoice(c, tree.name(c), "ward", label(c)) for c in wards]
 
 
 def area_name(session: Session, code: str) -> str:

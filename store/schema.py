@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -26,10 +26,18 @@ def upgrade(engine: Engine) -> None:
 
     config = alembic_config()
     with engine.begin() as connection:
+        generations_before = inspect(connection).has_table("ward_generation_choice")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     with session_scope(engine) as session:
         ensure_reference_areas(session)
+        if not generations_before:
+            # Migration 0011 gave wards their generation, and a borough-month now sums one
+            # generation's wards: the recorded coverage (derived data, first recorded by 0008)
+            # is worked out again, by the application's own computation on the newest schema.
+            from store.coverage_record import record_coverage
+
+            record_coverage(session, ("crime", "asb", "marac", "values"))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -182,7 +182,8 @@ def test_wards_match_shared_geojson(generated: Path) -> None:
     wards = areas[areas.level == "ward"]
     assert set(zip(wards.area_code, wards.area_name)) == expected and len(wards) == 18
     assert set(wards.parent_code) == {"E09000016"}
-    assert areas[areas.level == "borough"].values.tolist() == [["E09000016", "Havering", "borough", "E12000007"]]
+    assert set(wards.boundary_vintage) == {"2018"}  # the wards in force from 2002 to May 2022
+    assert areas[areas.level == "borough"].values.tolist() == [["E09000016", "Havering", "borough", "E12000007", ""]]
     crime = pd.read_csv(generated / "crime_wards_met_format.csv", dtype=str)
     assert set(zip(crime.WardCode, crime.WardName)) == expected
     asb = pd.read_csv(generated / "asb.csv", dtype=str)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from rag.periods import PeriodError, Quarter, quarters_between
 from rag.summary import RagCounts
 from store.areas import AreaTree
+from store.ward_generations import figure_spans
 from store.counts import SOURCES, monthly_counts_many, months_held
 from store.queries import (
     IndicatorInfo,
@@ -251,7 +252,7 @@ def counts(session: Session, home: str, source: str | None = None, area: str | N
     return ApiTable(meta, COUNT_COLUMNS, rows)
 
 
-AREA_COLUMNS = ["code", "name", "level", "parent_code", "home"]
+AREA_COLUMNS = ["code", "name", "level", "parent_code", "home", "boundary_vintage", "first_month", "last_month"]
 
 
 def area_list(session: Session, home: str, level: str | None = None) -> ApiTable:
@@ -261,5 +262,12 @@ def area_list(session: Session, home: str, level: str | None = None) -> ApiTable
     if level and level not in levels:
         raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels))}.")
     areas = sorted((a for a in tree.by_code.values() if not level or a.level == level), key=lambda a: (LEVEL_ORDER.get(a.level, 9), a.name, a.code))
-    rows = [{"code": a.code, "name": a.name, "level": a.level, "parent_code": a.parent_code, "home": a.code == home} for a in areas]
+    spans = figure_spans(session)  # each area's first and last month of crime or ASB figures
+    rows = [
+        {
+            "code": a.code, "name": a.name, "level": a.level, "parent_code": a.parent_code, "home": a.code == home,
+            "boundary_vintage": a.boundary_vintage, "first_month": spans.get(a.code, (None, None))[0], "last_month": spans.get(a.code, (None, None))[1],
+        }
+        for a in areas
+    ]  # fmt: skip
     return ApiTable({"count": len(rows), "home": home}, AREA_COLUMNS, rows)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
+from rag.ward_generations import current_generation, generation_label
 from store.areas import AreaTree
 from store.db import get_engine, reading
 from store.map_queries import (
@@ -66,6 +67,7 @@ class MapFigures:
     figures: list[AreaFigure]  # every area that could be shown, with or without a figure
     vintage: str | None
     outlined: frozenset[str]  # codes with an outline in ``vintage``
+    generation: str | None = None  # which wards, where the area holds two generations ("current wards")
 
 
 def _area_choices(tree: AreaTree, home: str) -> list[tuple[str, str]]:
@@ -120,12 +122,46 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
 def _figures(url: str, v: tuple, measure: MapMeasure, period: MapPeriod, area: str) -> MapFigures:
     with reading(get_engine(url)) as session:
         tree = AreaTree.load(session)
-        codes = tree.at_level("ward", within=area)
+        codes = [c for c in tree.at_level("ward", within=area) if tree.by_code[c].retired_into is None]
         figures = area_figures(session, measure, period, codes, tree)
+        # One generation of wards per borough: the one reporting in the period.
+        figures, generation = reporting_generation(tree, figures)
+        codes = [f.code for f in figures]
         with_data = {f.code for f in figures if f.value is not None or f.last_year is not None}
         vintage = choose_vintage(session, "ward", with_data or set(codes))
         outlined = maps.layer(url, "ward", vintage, codes).features.keys() if vintage else set()
-    return MapFigures(figures, vintage, frozenset(outlined))
+    return MapFigures(figures, vintage, frozenset(outlined), generation)
+
+
+def reporting_generation(tree: AreaTree, figures: list[AreaFigure]) -> tuple[list[AreaFigure], str | None]:
+    """Of each borough's wards, those of the generation reporting in the period (the one with
+    the most figures; a ward of unknown generation is kept with any), and which generation
+    that is, where any borough holds two: ``current wards``, ``wards before May 2022``."""
+    by_borough: dict[str | None, list[AreaFigure]] = {}
+    for f in figures:
+        by_borough.setdefault(tree.by_code[f.code].parent_code, []).append(f)
+    kept: list[AreaFigure] = []
+    labels: set[str] = set()
+    for borough_figures in by_borough.values():
+        vintages = {f.code: tree.by_code[f.code].boundary_vintage for f in borough_figures}
+        known = {v for v in vintages.values() if v}
+        if len(known) < 2:
+            kept += borough_figures
+            continue
+        reporting = {v: sum(1 for f in borough_figures if vintages[f.code] == v and f.value is not None) for v in known}
+        chosen = max(known, key=lambda v: (reporting[v], v))
+        kept += [f for f in borough_figures if vintages[f.code] in (chosen, None)]
+        labels.add(generation_label(chosen, current_generation(known)))
+    kept_codes = {f.code for f in kept}
+    ordered = [f for f in figures if f.code in kept_codes]
+    if not labels:
+        return ordered, None
+    return ordered, labels.pop() if len(labels) == 1 else "each borough's wards reporting in the period"
+
+
+def generation_note(data: MapFigures) -> str:
+    """`` (current wards)``: which generation a map shows, where two are held."""
+    return f" ({data.generation})" if data.generation else ""
 
 
 def ward_figures(url: str, state: MapState) -> MapFigures:
@@ -225,8 +261,10 @@ def wrap(name: str, width: int = 10) -> str:
     return "<br>".join(lines)
 
 
-def finding(rows: list[AreaFigure], values: list[float | None], state: MapState, noun: str = "wards") -> str:
+def finding(rows: list[AreaFigure], values: list[float | None], state: MapState, noun: str = "wards", unmapped: int = 0) -> str:
     held = [(f, v) for f, v in zip(rows, values) if v is not None]
+    if not held and unmapped:  # never "no figure" above a legend of figures held off the map
+        return f"No {noun[:-1]} drawn has a figure for {state.period.label}: {unmapped} {noun} with figures have no outline held (see the table)"
     if not held:
         return f"No {noun[:-1]} has a figure for {state.period.label}"
     if len(held) == 1:
@@ -264,7 +302,8 @@ def map_figure(url: str, home: str, query: str) -> dict:
     """The choropleth for a page's resolved query (``?measure=…&period=…``): the map callback."""
     state = resolve(url, home, dict(parse_qsl(query.lstrip("?"))))
     data = ward_figures(url, state)
-    shown, _, values, classes = split_figures(data, state)
+    shown, missing, values, classes = split_figures(data, state)
+    unmapped = sum(1 for v in values[len(shown) :] if v is not None)
     values = values[: len(shown)]
     classes = replace(classes, index=classes.index[: len(shown)])  # the drawn wards come first
     layer = maps.layer(url, "ward", data.vintage, [f.code for f in shown]) if data.vintage else maps.Layer("none", {}, {}, {})
@@ -273,5 +312,5 @@ def map_figure(url: str, home: str, query: str) -> dict:
     what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
     legend = f"{what}<br>{classes.legend_note}"
     return maps.choropleth(
-        layer, areas, classes, title=finding(shown, values, state), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
+        layer, areas, classes, title=finding(shown, values, state, unmapped=unmapped) + generation_note(data), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
     )

@@ -82,6 +82,9 @@ def trend_title(view: WardView) -> str:
     before = quarter.same_quarter_last_year()
     counts = dict(zip(view.labels, view.series.all_crime))
     now = counts.get(view.chosen)
+    if now is None and view.series.quarters and view.series.quarters[-1] < quarter:
+        # A ward replaced in a boundary review: its chart stops at its last quarter.
+        return f"All crime in {view.name}: no figures after {view.series.quarters[-1].label}, the ward's last quarter held"
     return f"All crime in {view.name}: {maps.number(now)} in {quarter.label}, {change_phrase(now, counts.get(short_quarter(before)), before.label)}"
 
 

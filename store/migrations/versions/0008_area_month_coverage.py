@@ -26,15 +26,8 @@ def upgrade() -> None:
     sa.Column('complete', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('source', 'area_code', 'period', name=op.f('pk_area_month_coverage'))
     )
-    # Figures loaded before this revision: record their coverage now, as a load would have.
-    # Uses the application's own computation (store.coverage_record) on this connection.
-    from sqlalchemy.orm import Session
-
-    from store.coverage_record import record_coverage
-
-    session = Session(bind=op.get_bind())
-    record_coverage(session, ("crime", "asb", "marac", "values"))
-    session.flush()
+    # Figures loaded before this revision have their coverage recorded by store.schema.upgrade
+    # once the schema is at head (the application's computation reads the newest schema).
 
 
 def downgrade() -> None:
