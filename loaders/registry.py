@@ -18,6 +18,7 @@ from loaders.areas_known import AreaBook
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
+from loaders.source_choice import settle_after_load
 from loaders.summary import LoadSummary
 from store.coverage_record import SOURCES_OF_KIND, record_coverage
 from store.data_version import bump_data_version
@@ -101,6 +102,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
     try:
+        settle_after_load(ctx, kind)  # one source per borough-month, before coverage is recorded
         if kind in SOURCES_OF_KIND:  # in this load's transaction: a failed load leaves it as it was
             # The server builds any key the load set aside while the record is worked out.
             record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, loaded=ctx.loaded)
