@@ -26,13 +26,12 @@ from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
 from loaders.reading import CsvReader, Source, require_columns
-from store.count_sources import clear_earlier_placements
+from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
 
 ASB_TYPE = "Anti-social behaviour"
 REQUIRED = ["Month", "Longitude", "Latitude", "Crime type"]
 OPTIONAL = ["LSOA code", "Reported by"]
-PART_PREFIX = "police.uk:"
-UNNAMED_FORCE = "force not named"  # a file without a "Reported by" column
+
 _ZIP_MAGIC = b"PK\x03\x04"
 
 

@@ -33,10 +33,16 @@ from sqlalchemy.orm import Session
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert_frame
 from store.models import AsbCount, AsbCountSetAside, CrimeCount, CrimeCountSetAside, Upload
+from store.reference import LONDON
 
 FILES, POLICE_UK = "met", "police.uk"
 SOURCE_NAMES = {FILES: "the Met's recorded-crime files", POLICE_UK: "police.uk street-level records"}
 PART_PREFIX = "police.uk:"
+NOTHING = ""  # no source counts: only another force's police.uk records are held
+MET_FORCE = "Metropolitan Police Service"
+HOME_FORCES = {"E09000001": "City of London Police"}  # every other London borough: the Met
+UNNAMED_FORCE = "force not named"  # a police.uk file without a "Reported by" column
+FORCE_NOT_RECORDED = "force not recorded"  # loaded before migration 0012
 # Count table -> its set-aside twin, per source of the coverage record.
 TABLES = {
     "crime": (CrimeCount.__tablename__, CrimeCountSetAside.__tablename__),
@@ -66,7 +72,7 @@ def force_of_part(part: str) -> str:
     return part[len(PART_PREFIX) :] if part.startswith(PART_PREFIX) else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class SetAside:
     """Figures of one source kept but not counted for a borough-month, and what is used instead."""
 
@@ -131,14 +137,18 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
         ):
             groups.setdefault((area, month, ""), (main, int(total or 0)))
     present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    forces: dict[tuple[str, str], set[str]] = defaultdict(set)
     for area, month, part in groups:
         present[(borough_of(tree, area), month)].add(source_of_part(part))
+        forces[(borough_of(tree, area), month)].add(force_of_part(part))
     other = POLICE_UK if primary == FILES else FILES
     to_aside, to_main = [], []
     put_aside: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, set()])
     for (area, month, part), (table, total) in groups.items():
         borough = borough_of(tree, area)
         used = primary if primary in present[(borough, month)] else other
+        if used == POLICE_UK and not _home_force_held(tree, borough, forces[(borough, month)]):
+            used = NOTHING  # only another force's records: a partial figure, not the borough's
         source = source_of_part(part)
         if source != used:
             if table == main:
@@ -151,10 +161,32 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
             to_main.append((area, month, part))
     settled.moved = _move(session, kind, main, aside, to_aside) + _move(session, kind, aside, main, to_main)
     settled.set_aside = sorted(
-        SetAside(kind, borough, month, source, FILES if source == POLICE_UK else POLICE_UK, total, tuple(sorted(forces)))
-        for (borough, month, source), (total, forces) in put_aside.items()
+        SetAside(kind, borough, month, source, _used_instead(present[(borough, month)], source), total, tuple(sorted(names)))
+        for (borough, month, source), (total, names) in put_aside.items()
     )
     return settled
+
+
+def _used_instead(present: set[str], source: str) -> str:
+    others = present - {source}
+    return min(others) if others else NOTHING
+
+
+def home_force(tree: AreaTree, borough: str) -> str | None:
+    """The force whose own area a London borough is (its police.uk records are the borough's
+    figure); ``None`` outside London (not known)."""
+    area = tree.by_code.get(borough)
+    if area is None or area.level != "borough" or area.parent_code != LONDON:
+        return None
+    return HOME_FORCES.get(borough, MET_FORCE)
+
+
+def _home_force_held(tree: AreaTree, borough: str, forces: set[str]) -> bool:
+    """Do the police.uk parts of a borough-month include its own force's records (or records
+    whose force is not known)? The City of London Police's few records in Camden wards are
+    not Camden's figure."""
+    home = home_force(tree, borough)
+    return home is None or bool(forces & {home, UNNAMED_FORCE, FORCE_NOT_RECORDED})
 
 
 def _same(a: str, b: str) -> str:
@@ -244,9 +276,19 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
         forces = sorted({f for i in items for f in i.forces})
         what = SOURCE_NAMES[source] + (f" ({', '.join(forces)})" if forces else "")
         offences = "ASB incidents" if kind == "asb" else "offences"
+        total = f"{tree.name(borough)} {span}: {sum(i.count for i in items):,} {offences} from {what} kept but not counted"
+        if used == NOTHING:
+            lines.append(
+                f"{total}: they are only part of the borough's figure, as {home_force(tree, borough) or 'its own force'}'s "
+                "records for these months are not loaded"
+            )
+            continue
         reason = "the primary source" if used == primary else f"the only source held there (the primary, {SOURCE_NAMES[primary]}, has none)"
-        lines.append(
-            f"{tree.name(borough)} {span}: {sum(i.count for i in items):,} {offences} from {what} kept but not counted; "
-            f"{SOURCE_NAMES[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})"
-        )
+        lines.append(f"{total}; {SOURCE_NAMES[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})")
     return lines
+
+
+def settle_all(session: Session, primary: str) -> list[str]:
+    """``settle`` every count table; the sources (crime, asb) in which rows moved."""
+    tree = AreaTree.load(session)
+    return [kind for kind in TABLES if settle(session, kind, primary, tree).moved]

@@ -35,6 +35,9 @@ EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLA
 # Children that may be absent without making their parent partial: the City of London Police,
 # not the Met, polices the City, so the Met's files never hold it.
 EXCUSED_WHEN_ABSENT = frozenset({"E09000001"})
+# Met units whose offences a borough's own figure (the Met's borough file) already holds:
+# the airports unit (SO18), Heathrow being in Hillingdon.
+UNITS_INSIDE_BOROUGHS = {"MPS-AIRPORTS": "E09000017"}
 _PLURAL = {"ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries"}
 
 
@@ -179,6 +182,7 @@ def resolve_coverage(
     def _from_children(code: str, period: str, depth: int) -> Covered | None:
         children = tree.children.get(code, [])
         parts = {child: resolve(child, period, depth + 1) for child in children}
+        _drop_units_counted_by_their_borough(parts)
         present = [p for p in parts.values() if p is not None]
         if not present:
             return None
@@ -205,6 +209,18 @@ def resolve_coverage(
         resolved = {p: resolve(area, p) for p in periods}
         out[area] = {p: v for p, v in resolved.items() if v is not None}
     return out
+
+
+def _drop_units_counted_by_their_borough(parts: dict[str, Covered | None]) -> None:
+    """A Met unit's figure is left out beside a borough's own figure that already holds its
+    offences: the borough file counts airport offences in Hillingdon's own figure, where the
+    ward file keeps them apart as "Aviation Security (SO18)". Summed, London would count them
+    twice (2024/25: 930,156 + 6,331). The unit is kept when the same upload gave both figures
+    (a borough file's own airports row sits beside its Hillingdon row, each offence once)."""
+    for unit, borough in UNITS_INSIDE_BOROUGHS.items():
+        held, own = parts.get(unit), parts.get(borough)
+        if held is not None and own is not None and own.coverage.covered_by == OWN_FIGURE.covered_by and own.upload_id != held.upload_id:
+            parts[unit] = None
 
 
 def _complete_only(resolver: Callable[P, dict[str, dict[str, Covered]]]) -> Callable[P, dict[str, dict[str, int]]]:

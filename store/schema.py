@@ -30,6 +30,24 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
     with session_scope(engine) as session:
         ensure_reference_areas(session)
+        settle_sources(session)
+
+
+def settle_sources(session) -> list[str]:  # noqa: ANN001 - a Session (imported late, as above)
+    """One source per borough-month (``store.count_sources``), under the current
+    ``CSPDASH_PRIMARY_SOURCE``: after migration 0012 (police.uk rows loaded before it were
+    summed with the Met's) or after the setting changed. Which rows are set aside, and so the
+    coverage record, is derived data: worked out here in code, not in a migration."""
+    from settings import get_settings
+    from store.count_sources import settle_all
+    from store.coverage_record import record_coverage
+    from store.data_version import bump_data_version
+
+    moved = settle_all(session, get_settings().primary_source)
+    if moved:
+        record_coverage(session, moved)
+        bump_data_version(session)
+    return moved
 
 
 def current_revision(engine: Engine) -> str | None:
