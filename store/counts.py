@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
+from store.count_sources import PART_PREFIX
+from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 
@@ -50,14 +52,19 @@ class Coverage:
     what: str = ""  # "boroughs", "wards"…; empty for the area's own figure
     complete: bool = True
     covered_by: str = "own figure"  # own figure | children | uploaded value (the recorded coverage's words)
+    # Why the figure is not available whatever is loaded: the source held for it has no such
+    # category (police.uk records and VIOLENCE AGAINST THE PERSON; see store.crime_types).
+    lacking: str = ""
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs`` (the ``counts`` coverage column)."""
+        if self.lacking:
+            return f"not available: {self.lacking}"
         return "complete" if self.complete else f"partial: {self.loaded} of {self.expected} {self.what}"
 
     def shortfall(self) -> str:
         """``only 1 of 33 boroughs loaded``: why a figure is not available."""
-        return f"only {self.loaded} of {self.expected} {self.what} loaded"
+        return self.lacking or f"only {self.loaded} of {self.expected} {self.what} loaded"
 
 
 OWN_FIGURE = Coverage()
@@ -82,15 +89,38 @@ class CountFilter:
 
 def _filter_clause(model: type, selection: CountFilter):  # noqa: ANN202
     if model is CrimeCount:
-        clauses = []
-        if selection.major is not None:
-            clauses.append(func.upper(CrimeCount.major_category) == selection.major.upper())
-        if selection.minor is not None:  # "" selects rows with no minor category (police.uk)
-            clauses.append(func.upper(CrimeCount.minor_category) == selection.minor.upper())
-        return and_(*clauses) if clauses else None
+        named = _crime_clause(selection)
+        if named is None:
+            return None
+        # police.uk records name their own crime types: they count too where the stated
+        # mapping relates their type to the category (none: the month is not available for
+        # it, see ``_lacking``).
+        types = police_uk_types_for(selection.major, selection.minor)
+        return or_(named, and_(_POLICE_UK_PART, func.upper(CrimeCount.major_category).in_(types))) if types else named
     if selection.major is not None:
         return func.upper(AsbCount.category) == selection.major.upper()
     return None
+
+
+def _crime_clause(selection: CountFilter):  # noqa: ANN202
+    """The selection on the categories as stored (the files', or police.uk's own names)."""
+    clauses = []
+    if selection.major is not None:
+        clauses.append(func.upper(CrimeCount.major_category) == selection.major.upper())
+    if selection.minor is not None:  # "" selects rows with no minor category (police.uk)
+        clauses.append(func.upper(CrimeCount.minor_category) == selection.minor.upper())
+    return and_(*clauses) if clauses else None
+
+
+_POLICE_UK_PART = CrimeCount.part.startswith(PART_PREFIX)
+
+
+def _lacking(model: type, selection: CountFilter) -> str:
+    """Why an area-month held from police.uk records has no figure for ``selection`` ("" if
+    it has one)."""
+    if model is not CrimeCount or selection.major is None or is_police_uk_type(selection.major):
+        return ""
+    return "" if police_uk_types_for(selection.major, selection.minor) else lacking_reason(selection.major, selection.minor)
 
 
 def monthly_counts(
@@ -119,14 +149,16 @@ def monthly_coverage_many(
     involved = tree.with_descendants(areas)
     clause = _filter_clause(model, selection)
     value = func.sum(case((clause, model.count), else_=literal(0))) if clause is not None else func.sum(model.count)
+    lacking = _lacking(model, selection)
+    from_police_uk = func.max(case((_POLICE_UK_PART, 1), else_=0)) if lacking else literal(0)
     stmt = (
-        select(model.area_code, model.month, value, func.max(model.upload_id))
+        select(model.area_code, model.month, value, func.max(model.upload_id), from_police_uk)
         .where(model.area_code.in_(involved), model.month.in_(months))
         .group_by(model.area_code, model.month)
     )
     direct: dict[str, dict[str, Held]] = defaultdict(dict)
-    for code, month, total, upload in session.execute(stmt):
-        direct[code][month] = Held(int(total or 0), upload)
+    for code, month, total, upload, police_uk in session.execute(stmt):
+        direct[code][month] = Held(int(total or 0), upload, lacking if police_uk else "")
     # Each area's first and last month of this source (any category): the months it reports.
     spans = {
         code: (lo, hi)
@@ -145,6 +177,7 @@ class Held:
 
     value: int
     upload_id: int | None = None
+    lacking: str = ""  # the source held has no such category: not available (see Coverage)
 
 
 def resolve_coverage(
@@ -173,7 +206,7 @@ def resolve_coverage(
         if key in memo:
             return memo[key]
         own = direct.get(code, {}).get(period)
-        result: Covered | None = None if own is None else Covered(own.value, OWN_FIGURE, own.upload_id)
+        result: Covered | None = None if own is None else Covered(own.value, _own(own), own.upload_id)
         if result is None and depth < 6:
             result = _from_children(code, period, depth)
         memo[key] = result
@@ -202,13 +235,19 @@ def resolve_coverage(
             complete = loaded == expected
         complete = complete and all(p.coverage.complete for p in present)
         uploads = [p.upload_id for p in present if p.upload_id is not None]
-        return Covered(sum(p.value for p in present), Coverage(loaded, expected, what, complete, CHILDREN), max(uploads, default=None))
+        lacking = next((p.coverage.lacking for p in present if p.coverage.lacking), "")
+        coverage = Coverage(loaded, expected, what, complete and not lacking, CHILDREN, lacking)
+        return Covered(sum(p.value for p in present), coverage, max(uploads, default=None))
 
     out: dict[str, dict[str, Covered]] = {}
     for area in areas:
         resolved = {p: resolve(area, p) for p in periods}
         out[area] = {p: v for p, v in resolved.items() if v is not None}
     return out
+
+
+def _own(held: Held) -> Coverage:
+    return OWN_FIGURE if not held.lacking else Coverage(complete=False, lacking=held.lacking)
 
 
 def _drop_units_counted_by_their_borough(parts: dict[str, Covered | None]) -> None:

@@ -174,3 +174,33 @@ def test_london_counts_airport_offences_once_with_both_met_files(engine, shared_
 def assert_coverage_record_is_fresh(engine) -> None:
     with session_scope(engine) as session:
         assert recorded_coverage(session, "crime") == computed_coverage(session, "crime")
+
+
+def test_a_category_police_uk_does_not_have_is_not_available_not_zero(demo_engine, shared_data):
+    """Once police.uk counts cover a quarter, the demo's DP1 (VIOLENCE AGAINST THE PERSON)
+    says why it has no figure instead of showing 0; burglary counts through the stated mapping."""
+    from rag.periods import Quarter
+    from store.measures import series
+    from store.models import Indicator
+    from tests.conftest import WARDS_2018
+
+    engine = demo_engine
+    load(engine, "boundaries", shared_data / WARDS_2018)
+    load(engine, "policeuk", shared_data / HAVERING_BULK)
+    q4, q3 = Quarter.parse("2017-18-Q4"), Quarter.parse("2016-17-Q3")
+    records = pd.read_csv(shared_data / HAVERING_BULK)
+    with session_scope(engine) as session:
+        dp1, dp5 = session.get(Indicator, "DP1"), session.get(Indicator, "DP5")
+        violence = series(session, dp1, HAVERING, [q3, q4])
+        burglary = series(session, dp5, HAVERING, [q4])
+        placed_burglary = session.scalar(
+            select(func.sum(CrimeCount.count)).where(
+                CrimeCount.major_category == "Burglary", CrimeCount.area_code.between("E05000306", "E05000323")
+            )
+        )
+    assert violence.quarter(q4) is None  # before: 0
+    assert "have no category matching VIOLENCE AGAINST THE PERSON" in violence.gap(q4)
+    assert "SEXUAL OFFENCES together" in violence.gap(q4)
+    assert violence.quarter(q3) and violence.quarter(q3) > 0  # the Met's files, as before
+    assert burglary.quarter(q4) == placed_burglary > 0
+    assert placed_burglary <= int((records["Crime type"] == "Burglary").sum())
