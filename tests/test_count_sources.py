@@ -18,7 +18,7 @@ from store.count_sources import set_aside_totals
 from store.counts import monthly_counts
 from store.coverage_record import computed_coverage, recorded_coverage
 from store.db import session_scope
-from store.models import CrimeCount
+from store.models import Area, CrimeCount
 from store.reference import LONDON
 from store.schema import upgrade
 from tests.conftest import WARDS_2022
@@ -204,3 +204,23 @@ def test_a_category_police_uk_does_not_have_is_not_available_not_zero(demo_engin
     assert violence.quarter(q3) and violence.quarter(q3) > 0  # the Met's files, as before
     assert burglary.quarter(q4) == placed_burglary > 0
     assert placed_burglary <= int((records["Crime type"] == "Burglary").sum())
+
+
+def test_cli_lists_what_is_set_aside(wards_2018_engine, database_url, shared_data, tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    load(wards_2018_engine, "crime", ward_counts(shared_data, tmp_path, ["2016-01"]))
+    load(wards_2018_engine, "policeuk", shared_data / CITY_JANUARY_2016)
+    env = {"DATABASE_URL": database_url}
+    result = CliRunner().invoke(cli, ["counts", "--source", "crime", "--area", CAMDEN, "--set-aside", "--format", "csv"], env=env)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(__import__("io").StringIO(result.output))
+    assert set(rows["force"]) == {"City of London Police"} and set(rows["month"]) == {"2016-01"}
+    assert HOLBORN in set(rows["area_code"])
+    with session_scope(wards_2018_engine) as session:
+        camden_wards = set(session.scalars(select(Area.code).where(Area.parent_code == CAMDEN)))
+        assert rows["count"].sum() == sum(n for (a, _, _), n in set_aside_totals(session, "crime").items() if a in camden_wards)
+    nothing = CliRunner().invoke(cli, ["counts", "--source", "crime", "--area", HAVERING, "--set-aside"], env=env)
+    assert "Nothing is set aside" in nothing.output
