@@ -224,3 +224,36 @@ def test_cli_lists_what_is_set_aside(wards_2018_engine, database_url, shared_dat
         assert rows["count"].sum() == sum(n for (a, _, _), n in set_aside_totals(session, "crime").items() if a in camden_wards)
     nothing = CliRunner().invoke(cli, ["counts", "--source", "crime", "--area", HAVERING, "--set-aside"], env=env)
     assert "Nothing is set aside" in nothing.output
+
+
+def test_upgrade_to_0012_splits_police_uk_rows_summed_before_it(engine, tmp_path):
+    """Before 0012 police.uk rows had no part and were summed with the files' figures; the
+    upgrade marks them (force not recorded) and the settling after it counts one source, with
+    the coverage record worked out again."""
+    from alembic import command
+
+    from store.schema import alembic_config
+    from tests.helpers import write
+
+    wards = "area_code,area_name,level,parent_code\nE05999991,Ward A,ward,E09000016\nE05999992,Ward B,ward,E09000016\n"
+    load(engine, "areas", write(tmp_path / "areas.csv", wards))
+    crime = "area_code,month,major_category,minor_category,count\n" + "".join(f"{w},2018-01,BURGLARY,BURGLARY - RESIDENTIAL,10\n" for w in ("E05999991", "E05999992"))
+    load(engine, "crime", write(tmp_path / "crime.csv", crime))
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009_sqlite_keyed_counts")
+    with engine.begin() as conn:  # a police.uk load as 0009 stored it: no part, beside the files' rows
+        upload = conn.exec_driver_sql(
+            "INSERT INTO upload (kind, file_name, sha256, rows, periods, areas, summary, loaded_by, loaded_at) "
+            "VALUES ('policeuk', 'street.csv', 'x', 1, '2018-01', 1, '{}', 'cli', CURRENT_TIMESTAMP) RETURNING id"
+        ).scalar_one()
+        conn.exec_driver_sql(f"INSERT INTO crime_count VALUES ('E05999991', '2018-01', 'Burglary', '', 7, {upload})")
+    assert figure(engine, HAVERING, "2018-01") == 27  # summed: the bug
+
+    upgrade(engine)
+
+    assert figure(engine, HAVERING, "2018-01") == 20
+    with session_scope(engine) as session:
+        assert set_aside_totals(session, "crime") == {("E05999991", "2018-01", "police.uk:force not recorded"): 7}
+    assert_coverage_record_is_fresh(engine)
