@@ -37,6 +37,7 @@ from store.reference import LONDON
 
 FILES, POLICE_UK = "met", "police.uk"
 SOURCE_NAMES = {FILES: "the Met's recorded-crime files", POLICE_UK: "police.uk street-level records"}
+_ASB_NAMES = {FILES: "the ASB count files", POLICE_UK: "police.uk street-level records"}
 PART_PREFIX = "police.uk:"
 NOTHING = ""  # no source counts: only another force's police.uk records are held
 MET_FORCE = "Metropolitan Police Service"
@@ -274,7 +275,8 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
         items.sort(key=lambda i: i.month)
         span = _month_name(items[0].month) + ("" if len(items) == 1 else f" – {_month_name(items[-1].month)} ({len(items)} months)")
         forces = sorted({f for i in items for f in i.forces})
-        what = SOURCE_NAMES[source] + (f" ({', '.join(forces)})" if forces else "")
+        names = _ASB_NAMES if kind == "asb" else SOURCE_NAMES
+        what = names[source] + (f" ({', '.join(forces)})" if forces else "")
         offences = "ASB incidents" if kind == "asb" else "offences"
         total = f"{tree.name(borough)} {span}: {sum(i.count for i in items):,} {offences} from {what} kept but not counted"
         if used == NOTHING:
@@ -283,8 +285,8 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
                 "records for these months are not loaded"
             )
             continue
-        reason = "the primary source" if used == primary else f"the only source held there (the primary, {SOURCE_NAMES[primary]}, has none)"
-        lines.append(f"{total}; {SOURCE_NAMES[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})")
+        reason = "the primary source" if used == primary else f"the only source held there (the primary, {names[primary]}, has none)"
+        lines.append(f"{total}; {names[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})")
     return lines
 
 

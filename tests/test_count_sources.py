@@ -257,3 +257,15 @@ def test_upgrade_to_0012_splits_police_uk_rows_summed_before_it(engine, tmp_path
     with session_scope(engine) as session:
         assert set_aside_totals(session, "crime") == {("E05999991", "2018-01", "police.uk:force not recorded"): 7}
     assert_coverage_record_is_fresh(engine)
+
+
+def test_upload_check_says_which_source_is_used_and_stores_nothing(wards_2018_engine, shared_data, tmp_path):
+    engine = wards_2018_engine
+    load(engine, "crime", ward_counts(shared_data, tmp_path, ["2018-01", "2018-02", "2018-03"]))
+    before = figure(engine, HAVERING, "2018-01")
+    check = load(engine, "policeuk", shared_data / HAVERING_BULK, dry_run=True)
+    assert any(n.startswith("Havering January 2018 – March 2018 (3 months): 4,336 offences from police.uk") for n in check.notes), check.notes
+    with session_scope(engine) as session:
+        assert set_aside_totals(session, "crime") == {}
+        assert session.scalar(select(func.count()).select_from(CrimeCount).where(CrimeCount.part != "")) == 0
+    assert figure(engine, HAVERING, "2018-01") == before
