@@ -143,15 +143,18 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
         present[(borough_of(tree, area), month)].add(source_of_part(part))
         forces[(borough_of(tree, area), month)].add(force_of_part(part))
     other = POLICE_UK if primary == FILES else FILES
+    used: dict[tuple[str, str], str] = {}  # (borough, month) -> the source counted
+    for key, sources in present.items():
+        # The primary source if it holds the borough-month, else the other; police.uk only
+        # with the borough's own force's records (another force's few are a partial figure).
+        usable = [s for s in (primary, other) if s in sources and (s != POLICE_UK or _home_force_held(tree, key[0], forces[key]))]
+        used[key] = usable[0] if usable else NOTHING
     to_aside, to_main = [], []
     put_aside: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, set()])
     for (area, month, part), (table, total) in groups.items():
         borough = borough_of(tree, area)
-        used = primary if primary in present[(borough, month)] else other
-        if used == POLICE_UK and not _home_force_held(tree, borough, forces[(borough, month)]):
-            used = NOTHING  # only another force's records: a partial figure, not the borough's
         source = source_of_part(part)
-        if source != used:
+        if source != used[(borough, month)]:
             if table == main:
                 to_aside.append((area, month, part))
             held = put_aside[(borough, month, source)]
@@ -162,15 +165,10 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
             to_main.append((area, month, part))
     settled.moved = _move(session, kind, main, aside, to_aside) + _move(session, kind, aside, main, to_main)
     settled.set_aside = sorted(
-        SetAside(kind, borough, month, source, _used_instead(present[(borough, month)], source), total, tuple(sorted(names)))
+        SetAside(kind, borough, month, source, used[(borough, month)], total, tuple(sorted(names)))
         for (borough, month, source), (total, names) in put_aside.items()
     )
     return settled
-
-
-def _used_instead(present: set[str], source: str) -> str:
-    others = present - {source}
-    return min(others) if others else NOTHING
 
 
 def home_force(tree: AreaTree, borough: str) -> str | None:
@@ -285,7 +283,7 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
                 "records for these months are not loaded"
             )
             continue
-        reason = "the primary source" if used == primary else f"the only source held there (the primary, {names[primary]}, has none)"
+        reason = "the primary source" if used == primary else f"as the primary, {names[primary]}, holds no figure for the borough there"
         lines.append(f"{total}; {names[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})")
     return lines
 

@@ -269,3 +269,14 @@ def test_upload_check_says_which_source_is_used_and_stores_nothing(wards_2018_en
         assert set_aside_totals(session, "crime") == {}
         assert session.scalar(select(func.count()).select_from(CrimeCount).where(CrimeCount.part != "")) == 0
     assert figure(engine, HAVERING, "2018-01") == before
+
+
+def test_with_police_uk_primary_another_forces_few_records_do_not_displace_the_files(wards_2018_engine, shared_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSPDASH_PRIMARY_SOURCE", "police.uk")
+    engine = wards_2018_engine
+    load(engine, "crime", ward_counts(shared_data, tmp_path, ["2016-01"]))
+    summary = load(engine, "policeuk", shared_data / CITY_JANUARY_2016)
+    # Camden has only the City Police's few records from police.uk: the files still count.
+    assert figure(engine, CAMDEN, "2016-01") == 2_683
+    assert figure(engine, "E09000001", "2016-01") == 358
+    assert any(n.startswith("Camden January 2016: ") and "as the primary, police.uk street-level records, holds no figure for the borough there" in n for n in summary.notes), summary.notes
