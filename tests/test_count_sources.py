@@ -204,6 +204,13 @@ def test_a_category_police_uk_does_not_have_is_not_available_not_zero(demo_engin
     assert violence.quarter(q3) and violence.quarter(q3) > 0  # the Met's files, as before
     assert burglary.quarter(q4) == placed_burglary > 0
     assert placed_burglary <= int((records["Crime type"] == "Burglary").sum())
+    # The scorecard row says so in words rather than showing 0.
+    from store.scorecard import build_scorecard
+
+    with session_scope(engine) as session:
+        row = next(r for r in build_scorecard(session, q4, HAVERING).rows if r.code == "DP1")
+    assert row.actual is None
+    assert any("not available (police.uk street-level records" in n and "VIOLENCE AGAINST THE PERSON" in n for n in row.notes), row.notes
 
 
 def test_cli_lists_what_is_set_aside(wards_2018_engine, database_url, shared_data, tmp_path):
