@@ -287,3 +287,12 @@ def test_with_police_uk_primary_another_forces_few_records_do_not_displace_the_f
     assert figure(engine, CAMDEN, "2016-01") == 2_683
     assert figure(engine, "E09000001", "2016-01") == 358
     assert any(n.startswith("Camden January 2016: ") and "as the primary, police.uk street-level records, holds no figure for the borough there" in n for n in summary.notes), summary.notes
+
+
+def test_primary_source_setting_is_checked():
+    from settings import Settings
+
+    assert Settings.from_env({}).primary_source == "met"
+    assert Settings.from_env({"CSPDASH_PRIMARY_SOURCE": " Police.UK "}).primary_source == "police.uk"
+    with pytest.raises(ValueError, match=r"CSPDASH_PRIMARY_SOURCE='files': choose 'met'"):
+        Settings.from_env({"CSPDASH_PRIMARY_SOURCE": "files"})
