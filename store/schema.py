@@ -25,29 +25,35 @@ def upgrade(engine: Engine) -> None:
     from store.db import session_scope
 
     config = alembic_config()
+    before = current_revision(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    migrated = before is not None and before != head_revision()
     with session_scope(engine) as session:
         ensure_reference_areas(session)
-        settle_sources(session)
+        settle_sources(session, rework_coverage=migrated)
 
 
-def settle_sources(session) -> list[str]:  # noqa: ANN001 - a Session (imported late, as above)
+def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa: ANN001 - a Session (imported late, as above)
     """One source per borough-month (``store.count_sources``), under the current
     ``CSPDASH_PRIMARY_SOURCE``: after migration 0012 (police.uk rows loaded before it were
     summed with the Met's) or after the setting changed. Which rows are set aside, and so the
-    coverage record, is derived data: worked out here in code, not in a migration."""
+    coverage record, is derived data: worked out here in code, not in a migration. After a
+    migration the counts' coverage record is worked out again in any case (``rework_coverage``:
+    how a parent's figure is made up can change with the code, as the airports unit beside
+    Hillingdon did in 0012). Returns the sources whose record was worked out again."""
     from settings import get_settings
-    from store.count_sources import settle_all
+    from store.count_sources import TABLES, settle_all
     from store.coverage_record import record_coverage
     from store.data_version import bump_data_version
 
     moved = settle_all(session, get_settings().primary_source)
-    if moved:
-        record_coverage(session, moved)
+    again = list(TABLES) if rework_coverage else moved
+    if again:
+        record_coverage(session, again)
         bump_data_version(session)
-    return moved
+    return again
 
 
 def current_revision(engine: Engine) -> str | None:
