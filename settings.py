@@ -62,6 +62,9 @@ class Settings:
     max_field_chars: int = 10_000
     max_problems: int = 1_000
     load_wait_seconds: float = 60.0  # a load waits this long for another to finish
+    # Where two crime sources cover a borough-month, which one counts: "met" (the Met's
+    # recorded-crime files) or "police.uk" (street-level records). See store.count_sources.
+    primary_source: str = "met"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,7 +88,15 @@ class Settings:
             max_field_chars=_number(env.get("CSPDASH_MAX_FIELD_CHARS"), 10_000),
             max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),
             load_wait_seconds=float(_number(env.get("CSPDASH_LOAD_WAIT_SECONDS"), 60)),
+            primary_source=_primary_source(env.get("CSPDASH_PRIMARY_SOURCE")),
         )
+
+
+def _primary_source(value: str | None) -> str:
+    value = (value or "met").strip().lower()
+    if value not in {"met", "police.uk"}:
+        raise ValueError(f"CSPDASH_PRIMARY_SOURCE={value!r}: choose 'met' (the Met's recorded-crime files) or 'police.uk'")
+    return value
 
 
 def get_settings() -> Settings:

@@ -140,12 +140,18 @@ def _spc_cell(row, which: str) -> str:  # noqa: ANN001
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month.")
 @click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Period to total by.")
 @click.option("--by-category", is_flag=True, help="Split by major and minor category.")
+@click.option("--set-aside", "set_aside", is_flag=True, help="List instead the figures kept but not counted: another source is used for their borough-months.")
 @format_option("table", "csv")
 @pass_app
-def counts(app: AppContext, source: str, area: str | None, level: str | None, first: str | None, last: str | None, by: str, by_category: bool, fmt: str) -> None:
+def counts(
+    app: AppContext, source: str, area: str | None, level: str | None, first: str | None, last: str | None, by: str, by_category: bool, set_aside: bool, fmt: str
+) -> None:
     """Print stored counts so they can be checked against the source file's totals."""
     if not area and not level:
         area = app.settings.home_area
+    if set_aside:
+        _print_set_aside(app, source, area, first, last, fmt)
+        return
     with session_scope(app.engine()) as session:
         try:
             headers, records = count_rows(session, source, area=area, level=level, first=first, last=last, by=by, by_category=by_category)
@@ -156,6 +162,32 @@ def counts(app: AppContext, source: str, area: str | None, level: str | None, fi
         return
     if not records:
         click.echo("No counts held for that selection.")
+        return
+    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
+
+
+def _print_set_aside(app: AppContext, source: str, area: str | None, first: str | None, last: str | None, fmt: str) -> None:
+    """Figures of a source set aside (``store.count_sources``): per area, month and part."""
+    from store.areas import AreaTree
+    from store.count_sources import SOURCE_NAMES, force_of_part, set_aside_totals, source_of_part
+
+    if source not in ("crime", "asb"):
+        raise click.ClickException("only crime and ASB counts can be set aside")
+    with session_scope(app.engine()) as session:
+        tree = AreaTree.load(session)
+        within = set(tree.with_descendants([area])) if area else None
+        held = set_aside_totals(session, source)
+    headers = ["area_code", "area", "month", "source", "force", "count"]
+    records = [
+        {"area_code": a, "area": tree.name(a), "month": m, "source": SOURCE_NAMES[source_of_part(p)], "force": force_of_part(p), "count": n}
+        for (a, m, p), n in sorted(held.items())
+        if (within is None or a in within) and (not first or m >= first) and (not last or m <= last)
+    ]
+    if fmt == "csv":
+        click.echo(_csv(headers, records), nl=False)
+        return
+    if not records:
+        click.echo("Nothing is set aside for that selection: every figure held is counted.")
         return
     click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
 

@@ -5,6 +5,11 @@ plain or zipped as downloaded) → ward × month × crime type counts.
 with major_category = the police.uk crime type (police.uk publishes no minor category).
 Records with no location, or outside every loaded ward, are counted and reported, never
 silently dropped.
+
+Each force's records are their own part of a ward-month (``police.uk:<force>``, from the
+"Reported by" column): the City of London Police's records placed in Camden wards replace
+neither the Met's figures for those wards nor the Met's police.uk records there. The same
+file placed again (in another ward vintage) replaces what it placed before.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
 from loaders.reading import CsvReader, Source, require_columns
+from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
 
 ASB_TYPE = "Anti-social behaviour"
 REQUIRED = ["Month", "Longitude", "Latitude", "Crime type"]
-OPTIONAL = ["LSOA code"]
+OPTIONAL = ["LSOA code", "Reported by"]
+
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -32,21 +39,21 @@ _ZIP_MAGIC = b"PK\x03\x04"
 class Tally:
     """Counts for the whole load: the writer replaces area-months, so each key is written once."""
 
-    counts: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)  # (ward, month, type) → [n, first row]
+    counts: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)  # (ward, month, type, part) → [n, first row]
     rows: int = 0
     unlocated: int = 0
     outside: int = 0
     by_lsoa: int = 0
 
     def add(self, frame: pd.DataFrame) -> None:
-        grouped = frame.groupby(["ward", "month", "type"]).agg(n=("__row__", "size"), first=("__row__", "min"))
+        grouped = frame.groupby(["ward", "month", "type", "part"]).agg(n=("__row__", "size"), first=("__row__", "min"))
         for key, n, first in zip(grouped.index, grouped["n"], grouped["first"]):
             held = self.counts.setdefault(key, [0, int(first)])
             held[0] += int(n)
 
     def records(self, asb: bool) -> pd.DataFrame:
-        rows = [(first, ward, month, kind, n) for (ward, month, kind), (n, first) in self.counts.items() if (kind == ASB_TYPE) == asb]
-        frame = pd.DataFrame(rows, columns=["__row__", "area_code", "month", "category", "count"])
+        rows = [(first, ward, month, kind, part, n) for (ward, month, kind, part), (n, first) in self.counts.items() if (kind == ASB_TYPE) == asb]
+        frame = pd.DataFrame(rows, columns=["__row__", "area_code", "month", "category", "part", "count"])
         if asb:
             return frame
         return frame.rename(columns={"category": "major_category"}).assign(minor_category="")
@@ -103,6 +110,8 @@ def _frame(chunk: pd.DataFrame, cols: dict[str, str], prefix: str) -> pd.DataFra
     for name in ["Month", "Longitude", "Latitude", "Crime type"]:
         frame[prefix + name] = chunk[cols[name]]  # named as the analyst sees it, for problem reports
     frame["lsoa"] = chunk[cols["LSOA code"]] if "LSOA code" in cols else ""
+    force = chunk[cols["Reported by"]].str.strip() if "Reported by" in cols else pd.Series("", index=chunk.index)
+    frame["part"] = PART_PREFIX + force.where(force != "", UNNAMED_FORCE).str.slice(0, 54)  # part is 64 characters
     return frame
 
 
@@ -150,6 +159,12 @@ def _place(placer: WardPlacer, frame: pd.DataFrame, located: pd.Series, tally: T
 def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> None:
     summary = ctx.summary
     summary.rows = tally.rows
+    # Placed before (in another ward vintage, say), this same file's records are replaced,
+    # not added to: one file, one load.
+    placing = {(ward, month, part) for (ward, month, _, part) in tally.counts}
+    cleared = clear_earlier_placements(ctx.session, summary.sha256, ctx.upload_id, placing)
+    if cleared:
+        summary.notes.append(f"this file was loaded before: the {cleared:,} values it placed then, in the same months, are replaced")
     writers = []
     for kind, asb in (("crime", False), ("asb", True)):
         writer = ctx.count_writer(kind)

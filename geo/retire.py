@@ -20,12 +20,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.bulk import IN_LIMIT
-from store.models import Area, AreaBoundary, AsbCount, CrimeCount, LsoaWard
+from store.models import Area, AreaBoundary, AsbCount, AsbCountSetAside, CrimeCount, CrimeCountSetAside, LsoaWard
 
 # An old area is replaced when at least this share of it lies inside the new file's outlines;
 # its figures go into one new area when that much lies inside that area.
 REPLACED_SHARE = 0.5
-COUNT_TABLES = (CrimeCount, AsbCount)
+# Set-aside figures (another source is used for their borough-months) move with the rest.
+COUNT_TABLES = (CrimeCount, AsbCount, CrimeCountSetAside, AsbCountSetAside)
 
 
 @dataclass

@@ -1,5 +1,9 @@
 """Storing count records (crime, ASB): re-loading a month already held for an area replaces
-that area-month, so a rolling 24-month extract loaded every month never double counts."""
+that area-month, so a rolling 24-month extract loaded every month never double counts.
+
+What is replaced is one *part* of the area-month (``CrimeCount.part``): the recorded-crime
+files' part (""), or one police force's street-level records (``police.uk:<force>``). A
+police.uk file for one force leaves the Met's figures and other forces' records as they were."""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ class CountWriter:
     areas: AreaBook
     upload_id: int | None
     log: ProblemLog
-    cleared: set[tuple[str, str]] = field(default_factory=set)
+    cleared: set[tuple[str, str, str]] = field(default_factory=set)  # (area, month, part)
     months: set[str] = field(default_factory=set)
     area_codes: set[str] = field(default_factory=set)
     replaced: int = 0
@@ -49,13 +53,16 @@ class CountWriter:
         return TABLES[self.kind]
 
     def write(self, records: pd.DataFrame) -> None:
-        """Long records: ``__row__, area_code, month, <categories>, count``."""
+        """Long records: ``__row__, area_code, month, <categories>, count`` and, for police.uk
+        records, ``part``."""
         records = records[self._known(records)]
         if self.log:
             return  # keep validating the rest of the file, but store nothing more
-        keys = records[["area_code", "month"]].drop_duplicates()
-        self._clear(zip(keys["area_code"].tolist(), keys["month"].tolist()))
-        columns = ["area_code", "month", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
+        if "part" not in records.columns:
+            records = records.assign(part="")
+        keys = records[["area_code", "month", "part"]].drop_duplicates()
+        self._clear(zip(keys["area_code"].tolist(), keys["month"].tolist(), keys["part"].tolist()))
+        columns = ["area_code", "month", "part", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
         self.bulk.insert_frame(self.table, records.assign(upload_id=self.upload_id)[columns])
         self.stored += len(records)
         self.total += int(records["count"].sum())
@@ -73,8 +80,9 @@ class CountWriter:
         has = ~np.isnan(counts)
         # Each area's months with a figure: only those area-months are replaced.
         held = pd.DataFrame(has, columns=months).groupby(keys["area_code"].to_numpy()).any()
-        self._clear((area, month) for area, row in zip(held.index, held.to_numpy()) for month, on in zip(months, row) if on)
+        self._clear((area, month, "") for area, row in zip(held.index, held.to_numpy()) for month, on in zip(months, row) if on)
         fixed = keys[["area_code", *CATEGORY_COLUMNS[self.kind]]].assign(upload_id=self.upload_id)
+        fixed.insert(1, "part", "")  # the recorded-crime files' part: after area_code, as in the key
         self.stored += self.bulk.insert_repeated(self.table, fixed, "month", months, "count", counts)
         self.total += int(counts[has].sum())
         self.months.update(m for m, on in zip(months, has.any(axis=0)) if on)
@@ -88,7 +96,7 @@ class CountWriter:
                 self.log.add(int(row), "area_code", code, UNKNOWN_AREA)
         return known
 
-    def _clear(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def _clear(self, pairs: Iterable[tuple[str, str, str]]) -> None:
         if self.strategy is None:
             self.strategy = self.bulk.start_table(self.table, self.expected)
         fresh = set(pairs) - self.cleared
@@ -108,7 +116,7 @@ class CountWriter:
         with the upload they came from. A merge that wrote nothing changed no area-month."""
         if self._used == MERGE and not self.written:
             return set(), True
-        return set(self.cleared), self._used != MERGE
+        return {(area, month) for area, month, _ in self.cleared}, self._used != MERGE
 
     def close(self) -> None:
         """With the key set aside, the rows this load replaces go now, all at once; with the
@@ -117,7 +125,7 @@ class CountWriter:
         if self.strategy == DEFERRED:
             self._delete(self.cleared, keep_upload=self.upload_id)
         if self.strategy == MERGE:
-            key = ["area_code", "month", *CATEGORY_COLUMNS[self.kind]]
+            key = ["area_code", "month", "part", *CATEGORY_COLUMNS[self.kind]]
             self.bulk.merge_staged(self.table, key, self._count_replaced, self._count_written)
         elif self.strategy is not None:
             self.written = self.stored
@@ -126,17 +134,17 @@ class CountWriter:
     def _count_written(self, written: int, unchanged: int) -> None:
         self.written, self.unchanged = written, unchanged
 
-    def _delete(self, pairs: Iterable[tuple[str, str]], keep_upload: int | None = None) -> None:
+    def _delete(self, pairs: Iterable[tuple[str, str, str]], keep_upload: int | None = None) -> None:
         # Wide files give every area the same months: grouping areas by their month set turns
         # thousands of small deletes into one "area IN (…) AND month IN (…)".
-        months_of: dict[str, set[str]] = defaultdict(set)
-        for area, month in pairs:
-            months_of[area].add(month)
-        areas_by_months: dict[frozenset[str], list[str]] = defaultdict(list)
-        for area, months in months_of.items():
-            areas_by_months[frozenset(months)].append(area)
-        for months, areas in areas_by_months.items():
-            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced, keep_upload)
+        months_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for area, month, part in pairs:
+            months_of[(area, part)].add(month)
+        areas_by_months: dict[tuple[frozenset[str], str], list[str]] = defaultdict(list)
+        for (area, part), months in months_of.items():
+            areas_by_months[(frozenset(months), part)].append(area)
+        for (months, part), areas in areas_by_months.items():
+            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced, keep_upload, part)
 
     def _count_replaced(self, deleted: int) -> None:
         self.replaced += deleted

@@ -18,6 +18,7 @@ from loaders.areas_known import AreaBook
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
+from loaders.source_choice import settle_after_load
 from loaders.summary import LoadSummary
 from store.coverage_record import SOURCES_OF_KIND, record_coverage
 from store.data_version import bump_data_version
@@ -101,6 +102,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
     try:
+        settle_after_load(ctx, kind)  # one source per borough-month, before coverage is recorded
         if kind in SOURCES_OF_KIND or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
             # A ward's generation changed: which wards make up its borough can change in any
             # month, so the counts' record is worked out whole.

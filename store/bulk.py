@@ -35,6 +35,14 @@ MERGE_MEMORY = "256MB"
 # table's fingerprints (``_changed_area_months``).
 WHOLE_TABLE_FRACTION = 4
 _QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
+# What a load replaces whole: one part (the recorded-crime files, or one force's police.uk
+# records) of an area-month. Another part of the same area-month is left as it was.
+PART_KEY = ("area_code", "month", "part")
+
+
+def _same_part(a: str, b: str) -> str:
+    """``a`` and ``b`` (table names or aliases) are rows of the same part of an area-month."""
+    return " AND ".join(f"{a}.{c} = {b}.{c}" for c in PART_KEY)
 
 
 def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
@@ -153,7 +161,7 @@ class BulkWriter:
         # found through the key's (area_code, month) prefix rather than by reading the table.
         held_rows = table
         if self.postgres:
-            held_rows = f"(SELECT t.* FROM {table} t JOIN {covered} c ON c.area_code = t.area_code AND c.month = t.month)"
+            held_rows = f"(SELECT t.* FROM {table} t JOIN {covered} c ON {_same_part('c', 't')})"
         # Only the cells that are new or changed are kept: a re-load that mostly repeats what
         # is held then writes (and re-reads) almost nothing beside the comparison itself.
         self._execute(
@@ -168,8 +176,8 @@ class BulkWriter:
             # rather than testing every held row against them (a third of the time).
             held = int(
                 self._scalar(
-                    f"SELECT count(*) FROM (SELECT DISTINCT area_code, month FROM {stage}) s CROSS JOIN {table} t "
-                    f"WHERE t.area_code = s.area_code AND t.month = s.month"
+                    f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(PART_KEY)} FROM {stage}) s CROSS JOIN {table} t "
+                    f"WHERE {_same_part('t', 's')}"
                 )
             )
         written = 0
@@ -177,7 +185,7 @@ class BulkWriter:
             if not self.postgres:
                 self._execute(f"CREATE INDEX {stage}_key ON {stage} ({', '.join(key)})")
             written += self._rowcount(
-                f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {covered} s WHERE s.area_code = {table}.area_code AND s.month = {table}.month) "
+                f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {covered} s WHERE {_same_part('s', table)}) "
                 f"AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE {' AND '.join(f's.{c} = {table}.{c}' for c in key)})"
             )
         updated = self._rowcount(
@@ -205,13 +213,13 @@ class BulkWriter:
         (Two different area-months agreeing on both count and a 64-bit hash sum by chance is
         a 1 in 2^64 event.)"""
         cell = "hashtextextended(concat_ws(chr(31), {}, {}count::text), 0)::numeric".format
-        rest = [c for c in key if c not in ("area_code", "month")]
+        rest = [c for c in key if c not in PART_KEY]
         staged_cell = cell(", ".join(rest), "")
         held_cell = cell(", ".join(f"t.{c}" for c in rest), "t.")
         fingerprints, changed = f"{stage}_fingerprint", f"{stage}_changed"
         self._execute(
-            f"CREATE TEMPORARY TABLE {fingerprints} AS SELECT area_code, month, count(*) AS cells, sum({staged_cell}) AS hash "
-            f"FROM {stage} GROUP BY area_code, month"
+            f"CREATE TEMPORARY TABLE {fingerprints} AS SELECT {', '.join(PART_KEY)}, count(*) AS cells, sum({staged_cell}) AS hash "
+            f"FROM {stage} GROUP BY {', '.join(PART_KEY)}"
         )
         self._execute(f"ANALYZE {fingerprints}")
         # A load covering much of the table: fingerprint the whole table in one pass (grouping
@@ -219,12 +227,12 @@ class BulkWriter:
         if self._held(stage) * WHOLE_TABLE_FRACTION >= self._held(table):
             held_rows = f"{table} t"
         else:
-            held_rows = f"{table} t JOIN {fingerprints} f ON f.area_code = t.area_code AND f.month = t.month"
+            held_rows = f"{table} t JOIN {fingerprints} f ON {_same_part('f', 't')}"
         self._execute(
-            f"CREATE TEMPORARY TABLE {changed} AS WITH held AS (SELECT t.area_code, t.month, count(*) AS cells, sum({held_cell}) AS hash "
-            f"FROM {held_rows} GROUP BY t.area_code, t.month) "
-            f"SELECT f.area_code, f.month, coalesce(h.cells, 0) AS held, (h.cells IS DISTINCT FROM f.cells OR h.hash IS DISTINCT FROM f.hash) AS differs "
-            f"FROM {fingerprints} f LEFT JOIN held h ON h.area_code = f.area_code AND h.month = f.month"
+            f"CREATE TEMPORARY TABLE {changed} AS WITH held AS (SELECT {', '.join('t.' + c for c in PART_KEY)}, count(*) AS cells, sum({held_cell}) AS hash "
+            f"FROM {held_rows} GROUP BY {', '.join('t.' + c for c in PART_KEY)}) "
+            f"SELECT {', '.join('f.' + c for c in PART_KEY)}, coalesce(h.cells, 0) AS held, (h.cells IS DISTINCT FROM f.cells OR h.hash IS DISTINCT FROM f.hash) AS differs "
+            f"FROM {fingerprints} f LEFT JOIN held h ON {_same_part('h', 'f')}"
         )
         held = int(self._scalar(f"SELECT coalesce(sum(held), 0) FROM {changed}"))
         self._execute(f"DELETE FROM {changed} WHERE NOT differs")
@@ -232,7 +240,7 @@ class BulkWriter:
         self._execute(f"ANALYZE {changed}")
         scope = f"{stage}_scope"
         self._execute(
-            f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON c.area_code = s.area_code AND c.month = s.month"
+            f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}"
         )
         self._execute(f"ANALYZE {scope}")
         return held, scope, changed
@@ -293,16 +301,22 @@ class BulkWriter:
         self.drain()
 
     def delete_area_months(
-        self, table: str, areas: Sequence[str], months: Sequence[str], counted: Callable[[int], None], keep_upload: int | None = None
+        self,
+        table: str,
+        areas: Sequence[str],
+        months: Sequence[str],
+        counted: Callable[[int], None],
+        keep_upload: int | None = None,
+        part: str = "",
     ) -> None:
-        """Delete ``table``'s rows for every area in ``areas`` and month in ``months`` (but
-        not those of upload ``keep_upload``, when given); ``counted`` is called, possibly on
-        the worker thread, with the number deleted."""
+        """Delete ``table``'s rows of ``part`` for every area in ``areas`` and month in
+        ``months`` (but not those of upload ``keep_upload``, when given); ``counted`` is
+        called, possibly on the worker thread, with the number deleted."""
         areas, months = list(areas), sorted(months)
         keep = "" if keep_upload is None else " AND upload_id IS DISTINCT FROM {}"
         if self.postgres:
-            sql = f"DELETE FROM {table} WHERE area_code = ANY(%s) AND month = ANY(%s)" + keep.format("%s")
-            params = (areas, months) if keep_upload is None else (areas, months, keep_upload)
+            sql = f"DELETE FROM {table} WHERE area_code = ANY(%s) AND month = ANY(%s) AND part = %s" + keep.format("%s")
+            params = (areas, months, part) if keep_upload is None else (areas, months, part, keep_upload)
 
             def run() -> None:
                 with self._dbapi.cursor() as cursor:
@@ -315,10 +329,10 @@ class BulkWriter:
         cursor = self._dbapi.cursor()
         try:
             for start in range(0, len(areas), IN_LIMIT):
-                part = areas[start : start + IN_LIMIT]
-                sql = f"DELETE FROM {table} WHERE area_code IN ({', '.join('?' for _ in part)}) AND month IN ({month_marks})"
+                chunk = areas[start : start + IN_LIMIT]
+                sql = f"DELETE FROM {table} WHERE area_code IN ({', '.join('?' for _ in chunk)}) AND month IN ({month_marks}) AND part = ?"
                 extra = [] if keep_upload is None else [keep_upload]
-                cursor.execute(sql + keep.format("?"), [*part, *months, *extra])
+                cursor.execute(sql + keep.format("?"), [*chunk, *months, part, *extra])
                 counted(cursor.rowcount or 0)
         finally:
             cursor.close()

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rag.ward_generations import chosen_generation
 from store.areas import AreaTree
+from store.count_sources import PART_PREFIX
+from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 
@@ -36,6 +38,9 @@ EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLA
 # Children that may be absent without making their parent partial: the City of London Police,
 # not the Met, polices the City, so the Met's files never hold it.
 EXCUSED_WHEN_ABSENT = frozenset({"E09000001"})
+# Met units whose offences a borough's own figure (the Met's borough file) already holds:
+# the airports unit (SO18), Heathrow being in Hillingdon.
+UNITS_INSIDE_BOROUGHS = {"MPS-AIRPORTS": "E09000017"}
 _PLURAL = {"ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries"}
 
 
@@ -48,14 +53,19 @@ class Coverage:
     what: str = ""  # "boroughs", "wards"…; empty for the area's own figure
     complete: bool = True
     covered_by: str = "own figure"  # own figure | children | uploaded value (the recorded coverage's words)
+    # Why the figure is not available whatever is loaded: the source held for it has no such
+    # category (police.uk records and VIOLENCE AGAINST THE PERSON; see store.crime_types).
+    lacking: str = ""
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs`` (the ``counts`` coverage column)."""
+        if self.lacking:
+            return f"not available: {self.lacking}"
         return "complete" if self.complete else f"partial: {self.loaded} of {self.expected} {self.what}"
 
     def shortfall(self) -> str:
         """``only 1 of 33 boroughs loaded``: why a figure is not available."""
-        return f"only {self.loaded} of {self.expected} {self.what} loaded"
+        return self.lacking or f"only {self.loaded} of {self.expected} {self.what} loaded"
 
 
 OWN_FIGURE = Coverage()
@@ -80,15 +90,38 @@ class CountFilter:
 
 def _filter_clause(model: type, selection: CountFilter):  # noqa: ANN202
     if model is CrimeCount:
-        clauses = []
-        if selection.major is not None:
-            clauses.append(func.upper(CrimeCount.major_category) == selection.major.upper())
-        if selection.minor is not None:  # "" selects rows with no minor category (police.uk)
-            clauses.append(func.upper(CrimeCount.minor_category) == selection.minor.upper())
-        return and_(*clauses) if clauses else None
+        named = _crime_clause(selection)
+        if named is None:
+            return None
+        # police.uk records name their own crime types: they count too where the stated
+        # mapping relates their type to the category (none: the month is not available for
+        # it, see ``_lacking``).
+        types = police_uk_types_for(selection.major, selection.minor)
+        return or_(named, and_(_POLICE_UK_PART, func.upper(CrimeCount.major_category).in_(types))) if types else named
     if selection.major is not None:
         return func.upper(AsbCount.category) == selection.major.upper()
     return None
+
+
+def _crime_clause(selection: CountFilter):  # noqa: ANN202
+    """The selection on the categories as stored (the files', or police.uk's own names)."""
+    clauses = []
+    if selection.major is not None:
+        clauses.append(func.upper(CrimeCount.major_category) == selection.major.upper())
+    if selection.minor is not None:  # "" selects rows with no minor category (police.uk)
+        clauses.append(func.upper(CrimeCount.minor_category) == selection.minor.upper())
+    return and_(*clauses) if clauses else None
+
+
+_POLICE_UK_PART = CrimeCount.part.startswith(PART_PREFIX)
+
+
+def _lacking(model: type, selection: CountFilter) -> str:
+    """Why an area-month held from police.uk records has no figure for ``selection`` ("" if
+    it has one)."""
+    if model is not CrimeCount or selection.major is None or is_police_uk_type(selection.major):
+        return ""
+    return "" if police_uk_types_for(selection.major, selection.minor) else lacking_reason(selection.major, selection.minor)
 
 
 def monthly_counts(
@@ -117,14 +150,16 @@ def monthly_coverage_many(
     involved = tree.with_descendants(areas)
     clause = _filter_clause(model, selection)
     value = func.sum(case((clause, model.count), else_=literal(0))) if clause is not None else func.sum(model.count)
+    lacking = _lacking(model, selection)
+    from_police_uk = func.max(case((_POLICE_UK_PART, 1), else_=0)) if lacking else literal(0)
     stmt = (
-        select(model.area_code, model.month, value, func.max(model.upload_id))
+        select(model.area_code, model.month, value, func.max(model.upload_id), from_police_uk)
         .where(model.area_code.in_(involved), model.month.in_(months))
         .group_by(model.area_code, model.month)
     )
     direct: dict[str, dict[str, Held]] = defaultdict(dict)
-    for code, month, total, upload in session.execute(stmt):
-        direct[code][month] = Held(int(total or 0), upload)
+    for code, month, total, upload, police_uk in session.execute(stmt):
+        direct[code][month] = Held(int(total or 0), upload, lacking if police_uk else "")
     # Each area's first and last month of this source (any category): the months it reports.
     spans = {
         code: (lo, hi)
@@ -143,6 +178,7 @@ class Held:
 
     value: int
     upload_id: int | None = None
+    lacking: str = ""  # the source held has no such category: not available (see Coverage)
 
 
 def resolve_coverage(
@@ -171,7 +207,7 @@ def resolve_coverage(
         if key in memo:
             return memo[key]
         own = direct.get(code, {}).get(period)
-        result: Covered | None = None if own is None else Covered(own.value, OWN_FIGURE, own.upload_id)
+        result: Covered | None = None if own is None else Covered(own.value, _own(own), own.upload_id)
         if result is None and depth < 6:
             result = _from_children(code, period, depth)
         memo[key] = result
@@ -182,6 +218,7 @@ def resolve_coverage(
         parts = {child: resolve(child, period, depth + 1) for child in children}
         children = _one_generation(tree, code, period, children, parts)
         parts = {child: parts[child] for child in children}
+        _drop_units_counted_by_their_borough(parts)
         present = [p for p in parts.values() if p is not None]
         if not present:
             return None
@@ -201,7 +238,9 @@ def resolve_coverage(
             complete = loaded == expected
         complete = complete and all(p.coverage.complete for p in present)
         uploads = [p.upload_id for p in present if p.upload_id is not None]
-        return Covered(sum(p.value for p in present), Coverage(loaded, expected, what, complete, CHILDREN), max(uploads, default=None))
+        lacking = next((p.coverage.lacking for p in present if p.coverage.lacking), "")
+        coverage = Coverage(loaded, expected, what, complete and not lacking, CHILDREN, lacking)
+        return Covered(sum(p.value for p in present), coverage, max(uploads, default=None))
 
     out: dict[str, dict[str, Covered]] = {}
     for area in areas:
@@ -229,6 +268,22 @@ def _one_generation(tree: AreaTree, code: str, period: str, children: list[str],
     chosen = chosen_generation(latest, tree.generation_choices.get((code, period)))
     # A ward of unknown generation (declared by an areas file without one) is in every set.
     return [c for c in children if generation.get(c, chosen) == chosen]
+
+
+def _own(held: Held) -> Coverage:
+    return OWN_FIGURE if not held.lacking else Coverage(complete=False, lacking=held.lacking)
+
+
+def _drop_units_counted_by_their_borough(parts: dict[str, Covered | None]) -> None:
+    """A Met unit's figure is left out beside a borough's own figure that already holds its
+    offences: the borough file counts airport offences in Hillingdon's own figure, where the
+    ward file keeps them apart as "Aviation Security (SO18)". Summed, London would count them
+    twice (2024/25: 930,156 + 6,331). The unit is kept when the same upload gave both figures
+    (a borough file's own airports row sits beside its Hillingdon row, each offence once)."""
+    for unit, borough in UNITS_INSIDE_BOROUGHS.items():
+        held, own = parts.get(unit), parts.get(borough)
+        if held is not None and own is not None and own.coverage.covered_by == OWN_FIGURE.covered_by and own.upload_id != held.upload_id:
+            parts[unit] = None
 
 
 def _complete_only(resolver: Callable[P, dict[str, dict[str, Covered]]]) -> Callable[P, dict[str, dict[str, int]]]:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -73,27 +74,61 @@ class CrimeCount(Base):
 
     __tablename__ = "crime_count"
     # SQLite: the rows live in the key's b-tree alone (migration 0009): each cell written once.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"), {"sqlite_with_rowid": False})
 
-    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    major_category: Mapped[str] = mapped_column(String(100), primary_key=True)
-    minor_category: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
+    area_code: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    major_category: Mapped[str] = mapped_column(String(100))
+    minor_category: Mapped[str] = mapped_column(String(100), default="")
     count: Mapped[int] = mapped_column(Integer)
     upload_id: Mapped[int | None] = mapped_column(Integer)
+    # Which part of the area-month: "" for the recorded-crime files, ``police.uk:<force>`` for
+    # each force's street-level records (migration 0012): a load replaces only its own parts.
+    part: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class CrimeCountSetAside(Base):
+    """Crime counts of a source another (primary) source covers for the same borough-month:
+    kept and shown, never counted (``store.count_sources``). Columns as ``crime_count``."""
+
+    __tablename__ = "crime_count_set_aside"
+    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"), {"sqlite_with_rowid": False})
+
+    area_code: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    major_category: Mapped[str] = mapped_column(String(100))
+    minor_category: Mapped[str] = mapped_column(String(100), default="")
+    count: Mapped[int] = mapped_column(Integer)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AsbCount(Base):
     """ASB count for an area, month and category (see CrimeCount for why no foreign keys)."""
 
     __tablename__ = "asb_count"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "category"), {"sqlite_with_rowid": False})
 
-    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    category: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
+    area_code: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    category: Mapped[str] = mapped_column(String(100), default="")
     count: Mapped[int] = mapped_column(Integer)
     upload_id: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(64), default="", server_default="")  # as CrimeCount.part
+
+
+class AsbCountSetAside(Base):
+    """ASB counts set aside (see ``CrimeCountSetAside``). Columns as ``asb_count``."""
+
+    __tablename__ = "asb_count_set_aside"
+    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "category"), {"sqlite_with_rowid": False})
+
+    area_code: Mapped[str] = mapped_column(String(32))
+    month: Mapped[str] = mapped_column(String(7))
+    category: Mapped[str] = mapped_column(String(100), default="")
+    count: Mapped[int] = mapped_column(Integer)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class MaracReturn(Base):

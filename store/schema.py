@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -25,19 +25,37 @@ def upgrade(engine: Engine) -> None:
     from store.db import session_scope
 
     config = alembic_config()
+    before = current_revision(engine)
     with engine.begin() as connection:
-        generations_before = inspect(connection).has_table("ward_generation_choice")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    migrated = before is not None and before != head_revision()
     with session_scope(engine) as session:
         ensure_reference_areas(session)
-        if not generations_before:
-            # Migration 0011 gave wards their generation, and a borough-month now sums one
-            # generation's wards: the recorded coverage (derived data, first recorded by 0008)
-            # is worked out again, by the application's own computation on the newest schema.
-            from store.coverage_record import record_coverage
+        settle_sources(session, rework_coverage=migrated)
 
-            record_coverage(session, ("crime", "asb", "marac", "values"))
+
+def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa: ANN001 - a Session (imported late, as above)
+    """One source per borough-month (``store.count_sources``), under the current
+    ``CSPDASH_PRIMARY_SOURCE``: after migration 0012 (police.uk rows loaded before it were
+    summed with the Met's) or after the setting changed. Which rows are set aside, and so the
+    coverage record, is derived data: worked out here in code, not in a migration. After a
+    migration the counts' coverage record is worked out again in any case (``rework_coverage``:
+    how a parent's figure is made up can change with the code, as the airports unit beside
+    Hillingdon did in 0012). Returns the sources whose record was worked out again."""
+    from settings import get_settings
+    from store.count_sources import TABLES, settle_all
+    from store.coverage_record import record_coverage
+    from store.data_version import bump_data_version
+
+    moved = settle_all(session, get_settings().primary_source)
+    # Ward generations (0011) change which wards make up a borough in any month too, and
+    # coverage of every source is derived data: all of it is worked out again after a migration.
+    again = ["crime", "asb", "marac", "values"] if rework_coverage else moved
+    if again:
+        record_coverage(session, again)
+        bump_data_version(session)
+    return again
 
 
 def current_revision(engine: Engine) -> str | None:

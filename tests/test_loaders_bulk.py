@@ -80,7 +80,7 @@ def test_first_import_sets_the_key_aside_and_builds_it_again(engine, shared_data
     summary = load(engine, "crime", shared_data / "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv")
     assert summary.stored > 0 and summary.replaced == 0
     assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"] == [
-        "area_code", "month", "major_category", "minor_category",
+        "area_code", "month", "part", "major_category", "minor_category",
     ]  # fmt: skip
     one = stored_crime(engine)
     (area, month, major, minor), count = next(iter(one.items()))
