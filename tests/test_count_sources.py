@@ -249,7 +249,7 @@ def test_upgrade_to_0012_splits_police_uk_rows_summed_before_it(engine, tmp_path
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0009_sqlite_keyed_counts")
+        command.downgrade(config, "0011_ward_generations")  # the revision before 0012
     with engine.begin() as conn:  # a police.uk load as 0009 stored it: no part, beside the files' rows
         upload = conn.exec_driver_sql(
             "INSERT INTO upload (kind, file_name, sha256, rows, periods, areas, summary, loaded_by, loaded_at) "
