@@ -112,7 +112,9 @@ def police_uk_held(session: Session) -> bool:
 
 def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = None) -> Settled:
     """Put ``kind``'s (crime or ASB) rows where the one-source rule says: each borough-month
-    counts its primary source when that holds any figure for it, else the other source."""
+    counts its primary source when that holds any figure for it, else the other source; and
+    police.uk records only with the borough's own force's among them (``_home_force_held``).
+    Returns how many rows moved and what is set aside (for the upload check's words)."""
     check_primary(primary)
     main, aside = TABLES[kind]
     settled = Settled()

@@ -296,3 +296,33 @@ def test_primary_source_setting_is_checked():
     assert Settings.from_env({"CSPDASH_PRIMARY_SOURCE": " Police.UK "}).primary_source == "police.uk"
     with pytest.raises(ValueError, match=r"CSPDASH_PRIMARY_SOURCE='files': choose 'met'"):
         Settings.from_env({"CSPDASH_PRIMARY_SOURCE": "files"})
+
+
+def met_ward_file(shared_data: Path, path: Path, months: dict[str, int]) -> Path:
+    """A Met ward file in the real layout for Havering's 20 current (2022) wards, keyed as the
+    Met keys its whole history: each month's total as given, spread over the wards."""
+    real = pd.read_csv(shared_data / MPS_WARDS, dtype=str)
+    wards = real[real["LookUp_BoroughName"] == "Havering"][["WardName", "WardCode"]].drop_duplicates().sort_values("WardCode")
+    assert len(wards) == 20
+    rows = []
+    for i, (name, code) in enumerate(wards.itertuples(index=False)):
+        shares = {m.replace("-", ""): total // 20 + (1 if i < total % 20 else 0) for m, total in months.items()}
+        rows.append({"MajorText": "BURGLARY", "MinorText": "BURGLARY - RESIDENTIAL", "WardName": name, "WardCode": code, "LookUp_BoroughName": "Havering", **shares})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_met_files_in_2022_wards_and_police_uk_in_2018_wards_count_one_source(wards_2018_engine, shared_data, tmp_path):
+    """The issue's case: the Met keys Havering's history to its 20 current wards, police.uk
+    records are placed in the 18 wards of 2018. Ward by ward each source is alone; the borough
+    summed both (January 2018: 1,499 + 1,462 = 2,961)."""
+    engine = wards_2018_engine
+    load(engine, "crime", met_ward_file(shared_data, tmp_path / "met_wards.csv", {"2018-01": 1_499, "2018-02": 1_400, "2018-03": 1_450}))
+    summary = load(engine, "policeuk", shared_data / HAVERING_BULK)
+    assert figure(engine, HAVERING, "2018-01") == 1_499  # before: 2,961
+    assert figure(engine, HAVERING, "2018-03") == 1_450
+    assert any(n.startswith("Havering January 2018 – March 2018 (3 months): ") for n in summary.notes), summary.notes
+    with session_scope(engine) as session:
+        aside = set_aside_totals(session, "crime")
+    assert sum(n for (a, m, _), n in aside.items() if m == "2018-01" and "E05000306" <= a <= "E05000323") == 1_462  # kept, not counted
+    assert_coverage_record_is_fresh(engine)
