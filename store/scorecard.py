@@ -34,6 +34,15 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+def csv_columns(records: list[dict[str, object]]) -> list[str]:
+    """The CSV's columns for stored records (a published version's): those the records hold, in
+    ``CSV_COLUMNS`` order, so ``--as-published`` and the current CSV line up column for column
+    (a stored document's keys may come back in another order, e.g. sorted by PostgreSQL's
+    JSONB); any column a later release dropped follows, in the order stored."""
+    held = list(dict.fromkeys(k for r in records for k in r))
+    return [c for c in CSV_COLUMNS if c in held] + [c for c in held if c not in CSV_COLUMNS]
+
+
 WARD_WITHOUT_TARGET = "no target for this ward (borough targets do not apply to a ward)"
 
 
