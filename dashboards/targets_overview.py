@@ -72,7 +72,7 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
         row = OverviewRow(indicator.code, indicator.name, indicator.basis == "ytd", bool(indicator.rated))
         targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code))) if indicator.rated else []
         for quarter in year.quarters():
-            target = effective_target(session, indicator.code, quarter, area) if indicator.rated else None
+            target = effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
             red = False
             if target is not None and latest is not None and quarter <= latest:
                 scored = score_indicator(session, indicator, quarter, area, targets, tree)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
 from loaders.context import LoadContext
 from loaders.keyed import read_all
+from loaders.targets import check_target_forms, describe_target_uses, replace_other_form
 from store.models import Indicator, Target
 
 LEVELS = ("ward", "borough", "region", "country", "other")
@@ -130,8 +131,14 @@ def load_targets(ctx: LoadContext) -> None:
         if area and area not in ctx.areas:
             ctx.log.add(int(row), "area_code", area, "unknown area: declare it first with `cspdash ingest areas`")
     log_duplicates(frame.fillna({"quarter": ""}), ["code", "year", "quarter", "area_code"], {}, ctx.log, "target")
+    check_target_forms(ctx, frame[~bad_quarter], indicators)
     if ctx.log:
         return
+    keys = [
+        (r.code, r.year, None if pd.isna(r.quarter) else int(r.quarter), r.area_code or None)
+        for r in frame[["code", "year", "quarter", "area_code"]].itertuples(index=False)
+    ]
+    replace_other_form(ctx, set(keys))
     existing = {(t.indicator_code, t.year, t.quarter, t.area_code): t for t in ctx.session.scalars(select(Target))}
     now = datetime.now(UTC)
     for i, row in enumerate(frame.itertuples(index=False)):
@@ -147,6 +154,7 @@ def load_targets(ctx: LoadContext) -> None:
         item.updated_by, item.updated_at = ctx.user, now
     ctx.summary.stored = len(frame)
     ctx.summary.periods = sorted(set(frame["year"]))
+    describe_target_uses(ctx, keys, indicators)
 
 
 def _check_target_shape(ctx: LoadContext, row: int, polarity: str, target: float, low: float, high: float) -> None:

@@ -64,9 +64,10 @@ def version(row: Target | Commentary | None) -> str:
     return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).isoformat()
 
 
-def effective_target(session: Session, indicator: str, period: Quarter, area: str) -> Target | None:
+def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:
     """The row that rates ``indicator`` for ``period`` and ``area``: this area before every
-    area, this quarter before the whole year (the order store.scorecard.find_target uses)."""
+    area, this quarter before the whole year (the order store.scorecard.find_target uses;
+    ``basis`` ``ytd`` leaves out rows with a blank quarter, as it does)."""
     rows = {
         (t.area_code, t.quarter): t
         for t in session.scalars(
@@ -74,6 +75,8 @@ def effective_target(session: Session, indicator: str, period: Quarter, area: st
         )
     }
     for key in ((area, period.q), (area, None), (None, period.q), (None, None)):
+        if key[1] is None and basis == "ytd":  # see rag.targets: never compared with a year to date
+            continue
         if key in rows:
             return rows[key]
     return None

@@ -20,6 +20,7 @@ from rag.periods import Quarter
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
 from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rag.summary import RagSummary, summarise
+from rag.targets import blank_quarter_applies
 from store.annotations import breaks_for
 from store.areas import AreaTree
 from store.measures import PeriodValue, Series, quarters_needed, series
@@ -262,18 +263,23 @@ def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> s
 
 
 def find_target(
-    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False
+    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 
     ``own_area_only`` (wards): only a target set for this very area counts, because a target
-    without an area is the borough's, and a ward's figure is not comparable with it."""
+    without an area is the borough's, and a ward's figure is not comparable with it.
+    ``basis`` ``ytd``: a row with a blank quarter (one figure for every quarter) is never
+    compared with a year to date (``rag.targets``); the loader refuses such rows, and this
+    keeps one stored before that rule (or the indicator re-based since) from being used."""
     best: tuple[int, TargetRow] | None = None
     allowed = (area,) if own_area_only else (None, area)
     for t in rows:
         if t.indicator_code != indicator or t.year != period.financial_year.key:
             continue
         if t.quarter not in (None, period.q) or t.area_code not in allowed:
+            continue
+        if t.quarter is None and basis is not None and not blank_quarter_applies(basis):
             continue
         score = (2 if t.area_code else 0) + (1 if t.quarter else 0)
         if best is None or score > best[0]:
@@ -303,7 +309,7 @@ def score_indicator(
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
     is_ward = area in tree.by_code and tree.by_code[area].level == "ward"
-    target = find_target(targets, indicator.code, period, area, own_area_only=is_ward)
+    target = find_target(targets, indicator.code, period, area, own_area_only=is_ward, basis=indicator.basis)
     if indicator.rag_comparison == "previous_quarter":
         comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
     else:
