@@ -9,6 +9,8 @@ import click
 from cli.common import AppContext, explain_load_errors, pass_app
 from loaders import KINDS
 from loaders.reading import Source
+from geo.options import with_options
+from loaders.options import ASK, KEEP, RETIRE, LoadOptions
 from loaders.registry import run_load
 from demo.load import load_demo
 from settings import Settings
@@ -40,9 +42,14 @@ def init_db(app: AppContext) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
+@click.option(
+    "--retire-missing/--keep-missing", "retire_missing", default=None,
+    help="indicators: retire (keeping their history and published versions) or keep the indicators held "
+    "but not in the file. Required when the file leaves any out.",
+)  # fmt: skip
 @pass_app
 @explain_load_errors
-def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str) -> None:
+def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, retire_missing: bool | None) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
     commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
     breaks and notes).
@@ -51,8 +58,12 @@ def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, u
     with problems is stored. Re-loading periods already held replaces them.
     """
     engine = app.engine()
+    choice = ASK if retire_missing is None else (RETIRE if retire_missing else KEEP)
     for path in files:
-        summary = run_load(engine, kind, Source.from_path(path), dry_run=dry_run, user=user)
+        source = Source.from_path(path)
+        if kind == "indicators":
+            source = with_options(source, LoadOptions(missing_indicators=choice))
+        summary = run_load(engine, kind, source, dry_run=dry_run, user=user)
         click.echo("\n".join(summary.lines()))
 
 

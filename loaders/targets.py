@@ -13,8 +13,11 @@ import pandas as pd
 from sqlalchemy import delete, select
 
 from loaders.context import LoadContext
+from datetime import UTC, datetime
+
 from rag.periods import FinancialYear
 from rag.targets import blank_quarter_refusal, row_use
+from store.input_changes import record_input_change, upload_cause
 from store.models import Indicator, Target
 
 BASIS_WORDS = {"ytd": "rated on the year to date", "quarter": "rated each quarter"}
@@ -49,7 +52,10 @@ def replace_other_form(ctx: LoadContext, keys: set[tuple[str, str, int | None, s
     for t in ctx.session.scalars(select(Target).where(Target.indicator_code.in_({k[0] for k in keys}))):
         key = (t.indicator_code, t.year, t.area_code)
         if (t.quarter is None and key in by_quarter) or (t.quarter is not None and key in blank):
-            gone.append(f"{t.indicator_code} {t.year} {'Q' + str(t.quarter) if t.quarter else 'every quarter'}{' ' + t.area_code if t.area_code else ''}")
+            gone.append(target_key_label(t.indicator_code, t.year, t.quarter, t.area_code))
+            old = target_values(t.target, t.target_low, t.target_high, t.tolerance, t.tolerance_type)
+            cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
+            record_input_change(ctx.session, cause, "target", t.indicator_code, target_key_label(t.indicator_code, t.year, t.quarter, t.area_code), old, {"removed": True})
             ctx.session.execute(delete(Target).where(Target.id == t.id))
     if gone:
         ctx.summary.notes.append(
@@ -80,3 +86,19 @@ def describe_target_uses(ctx: LoadContext, keys: list[tuple[str, str, int | None
             f"target {code}{where} ({BASIS_WORDS.get(basis, basis)}), {len(rows)} row{'s' if len(rows) != 1 else ''}: {what} ({listed})"
         )
 
+
+
+def target_values(target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str) -> dict[str, object]:
+    return {"target": target, "target_low": low, "target_high": high, "tolerance": float(tolerance), "tolerance_type": tolerance_type}
+
+
+def target_key_label(code: str, year: str, quarter: int | None, area: str | None) -> str:
+    """As ``store.edits.TargetKey.label``: ``CSP1 2016-17 Q3 every area``."""
+    return f"{code} {year} {f'Q{quarter}' if quarter else 'every quarter'} {area or 'every area'}"
+
+
+def record_target_change(
+    ctx: LoadContext, key: tuple[str, str, int | None, str | None], old: dict[str, object] | None, new: dict[str, object], at: datetime
+) -> None:
+    cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, at)
+    record_input_change(ctx.session, cause, "target", key[0], target_key_label(*key), old, new)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from rag.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
+from store.input_changes import Cause, record_input_change
 from store.models import Commentary, Target
 
 
@@ -111,6 +112,7 @@ def save_target(
     row.updated_by, row.updated_at = user, now
     detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
+    record_input_change(session, Cause(now, user, f"target edited on the web by {user}"), "target", key.indicator, key.label(), detail["old"], detail["new"])
     bump_data_version(session)
     return True
 
@@ -148,5 +150,6 @@ def save_commentary(
     row.commentary, row.corrective_action = commentary, corrective_action
     row.updated_by, row.updated_at = user, now
     record_change(session, user, "edit", "commentary", f"{indicator} {area} {period.key}", {"old": old, "new": new}, at=now)
+    record_input_change(session, Cause(now, user, f"commentary edited on the web by {user}"), "commentary", indicator, f"{indicator} {area} {period.key}", old, new)
     bump_data_version(session)
     return True

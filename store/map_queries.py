@@ -101,7 +101,7 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
         )
     )
     held = {"crime": bool(pairs), "asb": asb}
-    for row in session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.code)):
+    for row in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)):
         source = Measure.parse(row.measure).source
         if held.get(source) or (source == "values" and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))

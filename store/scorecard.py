@@ -291,7 +291,8 @@ def find_target(
 
 
 def indicators(session: Session) -> list[Indicator]:
-    return list(session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.code)))
+    """The indicators in use, in order (a retired one keeps its history but is not scored)."""
+    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)))
 
 
 def score_indicator(

@@ -57,7 +57,7 @@ def test_each_rows_use_is_in_the_summary_and_a_files_form_replaces_the_stored_ot
     assert any("DP2 (rated each quarter)" in n and "the same target for each quarter" in n for n in every.notes), every.notes
     quarterly = load(demo_engine, "targets", write(tmp_path / "t2.csv", HEADER + "DP2,2016-17,Q3,1100,,,0,abs\nCSP3,2016-17,Q4,4800,,,5,pct\n"))
     notes = " | ".join(quarterly.lines())
-    assert "DP2 2016-17 every quarter" in notes  # the stored blank row is replaced, and said so
+    assert "DP2 2016-17 every quarter every area" in notes  # the stored blank row is replaced, and said so
     assert "CSP3 (rated on the year to date), 1 row: each compared with the year to date at its quarter (Q4: the year-end target) (2016/17 Q4)" in notes
     with session_scope(demo_engine) as session:
         held = [(t.quarter, t.target) for t in session.scalars(select(Target).where(Target.indicator_code == "DP2"))]
