@@ -13,6 +13,7 @@ children's returns, or missing its return in a year with others (``store.marac``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -136,6 +137,16 @@ def quarter_values(
 
 
 @dataclass(frozen=True)
+class Override:
+    """An uploaded quarter value that takes precedence over a different figure for the same
+    quarter worked out from ``other_source`` (``counts``, ``MARAC returns``, ``monthly values``)."""
+
+    uploaded: float
+    other: float
+    other_source: str
+
+
+@dataclass(frozen=True)
 class Series:
     """Quarter values with year-to-date and basis views on them; ``gaps`` says why a quarter
     with some data has no value (partial coverage), ``published_ytd`` holds year-to-date
@@ -145,6 +156,8 @@ class Series:
     values: dict[Quarter, PeriodValue]
     gaps: dict[Quarter, str] = field(default_factory=dict)
     published_ytd: dict[Quarter, PeriodValue] = field(default_factory=dict)
+    # Quarters whose uploaded value differs from the figure the measure itself gives.
+    overrides: dict[Quarter, Override] = field(default_factory=dict)
 
     def quarter(self, q: Quarter) -> float | None:
         v = self.values.get(q)
@@ -220,4 +233,26 @@ def series(session: Session, indicator: Indicator, area: str, quarters: list[Qua
         derived = {}
     values = {**derived, **from_months, **uploaded}
     gaps = {**unmade, **gaps}
-    return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published)
+    overrides = _overrides(uploaded, derived, from_months, measure.source)
+    return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published, overrides)
+
+
+OTHER_SOURCE = {"crime": "counts", "asb": "counts", "marac": "MARAC returns"}
+
+
+def _overrides(
+    uploaded: dict[Quarter, PeriodValue], derived: dict[Quarter, PeriodValue], from_months: dict[Quarter, PeriodValue], source: str
+) -> dict[Quarter, Override]:
+    """Where an uploaded quarter value wins over a different figure for the same quarter: the
+    measure's own (counts, MARAC returns) or the indicator's uploaded monthly values."""
+    out = {}
+    for q, value in uploaded.items():
+        if q in derived:
+            other, what = derived[q], OTHER_SOURCE.get(source, "the measure")
+        elif q in from_months:
+            other, what = from_months[q], "the monthly values"
+        else:
+            continue
+        if not math.isclose(other.value, value.value, rel_tol=1e-9, abs_tol=1e-9):
+            out[q] = Override(value.value, other.value, what)
+    return out

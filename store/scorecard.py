@@ -391,6 +391,32 @@ def figure_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]
         if s.is_published_ytd(q):
             shown = "ytd" if q == period else ("last_year" if basis == "ytd" else "row")
             notes.append((f"year to date {q.label} is the published figure, not the sum of the quarters", shown))
+    notes += override_notes(s, basis, period)
+    return notes
+
+
+def override_text(s: Series, q: Quarter) -> str:
+    """``uploaded value 1,000; counts give 1,322``."""
+    o = s.overrides[q]
+    unit = s.indicator.unit
+    return f"uploaded value {format_value(o.uploaded, unit)}; {o.other_source} give {format_value(o.other, unit)}"
+
+
+def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]]:
+    """Where an uploaded value takes precedence over the figure the counts (or returns, or
+    monthly values) give: on this quarter, this year to date, and the year-earlier figure."""
+    notes = []
+    if period in s.overrides:
+        notes.append((f"{period.label} is the {override_text(s, period)}", "quarter"))
+    if not s.is_published_ytd(period):
+        for q in period.ytd_quarters():
+            if q in s.overrides and s.ytd(period) is not None:
+                notes.append((f"year to date {period.label} includes {q.label}'s {override_text(s, q)}", "ytd"))
+    last_year = period.same_quarter_last_year()
+    spans = last_year.ytd_quarters() if basis == "ytd" and not s.is_published_ytd(last_year) else [last_year]
+    for q in spans:
+        if q in s.overrides and s.basis(last_year) is not None:
+            notes.append((f"the same period last year includes {q.label}'s {override_text(s, q)}", "last_year"))
     return notes
 
 
