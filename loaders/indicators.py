@@ -46,6 +46,7 @@ def check_missing(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in
     """Held (not retired) indicators the file leaves out. With the ``ask`` option each is a
     problem, so nothing is stored until the analyst chooses."""
     missing = sorted(c for c, d in held.items() if c not in codes_in_file and not d["retired"])
+    ctx.summary.missing_indicators = missing
     if missing and options_of(ctx.source, LoadOptions).missing_indicators == ASK:
         for code in missing:
             ctx.log.add(

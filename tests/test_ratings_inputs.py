@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from store.models import Indicator, InputChange, Target
 from store.publishing import published_scorecard
 from store.revisions import revisions, uploads_revising
 from store.scorecard import build_scorecard
+from tests.conftest import serious_axe_violations
 from tests.helpers import load, write
 from tests.test_publishing import publish
 
@@ -101,3 +103,45 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
     with session_scope(demo_engine) as session:
         codes = [r.code for r in build_scorecard(session, Q3, HAVERING).rows]
     assert "CSP3" in codes and "CSP3A" in codes  # kept, as asked
+
+
+def test_upload_page_check_names_the_missing_indicators_and_the_load_retires_them_when_chosen(demo_engine):
+    from dashboards import upload_steps as steps
+
+    data = _renamed().encode()
+    checked = steps.check_upload(demo_engine, "indicators", "indicators.csv", data, "priya")
+    assert checked.ok and checked.summary.missing_indicators == ["CSP3"]
+    assert "does not contain CSP3" in steps.missing_question(["CSP3"])
+    loaded = steps.load_upload(demo_engine, "indicators", "indicators.csv", data, "priya", "retire")
+    assert loaded.ok
+    with session_scope(demo_engine) as session:
+        assert session.get(Indicator, "CSP3").retired_at is not None
+
+
+@pytest.mark.browser
+def test_upload_page_asks_whether_to_retire_or_keep_before_loading(web_live, web_browser, demo_engine):
+    from tests.test_upload_page import _choose_file
+
+    page = web_browser
+    page.goto(f"{web_live}/upload")
+    page.get_by_role("link", name="Sign in as an analyst to upload data").click()
+    page.get_by_label("User name").fill("priya")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#upload-file")
+    page.get_by_label("What kind of file is it?").select_option("indicators")
+    _choose_file(page, "indicators.csv", _renamed().encode())
+    page.wait_for_selector("#upload-summary")
+    page.wait_for_selector("#upload-missing:not([hidden])")
+    assert "does not contain CSP3" in page.locator("#upload-missing").inner_text()
+    page.get_by_role("button", name="Confirm and load").click()
+    page.wait_for_selector("text=Choose whether to retire or keep")
+    with session_scope(demo_engine) as session:
+        assert session.get(Indicator, "CSP3A") is None  # nothing loaded without a choice
+    page.get_by_label("Retire them", exact=False).check()
+    page.get_by_role("button", name="Confirm and load").click()
+    page.wait_for_selector("text=Loaded indicators.csv")
+    with session_scope(demo_engine) as session:
+        assert session.get(Indicator, "CSP3").retired_at is not None and session.get(Indicator, "CSP3A") is not None
+    assert serious_axe_violations(page) == []
+    assert page.console_errors == []
