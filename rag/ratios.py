@@ -59,10 +59,11 @@ def combine(parts: list[PeriodValue], unit: str, labels: list[str] | None = None
     lacking = [label for p, label in zip(parts, labels) if not p.has_parts]
     if lacking:
         which = ", ".join(lacking)
+        kind = "percentage" if unit == "percent" else "rate"
         return Combined(
             None,
             f"{which} {'has' if len(lacking) == 1 else 'have'} a value but no numerator and denominator, "
-            "and a ratio is combined only as the sum of numerators over the sum of denominators (never averaged)",
+            f"so no ratio of sums can be made; a {kind} is never averaged",
         )
     numerator = float(sum(p.numerator for p in parts))  # type: ignore[misc]
     denominator = float(sum(p.denominator for p in parts))  # type: ignore[misc]
