@@ -386,7 +386,9 @@ def compare_rows(
         code = old["code"]
         new = now.get(code)
         if new is None:
-            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", "no longer defined", sources=attributor.definition_sources(code)))
+            held = attributor.session.get(Indicator, code)
+            gone = "retired (its history and published versions are kept)" if held is not None and held.retired_at is not None else "no longer defined"
+            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", gone, sources=attributor.definition_sources(code)))
             continue
         for field_name in _changed_fields(old, new):
             rated = (field_name == "ytd_value") == (old.get("basis") == "ytd") and field_name in ("quarter_value", "ytd_value")

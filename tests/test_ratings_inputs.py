@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from cli.main import cli
 from rag.periods import Quarter
 from store.db import session_scope
-from store.models import Indicator, InputChange, Target
+from store.models import Indicator, InputChange, Target, Upload
 from store.publishing import published_scorecard
 from store.revisions import revisions, uploads_revising
 from store.scorecard import build_scorecard
@@ -89,6 +89,8 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
     assert result.exit_code == 0, result.output
     assert "held but not in this file, retired (values, targets and published versions kept): CSP3" in result.output
     with session_scope(demo_engine) as session:
+        upload_id = session.scalar(select(func.max(Upload.id)))
+    with session_scope(demo_engine) as session:
         codes = [r.code for r in build_scorecard(session, Q3, HAVERING).rows]
         assert "CSP3A" in codes and "CSP3" not in codes  # never both side by side
         assert session.get(Indicator, "CSP3").retired_at is not None
@@ -96,7 +98,8 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
         published = [r.code for r in published_scorecard(session, Q3, HAVERING).card.rows]
         assert "CSP3" in published and "CSP3A" not in published
         gone = next(r for r in revisions(session, Q3, HAVERING).for_indicator("CSP3") if r.field == "indicator")
-        assert gone.current_text == "no longer defined" and gone.sources_text.startswith("upload ")
+        assert gone.current_text == "retired (its history and published versions are kept)"
+        assert gone.sources_text == f"upload {upload_id} (indicators): indicators.csv"
     kept = _run(database_url, monkeypatch, "ingest", "indicators", str(write(tmp_path / "again.csv", _demo_file("indicators.csv"))), "--keep-missing")
     assert kept.exit_code == 0, kept.output
     assert "restored: CSP3" in kept.output and "held but not in this file, kept: CSP3A" in kept.output

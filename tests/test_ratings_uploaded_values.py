@@ -57,3 +57,17 @@ def test_uploaded_quarter_value_over_monthly_values_is_noted(demo_engine, tmp_pa
 def test_agreeing_uploaded_value_has_no_note(demo_engine, tmp_path):
     load(demo_engine, "values", write(tmp_path / "v.csv", VALUES + f"CSP3,{HAVERING},2016-17-Q3,1322\n"))
     assert _rows(demo_engine)["CSP3"].notes == []
+
+
+def test_indicator_page_says_which_figure_its_charts_show(demo_engine, database_url, tmp_path):
+    import importlib
+
+    from tests.conftest import make_dashboard_app
+    from tests.helpers import text, walk
+
+    load(demo_engine, "values", write(tmp_path / "v.csv", VALUES + f"CSP3,{HAVERING},2016-17-Q3,1000\n"))
+    app = make_dashboard_app(database_url)
+    with app.server.test_request_context("/"):
+        page = importlib.import_module("dashboards.indicator").layout(code="CSP3", period=Q3.key, area=HAVERING)
+    notes = next(c for c in walk(page) if getattr(c, "id", None) == "indicator-value-notes")
+    assert "uploaded value 1,000; counts give 1,322" in text(notes) and "the charts by month show the counts" in text(notes)
