@@ -27,6 +27,11 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
         "comparator_area": TEXT, "comparator_label": TEXT, "comparator_value": NUMBER, "comparator_change": NUMBER,
         "commentary": {"type": "string"}, "corrective_action": {"type": "string"},
         "flags": {"type": "array", "items": {"type": "string"}, "description": "Notes on the rating, e.g. 'Red without corrective action'. Joined with '; ' in CSV."},
+        "notes": {
+            "type": "array", "items": {"type": "string"},
+            "description": "Notes on the figures, as listed under the scorecard: e.g. 'Q3 2016/17 is the uploaded value 1,000; counts give 1,322', "
+            "or a figure not available and why. Joined with '; ' in CSV.",
+        },
     },
     "Indicator": {
         "code": {"type": "string"}, "name": {"type": "string"}, "goal": {"type": "string"}, "unit": {"type": "string"},

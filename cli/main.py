@@ -11,6 +11,7 @@ from loaders import KINDS
 from geo.options import with_options
 from loaders.crime import CrimeOptions
 from loaders.reading import Source
+from loaders.options import ASK, KEEP, RETIRE, LoadOptions
 from loaders.registry import run_load
 from demo.load import load_demo
 from settings import Settings
@@ -46,9 +47,16 @@ def init_db(app: AppContext) -> None:
     "--keep-held-wards", is_flag=True,
     help="crime: for months a borough already holds in another ward generation, keep using that one (default: the file's).",
 )
+@click.option(
+    "--retire-missing/--keep-missing", "retire_missing", default=None,
+    help="indicators: retire (keeping their history and published versions) or keep the indicators held "
+    "but not in the file. Required when the file leaves any out.",
+)  # fmt: skip
 @pass_app
 @explain_load_errors
-def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, keep_held_wards: bool) -> None:
+def ingest(
+    app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, keep_held_wards: bool, retire_missing: bool | None
+) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
     commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
     breaks and notes).
@@ -57,9 +65,12 @@ def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, u
     with problems is stored. Re-loading periods already held replaces them.
     """
     engine = app.engine()
+    choice = ASK if retire_missing is None else (RETIRE if retire_missing else KEEP)
     for path in files:
         source = Source.from_path(path)
-        if keep_held_wards:
+        if kind == "indicators":
+            source = with_options(source, LoadOptions(missing_indicators=choice))
+        elif keep_held_wards:
             source = with_options(source, CrimeOptions(keep_held_wards=True))
         summary = run_load(engine, kind, source, dry_run=dry_run, user=user)
         click.echo("\n".join(summary.lines()))

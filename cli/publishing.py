@@ -241,7 +241,7 @@ def _short(text: str, width: int = 60) -> str:
 def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, version: int | None = None) -> None:
     """``cspdash score --as-published``: the scorecard from the frozen document alone."""
     from cli.reporting import _csv, _table
-    from store.scorecard import format_value
+    from store.scorecard import csv_columns, format_value
 
     with session_scope(app.engine()) as session:
         published = published_scorecard(session, quarter, area, version)
@@ -251,7 +251,7 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
     card, info, document = published.card, published.info, published.document
     records = [row["csv"] for row in document["scorecard"]]  # exactly as the CSV was then
     if fmt == "csv":
-        click.echo(_csv(list(records[0].keys()) if records else [], records), nl=False)
+        click.echo(_csv(csv_columns(records), records), nl=False)
         return
     if fmt == "json":
         payload = {

@@ -223,6 +223,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         ),
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
+        value_notes(detail),
         *quarterly_section(detail, state, y_title, spc, tabs, query),
     ]
     out += ytd_section(detail, query, tabs)
@@ -270,6 +271,16 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
 
 CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC"}
 TABLE_OF = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc"}
+
+
+def value_notes(detail: IndicatorDetail) -> Component | None:
+    """Where an uploaded value takes precedence over the counts: which figure each chart shows."""
+    if not detail.value_notes:
+        return None
+    return html.Div(
+        [html.P("Uploaded values and counts differ:", className="chart-gaps__lead"), html.Ul([html.Li(n) for n in detail.value_notes])],
+        id="indicator-value-notes", className="chart-gaps",
+    )  # fmt: skip
 
 
 def comparator_gaps(detail: IndicatorDetail) -> Component | None:

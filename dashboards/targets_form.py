@@ -136,7 +136,7 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
     state = FormState(
         indicator.code, indicator.name, indicator.polarity, indicator.unit, period, area, tree.name(area)
     )
-    row = effective_target(session, indicator.code, period, area)
+    row = effective_target(session, indicator.code, period, area, indicator.basis)
     if row is not None:
         state.target, state.low, state.high = plain(row.target), plain(row.target_low), plain(row.target_high)
         state.tolerance, state.tolerance_type = plain(row.tolerance), row.tolerance_type

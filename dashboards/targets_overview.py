@@ -68,11 +68,11 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
     only in quarters up to ``latest`` (the last with figures)."""
     tree = AreaTree.load(session)
     out: list[OverviewRow] = []
-    for indicator in session.scalars(select(Indicator).order_by(Indicator.rated.desc(), Indicator.code)):
+    for indicator in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code)):
         row = OverviewRow(indicator.code, indicator.name, indicator.basis == "ytd", bool(indicator.rated))
         targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code))) if indicator.rated else []
         for quarter in year.quarters():
-            target = effective_target(session, indicator.code, quarter, area) if indicator.rated else None
+            target = effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
             red = False
             if target is not None and latest is not None and quarter <= latest:
                 scored = score_indicator(session, indicator, quarter, area, targets, tree)

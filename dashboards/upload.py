@@ -70,6 +70,21 @@ def _form(kind: str = "") -> html.Section:
             ),
             html.P(id="upload-status", role="status", className="status", hidden=True),
             dcc.Loading(html.Div([html.Div(id="upload-preview"), html.Div(id="upload-check")]), type="circle", delay_show=200),
+            html.Fieldset(
+                [
+                    html.Legend("Indicators not in this file", className="field__label"),
+                    html.P(id="upload-missing-question"),
+                    dcc.RadioItems(
+                        id="upload-missing-choice",
+                        options=[
+                            {"label": " Retire them: no longer scored or listed; their figures, targets and published versions are kept", "value": "retire"},
+                            {"label": " Keep them", "value": "keep"},
+                        ],
+                        value=None,
+                    ),
+                ],
+                id="upload-missing", className="field", hidden=True,
+            ),  # fmt: skip
             html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
             html.P("Loading the file into the database…", id="upload-loading", role="status", className="status", hidden=True),
             dcc.Loading(html.Div(id="upload-outcome"), type="circle", delay_show=200),
@@ -133,8 +148,22 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
-    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256} if outcome.ok else None
+    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators} if outcome.ok else None
     return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None
+
+
+@callback(
+    Output("upload-missing", "hidden"),
+    Output("upload-missing-question", "children"),
+    Output("upload-missing-choice", "value"),
+    Input("upload-pending", "data"),
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def ask_about_missing(pending: dict | None) -> tuple[Any, ...]:
+    """An indicator list that leaves out indicators held now: ask whether to retire or keep them."""
+    missing = (pending or {}).get("missing") or []
+    return not missing, steps.missing_question(missing) if missing else "", None
 
 
 @callback(
@@ -147,6 +176,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     State("upload-file", "contents"),
     State("upload-file", "filename"),
     State("upload-pending", "data"),
+    State("upload-missing-choice", "value"),
     running=[
         (Output("upload-loading", "hidden"), False, True),
         (Output("upload-confirm", "disabled"), True, False),  # one click, one load
@@ -154,9 +184,12 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     prevent_initial_call=True,
 )
 @requires_role("analyst")
-def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
+def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None, missing_choice: str | None = None) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate
+    if pending.get("missing") and missing_choice not in ("retire", "keep"):
+        message = "Choose whether to retire or keep the indicators this file does not contain, then confirm."
+        return ui.notice("Nothing was loaded yet", message), False, no_update, no_update, no_update
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
@@ -167,7 +200,7 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     user = current_user()
     assert user is not None
     engine = current_engine()
-    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
+    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, missing_choice if pending.get("missing") else None)
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None

@@ -19,7 +19,9 @@ from sqlalchemy import Engine, select
 
 from dashboards import components as ui
 from loaders import KINDS
+from geo.options import with_options
 from loaders.errors import LoadError
+from loaders.options import LoadOptions
 from loaders.reading import CsvReader, Source
 from loaders.registry import load_file, run_load
 from loaders.summary import LoadSummary
@@ -147,12 +149,17 @@ def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user:
     )
 
 
-def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
-    """Store the file, recording ``user`` on the upload and in the change log, in one transaction."""
+def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str, missing_indicators: str | None = None) -> Outcome:
+    """Store the file, recording ``user`` on the upload and in the change log, in one transaction.
+    ``missing_indicators`` (an indicator list): ``retire`` or ``keep`` the indicators held but
+    not in the file, as the analyst chose on the page."""
 
     def store(checked: str) -> LoadSummary:
+        source = Source.from_bytes(name, data)
+        if checked == "indicators" and missing_indicators:
+            source = with_options(source, LoadOptions(missing_indicators=missing_indicators))
         with session_scope(engine) as session:
-            summary = load_file(session, checked, Source.from_bytes(name, data), user=user)
+            summary = load_file(session, checked, source, user=user)
             record_change(
                 session, user, "upload", "upload", f"{checked} {name}"[:300],
                 {"upload_id": summary.upload_id, "sha256": summary.sha256, "rows": summary.rows,
@@ -227,6 +234,15 @@ def summary_list(summary: LoadSummary) -> html.Dl:
     for term, value in items:
         children += [html.Dt(term), html.Dd(value)]
     return html.Dl(children, className="summary-list", id="upload-summary")
+
+
+def missing_question(missing: list[str]) -> str:
+    """The upload page's question about indicators a definitions file leaves out."""
+    names = ", ".join(missing)
+    return (
+        f"This file does not contain {names}, which {'is' if len(missing) == 1 else 'are'} held now "
+        "(renamed or dropped?). Retire them, or keep them?"
+    )
 
 
 def render_check(outcome: Outcome) -> Component:

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
 from loaders.context import LoadContext
+from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
+from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
 from rag.ward_generations import is_generation
 from store.models import Indicator, Target
 
@@ -82,6 +84,8 @@ def load_indicators(ctx: LoadContext) -> None:
         if area and area not in ctx.areas:
             ctx.log.add(int(row), "comparator_area", area, "unknown area: declare it first with `cspdash ingest areas`")
     log_duplicates(frame, ["code"], {}, ctx.log, "indicator code")
+    held = held_definitions(ctx)
+    missing = check_missing(ctx, held, set(frame["code"]))
     if ctx.log:
         return
     existing = {i.code: i for i in ctx.session.scalars(select(Indicator))}
@@ -99,6 +103,8 @@ def load_indicators(ctx: LoadContext) -> None:
         indicator.comparator_area = row.comparator_area or None
         indicator.comparator_label = row.comparator_label or None
         indicator.rag_comparison = row.rag_comparison
+    ctx.session.flush()
+    finish_indicator_load(ctx, held, set(frame["code"]), missing)
     ctx.summary.stored = len(frame)
 
 
@@ -135,23 +141,35 @@ def load_targets(ctx: LoadContext) -> None:
         if area and area not in ctx.areas:
             ctx.log.add(int(row), "area_code", area, "unknown area: declare it first with `cspdash ingest areas`")
     log_duplicates(frame.fillna({"quarter": ""}), ["code", "year", "quarter", "area_code"], {}, ctx.log, "target")
+    check_target_forms(ctx, frame[~bad_quarter], indicators)
     if ctx.log:
         return
+    keys = [
+        (r.code, r.year, None if pd.isna(r.quarter) else int(r.quarter), r.area_code or None)
+        for r in frame[["code", "year", "quarter", "area_code"]].itertuples(index=False)
+    ]
+    replace_other_form(ctx, set(keys))
     existing = {(t.indicator_code, t.year, t.quarter, t.area_code): t for t in ctx.session.scalars(select(Target))}
     now = datetime.now(UTC)
     for i, row in enumerate(frame.itertuples(index=False)):
         key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
         item = existing.get(key)
+        values = target_values(_float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]), float(tolerance.iloc[i]), row.tolerance_type)
+        before = None if item is None else target_values(item.target, item.target_low, item.target_high, item.tolerance, item.tolerance_type)
         if item is None:
             item = Target(indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
             ctx.session.add(item)
         else:
             ctx.summary.replaced += 1
-        item.target, item.target_low, item.target_high = (_float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]))
-        item.tolerance, item.tolerance_type = float(tolerance.iloc[i]), row.tolerance_type
+        if before == values:
+            continue  # unchanged: keeps who last changed it and when, so a revision is not blamed on this file
+        item.target, item.target_low, item.target_high = values["target"], values["target_low"], values["target_high"]
+        item.tolerance, item.tolerance_type = values["tolerance"], values["tolerance_type"]
         item.updated_by, item.updated_at = ctx.user, now
+        record_target_change(ctx, key, before, values, now)
     ctx.summary.stored = len(frame)
     ctx.summary.periods = sorted(set(frame["year"]))
+    describe_target_uses(ctx, keys, indicators)
 
 
 def _check_target_shape(ctx: LoadContext, row: int, polarity: str, target: float, low: float, high: float) -> None:

@@ -21,6 +21,8 @@ class LoadSummary:
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     upload_id: int | None = None
+    # Indicators held but not in a re-loaded definitions file (the upload page asks about them).
+    missing_indicators: list[str] = field(default_factory=list)
 
     def period_range(self) -> str:
         if not self.periods:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from rag.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
+from store.input_changes import Cause, record_input_change
 from store.models import Commentary, Target
 
 
@@ -64,9 +65,10 @@ def version(row: Target | Commentary | None) -> str:
     return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).isoformat()
 
 
-def effective_target(session: Session, indicator: str, period: Quarter, area: str) -> Target | None:
+def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:
     """The row that rates ``indicator`` for ``period`` and ``area``: this area before every
-    area, this quarter before the whole year (the order store.scorecard.find_target uses)."""
+    area, this quarter before the whole year (the order store.scorecard.find_target uses;
+    ``basis`` ``ytd`` leaves out rows with a blank quarter, as it does)."""
     rows = {
         (t.area_code, t.quarter): t
         for t in session.scalars(
@@ -74,6 +76,8 @@ def effective_target(session: Session, indicator: str, period: Quarter, area: st
         )
     }
     for key in ((area, period.q), (area, None), (None, period.q), (None, None)):
+        if key[1] is None and basis == "ytd":  # see rag.targets: never compared with a year to date
+            continue
         if key in rows:
             return rows[key]
     return None
@@ -108,6 +112,7 @@ def save_target(
     row.updated_by, row.updated_at = user, now
     detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
+    record_input_change(session, Cause(now, user, f"target edited on the web by {user}"), "target", key.indicator, key.label(), detail["old"], detail["new"])
     bump_data_version(session)
     return True
 
@@ -145,5 +150,6 @@ def save_commentary(
     row.commentary, row.corrective_action = commentary, corrective_action
     row.updated_by, row.updated_at = user, now
     record_change(session, user, "edit", "commentary", f"{indicator} {area} {period.key}", {"old": old, "new": new}, at=now)
+    record_input_change(session, Cause(now, user, f"commentary edited on the web by {user}"), "commentary", indicator, f"{indicator} {area} {period.key}", old, new)
     bump_data_version(session)
     return True

@@ -101,7 +101,7 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
         )
     )
     held = {"crime": bool(pairs), "asb": asb}
-    for row in session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.code)):
+    for row in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)):
         source = Measure.parse(row.measure).source
         if held.get(source) or (source == "values" and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))
@@ -237,9 +237,11 @@ def _indicator_values(session: Session, measure: MapMeasure, areas: list[str], p
             if q.key in values:
                 parts.append(values[q.key])
             elif all(m in values for m in q.months()):
-                parts.append(combine([values[m] for m in q.months()], measure.unit))
-        if len(parts) == len(quarters):
-            out[code] = combine(parts, measure.unit).value
+                made = combine([values[m] for m in q.months()], measure.unit).value
+                if made is not None:  # a ratio's months without their parts make no quarter
+                    parts.append(made)
+        if len(parts) == len(quarters) and (whole := combine(parts, measure.unit).value) is not None:
+            out[code] = whole.value
     return out
 
 

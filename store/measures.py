@@ -1,7 +1,8 @@
 """Indicator values by quarter for an area, whatever the measure's source.
 
-Quarter values need all three months; year to date needs every quarter so far. Ratios
-with numerator and denominator are re-computed as ratios of sums, never averaged.
+Quarter values need all three months; year to date needs every quarter so far. A percentage
+or rate is combined only as the sum of numerators over the sum of denominators (``rag.ratios``):
+a part without them makes the combined figure not available, and ``Series.gap`` says which.
 Values uploaded for an indicator, area and quarter take precedence over the measure
 (that is how London or England comparators for a crime measure are supplied), and a
 published year-to-date value (period ``2015-16-YTD-Q3``) takes precedence over the sum of
@@ -12,12 +13,14 @@ children's returns, or missing its return in a year with others (``store.marac``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rag.periods import Quarter
+from rag.ratios import Combined, PeriodValue, combine
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
 from store.marac import marac_coverage_many
@@ -39,13 +42,6 @@ class Measure:
         if head == "marac":
             return cls("marac", field=rest)
         return cls("values")
-
-
-@dataclass(frozen=True)
-class PeriodValue:
-    value: float
-    numerator: float | None = None
-    denominator: float | None = None
 
 
 def ytd_period_key(q: Quarter) -> str:
@@ -103,8 +99,9 @@ def _marac_values(
 
 def _uploaded_values(
     session: Session, indicator: Indicator, area: str, quarters: list[Quarter]
-) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, PeriodValue]]:
-    """(quarter-level values, quarter values built from monthly values, published year-to-date values)."""
+) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, str]]:
+    """(quarter-level values, quarter values built from monthly values, published year-to-date
+    values, and why a quarter with all three monthly values could not be built from them)."""
     wanted = {q.key: q for q in quarters}
     ytd_wanted = {ytd_period_key(q): q for q in quarters}
     month_to_quarter = {m: q for q in quarters for m in q.months()}
@@ -121,21 +118,15 @@ def _uploaded_values(
     for r in rows:
         if r.period in month_to_quarter:
             by_quarter.setdefault(month_to_quarter[r.period], []).append(PeriodValue(r.value, r.numerator, r.denominator))
-    monthly = {q: combine(parts, indicator.unit) for q, parts in by_quarter.items() if len(parts) == 3}
-    return quarterly, monthly, published
-
-
-def combine(parts: list[PeriodValue], unit: str) -> PeriodValue:
-    """Several periods' values as one: counts add; ratios are ratios of sums; otherwise a mean."""
-    if all(p.numerator is not None and p.denominator for p in parts):
-        first = parts[0]
-        scale = first.value / (first.numerator / first.denominator) if first.numerator else (100.0 if unit == "percent" else 1.0)
-        numerator = sum(p.numerator for p in parts)  # type: ignore[misc]
-        denominator = sum(p.denominator for p in parts)  # type: ignore[misc]
-        return PeriodValue(scale * numerator / denominator, numerator, denominator)
-    if unit == "count":
-        return PeriodValue(sum(p.value for p in parts))
-    return PeriodValue(sum(p.value for p in parts) / len(parts))
+    monthly, unmade = {}, {}
+    for q, parts in by_quarter.items():
+        if len(parts) == 3:
+            made = combine(parts, indicator.unit, [f"a month of {q.label}"] * 3)
+            if made.value is not None:
+                monthly[q] = made.value
+            else:
+                unmade[q] = made.missing
+    return quarterly, monthly, published, unmade
 
 
 def quarter_values(
@@ -143,6 +134,16 @@ def quarter_values(
 ) -> dict[Quarter, PeriodValue]:
     """The indicator's value for each quarter that has complete data."""
     return series(session, indicator, area, quarters, tree).values
+
+
+@dataclass(frozen=True)
+class Override:
+    """An uploaded quarter value that takes precedence over a different figure for the same
+    quarter worked out from ``other_source`` (``counts``, ``MARAC returns``, ``monthly values``)."""
+
+    uploaded: float
+    other: float
+    other_source: str
 
 
 @dataclass(frozen=True)
@@ -155,18 +156,30 @@ class Series:
     values: dict[Quarter, PeriodValue]
     gaps: dict[Quarter, str] = field(default_factory=dict)
     published_ytd: dict[Quarter, PeriodValue] = field(default_factory=dict)
+    # Quarters whose uploaded value differs from the figure the measure itself gives.
+    overrides: dict[Quarter, Override] = field(default_factory=dict)
 
     def quarter(self, q: Quarter) -> float | None:
         v = self.values.get(q)
         return None if v is None else v.value
 
     def ytd(self, q: Quarter) -> float | None:
+        v = self.ytd_value(q)
+        return None if v is None else v.value
+
+    def ytd_value(self, q: Quarter) -> PeriodValue | None:
+        """The year to date with its numerator and denominator: the published figure, else the
+        quarters so far combined (a ratio of sums for a ratio); None when not available."""
         if q in self.published_ytd:
-            return self.published_ytd[q].value
-        parts = [self.values.get(x) for x in q.ytd_quarters()]
+            return self.published_ytd[q]
+        return self._combined_ytd(q).value
+
+    def _combined_ytd(self, q: Quarter) -> Combined:
+        quarters = q.ytd_quarters()
+        parts = [self.values.get(x) for x in quarters]
         if any(p is None for p in parts):
-            return None
-        return combine(parts, self.indicator.unit).value  # type: ignore[arg-type]
+            return Combined(None)
+        return combine(parts, self.indicator.unit, [x.label for x in quarters])  # type: ignore[arg-type]
 
     def basis(self, q: Quarter) -> float | None:
         return self.ytd(q) if self.indicator.basis == "ytd" else self.quarter(q)
@@ -179,12 +192,7 @@ class Series:
         """``basis`` with its numerator and denominator: year to date combines the quarters."""
         if self.indicator.basis != "ytd":
             return self.values.get(q)
-        if q in self.published_ytd:  # a published year to date wins over the sum of quarters
-            return self.published_ytd[q]
-        parts = [self.values.get(x) for x in q.ytd_quarters()]
-        if any(p is None for p in parts):
-            return None
-        return combine(parts, self.indicator.unit)  # type: ignore[arg-type]
+        return self.ytd_value(q)  # a published year to date wins over the sum of quarters
 
     def gap(self, q: Quarter, basis: str | None = None) -> str:
         """Why the value on ``basis`` (the indicator's by default) at ``q`` is missing, if
@@ -192,7 +200,8 @@ class Series:
         if (basis or self.indicator.basis) == "ytd":
             if q in self.published_ytd:
                 return ""
-            return next((self.gaps[x] for x in q.ytd_quarters() if x not in self.values and x in self.gaps), "")
+            partial = next((self.gaps[x] for x in q.ytd_quarters() if x not in self.values and x in self.gaps), "")
+            return partial or self._combined_ytd(q).missing
         return "" if q in self.values else self.gaps.get(q, "")
 
     def is_published_ytd(self, q: Quarter) -> bool:
@@ -214,7 +223,7 @@ def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
 def series(session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
     tree = tree or AreaTree.load(session)
     measure = Measure.parse(indicator.measure)
-    uploaded, from_months, published = _uploaded_values(session, indicator, area, quarters)
+    uploaded, from_months, published, unmade = _uploaded_values(session, indicator, area, quarters)
     gaps: dict[Quarter, str] = {}
     if measure.source in ("crime", "asb"):
         derived, gaps = _count_values(session, measure, area, quarters, tree)
@@ -223,4 +232,27 @@ def series(session: Session, indicator: Indicator, area: str, quarters: list[Qua
     else:
         derived = {}
     values = {**derived, **from_months, **uploaded}
-    return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published)
+    gaps = {**unmade, **gaps}
+    overrides = _overrides(uploaded, derived, from_months, measure.source)
+    return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published, overrides)
+
+
+OTHER_SOURCE = {"crime": "counts", "asb": "counts", "marac": "MARAC returns"}
+
+
+def _overrides(
+    uploaded: dict[Quarter, PeriodValue], derived: dict[Quarter, PeriodValue], from_months: dict[Quarter, PeriodValue], source: str
+) -> dict[Quarter, Override]:
+    """Where an uploaded quarter value wins over a different figure for the same quarter: the
+    measure's own (counts, MARAC returns) or the indicator's uploaded monthly values."""
+    out = {}
+    for q, value in uploaded.items():
+        if q in derived:
+            other, what = derived[q], OTHER_SOURCE.get(source, "the measure")
+        elif q in from_months:
+            other, what = from_months[q], "the monthly values"
+        else:
+            continue
+        if not math.isclose(other.value, value.value, rel_tol=1e-9, abs_tol=1e-9):
+            out[q] = Override(value.value, other.value, what)
+    return out

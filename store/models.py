@@ -162,6 +162,9 @@ class Indicator(Base):
     # default) or the previous quarter.
     rag_comparison: Mapped[str] = mapped_column(String(24), default="same_period_last_year")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # When a definitions file left it out and the analyst chose to retire it: no longer scored
+    # or listed, but its values, targets and published versions are kept (re-loading restores it).
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Target(Base):
@@ -401,3 +404,27 @@ class WardGenerationChoice(Base):
     picked: Mapped[bool] = mapped_column(Boolean, default=False)  # by the analyst, not a load
     chosen_by: Mapped[str] = mapped_column(String(100), default="cli")
     chosen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- Input changes (issue 27): what each upload or edit changed, for revisions -----------------
+
+
+class InputChange(Base):
+    """One change to an indicator's definition, target or commentary, and the upload or edit
+    that made it: what a revision since publication is blamed on. Written only when a value
+    actually changed (a re-load of the same row records nothing). ``source`` describes the
+    cause in words, so it still reads right if the upload's record is deleted. No foreign key
+    to the indicator: a retired indicator's history is kept."""
+
+    __tablename__ = "input_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    by: Mapped[str] = mapped_column(String(100))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(500))  # "upload 12 (indicators): indicators.csv"
+    entity: Mapped[str] = mapped_column(String(32))  # indicator | target | commentary
+    indicator_code: Mapped[str] = mapped_column(String(32), index=True)
+    key: Mapped[str] = mapped_column(String(300))  # "CSP3", "CSP1 2016-17 Q3 all areas"
+    fields: Mapped[str] = mapped_column(String(300))  # changed fields, comma-separated
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}}

@@ -26,7 +26,7 @@ from store.models import (
     Target,
     Upload,
 )
-from store.scorecard import ScoreRow, indicators, score_indicator
+from store.scorecard import ScoreRow, indicators, override_text, score_indicator
 
 MONTHLY_SOURCES = ("crime", "asb")
 
@@ -106,6 +106,9 @@ class IndicatorDetail:
     # quarter key -> why the comparator has no value there when it is partial ("only 1 of 33
     # boroughs loaded"), for the quarters drawn and the year before them
     comparator_gaps: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Quarters where an uploaded value takes precedence over the counts (or returns, or monthly
+    # values), and so which figure each chart shows: "Q3 2016/17: …; charts by month show the counts".
+    value_notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def current(self) -> ScoreRow:
@@ -315,7 +318,19 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         counts = monthly_counts(session, info.source, area, months, Measure.parse(info.measure).selection)
         monthly = [(m, counts[m]) for m in months if m in counts]
     notes = commentary_history(session, info.code, area, up_to=period)
-    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes, comparator_gaps)
+    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes, comparator_gaps, value_notes(session, info, area, quarters))
+
+
+def value_notes(session: Session, info: IndicatorInfo, area: str, quarters: list[Quarter]) -> list[str]:
+    """For the indicator page's charts: each quarter whose uploaded value wins over the figure
+    the counts give, and which figure which chart shows."""
+    s = series(session, info, area, quarters)  # type: ignore[arg-type]
+    return [
+        f"{q.label}: the figures by quarter (and year to date) use the {override_text(s, q)}; "
+        f"the charts by month show the {s.overrides[q].other_source}"
+        for q in quarters
+        if q in s.overrides
+    ]
 
 
 def demand_panels(session: Session, period: Quarter, area: str, quarters: int = 8) -> list[DemandPanel]:

@@ -11,6 +11,7 @@ names and definitions to indicator-definition uploads.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,8 @@ from rag.periods import Quarter
 from rag.rating import Rating
 from store.areas import AreaTree
 from store.measures import Measure
-from store.models import AsbCount, ChangeLog, Commentary, CrimeCount, Indicator, IndicatorValue, MaracReturn, Target, Upload
+from store.input_changes import RATING_FIELDS, input_changes
+from store.models import AsbCount, ChangeLog, Commentary, CrimeCount, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
 from store.published_document import row_document, row_from_document
 from store.publishing import VersionInfo, as_utc, day_label, published_scorecard, published_quarters
 from store.scorecard import build_scorecard, format_tolerance, format_value
@@ -203,6 +205,7 @@ class _Attributor:
         self.since, self.until = as_utc(since), as_utc(until)
         self.tree = AreaTree.load(session)
         self._uploads: dict[int, Upload] = {}
+        self._changes: dict[tuple[str, str], list[InputChange]] = {}
 
     def _in_window(self, at: datetime | None) -> bool:
         at = as_utc(at)
@@ -267,7 +270,7 @@ class _Attributor:
         sources = self._upload_sources(ids)
         if field_name == "rag":  # a rating also moves with its target
             sources += self.target_sources(code)
-        return sources
+        return _unique(sources)
 
     def _edit_or_upload(self, entity: str, kind: str, key_prefix: str, at: datetime | None, by: str) -> ChangeSource:
         at = as_utc(at)
@@ -283,7 +286,29 @@ class _Attributor:
                 return _upload_source(u)
         return ChangeSource(at, by, f"{entity} changed by {by}")
 
+    def _recorded(self, code: str, entity: str, wanted: Callable[[InputChange], bool]) -> list[ChangeSource] | None:
+        """The recorded changes (``store.input_changes``) to ``code``'s ``entity`` in the window
+        that ``wanted`` keeps, as sources; None when nothing at all is recorded for it (inputs
+        changed before the record began: the older, coarser attribution is used)."""
+        changes = self._changes.get((code, entity))
+        if changes is None:
+            changes = self._changes[(code, entity)] = input_changes(self.session, code, (entity,))
+        if not changes:
+            return None
+        return _unique([_change_source(c) for c in changes if self._in_window(c.at) and wanted(c)])
+
+    def _target_applies(self, change: InputChange) -> bool:
+        parts = change.key.split(" ")  # CSP1 2016-17 Q3 every area | CSP1 2016-17 every quarter E09000016
+        if len(parts) < 3 or parts[1] != self.period.financial_year.key:
+            return False
+        rest = " ".join(parts[2:])
+        quarter_ok = rest.startswith(f"Q{self.period.q} ") or rest.startswith("every quarter ")
+        return quarter_ok and (rest.endswith(" every area") or rest.endswith(f" {self.area}"))
+
     def target_sources(self, code: str) -> list[ChangeSource]:
+        recorded = self._recorded(code, "target", self._target_applies)
+        if recorded is not None:
+            return recorded
         rows = self.session.scalars(select(Target).where(Target.indicator_code == code, Target.year == self.period.financial_year.key))
         return [
             self._edit_or_upload("target", "targets", f"{code} ", t.updated_at, t.updated_by)
@@ -292,6 +317,10 @@ class _Attributor:
         ]
 
     def commentary_sources(self, code: str) -> list[ChangeSource]:
+        key = f"{code} {self.area} {self.period.key}"
+        recorded = self._recorded(code, "commentary", lambda c: c.key == key)
+        if recorded is not None:
+            return recorded
         row = self.session.scalars(
             select(Commentary).where(Commentary.indicator_code == code, Commentary.area_code == self.area, Commentary.period == self.period.key)
         ).first()
@@ -299,22 +328,48 @@ class _Attributor:
             return []
         return [self._edit_or_upload("commentary", "commentary", f"{code} {self.area}", row.updated_at, row.updated_by)]
 
-    def definition_sources(self) -> list[ChangeSource]:
+    def definition_sources(self, code: str | None = None, fields: tuple[str, ...] | None = None) -> list[ChangeSource]:
+        """Definition uploads that changed ``code`` (in ``fields``, when given)."""
+        if code is not None:
+            recorded = self._recorded(code, "indicator", lambda c: fields is None or bool(set(c.fields.split(",")) & set(fields)))
+            if recorded is not None:
+                return recorded
+            if fields is not None and fields != ("name",):
+                return []  # before the record began only renames were attributed
         uploads = self.session.scalars(select(Upload).where(Upload.kind == "indicators")).all()
         return [_upload_source(u) for u in sorted(uploads, key=lambda u: as_utc(u.loaded_at)) if self._in_window(u.loaded_at)]
 
     def sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:
-        if field_name in ("target", "tolerance"):
-            return self.target_sources(code)
         if field_name in ("commentary", "corrective_action"):
             return self.commentary_sources(code)
         if field_name == "name":
-            return self.definition_sources()
-        return self.data_sources(code, row, field_name)
+            return self.definition_sources(code, ("name",))
+        # Anything rated or measured also moves with how the indicator is defined.
+        definitions = self.definition_sources(code, RATING_FIELDS)
+        if field_name in ("target", "tolerance"):
+            return _unique(self.target_sources(code) + definitions)
+        return _unique(self.data_sources(code, row, field_name) + definitions)
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _change_source(c: InputChange) -> ChangeSource:
+    upload = c.upload_id is not None
+    kind = c.source.split("(", 1)[1].split(")", 1)[0] if upload and "(" in c.source else None
+    file_name = c.source.split("): ", 1)[1] if upload and "): " in c.source else None
+    return ChangeSource(as_utc(c.at), c.by, c.source, c.upload_id, file_name, kind)
+
+
+def _unique(sources: list[ChangeSource]) -> list[ChangeSource]:
+    """One source per upload (or edit), in time order."""
+    seen: dict[tuple[object, str], ChangeSource] = {}
+    for s in sources:
+        key = (s.upload_id, "") if s.upload_id is not None else (None, s.what)
+        if key not in seen or (s.at and seen[key].at and s.at > seen[key].at):  # type: ignore[operator]
+            seen[key] = s
+    return sorted(seen.values(), key=lambda s: (s.at is None, s.at or datetime.min, s.upload_id or 0))
 
 
 def _upload_source(u: Upload) -> ChangeSource:
@@ -331,7 +386,9 @@ def compare_rows(
         code = old["code"]
         new = now.get(code)
         if new is None:
-            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", "no longer defined", sources=attributor.definition_sources()))
+            held = attributor.session.get(Indicator, code)
+            gone = "retired (its history and published versions are kept)" if held is not None and held.retired_at is not None else "no longer defined"
+            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", gone, sources=attributor.definition_sources(code)))
             continue
         for field_name in _changed_fields(old, new):
             rated = (field_name == "ytd_value") == (old.get("basis") == "ytd") and field_name in ("quarter_value", "ytd_value")
@@ -344,7 +401,7 @@ def compare_rows(
     known = {r["code"] for r in published}
     for new in current:
         if new["code"] not in known:
-            out.append(Revision(new["code"], new.get("name", ""), "indicator", "Indicator", None, new.get("name"), "not defined", new.get("name") or "", sources=attributor.definition_sources()))
+            out.append(Revision(new["code"], new.get("name", ""), "indicator", "Indicator", None, new.get("name"), "not defined", new.get("name") or "", sources=attributor.definition_sources(new["code"])))
     return out
 
 

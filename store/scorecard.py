@@ -20,6 +20,7 @@ from rag.periods import Quarter
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
 from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rag.summary import RagSummary, summarise
+from rag.targets import blank_quarter_applies
 from store.annotations import breaks_for
 from store.areas import AreaTree
 from store.measures import PeriodValue, Series, quarters_needed, series
@@ -32,6 +33,15 @@ CSV_COLUMNS = [
     "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
     "spc_variation", "spc_assurance",
 ]  # fmt: skip
+
+
+def csv_columns(records: list[dict[str, object]]) -> list[str]:
+    """The CSV's columns for stored records (a published version's): those the records hold, in
+    ``CSV_COLUMNS`` order, so ``--as-published`` and the current CSV line up column for column
+    (a stored document's keys may come back in another order, e.g. sorted by PostgreSQL's
+    JSONB); any column a later release dropped follows, in the order stored."""
+    held = list(dict.fromkeys(k for r in records for k in r))
+    return [c for c in CSV_COLUMNS if c in held] + [c for c in held if c not in CSV_COLUMNS]
 
 
 WARD_WITHOUT_TARGET = "no target for this ward (borough targets do not apply to a ward)"
@@ -253,18 +263,23 @@ def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> s
 
 
 def find_target(
-    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False
+    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 
     ``own_area_only`` (wards): only a target set for this very area counts, because a target
-    without an area is the borough's, and a ward's figure is not comparable with it."""
+    without an area is the borough's, and a ward's figure is not comparable with it.
+    ``basis`` ``ytd``: a row with a blank quarter (one figure for every quarter) is never
+    compared with a year to date (``rag.targets``); the loader refuses such rows, and this
+    keeps one stored before that rule (or the indicator re-based since) from being used."""
     best: tuple[int, TargetRow] | None = None
     allowed = (area,) if own_area_only else (None, area)
     for t in rows:
         if t.indicator_code != indicator or t.year != period.financial_year.key:
             continue
         if t.quarter not in (None, period.q) or t.area_code not in allowed:
+            continue
+        if t.quarter is None and basis is not None and not blank_quarter_applies(basis):
             continue
         score = (2 if t.area_code else 0) + (1 if t.quarter else 0)
         if best is None or score > best[0]:
@@ -276,7 +291,8 @@ def find_target(
 
 
 def indicators(session: Session) -> list[Indicator]:
-    return list(session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.code)))
+    """The indicators in use, in order (a retired one keeps its history but is not scored)."""
+    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)))
 
 
 def score_indicator(
@@ -294,7 +310,7 @@ def score_indicator(
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
     is_ward = area in tree.by_code and tree.by_code[area].level == "ward"
-    target = find_target(targets, indicator.code, period, area, own_area_only=is_ward)
+    target = find_target(targets, indicator.code, period, area, own_area_only=is_ward, basis=indicator.basis)
     if indicator.rag_comparison == "previous_quarter":
         comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
     else:
@@ -375,6 +391,32 @@ def figure_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]
         if s.is_published_ytd(q):
             shown = "ytd" if q == period else ("last_year" if basis == "ytd" else "row")
             notes.append((f"year to date {q.label} is the published figure, not the sum of the quarters", shown))
+    notes += override_notes(s, basis, period)
+    return notes
+
+
+def override_text(s: Series, q: Quarter) -> str:
+    """``uploaded value 1,000; counts give 1,322``."""
+    o = s.overrides[q]
+    unit = s.indicator.unit
+    return f"uploaded value {format_value(o.uploaded, unit)}; {o.other_source} give {format_value(o.other, unit)}"
+
+
+def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]]:
+    """Where an uploaded value takes precedence over the figure the counts (or returns, or
+    monthly values) give: on this quarter, this year to date, and the year-earlier figure."""
+    notes = []
+    if period in s.overrides:
+        notes.append((f"{period.label} is the {override_text(s, period)}", "quarter"))
+    if not s.is_published_ytd(period):
+        for q in period.ytd_quarters():
+            if q in s.overrides and s.ytd(period) is not None:
+                notes.append((f"year to date {period.label} includes {q.label}'s {override_text(s, q)}", "ytd"))
+    last_year = period.same_quarter_last_year()
+    spans = last_year.ytd_quarters() if basis == "ytd" and not s.is_published_ytd(last_year) else [last_year]
+    for q in spans:
+        if q in s.overrides and s.basis(last_year) is not None:
+            notes.append((f"the same period last year includes {q.label}'s {override_text(s, q)}", "last_year"))
     return notes
 
 

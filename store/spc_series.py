@@ -162,7 +162,7 @@ def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quart
     if not indicator.rated or indicator.polarity == Polarity.BAND:
         return None, ""
     rows = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator.code)))
-    target = find_target(rows, indicator.code, quarter, area)
+    target = find_target(rows, indicator.code, quarter, area, basis=indicator.basis)
     if target is None or target.target is None:
         return None, ""
     if indicator.unit != "count":

@@ -55,6 +55,7 @@ READ_ROUTES = {
 # Server-side callbacks that write (store data, or run a load even as a dry run), by function.
 WRITE_CALLBACKS = {
     "dashboards.upload.show_kind_help": "analyst", "dashboards.upload.check": "analyst", "dashboards.upload.confirm": "analyst",
+    "dashboards.upload.ask_about_missing": "analyst",
     "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "dashboards.publishing.submit": "analyst",
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "dashboards.publishing.publish": "lead", "dashboards.publishing.reopen": "lead",

@@ -111,7 +111,7 @@ SCORECARD_COLUMNS = [
     "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
     "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
     "tolerance", "tolerance_type", "rag", "rag_reason", "direction_short", "direction_long", "comparator_area",
-    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags",
+    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags", "notes",
 ]  # fmt: skip
 
 
@@ -131,7 +131,7 @@ def scorecard(session: Session, home: str, period: str | None = None, area: str 
             "direction_short": r.dot_short.value, "direction_long": r.dot_long.value, "comparator_area": r.comparator_area,
             "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
             "comparator_change": number(r.comparator_change), "commentary": r.commentary,
-            "corrective_action": r.corrective_action, "flags": list(r.flags),
+            "corrective_action": r.corrective_action, "flags": list(r.flags), "notes": list(r.notes),
         }
         for r in card.rows
     ]  # fmt: skip

@@ -1,0 +1,78 @@
+"""Re-loading indicator definitions: what the file no longer contains, and what it changed.
+
+A definitions file is the whole list. An indicator held but not in the file (renamed, dropped)
+is named; the analyst chooses to retire it (``--retire-missing``, or the choice on the upload
+page) or keep it (``--keep-missing``). A retired indicator is no longer scored or listed, but
+its values, targets and published versions are kept, and loading it again restores it. Every
+definition change is recorded against this upload (``store.input_changes``), so a revision since
+publication is blamed on it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from geo.options import options_of
+from loaders.context import LoadContext
+from loaders.options import ASK, RETIRE, LoadOptions
+from store.input_changes import Cause, record_input_change, upload_cause
+from store.models import Indicator
+
+DEFINITION_FIELDS = (
+    "name", "goal", "unit", "polarity", "basis", "measure", "rated", "description", "comparator_area",
+    "comparator_label", "rag_comparison",
+)  # fmt: skip
+
+
+def definition(indicator: Indicator) -> dict[str, object]:
+    data: dict[str, object] = {f: getattr(indicator, f) for f in DEFINITION_FIELDS}
+    data["rated"] = bool(data["rated"])
+    data["retired"] = indicator.retired_at is not None
+    return data
+
+
+def cause_of(ctx: LoadContext) -> Cause:
+    return upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
+
+
+def held_definitions(ctx: LoadContext) -> dict[str, dict[str, object]]:
+    """Each held indicator's definition before the load."""
+    return {i.code: definition(i) for i in ctx.session.scalars(select(Indicator))}
+
+
+def check_missing(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in_file: set[str]) -> list[str]:
+    """Held (not retired) indicators the file leaves out. With the ``ask`` option each is a
+    problem, so nothing is stored until the analyst chooses."""
+    missing = sorted(c for c, d in held.items() if c not in codes_in_file and not d["retired"])
+    ctx.summary.missing_indicators = missing
+    if missing and options_of(ctx.source, LoadOptions).missing_indicators == ASK:
+        for code in missing:
+            ctx.log.add(
+                None, "code", code,
+                f"indicator {code} ({held[code]['name']}) is held but not in this file: retire it (its values, targets "
+                "and published versions are kept) or keep it; from the command line give --retire-missing or --keep-missing",
+            )  # fmt: skip
+    return missing
+
+
+def finish_indicator_load(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in_file: set[str], missing: list[str]) -> None:
+    """Retire or keep the missing indicators as chosen, restore re-loaded retired ones, record
+    every definition change against this upload, and say all of it in the summary."""
+    cause = cause_of(ctx)
+    retire = options_of(ctx.source, LoadOptions).missing_indicators == RETIRE
+    restored = []
+    for indicator in ctx.session.scalars(select(Indicator)):
+        if indicator.code in codes_in_file:
+            if indicator.retired_at is not None:
+                indicator.retired_at = None
+                restored.append(indicator.code)
+        elif indicator.code in missing and retire:
+            indicator.retired_at = cause.at
+        record_input_change(ctx.session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator))
+    if missing:
+        what = "retired (values, targets and published versions kept)" if retire else "kept"
+        ctx.summary.notes.append(f"held but not in this file, {what}: {', '.join(missing)}")
+    if restored:
+        ctx.summary.notes.append(f"retired before and in this file again, restored: {', '.join(sorted(restored))}")
