@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.direction import Direction
+from rag.gaps import has_point_for, latest_label
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating
 from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
@@ -382,11 +383,25 @@ def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
     result = row.spc.result
     by = "months" if row.spc.by == "month" else "quarters"
+    if _spc_stale(row):
+        return ("–", "none", _stale_why(row))
     if result.provisional or row.spc_variation is None:
         return ("…", "provisional", f"Only {result.current.size} {by} since the last baseline: limits are provisional "
                 "until there are 13 points, so no verdict is given.")  # fmt: skip
     v = Variation(row.spc_variation)
     return (SPC_VARIATION_SHAPE[v.value], VARIATION_WORDS[v], f"XmR chart of {len(row.spc.values)} {by} to {row.spc.periods[-1]}.")
+
+
+def _spc_stale(row: ScoreRow) -> bool:
+    """The chart ends before the scored quarter: its verdict would be about an older period."""
+    return not has_point_for(row.spc.periods, Quarter.parse(row.period))
+
+
+def _stale_why(row: ScoreRow) -> str:
+    return (
+        f"No SPC verdict: the chart has no point for {Quarter.parse(row.period).label} "
+        f"(latest: {latest_label(row.spc.periods)})."
+    )
 
 
 def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
@@ -395,6 +410,8 @@ def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
         return SPC_NOT_RECORDED_WORDS
     if row.spc is None:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
+    if _spc_stale(row):
+        return ("–", "none", _stale_why(row))
     if row.spc.result.provisional:
         return ("…", "provisional", "Limits are provisional (fewer than 13 points), so no assurance is given.")
     if row.spc_assurance is None:
@@ -435,6 +452,8 @@ def spc_cell(row: ScoreRow) -> str:
     v_shape, v_words, _ = spc_variation_words(row)
     a_shape, a_words, _ = spc_assurance_words(row)
     if v_words == "none":
+        if row.spc is not None and row.spc is not SPC_NOT_RECORDED and _spc_stale(row):
+            return f"SPC: none (latest point {latest_label(row.spc.periods)})"
         return "SPC: none (too few figures)"
     if v_words == "provisional":
         return "SPC: provisional (under 13 points)"
