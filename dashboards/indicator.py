@@ -19,12 +19,14 @@ from dashboards import components as ui
 from dashboards import publishing
 from dashboards.context import current_settings
 from exports.tabular import neutralise
+from rag.gaps import latest_label, no_figures_yet
 from rag.periods import Quarter
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
 from views.publication import NotPublished, frozen_detail
+from views.gap_axis import opening_run
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_gap_table, ytd_title
 from views.spc_chart import (
     SpcView,
@@ -225,7 +227,17 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
         *quarterly_section(detail, state, y_title, spc, tabs, query),
     ]
-    out += ytd_section(detail, query, tabs)
+    missing_year = no_figures_this_year(detail)
+    if missing_year:
+        # Empty year-to-date and SPC charts for a year with no figure look like a fault: say so.
+        out.append(html.Div(ui.notice(
+            missing_year,
+            f"{info.name} has no figure for {detail.area_name} in {period.financial_year.label} so far, so there is no "
+            "year-to-date or statistical process control chart for it. The charts above show the figures held.",
+            "info",
+        ), id="indicator-no-figures-this-year"))
+    else:
+        out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
         label = info.comparator_label or "the comparator"
         out += [
@@ -248,7 +260,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
                     charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
                     spc, "month", [m for m, _ in detail.monthly],
                 ),
-                drawn_range(detail.monthly[0][0], detail.monthly[-1][0])
+                (f"{opening_run([m for m, _ in detail.monthly])[1]} " if opening_run([m for m, _ in detail.monthly])[1] else drawn_range(detail.monthly[0][0], detail.monthly[-1][0]))
                 + "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
                 + (BREAK_CAPTION if spc.breaks else ""),
             ),
@@ -259,7 +271,8 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     # SPC charts are not frozen when a quarter is published: an as-published page draws the
     # figures held now, says so, and its SPC downloads are the current ones.
     current = make_query(period, detail.area_code)
-    out += spc_section(detail, spc, current, tabs, figures_query=query)
+    if not missing_year:
+        out += spc_section(detail, spc, current, tabs, figures_query=query)
     out += [
         html.H2("Commentary"),
         commentary(detail),
@@ -346,13 +359,27 @@ def drawn_range(first: str, last: str) -> str:
     return f"{period_words(first)} to {period_words(last)}. "
 
 
+def no_figures_this_year(detail: IndicatorDetail) -> str:
+    """"No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
+    holds a figure (and no month of it does), else ""."""
+    year = detail.period.financial_year
+    in_year = [r for r in detail.history if Quarter.parse(r.period).financial_year == year]
+    if any(r.actual is not None or r.quarter_value is not None for r in in_year):
+        return ""
+    if any(Quarter.of_month(m).financial_year == year for m, _ in detail.monthly):
+        return ""
+    held = [r.period for r in detail.history if r.actual is not None]
+    return no_figures_yet(year.label, latest_label(held) if held else None)
+
+
 def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table], query: str) -> list[Component]:
     """The quarterly chart: against target for a rated indicator; a context indicator (not
     rated) has no target, so no target legend, no "Against target" and no strip of ratings."""
     row, info, period = detail.current, detail.indicator, detail.period
     figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
     breaks = BREAK_CAPTION if spc.breaks else ""
-    drawn = drawn_range(detail.history[0].period, detail.history[-1].period)
+    # A long span opens on its latest run of figures: the caption says which span is shown.
+    drawn = (charts.opening_note(detail.history) + " ") if charts.opening_note(detail.history) else drawn_range(detail.history[0].period, detail.history[-1].period)
     if not info.rated:
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [
@@ -482,15 +509,27 @@ def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[st
         ui.chart(
             "indicator-spc-graph",
             spc_figure(spc, spc_title(spc), noun(detail), two_sigma=False),
-            f"{subtitle}. Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
+            f"{subtitle}. " + (opening_run(spc.stored.periods)[1] + " " if opening_run(spc.stored.periods)[1] else "") + f"Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
             f"recalculated at series breaks. The 2-sigma lines (dotted grey) are drawn when chosen in the key. Special-cause points: {SPECIAL_CAUSE_KEY}."
             + (BREAK_CAPTION if spc.breaks else ""),
         ),
         breaks_list(spc, "spc"),
+        gap_breaks_list(spc),
         flagged_points(spc),
         _numbers("spc", f"{info.name}: SPC chart points, {detail.area_name}", tabs["spc"]),
         download_menu(info.code, query, "spc", figures_query=figures_query),
     ]
+
+
+def gap_breaks_list(spc: SpcView) -> Component:
+    """Where a gap of more than a year breaks the chart's baseline, in words."""
+    if not spc.gap_notes:
+        return html.Div()
+    return html.Div(
+        [html.P(html.Strong("Gaps that break the baseline (the limits are worked out afresh after each):")),
+         html.Ul([html.Li(n[:1].upper() + n[1:] + ".") for n in spc.gap_notes])],
+        className="series-breaks", id="indicator-spc-gaps",
+    )  # fmt: skip
 
 
 SPECIAL_CAUSE_KEY = "improvement, blue triangles; concern, orange squares; neither better nor worse, purple diamonds"
