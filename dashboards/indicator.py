@@ -19,7 +19,6 @@ from dashboards import components as ui
 from dashboards import publishing
 from dashboards.context import current_settings
 from exports.tabular import neutralise
-from rag.gaps import latest_label, no_figures_yet
 from rag.periods import Quarter
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
@@ -43,6 +42,7 @@ from views.spc_chart import (
     variation_words,
 )
 from views.wording import (
+    no_figures_this_year,
     QUARTER_MONTHS,
     comparator_finding,
     comparator_gap_notes,
@@ -225,7 +225,6 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         ),
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
-        *quarterly_section(detail, state, y_title, spc, tabs, query),
     ]
     missing_year = no_figures_this_year(detail)
     if missing_year:
@@ -233,10 +232,11 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         out.append(html.Div(ui.notice(
             missing_year,
             f"{info.name} has no figure for {detail.area_name} in {period.financial_year.label} so far, so there is no "
-            "year-to-date or statistical process control chart for it. The charts above show the figures held.",
+            "year-to-date or statistical process control chart for it. The charts below show the figures held.",
             "info",
         ), id="indicator-no-figures-this-year"))
-    else:
+    out += quarterly_section(detail, state, y_title, spc, tabs, query)
+    if not missing_year:
         out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
         label = info.comparator_label or "the comparator"
@@ -357,19 +357,6 @@ def breaks_list(spc: SpcView, chart: str) -> Component:
 def drawn_range(first: str, last: str) -> str:
     """"Q1 2014/15 to Q3 2016/17. " – what a chart actually draws, at the head of its caption."""
     return f"{period_words(first)} to {period_words(last)}. "
-
-
-def no_figures_this_year(detail: IndicatorDetail) -> str:
-    """"No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
-    holds a figure (and no month of it does), else ""."""
-    year = detail.period.financial_year
-    in_year = [r for r in detail.history if Quarter.parse(r.period).financial_year == year]
-    if any(r.actual is not None or r.quarter_value is not None for r in in_year):
-        return ""
-    if any(Quarter.of_month(m).financial_year == year for m, _ in detail.monthly):
-        return ""
-    held = [r.period for r in detail.history if r.actual is not None]
-    return no_figures_yet(year.label, latest_label(held) if held else None)
 
 
 def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table], query: str) -> list[Component]:

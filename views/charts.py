@@ -204,7 +204,7 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
             )
         )  # fmt: skip
     fig.update_layout(_layout(title, "Quarter", y_title))
-    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history], _opening(detail.history))
+    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history], opening_index(detail.history))
     fig.update_yaxes(**_tick_format(detail.indicator.unit))
     return fig.dict()
 
@@ -215,7 +215,7 @@ def _two_line_ticks(fig: _Fig, labels: list[str], start: int = 0) -> None:
     fig.update_xaxes(**quarter_axis(labels, start))
 
 
-def _opening(rows: list[ScoreRow]) -> int:
+def opening_index(rows: list[ScoreRow]) -> int:
     """Index in ``rows`` of the first quarter a long chart opens on: the latest run of figures
     with no gap of more than a year."""
     held = [i for i, r in enumerate(rows) if r.actual is not None]

@@ -168,7 +168,10 @@ def spc_subtitle(view: SpcView, name: str, area_name: str) -> str:
     stored = view.stored
     if stored is None:
         return ""
-    return f"{name}, {area_name}, each {stored.by}, {period_words(stored.periods[0])} to {period_words(stored.periods[-1])} ({len(stored.periods)} points)"
+    start = recent_run(stored.periods)  # the chart opens there: say which span is shown
+    shown = f"{period_words(stored.periods[start])} to {period_words(stored.periods[-1])} ({len(stored.periods) - start} points"
+    earlier = f"; earlier: {period_words(stored.periods[0])} to {period_words(stored.periods[start - 1])}, before a gap of more than a year)" if start else ")"
+    return f"{name}, {area_name}, each {stored.by}, {shown}{earlier}"
 
 
 def spc_table(view: SpcView) -> tuple[list[str], list[list[str]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.direction import Direction
-from rag.gaps import has_point_for, latest_label
+from rag.gaps import has_point_for, latest_label, no_figures_yet
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating
 from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
@@ -468,3 +468,16 @@ SPC_KEY = (
     "assurance P meets target (will consistently meet it), F misses target (will consistently miss it), ? hit and "
     "miss (will sometimes meet and sometimes miss it). Provisional: fewer than 13 points, so no verdict."
 )
+
+
+def no_figures_this_year(detail: IndicatorDetail) -> str:
+    """"No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
+    holds a figure (and no month of it does), else ""."""
+    year = detail.period.financial_year
+    in_year = [r for r in detail.history if Quarter.parse(r.period).financial_year == year]
+    if any(r.actual is not None or r.quarter_value is not None for r in in_year):
+        return ""
+    if any(Quarter.of_month(m).financial_year == year for m, _ in detail.monthly):
+        return ""
+    held = [r.period for r in detail.history if r.actual is not None]
+    return no_figures_yet(year.label, latest_label(held) if held else None)
