@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
+from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from exports.tabular import neutralise
 from rag.periods import Quarter
@@ -81,7 +82,8 @@ def layout(code: str | None = None, period: str | None = None, area: str | None 
     except NotPublished as exc:
         return html.Div([back, html.H1("Indicator"), publishing.not_published(str(exc), f"/indicator/{code}", state.query())])
     page = render(detail, state, links)
-    return html.Div([back, *page[:1], *top, *page[1:]])
+    newer = newer_figures_notice(settings.database_url, state.period, state.area, f"/indicator/{detail.indicator.code}", "indicator")
+    return html.Div([back, *page[:1], *top, *newer, *page[1:]])
 
 
 def published_or_current(url: str, code: str, state: PageState, query: dict) -> tuple[IndicatorDetail, list[Component], str]:
