@@ -15,7 +15,7 @@ from rag.rating import Polarity, Rating, Target, ToleranceType
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
-from views.gap_axis import month_axis, opening_run, quarter_axis, with_gaps
+from views.gap_axis import end_of_quarter_axis, month_axis, opening_run, quarter_axis, with_gaps
 from views.print_style import deep_merge
 from views.wording import QUARTER_MONTHS
 
@@ -246,6 +246,7 @@ def year_to_date(this_year: list[float | None], last_year: list[float | None], l
         _scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
     )
     fig.update_layout(_layout(title, "End of quarter", "Year to date" + (" (%)" if unit == "percent" else "")))
+    fig.update_xaxes(**end_of_quarter_axis(x))
     fig.update_yaxes(**_tick_format(unit))
     return fig.dict()
 
