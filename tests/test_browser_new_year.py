@@ -81,6 +81,8 @@ def test_browser_tick_labels_never_overlap_on_any_chart_at_any_width(page, live_
         f"/indicator/CSP2?period=2016-17-Q3&area=E09000016": "#indicator-spc-graph .main-svg",
         f"/demand?{Q4}": ".js-plotly-plot .main-svg",
         "/?period=2016-17-Q4&area=E09000016": ".js-plotly-plot .main-svg",
+        "/ward/E05000306?period=2016-17-Q3": "#ward-profile-trend .main-svg",  # a pre-2022 ward: 12 quarters
+        "/ward/E05013975?period=2025-26-Q4": "#ward-profile-trend .main-svg",
     }
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})

@@ -63,14 +63,14 @@ def month_axis(periods: Sequence[str], start: int = 0) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def quarter_ticks(labels: Sequence[str], start: int = 0) -> list[str]:
+def quarter_ticks(labels: Sequence[str], start: int = 0, plot_px: int = NARROW_PLOT_PX) -> list[str]:
     """Which of a category axis's quarter labels ("Q3 16/17") to draw: every quarter, or each
     year's Q1 (every year, or every 2nd, 5th… year) plus the latest quarter, spaced so that no
     two are closer than a label's width on the narrowest plot."""
     shown = list(labels[start:])
     if not shown:
         return []
-    spacing = NARROW_PLOT_PX / len(shown)  # px between neighbouring categories on a phone
+    spacing = plot_px / len(shown)  # px between neighbouring categories on a phone
     min_apart = max(1, -(-QUARTER_LABEL_PX // int(max(spacing, 1))))  # categories between labels
     if min_apart == 1:
         return shown
@@ -83,9 +83,10 @@ def quarter_ticks(labels: Sequence[str], start: int = 0) -> list[str]:
     return [shown[-1]]
 
 
-def quarter_axis(labels: Sequence[str], start: int = 0) -> dict[str, Any]:
-    """A category axis of quarter labels, opened on ``labels[start:]``, "Q3" over "16/17"."""
-    ticks = quarter_ticks(labels, start)
+def quarter_axis(labels: Sequence[str], start: int = 0, plot_px: int = NARROW_PLOT_PX) -> dict[str, Any]:
+    """A category axis of quarter labels, opened on ``labels[start:]``, "Q3" over "16/17"
+    (``plot_px``: the narrowest the plot area is ever drawn)."""
+    ticks = quarter_ticks(labels, start, plot_px)
     return {
         "categoryorder": "array",
         "categoryarray": list(labels),
