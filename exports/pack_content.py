@@ -274,7 +274,7 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
     table = _table_row(row, levels)
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
-        reason=reason_text(row) + (f". {missing_year}." if missing_year else ""), change=_change(row, card.period, levels),
+        reason=(reason_text(row).rstrip(".") + f". {missing_year}.") if missing_year else reason_text(row), change=_change(row, card.period, levels),
         short_detail=_detail(row, "short", short_term_title(row, card.period)),
         long_detail=_detail(row, "long", long_term_title(row, card.period)),
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),

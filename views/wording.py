@@ -212,7 +212,7 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
     label = detail.indicator.comparator_label or "the comparator"
     drawn = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     shown = [i for i, r in enumerate(detail.history) if r.comparator_change is not None]
-    notes = []
+    found: list[tuple[Quarter, str]] = []
     for i, row in enumerate(detail.history):
         if row.comparator_change is not None or not drawn or not drawn[0].period <= row.period <= drawn[-1].period:
             continue
@@ -226,8 +226,16 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
             why = "no figure held" if row.period not in detail.comparator else f"no figure held for {before.label}, the year before"
         else:
             continue
-        notes.append(f"{q.label}: {label} not shown, {why}")
-    return notes
+        found.append((q, why))
+    # Consecutive quarters left out for the same reason are one line: seven empty years are
+    # "Q1 2017/18 to Q3 2023/24: …", not 27 lines.
+    runs: list[list] = []
+    for q, why in found:
+        if runs and runs[-1][2] == why and runs[-1][1].next() == q:
+            runs[-1][1] = q
+        else:
+            runs.append([q, q, why])
+    return [f"{first.label}{'' if first == last else f' to {last.label}'}: {label} not shown, {why}" for first, last, why in runs]
 
 
 def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
@@ -428,6 +436,8 @@ def spc_line(row: ScoreRow) -> str:
     change. Assurance: ~ will sometimes meet and sometimes miss the target.``"""
     v_shape, v_words, v_why = spc_variation_words(row)
     a_shape, a_words, a_why = spc_assurance_words(row)
+    if v_why == a_why and v_words == "none":  # no point for the quarter: one reason for both
+        return f"Variation and assurance: none. {v_why}"
     variation = f"{v_shape} {v_words}" + (f" ({v_why[:1].lower()}{v_why[1:].rstrip('.')})" if v_words in ("provisional", "none") else "")
     assurance = f"{a_shape} {a_words}" + (f" ({a_why.removeprefix('No assurance: ').rstrip('.')})" if a_words == "none" else "")
     return f"Variation: {variation}. Assurance: {assurance}."
