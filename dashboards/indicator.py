@@ -21,6 +21,7 @@ from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from exports.tabular import neutralise
 from rag.periods import Quarter
+from rag.rating import Rating
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
 from views import charts, data
@@ -524,14 +525,43 @@ def gap_breaks_list(spc: SpcView) -> Component:
 SPECIAL_CAUSE_KEY = "improvement, blue triangles; concern, orange squares; neither better nor worse, purple diamonds"
 
 
+EMPTY_RUN = 4  # this many quarters or more in a row with no figure share one cell
+
+
+def _strip_runs(detail: IndicatorDetail) -> list[list]:
+    """The history as runs: a quarter on its own, or (years not loaded) four or more quarters
+    in a row with no figure, which would otherwise fill the strip with "No data"."""
+    runs: list[list] = []
+    for r in detail.history:
+        empty = r.rag is Rating.NO_DATA and r.period != detail.period.key
+        if empty and runs and runs[-1][0].rag is Rating.NO_DATA and runs[-1][0].period != detail.period.key:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    out: list[list] = []
+    for run in runs:
+        out += [run] if len(run) >= EMPTY_RUN else [[r] for r in run]
+    return out
+
+
 def rating_strip(detail: IndicatorDetail) -> html.Ol:
-    cells = [
-        html.Li(
-            [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
-            className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
+    cells = []
+    for run in _strip_runs(detail):
+        r = run[0]
+        if len(run) > 1:
+            span = f"{Quarter.parse(r.period).label} to {Quarter.parse(run[-1].period).label}"
+            cells.append(html.Li(
+                [html.Span(span, className="rating-strip__period"),
+                 ui.rag_badge(r.rag, title=f"{r.rag.value}: no figures for the {len(run)} quarters {span}")],
+                className="rating-strip__cell rating-strip__cell--run",
+            ))  # fmt: skip
+            continue
+        cells.append(
+            html.Li(
+                [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
+                className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
+            )
         )
-        for r in detail.history
-    ]
     return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **{"aria-label": "Rating each quarter, oldest first"})
 
 

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from rag.gaps import every_period, gaps, period_label, recent_run
-from rag.periods import Quarter, is_month
 
 # The narrowest plot a chart gets (a 390 px phone, less margins and padding) and the room one
 # tick label needs there: "Q3" over "16/17" at 14 px is ~40 px, plus a gap.
@@ -28,10 +27,6 @@ def with_gaps(periods: Sequence[str], values: Sequence[Any]) -> tuple[list[str],
     held = dict(zip(periods, values))
     full = every_period(periods[0], periods[-1])
     return full, [held.get(p) for p in full]
-
-
-def month_date(month: str) -> str:
-    return f"{month}-01"
 
 
 def opening_run(periods: Sequence[str]) -> tuple[int, str]:
