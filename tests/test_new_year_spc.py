@@ -63,3 +63,17 @@ def test_no_spc_verdict_for_a_quarter_the_series_has_no_point_for(demo_engine, d
     out = CliRunner().invoke(cli, ["score", "--period", "2025-26-Q4"], env={"DATABASE_URL": database_url}, catch_exceptions=False)
     line = next(l for l in out.output.splitlines() if l.startswith("CSP3"))
     assert "none: latest Q4 2016/17" in line and "common cause" not in line
+
+
+def test_the_indicator_page_spc_view_gives_no_verdict_past_its_last_point(demo_engine):
+    from views.spc_chart import assurance_words, no_icons_reason, spc_title, spc_view, variation_words
+
+    with session_scope(demo_engine) as session:
+        then = spc_view(session, "CSP3", Quarter(2016, 4), "E09000016")
+        later = spc_view(session, "CSP3", Quarter(2017, 1), "E09000016")
+    assert not then.stale and variation_words(then)
+    assert later.stale and variation_words(later) == "" and assurance_words(later) == ""
+    assert no_icons_reason(later) == (
+        "The chart has no point for Q1 2017/18 (latest: Q4 2016/17), so no variation or assurance verdict is given for it."
+    )
+    assert spc_title(later) == "No point for Q1 2017/18: the chart ends March 2017"
