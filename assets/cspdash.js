@@ -103,7 +103,8 @@
                 var hrefs = rest.slice(0, rest.length / 2);
                 var ids = rest.slice(rest.length / 2);
                 var path = pathname || "/";
-                var current = hrefs.map(function (href) {
+                var current = hrefs.map(function (link) {
+                    var href = (link || "").split("?")[0];  // the links carry the chosen quarter and area
                     if (href === "/") {
                         return path === "/" || path.indexOf("/indicator/") === 0;
                     }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports.tabular import neutralise
+from rag.gaps import has_point_for, latest_label
 from rag.periods import PeriodError, Quarter
 from rag.significance import significance_cell
 from store.db import session_scope
@@ -126,6 +127,8 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
 def _spc_cell(row, which: str) -> str:  # noqa: ANN001
     if row.spc is None:
         return ""
+    if not has_point_for(row.spc.periods, Quarter.parse(row.period)):
+        return f"none: latest {latest_label(row.spc.periods)}"
     if row.spc.result.provisional:
         return "provisional"
     value = row.spc_variation if which == "variation" else row.spc_assurance

@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
+from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from store.queries import DemandPanel
 from store.scorecard import format_value
@@ -41,6 +42,7 @@ def layout(period: str | None = None, area: str | None = None, **query: object) 
                 className="lead",
             ),
             ui.period_controls("demand", state, publishing.kept_in_url(query)),
+            *([] if state.error else newer_figures_notice(settings.database_url, state.period, state.area, "/demand", "demand")),
             html.P(status(state), id="demand-status", role="status", className="visually-hidden"),
             html.Div(body(settings.database_url, state, query), id="demand-body"),
         ]

@@ -17,14 +17,17 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
+from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from exports.tabular import neutralise
 from rag.periods import Quarter
+from rag.rating import Rating
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
 from views.publication import NotPublished, frozen_detail
+from views.gap_axis import opening_run
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_gap_table, ytd_title
 from views.spc_chart import (
     SpcView,
@@ -41,6 +44,7 @@ from views.spc_chart import (
     variation_words,
 )
 from views.wording import (
+    no_figures_this_year,
     QUARTER_MONTHS,
     comparator_finding,
     comparator_gap_notes,
@@ -79,7 +83,8 @@ def layout(code: str | None = None, period: str | None = None, area: str | None 
     except NotPublished as exc:
         return html.Div([back, html.H1("Indicator"), publishing.not_published(str(exc), f"/indicator/{code}", state.query())])
     page = render(detail, state, links)
-    return html.Div([back, *page[:1], *top, *page[1:]])
+    newer = newer_figures_notice(settings.database_url, state.period, state.area, f"/indicator/{detail.indicator.code}", "indicator")
+    return html.Div([back, *page[:1], *top, *newer, *page[1:]])
 
 
 def published_or_current(url: str, code: str, state: PageState, query: dict) -> tuple[IndicatorDetail, list[Component], str]:
@@ -224,9 +229,19 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
         value_notes(detail),
-        *quarterly_section(detail, state, y_title, spc, tabs, query),
     ]
-    out += ytd_section(detail, query, tabs)
+    missing_year = no_figures_this_year(detail)
+    if missing_year:
+        # Empty year-to-date and SPC charts for a year with no figure look like a fault: say so.
+        out.append(html.Div(ui.notice(
+            missing_year,
+            f"{info.name} has no figure for {detail.area_name} in {period.financial_year.label} so far, so there is no "
+            "year-to-date or statistical process control chart for it. The charts below show the figures held.",
+            "info",
+        ), id="indicator-no-figures-this-year"))
+    out += quarterly_section(detail, state, y_title, spc, tabs, query)
+    if not missing_year:
+        out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
         label = info.comparator_label or "the comparator"
         out += [
@@ -249,7 +264,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
                     charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
                     spc, "month", [m for m, _ in detail.monthly],
                 ),
-                drawn_range(detail.monthly[0][0], detail.monthly[-1][0])
+                (f"{opening_run([m for m, _ in detail.monthly])[1]} " if opening_run([m for m, _ in detail.monthly])[1] else drawn_range(detail.monthly[0][0], detail.monthly[-1][0]))
                 + "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
                 + (BREAK_CAPTION if spc.breaks else ""),
             ),
@@ -260,7 +275,8 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     # SPC charts are not frozen when a quarter is published: an as-published page draws the
     # figures held now, says so, and its SPC downloads are the current ones.
     current = make_query(period, detail.area_code)
-    out += spc_section(detail, spc, current, tabs, figures_query=query)
+    if not missing_year:
+        out += spc_section(detail, spc, current, tabs, figures_query=query)
     out += [
         html.H2("Commentary"),
         commentary(detail),
@@ -363,7 +379,8 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
     row, info, period = detail.current, detail.indicator, detail.period
     figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
     breaks = BREAK_CAPTION if spc.breaks else ""
-    drawn = drawn_range(detail.history[0].period, detail.history[-1].period)
+    # A long span opens on its latest run of figures: the caption says which span is shown.
+    drawn = (charts.opening_note(detail.history) + " ") if charts.opening_note(detail.history) else drawn_range(detail.history[0].period, detail.history[-1].period)
     if not info.rated:
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [
@@ -493,28 +510,69 @@ def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[st
         ui.chart(
             "indicator-spc-graph",
             spc_figure(spc, spc_title(spc), noun(detail), two_sigma=False),
-            f"{subtitle}. Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
+            f"{subtitle}. " + (opening_run(spc.stored.periods)[1] + " " if opening_run(spc.stored.periods)[1] else "") + f"Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
             f"recalculated at series breaks. The 2-sigma lines (dotted grey) are drawn when chosen in the key. Special-cause points: {SPECIAL_CAUSE_KEY}."
             + (BREAK_CAPTION if spc.breaks else ""),
         ),
         breaks_list(spc, "spc"),
+        gap_breaks_list(spc),
         flagged_points(spc),
         _numbers("spc", f"{info.name}: SPC chart points, {detail.area_name}", tabs["spc"]),
         download_menu(info.code, query, "spc", figures_query=figures_query),
     ]
 
 
+def gap_breaks_list(spc: SpcView) -> Component:
+    """Where a gap of more than a year breaks the chart's baseline, in words."""
+    if not spc.gap_notes:
+        return html.Div()
+    return html.Div(
+        [html.P(html.Strong("Gaps that break the baseline (the limits are worked out afresh after each):")),
+         html.Ul([html.Li(n[:1].upper() + n[1:] + ".") for n in spc.gap_notes])],
+        className="series-breaks", id="indicator-spc-gaps",
+    )  # fmt: skip
+
+
 SPECIAL_CAUSE_KEY = "improvement, blue triangles; concern, orange squares; neither better nor worse, purple diamonds"
 
 
+EMPTY_RUN = 4  # this many quarters or more in a row with no figure share one cell
+
+
+def _strip_runs(detail: IndicatorDetail) -> list[list]:
+    """The history as runs: a quarter on its own, or (years not loaded) four or more quarters
+    in a row with no figure, which would otherwise fill the strip with "No data"."""
+    runs: list[list] = []
+    for r in detail.history:
+        empty = r.rag is Rating.NO_DATA and r.period != detail.period.key
+        if empty and runs and runs[-1][0].rag is Rating.NO_DATA and runs[-1][0].period != detail.period.key:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    out: list[list] = []
+    for run in runs:
+        out += [run] if len(run) >= EMPTY_RUN else [[r] for r in run]
+    return out
+
+
 def rating_strip(detail: IndicatorDetail) -> html.Ol:
-    cells = [
-        html.Li(
-            [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
-            className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
+    cells = []
+    for run in _strip_runs(detail):
+        r = run[0]
+        if len(run) > 1:
+            span = f"{Quarter.parse(r.period).label} to {Quarter.parse(run[-1].period).label}"
+            cells.append(html.Li(
+                [html.Span(span, className="rating-strip__period"),
+                 ui.rag_badge(r.rag, title=f"{r.rag.value}: no figures for the {len(run)} quarters {span}")],
+                className="rating-strip__cell rating-strip__cell--run",
+            ))  # fmt: skip
+            continue
+        cells.append(
+            html.Li(
+                [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
+                className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
+            )
         )
-        for r in detail.history
-    ]
     return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **{"aria-label": "Rating each quarter, oldest first"})
 
 

@@ -14,6 +14,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
+from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from dashboards.components import slug
 from rag.periods import Quarter
@@ -74,6 +75,7 @@ def layout(period: str | None = None, area: str | None = None, **query: object) 
                 className="lead no-print",
             ),
             ui.period_controls("scorecard", state, publishing.kept_in_url(query)),
+            *([] if state.error else newer_figures_notice(settings.database_url, state.period, state.area, "/", "scorecard")),
             html.P(status(state), id="scorecard-status", role="status", className="visually-hidden"),
             html.Div(body(settings.database_url, state, as_published, version, version_error), id="scorecard-body"),
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
+from dashboards.nav_links import nav_hrefs
 from views.marks import RATING_RULE, SOURCES
 
 SERVICE_NAME = "Community Safety Partnership performance"
@@ -61,6 +62,18 @@ def page_shell(content: Component) -> html.Div:
     )
 
 
+def menu_links(search: str | None) -> list[str]:
+    """The menu's hrefs for a page at ``?search``: the chosen quarter and area kept
+    (``dashboards.nav_links``), the scorecard's default quarter when the URL names none."""
+    from dashboards.context import current_settings
+    from views import data
+
+    settings = current_settings()
+    state = data.resolve(settings.database_url, settings.home_area, None, None)
+    wards = [a.code for a in state.areas if a.level == "ward"]
+    return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
+
+
 def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: ignore[valid-type]
     """Per-app callbacks (``app.callback``, not ``dash.callback``: the shell module is
     imported once per process, and tests build more than one app). The links' hrefs are
@@ -76,3 +89,7 @@ def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: i
     @app.callback(Output("shell-area", "children"), Input("_pages_location", "pathname"))
     def _area(_pathname: str | None) -> str:
         return area_name()
+
+    @app.callback(*[Output(link_id, "href") for _, _, link_id in NAV], Input("_pages_location", "pathname"), Input("_pages_location", "search"))
+    def _keep_choices(_pathname: str | None, search: str | None) -> list[str]:
+        return menu_links(search)

@@ -22,6 +22,7 @@ from rag.rating import Rating, ToleranceType, target_problems
 from rag.rating import Target as RatingTarget
 from store.areas import AreaTree
 from store.db import session_scope
+from store.figure_years import target_years
 from store.edits import (
     StaleEdit,
     TargetKey,
@@ -121,11 +122,12 @@ def period_of(year: str | None, quarter: str | None) -> Quarter:
 
 
 def year_choices(session: Session, latest: Quarter | None) -> list[FinancialYear]:
-    """Years with targets, plus the latest data year and the one after (to set next year's)."""
+    """Every year any rated indicator has figures for and the one after the newest (to set
+    next year's), years with targets, and the default quarter's year."""
     years = {FinancialYear.parse(y) for y in session.scalars(select(Target.year).distinct())}
     if latest is not None:
-        years |= {latest.financial_year, FinancialYear(latest.year + 1)}
-    return sorted(years, reverse=True)
+        years.add(latest.financial_year)
+    return target_years(session, years)
 
 
 def load_form(session: Session, indicator_code: str, period: Quarter, area: str) -> FormState:

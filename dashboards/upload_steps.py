@@ -279,7 +279,9 @@ def render_check(outcome: Outcome) -> Component:
 
 def gaps_after_load(engine: Engine, periods: list[str], area: str) -> list[str]:
     """For each quarter a load touched (the last four at most) that has figures: which rated
-    indicators still have no target, and which have no comparator figure, in one line each."""
+    indicators still have no target, and which have no comparator figure, in one line each;
+    then, per source, what the newest of them lacks ("ASB (CSP3): no figures after March 2017")."""
+    from store.figure_years import missing_in
     from store.scorecard import build_scorecard  # only after a load; keeps the page module light
 
     quarters = sorted({q for q in (latest_quarter([p]) for p in periods) if q is not None})[-4:]
@@ -297,6 +299,10 @@ def gaps_after_load(engine: Engine, periods: list[str], area: str) -> list[str]:
                 lines.append(f"{quarter.label}: no target for {', '.join(no_target)}, so not rated.")
             if no_comparator:
                 lines.append(f"{quarter.label}: no London or national comparator figure for {', '.join(no_comparator)}.")
+        if quarters:
+            # What the newest quarter still lacks, source by source (sources publish with different lags).
+            newest = quarters[-1]
+            lines += [f"{newest.label}: {line}." for line in missing_in(session, newest)]
     return lines
 
 
@@ -308,7 +314,7 @@ def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = Non
     gap_notes = (
         [html.P("Still missing after this load:"), html.Ul([html.Li(g) for g in gaps], id="upload-gaps")]
         if gaps
-        else [html.P("Every rated indicator in the quarters loaded has a target and a comparator.", id="upload-gaps")]
+        else [html.P("Every rated indicator in the quarters loaded has its figures, a target and a comparator.", id="upload-gaps")]
         if gaps is not None
         else []
     )

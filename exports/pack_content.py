@@ -30,6 +30,7 @@ from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING
 from views.spc_chart import spc_view
 from views.wording import (
     MINUS,
+    no_figures_this_year,
     SPC_EXPLAINER,
     SPC_KEY,
     arrow_note,
@@ -267,11 +268,13 @@ def _detail(row: ScoreRow, which: str, title: str) -> str:
 
 def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
-    charts = [trend_chart(detail), ytd_chart(detail), *_spc_charts(session, detail)] if detail.history else []
+    # A year with no figure yet gets no empty year-to-date or SPC chart: the reason says so.
+    missing_year = no_figures_this_year(detail) if detail.history else ""
+    charts = [trend_chart(detail), *([] if missing_year else [ytd_chart(detail), *_spc_charts(session, detail)])] if detail.history else []
     table = _table_row(row, levels)
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
-        reason=reason_text(row), change=_change(row, card.period, levels),
+        reason=(reason_text(row).rstrip(".") + f". {missing_year}.") if missing_year else reason_text(row), change=_change(row, card.period, levels),
         short_detail=_detail(row, "short", short_term_title(row, card.period)),
         long_detail=_detail(row, "long", long_term_title(row, card.period)),
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),

@@ -2,8 +2,9 @@
 at its series breaks, read by ``rag.spc``.
 
 Quarterly SPC always uses quarter values (never year to date, whose running totals are not
-comparable from one quarter to the next). Only complete periods count, and a gap would join
-unlike periods with a moving range, so the latest unbroken run of periods is charted.
+comparable from one quarter to the next). Only complete periods count. A gap of more than 12
+months breaks the series (``rag.gaps``): each side gets its own baseline, as at a recorded
+series break, so no moving range joins figures years apart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rag.breaks import SeriesBreak, period_span, rebase_indices
+from rag.gaps import MAX_BASELINE_GAP_MONTHS, baseline_breaks, has_point_for, period_label
 from rag.periods import Quarter, is_month, normalise_month, quarters_between
 from rag.rating import Polarity, fmt_number
 from rag.spc import Improvement, SpcResult, xmr
@@ -141,17 +143,14 @@ def _quarterly(session: Session, indicator: Indicator, area: str, tree: AreaTree
     return {q.key: v.value for q, v in sorted(values.items())}
 
 
-def _latest_unbroken(periods: list[str], by: str) -> tuple[list[str], list[str]]:
-    """The latest run of consecutive periods, and a note if earlier ones were left out."""
-    if not periods:
-        return [], []
-    step = _next_month if by == "month" else (lambda p: Quarter.parse(p).next().key)
-    start = len(periods) - 1
-    while start > 0 and step(periods[start - 1]) == periods[start]:
-        start -= 1
-    if start == 0:
-        return periods, []
-    return periods[start:], [f"periods up to {periods[start - 1]} are left out: the series has a gap before {periods[start]}"]
+def _gap_breaks(periods: list[str]) -> tuple[list[int], list[str]]:
+    """Where a gap too long for one baseline breaks the series, and a note for each. Shorter
+    gaps stay within the baseline (the chart draws them as gaps)."""
+    out, notes = [], []
+    for gap in baseline_breaks(periods):
+        out.append(gap.index)
+        notes.append(f"the baseline restarts at {period_label(gap.after)}: {gap.words()}, more than {MAX_BASELINE_GAP_MONTHS} months, so the series is broken there as at a series break")
+    return out, notes
 
 
 def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quarter, by: str) -> tuple[float | None, str]:
@@ -210,7 +209,8 @@ def indicator_spc(
     if until is not None:
         last = period_span(until)[1]
         series = {p: v for p, v in series.items() if period_span(p)[1] <= last}
-    periods, notes = _latest_unbroken(sorted(series), by)
+    periods = sorted(series)
+    gap_starts, notes = _gap_breaks(periods)
     if not periods:
         raise SpcUnavailable(f"no {by}ly values are held for {indicator.code} in {tree.name(area)} ({area})")
     values = [series[p] for p in periods]
@@ -227,7 +227,7 @@ def indicator_spc(
         improvement=Improvement.from_polarity(indicator.polarity, indicator.rated),
         target=target,
         screen=screen,
-        rebase_at=rebase_indices(periods, breaks),
+        rebase_at=sorted({*rebase_indices(periods, breaks), *gap_starts}),
     )
     return StoredSpc(indicator, area, by, periods, values, result, breaks, annotations, notes)
 
@@ -252,7 +252,8 @@ def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) 
             except SpcUnavailable:
                 continue
         row.spc = chart
-        if chart is not None and not chart.result.provisional:
+        # A verdict read off a point before the scored quarter is not a verdict on it.
+        if chart is not None and not chart.result.provisional and has_point_for(chart.periods, card.period):
             row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
             # Assurance is against the row's own target: none where the row has none (a ward
             # without a ward target is not assured against the borough's).

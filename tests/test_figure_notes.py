@@ -144,6 +144,13 @@ def test_comparator_chart_says_which_quarter_it_leaves_out_and_keeps_the_gap(lon
     figure = charts.comparator_change(holed, comparator_finding(holed))
     assert len(figure["data"][0]["x"]) == len(figure["data"][0]["y"]) and figure["data"][1]["y"].count(None) >= 1
     assert any(n.startswith(f"{Quarter.parse(history[i].period).label}: London not shown, no figure held") for n in comparator_gap_notes(holed))
+    # Consecutive quarters left out for the same reason are one line (issue 19 part 4).
+    for j in (i - 2, i - 1):
+        history[j] = dataclasses.replace(history[j], actual=None, comparator_change=None)
+    dropped = {history[j].period for j in (i - 2, i - 1, i)}
+    run = dataclasses.replace(detail, history=history, comparator={k: v for k, v in detail.comparator.items() if k not in dropped})
+    first, last = Quarter.parse(history[i - 2].period).label, Quarter.parse(history[i].period).label
+    assert f"{first} to {last}: London not shown, no figure held" in comparator_gap_notes(run)
 
 
 @pytest.mark.browser

@@ -60,7 +60,7 @@ WRITE_CALLBACKS = {
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "dashboards.publishing.publish": "lead", "dashboards.publishing.reopen": "lead",
 }  # fmt: skip
-READ_CALLBACKS = {"dashboards.shell._area", "dashboards.ward_map.draw", "dash.dash.update"}
+READ_CALLBACKS = {"dashboards.shell._area", "dashboards.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update"}
 # What a module must not use for its callbacks to count as read-only.
 WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
            "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip

@@ -190,6 +190,9 @@ def test_upload_page_in_browser_check_confirm_and_errors(web_live, web_browser, 
     assert page.locator("#upload-gaps").inner_text().splitlines() == [
         "Q1 2017/18: no target for CSP2, so not rated.",
         "Q1 2017/18: no London or national comparator figure for CSP2.",
+        # …and, per source, what the quarter lacks (issue 19 part 2).
+        "Q1 2017/18: Recorded crime (CSP1): no figures after March 2017.",
+        "Q1 2017/18: ASB (CSP3): no figures after March 2017.",
     ]
     assert page.locator("#upload-scorecard-link").get_attribute("href") == "/?period=2017-18-Q1&area=E09000016"
     assert "marac-2017-18-q1.csv" in page.locator("#upload-history").inner_text()

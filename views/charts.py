@@ -10,10 +10,12 @@ import textwrap
 
 from typing import Any
 
+from rag.gaps import recent_run
 from rag.rating import Polarity, Rating, Target, ToleranceType
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
+from views.gap_axis import end_of_quarter_axis, month_axis, opening_run, quarter_axis, with_gaps
 from views.print_style import deep_merge
 from views.wording import QUARTER_MONTHS
 
@@ -197,22 +199,35 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
         fig.add_trace(
             _scatter(
                 x=[_quarter_label(r.period) for r in rows], y=[r.actual for r in rows], mode="lines+markers",
-                name=f"{detail.area_name} (actual)", showlegend=i == 0, legendgroup="actual",
+                name=f"{detail.area_name} (actual)", showlegend=i == 0, legendgroup="actual", connectgaps=False,
                 line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 8}, meta="actual",
             )
         )  # fmt: skip
     fig.update_layout(_layout(title, "Quarter", y_title))
-    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history])
+    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history], opening_index(detail.history))
     fig.update_yaxes(**_tick_format(detail.indicator.unit))
     return fig.dict()
 
 
-def _two_line_ticks(fig: _Fig, labels: list[str]) -> None:
-    """"Q3" over "16/17": a dozen quarters fit a tablet without tilted, overlapping labels."""
-    fig.update_xaxes(
-        categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
-        ticktext=[label.replace(" ", "<br>") for label in labels], tickangle=0,
-    )  # fmt: skip
+def _two_line_ticks(fig: _Fig, labels: list[str], start: int = 0) -> None:
+    """"Q3" over "16/17", thinned (``views.gap_axis``) so no two labels touch even on a phone,
+    the axis opened on ``labels[start:]``."""
+    fig.update_xaxes(**quarter_axis(labels, start))
+
+
+def opening_index(rows: list[ScoreRow]) -> int:
+    """Index in ``rows`` of the first quarter a long chart opens on: the latest run of figures
+    with no gap of more than a year."""
+    held = [i for i, r in enumerate(rows) if r.actual is not None]
+    if not held:
+        return 0
+    return held[recent_run([rows[i].period for i in held])]
+
+
+def opening_note(rows: list[ScoreRow]) -> str:
+    """The span a quarterly chart opens on, in words ("" when it shows everything)."""
+    held = [r.period for r in rows if r.actual is not None]
+    return opening_run(held)[1]
 
 
 def _quarter_label(key: str) -> str:
@@ -231,6 +246,7 @@ def year_to_date(this_year: list[float | None], last_year: list[float | None], l
         _scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
     )
     fig.update_layout(_layout(title, "End of quarter", "Year to date" + (" (%)" if unit == "percent" else "")))
+    fig.update_xaxes(**end_of_quarter_axis(x))
     fig.update_yaxes(**_tick_format(unit))
     return fig.dict()
 
@@ -238,10 +254,13 @@ def year_to_date(this_year: list[float | None], last_year: list[float | None], l
 def monthly(months: list[str], values: list[int], highlight: set[str], title: str, y_title: str) -> Figure:
     """Monthly counts; the chosen quarter's months are marked with filled squares."""
     fig = _Fig()
-    dates = [f"{m}-01" for m in months]
+    every, gapped = with_gaps(months, values)  # a missing month is a gap in the line, not a bridge
     fig.add_trace(
-        _scatter(x=dates, y=values, mode="lines+markers", name="Monthly count", line={"color": BLUE, "width": 2}, marker={"symbol": "circle-open", "size": 6})
-    )
+        _scatter(
+            x=[f"{m}-01" for m in every], y=gapped, mode="lines+markers", name="Monthly count", connectgaps=False,
+            line={"color": BLUE, "width": 2}, marker={"symbol": "circle-open", "size": 6},
+        )
+    )  # fmt: skip
     chosen = [(m, v) for m, v in zip(months, values) if m in highlight]
     fig.add_trace(
         _scatter(
@@ -250,7 +269,8 @@ def monthly(months: list[str], values: list[int], highlight: set[str], title: st
         )
     )  # fmt: skip
     fig.update_layout(_layout(title, "Month", y_title))
-    fig.update_xaxes(type="date", tickformat="%b %Y", dtick="M6", hoverformat="%B %Y")
+    if months:
+        fig.update_xaxes(**month_axis(months, recent_run(months)))
     fig.update_yaxes(tickformat=",d")
     return fig.dict()
 

@@ -77,7 +77,8 @@ def source_line(*sources: str) -> str:
 
 
 def _span(detail: IndicatorDetail) -> str:
-    first = detail.history[0].period if detail.history else detail.period.key
+    """The quarters a quarterly chart shows: a long span opens on its latest run of figures."""
+    first = detail.history[charts.opening_index(detail.history)].period if detail.history else detail.period.key
     return f"{Quarter.parse(first).label} to {detail.period.label}"
 
 

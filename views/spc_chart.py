@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rag.breaks import SeriesBreak
+from rag.gaps import has_point_for, latest_label, recent_run
 from rag.periods import Quarter, is_month
 from rag.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
 from store.annotations import breaks_for
@@ -24,6 +25,7 @@ from store.db import get_engine, reading
 from store.models import Indicator
 from store.spc_series import SpcUnavailable, StoredSpc, indicator_spc, natural_by
 from views.charts import BLUE, INK, PLUM, _layout, _quarter_label, _scatter
+from views.gap_axis import month_axis, quarter_axis, with_gaps
 from views.wording import month_label
 
 # Making Data Count's icon colours.
@@ -49,6 +51,17 @@ class SpcView:
     stored: StoredSpc | None
     unavailable: str = ""  # why there is no chart, in words
     breaks: list[SeriesBreak] = field(default_factory=list)
+    period: Quarter | None = None  # the quarter the page is about
+
+    @property
+    def stale(self) -> bool:
+        """The chart ends before the page's quarter: its verdicts are about an older period."""
+        return bool(self.stored and self.period and not has_point_for(self.stored.periods, self.period))
+
+    @property
+    def gap_notes(self) -> list[str]:
+        """Where a long gap breaks the baseline, in words (``store.spc_series``)."""
+        return [n for n in self.stored.notes if n.startswith("the baseline restarts")] if self.stored else []
 
     @property
     def by(self) -> str:
@@ -71,7 +84,7 @@ def spc_view(session: Session, code: str, period: Quarter, area: str) -> SpcView
     breaks = breaks_for(session, indicator, area)
     for by in dict.fromkeys([natural_by(indicator), "quarter"]):
         try:
-            return SpcView(indicator_spc(session, indicator, area, by, until=period.key), breaks=breaks)
+            return SpcView(indicator_spc(session, indicator, area, by, until=period.key), breaks=breaks, period=period)
         except SpcUnavailable as exc:
             why = str(exc)
     return SpcView(None, why, breaks)
@@ -105,14 +118,14 @@ def point_words(point: SpcPoint) -> str:
 
 def variation_words(view: SpcView) -> str:
     result = view.stored.result if view.stored else None
-    if result is None or result.variation is None:
+    if result is None or result.variation is None or view.stale:
         return ""
     return VARIATION_WORDS[result.variation]
 
 
 def assurance_words(view: SpcView) -> str:
     result = view.stored.result if view.stored else None
-    if result is None or result.assurance is None:
+    if result is None or result.assurance is None or view.stale:
         return ""
     return ASSURANCE_WORDS[result.assurance]
 
@@ -122,6 +135,11 @@ def no_icons_reason(view: SpcView) -> str:
     if view.stored is None:
         return f"No chart: {view.unavailable}."
     seg = view.stored.result.current
+    if view.stale and view.period is not None:
+        return (
+            f"The chart has no point for {view.period.label} (latest: {latest_label(view.stored.periods)}), "
+            "so no variation or assurance verdict is given for it."
+        )
     if view.provisional:
         since = " since the last series break" if len(view.stored.result.segments) > 1 else ""
         return (
@@ -136,6 +154,8 @@ def spc_title(view: SpcView) -> str:
     if stored is None:
         return "No chart of variation"
     # Short: the range drawn is the subtitle's (and the caption's) to state.
+    if view.stale:
+        return f"No point for {view.period.label}: the chart ends {period_words(stored.periods[-1])}"
     if view.provisional:
         return f"Provisional limits: only {stored.result.current.size} points"
     flagged = [p for p in stored.result.points if p.rules]
@@ -148,7 +168,10 @@ def spc_subtitle(view: SpcView, name: str, area_name: str) -> str:
     stored = view.stored
     if stored is None:
         return ""
-    return f"{name}, {area_name}, each {stored.by}, {period_words(stored.periods[0])} to {period_words(stored.periods[-1])} ({len(stored.periods)} points)"
+    start = recent_run(stored.periods)  # the chart opens there: say which span is shown
+    shown = f"{period_words(stored.periods[start])} to {period_words(stored.periods[-1])} ({len(stored.periods) - start} points"
+    earlier = f"; earlier: {period_words(stored.periods[0])} to {period_words(stored.periods[start - 1])}, before a gap of more than a year)" if start else ")"
+    return f"{name}, {area_name}, each {stored.by}, {shown}{earlier}"
 
 
 def spc_table(view: SpcView) -> tuple[list[str], list[list[str]]]:
@@ -248,9 +271,10 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
     data.append(_scatter(x=xs, y=ys, mode="lines", name="Mean", line={"color": INK, "width": 1.5}, hoverinfo="skip"))
     if result.target is not None:
         data.append(_scatter(x=x, y=[result.target] * len(x), mode="lines", name="Target", line={"color": PLUM, "dash": "longdash", "width": 2}, hoverinfo="skip"))
+    every, gapped = with_gaps(stored.periods, stored.values)  # a missing period is a gap, not a bridge
     data.append(
         _scatter(
-            x=x, y=stored.values, mode="lines+markers", name=f"Each {stored.by}", meta="values",
+            x=[_x(p) for p in every], y=gapped, mode="lines+markers", name=f"Each {stored.by}", meta="values", connectgaps=False,
             line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 6, "color": BLUE},
         )
     )  # fmt: skip
@@ -268,11 +292,13 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
     layout = _layout(title, stored.by.capitalize(), y_title, height=460)  # a long key needs room on a phone
     layout["yaxis"]["rangemode"] = "normal"
     layout["yaxis"]["tickformat"] = ",d" if all(float(v).is_integer() for v in stored.values) else ""
+    # Opened on the latest run with no gap of more than a year (the caption says so).
+    start = recent_run(stored.periods)
     if stored.by == "month":
-        layout["xaxis"].update(type="date", tickformat="%b %Y", hoverformat="%B %Y")
-    else:  # each year's Q1 and the last quarter, "Q3" over "16/17": no tilted, overlapping labels on a phone
-        ticks = [v for i, v in enumerate(x) if v.startswith("Q1") or i == len(x) - 1]
-        layout["xaxis"].update(categoryorder="array", categoryarray=x, tickmode="array", tickvals=ticks, ticktext=[v.replace(" ", "<br>") for v in ticks], tickangle=0)
+        layout["xaxis"].update(month_axis(stored.periods, start))
+    else:  # each year's Q1 and the last quarter, "Q3" over "16/17", thinned: no overlapping labels on a phone
+        labels = [_x(p) for p in every]
+        layout["xaxis"].update(quarter_axis(labels, every.index(stored.periods[start])))
     figure = {"data": data, "layout": layout}
     add_break_lines(figure, view.breaks, stored.by, stored.periods)
     return figure

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from rag.periods import Quarter
 from store.map_queries import AreaTrend
 from views import maps
+from views.gap_axis import quarter_axis
 from views.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
 from views.data import version
 from views.svg_lines import small_line_svg
@@ -131,6 +132,7 @@ def trend_chart(series: AreaTrend, title: str, chosen: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=labels, y=series.asb, mode="lines+markers", name="Anti-social behaviour", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9}, meta="asb"))
     _chosen(fig, labels, series.all_crime, chosen)
     fig.update_layout(_small_layout(title, TREND_HEIGHT))
+    fig.update_xaxes(**quarter_axis(labels))  # thinned, "Q3" over "16/17": no overlapping labels on a phone
     fig.update_yaxes(title={"text": "Offences or incidents"})
     return fig
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.direction import Direction
+from rag.gaps import has_point_for, latest_label, no_figures_yet
 from rag.periods import Quarter
 from rag.rating import Polarity, Rating
 from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
@@ -211,7 +212,7 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
     label = detail.indicator.comparator_label or "the comparator"
     drawn = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     shown = [i for i, r in enumerate(detail.history) if r.comparator_change is not None]
-    notes = []
+    found: list[tuple[Quarter, str]] = []
     for i, row in enumerate(detail.history):
         if row.comparator_change is not None or not drawn or not drawn[0].period <= row.period <= drawn[-1].period:
             continue
@@ -225,8 +226,16 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
             why = "no figure held" if row.period not in detail.comparator else f"no figure held for {before.label}, the year before"
         else:
             continue
-        notes.append(f"{q.label}: {label} not shown, {why}")
-    return notes
+        found.append((q, why))
+    # Consecutive quarters left out for the same reason are one line: seven empty years are
+    # "Q1 2017/18 to Q3 2023/24: …", not 27 lines.
+    runs: list[list] = []
+    for q, why in found:
+        if runs and runs[-1][2] == why and runs[-1][1].next() == q:
+            runs[-1][1] = q
+        else:
+            runs.append([q, q, why])
+    return [f"{first.label}{'' if first == last else f' to {last.label}'}: {label} not shown, {why}" for first, last, why in runs]
 
 
 def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
@@ -382,11 +391,25 @@ def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
     result = row.spc.result
     by = "months" if row.spc.by == "month" else "quarters"
+    if _spc_stale(row):
+        return ("–", "none", _stale_why(row))
     if result.provisional or row.spc_variation is None:
         return ("…", "provisional", f"Only {result.current.size} {by} since the last baseline: limits are provisional "
                 "until there are 13 points, so no verdict is given.")  # fmt: skip
     v = Variation(row.spc_variation)
     return (SPC_VARIATION_SHAPE[v.value], VARIATION_WORDS[v], f"XmR chart of {len(row.spc.values)} {by} to {row.spc.periods[-1]}.")
+
+
+def _spc_stale(row: ScoreRow) -> bool:
+    """The chart ends before the scored quarter: its verdict would be about an older period."""
+    return not has_point_for(row.spc.periods, Quarter.parse(row.period))
+
+
+def _stale_why(row: ScoreRow) -> str:
+    return (
+        f"No SPC verdict: the chart has no point for {Quarter.parse(row.period).label} "
+        f"(latest: {latest_label(row.spc.periods)})."
+    )
 
 
 def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
@@ -395,6 +418,8 @@ def spc_assurance_words(row: ScoreRow) -> tuple[str, str, str]:
         return SPC_NOT_RECORDED_WORDS
     if row.spc is None:
         return ("–", "none", "Not enough stored figures to chart this indicator, so no SPC verdict.")
+    if _spc_stale(row):
+        return ("–", "none", _stale_why(row))
     if row.spc.result.provisional:
         return ("…", "provisional", "Limits are provisional (fewer than 13 points), so no assurance is given.")
     if row.spc_assurance is None:
@@ -411,6 +436,8 @@ def spc_line(row: ScoreRow) -> str:
     change. Assurance: ~ will sometimes meet and sometimes miss the target.``"""
     v_shape, v_words, v_why = spc_variation_words(row)
     a_shape, a_words, a_why = spc_assurance_words(row)
+    if v_why == a_why and v_words == "none":  # no point for the quarter: one reason for both
+        return f"Variation and assurance: none. {v_why}"
     variation = f"{v_shape} {v_words}" + (f" ({v_why[:1].lower()}{v_why[1:].rstrip('.')})" if v_words in ("provisional", "none") else "")
     assurance = f"{a_shape} {a_words}" + (f" ({a_why.removeprefix('No assurance: ').rstrip('.')})" if a_words == "none" else "")
     return f"Variation: {variation}. Assurance: {assurance}."
@@ -435,6 +462,8 @@ def spc_cell(row: ScoreRow) -> str:
     v_shape, v_words, _ = spc_variation_words(row)
     a_shape, a_words, _ = spc_assurance_words(row)
     if v_words == "none":
+        if row.spc is not None and row.spc is not SPC_NOT_RECORDED and _spc_stale(row):
+            return f"SPC: none (latest point {latest_label(row.spc.periods)})"
         return "SPC: none (too few figures)"
     if v_words == "provisional":
         return "SPC: provisional (under 13 points)"
@@ -449,3 +478,16 @@ SPC_KEY = (
     "assurance P meets target (will consistently meet it), F misses target (will consistently miss it), ? hit and "
     "miss (will sometimes meet and sometimes miss it). Provisional: fewer than 13 points, so no verdict."
 )
+
+
+def no_figures_this_year(detail: IndicatorDetail) -> str:
+    """"No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
+    holds a figure (and no month of it does), else ""."""
+    year = detail.period.financial_year
+    in_year = [r for r in detail.history if Quarter.parse(r.period).financial_year == year]
+    if any(r.actual is not None or r.quarter_value is not None for r in in_year):
+        return ""
+    if any(Quarter.of_month(m).financial_year == year for m, _ in detail.monthly):
+        return ""
+    held = [r.period for r in detail.history if r.actual is not None]
+    return no_figures_yet(year.label, latest_label(held) if held else None)

@@ -16,6 +16,7 @@ from rag.rating import Polarity
 from store.queries import IndicatorDetail
 from store.scorecard import ScoreRow
 from views.charts import BLUE, ORANGE, PLUM, TEAL, _layout, _scatter, tolerance_bounds
+from views.gap_axis import end_of_quarter_axis
 from views.wording import QUARTER_MONTHS
 
 
@@ -123,6 +124,7 @@ def ytd_against_target(detail: IndicatorDetail, title: str, labels: tuple[str, s
     low, high = min(values), max(values)
     pad = max((high - low) * 0.15, 1.0)
     layout["yaxis"].update(ticksuffix="%", rangemode="normal", range=[low - pad, high + pad])
+    layout["xaxis"].update(end_of_quarter_axis(x))
     return {"data": data, "layout": layout}
 
 

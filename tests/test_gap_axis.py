@@ -1,0 +1,38 @@
+"""Shaping a chart's x axis for gaps and long spans (views.gap_axis): plain values."""
+
+from __future__ import annotations
+
+from rag.gaps import every_period
+from views.charts import _quarter_label
+from views.gap_axis import NARROW_PLOT_PX, QUARTER_LABEL_PX, month_axis, opening_run, quarter_axis, quarter_ticks, with_gaps
+
+HELD = [*every_period("2014-04", "2017-03"), *every_period("2024-04", "2026-03")]
+
+
+def test_missing_periods_become_none_so_the_line_breaks():
+    periods, values = with_gaps(["2017-02", "2017-03", "2017-06"], [1, 2, 3])
+    assert periods == ["2017-02", "2017-03", "2017-04", "2017-05", "2017-06"] and values == [1, 2, None, None, 3]
+    quarters, qvalues = with_gaps(["2016-17-Q3", "2017-18-Q2"], [5, 6])
+    assert quarters == ["2016-17-Q3", "2016-17-Q4", "2017-18-Q1", "2017-18-Q2"] and qvalues == [5, None, None, 6]
+
+
+def test_a_long_span_opens_on_its_latest_run_and_says_so():
+    start, words = opening_run(HELD)
+    assert HELD[start] == "2024-04"
+    assert words.startswith("Showing April 2024 to March 2026: no figures for 7 years (April 2017 to March 2024) before it")
+    assert opening_run(every_period("2024-04", "2026-03")) == (0, "")
+    axis = month_axis(HELD, start)
+    assert axis["range"][0].startswith("2024-03") and axis["nticks"] <= 4 and "dtick" not in axis
+
+
+def test_quarter_labels_are_spaced_for_a_phone():
+    labels = [_quarter_label(k) for k in every_period("2014-15-Q1", "2025-26-Q4")]
+    for start in (0, len(labels) - 8, len(labels) - 3):
+        ticks = quarter_ticks(labels, start)
+        shown = labels[start:]
+        spacing = NARROW_PLOT_PX / len(shown)
+        positions = [shown.index(t) for t in ticks]
+        assert ticks[-1] == shown[-1]  # the latest quarter is always labelled
+        assert all((b - a) * spacing >= QUARTER_LABEL_PX for a, b in zip(positions, positions[1:])), ticks
+    axis = quarter_axis(labels, len(labels) - 8)
+    assert axis["range"] == [len(labels) - 8.5, len(labels) - 0.5] and axis["tickangle"] == 0
