@@ -25,6 +25,7 @@ import flask
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from exports.file_names import content_disposition, file_stem
 from exports.tabular import safe_csv
 from settings import Settings
 from store.db import get_engine, reading
@@ -76,8 +77,7 @@ def _csv(name: str, table: ApiTable) -> flask.Response:
     frame = pd.DataFrame.from_records(records, columns=table.columns)
     frame = frame.astype(object).where(frame.notna(), None)  # keep integers integers (no 12.0)
     response = flask.Response(safe_csv(frame), mimetype="text/csv")
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_") or "data"
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe}.csv"'
+    response.headers["Content-Disposition"] = content_disposition(f"{file_stem(name) or 'data'}.csv")
     return response
 
 

@@ -17,8 +17,10 @@ def install_serving(app: Dash, settings: Settings) -> None:
     from serving.headers import install_security_headers
     from serving.health import register_health
     from serving.secret import install_shared_secret
+    from serving.url_check import install_url_check
 
     server = app.server
+    install_url_check(server)  # first of the request hooks, whatever was installed before
     install_shared_secret(server, settings)
     register_health(server)
     # Flask runs after-request hooks last-registered first: the cache must keep a response

@@ -37,6 +37,10 @@ class MapRequestError(ValueError):
     """A measure or period in the URL that we cannot show; the message says what to pick."""
 
 
+class UnknownMeasure(MapRequestError):
+    """A ``measure`` in the URL that is none of the measures offered: a bad request (400)."""
+
+
 def category_label(text: str) -> str:
     """The Met writes categories in capitals; people read sentence case."""
     lowered = text.strip().lower()

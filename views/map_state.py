@@ -22,6 +22,7 @@ from store.map_queries import (
     MapMeasure,
     MapPeriod,
     MapRequestError,
+    UnknownMeasure,
     area_figures,
     area_trend,
     choose_vintage,
@@ -95,6 +96,9 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
     if not measures:
         raise MapRequestError("No crime or ASB figures have been loaded yet. An analyst loads them on the Upload page.")
     key = params.get("measure") or measures[0][0]
+    if key not in dict(measures):
+        # Only measures from the list: the key goes into titles and download names.
+        raise UnknownMeasure(f"{key[:60]!r} is not a measure we can map. Choose one from the list.")
     span = params.get("span") or "quarter"
     if span not in SPANS:
         raise MapRequestError(f"{span!r} is not a period length; choose month, quarter or ytd.")
