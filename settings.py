@@ -62,6 +62,11 @@ class Settings:
     max_field_chars: int = 10_000
     max_problems: int = 1_000
     load_wait_seconds: float = 60.0  # a load waits this long for another to finish
+    # A database that accepts connections but never answers must not hang every request:
+    # give up connecting after this many seconds, and cancel a statement running longer
+    # (PostgreSQL; 0 turns either off). SQLite has no socket and keeps its 30 s busy wait.
+    db_connect_timeout: int = 3
+    db_statement_timeout: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +90,8 @@ class Settings:
             max_field_chars=_number(env.get("CSPDASH_MAX_FIELD_CHARS"), 10_000),
             max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),
             load_wait_seconds=float(_number(env.get("CSPDASH_LOAD_WAIT_SECONDS"), 60)),
+            db_connect_timeout=_number(env.get("CSPDASH_DB_CONNECT_TIMEOUT"), 3),
+            db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
         )
 
 

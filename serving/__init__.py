@@ -17,10 +17,14 @@ def install_serving(app: Dash, settings: Settings) -> None:
     from serving.headers import install_security_headers
     from serving.health import register_health
     from serving.secret import install_shared_secret
+    from serving.unavailable import install_unavailable
     from serving.url_check import install_url_check
+    from store.db import configure_timeouts
 
+    configure_timeouts(settings.db_connect_timeout, settings.db_statement_timeout)
     server = app.server
     install_url_check(server)  # first of the request hooks, whatever was installed before
+    install_unavailable(server)  # a silent database: 503 and one sentence, not a 500
     install_shared_secret(server, settings)
     register_health(server)
     # Flask runs after-request hooks last-registered first: the cache must keep a response
