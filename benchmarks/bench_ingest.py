@@ -177,7 +177,46 @@ def measure_memory(url: str, path: str) -> dict[str, float]:
             "seconds": time.perf_counter() - began, "after_mb": _rss_mb()}  # fmt: skip
 
 
-def memory_benchmark(backends: list[str], sizes: list[int]) -> None:
+def measure_web_memory(url: str, path: str) -> dict[str, float]:
+    """Runs in a subprocess: the file checked and loaded through the upload page's callbacks
+    (as a signed-in analyst, through the WSGI app, so the after-request release runs);
+    the worker's size before, at its peak and after."""
+    import base64
+
+    from store.db import get_engine
+    from store.schema import upgrade
+    from tests.conftest import add_web_user, callback_body, make_dashboard_app, web_sign_in
+
+    upgrade(get_engine(url))
+    add_web_user(get_engine(url), "priya", "analyst")
+    app = make_dashboard_app(url)
+    client = app.server.test_client()
+    web_sign_in(client, "priya")
+    contents = "data:text/csv;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    check = callback_body(app, "upload-check.children", {"upload-file.contents": contents, "upload-kind-value.data": "crime"},
+                          {"upload-file.filename": Path(path).name})  # fmt: skip
+    del contents
+    import hashlib
+
+    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    start = _rss_mb()
+    began = time.perf_counter()
+    answer = client.post("/_dash-update-component", json=check)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    pending = {"kind": "crime", "file_name": Path(path).name, "sha256": sha}
+    confirm = callback_body(app, "upload-history.children", {"upload-confirm.n_clicks": 1},
+                            {"upload-file.contents": check["inputs"][0]["value"], "upload-file.filename": Path(path).name,
+                             "upload-pending.data": pending})  # fmt: skip
+    del check
+    answer = client.post("/_dash-update-component", json=confirm)
+    assert answer.status_code == 200 and "Loaded" in answer.get_data(as_text=True), answer.get_data(as_text=True)[:500]
+    del confirm, answer
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"start_mb": start, "peak_mb": peak, "growth_mb": peak - start, "after_mb": _rss_mb(), "kept_mb": _rss_mb() - start,
+            "seconds": time.perf_counter() - began}  # fmt: skip
+
+
+def memory_benchmark(backends: list[str], sizes: list[int], web: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print(f"{'rows':>10} {'file MB':>8} {'db':10} {'start MB':>9} {'peak MB':>8} {'growth MB':>10} {'seconds':>8}", flush=True)
@@ -194,6 +233,14 @@ def memory_benchmark(backends: list[str], sizes: list[int]) -> None:
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 print(f"{r['rows']:>10,} {path.stat().st_size / 2**20:>8.0f} {backend:10} {r['start_mb']:>9.0f} {r['peak_mb']:>8.0f} "
                       f"{r['growth_mb']:>10.0f} {r['seconds']:>8.1f}", flush=True)  # fmt: skip
+                if web and backend == "sqlite":
+                    url, drop = _database(backend, workdir)
+                    out = subprocess.run([sys.executable, __file__, "--one-web-memory", url, str(path)], capture_output=True, text=True, cwd=REPO)
+                    if out.returncode:
+                        raise SystemExit(f"web upload of {rows:,} rows failed:\n{out.stderr[-3000:]}")
+                    w = json.loads(out.stdout.strip().splitlines()[-1])
+                    print(f"{'':>10} {'':>8} {'web upload':10} {w['start_mb']:>9.0f} {w['peak_mb']:>8.0f} {w['growth_mb']:>10.0f} "
+                          f"{w['seconds']:>8.1f}  worker after: {w['after_mb']:.0f} MB ({w['kept_mb']:+.0f} MB)", flush=True)  # fmt: skip
             path.unlink()
 
 
@@ -282,7 +329,9 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="Issue 26: peak memory of a dry-run load at 1, 3 and 6 M rows.")
     parser.add_argument("--sizes", default="1000000,3000000,6000000", help="Rows for --memory (default 1, 3 and 6 million).")
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "URL", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--web", action="store_true", help="With --memory: also upload each file through the web page (SQLite).")
     parser.add_argument("--one-memory", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--one-web-memory", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure_one(*args.one)))
@@ -290,8 +339,11 @@ def main() -> None:
     if args.one_memory:
         print(json.dumps(measure_memory(*args.one_memory)))
         return
+    if args.one_web_memory:
+        print(json.dumps(measure_web_memory(*args.one_web_memory)))
+        return
     if args.memory:
-        memory_benchmark(args.backends.split(","), [int(n) for n in args.sizes.split(",")])
+        memory_benchmark(args.backends.split(","), [int(n) for n in args.sizes.split(",")], web=args.web)
         return
     if not WARD_FILE.exists():
         raise SystemExit(f"needs the real Met ward file at {WARD_FILE}")

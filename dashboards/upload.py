@@ -31,6 +31,7 @@ from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
+from serving.memory import release_after_request
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
 
@@ -126,6 +127,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     if not contents:
         raise PreventUpdate  # a kind chosen before any file: nothing to check yet
     name = filename or "upload.csv"
+    release_after_request()  # the file and its checking are garbage once this answer is sent
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
@@ -157,6 +159,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
 def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate
+    release_after_request()
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:

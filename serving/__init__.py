@@ -16,6 +16,7 @@ def install_serving(app: Dash, settings: Settings) -> None:
     from serving.exports import install_export_limits
     from serving.headers import install_security_headers
     from serving.health import register_health
+    from serving.memory import install_memory_release
     from serving.secret import install_shared_secret
     from serving.unavailable import install_unavailable
     from serving.url_check import install_url_check
@@ -33,6 +34,7 @@ def install_serving(app: Dash, settings: Settings) -> None:
     install_security_headers(app, settings)
     install_cache(app, settings)
     install_export_limits(server, settings)
+    install_memory_release(server)  # a worker returns to its size after an upload
     if settings.proxy_count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
