@@ -1,4 +1,4 @@
-"""The keys a file has given so far, for its duplicate-row check, in about 20 bytes a key.
+"""The keys a file has given so far, for its duplicate-row check, in 20 bytes a key.
 
 A duplicate row (the same area, month and category twice) must be refused, so every key of a
 file is remembered until its last row. Kept as a Python dict of string tuples that cost some
@@ -29,7 +29,7 @@ class SeenKeys:
     def __init__(self) -> None:
         self._h1 = np.empty(0, np.uint64)
         self._h2 = np.empty(0, np.uint64)
-        self._rows = np.empty(0, np.int64)
+        self._rows = np.empty(0, np.int32)  # a file within the caps has far fewer than 2^31 rows
 
     def __len__(self) -> int:
         return len(self._h1)
@@ -70,7 +70,7 @@ class SeenKeys:
             p = pos[i]
             while p < len(self._h1) and self._h1[p] == h1[i]:
                 if self._h2[p] == h2[i]:
-                    out[i] = self._rows[p]
+                    out[i] = int(self._rows[p])
                     break
                 p += 1
         return out
@@ -83,7 +83,7 @@ class SeenKeys:
         at = np.searchsorted(self._h1, h1, side="left")
         self._h1 = np.insert(self._h1, at, h1)
         self._h2 = np.insert(self._h2, at, h2)
-        self._rows = np.insert(self._rows, at, rows)
+        self._rows = np.insert(self._rows, at, rows.astype(np.int32))
 
 
 __all__ = ["SeenKeys", "key_hashes"]

@@ -56,7 +56,7 @@ def test_seen_keys_hold_a_key_in_a_few_bytes() -> None:
         tracemalloc.stop()
         assert not any(m.any() for m in masks)
         assert kept < bound, f"{kept / 2**20:.0f} MB kept for 200,000 keys"
-    assert len(seen) == 200_000 and seen.nbytes <= 24 * 200_000
+    assert len(seen) == 200_000 and seen.nbytes == 20 * 200_000
 
 
 @pytest.mark.parametrize("layout", ["long", "met_ward"])
