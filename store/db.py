@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -69,6 +69,14 @@ def _postgresql_args(parsed: URL, timeouts: Timeouts) -> dict[str, object]:
     if timeouts.statement and "statement_timeout" not in str(parsed.query.get("options", "")):
         args["options"] = (str(parsed.query.get("options", "")) + f" -c statement_timeout={timeouts.statement * 1000}").strip()
     return args
+
+
+def without_statement_timeout(session: Session) -> None:
+    """Lift the web's statement timeout for the rest of this transaction (PostgreSQL): a load
+    builds indexes and deletes whole months, which may rightly take longer; it is bounded by
+    the file caps instead."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 @lru_cache(maxsize=8)

@@ -99,3 +99,23 @@ def test_silent_database_serve_says_so_in_one_line(silent_database: str) -> None
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
     assert lines[0].startswith("Error: Cannot reach the database at postgresql+psycopg://postgres@127.0.0.1:"), lines
+
+
+def test_silent_database_web_engines_carry_the_timeouts(engine, database_url: str) -> None:  # noqa: ANN001
+    """PostgreSQL: the web app's connections cancel a statement after 30 s (a load lifts it
+    for its own transaction); SQLite keeps its busy wait of 30 s."""
+    from sqlalchemy import text
+
+    from store.db import get_engine, session_scope, without_statement_timeout
+
+    make_web_app(database_url, CSPDASH_DB_STATEMENT_TIMEOUT="30")
+    web_engine = get_engine(database_url)
+    with web_engine.connect() as conn:
+        if web_engine.dialect.name == "postgresql":
+            assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "30s"
+        else:
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() == 30000
+    if web_engine.dialect.name == "postgresql":
+        with session_scope(web_engine) as session:
+            without_statement_timeout(session)
+            assert session.execute(text("SHOW statement_timeout")).scalar_one() == "0"
