@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import flask
 
-MESSAGE = "This address holds a NUL character (%00), which no cspdash page accepts. Check the link."
+MESSAGE = "This address or form holds a NUL character (%00), which no cspdash page accepts. Check the link."
 
 
 def _holds_nul(request: flask.Request) -> bool:
     if "\x00" in request.path or b"\x00" in request.query_string or b"%00" in request.query_string:
         return True
-    return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.args.lists())
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.args.lists()):
+        return True
+    # A sign-in form with a NUL in the name reached PostgreSQL the same way.
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.form.lists())
+    return False
 
 
 def refuse_nul() -> flask.Response | None:

@@ -115,3 +115,12 @@ def test_export_hostile_links_chart_table_headers_are_neutralised(demo_engine, d
     assert headers["comparator"][1:] == ["'=HYPERLINK(\"http://x\",\"y\"): change on a year earlier", "'@SUM(A1:A9): change on a year earlier"]
     for row in headers.values():
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+
+
+def test_export_hostile_links_a_nul_in_the_sign_in_form_is_400(demo_database_url: str) -> None:
+    import re as _re
+
+    client = make_dashboard_app(demo_database_url).server.test_client()
+    token = _re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"name": "pri\x00ya", "password": "x", "csrf_token": token, "next": "/"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
