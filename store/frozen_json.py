@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+import numbers
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -31,9 +32,9 @@ def frozen_value(value: Any, *, where: str = "document") -> Any:
         return frozen_value(value.value, where=where)
     if isinstance(value, str):
         return str(value)  # StrEnum members and str subclasses become plain strings
-    if isinstance(value, int):
+    if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, (float, Decimal)):
+    if isinstance(value, (numbers.Real, Decimal)):
         number = float(value)
         return number if math.isfinite(number) else None
     if isinstance(value, (datetime, date, time)):  # datetime before date: it is one
@@ -46,6 +47,8 @@ def frozen_value(value: Any, *, where: str = "document") -> Any:
         return [frozen_value(v, where=f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, (set, frozenset)):
         return sorted((frozen_value(v, where=where) for v in value), key=repr)
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # a NumPy scalar (e.g. bool_)
+        return frozen_value(value.item(), where=where)
     raise NotFreezable(f"cannot freeze {where}: a {type(value).__name__} has no form in a published document ({value!r:.80})")
 
 

@@ -121,3 +121,9 @@ def test_frozen_json_publishing_with_a_series_break_on_record(demo_engine) -> No
     row = next(r for r in card.rows if r.code == "CSP1")
     assert row.dot_long_breaks == [SeriesBreak(date(2016, 4, 1), "New rules")]
     assert detail is not None and detail.current.dot_long_breaks == row.dot_long_breaks
+
+
+def test_frozen_json_numpy_scalars_become_plain_numbers() -> None:
+    import numpy as np
+
+    assert frozen_value([np.int64(3), np.float64(2.5), np.bool_(True), np.float32("nan")]) == [3, 2.5, True, None]
