@@ -119,3 +119,24 @@ def test_silent_database_web_engines_carry_the_timeouts(engine, database_url: st
         with session_scope(web_engine) as session:
             without_statement_timeout(session)
             assert session.execute(text("SHOW statement_timeout")).scalar_one() == "0"
+
+
+@pytest.mark.parametrize("name", ["scorecard", "indicator", "ward_map"])
+def test_silent_database_pages_say_the_database_is_not_answering(silent_database: str, name: str) -> None:
+    import importlib
+
+    from tests.helpers import text
+
+    app = make_web_app(silent_database)
+    module = importlib.import_module(f"dashboards.{name}")
+    shown: list[str] = []
+
+    def build() -> None:
+        with app.server.test_request_context("/"):
+            shown.append(text(module.layout(code="CSP1") if name == "indicator" else module.layout()))
+
+    worker = threading.Thread(target=build, daemon=True)
+    worker.start()
+    worker.join(GIVE_UP_SECONDS)
+    assert shown, f"the {name} page hung on a silent database"
+    assert "Sorry, this page could not be shown" in shown[0] and MESSAGE in shown[0]
