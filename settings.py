@@ -65,6 +65,11 @@ class Settings:
     # Where two crime sources cover a borough-month, which one counts: "met" (the Met's
     # recorded-crime files) or "police.uk" (street-level records). See store.count_sources.
     primary_source: str = "met"
+    # A database that accepts connections but never answers must not hang every request:
+    # give up connecting after this many seconds, and cancel a statement running longer
+    # (PostgreSQL; 0 turns either off). SQLite has no socket and keeps its 30 s busy wait.
+    db_connect_timeout: int = 3
+    db_statement_timeout: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +94,8 @@ class Settings:
             max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),
             load_wait_seconds=float(_number(env.get("CSPDASH_LOAD_WAIT_SECONDS"), 60)),
             primary_source=_primary_source(env.get("CSPDASH_PRIMARY_SOURCE")),
+            db_connect_timeout=_number(env.get("CSPDASH_DB_CONNECT_TIMEOUT"), 3),
+            db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
         )
 
 

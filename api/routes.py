@@ -23,9 +23,12 @@ from collections.abc import Callable
 
 import flask
 import pandas as pd
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from exports.file_names import content_disposition, file_stem
 from exports.tabular import safe_csv
+from serving.unavailable import MESSAGE as UNAVAILABLE
 from settings import Settings
 from store.db import get_engine, reading
 from views import api as figures
@@ -63,6 +66,9 @@ def _answer(name: str, build: Callable[[Session, Settings], ApiTable]) -> flask.
         return error(400, str(exc))
     except NotFound as exc:
         return error(404, str(exc))
+    except OperationalError:
+        log.exception("API request %s: database unavailable", flask.request.full_path)
+        return error(503, UNAVAILABLE)
     except Exception:  # a broken database is our fault, not the caller's: say so, log the detail
         log.exception("API request %s failed", flask.request.full_path)
         return error(500, "The figures could not be read. The error has been logged.")
@@ -76,8 +82,7 @@ def _csv(name: str, table: ApiTable) -> flask.Response:
     frame = pd.DataFrame.from_records(records, columns=table.columns)
     frame = frame.astype(object).where(frame.notna(), None)  # keep integers integers (no 12.0)
     response = flask.Response(safe_csv(frame), mimetype="text/csv")
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_") or "data"
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe}.csv"'
+    response.headers["Content-Disposition"] = content_disposition(f"{file_stem(name) or 'data'}.csv")
     return response
 
 

@@ -13,6 +13,13 @@ peak memory roughly flat as the file grows (24 months v ten years).
     python benchmarks/bench_ingest.py            # real 24-month file + generated 10-year file
     python benchmarks/bench_ingest.py --quick    # 24-month file only
     python benchmarks/bench_ingest.py --history  # issue 9: the 14-year historical layout
+    python benchmarks/bench_ingest.py --memory   # issue 26: peak memory at 1, 3 and 6 M rows
+
+``--memory`` (issue 26) generates long-form crime files of 1, 3 and 6 million rows (the 33
+boroughs, 20 years of months, as many categories as it takes) and loads each with
+``--dry-run`` in a fresh process on SQLite (and PostgreSQL when reachable), printing the
+process's peak resident memory above its size once the libraries are imported. Goal: flat,
+under 500 MB above the start for any file within the caps.
 
 ``--history`` (issue 9) generates a file in the layout of the Met's historical ward file
 (``demo/met_history.py``: every real ward row, fourteen years of months, Heathrow Villages
@@ -123,6 +130,126 @@ def raw_copy(url: str, path: str, keyed: bool = False) -> int:
     return len(long)
 
 
+def long_file(out: Path, rows: int) -> Path:
+    """A long-form crime file of about ``rows`` rows: 33 boroughs x 240 months x categories."""
+    from store.reference import LONDON_BOROUGHS
+
+    import pandas as pd
+
+    boroughs = sorted(LONDON_BOROUGHS)
+    months = pd.period_range("2005-04", "2025-03", freq="M").strftime("%Y-%m").tolist()
+    categories = -(-rows // (len(boroughs) * len(months)))
+    with out.open("w") as handle:
+        handle.write("area_code,month,major_category,minor_category,count\n")
+        written = 0
+        for c in range(categories):
+            major, minor = f"MAJOR CATEGORY {c // 20}", f"MINOR CATEGORY {c}"
+            lines = [f"{b},{m},{major},{minor},{(c + i) % 97}\n" for i, b in enumerate(boroughs) for m in months]
+            lines = lines[: rows - written]
+            handle.writelines(lines)
+            written += len(lines)
+            if written >= rows:
+                break
+    return out
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) for line in handle if line.startswith(field + ":")) / 1024
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory since it started: VmHWM, not ``ru_maxrss``, which
+    Linux carries over from the parent across fork and exec (a test runner's size)."""
+    return _rss_mb("VmHWM")
+
+
+def measure_memory(url: str, path: str) -> dict[str, float]:
+    """Runs in a subprocess: a dry-run load of ``path``; peak RSS above the start."""
+    from loaders.reading import Source
+    from loaders.registry import run_load
+    from store.db import get_engine
+    from store.schema import upgrade
+
+    import loaders.crime  # noqa: F401 - imported before the start is taken, as a server has it
+
+    engine = get_engine(url)
+    upgrade(engine)
+    start = _rss_mb()
+    began = time.perf_counter()
+    summary = run_load(engine, "crime", Source.from_path(path), dry_run=True)
+    peak = _peak_mb()
+    return {"rows": summary.rows, "start_mb": start, "peak_mb": peak, "growth_mb": peak - start,
+            "seconds": time.perf_counter() - began, "after_mb": _rss_mb()}  # fmt: skip
+
+
+def measure_web_memory(url: str, path: str) -> dict[str, float]:
+    """Runs in a subprocess: the file checked and loaded through the upload page's callbacks
+    (as a signed-in analyst, through the WSGI app, so the after-request release runs);
+    the worker's size before, at its peak and after."""
+    import base64
+
+    from store.db import get_engine
+    from store.schema import upgrade
+    from tests.conftest import add_web_user, callback_body, make_dashboard_app, web_sign_in
+
+    upgrade(get_engine(url))
+    add_web_user(get_engine(url), "priya", "analyst")
+    app = make_dashboard_app(url)
+    client = app.server.test_client()
+    web_sign_in(client, "priya")
+    contents = "data:text/csv;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    check = callback_body(app, "upload-check.children", {"upload-file.contents": contents, "upload-kind-value.data": "crime"},
+                          {"upload-file.filename": Path(path).name})  # fmt: skip
+    del contents
+    import hashlib
+
+    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    start = _rss_mb()
+    began = time.perf_counter()
+    answer = client.post("/_dash-update-component", json=check)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    pending = {"kind": "crime", "file_name": Path(path).name, "sha256": sha}
+    confirm = callback_body(app, "upload-history.children", {"upload-confirm.n_clicks": 1},
+                            {"upload-file.contents": check["inputs"][0]["value"], "upload-file.filename": Path(path).name,
+                             "upload-pending.data": pending})  # fmt: skip
+    del check
+    answer = client.post("/_dash-update-component", json=confirm)
+    assert answer.status_code == 200 and "Loaded" in answer.get_data(as_text=True), answer.get_data(as_text=True)[:500]
+    del confirm, answer
+    peak = _peak_mb()
+    return {"start_mb": start, "peak_mb": peak, "growth_mb": peak - start, "after_mb": _rss_mb(), "kept_mb": _rss_mb() - start,
+            "seconds": time.perf_counter() - began}  # fmt: skip
+
+
+def memory_benchmark(backends: list[str], sizes: list[int], web: bool = False) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print(f"{'rows':>10} {'file MB':>8} {'db':10} {'start MB':>9} {'peak MB':>8} {'growth MB':>10} {'seconds':>8}", flush=True)
+        for rows in sizes:
+            path = long_file(workdir / f"long_{rows}.csv", rows)
+            for backend in backends:
+                url, drop = _database(backend, workdir)
+                try:
+                    out = subprocess.run([sys.executable, __file__, "--one-memory", url, str(path)], capture_output=True, text=True, cwd=REPO)
+                finally:
+                    drop()
+                if out.returncode:
+                    raise SystemExit(f"{rows:,} rows on {backend} failed:\n{out.stderr[-3000:]}")
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(f"{r['rows']:>10,} {path.stat().st_size / 2**20:>8.0f} {backend:10} {r['start_mb']:>9.0f} {r['peak_mb']:>8.0f} "
+                      f"{r['growth_mb']:>10.0f} {r['seconds']:>8.1f}", flush=True)  # fmt: skip
+                if web and backend == "sqlite":
+                    url, drop = _database(backend, workdir)
+                    out = subprocess.run([sys.executable, __file__, "--one-web-memory", url, str(path)], capture_output=True, text=True, cwd=REPO)
+                    if out.returncode:
+                        raise SystemExit(f"web upload of {rows:,} rows failed:\n{out.stderr[-3000:]}")
+                    w = json.loads(out.stdout.strip().splitlines()[-1])
+                    print(f"{'':>10} {'':>8} {'web upload':10} {w['start_mb']:>9.0f} {w['peak_mb']:>8.0f} {w['growth_mb']:>10.0f} "
+                          f"{w['seconds']:>8.1f}  worker after: {w['after_mb']:.0f} MB ({w['kept_mb']:+.0f} MB)", flush=True)  # fmt: skip
+            path.unlink()
+
+
 def _database(backend: str, workdir: Path) -> tuple[str, callable]:
     if backend == "sqlite":
         path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
@@ -205,10 +332,24 @@ def main() -> None:
     parser.add_argument("--history", action="store_true", help="Issue 9: the 14-year historical layout, re-loads and a raw COPY baseline.")
     parser.add_argument("--backends", default="sqlite,postgresql", help="Which databases (default both).")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the fastest is shown (default 3).")
+    parser.add_argument("--memory", action="store_true", help="Issue 26: peak memory of a dry-run load at 1, 3 and 6 M rows.")
+    parser.add_argument("--sizes", default="1000000,3000000,6000000", help="Rows for --memory (default 1, 3 and 6 million).")
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "URL", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--web", action="store_true", help="With --memory: also upload each file through the web page (SQLite).")
+    parser.add_argument("--one-memory", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--one-web-memory", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure_one(*args.one)))
+        return
+    if args.one_memory:
+        print(json.dumps(measure_memory(*args.one_memory)))
+        return
+    if args.one_web_memory:
+        print(json.dumps(measure_web_memory(*args.one_web_memory)))
+        return
+    if args.memory:
+        memory_benchmark(args.backends.split(","), [int(n) for n in args.sizes.split(",")], web=args.web)
         return
     if not WARD_FILE.exists():
         raise SystemExit(f"needs the real Met ward file at {WARD_FILE}")

@@ -8,23 +8,38 @@ from typing import Any
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from loaders.errors import LoadError
 from rag.summary import RagSummary, summary_sentence
 from settings import Settings
-from store.db import get_engine
+from store.db import configure_timeouts, get_engine
 from store.schema import is_current
 
 
 class AppContext:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Give up on a silent database after the connect timeout; no statement timeout in
+        # the CLI, so a long load or migration is never cut off (``cspdash serve`` sets both).
+        configure_timeouts(settings.db_connect_timeout, 0)
 
     def engine(self, *, require_schema: bool = True) -> Engine:
         engine = get_engine(self.settings.database_url)
-        if require_schema and not is_current(engine):
+        try:
+            current = is_current(engine) if require_schema else True
+        except OperationalError as exc:  # one line, not a traceback (e.g. `cspdash serve`)
+            raise click.ClickException(unreachable_text(engine, exc)) from None
+        if not current:
             raise click.ClickException("The database schema is missing or out of date: run `cspdash init-db` first.")
         return engine
+
+
+def unreachable_text(engine: Engine, exc: OperationalError) -> str:
+    """"Cannot reach the database at postgresql+psycopg://…@db:5432/cspdash: connection timeout expired"."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    where = engine.url.render_as_string(hide_password=True)
+    return f"Cannot reach the database at {where}: {reason[0] if reason else 'no answer'}. Check DATABASE_URL and that the database is running."
 
 
 pass_app = click.make_pass_decorator(AppContext)

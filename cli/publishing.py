@@ -10,10 +10,8 @@ on the server holds the database's credentials anyway. The checks are made by
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +21,7 @@ import click
 
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports import ExportError
+from exports.tabular import csv_text
 from rag.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import (
@@ -198,11 +197,8 @@ def revisions(app: AppContext, period: str, area: str | None, version: int | Non
         for r in report.revisions
     ]  # fmt: skip
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=REVISION_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-        click.echo(out.getvalue(), nl=False)
+        # File names, indicator names and figures as typed: neutralised like every CSV.
+        click.echo(csv_text(REVISION_COLUMNS, ([r[c] for c in REVISION_COLUMNS] for r in records)), nl=False)
         return
     if fmt == "json":
         payload = {

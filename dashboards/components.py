@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 from dash.development.base_component import Component
+from sqlalchemy.exc import OperationalError
 
 from rag.direction import Direction
 from rag.periods import Quarter
@@ -69,6 +70,10 @@ def safe_layout(build: Callable[..., Component]) -> Callable[..., Component]:
 def failure(exc: BaseException) -> html.Div:
     """The message for an unexpected error: logged in full, shown without a stack trace."""
     log.exception("dashboard page failed", exc_info=exc)
+    if isinstance(exc, OperationalError):  # the database timed out or is down: say so
+        from serving.unavailable import MESSAGE
+
+        return notice("Sorry, this page could not be shown", MESSAGE)
     return notice(
         "Sorry, this page could not be shown",
         "Something went wrong while reading the figures. The error has been logged; "

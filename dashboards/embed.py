@@ -55,11 +55,12 @@ from exports.downloads import (
     summary_download,
     ward_download,
 )
+from exports.file_names import content_disposition
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
 from rag.periods import PeriodError, Quarter
 from serving.headers import with_nonce
-from store.map_queries import MapRequestError
+from store.map_queries import MapRequestError, UnknownMeasure
 from store.queries import UnknownArea, UnknownIndicator
 from views import data
 from views.data import PageState
@@ -134,7 +135,7 @@ def _text(status: int, message: str) -> flask.Response:
 def _file(download: Download, request: flask.Request) -> flask.Response:
     response = flask.Response(download.content, mimetype=download.media_type.split(";")[0])
     response.headers["Content-Type"] = download.media_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response.headers["Content-Disposition"] = content_disposition(download.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # The URL does not change when new data is loaded, so always revalidate (cheap: ETag).
     response.set_etag(hashlib.sha256(download.content).hexdigest())
@@ -156,6 +157,8 @@ def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
         return make()
     except _Refusal as exc:
         return _text(exc.status, str(exc))
+    except UnknownMeasure as exc:
+        return _text(400, str(exc))
     except (UnknownIndicator, UnknownArea, NotAvailable, MapRequestError, NotPublished) as exc:
         return _text(404, str(exc))
     except ExportError as exc:
@@ -401,7 +404,7 @@ def embed_map() -> flask.Response:
     try:
         chart = ward_map_chart(settings.database_url, settings.home_area, _map_params())
     except MapRequestError as exc:
-        return _page("Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 404)
+        return _page("Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 400 if isinstance(exc, UnknownMeasure) else 404)
     figure = chart.figure
     layout = figure["layout"]
     subtitle = layout["title"]["subtitle"]["text"]

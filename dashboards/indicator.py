@@ -8,8 +8,6 @@ so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
-import csv
-import io
 
 import dash
 from dash import dcc, html
@@ -19,6 +17,7 @@ from dashboards import components as ui
 from dashboards import publishing
 from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
+from exports.tabular import csv_text as tabular_csv_text
 from exports.tabular import neutralise
 from rag.periods import Quarter
 from rag.rating import Rating
@@ -163,14 +162,10 @@ def chart_tables(detail: IndicatorDetail, spc: SpcView) -> dict[str, Table]:
 
 
 def csv_text(table: Table) -> str:
-    """The table as CSV, numbers without thousands separators so spreadsheets read them."""
+    """The table as CSV, numbers without thousands separators so spreadsheets read them;
+    headers (which name areas and comparators) neutralised like the cells."""
     headers, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return out.getvalue()
+    return tabular_csv_text(headers, ([_csv_cell(cell) for cell in row] for row in rows))
 
 
 def _csv_cell(cell: str) -> str:

@@ -92,8 +92,10 @@ def _login() -> flask.Response | str | tuple[str, int]:
         return _page("Sign in", _form(next_path, name, "This sign-in form has expired. Please try again.")), 400
     engine = get_engine(flask.current_app.config["CSPDASH_SETTINGS"].database_url)
     keys = [throttle.user_key(name), throttle.address_key(flask.request.remote_addr)]
+    # Reserve the attempt first (atomically counted as a failure), then check the password:
+    # a burst of simultaneous attempts cannot all pass the throttle (store/throttle.py).
     with session_scope(engine) as session:
-        verdict = throttle.check(session, keys)
+        verdict = throttle.reserve(session, keys)
     if not verdict.allowed:
         log.warning("throttled sign-in for %r from %s", name[:100], flask.request.remote_addr)
         return _page("Sign in", _form(next_path, name, throttled_message(verdict))), 429
@@ -102,10 +104,10 @@ def _login() -> flask.Response | str | tuple[str, int]:
     if user is None:
         log.warning("failed sign-in for %r from %s", name[:100], flask.request.remote_addr)
         with session_scope(engine) as session:
-            throttle.record_failure(session, keys)
+            throttle.forget_stale(session, keys)
         return _page("Sign in", _form(next_path, name, "The user name or password is not right, or the account is disabled.")), 401
     with session_scope(engine) as session:
-        throttle.record_success(session, keys[0])
+        throttle.record_success(session, keys[0], keys[1])
     access.sign_in(user)
     log.info("%s signed in", user.name)
     return flask.redirect(next_path)

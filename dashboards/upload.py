@@ -31,6 +31,7 @@ from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
+from serving.memory import release_after_request
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
 
@@ -141,6 +142,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     if not contents:
         raise PreventUpdate  # a kind chosen before any file: nothing to check yet
     name = filename or "upload.csv"
+    release_after_request()  # the file and its checking are garbage once this answer is sent
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
@@ -187,6 +189,7 @@ def ask_about_missing(pending: dict | None) -> tuple[Any, ...]:
 def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None, missing_choice: str | None = None) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate
+    release_after_request()
     if pending.get("missing") and missing_choice not in ("retire", "keep"):
         message = "Choose whether to retire or keep the indicators this file does not contain, then confirm."
         return ui.notice("Nothing was loaded yet", message), False, no_update, no_update, no_update

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from exports import ExportError, NotAvailable
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
+from exports.file_names import file_stem
 from exports.tabular import safe_csv, safe_xlsx
 from rag.periods import Quarter
 from store.db import reading
@@ -93,7 +94,7 @@ def map_download(
     if fmt in DATA_TYPES:
         state = ward_map_state(url, home, params)
         shown, missing, values, classes = split_figures(ward_figures(url, state), state)
-        stem = f"map-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")
+        stem = file_stem("map", state.measure.key, state.period.key, state.view)
         return _table(areas_frame(shown + missing, values, classes, state, "ward"), stem, fmt, "Wards")
     if fmt not in IMAGE_TYPES:
         raise ExportError(f"Maps can be exported as {' or '.join([*IMAGE_TYPES, *DATA_TYPES])}, not {fmt!r}.")
@@ -148,7 +149,7 @@ def london_download(
         return _image(london_chart(url, home, params, kind, width, height), fmt, scale)
     view = london_view(url, home, params)
     state = view.state
-    stem = f"london-{state.measure.key}-{state.period.key}-{state.view}".replace(":", "-").replace("/", "-")
+    stem = file_stem("london", state.measure.key, state.period.key, state.view)
     return _table(london_frame(view, home), stem, fmt, "London boroughs")
 
 

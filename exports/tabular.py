@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import math
 import numbers
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -63,6 +64,33 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     for row in _rows(frame):
         writer.writerow(["" if v is None else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _plain_number(text: str) -> bool:
+    """"-3.7" or "1e5": a number a spreadsheet reads as one, not a formula."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if _plain_number(value) else neutralise(value)
+    cell = _cell(value)
+    return "" if cell is None else cell
+
+
+def csv_text(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, lineterminator: str = "\n") -> str:
+    """CSV text (no byte-order mark) whose header and text cells are neutralised like
+    ``safe_csv``'s: a header can carry an area name or comparator label typed by someone.
+    Text that is a plain number ("-3.7") is left as it is, so spreadsheets read it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerow([_text_cell(str(h)) for h in headers])
+    for row in rows:
+        writer.writerow([_text_cell(v) for v in row])
+    return out.getvalue()
 
 
 def safe_xlsx(frame: pd.DataFrame, sheet: str = "Data") -> bytes:

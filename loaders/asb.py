@@ -6,6 +6,7 @@ import pandas as pd
 
 from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
+from loaders.seen_keys import SeenKeys
 from loaders.reading import CsvReader, require_columns
 
 
@@ -15,7 +16,7 @@ def load_asb(ctx: LoadContext) -> None:
     cols = require_columns(reader, ["area_code", "month", "count"], ["category"])
     writer = ctx.count_writer("asb")
     writer.expected = reader.lines
-    seen: dict[tuple, int] = {}
+    seen = SeenKeys()  # every key of the file, compactly: millions of rows stay flat in memory
     for chunk in reader.chunks():
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame(

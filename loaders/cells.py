@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.errors import ProblemLog
+from loaders.seen_keys import SeenKeys
 from rag.periods import FinancialYear, PeriodError, Quarter, normalise_month
 
 
@@ -146,8 +147,18 @@ def require_text(frame: pd.DataFrame, column: str, log: ProblemLog) -> None:
     _log_mask(log, frame, frame[column] == "", column, frame[column], "this cell must not be blank")
 
 
-def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int], log: ProblemLog, what: str) -> pd.Series:
-    """Flag rows whose key was already seen in this file (across chunks). Returns the mask."""
+def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] | SeenKeys, log: ProblemLog, what: str) -> pd.Series:
+    """Flag rows whose key was already seen in this file (across chunks). Returns the mask.
+    ``seen``: a ``SeenKeys`` (compact, for files of millions of rows) or a dict."""
+    if isinstance(seen, SeenKeys):
+        rows = frame["__row__"].to_numpy(np.int64)
+        first = seen.first_rows(frame, key)
+        mask = first != rows
+        if mask.any():
+            values = frame.loc[mask, key]
+            for row, earlier, *parts in zip(rows[mask].tolist(), first[mask].tolist(), *(values[k].tolist() for k in key)):
+                log.add(int(row), ", ".join(key), " / ".join(map(str, parts)), f"duplicate {what}: already given in row {earlier}")
+        return pd.Series(mask, index=frame.index, dtype=bool)
     mask = np.zeros(len(frame), dtype=bool)
     keys = zip(*(frame[k].tolist() for k in key))
     for i, (row, values) in enumerate(zip(frame["__row__"].tolist(), keys)):

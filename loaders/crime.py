@@ -15,6 +15,7 @@ import pandas as pd
 
 from loaders.cells import log_duplicates, parse_count_block, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
+from loaders.seen_keys import SeenKeys
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader, require_columns
@@ -77,7 +78,7 @@ def load_crime(ctx: LoadContext) -> None:
 
 def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None:
     cols = require_columns(reader, LONG_COLUMNS)
-    seen: dict[tuple, int] = {}
+    seen = SeenKeys()  # every key of the file, compactly: millions of rows stay flat in memory
     ctx.summary.notes.append("layout: long form (area_code, month, major_category, minor_category, count)")
     writer.expected = reader.lines
     for chunk in reader.chunks():
@@ -110,7 +111,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         f"layout: Met {'ward' if ward else 'borough'} file, {len(month_columns)} monthly columns "
         f"{months[month_columns[0]]} to {months[month_columns[-1]]}"
     )
-    seen: dict[tuple, int] = {}
+    seen = SeenKeys()  # every key of the file, compactly: millions of rows stay flat in memory
     unknown_names: set[str] = set()
     non_geographic: set[str] = set()
     ward_rows: dict[str, tuple[str, str, int]] = {}

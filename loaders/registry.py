@@ -23,7 +23,7 @@ from loaders.summary import LoadSummary
 from store.coverage_record import SOURCES_OF_KIND, record_coverage
 from store.data_version import bump_data_version
 from settings import get_settings
-from store.db import session_factory
+from store.db import session_factory, without_statement_timeout
 from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
 
@@ -78,6 +78,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli",
 
 
 def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits) -> LoadSummary:
+    without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
     upload = Upload(

@@ -16,9 +16,16 @@ def install_serving(app: Dash, settings: Settings) -> None:
     from serving.exports import install_export_limits
     from serving.headers import install_security_headers
     from serving.health import register_health
+    from serving.memory import install_memory_release
     from serving.secret import install_shared_secret
+    from serving.unavailable import install_unavailable
+    from serving.url_check import install_url_check
+    from store.db import configure_timeouts
 
+    configure_timeouts(settings.db_connect_timeout, settings.db_statement_timeout)
     server = app.server
+    install_url_check(server)  # first of the request hooks, whatever was installed before
+    install_unavailable(server)  # a silent database: 503 and one sentence, not a 500
     install_shared_secret(server, settings)
     register_health(server)
     # Flask runs after-request hooks last-registered first: the cache must keep a response
@@ -27,6 +34,7 @@ def install_serving(app: Dash, settings: Settings) -> None:
     install_security_headers(app, settings)
     install_cache(app, settings)
     install_export_limits(server, settings)
+    install_memory_release(server)  # a worker returns to its size after an upload
     if settings.proxy_count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

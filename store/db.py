@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +38,47 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """PostgreSQL's connect and statement timeouts in seconds (0: none). The web app sets
+    both from its settings (``configure_timeouts``); the CLI only the connect timeout, so a
+    long load or migration is never cut off."""
+
+    connect: int = 3
+    statement: int = 30
+
+
+_timeouts = Timeouts()
+
+
+def configure_timeouts(connect: int, statement: int) -> None:
+    """Timeouts for engines made from now on (engines already made keep theirs)."""
+    global _timeouts
+    wanted = Timeouts(connect, statement)
+    if wanted != _timeouts:
+        _timeouts = wanted
+        get_engine.cache_clear()
+
+
+def _postgresql_args(parsed: URL, timeouts: Timeouts) -> dict[str, object]:
+    """libpq's ``connect_timeout`` and a server-side ``statement_timeout``, unless the URL
+    already sets them."""
+    args: dict[str, object] = {}
+    if timeouts.connect and "connect_timeout" not in parsed.query:
+        args["connect_timeout"] = max(2, timeouts.connect)  # libpq treats less than 2 as 2
+    if timeouts.statement and "statement_timeout" not in str(parsed.query.get("options", "")):
+        args["options"] = (str(parsed.query.get("options", "")) + f" -c statement_timeout={timeouts.statement * 1000}").strip()
+    return args
+
+
+def without_statement_timeout(session: Session) -> None:
+    """Lift the web's statement timeout for the rest of this transaction (PostgreSQL): a load
+    builds indexes and deletes whole months, which may rightly take longer; it is bounded by
+    the file caps instead."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL statement_timeout = 0"))
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     url = normalise_url(url)
@@ -48,7 +90,7 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=_postgresql_args(parsed, _timeouts))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

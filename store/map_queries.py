@@ -37,6 +37,10 @@ class MapRequestError(ValueError):
     """A measure or period in the URL that we cannot show; the message says what to pick."""
 
 
+class UnknownMeasure(MapRequestError):
+    """A ``measure`` in the URL that is none of the measures offered: a bad request (400)."""
+
+
 def category_label(text: str) -> str:
     """The Met writes categories in capitals; people read sentence case."""
     lowered = text.strip().lower()
@@ -71,14 +75,14 @@ def parse_measure(session: Session, key: str) -> MapMeasure:
     if head == "indicator":
         row = session.get(Indicator, rest)
         if row is None:
-            raise MapRequestError(f"No indicator with code {rest!r} is defined. Choose a measure from the list.")
+            raise UnknownMeasure(f"No indicator with code {rest!r} is defined. Choose a measure from the list.")
         inner = Measure.parse(row.measure)
         if inner.source in ("crime", "asb"):
             return MapMeasure(key, row.name, inner.source, inner.selection, row.code, row.unit)
         if inner.source == "values":
             return MapMeasure(key, row.name, "values", CountFilter(), row.code, row.unit)
         raise MapRequestError(f"{row.name} has no figures for wards, so it cannot be mapped.")
-    raise MapRequestError(f"{key!r} is not a measure we can map. Choose one from the list.")
+    raise UnknownMeasure(f"{key!r} is not a measure we can map. Choose one from the list.")
 
 
 def measure_options(session: Session) -> list[tuple[str, str]]:

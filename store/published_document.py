@@ -14,9 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from dataclasses import dataclass
-from datetime import date as _date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,6 +24,7 @@ from rag.direction import Direction
 from rag.periods import Quarter
 from rag.rating import Rating, Target
 from rag.summary import RagCounts, RagSummary, summary_sentence
+from store.frozen_json import date_from_frozen, frozen_value
 from store.queries import (
     CommentaryEntry,
     DemandPanel,
@@ -48,16 +47,8 @@ FORMAT_VERSION = 1
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become None, tuples lists, enums their value."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, str):
-        return str(value)  # StrEnum members become plain strings
-    return value
+    """JSON-safe (see ``store.frozen_json``): dates, Decimals, enums and nested records included."""
+    return frozen_value(value)
 
 
 def _spc_document(spc: Any) -> dict[str, Any] | None:
@@ -99,6 +90,7 @@ def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
         "area_name": detail.area_name,
         "history": [row_document(r) for r in detail.history],
         "comparator": detail.comparator,
+        "comparator_gaps": detail.comparator_gaps,
         "monthly": [[m, n] for m, n in detail.monthly],
         "commentary": [
             {"period": e.period.key, "commentary": e.commentary, "corrective_action": e.corrective_action} for e in detail.commentary
@@ -235,7 +227,7 @@ def _period_values(pair: Any) -> tuple[PeriodValue | None, PeriodValue | None]:
 
 def _breaks(items: Any) -> list[SeriesBreak]:
     return [
-        SeriesBreak(_date.fromisoformat(str(b["date"])[:10]), str(b.get("reason") or ""))
+        SeriesBreak(date_from_frozen(b["date"]), str(b.get("reason") or ""))
         for b in items or []
         if isinstance(b, dict) and b.get("date")
     ]
@@ -313,6 +305,7 @@ def indicator_detail_from_document(document: dict[str, Any], code: str) -> Indic
         area_name=data.get("area_name") or document["area"]["name"],
         history=[row_from_document(r) for r in data.get("history", [])],
         comparator=dict(data.get("comparator") or {}),
+        comparator_gaps={str(k): str(v) for k, v in (data.get("comparator_gaps") or {}).items()},
         monthly=[(m, n) for m, n in data.get("monthly", [])],
         commentary=[CommentaryEntry(Quarter.parse(e["period"]), e["commentary"], e["corrective_action"]) for e in data.get("commentary", [])],
     )

@@ -9,7 +9,10 @@
    an older pin can only be checked for being yanked, and is listed as such.
 
 Exit 1 on any known vulnerability or yanked pin; with --strict (for CI with full network
-access) also when anything could not be fully audited.
+access) also when anything could not be fully audited. The last lines always say how many
+pins were checked out of how many, and say plainly when nothing could be checked (offline):
+that is reported, not passed off as "no known vulnerabilities", and without --strict it does
+not fail the build.
 """
 
 from __future__ import annotations
@@ -79,30 +82,44 @@ def main(argv: list[str]) -> int:
         for vuln in dep.get("vulns", []):
             problems.append(f"{name} {dep.get('version')}: {vuln['id']} fixed in {', '.join(vuln.get('fix_versions') or []) or 'no fixed release'}")
     if report.get("error"):
-        print(f"pip-audit did not run: {report['error']}")
+        print(f"pip-audit did not run: {(report['error'].splitlines() or ['no output'])[-1]}")
         skipped = sorted(set(pinned) - audited)
     fallback = {}
     if skipped:
         with ThreadPoolExecutor(max_workers=8) as pool:
             results = pool.map(lambda n: (n, project_check(n, pinned.get(n, ""))), skipped)
             fallback = dict(results)
-    partial = []
+    partial, unreachable = [], []
     for name, (status, found, note) in sorted(fallback.items()):
         problems += found
-        if status != "checked":
+        if status == "partial":
             partial.append(f"  {name}: {note}")
+        elif status == "unreachable":
+            unreachable.append(name)
     checked = sum(1 for status, _, _ in fallback.values() if status == "checked")
     print(f"audit of {lock}: {len(pinned)} pinned; {len(audited)} checked by pip-audit, {checked} against PyPI's "
-          f"advisories for their (latest) release, {len(partial)} only partly")  # fmt: skip
+          f"advisories for their (latest) release, {len(partial)} only partly, {len(unreachable)} not at all")  # fmt: skip
     if partial:
         print("not fully audited:\n" + "\n".join(partial))
+    if unreachable and len(unreachable) < len(pinned):
+        print("not audited (PyPI unreachable): " + ", ".join(unreachable))
+    return verdict(problems, len(audited) + checked, len(pinned), strict=strict, incomplete=bool(partial or unreachable))
+
+
+def verdict(problems: list[str], checked: int, pinned: int, *, strict: bool, incomplete: bool) -> int:
+    """The closing lines and exit status: the count checked always; nothing checked said plainly."""
+    print(f"checked {checked} of {pinned} pinned packages")
     if problems:
         print("KNOWN VULNERABILITIES OR YANKED RELEASES:\n  " + "\n  ".join(problems))
         return 1
-    if strict and partial:
+    if strict and incomplete:
         print("--strict: everything must be audited")
         return 1
-    print("no known vulnerabilities")
+    if pinned and checked == 0:
+        print("DEPENDENCY AUDIT COULD CHECK NOTHING: no vulnerability service could be reached (offline?). "
+              "This is not a pass; run `make audit` with network access.")  # fmt: skip
+        return 0
+    print("no known vulnerabilities" + ("" if checked == pinned else f" in the {checked} checked"))
     return 0
 
 

@@ -23,6 +23,7 @@ from store.map_queries import (
     MapMeasure,
     MapPeriod,
     MapRequestError,
+    UnknownMeasure,
     area_figures,
     area_trend,
     choose_vintage,
@@ -100,6 +101,10 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
     span = params.get("span") or "quarter"
     if span not in SPANS:
         raise MapRequestError(f"{span!r} is not a period length; choose month, quarter or ytd.")
+    if key not in dict(measures):
+        # Only measures from the list: the key goes into titles and download names.
+        _periods(url, v, key, span)  # raises the more specific message where there is one
+        raise UnknownMeasure(f"{key[:60]!r} is not a measure we can map. Choose one from the list.")
     measure, periods = _periods(url, v, key, span)
     if not periods:
         raise MapRequestError(f"No complete {SPANS[span].lower()} of figures is held for {measure.label.lower()}.")
