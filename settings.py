@@ -38,6 +38,19 @@ def _number(value: str | None, default: int) -> int:
     return number
 
 
+def _share(value: str | None, default: float) -> float:
+    """A share from 0 to 1 from the environment; a bad value is an error naming it."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        share = float(value.strip())
+    except ValueError:
+        raise ValueError(f"expected a share between 0 and 1 such as 0.2, got {value!r}") from None
+    if not 0 <= share <= 1:
+        raise ValueError(f"expected a share between 0 and 1 such as 0.2, got {value!r}")
+    return share
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -62,6 +75,9 @@ class Settings:
     max_field_chars: int = 10_000
     max_problems: int = 1_000
     load_wait_seconds: float = 60.0  # a load waits this long for another to finish
+    # A month of a wide Met file whose file-wide total is under this share of the median of
+    # its other months is incomplete in the source (issue 19): held figures are kept.
+    stub_month_share: float = 0.2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +101,7 @@ class Settings:
             max_field_chars=_number(env.get("CSPDASH_MAX_FIELD_CHARS"), 10_000),
             max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),
             load_wait_seconds=float(_number(env.get("CSPDASH_LOAD_WAIT_SECONDS"), 60)),
+            stub_month_share=_share(env.get("CSPDASH_STUB_MONTH_SHARE"), 0.2),
         )
 
 

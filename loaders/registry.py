@@ -20,6 +20,7 @@ from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.summary import LoadSummary
 from store.coverage_record import SOURCES_OF_KIND, record_coverage
+from store.incomplete_months import record_incomplete
 from store.data_version import bump_data_version
 from settings import get_settings
 from store.db import session_factory
@@ -58,7 +59,9 @@ def _loader(kind: str) -> Callable[[LoadContext], None]:
 KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup", "annotations")
 
 
-def load_file(session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None) -> LoadSummary:
+def load_file(
+    session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None, accept_drops: bool = False
+) -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does). Database errors
     become a LoadError too: a message, never a driver's traceback."""
@@ -67,7 +70,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli",
     limits = limits or LoadLimits.from_settings(get_settings())
     source = dataclasses.replace(source, limits=limits)
     try:
-        return _load(session, kind, source, user, limits)
+        return _load(session, kind, source, user, limits, accept_drops)
     except LoadRunning as exc:
         raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
     except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
@@ -76,7 +79,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli",
         raise LoadError(source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]) from None
 
 
-def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits) -> LoadSummary:
+def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False) -> LoadSummary:
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
     upload = Upload(
@@ -86,7 +89,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     session.flush()
     areas = AreaBook(session)
     problems = ProblemLog(limits.max_problems)
-    ctx = LoadContext(session, source, summary, areas, problems, upload.id, user)
+    ctx = LoadContext(session, source, summary, areas, problems, upload.id, user, accept_drops, get_settings().stub_month_share)
     try:
         _loader(kind)(ctx)
         ctx.drain()
@@ -105,6 +108,8 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
             # The server builds any key the load set aside while the record is worked out.
             record_coverage(session, SOURCES_OF_KIND[kind], meanwhile=ctx.start_finishing, loaded=ctx.loaded)
         ctx.finish()
+        if kind in SOURCES_OF_KIND:  # through the count table's key, so once it is rebuilt
+            record_incomplete(session, SOURCES_OF_KIND[kind])
     except BaseException:
         ctx.abort()
         raise
@@ -113,19 +118,26 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     upload.rows = summary.rows
     upload.periods = ", ".join(summary.periods)
     upload.areas = summary.areas
-    upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods"}}
+    upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods", "area_rows"}}
     bump_data_version(session)  # cached figures are stale from this commit on
     session.flush()
     return summary
 
 
 def run_load(
-    engine: Engine, kind: str, source: Source, *, dry_run: bool = False, user: str = "cli", limits: LoadLimits | None = None
+    engine: Engine,
+    kind: str,
+    source: Source,
+    *,
+    dry_run: bool = False,
+    user: str = "cli",
+    limits: LoadLimits | None = None,
+    accept_drops: bool = False,
 ) -> LoadSummary:
     """Load one file in its own transaction; with ``dry_run`` do everything, then roll back."""
     with session_factory(engine)() as session:
         try:
-            summary = load_file(session, kind, source, user=user, limits=limits)
+            summary = load_file(session, kind, source, user=user, limits=limits, accept_drops=accept_drops)
         except BaseException:
             session.rollback()
             raise

@@ -66,7 +66,10 @@ class Recorded(NamedTuple):
         return tuple(self)  # type: ignore[return-value]
 
     def text(self) -> str:
-        """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``."""
+        """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``; or
+        ``incomplete in source file`` (``store.incomplete_months``)."""
+        if self.covered_by == "incomplete in source file":
+            return self.covered_by
         return "complete" if self.complete else f"partial: {self.loaded} of {self.expected} {self.what}"
 
 
