@@ -40,19 +40,27 @@ def init_db(app: AppContext) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
+@click.option(
+    "--accept-drops",
+    is_flag=True,
+    help="Load even where the file would lower the held totals of more than 5% of its areas by more than half in a month.",
+)
 @pass_app
 @explain_load_errors
-def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str) -> None:
+def ingest(app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, accept_drops: bool) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
     commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
     breaks and notes).
 
     Every problem is reported with its row, column and value, and nothing from a file
-    with problems is stored. Re-loading periods already held replaces them.
+    with problems is stored. Re-loading periods already held replaces them, except a
+    month a Met file holds only as a stub (far below its other months: incomplete in the
+    source, so figures held for it are kept). A re-load that would lower many held
+    figures by more than half is refused unless --accept-drops is given.
     """
     engine = app.engine()
     for path in files:
-        summary = run_load(engine, kind, Source.from_path(path), dry_run=dry_run, user=user)
+        summary = run_load(engine, kind, Source.from_path(path), dry_run=dry_run, user=user, accept_drops=accept_drops)
         click.echo("\n".join(summary.lines()))
 
 

@@ -70,6 +70,17 @@ def _form(kind: str = "") -> html.Section:
             ),
             html.P(id="upload-status", role="status", className="status", hidden=True),
             dcc.Loading(html.Div([html.Div(id="upload-preview"), html.Div(id="upload-check")]), type="circle", delay_show=200),
+            # Shown only when the check found figures that would fall by more than half.
+            html.Div(
+                dcc.Checklist(
+                    id="upload-accept-drops",
+                    options=[{"label": " I have checked the falls listed above: the file is right, load it", "value": "accept"}],
+                    value=[],
+                ),
+                id="upload-drops-confirm",
+                className="field",
+                hidden=True,
+            ),
             html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
             html.P("Loading the file into the database…", id="upload-loading", role="status", className="status", hidden=True),
             dcc.Loading(html.Div(id="upload-outcome"), type="circle", delay_show=200),
@@ -115,6 +126,8 @@ clientside_callback(
     Output("upload-confirm", "hidden"),
     Output("upload-pending", "data"),
     Output("upload-outcome", "children"),
+    Output("upload-drops-confirm", "hidden"),
+    Output("upload-accept-drops", "value"),
     Input("upload-file", "contents"),
     Input("upload-kind-value", "data"),
     State("upload-file", "filename"),
@@ -129,12 +142,13 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
-        return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None
+        return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None, True, []
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
     pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256} if outcome.ok else None
-    return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None
+    drops = bool(outcome.ok and outcome.summary.drops)
+    return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None, not drops, []
 
 
 @callback(
@@ -147,6 +161,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     State("upload-file", "contents"),
     State("upload-file", "filename"),
     State("upload-pending", "data"),
+    State("upload-accept-drops", "value"),
     running=[
         (Output("upload-loading", "hidden"), False, True),
         (Output("upload-confirm", "disabled"), True, False),  # one click, one load
@@ -154,7 +169,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     prevent_initial_call=True,
 )
 @requires_role("analyst")
-def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None) -> tuple[Any, ...]:
+def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None, accepted: list | None = None) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate
     try:
@@ -167,7 +182,8 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     user = current_user()
     assert user is not None
     engine = current_engine()
-    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name)
+    accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
+    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, accept_drops=accept_drops)
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
