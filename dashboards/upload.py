@@ -31,6 +31,7 @@ from dashboards.access import can, current_user, requires_role
 from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
+from loaders.month_checks import DropsNotConfirmed
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
 
@@ -184,6 +185,8 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     engine = current_engine()
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, accept_drops=accept_drops)
+    if isinstance(outcome.error, DropsNotConfirmed):  # not ticked: the file stays checked, to tick and confirm
+        return steps.render_check(outcome), False, pending, no_update, no_update
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
