@@ -158,6 +158,7 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     Output("upload-pending", "data", allow_duplicate=True),
     Output("upload-check", "children", allow_duplicate=True),
     Output("upload-history", "children"),
+    Output("upload-drops-confirm", "hidden", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-file", "contents"),
     State("upload-file", "filename"),
@@ -176,18 +177,18 @@ def confirm(clicks: int | None, contents: str | None, filename: str | None, pend
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
-        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update
+        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update, True
     # Load exactly the file and kind that were checked, not whatever the page now holds.
     if hashlib.sha256(data).hexdigest() != pending.get("sha256") or (filename or "upload.csv") != pending.get("file_name"):
-        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update
+        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update, True
     user = current_user()
     assert user is not None
     engine = current_engine()
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, accept_drops=accept_drops)
     if isinstance(outcome.error, DropsNotConfirmed):  # not ticked: the file stays checked, to tick and confirm
-        return steps.render_check(outcome), False, pending, no_update, no_update
+        return steps.render_check(outcome), False, pending, no_update, no_update, False
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
-    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine)
+    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine), True

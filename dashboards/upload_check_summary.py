@@ -34,21 +34,22 @@ def incomplete_months(summary: LoadSummary) -> list[Component]:
     ]
 
 
-def drops(summary: LoadSummary) -> list[Component]:
-    """The months in which held figures would fall by more than half (the page asks for a
-    confirmation before loading them)."""
+def drops(summary: LoadSummary, loaded: bool = False) -> list[Component]:
+    """The months in which held figures would fall (or, once ``loaded``, fell) by more than
+    half: the page asks for a confirmation before loading them."""
     if not summary.drops:
         return []
+    if loaded:
+        heading, advice = "Figures that fell by more than half, as confirmed", "The file's figures replaced those held for these months."
+    else:
+        heading = "Figures that would fall by more than half"
+        advice = (
+            "Loading replaces the figures held for these months. If the file is right, tick the confirmation below "
+            "the check; otherwise choose another file."
+        )
     return [
         html.Section(
-            [
-                html.H3("Figures that would fall by more than half"),
-                html.Ul([html.Li(s) for s in summary.drops]),
-                html.P(
-                    "Loading replaces the figures held for these months. If the file is right, tick the confirmation below "
-                    "the check; otherwise choose another file.",
-                ),
-            ],
+            [html.H3(heading), html.Ul([html.Li(s.replace("would fall", "fell") if loaded else s) for s in summary.drops]), html.P(advice)],
             id="upload-drops",
             className="flag",
         )

@@ -311,7 +311,10 @@ def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = Non
         if quarter
         else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
     )
-    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *gap_notes, *link], kind="info")
+    found = [*check_summary.incomplete_months(summary), *check_summary.drops(summary, loaded=True)]
+    notice = ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *found, *gap_notes, *link], kind="info")
+    by_borough = check_summary.borough_summary(summary)
+    return html.Div([notice, *by_borough]) if by_borough else notice
 
 
 def latest_quarter(periods: list[str]) -> Quarter | None:

@@ -71,12 +71,3 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
         bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
 
-
-def incomplete_months(session: Session, source: str, areas: Iterable[str]) -> dict[str, set[str]]:
-    """Per area of ``areas``: its months marked incomplete in the source."""
-    wanted = set(areas)
-    out: dict[str, set[str]] = {}
-    for area, month in session.execute(select(IncompleteInSource.area_code, IncompleteInSource.month).where(IncompleteInSource.source == source)):
-        if area in wanted:
-            out.setdefault(area, set()).add(month)
-    return out

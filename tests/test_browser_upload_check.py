@@ -93,4 +93,6 @@ def test_browser_upload_drop_needs_the_confirmation(web_live, web_browser, demo_
     page.get_by_role("button", name="Confirm and load").click()
     page.wait_for_selector("#upload-scorecard-link")
     assert _held(demo_engine, "2025-10") == int(source["202510"].sum())
+    assert "October 2025: 678 wards fell by" in page.locator("#upload-outcome").inner_text()
+    assert not page.locator("#upload-drops-confirm").is_visible()
     assert page.console_errors == []
