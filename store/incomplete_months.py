@@ -71,3 +71,28 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
         bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
 
+
+
+def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:  # noqa: ANN001
+    """``cspdash counts`` rows for the periods of ``areas`` that hold no figure because the
+    source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
+    ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows
+    already made (a period with figures keeps its row, whose coverage says it is incomplete)."""
+    from rag.periods import normalise_month
+
+    have = {(r["area_code"], r["period"]) for r in records}
+    wanted = set(areas)
+    first, last = (normalise_month(first) if first else None), (normalise_month(last) if last else None)
+    out: dict[tuple[str, str], dict] = {}
+    for (area, month), row in sorted(recorded.items()):
+        if row.covered_by != INCOMPLETE or area not in wanted or (first and month < first) or (last and month > last):
+            continue
+        period = period_of(month, by)
+        if (area, period) in have:
+            continue
+        upload = f" (upload {row.upload_id})" if row.upload_id is not None else ""
+        out.setdefault((area, period), {
+            "area_code": area, "area_name": tree.name(area), "period": period, "count": "",
+            "coverage": INCOMPLETE, "covered_by": INCOMPLETE + upload,
+        })  # fmt: skip
+    return list(out.values())

@@ -235,3 +235,17 @@ def test_upload_page_lists_a_drop_and_stores_it_only_when_confirmed(engine, shar
     stored = steps.load_upload(engine, "crime", path.name, data, "priya", accept_drops=True)
     assert stored.ok
     assert _held(engine, "2025-10") == int(source["202510"].sum())
+
+
+def test_counts_command_says_incomplete_in_source_file(engine, database_url, shared_data):
+    from cli.main import cli
+
+    load(engine, "crime", shared_data / WARD_FILE)
+    args = ["counts", "--source", "crime", "--area", HAVERING, "--from", "2024-03", "--to", "2024-04", "--format", "csv"]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith(f"{HAVERING},Havering,2024-03,,incomplete in source file,incomplete in source file (upload ")
+    assert lines[2].startswith(f"{HAVERING},Havering,2024-04,") and lines[2].split(",")[4] == "complete"
+    table = CliRunner().invoke(cli, args[:-2], env={"DATABASE_URL": database_url})
+    assert "incomplete in source file" in table.output
