@@ -17,7 +17,15 @@ from loaders.cells import log_duplicates, parse_count_block, parse_counts, parse
 from loaders.context import LoadContext
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
-from loaders.month_checks import FileMonths, MonthChecks, check_months, mark_incomplete, read_long_months, read_met_months
+from loaders.month_checks import (
+    DropsNotConfirmed,
+    FileMonths,
+    MonthChecks,
+    check_months,
+    mark_incomplete,
+    read_long_months,
+    read_met_months,
+)
 from loaders.reading import CsvReader, require_columns
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 
@@ -68,15 +76,17 @@ def load_crime(ctx: LoadContext) -> None:
 
 def _check(ctx: LoadContext, file_months: FileMonths, wide: bool) -> MonthChecks:
     """Stub months and drops, before anything is written (``loaders.month_checks``)."""
-    return check_months(
-        ctx.session, file_months, wide=wide, share=ctx.stub_month_share, accept_drops=ctx.accept_drops, file_name=ctx.source.name
-    )
+    return check_months(ctx.session, file_months, wide=wide, share=ctx.stub_month_share)
 
 
 def _after_checks(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) -> None:
-    """Say what the checks found; mark the stub months' empty area-months incomplete."""
+    """Say what the checks found; mark the stub months' empty area-months incomplete. Drops
+    not accepted are refused here, once the whole file has been read: a file with problems
+    lists them all first (the caller rolls back what was written)."""
     from loaders.borough_summary import summarise  # the upload check's tables
 
+    if checks.drops and not ctx.accept_drops and not ctx.log:
+        raise DropsNotConfirmed(ctx.source.name, checks.drops)
     ctx.summary.incomplete = [s.sentence() for s in checks.stubs]
     ctx.summary.drops = [d.sentence() for d in checks.drops]
     if checks.stubs and not ctx.log:

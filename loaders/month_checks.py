@@ -151,9 +151,9 @@ class MonthChecks:
         return {s.month for s in self.stubs}
 
 
-def check_months(session, file_months: FileMonths, *, wide: bool, share: float, accept_drops: bool, file_name: str) -> MonthChecks:  # noqa: ANN001
-    """Find the stub months (wide files only) and the drops; raise ``DropsNotConfirmed`` for
-    drops not accepted."""
+def check_months(session, file_months: FileMonths, *, wide: bool, share: float) -> MonthChecks:  # noqa: ANN001
+    """Find the stub months (wide files only) and the drops, from what is held before the
+    load writes anything."""
     found = stub_months(file_months.month_totals(), share) if wide else []
     stub_set = {s.month for s in found}
     months = [m for m in file_months.totals.columns]
@@ -166,8 +166,6 @@ def check_months(session, file_months: FileMonths, *, wide: bool, share: float, 
         column = own[month].dropna()
         new.update(((area, month), value) for area, value in zip(column.index, column.to_numpy()))
     falls = drops({k: v for k, v in held.items() if k in new}, new, len(file_months.own_level), file_months.level)
-    if falls and not accept_drops:
-        raise DropsNotConfirmed(file_name, falls)
     return MonthChecks(found, falls, held)
 
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from dashboards import upload_steps as steps
+from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
 from rag.stub_months import Drop, StubMonth, drops, stub_months
 from store.counts import monthly_counts
@@ -249,3 +250,28 @@ def test_counts_command_says_incomplete_in_source_file(engine, database_url, sha
     assert lines[2].startswith(f"{HAVERING},Havering,2024-04,") and lines[2].split(",")[4] == "complete"
     table = CliRunner().invoke(cli, args[:-2], env={"DATABASE_URL": database_url})
     assert "incomplete in source file" in table.output
+
+
+def test_long_form_drop_is_refused_and_problems_come_first(engine, shared_data, tmp_path):
+    """The drop rule holds for any layout; a file with problems lists them, not its drops."""
+    load(engine, "crime", shared_data / WARD_FILE)
+    source = pd.read_csv(shared_data / WARD_FILE)
+    wards = source.loc[source["LookUp_BoroughName"] != "Aviation Security (SO18)", "WardCode"].unique()  # the airports unit's rows are no ward
+    rows = [f"{code},2025-10,THEFT,SHOPLIFTING,0" for code in wards]
+    header = "area_code,month,major_category,minor_category,count\n"
+    broken = tmp_path / "long_broken.csv"
+    broken.write_text(header + "\n".join([*rows, f"{wards[0]},2025-10,THEFT,OTHER THEFT,x"]) + "\n")
+    with pytest.raises(LoadError) as caught:
+        load(engine, "crime", broken)
+    assert not isinstance(caught.value, DropsNotConfirmed)
+    assert [(p.column, p.value) for p in caught.value.problems] == [("count", "x")]
+    clean = tmp_path / "long.csv"
+    clean.write_text(header + "\n".join(rows) + "\n")
+    before = _held(engine, "2025-10")
+    with pytest.raises(DropsNotConfirmed) as refused:
+        load(engine, "crime", clean)
+    assert refused.value.drops[0].sentence() == f"October 2025: {len(wards)} areas would fall by 100.0%"
+    assert _held(engine, "2025-10") == before
+    load(engine, "crime", clean, accept_drops=True)
+    airports = int(source.loc[source["LookUp_BoroughName"] == "Aviation Security (SO18)", "202510"].sum())
+    assert _held(engine, "2025-10") == airports  # every ward now 0; the airports unit, not in the file, as it was
