@@ -53,6 +53,21 @@ def test_stub_sentence_reads_as_the_issue_asks():
     assert StubMonth("2024-03", 47, 74_374.5).sentence() == STUB_SENTENCE
 
 
+@pytest.mark.parametrize(("value", "share"), [(None, 0.2), ("", 0.2), ("0.1", 0.1), ("0", 0.0)])
+def test_stub_share_setting(value, share):
+    from settings import Settings
+
+    assert Settings.from_env({} if value is None else {"CSPDASH_STUB_MONTH_SHARE": value}).stub_month_share == share
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "a fifth"])
+def test_stub_share_setting_refuses_what_is_not_a_share(value):
+    from settings import Settings
+
+    with pytest.raises(ValueError, match="expected a share between 0 and 1"):
+        Settings.from_env({"CSPDASH_STUB_MONTH_SHARE": value})
+
+
 def test_drop_rule_counts_areas_falling_by_more_than_half():
     held = {(f"W{i}", "2015-04"): 100.0 for i in range(100)}
     # 5 of 100 falling is not more than 5%: no drop; 6 is.
