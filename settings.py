@@ -38,6 +38,19 @@ def _number(value: str | None, default: int) -> int:
     return number
 
 
+def _share(value: str | None, default: float) -> float:
+    """A share from 0 to 1 from the environment; a bad value is an error naming it."""
+    if value is None or value.strip() == "":
+        return default
+    try:
+        share = float(value.strip())
+    except ValueError:
+        raise ValueError(f"expected a share between 0 and 1 such as 0.2, got {value!r}") from None
+    if not 0 <= share <= 1:
+        raise ValueError(f"expected a share between 0 and 1 such as 0.2, got {value!r}")
+    return share
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -70,6 +83,9 @@ class Settings:
     # (PostgreSQL; 0 turns either off). SQLite has no socket and keeps its 30 s busy wait.
     db_connect_timeout: int = 3
     db_statement_timeout: int = 30
+    # A month of a wide Met file whose file-wide total is under this share of the median of
+    # its other months is incomplete in the source (issue 19): held figures are kept.
+    stub_month_share: float = 0.2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +112,7 @@ class Settings:
             primary_source=_primary_source(env.get("CSPDASH_PRIMARY_SOURCE")),
             db_connect_timeout=_number(env.get("CSPDASH_DB_CONNECT_TIMEOUT"), 3),
             db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
+            stub_month_share=_share(env.get("CSPDASH_STUB_MONTH_SHARE"), 0.2),
         )
 
 

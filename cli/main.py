@@ -52,17 +52,32 @@ def init_db(app: AppContext) -> None:
     help="indicators: retire (keeping their history and published versions) or keep the indicators held "
     "but not in the file. Required when the file leaves any out.",
 )  # fmt: skip
+@click.option(
+    "--accept-drops",
+    is_flag=True,
+    help="Load even where the file would lower the held totals of more than 5% of its areas by more than half in a month.",
+)
 @pass_app
 @explain_load_errors
 def ingest(
-    app: AppContext, kind: str, files: tuple[Path, ...], dry_run: bool, user: str, keep_held_wards: bool, retire_missing: bool | None
+    app: AppContext,
+    kind: str,
+    files: tuple[Path, ...],
+    dry_run: bool,
+    user: str,
+    keep_held_wards: bool,
+    retire_missing: bool | None,
+    accept_drops: bool,
 ) -> None:
     """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
     commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
     breaks and notes).
 
     Every problem is reported with its row, column and value, and nothing from a file
-    with problems is stored. Re-loading periods already held replaces them.
+    with problems is stored. Re-loading periods already held replaces them, except a
+    month a Met file holds only as a stub (far below its other months: incomplete in the
+    source, so figures held for it are kept). A re-load that would lower many held
+    figures by more than half is refused unless --accept-drops is given.
     """
     engine = app.engine()
     choice = ASK if retire_missing is None else (RETIRE if retire_missing else KEEP)
@@ -72,7 +87,7 @@ def ingest(
             source = with_options(source, LoadOptions(missing_indicators=choice))
         elif keep_held_wards:
             source = with_options(source, CrimeOptions(keep_held_wards=True))
-        summary = run_load(engine, kind, source, dry_run=dry_run, user=user)
+        summary = run_load(engine, kind, source, dry_run=dry_run, user=user, accept_drops=accept_drops)
         click.echo("\n".join(summary.lines()))
 
 

@@ -166,7 +166,7 @@ def counts(
     if not records:
         click.echo("No counts held for that selection.")
         return
-    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
+    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" and r[h] != "" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
 
 
 def _print_set_aside(app: AppContext, source: str, area: str | None, first: str | None, last: str | None, fmt: str) -> None:

@@ -32,6 +32,7 @@ from dashboards.context import current_engine, current_settings
 from dashboards.fields import select_field
 from dashboards.login import account_bar, sign_in_prompt
 from serving.memory import release_after_request
+from loaders.month_checks import DropsNotConfirmed
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
 
@@ -86,6 +87,17 @@ def _form(kind: str = "") -> html.Section:
                 ],
                 id="upload-missing", className="field", hidden=True,
             ),  # fmt: skip
+            # Shown only when the check found figures that would fall by more than half.
+            html.Div(
+                dcc.Checklist(
+                    id="upload-accept-drops",
+                    options=[{"label": " I have checked the falls listed above: the file is right, load it", "value": "accept"}],
+                    value=[],
+                ),
+                id="upload-drops-confirm",
+                className="field",
+                hidden=True,
+            ),
             html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
             html.P("Loading the file into the database…", id="upload-loading", role="status", className="status", hidden=True),
             dcc.Loading(html.Div(id="upload-outcome"), type="circle", delay_show=200),
@@ -131,6 +143,8 @@ clientside_callback(
     Output("upload-confirm", "hidden"),
     Output("upload-pending", "data"),
     Output("upload-outcome", "children"),
+    Output("upload-drops-confirm", "hidden"),
+    Output("upload-accept-drops", "value"),
     Input("upload-file", "contents"),
     Input("upload-kind-value", "data"),
     State("upload-file", "filename"),
@@ -146,12 +160,13 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
-        return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None
+        return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None, True, []
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
     pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators} if outcome.ok else None
-    return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None
+    drops = bool(outcome.ok and outcome.summary.drops)
+    return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None, not drops, []
 
 
 @callback(
@@ -174,11 +189,13 @@ def ask_about_missing(pending: dict | None) -> tuple[Any, ...]:
     Output("upload-pending", "data", allow_duplicate=True),
     Output("upload-check", "children", allow_duplicate=True),
     Output("upload-history", "children"),
+    Output("upload-drops-confirm", "hidden", allow_duplicate=True),
     Input("upload-confirm", "n_clicks"),
     State("upload-file", "contents"),
     State("upload-file", "filename"),
     State("upload-pending", "data"),
     State("upload-missing-choice", "value"),
+    State("upload-accept-drops", "value"),
     running=[
         (Output("upload-loading", "hidden"), False, True),
         (Output("upload-confirm", "disabled"), True, False),  # one click, one load
@@ -186,25 +203,36 @@ def ask_about_missing(pending: dict | None) -> tuple[Any, ...]:
     prevent_initial_call=True,
 )
 @requires_role("analyst")
-def confirm(clicks: int | None, contents: str | None, filename: str | None, pending: dict | None, missing_choice: str | None = None) -> tuple[Any, ...]:
+def confirm(
+    clicks: int | None,
+    contents: str | None,
+    filename: str | None,
+    pending: dict | None,
+    missing_choice: str | None = None,
+    accepted: list | None = None,
+) -> tuple[Any, ...]:
     if not clicks or not pending:
         raise PreventUpdate
     release_after_request()
     if pending.get("missing") and missing_choice not in ("retire", "keep"):
         message = "Choose whether to retire or keep the indicators this file does not contain, then confirm."
-        return ui.notice("Nothing was loaded yet", message), False, no_update, no_update, no_update
+        return ui.notice("Nothing was loaded yet", message), False, no_update, no_update, no_update, no_update
     try:
         data = steps.decode_contents(contents)
     except steps.UploadProblem as problem:
-        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update
+        return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update, True
     # Load exactly the file and kind that were checked, not whatever the page now holds.
     if hashlib.sha256(data).hexdigest() != pending.get("sha256") or (filename or "upload.csv") != pending.get("file_name"):
-        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update
+        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update, True
     user = current_user()
     assert user is not None
     engine = current_engine()
-    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, missing_choice if pending.get("missing") else None)
+    accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
+    missing = missing_choice if pending.get("missing") else None
+    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops)
+    if isinstance(outcome.error, DropsNotConfirmed):  # not ticked: the file stays checked, to tick and confirm
+        return steps.render_check(outcome), False, pending, no_update, no_update, False
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
-    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine)
+    return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine), True

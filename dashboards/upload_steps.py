@@ -18,6 +18,7 @@ from dash.development.base_component import Component
 from sqlalchemy import Engine, select
 
 from dashboards import components as ui
+from dashboards import upload_check_summary as check_summary
 from loaders import KINDS
 from geo.options import with_options
 from loaders.errors import LoadError
@@ -143,23 +144,29 @@ def _outcome(kind: str | None, name: str, action: str, step: Callable[[str], Loa
 
 
 def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
-    """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run does."""
+    """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run
+    does, except that drops are listed in the check (``summary.drops``) for the analyst to
+    confirm rather than refused."""
     return _outcome(
-        kind, name, "checking", lambda k: run_load(engine, k, Source.from_bytes(name, data), dry_run=True, user=user)
-    )
+        kind, name, "checking",
+        lambda k: run_load(engine, k, Source.from_bytes(name, data), dry_run=True, user=user, accept_drops=True),
+    )  # fmt: skip
 
 
-def load_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str, missing_indicators: str | None = None) -> Outcome:
+def load_upload(
+    engine: Engine, kind: str | None, name: str, data: bytes, user: str, missing_indicators: str | None = None, accept_drops: bool = False
+) -> Outcome:
     """Store the file, recording ``user`` on the upload and in the change log, in one transaction.
     ``missing_indicators`` (an indicator list): ``retire`` or ``keep`` the indicators held but
-    not in the file, as the analyst chose on the page."""
+    not in the file, as the analyst chose on the page. Drops are refused unless
+    ``accept_drops`` (the page's confirmation)."""
 
     def store(checked: str) -> LoadSummary:
         source = Source.from_bytes(name, data)
         if checked == "indicators" and missing_indicators:
             source = with_options(source, LoadOptions(missing_indicators=missing_indicators))
         with session_scope(engine) as session:
-            summary = load_file(session, checked, source, user=user)
+            summary = load_file(session, checked, source, user=user, accept_drops=accept_drops)
             record_change(
                 session, user, "upload", "upload", f"{checked} {name}"[:300],
                 {"upload_id": summary.upload_id, "sha256": summary.sha256, "rows": summary.rows,
@@ -224,7 +231,7 @@ def summary_list(summary: LoadSummary) -> html.Dl:
         ("Rows read", f"{summary.rows:,}"),
         ("Values " + ("to store" if summary.dry_run else "stored"), f"{summary.stored:,}"),
         ("Periods", summary.period_range()),
-        ("Areas", f"{summary.areas:,}" + (f" ({len(summary.areas_added)} new: {', '.join(summary.areas_added)})" if summary.areas_added else "")),
+        ("Areas", f"{summary.areas:,}" + check_summary.areas_added_text(summary)),
         ("Values already held that " + ("will be" if summary.dry_run else "were") + " replaced", f"{summary.replaced:,}"),
     ]
     if summary.total is not None:
@@ -265,16 +272,20 @@ def render_check(outcome: Outcome) -> Component:
     summary = outcome.summary
     assert summary is not None
     notes = [html.P(f"Note: {n}") for n in summary.notes]
+    found = [*check_summary.incomplete_months(summary), *check_summary.drops(summary)]
     warn = (
         [html.P(f"{summary.replaced:,} {'value' if summary.replaced == 1 else 'values'} already held for these periods and areas will be replaced.", className="flag")]
         if summary.replaced
         else []
     )
-    return ui.notice(
+    notice = ui.notice(
         f"{summary.file_name} is ready to load: no problems found",
-        [summary_list(summary), *warn, *notes, html.P("Nothing has been stored yet. Check the figures, then confirm.")],
+        [summary_list(summary), *found, *warn, *notes, html.P("Nothing has been stored yet. Check the figures, then confirm.")],
         kind="info",
     )
+    # The borough table sits outside the boxed notice so it can use the page's full width.
+    by_borough = check_summary.borough_summary(summary)
+    return html.Div([notice, *by_borough]) if by_borough else notice
 
 
 def gaps_after_load(engine: Engine, periods: list[str], area: str) -> list[str]:
@@ -324,7 +335,10 @@ def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = Non
         if quarter
         else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
     )
-    return ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *gap_notes, *link], kind="info")
+    found = [*check_summary.incomplete_months(summary), *check_summary.drops(summary, loaded=True)]
+    notice = ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *found, *gap_notes, *link], kind="info")
+    by_borough = check_summary.borough_summary(summary)
+    return html.Div([notice, *by_borough]) if by_borough else notice
 
 
 def latest_quarter(periods: list[str]) -> Quarter | None:

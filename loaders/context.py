@@ -24,6 +24,10 @@ class LoadContext:
     log: ProblemLog
     upload_id: int | None
     user: str
+    # A re-load that would lower many held figures by more than half goes ahead only when
+    # accepted (``loaders.month_checks``): --accept-drops, or the upload page's confirmation.
+    accept_drops: bool = False
+    stub_month_share: float = 0.2
     _bulk: BulkWriter | None = field(default=None, repr=False)
     # Per source (crime, asb): what the load wrote, for the coverage record.
     loaded: dict[str, Loaded] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from loaders.cells import log_duplicates, parse_count_block, parse_counts, parse_months, require_text
@@ -18,6 +19,15 @@ from loaders.context import LoadContext
 from loaders.seen_keys import SeenKeys
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
+from loaders.month_checks import (
+    DropsNotConfirmed,
+    FileMonths,
+    MonthChecks,
+    check_months,
+    mark_incomplete,
+    read_long_months,
+    read_met_months,
+)
 from loaders.reading import CsvReader, require_columns
 from rag.ward_generations import MET_WARD_FILE_VINTAGE
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
@@ -68,16 +78,41 @@ def load_crime(ctx: LoadContext) -> None:
     ctx.summary.encoding = reader.encoding
     writer = ctx.count_writer("crime")
     if layout == "long":
-        _load_long(ctx, reader, writer)
+        file_months, checks = _load_long(ctx, reader, writer)
     else:
-        _load_met(ctx, reader, writer, layout)
+        file_months, checks = _load_met(ctx, reader, writer, layout)
     ctx.finish_counts(writer)
+    _after_checks(ctx, file_months, checks)
     keep_held = getattr(getattr(ctx.source, "options", None), "keep_held_wards", False)
     ctx.summary.notes += settle_after_load(ctx.session, "crime", ctx.loaded["crime"].area_months, keep_held, ctx.user)
 
 
-def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None:
+def _check(ctx: LoadContext, file_months: FileMonths, wide: bool) -> MonthChecks:
+    """Stub months and drops, before anything is written (``loaders.month_checks``)."""
+    return check_months(ctx.session, file_months, wide=wide, share=ctx.stub_month_share)
+
+
+def _after_checks(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) -> None:
+    """Say what the checks found; mark the stub months' empty area-months incomplete. Drops
+    not accepted are refused here, once the whole file has been read: a file with problems
+    lists them all first (the caller rolls back what was written)."""
+    from loaders.borough_summary import summarise  # the upload check's tables
+
+    if checks.drops and not ctx.accept_drops and not ctx.log:
+        raise DropsNotConfirmed(ctx.source.name, checks.drops)
+    ctx.summary.incomplete = [s.sentence() for s in checks.stubs]
+    ctx.summary.drops = [d.sentence() for d in checks.drops]
+    if checks.stubs and not ctx.log:
+        marked = mark_incomplete(ctx.session, file_months, checks, ctx.upload_id)
+        if marked:
+            ctx.summary.notes.append(f"{marked:,} area-months held nothing for the incomplete months: marked incomplete in source file, not stored as figures")
+    summarise(ctx, file_months, checks)
+
+
+def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> tuple[FileMonths, MonthChecks]:
     cols = require_columns(reader, LONG_COLUMNS)
+    file_months = read_long_months(reader, cols)
+    checks = _check(ctx, file_months, wide=False)
     seen = SeenKeys()  # every key of the file, compactly: millions of rows stay flat in memory
     ctx.summary.notes.append("layout: long form (area_code, month, major_category, minor_category, count)")
     writer.expected = reader.lines
@@ -92,9 +127,10 @@ def _load_long(ctx: LoadContext, reader: CsvReader, writer: CountWriter) -> None
         frame["count"] = parse_counts(frame, "count", ctx.log)
         dup = log_duplicates(frame, ["area_code", "month", "major_category", "minor_category"], seen, ctx.log, "row")
         writer.write(frame[~dup & frame["month"].notna() & frame["count"].notna()])
+    return file_months, checks
 
 
-def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: str) -> None:
+def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: str) -> tuple[FileMonths, MonthChecks]:
     ward = layout == "met_ward"
     borough_col = "LookUp_BoroughName" if ward or "lookup_boroughname" in {c.lower() for c in reader.columns} else "BoroughName"
     required = ["MajorText", "MinorText", borough_col] + (["WardName", "WardCode"] if ward else [])
@@ -111,12 +147,16 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         f"layout: Met {'ward' if ward else 'borough'} file, {len(month_columns)} monthly columns "
         f"{months[month_columns[0]]} to {months[month_columns[-1]]}"
     )
+    file_months = read_met_months(reader, cols, borough_col, month_columns, ward)
+    checks = _check(ctx, file_months, wide=True)
+    # A stub month is not written: figures held for it stay as they are.
+    written = np.array([months[c] not in checks.stub_set for c in month_columns])
     seen = SeenKeys()  # every key of the file, compactly: millions of rows stay flat in memory
     unknown_names: set[str] = set()
     non_geographic: set[str] = set()
     ward_rows: dict[str, tuple[str, str, int]] = {}
-    month_names = list(months.values())
-    writer.expected = reader.lines * len(month_columns)
+    month_names = [m for m, w in zip(months.values(), written) if w]
+    writer.expected = reader.lines * len(month_names)
     for chunk in reader.chunks(keep_spaces=month_columns):
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame(
@@ -145,7 +185,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         # Blank cells mean no figure was published for that month: NaN, and not stored.
         counts = parse_count_block(chunk, month_columns, ctx.log)
         keep = (~dup & frame["area_code"].notna() & (frame["area_code"] != "")).to_numpy()
-        writer.write_months(frame[keep], month_names, counts[keep])
+        writer.write_months(frame[keep], month_names, counts[keep][:, written])
     if non_geographic:
         names = ", ".join(sorted(non_geographic))
         ctx.summary.notes.append(
@@ -153,6 +193,7 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         )
     if ward:
         ctx.summary.notes.append(f"{len(ward_rows)} wards named in the file")
+    return file_months, checks
 
 
 def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], borough_codes: pd.Series, ward_rows: dict) -> None:

@@ -21,6 +21,7 @@ from loaders.reading import LoadLimits, Source
 from loaders.source_choice import settle_after_load
 from loaders.summary import LoadSummary
 from store.coverage_record import SOURCES_OF_KIND, record_coverage
+from store.incomplete_months import record_incomplete
 from store.data_version import bump_data_version
 from settings import get_settings
 from store.db import session_factory, without_statement_timeout
@@ -59,7 +60,9 @@ def _loader(kind: str) -> Callable[[LoadContext], None]:
 KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup", "annotations")
 
 
-def load_file(session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None) -> LoadSummary:
+def load_file(
+    session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None, accept_drops: bool = False
+) -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does). Database errors
     become a LoadError too: a message, never a driver's traceback."""
@@ -68,7 +71,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli",
     limits = limits or LoadLimits.from_settings(get_settings())
     source = dataclasses.replace(source, limits=limits)
     try:
-        return _load(session, kind, source, user, limits)
+        return _load(session, kind, source, user, limits, accept_drops)
     except LoadRunning as exc:
         raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
     except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
@@ -77,7 +80,7 @@ def load_file(session: Session, kind: str, source: Source, *, user: str = "cli",
         raise LoadError(source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]) from None
 
 
-def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits) -> LoadSummary:
+def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False) -> LoadSummary:
     without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
@@ -88,7 +91,7 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     session.flush()
     areas = AreaBook(session)
     problems = ProblemLog(limits.max_problems)
-    ctx = LoadContext(session, source, summary, areas, problems, upload.id, user)
+    ctx = LoadContext(session, source, summary, areas, problems, upload.id, user, accept_drops, get_settings().stub_month_share)
     try:
         _loader(kind)(ctx)
         ctx.drain()
@@ -104,14 +107,17 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
         raise LoadError(source.name, problems.problems, problems.total)
     try:
         settle_after_load(ctx, kind)  # one source per borough-month, before coverage is recorded
+        sources: tuple[str, ...] = ()
         if kind in SOURCES_OF_KIND or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
             # A ward's generation changed: which wards make up its borough can change in any
             # month, so the counts' record is worked out whole.
             sources = (*SOURCES_OF_KIND.get(kind, ()), *(("crime", "asb") if areas.generations_changed else ()))
             loaded = {} if areas.generations_changed else ctx.loaded
             # The server builds any key the load set aside while the record is worked out.
-            record_coverage(session, sources, meanwhile=ctx.start_finishing, loaded=loaded)
+            record_coverage(session, sources, meanwhile=ctx.start_finishing, loaded=loaded, incomplete=False)
         ctx.finish()
+        if sources:  # through the count table's key, so once it is rebuilt
+            record_incomplete(session, sources)
     except BaseException:
         ctx.abort()
         raise
@@ -120,19 +126,26 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     upload.rows = summary.rows
     upload.periods = ", ".join(summary.periods)
     upload.areas = summary.areas
-    upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods"}}
+    upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods", "area_rows"}}
     bump_data_version(session)  # cached figures are stale from this commit on
     session.flush()
     return summary
 
 
 def run_load(
-    engine: Engine, kind: str, source: Source, *, dry_run: bool = False, user: str = "cli", limits: LoadLimits | None = None
+    engine: Engine,
+    kind: str,
+    source: Source,
+    *,
+    dry_run: bool = False,
+    user: str = "cli",
+    limits: LoadLimits | None = None,
+    accept_drops: bool = False,
 ) -> LoadSummary:
     """Load one file in its own transaction; with ``dry_run`` do everything, then roll back."""
     with session_factory(engine)() as session:
         try:
-            summary = load_file(session, kind, source, user=user, limits=limits)
+            summary = load_file(session, kind, source, user=user, limits=limits, accept_drops=accept_drops)
         except BaseException:
             session.rollback()
             raise

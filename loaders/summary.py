@@ -19,6 +19,12 @@ class LoadSummary:
     areas_added: list[str] = field(default_factory=list)
     total: int | None = None  # sum of all counts, to check against the source
     notes: list[str] = field(default_factory=list)
+    # Issue 19: months incomplete in the source, and drops (accepted), in words.
+    incomplete: list[str] = field(default_factory=list)
+    drops: list[str] = field(default_factory=list)
+    # The file by borough (``loaders.borough_summary``) and, for the CSV, by area.
+    boroughs: list[dict] = field(default_factory=list)
+    area_rows: list[dict] = field(default_factory=list)
     dry_run: bool = False
     upload_id: int | None = None
     # Indicators held but not in a re-loaded definitions file (the upload page asks about them).
@@ -42,6 +48,8 @@ class LoadSummary:
             out.append(f"  replaced {self.replaced:,} values already held for the same periods and areas")
         if self.total is not None:
             out.append(f"  total count: {self.total:,}")
+        out += [f"  incomplete in source: {line}" for line in self.incomplete]
+        out += [f"  drop accepted: {line}" for line in self.drops]
         out += [f"  note: {note}" for note in self.notes]
         if self.dry_run:
             out.append("  dry run: nothing was stored")

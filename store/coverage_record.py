@@ -66,7 +66,10 @@ class Recorded(NamedTuple):
         return tuple(self)  # type: ignore[return-value]
 
     def text(self) -> str:
-        """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``."""
+        """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``; or
+        ``incomplete in source file`` (``store.incomplete_months``)."""
+        if self.covered_by == "incomplete in source file":
+            return self.covered_by
         return "complete" if self.complete else f"partial: {self.loaded} of {self.expected} {self.what}"
 
 
@@ -85,7 +88,11 @@ class Loaded:
 
 
 def record_coverage(
-    session: Session, sources: Iterable[str], meanwhile: Callable[[], None] | None = None, loaded: Mapping[str, Loaded] | None = None
+    session: Session,
+    sources: Iterable[str],
+    meanwhile: Callable[[], None] | None = None,
+    loaded: Mapping[str, Loaded] | None = None,
+    incomplete: bool = True,
 ) -> None:
     """Bring the record for ``sources`` (``crime``, ``asb``, ``marac``, ``values``) in line
     with the stored figures, writing only what changed, in the caller's transaction.
@@ -95,7 +102,12 @@ def record_coverage(
     key while this process works out the record (on two cores, the two overlap).
 
     ``loaded`` (per source: what a load of counts wrote) saves reading every stored figure
-    again and working out every period: see ``store.coverage_after_load``."""
+    again and working out every period: see ``store.coverage_after_load``.
+
+    ``incomplete``: write the record's ``incomplete in source file`` rows too
+    (``store.incomplete_months``), which the computation does not know of and so removes; a
+    load does it itself once the count table's key is rebuilt."""
+    sources = list(dict.fromkeys(sources))
     tree = AreaTree.load(session)
     loaded = loaded or {}
     plans = [_plan(session, source, tree, loaded.get(source)) for source in dict.fromkeys(sources)]
@@ -113,6 +125,10 @@ def record_coverage(
             frame["upload_id"] = frame["upload_id"].astype("Int64")
             bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
+    if incomplete:
+        from store.incomplete_months import record_incomplete  # it reads this module's record
+
+        record_incomplete(session, sources)
 
 
 Plan = tuple[dict[Key, Recorded], Callable[[], dict[Key, Recorded]]]  # (held, how to work it out)

@@ -379,7 +379,7 @@ class AreaMonthCoverage(Base):
     source: Mapped[str] = mapped_column(String(48), primary_key=True)
     area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     period: Mapped[str] = mapped_column(String(16), primary_key=True)
-    covered_by: Mapped[str] = mapped_column(String(16))
+    covered_by: Mapped[str] = mapped_column(String(32))  # … or "incomplete in source file"
     upload_id: Mapped[int | None] = mapped_column(Integer)
     loaded: Mapped[int] = mapped_column(Integer)
     expected: Mapped[int] = mapped_column(Integer)
@@ -428,3 +428,19 @@ class InputChange(Base):
     key: Mapped[str] = mapped_column(String(300))  # "CSP3", "CSP1 2016-17 Q3 all areas"
     fields: Mapped[str] = mapped_column(String(300))  # changed fields, comma-separated
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}}
+
+
+class IncompleteInSource(Base):
+    """An area-month a file gave only as a stub (``rag.stub_months``) while nothing was held
+    for it: no figure is stored, and the coverage record says ``incomplete in source file``
+    until a later file gives the month in full. ``file_total`` and ``median_of_others`` are
+    the file-wide numbers the rule compared."""
+
+    __tablename__ = "incomplete_in_source"
+
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    file_total: Mapped[int] = mapped_column(Integer)
+    median_of_others: Mapped[float] = mapped_column(Float)

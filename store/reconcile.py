@@ -12,6 +12,7 @@ from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
 from store.marac import marac_coverage_many, marac_quarters_held
+from store.incomplete_months import incomplete_periods
 from store.models import AreaMonthCoverage, CrimeCount, MaracReturn
 
 
@@ -90,6 +91,11 @@ def count_rows(
                 record["coverage"] = recorded_period_coverage(covering, {"month": 1, "quarter": 3, "year": 12}[by])
                 record["covered_by"] = covered_by_text(covering)
                 records.append(record)
+    if not by_category:  # periods with no figure because the source file gave only a stub
+        extra = incomplete_periods(recorded, areas, tree, first, last, by, _period_of, records)
+        if extra:
+            place = {code: i for i, code in enumerate(areas)}
+            records = sorted(records + extra, key=lambda r: (place[r["area_code"]], r["period"]))
     if by_category:
         records = [r for r in records if r["count"]]
         records.sort(key=lambda r: (r["area_code"], r["period"], r["major_category"], r["minor_category"]))

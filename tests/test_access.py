@@ -62,7 +62,8 @@ def write_requests(app) -> dict[str, dict]:
         "upload confirm": callback_body(
             app, "upload-history.children", {"upload-confirm.n_clicks": 1},
             {"upload-file.contents": data_url(MARAC_CSV), "upload-file.filename": "marac.csv", "upload-pending.data": checked,
-             "upload-missing-choice.value": None},
+             "upload-missing-choice.value": None,
+             "upload-accept-drops.value": []},
         ),
         "upload kind hint": callback_body(app, "upload-kind-hint.children", {"upload-kind-value.data": "marac"}),
         "targets save": callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state),

@@ -45,7 +45,9 @@ def met_file(tmp_path, cells: list[tuple[str, str, str]]) -> str:
     return write(tmp_path / "met.csv", MET_HEADER + "".join(lines))
 
 
-def test_met_cells_with_spaces_separators_and_blanks_store_exactly(engine, tmp_path):
+def test_met_cells_with_spaces_separators_and_blanks_store_exactly(engine, tmp_path, monkeypatch):
+    # Three tiny months, far apart: the stub-month rule (issue 19) is off so every cell is stored.
+    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
     path = met_file(tmp_path, [(" 12 ", '"1,392"', ""), ("0", "7", "3"), ("5", "", "1"), ("2", "2", "2")])
     summary = load(engine, "crime", path)
     assert summary.stored == 10 and summary.total == 12 + 1392 + 7 + 3 + 5 + 1 + 6

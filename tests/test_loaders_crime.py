@@ -22,11 +22,12 @@ def test_crime_met_ward_file_loads_every_cell_and_wards_sum_to_borough(engine, s
     path = shared_data / WARD_FILE
     summary = load(engine, "crime", path)
     source = pd.read_csv(path)
-    months = [c for c in source.columns if c.isdigit()]
+    # The first month, March 2024, is a stub (47 offences): incomplete in the source, not stored (issue 19).
+    months = [c for c in source.columns if c.isdigit()][1:]
     assert summary.rows == len(source) == 18_669
     assert summary.stored == len(source) * len(months)
     assert summary.total == int(source[months].to_numpy().sum())
-    assert len(summary.periods) == 25 and summary.periods[0] == "2024-03"
+    assert len(summary.periods) == 24 and summary.periods[0] == "2024-04"
     assert any("Aviation Security (SO18)" in note for note in summary.notes)
     havering = source[source["LookUp_BoroughName"] == "Havering"]
     with session_scope(engine) as session:
@@ -45,13 +46,13 @@ def test_crime_reload_replaces_and_rolling_extract_never_double_counts(engine, s
     older.to_csv(older_path, index=False)
     load(engine, "crime", older_path)
     second = load(engine, "crime", path)
-    assert second.replaced == len(older) * (len(months) - 6)
+    assert second.replaced == len(older) * (len(months) - 6 - 1)  # March 2024, the stub, is not stored
     third = load(engine, "crime", path)
     assert third.replaced == third.stored
     with session_scope(engine) as session:
         held = monthly_counts(session, "crime", LONDON, months=[f"{m[:4]}-{m[4:]}" for m in months])
-    assert sum(held.values()) == int(source[months].to_numpy().sum())
-    assert table_counts(engine)["crime_count"] == len(source) * len(months)
+    assert sum(held.values()) == int(source[months[1:]].to_numpy().sum())
+    assert table_counts(engine)["crime_count"] == len(source) * (len(months) - 1)
 
 
 def test_crime_borough_file_own_figures_win_over_ward_sums(engine, shared_data):

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_ward_generations'
-down_revision = '0009_sqlite_keyed_counts'
+down_revision = '0010_stub_months'
 branch_labels = None
 depends_on = None
 

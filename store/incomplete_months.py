@@ -1,0 +1,98 @@
+"""Stub months held as incomplete (``incomplete_in_source``), kept in step with the figures
+and shown in the coverage record as ``incomplete in source file``.
+
+A mark stands until a later file gives the area-month in full: then the figures are used and
+the mark goes. Marked area-months hold no figures, so they are never shown as a figure,
+total, comparator, change or SPC point; the coverage record says why nothing is there, for
+the area and for each area above it that has no figure of its own for the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from store.areas import AreaTree
+from store.bulk import bulk_insert_frame
+from store.counts import SOURCES
+from store.models import AreaMonthCoverage, IncompleteInSource
+
+INCOMPLETE = "incomplete in source file"
+
+
+def record_incomplete(session: Session, sources: Iterable[str]) -> None:
+    """Drop the marks of area-months that now hold figures; write the coverage record's
+    ``incomplete in source file`` rows for the marks that stand (in the caller's transaction,
+    after ``record_coverage``, which does not know of them)."""
+    tree: AreaTree | None = None
+    for source in sources:
+        if source not in SOURCES:
+            continue
+        counts = SOURCES[source]
+        marks = IncompleteInSource
+        session.execute(
+            delete(marks).where(
+                marks.source == source,
+                exists().where(counts.area_code == marks.area_code, counts.month == marks.month),
+            ).execution_options(synchronize_session=False)
+        )
+        session.execute(
+            delete(AreaMonthCoverage)
+            .where(AreaMonthCoverage.source == source, AreaMonthCoverage.covered_by == INCOMPLETE)
+            .execution_options(synchronize_session=False)
+        )
+        standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
+        if not standing:
+            continue
+        tree = tree or AreaTree.load(session)
+        months = sorted({m for _, m, _ in standing})
+        recorded = set(
+            session.execute(
+                select(AreaMonthCoverage.area_code, AreaMonthCoverage.period).where(
+                    AreaMonthCoverage.source == source, AreaMonthCoverage.period.in_(months)
+                )
+            ).all()
+        )
+        rows: dict[tuple[str, str], int | None] = {}
+        for area, month, upload in standing:
+            code: str | None = area
+            while code is not None and code in tree.by_code:
+                if (code, month) not in recorded:  # an area with figures of its own keeps its record
+                    rows.setdefault((code, month), upload)
+                code = tree.by_code[code].parent_code
+        frame = pd.DataFrame(
+            [(source, a, m, INCOMPLETE, u, 0, 1, "", False) for (a, m), u in sorted(rows.items())],
+            columns=["source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete"],
+        )
+        frame["upload_id"] = frame["upload_id"].astype("Int64")
+        bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
+    session.flush()
+
+
+
+def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:  # noqa: ANN001
+    """``cspdash counts`` rows for the periods of ``areas`` that hold no figure because the
+    source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
+    ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows
+    already made (a period with figures keeps its row, whose coverage says it is incomplete)."""
+    from rag.periods import normalise_month
+
+    have = {(r["area_code"], r["period"]) for r in records}
+    wanted = set(areas)
+    first, last = (normalise_month(first) if first else None), (normalise_month(last) if last else None)
+    out: dict[tuple[str, str], dict] = {}
+    for (area, month), row in sorted(recorded.items()):
+        if row.covered_by != INCOMPLETE or area not in wanted or (first and month < first) or (last and month > last):
+            continue
+        period = period_of(month, by)
+        if (area, period) in have:
+            continue
+        upload = f" (upload {row.upload_id})" if row.upload_id is not None else ""
+        out.setdefault((area, period), {
+            "area_code": area, "area_name": tree.name(area), "period": period, "count": "",
+            "coverage": INCOMPLETE, "covered_by": INCOMPLETE + upload,
+        })  # fmt: skip
+    return list(out.values())
