@@ -212,7 +212,8 @@ def measure_web_memory(url: str, path: str) -> dict[str, float]:
     pending = {"kind": "crime", "file_name": Path(path).name, "sha256": sha}
     confirm = callback_body(app, "upload-history.children", {"upload-confirm.n_clicks": 1},
                             {"upload-file.contents": check["inputs"][0]["value"], "upload-file.filename": Path(path).name,
-                             "upload-pending.data": pending})  # fmt: skip
+                             "upload-pending.data": pending, "upload-missing-choice.value": None,
+                             "upload-accept-drops.value": []})  # fmt: skip
     del check
     answer = client.post("/_dash-update-component", json=confirm)
     assert answer.status_code == 200 and "Loaded" in answer.get_data(as_text=True), answer.get_data(as_text=True)[:500]

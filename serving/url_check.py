@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import flask
 
+_FORM_BYTES = 64 * 1024  # far above any sign-in form
 MESSAGE = "This address or form holds a NUL character (%00), which no cspdash page accepts. Check the link."
 
 
@@ -18,7 +19,10 @@ def _holds_nul(request: flask.Request) -> bool:
     if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.args.lists()):
         return True
     # A sign-in form with a NUL in the name reached PostgreSQL the same way.
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+    # Only a form small enough to be a sign-in form is read here: a larger body is left unread
+    # for the body cap to refuse (413), as every anonymous body is.
+    small = request.content_length is not None and request.content_length <= _FORM_BYTES
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded" and small:
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.form.lists())
     return False
 

@@ -184,8 +184,16 @@ def recorded_coverage(session: Session, source: str, periods: Iterable[str] | No
 
 
 def computed_coverage(session: Session, source: str, tree: AreaTree | None = None) -> dict[Key, Recorded]:
-    """The record for ``source`` worked out afresh from the stored figures."""
-    return _read(session, source, tree or AreaTree.load(session))()
+    """The record for ``source`` worked out afresh from the stored figures, with the
+    ``incomplete in source file`` rows of the stub months marked (``store.incomplete_months``)."""
+    from store.incomplete_months import INCOMPLETE, incomplete_rows
+
+    tree = tree or AreaTree.load(session)
+    out = _read(session, source, tree)()
+    held = {(a, m) for (_, a, m) in out}
+    for (area, month), upload in incomplete_rows(session, source, held, tree).items():
+        out[(source, area, month)] = Recorded(INCOMPLETE, upload, 0, 1, "", False)
+    return out
 
 
 def _read(session: Session, source: str, tree: AreaTree) -> Callable[[], dict[Key, Recorded]]:

@@ -56,13 +56,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
                 )
             ).all()
         )
-        rows: dict[tuple[str, str], int | None] = {}
-        for area, month, upload in standing:
-            code: str | None = area
-            while code is not None and code in tree.by_code:
-                if (code, month) not in recorded:  # an area with figures of its own keeps its record
-                    rows.setdefault((code, month), upload)
-                code = tree.by_code[code].parent_code
+        rows = _rows_for(standing, recorded, tree)
         frame = pd.DataFrame(
             [(source, a, m, INCOMPLETE, u, 0, 1, "", False) for (a, m), u in sorted(rows.items())],
             columns=["source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete"],
@@ -71,6 +65,26 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
         bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
 
+
+def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:  # noqa: ANN001
+    """(area, month) → upload for the ``incomplete in source file`` rows the marks ``standing``
+    (area, month, upload) give: the area and each area above it with no record of its own."""
+    rows: dict[tuple[str, str], int | None] = {}
+    for area, month, upload in standing:
+        code: str | None = area
+        while code is not None and code in tree.by_code:
+            if (code, month) not in held:  # an area with figures of its own keeps its record
+                rows.setdefault((code, month), upload)
+            code = tree.by_code[code].parent_code
+    return rows
+
+
+def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:
+    """The ``incomplete in source file`` rows the standing marks of ``source`` give beside a
+    record that holds ``held`` (area, month) — for a record worked out afresh."""
+    marks = IncompleteInSource
+    standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
+    return _rows_for(standing, held, tree) if standing else {}
 
 
 def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:  # noqa: ANN001

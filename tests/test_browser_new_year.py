@@ -116,10 +116,11 @@ def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_late
     spc = next(t for t in page.evaluate(TRACE, "#indicator-spc-graph") if t["meta"] == "values")
     assert spc["connectgaps"] is False
     x = spc["x"]
-    gap = spc["y"][x.index("2017-03-01") + 1 : x.index("2024-03-01")]  # (March 2024 is the file's stub month)
+    # March 2024, the file's stub month, is incomplete in the source: no point, part of the gap.
+    gap = spc["y"][x.index("2017-03-01") + 1 : x.index("2024-04-01")]
     assert gap and all(v is None for v in gap), "the SPC line must break across April 2017 – March 2024"
     monthly = next(t for t in page.evaluate(TRACE, "#indicator-monthly-graph") if t["name"] == "Monthly count")
-    between = monthly["y"][monthly["x"].index("2017-03-01") + 1 : monthly["x"].index("2024-03-01")]
+    between = monthly["y"][monthly["x"].index("2017-03-01") + 1 : monthly["x"].index("2024-04-01")]
     assert between and all(v is None for v in between)
     actual = [t for t in page.evaluate(TRACE, "#indicator-quarterly-graph") if t["meta"] == "actual"]
     ys = {x: y for t in actual for x, y in zip(t["x"], t["y"])}
@@ -128,13 +129,13 @@ def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_late
     assert page.evaluate(X_RANGE, "#indicator-spc-graph")[0] > "2024-01"
     assert page.evaluate(X_RANGE, "#indicator-monthly-graph")[0] > "2024-01"
     main = page.inner_text("main")
-    assert "no figures for 6 years and 11 months (April 2017 to February 2024) before it, so the chart opens on the latest run" in main
+    assert "no figures for 7 years (April 2017 to March 2024) before it, so the chart opens on the latest run" in main
     # The rating strip gives the seven empty years one cell, not 28 "No data" cells.
     strip = page.inner_text("#indicator-rating-strip")
     assert "Q1 2017/18 to Q4 2023/24" in strip and "Q2 2019/20" not in strip and strip.count("No data") == 1
     # The baseline restarts after the gap, and the page says so.
     gaps = page.inner_text("#indicator-spc-gaps")
-    assert "The baseline restarts at March 2024: no figures for 6 years and 11 months (April 2017 to February 2024)" in gaps
+    assert "The baseline restarts at April 2024: no figures for 7 years (April 2017 to March 2024)" in gaps
 
 
 def test_browser_asb_says_no_figures_this_year_instead_of_empty_charts(page, live_server: str) -> None:  # noqa: F811

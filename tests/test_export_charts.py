@@ -212,7 +212,7 @@ def client(demo_engine, database_url: str):  # noqa: ANN001, ANN201
 def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
     png = client.get(f"/export/chart/CSP1.png?{Q3}")
     assert png.status_code == 200 and png.mimetype == "image/png"
-    assert png.headers["Content-Disposition"] == 'attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"'
+    assert png.headers["Content-Disposition"].startswith('attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"; filename*=UTF-8')
     with Image.open(io.BytesIO(png.data)) as image:
         assert image.size == (2400, 1350)
     svg = client.get(f"/export/chart/csp2.svg?{Q3}&kind=ytd")
@@ -361,7 +361,7 @@ def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str)
 def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
     png = client.get(f"/export/map.png?{MAP_QUERY}")
     assert png.status_code == 200 and png.mimetype == "image/png", png.get_data(as_text=True)[:200]
-    assert png.headers["Content-Disposition"] == 'attachment; filename="map-crime-2016-17-Q3-count.png"'
+    assert png.headers["Content-Disposition"].startswith('attachment; filename="map-crime-2016-17-Q3-count.png"; filename*=UTF-8')
     with Image.open(io.BytesIO(png.data)) as image:
         assert image.size[0] == 2400
     svg = client.get(f"/export/map.svg?{MAP_QUERY.replace('view=count', 'view=change')}")
@@ -381,7 +381,7 @@ def test_export_charts_ward_map_figures_match_the_pages_table(client, database_u
 
     response = client.get(f"/export/map.csv?{MAP_QUERY}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="map-crime-2016-17-Q3-count.csv"'
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="map-crime-2016-17-Q3-count.csv"; filename*=UTF-8')
     frame = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig")
     app = make_dashboard_app(database_url)
     from dashboards import ward_map

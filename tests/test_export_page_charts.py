@@ -171,7 +171,7 @@ def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) ->
 def test_export_pages_images_are_print_sized_and_titled(client, export_chromium: Path) -> None:  # noqa: ANN001
     trend = client.get(f"/export/ward/{WARD}.png?{MAP}&kind=trend")
     assert trend.status_code == 200 and trend.mimetype == "image/png", trend.get_data(as_text=True)[:200]
-    assert trend.headers["Content-Disposition"] == f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"'
+    assert trend.headers["Content-Disposition"].startswith(f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"; filename*=UTF-8')
     assert png_size(trend.data) == (2400, 1350)
 
     categories = client.get(f"/export/ward/{WARD}.svg?{MAP}&kind=categories")
@@ -192,7 +192,7 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
     assert width == 2400 and height >= 2400  # five small charts, two a row
     panel = client.get(f"/export/demand.svg?{Q3}&indicator=dp2")
     assert panel.status_code == 200
-    assert panel.headers["Content-Disposition"] == f'attachment; filename="demand-DP2-{HOME}-{PERIOD}.svg"'
+    assert panel.headers["Content-Disposition"].startswith(f'attachment; filename="demand-DP2-{HOME}-{PERIOD}.svg"; filename*=UTF-8')
     assert "Domestic abuse incidents reported to police: 1,161 in Q3 2016/17, up 8.2% on Q3 2015/16" in svg_text(panel.data)
 
     summary = client.get(f"/export/summary.png?{Q3}")
@@ -210,7 +210,7 @@ def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, 
     profile = page(app, "ward_profile", demo_database_url, HOME, WARD, MAP_PARAMS)
     response = client.get(f"/export/ward/{WARD}.csv?{MAP}")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="ward-{WARD}-by-quarter.csv"'
+    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="ward-{WARD}-by-quarter.csv"; filename*=UTF-8')
     rows = csv_rows(response.data)
     trend = table_rows(by_id(profile, "ward-profile-trend-table"))
     assert [[r["quarter"], f"{int(r['all_crime']):,}", f"{int(r['asb']):,}"] for r in rows] == trend

@@ -76,6 +76,7 @@ def test_frozen_json_fills_every_indicator_page_field_and_reads_it_back() -> Non
         monthly=[("2016-10", 1450), ("2016-11", 1431)],
         commentary=[CommentaryEntry(Q3, "Up on last year.", "Extra patrols")],
         comparator_gaps={Q3.key: "not available (only 1 of 33 boroughs loaded)"},
+        value_notes=["Q3 2016/17 is the uploaded value 1,000; counts give 1,322"],
     )  # fmt: skip
     assert all(getattr(detail, f.name) for f in dataclasses.fields(IndicatorDetail)), "fill every field"
     document = through_json(

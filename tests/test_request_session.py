@@ -87,7 +87,7 @@ def test_request_session_one_per_routing_callback(app, checkouts, page: str, sho
 
 
 def test_request_session_one_for_the_ward_map_figure(app, checkouts) -> None:  # noqa: ANN001
-    body = callback_body(app, "ward-map-graph.figure", {"ward-map-query.data": "?measure=crime:all&span=quarter&view=count"})
+    body = callback_body(app, "ward-map-graph.figure", {"ward-map-query.data": "?measure=crime&span=quarter&view=count"})
     checkouts.clear()
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 200
