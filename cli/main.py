@@ -19,6 +19,7 @@ from store.schema import upgrade
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cspdash", prog_name="cspdash", message="%(prog)s %(version)s")  # the version in pyproject.toml (CHANGELOG.md)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """cspdash: Community Safety Partnership performance dashboard.
