@@ -244,7 +244,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
             ui.chart(
                 "indicator-comparator-graph",
                 charts.comparator_change(detail, comparator_finding(detail)),
-                f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
+                f"{charts.comparator_note(detail)} Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.".strip(),
             ),
             comparator_gaps(detail),
             _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),

@@ -31,7 +31,7 @@ from store.models import CrimeCount, Target
 from tests.conftest import DEMO, _fresh_url, add_web_user, make_web_app, serve_in_thread, skip_or_fail
 from tests.helpers import ARTIFACTS
 from tests.test_browser_dashboard import backend, browser, open_page, page  # noqa: F401 - fixtures
-from tests.test_browser_new_year import TICK_BOXES, TRACE, overlaps
+from tests.test_browser_new_year import TICK_BOXES, TRACE, X_RANGE, overlaps
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +101,8 @@ def set_target(tab, base: str, code: str, target: str, tolerance: str) -> None:
     tab.get_by_label("Tolerance", exact=True).fill(tolerance)
     tab.get_by_role("button", name="Save").click()
     tab.wait_for_selector("#targets-saved")
+    # The message names what was saved: the quarter chosen, not the one the page opened on.
+    assert tab.inner_text("#targets-saved").endswith(f": {code}, Q4 2025/26, every area.")
 
 
 def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path) -> None:  # noqa: F811
@@ -156,6 +158,10 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
             assert values.get("2024-03-01") is None and values["2024-04-01"] and values["2017-03-01"], graph
         main = tab.inner_text("main")
         assert "Green" in main and "20,000" in main
+        # The comparator chart opens on the latest run too, and says so.
+        labels = [t for t in tab.evaluate(TRACE, "#indicator-comparator-graph")][0]["x"]
+        assert tab.evaluate(X_RANGE, "#indicator-comparator-graph")[0] > labels.index("Q4 16/17"), "the comparator opens on 2015/16"
+        assert "so the chart opens on the latest run" in tab.inner_text("figure:has(#indicator-comparator-graph) figcaption")
         shot(tab, "indicator-CSP1", url, width)
 
         # 5. ASB: says it has no figures this year, draws no empty charts, gives no verdict.

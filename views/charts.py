@@ -275,6 +275,19 @@ def monthly(months: list[str], values: list[int], highlight: set[str], title: st
     return fig.dict()
 
 
+def comparator_opening(rows: list[ScoreRow]) -> tuple[int, str]:
+    """Index in ``rows`` of the quarter the comparator chart opens on (the latest run of
+    changes with no gap of more than a year, as the other charts), and the words saying so."""
+    drawn = [i for i, r in enumerate(rows) if r.change_on_last_year is not None or r.comparator_change is not None]
+    start, words = opening_run([rows[i].period for i in drawn])
+    return (drawn[start] if drawn else 0), words
+
+
+def comparator_note(detail: IndicatorDetail) -> str:
+    """The span the comparator chart opens on, in words ("" when it shows everything)."""
+    return comparator_opening(detail.history)[1]
+
+
 def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
     """Change on the same period last year: this area against the comparator area."""
     drawn = [i for i, r in enumerate(detail.history) if r.change_on_last_year is not None or r.comparator_change is not None]
@@ -290,7 +303,7 @@ def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
         _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, connectgaps=False)
     )
     fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
-    _two_line_ticks(fig, labels)
+    _two_line_ticks(fig, labels, comparator_opening(rows)[0])
     fig.update_yaxes(ticksuffix="%", zeroline=True, zerolinecolor=INK, rangemode="normal")
     return fig.dict()
 
