@@ -36,3 +36,18 @@ def test_quarter_labels_are_spaced_for_a_phone():
         assert all((b - a) * spacing >= QUARTER_LABEL_PX for a, b in zip(positions, positions[1:])), ticks
     axis = quarter_axis(labels, len(labels) - 8)
     assert axis["range"] == [len(labels) - 8.5, len(labels) - 0.5] and axis["tickangle"] == 0
+
+
+def test_the_comparator_chart_opens_on_its_latest_run_and_says_so():
+    from types import SimpleNamespace
+
+    from views.charts import comparator_change, comparator_note
+
+    # Changes on a year earlier for 2015/16 to 2016/17 (the demo) and 2025/26 (the 24-month file).
+    quarters = every_period("2014-15-Q1", "2025-26-Q4")
+    with_change = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2025-26-Q1", "2025-26-Q4")}
+    rows = [SimpleNamespace(period=q, change_on_last_year=1.0 if q in with_change else None, comparator_change=None) for q in quarters]
+    detail = SimpleNamespace(history=rows, area_name="Havering", indicator=SimpleNamespace(comparator_label="London"))
+    axis = comparator_change(detail, "title")["layout"]["xaxis"]
+    assert axis["categoryarray"][0] == "Q1 15/16" and axis["range"][0] == axis["categoryarray"].index("Q1 25/26") - 0.5
+    assert comparator_note(detail).startswith("Showing Q1 2025/26 to Q4 2025/26: no figures for ")
