@@ -93,6 +93,17 @@ def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure
     return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
 
 
+def trend_caption(asb: list) -> str:
+    """The trend chart described as drawn: a ward with no ASB figures (the current wards: ASB
+    is held for the older ones) gets no ASB line, so the caption does not describe one."""
+    middle = (
+        "Dashed orange line with diamonds: anti-social behaviour incidents."
+        if any(a is not None for a in asb)
+        else "No anti-social behaviour figures are held for this ward in these quarters, so there is no ASB line."
+    )
+    return f"Solid blue line with circles: all crime. {middle} Purple square: the quarter shown on the map."
+
+
 def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     series, name = view.series, view.name
     if not series.quarters:
@@ -101,7 +112,7 @@ def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     rows = [[q.label, maps.number(c), maps.number(a)] for q, c, a in zip(series.quarters, series.all_crime, series.asb)]
     out: list[Component] = [
         html.H2("All crime and anti-social behaviour by quarter"),
-        ui.chart(f"{PREFIX}-trend", figures.trend, height=TREND_HEIGHT, caption="Solid blue line with circles: all crime. Dashed orange line with diamonds: anti-social behaviour incidents. Purple square: the quarter shown on the map."),
+        ui.chart(f"{PREFIX}-trend", figures.trend, height=TREND_HEIGHT, caption=trend_caption(series.asb)),
         ui.numbers("Show the numbers behind this chart", ui.scroll_region(f"All crime and ASB by quarter, {name}", ui.table(f"All crime and anti-social behaviour by quarter, {name}", ["Quarter", "All crime (offences)", "ASB (incidents)"], rows, numeric=[1, 2], table_id=f"{PREFIX}-trend-table"))),
         downloads(view, "trend", "the all crime and anti-social behaviour chart"),
     ]  # fmt: skip
