@@ -128,13 +128,14 @@ def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_late
     assert page.evaluate(X_RANGE, "#indicator-spc-graph")[0] > "2024-01"
     assert page.evaluate(X_RANGE, "#indicator-monthly-graph")[0] > "2024-01"
     main = page.inner_text("main")
-    assert "no figures for 6 years and 11 months (April 2017 to February 2024) before it, so the chart opens on the latest run" in main
+    # March 2024 is the file's stub month: no figure, so the gap runs to it.
+    assert "no figures for 7 years (April 2017 to March 2024) before it, so the chart opens on the latest run" in main
     # The rating strip gives the seven empty years one cell, not 28 "No data" cells.
     strip = page.inner_text("#indicator-rating-strip")
     assert "Q1 2017/18 to Q4 2023/24" in strip and "Q2 2019/20" not in strip and strip.count("No data") == 1
     # The baseline restarts after the gap, and the page says so.
     gaps = page.inner_text("#indicator-spc-gaps")
-    assert "The baseline restarts at March 2024: no figures for 6 years and 11 months (April 2017 to February 2024)" in gaps
+    assert "The baseline restarts at April 2024: no figures for 7 years (April 2017 to March 2024)" in gaps
 
 
 def test_browser_asb_says_no_figures_this_year_instead_of_empty_charts(page, live_server: str) -> None:  # noqa: F811

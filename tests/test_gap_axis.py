@@ -51,3 +51,23 @@ def test_the_comparator_chart_opens_on_its_latest_run_and_says_so():
     axis = comparator_change(detail, "title")["layout"]["xaxis"]
     assert axis["categoryarray"][0] == "Q1 15/16" and axis["range"][0] == axis["categoryarray"].index("Q1 25/26") - 0.5
     assert comparator_note(detail).startswith("Showing Q1 2025/26 to Q4 2025/26: no figures for ")
+
+
+def test_a_year_whose_year_earlier_figures_are_missing_is_one_gap_line():
+    """The demo (to 2016/17) then the 24-month file (2024/25 on): London's 2024/25 has no
+    2023/24 to compare with. One line for the four quarters, one for the empty years."""
+    from types import SimpleNamespace
+
+    from views.wording import comparator_gap_notes
+
+    quarters = every_period("2015-16-Q1", "2025-26-Q4")
+    held = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2024-25-Q1", "2025-26-Q4")}
+    changes = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2025-26-Q1", "2025-26-Q4")}
+    rows = [SimpleNamespace(period=q, change_on_last_year=1.0 if q in changes else None, comparator_change=1.0 if q in changes else None) for q in quarters]
+    detail = SimpleNamespace(
+        history=rows, comparator={q: 1.0 for q in held}, comparator_gaps={}, indicator=SimpleNamespace(comparator_label="London")
+    )
+    assert comparator_gap_notes(detail) == [
+        "Q1 2017/18 to Q4 2023/24: London not shown, no figure held",
+        "Q1 2024/25 to Q4 2024/25: London not shown, no figure held for Q1 2023/24 to Q4 2023/24, the year before",
+    ]
