@@ -376,6 +376,9 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
     breaks = BREAK_CAPTION if spc.breaks else ""
     # A long span opens on its latest run of figures: the caption says which span is shown.
     drawn = (charts.opening_note(detail.history) + " ") if charts.opening_note(detail.history) else drawn_range(detail.history[0].period, detail.history[-1].period)
+    if closing := charts.closing_note(detail.history):
+        last = detail.history[charts.closing_index(detail.history) - 1].period
+        drawn = drawn_range(detail.history[charts.opening_index(detail.history)].period, last) + closing + " "
     if not info.rated:
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [

@@ -71,3 +71,28 @@ def test_a_year_whose_year_earlier_figures_are_missing_is_one_gap_line():
         "Q1 2017/18 to Q4 2023/24: London not shown, no figure held",
         "Q1 2024/25 to Q4 2024/25: London not shown, no figure held for Q1 2023/24 to Q4 2023/24, the year before",
     ]
+
+
+def test_a_quarterly_chart_with_no_figure_for_over_a_year_ends_at_its_last_figure_and_says_so():
+    """ASB held to Q4 2016/17, read for Q4 2025/26: the axis ends at Q4 2016/17, not nine
+    empty years later with the figures squeezed into its first quarter."""
+    from types import SimpleNamespace
+
+    from views.charts import closing_note, quarterly
+
+    def detail(last_held: str) -> SimpleNamespace:
+        held = set(every_period("2014-15-Q1", last_held))
+        rows = [
+            SimpleNamespace(period=q, actual=1.0 if q in held else None, target=None, polarity="lower", change_on_last_year=None, comparator_change=None)
+            for q in every_period("2014-15-Q1", "2025-26-Q4")
+        ]
+        indicator = SimpleNamespace(polarity="lower", basis="ytd", unit="count", comparator_label="London")
+        return SimpleNamespace(history=rows, indicator=indicator, comparator={}, area_name="Havering")
+
+    asb = detail("2016-17-Q4")
+    axis = quarterly(asb, "title", "Incidents")["layout"]["xaxis"]
+    assert axis["range"] == [-0.5, 11.5] and axis["tickvals"][-1] == "Q4 16/17"
+    assert closing_note(asb.history) == "No figures after Q4 2016/17, so the chart ends there rather than at Q4 2025/26."
+    # Up to a year without figures: the axis still runs to the chosen quarter.
+    recent = detail("2024-25-Q4")
+    assert quarterly(recent, "title", "Incidents")["layout"]["xaxis"]["range"][1] == 47.5 and closing_note(recent.history) == ""

@@ -12,6 +12,7 @@ from typing import Any
 
 from rag.gaps import recent_run
 from rag.rating import Polarity, Rating, Target, ToleranceType
+from rag.periods import Quarter
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
@@ -204,7 +205,8 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
             )
         )  # fmt: skip
     fig.update_layout(_layout(title, "Quarter", y_title))
-    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history], opening_index(detail.history))
+    labels = [_quarter_label(r.period) for r in detail.history]
+    _two_line_ticks(fig, labels[: closing_index(detail.history)], opening_index(detail.history))
     fig.update_yaxes(**_tick_format(detail.indicator.unit))
     return fig.dict()
 
@@ -222,6 +224,29 @@ def opening_index(rows: list[ScoreRow]) -> int:
     if not held:
         return 0
     return held[recent_run([rows[i].period for i in held])]
+
+
+# A chart ends at its last figure when more than a year of quarters follows it with none (the
+# gap rule of ``rag.gaps``): ASB held to Q4 2016/17, read for Q4 2025/26, is not squeezed into
+# the first quarter of an axis running nine empty years to the chosen quarter.
+EMPTY_TAIL_QUARTERS = 4
+
+
+def closing_index(rows: list[ScoreRow]) -> int:
+    """One past the index in ``rows`` of the last quarter a quarterly chart shows."""
+    held = [i for i, r in enumerate(rows) if r.actual is not None]
+    if not held or len(rows) - 1 - held[-1] <= EMPTY_TAIL_QUARTERS:
+        return len(rows)
+    return held[-1] + 1
+
+
+def closing_note(rows: list[ScoreRow]) -> str:
+    """The chart's end in words when it stops at its last figure ("" when it runs to the end)."""
+    end = closing_index(rows)
+    if end == len(rows):
+        return ""
+    last, chosen = Quarter.parse(rows[end - 1].period).label, Quarter.parse(rows[-1].period).label
+    return f"No figures after {last}, so the chart ends there rather than at {chosen}."
 
 
 def opening_note(rows: list[ScoreRow]) -> str:
