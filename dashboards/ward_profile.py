@@ -15,7 +15,9 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import map_parts, publishing
 from dashboards.context import current_settings
+from store.db import get_engine, reading
 from store.map_queries import MapRequestError
+from store.queries import area_choices
 from views import maps
 from views.map_state import fmt_for
 from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
@@ -58,7 +60,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     fmt = fmt_for("count", state.measure)
     out: list[Component] = [
         dcc.Link("← Back to the ward map", href=f"/map{state.query()}", className="back-link no-print", id=f"{PREFIX}-back"),
-        html.H1(f"{name} ward, {borough}", id=f"{PREFIX}-heading"),
+        html.H1(f"{ward_label(url, state.area, code, name)}, {borough}", id=f"{PREFIX}-heading"),
         *publishing.current_figures_notice(params, state.period.quarter, state.area, PREFIX),
         html.P(ward_rank(view), className="rank-statement", id=f"{PREFIX}-rank"),
     ]
@@ -91,6 +93,14 @@ def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure
     note = " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
     caption = f"{view.name} ward, shaded dark blue with a thick outline, among the wards of {view.borough}{note}."
     return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
+
+
+def ward_label(url: str, borough: str, code: str, name: str) -> str:
+    """``Heaton ward``, or ``Heaton ward (wards before May 2022)`` for an older generation's
+    ward where its borough holds two: the two Heatons (or Cranhams) are told apart."""
+    with reading(get_engine(url)) as session:  # the request's one session
+        choice = next((c for c in area_choices(session, borough) if c.code == code), None)
+    return choice.label if choice else f"{name} ward"
 
 
 def trend_caption(asb: list) -> str:
