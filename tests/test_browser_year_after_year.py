@@ -30,7 +30,7 @@ from store.db import get_engine, session_scope
 from store.models import CrimeCount, Target
 from tests.conftest import DEMO, _fresh_url, add_web_user, make_web_app, serve_in_thread, skip_or_fail
 from tests.helpers import ARTIFACTS
-from tests.test_browser_dashboard import backend, browser, open_page, page  # noqa: F401 - fixtures
+from tests.test_browser_dashboard import backend, browser, open_page  # noqa: F401 - browser: a fixture
 from tests.test_browser_new_year import TICK_BOXES, TRACE, X_RANGE, overlaps
 
 pytestmark = pytest.mark.browser
