@@ -244,7 +244,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
             ui.chart(
                 "indicator-comparator-graph",
                 charts.comparator_change(detail, comparator_finding(detail)),
-                f"Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.",
+                f"{charts.comparator_note(detail)} Change on the same period a year earlier. Solid blue: {detail.area_name}. Dashed orange with diamonds: {label}.".strip(),
             ),
             comparator_gaps(detail),
             _numbers("comparator", f"Change on a year earlier: {detail.area_name} and {label}", tabs["comparator"]),
@@ -376,6 +376,9 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
     breaks = BREAK_CAPTION if spc.breaks else ""
     # A long span opens on its latest run of figures: the caption says which span is shown.
     drawn = (charts.opening_note(detail.history) + " ") if charts.opening_note(detail.history) else drawn_range(detail.history[0].period, detail.history[-1].period)
+    if closing := charts.closing_note(detail.history):
+        last = detail.history[charts.closing_index(detail.history) - 1].period
+        drawn = drawn_range(detail.history[charts.opening_index(detail.history)].period, last) + closing + " "
     if not info.rated:
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [

@@ -241,11 +241,15 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
             )
             session.flush()
             state = load_form(session, indicator.code, period, sub.area)
-            name = indicator.name
+            name, indicator_code = indicator.name, indicator.code
     except StaleEdit as stale:  # raised inside the transaction, so neither change was kept
         return SaveResult(False, [("choice", _stale_message(stale))])
     result = SaveResult(changed_target or changed_note, state=state)
-    result.message = f"Saved by {user} at {local_time(now)}." if result.saved else "Nothing had changed, so nothing was saved."
+    # Name what was saved: a quarter chosen just before saving re-renders the form, and a save
+    # sent before that finishes is for the quarter the form showed, not the one now chosen.
+    where = "every area" if sub.scope != THIS_AREA else state.area_name
+    saved_what = f"{indicator_code}, {period.label}, {where}"
+    result.message = f"Saved by {user} at {local_time(now)}: {saved_what}." if result.saved else f"Nothing had changed for {saved_what}, so nothing was saved."
     if state.rating is not None and state.rating.rag == Rating.RED and not action:
         result.warnings.append(
             f"{name} is rated Red for {period.label}: add a corrective action before the report goes to committee."

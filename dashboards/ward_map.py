@@ -31,6 +31,7 @@ from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchm
     area_label,
     classes_for,
     finding,
+    generation_note,
     hover_labels,
     hover_values,
     map_figure,
@@ -86,16 +87,18 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     elif data.vintage == "schematic":
         out.append(ui.notice("Schematic layout, not real boundaries", missing_note(SCHEMATIC_NOTE, "boundaries"), "info"))
     shown, missing, values, classes = split_figures(data, state)
+    # Where a borough holds two ward generations, say which one this quarter's figures use.
+    generation = generation_note(data)
     if shown:
         kind = "diverging blue (fewer) to orange (more)" if state.view == "change" else "light (lower) to dark blue (higher)"
         caption = (
-            f"Map of {view_phrase(state)} in {area_name}'s wards, {state.period.label}: {classes.legend_note}, coloured {kind}; "
+            f"Map of {view_phrase(state)} in {area_name}'s wards{generation}, {state.period.label}: {classes.legend_note}, coloured {kind}; "
             "grey wards have no figure. The same figures and each ward's class are in the table below."
         )
         out.append(map_parts.graph(f"{PREFIX}-graph", maps.placeholder(map_height(len(shown))), caption))
     if missing and data.vintage:
         out.append(html.P(f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: " + ", ".join(f.name for f in missing) + ".", className="cell-note"))
-    caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward, {area_name}, {state.period.label}, highest first, with each ward's map class."
+    caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward{generation}, {area_name}, {state.period.label}, highest first, with each ward's map class."
     query = state.query()
     href = lambda code: f"/ward/{code}{query}"
     out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))

@@ -15,7 +15,9 @@ from dash.development.base_component import Component
 from dashboards import components as ui
 from dashboards import map_parts, publishing
 from dashboards.context import current_settings
+from store.db import get_engine, reading
 from store.map_queries import MapRequestError
+from store.queries import area_choices
 from views import maps
 from views.map_state import fmt_for
 from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
@@ -58,7 +60,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     fmt = fmt_for("count", state.measure)
     out: list[Component] = [
         dcc.Link("← Back to the ward map", href=f"/map{state.query()}", className="back-link no-print", id=f"{PREFIX}-back"),
-        html.H1(f"{name} ward, {borough}", id=f"{PREFIX}-heading"),
+        html.H1(f"{ward_label(url, state.area, code, name)}, {borough}", id=f"{PREFIX}-heading"),
         *publishing.current_figures_notice(params, state.period.quarter, state.area, PREFIX),
         html.P(ward_rank(view), className="rank-statement", id=f"{PREFIX}-rank"),
     ]
@@ -93,6 +95,25 @@ def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure
     return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
 
 
+def ward_label(url: str, borough: str, code: str, name: str) -> str:
+    """``Heaton ward``, or ``Heaton ward (wards before May 2022)`` for an older generation's
+    ward where its borough holds two: the two Heatons (or Cranhams) are told apart."""
+    with reading(get_engine(url)) as session:  # the request's one session
+        choice = next((c for c in area_choices(session, borough) if c.code == code), None)
+    return choice.label if choice else f"{name} ward"
+
+
+def trend_caption(asb: list) -> str:
+    """The trend chart described as drawn: a ward with no ASB figures (the current wards: ASB
+    is held for the older ones) gets no ASB line, so the caption does not describe one."""
+    middle = (
+        "Dashed orange line with diamonds: anti-social behaviour incidents."
+        if any(a is not None for a in asb)
+        else "No anti-social behaviour figures are held for this ward in these quarters, so there is no ASB line."
+    )
+    return f"Solid blue line with circles: all crime. {middle} Purple square: the quarter shown on the map."
+
+
 def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     series, name = view.series, view.name
     if not series.quarters:
@@ -101,7 +122,7 @@ def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     rows = [[q.label, maps.number(c), maps.number(a)] for q, c, a in zip(series.quarters, series.all_crime, series.asb)]
     out: list[Component] = [
         html.H2("All crime and anti-social behaviour by quarter"),
-        ui.chart(f"{PREFIX}-trend", figures.trend, height=TREND_HEIGHT, caption="Solid blue line with circles: all crime. Dashed orange line with diamonds: anti-social behaviour incidents. Purple square: the quarter shown on the map."),
+        ui.chart(f"{PREFIX}-trend", figures.trend, height=TREND_HEIGHT, caption=trend_caption(series.asb)),
         ui.numbers("Show the numbers behind this chart", ui.scroll_region(f"All crime and ASB by quarter, {name}", ui.table(f"All crime and anti-social behaviour by quarter, {name}", ["Quarter", "All crime (offences)", "ASB (incidents)"], rows, numeric=[1, 2], table_id=f"{PREFIX}-trend-table"))),
         downloads(view, "trend", "the all crime and anti-social behaviour chart"),
     ]  # fmt: skip

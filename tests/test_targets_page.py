@@ -79,7 +79,7 @@ def test_targets_page_save_stores_value_who_when_and_change_log(demo_engine):
     before = table_counts(demo_engine)
     result = form.save(demo_engine, submission(target="12000", tolerance="3"), "priya", now=NOW)
     assert result.saved and result.problems == []
-    assert result.message == "Saved by priya at 20 Jan 2017 14:05."
+    assert result.message == "Saved by priya at 20 Jan 2017 14:05: CSP1, Q3 2016/17, every area."
     with session_scope(demo_engine) as session:
         row = session.scalars(select(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17", Target.quarter == 3)).one()
         assert (row.target, row.tolerance, row.tolerance_type, row.area_code) == (12000.0, 3.0, "pct", None)
@@ -135,7 +135,7 @@ def test_targets_page_nothing_changed_saves_nothing(demo_engine):
     sub = submission(target=state.target, tolerance=state.tolerance, commentary=state.commentary, corrective_action=state.corrective_action)
     result = form.save(demo_engine, sub, "priya", now=NOW)
     assert not result.saved
-    assert result.message == "Nothing had changed, so nothing was saved."
+    assert result.message == "Nothing had changed for CSP1, Q3 2016/17, every area, so nothing was saved."
     assert changes(demo_engine, "target") == [] and changes(demo_engine, "commentary") == []
 
 

@@ -202,6 +202,37 @@ def test_a_ward_map_of_a_quarter_shows_the_generation_reporting_in_it(demo_engin
     assert "(wards before May 2022)" in title and "No ward" not in title
 
 
+def test_the_ward_map_page_says_which_generation_its_table_and_map_show(demo_engine, database_url, tmp_path):
+    from tests.helpers import text
+    from tests.test_maps_logic import by_id, render
+
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2016-10", last="2017-03")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    page, _ = render(database_url, "ward_map", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
+    assert text(by_id(page, "ward-map-table")).startswith("All crime by ward (current wards), Havering, Q3 2016/17")
+    page, _ = render(database_url, "ward_map", {"measure": "crime", "period": "2016-17-Q2", "span": "quarter"})
+    assert text(by_id(page, "ward-map-table")).startswith("All crime by ward (wards before May 2022), Havering, Q2 2016/17")
+
+
+def test_a_current_wards_profile_describes_its_chart_as_drawn(demo_engine, database_url, tmp_path):
+    """The demo holds ASB for its older wards only: a current ward's chart has no ASB line,
+    and its caption does not describe one."""
+    from tests.helpers import text, walk
+    from tests.test_maps_logic import by_id, render
+
+    current_wards_file(tmp_path / "met.csv", "24-month", first="2016-10", last="2017-03")
+    load(demo_engine, "crime", tmp_path / "met.csv")
+    page, _ = render(database_url, "ward_profile", "E05013975", {"measure": "crime", "period": "2016-17-Q4", "span": "quarter"})
+    caption = next(text(c) for c in walk(page) if type(c).__name__ == "Figcaption" and "all crime" in text(c))
+    assert "No anti-social behaviour figures are held for this ward" in caption and "Dashed orange" not in caption
+    assert text(by_id(page, "ward-profile-heading")) == "Heaton ward, Havering"
+    page, _ = render(database_url, "ward_profile", "E05000306", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
+    caption = next(text(c) for c in walk(page) if type(c).__name__ == "Figcaption" and "all crime" in text(c))
+    assert "Dashed orange line with diamonds: anti-social behaviour incidents." in caption
+    # The older generation's ward is told apart from its namesake in the heading too.
+    assert text(by_id(page, "ward-profile-heading")) == "Brooklands ward (wards before May 2022), Havering"
+
+
 def test_the_upload_check_says_which_generation_will_be_used_and_stores_nothing(demo_engine, tmp_path):
     from dashboards import upload_steps as steps
     from tests.conftest import table_counts

@@ -12,6 +12,7 @@ from typing import Any
 
 from rag.gaps import recent_run
 from rag.rating import Polarity, Rating, Target, ToleranceType
+from rag.periods import Quarter
 from rag.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
@@ -204,7 +205,8 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
             )
         )  # fmt: skip
     fig.update_layout(_layout(title, "Quarter", y_title))
-    _two_line_ticks(fig, [_quarter_label(r.period) for r in detail.history], opening_index(detail.history))
+    labels = [_quarter_label(r.period) for r in detail.history]
+    _two_line_ticks(fig, labels[: closing_index(detail.history)], opening_index(detail.history))
     fig.update_yaxes(**_tick_format(detail.indicator.unit))
     return fig.dict()
 
@@ -222,6 +224,29 @@ def opening_index(rows: list[ScoreRow]) -> int:
     if not held:
         return 0
     return held[recent_run([rows[i].period for i in held])]
+
+
+# A chart ends at its last figure when more than a year of quarters follows it with none (the
+# gap rule of ``rag.gaps``): ASB held to Q4 2016/17, read for Q4 2025/26, is not squeezed into
+# the first quarter of an axis running nine empty years to the chosen quarter.
+EMPTY_TAIL_QUARTERS = 4
+
+
+def closing_index(rows: list[ScoreRow]) -> int:
+    """One past the index in ``rows`` of the last quarter a quarterly chart shows."""
+    held = [i for i, r in enumerate(rows) if r.actual is not None]
+    if not held or len(rows) - 1 - held[-1] <= EMPTY_TAIL_QUARTERS:
+        return len(rows)
+    return held[-1] + 1
+
+
+def closing_note(rows: list[ScoreRow]) -> str:
+    """The chart's end in words when it stops at its last figure ("" when it runs to the end)."""
+    end = closing_index(rows)
+    if end == len(rows):
+        return ""
+    last, chosen = Quarter.parse(rows[end - 1].period).label, Quarter.parse(rows[-1].period).label
+    return f"No figures after {last}, so the chart ends there rather than at {chosen}."
 
 
 def opening_note(rows: list[ScoreRow]) -> str:
@@ -275,6 +300,19 @@ def monthly(months: list[str], values: list[int], highlight: set[str], title: st
     return fig.dict()
 
 
+def comparator_opening(rows: list[ScoreRow]) -> tuple[int, str]:
+    """Index in ``rows`` of the quarter the comparator chart opens on (the latest run of
+    changes with no gap of more than a year, as the other charts), and the words saying so."""
+    drawn = [i for i, r in enumerate(rows) if r.change_on_last_year is not None or r.comparator_change is not None]
+    start, words = opening_run([rows[i].period for i in drawn])
+    return (drawn[start] if drawn else 0), words
+
+
+def comparator_note(detail: IndicatorDetail) -> str:
+    """The span the comparator chart opens on, in words ("" when it shows everything)."""
+    return comparator_opening(detail.history)[1]
+
+
 def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
     """Change on the same period last year: this area against the comparator area."""
     drawn = [i for i, r in enumerate(detail.history) if r.change_on_last_year is not None or r.comparator_change is not None]
@@ -290,7 +328,7 @@ def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
         _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, connectgaps=False)
     )
     fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
-    _two_line_ticks(fig, labels)
+    _two_line_ticks(fig, labels, comparator_opening(rows)[0])
     fig.update_yaxes(ticksuffix="%", zeroline=True, zerolinecolor=INK, rangemode="normal")
     return fig.dict()
 

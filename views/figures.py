@@ -79,7 +79,9 @@ def source_line(*sources: str) -> str:
 def _span(detail: IndicatorDetail) -> str:
     """The quarters a quarterly chart shows: a long span opens on its latest run of figures."""
     first = detail.history[charts.opening_index(detail.history)].period if detail.history else detail.period.key
-    return f"{Quarter.parse(first).label} to {detail.period.label}"
+    # A chart with no figure for over a year before the chosen quarter ends at its last figure.
+    last = detail.history[charts.closing_index(detail.history) - 1].period if detail.history else detail.period.key
+    return f"{Quarter.parse(first).label} to {Quarter.parse(last).label}"
 
 
 def _dressed(
@@ -146,7 +148,9 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     title = comparator_finding(detail)
     figure = charts.comparator_change(detail, title)
     drawn = [r.period for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
-    span = f"{Quarter.parse(drawn[0]).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)  # the quarters drawn
+    # The quarters drawn: from the latest run's first (the chart opens there), to the last.
+    first = drawn[drawn.index(detail.history[charts.comparator_opening(detail.history)[0]].period)] if drawn else None
+    span = f"{Quarter.parse(first).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)
     subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {span}"
     drawn = f"change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a solid line with circles, {label} as a dashed line with diamonds"
     if gaps := comparator_gap_notes(detail):  # the lines break there: say why

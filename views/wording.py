@@ -212,30 +212,38 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
     label = detail.indicator.comparator_label or "the comparator"
     drawn = [r for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     shown = [i for i, r in enumerate(detail.history) if r.comparator_change is not None]
-    found: list[tuple[Quarter, str]] = []
+    # Each left-out quarter: (quarter, reason, the year-earlier quarter the reason is about or None).
+    found: list[tuple[Quarter, str, Quarter | None]] = []
     for i, row in enumerate(detail.history):
         if row.comparator_change is not None or not drawn or not drawn[0].period <= row.period <= drawn[-1].period:
             continue
         q = Quarter.parse(row.period)
         before = q.same_quarter_last_year()
         if gap := detail.comparator_gaps.get(q.key):
-            why = gap
+            found.append((q, gap, None))
         elif gap := detail.comparator_gaps.get(before.key):
-            why = f"{gap} for {before.label}, the year before"
+            found.append((q, gap, before))
         elif shown and shown[0] < i:  # a hole after the line has begun, not the year it starts
-            why = "no figure held" if row.period not in detail.comparator else f"no figure held for {before.label}, the year before"
-        else:
-            continue
-        found.append((q, why))
+            found.append((q, "no figure held", None if row.period not in detail.comparator else before))
     # Consecutive quarters left out for the same reason are one line: seven empty years are
-    # "Q1 2017/18 to Q3 2023/24: …", not 27 lines.
+    # "Q1 2017/18 to Q3 2023/24: …", not 27 lines; a year whose year-earlier figures are all
+    # missing is "Q1 2024/25 to Q4 2024/25: …, no figure held for Q1 2023/24 to Q4 2023/24, the
+    # year before", not four lines.
     runs: list[list] = []
-    for q, why in found:
-        if runs and runs[-1][2] == why and runs[-1][1].next() == q:
-            runs[-1][1] = q
+    for q, why, before in found:
+        last = runs[-1] if runs else None
+        if last and last[2] == why and (last[3] is None) == (before is None) and last[1].next() == q:
+            last[1], last[4] = q, before
         else:
-            runs.append([q, q, why])
-    return [f"{first.label}{'' if first == last else f' to {last.label}'}: {label} not shown, {why}" for first, last, why in runs]
+            runs.append([q, q, why, before, before])
+    lines = []
+    for first, last, why, before_first, before_last in runs:
+        span = first.label if first == last else f"{first.label} to {last.label}"
+        if before_first is not None:
+            earlier = before_first.label if before_first == before_last else f"{before_first.label} to {before_last.label}"
+            why = f"{why} for {earlier}, the year before"
+        lines.append(f"{span}: {label} not shown, {why}")
+    return lines
 
 
 def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
