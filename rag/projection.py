@@ -68,6 +68,7 @@ class Projection:
     arithmetic: str = ""  # the sum behind the figure, in words
     on_track: OnTrack | None = None
     on_track_reason: str = ""
+    target: float | None = None  # the year-end target judged against, where there is one
 
     @property
     def made(self) -> bool:
@@ -182,14 +183,14 @@ def judge(projection: Projection, polarity: Polarity | str, year_end_target: Tar
     slack = 1e-9 * max(1.0, abs(year_end_target.target or 0.0))
     target_text = _num(year_end_target.target)  # type: ignore[arg-type]
     if max(gaps) <= slack:
-        return _with(projection, OnTrack.ON_TRACK, f"on track: the whole range is on the right side of the year-end target ({target_text})")
+        return _with(projection, OnTrack.ON_TRACK, f"on track: the whole range is on the right side of the year-end target ({target_text})", year_end_target.target)
     if min(gaps) > tolerance + slack:
-        return _with(projection, OnTrack.OFF_TRACK, f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance")
-    return _with(projection, OnTrack.AT_RISK, f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance")
+        return _with(projection, OnTrack.OFF_TRACK, f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance", year_end_target.target)
+    return _with(projection, OnTrack.AT_RISK, f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance", year_end_target.target)
 
 
-def _with(p: Projection, state: OnTrack, reason: str) -> Projection:
-    return Projection(p.value, p.low, p.high, p.method, p.reason, p.arithmetic, state, reason)
+def _with(p: Projection, state: OnTrack, reason: str, target: float | None = None) -> Projection:
+    return Projection(p.value, p.low, p.high, p.method, p.reason, p.arithmetic, state, reason, target)
 
 
 def projection_words(p: Projection, unit: str) -> str:
