@@ -335,7 +335,7 @@ def _rows(
 
 
 def _projection_item(row: ScoreRow) -> list[html.Div]:
-    """The projected year end beside the commentary: in words, with a mark (✓ ! ✗ –) by the state."""
+    """The projected year end beside the commentary: in words, with a mark (+ ! × –) by the state."""
     if row.projection is None:
         return []
     return [

@@ -35,11 +35,12 @@ class OnTrack(enum.StrEnum):
     NOT_JUDGED = "not judged"
 
 
-# A shape beside every word, so the state never rests on colour alone.
+# A mark beside every word, so the state never rests on colour alone (glyphs the packs' font
+# has: a PDF would print ✓ and ✗ as empty boxes).
 ON_TRACK_MARK = {
-    OnTrack.ON_TRACK: "✓",
+    OnTrack.ON_TRACK: "+",
     OnTrack.AT_RISK: "!",
-    OnTrack.OFF_TRACK: "✗",
+    OnTrack.OFF_TRACK: "×",
     OnTrack.NOT_JUDGED: "–",
 }
 
@@ -195,7 +196,7 @@ def _with(p: Projection, state: OnTrack, reason: str, target: float | None = Non
 
 def projection_words(p: Projection, unit: str) -> str:
     """One line for a page, pack or narrative: "Projected year end 17,410 (17,120 to 17,800):
-    ✗ off track" or why there is none."""
+    × off track" or why there is none."""
     if not p.made:
         return p.reason[:1].upper() + p.reason[1:] if p.reason else ""
     fmt = (lambda v: f"{v:.1f}%") if unit == "percent" else (lambda v: f"{v:,.1f}") if unit == "rate" else (lambda v: f"{math.floor(v + 0.5):,}")

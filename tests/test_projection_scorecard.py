@@ -41,7 +41,7 @@ def test_the_demos_total_notifiable_offences_at_q3_2016_17_as_the_readme_works_i
         "projected_year_end": 17637.9, "projected_low": 17552.0, "projected_high": 17723.9,
         "projection_method": "seasonal ratio; 80% Poisson interval", "on_track": "off track",
     }  # fmt: skip
-    assert "Projected year end 17,638 (17,552 to 17,724): ✗ off track" in row.narrative
+    assert "Projected year end 17,638 (17,552 to 17,724): × off track" in row.narrative
 
 
 def test_a_band_indicator_is_projected_but_not_judged_and_a_context_one_not_projected(demo_engine):

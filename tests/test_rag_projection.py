@@ -137,4 +137,4 @@ def test_without_a_year_end_target_the_projection_is_not_judged_and_says_why():
 def test_words_carry_a_mark_beside_the_state():
     judged = judge(made(1051, 1100), "lower", Target(1000, tolerance=5, tolerance_type="pct"))
     words = projection_words(judged, "count")
-    assert words.startswith("Projected year end 1,076 (1,051 to 1,100): ✗ off track")
+    assert words.startswith("Projected year end 1,076 (1,051 to 1,100): × off track")
