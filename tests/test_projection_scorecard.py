@@ -101,3 +101,16 @@ def test_score_json_and_the_api_carry_the_projection(demo_engine, database_url, 
     assert (row["projected_year_end"], row["projected_low"], row["projected_high"], row["on_track"]) == (17637.9, 17552.0, 17723.9, "off track")
     assert row["projection_method"] == "seasonal ratio; 80% Poisson interval"
     assert {"projected_year_end", "projected_low", "projected_high", "projection_method", "on_track"} <= set(table.columns)
+
+
+def test_a_published_row_keeps_its_projection_and_an_older_one_has_none(demo_engine):
+    from store.frozen_json import frozen_value
+    from store.published_document import row_document, row_from_document
+
+    row = _row(demo_engine, "CSP1")
+    stored = json.loads(json.dumps(frozen_value(row_document(row))))
+    again = row_from_document(stored, scorecard_row=True)
+    assert again.projection == row.projection
+    assert again.json_record()["on_track"] == "off track"
+    del stored["projection"]  # published before projections existed
+    assert row_from_document(stored, scorecard_row=True).projection is None
