@@ -70,6 +70,7 @@ class Projection:
     on_track: OnTrack | None = None
     on_track_reason: str = ""
     target: float | None = None  # the year-end target judged against, where there is one
+    target_edge: float | None = None  # the target's far side of its tolerance (still on target up to)
 
     @property
     def made(self) -> bool:
@@ -183,15 +184,17 @@ def judge(projection: Projection, polarity: Polarity | str, year_end_target: Tar
     tolerance = tolerance_units(projection.value, polarity, year_end_target)  # type: ignore[arg-type]
     slack = 1e-9 * max(1.0, abs(year_end_target.target or 0.0))
     target_text = _num(year_end_target.target)  # type: ignore[arg-type]
+    t = year_end_target.target
+    edge = t + tolerance if polarity is Polarity.LOWER else t - tolerance  # type: ignore[operator]
     if max(gaps) <= slack:
-        return _with(projection, OnTrack.ON_TRACK, f"on track: the whole range is on the right side of the year-end target ({target_text})", year_end_target.target)
+        return _with(projection, OnTrack.ON_TRACK, f"on track: the whole range is on the right side of the year-end target ({target_text})", t, edge)
     if min(gaps) > tolerance + slack:
-        return _with(projection, OnTrack.OFF_TRACK, f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance", year_end_target.target)
-    return _with(projection, OnTrack.AT_RISK, f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance", year_end_target.target)
+        return _with(projection, OnTrack.OFF_TRACK, f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance", t, edge)
+    return _with(projection, OnTrack.AT_RISK, f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance", t, edge)
 
 
-def _with(p: Projection, state: OnTrack, reason: str, target: float | None = None) -> Projection:
-    return Projection(p.value, p.low, p.high, p.method, p.reason, p.arithmetic, state, reason, target)
+def _with(p: Projection, state: OnTrack, reason: str, target: float | None = None, edge: float | None = None) -> Projection:
+    return Projection(p.value, p.low, p.high, p.method, p.reason, p.arithmetic, state, reason, target, edge)
 
 
 def projection_words(p: Projection, unit: str) -> str:

@@ -68,6 +68,12 @@ def test_indicator_page_continues_the_year_to_date_dashed_with_its_range_and_the
     )
     assert ["projection", "dash", "Q4 (Jan–Mar)"] in traces, traces
     assert any(meta == "projection-range" for meta, _, _ in traces)
+    # Q4 is not held yet: the target (100%) and its tolerance reach Q4 from the year-end target.
+    target_q4 = tab.evaluate(
+        """() => document.getElementById('indicator-ytd-graph').querySelector('.js-plotly-plot')
+                 .data.filter(t => t.meta === 'target' || t.meta === 'tolerance').map(t => t.y[3])"""
+    )
+    assert target_q4 == [102.5, 100], target_q4  # the tolerance's top (16,600 + 2.5%), the target
     assert "Projected year end" in tab.text_content("#indicator-ytd-graph .legend")
     assert fits(tab)
     assert serious_axe_violations(tab) == []

@@ -47,7 +47,7 @@ def full_row(period: str = Q3.key) -> ScoreRow:
         gap=Decimal("743.0"), spc=None, spc_variation="special cause concern", spc_assurance="fail",
         projection=Projection(
             17637.9, 17552.0, 17723.9, "seasonal ratio; 80% Poisson interval", "", "13,143 × 16,873 ÷ 12,573 …",
-            OnTrack.OFF_TRACK, "off track: the whole range is beyond the year-end target (16,600) and its tolerance", 16600.0,
+            OnTrack.OFF_TRACK, "off track: the whole range is beyond the year-end target (16,600) and its tolerance", 16600.0, 17015.0,
         ),
     )  # fmt: skip
 

@@ -138,3 +138,10 @@ def test_words_carry_a_mark_beside_the_state():
     judged = judge(made(1051, 1100), "lower", Target(1000, tolerance=5, tolerance_type="pct"))
     words = projection_words(judged, "count")
     assert words.startswith("Projected year end 1,076 (1,051 to 1,100): × off track")
+
+
+def test_the_judgement_keeps_the_year_end_target_and_how_far_its_tolerance_reaches():
+    lower = judge(made(900, 1000), "lower", Target(1000, tolerance=5, tolerance_type="pct"))
+    higher = judge(made(900, 1000), "higher", Target(1000, tolerance=30, tolerance_type="abs"))
+    assert (lower.target, lower.target_edge) == (1000, 1050)
+    assert (higher.target, higher.target_edge) == (1000, 970)
