@@ -19,6 +19,7 @@ from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
 from store.models import (
+    AnnualTarget,
     Commentary,
     DataVersion,
     Indicator,
@@ -27,6 +28,7 @@ from store.models import (
     Target,
     Upload,
 )
+from store.annual_targets import targets_for
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
 
@@ -137,6 +139,8 @@ def data_version(session: Session) -> tuple:
         select(func.max(Upload.id)),
         select(func.count(Target.id)),
         select(func.max(Target.updated_at)),
+        select(func.count(AnnualTarget.id)),
+        select(func.max(AnnualTarget.updated_at)),
         select(func.count(Commentary.id)),
         select(func.max(Commentary.updated_at)),
     ]
@@ -243,7 +247,7 @@ def rating_history(
     if not quarters:
         return []
     tree = AreaTree.load(session)
-    targets = list(session.scalars(select(Target)))
+    targets = targets_for(session, area, tree)
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
     bare = dataclasses.replace(indicator, comparator_area=None)
     history = series(session, bare, area, span, tree)  # type: ignore[arg-type]
@@ -328,7 +332,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
 def detail_projection(session: Session, info: IndicatorInfo, period: Quarter, area: str) -> Projection | None:
     """The projected year end at ``period``, as the scorecard gives it."""
     tree = AreaTree.load(session)
-    targets = list(session.scalars(select(Target)))
+    targets = targets_for(session, area, tree)
     own = tree.by_code[area].level == "ward" if area in tree.by_code else False
     return projection_for(session, info, period, area, targets, tree, find_target, own)
 

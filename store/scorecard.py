@@ -27,6 +27,7 @@ from store.areas import AreaTree
 from store.measures import PeriodValue, Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.models import Target as TargetRow
+from store.annual_targets import targets_for
 from store.projection import projection_for
 
 CSV_COLUMNS = [
@@ -448,7 +449,7 @@ def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, st
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
     tree = AreaTree.load(session)
-    targets = list(session.scalars(select(TargetRow)))
+    targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets
     notes = {
         c.indicator_code: c
         for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))

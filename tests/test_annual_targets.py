@@ -1,0 +1,69 @@
+"""Annual targets spread by their profiles reach the ratings (#22 part 1), on both databases:
+even, custom and seasonal (from the last three complete years' months), a hand-typed quarter
+winning, and a seasonal profile without three complete years giving no target and saying why.
+(Stored directly: the targets file's `year` rows and the /targets form are not built yet.)"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, select
+
+from rag.periods import FinancialYear, Quarter
+from store.annual_targets import profile_problem
+from store.db import session_scope
+from store.models import AnnualTarget, Target
+from store.scorecard import build_scorecard
+from tests.helpers import load, write
+
+HAVERING = "E09000016"
+
+
+def _target(engine, code: str, period: str) -> float | None:
+    with session_scope(engine) as session:
+        row = next(r for r in build_scorecard(session, Quarter.parse(period), HAVERING).rows if r.code == code)
+        return None if row.target is None else row.target.target
+
+
+def _annual(engine, code: str, year: str, target: float, profile: str = "even", shares=None, keep_typed: tuple[int, ...] = ()) -> None:
+    with session_scope(engine) as session:
+        session.execute(delete(Target).where(Target.indicator_code == code, Target.year == year, Target.quarter.not_in(keep_typed)))
+        session.add(AnnualTarget(indicator_code=code, year=year, target=target, tolerance=2.5, tolerance_type="pct", profile=profile, shares=shares))
+
+
+def test_an_even_annual_target_gives_each_year_to_date_its_share(demo_engine):
+    _annual(demo_engine, "CSP1", "2016-17", 16_000)
+    assert [_target(demo_engine, "CSP1", f"2016-17-Q{q}") for q in (1, 2, 3)] == pytest.approx([4000, 8000, 12_000])
+
+
+def test_a_hand_typed_quarter_target_wins_for_its_quarter(demo_engine):
+    _annual(demo_engine, "CSP1", "2016-17", 16_000, keep_typed=(3,))  # the demo's Q3 row: 12,400
+    assert _target(demo_engine, "CSP1", "2016-17-Q3") == 12_400
+    assert _target(demo_engine, "CSP1", "2016-17-Q2") == pytest.approx(8000)
+
+
+def test_a_custom_profile_spreads_by_its_twelve_shares(demo_engine):
+    shares = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.0833, 0.0833, 0.0834]
+    _annual(demo_engine, "CSP1", "2016-17", 10_000, "custom", shares)
+    assert [_target(demo_engine, "CSP1", f"2016-17-Q{q}") for q in (1, 2, 3)] == pytest.approx([3000, 4500, 7500])
+
+
+def test_a_seasonal_profile_without_three_complete_years_gives_no_target_and_says_why(demo_engine):
+    _annual(demo_engine, "CSP1", "2016-17", 16_000, "seasonal")
+    assert _target(demo_engine, "CSP1", "2016-17-Q3") is None  # the demo holds 2014/15 and 2015/16 only
+    with session_scope(demo_engine) as session:
+        annual = session.scalars(select(AnnualTarget)).one()
+        assert profile_problem(session, annual, HAVERING) == "a seasonal profile needs 3 complete years of monthly figures; 2 are held"
+
+
+def test_a_seasonal_profile_takes_each_months_share_of_the_last_three_complete_years(engine, tmp_path):
+    # April carries 100, May 110 … March 210 in each of 2013/14 to 2015/16: 1,860 a year.
+    lines = [
+        f"{HAVERING},{m},THEFT,,{100 + 10 * i}\n" for start in (2013, 2014, 2015) for i, m in enumerate(FinancialYear(start).months())
+    ]
+    load(engine, "crime", write(tmp_path / "crime.csv", "area_code,month,major_category,minor_category,count\n" + "".join(lines)))
+    load(engine, "indicators", write(tmp_path / "i.csv", "code,name,goal,unit,polarity,basis,measure,rated\nTNO,All crime,Safe,count,lower,quarter,crime,true\n"))
+    with session_scope(engine) as session:
+        session.add(AnnualTarget(indicator_code="TNO", year="2016-17", target=18_600, tolerance=0, tolerance_type="abs", profile="seasonal"))
+    # Q1's share: (100 + 110 + 120) / 1,860; Q4's: (190 + 200 + 210) / 1,860.
+    assert _target(engine, "TNO", "2016-17-Q1") == pytest.approx(3300)
+    assert _target(engine, "TNO", "2016-17-Q4") == pytest.approx(6000)
