@@ -67,3 +67,32 @@ def test_a_seasonal_profile_takes_each_months_share_of_the_last_three_complete_y
     # Q1's share: (100 + 110 + 120) / 1,860; Q4's: (190 + 200 + 210) / 1,860.
     assert _target(engine, "TNO", "2016-17-Q1") == pytest.approx(3300)
     assert _target(engine, "TNO", "2016-17-Q4") == pytest.approx(6000)
+
+
+HEADER = "code,year,quarter,target,target_low,target_high,tolerance,tolerance_type,profile,shares\n"
+
+
+def test_a_targets_file_year_row_is_stored_as_an_annual_target_and_rates_the_quarters(demo_engine, tmp_path):
+    with session_scope(demo_engine) as session:
+        session.execute(delete(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17"))
+    shares = ";".join(["0.1"] * 3 + ["0.05"] * 3 + ["0.1"] * 3 + ["0.0833", "0.0833", "0.0834"])
+    summary = load(demo_engine, "targets", write(tmp_path / "t.csv", HEADER + f"CSP1,2016-17,year,10000,,,2.5,pct,custom,{shares}\n"))
+    assert any("annual target CSP1 2016-17: 10000, spread custom" in n for n in summary.notes), summary.notes
+    assert _target(demo_engine, "CSP1", "2016-17-Q2") == pytest.approx(4500)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "why"),
+    [
+        ("CSP1,2016-17,year,10000,,,2.5,pct,custom,0.5;0.5", "shares", "twelve shares"),
+        ("CSP1,2016-17,year,10000,,,2.5,pct,monthly,", "profile", "even, seasonal, custom"),
+        ("CSP2,2016-17,year,30,,,2.5,abs,even,", "quarter", "band indicator"),
+    ],
+)
+def test_a_bad_year_row_is_refused_naming_row_column_and_value_and_nothing_is_stored(demo_engine, tmp_path, row, column, why):
+    from tests.test_loaders_bad_input import problems_of
+
+    problems, _ = problems_of(demo_engine, "targets", write(tmp_path / "t.csv", HEADER + row + "\n"))
+    assert [(p[0], p[1]) for p in problems] == [(2, column)] and why in problems[0][3], problems
+    with session_scope(demo_engine) as session:
+        assert session.scalars(select(AnnualTarget)).all() == []
