@@ -14,6 +14,7 @@ from sqlalchemy import select
 from loaders.cells import log_duplicates, parse_numbers
 from loaders.context import LoadContext
 from rag.profiles import Profile, ProfileError, custom_shares
+from store.input_changes import record_input_change, upload_cause
 from store.models import AnnualTarget, Indicator
 
 YEAR_WORD = "year"
@@ -81,14 +82,20 @@ def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
     for values in rows:
         key = (values["indicator_code"], values["year"], values["area_code"])
         item = held.get(key)  # type: ignore[arg-type]
+        fields = ("target", "tolerance", "tolerance_type", "profile", "shares")
+        before = None if item is None else {name: getattr(item, name) for name in fields}
+        new = {name: values[name] for name in fields}
         if item is None:
             item = AnnualTarget(indicator_code=key[0], year=key[1], area_code=key[2])
             ctx.session.add(item)
         else:
             ctx.summary.replaced += 1
-        for name in ("target", "tolerance", "tolerance_type", "profile", "shares"):
-            setattr(item, name, values[name])
-        item.updated_by, item.updated_at = ctx.user, now
+        if before != new:  # unchanged keeps who last changed it and when
+            for name in fields:
+                setattr(item, name, values[name])
+            item.updated_by, item.updated_at = ctx.user, now
+            label = f"{key[0]} {key[1]} year {key[2] or 'every area'}"
+            record_input_change(ctx.session, upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now), "target", str(key[0]), label, before, new)
         ctx.summary.notes.append(
             f"annual target {key[0]} {key[1]}{' for ' + str(key[2]) if key[2] else ''}: {values['target']:g}, "
             f"spread {values['profile']}; a quarter target typed for the same year wins for its quarter"

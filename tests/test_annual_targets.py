@@ -96,3 +96,14 @@ def test_a_bad_year_row_is_refused_naming_row_column_and_value_and_nothing_is_st
     assert [(p[0], p[1]) for p in problems] == [(2, column)] and why in problems[0][3], problems
     with session_scope(demo_engine) as session:
         assert session.scalars(select(AnnualTarget)).all() == []
+
+
+def test_loading_an_annual_target_records_the_change_once(demo_engine, tmp_path):
+    from store.models import InputChange
+
+    path = write(tmp_path / "t.csv", HEADER + "CSP3,2016-17,year,4700,,,5,pct,even,\n")
+    load(demo_engine, "targets", path)
+    load(demo_engine, "targets", path)  # the same again: nothing changed, nothing recorded
+    with session_scope(demo_engine) as session:
+        keys = [c.key for c in session.scalars(select(InputChange).where(InputChange.key.like("CSP3 2016-17 year%")))]
+    assert keys == ["CSP3 2016-17 year every area"]
