@@ -32,6 +32,18 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
             "description": "Notes on the figures, as listed under the scorecard: e.g. 'Q3 2016/17 is the uploaded value 1,000; counts give 1,322', "
             "or a figure not available and why. Joined with '; ' in CSV.",
         },
+        "projected_year_end": {**NUMBER, "description": "Projected year-end figure by the seasonal ratio: the year to date times the last complete "
+                               "year's full year over its total to the same quarter (a percentage or rate: its numerator and denominator so "
+                               "projected, then divided). Null for a context indicator, in Q4, or where no projection can be made (see projection_note)."},
+        "projected_low": {**NUMBER, "description": "Low end of the interval: the lowest projection by the same ratio in each of the last five "
+                          "complete years (at least three), else the 80% Poisson interval on the remaining months."},
+        "projected_high": {**NUMBER, "description": "High end of the interval (as projected_low)."},
+        "projection_method": {"type": ["string", "null"], "examples": ["seasonal ratio; range from earlier years (5 years)", "seasonal ratio; 80% Poisson interval"]},
+        "on_track": {"type": ["string", "null"], "enum": ["on track", "at risk", "off track", "not judged", None],
+                     "description": "Against the year-end target and its tolerance: on track (the whole interval on the good side of the target), "
+                     "off track (the whole interval beyond the target and its tolerance), otherwise at risk; not judged for band indicators "
+                     "or without a year-end target."},
+        "projection_note": {"type": "string", "description": "In words: the on-track reason, or why there is no projection."},
     },
     "Indicator": {
         "code": {"type": "string"}, "name": {"type": "string"}, "goal": {"type": "string"}, "unit": {"type": "string"},

@@ -27,6 +27,8 @@ from views import charts, data
 from views.data import PageState, make_query
 from views.publication import NotPublished, frozen_detail
 from views.gap_axis import opening_run
+from views.projection_chart import CAPTION as PROJECTION_CAPTION
+from views.projection_chart import add_projection, projection_of, projection_sentence
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_gap_table, ytd_title
 from views.spc_chart import (
     SpcView,
@@ -404,6 +406,12 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
     ]
 
 
+def projection_paragraph(detail: IndicatorDetail) -> list[Component]:
+    """The projected year end in words, its mark beside the state (never colour alone)."""
+    sentence = projection_sentence(detail)
+    return [html.P(sentence, id="indicator-projection", className="projection")] if sentence else []
+
+
 def ytd_section(detail: IndicatorDetail, query: str, tabs: dict[str, Table]) -> list[Component]:
     """Year to date: against target and tolerance (as a per cent of target, so the gap shows)
     where the indicator is rated on the year to date, else against last year."""
@@ -423,9 +431,14 @@ def ytd_section(detail: IndicatorDetail, query: str, tabs: dict[str, Table]) -> 
         heading = "Year to date against last year"
         figure = charts.year_to_date(this, last, labels, info.unit, ytd_title(detail))
         caption = f"Solid blue line with circles: {labels[0]}. Dashed orange line with diamonds: {labels[1]}."
+    projection = projection_of(detail)
+    if projection is not None and projection.made:
+        figure = add_projection(figure, detail, projection.target if has_ytd_targets(detail) else None)
+        caption += " " + PROJECTION_CAPTION
     return [
         html.H2(heading),
         ui.chart("indicator-ytd-graph", figure, caption),
+        *projection_paragraph(detail),
         _numbers("year-to-date", f"{info.name}, year to date", tabs["year-to-date"]),
         download_menu(info.code, query, "ytd"),
     ]

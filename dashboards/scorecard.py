@@ -18,6 +18,7 @@ from dashboards.newer_figures import newer_figures_notice
 from dashboards.context import current_settings
 from dashboards.components import slug
 from rag.periods import Quarter
+from rag.projection import projection_words
 from rag.rating import Rating
 from rag.summary import summary_sentence
 from store.published_document import NOT_RECORDED
@@ -320,6 +321,7 @@ def _rows(
                 [
                     html.Div([html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")], className="notes__item"),
                     html.Div([html.Span("Corrective action", className="notes__label"), html.P(action)], className="notes__item"),
+                    *_projection_item(row),
                 ],
                 className="notes",
             ),
@@ -330,6 +332,18 @@ def _rows(
         className="notes-row",
     )
     return [figures, notes]
+
+
+def _projection_item(row: ScoreRow) -> list[html.Div]:
+    """The projected year end beside the commentary: in words, with a mark (+ ! × –) by the state."""
+    if row.projection is None:
+        return []
+    return [
+        html.Div(
+            [html.Span("Projected year end", className="notes__label"), html.P(projection_words(row.projection, row.unit), id=f"scorecard-projection-{row.code}")],
+            className="notes__item",
+        )
+    ]
 
 
 def _headers(period: Quarter) -> list[tuple[str, str | None, bool]]:

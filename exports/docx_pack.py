@@ -315,6 +315,8 @@ def _section(doc: DocumentType, section: IndicatorSection, images: Mapping[str, 
     _para(doc, f"Short term: {section.short_detail} Long term: {section.long_detail}", size=9)
     if section.spc:
         _para(doc, section.spc, size=9)
+    if section.projection:
+        doc.add_paragraph(section.projection)
     for label, text, flagged in (("Commentary", section.commentary, False), ("Corrective action", section.action, section.action_missing)):
         doc.add_heading(label, level=3)
         _para(doc, text, bold=flagged)

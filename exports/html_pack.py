@@ -211,11 +211,12 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
         number += 1
     description = f'<p class="detail-note">{_e(s.description)}</p>' if s.description else ""
     action = f'<p class="flag">{_e(s.action)}</p>' if s.action_missing else f"<p>{_e(s.action)}</p>"
+    projection = f'<p class="projection" id="projection-{_e(s.code)}">{_e(s.projection)}</p>' if s.projection else ""
     html = (
         f'<article id="indicator-{_e(s.code)}" aria-labelledby="indicator-{_e(s.code)}-heading">'
         f'<div class="indicator-text"><h3 id="indicator-{_e(s.code)}-heading">{_e(s.code)}: {_e(s.name)}</h3>{description}'
         f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>'
-        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class=\"spc-line\">{_e(s.spc)}</p>"
+        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class=\"spc-line\">{_e(s.spc)}</p>{projection}"
         f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
         f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
     )

@@ -23,6 +23,7 @@ from settings import Settings
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
+from views.projection_chart import projection_sentence
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
 from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
@@ -126,6 +127,7 @@ class IndicatorSection:
     action: str
     action_missing: bool
     spc: str = ""
+    projection: str = ""  # the projected year end in words, with its on-track mark
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,7 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
         short_detail=_detail(row, "short", short_term_title(row, card.period)),
         long_detail=_detail(row, "long", long_term_title(row, card.period)),
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),
+        projection=projection_sentence(detail) if detail.history else "",
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
+from loaders.annual_targets import check_annual, is_annual, store_annual
 from loaders.context import LoadContext
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
@@ -112,13 +113,17 @@ def load_targets(ctx: LoadContext) -> None:
     frame, _ = read_all(
         ctx,
         ["code", "year", "quarter"],
-        ["target", "target_low", "target_high", "tolerance", "tolerance_type", "area_code"],
+        ["target", "target_low", "target_high", "tolerance", "tolerance_type", "area_code", "profile", "shares"],
     )
     indicators = {i.code: i for i in ctx.session.scalars(select(Indicator))}
     for row, code in zip(frame["__row__"], frame["code"]):
         if code not in indicators:
             ctx.log.add(int(row), "code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
     frame["year"] = parse_years(frame, "year", ctx.log)
+    # Annual rows (quarter = year) are a kind of their own, spread by a profile.
+    frame["tolerance_type"] = frame["tolerance_type"].str.lower().replace("", "abs")
+    annual_frame, frame = frame[is_annual(frame)].copy(), frame[~is_annual(frame)].copy()
+    annual = check_annual(ctx, annual_frame, indicators) if len(annual_frame) else []
     quarter = frame["quarter"].str.upper().str.removeprefix("Q")
     bad_quarter = ~quarter.isin(["", "1", "2", "3", "4"])
     for row, value in zip(frame["__row__"][bad_quarter], frame["quarter"][bad_quarter]):
@@ -144,6 +149,7 @@ def load_targets(ctx: LoadContext) -> None:
     check_target_forms(ctx, frame[~bad_quarter], indicators)
     if ctx.log:
         return
+    store_annual(ctx, annual)
     keys = [
         (r.code, r.year, None if pd.isna(r.quarter) else int(r.quarter), r.area_code or None)
         for r in frame[["code", "year", "quarter", "area_code"]].itertuples(index=False)
@@ -167,8 +173,8 @@ def load_targets(ctx: LoadContext) -> None:
         item.tolerance, item.tolerance_type = values["tolerance"], values["tolerance_type"]
         item.updated_by, item.updated_at = ctx.user, now
         record_target_change(ctx, key, before, values, now)
-    ctx.summary.stored = len(frame)
-    ctx.summary.periods = sorted(set(frame["year"]))
+    ctx.summary.stored = len(frame) + len(annual)
+    ctx.summary.periods = sorted(set(frame["year"]) | {str(a["year"]) for a in annual})
     describe_target_uses(ctx, keys, indicators)
 
 

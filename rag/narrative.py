@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from rag.breaks import SeriesBreak
+from rag.projection import Projection, projection_words
 from rag.rating import Polarity, Rating, Target, ToleranceType, fmt_number
 from rag.significance import ChangeTest
 
@@ -33,6 +34,7 @@ class NarrativeFigures:
     comparator_change: float | None = None  # the comparator's % change on last year
     breaks: list[SeriesBreak] = field(default_factory=list)  # crossed by the comparison with last year
     no_comparator: bool = False
+    projection: Projection | None = None  # the projected year end (rag.projection)
 
 
 def _value(value: float, unit: str) -> str:
@@ -133,7 +135,10 @@ def draft_narrative(f: NarrativeFigures) -> str:
         text += " (across a series break: " + "; ".join(b.label() for b in f.breaks) + ")"
     text += _comparator(f) + "."
     rating = _rating(f)
-    return f"{text} {rating}" if rating else text
+    text = f"{text} {rating}" if rating else text
+    if f.projection is not None and f.projection.made:
+        text += f" {projection_words(f.projection, f.unit)}."
+    return text
 
 
 __all__ = ["NarrativeFigures", "draft_narrative"]

@@ -185,6 +185,27 @@ class Target(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class AnnualTarget(Base):
+    """A year's target spread over its months by a profile (``rag.profiles``): quarter and
+    year-to-date targets derive from it (``store.annual_targets``); a hand-typed quarter
+    target (``Target``) wins for its quarter."""
+
+    __tablename__ = "annual_target"
+    __table_args__ = (UniqueConstraint("indicator_code", "year", "area_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
+    year: Mapped[str] = mapped_column(String(7))  # 2016-17
+    area_code: Mapped[str | None] = mapped_column(String(32))  # None = every area
+    target: Mapped[float] = mapped_column(Float)
+    tolerance: Mapped[float] = mapped_column(Float, default=0.0)
+    tolerance_type: Mapped[str] = mapped_column(String(4), default="abs")
+    profile: Mapped[str] = mapped_column(String(16), default="even")  # even | seasonal | custom
+    shares: Mapped[list[float] | None] = mapped_column(JSON)  # custom: twelve shares, April first
+    updated_by: Mapped[str] = mapped_column(String(100), default="cli")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class IndicatorValue(Base):
     """A value uploaded directly for an indicator (measure ``values``, or comparators)."""
 

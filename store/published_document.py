@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from rag.breaks import SeriesBreak
 from rag.direction import Direction
 from rag.periods import Quarter
+from rag.projection import OnTrack, Projection
 from rag.rating import Rating, Target
 from rag.summary import RagCounts, RagSummary, summary_sentence
 from store.frozen_json import date_from_frozen, frozen_value
@@ -234,6 +235,16 @@ def _breaks(items: Any) -> list[SeriesBreak]:
     ]
 
 
+def _projection(data: Any) -> Projection | None:
+    """The projected year end as published (absent from versions published before it existed)."""
+    if not isinstance(data, dict):
+        return None
+    known = {f.name for f in dataclasses.fields(Projection)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["on_track"] = OnTrack(values["on_track"]) if values.get("on_track") else None
+    return Projection(**values)
+
+
 def row_from_document(data: dict[str, Any], *, scorecard_row: bool = False) -> ScoreRow:
     """A ScoreRow from its stored form, whatever fields ScoreRow has gained or lost since."""
     values: dict[str, Any] = {}
@@ -258,6 +269,7 @@ def row_from_document(data: dict[str, Any], *, scorecard_row: bool = False) -> S
     values["dot_long_breaks"] = _breaks(data.get("dot_long_breaks"))
     # The chart itself is not frozen; what the scorecard's SPC columns said is (scorecard rows only).
     values["spc"] = _spc(data) if scorecard_row else None
+    values["projection"] = _projection(data.get("projection"))
     return ScoreRow(**values)
 
 

@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rag.periods import PeriodError, Quarter, is_month, quarters_between
+from rag.projection import Projection
 from rag.ward_generations import current_generation, generation_label
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
 from store.models import (
+    AnnualTarget,
     Commentary,
     DataVersion,
     Indicator,
@@ -26,7 +28,9 @@ from store.models import (
     Target,
     Upload,
 )
-from store.scorecard import ScoreRow, indicators, override_text, score_indicator
+from store.annual_targets import targets_for
+from store.projection import projection_for
+from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
 
 MONTHLY_SOURCES = ("crime", "asb")
 
@@ -135,6 +139,8 @@ def data_version(session: Session) -> tuple:
         select(func.max(Upload.id)),
         select(func.count(Target.id)),
         select(func.max(Target.updated_at)),
+        select(func.count(AnnualTarget.id)),
+        select(func.max(AnnualTarget.updated_at)),
         select(func.count(Commentary.id)),
         select(func.max(Commentary.updated_at)),
     ]
@@ -241,7 +247,7 @@ def rating_history(
     if not quarters:
         return []
     tree = AreaTree.load(session)
-    targets = list(session.scalars(select(Target)))
+    targets = targets_for(session, area, tree)
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
     bare = dataclasses.replace(indicator, comparator_area=None)
     history = series(session, bare, area, span, tree)  # type: ignore[arg-type]
@@ -307,6 +313,8 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
     first = min([q for q in available if q <= period], default=period)
     quarters = quarters_between(first, period)
     history = rating_history(session, info, area, quarters)
+    if history:
+        history[-1].projection = detail_projection(session, info, period, area)
     comparator, comparator_gaps = comparator_series(session, info, area, quarters)
     for row in history:
         before = comparator.get(Quarter.parse(row.period).same_quarter_last_year().key)
@@ -319,6 +327,14 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         monthly = [(m, counts[m]) for m in months if m in counts]
     notes = commentary_history(session, info.code, area, up_to=period)
     return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes, comparator_gaps, value_notes(session, info, area, quarters))
+
+
+def detail_projection(session: Session, info: IndicatorInfo, period: Quarter, area: str) -> Projection | None:
+    """The projected year end at ``period``, as the scorecard gives it."""
+    tree = AreaTree.load(session)
+    targets = targets_for(session, area, tree)
+    own = tree.by_code[area].level == "ward" if area in tree.by_code else False
+    return projection_for(session, info, period, area, targets, tree, find_target, own)
 
 
 def value_notes(session: Session, info: IndicatorInfo, area: str, quarters: list[Quarter]) -> list[str]:

@@ -17,6 +17,7 @@ from rag.breaks import SeriesBreak, breaks_crossed, span_of
 from rag.direction import Direction, direction, movement
 from rag.narrative import NarrativeFigures, draft_narrative
 from rag.periods import Quarter
+from rag.projection import Projection
 from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
 from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rag.summary import RagSummary, summarise
@@ -26,6 +27,8 @@ from store.areas import AreaTree
 from store.measures import PeriodValue, Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.models import Target as TargetRow
+from store.annual_targets import targets_for
+from store.projection import projection_for
 
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
@@ -97,6 +100,9 @@ class ScoreRow:
     spc: Any = None  # store.spc_series.StoredSpc
     spc_variation: str | None = None
     spc_assurance: str | None = None
+    # The projected year end (rag.projection.Projection), filled by build_scorecard and the
+    # indicator page for the quarter shown; None for a context indicator or where not computed.
+    projection: Any = None
 
     @cached_property
     def dot_short_test(self) -> ChangeTest | None:
@@ -116,7 +122,7 @@ class ScoreRow:
                 period_label=Quarter.parse(self.period).label, actual=self.actual, last_year=self.same_period_last_year,
                 rating=self.rag, target=self.target, gap=self.gap, change_test=self.dot_long_test,
                 comparator_label=self.comparator_label, comparator_change=self.comparator_change,
-                breaks=self.dot_long_breaks, no_comparator=self.no_comparator,
+                breaks=self.dot_long_breaks, no_comparator=self.no_comparator, projection=self.projection,
             )
         )  # fmt: skip
 
@@ -172,11 +178,13 @@ class ScoreRow:
             "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
             "narrative": self.narrative,
             "spc": None if self.spc is None else self.spc.summary(),
+            **projection_fields(self.projection),
         }
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(replace(self, spc=None))  # the chart holds ORM objects: see json_record
         data["target"] = None if self.target is None else asdict(self.target)
+        data["projection"] = None if self.projection is None else asdict(self.projection)
         return data
 
 
@@ -190,6 +198,21 @@ class Scorecard:
     @property
     def summary(self) -> RagSummary:
         return summarise((r.goal, r.rag) for r in self.rows if r.rated)
+
+
+def projection_fields(p: Projection | None) -> dict[str, object]:
+    """The projection as the API and ``score --format json`` carry it: numbers (None where
+    there is no projection), the method, the on-track state and, in words, why."""
+    made = p is not None and p.made
+    return {
+        "projected_year_end": _number(p.value) if made else None,  # type: ignore[union-attr]
+        "projected_low": _number(p.low) if made else None,  # type: ignore[union-attr]
+        "projected_high": _number(p.high) if made else None,  # type: ignore[union-attr]
+        "projection_method": p.method if made else None,  # type: ignore[union-attr]
+        "on_track": p.on_track.value if made and p.on_track else None,  # type: ignore[union-attr]
+        "projection_note": (p.on_track_reason if made else p.reason) if p is not None else "",
+        "projection_arithmetic": p.arithmetic if made else "",  # type: ignore[union-attr]
+    }
 
 
 def _p(test: ChangeTest | None) -> str:
@@ -309,7 +332,7 @@ def score_indicator(
     breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
-    is_ward = area in tree.by_code and tree.by_code[area].level == "ward"
+    is_ward = _is_ward(tree, area)
     target = find_target(targets, indicator.code, period, area, own_area_only=is_ward, basis=indicator.basis)
     if indicator.rag_comparison == "previous_quarter":
         comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
@@ -364,6 +387,10 @@ def score_indicator(
         elif gap := (c.gap(period) or c.gap(last_year)):
             row.comparator_note = f"not available ({gap})"
     return row
+
+
+def _is_ward(tree: AreaTree, area: str) -> bool:
+    return area in tree.by_code and tree.by_code[area].level == "ward"
 
 
 def _direction(indicator: Indicator, current: float | None, previous: float | None, target: Target | None) -> Direction:
@@ -422,7 +449,7 @@ def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, st
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
     tree = AreaTree.load(session)
-    targets = list(session.scalars(select(TargetRow)))
+    targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets
     notes = {
         c.indicator_code: c
         for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
@@ -430,6 +457,7 @@ def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
     rows = []
     for indicator in indicators(session):
         row = score_indicator(session, indicator, period, area, targets, tree)
+        row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, _is_ward(tree, area))
         note = notes.get(indicator.code)
         if note:
             row.commentary, row.corrective_action = note.commentary, note.corrective_action

@@ -24,7 +24,7 @@ from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import Indicator, IndicatorValue, MaracReturn
-from store.models import Target as TargetRow
+from store.annual_targets import targets_for
 from store.scorecard import Scorecard, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
@@ -160,7 +160,8 @@ def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quart
     to every point as it is. Bands and unrated indicators have no assurance."""
     if not indicator.rated or indicator.polarity == Polarity.BAND:
         return None, ""
-    rows = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator.code)))
+    # Typed quarter targets and those an annual target's profile gives (store.annual_targets).
+    rows = [r for r in targets_for(session, area) if r.indicator_code == indicator.code]
     target = find_target(rows, indicator.code, quarter, area, basis=indicator.basis)
     if target is None or target.target is None:
         return None, ""

@@ -32,7 +32,7 @@ from store.queries import (
     rating_history,
 )
 from store.publishing import quarter_state
-from store.scorecard import ScoreRow, build_scorecard, indicators
+from store.scorecard import ScoreRow, build_scorecard, indicators, projection_fields
 from views import ViewError
 from views.wording import not_held_text
 
@@ -107,11 +107,17 @@ def _target(row: ScoreRow) -> dict[str, object]:
     }
 
 
+def _projection(row: ScoreRow) -> dict[str, object]:
+    fields = projection_fields(row.projection)
+    return {k: fields[k] for k in SCORECARD_COLUMNS if k in fields}
+
+
 SCORECARD_COLUMNS = [
     "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
     "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
     "tolerance", "tolerance_type", "rag", "rag_reason", "direction_short", "direction_long", "comparator_area",
     "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags", "notes",
+    "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track", "projection_note",
 ]  # fmt: skip
 
 
@@ -132,6 +138,7 @@ def scorecard(session: Session, home: str, period: str | None = None, area: str 
             "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
             "comparator_change": number(r.comparator_change), "commentary": r.commentary,
             "corrective_action": r.corrective_action, "flags": list(r.flags), "notes": list(r.notes),
+            **_projection(r),
         }
         for r in card.rows
     ]  # fmt: skip

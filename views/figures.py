@@ -17,6 +17,7 @@ from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import NotAvailable, charts
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.small_multiples import small_multiples
+from views.projection_chart import add_projection, projection_of
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 from views.spc_chart import (
     SpcView,
@@ -137,6 +138,10 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
         what = ("year to date at the end of each quarter", "year to date")
         lines = f"{labels[0]} as a solid line, {labels[1]} as a dashed line"
         caption = f"{info.name}, year to date, {labels[0]} against {labels[1]}"
+    projection = projection_of(detail)
+    if projection is not None and projection.made:
+        figure = add_projection(figure, detail, projection.target if has_ytd_targets(detail) else None)
+        lines += ", and a dashed line to Q4 with a shaded wedge for the projected year end and its range"
     subtitle = f"{info.name}, {detail.area_name}, {what[0]}, {labels[0]} and {labels[1]}"
     return _line_chart(detail, "ytd", figure, title, subtitle, f"{info.name}, {what[1]}, in {detail.area_name}: {lines}", caption, width, height)
 

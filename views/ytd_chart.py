@@ -89,6 +89,16 @@ def ytd_title(detail: IndicatorDetail) -> str:
     return f"{format_value(this[-1], info.unit)} year to date by {period.label}, {change}"
 
 
+def _with_year_end(detail: IndicatorDetail, band: list[tuple[float | None, float | None]]) -> list[tuple[float | None, float | None]]:
+    """Before Q4 is held, its target and tolerance come from the projection's year-end target,
+    so the dashed projection ends beside the target it is judged against."""
+    p = detail.current.projection if detail.history else None
+    if band[3] != (None, None) or p is None or not p.target or p.target_edge is None:
+        return band
+    edge = round(p.target_edge / p.target * 100, 2)
+    return [*band[:3], (min(100.0, edge), max(100.0, edge))]
+
+
 def ytd_against_target(detail: IndicatorDetail, title: str, labels: tuple[str, str]) -> dict[str, Any]:
     """Per cent of target at the end of each quarter: this year (solid), last year (dashed),
     the target at 100% and the tolerance band. Traces carry ``meta`` for tests."""
@@ -102,6 +112,7 @@ def ytd_against_target(detail: IndicatorDetail, title: str, labels: tuple[str, s
             continue
         lo, hi = tolerance_bounds(row.target, row.polarity)
         band.append((None if lo is None else lo / row.target.target * 100, None if hi is None else hi / row.target.target * 100))
+    band = _with_year_end(detail, band)
     data = [
         _scatter(x=x, y=[b[0] for b in band], mode="lines", line={"width": 1, "color": TEAL}, hoverinfo="skip", showlegend=False, legendgroup="tolerance"),
         _scatter(

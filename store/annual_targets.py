@@ -1,0 +1,103 @@
+"""Quarter and year-to-date targets derived from the annual targets (``annual_target``) by their
+profiles (``rag.profiles``), beside the targets typed per quarter (``target``), which win for
+their quarter. ``targets_for`` is what scoring reads instead of the ``target`` table alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rag.periods import FinancialYear
+from rag.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
+from store.areas import AreaTree
+from store.counts import monthly_counts
+from store.measures import Measure
+from store.models import AnnualTarget, Indicator
+from store.models import Target as TargetRow
+
+MONTHLY_SOURCES = ("crime", "asb")
+# How far back to look for three complete years of months.
+YEARS_SEARCHED = 6
+
+
+@dataclass(frozen=True)
+class DerivedTarget:
+    """A quarter's target worked out from an annual target: the attributes ``find_target``
+    reads from a stored ``target`` row."""
+
+    indicator_code: str
+    year: str
+    quarter: int
+    area_code: str | None
+    target: float
+    tolerance: float
+    tolerance_type: str
+    target_low: float | None = None
+    target_high: float | None = None
+
+
+def seasonal_years(session: Session, indicator: Indicator, area: str, year: FinancialYear, tree: AreaTree) -> list[list[float]]:
+    """Each complete year's twelve monthly figures before ``year``, newest first."""
+    measure = Measure.parse(indicator.measure)
+    if measure.source not in MONTHLY_SOURCES:
+        raise ProfileError(f"a seasonal profile needs monthly figures, and {indicator.code}'s {measure.source} figures are not monthly")
+    years = [FinancialYear(year.start - k) for k in range(1, YEARS_SEARCHED + 1)]
+    counts = monthly_counts(session, measure.source, area, [m for y in years for m in y.months()], measure.selection, tree)
+    complete = [[float(counts[m]) for m in y.months()] for y in years if all(m in counts for m in y.months())]
+    return complete[:SEASONAL_YEARS]
+
+
+def derived_targets(session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None) -> list[DerivedTarget]:
+    """The quarter targets every annual target for ``area`` (or every area) gives, except
+    those a hand-typed quarter target replaces. An annual target whose profile cannot be worked
+    out (e.g. seasonal without three complete years) gives none: ``profile_problem`` says why."""
+    tree = tree or AreaTree.load(session)
+    typed = {(t.indicator_code, t.year, t.quarter, t.area_code) for t in stored if t.quarter is not None}
+    out = []
+    for a in session.scalars(select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))):
+        indicator = session.get(Indicator, a.indicator_code)
+        if indicator is None:
+            continue
+        try:
+            shares = profile_shares(session, a, indicator, area, tree)
+        except ProfileError:
+            continue
+        quarters = quarter_targets(a.target, shares, indicator.unit, indicator.basis)
+        full = a.target or 1.0
+        for q, value in quarters.items():
+            if (a.indicator_code, a.year, q, a.area_code) in typed:
+                continue  # a quarter target typed by hand wins
+            # An absolute tolerance on a count is spread like the target; a percentage stays one.
+            tolerance = a.tolerance * value / full if a.tolerance_type == "abs" and indicator.unit == "count" else a.tolerance
+            out.append(DerivedTarget(a.indicator_code, a.year, q, a.area_code, value, tolerance, a.tolerance_type))
+    return out
+
+
+def profile_shares(session: Session, a: AnnualTarget, indicator: Indicator, area: str, tree: AreaTree) -> list[float]:
+    profile = Profile(a.profile)
+    years = seasonal_years(session, indicator, area, FinancialYear.parse(a.year), tree) if profile is Profile.SEASONAL else None
+    return shares_for(profile, custom=a.shares, years=years)
+
+
+def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
+    """Why an annual target gives no quarter targets for ``area`` ("" when it does)."""
+    indicator = session.get(Indicator, a.indicator_code)
+    if indicator is None:
+        return f"unknown indicator {a.indicator_code}"
+    try:
+        profile_shares(session, a, indicator, area, AreaTree.load(session))
+    except ProfileError as e:
+        return str(e)
+    return ""
+
+
+def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list:
+    """The ``target`` rows, then the quarter targets the annual targets give (typed rows first,
+    so on a tie ``find_target`` keeps the typed one)."""
+    stored = list(session.scalars(select(TargetRow)))
+    return [*stored, *derived_targets(session, stored, area, tree)]
+
+
+__all__ = ["DerivedTarget", "MONTHS", "derived_targets", "profile_problem", "targets_for"]
