@@ -111,6 +111,11 @@ def demo(app: AppContext, if_empty: bool) -> None:
                 return
     for summary in load_demo(engine):
         click.echo(summary.lines()[0])
+    from demo.publish import publish_demo
+
+    click.echo("Publishing Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)…")
+    info = publish_demo(engine, app.settings)
+    click.echo(f"Published {info.period}: {info.headline}.")
 
 
 def _register_subcommands() -> None:

@@ -43,6 +43,7 @@ import plotly
 import plotly.io as pio
 
 from dashboards.context import current_engine, current_settings
+from dashboards.newer_figures import resolve_for_viewer
 from exports import ExportError, NotAvailable
 from exports.downloads import (
     Download,
@@ -96,8 +97,7 @@ def _state() -> PageState:
             Quarter.parse(period)
         except PeriodError as exc:
             raise _Refusal(400, f"{exc}.") from None
-    settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, period, flask.request.args.get("area"))
+    state = resolve_for_viewer(period, flask.request.args.get("area"))  # readers: published quarters only
     if state.error or state.period is None:
         raise _Refusal(404, state.error or "No figures have been loaded yet.")
     return state

@@ -65,11 +65,9 @@ def page_shell(content: Component) -> html.Div:
 def menu_links(search: str | None) -> list[str]:
     """The menu's hrefs for a page at ``?search``: the chosen quarter and area kept
     (``dashboards.nav_links``), the scorecard's default quarter when the URL names none."""
-    from dashboards.context import current_settings
-    from views import data
+    from dashboards.newer_figures import resolve_for_viewer
 
-    settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, None, None)
+    state = resolve_for_viewer(None, None)
     wards = [a.code for a in state.areas if a.level == "ward"]
     return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
 
