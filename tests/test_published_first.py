@@ -6,15 +6,17 @@ Real SQLite and PostgreSQL, real Chromium at 1366 and 390 px, axe clean."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import UTC, datetime
 
 import pytest
+from pypdf import PdfReader
 
 from rag.periods import Quarter
 from settings import Settings
 from store.db import session_scope
-from store.publishing import publish_quarter, quarter_state
+from store.publishing import publish_quarter, published_file, quarter_state
 from store.users import Principal
 from tests.conftest import WEB_PASSWORD, add_web_user, make_web_app, serious_axe_violations, serve_in_thread, web_sign_in
 from views import data
@@ -149,4 +151,7 @@ def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(dem
     assert not info.forced  # the demo's Reds have corrective actions and every figure is whole
     with session_scope(demo_engine) as session:
         assert quarter_state(session, Q4, HAVERING).state == "draft"
-    assert {f.format for f in info.files} == {"docx", "pdf", "html"}
+    assert [f.file_name for f in info.files] == [f"Havering-CSP-performance-Q3-2016-17-v1.{fmt}" for fmt in ("docx", "pdf", "html")]
+    with session_scope(demo_engine) as session:
+        stored = published_file(session, Q3, HAVERING, "pdf")
+    assert stored is not None and not any("DRAFT" in p.extract_text() for p in PdfReader(io.BytesIO(stored.content)).pages)
