@@ -115,7 +115,7 @@ def demo(app: AppContext, if_empty: bool) -> None:
 
     click.echo("Publishing Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)…")
     info = publish_demo(engine, app.settings)
-    click.echo(f"Published {info.period}: {info.headline}.")
+    click.echo(f"Published Q3 2016/17: {info.headline}." if info else "Q3 2016/17 was published already.")
 
 
 def _register_subcommands() -> None:

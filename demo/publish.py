@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from exports.publication import publish_with_pack
 from rag.periods import Quarter
 from settings import Settings
-from store.publishing import VersionInfo
+from store.db import reading
+from store.publishing import VersionInfo, quarter_state
 from store.users import Principal
 
 DEMO_PUBLISHED = Quarter.parse("2016-17-Q3")
@@ -19,8 +20,12 @@ COMMITTEE_DAY = dt.datetime(2017, 1, 17, 12, 0, tzinfo=dt.UTC)
 DEMO_LEAD = Principal("demo", "lead")
 
 
-def publish_demo(engine: Engine, settings: Settings) -> VersionInfo:
-    """Publish the demo's Q3 2016/17 (about 15 s: the pack is made in Word, PDF and HTML)."""
+def publish_demo(engine: Engine, settings: Settings) -> VersionInfo | None:
+    """Publish the demo's Q3 2016/17 (about 15 s: the pack is made in Word, PDF and HTML);
+    None, and nothing done, when it is published already (``cspdash demo`` run again)."""
+    with reading(engine) as session:
+        if quarter_state(session, DEMO_PUBLISHED, settings.home_area).is_published:
+            return None
     return publish_with_pack(
         engine, DEMO_PUBLISHED, settings.home_area, settings, DEMO_LEAD,
         note=f"{settings.committee_name}, {COMMITTEE_DAY.day} {COMMITTEE_DAY:%B %Y}",

@@ -155,3 +155,4 @@ def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(dem
     with session_scope(demo_engine) as session:
         stored = published_file(session, Q3, HAVERING, "pdf")
     assert stored is not None and not any("DRAFT" in p.extract_text() for p in PdfReader(io.BytesIO(stored.content)).pages)
+    assert publish_demo(demo_engine, settings) is None  # `cspdash demo` again: published already, nothing done
