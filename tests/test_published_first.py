@@ -70,6 +70,7 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     assert reader.get(f"/export/data/CSP1.csv?period={Q4.key}").status_code == 404
     embed = reader.get("/embed/indicator/CSP1")
     assert embed.status_code == 200 and "Q3 2016/17" in embed.get_data(as_text=True)
+    assert 'id="embed-draft"' not in embed.get_data(as_text=True)  # published: no draft mark
     assert reader.get(f"/embed/indicator/CSP1?period={Q4.key}").status_code == 404
 
     # Analysts, leads and admins work on the draft: the newest figures are theirs by default.
@@ -80,6 +81,8 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     # CSPDASH_SHOW_DRAFTS=true: readers see drafts too.
     shown = make_web_app(database_url, CSPDASH_SHOW_DRAFTS="true").server.test_client()
     assert shown.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key
+    draft_embed = shown.get("/embed/indicator/CSP1").get_data(as_text=True)
+    assert "Q4 2016/17" in draft_embed and '<p class="draft-mark" id="embed-draft" role="note">Draft — not yet published</p>' in draft_embed
 
 
 def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> None:  # noqa: ANN001
