@@ -18,9 +18,27 @@ NAV = [
     ("Ward map", "/map", "nav-map"),
     ("London comparison", "/london", "nav-london"),
 ]
+# Pages only analysts (and leads, admins) may use: in the menu only for them (issue 20). The
+# links stay in the page, hidden, so the menu's callbacks always find every link.
+ANALYST_PAGES = {"/upload", "/targets"}
+
+
+def _may_edit() -> bool:
+    import flask
+
+    from dashboards.access import can
+
+    return flask.has_request_context() and can("analyst")
 
 
 def header() -> html.Header:
+    may_edit = _may_edit()
+    items = [
+        html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item", hidden=href in ANALYST_PAGES and not may_edit)
+        for label, href, link_id in NAV
+    ]
+    if not may_edit:  # uploading and targets need an analyst: say where to sign in
+        items.append(html.Li(html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"), className="app-nav__item app-nav__item--sign-in"))
     return html.Header(
         [
             html.Div(
@@ -31,10 +49,7 @@ def header() -> html.Header:
                 className="app-header__inner width-container",
             ),
             html.Nav(
-                html.Ul(
-                    [html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item") for label, href, link_id in NAV],
-                    className="app-nav__list width-container",
-                ),
+                html.Ul(items, className="app-nav__list width-container"),
                 className="app-nav no-print",
                 **{"aria-label": "Main"},
             ),
