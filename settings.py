@@ -86,6 +86,9 @@ class Settings:
     # A month of a wide Met file whose file-wide total is under this share of the median of
     # its other months is incomplete in the source (issue 19): held figures are kept.
     stub_month_share: float = 0.2
+    # Readers (anyone who is not an analyst, lead or admin) see published quarters only,
+    # unless this is set: then they also see drafts, each marked "Draft — not yet published".
+    show_drafts: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,6 +116,7 @@ class Settings:
             db_connect_timeout=_number(env.get("CSPDASH_DB_CONNECT_TIMEOUT"), 3),
             db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
             stub_month_share=_share(env.get("CSPDASH_STUB_MONTH_SHARE"), 0.2),
+            show_drafts=_flag(env.get("CSPDASH_SHOW_DRAFTS"), False),
         )
 
 

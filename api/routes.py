@@ -26,6 +26,7 @@ import pandas as pd
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from dashboards.newer_figures import published_only
 from exports.file_names import content_disposition, file_stem
 from exports.tabular import safe_csv
 from serving.unavailable import MESSAGE as UNAVAILABLE
@@ -92,7 +93,7 @@ def _arg(name: str) -> str | None:
 
 @blueprint.get("/scorecard")
 def scorecard() -> flask.Response:
-    return _answer("scorecard", lambda s, cfg: figures.scorecard(s, cfg.home_area, _arg("period"), _arg("area")))
+    return _answer("scorecard", lambda s, cfg: figures.scorecard(s, cfg.home_area, _arg("period"), _arg("area"), published_only=published_only()))
 
 
 @blueprint.get("/indicators")
@@ -102,7 +103,7 @@ def indicators() -> flask.Response:
 
 @blueprint.get("/indicators/<code>/series")
 def series(code: str) -> flask.Response:
-    return _answer(f"{code}-series", lambda s, cfg: figures.indicator_series(s, cfg.home_area, code, _arg("area"), _arg("from"), _arg("to")))
+    return _answer(f"{code}-series", lambda s, cfg: figures.indicator_series(s, cfg.home_area, code, _arg("area"), _arg("from"), _arg("to"), published_only=published_only()))
 
 
 @blueprint.get("/counts")

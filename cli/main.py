@@ -94,10 +94,12 @@ def ingest(
 
 @cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when no indicators are held yet.")
+@click.option("--no-publish", is_flag=True, help="Leave every quarter a draft (by default Q3 2016/17 is published as the committee of 17 January 2017 saw it).")
 @pass_app
 @explain_load_errors
-def demo(app: AppContext, if_empty: bool) -> None:
-    """Create the schema if needed and load the bundled Havering demo (data/demo/)."""
+def demo(app: AppContext, if_empty: bool, no_publish: bool) -> None:
+    """Create the schema if needed and load the bundled Havering demo (data/demo/), then
+    publish Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)."""
     from sqlalchemy import func, select
 
     from store.db import session_scope
@@ -112,6 +114,13 @@ def demo(app: AppContext, if_empty: bool) -> None:
                 return
     for summary in load_demo(engine):
         click.echo(summary.lines()[0])
+    if no_publish:
+        return
+    from demo.publish import publish_demo
+
+    click.echo("Publishing Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)…")
+    info = publish_demo(engine, app.settings)
+    click.echo(f"Published Q3 2016/17: {info.headline}." if info else "Q3 2016/17 was published already.")
 
 
 def _register_subcommands() -> None:

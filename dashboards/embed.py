@@ -43,6 +43,7 @@ import plotly
 import plotly.io as pio
 
 from dashboards.context import current_engine, current_settings
+from dashboards.newer_figures import resolve_for_viewer
 from exports import ExportError, NotAvailable
 from exports.downloads import (
     Download,
@@ -67,7 +68,7 @@ from views.data import PageState
 from views.figures import KINDS, trend_chart, ward_map_chart
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
-from views.publication import NotPublished, frozen_detail, parse_request, published_pack
+from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_request, publication, published_pack
 from views.wording import target_finding
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,7 @@ def _state() -> PageState:
             Quarter.parse(period)
         except PeriodError as exc:
             raise _Refusal(400, f"{exc}.") from None
-    settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, period, flask.request.args.get("area"))
+    state = resolve_for_viewer(period, flask.request.args.get("area"))  # readers: published quarters only
     if state.error or state.period is None:
         raise _Refusal(404, state.error or "No figures have been loaded yet.")
     return state
@@ -342,6 +342,7 @@ EMBED_CSS = """
 html { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; color: #0b0c0c; background: #fff; }
 body { margin: 0; padding: 12px 16px; }
 h1 { font-size: 1.25rem; margin: 0 0 0.35rem; }
+.draft-mark { display: inline-block; margin: 0 0 0.35rem; padding: 2px 8px; border: 2px solid #d4351c; color: #0b0c0c; font-weight: 700; }
 p { margin: 0 0 0.5rem; max-width: 60em; }
 .rag { display: inline-block; padding: 0.05em 0.45em; border: 1px solid #0b0c0c; font-weight: 700; margin-right: 0.35em; }
 .rag--red { background: #d4351c; color: #fff; } .rag--amber { background: #f47738; color: #0b0c0c; }
@@ -385,8 +386,10 @@ def embed_indicator(code: str) -> flask.Response:
     plot = with_nonce(plot)  # the chart's own script may run; the page's CSP allows no other
     rating = f'<span class="rag rag--{row.rag.value.lower().replace(" ", "-")}"><span aria-hidden="true">{RAG_SHAPE[row.rag]}</span> {escape(row.rag.value)}</span>'
     more = f"/indicator/{info.code}{state.query()}"
+    draft = publication(current_settings().database_url, period, state.area).draft  # shown only where readers may see drafts
+    mark = f'<p class="draft-mark" id="embed-draft" role="note">{DRAFT_BANNER}</p>' if draft else ""
     body = (
-        f"<h1>{escape(info.name)}: {escape(detail.area_name)}, {escape(period.label)}</h1>"
+        f"{mark}<h1>{escape(info.name)}: {escape(detail.area_name)}, {escape(period.label)}</h1>"
         f'<p class="summary" id="embed-summary">{rating}{escape(target_finding(row, period))}.</p>'
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>Solid blue line with circles: the figure '
         "each quarter. Dashed line: the target. Shaded band: the tolerance, where the indicator is still rated Green."

@@ -15,7 +15,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
-from dashboards.newer_figures import newer_figures_notice
+from dashboards.newer_figures import newer_figures_notice, resolve_for_viewer
 from dashboards.context import current_settings
 from exports.tabular import csv_text as tabular_csv_text
 from exports.tabular import neutralise
@@ -73,7 +73,7 @@ Table = tuple[list[str], list[list[str]]]  # headers, rows (formatted for people
 @ui.safe_layout
 def layout(code: str | None = None, period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, period, area)
+    state = resolve_for_viewer(period, area)
     back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
     if state.error:
         return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])

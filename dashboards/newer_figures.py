@@ -1,29 +1,49 @@
-""""Newer figures are held": when a page shows a quarter older than the newest one its reader
-may see, say so with a link to it.
+"""Which quarters whoever is reading may see, and "Newer figures are held": when a page shows a
+quarter older than the newest one its reader may see, say so with a link to it.
 
-``newest_for_viewer`` is the one place that decides what "newest" means for whoever is reading:
-today everyone who may read the dashboard sees the figures held; once readers see published
-quarters only, this is the function to restrict, and every page's notice follows."""
+``published_only`` is the one place that decides it: analysts, leads and admins see every
+quarter held, drafts included; everyone else (viewers and anonymous readers) sees published
+quarters only, landing on the latest published report, unless ``CSPDASH_SHOW_DRAFTS`` is set.
+``resolve_for_viewer`` (pages) and ``newest_for_viewer`` (the notice) both follow it."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboards.access import can
+from dashboards.context import current_settings
 from rag.periods import Quarter
 from views import data
-from views.data import make_query
+from views.data import PageState, make_query
+
+DRAFT_READERS_ROLE = "analyst"  # analysts, leads and admins work on drafts
 
 
-def newest_for_viewer(url: str) -> Quarter | None:
-    """The newest quarter any source holds complete figures for, as the reader may see it."""
+def published_only() -> bool:
+    """True when the person reading sees published quarters only."""
+    return not (current_settings().show_drafts or can(DRAFT_READERS_ROLE))
+
+
+def resolve_for_viewer(period: str | None, area: str | None) -> PageState:
+    """A page's state from its URL, as whoever is reading may see it."""
+    settings = current_settings()
+    return data.resolve(settings.database_url, settings.home_area, period, area, published_only=published_only())
+
+
+def newest_for_viewer(url: str, area: str | None = None) -> Quarter | None:
+    """The newest quarter the reader may see: any held (with complete figures) for those who see
+    drafts, else the newest published for ``area`` (default: the home area)."""
     available, _ = data._periods(url, data.version(url))
+    if published_only():
+        published = data.published_for(url, area or current_settings().home_area)
+        available = [q for q in available if q in published]
     return max(available) if available else None
 
 
 def newer_figures_notice(url: str, shown: Quarter | None, area: str, path: str, page_id: str) -> list[Component]:
     """A notice linking to the newest quarter when the page shows an older one (else nothing)."""
-    newest = newest_for_viewer(url)
+    newest = newest_for_viewer(url, area)
     if shown is None or newest is None or newest <= shown:
         return []
     return [
@@ -45,4 +65,4 @@ def newer_figures_notice(url: str, shown: Quarter | None, area: str, path: str, 
     ]
 
 
-__all__ = ["newer_figures_notice", "newest_for_viewer"]
+__all__ = ["newer_figures_notice", "newest_for_viewer", "published_only", "resolve_for_viewer"]

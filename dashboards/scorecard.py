@@ -14,7 +14,7 @@ from dash.development.base_component import Component
 
 from dashboards import components as ui
 from dashboards import publishing
-from dashboards.newer_figures import newer_figures_notice
+from dashboards.newer_figures import newer_figures_notice, resolve_for_viewer
 from dashboards.context import current_settings
 from dashboards.components import slug
 from rag.periods import Quarter
@@ -64,7 +64,7 @@ def heading(state: PageState) -> str:
 @ui.safe_layout
 def layout(period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, period, area)
+    state = resolve_for_viewer(period, area)
     as_published, version, version_error = parse_request(query.get("as"), query.get("version"))
     return html.Div(
         [

@@ -18,9 +18,27 @@ NAV = [
     ("Ward map", "/map", "nav-map"),
     ("London comparison", "/london", "nav-london"),
 ]
+# Pages only analysts (and leads, admins) may use: in the menu only for them (issue 20). The
+# links stay in the page, hidden, so the menu's callbacks always find every link.
+ANALYST_PAGES = {"/upload", "/targets"}
+
+
+def _may_edit() -> bool:
+    import flask
+
+    from dashboards.access import can
+
+    return flask.has_request_context() and can("analyst")
 
 
 def header() -> html.Header:
+    may_edit = _may_edit()
+    items = [
+        html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item", hidden=href in ANALYST_PAGES and not may_edit)
+        for label, href, link_id in NAV
+    ]
+    if not may_edit:  # uploading and targets need an analyst: say where to sign in
+        items.append(html.Li(html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"), className="app-nav__item app-nav__item--sign-in"))
     return html.Header(
         [
             html.Div(
@@ -31,10 +49,7 @@ def header() -> html.Header:
                 className="app-header__inner width-container",
             ),
             html.Nav(
-                html.Ul(
-                    [html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item") for label, href, link_id in NAV],
-                    className="app-nav__list width-container",
-                ),
+                html.Ul(items, className="app-nav__list width-container"),
                 className="app-nav no-print",
                 **{"aria-label": "Main"},
             ),
@@ -65,11 +80,9 @@ def page_shell(content: Component) -> html.Div:
 def menu_links(search: str | None) -> list[str]:
     """The menu's hrefs for a page at ``?search``: the chosen quarter and area kept
     (``dashboards.nav_links``), the scorecard's default quarter when the URL names none."""
-    from dashboards.context import current_settings
-    from views import data
+    from dashboards.newer_figures import resolve_for_viewer
 
-    settings = current_settings()
-    state = data.resolve(settings.database_url, settings.home_area, None, None)
+    state = resolve_for_viewer(None, None)
     wards = [a.code for a in state.areas if a.level == "ward"]
     return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
 

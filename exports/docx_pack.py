@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.pack_content import IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
 from views.figures import Chart
 
 INK, SECONDARY, LIGHT = "0B0C0C", "505A5F", "F3F2F1"
@@ -74,9 +74,22 @@ def _field(paragraph: Paragraph, code: str, half_points: int = 16) -> None:
     paragraph._p.append(simple)
 
 
+def _draft_mark(doc: DocumentType, content: PackContent) -> None:
+    """A draft says so at the top of every page (later sections' headers follow the first's)."""
+    if not content.draft:
+        return
+    paragraph = doc.sections[0].header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(DRAFT_MARK)
+    run.bold = True
+    run.font.size = Pt(12)
+    run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
+
+
 def _footer(doc: DocumentType, content: PackContent) -> None:
     paragraph = doc.sections[0].footer.paragraphs[0]
-    paragraph.text = f"{content.committee} · {content.area_name} · {content.period.label} · Page "
+    prefix = "DRAFT · " if content.draft else ""
+    paragraph.text = f"{prefix}{content.committee} · {content.area_name} · {content.period.label} · Page "
     _field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _field(paragraph, "NUMPAGES")
@@ -339,6 +352,7 @@ def render_docx(content: PackContent, images: Mapping[str, bytes]) -> bytes:
     props = doc.core_properties
     props.title, props.author, props.subject = content.title, content.author, f"{content.area_name}, {content.period.label}"
     props.language = "en-GB"
+    _draft_mark(doc, content)
     _footer(doc, content)
     _title_block(doc, content)
     _summary(doc, content)

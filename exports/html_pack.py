@@ -13,10 +13,15 @@ import base64
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from exports.pack_content import IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
 from views.figures import Chart
 from views.marks import SOURCES
 
+DRAFT_CSS = """
+@page { @top-center { content: var(--draft); font: bold 12pt Arial, sans-serif; color: #d4351c; } }
+.draft-mark { border: 3px solid #d4351c; color: #d4351c; font-weight: bold; font-size: 13pt; padding: 0.3em 0.6em; margin: 0 0 1em; }
+@media print { .draft-mark { display: none; } }
+"""
 CSS = """
 @page { size: A4 portrait; margin: 18mm 18mm 20mm;
   @bottom-left { content: var(--footer, ""); }
@@ -242,12 +247,17 @@ def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
     for s in content.sections:
         html, number = _section(s, images, number)
         sections.append(html)
-    footer = _css_string(f"{content.committee} · {content.area_name} · {content.period.label}")
+    footer = _css_string(("DRAFT · " if content.draft else "") + f"{content.committee} · {content.area_name} · {content.period.label}")
     css = CSS.replace('var(--footer, "")', f"{footer}; font: 8pt Arial, sans-serif; color: #505a5f")
+    mark = ""
+    if content.draft:  # at the top of every printed page, and of the document on screen
+        css += DRAFT_CSS.replace("var(--draft)", _css_string(DRAFT_MARK))
+        mark = f'<p class="draft-mark" role="note">{_e(DRAFT_MARK)}</p>'
+    title = ("DRAFT: " if content.draft else "") + f"{content.title}: {content.area_name}"
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(content.title)}: {_e(content.area_name)}</title><style>{css}</style></head><body>"
+        f"<title>{_e(title)}</title><style>{css}</style></head><body>{mark}"
         f"{_title_block(content)}<main>{_summary(content)}{_key(content)}{_appendix(content)}"
         '<section id="indicators" class="new-page" aria-labelledby="indicators-heading">'
         f'<h2 id="indicators-heading">Performance by indicator</h2>{"".join(sections)}</section>'

@@ -20,9 +20,11 @@ from rag.periods import Quarter
 from rag.rating import Rating
 from rag.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
+from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
+from exports.file_names import file_stem
 from views.projection_chart import projection_sentence
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
 from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
@@ -139,6 +141,9 @@ class DemandRow:
     change: str
 
 
+DRAFT_MARK = "DRAFT — not yet published"  # on every page of a draft pack
+
+
 @dataclass(frozen=True)
 class PackContent:
     committee: str
@@ -170,6 +175,8 @@ class PackContent:
     # Notes on the figures, listed under the Appendix 1 table: "[1] Name: Year to date … is the published figure …"
     figure_notes: list[str] = field(default_factory=list)
     figure_notes_heading: str = FIGURE_NOTES_HEADING
+    # Not (yet) published: every page says so and the file name ends "-DRAFT" (issue 20).
+    draft: bool = False
 
     @property
     def charts(self) -> list[Chart]:
@@ -178,7 +185,9 @@ class PackContent:
 
     @property
     def file_stem(self) -> str:
-        return f"cspdash-pack-{self.area_code}-{self.period.key}"
+        """``Havering-CSP-performance-Q3-2016-17`` (``…-DRAFT`` for a draft): the area's name, as
+        a committee clerk files it, not its code."""
+        return file_stem(self.area_name, "CSP-performance", f"Q{self.period.q}", self.period.financial_year.key, "DRAFT" if self.draft else "")
 
 
 def _count(counts: RagCounts, rating: Rating) -> str:
@@ -319,8 +328,13 @@ def _demand(session: Session, card: Scorecard) -> tuple[Chart | None, list[str],
     return demand_chart(panels, card.area_name, card.period), headers, rows
 
 
-def build_pack_content(session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None) -> PackContent:
-    """Everything the pack says for ``period`` and ``area``."""
+def build_pack_content(
+    session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None, *, draft: bool | None = None
+) -> PackContent:
+    """Everything the pack says for ``period`` and ``area``. ``draft``: whether the pack is
+    marked DRAFT (default: unless the quarter is published; publishing passes False)."""
+    if draft is None:
+        draft = not quarter_state(session, period, area).is_published
     card = build_scorecard(session, period, area)
     attach_spc(session, card)  # the SPC verdicts beside each rating
     rated = [r for r in card.rows if r.rated]
@@ -376,5 +390,5 @@ def build_pack_content(session: Session, period: Quarter, area: str, settings: S
             "more need, or better reporting."
         ),
         demand_chart=chart, demand_headers=demand_headers, demand_rows=demand_rows, rows=card.rows,
-        figure_notes=[n.line for n in numbered],
+        figure_notes=[n.line for n in numbered], draft=draft,
     )  # fmt: skip

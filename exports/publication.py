@@ -61,7 +61,7 @@ def publish_with_pack(
         check_can_publish(session, period, area, by, force=force, reason=reason)
         check_period(session, period, area)
         document = freeze_document(session, period, area)
-        content = build_pack_content(session, period, area, settings, date or now.date())
+        content = build_pack_content(session, period, area, settings, date or now.date(), draft=False)  # the pack as published
     files = pack_files(content)
     try:
         with session_scope(engine) as session:

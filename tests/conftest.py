@@ -221,7 +221,12 @@ def reset_dash_pages() -> None:
 
 
 def make_web_app(database_url: str, **env: str):
-    """A fresh Dash app on ``database_url``; ``env`` adds CSPDASH_* settings."""
+    """A fresh Dash app on ``database_url``; ``env`` adds CSPDASH_* settings.
+
+    Readers see drafts here (CSPDASH_SHOW_DRAFTS=true) unless a test says otherwise: the demo
+    fixtures publish nothing (publishing makes a pack, about 15 s), and most page tests read
+    the demo's draft figures as a reader. tests/test_published_first.py covers readers who see
+    published quarters only (the setting's default)."""
     from app import create_app
     from settings import Settings
 
@@ -230,7 +235,7 @@ def make_web_app(database_url: str, **env: str):
     reset_dash_pages()
     values = {
         "DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32,
-        "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-"), **env,
+        "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-"), "CSPDASH_SHOW_DRAFTS": "true", **env,
     }  # fmt: skip
     return create_app(Settings.from_env(values))
 

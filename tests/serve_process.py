@@ -30,6 +30,7 @@ def served(env: dict[str, str], *args: str, startup: float = 60.0) -> Iterator[s
     CSPDASH_SECRET_KEY unless given); yields the base URL once /healthz answers."""
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CSPDASH_", "DATABASE_URL", "REDIS_URL"))}
+    full_env["CSPDASH_SHOW_DRAFTS"] = "true"  # as make_web_app: the demo fixtures publish nothing
     full_env.update(env)
     command = [sys.executable, "-c", "from cli.main import cli; cli()", "serve", "--port", str(port), *args]
     process = subprocess.Popen(command, cwd=REPO, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)

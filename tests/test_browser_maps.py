@@ -147,7 +147,7 @@ def test_browser_map_controls_put_the_choice_in_the_url(page, live_server: str, 
 def test_browser_london_tile_map_and_rank(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
     figure = open_map(page, f"{live_server}/london?measure=crime&period=2016-17-Q3&span=quarter", graph="london-tile-graph")
     rank = page.inner_text("#london-rank")
-    assert rank.startswith("Havering: ") and "of 32 boroughs for change in all crime compared with Q3 2015/16" in rank
+    assert rank.startswith("Havering: ") and "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in rank
     main = page.inner_text("main")
     assert "have no data yet" not in main
     assert "Borough outlines are not loaded" in main

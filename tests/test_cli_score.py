@@ -62,10 +62,11 @@ def test_cli_score_json_and_quarter_figures(run):
 
 
 def test_cli_score_demo_twice_is_idempotent(run):
-    run("demo")
+    assert "Published Q3 2016/17: Version 1, published on 17 January 2017 by demo." in run("demo")
     first = run("score", "--period", "2016-17-Q3", "--format", "csv")
-    run("demo")
+    assert "Q3 2016/17 was published already." in run("demo")
     assert run("score", "--period", "2016-17-Q3", "--format", "csv") == first
+    assert "Q4 2016/17, E09000016: Draft — not yet published." in run("versions", "--period", "2016-17-Q4")
 
 
 def test_cli_score_rejects_a_bad_period(database_url, monkeypatch):

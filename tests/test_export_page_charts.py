@@ -127,7 +127,7 @@ def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(de
     london = london_chart(demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}, "tile")
     rank = text(by_id(page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}), "london-rank"))
     assert plain(london.title) + "." == rank
-    assert rank.startswith("Havering: ") and "of 32 boroughs for change in all crime compared with Q3 2015/16" in rank
+    assert rank.startswith("Havering: ") and "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in rank
     assert "Change in all crime compared with Q3 2015/16 by London borough" in london.figure["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     with pytest.raises(NotAvailable, match="Borough outlines are not loaded"):
         london_chart(demo_database_url, HOME, {}, "geo")
@@ -184,7 +184,7 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
 
     london = client.get(f"/export/london.svg?measure=crime&period={PERIOD}&span=quarter")
     assert london.status_code == 200 and london.mimetype == "image/svg+xml"
-    assert "of 32 boroughs for change in all crime compared with Q3 2015/16" in svg_text(london.data)
+    assert "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in svg_text(london.data)
 
     demand = client.get(f"/export/demand.png?{Q3}")
     assert demand.status_code == 200 and demand.mimetype == "image/png"

@@ -338,7 +338,7 @@ def test_maps_london_with_only_havering_says_it_cannot_be_ranked_and_shows_no_ra
 def test_maps_london_compares_every_met_borough_on_the_demo(demo_database_url: str) -> None:
     page, _ = render(demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
     assert text(by_id(page, "london-rank")).startswith("Havering: ")
-    assert "of 32 boroughs for change in all crime compared with Q3 2015/16" in text(by_id(page, "london-rank"))
+    assert "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in text(by_id(page, "london-rank"))
     assert "have no data yet" not in text(page)
     assert "Borough outlines are not loaded" in text(page)
     ranked = [r for r in rows_of(by_id(page, "london-table")) if r[-1] != "–"]
@@ -384,7 +384,7 @@ def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine
     assert links[0].startswith("/export/london.png?measure=crime&period=2016-17-Q3&span=quarter&view=change") and links[0].endswith("&kind=geo")
     svg = london_download(database_url, HOME, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"}, "svg", "geo").content
     assert b"choroplethlocation" in svg  # the outlines are drawn
-    assert b"of 32 boroughs for change in all crime" in svg  # titled with the rank statement
+    assert b"the largest fall of 32 boroughs in all crime" in svg  # titled with the rank statement
 
 
 def test_maps_indicator_with_ward_values(demo_engine: Engine, database_url: str, tmp_path: Path) -> None:

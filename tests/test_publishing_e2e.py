@@ -47,7 +47,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_url: str, export_chromium: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    run("demo")
+    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
     out = run("publish", "--period", Q3, "--note", "Crime & Disorder Sub-Committee, 17 January 2017", "--date", "2017-01-17", "--as", "lee").output
@@ -101,7 +101,7 @@ def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_
 
 def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(run, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
     """No Chromium needed: refusals come before any file is made, and store nothing."""
-    run("demo")
+    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "priya", "analyst")
     add_web_user(engine, "vic", "viewer")
@@ -137,7 +137,7 @@ def test_reopen_and_versions_commands_keep_every_version(run, database_url: str,
     """Re-open with a reason, publish the correction; both versions stay readable."""
     from tests.test_publishing import LEAD, publish
 
-    run("demo")
+    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
     add_web_user(engine, "priya", "analyst")

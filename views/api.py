@@ -79,11 +79,38 @@ def _area(tree: AreaTree, code: str) -> str:
     return code
 
 
-def _held_quarter(session: Session, text: str | None) -> Quarter:
-    """The quarter asked for, or the latest one every source holds; NotFound if none is held."""
+def _published(session: Session, area: str) -> list[Quarter]:
+    from store.publishing import published_quarters  # publishing reads the queries this module does
+
+    return sorted(q for q, a in published_quarters(session) if a == area)
+
+
+def _readable(session: Session, area: str, published_only: bool) -> list[Quarter]:
+    """The quarters held that the caller may read: for readers (``published_only``), the
+    published ones; NotFound naming why when there are none."""
     available = quarters_available(session)
     if not available:
         raise NotFound("No figures have been loaded yet.")
+    if not published_only:
+        return available
+    published = set(_published(session, area))
+    available = [q for q in available if q in published]
+    if not available:
+        raise NotFound(f"No report has been published yet for {area}.")
+    return available
+
+
+def _held_quarter(session: Session, text: str | None, area: str = "", published_only: bool = False) -> Quarter:
+    """The quarter asked for, or the latest one every source holds; NotFound if none is held.
+    Readers (``published_only``) get the latest published quarter, and only published ones."""
+    available = _readable(session, area, published_only)
+    if published_only:
+        if not text:
+            return available[-1]
+        quarter = parse_quarter(text)
+        if quarter not in available:
+            raise NotFound(f"{quarter.label} has not been published for {area} yet; the latest published report is {available[-1].label} (period={available[-1].key}).")
+        return quarter
     if not text:
         return latest_quarter(session) or available[-1]
     quarter = parse_quarter(text)
@@ -121,11 +148,12 @@ SCORECARD_COLUMNS = [
 ]  # fmt: skip
 
 
-def scorecard(session: Session, home: str, period: str | None = None, area: str | None = None) -> ApiTable:
-    """Every indicator rated for one quarter and area, as on the scorecard page."""
+def scorecard(session: Session, home: str, period: str | None = None, area: str | None = None, *, published_only: bool = False) -> ApiTable:
+    """Every indicator rated for one quarter and area, as on the scorecard page (for readers,
+    ``published_only``: the latest published quarter by default, and published ones only)."""
     tree = AreaTree.load(session)
     code = _area(tree, (area or home).strip())
-    quarter = _held_quarter(session, period)
+    quarter = _held_quarter(session, period, code, published_only)
     card = build_scorecard(session, quarter, code)
     levels = comparator_levels(session, quarter, code)
     rows = [
@@ -182,9 +210,12 @@ SERIES_COLUMNS = [
 ]  # fmt: skip
 
 
-def indicator_series(session: Session, home: str, code: str, area: str | None = None, first: str | None = None, last: str | None = None) -> ApiTable:
+def indicator_series(
+    session: Session, home: str, code: str, area: str | None = None, first: str | None = None, last: str | None = None, *, published_only: bool = False
+) -> ApiTable:
     """One indicator scored quarter by quarter (as the indicator page's chart and table),
-    from ``first`` to ``last`` (default: every quarter held up to the latest)."""
+    from ``first`` to ``last`` (default: every quarter held up to the latest; for readers,
+    ``published_only``, up to the latest published, and never past it)."""
     tree = AreaTree.load(session)
     try:
         info = indicator_info(session, code.strip())
@@ -196,6 +227,11 @@ def indicator_series(session: Session, home: str, code: str, area: str | None = 
         raise NotFound("No figures have been loaded yet.")
     start = parse_quarter(first, "from") if first else available[0]
     end = parse_quarter(last, "to") if last else (latest_quarter(session) or available[-1])
+    if published_only:
+        newest = _readable(session, area_code, True)[-1]
+        if last and end > newest:
+            raise NotFound(f"to={end.key}: {end.label} has not been published for {area_code} yet; the latest published report is {newest.label}.")
+        end = min(end, newest)
     if start > end:
         raise BadRequest(f"from={start.key} is after to={end.key}.")
     quarters = quarters_between(start, end)

@@ -49,6 +49,19 @@ def _periods(url: str, v: tuple) -> tuple[list[Quarter], Quarter | None]:
 
 
 @lru_cache(maxsize=16)
+def _published(url: str, v: tuple, area: str) -> list[Quarter]:
+    from store.publishing import published_quarters  # publishing reads the queries this module does
+
+    with reading(get_engine(url)) as session:
+        return sorted(q for q, a in published_quarters(session) if a == area)
+
+
+def published_for(url: str, area: str) -> list[Quarter]:
+    """The quarters with a published report for ``area``, oldest first."""
+    return _published(url, version(url), area)
+
+
+@lru_cache(maxsize=16)
 def _months_loaded(url: str, v: tuple, quarter: Quarter) -> list[str]:
     with reading(get_engine(url)) as session:
         return months_loaded(session, quarter)
@@ -106,7 +119,7 @@ def demand(url: str, period: Quarter, area: str) -> list[DemandPanel]:
 
 
 def clear_caches() -> None:
-    for f in (_periods, _areas, _area_name, _scorecard, _detail, _demand):
+    for f in (_periods, _published, _areas, _area_name, _scorecard, _detail, _demand):
         f.cache_clear()
 
 
@@ -134,13 +147,27 @@ class PageState:
         return make_query(self.period, self.area)
 
 
+def no_report_text(area_name: str) -> str:
+    return f"No report has been published yet for {area_name}. The figures appear here once a lead signs a quarter off."
+
+
+def not_published_text(quarter: Quarter | None, area_name: str, latest: Quarter | None) -> str:
+    shown = quarter.label if quarter else "That quarter"
+    tail = f" The latest published report is {latest.label}: choose it above." if latest else ""
+    return f"{shown} has not been published for {area_name} yet.{tail}"
+
+
 def make_query(period: Quarter | None, area: str) -> str:
     parts = ([f"period={period.key}"] if period else []) + [f"area={area}"]
     return "?" + "&".join(parts)
 
 
-def resolve(url: str, home: str, period: str | None, area: str | None) -> PageState:
-    """Turn ``?period=…&area=…`` into a state, with defaults and readable errors."""
+def resolve(url: str, home: str, period: str | None, area: str | None, *, published_only: bool = False) -> PageState:
+    """Turn ``?period=…&area=…`` into a state, with defaults and readable errors.
+
+    ``published_only`` (readers, unless drafts are shown to them): the default is the area's
+    latest published quarter, only published quarters are offered, and any other quarter is
+    refused in words naming the latest published report."""
     v = version(url)
     available, latest = _periods(url, v)
     areas = _areas(url, v, home)
@@ -151,12 +178,21 @@ def resolve(url: str, home: str, period: str | None, area: str | None) -> PageSt
     except UnknownArea as exc:
         error, area = str(exc), home
         name = area_label(url, home)
-    quarter = latest
+    asked = None
     if period:
         try:
-            quarter = Quarter.parse(period)
+            asked = Quarter.parse(period)
         except PeriodError as exc:
             error = error or f"{exc}."
+    if published_only:
+        published = _published(url, v, area)
+        available = [q for q in available if q in published]
+        latest = max(available) if available else None
+        if error is None and latest is None:
+            return PageState(None, area, name, [], areas, no_report_text(name))
+        if error is None and asked is not None and asked not in available:
+            error = not_published_text(asked, name, latest)
+    quarter = asked or latest
     if latest is None and error is None:
         error = "No figures have been loaded yet. An analyst loads them on the Upload page."
     elif error is None and quarter not in available:

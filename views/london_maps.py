@@ -65,7 +65,8 @@ def london_view(url: str, home: str, params: dict[str, str | None]) -> LondonVie
 
 
 def rank_statement(figures: list[AreaFigure], values: list[float | None], state: MapState, home: str) -> str:
-    """``Havering: 9th highest of 32 boroughs for all crime per 1,000 residents in Q3 2016/17.``"""
+    """``Havering: 9th highest of 32 boroughs for all crime per 1,000 residents in Q3 2016/17.``;
+    from the nearer end (``2nd lowest``), and for changes by the size of the rise or fall."""
     name = LONDON_BOROUGHS.get(home, home)
     rank = maps.rank_of({f.code: v for f, v in zip(figures, values)}, home)
     when = "" if state.view == "change" else f" in {state.period.label}"
@@ -73,7 +74,15 @@ def rank_statement(figures: list[AreaFigure], values: list[float | None], state:
         return f"{name} has no figure for {view_phrase(state)}{when}."
     if rank[1] == 1:
         return f"{name} is the only borough with figures for {state.period.label}, so it cannot be ranked against other boroughs yet."
-    return f"{name}: {maps.rank_phrase(rank, 'borough', f'for {view_phrase(state)}{when}')}."
+    spoken = maps.spoken_rank({f.code: v for f, v in zip(figures, values)}, home, "borough", _rank_what(state, when), change=state.view == "change")
+    return f"{name}: {spoken}."
+
+
+def _rank_what(state: MapState, when: str) -> str:
+    """``for all crime in Q3 2016/17``; a change's rank says rise or fall itself: ``in all crime
+    compared with Q3 2015/16``."""
+    phrase = view_phrase(state)
+    return f"{phrase.removeprefix('change ')}{when}" if state.view == "change" else f"for {phrase}{when}"
 
 
 def map_title(view: LondonView) -> str:

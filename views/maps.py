@@ -207,6 +207,31 @@ def rank_phrase(rank: tuple[int, int, bool], noun: str, what: str) -> str:
     return f"{'joint ' if tied else ''}{ordinal(position)} highest of {total} {plural} {what}"
 
 
+def spoken_rank(values: dict[str, float | None], code: str, noun: str, what: str, *, change: bool = False) -> str | None:
+    """The rank as people say it, counted from the nearer end: ``9th highest of 32 boroughs``,
+    ``2nd lowest of 32 boroughs``; for changes, by the size of the rise or fall: ``the largest
+    fall of 32 boroughs``, ``2nd smallest rise of 32 boroughs``. None without a figure."""
+    held = [v for v in values.values() if v is not None]
+    mine = values.get(code)
+    if mine is None:
+        return None
+    total, plural = len(held), noun if len(held) == 1 else noun + "s"
+    tied = sum(1 for v in held if v == mine) > 1
+    higher, lower = sum(1 for v in held if v > mine), sum(1 for v in held if v < mine)
+
+    def say(position: int, word: str) -> str:
+        lead = ("joint " if tied else "the ") + word if position == 1 else f"{'joint ' if tied else ''}{ordinal(position)} {word}"
+        return f"{lead} of {total} {plural} {what}"
+
+    if change and mine > 0:  # a rise: the largest is the highest, the smallest is the lowest above zero
+        smaller_rises = sum(1 for v in held if 0 < v < mine)
+        return say(higher + 1, "largest rise") if higher <= smaller_rises else say(smaller_rises + 1, "smallest rise")
+    if change and mine < 0:  # a fall: the largest is the lowest
+        smaller_falls = sum(1 for v in held if mine < v < 0)
+        return say(lower + 1, "largest fall") if lower <= smaller_falls else say(smaller_falls + 1, "smallest fall")
+    return say(higher + 1, "highest") if higher <= lower else say(lower + 1, "lowest")
+
+
 def number(value: float | None, decimals: int = 0) -> str:
     if value is None:
         return "–"
