@@ -40,7 +40,8 @@ def test_demo_score_json_has_the_tests_and_the_narrative(demo_engine, database_u
     rows = {r["code"]: r for r in data["indicators"]}
     assert rows["CSP3"]["narrative"] == (
         "Anti-social behaviour incidents were 4,810 in the year to date, up 26.2% on last year (3,810), a real change; "
-        "London rose 12.7%. Red: 1,160 above target, more than the 5% tolerance."
+        "London rose 12.7%. Red: 1,160 above target, more than the 5% tolerance. "
+        "Projected year end 6,136 (6,089 to 6,182): × off track: the whole range is beyond the year-end target (4,700) and its tolerance."
     )
     assert rows["CSP2"]["dot_long_test"]["test"] == "two_proportions"
     long = rows["CSP1"]["dot_long_test"]
