@@ -65,9 +65,25 @@ def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except LoadError as error:
             click.echo(error.headline(), err=True)
             click.echo(error.table(), err=True)
+            hint = _cli_hint(error)
+            if hint:
+                click.echo(hint, err=True)
             raise SystemExit(1) from None
 
     return wrapper
+
+
+def _cli_hint(error: LoadError) -> str:
+    """What to do about ``error`` in this CLI's terms: the loaders say what is wrong, never
+    which flag to give (the upload page offers its own controls)."""
+    from loaders.indicators import MISSING_REASON
+    from loaders.month_checks import DropsNotConfirmed
+
+    if isinstance(error, DropsNotConfirmed):
+        return "To load it anyway, run the same command with --accept-drops."
+    if any(MISSING_REASON in p.reason for p in error.problems):
+        return "Give --retire-missing or --keep-missing to say which."
+    return ""
 
 
 def summary_json(summary: RagSummary) -> dict[str, Any]:

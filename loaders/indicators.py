@@ -42,17 +42,20 @@ def held_definitions(ctx: LoadContext) -> dict[str, dict[str, object]]:
     return {i.code: definition(i) for i in ctx.session.scalars(select(Indicator))}
 
 
+MISSING_REASON = "is held but not in this file"  # the CLI adds how to choose beside problems saying it
+
+
 def check_missing(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in_file: set[str]) -> list[str]:
     """Held (not retired) indicators the file leaves out. With the ``ask`` option each is a
-    problem, so nothing is stored until the analyst chooses."""
+    problem, so nothing is stored until the analyst chooses."""  # the CLI and the page say how to choose
     missing = sorted(c for c, d in held.items() if c not in codes_in_file and not d["retired"])
     ctx.summary.missing_indicators = missing
     if missing and options_of(ctx.source, LoadOptions).missing_indicators == ASK:
         for code in missing:
             ctx.log.add(
                 None, "code", code,
-                f"indicator {code} ({held[code]['name']}) is held but not in this file: retire it (its values, targets "
-                "and published versions are kept) or keep it; from the command line give --retire-missing or --keep-missing",
+                f"indicator {code} ({held[code]['name']}) {MISSING_REASON}: retire it (its values, targets "
+                "and published versions are kept) or keep it",
             )  # fmt: skip
     return missing
 

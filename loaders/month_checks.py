@@ -28,7 +28,7 @@ from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 
 class DropsNotConfirmed(LoadError):
     """A re-load that would lower many held figures by more than half: nothing was stored.
-    Load again with ``accept_drops`` (``--accept-drops``, or confirm on the upload page)."""
+    Load again with ``accept_drops`` once the analyst confirms the falls (each caller says how)."""
 
     def __init__(self, file_name: str, found: list[Drop]) -> None:
         self.drops = found
@@ -39,7 +39,7 @@ class DropsNotConfirmed(LoadError):
         months = "month" if self.total == 1 else "months"
         return (
             f"{self.file_name}: figures held would fall by more than half in {self.total:,} {months}; nothing was loaded. "
-            "If the file is right, load it again with --accept-drops (on the upload page: tick the confirmation)."
+            "If the file is right, confirm the falls to load it."
         )
 
 

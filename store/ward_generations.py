@@ -180,7 +180,7 @@ def _sentences(tree: AreaTree, borough: str, found: list[tuple[str, tuple]], kee
         held_words = _ward_words(held, n_held, current, new)
         new_words = _ward_words(new, n_new, current, held)
         tail = (
-            f"the {held_words} are kept for these months (--keep-held-wards; `cspdash wards use` switches)"
+            f"the {held_words} are kept for these months, as asked (the analyst can switch generation at any time)"
             if keep_held
             else "which will be used from now on"
         )
