@@ -50,22 +50,22 @@ def create_app(settings: Settings | None = None) -> Dash:
         enable_mcp=False,  # Dash's /_mcp endpoint would bypass the page's role checks
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
-    from api.routes import register_api
-    from dashboards.access import install_access
-    from dashboards.embed import register_export_routes
-    from dashboards.first_view import page_container
-    from dashboards.publishing import register_publishing_callbacks
-    from dashboards.shell import page_shell, register_shell_callbacks
+    from web.api.routes import register_api
+    from web.access import install_access
+    from web.embed import register_export_routes
+    from web.parts.first_view import page_container
+    from web.parts.publishing import register_publishing_callbacks
+    from web.parts.shell import page_shell, register_shell_callbacks
 
-    from serving import install_serving
-    from serving.request_session import install_request_session
+    from web.serving import install_serving
+    from web.serving.request_session import install_request_session
 
     install_request_session(app.server)  # one database session per request, for every hook after it
     install_access(app, settings)
     install_serving(app, settings)  # key, /healthz, cache, limits, headers, compression
     register_export_routes(app.server)  # /export/… downloads and /embed/… views
     register_api(app.server)  # /api/v1/… read-only JSON and CSV
-    # A function, so each page load's layout already holds that page (dashboards/first_view.py).
+    # A function, so each page load's layout already holds that page (web/parts/first_view.py).
     app.layout = lambda: page_shell(page_container(app))
     register_shell_callbacks(app, _home_area_name)
     register_publishing_callbacks(app)  # the scorecard's submit / publish / re-open
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _home_area_name() -> str:
     """The partnership's area for the header; blank rather than an error if the database
     is unreachable (the page itself will say what is wrong)."""
-    from dashboards.context import current_settings
+    from web.parts.context import current_settings
     from views.data import area_label
 
     settings = current_settings()

@@ -15,7 +15,7 @@ the page) and the app's stylesheet, served by the same server. Times are medians
     .venv/bin/python benchmarks/bench_browser.py            # as served by cspdash
     .venv/bin/python benchmarks/bench_browser.py --gzip     # with gzip on every response
 
-The app compresses its own responses (``serving/compression.py``: brotli or gzip), so
+The app compresses its own responses (``web/serving/compression.py``: brotli or gzip), so
 ``--gzip`` now changes little; it wraps the server in a small gzip middleware, which was how
 compression was first measured. The machine's load average is printed with the figures:
 other work on the machine moves them.

@@ -64,7 +64,7 @@ def measure(kind: str, url: str, out: Path) -> dict[str, float | int]:
     """One measurement, in this (fresh) process."""
     from exports.images import figure_to_image
     from exports.pack import load_content, render_pack
-    from rag.periods import Quarter
+    from rules.periods import Quarter
     from settings import Settings
     from store.db import get_engine, session_scope
 

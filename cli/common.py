@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from loaders.errors import LoadError
-from rag.summary import RagSummary, summary_sentence
+from rules.summary import RagSummary, summary_sentence
 from settings import Settings
 from store.db import configure_timeouts, get_engine
 from store.schema import is_current

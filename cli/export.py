@@ -17,7 +17,7 @@ import click
 
 from cli.common import AppContext, area_option, pass_app
 from exports import ExportError
-from rag.periods import PeriodError, Quarter
+from rules.periods import PeriodError, Quarter
 from store.map_queries import MapRequestError
 from store.queries import UnknownArea, UnknownIndicator
 

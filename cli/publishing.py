@@ -22,7 +22,7 @@ import click
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports import ExportError
 from exports.tabular import csv_text
-from rag.periods import PeriodError, Quarter
+from rules.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import (
     NotReady,

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports.tabular import neutralise
-from rag.gaps import has_point_for, latest_label
-from rag.periods import PeriodError, Quarter
-from rag.significance import significance_cell
+from rules.gaps import has_point_for, latest_label
+from rules.periods import PeriodError, Quarter
+from rules.significance import significance_cell
 from store.db import session_scope
 from store.models import Upload
 from store.reconcile import count_rows
@@ -257,7 +257,7 @@ def serve(app: AppContext, host: str, port: int, workers: int | None, threads: i
         click.echo(f"cspdash (development server) on http://{host}:{port}/ (Ctrl+C to stop)")
         create_app(app.settings).run(host=host, port=port, debug=True)
         return
-    from serving.gunicorn_server import default_workers, run
+    from web.serving.gunicorn_server import default_workers, run
 
     workers = workers or default_workers()
     click.echo(f"cspdash on http://{host}:{port}/ with {workers} workers x {threads} threads (Ctrl+C to stop)")

@@ -12,9 +12,9 @@ import pandas as pd
 from cli.common import AppContext, area_option, explain_load_errors, format_option, pass_app
 from loaders.errors import LoadError, ProblemLog
 from loaders.reading import CsvReader, Source, require_columns
-from rag.breaks import period_span
-from rag.periods import PeriodError
-from rag.spc import ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS, Improvement, SpcResult, xmr
+from rules.breaks import period_span
+from rules.periods import PeriodError
+from rules.spc import ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS, Improvement, SpcResult, xmr
 
 
 def read_series(path: Path) -> tuple[list[str], list[float]]:

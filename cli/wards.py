@@ -3,7 +3,7 @@
 Wards are redrawn (most of London's in May 2022) and the Met keys its whole ward history to
 the current wards, so a borough can hold two sets of wards for the same months. Only one set
 makes up the borough's figures for a month: the one the most recent load of that month used,
-unless picked here (``rag.ward_generations``).
+unless picked here (``rules.ward_generations``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import asdict
 import click
 
 from cli.common import AppContext, pass_app
-from rag.periods import PeriodError, normalise_month
-from rag.ward_generations import month_name
+from rules.periods import PeriodError, normalise_month
+from rules.ward_generations import month_name
 from settings import get_settings
 from store.areas import AreaTree
 from store.audit import record_change

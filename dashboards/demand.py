@@ -1,7 +1,7 @@
 """Demand pressures (``/demand``): the context indicators that are not rated, as small
 multiples with the change on the same quarter last year (Appendix 2 of the report). Each
 chart, and all of them as one image, can be downloaded as PNG or SVG, and the figures as
-CSV or XLSX (``dashboards/embed.py``)."""
+CSV or XLSX (``web/embed.py``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import publishing
-from dashboards.newer_figures import newer_figures_notice, resolve_for_viewer
-from dashboards.context import current_settings
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
+from web.parts.context import current_settings
 from store.queries import DemandPanel
 from store.scorecard import format_value
 from views import charts, data

@@ -13,18 +13,17 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import publishing
-from dashboards.newer_figures import newer_figures_notice, resolve_for_viewer
-from dashboards.context import current_settings
-from exports.tabular import csv_text as tabular_csv_text
-from exports.tabular import neutralise
-from rag.periods import Quarter
-from rag.rating import Rating
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
+from web.parts.context import current_settings
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.queries import IndicatorDetail, UnknownIndicator
 from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
+from views.indicator_tables import Table, chart_tables
 from views.publication import NotPublished, frozen_detail
 from views.gap_axis import opening_run
 from views.projection_chart import CAPTION as PROJECTION_CAPTION
@@ -67,7 +66,6 @@ dash.register_page(
     title=lambda code=None, **_: f"{code or 'Indicator'} – Community Safety Partnership performance",
 )
 
-Table = tuple[list[str], list[list[str]]]  # headers, rows (formatted for people)
 
 
 @ui.safe_layout
@@ -100,85 +98,6 @@ def published_or_current(url: str, code: str, state: PageState, query: dict) -> 
     else:
         detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
     return detail, publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code), publishing.links_query(pub, state.query())
-
-
-def quarterly_table(detail: IndicatorDetail) -> Table:
-    basis = "Year to date" if detail.indicator.basis == "ytd" else "Quarter"
-    headers = ["Quarter", f"{detail.area_name}: {basis.lower()}", "Target", "Still Green from", "Still Green up to", "Rating"]
-    percent_comparator = bool(detail.comparator) and detail.indicator.unit == "percent"
-    if percent_comparator:
-        headers.append(detail.indicator.comparator_label or "Comparator")
-    rows = []
-    for r in detail.history:
-        lo, hi = charts.tolerance_bounds(r.target, r.polarity)
-        row = [
-            Quarter.parse(r.period).label, format_value(r.actual, r.unit), r.target_text() or "–",
-            format_value(lo, r.unit), format_value(hi, r.unit), r.rag.value,
-        ]  # fmt: skip
-        if percent_comparator:
-            row.append(format_value(detail.comparator.get(r.period), r.unit))
-        rows.append(row)
-    return headers, rows
-
-
-def ytd_table(detail: IndicatorDetail) -> Table:
-    this, last = ytd_values(detail)
-    fy, unit = detail.period.financial_year, detail.indicator.unit
-    headers = ["End of quarter", f"{fy.label} year to date", f"{Quarter(fy.start - 1, 1).financial_year.label} year to date"]
-    rows = [
-        [f"Q{q} ({QUARTER_MONTHS[q]})", format_value(this[q - 1] if q <= len(this) else None, unit), format_value(last[q - 1], unit)]
-        for q in (1, 2, 3, 4)
-    ]
-    return headers, rows
-
-
-def comparator_table(detail: IndicatorDetail) -> Table:
-    label = detail.indicator.comparator_label or "Comparator"
-    rows = [
-        [Quarter.parse(r.period).label, signed_percent(r.change_on_last_year), signed_percent(r.comparator_change)]
-        for r in detail.history
-        if r.change_on_last_year is not None or r.comparator_change is not None
-    ]
-    return ["Quarter", f"{detail.area_name}: change on a year earlier", f"{label}: change on a year earlier"], rows
-
-
-def monthly_table(detail: IndicatorDetail) -> Table:
-    return ["Month", f"{noun(detail)} in {detail.area_name}"], [[month_label(m), f"{v:,}"] for m, v in detail.monthly]
-
-
-def tables(detail: IndicatorDetail) -> dict[str, Table]:
-    out = {"quarterly": quarterly_table(detail), "year-to-date": ytd_gap_table(detail) if has_ytd_targets(detail) else ytd_table(detail)}
-    if detail.comparator and detail.indicator.unit != "percent":
-        out["comparator"] = comparator_table(detail)
-    if detail.monthly:
-        out["monthly"] = monthly_table(detail)
-    return out
-
-
-def chart_tables(detail: IndicatorDetail, spc: SpcView) -> dict[str, Table]:
-    """Every chart's table, the SPC chart's included when there is one."""
-    out = tables(detail)
-    if spc.stored is not None:
-        out["spc"] = spc_table(spc)
-    return out
-
-
-def csv_text(table: Table) -> str:
-    """The table as CSV, numbers without thousands separators so spreadsheets read them;
-    headers (which name areas and comparators) neutralised like the cells."""
-    headers, rows = table
-    return tabular_csv_text(headers, ([_csv_cell(cell) for cell in row] for row in rows))
-
-
-def _csv_cell(cell: str) -> str:
-    """Numbers plain (no separators, ASCII minus) so spreadsheets read them; text that a
-    spreadsheet would run as a formula is neutralised."""
-    plain = cell.replace(",", "").replace("\u2212", "-")
-    try:
-        float(plain)
-    except ValueError:
-        return neutralise(cell.replace("\u2212", "-"))
-    return plain
 
 
 def _numbers(name: str, caption: str, table: Table) -> html.Details:
@@ -601,4 +520,4 @@ def commentary(detail: IndicatorDetail) -> Component:
     return html.Ul(items, className="commentary-list", id="indicator-commentary")
 
 
-__all__ = ["csv_text", "layout", "make_query", "tables", "target_finding"]
+__all__ = ["layout", "make_query", "target_finding"]

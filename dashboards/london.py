@@ -4,7 +4,7 @@ or counts, with the home borough outlined and its rank stated in words.
 
 Two maps: the real borough outlines when they are loaded, and a tile map (one equal square
 per borough) that is always available. A table holds the same numbers. Each map can be
-downloaded as PNG or SVG and the figures as CSV or XLSX (``dashboards/embed.py``). The
+downloaded as PNG or SVG and the figures as CSV or XLSX (``web/embed.py``). The
 figures and sentences come from ``views/london_maps.py``, which the downloads share.
 """
 
@@ -14,11 +14,11 @@ import dash
 from dash import html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import map_parts, publishing
-from dashboards.context import current_settings
-from dashboards.load_links import missing_note
-from dashboards.map_parts import controls, table
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
+from web.parts.load_links import missing_note
+from web.parts.map_parts import controls, table
 from store.map_queries import MapRequestError
 from store.reference import LONDON_BOROUGHS
 from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statement: kept importable from the page

@@ -12,15 +12,15 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import publishing
-from dashboards.newer_figures import newer_figures_notice, resolve_for_viewer
-from dashboards.context import current_settings
-from dashboards.components import slug
-from rag.periods import Quarter
-from rag.projection import projection_words
-from rag.rating import Rating
-from rag.summary import summary_sentence
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
+from web.parts.context import current_settings
+from web.parts.components import slug
+from rules.periods import Quarter
+from rules.projection import projection_words
+from rules.rating import Rating
+from rules.summary import summary_sentence
 from store.published_document import NOT_RECORDED
 from store.scorecard import Scorecard, ScoreRow, format_value
 from views import data

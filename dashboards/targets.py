@@ -5,7 +5,7 @@ committee reads. Saving records who and when, and logs old and new values.
 What is being edited lives in the URL (``?indicator=CSP1&year=2016-17&quarter=Q3&area=…``,
 or ``period=2016-17-Q3``): changing a choice re-renders the page from the URL, so the form
 always shows what is stored. The one callback, Save, writes to ``targets-…`` ids, which
-dashboards/access.py refuses to anyone but an analyst.
+web/access.py refuses to anyone but an analyst.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import targets_form as form
-from dashboards import targets_overview as overview
-from dashboards.access import can, current_user, requires_role
-from dashboards.context import current_engine, current_settings
-from dashboards.fields import select_field, text_field, textarea_field
-from dashboards.login import account_bar, sign_in_prompt
-from rag.periods import PeriodError, Quarter
-from rag.rating import Rating
+from web.parts import components as ui
+from web.parts import targets_form as form
+from web.parts import targets_overview as overview
+from web.access import can, current_user, requires_role
+from web.parts.context import current_engine, current_settings
+from web.parts.fields import select_field, text_field, textarea_field
+from web.login import account_bar, sign_in_prompt
+from rules.periods import PeriodError, Quarter
+from rules.rating import Rating
 from store.annotations import save_annotation
 from store.db import session_scope
 from store.measures import Measure

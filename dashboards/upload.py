@@ -3,7 +3,7 @@ the loader's verdict, then confirm to store it.
 
 The check is the CLI's ``--dry-run``: the real loader runs and is rolled back, so what the page
 promises is what the load does. Every callback here writes to an ``upload-…`` id, which
-dashboards/access.py refuses to anyone but an analyst, whoever sends the request.
+web/access.py refuses to anyone but an analyst, whoever sends the request.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from dash import (
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboards import components as ui
-from dashboards import upload_steps as steps
-from dashboards.access import can, current_user, requires_role
-from dashboards.context import current_engine, current_settings
-from dashboards.fields import select_field
-from dashboards.login import account_bar, sign_in_prompt
-from serving.memory import release_after_request
+from web.parts import components as ui
+from web.parts import upload_steps as steps
+from web.access import can, current_user, requires_role
+from web.parts.context import current_engine, current_settings
+from web.parts.fields import select_field
+from web.login import account_bar, sign_in_prompt
+from web.serving.memory import release_after_request
 from loaders.month_checks import DropsNotConfirmed
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)

@@ -15,11 +15,11 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import map_parts, publishing
-from dashboards.context import current_settings
-from dashboards.load_links import missing_note
-from dashboards.map_parts import controls, table
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
+from web.parts.load_links import missing_note
+from web.parts.map_parts import controls, table
 from store.map_queries import MapRequestError
 from store.reference import LONDON
 from views import maps

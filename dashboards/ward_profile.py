@@ -12,9 +12,9 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboards import components as ui
-from dashboards import map_parts, publishing
-from dashboards.context import current_settings
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
 from store.db import get_engine, reading
 from store.map_queries import MapRequestError
 from store.queries import area_choices

@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from exports.publication import publish_with_pack
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from store.db import reading
 from store.publishing import VersionInfo, quarter_state

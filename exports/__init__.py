@@ -12,7 +12,7 @@ charts and wording in ``views/`` — the same ones the pages show.
   charts the same way, and ``views.page_data`` holds the numbers behind them;
 * ``tabular`` writes CSV and XLSX that spreadsheets cannot mistake for formulas, and
   ``downloads`` serves one chart or one chart's figures to the CLI and the web routes
-  (``dashboards/embed.py``).
+  (``web/embed.py``).
 
 The library raises ``ExportError`` with a message for people; the CLI and the web routes
 only present it.

@@ -14,7 +14,7 @@ from exports import ExportError, NotAvailable
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.file_names import file_stem
 from exports.tabular import safe_csv, safe_xlsx
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import reading
 from store.measures import Measure
 from store.publishing import published_demand, published_scorecard

@@ -19,7 +19,7 @@ from exports.html_pack import render_html
 from exports.images import ImageRequest, figures_to_images
 from exports.pack_content import PackContent, build_pack_content
 from exports.pdf import html_to_pdf
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from store.db import reading
 from views.figures import Chart

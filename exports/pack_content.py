@@ -5,7 +5,7 @@ The order follows Havering's Corporate Performance Report (Crime & Disorder Sub-
 and arrows work, the Appendix 1 table, a section per rated indicator, and the demand
 pressures (Appendix 2). Every figure and rating comes from ``build_scorecard``, the function
 behind ``cspdash score`` and the dashboard; wording comes from ``views.wording`` and the
-symbols from ``dashboards.components``, so the pack reads as the dashboard does.
+symbols from ``web.parts.components``, so the pack reads as the dashboard does.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from rag.direction import Direction
-from rag.periods import Quarter
-from rag.rating import Rating
-from rag.summary import RATED, RagCounts, summary_sentence
+from rules.direction import Direction
+from rules.periods import Quarter
+from rules.rating import Rating
+from rules.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
 from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail

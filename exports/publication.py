@@ -21,7 +21,7 @@ from exports.html_pack import render_html
 from exports.pack import chart_images
 from exports.pack_content import PackContent, build_pack_content
 from exports.pdf import html_to_pdf
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from store.db import session_scope
 from store.published_document import freeze_document

@@ -115,3 +115,21 @@ def safe_xlsx(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_csv_text(table: tuple[list[str], list[list[str]]]) -> str:
+    """The table as CSV, numbers without thousands separators so spreadsheets read them;
+    headers (which name areas and comparators) neutralised like the cells."""
+    headers, rows = table
+    return csv_text(headers, ([_csv_cell(cell) for cell in row] for row in rows))
+
+
+def _csv_cell(cell: str) -> str:
+    """Numbers plain (no separators, ASCII minus) so spreadsheets read them; text that a
+    spreadsheet would run as a formula is neutralised."""
+    plain = cell.replace(",", "").replace("\u2212", "-")
+    try:
+        float(plain)
+    except ValueError:
+        return neutralise(cell.replace("\u2212", "-"))
+    return plain

@@ -20,7 +20,7 @@ from geo.queries import coverage_gaps
 from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
 from geo.retire import retire_replaced
-from rag.ward_generations import generation_of, is_generation
+from rules.ward_generations import generation_of, is_generation
 from store.coverage_record import record_coverage
 from store.models import AreaBoundary
 from store.reference import LONDON, LONDON_BOROUGHS

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from loaders.cells import log_duplicates, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
-from rag.periods import PeriodError, parse_month
+from rules.periods import PeriodError, parse_month
 from store.annotations import KINDS, SOURCES
 from store.models import SeriesAnnotation
 

@@ -1,6 +1,6 @@
 """The targets file's annual rows (``quarter`` = ``year``): one target for the whole year with a
 ``profile`` (``even`` by default, ``seasonal``, or ``custom`` with twelve ``shares``, April
-first, separated by ``;``) that spreads it over the months (``rag.profiles``). Checked here,
+first, separated by ``;``) that spreads it over the months (``rules.profiles``). Checked here,
 stored in ``annual_target`` in the load's transaction."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_numbers
 from loaders.context import LoadContext
-from rag.profiles import Profile, ProfileError, custom_shares
+from rules.profiles import Profile, ProfileError, custom_shares
 from store.input_changes import record_input_change, upload_cause
 from store.models import AnnualTarget, Indicator
 

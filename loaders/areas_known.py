@@ -42,7 +42,7 @@ class AreaBook:
         self.areas[code] = (name, level, parent)
 
     def set_generation(self, code: str, vintage: str | None, only_if_unknown: bool = False) -> None:
-        """Record a ward's boundary generation (``rag.ward_generations``); ``only_if_unknown``:
+        """Record a ward's boundary generation (``rules.ward_generations``); ``only_if_unknown``:
         keep one already known (outlines held for the code say better than a file's layout)."""
         if vintage is None or self.vintages.get(code) == vintage or (only_if_unknown and self.vintages.get(code)):
             return

@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from loaders.context import LoadContext
 from loaders.month_checks import FileMonths, MonthChecks
-from rag.periods import month_to_quarter
-from rag.stub_months import DROP_FALL, month_label
+from rules.periods import month_to_quarter
+from rules.stub_months import DROP_FALL, month_label
 
 
 def summarise(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from loaders.errors import ProblemLog
 from loaders.seen_keys import SeenKeys
-from rag.periods import FinancialYear, PeriodError, Quarter, normalise_month
+from rules.periods import FinancialYear, PeriodError, Quarter, normalise_month
 
 
 def _log_mask(log: ProblemLog, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:

@@ -29,7 +29,7 @@ from loaders.month_checks import (
     read_met_months,
 )
 from loaders.reading import CsvReader, require_columns
-from rag.ward_generations import MET_WARD_FILE_VINTAGE
+from rules.ward_generations import MET_WARD_FILE_VINTAGE
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 from store.ward_generations import settle_after_load
 

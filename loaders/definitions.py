@@ -14,7 +14,7 @@ from loaders.context import LoadContext
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
-from rag.ward_generations import is_generation
+from rules.ward_generations import is_generation
 from store.models import Indicator, Target
 
 LEVELS = ("ward", "borough", "region", "country", "other")

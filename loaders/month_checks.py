@@ -1,4 +1,4 @@
-"""Before a crime file writes anything: its stub months and its drops (``rag.stub_months``).
+"""Before a crime file writes anything: its stub months and its drops (``rules.stub_months``).
 
 A first, light pass over the file sums each area's figures per month. From those sums:
 - a wide Met file's stub month is left out of the load (figures held for it are kept); the
@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader
-from rag.periods import PeriodError, normalise_month
-from rag.stub_months import Drop, StubMonth, drops, stub_months
+from rules.periods import PeriodError, normalise_month
+from rules.stub_months import Drop, StubMonth, drops, stub_months
 from store.models import CrimeCount, IncompleteInSource
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 

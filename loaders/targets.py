@@ -1,4 +1,4 @@
-"""The targets file's rows checked against the one meaning each form has (``rag.targets``), and
+"""The targets file's rows checked against the one meaning each form has (``rules.targets``), and
 the load summary's account of what each row will be used for.
 
 One form per indicator, year and area: a row with a blank quarter (the same target every
@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 from loaders.context import LoadContext
 from datetime import UTC, datetime
 
-from rag.periods import FinancialYear
-from rag.targets import blank_quarter_refusal, row_use
+from rules.periods import FinancialYear
+from rules.targets import blank_quarter_refusal, row_use
 from store.input_changes import record_input_change, upload_cause
 from store.models import Indicator, Target
 

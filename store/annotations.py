@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak
+from rules.breaks import SeriesBreak
 from store.areas import AreaTree
 from store.audit import record_change
 from store.measures import Measure

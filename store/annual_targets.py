@@ -1,5 +1,5 @@
 """Quarter and year-to-date targets derived from the annual targets (``annual_target``) by their
-profiles (``rag.profiles``), beside the targets typed per quarter (``target``), which win for
+profiles (``rules.profiles``), beside the targets typed per quarter (``target``), which win for
 their quarter. ``targets_for`` is what scoring reads instead of the ``target`` table alone."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.periods import FinancialYear
-from rag.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
+from rules.periods import FinancialYear
+from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
 from store.areas import AreaTree
 from store.counts import monthly_counts
 from store.measures import Measure

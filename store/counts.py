@@ -24,7 +24,7 @@ from typing import ParamSpec
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from rag.ward_generations import chosen_generation
+from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
@@ -251,7 +251,7 @@ def resolve_coverage(
 
 def _one_generation(tree: AreaTree, code: str, period: str, children: list[str], parts: dict[str, Covered | None]) -> list[str]:
     """The children that make up ``code``'s figure for ``period``: of its wards, those of one
-    generation only (``rag.ward_generations``): two generations held for the same months are
+    generation only (``rules.ward_generations``): two generations held for the same months are
     two complete sets of wards, and summing both counts every offence twice. A ward whose
     generation is not known cannot be told apart, and counts with whichever set is used."""
     generation = {c: v for c in children if tree.by_code[c].level == "ward" and (v := tree.by_code[c].boundary_vintage)}

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
 from store.input_changes import Cause, record_input_change
@@ -76,7 +76,7 @@ def effective_target(session: Session, indicator: str, period: Quarter, area: st
         )
     }
     for key in ((area, period.q), (area, None), (None, period.q), (None, None)):
-        if key[1] is None and basis == "ytd":  # see rag.targets: never compared with a year to date
+        if key[1] is None and basis == "ytd":  # see rules.targets: never compared with a year to date
             continue
         if key in rows:
             return rows[key]

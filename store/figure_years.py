@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.periods import FinancialYear, PeriodError, Quarter, is_month
+from rules.periods import FinancialYear, PeriodError, Quarter, is_month
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
 from store.counts import months_held

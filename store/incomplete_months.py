@@ -92,7 +92,7 @@ def incomplete_periods(recorded, areas, tree, first, last, by, period_of, record
     source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
     ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows
     already made (a period with figures keeps its row, whose coverage says it is incomplete)."""
-    from rag.periods import normalise_month
+    from rules.periods import normalise_month
 
     have = {(r["area_code"], r["period"]) for r in records}
     wanted = set(areas)

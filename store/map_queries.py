@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.population import populations_for, rate_per_1000
-from rag.periods import PeriodError, Quarter, normalise_month
+from rules.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.measures import Measure, PeriodValue, combine

@@ -1,7 +1,7 @@
 """Indicator values by quarter for an area, whatever the measure's source.
 
 Quarter values need all three months; year to date needs every quarter so far. A percentage
-or rate is combined only as the sum of numerators over the sum of denominators (``rag.ratios``):
+or rate is combined only as the sum of numerators over the sum of denominators (``rules.ratios``):
 a part without them makes the combined figure not available, and ``Series.gap`` says which.
 Values uploaded for an indicator, area and quarter take precedence over the measure
 (that is how London or England comparators for a crime measure are supplied), and a
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.periods import Quarter
-from rag.ratios import Combined, PeriodValue, combine
+from rules.periods import Quarter
+from rules.ratios import Combined, PeriodValue, combine
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
 from store.marac import marac_coverage_many

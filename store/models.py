@@ -186,7 +186,7 @@ class Target(Base):
 
 
 class AnnualTarget(Base):
-    """A year's target spread over its months by a profile (``rag.profiles``): quarter and
+    """A year's target spread over its months by a profile (``rules.profiles``): quarter and
     year-to-date targets derive from it (``store.annual_targets``); a hand-typed quarter
     target (``Target``) wins for its quarter."""
 
@@ -452,7 +452,7 @@ class InputChange(Base):
 
 
 class IncompleteInSource(Base):
-    """An area-month a file gave only as a stub (``rag.stub_months``) while nothing was held
+    """An area-month a file gave only as a stub (``rules.stub_months``) while nothing was held
     for it: no figure is stored, and the coverage record says ``incomplete in source file``
     until a later file gives the month in full. ``file_total`` and ``median_of_others`` are
     the file-wide numbers the rule compared."""

@@ -1,4 +1,4 @@
-"""The projected year end of a scored indicator, from the stored figures (``rag.projection``
+"""The projected year end of a scored indicator, from the stored figures (``rules.projection``
 does the arithmetic): the year to date, the complete earlier years' figures to the same
 quarter and for the whole year, and the year-end target."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from rag.periods import Quarter, quarters_between
-from rag.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
-from rag.rating import Polarity, Target, ToleranceType
+from rules.periods import Quarter, quarters_between
+from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
+from rules.rating import Polarity, Target, ToleranceType
 from store.areas import AreaTree
 from store.measures import Series, series
 from store.models import Target as TargetRow

@@ -19,12 +19,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak
-from rag.direction import Direction
-from rag.periods import Quarter
-from rag.projection import OnTrack, Projection
-from rag.rating import Rating, Target
-from rag.summary import RagCounts, RagSummary, summary_sentence
+from rules.breaks import SeriesBreak
+from rules.direction import Direction
+from rules.periods import Quarter
+from rules.projection import OnTrack, Projection
+from rules.rating import Rating, Target
+from rules.summary import RagCounts, RagSummary, summary_sentence
 from store.frozen_json import date_from_frozen, frozen_value
 from store.queries import (
     CommentaryEntry,

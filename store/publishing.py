@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from rag.periods import Quarter
-from rag.rating import Rating
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.audit import record_change
 from store.data_version import bump_data_version
 from store.models import ChangeLog

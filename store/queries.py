@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rag.periods import PeriodError, Quarter, is_month, quarters_between
-from rag.projection import Projection
-from rag.ward_generations import current_generation, generation_label
+from rules.periods import PeriodError, Quarter, is_month, quarters_between
+from rules.projection import Projection
+from rules.ward_generations import current_generation, generation_label
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series

@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rag.periods import PeriodError, Quarter, normalise_month
+from rules.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded

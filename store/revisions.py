@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.periods import Quarter
-from rag.rating import Rating
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.areas import AreaTree
 from store.measures import Measure
 from store.input_changes import RATING_FIELDS, input_changes

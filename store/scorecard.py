@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak, breaks_crossed, span_of
-from rag.direction import Direction, direction, movement
-from rag.narrative import NarrativeFigures, draft_narrative
-from rag.periods import Quarter
-from rag.projection import Projection
-from rag.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
-from rag.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
-from rag.summary import RagSummary, summarise
-from rag.targets import blank_quarter_applies
+from rules.breaks import SeriesBreak, breaks_crossed, span_of
+from rules.direction import Direction, direction, movement
+from rules.narrative import NarrativeFigures, draft_narrative
+from rules.periods import Quarter
+from rules.projection import Projection
+from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rules.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
+from rules.summary import RagSummary, summarise
+from rules.targets import blank_quarter_applies
 from store.annotations import breaks_for
 from store.areas import AreaTree
 from store.measures import PeriodValue, Series, quarters_needed, series
@@ -100,7 +100,7 @@ class ScoreRow:
     spc: Any = None  # store.spc_series.StoredSpc
     spc_variation: str | None = None
     spc_assurance: str | None = None
-    # The projected year end (rag.projection.Projection), filled by build_scorecard and the
+    # The projected year end (rules.projection.Projection), filled by build_scorecard and the
     # indicator page for the quarter shown; None for a context indicator or where not computed.
     projection: Any = None
 
@@ -293,7 +293,7 @@ def find_target(
     ``own_area_only`` (wards): only a target set for this very area counts, because a target
     without an area is the borough's, and a ward's figure is not comparable with it.
     ``basis`` ``ytd``: a row with a blank quarter (one figure for every quarter) is never
-    compared with a year to date (``rag.targets``); the loader refuses such rows, and this
+    compared with a year to date (``rules.targets``); the loader refuses such rows, and this
     keeps one stored before that rule (or the indicator re-based since) from being used."""
     best: tuple[int, TargetRow] | None = None
     allowed = (area,) if own_area_only else (None, area)

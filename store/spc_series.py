@@ -1,9 +1,9 @@
 """SPC on stored data: an indicator's whole monthly or quarterly history for an area, rebased
-at its series breaks, read by ``rag.spc``.
+at its series breaks, read by ``rules.spc``.
 
 Quarterly SPC always uses quarter values (never year to date, whose running totals are not
 comparable from one quarter to the next). Only complete periods count. A gap of more than 12
-months breaks the series (``rag.gaps``): each side gets its own baseline, as at a recorded
+months breaks the series (``rules.gaps``): each side gets its own baseline, as at a recorded
 series break, so no moving range joins figures years apart.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak, period_span, rebase_indices
-from rag.gaps import MAX_BASELINE_GAP_MONTHS, baseline_breaks, has_point_for, period_label
-from rag.periods import Quarter, is_month, normalise_month, quarters_between
-from rag.rating import Polarity, fmt_number
-from rag.spc import Improvement, SpcResult, xmr
+from rules.breaks import SeriesBreak, period_span, rebase_indices
+from rules.gaps import MAX_BASELINE_GAP_MONTHS, baseline_breaks, has_point_for, period_label
+from rules.periods import Quarter, is_month, normalise_month, quarters_between
+from rules.rating import Polarity, fmt_number
+from rules.spc import Improvement, SpcResult, xmr
 from store.annotations import Annotation, annotations_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts

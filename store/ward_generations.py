@@ -1,5 +1,5 @@
 """Ward generations in the database: which generations a borough holds, the analyst's picks,
-and what a load of ward figures does to them (rules in ``rag.ward_generations``).
+and what a load of ward figures does to them (rules in ``rules.ward_generations``).
 
 A borough-month is covered by one generation of wards (``store.counts`` sums only its wards):
 the one the most recent load of that borough-month used, unless the analyst picked another.
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from rag.ward_generations import UNKNOWN, chosen_generation, current_generation, generation_label, month_name
+from rules.ward_generations import UNKNOWN, chosen_generation, current_generation, generation_label, month_name
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT
 from store.counts import SOURCES

@@ -11,8 +11,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from dashboards.access import required_role
-from dashboards.login import safe_next
+from web.access import required_role
+from web.login import safe_next
 from store.db import session_scope
 from store.models import ChangeLog, User
 from store.users import UserError, add_user, authenticate, set_active

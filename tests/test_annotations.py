@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import cli
-from rag.breaks import SeriesBreak, breaks_crossed, period_span, rebase_indices, span_of
+from rules.breaks import SeriesBreak, breaks_crossed, period_span, rebase_indices, span_of
 from store.annotations import annotations_for, breaks_for
 from store.areas import AreaTree
 from store.db import session_scope

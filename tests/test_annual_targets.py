@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from rag.periods import FinancialYear, Quarter
+from rules.periods import FinancialYear, Quarter
 from store.annual_targets import profile_problem
 from store.db import session_scope
 from store.models import AnnualTarget, Target

@@ -173,7 +173,7 @@ def test_browser_controls_update_url_and_back_restores(page, live_server: str) -
 
 
 def test_browser_first_view_needs_no_routing_callback(page, live_server: str) -> None:
-    """The page comes with the first layout (dashboards/first_view.py): no callback renders the
+    """The page comes with the first layout (web/parts/first_view.py): no callback renders the
     page on load, the tab has the page's title, and a link still renders its page by callback."""
     routed: list[str] = []
     page.on("request", lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None)

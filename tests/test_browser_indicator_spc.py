@@ -157,7 +157,7 @@ def test_browser_captions_and_subtitles_state_the_range_drawn(page, live_server:
     assert captions[0].startswith("Q1 2014/15 to Q3 2016/17.")  # quarterly
     assert any(c.startswith("April 2014 to December 2016.") for c in captions)  # monthly
     assert any(c.startswith("Total notifiable offences, Havering, each month, April 2014 to December 2016 (33 points)") for c in captions)  # SPC
-    from rag.periods import Quarter
+    from rules.periods import Quarter
     from store.db import get_engine, session_scope
     from views.figures import indicator_chart
 

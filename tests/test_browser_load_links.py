@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from sqlalchemy import delete
 
-from dashboards import upload_steps as steps
+from web.parts import upload_steps as steps
 from loaders.errors import LoadError, Problem
 from store.db import session_scope
 from store.models import Target

@@ -171,9 +171,9 @@ def test_browser_menu_keeps_quarter_and_area_and_newer_figures_are_pointed_out(p
 
 
 def test_targets_offer_every_year_with_figures_and_the_next(new_year_url: str) -> None:
-    from dashboards.targets_form import year_choices
+    from web.parts.targets_form import year_choices
     from store.figure_years import missing_in
-    from rag.periods import Quarter
+    from rules.periods import Quarter
 
     with Session(get_engine(new_year_url)) as session:
         years = [y.label for y in year_choices(session, None)]

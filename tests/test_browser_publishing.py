@@ -18,7 +18,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from exports.publication import publish_with_pack
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from store.db import session_scope
 from store.models import ChangeLog

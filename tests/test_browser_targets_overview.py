@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from dashboards import targets_overview as overview
-from rag.periods import FinancialYear, Quarter
+from web.parts import targets_overview as overview
+from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
 from store.models import Commentary, SeriesAnnotation
 from tests.conftest import serious_axe_violations

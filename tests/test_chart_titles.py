@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from exports.downloads import chart_download, demand_download, london_download, map_download, summary_download, ward_download
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail, indicators
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, skip_or_fail

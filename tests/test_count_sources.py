@@ -179,7 +179,7 @@ def assert_coverage_record_is_fresh(engine) -> None:
 def test_a_category_police_uk_does_not_have_is_not_available_not_zero(demo_engine, shared_data):
     """Once police.uk counts cover a quarter, the demo's DP1 (VIOLENCE AGAINST THE PERSON)
     says why it has no figure instead of showing 0; burglary counts through the stated mapping."""
-    from rag.periods import Quarter
+    from rules.periods import Quarter
     from store.measures import series
     from store.models import Indicator
     from tests.conftest import WARDS_2018

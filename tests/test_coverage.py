@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli.main import cli
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.counts import monthly_counts, monthly_coverage_many
 from store.db import session_scope
 from store.models import Area

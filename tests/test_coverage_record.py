@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from cli.main import cli
 from loaders.errors import LoadError
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.coverage_record import Recorded, computed_coverage, recorded_coverage
 from store.db import session_scope
 from store.measures import series

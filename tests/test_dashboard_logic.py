@@ -310,7 +310,7 @@ def test_demand_bad_period_message(pages) -> None:
 
 
 def _q(key: str):
-    from rag.periods import Quarter
+    from rules.periods import Quarter
 
     return Quarter.parse(key)
 

@@ -19,7 +19,7 @@ from PIL import Image
 from cli.main import cli
 from exports import ExportError
 from exports.images import figure_to_image
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail
 from tests.conftest import make_export_app, serious_axe_violations, serve_in_thread

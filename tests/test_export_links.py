@@ -63,7 +63,7 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
 
 def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  # noqa: ANN001
     from dashboards.indicator import chart_downloads
-    from rag.periods import Quarter
+    from rules.periods import Quarter
     from store.db import get_engine, session_scope
     from store.queries import indicator_detail
     from views.wording import chart_names

@@ -24,11 +24,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from cli.main import cli
-from dashboards.components import ARROW, RAG_SHAPE
-from rag.direction import Direction
-from rag.periods import Quarter
-from rag.rating import Rating
-from rag.summary import summary_sentence
+from web.parts.components import ARROW, RAG_SHAPE
+from rules.direction import Direction
+from rules.periods import Quarter
+from rules.rating import Rating
+from rules.summary import summary_sentence
 from settings import Settings
 from store.db import get_engine, session_scope
 from store.scorecard import build_scorecard, format_value

@@ -20,7 +20,7 @@ from PIL import Image
 
 from cli.main import cli
 from exports import NotAvailable
-from rag.periods import Quarter
+from rules.periods import Quarter
 from tests.conftest import make_dashboard_app
 from tests.helpers import text, walk
 

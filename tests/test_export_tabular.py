@@ -17,7 +17,7 @@ from sqlalchemy import update
 from cli.main import cli
 from exports.downloads import data_download
 from exports.tabular import neutralise, safe_csv, safe_xlsx
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import session_scope
 from store.models import Commentary
 from store.scorecard import build_scorecard

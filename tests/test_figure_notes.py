@@ -19,7 +19,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from cli.main import cli
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import session_scope
 from store.queries import indicator_detail
 from views import charts

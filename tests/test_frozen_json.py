@@ -12,11 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from rag.breaks import SeriesBreak
-from rag.direction import Direction
-from rag.periods import Quarter
-from rag.projection import OnTrack, Projection
-from rag.rating import Rating, Target
+from rules.breaks import SeriesBreak
+from rules.direction import Direction
+from rules.periods import Quarter
+from rules.projection import OnTrack, Projection
+from rules.rating import Rating, Target
 from store.db import session_scope
 from store.frozen_json import NotFreezable, frozen_value
 from store.measures import PeriodValue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.gaps import every_period
+from rules.gaps import every_period
 from views.charts import _quarter_label
 from views.gap_axis import NARROW_PLOT_PX, QUARTER_LABEL_PX, month_axis, opening_run, quarter_axis, quarter_ticks, with_gaps
 

@@ -147,7 +147,7 @@ def test_a_database_error_is_a_message_not_a_traceback(engine, tmp_path, monkeyp
     ("a," * 3000 + "b\n1\n", "more than 2,000 columns; no file we load has so many (raise CSPDASH_MAX_COLUMNS if this one really does)"),
 ])  # fmt: skip
 def test_the_upload_page_shows_the_same_problems_readably(engine, body, reason):
-    from dashboards import upload_steps
+    from web.parts import upload_steps
 
     outcome = upload_steps.check_upload(engine, "asb", "bad.csv", body.encode(), "priya")
     assert outcome.error is not None and outcome.message is None  # the problem table, not "Something went wrong"
@@ -156,7 +156,7 @@ def test_the_upload_page_shows_the_same_problems_readably(engine, body, reason):
 
 
 def test_the_upload_page_says_plainly_that_another_load_is_running(engine, monkeypatch):
-    from dashboards import upload_steps
+    from web.parts import upload_steps
 
     monkeypatch.setenv("CSPDASH_LOAD_WAIT_SECONDS", "1")
     holder = session_factory(engine)()

@@ -1,9 +1,9 @@
-"""The top menu's links keep the chosen quarter and area (dashboards.nav_links): plain values."""
+"""The top menu's links keep the chosen quarter and area (web.parts.nav_links): plain values."""
 
 from __future__ import annotations
 
-from dashboards.nav_links import chosen_quarter, nav_hrefs
-from rag.periods import Quarter
+from web.parts.nav_links import chosen_quarter, nav_hrefs
+from rules.periods import Quarter
 
 MENU = ["/", "/demand", "/upload", "/targets", "/map", "/london"]
 

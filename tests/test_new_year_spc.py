@@ -12,7 +12,7 @@ from cli.main import cli
 from store.db import session_scope
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc, indicator_spc
-from rag.periods import Quarter
+from rules.periods import Quarter
 from tests.helpers import load, write
 
 DEMO_ASB = Path(__file__).resolve().parent.parent / "data" / "demo" / "asb.csv"

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from exports.pack import load_content, render_pack
 from exports.pack_content import DRAFT_MARK
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from tests.conftest import make_export_app, skip_or_fail
 from tests.test_published_first import publish_q3

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.periods import FinancialYear, PeriodError, Quarter, month_to_quarter, normalise_month, quarters_between
+from rules.periods import FinancialYear, PeriodError, Quarter, month_to_quarter, normalise_month, quarters_between
 
 
 @pytest.mark.parametrize("text", ["2016-17-Q3", "2016/17 Q3", "Q3 2016/17", "2016-17 Q3", "q3 2016/2017", " 2016-17-q3 "])

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from rag.periods import FinancialYear, Quarter
+from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
 from store.models import Indicator, IndicatorValue, Target
 from store.scorecard import build_scorecard

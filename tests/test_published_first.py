@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import Settings
 from store.db import session_scope
 from store.publishing import publish_quarter, published_file, quarter_state

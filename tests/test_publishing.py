@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
-from rag.periods import Quarter
-from rag.rating import Rating
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.db import session_scope
 from store.edits import TargetKey, TargetValues, save_commentary, save_target
 from store.models import AsbCount, ChangeLog, Commentary
@@ -324,7 +324,7 @@ def test_published_rows_keep_their_tests_and_breaks_through_json(demo_engine):
     """A frozen row answers "is this change real?" exactly as it did when it was published."""
     import json as _json
 
-    from rag.periods import Quarter as _Quarter
+    from rules.periods import Quarter as _Quarter
     from store.published_document import row_document, row_from_document
     from store.scorecard import build_scorecard as _build
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from cli.main import cli
 from store.db import get_engine, session_scope
 from store.publishing import published_versions
-from rag.periods import Quarter
+from rules.periods import Quarter
 from tests.conftest import add_web_user
 from tests.test_publishing import reload_october_with_more_offences
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 from dash import html
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import session_scope
 from store.edits import TargetKey, TargetValues, save_target
 from store.published_document import freeze_document

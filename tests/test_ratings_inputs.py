@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import cli
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import session_scope
 from store.models import Indicator, InputChange, Target, Upload
 from store.publishing import published_scorecard
@@ -109,7 +109,7 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
 
 
 def test_upload_page_check_names_the_missing_indicators_and_the_load_retires_them_when_chosen(demo_engine):
-    from dashboards import upload_steps as steps
+    from web.parts import upload_steps as steps
 
     data = _renamed().encode()
     checked = steps.check_upload(demo_engine, "indicators", "indicators.csv", data, "priya")

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from rag.periods import Quarter
-from rag.rating import Rating
-from rag.ratios import PeriodValue, combine
+from rules.periods import Quarter
+from rules.rating import Rating
+from rules.ratios import PeriodValue, combine
 from store.db import session_scope
 from store.scorecard import build_scorecard
 from tests.helpers import load, write

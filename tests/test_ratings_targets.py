@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from rag.periods import Quarter
-from rag.rating import Rating
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.db import session_scope
 from store.models import Target
 from store.scorecard import build_scorecard

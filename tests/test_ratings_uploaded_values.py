@@ -4,7 +4,7 @@ on both databases."""
 
 from __future__ import annotations
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from settings import get_settings
 from store.db import session_scope
 from store.queries import indicator_detail

@@ -12,7 +12,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from dashboards import access
+from web import access
 from store.data_version import data_version
 from store.db import session_scope
 from store.models import ChangeLog
@@ -56,11 +56,11 @@ READ_ROUTES = {
 WRITE_CALLBACKS = {
     "dashboards.upload.show_kind_help": "analyst", "dashboards.upload.check": "analyst", "dashboards.upload.confirm": "analyst",
     "dashboards.upload.ask_about_missing": "analyst",
-    "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "dashboards.publishing.submit": "analyst",
+    "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "web.parts.publishing.submit": "analyst",
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
-    "dashboards.publishing.publish": "lead", "dashboards.publishing.reopen": "lead",
+    "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
 }  # fmt: skip
-READ_CALLBACKS = {"dashboards.shell._area", "dashboards.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update"}
+READ_CALLBACKS = {"web.parts.shell._area", "web.parts.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update"}
 # What a module must not use for its callbacks to count as read-only.
 WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
            "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip

@@ -13,7 +13,7 @@ from cli.main import cli
 from store.db import session_scope
 from store.measures import PeriodValue
 from store.scorecard import build_scorecard, change_test
-from rag.periods import Quarter
+from rules.periods import Quarter
 from tests.helpers import load, write
 
 BOROUGH_FILE = "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.periods import Quarter
-from rag.rating import Rating
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.db import session_scope
 from store.scorecard import build_scorecard
 from tests.helpers import load, write

@@ -4,10 +4,10 @@ verdicts beside each rating (real SQLite and PostgreSQL, the demo data)."""
 
 from __future__ import annotations
 
-from rag.direction import Direction, movement
-from rag.periods import Quarter
-from rag.rating import Rating
-from rag.summary import RagCounts
+from rules.direction import Direction, movement
+from rules.periods import Quarter
+from rules.rating import Rating
+from rules.summary import RagCounts
 from store.db import session_scope
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc

@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 
 from loaders.reading import Source
 from loaders.registry import run_load
-from serving.exports import Slots
-from serving.gunicorn_server import default_workers
+from web.serving.exports import Slots
+from web.serving.gunicorn_server import default_workers
 from store.data_version import data_version
 from store.db import session_scope
 from store.schema import head_revision
@@ -314,7 +314,7 @@ def test_serving_loads_and_edits_bump_the_data_version_and_failures_do_not(engin
 
 
 def test_serving_web_edits_bump_the_data_version(demo_engine):
-    from rag.periods import Quarter
+    from rules.periods import Quarter
     from store.edits import TargetKey, TargetValues, save_commentary, save_target
 
     v0 = data_version(demo_engine)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from serving.unavailable import MESSAGE
+from web.serving.unavailable import MESSAGE
 from tests.conftest import make_web_app
 
 REPO = Path(__file__).resolve().parents[1]

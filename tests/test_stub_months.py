@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from dashboards import upload_steps as steps
+from web.parts import upload_steps as steps
 from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
-from rag.stub_months import Drop, StubMonth, drops, stub_months
+from rules.stub_months import Drop, StubMonth, drops, stub_months
 from store.counts import monthly_counts
 from store.db import session_scope
 from store.models import AreaMonthCoverage, CrimeCount, IncompleteInSource

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from dashboards import targets_form as form
-from rag.periods import Quarter
-from rag.rating import Rating
+from web.parts import targets_form as form
+from rules.periods import Quarter
+from rules.rating import Rating
 from store.db import session_scope
 from store.models import ChangeLog, Commentary, Target
 from tests.conftest import serious_axe_violations, table_counts

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from dashboards import upload_steps as steps
+from web.parts import upload_steps as steps
 from store.db import session_scope
 from store.models import ChangeLog, MaracReturn, Upload
 from tests.conftest import serious_axe_violations, table_counts

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from cli.main import cli
 from demo.met_history import months_between
-from rag.ward_generations import chosen_generation, generation_label, generation_of
+from rules.ward_generations import chosen_generation, generation_label, generation_of
 from store.counts import monthly_counts, monthly_coverage_many
 from store.coverage_record import computed_coverage, recorded_coverage
 from store.db import session_scope
@@ -234,7 +234,7 @@ def test_a_current_wards_profile_describes_its_chart_as_drawn(demo_engine, datab
 
 
 def test_the_upload_check_says_which_generation_will_be_used_and_stores_nothing(demo_engine, tmp_path):
-    from dashboards import upload_steps as steps
+    from web.parts import upload_steps as steps
     from tests.conftest import table_counts
     from tests.test_upload_page import rendered
 

@@ -16,7 +16,7 @@ Plotly figures as dicts. Nothing here lays out a page or writes a file format.
   them as tables.
 
 Layers point one way (``tests/test_layering.py``): ``dashboards``, ``cli`` and ``api`` ->
-``exports`` -> ``views`` -> ``loaders``, ``geo`` -> ``store`` -> ``rag``.
+``exports`` -> ``views`` -> ``loaders``, ``geo`` -> ``store`` -> ``rules``.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from rag.periods import PeriodError, Quarter, quarters_between
-from rag.summary import RagCounts
+from rules.periods import PeriodError, Quarter, quarters_between
+from rules.summary import RagCounts
 from store.areas import AreaTree
 from store.ward_generations import figure_spans
 from store.counts import SOURCES, monthly_counts_many, months_held

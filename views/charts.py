@@ -10,10 +10,10 @@ import textwrap
 
 from typing import Any
 
-from rag.gaps import recent_run
-from rag.rating import Polarity, Rating, Target, ToleranceType
-from rag.periods import Quarter
-from rag.summary import RATED, RagCounts
+from rules.gaps import recent_run
+from rules.rating import Polarity, Rating, Target, ToleranceType
+from rules.periods import Quarter
+from rules.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.scorecard import ScoreRow
 from views.gap_axis import end_of_quarter_axis, month_axis, opening_run, quarter_axis, with_gaps
@@ -227,7 +227,7 @@ def opening_index(rows: list[ScoreRow]) -> int:
 
 
 # A chart ends at its last figure when more than a year of quarters follows it with none (the
-# gap rule of ``rag.gaps``): ASB held to Q4 2016/17, read for Q4 2025/26, is not squeezed into
+# gap rule of ``rules.gaps``): ASB held to Q4 2016/17, read for Q4 2025/26, is not squeezed into
 # the first quarter of an axis running nine empty years to the chosen quarter.
 EMPTY_TAIL_QUARTERS = 4
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.periods import FinancialYear, PeriodError, Quarter
+from rules.periods import FinancialYear, PeriodError, Quarter
 from store.db import get_engine, reading
 from store.queries import (
     AreaChoice,

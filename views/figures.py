@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import NotAvailable, charts
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic

@@ -2,7 +2,7 @@
 plotly breaks the line; ``connectgaps`` stays False), the axis opened on the latest run of
 figures with no gap longer than a year, and tick labels thinned so none overlap.
 
-Rules from ``rag.gaps``; this module only shapes the figure."""
+Rules from ``rules.gaps``; this module only shapes the figure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from rag.gaps import every_period, gaps, period_label, recent_run
+from rules.gaps import every_period, gaps, period_label, recent_run
 
 # The narrowest plot a chart gets (a 390 px phone, less margins and padding) and the room one
 # tick label needs there: "Q3" over "16/17" at 14 px is ~40 px, plus a gap.

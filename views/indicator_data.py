@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.queries import IndicatorDetail
 from views.charts import tolerance_bounds
 

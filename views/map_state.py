@@ -1,7 +1,7 @@
 """The map pages' state, read from the URL (``?measure=…&period=…&span=…&view=…&classes=…
 &area=…``), the cached figures behind them, and the pieces /map, /london and /ward share:
 formatting, hover text, the finding in the title. The controls and the table of numbers
-are Dash components, in ``dashboards/map_parts.py``.
+are Dash components, in ``web/parts/map_parts.py``.
 
 Kept out of the page modules: Dash Pages executes a page module afresh for every app it
 builds, which would drop these caches (and dataclasses cannot be defined there).
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from rag.ward_generations import current_generation, generation_label
+from rules.ward_generations import current_generation, generation_label
 from store.areas import AreaTree
 from store.db import get_engine, reading
 from store.map_queries import (

@@ -1,6 +1,6 @@
 """Shared pieces of the map pages: classing values into colours, outlines prepared for the
 browser (cached per boundary set and data version), the choropleth figure and rank wording.
-The map's graph component and controls are in ``dashboards/map_parts.py``.
+The map's graph component and controls are in ``web/parts/map_parts.py``.
 
 Maps are classed (a handful of colours, each a stated range) rather than continuous: a
 reader can match a ward's colour to a legend entry and to the same words in the table, so

@@ -4,8 +4,8 @@ API so all say the same thing."""
 
 from __future__ import annotations
 
-from rag.direction import Direction
-from rag.rating import Rating
+from rules.direction import Direction
+from rules.rating import Rating
 
 # Shapes differ as well as colours, so ratings survive greyscale printing and colour blindness.
 RAG_SHAPE = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rag.summary import RATED, RagCounts
+from rules.summary import RATED, RagCounts
 from store.map_queries import AreaFigure
 from store.queries import DemandPanel
 from store.scorecard import Scorecard

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.summary import RATED
+from rules.summary import RATED
 from store.queries import DemandPanel
 from store.scorecard import Scorecard
 from views import NotAvailable

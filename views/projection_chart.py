@@ -1,5 +1,5 @@
 """The year-to-date chart continued to March: a dashed line from the latest year to date to the
-projected year end, with its range as a shaded wedge (``rag.projection``). Used by the
+projected year end, with its range as a shaded wedge (``rules.projection``). Used by the
 indicator page and the committee pack alike, on either year-to-date chart (as a per cent of
 target, or in the measure's own units)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.projection import ON_TRACK_MARK, Projection, projection_words
+from rules.projection import ON_TRACK_MARK, Projection, projection_words
 from store.queries import IndicatorDetail
 from views.charts import BLUE, _scatter
 from views.wording import QUARTER_MONTHS

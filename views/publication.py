@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.db import get_engine, reading
 from store.publishing import (
     PublishedScorecard,

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rag.breaks import SeriesBreak
-from rag.gaps import has_point_for, latest_label, recent_run
-from rag.periods import Quarter, is_month
-from rag.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
+from rules.breaks import SeriesBreak
+from rules.gaps import has_point_for, latest_label, recent_run
+from rules.periods import Quarter, is_month
+from rules.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
 from store.annotations import breaks_for
 from store.db import get_engine, reading
 from store.models import Indicator

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from rag.periods import Quarter
+from rules.periods import Quarter
 from store.map_queries import AreaTrend
 from views import maps
 from views.gap_axis import quarter_axis

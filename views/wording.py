@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from rag.direction import Direction
-from rag.gaps import has_point_for, latest_label, no_figures_yet
-from rag.periods import Quarter
-from rag.rating import Polarity, Rating
-from rag.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
-from rag.summary import RagCounts
+from rules.direction import Direction
+from rules.gaps import has_point_for, latest_label, no_figures_yet
+from rules.periods import Quarter
+from rules.rating import Polarity, Rating
+from rules.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
+from rules.summary import RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from store.published_document import SPC_NOT_RECORDED
 from store.scorecard import ScoreRow, format_value

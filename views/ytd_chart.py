@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.periods import Quarter
-from rag.rating import Polarity
+from rules.periods import Quarter
+from rules.rating import Polarity
 from store.queries import IndicatorDetail
 from store.scorecard import ScoreRow
 from views.charts import BLUE, ORANGE, PLUM, TEAL, _layout, _scatter, tolerance_bounds

@@ -1,0 +1,308 @@
+"""Publishing on the pages: the draft / published banner, the "as published / current"
+switch, revision notes and the list of what changed, and the scorecard's sign-off panel
+(submit, publish, re-open) for signed-in users with the right role.
+
+The panel's callbacks write only to ``submit-…`` (analyst) and ``publish-…`` (lead) ids, which
+``web/access.py`` refuses to anyone without the role; each callback checks again
+itself, and ``store.publishing`` checks the role a third time, as it does for the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dash import Dash, Input, Output, State, dcc, html
+from dash.development.base_component import Component
+from sqlalchemy.orm import Session
+
+from web.parts import components as ui
+from web.access import can, current_user, requires_role
+from web.parts.context import current_engine, current_settings
+from web.parts.fields import select_field, textarea_field
+from exports import ExportError
+from exports.publication import publish_with_pack
+from rules.periods import PeriodError, Quarter
+from store.db import session_scope
+from store.publishing import NotReady, PublishingError, QuarterStatus, reopen_quarter, submit_quarter
+from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
+
+
+def banner(pub: Publication, page_id: str) -> html.Div:
+    """Draft or published, in words (the colour of the box only repeats them)."""
+    status = pub.status
+    if pub.as_published:
+        info = next((v for v in status.versions if v.version == pub.version), status.latest) if pub.version else status.latest
+        heading = "As published"
+        body = f"These are the figures exactly as published: {info.headline}." if info else "As published."
+        kind = "published"
+    elif pub.draft:
+        heading = DRAFT_BANNER
+        body = status.headline.removeprefix(DRAFT_BANNER).lstrip(".: ") or "These figures may change before a lead signs them off."
+        kind = "draft"
+    else:
+        heading = "Published"
+        body = status.headline
+        kind = "published"
+    return html.Div(
+        [html.Strong(heading, className="pub-banner__heading"), html.Span(" " + body.removeprefix(heading).lstrip(".: ").strip())],
+        className=f"pub-banner pub-banner--{kind}",
+        id=f"{page_id}-publication-banner",
+        role="note",
+    )
+
+
+def switch(pub: Publication, path: str, base_query: str, page_id: str) -> html.Nav | None:
+    """Links between the current figures and the published ones, keeping period and area."""
+    if not pub.status.versions:
+        return None
+    current = dcc.Link("Current figures", href=f"{path}{base_query}", id=f"{page_id}-show-current")
+    published = dcc.Link("As published", href=f"{path}{publication_query(base_query, True)}", id=f"{page_id}-show-published")
+    items = [
+        html.Li(html.Strong(["Current figures", html.Span(" (showing)", className="visually-hidden")]) if not pub.as_published else current),
+        html.Li(html.Strong(["As published", html.Span(" (showing)", className="visually-hidden")]) if pub.as_published else published),
+    ]
+    if len(pub.status.versions) > 1:
+        items += [
+            html.Li(dcc.Link(f"Version {v.version}", href=f"{path}{publication_query(base_query, True, v.version)}"))
+            for v in pub.status.versions
+        ]
+    return html.Nav(html.Ul(items, className="pub-switch__list"), className="pub-switch no-print", id=f"{page_id}-publication-switch", **{"aria-label": "Current or published figures"})
+
+
+def revised_note(pub: Publication | None, code: str, field_name: str) -> html.Span | None:
+    """The note shown beside a figure revised since publication, or None."""
+    text = pub.note(code, field_name) if pub else None
+    return html.Span(["⚠ ", text], className="cell-note revised-note", id=f"revised-{code}-{field_name}") if text else None
+
+
+def changes_section(pub: Publication, page_id: str, code: str | None = None) -> html.Section | None:
+    """What has changed since publication (for one indicator when ``code`` is given), with
+    any rating that would now be different called out first."""
+    report = pub.report
+    if report is None or pub.as_published:
+        return None
+    changes = report.for_indicator(code) if code else report.revisions
+    if not changes:
+        return None
+    ratings = [r for r in report.rating_changes if code is None or r.code == code]
+    parts: list[Component] = [html.H2("Revised since publication", id=f"{page_id}-revisions-heading")]
+    parts.append(html.P(f"Compared with {report.version.headline}. The table shows the figures now."))
+    if ratings:
+        parts.append(
+            html.Ul(
+                [html.Li(html.Strong(f"⚠ {r.name}: the rating would now be {r.current.value} (published as {r.published.value}).")) for r in ratings],
+                className="rating-changes",
+                id=f"{page_id}-rating-changes",
+            )
+        )
+    rows = [
+        html.Tr([html.Th(r.name if not code else r.label, scope="row"), html.Td(r.label if not code else ""), html.Td(r.published_text, className="num"), html.Td(r.current_text, className="num"), html.Td(r.sources_text)])
+        for r in changes
+        if r.field != "rag"
+    ]
+    if rows:
+        head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Indicator" if not code else "Figure", "Figure" if not code else "", "Published", "Now", "What changed it")]))
+        table = html.Table([html.Caption("Figures revised since publication"), head, html.Tbody(rows)], className="table revisions-table", id=f"{page_id}-revisions-table")
+        parts.append(ui.scroll_region("Figures revised since publication (scrolls sideways)", table))
+    return html.Section(parts, className="revisions", **{"aria-labelledby": f"{page_id}-revisions-heading"})
+
+
+def kept_in_url(query: dict) -> dict[str, str]:
+    """What the period and area controls keep when they change the URL: ``as=published`` and
+    the version asked for, so changing quarter or area stays on the published figures."""
+    as_published, version, error = parse_request(query.get("as"), query.get("version"))
+    if not as_published:
+        return {}
+    return {"as": "published", **({"version": str(version)} if version and not error else {})}
+
+
+def links_query(pub: Publication | None, base_query: str) -> str:
+    """The query for a page's download links: as published (and the version) when the page
+    is, so the file downloaded holds the frozen figures the page shows."""
+    return publication_query(base_query, pub.as_published, pub.version) if pub else base_query
+
+
+def current_figures_notice(params: dict, period: Quarter, area: str, page_id: str) -> list[Component]:
+    """For /map, /ward and /london asked for ``?as=published``: publishing freezes the scorecard,
+    indicator and demand figures and the committee pack, not maps or ward profiles. Say that
+    these figures are current, and link to the scorecard as published for the quarter (a
+    list: empty when the page was not asked for the published figures)."""
+    as_published, version, error = parse_request(params.get("as"), params.get("version"))
+    if not as_published:
+        return []
+    href = "/" + publication_query(f"?period={period.key}&area={area}", True, None if error else version)
+    notice = html.Div(
+        [
+            html.H2("These figures are current, not as published", className="notice__heading"),
+            html.P(
+                [
+                    "Maps and ward profiles always show the figures held now: publishing freezes the scorecard, the "
+                    "indicator and demand pages and the committee pack, not the maps. ",
+                    dcc.Link(f"See the {period.label} scorecard as published", href=href, id=f"{page_id}-published-scorecard"),
+                    ".",
+                ]
+            ),
+        ],
+        className="notice notice--warning",
+        id=f"{page_id}-current-notice",
+        role="status",
+    )
+    return [notice]
+
+
+def not_published(message: str, path: str, base_query: str) -> html.Div:
+    return ui.notice("No published version", [html.P(message), dcc.Link("Show the current figures", href=f"{path}{base_query}")], "info")
+
+
+# --- Sign-off panel (scorecard) --------------------------------------------------------------
+
+
+def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
+    """Submit / publish / re-open for whoever may; nothing for viewers and visitors."""
+    if not can("analyst"):
+        return None
+    state = pub.status.state
+    parts: list[Component] = [
+        html.H2("Sign-off", id="publishing-heading"),
+        html.P(pub.status.headline if state != "draft" else "This quarter's report is a draft: an analyst submits it, and a lead or an administrator publishes it.", id="publishing-state"),
+        dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
+    ]
+    if state == "draft":
+        parts.append(_action("Submit for sign-off", "submit", textarea_field("submit-note", "Note for the lead (optional)", "", rows=1)))
+    if state in ("draft", "submitted") and can("lead"):
+        parts.append(
+            _action(
+                "Publish this quarter", "publish",
+                textarea_field("publish-note", "Note (optional)", "", rows=1),
+                # A native select (as on the other forms): Dash's Checklist has no accessible name.
+                select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
+                textarea_field("publish-reason", "Reason for publishing anyway (needed if Yes above)", "", rows=2),
+                loading=True,  # the pack takes seconds to make
+            )
+        )  # fmt: skip
+    if state == "published" and can("lead"):
+        parts.append(_action("Re-open for correction", "publish-reopen", textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2), secondary=True))
+    elif state != "draft" and not can("lead"):
+        parts.append(html.P("A lead or an administrator publishes it."))
+    return html.Section(parts, className="publishing no-print", id="publishing-panel", **{"aria-labelledby": "publishing-heading"})
+
+
+def _action(words: str, name: str, *fields: Component, loading: bool = False, secondary: bool = False) -> html.Div:
+    """One sign-off action: its fields, its button (``<name>-button``) and where its callback
+    says what happened (``<name>-outcome``)."""
+    button = html.Button(words, id=f"{name}-button", className="button button--secondary" if secondary else "button", type="button")
+    outcome = html.Div(id=f"{name}-outcome", role="status")
+    return html.Div([*fields, button, dcc.Loading(outcome) if loading else outcome], className="publishing-action")
+
+
+def _quarter(data: dict | None) -> tuple[Quarter, str]:
+    if not isinstance(data, dict):
+        raise PublishingError("The page did not say which quarter: reload it and try again.")
+    try:
+        return Quarter.parse(str(data.get("period"))), str(data.get("area") or current_settings().home_area)
+    except PeriodError as exc:
+        raise PublishingError(f"{exc}.") from None
+
+
+def _done(message: str, query: str) -> list[Component]:
+    return [html.P(message), dcc.Link("Reload the scorecard", href=f"/{query}")]
+
+
+def _failed(heading: str, exc: Exception) -> html.Div:
+    if isinstance(exc, NotReady):
+        return ui.notice(heading, [html.P(str(exc)), html.Ul([html.Li(m) for m in exc.missing])])
+    return ui.notice(heading, str(exc))
+
+
+def _act(quarter: dict | None, failed: str, act: Callable[[Quarter, str], str]) -> Component | list:
+    """Run one sign-off action for the panel's quarter: what it says, with a link to reload the
+    scorecard, or why it was refused under the heading ``failed``."""
+    try:
+        period, area = _quarter(quarter)
+        message = act(period, area)
+    except (PublishingError, ExportError) as exc:
+        return _failed(failed, exc)
+    return _done(message, f"?period={period.key}&area={area}")
+
+
+def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Callable[[Quarter, str], str]:
+    """A state change (submit, re-open) in its own transaction; says where the quarter stands now."""
+
+    def act(period: Quarter, area: str) -> str:
+        with session_scope(current_engine()) as session:
+            return change(session, period, area).headline
+
+    return act
+
+
+@requires_role("analyst")
+def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
+    return _act(quarter, "Not submitted", _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip())))  # type: ignore[arg-type]
+
+
+@requires_role("lead")
+def publish(clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None) -> Component | list:
+    def act(period: Quarter, area: str) -> str:
+        info = publish_with_pack(
+            current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
+            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(),
+        )  # fmt: skip
+        return f"{info.headline}."
+
+    return _act(quarter, "Not published", act)
+
+
+@requires_role("lead")
+def reopen(clicks: int | None, reason: str | None, quarter: dict | None) -> Component | list:
+    return _act(quarter, "Not re-opened", _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip())))  # type: ignore[arg-type]
+
+
+def register_publishing_callbacks(app: Dash) -> None:
+    """Per-app callbacks (``app.callback``: this module is not a page, so Dash Pages does not
+    re-import it for each app the tests build)."""
+    quarter = State("publishing-quarter", "data")
+    app.callback(Output("submit-outcome", "children"), Input("submit-button", "n_clicks"), State("submit-note", "value"), quarter, prevent_initial_call=True)(submit)
+    app.callback(
+        Output("publish-outcome", "children"), Input("publish-button", "n_clicks"), State("publish-note", "value"),
+        State("publish-force-value", "data"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
+    )(publish)  # fmt: skip
+    app.callback(Output("publish-reopen-outcome", "children"), Input("publish-reopen-button", "n_clicks"), State("publish-reopen-reason", "value"), quarter, prevent_initial_call=True)(reopen)
+
+
+# --- Hooks for the indicator and demand pages ------------------------------------------------
+
+
+def page_publication(url: str, period: Quarter, area: str, query: dict) -> tuple[Publication | None, str | None]:
+    """(publication, message): the message when the URL asks for frozen figures that don't exist."""
+    from views.publication import NotPublished, publication
+
+    as_published, version, error = parse_request(query.get("as"), query.get("version"))
+    if error:
+        return None, error
+    try:
+        return publication(url, period, area, as_published, version), None
+    except NotPublished as exc:
+        return None, str(exc)
+
+
+def indicator_notes(pub: Publication, code: str) -> html.Section | None:
+    """Beside the indicator's figures: each one revised since publication, in words."""
+    if pub.report is None or pub.as_published:
+        return None
+    notes = [html.Li([html.Strong(f"{r.label}: "), pub.report.note(r)]) for r in pub.report.for_indicator(code) if r.field != "rag"]
+    ratings = [html.Li(html.Strong(f"⚠ The rating would now be {c.current.value} (published as {c.published.value}).")) for c in pub.report.rating_changes if c.code == code]
+    if not notes and not ratings:
+        return None
+    return html.Section(
+        [html.H2("Revised since publication", id="indicator-revisions-heading"), html.Ul(ratings + notes, id="indicator-revisions")],
+        className="revisions",
+        **{"aria-labelledby": "indicator-revisions-heading"},
+    )
+
+
+def header(pub: Publication | None, path: str, base_query: str, page_id: str, code: str | None = None) -> list[Component]:
+    """Banner, switch and (on an indicator page) revision notes, for the top of a page."""
+    if pub is None:
+        return []
+    parts = [banner(pub, page_id), switch(pub, path, base_query, page_id), indicator_notes(pub, code) if code else None]
+    return [p for p in parts if p is not None]

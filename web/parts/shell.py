@@ -1,0 +1,108 @@
+"""The page frame every page shares: skip link, header with service and area name,
+navigation, main region and footer (with where the figures come from)."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+from dash.development.base_component import Component
+
+from web.parts.nav_links import nav_hrefs
+from views.marks import RATING_RULE, SOURCES
+
+SERVICE_NAME = "Community Safety Partnership performance"
+NAV = [
+    ("Scorecard", "/", "nav-scorecard"),
+    ("Demand pressures", "/demand", "nav-demand"),
+    ("Upload", "/upload", "nav-upload"),
+    ("Targets & commentary", "/targets", "nav-targets"),
+    ("Ward map", "/map", "nav-map"),
+    ("London comparison", "/london", "nav-london"),
+]
+# Pages only analysts (and leads, admins) may use: in the menu only for them (issue 20). The
+# links stay in the page, hidden, so the menu's callbacks always find every link.
+ANALYST_PAGES = {"/upload", "/targets"}
+
+
+def _may_edit() -> bool:
+    import flask
+
+    from web.access import can
+
+    return flask.has_request_context() and can("analyst")
+
+
+def header() -> html.Header:
+    may_edit = _may_edit()
+    items = [
+        html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item", hidden=href in ANALYST_PAGES and not may_edit)
+        for label, href, link_id in NAV
+    ]
+    if not may_edit:  # uploading and targets need an analyst: say where to sign in
+        items.append(html.Li(html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"), className="app-nav__item app-nav__item--sign-in"))
+    return html.Header(
+        [
+            html.Div(
+                [
+                    dcc.Link(SERVICE_NAME, href="/", className="app-header__service"),
+                    html.Span(id="shell-area", className="app-header__area"),
+                ],
+                className="app-header__inner width-container",
+            ),
+            html.Nav(
+                html.Ul(items, className="app-nav__list width-container"),
+                className="app-nav no-print",
+                **{"aria-label": "Main"},
+            ),
+        ],
+        className="app-header",
+    )
+
+
+def footer() -> html.Footer:
+    return html.Footer(
+        html.Div([html.P(SOURCES), html.P(RATING_RULE), html.P("cspdash is open-source software.", className="no-print")], className="width-container"),
+        className="app-footer",
+    )
+
+
+def page_shell(content: Component) -> html.Div:
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="skip-link"),
+            dcc.Location(id="url", refresh="callback-nav"),
+            header(),
+            html.Main(content, id="main", className="width-container app-main", tabIndex=-1),
+            footer(),
+        ]
+    )
+
+
+def menu_links(search: str | None) -> list[str]:
+    """The menu's hrefs for a page at ``?search``: the chosen quarter and area kept
+    (``web.parts.nav_links``), the scorecard's default quarter when the URL names none."""
+    from web.parts.newer_figures import resolve_for_viewer
+
+    state = resolve_for_viewer(None, None)
+    wards = [a.code for a in state.areas if a.level == "ward"]
+    return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
+
+
+def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: ignore[valid-type]
+    """Per-app callbacks (``app.callback``, not ``dash.callback``: the shell module is
+    imported once per process, and tests build more than one app). The links' hrefs are
+    passed in, so the script needs no copy of ``NAV``."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="cspdash", function_name="currentNav"),
+        *[Output(link_id, "className") for _, _, link_id in NAV],
+        Input("_pages_location", "pathname"),
+        *[State(link_id, "href") for _, _, link_id in NAV],
+        *[State(link_id, "id") for _, _, link_id in NAV],
+    )
+
+    @app.callback(Output("shell-area", "children"), Input("_pages_location", "pathname"))
+    def _area(_pathname: str | None) -> str:
+        return area_name()
+
+    @app.callback(*[Output(link_id, "href") for _, _, link_id in NAV], Input("_pages_location", "pathname"), Input("_pages_location", "search"))
+    def _keep_choices(_pathname: str | None, search: str | None) -> list[str]:
+        return menu_links(search)

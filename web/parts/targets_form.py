@@ -1,0 +1,264 @@
+"""What the targets page does, as plain functions: read what the form shows for an indicator,
+quarter and area, and validate and save what an analyst typed. No Dash callbacks here, so
+tests call these directly.
+
+Validation reuses the rating rules (``rules.rating.Target`` refuses a negative tolerance or a
+band whose low is above its high; ``target_problems`` says what a polarity needs), so a target
+saved here can always be used to rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from web.parts.upload_steps import local_time  # one way of writing times on every page
+from rules.periods import FinancialYear, PeriodError, Quarter
+from rules.rating import Rating, ToleranceType, target_problems
+from rules.rating import Target as RatingTarget
+from store.areas import AreaTree
+from store.db import session_scope
+from store.figure_years import target_years
+from store.edits import (
+    StaleEdit,
+    TargetKey,
+    TargetValues,
+    commentary_row,
+    effective_target,
+    save_commentary,
+    save_target,
+    target_row,
+    version,
+)
+from store.models import Area, Indicator, Target
+from store.scorecard import ScoreRow, score_indicator
+
+ALL_AREAS, THIS_AREA = "all", "area"
+FIELD_IDS = {
+    "target": "targets-target",
+    "low": "targets-low",
+    "high": "targets-high",
+    "tolerance": "targets-tolerance",
+    "tolerance_type": "targets-tolerance-type",
+    "corrective_action": "targets-action",
+    "choice": "targets-indicator",
+}
+
+
+@dataclass
+class FormState:
+    """Everything the form shows for one indicator, quarter and area."""
+
+    indicator: str
+    indicator_name: str
+    polarity: str
+    unit: str
+    period: Quarter
+    area: str
+    area_name: str
+    target: str = ""
+    low: str = ""
+    high: str = ""
+    tolerance: str = "0"
+    tolerance_type: str = "abs"
+    scope: str = ALL_AREAS
+    commentary: str = ""
+    corrective_action: str = ""
+    target_versions: dict[str, str] = field(default_factory=dict)  # scope → version of that row
+    commentary_version: str = ""
+    target_note: str = ""
+    commentary_note: str = ""
+    rating: ScoreRow | None = None
+
+
+@dataclass
+class Submission:
+    """The raw form values, as typed."""
+
+    indicator: str | None
+    year: str | None
+    quarter: str | None  # "Q3"
+    area: str | None
+    scope: str | None = ALL_AREAS
+    target: str | None = None
+    low: str | None = None
+    high: str | None = None
+    tolerance: str | None = None
+    tolerance_type: str | None = "abs"
+    commentary: str | None = ""
+    corrective_action: str | None = ""
+    target_version: str | None = None  # None: don't check for someone else's save
+    commentary_version: str | None = None
+
+
+@dataclass
+class SaveResult:
+    saved: bool
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+    state: FormState | None = None
+
+
+def plain(value: float | None) -> str:
+    """A number as an analyst would type it back: 3600 not 3600.0, 2.5 as 2.5."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def who_when(by: str | None, at: datetime | None) -> str:
+    return f"{by or 'unknown'} at {local_time(at)}" if at else (by or "")
+
+
+def period_of(year: str | None, quarter: str | None) -> Quarter:
+    if not year or not quarter:
+        raise PeriodError("choose a financial year and a quarter")
+    return Quarter.parse(f"{year}-{quarter}")
+
+
+def year_choices(session: Session, latest: Quarter | None) -> list[FinancialYear]:
+    """Every year any rated indicator has figures for and the one after the newest (to set
+    next year's), years with targets, and the default quarter's year."""
+    years = {FinancialYear.parse(y) for y in session.scalars(select(Target.year).distinct())}
+    if latest is not None:
+        years.add(latest.financial_year)
+    return target_years(session, years)
+
+
+def load_form(session: Session, indicator_code: str, period: Quarter, area: str) -> FormState:
+    indicator = session.get(Indicator, indicator_code)
+    if indicator is None:
+        raise LookupError(f"no indicator with code {indicator_code!r}")
+    tree = AreaTree.load(session)
+    state = FormState(
+        indicator.code, indicator.name, indicator.polarity, indicator.unit, period, area, tree.name(area)
+    )
+    row = effective_target(session, indicator.code, period, area, indicator.basis)
+    if row is not None:
+        state.target, state.low, state.high = plain(row.target), plain(row.target_low), plain(row.target_high)
+        state.tolerance, state.tolerance_type = plain(row.tolerance), row.tolerance_type
+        state.scope = THIS_AREA if row.area_code else ALL_AREAS
+        source = "" if row.quarter else f" It is set for every quarter of {period.financial_year.label}; saving sets it for Q{period.q} only."
+        state.target_note = f"Target last saved by {who_when(row.updated_by, row.updated_at)}.{source}"
+    else:
+        state.target_note = f"No target is set for {period.label}, so this indicator is not rated."
+    # Both scopes' rows, since the analyst may switch scope before saving.
+    state.target_versions = {
+        scope: version(target_row(session, _target_key(indicator.code, period, area, scope))) for scope in (ALL_AREAS, THIS_AREA)
+    }
+    note = commentary_row(session, indicator.code, area, period)
+    if note is not None:
+        state.commentary, state.corrective_action = note.commentary, note.corrective_action
+        state.commentary_note = f"Commentary last saved by {who_when(note.updated_by, note.updated_at)}."
+    state.commentary_version = version(note)
+    state.rating = _rating(session, indicator, period, area, tree)
+    return state
+
+
+def _rating(session: Session, indicator: Indicator, period: Quarter, area: str, tree: AreaTree) -> ScoreRow:
+    """The rating as the scorecard computes it (same function), so the page and report agree."""
+    targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code)))
+    return score_indicator(session, indicator, period, area, targets, tree)
+
+
+def _target_key(indicator: str, period: Quarter, area: str, scope: str | None) -> TargetKey:
+    return TargetKey(indicator, period.financial_year.key, period.q, area if scope == THIS_AREA else None)
+
+
+def parse_number(text: str | None, name: str, label: str, problems: list[tuple[str, str]], *, required: bool) -> float | None:
+    """Numbers as people type them: ``12,400``, ``28%`` and spaces are fine."""
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "").rstrip("%")
+    if not cleaned:
+        if required:
+            problems.append((name, f"Enter the {label}."))
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        problems.append((name, f"The {label} must be a number, like 12400 or 28.5; “{text}” is not."))
+        return None
+    if not math.isfinite(value):
+        problems.append((name, f"The {label} must be an ordinary number."))
+        return None
+    return value
+
+
+def validate_target(polarity: str, sub: Submission) -> tuple[TargetValues | None, list[tuple[str, str]]]:
+    problems: list[tuple[str, str]] = []
+    band = polarity == "band"
+    target = None if band else parse_number(sub.target, "target", "target", problems, required=True)
+    low = parse_number(sub.low, "low", "bottom of the band", problems, required=True) if band else None
+    high = parse_number(sub.high, "high", "top of the band", problems, required=True) if band else None
+    tolerance = parse_number(sub.tolerance, "tolerance", "tolerance", problems, required=False)
+    tolerance = 0.0 if tolerance is None else tolerance
+    if tolerance < 0:
+        problems.append(("tolerance", "The tolerance cannot be negative: enter 0 or more."))
+    if sub.tolerance_type not in ("abs", "pct"):
+        problems.append(("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target."))
+    if low is not None and high is not None and low > high:
+        problems.append(("low", f"The bottom of the band ({plain(low)}) is above the top ({plain(high)})."))
+    if problems:
+        return None, problems
+    try:  # the rating rules' own checks, so whatever we save can be rated
+        rating_target = RatingTarget(target, low, high, tolerance, ToleranceType(sub.tolerance_type))
+    except ValueError as exc:
+        return None, [("target", f"This target cannot be used: {exc}.")]
+    problems += [("target", reason[0].upper() + reason[1:] + ".") for reason in target_problems(polarity, rating_target)]
+    if problems:
+        return None, problems
+    return TargetValues(target, low, high, tolerance, sub.tolerance_type or "abs"), []
+
+
+def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None) -> SaveResult:
+    """Validate, then save the target and the commentary together (or neither)."""
+    now = now or datetime.now(UTC)
+    try:
+        period = period_of(sub.year, sub.quarter)
+    except PeriodError as exc:
+        return SaveResult(False, [("choice", f"Choose a financial year and quarter ({exc}).")])
+    if not sub.indicator or not sub.area:
+        return SaveResult(False, [("choice", "Choose an indicator and an area.")])
+    try:
+        with session_scope(engine) as session:
+            indicator = session.get(Indicator, sub.indicator)
+            if indicator is None:
+                return SaveResult(False, [("choice", f"There is no indicator {sub.indicator!r}.")])
+            if session.get(Area, sub.area) is None:
+                return SaveResult(False, [("choice", f"There is no area {sub.area!r}.")])
+            values, problems = validate_target(indicator.polarity, sub)
+            if values is None:
+                return SaveResult(False, problems)
+            key = _target_key(indicator.code, period, sub.area, sub.scope)
+            commentary, action = (sub.commentary or "").strip(), (sub.corrective_action or "").strip()
+            changed_target = save_target(session, key, values, user, now, sub.target_version)
+            changed_note = save_commentary(
+                session, indicator.code, sub.area, period, commentary, action, user, now, sub.commentary_version
+            )
+            session.flush()
+            state = load_form(session, indicator.code, period, sub.area)
+            name, indicator_code = indicator.name, indicator.code
+    except StaleEdit as stale:  # raised inside the transaction, so neither change was kept
+        return SaveResult(False, [("choice", _stale_message(stale))])
+    result = SaveResult(changed_target or changed_note, state=state)
+    # Name what was saved: a quarter chosen just before saving re-renders the form, and a save
+    # sent before that finishes is for the quarter the form showed, not the one now chosen.
+    where = "every area" if sub.scope != THIS_AREA else state.area_name
+    saved_what = f"{indicator_code}, {period.label}, {where}"
+    result.message = f"Saved by {user} at {local_time(now)}: {saved_what}." if result.saved else f"Nothing had changed for {saved_what}, so nothing was saved."
+    if state.rating is not None and state.rating.rag == Rating.RED and not action:
+        result.warnings.append(
+            f"{name} is rated Red for {period.label}: add a corrective action before the report goes to committee."
+        )
+    return result
+
+
+def _stale_message(stale: StaleEdit) -> str:
+    return (
+        f"{stale.by} saved a change to this {stale.what} at {local_time(stale.at) or 'a moment ago'} after you "
+        "opened it, so nothing was saved. Reload the page to see their version, then make your change again."
+    )
