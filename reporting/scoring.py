@@ -1,34 +1,74 @@
-"""The quarter's scorecard: every indicator's actuals, target, rating and direction of travel.
+"""Scoring over already-loaded series: every indicator's actual, target, rating and direction
+of travel for a quarter, and the notes a reader needs beside them.
 
-One function builds it for the CLI, the dashboard and the committee pack alike, so all three
-always show the same figures and ratings.
+Pure: ``store.scorecard`` loads the indicators, series, targets and breaks and calls
+``score_row`` here, so the CLI, the dashboard and the committee pack always show the same
+figures and ratings, and a ``ScoreRow`` can be built (and tested) without a database.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from reporting.formatting import format_target, format_tolerance, format_value, json_number, plain_number
 from rules.breaks import SeriesBreak, breaks_crossed, span_of
 from rules.direction import Direction, direction, movement
 from rules.narrative import NarrativeFigures, draft_narrative
 from rules.periods import Quarter
 from rules.projection import Projection
-from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, rate
+from rules.ratios import PeriodValue
 from rules.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rules.summary import RagSummary, summarise
 from rules.targets import blank_quarter_applies
-from store.annotations import breaks_for
-from store.areas import AreaTree
-from store.measures import PeriodValue, Series, quarters_needed, series
-from store.models import Commentary, Indicator
-from store.models import Target as TargetRow
-from store.annual_targets import targets_for
-from store.projection import projection_for
+
+
+class IndicatorRecord(Protocol):
+    """What scoring reads of an indicator's definition (``store.models.Indicator`` has it)."""
+
+    code: str
+    name: str
+    goal: str
+    basis: str
+    unit: str
+    polarity: str
+    rated: bool
+    rag_comparison: str
+    comparator_area: str | None
+    comparator_label: str | None
+    description: str | None
+
+
+class TargetRecord(Protocol):
+    """A stored target row (``store.models.Target``): ``find_target`` picks among them."""
+
+    indicator_code: str
+    year: str
+    quarter: int | None
+    area_code: str | None
+    target: float | None
+    target_low: float | None
+    target_high: float | None
+    tolerance: float
+    tolerance_type: str
+
+
+class LoadedSeries(Protocol):
+    """An indicator's quarter values already loaded for one area (``store.measures.Series``)."""
+
+    @property
+    def indicator(self) -> Any: ...  # has ``unit`` and ``basis``
+    @property
+    def overrides(self) -> dict[Quarter, Any]: ...  # store.measures.Override: uploaded, other, other_source
+    def quarter(self, q: Quarter) -> float | None: ...
+    def ytd(self, q: Quarter) -> float | None: ...
+    def basis(self, q: Quarter) -> float | None: ...
+    def quarter_value(self, q: Quarter) -> PeriodValue | None: ...
+    def basis_value(self, q: Quarter) -> PeriodValue | None: ...
+    def gap(self, q: Quarter, basis: str | None = None) -> str: ...
+    def is_published_ytd(self, q: Quarter) -> bool: ...
 
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
@@ -48,6 +88,7 @@ def csv_columns(records: list[dict[str, object]]) -> list[str]:
 
 
 WARD_WITHOUT_TARGET = "no target for this ward (borough targets do not apply to a ward)"
+RED_WITHOUT_ACTION = "Red without corrective action"  # the flag ``add_commentary`` sets
 
 
 @dataclass
@@ -142,11 +183,11 @@ class ScoreRow:
         """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""
         record = self.csv_record()
         for key, value in (("actual", self.actual), ("previous_quarter", self.previous_quarter), ("same_period_last_year", self.same_period_last_year)):
-            record[key] = _number(value)
+            record[key] = json_number(value)
         if self.target is not None and self.polarity != Polarity.BAND:
-            record["target"] = _number(self.target.target)
+            record["target"] = json_number(self.target.target)
         if self.target is not None and self.target.tolerance_type != ToleranceType.PCT:
-            record["tolerance"] = _number(self.target.tolerance)
+            record["tolerance"] = json_number(self.target.tolerance)
         record["comparator_change"] = None if self.comparator_change is None else round(self.comparator_change, 1)
         record["comparator_note"] = self.comparator_note
         record["notes"] = list(self.notes)
@@ -155,12 +196,12 @@ class ScoreRow:
     def csv_record(self) -> dict[str, object]:
         return {
             "code": self.code, "name": self.name, "goal": self.goal, "area_code": self.area_code,
-            "period": self.period, "basis": self.basis, "actual": _plain(self.actual),
+            "period": self.period, "basis": self.basis, "actual": plain_number(self.actual),
             "target": format_target(self.target, self.polarity, self.unit, plain=True),
             "tolerance": format_tolerance(self.target, self.unit, plain=True), "rag": self.rag.value,
             "dot_short": self.dot_short.value, "dot_long": self.dot_long.value,
-            "previous_quarter": _plain(self.previous_quarter),
-            "same_period_last_year": _plain(self.same_period_last_year),
+            "previous_quarter": plain_number(self.previous_quarter),
+            "same_period_last_year": plain_number(self.same_period_last_year),
             "dot_short_p": _p(self.dot_short_test), "dot_long_p": _p(self.dot_long_test),
             "dot_short_significant": significance_cell(self.dot_short_test),
             "dot_long_significant": significance_cell(self.dot_long_test),
@@ -205,9 +246,9 @@ def projection_fields(p: Projection | None) -> dict[str, object]:
     there is no projection), the method, the on-track state and, in words, why."""
     made = p is not None and p.made
     return {
-        "projected_year_end": _number(p.value) if made else None,  # type: ignore[union-attr]
-        "projected_low": _number(p.low) if made else None,  # type: ignore[union-attr]
-        "projected_high": _number(p.high) if made else None,  # type: ignore[union-attr]
+        "projected_year_end": json_number(p.value) if made else None,  # type: ignore[union-attr]
+        "projected_low": json_number(p.low) if made else None,  # type: ignore[union-attr]
+        "projected_high": json_number(p.high) if made else None,  # type: ignore[union-attr]
         "projection_method": p.method if made else None,  # type: ignore[union-attr]
         "on_track": p.on_track.value if made and p.on_track else None,  # type: ignore[union-attr]
         "projection_note": (p.on_track_reason if made else p.reason) if p is not None else "",
@@ -235,58 +276,12 @@ def change_test(unit: str, now: PeriodValue | None, before: PeriodValue | None) 
     return None
 
 
-def _basis_quarters(indicator: Indicator, q: Quarter) -> list[str]:
+def _basis_quarters(indicator: IndicatorRecord, q: Quarter) -> list[str]:
     return [x.key for x in (q.ytd_quarters() if indicator.basis == "ytd" else [q])]
 
 
-def _number(value: float | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else round(float(value), 1)
-
-
-def _plain(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "rate":
-        return f"{value:,.1f}"
-    return fmt_number(round(value, 1))
-
-
-def format_target(target: Target | None, polarity: str, unit: str, plain: bool = False) -> str:
-    """``12,400`` or ``28–40%`` for people; ``12400`` or ``28-40`` (plain) for CSV."""
-    if target is None:
-        return ""
-    number = _plain if plain else fmt_number
-    suffix = "%" if unit == "percent" and not plain else ""
-    if polarity == Polarity.BAND:
-        if target.low is None or target.high is None:
-            return ""
-        return f"{number(target.low)}{'-' if plain else '–'}{number(target.high)}{suffix}"
-    return "" if target.target is None else f"{number(target.target)}{suffix}"
-
-
-def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> str:
-    """Percent-of-target tolerances keep their % sign even in CSV, so they can't be misread."""
-    if target is None:
-        return ""
-    if target.tolerance_type == ToleranceType.PCT:
-        return f"{fmt_number(target.tolerance)}%"
-    if plain:
-        return _plain(target.tolerance)
-    return f"{fmt_number(target.tolerance)}{' points' if unit == 'percent' else ''}"
-
-
 def find_target(
-    rows: list[TargetRow], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
+    rows: list[TargetRecord], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 
@@ -295,7 +290,7 @@ def find_target(
     ``basis`` ``ytd``: a row with a blank quarter (one figure for every quarter) is never
     compared with a year to date (``rules.targets``); the loader refuses such rows, and this
     keeps one stored before that rule (or the indicator re-based since) from being used."""
-    best: tuple[int, TargetRow] | None = None
+    best: tuple[int, TargetRecord] | None = None
     allowed = (area,) if own_area_only else (None, area)
     for t in rows:
         if t.indicator_code != indicator or t.year != period.financial_year.key:
@@ -313,26 +308,22 @@ def find_target(
     return Target(t.target, t.target_low, t.target_high, t.tolerance, ToleranceType(t.tolerance_type))
 
 
-def indicators(session: Session) -> list[Indicator]:
-    """The indicators in use, in order (a retired one keeps its history but is not scored)."""
-    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)))
-
-
-def score_indicator(
-    session: Session,
-    indicator: Indicator,
+def score_row(
+    indicator: IndicatorRecord,
     period: Quarter,
     area: str,
-    targets: list[TargetRow],
-    tree: AreaTree,
-    history: Series | None = None,
-    breaks: list[SeriesBreak] | None = None,
+    s: LoadedSeries,
+    targets: list[TargetRecord],
+    breaks: list[SeriesBreak],
+    *,
+    is_ward: bool = False,
+    comparator_series: LoadedSeries | None = None,
 ) -> ScoreRow:
-    s = history or series(session, indicator, area, quarters_needed(period), tree)
-    breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
+    """Score ``indicator`` for ``period`` and ``area`` from its loaded series ``s``. ``is_ward``:
+    only a target set for the ward itself applies. ``comparator``: the comparator area's series
+    (``comparator_series``: when the indicator has a comparator area other than ``area``)."""
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
-    is_ward = _is_ward(tree, area)
     target = find_target(targets, indicator.code, period, area, own_area_only=is_ward, basis=indicator.basis)
     if indicator.rag_comparison == "previous_quarter":
         comparator, label = s.basis(period.previous()), f"the previous quarter ({period.previous().label})"
@@ -379,8 +370,8 @@ def score_indicator(
         row.flags.append("no comparator")
     placed = figure_notes(s, indicator.basis, period)
     row.notes, row.note_figures = [text for text, _ in placed], [figure for _, figure in placed]
-    if indicator.comparator_area and indicator.comparator_area != area:
-        c = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
+    if comparator_series is not None:
+        c = comparator_series
         now, before = c.basis(period), c.basis(last_year)
         if now is not None and before:
             row.comparator_change = 100.0 * (now - before) / before
@@ -389,24 +380,20 @@ def score_indicator(
     return row
 
 
-def _is_ward(tree: AreaTree, area: str) -> bool:
-    return area in tree.by_code and tree.by_code[area].level == "ward"
-
-
-def _direction(indicator: Indicator, current: float | None, previous: float | None, target: Target | None) -> Direction:
+def _direction(indicator: IndicatorRecord, current: float | None, previous: float | None, target: Target | None) -> Direction:
     """Better/worse for a rated indicator; up/down for a context one (a rise is not "worse")."""
     if not indicator.rated:
         return movement(current, previous)
     return direction(current, previous, indicator.polarity, target)
 
 
-def coverage_notes(s: Series, basis: str, period: Quarter) -> list[str]:
+def coverage_notes(s: LoadedSeries, basis: str, period: Quarter) -> list[str]:
     """What a reader must know about the figures behind a row: a figure missing because only
     part of the area was loaded, or a year to date that is the published figure."""
     return [text for text, _ in figure_notes(s, basis, period)]
 
 
-def figure_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]]:
+def figure_notes(s: LoadedSeries, basis: str, period: Quarter) -> list[tuple[str, str]]:
     """``coverage_notes`` with the figure each is about: ``quarter`` or ``ytd`` (this period's
     columns), ``last_year`` (the same period last year, on the rated basis) or ``row``."""
     notes = []
@@ -422,14 +409,14 @@ def figure_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]
     return notes
 
 
-def override_text(s: Series, q: Quarter) -> str:
+def override_text(s: LoadedSeries, q: Quarter) -> str:
     """``uploaded value 1,000; counts give 1,322``."""
     o = s.overrides[q]
     unit = s.indicator.unit
     return f"uploaded value {format_value(o.uploaded, unit)}; {o.other_source} give {format_value(o.other, unit)}"
 
 
-def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, str]]:
+def override_notes(s: LoadedSeries, basis: str, period: Quarter) -> list[tuple[str, str]]:
     """Where an uploaded value takes precedence over the figure the counts (or returns, or
     monthly values) give: on this quarter, this year to date, and the year-earlier figure."""
     notes = []
@@ -447,21 +434,9 @@ def override_notes(s: Series, basis: str, period: Quarter) -> list[tuple[str, st
     return notes
 
 
-def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
-    tree = AreaTree.load(session)
-    targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets
-    notes = {
-        c.indicator_code: c
-        for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
-    }
-    rows = []
-    for indicator in indicators(session):
-        row = score_indicator(session, indicator, period, area, targets, tree)
-        row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, _is_ward(tree, area))
-        note = notes.get(indicator.code)
-        if note:
-            row.commentary, row.corrective_action = note.commentary, note.corrective_action
-        if row.rag == Rating.RED and not row.corrective_action.strip():
-            row.flags.append("Red without corrective action")
-        rows.append(row)
-    return Scorecard(period, area, tree.name(area), rows)
+def add_commentary(row: ScoreRow, commentary: str, corrective_action: str) -> ScoreRow:
+    """Put the quarter's commentary on ``row``; a Red without corrective action is flagged."""
+    row.commentary, row.corrective_action = commentary, corrective_action
+    if row.rag == Rating.RED and not row.corrective_action.strip():
+        row.flags.append(RED_WITHOUT_ACTION)
+    return row
