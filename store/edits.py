@@ -67,7 +67,7 @@ def version(row: Target | Commentary | None) -> str:
 
 def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:
     """The row that rates ``indicator`` for ``period`` and ``area``: this area before every
-    area, this quarter before the whole year (the order store.scorecard.find_target uses;
+    area, this quarter before the whole year (the order reporting.scoring.find_target uses;
     ``basis`` ``ytd`` leaves out rows with a blank quarter, as it does)."""
     rows = {
         (t.area_code, t.quarter): t

@@ -1,0 +1,92 @@
+"""The quarter's scorecard as stored now: load every indicator's series, targets, breaks and
+commentary, and score them (``reporting.scoring``).
+
+One function builds it for the CLI, the dashboard and the committee pack alike, so all three
+always show the same figures and ratings. The scoring itself, ``ScoreRow`` and the formatting
+live in ``reporting/``; the names are importable from here as before.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reporting.formatting import format_target, format_tolerance, format_value
+from reporting.scoring import (
+    CSV_COLUMNS,
+    RED_WITHOUT_ACTION,
+    WARD_WITHOUT_TARGET,
+    Scorecard,
+    ScoreRow,
+    add_commentary,
+    change_test,
+    coverage_notes,
+    csv_columns,
+    figure_notes,
+    find_target,
+    override_notes,
+    override_text,
+    projection_fields,
+    score_row,
+)
+from rules.breaks import SeriesBreak
+from rules.periods import Quarter
+from store.annotations import breaks_for
+from store.areas import AreaTree
+from store.measures import Series, quarters_needed, series
+from store.models import Commentary, Indicator
+from store.models import Target as TargetRow
+from store.annual_targets import targets_for
+from store.projection import projection_for
+
+__all__ = [
+    "CSV_COLUMNS", "RED_WITHOUT_ACTION", "WARD_WITHOUT_TARGET", "ScoreRow", "Scorecard", "build_scorecard",
+    "change_test", "coverage_notes", "csv_columns", "figure_notes", "find_target", "format_target",
+    "format_tolerance", "format_value", "indicators", "override_notes", "override_text", "projection_fields",
+    "score_indicator",
+]  # fmt: skip
+
+
+def indicators(session: Session) -> list[Indicator]:
+    """The indicators in use, in order (a retired one keeps its history but is not scored)."""
+    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)))
+
+
+def is_ward(tree: AreaTree, area: str) -> bool:
+    return area in tree.by_code and tree.by_code[area].level == "ward"
+
+
+def score_indicator(
+    session: Session,
+    indicator: Indicator,
+    period: Quarter,
+    area: str,
+    targets: list[TargetRow],
+    tree: AreaTree,
+    history: Series | None = None,
+    breaks: list[SeriesBreak] | None = None,
+) -> ScoreRow:
+    """Load what ``indicator`` is scored on (unless given) and score it."""
+    s = history or series(session, indicator, area, quarters_needed(period), tree)
+    breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
+    comparator_series = None
+    if indicator.comparator_area and indicator.comparator_area != area:
+        comparator_series = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
+    return score_row(indicator, period, area, s, targets, breaks, is_ward=is_ward(tree, area), comparator_series=comparator_series)
+
+
+def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
+    tree = AreaTree.load(session)
+    targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets
+    notes = {
+        c.indicator_code: c
+        for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
+    }
+    rows = []
+    for indicator in indicators(session):
+        row = score_indicator(session, indicator, period, area, targets, tree)
+        row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, is_ward(tree, area))
+        note = notes.get(indicator.code)
+        add_commentary(row, note.commentary if note else "", note.corrective_action if note else "")
+        rows.append(row)
+    return Scorecard(period, area, tree.name(area), rows)
