@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reporting.frozen_json import frozen_value
 from reporting.published_document import (
     FORMAT,
     FORMAT_VERSION,
@@ -30,7 +31,6 @@ from reporting.published_document import (
     scorecard_from_document,
     sha256_text,
 )
-from reporting.frozen_json import frozen_value
 from rules.periods import Quarter
 from store.queries import (
     CommentaryEntry,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reporting.edits import target_label_applies
 from reporting.headlines import as_utc
 from reporting.published_document import row_document
 from reporting.revisions import (
@@ -150,12 +151,7 @@ class _Attributor:
         return unique_sources([_change_source(c) for c in changes if self._in_window(c.at) and wanted(c)])
 
     def _target_applies(self, change: InputChange) -> bool:
-        parts = change.key.split(" ")  # CSP1 2016-17 Q3 every area | CSP1 2016-17 every quarter E09000016
-        if len(parts) < 3 or parts[1] != self.period.financial_year.key:
-            return False
-        rest = " ".join(parts[2:])
-        quarter_ok = rest.startswith(f"Q{self.period.q} ") or rest.startswith("every quarter ")
-        return quarter_ok and (rest.endswith(" every area") or rest.endswith(f" {self.area}"))
+        return target_label_applies(change.key, self.period.financial_year.key, self.period.q, self.area)
 
     def target_sources(self, code: str) -> list[ChangeSource]:
         recorded = self._recorded(code, "target", self._target_applies)

@@ -32,11 +32,11 @@ from reporting.scoring import (
 from rules.breaks import SeriesBreak
 from rules.periods import Quarter
 from store.annotations import breaks_for
+from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.measures import Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.models import Target as TargetRow
-from store.annual_targets import targets_for
 from store.projection import projection_for
 
 __all__ = [

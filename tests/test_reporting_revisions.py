@@ -100,3 +100,15 @@ def test_revisions_of_an_indicator_pages_series() -> None:
         ("2016-17-Q2", "quarter_value", "4,400", "4,425")
     ]
     assert [r.field for r in series_revisions(published, [])] == ["quarter_value", "ytd_value"]
+
+
+def test_revisions_a_target_edit_counts_where_its_target_applies() -> None:
+    from reporting.edits import TargetKey, target_label_applies
+
+    every_area = TargetKey("CSP1", "2016-17", 3, None).label()
+    whole_year = TargetKey("CSP1", "2016-17", None, "E09000016").label()
+    assert (every_area, whole_year) == ("CSP1 2016-17 Q3 every area", "CSP1 2016-17 every quarter E09000016")
+    assert target_label_applies(every_area, "2016-17", 3, "E09000016") and target_label_applies(whole_year, "2016-17", 3, "E09000016")
+    assert not target_label_applies(every_area, "2016-17", 2, "E09000016")
+    assert not target_label_applies(whole_year, "2016-17", 3, "E09000001")
+    assert not target_label_applies(every_area, "2017-18", 3, "E09000016") and not target_label_applies("CSP1", "2016-17", 3, "x")
