@@ -22,9 +22,9 @@ from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field, textarea_field
 from exports import ExportError
 from exports.publication import publish_with_pack
+from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
 from rules.periods import PeriodError, Quarter
 from store.db import session_scope
-from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
 from store.publishing import reopen_quarter, submit_quarter
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 
