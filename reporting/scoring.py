@@ -320,8 +320,8 @@ def score_row(
     comparator_series: LoadedSeries | None = None,
 ) -> ScoreRow:
     """Score ``indicator`` for ``period`` and ``area`` from its loaded series ``s``. ``is_ward``:
-    only a target set for the ward itself applies. ``comparator``: the comparator area's series
-    (``comparator_series``: when the indicator has a comparator area other than ``area``)."""
+    only a target set for the ward itself applies. ``comparator_series``: the comparator area's
+    series, when the indicator has a comparator area other than ``area``."""
     last_year = period.same_quarter_last_year()
     actual = s.basis(period)
     target = find_target(targets, indicator.code, period, area, own_area_only=is_ward, basis=indicator.basis)
