@@ -73,17 +73,32 @@ def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _cli_hint(error: LoadError) -> str:
-    """What to do about ``error`` in this CLI's terms: the loaders say what is wrong, never
-    which flag to give (the upload page offers its own controls)."""
+def _cli_hint(error: Exception) -> str:
+    """What to do about ``error`` in this CLI's terms: the loaders and the publishing workflow
+    say what is wrong, never which flag to give (the pages offer their own controls)."""
     from loaders.indicators import MISSING_REASON
     from loaders.month_checks import DropsNotConfirmed
+    from reporting.workflow import NotReady
 
     if isinstance(error, DropsNotConfirmed):
         return "To load it anyway, run the same command with --accept-drops."
-    if any(MISSING_REASON in p.reason for p in error.problems):
+    if isinstance(error, LoadError) and any(MISSING_REASON in p.reason for p in error.problems):
         return "Give --retire-missing or --keep-missing to say which."
+    if isinstance(error, NotReady):
+        return "Put these right, or publish with --force and a --reason that will be recorded."
     return ""
+
+
+def publishing_message(error: Exception) -> str:
+    """A refusal from the publishing workflow (or the pack) as the CLI words it: the message,
+    then what to do about it with this CLI's flags."""
+    from reporting.workflow import ForceNeedsReason
+
+    if isinstance(error, ForceNeedsReason):
+        return "Publishing with --force needs a reason, which is recorded."
+    text = str(error.args[0] if error.args else error)
+    hint = _cli_hint(error)
+    return f"{text}\n{hint}" if hint else text
 
 
 def summary_json(summary: RagSummary) -> dict[str, Any]:

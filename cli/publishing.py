@@ -5,7 +5,8 @@ Who: ``--as NAME`` acts as that dashboard user, and their role is checked (analy
 leads and admins publish and re-open a published quarter). Without ``--as`` the command acts
 as the server operator, with an admin's rights, recorded as ``cli``: whoever can run cspdash
 on the server holds the database's credentials anyway. The checks are made by
-``store.publishing``, so the web gets the same refusals.
+``reporting.workflow`` (through ``store.publishing``), so the web gets the same refusals; the
+CLI adds its flags to them (``cli.common.publishing_message``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import click
 
-from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
+from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, publishing_message, summary_json
 from exports import ExportError
 from exports.tabular import csv_text
 from rules.periods import PeriodError, Quarter
@@ -63,7 +64,7 @@ def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (PublishingError, ExportError, UnknownArea) as exc:
-            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
+            raise click.ClickException(publishing_message(exc)) from None
 
     return wrapper
 
@@ -119,7 +120,7 @@ def publish(app: AppContext, period: str, area: str | None, note: str, force: bo
     try:
         info = publish_with_pack(app.engine(), quarter, area, app.settings, by, note=note, force=force, reason=reason, date=when.date() if when else None)
     except NotReady as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {publishing_message(exc)}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Published {quarter.label} for {area}: {info.headline}.")
     if info.forced:

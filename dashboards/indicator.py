@@ -13,6 +13,7 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from reporting.formatting import format_value
 from web.parts import components as ui
 from web.parts import publishing
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
@@ -20,7 +21,6 @@ from web.parts.context import current_settings
 from rules.periods import Quarter
 from rules.rating import Rating
 from store.queries import IndicatorDetail, UnknownIndicator
-from store.scorecard import format_value
 from views import charts, data
 from views.data import PageState, make_query
 from views.indicator_tables import Table, chart_tables

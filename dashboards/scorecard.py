@@ -17,12 +17,13 @@ from web.parts import publishing
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 from web.parts.context import current_settings
 from web.parts.components import slug
+from reporting.formatting import format_value
+from reporting.published_document import NOT_RECORDED
+from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
 from rules.periods import Quarter
 from rules.projection import projection_words
 from rules.rating import Rating
 from rules.summary import summary_sentence
-from store.published_document import NOT_RECORDED
-from store.scorecard import Scorecard, ScoreRow, format_value
 from views import data
 from views.charts import summary_bar
 from views.data import PageState, make_query
@@ -51,8 +52,6 @@ from views.wording import (
 )
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard – Community Safety Partnership performance", order=0)
-
-RED_WITHOUT_ACTION = "Red without corrective action"
 
 
 def heading(state: PageState) -> str:

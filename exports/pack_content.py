@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from reporting.formatting import format_value
+from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
 from rules.direction import Direction
 from rules.periods import Quarter
 from rules.rating import Rating
@@ -22,7 +24,7 @@ from rules.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
 from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
-from store.scorecard import Scorecard, ScoreRow, build_scorecard, format_value
+from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
 from exports.file_names import file_stem
 from views.projection_chart import projection_sentence
@@ -51,8 +53,6 @@ from views.wording import (
     short_term_title,
     signed_percent,
 )
-
-RED_WITHOUT_ACTION = "Red without corrective action"  # the flag build_scorecard sets
 
 
 @dataclass(frozen=True)

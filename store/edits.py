@@ -7,67 +7,36 @@ and saving refuses when someone else has saved since, rather than silently overw
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reporting.edits import StaleEdit, TargetKey, TargetValues
+from reporting.headlines import as_utc
 from rules.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
 from store.input_changes import Cause, record_input_change
 from store.models import Commentary, Target
 
-
-class StaleEdit(Exception):
-    """Someone saved this row after the form was opened."""
-
-    def __init__(self, what: str, by: str, at: datetime | None) -> None:
-        self.what, self.by, self.at = what, by, at
-        super().__init__(f"{by} changed the {what} after you opened this form")
-
-
-@dataclass(frozen=True)
-class TargetKey:
-    indicator: str
-    year: str  # financial year key, 2016-17
-    quarter: int | None  # None: every quarter of the year
-    area_code: str | None  # None: every area
-
-    def label(self) -> str:
-        quarter = f"Q{self.quarter}" if self.quarter else "every quarter"
-        return f"{self.indicator} {self.year} {quarter} {self.area_code or 'every area'}"
-
-
-@dataclass(frozen=True)
-class TargetValues:
-    target: float | None
-    low: float | None
-    high: float | None
-    tolerance: float
-    tolerance_type: str  # abs | pct
-
-    @classmethod
-    def of(cls, row: Target) -> TargetValues:
-        return cls(row.target, row.target_low, row.target_high, row.tolerance, row.tolerance_type)
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+__all__ = [
+    "StaleEdit", "TargetKey", "TargetValues", "commentary_row", "effective_target", "save_commentary", "save_target",
+    "target_row", "version",
+]  # fmt: skip
 
 
 def version(row: Target | Commentary | None) -> str:
     """An opaque token that changes whenever the row is saved ('' when there is no row)."""
     if row is None or row.updated_at is None:
         return ""
-    at = row.updated_at
     # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: compare instants.
-    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).isoformat()
+    return as_utc(row.updated_at).isoformat()  # type: ignore[union-attr]
 
 
 def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:
     """The row that rates ``indicator`` for ``period`` and ``area``: this area before every
-    area, this quarter before the whole year (the order store.scorecard.find_target uses;
+    area, this quarter before the whole year (the order reporting.scoring.find_target uses;
     ``basis`` ``ytd`` leaves out rows with a blank quarter, as it does)."""
     rows = {
         (t.area_code, t.quarter): t

@@ -1,6 +1,6 @@
 """What changed since a quarter was published: per indicator and field, the published value,
 the value now, when the data changed and which upload (or edit) changed it, and whether the
-rating would now be different.
+rating would now be different (compared by ``reporting.revisions``).
 
 A figure is attributed to the uploads whose stored rows make it up (crime and ASB counts,
 MARAC returns, uploaded values, each carrying its upload's id) that were loaded after the
@@ -10,188 +10,41 @@ names and definitions to indicator-definition uploads.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reporting.edits import target_label_applies
+from reporting.headlines import as_utc
+from reporting.published_document import row_document
+from reporting.revisions import (
+    FIELDS,
+    NUMBER_FIELDS,
+    ChangeSource,
+    RatingChange,
+    Revision,
+    RevisionReport,
+    SeriesRevision,
+    compare_rows,
+    series_revisions,
+    unique_sources,
+)
 from rules.periods import Quarter
-from rules.rating import Rating
 from store.areas import AreaTree
-from store.measures import Measure
 from store.input_changes import RATING_FIELDS, input_changes
+from store.measures import Measure
 from store.models import AsbCount, ChangeLog, Commentary, CrimeCount, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
-from store.published_document import row_document, row_from_document
-from store.publishing import VersionInfo, as_utc, day_label, published_scorecard, published_quarters
-from store.scorecard import build_scorecard, format_tolerance, format_value
+from store.published import published_document, published_indicator_detail, published_quarters, published_scorecard, published_versions
+from store.queries import indicator_detail
+from store.scorecard import build_scorecard
 
-# (field, label) in the order the scorecard shows them. ``actual`` is not listed: it is the
-# quarter or the year-to-date figure (whichever the indicator is rated on), listed as that.
-FIELDS = [
-    ("name", "Indicator name"),
-    ("quarter_value", "Quarter"),
-    ("ytd_value", "Year to date"),
-    ("previous_quarter", "Previous quarter"),
-    ("same_period_last_year", "Same period last year"),
-    ("target", "Target"),
-    ("tolerance", "Tolerance"),
-    ("comparator_change", "Comparator's change on a year earlier"),
-    ("rag", "Rating"),
-    ("dot_short", "Short-term direction"),
-    ("dot_long", "Long-term direction"),
-    ("commentary", "Commentary"),
-    ("corrective_action", "Corrective action"),
-]
-NUMBER_FIELDS = {"quarter_value", "ytd_value", "previous_quarter", "same_period_last_year", "comparator_change"}
-
-
-@dataclass(frozen=True)
-class ChangeSource:
-    """What changed a figure: an upload, or an edit of a target or commentary."""
-
-    at: datetime | None
-    by: str
-    what: str  # "upload 7 (crime): oct.csv", "target edited on the web"…
-    upload_id: int | None = None
-    file_name: str | None = None
-    kind: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["at"] = self.at.isoformat() if self.at else None
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ChangeSource:
-        at = datetime.fromisoformat(data["at"]) if data.get("at") else None
-        return cls(at, data.get("by", ""), data.get("what", ""), data.get("upload_id"), data.get("file_name"), data.get("kind"))
-
-
-@dataclass(frozen=True)
-class Revision:
-    code: str
-    name: str
-    field: str
-    label: str
-    published: Any
-    current: Any
-    published_text: str
-    current_text: str
-    rated_figure: bool = False  # the figure the rating is based on
-    sources: list[ChangeSource] = field(default_factory=list)
-
-    @property
-    def changed_at(self) -> datetime | None:
-        times = [s.at for s in self.sources if s.at]
-        return max(times) if times else None
-
-    @property
-    def upload_ids(self) -> list[int]:
-        return [s.upload_id for s in self.sources if s.upload_id is not None]
-
-    @property
-    def sources_text(self) -> str:
-        return "; ".join(s.what for s in self.sources) or "not recorded"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code, "name": self.name, "field": self.field, "label": self.label,
-            "published": self.published, "current": self.current, "published_text": self.published_text,
-            "current_text": self.current_text, "rated_figure": self.rated_figure,
-            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
-            "sources": [s.as_dict() for s in self.sources],
-        }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class RatingChange:
-    code: str
-    name: str
-    published: Rating
-    current: Rating
-
-
-@dataclass(frozen=True)
-class RevisionReport:
-    """The latest published version of a quarter against the figures now."""
-
-    period: Quarter
-    area_code: str
-    version: VersionInfo
-    revisions: list[Revision]
-
-    @property
-    def rating_changes(self) -> list[RatingChange]:
-        return [RatingChange(r.code, r.name, Rating(r.published), Rating(r.current)) for r in self.revisions if r.field == "rag"]
-
-    def for_indicator(self, code: str) -> list[Revision]:
-        return [r for r in self.revisions if r.code == code]
-
-    def revised(self, code: str, field_name: str) -> Revision | None:
-        """The revision of one figure, e.g. ``revised("CSP1", "ytd_value")``, or None."""
-        return next((r for r in self.revisions if r.code == code and r.field == field_name), None)
-
-    def note(self, revision: Revision) -> str:
-        """``revised since publication on 17 January 2017: was 13,143, now 13,168``."""
-        return (
-            f"revised since publication on {day_label(self.version.published_at)}: "
-            f"was {revision.published_text}, now {revision.current_text}"
-        )
-
-
-# --- Comparing -------------------------------------------------------------------------------
-
-
-def _same(field_name: str, a: Any, b: Any) -> bool:
-    if field_name in NUMBER_FIELDS:
-        if a is None or b is None:
-            return a is None and b is None
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
-    if field_name == "target":
-        return _target_key(a) == _target_key(b)
-    if field_name == "tolerance":
-        return _tolerance_key(a) == _tolerance_key(b)
-    return (a or "") == (b or "")
-
-
-def _target_key(data: dict[str, Any] | None) -> tuple:
-    if not data:
-        return ()
-    return (data.get("target"), data.get("low"), data.get("high"))
-
-
-def _tolerance_key(data: dict[str, Any] | None) -> tuple:
-    if not data:
-        return ()
-    return (data.get("tolerance"), str(data.get("tolerance_type")))
-
-
-def _value(row: dict[str, Any], field_name: str) -> Any:
-    if field_name == "tolerance":
-        return row.get("target")
-    return row.get(field_name)
-
-
-def _text(row: dict[str, Any], field_name: str) -> str:
-    unit = row.get("unit") or "count"
-    value = row.get(field_name)
-    if field_name in ("quarter_value", "ytd_value", "previous_quarter", "same_period_last_year"):
-        return format_value(value, unit)
-    if field_name == "comparator_change":
-        return "–" if value is None else f"{value:+.1f}%"
-    if field_name in ("target", "tolerance"):
-        card_row = row_from_document(row)
-        text = card_row.target_text() if field_name == "target" else format_tolerance(card_row.target, card_row.unit)
-        return text or "none"
-    return str(value) if value not in (None, "") else "none"
-
-
-def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    return [f for f, _ in FIELDS if not _same(f, _value(old, f), _value(new, f))]
+__all__ = [
+    "FIELDS", "NUMBER_FIELDS", "ChangeSource", "RatingChange", "Revision", "RevisionReport", "SeriesRevision",
+    "compare_documents", "compare_rows", "indicator_series_revisions", "revisions", "uploads_revising",
+]  # fmt: skip
 
 
 # --- Attributing -----------------------------------------------------------------------------
@@ -270,7 +123,7 @@ class _Attributor:
         sources = self._upload_sources(ids)
         if field_name == "rag":  # a rating also moves with its target
             sources += self.target_sources(code)
-        return _unique(sources)
+        return unique_sources(sources)
 
     def _edit_or_upload(self, entity: str, kind: str, key_prefix: str, at: datetime | None, by: str) -> ChangeSource:
         at = as_utc(at)
@@ -295,15 +148,10 @@ class _Attributor:
             changes = self._changes[(code, entity)] = input_changes(self.session, code, (entity,))
         if not changes:
             return None
-        return _unique([_change_source(c) for c in changes if self._in_window(c.at) and wanted(c)])
+        return unique_sources([_change_source(c) for c in changes if self._in_window(c.at) and wanted(c)])
 
     def _target_applies(self, change: InputChange) -> bool:
-        parts = change.key.split(" ")  # CSP1 2016-17 Q3 every area | CSP1 2016-17 every quarter E09000016
-        if len(parts) < 3 or parts[1] != self.period.financial_year.key:
-            return False
-        rest = " ".join(parts[2:])
-        quarter_ok = rest.startswith(f"Q{self.period.q} ") or rest.startswith("every quarter ")
-        return quarter_ok and (rest.endswith(" every area") or rest.endswith(f" {self.area}"))
+        return target_label_applies(change.key, self.period.financial_year.key, self.period.q, self.area)
 
     def target_sources(self, code: str) -> list[ChangeSource]:
         recorded = self._recorded(code, "target", self._target_applies)
@@ -339,6 +187,10 @@ class _Attributor:
         uploads = self.session.scalars(select(Upload).where(Upload.kind == "indicators")).all()
         return [_upload_source(u) for u in sorted(uploads, key=lambda u: as_utc(u.loaded_at)) if self._in_window(u.loaded_at)]
 
+    def retired(self, code: str) -> bool | None:
+        held = self.session.get(Indicator, code)
+        return None if held is None else held.retired_at is not None
+
     def sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:
         if field_name in ("commentary", "corrective_action"):
             return self.commentary_sources(code)
@@ -347,8 +199,8 @@ class _Attributor:
         # Anything rated or measured also moves with how the indicator is defined.
         definitions = self.definition_sources(code, RATING_FIELDS)
         if field_name in ("target", "tolerance"):
-            return _unique(self.target_sources(code) + definitions)
-        return _unique(self.data_sources(code, row, field_name) + definitions)
+            return unique_sources(self.target_sources(code) + definitions)
+        return unique_sources(self.data_sources(code, row, field_name) + definitions)
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
@@ -362,47 +214,8 @@ def _change_source(c: InputChange) -> ChangeSource:
     return ChangeSource(as_utc(c.at), c.by, c.source, c.upload_id, file_name, kind)
 
 
-def _unique(sources: list[ChangeSource]) -> list[ChangeSource]:
-    """One source per upload (or edit), in time order."""
-    seen: dict[tuple[object, str], ChangeSource] = {}
-    for s in sources:
-        key = (s.upload_id, "") if s.upload_id is not None else (None, s.what)
-        if key not in seen or (s.at and seen[key].at and s.at > seen[key].at):  # type: ignore[operator]
-            seen[key] = s
-    return sorted(seen.values(), key=lambda s: (s.at is None, s.at or datetime.min, s.upload_id or 0))
-
-
 def _upload_source(u: Upload) -> ChangeSource:
     return ChangeSource(as_utc(u.loaded_at), u.loaded_by, f"upload {u.id} ({u.kind}): {u.file_name}", u.id, u.file_name, u.kind)
-
-
-def compare_rows(
-    published: list[dict[str, Any]], current: list[dict[str, Any]], attributor: _Attributor
-) -> list[Revision]:
-    """Revisions between two lists of stored scorecard rows, in the published order."""
-    now = {r["code"]: r for r in current}
-    out: list[Revision] = []
-    for old in published:
-        code = old["code"]
-        new = now.get(code)
-        if new is None:
-            held = attributor.session.get(Indicator, code)
-            gone = "retired (its history and published versions are kept)" if held is not None and held.retired_at is not None else "no longer defined"
-            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", gone, sources=attributor.definition_sources(code)))
-            continue
-        for field_name in _changed_fields(old, new):
-            rated = (field_name == "ytd_value") == (old.get("basis") == "ytd") and field_name in ("quarter_value", "ytd_value")
-            out.append(
-                Revision(
-                    code, new.get("name", ""), field_name, dict(FIELDS)[field_name], _value(old, field_name), _value(new, field_name),
-                    _text(old, field_name), _text(new, field_name), rated, attributor.sources(code, new, field_name),
-                )
-            )  # fmt: skip
-    known = {r["code"] for r in published}
-    for new in current:
-        if new["code"] not in known:
-            out.append(Revision(new["code"], new.get("name", ""), "indicator", "Indicator", None, new.get("name"), "not defined", new.get("name") or "", sources=attributor.definition_sources(new["code"])))
-    return out
 
 
 def _published_at(document: dict[str, Any]) -> datetime:
@@ -433,8 +246,6 @@ def uploads_revising(session: Session) -> dict[int, list[str]]:
     ``{7: ["2016-17-Q3 E09000016 v1"]}``: the latest version of each quarter against the
     figures now, and each earlier version against the correction that followed it."""
     out: dict[int, set[str]] = {}
-    from store.publishing import published_document, published_versions
-
     for period, area in published_quarters(session):
         versions = published_versions(session, period, area)
         for info in versions[1:]:
@@ -450,33 +261,10 @@ def uploads_revising(session: Session) -> dict[int, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-@dataclass(frozen=True)
-class SeriesRevision:
-    """One quarter of an indicator page's series that differs from the published version."""
-
-    quarter: str  # 2016-17-Q3
-    field: str  # quarter_value | ytd_value
-    published: float | None
-    current: float | None
-    published_text: str
-    current_text: str
-
-
 def indicator_series_revisions(session: Session, code: str, period: Quarter, area: str, version: int | None = None) -> list[SeriesRevision] | None:
     """For the indicator page: each quarter's figure in the published series that differs now
     (None when the quarter was not published or the indicator was not rated then)."""
-    from store.publishing import published_indicator_detail
-    from store.queries import indicator_detail
-
     published = published_indicator_detail(session, code, period, area, version)
     if published is None:
         return None
-    now = {r.period: r for r in indicator_detail(session, code, period, area).history}
-    out = []
-    for old in published.history:
-        new = now.get(old.period)
-        for field_name in ("quarter_value", "ytd_value"):
-            before, after = getattr(old, field_name), getattr(new, field_name) if new else None
-            if not _same(field_name, before, after):
-                out.append(SeriesRevision(old.period, field_name, before, after, format_value(before, old.unit), format_value(after, old.unit)))
-    return out
+    return series_revisions(published.history, indicator_detail(session, code, period, area).history)

@@ -176,6 +176,8 @@ def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(de
     assert web_sign_in(lead, "lee").status_code == 302
     refused = lead.post("/_dash-update-component", json=_publish_body(reason=""))
     assert refused.status_code == 200 and "Not published" in refused.get_data(as_text=True)
+    # Told in terms of the form's own controls, never the CLI's flags.
+    assert "Reason for publishing anyway" in refused.get_data(as_text=True) and "--force" not in refused.get_data(as_text=True)
     response = lead.post("/_dash-update-component", json=_publish_body())
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert "Version 1, published on" in response.get_data(as_text=True)

@@ -18,7 +18,7 @@ from rules.periods import Quarter
 from rules.projection import OnTrack, Projection
 from rules.rating import Rating, Target
 from store.db import session_scope
-from store.frozen_json import NotFreezable, frozen_value
+from reporting.frozen_json import NotFreezable, frozen_value
 from store.measures import PeriodValue
 from store.published_document import canonical_json, indicator_detail_from_document, row_document, row_from_document
 from store.queries import CommentaryEntry, IndicatorDetail, IndicatorInfo

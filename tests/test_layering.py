@@ -1,5 +1,6 @@
 """Layers point one way: pages, CLI and API -> exports (file formats) -> views (what each
-chart, table and sentence shows) -> loaders, geo -> store -> rules. The web room (sign-in,
+chart, table and sentence shows) -> loaders, geo -> store -> reporting (scoring, the publishing
+workflow, revisions: pure, over records the store loads) -> rules. The web room (sign-in,
 routes, serving and the parts pages share) sits beside the pages and never imports them. Read from the source with
 ``ast``, so an import inside a function counts as much as one at the top."""
 
@@ -19,6 +20,7 @@ LAYERS = {
     "views": 3,
     "loaders": 2, "geo": 2,
     "store": 1,
+    "reporting": 0.5,
     "rules": 0,
 }  # fmt: skip
 # Known upward imports, each with why it is still there. A new one fails the test.
@@ -88,6 +90,19 @@ def test_layering_the_web_room_never_imports_a_page() -> None:
         if package == "web"
         for name in _imports(path)
         if name.split(".")[0] in {"dashboards", "app", "cli", "demo"} and (path.relative_to(ROOT).as_posix(), name) not in KNOWN
+    ]
+    assert offenders == []
+
+
+def test_layering_reporting_is_pure() -> None:
+    """Scoring and the publishing workflow import only the rules and the standard library:
+    no Dash, click, Flask, SQLAlchemy or store, so they are tested without a database."""
+    offenders = [
+        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        for package, path in _sources()
+        if package == "reporting"
+        for name in _imports(path)
+        if name.split(".")[0] not in {"reporting", "rules", "__future__"} and name.split(".")[0] not in sys.stdlib_module_names
     ]
     assert offenders == []
 

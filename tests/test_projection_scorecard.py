@@ -104,7 +104,7 @@ def test_score_json_and_the_api_carry_the_projection(demo_engine, database_url, 
 
 
 def test_a_published_row_keeps_its_projection_and_an_older_one_has_none(demo_engine):
-    from store.frozen_json import frozen_value
+    from reporting.frozen_json import frozen_value
     from store.published_document import row_document, row_from_document
 
     row = _row(demo_engine, "CSP1")

@@ -143,3 +143,19 @@ def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_en
     summary = f"/export/summary.csv?period={Q3.key}&area={HAVERING}&as=published&version=1"
     assert fetch(summary) != fetch(summary.replace("&as=published&version=1", ""))  # one Red fewer now
     assert text(_by_id(_page(app, "scorecard", **frozen), "scorecard-summary")) == text(_by_id(pages["scorecard"], "scorecard-summary"))
+
+
+def test_publishing_panel_words_a_refusal_with_its_own_controls_not_the_clis_flags() -> None:
+    """A lead refused on the page is told which of the panel's controls to use, never
+    ``--force`` or ``--reason``."""
+    from reporting.workflow import ForceNeedsReason, NotReady
+    from web.parts.publishing import FORCE_LABEL, FORCE_YES, REASON_LABEL, _failed
+
+    refused = NotReady(Quarter.parse("2016-17-Q3"), "E09000016", ["CSP1 Total notifiable offences: Red without corrective action"])
+    words = text(_failed("Not published", refused))
+    assert words == (
+        "Not published Q3 2016/17 for E09000016 cannot be published yet: CSP1 Total notifiable offences: Red without "
+        f"corrective action Put these right, or choose “{FORCE_YES}” for “{FORCE_LABEL}” and give the reason, which is recorded."
+    )
+    words = text(_failed("Not published", ForceNeedsReason()))
+    assert REASON_LABEL in words and "--" not in words

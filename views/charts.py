@@ -10,12 +10,12 @@ import textwrap
 
 from typing import Any
 
+from reporting.scoring import ScoreRow
 from rules.gaps import recent_run
 from rules.rating import Polarity, Rating, Target, ToleranceType
 from rules.periods import Quarter
 from rules.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
-from store.scorecard import ScoreRow
 from views.gap_axis import end_of_quarter_axis, month_axis, opening_run, quarter_axis, with_gaps
 from views.print_style import deep_merge
 from views.wording import QUARTER_MONTHS

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from store.scorecard import ScoreRow
+from reporting.scoring import ScoreRow
 
 FIGURES = ("quarter", "ytd", "last_year", "row")
 HEADING = "Notes on the figures"

@@ -4,9 +4,9 @@ serve them as CSV, so both read the same."""
 
 from __future__ import annotations
 
+from reporting.formatting import format_value
 from rules.periods import Quarter
 from store.queries import IndicatorDetail
-from store.scorecard import format_value
 from views import charts
 from views.spc_chart import SpcView, spc_table
 from views.wording import QUARTER_MONTHS, month_label, noun, signed_percent, ytd_values

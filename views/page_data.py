@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reporting.scoring import Scorecard
 from rules.summary import RATED, RagCounts
 from store.map_queries import AreaFigure
 from store.queries import DemandPanel
-from store.scorecard import Scorecard
 from views import maps
 from views.london_maps import LondonView
 from views.map_state import MapState

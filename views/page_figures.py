@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from reporting.scoring import Scorecard
 from rules.summary import RATED
 from store.queries import DemandPanel
-from store.scorecard import Scorecard
 from views import NotAvailable
 from views.charts import sparkline, summary_bar
 from views.figures import Chart, source_line

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from reporting.formatting import format_value
+from reporting.published_document import SPC_NOT_RECORDED
+from reporting.scoring import ScoreRow
 from rules.direction import Direction
 from rules.gaps import has_point_for, latest_label, no_figures_yet
 from rules.periods import Quarter
@@ -12,8 +15,6 @@ from rules.rating import Polarity, Rating
 from rules.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
 from rules.summary import RagCounts
 from store.queries import DemandPanel, IndicatorDetail
-from store.published_document import SPC_NOT_RECORDED
-from store.scorecard import ScoreRow, format_value
 
 MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
 QUARTER_MONTHS = {1: "Apr–Jun", 2: "Jul–Sep", 3: "Oct–Dec", 4: "Jan–Mar"}
@@ -387,7 +388,7 @@ SPC_VARIATION_SHAPE = {
 SPC_ASSURANCE_SHAPE = {"pass": "P", "fail": "F", "inconsistent": "?"}
 
 
-# A version published before the SPC verdicts were stored with it (store.published_document).
+# A version published before the SPC verdicts were stored with it (reporting.published_document).
 SPC_NOT_RECORDED_WORDS = ("–", "not recorded when published", "This version was published before its SPC verdicts were stored with it.")
 
 

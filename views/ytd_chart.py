@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from reporting.scoring import ScoreRow
 from rules.periods import Quarter
 from rules.rating import Polarity
 from store.queries import IndicatorDetail
-from store.scorecard import ScoreRow
 from views.charts import BLUE, ORANGE, PLUM, TEAL, _layout, _scatter, tolerance_bounds
 from views.gap_axis import end_of_quarter_axis
 from views.wording import QUARTER_MONTHS
@@ -49,7 +49,7 @@ def percent_of_target(detail: IndicatorDetail) -> tuple[list[float | None], list
 
 def ytd_gap_table(detail: IndicatorDetail) -> tuple[list[str], list[list[str]]]:
     """The numbers behind the chart: year to date, target, still Green up to, per cent of target."""
-    from store.scorecard import format_value
+    from reporting.formatting import format_value
 
     unit = detail.indicator.unit
     fy = detail.period.financial_year
@@ -73,7 +73,7 @@ def ytd_gap_table(detail: IndicatorDetail) -> tuple[list[str], list[list[str]]]:
 def ytd_title(detail: IndicatorDetail) -> str:
     """The year-to-date chart's finding, on the page and in the pack: the figure, its gap to
     the target where it has one, and the change on the same point last year."""
-    from store.scorecard import format_value
+    from reporting.formatting import format_value
     from views.wording import change_phrase, ytd_values
 
     info, period = detail.indicator, detail.period

@@ -4,7 +4,8 @@ switch, revision notes and the list of what changed, and the scorecard's sign-of
 
 The panel's callbacks write only to ``submit-…`` (analyst) and ``publish-…`` (lead) ids, which
 ``web/access.py`` refuses to anyone without the role; each callback checks again
-itself, and ``store.publishing`` checks the role a third time, as it does for the CLI.
+itself, and ``store.publishing`` checks the role a third time, as it does for the CLI. Refusals
+come as typed errors; the panel words what to do about them in terms of its own controls.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field, textarea_field
 from exports import ExportError
 from exports.publication import publish_with_pack
+from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
 from rules.periods import PeriodError, Quarter
 from store.db import session_scope
-from store.publishing import NotReady, PublishingError, QuarterStatus, reopen_quarter, submit_quarter
+from store.publishing import reopen_quarter, submit_quarter
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 
 
@@ -156,6 +158,11 @@ def not_published(message: str, path: str, base_query: str) -> html.Div:
 
 # --- Sign-off panel (scorecard) --------------------------------------------------------------
 
+# The publish form's own controls, which a refusal names (never the CLI's flags).
+FORCE_LABEL = "Publish even though something is missing?"
+FORCE_YES = "Yes, and record the reason below"
+REASON_LABEL = "Reason for publishing anyway (needed if Yes above)"
+
 
 def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
     """Submit / publish / re-open for whoever may; nothing for viewers and visitors."""
@@ -175,8 +182,8 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
                 "Publish this quarter", "publish",
                 textarea_field("publish-note", "Note (optional)", "", rows=1),
                 # A native select (as on the other forms): Dash's Checklist has no accessible name.
-                select_field("publish-force", "Publish even though something is missing?", [("", "No"), ("force", "Yes, and record the reason below")], "", store=True),
-                textarea_field("publish-reason", "Reason for publishing anyway (needed if Yes above)", "", rows=2),
+                select_field("publish-force", FORCE_LABEL, [("", "No"), ("force", FORCE_YES)], "", store=True),
+                textarea_field("publish-reason", REASON_LABEL, "", rows=2),
                 loading=True,  # the pack takes seconds to make
             )
         )  # fmt: skip
@@ -209,8 +216,12 @@ def _done(message: str, query: str) -> list[Component]:
 
 
 def _failed(heading: str, exc: Exception) -> html.Div:
+    """Why an action was refused, and what to do about it with the panel's own controls."""
     if isinstance(exc, NotReady):
-        return ui.notice(heading, [html.P(str(exc)), html.Ul([html.Li(m) for m in exc.missing])])
+        advice = f"Put these right, or choose “{FORCE_YES}” for “{FORCE_LABEL}” and give the reason, which is recorded."
+        return ui.notice(heading, [html.P(exc.heading), html.Ul([html.Li(m) for m in exc.missing]), html.P(advice)])
+    if isinstance(exc, ForceNeedsReason):
+        return ui.notice(heading, f"Publishing anyway needs a reason, which is recorded: fill in “{REASON_LABEL}”.")
     return ui.notice(heading, str(exc))
 
 

@@ -1,0 +1,54 @@
+"""Figures in words and in CSV cells: ``12,400``, ``28–40%``, ``5 points``; the scorecard, the
+revisions list and the frozen document's ``shown`` figures all word them here."""
+
+from __future__ import annotations
+
+from rules.rating import Polarity, Target, ToleranceType, fmt_number
+
+
+def json_number(value: float | None) -> int | float | None:
+    """A figure as a JSON number: whole numbers as integers, others to one decimal place."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 1)
+
+
+def plain_number(value: float | None) -> str:
+    """A figure as a CSV cell: no thousands separator, at most one decimal place."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate":
+        return f"{value:,.1f}"
+    return fmt_number(round(value, 1))
+
+
+def format_target(target: Target | None, polarity: str, unit: str, plain: bool = False) -> str:
+    """``12,400`` or ``28–40%`` for people; ``12400`` or ``28-40`` (plain) for CSV."""
+    if target is None:
+        return ""
+    number = plain_number if plain else fmt_number
+    suffix = "%" if unit == "percent" and not plain else ""
+    if polarity == Polarity.BAND:
+        if target.low is None or target.high is None:
+            return ""
+        return f"{number(target.low)}{'-' if plain else '–'}{number(target.high)}{suffix}"
+    return "" if target.target is None else f"{number(target.target)}{suffix}"
+
+
+def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> str:
+    """Percent-of-target tolerances keep their % sign even in CSV, so they can't be misread."""
+    if target is None:
+        return ""
+    if target.tolerance_type == ToleranceType.PCT:
+        return f"{fmt_number(target.tolerance)}%"
+    if plain:
+        return plain_number(target.tolerance)
+    return f"{fmt_number(target.tolerance)}{' points' if unit == 'percent' else ''}"
