@@ -172,9 +172,10 @@ def counts(
 def _print_set_aside(app: AppContext, source: str, area: str | None, first: str | None, last: str | None, fmt: str) -> None:
     """Figures of a source set aside (``store.count_sources``): per area, month and part."""
     from store.areas import AreaTree
+    from sources.registry import counted
     from store.count_sources import SOURCE_NAMES, force_of_part, set_aside_totals, source_of_part
 
-    if source not in ("crime", "asb"):
+    if source not in counted():
         raise click.ClickException("only crime and ASB counts can be set aside")
     with session_scope(app.engine()) as session:
         tree = AreaTree.load(session)

@@ -18,6 +18,7 @@ SOURCE = FigureSource(
     unit_plural="offences",
     unit_heading="Offences",
     map_label="All crime",
+    map_categories=True,
     origins=(("met", "the Met's recorded-crime files"), ("police.uk", "police.uk street-level records")),
     missing_words=("no figures loaded", "no figures"),
 )

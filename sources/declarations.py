@@ -44,6 +44,7 @@ class FigureSource:
     unit_plural: str = "figures"  # "offences": in the set-aside sentences of the upload check
     unit_heading: str = "Value"  # a map table's heading: "Offences"
     map_label: str = ""  # a map measure's label: "All crime"; "" when not mapped as a count
+    map_categories: bool = False  # the map offers each major and minor category (``crime:MAJOR/MINOR``)
     # Where the same counts can come from (``store.count_sources``): origin -> what it is
     # called, primary first by default (``CSPDASH_PRIMARY_SOURCE``).
     origins: tuple[tuple[str, str], ...] = ()

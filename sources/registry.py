@@ -111,6 +111,14 @@ def monthly() -> tuple[str, ...]:
     return tuple(k for k, s in _current.sources.items() if s.monthly and s.counted)
 
 
+def uploaded() -> str:
+    """Key of the source of uploaded indicator values (``values``): a measure naming no other
+    source is read from it."""
+    from sources.declarations import UPLOADED
+
+    return next(k for k, s in _current.sources.items() if s.coverage == UPLOADED)
+
+
 def kinds() -> tuple[FileKind, ...]:
     """Every kind of file, in listed order."""
     return tuple(_current.kinds.values())
