@@ -11,6 +11,7 @@ SOURCE = FigureSource(
     measure_form=FIELD,
     chart_source="MARAC returns",
     figures="MARAC returns",
+    unit_heading="Cases",
     missing_words=("no return loaded", "no return"),
 )
 

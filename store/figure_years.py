@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.periods import FinancialYear, PeriodError, Quarter, is_month
+from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
@@ -26,7 +27,7 @@ def rated_quarters(session: Session) -> dict[str, set[Quarter]]:
     out: dict[str, set[Quarter]] = {}
     for indicator in session.scalars(select(Indicator).where(Indicator.rated.is_(True))):
         source = Measure.parse(indicator.measure).source
-        if source != "values":
+        if by_key(source).coverage != UPLOADED:
             out[indicator.code] = set(by_source.get(source, set()))
             continue
         quarters: set[Quarter] = set()
