@@ -42,7 +42,7 @@ TOY = FileKind(
 )
 
 
-def load_toy(ctx) -> None:  # noqa: ANN001 - the loaders' signature
+def load_toy(ctx) -> None:  # ctx: a LoadContext, as every loader takes
     """The toy kind's loader: reads nothing, stores nothing but the upload row itself."""
     ctx.summary.rows = 2
     ctx.summary.notes.append("toy loader ran")
