@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from cli.common import AppContext, explain_load_errors, pass_app
-from loaders import KINDS
 from geo.options import with_options
 from loaders.crime import CrimeOptions
 from loaders.reading import Source
@@ -15,6 +14,7 @@ from loaders.options import ASK, KEEP, RETIRE, LoadOptions
 from loaders.registry import run_load
 from demo.load import load_demo
 from settings import Settings
+from sources.registry import file_kind, kind_keys, kinds_in_help
 from store.schema import upgrade
 
 
@@ -39,8 +39,36 @@ def init_db(app: AppContext) -> None:
     click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
 
 
-@cli.command("ingest")
-@click.argument("kind", type=click.Choice(KINDS))
+class _KindChoice(click.Choice):
+    """The declared kinds of file (``sources``), read when the command line is read, so a kind
+    declared in ``sources`` is offered without naming it here."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return kind_keys()
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass  # click sets it in __init__; the registry is the list
+
+
+class _IngestCommand(click.Command):
+    """``ingest``, whose help lists the declared kinds of file (``{kinds}`` in its docstring)."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        return None if self._help is None else self._help.replace("{kinds}", kinds_in_help())
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+@cli.command("ingest", cls=_IngestCommand)
+@click.argument("kind", type=_KindChoice())
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
@@ -70,9 +98,7 @@ def ingest(
     retire_missing: bool | None,
     accept_drops: bool,
 ) -> None:
-    """Load FILES of KIND: crime, asb, marac, values, indicators, targets, areas,
-    commentary, boundaries, policeuk, population, lsoa-lookup or annotations (series
-    breaks and notes).
+    """Load FILES of KIND: {kinds}.
 
     Every problem is reported with its row, column and value, and nothing from a file
     with problems is stored. Re-loading periods already held replaces them, except a
@@ -84,7 +110,7 @@ def ingest(
     choice = ASK if retire_missing is None else (RETIRE if retire_missing else KEEP)
     for path in files:
         source = Source.from_path(path)
-        if kind == "indicators":
+        if file_kind(kind).asks_missing:
             source = with_options(source, LoadOptions(missing_indicators=choice))
         elif keep_held_wards:
             source = with_options(source, CrimeOptions(keep_held_wards=True))

@@ -15,12 +15,17 @@ from exports.tabular import neutralise
 from rules.gaps import has_point_for, latest_label
 from rules.periods import PeriodError, Quarter
 from rules.significance import significance_cell
+from sources.declarations import UPLOADED
+from sources.registry import SOURCES
 from store.db import session_scope
 from store.models import Upload
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
 from views.wording import dot_words
+
+# Sources with counts or returns of their own (crime, asb, marac): an uploaded value has none.
+COUNTED_SOURCES = [key for key, declared in SOURCES.items() if declared.coverage != UPLOADED]
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -136,7 +141,7 @@ def _spc_cell(row, which: str) -> str:  # noqa: ANN001
 
 
 @click.command("counts")
-@click.option("--source", type=click.Choice(["crime", "asb", "marac"]), required=True, help="Which counts to show.")
+@click.option("--source", type=click.Choice(COUNTED_SOURCES), required=True, help="Which counts to show.")
 @area_option
 @click.option("--level", type=click.Choice(["ward", "borough", "region"]), help="Show every area of this level (within --area if given).")
 @click.option("--from", "first", metavar="YYYY-MM", help="First month.")
@@ -172,9 +177,10 @@ def counts(
 def _print_set_aside(app: AppContext, source: str, area: str | None, first: str | None, last: str | None, fmt: str) -> None:
     """Figures of a source set aside (``store.count_sources``): per area, month and part."""
     from store.areas import AreaTree
+    from sources.registry import counted
     from store.count_sources import SOURCE_NAMES, force_of_part, set_aside_totals, source_of_part
 
-    if source not in ("crime", "asb"):
+    if source not in counted():
         raise click.ClickException("only crime and ASB counts can be set aside")
     with session_scope(app.engine()) as session:
         tree = AreaTree.load(session)

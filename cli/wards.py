@@ -17,6 +17,7 @@ from cli.common import AppContext, pass_app
 from rules.periods import PeriodError, normalise_month
 from rules.ward_generations import month_name
 from settings import get_settings
+from sources.registry import counted
 from store.areas import AreaTree
 from store.audit import record_change
 from store.coverage_record import record_coverage
@@ -110,7 +111,7 @@ def use_wards(app: AppContext, borough: str, vintage: str, first: str | None, la
             changed = use_generation(session, "crime", borough, "" if vintage == "unknown" else vintage, first, last, user)
         except (GenerationNotHeld, LoadRunning) as exc:
             raise click.ClickException(str(exc)) from None
-        record_coverage(session, ("crime", "asb"))
+        record_coverage(session, tuple(counted()))  # every source held as counts
         record_change(session, user, "use", "ward generation", f"{borough} {vintage} {first or ''}–{last or ''}", {"months_changed": changed})
         bump_data_version(session)
         found = borough_generations(session, "crime", borough)

@@ -21,6 +21,7 @@ from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
 from geo.retire import retire_replaced
 from rules.ward_generations import generation_of, is_generation
+from sources.registry import counted
 from store.coverage_record import record_coverage
 from store.models import AreaBoundary
 from store.reference import LONDON, LONDON_BOROUGHS
@@ -60,7 +61,7 @@ def load_boundaries(ctx: LoadContext) -> None:
             retired = retire_replaced(ctx.session, level, vintage, list(table["code"]), list(table["geometry"]), ctx.upload_id)
             ctx.summary.notes += retired.notes(vintage, {c: a[0] for c, a in ctx.areas.areas.items()})
             if retired.into:
-                record_coverage(ctx.session, ("crime", "asb"))  # their figures moved or went
+                record_coverage(ctx.session, tuple(counted()))  # their figures moved or went
     ctx.summary.stored = len(table)
     ctx.summary.replaced = replaced
     ctx.summary.areas = len(table)

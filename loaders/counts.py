@@ -17,10 +17,11 @@ import pandas as pd
 from loaders.areas_known import AreaBook
 from loaders.errors import ProblemLog
 from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
-from store.models import AsbCount, CrimeCount
+from store.source_tables import count_categories, count_tables
 
-TABLES = {"crime": CrimeCount.__tablename__, "asb": AsbCount.__tablename__}
-CATEGORY_COLUMNS = {"crime": ("major_category", "minor_category"), "asb": ("category",)}
+# Per source held as counts (``sources``): the count table a load writes, and its category columns.
+TABLES = {source: main for source, (main, _aside) in count_tables().items()}
+CATEGORY_COLUMNS = count_categories()
 UNKNOWN_AREA = "unknown area: declare it first with `cspdash ingest areas`"
 
 

@@ -20,7 +20,9 @@ from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.source_choice import settle_after_load
 from loaders.summary import LoadSummary
-from store.coverage_record import SOURCES_OF_KIND, record_coverage
+from sources.declarations import FileKind
+from sources.registry import counted, file_kind, kind_keys
+from store.coverage_record import record_coverage
 from store.incomplete_months import record_incomplete
 from store.data_version import bump_data_version
 from settings import get_settings
@@ -29,35 +31,18 @@ from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
 
 log = logging.getLogger(__name__)
-# Kinds read as CSV rows: a file of them with a header and no rows is refused, not loaded as nothing.
-_ROW_KINDS = {"crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "population", "lsoa-lookup"}
-
-
-# kind → (module, function): imported only when that kind is loaded, so a crime load does not
-# pay for importing geopandas.
-_LOADERS = {
-    "crime": ("loaders.crime", "load_crime"),
-    "asb": ("loaders.asb", "load_asb"),
-    "marac": ("loaders.marac", "load_marac"),
-    "values": ("loaders.values", "load_values"),
-    "indicators": ("loaders.definitions", "load_indicators"),
-    "targets": ("loaders.definitions", "load_targets"),
-    "areas": ("loaders.definitions", "load_areas"),
-    "commentary": ("loaders.commentary", "load_commentary"),
-    "boundaries": ("geo.loaders", "load_boundaries"),
-    "policeuk": ("geo.loaders", "load_policeuk"),
-    "population": ("geo.loaders", "load_population"),
-    "lsoa-lookup": ("geo.loaders", "load_lsoa_lookup"),
-    "annotations": ("loaders.annotations", "load_annotations"),
-}
 
 
 def _loader(kind: str) -> Callable[[LoadContext], None]:
-    module, name = _LOADERS[kind]
+    """The kind's loader, imported only when that kind is loaded, so a crime load does not
+    pay for importing geopandas."""
+    module, name = file_kind(kind).loader
     return getattr(importlib.import_module(module), name)
 
 
-KINDS = ("crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary", "boundaries", "policeuk", "population", "lsoa-lookup", "annotations")
+# Every kind of file, as declared in ``sources`` (read when this module is imported; the
+# registry's functions read it afresh).
+KINDS = kind_keys()
 
 
 def load_file(
@@ -66,12 +51,11 @@ def load_file(
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does). Database errors
     become a LoadError too: a message, never a driver's traceback."""
-    if kind not in _LOADERS:
-        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    declared = file_kind(kind)  # an unknown kind: a ValueError naming the known ones
     limits = limits or LoadLimits.from_settings(get_settings())
     source = dataclasses.replace(source, limits=limits)
     try:
-        return _load(session, kind, source, user, limits, accept_drops)
+        return _load(session, declared, source, user, limits, accept_drops)
     except LoadRunning as exc:
         raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
     except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
@@ -80,7 +64,8 @@ def load_file(
         raise LoadError(source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]) from None
 
 
-def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False) -> LoadSummary:
+def _load(session: Session, declared: FileKind, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False) -> LoadSummary:
+    kind = declared.key
     without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
@@ -101,17 +86,17 @@ def _load(session: Session, kind: str, source: Source, user: str, limits: LoadLi
     except BaseException:
         ctx.abort()  # nothing queued may run after the caller's rollback
         raise
-    if not problems and kind in _ROW_KINDS and summary.rows == 0:
+    if not problems and declared.rows and summary.rows == 0:
         problems.add(2, None, None, "no data rows: the file has a header and nothing under it")
     if problems:
         raise LoadError(source.name, problems.problems, problems.total)
     try:
-        settle_after_load(ctx, kind)  # one source per borough-month, before coverage is recorded
+        settle_after_load(ctx, declared.writes_counts)  # one source per borough-month, before coverage is recorded
         sources: tuple[str, ...] = ()
-        if kind in SOURCES_OF_KIND or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
+        if declared.changes_coverage or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
             # A ward's generation changed: which wards make up its borough can change in any
             # month, so the counts' record is worked out whole.
-            sources = (*SOURCES_OF_KIND.get(kind, ()), *(("crime", "asb") if areas.generations_changed else ()))
+            sources = (*declared.changes_coverage, *(tuple(counted()) if areas.generations_changed else ()))
             loaded = {} if areas.generations_changed else ctx.loaded
             # The server builds any key the load set aside while the record is worked out.
             record_coverage(session, sources, meanwhile=ctx.start_finishing, loaded=loaded, incomplete=False)

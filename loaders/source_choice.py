@@ -8,12 +8,9 @@ from settings import get_settings
 from store.areas import AreaTree
 from store.count_sources import describe, settle
 
-# Which count tables a load of each kind writes.
-COUNT_SOURCES_OF_KIND = {"crime": ("crime",), "asb": ("asb",), "policeuk": ("crime", "asb")}
 
-
-def settle_after_load(ctx: LoadContext, kind: str) -> None:
-    sources = COUNT_SOURCES_OF_KIND.get(kind, ())
+def settle_after_load(ctx: LoadContext, sources: tuple[str, ...]) -> None:
+    """``sources``: the count tables the load wrote (its kind's ``writes_counts``)."""
     if not sources:
         return
     primary = get_settings().primary_source

@@ -9,12 +9,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from rules.breaks import SeriesBreak
+from sources.registry import source_keys
 from store.areas import AreaTree
 from store.audit import record_change
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
 
-SOURCES = ("crime", "asb", "marac", "values")
+SOURCES = source_keys()  # every declared source (``sources``)
 KINDS = ("break", "note")
 
 

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from rules.periods import FinancialYear
 from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
+from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts
 from store.measures import Measure
 from store.models import AnnualTarget, Indicator
 from store.models import Target as TargetRow
 
-MONTHLY_SOURCES = ("crime", "asb")
+MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 # How far back to look for three complete years of months.
 YEARS_SEARCHED = 6
 

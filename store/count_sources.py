@@ -32,12 +32,14 @@ from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert_frame
-from store.models import AsbCount, AsbCountSetAside, CrimeCount, CrimeCountSetAside, Upload
+from sources.registry import by_key
+from store.models import Upload
+from store.source_tables import count_categories, count_tables
 from store.reference import LONDON
 
 FILES, POLICE_UK = "met", "police.uk"
-SOURCE_NAMES = {FILES: "the Met's recorded-crime files", POLICE_UK: "police.uk street-level records"}
-_ASB_NAMES = {FILES: "the ASB count files", POLICE_UK: "police.uk street-level records"}
+# What each origin of the counts is called, per source (``sources``: its ``origins``).
+SOURCE_NAMES = dict(by_key("crime").origins)
 PART_PREFIX = "police.uk:"
 NOTHING = ""  # no source counts: only another force's police.uk records are held
 MET_FORCE = "Metropolitan Police Service"
@@ -45,11 +47,8 @@ HOME_FORCES = {"E09000001": "City of London Police"}  # every other London borou
 UNNAMED_FORCE = "force not named"  # a police.uk file without a "Reported by" column
 FORCE_NOT_RECORDED = "force not recorded"  # loaded before migration 0012
 # Count table -> its set-aside twin, per source of the coverage record.
-TABLES = {
-    "crime": (CrimeCount.__tablename__, CrimeCountSetAside.__tablename__),
-    "asb": (AsbCount.__tablename__, AsbCountSetAside.__tablename__),
-}
-_CATEGORIES = {"crime": ("major_category", "minor_category"), "asb": ("category",)}
+TABLES = count_tables()
+_CATEGORIES = count_categories()
 _KEYS = "cspdash_moved_parts"
 
 
@@ -275,9 +274,10 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
         items.sort(key=lambda i: i.month)
         span = _month_name(items[0].month) + ("" if len(items) == 1 else f" – {_month_name(items[-1].month)} ({len(items)} months)")
         forces = sorted({f for i in items for f in i.forces})
-        names = _ASB_NAMES if kind == "asb" else SOURCE_NAMES
+        declared = by_key(kind)
+        names = dict(declared.origins)
         what = names[source] + (f" ({', '.join(forces)})" if forces else "")
-        offences = "ASB incidents" if kind == "asb" else "offences"
+        offences = declared.unit_plural
         total = f"{tree.name(borough)} {span}: {sum(i.count for i in items):,} {offences} from {what} kept but not counted"
         if used == NOTHING:
             lines.append(

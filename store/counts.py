@@ -30,9 +30,11 @@ from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
 from store.models import AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
+from store.source_tables import count_models
 
 P = ParamSpec("P")
-SOURCES = {"crime": CrimeCount, "asb": AsbCount}
+# Count table of each source held as counts (``sources``: crime, ASB), resolved by name.
+SOURCES = count_models()
 # Areas whose children are a fixed, known set: (how many, what they are called).
 EXPECTED_CHILDREN: dict[str, tuple[int, str]] = {LONDON: (33, "boroughs"), ENGLAND: (9, "regions")}
 # Children that may be absent without making their parent partial: the City of London Police,

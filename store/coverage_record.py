@@ -24,6 +24,9 @@ import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from sources.declarations import COUNTS, RETURNS, UPLOADED
+from sources.registry import SOURCES as DECLARED_SOURCES
+from sources.registry import by_key
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, WHOLE_TABLE_FRACTION, bulk_insert_frame
 from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
@@ -31,17 +34,8 @@ from store.coverage_after_load import Figures, figures_after, periods_to_work_ou
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
 
-# Which recorded sources a load of each kind can change (areas: a new ward changes what a
-# borough expects).
-SOURCES_OF_KIND: dict[str, tuple[str, ...]] = {
-    "crime": ("crime",),
-    "asb": ("asb",),
-    "policeuk": ("crime", "asb"),
-    "marac": ("marac",),
-    "values": ("values",),
-    "areas": ("crime", "asb", "marac"),
-    "indicators": ("values",),  # an indicator dropped takes its values with it
-}
+# Which recorded sources a load of each kind can change: each kind's ``changes_coverage``
+# (``sources``).
 VALUES_PREFIX = "values:"
 
 
@@ -169,7 +163,8 @@ _COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded"
 
 
 def _source_clause(source: str):  # noqa: ANN202
-    if source == "values":
+    declared = DECLARED_SOURCES.get(source)
+    if declared is not None and declared.coverage == UPLOADED:  # one record per indicator
         return AreaMonthCoverage.source.startswith(VALUES_PREFIX)
     return AreaMonthCoverage.source == source
 
@@ -199,7 +194,8 @@ def computed_coverage(session: Session, source: str, tree: AreaTree | None = Non
 def _read(session: Session, source: str, tree: AreaTree) -> Callable[[], dict[Key, Recorded]]:
     """Read what ``source``'s whole record is worked out from; return the working out."""
     areas = sorted(tree.by_code)
-    if source in SOURCES:
+    rule = by_key(source).coverage
+    if rule == COUNTS:
         direct, spans = stored_figures(session, source, tree)
         months = sorted({m for per_month in direct.values() for m in per_month})
 
@@ -208,12 +204,12 @@ def _read(session: Session, source: str, tree: AreaTree) -> Callable[[], dict[Ke
             return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
 
         return monthly
-    if source == "marac":  # a few returns a quarter: read and worked out at once
+    if rule == RETURNS:  # a few returns a quarter: read and worked out at once
         quarters = marac_quarters_held(session)
         figures = marac_coverage_many(session, areas, quarters, tree) if quarters else {}
-        record = {("marac", a, q): Recorded.of(f.cases) for a, per_quarter in figures.items() for q, f in per_quarter.items()}
+        record = {(source, a, q): Recorded.of(f.cases) for a, per_quarter in figures.items() for q, f in per_quarter.items()}
         return lambda: record
-    if source == "values":
+    if rule == UPLOADED:
         rows = session.execute(select(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period, IndicatorValue.upload_id))
         record = {(VALUES_PREFIX + code, area, period): Recorded(UPLOADED_VALUE, upload, 1, 1, "", True) for code, area, period, upload in rows}
         return lambda: record

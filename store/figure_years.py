@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.periods import FinancialYear, PeriodError, Quarter, is_month
+from sources.declarations import UPLOADED
+from sources.registry import SOURCES, by_key
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
 from store.counts import months_held
@@ -25,7 +27,7 @@ def rated_quarters(session: Session) -> dict[str, set[Quarter]]:
     out: dict[str, set[Quarter]] = {}
     for indicator in session.scalars(select(Indicator).where(Indicator.rated.is_(True))):
         source = Measure.parse(indicator.measure).source
-        if source != "values":
+        if by_key(source).coverage != UPLOADED:
             out[indicator.code] = set(by_source.get(source, set()))
             continue
         quarters: set[Quarter] = set()
@@ -57,21 +59,20 @@ def target_years(session: Session, extra: set[FinancialYear] = frozenset()) -> l
     return sorted(years, reverse=True)
 
 
-SOURCE_NAMES = {"crime": "Recorded crime", "asb": "ASB", "marac": "MARAC", "values": "Partner returns"}
-
-
 def _last_held(session: Session, source: str, codes: list[str], held: dict[str, set[Quarter]]) -> str:
     """"no figures after March 2017", "no return after Q4 2016/17", or "no figures loaded"."""
-    if source in ("crime", "asb"):
+    declared = by_key(source)
+    if declared.monthly and declared.counted:
         months = months_held(session, source)
         if not months:
             return "no figures loaded"
         year, mon = int(months[-1][:4]), int(months[-1][5:])
         return f"no figures after {MONTH_NAMES[mon - 1]} {year}"
     quarters = set().union(*(held.get(c, set()) for c in codes))
+    none_loaded, none_after = declared.missing_words
     if not quarters:
-        return "no return loaded" if source == "marac" else "no values loaded"
-    return f"{'no return' if source == 'marac' else 'no value'} after {max(quarters).label}"
+        return none_loaded
+    return f"{none_after} after {max(quarters).label}"
 
 
 def missing_in(session: Session, quarter: Quarter) -> list[str]:
@@ -83,7 +84,7 @@ def missing_in(session: Session, quarter: Quarter) -> list[str]:
         source = Measure.parse(indicator.measure).source
         if quarter not in held.get(indicator.code, set()):
             lacking.setdefault(source, []).append(indicator.code)
-    return [f"{SOURCE_NAMES.get(source, source)} ({', '.join(codes)}): {_last_held(session, source, codes, held)}" for source, codes in lacking.items()]
+    return [f"{SOURCES[source].name if source in SOURCES else source} ({', '.join(codes)}): {_last_held(session, source, codes, held)}" for source, codes in lacking.items()]
 
 
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

@@ -17,14 +17,17 @@ from sqlalchemy.orm import Session
 
 from store.population import populations_for, rate_per_1000
 from rules.periods import PeriodError, Quarter, normalise_month
+from sources.declarations import UPLOADED
+from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.measures import Measure, PeriodValue, combine
+from store.source_tables import count_models
 from store.models import (
     Area,
-    AreaBoundary,
     AsbCount,
     CrimeCount,
+    AreaBoundary,
     Indicator,
     IndicatorValue,
 )
@@ -59,28 +62,29 @@ class MapMeasure:
     @property
     def noun(self) -> str:
         """What one unit is, for table headings: offences, incidents or the indicator's unit."""
-        return {"crime": "Offences", "asb": "Incidents"}.get(self.source, "Value")
+        declared = SOURCES.get(self.source)
+        return declared.unit_heading if declared is not None else "Value"
 
 
 def parse_measure(session: Session, key: str) -> MapMeasure:
     head, _, rest = key.partition(":")
-    if head == "crime":
+    declared = counted().get(head)
+    if declared is not None:
         major, _, minor = rest.partition("/")
-        if not major:
-            return MapMeasure("crime", "All crime", "crime")
+        if not major or not declared.map_categories:
+            return MapMeasure(head, declared.map_label, head)
         label = category_label(minor) if minor else category_label(major)
-        return MapMeasure(key, label, "crime", CountFilter(major, minor or None))
-    if head == "asb":
-        return MapMeasure("asb", "Anti-social behaviour", "asb")
+        return MapMeasure(key, label, head, CountFilter(major, minor or None))
     if head == "indicator":
         row = session.get(Indicator, rest)
         if row is None:
             raise UnknownMeasure(f"No indicator with code {rest!r} is defined. Choose a measure from the list.")
         inner = Measure.parse(row.measure)
-        if inner.source in ("crime", "asb"):
+        declared = by_key(inner.source)
+        if declared.counted:
             return MapMeasure(key, row.name, inner.source, inner.selection, row.code, row.unit)
-        if inner.source == "values":
-            return MapMeasure(key, row.name, "values", CountFilter(), row.code, row.unit)
+        if declared.coverage == UPLOADED:
+            return MapMeasure(key, row.name, inner.source, CountFilter(), row.code, row.unit)
         raise MapRequestError(f"{row.name} has no figures for wards, so it cannot be mapped.")
     raise UnknownMeasure(f"{key!r} is not a measure we can map. Choose one from the list.")
 
@@ -89,25 +93,30 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
     """(key, label) for every measure that has figures: all crime, each major and minor
     category held, ASB, and indicators with figures below borough level."""
     out: list[tuple[str, str]] = []
-    pairs = session.execute(select(CrimeCount.major_category, CrimeCount.minor_category).distinct()).all()
-    if pairs:
-        out.append(("crime", "All crime"))
+    held: dict[str, bool] = {}
+    models = count_models()
+    for key, declared in counted().items():
+        model = models[key]
+        if declared.map_categories:
+            pairs = session.execute(select(model.major_category, model.minor_category).distinct()).all()
+            held[key] = bool(pairs)
+        else:
+            pairs = []
+            held[key] = session.scalar(select(model.area_code).limit(1)) is not None
+        if held[key]:
+            out.append((key, declared.map_label))
         for major in sorted({m for m, _ in pairs}):
-            out.append((f"crime:{major}", category_label(major)))
+            out.append((f"{key}:{major}", category_label(major)))
             for minor in sorted({n for m, n in pairs if m == major and n and n.upper() != major.upper()}):
-                out.append((f"crime:{major}/{minor}", f"{category_label(major)}: {category_label(minor)}"))
-    asb = session.scalar(select(AsbCount.area_code).limit(1)) is not None
-    if asb:
-        out.append(("asb", "Anti-social behaviour"))
+                out.append((f"{key}:{major}/{minor}", f"{category_label(major)}: {category_label(minor)}"))
     ward_valued = set(
         session.scalars(
             select(IndicatorValue.indicator_code).join(Area, Area.code == IndicatorValue.area_code).where(Area.level == "ward").distinct()
         )
     )
-    held = {"crime": bool(pairs), "asb": asb}
     for row in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)):
         source = Measure.parse(row.measure).source
-        if held.get(source) or (source == "values" and row.code in ward_valued):
+        if held.get(source) or (by_key(source).coverage == UPLOADED and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))
     return out
 
@@ -170,7 +179,7 @@ class MapPeriod:
 
 def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPeriod]:
     """Periods of ``span`` with every month held (for anything), oldest first."""
-    if measure.source == "values":
+    if by_key(measure.source).coverage == UPLOADED:
         keys = list(session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == measure.indicator).distinct()))
         months = {k for k in keys if len(k) == 7}
         quarters = {Quarter.parse(k) for k in keys if len(k) > 7}
@@ -179,7 +188,7 @@ def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPe
             return [MapPeriod("month", m) for m in sorted(months)]
         pool = {q for q in quarters if span == "quarter" or all(x in quarters for x in q.ytd_quarters())}
         return [MapPeriod(span, q.key) for q in sorted(pool)]
-    model = CrimeCount if measure.source == "crime" else AsbCount
+    model = count_models()[measure.source]
     months = set(session.scalars(select(model.month).distinct()))
     if span == "month":
         return [MapPeriod("month", m) for m in sorted(months)]
@@ -253,7 +262,7 @@ def area_figures(session: Session, measure: MapMeasure, period: MapPeriod, areas
     """One row per area (in the order given): this period, a year earlier, population."""
     tree = tree or AreaTree.load(session)
     before = period.last_year()
-    if measure.source == "values":
+    if by_key(measure.source).coverage == UPLOADED:
         now_values = _indicator_values(session, measure, areas, period)
         then_values = _indicator_values(session, measure, areas, before)
     else:

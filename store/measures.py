@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from rules.periods import Quarter
 from rules.ratios import Combined, PeriodValue, combine
+from sources.declarations import CATEGORIES, COUNTS, FIELD, RETURNS, WHOLE
+from sources.registry import SOURCES, by_key, uploaded
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
 from store.marac import marac_coverage_many
@@ -29,19 +31,21 @@ from store.models import Indicator, IndicatorValue
 
 @dataclass(frozen=True)
 class Measure:
-    source: str  # crime | asb | marac | values
+    source: str  # a declared source's key (``sources``): crime | asb | marac | values
     field: str | None = None  # marac field
     selection: CountFilter = CountFilter()
 
     @classmethod
     def parse(cls, text: str) -> Measure:
         head, _, rest = text.partition(":")
-        if head in ("crime", "asb"):
+        declared = SOURCES.get(head)
+        form = declared.measure_form if declared is not None else WHOLE
+        if form == CATEGORIES:
             major, _, minor = rest.partition("/")
             return cls(head, selection=CountFilter(major or None, minor or None))
-        if head == "marac":
-            return cls("marac", field=rest)
-        return cls("values")
+        if form == FIELD:
+            return cls(head, field=rest)
+        return cls(uploaded())
 
 
 def ytd_period_key(q: Quarter) -> str:
@@ -225,19 +229,18 @@ def series(session: Session, indicator: Indicator, area: str, quarters: list[Qua
     measure = Measure.parse(indicator.measure)
     uploaded, from_months, published, unmade = _uploaded_values(session, indicator, area, quarters)
     gaps: dict[Quarter, str] = {}
-    if measure.source in ("crime", "asb"):
-        derived, gaps = _count_values(session, measure, area, quarters, tree)
-    elif measure.source == "marac":
-        derived, gaps = _marac_values(session, measure, area, quarters, tree)
-    else:
-        derived = {}
+    derived: dict[Quarter, PeriodValue] = {}
+    worked_out = _DERIVED.get(by_key(measure.source).coverage)
+    if worked_out is not None:  # an uploaded value is the figure itself: nothing derived
+        derived, gaps = worked_out(session, measure, area, quarters, tree)
     values = {**derived, **from_months, **uploaded}
     gaps = {**unmade, **gaps}
     overrides = _overrides(uploaded, derived, from_months, measure.source)
     return Series(indicator, values, {q: g for q, g in gaps.items() if q not in values}, published, overrides)
 
 
-OTHER_SOURCE = {"crime": "counts", "asb": "counts", "marac": "MARAC returns"}
+# How each coverage rule's quarter values are worked out from the stored figures.
+_DERIVED = {COUNTS: _count_values, RETURNS: _marac_values}
 
 
 def _overrides(
@@ -248,7 +251,7 @@ def _overrides(
     out = {}
     for q, value in uploaded.items():
         if q in derived:
-            other, what = derived[q], OTHER_SOURCE.get(source, "the measure")
+            other, what = derived[q], by_key(source).figures
         elif q in from_months:
             other, what = from_months[q], "the monthly values"
         else:

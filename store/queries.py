@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from rules.periods import PeriodError, Quarter, is_month, quarters_between
 from rules.projection import Projection
 from rules.ward_generations import current_generation, generation_label
+from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
@@ -32,7 +33,7 @@ from store.annual_targets import targets_for
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
 
-MONTHLY_SOURCES = ("crime", "asb")
+MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 
 
 class UnknownArea(LookupError):

@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.periods import PeriodError, Quarter, normalise_month
+from sources.declarations import RETURNS
+from sources.registry import by_key
 from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.incomplete_months import incomplete_periods
-from store.models import AreaMonthCoverage, CrimeCount, MaracReturn
+from store.models import AreaMonthCoverage, MaracReturn
 
 
 def _period_of(month: str, by: str) -> str:
@@ -59,16 +61,15 @@ def count_rows(
 ) -> tuple[list[str], list[dict[str, object]]]:
     tree = AreaTree.load(session)
     areas = _areas(tree, area, level)
-    if source == "marac":
+    if by_key(source).coverage == RETURNS:
         return _marac_rows(session, tree, areas, by)
     months = _months(session, source, first, last)
     categories: list[tuple[str | None, str | None]] = [(None, None)]
     if by_category:
         model = SOURCES[source]
-        if model is CrimeCount:
-            categories = sorted(set(session.execute(select(CrimeCount.major_category, CrimeCount.minor_category).distinct()).all()))
-        else:
-            categories = [(c, None) for c in sorted(session.scalars(select(model.category).distinct()))]
+        columns = by_key(source).categories  # (major, minor) for crime, (category,) for ASB
+        held = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
+        categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held})
     headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
     recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []

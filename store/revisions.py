@@ -33,13 +33,16 @@ from reporting.revisions import (
     unique_sources,
 )
 from rules.periods import Quarter
+from sources.declarations import RETURNS
+from sources.registry import by_key
 from store.areas import AreaTree
 from store.input_changes import RATING_FIELDS, input_changes
 from store.measures import Measure
-from store.models import AsbCount, ChangeLog, Commentary, CrimeCount, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
+from store.models import ChangeLog, Commentary, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
 from store.published import published_document, published_indicator_detail, published_quarters, published_scorecard, published_versions
 from store.queries import indicator_detail
 from store.scorecard import build_scorecard
+from store.source_tables import count_models
 
 __all__ = [
     "FIELDS", "NUMBER_FIELDS", "ChangeSource", "RatingChange", "Revision", "RevisionReport", "SeriesRevision",
@@ -103,11 +106,11 @@ class _Attributor:
         quarters = sorted({Quarter.of_month(m).key for m in months})
         measure = Measure.parse(indicator.measure)
         ids: set[int | None] = set()
-        if measure.source in ("crime", "asb"):
-            table = CrimeCount if measure.source == "crime" else AsbCount
+        if measure.source in count_models():
+            table = count_models()[measure.source]
             for chunk in _chunks(areas, 500):
                 ids |= set(self.session.scalars(select(table.upload_id).where(table.area_code.in_(chunk), table.month.in_(months)).distinct()))
-        elif measure.source == "marac":
+        elif by_key(measure.source).coverage == RETURNS:
             ids |= set(
                 self.session.scalars(
                     select(MaracReturn.upload_id).where(MaracReturn.area_code.in_(areas), MaracReturn.quarter.in_(quarters)).distinct()

@@ -44,6 +44,7 @@ def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa
     how a parent's figure is made up can change with the code, as the airports unit beside
     Hillingdon did in 0012). Returns the sources whose record was worked out again."""
     from settings import get_settings
+    from sources.registry import source_keys
     from store.count_sources import TABLES, settle_all
     from store.coverage_record import record_coverage
     from store.data_version import bump_data_version
@@ -51,7 +52,7 @@ def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa
     moved = settle_all(session, get_settings().primary_source)
     # Ward generations (0011) change which wards make up a borough in any month too, and
     # coverage of every source is derived data: all of it is worked out again after a migration.
-    again = ["crime", "asb", "marac", "values"] if rework_coverage else moved
+    again = list(source_keys()) if rework_coverage else moved
     if again:
         record_coverage(session, again)
         bump_data_version(session)

@@ -19,6 +19,8 @@ from rules.gaps import MAX_BASELINE_GAP_MONTHS, baseline_breaks, has_point_for, 
 from rules.periods import Quarter, is_month, normalise_month, quarters_between
 from rules.rating import Polarity, fmt_number
 from rules.spc import Improvement, SpcResult, xmr
+from sources.declarations import RETURNS, UPLOADED
+from sources.registry import by_key
 from store.annotations import Annotation, annotations_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
@@ -96,7 +98,7 @@ def _month_range(session: Session, indicator: Indicator, measure: Measure, areas
         # Only the area and those within it: the key's leading column, so the index answers it.
         low, high = session.execute(select(func.min(model.month), func.max(model.month)).where(model.area_code.in_(areas))).one()
         return None if low is None else (low, high)
-    if measure.source == "values":
+    if by_key(measure.source).coverage == UPLOADED:
         months = [p for p in session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()) if is_month(p)]
         return (min(months), max(months)) if months else None
     return None
@@ -107,7 +109,7 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
     months = _month_range(session, indicator, measure, areas)
     if months:
         quarters += [Quarter.of_month(months[0]), Quarter.of_month(months[1])]
-    if measure.source == "marac":
+    if by_key(measure.source).coverage == RETURNS:
         keys = session.execute(select(func.min(MaracReturn.quarter), func.max(MaracReturn.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
     uploaded = session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct())
@@ -119,7 +121,7 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
     measure = Measure.parse(indicator.measure)
     span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
     if span is None:
-        if measure.source == "marac":
+        if not by_key(measure.source).monthly:
             raise SpcUnavailable(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values; use --by quarter")
         return {}
     months = _months_between(*span)
@@ -178,7 +180,7 @@ def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quart
 
 def natural_by(indicator: Indicator) -> str:
     """Monthly where the measure has months (crime, ASB, uploaded values), else quarterly (MARAC)."""
-    return "quarter" if Measure.parse(indicator.measure).source == "marac" else "month"
+    return "month" if by_key(Measure.parse(indicator.measure).source).monthly else "quarter"
 
 
 def indicator_spc(

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rules.ward_generations import UNKNOWN, chosen_generation, current_generation, generation_label, month_name
+from sources.registry import counted
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT
 from store.counts import SOURCES
@@ -313,7 +314,7 @@ def figure_spans(session: Session) -> dict[str, tuple[str, str]]:
 
     stmt = (
         select(t.area_code, func.min(t.period), func.max(t.period))
-        .where(t.source.in_(["crime", "asb"]), func.length(t.period) == 7)
+        .where(t.source.in_(list(counted())), func.length(t.period) == 7)
         .group_by(t.area_code)
     )
     return {code: (lo, hi) for code, lo, hi in session.execute(stmt)}

@@ -1,6 +1,7 @@
 """Layers point one way: pages, CLI and API -> exports (file formats) -> views (what each
 chart, table and sentence shows) -> loaders, geo -> store -> reporting (scoring, the publishing
-workflow, revisions: pure, over records the store loads) -> rules. The web room (sign-in,
+workflow, revisions: pure, over records the store loads) -> rules and sources (the declared
+sources and kinds of file, read by every layer). The web room (sign-in,
 routes, serving and the parts pages share) sits beside the pages and never imports them. Read from the source with
 ``ast``, so an import inside a function counts as much as one at the top."""
 
@@ -21,7 +22,7 @@ LAYERS = {
     "loaders": 2, "geo": 2,
     "store": 1,
     "reporting": 0.5,
-    "rules": 0,
+    "rules": 0, "sources": 0,
 }  # fmt: skip
 # Known upward imports, each with why it is still there. A new one fails the test.
 KNOWN: set[tuple[str, str]] = {
@@ -66,6 +67,20 @@ def upward_imports() -> list[str]:
 
 def test_layering_nothing_imports_upward() -> None:
     assert upward_imports() == []
+
+
+def test_layering_sources_are_declarations_only() -> None:
+    """The sources registry is plain declarations every layer reads: it names tables and
+    loaders, never imports them (nor SQLAlchemy, pandas or Dash), so reading it costs nothing."""
+    allowed = {"sources", "rules", "__future__"} | set(sys.stdlib_module_names)
+    offenders = [
+        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        for package, path in _sources()
+        if package == "sources"
+        for name in _imports(path)
+        if name.split(".")[0] not in allowed
+    ]
+    assert offenders == []
 
 
 def test_layering_exports_and_views_never_import_dashboards() -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from rules.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import NotAvailable, charts
+from sources.registry import SOURCES as DECLARED_SOURCES
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.small_multiples import small_multiples
 from views.projection_chart import add_projection, projection_of
@@ -50,12 +51,6 @@ if TYPE_CHECKING:
 
 KINDS = ("trend", "ytd", "comparator", "monthly", "spc")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
-SOURCES = {
-    "crime": "Metropolitan Police Service",
-    "asb": "police.uk anti-social behaviour incidents",
-    "marac": "MARAC returns",
-    "values": "partner returns",
-}
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class Chart:
 
 
 def source_line(*sources: str) -> str:
-    names = list(dict.fromkeys(SOURCES.get(s, "partner returns") for s in sources))
+    names = list(dict.fromkeys(DECLARED_SOURCES[s].chart_source if s in DECLARED_SOURCES else "partner returns" for s in sources))
     return f"Source: {'; '.join(names)}; cspdash"
 
 

@@ -8,6 +8,8 @@ import re
 from reporting.formatting import format_value
 from reporting.published_document import SPC_NOT_RECORDED
 from reporting.scoring import ScoreRow
+from sources.declarations import UPLOADED
+from sources.registry import SOURCES
 from rules.direction import Direction
 from rules.gaps import has_point_for, latest_label, no_figures_yet
 from rules.periods import Quarter
@@ -133,7 +135,9 @@ def noun(detail: IndicatorDetail) -> str:
     source, unit = detail.indicator.source, detail.indicator.unit
     if unit == "percent":
         return "Per cent"
-    return {"crime": "Offences", "asb": "Incidents", "marac": "Cases"}.get(source, "Number")
+    declared = SOURCES.get(source)
+    # An uploaded value's own unit is not known: a number.
+    return declared.unit_heading if declared is not None and declared.coverage != UPLOADED else "Number"
 
 
 def target_finding(row: ScoreRow, period: Quarter) -> str:

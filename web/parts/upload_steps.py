@@ -19,13 +19,14 @@ from sqlalchemy import Engine, select
 
 from web.parts import components as ui
 from web.parts import upload_check_summary as check_summary
-from loaders import KINDS
 from geo.options import with_options
 from loaders.errors import LoadError
 from loaders.options import LoadOptions
 from loaders.reading import CsvReader, Source
 from loaders.registry import load_file, run_load
 from loaders.summary import LoadSummary
+from sources.declarations import FileKind
+from sources.registry import current, kind_keys, kinds
 from rules.periods import PeriodError, Quarter, is_month
 from store.audit import record_change
 from store.db import session_scope
@@ -35,39 +36,6 @@ log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_ROWS = 5
-KIND_HELP: dict[str, str] = {
-    "crime": "Recorded crime: the Met's ward or borough file (one column per month), or "
-    "area_code, month, major_category, minor_category, count.",
-    "asb": "Anti-social behaviour: area_code, month, category (optional), count.",
-    "marac": "MARAC returns: area_code, quarter, cases_discussed, repeat_cases, and any further columns.",
-    "values": "Indicator values: indicator_code, area_code, period, value, and optionally numerator, denominator.",
-    "indicators": "Indicator definitions: code, name, goal, unit, polarity, basis, measure, rated.",
-    "targets": "Targets: code, year, quarter, target (or target_low and target_high), tolerance, tolerance_type, area_code.",
-    "areas": "Areas: area_code, area_name, level, parent_code.",
-    "commentary": "Commentary: indicator_code, area_code, period, commentary, corrective_action.",
-    "boundaries": "Ward or borough outlines: GeoJSON, GeoPackage or a zipped shapefile (one vintage).",
-    "policeuk": "police.uk street-level CSVs, one month or many, plain or zipped as downloaded.",
-    "population": "Population: area_code, year, population.",
-    "lsoa-lookup": "The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
-    "annotations": "Series breaks: indicator_code or source, date, reason, and optionally area_code and kind.",
-}
-# Plain names and one-line descriptions for the choice of file kind: readers of the page know
-# the files by where they come from, not by the loader's key.
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "crime": ("Recorded crime", "Met ward or borough crime file (London Datastore), or our own crime layout"),
-    "asb": ("Anti-social behaviour", "ASB incidents by area and month (CAD or council returns)"),
-    "marac": ("MARAC returns", "Quarterly MARAC cases discussed and repeat cases"),
-    "values": ("Indicator figures", "Any indicator's figures by area and period"),
-    "indicators": ("Indicator list", "The indicators the partnership reports on and which way is better"),
-    "targets": ("Targets", "Each indicator's target and tolerance by year and quarter"),
-    "areas": ("Areas", "The borough and its wards, with names and codes"),
-    "commentary": ("Commentary", "What the lead officer says about each indicator, and corrective action"),
-    "boundaries": ("Ward or borough outlines", "Map boundaries (London Datastore or ONS Open Geography)"),
-    "policeuk": ("police.uk street-level crime", "Monthly street-level crime downloads from data.police.uk"),
-    "population": ("Population figures", "Residents by ward or borough and year (ONS mid-year estimates)"),
-    "lsoa-lookup": ("Neighbourhood to ward lookup", "ONS lookup placing each small neighbourhood (LSOA) in a ward"),
-    "annotations": ("Series breaks and notes", "Dates where a series changed, such as new recording rules, with the reason"),
-}
 NOT_CSV = (".geojson", ".json", ".gpkg", ".shp")
 
 
@@ -123,7 +91,7 @@ def decode_contents(contents: str | None) -> bytes:
 
 
 def _check_kind(kind: str | None) -> str:
-    if kind not in KINDS:
+    if kind not in kind_keys():
         raise UploadProblem("Choose what kind of file this is before checking it.")
     return kind
 
@@ -382,26 +350,35 @@ def _period_span(periods: str) -> str:
     return f"{items[0]} to {items[-1]} ({len(items)})"
 
 
+def _declared(kind: str) -> FileKind | None:
+    return current().kinds.get(kind)
+
+
 def kind_help(kind: str | None) -> str:
+    """Where such files come from and the columns they need (each kind's declaration: readers
+    of the page know the files by where they come from, not by the loader's key)."""
     if not kind:
         return "Choose the kind of file to see the columns it needs."
-    name, description = KIND_NAMES.get(kind, (kind, ""))
-    columns = KIND_HELP.get(kind, "")
-    return " ".join(part for part in (f"{description}." if description else "", columns) if part) or name
+    declared = _declared(kind)
+    if declared is None:
+        return kind
+    description = declared.description
+    return " ".join(part for part in (f"{description}." if description else "", declared.columns) if part) or declared.name
 
 
 def kind_name(kind: str) -> str:
-    return KIND_NAMES.get(kind, (kind, ""))[0]
+    declared = _declared(kind)
+    return declared.name if declared is not None else kind
 
 
 def kind_options() -> list[tuple[str, str]]:
     """(key, "Plain name – one-line description") for each kind the loaders know."""
-    return [(k, f"{kind_name(k)} – {KIND_NAMES[k][1]}" if k in KIND_NAMES else k) for k in KINDS]
+    return [(k.key, f"{k.name} – {k.description}") for k in kinds()]
 
 
 def chosen_kind(value: str | None) -> str:
     """The kind named in the page address (``/upload?kind=population``), or "" when it names none."""
-    return value if value in KINDS else ""
+    return value if value in kind_keys() else ""
 
 
 def file_picker() -> dcc.Upload:

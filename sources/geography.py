@@ -1,0 +1,31 @@
+"""Geography: boundaries to draw, residents to divide by, neighbourhoods to place records in."""
+
+from sources.declarations import FileKind
+
+BOUNDARIES = FileKind(
+    key="boundaries",
+    position=90,
+    loader=("geo.loaders", "load_boundaries"),
+    name="Ward or borough outlines",
+    description="Map boundaries (London Datastore or ONS Open Geography)",
+    columns="Ward or borough outlines: GeoJSON, GeoPackage or a zipped shapefile (one vintage).",
+    rows=False,
+)
+POPULATION = FileKind(
+    key="population",
+    position=110,
+    loader=("geo.loaders", "load_population"),
+    name="Population figures",
+    description="Residents by ward or borough and year (ONS mid-year estimates)",
+    columns="Population: area_code, year, population.",
+)
+LSOA_LOOKUP = FileKind(
+    key="lsoa-lookup",
+    position=120,
+    loader=("geo.loaders", "load_lsoa_lookup"),
+    name="Neighbourhood to ward lookup",
+    description="ONS lookup placing each small neighbourhood (LSOA) in a ward",
+    columns="The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
+)
+
+DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP)
