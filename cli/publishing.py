@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
+from cli.common import AppContext, area_option, echo_summary, error_text, format_option, pass_app, summary_json
 from exports import ExportError
 from exports.tabular import csv_text
 from rules.periods import PeriodError, Quarter
@@ -63,7 +63,7 @@ def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (PublishingError, ExportError, UnknownArea) as exc:
-            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
+            raise click.ClickException(error_text(exc)) from None
 
     return wrapper
 

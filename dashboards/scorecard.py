@@ -21,8 +21,8 @@ from rules.periods import Quarter
 from rules.projection import projection_words
 from rules.rating import Rating
 from rules.summary import summary_sentence
-from store.published_document import NOT_RECORDED
-from store.scorecard import Scorecard, ScoreRow, format_value
+from views.records import NOT_RECORDED
+from views.records import Scorecard, ScoreRow, format_value
 from views import data
 from views.charts import summary_bar
 from views.data import PageState, make_query

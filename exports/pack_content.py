@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from rules.direction import Direction
 from rules.periods import Quarter

@@ -15,13 +15,12 @@ import numpy as np
 import pandas as pd
 
 from loaders.areas_known import AreaBook
-from loaders.errors import ProblemLog
+from loaders.errors import UNKNOWN_AREA, ProblemLog
 from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
 from store.models import AsbCount, CrimeCount
 
 TABLES = {"crime": CrimeCount.__tablename__, "asb": AsbCount.__tablename__}
 CATEGORY_COLUMNS = {"crime": ("major_category", "minor_category"), "asb": ("category",)}
-UNKNOWN_AREA = "unknown area: declare it first with `cspdash ingest areas`"
 
 
 @dataclass
