@@ -117,7 +117,7 @@ def error_text(error: Exception) -> str:
     if isinstance(error, MapExportedApart):
         return "The ward map is exported on its own: use `cspdash export map`."
     hints: list[tuple[type[Exception], str]] = [
-        (NothingLoaded, " Load data with `cspdash ingest`, or run `cspdash demo`."),
+        (NothingLoaded, " (Or run `cspdash demo` for the demo data.)"),
         (NoIndicatorsDefined, " Load them with `cspdash ingest indicators FILE`."),
         (NoMonthlyValues, "; use --by quarter"),
         (SpcUnknownIndicator, " with `cspdash ingest indicators`"),
