@@ -7,13 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from loaders.errors import LoadError
 from rules.summary import RagSummary, summary_sentence
 from settings import Settings
-from store.db import configure_timeouts, get_engine
+from store.db import DatabaseUnavailable, Engine, configure_timeouts, get_engine
 from store.schema import is_current
 
 
@@ -28,14 +26,14 @@ class AppContext:
         engine = get_engine(self.settings.database_url)
         try:
             current = is_current(engine) if require_schema else True
-        except OperationalError as exc:  # one line, not a traceback (e.g. `cspdash serve`)
+        except DatabaseUnavailable as exc:  # one line, not a traceback (e.g. `cspdash serve`)
             raise click.ClickException(unreachable_text(engine, exc)) from None
         if not current:
             raise click.ClickException("The database schema is missing or out of date: run `cspdash init-db` first.")
         return engine
 
 
-def unreachable_text(engine: Engine, exc: OperationalError) -> str:
+def unreachable_text(engine: Engine, exc: DatabaseUnavailable) -> str:
     """"Cannot reach the database at postgresql+psycopg://…@db:5432/cspdash: connection timeout expired"."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     where = engine.url.render_as_string(hide_password=True)
@@ -75,18 +73,62 @@ def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _cli_hint(error: Exception) -> str:
     """What to do about ``error`` in this CLI's terms: the loaders and the publishing workflow
-    say what is wrong, never which flag to give (the pages offer their own controls)."""
+    say what is wrong, never which flag to give or command to run (the pages offer their own
+    controls). One line per kind of problem the table shows."""
     from loaders.indicators import MISSING_REASON
     from loaders.month_checks import DropsNotConfirmed
     from reporting.workflow import NotReady
 
     if isinstance(error, DropsNotConfirmed):
         return "To load it anyway, run the same command with --accept-drops."
-    if isinstance(error, LoadError) and any(MISSING_REASON in p.reason for p in error.problems):
-        return "Give --retire-missing or --keep-missing to say which."
     if isinstance(error, NotReady):
         return "Put these right, or publish with --force and a --reason that will be recorded."
-    return ""
+    if not isinstance(error, LoadError):
+        return ""
+    hints = [hint for marker, hint in [(MISSING_REASON, "Give --retire-missing or --keep-missing to say which."), *_problem_hints()]
+             if any(marker in p.reason for p in error.problems)]  # fmt: skip
+    return "\n".join(dict.fromkeys(hints))
+
+
+def _problem_hints() -> list[tuple[str, str]]:
+    """(words in a problem's reason, the command or option that puts it right)."""
+    from geo.boundaries import NO_VINTAGE, WRONG_CODE_FIELD
+    from geo.fields import FIELDS_SHOWN
+    from geo.placement import NO_WARD_BOUNDARIES
+    from geo.vector import LOOKS_LIKE_METRES, NO_CRS
+    from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
+
+    crs = "Give the coordinate system with --crs, e.g. --crs EPSG:27700 for British National Grid."
+    return [
+        (UNKNOWN_AREA, "Declare areas first with `cspdash ingest areas FILE`."),
+        (UNKNOWN_INDICATOR, "Load indicators first with `cspdash ingest indicators FILE`."),
+        (NO_VINTAGE, "Give the year with --vintage, e.g. --vintage 2022."),
+        (WRONG_CODE_FIELD, "Name the field holding the codes with --code-field."),
+        (FIELDS_SHOWN, "Name the fields with --code-field (and --name-field)."),
+        (NO_CRS, crs),
+        (LOOKS_LIKE_METRES, crs),
+        (NO_WARD_BOUNDARIES, "Load ward boundaries with `cspdash ingest boundaries FILE`."),
+    ]
+
+
+def error_text(error: Exception) -> str:
+    """A library error's message as this CLI shows it: what is wrong, as the error says it,
+    then which command or option puts it right, for the errors that have one."""
+    from exports import MapExportedApart, NoIndicatorsDefined, NothingLoaded
+    from store.spc_series import NoMonthlyValues, SpcUnknownIndicator
+    from store.users import NoSuchUser
+
+    text = str(error.args[0] if error.args else error)
+    if isinstance(error, MapExportedApart):
+        return "The ward map is exported on its own: use `cspdash export map`."
+    hints: list[tuple[type[Exception], str]] = [
+        (NothingLoaded, " (Or run `cspdash demo` for the demo data.)"),
+        (NoIndicatorsDefined, " Load them with `cspdash ingest indicators FILE`."),
+        (NoMonthlyValues, "; use --by quarter"),
+        (SpcUnknownIndicator, " with `cspdash ingest indicators`"),
+        (NoSuchUser, "; see `cspdash users list`"),
+    ]
+    return text + "".join(hint for kind, hint in hints if isinstance(error, kind))
 
 
 def publishing_message(error: Exception) -> str:
@@ -96,7 +138,7 @@ def publishing_message(error: Exception) -> str:
 
     if isinstance(error, ForceNeedsReason):
         return "Publishing with --force needs a reason, which is recorded."
-    text = str(error.args[0] if error.args else error)
+    text = error_text(error)
     hint = _cli_hint(error)
     return f"{text}\n{hint}" if hint else text
 

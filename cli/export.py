@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from cli.common import AppContext, area_option, pass_app
+from cli.common import AppContext, area_option, error_text, pass_app
 from exports import ExportError
 from rules.periods import PeriodError, Quarter
 from store.map_queries import MapRequestError
@@ -44,7 +44,7 @@ def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (ExportError, UnknownArea, UnknownIndicator, MapRequestError) as exc:
-            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
+            raise click.ClickException(error_text(exc)) from None
 
     return wrapper
 

@@ -59,18 +59,12 @@ def load_boundaries(app: AppContext, files: tuple[Path, ...], dry_run: bool, use
 @pass_app
 def list_boundaries(app: AppContext) -> None:
     """Show the boundary vintages held and how many areas each has."""
-    from sqlalchemy import func, select
-
-    from store.db import session_scope
     from geo.retire import retired_by_vintage
-    from store.models import AreaBoundary
+    from store.boundary_queries import boundaries_held
+    from store.db import session_scope
 
     with session_scope(app.engine()) as session:
-        rows = session.execute(
-            select(AreaBoundary.level, AreaBoundary.vintage, func.count())
-            .group_by(AreaBoundary.level, AreaBoundary.vintage)
-            .order_by(AreaBoundary.level, AreaBoundary.vintage)
-        ).all()
+        rows = boundaries_held(session)
         retired = dict(retired_by_vintage(session))
     if not rows:
         click.echo("No boundaries held: load some with `cspdash boundaries load FILE`.")

@@ -126,16 +126,14 @@ def ingest(
 def demo(app: AppContext, if_empty: bool, no_publish: bool) -> None:
     """Create the schema if needed and load the bundled Havering demo (data/demo/), then
     publish Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)."""
-    from sqlalchemy import func, select
-
     from store.db import session_scope
-    from store.models import Indicator
+    from store.indicator_queries import any_indicators
 
     engine = app.engine(require_schema=False)
     upgrade(engine)
     if if_empty:
         with session_scope(engine) as session:
-            if session.scalar(select(func.count()).select_from(Indicator)):
+            if any_indicators(session):
                 click.echo("Demo not loaded: the database already holds indicators.")
                 return
     for summary in load_demo(engine):

@@ -8,7 +8,6 @@ import json
 import re
 
 import click
-from sqlalchemy import select
 
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports.tabular import neutralise
@@ -18,7 +17,7 @@ from rules.significance import significance_cell
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES
 from store.db import session_scope
-from store.models import Upload
+from store.upload_history import recent_uploads
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
@@ -211,7 +210,7 @@ def uploads(app: AppContext, limit: int, fmt: str) -> None:
     from store.revisions import uploads_revising
 
     with session_scope(app.engine()) as session:
-        items = list(session.scalars(select(Upload).order_by(Upload.id.desc()).limit(limit)))
+        items = recent_uploads(session, limit)
         revised = uploads_revising(session)  # which published versions each upload revised
         records = [
             {"id": u.id, "loaded_at": u.loaded_at.isoformat(), "loaded_by": u.loaded_by, "kind": u.kind, "file_name": u.file_name,

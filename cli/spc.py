@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from cli.common import AppContext, area_option, explain_load_errors, format_option, pass_app
+from cli.common import AppContext, area_option, error_text, explain_load_errors, format_option, pass_app
 from loaders.errors import LoadError, ProblemLog
 from loaders.reading import CsvReader, Source, require_columns
 from rules.breaks import period_span
@@ -123,7 +123,7 @@ def spc(app: AppContext, file: Path | None, improvement: str | None, target: flo
             try:
                 stored = indicator_spc(session, indicator, area or app.settings.home_area, by, screen=not no_screen, target=target)  # type: ignore[arg-type]
             except SpcUnavailable as exc:
-                raise click.ClickException(str(exc)) from None
+                raise click.ClickException(error_text(exc)) from None
         result, payload, notes = stored.result, stored.as_dict(), stored.notes
         notes = notes + [f"series break {a.date.isoformat()}: {a.reason}" for a in stored.annotations if a.kind == "break"]
     if fmt == "json":

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli.common import AppContext, pass_app
+from cli.common import AppContext, error_text, pass_app
 from store.db import session_scope
 from store.users import (
     ROLES,
@@ -39,7 +39,7 @@ def _run(app: AppContext, action: Callable[..., Any], *args: Any, **kwargs: Any)
         with session_scope(app.engine()) as session:
             return action(session, *args, **kwargs)
     except UserError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(error_text(error)) from None
 
 
 password_stdin_option = click.option(

@@ -14,7 +14,7 @@ from web.parts import components as ui
 from web.parts import publishing
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 from web.parts.context import current_settings
-from store.queries import DemandPanel
+from views.records import DemandPanel
 from views import charts, data
 from views.data import PageState
 from views.publication import frozen_demand

@@ -20,7 +20,7 @@ from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 from web.parts.context import current_settings
 from rules.periods import Quarter
 from rules.rating import Rating
-from store.queries import IndicatorDetail, UnknownIndicator
+from views.records import IndicatorDetail, UnknownIndicator
 from views import charts, data
 from views.data import PageState, make_query
 from views.indicator_tables import Table, chart_tables

@@ -19,8 +19,8 @@ from web.parts import map_parts, publishing
 from web.parts.context import current_settings
 from web.parts.load_links import missing_note
 from web.parts.map_parts import controls, table
-from store.map_queries import MapRequestError
-from store.reference import LONDON_BOROUGHS
+from views.records import MapRequestError
+from views.records import LONDON_BOROUGHS
 from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statement: kept importable from the page
     CITY,
     SHORT_NAMES,

@@ -20,17 +20,13 @@ from dash.development.base_component import Component
 from web.parts import components as ui
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
+from web.parts import targets_page
 from web.access import can, current_user, requires_role
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field, text_field, textarea_field
 from web.login import account_bar, sign_in_prompt
 from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
-from store.annotations import save_annotation
-from store.db import session_scope
-from store.measures import Measure
-from store.queries import area_choices, latest_quarter
-from store.scorecard import indicators
 
 dash.register_page(
     __name__, path="/targets", name="Targets & commentary", title="Targets and commentary – Community Safety Partnership performance", order=4
@@ -53,34 +49,12 @@ def layout(
     if not can("analyst"):
         return html.Div([html.H1("Targets and commentary"), sign_in_prompt("edit targets and commentary", PATH)])
     intro = [html.H1("Targets and commentary"), account_bar(PATH)]
-    settings = current_settings()
-    with session_scope(current_engine()) as session:
-        rows = indicators(session)
-        if not rows:
-            return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
-        latest = latest_quarter(session)
-        chosen = _period(year, quarter, period) or latest or FALLBACK_PERIOD
-        years = form.year_choices(session, latest or chosen)
-        if chosen.financial_year not in years:
-            years = sorted([*years, chosen.financial_year], reverse=True)
-        areas = [(a.code, a.label) for a in area_choices(session, settings.home_area)]
-        area = area if area in {code for code, _ in areas} else settings.home_area
-        code = indicator if indicator in {i.code for i in rows} else rows[0].code
-        state = form.load_form(session, code, chosen, area)
-        info = next(i for i in rows if i.code == code)
-        extras = {
-            "ytd": info.basis == "ytd",
-            "source": Measure.parse(info.measure).source,
-            "breaks": overview.indicator_breaks(session, code, area),
-            "grid": overview.year_overview(session, chosen.financial_year, area, latest),
-        }
-        choices = {
-            "indicator": [(i.code, f"{i.code} – {i.name}") for i in rows],
-            "year": [(y.key, y.label) for y in years],
-            "area": areas or [(area, state.area_name)],
-        }
+    page = targets_page.load_page(current_engine(), current_settings().home_area, indicator, area, _period(year, quarter, period), FALLBACK_PERIOD)
+    state = page.state
+    if state is None:
+        return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
     return html.Div(
-        [*intro, _chooser(choices, state), _overview(extras["grid"], state), _editor(state, extras["ytd"]), _breaks(state, extras["source"], extras["breaks"])]
+        [*intro, _chooser(page.choices, state), _overview(page.grid or [], state), _editor(state, page.ytd), _breaks(state, page.source, page.breaks or [])]
     )
 
 
@@ -382,12 +356,11 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
         return ui.notice("There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."), dash.no_update
     by_source = scope == "source"
     try:
-        with session_scope(current_engine()) as session:
-            save_annotation(
-                session, when=day, reason=(reason or "").strip(), user=user.name,
-                indicator_code="" if by_source else editing.get("indicator", ""), source=editing.get("source", "") if by_source else "",
-            )  # fmt: skip
-            breaks = overview.indicator_breaks(session, editing.get("indicator", ""), editing.get("area", ""))
+        breaks = targets_page.record_break(
+            current_engine(), day, (reason or "").strip(), user.name,
+            indicator_code="" if by_source else editing.get("indicator", ""), source=editing.get("source", "") if by_source else "",
+            shown=editing.get("indicator", ""), area=editing.get("area", ""),
+        )  # fmt: skip
     except ValueError as exc:
         return ui.notice("There is a problem: nothing was saved", str(exc)), dash.no_update
     listed = html.Ul([html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)")) for b in breaks], id="targets-break-list")

@@ -32,7 +32,6 @@ from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field
 from web.login import account_bar, sign_in_prompt
 from web.serving.memory import release_after_request
-from loaders.month_checks import DropsNotConfirmed
 
 dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
 
@@ -230,7 +229,7 @@ def confirm(
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     missing = missing_choice if pending.get("missing") else None
     outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops)
-    if isinstance(outcome.error, DropsNotConfirmed):  # not ticked: the file stays checked, to tick and confirm
+    if outcome.falls_unconfirmed:  # not ticked: the file stays checked, to tick and confirm
         return steps.render_check(outcome), False, pending, no_update, no_update, False
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.
     home = current_settings().home_area

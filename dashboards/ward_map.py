@@ -20,8 +20,8 @@ from web.parts import map_parts, publishing
 from web.parts.context import current_settings
 from web.parts.load_links import missing_note
 from web.parts.map_parts import controls, table
-from store.map_queries import MapRequestError
-from store.reference import LONDON
+from views.records import MapRequestError
+from views.records import LONDON
 from views import maps
 from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
     LABEL_LIMIT,

@@ -15,9 +15,8 @@ from dash.development.base_component import Component
 from web.parts import components as ui
 from web.parts import map_parts, publishing
 from web.parts.context import current_settings
-from store.db import get_engine, reading
-from store.map_queries import MapRequestError
-from store.queries import area_choices
+from views.data import ward_label
+from views.records import MapRequestError
 from views import maps
 from views.map_state import fmt_for
 from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
@@ -93,14 +92,6 @@ def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure
     note = " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
     caption = f"{view.name} ward, shaded dark blue with a thick outline, among the wards of {view.borough}{note}."
     return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
-
-
-def ward_label(url: str, borough: str, code: str, name: str) -> str:
-    """``Heaton ward``, or ``Heaton ward (wards before May 2022)`` for an older generation's
-    ward where its borough holds two: the two Heatons (or Cranhams) are told apart."""
-    with reading(get_engine(url)) as session:  # the request's one session
-        choice = next((c for c in area_choices(session, borough) if c.code == code), None)
-    return choice.label if choice else f"{name} ward"
 
 
 def trend_caption(asb: list) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from store.db import Engine
 
 from loaders.reading import Source
 from loaders.registry import run_load

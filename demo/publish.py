@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine
+from store.db import Engine
 
 from exports.publication import publish_with_pack
 from rules.periods import Quarter

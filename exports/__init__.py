@@ -20,11 +20,11 @@ only present it.
 
 from __future__ import annotations
 
-from views import NotAvailable, ViewError
+from views import MapExportedApart, NoIndicatorsDefined, NotAvailable, NothingLoaded, ViewError
 
 # One exception family for views and exports: a download fails for the same reasons its
 # view would, and the CLI and the web routes present both the same way.
 ExportError = ViewError
 
 
-__all__ = ["ExportError", "NotAvailable"]
+__all__ = ["ExportError", "MapExportedApart", "NoIndicatorsDefined", "NotAvailable", "NothingLoaded"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from store.db import Engine
+from store.db import Session
 
-from exports import ExportError, NotAvailable
+from exports import ExportError, NotAvailable, NothingLoaded
 from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.file_names import file_stem
 from exports.tabular import safe_csv, safe_xlsx
@@ -44,7 +44,7 @@ def check_period(session: Session, period: Quarter, area: str) -> None:
     area_name(session, area)
     held = quarters_available(session)
     if not held:
-        raise ExportError("No figures have been loaded yet: load data first (or run `cspdash demo`).")
+        raise NothingLoaded("No figures have been loaded yet: load data first.")
     if period not in held:
         raise ExportError(not_held_text(period, held, months_loaded(session, period)))
 

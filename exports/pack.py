@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Engine
+from store.db import Engine
 
-from exports import ExportError
+from exports import ExportError, NoIndicatorsDefined
 from exports.docx_pack import render_docx
 from exports.downloads import check_period
 from exports.html_pack import render_html
@@ -54,7 +54,7 @@ def load_content(engine: Engine, period: Quarter, area: str, settings: Settings,
         check_period(session, period, area)
         content = build_pack_content(session, period, area, settings, date)
     if not content.rows:
-        raise ExportError("No indicators are defined: load them with `cspdash ingest indicators FILE`.")
+        raise NoIndicatorsDefined("No indicators are defined: load the indicator definitions first.")
     return content
 
 

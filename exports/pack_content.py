@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from reporting.formatting import format_value
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow

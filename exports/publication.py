@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine
+from store.db import Engine
 from sqlalchemy.exc import IntegrityError
 
 from exports.docx_pack import render_docx

@@ -28,6 +28,9 @@ from store.reference import LONDON, LONDON_BOROUGHS
 
 SHOW_CODES = 10  # codes listed in a summary note before "… and N more"
 _VINTAGE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+# Reasons the CLI recognises to add the option that settles them (``cli/common._cli_hint``).
+NO_VINTAGE = "cannot tell which year these ward boundaries are (wards are redrawn): the file names no vintage"
+WRONG_CODE_FIELD = "is it the right field?"
 
 
 def load_boundaries(ctx: LoadContext) -> None:
@@ -43,8 +46,7 @@ def load_boundaries(ctx: LoadContext) -> None:
     level = _check_codes(ctx, table, fields, options.level)
     vintage = _vintage(options, fields, frame, name, level)
     if vintage is None:
-        ctx.log.add(None, None, None, "cannot tell which year these ward boundaries are (wards are redrawn); "
-                    "pass --vintage, e.g. --vintage 2022")
+        ctx.log.add(None, None, None, NO_VINTAGE)
     elif not _VINTAGE.match(vintage):
         ctx.log.add(None, None, vintage, "a vintage is a year (2022) or a short label (schematic): letters, digits, - or _")
     geometries, repaired = _check_geometries(ctx, frame, table)
@@ -107,7 +109,7 @@ def _check_codes(ctx: LoadContext, table: pd.DataFrame, fields: Fields, wanted: 
     if not shaped.any():
         sample = ", ".join(table["code"].head(3))
         ctx.log.add(None, fields.code, sample, f"no value in {fields.code!r} is a ward or borough GSS code (like E05000306 or "
-                    "E09000016); is it the right field? pass --code-field")
+                    f"E09000016); {WRONG_CODE_FIELD}")
     level = wanted or fields.level or (levels.dropna().mode().iloc[0] if shaped.any() else "ward")
     for row, code, found in zip(table["__row__"], table["code"], levels):
         if code == "":

@@ -18,6 +18,7 @@ LEVEL_PREFIXES = {
 _ONS_WARD = re.compile(r"^WD(\d{2})CD$", re.IGNORECASE)
 _ONS_DISTRICT = re.compile(r"^LAD?(\d{2})CD$", re.IGNORECASE)
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+FIELDS_SHOWN = "the file has the fields shown"  # the CLI adds which options name the fields
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _vintage_of(column: str) -> str | None:
 def _missing(file_name: str, reason: str, columns: list[str]) -> LoadError:
     listing = ", ".join(c for c in columns if c != "geometry")
     return LoadError(
-        file_name, [Problem(None, None, listing, f"{reason}; the file has the fields shown; pass --code-field (and --name-field)")]
+        file_name, [Problem(None, None, listing, f"{reason}; {FIELDS_SHOWN}")]
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from geo.queries import boundary_frame, vintages_held, year_vintages
 from geo.vector import BRITISH_NATIONAL_GRID, WGS84, fail
@@ -18,6 +18,8 @@ from store.models import LsoaWard
 # good; the data's year then decides (2018 records go to 2018 wards even when 2022 wards,
 # covering the same ground, are also held).
 COVERAGE_SLACK = 0.02
+# The CLI recognises it to add which command loads boundaries; the page offers its own upload.
+NO_WARD_BOUNDARIES = "no ward boundaries are loaded, so records cannot be placed in wards; load them first"
 # Generalised boundary files leave hairline gaps between neighbouring wards (the real 2018
 # London file has points 0.2-0.9 m from any ward). A point that close to a ward is in it; a
 # point further out (e.g. just over the London boundary) is reported as outside.
@@ -79,8 +81,7 @@ def choose_placer(session: Session, explicit: str | None, lon: pd.Series, lat: p
     if not years:
         if lookup_all:
             return WardPlacer(None, "no ward boundaries held: records placed by LSOA only", _empty(), {k: min(v) for k, v in lookup_all.items()})
-        raise fail(file_name, "no ward boundaries are loaded, so records cannot be placed in wards; "
-                   "load them first with `cspdash ingest boundaries FILE`")
+        raise fail(file_name, NO_WARD_BOUNDARIES)
     coverage = {v: _share_inside(boundary_frame(session, "ward", v), lon, lat) for v in years}
     best = max(coverage.values())
     candidates = [v for v in years if coverage[v] >= best - COVERAGE_SLACK]

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from loaders.cells import log_duplicates, parse_counts, require_text
 from loaders.context import LoadContext
+from loaders.errors import UNKNOWN_AREA
 from loaders.reading import CsvReader, require_columns
 from store.bulk import bulk_insert
 from store.models import Population
@@ -37,7 +38,7 @@ def load_population(ctx: LoadContext) -> None:
         frame["population"] = parse_counts(frame, "population", ctx.log)
         unknown = (frame["area_code"] != "") & ~frame["area_code"].isin(list(ctx.areas.areas))
         for row, code in zip(frame.loc[unknown, "__row__"], frame.loc[unknown, "area_code"]):
-            ctx.log.add(int(row), "area_code", code, "unknown area: load its boundaries or declare it with `cspdash ingest areas`")
+            ctx.log.add(int(row), "area_code", code, f"{UNKNOWN_AREA} (or load its boundaries)")
         dup = log_duplicates(frame, ["area_code", "year"], seen, ctx.log, "row (same area and year)")
         frames.append(frame[~dup & ~unknown & frame["year"].notna() & frame["population"].notna()])
     if ctx.log or not frames:

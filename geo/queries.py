@@ -8,7 +8,7 @@ import json
 import geopandas as gpd
 import shapely
 from sqlalchemy import select, union
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from store.models import Area, AreaBoundary, AsbCount, CrimeCount, IndicatorValue, MaracReturn, Population
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from store.bulk import IN_LIMIT
 from store.models import Area, AreaBoundary, AsbCount, AsbCountSetAside, CrimeCount, CrimeCountSetAside, LsoaWard

@@ -28,6 +28,9 @@ WGS84 = "EPSG:4326"
 BRITISH_NATIONAL_GRID = "EPSG:27700"
 # In the order we prefer them when a zip holds more than one kind.
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
+# Reasons the CLI recognises to add how to declare the coordinate system (``--crs``).
+NO_CRS = "the file does not say which coordinate system it uses (a shapefile needs its .prj file)"
+LOOKS_LIKE_METRES = "they look like metres (British National Grid is EPSG:27700)"
 _ZIP_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -126,15 +129,14 @@ def to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, name: str) -> tuple[
         try:
             crs = CRS.from_user_input(declared)
         except CRSError as exc:
-            raise fail(name, f"--crs {declared!r} is not a coordinate system we know; write it like EPSG:27700") from exc
+            raise fail(name, f"the coordinate system {declared!r} is not one we know; write it like EPSG:27700") from exc
         if frame.crs is not None and not CRS.from_user_input(frame.crs).equals(crs, ignore_axis_order=True):
             notes.append(f"the file declares {_crs_label(frame.crs)}; used {_crs_label(crs)} as given by --crs")
         frame = frame.set_crs(crs, allow_override=True)
     elif frame.crs is None:
         raise fail(
             name,
-            "the file does not say which coordinate system it uses (a shapefile needs its .prj file); "
-            "pass --crs, e.g. --crs EPSG:27700 for British National Grid",
+            NO_CRS,
         )
     crs = CRS.from_user_input(frame.crs)
     minx, miny, maxx, maxy = frame.total_bounds
@@ -142,7 +144,7 @@ def to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, name: str) -> tuple[
         raise fail(
             name,
             f"the file says it is in longitude/latitude ({_crs_label(crs)}) but its coordinates reach "
-            f"{maxx:,.0f}, {maxy:,.0f}: they look like metres; pass --crs EPSG:27700 if they are British National Grid",
+            f"{maxx:,.0f}, {maxy:,.0f}: {LOOKS_LIKE_METRES}",
         )
     is_wgs84 = crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True)
     notes.append(f"coordinate system: {_crs_label(crs)}" + ("" if is_wgs84 else ", reprojected to WGS84"))

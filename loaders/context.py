@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from loaders.areas_known import AreaBook
 from loaders.counts import CountWriter

@@ -15,14 +15,13 @@ import numpy as np
 import pandas as pd
 
 from loaders.areas_known import AreaBook
-from loaders.errors import ProblemLog
+from loaders.errors import UNKNOWN_AREA, ProblemLog
 from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
 from store.source_tables import count_categories, count_tables
 
 # Per source held as counts (``sources``): the count table a load writes, and its category columns.
 TABLES = {source: main for source, (main, _aside) in count_tables().items()}
 CATEGORY_COLUMNS = count_categories()
-UNKNOWN_AREA = "unknown area: declare it first with `cspdash ingest areas`"
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
 from loaders.annual_targets import check_annual, is_annual, store_annual
 from loaders.context import LoadContext
+from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
@@ -83,7 +84,7 @@ def load_indicators(ctx: LoadContext) -> None:
             )
     for row, area in zip(frame["__row__"], frame["comparator_area"]):
         if area and area not in ctx.areas:
-            ctx.log.add(int(row), "comparator_area", area, "unknown area: declare it first with `cspdash ingest areas`")
+            ctx.log.add(int(row), "comparator_area", area, UNKNOWN_AREA)
     log_duplicates(frame, ["code"], {}, ctx.log, "indicator code")
     held = held_definitions(ctx)
     missing = check_missing(ctx, held, set(frame["code"]))
@@ -118,7 +119,7 @@ def load_targets(ctx: LoadContext) -> None:
     indicators = {i.code: i for i in ctx.session.scalars(select(Indicator))}
     for row, code in zip(frame["__row__"], frame["code"]):
         if code not in indicators:
-            ctx.log.add(int(row), "code", code, "unknown indicator: load it first with `cspdash ingest indicators`")
+            ctx.log.add(int(row), "code", code, UNKNOWN_INDICATOR)
     frame["year"] = parse_years(frame, "year", ctx.log)
     # Annual rows (quarter = year) are a kind of their own, spread by a profile.
     frame["tolerance_type"] = frame["tolerance_type"].str.lower().replace("", "abs")
@@ -144,7 +145,7 @@ def load_targets(ctx: LoadContext) -> None:
         _check_target_shape(ctx, int(row), indicator.polarity, target.iloc[i], low.iloc[i], high.iloc[i])
     for row, area in zip(frame["__row__"], frame["area_code"]):
         if area and area not in ctx.areas:
-            ctx.log.add(int(row), "area_code", area, "unknown area: declare it first with `cspdash ingest areas`")
+            ctx.log.add(int(row), "area_code", area, UNKNOWN_AREA)
     log_duplicates(frame.fillna({"quarter": ""}), ["code", "year", "quarter", "area_code"], {}, ctx.log, "target")
     check_target_forms(ctx, frame[~bad_quarter], indicators)
     if ctx.log:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_PROBLEMS_KEPT = 1000  # default cap (ReadLimits.max_problems): beyond it we count, then stop reading
+# Reasons the CLI recognises to add which command puts them right (the page offers its own upload).
+UNKNOWN_AREA = "unknown area: declare it first"
+UNKNOWN_INDICATOR = "unknown indicator: load it first"
 
 
 @dataclass(frozen=True)

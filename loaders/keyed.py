@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from loaders.context import LoadContext
-from loaders.errors import LoadError, Problem
+from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR, LoadError, Problem
 from loaders.reading import CsvReader, require_columns
 from store.models import Indicator
 
@@ -45,11 +45,11 @@ def check_known_areas(ctx: LoadContext, frame: pd.DataFrame, column: str = "area
         if code == "" and blank_ok:
             continue
         if code not in ctx.areas:
-            ctx.log.add(int(row), column, code, "unknown area: declare it first with `cspdash ingest areas`")
+            ctx.log.add(int(row), column, code, UNKNOWN_AREA)
 
 
 def check_known_indicators(ctx: LoadContext, frame: pd.DataFrame, column: str = "indicator_code") -> None:
     known = set(ctx.session.scalars(select(Indicator.code)))
     for row, code in zip(frame["__row__"], frame[column]):
         if code and code not in known:
-            ctx.log.add(int(row), column, code, "unknown indicator: load it first with `cspdash ingest indicators`")
+            ctx.log.add(int(row), column, code, UNKNOWN_INDICATOR)

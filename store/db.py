@@ -19,8 +19,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+# What the other layers hold and catch, so SQLAlchemy stays inside ``store/``: an engine and a
+# session are opaque handles passed back to store functions, and a database that cannot be
+# reached or times out raises ``DatabaseUnavailable`` (SQLAlchemy's ``OperationalError``).
+DatabaseUnavailable = OperationalError
+__all__ = ["DatabaseUnavailable", "Engine", "Session", "configure_timeouts", "get_engine", "reading", "request_scope", "session_scope"]
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001

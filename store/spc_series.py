@@ -36,6 +36,14 @@ class SpcUnavailable(ValueError):
     """The indicator has no series of that kind to chart (said in words for the user)."""
 
 
+class NoMonthlyValues(SpcUnavailable):
+    """The indicator is held by quarter only (the CLI adds which option charts quarters)."""
+
+
+class SpcUnknownIndicator(SpcUnavailable):
+    """No indicator with that code is held (the CLI adds which command loads them)."""
+
+
 @dataclass(frozen=True)
 class StoredSpc:
     indicator: Indicator
@@ -122,7 +130,7 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
     span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
     if span is None:
         if not by_key(measure.source).monthly:
-            raise SpcUnavailable(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values; use --by quarter")
+            raise NoMonthlyValues(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values")
         return {}
     months = _months_between(*span)
     out: dict[str, float] = {}
@@ -199,11 +207,11 @@ def indicator_spc(
     ``until`` (a month or quarter) leaves out later periods, so a scorecard for an earlier
     quarter reads the chart as it stood then. Raises SpcUnavailable (a message for the user) when there is nothing to chart."""
     if by not in BY:
-        raise SpcUnavailable(f"--by must be month or quarter, not {by!r}")
+        raise SpcUnavailable(f"a chart is by month or by quarter, not {by!r}")
     if isinstance(indicator, str):
         found = session.get(Indicator, indicator)
         if found is None:
-            raise SpcUnavailable(f"unknown indicator {indicator!r}: load it first with `cspdash ingest indicators`")
+            raise SpcUnknownIndicator(f"unknown indicator {indicator!r}: load it first")
         indicator = found
     tree = tree or AreaTree.load(session)
     if area not in tree.by_code:

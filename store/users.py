@@ -31,6 +31,10 @@ class UserError(ValueError):
     """A user command that cannot be done, with a message fit to show as it is."""
 
 
+class NoSuchUser(UserError):
+    """No user has that name (the CLI adds which command lists them)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is making a request: enough to decide what they may do, detached from any session."""
@@ -72,7 +76,7 @@ def find_user(session: Session, name: str) -> User | None:
 def get_user(session: Session, name: str) -> User:
     user = find_user(session, name)
     if user is None:
-        raise UserError(f"no user called {name!r}; see `cspdash users list`")
+        raise NoSuchUser(f"no user called {name!r}")
     return user
 
 

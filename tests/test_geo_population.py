@@ -92,7 +92,7 @@ def test_population_bad_rows_are_all_reported_and_nothing_stored(engine, tmp_pat
         load(engine, "population", path)
     found = {(p.row, p.column, p.reason) for p in caught.value.problems}
     assert found == {
-        (3, "area_code", "unknown area: load its boundaries or declare it with `cspdash ingest areas`"),
+        (3, "area_code", "unknown area: declare it first (or load its boundaries)"),
         (4, "year", "not a year; write it like 2021"),
         (5, "population", "negative count: counts cannot be below zero"),
         (6, "area_code, year", "duplicate row (same area and year): already given in row 2"),

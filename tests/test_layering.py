@@ -8,6 +8,7 @@ routes, serving and the parts pages share) sits beside the pages and never impor
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -147,3 +148,238 @@ def test_layering_check_catches_an_upward_import(tmp_path, monkeypatch) -> None:
     for package in LAYERS:
         (tmp_path / package).mkdir(exist_ok=True)
     assert upward_imports() == ["views/bad.py imports dashboards.scorecard: views (layer 3) may not import dashboards (layer 5)"]
+
+
+# --- Messages raised below the CLI say what is wrong, never which flag or command to give ---
+# The CLI (``cli/common._cli_hint`` and the commands) adds flags and commands; pages offer their
+# own controls. A message is any string in a ``raise`` statement or handed to a message builder
+# (a problem row, an error or a loader's ``fail``), with module constants it names followed.
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+COMMAND = re.compile(r"\bcspdash\s+([a-z][a-z0-9-]*)")
+MESSAGE_BUILDERS = {"add", "fail", "Problem", "problem"}
+MESSAGE_KEYWORDS = {"message", "reason", "error", "detail"}  # e.g. Outcome(message=...)
+MESSAGE_ROOMS = [p for p in LAYERS if p != "cli"]
+# Messages still naming a flag or command, each with why (file, the offending words).
+KNOWN_MESSAGES: set[tuple[str, str]] = {
+    # The publishing refusals are being reworked into typed errors by the reporting helper
+    # (#25, rules and workflow out of store/); the CLI will add --force/--reason then.
+    ("store/publishing.py", "--force"),
+    ("store/publishing.py", "--reason"),
+}
+
+
+def _cli_commands() -> set[str]:
+    """Top-level ``cspdash`` commands and groups, read from ``cli/`` (``"name"`` given to
+    ``command``/``group``, or the decorated function's name)."""
+    names: set[str] = set()
+    for path in sorted((ROOT / "cli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in {"command", "group"}:
+                    given = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                    names.add(given[0] if given else node.name.replace("_", "-"))
+    return names
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _is_message_call(call: ast.Call) -> bool:
+    name = _callee(call)
+    return name in MESSAGE_BUILDERS or name.endswith(("Error", "Problem", "Unavailable"))
+
+
+def _module_strings(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level ``NAME = "..."`` (or f-string / concatenation) constants, by name."""
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            texts = [n.value for n in ast.walk(node.value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            for target in targets:
+                if isinstance(target, ast.Name) and texts:
+                    out[target.id] = texts
+    return out
+
+
+def _message_texts(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    constants = _module_strings(tree)
+    imported: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.module, alias.name)
+    roots: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            roots.append(node.exc)
+        elif isinstance(node, ast.Call) and _is_message_call(node):
+            roots.extend([*node.args, *(k.value for k in node.keywords)])
+        elif isinstance(node, ast.Call):
+            roots.extend(k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS)
+    texts: list[str] = []
+    for root in roots:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                texts.append(node.value)
+            elif isinstance(node, ast.Name):
+                texts.extend(constants.get(node.id, []) or _imported_constant(*imported.get(node.id, ("", ""))))
+    return texts
+
+
+def _imported_constant(module: str, name: str) -> list[str]:
+    if not module or module.split(".")[0] not in LAYERS:
+        return []
+    path = ROOT / (module.replace(".", "/") + ".py")
+    if not path.is_file():
+        return []
+    return _module_strings(ast.parse(path.read_text(encoding="utf-8"), str(path))).get(name, [])
+
+
+def messages_naming_the_cli() -> list[str]:
+    commands = _cli_commands()
+    found = []
+    for package, path in _sources():
+        if package not in MESSAGE_ROOMS:
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        for text in _message_texts(path):
+            words = FLAG.findall(text) + [f"cspdash {c}" for c in COMMAND.findall(text) if c in commands]
+            for word in words:
+                if (rel, word) not in KNOWN_MESSAGES:
+                    found.append(f"{rel}: {word!r} in {text!r}")
+    return sorted(set(found))
+
+
+def test_layering_messages_below_the_cli_name_no_flag_or_command() -> None:
+    assert messages_naming_the_cli() == []
+
+
+def test_layering_known_messages_still_name_the_cli() -> None:
+    """A message that has been put right is taken off the list, so it cannot come back unseen."""
+    for rel, word in KNOWN_MESSAGES:
+        path = ROOT / rel
+        assert any(word in text for text in _message_texts(path)), f"{rel} no longer says {word!r}: remove it from KNOWN_MESSAGES"
+
+
+def test_layering_message_check_catches_a_flag_and_a_command(tmp_path, monkeypatch) -> None:
+    """The check itself can fail: an f-string in a raise naming a flag, a problem row naming a
+    command through a module constant, both found; a CSS variable outside a message is not."""
+    for package in LAYERS:
+        (tmp_path / package).mkdir(exist_ok=True)
+    (tmp_path / "cli" / "main.py").write_text('import click\n@click.group()\ndef cli(): ...\n@cli.command("ingest")\ndef ingest(): ...\n')
+    (tmp_path / "loaders" / "bad.py").write_text(
+        'HINT = "declare it with `cspdash ingest areas`"\n'
+        'CSS = "color: var(--ink)"\n'
+        "def f(ctx, by):\n"
+        '    ctx.log.add(1, "area", "x", HINT)\n'
+        '    raise ValueError(f"{by!r}: use --by quarter")\n'
+    )
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert messages_naming_the_cli() == [
+        "loaders/bad.py: '--by' in ': use --by quarter'",
+        "loaders/bad.py: 'cspdash ingest' in 'declare it with `cspdash ingest areas`'",
+    ]
+
+
+# --- What pages, and everything outside store/, may import ---------------------------------
+# Pages lay out what views give them: they import views, rules and the shared web parts (plus
+# Dash and the standard library), never the store, the loaders, geo or the file formats
+# (downloads go through the web routes).
+PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app", "sqlalchemy"}
+# SQLAlchemy and the ORM models stay inside store/ (tests, benchmarks and migrations aside):
+# other layers hold the store's opaque handles (``store.db.Engine``/``Session``) and catch its
+# typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
+ORM_MODULES = {"store.models", "store.publication_models"}
+KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
+    # Loaders and geo read held rows and write their tables with SQLAlchemy and the models:
+    # their queries and bulk writes are to become store functions (#25 part 2, step 4).
+    ("geo/boundaries.py", "sqlalchemy"),
+    ("geo/boundaries.py", "store.models"),
+    ("geo/lookup.py", "sqlalchemy"),
+    ("geo/lookup.py", "store.models"),
+    ("geo/placement.py", "sqlalchemy"),
+    ("geo/placement.py", "store.models"),
+    ("geo/population.py", "sqlalchemy"),
+    ("geo/population.py", "store.models"),
+    ("geo/queries.py", "sqlalchemy"),
+    ("geo/queries.py", "store.models"),
+    ("geo/retire.py", "sqlalchemy"),
+    ("geo/retire.py", "store.models"),
+    ("loaders/annotations.py", "sqlalchemy"),
+    ("loaders/annotations.py", "store.models"),
+    ("loaders/annual_targets.py", "sqlalchemy"),
+    ("loaders/annual_targets.py", "store.models"),
+    ("loaders/areas_known.py", "sqlalchemy"),
+    ("loaders/areas_known.py", "store.models"),
+    ("loaders/commentary.py", "sqlalchemy"),
+    ("loaders/commentary.py", "store.models"),
+    ("loaders/counts.py", "store.models"),
+    ("loaders/definitions.py", "sqlalchemy"),
+    ("loaders/definitions.py", "store.models"),
+    ("loaders/indicators.py", "sqlalchemy"),
+    ("loaders/indicators.py", "store.models"),
+    ("loaders/keyed.py", "sqlalchemy"),
+    ("loaders/keyed.py", "store.models"),
+    ("loaders/marac.py", "sqlalchemy"),
+    ("loaders/marac.py", "store.models"),
+    ("loaders/month_checks.py", "sqlalchemy"),
+    ("loaders/month_checks.py", "store.models"),
+    ("loaders/targets.py", "sqlalchemy"),
+    ("loaders/targets.py", "store.models"),
+    ("loaders/values.py", "sqlalchemy"),
+    ("loaders/values.py", "store.models"),
+    # The load runner's transaction and savepoints (owned by the sources work: left as it is).
+    ("loaders/registry.py", "sqlalchemy"),
+    ("loaders/registry.py", "sqlalchemy.exc"),
+    ("loaders/registry.py", "sqlalchemy.orm"),
+    ("loaders/registry.py", "store.models"),
+    # A Session type hint (owned by the reporting work: left as it is).
+    ("web/parts/publishing.py", "sqlalchemy.orm"),
+    # Two people publishing at once: the unique version number's IntegrityError (to become a typed store error).
+    ("exports/publication.py", "sqlalchemy.exc"),
+    # ORM rows handed to store.scorecard.score_indicator (the reporting work makes it take plain records).
+    ("web/parts/targets_form.py", "store.models"),
+    # ORM rows handed to store.scorecard.score_indicator (the reporting work makes it take plain records).
+    ("web/parts/targets_overview.py", "store.models"),
+}
+
+
+def page_imports_outside_their_layers() -> list[str]:
+    return sorted(
+        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        for package, path in _sources()
+        if package == "dashboards"
+        for name in _imports(path)
+        if name.split(".")[0] in PAGE_MAY_NOT_IMPORT
+    )
+
+
+def test_layering_pages_import_only_views_rules_and_web() -> None:
+    assert page_imports_outside_their_layers() == []
+
+
+def storage_imports_outside_store() -> list[str]:
+    return sorted(
+        f"{rel} imports {name}"
+        for package, path in _sources()
+        if package != "store"
+        for rel in [path.relative_to(ROOT).as_posix()]
+        for name in _imports(path)
+        if (name.split(".")[0] == "sqlalchemy" or any(name == m or name.startswith(m + ".") for m in ORM_MODULES))
+        and (rel, name) not in KNOWN_STORAGE_IMPORTS
+    )
+
+
+def test_layering_sqlalchemy_and_orm_models_stay_in_store() -> None:
+    assert storage_imports_outside_store() == []
+
+
+def test_layering_known_storage_imports_still_exist() -> None:
+    for rel, name in KNOWN_STORAGE_IMPORTS:
+        assert name in _imports(ROOT / rel), f"{rel} no longer imports {name}: remove it from KNOWN_STORAGE_IMPORTS"

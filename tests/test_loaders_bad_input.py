@@ -45,7 +45,7 @@ def test_bad_input_every_problem_is_reported_not_just_the_first(engine, tmp_path
         [
             (3, "count", "twelve", "not a number: counts must be whole numbers"),
             (4, "count", "-3", "negative count: counts cannot be below zero"),
-            (5, "area_code", "E09000099", "unknown area: declare it first with `cspdash ingest areas`"),
+            (5, "area_code", "E09000099", "unknown area: declare it first"),
             (6, "month", "2016-13", "not a month; write it like 2016-10"),
             (7, "area_code, month, major_category, minor_category", "E09000016 / 2016-10 / THEFT / ", "duplicate row: already given in row 2"),
             (8, "count", "2.5", "not a whole number"),
@@ -133,7 +133,7 @@ def test_bad_input_targets_need_the_shape_their_polarity_needs(demo_engine, tmp_
     assert (2, "target_low, target_high", None, "a band indicator needs target_low and target_high") in problems
     assert (3, "quarter", "Q5", "must be Q1, Q2, Q3, Q4 or blank (every quarter)") in problems
     assert (3, "tolerance", "-1", "tolerance cannot be negative") in problems
-    assert (4, "code", "NOPE", "unknown indicator: load it first with `cspdash ingest indicators`") in problems
+    assert (4, "code", "NOPE", "unknown indicator: load it first") in problems
 
 
 def test_bad_input_values_unknown_indicator_and_half_ratio(demo_engine, tmp_path):
@@ -146,7 +146,7 @@ def test_bad_input_values_unknown_indicator_and_half_ratio(demo_engine, tmp_path
     )
     problems, _ = problems_of(demo_engine, "values", path)
     assert problems == [
-        (3, "indicator_code", "ZZ9", "unknown indicator: load it first with `cspdash ingest indicators`"),
+        (3, "indicator_code", "ZZ9", "unknown indicator: load it first"),
         (4, "numerator, denominator", None, "give both numerator and denominator, or neither"),
     ]
 

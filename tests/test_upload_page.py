@@ -23,7 +23,7 @@ BAD_MARAC = (
 )
 BAD_PROBLEMS = [
     (2, "cases_discussed", "fifty", "not a number: counts must be whole numbers"),
-    (3, "area_code", "E09000099", "unknown area: declare it first with `cspdash ingest areas`"),
+    (3, "area_code", "E09000099", "unknown area: declare it first"),
     (4, "quarter", "2017-18-Q5", "not a quarter; write it like 2016-17-Q3"),
 ]
 
@@ -60,6 +60,7 @@ def test_upload_page_check_broken_file_lists_every_problem(demo_engine):
     assert "marac.csv: 3 problems found; nothing was loaded." in text
     for row, column, value, reason in BAD_PROBLEMS:
         assert all(json.dumps(cell) in text for cell in (str(row), column, value, reason))
+    assert "cspdash" not in text  # the page offers its own upload, never a command to run
 
 
 def test_upload_page_replacing_held_values_is_called_out(demo_engine):

@@ -30,4 +30,17 @@ class NotAvailable(ViewError):
     """The chart or figures asked for do not exist (e.g. an indicator with no monthly figures)."""
 
 
-__all__ = ["NotAvailable", "ViewError"]
+class MapExportedApart(NotAvailable):
+    """The ward map is not one of an indicator's charts: it has an export of its own (the CLI
+    names its command; the routes give its address)."""
+
+
+class NothingLoaded(ViewError):
+    """No figures are held at all (the CLI says how to load them or the demo)."""
+
+
+class NoIndicatorsDefined(ViewError):
+    """No indicator definitions are held (the CLI says which command loads them)."""
+
+
+__all__ = ["MapExportedApart", "NoIndicatorsDefined", "NotAvailable", "NothingLoaded", "ViewError"]

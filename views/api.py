@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from rules.periods import PeriodError, Quarter, quarters_between
 from rules.summary import RagCounts

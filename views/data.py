@@ -198,3 +198,11 @@ def resolve(url: str, home: str, period: str | None, area: str | None, *, publis
     elif error is None and quarter not in available:
         error = not_held_text(quarter, available, _months_loaded(url, v, quarter))
     return PageState(quarter, area, name, available, areas, error)
+
+
+def ward_label(url: str, borough: str, code: str, name: str) -> str:
+    """``Heaton ward``, or ``Heaton ward (wards before May 2022)`` for an older generation's
+    ward where its borough holds two: the two Heatons (or Cranhams) are told apart."""
+    with reading(get_engine(url)) as session:  # the request's one session
+        choice = next((c for c in area_choices(session, borough) if c.code == code), None)
+    return choice.label if choice else f"{name} ward"

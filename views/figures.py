@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from rules.periods import Quarter
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
-from views import NotAvailable, charts
+from views import MapExportedApart, NotAvailable, charts
 from sources.registry import SOURCES as DECLARED_SOURCES
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.small_multiples import small_multiples
@@ -179,7 +179,7 @@ def indicator_chart(
     frozen figures of the latest published version, or ``version``). Raises UnknownIndicator
     or UnknownArea (from ``store.queries``) and NotAvailable."""
     if kind == "map":
-        raise NotAvailable("The ward map is exported on its own: use `cspdash export map` or /export/map.png.")
+        raise MapExportedApart("The ward map is exported on its own: use /export/map.png.")
     if kind not in KINDS:
         raise NotAvailable(f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
     detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
@@ -210,9 +210,9 @@ def published_detail(session: Session, code: str, period: Quarter, area: str, ve
 def _with_breaks(session: Session, detail: IndicatorDetail, chart: Chart, by: str) -> Chart:
     """The series breaks drawn on a chart of the series, as the page draws them."""
     from store.annotations import breaks_for
-    from store.models import Indicator
+    from store.indicator_queries import indicator_by_code
 
-    indicator = session.get(Indicator, detail.indicator.code)
+    indicator = indicator_by_code(session, detail.indicator.code)
     periods = [m for m, _ in detail.monthly] if by == "month" else [r.period for r in detail.history]
     if indicator is not None:
         add_break_lines(chart.figure, breaks_for(session, indicator, detail.area_code), by, periods)

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from rules.breaks import SeriesBreak
 from rules.gaps import has_point_for, latest_label, recent_run
@@ -22,7 +22,7 @@ from rules.periods import Quarter, is_month
 from rules.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
 from store.annotations import breaks_for
 from store.db import get_engine, reading
-from store.models import Indicator
+from store.indicator_queries import indicator_by_code
 from store.spc_series import SpcUnavailable, StoredSpc, indicator_spc, natural_by
 from views.charts import BLUE, INK, PLUM, _layout, _quarter_label, _scatter
 from views.gap_axis import month_axis, quarter_axis, with_gaps
@@ -78,7 +78,7 @@ class SpcView:
 
 def spc_view(session: Session, code: str, period: Quarter, area: str) -> SpcView:
     """The chart up to ``period`` (monthly where the measure has months, else quarterly)."""
-    indicator = session.get(Indicator, code)
+    indicator = indicator_by_code(session, code)
     if indicator is None:
         return SpcView(None, f"unknown indicator {code!r}")
     breaks = breaks_for(session, indicator, area)

@@ -23,15 +23,13 @@ from collections.abc import Callable
 
 import flask
 import pandas as pd
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from web.parts.newer_figures import published_only
 from exports.file_names import content_disposition, file_stem
 from exports.tabular import safe_csv
 from web.serving.unavailable import MESSAGE as UNAVAILABLE
 from settings import Settings
-from store.db import get_engine, reading
+from store.db import DatabaseUnavailable, Session, get_engine, reading
 from views import api as figures
 from views.api import ApiTable, BadRequest, NotFound
 
@@ -67,7 +65,7 @@ def _answer(name: str, build: Callable[[Session, Settings], ApiTable]) -> flask.
         return error(400, str(exc))
     except NotFound as exc:
         return error(404, str(exc))
-    except OperationalError:
+    except DatabaseUnavailable:
         log.exception("API request %s: database unavailable", flask.request.full_path)
         return error(503, UNAVAILABLE)
     except Exception:  # a broken database is our fault, not the caller's: say so, log the detail

@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 from dash.development.base_component import Component
-from sqlalchemy.exc import OperationalError
 
 from rules.direction import Direction
 from rules.periods import Quarter
 from rules.rating import Rating
+from store.db import DatabaseUnavailable
 from views.data import PageState
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.wording import QUARTER_MONTHS, direction_word
@@ -70,7 +70,7 @@ def safe_layout(build: Callable[..., Component]) -> Callable[..., Component]:
 def failure(exc: BaseException) -> html.Div:
     """The message for an unexpected error: logged in full, shown without a stack trace."""
     log.exception("dashboard page failed", exc_info=exc)
-    if isinstance(exc, OperationalError):  # the database timed out or is down: say so
+    if isinstance(exc, DatabaseUnavailable):  # the database timed out or is down: say so
         from web.serving.unavailable import MESSAGE
 
         return notice("Sorry, this page could not be shown", MESSAGE)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import flask
-from sqlalchemy import Engine
 
 from settings import Settings
-from store.db import get_engine
+from store.db import Engine, get_engine
 
 
 def current_settings() -> Settings:

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from store.db import Engine
+from store.db import Session
 
 from web.parts.upload_steps import local_time  # one way of writing times on every page
 from rules.periods import FinancialYear, PeriodError, Quarter
@@ -34,8 +34,9 @@ from store.edits import (
     target_row,
     version,
 )
-from store.models import Area, Indicator, Target
+from store.models import Indicator
 from store.scorecard import ScoreRow, score_indicator
+from store.indicator_queries import area_held, indicator_by_code, target_years_held, targets_of
 
 ALL_AREAS, THIS_AREA = "all", "area"
 FIELD_IDS = {
@@ -124,14 +125,14 @@ def period_of(year: str | None, quarter: str | None) -> Quarter:
 def year_choices(session: Session, latest: Quarter | None) -> list[FinancialYear]:
     """Every year any rated indicator has figures for and the one after the newest (to set
     next year's), years with targets, and the default quarter's year."""
-    years = {FinancialYear.parse(y) for y in session.scalars(select(Target.year).distinct())}
+    years = {FinancialYear.parse(y) for y in target_years_held(session)}
     if latest is not None:
         years.add(latest.financial_year)
     return target_years(session, years)
 
 
 def load_form(session: Session, indicator_code: str, period: Quarter, area: str) -> FormState:
-    indicator = session.get(Indicator, indicator_code)
+    indicator = indicator_by_code(session, indicator_code)
     if indicator is None:
         raise LookupError(f"no indicator with code {indicator_code!r}")
     tree = AreaTree.load(session)
@@ -162,8 +163,7 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
 
 def _rating(session: Session, indicator: Indicator, period: Quarter, area: str, tree: AreaTree) -> ScoreRow:
     """The rating as the scorecard computes it (same function), so the page and report agree."""
-    targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code)))
-    return score_indicator(session, indicator, period, area, targets, tree)
+    return score_indicator(session, indicator, period, area, targets_of(session, indicator.code), tree)
 
 
 def _target_key(indicator: str, period: Quarter, area: str, scope: str | None) -> TargetKey:
@@ -225,10 +225,10 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
         return SaveResult(False, [("choice", "Choose an indicator and an area.")])
     try:
         with session_scope(engine) as session:
-            indicator = session.get(Indicator, sub.indicator)
+            indicator = indicator_by_code(session, sub.indicator)
             if indicator is None:
                 return SaveResult(False, [("choice", f"There is no indicator {sub.indicator!r}.")])
-            if session.get(Area, sub.area) is None:
+            if not area_held(session, sub.area):
                 return SaveResult(False, [("choice", f"There is no area {sub.area!r}.")])
             values, problems = validate_target(indicator.polarity, sub)
             if values is None:

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from rules.periods import FinancialYear, Quarter
 from rules.rating import Rating
 from store.annotations import Annotation, annotations_for
 from store.areas import AreaTree
 from store.edits import commentary_row, effective_target
-from store.models import Indicator, Target
+from store.models import Target
 from store.scorecard import score_indicator
+from store.indicator_queries import indicator_by_code, indicators_rated_first, targets_by_indicator
 
 
 @dataclass
@@ -68,9 +68,11 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
     only in quarters up to ``latest`` (the last with figures)."""
     tree = AreaTree.load(session)
     out: list[OverviewRow] = []
-    for indicator in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code)):
+    in_use = indicators_rated_first(session)
+    targets_of = targets_by_indicator(session, [i.code for i in in_use if i.rated])  # one query, not one per indicator
+    for indicator in in_use:
         row = OverviewRow(indicator.code, indicator.name, indicator.basis == "ytd", bool(indicator.rated))
-        targets = list(session.scalars(select(Target).where(Target.indicator_code == indicator.code))) if indicator.rated else []
+        targets = targets_of.get(indicator.code, [])
         for quarter in year.quarters():
             target = effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
             red = False
@@ -84,7 +86,7 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
 
 
 def indicator_breaks(session: Session, code: str, area: str) -> list[Annotation]:
-    indicator = session.get(Indicator, code)
+    indicator = indicator_by_code(session, code)
     if indicator is None:
         return []
     return [a for a in annotations_for(session, indicator, area, AreaTree.load(session)) if a.kind == "break"]

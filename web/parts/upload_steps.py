@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 from dash.development.base_component import Component
-from sqlalchemy import Engine, select
+from store.db import Engine
 
 from web.parts import components as ui
 from web.parts import upload_check_summary as check_summary
 from geo.options import with_options
 from loaders.errors import LoadError
+from loaders.month_checks import DropsNotConfirmed
 from loaders.options import LoadOptions
 from loaders.reading import CsvReader, Source
 from loaders.registry import load_file, run_load
@@ -30,7 +31,7 @@ from sources.registry import current, kind_keys, kinds
 from rules.periods import PeriodError, Quarter, is_month
 from store.audit import record_change
 from store.db import session_scope
-from store.models import Upload
+from store.upload_history import recent_uploads
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
@@ -56,6 +57,12 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.summary is not None
+
+    @property
+    def falls_unconfirmed(self) -> bool:
+        """Refused only because the falls it would make were not confirmed: the page keeps
+        the file checked so the analyst can tick the confirmation and load it."""
+        return isinstance(self.error, DropsNotConfirmed)
 
 
 def local_time(moment: datetime | None) -> str:
@@ -83,7 +90,7 @@ def decode_contents(contents: str | None) -> bytes:
     if ";base64" not in header:
         raise UploadProblem("The file arrived in a form the page does not understand. Choose it again.")
     if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES:
-        raise UploadProblem(f"The file is larger than {size_text(MAX_UPLOAD_BYTES)}; load it with `cspdash ingest` instead.")
+        raise UploadProblem(f"The file is larger than {size_text(MAX_UPLOAD_BYTES)}, the most this page takes; an administrator can load it from the command line.")
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -147,7 +154,7 @@ def load_upload(
 
 _UNEXPECTED = (
     "Something went wrong on the server while handling this file, so nothing was stored. "
-    "The details have been logged for the administrator; try again, or load it with `cspdash ingest`."
+    "The details have been logged for the administrator; try again, or ask them to load it."
 )
 
 
@@ -326,7 +333,7 @@ def latest_quarter(periods: list[str]) -> Quarter | None:
 
 def history_table(engine: Engine, limit: int = 20) -> Component:
     with session_scope(engine) as session:
-        uploads = list(session.scalars(select(Upload).order_by(Upload.loaded_at.desc(), Upload.id.desc()).limit(limit)))
+        uploads = recent_uploads(session, limit, by_time=True)
         rows = [
             [
                 local_time(u.loaded_at),

@@ -1,7 +1,7 @@
 """A readable answer, not a 500 or a hung request, when the database cannot be reached.
 
 With the connect and statement timeouts (``settings.py``, ``store.db.configure_timeouts``)
-a silent database raises SQLAlchemy's ``OperationalError`` within seconds. Whatever route it
+a silent database raises SQLAlchemy's ``DatabaseUnavailable`` within seconds. Whatever route it
 reaches unhandled (exports, embeds, ``POST /login``, the API), the reader gets HTTP 503 and
 one sentence saying what is wrong, in the form the caller asked for; the log gets the detail.
 """
@@ -12,7 +12,8 @@ import logging
 
 import flask
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
+
+from store.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,13 @@ def unavailable_response() -> flask.Response:
     return response
 
 
-def _database_unavailable(exc: OperationalError) -> flask.Response:
+def _database_unavailable(exc: DatabaseUnavailable) -> flask.Response:
     log.error("database unavailable for %s %s: %s", flask.request.method, flask.request.path, str(exc).splitlines()[0] if str(exc) else exc)
     return unavailable_response()
 
 
 def install_unavailable(server: flask.Flask) -> None:
-    server.register_error_handler(OperationalError, _database_unavailable)
+    server.register_error_handler(DatabaseUnavailable, _database_unavailable)
 
 
 __all__ = ["MESSAGE", "install_unavailable", "unavailable_response"]

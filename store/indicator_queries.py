@@ -1,0 +1,50 @@
+"""Indicators and their targets as the targets pages and the CLI read them: whether any
+indicator is held, which years hold targets, the indicators in use in the targets overview's
+order, and every indicator's target rows in one query (not one per indicator). The rows go
+to ``store.scorecard.score_indicator`` as the scorecard gives them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import Area, Indicator, Target
+
+
+def any_indicators(session: Session) -> bool:
+    """Whether any indicator is held (retired ones too): the demo loads only into an empty store."""
+    return bool(session.scalar(select(func.count()).select_from(Indicator)))
+
+
+def target_years_held(session: Session) -> set[str]:
+    """Financial year keys (``2016-17``) any target is set for."""
+    return set(session.scalars(select(Target.year).distinct()))
+
+
+def indicator_by_code(session: Session, code: str) -> Indicator | None:
+    return session.get(Indicator, code)
+
+
+def area_held(session: Session, code: str) -> bool:
+    return session.get(Area, code) is not None
+
+
+def indicators_rated_first(session: Session) -> list[Indicator]:
+    """The indicators in use (not retired): rated first, then by code."""
+    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code)))
+
+
+def targets_of(session: Session, code: str) -> list[Target]:
+    """Every target row of one indicator (all years, quarters and areas)."""
+    return list(session.scalars(select(Target).where(Target.indicator_code == code)))
+
+
+def targets_by_indicator(session: Session, codes: list[str]) -> dict[str, list[Target]]:
+    """Every target row of each of ``codes``, in one query; an indicator without targets maps to []."""
+    out: dict[str, list[Target]] = defaultdict(list)
+    if codes:
+        for row in session.scalars(select(Target).where(Target.indicator_code.in_(codes))):
+            out[row.indicator_code].append(row)
+    return {code: out.get(code, []) for code in codes}
