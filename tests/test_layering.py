@@ -160,12 +160,7 @@ MESSAGE_BUILDERS = {"add", "fail", "Problem", "problem"}
 MESSAGE_KEYWORDS = {"message", "reason", "error", "detail"}  # e.g. Outcome(message=...)
 MESSAGE_ROOMS = [p for p in LAYERS if p != "cli"]
 # Messages still naming a flag or command, each with why (file, the offending words).
-KNOWN_MESSAGES: set[tuple[str, str]] = {
-    # The publishing refusals are being reworked into typed errors by the reporting helper
-    # (#25, rules and workflow out of store/); the CLI will add --force/--reason then.
-    ("store/publishing.py", "--force"),
-    ("store/publishing.py", "--reason"),
-}
+KNOWN_MESSAGES: set[tuple[str, str]] = set()
 
 
 def _cli_commands() -> set[str]:
@@ -319,7 +314,6 @@ KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
     ("loaders/areas_known.py", "store.models"),
     ("loaders/commentary.py", "sqlalchemy"),
     ("loaders/commentary.py", "store.models"),
-    ("loaders/counts.py", "store.models"),
     ("loaders/definitions.py", "sqlalchemy"),
     ("loaders/definitions.py", "store.models"),
     ("loaders/indicators.py", "sqlalchemy"),
