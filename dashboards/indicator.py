@@ -375,14 +375,14 @@ def spc_icons(spc: SpcView) -> Component:
         return ui.notice("No variation or assurance icons", why or "Not enough figures to judge variation.", "info")
     items = [
         html.Li(
-            [html.Span(VARIATION_LETTER[result.variation.value], className=f"spc-icon spc-icon--{result.variation.value}", **{"aria-hidden": "true"}),
+            [html.Span(VARIATION_LETTER[result.variation.value], className=f"spc-icon spc-icon--{result.variation.value}", **ui.attrs({"aria-hidden": "true"})),
              html.Strong("Variation: "), variation_words(spc)],
         )
     ]  # fmt: skip
     if result.assurance is not None:
         items.append(
             html.Li(
-                [html.Span(ASSURANCE_LETTER[result.assurance.value], className=f"spc-icon spc-icon--{result.assurance.value}", **{"aria-hidden": "true"}),
+                [html.Span(ASSURANCE_LETTER[result.assurance.value], className=f"spc-icon spc-icon--{result.assurance.value}", **ui.attrs({"aria-hidden": "true"})),
                  html.Strong("Assurance: "), assurance_words(spc)],
             )
         )  # fmt: skip
@@ -503,7 +503,7 @@ def rating_strip(detail: IndicatorDetail) -> html.Ol:
                 className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
             )
         )
-    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **{"aria-label": "Rating each quarter, oldest first"})
+    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **ui.attrs({"aria-label": "Rating each quarter, oldest first"}))
 
 
 def commentary(detail: IndicatorDetail) -> Component:

@@ -179,7 +179,7 @@ def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -
         className="controls",
         id="targets-controls",
         role="search",
-        **{"aria-label": "Choose the indicator, quarter and area", "data-query-location": "targets-location"},
+        **ui.attrs({"aria-label": "Choose the indicator, quarter and area", "data-query-location": "targets-location"}),
     )
 
 

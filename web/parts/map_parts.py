@@ -53,7 +53,7 @@ def form(prefix: str, fields: list[Component], label: str) -> html.Form:
         id=f"{prefix}-controls",
         method="get",
         role="search",
-        **{"aria-label": label, "data-map-location": f"{prefix}-location"},
+        **ui.attrs({"aria-label": label, "data-map-location": f"{prefix}-location"}),
     )
 
 

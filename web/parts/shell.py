@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
+from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
 from views.marks import RATING_RULE, SOURCES
 
@@ -51,7 +52,7 @@ def header() -> html.Header:
             html.Nav(
                 html.Ul(items, className="app-nav__list width-container"),
                 className="app-nav no-print",
-                **{"aria-label": "Main"},
+                **attrs({"aria-label": "Main"}),
             ),
         ],
         className="app-header",
