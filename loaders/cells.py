@@ -162,8 +162,8 @@ def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] |
     mask = np.zeros(len(frame), dtype=bool)
     keys = zip(*(frame[k].tolist() for k in key))
     for i, (row, values) in enumerate(zip(frame["__row__"].tolist(), keys)):
-        first = seen.setdefault(values, row)
-        if first != row:
-            log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {first}")
+        earlier = seen.setdefault(values, row)
+        if earlier != row:
+            log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {earlier}")
             mask[i] = True
     return pd.Series(mask, index=frame.index, dtype=bool)

@@ -132,7 +132,7 @@ class Source:
             inner = _open_single_csv_in_zip(self.name, raw)
         else:
             inner = raw
-        return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)  # type: ignore[return-value]
+        return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)
 
 
 def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:
@@ -333,7 +333,7 @@ class CsvReader:
 _CONTROL_REASON = "contains a control character (such as NUL); remove it and save the file again"
 
 
-def require_columns(reader: CsvReader, required: list[str], optional: list[str] = ()) -> dict[str, str]:
+def require_columns(reader: CsvReader, required: list[str], optional: Sequence[str] = ()) -> dict[str, str]:
     """Map each expected column to the file's spelling (case and spacing ignored) or raise."""
     by_key = {_column_key(c): c for c in reader.columns}
     problems = [
