@@ -18,6 +18,7 @@ from typing import Any
 import flask
 from dash import Dash
 from flask_caching import Cache
+from werkzeug.wrappers import Response as BaseResponse
 
 from web.access import current_user, required_role
 from settings import Settings
@@ -50,7 +51,7 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
     namespace = hashlib.sha256(f"{settings.database_url}|{settings.home_area}".encode()).hexdigest()[:16]
 
     @server.before_request
-    def serve_from_cache() -> flask.Response | None:
+    def serve_from_cache() -> BaseResponse | None:
         key = _request_key(namespace, settings)
         flask.g.cspdash_cache_key = key
         if key is None:
