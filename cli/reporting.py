@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Collection
 
 import click
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from store.spc_series import attach_spc
 from views.wording import dot_words
 
 
-def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list[str]], right: Collection[int] = frozenset()) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:

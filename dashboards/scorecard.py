@@ -89,12 +89,13 @@ def status(state: PageState) -> str:
 
 def body(url: str, state: PageState, as_published: bool = False, version: int | None = None, version_error: str | None = None) -> list[Component]:
     if state.error or version_error:
-        return [ui.notice("We can't show this scorecard", state.error or version_error)]
+        return [ui.notice("We can't show this scorecard", state.error or version_error or "")]
     try:
         try:
             pub = publication(url, state.period, state.area, as_published, version)  # type: ignore[arg-type]
         except NotPublished as exc:
             return [publishing.not_published(str(exc), "/", state.query())]
+        card: Scorecard  # as published: a FrozenScorecard
         if as_published:
             frozen = frozen_scorecard(url, state.period, state.area, version)  # type: ignore[arg-type]
             card, levels = frozen.card, frozen.card.comparator_levels
@@ -255,7 +256,7 @@ def _cell_note(text: str) -> html.Span:
     return html.Span(text, className="cell-note")
 
 
-def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Component] | str:
+def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Component | str] | str:
     """The comparator's own level for a percentage or rate, else its change on last year.
     ``levels`` is None for a version published before the levels were stored with it."""
     if not row.comparator_label:
@@ -291,8 +292,8 @@ def _rows(
     action: list[Component] | str = row.corrective_action or "None recorded."
     if RED_WITHOUT_ACTION in row.flags:
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
-    target = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
-    labels = _column_labels(state.period)
+    target: list[Component | str] | str = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    labels = _column_labels(period)
     notes = notes or []
     figures = html.Tr(
         [
@@ -315,7 +316,7 @@ def _rows(
         id=f"scorecard-row-{row.code}",
         className="figures-row",
     )
-    notes = html.Tr(
+    notes_row = html.Tr(
         html.Td(
             html.Div(
                 [
@@ -331,7 +332,7 @@ def _rows(
         id=f"scorecard-notes-{row.code}",
         className="notes-row",
     )
-    return [figures, notes]
+    return [figures, notes_row]
 
 
 def _projection_item(row: ScoreRow) -> list[html.Div]:
