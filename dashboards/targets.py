@@ -68,7 +68,7 @@ def layout(
         code = indicator if indicator in {i.code for i in rows} else rows[0].code
         state = form.load_form(session, code, chosen, area)
         info = next(i for i in rows if i.code == code)
-        extras = {
+        extras: dict[str, Any] = {
             "ytd": info.basis == "ytd",
             "source": Measure.parse(info.measure).source,
             "breaks": overview.indicator_breaks(session, code, area),
@@ -87,7 +87,7 @@ def layout(
 def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.Section:
     """Every indicator's targets for the year at a glance, with what needs attention."""
     year = state.period.financial_year
-    rows = []
+    rows: list[list[Component | str]] = []
     for r in grid:
         link = html.A(f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}")
         name = [link, html.Span(" (target is for the year to date)", className="cell-note")] if r.ytd else [link]
