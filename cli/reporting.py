@@ -125,7 +125,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
             click.echo(f"  note: {r.code} {note}")
 
 
-def _spc_cell(row, which: str) -> str:  # noqa: ANN001
+def _spc_cell(row, which: str) -> str:
     if row.spc is None:
         return ""
     if not has_point_for(row.spc.periods, Quarter.parse(row.period)):

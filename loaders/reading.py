@@ -70,7 +70,7 @@ class _CappedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         data = self._inner.read(len(buffer))
         self._read += len(data)
         if self._read > self._limit:
@@ -110,7 +110,7 @@ class Source:
             return io.BytesIO(self.data)
         assert self.path is not None
         try:
-            return open(self.path, "rb")  # noqa: SIM115 - caller closes
+            return open(self.path, "rb")  # caller closes
         except OSError as exc:
             raise LoadError(self.name, [Problem(None, None, None, f"cannot open the file: {exc.strerror}")]) from exc
 

@@ -58,7 +58,7 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
             return None
         try:
             hit = cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache outage must not take the dashboard down
+        except Exception:  # a cache outage must not take the dashboard down
             log.exception("shared cache unavailable")
             flask.g.cspdash_cache_key = None
             return None
@@ -76,7 +76,7 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
             headers = [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS]
             try:
                 cache.set(key, (response.get_data(), headers))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("could not store in the shared cache")
         return response
 
@@ -96,6 +96,6 @@ def _request_key(namespace: str, settings: Settings) -> str | None:
         return None
     try:
         version = data_version(get_engine(settings.database_url))
-    except Exception:  # noqa: BLE001 - no version, no caching (the page will explain the error)
+    except Exception:  # no version, no caching (the page will explain the error)
         return None
     return f"cspdash:{namespace}:v{version}:{hashlib.sha256(what.encode()).hexdigest()}"

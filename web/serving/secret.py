@@ -41,6 +41,6 @@ class _LoadSecretFirst:
                 if not self.server.secret_key:
                     try:
                         self.server.secret_key = shared_secret(get_engine(self.database_url))
-                    except Exception:  # noqa: BLE001 - e.g. the database is down: /healthz will say so
+                    except Exception:  # e.g. the database is down: /healthz will say so
                         log.exception("could not read the shared session key from the database; sign-in is unavailable")
         return self.wsgi_app(environ, start_response)
