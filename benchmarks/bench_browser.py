@@ -198,7 +198,7 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                for name, path, main_el in pages:  # warm the server's caches once; not timed
+                for _name, path, main_el in pages:  # warm the server's caches once; not timed
                     context, page, _ = new_page(browser, main_el)
                     page.goto(base + path, wait_until="networkidle")
                     context.close()

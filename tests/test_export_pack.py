@@ -210,7 +210,7 @@ def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:
     assert parser.scripts == [] and "<link" not in text and "@import" not in text and "url(" not in text
     assert parser.tables == parser.captions >= 5 and parser.scoped > 20
     assert '<html lang="en-GB">' in text
-    for code, (name, rating, actual) in EXPECTED.items():
+    for code, (name, _rating, _actual) in EXPECTED.items():
         assert f'id="appendix-{code}"' in text and name in text
     assert '<span aria-hidden="true">■</span> Red</td>' in text
 
