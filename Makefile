@@ -9,7 +9,7 @@ LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: demo test test-fast install bench lock audit
+.PHONY: demo test test-fast lint install bench lock audit
 
 $(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ demo: $(BIN)/.installed
 	$(BIN)/cspdash demo --if-empty
 	$(BIN)/cspdash serve
 
-test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
+# Format, lint and type checks (settings in pyproject.toml); `make test` runs them first.
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js lint
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 

@@ -122,7 +122,7 @@ def serve(url: str, use_gzip: bool, static: dict[str, str]) -> tuple[str, Callab
     return f"http://127.0.0.1:{server.server_port}", lambda: (server.shutdown(), thread.join(10))
 
 
-def visit(page, cdp, url: str, main: str, timeout: float = 30.0) -> dict[str, float | None]:  # noqa: ANN001
+def visit(page, cdp, url: str, main: str, timeout: float = 30.0) -> dict[str, float | None]:
     """One navigation: ms to the main element and to the first chart, and bytes received."""
     received: list[float] = []
     handler = lambda event: received.append(event.get("encodedDataLength", 0))  # noqa: E731
@@ -139,7 +139,7 @@ def visit(page, cdp, url: str, main: str, timeout: float = 30.0) -> dict[str, fl
     return {"table": marks["table"], "chart": marks["chart"], "bytes": sum(received)}
 
 
-def new_page(browser, main: str):  # noqa: ANN001, ANN201
+def new_page(browser, main: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.add_init_script(WATCH % main.replace("'", "\\'"))
@@ -153,7 +153,7 @@ def median(values: list[float | None]) -> float | None:
     return statistics.median(held) if held else None
 
 
-def measure(browser, base: str, path: str, main: str, runs: int) -> dict[str, dict[str, float | None]]:  # noqa: ANN001
+def measure(browser, base: str, path: str, main: str, runs: int) -> dict[str, dict[str, float | None]]:
     first, warm = [], []
     for _ in range(runs):
         context, page, cdp = new_page(browser, main)
@@ -164,7 +164,7 @@ def measure(browser, base: str, path: str, main: str, runs: int) -> dict[str, di
     return {label: {k: median([r[k] for r in rows]) for k in ("table", "chart", "bytes")} for label, rows in (("first", first), ("warm", warm))}
 
 
-def static_copy(browser, base: str, path: str, main: str) -> str:  # noqa: ANN001
+def static_copy(browser, base: str, path: str, main: str) -> str:
     """The page's main element and stylesheets as a plain HTML document."""
     context, page, _ = new_page(browser, main)
     page.goto(base + path)
@@ -198,7 +198,7 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                for name, path, main_el in pages:  # warm the server's caches once; not timed
+                for _name, path, main_el in pages:  # warm the server's caches once; not timed
                     context, page, _ = new_page(browser, main_el)
                     page.goto(base + path, wait_until="networkidle")
                     context.close()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Collection
 
 import click
 
@@ -27,7 +28,7 @@ from views.wording import dot_words
 COUNTED_SOURCES = [key for key, declared in SOURCES.items() if declared.coverage != UPLOADED]
 
 
-def _table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list[str]], right: Collection[int] = frozenset()) -> str:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
@@ -128,7 +129,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
             click.echo(f"  note: {r.code} {note}")
 
 
-def _spc_cell(row, which: str) -> str:  # noqa: ANN001
+def _spc_cell(row, which: str) -> str:
     if row.spc is None:
         return ""
     if not has_point_for(row.spc.periods, Quarter.parse(row.period)):

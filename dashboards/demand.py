@@ -84,7 +84,7 @@ def panels_body(panels: list, state: PageState, query: str | None = None) -> lis
                 ui.download_links("all the demand charts", f"/export/demand.{{fmt}}{query}", f"/export/demand.{{fmt}}{query}", block_id="demand-downloads", one_image=True),
             ],
             className="no-print",
-            **{"aria-labelledby": "demand-downloads-heading"},
+            **ui.attrs({"aria-labelledby": "demand-downloads-heading"}),
         ),
     ]
 

@@ -108,7 +108,7 @@ def _numbers(name: str, caption: str, table: Table) -> html.Details:
     )
 
 
-def render(detail: IndicatorDetail, state: PageState, query: str | None = None) -> list[Component]:
+def render(detail: IndicatorDetail, state: PageState, query: str | None = None) -> list[Component | None]:
     """The page below its banner; ``query`` for the download links (default: the current figures)."""
     row, info, period = detail.current, detail.indicator, detail.period
     if all(r.actual is None for r in detail.history):
@@ -129,7 +129,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     tabs = chart_tables(detail, spc)
     query = query or make_query(period, detail.area_code)
     y_title = f"{noun(detail)} ({'year to date' if info.basis == 'ytd' else 'each quarter'})"
-    out: list[Component] = [
+    out: list[Component | None] = [  # None: a part with nothing to say, which Dash leaves out
         html.H1(info.name),
         html.P([f"{info.code} · {detail.area_name} · {period.label}. ", info.description], className="lead"),
         html.Div(
@@ -375,14 +375,14 @@ def spc_icons(spc: SpcView) -> Component:
         return ui.notice("No variation or assurance icons", why or "Not enough figures to judge variation.", "info")
     items = [
         html.Li(
-            [html.Span(VARIATION_LETTER[result.variation.value], className=f"spc-icon spc-icon--{result.variation.value}", **{"aria-hidden": "true"}),
+            [html.Span(VARIATION_LETTER[result.variation.value], className=f"spc-icon spc-icon--{result.variation.value}", **ui.attrs({"aria-hidden": "true"})),
              html.Strong("Variation: "), variation_words(spc)],
         )
     ]  # fmt: skip
     if result.assurance is not None:
         items.append(
             html.Li(
-                [html.Span(ASSURANCE_LETTER[result.assurance.value], className=f"spc-icon spc-icon--{result.assurance.value}", **{"aria-hidden": "true"}),
+                [html.Span(ASSURANCE_LETTER[result.assurance.value], className=f"spc-icon spc-icon--{result.assurance.value}", **ui.attrs({"aria-hidden": "true"})),
                  html.Strong("Assurance: "), assurance_words(spc)],
             )
         )  # fmt: skip
@@ -401,7 +401,7 @@ def flagged_points(spc: SpcView) -> Component:
         return html.P("No point is flagged: the variation is common cause throughout.", id="indicator-spc-flagged")
     rows = [[period_words(p.period), f"{p.value:,.0f}" if float(p.value).is_integer() else f"{p.value:,.1f}", point_words(p)] for p in points]
     caption = "Special-cause points"
-    kinds = {}
+    kinds: dict[str, int] = {}
     for p in points:
         word = point_words(p).rsplit("(", 1)[-1].rstrip(")")
         kinds[word] = kinds.get(word, 0) + 1
@@ -503,7 +503,7 @@ def rating_strip(detail: IndicatorDetail) -> html.Ol:
                 className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
             )
         )
-    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **{"aria-label": "Rating each quarter, oldest first"})
+    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **ui.attrs({"aria-label": "Rating each quarter, oldest first"}))
 
 
 def commentary(detail: IndicatorDetail) -> Component:

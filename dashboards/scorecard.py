@@ -88,12 +88,13 @@ def status(state: PageState) -> str:
 
 def body(url: str, state: PageState, as_published: bool = False, version: int | None = None, version_error: str | None = None) -> list[Component]:
     if state.error or version_error:
-        return [ui.notice("We can't show this scorecard", state.error or version_error)]
+        return [ui.notice("We can't show this scorecard", state.error or version_error or "")]
     try:
         try:
             pub = publication(url, state.period, state.area, as_published, version)  # type: ignore[arg-type]
         except NotPublished as exc:
             return [publishing.not_published(str(exc), "/", state.query())]
+        card: Scorecard  # as published: a FrozenScorecard
         if as_published:
             frozen = frozen_scorecard(url, state.period, state.area, version)  # type: ignore[arg-type]
             card, levels = frozen.card, frozen.card.comparator_levels
@@ -146,7 +147,7 @@ def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, p
                 html.H2("Rated indicators", id="scorecard-table-heading"),
                 ui.scroll_region(f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state, pub)),
             ],
-            **{"aria-labelledby": "scorecard-table-heading"},
+            **ui.attrs({"aria-labelledby": "scorecard-table-heading"}),
         )
     )
     if notes := figure_notes(card.rows):
@@ -190,7 +191,7 @@ def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Sec
             html.Div(links, className="download-links"),
         ],
         className="no-print",
-        **{"aria-labelledby": "scorecard-pack-heading"},
+        **ui.attrs({"aria-labelledby": "scorecard-pack-heading"}),
     )
 
 
@@ -208,7 +209,7 @@ def summary_section(card: Scorecard, state: PageState, query: str | None = None)
     if len(summary.by_goal) > 1:
         parts.append(html.Ul([html.Li(f"{goal}: {summary_sentence(c)}") for goal, c in summary.by_goal.items()], className="goal-summary"))
     if counts.rated_total == 0:  # e.g. a ward without ward targets: nothing to chart
-        return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
+        return html.Section(parts, className="summary", **ui.attrs({"aria-labelledby": "scorecard-summary-heading"}))
     parts.append(
         ui.chart(
             "scorecard-summary-chart",
@@ -218,7 +219,7 @@ def summary_section(card: Scorecard, state: PageState, query: str | None = None)
     )
     # The chart for a paper or slide (drawn on the server) and the counts for a spreadsheet.
     parts.append(ui.download_links("the summary chart of ratings", f"/export/summary.{{fmt}}{query}", f"/export/summary.{{fmt}}{query}", block_id="scorecard-summary-downloads"))
-    return html.Section(parts, className="summary", **{"aria-labelledby": "scorecard-summary-heading"})
+    return html.Section(parts, className="summary", **ui.attrs({"aria-labelledby": "scorecard-summary-heading"}))
 
 
 def notes_section(notes: list[FigureNote]) -> html.Section:
@@ -229,7 +230,7 @@ def notes_section(notes: list[FigureNote]) -> html.Section:
             html.Ul([html.Li(n.line, id=f"scorecard-note-{n.number}") for n in notes], className="figure-notes"),
         ],
         id="scorecard-figure-notes",
-        **{"aria-labelledby": "scorecard-figure-notes-heading"},
+        **ui.attrs({"aria-labelledby": "scorecard-figure-notes-heading"}),
     )
 
 
@@ -254,7 +255,7 @@ def _cell_note(text: str) -> html.Span:
     return html.Span(text, className="cell-note")
 
 
-def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Component] | str:
+def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Component | str] | str:
     """The comparator's own level for a percentage or rate, else its change on last year.
     ``levels`` is None for a version published before the levels were stored with it."""
     if not row.comparator_label:
@@ -290,31 +291,31 @@ def _rows(
     action: list[Component] | str = row.corrective_action or "None recorded."
     if RED_WITHOUT_ACTION in row.flags:
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
-    target = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
-    labels = _column_labels(state.period)
+    target: list[Component | str] | str = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    labels = _column_labels(period)
     notes = notes or []
     figures = html.Tr(
         [
             html.Th([dcc.Link(row.name, href=href), *_markers(notes, row.code, "row"), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
             html.Td(
                 [ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), html.Span(why_line(row), className="cell-note why", id=f"scorecard-why-{row.code}")],
-                className="rating", **{"data-label": labels[1]},
+                className="rating", **ui.attrs({"data-label": labels[1]}),
             ),
-            html.Td(_spc_cell(*spc_variation_words(row), f"scorecard-variation-{row.code}"), **{"data-label": labels[2]}),
-            html.Td(_spc_cell(*spc_assurance_words(row), f"scorecard-assurance-{row.code}"), **{"data-label": labels[3]}),
-            html.Td(_arrow_cell(row, "short", short_term_title(row, period)), **{"data-label": labels[4]}),
-            html.Td(_arrow_cell(row, "long", long_term_title(row, period)), **{"data-label": labels[5]}),
-            html.Td(target, className="num", **{"data-label": labels[6]}),
-            html.Td([_noted(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **{"data-label": labels[7]}),
-            html.Td([_noted(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **{"data-label": labels[8]}),
-            html.Td(_noted(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"), className="num", **{"data-label": labels[9]}),
-            html.Td(_change(row), className="num", **{"data-label": labels[10]}),
-            html.Td(_comparator(row, levels), **{"data-label": labels[11]}),
+            html.Td(_spc_cell(*spc_variation_words(row), f"scorecard-variation-{row.code}"), **ui.attrs({"data-label": labels[2]})),
+            html.Td(_spc_cell(*spc_assurance_words(row), f"scorecard-assurance-{row.code}"), **ui.attrs({"data-label": labels[3]})),
+            html.Td(_arrow_cell(row, "short", short_term_title(row, period)), **ui.attrs({"data-label": labels[4]})),
+            html.Td(_arrow_cell(row, "long", long_term_title(row, period)), **ui.attrs({"data-label": labels[5]})),
+            html.Td(target, className="num", **ui.attrs({"data-label": labels[6]})),
+            html.Td([_noted(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **ui.attrs({"data-label": labels[7]})),
+            html.Td([_noted(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **ui.attrs({"data-label": labels[8]})),
+            html.Td(_noted(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"), className="num", **ui.attrs({"data-label": labels[9]})),
+            html.Td(_change(row), className="num", **ui.attrs({"data-label": labels[10]})),
+            html.Td(_comparator(row, levels), **ui.attrs({"data-label": labels[11]})),
         ],
         id=f"scorecard-row-{row.code}",
         className="figures-row",
     )
-    notes = html.Tr(
+    notes_row = html.Tr(
         html.Td(
             html.Div(
                 [
@@ -330,7 +331,7 @@ def _rows(
         id=f"scorecard-notes-{row.code}",
         className="notes-row",
     )
-    return [figures, notes]
+    return [figures, notes_row]
 
 
 def _projection_item(row: ScoreRow) -> list[html.Div]:
@@ -371,7 +372,7 @@ def _column_labels(period: Quarter) -> list[str]:
 
 def _spc_cell(shape: str, words: str, why: str, cell_id: str) -> html.Span:
     return html.Span(
-        [html.Span(shape, className="spc__shape", **{"aria-hidden": "true"}), words, html.Span(why, className="visually-hidden")],
+        [html.Span(shape, className="spc__shape", **ui.attrs({"aria-hidden": "true"})), words, html.Span(why, className="visually-hidden")],
         className=f"spc spc--{slug(words)}", title=why, id=cell_id,
     )
 

@@ -61,7 +61,7 @@ def layout(
 def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.Section:
     """Every indicator's targets for the year at a glance, with what needs attention."""
     year = state.period.financial_year
-    rows = []
+    rows: list[list[Component | str]] = []
     for r in grid:
         link = html.A(f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}")
         name = [link, html.Span(" (target is for the year to date)", className="cell-note")] if r.ytd else [link]
@@ -153,7 +153,7 @@ def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -
         className="controls",
         id="targets-controls",
         role="search",
-        **{"aria-label": "Choose the indicator, quarter and area", "data-query-location": "targets-location"},
+        **ui.attrs({"aria-label": "Choose the indicator, quarter and area", "data-query-location": "targets-location"}),
     )
 
 

@@ -163,8 +163,8 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
-    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators} if outcome.ok else None
-    drops = bool(outcome.ok and outcome.summary.drops)
+    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators} if outcome.summary is not None else None
+    drops = bool(outcome.summary is not None and outcome.summary.drops)
     return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None, not drops, []
 
 

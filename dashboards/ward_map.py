@@ -100,7 +100,10 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         out.append(html.P(f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: " + ", ".join(f.name for f in missing) + ".", className="cell-note"))
     caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward{generation}, {area_name}, {state.period.label}, highest first, with each ward's map class."
     query = state.query()
-    href = lambda code: f"/ward/{code}{query}"
+
+    def href(code: str) -> str:
+        return f"/ward/{code}{query}"
+
     out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))
     out.append(ui.scroll_region(caption, table(shown + missing, classes, values, state, caption, href=href, table_id=f"{PREFIX}-table")))
     if shown:

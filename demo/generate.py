@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -318,7 +319,7 @@ def generate(out_dir: Path, seed: int = 20170117) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)  # tables draw from it in a fixed order, so order matters
-    tables = {
+    tables: dict[str, list[list[Any]]] = {
         # Havering's wards of 2002-2022 (in the 2018 outlines), replaced in May 2022.
         "areas.csv": [[BOROUGH, "Havering", "borough", LONDON, ""]] + [[c, n, "ward", BOROUGH, "2018"] for c, n, _ in WARDS],
         "crime_wards_met_format.csv": crime_table(rng),

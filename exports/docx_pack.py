@@ -10,7 +10,7 @@ word, every arrow its word, so the pack survives a black-and-white printer.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -159,7 +159,7 @@ def _rating_cell(cell: _Cell, mark: Mark, size: float) -> None:
     _mark(cell.paragraphs[0], mark, size, fill[1] if fill else INK)
 
 
-def _simple_table(doc: DocumentType, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int] = frozenset()) -> Table:
+def _simple_table(doc: DocumentType, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = frozenset()) -> Table:
     doc.add_paragraph(caption, style="Caption")
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -249,10 +249,10 @@ def _appendix_row(table: Table, row: TableRow, size: float) -> None:
         _cell_text(cells[i], value, bold=column == row.rated_column, size=size, right=True)
     _cell_text(cells[7], row.comparator, size=size)
     _rating_cell(cells[8], row.rating, size)
-    for cell, mark, note in ((cells[9], row.short, row.short_note), (cells[10], row.long, row.long_note)):
+    for cell, mark, mark_note in ((cells[9], row.short, row.short_note), (cells[10], row.long, row.long_note)):
         _mark(cell.paragraphs[0], mark, size)
-        if note:
-            run = cell.paragraphs[0].add_run(f"\n{note}")
+        if mark_note:
+            run = cell.paragraphs[0].add_run(f"\n{mark_note}")
             run.font.size, run.font.color.rgb = Pt(size - 1), RGBColor.from_string(SECONDARY)
     _cell_text(cells[11], row.commentary, size=size)
     _cell_text(cells[12], row.action, bold=row.action_missing, size=size)

@@ -19,7 +19,7 @@ from store.db import reading
 from store.measures import Measure
 from store.publishing import published_demand, published_scorecard
 from store.queries import area_name, demand_panels, indicator_detail, months_loaded, quarters_available
-from store.scorecard import build_scorecard, indicators
+from store.scorecard import Scorecard, build_scorecard, indicators
 from views.figures import Chart, demand_chart, indicator_chart, published_detail
 from views.indicator_data import indicator_frame
 from views.london_maps import london_view
@@ -201,7 +201,7 @@ def summary_download(
             frozen = published_scorecard(session, period, area, version)
             if frozen is None:
                 raise NotAvailable(f"{period.label} has not been published for {area}" + (f" as version {version}." if version else "."))
-            card = frozen.card
+            card: Scorecard = frozen.card  # a FrozenScorecard is a Scorecard
         else:
             card = build_scorecard(session, period, area)
         sources = [Measure.parse(i.measure).source for i in indicators(session) if i.rated]

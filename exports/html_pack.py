@@ -10,7 +10,7 @@ a named landscape page, and page numbers in the margin.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from html import escape
 
 from exports.pack_content import DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
@@ -106,7 +106,7 @@ def _badge(mark: Mark) -> str:
     return f'<span class="badge rating--{mark.kind}"><span aria-hidden="true">{_e(mark.symbol)}</span> {_e(mark.word)}</span>'
 
 
-def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int] = frozenset(), cls: str = "") -> str:
+def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Collection[int] = frozenset(), cls: str = "") -> str:
     """Cells are escaped here; the first cell of each row is its header."""
     head = "".join(f'<th scope="col"{NUM if i in numeric else ""}>{_e(h)}</th>' for i, h in enumerate(headers))
     body = []

@@ -8,10 +8,11 @@ nothing is stored from a file with problems. Re-loading a vintage replaces those
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import pandas as pd
 import shapely
-from sqlalchemy import delete, insert, select
+from sqlalchemy import CursorResult, delete, insert, select
 
 from geo.fields import Fields, choose_fields, level_of_code, year_in_name
 from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
@@ -189,7 +190,7 @@ def _store(ctx: LoadContext, table: pd.DataFrame, prepared: Prepared, level: str
         result = session.execute(
             delete(AreaBoundary).where(AreaBoundary.vintage == vintage, AreaBoundary.area_code.in_(codes[start : start + 500]))
         )
-        replaced += result.rowcount or 0
+        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     rows = [
         {
             "area_code": code,

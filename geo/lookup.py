@@ -5,9 +5,10 @@ but cannot be placed by their point. Wards it names are learned, with their boro
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 
 from geo.fields import level_of_code
 from loaders.cells import log_duplicates
@@ -56,12 +57,12 @@ def load_lsoa_lookup(ctx: LoadContext) -> None:
 
 def _columns(name: str, columns: list[str]) -> dict[str, str | None]:
     lsoa = next((c for c in columns if _LSOA.match(c)), None)
-    ward = next((c for c in columns if _WARD.match(c)), None)
-    if not lsoa or not ward:
+    ward_match = next((m for c in columns if (m := _WARD.match(c))), None)
+    if not lsoa or not ward_match:
         raise LoadError(
             name, [Problem(1, None, ", ".join(columns), "expected an LSOA code column (LSOA21CD) and a ward code column (WD25CD)")]
         )
-    nn = _WARD.match(ward).group(1)
+    ward, nn = ward_match.string, ward_match.group(1)
     by_key = {c.lower(): c for c in columns}
     return {
         "lsoa": lsoa,
@@ -94,7 +95,7 @@ def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
         result = session.execute(
             delete(LsoaWard).where(LsoaWard.lsoa_code.in_(lsoas[start : start + 500]), LsoaWard.ward_code.in_(wards))
         )
-        replaced += result.rowcount or 0
+        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     rows = ((lsoa, ward, ctx.upload_id) for lsoa, ward in frame[["lsoa", "ward"]].itertuples(index=False))
     ctx.summary.stored = bulk_insert(session, "lsoa_ward", ["lsoa_code", "ward_code", "upload_id"], rows)
     ctx.summary.replaced = replaced

@@ -166,9 +166,9 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
     if cleared:
         summary.notes.append(f"this file was loaded before: the {cleared:,} values it placed then, in the same months, are replaced")
     writers = []
-    for kind, asb in (("crime", False), ("asb", True)):
+    for kind, is_asb in (("crime", False), ("asb", True)):
         writer = ctx.count_writer(kind)
-        records = tally.records(asb)
+        records = tally.records(is_asb)
         if len(records):
             writer.write(records)
         writer.close()

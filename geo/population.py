@@ -7,8 +7,10 @@ denominator must be unambiguous, and those files hold many candidate columns.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 
 from loaders.cells import log_duplicates, parse_counts, require_text
 from loaders.context import LoadContext
@@ -50,13 +52,14 @@ def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
     session = ctx.session
     session.flush()
     replaced = 0
-    for year, group in frame.groupby("year"):
+    for year_key, group in frame.groupby("year"):
+        year = cast(int, year_key)  # the column holds whole years (parse_counts)
         codes = list(group["area_code"])
         for start in range(0, len(codes), 500):
             result = session.execute(
                 delete(Population).where(Population.year == int(year), Population.area_code.in_(codes[start : start + 500]))
             )
-            replaced += result.rowcount or 0
+            replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     rows = ((code, int(year), int(people), ctx.upload_id) for code, year, people in frame[COLUMNS].itertuples(index=False))
     ctx.summary.stored = bulk_insert(session, "population", ["area_code", "year", "population", "upload_id"], rows)
     ctx.summary.replaced = replaced

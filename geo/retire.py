@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import shapely
 from sqlalchemy import delete, select, update
@@ -72,7 +73,7 @@ def retire_replaced(session: Session, level: str, vintage: str, codes: list[str]
         overlaps = {codes[i]: old.intersection(geometries[i]).area / area for i in tree.query(old)}
         if sum(overlaps.values()) < REPLACED_SHARE:
             continue  # outside this file: a partial file does not replace what it does not cover
-        best = max(overlaps, key=overlaps.get)
+        best = max(overlaps, key=overlaps.__getitem__)
         retired.into[code] = best if overlaps[best] >= REPLACED_SHARE else ""
     if not retired.into:
         return retired
@@ -94,18 +95,18 @@ def retire_replaced(session: Session, level: str, vintage: str, codes: list[str]
     return retired
 
 
-def _key_columns(model: type) -> list:
+def _key_columns(model: type[Any]) -> list:
     """The count table's key columns other than the area (month and category), kept as they are."""
     return [c for c in model.__table__.primary_key.columns if c.name != "area_code"]
 
 
-def _move_counts(session: Session, model: type, into: dict[str, str], upload_id: int | None) -> tuple[int, int]:
+def _move_counts(session: Session, model: type[Any], into: dict[str, str], upload_id: int | None) -> tuple[int, int]:
     """Add each retired area's counts to its successor's under the same month and category
     (what was placed in the old area lies in the new one), then delete the old rows."""
     keys = _key_columns(model)
     names = [c.name for c in keys]
     old_codes = sorted(into)
-    rows = []
+    rows: list[Any] = []
     for start in range(0, len(old_codes), IN_LIMIT):
         stmt = select(model.area_code, *keys, model.count).where(model.area_code.in_(old_codes[start : start + IN_LIMIT]))
         rows += session.execute(stmt).all()

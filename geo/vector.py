@@ -69,7 +69,7 @@ def _materialise(source: Source, tmp: Path) -> tuple[Path, list[str]]:
         return target, []
 
 
-def _extract_zip(name: str, raw, tmp: Path) -> tuple[Path, list[str]]:  # noqa: ANN001 - binary stream
+def _extract_zip(name: str, raw, tmp: Path) -> tuple[Path, list[str]]:  # binary stream
     try:
         archive = zipfile.ZipFile(raw)
         damaged = archive.testzip()  # CRC-checks every member: a truncated download fails here

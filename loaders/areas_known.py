@@ -36,7 +36,7 @@ class AreaBook:
             self.vintages[code] = vintage
             self.added.append(code)
         else:
-            area = self.session.get(Area, code)
+            area = self.session.get_one(Area, code)  # held, or added (and flushed) by this load
             area.name, area.level, area.parent_code = name, level, parent
             self.updated.append(code)
         self.areas[code] = (name, level, parent)

@@ -8,6 +8,9 @@ The full list, one row per area, goes to the CSV the upload page offers.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
+
+import pandas as pd
 
 from loaders.context import LoadContext
 from loaders.month_checks import FileMonths, MonthChecks
@@ -48,7 +51,7 @@ def summarise(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) ->
         for month in sorted(drop_months):
             falling = [
                 a for a in (wards or [borough])
-                if (held := checks.held.get((a, month))) and (new := part.at[a, month]) == new and new < (1 - DROP_FALL) * held
+                if (held := checks.held.get((a, month))) and (new := cast(float, part.at[a, month])) == new and new < (1 - DROP_FALL) * held
             ]  # fmt: skip
             if falling:
                 unusual.append(f"{month_label(month)}: {len(falling)} {'wards' if ward_file else 'borough figure'} would fall by more than half")
@@ -70,7 +73,7 @@ def summarise(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) ->
             }
         )
         for area in areas:
-            series = part.loc[area]
+            series = cast(pd.Series, part.loc[area])  # one area's row: a Series, as the frame has several columns
             held_months = series.dropna().index.tolist()
             area_rows.append(
                 {

@@ -3,7 +3,8 @@ cell with its row, column, value and reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,12 @@ import pandas as pd
 from loaders.errors import ProblemLog
 from loaders.seen_keys import SeenKeys
 from rules.periods import FinancialYear, PeriodError, Quarter, normalise_month
+
+
+def records(frame: pd.DataFrame) -> Iterator[Any]:
+    """``frame.itertuples(index=False)``, each row typed ``Any``: its fields are the frame's
+    columns, which pandas' types cannot know (they type every field as any scalar)."""
+    return frame.itertuples(index=False)
 
 
 def _log_mask(log: ProblemLog, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:
@@ -162,8 +169,8 @@ def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] |
     mask = np.zeros(len(frame), dtype=bool)
     keys = zip(*(frame[k].tolist() for k in key))
     for i, (row, values) in enumerate(zip(frame["__row__"].tolist(), keys)):
-        first = seen.setdefault(values, row)
-        if first != row:
-            log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {first}")
+        earlier = seen.setdefault(values, row)
+        if earlier != row:
+            log.add(int(row), ", ".join(key), " / ".join(map(str, values)), f"duplicate {what}: already given in row {earlier}")
             mask[i] = True
     return pd.Series(mask, index=frame.index, dtype=bool)

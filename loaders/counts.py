@@ -143,8 +143,8 @@ class CountWriter:
         areas_by_months: dict[tuple[frozenset[str], str], list[str]] = defaultdict(list)
         for (area, part), months in months_of.items():
             areas_by_months[(frozenset(months), part)].append(area)
-        for (months, part), areas in areas_by_months.items():
-            self.bulk.delete_area_months(self.table, sorted(areas), months, self._count_replaced, keep_upload, part)
+        for (month_set, part), areas in areas_by_months.items():
+            self.bulk.delete_area_months(self.table, sorted(areas), sorted(month_set), self._count_replaced, keep_upload, part)
 
     def _count_replaced(self, deleted: int) -> None:
         self.replaced += deleted

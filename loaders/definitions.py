@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 
-from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, require_text
+from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, records, require_text
 from loaders.annual_targets import check_annual, is_annual, store_annual
 from loaders.context import LoadContext
 from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
@@ -44,7 +45,7 @@ def load_areas(ctx: LoadContext) -> None:
     if ctx.log:
         return
     # Parents first, so foreign keys hold whatever order the file is in.
-    pending = list(frame[["area_code", "area_name", "level", "parent_code", "boundary_vintage"]].itertuples(index=False))
+    pending = list(records(frame[["area_code", "area_name", "level", "parent_code", "boundary_vintage"]]))
     while pending:
         ready = [r for r in pending if not r.parent_code or r.parent_code in ctx.areas]
         if not ready:  # a cycle: report it rather than loop
@@ -92,7 +93,7 @@ def load_indicators(ctx: LoadContext) -> None:
         return
     existing = {i.code: i for i in ctx.session.scalars(select(Indicator))}
     next_order = max((i.sort_order for i in existing.values()), default=0) + 1
-    for position, row in enumerate(frame.itertuples(index=False)):
+    for position, row in enumerate(records(frame)):
         indicator = existing.get(row.code)
         if indicator is None:
             indicator = Indicator(code=row.code, sort_order=next_order + position)
@@ -153,12 +154,12 @@ def load_targets(ctx: LoadContext) -> None:
     store_annual(ctx, annual)
     keys = [
         (r.code, r.year, None if pd.isna(r.quarter) else int(r.quarter), r.area_code or None)
-        for r in frame[["code", "year", "quarter", "area_code"]].itertuples(index=False)
+        for r in records(frame[["code", "year", "quarter", "area_code"]])
     ]
     replace_other_form(ctx, set(keys))
     existing = {(t.indicator_code, t.year, t.quarter, t.area_code): t for t in ctx.session.scalars(select(Target))}
     now = datetime.now(UTC)
-    for i, row in enumerate(frame.itertuples(index=False)):
+    for i, row in enumerate(records(frame)):
         key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
         item = existing.get(key)
         values = target_values(_float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]), float(tolerance.iloc[i]), row.tolerance_type)
@@ -189,5 +190,5 @@ def _check_target_shape(ctx: LoadContext, row: int, polarity: str, target: float
         ctx.log.add(row, "target", None, f"a {polarity}-is-better indicator needs a target")
 
 
-def _float(value: object) -> float | None:
+def _float(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)

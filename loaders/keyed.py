@@ -4,6 +4,8 @@ hundreds of thousands, so the ORM is fine here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import select
 
@@ -16,7 +18,7 @@ from store.models import Indicator
 KEYED_MAX_ROWS = 200_000  # definitions, targets, values, MARAC, commentary: read whole, so bounded
 
 
-def read_all(ctx: LoadContext, required: list[str], optional: list[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+def read_all(ctx: LoadContext, required: list[str], optional: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
     """The whole file as strings with canonical column names, plus any extra column names."""
     reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding

@@ -3,7 +3,9 @@ which are kept as given (e.g. referrals by agency)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, tuple_
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, tuple_
 
 from loaders.cells import log_duplicates, parse_counts, parse_quarters, require_text
 from loaders.context import LoadContext
@@ -26,7 +28,7 @@ def load_marac(ctx: LoadContext) -> None:
         return
     keys = list(zip(frame["area_code"], frame["quarter"]))
     result = ctx.session.execute(delete(MaracReturn).where(tuple_(MaracReturn.area_code, MaracReturn.quarter).in_(keys)))
-    ctx.summary.replaced = result.rowcount or 0
+    ctx.summary.replaced = cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     for i, (area, quarter) in enumerate(keys):
         extra = {name: frame[name].iloc[i] for name in extras}
         ctx.session.add(

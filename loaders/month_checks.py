@@ -126,7 +126,7 @@ def _numbers(block: pd.DataFrame) -> np.ndarray:
         )
 
 
-def held_totals(session, months: list[str]) -> dict[tuple[str, str], float]:  # noqa: ANN001
+def held_totals(session, months: list[str]) -> dict[tuple[str, str], float]:
     """Every held crime area-month between the first and last of ``months``: its total."""
     if not months:
         return {}
@@ -151,7 +151,7 @@ class MonthChecks:
         return {s.month for s in self.stubs}
 
 
-def check_months(session, file_months: FileMonths, *, wide: bool, share: float) -> MonthChecks:  # noqa: ANN001
+def check_months(session, file_months: FileMonths, *, wide: bool, share: float) -> MonthChecks:
     """Find the stub months (wide files only) and the drops, from what is held before the
     load writes anything."""
     found = stub_months(file_months.month_totals(), share) if wide else []
@@ -169,7 +169,7 @@ def check_months(session, file_months: FileMonths, *, wide: bool, share: float) 
     return MonthChecks(found, falls, held)
 
 
-def mark_incomplete(session, file_months: FileMonths, checks: MonthChecks, upload_id: int | None, source: str = "crime") -> int:  # noqa: ANN001
+def mark_incomplete(session, file_months: FileMonths, checks: MonthChecks, upload_id: int | None, source: str = "crime") -> int:
     """Mark the stub months' area-months that hold nothing as incomplete in the source
     (those already marked stay as they are). Returns how many area-months were marked."""
     if not checks.stubs:

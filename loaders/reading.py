@@ -70,7 +70,7 @@ class _CappedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         data = self._inner.read(len(buffer))
         self._read += len(data)
         if self._read > self._limit:
@@ -110,7 +110,7 @@ class Source:
             return io.BytesIO(self.data)
         assert self.path is not None
         try:
-            return open(self.path, "rb")  # noqa: SIM115 - caller closes
+            return open(self.path, "rb")  # caller closes
         except OSError as exc:
             raise LoadError(self.name, [Problem(None, None, None, f"cannot open the file: {exc.strerror}")]) from exc
 
@@ -132,7 +132,7 @@ class Source:
             inner = _open_single_csv_in_zip(self.name, raw)
         else:
             inner = raw
-        return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)  # type: ignore[return-value]
+        return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)
 
 
 def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:
@@ -333,7 +333,7 @@ class CsvReader:
 _CONTROL_REASON = "contains a control character (such as NUL); remove it and save the file again"
 
 
-def require_columns(reader: CsvReader, required: list[str], optional: list[str] = ()) -> dict[str, str]:
+def require_columns(reader: CsvReader, required: list[str], optional: Sequence[str] = ()) -> dict[str, str]:
     """Map each expected column to the file's spelling (case and spacing ignored) or raise."""
     by_key = {_column_key(c): c for c in reader.columns}
     problems = [

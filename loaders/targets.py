@@ -9,6 +9,8 @@ says so (so a stored row is never left unused beside the new ones).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import delete, select
 
@@ -88,7 +90,7 @@ def describe_target_uses(ctx: LoadContext, keys: list[tuple[str, str, int | None
 
 
 
-def target_values(target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str) -> dict[str, object]:
+def target_values(target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str) -> dict[str, Any]:
     return {"target": target, "target_low": low, "target_high": high, "tolerance": float(tolerance), "tolerance_type": tolerance_type}
 
 

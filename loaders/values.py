@@ -10,7 +10,9 @@ ratios of sums rather than averages of ratios."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, tuple_
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, tuple_
 
 from loaders.cells import log_duplicates, parse_numbers, parse_value_periods, require_text
 from loaders.context import LoadContext
@@ -41,7 +43,7 @@ def load_values(ctx: LoadContext) -> None:
     replaced = 0
     for start in range(0, len(keys), 500):  # keep IN lists a reasonable size
         result = ctx.session.execute(delete(IndicatorValue).where(key_columns.in_(keys[start : start + 500])))
-        replaced += result.rowcount or 0
+        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     ctx.session.add_all(
         IndicatorValue(
             indicator_code=code,

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rules.rating import Polarity, Target, gap, target_problems, tolerance_units
 from rules.ratios import PERCENT_SCALE, PeriodValue, ratio_scale
@@ -90,7 +92,8 @@ def _num(value: float) -> str:
 
 def _count_projection(ytd: float, years: list[EarlierYear], what: str = "") -> tuple[float, float, float, str, str, float] | str:
     """(point, low, high, method, arithmetic, remaining) for a count, or why not."""
-    pick = (lambda v: v.numerator) if what == "numerator" else (lambda v: v.denominator) if what == "denominator" else (lambda v: v.value)
+    # Any: a part is float | None, but callers pass only years whose parts are both set.
+    pick: Callable[[PeriodValue], Any] = (lambda v: v.numerator) if what == "numerator" else (lambda v: v.denominator) if what == "denominator" else (lambda v: v.value)
     ratios = [(y, r) for y in years if (r := _ratio(pick(y.full_year), pick(y.to_point))) is not None]
     if not ratios:
         return "no complete earlier year with a figure to the same point gives a seasonal ratio"
@@ -202,7 +205,8 @@ def projection_words(p: Projection, unit: str) -> str:
     × off track" or why there is none."""
     if not p.made:
         return p.reason[:1].upper() + p.reason[1:] if p.reason else ""
-    fmt = (lambda v: f"{v:.1f}%") if unit == "percent" else (lambda v: f"{v:,.1f}") if unit == "rate" else (lambda v: f"{math.floor(v + 0.5):,}")
+    # Any: value, low and high are float | None, and a made projection has all three.
+    fmt: Callable[[Any], str] = (lambda v: f"{v:.1f}%") if unit == "percent" else (lambda v: f"{v:,.1f}") if unit == "rate" else (lambda v: f"{math.floor(v + 0.5):,}")
     text = f"Projected year end {fmt(p.value)} ({fmt(p.low)} to {fmt(p.high)})"
     if p.on_track is not None:
         text += f": {ON_TRACK_MARK[p.on_track]} {p.on_track_reason}"

@@ -42,7 +42,7 @@ class RagCounts:
         return self.rated_total + self.not_rated + self.no_data
 
     def count(self, rating: Rating | str) -> int:
-        return getattr(self, _FIELDS[Rating(rating)])
+        return int(getattr(self, _FIELDS[Rating(rating)]))
 
     def percent(self, rating: Rating | str) -> float:
         """Unrounded share of rated indicators with `rating` (0.0 when nothing is rated)."""

@@ -27,7 +27,7 @@ IN_FORCE_FROM = {"2022": "May 2022", "2018": "May 2018", "2014": "May 2014", "20
 def is_generation(vintage: str | None) -> bool:
     """Is a boundary vintage a generation of wards (a year), rather than a drawing
     ("schematic") or an undated set ("current")?"""
-    return bool(vintage) and vintage.isdigit() and len(vintage) == 4  # type: ignore[union-attr]
+    return vintage is not None and vintage.isdigit() and len(vintage) == 4
 
 
 def generation_of(vintages: Iterable[str]) -> str | None:

@@ -88,7 +88,7 @@ def _pg_create(base: str, name: str, template: str | None = None) -> None:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means no PostgreSQL here
+    except Exception as exc:  # any connection failure means no PostgreSQL here
         skip_or_fail(f"PostgreSQL at {base} is not reachable: {exc}")
     finally:
         admin.dispose()
@@ -248,7 +248,7 @@ def add_web_user(eng: Engine, name: str, role: str, password: str = WEB_PASSWORD
         add_user(session, name, password, role, by="test")
 
 
-def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str = "/"):  # noqa: ANN001, ANN201
+def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str = "/"):
     """Sign in through the real form (fetching its anti-forgery token first); returns the response."""
     import re
 
@@ -257,7 +257,7 @@ def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str 
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": next_path})
 
 
-def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False) -> dict:  # noqa: ANN001
+def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False) -> dict:
     """The JSON the browser posts to /_dash-update-component for the callback writing
     ``output_part`` (e.g. "upload-check.children"; ``duplicate`` for an allow_duplicate
     output), with inputs and state given as {"id.prop": value}."""
@@ -298,7 +298,7 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
     yield from _fresh_url(request.param, folder, DEMO)
 
 
-def make_dashboard_app(database_url: str, **env: str):  # noqa: ANN201
+def make_dashboard_app(database_url: str, **env: str):
     """``make_web_app`` and its first request, so this app claims the pages' callbacks now,
     before any other test builds an app and re-registers them."""
     app = make_web_app(database_url, **env)
@@ -311,7 +311,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @contextmanager
-def serve_in_thread(server_app) -> Iterator[str]:  # noqa: ANN001
+def serve_in_thread(server_app) -> Iterator[str]:
     """Serve a Flask app on a free local port in a background thread; yield its base URL."""
     import threading
 
@@ -328,7 +328,7 @@ def serve_in_thread(server_app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
+def web_live(demo_engine, database_url):
     """The real app (demo data, an analyst "priya") served on a free local port in a thread;
     yields its base URL."""
     add_web_user(demo_engine, "priya", "analyst")
@@ -337,7 +337,7 @@ def web_live(demo_engine, database_url):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def web_browser():  # noqa: ANN201
+def web_browser():
     """A headless Chromium page; ``page.console_errors`` collects console errors and page errors."""
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is not installed, so browser tests cannot run")
@@ -361,7 +361,7 @@ def web_browser():  # noqa: ANN201
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def serious_axe_violations(page) -> list[str]:  # noqa: ANN001
+def serious_axe_violations(page) -> list[str]:
     """axe-core's serious and critical findings for the page as it is now (skips without axe)."""
     if not AXE.exists():
         skip_or_fail(f"{AXE} is missing: run `npm install --no-save axe-core`")
@@ -384,7 +384,7 @@ def export_chromium() -> Path:
     return CHROMIUM
 
 
-def make_export_app(database_url: str, **env: str):  # noqa: ANN201
+def make_export_app(database_url: str, **env: str):
     """The app with its /export/… and /embed/… routes (create_app registers them)."""
     return make_web_app(database_url, **env)
 

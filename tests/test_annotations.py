@@ -77,9 +77,9 @@ def test_annotations_bad_file_lists_every_problem_and_stores_nothing(demo_engine
         ("9", "area_code", "E05999999", "unknown area"),
         ("11", "indicator_code, source, area_code, date, kind", "", "duplicate annotation"),
     ]
-    lines = [l for l in out.splitlines() if l.startswith("bad_notes.csv ")]
+    lines = [line for line in out.splitlines() if line.startswith("bad_notes.csv ")]
     for row, column, value, reason in expected:
-        assert any(l.split()[1] == row and column in l and value in l and reason in l for l in lines), (row, column, out)
+        assert any(line.split()[1] == row and column in line and value in line and reason in line for line in lines), (row, column, out)
     # The loader says what is wrong; the CLI, once each, which command puts it right.
     assert out.endswith("Declare areas first with `cspdash ingest areas FILE`.\nLoad indicators first with `cspdash ingest indicators FILE`.\n")
     assert {**table_counts(demo_engine), "series_annotation": annotation_count(demo_engine)} == before

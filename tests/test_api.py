@@ -45,12 +45,12 @@ BAD = [
 
 
 @pytest.fixture(scope="module")
-def client(demo_database_url: str):  # noqa: ANN201
+def client(demo_database_url: str):
     return make_web_app(demo_database_url).server.test_client()
 
 
 @pytest.fixture(scope="module")
-def spec(client) -> dict:  # noqa: ANN001
+def spec(client) -> dict:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     return response.get_json()
@@ -67,7 +67,7 @@ def test_api_openapi_document_is_valid_openapi_3_1(spec: dict) -> None:
 
 
 @pytest.mark.parametrize(("url", "schema"), OK)
-def test_api_real_answers_match_the_openapi_document(client, spec: dict, url: str, schema: str) -> None:  # noqa: ANN001
+def test_api_real_answers_match_the_openapi_document(client, spec: dict, url: str, schema: str) -> None:
     response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
@@ -78,7 +78,7 @@ def test_api_real_answers_match_the_openapi_document(client, spec: dict, url: st
 
 
 @pytest.mark.parametrize(("url", "status", "words"), BAD)
-def test_api_errors_are_plain_json_with_a_reason(client, spec: dict, url: str, status: int, words: str) -> None:  # noqa: ANN001
+def test_api_errors_are_plain_json_with_a_reason(client, spec: dict, url: str, status: int, words: str) -> None:
     response = client.get(url)
     assert response.status_code == status
     body = response.get_json()
@@ -86,7 +86,7 @@ def test_api_errors_are_plain_json_with_a_reason(client, spec: dict, url: str, s
     assert body["error"]["status"] == status and words in body["error"]["message"]
 
 
-def test_api_scorecard_gives_the_reports_figures_as_numbers(client) -> None:  # noqa: ANN001
+def test_api_scorecard_gives_the_reports_figures_as_numbers(client) -> None:
     body = client.get(f"/api/v1/scorecard?period={Q3}&area={HAVERING}").get_json()
     assert body["meta"]["period"] == Q3 and body["meta"]["area_name"] == "Havering"
     assert body["meta"]["publication"] == {"state": "draft", "version": None, "published_at": None, "published_by": None}
@@ -100,7 +100,7 @@ def test_api_scorecard_gives_the_reports_figures_as_numbers(client) -> None:  # 
     assert summary["red"] == sum(r["rag"] == "Red" for r in rated) and summary["green"] == sum(r["rag"] == "Green" for r in rated)
 
 
-def test_api_series_ends_with_the_scorecards_figures(client) -> None:  # noqa: ANN001
+def test_api_series_ends_with_the_scorecards_figures(client) -> None:
     """The indicator's series and the scorecard are the same figures (as the two pages are)."""
     card = {r["code"]: r for r in client.get(f"/api/v1/scorecard?period={Q3}").get_json()["data"]}
     for code in REPORT:
@@ -112,7 +112,7 @@ def test_api_series_ends_with_the_scorecards_figures(client) -> None:  # noqa: A
     assert [r["period"] for r in first] == ["2015-16-Q1", "2015-16-Q2", "2015-16-Q3", "2015-16-Q4"]
 
 
-def test_api_counts_by_quarter_add_up_the_months(client) -> None:  # noqa: ANN001
+def test_api_counts_by_quarter_add_up_the_months(client) -> None:
     months = client.get("/api/v1/counts?source=crime").get_json()["data"]
     quarters = client.get("/api/v1/counts?source=crime&by=quarter").get_json()["data"]
     q3 = next(r for r in quarters if r["period"] == Q3)
@@ -122,7 +122,7 @@ def test_api_counts_by_quarter_add_up_the_months(client) -> None:  # noqa: ANN00
     assert wards["meta"]["level"] == "ward" and len({r["area_code"] for r in wards["data"]}) == 18
 
 
-def test_api_csv_has_the_json_records_with_numbers_unquoted(client) -> None:  # noqa: ANN001
+def test_api_csv_has_the_json_records_with_numbers_unquoted(client) -> None:
     json_rows = client.get(f"/api/v1/scorecard?period={Q3}").get_json()["data"]
     response = client.get(f"/api/v1/scorecard?period={Q3}&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -134,7 +134,7 @@ def test_api_csv_has_the_json_records_with_numbers_unquoted(client) -> None:  # 
     assert "\r\nCSP1,Total notifiable offences," in text
 
 
-def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_engine, database_url: str) -> None:
     from store.db import session_scope
     from store.models import Commentary, CrimeCount
 
@@ -155,7 +155,7 @@ def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_en
     assert "2016-10" in months and "2016-11" not in months
 
 
-def test_api_follows_the_pages_access_rules(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_api_follows_the_pages_access_rules(demo_engine, database_url: str) -> None:
     app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
     client = app.server.test_client()
     refused = client.get("/api/v1/scorecard")

@@ -14,11 +14,11 @@ from tests.conftest import make_dashboard_app
 
 
 @pytest.fixture(scope="module")
-def client(demo_database_url: str):  # noqa: ANN201
+def client(demo_database_url: str):
     return make_dashboard_app(demo_database_url).server.test_client()
 
 
-def test_asset_caching_fingerprinted_files_are_kept_for_a_year(client) -> None:  # noqa: ANN001
+def test_asset_caching_fingerprinted_files_are_kept_for_a_year(client) -> None:
     page = client.get("/").get_data(as_text=True)
     urls = re.findall(r'(?:src|href)="(/assets/[^"]+\?m=[^"]+)"', page)
     assert any("plotly-cspdash.min.js" in u for u in urls) and any(u.split("?")[0].endswith(".css") for u in urls)
@@ -35,7 +35,7 @@ def test_asset_caching_fingerprinted_files_are_kept_for_a_year(client) -> None: 
         assert again.status_code == 304 and not again.get_data(), url
 
 
-def test_asset_caching_an_address_without_its_fingerprint_is_checked_each_time(client) -> None:  # noqa: ANN001
+def test_asset_caching_an_address_without_its_fingerprint_is_checked_each_time(client) -> None:
     response = client.get("/assets/cspdash.css", headers={"Accept-Encoding": "br"})
     assert response.status_code == 200
     assert "max-age=31536000" not in response.headers.get("Cache-Control", "")

@@ -112,7 +112,7 @@ def test_browser_one_download_menu_per_chart(page, live_server: str) -> None:  #
 
 
 @pytest.fixture
-def break_server(demo_engine) -> Iterator[str]:  # noqa: ANN001
+def break_server(demo_engine) -> Iterator[str]:
     from store.annotations import save_annotation
     from store.db import session_scope
 

@@ -19,14 +19,14 @@ MAP_RATE = "/map?measure=crime&period=2016-17-Q3&span=quarter&view=rate"
 POPULATION_WORDS = "Rates per 1,000 residents need population figures, which have not been loaded for these areas."
 
 
-def _sign_in(page, base: str, next_path: str) -> None:  # noqa: ANN001
+def _sign_in(page, base: str, next_path: str) -> None:
     page.goto(f"{base}/login?next={quote(next_path, safe='')}")
     page.get_by_label("User name").fill("priya")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_browser_load_links_readers_get_words_analysts_get_the_upload_page(web_live, web_browser) -> None:  # noqa: ANN001
+def test_browser_load_links_readers_get_words_analysts_get_the_upload_page(web_live, web_browser) -> None:
     page = web_browser
     for path in (MAP_RATE, "/london?measure=crime&period=2016-17-Q3&span=quarter&view=rate", "/ward/E05000319"):
         page.goto(f"{web_live}{path}")
@@ -67,7 +67,7 @@ def test_browser_load_links_problems_are_listed_in_row_order() -> None:
     assert [r[1] for r in rows] == ["", "2", "7"]
 
 
-def test_browser_load_links_after_a_load_the_quarters_lacking_targets_are_named(demo_engine) -> None:  # noqa: ANN001
+def test_browser_load_links_after_a_load_the_quarters_lacking_targets_are_named(demo_engine) -> None:
     assert steps.gaps_after_load(demo_engine, ["2016-17-Q3"], "E09000016") == []
     with session_scope(demo_engine) as session:
         session.execute(delete(Target).where(Target.indicator_code == "CSP3"))
@@ -76,7 +76,7 @@ def test_browser_load_links_after_a_load_the_quarters_lacking_targets_are_named(
     assert "Still missing after this load: Q3 2016/17: no target for CSP3, so not rated." in shown
 
 
-def _summary():  # noqa: ANN202
+def _summary():
     from loaders.summary import LoadSummary
 
     return LoadSummary(kind="crime", file_name="c.csv", sha256="0" * 64, rows=1, periods=["2016-10"])

@@ -13,7 +13,7 @@ MAP = "measure=crime&period=2016-17-Q3&span=quarter"
 JARGON = re.compile(r"Jenks|quantile|rated basis|\bpp\b|\bpts\b|SHA-256", re.I)
 
 
-def test_browser_plain_words_on_reader_pages(web_live, web_browser) -> None:  # noqa: ANN001
+def test_browser_plain_words_on_reader_pages(web_live, web_browser) -> None:
     page = web_browser
     for path in (f"/?{PERIOD}", f"/map?{MAP}", f"/map?{MAP}&classes=jenks", f"/london?{MAP}", "/ward/E05000319"):
         page.goto(f"{web_live}{path}")

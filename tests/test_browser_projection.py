@@ -38,7 +38,7 @@ def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
     assert errors == [], f"browser errors in {request.node.name}: {errors}"
 
 
-def fits(tab) -> bool:  # noqa: ANN001
+def fits(tab) -> bool:
     return tab.evaluate("document.documentElement.scrollWidth") <= tab.width
 
 

@@ -32,7 +32,7 @@ HAVERING = "E09000016"
 QUERY = f"?period={Q3.key}&area={HAVERING}"
 
 
-def _publish(engine, database_url: str):  # noqa: ANN001, ANN202
+def _publish(engine, database_url: str):
     settings = Settings.from_env({"DATABASE_URL": database_url, "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-")})
     return publish_with_pack(engine, Q3, HAVERING, settings, Principal("lee", "lead"), note="Committee, 17 January 2017",
                              force=True, reason="Demo data", date=date(2017, 1, 17), now=datetime(2017, 1, 17, 10, tzinfo=UTC))  # fmt: skip
@@ -41,18 +41,18 @@ def _publish(engine, database_url: str):  # noqa: ANN001, ANN202
 def _get(url: str) -> tuple[int, str, bytes]:
     """A plain GET against the live app (not a second app: that would reset Dash's pages)."""
     try:
-        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (a local test server)
+        with urllib.request.urlopen(url, timeout=120) as response:  # a local test server
             return response.status, response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers.get_content_type(), exc.read()
 
 
-def _text(page, selector: str) -> str:  # noqa: ANN001
+def _text(page, selector: str) -> str:
     page.wait_for_selector(selector)
     return page.inner_text(selector)
 
 
-def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browser, demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browser, demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
     page = web_browser
     page.goto(f"{web_live}/{QUERY}")
     assert _text(page, "#scorecard-publication-banner").startswith("Draft — not yet published")
@@ -146,7 +146,7 @@ def _reopen_body() -> dict:
     return _callback("publish-reopen-outcome.children", [{"id": "publish-reopen-button", "property": "n_clicks", "value": 1}], state)
 
 
-def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(demo_engine, database_url: str, export_chromium: Path) -> None:  # noqa: ANN001
+def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(demo_engine, database_url: str, export_chromium: Path) -> None:
     for name, role in (("vic", "viewer"), ("priya", "analyst"), ("lee", "lead")):
         add_web_user(demo_engine, name, role)
     app = make_web_app(database_url)
@@ -189,18 +189,18 @@ def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(de
 # --- As published: the controls keep it, the map pages say they are current ----------------------
 
 
-def _publish_with_stand_in_pack(engine) -> None:  # noqa: ANN001
+def _publish_with_stand_in_pack(engine) -> None:
     """Publish Q3 quickly: these pages read the frozen document, not the pack files."""
     with session_scope(engine) as session:
         publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="Demo data")
 
 
-def _wait_for_query(page, path: str, query: str) -> None:  # noqa: ANN001
+def _wait_for_query(page, path: str, query: str) -> None:
     """The address is exactly ``path?query`` (nothing dropped, nothing added)."""
     page.wait_for_url(lambda url: url.split("/", 3)[-1] == f"{path.lstrip('/')}?{query}")
 
 
-def test_browser_period_and_area_controls_keep_as_published_and_the_version(web_live: str, web_browser, demo_engine) -> None:  # noqa: ANN001
+def test_browser_period_and_area_controls_keep_as_published_and_the_version(web_live: str, web_browser, demo_engine) -> None:
     page = web_browser
     _publish_with_stand_in_pack(demo_engine)
     page.goto(f"{web_live}/{QUERY}&as=published&version=1")
@@ -239,7 +239,7 @@ MAP_PAGES = [
 ]
 
 
-def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(web_live: str, web_browser, demo_engine) -> None:  # noqa: ANN001
+def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(web_live: str, web_browser, demo_engine) -> None:
     page = web_browser
     _publish_with_stand_in_pack(demo_engine)
     for path, prefix, scorecard in MAP_PAGES:
@@ -264,7 +264,7 @@ def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(
 # --- Submit, publish and re-open on the scorecard, by the people allowed to ----------------------
 
 
-def _sign_in_as(page, base: str, name: str) -> None:  # noqa: ANN001
+def _sign_in_as(page, base: str, name: str) -> None:
     page.context.clear_cookies()  # sign the last person out
     page.goto(f"{base}/login?next={quote('/' + QUERY, safe='')}")
     page.get_by_label("User name").fill(name)
@@ -273,13 +273,13 @@ def _sign_in_as(page, base: str, name: str) -> None:  # noqa: ANN001
     page.wait_for_selector("#scorecard-publication-banner")
 
 
-def _quarter_log(engine) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def _quarter_log(engine) -> list[tuple[str, str, str]]:
     with session_scope(engine) as session:
         rows = session.scalars(select(ChangeLog).where(ChangeLog.entity == "quarter").order_by(ChangeLog.id))
         return [(r.action, r.user, str((r.detail or {}).get("note") or "")) for r in rows]
 
 
-def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_controls(web_live: str, web_browser, demo_engine, export_chromium: Path) -> None:  # noqa: ANN001
+def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_controls(web_live: str, web_browser, demo_engine, export_chromium: Path) -> None:
     page = web_browser
     add_web_user(demo_engine, "lee", "lead")
     add_web_user(demo_engine, "vic", "viewer")

@@ -37,7 +37,7 @@ def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
     assert errors == [], f"browser errors in {request.node.name}: {errors}"
 
 
-def summary_title_fits(tab) -> bool:  # noqa: ANN001
+def summary_title_fits(tab) -> bool:
     """The summary chart's title lies wholly inside the chart, on every side."""
     return tab.evaluate(
         """() => { const svg = document.querySelector('#scorecard-summary-chart svg.main-svg').getBoundingClientRect();

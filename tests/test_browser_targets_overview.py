@@ -19,7 +19,7 @@ from tests.conftest import serious_axe_violations
 HOME = "E09000016"
 
 
-def _sign_in(page, base: str) -> None:  # noqa: ANN001
+def _sign_in(page, base: str) -> None:
     page.goto(f"{base}/login?next=/targets%3Findicator%3DCSP1%26period%3D2016-17-Q3")
     page.get_by_label("User name").fill("priya")
     page.get_by_label("Password").fill("correct-horse-battery")
@@ -27,7 +27,7 @@ def _sign_in(page, base: str) -> None:  # noqa: ANN001
     page.wait_for_selector("#targets-save")
 
 
-def test_targets_overview_grid_lists_missing_targets_and_reds_without_action(demo_engine) -> None:  # noqa: ANN001
+def test_targets_overview_grid_lists_missing_targets_and_reds_without_action(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         grid = overview.year_overview(session, FinancialYear(2016), HOME, Quarter(2016, 3))
     by_code = {r.code: r for r in grid}
@@ -39,7 +39,7 @@ def test_targets_overview_grid_lists_missing_targets_and_reds_without_action(dem
     assert any(not r.rated for r in grid) and all(r.missing == [] for r in grid if not r.rated)
 
 
-def test_targets_overview_in_browser(web_live, web_browser, demo_engine) -> None:  # noqa: ANN001
+def test_targets_overview_in_browser(web_live, web_browser, demo_engine) -> None:
     page = web_browser
     _sign_in(page, web_live)
     grid = page.locator("#targets-overview")

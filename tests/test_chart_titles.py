@@ -53,7 +53,7 @@ def _svgs(url: str, width: int) -> Iterator[tuple[str, bytes]]:
 
 
 @pytest.fixture(scope="module")
-def chromium_page():  # noqa: ANN201
+def chromium_page():
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is not installed, so text boxes cannot be measured")
     from playwright.sync_api import sync_playwright
@@ -67,7 +67,7 @@ def chromium_page():  # noqa: ANN201
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_chart_titles_stay_inside_every_chart(demo_database_url: str, chromium_page, width: int) -> None:  # noqa: ANN001
+def test_chart_titles_stay_inside_every_chart(demo_database_url: str, chromium_page, width: int) -> None:
     overflows: list[str] = []
     drawn = 0
     for name, svg in _svgs(demo_database_url, width):
@@ -96,7 +96,7 @@ def test_chart_titles_wrap_to_the_width_by_font_metrics() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
-def test_chart_titles_schematic_map_says_so_on_the_image(demo_database_url: str, chromium_page, fmt: str) -> None:  # noqa: ANN001
+def test_chart_titles_schematic_map_says_so_on_the_image(demo_database_url: str, chromium_page, fmt: str) -> None:
     """The demo's wards are the schematic hexagons: the image itself carries the warning."""
     if fmt == "svg":
         svg = map_download(demo_database_url, HOME, MAP, "svg").content.decode()

@@ -85,10 +85,10 @@ def test_spc_bad_file_names_file_row_column_and_value(tmp_path):
     err = result.stderr if hasattr(result, "stderr") else result.output
     assert "bad.csv: 4 problems found; nothing was loaded." in err
     lines = err.splitlines()
-    assert any(l.startswith("bad.csv") and " 3 " in l and "value" in l and "lots" in l and "not a number" in l for l in lines)
-    assert any(" 4 " in l and "period" in l and "this cell must not be blank" in l for l in lines)
-    assert any(" 5 " in l and "2015-04" in l and "duplicate period: already given in row 2" in l for l in lines)
-    assert any(" 6 " in l and "a number is required here" in l for l in lines)
+    assert any(line.startswith("bad.csv") and " 3 " in line and "value" in line and "lots" in line and "not a number" in line for line in lines)
+    assert any(" 4 " in line and "period" in line and "this cell must not be blank" in line for line in lines)
+    assert any(" 5 " in line and "2015-04" in line and "duplicate period: already given in row 2" in line for line in lines)
+    assert any(" 6 " in line and "a number is required here" in line for line in lines)
 
 
 def test_spc_missing_column_and_empty_file(tmp_path):

@@ -393,12 +393,12 @@ def test_app_builds_without_touching_the_database() -> None:
 
 
 @pytest.mark.parametrize("name", ["scorecard", "indicator", "demand", "targets", "upload", "ward_map", "ward_profile", "london"])
-def test_a_page_that_breaks_shows_a_message_not_a_stack_trace(demo_database_url, monkeypatch, name):  # noqa: ANN001
+def test_a_page_that_breaks_shows_a_message_not_a_stack_trace(demo_database_url, monkeypatch, name):
     """Whatever fails while a page is built, the reader gets a plain apology (and the log the trace)."""
     app = make_dashboard_app(demo_database_url)
     module = importlib.import_module(f"dashboards.{name}")
 
-    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*_args, **_kwargs):
         raise RuntimeError("database went away")
 
     for attribute in ("current_settings", "can"):

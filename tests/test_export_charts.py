@@ -113,7 +113,7 @@ def test_export_charts_missing_chromium_is_explained(monkeypatch: pytest.MonkeyP
             attempt()
 
 
-def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) -> None:  # noqa: ANN001
+def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) -> None:
     from views.figures import trend_chart, ytd_chart
     from views.wording import target_finding
 
@@ -136,7 +136,7 @@ def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) ->
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("trend", "png"), ("ytd", "svg")])
-def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:  # noqa: ANN001
+def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:
     out = tmp_path / f"chart.{fmt}"
     args = ["export", "chart", "--indicator", "csp3", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -151,7 +151,7 @@ def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("comparator", "png"), ("monthly", "svg"), ("comparator", "svg"), ("monthly", "png")])
-def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:  # noqa: ANN001
+def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:
     out = tmp_path / f"chart.{fmt}"
     args = ["export", "chart", "--indicator", "CSP1", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -165,7 +165,7 @@ def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_u
         assert b"Source: Metropolitan Police Service; cspdash" in data
 
 
-def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine) -> None:  # noqa: ANN001
+def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine) -> None:
     from views.figures import comparator_chart, monthly_chart
     from views.wording import comparator_finding, monthly_finding
 
@@ -193,7 +193,7 @@ def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine)
         (["--indicator", "CSP1", "--area", "E09000099"], "No area with code 'E09000099' is held"),
     ],
 )
-def test_export_charts_cli_explains_what_it_cannot_do(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:  # noqa: ANN001
+def test_export_charts_cli_explains_what_it_cannot_do(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:
     out = tmp_path / "x.png"
     result = CliRunner().invoke(cli, ["export", "chart", "--period", "2016-17-Q3", *args, "--out", str(out)], env={"DATABASE_URL": database_url})
     assert result.exit_code == 1
@@ -205,11 +205,11 @@ def test_export_charts_cli_explains_what_it_cannot_do(demo_engine, database_url:
 
 
 @pytest.fixture
-def client(demo_engine, database_url: str):  # noqa: ANN001, ANN201
+def client(demo_engine, database_url: str):
     return make_export_app(database_url).server.test_client()
 
 
-def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
+def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:
     png = client.get(f"/export/chart/CSP1.png?{Q3}")
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert png.headers["Content-Disposition"].startswith('attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"; filename*=UTF-8')
@@ -226,7 +226,7 @@ def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> No
     assert again.status_code == 304  # unchanged data: the browser keeps its copy
 
 
-def test_export_charts_http_data_downloads(client) -> None:  # noqa: ANN001
+def test_export_charts_http_data_downloads(client) -> None:
     csv = client.get(f"/export/data/CSP1.csv?{Q3}")
     assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     lines = csv.data.decode("utf-8-sig").splitlines()
@@ -254,13 +254,13 @@ def test_export_charts_http_data_downloads(client) -> None:  # noqa: ANN001
         ("/export/data/CSP1.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
     ],
 )
-def test_export_charts_http_errors_say_why(client, url: str, status: int, message: str) -> None:  # noqa: ANN001
+def test_export_charts_http_errors_say_why(client, url: str, status: int, message: str) -> None:
     response = client.get(url)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
 
 
-def test_export_charts_embed_page_is_standalone(client) -> None:  # noqa: ANN001
+def test_export_charts_embed_page_is_standalone(client) -> None:
     response = client.get(f"/embed/indicator/CSP3?{Q3}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -275,7 +275,7 @@ def test_export_charts_embed_page_is_standalone(client) -> None:  # noqa: ANN001
     assert missing.status_code == 404 and "No indicator with code 'NOPE'" in missing.get_data(as_text=True)
 
 
-def test_export_charts_routes_need_sign_in_when_reading_is_private(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_export_charts_routes_need_sign_in_when_reading_is_private(demo_engine, database_url: str) -> None:
     client = make_export_app(database_url, CSPDASH_PUBLIC_READ="false").server.test_client()
     for url in (f"/export/data/CSP1.csv?{Q3}", f"/embed/indicator/CSP1?{Q3}"):
         response = client.get(url)
@@ -283,7 +283,7 @@ def test_export_charts_routes_need_sign_in_when_reading_is_private(demo_engine, 
 
 
 @pytest.fixture
-def export_live(demo_engine, database_url: str) -> Iterator[str]:  # noqa: ANN001
+def export_live(demo_engine, database_url: str) -> Iterator[str]:
     """The app with the export routes, served on a free local port (as conftest's web_live,
     which cannot add routes before serving)."""
     app = make_export_app(database_url)
@@ -292,7 +292,7 @@ def export_live(demo_engine, database_url: str) -> Iterator[str]:  # noqa: ANN00
 
 
 @pytest.mark.browser
-def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:  # noqa: ANN001
+def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:
     requests: list[str] = []
     web_browser.on("request", lambda r: requests.append(r.url))
     web_browser.set_viewport_size({"width": 720, "height": 600})  # a typical iframe
@@ -319,7 +319,7 @@ MAP_QUERY = "measure=crime&period=2016-17-Q3&span=quarter&view=count"
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
-def test_export_charts_cli_writes_the_ward_map(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+def test_export_charts_cli_writes_the_ward_map(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"map.{fmt}"
     args = ["export", "map", "--measure", "crime", "--period", "2016-17-Q3", "--span", "quarter", "--view", "count", "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -336,7 +336,7 @@ def test_export_charts_cli_writes_the_ward_map(demo_engine, database_url: str, e
         assert b"Source: Metropolitan Police Service; cspdash" in data
 
 
-def test_export_charts_cli_map_explains_a_bad_query(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_charts_cli_map_explains_a_bad_query(demo_engine, database_url: str, tmp_path: Path) -> None:
     out = tmp_path / "map.png"
     args = ["export", "map", "--period", "2030-31-Q1", "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -345,7 +345,7 @@ def test_export_charts_cli_map_explains_a_bad_query(demo_engine, database_url: s
     assert not out.exists()
 
 
-def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str) -> None:
     from views.figures import ward_map_chart
     from views.map_state import map_figure
 
@@ -358,7 +358,7 @@ def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str)
     assert chart.figure["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
 
 
-def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None:  # noqa: ANN001
+def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None:
     png = client.get(f"/export/map.png?{MAP_QUERY}")
     assert png.status_code == 200 and png.mimetype == "image/png", png.get_data(as_text=True)[:200]
     assert png.headers["Content-Disposition"].startswith('attachment; filename="map-crime-2016-17-Q3-count.png"; filename*=UTF-8')
@@ -372,7 +372,7 @@ def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None
     assert bad.status_code == 404 and "'fortnight' is not a period length" in bad.get_data(as_text=True)
 
 
-def test_export_charts_ward_map_figures_match_the_pages_table(client, database_url: str) -> None:  # noqa: ANN001
+def test_export_charts_ward_map_figures_match_the_pages_table(client, database_url: str) -> None:
     """/export/map.csv is the /map page's table: same wards, order, figures, classes and ranks."""
     from dash import html
 
@@ -400,7 +400,7 @@ def test_export_charts_ward_map_figures_match_the_pages_table(client, database_u
     assert pd.read_excel(io.BytesIO(xlsx.data))["ward"].tolist() == frame["ward"].tolist()
 
 
-def test_export_charts_cli_writes_the_ward_maps_figures(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_charts_cli_writes_the_ward_maps_figures(demo_engine, database_url: str, tmp_path: Path) -> None:
     out = tmp_path / "wards.xlsx"
     args = ["export", "map", "--measure", "asb", "--period", "2016-17-Q3", "--view", "change", "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -410,7 +410,7 @@ def test_export_charts_cli_writes_the_ward_maps_figures(demo_engine, database_ur
     assert len(frame) == 18 and frame["change_percent"].notna().all()
 
 
-def test_export_charts_embed_map_is_standalone(client) -> None:  # noqa: ANN001
+def test_export_charts_embed_map_is_standalone(client) -> None:
     response = client.get(f"/embed/map?{MAP_QUERY}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -425,7 +425,7 @@ def test_export_charts_embed_map_is_standalone(client) -> None:  # noqa: ANN001
 
 
 @pytest.mark.browser
-def test_export_charts_embed_map_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:  # noqa: ANN001
+def test_export_charts_embed_map_renders_in_chromium(export_live: str, web_browser, database_url: str) -> None:
     requests: list[str] = []
     web_browser.on("request", lambda r: requests.append(r.url))
     web_browser.set_viewport_size({"width": 720, "height": 700})

@@ -46,7 +46,7 @@ def _url(path: str, params: dict[str, str]) -> str:
     return path + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items() if v != "")
 
 
-def _check(response, url: str) -> None:  # noqa: ANN001
+def _check(response, url: str) -> None:
     assert response.status_code in (200, 400, 404), (url, response.status_code, response.get_data(as_text=True)[:300])
     disposition = response.headers.get("Content-Disposition")
     if disposition is not None:
@@ -99,7 +99,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_export_hostile_links_chart_table_headers_are_neutralised(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_export_hostile_links_chart_table_headers_are_neutralised(demo_engine, database_url: str) -> None:
     """An area name and a comparator label are typed by people and reach the header row."""
     from store.models import Area, Indicator
 

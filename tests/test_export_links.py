@@ -12,7 +12,7 @@ from tests.conftest import make_dashboard_app
 QUERY = "?period=2016-17-Q3&area=E09000016"
 
 
-def _hrefs(component) -> list[str]:  # noqa: ANN001
+def _hrefs(component) -> list[str]:
     found = []
     href = getattr(component, "href", None)
     if href:
@@ -61,7 +61,7 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
     assert seen == expected
 
 
-def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  # noqa: ANN001
+def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):
     from dashboards.indicator import chart_downloads
     from rules.periods import Quarter
     from store.db import get_engine, session_scope
@@ -82,7 +82,7 @@ def test_export_links_offer_only_the_charts_the_page_draws(demo_database_url):  
 PAGE_TYPES = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _download_links(component) -> list[tuple[str, str]]:  # noqa: ANN001
+def _download_links(component) -> list[tuple[str, str]]:
     """(href, the link's full text, hidden words included) of every /export/ link."""
     from dash import html
 
@@ -91,7 +91,7 @@ def _download_links(component) -> list[tuple[str, str]]:  # noqa: ANN001
     return [(a.href, text(a)) for a in walk(component) if isinstance(a, html.A) and str(a.href).startswith("/export/")]
 
 
-def _render(app, name: str, *args, **query):  # noqa: ANN001, ANN002, ANN003, ANN202
+def _render(app, name: str, *args, **query):
     import importlib
 
     module = importlib.import_module(f"dashboards.{name}")
@@ -100,7 +100,7 @@ def _render(app, name: str, *args, **query):  # noqa: ANN001, ANN002, ANN003, AN
 
 
 @pytest.mark.parametrize("name", ["ward_profile", "london", "demand", "scorecard"])
-def test_export_links_on_the_other_pages_are_served(demo_database_url, export_chromium, name):  # noqa: ANN001
+def test_export_links_on_the_other_pages_are_served(demo_database_url, export_chromium, name):
     app = make_dashboard_app(demo_database_url)
     map_query = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "count"}
     if name == "ward_profile":
@@ -134,7 +134,7 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
     assert seen == PAGE_TYPES
 
 
-def test_export_links_follow_the_pages_choices(demo_database_url):  # noqa: ANN001
+def test_export_links_follow_the_pages_choices(demo_database_url):
     """The links carry the page's own query, so the file is what the reader is looking at."""
     app = make_dashboard_app(demo_database_url)
     ward = _download_links(_render(app, "ward_profile", demo_database_url, "E09000016", "E05000306", {"measure": "asb", "period": "2016-17-Q2", "view": "change"}))

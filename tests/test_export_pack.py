@@ -65,7 +65,7 @@ def packs(demo_database_url: str, export_chromium: Path, tmp_path_factory: pytes
 
 
 @pytest.fixture(scope="module")
-def scorecard(demo_database_url: str):  # noqa: ANN201
+def scorecard(demo_database_url: str):
     with session_scope(get_engine(demo_database_url)) as session:
         return build_scorecard(session, Q3, HAVERING)
 
@@ -78,11 +78,11 @@ def score_csv(demo_database_url: str) -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in csv.DictReader(io.StringIO(result.output))}
 
 
-def appendix_table(doc):  # noqa: ANN001, ANN201
+def appendix_table(doc):
     return next(t for t in doc.tables if t.rows[0].cells[0].text == "Indicator" and len(t.columns) == 13)
 
 
-def appendix_rows(doc) -> dict[str, list[str]]:  # noqa: ANN001
+def appendix_rows(doc) -> dict[str, list[str]]:
     """Appendix 1 rows by indicator code (the code is in the first cell's note)."""
     rows = {}
     for row in appendix_table(doc).rows[1:]:
@@ -95,7 +95,7 @@ def appendix_rows(doc) -> dict[str, list[str]]:  # noqa: ANN001
 # --- Word ------------------------------------------------------------------------------
 
 
-def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorecard, score_csv) -> None:  # noqa: ANN001
+def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorecard, score_csv) -> None:
     rows = appendix_rows(Document(packs["docx"]))
     rated = {r.code: r for r in scorecard.rows if r.rated}
     assert set(rows) == set(rated) == set(EXPECTED)
@@ -124,7 +124,7 @@ def test_export_pack_docx_appendix_matches_scorecard_and_score_csv(packs, scorec
     assert rows["CSP1"][12].startswith("Partnership problem-solving")
 
 
-def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:  # noqa: ANN001
+def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:
     doc = Document(packs["docx"])
     styled = [(p.style.name, p.text) for p in doc.paragraphs]
     assert ("Title", "Community Safety Partnership Performance Report: Quarter 3 (2016/17)") in styled
@@ -146,7 +146,7 @@ def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:  # noq
         assert mark in key_text
 
 
-def test_export_pack_docx_real_tables_landscape_appendix_and_alt_text(packs) -> None:  # noqa: ANN001
+def test_export_pack_docx_real_tables_landscape_appendix_and_alt_text(packs) -> None:
     doc = Document(packs["docx"])
     orientations = [(s.orientation, s.page_width > s.page_height) for s in doc.sections]
     assert orientations == [(WD_ORIENT.PORTRAIT, False), (WD_ORIENT.LANDSCAPE, True), (WD_ORIENT.PORTRAIT, False)]
@@ -199,7 +199,7 @@ class _Resources(HTMLParser):
             self.scripts.append(values)
 
 
-def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:  # noqa: ANN001
+def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:
     text = packs["html"].read_text(encoding="utf-8")
     parser = _Resources()
     parser.feed(text)
@@ -210,7 +210,7 @@ def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:
     assert parser.scripts == [] and "<link" not in text and "@import" not in text and "url(" not in text
     assert parser.tables == parser.captions >= 5 and parser.scoped > 20
     assert '<html lang="en-GB">' in text
-    for code, (name, rating, actual) in EXPECTED.items():
+    for code, (name, _rating, _actual) in EXPECTED.items():
         assert f'id="appendix-{code}"' in text and name in text
     assert '<span aria-hidden="true">■</span> Red</td>' in text
 
@@ -218,7 +218,7 @@ def test_export_pack_html_is_self_contained_with_semantic_tables(packs) -> None:
 # --- PDF -------------------------------------------------------------------------------
 
 
-def test_export_pack_pdf_pages_orientation_and_text(packs, demo_database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_pack_pdf_pages_orientation_and_text(packs, demo_database_url: str, tmp_path: Path) -> None:
     reader = PdfReader(packs["pdf"])
     pages = len(reader.pages)
     assert 6 <= pages <= 16
@@ -245,7 +245,7 @@ def test_export_pack_pdf_pages_orientation_and_text(packs, demo_database_url: st
             image.save(ARTIFACTS / f"pack-{backend(demo_database_url)}-page{i:02d}.png")
 
 
-def test_export_pack_pdf_is_typeset_in_bundled_fonts_without_ligatures(packs) -> None:  # noqa: ANN001
+def test_export_pack_pdf_is_typeset_in_bundled_fonts_without_ligatures(packs) -> None:
     """Searching the PDF for "notifiable" finds it on any machine: the pack is printed in the
     project's own Liberation Sans with ligatures off, not whatever fonts the machine happens to have."""
     reader = PdfReader(packs["pdf"])
@@ -262,7 +262,7 @@ def test_export_pack_pdf_is_typeset_in_bundled_fonts_without_ligatures(packs) ->
 # --- Content ---------------------------------------------------------------------------
 
 
-def test_export_pack_content_uses_scorecard_figures(demo_database_url: str, scorecard) -> None:  # noqa: ANN001
+def test_export_pack_content_uses_scorecard_figures(demo_database_url: str, scorecard) -> None:
     from exports.pack_content import build_pack_content
 
     with session_scope(get_engine(demo_database_url)) as session:
@@ -286,7 +286,7 @@ def test_export_pack_content_uses_scorecard_figures(demo_database_url: str, scor
         (["--period", "Q9"], "'Q9' is not a quarter"),
     ],
 )
-def test_export_pack_cli_errors(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:  # noqa: ANN001
+def test_export_pack_cli_errors(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli, ["export", "pack", *args, "--out", str(tmp_path / "x.docx")], env={"DATABASE_URL": database_url})
     assert result.exit_code != 0
     assert message in result.output
@@ -294,14 +294,14 @@ def test_export_pack_cli_errors(demo_engine, database_url: str, tmp_path: Path, 
 
 
 @pytest.mark.browser
-def test_export_pack_html_has_no_serious_accessibility_problems(packs, web_browser) -> None:  # noqa: ANN001
+def test_export_pack_html_has_no_serious_accessibility_problems(packs, web_browser) -> None:
     web_browser.goto(packs["html"].as_uri())
     assert web_browser.locator("img[alt]").count() == 10
     assert serious_axe_violations(web_browser) == []
     assert web_browser.console_errors == []
 
 
-def test_export_pack_http_download(demo_engine, database_url: str, export_chromium: Path) -> None:  # noqa: ANN001
+def test_export_pack_http_download(demo_engine, database_url: str, export_chromium: Path) -> None:
     from tests.conftest import make_export_app
 
     client = make_export_app(database_url).server.test_client()
@@ -315,7 +315,7 @@ def test_export_pack_http_download(demo_engine, database_url: str, export_chromi
 # --- Issue 11/12: SPC verdicts and significance words in every pack; Appendix 1 still one page
 
 
-def test_export_pack_docx_carries_spc_and_significance(packs, scorecard) -> None:  # noqa: ANN001
+def test_export_pack_docx_carries_spc_and_significance(packs, scorecard) -> None:
     doc = Document(packs["docx"])
     rows = appendix_rows(doc)
     for code in EXPECTED:
@@ -330,7 +330,7 @@ def test_export_pack_docx_carries_spc_and_significance(packs, scorecard) -> None
     assert "Amber and Red are judged against the same period last year" in text
 
 
-def test_export_pack_docx_appendix_fits_one_landscape_page_in_libreoffice(packs, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_pack_docx_appendix_fits_one_landscape_page_in_libreoffice(packs, tmp_path: Path) -> None:
     soffice = Path("/usr/bin/soffice")
     if not soffice.exists():
         skip_or_fail("LibreOffice (soffice) is not installed")
@@ -342,7 +342,7 @@ def test_export_pack_docx_appendix_fits_one_landscape_page_in_libreoffice(packs,
     assert "Appendix 1" in page and all(f"{code} ·" in page for code in EXPECTED), page
 
 
-def test_export_pack_html_and_pdf_carry_spc_and_significance(packs) -> None:  # noqa: ANN001
+def test_export_pack_html_and_pdf_carry_spc_and_significance(packs) -> None:
     html_text = packs["html"].read_text(encoding="utf-8")
     row = html_text.split('id="appendix-CSP1"')[1].split("</tr>")[0]
     assert "SPC: " in row and ("a real change" in row or "within normal variation" in row)

@@ -32,17 +32,17 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 
 @pytest.fixture(scope="module")
-def app(demo_database_url: str):  # noqa: ANN201
+def app(demo_database_url: str):
     """One app per backend for the module: its export routes and its page modules."""
     return make_dashboard_app(demo_database_url)
 
 
 @pytest.fixture(scope="module")
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.server.test_client()
 
 
-def page(app, name: str, *args: object, **kwargs: object) -> Component:  # noqa: ANN001
+def page(app, name: str, *args: object, **kwargs: object) -> Component:
     module = importlib.import_module(f"dashboards.{name}")
     with app.server.test_request_context("/"):
         return module.page(*args) if args else module.layout(**kwargs)
@@ -81,7 +81,7 @@ def plain(title: str) -> str:
 # --- The figures: the page's builder, the page's finding -------------------------------------
 
 
-def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str, app) -> None:  # noqa: ANN001
+def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str, app) -> None:
     from views.page_figures import ward_chart
     from views.ward_charts import category_finding, trend_chart, trend_title, ward_view
 
@@ -116,7 +116,7 @@ def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str
     assert text(by_id(profile, "ward-profile-category-finding")) == category_finding(view) + "."
 
 
-def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(demo_database_url: str, app) -> None:  # noqa: ANN001
+def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(demo_database_url: str, app) -> None:
     from exports.downloads import demand_download
     from store.db import get_engine, session_scope
     from store.queries import demand_panels
@@ -168,7 +168,7 @@ def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) ->
 # --- Images over HTTP, from the real browser -----------------------------------------------------
 
 
-def test_export_pages_images_are_print_sized_and_titled(client, export_chromium: Path) -> None:  # noqa: ANN001
+def test_export_pages_images_are_print_sized_and_titled(client, export_chromium: Path) -> None:
     trend = client.get(f"/export/ward/{WARD}.png?{MAP}&kind=trend")
     assert trend.status_code == 200 and trend.mimetype == "image/png", trend.get_data(as_text=True)[:200]
     assert trend.headers["Content-Disposition"].startswith(f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"; filename*=UTF-8')
@@ -206,7 +206,7 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
 # --- Figures: the page's numbers ------------------------------------------------------------
 
 
-def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, app, client) -> None:  # noqa: ANN001
+def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, app, client) -> None:
     profile = page(app, "ward_profile", demo_database_url, HOME, WARD, MAP_PARAMS)
     response = client.get(f"/export/ward/{WARD}.csv?{MAP}")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -227,7 +227,7 @@ def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, 
     assert cell.value == 308 and cell.data_type == "n"
 
 
-def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_database_url: str, app, client) -> None:  # noqa: ANN001
+def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_database_url: str, app, client) -> None:
     london = page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"})
     rows = csv_rows(client.get(f"/export/london.csv?measure=crime&period={PERIOD}&span=quarter").data)
     table = table_rows(by_id(london, "london-table"))
@@ -296,7 +296,7 @@ def test_export_pages_text_from_the_database_cannot_run_as_a_formula(demo_databa
         ("/export/summary.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
     ],
 )
-def test_export_pages_bad_requests_say_why(client, url: str, status: int, message: str) -> None:  # noqa: ANN001
+def test_export_pages_bad_requests_say_why(client, url: str, status: int, message: str) -> None:
     response = client.get(url)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)

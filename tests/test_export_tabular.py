@@ -32,7 +32,7 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def sheet(data: bytes):  # noqa: ANN201
+def sheet(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
 
@@ -77,7 +77,7 @@ def test_export_tabular_text_with_commas_and_quotes_round_trips() -> None:
     assert csv_rows(safe_csv(frame))[1] == ['Up 4.5%, "mostly" violence\nsee note']
 
 
-def test_export_tabular_indicator_file_neutralises_commentary(demo_engine) -> None:  # noqa: ANN001
+def test_export_tabular_indicator_file_neutralises_commentary(demo_engine) -> None:
     """Commentary typed by a partner is the realistic attack: it arrives in the download."""
     attack = "=cmd|' /C calc'!A0"
     with session_scope(demo_engine) as session:
@@ -96,7 +96,7 @@ def test_export_tabular_indicator_file_neutralises_commentary(demo_engine) -> No
     assert cells["actual"].value == 13143 and cells["actual"].data_type == "n"
 
 
-def test_export_tabular_indicator_file_agrees_with_scorecard(demo_engine) -> None:  # noqa: ANN001
+def test_export_tabular_indicator_file_agrees_with_scorecard(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         card = build_scorecard(session, Q3, "E09000016")
     for row in (r for r in card.rows if r.rated):
@@ -110,7 +110,7 @@ def test_export_tabular_indicator_file_agrees_with_scorecard(demo_engine) -> Non
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_tabular_cli_writes_data(demo_engine, database_url: str, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+def test_export_tabular_cli_writes_data(demo_engine, database_url: str, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"csp2.{fmt}"
     result = CliRunner().invoke(cli, ["export", "data", "--indicator", "CSP2", "--period", Q3.key, "--out", str(out)], env={"DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output

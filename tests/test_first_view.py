@@ -15,11 +15,11 @@ Q3 = "period=2016-17-Q3&area=E09000016"
 
 
 @pytest.fixture(scope="module")
-def client(demo_database_url: str):  # noqa: ANN201
+def client(demo_database_url: str):
     return make_dashboard_app(demo_database_url).server.test_client()
 
 
-def layout(client, page: str | None) -> str:  # noqa: ANN001
+def layout(client, page: str | None) -> str:
     headers = {"X-Cspdash-Page": page} if page is not None else {}
     response = client.get("/_dash-layout", headers=headers)
     assert response.status_code == 200
@@ -28,7 +28,7 @@ def layout(client, page: str | None) -> str:  # noqa: ANN001
 
 def location(text: str) -> dict:
     """The props of the page container's dcc.Location in a layout's JSON."""
-    def walk(node):  # noqa: ANN001, ANN202
+    def walk(node):
         if isinstance(node, dict):
             if node.get("props", {}).get("id") == "_pages_location":
                 return node["props"]
@@ -50,7 +50,7 @@ def location(text: str) -> dict:
     ("path", "shown"),
     [(f"/?{Q3}", "scorecard-table"), (f"/indicator/CSP1?{Q3}", "indicator-reason"), ("/demand", "demand-summary"), ("/map", "ward-map-table"), ("/no-such-page", "Page not found")],
 )
-def test_first_view_is_in_the_first_layout(client, path: str, shown: str) -> None:  # noqa: ANN001
+def test_first_view_is_in_the_first_layout(client, path: str, shown: str) -> None:
     text = layout(client, path)
     assert shown in text
     props = location(text)
@@ -60,13 +60,13 @@ def test_first_view_is_in_the_first_layout(client, path: str, shown: str) -> Non
     assert props["pathname"] == base and props["search"] == (f"?{query}" if query else "")
 
 
-def test_first_view_reads_the_query_like_the_callback(client) -> None:  # noqa: ANN001
+def test_first_view_reads_the_query_like_the_callback(client) -> None:
     assert "Q2 2016/17" in layout(client, "/?period=2016-17-Q2&area=E09000016")
     assert "is not a quarter" in layout(client, "/?period=nonsense")
 
 
 @pytest.mark.parametrize("page", [None, "", "http://elsewhere.example/?period=2016-17-Q3", "//elsewhere.example/", "map"])
-def test_first_view_without_a_page_named_is_the_empty_container(client, page: str | None) -> None:  # noqa: ANN001
+def test_first_view_without_a_page_named_is_the_empty_container(client, page: str | None) -> None:
     text = layout(client, page)
     assert "scorecard-table" not in text
     assert "pathname" not in location(text)

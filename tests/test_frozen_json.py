@@ -52,7 +52,7 @@ def full_row(period: str = Q3.key) -> ScoreRow:
     )  # fmt: skip
 
 
-def through_json(value):  # noqa: ANN001, ANN201
+def through_json(value):
     """As stored and read back: the canonical text the hash is taken of, parsed again."""
     return json.loads(canonical_json(value))
 
@@ -95,7 +95,7 @@ def test_frozen_json_fills_every_indicator_page_field_and_reads_it_back() -> Non
     assert [r.dot_long_breaks for r in again.history] == [r.dot_long_breaks for r in detail.history]
 
 
-def _detail_doc(detail: IndicatorDetail):  # noqa: ANN202
+def _detail_doc(detail: IndicatorDetail):
     from store.published_document import _detail_doc as detail_doc
 
     return detail_doc(detail)
@@ -109,7 +109,7 @@ def test_frozen_json_turns_dates_decimals_and_timestamps_into_text_and_numbers()
         frozen_value({"what": object()})
 
 
-def test_frozen_json_publishing_with_a_series_break_on_record(demo_engine) -> None:  # noqa: ANN001
+def test_frozen_json_publishing_with_a_series_break_on_record(demo_engine) -> None:
     """The break of 1 April 2016 falls inside the year-on-year comparison of Q3 2016/17: the
     published scorecard and indicator page keep it, dated, on both databases."""
     from store.annotations import save_annotation

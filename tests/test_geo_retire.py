@@ -20,7 +20,7 @@ CITY_MERGED = "boundaries/london_wards_2018_citymerged_wgs84_simplified5m.geojso
 CITY_RECORDS = "crime/police_uk_city_of_london/2016-01-city-of-london-street.csv"
 
 
-def city_january(engine) -> int:  # noqa: ANN001
+def city_january(engine) -> int:
     with session_scope(engine) as session:
         return monthly_counts(session, "crime", CITY, ["2016-01"]).get("2016-01", 0) + monthly_counts(session, "asb", CITY, ["2016-01"]).get("2016-01", 0)
 

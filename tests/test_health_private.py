@@ -9,7 +9,7 @@ from store.schema import head_revision
 from tests.conftest import add_web_user, make_web_app, web_sign_in
 
 
-def test_health_private_anonymous_sees_only_ok_admin_sees_the_schema(engine, database_url: str) -> None:  # noqa: ANN001
+def test_health_private_anonymous_sees_only_ok_admin_sees_the_schema(engine, database_url: str) -> None:
     add_web_user(engine, "ada", "admin")
     add_web_user(engine, "vic", "viewer")
     app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
@@ -27,6 +27,6 @@ def test_health_private_anonymous_sees_only_ok_admin_sees_the_schema(engine, dat
     assert (behind.status_code, behind.get_json()) == (503, {"status": "unavailable"})
 
 
-def test_health_private_public_read_keeps_the_details(engine, database_url: str) -> None:  # noqa: ANN001
+def test_health_private_public_read_keeps_the_details(engine, database_url: str) -> None:
     response = make_web_app(database_url).server.test_client().get("/healthz")
     assert response.get_json() == {"status": "ok", "database": "ok", "schema": head_revision()}

@@ -118,7 +118,7 @@ def test_two_overlapping_loads_both_succeed_one_after_the_other(engine, tmp_path
     def one() -> None:
         try:
             run_load(engine, "crime", Source.from_path(path))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=one) for _ in range(2)]

@@ -11,12 +11,12 @@ from tests.conftest import WEB_PASSWORD, add_web_user, make_web_app, serious_axe
 VIEWPORTS = [(1366, 900), (390, 844)]
 
 
-def _visible_menu(page) -> list[str]:  # noqa: ANN001
+def _visible_menu(page) -> list[str]:
     return [t.strip() for t in page.locator(".app-nav__link:visible").all_inner_texts()]
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_menu_offers_upload_and_targets_only_to_analysts(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:  # noqa: ANN001
+def test_menu_offers_upload_and_targets_only_to_analysts(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
     add_web_user(demo_engine, "vera", "viewer")
     add_web_user(demo_engine, "priya", "analyst")
     page = web_browser

@@ -61,7 +61,7 @@ def test_no_spc_verdict_for_a_quarter_the_series_has_no_point_for(demo_engine, d
     assert spc_variation_words(row) == ("–", "none", "No SPC verdict: the chart has no point for Q4 2025/26 (latest: Q4 2016/17).")
     assert spc_cell(row) == "SPC: none (latest point Q4 2016/17)"
     out = CliRunner().invoke(cli, ["score", "--period", "2025-26-Q4"], env={"DATABASE_URL": database_url}, catch_exceptions=False)
-    line = next(l for l in out.output.splitlines() if l.startswith("CSP3"))
+    line = next(text for text in out.output.splitlines() if text.startswith("CSP3"))
     assert "none: latest Q4 2016/17" in line and "common cause" not in line
 
 

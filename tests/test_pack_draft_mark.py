@@ -44,7 +44,7 @@ def _word_pages_in_libreoffice(docx: bytes, folder: Path) -> list[str]:
     return _pdf_pages((folder / "pack.pdf").read_bytes())
 
 
-def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
     content = load_content(demo_engine, Q4, HAVERING, _settings(database_url))
     assert content.draft and content.file_stem == "Havering-CSP-performance-Q4-2016-17-DRAFT"
     pdf = _pdf_pages(render_pack(content, "pdf"))
@@ -60,7 +60,7 @@ def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(demo_engine, data
     assert 'filename="Havering-CSP-performance-Q4-2016-17-DRAFT.html"' in response.headers["Content-Disposition"]
 
 
-def test_a_published_quarters_pack_has_no_draft_mark(demo_engine, database_url: str, export_chromium: Path) -> None:  # noqa: ANN001
+def test_a_published_quarters_pack_has_no_draft_mark(demo_engine, database_url: str, export_chromium: Path) -> None:
     publish_q3(demo_engine)
     content = load_content(demo_engine, Q3, HAVERING, _settings(database_url))
     assert not content.draft and content.file_stem == "Havering-CSP-performance-Q3-2016-17"

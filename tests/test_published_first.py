@@ -27,18 +27,18 @@ COMMITTEE_DAY = datetime(2017, 1, 17, 12, tzinfo=UTC)
 VIEWPORTS = [(1366, 900), (390, 844)]
 
 
-def publish_q3(engine) -> None:  # noqa: ANN001
+def publish_q3(engine) -> None:
     """Publish Q3 2016/17 as the committee saw it. The pack file is a stand-in: these tests are
     about which quarter readers see, and making the real pack takes about 15 s per backend."""
     with session_scope(engine) as session:
         publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files={"html": b"<p>pack</p>"}, now=COMMITTEE_DAY)
 
 
-def _reader_app(database_url: str, **env: str):  # noqa: ANN202
+def _reader_app(database_url: str, **env: str):
     return make_web_app(database_url, CSPDASH_SHOW_DRAFTS="false", **env)
 
 
-def test_readers_state_defaults_to_the_latest_published_quarter(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_readers_state_defaults_to_the_latest_published_quarter(demo_engine, database_url: str) -> None:
     data.clear_caches()
     nothing = data.resolve(database_url, HAVERING, None, None, published_only=True)
     assert nothing.period is None and nothing.error == (
@@ -55,7 +55,7 @@ def test_readers_state_defaults_to_the_latest_published_quarter(demo_engine, dat
     assert analyst.period == Q4 and analyst.error is None and Q4 in analyst.available
 
 
-def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, database_url: str) -> None:
     publish_q3(demo_engine)
     reader = _reader_app(database_url).server.test_client()
     body = reader.get("/api/v1/scorecard").get_json()
@@ -85,14 +85,14 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     assert "Q4 2016/17" in draft_embed and '<p class="draft-mark" id="embed-draft" role="note">Draft — not yet published</p>' in draft_embed
 
 
-def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> None:
     reader = _reader_app(database_url).server.test_client()
     answer = reader.get("/api/v1/scorecard")
     assert answer.status_code == 404 and "No report has been published yet" in answer.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:  # noqa: ANN001
+def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
     page = web_browser
     page.set_viewport_size({"width": width, "height": height})
     with serve_in_thread(_reader_app(database_url).server) as base:
@@ -133,7 +133,7 @@ def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engi
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_show_drafts_lets_readers_see_the_draft_marked(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:  # noqa: ANN001
+def test_show_drafts_lets_readers_see_the_draft_marked(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
     publish_q3(demo_engine)
     page = web_browser
     page.set_viewport_size({"width": width, "height": height})
@@ -145,7 +145,7 @@ def test_show_drafts_lets_readers_see_the_draft_marked(demo_engine, database_url
         assert serious_axe_violations(page) == []
 
 
-def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(demo_engine, database_url: str, export_chromium) -> None:  # noqa: ANN001
+def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(demo_engine, database_url: str, export_chromium) -> None:
     from demo.publish import publish_demo
 
     settings = Settings.from_env({"DATABASE_URL": database_url, "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-")})

@@ -52,22 +52,22 @@ FILES = {"pdf": b"%PDF-1.7 stand-in", "html": b"<!doctype html><title>pack</titl
 JAN_17 = datetime(2017, 1, 17, 10, 0, tzinfo=UTC)
 
 
-def publish(engine, by: Principal = LEAD, **kwargs):  # noqa: ANN001, ANN201
+def publish(engine, by: Principal = LEAD, **kwargs):
     with session_scope(engine) as session:
         return publish_quarter(session, Q3, HAVERING, by, files=kwargs.pop("files", FILES), **kwargs)
 
 
-def stored_versions(engine) -> int:  # noqa: ANN001
+def stored_versions(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(PublishedVersion)).scalar_one()
 
 
-def quarter_log(engine) -> list[ChangeLog]:  # noqa: ANN001
+def quarter_log(engine) -> list[ChangeLog]:
     with session_scope(engine) as session:
         return list(session.scalars(select(ChangeLog).where(ChangeLog.entity == "quarter").order_by(ChangeLog.id)))
 
 
-def reload_october_with_more_offences(engine, tmp_path: Path, extra: int = 25):  # noqa: ANN001, ANN201
+def reload_october_with_more_offences(engine, tmp_path: Path, extra: int = 25):
     """Brooklands' October 2016 again, as the Met's ward file, with ``extra`` more criminal damage."""
     import pandas as pd
 
@@ -85,7 +85,7 @@ def reload_october_with_more_offences(engine, tmp_path: Path, extra: int = 25): 
 # --- Who may do what -------------------------------------------------------------------------
 
 
-def test_publishing_viewer_and_analyst_cannot_publish_lead_and_admin_can(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_viewer_and_analyst_cannot_publish_lead_and_admin_can(demo_engine) -> None:
     for who in (VIEWER, ANALYST):
         with pytest.raises(NotAllowed, match=rf"{who.name} \({who.role}\) may not publish a quarter: only a lead or an admin may"):
             publish(demo_engine, who)
@@ -99,7 +99,7 @@ def test_publishing_viewer_and_analyst_cannot_publish_lead_and_admin_can(demo_en
     assert publish(demo_engine, ADMIN, reason="admin publishes the correction").version == 2
 
 
-def test_publishing_submit_and_reopen_roles(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_submit_and_reopen_roles(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         with pytest.raises(NotAllowed, match="vic \\(viewer\\) may not submit a quarter: only an analyst may"):
             submit_quarter(session, Q3, HAVERING, VIEWER)
@@ -121,7 +121,7 @@ def test_publishing_submit_and_reopen_roles(demo_engine) -> None:  # noqa: ANN00
         assert quarter_state(session, Q3, HAVERING).state == "published"
 
 
-def test_publishing_every_state_change_is_in_the_change_log(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_every_state_change_is_in_the_change_log(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         submit_quarter(session, Q3, HAVERING, ANALYST, "ready for Lee")
     publish(demo_engine, LEAD, note="Sub-Committee 17 January 2017", now=JAN_17)
@@ -140,7 +140,7 @@ def test_publishing_every_state_change_is_in_the_change_log(demo_engine) -> None
 # --- What stops a quarter being published ----------------------------------------------------
 
 
-def test_publishing_refuses_a_red_without_corrective_action_and_an_incomplete_figure(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_refuses_a_red_without_corrective_action_and_an_incomplete_figure(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         note = session.scalars(select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key)).one()
         save_commentary(session, "CSP1", HAVERING, Q3, note.commentary, "", "priya", datetime.now(UTC))
@@ -169,7 +169,7 @@ def test_publishing_refuses_a_red_without_corrective_action_and_an_incomplete_fi
     assert published.document["publication"]["missing_when_published"] == refused.value.missing
 
 
-def test_publishing_a_published_quarter_needs_reopening_and_a_correction_is_a_new_version(demo_engine, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publishing_a_published_quarter_needs_reopening_and_a_correction_is_a_new_version(demo_engine, tmp_path: Path) -> None:
     # Real clock times: the upload must fall between the two publications.
     first = publish(demo_engine, LEAD, note="Sub-Committee")
     with pytest.raises(PublishingError, match="already published .*re-open it with a reason"):
@@ -204,7 +204,7 @@ def test_publishing_a_published_quarter_needs_reopening_and_a_correction_is_a_ne
 # --- Frozen means frozen ----------------------------------------------------------------------
 
 
-def test_publishing_a_published_version_cannot_be_changed(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_a_published_version_cannot_be_changed(demo_engine) -> None:
     publish(demo_engine, LEAD)
     with pytest.raises(FrozenRecord, match="part of a published version"):
         with session_scope(demo_engine) as session:
@@ -229,7 +229,7 @@ def test_publishing_a_published_version_cannot_be_changed(demo_engine) -> None: 
     assert pack.content == FILES["pdf"] and pack.info.sha256 == hashlib.sha256(FILES["pdf"]).hexdigest()
 
 
-def test_publishing_refuses_when_the_figures_changed_while_the_pack_was_made(demo_engine, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publishing_refuses_when_the_figures_changed_while_the_pack_was_made(demo_engine, tmp_path: Path) -> None:
     from store.published_document import freeze_document
 
     with session_scope(demo_engine) as session:
@@ -243,7 +243,7 @@ def test_publishing_refuses_when_the_figures_changed_while_the_pack_was_made(dem
 # --- Revisions and the as-published view -----------------------------------------------------
 
 
-def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_the_old_figures(demo_engine, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_the_old_figures(demo_engine, tmp_path: Path) -> None:
     publish(demo_engine, LEAD)  # after the demo was loaded, as in life
     upload = reload_october_with_more_offences(demo_engine, tmp_path)
     with session_scope(demo_engine) as session:
@@ -268,7 +268,7 @@ def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_th
     ]  # fmt: skip
 
 
-def test_publishing_as_published_ignores_target_edits_and_renames_which_revisions_list(demo_engine, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publishing_as_published_ignores_target_edits_and_renames_which_revisions_list(demo_engine, tmp_path: Path) -> None:
     publish(demo_engine, LEAD)
     with session_scope(demo_engine) as session:
         key = TargetKey("CSP1", "2016-17", 3, None)
@@ -309,7 +309,7 @@ def test_publishing_document_survives_scorecard_fields_added_or_removed() -> Non
     assert {f.name for f in dataclasses.fields(ScoreRow)} >= {"actual", "rag", "target", "commentary", "corrective_action"}
 
 
-def test_publishing_stored_document_is_checked_against_its_hash(demo_engine) -> None:  # noqa: ANN001
+def test_publishing_stored_document_is_checked_against_its_hash(demo_engine) -> None:
     """Even with the triggers dropped by someone with database rights, an altered document
     is refused rather than shown as what was published."""
     from store.publishing import DamagedDocument

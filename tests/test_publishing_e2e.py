@@ -29,11 +29,11 @@ Q3 = "2016-17-Q3"
 
 
 @pytest.fixture
-def run(database_url: str, monkeypatch):  # noqa: ANN001, ANN201
+def run(database_url: str, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     runner = CliRunner()
 
-    def invoke(*args: str, ok: bool = True):  # noqa: ANN202
+    def invoke(*args: str, ok: bool = True):
         result = runner.invoke(cli, list(args), catch_exceptions=False)
         if ok:
             assert result.exit_code == 0, result.output
@@ -46,7 +46,7 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_url: str, export_chromium: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
     run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
@@ -99,7 +99,7 @@ def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_
     assert "13,168" in current.read_text(encoding="utf-8")
 
 
-def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(run, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(run, database_url: str, tmp_path: Path) -> None:
     """No Chromium needed: refusals come before any file is made, and store nothing."""
     run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
@@ -133,7 +133,7 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
 
 
 
-def test_reopen_and_versions_commands_keep_every_version(run, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_reopen_and_versions_commands_keep_every_version(run, database_url: str, tmp_path: Path) -> None:
     """Re-open with a reason, publish the correction; both versions stay readable."""
     from tests.test_publishing import LEAD, publish
 

@@ -29,22 +29,22 @@ HAVERING = "E09000016"
 LEAD = Principal("lee", "lead")
 
 
-def _publish(engine, document: dict | None = None) -> None:  # noqa: ANN001
+def _publish(engine, document: dict | None = None) -> None:
     with session_scope(engine) as session:
         publish_quarter(session, Q3, HAVERING, LEAD, files=FILES, force=True, reason="Demo data", document=document)
 
 
-def _page(app, name: str, **query: str):  # noqa: ANN001, ANN202
+def _page(app, name: str, **query: str):
     module = importlib.import_module(f"dashboards.{name}")
     with app.server.test_request_context("/"):
         return module.layout(period=Q3.key, area=HAVERING, **query)
 
 
-def _by_id(node, wanted: str):  # noqa: ANN001, ANN202
+def _by_id(node, wanted: str):
     return next(c for c in walk(node) if getattr(c, "id", None) == wanted)
 
 
-def _table(app, **query: str) -> list[list[str]]:  # noqa: ANN001
+def _table(app, **query: str) -> list[list[str]]:
     """The scorecard table's rows as their cells' text (what a reader sees)."""
     return rows_of(_by_id(_page(app, "scorecard", **query), "scorecard-table"))
 
@@ -53,7 +53,7 @@ def _cells(rows: list[list[str]], code: str) -> list[str]:
     return next(r for r in rows if f" {code} · " in f" {r[0]}")
 
 
-def test_as_published_scorecard_reads_as_the_scorecard_did_when_published(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_as_published_scorecard_reads_as_the_scorecard_did_when_published(demo_engine, database_url: str, tmp_path: Path) -> None:
     _publish(demo_engine)
     app = make_dashboard_app(database_url)
     at_publication = _table(app)
@@ -73,7 +73,7 @@ def test_as_published_scorecard_reads_as_the_scorecard_did_when_published(demo_e
     assert _table(app, **{"as": "published", "version": "1"}) == at_publication
 
 
-def test_a_version_stored_without_comparator_levels_or_spc_says_not_recorded(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_a_version_stored_without_comparator_levels_or_spc_says_not_recorded(demo_engine, database_url: str) -> None:
     """A version published before the comparator levels and SPC verdicts were frozen with it
     says so, rather than showing the change on last year as if it were the level, or "no SPC
     verdict" where there was one."""
@@ -94,11 +94,11 @@ def test_a_version_stored_without_comparator_levels_or_spc_says_not_recorded(dem
     assert "−1.6% on last year" not in everything and "Not enough stored figures" not in everything
 
 
-def _links(node) -> list[str]:  # noqa: ANN001
+def _links(node) -> list[str]:
     return [str(a.href) for a in walk(node) if isinstance(a, html.A) and str(a.href).startswith(("/export/", "/embed/"))]
 
 
-def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_engine, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_engine, database_url: str, tmp_path: Path) -> None:
     _publish(demo_engine)
     app = make_dashboard_app(database_url)
     client = app.server.test_client()

@@ -68,7 +68,7 @@ def _renamed() -> str:
     return _demo_file("indicators.csv").replace("\nCSP3,", "\nCSP3A,")
 
 
-def _run(database_url, monkeypatch, *args):  # noqa: ANN001, ANN202
+def _run(database_url, monkeypatch, *args):
     monkeypatch.setenv("DATABASE_URL", database_url)
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

@@ -44,12 +44,12 @@ DOWNLOADS = [
 
 
 @pytest.fixture(scope="module")
-def app(demo_database_url: str):  # noqa: ANN201
+def app(demo_database_url: str):
     return make_dashboard_app(demo_database_url)
 
 
 @pytest.fixture
-def checkouts(app, demo_database_url: str):  # noqa: ANN001, ANN201
+def checkouts(app, demo_database_url: str):
     """A list that gains one entry per connection taken from the pool; every cache emptied
     first (the views' per-process caches and the shared response cache)."""
     for name, module in list(sys.modules.items()):
@@ -67,7 +67,7 @@ def checkouts(app, demo_database_url: str):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize(("page", "shown"), LAYOUTS)
-def test_request_session_one_per_page_layout(app, checkouts, page: str, shown: str) -> None:  # noqa: ANN001
+def test_request_session_one_per_page_layout(app, checkouts, page: str, shown: str) -> None:
     response = app.server.test_client().get("/_dash-layout", headers={"X-Cspdash-Page": page})
     assert response.status_code == 200
     assert shown in json.dumps(response.get_json())
@@ -75,7 +75,7 @@ def test_request_session_one_per_page_layout(app, checkouts, page: str, shown: s
 
 
 @pytest.mark.parametrize(("page", "shown"), LAYOUTS)
-def test_request_session_one_per_routing_callback(app, checkouts, page: str, shown: str) -> None:  # noqa: ANN001
+def test_request_session_one_per_routing_callback(app, checkouts, page: str, shown: str) -> None:
     """Changing a control or following a link renders the page by Dash Pages' callback."""
     path, _, query = page.partition("?")
     body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": f"?{query}" if query else ""})
@@ -86,7 +86,7 @@ def test_request_session_one_per_routing_callback(app, checkouts, page: str, sho
     assert len(checkouts) == 1
 
 
-def test_request_session_one_for_the_ward_map_figure(app, checkouts) -> None:  # noqa: ANN001
+def test_request_session_one_for_the_ward_map_figure(app, checkouts) -> None:
     body = callback_body(app, "ward-map-graph.figure", {"ward-map-query.data": "?measure=crime&span=quarter&view=count"})
     checkouts.clear()
     response = app.server.test_client().post("/_dash-update-component", json=body)
@@ -96,7 +96,7 @@ def test_request_session_one_for_the_ward_map_figure(app, checkouts) -> None:  #
 
 
 @pytest.mark.parametrize(("url", "media_type"), DOWNLOADS)
-def test_request_session_one_per_download(app, checkouts, url: str, media_type: str) -> None:  # noqa: ANN001
+def test_request_session_one_per_download(app, checkouts, url: str, media_type: str) -> None:
     response = app.server.test_client().get(url)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == media_type
@@ -104,7 +104,7 @@ def test_request_session_one_per_download(app, checkouts, url: str, media_type: 
     assert len(checkouts) == 1
 
 
-def test_request_session_none_for_scripts(app, checkouts) -> None:  # noqa: ANN001
+def test_request_session_none_for_scripts(app, checkouts) -> None:
     """Files the browser needs that hold no figures never take a connection."""
     assert app.server.test_client().get("/assets/cspdash.css").status_code == 200
     assert checkouts == []

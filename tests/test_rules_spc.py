@@ -345,7 +345,7 @@ def test_limits_are_symmetric_and_screening_never_widens_them(values):
 def test_every_flag_is_justified(values):
     r = xmr(values, improvement="increase")
     seg = r.current
-    for i, p in enumerate(r.points):
+    for p in r.points:
         if Rule.OUTSIDE_LIMITS in p.rules:
             assert p.value > seg.upper_limit or p.value < seg.lower_limit
         if Rule.TWO_OF_THREE in p.rules:

@@ -32,7 +32,7 @@ def _chunks(rows: int, size: int, seed: int = 3, repeat_every: int = 0) -> list[
     return [frame.iloc[i : i + size] for i in range(0, rows, size)]
 
 
-def _problems(chunks: list[pd.DataFrame], seen) -> list[tuple]:  # noqa: ANN001
+def _problems(chunks: list[pd.DataFrame], seen) -> list[tuple]:
     log = ProblemLog(10**9)
     masks = [log_duplicates(c, KEY, seen, log, "row").tolist() for c in chunks]
     return [(p.row, p.column, p.value, p.reason) for p in log.problems], masks
@@ -60,7 +60,7 @@ def test_seen_keys_hold_a_key_in_a_few_bytes() -> None:
 
 
 @pytest.mark.parametrize("layout", ["long", "met_ward"])
-def test_seen_keys_a_duplicate_in_a_later_chunk_is_refused(engine, tmp_path: Path, monkeypatch, layout: str) -> None:  # noqa: ANN001
+def test_seen_keys_a_duplicate_in_a_later_chunk_is_refused(engine, tmp_path: Path, monkeypatch, layout: str) -> None:
     monkeypatch.setattr(crime.CsvReader, "open", _small_chunks(crime.CsvReader.open))
     if layout == "long":
         lines = [f"E09000016,2016-{m:02d},THEFT,MINOR {i},{i}" for i in range(30) for m in range(1, 4)]
@@ -78,8 +78,8 @@ def test_seen_keys_a_duplicate_in_a_later_chunk_is_refused(engine, tmp_path: Pat
     assert table_counts(engine) == before
 
 
-def _small_chunks(open_reader):  # noqa: ANN001, ANN202
-    def opened(source, chunk_rows: int = 0, log=None):  # noqa: ANN001, ANN202
+def _small_chunks(open_reader):
+    def opened(source, chunk_rows: int = 0, log=None):
         return open_reader(source, chunk_rows=7, log=log)
 
     return opened

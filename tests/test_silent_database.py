@@ -50,7 +50,7 @@ def silent_database() -> Iterator[str]:
     server.close()
 
 
-def _get(client: FlaskClient, method: str, path: str, **kwargs):  # noqa: ANN003, ANN202
+def _get(client: FlaskClient, method: str, path: str, **kwargs):
     """The answer, or None if the app was still waiting after GIVE_UP_SECONDS."""
     answer: list = []
     worker = threading.Thread(target=lambda: answer.append(client.open(path, method=method, **kwargs)), daemon=True)
@@ -101,7 +101,7 @@ def test_silent_database_serve_says_so_in_one_line(silent_database: str) -> None
     assert lines[0].startswith("Error: Cannot reach the database at postgresql+psycopg://postgres@127.0.0.1:"), lines
 
 
-def test_silent_database_web_engines_carry_the_timeouts(engine, database_url: str) -> None:  # noqa: ANN001
+def test_silent_database_web_engines_carry_the_timeouts(engine, database_url: str) -> None:
     """PostgreSQL: the web app's connections cancel a statement after 30 s (a load lifts it
     for its own transaction); SQLite keeps its busy wait of 30 s."""
     from sqlalchemy import text

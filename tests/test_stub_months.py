@@ -99,7 +99,7 @@ def _consecutive_file(source: pd.DataFrame, real_months: list[str], first: str, 
     (the same calendar month of each file holds the same figures), so files agree where they overlap."""
     months = _met_months(first, 25)
     frame = source[["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"]].copy()
-    for i, month in enumerate(months):
+    for month in months:
         index = (pd.Period(month, freq="M") - pd.Period("201503", freq="M")).n % 24
         values = source[real_months[index]].to_numpy()
         frame[month] = values

@@ -27,7 +27,7 @@ def _form(base: str) -> tuple[str, requests.cookies.RequestsCookieJar]:
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1), page.cookies
 
 
-def test_throttle_burst_of_sign_ins_checks_at_most_the_limit(demo_engine, database_url: str, tmp_path) -> None:  # noqa: ANN001
+def test_throttle_burst_of_sign_ins_checks_at_most_the_limit(demo_engine, database_url: str, tmp_path) -> None:
     add_web_user(demo_engine, "priya", "analyst")
     env = {"DATABASE_URL": database_url, "CSPDASH_DATA_DIR": str(tmp_path)}
     with served(env, "--workers", "3", "--threads", "4") as base:
@@ -55,7 +55,7 @@ def test_throttle_burst_of_sign_ins_checks_at_most_the_limit(demo_engine, databa
         assert right.status_code == 429
 
 
-def test_throttle_reserve_counts_before_the_check_and_a_success_takes_it_back(engine) -> None:  # noqa: ANN001
+def test_throttle_reserve_counts_before_the_check_and_a_success_takes_it_back(engine) -> None:
     now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     keys = [throttle.user_key("Priya "), throttle.address_key("203.0.113.7")]
     with session_scope(engine) as session:

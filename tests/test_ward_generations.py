@@ -46,7 +46,7 @@ LAYOUTS = {
 }
 
 
-def current_wards_file(path, layout: str, first: str = "2014-04", last: str = "2017-03", seed: int = 3):  # noqa: ANN001, ANN201
+def current_wards_file(path, layout: str, first: str = "2014-04", last: str = "2017-03", seed: int = 3):
     """Havering's 20 current wards in the Met's layout, about as much crime as the demo's wards."""
     months = months_between(first, last)
     rows = [
@@ -60,7 +60,7 @@ def current_wards_file(path, layout: str, first: str = "2014-04", last: str = "2
     return frame
 
 
-def havering_ytd(engine) -> int:  # noqa: ANN001
+def havering_ytd(engine) -> int:
     with session_scope(engine) as session:
         held = monthly_counts(session, "crime", HAVERING, YTD_MONTHS)
     assert sorted(held) == YTD_MONTHS
@@ -92,7 +92,7 @@ def test_two_generations_of_wards_for_the_same_months_are_never_summed(demo_engi
     assert covered[LONDON]["2016-10"].value - covered[HAVERING]["2016-10"].value == _other_boroughs(demo_engine, "2016-10")
 
 
-def _other_boroughs(engine, month: str) -> int:  # noqa: ANN001
+def _other_boroughs(engine, month: str) -> int:
     with session_scope(engine) as session:
         boroughs = [c for (c,) in session.execute(select(Area.code).where(Area.level.in_(["borough", "other"]), Area.code != HAVERING))]
         held = monthly_counts  # noqa: F841

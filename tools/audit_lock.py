@@ -50,7 +50,7 @@ def project_check(name: str, version: str) -> tuple[str, list[str], str]:
     try:
         with urllib.request.urlopen(PROJECT_JSON.format(name=name), timeout=30) as response:
             data = json.load(response)
-    except Exception as exc:  # noqa: BLE001 - offline: reported, not fatal unless --strict
+    except Exception as exc:  # offline: reported, not fatal unless --strict
         return "unreachable", [], str(exc)
     problems = []
     files = data.get("releases", {}).get(version, [])

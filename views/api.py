@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from store.db import Session
 
@@ -51,9 +52,9 @@ class NotFound(ViewError):
 
 @dataclass(frozen=True)
 class ApiTable:
-    meta: dict[str, object]
+    meta: dict[str, Any]
     columns: list[str]
-    rows: list[dict[str, object]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def number(value: float | None) -> float | int | None:

@@ -195,7 +195,7 @@ def resolve(url: str, home: str, period: str | None, area: str | None, *, publis
     quarter = asked or latest
     if latest is None and error is None:
         error = "No figures have been loaded yet. An analyst loads them on the Upload page."
-    elif error is None and quarter not in available:
+    elif error is None and quarter is not None and quarter not in available:
         error = not_held_text(quarter, available, _months_loaded(url, v, quarter))
     return PageState(quarter, area, name, available, areas, error)
 

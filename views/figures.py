@@ -111,8 +111,8 @@ def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int =
         f"Rated {row.rag.value}."
     )
     caption = f"{info.name}, {'year to date' if ytd else 'each quarter'}, against target and tolerance, {_span(detail)}"
-    headings = (title, subtitle) if finding_in_title else (subtitle, None)
-    return _dressed(detail, "trend", figure, *headings, alt, caption, width, height)
+    heading, subheading = (title, subtitle) if finding_in_title else (subtitle, None)
+    return _dressed(detail, "trend", figure, heading, subheading, alt, caption, width, height)
 
 
 def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -150,13 +150,13 @@ def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: 
     drawn = [r.period for r in detail.history if r.change_on_last_year is not None or r.comparator_change is not None]
     # The quarters drawn: from the latest run's first (the chart opens there), to the last.
     first = drawn[drawn.index(detail.history[charts.comparator_opening(detail.history)[0]].period)] if drawn else None
-    span = f"{Quarter.parse(first).label} to {Quarter.parse(drawn[-1]).label}" if drawn else _span(detail)
+    span = f"{Quarter.parse(first).label} to {Quarter.parse(drawn[-1]).label}" if first is not None else _span(detail)
     subtitle = f"{info.name}, change on the same quarter a year earlier, {detail.area_name} and {label}, {span}"
-    drawn = f"change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a solid line with circles, {label} as a dashed line with diamonds"
+    described = f"change in {info.name} on a year earlier, each quarter, {_span(detail)}: {detail.area_name} as a solid line with circles, {label} as a dashed line with diamonds"
     if gaps := comparator_gap_notes(detail):  # the lines break there: say why
-        drawn += f". Not shown: {'; '.join(gaps)}"
+        described += f". Not shown: {'; '.join(gaps)}"
     caption = f"{info.name}, change on a year earlier, {detail.area_name} against {label}"
-    return _line_chart(detail, "comparator", figure, title, subtitle, drawn, caption, width, height)
+    return _line_chart(detail, "comparator", figure, title, subtitle, described, caption, width, height)
 
 
 def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:

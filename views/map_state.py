@@ -108,7 +108,7 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
     measure, periods = _periods(url, v, key, span)
     if not periods:
         raise MapRequestError(f"No complete {SPANS[span].lower()} of figures is held for {measure.label.lower()}.")
-    period = MapPeriod.parse(span, params["period"]) if params.get("period") else periods[-1]
+    period = MapPeriod.parse(span, asked) if (asked := params.get("period")) else periods[-1]
     if period not in periods:
         raise MapRequestError(f"No figures are held for {period.label}. Figures are held from {periods[0].label} to {periods[-1].label}.")
     view = params.get("view") or default_view

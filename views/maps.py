@@ -398,7 +398,7 @@ def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, t
         traces.append(_legend_only(highlight_name, 99, {"symbol": "square-open", "color": INK, "line": {"width": 3}}))
     labelled = [(i, a) for i, a in enumerate(areas) if a.label and a.code in layer.centres]
     if labelled:
-        fills = [NO_DATA if classes.index[i] is None else classes.colours[classes.index[i]] for i, _ in labelled]
+        fills = [NO_DATA if (c := classes.index[i]) is None else classes.colours[c] for i, _ in labelled]
         traces.append(
             {
                 "type": "scattergeo", "mode": "text", "name": "labels", "showlegend": False, "hoverinfo": "skip",

@@ -42,7 +42,7 @@ def _style(figure: Any, title: str, subtitle: str, source: str, width: int, heig
     return committee_style(figure, title, subtitle, source, width, height)  # it wraps both to the width
 
 
-def _rename(traces: list[dict], names: dict[str, str]) -> None:
+def _rename(traces: list[dict], names: dict[Any, str]) -> None:  # Any: a trace may have no name
     for t in traces:
         t["name"] = names.get(t.get("name"), t.get("name"))
 

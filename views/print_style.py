@@ -5,13 +5,13 @@ result into PNG or SVG is ``exports/images.py``."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, TypeAlias
 
 import plotly.graph_objects as go
 
 from views.text_fit import fit
 
-FigureLike = go.Figure | dict[str, Any]
+FigureLike: TypeAlias = "go.Figure | dict[str, Any]"
 # A4 portrait with 2 cm margins leaves 17 cm of text width. Drawn 800 CSS px wide there, the
 # dashboard's 14 px labels print at about 8 pt; scale 3 gives 2,400 px, over 300 dpi.
 PRINT_WIDTH, PRINT_HEIGHT, PRINT_SCALE = 800, 450, 3

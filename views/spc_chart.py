@@ -154,7 +154,7 @@ def spc_title(view: SpcView) -> str:
     if stored is None:
         return "No chart of variation"
     # Short: the range drawn is the subtitle's (and the caption's) to state.
-    if view.stale:
+    if view.stale and view.period is not None:  # stale: there is a page quarter the chart stops short of
         return f"No point for {view.period.label}: the chart ends {period_words(stored.periods[-1])}"
     if view.provisional:
         return f"Provisional limits: only {stored.result.current.size} points"

@@ -93,7 +93,7 @@ def category_finding(view: WardView) -> str:
     """The categories' finding: the largest category in the map's quarter and its share."""
     i = view.labels.index(view.chosen) if view.chosen in view.labels else None
     quarter = view.state.period.quarter.label
-    held = {label: values[i] for label, values in view.series.categories.items() if i is not None and values[i] is not None}
+    held = {label: value for label, values in view.series.categories.items() if i is not None and (value := values[i]) is not None}
     if not held or not max(held.values()):
         return f"No offences by category are held for {view.name} in {quarter}"
     top = max(held, key=lambda label: held[label])

@@ -235,12 +235,12 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
     # missing is "Q1 2024/25 to Q4 2024/25: …, no figure held for Q1 2023/24 to Q4 2023/24, the
     # year before", not four lines.
     runs: list[list] = []
-    for q, why, before in found:
+    for q, why, year_before in found:
         last = runs[-1] if runs else None
-        if last and last[2] == why and (last[3] is None) == (before is None) and last[1].next() == q:
-            last[1], last[4] = q, before
+        if last and last[2] == why and (last[3] is None) == (year_before is None) and last[1].next() == q:
+            last[1], last[4] = q, year_before
         else:
-            runs.append([q, q, why, before, before])
+            runs.append([q, q, why, year_before, year_before])
     lines = []
     for first, last, why, before_first, before_last in runs:
         span = first.label if first == last else f"{first.label} to {last.label}"
@@ -283,7 +283,7 @@ def demand_finding(panels: list[DemandPanel]) -> str:
     last = panels[0].period.same_quarter_last_year().label
     if not compared:
         return f"No demand indicator has figures for both {panels[0].period.label} and {last}"
-    up = sum(1 for p in compared if p.current > p.last_year)
+    up = sum(1 for p in compared if p.current is not None and p.last_year is not None and p.current > p.last_year)
     n = len(compared)
     if n == 1:
         return f"{compared[0].indicator.name} was {'higher' if up else 'not higher'} than in {last}"

@@ -105,7 +105,7 @@ def ytd_against_target(detail: IndicatorDetail, title: str, labels: tuple[str, s
     x = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
     rows = _rows(detail, detail.period.year)
     this, last = percent_of_target(detail)
-    band = []
+    band: list[tuple[float | None, float | None]] = []
     for row in rows:
         if row is None or row.target is None or not row.target.target:
             band.append((None, None))

@@ -38,6 +38,7 @@ from urllib.parse import quote
 
 import flask
 from dash import Dash
+from werkzeug.wrappers import Response as BaseResponse
 
 from settings import Settings
 from store.db import get_engine, reading, session_scope
@@ -171,7 +172,7 @@ def _resolve_user(settings: Settings) -> Principal | None:
     return principal
 
 
-def _guard(prefix: str, settings: Settings) -> flask.Response | None:
+def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
     request = flask.request
     path = request.path
     local = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")

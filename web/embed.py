@@ -36,6 +36,7 @@ import logging
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
 import flask
@@ -89,8 +90,9 @@ class _Refusal(Exception):
         self.status = status
 
 
-def _state() -> PageState:
-    """Period and area from the query string, with the pages' defaults and messages."""
+def _state() -> tuple[PageState, Quarter]:
+    """Period and area from the query string, with the pages' defaults and messages; and the
+    period, which is always set (the state's, typed as one that may be missing)."""
     period = flask.request.args.get("period") or None
     if period:
         try:
@@ -100,7 +102,7 @@ def _state() -> PageState:
     state = resolve_for_viewer(period, flask.request.args.get("area"))  # readers: published quarters only
     if state.error or state.period is None:
         raise _Refusal(404, state.error or "No figures have been loaded yet.")
-    return state
+    return state, state.period
 
 
 def _as_published() -> tuple[bool, int | None]:
@@ -140,7 +142,8 @@ def _file(download: Download, request: flask.Request) -> flask.Response:
     # The URL does not change when new data is loaded, so always revalidate (cheap: ETag).
     response.set_etag(hashlib.sha256(download.content).hexdigest())
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    response.make_conditional(request)  # sets 304 or 206 on this response (and returns it, typed as werkzeug's)
+    return response
 
 
 @lru_cache(maxsize=32)
@@ -169,12 +172,12 @@ def _guarded(make: Callable[[], flask.Response]) -> flask.Response:
 @blueprint.get("/export/chart/<code>.<any(png, svg):fmt>")
 def export_chart(code: str, fmt: str) -> flask.Response:
     def make() -> flask.Response:
-        state = _state()
+        state, period = _state()
         kind = flask.request.args.get("kind", "trend")
         if kind not in (*KINDS, "map"):
             raise _Refusal(400, f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
         url = current_settings().database_url
-        download = _cached_chart(url, data.version(url), code, state.period, state.area, kind, fmt, *_as_published())
+        download = _cached_chart(url, data.version(url), code, period, state.area, kind, fmt, *_as_published())
         return _file(download, flask.request)
 
     return _guarded(make)
@@ -224,7 +227,7 @@ def _cached_page_file(url: str, version: tuple, home: str, page: str, args: tupl
         kind = a.pop("kind", "tile")
         return london_download(url, home, a, fmt, kind)
     period = Quarter.parse(a["period"])
-    frozen = {"as_published": a.get("as") == "published", "version": int(a["version"]) if a.get("version") else None}
+    frozen: dict[str, Any] = {"as_published": a.get("as") == "published", "version": int(a["version"]) if a.get("version") else None}
     if page == "demand":
         return demand_download(current_engine(), period, a["area"], fmt, a.get("indicator"), **frozen)
     return summary_download(current_engine(), period, a["area"], fmt, **frozen)
@@ -249,13 +252,21 @@ def _page_file(page: str, fmt: str, **args: str | None) -> flask.Response:
 @blueprint.get(f"/export/ward/<code>.<{PAGE_FILES}:fmt>")
 def export_ward(code: str, fmt: str) -> flask.Response:
     """A chart from /ward/<code> (``kind``), or the ward's figures by quarter."""
-    return _guarded(lambda: _current_only() or _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params()))
+    def make() -> flask.Response:
+        _current_only()
+        return _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params())
+
+    return _guarded(make)
 
 
 @blueprint.get(f"/export/london.<{PAGE_FILES}:fmt>")
 def export_london(fmt: str) -> flask.Response:
     """The tile map or the borough map from /london (``kind``), or the boroughs' figures."""
-    return _guarded(lambda: _current_only() or _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params()))
+    def make() -> flask.Response:
+        _current_only()
+        return _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params())
+
+    return _guarded(make)
 
 
 @blueprint.get(f"/export/demand.<{PAGE_FILES}:fmt>")
@@ -263,9 +274,9 @@ def export_demand(fmt: str) -> flask.Response:
     """All the /demand charts as one image, or one indicator's (``indicator``), or their figures."""
 
     def make() -> flask.Response:
-        state = _state()
+        state, period = _state()
         indicator = flask.request.args.get("indicator") or None
-        return _page_file("demand", fmt, period=state.period.key, area=state.area, indicator=indicator, **_frozen_args())
+        return _page_file("demand", fmt, period=period.key, area=state.area, indicator=indicator, **_frozen_args())
 
     return _guarded(make)
 
@@ -275,13 +286,13 @@ def export_summary(fmt: str) -> flask.Response:
     """The scorecard's summary chart, or its counts overall and by goal."""
 
     def make() -> flask.Response:
-        state = _state()
-        return _page_file("summary", fmt, period=state.period.key, area=state.area, **_frozen_args())
+        state, period = _state()
+        return _page_file("summary", fmt, period=period.key, area=state.area, **_frozen_args())
 
     return _guarded(make)
 
 
-def _chart_table_csv(code: str, state: PageState, table: str) -> Download:
+def _chart_table_csv(code: str, state: PageState, period: Quarter, table: str) -> Download:
     """One indicator-page chart's numbers (``table`` quarterly, year-to-date, comparator,
     monthly or spc) as the page's table shows them, as CSV."""
     from exports.tabular import table_csv_text as csv_text
@@ -291,9 +302,9 @@ def _chart_table_csv(code: str, state: PageState, table: str) -> Download:
     url = current_settings().database_url
     as_published, version = _as_published()  # the frozen figures, as the as-published page shows them
     if as_published:
-        detail = frozen_detail(url, code, state.period, state.area, version)  # type: ignore[arg-type]
+        detail = frozen_detail(url, code, period, state.area, version)
     else:
-        detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
+        detail = data.detail(url, code, period, state.area)
     found = chart_tables(detail, cached_spc_view(url, detail.indicator.code, detail.period, detail.area_code))
     if table not in found:
         raise _Refusal(404, f"{detail.indicator.code} has no {table!r} chart: choose {', '.join(found)}.")
@@ -304,12 +315,12 @@ def _chart_table_csv(code: str, state: PageState, table: str) -> Download:
 @blueprint.get("/export/data/<code>.<any(csv, xlsx):fmt>")
 def export_data(code: str, fmt: str) -> flask.Response:
     def make() -> flask.Response:
-        state = _state()
+        state, period = _state()
         table = flask.request.args.get("table")
         if table and fmt == "csv":
-            return _file(_chart_table_csv(code, state, table), flask.request)
+            return _file(_chart_table_csv(code, state, period, table), flask.request)
         as_published, version = _as_published()
-        return _file(data_download(current_engine(), code, state.period, state.area, fmt, as_published=as_published, version=version), flask.request)
+        return _file(data_download(current_engine(), code, period, state.area, fmt, as_published=as_published, version=version), flask.request)
 
     return _guarded(make)
 
@@ -319,13 +330,13 @@ def export_pack(fmt: str) -> flask.Response:
     """The whole committee pack (as ``cspdash export pack``); takes several seconds."""
 
     def make() -> flask.Response:
-        state = _state()
+        state, period = _state()
         settings = current_settings()
         as_published, version = _as_published()
         if as_published:
-            stored = published_pack(settings.database_url, state.period, state.area, fmt, version)
+            stored = published_pack(settings.database_url, period, state.area, fmt, version)
             return _file(Download(stored.content, stored.info.file_name, stored.info.media_type), flask.request)
-        content = load_content(current_engine(), state.period, state.area, settings)
+        content = load_content(current_engine(), period, state.area, settings)
         body = render_pack(content, fmt)
         return _file(Download(body, f"{content.file_stem}.{fmt}", MEDIA_TYPES[fmt]), flask.request)
 
@@ -369,8 +380,8 @@ def _page(title: str, body: str, status: int = 200) -> flask.Response:
 @blueprint.get("/embed/indicator/<code>")
 def embed_indicator(code: str) -> flask.Response:
     try:
-        state = _state()
-        detail = data.detail(current_settings().database_url, code, state.period, state.area)  # type: ignore[arg-type]
+        state, quarter = _state()
+        detail = data.detail(current_settings().database_url, code, quarter, state.area)
     except _Refusal as exc:
         return _page("Indicator", f"<h1>We can't show this indicator</h1><p>{_text_of(exc)}</p>", exc.status)
     except UnknownIndicator as exc:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import flask
 from dash import html
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
 
 from web import access
 from store import throttle
@@ -74,7 +75,7 @@ def register_login_routes(server: flask.Flask, prefix: str = "/") -> None:
     server.add_url_rule(f"{prefix}logout", "cspdash_logout", _logout, methods=["GET", "POST"])
 
 
-def _login() -> flask.Response | str | tuple[str, int]:
+def _login() -> BaseResponse | str | tuple[str, int]:
     sso_name = access.sso_user_name(flask.current_app.config["CSPDASH_SETTINGS"])
     if sso_name:
         body = Markup("<p>You are signed in as <strong>{}</strong> through your organisation's single sign-on.</p>").format(sso_name)
@@ -113,7 +114,7 @@ def _login() -> flask.Response | str | tuple[str, int]:
     return flask.redirect(next_path)
 
 
-def _logout() -> flask.Response | str:
+def _logout() -> BaseResponse | str:
     if flask.request.method == "GET":
         user = access.current_user()
         if user is None:
@@ -166,7 +167,7 @@ def _page(title: str, body: Markup) -> str:
     return _PAGE.format(title=escape(title), body=body)
 
 
-def account_bar(next_path: str) -> html.P:
+def account_bar(next_path: str) -> html.P | html.Div:
     """"Signed in as Priya (analyst) · Sign out", or a sign-in link; for the top of a page."""
     user = access.current_user()
     if user is None:

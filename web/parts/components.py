@@ -26,14 +26,21 @@ from views.wording import QUARTER_MONTHS, direction_word
 
 log = logging.getLogger(__name__)
 
+def attrs(values: dict[str, Any]) -> dict[str, Any]:
+    """HTML attributes to spread into a Dash component (``**attrs({"aria-label": ...})``), for
+    names that are not Python names (aria-*, data-*). Typed ``dict[str, Any]``: a ``dict[str, str]``
+    spread into a component is checked against each of its typed keywords (``n_clicks``, ``hidden``…)."""
+    return values
+
+
 def slug(text: str) -> str:
     return text.lower().replace(" ", "-").replace("/", "")
 
 
 def rag_badge(rating: Rating, title: str | None = None) -> html.Span:
-    extra = {"title": title} if title else {}
+    extra: dict[str, Any] = {"title": title} if title else {}
     return html.Span(
-        [html.Span(RAG_SHAPE[rating], className="rag__shape", **{"aria-hidden": "true"}), rating.value],
+        [html.Span(RAG_SHAPE[rating], className="rag__shape", **attrs({"aria-hidden": "true"})), rating.value],
         className=f"rag rag--{slug(rating.value)}",
         **extra,
     )
@@ -41,7 +48,7 @@ def rag_badge(rating: Rating, title: str | None = None) -> html.Span:
 
 def direction_badge(direction: Direction, title: str, words: str | None = None) -> html.Span:
     return html.Span(
-        [html.Span(ARROW[direction], className="dot__arrow", **{"aria-hidden": "true"}), words or direction_word(direction)],
+        [html.Span(ARROW[direction], className="dot__arrow", **attrs({"aria-hidden": "true"})), words or direction_word(direction)],
         className=f"dot dot--{slug(direction.value)}",
         title=title,
     )
@@ -49,7 +56,7 @@ def direction_badge(direction: Direction, title: str, words: str | None = None) 
 
 def notice(heading: str, body: str | Component | list, kind: str = "error") -> html.Div:
     """A boxed message. Errors are announced (role=alert); warnings and information are not."""
-    role = {"role": "alert"} if kind == "error" else {}
+    role: dict[str, Any] = {"role": "alert"} if kind == "error" else {}
     return html.Div([html.H2(heading, className="notice__heading"), html.Div(body)], className=f"notice notice--{kind}", **role)
 
 
@@ -93,7 +100,7 @@ def select(
             html.Label(label, htmlFor=control_id, className="field__label"),
             html.Select(
                 [
-                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **({"title": titles[v]} if titles and v in titles else {}))
+                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **attrs({"title": titles[v]} if titles and v in titles else {}))
                     for v, text in options
                 ],
                 id=control_id,
@@ -131,7 +138,7 @@ def period_controls(prefix: str, state: PageState, keep: dict[str, str] | None =
         id=f"{prefix}-controls",
         method="get",
         role="search",
-        **{"aria-label": "Choose the period and area", "data-location": f"{prefix}-location", **({"data-keep": urlencode(keep)} if keep else {})},
+        **attrs({"aria-label": "Choose the period and area", "data-location": f"{prefix}-location", **({"data-keep": urlencode(keep)} if keep else {})}),
     )
 
 
@@ -164,7 +171,7 @@ def table(
             for row in rows
         ]
     )
-    extra = {"id": table_id} if table_id else {}
+    extra: dict[str, Any] = {"id": table_id} if table_id else {}
     return html.Table(
         [html.Caption(caption, className="visually-hidden" if caption_hidden else None), head, body],
         className="table",
@@ -174,8 +181,8 @@ def table(
 
 def scroll_region(label: str, content: Component, region_id: str | None = None) -> html.Div:
     """A horizontally scrolling box that keyboard users can focus and scroll (WCAG 2.1.1)."""
-    extra = {"id": region_id} if region_id else {}
-    return html.Div(content, className="table-scroll", role="region", tabIndex=0, **{"aria-label": label}, **extra)
+    extra: dict[str, Any] = {"id": region_id} if region_id else {}
+    return html.Div(content, className="table-scroll", role="region", tabIndex=0, **attrs({"aria-label": label}), **extra)
 
 
 def numbers(summary: str, content: Component) -> html.Details:
@@ -228,7 +235,7 @@ def download_links(
         if href
         for fmt, label in choices
     ]
-    return html.Div(links, className="download-links no-print", **({"id": block_id} if block_id else {}))
+    return html.Div(links, className="download-links no-print", **attrs({"id": block_id} if block_id else {}))
 
 
 def symbol_key() -> html.Section:
@@ -264,5 +271,5 @@ def symbol_key() -> html.Section:
             html.P(RATING_COMPARISON, className="key__note", id="key-rating-comparison"),
         ],
         className="key-section",
-        **{"aria-labelledby": "key-heading"},
+        **attrs({"aria-labelledby": "key-heading"}),
     )

@@ -9,8 +9,12 @@ dcc.Textarea take no aria props).
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 from dash.development.base_component import Component
+
+from web.parts.components import attrs
 
 
 def _label(label: str, control_id: str, hint: str | None) -> list[Component]:
@@ -29,7 +33,7 @@ def select_field(
     name: str | None = None,
     hint: str | None = None,
     store: bool = False,
-    **extra: object,
+    **extra: Any,
 ) -> html.Div:
     """A labelled native select; with ``store`` also a dcc.Store ``<id>-value`` holding its value."""
     select = html.Select(
@@ -37,7 +41,7 @@ def select_field(
         id=control_id,
         name=name or control_id,
         className="field__select",
-        **({"data-store": f"{control_id}-value"} if store else {}),
+        **attrs({"data-store": f"{control_id}-value"} if store else {}),
     )
     children = [*_label(label, control_id, hint), select]
     if store:
@@ -45,11 +49,12 @@ def select_field(
     return html.Div(children, className="field", **extra)
 
 
-def text_field(control_id: str, label: str, value: str, *, hint: str | None = None, **extra: object) -> html.Div:
+def text_field(control_id: str, label: str, value: str, *, hint: str | None = None, **extra: Any) -> html.Div:
     # Text, not type=number: the browser's number box silently drops "12,400"; the server
     # parses it and says exactly what is wrong.
     control = dcc.Input(
-        id=control_id, type="text", inputMode="decimal", value=value, autoComplete="off",
+        # "decimal" is an HTML inputmode Dash's typed signature leaves out; Dash passes it through.
+        id=control_id, type="text", inputMode="decimal", value=value, autoComplete="off",  # type: ignore[arg-type]
         className="field__input field__input--number",
     )
     return html.Div([*_label(label, control_id, hint), control], className="field", **extra)

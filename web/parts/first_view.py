@@ -32,7 +32,7 @@ try:  # private to Dash Pages: see the module docstring
     from dash._pages import PAGE_REGISTRY, _parse_query_string, _path_to_page
     from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 except ImportError:  # pragma: no cover - a Dash that has moved them
-    _path_to_page = None
+    _path_to_page = None  # type: ignore[assignment]  # checked before use
 
 
 PAGE_HEADER = "X-Cspdash-Page"

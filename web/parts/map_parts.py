@@ -53,7 +53,7 @@ def form(prefix: str, fields: list[Component], label: str) -> html.Form:
         id=f"{prefix}-controls",
         method="get",
         role="search",
-        **{"aria-label": label, "data-map-location": f"{prefix}-location"},
+        **ui.attrs({"aria-label": label, "data-map-location": f"{prefix}-location"}),
     )
 
 
@@ -99,7 +99,7 @@ def table(rows: list[AreaFigure], classes: maps.Classification, values: list[flo
 
 def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool = True) -> html.Form:
     periods = [(p.key, p.label) for p in reversed(state.periods)]
-    fields = [
+    fields: list[Component] = [
         ui.select(prefix, "measure", "Measure", state.measures, state.measure.key),
         ui.select(prefix, "span", "Period length", list(SPANS.items()), state.period.span),
         ui.select(prefix, "period", "Period", periods, state.period.key),

@@ -28,7 +28,8 @@ def chosen_quarter(search: str | None) -> Quarter | None:
 
 
 def chosen_area(search: str | None) -> str | None:
-    return (parse_qs((search or "").lstrip("?")).get("area") or [None])[0]
+    areas = parse_qs((search or "").lstrip("?")).get("area")
+    return areas[0] if areas else None
 
 
 def nav_href(href: str, quarter: Quarter | None, area: str | None, wards: Iterable[str] = ()) -> str:

@@ -68,7 +68,7 @@ def switch(pub: Publication, path: str, base_query: str, page_id: str) -> html.N
             html.Li(dcc.Link(f"Version {v.version}", href=f"{path}{publication_query(base_query, True, v.version)}"))
             for v in pub.status.versions
         ]
-    return html.Nav(html.Ul(items, className="pub-switch__list"), className="pub-switch no-print", id=f"{page_id}-publication-switch", **{"aria-label": "Current or published figures"})
+    return html.Nav(html.Ul(items, className="pub-switch__list"), className="pub-switch no-print", id=f"{page_id}-publication-switch", **ui.attrs({"aria-label": "Current or published figures"}))
 
 
 def revised_note(pub: Publication | None, code: str, field_name: str) -> html.Span | None:
@@ -106,7 +106,7 @@ def changes_section(pub: Publication, page_id: str, code: str | None = None) -> 
         head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Indicator" if not code else "Figure", "Figure" if not code else "", "Published", "Now", "What changed it")]))
         table = html.Table([html.Caption("Figures revised since publication"), head, html.Tbody(rows)], className="table revisions-table", id=f"{page_id}-revisions-table")
         parts.append(ui.scroll_region("Figures revised since publication (scrolls sideways)", table))
-    return html.Section(parts, className="revisions", **{"aria-labelledby": f"{page_id}-revisions-heading"})
+    return html.Section(parts, className="revisions", **ui.attrs({"aria-labelledby": f"{page_id}-revisions-heading"}))
 
 
 def kept_in_url(query: dict) -> dict[str, str]:
@@ -191,7 +191,7 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
         parts.append(_action("Re-open for correction", "publish-reopen", textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2), secondary=True))
     elif state != "draft" and not can("lead"):
         parts.append(html.P("A lead or an administrator publishes it."))
-    return html.Section(parts, className="publishing no-print", id="publishing-panel", **{"aria-labelledby": "publishing-heading"})
+    return html.Section(parts, className="publishing no-print", id="publishing-panel", **ui.attrs({"aria-labelledby": "publishing-heading"}))
 
 
 def _action(words: str, name: str, *fields: Component, loading: bool = False, secondary: bool = False) -> html.Div:
@@ -307,7 +307,7 @@ def indicator_notes(pub: Publication, code: str) -> html.Section | None:
     return html.Section(
         [html.H2("Revised since publication", id="indicator-revisions-heading"), html.Ul(ratings + notes, id="indicator-revisions")],
         className="revisions",
-        **{"aria-labelledby": "indicator-revisions-heading"},
+        **ui.attrs({"aria-labelledby": "indicator-revisions-heading"}),
     )
 
 

@@ -3,9 +3,12 @@ navigation, main region and footer (with where the figures come from)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
+from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
 from views.marks import RATING_RULE, SOURCES
 
@@ -51,7 +54,7 @@ def header() -> html.Header:
             html.Nav(
                 html.Ul(items, className="app-nav__list width-container"),
                 className="app-nav no-print",
-                **{"aria-label": "Main"},
+                **attrs({"aria-label": "Main"}),
             ),
         ],
         className="app-header",
@@ -87,7 +90,7 @@ def menu_links(search: str | None) -> list[str]:
     return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
 
 
-def register_shell_callbacks(app: Dash, area_name: callable) -> None:  # type: ignore[valid-type]
+def register_shell_callbacks(app: Dash, area_name: Callable[[], str]) -> None:
     """Per-app callbacks (``app.callback``, not ``dash.callback``: the shell module is
     imported once per process, and tests build more than one app). The links' hrefs are
     passed in, so the script needs no copy of ``NAV``."""

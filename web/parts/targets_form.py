@@ -205,7 +205,7 @@ def validate_target(polarity: str, sub: Submission) -> tuple[TargetValues | None
     if problems:
         return None, problems
     try:  # the rating rules' own checks, so whatever we save can be rated
-        rating_target = RatingTarget(target, low, high, tolerance, ToleranceType(sub.tolerance_type))
+        rating_target = RatingTarget(target, low, high, tolerance, ToleranceType(sub.tolerance_type or "abs"))
     except ValueError as exc:
         return None, [("target", f"This target cannot be used: {exc}.")]
     problems += [("target", reason[0].upper() + reason[1:] + ".") for reason in target_problems(polarity, rating_target)]

@@ -334,7 +334,7 @@ def latest_quarter(periods: list[str]) -> Quarter | None:
 def history_table(engine: Engine, limit: int = 20) -> Component:
     with session_scope(engine) as session:
         uploads = recent_uploads(session, limit, by_time=True)
-        rows = [
+        rows: list[list[str | Component]] = [
             [
                 local_time(u.loaded_at),
                 u.loaded_by, kind_name(u.kind), u.file_name, html.Code(u.sha256[:12]), f"{u.rows:,}", _period_span(u.periods),

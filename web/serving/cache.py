@@ -18,6 +18,7 @@ from typing import Any
 import flask
 from dash import Dash
 from flask_caching import Cache
+from werkzeug.wrappers import Response as BaseResponse
 
 from web.access import current_user, required_role
 from settings import Settings
@@ -50,14 +51,14 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
     namespace = hashlib.sha256(f"{settings.database_url}|{settings.home_area}".encode()).hexdigest()[:16]
 
     @server.before_request
-    def serve_from_cache() -> flask.Response | None:
+    def serve_from_cache() -> BaseResponse | None:
         key = _request_key(namespace, settings)
         flask.g.cspdash_cache_key = key
         if key is None:
             return None
         try:
             hit = cache.get(key)
-        except Exception:  # noqa: BLE001 - a cache outage must not take the dashboard down
+        except Exception:  # a cache outage must not take the dashboard down
             log.exception("shared cache unavailable")
             flask.g.cspdash_cache_key = None
             return None
@@ -75,7 +76,7 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
             headers = [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS]
             try:
                 cache.set(key, (response.get_data(), headers))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("could not store in the shared cache")
         return response
 
@@ -95,6 +96,6 @@ def _request_key(namespace: str, settings: Settings) -> str | None:
         return None
     try:
         version = data_version(get_engine(settings.database_url))
-    except Exception:  # noqa: BLE001 - no version, no caching (the page will explain the error)
+    except Exception:  # no version, no caching (the page will explain the error)
         return None
     return f"cspdash:{namespace}:v{version}:{hashlib.sha256(what.encode()).hexdigest()}"

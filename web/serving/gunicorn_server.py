@@ -93,7 +93,7 @@ def warm_up(server: Any, settings: Settings) -> None:
                           {"id": "_pages_location", "property": "search", "value": ""}]  # fmt: skip
                 client.post("/_dash-update-component", json={"output": routing["output"], "outputs": outputs,
                             "inputs": inputs, "changedPropIds": ["_pages_location.pathname"], "state": []})  # fmt: skip
-    except Exception:  # noqa: BLE001 - a cold start is slower, not broken
+    except Exception:  # a cold start is slower, not broken
         logging.getLogger(__name__).warning("warm-up before forking the workers failed", exc_info=True)
     finally:
         get_engine(settings.database_url).dispose()

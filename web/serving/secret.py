@@ -23,7 +23,8 @@ def install_shared_secret(server: flask.Flask, settings: Settings) -> None:
         server.secret_key = settings.secret_key
         return
     # Read on the first request, not here: building the app must not need the database.
-    server.wsgi_app = _LoadSecretFirst(server, settings.database_url, server.wsgi_app)
+    # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+    server.wsgi_app = _LoadSecretFirst(server, settings.database_url, server.wsgi_app)  # type: ignore[method-assign]
 
 
 class _LoadSecretFirst:
@@ -40,6 +41,6 @@ class _LoadSecretFirst:
                 if not self.server.secret_key:
                     try:
                         self.server.secret_key = shared_secret(get_engine(self.database_url))
-                    except Exception:  # noqa: BLE001 - e.g. the database is down: /healthz will say so
+                    except Exception:  # e.g. the database is down: /healthz will say so
                         log.exception("could not read the shared session key from the database; sign-in is unavailable")
         return self.wsgi_app(environ, start_response)
