@@ -4,12 +4,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Exact versions with hashes (see README "Updating dependencies"); pyproject.toml keeps ranges.
+# Exact versions with hashes (see docs/running.md "Dependencies"); pyproject.toml keeps ranges.
 LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: demo test test-fast lint install bench lock audit
+.PHONY: demo test test-fast lint install bench lock audit docs docs-screenshots
 
 $(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ test-fast: $(BIN)/.installed-test
 lock: $(BIN)/.installed-test
 	$(UV_COMPILE) --upgrade -o $(LOCK)
 	$(UV_COMPILE) --upgrade --extra test -c $(LOCK) -o $(TEST_LOCK)
+
+# The documentation site (docs/, mkdocs.yml) into site/: the API reference is written from the
+# OpenAPI document first; --strict fails on a broken link or a page missing from the nav.
+docs: $(BIN)/.installed-test
+	$(BIN)/python tools/openapi_markdown.py
+	$(BIN)/mkdocs build --strict --site-dir site
+
+# The guides' screenshots (docs/images/), from the demo in headless Chromium at 1366 px.
+docs-screenshots: $(BIN)/.installed-test
+	$(BIN)/python tools/docs_screenshots.py --width 1366
 
 audit: $(BIN)/.installed-test
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK) --strict

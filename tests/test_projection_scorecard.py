@@ -1,5 +1,5 @@
 """The projected year end from the stored figures (#22 part 2), on both databases: the demo's
-total notifiable offences at Q3 2016/17 as the README works it, the five-year range, the
+total notifiable offences at Q3 2016/17 as docs/figures.md works it, the five-year range, the
 year-end target of a quarterly count, and the refusals; `score --format json` and the API
 carry the same fields."""
 

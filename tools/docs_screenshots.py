@@ -1,0 +1,139 @@
+"""Take the documentation's screenshots from the demo: `make docs-screenshots`.
+
+    python tools/docs_screenshots.py [--width 1366] [--out docs/images]
+
+Loads the bundled demo into a throw-away SQLite database (publishing Q3 2016/17, as `make demo`
+does), serves it with the real `cspdash serve` on a free local port, opens the scorecard, an
+indicator page and the ward map in headless Chromium (/usr/bin/chromium, driven by Playwright)
+at the given width, as a reader sees them, and writes PNGs optimised with Pillow
+(docs/images/scorecard.png, indicator.png, map.png). Nothing is annotated: a changed page
+changes its screenshot. Needs the test tools (`make .venv/bin/.installed-test`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+PERIOD = "period=2016-17-Q3&area=E09000016"
+# name, address, what shows the page has drawn
+SHOTS = [
+    ("scorecard", f"/?{PERIOD}", "table tbody tr"),
+    ("indicator", f"/indicator/CSP1?{PERIOD}", ".js-plotly-plot .main-svg .trace"),
+    ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation"),
+]
+MAX_BYTES = 200_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cli(env: dict[str, str], *args: str, **kwargs) -> subprocess.Popen:
+    command = [sys.executable, "-c", "from cli.main import cli; cli()", *args]
+    return subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True, **kwargs)
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("cspdash serve stopped before it answered /healthz")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("cspdash serve did not answer /healthz in time")
+
+
+def optimise_png(data: bytes) -> bytes:
+    """A lossless PNG when it is small enough, else the smaller of it and a 256-colour one
+    (screens are flat colour: the palette version is usually a third of the size and looks
+    the same)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    candidates = []
+    for version in (image, image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)):
+        buffer = io.BytesIO()
+        version.save(buffer, format="PNG", optimize=True)
+        candidates.append(buffer.getvalue())
+    lossless, palette = candidates
+    return lossless if len(lossless) <= MAX_BYTES else min(lossless, palette, key=len)
+
+
+def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+            page = context.new_page()
+            for name, address, ready in SHOTS:
+                page.goto(base + address, wait_until="networkidle", timeout=120_000)
+                page.wait_for_selector(ready, state="attached", timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(800)  # let charts finish their transitions
+                path = out / f"{name}.png"
+                path.write_bytes(optimise_png(page.screenshot(full_page=False)))
+                written.append(path)
+                print(f"{path.relative_to(REPO)}: {path.stat().st_size // 1024} KB")
+        finally:
+            browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--width", type=int, default=1366, help="viewport width in CSS pixels (default 1366)")
+    parser.add_argument("--height", type=int, default=900, help="viewport height in CSS pixels (default 900)")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cspdash-shots-") as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CSPDASH_", "DATABASE_URL", "REDIS_URL"))}
+        env.update({"DATABASE_URL": f"sqlite:///{folder}/demo.db", "CSPDASH_DATA_DIR": folder})
+        loading = _cli(env, "demo")
+        if loading.wait() != 0:
+            raise SystemExit("cspdash demo failed")
+        port = _free_port()
+        server = _cli(env, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4",
+                      stdout=subprocess.DEVNULL)  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(base, server)
+            shoot(base, args.out, args.width, args.height)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)  # gunicorn's master and its worker
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
