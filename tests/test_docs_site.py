@@ -47,7 +47,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None:
         skip_or_fail("mkdocs-material is not installed (it is in the test tools: make .venv/bin/.installed-test)")
     out = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr[-5000:]
     return out
 
@@ -111,7 +113,12 @@ def test_docs_every_relative_link_in_the_built_site_resolves(site: Path) -> None
                 resolved = resolved / "index.html"
             if not resolved.exists():
                 broken.append(f"{html.relative_to(site)} → {target}")
-            elif parts.fragment and resolved.suffix == ".html" and resolved in parsed and parts.fragment not in parsed[resolved].ids:
+            elif (
+                parts.fragment
+                and resolved.suffix == ".html"
+                and resolved in parsed
+                and parts.fragment not in parsed[resolved].ids
+            ):
                 broken.append(f"{html.relative_to(site)} → {target} (no such anchor)")
     assert broken == []
 
@@ -121,7 +128,7 @@ def test_docs_fetch_nothing_from_elsewhere(site: Path) -> None:
     outside = []
     for html in site.rglob("*.html"):
         for match in re.finditer(r"<(?:script|link)[^>]+(?:src|href)=\"(https?:)?//[^\"]+\"", html.read_text()):
-            if "rel=\"canonical\"" not in match.group(0):
+            if 'rel="canonical"' not in match.group(0):
                 outside.append(f"{html.relative_to(site)}: {match.group(0)}")
     assert outside == []
 
@@ -136,7 +143,9 @@ def test_docs_api_reference_is_generated_from_the_openapi_document() -> None:
 
     spec = document()
     page = (DOCS / "api-reference.md").read_text()
-    assert page == openapi_markdown.render(openapi_markdown.load_spec(None)), "docs/api-reference.md is out of date: run `python tools/openapi_markdown.py`"
+    assert page == openapi_markdown.render(openapi_markdown.load_spec(None)), (
+        "docs/api-reference.md is out of date: run `python tools/openapi_markdown.py`"
+    )
     for path in spec["paths"]:
         assert f"`GET /api/v1{path}`" in page
     for name, schema in spec["components"]["schemas"].items():
@@ -183,7 +192,13 @@ def test_docs_every_command_is_in_the_guides() -> None:
     missing = []
     for path in _command_paths(cli):
         # `cspdash ingest marac | values | …` and `cspdash users list | set-role …` name several at once
-        pattern = r"cspdash\s+" + r"\s+".join(re.escape(part) for part in path[:-1]) + r"\s*(?:[\w-]+\s*[|]\s*)*" + re.escape(path[-1]) + r"\b"
+        pattern = (
+            r"cspdash\s+"
+            + r"\s+".join(re.escape(part) for part in path[:-1])
+            + r"\s*(?:[\w-]+\s*[|]\s*)*"
+            + re.escape(path[-1])
+            + r"\b"
+        )
         alternatives = r"cspdash\s+(?:[\w-]+\s*[|]\s*)*" + re.escape(path[0]) + r"\b" if len(path) == 1 else pattern
         if not re.search(pattern, text) and not re.search(alternatives, text):
             missing.append(" ".join(path))
@@ -198,4 +213,6 @@ def test_readme_is_short_with_the_two_commands_and_a_link_per_guide() -> None:
         if page != "index.md":
             assert f"(docs/{page})" in text, f"README has no link to docs/{page}"
     makefile = (REPO / "Makefile").read_text()
-    assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M), "the README's two commands are Makefile targets"
+    assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M), (
+        "the README's two commands are Makefile targets"
+    )
