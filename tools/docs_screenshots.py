@@ -35,11 +35,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PERIOD = "period=2016-17-Q3&area=E09000016"
-# name, address, what shows the page has drawn
+# name, address, what shows the page has drawn, how much of the page to keep (CSS px from the top)
 SHOTS = [
-    ("scorecard", f"/?{PERIOD}", "table tbody tr"),
-    ("indicator", f"/indicator/CSP1?{PERIOD}", ".js-plotly-plot .main-svg .trace"),
-    ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation"),
+    ("scorecard", f"/?{PERIOD}", "table tbody tr", 2200),
+    ("indicator", f"/indicator/CSP1?{PERIOD}", ".js-plotly-plot .main-svg .trace", 1700),
+    ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation", 1500),
 ]
 MAX_BYTES = 200_000
 
@@ -95,13 +95,15 @@ def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
         try:
             context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
             page = context.new_page()
-            for name, address, ready in SHOTS:
+            for name, address, ready, keep in SHOTS:
                 page.goto(base + address, wait_until="networkidle", timeout=120_000)
                 page.wait_for_selector(ready, state="attached", timeout=120_000)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(800)  # let charts finish their transitions
                 path = out / f"{name}.png"
-                path.write_bytes(optimise_png(page.screenshot(full_page=False)))
+                tall = page.evaluate("document.documentElement.scrollHeight")
+                shot = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(tall, keep)})
+                path.write_bytes(optimise_png(shot))
                 written.append(path)
                 print(f"{path.relative_to(REPO)}: {path.stat().st_size // 1024} KB")
         finally:
