@@ -55,7 +55,7 @@ lock: $(BIN)/.installed-test
 # OpenAPI document first; --strict fails on a broken link or a page missing from the nav.
 docs: $(BIN)/.installed-test
 	$(BIN)/python tools/openapi_markdown.py
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # The guides' screenshots (docs/images/), from the demo in headless Chromium at 1366 px.
 docs-screenshots: $(BIN)/.installed-test
