@@ -20,6 +20,7 @@ from rules.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.measures import Measure, PeriodValue, combine
+from store.met_categories import plain_category
 from store.models import (
     Area,
     AreaBoundary,
@@ -41,10 +42,10 @@ class UnknownMeasure(MapRequestError):
     """A ``measure`` in the URL that is none of the measures offered: a bad request (400)."""
 
 
-def category_label(text: str) -> str:
-    """The Met writes categories in capitals; people read sentence case."""
-    lowered = text.strip().lower()
-    return lowered[:1].upper() + lowered[1:]
+def category_label(text: str, level: str | None = None) -> str:
+    """The Met writes categories in capitals and abbreviations; people read plain words
+    (``store/met_categories.csv``)."""
+    return plain_category(text, level)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def parse_measure(session: Session, key: str) -> MapMeasure:
         major, _, minor = rest.partition("/")
         if not major:
             return MapMeasure("crime", "All crime", "crime")
-        label = category_label(minor) if minor else category_label(major)
+        label = category_label(minor, "minor") if minor else category_label(major, "major")
         return MapMeasure(key, label, "crime", CountFilter(major, minor or None))
     if head == "asb":
         return MapMeasure("asb", "Anti-social behaviour", "asb")
@@ -93,9 +94,9 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
     if pairs:
         out.append(("crime", "All crime"))
         for major in sorted({m for m, _ in pairs}):
-            out.append((f"crime:{major}", category_label(major)))
+            out.append((f"crime:{major}", category_label(major, "major")))
             for minor in sorted({n for m, n in pairs if m == major and n and n.upper() != major.upper()}):
-                out.append((f"crime:{major}/{minor}", f"{category_label(major)}: {category_label(minor)}"))
+                out.append((f"crime:{major}/{minor}", f"{category_label(major, 'major')}: {category_label(minor, 'minor')}"))
     asb = session.scalar(select(AsbCount.area_code).limit(1)) is not None
     if asb:
         out.append(("asb", "Anti-social behaviour"))
@@ -340,7 +341,7 @@ def area_trend(session: Session, code: str) -> AreaTrend:
     by_major: dict[str, dict[str, float]] = {}
     for major, month, count in crime:
         totals[month] = totals.get(month, 0) + float(count or 0)
-        label = category_label(major)
+        label = category_label(major, "major")
         by_major.setdefault(label, {})[month] = by_major.get(label, {}).get(month, 0) + float(count or 0)
     return AreaTrend(
         quarters,

@@ -13,6 +13,7 @@ from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.incomplete_months import incomplete_periods
+from store.met_categories import plain_category
 from store.models import AreaMonthCoverage, CrimeCount, MaracReturn
 
 
@@ -69,7 +70,7 @@ def count_rows(
             categories = sorted(set(session.execute(select(CrimeCount.major_category, CrimeCount.minor_category).distinct()).all()))
         else:
             categories = [(c, None) for c in sorted(session.scalars(select(model.category).distinct()))]
-    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
+    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category", "category_label"] if by_category else []) + ["count", "coverage", "covered_by"]
     recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []
     for major, minor in categories:
@@ -85,6 +86,8 @@ def count_rows(
                 record: dict[str, object] = {"area_code": code, "area_name": tree.name(code), "period": period}
                 if by_category:
                     record["major_category"], record["minor_category"] = major or "", minor or ""
+                    # The stored names stay for scripts that match on them; the label is for people.
+                    record["category_label"] = (plain_category(minor, "minor") if minor else plain_category(major, "major")) if model is CrimeCount else (major or "")
                 record["count"] = sum(c.value for c in held[period])
                 # Coverage as recorded by the loads, not worked out again here.
                 covering = [recorded[(code, m)] for m in months_of[period] if (code, m) in recorded]
