@@ -7,6 +7,7 @@ always show the same figures and ratings.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
@@ -18,7 +19,7 @@ from rules.direction import Direction, direction, movement
 from rules.narrative import NarrativeFigures, draft_narrative
 from rules.periods import Quarter
 from rules.projection import Projection
-from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate
+from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, fmt_number, rate, tolerance_units
 from rules.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rules.summary import RagSummary, summarise
 from rules.targets import blank_quarter_applies
@@ -137,6 +138,14 @@ class ScoreRow:
 
     def tolerance_text(self) -> str:
         return format_tolerance(self.target, self.unit)
+
+    def tolerance_units_text(self) -> str:
+        """The tolerance this figure was rated with, as people read it: whole units of a count
+        rounded half up, with the percentage it came from ("183 (2.5%)", not "182.5"); the
+        rating itself used the exact tolerance. Empty where the row was not rated on a target."""
+        if self.target is None or self.actual is None or self.rag not in (Rating.RED, Rating.AMBER, Rating.GREEN):
+            return ""
+        return format_tolerance_units(tolerance_units(self.actual, self.polarity, self.target), self.target, self.unit)
 
     def numbers_record(self) -> dict[str, object]:
         """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""
@@ -272,6 +281,16 @@ def format_target(target: Target | None, polarity: str, unit: str, plain: bool =
             return ""
         return f"{number(target.low)}{'-' if plain else '–'}{number(target.high)}{suffix}"
     return "" if target.target is None else f"{number(target.target)}{suffix}"
+
+
+def format_tolerance_units(units: float, target: Target, unit: str) -> str:
+    """``183 (2.5%)`` for a count's 2.5% tolerance of 7,300; ``310`` for an absolute one;
+    rates and percentages keep one decimal (``1.5 points``)."""
+    if unit in ("percent", "rate"):
+        shown = f"{Decimal(str(units)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}{' points' if unit == 'percent' else ''}"
+    else:
+        shown = f"{Decimal(str(units)).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+    return f"{shown} ({fmt_number(target.tolerance)}%)" if target.tolerance_type == ToleranceType.PCT else shown
 
 
 def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> str:

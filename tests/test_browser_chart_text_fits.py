@@ -96,8 +96,7 @@ def test_browser_chart_text_is_neither_clipped_nor_overlapping(page, live_server
             wrong = problems(chart, width)
             if wrong:
                 found[f"{name} {chart['id']}"] = wrong
-        if width == 390:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
         assert serious_axe_violations(page) == [], path
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
