@@ -17,6 +17,7 @@ from store.users import (
     list_users,
     set_active,
     set_password,
+    set_details,
     set_role,
 )
 
@@ -57,30 +58,62 @@ def users() -> None:
     """
 
 
+display_name_option = click.option(
+    "--display-name", metavar="TEXT", help='The name pages show for this person ("Published by Priya Shah"); without one, the user name.'
+)
+email_option = click.option("--email", metavar="ADDRESS", help="Their email address (name@council.gov.uk).")
+
+
+def _details(user: Any) -> str:
+    """": Priya Shah, priya.shah@council.gov.uk" (or nothing) after a user's name and role."""
+    extra = ", ".join(x for x in (user.display_name, user.email) if x)
+    return f": {extra}" if extra else ""
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help=ROLE_HELP)
+@display_name_option
+@email_option
 @password_stdin_option
 @pass_app
-def add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
-    """Add a user called NAME. The password is asked for twice and not shown."""
+def add(app: AppContext, name: str, role: str, display_name: str | None, email: str | None, password_stdin: bool) -> None:
+    """Add a user called NAME (what they type to sign in). The password is asked for twice and not shown."""
     password = _read_password(password_stdin)
-    user = _run(app, add_user, name, password, role, by="cli")
-    click.echo(f"Added {user.name} ({user.role}).")
+    user = _run(app, add_user, name, password, role, by="cli", display_name=display_name, email=email)
+    click.echo(f"Added {user.name} ({user.role}){_details(user)}.")
+
+
+@users.command("set")
+@click.argument("name")
+@display_name_option
+@email_option
+@pass_app
+def set_command(app: AppContext, name: str, display_name: str | None, email: str | None) -> None:
+    """Set the display name and/or email address of user NAME ("" clears one)."""
+    if display_name is None and email is None:
+        raise click.UsageError("Give --display-name and/or --email.")
+    user = _run(app, set_details, name, display_name=display_name, email=email, by="cli")
+    click.echo(f"Saved {user.name}{_details(user) or ': no display name or email address'}.")
 
 
 @users.command("list")
 @pass_app
 def list_(app: AppContext) -> None:
-    """List users with their role, whether they can sign in, and when they were added."""
-    rows = _run(app, lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at) for u in list_users(session)])
+    """List users with their role, whether they can sign in, when they were added, and the
+    display name and email address given for them."""
+    rows = _run(
+        app,
+        lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at, u.display_name or "", u.email or "") for u in list_users(session)],
+    )
     if not rows:
         click.echo("No users yet: add one with `cspdash users add NAME --role analyst`.")
         return
     width = max(len("name"), *(len(r[0]) for r in rows))
-    click.echo(f"{'name'.ljust(width)}  role     active          added")
-    for name, role, active, created in rows:
-        click.echo(f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}")
+    shown = max(len("display name"), *(len(r[4]) for r in rows))
+    click.echo(f"{'name'.ljust(width)}  role     active          added       {'display name'.ljust(shown)}  email".rstrip())
+    for name, role, active, created, display, email in rows:
+        click.echo(f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}  {display.ljust(shown)}  {email}".rstrip())
 
 
 @users.command("set-role")

@@ -3,6 +3,8 @@ revisions list and the frozen document's ``shown`` figures all word them here.""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from rules.rating import Polarity, Target, ToleranceType, fmt_number
 
 
@@ -41,6 +43,16 @@ def format_target(target: Target | None, polarity: str, unit: str, plain: bool =
             return ""
         return f"{number(target.low)}{'-' if plain else '–'}{number(target.high)}{suffix}"
     return "" if target.target is None else f"{number(target.target)}{suffix}"
+
+
+def format_tolerance_units(units: float, target: Target, unit: str) -> str:
+    """``183 (2.5%)`` for a count's 2.5% tolerance of 7,300; ``310`` for an absolute one;
+    rates and percentages keep one decimal (``1.5 points``)."""
+    if unit in ("percent", "rate"):
+        shown = f"{Decimal(str(units)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}{' points' if unit == 'percent' else ''}"
+    else:
+        shown = f"{Decimal(str(units)).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+    return f"{shown} ({fmt_number(target.tolerance)}%)" if target.tolerance_type == ToleranceType.PCT else shown
 
 
 def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> str:

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
 
-from reporting.formatting import format_target, format_tolerance, format_value, json_number, plain_number
+from reporting.formatting import format_target, format_tolerance, format_tolerance_units, format_value, json_number, plain_number
 from rules.breaks import SeriesBreak, breaks_crossed, span_of
 from rules.direction import Direction, direction, movement
 from rules.narrative import NarrativeFigures, draft_narrative
 from rules.periods import Quarter
 from rules.projection import Projection
-from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, rate
+from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, rate, tolerance_units
 from rules.ratios import PeriodValue
 from rules.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
 from rules.summary import RagSummary, summarise
@@ -178,6 +178,14 @@ class ScoreRow:
 
     def tolerance_text(self) -> str:
         return format_tolerance(self.target, self.unit)
+
+    def tolerance_units_text(self) -> str:
+        """The tolerance this figure was rated with, as people read it: whole units of a count
+        rounded half up, with the percentage it came from ("183 (2.5%)", not "182.5"); the
+        rating itself used the exact tolerance. Empty where the row was not rated on a target."""
+        if self.target is None or self.actual is None or self.rag not in (Rating.RED, Rating.AMBER, Rating.GREEN):
+            return ""
+        return format_tolerance_units(tolerance_units(self.actual, self.polarity, self.target), self.target, self.unit)
 
     def numbers_record(self) -> dict[str, object]:
         """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""

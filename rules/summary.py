@@ -93,15 +93,37 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _unrated_parts(counts: RagCounts) -> list[str]:
+    parts = []
+    if counts.not_rated:
+        parts.append(f"{counts.not_rated} {'is' if counts.not_rated == 1 else 'are'} {Rating.NOT_RATED.value}")
+    if counts.no_data:
+        parts.append(f"{counts.no_data} {'has' if counts.no_data == 1 else 'have'} no figure")
+    return parts
+
+
 def summary_sentence(counts: RagCounts) -> str:
-    """Report-style sentence, e.g. "Of the 3 indicators, 2 (66.7%) are Red and 1 (33.3%) is Green."."""
-    total = counts.rated_total
+    """Report-style sentence, e.g. "Of the 3 indicators, 2 (66.7%) are Red and 1 (33.3%) is Green.".
+
+    It counts every indicator in the table it sums up: where some are Not rated or have no
+    figure it says so, and the percentages are of the rated ones, as it says ("Of the 3
+    indicators, 2 are Not rated; of the 1 rated, 1 (100.0%) is Amber."), never "Of the 1
+    indicator" above a table of three."""
+    total = counts.total
     if not total:
         return "No indicators are rated for this period."
+    rated = counts.rated_total
+    noun = "indicator" if total == 1 else "indicators"
+    unrated = _unrated_parts(counts)
+    if not rated and total == 1:
+        return f"The 1 indicator is not rated for this period: it {'is ' + Rating.NOT_RATED.value if counts.not_rated else 'has no figure'}."
+    if not rated:
+        return f"None of the {total} {noun} is rated for this period: {_join(unrated)}."
     parts = [
         f"{counts.count(r)} ({counts.percent_label(r)}) {'is' if counts.count(r) == 1 else 'are'} {r.value}"
         for r in RATED
         if counts.count(r)
     ]
-    noun = "indicator" if total == 1 else "indicators"
-    return f"Of the {total} {noun}, {_join(parts)}."
+    if not unrated:
+        return f"Of the {total} {noun}, {_join(parts)}."
+    return f"Of the {total} {noun}, {_join(unrated)}; of the {rated} rated, {_join(parts)}."

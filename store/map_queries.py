@@ -23,6 +23,7 @@ from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.measures import Measure, PeriodValue, combine
 from store.source_tables import count_models
+from store.met_categories import plain_category
 from store.models import (
     Area,
     AsbCount,
@@ -44,10 +45,10 @@ class UnknownMeasure(MapRequestError):
     """A ``measure`` in the URL that is none of the measures offered: a bad request (400)."""
 
 
-def category_label(text: str) -> str:
-    """The Met writes categories in capitals; people read sentence case."""
-    lowered = text.strip().lower()
-    return lowered[:1].upper() + lowered[1:]
+def category_label(text: str, level: str | None = None) -> str:
+    """The Met writes categories in capitals and abbreviations; people read plain words
+    (``store/met_categories.csv``)."""
+    return plain_category(text, level)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def parse_measure(session: Session, key: str) -> MapMeasure:
         major, _, minor = rest.partition("/")
         if not major or not declared.map_categories:
             return MapMeasure(head, declared.map_label, head)
-        label = category_label(minor) if minor else category_label(major)
+        label = category_label(minor, "minor") if minor else category_label(major, "major")
         return MapMeasure(key, label, head, CountFilter(major, minor or None))
     if head == "indicator":
         row = session.get(Indicator, rest)
@@ -106,9 +107,9 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
         if held[key]:
             out.append((key, declared.map_label))
         for major in sorted({m for m, _ in pairs}):
-            out.append((f"{key}:{major}", category_label(major)))
+            out.append((f"{key}:{major}", category_label(major, "major")))
             for minor in sorted({n for m, n in pairs if m == major and n and n.upper() != major.upper()}):
-                out.append((f"{key}:{major}/{minor}", f"{category_label(major)}: {category_label(minor)}"))
+                out.append((f"{key}:{major}/{minor}", f"{category_label(major, 'major')}: {category_label(minor, 'minor')}"))
     ward_valued = set(
         session.scalars(
             select(IndicatorValue.indicator_code).join(Area, Area.code == IndicatorValue.area_code).where(Area.level == "ward").distinct()
@@ -349,7 +350,7 @@ def area_trend(session: Session, code: str) -> AreaTrend:
     by_major: dict[str, dict[str, float]] = {}
     for major, month, count in crime:
         totals[month] = totals.get(month, 0) + float(count or 0)
-        label = category_label(major)
+        label = category_label(major, "major")
         by_major.setdefault(label, {})[month] = by_major.get(label, {}).get(month, 0) + float(count or 0)
     return AreaTrend(
         quarters,

@@ -299,6 +299,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="viewer")  # viewer | analyst | lead | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What people read ("Published by Priya Shah"); None: the login name is shown.
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Copied into the session cookie at sign-in; bumping it (sign-out, new password, new role,
     # disabled) makes every cookie issued before refused, in every worker.

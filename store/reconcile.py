@@ -15,6 +15,7 @@ from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.incomplete_months import incomplete_periods
+from store.met_categories import plain_category
 from store.models import AreaMonthCoverage, MaracReturn
 
 
@@ -70,7 +71,7 @@ def count_rows(
         columns = by_key(source).categories  # (major, minor) for crime, (category,) for ASB
         held = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
         categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held})
-    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
+    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category", "category_label"] if by_category else []) + ["count", "coverage", "covered_by"]
     recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []
     for major, minor in categories:
@@ -86,6 +87,8 @@ def count_rows(
                 record: dict[str, object] = {"area_code": code, "area_name": tree.name(code), "period": period}
                 if by_category:
                     record["major_category"], record["minor_category"] = major or "", minor or ""
+                    # The stored names stay for scripts that match on them; the label is for people.
+                    record["category_label"] = (plain_category(minor, "minor") if minor else plain_category(major, "major")) if len(columns) > 1 else (major or "")
                 record["count"] = sum(c.value for c in held[period])
                 # Coverage as recorded by the loads, not worked out again here.
                 covering = [recorded[(code, m)] for m in months_of[period] if (code, m) in recorded]

@@ -7,6 +7,7 @@ kept as typed for display ("Saved by Priya").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -80,12 +81,40 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
-def add_user(session: Session, name: str, password: str, role: str = "viewer", *, by: str = "cli") -> User:
+def check_display_name(display_name: str | None) -> str | None:
+    """A person's name as people read it ("Priya Shah"); blank means none (show the login name)."""
+    if display_name is None:
+        return None
+    cleaned = " ".join(display_name.split())
+    if len(cleaned) > 200:
+        raise UserError(f"a display name must be at most 200 characters, not {len(cleaned)}")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise UserError(f"the display name {display_name!r} holds a character that cannot be shown")
+    return cleaned or None
+
+
+def check_email(email: str | None) -> str | None:
+    """An email address in the usual form (``name@council.gov.uk``); blank means none."""
+    if email is None:
+        return None
+    cleaned = email.strip()
+    if not cleaned:
+        return None
+    local, at, domain = cleaned.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or domain.startswith(".") or any(ch.isspace() for ch in cleaned) or len(cleaned) > 254:
+        raise UserError(f"{email!r} is not an email address: expected something like name@council.gov.uk")
+    return cleaned
+
+
+def add_user(
+    session: Session, name: str, password: str, role: str = "viewer", *, by: str = "cli", display_name: str | None = None, email: str | None = None
+) -> User:
     name = name.strip()
     if not name or len(name) > 100 or any(ch.isspace() for ch in name):
         raise UserError("a user name must be 1 to 100 characters with no spaces")
     check_role(role)
     check_password_rules(password, name)
+    display_name, email = check_display_name(display_name), check_email(email)
     if find_user(session, name) is not None:
         raise UserError(f"a user called {name!r} already exists")
     user = User(
@@ -93,13 +122,49 @@ def add_user(session: Session, name: str, password: str, role: str = "viewer", *
         password_hash=generate_password_hash(password, method=HASH_METHOD),
         role=role,
         active=True,
+        display_name=display_name,
+        email=email,
         created_at=datetime.now(UTC),
         session_version=0,
     )
     session.add(user)
     session.flush()
-    record_change(session, by, "add", "user", name, {"new": {"role": role, "active": True}})
+    new = {"role": role, "active": True, **({"display_name": display_name} if display_name else {}), **({"email": email} if email else {})}
+    record_change(session, by, "add", "user", name, {"new": new})
     return user
+
+
+def set_details(session: Session, name: str, *, display_name: str | None = None, email: str | None = None, by: str = "cli") -> User:
+    """Set the display name and/or email of ``name`` (None: leave as is; "": clear it)."""
+    user = get_user(session, name)
+    old: dict[str, object] = {}
+    new: dict[str, object] = {}
+    if display_name is not None:
+        old["display_name"], user.display_name = user.display_name, check_display_name(display_name)
+        new["display_name"] = user.display_name
+    if email is not None:
+        old["email"], user.email = user.email, check_email(email)
+        new["email"] = user.email
+    if not new:
+        raise UserError("nothing to change: give a display name or an email address")
+    record_change(session, by, "set-details", "user", user.name, {"old": old, "new": new})
+    return user
+
+
+def shown_name(user: User | None, login: str) -> str:
+    """What a page calls the person: their display name, else their login name."""
+    return (user.display_name if user is not None and user.display_name else None) or login
+
+
+def display_names(session: Session, logins: Iterable[str | None]) -> dict[str, str]:
+    """Login name -> the name pages show, for each of ``logins`` (a name no user has, such as
+    ``cli`` or someone since removed, stays as it is)."""
+    wanted = {n for n in logins if n}
+    if not wanted:
+        return {}
+    users = session.scalars(select(User).where(func.lower(User.name).in_([n.casefold() for n in wanted]))).all()
+    by_key = {u.name.casefold(): u for u in users}
+    return {n: shown_name(by_key.get(n.casefold()), n) for n in wanted}
 
 
 def list_users(session: Session) -> list[User]:

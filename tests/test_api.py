@@ -89,7 +89,7 @@ def test_api_errors_are_plain_json_with_a_reason(client, spec: dict, url: str, s
 def test_api_scorecard_gives_the_reports_figures_as_numbers(client) -> None:
     body = client.get(f"/api/v1/scorecard?period={Q3}&area={HAVERING}").get_json()
     assert body["meta"]["period"] == Q3 and body["meta"]["area_name"] == "Havering"
-    assert body["meta"]["publication"] == {"state": "draft", "version": None, "published_at": None, "published_by": None}
+    assert body["meta"]["publication"] == {"state": "draft", "version": None, "published_at": None, "published_by": None, "published_by_name": None}
     rows = {r["code"]: r for r in body["data"]}
     for code, (rag, actual) in REPORT.items():
         assert rows[code]["rag"] == rag

@@ -107,7 +107,7 @@ def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browse
     refused = _get(f"{web_live}/export/map.csv{QUERY}&as=published")
     assert refused[0] == 404 and b"Maps and ward profiles always show the current figures" in refused[2]
     publication = json.loads(_get(f"{web_live}/api/v1/scorecard{QUERY}")[2])["meta"]["publication"]
-    assert publication == {"state": "published", "version": 1, "published_at": "2017-01-17T10:00:00+00:00", "published_by": "lee"}
+    assert publication == {"state": "published", "version": 1, "published_at": "2017-01-17T10:00:00+00:00", "published_by": "lee", "published_by_name": "lee"}
 
     # The indicator and demand pages: revision notes now, the frozen figures as published.
     page.goto(f"{web_live}/indicator/CSP1{QUERY}")

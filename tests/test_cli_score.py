@@ -89,5 +89,5 @@ def test_cli_score_ward_without_its_own_target_is_not_rated(run):
     run("demo")
     out = run("score", "--period", "2016-17-Q3", "--area", "E05000319")
     assert "Romford Town" in out and "no target for this ward" in out
-    assert "No indicators are rated for this period." in out
+    assert "None of the 3 indicators is rated for this period: 2 are Not rated and 1 has no figure." in out
     assert "100.0%" not in out

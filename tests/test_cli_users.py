@@ -31,7 +31,7 @@ def test_cli_users_add_with_password_stdin_then_list(run, engine):
     listed = run("users", "list")
     assert listed.exit_code == 0
     lines = listed.output.splitlines()
-    assert lines[0].split() == ["name", "role", "active", "added"]
+    assert lines[0].split() == ["name", "role", "active", "added", "display", "name", "email"]
     assert lines[1].split()[:3] == ["priya", "analyst", "yes"]
     with session_scope(engine) as session:
         assert authenticate(session, "priya", "a long passphrase") is not None
@@ -137,3 +137,51 @@ def test_cli_users_unlock_says_when_there_was_nothing(run):
     assert result.exit_code == 0
     assert result.output == "There was no lock or failed sign-in recorded for user nobody.\n"
     assert run("users", "unlock").output == "Nothing is locked.\n"
+
+
+def test_cli_users_display_name_and_email_on_add_and_set(run, engine):
+    result = run(
+        "users", "add", "priya", "--role", "lead", "--display-name", "  Priya   Shah ", "--email", "priya.shah@havering.gov.uk",
+        "--password-stdin", input="a long passphrase\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output == "Added priya (lead): Priya Shah, priya.shah@havering.gov.uk.\n"
+    listed = run("users", "list").output.splitlines()
+    assert "Priya Shah" in listed[1] and listed[1].endswith("priya.shah@havering.gov.uk")
+    assert run("users", "set", "PRIYA", "--display-name", "Dr Priya Shah").output == "Saved priya: Dr Priya Shah, priya.shah@havering.gov.uk.\n"
+    assert run("users", "set", "priya", "--email", "").output == "Saved priya: Dr Priya Shah.\n"
+    with session_scope(engine) as session:
+        user = session.scalars(select(User)).one()
+        assert (user.display_name, user.email) == ("Dr Priya Shah", None)
+        log = [(c.action, c.detail) for c in session.scalars(select(ChangeLog).order_by(ChangeLog.id))]
+    assert log[0] == ("add", {"new": {"role": "lead", "active": True, "display_name": "Priya Shah", "email": "priya.shah@havering.gov.uk"}})
+    assert log[1] == ("set-details", {"old": {"display_name": "Priya Shah"}, "new": {"display_name": "Dr Priya Shah"}})
+    assert log[2] == ("set-details", {"old": {"email": "priya.shah@havering.gov.uk"}, "new": {"email": None}})
+
+
+@pytest.mark.parametrize("email", ["priya", "priya@localhost", "pri ya@havering.gov.uk", "@havering.gov.uk"])
+def test_cli_users_bad_email_fails_clearly_and_changes_nothing(run, engine, email):
+    run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
+    result = run("users", "set", "priya", "--email", email)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {email!r} is not an email address: expected something like name@council.gov.uk\n"
+    added = run("users", "add", "sam", "--email", email, "--password-stdin", input="a long passphrase\n")
+    assert added.exit_code == 1
+    with session_scope(engine) as session:
+        assert [u.email for u in session.scalars(select(User))] == [None]
+
+
+def test_cli_users_set_needs_something_to_set(run):
+    run("users", "add", "priya", "--password-stdin", input="a long passphrase\n")
+    result = run("users", "set", "priya")
+    assert result.exit_code == 2 and "Give --display-name and/or --email." in result.output
+
+
+def test_display_names_fall_back_to_the_login_name(engine):
+    from store.users import add_user, display_names
+
+    with session_scope(engine) as session:
+        add_user(session, "lee", "a long passphrase", "lead", display_name="Lee Okafor")
+        add_user(session, "sam", "a long passphrase")
+    with session_scope(engine) as session:
+        assert display_names(session, ["LEE", "sam", "cli", None]) == {"LEE": "Lee Okafor", "sam": "sam", "cli": "cli"}

@@ -167,6 +167,10 @@ def test_scorecard_ward_is_a_choice_and_has_a_caution(pages) -> None:
     page = scorecard_page(pages, period=PERIOD, area="E05000319")
     assert text(by_id(page, "scorecard-heading")) == "Performance scorecard: Romford Town, Q3 2016/17"
     assert "Ward figures" in text(page)
+    # The summary counts the three indicators in the table, none of them rated for a ward.
+    assert text(by_id(page, "scorecard-summary")) == (
+        "None of the 3 indicators is rated for this period: 2 are Not rated and 1 has no figure."
+    )
     options = [c.value for c in walk(by_id(page, "scorecard-area")) if type(c).__name__ == "Option"]
     assert options[0] == HOME and len(options) == 19
 

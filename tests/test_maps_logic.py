@@ -186,7 +186,12 @@ def test_maps_category_measures_and_options(demo_database_url: str) -> None:
         periods = periods_held(session, burglary, "quarter")
     assert options["crime"] == "All crime" and options["asb"] == "Anti-social behaviour"
     assert options["crime:BURGLARY"] == "Burglary"
-    assert options["crime:BURGLARY/BURGLARY - RESIDENTIAL"] == "Burglary: Burglary - residential"
+    assert options["crime:BURGLARY/BURGLARY - RESIDENTIAL"] == (
+        "Burglary: Residential burglary (older category, before the split into homes and unconnected buildings)"
+    )
+    assert options["crime:VEHICLE OFFENCES/THEFT OR UNAUTH TAKING OF A MOTOR VEH"] == (
+        "Vehicle offences: Theft or unauthorised taking of a motor vehicle"
+    )
     assert options["indicator:CSP1"] == "Indicator CSP1: Total notifiable offences"
     assert "indicator:CSP2" not in options, "MARAC has no ward figures"
     assert (periods[0].key, periods[-1].key, len(periods)) == ("2014-15-Q1", "2016-17-Q4", 12)

@@ -26,13 +26,20 @@ def test_summary_havering_example():
         (RagCounts(amber=3, green=2), "Of the 5 indicators, 3 (60.0%) are Amber and 2 (40.0%) are Green."),
         (RagCounts(red=1, amber=1), "Of the 2 indicators, 1 (50.0%) is Red and 1 (50.0%) is Amber."),
         (RagCounts(green=7), "Of the 7 indicators, 7 (100.0%) are Green."),
-        # Not rated / No data are outside the denominator.
-        (RagCounts(red=1, green=1, not_rated=3, no_data=2), "Of the 2 indicators, 1 (50.0%) is Red and 1 (50.0%) is Green."),
+        # Every indicator in the table is counted; the percentages are of the rated ones, as it says.
+        (
+            RagCounts(red=1, green=1, not_rated=3, no_data=2),
+            "Of the 7 indicators, 3 are Not rated and 2 have no figure; of the 2 rated, 1 (50.0%) is Red and 1 (50.0%) is Green.",
+        ),
+        # The ward scorecard of three indicators, one rated: not "Of the 1 indicator".
+        (RagCounts(amber=1, not_rated=2), "Of the 3 indicators, 2 are Not rated; of the 1 rated, 1 (100.0%) is Amber."),
+        (RagCounts(red=2, no_data=1), "Of the 3 indicators, 1 has no figure; of the 2 rated, 2 (100.0%) are Red."),
         # Half-up rounding: 1/16 = 6.25% -> 6.3%, 15/16 = 93.75% -> 93.8%.
         (RagCounts(red=1, green=15), "Of the 16 indicators, 1 (6.3%) is Red and 15 (93.8%) are Green."),
         (RagCounts(red=1, amber=1, green=1), "Of the 3 indicators, 1 (33.3%) is Red, 1 (33.3%) is Amber and 1 (33.3%) is Green."),
         (RagCounts(), "No indicators are rated for this period."),
-        (RagCounts(not_rated=4, no_data=1), "No indicators are rated for this period."),
+        (RagCounts(not_rated=4, no_data=1), "None of the 5 indicators is rated for this period: 4 are Not rated and 1 has no figure."),
+        (RagCounts(not_rated=1), "The 1 indicator is not rated for this period: it is Not rated."),
     ],
 )
 def test_summary_sentence(counts, sentence):

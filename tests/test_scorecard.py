@@ -69,6 +69,27 @@ def test_scorecard_ward_is_rated_against_its_own_target(demo_engine, tmp_path):
     assert rows_of(demo_engine)["CSP1"].target.target == 12400  # the borough keeps its own
 
 
+def test_scorecard_summary_counts_every_indicator_in_the_table(demo_engine, tmp_path):
+    """A ward with its own target for one of its three rated indicators: the summary above
+    the table of three says three, not "Of the 1 indicator, 1 (100.0%) is Red"."""
+    from rules.summary import summary_sentence
+
+    path = write(
+        tmp_path / "t.csv",
+        "code,year,quarter,target,target_low,target_high,tolerance,tolerance_type,area_code\n"
+        f"CSP1,2016-17,Q3,1000,,,2.5,pct,{ROMFORD}\n",
+    )
+    load(demo_engine, "targets", path)
+    with session_scope(demo_engine) as session:
+        card = build_scorecard(session, Q3, ROMFORD)
+    shown = [r for r in card.rows if r.rated]
+    counts = card.summary.overall
+    assert counts.total == len(shown) == 3
+    rag = {r.code: r for r in shown}["CSP1"].rag.value
+    # MARAC is borough-wide: no ward figure.
+    assert summary_sentence(counts) == f"Of the 3 indicators, 1 is Not rated and 1 has no figure; of the 1 rated, 1 (100.0%) is {rag}."
+
+
 def test_scorecard_no_data_and_red_without_action_flag(demo_engine, tmp_path):
     rows = rows_of(demo_engine, Quarter.parse("2017-18-Q1"))
     assert rows["CSP1"].rag == Rating.NO_DATA

@@ -36,6 +36,7 @@ from store.publishing import quarter_state
 from store.scorecard import ScoreRow, build_scorecard, indicators, projection_fields
 from views import ViewError
 from views.wording import not_held_text
+from views.people import shown_name
 
 LEVEL_ORDER = {"country": 0, "region": 1, "borough": 2, "ward": 3, "other": 4}
 SPANS = ("month", "quarter")
@@ -189,7 +190,8 @@ def _publication(session: Session, quarter: Quarter, area: str) -> dict[str, obj
         "state": status.state,
         "version": latest.version if latest else None,
         "published_at": latest.published_at.isoformat() if latest else None,
-        "published_by": latest.published_by if latest else None,
+        "published_by": latest.published_by if latest else None,  # the login name, as stored
+        "published_by_name": shown_name(session, latest.published_by) if latest else None,  # the name people read
     }
 
 

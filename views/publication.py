@@ -25,6 +25,7 @@ from store.publishing import (
 from store.queries import DemandPanel, IndicatorDetail
 from store.revisions import Revision, RevisionReport, indicator_series_revisions, revisions
 from views.data import version as data_version
+from views.people import named_report, named_status
 
 DRAFT_BANNER = "Draft — not yet published"
 
@@ -76,13 +77,13 @@ def parse_request(as_: object, version: object) -> tuple[bool, int | None, str |
 @lru_cache(maxsize=64)
 def _publication(url: str, v: tuple, period: Quarter, area: str, as_published: bool, version: int | None) -> Publication:
     with reading(get_engine(url)) as session:
-        status = quarter_state(session, period, area)
+        status = named_status(session, quarter_state(session, period, area))
         numbers = [i.version for i in status.versions]
         if version is not None and version not in numbers:
             raise NotPublished(_missing_text(period, version, numbers))
         if as_published and not numbers:
             raise NotPublished(f"{period.label} has not been published for this area yet, so there is no published version to show.")
-        report = revisions(session, period, area, version) if numbers else None
+        report = named_report(session, revisions(session, period, area, version)) if numbers else None
         return Publication(status, as_published, version, report)
 
 

@@ -124,6 +124,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def reason_text(row: ScoreRow) -> str:
     """The rating's reason as a sentence: ``13,143 year to date is 743 above target, …``."""
     reason = row.reason.replace(") (", ": ")  # "(Q3 2015/16) (12,573)" reads as "(Q3 2015/16: 12,573)"
+    if row.tolerance_units_text():  # whole units, as people count them: "183 (2.5%)", not "182.5"
+        reason = re.sub(r"the tolerance of [^,]+", f"the tolerance of {row.tolerance_units_text()}", reason)
     if row.actual is not None and row.rag.value in ("Red", "Amber", "Green"):
         basis = " year to date" if row.basis == "ytd" else ""
         return f"{format_value(row.actual, row.unit)}{basis} is {reason}."

@@ -72,11 +72,13 @@ META: dict[str, dict[str, Any]] = {
         "summary": {"type": "object", "properties": {"overall": {"$ref": "#/components/schemas/RagCounts"},
                     "by_goal": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/RagCounts"}}}, "required": ["overall", "by_goal"]},
         "publication": {"type": "object", "description": "Where this quarter's report stands. The rows are the current figures; "
-                        "version and published_at are the latest published version's (null if never published).",
+                        "version and published_at are the latest published version's (null if never published); "
+                        "published_by is the publisher's login name, published_by_name the name pages show for them.",
                         "properties": {"state": {"type": "string", "enum": ["draft", "submitted", "published"]},
                                        "version": {"type": ["integer", "null"], "minimum": 1},
-                                       "published_at": {"type": ["string", "null"], "format": "date-time"}, "published_by": TEXT},
-                        "required": ["state", "version", "published_at", "published_by"], "additionalProperties": False},
+                                       "published_at": {"type": ["string", "null"], "format": "date-time"}, "published_by": TEXT,
+                                       "published_by_name": TEXT},
+                        "required": ["state", "version", "published_at", "published_by", "published_by_name"], "additionalProperties": False},
     },
     "IndicatorsMeta": {"count": {"type": "integer"}},
     "SeriesMeta": {

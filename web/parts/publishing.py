@@ -26,6 +26,7 @@ from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, Quar
 from rules.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import reopen_quarter, submit_quarter
+from views.people import named_status, named_version, shown_name
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 
 
@@ -241,7 +242,7 @@ def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Cal
 
     def act(period: Quarter, area: str) -> str:
         with session_scope(current_engine()) as session:
-            return change(session, period, area).headline
+            return named_status(session, change(session, period, area)).headline
 
     return act
 
@@ -258,7 +259,9 @@ def publish(clicks: int | None, note: str | None, force: str | None, reason: str
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
             note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(),
         )  # fmt: skip
-        return f"{info.headline}."
+        with session_scope(current_engine()) as session:
+            shown = named_version(info, {info.published_by: shown_name(session, info.published_by) or info.published_by})
+        return f"{shown.headline}."
 
     return _act(quarter, "Not published", act)
 

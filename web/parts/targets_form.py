@@ -17,6 +17,7 @@ from store.db import Engine
 from store.db import Session
 
 from web.parts.upload_steps import local_time  # one way of writing times on every page
+from views.people import shown_name
 from rules.periods import FinancialYear, PeriodError, Quarter
 from rules.rating import Rating, ToleranceType, target_problems
 from rules.rating import Target as RatingTarget
@@ -145,7 +146,7 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
         state.tolerance, state.tolerance_type = plain(row.tolerance), row.tolerance_type
         state.scope = THIS_AREA if row.area_code else ALL_AREAS
         source = "" if row.quarter else f" It is set for every quarter of {period.financial_year.label}; saving sets it for Q{period.q} only."
-        state.target_note = f"Target last saved by {who_when(row.updated_by, row.updated_at)}.{source}"
+        state.target_note = f"Target last saved by {who_when(shown_name(session, row.updated_by), row.updated_at)}.{source}"
     else:
         state.target_note = f"No target is set for {period.label}, so this indicator is not rated."
     # Both scopes' rows, since the analyst may switch scope before saving.
@@ -155,7 +156,7 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
     note = commentary_row(session, indicator.code, area, period)
     if note is not None:
         state.commentary, state.corrective_action = note.commentary, note.corrective_action
-        state.commentary_note = f"Commentary last saved by {who_when(note.updated_by, note.updated_at)}."
+        state.commentary_note = f"Commentary last saved by {who_when(shown_name(session, note.updated_by), note.updated_at)}."
     state.commentary_version = version(note)
     state.rating = _rating(session, indicator, period, area, tree)
     return state

@@ -1,0 +1,102 @@
+"""Chart text fits a phone (issue 20 part 7): at 390 px (and 1366 px) no chart title, legend
+entry, axis title or tick label on the scorecard, indicator, demand, ward map or London page
+is clipped by its chart or overlaps another, measured in real Chromium (each SVG text
+element's box against its chart's box, its plot area and each other), on SQLite and
+PostgreSQL; the pages stay axe clean. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import serious_axe_violations
+from tests.helpers import ARTIFACTS
+from tests.test_browser_dashboard import backend, browser, live_server, open_page, page  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+Q3 = "period=2016-17-Q3&area=E09000016"
+MAP = "measure=crime&period=2016-17-Q3&span=quarter"
+PAGES = {
+    "scorecard": (f"/?{Q3}", "#scorecard-summary-chart .main-svg"),
+    "indicator": (f"/indicator/CSP1?{Q3}", "#indicator-spc-graph .main-svg"),
+    "indicator-rate": (f"/indicator/CSP2?{Q3}", "#indicator-quarterly-graph .main-svg"),
+    "demand": (f"/demand?{Q3}", ".js-plotly-plot .main-svg"),
+    "ward-map": (f"/map?{MAP}", ".js-plotly-plot .main-svg"),
+    "london": (f"/london?{MAP}", ".js-plotly-plot .main-svg"),
+}
+
+# Every text a reader must read in every Plotly chart: [chart, kind, left, top, right, bottom, text];
+# with each chart's own box and its plot area.
+TEXT_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent !== null).map(g => {
+    const id = (g.closest('[id]') || g).id;
+    const svg = g.querySelector('.main-svg').getBoundingClientRect();
+    const drag = g.querySelector('.nsewdrag');
+    const plot = drag ? drag.getBoundingClientRect() : null;
+    const texts = [];
+    const add = (sel, kind) => g.querySelectorAll(sel).forEach(t => {
+        const words = t.textContent.trim();
+        if (!words) return;
+        const r = t.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) return;
+        texts.push([kind, r.left, r.top, r.right, r.bottom, words]);
+    });
+    add('.gtitle', 'title');
+    add('.legend .legendtext', 'legend');
+    add('.legend .legendtitletext', 'legend');
+    add('.g-xtitle text, .g-ytitle text, .xtitle, .ytitle', 'axis title');
+    add('.xtick text, .ytick text', 'tick');
+    add('.cbtitle text, .cbtitle', 'legend');
+    add('.infolayer .annotation-text', 'note');
+    return {id, svg: [svg.left, svg.top, svg.right, svg.bottom], plot: plot && [plot.left, plot.top, plot.right, plot.bottom], texts};
+})"""
+
+
+def _overlap(a: list, b: list, slack: float = 1.0) -> bool:
+    return a[1] < b[3] - slack and b[1] < a[3] - slack and a[2] < b[4] - slack and b[2] < a[4] - slack
+
+
+def problems(chart: dict, viewport: int) -> list[str]:
+    left, top, right, bottom = chart["svg"]
+    out = []
+    for t in chart["texts"]:
+        kind, l, tp, r, b, words = t
+        if l < max(left, 0) - 1 or r > min(right, viewport) + 1 or tp < top - 1 or b > bottom + 1:
+            out.append(f"{kind} {words!r} is cut off ({l:.0f}–{r:.0f} px in a chart {left:.0f}–{right:.0f} px wide)")
+    readable = [t for t in chart["texts"] if t[0] != "tick"]
+    for i, a in enumerate(readable):
+        for b in readable[i + 1 :]:
+            if _overlap(a, b) and not (a[0] == b[0] == "note"):
+                out.append(f"{a[0]} {a[5]!r} overlaps {b[0]} {b[5]!r}")
+    ticks = [t for t in chart["texts"] if t[0] == "tick"]
+    for a in readable:
+        for b in ticks:
+            if _overlap(a, b):
+                out.append(f"{a[0]} {a[5]!r} overlaps tick label {b[5]!r}")
+    if chart["plot"]:
+        plot = ["plot", *chart["plot"], "plot area"]
+        for a in readable:
+            if a[0] in ("title", "legend", "axis title") and _overlap(a, plot, 2.0):
+                out.append(f"{a[0]} {a[5]!r} lies over the plot area")
+    return out
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_browser_chart_text_is_neither_clipped_nor_overlapping(page, live_server: str, demo_database_url: str, width: int) -> None:  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    found: dict[str, list[str]] = {}
+    for name, (path, ready) in PAGES.items():
+        open_page(page, live_server + path, ready)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)  # responsive charts re-lay out to the width
+        charts = page.evaluate(TEXT_BOXES)
+        assert charts, f"no chart drawn on {path}"
+        if name.startswith("indicator"):
+            assert sum(t[0] == "title" for c in charts for t in c["texts"]) >= 3, f"chart titles not measured on {path}"
+        for chart in charts:
+            wrong = problems(chart, width)
+            if wrong:
+                found[f"{name} {chart['id']}"] = wrong
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
+        assert serious_axe_violations(page) == [], path
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
