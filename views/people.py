@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy.orm import Session
+from store.db import Session
 
 from store.publishing import QuarterStatus, VersionInfo
 from store.revisions import RevisionReport
