@@ -525,6 +525,7 @@ def pytest_configure(config: pytest.Config) -> None:
 _watched: list[pytest.Item] = []  # a stack: pytester runs a session inside a test
 _UNMARKED = pytest.StashKey[list[str]]()
 _BROWSER_PROGRAM = re.compile(r"chrom|soffice|libreoffice|playwright")
+_DATABASE_URL = re.compile(r"\b(?:sqlite|postgresql)(?:\+\w+)?://")
 
 
 def _note(marker: str, what: str) -> None:
@@ -543,11 +544,14 @@ def _note_checkout(dbapi_connection, record, proxy) -> None:  # noqa: ANN001
 
 def _note_program(event: str, args: tuple) -> None:
     if event == "subprocess.Popen" and _watched:
-        executable, argv = args[0], args[1]
+        executable, argv, _, env = args
         parts = argv if isinstance(argv, (list, tuple)) else [argv or executable]
         command = " ".join(str(part) for part in parts)
         if _BROWSER_PROGRAM.search(command):
             _note("browser", f"it started {command[:120]!r}")
+        # A child process handed a database (`cspdash serve`, a benchmark) uses it for the test.
+        if _DATABASE_URL.search(command) or _DATABASE_URL.search(str((env or {}).get("DATABASE_URL", ""))):
+            _note("db", f"it handed a database to {command[:80]!r}")
 
 
 def _note_web_app(sender, **extra) -> None:  # noqa: ANN001, ANN003
