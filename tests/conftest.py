@@ -492,12 +492,59 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-# Rough seconds per test by what it needs (from `--durations` on the 2-core CI machine).
-_COST = {"browser": 6.0, "web": 1.5, "db": 1.0}
+# Seconds per file in a full run (`--durations`, 2 workers on a 2-core machine that was also
+# busy, 6 December 2026): refresh when files grow. Other files are estimated from their marks.
+_MEASURED_SECONDS = {
+    "test_browser_publishing.py": 649,
+    "test_browser_upload_check.py": 522,
+    "test_browser_new_year.py": 464,
+    "test_publishing_e2e.py": 418,
+    "test_browser_year_after_year.py": 407,
+    "test_stub_months.py": 384,
+    "test_access.py": 310,
+    "test_cli_score.py": 291,
+    "test_serving.py": 264,
+    "test_count_sources.py": 260,
+    "test_published_first.py": 243,
+    "test_publishing.py": 240,
+    "test_figure_notes.py": 221,
+    "test_publishing_pages.py": 205,
+    "test_export_charts.py": 205,
+    "test_dashboard_logic.py": 161,
+    "test_browser_csp.py": 149,
+    "test_browser_maps.py": 147,
+    "test_ratings_inputs.py": 138,
+    "test_browser_dashboard.py": 123,
+    "test_chart_titles.py": 114,
+    "test_browser_projection.py": 108,
+    "test_loaders_crime.py": 102,
+    "test_browser_load_links.py": 100,
+    "test_geo_policeuk.py": 98,
+    "test_pack_draft_mark.py": 94,
+    "test_export_links.py": 81,
+    "test_export_pack.py": 81,
+    "test_maps_logic.py": 79,
+    "test_load_memory.py": 78,
+    "test_request_session.py": 68,
+    "test_routes_authz.py": 68,
+    "test_browser_scorecard_clarity.py": 67,
+    "test_browser_indicator_spc.py": 63,
+    "test_geo_boundaries.py": 62,
+    "test_silent_database.py": 61,
+    "test_menu_for_role.py": 60,
+    "test_ward_generations.py": 60,
+    "test_new_year_spc.py": 55,
+    "test_loaders_historical.py": 54,
+    "test_coverage_record.py": 51,
+    "test_frozen_json.py": 51,
+    "test_score_significance.py": 47,
+    "test_upload_page.py": 44,
+}
+_COST = {"browser": 12.0, "web": 3.0, "db": 2.0}  # seconds per test in that run, by need
 
 
 def _cost(item: pytest.Item) -> float:
-    return next((cost for marker, cost in _COST.items() if item.get_closest_marker(marker)), 0.05)
+    return next((cost for marker, cost in _COST.items() if item.get_closest_marker(marker)), 0.1)
 
 
 class _SlowestFilesFirst:
@@ -510,6 +557,8 @@ class _SlowestFilesFirst:
         cost: dict[Path, float] = {}
         for item in items:
             cost[item.path] = cost.get(item.path, 0.0) + _cost(item)
+        for path in cost:
+            cost[path] = _MEASURED_SECONDS.get(path.name, cost[path])
         items.sort(key=lambda item: -cost[item.path])  # stable: each file keeps its own order
 
 

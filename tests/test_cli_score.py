@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from cli.main import cli
 
+# `cspdash demo` publishes the demo's quarter, and publishing prints the pack with Chromium.
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def run(database_url, monkeypatch):
