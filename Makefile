@@ -38,11 +38,23 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+
+# The suite is split by what each test needs; tests/conftest.py sets the marks from the fixtures
+# a test uses, and fails a test that touches more than its marks say:
+#   (no mark)  rules and workflow on plain values, files and figures: `make test-fast`
+#   db         a real database: each such test runs on SQLite and, marked postgres too, on
+#              PostgreSQL (TEST_DATABASE_URL); databases are cloned from per-process templates
+#   web        the Flask/Dash app: test client, or served in a thread or by gunicorn
+#   browser    headless Chromium: pages, chart images, PDF packs (one Chromium per worker)
+# Select a group with -m, e.g. `.venv/bin/python -m pytest -m "db and not web and not browser"`.
+# `make test` runs everything, whole files per worker (module fixtures are built once), the
+# dearest files first so the workers finish together (tests/conftest.py orders them; the
+# --no-loadscope-reorder keeps that order). Target: under 8 minutes on the 2-core CI machine.
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js lint
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
-# Rules and workflow on plain values: no database, web app or browser (about a minute).
+# Rules and workflow on plain values: no database, web app or browser (under a minute).
 test-fast: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -n auto -m "not db and not web and not browser"
 

@@ -5,8 +5,10 @@ CI=true, so CI can never pass by skipping."""
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
+import threading
 from contextlib import contextmanager
 import uuid
 from collections.abc import Iterator
@@ -115,10 +117,50 @@ def _pg_drop(base: str, names: list[str]) -> None:
         admin.dispose()
 
 
+class _BackgroundDrops:
+    """Drops each test's PostgreSQL database once the test is done, in a thread beside the tests.
+    A drop waits a second or more for the server (it forces a checkpoint and removes the files),
+    and a run makes hundreds: dropped at the end of the session they added minutes after the
+    last test; dropped here they overlap with the tests, which keep the CPU busy meanwhile."""
+
+    THREAD = "drop-test-databases"
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self.failed: list[str] = []
+
+    def drop(self, base: str, name: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.THREAD, daemon=True)
+            self._thread.start()
+        self._queue.put((base, name))
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            base, name = job
+            try:
+                _pg_drop(base, [name])
+            except Exception:  # noqa: BLE001 - tried again at the end of the session
+                self.failed.append(name)
+
+    def finish(self) -> list[str]:
+        """Wait for the drops still queued; returns the databases that could not be dropped."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        return self.failed
+
+
+_background_drops = _BackgroundDrops()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     base = _postgres_base_url()
-    if base and _pg_databases_to_drop:
-        _pg_drop(base, _pg_databases_to_drop)
+    left = _background_drops.finish() + _pg_databases_to_drop
+    if base and left:
+        _pg_drop(base, left)
 
 
 def _fresh_url(backend: str, tmp_path: Path, kind: str = EMPTY) -> Iterator[str]:
@@ -134,15 +176,14 @@ def _fresh_url(backend: str, tmp_path: Path, kind: str = EMPTY) -> Iterator[str]
     template = _pg_template(base, kind) if kind != EMPTY else None
     name = f"t_{_RUN}_{uuid.uuid4().hex[:8]}"
     _pg_create(base, name, template)
-    # Each test gets its own database: real PostgreSQL, no cross-test leakage. Dropping one can
-    # wait for a checkpoint, so they are dropped together at the end of the session.
-    _pg_databases_to_drop.append(name)
+    # Each test gets its own database: real PostgreSQL, no cross-test leakage.
     url = _pg_url(base, name)
     try:
         yield url
     finally:
         get_engine(url).dispose()
         get_engine.cache_clear()
+        _background_drops.drop(base, name)
 
 
 def _kind_for(request: pytest.FixtureRequest) -> str:
@@ -336,26 +377,41 @@ def web_live(demo_engine, database_url):
         yield base_url
 
 
-@pytest.fixture
-def web_browser():
-    """A headless Chromium page; ``page.console_errors`` collects console errors and page errors."""
+@pytest.fixture(scope="session")
+def chromium():  # noqa: ANN201
+    """One headless Chromium per test process, shared by every browser test; each test opens
+    its own context (cookies, storage, viewport), so tests stay independent. Launching Chromium
+    per test or per module was seconds each. Session scope is also what Playwright's sync API
+    needs: while it runs it marks the thread's event loop as running, so a second
+    ``sync_playwright()`` in the same process would refuse to start."""
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is not installed, so browser tests cannot run")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        # The tests' own probes (wait_for_function) are evaluated as strings, which the app's
-        # Content-Security-Policy forbids; test_browser_csp checks the pages without this.
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.console_errors = errors  # type: ignore[attr-defined]
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def web_browser(chromium):  # noqa: ANN001, ANN201
+    """A headless Chromium page in a fresh context; ``page.console_errors`` collects console
+    errors and page errors."""
+    # The tests' own probes (wait_for_function) are evaluated as strings, which the app's
+    # Content-Security-Policy forbids; test_browser_csp checks the pages without this.
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -408,23 +464,183 @@ def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pyt
 # --- What each test needs: `make test-fast` runs those that need neither a database nor a browser ---
 
 DATABASE_FIXTURES = {"database_url", "engine", "demo_engine", "demo_database_url", "demo_2018_database_url", "wards_2018_engine"}
-BROWSER_FIXTURES = {"web_browser", "export_chromium", "chromium_page"}
+WEB_FIXTURES = {"web_live"}
+BROWSER_FIXTURES = {"chromium", "web_browser", "export_chromium", "chromium_page", "browser"}
 _BROWSER_SOURCE = re.compile(r"sync_playwright|kaleido|CHROMIUM|soffice")
 _WEB_SOURCE = re.compile(r"make_(?:web|dashboard|export)_app\(|create_app\(|serve_process|served\(")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test ``db``, ``web`` and/or ``browser`` by the fixtures it uses and what its
-    module drives, so the fast group (rules and workflow on plain values) is simply the rest."""
+    """Mark each test ``db``, ``postgres``, ``web`` and/or ``browser`` by the fixtures it uses,
+    its parameters and what its module drives, so the fast group (rules and workflow on plain
+    values) is simply the rest. The guard below fails a test that does more than its marks say."""
     sources: dict[Path, str] = {}
     for item in items:
         path = Path(str(item.fspath))
         if path not in sources:
             sources[path] = path.read_text(encoding="utf-8")
         names = set(getattr(item, "fixturenames", ()))
-        if names & DATABASE_FIXTURES:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if names & DATABASE_FIXTURES or item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.db)
-        if _WEB_SOURCE.search(sources[path]):
+        if "postgresql" in params.values():
+            item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.db)
+        if names & WEB_FIXTURES or _WEB_SOURCE.search(sources[path]):
             item.add_marker(pytest.mark.web)
         if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]):
             item.add_marker(pytest.mark.browser)
+
+
+# Seconds per file in a full run (`--durations`, 2 workers on a 2-core machine that was also
+# busy, 6 December 2026): refresh when files grow. Other files are estimated from their marks.
+_MEASURED_SECONDS = {
+    "test_browser_publishing.py": 649,
+    "test_browser_upload_check.py": 522,
+    "test_browser_new_year.py": 464,
+    "test_publishing_e2e.py": 418,
+    "test_browser_year_after_year.py": 407,
+    "test_stub_months.py": 384,
+    "test_access.py": 310,
+    "test_cli_score.py": 291,
+    "test_serving.py": 264,
+    "test_count_sources.py": 260,
+    "test_published_first.py": 243,
+    "test_publishing.py": 240,
+    "test_figure_notes.py": 221,
+    "test_publishing_pages.py": 205,
+    "test_export_charts.py": 205,
+    "test_dashboard_logic.py": 161,
+    "test_browser_csp.py": 149,
+    "test_browser_maps.py": 147,
+    "test_ratings_inputs.py": 138,
+    "test_browser_dashboard.py": 123,
+    "test_chart_titles.py": 114,
+    "test_browser_projection.py": 108,
+    "test_loaders_crime.py": 102,
+    "test_browser_load_links.py": 100,
+    "test_geo_policeuk.py": 98,
+    "test_pack_draft_mark.py": 94,
+    "test_export_links.py": 81,
+    "test_export_pack.py": 81,
+    "test_maps_logic.py": 79,
+    "test_load_memory.py": 78,
+    "test_request_session.py": 68,
+    "test_routes_authz.py": 68,
+    "test_browser_scorecard_clarity.py": 67,
+    "test_browser_indicator_spc.py": 63,
+    "test_geo_boundaries.py": 62,
+    "test_silent_database.py": 61,
+    "test_menu_for_role.py": 60,
+    "test_ward_generations.py": 60,
+    "test_new_year_spc.py": 55,
+    "test_loaders_historical.py": 54,
+    "test_coverage_record.py": 51,
+    "test_frozen_json.py": 51,
+    "test_score_significance.py": 47,
+    "test_upload_page.py": 44,
+}
+_COST = {"browser": 12.0, "web": 3.0, "db": 2.0}  # seconds per test in that run, by need
+
+
+def _cost(item: pytest.Item) -> float:
+    return next((cost for marker, cost in _COST.items() if item.get_closest_marker(marker)), 0.1)
+
+
+class _SlowestFilesFirst:
+    """Orders files by their estimated cost, dearest first. `make test` hands whole files to the
+    workers (--dist loadfile; --no-loadscope-reorder keeps this order), each taking the next when
+    it finishes: a long browser file started last would leave one worker running it alone."""
+
+    @pytest.hookimpl(trylast=True)  # after the marks are set and pytest has grouped by fixtures
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        cost: dict[Path, float] = {}
+        for item in items:
+            cost[item.path] = cost.get(item.path, 0.0) + _cost(item)
+        for path in cost:
+            cost[path] = _MEASURED_SECONDS.get(path.name, cost[path])
+        items.sort(key=lambda item: -cost[item.path])  # stable: each file keeps its own order
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_SlowestFilesFirst(), "cspdash-slowest-files-first")
+
+
+# --- The guard: a test that touches more than its marks say fails, so `make test-fast` stays fast ---
+# Watched while a test sets up and runs (not while it tears down: a module's fixtures are torn
+# down after its last test, whatever that test uses). Connections are seen at the pool, so every
+# engine counts, in any thread (a served app's requests too); programs through the interpreter's
+# audit hook on subprocess.Popen; the Flask app through its app-context signal.
+_watched: list[pytest.Item] = []  # a stack: pytester runs a session inside a test
+_UNMARKED = pytest.StashKey[list[str]]()
+_BROWSER_PROGRAM = re.compile(r"chrom|soffice|libreoffice|playwright")
+_DATABASE_URL = re.compile(r"\b(?:sqlite|postgresql)(?:\+\w+)?://")
+
+
+def _note(marker: str, what: str) -> None:
+    if _watched and _watched[-1].get_closest_marker(marker) is None:
+        _watched[-1].stash.setdefault(_UNMARKED, []).append(f"{what}, but it is not marked {marker!r}")
+
+
+def _note_checkout(dbapi_connection, record, proxy) -> None:  # noqa: ANN001
+    if threading.current_thread().name == _BackgroundDrops.THREAD:
+        return  # dropping earlier tests' databases, not this test's doing
+    postgres = type(dbapi_connection).__module__.startswith("psycopg")
+    _note("db", f"it used a {'PostgreSQL' if postgres else 'SQLite'} database")
+    if postgres:
+        _note("postgres", "it used PostgreSQL")
+
+
+def _note_program(event: str, args: tuple) -> None:
+    if event == "subprocess.Popen" and _watched:
+        executable, argv, _, env = args
+        parts = argv if isinstance(argv, (list, tuple)) else [argv or executable]
+        command = " ".join(str(part) for part in parts)
+        if _BROWSER_PROGRAM.search(command):
+            _note("browser", f"it started {command[:120]!r}")
+        # A child process handed a database (`cspdash serve`, a benchmark) uses it for the test.
+        if _DATABASE_URL.search(command) or _DATABASE_URL.search(str((env or {}).get("DATABASE_URL", ""))):
+            _note("db", f"it handed a database to {command[:80]!r}")
+
+
+def _note_web_app(sender, **extra) -> None:  # noqa: ANN001, ANN003
+    _note("web", f"it drove the Flask app {getattr(sender, 'name', sender)!r}")
+
+
+def _install_guard() -> None:
+    import sys
+
+    import flask
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    event.listen(Pool, "checkout", _note_checkout)
+    sys.addaudithook(_note_program)
+    flask.appcontext_pushed.connect(_note_web_app, weak=False)
+
+
+_install_guard()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item):  # noqa: ANN201
+    _watched.append(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
+    result = yield
+    if item.stash.get(_UNMARKED, None):
+        problems = sorted(set(item.stash[_UNMARKED]))
+        pytest.fail("This test touches more than its marks say (see pytest_collection_modifyitems in "
+                    "tests/conftest.py; `make test-fast` must need no database, web app or browser): "
+                    + "; ".join(problems), pytrace=False)  # fmt: skip
+    return result
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item):  # noqa: ANN201
+    if item in _watched:
+        _watched.remove(item)
+    return (yield)

@@ -18,9 +18,7 @@ from tests.helpers import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 Q3 = "period=2016-17-Q3&area=E09000016"
 
 
@@ -33,17 +31,9 @@ def live_server(demo_database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """One Chromium for this module. Module scope, not session: Playwright's sync API holds
-    an event loop while it runs, and other modules start their own."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing, so browser tests cannot run")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):  # noqa: ANN001, ANN201
+    """The test process's one Chromium (conftest's ``chromium``); each test opens its own context."""
+    return chromium
 
 
 @pytest.fixture

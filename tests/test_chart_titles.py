@@ -16,7 +16,6 @@ from exports.downloads import chart_download, demand_download, london_download, 
 from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail, indicators
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 from views.print_style import SCHEMATIC_LABEL, fit_heading
 from views.text_fit import fit, line_count, text_width
 from views.wording import chart_names
@@ -53,17 +52,12 @@ def _svgs(url: str, width: int) -> Iterator[tuple[str, bytes]]:
 
 
 @pytest.fixture(scope="module")
-def chromium_page():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is not installed, so text boxes cannot be measured")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1000, "height": 800})
-        finally:
-            browser.close()
+def chromium_page(chromium):  # noqa: ANN001, ANN201
+    context = chromium.new_context(viewport={"width": 1000, "height": 800})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from cli.main import cli
 
+# `cspdash demo` publishes the demo's quarter, and publishing prints the pack with Chromium.
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def run(database_url, monkeypatch):
@@ -78,6 +81,7 @@ def test_cli_score_rejects_a_bad_period(database_url, monkeypatch):
     assert "'2016-17-Q7' is not a quarter; write it like 2016-17-Q3" in result.output
 
 
+@pytest.mark.db  # an empty SQLite file of its own
 def test_cli_commands_need_a_schema(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
     result = CliRunner().invoke(cli, ["score", "--period", "2016-17-Q3"])

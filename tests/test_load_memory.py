@@ -10,7 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.bench_ingest import long_file
+
+# Both load into a real database in a child process; the second drives the web app there.
+pytestmark = [pytest.mark.db, pytest.mark.web]
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "benchmarks" / "bench_ingest.py"

@@ -1,0 +1,1 @@
+"""The test suite; ``tests.conftest`` is the one conftest module that pytest and the tests share."""

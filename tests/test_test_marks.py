@@ -1,0 +1,116 @@
+"""The marks that split the suite are right: a test gets ``db``, ``postgres``, ``web`` or
+``browser`` from what it uses, and a test that touches a database, PostgreSQL, the Flask app
+or a browser without the mark fails, so ``make test-fast`` (none of them) stays fast."""
+
+from __future__ import annotations
+
+import pytest
+
+CONFTEST = '''
+import flask
+import pytest
+from sqlalchemy import create_engine
+
+from tests.conftest import pytest_collection_modifyitems, pytest_runtest_call, pytest_runtest_setup, pytest_runtest_teardown
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return create_engine(f"sqlite:///{tmp_path / 'fixture.db'}")
+
+
+@pytest.fixture
+def web_browser():
+    return None
+'''
+
+TESTS = '''
+import subprocess
+
+import flask
+import pytest
+from sqlalchemy import create_engine, text
+
+
+def use(engine):
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_plain_values():
+    assert 1 + 1 == 2
+
+
+def test_database_without_the_mark(tmp_path):
+    use(create_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+
+
+def test_database_through_the_engine_fixture(engine):
+    use(engine)
+
+
+@pytest.mark.db
+def test_database_marked_by_hand(tmp_path):
+    use(create_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+
+
+def test_web_app_without_the_mark():
+    with flask.Flask("unmarked").app_context():
+        pass
+
+
+@pytest.mark.web
+def test_web_app_marked():
+    with flask.Flask("marked").app_context():
+        pass
+
+
+def test_browser_without_the_mark():
+    subprocess.run(["true", "--pretend-to-be-chromium"], check=True)
+
+
+def test_browser_through_the_page_fixture(web_browser):
+    subprocess.run(["true", "--pretend-to-be-chromium"], check=True)
+
+
+def test_database_handed_to_a_child_process_without_the_mark(tmp_path):
+    subprocess.run(["true", f"sqlite:///{tmp_path / 'x.db'}"], check=True)
+
+
+def test_database_handed_to_a_child_process_in_its_environment(engine):
+    subprocess.run(["true"], env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1/none"}, check=True)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_backend(backend, request):
+    assert (request.node.get_closest_marker("postgres") is not None) == (backend == "postgresql")
+    assert (request.node.get_closest_marker("db") is not None) == (backend == "postgresql")
+'''
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_inner=TESTS)
+    return pytester
+
+
+def test_marks_fail_a_test_that_touches_more_than_they_say(inner: pytest.Pytester) -> None:
+    result = inner.runpytest("-p", "no:cacheprovider", "-p", "no:dash", "-W", "ignore::pytest.PytestUnknownMarkWarning")
+    result.assert_outcomes(passed=8, failed=4)
+    result.stdout.fnmatch_lines_random([
+        "FAILED test_inner.py::test_database_without_the_mark*",
+        "FAILED test_inner.py::test_web_app_without_the_mark*",
+        "FAILED test_inner.py::test_browser_without_the_mark*",
+        "FAILED test_inner.py::test_database_handed_to_a_child_process_without_the_mark*",
+        "This test touches more than its marks say*it used a SQLite database, but it is not marked 'db'",
+        "This test touches more than its marks say*it drove the Flask app 'unmarked', but it is not marked 'web'",
+        "This test touches more than its marks say*it started 'true --pretend-to-be-chromium', but it is not marked 'browser'",
+        "This test touches more than its marks say*it handed a database to 'true sqlite:///*', but it is not marked 'db'",
+    ])  # fmt: skip
+
+
+def test_marks_select_the_fast_group(inner: pytest.Pytester) -> None:
+    result = inner.runpytest("-p", "no:cacheprovider", "-p", "no:dash", "-W", "ignore::pytest.PytestUnknownMarkWarning", "-m", "not db and not web and not browser", "-v")
+    result.assert_outcomes(passed=1 + 1, failed=4, deselected=6)
+    result.stdout.fnmatch_lines_random(["*test_plain_values PASSED*", "*test_backend?sqlite? PASSED*"])
