@@ -9,6 +9,7 @@ page says when to try again, in the same words whether or not the name exists.
 
 from __future__ import annotations
 
+import math
 import hmac
 import logging
 import secrets
@@ -129,8 +130,9 @@ def _logout() -> BaseResponse | str:
 
 
 def throttled_message(verdict: throttle.Verdict) -> str:
-    seconds = max(1, round(verdict.wait.total_seconds()))
-    wait = f"{-(-seconds // 60)} minutes" if seconds > 90 else f"{seconds} seconds"
+    # Rounded up: told "1 second" with 1.4 s to go, a person would be refused again.
+    seconds = max(1, math.ceil(verdict.wait.total_seconds()))
+    wait = f"{-(-seconds // 60)} minutes" if seconds > 90 else ("1 second" if seconds == 1 else f"{seconds} seconds")
     text = f"There have been too many failed sign-ins. Please wait {wait} and try again."
     if verdict.locked:
         text += " An administrator can lift this lock sooner."
