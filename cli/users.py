@@ -16,8 +16,8 @@ from store.users import (
     add_user,
     list_users,
     set_active,
-    set_password,
     set_details,
+    set_password,
     set_role,
 )
 
@@ -59,13 +59,15 @@ def users() -> None:
 
 
 display_name_option = click.option(
-    "--display-name", metavar="TEXT", help='The name pages show for this person ("Published by Priya Shah"); without one, the user name.'
+    "--display-name",
+    metavar="TEXT",
+    help='The name pages show for this person ("Published by Priya Shah"); without one, the user name.',
 )
 email_option = click.option("--email", metavar="ADDRESS", help="Their email address (name@council.gov.uk).")
 
 
 def _details(user: Any) -> str:
-    """": Priya Shah, priya.shah@council.gov.uk" (or nothing) after a user's name and role."""
+    """ ": Priya Shah, priya.shah@council.gov.uk" (or nothing) after a user's name and role."""
     extra = ", ".join(x for x in (user.display_name, user.email) if x)
     return f": {extra}" if extra else ""
 
@@ -104,7 +106,10 @@ def list_(app: AppContext) -> None:
     display name and email address given for them."""
     rows = _run(
         app,
-        lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at, u.display_name or "", u.email or "") for u in list_users(session)],
+        lambda session: [
+            (u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at, u.display_name or "", u.email or "")
+            for u in list_users(session)
+        ],
     )
     if not rows:
         click.echo("No users yet: add one with `cspdash users add NAME --role analyst`.")
@@ -113,7 +118,9 @@ def list_(app: AppContext) -> None:
     shown = max(len("display name"), *(len(r[4]) for r in rows))
     click.echo(f"{'name'.ljust(width)}  role     active          added       {'display name'.ljust(shown)}  email".rstrip())
     for name, role, active, created, display, email in rows:
-        click.echo(f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}  {display.ljust(shown)}  {email}".rstrip())
+        click.echo(
+            f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}  {display.ljust(shown)}  {email}".rstrip()
+        )
 
 
 @users.command("set-role")

@@ -49,7 +49,9 @@ def format_tolerance_units(units: float, target: Target, unit: str) -> str:
     """``183 (2.5%)`` for a count's 2.5% tolerance of 7,300; ``310`` for an absolute one;
     rates and percentages keep one decimal (``1.5 points``)."""
     if unit in ("percent", "rate"):
-        shown = f"{Decimal(str(units)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}{' points' if unit == 'percent' else ''}"
+        shown = (
+            f"{Decimal(str(units)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}{' points' if unit == 'percent' else ''}"
+        )
     else:
         shown = f"{Decimal(str(units)).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
     return f"{shown} ({fmt_number(target.tolerance)}%)" if target.tolerance_type == ToleranceType.PCT else shown

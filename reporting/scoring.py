@@ -70,6 +70,7 @@ class LoadedSeries(Protocol):
     def gap(self, q: Quarter, basis: str | None = None) -> str: ...
     def is_published_ytd(self, q: Quarter) -> bool: ...
 
+
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
@@ -190,7 +191,11 @@ class ScoreRow:
     def numbers_record(self) -> dict[str, object]:
         """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""
         record = self.csv_record()
-        for key, value in (("actual", self.actual), ("previous_quarter", self.previous_quarter), ("same_period_last_year", self.same_period_last_year)):
+        for key, value in (
+            ("actual", self.actual),
+            ("previous_quarter", self.previous_quarter),
+            ("same_period_last_year", self.same_period_last_year),
+        ):
             record[key] = json_number(value)
         if self.target is not None and self.polarity != Polarity.BAND:
             record["target"] = json_number(self.target.target)

@@ -56,7 +56,7 @@ def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-def bulk_insert(session: Session, table: str, columns: list[str], rows) -> int:  # noqa: ANN001
+def bulk_insert(session: Session, table: str, columns: list[str], rows) -> int:
     """Insert an iterable of row tuples (for callers that do not hold a DataFrame)."""
     return bulk_insert_frame(session, table, pd.DataFrame(list(rows), columns=columns))
 
@@ -134,7 +134,9 @@ class BulkWriter:
         self._staged[table] = stage
         return MERGE
 
-    def merge_staged(self, table: str, key: Sequence[str], counted: Callable[[int], None], changed: Callable[[int, int], None]) -> None:
+    def merge_staged(
+        self, table: str, key: Sequence[str], counted: Callable[[int], None], changed: Callable[[int, int], None]
+    ) -> None:
         """Apply the rows staged for ``table`` (see ``_start_merge``); ``counted`` gets the
         number of held cells the load covers (replaced, changed or not), ``changed`` the
         number of rows written (inserted, updated, deleted) and of held cells left unchanged."""
@@ -239,15 +241,14 @@ class BulkWriter:
         self._execute(f"DROP TABLE {fingerprints}")
         self._execute(f"ANALYZE {changed}")
         scope = f"{stage}_scope"
-        self._execute(
-            f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}"
-        )
+        self._execute(f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}")
         self._execute(f"ANALYZE {scope}")
         return held, scope, changed
 
     def _never_analysed(self, table: str) -> bool:
         row = self._fetchone(
-            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relid = %s::regclass", (table,)
+            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            (table,),
         )
         return bool(row and row[0])
 
@@ -397,7 +398,7 @@ class BulkWriter:
 
         self._submit(run)
 
-    def _executemany(self, table: str, columns: list[str], rows) -> None:  # noqa: ANN001
+    def _executemany(self, table: str, columns: list[str], rows) -> None:
         placeholders = ", ".join("?" for _ in columns)
         cursor = self._dbapi.cursor()
         try:
@@ -421,7 +422,7 @@ class BulkWriter:
             if self._error is None and not self._stopped:
                 try:
                     job()
-                except BaseException as exc:  # noqa: BLE001 - re-raised in the loader's thread by drain()
+                except BaseException as exc:  # re-raised in the loader's thread by drain()
                     self._error = exc
 
     def drain(self) -> None:

@@ -26,10 +26,19 @@ from sqlalchemy.orm import Session, sessionmaker
 # session are opaque handles passed back to store functions, and a database that cannot be
 # reached or times out raises ``DatabaseUnavailable`` (SQLAlchemy's ``OperationalError``).
 DatabaseUnavailable = OperationalError
-__all__ = ["DatabaseUnavailable", "Engine", "Session", "configure_timeouts", "get_engine", "reading", "request_scope", "session_scope"]
+__all__ = [
+    "DatabaseUnavailable",
+    "Engine",
+    "Session",
+    "configure_timeouts",
+    "get_engine",
+    "reading",
+    "request_scope",
+    "session_scope",
+]
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web app) are not blocked by a load

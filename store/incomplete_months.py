@@ -34,10 +34,12 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
         counts = SOURCES[source]
         marks = IncompleteInSource
         session.execute(
-            delete(marks).where(
+            delete(marks)
+            .where(
                 marks.source == source,
                 exists().where(counts.area_code == marks.area_code, counts.month == marks.month),
-            ).execution_options(synchronize_session=False)
+            )
+            .execution_options(synchronize_session=False)
         )
         session.execute(
             delete(AreaMonthCoverage)
@@ -66,7 +68,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
     session.flush()
 
 
-def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:  # noqa: ANN001
+def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:
     """(area, month) → upload for the ``incomplete in source file`` rows the marks ``standing``
     (area, month, upload) give: the area and each area above it with no record of its own."""
     rows: dict[tuple[str, str], int | None] = {}
@@ -79,7 +81,9 @@ def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tupl
     return rows
 
 
-def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:
+def incomplete_rows(
+    session: Session, source: str, held: set[tuple[str, str]], tree: AreaTree
+) -> dict[tuple[str, str], int | None]:
     """The ``incomplete in source file`` rows the standing marks of ``source`` give beside a
     record that holds ``held`` (area, month) — for a record worked out afresh."""
     marks = IncompleteInSource
@@ -87,7 +91,7 @@ def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], t
     return _rows_for(standing, held, tree) if standing else {}
 
 
-def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:  # noqa: ANN001
+def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:
     """``cspdash counts`` rows for the periods of ``areas`` that hold no figure because the
     source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
     ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows

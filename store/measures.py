@@ -244,7 +244,10 @@ _DERIVED = {COUNTS: _count_values, RETURNS: _marac_values}
 
 
 def _overrides(
-    uploaded: dict[Quarter, PeriodValue], derived: dict[Quarter, PeriodValue], from_months: dict[Quarter, PeriodValue], source: str
+    uploaded: dict[Quarter, PeriodValue],
+    derived: dict[Quarter, PeriodValue],
+    from_months: dict[Quarter, PeriodValue],
+    source: str,
 ) -> dict[Quarter, Override]:
     """Where an uploaded quarter value wins over a different figure for the same quarter: the
     measure's own (counts, MARAC returns) or the indicator's uploaded monthly values."""

@@ -36,14 +36,24 @@ def quarters_read(period: Quarter) -> list[Quarter]:
 
 
 def year_end_target(
-    find_target, targets: list[TargetRow], code: str, basis: str, unit: str, polarity: str, period: Quarter, area: str, own_area_only: bool
+    find_target,
+    targets: list[TargetRow],
+    code: str,
+    basis: str,
+    unit: str,
+    polarity: str,
+    period: Quarter,
+    area: str,
+    own_area_only: bool,
 ) -> tuple[Target | None, str]:
     """The target the year end is judged against, or None and why: a year-to-date indicator's
     Q4 target (its year-end target); for a quarterly count the four quarters' targets added; for
     a quarterly percentage or rate the target every quarter shares."""
     quarters = period.financial_year.quarters()
     if basis == "ytd":
-        return find_target(targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis), "no year-end (Q4) target is set"
+        return find_target(
+            targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis
+        ), "no year-end (Q4) target is set"
     each = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
     if any(t is None or t.target is None for t in each) or Polarity(polarity) is Polarity.BAND:
         return None, "a target for each quarter of the year is needed to judge the year end"
@@ -61,7 +71,14 @@ def year_end_target(
 
 
 def projection_for(
-    session: Session, indicator, period: Quarter, area: str, targets: list[TargetRow], tree: AreaTree, find_target, own_area_only: bool
+    session: Session,
+    indicator,
+    period: Quarter,
+    area: str,
+    targets: list[TargetRow],
+    tree: AreaTree,
+    find_target,
+    own_area_only: bool,
 ) -> Projection | None:
     """The projection for a rated indicator (None for a context one, which has no target)."""
     if not indicator.rated:

@@ -21,8 +21,8 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema (idempotent) and seed reference areas."""
-    from store.reference import ensure_reference_areas  # avoid a cycle at import time
     from store.db import session_scope
+    from store.reference import ensure_reference_areas  # avoid a cycle at import time
 
     config = alembic_config()
     before = current_revision(engine)
@@ -35,7 +35,7 @@ def upgrade(engine: Engine) -> None:
         settle_sources(session, rework_coverage=migrated)
 
 
-def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa: ANN001 - a Session (imported late, as above)
+def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # a Session (imported late, as above)
     """One source per borough-month (``store.count_sources``), under the current
     ``CSPDASH_PRIMARY_SOURCE``: after migration 0012 (police.uk rows loaded before it were
     summed with the Met's) or after the setting changed. Which rows are set aside, and so the
@@ -45,7 +45,7 @@ def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # noqa
     Hillingdon did in 0012). Returns the sources whose record was worked out again."""
     from settings import get_settings
     from sources.registry import source_keys
-    from store.count_sources import TABLES, settle_all
+    from store.count_sources import settle_all
     from store.coverage_record import record_coverage
     from store.data_version import bump_data_version
 

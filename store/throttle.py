@@ -120,7 +120,9 @@ def _count_failure(session: Session, rows: list[SignInThrottle], now: datetime) 
 def take_back(session: Session, key: str) -> None:
     """Un-count one reserved attempt on ``key`` (a right password, seen from an address)."""
     session.execute(
-        update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.failures > 0).values(failures=SignInThrottle.failures - 1)
+        update(SignInThrottle)
+        .where(SignInThrottle.key == key, SignInThrottle.failures > 0)
+        .values(failures=SignInThrottle.failures - 1)
     )
 
 

@@ -101,13 +101,27 @@ def check_email(email: str | None) -> str | None:
     if not cleaned:
         return None
     local, at, domain = cleaned.rpartition("@")
-    if not at or not local or "." not in domain.strip(".") or domain.startswith(".") or any(ch.isspace() for ch in cleaned) or len(cleaned) > 254:
+    if (
+        not at
+        or not local
+        or "." not in domain.strip(".")
+        or domain.startswith(".")
+        or any(ch.isspace() for ch in cleaned)
+        or len(cleaned) > 254
+    ):
         raise UserError(f"{email!r} is not an email address: expected something like name@council.gov.uk")
     return cleaned
 
 
 def add_user(
-    session: Session, name: str, password: str, role: str = "viewer", *, by: str = "cli", display_name: str | None = None, email: str | None = None
+    session: Session,
+    name: str,
+    password: str,
+    role: str = "viewer",
+    *,
+    by: str = "cli",
+    display_name: str | None = None,
+    email: str | None = None,
 ) -> User:
     name = name.strip()
     if not name or len(name) > 100 or any(ch.isspace() for ch in name):
@@ -129,12 +143,19 @@ def add_user(
     )
     session.add(user)
     session.flush()
-    new = {"role": role, "active": True, **({"display_name": display_name} if display_name else {}), **({"email": email} if email else {})}
+    new = {
+        "role": role,
+        "active": True,
+        **({"display_name": display_name} if display_name else {}),
+        **({"email": email} if email else {}),
+    }
     record_change(session, by, "add", "user", name, {"new": new})
     return user
 
 
-def set_details(session: Session, name: str, *, display_name: str | None = None, email: str | None = None, by: str = "cli") -> User:
+def set_details(
+    session: Session, name: str, *, display_name: str | None = None, email: str | None = None, by: str = "cli"
+) -> User:
     """Set the display name and/or email of ``name`` (None: leave as is; "": clear it)."""
     user = get_user(session, name)
     old: dict[str, object] = {}

@@ -75,7 +75,9 @@ def ward_spans(session: Session, source: str, wards: Iterable[str]) -> dict[str,
     return out
 
 
-def held_by_generation(session: Session, source: str, tree: AreaTree, boroughs: Iterable[str]) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
+def held_by_generation(
+    session: Session, source: str, tree: AreaTree, boroughs: Iterable[str]
+) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
     """{(borough, month): {vintage: (wards with figures, latest upload)}} for ``boroughs``."""
     model = SOURCES[source]
     wards = sorted(w for b in boroughs for ws in known_generations(tree, b).values() for w in ws)
@@ -122,7 +124,14 @@ def set_choices(session: Session, picks: dict[BoroughMonth, Choice | None], user
             )
     now = datetime.now(UTC)
     rows = [
-        {"borough_code": b, "month": m, "boundary_vintage": c.vintage, "picked": c.picked, "chosen_by": user[:100], "chosen_at": now}
+        {
+            "borough_code": b,
+            "month": m,
+            "boundary_vintage": c.vintage,
+            "picked": c.picked,
+            "chosen_by": user[:100],
+            "chosen_at": now,
+        }
         for (b, m), c in picks.items()
         if c is not None
     ]
@@ -310,7 +319,7 @@ def use_generation(
 def figure_spans(session: Session) -> dict[str, tuple[str, str]]:
     """Each area's first and last month with a crime or ASB figure (its own or its children's),
     from the recorded coverage: a ward's charts and lists stop at its last month."""
-    from store.models import AreaMonthCoverage as t  # noqa: N813 - a short alias for the table
+    from store.models import AreaMonthCoverage as t  # a short alias for the table
 
     stmt = (
         select(t.area_code, func.min(t.period), func.max(t.period))

@@ -9,9 +9,9 @@ import queue
 import re
 import shutil
 import threading
-from contextlib import contextmanager
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -141,7 +141,7 @@ class _BackgroundDrops:
             base, name = job
             try:
                 _pg_drop(base, [name])
-            except Exception:  # noqa: BLE001 - tried again at the end of the session
+            except Exception:  # tried again at the end of the session
                 self.failed.append(name)
 
     def finish(self) -> list[str]:
@@ -214,7 +214,17 @@ def demo_engine(engine: Engine) -> Engine:
 
 def table_counts(eng: Engine) -> dict[str, int]:
     """Row counts of every data table: compare before and after a failed load."""
-    tables = ["area", "upload", "crime_count", "asb_count", "marac_return", "indicator", "target", "indicator_value", "commentary"]
+    tables = [
+        "area",
+        "upload",
+        "crime_count",
+        "asb_count",
+        "marac_return",
+        "indicator",
+        "target",
+        "indicator_value",
+        "commentary",
+    ]
     with eng.connect() as conn:
         return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
 
@@ -268,10 +278,10 @@ def make_web_app(database_url: str, **env: str):
     fixtures publish nothing (publishing makes a pack, about 15 s), and most page tests read
     the demo's draft figures as a reader. tests/test_published_first.py covers readers who see
     published quarters only (the setting's default)."""
+    import tempfile
+
     from app import create_app
     from settings import Settings
-
-    import tempfile
 
     reset_dash_pages()
     values = {
@@ -298,7 +308,9 @@ def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str 
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": next_path})
 
 
-def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False) -> dict:
+def callback_body(
+    app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False
+) -> dict:
     """The JSON the browser posts to /_dash-update-component for the callback writing
     ``output_part`` (e.g. "upload-check.children"; ``duplicate`` for an allow_duplicate
     output), with inputs and state given as {"id.prop": value}."""
@@ -348,7 +360,14 @@ def make_dashboard_app(database_url: str, **env: str):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager
@@ -378,7 +397,7 @@ def web_live(demo_engine, database_url):
 
 
 @pytest.fixture(scope="session")
-def chromium():  # noqa: ANN201
+def chromium():
     """One headless Chromium per test process, shared by every browser test; each test opens
     its own context (cookies, storage, viewport), so tests stay independent. Launching Chromium
     per test or per module was seconds each. Session scope is also what Playwright's sync API
@@ -397,7 +416,7 @@ def chromium():  # noqa: ANN201
 
 
 @pytest.fixture
-def web_browser(chromium):  # noqa: ANN001, ANN201
+def web_browser(chromium):
     """A headless Chromium page in a fresh context; ``page.console_errors`` collects console
     errors and page errors."""
     # The tests' own probes (wait_for_function) are evaluated as strings, which the app's
@@ -449,7 +468,9 @@ def make_export_app(database_url: str, **env: str):
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
+def demo_2018_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+) -> Iterator[str]:
     """The demo plus the real 2018 London ward boundaries (657 wards; Havering's codes match
     the demo's), built once per backend per session. Only for tests that read."""
     from loaders.reading import Source
@@ -582,7 +603,7 @@ def _note(marker: str, what: str) -> None:
         _watched[-1].stash.setdefault(_UNMARKED, []).append(f"{what}, but it is not marked {marker!r}")
 
 
-def _note_checkout(dbapi_connection, record, proxy) -> None:  # noqa: ANN001
+def _note_checkout(dbapi_connection, record, proxy) -> None:
     if threading.current_thread().name == _BackgroundDrops.THREAD:
         return  # dropping earlier tests' databases, not this test's doing
     postgres = type(dbapi_connection).__module__.startswith("psycopg")
@@ -603,7 +624,7 @@ def _note_program(event: str, args: tuple) -> None:
             _note("db", f"it handed a database to {command[:80]!r}")
 
 
-def _note_web_app(sender, **extra) -> None:  # noqa: ANN001, ANN003
+def _note_web_app(sender, **extra) -> None:
     _note("web", f"it drove the Flask app {getattr(sender, 'name', sender)!r}")
 
 
@@ -623,13 +644,13 @@ _install_guard()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item):  # noqa: ANN201
+def pytest_runtest_setup(item: pytest.Item):
     _watched.append(item)
     return (yield)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
+def pytest_runtest_call(item: pytest.Item):
     result = yield
     if item.stash.get(_UNMARKED, None):
         problems = sorted(set(item.stash[_UNMARKED]))
@@ -640,7 +661,7 @@ def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item):  # noqa: ANN201
+def pytest_runtest_teardown(item: pytest.Item):
     if item in _watched:
         _watched.remove(item)
     return (yield)

@@ -59,9 +59,9 @@ def problems(chart: dict, viewport: int) -> list[str]:
     left, top, right, bottom = chart["svg"]
     out = []
     for t in chart["texts"]:
-        kind, l, tp, r, b, words = t
-        if l < max(left, 0) - 1 or r > min(right, viewport) + 1 or tp < top - 1 or b > bottom + 1:
-            out.append(f"{kind} {words!r} is cut off ({l:.0f}–{r:.0f} px in a chart {left:.0f}–{right:.0f} px wide)")
+        kind, lt, tp, r, b, words = t
+        if lt < max(left, 0) - 1 or r > min(right, viewport) + 1 or tp < top - 1 or b > bottom + 1:
+            out.append(f"{kind} {words!r} is cut off ({lt:.0f}–{r:.0f} px in a chart {left:.0f}–{right:.0f} px wide)")
     readable = [t for t in chart["texts"] if t[0] != "tick"]
     for i, a in enumerate(readable):
         for b in readable[i + 1 :]:
@@ -81,7 +81,9 @@ def problems(chart: dict, viewport: int) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_browser_chart_text_is_neither_clipped_nor_overlapping(page, live_server: str, demo_database_url: str, width: int) -> None:  # noqa: F811
+def test_browser_chart_text_is_neither_clipped_nor_overlapping(
+    page, live_server: str, demo_database_url: str, width: int
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     found: dict[str, list[str]] = {}
     for name, (path, ready) in PAGES.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_dashboard_app, skip_or_fail, serve_in_thread
+from tests.conftest import REPO, make_dashboard_app, serve_in_thread, skip_or_fail
 from tests.helpers import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def live_server(demo_database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium):  # noqa: ANN001, ANN201
+def browser(chromium):
     """The test process's one Chromium (conftest's ``chromium``); each test opens its own context."""
     return chromium
 
@@ -39,7 +39,9 @@ def browser(chromium):  # noqa: ANN001, ANN201
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     """A fresh page whose console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True)  # probes use eval
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True
+    )  # probes use eval
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
@@ -166,7 +168,10 @@ def test_browser_first_view_needs_no_routing_callback(page, live_server: str) ->
     """The page comes with the first layout (web/parts/first_view.py): no callback renders the
     page on load, the tab has the page's title, and a link still renders its page by callback."""
     routed: list[str] = []
-    page.on("request", lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None)
+    page.on(
+        "request",
+        lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None,
+    )
     open_page(page, f"{live_server}/?{Q3}", "#scorecard-table")
     page.wait_for_load_state("networkidle")
     assert routed == []
@@ -233,4 +238,9 @@ def test_browser_print_layout_hides_controls(page, live_server: str, demo_databa
     assert not page.is_visible("nav")
     assert page.is_visible("#scorecard-table")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.pdf(path=str(ARTIFACTS / f"scorecard-print-{backend(demo_database_url)}.pdf"), landscape=True, format="A4", print_background=True)
+    page.pdf(
+        path=str(ARTIFACTS / f"scorecard-print-{backend(demo_database_url)}.pdf"),
+        landscape=True,
+        format="A4",
+        print_background=True,
+    )

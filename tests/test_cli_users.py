@@ -148,13 +148,19 @@ def test_cli_users_display_name_and_email_on_add_and_set(run, engine):
     assert result.output == "Added priya (lead): Priya Shah, priya.shah@havering.gov.uk.\n"
     listed = run("users", "list").output.splitlines()
     assert "Priya Shah" in listed[1] and listed[1].endswith("priya.shah@havering.gov.uk")
-    assert run("users", "set", "PRIYA", "--display-name", "Dr Priya Shah").output == "Saved priya: Dr Priya Shah, priya.shah@havering.gov.uk.\n"
+    assert (
+        run("users", "set", "PRIYA", "--display-name", "Dr Priya Shah").output
+        == "Saved priya: Dr Priya Shah, priya.shah@havering.gov.uk.\n"
+    )
     assert run("users", "set", "priya", "--email", "").output == "Saved priya: Dr Priya Shah.\n"
     with session_scope(engine) as session:
         user = session.scalars(select(User)).one()
         assert (user.display_name, user.email) == ("Dr Priya Shah", None)
         log = [(c.action, c.detail) for c in session.scalars(select(ChangeLog).order_by(ChangeLog.id))]
-    assert log[0] == ("add", {"new": {"role": "lead", "active": True, "display_name": "Priya Shah", "email": "priya.shah@havering.gov.uk"}})
+    assert log[0] == (
+        "add",
+        {"new": {"role": "lead", "active": True, "display_name": "Priya Shah", "email": "priya.shah@havering.gov.uk"}},
+    )
     assert log[1] == ("set-details", {"old": {"display_name": "Priya Shah"}, "new": {"display_name": "Dr Priya Shah"}})
     assert log[2] == ("set-details", {"old": {"email": "priya.shah@havering.gov.uk"}, "new": {"email": None}})
 

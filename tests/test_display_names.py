@@ -18,20 +18,20 @@ Q3, Q4 = Quarter.parse("2016-17-Q3"), Quarter.parse("2016-17-Q4")
 HAVERING = "E09000016"
 
 
-def _people(engine) -> None:  # noqa: ANN001
+def _people(engine) -> None:
     with session_scope(engine) as session:
         add_user(session, "lee", "a long passphrase", "lead", display_name="Lee Okafor", email="lee.okafor@havering.gov.uk")
         add_user(session, "priya", "a long passphrase", "analyst", display_name="Priya Shah")
 
 
-def _banner(app, period: Quarter) -> str:  # noqa: ANN001
+def _banner(app, period: Quarter) -> str:
     module = importlib.import_module("dashboards.scorecard")
     with app.server.test_request_context("/"):
         page = module.layout(period=period.key, area=HAVERING)
     return text(next(c for c in walk(page) if getattr(c, "id", None) == "scorecard-publication-banner"))
 
 
-def test_published_and_submitted_by_show_display_names(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_published_and_submitted_by_show_display_names(demo_engine, database_url: str) -> None:
     _people(demo_engine)
     with session_scope(demo_engine) as session:
         publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files=FILES, force=True, reason="Demo data")
@@ -43,7 +43,7 @@ def test_published_and_submitted_by_show_display_names(demo_engine, database_url
     assert "Submitted for sign-off on" in submitted and "by Priya Shah" in submitted and "by priya" not in submitted
 
 
-def test_api_keeps_the_login_name_and_adds_the_display_name(demo_engine) -> None:  # noqa: ANN001
+def test_api_keeps_the_login_name_and_adds_the_display_name(demo_engine) -> None:
     from views.api import _publication
 
     _people(demo_engine)
@@ -54,7 +54,7 @@ def test_api_keeps_the_login_name_and_adds_the_display_name(demo_engine) -> None
     assert (shown["published_by"], shown["published_by_name"]) == ("lee", "Lee Okafor")
 
 
-def test_a_publisher_without_a_display_name_is_shown_by_login_name(demo_engine, database_url: str) -> None:  # noqa: ANN001
+def test_a_publisher_without_a_display_name_is_shown_by_login_name(demo_engine, database_url: str) -> None:
     with session_scope(demo_engine) as session:
         publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files=FILES, force=True, reason="Demo data")
     assert "by lee" in _banner(make_dashboard_app(database_url), Q3)

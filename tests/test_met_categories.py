@@ -78,12 +78,14 @@ def test_old_and_new_residential_burglary_say_which_is_which() -> None:
     assert len({old, home, building}) == 3
 
 
-def test_category_counts_csv_keeps_met_names_and_adds_plain_words(demo_engine) -> None:  # noqa: ANN001
+def test_category_counts_csv_keeps_met_names_and_adds_plain_words(demo_engine) -> None:
     from store.db import session_scope
     from store.reconcile import count_rows
 
     with session_scope(demo_engine) as session:
-        headers, records = count_rows(session, "crime", area="E09000016", level=None, first="2016-10", last="2016-12", by="quarter", by_category=True)
+        headers, records = count_rows(
+            session, "crime", area="E09000016", level=None, first="2016-10", last="2016-12", by="quarter", by_category=True
+        )
     assert headers[3:6] == ["major_category", "minor_category", "category_label"]
     vehicle = [r for r in records if r["minor_category"] == "THEFT OR UNAUTH TAKING OF A MOTOR VEH"]
     assert vehicle and all(r["category_label"] == "Theft or unauthorised taking of a motor vehicle" for r in vehicle)

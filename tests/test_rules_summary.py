@@ -38,7 +38,10 @@ def test_summary_havering_example():
         (RagCounts(red=1, green=15), "Of the 16 indicators, 1 (6.3%) is Red and 15 (93.8%) are Green."),
         (RagCounts(red=1, amber=1, green=1), "Of the 3 indicators, 1 (33.3%) is Red, 1 (33.3%) is Amber and 1 (33.3%) is Green."),
         (RagCounts(), "No indicators are rated for this period."),
-        (RagCounts(not_rated=4, no_data=1), "None of the 5 indicators is rated for this period: 4 are Not rated and 1 has no figure."),
+        (
+            RagCounts(not_rated=4, no_data=1),
+            "None of the 5 indicators is rated for this period: 4 are Not rated and 1 has no figure.",
+        ),
         (RagCounts(not_rated=1), "The 1 indicator is not rated for this period: it is Not rated."),
     ],
 )

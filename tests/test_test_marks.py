@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-CONFTEST = '''
+CONFTEST = """
 import flask
 import pytest
 from sqlalchemy import create_engine
@@ -22,9 +22,9 @@ def engine(tmp_path):
 @pytest.fixture
 def web_browser():
     return None
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import subprocess
 
 import flask
@@ -85,7 +85,7 @@ def test_database_handed_to_a_child_process_in_its_environment(engine):
 def test_backend(backend, request):
     assert (request.node.get_closest_marker("postgres") is not None) == (backend == "postgresql")
     assert (request.node.get_closest_marker("db") is not None) == (backend == "postgresql")
-'''
+"""
 
 
 @pytest.fixture
@@ -111,6 +111,16 @@ def test_marks_fail_a_test_that_touches_more_than_they_say(inner: pytest.Pyteste
 
 
 def test_marks_select_the_fast_group(inner: pytest.Pytester) -> None:
-    result = inner.runpytest("-p", "no:cacheprovider", "-p", "no:dash", "-W", "ignore::pytest.PytestUnknownMarkWarning", "-m", "not db and not web and not browser", "-v")
+    result = inner.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:dash",
+        "-W",
+        "ignore::pytest.PytestUnknownMarkWarning",
+        "-m",
+        "not db and not web and not browser",
+        "-v",
+    )
     result.assert_outcomes(passed=1 + 1, failed=4, deselected=6)
     result.stdout.fnmatch_lines_random(["*test_plain_values PASSED*", "*test_backend?sqlite? PASSED*"])

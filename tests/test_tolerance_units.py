@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from reporting.formatting import format_tolerance_units
 from rules.periods import Quarter
 from rules.rating import Target, ToleranceType, tolerance_units
 from store.db import session_scope
-from reporting.formatting import format_tolerance_units
 from store.scorecard import build_scorecard
 from tests.helpers import load, write
 from views.wording import reason_text
@@ -31,7 +31,7 @@ def test_tolerance_in_whole_units(units: float, target: Target, unit: str, shown
     assert format_tolerance_units(units, target, unit) == shown
 
 
-def test_reason_shows_whole_units_while_the_rating_uses_the_exact_tolerance(demo_engine, tmp_path) -> None:  # noqa: ANN001
+def test_reason_shows_whole_units_while_the_rating_uses_the_exact_tolerance(demo_engine, tmp_path) -> None:
     # 2.5% of 13,000 is 325 exactly; of 13,020 it is 325.5, shown as 326.
     path = write(
         tmp_path / "t.csv",
@@ -45,4 +45,6 @@ def test_reason_shows_whole_units_while_the_rating_uses_the_exact_tolerance(demo
     words = reason_text(row)
     assert "tolerance of 326 (2.5%)" in words and "325.5" not in words
     # 13,143 is 123 above 13,020: within the exact tolerance, so Green.
-    assert row.rag.value == "Green" and words.startswith("13,143 year to date is 123 above target, within the tolerance of 326 (2.5%)")
+    assert row.rag.value == "Green" and words.startswith(
+        "13,143 year to date is 123 above target, within the tolerance of 326 (2.5%)"
+    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from store.db import Session
-
 from store.publishing import QuarterStatus, VersionInfo
 from store.revisions import RevisionReport
 from store.users import display_names
