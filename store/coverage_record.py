@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from sources.declarations import COUNTS, RETURNS, UPLOADED
@@ -162,7 +162,7 @@ _STALE = "cspdash_stale_coverage"
 _COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")
 
 
-def _source_clause(source: str):  # noqa: ANN202
+def _source_clause(source: str) -> ColumnElement[bool]:
     declared = DECLARED_SOURCES.get(source)
     if declared is not None and declared.coverage == UPLOADED:  # one record per indicator
         return AreaMonthCoverage.source.startswith(VALUES_PREFIX)

@@ -79,9 +79,10 @@ def save_target(
     row.target, row.target_low, row.target_high = values.target, values.low, values.high
     row.tolerance, row.tolerance_type = values.tolerance, values.tolerance_type
     row.updated_by, row.updated_at = user, now
-    detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
+    old_values, new_values = (old.as_dict() if old else None), values.as_dict()
+    detail = {"old": old_values, "new": new_values}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
-    record_input_change(session, Cause(now, user, f"target edited on the web by {user}"), "target", key.indicator, key.label(), detail["old"], detail["new"])
+    record_input_change(session, Cause(now, user, f"target edited on the web by {user}"), "target", key.indicator, key.label(), old_values, new_values)
     bump_data_version(session)
     return True
 

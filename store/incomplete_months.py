@@ -9,7 +9,8 @@ the area and for each area above it that has no figure of its own for the month.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import delete, exists, select
@@ -19,6 +20,9 @@ from store.areas import AreaTree
 from store.bulk import bulk_insert_frame
 from store.counts import SOURCES
 from store.models import AreaMonthCoverage, IncompleteInSource
+
+if TYPE_CHECKING:
+    from store.coverage_record import Recorded  # imports this module
 
 INCOMPLETE = "incomplete in source file"
 
@@ -44,7 +48,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
             .where(AreaMonthCoverage.source == source, AreaMonthCoverage.covered_by == INCOMPLETE)
             .execution_options(synchronize_session=False)
         )
-        standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
+        standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).tuples().all()
         if not standing:
             continue
         tree = tree or AreaTree.load(session)
@@ -54,7 +58,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
                 select(AreaMonthCoverage.area_code, AreaMonthCoverage.period).where(
                     AreaMonthCoverage.source == source, AreaMonthCoverage.period.in_(months)
                 )
-            ).all()
+            ).tuples().all()
         )
         rows = _rows_for(standing, recorded, tree)
         frame = pd.DataFrame(
@@ -66,7 +70,9 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
     session.flush()
 
 
-def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:  # noqa: ANN001
+def _rows_for(
+    standing: Iterable[tuple[str, str, int | None]], held: set[tuple[str, str]], tree: AreaTree
+) -> dict[tuple[str, str], int | None]:
     """(area, month) → upload for the ``incomplete in source file`` rows the marks ``standing``
     (area, month, upload) give: the area and each area above it with no record of its own."""
     rows: dict[tuple[str, str], int | None] = {}
@@ -83,11 +89,20 @@ def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], t
     """The ``incomplete in source file`` rows the standing marks of ``source`` give beside a
     record that holds ``held`` (area, month) — for a record worked out afresh."""
     marks = IncompleteInSource
-    standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
+    standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).tuples().all()
     return _rows_for(standing, held, tree) if standing else {}
 
 
-def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:  # noqa: ANN001
+def incomplete_periods(
+    recorded: Mapping[tuple[str, str], Recorded],
+    areas: Iterable[str],
+    tree: AreaTree,
+    first: str | None,
+    last: str | None,
+    by: str,
+    period_of: Callable[[str, str], str],
+    records: Iterable[Mapping[str, object]],
+) -> list[dict[str, object]]:
     """``cspdash counts`` rows for the periods of ``areas`` that hold no figure because the
     source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
     ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows
@@ -97,7 +112,7 @@ def incomplete_periods(recorded, areas, tree, first, last, by, period_of, record
     have = {(r["area_code"], r["period"]) for r in records}
     wanted = set(areas)
     first, last = (normalise_month(first) if first else None), (normalise_month(last) if last else None)
-    out: dict[tuple[str, str], dict] = {}
+    out: dict[tuple[str, str], dict[str, object]] = {}
     for (area, month), row in sorted(recorded.items()):
         if row.covered_by != INCOMPLETE or area not in wanted or (first and month < first) or (last and month > last):
             continue

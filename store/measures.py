@@ -62,8 +62,9 @@ def _count_values(
     out, gaps = {}, {}
     for q in quarters:
         held = [counts.get(m) for m in q.months()]
-        if all(c is not None and c.coverage.complete for c in held):
-            out[q] = PeriodValue(float(sum(c.value for c in held)))  # type: ignore[union-attr]
+        complete = [c for c in held if c is not None and c.coverage.complete]
+        if len(complete) == len(held):
+            out[q] = PeriodValue(float(sum(c.value for c in complete)))
             continue
         partial = [c.coverage for c in held if c is not None and not c.coverage.complete]
         if partial:

@@ -4,6 +4,9 @@ quarter and for the whole year, and the year-end target."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
 from rules.periods import Quarter, quarters_between
@@ -11,7 +14,11 @@ from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, pr
 from rules.rating import Polarity, Target, ToleranceType
 from store.areas import AreaTree
 from store.measures import Series, series
+from store.models import Indicator
 from store.models import Target as TargetRow
+
+if TYPE_CHECKING:
+    from store.queries import IndicatorInfo  # imports this module
 
 # How far back to look for five complete years: a year with a gap (a source not yet loaded,
 # partial coverage) is skipped, not counted, so look a little further than five.
@@ -36,7 +43,7 @@ def quarters_read(period: Quarter) -> list[Quarter]:
 
 
 def year_end_target(
-    find_target, targets: list[TargetRow], code: str, basis: str, unit: str, polarity: str, period: Quarter, area: str, own_area_only: bool
+    find_target: Callable[..., Target | None], targets: list[TargetRow], code: str, basis: str, unit: str, polarity: str, period: Quarter, area: str, own_area_only: bool
 ) -> tuple[Target | None, str]:
     """The target the year end is judged against, or None and why: a year-to-date indicator's
     Q4 target (its year-end target); for a quarterly count the four quarters' targets added; for
@@ -61,7 +68,14 @@ def year_end_target(
 
 
 def projection_for(
-    session: Session, indicator, period: Quarter, area: str, targets: list[TargetRow], tree: AreaTree, find_target, own_area_only: bool
+    session: Session,
+    indicator: Indicator | IndicatorInfo,
+    period: Quarter,
+    area: str,
+    targets: list[TargetRow],
+    tree: AreaTree,
+    find_target: Callable[..., Target | None],
+    own_area_only: bool,
 ) -> Projection | None:
     """The projection for a rated indicator (None for a context one, which has no target)."""
     if not indicator.rated:

@@ -68,8 +68,8 @@ def count_rows(
     if by_category:
         model = SOURCES[source]
         columns = by_key(source).categories  # (major, minor) for crime, (category,) for ASB
-        held = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
-        categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held})
+        held_categories = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
+        categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held_categories})
     headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
     recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []
@@ -96,7 +96,7 @@ def count_rows(
         extra = incomplete_periods(recorded, areas, tree, first, last, by, _period_of, records)
         if extra:
             place = {code: i for i, code in enumerate(areas)}
-            records = sorted(records + extra, key=lambda r: (place[r["area_code"]], r["period"]))
+            records = sorted(records + extra, key=lambda r: (place[str(r["area_code"])], r["period"]))
     if by_category:
         records = [r for r in records if r["count"]]
         records.sort(key=lambda r: (r["area_code"], r["period"], r["major_category"], r["minor_category"]))
