@@ -8,6 +8,7 @@ figures and ratings, and a ``ScoreRow`` can be built (and tested) without a data
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
@@ -38,21 +39,33 @@ class IndicatorRecord(Protocol):
     rag_comparison: str
     comparator_area: str | None
     comparator_label: str | None
-    description: str | None
+
+    @property
+    def description(self) -> str | None: ...  # read only: a record holding a plain str fits
 
 
 class TargetRecord(Protocol):
-    """A stored target row (``store.models.Target``): ``find_target`` picks among them."""
+    """A stored target row (``store.models.Target``, or ``store.annual_targets.DerivedTarget``):
+    ``find_target`` picks among them. Read only, so a record with narrower fields fits."""
 
-    indicator_code: str
-    year: str
-    quarter: int | None
-    area_code: str | None
-    target: float | None
-    target_low: float | None
-    target_high: float | None
-    tolerance: float
-    tolerance_type: str
+    @property
+    def indicator_code(self) -> str: ...
+    @property
+    def year(self) -> str: ...
+    @property
+    def quarter(self) -> int | None: ...
+    @property
+    def area_code(self) -> str | None: ...
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def target_low(self) -> float | None: ...
+    @property
+    def target_high(self) -> float | None: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def tolerance_type(self) -> str: ...
 
 
 class LoadedSeries(Protocol):
@@ -281,7 +294,7 @@ def _basis_quarters(indicator: IndicatorRecord, q: Quarter) -> list[str]:
 
 
 def find_target(
-    rows: list[TargetRecord], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
+    rows: Sequence[TargetRecord], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 
@@ -313,7 +326,7 @@ def score_row(
     period: Quarter,
     area: str,
     s: LoadedSeries,
-    targets: list[TargetRecord],
+    targets: Sequence[TargetRecord],
     breaks: list[SeriesBreak],
     *,
     is_ward: bool = False,

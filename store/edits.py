@@ -31,7 +31,7 @@ def version(row: Target | Commentary | None) -> str:
     if row is None or row.updated_at is None:
         return ""
     # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: compare instants.
-    return as_utc(row.updated_at).isoformat()  # type: ignore[union-attr]
+    return as_utc(row.updated_at).isoformat()
 
 
 def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:

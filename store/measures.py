@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +27,21 @@ from sources.registry import SOURCES, by_key, uploaded
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
 from store.marac import marac_coverage_many
-from store.models import Indicator, IndicatorValue
+from store.models import IndicatorValue
+
+
+class IndicatorDefinition(Protocol):
+    """What a series reads of an indicator: ``store.models.Indicator``, or the same detached
+    from the session (``store.queries.IndicatorInfo``). Read only, so a frozen record fits."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,7 @@ def _marac_values(
 
 
 def _uploaded_values(
-    session: Session, indicator: Indicator, area: str, quarters: list[Quarter]
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter]
 ) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, str]]:
     """(quarter-level values, quarter values built from monthly values, published year-to-date
     values, and why a quarter with all three monthly values could not be built from them)."""
@@ -135,7 +150,7 @@ def _uploaded_values(
 
 
 def quarter_values(
-    session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None
 ) -> dict[Quarter, PeriodValue]:
     """The indicator's value for each quarter that has complete data."""
     return series(session, indicator, area, quarters, tree).values
@@ -157,7 +172,7 @@ class Series:
     with some data has no value (partial coverage), ``published_ytd`` holds year-to-date
     figures published as such, which take precedence over the sum of the quarters."""
 
-    indicator: Indicator
+    indicator: IndicatorDefinition
     values: dict[Quarter, PeriodValue]
     gaps: dict[Quarter, str] = field(default_factory=dict)
     published_ytd: dict[Quarter, PeriodValue] = field(default_factory=dict)
@@ -225,7 +240,7 @@ def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
     return sorted(needed)
 
 
-def series(session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
+def series(session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
     tree = tree or AreaTree.load(session)
     measure = Measure.parse(indicator.measure)
     uploaded, from_months, published, unmade = _uploaded_values(session, indicator, area, quarters)

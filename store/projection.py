@@ -4,21 +4,26 @@ quarter and for the whole year, and the year-end target."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from rules.periods import Quarter, quarters_between
 from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
+from reporting.scoring import TargetRecord
 from rules.rating import Polarity, Target, ToleranceType
 from store.areas import AreaTree
-from store.measures import Series, series
-from store.models import Indicator
-from store.models import Target as TargetRow
+from store.measures import IndicatorDefinition, Series, series
 
-if TYPE_CHECKING:
-    from store.queries import IndicatorInfo  # imports this module
+
+class ProjectedIndicator(IndicatorDefinition, Protocol):
+    """What a projection reads of an indicator besides its series."""
+
+    @property
+    def rated(self) -> bool: ...
+    @property
+    def polarity(self) -> str: ...
 
 # How far back to look for five complete years: a year with a gap (a source not yet loaded,
 # partial coverage) is skipped, not counted, so look a little further than five.
@@ -43,7 +48,15 @@ def quarters_read(period: Quarter) -> list[Quarter]:
 
 
 def year_end_target(
-    find_target: Callable[..., Target | None], targets: list[TargetRow], code: str, basis: str, unit: str, polarity: str, period: Quarter, area: str, own_area_only: bool
+    find_target: Callable[..., Target | None],
+    targets: Sequence[TargetRecord],
+    code: str,
+    basis: str,
+    unit: str,
+    polarity: str,
+    period: Quarter,
+    area: str,
+    own_area_only: bool,
 ) -> tuple[Target | None, str]:
     """The target the year end is judged against, or None and why: a year-to-date indicator's
     Q4 target (its year-end target); for a quarterly count the four quarters' targets added; for
@@ -51,8 +64,9 @@ def year_end_target(
     quarters = period.financial_year.quarters()
     if basis == "ytd":
         return find_target(targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis), "no year-end (Q4) target is set"
-    each = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
-    if any(t is None or t.target is None for t in each) or Polarity(polarity) is Polarity.BAND:
+    found = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
+    each = [t for t in found if t is not None and t.target is not None]
+    if len(each) < len(found) or Polarity(polarity) is Polarity.BAND:
         return None, "a target for each quarter of the year is needed to judge the year end"
     if len({t.tolerance_type for t in each}) > 1:
         return None, "the quarters' tolerances are of different kinds"
@@ -61,7 +75,7 @@ def year_end_target(
         tolerance = first.tolerance if first.tolerance_type is ToleranceType.PCT else sum(t.tolerance for t in each)
         if first.tolerance_type is ToleranceType.PCT and len({t.tolerance for t in each}) > 1:
             return None, "the quarters' percentage tolerances differ"
-        return Target(sum(t.target for t in each), tolerance=tolerance, tolerance_type=first.tolerance_type), ""
+        return Target(sum(t.target for t in each if t.target is not None), tolerance=tolerance, tolerance_type=first.tolerance_type), ""
     if len({(t.target, t.tolerance) for t in each}) > 1:
         return None, "the quarters' targets differ, so there is no one year-end target"
     return first, ""
@@ -69,10 +83,10 @@ def year_end_target(
 
 def projection_for(
     session: Session,
-    indicator: Indicator | IndicatorInfo,
+    indicator: ProjectedIndicator,
     period: Quarter,
     area: str,
-    targets: list[TargetRow],
+    targets: Sequence[TargetRecord],
     tree: AreaTree,
     find_target: Callable[..., Target | None],
     own_area_only: bool,

@@ -65,7 +65,7 @@ class _Attributor:
 
     def _in_window(self, at: datetime | None) -> bool:
         at = as_utc(at)
-        return at is not None and at > self.since and (self.until is None or at <= self.until)  # type: ignore[operator]
+        return at is not None and at > self.since and (self.until is None or at <= self.until)
 
     def _upload_sources(self, ids: set[int | None]) -> list[ChangeSource]:
         wanted = {i for i in ids if i is not None} - set(self._uploads)
