@@ -167,7 +167,8 @@ def _target(data: dict[str, Any] | None) -> Target | None:
 def _period_values(pair: Any) -> tuple[PeriodValue | None, PeriodValue | None]:
     """The two figures an arrow's test compares, as stored (JSON lists of objects)."""
     items = list(pair or [])[:2] + [None, None]
-    return tuple(PeriodValue(**v) if isinstance(v, dict) else None for v in items[:2])  # type: ignore[return-value]
+    first, second = (PeriodValue(**v) if isinstance(v, dict) else None for v in items[:2])
+    return first, second
 
 
 def _breaks(items: Any) -> list[SeriesBreak]:

@@ -197,7 +197,8 @@ def unique_sources(sources: list[ChangeSource]) -> list[ChangeSource]:
     seen: dict[tuple[object, str], ChangeSource] = {}
     for s in sources:
         key = (s.upload_id, "") if s.upload_id is not None else (None, s.what)
-        if key not in seen or (s.at and seen[key].at and s.at > seen[key].at):  # type: ignore[operator]
+        held = seen.get(key)
+        if held is None or (s.at and held.at and s.at > held.at):
             seen[key] = s
     return sorted(seen.values(), key=lambda s: (s.at is None, s.at or datetime.min, s.upload_id or 0))
 

@@ -257,15 +257,15 @@ class Scorecard:
 def projection_fields(p: Projection | None) -> dict[str, object]:
     """The projection as the API and ``score --format json`` carry it: numbers (None where
     there is no projection), the method, the on-track state and, in words, why."""
-    made = p is not None and p.made
+    made = p if p is not None and p.made else None  # the projection, when one was made
     return {
-        "projected_year_end": json_number(p.value) if made else None,  # type: ignore[union-attr]
-        "projected_low": json_number(p.low) if made else None,  # type: ignore[union-attr]
-        "projected_high": json_number(p.high) if made else None,  # type: ignore[union-attr]
-        "projection_method": p.method if made else None,  # type: ignore[union-attr]
-        "on_track": p.on_track.value if made and p.on_track else None,  # type: ignore[union-attr]
-        "projection_note": (p.on_track_reason if made else p.reason) if p is not None else "",
-        "projection_arithmetic": p.arithmetic if made else "",  # type: ignore[union-attr]
+        "projected_year_end": json_number(made.value) if made is not None else None,
+        "projected_low": json_number(made.low) if made is not None else None,
+        "projected_high": json_number(made.high) if made is not None else None,
+        "projection_method": made.method if made is not None else None,
+        "on_track": made.on_track.value if made is not None and made.on_track else None,
+        "projection_note": (p.on_track_reason if made is not None else p.reason) if p is not None else "",
+        "projection_arithmetic": made.arithmetic if made is not None else "",
     }
 
 

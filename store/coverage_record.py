@@ -57,7 +57,7 @@ class Recorded(NamedTuple):
 
     def row(self) -> tuple[str, int | None, int, int, str, bool]:
         """The fields in column order."""
-        return tuple(self)  # type: ignore[return-value]
+        return (self.covered_by, self.upload_id, self.loaded, self.expected, self.what, self.complete)
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``; or

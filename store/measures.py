@@ -196,10 +196,10 @@ class Series:
 
     def _combined_ytd(self, q: Quarter) -> Combined:
         quarters = q.ytd_quarters()
-        parts = [self.values.get(x) for x in quarters]
-        if any(p is None for p in parts):
+        parts = [v for x in quarters if (v := self.values.get(x)) is not None]
+        if len(parts) < len(quarters):
             return Combined(None)
-        return combine(parts, self.indicator.unit, [x.label for x in quarters])  # type: ignore[arg-type]
+        return combine(parts, self.indicator.unit, [x.label for x in quarters])
 
     def basis(self, q: Quarter) -> float | None:
         return self.ytd(q) if self.indicator.basis == "ytd" else self.quarter(q)
