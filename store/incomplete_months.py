@@ -10,6 +10,7 @@ the area and for each area above it that has no figure of its own for the month.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -48,7 +49,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
             .where(AreaMonthCoverage.source == source, AreaMonthCoverage.covered_by == INCOMPLETE)
             .execution_options(synchronize_session=False)
         )
-        standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).tuples().all()
+        standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
         if not standing:
             continue
         tree = tree or AreaTree.load(session)
@@ -58,7 +59,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
                 select(AreaMonthCoverage.area_code, AreaMonthCoverage.period).where(
                     AreaMonthCoverage.source == source, AreaMonthCoverage.period.in_(months)
                 )
-            ).tuples().all()
+            ).all()
         )
         rows = _rows_for(standing, recorded, tree)
         frame = pd.DataFrame(
@@ -71,7 +72,7 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
 
 
 def _rows_for(
-    standing: Iterable[tuple[str, str, int | None]], held: set[tuple[str, str]], tree: AreaTree
+    standing: Iterable[tuple[str, str, int | None]], held: AbstractSet[tuple[str, str]], tree: AreaTree
 ) -> dict[tuple[str, str], int | None]:
     """(area, month) → upload for the ``incomplete in source file`` rows the marks ``standing``
     (area, month, upload) give: the area and each area above it with no record of its own."""
@@ -89,7 +90,7 @@ def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], t
     """The ``incomplete in source file`` rows the standing marks of ``source`` give beside a
     record that holds ``held`` (area, month) — for a record worked out afresh."""
     marks = IncompleteInSource
-    standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).tuples().all()
+    standing = session.execute(select(marks.area_code, marks.month, marks.upload_id).where(marks.source == source)).all()
     return _rows_for(standing, held, tree) if standing else {}
 
 
