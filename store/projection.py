@@ -9,9 +9,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from reporting.scoring import TargetRecord
 from rules.periods import Quarter, quarters_between
 from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
-from reporting.scoring import TargetRecord
 from rules.rating import Polarity, Target, ToleranceType
 from store.areas import AreaTree
 from store.measures import IndicatorDefinition, Series, series
@@ -24,6 +24,7 @@ class ProjectedIndicator(IndicatorDefinition, Protocol):
     def rated(self) -> bool: ...
     @property
     def polarity(self) -> str: ...
+
 
 # How far back to look for five complete years: a year with a gap (a source not yet loaded,
 # partial coverage) is skipped, not counted, so look a little further than five.
