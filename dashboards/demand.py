@@ -64,7 +64,7 @@ def body(url: str, state: PageState, query: dict | None = None) -> list[Componen
             panels = frozen_demand(url, state.period, state.area, pub.version)  # type: ignore[arg-type]
         else:
             panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [ui.failure(exc)]
     return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(panels, state, publishing.links_query(pub, state.query()))
 

@@ -101,7 +101,7 @@ def body(url: str, state: PageState, as_published: bool = False, version: int | 
         else:
             card, levels = data.scorecard(url, state.period, state.area)  # type: ignore[arg-type]
         return publication_top(pub, state) + render(card, levels, state, pub)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [ui.failure(exc)]
 
 

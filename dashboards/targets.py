@@ -218,7 +218,7 @@ def _draft(state: form.FormState) -> list[Component]:
         return []
     try:
         text = row.narrative
-    except Exception:  # noqa: BLE001 - a draft is a courtesy; the form works without it
+    except Exception:  # a draft is a courtesy; the form works without it
         return []
     if not text:
         return []
@@ -313,7 +313,7 @@ def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, c
     )  # fmt: skip
     try:
         result = form.save(current_engine(), submission, user.name)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return ui.failure(exc), None, *keep
     if result.problems:
         return error_summary(result.problems), None, *keep

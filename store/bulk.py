@@ -425,7 +425,7 @@ class BulkWriter:
             if self._error is None and not self._stopped:
                 try:
                     job()
-                except BaseException as exc:  # noqa: BLE001 - re-raised in the loader's thread by drain()
+                except BaseException as exc:  # re-raised in the loader's thread by drain()
                     self._error = exc
 
     def drain(self) -> None:

@@ -315,7 +315,7 @@ def use_generation(
 def figure_spans(session: Session) -> dict[str, tuple[str, str]]:
     """Each area's first and last month with a crime or ASB figure (its own or its children's),
     from the recorded coverage: a ward's charts and lists stop at its last month."""
-    from store.models import AreaMonthCoverage as t  # noqa: N813 - a short alias for the table
+    from store.models import AreaMonthCoverage as t  # a short alias for the table
 
     stmt = (
         select(t.area_code, func.min(t.period), func.max(t.period))

@@ -68,7 +68,7 @@ def safe_layout(build: Callable[..., Component]) -> Callable[..., Component]:
     def layout(*args: Any, **kwargs: Any) -> Component:
         try:
             return build(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the reader gets a message, the log gets the trace
+        except Exception as exc:  # the reader gets a message, the log gets the trace
             return failure(exc)
 
     return layout
