@@ -50,13 +50,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         enable_mcp=False,  # Dash's /_mcp endpoint would bypass the page's role checks
     )
     app.server.config["CSPDASH_SETTINGS"] = settings
-    from web.api.routes import register_api
     from web.access import install_access
+    from web.api.routes import register_api
     from web.embed import register_export_routes
     from web.parts.first_view import page_container
     from web.parts.publishing import register_publishing_callbacks
     from web.parts.shell import page_shell, register_shell_callbacks
-
     from web.serving import install_serving
     from web.serving.request_session import install_request_session
 
@@ -75,8 +74,8 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _home_area_name() -> str:
     """The partnership's area for the header; blank rather than an error if the database
     is unreachable (the page itself will say what is wrong)."""
-    from web.parts.context import current_settings
     from views.data import area_label
+    from web.parts.context import current_settings
 
     settings = current_settings()
     try:

@@ -37,7 +37,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PERIOD, HOME, WARD = "2016-17-Q3", "E09000016", "E05000306"
 PAGES = [  # (name, path, the main element)
     ("scorecard", f"/?period={PERIOD}", "#scorecard-table"),
@@ -161,7 +168,10 @@ def measure(browser, base: str, path: str, main: str, runs: int) -> dict[str, di
         warm.append(visit(page, cdp, base + path, main))
         warm.append(visit(page, cdp, base + path, main))
         context.close()
-    return {label: {k: median([r[k] for r in rows]) for k in ("table", "chart", "bytes")} for label, rows in (("first", first), ("warm", warm))}
+    return {
+        label: {k: median([r[k] for r in rows]) for k in ("table", "chart", "bytes")}
+        for label, rows in (("first", first), ("warm", warm))
+    }
 
 
 def static_copy(browser, base: str, path: str, main: str) -> str:
@@ -212,7 +222,10 @@ def main() -> None:
                 browser.close()
         finally:
             stop()
-    print(f"Chromium, demo on SQLite, median of {args.runs} first visits and {2 * args.runs} warm visits" + (", gzip on" if args.gzip else ""))
+    print(
+        f"Chromium, demo on SQLite, median of {args.runs} first visits and {2 * args.runs} warm visits"
+        + (", gzip on" if args.gzip else "")
+    )
     load = " → ".join(", ".join(f"{x:.2f}" for x in avg) for avg in (load_before, os.getloadavg()))
     print(f"Load average (1, 5, 15 min) at the start → at the end: {load} on {os.cpu_count()} cores")
     print(f"{'page':<13} {'visit':<6} {'table':>8} {'chart':>8} {'MB':>6} | {'floor table':>11} {'ratio':>6} {'floor MB':>8}")
@@ -220,7 +233,9 @@ def main() -> None:
         for label in ("first", "warm"):
             r, f = result[label], floor[label]
             ratio = f"{r['table'] / f['table']:.1f}×" if r["table"] and f["table"] else "–"
-            print(f"{name:<13} {label:<6} {fmt_s(r['table']):>8} {fmt_s(r['chart']):>8} {r['bytes'] / 1e6:>6.2f} | {fmt_s(f['table']):>11} {ratio:>6} {f['bytes'] / 1e6:>8.3f}")
+            print(
+                f"{name:<13} {label:<6} {fmt_s(r['table']):>8} {fmt_s(r['chart']):>8} {r['bytes'] / 1e6:>6.2f} | {fmt_s(f['table']):>11} {ratio:>6} {f['bytes'] / 1e6:>8.3f}"
+            )
 
 
 if __name__ == "__main__":

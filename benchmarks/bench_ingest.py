@@ -72,10 +72,10 @@ def ten_year_file(out: Path) -> Path:
 
 def history_files(workdir: Path) -> tuple[Path, Path]:
     """The 14-year historical-layout file and a 24-month window overlapping its last year."""
-    from demo.met_history import historical_file, rows_from_extract
-
     import numpy as np
     import pandas as pd
+
+    from demo.met_history import historical_file, rows_from_extract
 
     rows = rows_from_extract(WARD_FILE)
     history = historical_file(workdir / "mps_ward_level_crime_historical.csv", rows, "2010-04", "2024-03", seed=9)
@@ -87,7 +87,9 @@ def history_files(workdir: Path) -> tuple[Path, Path]:
     revised = old[overlap].to_numpy()
     rng = np.random.default_rng(11)
     revised = revised + (rng.random(revised.shape) < 0.05)
-    window = pd.concat([old.iloc[:, :5], pd.DataFrame(revised, columns=overlap), fresh[[c for c in fresh.columns if c.isdigit()]]], axis=1)
+    window = pd.concat(
+        [old.iloc[:, :5], pd.DataFrame(revised, columns=overlap), fresh[[c for c in fresh.columns if c.isdigit()]]], axis=1
+    )
     window.to_csv(workdir / "window_24_months.csv", index=False)
     return history, workdir / "window_24_months.csv"
 
@@ -115,26 +117,43 @@ def raw_copy(url: str, path: str, keyed: bool = False) -> int:
     key = ", PRIMARY KEY (area_code, month, major_category, minor_category)" if keyed else ""
     rowid = " WITHOUT ROWID" if keyed and engine.dialect.name == "sqlite" else ""
     with engine.begin() as conn:
-        conn.execute(text(f"CREATE TABLE raw_copy (area_code varchar(32), month varchar(7), major_category varchar(100), minor_category varchar(100), count integer{key}){rowid}"))
+        conn.execute(
+            text(
+                f"CREATE TABLE raw_copy (area_code varchar(32), month varchar(7), major_category varchar(100), minor_category varchar(100), count integer{key}){rowid}"
+            )
+        )
         dbapi = conn.connection.driver_connection
         if engine.dialect.name == "postgresql":
             import io
 
             buffer = io.StringIO()
             long.to_csv(buffer, index=False, header=False)
-            with dbapi.cursor() as cursor, cursor.copy("COPY raw_copy (area_code, major_category, minor_category, month, count) FROM STDIN WITH (FORMAT csv)") as copy:
+            with (
+                dbapi.cursor() as cursor,
+                cursor.copy(
+                    "COPY raw_copy (area_code, major_category, minor_category, month, count) FROM STDIN WITH (FORMAT csv)"
+                ) as copy,
+            ):
                 copy.write(buffer.getvalue())
         else:
-            rows = zip(long["WardCode"].tolist(), long["MajorText"].tolist(), long["MinorText"].tolist(), long["month"].tolist(), long["count"].astype(np.int64).tolist())
-            dbapi.executemany("INSERT INTO raw_copy (area_code, major_category, minor_category, month, count) VALUES (?, ?, ?, ?, ?)", rows)
+            rows = zip(
+                long["WardCode"].tolist(),
+                long["MajorText"].tolist(),
+                long["MinorText"].tolist(),
+                long["month"].tolist(),
+                long["count"].astype(np.int64).tolist(),
+            )
+            dbapi.executemany(
+                "INSERT INTO raw_copy (area_code, major_category, minor_category, month, count) VALUES (?, ?, ?, ?, ?)", rows
+            )
     return len(long)
 
 
 def long_file(out: Path, rows: int) -> Path:
     """A long-form crime file of about ``rows`` rows: 33 boroughs x 240 months x categories."""
-    from store.reference import LONDON_BOROUGHS
-
     import pandas as pd
+
+    from store.reference import LONDON_BOROUGHS
 
     boroughs = sorted(LONDON_BOROUGHS)
     months = pd.period_range("2005-04", "2025-03", freq="M").strftime("%Y-%m").tolist()
@@ -166,12 +185,11 @@ def _peak_mb() -> float:
 
 def measure_memory(url: str, path: str) -> dict[str, float]:
     """Runs in a subprocess: a dry-run load of ``path``; peak RSS above the start."""
+    import loaders.crime  # noqa: F401 - imported before the start is taken, as a server has it
     from loaders.reading import Source
     from loaders.registry import run_load
     from store.db import get_engine
     from store.schema import upgrade
-
-    import loaders.crime  # noqa: F401 - imported before the start is taken, as a server has it
 
     engine = get_engine(url)
     upgrade(engine)
@@ -226,13 +244,17 @@ def measure_web_memory(url: str, path: str) -> dict[str, float]:
 def memory_benchmark(backends: list[str], sizes: list[int], web: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print(f"{'rows':>10} {'file MB':>8} {'db':10} {'start MB':>9} {'peak MB':>8} {'growth MB':>10} {'seconds':>8}", flush=True)
+        print(
+            f"{'rows':>10} {'file MB':>8} {'db':10} {'start MB':>9} {'peak MB':>8} {'growth MB':>10} {'seconds':>8}", flush=True
+        )
         for rows in sizes:
             path = long_file(workdir / f"long_{rows}.csv", rows)
             for backend in backends:
                 url, drop = _database(backend, workdir)
                 try:
-                    out = subprocess.run([sys.executable, __file__, "--one-memory", url, str(path)], capture_output=True, text=True, cwd=REPO)
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--one-memory", url, str(path)], capture_output=True, text=True, cwd=REPO
+                    )
                 finally:
                     drop()
                 if out.returncode:
@@ -242,7 +264,9 @@ def memory_benchmark(backends: list[str], sizes: list[int], web: bool = False) -
                       f"{r['growth_mb']:>10.0f} {r['seconds']:>8.1f}", flush=True)  # fmt: skip
                 if web and backend == "sqlite":
                     url, drop = _database(backend, workdir)
-                    out = subprocess.run([sys.executable, __file__, "--one-web-memory", url, str(path)], capture_output=True, text=True, cwd=REPO)
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--one-web-memory", url, str(path)], capture_output=True, text=True, cwd=REPO
+                    )
                     if out.returncode:
                         raise SystemExit(f"web upload of {rows:,} rows failed:\n{out.stderr[-3000:]}")
                     w = json.loads(out.stdout.strip().splitlines()[-1])
@@ -284,7 +308,11 @@ def measure_one(method: str, url: str, path: str) -> dict[str, float]:
     if method in ("copy", "keyed copy"):
         start = time.perf_counter()
         cells = raw_copy(url, path, keyed=method == "keyed copy")
-        return {"seconds": time.perf_counter() - start, "cells": cells, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        return {
+            "seconds": time.perf_counter() - start,
+            "cells": cells,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     if method in ("cspdash", "reload") or method.startswith("onto="):
         upgrade(engine)
         if method == "reload":  # next month's rolling extract: every area-month already held
@@ -300,7 +328,12 @@ def measure_one(method: str, url: str, path: str) -> dict[str, float]:
         start = time.perf_counter()
         wide = pd.read_csv(path)
         months = [c for c in wide.columns if c.isdigit()]
-        long = wide.melt(id_vars=["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"], value_vars=months, var_name="month", value_name="count")
+        long = wide.melt(
+            id_vars=["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"],
+            value_vars=months,
+            var_name="month",
+            value_name="count",
+        )
         long.to_sql("plain_to_sql", engine, if_exists="replace", index=False, chunksize=10_000)
         seconds, cells = time.perf_counter() - start, len(long)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -330,7 +363,9 @@ def run_measurement(method: str, backend: str, path: Path, workdir: Path, repeat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Only the real 24-month file.")
-    parser.add_argument("--history", action="store_true", help="Issue 9: the 14-year historical layout, re-loads and a raw COPY baseline.")
+    parser.add_argument(
+        "--history", action="store_true", help="Issue 9: the 14-year historical layout, re-loads and a raw COPY baseline."
+    )
     parser.add_argument("--backends", default="sqlite,postgresql", help="Which databases (default both).")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the fastest is shown (default 3).")
     parser.add_argument("--memory", action="store_true", help="Issue 26: peak memory of a dry-run load at 1, 3 and 6 M rows.")
@@ -377,7 +412,9 @@ def main() -> None:
                         continue
                     rate = result["cells"] / result["seconds"]
                     ratio = "" if base is None else f"{rate / (base['cells'] / base['seconds']):.2f}"
-                    print(f"{label:22} {backend:10} {name:8} {result['cells']:>10,} {result['seconds']:>8.2f} {rate:>10,.0f} {result['peak_mb']:>8.0f} {ratio:>9}")
+                    print(
+                        f"{label:22} {backend:10} {name:8} {result['cells']:>10,} {result['seconds']:>8.2f} {rate:>10,.0f} {result['peak_mb']:>8.0f} {ratio:>9}"
+                    )
 
 
 def history_benchmark(backends: list[str], repeat: int) -> None:

@@ -84,7 +84,9 @@ def main() -> None:
         with session_scope(engine) as session:
             codes = [f["id"] for f in feature_collection(session, "ward", "2018")["features"]]
         run_load(engine, "crime", Source.from_path(crime_file(codes, Path(tmp) / "crime_long.csv")))
-        print(f"setup: {len(codes)} wards, {len(codes) * len(MONTHS) * len(CATEGORIES):,} count rows, {time.perf_counter() - started:.1f} s")
+        print(
+            f"setup: {len(codes)} wards, {len(codes) * len(MONTHS) * len(CATEGORIES):,} count rows, {time.perf_counter() - started:.1f} s"
+        )
 
         # Baseline: the bare FeatureCollection of the stored web outlines, serialised.
         base_ms, base_kb = [], 0.0
@@ -130,13 +132,17 @@ def main() -> None:
     p50, p95 = statistics.median(map_total_ms), percentile(map_total_ms, 95)
     print(f"baseline (json.dumps of the bare FeatureCollection): p50 {statistics.median(base_ms):.1f} ms, {base_kb:,.0f} KB")
     print(f"first map request (builds the outline cache): {cold_ms:.0f} ms")
-    print(f"map callback, all {len(codes)} London wards: p50 {statistics.median(map_ms):.1f} ms, p95 {percentile(map_ms, 95):.1f} ms")
+    print(
+        f"map callback, all {len(codes)} London wards: p50 {statistics.median(map_ms):.1f} ms, p95 {percentile(map_ms, 95):.1f} ms"
+    )
     print(f"  with JSON serialisation:             p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     print(f"  payload: {figure_kb:,.0f} KB")
     print(f"page layout with its {len(codes)}-row table: p50 {statistics.median(page_total_ms):.1f} ms, p95 {percentile(page_total_ms, 95):.1f} ms "
           f"(serialised), {page_kb:,.0f} KB")  # fmt: skip
     print(f"ratio to baseline: map time {p50 / statistics.median(base_ms):.2f}x (p50 v p50), map size {figure_kb / base_kb:.2f}x")
-    print(f"goals: map payload < 1,024 KB: {'met' if figure_kb < 1024 else 'NOT met'}; map p95 < 200 ms: {'met' if p95 < 200 else 'NOT met'}")
+    print(
+        f"goals: map payload < 1,024 KB: {'met' if figure_kb < 1024 else 'NOT met'}; map p95 < 200 ms: {'met' if p95 < 200 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,10 @@ def make_database(folder: Path, rated: int) -> str:
         code = f"BCH{n}"
         extra_indicators.append({**source, "code": code, "name": f"{source['name']} (copy {n})"})
         extra_targets += [{**t, "code": code} for t in targets if t["code"] == source["code"]]
-    for kind, rows, fields in (("indicators", extra_indicators, indicators[0].keys()), ("targets", extra_targets, targets[0].keys())):
+    for kind, rows, fields in (
+        ("indicators", extra_indicators, indicators[0].keys()),
+        ("targets", extra_targets, targets[0].keys()),
+    ):
         if rows:
             path = folder / f"{kind}.csv"
             with path.open("w", encoding="utf-8", newline="") as handle:
@@ -83,7 +86,12 @@ def measure(kind: str, url: str, out: Path) -> dict[str, float | int]:
         data = render_pack(content, fmt)
         (out / f"pack.{fmt}").write_bytes(data)
         sizes[fmt] = len(data)
-    return {"seconds": time.perf_counter() - started, "bytes": sum(sizes.values()), "charts": len(content.charts), "rated": len(content.sections)}
+    return {
+        "seconds": time.perf_counter() - started,
+        "bytes": sum(sizes.values()),
+        "charts": len(content.charts),
+        "rated": len(content.sections),
+    }
 
 
 def run(kind: str, url: str, out: Path) -> dict[str, float | int]:

@@ -79,8 +79,14 @@ def start_server(kind: str, url: str, port: int, workers: int, data_dir: str) ->
         command = [sys.executable, "-c", "from cli.main import cli; cli()", "serve", "--host", HOST, "--port", str(port),
                    "--workers", str(workers), "--threads", "4"]  # fmt: skip
     else:  # Flask's development server, threaded, as `python app.py` runs it
-        command = [sys.executable, "-c", f"from app import create_app; create_app().run(host='{HOST}', port={port}, debug=False, threaded=True)"]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        command = [
+            sys.executable,
+            "-c",
+            f"from app import create_app; create_app().run(host='{HOST}', port={port}, debug=False, threaded=True)",
+        ]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     base = f"http://{HOST}:{port}"
     for _ in range(300):
         try:
@@ -228,7 +234,9 @@ def main() -> None:
     phases = {}
     for kind in ("development server", "gunicorn"):
         print(f"{kind}: {readers} readers for up to {args.seconds:.0f} s while the analyst uploads {WARD_FILE.name}…", flush=True)
-        phases[kind] = run_phase("gunicorn" if kind == "gunicorn" else "dev", readers, args.seconds, args.max_requests, args.workers)
+        phases[kind] = run_phase(
+            "gunicorn" if kind == "gunicorn" else "dev", readers, args.seconds, args.max_requests, args.workers
+        )
     print()
     print(f"{'server':<32} {'span':<12} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, phase in phases.items():

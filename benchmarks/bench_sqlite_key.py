@@ -60,7 +60,11 @@ def main() -> None:
             for name, create in TABLES.items():
                 path = Path(tmp) / "bench.db"
                 seconds = insert(path, create)
-                size = path.stat().st_size + Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else path.stat().st_size
+                size = (
+                    path.stat().st_size + Path(f"{path}-wal").stat().st_size
+                    if Path(f"{path}-wal").exists()
+                    else path.stat().st_size
+                )
                 if name not in results or seconds < results[name][0]:
                     results[name] = (seconds, size)
         base_seconds, base_size = results["unkeyed (baseline)"]

@@ -34,7 +34,7 @@ class AppContext:
 
 
 def unreachable_text(engine: Engine, exc: DatabaseUnavailable) -> str:
-    """"Cannot reach the database at postgresql+psycopg://…@db:5432/cspdash: connection timeout expired"."""
+    """ "Cannot reach the database at postgresql+psycopg://…@db:5432/cspdash: connection timeout expired"."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     where = engine.url.render_as_string(hide_password=True)
     return f"Cannot reach the database at {where}: {reason[0] if reason else 'no answer'}. Check DATABASE_URL and that the database is running."
@@ -44,13 +44,13 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA)."
-    )(func)
+    return click.option("--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA).")(func)
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format.")
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format."
+    )
 
 
 def explain_load_errors(func: Callable[..., Any]) -> Callable[..., Any]:

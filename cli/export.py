@@ -33,7 +33,13 @@ def _out(*suffixes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def _format(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--format", "fmt", type=click.Choice(choices), default=None, help=f"Output format (default: from --out, else {choices[0]}).")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=None,
+        help=f"Output format (default: from --out, else {choices[0]}).",
+    )
 
 
 def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,12 +93,29 @@ def export() -> None:
 @area_option
 @_format("docx", "pdf", "html")
 @_out("docx", "pdf", "html")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date printed in the title block, YYYY-MM-DD (default: today).")
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date printed in the title block, YYYY-MM-DD (default: today).",
+)
 @click.option("--as-published", is_flag=True, help="Write the pack file stored when the quarter was published, byte for byte.")
-@click.option("--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest).")
+@click.option(
+    "--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest)."
+)
 @pass_app
 @_explain
-def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, when: dt.datetime | None, as_published: bool, version: int | None) -> None:
+def pack(
+    app: AppContext,
+    period: str,
+    area: str | None,
+    fmt: str | None,
+    out: Path,
+    when: dt.datetime | None,
+    as_published: bool,
+    version: int | None,
+) -> None:
     """Write the quarter's committee pack: title block, RAG summary, how ratings work, the
     Appendix 1 table, a section per rated indicator with its charts and commentary, and the
     demand pressures (Appendix 2)."""
@@ -123,12 +146,40 @@ def pack(app: AppContext, period: str, area: str | None, fmt: str | None, out: P
 )  # fmt: skip
 @_format("png", "svg")
 @_out("png", "svg")
-@click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Width in CSS pixels (800 fits A4 text width at a readable size).")
-@click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: 450 for trend, 400 for the others).")
-@click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi).")
+@click.option(
+    "--width",
+    type=click.IntRange(100, 4000),
+    default=800,
+    show_default=True,
+    help="Width in CSS pixels (800 fits A4 text width at a readable size).",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(100, 4000),
+    default=None,
+    help="Height in CSS pixels (default: 450 for trend, 400 for the others).",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.5, 5),
+    default=3,
+    show_default=True,
+    help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
+)
 @pass_app
 @_explain
-def chart(app: AppContext, code: str, period: str, area: str | None, kind: str, fmt: str | None, out: Path, width: int, height: int | None, scale: float) -> None:
+def chart(
+    app: AppContext,
+    code: str,
+    period: str,
+    area: str | None,
+    kind: str,
+    fmt: str | None,
+    out: Path,
+    width: int,
+    height: int | None,
+    scale: float,
+) -> None:
     """Write one indicator's chart as a print-quality image, titled with its finding, with
     the measure and period as subtitle and the source underneath."""
     from exports.downloads import chart_download
@@ -140,17 +191,62 @@ def chart(app: AppContext, code: str, period: str, area: str | None, kind: str, 
 
 
 @export.command("map")
-@click.option("--measure", default=None, metavar="KEY", help="What the map shows, as in the /map page's address, e.g. crime, asb or an indicator (default: the page's first measure).")
-@click.option("--period", default=None, metavar="PERIOD", help="Period as in /map's address, e.g. 2016-17-Q3 for a quarter (default: the latest held).")
-@click.option("--span", type=click.Choice(["month", "quarter", "ytd"]), default="quarter", show_default=True, help="Period length: month, quarter or year to date.")
-@click.option("--view", type=click.Choice(["count", "rate", "change"]), default="count", show_default=True, help="count: numbers; rate: per 1,000 residents; change: on the same period last year.")
-@click.option("--classes", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True, help="How the colour classes are chosen.")
+@click.option(
+    "--measure",
+    default=None,
+    metavar="KEY",
+    help="What the map shows, as in the /map page's address, e.g. crime, asb or an indicator (default: the page's first measure).",
+)
+@click.option(
+    "--period",
+    default=None,
+    metavar="PERIOD",
+    help="Period as in /map's address, e.g. 2016-17-Q3 for a quarter (default: the latest held).",
+)
+@click.option(
+    "--span",
+    type=click.Choice(["month", "quarter", "ytd"]),
+    default="quarter",
+    show_default=True,
+    help="Period length: month, quarter or year to date.",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["count", "rate", "change"]),
+    default="count",
+    show_default=True,
+    help="count: numbers; rate: per 1,000 residents; change: on the same period last year.",
+)
+@click.option(
+    "--classes",
+    type=click.Choice(["quantiles", "jenks"]),
+    default="quantiles",
+    show_default=True,
+    help="How the colour classes are chosen.",
+)
 @area_option
 @_format("png", "svg", "csv", "xlsx")
 @_out("png", "svg", "csv", "xlsx")
-@click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Width in CSS pixels (800 fits A4 text width at a readable size).")
-@click.option("--height", type=click.IntRange(100, 4000), default=None, help="Height in CSS pixels (default: the map page's height plus the title).")
-@click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi).")
+@click.option(
+    "--width",
+    type=click.IntRange(100, 4000),
+    default=800,
+    show_default=True,
+    help="Width in CSS pixels (800 fits A4 text width at a readable size).",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(100, 4000),
+    default=None,
+    help="Height in CSS pixels (default: the map page's height plus the title).",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.5, 5),
+    default=3,
+    show_default=True,
+    help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
+)
 @pass_app
 @_explain
 def ward_map(
@@ -199,9 +295,26 @@ PAGE_FORMATS = ("png", "svg", "csv", "xlsx")
 def _image_size(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         [
-            click.option("--width", type=click.IntRange(100, 4000), default=800, show_default=True, help="Image width in CSS pixels (800 fits A4 text width at a readable size)."),
-            click.option("--height", type=click.IntRange(100, 4000), default=None, help="Image height in CSS pixels (default: the chart's own)."),
-            click.option("--scale", type=click.FloatRange(0.5, 5), default=3, show_default=True, help="PNG pixels per CSS pixel (3 prints at over 300 dpi)."),
+            click.option(
+                "--width",
+                type=click.IntRange(100, 4000),
+                default=800,
+                show_default=True,
+                help="Image width in CSS pixels (800 fits A4 text width at a readable size).",
+            ),
+            click.option(
+                "--height",
+                type=click.IntRange(100, 4000),
+                default=None,
+                help="Image height in CSS pixels (default: the chart's own).",
+            ),
+            click.option(
+                "--scale",
+                type=click.FloatRange(0.5, 5),
+                default=3,
+                show_default=True,
+                help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
+            ),
         ]
     ):
         func = option(func)
@@ -216,11 +329,39 @@ def _map_query(default_view: str | None) -> Callable[[Callable[..., Any]], Calla
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed(
             [
-                click.option("--measure", default=None, metavar="KEY", help="What is mapped, as in the page's address, e.g. crime, asb (default: the first measure)."),
-                click.option("--period", default=None, metavar="PERIOD", help="Period as in the page's address, e.g. 2016-17-Q3 (default: the latest held)."),
-                click.option("--span", type=click.Choice(["month", "quarter", "ytd"]), default="quarter", show_default=True, help="Period length: month, quarter or year to date."),
-                click.option("--view", type=click.Choice(["count", "rate", "change"]), default=default_view, show_default=default_view is not None, help=view_help),
-                click.option("--classes", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True, help="How the colour classes are chosen."),
+                click.option(
+                    "--measure",
+                    default=None,
+                    metavar="KEY",
+                    help="What is mapped, as in the page's address, e.g. crime, asb (default: the first measure).",
+                ),
+                click.option(
+                    "--period",
+                    default=None,
+                    metavar="PERIOD",
+                    help="Period as in the page's address, e.g. 2016-17-Q3 (default: the latest held).",
+                ),
+                click.option(
+                    "--span",
+                    type=click.Choice(["month", "quarter", "ytd"]),
+                    default="quarter",
+                    show_default=True,
+                    help="Period length: month, quarter or year to date.",
+                ),
+                click.option(
+                    "--view",
+                    type=click.Choice(["count", "rate", "change"]),
+                    default=default_view,
+                    show_default=default_view is not None,
+                    help=view_help,
+                ),
+                click.option(
+                    "--classes",
+                    type=click.Choice(["quantiles", "jenks"]),
+                    default="quantiles",
+                    show_default=True,
+                    help="How the colour classes are chosen.",
+                ),
             ]
         ):
             func = option(func)
@@ -254,7 +395,17 @@ def ward(
 
     app.engine()
     params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes}
-    download = ward_download(app.settings.database_url, app.settings.home_area, code, params, _choose(fmt, out, PAGE_FORMATS), kind, width, height, scale)
+    download = ward_download(
+        app.settings.database_url,
+        app.settings.home_area,
+        code,
+        params,
+        _choose(fmt, out, PAGE_FORMATS),
+        kind,
+        width,
+        height,
+        scale,
+    )
     _done(out, download.content)
 
 
@@ -277,26 +428,46 @@ def london(
 
     app.engine()
     params = {"measure": measure, "period": period, "span": span, "view": view, "classes": classes}
-    download = london_download(app.settings.database_url, app.settings.home_area, params, _choose(fmt, out, PAGE_FORMATS), kind, width, height, scale)
+    download = london_download(
+        app.settings.database_url, app.settings.home_area, params, _choose(fmt, out, PAGE_FORMATS), kind, width, height, scale
+    )
     _done(out, download.content)
 
 
 @export.command("demand")
 @_period
 @area_option
-@click.option("--indicator", "code", default=None, metavar="CODE", help="One context indicator's chart (e.g. DP2) rather than all of them as one image.")
+@click.option(
+    "--indicator",
+    "code",
+    default=None,
+    metavar="CODE",
+    help="One context indicator's chart (e.g. DP2) rather than all of them as one image.",
+)
 @_format(*PAGE_FORMATS)
 @_out(*PAGE_FORMATS)
 @_image_size
 @pass_app
 @_explain
-def demand(app: AppContext, period: str, area: str | None, code: str | None, fmt: str | None, out: Path, width: int, height: int | None, scale: float) -> None:
+def demand(
+    app: AppContext,
+    period: str,
+    area: str | None,
+    code: str | None,
+    fmt: str | None,
+    out: Path,
+    width: int,
+    height: int | None,
+    scale: float,
+) -> None:
     """Write the demand pressures charts as one image, or one indicator's chart (PNG, SVG),
     or every context indicator's figures by quarter (CSV, XLSX)."""
     from exports.downloads import demand_download
 
     quarter = _quarter(period)
-    download = demand_download(app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), code, width, height, scale)
+    download = demand_download(
+        app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), code, width, height, scale
+    )
     _done(out, download.content)
 
 
@@ -308,13 +479,17 @@ def demand(app: AppContext, period: str, area: str | None, code: str | None, fmt
 @_image_size
 @pass_app
 @_explain
-def summary(app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, width: int, height: int | None, scale: float) -> None:
+def summary(
+    app: AppContext, period: str, area: str | None, fmt: str | None, out: Path, width: int, height: int | None, scale: float
+) -> None:
     """Write the scorecard's summary chart, how many rated indicators are Red, Amber and
     Green (PNG, SVG), or those counts overall and by goal (CSV, XLSX)."""
     from exports.downloads import summary_download
 
     quarter = _quarter(period)
-    download = summary_download(app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), width, height, scale)
+    download = summary_download(
+        app.engine(), quarter, area or app.settings.home_area, _choose(fmt, out, PAGE_FORMATS), width, height, scale
+    )
     _done(out, download.content)
 
 

@@ -33,10 +33,16 @@ def boundaries() -> None:
 @boundaries.command("load")
 @_files
 @click.option("--level", type=click.Choice(LEVELS), default=None, help="ward or borough (default: from the codes).")
-@click.option("--vintage", default=None, metavar="YEAR", help="Boundary year, e.g. 2018 or 2022 (default: from the fields or file name).")
-@click.option("--code-field", default=None, metavar="FIELD", help="Field holding the GSS code (default: WDnnCD, LADnnCD, GSS_CODE…).")
+@click.option(
+    "--vintage", default=None, metavar="YEAR", help="Boundary year, e.g. 2018 or 2022 (default: from the fields or file name)."
+)
+@click.option(
+    "--code-field", default=None, metavar="FIELD", help="Field holding the GSS code (default: WDnnCD, LADnnCD, GSS_CODE…)."
+)
 @click.option("--name-field", default=None, metavar="FIELD", help="Field holding the area name.")
-@click.option("--parent-field", default=None, metavar="FIELD", help="Field holding a ward's borough code (default: LADnnCD, LAGSSCODE).")
+@click.option(
+    "--parent-field", default=None, metavar="FIELD", help="Field holding a ward's borough code (default: LADnnCD, LAGSSCODE)."
+)
 @click.option("--crs", default=None, metavar="CRS", help="Coordinate system when the file gives none, e.g. EPSG:27700.")
 @_dry_run
 @_user
@@ -70,7 +76,9 @@ def list_boundaries(app: AppContext) -> None:
         click.echo("No boundaries held: load some with `cspdash boundaries load FILE`.")
     for level, vintage, count in rows:
         gone = retired.get((level, vintage), 0)
-        click.echo(f"{level:8} {vintage:10} {count:,} areas" + (f" ({gone:,} retired: replaced by later outlines)" if gone else ""))
+        click.echo(
+            f"{level:8} {vintage:10} {count:,} areas" + (f" ({gone:,} retired: replaced by later outlines)" if gone else "")
+        )
 
 
 @click.group()
@@ -80,7 +88,9 @@ def policeuk() -> None:
 
 @policeuk.command("load")
 @_files
-@click.option("--vintage", default=None, metavar="YEAR", help="Ward boundary vintage to place records in (default: chosen from the data).")
+@click.option(
+    "--vintage", default=None, metavar="YEAR", help="Ward boundary vintage to place records in (default: chosen from the data)."
+)
 @_dry_run
 @_user
 @pass_app

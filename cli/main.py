@@ -7,19 +7,21 @@ from pathlib import Path
 import click
 
 from cli.common import AppContext, explain_load_errors, pass_app
+from demo.load import load_demo
 from geo.options import with_options
 from loaders.crime import CrimeOptions
-from loaders.reading import Source
 from loaders.options import ASK, KEEP, RETIRE, LoadOptions
+from loaders.reading import Source
 from loaders.registry import run_load
-from demo.load import load_demo
 from settings import Settings
 from sources.registry import file_kind, kind_keys, kinds_in_help
 from store.schema import upgrade
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cspdash", prog_name="cspdash", message="%(prog)s %(version)s")  # the version in pyproject.toml (CHANGELOG.md)
+@click.version_option(
+    package_name="cspdash", prog_name="cspdash", message="%(prog)s %(version)s"
+)  # the version in pyproject.toml (CHANGELOG.md)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """cspdash: Community Safety Partnership performance dashboard.
@@ -73,7 +75,8 @@ class _IngestCommand(click.Command):
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change, storing nothing.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the upload.")
 @click.option(
-    "--keep-held-wards", is_flag=True,
+    "--keep-held-wards",
+    is_flag=True,
     help="crime: for months a borough already holds in another ward generation, keep using that one (default: the file's).",
 )
 @click.option(
@@ -120,7 +123,11 @@ def ingest(
 
 @cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when no indicators are held yet.")
-@click.option("--no-publish", is_flag=True, help="Leave every quarter a draft (by default Q3 2016/17 is published as the committee of 17 January 2017 saw it).")
+@click.option(
+    "--no-publish",
+    is_flag=True,
+    help="Leave every quarter a draft (by default Q3 2016/17 is published as the committee of 17 January 2017 saw it).",
+)
 @pass_app
 @explain_load_errors
 def demo(app: AppContext, if_empty: bool, no_publish: bool) -> None:

@@ -103,13 +103,34 @@ def submit(app: AppContext, period: str, area: str | None, note: str, as_user: s
 @_period
 @area_option
 @click.option("--note", default="", help="A note kept with the published version (e.g. the committee meeting).")
-@click.option("--force", is_flag=True, help="Publish even though something is missing (a Red without corrective action, an incomplete figure); needs --reason.")
-@click.option("--reason", default="", help="Why --force is used, or why this correction (version 2 or later) is published; recorded.")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date printed in the pack's title block, YYYY-MM-DD (default: today).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish even though something is missing (a Red without corrective action, an incomplete figure); needs --reason.",
+)
+@click.option(
+    "--reason", default="", help="Why --force is used, or why this correction (version 2 or later) is published; recorded."
+)
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date printed in the pack's title block, YYYY-MM-DD (default: today).",
+)
 @_as_user
 @pass_app
 @_explain
-def publish(app: AppContext, period: str, area: str | None, note: str, force: bool, reason: str, when: dt.datetime | None, as_user: str | None) -> None:
+def publish(
+    app: AppContext,
+    period: str,
+    area: str | None,
+    note: str,
+    force: bool,
+    reason: str,
+    when: dt.datetime | None,
+    as_user: str | None,
+) -> None:
     """Sign off a quarter (leads and admins): freeze every figure, rating, commentary and
     corrective action, the RAG summary, the indicator pages' figures and the committee pack
     files (Word, PDF, HTML, with their SHA-256) as the next published version."""
@@ -118,7 +139,17 @@ def publish(app: AppContext, period: str, area: str | None, note: str, force: bo
     quarter, area = _quarter(period), area or app.settings.home_area
     by = _principal(app, as_user)
     try:
-        info = publish_with_pack(app.engine(), quarter, area, app.settings, by, note=note, force=force, reason=reason, date=when.date() if when else None)
+        info = publish_with_pack(
+            app.engine(),
+            quarter,
+            area,
+            app.settings,
+            by,
+            note=note,
+            force=force,
+            reason=reason,
+            date=when.date() if when else None,
+        )
     except NotReady as exc:
         click.echo(f"Error: {publishing_message(exc)}", err=True)
         raise SystemExit(1) from None
@@ -160,7 +191,11 @@ def versions(app: AppContext, period: str, area: str | None) -> None:
     click.echo(f"{quarter.label}, {area}: {status.headline}")
     for v in status.versions:
         click.echo(f"\n{v.headline} ({v.published_at:%Y-%m-%d %H:%M} UTC)")
-        for label, text in (("note", v.note), ("correction", v.correction_reason), ("forced", v.force_reason if v.forced else "")):
+        for label, text in (
+            ("note", v.note),
+            ("correction", v.correction_reason),
+            ("forced", v.force_reason if v.forced else ""),
+        ):
             if text:
                 click.echo(f"  {label}: {text}")
         click.echo(f"  document sha256 {v.document_sha256}")
@@ -224,7 +259,9 @@ def revisions(app: AppContext, period: str, area: str | None, version: int | Non
     ]  # fmt: skip
     click.echo(_table(headers, [[_short(c) for c in row] for row in rows], right={3, 4}))
     for change in report.rating_changes:
-        click.echo(f"rating would now differ: {change.code} {change.name} was {change.published.value}, now {change.current.value}")
+        click.echo(
+            f"rating would now differ: {change.code} {change.name} was {change.published.value}, now {change.current.value}"
+        )
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -259,7 +296,19 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
         }  # fmt: skip
         click.echo(json.dumps(payload, indent=2))
         return
-    headers = ["code", "indicator", "basis", "actual", "target", "tolerance", "rating", "short term", "long term", "last quarter", "last year"]
+    headers = [
+        "code",
+        "indicator",
+        "basis",
+        "actual",
+        "target",
+        "tolerance",
+        "rating",
+        "short term",
+        "long term",
+        "last quarter",
+        "last year",
+    ]
     rows = [
         [
             r.code, r.name, r.basis, format_value(r.actual, r.unit), r.target_text(), r.tolerance_text(),
@@ -292,10 +341,14 @@ def write_published_pack(app: AppContext, quarter: Quarter, area: str, fmt: str,
         status = quarter_state(session, quarter, area)
     if pack is None:
         which = f"Version {version} of {quarter.label}" if version else quarter.label
-        raise click.ClickException(f"{which} for {area} has not been published{'' if not status.versions else ' in that version or format'}.")
+        raise click.ClickException(
+            f"{which} for {area} has not been published{'' if not status.versions else ' in that version or format'}."
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pack.content)
-    click.echo(f"Wrote {out} ({len(pack.content):,} bytes): {quarter.label}, {area}, version {pack.version} as published, sha256 {pack.info.sha256}")
+    click.echo(
+        f"Wrote {out} ({len(pack.content):,} bytes): {quarter.label}, {area}, version {pack.version} as published, sha256 {pack.info.sha256}"
+    )
 
 
 def register(group: click.Group) -> None:

@@ -18,10 +18,10 @@ from rules.significance import significance_cell
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES
 from store.db import session_scope
-from store.upload_history import recent_uploads
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
 from store.spc_series import attach_spc
+from store.upload_history import recent_uploads
 from views.wording import dot_words
 
 # Sources with counts or returns of their own (crime, asb, marac): an uploaded value has none.
@@ -60,8 +60,12 @@ def _csv(headers: list[str], records: list[dict[str, object]]) -> str:
 @click.option("--period", required=True, metavar="QUARTER", help="Quarter to score, e.g. 2016-17-Q3 (or '2016/17 Q3').")
 @area_option
 @format_option("table", "csv", "json")
-@click.option("--as-published", is_flag=True, help="Show the quarter exactly as published (the frozen version), not the figures now.")
-@click.option("--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest).")
+@click.option(
+    "--as-published", is_flag=True, help="Show the quarter exactly as published (the frozen version), not the figures now."
+)
+@click.option(
+    "--version", "version", type=int, default=None, help="With --as-published: this published version (default: the latest)."
+)
 @pass_app
 def score(app: AppContext, period: str, area: str | None, fmt: str, as_published: bool, version: int | None) -> None:
     """Rate every indicator for a quarter: actual, target, RAG and direction of travel."""
@@ -143,16 +147,34 @@ def _spc_cell(row, which: str) -> str:
 @click.command("counts")
 @click.option("--source", type=click.Choice(COUNTED_SOURCES), required=True, help="Which counts to show.")
 @area_option
-@click.option("--level", type=click.Choice(["ward", "borough", "region"]), help="Show every area of this level (within --area if given).")
+@click.option(
+    "--level", type=click.Choice(["ward", "borough", "region"]), help="Show every area of this level (within --area if given)."
+)
 @click.option("--from", "first", metavar="YYYY-MM", help="First month.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month.")
-@click.option("--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Period to total by.")
+@click.option(
+    "--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Period to total by."
+)
 @click.option("--by-category", is_flag=True, help="Split by major and minor category.")
-@click.option("--set-aside", "set_aside", is_flag=True, help="List instead the figures kept but not counted: another source is used for their borough-months.")
+@click.option(
+    "--set-aside",
+    "set_aside",
+    is_flag=True,
+    help="List instead the figures kept but not counted: another source is used for their borough-months.",
+)
 @format_option("table", "csv")
 @pass_app
 def counts(
-    app: AppContext, source: str, area: str | None, level: str | None, first: str | None, last: str | None, by: str, by_category: bool, set_aside: bool, fmt: str
+    app: AppContext,
+    source: str,
+    area: str | None,
+    level: str | None,
+    first: str | None,
+    last: str | None,
+    by: str,
+    by_category: bool,
+    set_aside: bool,
+    fmt: str,
 ) -> None:
     """Print stored counts so they can be checked against the source file's totals."""
     if not area and not level:
@@ -162,7 +184,9 @@ def counts(
         return
     with session_scope(app.engine()) as session:
         try:
-            headers, records = count_rows(session, source, area=area, level=level, first=first, last=last, by=by, by_category=by_category)
+            headers, records = count_rows(
+                session, source, area=area, level=level, first=first, last=last, by=by, by_category=by_category
+            )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     if fmt == "csv":
@@ -171,13 +195,19 @@ def counts(
     if not records:
         click.echo("No counts held for that selection.")
         return
-    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" and r[h] != "" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
+    click.echo(
+        _table(
+            headers,
+            [[f"{r[h]:,}" if h == "count" and r[h] != "" else str(r[h]) for h in headers] for r in records],
+            right={headers.index("count")},
+        )
+    )
 
 
 def _print_set_aside(app: AppContext, source: str, area: str | None, first: str | None, last: str | None, fmt: str) -> None:
     """Figures of a source set aside (``store.count_sources``): per area, month and part."""
-    from store.areas import AreaTree
     from sources.registry import counted
+    from store.areas import AreaTree
     from store.count_sources import SOURCE_NAMES, force_of_part, set_aside_totals, source_of_part
 
     if source not in counted():
@@ -188,7 +218,14 @@ def _print_set_aside(app: AppContext, source: str, area: str | None, first: str 
         held = set_aside_totals(session, source)
     headers = ["area_code", "area", "month", "source", "force", "count"]
     records = [
-        {"area_code": a, "area": tree.name(a), "month": m, "source": SOURCE_NAMES[source_of_part(p)], "force": force_of_part(p), "count": n}
+        {
+            "area_code": a,
+            "area": tree.name(a),
+            "month": m,
+            "source": SOURCE_NAMES[source_of_part(p)],
+            "force": force_of_part(p),
+            "count": n,
+        }
         for (a, m, p), n in sorted(held.items())
         if (within is None or a in within) and (not first or m >= first) and (not last or m <= last)
     ]
@@ -198,7 +235,13 @@ def _print_set_aside(app: AppContext, source: str, area: str | None, first: str 
     if not records:
         click.echo("Nothing is set aside for that selection: every figure held is counted.")
         return
-    click.echo(_table(headers, [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records], right={headers.index("count")}))
+    click.echo(
+        _table(
+            headers,
+            [[f"{r[h]:,}" if h == "count" else str(r[h]) for h in headers] for r in records],
+            right={headers.index("count")},
+        )
+    )
 
 
 @click.command("uploads")
@@ -219,12 +262,26 @@ def uploads(app: AppContext, limit: int, fmt: str) -> None:
             for u in items
         ]  # fmt: skip
         rows = [
-            [str(u.id), u.loaded_at.strftime("%Y-%m-%d %H:%M"), u.loaded_by, u.kind, u.file_name, u.sha256[:12], f"{u.rows:,}", _period_span(u.periods),
-             ", ".join(revised.get(u.id, []))]  # fmt: skip
+            [
+                str(u.id),
+                u.loaded_at.strftime("%Y-%m-%d %H:%M"),
+                u.loaded_by,
+                u.kind,
+                u.file_name,
+                u.sha256[:12],
+                f"{u.rows:,}",
+                _period_span(u.periods),
+                ", ".join(revised.get(u.id, [])),
+            ]  # fmt: skip
             for u in items
         ]
     if fmt == "csv":
-        click.echo(_csv(["id", "loaded_at", "loaded_by", "kind", "file_name", "sha256", "rows", "periods", "revised_published"], records), nl=False)
+        click.echo(
+            _csv(
+                ["id", "loaded_at", "loaded_by", "kind", "file_name", "sha256", "rows", "periods", "revised_published"], records
+            ),
+            nl=False,
+        )
         return
     if fmt == "json":
         click.echo(json.dumps(records, indent=2))
@@ -232,7 +289,9 @@ def uploads(app: AppContext, limit: int, fmt: str) -> None:
     if not rows:
         click.echo("Nothing has been loaded yet.")
         return
-    click.echo(_table(["id", "loaded at (UTC)", "by", "kind", "file", "sha256", "rows", "periods", "revised published"], rows, right={6}))
+    click.echo(
+        _table(["id", "loaded at (UTC)", "by", "kind", "file", "sha256", "rows", "periods", "revised published"], rows, right={6})
+    )
 
 
 def _period_span(periods: str) -> str:
@@ -247,7 +306,9 @@ def _period_span(periods: str) -> str:
 @click.option("--port", default=8050, show_default=True, help="Port to listen on.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: 2 x cores + 1, at most 8).")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
-@click.option("--timeout", type=click.IntRange(10, 3600), default=120, show_default=True, help="Seconds before a stuck worker is restarted.")
+@click.option(
+    "--timeout", type=click.IntRange(10, 3600), default=120, show_default=True, help="Seconds before a stuck worker is restarted."
+)
 @click.option("--debug", is_flag=True, help="Flask's development server with Dash's debug tools instead (development only).")
 @pass_app
 def serve(app: AppContext, host: str, port: int, workers: int | None, threads: int, timeout: int, debug: bool) -> None:

@@ -64,7 +64,9 @@ def _check_time_order(periods: list[str], rows: list[int], log: ProblemLog) -> N
         return
     for i in range(1, len(keys)):
         if keys[i] <= keys[i - 1] and periods[i] != periods[i - 1]:
-            log.add(int(rows[i]), "period", periods[i], f"out of time order: comes after {periods[i - 1]}; sort the file by period")
+            log.add(
+                int(rows[i]), "period", periods[i], f"out of time order: comes after {periods[i - 1]}; sort the file by period"
+            )
 
 
 def _table(result: SpcResult) -> str:
@@ -75,7 +77,9 @@ def _table(result: SpcResult) -> str:
         + (f" (from {result.points[seg.start].period}, after a series break)" if len(result.segments) > 1 else ""),
     ]
     if result.provisional:
-        lines.append(f"provisional: only {seg.size} points since the last baseline (13 are needed); no variation or assurance verdict")
+        lines.append(
+            f"provisional: only {seg.size} points since the last baseline (13 are needed); no variation or assurance verdict"
+        )
     else:
         lines.append(f"variation: {result.variation.value} ({VARIATION_WORDS[result.variation]})")  # type: ignore[index,union-attr]
         if result.assurance is not None:
@@ -90,16 +94,34 @@ def _table(result: SpcResult) -> str:
 
 @click.command("spc")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--improvement", type=click.Choice([i.value for i in Improvement]), help="Which way is better (for FILE; stored indicators use their polarity).")
+@click.option(
+    "--improvement",
+    type=click.Choice([i.value for i in Improvement]),
+    help="Which way is better (for FILE; stored indicators use their polarity).",
+)
 @click.option("--target", type=float, help="Target to judge assurance against.")
-@click.option("--no-screen", is_flag=True, help="Keep large moving ranges in the limits (as the MDC Excel tool); screened out by default.")
+@click.option(
+    "--no-screen", is_flag=True, help="Keep large moving ranges in the limits (as the MDC Excel tool); screened out by default."
+)
 @click.option("--indicator", metavar="CODE", help="Chart a stored indicator instead of a FILE.")
 @area_option
-@click.option("--by", type=click.Choice(["month", "quarter"]), default="month", show_default=True, help="Period of the stored series.")
+@click.option(
+    "--by", type=click.Choice(["month", "quarter"]), default="month", show_default=True, help="Period of the stored series."
+)
 @format_option("table", "json")
 @pass_app
 @explain_load_errors
-def spc(app: AppContext, file: Path | None, improvement: str | None, target: float | None, no_screen: bool, indicator: str | None, area: str | None, by: str, fmt: str) -> None:
+def spc(
+    app: AppContext,
+    file: Path | None,
+    improvement: str | None,
+    target: float | None,
+    no_screen: bool,
+    indicator: str | None,
+    area: str | None,
+    by: str,
+    fmt: str,
+) -> None:
     """XmR chart figures (NHS England's Making Data Count rules): mean, limits, special-cause
     points, variation and assurance.
 
@@ -121,7 +143,9 @@ def spc(app: AppContext, file: Path | None, improvement: str | None, target: flo
 
         with session_scope(app.engine()) as session:
             try:
-                stored = indicator_spc(session, indicator, area or app.settings.home_area, by, screen=not no_screen, target=target)  # type: ignore[arg-type]
+                stored = indicator_spc(
+                    session, indicator, area or app.settings.home_area, by, screen=not no_screen, target=target
+                )  # type: ignore[arg-type]
             except SpcUnavailable as exc:
                 raise click.ClickException(error_text(exc)) from None
         result, payload, notes = stored.result, stored.as_dict(), stored.notes

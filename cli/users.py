@@ -73,7 +73,9 @@ def add(app: AppContext, name: str, role: str, password_stdin: bool) -> None:
 @pass_app
 def list_(app: AppContext) -> None:
     """List users with their role, whether they can sign in, and when they were added."""
-    rows = _run(app, lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at) for u in list_users(session)])
+    rows = _run(
+        app, lambda session: [(u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at) for u in list_users(session)]
+    )
     if not rows:
         click.echo("No users yet: add one with `cspdash users add NAME --role analyst`.")
         return

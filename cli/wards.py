@@ -98,7 +98,9 @@ def _month(value: str | None, option: str) -> str | None:
 @wards.command("use")
 @click.option("--borough", required=True, metavar="CODE", help="The borough, e.g. E09000016.")
 @click.option("--generation", "vintage", required=True, metavar="YEAR", help="The generation's boundary year, e.g. 2018 or 2022.")
-@click.option("--from", "first", default=None, metavar="YYYY-MM", help="First month (default: every month held in two generations).")
+@click.option(
+    "--from", "first", default=None, metavar="YYYY-MM", help="First month (default: every month held in two generations)."
+)
 @click.option("--to", "last", default=None, metavar="YYYY-MM", help="Last month.")
 @click.option("--user", default="cli", show_default=True, help="Name recorded against the change.")
 @pass_app
@@ -112,7 +114,14 @@ def use_wards(app: AppContext, borough: str, vintage: str, first: str | None, la
         except (GenerationNotHeld, LoadRunning) as exc:
             raise click.ClickException(str(exc)) from None
         record_coverage(session, tuple(counted()))  # every source held as counts
-        record_change(session, user, "use", "ward generation", f"{borough} {vintage} {first or ''}–{last or ''}", {"months_changed": changed})
+        record_change(
+            session,
+            user,
+            "use",
+            "ward generation",
+            f"{borough} {vintage} {first or ''}–{last or ''}",
+            {"months_changed": changed},
+        )
         bump_data_version(session)
         found = borough_generations(session, "crime", borough)
     click.echo(f"{changed} months now covered by the {vintage} wards.")

@@ -10,17 +10,23 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from reporting.formatting import format_value
-from web.parts import components as ui
-from web.parts import publishing
-from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
-from web.parts.context import current_settings
-from views.records import DemandPanel
 from views import charts, data
 from views.data import PageState
 from views.publication import frozen_demand
+from views.records import DemandPanel
 from views.wording import demand_finding, statement
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.context import current_settings
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 
-dash.register_page(__name__, path="/demand", name="Demand pressures", title="Demand pressures – Community Safety Partnership performance", order=1)
+dash.register_page(
+    __name__,
+    path="/demand",
+    name="Demand pressures",
+    title="Demand pressures – Community Safety Partnership performance",
+    order=1,
+)
 
 
 def heading(state: PageState) -> str:
@@ -66,22 +72,35 @@ def body(url: str, state: PageState, query: dict | None = None) -> list[Componen
             panels = data.demand(url, state.period, state.area)  # type: ignore[arg-type]
     except Exception as exc:
         return [ui.failure(exc)]
-    return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(panels, state, publishing.links_query(pub, state.query()))
+    return publishing.header(pub, "/demand", state.query(), "demand") + panels_body(
+        panels, state, publishing.links_query(pub, state.query())
+    )
 
 
 def panels_body(panels: list, state: PageState, query: str | None = None) -> list[Component]:
     """The panels and their downloads; ``query`` for the download links (default: the current figures)."""
     if not panels:
-        return [ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")]
+        return [
+            ui.notice("No context indicators", "No indicators are marked as not rated, so there is nothing to show here.", "info")
+        ]
     query = query or state.query()
     return [
         html.P(f"{demand_finding(panels)}.", className="summary-sentence", id="demand-summary"),
-        html.Ul([html.Li(panel_card(p, state, query), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels], className="panels"),
+        html.Ul(
+            [html.Li(panel_card(p, state, query), className="panel", id=f"demand-panel-{p.indicator.code}") for p in panels],
+            className="panels",
+        ),
         html.Section(
             [
                 html.H2("Charts and figures for packs and slides", id="demand-downloads-heading"),
                 html.P("All the charts above as one image, and every indicator's figures by quarter."),
-                ui.download_links("all the demand charts", f"/export/demand.{{fmt}}{query}", f"/export/demand.{{fmt}}{query}", block_id="demand-downloads", one_image=True),
+                ui.download_links(
+                    "all the demand charts",
+                    f"/export/demand.{{fmt}}{query}",
+                    f"/export/demand.{{fmt}}{query}",
+                    block_id="demand-downloads",
+                    one_image=True,
+                ),
             ],
             className="no-print",
             **ui.attrs({"aria-labelledby": "demand-downloads-heading"}),
@@ -94,7 +113,11 @@ def panel_card(panel: DemandPanel, state: PageState, query: str) -> list[Compone
     heading = html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}"))
     if all(v is None for _, v in panel.points):
         # No chart rather than empty axes (e.g. a borough-wide return viewed for a ward).
-        return [heading, html.P(f"No figures are held for {state.area_name}.", className="panel__statement"), html.P(info.description, className="cell-note")]
+        return [
+            heading,
+            html.P(f"No figures are held for {state.area_name}.", className="panel__statement"),
+            html.P(info.description, className="cell-note"),
+        ]
     rows = [[q.label, format_value(v, info.unit)] for q, v in panel.points]
     return [
         heading,
@@ -109,5 +132,9 @@ def panel_card(panel: DemandPanel, state: PageState, query: str) -> list[Compone
             "Show the numbers",
             ui.table(f"{info.name} by quarter", ["Quarter", info.name], rows, numeric=[1], caption_hidden=True),
         ),
-        ui.download_links(f"the {info.name} chart", f"/export/demand.{{fmt}}{query}&indicator={info.code}", block_id=f"demand-downloads-{info.code}"),
+        ui.download_links(
+            f"the {info.name} chart",
+            f"/export/demand.{{fmt}}{query}&indicator={info.code}",
+            block_id=f"demand-downloads-{info.code}",
+        ),
     ]

@@ -8,27 +8,20 @@ so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
-
 import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from reporting.formatting import format_value
-from web.parts import components as ui
-from web.parts import publishing
-from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
-from web.parts.context import current_settings
 from rules.periods import Quarter
 from rules.rating import Rating
-from views.records import IndicatorDetail, UnknownIndicator
 from views import charts, data
 from views.data import PageState, make_query
-from views.indicator_tables import Table, chart_tables
-from views.publication import NotPublished, frozen_detail
 from views.gap_axis import opening_run
+from views.indicator_tables import Table, chart_tables
 from views.projection_chart import CAPTION as PROJECTION_CAPTION
 from views.projection_chart import add_projection, projection_of, projection_sentence
-from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_gap_table, ytd_title
+from views.publication import NotPublished, frozen_detail
+from views.records import IndicatorDetail, UnknownIndicator
 from views.spc_chart import (
     SpcView,
     add_break_lines,
@@ -39,25 +32,26 @@ from views.spc_chart import (
     point_words,
     spc_figure,
     spc_subtitle,
-    spc_table,
     spc_title,
     variation_words,
 )
 from views.wording import (
-    no_figures_this_year,
-    QUARTER_MONTHS,
     comparator_finding,
     comparator_gap_notes,
     long_term_title,
-    month_label,
     monthly_finding,
+    no_figures_this_year,
     noun,
     reason_text,
     short_term_title,
-    signed_percent,
     target_finding,
     ytd_values,
 )
+from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.context import current_settings
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 
 dash.register_page(
     __name__,
@@ -65,7 +59,6 @@ dash.register_page(
     name="Indicator",
     title=lambda code=None, **_: f"{code or 'Indicator'} – Community Safety Partnership performance",
 )
-
 
 
 @ui.safe_layout
@@ -78,11 +71,19 @@ def layout(code: str | None = None, period: str | None = None, area: str | None 
     try:
         detail, top, links = published_or_current(settings.database_url, code or "", state, query)
     except UnknownIndicator as exc:
-        return html.Div([back, html.H1("Indicator not found"), ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard.")])
+        return html.Div(
+            [
+                back,
+                html.H1("Indicator not found"),
+                ui.notice("We can't show this indicator", f"{exc} Choose one from the scorecard."),
+            ]
+        )
     except NotPublished as exc:
         return html.Div([back, html.H1("Indicator"), publishing.not_published(str(exc), f"/indicator/{code}", state.query())])
     page = render(detail, state, links)
-    newer = newer_figures_notice(settings.database_url, state.period, state.area, f"/indicator/{detail.indicator.code}", "indicator")
+    newer = newer_figures_notice(
+        settings.database_url, state.period, state.area, f"/indicator/{detail.indicator.code}", "indicator"
+    )
     return html.Div([back, *page[:1], *top, *newer, *page[1:]])
 
 
@@ -97,14 +98,20 @@ def published_or_current(url: str, code: str, state: PageState, query: dict) -> 
         detail = frozen_detail(url, code, state.period, state.area, pub.version)  # type: ignore[arg-type]
     else:
         detail = data.detail(url, code, state.period, state.area)  # type: ignore[arg-type]
-    return detail, publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code), publishing.links_query(pub, state.query())
+    return (
+        detail,
+        publishing.header(pub, f"/indicator/{code}", state.query(), "indicator", code),
+        publishing.links_query(pub, state.query()),
+    )
 
 
 def _numbers(name: str, caption: str, table: Table) -> html.Details:
     headers, rows = table
     return ui.numbers(
         "Show the numbers behind this chart",
-        ui.scroll_region(caption, ui.table(caption, headers, rows, numeric=range(1, len(headers)), table_id=f"indicator-{name}-table")),
+        ui.scroll_region(
+            caption, ui.table(caption, headers, rows, numeric=range(1, len(headers)), table_id=f"indicator-{name}-table")
+        ),
     )
 
 
@@ -118,7 +125,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
             html.P([f"{info.code} · {detail.area_name} · {period.label}. ", info.description], className="lead"),
             ui.notice(
                 "No figures for this area",
-                f"No figures for \"{info.name}\" are held for {detail.area_name} up to {period.label}. "
+                f'No figures for "{info.name}" are held for {detail.area_name} up to {period.label}. '
                 "Choose another area on the scorecard.",
                 "info",
             ),
@@ -149,12 +156,17 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     missing_year = no_figures_this_year(detail)
     if missing_year:
         # Empty year-to-date and SPC charts for a year with no figure look like a fault: say so.
-        out.append(html.Div(ui.notice(
-            missing_year,
-            f"{info.name} has no figure for {detail.area_name} in {period.financial_year.label} so far, so there is no "
-            "year-to-date or statistical process control chart for it. The charts below show the figures held.",
-            "info",
-        ), id="indicator-no-figures-this-year"))
+        out.append(
+            html.Div(
+                ui.notice(
+                    missing_year,
+                    f"{info.name} has no figure for {detail.area_name} in {period.financial_year.label} so far, so there is no "
+                    "year-to-date or statistical process control chart for it. The charts below show the figures held.",
+                    "info",
+                ),
+                id="indicator-no-figures-this-year",
+            )
+        )
     out += quarterly_section(detail, state, y_title, spc, tabs, query)
     if not missing_year:
         out += ytd_section(detail, query, tabs)
@@ -177,10 +189,22 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
             ui.chart(
                 "indicator-monthly-graph",
                 with_breaks(
-                    charts.monthly([m for m, _ in detail.monthly], [v for _, v in detail.monthly], set(period.months()), monthly_finding(detail), noun(detail)),
-                    spc, "month", [m for m, _ in detail.monthly],
+                    charts.monthly(
+                        [m for m, _ in detail.monthly],
+                        [v for _, v in detail.monthly],
+                        set(period.months()),
+                        monthly_finding(detail),
+                        noun(detail),
+                    ),
+                    spc,
+                    "month",
+                    [m for m, _ in detail.monthly],
                 ),
-                (f"{opening_run([m for m, _ in detail.monthly])[1]} " if opening_run([m for m, _ in detail.monthly])[1] else drawn_range(detail.monthly[0][0], detail.monthly[-1][0]))
+                (
+                    f"{opening_run([m for m, _ in detail.monthly])[1]} "
+                    if opening_run([m for m, _ in detail.monthly])[1]
+                    else drawn_range(detail.monthly[0][0], detail.monthly[-1][0])
+                )
                 + "Blue line with open circles: each month. Filled squares: the months of the chosen quarter."
                 + (BREAK_CAPTION if spc.breaks else ""),
             ),
@@ -238,9 +262,18 @@ def download_menu(code: str, query: str, kind: str, table: str | None = None, fi
         (f"/export/data/{code}.csv{query}&table={table}", "CSV", f" of the {label} chart's numbers"),
         (f"/export/data/{code}.xlsx{figures_query or query}", "XLSX", " of all this indicator's figures by quarter"),
     ]
-    links = [html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=href, download="")) for href, words, hidden in items]
+    links = [
+        html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=href, download=""))
+        for href, words, hidden in items
+    ]
     return html.Details(
-        [html.Summary(["Download", html.Span(f" the {label} chart or its numbers", className="visually-hidden")], className="download-menu__button"), html.Ul(links, className="download-menu__list")],
+        [
+            html.Summary(
+                ["Download", html.Span(f" the {label} chart or its numbers", className="visually-hidden")],
+                className="download-menu__button",
+            ),
+            html.Ul(links, className="download-menu__list"),
+        ],
         className="download-menu no-print",
         id=f"indicator-{kind}-downloads",
     )
@@ -285,18 +318,26 @@ def breaks_list(spc: SpcView, chart: str) -> Component:
 
 
 def drawn_range(first: str, last: str) -> str:
-    """"Q1 2014/15 to Q3 2016/17. " – what a chart actually draws, at the head of its caption."""
+    """ "Q1 2014/15 to Q3 2016/17. " – what a chart actually draws, at the head of its caption."""
     return f"{period_words(first)} to {period_words(last)}. "
 
 
-def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table], query: str) -> list[Component]:
+def quarterly_section(
+    detail: IndicatorDetail, state: PageState, y_title: str, spc: SpcView, tabs: dict[str, Table], query: str
+) -> list[Component]:
     """The quarterly chart: against target for a rated indicator; a context indicator (not
     rated) has no target, so no target legend, no "Against target" and no strip of ratings."""
     row, info, period = detail.current, detail.indicator, detail.period
-    figure = with_breaks(charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history])
+    figure = with_breaks(
+        charts.quarterly(detail, target_finding(row, period), y_title), spc, "quarter", [r.period for r in detail.history]
+    )
     breaks = BREAK_CAPTION if spc.breaks else ""
     # A long span opens on its latest run of figures: the caption says which span is shown.
-    drawn = (charts.opening_note(detail.history) + " ") if charts.opening_note(detail.history) else drawn_range(detail.history[0].period, detail.history[-1].period)
+    drawn = (
+        (charts.opening_note(detail.history) + " ")
+        if charts.opening_note(detail.history)
+        else drawn_range(detail.history[0].period, detail.history[-1].period)
+    )
     if closing := charts.closing_note(detail.history):
         last = detail.history[charts.closing_index(detail.history) - 1].period
         drawn = drawn_range(detail.history[charts.opening_index(detail.history)].period, last) + closing + " "
@@ -304,7 +345,11 @@ def quarterly_section(detail: IndicatorDetail, state: PageState, y_title: str, s
         figure["data"] = [t for t in figure["data"] if t.get("legendgroup") not in ("tolerance", "target")]  # no target to draw
         return [
             html.H2("Each quarter"),
-            ui.chart("indicator-quarterly-graph", figure, drawn + "Solid blue line with circles: the figure each quarter (a context indicator: not rated)." + breaks),
+            ui.chart(
+                "indicator-quarterly-graph",
+                figure,
+                drawn + "Solid blue line with circles: the figure each quarter (a context indicator: not rated)." + breaks,
+            ),
             breaks_list(spc, "quarterly"),
             _numbers("quarterly", f"{info.name} by quarter, {detail.area_name}", tabs["quarterly"]),
             download_menu(info.code, query, "trend"),
@@ -399,20 +444,29 @@ def flagged_points(spc: SpcView) -> Component:
     points = spc.flagged
     if not points:
         return html.P("No point is flagged: the variation is common cause throughout.", id="indicator-spc-flagged")
-    rows = [[period_words(p.period), f"{p.value:,.0f}" if float(p.value).is_integer() else f"{p.value:,.1f}", point_words(p)] for p in points]
+    rows = [
+        [period_words(p.period), f"{p.value:,.0f}" if float(p.value).is_integer() else f"{p.value:,.1f}", point_words(p)]
+        for p in points
+    ]
     caption = "Special-cause points"
     kinds: dict[str, int] = {}
     for p in points:
         word = point_words(p).rsplit("(", 1)[-1].rstrip(")")
         kinds[word] = kinds.get(word, 0) + 1
-    count = f"{len(points)} of {len(spc.stored.result.points) if spc.stored else 0} points flagged: " + ", ".join(f"{n} {k}" for k, n in kinds.items())
-    table = ui.scroll_region(caption, ui.table(caption, ["Period", "Value", "Why it is flagged"], rows, numeric=[1], table_id="indicator-spc-flagged"))
+    count = f"{len(points)} of {len(spc.stored.result.points) if spc.stored else 0} points flagged: " + ", ".join(
+        f"{n} {k}" for k, n in kinds.items()
+    )
+    table = ui.scroll_region(
+        caption, ui.table(caption, ["Period", "Value", "Why it is flagged"], rows, numeric=[1], table_id="indicator-spc-flagged")
+    )
     if len(points) <= FLAGGED_OPEN:
         return html.Div([html.H3(caption), html.P(count), table])
     return html.Div([html.H3(caption), html.Details([html.Summary(f"{count} (show the list)"), table], className="numbers")])
 
 
-def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[str, Table], figures_query: str | None = None) -> list[Component]:
+def spc_section(
+    detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[str, Table], figures_query: str | None = None
+) -> list[Component]:
     """The XmR chart (Making Data Count): is the change real? Kept in its own function.
     ``figures_query``: the page's own query, when it shows published figures (which this
     chart is not) and so differs from ``query``."""
@@ -440,7 +494,9 @@ def spc_section(detail: IndicatorDetail, spc: SpcView, query: str, tabs: dict[st
         ui.chart(
             "indicator-spc-graph",
             spc_figure(spc, spc_title(spc), noun(detail), two_sigma=False),
-            f"{subtitle}. " + (opening_run(spc.stored.periods)[1] + " " if opening_run(spc.stored.periods)[1] else "") + f"Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
+            f"{subtitle}. "
+            + (opening_run(spc.stored.periods)[1] + " " if opening_run(spc.stored.periods)[1] else "")
+            + f"Blue line with dots: each {spc.by}. Solid black line: the mean. Dashed grey lines: the process limits, "
             f"recalculated at series breaks. The 2-sigma lines (dotted grey) are drawn when chosen in the key. Special-cause points: {SPECIAL_CAUSE_KEY}."
             + (BREAK_CAPTION if spc.breaks else ""),
         ),
@@ -499,11 +555,19 @@ def rating_strip(detail: IndicatorDetail) -> html.Ol:
             continue
         cells.append(
             html.Li(
-                [html.Span(Quarter.parse(r.period).label, className="rating-strip__period"), ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}")],
+                [
+                    html.Span(Quarter.parse(r.period).label, className="rating-strip__period"),
+                    ui.rag_badge(r.rag, title=f"{r.rag.value}: {reason_text(r)}"),
+                ],
                 className="rating-strip__cell" + (" rating-strip__cell--chosen" if r.period == detail.period.key else ""),
             )
         )
-    return html.Ol(cells, className="rating-strip", id="indicator-rating-strip", **ui.attrs({"aria-label": "Rating each quarter, oldest first"}))
+    return html.Ol(
+        cells,
+        className="rating-strip",
+        id="indicator-rating-strip",
+        **ui.attrs({"aria-label": "Rating each quarter, oldest first"}),
+    )
 
 
 def commentary(detail: IndicatorDetail) -> Component:

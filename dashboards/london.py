@@ -14,13 +14,6 @@ import dash
 from dash import html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
-from web.parts import map_parts, publishing
-from web.parts.context import current_settings
-from web.parts.load_links import missing_note
-from web.parts.map_parts import controls, table
-from views.records import MapRequestError
-from views.records import LONDON_BOROUGHS
 from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statement: kept importable from the page
     CITY,
     SHORT_NAMES,
@@ -31,8 +24,20 @@ from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statemen
     tile_figure,
 )
 from views.map_state import POPULATION_NOTE, borough_vintage, view_phrase
+from views.records import LONDON_BOROUGHS, MapRequestError
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
+from web.parts.load_links import missing_note
+from web.parts.map_parts import controls, table
 
-dash.register_page(__name__, path="/london", name="London comparison", title="London comparison – Community Safety Partnership performance", order=3)
+dash.register_page(
+    __name__,
+    path="/london",
+    name="London comparison",
+    title="London comparison – Community Safety Partnership performance",
+    order=3,
+)
 
 PREFIX = "london"
 BOROUGH_FILE_NOTE = "the Met's borough crime file (London Datastore) needs to be loaded"
@@ -84,7 +89,11 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     out += maps_section(url, view, home)
     caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by borough, {state.period.label}, highest first, with each borough's map class."
     out.append(html.H2("The numbers"))
-    out.append(ui.scroll_region(caption, table(figures, classes, values, state, caption, first="Borough", table_id=f"{PREFIX}-table", home=home)))
+    out.append(
+        ui.scroll_region(
+            caption, table(figures, classes, values, state, caption, first="Borough", table_id=f"{PREFIX}-table", home=home)
+        )
+    )
     out.append(
         html.P(
             "The City of London is policed by the City of London Police, not the Met, so the Met's files have no figures for it.",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-dash.register_page(__name__, path="/404", name="Page not found", title="Page not found – Community Safety Partnership performance")
+dash.register_page(
+    __name__, path="/404", name="Page not found", title="Page not found – Community Safety Partnership performance"
+)
 
 
 def layout(**_: object) -> html.Div:

@@ -12,11 +12,6 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
-from web.parts import publishing
-from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
-from web.parts.context import current_settings
-from web.parts.components import slug
 from reporting.formatting import format_value
 from reporting.published_document import NOT_RECORDED
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
@@ -38,18 +33,23 @@ from views.wording import (
     basis_label,
     break_note,
     dot_words,
-    significance_title,
-    significance_words,
-    spc_assurance_words,
-    spc_variation_words,
-    why_line,
     long_term_title,
     plural,
     reason_text,
     short_term_title,
     signed_percent,
+    significance_title,
+    significance_words,
+    spc_assurance_words,
+    spc_variation_words,
     summary_finding,
+    why_line,
 )
+from web.parts import components as ui
+from web.parts import publishing
+from web.parts.components import slug
+from web.parts.context import current_settings
+from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard – Community Safety Partnership performance", order=0)
 
@@ -86,7 +86,9 @@ def status(state: PageState) -> str:
     return state.error or (f"Showing {state.period.label} for {state.area_name}." if state.period else "")
 
 
-def body(url: str, state: PageState, as_published: bool = False, version: int | None = None, version_error: str | None = None) -> list[Component]:
+def body(
+    url: str, state: PageState, as_published: bool = False, version: int | None = None, version_error: str | None = None
+) -> list[Component]:
     if state.error or version_error:
         return [ui.notice("We can't show this scorecard", state.error or version_error or "")]
     try:
@@ -107,7 +109,11 @@ def body(url: str, state: PageState, as_published: bool = False, version: int | 
 
 def publication_top(pub: Publication, state: PageState) -> list[Component]:
     """Draft or published (and by whom), the switch to the published figures, and what changed."""
-    parts = [publishing.banner(pub, "scorecard"), publishing.switch(pub, "/", state.query(), "scorecard"), publishing.changes_section(pub, "scorecard")]
+    parts = [
+        publishing.banner(pub, "scorecard"),
+        publishing.switch(pub, "/", state.query(), "scorecard"),
+        publishing.changes_section(pub, "scorecard"),
+    ]
     return [p for p in parts if p is not None]
 
 
@@ -115,9 +121,17 @@ def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, p
     rated = [r for r in card.rows if r.rated]
     context = [r for r in card.rows if not r.rated]
     if not rated:
-        return [ui.notice("No rated indicators", "No rated indicators are defined yet. Load indicator definitions first.", "info")]
+        return [
+            ui.notice("No rated indicators", "No rated indicators are defined yet. Load indicator definitions first.", "info")
+        ]
     if all(r.rag is Rating.NO_DATA for r in rated):
-        return [ui.notice("No figures for this quarter", f"None of the rated indicators has a figure for {card.period.label} in {card.area_name}.", "info")]
+        return [
+            ui.notice(
+                "No figures for this quarter",
+                f"None of the rated indicators has a figure for {card.period.label} in {card.area_name}.",
+                "info",
+            )
+        ]
     out: list[Component] = [summary_section(card, state, publishing.links_query(pub, state.query()))]
     if any(a.code == state.area and a.level == "ward" for a in state.areas):
         # Targets loaded without an area apply to every area, wards included; a borough-sized
@@ -145,7 +159,9 @@ def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, p
         html.Section(
             [
                 html.H2("Rated indicators", id="scorecard-table-heading"),
-                ui.scroll_region(f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state, pub)),
+                ui.scroll_region(
+                    f"Rated indicators, {card.period.label} (scrolls sideways)", scorecard_table(card, levels, state, pub)
+                ),
             ],
             **ui.attrs({"aria-labelledby": "scorecard-table-heading"}),
         )
@@ -181,13 +197,20 @@ def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Sec
     (as published: the stored files, byte for byte)."""
     query = publishing.links_query(pub, state.query())
     links = [
-        html.A(f"Download committee pack ({label})", href=f"/export/pack.{fmt}{query}", download="", className="button button--secondary")
+        html.A(
+            f"Download committee pack ({label})",
+            href=f"/export/pack.{fmt}{query}",
+            download="",
+            className="button button--secondary",
+        )
         for fmt, label in (("docx", "Word"), ("pdf", "PDF"), ("html", "web page"))
     ]
     return html.Section(
         [
             html.H2("Committee pack", id="scorecard-pack-heading"),
-            html.P("The quarter's performance report with this table, the charts and commentary, ready for the agenda pack. It takes a few seconds to build."),
+            html.P(
+                "The quarter's performance report with this table, the charts and commentary, ready for the agenda pack. It takes a few seconds to build."
+            ),
             html.Div(links, className="download-links"),
         ],
         className="no-print",
@@ -205,9 +228,15 @@ def summary_section(card: Scorecard, state: PageState, query: str | None = None)
         html.P(summary_sentence(counts), id="scorecard-summary", className="summary-sentence"),
     ]
     if counts.no_data:
-        parts.append(html.P(f"{plural(counts.no_data, 'rated indicator')} had no figure for {card.period.label} and {'is' if counts.no_data == 1 else 'are'} not counted."))
+        parts.append(
+            html.P(
+                f"{plural(counts.no_data, 'rated indicator')} had no figure for {card.period.label} and {'is' if counts.no_data == 1 else 'are'} not counted."
+            )
+        )
     if len(summary.by_goal) > 1:
-        parts.append(html.Ul([html.Li(f"{goal}: {summary_sentence(c)}") for goal, c in summary.by_goal.items()], className="goal-summary"))
+        parts.append(
+            html.Ul([html.Li(f"{goal}: {summary_sentence(c)}") for goal, c in summary.by_goal.items()], className="goal-summary")
+        )
     if counts.rated_total == 0:  # e.g. a ward without ward targets: nothing to chart
         return html.Section(parts, className="summary", **ui.attrs({"aria-labelledby": "scorecard-summary-heading"}))
     parts.append(
@@ -218,7 +247,14 @@ def summary_section(card: Scorecard, state: PageState, query: str | None = None)
         )
     )
     # The chart for a paper or slide (drawn on the server) and the counts for a spreadsheet.
-    parts.append(ui.download_links("the summary chart of ratings", f"/export/summary.{{fmt}}{query}", f"/export/summary.{{fmt}}{query}", block_id="scorecard-summary-downloads"))
+    parts.append(
+        ui.download_links(
+            "the summary chart of ratings",
+            f"/export/summary.{{fmt}}{query}",
+            f"/export/summary.{{fmt}}{query}",
+            block_id="scorecard-summary-downloads",
+        )
+    )
     return html.Section(parts, className="summary", **ui.attrs({"aria-labelledby": "scorecard-summary-heading"}))
 
 
@@ -280,7 +316,12 @@ def _change(row: ScoreRow) -> str:
 
 
 def _rows(
-    row: ScoreRow, levels: dict[str, float] | None, state: PageState, columns: int, pub: Publication | None = None, notes: list[FigureNote] | None = None
+    row: ScoreRow,
+    levels: dict[str, float] | None,
+    state: PageState,
+    columns: int,
+    pub: Publication | None = None,
+    notes: list[FigureNote] | None = None,
 ) -> list[html.Tr]:
     """Two rows per indicator: the figures, then its commentary and corrective action across
     the full width (as columns they would be too narrow to read at 1280px)."""
@@ -291,24 +332,61 @@ def _rows(
     action: list[Component] | str = row.corrective_action or "None recorded."
     if RED_WITHOUT_ACTION in row.flags:
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
-    target: list[Component | str] | str = [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    target: list[Component | str] | str = (
+        [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
+    )
     labels = _column_labels(period)
     notes = notes or []
     figures = html.Tr(
         [
-            html.Th([dcc.Link(row.name, href=href), *_markers(notes, row.code, "row"), _cell_note(f"{row.code} · rated on {basis_label(row.basis)}")], scope="row", id=name_id, rowSpan=2),
-            html.Td(
-                [ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"), html.Span(why_line(row), className="cell-note why", id=f"scorecard-why-{row.code}")],
-                className="rating", **ui.attrs({"data-label": labels[1]}),
+            html.Th(
+                [
+                    dcc.Link(row.name, href=href),
+                    *_markers(notes, row.code, "row"),
+                    _cell_note(f"{row.code} · rated on {basis_label(row.basis)}"),
+                ],
+                scope="row",
+                id=name_id,
+                rowSpan=2,
             ),
-            html.Td(_spc_cell(*spc_variation_words(row), f"scorecard-variation-{row.code}"), **ui.attrs({"data-label": labels[2]})),
-            html.Td(_spc_cell(*spc_assurance_words(row), f"scorecard-assurance-{row.code}"), **ui.attrs({"data-label": labels[3]})),
+            html.Td(
+                [
+                    ui.rag_badge(row.rag, title=f"{row.rag.value}: {reason_text(row)}"),
+                    html.Span(why_line(row), className="cell-note why", id=f"scorecard-why-{row.code}"),
+                ],
+                className="rating",
+                **ui.attrs({"data-label": labels[1]}),
+            ),
+            html.Td(
+                _spc_cell(*spc_variation_words(row), f"scorecard-variation-{row.code}"), **ui.attrs({"data-label": labels[2]})
+            ),
+            html.Td(
+                _spc_cell(*spc_assurance_words(row), f"scorecard-assurance-{row.code}"), **ui.attrs({"data-label": labels[3]})
+            ),
             html.Td(_arrow_cell(row, "short", short_term_title(row, period)), **ui.attrs({"data-label": labels[4]})),
             html.Td(_arrow_cell(row, "long", long_term_title(row, period)), **ui.attrs({"data-label": labels[5]})),
             html.Td(target, className="num", **ui.attrs({"data-label": labels[6]})),
-            html.Td([_noted(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"), publishing.revised_note(pub, row.code, "quarter_value")], className="num" + (" rated" if row.basis == "quarter" else ""), **ui.attrs({"data-label": labels[7]})),
-            html.Td([_noted(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"), publishing.revised_note(pub, row.code, "ytd_value")], className="num" + (" rated" if row.basis == "ytd" else ""), **ui.attrs({"data-label": labels[8]})),
-            html.Td(_noted(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"), className="num", **ui.attrs({"data-label": labels[9]})),
+            html.Td(
+                [
+                    _noted(format_value(row.quarter_value, row.unit), notes, row.code, "quarter"),
+                    publishing.revised_note(pub, row.code, "quarter_value"),
+                ],
+                className="num" + (" rated" if row.basis == "quarter" else ""),
+                **ui.attrs({"data-label": labels[7]}),
+            ),
+            html.Td(
+                [
+                    _noted(format_value(row.ytd_value, row.unit), notes, row.code, "ytd"),
+                    publishing.revised_note(pub, row.code, "ytd_value"),
+                ],
+                className="num" + (" rated" if row.basis == "ytd" else ""),
+                **ui.attrs({"data-label": labels[8]}),
+            ),
+            html.Td(
+                _noted(format_value(row.same_period_last_year, row.unit), notes, row.code, "last_year"),
+                className="num",
+                **ui.attrs({"data-label": labels[9]}),
+            ),
             html.Td(_change(row), className="num", **ui.attrs({"data-label": labels[10]})),
             html.Td(_comparator(row, levels), **ui.attrs({"data-label": labels[11]})),
         ],
@@ -319,7 +397,10 @@ def _rows(
         html.Td(
             html.Div(
                 [
-                    html.Div([html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")], className="notes__item"),
+                    html.Div(
+                        [html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")],
+                        className="notes__item",
+                    ),
                     html.Div([html.Span("Corrective action", className="notes__label"), html.P(action)], className="notes__item"),
                     *_projection_item(row),
                 ],
@@ -340,7 +421,10 @@ def _projection_item(row: ScoreRow) -> list[html.Div]:
         return []
     return [
         html.Div(
-            [html.Span("Projected year end", className="notes__label"), html.P(projection_words(row.projection, row.unit), id=f"scorecard-projection-{row.code}")],
+            [
+                html.Span("Projected year end", className="notes__label"),
+                html.P(projection_words(row.projection, row.unit), id=f"scorecard-projection-{row.code}"),
+            ],
             className="notes__item",
         )
     ]
@@ -372,8 +456,14 @@ def _column_labels(period: Quarter) -> list[str]:
 
 def _spc_cell(shape: str, words: str, why: str, cell_id: str) -> html.Span:
     return html.Span(
-        [html.Span(shape, className="spc__shape", **ui.attrs({"aria-hidden": "true"})), words, html.Span(why, className="visually-hidden")],
-        className=f"spc spc--{slug(words)}", title=why, id=cell_id,
+        [
+            html.Span(shape, className="spc__shape", **ui.attrs({"aria-hidden": "true"})),
+            words,
+            html.Span(why, className="visually-hidden"),
+        ],
+        className=f"spc spc--{slug(words)}",
+        title=why,
+        id=cell_id,
     )
 
 
@@ -383,19 +473,32 @@ def _arrow_cell(row: ScoreRow, which: str, title: str) -> list[Component]:
     d = row.dot_short if which == "short" else row.dot_long
     out: list[Component] = [ui.direction_badge(d, title, words=dot_words(row, which))]
     if words := significance_words(row, which):
-        out.append(html.Span(words, className="cell-note significance", title=significance_title(row, which), id=f"scorecard-sig-{which}-{row.code}"))
+        out.append(
+            html.Span(
+                words,
+                className="cell-note significance",
+                title=significance_title(row, which),
+                id=f"scorecard-sig-{which}-{row.code}",
+            )
+        )
     if note := break_note(row, which):
         out.append(html.Span(f"⚠ {note}", className="cell-note series-break"))
     return out
 
 
-def scorecard_table(card: Scorecard, levels: dict[str, float] | None, state: PageState, pub: Publication | None = None) -> html.Table:
+def scorecard_table(
+    card: Scorecard, levels: dict[str, float] | None, state: PageState, pub: Publication | None = None
+) -> html.Table:
     period = card.period
     headers = _headers(period)
     head = html.Thead(
         html.Tr(
             [
-                html.Th([title, html.Span(note, className="th-note")] if note else title, scope="col", className="num" if num else None)
+                html.Th(
+                    [title, html.Span(note, className="th-note")] if note else title,
+                    scope="col",
+                    className="num" if num else None,
+                )
                 for title, note, num in headers
             ]
         )

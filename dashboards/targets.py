@@ -17,23 +17,30 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
+from rules.periods import PeriodError, Quarter
+from rules.rating import Rating
+from web.access import can, current_user, requires_role
+from web.login import account_bar, sign_in_prompt
 from web.parts import components as ui
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
 from web.parts import targets_page
-from web.access import can, current_user, requires_role
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field, text_field, textarea_field
-from web.login import account_bar, sign_in_prompt
-from rules.periods import PeriodError, Quarter
-from rules.rating import Rating
 
 dash.register_page(
-    __name__, path="/targets", name="Targets & commentary", title="Targets and commentary – Community Safety Partnership performance", order=4
+    __name__,
+    path="/targets",
+    name="Targets & commentary",
+    title="Targets and commentary – Community Safety Partnership performance",
+    order=4,
 )
 
 PATH = "/targets"
-TOLERANCE_TYPES = [("abs", "In units of the measure (percentage points for a percentage)"), ("pct", "As a percentage of the target")]
+TOLERANCE_TYPES = [
+    ("abs", "In units of the measure (percentage points for a percentage)"),
+    ("pct", "As a percentage of the target"),
+]
 FALLBACK_PERIOD = Quarter(2016, 1)
 
 
@@ -49,12 +56,22 @@ def layout(
     if not can("analyst"):
         return html.Div([html.H1("Targets and commentary"), sign_in_prompt("edit targets and commentary", PATH)])
     intro = [html.H1("Targets and commentary"), account_bar(PATH)]
-    page = targets_page.load_page(current_engine(), current_settings().home_area, indicator, area, _period(year, quarter, period), FALLBACK_PERIOD)
+    page = targets_page.load_page(
+        current_engine(), current_settings().home_area, indicator, area, _period(year, quarter, period), FALLBACK_PERIOD
+    )
     state = page.state
     if state is None:
-        return html.Div([*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")])
+        return html.Div(
+            [*intro, ui.notice("No indicators yet", "Load indicator definitions on the Upload page first.", kind="info")]
+        )
     return html.Div(
-        [*intro, _chooser(page.choices, state), _overview(page.grid or [], state), _editor(state, page.ytd), _breaks(state, page.source, page.breaks or [])]
+        [
+            *intro,
+            _chooser(page.choices, state),
+            _overview(page.grid or [], state),
+            _editor(state, page.ytd),
+            _breaks(state, page.source, page.breaks or []),
+        ]
     )
 
 
@@ -63,7 +80,9 @@ def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.S
     year = state.period.financial_year
     rows: list[list[Component | str]] = []
     for r in grid:
-        link = html.A(f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}")
+        link = html.A(
+            f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}"
+        )
         name = [link, html.Span(" (target is for the year to date)", className="cell-note")] if r.ytd else [link]
         cells = []
         for c in r.cells:
@@ -93,7 +112,13 @@ def _breaks(state: form.FormState, source: str, breaks: list) -> html.Fieldset:
     """Series breaks on this indicator: listed, and a form to record one (for the indicator or
     for every indicator from its source)."""
     listed = (
-        html.Ul([html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)")) for b in breaks], id="targets-break-list")
+        html.Ul(
+            [
+                html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)"))
+                for b in breaks
+            ],
+            id="targets-break-list",
+        )
         if breaks
         else html.P("No series breaks are recorded for this indicator.", id="targets-break-list")
     )
@@ -115,7 +140,9 @@ def _breaks(state: form.FormState, source: str, breaks: list) -> html.Fieldset:
                 ],
                 className="field",
             ),
-            textarea_field("targets-break-reason", "Reason", "", hint="For example: Home Office counting rules tightened.", rows=2),
+            textarea_field(
+                "targets-break-reason", "Reason", "", hint="For example: Home Office counting rules tightened.", rows=2
+            ),
             select_field("targets-break-scope", "The break applies to", scopes, "indicator", store=True),
             html.Button("Record the break", id="targets-break-save", className="button button--secondary", n_clicks=0),
             html.Div(id="targets-break-message", role="status"),
@@ -227,7 +254,13 @@ def _draft(state: form.FormState) -> list[Component]:
             [
                 html.P("Drafted from the figures (not saved unless you use it and save):", className="field__label"),
                 html.Blockquote(text, id="targets-draft", className="draft"),
-                html.Button("Use the drafted text", id="targets-use-draft", type="button", className="button button--secondary", n_clicks=0),
+                html.Button(
+                    "Use the drafted text",
+                    id="targets-use-draft",
+                    type="button",
+                    className="button button--secondary",
+                    n_clicks=0,
+                ),
             ],
             className="field",
         )
@@ -265,7 +298,12 @@ def rating_panel(state: form.FormState) -> Component:
     row = state.rating
     if row is None:
         return html.P("")
-    parts: list[Component | str] = [f"{state.indicator_name}, {state.area_name}, {state.period.label}: ", ui.rag_badge(row.rag), " ", row.reason + "."]
+    parts: list[Component | str] = [
+        f"{state.indicator_name}, {state.area_name}, {state.period.label}: ",
+        ui.rag_badge(row.rag),
+        " ",
+        row.reason + ".",
+    ]
     warn = []
     if row.rag == Rating.RED and not state.corrective_action.strip():
         warn = [html.P("Rated Red with no corrective action: the committee expects one.", className="flag")]
@@ -327,7 +365,11 @@ def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, c
 def _day(text: str | None) -> date | None:
     """A date as people write it: 2014-04-01, 1 April 2014 or 1 Apr 2014."""
     cleaned = " ".join((text or "").split())
-    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d %B %Y").date(), lambda t: datetime.strptime(t, "%d %b %Y").date()):
+    for parse in (
+        date.fromisoformat,
+        lambda t: datetime.strptime(t, "%d %B %Y").date(),
+        lambda t: datetime.strptime(t, "%d %b %Y").date(),
+    ):
         try:
             return parse(cleaned)
         except ValueError:
@@ -353,7 +395,9 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     day = _day(when)
     if day is None:
-        return ui.notice("There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."), dash.no_update
+        return ui.notice(
+            "There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."
+        ), dash.no_update
     by_source = scope == "source"
     try:
         breaks = targets_page.record_break(
@@ -363,5 +407,11 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
         )  # fmt: skip
     except ValueError as exc:
         return ui.notice("There is a problem: nothing was saved", str(exc)), dash.no_update
-    listed = html.Ul([html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)")) for b in breaks], id="targets-break-list")
+    listed = html.Ul(
+        [
+            html.Li(f"{b.date:%-d %B %Y}: {b.reason}" + ("" if b.indicator_code else f" (every {b.source} indicator)"))
+            for b in breaks
+        ],
+        id="targets-break-list",
+    )
     return html.P(f"Break of {day:%-d %B %Y} recorded.", className="saved", id="targets-break-saved"), listed

@@ -25,15 +25,17 @@ from dash import (
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
+from web.access import can, current_user, requires_role
+from web.login import account_bar, sign_in_prompt
 from web.parts import components as ui
 from web.parts import upload_steps as steps
-from web.access import can, current_user, requires_role
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field
-from web.login import account_bar, sign_in_prompt
 from web.serving.memory import release_after_request
 
-dash.register_page(__name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3)
+dash.register_page(
+    __name__, path="/upload", name="Upload", title="Upload data – Community Safety Partnership performance", order=3
+)
 
 PATH = "/upload"
 
@@ -78,13 +80,18 @@ def _form(kind: str = "") -> html.Section:
                     dcc.RadioItems(
                         id="upload-missing-choice",
                         options=[
-                            {"label": " Retire them: no longer scored or listed; their figures, targets and published versions are kept", "value": "retire"},
+                            {
+                                "label": " Retire them: no longer scored or listed; their figures, targets and published versions are kept",
+                                "value": "retire",
+                            },
                             {"label": " Keep them", "value": "keep"},
                         ],
                         value=None,
                     ),
                 ],
-                id="upload-missing", className="field", hidden=True,
+                id="upload-missing",
+                className="field",
+                hidden=True,
             ),  # fmt: skip
             # Shown only when the check found figures that would fall by more than half.
             html.Div(
@@ -163,7 +170,11 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
-    pending = {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators} if outcome.summary is not None else None
+    pending = (
+        {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators}
+        if outcome.summary is not None
+        else None
+    )
     drops = bool(outcome.summary is not None and outcome.summary.drops)
     return steps.preview(name, data), steps.render_check(outcome), not outcome.ok, pending, None, not drops, []
 
@@ -222,13 +233,22 @@ def confirm(
         return ui.notice("Nothing was loaded", str(problem)), True, None, no_update, no_update, True
     # Load exactly the file and kind that were checked, not whatever the page now holds.
     if hashlib.sha256(data).hexdigest() != pending.get("sha256") or (filename or "upload.csv") != pending.get("file_name"):
-        return ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."), True, None, no_update, no_update, True
+        return (
+            ui.notice("Nothing was loaded", "The file changed after it was checked. Choose it again."),
+            True,
+            None,
+            no_update,
+            no_update,
+            True,
+        )
     user = current_user()
     assert user is not None
     engine = current_engine()
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     missing = missing_choice if pending.get("missing") else None
-    outcome = steps.load_upload(engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops)
+    outcome = steps.load_upload(
+        engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops
+    )
     if outcome.falls_unconfirmed:  # not ticked: the file stays checked, to tick and confirm
         return steps.render_check(outcome), False, pending, no_update, no_update, False
     # The check's "nothing stored yet" would now be wrong, so the outcome replaces it.

@@ -15,13 +15,6 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
-from web.parts import map_parts, publishing
-from web.parts.context import current_settings
-from web.parts.load_links import missing_note
-from web.parts.map_parts import controls, table
-from views.records import MapRequestError
-from views.records import LONDON
 from views import maps
 from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchmark's and exports' entry points
     LABEL_LIMIT,
@@ -43,6 +36,12 @@ from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchm
     ward_figures,
     wrap,
 )
+from views.records import LONDON, MapRequestError
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
+from web.parts.load_links import missing_note
+from web.parts.map_parts import controls, table
 
 dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
 
@@ -66,7 +65,13 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     rate_ok = state.measure.unit == "count" and any(f.population for f in data.figures)
     notices: list[Component] = []
     if state.view == "rate" and not rate_ok:
-        notices.append(ui.notice("Showing numbers, not rates", "Rates need population figures for these wards, so the map shows numbers instead.", "warning"))
+        notices.append(
+            ui.notice(
+                "Showing numbers, not rates",
+                "Rates need population figures for these wards, so the map shows numbers instead.",
+                "warning",
+            )
+        )
         state = replace(state, view="count")
     area_name = area_label(state)
     heading = f"Ward map: {state.measure.label}, {area_name}, {state.period.label}"
@@ -83,7 +88,11 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     out += notices
     if data.vintage is None:
-        out.append(ui.notice("No ward outlines", missing_note("No ward outlines have been loaded for these wards.", "boundaries"), "info"))
+        out.append(
+            ui.notice(
+                "No ward outlines", missing_note("No ward outlines have been loaded for these wards.", "boundaries"), "info"
+            )
+        )
     elif data.vintage == "schematic":
         out.append(ui.notice("Schematic layout, not real boundaries", missing_note(SCHEMATIC_NOTE, "boundaries"), "info"))
     shown, missing, values, classes = split_figures(data, state)
@@ -97,7 +106,14 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         )
         out.append(map_parts.graph(f"{PREFIX}-graph", maps.placeholder(map_height(len(shown))), caption))
     if missing and data.vintage:
-        out.append(html.P(f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: " + ", ".join(f.name for f in missing) + ".", className="cell-note"))
+        out.append(
+            html.P(
+                f"{len(missing)} wards with figures have no outline in the {data.vintage} boundaries: "
+                + ", ".join(f.name for f in missing)
+                + ".",
+                className="cell-note",
+            )
+        )
     caption = f"{view_phrase(state)[:1].upper()}{view_phrase(state)[1:]} by ward{generation}, {area_name}, {state.period.label}, highest first, with each ward's map class."
     query = state.query()
 
@@ -105,7 +121,9 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         return f"/ward/{code}{query}"
 
     out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))
-    out.append(ui.scroll_region(caption, table(shown + missing, classes, values, state, caption, href=href, table_id=f"{PREFIX}-table")))
+    out.append(
+        ui.scroll_region(caption, table(shown + missing, classes, values, state, caption, href=href, table_id=f"{PREFIX}-table"))
+    )
     if shown:
         out.append(map_downloads(query))
     out.append(dcc.Store(id=f"{PREFIX}-query", data=query))

@@ -12,13 +12,10 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
-from web.parts import map_parts, publishing
-from web.parts.context import current_settings
-from views.data import ward_label
-from views.records import MapRequestError
 from views import maps
+from views.data import ward_label
 from views.map_state import fmt_for
+from views.records import MapRequestError
 from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: used by tests and the benchmark
     TREND_HEIGHT,
     WardFigures,
@@ -32,6 +29,9 @@ from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: us
     ward_view,
 )
 from views.wording import change_phrase
+from web.parts import components as ui
+from web.parts import map_parts, publishing
+from web.parts.context import current_settings
 
 dash.register_page(
     __name__,
@@ -53,7 +53,13 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     try:
         view = ward_view(url, home, code, params)
     except MapRequestError as exc:
-        return html.Div([dcc.Link("← Back to the ward map", href="/map", className="back-link"), html.H1("Ward profile"), ui.notice("We can't show this ward", str(exc))])
+        return html.Div(
+            [
+                dcc.Link("← Back to the ward map", href="/map", className="back-link"),
+                html.H1("Ward profile"),
+                ui.notice("We can't show this ward", str(exc)),
+            ]
+        )
     state, name, borough = view.state, view.name, view.borough
     mine = next((f for f in view.figures.figures if f.code == code), None)
     fmt = fmt_for("count", state.measure)
@@ -75,7 +81,11 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
             )
         )
     if view.figures.vintage:
-        out += [html.H2("Where it is"), locator(url, view, page_figures(url, view).locator), downloads(view, "locator", f"the map of where {name} ward is", data=False)]
+        out += [
+            html.H2("Where it is"),
+            locator(url, view, page_figures(url, view).locator),
+            downloads(view, "locator", f"the map of where {name} ward is", data=False),
+        ]
     out += trend_section(view, page_figures(url, view))
     return html.Div(out)
 
@@ -85,11 +95,15 @@ def downloads(view: WardView, kind: str, what: str, data: bool = True, one_image
     and, with ``data``, the ward's figures by quarter; the links keep the page's choices."""
     query = view.state.query()
     base = f"/export/ward/{view.code}.{{fmt}}{query}"
-    return ui.download_links(what, f"{base}&kind={kind}", base if data else None, block_id=f"{PREFIX}-{kind}-downloads", one_image=one_image)
+    return ui.download_links(
+        what, f"{base}&kind={kind}", base if data else None, block_id=f"{PREFIX}-{kind}-downloads", one_image=one_image
+    )
 
 
 def locator(url: str, view: WardView, figure: dict | None = None) -> html.Figure:
-    note = " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
+    note = (
+        " (schematic layout: each hexagon is one ward, placed roughly where it is)" if view.figures.vintage == "schematic" else ""
+    )
     caption = f"{view.name} ward, shaded dark blue with a thick outline, among the wards of {view.borough}{note}."
     return map_parts.graph(f"{PREFIX}-locator", figure or locator_figure(url, view), caption)
 
@@ -119,7 +133,10 @@ def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
     ]  # fmt: skip
     if series.categories:
         charts = [
-            html.Li(ui.image_chart(f"{PREFIX}-category-{i}", chart.src, chart.alt, f"{chart.label} by quarter in {name}."), className="small-multiple")
+            html.Li(
+                ui.image_chart(f"{PREFIX}-category-{i}", chart.src, chart.alt, f"{chart.label} by quarter in {name}."),
+                className="small-multiple",
+            )
             for i, chart in enumerate(figures.categories)
         ]
         body = [[label, *[maps.number(v) for v in values]] for label, values in series.categories.items()]
@@ -127,9 +144,17 @@ def trend_section(view: WardView, figures: WardFigures) -> list[Component]:
         out += [
             html.H2("Crime by category"),
             html.P(f"{category_finding(view)}.", className="lead", id=f"{PREFIX}-category-finding"),
-            html.P("One chart per Home Office crime category, each with its own scale so the trend is clear; compare sizes in the table.", className="cell-note"),
+            html.P(
+                "One chart per Home Office crime category, each with its own scale so the trend is clear; compare sizes in the table.",
+                className="cell-note",
+            ),
             html.Ul(charts, className="small-multiples", id=f"{PREFIX}-categories"),
-            ui.scroll_region(f"{caption} (scrolls sideways)", ui.table(caption, ["Category", *labels], body, numeric=range(1, len(labels) + 1), table_id=f"{PREFIX}-category-table")),
+            ui.scroll_region(
+                f"{caption} (scrolls sideways)",
+                ui.table(
+                    caption, ["Category", *labels], body, numeric=range(1, len(labels) + 1), table_id=f"{PREFIX}-category-table"
+                ),
+            ),
             downloads(view, "categories", "the crime category charts", one_image=True),
         ]
     return out

@@ -35,15 +35,24 @@ QUARTERS = [f"{y}-Q{q}" for y in YEARS for q in range(1, 5)]
 # Relative crime weights: Romford Town (the main town centre) far bigger, the rural/suburban
 # wards (Havering Park, Upminster, Cranham, Emerson Park) smaller.
 WARDS: list[tuple[str, str, float]] = [
-    ("E05000306", "Brooklands", 7.0), ("E05000307", "Cranham", 3.0),
-    ("E05000308", "Elm Park", 5.0), ("E05000309", "Emerson Park", 3.5),
-    ("E05000310", "Gooshays", 7.0), ("E05000311", "Hacton", 4.0),
-    ("E05000312", "Harold Wood", 4.5), ("E05000313", "Havering Park", 3.3),
-    ("E05000314", "Heaton", 6.5), ("E05000315", "Hylands", 4.5),
-    ("E05000316", "Mawneys", 4.5), ("E05000317", "Pettits", 4.0),
-    ("E05000318", "Rainham and Wennington", 6.0), ("E05000319", "Romford Town", 17.0),
-    ("E05000320", "St. Andrew's", 5.0), ("E05000321", "South Hornchurch", 6.0),
-    ("E05000322", "Squirrel's Heath", 4.5), ("E05000323", "Upminster", 3.4),
+    ("E05000306", "Brooklands", 7.0),
+    ("E05000307", "Cranham", 3.0),
+    ("E05000308", "Elm Park", 5.0),
+    ("E05000309", "Emerson Park", 3.5),
+    ("E05000310", "Gooshays", 7.0),
+    ("E05000311", "Hacton", 4.0),
+    ("E05000312", "Harold Wood", 4.5),
+    ("E05000313", "Havering Park", 3.3),
+    ("E05000314", "Heaton", 6.5),
+    ("E05000315", "Hylands", 4.5),
+    ("E05000316", "Mawneys", 4.5),
+    ("E05000317", "Pettits", 4.0),
+    ("E05000318", "Rainham and Wennington", 6.0),
+    ("E05000319", "Romford Town", 17.0),
+    ("E05000320", "St. Andrew's", 5.0),
+    ("E05000321", "South Hornchurch", 6.0),
+    ("E05000322", "Squirrel's Heath", 4.5),
+    ("E05000323", "Upminster", 3.4),
 ]
 TOWN_CENTRES = {"Romford Town", "Brooklands", "St. Andrew's"}
 OPEN_SPACE_WARDS = {"Rainham and Wennington", "Havering Park", "Harold Wood", "South Hornchurch"}
@@ -52,36 +61,53 @@ VAP = "VIOLENCE AGAINST THE PERSON"
 # VAP's overall share is set separately per year (VAP_SHARE), so only shares within a group matter.
 MET_CATEGORIES: dict[str, dict[str, float]] = {
     "ARSON AND CRIMINAL DAMAGE": {"ARSON": 0.4, "CRIMINAL DAMAGE": 8.0},
-    "BURGLARY": {"BURGLARY - RESIDENTIAL": 0.05, "BURGLARY BUSINESS AND COMMUNITY": 2.5,
-                 "RES BURGLARY OF A HOME": 6.0, "RES BURGLARY OF UNCONNECTED BUILDING": 1.5},
+    "BURGLARY": {
+        "BURGLARY - RESIDENTIAL": 0.05,
+        "BURGLARY BUSINESS AND COMMUNITY": 2.5,
+        "RES BURGLARY OF A HOME": 6.0,
+        "RES BURGLARY OF UNCONNECTED BUILDING": 1.5,
+    },
     "DRUG OFFENCES": {"POSSESSION OF DRUGS": 3.5, "TRAFFICKING OF DRUGS": 0.8},
     "FRAUD AND FORGERY": {"FRAUD AND FORGERY": 0.05},
     "MISCELLANEOUS CRIMES AGAINST SOCIETY": {"MISC CRIMES AGAINST SOCIETY": 1.0},
     "POSSESSION OF WEAPONS": {"POSSESSION OF WEAPONS": 0.6},
-    "PUBLIC ORDER OFFENCES": {"OTHER OFFENCES PUBLIC ORDER": 0.6, "PUBLIC FEAR ALARM OR DISTRESS": 2.5,
-                              "RACE OR RELIGIOUS AGG PUBLIC FEAR": 0.6, "VIOLENT DISORDER": 0.02},
+    "PUBLIC ORDER OFFENCES": {
+        "OTHER OFFENCES PUBLIC ORDER": 0.6,
+        "PUBLIC FEAR ALARM OR DISTRESS": 2.5,
+        "RACE OR RELIGIOUS AGG PUBLIC FEAR": 0.6,
+        "VIOLENT DISORDER": 0.02,
+    },
     "ROBBERY": {"ROBBERY OF BUSINESS PROPERTY": 0.4, "ROBBERY OF PERSONAL PROPERTY": 2.5},
     "SEXUAL OFFENCES": {"OTHER SEXUAL OFFENCES": 1.2, "RAPE": 0.6},
     "THEFT": {"BICYCLE THEFT": 1.2, "OTHER THEFT": 10.0, "SHOPLIFTING": 7.0, "THEFT FROM THE PERSON": 2.5},
-    "VEHICLE OFFENCES": {"AGGRAVATED VEHICLE TAKING": 0.1, "INTERFERING WITH A MOTOR VEHICLE": 1.0,
-                         "THEFT FROM A VEHICLE": 7.0, "THEFT OR UNAUTH TAKING OF A MOTOR VEH": 4.0},
-    VAP: {"DEATH SERIOUS INJURY ILLEGAL DRIVING": 0.03, "HOMICIDE": 0.02, "STALKING AND HARASSMENT": 9.5,
-          "VIOLENCE WITH INJURY": 9.5, "VIOLENCE WITHOUT INJURY": 13.5},
+    "VEHICLE OFFENCES": {
+        "AGGRAVATED VEHICLE TAKING": 0.1,
+        "INTERFERING WITH A MOTOR VEHICLE": 1.0,
+        "THEFT FROM A VEHICLE": 7.0,
+        "THEFT OR UNAUTH TAKING OF A MOTOR VEH": 4.0,
+    },
+    VAP: {
+        "DEATH SERIOUS INJURY ILLEGAL DRIVING": 0.03,
+        "HOMICIDE": 0.02,
+        "STALKING AND HARASSMENT": 9.5,
+        "VIOLENCE WITH INJURY": 9.5,
+        "VIOLENCE WITHOUT INJURY": 13.5,
+    },
 }
 CATEGORIES = [(major, minor, w) for major, minors in MET_CATEGORIES.items() for minor, w in minors.items()]
 # Exact quarter totals (Q1..Q4 per financial year). Q4s and 2014-15 are plausible fill-ins.
-TNO = {"2014-15": [3512, 3648, 3701, 3795], "2015-16": [3950, 4103, 4520, 4300],
-       "2016-17": [4318, 4470, 4355, 4250]}
+TNO = {"2014-15": [3512, 3648, 3701, 3795], "2015-16": [3950, 4103, 4520, 4300], "2016-17": [4318, 4470, 4355, 4250]}
 VAP_SHARE = {"2014-15": 0.285, "2015-16": 0.31}  # 2016-17 is derived (see vap_totals)
 VAP_CONTRIBUTION = 0.8  # share of the 2016-17 year-to-date TNO increase coming from VAP
-ASB = {"2014-15": [1124, 1338, 1096, 1052], "2015-16": [1202, 1468, 1140, 1050],
-       "2016-17": [1392, 2096, 1322, 1150]}
+ASB = {"2014-15": [1124, 1338, 1096, 1052], "2015-16": [1202, 1468, 1140, 1050], "2016-17": [1392, 2096, 1322, 1150]}
 ASB_TYPES = {"Personal": 0.14, "Nuisance": 0.76, "Environmental": 0.10}
-MARAC = {"2014-15": [(40, 9), (43, 10), (45, 9), (44, 11)], "2015-16": [(47, 11), (49, 13), (52, 12), (53, 14)],
-         "2016-17": [(55, 13), (61, 15), (59, 17), (62, 18)]}
+MARAC = {
+    "2014-15": [(40, 9), (43, 10), (45, 9), (44, 11)],
+    "2015-16": [(47, 11), (49, 13), (52, 12), (53, 14)],
+    "2016-17": [(55, 13), (61, 15), (59, 17), (62, 18)],
+}
 # Mild seasonality by calendar month: summer and autumn a little busier, February quieter.
-SEASON = {4: 1.0, 5: 1.03, 6: 1.02, 7: 1.05, 8: 1.01, 9: 0.98, 10: 1.02, 11: 0.99, 12: 0.97,
-          1: 0.96, 2: 0.92, 3: 1.0}
+SEASON = {4: 1.0, 5: 1.03, 6: 1.02, 7: 1.05, 8: 1.01, 9: 0.98, 10: 1.02, 11: 0.99, 12: 0.97, 1: 0.96, 2: 0.92, 3: 1.0}
 
 
 def quarter_months(year: str, q: int) -> list[str]:
@@ -126,8 +152,7 @@ def crime_table(rng: np.random.Generator) -> list[list[object]]:
     cells *= rng.gamma(20.0, 1 / 20.0, size=cells.shape)  # fixed per-cell heterogeneity
     for i, (_, name, _) in enumerate(WARDS):  # shops and crowds concentrate theft in centres
         if name in TOWN_CENTRES:
-            cells[i] *= [2.5 if minor in ("SHOPLIFTING", "THEFT FROM THE PERSON") else 1.0
-                         for _, minor, _ in CATEGORIES]
+            cells[i] *= [2.5 if minor in ("SHOPLIFTING", "THEFT FROM THE PERSON") else 1.0 for _, minor, _ in CATEGORIES]
     counts = np.zeros(cells.shape + (len(MONTHS),), dtype=int)
     vap = vap_totals()
     for y in YEARS:
@@ -137,20 +162,47 @@ def crime_table(rng: np.random.Generator) -> list[list[object]]:
                 for month, n in month_split(y, q, total).items():
                     draw = rng.multinomial(n, p / p.sum()).reshape(cells.shape)
                     counts[:, :, MONTHS.index(month)] += draw
-    return [[major, minor, wname, wcode, "Havering", *counts[i, j].tolist()]
-            for i, (wcode, wname, _) in enumerate(WARDS) for j, (major, minor, _) in enumerate(CATEGORIES)]
+    return [
+        [major, minor, wname, wcode, "Havering", *counts[i, j].tolist()]
+        for i, (wcode, wname, _) in enumerate(WARDS)
+        for j, (major, minor, _) in enumerate(CATEGORIES)
+    ]
 
 
 # The other 31 boroughs the Met polices (the City of London has its own force), with relative
 # sizes of our own choosing, so the London comparison page has every borough to compare.
 OTHER_BOROUGHS: list[tuple[str, float]] = [
-    ("Barking and Dagenham", 18), ("Barnet", 27), ("Bexley", 14), ("Brent", 27), ("Bromley", 23),
-    ("Camden", 31), ("Croydon", 31), ("Ealing", 28), ("Enfield", 25), ("Greenwich", 24),
-    ("Hackney", 29), ("Hammersmith and Fulham", 19), ("Haringey", 27), ("Harrow", 13),
-    ("Hillingdon", 24), ("Hounslow", 23), ("Islington", 24), ("Kensington and Chelsea", 18),
-    ("Kingston upon Thames", 11), ("Lambeth", 33), ("Lewisham", 25), ("Merton", 13), ("Newham", 32),
-    ("Redbridge", 22), ("Richmond upon Thames", 11), ("Southwark", 33), ("Sutton", 11),
-    ("Tower Hamlets", 30), ("Waltham Forest", 23), ("Wandsworth", 24), ("Westminster", 53),
+    ("Barking and Dagenham", 18),
+    ("Barnet", 27),
+    ("Bexley", 14),
+    ("Brent", 27),
+    ("Bromley", 23),
+    ("Camden", 31),
+    ("Croydon", 31),
+    ("Ealing", 28),
+    ("Enfield", 25),
+    ("Greenwich", 24),
+    ("Hackney", 29),
+    ("Hammersmith and Fulham", 19),
+    ("Haringey", 27),
+    ("Harrow", 13),
+    ("Hillingdon", 24),
+    ("Hounslow", 23),
+    ("Islington", 24),
+    ("Kensington and Chelsea", 18),
+    ("Kingston upon Thames", 11),
+    ("Lambeth", 33),
+    ("Lewisham", 25),
+    ("Merton", 13),
+    ("Newham", 32),
+    ("Redbridge", 22),
+    ("Richmond upon Thames", 11),
+    ("Southwark", 33),
+    ("Sutton", 11),
+    ("Tower Hamlets", 30),
+    ("Waltham Forest", 23),
+    ("Wandsworth", 24),
+    ("Westminster", 53),
 ]
 
 
@@ -164,9 +216,14 @@ def borough_table(rng: np.random.Generator, london: list[int]) -> list[list[obje
     for k, (y, q) in enumerate((y, q) for y in YEARS for q in range(1, 5)):
         rest = london[k] - TNO[y][q - 1]
         for month, n in month_split(y, q, rest).items():
-            counts[:, :, MONTHS.index(month)] = split_exact(n, (mix * rng.gamma(50.0, 1 / 50.0, size=mix.shape)).ravel()).reshape(mix.shape)
-    return [[major, minor, name, *counts[i, j].tolist()]
-            for i, (name, _) in enumerate(OTHER_BOROUGHS) for j, (major, minor, _) in enumerate(CATEGORIES)]
+            counts[:, :, MONTHS.index(month)] = split_exact(n, (mix * rng.gamma(50.0, 1 / 50.0, size=mix.shape)).ravel()).reshape(
+                mix.shape
+            )
+    return [
+        [major, minor, name, *counts[i, j].tolist()]
+        for i, (name, _) in enumerate(OTHER_BOROUGHS)
+        for j, (major, minor, _) in enumerate(CATEGORIES)
+    ]
 
 
 def asb_table(rng: np.random.Generator) -> list[list[object]]:
@@ -182,8 +239,12 @@ def asb_table(rng: np.random.Generator) -> list[list[object]]:
                 p[open_space] *= 2.2
             for month, n in month_split(y, q, ASB[y][q - 1]).items():
                 rows[month] = rng.multinomial(n, (p / p.sum()).ravel()).reshape(p.shape)
-    return [[code, m, cat, int(rows[m][i, k])] for i, (code, _, _) in enumerate(WARDS)
-            for m in MONTHS for k, cat in enumerate(ASB_TYPES)]
+    return [
+        [code, m, cat, int(rows[m][i, k])]
+        for i, (code, _, _) in enumerate(WARDS)
+        for m in MONTHS
+        for k, cat in enumerate(ASB_TYPES)
+    ]
 
 
 def marac_table(rng: np.random.Generator) -> list[list[object]]:
@@ -201,8 +262,7 @@ def rising(rng: np.random.Generator, start: float, end: float, noise: float) -> 
     return [int(round(v)) for v in np.linspace(start, end, 12) + rng.normal(0, noise, 12)]
 
 
-def london_series(rng: np.random.Generator, base: list[float], trend: float,
-                  ytd_growth: dict[int, float]) -> list[int]:
+def london_series(rng: np.random.Generator, base: list[float], trend: float, ytd_growth: dict[int, float]) -> list[int]:
     """12 London quarters. 2016-17 grows by about `trend`; at each quarter k in ytd_growth that
     quarter is solved so the year-to-date total is exactly (1 + growth) x last year's."""
     older = [int(round(b * 0.95 * (1 + rng.normal(0, 0.01)))) for b in base]  # 2014-15 a bit lower
@@ -233,37 +293,126 @@ def values_table(rng: np.random.Generator) -> tuple[list[list[object]], list[int
 
 
 INDICATORS = [
-    ["CSP1", "Total notifiable offences", "Safe", "count", "lower", "ytd", "crime", "true",
-     "All notifiable offences recorded by the police in the borough, counted year to date.", LONDON, "London"],
-    ["CSP2", "Repeat domestic violence cases going to MARAC", "Safe", "percent", "band", "quarter",
-     "marac:repeat_rate", "true", "Share of cases heard at MARAC that are repeats within 12 months, "
-     "expected to sit within the SafeLives range.", ENGLAND, "National average (SafeLives)"],
-    ["CSP3", "Anti-social behaviour incidents", "Safe", "count", "lower", "ytd", "asb", "true",
-     "Anti-social behaviour incidents reported to the police, counted year to date.", LONDON, "London"],
-    ["DP1", "Violence against the person offences", "Safe", "count", "lower", "quarter", f"crime:{VAP}",
-     "false", "Violence against the person offences recorded by the police each quarter.", "", ""],
-    ["DP2", "Domestic abuse incidents reported to police", "Safe", "count", "lower", "quarter", "values",
-     "false", "Domestic abuse incidents, crimed or not, reported to the police each quarter.", "", ""],
-    ["DP3", "MARAC cases discussed", "Safe", "count", "higher", "quarter", "marac:cases", "false",
-     "High-risk domestic abuse cases discussed at the MARAC each quarter.", "", ""],
-    ["DP4", "Referrals to the MASH with domestic abuse as the main reason", "Safe", "count", "higher",
-     "quarter", "values", "false", "Referrals to the MASH, each quarter, where domestic abuse is the "
-     "main presenting reason.", "", ""],
-    ["DP5", "Burglary offences", "Safe", "count", "lower", "quarter", "crime:BURGLARY", "false",
-     "Burglary offences (residential and business) recorded by the police each quarter.", "", ""],
+    [
+        "CSP1",
+        "Total notifiable offences",
+        "Safe",
+        "count",
+        "lower",
+        "ytd",
+        "crime",
+        "true",
+        "All notifiable offences recorded by the police in the borough, counted year to date.",
+        LONDON,
+        "London",
+    ],
+    [
+        "CSP2",
+        "Repeat domestic violence cases going to MARAC",
+        "Safe",
+        "percent",
+        "band",
+        "quarter",
+        "marac:repeat_rate",
+        "true",
+        "Share of cases heard at MARAC that are repeats within 12 months, expected to sit within the SafeLives range.",
+        ENGLAND,
+        "National average (SafeLives)",
+    ],
+    [
+        "CSP3",
+        "Anti-social behaviour incidents",
+        "Safe",
+        "count",
+        "lower",
+        "ytd",
+        "asb",
+        "true",
+        "Anti-social behaviour incidents reported to the police, counted year to date.",
+        LONDON,
+        "London",
+    ],
+    [
+        "DP1",
+        "Violence against the person offences",
+        "Safe",
+        "count",
+        "lower",
+        "quarter",
+        f"crime:{VAP}",
+        "false",
+        "Violence against the person offences recorded by the police each quarter.",
+        "",
+        "",
+    ],
+    [
+        "DP2",
+        "Domestic abuse incidents reported to police",
+        "Safe",
+        "count",
+        "lower",
+        "quarter",
+        "values",
+        "false",
+        "Domestic abuse incidents, crimed or not, reported to the police each quarter.",
+        "",
+        "",
+    ],
+    [
+        "DP3",
+        "MARAC cases discussed",
+        "Safe",
+        "count",
+        "higher",
+        "quarter",
+        "marac:cases",
+        "false",
+        "High-risk domestic abuse cases discussed at the MARAC each quarter.",
+        "",
+        "",
+    ],
+    [
+        "DP4",
+        "Referrals to the MASH with domestic abuse as the main reason",
+        "Safe",
+        "count",
+        "higher",
+        "quarter",
+        "values",
+        "false",
+        "Referrals to the MASH, each quarter, where domestic abuse is the main presenting reason.",
+        "",
+        "",
+    ],
+    [
+        "DP5",
+        "Burglary offences",
+        "Safe",
+        "count",
+        "lower",
+        "quarter",
+        "crime:BURGLARY",
+        "false",
+        "Burglary offences (residential and business) recorded by the police each quarter.",
+        "",
+        "",
+    ],
 ]
-YTD_TARGETS = {"CSP1": {"2014-15": [3600, 7250, 10900, 14500], "2015-16": [3800, 7700, 11600, 15400],
-                        "2016-17": [4150, 8300, 12400, 16600]},
-               "CSP3": {"2014-15": [1150, 2450, 3550, 4600], "2015-16": [1150, 2500, 3600, 4650],
-                        "2016-17": [1150, 2500, 3650, 4700]}}
+YTD_TARGETS = {
+    "CSP1": {"2014-15": [3600, 7250, 10900, 14500], "2015-16": [3800, 7700, 11600, 15400], "2016-17": [4150, 8300, 12400, 16600]},
+    "CSP3": {"2014-15": [1150, 2450, 3550, 4600], "2015-16": [1150, 2500, 3600, 4650], "2016-17": [1150, 2500, 3650, 4700]},
+}
 TOLERANCE = {"CSP1": "2.5", "CSP3": "5"}
 
 
 def targets_table() -> list[list[object]]:
     out: list[list[object]] = []
     for code, years in YTD_TARGETS.items():
-        out += [[code, y, f"Q{q}", t, "", "", TOLERANCE[code], "pct", ""]
-                for y, ts in years.items() for q, t in enumerate(ts, start=1)]
+        out += [
+            [code, y, f"Q{q}", t, "", "", TOLERANCE[code], "pct", ""]
+            for y, ts in years.items()
+            for q, t in enumerate(ts, start=1)
+        ]
     out += [["CSP2", y, "", "", 28, 40, 3, "abs", ""] for y in YEARS]
     return out
 
@@ -278,25 +427,54 @@ def commentary_table() -> list[list[object]]:
     rep = {q: MARAC["2016-17"][q - 1] for q in (2, 3)}
     rate = {q: 100 * r / c for q, (c, r) in rep.items()}
     return [
-        ["CSP1", BOROUGH, "2016-17-Q2", f"Offences are {ytd_change(TNO, 2):.1f}% higher than at this point last year, "
-         "mostly violence against the person after changes to crime recording.",
-         "Review violence hotspots with the police and licensing teams."],
-        ["CSP2", BOROUGH, "2016-17-Q2", f"{rate[2]:.1f}% of MARAC cases this quarter were repeats, just below "
-         "the SafeLives 28-40% range; we are checking that repeats are being identified.", ""],
-        ["CSP3", BOROUGH, "2016-17-Q2", f"ASB is {ytd_change(ASB, 2):.1f}% up year to date after a summer peak "
-         "of complaints about unauthorised encampments.", "Joint patrols of open spaces with parks staff."],
-        ["CSP1", BOROUGH, "2016-17-Q3",
-         f"Total notifiable offences are up {ytd_change(TNO, 3):.1f}% year to date. Most of the rise is "
-         "violence against the person, reflecting changes in how violent crime is recorded rather than a "
-         "real increase. Q3 was the first quarter this year with fewer offences than the same quarter last year.",
-         "Partnership problem-solving on violence in Romford town centre and audit of recording with the police."],
-        ["CSP2", BOROUGH, "2016-17-Q3",
-         f"{rate[3]:.1f}% of cases discussed at MARAC in Q3 were repeats, within the SafeLives expected range "
-         "of 28-40%, suggesting repeat victims are being identified and referred back.", ""],
-        ["CSP3", BOROUGH, "2016-17-Q3",
-         f"ASB incidents are up {ytd_change(ASB, 3):.1f}% year to date, driven by complaints about unauthorised "
-         "encampments on parks and open spaces over the summer. Q3 levels were closer to last year.",
-         "Faster legal process for encampments and target hardening of vulnerable open spaces."],
+        [
+            "CSP1",
+            BOROUGH,
+            "2016-17-Q2",
+            f"Offences are {ytd_change(TNO, 2):.1f}% higher than at this point last year, "
+            "mostly violence against the person after changes to crime recording.",
+            "Review violence hotspots with the police and licensing teams.",
+        ],
+        [
+            "CSP2",
+            BOROUGH,
+            "2016-17-Q2",
+            f"{rate[2]:.1f}% of MARAC cases this quarter were repeats, just below "
+            "the SafeLives 28-40% range; we are checking that repeats are being identified.",
+            "",
+        ],
+        [
+            "CSP3",
+            BOROUGH,
+            "2016-17-Q2",
+            f"ASB is {ytd_change(ASB, 2):.1f}% up year to date after a summer peak of complaints about unauthorised encampments.",
+            "Joint patrols of open spaces with parks staff.",
+        ],
+        [
+            "CSP1",
+            BOROUGH,
+            "2016-17-Q3",
+            f"Total notifiable offences are up {ytd_change(TNO, 3):.1f}% year to date. Most of the rise is "
+            "violence against the person, reflecting changes in how violent crime is recorded rather than a "
+            "real increase. Q3 was the first quarter this year with fewer offences than the same quarter last year.",
+            "Partnership problem-solving on violence in Romford town centre and audit of recording with the police.",
+        ],
+        [
+            "CSP2",
+            BOROUGH,
+            "2016-17-Q3",
+            f"{rate[3]:.1f}% of cases discussed at MARAC in Q3 were repeats, within the SafeLives expected range "
+            "of 28-40%, suggesting repeat victims are being identified and referred back.",
+            "",
+        ],
+        [
+            "CSP3",
+            BOROUGH,
+            "2016-17-Q3",
+            f"ASB incidents are up {ytd_change(ASB, 3):.1f}% year to date, driven by complaints about unauthorised "
+            "encampments on parks and open spaces over the summer. Q3 levels were closer to last year.",
+            "Faster legal process for encampments and target hardening of vulnerable open spaces.",
+        ],
     ]
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from store.db import Engine
-
 from loaders.reading import Source
 from loaders.registry import run_load
 from loaders.summary import LoadSummary
 from settings import DEMO_DIR
+from store.db import Engine
 
 DEMO_FILES = [
     ("areas", "areas.csv"),

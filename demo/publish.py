@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.db import Engine
-
 from exports.publication import publish_with_pack
 from rules.periods import Quarter
 from settings import Settings
-from store.db import reading
+from store.db import Engine, reading
 from store.publishing import VersionInfo, quarter_state
 from store.users import Principal
 

@@ -159,7 +159,9 @@ def _rating_cell(cell: _Cell, mark: Mark, size: float) -> None:
     _mark(cell.paragraphs[0], mark, size, fill[1] if fill else INK)
 
 
-def _simple_table(doc: DocumentType, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = frozenset()) -> Table:
+def _simple_table(
+    doc: DocumentType, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = frozenset()
+) -> Table:
     doc.add_paragraph(caption, style="Caption")
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -202,7 +204,13 @@ def _summary(doc: DocumentType, content: PackContent) -> None:
     doc.add_heading(f"RAG summary, {content.period.label}", level=2)
     _para(doc, content.summary_sentence, bold=True)
     rows = [(g.goal, g.red, g.amber, g.green, str(g.rated)) for g in content.goals]
-    _simple_table(doc, "Rated indicators by goal: number and share with each rating", ["Goal", "■ Red", "▲ Amber", "● Green", "Rated"], rows, {1, 2, 3, 4})
+    _simple_table(
+        doc,
+        "Rated indicators by goal: number and share with each rating",
+        ["Goal", "■ Red", "▲ Amber", "● Green", "Rated"],
+        rows,
+        {1, 2, 3, 4},
+    )
     if content.red_names:
         doc.add_paragraph(f"Rated Red: {'; '.join(content.red_names)}.")
     for note in content.notes:
@@ -299,7 +307,9 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
         heading.paragraph_format.keep_with_next = True
         for line in content.figure_notes:
             _para(doc, line, size=8.5).paragraph_format.space_after = Pt(2)
-    doc.add_paragraph("Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).", style="Caption")
+    doc.add_paragraph(
+        "Key: ■ Red, ▲ Amber, ● Green; ↑ Better, ↓ Worse, → Same (performance, not the raw number).", style="Caption"
+    )
 
 
 def _picture(doc: DocumentType, image: bytes, chart: Chart, number: int) -> None:
@@ -330,7 +340,10 @@ def _section(doc: DocumentType, section: IndicatorSection, images: Mapping[str, 
         _para(doc, section.spc, size=9)
     if section.projection:
         doc.add_paragraph(section.projection)
-    for label, text, flagged in (("Commentary", section.commentary, False), ("Corrective action", section.action, section.action_missing)):
+    for label, text, flagged in (
+        ("Commentary", section.commentary, False),
+        ("Corrective action", section.action, section.action_missing),
+    ):
         doc.add_heading(label, level=3)
         _para(doc, text, bold=flagged)
     # The heading and its text stay on one page (the last paragraph may part from the charts).
@@ -370,7 +383,9 @@ def render_docx(content: PackContent, images: Mapping[str, bytes]) -> bytes:
         _picture(doc, images[content.demand_chart.name], content.demand_chart, number)
     rows = [(r.name, r.now, r.last_year, r.change) for r in content.demand_rows]
     if rows:
-        _simple_table(doc, f"Context indicators, {content.period.label} against a year earlier", content.demand_headers, rows, {1, 2})
+        _simple_table(
+            doc, f"Context indicators, {content.period.label} against a year earlier", content.demand_headers, rows, {1, 2}
+        )
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

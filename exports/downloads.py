@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from store.db import Engine
-from store.db import Session
 
 from exports import ExportError, NotAvailable, NothingLoaded
-from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.file_names import file_stem
+from exports.images import PRINT_SCALE, PRINT_WIDTH, figure_to_image
 from exports.tabular import safe_csv, safe_xlsx
 from rules.periods import Quarter
-from store.db import reading
+from store.db import Engine, Session, reading
 from store.measures import Measure
 from store.publishing import published_demand, published_scorecard
 from store.queries import area_name, demand_panels, indicator_detail, months_loaded, quarters_available
@@ -70,16 +68,29 @@ def published_suffix(as_published: bool, version: int | None) -> str:
 
 
 def data_download(
-    engine: Engine, code: str, period: Quarter, area: str, fmt: str = "csv", *, as_published: bool = False, version: int | None = None
+    engine: Engine,
+    code: str,
+    period: Quarter,
+    area: str,
+    fmt: str = "csv",
+    *,
+    as_published: bool = False,
+    version: int | None = None,
 ) -> Download:
     if fmt not in DATA_TYPES:
         raise ExportError(f"Figures can be downloaded as {' or '.join(DATA_TYPES)}, not {fmt!r}.")
     with reading(engine) as session:
         check_period(session, period, area)
-        detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
+        detail = (
+            published_detail(session, code, period, area, version)
+            if as_published
+            else indicator_detail(session, code, period, area)
+        )
     frame = indicator_frame(detail)
     content = safe_csv(frame) if fmt == "csv" else safe_xlsx(frame, sheet=detail.indicator.code)
-    return Download(content, f"{detail.indicator.code}-{area}-{period.key}{published_suffix(as_published, version)}.{fmt}", DATA_TYPES[fmt])
+    return Download(
+        content, f"{detail.indicator.code}-{area}-{period.key}{published_suffix(as_published, version)}.{fmt}", DATA_TYPES[fmt]
+    )
 
 
 def map_download(
@@ -167,7 +178,9 @@ def demand_download(
         if as_published:
             frozen = published_demand(session, period, area, version)
             if frozen is None:
-                raise NotAvailable(f"{period.label} has not been published for {area}" + (f" as version {version}." if version else "."))
+                raise NotAvailable(
+                    f"{period.label} has not been published for {area}" + (f" as version {version}." if version else ".")
+                )
             panels = frozen
         else:
             panels = demand_panels(session, period, area)
@@ -178,7 +191,9 @@ def demand_download(
     if indicator:
         panel = next((p for p in panels if p.indicator.code.lower() == indicator.lower()), None)
         if panel is None:
-            raise NotAvailable(f"{indicator} is not one of the demand indicators: choose {', '.join(p.indicator.code for p in panels)}.")
+            raise NotAvailable(
+                f"{indicator} is not one of the demand indicators: choose {', '.join(p.indicator.code for p in panels)}."
+            )
         chart = demand_panel_chart(panel, name, width, height)
         return _image(chart, fmt, scale, f"demand-{panel.indicator.code}-{area}-{period.key}")
     whole = demand_chart(panels, name, period, width=width)
@@ -200,7 +215,9 @@ def summary_download(
         if as_published:
             frozen = published_scorecard(session, period, area, version)
             if frozen is None:
-                raise NotAvailable(f"{period.label} has not been published for {area}" + (f" as version {version}." if version else "."))
+                raise NotAvailable(
+                    f"{period.label} has not been published for {area}" + (f" as version {version}." if version else ".")
+                )
             card: Scorecard = frozen.card  # a FrozenScorecard is a Scorecard
         else:
             card = build_scorecard(session, period, area)

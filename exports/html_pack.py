@@ -106,13 +106,15 @@ def _badge(mark: Mark) -> str:
     return f'<span class="badge rating--{mark.kind}"><span aria-hidden="true">{_e(mark.symbol)}</span> {_e(mark.word)}</span>'
 
 
-def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Collection[int] = frozenset(), cls: str = "") -> str:
+def _table(
+    caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Collection[int] = frozenset(), cls: str = ""
+) -> str:
     """Cells are escaped here; the first cell of each row is its header."""
     head = "".join(f'<th scope="col"{NUM if i in numeric else ""}>{_e(h)}</th>' for i, h in enumerate(headers))
     body = []
     for row in rows:
         cells = [f'<th scope="row">{_e(row[0])}</th>']
-        cells += [f'<td{NUM if i in numeric else ""}>{_e(v)}</td>' for i, v in enumerate(row) if i]
+        cells += [f"<td{NUM if i in numeric else ''}>{_e(v)}</td>" for i, v in enumerate(row) if i]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="{cls}"><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -126,7 +128,13 @@ def _figure(chart: Chart, svg: bytes, number: int) -> str:
 
 
 def _title_block(c: PackContent) -> str:
-    rows = [("Subject heading", c.title), ("Area", f"{c.area_name} ({c.area_code})"), ("Period covered", c.period_covered), ("Report author", c.author), ("Date", c.date)]
+    rows = [
+        ("Subject heading", c.title),
+        ("Area", f"{c.area_name} ({c.area_code})"),
+        ("Period covered", c.period_covered),
+        ("Report author", c.author),
+        ("Date", c.date),
+    ]
     body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
     return (
         f'<header><p class="committee">{_e(c.committee)}</p><h1>{_e(c.title)}</h1>'
@@ -154,7 +162,9 @@ def _summary(c: PackContent) -> str:
 
 def _key(c: PackContent) -> str:
     ratings = "".join(f'<tr><th scope="row">{_badge(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_ratings)
-    directions = "".join(f'<tr><th scope="row">{_mark(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_directions)
+    directions = "".join(
+        f'<tr><th scope="row">{_mark(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_directions
+    )
     notes = "".join(f"<p>{_e(n)}</p>" for n in c.key_notes)
     return (
         '<section id="key" aria-labelledby="key-heading"><h2 id="key-heading">How indicators are rated</h2>'
@@ -221,7 +231,7 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
         f'<article id="indicator-{_e(s.code)}" aria-labelledby="indicator-{_e(s.code)}-heading">'
         f'<div class="indicator-text"><h3 id="indicator-{_e(s.code)}-heading">{_e(s.code)}: {_e(s.name)}</h3>{description}'
         f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>'
-        f"<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class=\"spc-line\">{_e(s.spc)}</p>{projection}"
+        f'<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class="spc-line">{_e(s.spc)}</p>{projection}'
         f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
         f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
     )
@@ -229,9 +239,18 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
 
 
 def _demand(c: PackContent, images: Mapping[str, bytes], number: int) -> str:
-    chart = _figure(c.demand_chart, images[c.demand_chart.name], number) if c.demand_chart else "<p>No context indicators are defined.</p>"
+    chart = (
+        _figure(c.demand_chart, images[c.demand_chart.name], number)
+        if c.demand_chart
+        else "<p>No context indicators are defined.</p>"
+    )
     table = (
-        _table(f"Context indicators, {c.period.label} against a year earlier", c.demand_headers, [(r.name, r.now, r.last_year, r.change) for r in c.demand_rows], {1, 2})
+        _table(
+            f"Context indicators, {c.period.label} against a year earlier",
+            c.demand_headers,
+            [(r.name, r.now, r.last_year, r.change) for r in c.demand_rows],
+            {1, 2},
+        )
         if c.demand_rows
         else ""
     )
@@ -247,7 +266,9 @@ def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
     for s in content.sections:
         html, number = _section(s, images, number)
         sections.append(html)
-    footer = _css_string(("DRAFT · " if content.draft else "") + f"{content.committee} · {content.area_name} · {content.period.label}")
+    footer = _css_string(
+        ("DRAFT · " if content.draft else "") + f"{content.committee} · {content.area_name} · {content.period.label}"
+    )
     css = CSS.replace('var(--footer, "")', f"{footer}; font: 8pt Arial, sans-serif; color: #505a5f")
     mark = ""
     if content.draft:  # at the top of every printed page, and of the document on screen

@@ -104,7 +104,10 @@ class _Renderer:
         """All ``requests`` at once: kaleido spreads them over its tabs."""
         # An SVG is vector: a scale would only inflate its nominal size, so it is always 1.
         specs = [
-            (as_dict(r.figure), {"format": r.fmt, "width": r.width, "height": r.height, "scale": r.scale if r.fmt == "png" else 1})
+            (
+                as_dict(r.figure),
+                {"format": r.fmt, "width": r.width, "height": r.height, "scale": r.scale if r.fmt == "png" else 1},
+            )
             for r in requests
         ]
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from store.db import Engine
-
 from exports import ExportError, NoIndicatorsDefined
 from exports.docx_pack import render_docx
 from exports.downloads import check_period
@@ -21,7 +19,7 @@ from exports.pack_content import PackContent, build_pack_content
 from exports.pdf import html_to_pdf
 from rules.periods import Quarter
 from settings import Settings
-from store.db import reading
+from store.db import Engine, reading
 from views.figures import Chart
 
 PACK_FORMATS = ("docx", "pdf", "html")

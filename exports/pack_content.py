@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from store.db import Session
-
+from exports.file_names import file_stem
 from reporting.formatting import format_value
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
 from rules.direction import Direction
@@ -22,36 +21,36 @@ from rules.periods import Quarter
 from rules.rating import Rating
 from rules.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
+from store.db import Session
 from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
-from exports.file_names import file_stem
-from views.projection_chart import projection_sentence
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
 from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
+from views.projection_chart import projection_sentence
 from views.spc_chart import spc_view
 from views.wording import (
     MINUS,
-    no_figures_this_year,
     SPC_EXPLAINER,
     SPC_KEY,
     arrow_note,
-    break_note,
-    significance_title,
-    spc_cell,
-    spc_line,
     basis_label,
+    break_note,
     change_phrase,
     direction_word,
     long_term_title,
     month_label,
+    no_figures_this_year,
     plural,
     reason_text,
     short_term_title,
     signed_percent,
+    significance_title,
+    spc_cell,
+    spc_line,
 )
 
 
@@ -187,7 +186,9 @@ class PackContent:
     def file_stem(self) -> str:
         """``Havering-CSP-performance-Q3-2016-17`` (``…-DRAFT`` for a draft): the area's name, as
         a committee clerk files it, not its code."""
-        return file_stem(self.area_name, "CSP-performance", f"Q{self.period.q}", self.period.financial_year.key, "DRAFT" if self.draft else "")
+        return file_stem(
+            self.area_name, "CSP-performance", f"Q{self.period.q}", self.period.financial_year.key, "DRAFT" if self.draft else ""
+        )
 
 
 def _count(counts: RagCounts, rating: Rating) -> str:
@@ -229,7 +230,11 @@ def _change(row: ScoreRow, period: Quarter, levels: dict[str, float]) -> str:
         return f"No figure is held for {period.label}."
     before = format_value(row.same_period_last_year, row.unit)
     lead = f"{format_value(row.actual, row.unit)}{basis}, {change_phrase(row.actual, row.same_period_last_year, last_year, row.unit)}"
-    return f"{lead} ({before}).{_comparator(row, levels)}" if row.same_period_last_year is not None else f"{lead}.{_comparator(row, levels)}"
+    return (
+        f"{lead} ({before}).{_comparator(row, levels)}"
+        if row.same_period_last_year is not None
+        else f"{lead}.{_comparator(row, levels)}"
+    )
 
 
 def _change_cell(row: ScoreRow) -> str:
@@ -281,7 +286,11 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
     detail = indicator_detail(session, row.code, card.period, card.area_code)
     # A year with no figure yet gets no empty year-to-date or SPC chart: the reason says so.
     missing_year = no_figures_this_year(detail) if detail.history else ""
-    charts = [trend_chart(detail), *([] if missing_year else [ytd_chart(detail), *_spc_charts(session, detail)])] if detail.history else []
+    charts = (
+        [trend_chart(detail), *([] if missing_year else [ytd_chart(detail), *_spc_charts(session, detail)])]
+        if detail.history
+        else []
+    )
     table = _table_row(row, levels)
     return IndicatorSection(
         code=row.code, name=row.name, description=row.description, rating=table.rating, short=table.short, long=table.long,
@@ -295,7 +304,9 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
 
 def _key(period: Quarter) -> tuple[list[tuple[Mark, str]], list[tuple[Mark, str]], list[str]]:
     ratings = [(rating_mark(r), RAG_MEANING[r]) for r in (*RATED, Rating.NO_DATA, Rating.NOT_RATED)]
-    directions = [(direction_mark(d), DIRECTION_MEANING[d]) for d in (Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA)]
+    directions = [
+        (direction_mark(d), DIRECTION_MEANING[d]) for d in (Direction.BETTER, Direction.WORSE, Direction.SAME, Direction.NA)
+    ]
     notes = [
         (
             "The target tolerance is how far from the quarter target an indicator may be and still be rated Green. "
@@ -342,13 +353,17 @@ def build_pack_content(
     levels = comparator_levels(session, period, area)
     summary = card.summary
     goals = [
-        GoalSummary(goal, _count(c, Rating.RED), _count(c, Rating.AMBER), _count(c, Rating.GREEN), c.rated_total, summary_sentence(c))
+        GoalSummary(
+            goal, _count(c, Rating.RED), _count(c, Rating.AMBER), _count(c, Rating.GREEN), c.rated_total, summary_sentence(c)
+        )
         for goal, c in summary.by_goal.items()
     ]
     notes = []
     if summary.overall.no_data:
         n = summary.overall.no_data
-        notes.append(f"{plural(n, 'rated indicator')} had no figure for {period.label} and {'is' if n == 1 else 'are'} not counted.")
+        notes.append(
+            f"{plural(n, 'rated indicator')} had no figure for {period.label} and {'is' if n == 1 else 'are'} not counted."
+        )
     missing = [r.name for r in rated if RED_WITHOUT_ACTION in r.flags]
     if missing:
         notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")

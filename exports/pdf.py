@@ -29,7 +29,7 @@ _ASKED_FOR = ("Arial", "Helvetica", "Helvetica Neue", "sans-serif")
 def fontconfig_file(folder: Path) -> Path:
     """A fontconfig file in ``folder``: the system's configuration, the bundled fonts, preferred."""
     aliases = "".join(
-        f"<alias binding=\"same\"><family>{family}</family><prefer><family>{PACK_FAMILY}</family></prefer></alias>"
+        f'<alias binding="same"><family>{family}</family><prefer><family>{PACK_FAMILY}</family></prefer></alias>'
         for family in _ASKED_FOR
     )
     path = folder / "fonts.conf"

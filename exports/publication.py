@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.db import Engine
 from sqlalchemy.exc import IntegrityError
 
 from exports.docx_pack import render_docx
@@ -23,7 +22,7 @@ from exports.pack_content import PackContent, build_pack_content
 from exports.pdf import html_to_pdf
 from rules.periods import Quarter
 from settings import Settings
-from store.db import session_scope
+from store.db import Engine, session_scope
 from store.published_document import freeze_document
 from store.publishing import PublishingError, VersionInfo, check_can_publish, publish_quarter
 from store.users import Principal

@@ -67,7 +67,7 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def _plain_number(text: str) -> bool:
-    """"-3.7" or "1e5": a number a spreadsheet reads as one, not a formula."""
+    """ "-3.7" or "1e5": a number a spreadsheet reads as one, not a formula."""
     try:
         return math.isfinite(float(text))
     except ValueError:

@@ -18,9 +18,9 @@ from geo.fields import Fields, choose_fields, level_of_code, year_in_name
 from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
 from geo.options import BoundaryOptions, options_of
 from geo.queries import coverage_gaps
+from geo.retire import retire_replaced
 from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
-from geo.retire import retire_replaced
 from rules.ward_generations import generation_of, is_generation
 from sources.registry import counted
 from store.coverage_record import record_coverage
@@ -98,7 +98,12 @@ def _attributes(frame: pd.DataFrame, fields: Fields) -> pd.DataFrame:
         return frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip())
 
     table = pd.DataFrame(
-        {"code": text(fields.code), "name": text(fields.name), "parent": text(fields.parent), "parent_name": text(fields.parent_name)}
+        {
+            "code": text(fields.code),
+            "name": text(fields.name),
+            "parent": text(fields.parent),
+            "parent_name": text(fields.parent_name),
+        }
     )
     table["__row__"] = range(1, len(frame) + 1)  # feature number, as GIS tools count them
     return table
@@ -109,8 +114,12 @@ def _check_codes(ctx: LoadContext, table: pd.DataFrame, fields: Fields, wanted: 
     shaped = levels.notna()
     if not shaped.any():
         sample = ", ".join(table["code"].head(3))
-        ctx.log.add(None, fields.code, sample, f"no value in {fields.code!r} is a ward or borough GSS code (like E05000306 or "
-                    f"E09000016); {WRONG_CODE_FIELD}")
+        ctx.log.add(
+            None,
+            fields.code,
+            sample,
+            f"no value in {fields.code!r} is a ward or borough GSS code (like E05000306 or E09000016); {WRONG_CODE_FIELD}",
+        )
     level = wanted or fields.level or (levels.dropna().mode().iloc[0] if shaped.any() else "ward")
     for row, code, found in zip(table["__row__"], table["code"], levels):
         if code == "":
@@ -231,12 +240,9 @@ def _report_coverage(ctx: LoadContext, level: str, vintage: str, loaded: set[str
     if no_data:
         ctx.summary.notes.append(f"{len(no_data)} of {len(loaded)} areas in the file have no data held yet: {_listing(no_data)}")
     if no_outline:
-        ctx.summary.notes.append(
-            f"{len(no_outline)} {level}s hold data but have no {vintage} outline: {_listing(no_outline)}"
-        )
+        ctx.summary.notes.append(f"{len(no_outline)} {level}s hold data but have no {vintage} outline: {_listing(no_outline)}")
 
 
 def _listing(codes: list[str]) -> str:
     shown = ", ".join(codes[:SHOW_CODES])
     return shown + (f" … and {len(codes) - SHOW_CODES} more" if len(codes) > SHOW_CODES else "")
-

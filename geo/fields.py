@@ -46,7 +46,9 @@ def choose_fields(columns: list[str], *, code: str | None, name: str | None, par
     found = _detect(columns, by_key)
     if code:
         code_field = by_key[code.lower()]
-        base = found if found and found.code == code_field else Fields(code_field, None, None, None, None, _vintage_of(code_field))
+        base = (
+            found if found and found.code == code_field else Fields(code_field, None, None, None, None, _vintage_of(code_field))
+        )
     elif found:
         base = found
     else:
@@ -70,8 +72,12 @@ def _detect(columns: list[str], by_key: dict[str, str]) -> Fields | None:
         if match:
             nn = match.group(1)
             return Fields(
-                column, pick(f"WD{nn}NM"), pick(f"LAD{nn}CD", f"LA{nn}CD", "LAGSSCODE"),
-                pick(f"LAD{nn}NM", f"LA{nn}NM"), "ward", f"20{nn}",
+                column,
+                pick(f"WD{nn}NM"),
+                pick(f"LAD{nn}CD", f"LA{nn}CD", "LAGSSCODE"),
+                pick(f"LAD{nn}NM", f"LA{nn}NM"),
+                "ward",
+                f"20{nn}",
             )
     for column in columns:
         match = _ONS_DISTRICT.match(column)
@@ -94,9 +100,7 @@ def _vintage_of(column: str) -> str | None:
 
 def _missing(file_name: str, reason: str, columns: list[str]) -> LoadError:
     listing = ", ".join(c for c in columns if c != "geometry")
-    return LoadError(
-        file_name, [Problem(None, None, listing, f"{reason}; {FIELDS_SHOWN}")]
-    )
+    return LoadError(file_name, [Problem(None, None, listing, f"{reason}; {FIELDS_SHOWN}")])
 
 
 def year_in_name(file_name: str) -> str | None:

@@ -60,7 +60,8 @@ def _columns(name: str, columns: list[str]) -> dict[str, str | None]:
     ward_match = next((m for c in columns if (m := _WARD.match(c))), None)
     if not lsoa or not ward_match:
         raise LoadError(
-            name, [Problem(1, None, ", ".join(columns), "expected an LSOA code column (LSOA21CD) and a ward code column (WD25CD)")]
+            name,
+            [Problem(1, None, ", ".join(columns), "expected an LSOA code column (LSOA21CD) and a ward code column (WD25CD)")],
         )
     ward, nn = ward_match.string, ward_match.group(1)
     by_key = {c.lower(): c for c in columns}

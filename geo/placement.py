@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import select
-from store.db import Session
 
 from geo.queries import boundary_frame, vintages_held, year_vintages
 from geo.vector import BRITISH_NATIONAL_GRID, WGS84, fail
+from store.db import Session
 from store.models import LsoaWard
 
 # Vintages whose wards hold nearly as many sample points as the best one count as equally
@@ -70,17 +70,23 @@ def _first_per_point(joined: gpd.GeoDataFrame, order: list[str]) -> pd.Series:
     return ranked.drop_duplicates("__point__").set_index("__point__")["area_code"]
 
 
-def choose_placer(session: Session, explicit: str | None, lon: pd.Series, lat: pd.Series, max_year: int | None, file_name: str) -> WardPlacer:
+def choose_placer(
+    session: Session, explicit: str | None, lon: pd.Series, lat: pd.Series, max_year: int | None, file_name: str
+) -> WardPlacer:
     held = vintages_held(session, "ward")
     lookup_all = _lookup(session)
     if explicit:
         if explicit not in held:
-            raise fail(file_name, f"no ward boundaries of vintage {explicit!r} are held; held: {', '.join(held) or 'none'}", explicit)
+            raise fail(
+                file_name, f"no ward boundaries of vintage {explicit!r} are held; held: {', '.join(held) or 'none'}", explicit
+            )
         return _placer(session, explicit, f"vintage {explicit} as asked", lookup_all)
     years = year_vintages(held)
     if not years:
         if lookup_all:
-            return WardPlacer(None, "no ward boundaries held: records placed by LSOA only", _empty(), {k: min(v) for k, v in lookup_all.items()})
+            return WardPlacer(
+                None, "no ward boundaries held: records placed by LSOA only", _empty(), {k: min(v) for k, v in lookup_all.items()}
+            )
         raise fail(file_name, NO_WARD_BOUNDARIES)
     coverage = {v: _share_inside(boundary_frame(session, "ward", v), lon, lat) for v in years}
     best = max(coverage.values())
@@ -88,7 +94,9 @@ def choose_placer(session: Session, explicit: str | None, lon: pd.Series, lat: p
     in_force = [v for v in candidates if max_year is None or int(v) <= max_year]
     vintage = in_force[-1] if in_force else candidates[0]
     shares = ", ".join(f"{v}: {coverage[v]:.0%}" for v in years)
-    reason = f"ward vintage {vintage} chosen (share of sample points inside each vintage's wards: {shares}; data up to {max_year})"
+    reason = (
+        f"ward vintage {vintage} chosen (share of sample points inside each vintage's wards: {shares}; data up to {max_year})"
+    )
     return _placer(session, vintage, reason, lookup_all)
 
 

@@ -52,7 +52,11 @@ class Tally:
             held[0] += int(n)
 
     def records(self, asb: bool) -> pd.DataFrame:
-        rows = [(first, ward, month, kind, part, n) for (ward, month, kind, part), (n, first) in self.counts.items() if (kind == ASB_TYPE) == asb]
+        rows = [
+            (first, ward, month, kind, part, n)
+            for (ward, month, kind, part), (n, first) in self.counts.items()
+            if (kind == ASB_TYPE) == asb
+        ]
         frame = pd.DataFrame(rows, columns=["__row__", "area_code", "month", "category", "part", "count"])
         if asb:
             return frame
@@ -164,7 +168,9 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
     placing = {(ward, month, part) for (ward, month, _, part) in tally.counts}
     cleared = clear_earlier_placements(ctx.session, summary.sha256, ctx.upload_id, placing)
     if cleared:
-        summary.notes.append(f"this file was loaded before: the {cleared:,} values it placed then, in the same months, are replaced")
+        summary.notes.append(
+            f"this file was loaded before: the {cleared:,} values it placed then, in the same months, are replaced"
+        )
     writers = []
     for kind, is_asb in (("crime", False), ("asb", True)):
         writer = ctx.count_writer(kind)

@@ -8,8 +8,8 @@ import json
 import geopandas as gpd
 import shapely
 from sqlalchemy import select, union
-from store.db import Session
 
+from store.db import Session
 from store.models import Area, AreaBoundary, AsbCount, CrimeCount, IndicatorValue, MaracReturn, Population
 
 
@@ -47,7 +47,12 @@ def feature_collection(session: Session, level: str, vintage: str, within: str |
     if within:
         query = query.where(Area.parent_code == within)
     features = [
-        {"type": "Feature", "id": code, "properties": {"code": code, "name": name, "parent": parent}, "geometry": json.loads(geometry)}
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {"code": code, "name": name, "parent": parent},
+            "geometry": json.loads(geometry),
+        }
         for code, name, geometry, parent in session.execute(query)
     ]
     return {"type": "FeatureCollection", "features": features}

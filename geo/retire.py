@@ -18,9 +18,9 @@ from typing import Any
 
 import shapely
 from sqlalchemy import delete, select, update
-from store.db import Session
 
 from store.bulk import IN_LIMIT
+from store.db import Session
 from store.models import Area, AreaBoundary, AsbCount, AsbCountSetAside, CrimeCount, CrimeCountSetAside, LsoaWard
 
 # An old area is replaced when at least this share of it lies inside the new file's outlines;
@@ -50,7 +50,9 @@ class Retired:
         return [text + f"; {self.moved:,} values moved into their successors, {self.cleared:,} cleared"]
 
 
-def retire_replaced(session: Session, level: str, vintage: str, codes: list[str], geometries: list, upload_id: int | None) -> Retired:
+def retire_replaced(
+    session: Session, level: str, vintage: str, codes: list[str], geometries: list, upload_id: int | None
+) -> Retired:
     """Retire the areas of ``vintage`` at ``level`` that this file's outlines (``codes``,
     ``geometries``, WGS84) replace; move or clear their figures. Call after the new outlines
     are stored, in the load's transaction."""
@@ -58,7 +60,9 @@ def retire_replaced(session: Session, level: str, vintage: str, codes: list[str]
     held = [
         (code, shapely.from_wkb(bytes(wkb)))
         for code, wkb in session.execute(
-            select(AreaBoundary.area_code, AreaBoundary.geometry_full).where(AreaBoundary.level == level, AreaBoundary.vintage == vintage)
+            select(AreaBoundary.area_code, AreaBoundary.geometry_full).where(
+                AreaBoundary.level == level, AreaBoundary.vintage == vintage
+            )
         )
         if code not in new_codes
     ]

@@ -49,7 +49,12 @@ def load_annotations(ctx: LoadContext) -> None:
     frame["kind"] = frame["kind"].str.lower().replace("", "break")
     for row, code, source, kind in frame[["__row__", "indicator_code", "source", "kind"]].itertuples(index=False):
         if not code and not source:
-            ctx.log.add(int(row), "indicator_code", "", "give the indicator (indicator_code) or the source (crime, asb, marac, values) the note is about")
+            ctx.log.add(
+                int(row),
+                "indicator_code",
+                "",
+                "give the indicator (indicator_code) or the source (crime, asb, marac, values) the note is about",
+            )
         elif code and source:
             ctx.log.add(int(row), "source", source, "give an indicator or a source, not both")
         elif source and source not in SOURCES:
@@ -57,7 +62,13 @@ def load_annotations(ctx: LoadContext) -> None:
         if kind not in KINDS:
             ctx.log.add(int(row), "kind", kind, f"must be one of: {', '.join(KINDS)}")
     frame["date"] = _dates(ctx, frame)
-    log_duplicates(frame, ["indicator_code", "source", "area_code", "date", "kind"], {}, ctx.log, "annotation for this series, area, date and kind")
+    log_duplicates(
+        frame,
+        ["indicator_code", "source", "area_code", "date", "kind"],
+        {},
+        ctx.log,
+        "annotation for this series, area, date and kind",
+    )
     if ctx.log:
         return
     now = datetime.now(UTC)

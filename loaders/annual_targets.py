@@ -33,7 +33,11 @@ def check_annual(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, In
     """Each annual row as the values to store; problems logged with row, column and value."""
     target = parse_numbers(frame, "target", ctx.log, required=True)
     tolerance = parse_numbers(frame, "tolerance", ctx.log, required=False).fillna(0.0)
-    profiles = frame["profile"].str.strip().str.lower().replace("", Profile.EVEN.value) if "profile" in frame else pd.Series(Profile.EVEN.value, index=frame.index)
+    profiles = (
+        frame["profile"].str.strip().str.lower().replace("", Profile.EVEN.value)
+        if "profile" in frame
+        else pd.Series(Profile.EVEN.value, index=frame.index)
+    )
     log_duplicates(frame, ["code", "year", "area_code"], {}, ctx.log, "annual target")
     out = []
     for i, (row, code) in enumerate(zip(frame["__row__"], frame["code"])):
@@ -61,7 +65,9 @@ def check_annual(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, In
             try:
                 shares = custom_shares(_shares(raw))
             except (ValueError, ProfileError) as e:
-                ctx.log.add(row, "shares", raw, f"a custom profile needs twelve shares (April to March, separated by ;) summing to 1: {e}")
+                ctx.log.add(
+                    row, "shares", raw, f"a custom profile needs twelve shares (April to March, separated by ;) summing to 1: {e}"
+                )
                 continue
         value = target.iloc[i]
         if pd.isna(value) or not math.isfinite(value):
@@ -95,7 +101,15 @@ def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
                 setattr(item, name, values[name])
             item.updated_by, item.updated_at = ctx.user, now
             label = f"{key[0]} {key[1]} year {key[2] or 'every area'}"
-            record_input_change(ctx.session, upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now), "target", str(key[0]), label, before, new)
+            record_input_change(
+                ctx.session,
+                upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now),
+                "target",
+                str(key[0]),
+                label,
+                before,
+                new,
+            )
         ctx.summary.notes.append(
             f"annual target {key[0]} {key[1]}{' for ' + str(key[2]) if key[2] else ''}: {values['target']:g}, "
             f"spread {values['profile']}; a quarter target typed for the same year wins for its quarter"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from store.db import Session
 
+from store.db import Session
 from store.models import Area
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 
 from loaders.cells import log_duplicates, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
-from loaders.seen_keys import SeenKeys
 from loaders.reading import CsvReader, require_columns
+from loaders.seen_keys import SeenKeys
 
 
 def load_asb(ctx: LoadContext) -> None:

@@ -54,7 +54,9 @@ def summarise(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks) ->
                 if (held := checks.held.get((a, month))) and (new := cast(float, part.at[a, month])) == new and new < (1 - DROP_FALL) * held
             ]  # fmt: skip
             if falling:
-                unusual.append(f"{month_label(month)}: {len(falling)} {'wards' if ward_file else 'borough figure'} would fall by more than half")
+                unusual.append(
+                    f"{month_label(month)}: {len(falling)} {'wards' if ward_file else 'borough figure'} would fall by more than half"
+                )
         new_wards = [w for w in wards if w in added]
         if new_wards:
             unusual.append(f"{len(new_wards)} new {'ward' if len(new_wards) == 1 else 'wards'}")

@@ -64,7 +64,9 @@ def parse_count_block(frame: pd.DataFrame, columns: list[str], log: ProblemLog) 
         return values
     return np.column_stack(
         [
-            parse_counts(frame.assign(**{c: frame[c].str.strip()}), c, log, blank_ok=True).to_numpy(dtype="float64", na_value=np.nan)
+            parse_counts(frame.assign(**{c: frame[c].str.strip()}), c, log, blank_ok=True).to_numpy(
+                dtype="float64", na_value=np.nan
+            )
             for c in columns
         ]
     )
@@ -113,7 +115,11 @@ def _month_quarter_or_ytd(value: str) -> str:
 def parse_value_periods(frame: pd.DataFrame, column: str, log: ProblemLog) -> pd.Series:
     """A month, a quarter or a published year to date (values files)."""
     return _parse_each(
-        frame, column, log, _month_quarter_or_ytd, "not a month (2016-10), a quarter (2016-17-Q3) or a year to date (2016-17-YTD-Q3)"
+        frame,
+        column,
+        log,
+        _month_quarter_or_ytd,
+        "not a month (2016-10), a quarter (2016-17-Q3) or a year to date (2016-17-YTD-Q3)",
     )
 
 
@@ -154,7 +160,9 @@ def require_text(frame: pd.DataFrame, column: str, log: ProblemLog) -> None:
     _log_mask(log, frame, frame[column] == "", column, frame[column], "this cell must not be blank")
 
 
-def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] | SeenKeys, log: ProblemLog, what: str) -> pd.Series:
+def log_duplicates(
+    frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] | SeenKeys, log: ProblemLog, what: str
+) -> pd.Series:
     """Flag rows whose key was already seen in this file (across chunks). Returns the mask.
     ``seen``: a ``SeenKeys`` (compact, for files of millions of rows) or a dict."""
     if isinstance(seen, SeenKeys):
@@ -164,7 +172,9 @@ def log_duplicates(frame: pd.DataFrame, key: list[str], seen: dict[tuple, int] |
         if mask.any():
             values = frame.loc[mask, key]
             for row, earlier, *parts in zip(rows[mask].tolist(), first[mask].tolist(), *(values[k].tolist() for k in key)):
-                log.add(int(row), ", ".join(key), " / ".join(map(str, parts)), f"duplicate {what}: already given in row {earlier}")
+                log.add(
+                    int(row), ", ".join(key), " / ".join(map(str, parts)), f"duplicate {what}: already given in row {earlier}"
+                )
         return pd.Series(mask, index=frame.index, dtype=bool)
     mask = np.zeros(len(frame), dtype=bool)
     keys = zip(*(frame[k].tolist() for k in key))

@@ -19,7 +19,9 @@ def load_commentary(ctx: LoadContext) -> None:
     check_known_indicators(ctx, frame)
     check_known_areas(ctx, frame)
     frame["period"] = parse_quarters(frame, "period", ctx.log)
-    log_duplicates(frame, ["indicator_code", "area_code", "period"], {}, ctx.log, "commentary for this indicator, area and quarter")
+    log_duplicates(
+        frame, ["indicator_code", "area_code", "period"], {}, ctx.log, "commentary for this indicator, area and quarter"
+    )
     if ctx.log:
         return
     now = datetime.now(UTC)
@@ -28,7 +30,9 @@ def load_commentary(ctx: LoadContext) -> None:
         (c.indicator_code, c.area_code, c.period): c
         for c in ctx.session.scalars(select(Commentary).where(Commentary.period.in_(set(frame["period"]))))
     }
-    for code, area, period, text, action in frame[["indicator_code", "area_code", "period", "commentary", "corrective_action"]].itertuples(index=False):
+    for code, area, period, text, action in frame[
+        ["indicator_code", "area_code", "period", "commentary", "corrective_action"]
+    ].itertuples(index=False):
         item = existing.get((code, area, period))
         before = None if item is None else {"commentary": item.commentary, "corrective_action": item.corrective_action}
         if item is None:

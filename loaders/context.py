@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store.db import Session
-
 from loaders.areas_known import AreaBook
 from loaders.counts import CountWriter
 from loaders.errors import ProblemLog
@@ -13,6 +11,7 @@ from loaders.reading import Source
 from loaders.summary import LoadSummary
 from store.bulk import MERGE, BulkWriter
 from store.coverage_record import Loaded
+from store.db import Session
 
 
 @dataclass

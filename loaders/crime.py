@@ -16,7 +16,6 @@ import pandas as pd
 
 from loaders.cells import log_duplicates, parse_count_block, parse_counts, parse_months, require_text
 from loaders.context import LoadContext
-from loaders.seen_keys import SeenKeys
 from loaders.counts import CountWriter
 from loaders.errors import LoadError, Problem
 from loaders.month_checks import (
@@ -29,6 +28,7 @@ from loaders.month_checks import (
     read_met_months,
 )
 from loaders.reading import CsvReader, require_columns
+from loaders.seen_keys import SeenKeys
 from rules.ward_generations import MET_WARD_FILE_VINTAGE
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 from store.ward_generations import settle_after_load
@@ -105,7 +105,9 @@ def _after_checks(ctx: LoadContext, file_months: FileMonths, checks: MonthChecks
     if checks.stubs and not ctx.log:
         marked = mark_incomplete(ctx.session, file_months, checks, ctx.upload_id)
         if marked:
-            ctx.summary.notes.append(f"{marked:,} area-months held nothing for the incomplete months: marked incomplete in source file, not stored as figures")
+            ctx.summary.notes.append(
+                f"{marked:,} area-months held nothing for the incomplete months: marked incomplete in source file, not stored as figures"
+            )
     summarise(ctx, file_months, checks)
 
 
@@ -140,7 +142,10 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
     if not_months:
         raise LoadError(
             ctx.source.name,
-            [Problem(1, c, c, "this column looks like a month but is not one: month columns are YYYYMM, e.g. 201604") for c in not_months],
+            [
+                Problem(1, c, c, "this column looks like a month but is not one: month columns are YYYYMM, e.g. 201604")
+                for c in not_months
+            ],
         )
     months = {c: f"{c[:4]}-{c[4:]}" for c in month_columns}
     ctx.summary.notes.append(
@@ -167,7 +172,9 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
         codes = {name: met_area_code(name) if name else None for name in borough_names.unique()}
         borough_codes = borough_names.map(codes)
         for row, name in zip(chunk["__row__"][borough_codes.isna()], borough_names[borough_codes.isna()]):
-            ctx.log.add(int(row), borough_col, name, "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")
+            ctx.log.add(
+                int(row), borough_col, name, "not a London borough name (nor a Met non-geographic unit such as 'Unknown')"
+            )
             unknown_names.add(name)
         non_geographic.update(n for n, c in codes.items() if c in MET_NON_GEOGRAPHIC)
         if ward:
@@ -197,7 +204,9 @@ def _load_met(ctx: LoadContext, reader: CsvReader, writer: CountWriter, layout: 
 
 
 def _learn_wards(ctx: LoadContext, chunk: pd.DataFrame, cols: dict[str, str], borough_codes: pd.Series, ward_rows: dict) -> None:
-    wards = pd.DataFrame({"row": chunk["__row__"], "code": chunk[cols["WardCode"]], "name": chunk[cols["WardName"]], "parent": borough_codes})
+    wards = pd.DataFrame(
+        {"row": chunk["__row__"], "code": chunk[cols["WardCode"]], "name": chunk[cols["WardName"]], "parent": borough_codes}
+    )
     for row, code, name, parent in wards.drop_duplicates(["code", "name", "parent"]).itertuples(index=False):
         if not code or parent is None or pd.isna(parent):
             continue

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, records, require_text
 from loaders.annual_targets import check_annual, is_annual, store_annual
+from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, records, require_text
 from loaders.context import LoadContext
 from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
@@ -34,7 +34,12 @@ def load_areas(ctx: LoadContext) -> None:
     frame["level"] = parse_choice(frame, "level", LEVELS, ctx.log)
     for row, vintage in zip(frame["__row__"], frame["boundary_vintage"]):
         if vintage and not is_generation(vintage):
-            ctx.log.add(int(row), "boundary_vintage", vintage, "a ward boundary generation is the year its wards came in, e.g. 2022 (blank: not known)")
+            ctx.log.add(
+                int(row),
+                "boundary_vintage",
+                vintage,
+                "a ward boundary generation is the year its wards came in, e.g. 2022 (blank: not known)",
+            )
     log_duplicates(frame, ["area_code"], {}, ctx.log, "area code")
     declared = set(frame["area_code"])
     for row, code, parent in frame[["__row__", "area_code", "parent_code"]].itertuples(index=False):
@@ -79,7 +84,9 @@ def load_indicators(ctx: LoadContext) -> None:
     for row, measure in zip(frame["__row__"], frame["measure"]):
         if not MEASURE.match(measure):
             ctx.log.add(
-                int(row), "measure", measure,
+                int(row),
+                "measure",
+                measure,
                 "not a measure: use crime, crime:<major>, crime:<major>/<minor>, asb, marac:repeat_rate, "
                 "marac:cases, marac:repeat_cases or values",
             )
@@ -162,8 +169,14 @@ def load_targets(ctx: LoadContext) -> None:
     for i, row in enumerate(records(frame)):
         key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
         item = existing.get(key)
-        values = target_values(_float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]), float(tolerance.iloc[i]), row.tolerance_type)
-        before = None if item is None else target_values(item.target, item.target_low, item.target_high, item.tolerance, item.tolerance_type)
+        values = target_values(
+            _float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]), float(tolerance.iloc[i]), row.tolerance_type
+        )
+        before = (
+            None
+            if item is None
+            else target_values(item.target, item.target_low, item.target_high, item.tolerance, item.tolerance_type)
+        )
         if item is None:
             item = Target(indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
             ctx.session.add(item)

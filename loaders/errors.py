@@ -70,10 +70,7 @@ class LoadError(Exception):
         """A plain-text table: file, row, column, value, reason."""
         shown = self.problems if limit is None else self.problems[:limit]
         header = ("file", "row", "column", "value", "reason")
-        rows = [
-            (self.file_name, "" if p.row is None else str(p.row), p.column or "", _clip(p.value), p.reason)
-            for p in shown
-        ]
+        rows = [(self.file_name, "" if p.row is None else str(p.row), p.column or "", _clip(p.value), p.reason) for p in shown]
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
         widths[-1] = len(header[-1])  # the reason runs to the end of the line
         lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]

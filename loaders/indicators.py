@@ -60,7 +60,9 @@ def check_missing(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in
     return missing
 
 
-def finish_indicator_load(ctx: LoadContext, held: dict[str, dict[str, object]], codes_in_file: set[str], missing: list[str]) -> None:
+def finish_indicator_load(
+    ctx: LoadContext, held: dict[str, dict[str, object]], codes_in_file: set[str], missing: list[str]
+) -> None:
     """Retire or keep the missing indicators as chosen, restore re-loaded retired ones, record
     every definition change against this upload, and say all of it in the summary."""
     cause = cause_of(ctx)
@@ -73,7 +75,9 @@ def finish_indicator_load(ctx: LoadContext, held: dict[str, dict[str, object]], 
                 restored.append(indicator.code)
         elif indicator.code in missing and retire:
             indicator.retired_at = cause.at
-        record_input_change(ctx.session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator))
+        record_input_change(
+            ctx.session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator)
+        )
     if missing:
         what = "retired (values, targets and published versions kept)" if retire else "kept"
         ctx.summary.notes.append(f"held but not in this file, {what}: {', '.join(missing)}")

@@ -14,7 +14,6 @@ from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR, LoadError, Problem
 from loaders.reading import CsvReader, require_columns
 from store.models import Indicator
 
-
 KEYED_MAX_ROWS = 200_000  # definitions, targets, values, MARAC, commentary: read whole, so bounded
 
 
@@ -28,7 +27,10 @@ def read_all(ctx: LoadContext, required: list[str], optional: Sequence[str] = ()
     for chunk in reader.chunks():
         rows += len(chunk)
         if rows > KEYED_MAX_ROWS:  # these files are small; a huge one is a mistake or an attack
-            raise LoadError(ctx.source.name, [Problem(None, None, f"over {KEYED_MAX_ROWS:,} rows", "too many rows for this kind of file: split it")])
+            raise LoadError(
+                ctx.source.name,
+                [Problem(None, None, f"over {KEYED_MAX_ROWS:,} rows", "too many rows for this kind of file: split it")],
+            )
         chunks.append(chunk)
     raw = pd.concat(chunks) if chunks else pd.DataFrame(columns=[*reader.columns, "__row__"])
     frame = pd.DataFrame({"__row__": raw["__row__"]})

@@ -59,7 +59,9 @@ class FileMonths:
         return {m: float(self.totals[m].sum()) for m in self.totals.columns[given.to_numpy()]}
 
 
-def read_met_months(reader: CsvReader, cols: dict[str, str], borough_col: str, month_columns: list[str], ward: bool) -> FileMonths:
+def read_met_months(
+    reader: CsvReader, cols: dict[str, str], borough_col: str, month_columns: list[str], ward: bool
+) -> FileMonths:
     """Sum a Met wide file per area and month. Bad cells are skipped here: the loading pass
     that follows names each one."""
     parts: list[pd.DataFrame] = []
@@ -85,7 +87,11 @@ def read_met_months(reader: CsvReader, cols: dict[str, str], borough_col: str, m
             borough_of.setdefault(code, code)
         keep = (areas.notna() & (areas != "")).to_numpy()
         values = _numbers(chunk[month_columns])[keep]
-        parts.append(pd.DataFrame(values, columns=[f"{c[:4]}-{c[4:]}" for c in month_columns]).groupby(areas[keep].to_numpy()).sum(min_count=1))
+        parts.append(
+            pd.DataFrame(values, columns=[f"{c[:4]}-{c[4:]}" for c in month_columns])
+            .groupby(areas[keep].to_numpy())
+            .sum(min_count=1)
+        )
     totals = pd.concat(parts).groupby(level=0).sum(min_count=1) if parts else pd.DataFrame()
     units = {c for c in totals.index if c in MET_NON_GEOGRAPHIC}
     own = set(totals.index) - units
@@ -122,7 +128,10 @@ def _numbers(block: pd.DataFrame) -> np.ndarray:
         return block.to_numpy(dtype=object).astype(np.float64)
     except (TypeError, ValueError):
         return np.column_stack(
-            [pd.to_numeric(block[c].str.replace(r"[,\s\u00a0]", "", regex=True), errors="coerce").to_numpy(dtype="float64") for c in block.columns]
+            [
+                pd.to_numeric(block[c].str.replace(r"[,\s\u00a0]", "", regex=True), errors="coerce").to_numpy(dtype="float64")
+                for c in block.columns
+            ]
         )
 
 

@@ -21,8 +21,8 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from settings import Settings
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
+from settings import Settings
 
 CHUNK_CELLS = 200_000  # cells per chunk: wide files with many month columns get fewer rows
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -76,8 +76,15 @@ class _CappedStream(io.RawIOBase):
         if self._read > self._limit:
             raise LoadError(
                 self._name,
-                [Problem(None, None, None, f"the file is larger than {self._limit / 1024 / 1024:,.0f} MB once decompressed; "
-                 "split it, or raise CSPDASH_MAX_FILE_MB")],
+                [
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        f"the file is larger than {self._limit / 1024 / 1024:,.0f} MB once decompressed; "
+                        "split it, or raise CSPDASH_MAX_FILE_MB",
+                    )
+                ],
             )
         buffer[: len(data)] = data
         return len(data)
@@ -209,8 +216,15 @@ def scan_file(source: Source) -> FileScan:
 def _line_too_long(source: Source, row: int, limit: int) -> None:
     raise LoadError(
         source.name,
-        [Problem(row, None, None, f"this row is longer than {limit:,} bytes (over {source.limits.max_columns:,} columns "
-                 f"of {source.limits.max_field_chars:,} characters): not a CSV we can read")],
+        [
+            Problem(
+                row,
+                None,
+                None,
+                f"this row is longer than {limit:,} bytes (over {source.limits.max_columns:,} columns "
+                f"of {source.limits.max_field_chars:,} characters): not a CSV we can read",
+            )
+        ],
     )
 
 
@@ -230,7 +244,14 @@ def _check_cp1252(source: Source) -> str:
                 bad = line[exc.start : exc.start + 1].hex()
                 raise LoadError(
                     source.name,
-                    [Problem(data_row, None, f"byte 0x{bad}", "the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8")],
+                    [
+                        Problem(
+                            data_row,
+                            None,
+                            f"byte 0x{bad}",
+                            "the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
+                        )
+                    ],
                 ) from exc
             data_row += 1
     return "cp1252"
@@ -264,12 +285,23 @@ class CsvReader:
         if len(columns) > limits.max_columns:
             raise LoadError(
                 source.name,
-                [Problem(1, None, f"{len(columns):,} columns", f"more than {limits.max_columns:,} columns; "
-                         "no file we load has so many (raise CSPDASH_MAX_COLUMNS if this one really does)")],
+                [
+                    Problem(
+                        1,
+                        None,
+                        f"{len(columns):,} columns",
+                        f"more than {limits.max_columns:,} columns; "
+                        "no file we load has so many (raise CSPDASH_MAX_COLUMNS if this one really does)",
+                    )
+                ],
             )
         long = [Problem(1, f"column {i + 1}", c[:60] + "…", f"a column name longer than {limits.max_field_chars:,} characters")
                 for i, c in enumerate(columns) if len(c) > limits.max_field_chars]  # fmt: skip
-        control = [Problem(1, f"column {i + 1}", repr(c[:60]), _CONTROL_REASON) for i, c in enumerate(columns) if re.search(_CONTROL_TEXT, c)]
+        control = [
+            Problem(1, f"column {i + 1}", repr(c[:60]), _CONTROL_REASON)
+            for i, c in enumerate(columns)
+            if re.search(_CONTROL_TEXT, c)
+        ]
         if long or control:
             raise LoadError(source.name, long + control)
         return cls(source, scan.encoding, columns, chunk_rows or max(500, CHUNK_CELLS // len(columns)), scan.lines, scan, log)
@@ -319,7 +351,14 @@ class CsvReader:
             values = chunk[column]
             bad = values.str.len() > limit
             for row, value in zip(chunk.loc[bad, "__row__"], values[bad]):
-                problems.append(Problem(int(row), column, value[:60] + "…", f"longer than {limit:,} characters (raise CSPDASH_MAX_FIELD_CHARS if it must be)"))
+                problems.append(
+                    Problem(
+                        int(row),
+                        column,
+                        value[:60] + "…",
+                        f"longer than {limit:,} characters (raise CSPDASH_MAX_FIELD_CHARS if it must be)",
+                    )
+                )
             if self.scan.has_control:
                 bad = values.str.contains(_CONTROL_TEXT, regex=True)
                 for row, value in zip(chunk.loc[bad, "__row__"], values[bad]):

@@ -20,13 +20,13 @@ from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
 from loaders.source_choice import settle_after_load
 from loaders.summary import LoadSummary
+from settings import get_settings
 from sources.declarations import FileKind
 from sources.registry import counted, file_kind, kind_keys
 from store.coverage_record import record_coverage
-from store.incomplete_months import record_incomplete
 from store.data_version import bump_data_version
-from settings import get_settings
 from store.db import session_factory, without_statement_timeout
+from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
 
@@ -46,7 +46,13 @@ KINDS = kind_keys()
 
 
 def load_file(
-    session: Session, kind: str, source: Source, *, user: str = "cli", limits: LoadLimits | None = None, accept_drops: bool = False
+    session: Session,
+    kind: str,
+    source: Source,
+    *,
+    user: str = "cli",
+    limits: LoadLimits | None = None,
+    accept_drops: bool = False,
 ) -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does). Database errors
@@ -61,17 +67,19 @@ def load_file(
     except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
         log.exception("loading %s (%s) failed in the database", source.name, kind)
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-        raise LoadError(source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]) from None
+        raise LoadError(
+            source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]
+        ) from None
 
 
-def _load(session: Session, declared: FileKind, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False) -> LoadSummary:
+def _load(
+    session: Session, declared: FileKind, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False
+) -> LoadSummary:
     kind = declared.key
     without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
-    upload = Upload(
-        kind=kind, file_name=source.name, sha256=summary.sha256, rows=0, loaded_by=user, loaded_at=datetime.now(UTC)
-    )
+    upload = Upload(kind=kind, file_name=source.name, sha256=summary.sha256, rows=0, loaded_by=user, loaded_at=datetime.now(UTC))
     session.add(upload)
     session.flush()
     areas = AreaBook(session)
@@ -93,7 +101,9 @@ def _load(session: Session, declared: FileKind, source: Source, user: str, limit
     try:
         settle_after_load(ctx, declared.writes_counts)  # one source per borough-month, before coverage is recorded
         sources: tuple[str, ...] = ()
-        if declared.changes_coverage or areas.generations_changed:  # in this load's transaction: a failed load leaves it as it was
+        if (
+            declared.changes_coverage or areas.generations_changed
+        ):  # in this load's transaction: a failed load leaves it as it was
             # A ward's generation changed: which wards make up its borough can change in any
             # month, so the counts' record is worked out whole.
             sources = (*declared.changes_coverage, *(tuple(counted()) if areas.generations_changed else ()))

@@ -9,14 +9,13 @@ says so (so a stored row is never left unused beside the new ones).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, select
 
 from loaders.context import LoadContext
-from datetime import UTC, datetime
-
 from rules.periods import FinancialYear
 from rules.targets import blank_quarter_refusal, row_use
 from store.input_changes import record_input_change, upload_cause
@@ -57,7 +56,15 @@ def replace_other_form(ctx: LoadContext, keys: set[tuple[str, str, int | None, s
             gone.append(target_key_label(t.indicator_code, t.year, t.quarter, t.area_code))
             old = target_values(t.target, t.target_low, t.target_high, t.tolerance, t.tolerance_type)
             cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
-            record_input_change(ctx.session, cause, "target", t.indicator_code, target_key_label(t.indicator_code, t.year, t.quarter, t.area_code), old, {"removed": True})
+            record_input_change(
+                ctx.session,
+                cause,
+                "target",
+                t.indicator_code,
+                target_key_label(t.indicator_code, t.year, t.quarter, t.area_code),
+                old,
+                {"removed": True},
+            )
             ctx.session.execute(delete(Target).where(Target.id == t.id))
     if gone:
         ctx.summary.notes.append(
@@ -65,7 +72,9 @@ def replace_other_form(ctx: LoadContext, keys: set[tuple[str, str, int | None, s
         )
 
 
-def describe_target_uses(ctx: LoadContext, keys: list[tuple[str, str, int | None, str | None]], indicators: dict[str, Indicator]) -> None:
+def describe_target_uses(
+    ctx: LoadContext, keys: list[tuple[str, str, int | None, str | None]], indicators: dict[str, Indicator]
+) -> None:
     """One summary note per indicator, area and form: what its rows will be compared with."""
     groups: dict[tuple[str, str | None, bool], list[tuple[str, int | None]]] = {}
     for code, year, quarter, area in keys:
@@ -81,7 +90,8 @@ def describe_target_uses(ctx: LoadContext, keys: list[tuple[str, str, int | None
         else:
             what = "each compared with its quarter's figure"
         listed = ", ".join(
-            FinancialYear.parse(y).label + ("" if blank else " " + "/".join(f"Q{q}" for _, q in sorted(r for r in rows if r[0] == y)))
+            FinancialYear.parse(y).label
+            + ("" if blank else " " + "/".join(f"Q{q}" for _, q in sorted(r for r in rows if r[0] == y)))
             for y in years
         )
         ctx.summary.notes.append(
@@ -89,9 +99,16 @@ def describe_target_uses(ctx: LoadContext, keys: list[tuple[str, str, int | None
         )
 
 
-
-def target_values(target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str) -> dict[str, Any]:
-    return {"target": target, "target_low": low, "target_high": high, "tolerance": float(tolerance), "tolerance_type": tolerance_type}
+def target_values(
+    target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str
+) -> dict[str, Any]:
+    return {
+        "target": target,
+        "target_low": low,
+        "target_high": high,
+        "tolerance": float(tolerance),
+        "tolerance_type": tolerance_type,
+    }
 
 
 def target_key_label(code: str, year: str, quarter: int | None, area: str | None) -> str:
@@ -100,7 +117,11 @@ def target_key_label(code: str, year: str, quarter: int | None, area: str | None
 
 
 def record_target_change(
-    ctx: LoadContext, key: tuple[str, str, int | None, str | None], old: dict[str, object] | None, new: dict[str, object], at: datetime
+    ctx: LoadContext,
+    key: tuple[str, str, int | None, str | None],
+    old: dict[str, object] | None,
+    new: dict[str, object],
+    at: datetime,
 ) -> None:
     cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, at)
     record_input_change(ctx.session, cause, "target", key[0], target_key_label(*key), old, new)

@@ -159,7 +159,10 @@ def _target(data: dict[str, Any] | None) -> Target | None:
     if not data:
         return None
     return Target(
-        data.get("target"), data.get("low"), data.get("high"), data.get("tolerance") or 0.0,
+        data.get("target"),
+        data.get("low"),
+        data.get("high"),
+        data.get("tolerance") or 0.0,
         ToleranceType(data.get("tolerance_type") or "abs"),
     )
 

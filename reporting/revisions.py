@@ -203,9 +203,7 @@ def unique_sources(sources: list[ChangeSource]) -> list[ChangeSource]:
     return sorted(seen.values(), key=lambda s: (s.at is None, s.at or datetime.min, s.upload_id or 0))
 
 
-def compare_rows(
-    published: list[dict[str, Any]], current: list[dict[str, Any]], finder: SourceFinder
-) -> list[Revision]:
+def compare_rows(published: list[dict[str, Any]], current: list[dict[str, Any]], finder: SourceFinder) -> list[Revision]:
     """Revisions between two lists of stored scorecard rows, in the published order."""
     now = {r["code"]: r for r in current}
     out: list[Revision] = []
@@ -214,7 +212,19 @@ def compare_rows(
         new = now.get(code)
         if new is None:
             gone = "retired (its history and published versions are kept)" if finder.retired(code) else "no longer defined"
-            out.append(Revision(code, old.get("name", ""), "indicator", "Indicator", old.get("name"), None, old.get("name") or "", gone, sources=finder.definition_sources(code)))
+            out.append(
+                Revision(
+                    code,
+                    old.get("name", ""),
+                    "indicator",
+                    "Indicator",
+                    old.get("name"),
+                    None,
+                    old.get("name") or "",
+                    gone,
+                    sources=finder.definition_sources(code),
+                )
+            )
             continue
         for field_name in changed_fields(old, new):
             rated = (field_name == "ytd_value") == (old.get("basis") == "ytd") and field_name in ("quarter_value", "ytd_value")
@@ -227,7 +237,19 @@ def compare_rows(
     known = {r["code"] for r in published}
     for new in current:
         if new["code"] not in known:
-            out.append(Revision(new["code"], new.get("name", ""), "indicator", "Indicator", None, new.get("name"), "not defined", new.get("name") or "", sources=finder.definition_sources(new["code"])))
+            out.append(
+                Revision(
+                    new["code"],
+                    new.get("name", ""),
+                    "indicator",
+                    "Indicator",
+                    None,
+                    new.get("name"),
+                    "not defined",
+                    new.get("name") or "",
+                    sources=finder.definition_sources(new["code"]),
+                )
+            )
     return out
 
 
@@ -252,5 +274,9 @@ def series_revisions(published: list[Any], current: list[Any]) -> list[SeriesRev
         for field_name in ("quarter_value", "ytd_value"):
             before, after = getattr(old, field_name), getattr(new, field_name) if new else None
             if not same_figure(field_name, before, after):
-                out.append(SeriesRevision(old.period, field_name, before, after, format_value(before, old.unit), format_value(after, old.unit)))
+                out.append(
+                    SeriesRevision(
+                        old.period, field_name, before, after, format_value(before, old.unit), format_value(after, old.unit)
+                    )
+                )
     return out

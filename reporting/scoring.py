@@ -83,6 +83,7 @@ class LoadedSeries(Protocol):
     def gap(self, q: Quarter, basis: str | None = None) -> str: ...
     def is_published_ytd(self, q: Quarter) -> bool: ...
 
+
 CSV_COLUMNS = [
     "code", "name", "goal", "area_code", "period", "basis", "actual", "target", "tolerance", "rag",
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
@@ -195,7 +196,11 @@ class ScoreRow:
     def numbers_record(self) -> dict[str, object]:
         """``csv_record`` with numbers as JSON numbers (None where there is no figure)."""
         record = self.csv_record()
-        for key, value in (("actual", self.actual), ("previous_quarter", self.previous_quarter), ("same_period_last_year", self.same_period_last_year)):
+        for key, value in (
+            ("actual", self.actual),
+            ("previous_quarter", self.previous_quarter),
+            ("same_period_last_year", self.same_period_last_year),
+        ):
             record[key] = json_number(value)
         if self.target is not None and self.polarity != Polarity.BAND:
             record["target"] = json_number(self.target.target)
@@ -294,7 +299,12 @@ def _basis_quarters(indicator: IndicatorRecord, q: Quarter) -> list[str]:
 
 
 def find_target(
-    rows: Sequence[TargetRecord], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
+    rows: Sequence[TargetRecord],
+    indicator: str,
+    period: Quarter,
+    area: str,
+    own_area_only: bool = False,
+    basis: str | None = None,
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 

@@ -22,7 +22,7 @@ class SeriesBreak:
     reason: str
 
     def label(self) -> str:
-        """"1 Apr 2014: Home Office recording standards tightened"."""
+        """ "1 Apr 2014: Home Office recording standards tightened"."""
         return f"{self.date.day} {self.date:%b %Y}: {self.reason}"
 
 

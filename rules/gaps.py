@@ -42,7 +42,7 @@ def months_missing(earlier: str, later: str) -> int:
 
 
 def period_label(period: str) -> str:
-    """"March 2017" or "Q4 2016/17"."""
+    """ "March 2017" or "Q4 2016/17"."""
     if is_month(period):
         year, mon = parse_month(period)
         return f"{['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][mon - 1]} {year}"
@@ -50,7 +50,7 @@ def period_label(period: str) -> str:
 
 
 def _months_words(n: int) -> str:
-    """"7 years", "6 years and 11 months", "5 months"."""
+    """ "7 years", "6 years and 11 months", "5 months"."""
     years, months = divmod(n, 12)
     parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
     if months or not years:
@@ -72,7 +72,7 @@ class Gap:
         return self.months > MAX_BASELINE_GAP_MONTHS
 
     def words(self) -> str:
-        """"no figures for 7 years (April 2017 to March 2024)"."""
+        """ "no figures for 7 years (April 2017 to March 2024)"."""
         first = _span(self.before)[1] + 1
         last = _span(self.after)[0] - 1
         if is_month(self.before):
@@ -133,7 +133,7 @@ def latest_label(periods: Sequence[str]) -> str:
 
 
 def no_figures_yet(year_label: str, latest: str | None) -> str:
-    """"No figures for 2025/26 yet (latest: Q4 2016/17)"."""
+    """ "No figures for 2025/26 yet (latest: Q4 2016/17)"."""
     return f"No figures for {year_label} yet" + (f" (latest: {latest})" if latest else "")
 
 

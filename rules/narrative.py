@@ -85,7 +85,7 @@ def _tolerance(target: Target, unit: str) -> str:
 
 
 def _position(f: NarrativeFigures) -> str:
-    """"1,160 above target", "on target", "within the target band (28–40%)"."""
+    """ "1,160 above target", "on target", "within the target band (28–40%)"."""
     assert f.target is not None and f.gap is not None and f.actual is not None
     polarity = Polarity(f.polarity)
     if polarity is Polarity.BAND:

@@ -68,7 +68,9 @@ def seasonal_shares(years: Sequence[Sequence[float]]) -> list[float]:
     return [m / total for m in months]
 
 
-def shares_for(profile: Profile | str, custom: Sequence[float] | None = None, years: Sequence[Sequence[float]] | None = None) -> list[float]:
+def shares_for(
+    profile: Profile | str, custom: Sequence[float] | None = None, years: Sequence[Sequence[float]] | None = None
+) -> list[float]:
     profile = Profile(profile)
     if profile is Profile.EVEN:
         return even_shares()

@@ -93,7 +93,13 @@ def _num(value: float) -> str:
 def _count_projection(ytd: float, years: list[EarlierYear], what: str = "") -> tuple[float, float, float, str, str, float] | str:
     """(point, low, high, method, arithmetic, remaining) for a count, or why not."""
     # Any: a part is float | None, but callers pass only years whose parts are both set.
-    pick: Callable[[PeriodValue], Any] = (lambda v: v.numerator) if what == "numerator" else (lambda v: v.denominator) if what == "denominator" else (lambda v: v.value)
+    pick: Callable[[PeriodValue], Any] = (
+        (lambda v: v.numerator)
+        if what == "numerator"
+        else (lambda v: v.denominator)
+        if what == "denominator"
+        else (lambda v: v.value)
+    )
     ratios = [(y, r) for y in years if (r := _ratio(pick(y.full_year), pick(y.to_point))) is not None]
     if not ratios:
         return "no complete earlier year with a figure to the same point gives a seasonal ratio"
@@ -129,7 +135,9 @@ def project(unit: str, quarter: int, months_held: int, ytd: PeriodValue | None, 
     if ytd is None:
         return Projection(reason="no projection: no year-to-date figure")
     if months_held < FEWEST_MONTHS:
-        return Projection(reason=f"no projection: only {months_held} month{'s' if months_held != 1 else ''} of the year held (at least {FEWEST_MONTHS} needed)")
+        return Projection(
+            reason=f"no projection: only {months_held} month{'s' if months_held != 1 else ''} of the year held (at least {FEWEST_MONTHS} needed)"
+        )
     if unit == "count":
         made = _count_projection(ytd.value, years)
         if isinstance(made, str):
@@ -156,7 +164,8 @@ def _ratio_projection(unit: str, ytd: PeriodValue, years: list[EarlierYear]) -> 
     value = scale * n_point / d_point
     if method.startswith(METHOD_RANGE):
         each = [
-            scale * (ytd.numerator * y.full_year.numerator / y.to_point.numerator)  # type: ignore[operator]
+            scale
+            * (ytd.numerator * y.full_year.numerator / y.to_point.numerator)  # type: ignore[operator]
             / (ytd.denominator * y.full_year.denominator / y.to_point.denominator)  # type: ignore[operator]
             for y in years[:YEARS_FOR_RANGE]
             if y.to_point.numerator and y.to_point.denominator
@@ -169,7 +178,9 @@ def _ratio_projection(unit: str, ytd: PeriodValue, years: list[EarlierYear]) -> 
     return Projection(value, low, high, method, arithmetic=arithmetic)
 
 
-def judge(projection: Projection, polarity: Polarity | str, year_end_target: Target | None, no_target_reason: str = "") -> Projection:
+def judge(
+    projection: Projection, polarity: Polarity | str, year_end_target: Target | None, no_target_reason: str = ""
+) -> Projection:
     """The projection with ``on_track`` set against the year-end target and its tolerance:
     on track when the whole interval is on the good side of the target, off track when the whole
     interval is beyond the target and its tolerance, otherwise at risk. A band indicator is not
@@ -179,7 +190,9 @@ def judge(projection: Projection, polarity: Polarity | str, year_end_target: Tar
     assert projection.low is not None and projection.high is not None
     polarity = Polarity(polarity)
     if polarity is Polarity.BAND:
-        return _with(projection, OnTrack.NOT_JUDGED, "not judged: a band indicator's year end is not judged against a single target")
+        return _with(
+            projection, OnTrack.NOT_JUDGED, "not judged: a band indicator's year end is not judged against a single target"
+        )
     if target_problems(polarity, year_end_target):
         return _with(projection, OnTrack.NOT_JUDGED, f"not judged: {no_target_reason or 'no year-end target is set'}")
     assert year_end_target is not None
@@ -190,10 +203,28 @@ def judge(projection: Projection, polarity: Polarity | str, year_end_target: Tar
     t = year_end_target.target
     edge = t + tolerance if polarity is Polarity.LOWER else t - tolerance  # type: ignore[operator]
     if max(gaps) <= slack:
-        return _with(projection, OnTrack.ON_TRACK, f"on track: the whole range is on the right side of the year-end target ({target_text})", t, edge)
+        return _with(
+            projection,
+            OnTrack.ON_TRACK,
+            f"on track: the whole range is on the right side of the year-end target ({target_text})",
+            t,
+            edge,
+        )
     if min(gaps) > tolerance + slack:
-        return _with(projection, OnTrack.OFF_TRACK, f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance", t, edge)
-    return _with(projection, OnTrack.AT_RISK, f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance", t, edge)
+        return _with(
+            projection,
+            OnTrack.OFF_TRACK,
+            f"off track: the whole range is beyond the year-end target ({target_text}) and its tolerance",
+            t,
+            edge,
+        )
+    return _with(
+        projection,
+        OnTrack.AT_RISK,
+        f"at risk: the range is neither wholly on the right side of the year-end target ({target_text}) nor wholly beyond its tolerance",
+        t,
+        edge,
+    )
 
 
 def _with(p: Projection, state: OnTrack, reason: str, target: float | None = None, edge: float | None = None) -> Projection:
@@ -206,7 +237,13 @@ def projection_words(p: Projection, unit: str) -> str:
     if not p.made:
         return p.reason[:1].upper() + p.reason[1:] if p.reason else ""
     # Any: value, low and high are float | None, and a made projection has all three.
-    fmt: Callable[[Any], str] = (lambda v: f"{v:.1f}%") if unit == "percent" else (lambda v: f"{v:,.1f}") if unit == "rate" else (lambda v: f"{math.floor(v + 0.5):,}")
+    fmt: Callable[[Any], str] = (
+        (lambda v: f"{v:.1f}%")
+        if unit == "percent"
+        else (lambda v: f"{v:,.1f}")
+        if unit == "rate"
+        else (lambda v: f"{math.floor(v + 0.5):,}")
+    )
     text = f"Projected year end {fmt(p.value)} ({fmt(p.low)} to {fmt(p.high)})"
     if p.on_track is not None:
         text += f": {ON_TRACK_MARK[p.on_track]} {p.on_track_reason}"

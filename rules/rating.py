@@ -133,9 +133,7 @@ def tolerance_units(actual: float, polarity: Polarity | str, target: Target) -> 
     return abs(base) * target.tolerance / 100.0
 
 
-def is_better(
-    current: float, previous: float, polarity: Polarity | str, target: Target | None = None
-) -> bool | None:
+def is_better(current: float, previous: float, polarity: Polarity | str, target: Target | None = None) -> bool | None:
     """True if `current` performs better than `previous`, False if worse, None if the same.
 
     Judged by polarity, not by whether the number rose. A band indicator compares the gaps

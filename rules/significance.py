@@ -66,7 +66,7 @@ class ChangeTest:
 
 
 def format_p(p: float) -> str:
-    """"= 0.041", "< 0.001"."""
+    """ "= 0.041", "< 0.001"."""
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
@@ -127,7 +127,9 @@ def compare_proportions(
     # Katz log interval for a ratio of two proportions.
     se_log = math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0)
     zc = stats.norm.ppf(0.975)
-    return ChangeTest("two_proportions", p_value, ratio, ratio * math.exp(-zc * se_log), ratio * math.exp(zc * se_log), "pooled z")
+    return ChangeTest(
+        "two_proportions", p_value, ratio, ratio * math.exp(-zc * se_log), ratio * math.exp(zc * se_log), "pooled z"
+    )
 
 
 def significance_cell(test: ChangeTest | None) -> str:

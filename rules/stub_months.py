@@ -9,10 +9,10 @@ apply them (``loaders.month_checks``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 import calendar
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from statistics import median
 
 DEFAULT_STUB_SHARE = 0.2

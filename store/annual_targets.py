@@ -44,7 +44,9 @@ def seasonal_years(session: Session, indicator: Indicator, area: str, year: Fina
     """Each complete year's twelve monthly figures before ``year``, newest first."""
     measure = Measure.parse(indicator.measure)
     if measure.source not in MONTHLY_SOURCES:
-        raise ProfileError(f"a seasonal profile needs monthly figures, and {indicator.code}'s {measure.source} figures are not monthly")
+        raise ProfileError(
+            f"a seasonal profile needs monthly figures, and {indicator.code}'s {measure.source} figures are not monthly"
+        )
     years = [FinancialYear(year.start - k) for k in range(1, YEARS_SEARCHED + 1)]
     counts = monthly_counts(session, measure.source, area, [m for y in years for m in y.months()], measure.selection, tree)
     complete = [[float(counts[m]) for m in y.months()] for y in years if all(m in counts for m in y.months())]

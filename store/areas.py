@@ -34,8 +34,12 @@ class AreaTree:
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
-        rows = session.execute(select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage, Area.retired_into)).all()
-        choices = session.execute(select(WardGenerationChoice.borough_code, WardGenerationChoice.month, WardGenerationChoice.boundary_vintage))
+        rows = session.execute(
+            select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage, Area.retired_into)
+        ).all()
+        choices = session.execute(
+            select(WardGenerationChoice.borough_code, WardGenerationChoice.month, WardGenerationChoice.boundary_vintage)
+        )
         # {(borough, month): vintage}: the generation a load used, or the analyst's pick
         return cls([AreaInfo(*row) for row in rows], {(b, m): v for b, m, v in choices})
 

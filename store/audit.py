@@ -23,9 +23,7 @@ def record_change(
     at: datetime | None = None,
 ) -> ChangeLog:
     """Add one entry in the caller's transaction, so it is kept exactly when the change is."""
-    entry = ChangeLog(
-        at=at or datetime.now(UTC), user=user, action=action, entity=entity, key=key[:300], detail=detail or {}
-    )
+    entry = ChangeLog(at=at or datetime.now(UTC), user=user, action=action, entity=entity, key=key[:300], detail=detail or {})
     session.add(entry)
     return entry
 

@@ -137,7 +137,9 @@ class BulkWriter:
         self._staged[table] = stage
         return MERGE
 
-    def merge_staged(self, table: str, key: Sequence[str], counted: Callable[[int], None], changed: Callable[[int, int], None]) -> None:
+    def merge_staged(
+        self, table: str, key: Sequence[str], counted: Callable[[int], None], changed: Callable[[int, int], None]
+    ) -> None:
         """Apply the rows staged for ``table`` (see ``_start_merge``); ``counted`` gets the
         number of held cells the load covers (replaced, changed or not), ``changed`` the
         number of rows written (inserted, updated, deleted) and of held cells left unchanged."""
@@ -242,15 +244,14 @@ class BulkWriter:
         self._execute(f"DROP TABLE {fingerprints}")
         self._execute(f"ANALYZE {changed}")
         scope = f"{stage}_scope"
-        self._execute(
-            f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}"
-        )
+        self._execute(f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}")
         self._execute(f"ANALYZE {scope}")
         return held, scope, changed
 
     def _never_analysed(self, table: str) -> bool:
         row = self._fetchone(
-            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relid = %s::regclass", (table,)
+            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            (table,),
         )
         return bool(row and row[0])
 

@@ -31,12 +31,12 @@ import pandas as pd
 from sqlalchemy import CursorResult, text
 from sqlalchemy.orm import Session
 
+from sources.registry import by_key
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert_frame
-from sources.registry import by_key
 from store.models import Upload
-from store.source_tables import count_categories, count_tables
 from store.reference import LONDON
+from store.source_tables import count_categories, count_tables
 
 FILES, POLICE_UK = "met", "police.uk"
 # What each origin of the counts is called, per source (``sources``: its ``origins``).
@@ -60,7 +60,9 @@ class UnknownPrimarySource(ValueError):
 def check_primary(value: str) -> str:
     """``value`` if it names a source (``met`` or ``police.uk``); an error naming it otherwise."""
     if value not in SOURCE_NAMES:
-        raise UnknownPrimarySource(f"CSPDASH_PRIMARY_SOURCE={value!r}: choose 'met' (the Met's recorded-crime files) or 'police.uk'")
+        raise UnknownPrimarySource(
+            f"CSPDASH_PRIMARY_SOURCE={value!r}: choose 'met' (the Met's recorded-crime files) or 'police.uk'"
+        )
     return value
 
 
@@ -135,7 +137,9 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
         chunk = months[start : start + IN_LIMIT]
         marks = ", ".join(f":m{i}" for i in range(len(chunk)))
         for area, month, total in session.execute(
-            text(f"SELECT area_code, month, sum(count) FROM {main} WHERE part = '' AND month IN ({marks}) GROUP BY area_code, month"),
+            text(
+                f"SELECT area_code, month, sum(count) FROM {main} WHERE part = '' AND month IN ({marks}) GROUP BY area_code, month"
+            ),
             {f"m{i}": m for i, m in enumerate(chunk)},
         ):
             groups.setdefault((area, month, ""), (main, int(total or 0)))
@@ -200,7 +204,11 @@ def _move(session: Session, kind: str, source: str, target: str | None, keys: li
     if not keys:
         return 0
     columns = ", ".join(("area_code", "month", "part", *_CATEGORIES[kind], "count", "upload_id"))
-    session.execute(text(f"CREATE TEMPORARY TABLE {_KEYS} (area_code varchar(32), month varchar(7), part varchar(64), PRIMARY KEY (area_code, month, part))"))
+    session.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {_KEYS} (area_code varchar(32), month varchar(7), part varchar(64), PRIMARY KEY (area_code, month, part))"
+        )
+    )
     bulk_insert_frame(session, _KEYS, pd.DataFrame(sorted(keys), columns=["area_code", "month", "part"]))
     inside = f"EXISTS (SELECT 1 FROM {_KEYS} k WHERE {_same('k', '{t}')})"
     if target is not None:
@@ -211,9 +219,7 @@ def _move(session: Session, kind: str, source: str, target: str | None, keys: li
     return int(moved)
 
 
-def clear_earlier_placements(
-    session: Session, sha256: str, upload_id: int | None, placing: set[tuple[str, str, str]]
-) -> int:
+def clear_earlier_placements(session: Session, sha256: str, upload_id: int | None, placing: set[tuple[str, str, str]]) -> int:
     """Delete what earlier loads of this same police.uk file (same content) placed for the
     parts and months it places now (``placing``: its (area, month, part) keys) but in areas it
     no longer places them in, from both tables: placed again in another ward vintage, the
@@ -259,7 +265,20 @@ def _month_name(month: str) -> str:
     return f"{_MONTHS[int(number) - 1]} {year}"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months: Iterable[str] | None = None) -> list[str]:
@@ -273,7 +292,9 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
     lines = []
     for (kind, borough, source, used), items in sorted(grouped.items()):
         items.sort(key=lambda i: i.month)
-        span = _month_name(items[0].month) + ("" if len(items) == 1 else f" – {_month_name(items[-1].month)} ({len(items)} months)")
+        span = _month_name(items[0].month) + (
+            "" if len(items) == 1 else f" – {_month_name(items[-1].month)} ({len(items)} months)"
+        )
         forces = sorted({f for i in items for f in i.forces})
         declared = by_key(kind)
         names = dict(declared.origins)
@@ -286,7 +307,11 @@ def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months
                 "records for these months are not loaded"
             )
             continue
-        reason = "the primary source" if used == primary else f"as the primary, {names[primary]}, holds no figure for the borough there"
+        reason = (
+            "the primary source"
+            if used == primary
+            else f"as the primary, {names[primary]}, holds no figure for the borough there"
+        )
         lines.append(f"{total}; {names[used]} are used, {reason} (CSPDASH_PRIMARY_SOURCE={primary})")
     return lines
 

@@ -284,7 +284,12 @@ def _drop_units_counted_by_their_borough(parts: dict[str, Covered | None]) -> No
     (a borough file's own airports row sits beside its Hillingdon row, each offence once)."""
     for unit, borough in UNITS_INSIDE_BOROUGHS.items():
         held, own = parts.get(unit), parts.get(borough)
-        if held is not None and own is not None and own.coverage.covered_by == OWN_FIGURE.covered_by and own.upload_id != held.upload_id:
+        if (
+            held is not None
+            and own is not None
+            and own.coverage.covered_by == OWN_FIGURE.covered_by
+            and own.upload_id != held.upload_id
+        ):
             parts[unit] = None
 
 
@@ -313,14 +318,18 @@ def _expected(span: tuple[str, str] | None, month: str, starts: list[str]) -> bo
     return month <= span[1] or not any(start > span[1] for start in starts)
 
 
-def stored_figures(session: Session, source: str, tree: AreaTree) -> tuple[dict[str, dict[str, Held]], dict[str, tuple[str, str]]]:
+def stored_figures(
+    session: Session, source: str, tree: AreaTree
+) -> tuple[dict[str, dict[str, Held]], dict[str, tuple[str, str]]]:
     """Every area's own figure for each month ``source`` holds (all categories), and each
     area's first and last month: what ``resolve_coverage`` needs for the whole source, read in
     one pass over the table. (``monthly_coverage_many`` filters by area and month, and reads
     the spans in a second pass: for a whole source of years of history that doubles the work.)"""
     model = SOURCES[source]
     direct: dict[str, dict[str, Held]] = defaultdict(dict)
-    stmt = select(model.area_code, model.month, func.sum(model.count), func.max(model.upload_id)).group_by(model.area_code, model.month)
+    stmt = select(model.area_code, model.month, func.sum(model.count), func.max(model.upload_id)).group_by(
+        model.area_code, model.month
+    )
     for code, month, total, upload in session.execute(stmt):
         if code in tree.by_code:
             direct[code][month] = Held(int(total or 0), upload)

@@ -17,7 +17,9 @@ Figures = dict[str, dict[str, int | None]]  # area -> period -> the latest uploa
 Spans = dict[str, tuple[str, str]]  # area -> (first period, last period) with its own figure
 
 
-def figures_after(before: Figures, area_months: Iterable[tuple[str, str]], written: Mapping[tuple[str, str], int | None]) -> Figures:
+def figures_after(
+    before: Figures, area_months: Iterable[tuple[str, str]], written: Mapping[tuple[str, str], int | None]
+) -> Figures:
     """``before`` with every loaded area-month replaced by what the load left there
     (``written``: its latest upload, absent if the area-month now holds nothing)."""
     loaded = set(area_months)

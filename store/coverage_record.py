@@ -147,7 +147,11 @@ def _delete_keys(session: Session, keys: list[Key]) -> None:
     if not keys:
         return
     table = AreaMonthCoverage.__tablename__
-    session.execute(text(f"CREATE TEMPORARY TABLE {_STALE} (source varchar(100), area_code varchar(32), period varchar(32), PRIMARY KEY (source, area_code, period))"))
+    session.execute(
+        text(
+            f"CREATE TEMPORARY TABLE {_STALE} (source varchar(100), area_code varchar(32), period varchar(32), PRIMARY KEY (source, area_code, period))"
+        )
+    )
     bulk_insert_frame(session, _STALE, pd.DataFrame(keys, columns=["source", "area_code", "period"]))
     session.execute(
         text(
@@ -210,8 +214,13 @@ def _read(session: Session, source: str, tree: AreaTree) -> Callable[[], dict[Ke
         record = {(source, a, q): Recorded.of(f.cases) for a, per_quarter in figures.items() for q, f in per_quarter.items()}
         return lambda: record
     if rule == UPLOADED:
-        rows = session.execute(select(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period, IndicatorValue.upload_id))
-        record = {(VALUES_PREFIX + code, area, period): Recorded(UPLOADED_VALUE, upload, 1, 1, "", True) for code, area, period, upload in rows}
+        rows = session.execute(
+            select(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period, IndicatorValue.upload_id)
+        )
+        record = {
+            (VALUES_PREFIX + code, area, period): Recorded(UPLOADED_VALUE, upload, 1, 1, "", True)
+            for code, area, period, upload in rows
+        }
         return lambda: record
     raise ValueError(f"no recorded coverage for source {source!r}")
 
@@ -274,7 +283,9 @@ def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, s
     if not area_months:
         return {}
     table = SOURCES[source].__tablename__
-    session.execute(text(f"CREATE TEMPORARY TABLE {_LOADED} (area_code varchar(32), month varchar(7), PRIMARY KEY (area_code, month))"))
+    session.execute(
+        text(f"CREATE TEMPORARY TABLE {_LOADED} (area_code varchar(32), month varchar(7), PRIMARY KEY (area_code, month))")
+    )
     bulk_insert_frame(session, _LOADED, pd.DataFrame(sorted(area_months), columns=["area_code", "month"]))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"ANALYZE {_LOADED}"))

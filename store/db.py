@@ -28,7 +28,16 @@ from sqlalchemy.orm import Session, sessionmaker
 # session are opaque handles passed back to store functions, and a database that cannot be
 # reached or times out raises ``DatabaseUnavailable`` (SQLAlchemy's ``OperationalError``).
 DatabaseUnavailable = OperationalError
-__all__ = ["DatabaseUnavailable", "Engine", "Session", "configure_timeouts", "get_engine", "reading", "request_scope", "session_scope"]
+__all__ = [
+    "DatabaseUnavailable",
+    "Engine",
+    "Session",
+    "configure_timeouts",
+    "get_engine",
+    "reading",
+    "request_scope",
+    "session_scope",
+]
 
 
 def driver_connection(connection: Connection) -> Any:

@@ -82,7 +82,15 @@ def save_target(
     old_values, new_values = (old.as_dict() if old else None), values.as_dict()
     detail = {"old": old_values, "new": new_values}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
-    record_input_change(session, Cause(now, user, f"target edited on the web by {user}"), "target", key.indicator, key.label(), old_values, new_values)
+    record_input_change(
+        session,
+        Cause(now, user, f"target edited on the web by {user}"),
+        "target",
+        key.indicator,
+        key.label(),
+        old_values,
+        new_values,
+    )
     bump_data_version(session)
     return True
 
@@ -120,6 +128,14 @@ def save_commentary(
     row.commentary, row.corrective_action = commentary, corrective_action
     row.updated_by, row.updated_at = user, now
     record_change(session, user, "edit", "commentary", f"{indicator} {area} {period.key}", {"old": old, "new": new}, at=now)
-    record_input_change(session, Cause(now, user, f"commentary edited on the web by {user}"), "commentary", indicator, f"{indicator} {area} {period.key}", old, new)
+    record_input_change(
+        session,
+        Cause(now, user, f"commentary edited on the web by {user}"),
+        "commentary",
+        indicator,
+        f"{indicator} {area} {period.key}",
+        old,
+        new,
+    )
     bump_data_version(session)
     return True

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from rules.periods import FinancialYear, PeriodError, Quarter, is_month
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key
+from store.counts import months_held
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
-from store.counts import months_held
 from store.queries import _complete_quarters, quarters_by_source
 
 
@@ -34,7 +34,9 @@ def rated_quarters(session: Session) -> dict[str, set[Quarter]]:
             continue
         quarters: set[Quarter] = set()
         months: list[str] = []
-        for (period,) in session.execute(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()):
+        for (period,) in session.execute(
+            select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()
+        ):
             if is_month(period):
                 months.append(period)
                 continue
@@ -62,7 +64,7 @@ def target_years(session: Session, extra: AbstractSet[FinancialYear] = frozenset
 
 
 def _last_held(session: Session, source: str, codes: list[str], held: dict[str, set[Quarter]]) -> str:
-    """"no figures after March 2017", "no return after Q4 2016/17", or "no figures loaded"."""
+    """ "no figures after March 2017", "no return after Q4 2016/17", or "no figures loaded"."""
     declared = by_key(source)
     if declared.monthly and declared.counted:
         months = months_held(session, source)
@@ -86,9 +88,25 @@ def missing_in(session: Session, quarter: Quarter) -> list[str]:
         source = Measure.parse(indicator.measure).source
         if quarter not in held.get(indicator.code, set()):
             lacking.setdefault(source, []).append(indicator.code)
-    return [f"{SOURCES[source].name if source in SOURCES else source} ({', '.join(codes)}): {_last_held(session, source, codes, held)}" for source, codes in lacking.items()]
+    return [
+        f"{SOURCES[source].name if source in SOURCES else source} ({', '.join(codes)}): {_last_held(session, source, codes, held)}"
+        for source, codes in lacking.items()
+    ]
 
 
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 __all__ = ["missing_in", "rated_quarters", "target_years", "years_with_figures"]

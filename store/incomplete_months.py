@@ -39,10 +39,12 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
         counts = SOURCES[source]
         marks = IncompleteInSource
         session.execute(
-            delete(marks).where(
+            delete(marks)
+            .where(
                 marks.source == source,
                 exists().where(counts.area_code == marks.area_code, counts.month == marks.month),
-            ).execution_options(synchronize_session=False)
+            )
+            .execution_options(synchronize_session=False)
         )
         session.execute(
             delete(AreaMonthCoverage)
@@ -86,7 +88,9 @@ def _rows_for(
     return rows
 
 
-def incomplete_rows(session: Session, source: str, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:
+def incomplete_rows(
+    session: Session, source: str, held: set[tuple[str, str]], tree: AreaTree
+) -> dict[tuple[str, str], int | None]:
     """The ``incomplete in source file`` rows the standing marks of ``source`` give beside a
     record that holds ``held`` (area, month) — for a record worked out afresh."""
     marks = IncompleteInSource

@@ -33,7 +33,9 @@ def area_held(session: Session, code: str) -> bool:
 
 def indicators_rated_first(session: Session) -> list[Indicator]:
     """The indicators in use (not retired): rated first, then by code."""
-    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code)))
+    return list(
+        session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code))
+    )
 
 
 def targets_of(session: Session, code: str) -> list[Target]:

@@ -16,26 +16,39 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.population import populations_for, rate_per_1000
 from rules.periods import PeriodError, Quarter, normalise_month
+from rules.ratios import PeriodValue, combine
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
-from rules.ratios import PeriodValue, combine
 from store.measures import Measure
-from store.source_tables import count_models
 from store.models import (
     Area,
+    AreaBoundary,
     AsbCount,
     CrimeCount,
-    AreaBoundary,
     Indicator,
     IndicatorValue,
 )
+from store.population import populations_for, rate_per_1000
+from store.source_tables import count_models
 
 SPANS = {"month": "Month", "quarter": "Quarter", "ytd": "Financial year to date"}
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class MapRequestError(ValueError):
@@ -113,10 +126,15 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
                 out.append((f"{key}:{major}/{minor}", f"{category_label(major)}: {category_label(minor)}"))
     ward_valued = set(
         session.scalars(
-            select(IndicatorValue.indicator_code).join(Area, Area.code == IndicatorValue.area_code).where(Area.level == "ward").distinct()
+            select(IndicatorValue.indicator_code)
+            .join(Area, Area.code == IndicatorValue.area_code)
+            .where(Area.level == "ward")
+            .distinct()
         )
     )
-    for row in session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)):
+    for row in session.scalars(
+        select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)
+    ):
         source = Measure.parse(row.measure).source
         if held.get(source) or (by_key(source).coverage == UPLOADED and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))
@@ -182,7 +200,9 @@ class MapPeriod:
 def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPeriod]:
     """Periods of ``span`` with every month held (for anything), oldest first."""
     if by_key(measure.source).coverage == UPLOADED:
-        keys = list(session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == measure.indicator).distinct()))
+        keys = list(
+            session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == measure.indicator).distinct())
+        )
         months = {k for k in keys if len(k) == 7}
         quarters = {Quarter.parse(k) for k in keys if len(k) > 7}
         quarters |= {q for q in {Quarter.of_month(m) for m in months} if all(m in months for m in q.months())}
@@ -220,7 +240,9 @@ class AreaFigure:
         return 100.0 * (self.value - self.last_year) / self.last_year
 
 
-def _counts(session: Session, measure: MapMeasure, areas: list[str], months: list[str], tree: AreaTree) -> dict[str, dict[str, int]]:
+def _counts(
+    session: Session, measure: MapMeasure, areas: list[str], months: list[str], tree: AreaTree
+) -> dict[str, dict[str, int]]:
     return monthly_counts_many(session, measure.source, areas, months, measure.selection, tree)
 
 
@@ -234,8 +256,16 @@ def _indicator_values(session: Session, measure: MapMeasure, areas: list[str], p
     quarters = period.quarter.ytd_quarters() if period.span == "ytd" else [period.quarter]
     wanted = period.months() + [q.key for q in quarters]
     rows = session.execute(
-        select(IndicatorValue.area_code, IndicatorValue.period, IndicatorValue.value, IndicatorValue.numerator, IndicatorValue.denominator).where(
-            IndicatorValue.indicator_code == measure.indicator, IndicatorValue.area_code.in_(areas), IndicatorValue.period.in_(wanted)
+        select(
+            IndicatorValue.area_code,
+            IndicatorValue.period,
+            IndicatorValue.value,
+            IndicatorValue.numerator,
+            IndicatorValue.denominator,
+        ).where(
+            IndicatorValue.indicator_code == measure.indicator,
+            IndicatorValue.area_code.in_(areas),
+            IndicatorValue.period.in_(wanted),
         )
     ).all()
     held: dict[str, dict[str, PeriodValue]] = {}
@@ -260,7 +290,9 @@ def _indicator_values(session: Session, measure: MapMeasure, areas: list[str], p
     return out
 
 
-def area_figures(session: Session, measure: MapMeasure, period: MapPeriod, areas: list[str], tree: AreaTree | None = None) -> list[AreaFigure]:
+def area_figures(
+    session: Session, measure: MapMeasure, period: MapPeriod, areas: list[str], tree: AreaTree | None = None
+) -> list[AreaFigure]:
     """One row per area (in the order given): this period, a year earlier, population."""
     tree = tree or AreaTree.load(session)
     before = period.last_year()
@@ -292,9 +324,9 @@ class Outline:
 
 
 def outlines(session: Session, level: str, vintage: str, codes: list[str] | None = None) -> list[Outline]:
-    query = select(AreaBoundary.area_code, AreaBoundary.name, AreaBoundary.geometry_web, AreaBoundary.centroid_lon, AreaBoundary.centroid_lat).where(
-        AreaBoundary.level == level, AreaBoundary.vintage == vintage
-    )
+    query = select(
+        AreaBoundary.area_code, AreaBoundary.name, AreaBoundary.geometry_web, AreaBoundary.centroid_lon, AreaBoundary.centroid_lat
+    ).where(AreaBoundary.level == level, AreaBoundary.vintage == vintage)
     rows = session.execute(query.order_by(AreaBoundary.area_code)).all()
     wanted = None if codes is None else set(codes)
     return [Outline(*row) for row in rows if wanted is None or row[0] in wanted]
@@ -336,14 +368,22 @@ class AreaTrend:
 def _by_quarter(monthly: dict[str, float], quarters: list[Quarter], complete: set[str]) -> list[float | None]:
     """Quarter sums; a quarter counts only when every month of it is held for the source
     (a category with no row in a held month had no offences: zero, not missing)."""
-    return [float(sum(monthly.get(m, 0) for m in q.months())) if all(m in complete for m in q.months()) else None for q in quarters]
+    return [
+        float(sum(monthly.get(m, 0) for m in q.months())) if all(m in complete for m in q.months()) else None for q in quarters
+    ]
 
 
 def area_trend(session: Session, code: str) -> AreaTrend:
     crime = session.execute(
-        select(CrimeCount.major_category, CrimeCount.month, func.sum(CrimeCount.count)).where(CrimeCount.area_code == code).group_by(CrimeCount.major_category, CrimeCount.month)
+        select(CrimeCount.major_category, CrimeCount.month, func.sum(CrimeCount.count))
+        .where(CrimeCount.area_code == code)
+        .group_by(CrimeCount.major_category, CrimeCount.month)
     ).all()
-    asb = dict(session.execute(select(AsbCount.month, func.sum(AsbCount.count)).where(AsbCount.area_code == code).group_by(AsbCount.month)).all())
+    asb = dict(
+        session.execute(
+            select(AsbCount.month, func.sum(AsbCount.count)).where(AsbCount.area_code == code).group_by(AsbCount.month)
+        ).all()
+    )
     crime_months = {m for _, m, _ in crime}
     months = crime_months | set(asb)
     quarters = sorted({q for q in {Quarter.of_month(m) for m in months} if all(x in months for x in q.months())})

@@ -27,7 +27,9 @@ class MaracFigure:
     repeat_cases: int
 
 
-def marac_coverage_many(session: Session, areas: list[str], quarters: list[str], tree: AreaTree | None = None) -> dict[str, dict[str, MaracFigure]]:
+def marac_coverage_many(
+    session: Session, areas: list[str], quarters: list[str], tree: AreaTree | None = None
+) -> dict[str, dict[str, MaracFigure]]:
     """{area: {quarter: MaracFigure}} for every quarter with any return for each area (or
     below it), complete or not."""
     tree = tree or AreaTree.load(session)
@@ -36,9 +38,13 @@ def marac_coverage_many(session: Session, areas: list[str], quarters: list[str],
     repeats: dict[str, dict[str, Held]] = defaultdict(dict)
     spans: dict[str, tuple[str, str]] = {}
     rows = session.execute(
-        select(MaracReturn.area_code, MaracReturn.quarter, MaracReturn.cases_discussed, MaracReturn.repeat_cases, MaracReturn.upload_id).where(
-            MaracReturn.area_code.in_(involved)
-        )
+        select(
+            MaracReturn.area_code,
+            MaracReturn.quarter,
+            MaracReturn.cases_discussed,
+            MaracReturn.repeat_cases,
+            MaracReturn.upload_id,
+        ).where(MaracReturn.area_code.in_(involved))
     )
     for code, quarter, n_cases, n_repeats, upload in rows:
         cases[code][quarter] = Held(int(n_cases), upload)
@@ -55,4 +61,3 @@ def marac_coverage_many(session: Session, areas: list[str], quarters: list[str],
 
 def marac_quarters_held(session: Session) -> list[str]:
     return [q for (q,) in session.execute(select(MaracReturn.quarter).distinct().order_by(MaracReturn.quarter))]
-

@@ -240,7 +240,9 @@ def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
     return sorted(needed)
 
 
-def series(session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
+def series(
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None
+) -> Series:
     tree = tree or AreaTree.load(session)
     measure = Measure.parse(indicator.measure)
     uploaded, from_months, published, unmade = _uploaded_values(session, indicator, area, quarters)
@@ -260,7 +262,10 @@ _DERIVED = {COUNTS: _count_values, RETURNS: _marac_values}
 
 
 def _overrides(
-    uploaded: dict[Quarter, PeriodValue], derived: dict[Quarter, PeriodValue], from_months: dict[Quarter, PeriodValue], source: str
+    uploaded: dict[Quarter, PeriodValue],
+    derived: dict[Quarter, PeriodValue],
+    from_months: dict[Quarter, PeriodValue],
+    source: str,
 ) -> dict[Quarter, Override]:
     """Where an uploaded quarter value wins over a different figure for the same quarter: the
     measure's own (counts, MARAC returns) or the indicator's uploaded monthly values."""

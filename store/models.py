@@ -75,7 +75,10 @@ class CrimeCount(Base):
 
     __tablename__ = "crime_count"
     # SQLite: the rows live in the key's b-tree alone (migration 0009): each cell written once.
-    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"), {"sqlite_with_rowid": False})
+    __table_args__ = (
+        PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"),
+        {"sqlite_with_rowid": False},
+    )
 
     area_code: Mapped[str] = mapped_column(String(32))
     month: Mapped[str] = mapped_column(String(7))
@@ -93,7 +96,10 @@ class CrimeCountSetAside(Base):
     kept and shown, never counted (``store.count_sources``). Columns as ``crime_count``."""
 
     __tablename__ = "crime_count_set_aside"
-    __table_args__ = (PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"), {"sqlite_with_rowid": False})
+    __table_args__ = (
+        PrimaryKeyConstraint("area_code", "month", "part", "major_category", "minor_category"),
+        {"sqlite_with_rowid": False},
+    )
 
     area_code: Mapped[str] = mapped_column(String(32))
     month: Mapped[str] = mapped_column(String(7))
@@ -353,13 +359,12 @@ class DataVersion(Base):
 
 
 # --- Publishing (issue 10): quarter state and frozen published versions -----------------
-import store.publication_models  # noqa: E402,F401 - registers its tables on Base.metadata
-
-
 # --- Series breaks and annotations (issue 11) ---------------------------------------------
 from datetime import date as _date  # noqa: E402 - appended with the annotation model
 
 from sqlalchemy import Date  # noqa: E402
+
+import store.publication_models  # noqa: E402,F401 - registers its tables on Base.metadata
 
 
 class SeriesAnnotation(Base):

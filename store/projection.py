@@ -64,7 +64,9 @@ def year_end_target(
     a quarterly percentage or rate the target every quarter shares."""
     quarters = period.financial_year.quarters()
     if basis == "ytd":
-        return find_target(targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis), "no year-end (Q4) target is set"
+        return find_target(
+            targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis
+        ), "no year-end (Q4) target is set"
     found = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
     each = [t for t in found if t is not None and t.target is not None]
     if len(each) < len(found) or Polarity(polarity) is Polarity.BAND:
@@ -76,7 +78,9 @@ def year_end_target(
         tolerance = first.tolerance if first.tolerance_type is ToleranceType.PCT else sum(t.tolerance for t in each)
         if first.tolerance_type is ToleranceType.PCT and len({t.tolerance for t in each}) > 1:
             return None, "the quarters' percentage tolerances differ"
-        return Target(sum(t.target for t in each if t.target is not None), tolerance=tolerance, tolerance_type=first.tolerance_type), ""
+        return Target(
+            sum(t.target for t in each if t.target is not None), tolerance=tolerance, tolerance_type=first.tolerance_type
+        ), ""
     if len({(t.target, t.tolerance) for t in each}) > 1:
         return None, "the quarters' targets differ, so there is no one year-end target"
     return first, ""

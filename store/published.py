@@ -80,9 +80,7 @@ def quarter_state(session: Session, period: Quarter, area: str) -> QuarterStatus
 
 
 def state_row(session: Session, period: Quarter, area: str) -> QuarterState | None:
-    return session.scalars(
-        select(QuarterState).where(QuarterState.period == period.key, QuarterState.area_code == area)
-    ).first()
+    return session.scalars(select(QuarterState).where(QuarterState.period == period.key, QuarterState.area_code == area)).first()
 
 
 def version_row(session: Session, period: Quarter, area: str, version: int | None) -> PublishedVersion | None:
@@ -173,5 +171,7 @@ def last_reopen_reason(session: Session, period: Quarter, area: str) -> str:
 
 def published_quarters(session: Session) -> list[tuple[Quarter, str]]:
     """Every (quarter, area) with at least one published version."""
-    rows = session.execute(select(PublishedVersion.period, PublishedVersion.area_code).group_by(PublishedVersion.period, PublishedVersion.area_code))
+    rows = session.execute(
+        select(PublishedVersion.period, PublishedVersion.area_code).group_by(PublishedVersion.period, PublishedVersion.area_code)
+    )
     return sorted((Quarter.parse(p), a) for p, a in rows)

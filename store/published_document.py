@@ -62,7 +62,8 @@ def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
         "value_notes": detail.value_notes,
         "monthly": [[m, n] for m, n in detail.monthly],
         "commentary": [
-            {"period": e.period.key, "commentary": e.commentary, "corrective_action": e.corrective_action} for e in detail.commentary
+            {"period": e.period.key, "commentary": e.commentary, "corrective_action": e.corrective_action}
+            for e in detail.commentary
         ],
     }
 
@@ -126,7 +127,10 @@ def indicator_detail_from_document(document: dict[str, Any], code: str) -> Indic
         comparator_gaps={str(k): str(v) for k, v in (data.get("comparator_gaps") or {}).items()},
         value_notes=[str(n) for n in data.get("value_notes") or []],
         monthly=[(m, n) for m, n in data.get("monthly", [])],
-        commentary=[CommentaryEntry(Quarter.parse(e["period"]), e["commentary"], e["corrective_action"]) for e in data.get("commentary", [])],
+        commentary=[
+            CommentaryEntry(Quarter.parse(e["period"]), e["commentary"], e["corrective_action"])
+            for e in data.get("commentary", [])
+        ],
     )
 
 

@@ -101,17 +101,29 @@ def _set_state(session: Session, period: Quarter, area: str, state: str, by: str
     return row
 
 
-def submit_quarter(session: Session, period: Quarter, area: str, by: Principal, note: str = "", now: datetime | None = None) -> QuarterStatus:
+def submit_quarter(
+    session: Session, period: Quarter, area: str, by: Principal, note: str = "", now: datetime | None = None
+) -> QuarterStatus:
     """Hand a draft quarter to a lead for sign-off (analysts, leads, admins)."""
     now = now or datetime.now(UTC)
     status = quarter_state(session, period, area)
     check_submit(status, period, by)
     _set_state(session, period, area, "submitted", by.name, now, note)
-    record_change(session, by.name, "submit", "quarter", quarter_key(period, area), {"old": {"state": status.state}, "new": {"state": "submitted"}, "note": note}, at=now)
+    record_change(
+        session,
+        by.name,
+        "submit",
+        "quarter",
+        quarter_key(period, area),
+        {"old": {"state": status.state}, "new": {"state": "submitted"}, "note": note},
+        at=now,
+    )
     return quarter_state(session, period, area)
 
 
-def reopen_quarter(session: Session, period: Quarter, area: str, by: Principal, reason: str, now: datetime | None = None) -> QuarterStatus:
+def reopen_quarter(
+    session: Session, period: Quarter, area: str, by: Principal, reason: str, now: datetime | None = None
+) -> QuarterStatus:
     """Return a submitted or published quarter to draft. A published quarter keeps its
     published versions; only a lead or an admin may re-open it. A reason is required."""
     status = quarter_state(session, period, area)
@@ -126,7 +138,14 @@ def reopen_quarter(session: Session, period: Quarter, area: str, by: Principal, 
 
 
 def check_can_publish(
-    session: Session, period: Quarter, area: str, by: Principal, *, force: bool = False, reason: str = "", card: Scorecard | None = None
+    session: Session,
+    period: Quarter,
+    area: str,
+    by: Principal,
+    *,
+    force: bool = False,
+    reason: str = "",
+    card: Scorecard | None = None,
 ) -> list[str]:
     """Raise what would stop ``by`` publishing now; otherwise return the missing items that
     ``force`` is overriding (empty when the quarter is ready). Cheap: call it before making
@@ -175,7 +194,13 @@ def publish_quarter(
     correction = (reason or last_reopen_reason(session, period, area)) if version > 1 else ""
     stem = file_stem or f"cspdash-pack-{area}-{period.key}"
     infos = [
-        FileInfo(fmt, pack_file_name(stem, version, fmt), PACK_MEDIA_TYPES[fmt], len(files[fmt]), hashlib.sha256(files[fmt]).hexdigest())
+        FileInfo(
+            fmt,
+            pack_file_name(stem, version, fmt),
+            PACK_MEDIA_TYPES[fmt],
+            len(files[fmt]),
+            hashlib.sha256(files[fmt]).hexdigest(),
+        )
         for fmt in PACK_FORMATS
         if fmt in files
     ]
@@ -190,7 +215,10 @@ def publish_quarter(
         },
     }  # fmt: skip
     if previous is not None:
-        document["revises"] = {"version": version - 1, "revisions": [r.as_dict() for r in compare_documents(session, previous, document)]}
+        document["revises"] = {
+            "version": version - 1,
+            "revisions": [r.as_dict() for r in compare_documents(session, previous, document)],
+        }
     text = canonical_json(document)
     row = PublishedVersion(
         period=period.key, area_code=area, version=version, published_by=by.name, published_at=now, note=note,

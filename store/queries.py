@@ -16,6 +16,7 @@ from rules.periods import PeriodError, Quarter, is_month, quarters_between
 from rules.projection import Projection
 from rules.ward_generations import current_generation, generation_label
 from sources.registry import monthly as monthly_sources
+from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
@@ -29,7 +30,6 @@ from store.models import (
     Target,
     Upload,
 )
-from store.annual_targets import targets_for
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
 
@@ -217,7 +217,9 @@ def area_choices(session: Session, home: str) -> list[AreaChoice]:
         return "" if not vintage or vintage == current else generation_label(vintage, current)
 
     wards = sorted(wards, key=lambda c: (group(c), tree.name(c)))
-    return [AreaChoice(home, tree.name(home), tree.by_code[home].level)] + [AreaChoice(c, tree.name(c), "ward", label(c)) for c in wards]
+    return [AreaChoice(home, tree.name(home), tree.by_code[home].level)] + [
+        AreaChoice(c, tree.name(c), "ward", label(c)) for c in wards
+    ]
 
 
 def area_name(session: Session, code: str) -> str:
@@ -237,9 +239,7 @@ def indicator_info(session: Session, code: str) -> IndicatorInfo:
     return IndicatorInfo.of(row)
 
 
-def rating_history(
-    session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]
-) -> list[ScoreRow]:
+def rating_history(session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]) -> list[ScoreRow]:
     """The indicator scored at each of ``quarters`` (ascending), from one series query.
 
     The comparator area is left out here (``comparator_area=None``): scoring each quarter
@@ -327,7 +327,9 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         counts = monthly_counts(session, info.source, area, months, Measure.parse(info.measure).selection)
         monthly = [(m, counts[m]) for m in months if m in counts]
     notes = commentary_history(session, info.code, area, up_to=period)
-    return IndicatorDetail(info, period, area, name, history, comparator, monthly, notes, comparator_gaps, value_notes(session, info, area, quarters))
+    return IndicatorDetail(
+        info, period, area, name, history, comparator, monthly, notes, comparator_gaps, value_notes(session, info, area, quarters)
+    )
 
 
 def detail_projection(session: Session, info: IndicatorInfo, period: Quarter, area: str) -> Projection | None:

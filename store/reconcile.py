@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.periods import PeriodError, Quarter, normalise_month
@@ -13,8 +13,8 @@ from sources.registry import by_key
 from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
-from store.marac import marac_coverage_many, marac_quarters_held
 from store.incomplete_months import incomplete_periods
+from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, MaracReturn
 
 
@@ -70,7 +70,11 @@ def count_rows(
         columns = by_key(source).categories  # (major, minor) for crime, (category,) for ASB
         held_categories = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
         categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held_categories})
-    headers = ["area_code", "area_name", "period"] + (["major_category", "minor_category"] if by_category else []) + ["count", "coverage", "covered_by"]
+    headers = (
+        ["area_code", "area_name", "period"]
+        + (["major_category", "minor_category"] if by_category else [])
+        + ["count", "coverage", "covered_by"]
+    )
     recorded = _recorded(session, source, areas)
     records: list[dict[str, object]] = []
     for major, minor in categories:
@@ -104,7 +108,12 @@ def count_rows(
 
 
 def _recorded(session: Session, source: str, areas: list[str]) -> dict[tuple[str, str], Recorded]:
-    stmt = select(*(getattr(AreaMonthCoverage, c) for c in ("area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")))
+    stmt = select(
+        *(
+            getattr(AreaMonthCoverage, c)
+            for c in ("area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")
+        )
+    )
     stmt = stmt.where(AreaMonthCoverage.source == source, AreaMonthCoverage.area_code.in_(areas))
     return {(r[0], r[1]): Recorded(*r[2:]) for r in session.execute(stmt)}
 

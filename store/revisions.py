@@ -39,7 +39,13 @@ from store.areas import AreaTree
 from store.input_changes import RATING_FIELDS, input_changes
 from store.measures import Measure
 from store.models import ChangeLog, Commentary, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
-from store.published import published_document, published_indicator_detail, published_quarters, published_scorecard, published_versions
+from store.published import (
+    published_document,
+    published_indicator_detail,
+    published_quarters,
+    published_scorecard,
+    published_versions,
+)
 from store.queries import indicator_detail
 from store.scorecard import build_scorecard
 from store.source_tables import count_models
@@ -109,17 +115,25 @@ class _Attributor:
         if measure.source in count_models():
             table = count_models()[measure.source]
             for chunk in _chunks(areas, 500):
-                ids |= set(self.session.scalars(select(table.upload_id).where(table.area_code.in_(chunk), table.month.in_(months)).distinct()))
+                ids |= set(
+                    self.session.scalars(
+                        select(table.upload_id).where(table.area_code.in_(chunk), table.month.in_(months)).distinct()
+                    )
+                )
         elif by_key(measure.source).coverage == RETURNS:
             ids |= set(
                 self.session.scalars(
-                    select(MaracReturn.upload_id).where(MaracReturn.area_code.in_(areas), MaracReturn.quarter.in_(quarters)).distinct()
+                    select(MaracReturn.upload_id)
+                    .where(MaracReturn.area_code.in_(areas), MaracReturn.quarter.in_(quarters))
+                    .distinct()
                 )
             )
         ids |= set(
             self.session.scalars(
                 select(IndicatorValue.upload_id).where(
-                    IndicatorValue.indicator_code == code, IndicatorValue.area_code == area, IndicatorValue.period.in_(months + quarters)
+                    IndicatorValue.indicator_code == code,
+                    IndicatorValue.area_code == area,
+                    IndicatorValue.period.in_(months + quarters),
                 )
             )
         )
@@ -131,12 +145,17 @@ class _Attributor:
     def _edit_or_upload(self, entity: str, kind: str, key_prefix: str, at: datetime | None, by: str) -> ChangeSource:
         at = as_utc(at)
         entry = self.session.scalars(
-            select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.key.startswith(key_prefix)).order_by(ChangeLog.at.desc()).limit(5)
+            select(ChangeLog)
+            .where(ChangeLog.entity == entity, ChangeLog.key.startswith(key_prefix))
+            .order_by(ChangeLog.at.desc())
+            .limit(5)
         ).all()
         for e in entry:
             if as_utc(e.at) == at:
                 return ChangeSource(at, by, f"{entity} edited on the web by {by}")
-        uploads = self.session.scalars(select(Upload).where(Upload.kind == kind).order_by(Upload.loaded_at.desc(), Upload.id.desc())).all()
+        uploads = self.session.scalars(
+            select(Upload).where(Upload.kind == kind).order_by(Upload.loaded_at.desc(), Upload.id.desc())
+        ).all()
         # A row never stamped (``updated_at`` blank) cannot be matched to an upload by time.
         for u in uploads:
             if at is not None and as_utc(u.loaded_at) <= at and self._in_window(u.loaded_at):
@@ -161,7 +180,9 @@ class _Attributor:
         recorded = self._recorded(code, "target", self._target_applies)
         if recorded is not None:
             return recorded
-        rows = self.session.scalars(select(Target).where(Target.indicator_code == code, Target.year == self.period.financial_year.key))
+        rows = self.session.scalars(
+            select(Target).where(Target.indicator_code == code, Target.year == self.period.financial_year.key)
+        )
         return [
             self._edit_or_upload("target", "targets", f"{code} ", t.updated_at, t.updated_by)
             for t in rows
@@ -174,7 +195,9 @@ class _Attributor:
         if recorded is not None:
             return recorded
         row = self.session.scalars(
-            select(Commentary).where(Commentary.indicator_code == code, Commentary.area_code == self.area, Commentary.period == self.period.key)
+            select(Commentary).where(
+                Commentary.indicator_code == code, Commentary.area_code == self.area, Commentary.period == self.period.key
+            )
         ).first()
         if row is None or not self._in_window(row.updated_at):
             return []
@@ -230,7 +253,9 @@ def compare_documents(session: Session, old: dict[str, Any], new: dict[str, Any]
     """Revisions from one published document to the next (stored with the new version)."""
     period, area = Quarter.parse(old["period"]["key"]), old["area"]["code"]
     until = _published_at(new) if "publication" in new else None
-    return compare_rows(old.get("scorecard", []), new.get("scorecard", []), _Attributor(session, period, area, _published_at(old), until))
+    return compare_rows(
+        old.get("scorecard", []), new.get("scorecard", []), _Attributor(session, period, area, _published_at(old), until)
+    )
 
 
 def revisions(session: Session, period: Quarter, area: str, version: int | None = None) -> RevisionReport | None:
@@ -267,7 +292,9 @@ def uploads_revising(session: Session) -> dict[int, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def indicator_series_revisions(session: Session, code: str, period: Quarter, area: str, version: int | None = None) -> list[SeriesRevision] | None:
+def indicator_series_revisions(
+    session: Session, code: str, period: Quarter, area: str, version: int | None = None
+) -> list[SeriesRevision] | None:
     """For the indicator page: each quarter's figure in the published series that differs now
     (None when the quarter was not published or the indicator was not rated then)."""
     published = published_indicator_detail(session, code, period, area, version)

@@ -22,8 +22,8 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema (idempotent) and seed reference areas."""
-    from store.reference import ensure_reference_areas  # avoid a cycle at import time
     from store.db import session_scope
+    from store.reference import ensure_reference_areas  # avoid a cycle at import time
 
     config = alembic_config()
     before = current_revision(engine)
@@ -46,7 +46,7 @@ def settle_sources(session: Session, rework_coverage: bool = False) -> list[str]
     Hillingdon did in 0012). Returns the sources whose record was worked out again."""
     from settings import get_settings
     from sources.registry import source_keys
-    from store.count_sources import TABLES, settle_all
+    from store.count_sources import settle_all
     from store.coverage_record import record_coverage
     from store.data_version import bump_data_version
 

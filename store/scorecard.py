@@ -51,7 +51,9 @@ __all__ = [
 
 def indicators(session: Session) -> list[Indicator]:
     """The indicators in use, in order (a retired one keeps its history but is not scored)."""
-    return list(session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)))
+    return list(
+        session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code))
+    )
 
 
 def is_ward(tree: AreaTree, area: str) -> bool:
@@ -74,7 +76,9 @@ def score_indicator(
     comparator_series = None
     if indicator.comparator_area and indicator.comparator_area != area:
         comparator_series = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
-    return score_row(indicator, period, area, s, targets, breaks, is_ward=is_ward(tree, area), comparator_series=comparator_series)
+    return score_row(
+        indicator, period, area, s, targets, breaks, is_ward=is_ward(tree, area), comparator_series=comparator_series
+    )
 
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:

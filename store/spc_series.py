@@ -22,11 +22,11 @@ from rules.spc import Improvement, SpcResult, xmr
 from sources.declarations import RETURNS, UPLOADED
 from sources.registry import by_key
 from store.annotations import Annotation, annotations_for
+from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import Indicator, IndicatorValue, MaracReturn
-from store.annual_targets import targets_for
 from store.scorecard import Scorecard, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
@@ -80,9 +80,7 @@ class StoredSpc:
             "indicator": self.indicator.code,
             "area_code": self.area,
             "by": self.by,
-            "annotations": [
-                {"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in self.annotations
-            ],
+            "annotations": [{"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in self.annotations],
             "notes": list(self.notes),
         }
 
@@ -107,7 +105,13 @@ def _month_range(session: Session, indicator: Indicator, measure: Measure, areas
         low, high = session.execute(select(func.min(model.month), func.max(model.month)).where(model.area_code.in_(areas))).one()
         return None if low is None else (low, high)
     if by_key(measure.source).coverage == UPLOADED:
-        months = [p for p in session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()) if is_month(p)]
+        months = [
+            p
+            for p in session.scalars(
+                select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()
+            )
+            if is_month(p)
+        ]
         return (min(months), max(months)) if months else None
     return None
 
@@ -135,7 +139,9 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
     months = _months_between(*span)
     out: dict[str, float] = {}
     if measure.source in SOURCES:
-        out.update({m: float(c) for m, c in monthly_counts(session, measure.source, area, months, measure.selection, tree).items()})
+        out.update(
+            {m: float(c) for m, c in monthly_counts(session, measure.source, area, months, measure.selection, tree).items()}
+        )
     rows = session.execute(
         select(IndicatorValue.period, IndicatorValue.value).where(
             IndicatorValue.indicator_code == indicator.code, IndicatorValue.area_code == area
@@ -159,7 +165,9 @@ def _gap_breaks(periods: list[str]) -> tuple[list[int], list[str]]:
     out, notes = [], []
     for gap in baseline_breaks(periods):
         out.append(gap.index)
-        notes.append(f"the baseline restarts at {period_label(gap.after)}: {gap.words()}, more than {MAX_BASELINE_GAP_MONTHS} months, so the series is broken there as at a series break")
+        notes.append(
+            f"the baseline restarts at {period_label(gap.after)}: {gap.words()}, more than {MAX_BASELINE_GAP_MONTHS} months, so the series is broken there as at a series break"
+        )
     return out, notes
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
 from typing import Any, cast, overload
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -126,7 +125,9 @@ def _count_failure(session: Session, rows: list[SignInThrottle], now: datetime) 
 def take_back(session: Session, key: str) -> None:
     """Un-count one reserved attempt on ``key`` (a right password, seen from an address)."""
     session.execute(
-        update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.failures > 0).values(failures=SignInThrottle.failures - 1)
+        update(SignInThrottle)
+        .where(SignInThrottle.key == key, SignInThrottle.failures > 0)
+        .values(failures=SignInThrottle.failures - 1)
     )
 
 

@@ -79,7 +79,9 @@ def ward_spans(session: Session, source: str, wards: Iterable[str]) -> dict[str,
     return out
 
 
-def held_by_generation(session: Session, source: str, tree: AreaTree, boroughs: Iterable[str]) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
+def held_by_generation(
+    session: Session, source: str, tree: AreaTree, boroughs: Iterable[str]
+) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
     """{(borough, month): {vintage: (wards with figures, latest upload)}} for ``boroughs``."""
     model = SOURCES[source]
     borough_of = {w: b for b in boroughs for ws in known_generations(tree, b).values() for w in ws}
@@ -127,7 +129,14 @@ def set_choices(session: Session, picks: dict[BoroughMonth, Choice | None], user
             )
     now = datetime.now(UTC)
     rows = [
-        {"borough_code": b, "month": m, "boundary_vintage": c.vintage, "picked": c.picked, "chosen_by": user[:100], "chosen_at": now}
+        {
+            "borough_code": b,
+            "month": m,
+            "boundary_vintage": c.vintage,
+            "picked": c.picked,
+            "chosen_by": user[:100],
+            "chosen_at": now,
+        }
         for (b, m), c in picks.items()
         if c is not None
     ]

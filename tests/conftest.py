@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from contextlib import contextmanager
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -173,7 +173,17 @@ def demo_engine(engine: Engine) -> Engine:
 
 def table_counts(eng: Engine) -> dict[str, int]:
     """Row counts of every data table: compare before and after a failed load."""
-    tables = ["area", "upload", "crime_count", "asb_count", "marac_return", "indicator", "target", "indicator_value", "commentary"]
+    tables = [
+        "area",
+        "upload",
+        "crime_count",
+        "asb_count",
+        "marac_return",
+        "indicator",
+        "target",
+        "indicator_value",
+        "commentary",
+    ]
     with eng.connect() as conn:
         return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
 
@@ -227,10 +237,10 @@ def make_web_app(database_url: str, **env: str):
     fixtures publish nothing (publishing makes a pack, about 15 s), and most page tests read
     the demo's draft figures as a reader. tests/test_published_first.py covers readers who see
     published quarters only (the setting's default)."""
+    import tempfile
+
     from app import create_app
     from settings import Settings
-
-    import tempfile
 
     reset_dash_pages()
     values = {
@@ -257,7 +267,9 @@ def web_sign_in(client, name: str, password: str = WEB_PASSWORD, next_path: str 
     return client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": next_path})
 
 
-def callback_body(app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False) -> dict:
+def callback_body(
+    app, output_part: str, inputs: dict[str, object], state: dict[str, object] | None = None, *, duplicate: bool = False
+) -> dict:
     """The JSON the browser posts to /_dash-update-component for the callback writing
     ``output_part`` (e.g. "upload-check.children"; ``duplicate`` for an allow_duplicate
     output), with inputs and state given as {"id.prop": value}."""
@@ -307,7 +319,14 @@ def make_dashboard_app(database_url: str, **env: str):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager
@@ -393,7 +412,9 @@ def make_export_app(database_url: str, **env: str):
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def demo_2018_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
+def demo_2018_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+) -> Iterator[str]:
     """The demo plus the real 2018 London ward boundaries (657 wards; Havering's codes match
     the demo's), built once per backend per session. Only for tests that read."""
     from loaders.reading import Source

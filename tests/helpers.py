@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dash.development.base_component import Component
-
 from sqlalchemy import Engine
 
 from loaders.reading import Source
@@ -55,7 +54,11 @@ def rows_of(node: object) -> list[list[str]]:
 
     rows = []
     for tr in (c for c in walk(node) if isinstance(c, html.Tr)):
-        cells = [c for c in (tr.children if isinstance(tr.children, (list, tuple)) else [tr.children]) if isinstance(c, (html.Td, html.Th))]
+        cells = [
+            c
+            for c in (tr.children if isinstance(tr.children, (list, tuple)) else [tr.children])
+            if isinstance(c, (html.Td, html.Th))
+        ]
         if any(isinstance(c, html.Td) for c in cells):
             rows.append([text(c) for c in cells])
     return rows

@@ -33,7 +33,9 @@ def served(env: dict[str, str], *args: str, startup: float = 60.0) -> Iterator[s
     full_env["CSPDASH_SHOW_DRAFTS"] = "true"  # as make_web_app: the demo fixtures publish nothing
     full_env.update(env)
     command = [sys.executable, "-c", "from cli.main import cli; cli()", "serve", "--port", str(port), *args]
-    process = subprocess.Popen(command, cwd=REPO, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=REPO, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup

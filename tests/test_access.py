@@ -6,13 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 
 import pytest
 from sqlalchemy import func, select
 
-from web.access import required_role
-from web.login import safe_next
 from store.db import session_scope
 from store.models import ChangeLog, User
 from store.users import UserError, add_user, authenticate, set_active
@@ -24,6 +21,8 @@ from tests.conftest import (
     table_counts,
     web_sign_in,
 )
+from web.access import required_role
+from web.login import safe_next
 
 MARAC_CSV = b"area_code,quarter,cases_discussed,repeat_cases\nE09000016,2017-18-Q1,50,12\n"
 
@@ -289,12 +288,17 @@ def test_access_private_reading_needs_a_signed_in_user(demo_engine, database_url
     client = app.server.test_client()
     response = client.get("/?period=2016-17-Q3")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login?next=/?period%3D2016-17-Q3" or response.headers["Location"].startswith("/login?next=/")
+    assert response.headers["Location"] == "/login?next=/?period%3D2016-17-Q3" or response.headers["Location"].startswith(
+        "/login?next=/"
+    )
     assert client.get("/_dash-layout").status_code == 401
     body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": "/", "_pages_location.search": ""})
     assert client.post("/_dash-update-component", json=body).status_code == 403
     assert client.get("/login").status_code == 200  # the way in stays open
-    assert client.get("/_dash-component-suites/dash/dcc/dash_core_components.js").status_code in (200, 404)  # static, never redirected
+    assert client.get("/_dash-component-suites/dash/dcc/dash_core_components.js").status_code in (
+        200,
+        404,
+    )  # static, never redirected
     web_sign_in(client, "vic")
     assert client.get("/").status_code == 200
     assert client.post("/_dash-update-component", json=body).status_code == 200
@@ -309,7 +313,9 @@ def test_access_sso_header_names_the_user(demo_engine, database_url):
     # Known to the proxy but not to us: a viewer, so may read but not upload.
     assert client.post("/_dash-update-component", json=body, headers={"X-Remote-User": "stranger"}).status_code == 403
     assert client.post("/_dash-update-component", json=body).status_code == 403
-    assert "signed in as <strong>priya</strong>" in client.get("/login", headers={"X-Remote-User": "priya"}).get_data(as_text=True)
+    assert "signed in as <strong>priya</strong>" in client.get("/login", headers={"X-Remote-User": "priya"}).get_data(
+        as_text=True
+    )
 
 
 def test_access_sso_header_is_ignored_when_not_configured(web):

@@ -38,7 +38,9 @@ def test_annotations_load_and_reload_replaces(demo_engine, tmp_path):
     summary = load(demo_engine, "annotations", write(tmp_path / "notes.csv", NOTES))
     assert (summary.stored, summary.replaced) == (3, 0)
     assert summary.periods == ["2015-02-01", "2016-04-01", "2016-10-01"]
-    again = load(demo_engine, "annotations", write(tmp_path / "notes2.csv", NOTES.replace("new Met crime system", "CRIS replaced")))
+    again = load(
+        demo_engine, "annotations", write(tmp_path / "notes2.csv", NOTES.replace("new Met crime system", "CRIS replaced"))
+    )
     assert again.replaced == 3 and annotation_count(demo_engine) == 3
     with session_scope(demo_engine) as session:
         item = session.scalar(select(SeriesAnnotation).where(SeriesAnnotation.source == "crime"))
@@ -79,9 +81,15 @@ def test_annotations_bad_file_lists_every_problem_and_stores_nothing(demo_engine
     ]
     lines = [line for line in out.splitlines() if line.startswith("bad_notes.csv ")]
     for row, column, value, reason in expected:
-        assert any(line.split()[1] == row and column in line and value in line and reason in line for line in lines), (row, column, out)
+        assert any(line.split()[1] == row and column in line and value in line and reason in line for line in lines), (
+            row,
+            column,
+            out,
+        )
     # The loader says what is wrong; the CLI, once each, which command puts it right.
-    assert out.endswith("Declare areas first with `cspdash ingest areas FILE`.\nLoad indicators first with `cspdash ingest indicators FILE`.\n")
+    assert out.endswith(
+        "Declare areas first with `cspdash ingest areas FILE`.\nLoad indicators first with `cspdash ingest indicators FILE`.\n"
+    )
     assert {**table_counts(demo_engine), "series_annotation": annotation_count(demo_engine)} == before
 
 
@@ -94,11 +102,16 @@ def test_annotations_apply_by_indicator_source_and_area(demo_engine, tmp_path):
         tno = annotations_for(session, ind["CSP1"], "E09000016", tree)
         assert [(a.date.isoformat(), a.kind) for a in tno] == [("2015-02-01", "note"), ("2016-04-01", "break")]
         assert [b.reason for b in breaks_for(session, ind["CSP1"], "E09000016", tree)] == ["new Met crime system"]
-        assert [b.reason for b in breaks_for(session, ind["DP5"], "E09000016", tree)] == ["new Met crime system"]  # crime:BURGLARY
+        assert [b.reason for b in breaks_for(session, ind["DP5"], "E09000016", tree)] == [
+            "new Met crime system"
+        ]  # crime:BURGLARY
         assert [b.reason for b in breaks_for(session, ind["CSP3"], "E09000016", tree)] == ["ASB categories changed"]
         # A ward sees the borough's and its own; the borough does not see a ward's.
         assert [b.reason for b in breaks_for(session, ind["CSP3"], "E05000306", tree)] == ["ASB categories changed"]
-        assert [b.reason for b in breaks_for(session, ind["CSP1"], "E05000306", tree)] == ["new Met crime system", "ward-only change"]
+        assert [b.reason for b in breaks_for(session, ind["CSP1"], "E05000306", tree)] == [
+            "new Met crime system",
+            "ward-only change",
+        ]
         assert breaks_for(session, ind["CSP2"], "E09000016", tree) == []
 
 
@@ -144,7 +157,13 @@ def test_rebase_at_the_period_containing_the_break():
 
 @pytest.mark.parametrize(
     ("when", "crossed"),
-    [(date(2016, 3, 31), False), (date(2016, 4, 1), False), (date(2016, 4, 2), True), (date(2016, 9, 30), True), (date(2016, 10, 1), False)],
+    [
+        (date(2016, 3, 31), False),
+        (date(2016, 4, 1), False),
+        (date(2016, 4, 2), True),
+        (date(2016, 9, 30), True),
+        (date(2016, 10, 1), False),
+    ],
 )
 def test_breaks_crossed_between_two_spans(when, crossed):
     earlier, later = period_span("2016-17-Q1"), period_span("2016-17-Q2")
@@ -161,7 +180,9 @@ def test_save_and_delete_annotation_from_the_web_are_logged(demo_engine):
         again = save_annotation(session, when=date(2016, 4, 1), reason=" CRIS replaced ", user="priya", source="crime")
         assert again.id == item.id and again.reason == "CRIS replaced"
         with pytest.raises(ValueError) as problem:
-            save_annotation(session, when=date(2016, 4, 1), reason=" ", user="priya", indicator_code="CSP9", source="crime", kind="pause")
+            save_annotation(
+                session, when=date(2016, 4, 1), reason=" ", user="priya", indicator_code="CSP9", source="crime", kind="pause"
+            )
         assert str(problem.value) == (
             "choose an indicator or a source (crime, asb, marac, values), not both or neither; unknown indicator 'CSP9'; "
             "kind must be one of: break, note; say what happened (the reason must not be blank)"

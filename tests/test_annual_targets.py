@@ -24,10 +24,18 @@ def _target(engine, code: str, period: str) -> float | None:
         return None if row.target is None else row.target.target
 
 
-def _annual(engine, code: str, year: str, target: float, profile: str = "even", shares=None, keep_typed: tuple[int, ...] = ()) -> None:
+def _annual(
+    engine, code: str, year: str, target: float, profile: str = "even", shares=None, keep_typed: tuple[int, ...] = ()
+) -> None:
     with session_scope(engine) as session:
-        session.execute(delete(Target).where(Target.indicator_code == code, Target.year == year, Target.quarter.not_in(keep_typed)))
-        session.add(AnnualTarget(indicator_code=code, year=year, target=target, tolerance=2.5, tolerance_type="pct", profile=profile, shares=shares))
+        session.execute(
+            delete(Target).where(Target.indicator_code == code, Target.year == year, Target.quarter.not_in(keep_typed))
+        )
+        session.add(
+            AnnualTarget(
+                indicator_code=code, year=year, target=target, tolerance=2.5, tolerance_type="pct", profile=profile, shares=shares
+            )
+        )
 
 
 def test_an_even_annual_target_gives_each_year_to_date_its_share(demo_engine):
@@ -52,18 +60,34 @@ def test_a_seasonal_profile_without_three_complete_years_gives_no_target_and_say
     assert _target(demo_engine, "CSP1", "2016-17-Q3") is None  # the demo holds 2014/15 and 2015/16 only
     with session_scope(demo_engine) as session:
         annual = session.scalars(select(AnnualTarget)).one()
-        assert profile_problem(session, annual, HAVERING) == "a seasonal profile needs 3 complete years of monthly figures; 2 are held"
+        assert (
+            profile_problem(session, annual, HAVERING)
+            == "a seasonal profile needs 3 complete years of monthly figures; 2 are held"
+        )
 
 
 def test_a_seasonal_profile_takes_each_months_share_of_the_last_three_complete_years(engine, tmp_path):
     # April carries 100, May 110 … March 210 in each of 2013/14 to 2015/16: 1,860 a year.
     lines = [
-        f"{HAVERING},{m},THEFT,,{100 + 10 * i}\n" for start in (2013, 2014, 2015) for i, m in enumerate(FinancialYear(start).months())
+        f"{HAVERING},{m},THEFT,,{100 + 10 * i}\n"
+        for start in (2013, 2014, 2015)
+        for i, m in enumerate(FinancialYear(start).months())
     ]
     load(engine, "crime", write(tmp_path / "crime.csv", "area_code,month,major_category,minor_category,count\n" + "".join(lines)))
-    load(engine, "indicators", write(tmp_path / "i.csv", "code,name,goal,unit,polarity,basis,measure,rated\nTNO,All crime,Safe,count,lower,quarter,crime,true\n"))
+    load(
+        engine,
+        "indicators",
+        write(
+            tmp_path / "i.csv",
+            "code,name,goal,unit,polarity,basis,measure,rated\nTNO,All crime,Safe,count,lower,quarter,crime,true\n",
+        ),
+    )
     with session_scope(engine) as session:
-        session.add(AnnualTarget(indicator_code="TNO", year="2016-17", target=18_600, tolerance=0, tolerance_type="abs", profile="seasonal"))
+        session.add(
+            AnnualTarget(
+                indicator_code="TNO", year="2016-17", target=18_600, tolerance=0, tolerance_type="abs", profile="seasonal"
+            )
+        )
     # Q1's share: (100 + 110 + 120) / 1,860; Q4's: (190 + 200 + 210) / 1,860.
     assert _target(engine, "TNO", "2016-17-Q1") == pytest.approx(3300)
     assert _target(engine, "TNO", "2016-17-Q4") == pytest.approx(6000)
@@ -76,7 +100,9 @@ def test_a_targets_file_year_row_is_stored_as_an_annual_target_and_rates_the_qua
     with session_scope(demo_engine) as session:
         session.execute(delete(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17"))
     shares = ";".join(["0.1"] * 3 + ["0.05"] * 3 + ["0.1"] * 3 + ["0.0833", "0.0833", "0.0834"])
-    summary = load(demo_engine, "targets", write(tmp_path / "t.csv", HEADER + f"CSP1,2016-17,year,10000,,,2.5,pct,custom,{shares}\n"))
+    summary = load(
+        demo_engine, "targets", write(tmp_path / "t.csv", HEADER + f"CSP1,2016-17,year,10000,,,2.5,pct,custom,{shares}\n")
+    )
     assert any("annual target CSP1 2016-17: 10000, spread custom" in n for n in summary.notes), summary.notes
     assert _target(demo_engine, "CSP1", "2016-17-Q2") == pytest.approx(4500)
 

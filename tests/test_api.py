@@ -139,15 +139,27 @@ def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_en
     from store.models import Commentary, CrimeCount
 
     with session_scope(demo_engine) as session:
-        session.execute(delete(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.area_code == HAVERING, Commentary.period == "2016-17-Q2"))
-        session.add(Commentary(indicator_code="CSP1", area_code=HAVERING, period="2016-17-Q2", commentary='=HYPERLINK("http://x","y")', corrective_action="@SUM(1)"))
+        session.execute(
+            delete(Commentary).where(
+                Commentary.indicator_code == "CSP1", Commentary.area_code == HAVERING, Commentary.period == "2016-17-Q2"
+            )
+        )
+        session.add(
+            Commentary(
+                indicator_code="CSP1",
+                area_code=HAVERING,
+                period="2016-17-Q2",
+                commentary='=HYPERLINK("http://x","y")',
+                corrective_action="@SUM(1)",
+            )
+        )
         session.execute(delete(CrimeCount).where(CrimeCount.month == "2016-11"))
     client = make_web_app(database_url).server.test_client()
     json_row = client.get("/api/v1/scorecard?period=2016-17-Q2").get_json()["data"][0]
     assert json_row["commentary"] == '=HYPERLINK("http://x","y")'  # JSON carries the text as written
     text = client.get("/api/v1/scorecard?period=2016-17-Q2&format=csv").get_data(as_text=True)
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert row["commentary"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["corrective_action"] == "'@SUM(1)"
+    assert row["commentary"] == '\'=HYPERLINK("http://x","y")' and row["corrective_action"] == "'@SUM(1)"
     quarters = client.get("/api/v1/counts?by=quarter").get_json()["data"]
     q3 = next(r for r in quarters if r["period"] == Q3)
     assert (q3["count"], q3["months_held"], q3["complete"]) == (None, 2, False)

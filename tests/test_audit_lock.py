@@ -14,7 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 def _audit(lock: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # Every request goes to a proxy that refuses connections: nothing can be reached.
     dead = "http://127.0.0.1:9"
-    env = {**os.environ, "HTTPS_PROXY": dead, "https_proxy": dead, "HTTP_PROXY": dead, "http_proxy": dead, "NO_PROXY": "", "no_proxy": ""}
+    env = {
+        **os.environ,
+        "HTTPS_PROXY": dead,
+        "https_proxy": dead,
+        "HTTP_PROXY": dead,
+        "http_proxy": dead,
+        "NO_PROXY": "",
+        "no_proxy": "",
+    }
     command = [sys.executable, str(REPO / "tools" / "audit_lock.py"), str(lock), *args]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
 

@@ -13,14 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_dashboard_app, skip_or_fail, serve_in_thread
+from tests.conftest import REPO, make_dashboard_app, serve_in_thread, skip_or_fail
 from tests.helpers import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 Q3 = "period=2016-17-Q3&area=E09000016"
 
 
@@ -49,7 +56,9 @@ def browser():
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     """A fresh page whose console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True)  # probes use eval
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True
+    )  # probes use eval
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
@@ -176,7 +185,10 @@ def test_browser_first_view_needs_no_routing_callback(page, live_server: str) ->
     """The page comes with the first layout (web/parts/first_view.py): no callback renders the
     page on load, the tab has the page's title, and a link still renders its page by callback."""
     routed: list[str] = []
-    page.on("request", lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None)
+    page.on(
+        "request",
+        lambda r: routed.append(r.url) if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "") else None,
+    )
     open_page(page, f"{live_server}/?{Q3}", "#scorecard-table")
     page.wait_for_load_state("networkidle")
     assert routed == []
@@ -243,4 +255,9 @@ def test_browser_print_layout_hides_controls(page, live_server: str, demo_databa
     assert not page.is_visible("nav")
     assert page.is_visible("#scorecard-table")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.pdf(path=str(ARTIFACTS / f"scorecard-print-{backend(demo_database_url)}.pdf"), landscape=True, format="A4", print_background=True)
+    page.pdf(
+        path=str(ARTIFACTS / f"scorecard-print-{backend(demo_database_url)}.pdf"),
+        landscape=True,
+        format="A4",
+        print_background=True,
+    )

@@ -35,7 +35,7 @@ def figure(tab, selector: str) -> dict:
     return tab.evaluate(FIGURE, selector)
 
 
-def test_browser_spc_chart_flags_points_by_colour_shape_and_words(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_spc_chart_flags_points_by_colour_shape_and_words(page, live_server: str, demo_database_url: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP1?{Q3}", "#indicator-spc-graph")
     fig = figure(page, "#indicator-spc-graph")
     traces = {t["meta"]: t for t in fig["data"] if t["meta"]}
@@ -50,7 +50,9 @@ def test_browser_spc_chart_flags_points_by_colour_shape_and_words(page, live_ser
     assert sigma and all(t["visible"] == "legendonly" for t in sigma)  # optional: shown when chosen
     # The same points named in words, in a table.
     flagged = set(traces["special-improvement"]["x"]) | set(traces["special-concern"]["x"])
-    rows = page.evaluate("() => Array.from(document.querySelectorAll('#indicator-spc-flagged tbody tr')).map(tr => tr.textContent)")
+    rows = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#indicator-spc-flagged tbody tr')).map(tr => tr.textContent)"
+    )
     assert len(rows) == len(flagged) > 0
     assert any("(concern)" in r for r in rows) and any("(improvement)" in r for r in rows)
     icons = page.inner_text("#indicator-spc-icons")
@@ -58,7 +60,7 @@ def test_browser_spc_chart_flags_points_by_colour_shape_and_words(page, live_ser
     shoot(page, "indicator-spc-CSP1", demo_database_url)
 
 
-def test_browser_spc_under_13_points_has_no_icons_and_says_why(page, live_server: str) -> None:  # noqa: F811
+def test_browser_spc_under_13_points_has_no_icons_and_says_why(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/DP2?{Q3}", "#indicator-spc-graph")
     section = page.inner_text("main") if page.query_selector("main") else page.inner_text("body")
     assert "Only 11 quarterly figures" in section and "at least 13" in section
@@ -66,7 +68,7 @@ def test_browser_spc_under_13_points_has_no_icons_and_says_why(page, live_server
     assert "Provisional limits" in figure(page, "#indicator-spc-graph")["title"]
 
 
-def test_browser_context_indicator_has_no_target_furniture(page, live_server: str) -> None:  # noqa: F811
+def test_browser_context_indicator_has_no_target_furniture(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/DP2?{Q3}", "#indicator-quarterly-graph")
     headings = page.evaluate("() => Array.from(document.querySelectorAll('h2')).map(h => h.innerText)")
     assert "Against target" not in headings and "Rating each quarter" not in headings
@@ -78,7 +80,7 @@ def test_browser_context_indicator_has_no_target_furniture(page, live_server: st
     assert "Against target" in page.evaluate("() => Array.from(document.querySelectorAll('h2')).map(h => h.innerText)")
 
 
-def test_browser_ytd_chart_shows_the_gap_to_target(page, live_server: str) -> None:  # noqa: F811
+def test_browser_ytd_chart_shows_the_gap_to_target(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP1?{Q3}", "#indicator-ytd-graph")
     fig = figure(page, "#indicator-ytd-graph")
     traces = {t["meta"]: t for t in fig["data"] if t["meta"]}
@@ -93,7 +95,7 @@ def test_browser_ytd_chart_shows_the_gap_to_target(page, live_server: str) -> No
     assert "Year to date against target" in page.inner_text("body")
 
 
-def test_browser_one_download_menu_per_chart(page, live_server: str) -> None:  # noqa: F811
+def test_browser_one_download_menu_per_chart(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP1?{Q3}", "#indicator-spc-graph")
     menus = page.query_selector_all("details.download-menu")
     graphs = page.query_selector_all(".chart__graph")
@@ -102,7 +104,9 @@ def test_browser_one_download_menu_per_chart(page, live_server: str) -> None:  #
     menu = "#indicator-spc-downloads"
     assert not page.is_visible(f"{menu} a")
     page.click(f"{menu} summary")
-    links = page.evaluate(f"() => Array.from(document.querySelectorAll('{menu} a')).map(a => [a.innerText, a.getAttribute('href')])")
+    links = page.evaluate(
+        f"() => Array.from(document.querySelectorAll('{menu} a')).map(a => [a.innerText, a.getAttribute('href')])"
+    )
     assert [text.split()[0] for text, _ in links] == ["PNG", "SVG", "CSV", "XLSX"]
     assert "kind=spc" in links[0][1] and "table=spc" in links[2][1]
     response = page.request.get(live_server + links[0][1])
@@ -117,13 +121,15 @@ def break_server(demo_engine) -> Iterator[str]:
     from store.db import session_scope
 
     with session_scope(demo_engine) as session:
-        save_annotation(session, when=dt.date(2015, 10, 1), reason="New Met crime recording system", user="analyst", source="crime")
+        save_annotation(
+            session, when=dt.date(2015, 10, 1), reason="New Met crime recording system", user="analyst", source="crime"
+        )
     app = make_dashboard_app(str(demo_engine.url.render_as_string(hide_password=False)))
     with serve_in_thread(app.server) as base_url:
         yield base_url
 
 
-def test_browser_series_breaks_on_every_chart_of_the_series(page, break_server: str) -> None:  # noqa: F811
+def test_browser_series_breaks_on_every_chart_of_the_series(page, break_server: str) -> None:
     open_page(page, f"{break_server}/indicator/CSP1?{Q3}", "#indicator-spc-graph")
     for chart, x in (("quarterly", "Q3 15/16"), ("monthly", "2015-10-01"), ("spc", "2015-10-01")):
         fig = figure(page, f"#indicator-{chart}-graph")
@@ -151,12 +157,14 @@ def test_exported_spc_png_and_cli(tmp_path: Path, demo_database_url: str, export
     assert out.read_bytes()[:4] == b"\x89PNG" and out.stat().st_size > 20_000
 
 
-def test_browser_captions_and_subtitles_state_the_range_drawn(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_captions_and_subtitles_state_the_range_drawn(page, live_server: str, demo_database_url: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP1?{Q3}", "#indicator-monthly-graph")
     captions = page.evaluate("() => Array.from(document.querySelectorAll('figcaption')).map(f => f.innerText)")
     assert captions[0].startswith("Q1 2014/15 to Q3 2016/17.")  # quarterly
     assert any(c.startswith("April 2014 to December 2016.") for c in captions)  # monthly
-    assert any(c.startswith("Total notifiable offences, Havering, each month, April 2014 to December 2016 (33 points)") for c in captions)  # SPC
+    assert any(
+        c.startswith("Total notifiable offences, Havering, each month, April 2014 to December 2016 (33 points)") for c in captions
+    )  # SPC
     from rules.periods import Quarter
     from store.db import get_engine, session_scope
     from views.figures import indicator_chart

@@ -8,12 +8,12 @@ from urllib.parse import quote
 
 from sqlalchemy import delete
 
-from web.parts import upload_steps as steps
 from loaders.errors import LoadError, Problem
 from store.db import session_scope
 from store.models import Target
 from tests.conftest import serious_axe_violations
 from tests.helpers import text
+from web.parts import upload_steps as steps
 
 MAP_RATE = "/map?measure=crime&period=2016-17-Q3&span=quarter&view=rate"
 POPULATION_WORDS = "Rates per 1,000 residents need population figures, which have not been loaded for these areas."
@@ -46,7 +46,11 @@ def test_browser_load_links_readers_get_words_analysts_get_the_upload_page(web_l
     link.click()
     page.wait_for_selector("#upload-kind")
     assert page.locator("#upload-kind").input_value() == "population"
-    assert page.locator("#upload-kind-hint").inner_text().startswith("Residents by ward or borough and year (ONS mid-year estimates).")
+    assert (
+        page.locator("#upload-kind-hint")
+        .inner_text()
+        .startswith("Residents by ward or borough and year (ONS mid-year estimates).")
+    )
     options = page.locator("#upload-kind option").all_inner_texts()
     assert "Recorded crime – Met ward or borough crime file (London Datastore), or our own crime layout" in options
     assert any(o.startswith("Series breaks and notes – ") for o in options)
@@ -61,9 +65,13 @@ def test_browser_load_links_upload_page_ignores_an_unknown_kind() -> None:
 
 
 def test_browser_load_links_problems_are_listed_in_row_order() -> None:
-    error = LoadError("m.csv", [Problem(7, "b", "x", "late"), Problem(None, None, None, "file-wide"), Problem(2, "a", "y", "early")], total=3)
+    error = LoadError(
+        "m.csv", [Problem(7, "b", "x", "late"), Problem(None, None, None, "file-wide"), Problem(2, "a", "y", "early")], total=3
+    )
     table = steps.problem_table(error)
-    rows = [[text(cell) for cell in row.children] for row in next(c for c in table.children if type(c).__name__ == "Tbody").children]
+    rows = [
+        [text(cell) for cell in row.children] for row in next(c for c in table.children if type(c).__name__ == "Tbody").children
+    ]
     assert [r[1] for r in rows] == ["", "2", "7"]
 
 
@@ -71,8 +79,14 @@ def test_browser_load_links_after_a_load_the_quarters_lacking_targets_are_named(
     assert steps.gaps_after_load(demo_engine, ["2016-17-Q3"], "E09000016") == []
     with session_scope(demo_engine) as session:
         session.execute(delete(Target).where(Target.indicator_code == "CSP3"))
-    assert steps.gaps_after_load(demo_engine, ["2016-10", "2016-11"], "E09000016") == ["Q3 2016/17: no target for CSP3, so not rated."]
-    shown = text(steps.render_loaded(steps.Outcome("crime", "c.csv", summary=_summary()), "E09000016", ["Q3 2016/17: no target for CSP3, so not rated."]))
+    assert steps.gaps_after_load(demo_engine, ["2016-10", "2016-11"], "E09000016") == [
+        "Q3 2016/17: no target for CSP3, so not rated."
+    ]
+    shown = text(
+        steps.render_loaded(
+            steps.Outcome("crime", "c.csv", summary=_summary()), "E09000016", ["Q3 2016/17: no target for CSP3, so not rated."]
+        )
+    )
     assert "Still missing after this load: Q3 2016/17: no target for CSP3, so not rated." in shown
 
 

@@ -70,9 +70,11 @@ def open_map(tab, url: str, graph: str = "ward-map-graph") -> dict:
     return tab.evaluate(FIGURE, graph)
 
 
-def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: str, demo_database_url: str) -> None:
     figure = open_map(page, f"{live_server}/map?{Q3}")
-    assert "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline." in page.inner_text("main")
+    assert "Schematic layout: each hexagon is one ward placed roughly where it is, not its real outline." in page.inner_text(
+        "main"
+    )
     assert figure["legend"].endswith("5 classes, equal numbers of areas")
     assert len(figure["wards"]) == 18
     rows = page.evaluate(TABLE, "ward-map-table")
@@ -92,7 +94,7 @@ def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: st
     shoot(page, "map-schematic", demo_database_url, width=768)
 
 
-def test_browser_map_hover_shows_the_tables_figures(page, live_server: str) -> None:  # noqa: F811
+def test_browser_map_hover_shows_the_tables_figures(page, live_server: str) -> None:
     open_map(page, f"{live_server}/map?{Q3}")
     page.locator("#ward-map-graph").scroll_into_view_if_needed()
     box = page.evaluate(
@@ -109,7 +111,7 @@ def test_browser_map_hover_shows_the_tables_figures(page, live_server: str) -> N
     assert f"Change on Q3 2015/16: {row['by']['Change']}" in hover
 
 
-def test_browser_map_click_opens_the_ward_profile(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_map_click_opens_the_ward_profile(page, live_server: str, demo_database_url: str) -> None:
     open_map(page, f"{live_server}/map?{Q3}")
     page.locator("#ward-map-graph").scroll_into_view_if_needed()
     box = page.evaluate(
@@ -120,7 +122,10 @@ def test_browser_map_click_opens_the_ward_profile(page, live_server: str, demo_d
     page.wait_for_url(f"**/ward/E05000306?{Q3}")
     page.wait_for_selector("#ward-profile-trend .main-svg")
     assert page.inner_text("h1") == "Brooklands ward, Havering"
-    assert re.fullmatch(r"Brooklands: (joint |the )?(\d+(st|nd|rd|th) )?highest of 18 wards in Havering for all crime in Q3 2016/17\.", page.inner_text("#ward-profile-rank"))
+    assert re.fullmatch(
+        r"Brooklands: (joint |the )?(\d+(st|nd|rd|th) )?highest of 18 wards in Havering for all crime in Q3 2016/17\.",
+        page.inner_text("#ward-profile-rank"),
+    )
     rows = page.evaluate(TABLE, "ward-profile-category-table")
     assert len(rows) >= 5 and all(len(r["cells"]) == 13 for r in rows), "every category, twelve quarters"
     shoot(page, "ward-profile", demo_database_url)
@@ -129,7 +134,7 @@ def test_browser_map_click_opens_the_ward_profile(page, live_server: str, demo_d
     page.wait_for_function(MAP_READY, arg="ward-map-graph")
 
 
-def test_browser_map_controls_put_the_choice_in_the_url(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_map_controls_put_the_choice_in_the_url(page, live_server: str, demo_database_url: str) -> None:
     open_map(page, f"{live_server}/map?{Q3}")
     page.select_option("#ward-map-view", "change")
     page.wait_for_url("**/map?measure=crime&span=quarter&period=2016-17-Q3&view=change&classes=quantiles&area=E09000016")
@@ -144,7 +149,7 @@ def test_browser_map_controls_put_the_choice_in_the_url(page, live_server: str, 
     shoot(page, "map-change", demo_database_url)
 
 
-def test_browser_london_tile_map_and_rank(page, live_server: str, demo_database_url: str) -> None:  # noqa: F811
+def test_browser_london_tile_map_and_rank(page, live_server: str, demo_database_url: str) -> None:
     figure = open_map(page, f"{live_server}/london?measure=crime&period=2016-17-Q3&span=quarter", graph="london-tile-graph")
     rank = page.inner_text("#london-rank")
     assert rank.startswith("Havering: ") and "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in rank
@@ -163,7 +168,7 @@ def test_browser_london_tile_map_and_rank(page, live_server: str, demo_database_
     shoot(page, "london-tiles", demo_database_url, width=768)
 
 
-def test_browser_map_with_real_2018_boundaries(page, live_server_2018: str, demo_2018_database_url: str) -> None:  # noqa: F811
+def test_browser_map_with_real_2018_boundaries(page, live_server_2018: str, demo_2018_database_url: str) -> None:
     figure = open_map(page, f"{live_server_2018}/map?{Q3}")
     assert "Schematic layout" not in page.inner_text("main")
     assert sorted(w["code"] for w in figure["wards"]) == [f"E050003{n:02d}" for n in range(6, 24)]
@@ -171,9 +176,16 @@ def test_browser_map_with_real_2018_boundaries(page, live_server_2018: str, demo
     shoot(page, "map-2018-boundaries", demo_2018_database_url)
 
 
-def test_browser_all_london_ward_map_is_under_1mb(page, live_server_2018: str, demo_2018_database_url: str) -> None:  # noqa: F811
+def test_browser_all_london_ward_map_is_under_1mb(page, live_server_2018: str, demo_2018_database_url: str) -> None:
     sizes: list[int] = []
-    page.on("response", lambda r: sizes.append(len(r.body())) if "_dash-update-component" in r.url and r.request.post_data and "ward-map-graph" in r.request.post_data else None)
+    page.on(
+        "response",
+        lambda r: (
+            sizes.append(len(r.body()))
+            if "_dash-update-component" in r.url and r.request.post_data and "ward-map-graph" in r.request.post_data
+            else None
+        ),
+    )
     figure = open_map(page, f"{live_server_2018}/map?{Q3}&area=E12000007")
     assert len(figure["wards"]) == 657
     assert sizes and max(sizes) < 1_000_000, f"map callback sent {max(sizes or [0]):,} bytes"
@@ -184,6 +196,6 @@ def test_browser_all_london_ward_map_is_under_1mb(page, live_server_2018: str, d
     ("path", "graph"),
     [(f"/map?{Q3}", "ward-map-graph"), ("/london", "london-tile-graph"), (f"/ward/E05000306?{Q3}", "ward-profile-locator")],
 )
-def test_browser_map_pages_have_no_serious_accessibility_violations(page, live_server: str, path: str, graph: str) -> None:  # noqa: F811
+def test_browser_map_pages_have_no_serious_accessibility_violations(page, live_server: str, path: str, graph: str) -> None:
     open_map(page, f"{live_server}{path}", graph=graph)
     assert serious_axe_violations(page) == []

@@ -74,11 +74,11 @@ def assert_no_overlapping_ticks(tab, where: str) -> int:
     return len(charts)
 
 
-def test_browser_tick_labels_never_overlap_on_any_chart_at_any_width(page, live_server: str) -> None:  # noqa: F811
+def test_browser_tick_labels_never_overlap_on_any_chart_at_any_width(page, live_server: str) -> None:
     pages = {
         f"/indicator/CSP1?{Q4}": "#indicator-spc-graph .main-svg",
         f"/indicator/DP1?{Q4}": "#indicator-spc-graph .main-svg",
-        f"/indicator/CSP2?period=2016-17-Q3&area=E09000016": "#indicator-spc-graph .main-svg",
+        "/indicator/CSP2?period=2016-17-Q3&area=E09000016": "#indicator-spc-graph .main-svg",
         f"/demand?{Q4}": ".js-plotly-plot .main-svg",
         "/?period=2016-17-Q4&area=E09000016": ".js-plotly-plot .main-svg",
         "/ward/E05000306?period=2016-17-Q3": "#ward-profile-trend .main-svg",  # a pre-2022 ward: 12 quarters
@@ -96,7 +96,7 @@ def test_browser_tick_labels_never_overlap_on_any_chart_at_any_width(page, live_
                 assert drawn >= len(INDICATOR_CHARTS)
 
 
-def test_browser_exported_chart_images_have_no_overlapping_tick_labels(page, live_server: str) -> None:  # noqa: F811
+def test_browser_exported_chart_images_have_no_overlapping_tick_labels(page, live_server: str) -> None:
     for code, kinds in (("CSP1", INDICATOR_CHARTS), ("DP1", ("quarterly", "monthly", "spc"))):
         for kind in kinds:
             export_kind = "trend" if kind == "quarterly" else kind
@@ -111,7 +111,7 @@ def test_browser_exported_chart_images_have_no_overlapping_tick_labels(page, liv
             assert overlaps(boxes) == [], f"{code} {kind} image: {overlaps(boxes)}"
 
 
-def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_latest_run(page, live_server: str) -> None:  # noqa: F811
+def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_latest_run(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP1?{Q4}", "#indicator-spc-graph .main-svg")
     spc = next(t for t in page.evaluate(TRACE, "#indicator-spc-graph") if t["meta"] == "values")
     assert spc["connectgaps"] is False
@@ -139,7 +139,7 @@ def test_browser_no_line_crosses_the_empty_years_and_long_spans_open_on_the_late
     assert "The baseline restarts at April 2024: no figures for 7 years (April 2017 to March 2024)" in gaps
 
 
-def test_browser_asb_says_no_figures_this_year_instead_of_empty_charts(page, live_server: str) -> None:  # noqa: F811
+def test_browser_asb_says_no_figures_this_year_instead_of_empty_charts(page, live_server: str) -> None:
     open_page(page, f"{live_server}/indicator/CSP3?{Q4}", "#indicator-quarterly-graph .main-svg")
     notice = page.inner_text("#indicator-no-figures-this-year")
     assert "No figures for 2025/26 yet (latest: Q4 2016/17)" in notice
@@ -150,7 +150,7 @@ def test_browser_asb_says_no_figures_this_year_instead_of_empty_charts(page, liv
     assert "common cause" not in row and "special cause" not in row
 
 
-def test_browser_menu_keeps_quarter_and_area_and_newer_figures_are_pointed_out(page, live_server: str) -> None:  # noqa: F811
+def test_browser_menu_keeps_quarter_and_area_and_newer_figures_are_pointed_out(page, live_server: str) -> None:
     open_page(page, f"{live_server}/", "#scorecard-table")
     assert page.inner_text("h1") == "Performance scorecard: Havering, Q4 2016/17"  # every source's latest quarter
     assert "Newer figures are held: Q4 2025/26" in page.inner_text("#scorecard-newer-figures")
@@ -162,7 +162,9 @@ def test_browser_menu_keeps_quarter_and_area_and_newer_figures_are_pointed_out(p
     page.wait_for_function("() => document.querySelector('#nav-demand').getAttribute('href').includes('2025-26-Q3')")
     for link, heading in (("#nav-demand", "Q3 2025/26"), ("#nav-map", "Q3 2025/26"), ("#nav-london", "Q3 2025/26")):
         page.click(link)
-        page.wait_for_function(f"() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('{heading}')")
+        page.wait_for_function(
+            f"() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('{heading}')"
+        )
         if link == "#nav-demand":
             assert page.locator("h1").inner_text().endswith(f", {heading}") and "Havering" not in page.locator("h1").inner_text()
     page.click("#nav-scorecard")
@@ -171,9 +173,9 @@ def test_browser_menu_keeps_quarter_and_area_and_newer_figures_are_pointed_out(p
 
 
 def test_targets_offer_every_year_with_figures_and_the_next(new_year_url: str) -> None:
-    from web.parts.targets_form import year_choices
-    from store.figure_years import missing_in
     from rules.periods import Quarter
+    from store.figure_years import missing_in
+    from web.parts.targets_form import year_choices
 
     with Session(get_engine(new_year_url)) as session:
         years = [y.label for y in year_choices(session, None)]

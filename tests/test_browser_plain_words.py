@@ -25,5 +25,8 @@ def test_browser_plain_words_on_reader_pages(web_live, web_browser) -> None:
     page.goto(f"{web_live}/map?{MAP}")
     page.wait_for_selector("#ward-map-classes")
     titles = page.evaluate("() => [...document.querySelectorAll('#ward-map-classes option')].map(o => [o.textContent, o.title])")
-    assert titles == [["Same number of areas in each colour", "Quantiles"], ["Grouped where the figures divide naturally", "Natural breaks (Jenks)"]]
+    assert titles == [
+        ["Same number of areas in each colour", "Quantiles"],
+        ["Grouped where the figures divide naturally", "Natural breaks (Jenks)"],
+    ]
     assert serious_axe_violations(page) == []

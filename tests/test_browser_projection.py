@@ -26,7 +26,7 @@ def live_server(demo_database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
-def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
+def tab(browser, request: pytest.FixtureRequest):
     context = browser.new_context(viewport={"width": request.param, "height": 900}, bypass_csp=True)  # axe is injected
     page = context.new_page()
     errors: list[str] = []
@@ -55,7 +55,9 @@ def test_scorecard_gives_each_rated_indicators_projection_in_words_with_a_mark(t
     shoot(tab, "projection-scorecard", demo_database_url, tab.width)
 
 
-def test_indicator_page_continues_the_year_to_date_dashed_with_its_range_and_the_arithmetic(tab, live_server, demo_database_url) -> None:
+def test_indicator_page_continues_the_year_to_date_dashed_with_its_range_and_the_arithmetic(
+    tab, live_server, demo_database_url
+) -> None:
     open_page(tab, f"{live_server}/indicator/CSP1?{Q3}", "#indicator-ytd-graph .main-svg")
     words = tab.inner_text("#indicator-projection")
     assert words.startswith(CSP1_WORDS)

@@ -52,7 +52,9 @@ def _text(page, selector: str) -> str:
     return page.inner_text(selector)
 
 
-def test_banner_revision_notes_and_as_published_switch(web_live: str, web_browser, demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
+def test_banner_revision_notes_and_as_published_switch(
+    web_live: str, web_browser, demo_engine, database_url: str, export_chromium: Path, tmp_path: Path
+) -> None:
     page = web_browser
     page.goto(f"{web_live}/{QUERY}")
     assert _text(page, "#scorecard-publication-banner").startswith("Draft — not yet published")
@@ -137,16 +139,26 @@ def _publish_body(reason: str = "Demo data") -> dict:
 
 
 def _submit_body() -> dict:
-    state = [{"id": "submit-note", "property": "value", "value": "forced"}, {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}}]
+    state = [
+        {"id": "submit-note", "property": "value", "value": "forced"},
+        {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}},
+    ]
     return _callback("submit-outcome.children", [{"id": "submit-button", "property": "n_clicks", "value": 1}], state)
 
 
 def _reopen_body() -> dict:
-    state = [{"id": "publish-reopen-reason", "property": "value", "value": "forced"}, {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}}]
-    return _callback("publish-reopen-outcome.children", [{"id": "publish-reopen-button", "property": "n_clicks", "value": 1}], state)
+    state = [
+        {"id": "publish-reopen-reason", "property": "value", "value": "forced"},
+        {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}},
+    ]
+    return _callback(
+        "publish-reopen-outcome.children", [{"id": "publish-reopen-button", "property": "n_clicks", "value": 1}], state
+    )
 
 
-def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(demo_engine, database_url: str, export_chromium: Path) -> None:
+def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(
+    demo_engine, database_url: str, export_chromium: Path
+) -> None:
     for name, role in (("vic", "viewer"), ("priya", "analyst"), ("lee", "lead")):
         add_web_user(demo_engine, name, role)
     app = make_web_app(database_url)
@@ -192,7 +204,9 @@ def test_web_publish_is_refused_to_viewers_and_analysts_and_allowed_to_a_lead(de
 def _publish_with_stand_in_pack(engine) -> None:
     """Publish Q3 quickly: these pages read the frozen document, not the pack files."""
     with session_scope(engine) as session:
-        publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="Demo data")
+        publish_quarter(
+            session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="Demo data"
+        )
 
 
 def _wait_for_query(page, path: str, query: str) -> None:
@@ -233,9 +247,21 @@ def test_browser_period_and_area_controls_keep_as_published_and_the_version(web_
 
 
 MAP_PAGES = [
-    (f"/map?measure=crime&period={Q3.key}&span=quarter&view=count&as=published", "ward-map", f"/?period={Q3.key}&area={HAVERING}&as=published"),
-    (f"/ward/E05000306?measure=crime&period=2016-12&span=month&view=count&as=published", "ward-profile", f"/?period={Q3.key}&area={HAVERING}&as=published"),
-    (f"/london?measure=crime&period={Q3.key}&span=ytd&view=count&as=published&version=1", "london", f"/?period={Q3.key}&area={HAVERING}&as=published&version=1"),
+    (
+        f"/map?measure=crime&period={Q3.key}&span=quarter&view=count&as=published",
+        "ward-map",
+        f"/?period={Q3.key}&area={HAVERING}&as=published",
+    ),
+    (
+        "/ward/E05000306?measure=crime&period=2016-12&span=month&view=count&as=published",
+        "ward-profile",
+        f"/?period={Q3.key}&area={HAVERING}&as=published",
+    ),
+    (
+        f"/london?measure=crime&period={Q3.key}&span=ytd&view=count&as=published&version=1",
+        "london",
+        f"/?period={Q3.key}&area={HAVERING}&as=published&version=1",
+    ),
 ]
 
 
@@ -247,7 +273,10 @@ def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(
         notice = page.wait_for_selector(f"#{prefix}-current-notice")
         assert notice.is_visible() and notice.get_attribute("role") == "status", path
         words = notice.inner_text()
-        assert words.startswith("These figures are current, not as published") and "Maps and ward profiles always show the figures held now" in words, words
+        assert (
+            words.startswith("These figures are current, not as published")
+            and "Maps and ward profiles always show the figures held now" in words
+        ), words
         link = page.locator(f"#{prefix}-published-scorecard")
         assert link.inner_text() == "See the Q3 2016/17 scorecard as published" and link.get_attribute("href") == scorecard, path
         assert serious_axe_violations(page) == [], path
@@ -279,7 +308,9 @@ def _quarter_log(engine) -> list[tuple[str, str, str]]:
         return [(r.action, r.user, str((r.detail or {}).get("note") or "")) for r in rows]
 
 
-def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_controls(web_live: str, web_browser, demo_engine, export_chromium: Path) -> None:
+def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_controls(
+    web_live: str, web_browser, demo_engine, export_chromium: Path
+) -> None:
     page = web_browser
     add_web_user(demo_engine, "lee", "lead")
     add_web_user(demo_engine, "vic", "viewer")
@@ -295,7 +326,9 @@ def test_browser_analyst_submits_lead_publishes_and_reopens_viewer_sees_no_contr
     assert _text(page, "#submit-outcome p") == f"Draft — not yet published. {submitted}"
     page.reload()
     assert _text(page, "#scorecard-publication-banner") == f"Draft — not yet published {submitted}"
-    assert page.query_selector("#submit-button") is None and "A lead or an administrator publishes it." in _text(page, "#publishing-panel")
+    assert page.query_selector("#submit-button") is None and "A lead or an administrator publishes it." in _text(
+        page, "#publishing-panel"
+    )
     assert _quarter_log(demo_engine) == [("submit", "priya", "Ready for the sub-committee")]
 
     # A lead publishes it (with the real pack), which makes version 1.

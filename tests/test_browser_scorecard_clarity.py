@@ -26,7 +26,7 @@ def live_server(demo_database_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def tab(browser, request: pytest.FixtureRequest):  # noqa: F811
+def tab(browser, request: pytest.FixtureRequest):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe is injected
     page = context.new_page()
     errors: list[str] = []
@@ -50,7 +50,9 @@ def summary_title_fits(tab) -> bool:
 def test_rating_says_why_and_columns_say_what_the_rating_uses(tab, live_server, demo_database_url) -> None:
     open_page(tab, f"{live_server}/?{Q3}", "#scorecard-table")
     why = tab.inner_text("#scorecard-why-CSP1")
-    assert why == "743 above target, more than the 2.5% tolerance, and worse than the same period last year (12,573 in Q3 2015/16)"
+    assert (
+        why == "743 above target, more than the 2.5% tolerance, and worse than the same period last year (12,573 in Q3 2015/16)"
+    )
     head = tab.inner_text("#scorecard-table thead")
     assert "This quarter v last quarter" in head and "not used for the rating" in head
     assert "v same period last year" in head and "used for the rating" in head

@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from web.parts import targets_overview as overview
 from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
 from store.models import Commentary, SeriesAnnotation
 from tests.conftest import serious_axe_violations
+from web.parts import targets_overview as overview
 
 HOME = "E09000016"
 
@@ -71,7 +71,9 @@ def test_targets_overview_in_browser(web_live, web_browser, demo_engine) -> None
     page.get_by_role("button", name="Use the drafted text").click()
     page.wait_for_function("(d) => document.getElementById('targets-commentary').value === d", arg=draft)
     with session_scope(demo_engine) as session:
-        stored = session.scalars(select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == "2016-17-Q3")).first()
+        stored = session.scalars(
+            select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == "2016-17-Q3")
+        ).first()
         assert stored is not None and stored.commentary == before, "the draft is never saved without the analyst saving it"
 
     # A series break: recorded from the page, listed, stored with who recorded it.

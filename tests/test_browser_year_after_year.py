@@ -79,7 +79,9 @@ def sign_in(tab, base: str) -> None:
 
 def upload_the_ward_file(tab, data: bytes) -> None:
     tab.get_by_label("What kind of file is it?").select_option("crime")
-    tab.set_input_files("#upload-file input[type=file]", files=[{"name": "mps_ward_24_months.csv", "mimeType": "text/csv", "buffer": data}])
+    tab.set_input_files(
+        "#upload-file input[type=file]", files=[{"name": "mps_ward_24_months.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     tab.wait_for_selector("#upload-borough-summary")
     assert STUB_SENTENCE in tab.inner_text("#upload-incomplete")
     havering = tab.locator("#upload-borough-summary tbody tr", has_text="Havering").first.locator("th, td").all_inner_texts()
@@ -105,7 +107,7 @@ def set_target(tab, base: str, code: str, target: str, tolerance: str) -> None:
     assert tab.inner_text("#targets-saved").endswith(f": {code}, Q4 2025/26, every area.")
 
 
-def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path) -> None:  # noqa: F811
+def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path) -> None:
     url, base = served
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True, bypass_csp=True)
     tab = context.new_page()
@@ -124,7 +126,9 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
     # 2. The 2025/26 target, through the form.
     set_target(tab, base, "CSP1", TARGET, "0")
     with session_scope(get_engine(url)) as session:
-        saved = session.scalars(select(Target).where(Target.indicator_code == "CSP1", Target.year == "2025-26", Target.quarter == 4)).one()
+        saved = session.scalars(
+            select(Target).where(Target.indicator_code == "CSP1", Target.year == "2025-26", Target.quarter == 4)
+        ).one()
         assert saved.target == 20_000
 
     for width in WIDTHS:
@@ -142,7 +146,9 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
         # The area list: Havering, its 20 current wards, then the 18 older ones, labelled.
         labels = tab.eval_on_selector_all("#scorecard-area option", "os => os.map(o => o.textContent)")
         assert labels[0].startswith("Havering") and len(labels) == 1 + 20 + 18, labels
-        assert not any("before May 2022" in x for x in labels[1:21]) and all("(wards before May 2022)" in x for x in labels[21:]), labels
+        assert not any("before May 2022" in x for x in labels[1:21]) and all(
+            "(wards before May 2022)" in x for x in labels[21:]
+        ), labels
         ticks_apart(tab, f"the scorecard {where}")
         assert "March 2024" not in tab.inner_text("main")
         shot(tab, "scorecard", url, width)
@@ -151,7 +157,10 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
         open_page(tab, f"{base}/indicator/CSP1?{Q4}", "#indicator-spc-graph .main-svg")
         tab.wait_for_timeout(400)
         assert ticks_apart(tab, f"CSP1 {where}") >= 5
-        for graph, pick in (("#indicator-spc-graph", lambda t: t["meta"] == "values"), ("#indicator-monthly-graph", lambda t: t["name"] == "Monthly count")):
+        for graph, pick in (
+            ("#indicator-spc-graph", lambda t: t["meta"] == "values"),
+            ("#indicator-monthly-graph", lambda t: t["name"] == "Monthly count"),
+        ):
             trace = next(t for t in tab.evaluate(TRACE, graph) if pick(t))
             assert trace["connectgaps"] is False
             values = dict(zip(trace["x"], trace["y"]))
@@ -160,7 +169,9 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
         assert "Green" in main and "20,000" in main
         # The comparator chart opens on the latest run too, and says so.
         labels = [t for t in tab.evaluate(TRACE, "#indicator-comparator-graph")][0]["x"]
-        assert tab.evaluate(X_RANGE, "#indicator-comparator-graph")[0] > labels.index("Q4 16/17"), "the comparator opens on 2015/16"
+        assert tab.evaluate(X_RANGE, "#indicator-comparator-graph")[0] > labels.index("Q4 16/17"), (
+            "the comparator opens on 2015/16"
+        )
         assert "so the chart opens on the latest run" in tab.inner_text("figure:has(#indicator-comparator-graph) figcaption")
         shot(tab, "indicator-CSP1", url, width)
 
@@ -171,7 +182,9 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
         assert tab.locator("#indicator-spc-graph").count() == 0
         # Its quarterly chart ends at its last figure instead of running nine empty years on.
         assert tab.evaluate(X_RANGE, "#indicator-quarterly-graph") == [-0.5, 11.5]
-        assert "No figures after Q4 2016/17, so the chart ends there rather than at Q4 2025/26." in tab.inner_text("figure:has(#indicator-quarterly-graph) figcaption")
+        assert "No figures after Q4 2016/17, so the chart ends there rather than at Q4 2025/26." in tab.inner_text(
+            "figure:has(#indicator-quarterly-graph) figcaption"
+        )
         assert "special cause" not in tab.inner_text("main") and "common cause" not in tab.inner_text("main")
         ticks_apart(tab, f"ASB {where}")
         shot(tab, "indicator-CSP3", url, width)
@@ -202,6 +215,10 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
     (folder / f"pack-{backend(url)}.pdf").write_bytes(pdf.body())
     if not shutil.which("pdftoppm"):
         skip_or_fail("pdftoppm (poppler-utils) is not installed")
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(folder / f"pack-{backend(url)}.pdf"), str(folder / f"pack-{backend(url)}")], check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(folder / f"pack-{backend(url)}.pdf"), str(folder / f"pack-{backend(url)}")],
+        check=True,
+        timeout=120,
+    )
     context.close()
     assert errors == []

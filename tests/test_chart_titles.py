@@ -91,7 +91,11 @@ def test_chart_titles_wrap_to_the_width_by_font_metrics() -> None:
     # Bold headings stay bold on every line; existing breaks are kept.
     heading = fit("<b>Violence against the person, including harassment and common assault</b><br>102 offences", 200, 13)
     lines = heading.split("<br>")
-    assert len(lines) >= 4 and lines[-1] == "102 offences" and all(line.startswith("<b>") and line.endswith("</b>") for line in lines[:-1])
+    assert (
+        len(lines) >= 4
+        and lines[-1] == "102 offences"
+        and all(line.startswith("<b>") and line.endswith("</b>") for line in lines[:-1])
+    )
     assert text_width("Hello world", 17) == pytest.approx(84, abs=6), "Liberation Sans (Arial's metrics)"
 
 

@@ -28,7 +28,7 @@ def months(n: int, first_year: int = 2015, first_month: int = 4) -> list[str]:
 
 @pytest.fixture
 def asb_file(tmp_path: Path) -> Path:
-    rows = "".join(f"{m},\"{v:,}\"\n" for m, v in zip(months(24), ASB))
+    rows = "".join(f'{m},"{v:,}"\n' for m, v in zip(months(24), ASB))
     return write(tmp_path / "asb_monthly.csv", "period,value\n" + rows)
 
 
@@ -64,7 +64,14 @@ def test_spc_file_flags_a_special_cause_and_screening_can_be_turned_off(tmp_path
     plain = json.loads(invoke("spc", str(path), "--improvement", "increase", "--no-screen", "--format", "json").output)
     assert [p["period"] for p in screened["points"] if p["special_cause"]] == ["p05", "p14"]
     assert [p["period"] for p in plain["points"] if p["special_cause"]] == ["p05"]
-    assert screened["points"][14] == {"period": "p14", "value": 30.0, "special_cause": "outside_limits", "rules": ["outside_limits"], "type": "concern", "segment": 0}
+    assert screened["points"][14] == {
+        "period": "p14",
+        "value": 30.0,
+        "special_cause": "outside_limits",
+        "rules": ["outside_limits"],
+        "type": "concern",
+        "segment": 0,
+    }
     assert screened["segments"][0]["screened_periods"] == ["p05", "p06"] and plain["segments"][0]["screened_periods"] == []
     table = invoke("spc", str(path), "--improvement", "increase").output
     assert "p14               30  concern: outside the process limits" in table
@@ -85,14 +92,19 @@ def test_spc_bad_file_names_file_row_column_and_value(tmp_path):
     err = result.stderr if hasattr(result, "stderr") else result.output
     assert "bad.csv: 4 problems found; nothing was loaded." in err
     lines = err.splitlines()
-    assert any(line.startswith("bad.csv") and " 3 " in line and "value" in line and "lots" in line and "not a number" in line for line in lines)
+    assert any(
+        line.startswith("bad.csv") and " 3 " in line and "value" in line and "lots" in line and "not a number" in line
+        for line in lines
+    )
     assert any(" 4 " in line and "period" in line and "this cell must not be blank" in line for line in lines)
     assert any(" 5 " in line and "2015-04" in line and "duplicate period: already given in row 2" in line for line in lines)
     assert any(" 6 " in line and "a number is required here" in line for line in lines)
 
 
 def test_spc_missing_column_and_empty_file(tmp_path):
-    result = CliRunner().invoke(cli, ["spc", str(write(tmp_path / "x.csv", "month,count\n2015-04,1\n")), "--improvement", "increase"])
+    result = CliRunner().invoke(
+        cli, ["spc", str(write(tmp_path / "x.csv", "month,count\n2015-04,1\n")), "--improvement", "increase"]
+    )
     assert result.exit_code == 1 and "missing column 'period'" in result.output
     result = CliRunner().invoke(cli, ["spc", str(write(tmp_path / "e.csv", "period,value\n")), "--improvement", "increase"])
     assert result.exit_code == 1 and "the file has no data rows" in result.output
@@ -117,7 +129,9 @@ def test_spc_stored_demo_by_month_and_quarter(demo_engine, database_url):
     # CSP3's target is a year-to-date total: spread over the months of the year so far.
     assert monthly["points"][-1]["period"] == "2017-03"
     assert monthly["assurance"] == "inconsistent" and monthly["target"] == pytest.approx(4700 / 12)
-    assert monthly["notes"] == ["assurance against the Q4 2016/17 target of 4,700 for the year to date, spread evenly: 391.7 a month"]
+    assert monthly["notes"] == [
+        "assurance against the Q4 2016/17 target of 4,700 for the year to date, spread evenly: 391.7 a month"
+    ]
     out = invoke("counts", "--source", "asb", "--from", "2014-04", "--to", "2014-04", "--format", "csv", env=env).output
     first = next(csv.DictReader(io.StringIO(out)))
     assert first["coverage"] == "complete" and monthly["points"][0]["value"] == float(first["count"])
@@ -156,11 +170,20 @@ def test_spc_stored_rebases_at_a_series_break(demo_engine, database_url, tmp_pat
 
 def test_spc_on_real_met_borough_data(engine, database_url, shared_data, tmp_path):
     env = {"DATABASE_URL": database_url}
-    load(engine, "indicators", write(tmp_path / "ind.csv", "code,name,goal,unit,polarity,basis,measure,rated\nTNO,Total notifiable offences,Safe,count,lower,quarter,crime,true\n"))
+    load(
+        engine,
+        "indicators",
+        write(
+            tmp_path / "ind.csv",
+            "code,name,goal,unit,polarity,basis,measure,rated\nTNO,Total notifiable offences,Safe,count,lower,quarter,crime,true\n",
+        ),
+    )
     load(engine, "crime", shared_data / BOROUGH_FILE)
     data = json.loads(invoke("spc", "--indicator", "TNO", "--area", "E09000016", "--format", "json", env=env).output)
     assert [p["period"] for p in data["points"]] == months(24, 2024, 1)
-    counts = invoke("counts", "--source", "crime", "--area", "E09000016", "--from", "2024-01", "--to", "2025-12", "--format", "csv", env=env).output
+    counts = invoke(
+        "counts", "--source", "crime", "--area", "E09000016", "--from", "2024-01", "--to", "2025-12", "--format", "csv", env=env
+    ).output
     assert [p["value"] for p in data["points"]] == [float(r["count"]) for r in csv.DictReader(io.StringIO(counts))]
     assert data["provisional"] is False and data["variation"] in {"common_cause", "improvement", "concern"}
     assert data["lower_limit"] < data["mean"] < data["upper_limit"]

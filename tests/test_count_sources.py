@@ -79,7 +79,10 @@ def test_city_of_london_police_records_leave_the_camden_wards_figures_alone(ward
     # Before: "replaced N values" and Holborn and Covent Garden at 1, Camden at 2,304.
     assert figure(engine, HOLBORN, "2016-01") == 380
     assert figure(engine, CAMDEN, "2016-01") == 2_683
-    assert any(n.startswith("Camden January 2016: ") and "City of London Police" in n and "kept but not counted" in n for n in summary.notes), summary.notes
+    assert any(
+        n.startswith("Camden January 2016: ") and "City of London Police" in n and "kept but not counted" in n
+        for n in summary.notes
+    ), summary.notes
     with session_scope(engine) as session:
         aside = set_aside_totals(session, "crime")
         city_parts = {p for (_, _, p), _ in aside.items()}
@@ -92,7 +95,9 @@ def test_city_of_london_police_records_leave_the_camden_wards_figures_alone(ward
         tower_hamlets = monthly_counts(session, "crime", "E09000030", ["2016-01"])
     assert city == placed == 358
     assert tower_hamlets == {}
-    assert any(n.startswith("Tower Hamlets January 2016: ") and "only part of the borough's figure" in n for n in summary.notes), summary.notes
+    assert any(
+        n.startswith("Tower Hamlets January 2016: ") and "only part of the borough's figure" in n for n in summary.notes
+    ), summary.notes
     assert_coverage_record_is_fresh(engine)
 
 
@@ -137,7 +142,9 @@ def alone_in(engine, month: str) -> int:
     with session_scope(engine) as session:
         return int(
             session.scalar(
-                select(func.sum(CrimeCount.count)).where(CrimeCount.month == month, CrimeCount.area_code.between("E05000306", "E05000323"))
+                select(func.sum(CrimeCount.count)).where(
+                    CrimeCount.month == month, CrimeCount.area_code.between("E05000306", "E05000323")
+                )
             )
         )
 
@@ -147,11 +154,15 @@ def test_same_police_uk_file_placed_in_two_ward_vintages_is_one_load(wards_2018_
     load(engine, "boundaries", shared_data / WARDS_2022)
     load(engine, "policeuk", shared_data / HAVERING_BULK)  # the data's year picks the 2018 wards
     assert figure(engine, HAVERING, "2018-01") == 1_462
-    again = run_load(engine, "policeuk", with_options(Source.from_path(shared_data / HAVERING_BULK), PoliceUkOptions(vintage="2022")))
+    again = run_load(
+        engine, "policeuk", with_options(Source.from_path(shared_data / HAVERING_BULK), PoliceUkOptions(vintage="2022"))
+    )
     assert any("this file was loaded before" in n for n in again.notes)
     assert figure(engine, HAVERING, "2018-01") == 1_462  # before: 2,924
     with session_scope(engine) as session:
-        wards = {a for (a,) in session.execute(select(CrimeCount.area_code).where(CrimeCount.area_code.like("E0501396%")).distinct())}
+        wards = {
+            a for (a,) in session.execute(select(CrimeCount.area_code).where(CrimeCount.area_code.like("E0501396%")).distinct())
+        }
         old = session.scalar(select(func.count()).where(CrimeCount.area_code.between("E05000306", "E05000323")))
     assert wards and old == 0  # now in the 2022 wards only
     assert_coverage_record_is_fresh(engine)
@@ -210,7 +221,9 @@ def test_a_category_police_uk_does_not_have_is_not_available_not_zero(demo_engin
     with session_scope(engine) as session:
         row = next(r for r in build_scorecard(session, q4, HAVERING).rows if r.code == "DP1")
     assert row.actual is None
-    assert any("not available (police.uk street-level records" in n and "VIOLENCE AGAINST THE PERSON" in n for n in row.notes), row.notes
+    assert any("not available (police.uk street-level records" in n and "VIOLENCE AGAINST THE PERSON" in n for n in row.notes), (
+        row.notes
+    )
 
 
 def test_cli_lists_what_is_set_aside(wards_2018_engine, database_url, shared_data, tmp_path):
@@ -244,7 +257,9 @@ def test_upgrade_to_0012_splits_police_uk_rows_summed_before_it(engine, tmp_path
 
     wards = "area_code,area_name,level,parent_code\nE05999991,Ward A,ward,E09000016\nE05999992,Ward B,ward,E09000016\n"
     load(engine, "areas", write(tmp_path / "areas.csv", wards))
-    crime = "area_code,month,major_category,minor_category,count\n" + "".join(f"{w},2018-01,BURGLARY,BURGLARY - RESIDENTIAL,10\n" for w in ("E05999991", "E05999992"))
+    crime = "area_code,month,major_category,minor_category,count\n" + "".join(
+        f"{w},2018-01,BURGLARY,BURGLARY - RESIDENTIAL,10\n" for w in ("E05999991", "E05999992")
+    )
     load(engine, "crime", write(tmp_path / "crime.csv", crime))
     config = alembic_config()
     with engine.begin() as connection:
@@ -271,14 +286,18 @@ def test_upload_check_says_which_source_is_used_and_stores_nothing(wards_2018_en
     load(engine, "crime", ward_counts(shared_data, tmp_path, ["2018-01", "2018-02", "2018-03"]))
     before = figure(engine, HAVERING, "2018-01")
     check = load(engine, "policeuk", shared_data / HAVERING_BULK, dry_run=True)
-    assert any(n.startswith("Havering January 2018 – March 2018 (3 months): 4,336 offences from police.uk") for n in check.notes), check.notes
+    assert any(
+        n.startswith("Havering January 2018 – March 2018 (3 months): 4,336 offences from police.uk") for n in check.notes
+    ), check.notes
     with session_scope(engine) as session:
         assert set_aside_totals(session, "crime") == {}
         assert session.scalar(select(func.count()).select_from(CrimeCount).where(CrimeCount.part != "")) == 0
     assert figure(engine, HAVERING, "2018-01") == before
 
 
-def test_with_police_uk_primary_another_forces_few_records_do_not_displace_the_files(wards_2018_engine, shared_data, tmp_path, monkeypatch):
+def test_with_police_uk_primary_another_forces_few_records_do_not_displace_the_files(
+    wards_2018_engine, shared_data, tmp_path, monkeypatch
+):
     monkeypatch.setenv("CSPDASH_PRIMARY_SOURCE", "police.uk")
     engine = wards_2018_engine
     load(engine, "crime", ward_counts(shared_data, tmp_path, ["2016-01"]))
@@ -286,7 +305,11 @@ def test_with_police_uk_primary_another_forces_few_records_do_not_displace_the_f
     # Camden has only the City Police's few records from police.uk: the files still count.
     assert figure(engine, CAMDEN, "2016-01") == 2_683
     assert figure(engine, "E09000001", "2016-01") == 358
-    assert any(n.startswith("Camden January 2016: ") and "as the primary, police.uk street-level records, holds no figure for the borough there" in n for n in summary.notes), summary.notes
+    assert any(
+        n.startswith("Camden January 2016: ")
+        and "as the primary, police.uk street-level records, holds no figure for the borough there" in n
+        for n in summary.notes
+    ), summary.notes
 
 
 def test_primary_source_setting_is_checked():
@@ -307,7 +330,16 @@ def met_ward_file(shared_data: Path, path: Path, months: dict[str, int]) -> Path
     rows = []
     for i, (name, code) in enumerate(wards.itertuples(index=False)):
         shares = {m.replace("-", ""): total // 20 + (1 if i < total % 20 else 0) for m, total in months.items()}
-        rows.append({"MajorText": "BURGLARY", "MinorText": "BURGLARY - RESIDENTIAL", "WardName": name, "WardCode": code, "LookUp_BoroughName": "Havering", **shares})
+        rows.append(
+            {
+                "MajorText": "BURGLARY",
+                "MinorText": "BURGLARY - RESIDENTIAL",
+                "WardName": name,
+                "WardCode": code,
+                "LookUp_BoroughName": "Havering",
+                **shares,
+            }
+        )
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
 
@@ -317,12 +349,18 @@ def test_met_files_in_2022_wards_and_police_uk_in_2018_wards_count_one_source(wa
     records are placed in the 18 wards of 2018. Ward by ward each source is alone; the borough
     summed both (January 2018: 1,499 + 1,462 = 2,961)."""
     engine = wards_2018_engine
-    load(engine, "crime", met_ward_file(shared_data, tmp_path / "met_wards.csv", {"2018-01": 1_499, "2018-02": 1_400, "2018-03": 1_450}))
+    load(
+        engine,
+        "crime",
+        met_ward_file(shared_data, tmp_path / "met_wards.csv", {"2018-01": 1_499, "2018-02": 1_400, "2018-03": 1_450}),
+    )
     summary = load(engine, "policeuk", shared_data / HAVERING_BULK)
     assert figure(engine, HAVERING, "2018-01") == 1_499  # before: 2,961
     assert figure(engine, HAVERING, "2018-03") == 1_450
     assert any(n.startswith("Havering January 2018 – March 2018 (3 months): ") for n in summary.notes), summary.notes
     with session_scope(engine) as session:
         aside = set_aside_totals(session, "crime")
-    assert sum(n for (a, m, _), n in aside.items() if m == "2018-01" and "E05000306" <= a <= "E05000323") == 1_462  # kept, not counted
+    assert (
+        sum(n for (a, m, _), n in aside.items() if m == "2018-01" and "E05000306" <= a <= "E05000323") == 1_462
+    )  # kept, not counted
     assert_coverage_record_is_fresh(engine)

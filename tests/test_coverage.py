@@ -62,7 +62,9 @@ def test_score_shows_a_partial_comparator_as_not_available(one_quarter_of_asb):
 def test_cli_counts_has_a_coverage_column_and_score_says_not_available(one_quarter_of_asb, database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     runner = CliRunner()
-    out = runner.invoke(cli, ["counts", "--source", "asb", "--area", LONDON, "--by", "quarter", "--from", "2017-04", "--format", "csv"])
+    out = runner.invoke(
+        cli, ["counts", "--source", "asb", "--area", LONDON, "--by", "quarter", "--from", "2017-04", "--format", "csv"]
+    )
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert lines[0] == "area_code,area_name,period,count,coverage,covered_by"
@@ -121,13 +123,19 @@ def test_published_year_to_date_takes_precedence_over_the_sum_of_quarters(demo_e
     with session_scope(demo_engine) as session:
         before = next(r for r in build_scorecard(session, period, HAVERING).rows if r.code == "CSP3")
     assert before.same_period_last_year != 3817
-    load(demo_engine, "values", write(tmp_path / "ytd.csv", "indicator_code,area_code,period,value\nCSP3,E09000016,2015/16 YTD Q3,3817\n"))
+    load(
+        demo_engine,
+        "values",
+        write(tmp_path / "ytd.csv", "indicator_code,area_code,period,value\nCSP3,E09000016,2015/16 YTD Q3,3817\n"),
+    )
     with session_scope(demo_engine) as session:
         after = next(r for r in build_scorecard(session, period, HAVERING).rows if r.code == "CSP3")
     assert after.same_period_last_year == 3817 and after.ytd_last_year == 3817
     assert after.quarter_last_year == before.quarter_last_year  # the quarter itself is unchanged
     assert after.change_on_last_year == pytest.approx(100 * (after.actual - 3817) / 3817)
-    assert "year to date 2015/16 Q3 is the published figure, not the sum of the quarters" in after.notes[0].replace("Q3 2015/16", "2015/16 Q3")
+    assert "year to date 2015/16 Q3 is the published figure, not the sum of the quarters" in after.notes[0].replace(
+        "Q3 2015/16", "2015/16 Q3"
+    )
 
 
 def test_a_complete_london_from_the_real_borough_file_is_complete(engine, shared_data):

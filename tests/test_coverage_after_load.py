@@ -9,7 +9,9 @@ PERIODS = [f"2017-{m:02d}" for m in range(1, 13)]
 
 def test_figures_after_replaces_the_loaded_area_months_whole():
     before = {"A": {"2017-01": 1, "2017-02": 1}, "B": {"2017-01": 1}}
-    after = figures_after(before, [("A", "2017-02"), ("B", "2017-01"), ("C", "2017-03")], {("A", "2017-02"): 2, ("C", "2017-03"): 2})
+    after = figures_after(
+        before, [("A", "2017-02"), ("B", "2017-01"), ("C", "2017-03")], {("A", "2017-02"): 2, ("C", "2017-03"): 2}
+    )
     # B's only loaded month now holds nothing: B has no figures left.
     assert after == {"A": {"2017-01": 1, "2017-02": 2}, "C": {"2017-03": 2}}
     assert before == {"A": {"2017-01": 1, "2017-02": 1}, "B": {"2017-01": 1}}  # not changed in place
@@ -17,7 +19,10 @@ def test_figures_after_replaces_the_loaded_area_months_whole():
 
 def test_spans_extended_by_the_loaded_area_months():
     before = {"A": ("2017-03", "2017-06")}
-    assert spans_extended(before, [("A", "2017-07"), ("A", "2017-01"), ("B", "2017-05")]) == {"A": ("2017-01", "2017-07"), "B": ("2017-05", "2017-05")}
+    assert spans_extended(before, [("A", "2017-07"), ("A", "2017-01"), ("B", "2017-05")]) == {
+        "A": ("2017-01", "2017-07"),
+        "B": ("2017-05", "2017-05"),
+    }
     assert before == {"A": ("2017-03", "2017-06")}
 
 

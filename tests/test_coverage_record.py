@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from cli.main import cli
 from loaders.errors import LoadError
@@ -46,7 +46,9 @@ def test_the_demo_load_records_coverage_that_agrees_with_the_computation(demo_en
     ward = havering_wards(demo_engine)[0]
     own = next(v for (s, a, p), v in asb.items() if a == ward)
     assert own.covered_by == "own figure" and own.complete and own.upload_id is not None
-    assert asb[("asb", HAVERING, "2016-12")] == Recorded("children", asb[("asb", HAVERING, "2016-12")].upload_id, 18, 18, "wards", True)
+    assert asb[("asb", HAVERING, "2016-12")] == Recorded(
+        "children", asb[("asb", HAVERING, "2016-12")].upload_id, 18, 18, "wards", True
+    )
     values = record(demo_engine, "values")
     assert values[("values:CSP3", LONDON, "2016-17-Q3")].covered_by == "uploaded value"
     assert record(demo_engine, "marac")[("marac", HAVERING, "2016-17-Q3")].covered_by == "own figure"
@@ -68,7 +70,11 @@ def test_a_partial_upload_is_recorded_as_n_of_N_and_agrees(demo_engine, tmp_path
 def test_a_failed_or_dry_run_load_leaves_the_record_unchanged(demo_engine, tmp_path):
     wards = havering_wards(demo_engine)
     before = record(demo_engine, "asb")
-    bad = "area_code,month,category,count\n" + "".join(f"{w},2017-04,Nuisance,5\n" for w in wards) + f"{wards[0]},2017-05,Nuisance,lots\n"
+    bad = (
+        "area_code,month,category,count\n"
+        + "".join(f"{w},2017-04,Nuisance,5\n" for w in wards)
+        + f"{wards[0]},2017-05,Nuisance,lots\n"
+    )
     with pytest.raises(LoadError):
         load(demo_engine, "asb", write(tmp_path / "bad.csv", bad))
     assert record(demo_engine, "asb") == before
@@ -149,7 +155,11 @@ def test_a_load_that_moves_a_wards_span_reworks_months_it_did_not_load(demo_engi
     record must rework them (Havering's July becomes partial). And a load of earlier months
     moves a ward's first month, which can change any month."""
     wards = havering_wards(demo_engine)
-    load(demo_engine, "areas", write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"))
+    load(
+        demo_engine,
+        "areas",
+        write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"),
+    )
     upload_cells(demo_engine, tmp_path, [(w, m) for m in ("2017-04", "2017-05", "2017-06") for w in wards], "before.csv")
     upload_cells(demo_engine, tmp_path, [(w, m) for m in ("2017-07", "2017-08") for w in [*wards[1:], "E05999999"]], "review.csv")
     assert_record_agrees(demo_engine)
@@ -166,7 +176,11 @@ def test_a_new_ward_in_a_boundary_review_is_recorded_for_its_borough(demo_engine
     """Coverage of months not in the load can change: a ward that begins after a review means
     the old wards are no longer expected. The whole source is recomputed, not just the months loaded."""
     wards = havering_wards(demo_engine)
-    load(demo_engine, "areas", write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"))
+    load(
+        demo_engine,
+        "areas",
+        write(tmp_path / "areas.csv", f"area_code,area_name,level,parent_code\nE05999999,New Ward,ward,{HAVERING}\n"),
+    )
     assert_record_agrees(demo_engine)
     upload_asb(demo_engine, tmp_path, ["2017-06"], [*wards, "E05999999"], "new.csv")
     assert_record_agrees(demo_engine)
@@ -187,15 +201,21 @@ def test_counts_reads_coverage_and_covered_by_from_the_record(demo_engine, tmp_p
     assert lines[0] == "area_code,area_name,period,count,coverage,covered_by"
     assert lines[1].endswith(f",complete,children (upload {upload.upload_id})")
     assert counts("--area", wards[0])[1].endswith(f",complete,own figure (upload {upload.upload_id})")
-    assert counts("--area", LONDON, "--by", "quarter")[1].endswith(f",partial: 1 of 33 boroughs,children (upload {upload.upload_id})")
+    assert counts("--area", LONDON, "--by", "quarter")[1].endswith(
+        f",partial: 1 of 33 boroughs,children (upload {upload.upload_id})"
+    )
     # The column is the record's: change the record and counts follows it.
     with session_scope(demo_engine) as session:
         session.execute(
             update(AreaMonthCoverage)
-            .where(AreaMonthCoverage.source == "asb", AreaMonthCoverage.area_code == HAVERING, AreaMonthCoverage.period == "2017-05")
+            .where(
+                AreaMonthCoverage.source == "asb", AreaMonthCoverage.area_code == HAVERING, AreaMonthCoverage.period == "2017-05"
+            )
             .values(complete=False, loaded=17)
         )
-    assert counts("--area", HAVERING, "--by", "quarter")[1].endswith(f",partial: 17 of {len(wards)} wards,children (upload {upload.upload_id})")
+    assert counts("--area", HAVERING, "--by", "quarter")[1].endswith(
+        f",partial: 17 of {len(wards)} wards,children (upload {upload.upload_id})"
+    )
 
 
 def test_migrating_records_the_coverage_of_figures_loaded_before(demo_engine):

@@ -25,7 +25,6 @@ PERIOD, HOME = "2016-17-Q3", "E09000016"
 # -- helpers ------------------------------------------------------------------------------
 
 
-
 def by_id(node: object, wanted: str) -> Component:
     for c in walk(node):
         if getattr(c, "id", None) == wanted:
@@ -158,8 +157,7 @@ def test_scorecard_empty_database_says_what_to_do(engine: Engine) -> None:
 
     state = data.resolve(url, HOME, None, None)
     assert text(body(url, state)) == (
-        "We can't show this scorecard No figures have been loaded yet. "
-        "An analyst loads them on the Upload page."
+        "We can't show this scorecard No figures have been loaded yet. An analyst loads them on the Upload page."
     )
 
 
@@ -263,7 +261,7 @@ def test_indicator_unknown_code_message(pages, code: str, message: str) -> None:
 def test_indicator_with_no_figures_for_the_area_says_so(pages) -> None:
     page = indicator_page(pages, "CSP2", period=PERIOD, area="E05000319")  # MARAC is borough-wide
     shown = text(page)
-    assert "No figures for \"Repeat domestic violence cases going to MARAC\" are held for Romford Town" in shown
+    assert 'No figures for "Repeat domestic violence cases going to MARAC" are held for Romford Town' in shown
     assert "indicator-quarterly-graph" not in ids(page)
 
 

@@ -17,8 +17,15 @@ WARDS_GEOJSON = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "boundaries" / "london_wards_2018_wgs84_simplified5m.geojson"
 )
 EXPECTED_FILES = {
-    "areas.csv", "crime_wards_met_format.csv", "crime_boroughs_met_format.csv", "asb.csv", "marac.csv",
-    "indicators.csv", "targets.csv", "values.csv", "commentary.csv",
+    "areas.csv",
+    "crime_wards_met_format.csv",
+    "crime_boroughs_met_format.csv",
+    "asb.csv",
+    "marac.csv",
+    "indicators.csv",
+    "targets.csv",
+    "values.csv",
+    "commentary.csv",
 }
 MONTHS = [str(p) for p in pd.period_range("2014-04", "2017-03", freq="M")]
 
@@ -155,8 +162,9 @@ def test_comparators_and_targets(generated: Path) -> None:
     assert [t["CSP3", f"Q{q}"] for q in range(1, 5)] == ["1150", "2500", "3650", "4700"]
     band = targets[targets.code == "CSP2"]
     assert set(band.year) == {"2014-15", "2015-16", "2016-17"}
-    assert set(map(tuple, band[["quarter", "target", "target_low", "target_high", "tolerance", "tolerance_type"]]
-                   .values)) == {("", "", "28", "40", "3", "abs")}
+    assert set(map(tuple, band[["quarter", "target", "target_low", "target_high", "tolerance", "tolerance_type"]].values)) == {
+        ("", "", "28", "40", "3", "abs")
+    }
 
     ind = pd.read_csv(generated / "indicators.csv", dtype=str, keep_default_na=False).set_index("code")
     assert list(ind.index) == ["CSP1", "CSP2", "CSP3", "DP1", "DP2", "DP3", "DP4", "DP5"]
@@ -176,8 +184,9 @@ def test_wards_match_shared_geojson(generated: Path) -> None:
             pytest.fail(f"{WARDS_GEOJSON} is missing on CI")
         pytest.skip("shared boundary data not available")
     features = json.loads(WARDS_GEOJSON.read_text(encoding="utf-8"))["features"]
-    expected = {(f["properties"]["GSS_CODE"], f["properties"]["NAME"])
-                for f in features if f["properties"]["LAGSSCODE"] == "E09000016"}
+    expected = {
+        (f["properties"]["GSS_CODE"], f["properties"]["NAME"]) for f in features if f["properties"]["LAGSSCODE"] == "E09000016"
+    }
     areas = pd.read_csv(generated / "areas.csv", dtype=str, keep_default_na=False)
     wards = areas[areas.level == "ward"]
     assert set(zip(wards.area_code, wards.area_name)) == expected and len(wards) == 18

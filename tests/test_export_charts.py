@@ -50,7 +50,12 @@ def svg_size(data: bytes) -> tuple[float, float]:
 def test_export_charts_committee_style_adds_title_subtitle_source() -> None:
     original = simple_figure()
     before = copy.deepcopy(original)
-    styled = committee_style(original, "Crime fell 3.7%", "Total notifiable offences, Havering, Q3 2016/17", "Source: Metropolitan Police Service; cspdash")
+    styled = committee_style(
+        original,
+        "Crime fell 3.7%",
+        "Total notifiable offences, Havering, Q3 2016/17",
+        "Source: Metropolitan Police Service; cspdash",
+    )
     assert original == before  # the dashboard's figure is not changed
     layout = styled["layout"]
     assert layout["title"]["text"] == "Crime fell 3.7%"
@@ -132,11 +137,16 @@ def test_export_charts_trend_chart_states_the_dashboards_finding(demo_engine) ->
     assert actual[-1]["y"][-1] == 13143 and actual[-1]["marker"]["symbol"] == "circle"
     ytd = ytd_chart(detail).figure["layout"]["title"]["text"]
     # Compared as words: long titles are wrapped (<br>) to the figure's width.
-    assert ytd.replace("<br>", " ") == "13,143 year to date by Q3 2016/17, 106.0% of the 12,400 target; up 4.5% on the same point in 2015/16"
+    assert (
+        ytd.replace("<br>", " ")
+        == "13,143 year to date by Q3 2016/17, 106.0% of the 12,400 target; up 4.5% on the same point in 2015/16"
+    )
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("trend", "png"), ("ytd", "svg")])
-def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:
+def test_export_charts_cli_writes_images(
+    demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str
+) -> None:
     out = tmp_path / f"chart.{fmt}"
     args = ["export", "chart", "--indicator", "csp3", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -151,7 +161,9 @@ def test_export_charts_cli_writes_images(demo_engine, database_url: str, export_
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("comparator", "png"), ("monthly", "svg"), ("comparator", "svg"), ("monthly", "png")])
-def test_export_charts_cli_writes_comparator_and_monthly(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str) -> None:
+def test_export_charts_cli_writes_comparator_and_monthly(
+    demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, kind: str, fmt: str
+) -> None:
     out = tmp_path / f"chart.{fmt}"
     args = ["export", "chart", "--indicator", "CSP1", "--period", "2016-17-Q3", "--kind", kind, "--out", str(out)]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
@@ -179,7 +191,10 @@ def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine)
     assert [t.get("name") for t in comparator["data"]] == [t.get("name") for t in dashboard["data"]]
     monthly = monthly_chart(detail).figure
     assert monthly["layout"]["title"]["text"] == monthly_finding(detail)
-    assert monthly["layout"]["title"]["subtitle"]["text"] == "Total notifiable offences, Havering, each month, April 2014 to December 2016"  # the months drawn
+    assert (
+        monthly["layout"]["title"]["subtitle"]["text"]
+        == "Total notifiable offences, Havering, each month, April 2014 to December 2016"
+    )  # the months drawn
     assert monthly["layout"]["annotations"][-1]["text"] == "Source: Metropolitan Police Service; cspdash"
 
 
@@ -193,9 +208,13 @@ def test_export_charts_comparator_and_monthly_use_the_pages_wording(demo_engine)
         (["--indicator", "CSP1", "--area", "E09000099"], "No area with code 'E09000099' is held"),
     ],
 )
-def test_export_charts_cli_explains_what_it_cannot_do(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:
+def test_export_charts_cli_explains_what_it_cannot_do(
+    demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
     out = tmp_path / "x.png"
-    result = CliRunner().invoke(cli, ["export", "chart", "--period", "2016-17-Q3", *args, "--out", str(out)], env={"DATABASE_URL": database_url})
+    result = CliRunner().invoke(
+        cli, ["export", "chart", "--period", "2016-17-Q3", *args, "--out", str(out)], env={"DATABASE_URL": database_url}
+    )
     assert result.exit_code == 1
     assert f"Error: {message}" in result.output
     assert not out.exists()
@@ -212,7 +231,9 @@ def client(demo_engine, database_url: str):
 def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:
     png = client.get(f"/export/chart/CSP1.png?{Q3}")
     assert png.status_code == 200 and png.mimetype == "image/png"
-    assert png.headers["Content-Disposition"].startswith('attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"; filename*=UTF-8')
+    assert png.headers["Content-Disposition"].startswith(
+        'attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"; filename*=UTF-8'
+    )
     with Image.open(io.BytesIO(png.data)) as image:
         assert image.size == (2400, 1350)
     svg = client.get(f"/export/chart/csp2.svg?{Q3}&kind=ytd")
@@ -231,7 +252,9 @@ def test_export_charts_http_data_downloads(client) -> None:
     assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("quarter,period,area_code,area_name,indicator,name")
-    assert lines[-1].startswith("Q3 2016/17,2016-17-Q3,E09000016,Havering,CSP1,Total notifiable offences,ytd,count,13143,4355,13143,12573,12400")
+    assert lines[-1].startswith(
+        "Q3 2016/17,2016-17-Q3,E09000016,Havering,CSP1,Total notifiable offences,ytd,count,13143,4355,13143,12573,12400"
+    )
     xlsx = client.get(f"/export/data/CSP2.xlsx?{Q3}")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
@@ -300,7 +323,9 @@ def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, 
     web_browser.wait_for_selector("#embed-chart .js-plotly-plot .main-svg")
     traces = web_browser.evaluate("document.querySelector('#embed-chart .js-plotly-plot').data.map(t => t.name || '')")
     assert "Havering (actual)" in traces and "Target" in traces
-    actual = web_browser.evaluate("document.querySelector('#embed-chart .js-plotly-plot').data.filter(t => t.meta === 'actual').slice(-1)[0].y.slice(-1)[0]")
+    actual = web_browser.evaluate(
+        "document.querySelector('#embed-chart .js-plotly-plot').data.filter(t => t.meta === 'actual').slice(-1)[0].y.slice(-1)[0]"
+    )
     assert actual == 13143
     assert web_browser.inner_text("#embed-summary").startswith("■ Red")
     assert web_browser.locator("nav").count() == 0
@@ -319,9 +344,24 @@ MAP_QUERY = "measure=crime&period=2016-17-Q3&span=quarter&view=count"
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
-def test_export_charts_cli_writes_the_ward_map(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, fmt: str) -> None:
+def test_export_charts_cli_writes_the_ward_map(
+    demo_engine, database_url: str, export_chromium: Path, tmp_path: Path, fmt: str
+) -> None:
     out = tmp_path / f"map.{fmt}"
-    args = ["export", "map", "--measure", "crime", "--period", "2016-17-Q3", "--span", "quarter", "--view", "count", "--out", str(out)]
+    args = [
+        "export",
+        "map",
+        "--measure",
+        "crime",
+        "--period",
+        "2016-17-Q3",
+        "--span",
+        "quarter",
+        "--view",
+        "count",
+        "--out",
+        str(out),
+    ]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
@@ -381,7 +421,9 @@ def test_export_charts_ward_map_figures_match_the_pages_table(client, database_u
 
     response = client.get(f"/export/map.csv?{MAP_QUERY}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="map-crime-2016-17-Q3-count.csv"; filename*=UTF-8')
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="map-crime-2016-17-Q3-count.csv"; filename*=UTF-8'
+    )
     frame = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig")
     app = make_dashboard_app(database_url)
     from dashboards import ward_map

@@ -89,7 +89,12 @@ def test_export_hostile_links_unknown_map_measure_is_refused(demo_database_url: 
 
 def test_export_hostile_links_api_and_exports_refuse_a_nul_with_400(demo_database_url: str) -> None:
     client = make_dashboard_app(demo_database_url).server.test_client()
-    for url in ("/api/v1/indicators/CSP1%00/series", "/api/v1/areas?level=%00", "/export/data/CSP1%00.csv", "/scorecard?period=%00"):
+    for url in (
+        "/api/v1/indicators/CSP1%00/series",
+        "/api/v1/areas?level=%00",
+        "/export/data/CSP1%00.csv",
+        "/scorecard?period=%00",
+    ):
         response = client.get(url)
         assert response.status_code == 400, url
         assert "NUL" in response.get_data(as_text=True)
@@ -105,14 +110,17 @@ def test_export_hostile_links_chart_table_headers_are_neutralised(demo_engine, d
 
     with demo_engine.begin() as conn:
         conn.execute(update(Indicator).where(Indicator.code == "CSP1").values(comparator_label="@SUM(A1:A9)"))
-        conn.execute(update(Area).where(Area.code == "E09000016").values(name="=HYPERLINK(\"http://x\",\"y\")"))
+        conn.execute(update(Area).where(Area.code == "E09000016").values(name='=HYPERLINK("http://x","y")'))
     client = make_dashboard_app(database_url).server.test_client()
     headers = {}
     for table in ("comparator", "monthly", "quarterly"):
         response = client.get(_url("/export/data/CSP1.csv", {**BASE, "table": table}))
         assert response.status_code == 200, table
         headers[table] = _csv_rows(response.data)[0]
-    assert headers["comparator"][1:] == ["'=HYPERLINK(\"http://x\",\"y\"): change on a year earlier", "'@SUM(A1:A9): change on a year earlier"]
+    assert headers["comparator"][1:] == [
+        '\'=HYPERLINK("http://x","y"): change on a year earlier',
+        "'@SUM(A1:A9): change on a year earlier",
+    ]
     for row in headers.values():
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 

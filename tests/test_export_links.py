@@ -34,7 +34,13 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
 
         hrefs = _hrefs(chart_downloads("CSP1", QUERY, ("trend", "ytd", "comparator", "monthly")))
         assert sum("kind=comparator" in h for h in hrefs) == 2 and sum("kind=monthly" in h for h in hrefs) == 2
-        expected = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html"}
+        expected = {
+            "image/png",
+            "image/svg+xml",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "text/html",
+        }
     elif kind == "map":
         from dashboards.ward_map import map_downloads
 
@@ -43,12 +49,22 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
         assert {"Download PNG of the ward map", "Download data (XLSX) behind the ward map"} <= set(words), words
         hrefs = _hrefs(map_downloads("?measure=crime&period=2016-17-Q3&span=quarter&view=count"))
         assert any(h.startswith("/embed/map?") for h in hrefs)
-        expected = {"image/png", "image/svg+xml", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html"}
+        expected = {
+            "image/png",
+            "image/svg+xml",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "text/html",
+        }
     else:
         from dashboards.scorecard import pack_downloads
         from views.data import resolve
 
-        hrefs = [h for h in _hrefs(pack_downloads(resolve(demo_database_url, "E09000016", "2016-17-Q3", "E09000016"))) if "pack.html" in h]
+        hrefs = [
+            h
+            for h in _hrefs(pack_downloads(resolve(demo_database_url, "E09000016", "2016-17-Q3", "E09000016")))
+            if "pack.html" in h
+        ]
         expected = {"text/html"}
     assert hrefs
     client = app.server.test_client()
@@ -105,8 +121,16 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
     map_query = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "count"}
     if name == "ward_profile":
         links = _download_links(_render(app, name, demo_database_url, "E09000016", "E05000306", map_query))
-        charts = ("the map of where Brooklands ward is", "the all crime and anti-social behaviour chart", "the crime category charts, as one image")
-        assert {kind for href, _ in links for kind in ("locator", "trend", "categories") if f"kind={kind}" in href} == {"locator", "trend", "categories"}
+        charts = (
+            "the map of where Brooklands ward is",
+            "the all crime and anti-social behaviour chart",
+            "the crime category charts, as one image",
+        )
+        assert {kind for href, _ in links for kind in ("locator", "trend", "categories") if f"kind={kind}" in href} == {
+            "locator",
+            "trend",
+            "categories",
+        }
         assert "Download data (CSV) behind the crime category charts" in [t for _, t in links]  # a file of figures, not an image
     elif name == "london":
         links = _download_links(_render(app, name, demo_database_url, "E09000016", map_query))
@@ -122,7 +146,9 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
     words = [t for _, t in links]
     for chart in charts:
         assert f"Download PNG of {chart}" in words and f"Download SVG of {chart}" in words, (chart, words)
-    assert any(t.startswith("Download data (CSV) behind ") for t in words) and any(t.startswith("Download data (XLSX) behind ") for t in words)
+    assert any(t.startswith("Download data (CSV) behind ") for t in words) and any(
+        t.startswith("Download data (XLSX) behind ") for t in words
+    )
     assert all("period=2016-17-Q3" in href for href, _ in links)
     client = app.server.test_client()
     seen = set()
@@ -137,9 +163,20 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
 def test_export_links_follow_the_pages_choices(demo_database_url):
     """The links carry the page's own query, so the file is what the reader is looking at."""
     app = make_dashboard_app(demo_database_url)
-    ward = _download_links(_render(app, "ward_profile", demo_database_url, "E09000016", "E05000306", {"measure": "asb", "period": "2016-17-Q2", "view": "change"}))
+    ward = _download_links(
+        _render(
+            app,
+            "ward_profile",
+            demo_database_url,
+            "E09000016",
+            "E05000306",
+            {"measure": "asb", "period": "2016-17-Q2", "view": "change"},
+        )
+    )
     assert ward and all("measure=asb&period=2016-17-Q2&span=quarter&view=change" in h for h, _ in ward)
-    london = _download_links(_render(app, "london", demo_database_url, "E09000016", {"measure": "crime", "span": "ytd", "period": "2016-17-Q2"}))
+    london = _download_links(
+        _render(app, "london", demo_database_url, "E09000016", {"measure": "crime", "span": "ytd", "period": "2016-17-Q2"})
+    )
     assert london and all("period=2016-17-Q2&span=ytd&view=change" in h for h, _ in london)  # no population: change, as the page
     demand = _download_links(_render(app, "demand", period="2016-17-Q2", area="E05000319"))
     assert demand and all("period=2016-17-Q2&area=E05000319" in h for h, _ in demand)

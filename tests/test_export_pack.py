@@ -24,7 +24,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from cli.main import cli
-from web.parts.components import ARROW, RAG_SHAPE
 from rules.direction import Direction
 from rules.periods import Quarter
 from rules.rating import Rating
@@ -34,6 +33,7 @@ from store.db import get_engine, session_scope
 from store.scorecard import build_scorecard, format_value
 from tests.conftest import serious_axe_violations, skip_or_fail
 from tests.helpers import ARTIFACTS
+from web.parts.components import ARROW, RAG_SHAPE
 
 Q3 = Quarter.parse("2016-17-Q3")
 HAVERING = "E09000016"
@@ -227,7 +227,15 @@ def test_export_pack_pdf_pages_orientation_and_text(packs, demo_database_url: st
     assert len(landscape) == 1 and landscape[0] >= 1, shapes  # the Appendix 1 page
     assert shapes[0] == pytest.approx((595, 842), abs=2)  # A4 portrait
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for phrase in ("Total notifiable offences", "Red", "Green", "Anti-social behaviour incidents", "Appendix 1", "Demand pressures", "Page 1 of"):
+    for phrase in (
+        "Total notifiable offences",
+        "Red",
+        "Green",
+        "Anti-social behaviour incidents",
+        "Appendix 1",
+        "Demand pressures",
+        "Page 1 of",
+    ):
         assert phrase in text, phrase
     appendix = reader.pages[landscape[0]].extract_text()
     assert "Appendix 1" in appendix and "13,143" in appendix and "Better" in appendix
@@ -287,7 +295,9 @@ def test_export_pack_content_uses_scorecard_figures(demo_database_url: str, scor
     ],
 )
 def test_export_pack_cli_errors(demo_engine, database_url: str, tmp_path: Path, args: list[str], message: str) -> None:
-    result = CliRunner().invoke(cli, ["export", "pack", *args, "--out", str(tmp_path / "x.docx")], env={"DATABASE_URL": database_url})
+    result = CliRunner().invoke(
+        cli, ["export", "pack", *args, "--out", str(tmp_path / "x.docx")], env={"DATABASE_URL": database_url}
+    )
     assert result.exit_code != 0
     assert message in result.output
     assert not (tmp_path / "x.docx").exists()
@@ -307,7 +317,9 @@ def test_export_pack_http_download(demo_engine, database_url: str, export_chromi
     client = make_export_app(database_url).server.test_client()
     response = client.get(f"/export/pack.docx?period={Q3.key}&area={HAVERING}")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="Havering-CSP-performance-Q3-2016-17-DRAFT.docx"')  # Q3 is a draft here
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="Havering-CSP-performance-Q3-2016-17-DRAFT.docx"'
+    )  # Q3 is a draft here
     assert set(appendix_rows(Document(io.BytesIO(response.data)))) == set(EXPECTED)
     assert client.get("/export/pack.docx?period=2030-31-Q1").status_code == 404
 
@@ -334,7 +346,21 @@ def test_export_pack_docx_appendix_fits_one_landscape_page_in_libreoffice(packs,
     soffice = Path("/usr/bin/soffice")
     if not soffice.exists():
         skip_or_fail("LibreOffice (soffice) is not installed")
-    subprocess.run([str(soffice), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(packs["docx"])], check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [
+            str(soffice),
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(packs["docx"]),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     reader = PdfReader(tmp_path / "pack.pdf")
     landscape = [i for i, p in enumerate(reader.pages) if float(p.mediabox.width) > float(p.mediabox.height)]
     assert len(landscape) == 1, landscape  # Appendix 1 on one sheet, SPC and significance included

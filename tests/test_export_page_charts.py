@@ -90,8 +90,13 @@ def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str
     trend = ward_chart(demo_database_url, HOME, WARD, MAP_PARAMS, "trend")
     assert plain(trend.title) == trend_title(view)
     layout = trend.figure["layout"]
-    assert layout["title"]["subtitle"]["text"].startswith("All crime (offences) and anti-social behaviour (incidents), Brooklands ward, Havering, each quarter")
-    assert layout["annotations"][-1]["text"] == "Source: Metropolitan Police Service; police.uk anti-social behaviour incidents; cspdash"
+    assert layout["title"]["subtitle"]["text"].startswith(
+        "All crime (offences) and anti-social behaviour (incidents), Brooklands ward, Havering, each quarter"
+    )
+    assert (
+        layout["annotations"][-1]["text"]
+        == "Source: Metropolitan Police Service; police.uk anti-social behaviour incidents; cspdash"
+    )
     on_page = trend_chart(view.series, "x", view.chosen).to_dict()["data"]
     assert [t["y"] for t in trend.figure["data"]] == [list(t["y"]) for t in on_page]
     assert [t["name"] for t in trend.figure["data"]] == ["All crime", "Anti-social behaviour", "Q3 2016/17"]
@@ -99,7 +104,10 @@ def test_export_pages_ward_charts_reuse_the_pages_figures(demo_database_url: str
 
     categories = ward_chart(demo_database_url, HOME, WARD, MAP_PARAMS, "categories")
     assert plain(categories.title) == category_finding(view)
-    assert plain(categories.title) == "Violence against the person was the largest crime category in Brooklands in Q3 2016/17: 102 of 308 offences"
+    assert (
+        plain(categories.title)
+        == "Violence against the person was the largest crime category in Brooklands in Q3 2016/17: 102 of 308 offences"
+    )
     axes = [k for k in categories.figure["layout"] if k.startswith("xaxis")]
     assert len(axes) == len(view.series.categories) == 12
     headings = [a["text"] for a in categories.figure["layout"]["annotations"][1:]]  # after the source line
@@ -125,10 +133,16 @@ def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(de
     from views.page_figures import demand_panel_chart, london_chart, summary_chart
 
     london = london_chart(demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}, "tile")
-    rank = text(by_id(page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}), "london-rank"))
+    rank = text(
+        by_id(
+            page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"}), "london-rank"
+        )
+    )
     assert plain(london.title) + "." == rank
     assert rank.startswith("Havering: ") and "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in rank
-    assert "Change in all crime compared with Q3 2015/16 by London borough" in london.figure["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+    assert "Change in all crime compared with Q3 2015/16 by London borough" in london.figure["layout"]["title"]["subtitle"][
+        "text"
+    ].replace("<br>", " ")
     with pytest.raises(NotAvailable, match="Borough outlines are not loaded"):
         london_chart(demo_database_url, HOME, {}, "geo")
 
@@ -142,10 +156,16 @@ def test_export_pages_london_demand_and_summary_titles_are_the_pages_findings(de
     assert plain(panel.title) == "Domestic abuse incidents reported to police: 1,161 in Q3 2016/17, up 8.2% on Q3 2015/16"
     chart = summary_chart(card, ["crime"])
     scorecard = page(app, "scorecard", period=PERIOD, area=HOME)
-    assert chart.title == by_id(scorecard, "scorecard-summary-chart").figure["layout"]["title"]["text"].replace("<br>", " ") == "2 of 3 rated indicators are Red in Q3 2016/17"
+    assert (
+        chart.title
+        == by_id(scorecard, "scorecard-summary-chart").figure["layout"]["title"]["text"].replace("<br>", " ")
+        == "2 of 3 rated indicators are Red in Q3 2016/17"
+    )
     assert "66.7%" in chart.alt and chart.height == 320
     # A ward holds no figures for borough-wide returns: no empty chart is offered or drawn.
-    with pytest.raises(NotAvailable, match="No figures for Domestic abuse incidents reported to police are held for Romford Town"):
+    with pytest.raises(
+        NotAvailable, match="No figures for Domestic abuse incidents reported to police are held for Romford Town"
+    ):
         demand_download(get_engine(demo_database_url), Quarter.parse(PERIOD), "E05000319", "png", "DP2")
 
 
@@ -162,7 +182,10 @@ def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) ->
     assert demand_finding(higher) == "All 5 demand indicators were higher than in Q3 2015/16"
     assert demand_finding(higher[:1] + lower[1:]) == "1 of 5 demand indicators was higher than in Q3 2015/16"
     assert demand_finding(higher[1:2]) == "Domestic abuse incidents reported to police was higher than in Q3 2015/16"
-    assert demand_finding([dataclasses.replace(p, last_year=None) for p in panels]) == "No demand indicator has figures for both Q3 2016/17 and Q3 2015/16"
+    assert (
+        demand_finding([dataclasses.replace(p, last_year=None) for p in panels])
+        == "No demand indicator has figures for both Q3 2016/17 and Q3 2015/16"
+    )
 
 
 # --- Images over HTTP, from the real browser -----------------------------------------------------
@@ -171,7 +194,9 @@ def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) ->
 def test_export_pages_images_are_print_sized_and_titled(client, export_chromium: Path) -> None:
     trend = client.get(f"/export/ward/{WARD}.png?{MAP}&kind=trend")
     assert trend.status_code == 200 and trend.mimetype == "image/png", trend.get_data(as_text=True)[:200]
-    assert trend.headers["Content-Disposition"].startswith(f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"; filename*=UTF-8')
+    assert trend.headers["Content-Disposition"].startswith(
+        f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"; filename*=UTF-8'
+    )
     assert png_size(trend.data) == (2400, 1350)
 
     categories = client.get(f"/export/ward/{WARD}.svg?{MAP}&kind=categories")
@@ -192,7 +217,9 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
     assert width == 2400 and height >= 2400  # five small charts, two a row
     panel = client.get(f"/export/demand.svg?{Q3}&indicator=dp2")
     assert panel.status_code == 200
-    assert panel.headers["Content-Disposition"].startswith(f'attachment; filename="demand-DP2-{HOME}-{PERIOD}.svg"; filename*=UTF-8')
+    assert panel.headers["Content-Disposition"].startswith(
+        f'attachment; filename="demand-DP2-{HOME}-{PERIOD}.svg"; filename*=UTF-8'
+    )
     assert "Domestic abuse incidents reported to police: 1,161 in Q3 2016/17, up 8.2% on Q3 2015/16" in svg_text(panel.data)
 
     summary = client.get(f"/export/summary.png?{Q3}")
@@ -210,7 +237,9 @@ def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, 
     profile = page(app, "ward_profile", demo_database_url, HOME, WARD, MAP_PARAMS)
     response = client.get(f"/export/ward/{WARD}.csv?{MAP}")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="ward-{WARD}-by-quarter.csv"; filename*=UTF-8')
+    assert response.headers["Content-Disposition"].startswith(
+        f'attachment; filename="ward-{WARD}-by-quarter.csv"; filename*=UTF-8'
+    )
     rows = csv_rows(response.data)
     trend = table_rows(by_id(profile, "ward-profile-trend-table"))
     assert [[r["quarter"], f"{int(r['all_crime']):,}", f"{int(r['asb']):,}"] for r in rows] == trend
@@ -252,7 +281,9 @@ def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_datab
     rows = csv_rows(client.get(f"/export/summary.csv?{Q3}").data)
     overall = rows[0]
     assert overall["group"] == "All rated indicators" and overall["period"] == "Q3 2016/17"
-    assert [f"{overall[r]} ({overall[r + '_percent']}%)" for r in ("red", "amber", "green")] == [t.replace(".0%", "%") for t in bars["text"]]
+    assert [f"{overall[r]} ({overall[r + '_percent']}%)" for r in ("red", "amber", "green")] == [
+        t.replace(".0%", "%") for t in bars["text"]
+    ]
     assert [int(overall[r]) for r in ("red", "amber", "green")] == bars["x"] == [2, 0, 1]
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/summary.xlsx?{Q3}").data)).active
     assert [c.value for c in sheet[2]][:5] == ["All rated indicators", HOME, "Havering", "Q3 2016/17", 2]
@@ -270,7 +301,7 @@ def test_export_pages_text_from_the_database_cannot_run_as_a_formula(demo_databa
     evil = dataclasses.replace(panels[0], indicator=dataclasses.replace(panels[0].indicator, name='=HYPERLINK("http://x","y")'))
     frame = demand_frame([evil], HOME, "@Havering")
     rows = csv_rows(safe_csv(frame))
-    assert rows[0]["name"] == "'=HYPERLINK(\"http://x\",\"y\")" and rows[0]["area_name"] == "'@Havering"
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x","y")' and rows[0]["area_name"] == "'@Havering"
     sheet = openpyxl.load_workbook(io.BytesIO(safe_xlsx(frame))).active
     assert sheet["B2"].value.startswith("'=") and sheet["B2"].data_type == "s"
     assert sheet["H2"].data_type == "n"  # the value stays a number
@@ -290,8 +321,16 @@ def test_export_pages_text_from_the_database_cannot_run_as_a_formula(demo_databa
         ("/export/london.png?kind=hexagons", 400, "Unknown London map 'hexagons'"),
         ("/export/london.csv?view=sideways", 404, "'sideways' is not a way to show the figures"),
         ("/export/demand.png?period=Q9", 400, "'Q9' is not a quarter"),
-        (f"/export/demand.svg?{Q3}&indicator=CSP1", 404, "CSP1 is not one of the demand indicators: choose DP1, DP2, DP3, DP4, DP5."),
-        (f"/export/demand.png?period={PERIOD}&area=E05000319&indicator=DP2", 404, "No figures for Domestic abuse incidents reported to police are held for Romford Town."),
+        (
+            f"/export/demand.svg?{Q3}&indicator=CSP1",
+            404,
+            "CSP1 is not one of the demand indicators: choose DP1, DP2, DP3, DP4, DP5.",
+        ),
+        (
+            f"/export/demand.png?period={PERIOD}&area=E05000319&indicator=DP2",
+            404,
+            "No figures for Domestic abuse incidents reported to police are held for Romford Town.",
+        ),
         ("/export/summary.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
         ("/export/summary.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
     ],
@@ -309,12 +348,16 @@ def test_export_pages_cli(demo_database_url: str, export_chromium: Path, tmp_pat
     env = {"DATABASE_URL": demo_database_url}
     runner = CliRunner()
     out = tmp_path / "ward.svg"
-    result = runner.invoke(cli, ["export", "ward", "--ward", WARD, "--kind", "trend", "--period", PERIOD, "--out", str(out)], env=env)
+    result = runner.invoke(
+        cli, ["export", "ward", "--ward", WARD, "--kind", "trend", "--period", PERIOD, "--out", str(out)], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "All crime in Brooklands: 308 in Q3 2016/17, down 3.1% on Q3 2015/16" in svg_text(out.read_bytes())
 
     out = tmp_path / "demand.png"
-    result = runner.invoke(cli, ["export", "demand", "--period", PERIOD, "--indicator", "DP1", "--scale", "1", "--out", str(out)], env=env)
+    result = runner.invoke(
+        cli, ["export", "demand", "--period", PERIOD, "--indicator", "DP1", "--scale", "1", "--out", str(out)], env=env
+    )
     assert result.exit_code == 0, result.output
     assert png_size(out.read_bytes()) == (800, 400)
 

@@ -23,7 +23,16 @@ from store.models import Commentary
 from store.scorecard import build_scorecard
 
 Q3 = Quarter.parse("2016-17-Q3")
-DANGEROUS = ["=1+2", "+44 20 7946 0000", "-2+3", "@SUM(A1:A9)", "\t=cmd", "\r=cmd", '=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0"]
+DANGEROUS = [
+    "=1+2",
+    "+44 20 7946 0000",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=cmd",
+    "\r=cmd",
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+]
 HARMLESS = ["Total notifiable offences", "a=b", "1-2", "", " =leading space", "£5 – up", "Q3 2016/17"]
 
 
@@ -82,7 +91,9 @@ def test_export_tabular_indicator_file_neutralises_commentary(demo_engine) -> No
     attack = "=cmd|' /C calc'!A0"
     with session_scope(demo_engine) as session:
         session.execute(
-            update(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key).values(commentary=attack, corrective_action="@SUM(1)")
+            update(Commentary)
+            .where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key)
+            .values(commentary=attack, corrective_action="@SUM(1)")
         )
     csv_file = data_download(demo_engine, "CSP1", Q3, "E09000016", "csv")
     assert csv_file.filename == "CSP1-E09000016-2016-17-Q3.csv"
@@ -112,7 +123,9 @@ def test_export_tabular_indicator_file_agrees_with_scorecard(demo_engine) -> Non
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_tabular_cli_writes_data(demo_engine, database_url: str, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"csp2.{fmt}"
-    result = CliRunner().invoke(cli, ["export", "data", "--indicator", "CSP2", "--period", Q3.key, "--out", str(out)], env={"DATABASE_URL": database_url})
+    result = CliRunner().invoke(
+        cli, ["export", "data", "--indicator", "CSP2", "--period", Q3.key, "--out", str(out)], env={"DATABASE_URL": database_url}
+    )
     assert result.exit_code == 0, result.output
     if fmt == "csv":
         last = dict(zip(*[csv_rows(out.read_bytes())[i] for i in (0, -1)]))

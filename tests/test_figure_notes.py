@@ -22,13 +22,13 @@ from cli.main import cli
 from rules.periods import Quarter
 from store.db import session_scope
 from store.queries import indicator_detail
-from views import charts
-from views.wording import comparator_finding, comparator_gap_notes
 from tests.conftest import make_dashboard_app, serious_axe_violations, serve_in_thread, skip_or_fail
 from tests.helpers import load, write
 from tests.test_browser_dashboard import browser, open_page, shoot  # noqa: F401 (fixtures)
 from tests.test_browser_scorecard_clarity import tab  # noqa: F401 (fixture)
 from tests.test_coverage import havering_wards, upload_asb
+from views import charts
+from views.wording import comparator_finding, comparator_gap_notes
 
 HAVERING, LONDON = "E09000016", "E12000007"
 Q3 = Quarter.parse("2016-17-Q3")
@@ -38,7 +38,11 @@ PUBLISHED = "Anti-social behaviour incidents: Year to date Q3 2015/16 is the pub
 @pytest.fixture
 def published_ytd(demo_engine, tmp_path):
     """Havering's report published last year's ASB year to date as 3,817 (the quarters sum to less)."""
-    load(demo_engine, "values", write(tmp_path / "ytd.csv", "indicator_code,area_code,period,value\nCSP3,E09000016,2015-16-YTD-Q3,3817\n"))
+    load(
+        demo_engine,
+        "values",
+        write(tmp_path / "ytd.csv", "indicator_code,area_code,period,value\nCSP3,E09000016,2015-16-YTD-Q3,3817\n"),
+    )
     return demo_engine
 
 
@@ -48,7 +52,7 @@ def served(database_url: str) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_scorecard_page_marks_the_published_year_to_date_and_lists_the_note(published_ytd, database_url, tab) -> None:  # noqa: F811 (a fixture)
+def test_scorecard_page_marks_the_published_year_to_date_and_lists_the_note(published_ytd, database_url, tab) -> None:
     for base in served(database_url):
         open_page(tab, f"{base}/?period={Q3.key}&area={HAVERING}", "#scorecard-table")
         last_year = tab.inner_text("#scorecard-row-CSP3 td:nth-of-type(9)")
@@ -77,7 +81,9 @@ def test_scorecard_without_notes_has_no_notes_section(demo_engine, database_url)
     assert "scorecard-figure-notes" not in repr(page) and "note-marker" not in repr(page)
 
 
-def test_pack_marks_the_figure_and_lists_the_note_in_word_pdf_and_html(published_ytd, database_url, export_chromium, tmp_path) -> None:
+def test_pack_marks_the_figure_and_lists_the_note_in_word_pdf_and_html(
+    published_ytd, database_url, export_chromium, tmp_path
+) -> None:
     runner = CliRunner()
     paths = {}
     for fmt in ("docx", "html"):
@@ -97,16 +103,37 @@ def test_pack_marks_the_figure_and_lists_the_note_in_word_pdf_and_html(published
     soffice = Path("/usr/bin/soffice")
     if not soffice.exists():
         skip_or_fail("LibreOffice (soffice) is not installed")
-    subprocess.run([str(soffice), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path / "word"), str(paths["docx"])], check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [
+            str(soffice),
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "word"),
+            str(paths["docx"]),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     pdf = tmp_path / "pack.pdf"
-    result = runner.invoke(cli, ["export", "pack", "--period", Q3.key, "--area", HAVERING, "--out", str(pdf), "--date", "2017-01-17"], env={"DATABASE_URL": database_url})
+    result = runner.invoke(
+        cli,
+        ["export", "pack", "--period", Q3.key, "--area", HAVERING, "--out", str(pdf), "--date", "2017-01-17"],
+        env={"DATABASE_URL": database_url},
+    )
     assert result.exit_code == 0, result.output
     for printed in (tmp_path / "word" / "pack.pdf", pdf):
         reader = PdfReader(printed)
         landscape = [p for p in reader.pages if float(p.mediabox.width) > float(p.mediabox.height)]
         assert len(landscape) == 1, printed
         text = " ".join(landscape[0].extract_text().split())
-        assert "3,817 [1]" in text and "Year to date Q3 2015/16 is the published figure" in text and "Key:" in text, (printed, text)
+        assert "3,817 [1]" in text and "Year to date Q3 2015/16 is the published figure" in text and "Key:" in text, (
+            printed,
+            text,
+        )
     assert "3,817 [1]</td>" in html and f"<strong>Notes on the figures:</strong> [1] {PUBLISHED}</p>" in html
     assert html.index('id="appendix-table"') < html.index('id="appendix-figure-notes"')
 
@@ -118,8 +145,14 @@ def test_pack_marks_the_figure_and_lists_the_note_in_word_pdf_and_html(published
 def london_partial_in_q1(demo_engine, tmp_path):
     """Havering's ASB for Q1 and Q2 2017/18 by ward (London's Q1 is then 1 of 33 boroughs), and
     London's published year to date at Q2: London's line has a hole at Q1."""
-    upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09"], havering_wards(demo_engine))
-    load(demo_engine, "values", write(tmp_path / "london.csv", f"indicator_code,area_code,period,value\nCSP3,{LONDON},2017-18-YTD-Q2,40000\n"))
+    upload_asb(
+        demo_engine, tmp_path, ["2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09"], havering_wards(demo_engine)
+    )
+    load(
+        demo_engine,
+        "values",
+        write(tmp_path / "london.csv", f"indicator_code,area_code,period,value\nCSP3,{LONDON},2017-18-YTD-Q2,40000\n"),
+    )
     return demo_engine
 
 
@@ -143,18 +176,23 @@ def test_comparator_chart_says_which_quarter_it_leaves_out_and_keeps_the_gap(lon
     holed = dataclasses.replace(detail, history=history)
     figure = charts.comparator_change(holed, comparator_finding(holed))
     assert len(figure["data"][0]["x"]) == len(figure["data"][0]["y"]) and figure["data"][1]["y"].count(None) >= 1
-    assert any(n.startswith(f"{Quarter.parse(history[i].period).label}: London not shown, no figure held") for n in comparator_gap_notes(holed))
+    assert any(
+        n.startswith(f"{Quarter.parse(history[i].period).label}: London not shown, no figure held")
+        for n in comparator_gap_notes(holed)
+    )
     # Consecutive quarters left out for the same reason are one line (issue 19 part 4).
     for j in (i - 2, i - 1):
         history[j] = dataclasses.replace(history[j], actual=None, comparator_change=None)
     dropped = {history[j].period for j in (i - 2, i - 1, i)}
-    run = dataclasses.replace(detail, history=history, comparator={k: v for k, v in detail.comparator.items() if k not in dropped})
+    run = dataclasses.replace(
+        detail, history=history, comparator={k: v for k, v in detail.comparator.items() if k not in dropped}
+    )
     first, last = Quarter.parse(history[i - 2].period).label, Quarter.parse(history[i].period).label
     assert f"{first} to {last}: London not shown, no figure held" in comparator_gap_notes(run)
 
 
 @pytest.mark.browser
-def test_indicator_page_lists_the_comparator_gap_under_the_chart(london_partial_in_q1, database_url, tab) -> None:  # noqa: F811 (a fixture)
+def test_indicator_page_lists_the_comparator_gap_under_the_chart(london_partial_in_q1, database_url, tab) -> None:
     for base in served(database_url):
         open_page(tab, f"{base}/indicator/CSP3?period=2017-18-Q2&area={HAVERING}", "#indicator-comparator-graph .main-svg")
         gaps = tab.inner_text("#indicator-comparator-gaps")

@@ -28,6 +28,7 @@ def layout(client, page: str | None) -> str:
 
 def location(text: str) -> dict:
     """The props of the page container's dcc.Location in a layout's JSON."""
+
     def walk(node):
         if isinstance(node, dict):
             if node.get("props", {}).get("id") == "_pages_location":
@@ -48,7 +49,13 @@ def location(text: str) -> dict:
 
 @pytest.mark.parametrize(
     ("path", "shown"),
-    [(f"/?{Q3}", "scorecard-table"), (f"/indicator/CSP1?{Q3}", "indicator-reason"), ("/demand", "demand-summary"), ("/map", "ward-map-table"), ("/no-such-page", "Page not found")],
+    [
+        (f"/?{Q3}", "scorecard-table"),
+        (f"/indicator/CSP1?{Q3}", "indicator-reason"),
+        ("/demand", "demand-summary"),
+        ("/map", "ward-map-table"),
+        ("/no-such-page", "Page not found"),
+    ],
 )
 def test_first_view_is_in_the_first_layout(client, path: str, shown: str) -> None:
     text = layout(client, path)

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 import pytest
 
+from reporting.frozen_json import NotFreezable, frozen_value
 from rules.breaks import SeriesBreak
 from rules.direction import Direction
 from rules.periods import Quarter
 from rules.projection import OnTrack, Projection
 from rules.rating import Rating, Target
 from store.db import session_scope
-from reporting.frozen_json import NotFreezable, frozen_value
 from store.measures import PeriodValue
 from store.published_document import canonical_json, indicator_detail_from_document, row_document, row_from_document
 from store.queries import CommentaryEntry, IndicatorDetail, IndicatorInfo
@@ -59,8 +59,16 @@ def through_json(value):
 
 def test_frozen_json_fills_every_score_row_field_and_reads_it_back() -> None:
     row = full_row()
-    defaults = ScoreRow(**{f.name: None for f in dataclasses.fields(ScoreRow) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING})
-    unfilled = [f.name for f in dataclasses.fields(ScoreRow) if f.name != "spc" and getattr(row, f.name) == getattr(defaults, f.name)]
+    defaults = ScoreRow(
+        **{
+            f.name: None
+            for f in dataclasses.fields(ScoreRow)
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
+    )
+    unfilled = [
+        f.name for f in dataclasses.fields(ScoreRow) if f.name != "spc" and getattr(row, f.name) == getattr(defaults, f.name)
+    ]
     assert unfilled == [], f"add a value for the new ScoreRow fields {unfilled} here, and check they are frozen"
 
     again = row_from_document(through_json(row_document(row)))
@@ -73,7 +81,21 @@ def test_frozen_json_fills_every_score_row_field_and_reads_it_back() -> None:
 
 
 def test_frozen_json_fills_every_indicator_page_field_and_reads_it_back() -> None:
-    info = IndicatorInfo("CSP1", "Total notifiable offences", "Safe", "count", "lower", "ytd", "crime:total", True, "All crime.", "E61000001", "London", "ytd", 1)
+    info = IndicatorInfo(
+        "CSP1",
+        "Total notifiable offences",
+        "Safe",
+        "count",
+        "lower",
+        "ytd",
+        "crime:total",
+        True,
+        "All crime.",
+        "E61000001",
+        "London",
+        "ytd",
+        1,
+    )
     detail = IndicatorDetail(
         indicator=info, period=Q3, area_code=HAVERING, area_name="Havering",
         history=[full_row(Q3.previous().key), full_row()],
@@ -113,13 +135,15 @@ def test_frozen_json_publishing_with_a_series_break_on_record(demo_engine) -> No
     """The break of 1 April 2016 falls inside the year-on-year comparison of Q3 2016/17: the
     published scorecard and indicator page keep it, dated, on both databases."""
     from store.annotations import save_annotation
-    from store.publishing import published_indicator_detail, published_scorecard, publish_quarter
+    from store.publishing import publish_quarter, published_indicator_detail, published_scorecard
     from store.users import Principal
 
     with session_scope(demo_engine) as session:
         save_annotation(session, when=date(2016, 4, 1), reason="New rules", user="ada", indicator_code="CSP1")
     with session_scope(demo_engine) as session:
-        info = publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="t")
+        info = publish_quarter(
+            session, Q3, HAVERING, Principal("lee", "lead"), files={"pdf": b"%PDF-1.7 stand-in"}, force=True, reason="t"
+        )
     assert info.version == 1
     with session_scope(demo_engine) as session:
         card = published_scorecard(session, Q3, HAVERING).card

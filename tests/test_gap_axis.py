@@ -46,7 +46,9 @@ def test_the_comparator_chart_opens_on_its_latest_run_and_says_so():
     # Changes on a year earlier for 2015/16 to 2016/17 (the demo) and 2025/26 (the 24-month file).
     quarters = every_period("2014-15-Q1", "2025-26-Q4")
     with_change = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2025-26-Q1", "2025-26-Q4")}
-    rows = [SimpleNamespace(period=q, change_on_last_year=1.0 if q in with_change else None, comparator_change=None) for q in quarters]
+    rows = [
+        SimpleNamespace(period=q, change_on_last_year=1.0 if q in with_change else None, comparator_change=None) for q in quarters
+    ]
     detail = SimpleNamespace(history=rows, area_name="Havering", indicator=SimpleNamespace(comparator_label="London"))
     axis = comparator_change(detail, "title")["layout"]["xaxis"]
     assert axis["categoryarray"][0] == "Q1 15/16" and axis["range"][0] == axis["categoryarray"].index("Q1 25/26") - 0.5
@@ -63,7 +65,12 @@ def test_a_year_whose_year_earlier_figures_are_missing_is_one_gap_line():
     quarters = every_period("2015-16-Q1", "2025-26-Q4")
     held = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2024-25-Q1", "2025-26-Q4")}
     changes = {*every_period("2015-16-Q1", "2016-17-Q4"), *every_period("2025-26-Q1", "2025-26-Q4")}
-    rows = [SimpleNamespace(period=q, change_on_last_year=1.0 if q in changes else None, comparator_change=1.0 if q in changes else None) for q in quarters]
+    rows = [
+        SimpleNamespace(
+            period=q, change_on_last_year=1.0 if q in changes else None, comparator_change=1.0 if q in changes else None
+        )
+        for q in quarters
+    ]
     detail = SimpleNamespace(
         history=rows, comparator={q: 1.0 for q in held}, comparator_gaps={}, indicator=SimpleNamespace(comparator_label="London")
     )
@@ -83,7 +90,14 @@ def test_a_quarterly_chart_with_no_figure_for_over_a_year_ends_at_its_last_figur
     def detail(last_held: str) -> SimpleNamespace:
         held = set(every_period("2014-15-Q1", last_held))
         rows = [
-            SimpleNamespace(period=q, actual=1.0 if q in held else None, target=None, polarity="lower", change_on_last_year=None, comparator_change=None)
+            SimpleNamespace(
+                period=q,
+                actual=1.0 if q in held else None,
+                target=None,
+                polarity="lower",
+                change_on_last_year=None,
+                comparator_change=None,
+            )
             for q in every_period("2014-15-Q1", "2025-26-Q4")
         ]
         indicator = SimpleNamespace(polarity="lower", basis="ytd", unit="count", comparator_label="London")

@@ -64,7 +64,11 @@ def geojson(path: Path, features: list[dict], crs: str | None = None) -> Path:
 
 def square(code: str, x0: float, y0: float, size: float, **props) -> dict:
     ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-    return {"type": "Feature", "properties": {"GSS_CODE": code, "NAME": code, **props}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"GSS_CODE": code, "NAME": code, **props},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 # --- the real files ----------------------------------------------------------------------
@@ -164,7 +168,11 @@ def test_boundaries_british_national_grid_lands_in_the_right_place(engine, borou
         source = Source.from_bytes("upload.gpkg", path.read_bytes()) if "bytes" in fmt else Source.from_path(path)
     else:
         data = zipped_shapefile(boroughs_27700, tmp_path / "shp")
-        source = Source.from_bytes("London_Borough.zip", data) if "bytes" in fmt else Source.from_path(_write(tmp_path / "b.zip", data))
+        source = (
+            Source.from_bytes("London_Borough.zip", data)
+            if "bytes" in fmt
+            else Source.from_path(_write(tmp_path / "b.zip", data))
+        )
     summary = run_load(engine, "boundaries", source)
     assert summary.stored == 33
     assert any(n.startswith("coordinate system: EPSG:27700") and n.endswith("reprojected to WGS84") for n in summary.notes)
@@ -180,7 +188,9 @@ def test_boundaries_shapefile_without_prj_needs_crs(engine, boroughs_27700, tmp_
     data = zipped_shapefile(boroughs_27700, tmp_path / "shp", prj=False)
     error = expect_error(engine, Source.from_bytes("no_prj.zip", data))
     assert error.problems[0].reason == "the file does not say which coordinate system it uses (a shapefile needs its .prj file)"
-    summary = run_load(engine, "boundaries", with_options(Source.from_bytes("no_prj.zip", data), BoundaryOptions(crs="EPSG:27700")))
+    summary = run_load(
+        engine, "boundaries", with_options(Source.from_bytes("no_prj.zip", data), BoundaryOptions(crs="EPSG:27700"))
+    )
     assert summary.stored == 33
     assert_havering_in_place(engine)
 
@@ -225,7 +235,11 @@ def test_boundaries_codes_matching_nothing(engine, tmp_path):
 
 
 def test_boundaries_level_mismatch_and_bad_geometry_are_all_reported(engine, tmp_path):
-    point = {"type": "Feature", "properties": {"GSS_CODE": "E05000307", "NAME": "x"}, "geometry": {"type": "Point", "coordinates": [0.2, 51.5]}}
+    point = {
+        "type": "Feature",
+        "properties": {"GSS_CODE": "E05000307", "NAME": "x"},
+        "geometry": {"type": "Point", "coordinates": [0.2, 51.5]},
+    }
     path = geojson(tmp_path / "w.geojson", [square("E05000306", 0.1, 51.5, 0.01), square("E09000016", 0.2, 51.5, 0.01), point])
     error = expect_error(engine, Source.from_path(path), level="ward", vintage="2018")
     reasons = {(p.row, p.reason) for p in error.problems}
@@ -235,15 +249,26 @@ def test_boundaries_level_mismatch_and_bad_geometry_are_all_reported(engine, tmp
 def test_boundaries_ward_vintage_is_required_when_it_cannot_be_told(engine, tmp_path):
     path = geojson(tmp_path / "wards.geojson", [square("E05000306", 0.1, 51.5, 0.01)])
     error = expect_error(engine, Source.from_path(path))
-    assert error.problems[0].reason == "cannot tell which year these ward boundaries are (wards are redrawn): the file names no vintage"
+    assert (
+        error.problems[0].reason
+        == "cannot tell which year these ward boundaries are (wards are redrawn): the file names no vintage"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
         ("wards.zip", b"PK\x03\x04 truncated download", "the zip file is damaged and cannot be opened (download it again)"),
-        ("wards.geojson", b"<html>not found</html>", "cannot read this as GeoJSON, GeoPackage or a zipped shapefile: GDAL does not recognise the format"),
-        ("wards.csv", b"ward,count\nE05000306,3\n", "the file has no geometries: it is not a boundary file (GeoJSON, GeoPackage or zipped shapefile)"),
+        (
+            "wards.geojson",
+            b"<html>not found</html>",
+            "cannot read this as GeoJSON, GeoPackage or a zipped shapefile: GDAL does not recognise the format",
+        ),
+        (
+            "wards.csv",
+            b"ward,count\nE05000306,3\n",
+            "the file has no geometries: it is not a boundary file (GeoJSON, GeoPackage or zipped shapefile)",
+        ),
     ],
 )
 def test_boundaries_unreadable_files(engine, name, data, reason):
@@ -300,7 +325,10 @@ def test_boundaries_cli_load_with_options_and_ingest_with_defaults(engine, datab
         cli, ["boundaries", "load", str(shared_data / WARDS_2018), "--level", "ward", "--vintage", "2018"], env=env
     )
     assert result.exit_code == 0, result.output
-    assert "Loaded boundaries from london_wards_2018_wgs84_simplified5m.geojson (GeoJSON): 657 rows, 657 values stored" in result.output
+    assert (
+        "Loaded boundaries from london_wards_2018_wgs84_simplified5m.geojson (GeoJSON): 657 rows, 657 values stored"
+        in result.output
+    )
     result = runner.invoke(cli, ["ingest", "boundaries", str(shared_data / WARDS_2022)], env=env)
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["boundaries", "list"], env=env)

@@ -59,8 +59,13 @@ def two_wards(engine, tmp_path: Path) -> None:
     features = []
     for code, (west, east) in (("E05000306", (0.18, 0.2)), ("E05000307", (0.2, 0.22))):  # exact: 0.18 + 0.02 != 0.2
         ring = [[west, 51.56], [east, 51.56], [east, 51.58], [west, 51.58], [west, 51.56]]
-        features.append({"type": "Feature", "properties": {"GSS_CODE": code, "NAME": code, "LAGSSCODE": "E09000016"},
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"GSS_CODE": code, "NAME": code, "LAGSSCODE": "E09000016"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     path = tmp_path / "two_wards.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     run_load(engine, "boundaries", with_options(Source.from_path(path), BoundaryOptions(vintage="2018")))
@@ -94,7 +99,11 @@ def test_policeuk_asb_and_crime_categories(wards_2018_engine, shared_data):
     source = pd.read_csv(shared_data / BULK)
     with session_scope(wards_2018_engine) as session:
         asb = session.execute(select(AsbCount.category, func.sum(AsbCount.count)).group_by(AsbCount.category)).all()
-        crime = dict(session.execute(select(CrimeCount.major_category, func.sum(CrimeCount.count)).group_by(CrimeCount.major_category)).all())
+        crime = dict(
+            session.execute(
+                select(CrimeCount.major_category, func.sum(CrimeCount.count)).group_by(CrimeCount.major_category)
+            ).all()
+        )
         minors = set(session.scalars(select(CrimeCount.minor_category).distinct()))
     types = source["Crime type"].value_counts()
     assert asb == [("Anti-social behaviour", types["Anti-social behaviour"])]
@@ -180,7 +189,12 @@ def test_policeuk_without_boundaries_is_an_error(engine, tmp_path):
 
 def test_policeuk_bad_cells_are_all_reported_and_nothing_stored(engine, tmp_path):
     two_wards(engine, tmp_path)
-    rows = [record("2018-01", "0.19", "51.57"), record("Jan 2018", "0.19", "51.57"), record("2018-01", "east", "51.57"), record("2018-01", "0.19", "51.57", "")]
+    rows = [
+        record("2018-01", "0.19", "51.57"),
+        record("Jan 2018", "0.19", "51.57"),
+        record("2018-01", "east", "51.57"),
+        record("2018-01", "0.19", "51.57", ""),
+    ]
     before = geo_table_counts(engine)
     with pytest.raises(LoadError) as caught:
         load(engine, "policeuk", street_csv(tmp_path / "s.csv", rows))
@@ -203,7 +217,9 @@ def test_policeuk_missing_columns(engine, tmp_path):
 
 
 def test_policeuk_cli_with_vintage(wards_2018_engine, database_url, shared_data):
-    result = CliRunner().invoke(cli, ["policeuk", "load", str(shared_data / BULK), "--vintage", "2018"], env={"DATABASE_URL": database_url})
+    result = CliRunner().invoke(
+        cli, ["policeuk", "load", str(shared_data / BULK), "--vintage", "2018"], env={"DATABASE_URL": database_url}
+    )
     assert result.exit_code == 0, result.output
     assert "Loaded policeuk from police_uk_bulk_format_havering_201801-201803.csv (utf-8): 5,312 rows" in result.output
     assert "0 records had no location; 0 fell outside every loaded ward" in result.output

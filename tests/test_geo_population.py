@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from store.population import population_for, populations_for, rate_per_1000
 from loaders.errors import LoadError
 from store.db import session_scope
+from store.population import population_for, populations_for, rate_per_1000
 from tests.conftest import WARDS_2022, geo_table_counts
 from tests.helpers import load, write
 

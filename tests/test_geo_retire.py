@@ -22,7 +22,9 @@ CITY_RECORDS = "crime/police_uk_city_of_london/2016-01-city-of-london-street.csv
 
 def city_january(engine) -> int:
     with session_scope(engine) as session:
-        return monthly_counts(session, "crime", CITY, ["2016-01"]).get("2016-01", 0) + monthly_counts(session, "asb", CITY, ["2016-01"]).get("2016-01", 0)
+        return monthly_counts(session, "crime", CITY, ["2016-01"]).get("2016-01", 0) + monthly_counts(
+            session, "asb", CITY, ["2016-01"]
+        ).get("2016-01", 0)
 
 
 def test_city_merged_outlines_retire_the_wards_they_replace(wards_2018_engine, shared_data, database_url):
@@ -31,7 +33,9 @@ def test_city_merged_outlines_retire_the_wards_they_replace(wards_2018_engine, s
     placed = city_january(engine)
     assert placed > 0
     summary = load(engine, "boundaries", shared_data / CITY_MERGED)
-    assert any(n.startswith("24 areas of vintage 2018 retired, replaced by this file's outlines: 24 into ") for n in summary.notes), summary.notes
+    assert any(
+        n.startswith("24 areas of vintage 2018 retired, replaced by this file's outlines: 24 into ") for n in summary.notes
+    ), summary.notes
     assert city_january(engine) == placed  # moved, not lost nor doubled
     with session_scope(engine) as session:
         assert len(boundary_frame(session, "ward", "2018")) == 633

@@ -44,12 +44,16 @@ def test_schematic_bundled_file_matches_the_generator(tmp_path):
 
 def test_schematic_hexes_sit_near_the_real_wards(shared_data):
     real = gpd.read_file(shared_data / WARDS_2018).set_index("GSS_CODE").loc[HAVERING_2018].to_crs("EPSG:27700")
-    hexes = gpd.GeoDataFrame.from_features(schematic.feature_collection(), crs="EPSG:4326").set_index("GSS_CODE").to_crs("EPSG:27700")
+    hexes = (
+        gpd.GeoDataFrame.from_features(schematic.feature_collection(), crs="EPSG:4326").set_index("GSS_CODE").to_crs("EPSG:27700")
+    )
     distance = hexes.centroid.distance(real.centroid)
     # Metres. Rainham & Wennington is pulled 2.3 km north so it touches its neighbours.
     assert distance.drop("E05000318").max() < 1_200, distance.sort_values().tail(3)
     assert distance["E05000318"] < 2_500
-    assert (real.loc[hexes.index, "NAME"].str.replace(".", "", regex=False) == hexes["NAME"].str.replace(".", "", regex=False)).all()
+    assert (
+        real.loc[hexes.index, "NAME"].str.replace(".", "", regex=False) == hexes["NAME"].str.replace(".", "", regex=False)
+    ).all()
 
 
 def test_schematic_loads_with_defaults_and_is_never_used_to_place_points(engine):
@@ -90,7 +94,9 @@ def test_tiles_load_as_a_schematic_borough_layer_from_bytes(engine):
     assert summary.stored == 33
     with session_scope(engine) as session:
         held = session.execute(
-            select(AreaBoundary.area_code, AreaBoundary.geometry_web).where(AreaBoundary.vintage == "schematic", AreaBoundary.level == "borough")
+            select(AreaBoundary.area_code, AreaBoundary.geometry_web).where(
+                AreaBoundary.vintage == "schematic", AreaBoundary.level == "borough"
+            )
         ).all()
     assert len(held) == 33
     squares = [shapely.from_geojson(g) for _, g in held]
@@ -99,6 +105,8 @@ def test_tiles_load_as_a_schematic_borough_layer_from_bytes(engine):
 
 def test_schematic_cli_load_with_explicit_vintage(engine, database_url):
     path = DEMO_DIR / schematic.FILE_NAME
-    result = CliRunner().invoke(cli, ["boundaries", "load", str(path), "--vintage", "schematic"], env={"DATABASE_URL": database_url})
+    result = CliRunner().invoke(
+        cli, ["boundaries", "load", str(path), "--vintage", "schematic"], env={"DATABASE_URL": database_url}
+    )
     assert result.exit_code == 0, result.output
     assert "note: ward outlines, vintage schematic" in result.output

@@ -62,7 +62,9 @@ def upward_imports() -> list[str]:
         for name in _imports(path):
             top = name.split(".")[0]
             if top in LAYERS and LAYERS[top] > LAYERS[package] and (rel, name) not in KNOWN:
-                problems.append(f"{rel} imports {name}: {package} (layer {LAYERS[package]}) may not import {top} (layer {LAYERS[top]})")
+                problems.append(
+                    f"{rel} imports {name}: {package} (layer {LAYERS[package]}) may not import {top} (layer {LAYERS[top]})"
+                )
     return problems
 
 
@@ -267,7 +269,9 @@ def test_layering_message_check_catches_a_flag_and_a_command(tmp_path, monkeypat
     command through a module constant, both found; a CSS variable outside a message is not."""
     for package in LAYERS:
         (tmp_path / package).mkdir(exist_ok=True)
-    (tmp_path / "cli" / "main.py").write_text('import click\n@click.group()\ndef cli(): ...\n@cli.command("ingest")\ndef ingest(): ...\n')
+    (tmp_path / "cli" / "main.py").write_text(
+        'import click\n@click.group()\ndef cli(): ...\n@cli.command("ingest")\ndef ingest(): ...\n'
+    )
     (tmp_path / "loaders" / "bad.py").write_text(
         'HINT = "declare it with `cspdash ingest areas`"\n'
         'CSS = "color: var(--ink)"\n'

@@ -17,7 +17,9 @@ BENCH = REPO / "benchmarks" / "bench_ingest.py"
 
 
 def _measure(flag: str, url: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, str(BENCH), flag, url, str(path)], capture_output=True, text=True, cwd=REPO, timeout=600, check=False)
+    out = subprocess.run(
+        [sys.executable, str(BENCH), flag, url, str(path)], capture_output=True, text=True, cwd=REPO, timeout=600, check=False
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

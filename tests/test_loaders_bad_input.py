@@ -47,7 +47,12 @@ def test_bad_input_every_problem_is_reported_not_just_the_first(engine, tmp_path
             (4, "count", "-3", "negative count: counts cannot be below zero"),
             (5, "area_code", "E09000099", "unknown area: declare it first"),
             (6, "month", "2016-13", "not a month; write it like 2016-10"),
-            (7, "area_code, month, major_category, minor_category", "E09000016 / 2016-10 / THEFT / ", "duplicate row: already given in row 2"),
+            (
+                7,
+                "area_code, month, major_category, minor_category",
+                "E09000016 / 2016-10 / THEFT / ",
+                "duplicate row: already given in row 2",
+            ),
             (8, "count", "2.5", "not a whole number"),
         ]
     )
@@ -65,7 +70,11 @@ def test_bad_input_empty_file(engine, tmp_path):
 
 @pytest.mark.parametrize(
     ("kind", "header"),
-    [("asb", "area_code,month,category,count"), ("crime", "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202401"), ("values", "indicator_code,area_code,period,value")],
+    [
+        ("asb", "area_code,month,category,count"),
+        ("crime", "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202401"),
+        ("values", "indicator_code,area_code,period,value"),
+    ],
 )
 def test_bad_input_header_only_file_is_refused_as_no_data_rows(engine, tmp_path, kind, header):
     path = write(tmp_path / "header.csv", header + "\n,,,\n")
@@ -87,9 +96,13 @@ def test_bad_input_unrecognised_crime_layout(engine, tmp_path):
 
 
 def test_bad_input_met_file_with_unknown_borough_name(engine, tmp_path):
-    path = write(tmp_path / "met.csv", "MajorText,MinorText,BoroughName,201610\nTHEFT,Shoplifting,Gotham,3\nTHEFT,Shoplifting,Havering,4\n")
+    path = write(
+        tmp_path / "met.csv", "MajorText,MinorText,BoroughName,201610\nTHEFT,Shoplifting,Gotham,3\nTHEFT,Shoplifting,Havering,4\n"
+    )
     problems, _ = problems_of(engine, "crime", path)
-    assert problems == [(2, "BoroughName", "Gotham", "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")]
+    assert problems == [
+        (2, "BoroughName", "Gotham", "not a London borough name (nor a Met non-geographic unit such as 'Unknown')")
+    ]
 
 
 def test_bad_input_corrupt_gzip(engine, tmp_path):
@@ -100,7 +113,10 @@ def test_bad_input_corrupt_gzip(engine, tmp_path):
 
 
 def test_bad_input_marac_repeat_cases_above_cases(engine, tmp_path):
-    path = write(tmp_path / "marac.csv", "area_code,quarter,cases_discussed,repeat_cases\nE09000016,2016-17-Q3,59,60\nE09000016,Q9 2016,59,17\n")
+    path = write(
+        tmp_path / "marac.csv",
+        "area_code,quarter,cases_discussed,repeat_cases\nE09000016,2016-17-Q3,59,60\nE09000016,Q9 2016,59,17\n",
+    )
     problems, _ = problems_of(engine, "marac", path)
     assert sorted(problems, key=lambda p: p[0]) == [
         (2, "repeat_cases", "60", "more repeat cases than cases discussed (59)"),
@@ -152,7 +168,10 @@ def test_bad_input_values_unknown_indicator_and_half_ratio(demo_engine, tmp_path
 
 
 def test_bad_input_areas_with_unknown_parent(engine, tmp_path):
-    path = write(tmp_path / "areas.csv", "area_code,area_name,level,parent_code\nE05000001,Somewhere,ward,E09999999\nE05000002,Elsewhere,county,\n")
+    path = write(
+        tmp_path / "areas.csv",
+        "area_code,area_name,level,parent_code\nE05000001,Somewhere,ward,E09999999\nE05000002,Elsewhere,county,\n",
+    )
     problems, _ = problems_of(engine, "areas", path)
     assert problems == [
         (3, "level", "county", "must be one of: ward, borough, region, country, other"),

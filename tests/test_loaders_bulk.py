@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from loaders.errors import LoadError
 import store.bulk
+from loaders.errors import LoadError
 from store.bulk import BulkWriter
 from store.db import session_scope
 from tests.conftest import table_counts
@@ -112,9 +112,7 @@ def test_failed_first_import_leaves_the_key_and_no_rows(engine, tmp_path):
 
 def test_a_statement_that_fails_in_the_worker_is_raised_and_nothing_runs_after(engine):
     """On PostgreSQL the COPY runs on a worker thread: its error must reach the loader."""
-    frame = pd.DataFrame(
-        {"area_code": ["E09000016"], "month": ["2016-10"], "category": [""], "count": [1], "upload_id": [None]}
-    )
+    frame = pd.DataFrame({"area_code": ["E09000016"], "month": ["2016-10"], "category": [""], "count": [1], "upload_id": [None]})
     with session_scope(engine) as session:
         bulk = BulkWriter(session)
         bulk.insert_frame("asb_count", frame)
@@ -131,7 +129,9 @@ def test_a_statement_that_fails_in_the_worker_is_raised_and_nothing_runs_after(e
 
 
 def test_repeated_rows_go_in_key_order_with_each_value(engine):
-    fixed = pd.DataFrame({"area_code": ["E09000016", "E09000002", "E09000016"], "category": ["b", "a", "a"], "upload_id": [None] * 3})
+    fixed = pd.DataFrame(
+        {"area_code": ["E09000016", "E09000002", "E09000016"], "category": ["b", "a", "a"], "upload_id": [None] * 3}
+    )
     values = np.array([[1, np.nan], [2, 3], [np.nan, 4]], dtype="float64")
     with session_scope(engine) as session:
         bulk = BulkWriter(session)
@@ -183,7 +183,8 @@ def test_a_reload_writes_only_what_changed(engine, tmp_path, monkeypatch, whole_
     monkeypatch.setattr(store.bulk, "WHOLE_TABLE_FRACTION", whole_table_fraction)  # PostgreSQL's two ways of comparing
     first = write(
         tmp_path / "first.csv",
-        LONG_HEADER + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\nE09000002,2016-10,THEFT,,1\n",
+        LONG_HEADER
+        + "E09000016,2016-10,THEFT,,5\nE09000016,2016-10,VIOLENCE,,3\nE09000016,2016-11,THEFT,,4\nE09000002,2016-10,THEFT,,1\n",
     )
     load(engine, "crime", first)
     same = load(engine, "crime", first)
@@ -231,7 +232,8 @@ def test_a_reload_finds_values_swapped_between_categories(engine, tmp_path, monk
     }
     renamed = write(
         tmp_path / "renamed.csv",
-        LONG_HEADER + "E09000016,2016-10,THEFT,,3\nE09000016,2016-10,VIOLENCE AGAINST THE PERSON,,5\nE09000016,2016-11,THEFT,,4\n",
+        LONG_HEADER
+        + "E09000016,2016-10,THEFT,,3\nE09000016,2016-10,VIOLENCE AGAINST THE PERSON,,5\nE09000016,2016-11,THEFT,,4\n",
     )
     summary = load(engine, "crime", renamed)  # one category gone, one new, same count: two writes
     assert "only changes written: 2 (new, revised or removed values); 2 values were held already, unchanged" in summary.notes

@@ -126,7 +126,13 @@ def test_crime_upload_is_recorded_with_hash(engine, tmp_path):
 
         upload = session.get(Upload, summary.upload_id)
         assert upload.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-        assert (upload.kind, upload.file_name, upload.rows, upload.loaded_by, upload.periods) == ("crime", "long.csv", 1, "analyst1", "2016-10")
+        assert (upload.kind, upload.file_name, upload.rows, upload.loaded_by, upload.periods) == (
+            "crime",
+            "long.csv",
+            1,
+            "analyst1",
+            "2016-10",
+        )
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 3])
@@ -141,7 +147,11 @@ def test_crime_duplicates_are_found_across_chunks(engine, tmp_path, monkeypatch,
     from loaders.registry import run_load
 
     original = CsvReader.open.__func__
-    monkeypatch.setattr(CsvReader, "open", classmethod(lambda cls, source, chunk_rows=chunk_rows, log=None: original(cls, source, chunk_rows, log)))
+    monkeypatch.setattr(
+        CsvReader,
+        "open",
+        classmethod(lambda cls, source, chunk_rows=chunk_rows, log=None: original(cls, source, chunk_rows, log)),
+    )
     with pytest.raises(LoadError) as caught:
         run_load(engine, "crime", Source.from_path(path))
     assert [(p.row, p.reason) for p in caught.value.problems] == [(4, "duplicate row: already given in row 2")]

@@ -64,7 +64,10 @@ def test_historical_file_then_rolling_24_month_windows_never_double_count(engine
     with session_scope(engine) as session:
         covered = monthly_coverage_many(session, "crime", [LONDON], [_month(m) for m in every])[LONDON]
     london = {m: c.value for m, c in covered.items()}
-    expected = {**{_month(c): int(old[c].sum()) for c in old.columns if c.isdigit()}, **{_month(c): int(new[c].sum()) for c in new.columns if c.isdigit()}}
+    expected = {
+        **{_month(c): int(old[c].sum()) for c in old.columns if c.isdigit()},
+        **{_month(c): int(new[c].sum()) for c in new.columns if c.isdigit()},
+    }
     assert london == expected
     assert table_counts(engine)["crime_count"] == len(rows) * len(every)
 
@@ -79,7 +82,12 @@ def test_ward_code_under_two_boroughs_is_an_error_naming_both_rows(engine, tmp_p
     )
     problems, _ = problems_of(engine, "crime", path)
     assert problems == [
-        (4, "WardCode", "E05013570", "this ward code is under Hounslow here and under Hillingdon in row 2: a ward belongs to one borough")
+        (
+            4,
+            "WardCode",
+            "E05013570",
+            "this ward code is under Hounslow here and under Hillingdon in row 2: a ward belongs to one borough",
+        )
     ]
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from loaders.errors import LoadError
 from loaders.reading import LoadLimits, Source
 from loaders.registry import run_load
-from store.locks import take_load_lock
 from store.db import session_factory
+from store.locks import take_load_lock
 from tests.conftest import table_counts
 from tests.helpers import write
 from tests.test_loaders_bad_input import problems_of
@@ -38,7 +38,9 @@ def test_gzip_bomb_without_line_breaks_stops_at_the_decompressed_cap(engine, tmp
             out.write(block)
     assert path.stat().st_size < 200_000
     error = refused(engine, path, max_bytes=8 * 1024 * 1024)
-    assert [p.reason for p in error.problems] == ["the file is larger than 8 MB once decompressed; split it, or raise CSPDASH_MAX_FILE_MB"]
+    assert [p.reason for p in error.problems] == [
+        "the file is larger than 8 MB once decompressed; split it, or raise CSPDASH_MAX_FILE_MB"
+    ]
 
 
 def test_a_line_that_never_ends_is_refused_before_parsing(engine, tmp_path):
@@ -49,7 +51,9 @@ def test_a_line_that_never_ends_is_refused_before_parsing(engine, tmp_path):
 
 
 def test_too_many_columns_is_refused_with_the_setting_named(engine, tmp_path):
-    path = write(tmp_path / "wide.csv", ",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" for _ in range(100_000)) + "\n")
+    path = write(
+        tmp_path / "wide.csv", ",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" for _ in range(100_000)) + "\n"
+    )
     start = time.perf_counter()
     error = refused(engine, path)
     assert time.perf_counter() - start < 30
@@ -162,7 +166,9 @@ def test_the_upload_page_says_plainly_that_another_load_is_running(engine, monke
     holder = session_factory(engine)()
     try:
         take_load_lock(holder, 1)
-        outcome = upload_steps.load_upload(engine, "asb", "asb.csv", (ASB_HEADER + "E09000016,2016-10,Personal,3\n").encode(), "priya")
+        outcome = upload_steps.load_upload(
+            engine, "asb", "asb.csv", (ASB_HEADER + "E09000016,2016-10,Personal,3\n").encode(), "priya"
+        )
     finally:
         holder.rollback()
         holder.close()

@@ -11,10 +11,12 @@ from tests.helpers import load, write
 
 
 def test_loaders_asb_optional_category_and_replacement(engine, tmp_path):
-    first = write(tmp_path / "asb.csv", "area_code,month,count\nE09000016,2016-10,\"1,392\"\nE09000016,2016-11,5\n")
+    first = write(tmp_path / "asb.csv", 'area_code,month,count\nE09000016,2016-10,"1,392"\nE09000016,2016-11,5\n')
     summary = load(engine, "asb", first)
     assert (summary.stored, summary.total, summary.periods) == (2, 1397, ["2016-10", "2016-11"])
-    second = write(tmp_path / "asb2.csv", "area_code,month,category,count\nE09000016,2016-10,Nuisance,7\nE09000016,2016-10,Personal,3\n")
+    second = write(
+        tmp_path / "asb2.csv", "area_code,month,category,count\nE09000016,2016-10,Nuisance,7\nE09000016,2016-10,Personal,3\n"
+    )
     again = load(engine, "asb", second)
     assert again.replaced == 1  # the uncategorised October row is replaced; November is kept
     assert table_counts(engine)["asb_count"] == 3
@@ -23,8 +25,7 @@ def test_loaders_asb_optional_category_and_replacement(engine, tmp_path):
 def test_loaders_marac_keeps_extra_columns_and_replaces_quarters(engine, tmp_path):
     path = write(
         tmp_path / "marac.csv",
-        "area_code,quarter,cases_discussed,repeat_cases,referrals_from_police,idva_caseload\n"
-        "E09000016,2016/17 Q3,59,17,31,44\n",
+        "area_code,quarter,cases_discussed,repeat_cases,referrals_from_police,idva_caseload\nE09000016,2016/17 Q3,59,17,31,44\n",
     )
     summary = load(engine, "marac", path)
     assert summary.periods == ["2016-17-Q3"]
@@ -40,13 +41,13 @@ def test_loaders_marac_keeps_extra_columns_and_replaces_quarters(engine, tmp_pat
 def test_loaders_areas_in_any_order_and_updates(engine, tmp_path):
     path = write(
         tmp_path / "areas.csv",
-        "area_code,area_name,level,parent_code\n"
-        "E05000306,Brooklands,ward,E09900001\n"
-        "E09900001,Test borough,borough,E12000007\n",
+        "area_code,area_name,level,parent_code\nE05000306,Brooklands,ward,E09900001\nE09900001,Test borough,borough,E12000007\n",
     )
     summary = load(engine, "areas", path)
     assert sorted(summary.areas_added) == ["E05000306", "E09900001"]
-    rename = write(tmp_path / "rename.csv", "area_code,area_name,level,parent_code\nE05000306,Brooklands (renamed),ward,E09900001\n")
+    rename = write(
+        tmp_path / "rename.csv", "area_code,area_name,level,parent_code\nE05000306,Brooklands (renamed),ward,E09900001\n"
+    )
     load(engine, "areas", rename)
     with session_scope(engine) as session:
         assert session.get(Area, "E05000306").name == "Brooklands (renamed)"
@@ -90,5 +91,7 @@ def test_loaders_commentary_upserts_with_user(demo_engine, tmp_path):
     from store.models import Commentary
 
     with session_scope(demo_engine) as session:
-        note = session.scalars(select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == "2016-17-Q3")).one()
+        note = session.scalars(
+            select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == "2016-17-Q3")
+        ).one()
         assert (note.commentary, note.corrective_action, note.updated_by) == ("New words", "New action", "analyst")

@@ -38,7 +38,6 @@ Q3 = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "co
 # -- helpers --------------------------------------------------------------------------------
 
 
-
 def by_id(node: object, wanted: str) -> Component:
     return next(c for c in walk(node) if getattr(c, "id", None) == wanted)
 
@@ -61,7 +60,10 @@ def class_traces(figure: dict) -> list[dict]:
 
 def crime_sum(engine: Engine, code: str, months: list[str]) -> int:
     with session_scope(engine) as session:
-        return int(session.scalar(select(func.sum(CrimeCount.count)).where(CrimeCount.area_code == code, CrimeCount.month.in_(months))) or 0)
+        return int(
+            session.scalar(select(func.sum(CrimeCount.count)).where(CrimeCount.area_code == code, CrimeCount.month.in_(months)))
+            or 0
+        )
 
 
 # -- classification -------------------------------------------------------------------------
@@ -118,7 +120,22 @@ def test_maps_text_on_fills_has_contrast() -> None:
 # -- wording --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"), (101, "101st"), (112, "112th")])
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (112, "112th"),
+    ],
+)
 def test_maps_ordinal(n: int, word: str) -> None:
     assert maps.ordinal(n) == word
 
@@ -130,7 +147,10 @@ def test_maps_rank_wording() -> None:
     assert maps.rank_of(values, "a") == (4, 4, False)
     assert maps.rank_of(values, "e") is None
     assert maps.ranks(values) == {"a": (4, 4, False), "b": (1, 4, False), "c": (2, 4, True), "d": (2, 4, True)}
-    assert maps.rank_phrase((3, 18, False), "ward", "for all crime in Q3 2016/17") == "3rd highest of 18 wards for all crime in Q3 2016/17"
+    assert (
+        maps.rank_phrase((3, 18, False), "ward", "for all crime in Q3 2016/17")
+        == "3rd highest of 18 wards for all crime in Q3 2016/17"
+    )
     assert maps.rank_phrase((2, 4, True), "borough", "for burglary") == "joint 2nd highest of 4 boroughs for burglary"
     assert maps.rank_phrase((1, 18, False), "ward", "for burglary") == "the highest of 18 wards for burglary"
     assert maps.rank_phrase((1, 32, True), "borough", "for burglary") == "joint highest of 32 boroughs for burglary"
@@ -196,7 +216,9 @@ def test_maps_category_measures_and_options(demo_database_url: str) -> None:
 
 
 def test_maps_rate_uses_the_nearest_population_held(demo_engine: Engine, tmp_path: Path) -> None:
-    rows = "\n".join(f"{code},{year},{10_000 + i * 100 + (year - 2015) * 7}" for i, code in enumerate(HAVERING_WARDS) for year in (2015, 2017))
+    rows = "\n".join(
+        f"{code},{year},{10_000 + i * 100 + (year - 2015) * 7}" for i, code in enumerate(HAVERING_WARDS) for year in (2015, 2017)
+    )
     load(demo_engine, "population", write(tmp_path / "population.csv", "area_code,year,population\n" + rows + "\n"))
     period = MapPeriod.parse("quarter", "2016-17-Q3")  # mostly 2016: 2015 and 2017 are as near; the earlier wins
     with session_scope(demo_engine) as session:
@@ -264,7 +286,9 @@ def test_maps_table_holds_the_maps_numbers_and_classes(demo_database_url: str) -
     table = by_id(page, "ward-map-table")
     body = next(c for c in walk(table) if type(c).__name__ == "Tbody")
     headers = [text(th) for th in next(c for c in walk(table) if type(c).__name__ == "Thead").children.children]
-    assert headers == ["Ward", "Offences, Q3 2016/17", "Offences, Q3 2015/16", "Change", "Map class", "Rank"], "no rate column without population"
+    assert headers == ["Ward", "Offences, Q3 2016/17", "Offences, Q3 2015/16", "Change", "Map class", "Rank"], (
+        "no rate column without population"
+    )
     assert len(body.children) == 18
     for row in body.children:
         cells = dict(zip(headers, [text(c) for c in row.children]))
@@ -274,13 +298,18 @@ def test_maps_table_holds_the_maps_numbers_and_classes(demo_database_url: str) -
         assert cells["Map class"] == label, "the class in the table is the legend entry the ward is coloured by"
     assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, equal numbers of areas")
     template = class_traces(figure)[0]["hovertemplate"]
-    assert template == "<b>%{customdata[0]}</b><br>Offences: %{customdata[1]}<br>Rate per 1,000 residents: %{customdata[2]}<br>Change on Q3 2015/16: %{customdata[3]}<extra></extra>"
+    assert (
+        template
+        == "<b>%{customdata[0]}</b><br>Offences: %{customdata[1]}<br>Rate per 1,000 residents: %{customdata[2]}<br>Change on Q3 2015/16: %{customdata[3]}<extra></extra>"
+    )
 
 
 def test_maps_ward_profile_states_its_rank(demo_database_url: str) -> None:
     page, module = render(demo_database_url, "ward_map", Q3)
     figure = module.map_figure(demo_database_url, HOME, by_id(page, "ward-map-query").data)
-    values = {code: float(data[1].replace(",", "")) for t in class_traces(figure) for code, data in zip(t["locations"], t["customdata"])}
+    values = {
+        code: float(data[1].replace(",", "")) for t in class_traces(figure) for code, data in zip(t["locations"], t["customdata"])
+    }
     third = sorted(values, key=values.get, reverse=True)[2]
     app, profile = page_module(demo_database_url, "ward_profile")
     with app.server.test_request_context("/"):
@@ -302,7 +331,10 @@ def test_maps_ward_profile_unknown_ward(demo_database_url: str) -> None:
     ("query", "message"),
     [
         ({"measure": "nonsense"}, "'nonsense' is not a measure we can map."),
-        ({"measure": "crime", "period": "2030-31-Q1"}, "No figures are held for Q1 2030/31. Figures are held from Q1 2014/15 to Q4 2016/17."),
+        (
+            {"measure": "crime", "period": "2030-31-Q1"},
+            "No figures are held for Q1 2030/31. Figures are held from Q1 2014/15 to Q4 2016/17.",
+        ),
         ({"measure": "crime", "view": "sideways"}, "'sideways' is not a way to show the figures"),
         ({"measure": "indicator:NOPE"}, "No indicator with code 'NOPE' is defined."),
     ],
@@ -328,7 +360,10 @@ def havering_only_url(engine: Engine, database_url: str) -> str:
 
 def test_maps_london_with_only_havering_says_it_cannot_be_ranked_and_shows_no_rank(havering_only_url: str) -> None:
     page, _ = render(havering_only_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
-    assert text(by_id(page, "london-rank")) == "Havering is the only borough with figures for Q3 2016/17, so it cannot be ranked against other boroughs yet."
+    assert (
+        text(by_id(page, "london-rank"))
+        == "Havering is the only borough with figures for Q3 2016/17, so it cannot be ranked against other boroughs yet."
+    )
     assert "31 boroughs have no data yet" in text(page)
     table = by_id(page, "london-table")
     havering_row = next(r for r in rows_of(table) if r[0].startswith("Havering"))
@@ -358,17 +393,37 @@ def test_maps_london_ranks_the_home_borough_by_rate(demo_engine: Engine, databas
     rate = havering * 1000 / people
     # Eight boroughs above Havering's rate, twenty-three below.
     counts = {code: round((rate + (i + 1 if i < 8 else -(i - 7) * 0.05)) * people / 1000) for i, code in enumerate(others)}
-    lines = [f"{code},{m},THEFT,OTHER THEFT,{counts[code] // 3 + (counts[code] % 3 if m.endswith('10') else 0)}" for code in others for m in ("2016-10", "2016-11", "2016-12")]
+    lines = [
+        f"{code},{m},THEFT,OTHER THEFT,{counts[code] // 3 + (counts[code] % 3 if m.endswith('10') else 0)}"
+        for code in others
+        for m in ("2016-10", "2016-11", "2016-12")
+    ]
     # These made-up totals replace the demo's (one category each): far lower, so confirmed.
-    load(demo_engine, "crime", write(tmp_path / "boroughs.csv", "area_code,month,major_category,minor_category,count\n" + "\n".join(lines) + "\n"), accept_drops=True)
-    load(demo_engine, "population", write(tmp_path / "pop.csv", "area_code,year,population\n" + "\n".join(f"{c},2016,{people}" for c in [HOME, *others]) + "\n"))
+    load(
+        demo_engine,
+        "crime",
+        write(tmp_path / "boroughs.csv", "area_code,month,major_category,minor_category,count\n" + "\n".join(lines) + "\n"),
+        accept_drops=True,
+    )
+    load(
+        demo_engine,
+        "population",
+        write(
+            tmp_path / "pop.csv", "area_code,year,population\n" + "\n".join(f"{c},2016,{people}" for c in [HOME, *others]) + "\n"
+        ),
+    )
     page, _ = render(database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
-    assert text(by_id(page, "london-rank")) == "Havering: 9th highest of 32 boroughs for all crime per 1,000 residents in Q3 2016/17."
+    assert (
+        text(by_id(page, "london-rank"))
+        == "Havering: 9th highest of 32 boroughs for all crime per 1,000 residents in Q3 2016/17."
+    )
     table = text(by_id(page, "london-table"))
     assert "Havering (home borough)" in table
 
 
-def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine: Engine, database_url: str, shared_data: Path, export_chromium: Path) -> None:
+def test_maps_london_geographic_map_once_borough_outlines_are_loaded(
+    demo_engine: Engine, database_url: str, shared_data: Path, export_chromium: Path
+) -> None:
     load(demo_engine, "boundaries", shared_data / "boundaries" / "london_boroughs_wgs84_simplified20m.geojson")
     page, _ = render(database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"})
     assert "Borough outlines are not loaded" not in text(page)
@@ -381,18 +436,31 @@ def test_maps_london_geographic_map_once_borough_outlines_are_loaded(demo_engine
     from exports.downloads import london_download
 
     links = [c.href for c in walk(by_id(page, "london-geo-downloads")) if getattr(c, "href", None)]
-    assert links[0].startswith("/export/london.png?measure=crime&period=2016-17-Q3&span=quarter&view=change") and links[0].endswith("&kind=geo")
-    svg = london_download(database_url, HOME, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"}, "svg", "geo").content
+    assert links[0].startswith("/export/london.png?measure=crime&period=2016-17-Q3&span=quarter&view=change") and links[
+        0
+    ].endswith("&kind=geo")
+    svg = london_download(
+        database_url, HOME, {"measure": "crime", "period": "2016-17-Q3", "span": "quarter"}, "svg", "geo"
+    ).content
     assert b"choroplethlocation" in svg  # the outlines are drawn
     assert b"the largest fall of 32 boroughs in all crime" in svg  # titled with the rank statement
 
 
 def test_maps_indicator_with_ward_values(demo_engine: Engine, database_url: str, tmp_path: Path) -> None:
-    load(demo_engine, "indicators", write(tmp_path / "ind.csv", "code,name,goal,unit,polarity,basis,measure,rated\nWV1,Hate crime reports,Safe,count,lower,quarter,values,false\n"))
+    load(
+        demo_engine,
+        "indicators",
+        write(
+            tmp_path / "ind.csv",
+            "code,name,goal,unit,polarity,basis,measure,rated\nWV1,Hate crime reports,Safe,count,lower,quarter,values,false\n",
+        ),
+    )
     months = ["2015-10", "2015-11", "2015-12", "2016-10", "2016-11", "2016-12"]
     rows = [f"WV1,{code},{m},{i + 1 + (m.startswith('2016') and 2)}" for i, code in enumerate(HAVERING_WARDS[:2]) for m in months]
     rows.append(f"WV1,{HAVERING_WARDS[2]},2016-17-Q3,7")  # a quarter's figure uploaded as one value
-    load(demo_engine, "values", write(tmp_path / "values.csv", "indicator_code,area_code,period,value\n" + "\n".join(rows) + "\n"))
+    load(
+        demo_engine, "values", write(tmp_path / "values.csv", "indicator_code,area_code,period,value\n" + "\n".join(rows) + "\n")
+    )
     with session_scope(demo_engine) as session:
         assert dict(measure_options(session))["indicator:WV1"] == "Indicator WV1: Hate crime reports"
         measure = parse_measure(session, "indicator:WV1")

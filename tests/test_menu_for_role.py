@@ -16,7 +16,9 @@ def _visible_menu(page) -> list[str]:
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_menu_offers_upload_and_targets_only_to_analysts(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
+def test_menu_offers_upload_and_targets_only_to_analysts(
+    demo_engine, database_url: str, web_browser, width: int, height: int
+) -> None:
     add_web_user(demo_engine, "vera", "viewer")
     add_web_user(demo_engine, "priya", "analyst")
     page = web_browser

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from web.parts.nav_links import chosen_quarter, nav_hrefs
 from rules.periods import Quarter
+from web.parts.nav_links import chosen_quarter, nav_hrefs
 
 MENU = ["/", "/demand", "/upload", "/targets", "/map", "/london"]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import cli
+from rules.periods import Quarter
 from store.db import session_scope
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc, indicator_spc
-from rules.periods import Quarter
 from tests.helpers import load, write
 
 DEMO_ASB = Path(__file__).resolve().parent.parent / "data" / "demo" / "asb.csv"
@@ -40,7 +40,9 @@ def test_spc_baseline_breaks_at_a_gap_of_more_than_twelve_months(demo_engine, da
     old, new = chart.result.segments
     assert round(old.mean, 6) == round(new.mean, 6) and round(old.upper_limit, 6) == round(new.upper_limit, 6)
     assert any("the baseline restarts at April 2023: no figures for 6 years (April 2017 to March 2023)" in n for n in chart.notes)
-    out = CliRunner().invoke(cli, ["spc", "--indicator", "CSP3", "--format", "json"], env={"DATABASE_URL": database_url}, catch_exceptions=False)
+    out = CliRunner().invoke(
+        cli, ["spc", "--indicator", "CSP3", "--format", "json"], env={"DATABASE_URL": database_url}, catch_exceptions=False
+    )
     data = json.loads(out.output)
     assert data["rebase_periods"] == ["2023-04"] and len(data["segments"]) == 2
 
@@ -58,7 +60,11 @@ def test_no_spc_verdict_for_a_quarter_the_series_has_no_point_for(demo_engine, d
     assert row.spc_variation is None and row.spc_assurance is None
     from views.wording import spc_cell, spc_variation_words
 
-    assert spc_variation_words(row) == ("–", "none", "No SPC verdict: the chart has no point for Q4 2025/26 (latest: Q4 2016/17).")
+    assert spc_variation_words(row) == (
+        "–",
+        "none",
+        "No SPC verdict: the chart has no point for Q4 2025/26 (latest: Q4 2016/17).",
+    )
     assert spc_cell(row) == "SPC: none (latest point Q4 2016/17)"
     out = CliRunner().invoke(cli, ["score", "--period", "2025-26-Q4"], env={"DATABASE_URL": database_url}, catch_exceptions=False)
     line = next(text for text in out.output.splitlines() if text.startswith("CSP3"))

@@ -44,7 +44,9 @@ def _word_pages_in_libreoffice(docx: bytes, folder: Path) -> list[str]:
     return _pdf_pages((folder / "pack.pdf").read_bytes())
 
 
-def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(demo_engine, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
+def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(
+    demo_engine, database_url: str, export_chromium: Path, tmp_path: Path
+) -> None:
     content = load_content(demo_engine, Q4, HAVERING, _settings(database_url))
     assert content.draft and content.file_stem == "Havering-CSP-performance-Q4-2016-17-DRAFT"
     pdf = _pdf_pages(render_pack(content, "pdf"))

@@ -39,7 +39,13 @@ def test_periods_quarter_months(quarter, months):
 
 @pytest.mark.parametrize(
     ("month", "key"),
-    [("2016-04", "2016-17-Q1"), ("2016-12", "2016-17-Q3"), ("2017-01", "2016-17-Q4"), ("2017-03", "2016-17-Q4"), ("201703", "2016-17-Q4")],
+    [
+        ("2016-04", "2016-17-Q1"),
+        ("2016-12", "2016-17-Q3"),
+        ("2017-01", "2016-17-Q4"),
+        ("2017-03", "2016-17-Q4"),
+        ("201703", "2016-17-Q4"),
+    ],
 )
 def test_periods_month_to_quarter(month, key):
     assert month_to_quarter(month).key == key

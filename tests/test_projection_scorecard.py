@@ -14,7 +14,6 @@ from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
 from store.models import Indicator, IndicatorValue, Target
 from store.scorecard import build_scorecard
-from tests.helpers import load, write
 
 HAVERING = "E09000016"
 Q3 = Quarter.parse("2016-17-Q3")
@@ -62,7 +61,19 @@ def _seven_years_of(engine, code: str) -> None:
     """A quarterly count, 2009/10 to 2016/17 Q2: each earlier year 100·(1, 2, 3, 4 + k) by
     quarter, so the ratio full ÷ to Q2 is (10 + k) ÷ 3 for k = 0 (2009/10) to 6 (2015/16)."""
     with session_scope(engine) as session:
-        session.add(Indicator(code=code, name="Test count", goal="Safe", unit="count", polarity="lower", basis="quarter", measure="values", rated=True, sort_order=99))
+        session.add(
+            Indicator(
+                code=code,
+                name="Test count",
+                goal="Safe",
+                unit="count",
+                polarity="lower",
+                basis="quarter",
+                measure="values",
+                rated=True,
+                sort_order=99,
+            )
+        )
         session.flush()
         for k, start in enumerate(range(2009, 2016)):
             for q, v in zip((1, 2, 3, 4), (100, 200, 300, 400 + 100 * k)):
@@ -98,7 +109,12 @@ def test_score_json_and_the_api_carry_the_projection(demo_engine, database_url, 
     with session_scope(demo_engine) as session:
         table = scorecard(session, HAVERING, "2016-17-Q3")
     row = next(r for r in table.rows if r["code"] == "CSP1")
-    assert (row["projected_year_end"], row["projected_low"], row["projected_high"], row["on_track"]) == (17637.9, 17552.0, 17723.9, "off track")
+    assert (row["projected_year_end"], row["projected_low"], row["projected_high"], row["on_track"]) == (
+        17637.9,
+        17552.0,
+        17723.9,
+        "off track",
+    )
     assert row["projection_method"] == "seasonal ratio; 80% Poisson interval"
     assert {"projected_year_end", "projected_low", "projected_high", "projection_method", "on_track"} <= set(table.columns)
 

@@ -48,7 +48,10 @@ def test_readers_state_defaults_to_the_latest_published_quarter(demo_engine, dat
     reader = data.resolve(database_url, HAVERING, None, None, published_only=True)
     assert reader.period == Q3 and reader.error is None and reader.available == [Q3]
     draft = data.resolve(database_url, HAVERING, Q4.key, None, published_only=True)
-    assert draft.error == "Q4 2016/17 has not been published for Havering yet. The latest published report is Q3 2016/17: choose it above."
+    assert (
+        draft.error
+        == "Q4 2016/17 has not been published for Havering yet. The latest published report is Q3 2016/17: choose it above."
+    )
     older = data.resolve(database_url, HAVERING, "2016-17-Q2", None, published_only=True)
     assert older.error is not None and "Q2 2016/17 has not been published" in older.error
     analyst = data.resolve(database_url, HAVERING, None, None)
@@ -82,7 +85,10 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     shown = make_web_app(database_url, CSPDASH_SHOW_DRAFTS="true").server.test_client()
     assert shown.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key
     draft_embed = shown.get("/embed/indicator/CSP1").get_data(as_text=True)
-    assert "Q4 2016/17" in draft_embed and '<p class="draft-mark" id="embed-draft" role="note">Draft — not yet published</p>' in draft_embed
+    assert (
+        "Q4 2016/17" in draft_embed
+        and '<p class="draft-mark" id="embed-draft" role="note">Draft — not yet published</p>' in draft_embed
+    )
 
 
 def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> None:
@@ -92,7 +98,9 @@ def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> N
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
+def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(
+    demo_engine, database_url: str, web_browser, width: int, height: int
+) -> None:
     page = web_browser
     page.set_viewport_size({"width": width, "height": height})
     with serve_in_thread(_reader_app(database_url).server) as base:
@@ -117,7 +125,9 @@ def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engi
 
         page.goto(f"{base}/?period={Q4.key}&area={HAVERING}")
         page.wait_for_selector("#scorecard-body .notice")
-        assert "Q4 2016/17 has not been published for Havering yet. The latest published report is Q3 2016/17" in page.inner_text("#scorecard-body")
+        assert "Q4 2016/17 has not been published for Havering yet. The latest published report is Q3 2016/17" in page.inner_text(
+            "#scorecard-body"
+        )
         assert serious_axe_violations(page) == []
 
         add_web_user(demo_engine, "priya", "analyst")
@@ -133,7 +143,9 @@ def test_reader_lands_on_the_published_report_and_analyst_on_the_draft(demo_engi
 
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
-def test_show_drafts_lets_readers_see_the_draft_marked(demo_engine, database_url: str, web_browser, width: int, height: int) -> None:
+def test_show_drafts_lets_readers_see_the_draft_marked(
+    demo_engine, database_url: str, web_browser, width: int, height: int
+) -> None:
     publish_q3(demo_engine)
     page = web_browser
     page.set_viewport_size({"width": width, "height": height})
@@ -145,7 +157,9 @@ def test_show_drafts_lets_readers_see_the_draft_marked(demo_engine, database_url
         assert serious_axe_violations(page) == []
 
 
-def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(demo_engine, database_url: str, export_chromium) -> None:
+def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(
+    demo_engine, database_url: str, export_chromium
+) -> None:
     from demo.publish import publish_demo
 
     settings = Settings.from_env({"DATABASE_URL": database_url, "CSPDASH_DATA_DIR": tempfile.mkdtemp(prefix="cspdash-data-")})
@@ -154,7 +168,9 @@ def test_the_demo_publishes_q3_as_the_committee_saw_it_and_leaves_q4_a_draft(dem
     assert not info.forced  # the demo's Reds have corrective actions and every figure is whole
     with session_scope(demo_engine) as session:
         assert quarter_state(session, Q4, HAVERING).state == "draft"
-    assert [f.file_name for f in info.files] == [f"Havering-CSP-performance-Q3-2016-17-v1.{fmt}" for fmt in ("docx", "pdf", "html")]
+    assert [f.file_name for f in info.files] == [
+        f"Havering-CSP-performance-Q3-2016-17-v1.{fmt}" for fmt in ("docx", "pdf", "html")
+    ]
     with session_scope(demo_engine) as session:
         stored = published_file(session, Q3, HAVERING, "pdf")
     assert stored is not None and not any("DRAFT" in p.extract_text() for p in PdfReader(io.BytesIO(stored.content)).pages)

@@ -31,11 +31,11 @@ from store.publishing import (
     NotReady,
     PublishingError,
     day_label,
+    publish_quarter,
     published_file,
     published_indicator_detail,
     published_scorecard,
     published_versions,
-    publish_quarter,
     quarter_state,
     reopen_quarter,
     submit_quarter,
@@ -47,7 +47,12 @@ from tests.helpers import load, write
 
 Q3 = Quarter.parse("2016-17-Q3")
 HAVERING = "E09000016"
-VIEWER, ANALYST, LEAD, ADMIN = (Principal("vic", "viewer"), Principal("priya", "analyst"), Principal("lee", "lead"), Principal("ada", "admin"))
+VIEWER, ANALYST, LEAD, ADMIN = (
+    Principal("vic", "viewer"),
+    Principal("priya", "analyst"),
+    Principal("lee", "lead"),
+    Principal("ada", "admin"),
+)
 FILES = {"pdf": b"%PDF-1.7 stand-in", "html": b"<!doctype html><title>pack</title>", "docx": b"PK stand-in"}
 JAN_17 = datetime(2017, 1, 17, 10, 0, tzinfo=UTC)
 
@@ -74,7 +79,9 @@ def reload_october_with_more_offences(engine, tmp_path: Path, extra: int = 25):
     from tests.conftest import DEMO_DIR
 
     frame = pd.read_csv(DEMO_DIR / "crime_wards_met_format.csv", dtype=str)
-    ward = frame[frame.WardCode == "E05000306"][["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName", "201610"]].copy()
+    ward = frame[frame.WardCode == "E05000306"][
+        ["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName", "201610"]
+    ].copy()
     ward["201610"] = ward["201610"].astype(int)
     ward.loc[ward.index[ward.MinorText == "CRIMINAL DAMAGE"][0], "201610"] += extra
     path = tmp_path / "met_ward_october_2016_revised.csv"
@@ -87,7 +94,9 @@ def reload_october_with_more_offences(engine, tmp_path: Path, extra: int = 25):
 
 def test_publishing_viewer_and_analyst_cannot_publish_lead_and_admin_can(demo_engine) -> None:
     for who in (VIEWER, ANALYST):
-        with pytest.raises(NotAllowed, match=rf"{who.name} \({who.role}\) may not publish a quarter: only a lead or an admin may"):
+        with pytest.raises(
+            NotAllowed, match=rf"{who.name} \({who.role}\) may not publish a quarter: only a lead or an admin may"
+        ):
             publish(demo_engine, who)
     assert stored_versions(demo_engine) == 0
     assert quarter_log(demo_engine) == []
@@ -107,7 +116,10 @@ def test_publishing_submit_and_reopen_roles(demo_engine) -> None:
         status = submit_quarter(session, Q3, HAVERING, ANALYST, "ready for Lee", now=datetime(2017, 1, 10, tzinfo=UTC))
     assert status.state == "submitted"
     assert status.headline == "Draft — not yet published. Submitted for sign-off on 10 January 2017 by priya."
-    with session_scope(demo_engine) as session, pytest.raises(PublishingError, match="already submitted on 10 January 2017 by priya"):
+    with (
+        session_scope(demo_engine) as session,
+        pytest.raises(PublishingError, match="already submitted on 10 January 2017 by priya"),
+    ):
         submit_quarter(session, Q3, HAVERING, ANALYST)
     with session_scope(demo_engine) as session:  # an analyst may withdraw a submission…
         assert reopen_quarter(session, Q3, HAVERING, ANALYST, "one more check").state == "draft"
@@ -160,7 +172,11 @@ def test_publishing_refuses_a_red_without_corrective_action_and_an_incomplete_fi
     assert stored_versions(demo_engine) == 0 and quarter_log(demo_engine) == []
 
     info = publish(demo_engine, LEAD, force=True, reason="Committee meets today; December ASB follows in the Q4 report.")
-    assert (info.version, info.forced, info.force_reason) == (1, True, "Committee meets today; December ASB follows in the Q4 report.")
+    assert (info.version, info.forced, info.force_reason) == (
+        1,
+        True,
+        "Committee meets today; December ASB follows in the Q4 report.",
+    )
     entry = quarter_log(demo_engine)[-1]
     assert entry.detail["forced"]["reason"] == info.force_reason
     assert entry.detail["forced"]["missing"] == refused.value.missing
@@ -243,7 +259,9 @@ def test_publishing_refuses_when_the_figures_changed_while_the_pack_was_made(dem
 # --- Revisions and the as-published view -----------------------------------------------------
 
 
-def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_the_old_figures(demo_engine, tmp_path: Path) -> None:
+def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_the_old_figures(
+    demo_engine, tmp_path: Path
+) -> None:
     publish(demo_engine, LEAD)  # after the demo was loaded, as in life
     upload = reload_october_with_more_offences(demo_engine, tmp_path)
     with session_scope(demo_engine) as session:
@@ -257,7 +275,10 @@ def test_publishing_revisions_name_the_upload_and_the_as_published_view_keeps_th
     ]  # fmt: skip
     ytd = report.revised("CSP1", "ytd_value")
     assert ytd.rated_figure and ytd.upload_ids == [upload.upload_id]
-    assert ytd.sources[0].what == f"upload {upload.upload_id} (crime): met_ward_october_2016_revised.csv" and ytd.sources[0].by == "priya"
+    assert (
+        ytd.sources[0].what == f"upload {upload.upload_id} (crime): met_ward_october_2016_revised.csv"
+        and ytd.sources[0].by == "priya"
+    )
     assert report.note(ytd) == f"revised since publication on {day_label(datetime.now(UTC))}: was 13,143, now 13,168"
     assert report.rating_changes == []  # Red then, Red now
     assert state.state == "published"  # a revision does not un-publish: it is shown beside the figure
@@ -274,7 +295,11 @@ def test_publishing_as_published_ignores_target_edits_and_renames_which_revision
         key = TargetKey("CSP1", "2016-17", 3, None)
         save_target(session, key, TargetValues(13500.0, None, None, 2.5, "pct"), "priya", datetime.now(UTC))
     indicators = (Path(__file__).resolve().parents[1] / "data" / "demo" / "indicators.csv").read_text(encoding="utf-8")
-    load(demo_engine, "indicators", write(tmp_path / "indicators.csv", indicators.replace("Total notifiable offences", "All recorded crime")))
+    load(
+        demo_engine,
+        "indicators",
+        write(tmp_path / "indicators.csv", indicators.replace("Total notifiable offences", "All recorded crime")),
+    )
     with session_scope(demo_engine) as session:
         published = published_scorecard(session, Q3, HAVERING)
         report = revisions(session, Q3, HAVERING)
@@ -301,7 +326,12 @@ def test_publishing_document_survives_scorecard_fields_added_or_removed() -> Non
     }  # fmt: skip
     rebuilt = row_from_document(row)
     assert isinstance(rebuilt, ScoreRow)
-    assert (rebuilt.actual, rebuilt.rag, rebuilt.target_text(), rebuilt.tolerance_text()) == (13143.0, Rating.RED, "12,400", "2.5%")
+    assert (rebuilt.actual, rebuilt.rag, rebuilt.target_text(), rebuilt.tolerance_text()) == (
+        13143.0,
+        Rating.RED,
+        "12,400",
+        "2.5%",
+    )
     assert rebuilt.ytd_value is None and rebuilt.flags == [] and rebuilt.commentary == ""
     document = {"period": {"key": Q3.key}, "area": {"code": HAVERING, "name": "Havering"}, "scorecard": [row]}
     card = scorecard_from_document(document)

@@ -19,9 +19,9 @@ from docx import Document
 from pypdf import PdfReader
 
 from cli.main import cli
+from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.publishing import published_versions
-from rules.periods import Quarter
 from tests.conftest import add_web_user
 from tests.test_publishing import reload_october_with_more_offences
 
@@ -46,11 +46,23 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_url: str, export_chromium: Path, tmp_path: Path) -> None:
+def test_publish_then_reload_october_keeps_what_the_committee_saw(
+    run, database_url: str, export_chromium: Path, tmp_path: Path
+) -> None:
     run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
-    out = run("publish", "--period", Q3, "--note", "Crime & Disorder Sub-Committee, 17 January 2017", "--date", "2017-01-17", "--as", "lee").output
+    out = run(
+        "publish",
+        "--period",
+        Q3,
+        "--note",
+        "Crime & Disorder Sub-Committee, 17 January 2017",
+        "--date",
+        "2017-01-17",
+        "--as",
+        "lee",
+    ).output
     assert re.search(r"Published Q3 2016/17 for E09000016: Version 1, published on \d+ \w+ \d{4} by lee\.", out)
     pdf_sha = re.search(r"-v1\.pdf\s+[\d,]+ bytes\s+sha256 ([0-9a-f]{64})", out).group(1)
 
@@ -70,12 +82,20 @@ def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_
     assert re.search(r"CSP1\s+Total notifiable offences\s+Year to date \(rated\)\s+13,143\s+13,168", listing)
     assert "met_ward_october_2016_revised.csv" in listing
     uploads = run("uploads").output.splitlines()
-    assert re.search(rf"^{upload.upload_id}\s.*met_ward_october_2016_revised\.csv.*2016-17-Q3 E09000016 v1$", next(u for u in uploads if "revised.csv" in u))
+    assert re.search(
+        rf"^{upload.upload_id}\s.*met_ward_october_2016_revised\.csv.*2016-17-Q3 E09000016 v1$",
+        next(u for u in uploads if "revised.csv" in u),
+    )
 
     # As published: 13,143, from the frozen version alone.
-    published = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--format", "csv").output))}
+    published = {
+        r["code"]: r
+        for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--format", "csv").output))
+    }
     assert published["CSP1"]["actual"] == "13143" and published["CSP1"]["rag"] == "Red"
-    assert run("score", "--period", Q3, "--as-published").output.startswith("Havering (E09000016), Q3 2016/17, as published: Version 1")
+    assert run("score", "--period", Q3, "--as-published").output.startswith(
+        "Havering (E09000016), Q3 2016/17, as published: Version 1"
+    )
 
     # The stored pack, byte for byte: its SHA-256 is unchanged and it says 13,143.
     pdf = tmp_path / "published.pdf"
@@ -99,7 +119,9 @@ def test_publish_then_reload_october_keeps_what_the_committee_saw(run, database_
     assert "13,168" in current.read_text(encoding="utf-8")
 
 
-def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(run, database_url: str, tmp_path: Path) -> None:
+def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(
+    run, database_url: str, tmp_path: Path
+) -> None:
     """No Chromium needed: refusals come before any file is made, and store nothing."""
     run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
@@ -111,7 +133,10 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
         assert f"{who} ({role}) may not publish a quarter: only a lead or an admin may." in result.output
     result = run("publish", "--period", Q3, "--as", "nobody", ok=False)
     assert result.exit_code == 1 and "No active dashboard user called 'nobody'" in result.output
-    assert "Submitted Q3 2016/17 for E09000016 for sign-off." in run("submit", "--period", Q3, "--as", "priya", "--note", "ready").output
+    assert (
+        "Submitted Q3 2016/17 for E09000016 for sign-off."
+        in run("submit", "--period", Q3, "--as", "priya", "--note", "ready").output
+    )
 
     # CSP1 is Red; a re-loaded commentary file leaves its corrective action empty.
     commentary = tmp_path / "commentary.csv"
@@ -130,7 +155,6 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
     assert result.exit_code == 1 and "has not been published" in result.output
     result = run("export", "pack", "--period", Q3, "--as-published", "--out", "unused.pdf", ok=False)
     assert result.exit_code == 1 and "has not been published" in result.output
-
 
 
 def test_reopen_and_versions_commands_keep_every_version(run, database_url: str, tmp_path: Path) -> None:
@@ -152,8 +176,16 @@ def test_reopen_and_versions_commands_keep_every_version(run, database_url: str,
     assert "\nVersion 1, published on" in listing and "  note: Sub-Committee" in listing
     assert "  correction: The Met revised October 2016." in listing
     assert listing.count("-v1.pdf") == 1 and listing.count("-v2.pdf") == 1
-    first = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--version", "1", "--format", "csv").output))}
-    latest = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--format", "csv").output))}
+    first = {
+        r["code"]: r
+        for r in csv.DictReader(
+            io.StringIO(run("score", "--period", Q3, "--as-published", "--version", "1", "--format", "csv").output)
+        )
+    }
+    latest = {
+        r["code"]: r
+        for r in csv.DictReader(io.StringIO(run("score", "--period", Q3, "--as-published", "--format", "csv").output))
+    }
     assert (first["CSP1"]["actual"], latest["CSP1"]["actual"]) == ("13143", "13168")
     assert "Nothing has been revised since publication." in run("revisions", "--period", Q3).output
     assert "13,143" in run("revisions", "--period", Q3, "--version", "1").output

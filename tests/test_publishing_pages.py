@@ -103,7 +103,10 @@ def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_en
     app = make_dashboard_app(database_url)
     client = app.server.test_client()
     frozen = {"as": "published", "version": "1"}
-    pages = {name: _page(app, name, **frozen, **({"code": "CSP1"} if name == "indicator" else {})) for name in ("scorecard", "indicator", "demand")}
+    pages = {
+        name: _page(app, name, **frozen, **({"code": "CSP1"} if name == "indicator" else {}))
+        for name in ("scorecard", "indicator", "demand")
+    }
     data_links: list[str] = []
     for name, page in pages.items():
         links = _links(page)
@@ -134,7 +137,13 @@ def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_en
     # The Met re-issues October (13,143 becomes 13,168) and CSP1's target is raised (Red becomes Green).
     reload_october_with_more_offences(demo_engine, tmp_path)
     with session_scope(demo_engine) as session:
-        save_target(session, TargetKey("CSP1", "2016-17", 3, None), TargetValues(13500.0, None, None, 2.5, "pct"), "priya", datetime.now(UTC))
+        save_target(
+            session,
+            TargetKey("CSP1", "2016-17", 3, None),
+            TargetValues(13500.0, None, None, 2.5, "pct"),
+            "priya",
+            datetime.now(UTC),
+        )
     for href, body in when_published.items():
         assert fetch(href) == body, href
     quarterly = f"/export/data/CSP1.csv?period={Q3.key}&area={HAVERING}&as=published&version=1&table=quarterly"
@@ -142,7 +151,9 @@ def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_en
     assert b"13168" in fetch(quarterly.replace("&as=published&version=1", ""))
     summary = f"/export/summary.csv?period={Q3.key}&area={HAVERING}&as=published&version=1"
     assert fetch(summary) != fetch(summary.replace("&as=published&version=1", ""))  # one Red fewer now
-    assert text(_by_id(_page(app, "scorecard", **frozen), "scorecard-summary")) == text(_by_id(pages["scorecard"], "scorecard-summary"))
+    assert text(_by_id(_page(app, "scorecard", **frozen), "scorecard-summary")) == text(
+        _by_id(pages["scorecard"], "scorecard-summary")
+    )
 
 
 def test_publishing_panel_words_a_refusal_with_its_own_controls_not_the_clis_flags() -> None:
@@ -151,7 +162,9 @@ def test_publishing_panel_words_a_refusal_with_its_own_controls_not_the_clis_fla
     from reporting.workflow import ForceNeedsReason, NotReady
     from web.parts.publishing import FORCE_LABEL, FORCE_YES, REASON_LABEL, _failed
 
-    refused = NotReady(Quarter.parse("2016-17-Q3"), "E09000016", ["CSP1 Total notifiable offences: Red without corrective action"])
+    refused = NotReady(
+        Quarter.parse("2016-17-Q3"), "E09000016", ["CSP1 Total notifiable offences: Red without corrective action"]
+    )
     words = text(_failed("Not published", refused))
     assert words == (
         "Not published Q3 2016/17 for E09000016 cannot be published yet: CSP1 Total notifiable offences: Red without "

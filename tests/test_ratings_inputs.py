@@ -34,7 +34,9 @@ def test_revisions_blame_the_upload_that_changed_the_definition_not_a_later_targ
     publish(demo_engine)
     targets = _demo_file("targets.csv").replace("CSP1,2016-17,Q3,12400,,,2.5,pct,", "CSP1,2016-17,Q3,12400,,,3,pct,")
     targets_upload = load(demo_engine, "targets", write(tmp_path / "targets.csv", targets))
-    indicators = _demo_file("indicators.csv").replace("CSP3,Anti-social behaviour incidents,Safe,count,lower,", "CSP3,Anti-social behaviour incidents,Safe,count,higher,")
+    indicators = _demo_file("indicators.csv").replace(
+        "CSP3,Anti-social behaviour incidents,Safe,count,lower,", "CSP3,Anti-social behaviour incidents,Safe,count,higher,"
+    )
     definitions = load(demo_engine, "indicators", write(tmp_path / "indicators.csv", indicators))
     with session_scope(demo_engine) as session:
         report = revisions(session, Q3, HAVERING)
@@ -73,7 +75,9 @@ def _run(database_url, monkeypatch, *args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_cli_reload_without_a_choice_names_the_missing_indicator_and_stores_nothing(demo_engine, database_url, monkeypatch, tmp_path):
+def test_cli_reload_without_a_choice_names_the_missing_indicator_and_stores_nothing(
+    demo_engine, database_url, monkeypatch, tmp_path
+):
     path = write(tmp_path / "indicators.csv", _renamed())
     result = _run(database_url, monkeypatch, "ingest", "indicators", str(path))
     assert result.exit_code != 0
@@ -82,7 +86,9 @@ def test_cli_reload_without_a_choice_names_the_missing_indicator_and_stores_noth
         assert session.get(Indicator, "CSP3A") is None
 
 
-def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published_version(demo_engine, database_url, monkeypatch, tmp_path):
+def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published_version(
+    demo_engine, database_url, monkeypatch, tmp_path
+):
     publish(demo_engine)
     path = write(tmp_path / "indicators.csv", _renamed())
     result = _run(database_url, monkeypatch, "ingest", "indicators", str(path), "--retire-missing")
@@ -100,7 +106,14 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
         gone = next(r for r in revisions(session, Q3, HAVERING).for_indicator("CSP3") if r.field == "indicator")
         assert gone.current_text == "retired (its history and published versions are kept)"
         assert gone.sources_text == f"upload {upload_id} (indicators): indicators.csv"
-    kept = _run(database_url, monkeypatch, "ingest", "indicators", str(write(tmp_path / "again.csv", _demo_file("indicators.csv"))), "--keep-missing")
+    kept = _run(
+        database_url,
+        monkeypatch,
+        "ingest",
+        "indicators",
+        str(write(tmp_path / "again.csv", _demo_file("indicators.csv"))),
+        "--keep-missing",
+    )
     assert kept.exit_code == 0, kept.output
     assert "restored: CSP3" in kept.output and "held but not in this file, kept: CSP3A" in kept.output
     with session_scope(demo_engine) as session:

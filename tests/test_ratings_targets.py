@@ -8,10 +8,9 @@ from sqlalchemy import delete, select
 from rules.periods import Quarter
 from rules.rating import Rating
 from store.db import session_scope
-from store.models import Target
+from store.models import Indicator, Target
 from store.scorecard import build_scorecard
 from store.spc_series import spc_target
-from store.models import Indicator
 from tests.helpers import load, write
 from tests.test_loaders_bad_input import problems_of
 
@@ -52,13 +51,25 @@ def test_blank_quarter_beside_quarter_rows_in_the_file_is_refused(demo_engine, t
 
 
 def test_each_rows_use_is_in_the_summary_and_a_files_form_replaces_the_stored_other_form(demo_engine, tmp_path):
-    load(demo_engine, "indicators", write(tmp_path / "i.csv", "code,name,goal,unit,polarity,basis,measure,rated\nDP2,Domestic abuse,Safe,count,lower,quarter,values,true\n"))
+    load(
+        demo_engine,
+        "indicators",
+        write(
+            tmp_path / "i.csv",
+            "code,name,goal,unit,polarity,basis,measure,rated\nDP2,Domestic abuse,Safe,count,lower,quarter,values,true\n",
+        ),
+    )
     every = load(demo_engine, "targets", write(tmp_path / "t1.csv", HEADER + "DP2,2016-17,,1200,,,0,abs\n"))
     assert any("DP2 (rated each quarter)" in n and "the same target for each quarter" in n for n in every.notes), every.notes
-    quarterly = load(demo_engine, "targets", write(tmp_path / "t2.csv", HEADER + "DP2,2016-17,Q3,1100,,,0,abs\nCSP3,2016-17,Q4,4800,,,5,pct\n"))
+    quarterly = load(
+        demo_engine, "targets", write(tmp_path / "t2.csv", HEADER + "DP2,2016-17,Q3,1100,,,0,abs\nCSP3,2016-17,Q4,4800,,,5,pct\n")
+    )
     notes = " | ".join(quarterly.lines())
     assert "DP2 2016-17 every quarter every area" in notes  # the stored blank row is replaced, and said so
-    assert "CSP3 (rated on the year to date), 1 row: each compared with the year to date at its quarter (Q4: the year-end target) (2016/17 Q4)" in notes
+    assert (
+        "CSP3 (rated on the year to date), 1 row: each compared with the year to date at its quarter (Q4: the year-end target) (2016/17 Q4)"
+        in notes
+    )
     with session_scope(demo_engine) as session:
         held = [(t.quarter, t.target) for t in session.scalars(select(Target).where(Target.indicator_code == "DP2"))]
     assert held == [(3, 1100.0)]

@@ -4,12 +4,12 @@ on both databases."""
 
 from __future__ import annotations
 
+from exports.pack_content import build_pack_content
 from rules.periods import Quarter
 from settings import get_settings
 from store.db import session_scope
 from store.queries import indicator_detail
 from store.scorecard import build_scorecard
-from exports.pack_content import build_pack_content
 from tests.conftest import make_web_app
 from tests.helpers import load, write
 

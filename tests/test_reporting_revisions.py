@@ -70,7 +70,9 @@ def test_revisions_lists_each_changed_field_worded_as_the_scorecard_words_it() -
     info = VersionInfo(Q3.key, "E09000016", 1, "lee", JAN_17, "", "", False, "", "0" * 64)
     report = RevisionReport(Q3, "E09000016", info, found)
     assert [(c.code, c.published, c.current) for c in report.rating_changes] == [("CSP1", Rating.AMBER, Rating.RED)]
-    assert report.note(report.revised("CSP1", "ytd_value")) == "revised since publication on 17 January 2017: was 13,143, now 13,168"
+    assert (
+        report.note(report.revised("CSP1", "ytd_value")) == "revised since publication on 17 January 2017: was 13,143, now 13,168"
+    )
     assert report.revised("CSP1", "target") is None and len(report.for_indicator("CSP1")) == 3
 
 
@@ -108,7 +110,9 @@ def test_revisions_a_target_edit_counts_where_its_target_applies() -> None:
     every_area = TargetKey("CSP1", "2016-17", 3, None).label()
     whole_year = TargetKey("CSP1", "2016-17", None, "E09000016").label()
     assert (every_area, whole_year) == ("CSP1 2016-17 Q3 every area", "CSP1 2016-17 every quarter E09000016")
-    assert target_label_applies(every_area, "2016-17", 3, "E09000016") and target_label_applies(whole_year, "2016-17", 3, "E09000016")
+    assert target_label_applies(every_area, "2016-17", 3, "E09000016") and target_label_applies(
+        whole_year, "2016-17", 3, "E09000016"
+    )
     assert not target_label_applies(every_area, "2016-17", 2, "E09000016")
     assert not target_label_applies(whole_year, "2016-17", 3, "E09000001")
     assert not target_label_applies(every_area, "2017-18", 3, "E09000016") and not target_label_applies("CSP1", "2016-17", 3, "x")

@@ -93,7 +93,9 @@ def test_scoring_a_row_needs_no_database() -> None:
     assert (row.actual, row.same_period_last_year, row.quarter_value, row.previous_quarter) == (13800, 13200, 4700, 4600)
     assert row.rag is Rating.RED and row.dot_long is Direction.WORSE and row.dot_short is Direction.WORSE
     assert row.target == Target(13000.0, None, None, 2.0, ToleranceType.PCT)
-    assert row.csv_record()["actual"] == "13800" and row.csv_record()["target"] == "13000" and row.csv_record()["tolerance"] == "2%"
+    assert (
+        row.csv_record()["actual"] == "13800" and row.csv_record()["target"] == "13000" and row.csv_record()["tolerance"] == "2%"
+    )
     assert row.json_record()["actual"] == 13800 and row.json_record()["rag"] == "Red"
     assert "Total notifiable offences" in row.narrative
 

@@ -59,7 +59,9 @@ VIEWER, ANALYST, LEAD, ADMIN = Person("vic", "viewer"), Person("priya", "analyst
 V1 = VersionInfo(Q3.key, HAVERING, 1, "lee", JAN_17, "Sub-Committee", "", False, "", "0" * 64)
 
 
-def status(state: str, versions: list[VersionInfo] | None = None, by: str | None = None, at: datetime | None = None, note: str = "") -> QuarterStatus:
+def status(
+    state: str, versions: list[VersionInfo] | None = None, by: str | None = None, at: datetime | None = None, note: str = ""
+) -> QuarterStatus:
     return QuarterStatus(Q3.key, HAVERING, state, by, at, note, versions or [])
 
 
@@ -92,12 +94,16 @@ def test_workflow_submitting_twice_or_a_published_quarter_is_refused() -> None:
 
 def test_workflow_only_a_lead_publishes_and_not_twice() -> None:
     for who in (VIEWER, ANALYST):
-        with pytest.raises(NotAllowed, match=rf"{who.name} \({who.role}\) may not publish a quarter: only a lead or an admin may\."):
+        with pytest.raises(
+            NotAllowed, match=rf"{who.name} \({who.role}\) may not publish a quarter: only a lead or an admin may\."
+        ):
             check_may_publish(status("submitted"), Q3, who, force=False, reason="")
     for who in (LEAD, ADMIN):
         check_may_publish(status("draft"), Q3, who, force=False, reason="")
         check_may_publish(status("submitted"), Q3, who, force=False, reason="")
-    with pytest.raises(AlreadyPublished, match="already published .*re-open it with a reason; the correction becomes the next version"):
+    with pytest.raises(
+        AlreadyPublished, match="already published .*re-open it with a reason; the correction becomes the next version"
+    ):
         check_may_publish(status("published", [V1]), Q3, LEAD, force=False, reason="")
 
 
@@ -149,12 +155,22 @@ def test_workflow_refusals_carry_data_and_name_no_flag() -> None:
     with pytest.raises(NotReady) as refused:
         check_ready(Q3, HAVERING, missing, force=False)
     assert refused.value.missing == missing and refused.value.period == Q3 and refused.value.area == HAVERING
-    assert str(refused.value) == "Q3 2016/17 for E09000016 cannot be published yet:\n  - CSP1 Total notifiable offences: Red without corrective action"
+    assert (
+        str(refused.value)
+        == "Q3 2016/17 for E09000016 cannot be published yet:\n  - CSP1 Total notifiable offences: Red without corrective action"
+    )
     with pytest.raises(ForceNeedsReason) as no_reason:
         check_may_publish(status("draft"), Q3, LEAD, force=True, reason="  ")
     damaged = DamagedDocument(Q3.key, HAVERING, 1)
     assert (damaged.version, damaged.fmt) == (1, None) and str(damaged).endswith("it has been altered outside cspdash.")
-    errors = [refused.value, no_reason.value, ReopenNeedsReason(), CorrectionNeedsReason(2), NotAllowed("vic", "viewer", "publish a quarter", "lead"), damaged]
+    errors = [
+        refused.value,
+        no_reason.value,
+        ReopenNeedsReason(),
+        CorrectionNeedsReason(2),
+        NotAllowed("vic", "viewer", "publish a quarter", "lead"),
+        damaged,
+    ]
     assert all(isinstance(e, PublishingError) for e in errors)
     assert [e for e in errors if re.search(r"--\w|\bcspdash \w", str(e))] == []  # no flag, no command
 
@@ -179,7 +195,10 @@ def test_workflow_the_cli_adds_its_flags_to_a_refusal() -> None:
 def test_headline_wording_for_each_state() -> None:
     assert V1.headline == "Version 1, published on 17 January 2017 by lee"
     assert status("draft").headline == "Draft — not yet published."
-    assert status("submitted", by="priya", at=JAN_10).headline == "Draft — not yet published. Submitted for sign-off on 10 January 2017 by priya."
+    assert (
+        status("submitted", by="priya", at=JAN_10).headline
+        == "Draft — not yet published. Submitted for sign-off on 10 January 2017 by priya."
+    )
     assert status("published", [V1], by="lee", at=JAN_17).headline == "Published: Version 1, published on 17 January 2017 by lee."
     reopened = status("draft", [V1], by="lee", at=JAN_17, note="The Met revised October 2016")
     assert reopened.reopened and reopened.headline == (

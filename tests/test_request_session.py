@@ -78,7 +78,9 @@ def test_request_session_one_per_page_layout(app, checkouts, page: str, shown: s
 def test_request_session_one_per_routing_callback(app, checkouts, page: str, shown: str) -> None:
     """Changing a control or following a link renders the page by Dash Pages' callback."""
     path, _, query = page.partition("?")
-    body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": f"?{query}" if query else ""})
+    body = callback_body(
+        app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": f"?{query}" if query else ""}
+    )
     checkouts.clear()  # callback_body asked for /_dash-dependencies
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 200
@@ -114,7 +116,7 @@ def test_request_session_a_write_is_seen_by_later_reads(demo_database_url: str) 
     """Reads after a write in the same request see it (the shared read transaction is ended)."""
     from sqlalchemy import select
 
-    from store.db import request_scope, reading, session_scope
+    from store.db import reading, request_scope, session_scope
     from store.models import DataVersion
 
     engine = get_engine(demo_database_url)
@@ -127,4 +129,3 @@ def test_request_session_a_write_is_seen_by_later_reads(demo_database_url: str) 
             assert session.execute(select(DataVersion.version)).scalar_one() == before + 1
         with session_scope(engine) as session:  # put it back for the other tests
             session.execute(DataVersion.__table__.update().values(version=before))
-

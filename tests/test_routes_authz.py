@@ -12,11 +12,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from web import access
 from store.data_version import data_version
 from store.db import session_scope
 from store.models import ChangeLog
 from tests.conftest import add_web_user, make_web_app, table_counts, web_sign_in
+from web import access
 
 # Routes that accept anything but GET, and the methods they accept.
 WRITE_ROUTES = {"/_dash-update-component": {"POST"}, "/login": {"GET", "POST"}, "/logout": {"GET", "POST"}}

@@ -42,7 +42,9 @@ def test_green_within_tolerance_and_a_fall_within_normal_variation():
 
 
 def test_amber_and_below_target():
-    assert draft_narrative(figures(rating=Rating.AMBER)).endswith("Amber: 1,160 above target, more than the 5% tolerance, but no worse than last year.")
+    assert draft_narrative(figures(rating=Rating.AMBER)).endswith(
+        "Amber: 1,160 above target, more than the 5% tolerance, but no worse than last year."
+    )
     assert draft_narrative(figures(rating=Rating.GREEN, gap=-40.0, actual=3610.0)).endswith("Green: 40 below target.")
     assert draft_narrative(figures(rating=Rating.GREEN, gap=0.0, actual=3650.0)).endswith("Green: on target.")
 
@@ -65,14 +67,19 @@ def test_percent_band_indicator_in_points():
         "Repeat domestic violence cases going to MARAC stood at 28.8% in Q3 2016/17, up 5.7 points on last year (23.1%), "
         "within normal variation; National average fell 1.6%. Green: within the target band (28–40%)."
     )
-    red = draft_narrative(figures(unit="percent", polarity="band", actual=45.0, rating=Rating.RED, target=target, gap=5.0, change_test=None))
+    red = draft_narrative(
+        figures(unit="percent", polarity="band", actual=45.0, rating=Rating.RED, target=target, gap=5.0, change_test=None)
+    )
     assert red.endswith("Red: 5.0 points above the target band (28–40%), more than the tolerance of 3.0 points.")
 
 
 def test_not_rated_has_no_rating_sentence_and_no_data_says_so():
     text = draft_narrative(figures(rating=Rating.NOT_RATED, target=None, gap=None, comparator_label=None))
     assert text.endswith("a real change.")
-    assert draft_narrative(figures(actual=None, rating=Rating.NO_DATA)) == "No figure for anti-social behaviour incidents for Q3 2016/17 yet."
+    assert (
+        draft_narrative(figures(actual=None, rating=Rating.NO_DATA))
+        == "No figure for anti-social behaviour incidents for Q3 2016/17 yet."
+    )
 
 
 def test_no_last_year_and_no_test():

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from rules.profiles import ProfileError, custom_shares, month_targets, quarter_shares, quarter_targets, seasonal_shares, shares_for
+from rules.profiles import (
+    ProfileError,
+    custom_shares,
+    month_targets,
+    quarter_shares,
+    quarter_targets,
+    seasonal_shares,
+    shares_for,
+)
 
 
 def test_even_spreads_a_twelfth_a_month_so_each_quarter_is_a_quarter():

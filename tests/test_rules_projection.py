@@ -86,7 +86,13 @@ def test_a_rate_keeps_the_power_of_ten_it_is_per():
         (1, 2, V(300), years((1, 2)), "no projection: only 2 months of the year held (at least 3 needed)"),
         (2, 6, None, years((1, 2)), "no projection: no year-to-date figure"),
         (2, 6, V(300), [], "no projection: no complete earlier year with a figure to the same point gives a seasonal ratio"),
-        (2, 6, V(300), years((0, 20)), "no projection: no complete earlier year with a figure to the same point gives a seasonal ratio"),
+        (
+            2,
+            6,
+            V(300),
+            years((0, 20)),
+            "no projection: no complete earlier year with a figure to the same point gives a seasonal ratio",
+        ),
     ],
 )
 def test_no_projection_says_why(quarter, months, ytd, held, why):

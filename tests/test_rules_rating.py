@@ -310,8 +310,10 @@ def test_rating_fmt_number(value, text):
         ((90, H, Target(100), 95), "10 below target, and worse than the same period last year (95)"),
         ((103, L, Target(100, tolerance=5), None), "3 above target, within the tolerance of 5"),
         ((30, B, BAND, None), "within the target band (28–40)"),
-        ((20, B, BAND, 20), "8 below the target band (28–40), more than the tolerance of 3, "
-         "and the same as the same period last year (20)"),
+        (
+            (20, B, BAND, 20),
+            "8 below the target band (28–40), more than the tolerance of 3, and the same as the same period last year (20)",
+        ),
         ((120, L, Target(100), 130), "20 above target, and better than the same period last year (130)"),
     ],
 )

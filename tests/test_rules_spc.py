@@ -41,7 +41,14 @@ def test_the_issue_asb_example():
     assert r.assurance is Assurance.FAIL  # target 300 is below the lower limit: never met
     data = r.as_dict()
     assert (data["mean"], data["lower_limit"], data["upper_limit"], data["provisional"]) == (396.9167, 322.4367, 471.3967, False)
-    assert data["points"][0] == {"period": "2015-04", "value": 430.0, "special_cause": None, "rules": [], "type": "none", "segment": 0}
+    assert data["points"][0] == {
+        "period": "2015-04",
+        "value": 430.0,
+        "special_cause": None,
+        "rules": [],
+        "type": "none",
+        "segment": 0,
+    }
     assert (data["variation"], data["assurance"]) == ("common_cause", "fail")
 
 

@@ -53,7 +53,9 @@ def test_counts_survive_migrating_down_and_up_again_and_sqlite_keeps_them_by_key
 
     def held() -> list[tuple]:
         with engine.connect() as conn:
-            return conn.exec_driver_sql("SELECT area_code, month, major_category, minor_category, count FROM crime_count ORDER BY 1, 2").all()
+            return conn.exec_driver_sql(
+                "SELECT area_code, month, major_category, minor_category, count FROM crime_count ORDER BY 1, 2"
+            ).all()
 
     def keyed_only() -> bool:
         with engine.connect() as conn:

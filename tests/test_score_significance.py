@@ -10,10 +10,10 @@ import json
 from click.testing import CliRunner
 
 from cli.main import cli
+from rules.periods import Quarter
 from store.db import session_scope
 from store.measures import PeriodValue
 from store.scorecard import build_scorecard, change_test
-from rules.periods import Quarter
 from tests.helpers import load, write
 
 BOROUGH_FILE = "crime/mps_borough_level_crime_most_recent_24_months_202401-202512.csv"
@@ -66,8 +66,22 @@ def test_no_test_applies_to_a_rate_without_its_parts_or_a_missing_period():
 
 
 def test_score_rows_blank_where_no_test_applies(engine, database_url, tmp_path):
-    load(engine, "indicators", write(tmp_path / "i.csv", "code,name,goal,unit,polarity,basis,measure,rated\nR1,A rate,Safe,rate,lower,quarter,values,true\n"))
-    load(engine, "values", write(tmp_path / "v.csv", "indicator_code,area_code,period,value\nR1,E09000016,2016-17-Q2,4.5\nR1,E09000016,2016-17-Q3,5.5\nR1,E09000016,2015-16-Q3,5.0\n"))
+    load(
+        engine,
+        "indicators",
+        write(
+            tmp_path / "i.csv",
+            "code,name,goal,unit,polarity,basis,measure,rated\nR1,A rate,Safe,rate,lower,quarter,values,true\n",
+        ),
+    )
+    load(
+        engine,
+        "values",
+        write(
+            tmp_path / "v.csv",
+            "indicator_code,area_code,period,value\nR1,E09000016,2016-17-Q2,4.5\nR1,E09000016,2016-17-Q3,5.5\nR1,E09000016,2015-16-Q3,5.0\n",
+        ),
+    )
     row = next(csv.DictReader(io.StringIO(score(database_url, "--period", "2016-17-Q3", "--format", "csv"))))
     assert (row["dot_short"], row["dot_short_p"], row["dot_short_significant"]) == ("worse", "", "")
     assert (row["dot_long_p"], row["dot_long_significant"]) == ("", "")
@@ -84,7 +98,14 @@ def test_real_met_data_scores_with_significance(engine, database_url, shared_dat
             "BUR,Burglary offences,Safe,count,lower,quarter,crime:BURGLARY,false,,\n",
         ),
     )
-    load(engine, "targets", write(tmp_path / "t.csv", "code,year,quarter,target,target_low,target_high,tolerance,tolerance_type\nTNO,2025-26,,6000,,,5,pct\n"))
+    load(
+        engine,
+        "targets",
+        write(
+            tmp_path / "t.csv",
+            "code,year,quarter,target,target_low,target_high,tolerance,tolerance_type\nTNO,2025-26,,6000,,,5,pct\n",
+        ),
+    )
     load(engine, "crime", shared_data / BOROUGH_FILE)
     with session_scope(engine) as session:
         card = build_scorecard(session, Quarter.parse("2025-26-Q3"), "E09000016")

@@ -72,7 +72,9 @@ def test_scorecard_ward_is_rated_against_its_own_target(demo_engine, tmp_path):
 def test_scorecard_no_data_and_red_without_action_flag(demo_engine, tmp_path):
     rows = rows_of(demo_engine, Quarter.parse("2017-18-Q1"))
     assert rows["CSP1"].rag == Rating.NO_DATA
-    path = write(tmp_path / "c.csv", "indicator_code,area_code,period,commentary,corrective_action\nCSP1,E09000016,2016-17-Q3,Words,\n")
+    path = write(
+        tmp_path / "c.csv", "indicator_code,area_code,period,commentary,corrective_action\nCSP1,E09000016,2016-17-Q3,Words,\n"
+    )
     load(demo_engine, "commentary", path)
     assert "Red without corrective action" in rows_of(demo_engine)["CSP1"].flags
 
@@ -95,8 +97,19 @@ def test_scorecard_previous_quarter_comparison_can_turn_red_amber(demo_engine, t
 
 @pytest.mark.parametrize(("value", "expected"), [(1200, Rating.GREEN), (1300, Rating.RED)])
 def test_scorecard_uploaded_values_override_the_measure(demo_engine, tmp_path, value, expected):
-    ind = write(tmp_path / "i.csv", "code,name,goal,unit,polarity,basis,measure,rated\nDP2,Domestic abuse,Safe,count,lower,quarter,values,true\n")
+    ind = write(
+        tmp_path / "i.csv",
+        "code,name,goal,unit,polarity,basis,measure,rated\nDP2,Domestic abuse,Safe,count,lower,quarter,values,true\n",
+    )
     load(demo_engine, "indicators", ind)
-    load(demo_engine, "targets", write(tmp_path / "t.csv", "code,year,quarter,target,tolerance,tolerance_type\nDP2,2016-17,,1200,0,abs\n"))
-    load(demo_engine, "values", write(tmp_path / "v.csv", f"indicator_code,area_code,period,value\nDP2,E09000016,2016-17-Q3,{value}\n"))
+    load(
+        demo_engine,
+        "targets",
+        write(tmp_path / "t.csv", "code,year,quarter,target,tolerance,tolerance_type\nDP2,2016-17,,1200,0,abs\n"),
+    )
+    load(
+        demo_engine,
+        "values",
+        write(tmp_path / "v.csv", f"indicator_code,area_code,period,value\nDP2,E09000016,2016-17-Q3,{value}\n"),
+    )
     assert rows_of(demo_engine)["DP2"].rag == expected

@@ -73,7 +73,9 @@ def test_seen_keys_a_duplicate_in_a_later_chunk_is_refused(engine, tmp_path: Pat
     before = table_counts(engine)
     with pytest.raises(Exception) as refused:
         load(engine, "crime", write(tmp_path / "dup.csv", text))
-    assert f"already given in row {2 if layout == 'long' else 5}" in str(getattr(refused.value, "problems", refused.value)), refused.value
+    assert f"already given in row {2 if layout == 'long' else 5}" in str(getattr(refused.value, "problems", refused.value)), (
+        refused.value
+    )
     assert str(row) in str(getattr(refused.value, "problems", ""))
     assert table_counts(engine) == before
 

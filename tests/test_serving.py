@@ -15,14 +15,14 @@ from sqlalchemy import select, text
 
 from loaders.reading import Source
 from loaders.registry import run_load
-from web.serving.exports import Slots
-from web.serving.gunicorn_server import default_workers
 from store.data_version import data_version
 from store.db import session_scope
 from store.schema import head_revision
 from store.users import set_password, set_role
 from tests.conftest import WEB_PASSWORD, add_web_user, callback_body, make_web_app, web_sign_in
 from tests.serve_process import served
+from web.serving.exports import Slots
+from web.serving.gunicorn_server import default_workers
 
 MARAC_CSV = b"area_code,quarter,cases_discussed,repeat_cases\nE09000016,2017-18-Q1,50,12\n"
 
@@ -133,7 +133,9 @@ def test_serving_embeds_are_framable_only_by_the_configured_origins(demo_engine,
 def test_serving_bundles_and_answers_are_compressed(web):
     client = web.server.test_client()
     page = client.get("/").get_data(as_text=True)
-    bundle = re.search(r'src="(/_dash-component-suites/plotly/[^"]+\.js)"', page) or re.search(r'src="(/_dash-component-suites/[^"]+\.js)"', page)
+    bundle = re.search(r'src="(/_dash-component-suites/plotly/[^"]+\.js)"', page) or re.search(
+        r'src="(/_dash-component-suites/[^"]+\.js)"', page
+    )
     url = bundle.group(1)
     plain = client.get(url, headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
@@ -232,7 +234,9 @@ def test_serving_a_kept_cookie_is_refused_after_the_session_ends(web, demo_engin
         other.post("/logout")
     else:
         with session_scope(demo_engine) as session:
-            set_password(session, "priya", "a brand new passphrase") if change == "password" else set_role(session, "priya", "admin")
+            set_password(session, "priya", "a brand new passphrase") if change == "password" else set_role(
+                session, "priya", "admin"
+            )
     thief = web.server.test_client()
     thief.set_cookie("cspdash_session", kept)
     response = thief.post("/_dash-update-component", json=body)
@@ -264,7 +268,10 @@ def test_serving_lockout_reads_the_same_for_real_and_unknown_names_until_an_admi
     refused = web_sign_in(client, name)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429
-    assert "There have been too many failed sign-ins. Please wait 15 minutes and try again. An administrator can lift this lock sooner." in page
+    assert (
+        "There have been too many failed sign-ins. Please wait 15 minutes and try again. An administrator can lift this lock sooner."
+        in page
+    )
     assert "not right" not in page
     result = run_cli("users", "unlock")
     assert f"user:{name}" in result.output
@@ -320,7 +327,9 @@ def test_serving_web_edits_bump_the_data_version(demo_engine):
     v0 = data_version(demo_engine)
     now = datetime.now(UTC)
     with session_scope(demo_engine) as session:
-        assert save_target(session, TargetKey("CSP1", "2016-17", 3, None), TargetValues(1.0, None, None, 0.0, "abs"), "priya", now)
+        assert save_target(
+            session, TargetKey("CSP1", "2016-17", 3, None), TargetValues(1.0, None, None, 0.0, "abs"), "priya", now
+        )
     assert data_version(demo_engine) == v0 + 1
     with session_scope(demo_engine) as session:
         assert save_commentary(session, "CSP1", "E09000016", Quarter.parse("2016-17-Q3"), "Better.", "", "priya", now)
@@ -348,7 +357,9 @@ def test_serving_shared_cache_in_redis_serves_repeats_until_the_data_changes(web
     import redis
 
     app = make_web_app(database_url, REDIS_URL=redis_url)
-    body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": "/", "_pages_location.search": "?period=2016-17-Q3"})
+    body = callback_body(
+        app, "_pages_content.children", {"_pages_location.pathname": "/", "_pages_location.search": "?period=2016-17-Q3"}
+    )
     first = app.server.test_client().post("/_dash-update-component", json=body)
     assert first.status_code == 200
     store = redis.Redis.from_url(redis_url)
@@ -435,7 +446,9 @@ def test_serving_gunicorn_workers_share_the_key_and_revocation(web, demo_engine,
         assert page.headers["Content-Encoding"] == "br"
     # A restart keeps the key: the cookie still works…
     with served(env, "--workers", "2") as base:
-        post = lambda: requests.post(base + "/_dash-update-component", json=body, cookies=cookies, headers={"Connection": "close"}, timeout=60)  # noqa: E731
+        post = lambda: requests.post(
+            base + "/_dash-update-component", json=body, cookies=cookies, headers={"Connection": "close"}, timeout=60
+        )
         assert post().status_code == 200
         # …until priya signs out (on whichever worker): every worker refuses it from then on.
         requests.post(base + "/logout", cookies=cookies, headers={"Connection": "close"}, timeout=30, allow_redirects=False)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from web.serving.unavailable import MESSAGE
 from tests.conftest import make_web_app
+from web.serving.unavailable import MESSAGE
 
 REPO = Path(__file__).resolve().parents[1]
 # Long enough that a request still waiting has certainly not timed out by itself.

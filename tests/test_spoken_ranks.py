@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from views.maps import spoken_rank
 from tests.test_maps_logic import by_id, render, text
+from views.maps import spoken_rank
 
 RATES = dict(zip("abcdefgh", [10, 8, 6, 5, 4, 3, 2, 1], strict=True))
 CHANGES = dict(zip("abcdefgh", [10, 8, 6, 2, -1, -3, -5, -9], strict=True))
@@ -32,6 +32,11 @@ def test_a_change_is_ranked_by_the_size_of_its_rise_or_fall() -> None:
 
 
 def test_the_london_page_says_havering_s_change_as_a_rise_or_fall(demo_database_url: str) -> None:
-    page, _ = render(demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "change"})
+    page, _ = render(
+        demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "change"}
+    )
     rank = text(by_id(page, "london-rank"))
-    assert re.fullmatch(r"Havering: (the |joint |\d+(st|nd|rd|th) )(largest|smallest) (rise|fall) of 32 boroughs in all crime compared with Q3 2015/16\.", rank), rank
+    assert re.fullmatch(
+        r"Havering: (the |joint |\d+(st|nd|rd|th) )(largest|smallest) (rise|fall) of 32 boroughs in all crime compared with Q3 2015/16\.",
+        rank,
+    ), rank

@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from web.parts import upload_steps as steps
 from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
 from rules.stub_months import Drop, StubMonth, drops, stub_months
@@ -24,6 +23,7 @@ from store.counts import monthly_counts
 from store.db import session_scope
 from store.models import AreaMonthCoverage, CrimeCount, IncompleteInSource
 from tests.helpers import load, text
+from web.parts import upload_steps as steps
 
 WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
 HAVERING = "E09000016"
@@ -142,9 +142,13 @@ def test_consecutive_files_keep_the_complete_figures_the_first_held(engine, ward
         marked = session.scalar(select(func.count()).select_from(IncompleteInSource).where(IncompleteInSource.month == "2015-03"))
         assert marked == 678 + 1  # every ward, and the airports unit
         # April 2015 is held in full: no mark stands for it.
-        assert not session.scalar(select(func.count()).select_from(IncompleteInSource).where(IncompleteInSource.month == "2015-04"))
+        assert not session.scalar(
+            select(func.count()).select_from(IncompleteInSource).where(IncompleteInSource.month == "2015-04")
+        )
         # The last month of the second file is new and complete.
-        assert monthly_counts(session, "crime", HAVERING, ["2017-04"]) == {"2017-04": int(frame2.loc[frame2["LookUp_BoroughName"] == "Havering", "201704"].sum())}
+        assert monthly_counts(session, "crime", HAVERING, ["2017-04"]) == {
+            "2017-04": int(frame2.loc[frame2["LookUp_BoroughName"] == "Havering", "201704"].sum())
+        }
 
 
 # ----- the real 24-month file on its own ----------------------------------------------------
@@ -243,7 +247,11 @@ def test_upload_page_lists_a_drop_and_stores_it_only_when_confirmed(engine, shar
     path, source = _dropping_file(shared_data, tmp_path)
     data = path.read_bytes()
     checked = steps.check_upload(engine, "crime", path.name, data, "priya")
-    assert checked.ok and checked.summary.drops and re.match(r"October 2025: 678 wards would fall by (69|70)\.\d%$", checked.summary.drops[0])
+    assert (
+        checked.ok
+        and checked.summary.drops
+        and re.match(r"October 2025: 678 wards would fall by (69|70)\.\d%$", checked.summary.drops[0])
+    )
     assert "Figures that would fall by more than half" in text(steps.render_check(checked))
     refused = steps.load_upload(engine, "crime", path.name, data, "priya")
     assert isinstance(refused.error, DropsNotConfirmed)
@@ -272,7 +280,9 @@ def test_long_form_drop_is_refused_and_problems_come_first(engine, shared_data, 
     """The drop rule holds for any layout; a file with problems lists them, not its drops."""
     load(engine, "crime", shared_data / WARD_FILE)
     source = pd.read_csv(shared_data / WARD_FILE)
-    wards = source.loc[source["LookUp_BoroughName"] != "Aviation Security (SO18)", "WardCode"].unique()  # the airports unit's rows are no ward
+    wards = source.loc[
+        source["LookUp_BoroughName"] != "Aviation Security (SO18)", "WardCode"
+    ].unique()  # the airports unit's rows are no ward
     rows = [f"{code},2025-10,THEFT,SHOPLIFTING,0" for code in wards]
     header = "area_code,month,major_category,minor_category,count\n"
     broken = tmp_path / "long_broken.csv"

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from web.parts import targets_form as form
 from rules.periods import Quarter
 from rules.rating import Rating
 from store.db import session_scope
 from store.models import ChangeLog, Commentary, Target
 from tests.conftest import serious_axe_violations, table_counts
+from web.parts import targets_form as form
 
 Q3 = Quarter.parse("2016-17-Q3")
 HOME = "E09000016"
@@ -81,7 +81,9 @@ def test_targets_page_save_stores_value_who_when_and_change_log(demo_engine):
     assert result.saved and result.problems == []
     assert result.message == "Saved by priya at 20 Jan 2017 14:05: CSP1, Q3 2016/17, every area."
     with session_scope(demo_engine) as session:
-        row = session.scalars(select(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17", Target.quarter == 3)).one()
+        row = session.scalars(
+            select(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17", Target.quarter == 3)
+        ).one()
         assert (row.target, row.tolerance, row.tolerance_type, row.area_code) == (12000.0, 3.0, "pct", None)
         assert row.updated_by == "priya"
         assert row.updated_at.replace(tzinfo=UTC) == NOW if row.updated_at.tzinfo is None else row.updated_at == NOW
@@ -108,7 +110,12 @@ def test_targets_page_save_commentary_logs_old_and_new(demo_engine):
 
 def test_targets_page_area_only_target_is_a_new_row(demo_engine):
     before = table_counts(demo_engine)
-    result = form.save(demo_engine, submission(area="E05000306", scope="area", target="300", commentary="", corrective_action=""), "priya", now=NOW)
+    result = form.save(
+        demo_engine,
+        submission(area="E05000306", scope="area", target="300", commentary="", corrective_action=""),
+        "priya",
+        now=NOW,
+    )
     assert result.saved and result.state.scope == "area"
     assert table_counts(demo_engine)["target"] == before["target"] + 1
     assert changes(demo_engine, "target")[0].detail["old"] is None
@@ -118,7 +125,9 @@ def test_targets_page_band_target_for_a_quarter_overrides_the_year(demo_engine):
     state_before = _load(demo_engine, "CSP2")
     assert (state_before.low, state_before.high) == ("28", "40")
     assert "set for every quarter of 2016/17" in state_before.target_note
-    sub = submission(indicator="CSP2", low="25", high="38", target="", tolerance="3", tolerance_type="abs", commentary="", corrective_action="")
+    sub = submission(
+        indicator="CSP2", low="25", high="38", target="", tolerance="3", tolerance_type="abs", commentary="", corrective_action=""
+    )
     assert form.save(demo_engine, sub, "priya", now=NOW).saved
     state = _load(demo_engine, "CSP2")
     assert (state.low, state.high) == ("25", "38")
@@ -132,7 +141,9 @@ def _load(engine, code: str, period: Quarter = Q3, area: str = HOME) -> form.For
 
 def test_targets_page_nothing_changed_saves_nothing(demo_engine):
     state = _load(demo_engine, "CSP1")
-    sub = submission(target=state.target, tolerance=state.tolerance, commentary=state.commentary, corrective_action=state.corrective_action)
+    sub = submission(
+        target=state.target, tolerance=state.tolerance, commentary=state.commentary, corrective_action=state.corrective_action
+    )
     result = form.save(demo_engine, sub, "priya", now=NOW)
     assert not result.saved
     assert result.message == "Nothing had changed for CSP1, Q3 2016/17, every area, so nothing was saved."
@@ -141,7 +152,9 @@ def test_targets_page_nothing_changed_saves_nothing(demo_engine):
 
 def test_targets_page_red_without_corrective_action_warns(demo_engine):
     assert _load(demo_engine, "CSP3").rating.rag == Rating.RED
-    result = form.save(demo_engine, submission(indicator="CSP3", target="3650", tolerance="5", corrective_action=""), "priya", now=NOW)
+    result = form.save(
+        demo_engine, submission(indicator="CSP3", target="3650", tolerance="5", corrective_action=""), "priya", now=NOW
+    )
     assert result.saved
     assert result.warnings == [
         "Anti-social behaviour incidents is rated Red for Q3 2016/17: add a corrective action before the report goes to committee."
@@ -170,7 +183,9 @@ def test_targets_page_refuses_to_overwrite_someone_elses_save(demo_engine):
 def test_targets_page_version_survives_a_round_trip(demo_engine):
     """The version the page remembers after saving must match what a fresh read says, on both backends."""
     first = form.save(demo_engine, submission(target="12100"), "priya", now=NOW)
-    again = submission(target="12200", target_version=first.state.target_versions["all"], commentary_version=first.state.commentary_version)
+    again = submission(
+        target="12200", target_version=first.state.target_versions["all"], commentary_version=first.state.commentary_version
+    )
     assert form.save(demo_engine, again, "priya").saved
 
 
@@ -198,7 +213,9 @@ def test_targets_page_in_browser_edit_and_save(web_live, web_browser, demo_engin
     assert page.locator("#targets-saved").inner_text().startswith("Saved by priya at ")
     assert page.locator("#targets-errors").inner_text() == ""
     with session_scope(demo_engine) as session:
-        row = session.scalars(select(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17", Target.quarter == 3)).one()
+        row = session.scalars(
+            select(Target).where(Target.indicator_code == "CSP1", Target.year == "2016-17", Target.quarter == 3)
+        ).one()
         assert (row.target, row.updated_by) == (13000.0, "priya")
     page.get_by_label("Indicator", exact=True).select_option("CSP2")  # re-renders the page from the URL
     page.wait_for_function("document.getElementById('targets-low') && document.getElementById('targets-low').value === '28'")

@@ -9,10 +9,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from web.parts import upload_steps as steps
 from store.db import session_scope
 from store.models import ChangeLog, MaracReturn, Upload
 from tests.conftest import serious_axe_violations, table_counts
+from web.parts import upload_steps as steps
 
 GOOD_MARAC = b"area_code,quarter,cases_discussed,repeat_cases\nE09000016,2017-18-Q1,50,12\n"
 BAD_MARAC = (
@@ -159,6 +159,7 @@ def test_upload_page_preview_is_a_semantic_table():
 
 
 # ----- in a real browser ---------------------------------------------------------------------------------
+
 
 def _choose_file(page, name: str, data: bytes) -> None:
     page.set_input_files("#upload-file input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}])

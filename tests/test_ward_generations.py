@@ -38,7 +38,11 @@ CURRENT_WARDS = [
     ("St Edward's", "E05013983"), ("South Hornchurch", "E05013984"), ("Squirrels Heath", "E05013985"),
     ("Upminster", "E05013986"),
 ]  # fmt: skip
-CATEGORIES = [("THEFT", "OTHER THEFT"), ("BURGLARY", "BURGLARY - RESIDENTIAL"), ("VIOLENCE AGAINST THE PERSON", "VIOLENCE WITH INJURY")]
+CATEGORIES = [
+    ("THEFT", "OTHER THEFT"),
+    ("BURGLARY", "BURGLARY - RESIDENTIAL"),
+    ("VIOLENCE AGAINST THE PERSON", "VIOLENCE WITH INJURY"),
+]
 # The Met's two ward layouts: the 24-month extract's and the historical file's column order.
 LAYOUTS = {
     "24-month": ["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"],
@@ -94,7 +98,9 @@ def test_two_generations_of_wards_for_the_same_months_are_never_summed(demo_engi
 
 def _other_boroughs(engine, month: str) -> int:
     with session_scope(engine) as session:
-        boroughs = [c for (c,) in session.execute(select(Area.code).where(Area.level.in_(["borough", "other"]), Area.code != HAVERING))]
+        boroughs = [
+            c for (c,) in session.execute(select(Area.code).where(Area.level.in_(["borough", "other"]), Area.code != HAVERING))
+        ]
         held = monthly_counts  # noqa: F841
         return sum(v.get(month, 0) for v in (monthly_counts(session, "crime", b, [month]) for b in boroughs))
 
@@ -106,7 +112,10 @@ def run_cli(database_url: str, *args: str) -> str:
 
 
 def score_csp1(database_url: str) -> str:
-    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(run_cli(database_url, "score", "--period", "2016-17-Q3", "--format", "csv")))}
+    rows = {
+        r["code"]: r
+        for r in csv.DictReader(io.StringIO(run_cli(database_url, "score", "--period", "2016-17-Q3", "--format", "csv")))
+    }
     return rows["CSP1"]["actual"]
 
 
@@ -142,7 +151,10 @@ def test_a_reload_of_the_old_generation_takes_the_months_back(demo_engine, tmp_p
     revised["201604"] = revised["201604"] + 1
     revised.to_csv(tmp_path / "old.csv", index=False)
     summary = load(demo_engine, "crime", tmp_path / "old.csv")
-    assert any(n.startswith("Havering April 2014 – March 2017: held for 20 current wards; this file has them for the 18") for n in summary.notes)
+    assert any(
+        n.startswith("Havering April 2014 – March 2017: held for 20 current wards; this file has them for the 18")
+        for n in summary.notes
+    )
     assert havering_ytd(demo_engine) == DEMO_YTD_Q3 + len(revised)
 
 
@@ -234,9 +246,9 @@ def test_a_current_wards_profile_describes_its_chart_as_drawn(demo_engine, datab
 
 
 def test_the_upload_check_says_which_generation_will_be_used_and_stores_nothing(demo_engine, tmp_path):
-    from web.parts import upload_steps as steps
     from tests.conftest import table_counts
     from tests.test_upload_page import rendered
+    from web.parts import upload_steps as steps
 
     current_wards_file(tmp_path / "met.csv", "historical")
     before = table_counts(demo_engine)
@@ -282,7 +294,9 @@ def test_migration_0011_takes_generations_from_the_outlines_held_and_records_cov
 
 
 def test_wards_use_with_nothing_to_pick_is_a_one_line_error(demo_engine, database_url):
-    result = CliRunner(env={"DATABASE_URL": database_url}).invoke(cli, ["wards", "use", "--borough", HAVERING, "--generation", "2022"])
+    result = CliRunner(env={"DATABASE_URL": database_url}).invoke(
+        cli, ["wards", "use", "--borough", HAVERING, "--generation", "2022"]
+    )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "Error: Havering holds no months in both its 2022 wards (2022) and another generation"

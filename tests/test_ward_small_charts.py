@@ -66,13 +66,22 @@ def test_ward_small_charts_draw_each_figure_and_mark_the_quarter() -> None:
     assert svg.count('fill="#801650"') == 1, "the map's quarter: one filled square"
     assert [m for m in re.findall(r'text-anchor="middle">([^<]+)<', svg)] == ["Q1 14/15", "Q1 15/16", "Q1 16/17"]
     assert height == 227
-    wrapped, taller = small_line_svg("Miscellaneous crimes against society and a long name: 3 in Q4 16/17", labels, values, "Q4 16/17")
+    wrapped, taller = small_line_svg(
+        "Miscellaneous crimes against society and a long name: 3 in Q4 16/17", labels, values, "Q4 16/17"
+    )
     assert taller > height and wrapped.count('font-size="15"') == 2, "a long title wraps to a second line"
 
 
 @pytest.mark.parametrize(
     ("top", "ticks"),
-    [(0, [0, 1]), (3, [0, 1, 2, 3]), (19, [0, 5, 10, 15]), (36, [0, 10, 20, 30]), (94, [0, 20, 40, 60, 80]), (1234, [0, 500, 1000])],
+    [
+        (0, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (19, [0, 5, 10, 15]),
+        (36, [0, 10, 20, 30]),
+        (94, [0, 20, 40, 60, 80]),
+        (1234, [0, 500, 1000]),
+    ],
 )
 def test_ward_small_charts_whole_number_ticks_from_zero(top: float, ticks: list[int]) -> None:
     found, end = y_ticks(top)

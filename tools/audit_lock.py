@@ -80,7 +80,9 @@ def main(argv: list[str]) -> int:
             continue
         audited.add(name)
         for vuln in dep.get("vulns", []):
-            problems.append(f"{name} {dep.get('version')}: {vuln['id']} fixed in {', '.join(vuln.get('fix_versions') or []) or 'no fixed release'}")
+            problems.append(
+                f"{name} {dep.get('version')}: {vuln['id']} fixed in {', '.join(vuln.get('fix_versions') or []) or 'no fixed release'}"
+            )
     if report.get("error"):
         print(f"pip-audit did not run: {(report['error'].splitlines() or ['no output'])[-1]}")
         skipped = sorted(set(pinned) - audited)

@@ -24,7 +24,10 @@ SEPARATORS = "-–—:;, "
 def unused(paths: list[str]) -> list[dict]:
     ruff = Path(sys.executable).with_name("ruff")
     out = subprocess.run(
-        [str(ruff), "check", "--extend-select", "RUF100", "--output-format", "json", *paths], capture_output=True, text=True, check=False
+        [str(ruff), "check", "--extend-select", "RUF100", "--output-format", "json", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return json.loads(out.stdout or "[]")
 

@@ -14,13 +14,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.db import Session
-
 from rules.periods import PeriodError, Quarter, quarters_between
 from rules.summary import RagCounts
 from store.areas import AreaTree
-from store.ward_generations import figure_spans
 from store.counts import SOURCES, monthly_counts_many, months_held
+from store.db import Session
+from store.publishing import quarter_state
 from store.queries import (
     IndicatorInfo,
     UnknownArea,
@@ -32,8 +31,8 @@ from store.queries import (
     quarters_available,
     rating_history,
 )
-from store.publishing import quarter_state
 from store.scorecard import ScoreRow, build_scorecard, indicators, projection_fields
+from store.ward_generations import figure_spans
 from views import ViewError
 from views.wording import not_held_text
 
@@ -110,7 +109,9 @@ def _held_quarter(session: Session, text: str | None, area: str = "", published_
             return available[-1]
         quarter = parse_quarter(text)
         if quarter not in available:
-            raise NotFound(f"{quarter.label} has not been published for {area} yet; the latest published report is {available[-1].label} (period={available[-1].key}).")
+            raise NotFound(
+                f"{quarter.label} has not been published for {area} yet; the latest published report is {available[-1].label} (period={available[-1].key})."
+            )
         return quarter
     if not text:
         return latest_quarter(session) or available[-1]
@@ -149,7 +150,9 @@ SCORECARD_COLUMNS = [
 ]  # fmt: skip
 
 
-def scorecard(session: Session, home: str, period: str | None = None, area: str | None = None, *, published_only: bool = False) -> ApiTable:
+def scorecard(
+    session: Session, home: str, period: str | None = None, area: str | None = None, *, published_only: bool = False
+) -> ApiTable:
     """Every indicator rated for one quarter and area, as on the scorecard page (for readers,
     ``published_only``: the latest published quarter by default, and published ones only)."""
     tree = AreaTree.load(session)
@@ -193,7 +196,19 @@ def _publication(session: Session, quarter: Quarter, area: str) -> dict[str, obj
     }
 
 
-INDICATOR_COLUMNS = ["code", "name", "goal", "unit", "polarity", "basis", "source", "rated", "description", "comparator_area", "comparator_label"]
+INDICATOR_COLUMNS = [
+    "code",
+    "name",
+    "goal",
+    "unit",
+    "polarity",
+    "basis",
+    "source",
+    "rated",
+    "description",
+    "comparator_area",
+    "comparator_label",
+]
 
 
 def indicator_list(session: Session) -> ApiTable:
@@ -212,7 +227,14 @@ SERIES_COLUMNS = [
 
 
 def indicator_series(
-    session: Session, home: str, code: str, area: str | None = None, first: str | None = None, last: str | None = None, *, published_only: bool = False
+    session: Session,
+    home: str,
+    code: str,
+    area: str | None = None,
+    first: str | None = None,
+    last: str | None = None,
+    *,
+    published_only: bool = False,
 ) -> ApiTable:
     """One indicator scored quarter by quarter (as the indicator page's chart and table),
     from ``first`` to ``last`` (default: every quarter held up to the latest; for readers,
@@ -231,7 +253,9 @@ def indicator_series(
     if published_only:
         newest = _readable(session, area_code, True)[-1]
         if last and end > newest:
-            raise NotFound(f"to={end.key}: {end.label} has not been published for {area_code} yet; the latest published report is {newest.label}.")
+            raise NotFound(
+                f"to={end.key}: {end.label} has not been published for {area_code} yet; the latest published report is {newest.label}."
+            )
         end = min(end, newest)
     if start > end:
         raise BadRequest(f"from={start.key} is after to={end.key}.")
@@ -260,7 +284,14 @@ def indicator_series(
 COUNT_COLUMNS = ["area_code", "area_name", "level", "period", "count", "months_held", "complete"]
 
 
-def counts(session: Session, home: str, source: str | None = None, area: str | None = None, level: str | None = None, by: str | None = None) -> ApiTable:
+def counts(
+    session: Session,
+    home: str,
+    source: str | None = None,
+    area: str | None = None,
+    level: str | None = None,
+    by: str | None = None,
+) -> ApiTable:
     """Recorded crime or ASB incidents by month or quarter, for one area or every area at
     ``level`` within it. A quarter short of a month has no count (``count`` is null,
     ``complete`` false): a partial total must not look like a whole one."""
@@ -274,7 +305,9 @@ def counts(session: Session, home: str, source: str | None = None, area: str | N
     within = _area(tree, (area or home).strip())
     levels = {a.level for a in tree.by_code.values()}
     if level and level not in levels:
-        raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels, key=lambda x: LEVEL_ORDER.get(x, 9)))}.")
+        raise BadRequest(
+            f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels, key=lambda x: LEVEL_ORDER.get(x, 9)))}."
+        )
     codes = [within] if not level or tree.by_code[within].level == level else tree.at_level(level, within=within)
     if not codes:
         raise NotFound(f"No {level} areas are held within {tree.name(within)}.")
@@ -285,14 +318,31 @@ def counts(session: Session, home: str, source: str | None = None, area: str | N
         info = tree.by_code[code]
         by_month = held.get(code, {})
         if span == "month":
-            rows += [{"area_code": code, "area_name": info.name, "level": info.level, "period": m, "count": c, "months_held": 1, "complete": True} for m, c in sorted(by_month.items())]
+            rows += [
+                {
+                    "area_code": code,
+                    "area_name": info.name,
+                    "level": info.level,
+                    "period": m,
+                    "count": c,
+                    "months_held": 1,
+                    "complete": True,
+                }
+                for m, c in sorted(by_month.items())
+            ]
             continue
         for quarter in sorted({Quarter.of_month(m) for m in by_month}):
             values = [by_month[m] for m in quarter.months() if m in by_month]
             complete = len(values) == 3
             rows.append({"area_code": code, "area_name": info.name, "level": info.level, "period": quarter.key,
                          "count": sum(values) if complete else None, "months_held": len(values), "complete": complete})  # fmt: skip
-    meta = {"source": source, "by": span, "area_code": within, "area_name": tree.name(within), "level": level or tree.by_code[within].level}
+    meta = {
+        "source": source,
+        "by": span,
+        "area_code": within,
+        "area_name": tree.name(within),
+        "level": level or tree.by_code[within].level,
+    }
     return ApiTable(meta, COUNT_COLUMNS, rows)
 
 
@@ -305,7 +355,10 @@ def area_list(session: Session, home: str, level: str | None = None) -> ApiTable
     levels = {a.level for a in tree.by_code.values()}
     if level and level not in levels:
         raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels))}.")
-    areas = sorted((a for a in tree.by_code.values() if not level or a.level == level), key=lambda a: (LEVEL_ORDER.get(a.level, 9), a.name, a.code))
+    areas = sorted(
+        (a for a in tree.by_code.values() if not level or a.level == level),
+        key=lambda a: (LEVEL_ORDER.get(a.level, 9), a.name, a.code),
+    )
     spans = figure_spans(session)  # each area's first and last month of crime or ASB figures
     rows = [
         {

@@ -7,13 +7,12 @@ and the chart title states the finding (the caller words it from the figures).
 from __future__ import annotations
 
 import textwrap
-
 from typing import Any
 
 from reporting.scoring import ScoreRow
 from rules.gaps import recent_run
-from rules.rating import Polarity, Rating, Target, ToleranceType
 from rules.periods import Quarter
+from rules.rating import Polarity, Rating, Target, ToleranceType
 from rules.summary import RATED, RagCounts
 from store.queries import DemandPanel, IndicatorDetail
 from views.gap_axis import end_of_quarter_axis, month_axis, opening_run, quarter_axis, with_gaps
@@ -47,8 +46,6 @@ class _Fig:
         return {"data": self.data, "layout": self.layout}
 
 
-
-
 def _scatter(**props: Any) -> dict:
     return {"type": "scatter", **props}
 
@@ -64,7 +61,15 @@ def _layout(title: str, x_title: str, y_title: str, height: int = 400, legend: b
     return {
         # Title (the finding) at the top, legend just under it, so neither collides with
         # the two-line quarter labels and axis title below the plot.
-        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container", "font": {"size": 17, "color": INK}},
+        "title": {
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 17, "color": INK},
+        },
         "font": {"family": FONT, "size": 14, "color": INK},
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 95 if legend else 55, "b": 70},
@@ -123,8 +128,12 @@ def tolerance_bounds(target: Target | None, polarity: str) -> tuple[float | None
     if pol is Polarity.BAND:
         if target.low is None or target.high is None:
             return None, None
-        lo = target.low - (target.tolerance if target.tolerance_type is ToleranceType.ABS else target.low * target.tolerance / 100)
-        hi = target.high + (target.tolerance if target.tolerance_type is ToleranceType.ABS else target.high * target.tolerance / 100)
+        lo = target.low - (
+            target.tolerance if target.tolerance_type is ToleranceType.ABS else target.low * target.tolerance / 100
+        )
+        hi = target.high + (
+            target.tolerance if target.tolerance_type is ToleranceType.ABS else target.high * target.tolerance / 100
+        )
         return lo, hi
     if target.target is None:
         return None, None
@@ -160,7 +169,17 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
     for i, rows in enumerate(segments):
         labels = [_quarter_label(r.period) for r in rows]
         bounds = [tolerance_bounds(r.target, r.polarity) for r in rows]
-        fig.add_trace(_scatter(x=labels, y=[b[0] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, hoverinfo="skip", showlegend=False, legendgroup="tolerance"))
+        fig.add_trace(
+            _scatter(
+                x=labels,
+                y=[b[0] for b in bounds],
+                mode="lines",
+                line={"width": 1, "color": TEAL},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup="tolerance",
+            )
+        )
         fig.add_trace(
             _scatter(
                 x=labels, y=[b[1] for b in bounds], mode="lines", line={"width": 1, "color": TEAL}, fill="tonexty",
@@ -212,7 +231,7 @@ def quarterly(detail: IndicatorDetail, title: str, y_title: str) -> Figure:
 
 
 def _two_line_ticks(fig: _Fig, labels: list[str], start: int = 0) -> None:
-    """"Q3" over "16/17", thinned (``views.gap_axis``) so no two labels touch even on a phone,
+    """ "Q3" over "16/17", thinned (``views.gap_axis``) so no two labels touch even on a phone,
     the axis opened on ``labels[start:]``."""
     fig.update_xaxes(**quarter_axis(labels, start))
 
@@ -261,14 +280,31 @@ def _quarter_label(key: str) -> str:
     return f"{q} {year[2:4]}/{year[5:7]}"
 
 
-def year_to_date(this_year: list[float | None], last_year: list[float | None], labels: tuple[str, str], unit: str, title: str) -> Figure:
+def year_to_date(
+    this_year: list[float | None], last_year: list[float | None], labels: tuple[str, str], unit: str, title: str
+) -> Figure:
     x = [f"Q{q} ({QUARTER_MONTHS[q]})" for q in (1, 2, 3, 4)]
     fig = _Fig()
     fig.add_trace(
-        _scatter(x=x, y=last_year, mode="lines+markers", name=labels[1], line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9})
+        _scatter(
+            x=x,
+            y=last_year,
+            mode="lines+markers",
+            name=labels[1],
+            line={"color": ORANGE, "dash": "dash", "width": 2},
+            marker={"symbol": "diamond", "size": 9},
+        )
     )
     fig.add_trace(
-        _scatter(x=x[: len(this_year)], y=this_year, mode="lines+markers", name=labels[0], line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, meta="this-year")
+        _scatter(
+            x=x[: len(this_year)],
+            y=this_year,
+            mode="lines+markers",
+            name=labels[0],
+            line={"color": BLUE, "width": 3},
+            marker={"symbol": "circle", "size": 9},
+            meta="this-year",
+        )
     )
     fig.update_layout(_layout(title, "End of quarter", "Year to date" + (" (%)" if unit == "percent" else "")))
     fig.update_xaxes(**end_of_quarter_axis(x))
@@ -322,10 +358,26 @@ def comparator_change(detail: IndicatorDetail, title: str) -> Figure:
     labels = [_quarter_label(r.period) for r in rows]
     fig = _Fig()
     fig.add_trace(
-        _scatter(x=labels, y=[r.comparator_change for r in rows], mode="lines+markers", name=detail.indicator.comparator_label or "Comparator", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9}, connectgaps=False)
+        _scatter(
+            x=labels,
+            y=[r.comparator_change for r in rows],
+            mode="lines+markers",
+            name=detail.indicator.comparator_label or "Comparator",
+            line={"color": ORANGE, "dash": "dash", "width": 2},
+            marker={"symbol": "diamond", "size": 9},
+            connectgaps=False,
+        )
     )
     fig.add_trace(
-        _scatter(x=labels, y=[r.change_on_last_year for r in rows], mode="lines+markers", name=detail.area_name, line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 9}, connectgaps=False)
+        _scatter(
+            x=labels,
+            y=[r.change_on_last_year for r in rows],
+            mode="lines+markers",
+            name=detail.area_name,
+            line={"color": BLUE, "width": 3},
+            marker={"symbol": "circle", "size": 9},
+            connectgaps=False,
+        )
     )
     fig.update_layout(_layout(title, "Quarter", "Change on a year earlier (%)"))
     _two_line_ticks(fig, labels, comparator_opening(rows)[0])
@@ -339,7 +391,16 @@ def sparkline(panel: DemandPanel, title: str) -> Figure:
     values = [v for _, v in panel.points]
     keys = [q.key for q, _ in panel.points]
     fig = _Fig()
-    fig.add_trace(_scatter(x=labels, y=values, mode="lines+markers", name="Each quarter", line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 7}))
+    fig.add_trace(
+        _scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            name="Each quarter",
+            line={"color": BLUE, "width": 2},
+            marker={"symbol": "circle", "size": 7},
+        )
+    )
     marks = [
         (panel.period.same_quarter_last_year().key, "Same quarter last year", "diamond", ORANGE),
         (panel.period.key, "Chosen quarter", "square", PLUM),

@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from store.db import Session
-
 from rules.periods import Quarter
+from sources.registry import SOURCES as DECLARED_SOURCES
+from store.db import Session
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import MapExportedApart, NotAvailable, charts
-from sources.registry import SOURCES as DECLARED_SOURCES
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
-from views.small_multiples import small_multiples
 from views.projection_chart import add_projection, projection_of
-from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
+from views.small_multiples import small_multiples
 from views.spc_chart import (
     SpcView,
     add_break_lines,
@@ -45,6 +43,7 @@ from views.wording import (
     target_finding,
     ytd_values,
 )
+from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 
 if TYPE_CHECKING:
     from views.map_state import MapState
@@ -96,7 +95,9 @@ def _line_chart(
     return _dressed(detail, kind, figure, title, subtitle, f"Line chart: {drawn}. {title}.", caption, width, height)
 
 
-def trend_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT, finding_in_title: bool = True) -> Chart:
+def trend_chart(
+    detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = PRINT_HEIGHT, finding_in_title: bool = True
+) -> Chart:
     """The quarterly series against target and tolerance: the indicator page's first chart.
     Without ``finding_in_title`` (a page that states the finding beside the chart) the
     measure and period become the title."""
@@ -125,8 +126,13 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
     labels = (period.financial_year.label, last_year.label)
     if has_ytd_targets(detail):
         figure = ytd_against_target(detail, title, labels)
-        what = ("year to date as a per cent of target at the end of each quarter", "year to date as a per cent of each quarter's target")
-        lines = f"{labels[0]} as a solid line, {labels[1]} as a dashed line, the target at 100% and the tolerance as a shaded band"
+        what = (
+            "year to date as a per cent of target at the end of each quarter",
+            "year to date as a per cent of each quarter's target",
+        )
+        lines = (
+            f"{labels[0]} as a solid line, {labels[1]} as a dashed line, the target at 100% and the tolerance as a shaded band"
+        )
         caption = f"{info.name}, year to date against target and tolerance, {labels[0]} and {labels[1]}"
     else:
         figure = charts.year_to_date(this, last, labels, info.unit, title)
@@ -138,7 +144,9 @@ def ytd_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = Y
         figure = add_projection(figure, detail, projection.target if has_ytd_targets(detail) else None)
         lines += ", and a dashed line to Q4 with a shaded wedge for the projected year end and its range"
     subtitle = f"{info.name}, {detail.area_name}, {what[0]}, {labels[0]} and {labels[1]}"
-    return _line_chart(detail, "ytd", figure, title, subtitle, f"{info.name}, {what[1]}, in {detail.area_name}: {lines}", caption, width, height)
+    return _line_chart(
+        detail, "ytd", figure, title, subtitle, f"{info.name}, {what[1]}, in {detail.area_name}: {lines}", caption, width, height
+    )
 
 
 def comparator_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int = YTD_HEIGHT) -> Chart:
@@ -168,7 +176,9 @@ def monthly_chart(detail: IndicatorDetail, width: int = PRINT_WIDTH, height: int
     drawn = f"{month_label(months[0])} to {month_label(months[-1])}" if months else period.label
     subtitle = f"{info.name}, {detail.area_name}, each month, {drawn}"
     lines = f"{info.name} in {detail.area_name} each month, with the months of {period.label} marked by filled squares"
-    return _line_chart(detail, "monthly", figure, title, subtitle, lines, f"{info.name}, each month, {detail.area_name}", width, height)
+    return _line_chart(
+        detail, "monthly", figure, title, subtitle, lines, f"{info.name}, each month, {detail.area_name}", width, height
+    )
 
 
 def indicator_chart(
@@ -182,7 +192,9 @@ def indicator_chart(
         raise MapExportedApart("The ward map is exported on its own: use /export/map.png.")
     if kind not in KINDS:
         raise NotAvailable(f"Unknown chart kind {kind!r}: choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.")
-    detail = published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
+    detail = (
+        published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
+    )
     if kind != "spc" and kind not in chart_names(detail):
         why = "it has no comparator for counts" if kind == "comparator" else "no monthly figures are held for it"
         raise NotAvailable(f"{detail.indicator.code} has no {kind} chart: {why}.")
@@ -193,7 +205,9 @@ def indicator_chart(
     if kind == "monthly":
         return _with_breaks(session, detail, monthly_chart(detail, width, height or YTD_HEIGHT), "month")
     if kind == "spc":
-        return spc_chart(detail, spc_view(session, detail.indicator.code, detail.period, detail.area_code), width, height or PRINT_HEIGHT)
+        return spc_chart(
+            detail, spc_view(session, detail.indicator.code, detail.period, detail.area_code), width, height or PRINT_HEIGHT
+        )
     return ytd_chart(detail, width, height or YTD_HEIGHT)
 
 
@@ -203,7 +217,10 @@ def published_detail(session: Session, code: str, period: Quarter, area: str, ve
 
     detail = published_indicator_detail(session, code, period, area, version)
     if detail is None:
-        raise NotAvailable(f"{code} was not part of a published {period.label} report for {area}" + (f" (version {version})." if version else "."))
+        raise NotAvailable(
+            f"{code} was not part of a published {period.label} report for {area}"
+            + (f" (version {version})." if version else ".")
+        )
     return detail
 
 
@@ -229,7 +246,9 @@ def spc_chart(detail: IndicatorDetail, view: SpcView, width: int = PRINT_WIDTH, 
     figure = spc_figure(view, title, noun(detail))
     subtitle = spc_subtitle(view, info.name, detail.area_name)
     flagged = "; ".join(f"{period_words(p.period)}: {point_words(p)}" for p in view.flagged) or "no point is flagged"
-    verdicts = no_icons_reason(view) or f"Variation: {variation_words(view)}." + (f" Assurance: {assurance_words(view)}." if assurance_words(view) else "")
+    verdicts = no_icons_reason(view) or f"Variation: {variation_words(view)}." + (
+        f" Assurance: {assurance_words(view)}." if assurance_words(view) else ""
+    )
     alt = (
         f"Statistical process control (XmR) chart of {info.name} in {detail.area_name}, {subtitle.split(', ', 2)[-1]}, with the mean "
         f"and process limits. {title}. Flagged points: {flagged}. {verdicts}"
@@ -238,7 +257,9 @@ def spc_chart(detail: IndicatorDetail, view: SpcView, width: int = PRINT_WIDTH, 
     return _dressed(detail, "spc", figure, title, subtitle, alt, caption, width, height)
 
 
-def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2, width: int = PRINT_WIDTH) -> Chart | None:
+def demand_chart(
+    panels: list[DemandPanel], area_name: str, period: Quarter, columns: int = 2, width: int = PRINT_WIDTH
+) -> Chart | None:
     """The demand pressures page as one image: the page's sparklines as small multiples,
     each titled with its indicator and its statement (``1,442 in Q3 2016/17, up 2.9% …``),
     under the page's finding. Panels with no figures are left out, as the page draws none."""
@@ -250,7 +271,9 @@ def demand_chart(panels: list[DemandPanel], area_name: str, period: Quarter, col
     subtitle = f"Demand on services in {area_name}: context indicators (not rated), each quarter, {first} to {period.label}"
     headings = [f"<b>{p.indicator.name}</b><br>{statement(p)}" for p in panels]  # small_multiples wraps each to its cell
     source = source_line(*(p.indicator.source for p in panels))
-    styled, height = small_multiples([charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns, width=width)
+    styled, height = small_multiples(
+        [charts.sparkline(p, "") for p in panels], headings, title, subtitle, source, columns, width=width
+    )
     statements = "; ".join(f"{p.indicator.name}: {statement(p)}" for p in panels)
     alt = (
         f"Small line charts of {len(panels)} context indicators for {area_name}, each quarter from {first} to "
@@ -266,12 +289,16 @@ def ward_map_state(url: str, home: str, params: dict[str, str | None]) -> MapSta
     from views.map_state import resolve, ward_figures
 
     state = resolve(url, home, params)
-    if state.view == "rate" and not (state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)):
+    if state.view == "rate" and not (
+        state.measure.unit == "count" and any(f.population for f in ward_figures(url, state).figures)
+    ):
         state = resolve(url, home, {**params, "view": "count"})
     return state
 
 
-def ward_map_chart(url: str, home: str, params: dict[str, str | None], width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
+def ward_map_chart(
+    url: str, home: str, params: dict[str, str | None], width: int = PRINT_WIDTH, height: int | None = None
+) -> Chart:
     """The /map page's ward map for the same query (``measure``, ``period``, ``span``,
     ``view``, ``classes``, ``area``), drawn by the page's own builder and dressed for paper:
     the page's finding as title, the measure, areas and period as subtitle. Raises

@@ -96,7 +96,12 @@ def quarter_axis(labels: Sequence[str], start: int = 0, plot_px: int = NARROW_PL
 def end_of_quarter_axis(labels: Sequence[str]) -> dict[str, Any]:
     """The year-to-date charts' four "Q1 (Apr–Jun)" labels, on two lines ("Q1" over
     "(Apr–Jun)") and upright: four fit a phone without touching."""
-    return {"tickmode": "array", "tickvals": list(labels), "ticktext": [label.replace(" ", "<br>", 1) for label in labels], "tickangle": 0}
+    return {
+        "tickmode": "array",
+        "tickvals": list(labels),
+        "ticktext": [label.replace(" ", "<br>", 1) for label in labels],
+        "tickangle": 0,
+    }
 
 
 __all__ = ["end_of_quarter_axis", "month_axis", "opening_run", "quarter_axis", "quarter_ticks", "with_gaps"]

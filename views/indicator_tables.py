@@ -39,7 +39,11 @@ def ytd_table(detail: IndicatorDetail) -> Table:
     fy, unit = detail.period.financial_year, detail.indicator.unit
     headers = ["End of quarter", f"{fy.label} year to date", f"{Quarter(fy.start - 1, 1).financial_year.label} year to date"]
     rows = [
-        [f"Q{q} ({QUARTER_MONTHS[q]})", format_value(this[q - 1] if q <= len(this) else None, unit), format_value(last[q - 1], unit)]
+        [
+            f"Q{q} ({QUARTER_MONTHS[q]})",
+            format_value(this[q - 1] if q <= len(this) else None, unit),
+            format_value(last[q - 1], unit),
+        ]
         for q in (1, 2, 3, 4)
     ]
     return headers, rows
@@ -60,7 +64,10 @@ def monthly_table(detail: IndicatorDetail) -> Table:
 
 
 def tables(detail: IndicatorDetail) -> dict[str, Table]:
-    out = {"quarterly": quarterly_table(detail), "year-to-date": ytd_gap_table(detail) if has_ytd_targets(detail) else ytd_table(detail)}
+    out = {
+        "quarterly": quarterly_table(detail),
+        "year-to-date": ytd_gap_table(detail) if has_ytd_targets(detail) else ytd_table(detail),
+    }
     if detail.comparator and detail.indicator.unit != "percent":
         out["comparator"] = comparator_table(detail)
     if detail.monthly:

@@ -74,7 +74,9 @@ def rank_statement(figures: list[AreaFigure], values: list[float | None], state:
         return f"{name} has no figure for {view_phrase(state)}{when}."
     if rank[1] == 1:
         return f"{name} is the only borough with figures for {state.period.label}, so it cannot be ranked against other boroughs yet."
-    spoken = maps.spoken_rank({f.code: v for f, v in zip(figures, values)}, home, "borough", _rank_what(state, when), change=state.view == "change")
+    spoken = maps.spoken_rank(
+        {f.code: v for f, v in zip(figures, values)}, home, "borough", _rank_what(state, when), change=state.view == "change"
+    )
     return f"{name}: {spoken}."
 
 
@@ -92,7 +94,11 @@ def map_title(view: LondonView) -> str:
 
 def legend_title(view: LondonView) -> str:
     state = view.state
-    what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
+    what = {
+        "count": state.measure.noun,
+        "rate": f"{state.measure.noun} per 1,000 residents",
+        "change": f"Change on {state.period.last_year().label}",
+    }[state.view]
     return f"{what}<br>{view.classes.legend_note}"
 
 

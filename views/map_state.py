@@ -110,7 +110,9 @@ def resolve(url: str, home: str, params: dict[str, str | None], level: str = "wa
         raise MapRequestError(f"No complete {SPANS[span].lower()} of figures is held for {measure.label.lower()}.")
     period = MapPeriod.parse(span, asked) if (asked := params.get("period")) else periods[-1]
     if period not in periods:
-        raise MapRequestError(f"No figures are held for {period.label}. Figures are held from {periods[0].label} to {periods[-1].label}.")
+        raise MapRequestError(
+            f"No figures are held for {period.label}. Figures are held from {periods[0].label} to {periods[-1].label}."
+        )
     view = params.get("view") or default_view
     if view not in VIEWS:
         raise MapRequestError(f"{view!r} is not a way to show the figures; choose count, rate or change.")
@@ -286,7 +288,9 @@ def finding(rows: list[AreaFigure], values: list[float | None], state: MapState,
 LABEL_LIMIT = 40  # ward names are drawn on the map when this many wards or fewer are shown
 
 
-def split_figures(data: MapFigures, state: MapState) -> tuple[list[AreaFigure], list[AreaFigure], list[float | None], maps.Classification]:
+def split_figures(
+    data: MapFigures, state: MapState
+) -> tuple[list[AreaFigure], list[AreaFigure], list[float | None], maps.Classification]:
     """(wards drawn, then wards with figures but no outline; the values of both; their
     classes). Classed together, so the table and the map give a ward the same class."""
     shown = [f for f in data.figures if f.code in data.outlined]
@@ -314,8 +318,19 @@ def map_figure(url: str, home: str, query: str) -> dict:
     layer = maps.layer(url, "ward", data.vintage, [f.code for f in shown]) if data.vintage else maps.Layer("none", {}, {}, {})
     labels = len(shown) <= LABEL_LIMIT
     areas = [maps.MapArea(f.code, wrap(f.name) if labels else "", hover_values(f, state)) for f in shown]
-    what = {"count": state.measure.noun, "rate": f"{state.measure.noun} per 1,000 residents", "change": f"Change on {state.period.last_year().label}"}[state.view]
+    what = {
+        "count": state.measure.noun,
+        "rate": f"{state.measure.noun} per 1,000 residents",
+        "change": f"Change on {state.period.last_year().label}",
+    }[state.view]
     legend = f"{what}<br>{classes.legend_note}"
     return maps.choropleth(
-        layer, areas, classes, title=finding(shown, values, state, unmapped=unmapped) + generation_note(data), legend_title=legend, height=map_height(len(shown)), label_size=11, hover_labels=hover_labels(state)
+        layer,
+        areas,
+        classes,
+        title=finding(shown, values, state, unmapped=unmapped) + generation_note(data),
+        legend_title=legend,
+        height=map_height(len(shown)),
+        label_size=11,
+        hover_labels=hover_labels(state),
     )

@@ -142,7 +142,13 @@ def classify_change(values: Sequence[float | None]) -> Classification:
     """Five fixed classes centred on zero, the same on every map so maps can be compared:
     within ±5% is "about the same"; beyond ±20% is a large change."""
     small, large = CHANGE_BREAKS
-    labels = [f"{large:g}%+ fewer", f"{small:g}–{large:g}% fewer", f"About the same (±{small:g}%)", f"{small:g}–{large:g}% more", f"{large:g}%+ more"]
+    labels = [
+        f"{large:g}%+ fewer",
+        f"{small:g}–{large:g}% fewer",
+        f"About the same (±{small:g}%)",
+        f"{small:g}–{large:g}% more",
+        f"{large:g}%+ more",
+    ]
 
     def one(v: float | None) -> int | None:
         if v is None or not np.isfinite(v):
@@ -161,7 +167,9 @@ def classify_change(values: Sequence[float | None]) -> Classification:
 def text_colour(fill: str) -> str:
     """Black or white, whichever contrasts more with ``fill`` (WCAG relative luminance)."""
     channels = [int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    lum = sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4) for w, c in zip((0.2126, 0.7152, 0.0722), channels))
+    lum = sum(
+        w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4) for w, c in zip((0.2126, 0.7152, 0.0722), channels)
+    )
     return INK if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
@@ -315,7 +323,9 @@ def layer(url: str, level: str, vintage: str, codes: Sequence[str]) -> Layer:
     version (a new upload changes the version, so reloaded boundaries are picked up)."""
     full = _layer(url, version(url), level, vintage, len(codes) > OVERVIEW_AREAS)
     wanted = [c for c in codes if c in full.features]
-    return Layer(vintage, {c: full.features[c] for c in wanted}, {c: full.centres[c] for c in wanted}, {c: full.bounds[c] for c in wanted})
+    return Layer(
+        vintage, {c: full.features[c] for c in wanted}, {c: full.centres[c] for c in wanted}, {c: full.bounds[c] for c in wanted}
+    )
 
 
 @lru_cache(maxsize=1)
@@ -369,7 +379,11 @@ def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, t
         if not members:
             continue
         lines = len(hover_labels)
-        template = "<b>%{customdata[0]}</b>" + "".join(f"<br>{label}%{{customdata[{n}]}}" for n, label in enumerate(hover_labels[1:], 1)) + "<extra></extra>"
+        template = (
+            "<b>%{customdata[0]}</b>"
+            + "".join(f"<br>{label}%{{customdata[{n}]}}" for n, label in enumerate(hover_labels[1:], 1))
+            + "<extra></extra>"
+        )
         traces.append(
             {
                 "type": "choropleth",
@@ -419,7 +433,13 @@ def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, t
             "dragmode": False,
             # Explicit ranges, not fitbounds: fitbounds keeps the world map's frame shape and
             # leaves a small map in a large box.
-            "geo": {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "white", "lonaxis": {"range": lon}, "lataxis": {"range": lat}},
+            "geo": {
+                "visible": False,
+                "projection": {"type": "mercator"},
+                "bgcolor": "white",
+                "lonaxis": {"range": lon},
+                "lataxis": {"range": lat},
+            },
             # The key sits under the map, so the map keeps the full width on a tablet.
             "legend": {
                 "title": {"text": legend_title, "side": "top"},
@@ -442,8 +462,23 @@ def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, t
 def placeholder(height: int, message: str = "") -> dict:
     """An empty figure of the map's height, shown until the map callback answers."""
     axis = {"visible": False}
-    note = [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": 16}}] if message else []
-    return {"data": [], "layout": {"height": height, "xaxis": axis, "yaxis": axis, "annotations": note, "paper_bgcolor": "white", "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 60, "b": 10}}}
+    note = (
+        [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": 16}}]
+        if message
+        else []
+    )
+    return {
+        "data": [],
+        "layout": {
+            "height": height,
+            "xaxis": axis,
+            "yaxis": axis,
+            "annotations": note,
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        },
+    }
 
 
 def _legend_only(name: str, rank: int, marker: dict) -> dict:

@@ -42,7 +42,12 @@ def london_frame(view: LondonView, home: str) -> pd.DataFrame:
 
 
 def areas_frame(
-    figures: list[AreaFigure], values: list[float | None], classes: maps.Classification, state: MapState, level: str, home: str | None = None
+    figures: list[AreaFigure],
+    values: list[float | None],
+    classes: maps.Classification,
+    state: MapState,
+    level: str,
+    home: str | None = None,
 ) -> pd.DataFrame:
     """One row per area of a map (``level``: ward or borough), highest first as in the map
     page's table, with the figure shown, the figures behind it, its map class and its rank."""
@@ -69,8 +74,14 @@ def demand_frame(panels: list[DemandPanel], area_code: str, area_name: str) -> p
     """One row per context indicator and quarter, the quarters each panel draws."""
     records = [
         {
-            "indicator": p.indicator.code, "name": p.indicator.name, "unit": p.indicator.unit, "area_code": area_code,
-            "area_name": area_name, "quarter": q.label, "period": q.key, "value": _number(v),
+            "indicator": p.indicator.code,
+            "name": p.indicator.name,
+            "unit": p.indicator.unit,
+            "area_code": area_code,
+            "area_name": area_name,
+            "quarter": q.label,
+            "period": q.key,
+            "value": _number(v),
             "chosen_quarter": "yes" if q == p.period else "",
         }  # fmt: skip
         for p in panels

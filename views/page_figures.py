@@ -82,7 +82,14 @@ def ward_trend(view: WardView, width: int = PRINT_WIDTH, height: int | None = No
         f"Line chart: all crime in {view.name} ward each quarter, {_span(view)}, as a solid line with circles, and anti-social "
         f"behaviour incidents as a dashed line with diamonds; {quarter} is marked with a square. {title}."
     )
-    return Chart(f"ward-{view.code}-trend-{view.state.period.key}", styled, alt, f"All crime and ASB by quarter, {view.name} ward", width, height)
+    return Chart(
+        f"ward-{view.code}-trend-{view.state.period.key}",
+        styled,
+        alt,
+        f"All crime and ASB by quarter, {view.name} ward",
+        width,
+        height,
+    )
 
 
 def ward_categories(view: WardView, width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
@@ -107,7 +114,14 @@ def ward_categories(view: WardView, width: int = PRINT_WIDTH, height: int | None
         f"{len(parts)} small line charts, one per crime category, of offences in {view.name} ward each quarter, {_span(view)}, "
         f"each with its own scale and {quarter} marked with a square. {title}."
     )
-    return Chart(f"ward-{view.code}-categories-{view.state.period.key}", styled, alt, f"Offences by crime category and quarter, {view.name} ward", width, drawn)
+    return Chart(
+        f"ward-{view.code}-categories-{view.state.period.key}",
+        styled,
+        alt,
+        f"Offences by crime category and quarter, {view.name} ward",
+        width,
+        drawn,
+    )
 
 
 def ward_locator(url: str, view: WardView, width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
@@ -118,7 +132,11 @@ def ward_locator(url: str, view: WardView, width: int = PRINT_WIDTH, height: int
     figure["layout"]["legend"]["title"]["text"] = ""
     count = len(view.figures.outlined)
     title = f"{view.name} ward (dark blue, thick outline) among the {plural(count, 'ward')} of {view.borough}"
-    layout = "schematic layout: each hexagon is one ward, placed roughly where it is" if vintage == "schematic" else f"{vintage} ward boundaries"
+    layout = (
+        "schematic layout: each hexagon is one ward, placed roughly where it is"
+        if vintage == "schematic"
+        else f"{vintage} ward boundaries"
+    )
     subtitle = f"Where {view.name} ward is, {view.borough} ({layout})"
     height = height or MAP_HEIGHT
     styled = _geo_fill(_style(figure, title, subtitle, "Source: ward boundaries held by cspdash", width, height))
@@ -128,7 +146,15 @@ def ward_locator(url: str, view: WardView, width: int = PRINT_WIDTH, height: int
     return Chart(f"ward-{view.code}-locator-{view.state.period.key}", styled, alt, f"Where {view.name} ward is", width, height)
 
 
-def ward_chart(url: str, home: str, code: str, params: dict[str, str | None], kind: str = "trend", width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
+def ward_chart(
+    url: str,
+    home: str,
+    code: str,
+    params: dict[str, str | None],
+    kind: str = "trend",
+    width: int = PRINT_WIDTH,
+    height: int | None = None,
+) -> Chart:
     """One of the /ward/<code> page's charts for the same query. Raises MapRequestError and
     NotAvailable."""
     if kind not in WARD_KINDS:
@@ -142,7 +168,9 @@ def ward_chart(url: str, home: str, code: str, params: dict[str, str | None], ki
 # --- London comparison -----------------------------------------------------------------------
 
 
-def london_map(url: str, home: str, view: LondonView, kind: str = "tile", width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
+def london_map(
+    url: str, home: str, view: LondonView, kind: str = "tile", width: int = PRINT_WIDTH, height: int | None = None
+) -> Chart:
     state = view.state
     if kind == "geo":
         vintage = borough_vintage(url)
@@ -166,7 +194,9 @@ def london_map(url: str, home: str, view: LondonView, kind: str = "tile", width:
     return Chart(name, styled, alt, f"{phrase[:1].upper()}{phrase[1:]} by London borough, {state.period.label}", width, height)
 
 
-def london_chart(url: str, home: str, params: dict[str, str | None], kind: str = "tile", width: int = PRINT_WIDTH, height: int | None = None) -> Chart:
+def london_chart(
+    url: str, home: str, params: dict[str, str | None], kind: str = "tile", width: int = PRINT_WIDTH, height: int | None = None
+) -> Chart:
     """The /london page's tile map or borough map for the same query. Raises
     MapRequestError and NotAvailable."""
     if kind not in LONDON_KINDS:
@@ -207,6 +237,14 @@ def summary_chart(card: Scorecard, sources: list[str], width: int = PRINT_WIDTH,
     figure["layout"]["margin"]["b"] = 70  # room for the axis title above the source line
     styled = _style(figure, title, subtitle, source_line(*sources), width, height)
     bars = ", ".join(f"{r.value} {counts.count(r)} ({counts.percent_label(r)})" for r in RATED)
-    alt = f"Bar chart of the number of rated indicators with each rating in {card.area_name}, {card.period.label}: {bars}. {title}."
-    return Chart(f"summary-{card.area_code}-{card.period.key}", styled, alt, f"Rated indicators by rating, {card.period.label}", width, height)
-
+    alt = (
+        f"Bar chart of the number of rated indicators with each rating in {card.area_name}, {card.period.label}: {bars}. {title}."
+    )
+    return Chart(
+        f"summary-{card.area_code}-{card.period.key}",
+        styled,
+        alt,
+        f"Rated indicators by rating, {card.period.label}",
+        width,
+        height,
+    )

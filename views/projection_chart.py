@@ -42,7 +42,13 @@ def add_projection(figure: dict[str, Any], detail: IndicatorDetail, per_cent_of:
     scale = (lambda v: round(v / per_cent_of * 100, 2)) if per_cent_of else (lambda v: v)
     q = detail.period.q
     x = [f"Q{q} ({QUARTER_MONTHS[q]})", f"Q4 ({QUARTER_MONTHS[4]})"]
-    start = row.ytd_value if per_cent_of is None else row.ytd_value / row.target.target * 100 if row.target and row.target.target else None
+    start = (
+        row.ytd_value
+        if per_cent_of is None
+        else row.ytd_value / row.target.target * 100
+        if row.target and row.target.target
+        else None
+    )
     if start is None:
         return figure
     start = round(start, 2)

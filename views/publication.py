@@ -81,7 +81,9 @@ def _publication(url: str, v: tuple, period: Quarter, area: str, as_published: b
         if version is not None and version not in numbers:
             raise NotPublished(_missing_text(period, version, numbers))
         if as_published and not numbers:
-            raise NotPublished(f"{period.label} has not been published for this area yet, so there is no published version to show.")
+            raise NotPublished(
+                f"{period.label} has not been published for this area yet, so there is no published version to show."
+            )
         report = revisions(session, period, area, version) if numbers else None
         return Publication(status, as_published, version, report)
 
@@ -148,5 +150,7 @@ def published_pack(url: str, period: Quarter, area: str, fmt: str, version: int 
     with reading(get_engine(url)) as session:
         found = published_file(session, period, area, fmt, version)
     if found is None:
-        raise NotPublished(f"No {fmt} pack was published for {period.label} in this area" + (f" as version {version}." if version else "."))
+        raise NotPublished(
+            f"No {fmt} pack was published for {period.label} in this area" + (f" as version {version}." if version else ".")
+        )
     return found

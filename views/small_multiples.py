@@ -52,7 +52,10 @@ def small_multiples(
     data: list[dict[str, Any]] = []
     for i, part in enumerate(parts):
         suffix = _axis(i)
-        data += [{**t, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": i == 0, "legendgroup": t.get("name")} for t in part["data"]]
+        data += [
+            {**t, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": i == 0, "legendgroup": t.get("name")}
+            for t in part["data"]
+        ]
     base = {k: v for k, v in parts[0]["layout"].items() if k not in ("xaxis", "yaxis", "title", "height", "margin", "showlegend")}
     layout = {**base, "margin": {"l": left, "r": 20, "b": 30}}
     probe = committee_style({"data": data, "layout": layout}, title, subtitle, source, width)
@@ -68,7 +71,11 @@ def small_multiples(
         plot_top = cell_top - cells.heading / plot
         suffix = _axis(i)
         out[f"xaxis{suffix}"] = {**part["layout"].get("xaxis", {}), "domain": [x0, x0 + width_each], "anchor": f"y{suffix}"}
-        out[f"yaxis{suffix}"] = {**part["layout"].get("yaxis", {}), "domain": [plot_top - cells.plot / plot, plot_top], "anchor": f"x{suffix}"}
+        out[f"yaxis{suffix}"] = {
+            **part["layout"].get("yaxis", {}),
+            "domain": [plot_top - cells.plot / plot, plot_top],
+            "anchor": f"x{suffix}",
+        }
         out["annotations"].append(
             {
                 "text": heading, "xref": "paper", "yref": "paper", "x": x0, "y": cell_top, "xanchor": "left", "yanchor": "top",

@@ -14,14 +14,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from store.db import Session
-
 from rules.breaks import SeriesBreak
 from rules.gaps import has_point_for, latest_label, recent_run
 from rules.periods import Quarter, is_month
 from rules.spc import ASSURANCE_WORDS, MIN_POINTS, RULE_WORDS, VARIATION_WORDS, PointType, SpcPoint
 from store.annotations import breaks_for
-from store.db import get_engine, reading
+from store.db import Session, get_engine, reading
 from store.indicator_queries import indicator_by_code
 from store.spc_series import SpcUnavailable, StoredSpc, indicator_spc, natural_by
 from views.charts import BLUE, INK, PLUM, _layout, _quarter_label, _scatter
@@ -110,7 +108,7 @@ def period_words(period: str) -> str:
 
 
 def point_words(point: SpcPoint) -> str:
-    """"437, outside the process limits (concern)" – the period goes in its own column."""
+    """ "437, outside the process limits (concern)" – the period goes in its own column."""
     reasons = "; ".join(RULE_WORDS[r] for r in point.rules)
     kind = {"improvement": "improvement", "concern": "concern"}.get(point.point_type.value, "neither better nor worse")
     return f"{reasons} ({kind})"
@@ -170,7 +168,11 @@ def spc_subtitle(view: SpcView, name: str, area_name: str) -> str:
         return ""
     start = recent_run(stored.periods)  # the chart opens there: say which span is shown
     shown = f"{period_words(stored.periods[start])} to {period_words(stored.periods[-1])} ({len(stored.periods) - start} points"
-    earlier = f"; earlier: {period_words(stored.periods[0])} to {period_words(stored.periods[start - 1])}, before a gap of more than a year)" if start else ")"
+    earlier = (
+        f"; earlier: {period_words(stored.periods[0])} to {period_words(stored.periods[start - 1])}, before a gap of more than a year)"
+        if start
+        else ")"
+    )
     return f"{name}, {area_name}, each {stored.by}, {shown}{earlier}"
 
 
@@ -183,7 +185,16 @@ def spc_table(view: SpcView) -> tuple[list[str], list[list[str]]]:
     segs = view.stored.result.segments
     for p in view.stored.result.points:
         s = segs[p.segment]
-        rows.append([period_words(p.period), _num(p.value), _num(s.mean), _num(s.lower_limit), _num(s.upper_limit), point_words(p) if p.rules else ""])
+        rows.append(
+            [
+                period_words(p.period),
+                _num(p.value),
+                _num(s.mean),
+                _num(s.lower_limit),
+                _num(s.upper_limit),
+                point_words(p) if p.rules else "",
+            ]
+        )
     return headers, rows
 
 
@@ -240,10 +251,30 @@ def add_break_lines(figure: dict[str, Any], breaks: list[SeriesBreak], by: str, 
         if x is None or (by == "month" and x < first):
             continue
         layout.setdefault("shapes", []).append(
-            {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": {"color": INK, "width": 2, "dash": "dashdot"}, "name": "series-break"}
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": INK, "width": 2, "dash": "dashdot"},
+                "name": "series-break",
+            }
         )
         layout.setdefault("annotations", []).append(
-            {"text": f"Break {b.date:%b %Y}", "x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom", "xanchor": "left", "showarrow": False, "font": {"size": 12, "color": INK}}
+            {
+                "text": f"Break {b.date:%b %Y}",
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "showarrow": False,
+                "font": {"size": 12, "color": INK},
+            }
         )
 
 
@@ -258,7 +289,18 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
     data: list[dict] = []
     for attr, name, dash in (("upper_limit", "Process limits", "dash"), ("lower_limit", "Process limits", "dash")):
         xs, ys = _stepped(view, attr)
-        data.append(_scatter(x=xs, y=ys, mode="lines", name=name, legendgroup="limits", showlegend=attr == "upper_limit", line={"color": LIMIT_GREY, "dash": dash, "width": 2}, hoverinfo="skip"))
+        data.append(
+            _scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=name,
+                legendgroup="limits",
+                showlegend=attr == "upper_limit",
+                line={"color": LIMIT_GREY, "dash": dash, "width": 2},
+                hoverinfo="skip",
+            )
+        )
     for attr in ("upper_two_sigma", "lower_two_sigma"):
         xs, ys = _stepped(view, attr)
         data.append(
@@ -270,7 +312,16 @@ def spc_figure(view: SpcView, title: str, y_title: str, two_sigma: bool = True) 
     xs, ys = _stepped(view, "mean")
     data.append(_scatter(x=xs, y=ys, mode="lines", name="Mean", line={"color": INK, "width": 1.5}, hoverinfo="skip"))
     if result.target is not None:
-        data.append(_scatter(x=x, y=[result.target] * len(x), mode="lines", name="Target", line={"color": PLUM, "dash": "longdash", "width": 2}, hoverinfo="skip"))
+        data.append(
+            _scatter(
+                x=x,
+                y=[result.target] * len(x),
+                mode="lines",
+                name="Target",
+                line={"color": PLUM, "dash": "longdash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
     every, gapped = with_gaps(stored.periods, stored.values)  # a missing period is a gap, not a bridge
     data.append(
         _scatter(

@@ -64,7 +64,9 @@ def small_line_svg(title: str, labels: list[str], values: list[float | None], ch
         f'font-family={_attr(FONT)} fill="{INK}">',
         f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
     ]
-    out += [f'<text x="0" y="{22 + LINE_HEIGHT * k}" font-size="{TITLE_SIZE}">{escape(line)}</text>' for k, line in enumerate(lines)]
+    out += [
+        f'<text x="0" y="{22 + LINE_HEIGHT * k}" font-size="{TITLE_SIZE}">{escape(line)}</text>' for k, line in enumerate(lines)
+    ]
     for t in ticks:
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{GRID}"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" font-size="{TICK_SIZE}" text-anchor="end">{t:,}</text>')
@@ -72,7 +74,9 @@ def small_line_svg(title: str, labels: list[str], values: list[float | None], ch
     out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{axis_y}" y2="{axis_y}" stroke="{INK}"/>')
     for i in x_ticks(n):
         out.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{axis_y}" y2="{axis_y + 5}" stroke="{INK}"/>')
-        out.append(f'<text x="{x(i):.1f}" y="{axis_y + 19}" font-size="{TICK_SIZE}" text-anchor="middle">{escape(labels[i])}</text>')
+        out.append(
+            f'<text x="{x(i):.1f}" y="{axis_y + 19}" font-size="{TICK_SIZE}" text-anchor="middle">{escape(labels[i])}</text>'
+        )
     # The line, broken where a quarter has no figure (as Plotly draws gaps).
     run: list[str] = []
     for i, v in enumerate([*values, None]):

@@ -18,11 +18,11 @@ import plotly.graph_objects as go
 from rules.periods import Quarter
 from store.map_queries import AreaTrend
 from views import maps
-from views.gap_axis import quarter_axis
 from views.charts import BLUE, FONT, GRID, INK, ORANGE, PLUM
 from views.data import version
-from views.svg_lines import small_line_svg
+from views.gap_axis import quarter_axis
 from views.map_state import MapFigures, MapState, resolve, shown_value, trend, view_phrase, ward_figures
+from views.svg_lines import small_line_svg
 from views.text_fit import fit, line_count
 from views.wording import change_phrase
 
@@ -93,7 +93,9 @@ def category_finding(view: WardView) -> str:
     """The categories' finding: the largest category in the map's quarter and its share."""
     i = view.labels.index(view.chosen) if view.chosen in view.labels else None
     quarter = view.state.period.quarter.label
-    held = {label: value for label, values in view.series.categories.items() if i is not None and (value := values[i]) is not None}
+    held = {
+        label: value for label, values in view.series.categories.items() if i is not None and (value := values[i]) is not None
+    }
     if not held or not max(held.values()):
         return f"No offences by category are held for {view.name} in {quarter}"
     top = max(held, key=lambda label: held[label])
@@ -121,15 +123,44 @@ def _chosen(fig: go.Figure, labels: list[str], values: list[float | None], chose
     """Mark the map's quarter with a filled square, so the chart ties back to the map."""
     if chosen in labels and values[labels.index(chosen)] is not None:
         i = labels.index(chosen)
-        fig.add_trace(go.Scatter(x=[chosen], y=[values[i]], mode="markers", name="The map's quarter", marker={"symbol": "square", "size": 11, "color": PLUM}, hovertemplate="%{x}: %{y:,}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[chosen],
+                y=[values[i]],
+                mode="markers",
+                name="The map's quarter",
+                marker={"symbol": "square", "size": 11, "color": PLUM},
+                hovertemplate="%{x}: %{y:,}<extra></extra>",
+            )
+        )
 
 
 def trend_chart(series: AreaTrend, title: str, chosen: str) -> go.Figure:
     labels = [short_quarter(q) for q in series.quarters]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=labels, y=series.all_crime, mode="lines+markers", name="All crime", line={"color": BLUE, "width": 3}, marker={"symbol": "circle", "size": 8}, meta="all-crime"))
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=series.all_crime,
+            mode="lines+markers",
+            name="All crime",
+            line={"color": BLUE, "width": 3},
+            marker={"symbol": "circle", "size": 8},
+            meta="all-crime",
+        )
+    )
     if any(v is not None for v in series.asb):
-        fig.add_trace(go.Scatter(x=labels, y=series.asb, mode="lines+markers", name="Anti-social behaviour", line={"color": ORANGE, "dash": "dash", "width": 2}, marker={"symbol": "diamond", "size": 9}, meta="asb"))
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=series.asb,
+                mode="lines+markers",
+                name="Anti-social behaviour",
+                line={"color": ORANGE, "dash": "dash", "width": 2},
+                marker={"symbol": "diamond", "size": 9},
+                meta="asb",
+            )
+        )
     _chosen(fig, labels, series.all_crime, chosen)
     fig.update_layout(_small_layout(title, TREND_HEIGHT))
     fig.update_xaxes(**quarter_axis(labels))  # thinned, "Q3" over "16/17": no overlapping labels on a phone
@@ -146,7 +177,17 @@ SMALL_CELL = 260  # px: the narrowest the ward page's grid draws a category char
 
 
 def category_chart(label: str, values: list[float | None], labels: list[str], chosen: str) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=labels, y=values, mode="lines+markers", name=label, line={"color": BLUE, "width": 2}, marker={"symbol": "circle", "size": 6}, showlegend=False))
+    fig = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            name=label,
+            line={"color": BLUE, "width": 2},
+            marker={"symbol": "circle", "size": 6},
+            showlegend=False,
+        )
+    )
     _chosen(fig, labels, values, chosen)
     # The page's cells are at least SMALL_CELL px wide: the title wraps there rather than being cut.
     title = fit(category_title(label, values, labels, chosen), SMALL_CELL - 10, 15)
@@ -168,10 +209,20 @@ def locator_figure(url: str, view: WardView) -> dict:
     layer = maps.layer(url, "ward", vintage, codes) if vintage else maps.Layer("none", {}, {}, {})
     shown = [c for c in codes if c in layer.features]
     name, code = view.name, view.code
-    key = maps.Classification("", [f"{name} ward", f"Other wards in {view.borough}"], [BLUE, "#eef3f8"], [0 if c == code else 1 for c in shown])
+    key = maps.Classification(
+        "", [f"{name} ward", f"Other wards in {view.borough}"], [BLUE, "#eef3f8"], [0 if c == code else 1 for c in shown]
+    )
     areas = [maps.MapArea(c, "", [name if c == code else "Another ward"]) for c in shown]
     figure = maps.choropleth(
-        layer, areas, key, title="", legend_title="Key", height=LOCATOR_HEIGHT, label_size=12, highlight=code, highlight_name=f"{name} (thick outline)"
+        layer,
+        areas,
+        key,
+        title="",
+        legend_title="Key",
+        height=LOCATOR_HEIGHT,
+        label_size=12,
+        highlight=code,
+        highlight_name=f"{name} (thick outline)",
     )
     figure["layout"]["margin"]["t"] = 10
     return figure

@@ -8,14 +8,14 @@ import re
 from reporting.formatting import format_value
 from reporting.published_document import SPC_NOT_RECORDED
 from reporting.scoring import ScoreRow
-from sources.declarations import UPLOADED
-from sources.registry import SOURCES
 from rules.direction import Direction
 from rules.gaps import has_point_for, latest_label, no_figures_yet
 from rules.periods import Quarter
 from rules.rating import Polarity, Rating
 from rules.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
 from rules.summary import RagCounts
+from sources.declarations import UPLOADED
+from sources.registry import SOURCES
 from store.queries import DemandPanel, IndicatorDetail
 
 MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
@@ -94,13 +94,21 @@ def direction_word(d: Direction) -> str:
 
 def short_term_title(row: ScoreRow, period: Quarter) -> str:
     """Tooltip for the short-term arrow: this quarter's figure against last quarter's."""
-    return _arrow_title(row, row.dot_short, period, period.previous(), "quarter figures ", row.quarter_value, row.previous_quarter)
+    return _arrow_title(
+        row, row.dot_short, period, period.previous(), "quarter figures ", row.quarter_value, row.previous_quarter
+    )
 
 
 def long_term_title(row: ScoreRow, period: Quarter) -> str:
     """Tooltip for the long-term arrow: against the same period a year earlier."""
     return _arrow_title(
-        row, row.dot_long, period, period.same_quarter_last_year(), f"{basis_label(row.basis)}: ", row.actual, row.same_period_last_year
+        row,
+        row.dot_long,
+        period,
+        period.same_quarter_last_year(),
+        f"{basis_label(row.basis)}: ",
+        row.actual,
+        row.same_period_last_year,
     )
 
 
@@ -393,7 +401,11 @@ SPC_ASSURANCE_SHAPE = {"pass": "P", "fail": "F", "inconsistent": "?"}
 
 
 # A version published before the SPC verdicts were stored with it (reporting.published_document).
-SPC_NOT_RECORDED_WORDS = ("–", "not recorded when published", "This version was published before its SPC verdicts were stored with it.")
+SPC_NOT_RECORDED_WORDS = (
+    "–",
+    "not recorded when published",
+    "This version was published before its SPC verdicts were stored with it.",
+)
 
 
 def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
@@ -410,7 +422,11 @@ def spc_variation_words(row: ScoreRow) -> tuple[str, str, str]:
         return ("…", "provisional", f"Only {result.current.size} {by} since the last baseline: limits are provisional "
                 "until there are 13 points, so no verdict is given.")  # fmt: skip
     v = Variation(row.spc_variation)
-    return (SPC_VARIATION_SHAPE[v.value], VARIATION_WORDS[v], f"XmR chart of {len(row.spc.values)} {by} to {row.spc.periods[-1]}.")
+    return (
+        SPC_VARIATION_SHAPE[v.value],
+        VARIATION_WORDS[v],
+        f"XmR chart of {len(row.spc.values)} {by} to {row.spc.periods[-1]}.",
+    )
 
 
 def _spc_stale(row: ScoreRow) -> bool:
@@ -420,8 +436,7 @@ def _spc_stale(row: ScoreRow) -> bool:
 
 def _stale_why(row: ScoreRow) -> str:
     return (
-        f"No SPC verdict: the chart has no point for {Quarter.parse(row.period).label} "
-        f"(latest: {latest_label(row.spc.periods)})."
+        f"No SPC verdict: the chart has no point for {Quarter.parse(row.period).label} (latest: {latest_label(row.spc.periods)})."
     )
 
 
@@ -451,7 +466,9 @@ def spc_line(row: ScoreRow) -> str:
     a_shape, a_words, a_why = spc_assurance_words(row)
     if v_why == a_why and v_words == "none":  # no point for the quarter: one reason for both
         return f"Variation and assurance: none. {v_why}"
-    variation = f"{v_shape} {v_words}" + (f" ({v_why[:1].lower()}{v_why[1:].rstrip('.')})" if v_words in ("provisional", "none") else "")
+    variation = f"{v_shape} {v_words}" + (
+        f" ({v_why[:1].lower()}{v_why[1:].rstrip('.')})" if v_words in ("provisional", "none") else ""
+    )
     assurance = f"{a_shape} {a_words}" + (f" ({a_why.removeprefix('No assurance: ').rstrip('.')})" if a_words == "none" else "")
     return f"Variation: {variation}. Assurance: {assurance}."
 
@@ -494,7 +511,7 @@ SPC_KEY = (
 
 
 def no_figures_this_year(detail: IndicatorDetail) -> str:
-    """"No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
+    """ "No figures for 2025/26 yet (latest: Q4 2016/17)" when no quarter of the chosen year
     holds a figure (and no month of it does), else ""."""
     year = detail.period.financial_year
     in_year = [r for r in detail.history if Quarter.parse(r.period).financial_year == year]

@@ -53,7 +53,14 @@ def ytd_gap_table(detail: IndicatorDetail) -> tuple[list[str], list[list[str]]]:
 
     unit = detail.indicator.unit
     fy = detail.period.financial_year
-    headers = ["End of quarter", f"{fy.label} year to date", "Target", "Still Green up to", "Per cent of target", "Last year's per cent of its target"]
+    headers = [
+        "End of quarter",
+        f"{fy.label} year to date",
+        "Target",
+        "Still Green up to",
+        "Per cent of target",
+        "Last year's per cent of its target",
+    ]
     this, last = percent_of_target(detail)
     rows = []
     for q, row in enumerate(_rows(detail, detail.period.year), start=1):
@@ -89,7 +96,9 @@ def ytd_title(detail: IndicatorDetail) -> str:
     return f"{format_value(this[-1], info.unit)} year to date by {period.label}, {change}"
 
 
-def _with_year_end(detail: IndicatorDetail, band: list[tuple[float | None, float | None]]) -> list[tuple[float | None, float | None]]:
+def _with_year_end(
+    detail: IndicatorDetail, band: list[tuple[float | None, float | None]]
+) -> list[tuple[float | None, float | None]]:
     """Before Q4 is held, its target and tolerance come from the projection's year-end target,
     so the dashed projection ends beside the target it is judged against."""
     p = detail.current.projection if detail.history else None

@@ -43,8 +43,6 @@ import flask
 import plotly
 import plotly.io as pio
 
-from web.parts.context import current_engine, current_settings
-from web.parts.newer_figures import resolve_for_viewer
 from exports import ExportError, NotAvailable
 from exports.downloads import (
     Download,
@@ -61,7 +59,6 @@ from exports.file_names import content_disposition
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
 from rules.periods import PeriodError, Quarter
-from web.serving.headers import with_nonce
 from store.map_queries import MapRequestError, UnknownMeasure
 from store.queries import UnknownArea, UnknownIndicator
 from views import data
@@ -71,6 +68,9 @@ from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
 from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_request, publication, published_pack
 from views.wording import target_finding
+from web.parts.context import current_engine, current_settings
+from web.parts.newer_figures import resolve_for_viewer
+from web.serving.headers import with_nonce
 
 log = logging.getLogger(__name__)
 blueprint = flask.Blueprint("cspdash_exports", __name__)
@@ -148,7 +148,15 @@ def _file(download: Download, request: flask.Request) -> flask.Response:
 
 @lru_cache(maxsize=32)
 def _cached_chart(
-    url: str, version: tuple, code: str, period: Quarter, area: str, kind: str, fmt: str, as_published: bool = False, published: int | None = None
+    url: str,
+    version: tuple,
+    code: str,
+    period: Quarter,
+    area: str,
+    kind: str,
+    fmt: str,
+    as_published: bool = False,
+    published: int | None = None,
 ) -> Download:
     """Keyed by the data version (as ``views.data``): images cost a browser render."""
     return chart_download(current_engine(), code, period, area, kind, fmt, as_published=as_published, version=published)
@@ -227,7 +235,10 @@ def _cached_page_file(url: str, version: tuple, home: str, page: str, args: tupl
         kind = a.pop("kind", "tile")
         return london_download(url, home, a, fmt, kind)
     period = Quarter.parse(a["period"])
-    frozen: dict[str, Any] = {"as_published": a.get("as") == "published", "version": int(a["version"]) if a.get("version") else None}
+    frozen: dict[str, Any] = {
+        "as_published": a.get("as") == "published",
+        "version": int(a["version"]) if a.get("version") else None,
+    }
     if page == "demand":
         return demand_download(current_engine(), period, a["area"], fmt, a.get("indicator"), **frozen)
     return summary_download(current_engine(), period, a["area"], fmt, **frozen)
@@ -252,6 +263,7 @@ def _page_file(page: str, fmt: str, **args: str | None) -> flask.Response:
 @blueprint.get(f"/export/ward/<code>.<{PAGE_FILES}:fmt>")
 def export_ward(code: str, fmt: str) -> flask.Response:
     """A chart from /ward/<code> (``kind``), or the ward's figures by quarter."""
+
     def make() -> flask.Response:
         _current_only()
         return _page_file("ward", fmt, code=code, kind=_kind(WARD_KINDS, "ward chart"), **_map_params())
@@ -262,6 +274,7 @@ def export_ward(code: str, fmt: str) -> flask.Response:
 @blueprint.get(f"/export/london.<{PAGE_FILES}:fmt>")
 def export_london(fmt: str) -> flask.Response:
     """The tile map or the borough map from /london (``kind``), or the boroughs' figures."""
+
     def make() -> flask.Response:
         _current_only()
         return _page_file("london", fmt, kind=_kind(LONDON_KINDS, "London map"), **_map_params())
@@ -320,7 +333,10 @@ def export_data(code: str, fmt: str) -> flask.Response:
         if table and fmt == "csv":
             return _file(_chart_table_csv(code, state, period, table), flask.request)
         as_published, version = _as_published()
-        return _file(data_download(current_engine(), code, period, state.area, fmt, as_published=as_published, version=version), flask.request)
+        return _file(
+            data_download(current_engine(), code, period, state.area, fmt, as_published=as_published, version=version),
+            flask.request,
+        )
 
     return _guarded(make)
 
@@ -419,7 +435,9 @@ def embed_map() -> flask.Response:
     try:
         chart = ward_map_chart(settings.database_url, settings.home_area, _map_params())
     except MapRequestError as exc:
-        return _page("Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 400 if isinstance(exc, UnknownMeasure) else 404)
+        return _page(
+            "Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 400 if isinstance(exc, UnknownMeasure) else 404
+        )
     figure = chart.figure
     layout = figure["layout"]
     subtitle = layout["title"]["subtitle"]["text"]

@@ -19,10 +19,10 @@ from dash import html
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
-from web import access
 from store import throttle
 from store.db import get_engine, session_scope
 from store.users import authenticate
+from web import access
 
 log = logging.getLogger(__name__)
 CSRF_KEY = "login_csrf"
@@ -78,7 +78,9 @@ def register_login_routes(server: flask.Flask, prefix: str = "/") -> None:
 def _login() -> BaseResponse | str | tuple[str, int]:
     sso_name = access.sso_user_name(flask.current_app.config["CSPDASH_SETTINGS"])
     if sso_name:
-        body = Markup("<p>You are signed in as <strong>{}</strong> through your organisation's single sign-on.</p>").format(sso_name)
+        body = Markup("<p>You are signed in as <strong>{}</strong> through your organisation's single sign-on.</p>").format(
+            sso_name
+        )
         return _page("Signed in", body)
     next_path = safe_next(flask.request.values.get("next"))
     if flask.request.method == "GET":
@@ -106,7 +108,9 @@ def _login() -> BaseResponse | str | tuple[str, int]:
         log.warning("failed sign-in for %r from %s", name[:100], flask.request.remote_addr)
         with session_scope(engine) as session:
             throttle.forget_stale(session, keys)
-        return _page("Sign in", _form(next_path, name, "The user name or password is not right, or the account is disabled.")), 401
+        return _page(
+            "Sign in", _form(next_path, name, "The user name or password is not right, or the account is disabled.")
+        ), 401
     with session_scope(engine) as session:
         throttle.record_success(session, keys[0], keys[1])
     access.sign_in(user)
@@ -119,11 +123,14 @@ def _logout() -> BaseResponse | str:
         user = access.current_user()
         if user is None:
             return _page("Signed out", Markup('<p>You are not signed in.</p><p><a href="/">Continue</a></p>'))
-        return _page("Sign out", Markup(
-            "<p>Signing out ends your session on every device where <strong>{name}</strong> is signed in.</p>"
-            '<form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>'
-            '<p><a href="/">Stay signed in</a></p>'
-        ).format(name=user.name))
+        return _page(
+            "Sign out",
+            Markup(
+                "<p>Signing out ends your session on every device where <strong>{name}</strong> is signed in.</p>"
+                '<form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>'
+                '<p><a href="/">Stay signed in</a></p>'
+            ).format(name=user.name),
+        )
     access.sign_out()
     return flask.redirect("/")
 
@@ -158,9 +165,13 @@ def safe_next(value: str | None) -> str:
 def _form(next_path: str, name: str = "", error: str = "") -> Markup:
     csrf = flask.session.get(CSRF_KEY) or secrets.token_urlsafe(32)
     flask.session[CSRF_KEY] = csrf
-    error_html = Markup('<div class="notice notice--error" id="login-error" role="alert"><p>{}</p></div>').format(error) if error else ""
+    error_html = (
+        Markup('<div class="notice notice--error" id="login-error" role="alert"><p>{}</p></div>').format(error) if error else ""
+    )
     described = ' aria-describedby="login-error" aria-invalid="true"' if error else ""
-    return Markup(_FORM.format(error=error_html, csrf=escape(csrf), next=escape(next_path), name=escape(name), described=described))
+    return Markup(
+        _FORM.format(error=error_html, csrf=escape(csrf), next=escape(next_path), name=escape(name), described=described)
+    )
 
 
 def _page(title: str, body: Markup) -> str:
@@ -168,7 +179,7 @@ def _page(title: str, body: Markup) -> str:
 
 
 def account_bar(next_path: str) -> html.P | html.Div:
-    """"Signed in as Priya (analyst) · Sign out", or a sign-in link; for the top of a page."""
+    """ "Signed in as Priya (analyst) · Sign out", or a sign-in link; for the top of a page."""
     user = access.current_user()
     if user is None:
         return html.P(["Not signed in. ", html.A("Sign in", href=access.login_url(next_path))], className="account-bar")

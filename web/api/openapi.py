@@ -10,7 +10,11 @@ from views import api as v
 NUMBER = {"type": ["number", "null"]}
 TEXT = {"type": ["string", "null"]}
 RATING = {"type": "string", "enum": ["Green", "Amber", "Red", "Not rated", "No data"]}
-DIRECTION = {"type": "string", "enum": ["better", "worse", "same", "n/a", "up", "down"], "description": "better/worse for rated indicators; up/down (neither better nor worse) for context indicators"}
+DIRECTION = {
+    "type": "string",
+    "enum": ["better", "worse", "same", "n/a", "up", "down"],
+    "description": "better/worse for rated indicators; up/down (neither better nor worse) for context indicators",
+}
 QUARTER = {"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$", "examples": ["2016-17-Q3"]}
 TARGET = {
     "target": NUMBER, "target_low": NUMBER, "target_high": NUMBER, "tolerance": NUMBER,
@@ -64,8 +68,18 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
     "Area": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "parent_code": TEXT, "home": {"type": "boolean"},
              "boundary_vintage": TEXT, "first_month": TEXT, "last_month": TEXT},
 }  # fmt: skip
-COLUMNS = {"ScorecardRow": v.SCORECARD_COLUMNS, "Indicator": v.INDICATOR_COLUMNS, "SeriesRow": v.SERIES_COLUMNS, "CountRow": v.COUNT_COLUMNS, "Area": v.AREA_COLUMNS}
-COUNTS = {"type": "object", "properties": {k: {"type": "integer", "minimum": 0} for k in ("red", "amber", "green", "not_rated", "no_data")}, "required": ["red", "amber", "green", "not_rated", "no_data"]}
+COLUMNS = {
+    "ScorecardRow": v.SCORECARD_COLUMNS,
+    "Indicator": v.INDICATOR_COLUMNS,
+    "SeriesRow": v.SERIES_COLUMNS,
+    "CountRow": v.COUNT_COLUMNS,
+    "Area": v.AREA_COLUMNS,
+}
+COUNTS = {
+    "type": "object",
+    "properties": {k: {"type": "integer", "minimum": 0} for k in ("red", "amber", "green", "not_rated", "no_data")},
+    "required": ["red", "amber", "green", "not_rated", "no_data"],
+}
 META: dict[str, dict[str, Any]] = {
     "ScorecardMeta": {
         "period": QUARTER, "period_label": {"type": "string"}, "area_code": {"type": "string"}, "area_name": {"type": "string"},
@@ -95,19 +109,31 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query(name: str, description: str, schema: dict[str, Any] | None = None, example: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description, "schema": schema or {"type": "string"}}
+    out: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
     if example:
         out["example"] = example
     return out
 
 
-FORMAT = _query("format", "json (the default) or csv: the data records as CSV, with a header row.", {"type": "string", "enum": ["json", "csv"]})
+FORMAT = _query(
+    "format",
+    "json (the default) or csv: the data records as CSV, with a header row.",
+    {"type": "string", "enum": ["json", "csv"]},
+)
 PERIOD = _query("period", "Financial-year quarter; default the latest quarter every source holds.", QUARTER, "2016-17-Q3")
 AREA = _query("area", "Area code; default the partnership's home area (CSPDASH_HOME_AREA).", example="E09000016")
 LEVEL = _query("level", "Area level: ward, borough, region, country or other.", example="ward")
 
 
-def _get(summary: str, description: str, name: str, parameters: list[dict[str, Any]], errors: tuple[int, ...] = (400, 404)) -> dict[str, Any]:
+def _get(
+    summary: str, description: str, name: str, parameters: list[dict[str, Any]], errors: tuple[int, ...] = (400, 404)
+) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {
             "description": "The figures: JSON by default, CSV with ?format=csv.",
@@ -116,12 +142,23 @@ def _get(summary: str, description: str, name: str, parameters: list[dict[str, A
                 "text/csv": {"schema": {"type": "string"}},
             },
         },
-        "401": {"description": "Reading needs a signed-in user (CSPDASH_PUBLIC_READ is off).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}},
+        "401": {
+            "description": "Reading needs a signed-in user (CSPDASH_PUBLIC_READ is off).",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
+        },
     }
     for status in errors:
         responses[str(status)] = {"description": {400: "A parameter cannot be read.", 404: "Nothing is held for what was asked."}[status],
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
-    return {"get": {"summary": summary, "description": description, "operationId": name[:1].lower() + name[1:], "parameters": [*parameters, FORMAT], "responses": responses}}
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "operationId": name[:1].lower() + name[1:],
+            "parameters": [*parameters, FORMAT],
+            "responses": responses,
+        }
+    }
 
 
 def document() -> dict[str, Any]:
@@ -130,10 +167,22 @@ def document() -> dict[str, Any]:
     schemas["RagCounts"] = COUNTS
     for name, row, meta in (("Scorecard", "ScorecardRow", "ScorecardMeta"), ("Indicators", "Indicator", "IndicatorsMeta"),
                             ("Series", "SeriesRow", "SeriesMeta"), ("Counts", "CountRow", "CountsMeta"), ("Areas", "Area", "AreasMeta")):  # fmt: skip
-        schemas[f"{name}Response"] = _object({"meta": {"$ref": f"#/components/schemas/{meta}"}, "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{row}"}}})
+        schemas[f"{name}Response"] = _object(
+            {
+                "meta": {"$ref": f"#/components/schemas/{meta}"},
+                "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{row}"}},
+            }
+        )
     schemas["Error"] = _object({"error": _object({"status": {"type": "integer"}, "message": {"type": "string"}})})
     schemas["Refusal"] = _object({"message": {"type": "string"}})
-    code = {"name": "code", "in": "path", "required": True, "description": "Indicator code, e.g. CSP1.", "schema": {"type": "string"}, "example": "CSP1"}
+    code = {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "description": "Indicator code, e.g. CSP1.",
+        "schema": {"type": "string"},
+        "example": "CSP1",
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -144,16 +193,36 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/scorecard": _get("Scorecard", "Every indicator rated Red/Amber/Green for one quarter and area, as on the scorecard page.", "Scorecard", [PERIOD, AREA]),
-            "/indicators": _get("Indicators", "Every indicator's definition, in the scorecard's order.", "Indicators", [], errors=()),
+            "/scorecard": _get(
+                "Scorecard",
+                "Every indicator rated Red/Amber/Green for one quarter and area, as on the scorecard page.",
+                "Scorecard",
+                [PERIOD, AREA],
+            ),
+            "/indicators": _get(
+                "Indicators", "Every indicator's definition, in the scorecard's order.", "Indicators", [], errors=()
+            ),
             "/indicators/{code}/series": _get(
-                "One indicator by quarter", "The indicator scored quarter by quarter, as on its page.", "Series",
-                [code, AREA, _query("from", "First quarter; default the first held.", QUARTER), _query("to", "Last quarter; default the latest.", QUARTER)],
+                "One indicator by quarter",
+                "The indicator scored quarter by quarter, as on its page.",
+                "Series",
+                [
+                    code,
+                    AREA,
+                    _query("from", "First quarter; default the first held.", QUARTER),
+                    _query("to", "Last quarter; default the latest.", QUARTER),
+                ],
             ),
             "/counts": _get(
-                "Recorded counts", "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter.", "Counts",
-                [_query("source", "crime (default) or asb.", {"type": "string", "enum": ["crime", "asb"]}), AREA, LEVEL,
-                 _query("by", "month (default) or quarter.", {"type": "string", "enum": ["month", "quarter"]})],
+                "Recorded counts",
+                "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter.",
+                "Counts",
+                [
+                    _query("source", "crime (default) or asb.", {"type": "string", "enum": ["crime", "asb"]}),
+                    AREA,
+                    LEVEL,
+                    _query("by", "month (default) or quarter.", {"type": "string", "enum": ["month", "quarter"]}),
+                ],
             ),  # fmt: skip
             "/areas": _get("Areas", "Every area held, broadest first.", "Areas", [LEVEL], errors=(400,)),
         },

@@ -24,14 +24,14 @@ from collections.abc import Callable
 import flask
 import pandas as pd
 
-from web.parts.newer_figures import published_only
 from exports.file_names import content_disposition, file_stem
 from exports.tabular import safe_csv
-from web.serving.unavailable import MESSAGE as UNAVAILABLE
 from settings import Settings
 from store.db import DatabaseUnavailable, Session, get_engine, reading
 from views import api as figures
 from views.api import ApiTable, BadRequest, NotFound
+from web.parts.newer_figures import published_only
+from web.serving.unavailable import MESSAGE as UNAVAILABLE
 
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
@@ -91,7 +91,10 @@ def _arg(name: str) -> str | None:
 
 @blueprint.get("/scorecard")
 def scorecard() -> flask.Response:
-    return _answer("scorecard", lambda s, cfg: figures.scorecard(s, cfg.home_area, _arg("period"), _arg("area"), published_only=published_only()))
+    return _answer(
+        "scorecard",
+        lambda s, cfg: figures.scorecard(s, cfg.home_area, _arg("period"), _arg("area"), published_only=published_only()),
+    )
 
 
 @blueprint.get("/indicators")
@@ -101,12 +104,19 @@ def indicators() -> flask.Response:
 
 @blueprint.get("/indicators/<code>/series")
 def series(code: str) -> flask.Response:
-    return _answer(f"{code}-series", lambda s, cfg: figures.indicator_series(s, cfg.home_area, code, _arg("area"), _arg("from"), _arg("to"), published_only=published_only()))
+    return _answer(
+        f"{code}-series",
+        lambda s, cfg: figures.indicator_series(
+            s, cfg.home_area, code, _arg("area"), _arg("from"), _arg("to"), published_only=published_only()
+        ),
+    )
 
 
 @blueprint.get("/counts")
 def counts() -> flask.Response:
-    return _answer("counts", lambda s, cfg: figures.counts(s, cfg.home_area, _arg("source"), _arg("area"), _arg("level"), _arg("by")))
+    return _answer(
+        "counts", lambda s, cfg: figures.counts(s, cfg.home_area, _arg("source"), _arg("area"), _arg("level"), _arg("by"))
+    )
 
 
 @blueprint.get("/areas")

@@ -26,6 +26,7 @@ from views.wording import QUARTER_MONTHS, direction_word
 
 log = logging.getLogger(__name__)
 
+
 def attrs(values: dict[str, Any]) -> dict[str, Any]:
     """HTML attributes to spread into a Dash component (``**attrs({"aria-label": ...})``), for
     names that are not Python names (aria-*, data-*). Typed ``dict[str, Any]``: a ``dict[str, str]``
@@ -48,7 +49,10 @@ def rag_badge(rating: Rating, title: str | None = None) -> html.Span:
 
 def direction_badge(direction: Direction, title: str, words: str | None = None) -> html.Span:
     return html.Span(
-        [html.Span(ARROW[direction], className="dot__arrow", **attrs({"aria-hidden": "true"})), words or direction_word(direction)],
+        [
+            html.Span(ARROW[direction], className="dot__arrow", **attrs({"aria-hidden": "true"})),
+            words or direction_word(direction),
+        ],
         className=f"dot dot--{slug(direction.value)}",
         title=title,
     )
@@ -89,7 +93,12 @@ def failure(exc: BaseException) -> html.Div:
 
 
 def select(
-    prefix: str, name: str, label: str, options: Sequence[tuple[str, str]], value: str | None, disabled: Sequence[str] = (),
+    prefix: str,
+    name: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    value: str | None,
+    disabled: Sequence[str] = (),
     titles: dict[str, str] | None = None,
 ) -> html.Div:
     """A labelled native <select>; ``disabled`` options stay listed but cannot be picked, and
@@ -100,7 +109,13 @@ def select(
             html.Label(label, htmlFor=control_id, className="field__label"),
             html.Select(
                 [
-                    html.Option(text, value=v, selected=v == value, disabled=v in disabled, **attrs({"title": titles[v]} if titles and v in titles else {}))
+                    html.Option(
+                        text,
+                        value=v,
+                        selected=v == value,
+                        disabled=v in disabled,
+                        **attrs({"title": titles[v]} if titles and v in titles else {}),
+                    )
                     for v, text in options
                 ],
                 id=control_id,
@@ -138,7 +153,13 @@ def period_controls(prefix: str, state: PageState, keep: dict[str, str] | None =
         id=f"{prefix}-controls",
         method="get",
         role="search",
-        **attrs({"aria-label": "Choose the period and area", "data-location": f"{prefix}-location", **({"data-keep": urlencode(keep)} if keep else {})}),
+        **attrs(
+            {
+                "aria-label": "Choose the period and area",
+                "data-location": f"{prefix}-location",
+                **({"data-keep": urlencode(keep)} if keep else {}),
+            }
+        ),
     )
 
 
@@ -213,7 +234,10 @@ def chart(graph_id: str, figure: dict, caption: str, height: int | None = None) 
 
 def image_chart(image_id: str, src: str, alt: str, caption: str) -> html.Figure:
     """A small static chart drawn on the server (an SVG image), with its text description."""
-    return html.Figure([html.Img(id=image_id, src=src, alt=alt, className="chart__image"), html.Figcaption(caption, className="chart__caption")], className="chart")
+    return html.Figure(
+        [html.Img(id=image_id, src=src, alt=alt, className="chart__image"), html.Figcaption(caption, className="chart__caption")],
+        className="chart",
+    )
 
 
 IMAGE_LINKS = (("png", "Download PNG"), ("svg", "Download SVG"))
@@ -223,14 +247,19 @@ DATA_LINKS = (("csv", "Download data (CSV)"), ("xlsx", "Download data (XLSX)"))
 def download_links(
     what: str, images: str | None, data: str | None = None, block_id: str | None = None, one_image: bool = False
 ) -> html.Div:
-    """"Download PNG", "Download SVG" and "Download data (CSV)", "(XLSX)" for one chart, as
+    """ "Download PNG", "Download SVG" and "Download data (CSV)", "(XLSX)" for one chart, as
     served by ``web/embed.py``. ``images`` and ``data`` are addresses with ``{fmt}``
     where the file type goes. The visible words stay short; hidden words name the chart
     (``what``), so each link makes sense on its own in a screen reader's list of links.
     ``one_image``: several charts drawn as one image (said of the image links only)."""
     pictured = f"{what}, as one image" if one_image else what
     links = [
-        html.A([label, html.Span(f" {joiner}", className="visually-hidden")], href=href.replace("{fmt}", fmt), download="", className="button button--secondary")
+        html.A(
+            [label, html.Span(f" {joiner}", className="visually-hidden")],
+            href=href.replace("{fmt}", fmt),
+            download="",
+            className="button button--secondary",
+        )
         for href, joiner, choices in ((images, f"of {pictured}", IMAGE_LINKS), (data, f"behind {what}", DATA_LINKS))
         if href
         for fmt, label in choices

@@ -54,7 +54,11 @@ def text_field(control_id: str, label: str, value: str, *, hint: str | None = No
     # parses it and says exactly what is wrong.
     control = dcc.Input(
         # "decimal" is an HTML inputmode Dash's typed signature leaves out; Dash passes it through.
-        id=control_id, type="text", inputMode="decimal", value=value, autoComplete="off",  # type: ignore[arg-type]
+        id=control_id,
+        type="text",
+        inputMode="decimal",
+        value=value,
+        autoComplete="off",  # type: ignore[arg-type]
         className="field__input field__input--number",
     )
     return html.Div([*_label(label, control_id, hint), control], className="field", **extra)

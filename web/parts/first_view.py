@@ -79,7 +79,9 @@ def page_container(app: dash.Dash) -> Component:
         [
             # href and hash are left for the Location to read from the window: the routing
             # callback listens to pathname and search only.
-            dcc.Location(id=_ID_LOCATION, refresh="callback-nav", pathname=parts.path, search=f"?{parts.query}" if parts.query else ""),
+            dcc.Location(
+                id=_ID_LOCATION, refresh="callback-nav", pathname=parts.path, search=f"?{parts.query}" if parts.query else ""
+            ),
             html.Div(content, id=_ID_CONTENT, disable_n_clicks=True),
             dcc.Store(id=_ID_STORE, data={"title": title}),
             html.Div(id=_ID_DUMMY, disable_n_clicks=True),

@@ -11,11 +11,11 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
 from store.map_queries import SPANS, AreaFigure
 from views import maps
 from views.map_state import VIEWS, MapState, fmt_for
 from views.wording import signed_percent
+from web.parts import components as ui
 
 
 def graph(graph_id: str, figure: dict, caption: str | list) -> html.Figure:
@@ -27,7 +27,12 @@ def graph(graph_id: str, figure: dict, caption: str | list) -> html.Figure:
             dcc.Graph(
                 id=graph_id,
                 figure=figure,
-                config={"displayModeBar": False, "responsive": True, "scrollZoom": False, "topojsonURL": dash.get_asset_url("topojson/")},
+                config={
+                    "displayModeBar": False,
+                    "responsive": True,
+                    "scrollZoom": False,
+                    "topojsonURL": dash.get_asset_url("topojson/"),
+                },
                 style={"height": f"{figure['layout']['height']}px"},
                 className="chart__graph map__graph",
             ),
@@ -105,9 +110,12 @@ def controls(state: MapState, prefix: str, with_area: bool = True, rate_ok: bool
         ui.select(prefix, "period", "Period", periods, state.period.key),
         ui.select(prefix, "view", "Show", list(VIEWS.items()), state.view, disabled=() if rate_ok else ("rate",)),
         ui.select(
-            prefix, "classes", "Colour classes",
+            prefix,
+            "classes",
+            "Colour classes",
             [("quantiles", "Same number of areas in each colour"), ("jenks", "Grouped where the figures divide naturally")],
-            state.scheme, titles=maps.SCHEME_TERMS,
+            state.scheme,
+            titles=maps.SCHEME_TERMS,
         ),  # fmt: skip
     ]
     if with_area:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from web.access import can
-from web.parts.context import current_settings
 from rules.periods import Quarter
 from views import data
 from views.data import PageState, make_query
+from web.access import can
+from web.parts.context import current_settings
 
 DRAFT_READERS_ROLE = "analyst"  # analysts, leads and admins work on drafts
 

@@ -16,10 +16,6 @@ from dash import Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 from sqlalchemy.orm import Session
 
-from web.parts import components as ui
-from web.access import can, current_user, requires_role
-from web.parts.context import current_engine, current_settings
-from web.parts.fields import select_field, textarea_field
 from exports import ExportError
 from exports.publication import publish_with_pack
 from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
@@ -27,6 +23,10 @@ from rules.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import reopen_quarter, submit_quarter
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
+from web.access import can, current_user, requires_role
+from web.parts import components as ui
+from web.parts.context import current_engine, current_settings
+from web.parts.fields import select_field, textarea_field
 
 
 def banner(pub: Publication, page_id: str) -> html.Div:
@@ -39,14 +39,19 @@ def banner(pub: Publication, page_id: str) -> html.Div:
         kind = "published"
     elif pub.draft:
         heading = DRAFT_BANNER
-        body = status.headline.removeprefix(DRAFT_BANNER).lstrip(".: ") or "These figures may change before a lead signs them off."
+        body = (
+            status.headline.removeprefix(DRAFT_BANNER).lstrip(".: ") or "These figures may change before a lead signs them off."
+        )
         kind = "draft"
     else:
         heading = "Published"
         body = status.headline
         kind = "published"
     return html.Div(
-        [html.Strong(heading, className="pub-banner__heading"), html.Span(" " + body.removeprefix(heading).lstrip(".: ").strip())],
+        [
+            html.Strong(heading, className="pub-banner__heading"),
+            html.Span(" " + body.removeprefix(heading).lstrip(".: ").strip()),
+        ],
         className=f"pub-banner pub-banner--{kind}",
         id=f"{page_id}-publication-banner",
         role="note",
@@ -60,15 +65,26 @@ def switch(pub: Publication, path: str, base_query: str, page_id: str) -> html.N
     current = dcc.Link("Current figures", href=f"{path}{base_query}", id=f"{page_id}-show-current")
     published = dcc.Link("As published", href=f"{path}{publication_query(base_query, True)}", id=f"{page_id}-show-published")
     items = [
-        html.Li(html.Strong(["Current figures", html.Span(" (showing)", className="visually-hidden")]) if not pub.as_published else current),
-        html.Li(html.Strong(["As published", html.Span(" (showing)", className="visually-hidden")]) if pub.as_published else published),
+        html.Li(
+            html.Strong(["Current figures", html.Span(" (showing)", className="visually-hidden")])
+            if not pub.as_published
+            else current
+        ),
+        html.Li(
+            html.Strong(["As published", html.Span(" (showing)", className="visually-hidden")]) if pub.as_published else published
+        ),
     ]
     if len(pub.status.versions) > 1:
         items += [
             html.Li(dcc.Link(f"Version {v.version}", href=f"{path}{publication_query(base_query, True, v.version)}"))
             for v in pub.status.versions
         ]
-    return html.Nav(html.Ul(items, className="pub-switch__list"), className="pub-switch no-print", id=f"{page_id}-publication-switch", **ui.attrs({"aria-label": "Current or published figures"}))
+    return html.Nav(
+        html.Ul(items, className="pub-switch__list"),
+        className="pub-switch no-print",
+        id=f"{page_id}-publication-switch",
+        **ui.attrs({"aria-label": "Current or published figures"}),
+    )
 
 
 def revised_note(pub: Publication | None, code: str, field_name: str) -> html.Span | None:
@@ -92,19 +108,49 @@ def changes_section(pub: Publication, page_id: str, code: str | None = None) -> 
     if ratings:
         parts.append(
             html.Ul(
-                [html.Li(html.Strong(f"⚠ {r.name}: the rating would now be {r.current.value} (published as {r.published.value}).")) for r in ratings],
+                [
+                    html.Li(
+                        html.Strong(f"⚠ {r.name}: the rating would now be {r.current.value} (published as {r.published.value}).")
+                    )
+                    for r in ratings
+                ],
                 className="rating-changes",
                 id=f"{page_id}-rating-changes",
             )
         )
     rows = [
-        html.Tr([html.Th(r.name if not code else r.label, scope="row"), html.Td(r.label if not code else ""), html.Td(r.published_text, className="num"), html.Td(r.current_text, className="num"), html.Td(r.sources_text)])
+        html.Tr(
+            [
+                html.Th(r.name if not code else r.label, scope="row"),
+                html.Td(r.label if not code else ""),
+                html.Td(r.published_text, className="num"),
+                html.Td(r.current_text, className="num"),
+                html.Td(r.sources_text),
+            ]
+        )
         for r in changes
         if r.field != "rag"
     ]
     if rows:
-        head = html.Thead(html.Tr([html.Th(t, scope="col") for t in ("Indicator" if not code else "Figure", "Figure" if not code else "", "Published", "Now", "What changed it")]))
-        table = html.Table([html.Caption("Figures revised since publication"), head, html.Tbody(rows)], className="table revisions-table", id=f"{page_id}-revisions-table")
+        head = html.Thead(
+            html.Tr(
+                [
+                    html.Th(t, scope="col")
+                    for t in (
+                        "Indicator" if not code else "Figure",
+                        "Figure" if not code else "",
+                        "Published",
+                        "Now",
+                        "What changed it",
+                    )
+                ]
+            )
+        )
+        table = html.Table(
+            [html.Caption("Figures revised since publication"), head, html.Tbody(rows)],
+            className="table revisions-table",
+            id=f"{page_id}-revisions-table",
+        )
         parts.append(ui.scroll_region("Figures revised since publication (scrolls sideways)", table))
     return html.Section(parts, className="revisions", **ui.attrs({"aria-labelledby": f"{page_id}-revisions-heading"}))
 
@@ -153,7 +199,9 @@ def current_figures_notice(params: dict, period: Quarter, area: str, page_id: st
 
 
 def not_published(message: str, path: str, base_query: str) -> html.Div:
-    return ui.notice("No published version", [html.P(message), dcc.Link("Show the current figures", href=f"{path}{base_query}")], "info")
+    return ui.notice(
+        "No published version", [html.P(message), dcc.Link("Show the current figures", href=f"{path}{base_query}")], "info"
+    )
 
 
 # --- Sign-off panel (scorecard) --------------------------------------------------------------
@@ -171,11 +219,18 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
     state = pub.status.state
     parts: list[Component] = [
         html.H2("Sign-off", id="publishing-heading"),
-        html.P(pub.status.headline if state != "draft" else "This quarter's report is a draft: an analyst submits it, and a lead or an administrator publishes it.", id="publishing-state"),
+        html.P(
+            pub.status.headline
+            if state != "draft"
+            else "This quarter's report is a draft: an analyst submits it, and a lead or an administrator publishes it.",
+            id="publishing-state",
+        ),
         dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
     ]
     if state == "draft":
-        parts.append(_action("Submit for sign-off", "submit", textarea_field("submit-note", "Note for the lead (optional)", "", rows=1)))
+        parts.append(
+            _action("Submit for sign-off", "submit", textarea_field("submit-note", "Note for the lead (optional)", "", rows=1))
+        )
     if state in ("draft", "submitted") and can("lead"):
         parts.append(
             _action(
@@ -188,16 +243,27 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
             )
         )  # fmt: skip
     if state == "published" and can("lead"):
-        parts.append(_action("Re-open for correction", "publish-reopen", textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2), secondary=True))
+        parts.append(
+            _action(
+                "Re-open for correction",
+                "publish-reopen",
+                textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2),
+                secondary=True,
+            )
+        )
     elif state != "draft" and not can("lead"):
         parts.append(html.P("A lead or an administrator publishes it."))
-    return html.Section(parts, className="publishing no-print", id="publishing-panel", **ui.attrs({"aria-labelledby": "publishing-heading"}))
+    return html.Section(
+        parts, className="publishing no-print", id="publishing-panel", **ui.attrs({"aria-labelledby": "publishing-heading"})
+    )
 
 
 def _action(words: str, name: str, *fields: Component, loading: bool = False, secondary: bool = False) -> html.Div:
     """One sign-off action: its fields, its button (``<name>-button``) and where its callback
     says what happened (``<name>-outcome``)."""
-    button = html.Button(words, id=f"{name}-button", className="button button--secondary" if secondary else "button", type="button")
+    button = html.Button(
+        words, id=f"{name}-button", className="button button--secondary" if secondary else "button", type="button"
+    )
     outcome = html.Div(id=f"{name}-outcome", role="status")
     return html.Div([*fields, button, dcc.Loading(outcome) if loading else outcome], className="publishing-action")
 
@@ -248,11 +314,15 @@ def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Cal
 
 @requires_role("analyst")
 def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
-    return _act(quarter, "Not submitted", _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip())))  # type: ignore[arg-type]
+    return _act(
+        quarter, "Not submitted", _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip()))
+    )  # type: ignore[arg-type]
 
 
 @requires_role("lead")
-def publish(clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None) -> Component | list:
+def publish(
+    clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None
+) -> Component | list:
     def act(period: Quarter, area: str) -> str:
         info = publish_with_pack(
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
@@ -265,19 +335,33 @@ def publish(clicks: int | None, note: str | None, force: str | None, reason: str
 
 @requires_role("lead")
 def reopen(clicks: int | None, reason: str | None, quarter: dict | None) -> Component | list:
-    return _act(quarter, "Not re-opened", _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip())))  # type: ignore[arg-type]
+    return _act(
+        quarter, "Not re-opened", _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip()))
+    )  # type: ignore[arg-type]
 
 
 def register_publishing_callbacks(app: Dash) -> None:
     """Per-app callbacks (``app.callback``: this module is not a page, so Dash Pages does not
     re-import it for each app the tests build)."""
     quarter = State("publishing-quarter", "data")
-    app.callback(Output("submit-outcome", "children"), Input("submit-button", "n_clicks"), State("submit-note", "value"), quarter, prevent_initial_call=True)(submit)
+    app.callback(
+        Output("submit-outcome", "children"),
+        Input("submit-button", "n_clicks"),
+        State("submit-note", "value"),
+        quarter,
+        prevent_initial_call=True,
+    )(submit)
     app.callback(
         Output("publish-outcome", "children"), Input("publish-button", "n_clicks"), State("publish-note", "value"),
         State("publish-force-value", "data"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
     )(publish)  # fmt: skip
-    app.callback(Output("publish-reopen-outcome", "children"), Input("publish-reopen-button", "n_clicks"), State("publish-reopen-reason", "value"), quarter, prevent_initial_call=True)(reopen)
+    app.callback(
+        Output("publish-reopen-outcome", "children"),
+        Input("publish-reopen-button", "n_clicks"),
+        State("publish-reopen-reason", "value"),
+        quarter,
+        prevent_initial_call=True,
+    )(reopen)
 
 
 # --- Hooks for the indicator and demand pages ------------------------------------------------
@@ -300,12 +384,21 @@ def indicator_notes(pub: Publication, code: str) -> html.Section | None:
     """Beside the indicator's figures: each one revised since publication, in words."""
     if pub.report is None or pub.as_published:
         return None
-    notes = [html.Li([html.Strong(f"{r.label}: "), pub.report.note(r)]) for r in pub.report.for_indicator(code) if r.field != "rag"]
-    ratings = [html.Li(html.Strong(f"⚠ The rating would now be {c.current.value} (published as {c.published.value}).")) for c in pub.report.rating_changes if c.code == code]
+    notes = [
+        html.Li([html.Strong(f"{r.label}: "), pub.report.note(r)]) for r in pub.report.for_indicator(code) if r.field != "rag"
+    ]
+    ratings = [
+        html.Li(html.Strong(f"⚠ The rating would now be {c.current.value} (published as {c.published.value})."))
+        for c in pub.report.rating_changes
+        if c.code == code
+    ]
     if not notes and not ratings:
         return None
     return html.Section(
-        [html.H2("Revised since publication", id="indicator-revisions-heading"), html.Ul(ratings + notes, id="indicator-revisions")],
+        [
+            html.H2("Revised since publication", id="indicator-revisions-heading"),
+            html.Ul(ratings + notes, id="indicator-revisions"),
+        ],
         className="revisions",
         **ui.attrs({"aria-labelledby": "indicator-revisions-heading"}),
     )

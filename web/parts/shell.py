@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
+from views.marks import RATING_RULE, SOURCES
 from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
-from views.marks import RATING_RULE, SOURCES
 
 SERVICE_NAME = "Community Safety Partnership performance"
 NAV = [
@@ -37,11 +37,20 @@ def _may_edit() -> bool:
 def header() -> html.Header:
     may_edit = _may_edit()
     items = [
-        html.Li(dcc.Link(label, href=href, id=link_id, className="app-nav__link"), className="app-nav__item", hidden=href in ANALYST_PAGES and not may_edit)
+        html.Li(
+            dcc.Link(label, href=href, id=link_id, className="app-nav__link"),
+            className="app-nav__item",
+            hidden=href in ANALYST_PAGES and not may_edit,
+        )
         for label, href, link_id in NAV
     ]
     if not may_edit:  # uploading and targets need an analyst: say where to sign in
-        items.append(html.Li(html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"), className="app-nav__item app-nav__item--sign-in"))
+        items.append(
+            html.Li(
+                html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"),
+                className="app-nav__item app-nav__item--sign-in",
+            )
+        )
     return html.Header(
         [
             html.Div(
@@ -63,7 +72,10 @@ def header() -> html.Header:
 
 def footer() -> html.Footer:
     return html.Footer(
-        html.Div([html.P(SOURCES), html.P(RATING_RULE), html.P("cspdash is open-source software.", className="no-print")], className="width-container"),
+        html.Div(
+            [html.P(SOURCES), html.P(RATING_RULE), html.P("cspdash is open-source software.", className="no-print")],
+            className="width-container",
+        ),
         className="app-footer",
     )
 
@@ -106,6 +118,10 @@ def register_shell_callbacks(app: Dash, area_name: Callable[[], str]) -> None:
     def _area(_pathname: str | None) -> str:
         return area_name()
 
-    @app.callback(*[Output(link_id, "href") for _, _, link_id in NAV], Input("_pages_location", "pathname"), Input("_pages_location", "search"))
+    @app.callback(
+        *[Output(link_id, "href") for _, _, link_id in NAV],
+        Input("_pages_location", "pathname"),
+        Input("_pages_location", "search"),
+    )
     def _keep_choices(_pathname: str | None, search: str | None) -> list[str]:
         return menu_links(search)

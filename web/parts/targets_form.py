@@ -13,16 +13,11 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from store.db import Engine
-from store.db import Session
-
-from web.parts.upload_steps import local_time  # one way of writing times on every page
 from rules.periods import FinancialYear, PeriodError, Quarter
 from rules.rating import Rating, ToleranceType, target_problems
 from rules.rating import Target as RatingTarget
 from store.areas import AreaTree
-from store.db import session_scope
-from store.figure_years import target_years
+from store.db import Engine, Session, session_scope
 from store.edits import (
     StaleEdit,
     TargetKey,
@@ -34,9 +29,11 @@ from store.edits import (
     target_row,
     version,
 )
+from store.figure_years import target_years
+from store.indicator_queries import area_held, indicator_by_code, target_years_held, targets_of
 from store.models import Indicator
 from store.scorecard import ScoreRow, score_indicator
-from store.indicator_queries import area_held, indicator_by_code, target_years_held, targets_of
+from web.parts.upload_steps import local_time  # one way of writing times on every page
 
 ALL_AREAS, THIS_AREA = "all", "area"
 FIELD_IDS = {
@@ -136,15 +133,17 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
     if indicator is None:
         raise LookupError(f"no indicator with code {indicator_code!r}")
     tree = AreaTree.load(session)
-    state = FormState(
-        indicator.code, indicator.name, indicator.polarity, indicator.unit, period, area, tree.name(area)
-    )
+    state = FormState(indicator.code, indicator.name, indicator.polarity, indicator.unit, period, area, tree.name(area))
     row = effective_target(session, indicator.code, period, area, indicator.basis)
     if row is not None:
         state.target, state.low, state.high = plain(row.target), plain(row.target_low), plain(row.target_high)
         state.tolerance, state.tolerance_type = plain(row.tolerance), row.tolerance_type
         state.scope = THIS_AREA if row.area_code else ALL_AREAS
-        source = "" if row.quarter else f" It is set for every quarter of {period.financial_year.label}; saving sets it for Q{period.q} only."
+        source = (
+            ""
+            if row.quarter
+            else f" It is set for every quarter of {period.financial_year.label}; saving sets it for Q{period.q} only."
+        )
         state.target_note = f"Target last saved by {who_when(row.updated_by, row.updated_at)}.{source}"
     else:
         state.target_note = f"No target is set for {period.label}, so this indicator is not rated."
@@ -199,7 +198,9 @@ def validate_target(polarity: str, sub: Submission) -> tuple[TargetValues | None
     if tolerance < 0:
         problems.append(("tolerance", "The tolerance cannot be negative: enter 0 or more."))
     if sub.tolerance_type not in ("abs", "pct"):
-        problems.append(("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target."))
+        problems.append(
+            ("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target.")
+        )
     if low is not None and high is not None and low > high:
         problems.append(("low", f"The bottom of the band ({plain(low)}) is above the top ({plain(high)})."))
     if problems:
@@ -249,7 +250,11 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
     # sent before that finishes is for the quarter the form showed, not the one now chosen.
     where = "every area" if sub.scope != THIS_AREA else state.area_name
     saved_what = f"{indicator_code}, {period.label}, {where}"
-    result.message = f"Saved by {user} at {local_time(now)}: {saved_what}." if result.saved else f"Nothing had changed for {saved_what}, so nothing was saved."
+    result.message = (
+        f"Saved by {user} at {local_time(now)}: {saved_what}."
+        if result.saved
+        else f"Nothing had changed for {saved_what}, so nothing was saved."
+    )
     if state.rating is not None and state.rating.rag == Rating.RED and not action:
         result.warnings.append(
             f"{name} is rated Red for {period.label}: add a corrective action before the report goes to committee."

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store.db import Session
-
 from rules.periods import FinancialYear, Quarter
 from rules.rating import Rating
 from store.annotations import Annotation, annotations_for
 from store.areas import AreaTree
+from store.db import Session
 from store.edits import commentary_row, effective_target
+from store.indicator_queries import indicator_by_code, indicators_rated_first, targets_by_indicator
 from store.models import Target
 from store.scorecard import score_indicator
-from store.indicator_queries import indicator_by_code, indicators_rated_first, targets_by_indicator
 
 
 @dataclass

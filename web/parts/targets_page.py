@@ -29,7 +29,9 @@ class TargetsPage:
     grid: list[overview.OverviewRow] | None = None
 
 
-def load_page(engine: Engine, home: str, indicator: str | None, area: str | None, asked: Quarter | None, fallback: Quarter) -> TargetsPage:
+def load_page(
+    engine: Engine, home: str, indicator: str | None, area: str | None, asked: Quarter | None, fallback: Quarter
+) -> TargetsPage:
     """The page's figures in one session: ``asked`` (or the latest quarter held, or
     ``fallback``), ``area`` if it is a choice (else ``home``), ``indicator`` if held (else the first)."""
     with session_scope(engine) as session:

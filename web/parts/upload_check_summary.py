@@ -15,8 +15,8 @@ from urllib.parse import quote
 from dash import html
 from dash.development.base_component import Component
 
-from web.parts import components as ui
 from loaders.summary import LoadSummary
+from web.parts import components as ui
 
 AREA_COLUMNS = ["borough_code", "borough", "area_code", "area_name", "new", "first_month", "last_month", "months", "total"]
 AREA_HEADERS = ["Area", "Code", "Borough", "New", "First month", "Last month", "Months", "Total"]
@@ -40,7 +40,10 @@ def drops(summary: LoadSummary, loaded: bool = False) -> list[Component]:
     if not summary.drops:
         return []
     if loaded:
-        heading, advice = "Figures that fell by more than half, as confirmed", "The file's figures replaced those held for these months."
+        heading, advice = (
+            "Figures that fell by more than half, as confirmed",
+            "The file's figures replaced those held for these months.",
+        )
     else:
         heading = "Figures that would fall by more than half"
         advice = (
@@ -49,7 +52,11 @@ def drops(summary: LoadSummary, loaded: bool = False) -> list[Component]:
         )
     return [
         html.Section(
-            [html.H3(heading), html.Ul([html.Li(s.replace("would fall", "fell") if loaded else s) for s in summary.drops]), html.P(advice)],
+            [
+                html.H3(heading),
+                html.Ul([html.Li(s.replace("would fall", "fell") if loaded else s) for s in summary.drops]),
+                html.P(advice),
+            ],
             id="upload-drops",
             className="flag",
         )
@@ -80,7 +87,16 @@ def borough_summary(summary: LoadSummary) -> list[Component]:
             f"Every area in {summary.file_name}",
             AREA_HEADERS,
             [
-                [r["area_name"], r["area_code"], r["borough"], r["new"], r["first_month"], r["last_month"], f"{r['months']:,}", f"{r['total']:,}"]
+                [
+                    r["area_name"],
+                    r["area_code"],
+                    r["borough"],
+                    r["new"],
+                    r["first_month"],
+                    r["last_month"],
+                    f"{r['months']:,}",
+                    f"{r['total']:,}",
+                ]
                 for r in summary.area_rows
             ],
             numeric=[6, 7],
@@ -88,7 +104,10 @@ def borough_summary(summary: LoadSummary) -> list[Component]:
         )
         parts.append(
             html.Details(
-                [html.Summary(f"Every area in the file ({len(summary.area_rows):,})"), ui.scroll_region(f"Every area in {summary.file_name}", area_table)],
+                [
+                    html.Summary(f"Every area in the file ({len(summary.area_rows):,})"),
+                    ui.scroll_region(f"Every area in {summary.file_name}", area_table),
+                ],
                 id="upload-area-details",
                 className="numbers",
             )
@@ -123,4 +142,8 @@ def areas_added_text(summary: LoadSummary, shown: int = 10) -> str:
         return ""
     if len(summary.areas_added) <= shown:
         return f" ({len(summary.areas_added)} new: {', '.join(summary.areas_added)})"
-    return f" ({len(summary.areas_added):,} new: listed under Every area in the file)" if summary.area_rows else f" ({len(summary.areas_added):,} new)"
+    return (
+        f" ({len(summary.areas_added):,} new: listed under Every area in the file)"
+        if summary.area_rows
+        else f" ({len(summary.areas_added):,} new)"
+    )

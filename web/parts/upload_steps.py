@@ -15,10 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 from dash.development.base_component import Component
-from store.db import Engine
 
-from web.parts import components as ui
-from web.parts import upload_check_summary as check_summary
 from geo.options import with_options
 from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
@@ -26,12 +23,14 @@ from loaders.options import LoadOptions
 from loaders.reading import CsvReader, Source
 from loaders.registry import load_file, run_load
 from loaders.summary import LoadSummary
+from rules.periods import PeriodError, Quarter, is_month
 from sources.declarations import FileKind
 from sources.registry import current, kind_keys, kinds
-from rules.periods import PeriodError, Quarter, is_month
 from store.audit import record_change
-from store.db import session_scope
+from store.db import Engine, session_scope
 from store.upload_history import recent_uploads
+from web.parts import components as ui
+from web.parts import upload_check_summary as check_summary
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
@@ -90,7 +89,9 @@ def decode_contents(contents: str | None) -> bytes:
     if ";base64" not in header:
         raise UploadProblem("The file arrived in a form the page does not understand. Choose it again.")
     if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES:
-        raise UploadProblem(f"The file is larger than {size_text(MAX_UPLOAD_BYTES)}, the most this page takes; an administrator can load it from the command line.")
+        raise UploadProblem(
+            f"The file is larger than {size_text(MAX_UPLOAD_BYTES)}, the most this page takes; an administrator can load it from the command line."
+        )
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -129,7 +130,13 @@ def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user:
 
 
 def load_upload(
-    engine: Engine, kind: str | None, name: str, data: bytes, user: str, missing_indicators: str | None = None, accept_drops: bool = False
+    engine: Engine,
+    kind: str | None,
+    name: str,
+    data: bytes,
+    user: str,
+    missing_indicators: str | None = None,
+    accept_drops: bool = False,
 ) -> Outcome:
     """Store the file, recording ``user`` on the upload and in the change log, in one transaction.
     ``missing_indicators`` (an indicator list): ``retire`` or ``keep`` the indicators held but
@@ -184,8 +191,7 @@ def problem_table(error: LoadError) -> html.Table:
     # Row order, as the analyst fixes the file top to bottom; file-wide problems (no row) first.
     ordered = sorted(error.problems, key=lambda p: -1 if p.row is None else p.row)
     rows = [
-        [error.file_name, "" if p.row is None else str(p.row), p.column or "", _show_value(p.value), p.reason]
-        for p in ordered
+        [error.file_name, "" if p.row is None else str(p.row), p.column or "", _show_value(p.value), p.reason] for p in ordered
     ]
     caption = f"{error.total:,} {'problem' if error.total == 1 else 'problems'} in {error.file_name}"
     return ui.table(caption, ["File", "Row", "Column", "Value", "Reason"], rows, numeric=[1], table_id="upload-problems")
@@ -237,7 +243,12 @@ def render_check(outcome: Outcome) -> Component:
             [
                 ui.notice(
                     error.headline(),
-                    [html.P("Fix these in the file and choose it again. Row numbers count the header as row 1, as Excel does."), *more],
+                    [
+                        html.P(
+                            "Fix these in the file and choose it again. Row numbers count the header as row 1, as Excel does."
+                        ),
+                        *more,
+                    ],
                 ),
                 ui.scroll_region("Problems found in the file", problem_table(error)),
             ]
@@ -249,7 +260,12 @@ def render_check(outcome: Outcome) -> Component:
     notes = [html.P(f"Note: {n}") for n in summary.notes]
     found = [*check_summary.incomplete_months(summary), *check_summary.drops(summary)]
     warn = (
-        [html.P(f"{summary.replaced:,} {'value' if summary.replaced == 1 else 'values'} already held for these periods and areas will be replaced.", className="flag")]
+        [
+            html.P(
+                f"{summary.replaced:,} {'value' if summary.replaced == 1 else 'values'} already held for these periods and areas will be replaced.",
+                className="flag",
+            )
+        ]
         if summary.replaced
         else []
     )
@@ -300,13 +316,23 @@ def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = Non
     gap_notes = (
         [html.P("Still missing after this load:"), html.Ul([html.Li(g) for g in gaps], id="upload-gaps")]
         if gaps
-        else [html.P("Every rated indicator in the quarters loaded has its figures, a target and a comparator.", id="upload-gaps")]
+        else [
+            html.P("Every rated indicator in the quarters loaded has its figures, a target and a comparator.", id="upload-gaps")
+        ]
         if gaps is not None
         else []
     )
     quarter = latest_quarter(summary.periods)
     link = (
-        [html.P(html.A(f"See the scorecard for {quarter.label}", href=f"/?period={quarter.key}&area={home_area}", id="upload-scorecard-link"))]
+        [
+            html.P(
+                html.A(
+                    f"See the scorecard for {quarter.label}",
+                    href=f"/?period={quarter.key}&area={home_area}",
+                    id="upload-scorecard-link",
+                )
+            )
+        ]
         if quarter
         else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
     )
@@ -393,7 +419,10 @@ def file_picker() -> dcc.Upload:
     return dcc.Upload(
         id="upload-file",
         children=html.Div(
-            [html.Strong("Choose a file"), " or drag and drop it here: CSV (plain, gzip or zip), or GeoJSON/GeoPackage for boundaries."],
+            [
+                html.Strong("Choose a file"),
+                " or drag and drop it here: CSV (plain, gzip or zip), or GeoJSON/GeoPackage for boundaries.",
+            ],
             className="dropzone__text",
             id="upload-file-text",
         ),

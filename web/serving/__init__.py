@@ -11,6 +11,7 @@ from settings import Settings
 
 def install_serving(app: Dash, settings: Settings) -> None:
     """After ``install_access``: its sign-in check must run before the cache is consulted."""
+    from store.db import configure_timeouts
     from web.serving.cache import install_cache
     from web.serving.compression import install_compression
     from web.serving.exports import install_export_limits
@@ -20,7 +21,6 @@ def install_serving(app: Dash, settings: Settings) -> None:
     from web.serving.secret import install_shared_secret
     from web.serving.unavailable import install_unavailable
     from web.serving.url_check import install_url_check
-    from store.db import configure_timeouts
 
     configure_timeouts(settings.db_connect_timeout, settings.db_statement_timeout)
     server = app.server

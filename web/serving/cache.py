@@ -20,10 +20,10 @@ from dash import Dash
 from flask_caching import Cache
 from werkzeug.wrappers import Response as BaseResponse
 
-from web.access import current_user, required_role
 from settings import Settings
 from store.data_version import data_version
 from store.db import get_engine
+from web.access import current_user, required_role
 
 log = logging.getLogger(__name__)
 CALLBACK_PATH = "/_dash-update-component"

@@ -43,7 +43,12 @@ def unavailable_response() -> flask.Response:
 
 
 def _database_unavailable(exc: DatabaseUnavailable) -> flask.Response:
-    log.error("database unavailable for %s %s: %s", flask.request.method, flask.request.path, str(exc).splitlines()[0] if str(exc) else exc)
+    log.error(
+        "database unavailable for %s %s: %s",
+        flask.request.method,
+        flask.request.path,
+        str(exc).splitlines()[0] if str(exc) else exc,
+    )
     return unavailable_response()
 
 
