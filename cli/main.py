@@ -48,7 +48,7 @@ class _KindChoice(click.Choice):
     def __init__(self) -> None:
         super().__init__(())
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         return kind_keys()
 
@@ -60,7 +60,7 @@ class _KindChoice(click.Choice):
 class _IngestCommand(click.Command):
     """``ingest``, whose help lists the declared kinds of file (``{kinds}`` in its docstring)."""
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str | None:
         return None if self._help is None else self._help.replace("{kinds}", kinds_in_help())
 

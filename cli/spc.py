@@ -144,8 +144,13 @@ def spc(
         with session_scope(app.engine()) as session:
             try:
                 stored = indicator_spc(
-                    session, indicator, area or app.settings.home_area, by, screen=not no_screen, target=target
-                )  # type: ignore[arg-type]
+                    session,
+                    indicator,  # type: ignore[arg-type]
+                    area or app.settings.home_area,
+                    by,
+                    screen=not no_screen,
+                    target=target,
+                )
             except SpcUnavailable as exc:
                 raise click.ClickException(error_text(exc)) from None
         result, payload, notes = stored.result, stored.as_dict(), stored.notes

@@ -5,8 +5,13 @@ figure revised since publication. One wording for the banner, the CLI and the pa
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 
+@overload
+def as_utc(at: datetime) -> datetime: ...
+@overload
+def as_utc(at: None) -> None: ...
 def as_utc(at: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones."""
     if at is None:

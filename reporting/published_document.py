@@ -26,7 +26,7 @@ from rules.breaks import SeriesBreak
 from rules.direction import Direction
 from rules.periods import Quarter
 from rules.projection import OnTrack, Projection
-from rules.rating import Rating, Target
+from rules.rating import Rating, Target, ToleranceType
 from rules.ratios import PeriodValue
 from rules.summary import RagCounts, RagSummary, summary_sentence
 
@@ -147,7 +147,7 @@ class FrozenScorecard(Scorecard):
     comparator_levels: dict[str, float] | None = None
 
     @property
-    def summary(self) -> RagSummary:  # type: ignore[override]
+    def summary(self) -> RagSummary:
         return self.frozen_summary if self.frozen_summary is not None else super().summary
 
 
@@ -159,21 +159,26 @@ def _target(data: dict[str, Any] | None) -> Target | None:
     if not data:
         return None
     return Target(
-        data.get("target"), data.get("low"), data.get("high"), data.get("tolerance") or 0.0, data.get("tolerance_type") or "abs"
+        data.get("target"),
+        data.get("low"),
+        data.get("high"),
+        data.get("tolerance") or 0.0,
+        ToleranceType(data.get("tolerance_type") or "abs"),
     )
 
 
 def _period_values(pair: Any) -> tuple[PeriodValue | None, PeriodValue | None]:
     """The two figures an arrow's test compares, as stored (JSON lists of objects)."""
     items = list(pair or [])[:2] + [None, None]
-    return tuple(PeriodValue(**v) if isinstance(v, dict) else None for v in items[:2])  # type: ignore[return-value]
+    first, second = (PeriodValue(**v) if isinstance(v, dict) else None for v in items[:2])
+    return first, second
 
 
 def _breaks(items: Any) -> list[SeriesBreak]:
     return [
-        SeriesBreak(date_from_frozen(b["date"]), str(b.get("reason") or ""))
+        SeriesBreak(when, str(b.get("reason") or ""))
         for b in items or []
-        if isinstance(b, dict) and b.get("date")
+        if isinstance(b, dict) and b.get("date") and (when := date_from_frozen(b["date"])) is not None
     ]
 
 

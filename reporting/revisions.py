@@ -7,7 +7,8 @@ and finds what changed each figure (``SourceFinder``); comparing them happens he
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field  # `field` is also a Revision attribute
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -71,7 +72,7 @@ class Revision:
     published_text: str
     current_text: str
     rated_figure: bool = False  # the figure the rating is based on
-    sources: list[ChangeSource] = field(default_factory=list)
+    sources: list[ChangeSource] = dataclass_field(default_factory=list)
 
     @property
     def changed_at(self) -> datetime | None:
@@ -144,13 +145,13 @@ def same_figure(field_name: str, a: Any, b: Any) -> bool:
     return (a or "") == (b or "")
 
 
-def _target_key(data: dict[str, Any] | None) -> tuple:
+def _target_key(data: dict[str, Any] | None) -> tuple[Any, ...]:
     if not data:
         return ()
     return (data.get("target"), data.get("low"), data.get("high"))
 
 
-def _tolerance_key(data: dict[str, Any] | None) -> tuple:
+def _tolerance_key(data: dict[str, Any] | None) -> tuple[Any, ...]:
     if not data:
         return ()
     return (data.get("tolerance"), str(data.get("tolerance_type")))
@@ -196,7 +197,8 @@ def unique_sources(sources: list[ChangeSource]) -> list[ChangeSource]:
     seen: dict[tuple[object, str], ChangeSource] = {}
     for s in sources:
         key = (s.upload_id, "") if s.upload_id is not None else (None, s.what)
-        if key not in seen or (s.at and seen[key].at and s.at > seen[key].at):  # type: ignore[operator]
+        held = seen.get(key)
+        if held is None or (s.at and held.at and s.at > held.at):
             seen[key] = s
     return sorted(seen.values(), key=lambda s: (s.at is None, s.at or datetime.min, s.upload_id or 0))
 

@@ -8,6 +8,7 @@ figures and ratings, and a ``ScoreRow`` can be built (and tested) without a data
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
@@ -38,21 +39,33 @@ class IndicatorRecord(Protocol):
     rag_comparison: str
     comparator_area: str | None
     comparator_label: str | None
-    description: str | None
+
+    @property
+    def description(self) -> str | None: ...  # read only: a record holding a plain str fits
 
 
 class TargetRecord(Protocol):
-    """A stored target row (``store.models.Target``): ``find_target`` picks among them."""
+    """A stored target row (``store.models.Target``, or ``store.annual_targets.DerivedTarget``):
+    ``find_target`` picks among them. Read only, so a record with narrower fields fits."""
 
-    indicator_code: str
-    year: str
-    quarter: int | None
-    area_code: str | None
-    target: float | None
-    target_low: float | None
-    target_high: float | None
-    tolerance: float
-    tolerance_type: str
+    @property
+    def indicator_code(self) -> str: ...
+    @property
+    def year(self) -> str: ...
+    @property
+    def quarter(self) -> int | None: ...
+    @property
+    def area_code(self) -> str | None: ...
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def target_low(self) -> float | None: ...
+    @property
+    def target_high(self) -> float | None: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def tolerance_type(self) -> str: ...
 
 
 class LoadedSeries(Protocol):
@@ -257,15 +270,15 @@ class Scorecard:
 def projection_fields(p: Projection | None) -> dict[str, object]:
     """The projection as the API and ``score --format json`` carry it: numbers (None where
     there is no projection), the method, the on-track state and, in words, why."""
-    made = p is not None and p.made
+    made = p if p is not None and p.made else None  # the projection, when one was made
     return {
-        "projected_year_end": json_number(p.value) if made else None,  # type: ignore[union-attr]
-        "projected_low": json_number(p.low) if made else None,  # type: ignore[union-attr]
-        "projected_high": json_number(p.high) if made else None,  # type: ignore[union-attr]
-        "projection_method": p.method if made else None,  # type: ignore[union-attr]
-        "on_track": p.on_track.value if made and p.on_track else None,  # type: ignore[union-attr]
-        "projection_note": (p.on_track_reason if made else p.reason) if p is not None else "",
-        "projection_arithmetic": p.arithmetic if made else "",  # type: ignore[union-attr]
+        "projected_year_end": json_number(made.value) if made is not None else None,
+        "projected_low": json_number(made.low) if made is not None else None,
+        "projected_high": json_number(made.high) if made is not None else None,
+        "projection_method": made.method if made is not None else None,
+        "on_track": made.on_track.value if made is not None and made.on_track else None,
+        "projection_note": (p.on_track_reason if made is not None else p.reason) if p is not None else "",
+        "projection_arithmetic": made.arithmetic if made is not None else "",
     }
 
 
@@ -294,7 +307,12 @@ def _basis_quarters(indicator: IndicatorRecord, q: Quarter) -> list[str]:
 
 
 def find_target(
-    rows: list[TargetRecord], indicator: str, period: Quarter, area: str, own_area_only: bool = False, basis: str | None = None
+    rows: Sequence[TargetRecord],
+    indicator: str,
+    period: Quarter,
+    area: str,
+    own_area_only: bool = False,
+    basis: str | None = None,
 ) -> Target | None:
     """Most specific target wins: this area before every area, this quarter before all quarters.
 
@@ -326,7 +344,7 @@ def score_row(
     period: Quarter,
     area: str,
     s: LoadedSeries,
-    targets: list[TargetRecord],
+    targets: Sequence[TargetRecord],
     breaks: list[SeriesBreak],
     *,
     is_ward: bool = False,

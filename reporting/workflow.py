@@ -35,10 +35,14 @@ _WHO = {SUBMIT_ROLE: "an analyst", PUBLISH_ROLE: "a lead or an admin"}
 
 
 class Actor(Protocol):
-    """Who is acting (``store.users.Principal``): a name, a role, and what the role allows."""
+    """Who is acting (``store.users.Principal``): a name, a role, and what the role allows.
+    Read-only, so a frozen record (``Principal`` is one) fits."""
 
-    name: str
-    role: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
 
     def can(self, role: str) -> bool: ...
 

@@ -12,10 +12,12 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sources.declarations import FigureSource, FileKind
 
 _NOT_DECLARATIONS = {"registry", "declarations"}
+_Declared = TypeVar("_Declared", FigureSource, FileKind)
 
 
 class UnknownSource(ValueError):
@@ -34,8 +36,8 @@ class Registry:
         return Registry([*self.sources.values(), *self.kinds.values(), *extra])
 
 
-def _keyed(items: Iterable[FigureSource | FileKind]) -> dict:  # type: ignore[type-arg]
-    out: dict = {}  # type: ignore[type-arg]
+def _keyed(items: Iterable[_Declared]) -> dict[str, _Declared]:
+    out: dict[str, _Declared] = {}
     for item in sorted(items, key=lambda d: (d.position, d.key)):
         if item.key in out:
             raise ValueError(f"{type(item).__name__} {item.key!r} is declared twice")

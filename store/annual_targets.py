@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reporting.scoring import TargetRecord
 from rules.periods import FinancialYear
 from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
 from sources.registry import monthly as monthly_sources
@@ -96,7 +97,7 @@ def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
     return ""
 
 
-def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list:
+def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list[TargetRecord]:
     """The ``target`` rows, then the quarter targets the annual targets give (typed rows first,
     so on a tie ``find_target`` keeps the typed one)."""
     stored = list(session.scalars(select(TargetRow)))

@@ -15,12 +15,15 @@ from __future__ import annotations
 import io
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
+
+from store.db import driver_connection
 
 IN_LIMIT = 500  # bound parameters per IN (…) list
 # A load of at least 1/DEFER_FRACTION of what a table holds builds its key afresh (see start_table).
@@ -56,7 +59,7 @@ def bulk_insert_frame(session: Session, table: str, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-def bulk_insert(session: Session, table: str, columns: list[str], rows) -> int:
+def bulk_insert(session: Session, table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> int:
     """Insert an iterable of row tuples (for callers that do not hold a DataFrame)."""
     return bulk_insert_frame(session, table, pd.DataFrame(list(rows), columns=columns))
 
@@ -71,7 +74,7 @@ class BulkWriter:
 
     def __init__(self, session: Session) -> None:
         connection = session.connection()
-        self._dbapi = connection.connection.driver_connection
+        self._dbapi = driver_connection(connection)
         self.postgres = connection.dialect.name == "postgresql"
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=_QUEUE_DEPTH)
         self._thread: threading.Thread | None = None
@@ -268,15 +271,16 @@ class BulkWriter:
                 return int(estimate)
         return int(self._scalar(f"SELECT count(*) FROM {table}"))
 
-    def _fetchone(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
+    def _fetchone(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         cursor = self._dbapi.cursor()
         try:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            return row
         finally:
             cursor.close()
 
-    def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+    def _scalar(self, sql: str, params: Sequence[object] = ()) -> Any:  # a value as the driver gives it
         row = self._fetchone(sql, params)
         return None if row is None else row[0]
 
@@ -398,7 +402,7 @@ class BulkWriter:
 
         self._submit(run)
 
-    def _executemany(self, table: str, columns: list[str], rows) -> None:
+    def _executemany(self, table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> None:
         placeholders = ", ".join("?" for _ in columns)
         cursor = self._dbapi.cursor()
         try:
@@ -457,7 +461,7 @@ def _csv_cell(value: str) -> str:
     return value
 
 
-def _csv_columns(factors: list[tuple[np.ndarray, Sequence[object]]]) -> np.ndarray:
+def _csv_columns(factors: Sequence[tuple[np.ndarray, Iterable[object]]]) -> np.ndarray:
     """Each row as CSV cells with a trailing comma (an object array of str), from each
     column's ``pandas.factorize`` (codes, distinct values): each value is formatted once."""
     out = np.full(len(factors[0][0]), "", dtype=object)

@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.orm import Session
 
 from sources.registry import by_key
@@ -155,7 +156,7 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
         usable = [s for s in (primary, other) if s in sources and (s != POLICE_UK or _home_force_held(tree, key[0], forces[key]))]
         used[key] = usable[0] if usable else NOTHING
     to_aside, to_main = [], []
-    put_aside: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, set()])
+    put_aside: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, set()])
     for (area, month, part), (table, total) in groups.items():
         borough = borough_of(tree, area)
         source = source_of_part(part)
@@ -213,7 +214,7 @@ def _move(session: Session, kind: str, source: str, target: str | None, keys: li
     if target is not None:
         session.execute(text(f"DELETE FROM {target} WHERE {inside.format(t=target)}"))  # nothing, unless left over
         session.execute(text(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} WHERE {inside.format(t=source)}"))
-    moved = session.execute(text(f"DELETE FROM {source} WHERE {inside.format(t=source)}")).rowcount or 0
+    moved = cast(CursorResult[Any], session.execute(text(f"DELETE FROM {source} WHERE {inside.format(t=source)}"))).rowcount or 0
     session.execute(text(f"DROP TABLE {_KEYS}"))
     return int(moved)
 

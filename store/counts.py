@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rules.ward_generations import chosen_generation
@@ -90,7 +90,7 @@ class CountFilter:
     minor: str | None = None
 
 
-def _filter_clause(model: type, selection: CountFilter):
+def _filter_clause(model: type, selection: CountFilter) -> ColumnElement[bool] | None:
     if model is CrimeCount:
         named = _crime_clause(selection)
         if named is None:
@@ -105,7 +105,7 @@ def _filter_clause(model: type, selection: CountFilter):
     return None
 
 
-def _crime_clause(selection: CountFilter):
+def _crime_clause(selection: CountFilter) -> ColumnElement[bool] | None:
     """The selection on the categories as stored (the files', or police.uk's own names)."""
     clauses = []
     if selection.major is not None:
@@ -193,16 +193,16 @@ def resolve_coverage(
     """Each area's figure for each period: its own (``direct``), else the sum of its children
     with their coverage. ``spans`` gives the first and last period each area reports; periods
     are keys that sort in time order (months, or quarters such as ``2016-17-Q3``)."""
-    spans = dict(spans)
+    known: dict[str, tuple[str, str] | None] = dict(spans)
     memo: dict[tuple[str, str], Covered | None] = {}
 
     def span_of(code: str) -> tuple[str, str] | None:
-        """The periods ``code`` or any area below it reports (memoised in ``spans``)."""
-        if code not in spans:
-            spans[code] = None  # type: ignore[assignment] - guards against cycles
+        """The periods ``code`` or any area below it reports (memoised in ``known``)."""
+        if code not in known:
+            known[code] = None  # guards against cycles
             parts = [s for child in tree.children.get(code, []) if (s := span_of(child))]
-            spans[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None  # type: ignore[assignment]
-        return spans[code]
+            known[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None
+        return known[code]
 
     def resolve(code: str, period: str, depth: int = 0) -> Covered | None:
         key = (code, period)
@@ -226,7 +226,7 @@ def resolve_coverage(
             return None
         geographic = [c for c in children if tree.by_code[c].level != "other"]
         starts = [span[0] for c, p in parts.items() if p is not None and (span := span_of(c))]
-        loaded = sum(1 for c in geographic if parts[c] is not None and parts[c].coverage.complete)
+        loaded = sum(1 for c in geographic if (part := parts[c]) is not None and part.coverage.complete)
         if code in EXPECTED_CHILDREN:
             expected, what = EXPECTED_CHILDREN[code]
             needed = [c for c in geographic if not (c in EXCUSED_WHEN_ABSENT and parts[c] is None)]
@@ -236,7 +236,7 @@ def resolve_coverage(
             needed = [c for c in geographic if _expected(span_of(c), period, starts)] if geographic else []
             expected = len(needed)
             what = _PLURAL.get(tree.by_code[needed[0]].level, "areas") if needed else "areas"
-            loaded = sum(1 for c in needed if parts[c] is not None and parts[c].coverage.complete)
+            loaded = sum(1 for c in needed if (part := parts[c]) is not None and part.coverage.complete)
             complete = loaded == expected
         complete = complete and all(p.coverage.complete for p in present)
         uploads = [p.upload_id for p in present if p.upload_id is not None]

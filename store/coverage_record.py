@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from sources.declarations import COUNTS, RETURNS, UPLOADED
@@ -57,7 +57,7 @@ class Recorded(NamedTuple):
 
     def row(self) -> tuple[str, int | None, int, int, str, bool]:
         """The fields in column order."""
-        return tuple(self)  # type: ignore[return-value]
+        return (self.covered_by, self.upload_id, self.loaded, self.expected, self.what, self.complete)
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``; or
@@ -166,7 +166,7 @@ _STALE = "cspdash_stale_coverage"
 _COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")
 
 
-def _source_clause(source: str):
+def _source_clause(source: str) -> ColumnElement[bool]:
     declared = DECLARED_SOURCES.get(source)
     if declared is not None and declared.coverage == UPLOADED:  # one record per indicator
         return AreaMonthCoverage.source.startswith(VALUES_PREFIX)

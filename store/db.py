@@ -16,9 +16,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,7 +40,18 @@ __all__ = [
 ]
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+def driver_connection(connection: Connection) -> Any:
+    """The driver's own connection (psycopg's or sqlite3's: they share no typed interface, so
+    ``Any``) under a SQLAlchemy connection taken from a session."""
+    raw = connection.connection.driver_connection
+    if raw is None:
+        # Only a pooled connection already closed or invalidated has none; a session's
+        # ``connection()`` hands out a live one.
+        raise RuntimeError("the database connection was closed")
+    return raw
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web app) are not blocked by a load

@@ -31,7 +31,7 @@ def version(row: Target | Commentary | None) -> str:
     if row is None or row.updated_at is None:
         return ""
     # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones: compare instants.
-    return as_utc(row.updated_at).isoformat()  # type: ignore[union-attr]
+    return as_utc(row.updated_at).isoformat()
 
 
 def effective_target(session: Session, indicator: str, period: Quarter, area: str, basis: str | None = None) -> Target | None:
@@ -79,7 +79,8 @@ def save_target(
     row.target, row.target_low, row.target_high = values.target, values.low, values.high
     row.tolerance, row.tolerance_type = values.tolerance, values.tolerance_type
     row.updated_by, row.updated_at = user, now
-    detail = {"old": old.as_dict() if old else None, "new": values.as_dict()}
+    old_values, new_values = (old.as_dict() if old else None), values.as_dict()
+    detail = {"old": old_values, "new": new_values}
     record_change(session, user, "edit", "target", key.label(), detail, at=now)
     record_input_change(
         session,
@@ -87,8 +88,8 @@ def save_target(
         "target",
         key.indicator,
         key.label(),
-        detail["old"],
-        detail["new"],
+        old_values,
+        new_values,
     )
     bump_data_version(session)
     return True

@@ -8,6 +8,8 @@ list is the union over sources, not the years every source holds.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,7 +53,7 @@ def years_with_figures(session: Session) -> set[FinancialYear]:
     return {q.financial_year for quarters in rated_quarters(session).values() for q in quarters}
 
 
-def target_years(session: Session, extra: set[FinancialYear] = frozenset()) -> list[FinancialYear]:  # type: ignore[assignment]
+def target_years(session: Session, extra: AbstractSet[FinancialYear] = frozenset()) -> list[FinancialYear]:
     """The years a target can be set for, newest first: every year with figures for a rated
     indicator, the year after the newest of them (next year's targets are set before its
     figures exist), and any year already holding targets (``extra``)."""

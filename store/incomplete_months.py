@@ -9,7 +9,9 @@ the area and for each area above it that has no figure of its own for the month.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import delete, exists, select
@@ -19,6 +21,9 @@ from store.areas import AreaTree
 from store.bulk import bulk_insert_frame
 from store.counts import SOURCES
 from store.models import AreaMonthCoverage, IncompleteInSource
+
+if TYPE_CHECKING:
+    from store.coverage_record import Recorded  # imports this module
 
 INCOMPLETE = "incomplete in source file"
 
@@ -68,7 +73,9 @@ def record_incomplete(session: Session, sources: Iterable[str]) -> None:
     session.flush()
 
 
-def _rows_for(standing, held: set[tuple[str, str]], tree: AreaTree) -> dict[tuple[str, str], int | None]:
+def _rows_for(
+    standing: Iterable[tuple[str, str, int | None]], held: AbstractSet[tuple[str, str]], tree: AreaTree
+) -> dict[tuple[str, str], int | None]:
     """(area, month) → upload for the ``incomplete in source file`` rows the marks ``standing``
     (area, month, upload) give: the area and each area above it with no record of its own."""
     rows: dict[tuple[str, str], int | None] = {}
@@ -91,7 +98,16 @@ def incomplete_rows(
     return _rows_for(standing, held, tree) if standing else {}
 
 
-def incomplete_periods(recorded, areas, tree, first, last, by, period_of, records) -> list[dict]:
+def incomplete_periods(
+    recorded: Mapping[tuple[str, str], Recorded],
+    areas: Iterable[str],
+    tree: AreaTree,
+    first: str | None,
+    last: str | None,
+    by: str,
+    period_of: Callable[[str, str], str],
+    records: Iterable[Mapping[str, object]],
+) -> list[dict[str, object]]:
     """``cspdash counts`` rows for the periods of ``areas`` that hold no figure because the
     source file gave them only as a stub: blank count, coverage ``incomplete in source file``.
     ``recorded``: the coverage record, (area, month) → ``Recorded``; ``records``: the rows
@@ -101,7 +117,7 @@ def incomplete_periods(recorded, areas, tree, first, last, by, period_of, record
     have = {(r["area_code"], r["period"]) for r in records}
     wanted = set(areas)
     first, last = (normalise_month(first) if first else None), (normalise_month(last) if last else None)
-    out: dict[tuple[str, str], dict] = {}
+    out: dict[tuple[str, str], dict[str, object]] = {}
     for (area, month), row in sorted(recorded.items()):
         if row.covered_by != INCOMPLETE or area not in wanted or (first and month < first) or (last and month > last):
             continue

@@ -11,6 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from store.db import driver_connection
+
 
 class LoadRunning(Exception):
     """Another load held the database for longer than this one would wait."""
@@ -32,7 +34,7 @@ def take_load_lock(session: Session, wait_seconds: float) -> None:
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext('cspdash-load:' || current_schema()))"))
             session.execute(text("SET LOCAL lock_timeout = 0"))
         else:
-            dbapi = connection.connection.driver_connection
+            dbapi = driver_connection(connection)
             dbapi.execute(f"PRAGMA busy_timeout = {wait_ms}")
             try:
                 # A write statement (that changes nothing) takes SQLite's write lock now, not halfway through.

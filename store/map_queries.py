@@ -11,16 +11,18 @@ given for a period when every month of it is held: a part-quarter would look lik
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.periods import PeriodError, Quarter, normalise_month
+from rules.ratios import PeriodValue, combine
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
-from store.measures import Measure, PeriodValue, combine
+from store.measures import Measure
 from store.met_categories import plain_category
 from store.models import (
     Area,
@@ -213,8 +215,8 @@ def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPe
     months = set(session.scalars(select(model.month).distinct()))
     if span == "month":
         return [MapPeriod("month", m) for m in sorted(months)]
-    quarters = sorted({Quarter.of_month(m) for m in months})
-    complete = [q for q in quarters if all(m in months for m in (q.ytd_months() if span == "ytd" else q.months()))]
+    held_quarters = sorted({Quarter.of_month(m) for m in months})
+    complete = [q for q in held_quarters if all(m in months for m in (q.ytd_months() if span == "ytd" else q.months()))]
     return [MapPeriod(span, q.key) for q in complete]
 
 
@@ -346,7 +348,7 @@ def choose_vintage(session: Session, level: str, codes: set[str]) -> str | None:
     if not rows:
         return None
 
-    def preference(row: tuple[str, int]) -> tuple:
+    def preference(row: tuple[str, int]) -> tuple[Any, ...]:
         vintage, matched = row
         real = vintage.isdigit()
         return (2 * matched >= len(codes), real, vintage != "schematic", int(vintage) if real else 0, matched, vintage)

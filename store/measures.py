@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +27,21 @@ from sources.registry import SOURCES, by_key, uploaded
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
 from store.marac import marac_coverage_many
-from store.models import Indicator, IndicatorValue
+from store.models import IndicatorValue
+
+
+class IndicatorDefinition(Protocol):
+    """What a series reads of an indicator: ``store.models.Indicator``, or the same detached
+    from the session (``store.queries.IndicatorInfo``). Read only, so a frozen record fits."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def measure(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,9 @@ def _count_values(
     out, gaps = {}, {}
     for q in quarters:
         held = [counts.get(m) for m in q.months()]
-        if all(c is not None and c.coverage.complete for c in held):
-            out[q] = PeriodValue(float(sum(c.value for c in held)))  # type: ignore[union-attr]
+        complete = [c for c in held if c is not None and c.coverage.complete]
+        if len(complete) == len(held):
+            out[q] = PeriodValue(float(sum(c.value for c in complete)))
             continue
         partial = [c.coverage for c in held if c is not None and not c.coverage.complete]
         if partial:
@@ -102,7 +118,7 @@ def _marac_values(
 
 
 def _uploaded_values(
-    session: Session, indicator: Indicator, area: str, quarters: list[Quarter]
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter]
 ) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, PeriodValue], dict[Quarter, str]]:
     """(quarter-level values, quarter values built from monthly values, published year-to-date
     values, and why a quarter with all three monthly values could not be built from them)."""
@@ -134,7 +150,7 @@ def _uploaded_values(
 
 
 def quarter_values(
-    session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None
 ) -> dict[Quarter, PeriodValue]:
     """The indicator's value for each quarter that has complete data."""
     return series(session, indicator, area, quarters, tree).values
@@ -156,7 +172,7 @@ class Series:
     with some data has no value (partial coverage), ``published_ytd`` holds year-to-date
     figures published as such, which take precedence over the sum of the quarters."""
 
-    indicator: Indicator
+    indicator: IndicatorDefinition
     values: dict[Quarter, PeriodValue]
     gaps: dict[Quarter, str] = field(default_factory=dict)
     published_ytd: dict[Quarter, PeriodValue] = field(default_factory=dict)
@@ -180,10 +196,10 @@ class Series:
 
     def _combined_ytd(self, q: Quarter) -> Combined:
         quarters = q.ytd_quarters()
-        parts = [self.values.get(x) for x in quarters]
-        if any(p is None for p in parts):
+        parts = [v for x in quarters if (v := self.values.get(x)) is not None]
+        if len(parts) < len(quarters):
             return Combined(None)
-        return combine(parts, self.indicator.unit, [x.label for x in quarters])  # type: ignore[arg-type]
+        return combine(parts, self.indicator.unit, [x.label for x in quarters])
 
     def basis(self, q: Quarter) -> float | None:
         return self.ytd(q) if self.indicator.basis == "ytd" else self.quarter(q)
@@ -224,7 +240,9 @@ def quarters_needed(period: Quarter, history: int = 0) -> list[Quarter]:
     return sorted(needed)
 
 
-def series(session: Session, indicator: Indicator, area: str, quarters: list[Quarter], tree: AreaTree | None = None) -> Series:
+def series(
+    session: Session, indicator: IndicatorDefinition, area: str, quarters: list[Quarter], tree: AreaTree | None = None
+) -> Series:
     tree = tree or AreaTree.load(session)
     measure = Measure.parse(indicator.measure)
     uploaded, from_months, published, unmade = _uploaded_values(session, indicator, area, quarters)

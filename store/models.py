@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -60,7 +61,7 @@ class Upload(Base):
     rows: Mapped[int] = mapped_column(Integer)
     periods: Mapped[str] = mapped_column(Text, default="")
     areas: Mapped[int] = mapped_column(Integer, default=0)
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     loaded_by: Mapped[str] = mapped_column(String(100), default="cli")
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -146,7 +147,7 @@ class MaracReturn(Base):
     quarter: Mapped[str] = mapped_column(String(10))
     cases_discussed: Mapped[int] = mapped_column(Integer)
     repeat_cases: Mapped[int] = mapped_column(Integer)
-    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # any further columns, kept as given
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # any further columns, kept as given
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
 
 
@@ -325,7 +326,7 @@ class ChangeLog(Base):
     action: Mapped[str] = mapped_column(String(32))  # e.g. edit, upload, add, set-role, disable
     entity: Mapped[str] = mapped_column(String(32))  # target | commentary | upload | user
     key: Mapped[str] = mapped_column(String(300))  # e.g. CSP1 2016-17 Q3 all areas
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}} etc.
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}} etc.
 
 
 class AppSecret(Base):
@@ -456,7 +457,7 @@ class InputChange(Base):
     indicator_code: Mapped[str] = mapped_column(String(32), index=True)
     key: Mapped[str] = mapped_column(String(300))  # "CSP3", "CSP1 2016-17 Q3 all areas"
     fields: Mapped[str] = mapped_column(String(300))  # changed fields, comma-separated
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}}
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"old": {...}, "new": {...}}
 
 
 class IncompleteInSource(Base):

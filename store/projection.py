@@ -4,14 +4,27 @@ quarter and for the whole year, and the year-end target."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
 from sqlalchemy.orm import Session
 
+from reporting.scoring import TargetRecord
 from rules.periods import Quarter, quarters_between
 from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
 from rules.rating import Polarity, Target, ToleranceType
 from store.areas import AreaTree
-from store.measures import Series, series
-from store.models import Target as TargetRow
+from store.measures import IndicatorDefinition, Series, series
+
+
+class ProjectedIndicator(IndicatorDefinition, Protocol):
+    """What a projection reads of an indicator besides its series."""
+
+    @property
+    def rated(self) -> bool: ...
+    @property
+    def polarity(self) -> str: ...
+
 
 # How far back to look for five complete years: a year with a gap (a source not yet loaded,
 # partial coverage) is skipped, not counted, so look a little further than five.
@@ -36,8 +49,8 @@ def quarters_read(period: Quarter) -> list[Quarter]:
 
 
 def year_end_target(
-    find_target,
-    targets: list[TargetRow],
+    find_target: Callable[..., Target | None],
+    targets: Sequence[TargetRecord],
     code: str,
     basis: str,
     unit: str,
@@ -54,8 +67,9 @@ def year_end_target(
         return find_target(
             targets, code, quarters[3], area, own_area_only=own_area_only, basis=basis
         ), "no year-end (Q4) target is set"
-    each = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
-    if any(t is None or t.target is None for t in each) or Polarity(polarity) is Polarity.BAND:
+    found = [find_target(targets, code, q, area, own_area_only=own_area_only, basis=basis) for q in quarters]
+    each = [t for t in found if t is not None and t.target is not None]
+    if len(each) < len(found) or Polarity(polarity) is Polarity.BAND:
         return None, "a target for each quarter of the year is needed to judge the year end"
     if len({t.tolerance_type for t in each}) > 1:
         return None, "the quarters' tolerances are of different kinds"
@@ -64,7 +78,9 @@ def year_end_target(
         tolerance = first.tolerance if first.tolerance_type is ToleranceType.PCT else sum(t.tolerance for t in each)
         if first.tolerance_type is ToleranceType.PCT and len({t.tolerance for t in each}) > 1:
             return None, "the quarters' percentage tolerances differ"
-        return Target(sum(t.target for t in each), tolerance=tolerance, tolerance_type=first.tolerance_type), ""
+        return Target(
+            sum(t.target for t in each if t.target is not None), tolerance=tolerance, tolerance_type=first.tolerance_type
+        ), ""
     if len({(t.target, t.tolerance) for t in each}) > 1:
         return None, "the quarters' targets differ, so there is no one year-end target"
     return first, ""
@@ -72,12 +88,12 @@ def year_end_target(
 
 def projection_for(
     session: Session,
-    indicator,
+    indicator: ProjectedIndicator,
     period: Quarter,
     area: str,
-    targets: list[TargetRow],
+    targets: Sequence[TargetRecord],
     tree: AreaTree,
-    find_target,
+    find_target: Callable[..., Target | None],
     own_area_only: bool,
 ) -> Projection | None:
     """The projection for a rated indicator (None for a context one, which has no target)."""

@@ -85,7 +85,7 @@ class FrozenRecord(Exception):
     """Something tried to change or delete part of a published version."""
 
 
-def _refuse_change(_mapper, _connection, target) -> None:
+def _refuse_change(_mapper: object, _connection: object, target: PublishedVersion | PublishedFile) -> None:
     raise FrozenRecord(f"{type(target).__name__} {target.id} is part of a published version and cannot be changed")
 
 

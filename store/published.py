@@ -31,7 +31,7 @@ def _file_info(row: PublishedFile) -> FileInfo:
 def _version_info(row: PublishedVersion, files: list[PublishedFile]) -> VersionInfo:
     order = {fmt: i for i, fmt in enumerate(PACK_FORMATS)}
     return VersionInfo(
-        row.period, row.area_code, row.version, row.published_by, as_utc(row.published_at), row.note or "",  # type: ignore[arg-type]
+        row.period, row.area_code, row.version, row.published_by, as_utc(row.published_at), row.note or "",
         row.correction_reason or "", bool(row.forced), row.force_reason or "", row.document_sha256,
         [_file_info(f) for f in sorted(files, key=lambda f: order.get(f.format, 99))],
     )  # fmt: skip
@@ -95,7 +95,8 @@ def version_row(session: Session, period: Quarter, area: str, version: int | Non
 def _parse(row: PublishedVersion) -> dict[str, Any]:
     if sha256_text(row.document) != row.document_sha256:
         raise DamagedDocument(row.period, row.area_code, row.version)
-    return json.loads(row.document)
+    document: dict[str, Any] = json.loads(row.document)
+    return document
 
 
 def published_document(session: Session, period: Quarter, area: str, version: int | None = None) -> dict[str, Any] | None:

@@ -82,7 +82,7 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
     card = build_scorecard(session, period, area)
     attach_spc(session, card)  # the Variation and Assurance columns, as the page shows them
     summary = card.summary
-    return frozen_value(
+    document: dict[str, Any] = frozen_value(
         {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -99,13 +99,15 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "data_version": list(data_version(session)),
         }
     )
+    return document
 
 
 _INFO_FIELDS = {f.name for f in dataclasses.fields(IndicatorInfo)}
 
 
 def _info(data: dict[str, Any]) -> IndicatorInfo:
-    return IndicatorInfo(**{name: data.get(name) for name in _INFO_FIELDS})
+    fields: dict[str, Any] = {name: data.get(name) for name in _INFO_FIELDS}
+    return IndicatorInfo(**fields)
 
 
 def indicator_detail_from_document(document: dict[str, Any], code: str) -> IndicatorDetail | None:

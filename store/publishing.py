@@ -130,7 +130,7 @@ def reopen_quarter(
     reason = check_reopen(status, period, by, reason)
     now = now or datetime.now(UTC)
     _set_state(session, period, area, "draft", by.name, now, reason)
-    detail = {"old": {"state": status.state}, "new": {"state": "draft"}, "note": reason}
+    detail: dict[str, object] = {"old": {"state": status.state}, "new": {"state": "draft"}, "note": reason}
     if status.latest:
         detail["latest_version"] = status.latest.version
     record_change(session, by.name, "reopen", "quarter", quarter_key(period, area), detail, at=now)

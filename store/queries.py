@@ -132,7 +132,7 @@ class DemandPanel:
         return self.points[-1][1] if self.points else None
 
 
-def data_version(session: Session) -> tuple:
+def data_version(session: Session) -> tuple[str, ...]:
     """Changes whenever anything the pages show changes: a new upload, or a target or
     commentary edited on the web. Used to key caches, so one cheap query per request."""
     parts = [
@@ -208,7 +208,7 @@ def area_choices(session: Session, home: str) -> list[AreaChoice]:
     vintages = {c: tree.by_code[c].boundary_vintage for c in wards}
     current = current_generation(vintages.values())
 
-    def group(code: str) -> tuple:  # current (or unknown) first, then newest older first
+    def group(code: str) -> tuple[int, str]:  # current (or unknown) first, then newest older first
         vintage = vintages[code]
         return (0, "") if not vintage or vintage == current else (1, "".join(chr(255 - ord(ch)) for ch in vintage))
 
@@ -251,7 +251,7 @@ def rating_history(session: Session, indicator: IndicatorInfo, area: str, quarte
     targets = targets_for(session, area, tree)
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
     bare = dataclasses.replace(indicator, comparator_area=None)
-    history = series(session, bare, area, span, tree)  # type: ignore[arg-type]
+    history = series(session, bare, area, span, tree)
     rows = [score_indicator(session, bare, q, area, targets, tree, history=history) for q in quarters]  # type: ignore[arg-type]
     for row in rows:  # the ScoreRow should still name the real comparator
         row.comparator_area, row.comparator_label = indicator.comparator_area, indicator.comparator_label
@@ -271,7 +271,7 @@ def comparator_series(
     if not indicator.comparator_area or indicator.comparator_area == area or not quarters:
         return {}, {}
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
-    s = series(session, indicator, indicator.comparator_area, span)  # type: ignore[arg-type]
+    s = series(session, indicator, indicator.comparator_area, span)
     return {q.key: v for q in quarters if (v := s.basis(q)) is not None}, {q.key: gap for q in span if (gap := s.gap(q))}
 
 
@@ -343,7 +343,7 @@ def detail_projection(session: Session, info: IndicatorInfo, period: Quarter, ar
 def value_notes(session: Session, info: IndicatorInfo, area: str, quarters: list[Quarter]) -> list[str]:
     """For the indicator page's charts: each quarter whose uploaded value wins over the figure
     the counts give, and which figure which chart shows."""
-    s = series(session, info, area, quarters)  # type: ignore[arg-type]
+    s = series(session, info, area, quarters)
     return [
         f"{q.label}: the figures by quarter (and year to date) use the {override_text(s, q)}; "
         f"the charts by month show the {s.overrides[q].other_source}"
@@ -365,7 +365,7 @@ def demand_panels(session: Session, period: Quarter, area: str, quarters: int = 
         if row.rated:
             continue
         info = IndicatorInfo.of(row)
-        s = series(session, info, area, wanted, tree)  # type: ignore[arg-type]
+        s = series(session, info, area, wanted, tree)
         points = [(q, s.quarter(q)) for q in wanted]
         panels.append(DemandPanel(info, period, points, s.quarter(period.same_quarter_last_year())))
     return panels

@@ -69,8 +69,8 @@ def count_rows(
     if by_category:
         model = SOURCES[source]
         columns = by_key(source).categories  # (major, minor) for crime, (category,) for ASB
-        held = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
-        categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held})
+        held_categories = session.execute(select(*(getattr(model, c) for c in columns)).distinct()).all()
+        categories = sorted({(row[0], row[1] if len(row) > 1 else None) for row in held_categories})
     headers = (
         ["area_code", "area_name", "period"]
         + (["major_category", "minor_category", "category_label"] if by_category else [])
@@ -93,7 +93,7 @@ def count_rows(
                     record["major_category"], record["minor_category"] = major or "", minor or ""
                     # The stored names stay for scripts that match on them; the label is for people.
                     record["category_label"] = (
-                        (plain_category(minor, "minor") if minor else plain_category(major, "major"))
+                        (plain_category(minor, "minor") if minor else plain_category(major or "", "major"))
                         if len(columns) > 1
                         else (major or "")
                     )
@@ -107,7 +107,7 @@ def count_rows(
         extra = incomplete_periods(recorded, areas, tree, first, last, by, _period_of, records)
         if extra:
             place = {code: i for i, code in enumerate(areas)}
-            records = sorted(records + extra, key=lambda r: (place[r["area_code"]], r["period"]))
+            records = sorted(records + extra, key=lambda r: (place[str(r["area_code"])], r["period"]))
     if by_category:
         records = [r for r in records if r["count"]]
         records.sort(key=lambda r: (r["area_code"], r["period"], r["major_category"], r["minor_category"]))

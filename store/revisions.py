@@ -71,7 +71,7 @@ class _Attributor:
 
     def _in_window(self, at: datetime | None) -> bool:
         at = as_utc(at)
-        return at is not None and at > self.since and (self.until is None or at <= self.until)  # type: ignore[operator]
+        return at is not None and at > self.since and (self.until is None or at <= self.until)
 
     def _upload_sources(self, ids: set[int | None]) -> list[ChangeSource]:
         wanted = {i for i in ids if i is not None} - set(self._uploads)
@@ -156,8 +156,9 @@ class _Attributor:
         uploads = self.session.scalars(
             select(Upload).where(Upload.kind == kind).order_by(Upload.loaded_at.desc(), Upload.id.desc())
         ).all()
+        # A row never stamped (``updated_at`` blank) cannot be matched to an upload by time.
         for u in uploads:
-            if as_utc(u.loaded_at) <= at and self._in_window(u.loaded_at):  # type: ignore[operator]
+            if at is not None and as_utc(u.loaded_at) <= at and self._in_window(u.loaded_at):
                 return _upload_source(u)
         return ChangeSource(at, by, f"{entity} changed by {by}")
 
@@ -283,9 +284,11 @@ def uploads_revising(session: Session) -> dict[int, list[str]]:
                     if source.get("upload_id") is not None:
                         out.setdefault(source["upload_id"], set()).add(f"{period.key} {area} v{info.version - 1}")
         report = revisions(session, period, area)
-        for r in report.revisions if report else []:
+        if report is None:
+            continue
+        for r in report.revisions:
             for upload_id in r.upload_ids:
-                out.setdefault(upload_id, set()).add(f"{period.key} {area} v{report.version.version}")  # type: ignore[union-attr]
+                out.setdefault(upload_id, set()).add(f"{period.key} {area} v{report.version.version}")
     return {k: sorted(v) for k, v in out.items()}
 
 

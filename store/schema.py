@@ -9,6 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -35,7 +36,7 @@ def upgrade(engine: Engine) -> None:
         settle_sources(session, rework_coverage=migrated)
 
 
-def settle_sources(session, rework_coverage: bool = False) -> list[str]:  # a Session (imported late, as above)
+def settle_sources(session: Session, rework_coverage: bool = False) -> list[str]:
     """One source per borough-month (``store.count_sources``), under the current
     ``CSPDASH_PRIMARY_SOURCE``: after migration 0012 (police.uk rows loaded before it were
     summed with the Met's) or after the setting changed. Which rows are set aside, and so the

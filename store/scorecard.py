@@ -8,6 +8,8 @@ live in ``reporting/``; the names are importable from here as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from reporting.scoring import (
     WARD_WITHOUT_TARGET,
     Scorecard,
     ScoreRow,
+    TargetRecord,
     add_commentary,
     change_test,
     coverage_notes,
@@ -36,7 +39,6 @@ from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.measures import Series, quarters_needed, series
 from store.models import Commentary, Indicator
-from store.models import Target as TargetRow
 from store.projection import projection_for
 
 __all__ = [
@@ -63,7 +65,7 @@ def score_indicator(
     indicator: Indicator,
     period: Quarter,
     area: str,
-    targets: list[TargetRow],
+    targets: Sequence[TargetRecord],
     tree: AreaTree,
     history: Series | None = None,
     breaks: list[SeriesBreak] | None = None,

@@ -276,5 +276,5 @@ def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) 
             row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
             # Assurance is against the row's own target: none where the row has none (a ward
             # without a ward target is not assured against the borough's).
-            assured = chart.result.assurance is not None and row.target is not None
-            row.spc_assurance = chart.result.assurance.value if assured else None
+            assurance = chart.result.assurance
+            row.spc_assurance = assurance.value if assurance is not None and row.target is not None else None

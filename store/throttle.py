@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast, overload
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -57,6 +58,10 @@ class Verdict:
     locked: bool = False
 
 
+@overload
+def _aware(at: datetime) -> datetime: ...
+@overload
+def _aware(at: None) -> None: ...
 def _aware(at: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones.
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
@@ -170,7 +175,7 @@ def record_success(session: Session, key: str, address: str | None = None) -> No
 
 def clear(session: Session, key: str) -> bool:
     """Lift a lock and forget the failures; True if there was anything to clear."""
-    return session.execute(delete(SignInThrottle).where(SignInThrottle.key == key)).rowcount > 0
+    return cast(CursorResult[Any], session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))).rowcount > 0
 
 
 def locks(session: Session, now: datetime | None = None) -> list[SignInThrottle]:

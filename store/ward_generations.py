@@ -15,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from rules.ward_generations import UNKNOWN, chosen_generation, current_generation, generation_label, month_name
@@ -27,6 +28,9 @@ from store.counts import SOURCES
 from store.models import WardGenerationChoice
 
 BoroughMonth = tuple[str, str]
+# A month's change of generation: (held vintage, wards held, the file's vintage, wards in the file).
+Switch = tuple[str, int, str, int]
+_Described = TypeVar("_Described")
 
 
 def generation(tree: AreaTree, ward: str) -> str:
@@ -80,7 +84,8 @@ def held_by_generation(
 ) -> dict[BoroughMonth, dict[str, tuple[int, int]]]:
     """{(borough, month): {vintage: (wards with figures, latest upload)}} for ``boroughs``."""
     model = SOURCES[source]
-    wards = sorted(w for b in boroughs for ws in known_generations(tree, b).values() for w in ws)
+    borough_of = {w: b for b in boroughs for ws in known_generations(tree, b).values() for w in ws}
+    wards = sorted(borough_of)
     found: dict[BoroughMonth, dict[str, list[int]]] = defaultdict(dict)
     for start in range(0, len(wards), IN_LIMIT):
         stmt = (
@@ -89,7 +94,7 @@ def held_by_generation(
             .group_by(model.area_code, model.month)
         )
         for ward, month, upload in session.execute(stmt):
-            key = (tree.by_code[ward].parent_code, month)
+            key = (borough_of[ward], month)
             held = found[key].setdefault(generation(tree, ward), [0, -1])
             held[0] += 1
             held[1] = max(held[1], upload if upload is not None else -1)
@@ -136,7 +141,7 @@ def set_choices(session: Session, picks: dict[BoroughMonth, Choice | None], user
         if c is not None
     ]
     if rows:
-        session.execute(WardGenerationChoice.__table__.insert(), rows)
+        session.execute(cast(Table, WardGenerationChoice.__table__).insert(), rows)
     session.flush()
 
 
@@ -159,7 +164,7 @@ def settle_after_load(
     held = held_by_generation(session, source, tree, {b for b, _ in loaded})
     picked = choices(session)
     picks: dict[BoroughMonth, Choice | None] = {}
-    events: dict[str, list[tuple[str, tuple]]] = defaultdict(list)  # borough -> [(month, what)]
+    events: dict[str, list[tuple[str, Switch]]] = defaultdict(list)  # borough -> [(month, what)]
     for key, wards in sorted(loaded.items()):
         file_generations = {generation(tree, w) for w in wards}
         file_generation = sorted(file_generations)[-1]
@@ -180,7 +185,7 @@ def _vintage(choice: Choice | None) -> str | None:
     return None if choice is None else choice.vintage
 
 
-def _sentences(tree: AreaTree, borough: str, found: list[tuple[str, tuple]], keep_held: bool) -> list[str]:
+def _sentences(tree: AreaTree, borough: str, found: list[tuple[str, Switch]], keep_held: bool) -> list[str]:
     """``Havering April 2010 – February 2024: held for 18 pre-2022 wards; this file has them
     for the 20 current wards, which will be used from now on`` (one per run of months)."""
     current = current_generation(wards_by_generation(tree, borough))
@@ -207,15 +212,15 @@ def _ward_words(vintage: str, n: int, current: str | None, other: str) -> str:
     return f"{n} {generation_label(vintage, current).replace('wards', noun)}"
 
 
-def _runs(found: list[tuple[str, tuple]]) -> list[tuple[str, str, tuple]]:
+def _runs(found: list[tuple[str, _Described]]) -> list[tuple[str, str, _Described]]:
     """Consecutive months with the same description, as (first, last, description)."""
-    runs: list[list] = []
+    runs: list[tuple[str, str, _Described]] = []
     for month, what in sorted(found):
         if runs and runs[-1][2] == what and _next_month(runs[-1][1]) == month:
-            runs[-1][1] = month
+            runs[-1] = (runs[-1][0], month, what)
         else:
-            runs.append([month, month, what])
-    return [tuple(r) for r in runs]  # type: ignore[misc]
+            runs.append((month, month, what))
+    return runs
 
 
 def _next_month(month: str) -> str:
@@ -268,7 +273,7 @@ def borough_generations(session: Session, source: str, borough: str, tree: AreaT
                 min((s.first for s in held), default=None), max((s.last for s in held), default=None),
             )
         )  # fmt: skip
-    months: list[tuple[str, tuple]] = []
+    months: list[tuple[str, tuple[str, bool, tuple[str, ...]]]] = []
     if len(known_generations(tree, borough)) > 1:
         picked = choices(session, borough)
         for (_, month), per in sorted(held_by_generation(session, source, tree, [borough]).items()):

@@ -52,9 +52,7 @@ def served(database_url: str) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_scorecard_page_marks_the_published_year_to_date_and_lists_the_note(
-    published_ytd, database_url, tab
-) -> None:  # (a fixture)
+def test_scorecard_page_marks_the_published_year_to_date_and_lists_the_note(published_ytd, database_url, tab) -> None:
     for base in served(database_url):
         open_page(tab, f"{base}/?period={Q3.key}&area={HAVERING}", "#scorecard-table")
         last_year = tab.inner_text("#scorecard-row-CSP3 td:nth-of-type(9)")
@@ -194,7 +192,7 @@ def test_comparator_chart_says_which_quarter_it_leaves_out_and_keeps_the_gap(lon
 
 
 @pytest.mark.browser
-def test_indicator_page_lists_the_comparator_gap_under_the_chart(london_partial_in_q1, database_url, tab) -> None:  # (a fixture)
+def test_indicator_page_lists_the_comparator_gap_under_the_chart(london_partial_in_q1, database_url, tab) -> None:
     for base in served(database_url):
         open_page(tab, f"{base}/indicator/CSP3?period=2017-18-Q2&area={HAVERING}", "#indicator-comparator-graph .main-svg")
         gaps = tab.inner_text("#indicator-comparator-gaps")

@@ -2,7 +2,7 @@
 the connection in; ``render_as_batch`` lets the same migrations alter tables on SQLite."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from store.models import Base
 
@@ -22,7 +22,7 @@ def run_migrations_online() -> None:
         _run(conn)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

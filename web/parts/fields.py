@@ -56,9 +56,9 @@ def text_field(control_id: str, label: str, value: str, *, hint: str | None = No
         # "decimal" is an HTML inputmode Dash's typed signature leaves out; Dash passes it through.
         id=control_id,
         type="text",
-        inputMode="decimal",
+        inputMode="decimal",  # type: ignore[arg-type]
         value=value,
-        autoComplete="off",  # type: ignore[arg-type]
+        autoComplete="off",
         className="field__input field__input--number",
     )
     return html.Div([*_label(label, control_id, hint), control], className="field", **extra)

@@ -316,8 +316,10 @@ def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Cal
 @requires_role("analyst")
 def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
     return _act(
-        quarter, "Not submitted", _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip()))
-    )  # type: ignore[arg-type]
+        quarter,
+        "Not submitted",
+        _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip())),  # type: ignore[arg-type]
+    )
 
 
 @requires_role("lead")
@@ -339,8 +341,10 @@ def publish(
 @requires_role("lead")
 def reopen(clicks: int | None, reason: str | None, quarter: dict | None) -> Component | list:
     return _act(
-        quarter, "Not re-opened", _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip()))
-    )  # type: ignore[arg-type]
+        quarter,
+        "Not re-opened",
+        _in_session(lambda s, p, a: reopen_quarter(s, p, a, current_user(), (reason or "").strip())),  # type: ignore[arg-type]
+    )
 
 
 def register_publishing_callbacks(app: Dash) -> None:

@@ -31,7 +31,7 @@ CATEGORIES = {
 }
 
 
-def _category_columns(table: str) -> list[sa.Column]:
+def _category_columns(table: str) -> list[sa.Column[str]]:
     if table == "crime_count":
         return [sa.Column("major_category", sa.String(100), nullable=False), sa.Column("minor_category", sa.String(100), nullable=False)]
     return [sa.Column("category", sa.String(100), nullable=False)]
