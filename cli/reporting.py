@@ -12,6 +12,7 @@ import click
 
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
 from exports.tabular import neutralise
+from rules.area_levels import LEVEL_NAMES, stored_level
 from rules.gaps import has_point_for, latest_label
 from rules.periods import PeriodError, Quarter
 from rules.significance import significance_cell
@@ -148,7 +149,9 @@ def _spc_cell(row, which: str) -> str:
 @click.option("--source", type=click.Choice(COUNTED_SOURCES), required=True, help="Which counts to show.")
 @area_option
 @click.option(
-    "--level", type=click.Choice(["ward", "borough", "region"]), help="Show every area of this level (within --area if given)."
+    "--level",
+    type=click.Choice(list(LEVEL_NAMES)),
+    help="Show every area of this level (within --area if given): district is a local authority district (borough is the same level).",
 )
 @click.option("--from", "first", metavar="YYYY-MM", help="First month.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month.")
@@ -185,7 +188,14 @@ def counts(
     with session_scope(app.engine()) as session:
         try:
             headers, records = count_rows(
-                session, source, area=area, level=level, first=first, last=last, by=by, by_category=by_category
+                session,
+                source,
+                area=area,
+                level=stored_level(level) if level else None,
+                first=first,
+                last=last,
+                by=by,
+                by_category=by_category,
             )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None

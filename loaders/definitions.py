@@ -16,10 +16,11 @@ from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
+from rules.area_levels import LEVEL_NAMES
 from rules.ward_generations import is_generation
 from store.models import Indicator, Target
 
-LEVELS = ("ward", "borough", "region", "country", "other")
+LEVELS = (*LEVEL_NAMES, "other")  # district and borough are one level, stored as borough
 UNITS = ("count", "percent", "rate")
 POLARITIES = ("lower", "higher", "band")
 BASES = ("quarter", "ytd")
@@ -31,7 +32,9 @@ def load_areas(ctx: LoadContext) -> None:
     frame, _ = read_all(ctx, ["area_code", "area_name", "level"], ["parent_code", "boundary_vintage"])
     require_text(frame, "area_code", ctx.log)
     require_text(frame, "area_name", ctx.log)
-    frame["level"] = parse_choice(frame, "level", LEVELS, ctx.log)
+    frame["level"] = parse_choice(frame, "level", LEVELS, ctx.log).map(
+        lambda name: LEVEL_NAMES.get(name, name) if isinstance(name, str) else name
+    )
     for row, vintage in zip(frame["__row__"], frame["boundary_vintage"]):
         if vintage and not is_generation(vintage):
             ctx.log.add(

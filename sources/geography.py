@@ -28,4 +28,14 @@ LSOA_LOOKUP = FileKind(
     columns="The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
 )
 
-DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP)
+CSP_LOOKUP = FileKind(
+    key="csp-lookup",
+    position=122,
+    loader=("geo.csp_lookup", "load_csp_lookup"),
+    name="District to partnership and police force lookup",
+    description="ONS lookup placing each local authority district in its Community Safety Partnership and police force area",
+    columns="The ONS lookup of districts to partnerships and police force areas: LADyyCD, LADyyNM, CSPyyCD, CSPyyNM, PFAyyCD, PFAyyNM "
+    "for one year yy (e.g. LAD24CD); other columns are ignored.",
+)
+
+DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP, CSP_LOOKUP)

@@ -1,4 +1,6 @@
-"""The area hierarchy (ward → borough → London → England) as one in-memory tree per query."""
+"""The area hierarchy as one in-memory tree per query: ward → borough (district) → London →
+England, and district → partnership (CSP) → police force area → England and Wales (issue 21).
+A district has its parent and may have further ones (``area_link``); the trees meet only there."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Area, WardGenerationChoice
+from store.models import Area, AreaLink, WardGenerationChoice
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,12 @@ class AreaInfo:
 
 
 class AreaTree:
-    def __init__(self, areas: list[AreaInfo], generation_choices: dict[tuple[str, str], str] | None = None) -> None:
+    def __init__(
+        self,
+        areas: list[AreaInfo],
+        generation_choices: dict[tuple[str, str], str] | None = None,
+        links: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.by_code = {a.code: a for a in areas}
         # {(borough, month): vintage} covering it: the most recent load's, or the analyst's pick.
         self.generation_choices = generation_choices or {}
@@ -31,6 +38,12 @@ class AreaTree:
         for a in areas:
             if a.parent_code:
                 self.children[a.parent_code].append(a.code)
+        # (area, further parent): a district in its partnership as well as its region
+        self.links: dict[str, list[str]] = defaultdict(list)
+        for code, parent in links:
+            if code in self.by_code and parent in self.by_code and code not in self.children[parent]:
+                self.children[parent].append(code)
+                self.links[code].append(parent)
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
@@ -41,7 +54,25 @@ class AreaTree:
             select(WardGenerationChoice.borough_code, WardGenerationChoice.month, WardGenerationChoice.boundary_vintage)
         )
         # {(borough, month): vintage}: the generation a load used, or the analyst's pick
-        return cls([AreaInfo(*row) for row in rows], {(b, m): v for b, m, v in choices})
+        links = [(a, p) for a, p in session.execute(select(AreaLink.area_code, AreaLink.parent_code))]
+        return cls([AreaInfo(*row) for row in rows], {(b, m): v for b, m, v in choices}, links)
+
+    def parents(self, code: str) -> list[str]:
+        """Every parent of ``code``: its own, then the further ones (its partnership, its country)."""
+        area = self.by_code.get(code)
+        own = [area.parent_code] if area is not None and area.parent_code else []
+        return own + [p for p in self.links.get(code, []) if p not in own]
+
+    def ancestors(self, code: str) -> list[str]:
+        """Every area above ``code`` on any path, nearest first."""
+        out: list[str] = []
+        queue = self.parents(code)
+        while queue:
+            parent = queue.pop(0)
+            if parent not in out and parent != code:
+                out.append(parent)
+                queue.extend(self.parents(parent))
+        return out
 
     def name(self, code: str) -> str:
         area = self.by_code.get(code)

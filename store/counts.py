@@ -43,7 +43,10 @@ EXCUSED_WHEN_ABSENT = frozenset({"E09000001"})
 # Met units whose offences a borough's own figure (the Met's borough file) already holds:
 # the airports unit (SO18), Heathrow being in Hillingdon.
 UNITS_INSIDE_BOROUGHS = {"MPS-AIRPORTS": "E09000017"}
-_PLURAL = {"ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries"}
+_PLURAL = {
+    "ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries",
+    "csp": "partnerships", "force": "police force areas", "nation": "nations",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ class Area(Base):
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(16))  # ward | borough | region | country | other
+    # ward | borough (a district) | csp | force | nation | region | country | other
+    level: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"), index=True)
     # A ward's boundary generation ("2018": wards before May 2022, "2022"): from the dated
     # outlines held for its code, else from the file that introduced it. None: not known.
@@ -47,6 +48,33 @@ class Area(Base):
     # Retired by a boundary load that replaced its outline (geo/retire.py): the area its figures
     # went into ("" when none took them). None: in use.
     retired_into: Mapped[str | None] = mapped_column(String(32))
+
+
+class AreaLink(Base):
+    """A further parent of an area, beside ``Area.parent_code``: a district's Community Safety
+    Partnership when its parent is its region (London), or its country when its parent is its
+    partnership (issue 21). The trees above districts never meet, so no figure counts twice."""
+
+    __tablename__ = "area_link"
+
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
+    parent_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True, index=True)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+
+
+class CspCrimeCount(Base):
+    """Recorded crime for a partnership (or a force's "Unassigned" part), quarter, and Home Office
+    offence group and subgroup, from the Home Office CSP tables (issue 21). No foreign keys, as
+    for the other counts: the loader checks every area against ``area``."""
+
+    __tablename__ = "csp_crime_count"
+
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(10), primary_key=True)  # 2024-25-Q1
+    offence_group: Mapped[str] = mapped_column(String(120), primary_key=True)
+    offence_subgroup: Mapped[str] = mapped_column(String(120), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Upload(Base):

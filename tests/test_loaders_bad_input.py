@@ -174,7 +174,7 @@ def test_bad_input_areas_with_unknown_parent(engine, tmp_path):
     )
     problems, _ = problems_of(engine, "areas", path)
     assert problems == [
-        (3, "level", "county", "must be one of: ward, borough, region, country, other"),
+        (3, "level", "county", "must be one of: ward, district, borough, csp, force, region, country, nation, other"),
         (2, "parent_code", "E09999999", "unknown parent area: declare it in this file or load it first"),
     ]
 

@@ -53,6 +53,23 @@ def test_loaders_areas_in_any_order_and_updates(engine, tmp_path):
         assert session.get(Area, "E05000306").name == "Brooklands (renamed)"
 
 
+def test_loaders_areas_take_the_national_levels_and_district_is_borough(engine, tmp_path):
+    """Issue 21: an areas file may name districts (stored as the borough level), partnerships,
+    police force areas and England and Wales."""
+    path = write(
+        tmp_path / "areas.csv",
+        "area_code,area_name,level,parent_code\n"
+        "E07000043,North Devon,District,E22000203\n"
+        "E22000203,Northern Devon,csp,E23000035\n"
+        "E23000035,Devon & Cornwall,force,K04000001\n"
+        "K04000001,England and Wales,nation,\n",
+    )
+    load(engine, "areas", path)
+    with session_scope(engine) as session:
+        levels = {code: session.get(Area, code).level for code in ("E07000043", "E22000203", "E23000035", "K04000001")}
+    assert levels == {"E07000043": "borough", "E22000203": "csp", "E23000035": "force", "K04000001": "nation"}
+
+
 def test_loaders_indicators_targets_values_upsert(engine, tmp_path):
     indicators = write(
         tmp_path / "ind.csv",

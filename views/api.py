@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from rules.area_levels import LEVEL_NAMES
 from rules.periods import PeriodError, Quarter, quarters_between
 from rules.summary import RagCounts
 from store.areas import AreaTree
@@ -37,7 +38,7 @@ from views import ViewError
 from views.people import shown_name
 from views.wording import not_held_text
 
-LEVEL_ORDER = {"country": 0, "region": 1, "borough": 2, "ward": 3, "other": 4}
+LEVEL_ORDER = {"nation": 0, "country": 1, "force": 2, "region": 3, "csp": 4, "borough": 5, "ward": 6, "other": 7}
 SPANS = ("month", "quarter")
 MAX_QUARTERS = 120  # thirty years: more than any series held, and a bound on one request's work
 
@@ -305,6 +306,7 @@ def counts(
         raise BadRequest(f"by={span!r} is not a period length; choose month or quarter.")
     tree = AreaTree.load(session)
     within = _area(tree, (area or home).strip())
+    level = _level(level)
     levels = {a.level for a in tree.by_code.values()}
     if level and level not in levels:
         raise BadRequest(
@@ -348,12 +350,20 @@ def counts(
     return ApiTable(meta, COUNT_COLUMNS, rows)
 
 
+def _level(level: str | None) -> str | None:
+    """The stored level for a level asked for: ``district`` is stored as ``borough`` (issue 21)."""
+    if not level:
+        return None
+    return LEVEL_NAMES.get(level.strip().lower(), level.strip())
+
+
 AREA_COLUMNS = ["code", "name", "level", "parent_code", "home", "boundary_vintage", "first_month", "last_month"]
 
 
 def area_list(session: Session, home: str, level: str | None = None) -> ApiTable:
     """Every area held (or those at ``level``), broadest first, then by name."""
     tree = AreaTree.load(session)
+    level = _level(level)
     levels = {a.level for a in tree.by_code.values()}
     if level and level not in levels:
         raise BadRequest(f"level={level!r} is not an area level; choose one of {', '.join(sorted(levels))}.")

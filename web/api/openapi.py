@@ -130,7 +130,7 @@ FORMAT = _query(
 )
 PERIOD = _query("period", "Financial-year quarter; default the latest quarter every source holds.", QUARTER, "2016-17-Q3")
 AREA = _query("area", "Area code; default the partnership's home area (CSPDASH_HOME_AREA).", example="E09000016")
-LEVEL = _query("level", "Area level: ward, borough, region, country or other.", example="ward")
+LEVEL = _query("level", "Area level: ward, district (or borough), csp, force, region, country, nation or other.", example="ward")
 
 
 def _get(

@@ -1,0 +1,92 @@
+"""``cspdash ingest csp-tables FILE``: the Home Office "Police recorded crime by Community Safety
+Partnership" open data tables (``.xlsx`` or ``.ods``), stored as quarterly counts per partnership
+by offence group and subgroup (issue 21 part 2).
+
+Partnerships are matched by name to those the district lookup loaded, through the shipped alias
+list ("Shepway" is Folkestone and Hythe); an unmatched name is an error naming it, the sheet and
+the row. Each force's "Unassigned" rows are held on an area of level ``other`` under the force,
+so they count in the force's and England and Wales's totals and in no partnership's. Offence
+group spellings that differ between years are one group. Loading replaces the quarters it covers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from loaders.context import LoadContext
+from loaders.errors import LoadError, Problem
+from loaders.workbook import open_workbook, sheet_rows, shipped_aliases, updated_line, year_sheets
+from rules.csp_tables import fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
+from store.csp_crime import replace_quarters
+
+UNASSIGNED_SUFFIX = "-UNASSIGNED"  # area code of a force's Unassigned part: the force's code + this
+
+
+def load_csp_tables(ctx: LoadContext) -> None:
+    source = ctx.source
+    where = source.path if source.path is not None else source.data
+    if where is None:
+        raise LoadError(source.name, [Problem(None, None, None, "no file given")])
+    book = open_workbook(where, source.name)
+    sheets = year_sheets(book, source.name)
+    held = ctx.areas.areas
+    partnerships = {name: code for code, (name, level, _) in held.items() if level == "csp"}
+    forces = {name_key(name): code for code, (name, level, _) in held.items() if level == "force"}
+    if not partnerships:
+        raise LoadError(
+            source.name, [Problem(None, None, None, "no partnerships are held: load the district to partnership lookup first")]
+        )
+    aliases = shipped_aliases()
+    counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    groups: list[str] = []
+    subgroups: list[str] = []
+    unassigned: set[str] = set()  # forces with Unassigned rows
+    for sheet in sheets:
+        for row in sheet_rows(book, sheet, source.name):
+            ctx.summary.rows += 1
+            v = row.values
+            try:
+                quarter = quarter_key(str(v["Financial Year"]), v["Financial Quarter"])
+            except ValueError as exc:
+                ctx.log.add(row.row, "Financial Quarter", v["Financial Quarter"], f"sheet {sheet}: {exc}")
+                continue
+            try:
+                count = int(float(str(v["Offence Count"]).strip()))
+            except ValueError:
+                ctx.log.add(row.row, "Offence Count", v["Offence Count"], f"sheet {sheet}: not a whole number")
+                continue
+            name, force = str(v["CSP Name"]).strip(), str(v["Police Force"]).strip()
+            if is_unassigned(name):
+                code = forces.get(name_key(force))
+                if code is None:
+                    ctx.log.add(row.row, "Police Force", force, f"sheet {sheet}: no police force area of this name is held")
+                    continue
+                unassigned.add(code)
+                area = code + UNASSIGNED_SUFFIX
+            else:
+                found = match_partnership(name, partnerships, aliases)
+                if found is None:
+                    ctx.log.add(
+                        row.row, "CSP Name", name, f"sheet {sheet}: no partnership of this name is held, nor an alias for it"
+                    )
+                    continue
+                area = found
+            group, subgroup = str(v["Offence Group"]).strip(), str(v["Offence Subgroup"]).strip()
+            groups.append(group)
+            subgroups.append(subgroup)
+            counts[(area, quarter, group, subgroup)] += count
+    if ctx.log or not counts:
+        return
+    ctx.summary.notes.append(updated_line(book) or "the Notes sheet has no Updated: line")
+    fold, fold_sub = fold_spellings(groups), fold_spellings(subgroups)
+    folded: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for (area, quarter, group, subgroup), count in counts.items():
+        folded[(area, quarter, fold[group], fold_sub[subgroup])] += count
+    for force in sorted(unassigned):
+        ctx.areas.learn(force + UNASSIGNED_SUFFIX, f"{held[force][0]}: unassigned", "other", force)
+    ctx.session.flush()
+    stored, replaced = replace_quarters(ctx.session, dict(folded), ctx.upload_id)
+    quarters = sorted({q for _, q, _, _ in folded})
+    ctx.summary.stored, ctx.summary.replaced = stored, replaced
+    ctx.summary.areas = len({a for a, _, _, _ in folded})
+    ctx.summary.periods = quarters
+    ctx.summary.notes.append(f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(sheets)}")
