@@ -21,6 +21,7 @@ from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
 from web.access import can, current_user, requires_role
 from web.login import account_bar, sign_in_prompt
+from web.parts import annual_target_form as annual_form
 from web.parts import components as ui
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
@@ -66,16 +67,15 @@ def layout(
         )
     return html.Div(
         [
-            *intro,
-            _chooser(page.choices, state),
-            _overview(page.grid or [], state),
-            _editor(state, page.ytd),
-            _breaks(state, page.source, page.breaks or []),
+            *intro, _chooser(page.choices, state), _overview(page.grid or [], state, page.annual_rows or []), _editor(state, page.ytd),
+            *([_annual(page.annual)] if page.annual is not None else []), _breaks(state, page.source, page.breaks or []),
         ]
-    )
+    )  # fmt: skip
 
 
-def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.Section:
+def _overview(
+    grid: list[overview.OverviewRow], state: form.FormState, annual_rows: list[overview.AnnualRow] | None = None
+) -> html.Section:
     """Every indicator's targets for the year at a glance, with what needs attention."""
     year = state.period.financial_year
     rows: list[list[Component | str]] = []
@@ -103,9 +103,103 @@ def _overview(grid: list[overview.OverviewRow], state: form.FormState) -> html.S
             html.H2(f"Targets for {year.label} at a glance", id="targets-overview-heading"),
             html.P("Each indicator's target and tolerance by quarter; choose an indicator to edit it.", className="hint"),
             ui.scroll_region(caption, ui.table(caption, headers, rows, table_id="targets-overview")),
+            _annual_list(annual_rows or [], year.label, state.area_name),
         ],
         id="targets-overview-section",
     )
+
+
+def _annual_list(rows: list[overview.AnnualRow], year: str, area: str) -> Component:
+    """The annual targets set for the year: the quarters above come from them unless typed."""
+    if not rows:
+        return html.P(f"No annual targets are set for {year}.", id="targets-annual-list", className="hint")
+    caption = f"Annual targets for {year} that apply to {area}"
+    body = [
+        [
+            r.code,
+            r.area,
+            r.target,
+            r.profile,
+            html.Strong(f"Gives no quarter targets: {r.problem}.", className="flag")
+            if r.problem
+            else "Gives the quarter targets not typed by hand",
+        ]
+        for r in rows
+    ]
+    return ui.scroll_region(
+        caption,
+        ui.table(
+            caption, ["Indicator", "Applies to", "Annual target", "Profile", "Quarters"], body, table_id="targets-annual-list"
+        ),
+    )
+
+
+def _annual(state: annual_form.AnnualState) -> html.Fieldset:
+    """Set a whole year's target once, spread by a profile; the quarters it gives are shown as
+    the analyst types (``annual_preview``)."""
+    heading = html.Legend(html.H2(f"Set the whole of {state.year.label}", className="fieldset__heading"))
+    if state.band:
+        return html.Fieldset(
+            [heading, html.P(f"{state.indicator} is rated against a band: set its band for each quarter above.", className="hint")],
+            className="form-section", id="targets-annual-section",
+        )  # fmt: skip
+    spread = (
+        "A count's target is spread over the months by the profile."
+        if state.unit == "count"
+        else "A percentage or rate is not spread: the annual target is the target for every quarter."
+    )
+    scopes = [(form.ALL_AREAS, "Every area (the usual case)"), (form.THIS_AREA, f"{state.area_name} only")]
+    return html.Fieldset(
+        [
+            heading,
+            html.P(f"One target for the year; {spread} A quarter target typed above wins for its quarter.", className="hint"),
+            html.P(state.note, id="targets-annual-note", className="hint"),
+            html.Div(id="targets-annual-errors"),
+            html.Div(
+                [
+                    text_field("targets-annual-target", "Annual target", state.target, hint="The value to reach over the whole year."),
+                    text_field("targets-annual-tolerance", "Annual tolerance", state.tolerance, hint="How far outside the target still counts as Green: 0 or more."),
+                    select_field("targets-annual-tolerance-type", "The annual tolerance is", TOLERANCE_TYPES, state.tolerance_type, store=True),
+                ],
+                className="field-row",
+            ),
+            select_field("targets-annual-profile", "Spread over the year", annual_form.PROFILES, state.profile, store=True),
+            textarea_field(
+                "targets-annual-shares", "Custom shares (custom profile only)", state.shares, rows=2,
+                hint="Twelve shares of the year, April to March, separated by ; and adding up to 1, like 0.09; 0.08; …",
+            ),
+            select_field("targets-annual-scope", "The annual target applies to", scopes, state.scope, store=True),
+            html.Div(annual_preview(state.preview), id="targets-annual-preview", **ui.attrs({"aria-live": "polite"})),
+            html.Button("Set the annual target", id="targets-annual-save", className="button", n_clicks=0),
+            html.Div(id="targets-annual-message", role="status"),
+            dcc.Store(id="targets-annual-context", data={"indicator": state.indicator, "year": state.year.key, "area": state.area}),
+        ],
+        className="form-section",
+        id="targets-annual-section",
+    )  # fmt: skip
+
+
+def annual_preview(shown: annual_form.Preview) -> Component:
+    """The quarters the annual target gives (or why it gives none), and the monthly shares."""
+    if shown.problems:
+        return html.Ul([html.Li(message, className="flag") for _, message in shown.problems], id="targets-annual-problems")
+    parts: list[Component] = []
+    if shown.quarters:
+        caption = "The quarter targets this annual target gives"
+        parts.append(
+            ui.table(
+                caption,
+                ["Quarter", "Target"],
+                [list(q) for q in shown.quarters],
+                numeric=(1,),
+                table_id="targets-annual-quarters",
+            )
+        )
+    if shown.shares_text:
+        parts.append(
+            html.P(f"Share of the year by month: {shown.shares_text}.", id="targets-annual-shares-text", className="hint")
+        )
+    return html.Div(parts)
 
 
 def _breaks(state: form.FormState, source: str, breaks: list) -> html.Fieldset:
@@ -415,3 +509,73 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
         id="targets-break-list",
     )
     return html.P(f"Break of {day:%-d %B %Y} recorded.", className="saved", id="targets-break-saved"), listed
+
+
+def _annual_submission(
+    editing: dict[str, Any], target, tolerance, tolerance_type, profile, shares, scope
+) -> annual_form.AnnualSubmission:
+    return annual_form.AnnualSubmission(
+        editing.get("indicator"), editing.get("year"), editing.get("area"), scope or form.ALL_AREAS,
+        target, tolerance, tolerance_type or "abs", profile, shares,
+    )  # fmt: skip
+
+
+ANNUAL_FIELDS = (
+    State("targets-annual-target", "value"),
+    State("targets-annual-tolerance", "value"),
+    State("targets-annual-tolerance-type-value", "data"),
+    State("targets-annual-profile-value", "data"),
+    State("targets-annual-shares", "value"),
+    State("targets-annual-scope-value", "data"),
+)
+
+
+@callback(
+    Output("targets-annual-preview", "children"),
+    Input("targets-annual-target", "value"),
+    Input("targets-annual-tolerance", "value"),
+    Input("targets-annual-tolerance-type-value", "data"),
+    Input("targets-annual-profile-value", "data"),
+    Input("targets-annual-shares", "value"),
+    Input("targets-annual-scope-value", "data"),
+    State("targets-annual-context", "data"),
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def show_annual_quarters(target, tolerance, tolerance_type, profile, shares, scope, editing) -> Any:
+    """The derived quarters as the analyst types; nothing is stored."""
+    if not editing:
+        raise dash.exceptions.PreventUpdate
+    sub = _annual_submission(editing, target, tolerance, tolerance_type, profile, shares, scope)
+    return annual_preview(annual_form.preview(current_engine(), sub))
+
+
+@callback(
+    Output("targets-annual-errors", "children"),
+    Output("targets-annual-message", "children"),
+    Output("targets-annual-note", "children"),
+    Input("targets-annual-save", "n_clicks"),
+    State("targets-annual-context", "data"),
+    *ANNUAL_FIELDS,
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def save_annual(clicks, editing, target, tolerance, tolerance_type, profile, shares, scope) -> tuple[Any, ...]:
+    if not clicks or not editing:
+        raise dash.exceptions.PreventUpdate
+    user = current_user()
+    assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
+    sub = _annual_submission(editing, target, tolerance, tolerance_type, profile, shares, scope)
+    try:
+        result = annual_form.save(current_engine(), sub, user.name)
+    except Exception as exc:  # the page says what failed rather than leaving the button dead
+        return ui.failure(exc), None, dash.no_update
+    if result.problems:
+        items = [
+            html.Li(html.A(message, href=f"#{annual_form.FIELD_IDS.get(name, 'targets-annual-target')}"))
+            for name, message in result.problems
+        ]
+        return ui.notice("There is a problem: nothing was saved", html.Ul(items)), None, dash.no_update
+    assert result.state is not None
+    message = html.P(result.message, className="saved", id="targets-annual-saved")
+    return None, message, result.state.note

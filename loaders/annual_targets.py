@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_numbers
 from loaders.context import LoadContext
+from reporting.edits import annual_label
 from rules.profiles import Profile, ProfileError, custom_shares
+from store.annual_targets import profile_problems
 from store.input_changes import record_input_change, upload_cause
 from store.models import AnnualTarget, Indicator
 
@@ -100,7 +102,7 @@ def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
             for name in fields:
                 setattr(item, name, values[name])
             item.updated_by, item.updated_at = ctx.user, now
-            label = f"{key[0]} {key[1]} year {key[2] or 'every area'}"
+            label = annual_label(str(key[0]), str(key[1]), key[2])  # type: ignore[arg-type]
             record_input_change(
                 ctx.session,
                 upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now),
@@ -114,3 +116,8 @@ def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
             f"annual target {key[0]} {key[1]}{' for ' + str(key[2]) if key[2] else ''}: {values['target']:g}, "
             f"spread {values['profile']}; a quarter target typed for the same year wins for its quarter"
         )
+        ctx.session.flush()
+        # Stored, but a profile that cannot spread it (a seasonal one short of years) rates nothing: say so.
+        ctx.summary.notes += [
+            f"annual target {key[0]} {key[1]} gives no quarter targets for {why}" for why in profile_problems(ctx.session, item)
+        ]

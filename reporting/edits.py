@@ -46,13 +46,22 @@ class TargetValues:
         return asdict(self)
 
 
+ANNUAL_WORD = "year"  # the targets file's quarter for an annual target, and its change-log label
+
+
+def annual_label(indicator: str, year: str, area_code: str | None) -> str:
+    """The change-log label of an annual target (``store.annual_targets``)."""
+    return f"{indicator} {year} {ANNUAL_WORD} {area_code or 'every area'}"
+
+
 def target_label_applies(label: str, year: str, quarter: int, area: str) -> bool:
     """Whether the target a change-log ``label`` names (``TargetKey.label``: ``CSP1 2016-17 Q3
     every area``, ``CSP1 2016-17 every quarter E09000016``) rates quarter ``quarter`` of
-    financial year ``year`` for ``area``."""
+    financial year ``year`` for ``area``. An annual target's label (``CSP1 2016-17 year every
+    area``, as ``annual_label`` writes it) rates every quarter of its year."""
     parts = label.split(" ")
     if len(parts) < 3 or parts[1] != year:
         return False
     rest = " ".join(parts[2:])
-    quarter_ok = rest.startswith(f"Q{quarter} ") or rest.startswith("every quarter ")
+    quarter_ok = rest.startswith(f"Q{quarter} ") or rest.startswith("every quarter ") or rest.startswith(f"{ANNUAL_WORD} ")
     return quarter_ok and (rest.endswith(" every area") or rest.endswith(f" {area}"))

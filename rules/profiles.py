@@ -104,7 +104,19 @@ def month_targets(annual: float, shares: Sequence[float], unit: str) -> list[flo
     return [annual * s if unit == "count" else annual for s in shares]
 
 
+def point_target(span_target: float, shares: Sequence[float], span: Sequence[int], point: Sequence[int]) -> float:
+    """The part of a count's target for a span of months (indices 0–11, April first: a quarter,
+    or the year to date) that the months of one chart ``point`` (a month, or a quarter) carry by
+    the profile: the span's target times the point's shares over the span's. A span the profile
+    gives nothing is spread evenly."""
+    whole = math.fsum(shares[m] for m in span)
+    if whole <= 0:
+        return span_target * len(point) / len(span)
+    return span_target * math.fsum(shares[m] for m in point) / whole
+
+
 __all__ = [
+    "point_target",
     "Profile", "ProfileError", "custom_shares", "even_shares", "month_targets", "quarter_shares",
     "quarter_targets", "seasonal_shares", "shares_for",
 ]  # fmt: skip

@@ -5,21 +5,25 @@ their quarter. ``targets_for`` is what scoring reads instead of the ``target`` t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reporting.edits import annual_label
 from reporting.scoring import TargetRecord
 from rules.periods import FinancialYear
 from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarter_targets, shares_for
 from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts
+from store.input_changes import Cause, record_input_change
 from store.measures import Measure
-from store.models import AnnualTarget, Indicator
+from store.models import AnnualTarget, Area, Indicator
 from store.models import Target as TargetRow
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
+ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
 # How far back to look for three complete years of months.
 YEARS_SEARCHED = 6
 
@@ -97,6 +101,98 @@ def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
     return ""
 
 
+def annual_target_for(session: Session, indicator_code: str, year: str, area: str) -> AnnualTarget | None:
+    """The annual target that applies to ``area`` in ``year``: the area's own, else every area's."""
+    rows = session.scalars(
+        select(AnnualTarget).where(
+            AnnualTarget.indicator_code == indicator_code,
+            AnnualTarget.year == year,
+            AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area),
+        )
+    ).all()
+    return min(rows, key=lambda a: a.area_code is None, default=None)
+
+
+def month_shares(
+    session: Session, indicator: Indicator, year: FinancialYear, area: str, tree: AreaTree | None = None
+) -> list[float] | None:
+    """The twelve monthly shares (April first) of the annual target that applies, or None when
+    there is none or its profile cannot be worked out (``profile_problem`` says why)."""
+    annual = annual_target_for(session, indicator.code, year.key, area)
+    if annual is None:
+        return None
+    try:
+        return profile_shares(session, annual, indicator, area, tree or AreaTree.load(session))
+    except ProfileError:
+        return None
+
+
+def save_annual_target(
+    session: Session, indicator_code: str, year: str, area_code: str | None, values: dict[str, object], user: str, now: datetime
+) -> bool:
+    """Store the annual target for (indicator, year, area) with ``values`` (target, tolerance,
+    tolerance_type, profile, shares), recording the change as a target change (its label is
+    ``reporting.edits.annual_label``). False when nothing changed (who and when are kept)."""
+    item = session.scalars(
+        select(AnnualTarget).where(
+            AnnualTarget.indicator_code == indicator_code,
+            AnnualTarget.year == year,
+            AnnualTarget.area_code.is_(None) if area_code is None else AnnualTarget.area_code == area_code,
+        )
+    ).first()
+    before = None if item is None else {name: getattr(item, name) for name in ANNUAL_FIELDS}
+    new = {name: values[name] for name in ANNUAL_FIELDS}
+    if before == new:
+        return False
+    if item is None:
+        item = AnnualTarget(indicator_code=indicator_code, year=year, area_code=area_code)
+        session.add(item)
+    for name in ANNUAL_FIELDS:
+        setattr(item, name, new[name])
+    item.updated_by, item.updated_at = user, now
+    cause = Cause(now, user, f"annual target edited on the web by {user}")
+    record_input_change(session, cause, "target", indicator_code, annual_label(indicator_code, year, area_code), before, new)
+    return True
+
+
+def annual_targets_of_year(session: Session, year: str, area: str) -> list[tuple[AnnualTarget, str]]:
+    """The annual targets set for ``year`` that apply to ``area`` (its own or every area's),
+    each with why it gives no quarter targets ("" when it does)."""
+    rows = session.scalars(
+        select(AnnualTarget)
+        .where(AnnualTarget.year == year, AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
+        .order_by(AnnualTarget.indicator_code, AnnualTarget.area_code)
+    ).all()
+    return [(a, profile_problem(session, a, area)) for a in rows]
+
+
+def derived_target(session: Session, indicator_code: str, year: str, quarter: int, area: str) -> DerivedTarget | None:
+    """The quarter target the year's annual target gives ``area`` (its own before every
+    area's), when no quarter target is typed: what the targets page shows in place of a typed one."""
+    stored = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator_code, TargetRow.year == year)))
+    found = [
+        d for d in derived_targets(session, stored, area)
+        if (d.indicator_code, d.year, d.quarter) == (indicator_code, year, quarter) and d.area_code in (None, area)
+    ]  # fmt: skip
+    return min(found, key=lambda d: d.area_code is None, default=None)
+
+
+def profile_problems(session: Session, a: AnnualTarget) -> list[str]:
+    """Why an annual target gives no quarter targets, for its area or (every area's) for each
+    borough held, in words naming the area: what a load and the page report."""
+    if a.area_code is not None:
+        areas = [a.area_code]
+    else:
+        areas = list(session.scalars(select(Area.code).where(Area.level == "borough").order_by(Area.code)))
+    tree = AreaTree.load(session)
+    out = []
+    for area in areas:
+        problem = profile_problem(session, a, area)
+        if problem:
+            out.append(f"{tree.name(area)} ({area}): {problem}")
+    return out
+
+
 def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list[TargetRecord]:
     """The ``target`` rows, then the quarter targets the annual targets give (typed rows first,
     so on a tie ``find_target`` keeps the typed one)."""
@@ -104,4 +200,7 @@ def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> li
     return [*stored, *derived_targets(session, stored, area, tree)]
 
 
-__all__ = ["DerivedTarget", "MONTHS", "derived_targets", "profile_problem", "targets_for"]
+__all__ = [
+    "ANNUAL_FIELDS", "DerivedTarget", "MONTHS", "annual_target_for", "annual_targets_of_year", "derived_target", "derived_targets", "month_shares", "profile_problems",
+    "save_annual_target", "profile_problem", "targets_for",
+]  # fmt: skip

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from rules.breaks import SeriesBreak, period_span, rebase_indices
 from rules.gaps import MAX_BASELINE_GAP_MONTHS, baseline_breaks, has_point_for, period_label
 from rules.periods import Quarter, is_month, normalise_month, quarters_between
+from rules.profiles import point_target
 from rules.rating import Polarity, fmt_number
 from rules.spc import Improvement, SpcResult, xmr
 from sources.declarations import RETURNS, UPLOADED
 from sources.registry import by_key
 from store.annotations import Annotation, annotations_for
-from store.annual_targets import targets_for
+from store.annual_targets import annual_target_for, month_shares, targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
@@ -171,11 +172,15 @@ def _gap_breaks(periods: list[str]) -> tuple[list[int], list[str]]:
     return out, notes
 
 
-def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quarter, by: str) -> tuple[float | None, str]:
-    """The stored target for ``quarter`` on the scale of one point of the chart, and how it was
-    derived. A count's target is a total for its basis (a quarter, or the year to date), so it
-    is spread evenly over that span's months (or quarters); a percentage or rate target applies
-    to every point as it is. Bands and unrated indicators have no assurance."""
+def spc_target(
+    session: Session, indicator: Indicator, area: str, quarter: Quarter, by: str, point: str | None = None
+) -> tuple[float | None, str]:
+    """The stored target for ``quarter`` on the scale of one point of the chart (``point``, a
+    month or quarter key; the quarter's last month or the quarter when not given), and how it
+    was derived. A count's target is a total for its basis (a quarter, or the year to date), so
+    it is spread over that span's months (or quarters): by the monthly profile of the year's
+    annual target where one applies (``rules.profiles``), else evenly. A percentage or rate
+    target applies to every point as it is. Bands and unrated indicators have no assurance."""
     if not indicator.rated or indicator.polarity == Polarity.BAND:
         return None, ""
     # Typed quarter targets and those an annual target's profile gives (store.annual_targets).
@@ -185,13 +190,24 @@ def spc_target(session: Session, indicator: Indicator, area: str, quarter: Quart
         return None, ""
     if indicator.unit != "count":
         return target.target, f"assurance against the {quarter.label} target of {fmt_number(target.target)}"
-    months = 3 * (len(quarter.ytd_quarters()) if indicator.basis == "ytd" else 1)
-    per_point = target.target / months * (1 if by == "month" else 3)
-    span = "the year to date" if indicator.basis == "ytd" else "the quarter"
-    return per_point, (
-        f"assurance against the {quarter.label} target of {fmt_number(target.target)} for {span}, "
-        f"spread evenly: {fmt_number(round(per_point, 1))} a {by}"
-    )
+    year_months = quarter.financial_year.months()
+    span = [year_months.index(m) for m in (quarter.ytd_months() if indicator.basis == "ytd" else quarter.months())]
+    if by == "month":
+        chosen = point if point and is_month(point) else quarter.months()[-1]
+        at = [year_months.index(normalise_month(chosen))] if normalise_month(chosen) in year_months else span[-1:]
+    else:
+        at = [year_months.index(m) for m in quarter.months()]
+    span_words = "the year to date" if indicator.basis == "ytd" else "the quarter"
+    shares = month_shares(session, indicator, quarter.financial_year, area)
+    if shares is None:
+        per_point = target.target * len(at) / len(span)
+        how = f"spread evenly: {fmt_number(round(per_point, 1))} a {by}"
+    else:
+        per_point = point_target(target.target, shares, span, at)
+        profile = annual_target_for(session, indicator.code, quarter.financial_year.key, area)
+        name = profile.profile if profile is not None else "annual"
+        how = f"spread by the annual target's {name} profile: {fmt_number(round(per_point, 1))} for this {by}"
+    return per_point, f"assurance against the {quarter.label} target of {fmt_number(target.target)} for {span_words}, {how}"
 
 
 def natural_by(indicator: Indicator) -> str:
@@ -237,7 +253,7 @@ def indicator_spc(
     breaks = [a.as_break() for a in annotations if a.kind == "break"]
     if target is None:
         quarter = Quarter.of_month(periods[-1]) if is_month(periods[-1]) else Quarter.parse(periods[-1])
-        target, how = spc_target(session, indicator, area, quarter, by)
+        target, how = spc_target(session, indicator, area, quarter, by, periods[-1])
         if how:
             notes.append(how)
     result = xmr(

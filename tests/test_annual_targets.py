@@ -1,7 +1,7 @@
 """Annual targets spread by their profiles reach the ratings (#22 part 1), on both databases:
 even, custom and seasonal (from the last three complete years' months), a hand-typed quarter
 winning, and a seasonal profile without three complete years giving no target and saying why.
-(Stored directly: the targets file's `year` rows and the /targets form are not built yet.)"""
+SPC assurance spreads a span's target over its months by the profile."""
 
 from __future__ import annotations
 
@@ -133,3 +133,51 @@ def test_loading_an_annual_target_records_the_change_once(demo_engine, tmp_path)
     with session_scope(demo_engine) as session:
         keys = [c.key for c in session.scalars(select(InputChange).where(InputChange.key.like("CSP3 2016-17 year%")))]
     assert keys == ["CSP3 2016-17 year every area"]
+
+
+def test_spc_assurance_spreads_the_target_by_the_profile_not_evenly(demo_engine):
+    from store.models import Indicator
+    from store.spc_series import spc_target
+
+    shares = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.0833, 0.0833, 0.0834]
+    _annual(demo_engine, "CSP1", "2016-17", 10_000, "custom", shares)
+    with session_scope(demo_engine) as session:
+        csp1 = session.get(Indicator, "CSP1")
+        # Q3's year-to-date target is 7,500 (0.75 of the year); December carries 0.1 of the year.
+        value, how = spc_target(session, csp1, HAVERING, Quarter.parse("2016-17-Q3"), "month", "2016-12")
+        assert value == pytest.approx(1000)
+        assert (
+            how
+            == "assurance against the Q3 2016/17 target of 7,500 for the year to date, spread by the annual target's custom profile: 1,000 for this month"
+        )
+        # August carries 0.05 of the year: 500, not the even 4,500 / 6 = 750 of the Q2 year to date.
+        assert spc_target(session, csp1, HAVERING, Quarter.parse("2016-17-Q2"), "month", "2016-08")[0] == pytest.approx(500)
+        # By quarter: Q3's three months carry 0.3 of the year.
+        assert spc_target(session, csp1, HAVERING, Quarter.parse("2016-17-Q3"), "quarter")[0] == pytest.approx(3000)
+
+
+def test_spc_assurance_spreads_a_hand_typed_quarter_target_by_the_profile_within_its_span(demo_engine):
+    from store.models import Indicator
+    from store.spc_series import spc_target
+
+    shares = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.0833, 0.0833, 0.0834]
+    _annual(demo_engine, "CSP1", "2016-17", 10_000, "custom", shares, keep_typed=(3,))  # Q3 typed: 12,400
+    with session_scope(demo_engine) as session:
+        value, _ = spc_target(session, session.get(Indicator, "CSP1"), HAVERING, Quarter.parse("2016-17-Q3"), "month", "2016-12")
+        assert value == pytest.approx(12_400 * 0.1 / 0.75)
+
+
+def test_cspdash_ingest_targets_says_when_a_seasonal_year_row_gives_no_quarter_targets(demo_engine, database_url, tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    path = write(tmp_path / "t.csv", HEADER + "CSP1,2016-17,year,16000,,,2.5,pct,seasonal,\n")
+    result = CliRunner().invoke(cli, ["ingest", "targets", str(path)], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: annual target CSP1 2016-17 gives no quarter targets for Havering (E09000016): "
+        "a seasonal profile needs 3 complete years of monthly figures; 2 are held"
+    ) in result.output
+    with session_scope(demo_engine) as session:
+        assert session.scalars(select(AnnualTarget)).one().profile == "seasonal"  # stored: next year's months may complete it

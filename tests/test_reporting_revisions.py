@@ -116,3 +116,15 @@ def test_revisions_a_target_edit_counts_where_its_target_applies() -> None:
     assert not target_label_applies(every_area, "2016-17", 2, "E09000016")
     assert not target_label_applies(whole_year, "2016-17", 3, "E09000001")
     assert not target_label_applies(every_area, "2017-18", 3, "E09000016") and not target_label_applies("CSP1", "2016-17", 3, "x")
+
+
+def test_revisions_an_annual_target_edit_counts_for_every_quarter_of_its_year() -> None:
+    from reporting.edits import annual_label, target_label_applies
+
+    everywhere, havering = annual_label("CSP1", "2016-17", None), annual_label("CSP1", "2016-17", "E09000016")
+    assert (everywhere, havering) == ("CSP1 2016-17 year every area", "CSP1 2016-17 year E09000016")
+    assert all(target_label_applies(everywhere, "2016-17", q, "E09000001") for q in (1, 2, 3, 4))
+    assert target_label_applies(havering, "2016-17", 4, "E09000016") and not target_label_applies(
+        havering, "2016-17", 4, "E09000001"
+    )
+    assert not target_label_applies(everywhere, "2017-18", 1, "E09000016")

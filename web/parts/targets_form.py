@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from rules.periods import FinancialYear, PeriodError, Quarter
 from rules.rating import Rating, ToleranceType, target_problems
 from rules.rating import Target as RatingTarget
+from store.annual_targets import derived_target, targets_for
 from store.areas import AreaTree
 from store.db import Engine, Session, session_scope
 from store.edits import (
@@ -30,10 +31,11 @@ from store.edits import (
     version,
 )
 from store.figure_years import target_years
-from store.indicator_queries import area_held, indicator_by_code, target_years_held, targets_of
+from store.indicator_queries import area_held, indicator_by_code, target_years_held
 from store.models import Indicator
 from store.scorecard import ScoreRow, score_indicator
 from views.people import shown_name
+from web.parts.targets_overview import target_text
 from web.parts.upload_steps import local_time  # one way of writing times on every page
 
 ALL_AREAS, THIS_AREA = "all", "area"
@@ -147,7 +149,14 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
         )
         state.target_note = f"Target last saved by {who_when(shown_name(session, row.updated_by), row.updated_at)}.{source}"
     else:
-        state.target_note = f"No target is set for {period.label}, so this indicator is not rated."
+        derived = derived_target(session, indicator.code, period.financial_year.key, period.q, area)
+        if derived is not None:
+            state.target_note = (
+                f"No target is typed for {period.label}: the {period.financial_year.label} annual target gives it "
+                f"{target_text(derived, indicator.unit)}. A target saved here replaces it for Q{period.q} only."
+            )
+        else:
+            state.target_note = f"No target is set for {period.label}, so this indicator is not rated."
     # Both scopes' rows, since the analyst may switch scope before saving.
     state.target_versions = {
         scope: version(target_row(session, _target_key(indicator.code, period, area, scope))) for scope in (ALL_AREAS, THIS_AREA)
@@ -163,7 +172,10 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
 
 def _rating(session: Session, indicator: Indicator, period: Quarter, area: str, tree: AreaTree) -> ScoreRow:
     """The rating as the scorecard computes it (same function), so the page and report agree."""
-    return score_indicator(session, indicator, period, area, targets_of(session, indicator.code), tree)
+    targets = [
+        t for t in targets_for(session, area, tree) if t.indicator_code == indicator.code
+    ]  # typed, and from annual targets
+    return score_indicator(session, indicator, period, area, targets, tree)
 
 
 def _target_key(indicator: str, period: Quarter, area: str, scope: str | None) -> TargetKey:

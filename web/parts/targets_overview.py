@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from rules.periods import FinancialYear, Quarter
 from rules.rating import Rating
 from store.annotations import Annotation, annotations_for
+from store.annual_targets import DerivedTarget, annual_targets_of_year, derived_target, targets_for
 from store.areas import AreaTree
 from store.db import Session
 from store.edits import commentary_row, effective_target
-from store.indicator_queries import indicator_by_code, indicators_rated_first, targets_by_indicator
-from store.models import Target
+from store.indicator_queries import indicator_by_code, indicators_rated_first
+from store.models import AnnualTarget, Target
 from store.scorecard import score_indicator
 
 
@@ -48,10 +49,11 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def target_text(row: Target | None, unit: str) -> str:
+def target_text(row: Target | AnnualTarget | DerivedTarget | None, unit: str) -> str:
     if row is None:
         return ""
-    aim = f"{_number(row.target_low)}–{_number(row.target_high)}" if row.target is None else _number(row.target)
+    low, high = getattr(row, "target_low", None), getattr(row, "target_high", None)  # an annual target has no band
+    aim = f"{_number(low)}–{_number(high)}" if row.target is None else _number(row.target)
     if unit == "percent":
         aim += "%"
     if not row.tolerance:
@@ -68,20 +70,58 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
     tree = AreaTree.load(session)
     out: list[OverviewRow] = []
     in_use = indicators_rated_first(session)
-    targets_of = targets_by_indicator(session, [i.code for i in in_use if i.rated])  # one query, not one per indicator
+    targets_of: dict[str, list] = {}  # typed and derived from annual targets, read once, not once per indicator
+    for t in targets_for(session, area, tree):
+        targets_of.setdefault(t.indicator_code, []).append(t)
     for indicator in in_use:
         row = OverviewRow(indicator.code, indicator.name, indicator.basis == "ytd", bool(indicator.rated))
         targets = targets_of.get(indicator.code, [])
         for quarter in year.quarters():
-            target = effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
+            target: Target | DerivedTarget | None = (
+                effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
+            )
+            from_year = target is None and indicator.rated
+            if from_year:  # no quarter target typed: the one the year's annual target gives, if any
+                target = derived_target(session, indicator.code, year.key, quarter.q, area)
             red = False
             if target is not None and latest is not None and quarter <= latest:
                 scored = score_indicator(session, indicator, quarter, area, targets, tree)
                 note = commentary_row(session, indicator.code, area, quarter)
                 red = scored.rag == Rating.RED and not (note and note.corrective_action.strip())
-            row.cells.append(QuarterCell(quarter, target_text(target, indicator.unit) if indicator.rated else "not rated", red))
+            text = target_text(target, indicator.unit) if indicator.rated else "not rated"
+            row.cells.append(
+                QuarterCell(quarter, f"{text} (from the annual target)" if from_year and target is not None else text, red)
+            )
         out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    """An annual target set for the year, as the overview lists it."""
+
+    code: str
+    area: str  # "every area" or the area's name
+    target: str  # "16,000, tolerance 2.5%"
+    profile: str  # even | seasonal | custom
+    problem: str  # why it gives no quarter targets ("" when it does)
+
+
+def annual_overview(session: Session, year: FinancialYear, area: str) -> list[AnnualRow]:
+    """Every annual target for ``year`` that applies to ``area``, with its profile and, where
+    its profile cannot spread it (a seasonal one short of years), why."""
+    tree = AreaTree.load(session)
+    units = {i.code: i.unit for i in indicators_rated_first(session)}
+    return [
+        AnnualRow(
+            a.indicator_code,
+            tree.name(a.area_code) if a.area_code else "every area",
+            target_text(a, units.get(a.indicator_code, "count")),
+            a.profile,
+            problem,
+        )
+        for a, problem in annual_targets_of_year(session, year.key, area)
+    ]
 
 
 def indicator_breaks(session: Session, code: str, area: str) -> list[Annotation]:

@@ -13,6 +13,7 @@ from store.db import Engine, session_scope
 from store.measures import Measure
 from store.queries import area_choices, latest_quarter
 from store.scorecard import indicators
+from web.parts import annual_target_form as annual_form
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
 
@@ -27,6 +28,8 @@ class TargetsPage:
     source: str = ""
     breaks: list[Annotation] | None = None
     grid: list[overview.OverviewRow] | None = None
+    annual: annual_form.AnnualState | None = None
+    annual_rows: list[overview.AnnualRow] | None = None
 
 
 def load_page(
@@ -59,6 +62,8 @@ def load_page(
             source=Measure.parse(info.measure).source,
             breaks=overview.indicator_breaks(session, code, area),
             grid=overview.year_overview(session, chosen.financial_year, area, latest),
+            annual=annual_form.load_annual(session, code, chosen.financial_year, area),
+            annual_rows=overview.annual_overview(session, chosen.financial_year, area),
         )
 
 
