@@ -8,10 +8,13 @@ so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
 from dash.development.base_component import Component
 
+from reporting.scoring import ScoreRow
 from rules.periods import Quarter
 from rules.rating import Rating
 from views import charts, data
@@ -45,12 +48,16 @@ from views.wording import (
     reason_text,
     short_term_title,
     target_finding,
+    verdict_answers,
+    verdicts_seem_to_disagree,
     ytd_values,
 )
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
+from web.access import requires_role
 from web.parts import components as ui
-from web.parts import publishing
+from web.parts import new_baseline, publishing
 from web.parts.context import current_settings
+from web.parts.new_baseline import baseline_panel
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 
 dash.register_page(
@@ -149,7 +156,11 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
             ],
             className="indicator-headline",
         ),
+        # The one plain verdict; absent from a version published before it existed.
+        html.P(row.summary_sentence, className="verdict", id="indicator-verdict") if row.summary_sentence else None,
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
+        _answers(row) if row.summary_sentence else None,
+        baseline_panel(spc, info.code, detail.area_code),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
         value_notes(detail),
     ]
@@ -223,6 +234,28 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         embed_link(info.code, query),
     ]
     return out
+
+
+@callback(
+    Output("baseline-message", "children"),
+    Input("baseline-save", "n_clicks"),
+    State("baseline-context", "data"),
+    State("baseline-reason", "value"),
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def save_baseline(clicks: int, context: dict[str, str] | None, reason: str | None) -> Any:
+    """Start a new SPC baseline where the panel offers one (``web.parts.new_baseline``)."""
+    return new_baseline.save_baseline(clicks, context, reason)
+
+
+def _answers(row: ScoreRow) -> html.Details:
+    """Which question each verdict answers: a Red rating, "a real change" and "common cause"
+    can all be true at once. Open where they seem to disagree."""
+    return html.Details(
+        [html.Summary("What each verdict answers"), html.Ul([html.Li(a) for a in verdict_answers(row)])],
+        open=verdicts_seem_to_disagree(row), id="indicator-answers", className="answers",
+    )  # fmt: skip
 
 
 CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC"}

@@ -397,6 +397,7 @@ def _rows(
         html.Td(
             html.Div(
                 [
+                    *_verdict_item(row),
                     html.Div(
                         [html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")],
                         className="notes__item",
@@ -413,6 +414,18 @@ def _rows(
         className="notes-row",
     )
     return [figures, notes_row]
+
+
+def _verdict_item(row: ScoreRow) -> list[html.Div]:
+    """The indicator's one plain verdict, first; absent from a version published before it existed."""
+    if not row.summary_sentence:
+        return []
+    return [
+        html.Div(
+            [html.Span("In short", className="notes__label"), html.P(row.summary_sentence, id=f"scorecard-verdict-{row.code}")],
+            className="notes__item notes__item--verdict",
+        )
+    ]
 
 
 def _projection_item(row: ScoreRow) -> list[html.Div]:

@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.pack_content import DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
 from views.figures import Chart
 
 INK, SECONDARY, LIGHT = "0B0C0C", "505A5F", "F3F2F1"
@@ -333,11 +333,17 @@ def _section(doc: DocumentType, section: IndicatorSection, images: Mapping[str, 
     _mark(line, section.short)
     line.add_run("   Long term: ").bold = True
     _mark(line, section.long)
+    if section.verdict:
+        _para(doc, section.verdict, bold=True)
     doc.add_paragraph(section.reason)
     doc.add_paragraph(section.change)
     _para(doc, f"Short term: {section.short_detail} Long term: {section.long_detail}", size=9)
     if section.spc:
         _para(doc, section.spc, size=9)
+    if section.questions:
+        _para(doc, "These verdicts answer different questions:", size=9)
+        for question in section.questions:
+            _para(doc, f"• {question}", size=9)
     if section.projection:
         doc.add_paragraph(section.projection)
     for label, text, flagged in (
@@ -386,6 +392,14 @@ def render_docx(content: PackContent, images: Mapping[str, bytes]) -> bytes:
         _simple_table(
             doc, f"Context indicators, {content.period.label} against a year earlier", content.demand_headers, rows, {1, 2}
         )
+    if content.annex:
+        doc.add_page_break()
+        doc.add_heading("Technical annex: statistical tests and SPC limits", level=1)
+        doc.add_paragraph(ANNEX_INTRO)
+        for entry in content.annex:
+            doc.add_heading(f"{entry.name} ({entry.code})", level=2)
+            for text in entry.lines:
+                _para(doc, text, size=9)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -13,7 +13,7 @@ import base64
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from html import escape
 
-from exports.pack_content import DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
 from views.figures import Chart
 from views.marks import SOURCES
 
@@ -38,6 +38,8 @@ h1 { font-size: 22pt; margin: 0.2em 0 0.6em; line-height: 1.15; }
 h2 { font-size: 16pt; margin: 1.4em 0 0.5em; }
 h3 { font-size: 13pt; margin: 1.2em 0 0.4em; }
 h4 { font-size: 11pt; margin: 1em 0 0.3em; }
+.verdict { font-weight: 700; }
+.questions { font-size: 9.5pt; }
 p { margin: 0 0 0.6em; max-width: 48rem; }
 .committee { font-size: 13pt; color: var(--secondary); margin: 0; }
 table { border-collapse: collapse; margin: 0.3em 0 1em; width: 100%; }
@@ -227,11 +229,18 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
     description = f'<p class="detail-note">{_e(s.description)}</p>' if s.description else ""
     action = f'<p class="flag">{_e(s.action)}</p>' if s.action_missing else f"<p>{_e(s.action)}</p>"
     projection = f'<p class="projection" id="projection-{_e(s.code)}">{_e(s.projection)}</p>' if s.projection else ""
+    verdict = f'<p class="verdict" id="verdict-{_e(s.code)}">{_e(s.verdict)}</p>' if s.verdict else ""
+    questions = (
+        f'<div class="questions" id="questions-{_e(s.code)}"><p>These verdicts answer different questions:</p>'
+        f"<ul>{''.join(f'<li>{_e(q)}</li>' for q in s.questions)}</ul></div>"
+        if s.questions
+        else ""
+    )
     html = (
         f'<article id="indicator-{_e(s.code)}" aria-labelledby="indicator-{_e(s.code)}-heading">'
         f'<div class="indicator-text"><h3 id="indicator-{_e(s.code)}-heading">{_e(s.code)}: {_e(s.name)}</h3>{description}'
-        f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>'
-        f'<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class="spc-line">{_e(s.spc)}</p>{projection}'
+        f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>{verdict}'
+        f'<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class="spc-line">{_e(s.spc)}</p>{questions}{projection}'
         f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
         f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
     )
@@ -260,6 +269,20 @@ def _demand(c: PackContent, images: Mapping[str, bytes], number: int) -> str:
     )
 
 
+def _annex(c: PackContent) -> str:
+    """The technical annex, at the very end: the only place in the pack with test names and p-values."""
+    if not c.annex:
+        return ""
+    entries = "".join(
+        f'<h3 id="annex-{_e(a.code)}">{_e(a.name)} ({_e(a.code)})</h3><ul>{"".join(f"<li>{_e(line)}</li>" for line in a.lines)}</ul>'
+        for a in c.annex
+    )
+    return (
+        '<section id="technical-annex" class="new-page" aria-labelledby="technical-annex-heading">'
+        f'<h2 id="technical-annex-heading">Technical annex: statistical tests and SPC limits</h2><p>{_e(ANNEX_INTRO)}</p>{entries}</section>'
+    )
+
+
 def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
     """The pack as an HTML document; ``images`` maps each chart name to its SVG."""
     sections, number = [], 1
@@ -282,6 +305,6 @@ def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
         f"{_title_block(content)}<main>{_summary(content)}{_key(content)}{_appendix(content)}"
         '<section id="indicators" class="new-page" aria-labelledby="indicators-heading">'
         f'<h2 id="indicators-heading">Performance by indicator</h2>{"".join(sections)}</section>'
-        f"{_demand(content, images, number)}</main>"
+        f"{_demand(content, images, number)}{_annex(content)}</main>"
         f"<footer><p>{_e(SOURCES)}</p><p>Produced with cspdash on {_e(content.date)}.</p></footer></body></html>"
     )

@@ -48,9 +48,12 @@ from views.wording import (
     reason_text,
     short_term_title,
     signed_percent,
-    significance_title,
+    significance_words,
     spc_cell,
     spc_line,
+    technical_lines,
+    verdict_answers,
+    verdicts_seem_to_disagree,
 )
 
 
@@ -129,6 +132,26 @@ class IndicatorSection:
     action_missing: bool
     spc: str = ""
     projection: str = ""  # the projected year end in words, with its on-track mark
+    # The one plain verdict (ScoreRow.summary_sentence); "" where there is none.
+    verdict: str = ""
+    # Where verdicts side by side read as a contradiction: which question each answers.
+    questions: list[str] = field(default_factory=list)
+
+
+ANNEX_INTRO = (
+    "The figures behind the words in this report: for each rated indicator, the test comparing each arrow's two "
+    "figures (its p-value and, for counts, the ratio with its 95% confidence interval) and the SPC chart's current "
+    "baseline and limits. A p-value under 0.05 is reported in the body as \u201ca real change\u201d."
+)
+
+
+@dataclass(frozen=True)
+class AnnexEntry:
+    """One indicator in the technical annex: the tests and SPC limits behind its words."""
+
+    code: str
+    name: str
+    lines: list[str]
 
 
 @dataclass(frozen=True)
@@ -176,6 +199,8 @@ class PackContent:
     figure_notes_heading: str = FIGURE_NOTES_HEADING
     # Not (yet) published: every page says so and the file name ends "-DRAFT" (issue 20).
     draft: bool = False
+    # Test names, p-values, intervals and SPC limits: at the end of the pack, never in its body.
+    annex: list[AnnexEntry] = field(default_factory=list)
 
     @property
     def charts(self) -> list[Chart]:
@@ -277,8 +302,12 @@ def _spc_charts(session: Session, detail: IndicatorDetail) -> list[Chart]:
 
 
 def _detail(row: ScoreRow, which: str, title: str) -> str:
-    """The arrow's tooltip text, then whether the change is real with its test, and any break."""
-    extra = [significance_title(row, which)] + ([f"{note[:1].upper()}{note[1:]}."] if (note := break_note(row, which)) else [])
+    """The arrow's tooltip text, then whether the change is real (in words: the test and its
+    figures are in the technical annex), and any break."""
+    words = significance_words(row, which)
+    extra = ([f"{words[:1].upper()}{words[1:]}."] if words else []) + (
+        [f"{note[:1].upper()}{note[1:]}."] if (note := break_note(row, which)) else []
+    )
     return " ".join([title, *extra])
 
 
@@ -299,6 +328,7 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
         long_detail=_detail(row, "long", long_term_title(row, card.period)),
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),
         projection=projection_sentence(detail) if detail.history else "",
+        verdict=row.summary_sentence or "", questions=verdict_answers(row) if verdicts_seem_to_disagree(row) else [],
     )  # fmt: skip
 
 
@@ -406,4 +436,5 @@ def build_pack_content(
         ),
         demand_chart=chart, demand_headers=demand_headers, demand_rows=demand_rows, rows=card.rows,
         figure_notes=[n.line for n in numbered], draft=draft,
+        annex=[AnnexEntry(r.code, r.name, technical_lines(r)) for r in rated],
     )  # fmt: skip

@@ -22,8 +22,10 @@ from rules.projection import Projection
 from rules.rating import Polarity, Rating, RatingResult, Target, ToleranceType, rate, tolerance_units
 from rules.ratios import PeriodValue
 from rules.significance import ChangeTest, compare_counts, compare_proportions, significance_cell
+from rules.spc import SpcResult
 from rules.summary import RagSummary, summarise
 from rules.targets import blank_quarter_applies
+from rules.verdict import VerdictFigures, summary_sentence
 
 
 class IndicatorRecord(Protocol):
@@ -158,6 +160,10 @@ class ScoreRow:
     # The projected year end (rules.projection.Projection), filled by build_scorecard and the
     # indicator page for the quarter shown; None for a context indicator or where not computed.
     projection: Any = None
+    # The one plain verdict (rules.verdict), set by ``fill_summary_sentence`` when the row is
+    # scored and again once its SPC chart is attached. None on a row rebuilt from a version
+    # published before the sentence existed: a frozen document is never re-worded.
+    summary_sentence: str | None = None
 
     @cached_property
     def dot_short_test(self) -> ChangeTest | None:
@@ -180,6 +186,29 @@ class ScoreRow:
                 breaks=self.dot_long_breaks, no_comparator=self.no_comparator, projection=self.projection,
             )
         )  # fmt: skip
+
+    def verdict_figures(self) -> VerdictFigures:
+        """What ``summary_sentence`` is built from: the row's figures and, where its SPC chart is
+        attached and past its provisional limits, the chart's current baseline."""
+        by, values, target = "", (), None
+        result = getattr(self.spc, "result", None)
+        # Only a chart with a verdict on the scored quarter (``attach_spc`` sets the variation then).
+        if isinstance(result, SpcResult) and not result.provisional and self.spc_variation is not None:
+            seg = result.current
+            by, values = self.spc.by, tuple(self.spc.values[seg.start : seg.end])
+            # No target line for a row without its own target (a ward against the borough's).
+            target = result.target if self.target is not None else None
+        return VerdictFigures(
+            name=self.name, unit=self.unit, polarity=self.polarity, rated=self.rated,
+            period_label=Quarter.parse(self.period).label, actual=self.actual, last_year=self.same_period_last_year,
+            rating=self.rag, target=self.target, gap=self.gap, change_test=self.dot_long_test,
+            across_break=bool(self.dot_long_breaks), spc_by=by, spc_values=values, spc_target=target,
+            spc_assurance=self.spc_assurance, spc_variation=self.spc_variation,
+        )  # fmt: skip
+
+    def fill_summary_sentence(self) -> str:
+        self.summary_sentence = summary_sentence(self.verdict_figures())
+        return self.summary_sentence
 
     @property
     def change_on_last_year(self) -> float | None:
@@ -244,6 +273,7 @@ class ScoreRow:
             "dot_short_test": None if self.dot_short_test is None else self.dot_short_test.as_dict(),
             "dot_long_test": None if self.dot_long_test is None else self.dot_long_test.as_dict(),
             "narrative": self.narrative,
+            "summary_sentence": self.summary_sentence,
             "spc": None if self.spc is None else self.spc.summary(),
             **projection_fields(self.projection),
         }

@@ -101,6 +101,11 @@ def _position(f: NarrativeFigures) -> str:
     return f"{_amount(f.gap, f.unit)} {worse if f.gap > 0 else better} target"
 
 
+def position_words(f: NarrativeFigures) -> str:
+    """Where the figure sits against its target: "743 above target", "on target"."""
+    return _position(f)
+
+
 def _rating(f: NarrativeFigures) -> str:
     rating = Rating(f.rating)
     if rating not in (Rating.GREEN, Rating.AMBER, Rating.RED) or f.target is None or f.gap is None:
@@ -141,4 +146,4 @@ def draft_narrative(f: NarrativeFigures) -> str:
     return text
 
 
-__all__ = ["NarrativeFigures", "draft_narrative"]
+__all__ = ["NarrativeFigures", "draft_narrative", "position_words"]

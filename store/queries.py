@@ -316,6 +316,12 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
     history = rating_history(session, info, area, quarters)
     if history:
         history[-1].projection = detail_projection(session, info, period, area)
+        # The page's one plain verdict, as the scorecard words it (with the SPC chart).
+        from store.spc_series import attach_row_spc  # store.spc_series reads store.scorecard, as this module does
+
+        indicator = session.get(Indicator, info.code)
+        if indicator is not None:
+            attach_row_spc(session, history[-1], indicator, area, period, AreaTree.load(session))
     comparator, comparator_gaps = comparator_series(session, info, area, quarters)
     for row in history:
         before = comparator.get(Quarter.parse(row.period).same_quarter_last_year().key)

@@ -94,5 +94,6 @@ def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
         row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, is_ward(tree, area))
         note = notes.get(indicator.code)
         add_commentary(row, note.commentary if note else "", note.corrective_action if note else "")
+        row.fill_summary_sentence()  # again with the SPC chart where a caller attaches it
         rows.append(row)
     return Scorecard(period, area, tree.name(area), rows)

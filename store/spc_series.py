@@ -28,7 +28,7 @@ from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import Indicator, IndicatorValue, MaracReturn
-from store.scorecard import Scorecard, find_target  # the one place targets are chosen
+from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
 
@@ -267,7 +267,7 @@ def indicator_spc(
     return StoredSpc(indicator, area, by, periods, values, result, breaks, annotations, notes)
 
 
-__all__ = ["BY", "SpcUnavailable", "StoredSpc", "indicator_spc", "spc_target", "natural_by", "attach_spc"]
+__all__ = ["BY", "SpcUnavailable", "StoredSpc", "indicator_spc", "spc_target", "natural_by", "attach_spc", "attach_row_spc"]
 
 
 def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) -> None:
@@ -278,19 +278,25 @@ def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) 
     tree = tree or AreaTree.load(session)
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     for row in card.rows:
-        indicator = indicators[row.code]
-        chart = None
-        for by in dict.fromkeys([natural_by(indicator), "quarter"]):
-            try:
-                chart = indicator_spc(session, indicator, card.area_code, by, tree=tree, until=card.period.key)
-                break
-            except SpcUnavailable:
-                continue
-        row.spc = chart
-        # A verdict read off a point before the scored quarter is not a verdict on it.
-        if chart is not None and not chart.result.provisional and has_point_for(chart.periods, card.period):
-            row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
-            # Assurance is against the row's own target: none where the row has none (a ward
-            # without a ward target is not assured against the borough's).
-            assurance = chart.result.assurance
-            row.spc_assurance = assurance.value if assurance is not None and row.target is not None else None
+        attach_row_spc(session, row, indicators[row.code], card.area_code, card.period, tree)
+
+
+def attach_row_spc(session: Session, row: ScoreRow, indicator: Indicator, area: str, period: Quarter, tree: AreaTree) -> None:
+    """One row's SPC chart and verdicts (see ``attach_spc``), and its summary sentence again
+    with them (the indicator page's current row too, so it says what the scorecard says)."""
+    chart = None
+    for by in dict.fromkeys([natural_by(indicator), "quarter"]):
+        try:
+            chart = indicator_spc(session, indicator, area, by, tree=tree, until=period.key)
+            break
+        except SpcUnavailable:
+            continue
+    row.spc = chart
+    # A verdict read off a point before the scored quarter is not a verdict on it.
+    if chart is not None and not chart.result.provisional and has_point_for(chart.periods, period):
+        row.spc_variation = None if chart.result.variation is None else chart.result.variation.value
+        # Assurance is against the row's own target: none where the row has none (a ward
+        # without a ward target is not assured against the borough's).
+        assurance = chart.result.assurance
+        row.spc_assurance = assurance.value if assurance is not None and row.target is not None else None
+    row.fill_summary_sentence()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import subprocess
 from html.parser import HTMLParser
@@ -132,6 +133,7 @@ def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:
     assert headings1 == [
         "Summary", "How indicators are rated", "Appendix 1: Performance against target, Q3 2016/17",
         "Performance by indicator", "Appendix 2: Demand pressures, Q3 2016/17",
+        "Technical annex: statistical tests and SPC limits",
     ]  # fmt: skip
     assert [t for s, t in styled if s == "Heading 2" and t.startswith("CSP")] == [f"{c}: {EXPECTED[c][0]}" for c in EXPECTED]
     texts = [t for _, t in styled]
@@ -375,3 +377,44 @@ def test_export_pack_html_and_pdf_carry_spc_and_significance(packs) -> None:
     assert 'class="spc-line">Variation: ' in html_text
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(packs["pdf"]).pages)
     assert "SPC: " in pdf_text and "Variation: " in pdf_text and "normal variation" in pdf_text.replace("\n", " ")
+
+
+# --- Issue 20 part 2: one plain verdict per indicator; test figures only in the technical annex
+
+
+def _body_and_annex(text: str) -> tuple[str, str]:
+    body, _, annex = text.partition("Technical annex: statistical tests and SPC limits")
+    return body, annex
+
+
+@pytest.fixture(scope="module")
+def verdicts(demo_database_url: str):
+    """The scorecard as the pack scores it: with each row's SPC chart attached."""
+    from store.spc_series import attach_spc
+
+    with session_scope(get_engine(demo_database_url)) as session:
+        card = build_scorecard(session, Q3, HAVERING)
+        attach_spc(session, card)
+        return card
+
+
+def test_export_pack_says_each_verdict_and_keeps_test_figures_in_the_annex(packs, verdicts) -> None:
+    scorecard = verdicts
+    doc = Document(packs["docx"])
+    text = "\n".join(p.text for p in doc.paragraphs)
+    html_text = packs["html"].read_text(encoding="utf-8")
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(packs["pdf"]).pages).replace("\n", " ")
+    for row in scorecard.rows:
+        if not row.rated:
+            continue
+        assert row.summary_sentence, row.code
+        assert row.summary_sentence in text, row.summary_sentence
+        assert f'id="verdict-{row.code}">{html.escape(row.summary_sentence)}</p>' in html_text
+    tno = next(r for r in scorecard.rows if r.code == "CSP1").summary_sentence
+    assert tno.startswith("Red: ") and "on last year, a real rise" in tno
+    for words in (text, html_text, pdf_text):
+        body, annex = _body_and_annex(words)
+        assert annex, "the pack ends with its technical annex"
+        for figure in ("p = ", "p < 0.001", "95% CI", "two Poisson counts"):
+            assert figure not in body, figure
+        assert "Long term: " in annex and ("p = " in annex or "p < 0.001" in annex) and "process limits" in annex

@@ -57,6 +57,7 @@ WRITE_CALLBACKS = {
     "dashboards.upload.show_kind_help": "analyst", "dashboards.upload.check": "analyst", "dashboards.upload.confirm": "analyst",
     "dashboards.upload.ask_about_missing": "analyst",
     "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "web.parts.publishing.submit": "analyst",
+    "dashboards.indicator.save_baseline": "analyst",
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
 }  # fmt: skip

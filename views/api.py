@@ -33,6 +33,7 @@ from store.queries import (
     rating_history,
 )
 from store.scorecard import ScoreRow, build_scorecard, indicators, projection_fields
+from store.spc_series import attach_spc
 from store.ward_generations import figure_spans
 from views import ViewError
 from views.people import shown_name
@@ -146,7 +147,7 @@ def _projection(row: ScoreRow) -> dict[str, object]:
 SCORECARD_COLUMNS = [
     "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
     "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
-    "tolerance", "tolerance_type", "rag", "rag_reason", "direction_short", "direction_long", "comparator_area",
+    "tolerance", "tolerance_type", "rag", "rag_reason", "summary_sentence", "direction_short", "direction_long", "comparator_area",
     "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags", "notes",
     "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track", "projection_note",
 ]  # fmt: skip
@@ -161,6 +162,7 @@ def scorecard(
     code = _area(tree, (area or home).strip())
     quarter = _held_quarter(session, period, code, published_only)
     card = build_scorecard(session, quarter, code)
+    attach_spc(session, card, tree)  # the summary sentence reads the SPC chart, as on the scorecard page
     levels = comparator_levels(session, quarter, code)
     rows = [
         {
@@ -168,6 +170,7 @@ def scorecard(
             "rated": r.rated, "actual": number(r.actual), "quarter_value": number(r.quarter_value), "ytd_value": number(r.ytd_value),
             "previous_quarter": number(r.previous_quarter), "same_period_last_year": number(r.same_period_last_year),
             "change_on_last_year": number(r.change_on_last_year), **_target(r), "rag": r.rag.value, "rag_reason": r.reason,
+            "summary_sentence": r.summary_sentence or "",
             "direction_short": r.dot_short.value, "direction_long": r.dot_long.value, "comparator_area": r.comparator_area,
             "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
             "comparator_change": number(r.comparator_change), "commentary": r.commentary,

@@ -523,3 +523,77 @@ def no_figures_this_year(detail: IndicatorDetail) -> str:
         return ""
     held = [r.period for r in detail.history if r.actual is not None]
     return no_figures_yet(year.label, latest_label(held) if held else None)
+
+
+# --- Which question each verdict answers (issue 20) -----------------------------------------
+
+VERDICT_QUESTIONS = (
+    ("rating", "is this period's figure within its target and tolerance?"),
+    ("long-term arrow", "is the figure different from the same period last year, by more than chance?"),
+    ("SPC variation", "is the latest point unusual for this indicator's own history?"),
+    ("SPC assurance", "on that history, will the target consistently be met?"),
+)
+
+
+def verdict_answers(row: ScoreRow) -> list[str]:
+    """Each verdict beside the question it answers: "Long-term arrow — is the figure different
+    from the same period last year, by more than chance? Worse, a real change." A rating, a
+    real change and "common cause" can all be true at once: they answer different questions."""
+    long_words = significance_words(row, "long")
+    answers = {
+        "rating": row.rag.value,
+        "long-term arrow": ("no comparison" if row.dot_long is Direction.NA else row.dot_long.value)
+        + (f", {long_words}" if long_words else ""),
+        "SPC variation": spc_variation_words(row)[1]
+        if row.spc is not None
+        else _stored(VARIATION_WORDS, Variation, row.spc_variation),
+        "SPC assurance": spc_assurance_words(row)[1]
+        if row.spc is not None
+        else _stored(ASSURANCE_WORDS, Assurance, row.spc_assurance),
+    }
+    return [
+        f"{label[:1].upper()}{label[1:]} — {question} {answers[label][:1].upper()}{answers[label][1:]}."
+        for label, question in VERDICT_QUESTIONS
+    ]
+
+
+def _stored(words: dict, kind: type, value: str | None) -> str:
+    """A verdict as stored on a published row (whose chart is not frozen with it)."""
+    return words[kind(value)] if value else "none"
+
+
+def verdicts_seem_to_disagree(row: ScoreRow) -> bool:
+    """Where verdicts side by side read as a contradiction: a real change on last year beside
+    "common cause", or a Red rating beside "will consistently meet the target"."""
+    test = row.dot_long_test
+    real_change = test is not None and test.significant
+    return (
+        (real_change and row.spc_variation == "common_cause")
+        or (row.rag is Rating.RED and row.spc_assurance == "pass")
+        or (row.rag is Rating.GREEN and row.spc_assurance == "fail")
+    )
+
+
+def technical_lines(row: ScoreRow) -> list[str]:
+    """The test names, p-values, intervals and SPC limits behind an indicator's words: for the
+    pack's technical annex (the body has words only)."""
+    lines = [f"Short term: {significance_title(row, 'short')}", f"Long term: {significance_title(row, 'long')}"]
+    spc = row.spc
+    if spc is not None and spc is not SPC_NOT_RECORDED and getattr(spc, "periods", None):
+        s = spc.summary()
+        if s.get("provisional"):
+            lines.append(
+                f"SPC: XmR chart by {spc.by} to {spc.periods[-1]}; {s.get('points')} points since the last baseline, limits provisional."
+            )
+        else:
+            lines.append(
+                f"SPC: XmR chart by {spc.by}, {s.get('first_period')} to {s.get('last_period')}; current baseline of {s.get('points')} points, "
+                f"mean {_limit(s.get('mean'))}, process limits {_limit(s.get('lower_limit'))} to {_limit(s.get('upper_limit'))}"
+                + (f", target line {_limit(s.get('target'))}" if s.get("target") is not None else "")
+                + "."
+            )
+    return lines
+
+
+def _limit(value: object) -> str:
+    return "–" if not isinstance(value, (int, float)) else f"{value:,.2f}".rstrip("0").rstrip(".")

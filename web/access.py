@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 # Output-id prefix → the role a callback writing there needs. Pages name their ids after
 # themselves (house style), so one prefix covers every callback of a page.
 PROTECTED_PREFIXES: dict[str, str] = {
-    "upload-": "analyst", "targets-": "analyst", "submit-": "analyst", "publish-": "lead", "users-": "admin",
+    "upload-": "analyst", "targets-": "analyst", "baseline-": "analyst", "submit-": "analyst", "publish-": "lead", "users-": "admin",
 }  # fmt: skip
 SESSION_LIFETIME = timedelta(hours=12)
 # Callback requests carry uploads as base64 JSON; cap the body so one request can't exhaust memory.

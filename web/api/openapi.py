@@ -27,7 +27,12 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
         "basis": {"type": "string", "enum": ["quarter", "ytd"]}, "rated": {"type": "boolean"},
         "actual": NUMBER, "quarter_value": NUMBER, "ytd_value": NUMBER, "previous_quarter": NUMBER,
         "same_period_last_year": NUMBER, "change_on_last_year": {**NUMBER, "description": "Per cent change of the rated figure on the same period last year."},
-        **TARGET, "rag": RATING, "rag_reason": {"type": "string"}, "direction_short": DIRECTION, "direction_long": DIRECTION,
+        **TARGET, "rag": RATING, "rag_reason": {"type": "string"},
+        "summary_sentence": {"type": "string", "description": "One plain sentence reconciling the rating, the change on last year (and whether "
+                             "it is more than chance) and what the monthly or quarterly SPC chart shows against the target, e.g. 'Red: 743 above "
+                             "target; up 4.5% on last year, a real rise; monthly figures have run above the target line for 15 months.' "
+                             "The same sentence the scorecard, indicator page and pack show."},
+        "direction_short": DIRECTION, "direction_long": DIRECTION,
         "comparator_area": TEXT, "comparator_label": TEXT, "comparator_value": NUMBER, "comparator_change": NUMBER,
         "commentary": {"type": "string"}, "corrective_action": {"type": "string"},
         "flags": {"type": "array", "items": {"type": "string"}, "description": "Notes on the rating, e.g. 'Red without corrective action'. Joined with '; ' in CSV."},
