@@ -69,9 +69,10 @@ docs: $(BIN)/.installed-test
 	$(BIN)/python tools/openapi_markdown.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
-# The guides' screenshots (docs/images/), from the demo in headless Chromium at 1366 px.
+# The guides' screenshots (docs/images/), from the demo in headless Chromium at 1366 and 390 px;
+# CI runs it too, so a changed page changes its screenshot.
 docs-screenshots: $(BIN)/.installed-test
-	$(BIN)/python tools/docs_screenshots.py --width 1366
+	$(BIN)/python tools/docs_screenshots.py --width 1366 --width 390
 
 audit: $(BIN)/.installed-test
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK) --strict

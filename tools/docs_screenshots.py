@@ -1,6 +1,6 @@
 """Take the documentation's screenshots from the demo: `make docs-screenshots`.
 
-    python tools/docs_screenshots.py [--width 1366] [--out docs/images]
+    python tools/docs_screenshots.py [--width 1366 --width 390] [--out docs/images]
 
 Loads the bundled demo into a throw-away SQLite database (publishing Q3 2016/17, as `make demo`
 does), serves it with the real `cspdash serve` on a free local port, opens the scorecard, an
@@ -42,6 +42,29 @@ SHOTS = [
     ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation", 1500),
 ]
 MAX_BYTES = 200_000
+# Numbered marks drawn on a copy of the desktop scorecard for "Reading the dashboard": the
+# first rated row's rating, SPC variation and assurance, and its two arrows (columns 2-6).
+ANNOTATE = {"scorecard": [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]}
+MARK_SCRIPT = """(marks) => {
+  const row = document.querySelector('#scorecard-table tbody tr:not(.group-row)');
+  if (!row) return 0;
+  let drawn = 0;
+  for (const [number, column] of marks) {
+    const cell = row.children[column];
+    if (!cell) continue;
+    const box = cell.getBoundingClientRect();
+    const mark = document.createElement('div');
+    mark.textContent = String(number);
+    mark.setAttribute('aria-hidden', 'true');
+    Object.assign(mark.style, {position: 'absolute', left: (box.left + window.scrollX - 14) + 'px',
+      top: (box.top + window.scrollY - 18) + 'px', width: '26px', height: '26px', borderRadius: '13px',
+      background: '#ffdd00', color: '#0b0c0c', border: '2px solid #0b0c0c', font: 'bold 15px/22px Arial, sans-serif',
+      textAlign: 'center', zIndex: 1000});
+    document.body.appendChild(mark);
+    drawn += 1;
+  }
+  return drawn;
+}"""
 
 
 def _free_port() -> int:
@@ -100,12 +123,19 @@ def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
                 page.wait_for_selector(ready, state="attached", timeout=120_000)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(800)  # let charts finish their transitions
-                path = out / f"{name}.png"
+                # The desktop shot keeps the plain name the guides have always used.
+                path = out / (f"{name}.png" if width >= 1000 else f"{name}-{width}.png")
                 tall = page.evaluate("document.documentElement.scrollHeight")
                 shot = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(tall, keep)})
                 path.write_bytes(optimise_png(shot))
                 written.append(path)
                 print(f"{path.relative_to(REPO)}: {path.stat().st_size // 1024} KB")
+                if width >= 1000 and name in ANNOTATE and page.evaluate(MARK_SCRIPT, ANNOTATE[name]):
+                    marked = out / f"{name}-annotated.png"
+                    clip = {"x": 0, "y": 0, "width": width, "height": min(tall, keep)}
+                    marked.write_bytes(optimise_png(page.screenshot(full_page=True, clip=clip)))
+                    written.append(marked)
+                    print(f"{marked.relative_to(REPO)}: {marked.stat().st_size // 1024} KB")
         finally:
             browser.close()
     return written
@@ -113,7 +143,9 @@ def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--width", type=int, default=1366, help="viewport width in CSS pixels (default 1366)")
+    parser.add_argument(
+        "--width", type=int, action="append", help="viewport width in CSS pixels; give it again for more (default 1366 and 390)"
+    )
     parser.add_argument("--height", type=int, default=900, help="viewport height in CSS pixels (default 900)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
     args = parser.parse_args(argv)
@@ -132,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base, server)
-            shoot(base, args.out, args.width, args.height)
+            for width in args.width or [1366, 390]:
+                shoot(base, args.out, width, args.height)
         finally:
             if server.poll() is None:
                 os.killpg(server.pid, signal.SIGTERM)  # gunicorn's master and its worker
