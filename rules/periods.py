@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Months in words, January first (calendar order, as ``YYYY-MM`` numbers them).
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 _YEAR = r"(?P<y1>\d{4})\s*[-/]\s*(?P<y2>\d{2}|\d{4})"
 _QUARTER_PATTERNS = [
     re.compile(rf"^{_YEAR}\s*[-\s]\s*Q(?P<q>[1-4])$", re.IGNORECASE),

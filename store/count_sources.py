@@ -31,6 +31,7 @@ import pandas as pd
 from sqlalchemy import CursorResult, text
 from sqlalchemy.orm import Session
 
+from rules.periods import MONTH_NAMES
 from sources.registry import by_key
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert_frame
@@ -262,23 +263,7 @@ def set_aside_totals(session: Session, kind: str) -> dict[tuple[str, str, str], 
 
 def _month_name(month: str) -> str:
     year, number = month.split("-")
-    return f"{_MONTHS[int(number) - 1]} {year}"
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+    return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
 
 def describe(set_aside: Iterable[SetAside], tree: AreaTree, primary: str, months: Iterable[str] | None = None) -> list[str]:

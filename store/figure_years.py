@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rules.periods import FinancialYear, PeriodError, Quarter, is_month
+from rules.periods import MONTH_NAMES, FinancialYear, PeriodError, Quarter, is_month
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key
 from store.counts import months_held
@@ -93,20 +93,5 @@ def missing_in(session: Session, quarter: Quarter) -> list[str]:
         for source, codes in lacking.items()
     ]
 
-
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 __all__ = ["missing_in", "rated_quarters", "target_years", "years_with_figures"]

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rules.periods import PeriodError, Quarter, normalise_month
+from rules.periods import MONTH_NAMES, PeriodError, Quarter, normalise_month
 from rules.ratios import PeriodValue, combine
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key, counted
@@ -36,20 +36,6 @@ from store.population import populations_for, rate_per_1000
 from store.source_tables import count_models
 
 SPANS = {"month": "Month", "quarter": "Quarter", "ytd": "Financial year to date"}
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 class MapRequestError(ValueError):

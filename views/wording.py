@@ -10,7 +10,7 @@ from reporting.published_document import SPC_NOT_RECORDED
 from reporting.scoring import ScoreRow
 from rules.direction import Direction
 from rules.gaps import has_point_for, latest_label, no_figures_yet
-from rules.periods import Quarter
+from rules.periods import MONTH_NAMES, Quarter
 from rules.rating import Polarity, Rating
 from rules.spc import ASSURANCE_WORDS, VARIATION_WORDS, Assurance, Variation
 from rules.summary import RagCounts
@@ -20,8 +20,6 @@ from store.queries import DemandPanel, IndicatorDetail
 
 MINUS = "\u2212"  # a true minus sign: screen readers say "minus", not "dash"
 QUARTER_MONTHS = {1: "Apr–Jun", 2: "Jul–Sep", 3: "Oct–Dec", 4: "Jan–Mar"}
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December"]  # fmt: skip
 POLARITY_HINT = {
     Polarity.LOWER: "lower is better",
     Polarity.HIGHER: "higher is better",
