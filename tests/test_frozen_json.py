@@ -45,6 +45,7 @@ def full_row(period: str = Q3.key) -> ScoreRow:
         long_values=(PeriodValue(13143.0, 13143.0, 100.0), PeriodValue(12900.0)),
         dot_short_breaks=[BREAK], dot_long_breaks=[BREAK, SeriesBreak(date(2015, 7, 1), "Boundary change")],
         gap=Decimal("743.0"), spc=None, spc_variation="special cause concern", spc_assurance="fail",
+        summary_sentence="Red: 743 above target; up 4.5% on last year, a real rise",
         projection=Projection(
             17637.9, 17552.0, 17723.9, "seasonal ratio; 80% Poisson interval", "", "13,143 × 16,873 ÷ 12,573 …",
             OnTrack.OFF_TRACK, "off track: the whole range is beyond the year-end target (16,600) and its tolerance", 16600.0, 17015.0,
