@@ -507,8 +507,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "postgresql" in params.values():
             item.add_marker(pytest.mark.postgres)
             item.add_marker(pytest.mark.db)
-        if "sqlite" in params.values():  # a module's own database fixture, parametrised like ours
-            item.add_marker(pytest.mark.db)
         if names & WEB_FIXTURES or _WEB_SOURCE.search(sources[path]):
             item.add_marker(pytest.mark.web)
         if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]):

@@ -12,7 +12,7 @@ from tests.conftest import serious_axe_violations
 from tests.helpers import ARTIFACTS
 from tests.test_browser_dashboard import backend, browser, live_server, open_page, page  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.web]
 
 Q3 = "period=2016-17-Q3&area=E09000016"
 MAP = "measure=crime&period=2016-17-Q3&span=quarter"

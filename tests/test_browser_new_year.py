@@ -24,7 +24,7 @@ from tests.conftest import DEMO, _fresh_url, make_dashboard_app, serve_in_thread
 from tests.helpers import load
 from tests.test_browser_dashboard import browser, open_page, page  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.db]  # its own database fixture (new_year_url)
 
 WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
 Q4 = "period=2025-26-Q4&area=E09000016"

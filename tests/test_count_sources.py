@@ -271,7 +271,9 @@ def test_upgrade_to_0012_splits_police_uk_rows_summed_before_it(engine, tmp_path
             "VALUES ('policeuk', 'street.csv', 'x', 1, '2018-01', 1, '{}', 'cli', CURRENT_TIMESTAMP) RETURNING id"
         ).scalar_one()
         conn.exec_driver_sql(f"INSERT INTO crime_count VALUES ('E05999991', '2018-01', 'Burglary', '', 7, {upload})")
-    assert figure(engine, HAVERING, "2018-01") == 27  # summed: the bug
+        # Summed, the bug (read with SQL: today's code reads tables 0011 does not have yet).
+        summed = conn.exec_driver_sql("SELECT SUM(count) FROM crime_count WHERE month = '2018-01'").scalar_one()
+    assert summed == 27
 
     upgrade(engine)
 

@@ -381,6 +381,7 @@ def test_rag_colours_meet_wcag_aa_contrast() -> None:
     assert "@media print" in css and "A4 landscape" in css
 
 
+@pytest.mark.db  # hands a database address to a child process, which must not open it
 def test_app_builds_without_touching_the_database() -> None:
     """Nothing reads the database at import or start-up, so an unreachable one is fine."""
     code = (

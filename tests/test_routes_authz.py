@@ -58,6 +58,7 @@ WRITE_CALLBACKS = {
     "dashboards.upload.ask_about_missing": "analyst",
     "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "web.parts.publishing.submit": "analyst",
     "dashboards.indicator.save_baseline": "analyst",
+    "dashboards.targets.save_annual": "analyst", "dashboards.targets.show_annual_quarters": "analyst",
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
 }  # fmt: skip

@@ -91,6 +91,7 @@ def test_silent_database_sign_in_shows_the_friendly_page(silent_database: str) -
     assert "<h1>Not available just now</h1>" in response.get_data(as_text=True)
 
 
+@pytest.mark.db  # a database address that answers nothing, handed to `cspdash serve`
 def test_silent_database_serve_says_so_in_one_line(silent_database: str) -> None:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": silent_database, "CSPDASH_SECRET_KEY": "k" * 40}
     command = [sys.executable, "-c", "from cli.main import cli; cli()", "serve", "--port", "9"]

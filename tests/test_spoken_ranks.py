@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.test_maps_logic import by_id, render, text
 from views.maps import spoken_rank
 
@@ -31,6 +33,7 @@ def test_a_change_is_ranked_by_the_size_of_its_rise_or_fall() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.web
 def test_the_london_page_says_havering_s_change_as_a_rise_or_fall(demo_database_url: str) -> None:
     page, _ = render(
         demo_database_url, "london", {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "change"}

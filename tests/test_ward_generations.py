@@ -214,6 +214,7 @@ def test_a_ward_map_of_a_quarter_shows_the_generation_reporting_in_it(demo_engin
     assert "(wards before May 2022)" in title and "No ward" not in title
 
 
+@pytest.mark.web
 def test_the_ward_map_page_says_which_generation_its_table_and_map_show(demo_engine, database_url, tmp_path):
     from tests.helpers import text
     from tests.test_maps_logic import by_id, render
@@ -226,6 +227,7 @@ def test_the_ward_map_page_says_which_generation_its_table_and_map_show(demo_eng
     assert text(by_id(page, "ward-map-table")).startswith("All crime by ward (wards before May 2022), Havering, Q2 2016/17")
 
 
+@pytest.mark.web
 def test_a_current_wards_profile_describes_its_chart_as_drawn(demo_engine, database_url, tmp_path):
     """The demo holds ASB for its older wards only: a current ward's chart has no ASB line,
     and its caption does not describe one."""
