@@ -78,6 +78,23 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(n // 1000, 1)} kB"
 
 
+# The image size options every image export shares (the height's default differs per export).
+_width_option = click.option(
+    "--width",
+    type=click.IntRange(100, 4000),
+    default=800,
+    show_default=True,
+    help="Width in CSS pixels (800 fits A4 text width at a readable size).",
+)
+_scale_option = click.option(
+    "--scale",
+    type=click.FloatRange(0.5, 5),
+    default=3,
+    show_default=True,
+    help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
+)
+
+
 @click.group("export")
 def export() -> None:
     """Committee packs (Word, PDF, HTML), chart and map images (PNG, SVG) and the figures
@@ -146,26 +163,14 @@ def pack(
 )  # fmt: skip
 @_format("png", "svg")
 @_out("png", "svg")
-@click.option(
-    "--width",
-    type=click.IntRange(100, 4000),
-    default=800,
-    show_default=True,
-    help="Width in CSS pixels (800 fits A4 text width at a readable size).",
-)
+@_width_option
 @click.option(
     "--height",
     type=click.IntRange(100, 4000),
     default=None,
     help="Height in CSS pixels (default: 450 for trend, 400 for the others).",
 )
-@click.option(
-    "--scale",
-    type=click.FloatRange(0.5, 5),
-    default=3,
-    show_default=True,
-    help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
-)
+@_scale_option
 @pass_app
 @_explain
 def chart(
@@ -227,26 +232,14 @@ def chart(
 @area_option
 @_format("png", "svg", "csv", "xlsx")
 @_out("png", "svg", "csv", "xlsx")
-@click.option(
-    "--width",
-    type=click.IntRange(100, 4000),
-    default=800,
-    show_default=True,
-    help="Width in CSS pixels (800 fits A4 text width at a readable size).",
-)
+@_width_option
 @click.option(
     "--height",
     type=click.IntRange(100, 4000),
     default=None,
     help="Height in CSS pixels (default: the map page's height plus the title).",
 )
-@click.option(
-    "--scale",
-    type=click.FloatRange(0.5, 5),
-    default=3,
-    show_default=True,
-    help="PNG pixels per CSS pixel (3 prints at over 300 dpi).",
-)
+@_scale_option
 @pass_app
 @_explain
 def ward_map(
