@@ -506,6 +506,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
         if "postgresql" in params.values():
             item.add_marker(pytest.mark.postgres)
+        if {"sqlite", "postgresql"} & set(map(str, params.values())):
+            # a module's own database fixture, parametrised by backend, is a database test
             item.add_marker(pytest.mark.db)
         if names & WEB_FIXTURES or _WEB_SOURCE.search(sources[path]):
             item.add_marker(pytest.mark.web)
