@@ -84,7 +84,7 @@ def test_database_handed_to_a_child_process_in_its_environment(engine):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_backend(backend, request):
     assert (request.node.get_closest_marker("postgres") is not None) == (backend == "postgresql")
-    assert (request.node.get_closest_marker("db") is not None) == (backend == "postgresql")
+    assert request.node.get_closest_marker("db") is not None  # either backend is a database test
 """
 
 
@@ -122,5 +122,5 @@ def test_marks_select_the_fast_group(inner: pytest.Pytester) -> None:
         "not db and not web and not browser",
         "-v",
     )
-    result.assert_outcomes(passed=1 + 1, failed=4, deselected=6)
-    result.stdout.fnmatch_lines_random(["*test_plain_values PASSED*", "*test_backend?sqlite? PASSED*"])
+    result.assert_outcomes(passed=1, failed=4, deselected=7)
+    result.stdout.fnmatch_lines_random(["*test_plain_values PASSED*"])
