@@ -65,7 +65,7 @@ def load_boundaries(app: AppContext, files: tuple[Path, ...], dry_run: bool, use
 @pass_app
 def list_boundaries(app: AppContext) -> None:
     """Show the boundary vintages held and how many areas each has."""
-    from geo.retire import retired_by_vintage
+    from store.area_retirement import retired_by_vintage
     from store.boundary_queries import boundaries_held
     from store.db import session_scope
 

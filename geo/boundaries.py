@@ -8,23 +8,21 @@ nothing is stored from a file with problems. Re-loading a vintage replaces those
 from __future__ import annotations
 
 import re
-from typing import Any, cast
 
 import pandas as pd
 import shapely
-from sqlalchemy import CursorResult, delete, insert, select
 
 from geo.fields import Fields, choose_fields, level_of_code, year_in_name
 from geo.geometry import TOLERANCE_M, Prepared, polygonal, prepare
 from geo.options import BoundaryOptions, options_of
-from geo.queries import coverage_gaps
 from geo.retire import retire_replaced
 from geo.vector import read_vector, to_wgs84
 from loaders.context import LoadContext
 from rules.ward_generations import generation_of, is_generation
 from sources.registry import counted
+from store.boundary_queries import coverage_gaps, vintages_of
 from store.coverage_record import record_coverage
-from store.models import AreaBoundary
+from store.geography_writes import replace_outlines
 from store.reference import LONDON, LONDON_BOROUGHS
 
 SHOW_CODES = 10  # codes listed in a summary note before "… and N more"
@@ -191,15 +189,7 @@ def _learn_areas(ctx: LoadContext, table: pd.DataFrame, level: str) -> None:
 
 
 def _store(ctx: LoadContext, table: pd.DataFrame, prepared: Prepared, level: str, vintage: str) -> int:
-    session = ctx.session
-    session.flush()  # new areas first: outlines refer to them
     codes = list(table["code"])
-    replaced = 0
-    for start in range(0, len(codes), 500):
-        result = session.execute(
-            delete(AreaBoundary).where(AreaBoundary.vintage == vintage, AreaBoundary.area_code.in_(codes[start : start + 500]))
-        )
-        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
     rows = [
         {
             "area_code": code,
@@ -217,19 +207,12 @@ def _store(ctx: LoadContext, table: pd.DataFrame, prepared: Prepared, level: str
             codes, table["name"], prepared.full, prepared.web, prepared.centroid_lon, prepared.centroid_lat
         )
     ]
-    session.execute(insert(AreaBoundary), rows)
-    return replaced
+    return replace_outlines(ctx.session, vintage, rows)
 
 
 def _record_generations(ctx: LoadContext, codes: list[str]) -> None:
     """Each ward's generation from the dated outlines now held for its code (the newest)."""
-    held: dict[str, list[str]] = {}
-    for start in range(0, len(codes), 500):
-        rows = ctx.session.execute(
-            select(AreaBoundary.area_code, AreaBoundary.vintage).where(AreaBoundary.area_code.in_(codes[start : start + 500]))
-        )
-        for code, vintage in rows:
-            held.setdefault(code, []).append(vintage)
+    held = vintages_of(ctx.session, codes)
     for code in codes:
         ctx.areas.set_generation(code, generation_of(held.get(code, [])))
 

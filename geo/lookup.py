@@ -5,18 +5,15 @@ but cannot be placed by their point. Wards it names are learned, with their boro
 from __future__ import annotations
 
 import re
-from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import CursorResult, delete
 
 from geo.fields import level_of_code
 from loaders.cells import log_duplicates
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader
-from store.bulk import bulk_insert
-from store.models import LsoaWard
+from store.geography_writes import replace_lsoa_wards
 
 _LSOA = re.compile(r"^LSOA\d{2}CD$", re.IGNORECASE)
 _WARD = re.compile(r"^WD(\d{2})CD$", re.IGNORECASE)
@@ -86,19 +83,10 @@ def _learn_wards(ctx: LoadContext, frame: pd.DataFrame) -> None:
 
 
 def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
-    session = ctx.session
-    session.flush()
     lsoas = list(frame["lsoa"].unique())
     wards = list(frame["ward"].unique())
-    replaced = 0
     # Replace what this lookup's wards said about these LSOAs; other vintages' rows stay.
-    for start in range(0, len(lsoas), 500):
-        result = session.execute(
-            delete(LsoaWard).where(LsoaWard.lsoa_code.in_(lsoas[start : start + 500]), LsoaWard.ward_code.in_(wards))
-        )
-        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
-    rows = ((lsoa, ward, ctx.upload_id) for lsoa, ward in frame[["lsoa", "ward"]].itertuples(index=False))
-    ctx.summary.stored = bulk_insert(session, "lsoa_ward", ["lsoa_code", "ward_code", "upload_id"], rows)
-    ctx.summary.replaced = replaced
+    pairs = list(frame[["lsoa", "ward"]].itertuples(index=False, name=None))
+    ctx.summary.stored, ctx.summary.replaced = replace_lsoa_wards(ctx.session, pairs, ctx.upload_id)
     ctx.summary.areas = len(wards)
     ctx.summary.notes.append(f"{len(lsoas):,} LSOAs mapped to {len(wards):,} wards")

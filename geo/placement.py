@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import select
 
-from geo.queries import boundary_frame, vintages_held, year_vintages
+from geo.queries import boundary_frame, year_vintages
 from geo.vector import BRITISH_NATIONAL_GRID, WGS84, fail
+from store.boundary_queries import lsoa_ward_pairs, vintages_held
 from store.db import Session
-from store.models import LsoaWard
 
 # Vintages whose wards hold nearly as many sample points as the best one count as equally
 # good; the data's year then decides (2018 records go to 2018 wards even when 2022 wards,
@@ -74,7 +73,7 @@ def choose_placer(
     session: Session, explicit: str | None, lon: pd.Series, lat: pd.Series, max_year: int | None, file_name: str
 ) -> WardPlacer:
     held = vintages_held(session, "ward")
-    lookup_all = _lookup(session)
+    lookup_all = lsoa_ward_pairs(session)
     if explicit:
         if explicit not in held:
             raise fail(
@@ -106,13 +105,6 @@ def _placer(session: Session, vintage: str, reason: str, lookup_all: dict[str, l
     # Only lookup rows that point at this vintage's wards: a 2022 lookup must not mix into 2018 wards.
     lookup = {lsoa: min(c for c in found if c in codes) for lsoa, found in lookup_all.items() if any(c in codes for c in found)}
     return WardPlacer(vintage, reason, wards, lookup)
-
-
-def _lookup(session: Session) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for lsoa, ward in session.execute(select(LsoaWard.lsoa_code, LsoaWard.ward_code)):
-        out.setdefault(lsoa, []).append(ward)
-    return out
 
 
 def _share_inside(wards: gpd.GeoDataFrame, lon: pd.Series, lat: pd.Series) -> float:

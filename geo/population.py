@@ -7,17 +7,15 @@ denominator must be unambiguous, and those files hold many candidate columns.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import CursorResult, delete
 
 from loaders.cells import log_duplicates, parse_counts, require_text
 from loaders.context import LoadContext
 from loaders.errors import UNKNOWN_AREA
 from loaders.reading import CsvReader, require_columns
-from store.bulk import bulk_insert
-from store.models import Population
+from store.geography_writes import replace_population
 
 COLUMNS = ["area_code", "year", "population"]
 
@@ -49,20 +47,9 @@ def load_population(ctx: LoadContext) -> None:
 
 
 def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
-    session = ctx.session
-    session.flush()
-    replaced = 0
-    for year_key, group in frame.groupby("year"):
-        year = cast(int, year_key)  # the column holds whole years (parse_counts)
-        codes = list(group["area_code"])
-        for start in range(0, len(codes), 500):
-            result = session.execute(
-                delete(Population).where(Population.year == int(year), Population.area_code.in_(codes[start : start + 500]))
-            )
-            replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
-    rows = ((code, int(year), int(people), ctx.upload_id) for code, year, people in frame[COLUMNS].itertuples(index=False))
-    ctx.summary.stored = bulk_insert(session, "population", ["area_code", "year", "population", "upload_id"], rows)
-    ctx.summary.replaced = replaced
+    # the year column holds whole years (parse_counts)
+    rows = [(str(code), int(cast(int, year)), int(people)) for code, year, people in frame[COLUMNS].itertuples(index=False)]
+    ctx.summary.stored, ctx.summary.replaced = replace_population(ctx.session, rows, ctx.upload_id)
     ctx.summary.areas = frame["area_code"].nunique()
     ctx.summary.periods = sorted(str(int(y)) for y in frame["year"].unique())
     ctx.summary.total = int(frame["population"].sum())

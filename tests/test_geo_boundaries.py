@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from cli.main import cli
 from geo.options import BoundaryOptions, with_options
-from geo.queries import boundary_frame, coverage_gaps, feature_collection, vintages_held
+from geo.queries import boundary_frame, feature_collection
 from loaders.errors import LoadError
 from loaders.reading import Source
 from loaders.registry import run_load
+from store.boundary_queries import coverage_gaps, vintages_held
 from store.db import session_scope
 from store.models import Area, AreaBoundary
 from tests.conftest import WARDS_2018, WARDS_2022, geo_table_counts

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from cli.main import cli
 from geo import schematic, tiles
-from geo.queries import feature_collection, vintages_held, year_vintages
+from geo.queries import feature_collection, year_vintages
 from loaders.reading import Source
 from loaders.registry import run_load
 from settings import DEMO_DIR
+from store.boundary_queries import vintages_held
 from store.db import session_scope
 from store.models import Area, AreaBoundary
 from store.reference import LONDON_BOROUGHS

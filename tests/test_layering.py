@@ -298,18 +298,6 @@ ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
     # Loaders and geo read held rows and write their tables with SQLAlchemy and the models:
     # their queries and bulk writes are to become store functions (#25 part 2, step 4).
-    ("geo/boundaries.py", "sqlalchemy"),
-    ("geo/boundaries.py", "store.models"),
-    ("geo/lookup.py", "sqlalchemy"),
-    ("geo/lookup.py", "store.models"),
-    ("geo/placement.py", "sqlalchemy"),
-    ("geo/placement.py", "store.models"),
-    ("geo/population.py", "sqlalchemy"),
-    ("geo/population.py", "store.models"),
-    ("geo/queries.py", "sqlalchemy"),
-    ("geo/queries.py", "store.models"),
-    ("geo/retire.py", "sqlalchemy"),
-    ("geo/retire.py", "store.models"),
     ("loaders/annotations.py", "sqlalchemy"),
     ("loaders/annotations.py", "store.models"),
     ("loaders/annual_targets.py", "sqlalchemy"),
