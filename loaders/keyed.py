@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import select
 
 from loaders.context import LoadContext
 from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR, LoadError, Problem
 from loaders.reading import CsvReader, require_columns
-from store.models import Indicator
+from store.indicator_queries import indicator_codes
 
 KEYED_MAX_ROWS = 200_000  # definitions, targets, values, MARAC, commentary: read whole, so bounded
 
@@ -53,7 +52,7 @@ def check_known_areas(ctx: LoadContext, frame: pd.DataFrame, column: str = "area
 
 
 def check_known_indicators(ctx: LoadContext, frame: pd.DataFrame, column: str = "indicator_code") -> None:
-    known = set(ctx.session.scalars(select(Indicator.code)))
+    known = indicator_codes(ctx.session)
     for row, code in zip(frame["__row__"], frame[column]):
         if code and code not in known:
             ctx.log.add(int(row), column, code, UNKNOWN_INDICATOR)

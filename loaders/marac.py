@@ -3,14 +3,10 @@ which are kept as given (e.g. referrals by agency)."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, delete, tuple_
-
 from loaders.cells import log_duplicates, parse_counts, parse_quarters, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, read_all
-from store.models import MaracReturn
+from store.figure_writes import MaracRow, replace_marac_returns
 
 
 def load_marac(ctx: LoadContext) -> None:
@@ -27,20 +23,17 @@ def load_marac(ctx: LoadContext) -> None:
     if ctx.log:
         return
     keys = list(zip(frame["area_code"], frame["quarter"]))
-    result = ctx.session.execute(delete(MaracReturn).where(tuple_(MaracReturn.area_code, MaracReturn.quarter).in_(keys)))
-    ctx.summary.replaced = cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
-    for i, (area, quarter) in enumerate(keys):
-        extra = {name: frame[name].iloc[i] for name in extras}
-        ctx.session.add(
-            MaracReturn(
-                area_code=area,
-                quarter=quarter,
-                cases_discussed=int(cases.iloc[i]),
-                repeat_cases=int(repeats.iloc[i]),
-                extra=extra,
-                upload_id=ctx.upload_id,
-            )
+    rows = [
+        MaracRow(
+            area_code=area,
+            quarter=quarter,
+            cases_discussed=int(cases.iloc[i]),
+            repeat_cases=int(repeats.iloc[i]),
+            extra={name: frame[name].iloc[i] for name in extras},
         )
+        for i, (area, quarter) in enumerate(keys)
+    ]
+    ctx.summary.replaced = replace_marac_returns(ctx.session, rows, ctx.upload_id)
     ctx.summary.stored = len(keys)
     ctx.summary.periods = sorted(set(frame["quarter"]))
     ctx.summary.areas = frame["area_code"].nunique()

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
 
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader
 from rules.periods import PeriodError, normalise_month
 from rules.stub_months import Drop, StubMonth, drops, stub_months
-from store.models import CrimeCount, IncompleteInSource
+from store.incomplete_months import IncompleteMark, add_incomplete_marks, held_totals, marked_incomplete
 from store.reference import MET_NON_GEOGRAPHIC, met_area_code
 
 
@@ -135,18 +134,6 @@ def _numbers(block: pd.DataFrame) -> np.ndarray:
         )
 
 
-def held_totals(session, months: list[str]) -> dict[tuple[str, str], float]:
-    """Every held crime area-month between the first and last of ``months``: its total."""
-    if not months:
-        return {}
-    rows = session.execute(
-        select(CrimeCount.area_code, CrimeCount.month, func.sum(CrimeCount.count))
-        .where(CrimeCount.month >= min(months), CrimeCount.month <= max(months))
-        .group_by(CrimeCount.area_code, CrimeCount.month)
-    )
-    return {(area, month): float(total or 0) for area, month, total in rows}
-
-
 @dataclass
 class MonthChecks:
     """What the checks found: the stub months (left out of the load) and the drops."""
@@ -184,25 +171,12 @@ def mark_incomplete(session, file_months: FileMonths, checks: MonthChecks, uploa
     if not checks.stubs:
         return 0
     stub_months_ = sorted(checks.stub_set)
-    marked = set(
-        session.execute(
-            select(IncompleteInSource.area_code, IncompleteInSource.month).where(
-                IncompleteInSource.source == source, IncompleteInSource.month.in_(stub_months_)
-            )
-        ).all()
-    )
+    marked = marked_incomplete(session, source, stub_months_)
     rows = []
     for stub in checks.stubs:
         given = file_months.totals[stub.month].dropna()
         for area in given.index:
             if (area, stub.month) in checks.held or (area, stub.month) in marked:
                 continue
-            rows.append(
-                IncompleteInSource(
-                    source=source, area_code=area, month=stub.month, upload_id=upload_id,
-                    file_total=stub.total, median_of_others=stub.median_of_others,
-                )
-            )  # fmt: skip
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+            rows.append(IncompleteMark(area, stub.month, stub.total, stub.median_of_others))
+    return add_incomplete_marks(session, source, rows, upload_id)

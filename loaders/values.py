@@ -10,14 +10,10 @@ ratios of sums rather than averages of ratios."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, delete, tuple_
-
 from loaders.cells import log_duplicates, parse_numbers, parse_value_periods, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
-from store.models import IndicatorValue
+from store.figure_writes import ValueRow, replace_indicator_values
 
 
 def load_values(ctx: LoadContext) -> None:
@@ -39,24 +35,18 @@ def load_values(ctx: LoadContext) -> None:
     if ctx.log:
         return
     keys = list(zip(frame["indicator_code"], frame["area_code"], frame["period"]))
-    key_columns = tuple_(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period)
-    replaced = 0
-    for start in range(0, len(keys), 500):  # keep IN lists a reasonable size
-        result = ctx.session.execute(delete(IndicatorValue).where(key_columns.in_(keys[start : start + 500])))
-        replaced += cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
-    ctx.session.add_all(
-        IndicatorValue(
+    rows = [
+        ValueRow(
             indicator_code=code,
             area_code=area,
             period=period,
             value=float(values.iloc[i]),
             numerator=None if numerators.isna().iloc[i] else float(numerators.iloc[i]),
             denominator=None if denominators.isna().iloc[i] else float(denominators.iloc[i]),
-            upload_id=ctx.upload_id,
         )
         for i, (code, area, period) in enumerate(keys)
-    )
-    ctx.summary.replaced = replaced
+    ]
+    ctx.summary.replaced = replace_indicator_values(ctx.session, rows, ctx.upload_id)
     ctx.summary.stored = len(keys)
     ctx.summary.periods = sorted(set(frame["period"]))
     ctx.summary.areas = frame["area_code"].nunique()

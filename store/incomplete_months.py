@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from store.areas import AreaTree
 from store.bulk import bulk_insert_frame
 from store.counts import SOURCES
-from store.models import AreaMonthCoverage, IncompleteInSource
+from store.models import AreaMonthCoverage, CrimeCount, IncompleteInSource
 
 if TYPE_CHECKING:
     from store.coverage_record import Recorded  # imports this module
@@ -130,3 +131,52 @@ def incomplete_periods(
             "coverage": INCOMPLETE, "covered_by": INCOMPLETE + upload,
         })  # fmt: skip
     return list(out.values())
+
+
+# --- For the month checks of a load (``loaders.month_checks``): what is held before it writes ---
+
+
+def held_totals(session: Session, months: list[str]) -> dict[tuple[str, str], float]:
+    """Every held crime area-month between the first and last of ``months``: its total."""
+    if not months:
+        return {}
+    rows = session.execute(
+        select(CrimeCount.area_code, CrimeCount.month, func.sum(CrimeCount.count))
+        .where(CrimeCount.month >= min(months), CrimeCount.month <= max(months))
+        .group_by(CrimeCount.area_code, CrimeCount.month)
+    )
+    return {(area, month): float(total or 0) for area, month, total in rows}
+
+
+def marked_incomplete(session: Session, source: str, months: list[str]) -> set[tuple[str, str]]:
+    """The (area, month) pairs of ``months`` already marked incomplete in ``source``."""
+    rows = session.execute(
+        select(IncompleteInSource.area_code, IncompleteInSource.month).where(
+            IncompleteInSource.source == source, IncompleteInSource.month.in_(months)
+        )
+    )
+    return {(area, month) for area, month in rows}
+
+
+@dataclass(frozen=True)
+class IncompleteMark:
+    """An area-month a stub month left incomplete, with the stub's total and the median of the
+    file's other months (what made it a stub)."""
+
+    area_code: str
+    month: str
+    file_total: int
+    median_of_others: float
+
+
+def add_incomplete_marks(session: Session, source: str, marks: list[IncompleteMark], upload_id: int | None) -> int:
+    """Mark each area-month incomplete in ``source``; returns how many were marked."""
+    session.add_all(
+        IncompleteInSource(
+            source=source, area_code=m.area_code, month=m.month, upload_id=upload_id,
+            file_total=m.file_total, median_of_others=m.median_of_others,
+        )
+        for m in marks
+    )  # fmt: skip
+    session.flush()
+    return len(marks)

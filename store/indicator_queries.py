@@ -23,6 +23,11 @@ def target_years_held(session: Session) -> set[str]:
     return set(session.scalars(select(Target.year).distinct()))
 
 
+def indicator_codes(session: Session) -> set[str]:
+    """Every indicator code held, retired ones included."""
+    return set(session.scalars(select(Indicator.code)))
+
+
 def indicator_by_code(session: Session, code: str) -> Indicator | None:
     return session.get(Indicator, code)
 
