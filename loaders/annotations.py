@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import select
 
 from loaders.cells import log_duplicates, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
 from rules.periods import PeriodError, parse_month
-from store.annotations import KINDS, SOURCES
-from store.models import SeriesAnnotation
+from store.annotations import KINDS, SOURCES, save_annotations
 
 
 def parse_date(text: str) -> date:
@@ -71,19 +69,9 @@ def load_annotations(ctx: LoadContext) -> None:
     )
     if ctx.log:
         return
-    now = datetime.now(UTC)
-    existing = {
-        (a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in ctx.session.scalars(select(SeriesAnnotation))
-    }
     columns = ["indicator_code", "source", "area_code", "date", "kind", "reason"]
-    for code, source, area, when, kind, reason in frame[columns].itertuples(index=False):
-        item = existing.get((code, source, area, when, kind))
-        if item is None:
-            item = SeriesAnnotation(indicator_code=code, source=source, area_code=area, date=when, kind=kind)
-            ctx.session.add(item)
-        else:
-            ctx.summary.replaced += 1
-        item.reason, item.upload_id, item.updated_by, item.updated_at = reason, ctx.upload_id, ctx.user, now
+    rows = list(frame[columns].itertuples(index=False, name=None))
+    ctx.summary.replaced += save_annotations(ctx.session, rows, ctx.upload_id, ctx.user, datetime.now(UTC))
     ctx.summary.stored = len(frame)
     ctx.summary.periods = sorted({d.isoformat() for d in frame["date"]})
     ctx.summary.areas = frame.loc[frame["area_code"] != "", "area_code"].nunique()

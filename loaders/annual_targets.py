@@ -6,18 +6,16 @@ stored in ``annual_target`` in the load's transaction."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import select
 
 from loaders.cells import log_duplicates, parse_numbers
 from loaders.context import LoadContext
-from reporting.edits import annual_label
 from rules.profiles import Profile, ProfileError, custom_shares
-from store.annual_targets import profile_problems
-from store.input_changes import record_input_change, upload_cause
-from store.models import AnnualTarget, Indicator
+from store.annual_targets import save_annual_targets
+from store.input_changes import upload_cause
 
 YEAR_WORD = "year"
 
@@ -31,8 +29,9 @@ def _shares(text: str) -> list[float]:
     return [float(p) for p in parts]
 
 
-def check_annual(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, Indicator]) -> list[dict[str, object]]:
-    """Each annual row as the values to store; problems logged with row, column and value."""
+def check_annual(ctx: LoadContext, frame: pd.DataFrame, polarities: Mapping[str, str]) -> list[dict[str, object]]:
+    """Each annual row as the values to store (``polarities``: each known indicator's); problems
+    logged with row, column and value."""
     target = parse_numbers(frame, "target", ctx.log, required=True)
     tolerance = parse_numbers(frame, "tolerance", ctx.log, required=False).fillna(0.0)
     profiles = (
@@ -44,10 +43,9 @@ def check_annual(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, In
     out = []
     for i, (row, code) in enumerate(zip(frame["__row__"], frame["code"])):
         row = int(row)
-        indicator = indicators.get(code)
-        if indicator is None:
+        if code not in polarities:
             continue
-        if indicator.polarity == "band":
+        if polarities[code] == "band":
             ctx.log.add(row, "quarter", YEAR_WORD, f"{code} is a band indicator: give its band per quarter, not an annual target")
             continue
         kind = frame["tolerance_type"].iloc[i]
@@ -85,39 +83,13 @@ def check_annual(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, In
 
 
 def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
-    held = {(a.indicator_code, a.year, a.area_code): a for a in ctx.session.scalars(select(AnnualTarget))}
-    now = datetime.now(UTC)
-    for values in rows:
-        key = (values["indicator_code"], values["year"], values["area_code"])
-        item = held.get(key)  # type: ignore[arg-type]
-        fields = ("target", "tolerance", "tolerance_type", "profile", "shares")
-        before = None if item is None else {name: getattr(item, name) for name in fields}
-        new = {name: values[name] for name in fields}
-        if item is None:
-            item = AnnualTarget(indicator_code=key[0], year=key[1], area_code=key[2])
-            ctx.session.add(item)
-        else:
-            ctx.summary.replaced += 1
-        if before != new:  # unchanged keeps who last changed it and when
-            for name in fields:
-                setattr(item, name, values[name])
-            item.updated_by, item.updated_at = ctx.user, now
-            label = annual_label(str(key[0]), str(key[1]), key[2])  # type: ignore[arg-type]
-            record_input_change(
-                ctx.session,
-                upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now),
-                "target",
-                str(key[0]),
-                label,
-                before,
-                new,
-            )
+    cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
+    for saved in save_annual_targets(ctx.session, rows, cause):
+        key, values = saved.key, saved.values
+        ctx.summary.replaced += saved.replaced
         ctx.summary.notes.append(
             f"annual target {key[0]} {key[1]}{' for ' + str(key[2]) if key[2] else ''}: {values['target']:g}, "
             f"spread {values['profile']}; a quarter target typed for the same year wins for its quarter"
         )
-        ctx.session.flush()
         # Stored, but a profile that cannot spread it (a seasonal one short of years) rates nothing: say so.
-        ctx.summary.notes += [
-            f"annual target {key[0]} {key[1]} gives no quarter targets for {why}" for why in profile_problems(ctx.session, item)
-        ]
+        ctx.summary.notes += [f"annual target {key[0]} {key[1]} gives no quarter targets for {why}" for why in saved.problems]

@@ -135,7 +135,7 @@ def load_targets(ctx: LoadContext) -> None:
     # Annual rows (quarter = year) are a kind of their own, spread by a profile.
     frame["tolerance_type"] = frame["tolerance_type"].str.lower().replace("", "abs")
     annual_frame, frame = frame[is_annual(frame)].copy(), frame[~is_annual(frame)].copy()
-    annual = check_annual(ctx, annual_frame, indicators) if len(annual_frame) else []
+    annual = check_annual(ctx, annual_frame, {code: i.polarity for code, i in indicators.items()}) if len(annual_frame) else []
     quarter = frame["quarter"].str.upper().str.removeprefix("Q")
     bad_quarter = ~quarter.isin(["", "1", "2", "3", "4"])
     for row, value in zip(frame["__row__"][bad_quarter], frame["quarter"][bad_quarter]):

@@ -136,3 +136,21 @@ def delete_annotation(session: Session, annotation_id: int, user: str) -> None:
 __all__ = [
     "Annotation", "KINDS", "SOURCES", "annotation_problems", "annotations_for", "breaks_for", "delete_annotation", "save_annotation",
 ]  # fmt: skip
+
+
+def save_annotations(
+    session: Session, rows: list[tuple[str, str, str, date, str, str]], upload_id: int | None, user: str, now: datetime
+) -> int:
+    """Store (indicator, source, area, date, kind, reason) rows from a file, each replacing the
+    annotation held under the same first five; returns how many were replaced."""
+    existing = {(a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in session.scalars(select(SeriesAnnotation))}
+    replaced = 0
+    for code, source, area, when, kind, reason in rows:
+        item = existing.get((code, source, area, when, kind))
+        if item is None:
+            item = SeriesAnnotation(indicator_code=code, source=source, area_code=area, date=when, kind=kind)
+            session.add(item)
+        else:
+            replaced += 1
+        item.reason, item.upload_id, item.updated_by, item.updated_at = reason, upload_id, user, now
+    return replaced

@@ -204,3 +204,42 @@ __all__ = [
     "ANNUAL_FIELDS", "DerivedTarget", "MONTHS", "annual_target_for", "annual_targets_of_year", "derived_target", "derived_targets", "month_shares", "profile_problems",
     "save_annual_target", "profile_problem", "targets_for",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SavedAnnualTarget:
+    """One annual target a load stored: its key (indicator, year, area or None for every area),
+    the values given, 1 if it replaced one held, and why its profile gives no quarter targets."""
+
+    key: tuple[str, str, str | None]
+    values: dict[str, object]
+    replaced: int
+    problems: list[str]
+
+
+ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
+
+
+def save_annual_targets(session: Session, rows: list[dict[str, object]], cause: Cause) -> list[SavedAnnualTarget]:
+    """Store each row (indicator_code, year, area_code and the ``ANNUAL_FIELDS``), replacing
+    the one held for the same key; each change is recorded against ``cause``, and an unchanged
+    row keeps who last changed it and when."""
+    held = {(a.indicator_code, a.year, a.area_code): a for a in session.scalars(select(AnnualTarget))}
+    saved = []
+    for values in rows:
+        area = values["area_code"]
+        key = (str(values["indicator_code"]), str(values["year"]), None if area is None else str(area))
+        item = held.get(key)
+        before = None if item is None else {name: getattr(item, name) for name in ANNUAL_FIELDS}
+        new = {name: values[name] for name in ANNUAL_FIELDS}
+        if item is None:
+            item = AnnualTarget(indicator_code=key[0], year=key[1], area_code=key[2])
+            session.add(item)
+        if before != new:
+            for name in ANNUAL_FIELDS:
+                setattr(item, name, values[name])
+            item.updated_by, item.updated_at = cause.by, cause.at
+            record_input_change(session, cause, "target", key[0], annual_label(key[0], key[1], key[2]), before, new)
+        session.flush()
+        saved.append(SavedAnnualTarget(key, values, 0 if before is None else 1, profile_problems(session, item)))
+    return saved

@@ -298,10 +298,6 @@ ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
     # Loaders and geo read held rows and write their tables with SQLAlchemy and the models:
     # their queries and bulk writes are to become store functions (#25 part 2, step 4).
-    ("loaders/annotations.py", "sqlalchemy"),
-    ("loaders/annotations.py", "store.models"),
-    ("loaders/annual_targets.py", "sqlalchemy"),
-    ("loaders/annual_targets.py", "store.models"),
     ("loaders/areas_known.py", "sqlalchemy"),
     ("loaders/areas_known.py", "store.models"),
     ("loaders/commentary.py", "sqlalchemy"),
