@@ -296,8 +296,9 @@ PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app
 # typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
 ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
-    # Loaders and geo read held rows and write their tables with SQLAlchemy and the models:
-    # their queries and bulk writes are to become store functions (#25 part 2, step 4).
+    # The definitions load (indicators, quarter targets, the area register, commentary) edits
+    # held ORM rows in place and records each change against the upload: the last loaders whose
+    # writes are still to become store functions (geo and the other loaders already have).
     ("loaders/areas_known.py", "sqlalchemy"),
     ("loaders/areas_known.py", "store.models"),
     ("loaders/commentary.py", "sqlalchemy"),
