@@ -71,6 +71,7 @@ class Settings:
     # How many reverse proxies (e.g. nginx) stand in front and set X-Forwarded-For/-Proto.
     proxy_count: int = 0
     max_file_mb: int = 500  # issue 9: caps on a loaded file (see loaders.reading.LoadLimits)
+    max_unpacked_mb: int = 2048  # a spreadsheet's XML once unpacked (loaders.workbook)
     max_columns: int = 2_000
     max_field_chars: int = 10_000
     max_problems: int = 1_000
@@ -108,6 +109,7 @@ class Settings:
             export_concurrency=max(1, int(env.get("CSPDASH_EXPORT_CONCURRENCY") or 2)),
             proxy_count=max(0, int(env.get("CSPDASH_PROXY_COUNT") or 0)),
             max_file_mb=_number(env.get("CSPDASH_MAX_FILE_MB"), 500),
+            max_unpacked_mb=_number(env.get("CSPDASH_MAX_UNPACKED_MB"), 2048),
             max_columns=_number(env.get("CSPDASH_MAX_COLUMNS"), 2_000),
             max_field_chars=_number(env.get("CSPDASH_MAX_FIELD_CHARS"), 10_000),
             max_problems=_number(env.get("CSPDASH_MAX_PROBLEMS"), 1_000),

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
-from loaders.workbook import open_workbook, sheet_rows, shipped_aliases, updated_line, year_sheets
+from loaders.workbook import TablesRead, open_workbook, shipped_aliases, table_rows
 from rules.csp_tables import fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
 from store.csp_crime import replace_quarters
 
@@ -26,8 +26,7 @@ def load_csp_tables(ctx: LoadContext) -> None:
     where = source.path if source.path is not None else source.data
     if where is None:
         raise LoadError(source.name, [Problem(None, None, None, "no file given")])
-    book = open_workbook(where, source.name)
-    sheets = year_sheets(book, source.name)
+    book = open_workbook(where, source.name, source.limits.max_unpacked_bytes)
     held = ctx.areas.areas
     partnerships = {name: code for code, (name, level, _) in held.items() if level == "csp"}
     forces = {name_key(name): code for code, (name, level, _) in held.items() if level == "force"}
@@ -37,46 +36,52 @@ def load_csp_tables(ctx: LoadContext) -> None:
         )
     aliases = shipped_aliases()
     counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
-    groups: list[str] = []
-    subgroups: list[str] = []
+    groups: dict[str, str] = {}  # each spelling once, in the order first seen
+    subgroups: dict[str, str] = {}
+    quarters_seen: dict[tuple[str, str], str] = {}
     unassigned: set[str] = set()  # forces with Unassigned rows
-    for sheet in sheets:
-        for row in sheet_rows(book, sheet, source.name):
-            ctx.summary.rows += 1
-            v = row.values
+    read = TablesRead()
+    matched: dict[str, str | None] = {}  # each name matched once: the files repeat them a million times
+    for row in table_rows(book, read):  # one row at a time, streamed from the file
+        sheet = row.sheet
+        ctx.summary.rows += 1
+        v = row.values
+        when = (str(v["Financial Year"]), str(v["Financial Quarter"]))
+        if when not in quarters_seen:
             try:
-                quarter = quarter_key(str(v["Financial Year"]), v["Financial Quarter"])
+                quarters_seen[when] = quarter_key(when[0], v["Financial Quarter"])
             except ValueError as exc:
                 ctx.log.add(row.row, "Financial Quarter", v["Financial Quarter"], f"sheet {sheet}: {exc}")
                 continue
-            try:
-                count = int(float(str(v["Offence Count"]).strip()))
-            except ValueError:
-                ctx.log.add(row.row, "Offence Count", v["Offence Count"], f"sheet {sheet}: not a whole number")
+        quarter = quarters_seen[when]
+        try:
+            count = int(float(str(v["Offence Count"]).strip()))
+        except ValueError:
+            ctx.log.add(row.row, "Offence Count", v["Offence Count"], f"sheet {sheet}: not a whole number")
+            continue
+        name, force = str(v["CSP Name"]).strip(), str(v["Police Force"]).strip()
+        if is_unassigned(name):
+            code = forces.get(name_key(force))
+            if code is None:
+                ctx.log.add(row.row, "Police Force", force, f"sheet {sheet}: no police force area of this name is held")
                 continue
-            name, force = str(v["CSP Name"]).strip(), str(v["Police Force"]).strip()
-            if is_unassigned(name):
-                code = forces.get(name_key(force))
-                if code is None:
-                    ctx.log.add(row.row, "Police Force", force, f"sheet {sheet}: no police force area of this name is held")
-                    continue
-                unassigned.add(code)
-                area = code + UNASSIGNED_SUFFIX
-            else:
-                found = match_partnership(name, partnerships, aliases)
-                if found is None:
-                    ctx.log.add(
-                        row.row, "CSP Name", name, f"sheet {sheet}: no partnership of this name is held, nor an alias for it"
-                    )
-                    continue
-                area = found
-            group, subgroup = str(v["Offence Group"]).strip(), str(v["Offence Subgroup"]).strip()
-            groups.append(group)
-            subgroups.append(subgroup)
-            counts[(area, quarter, group, subgroup)] += count
+            unassigned.add(code)
+            area = code + UNASSIGNED_SUFFIX
+        else:
+            if name not in matched:
+                matched[name] = match_partnership(name, partnerships, aliases)
+            found = matched[name]
+            if found is None:
+                ctx.log.add(row.row, "CSP Name", name, f"sheet {sheet}: no partnership of this name is held, nor an alias for it")
+                continue
+            area = found
+        group, subgroup = str(v["Offence Group"]).strip(), str(v["Offence Subgroup"]).strip()
+        # one string object per spelling, shared by every key: a national file holds ~700,000 keys
+        group, subgroup = groups.setdefault(group, group), subgroups.setdefault(subgroup, subgroup)
+        counts[(area, quarter, group, subgroup)] += count
     if ctx.log or not counts:
         return
-    ctx.summary.notes.append(updated_line(book) or "the Notes sheet has no Updated: line")
+    ctx.summary.notes.append(read.updated or "the Notes sheet has no Updated: line")
     fold, fold_sub = fold_spellings(groups), fold_spellings(subgroups)
     folded: dict[tuple[str, str, str, str], int] = defaultdict(int)
     for (area, quarter, group, subgroup), count in counts.items():
@@ -89,4 +94,6 @@ def load_csp_tables(ctx: LoadContext) -> None:
     ctx.summary.stored, ctx.summary.replaced = stored, replaced
     ctx.summary.areas = len({a for a, _, _, _ in folded})
     ctx.summary.periods = quarters
-    ctx.summary.notes.append(f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(sheets)}")
+    ctx.summary.notes.append(
+        f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(read.year_sheets)}"
+    )

@@ -39,6 +39,9 @@ class LoadLimits:
     setting to raise it (see settings.py and the README)."""
 
     max_bytes: int = 500 * 1024 * 1024  # decompressed
+    # A spreadsheet is a zip of XML far larger than the figures it holds (the Home Office CSP
+    # tables: about 50 MB as .ods, over 1 GB unpacked), so it has a cap of its own.
+    max_unpacked_bytes: int = 2048 * 1024 * 1024
     max_columns: int = 2_000
     max_field_chars: int = 10_000
     max_problems: int = 1_000
@@ -48,6 +51,7 @@ class LoadLimits:
     def from_settings(cls, settings: Settings) -> LoadLimits:
         return cls(
             max_bytes=settings.max_file_mb * 1024 * 1024,
+            max_unpacked_bytes=settings.max_unpacked_mb * 1024 * 1024,
             max_columns=settings.max_columns,
             max_field_chars=settings.max_field_chars,
             max_problems=settings.max_problems,

@@ -25,13 +25,14 @@ LOOKUP_ROWS = ROWS + [[FOLKESTONE, "Folkestone and Hythe", FOLKESTONE_CSP, "Folk
 CWM_TAF = "W22000033"
 
 
-def prepared(engine, tmp_path: Path) -> Path:
+def prepared(engine, tmp_path: Path, suffix: str = ".xlsx") -> Path:
     load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
-    return write_tables(tmp_path / "prc-csp-tables.xlsx")
+    return write_tables(tmp_path / f"prc-csp-tables{suffix}")
 
 
-def test_csp_tables_load_quarterly_counts_per_partnership(engine, tmp_path):
-    summary = load(engine, "csp-tables", prepared(engine, tmp_path))
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_csp_tables_load_quarterly_counts_per_partnership(engine, tmp_path, suffix):
+    summary = load(engine, "csp-tables", prepared(engine, tmp_path, suffix))
     assert summary.rows == 5 and "Updated: 24 July 2025" in summary.notes
     with session_scope(engine) as session:
         held = {(r.area_code, r.quarter, r.offence_group): r.count for r in session.scalars(select(CspCrimeCount))}
@@ -99,11 +100,12 @@ def test_csp_tables_cli_loads_and_refuses_with_the_row(engine, database_url, tmp
     assert result.exit_code != 0 and "junk.xlsx" in result.output and "not a readable .xlsx or .ods workbook" in result.output
 
 
-def test_csp_tables_load_from_uploaded_bytes(engine, tmp_path):
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_csp_tables_load_from_uploaded_bytes(engine, tmp_path, suffix):
     """The upload page hands the loader the file's bytes, not a path."""
     from loaders.reading import Source
     from loaders.registry import run_load
 
-    path = prepared(engine, tmp_path)
+    path = prepared(engine, tmp_path, suffix)
     summary = run_load(engine, "csp-tables", Source.from_bytes(path.name, path.read_bytes()))
     assert summary.stored == 5
