@@ -18,6 +18,7 @@ from rules.periods import PeriodError, Quarter
 from rules.significance import significance_cell
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES
+from store.csp_crime import CSP_TABLES
 from store.db import session_scope
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
@@ -146,7 +147,12 @@ def _spc_cell(row, which: str) -> str:
 
 
 @click.command("counts")
-@click.option("--source", type=click.Choice(COUNTED_SOURCES), required=True, help="Which counts to show.")
+@click.option(
+    "--source",
+    type=click.Choice([*COUNTED_SOURCES, CSP_TABLES]),
+    required=True,
+    help="Which counts to show (csp-tables: the Home Office quarterly counts by partnership, force and England and Wales).",
+)
 @area_option
 @click.option(
     "--level",
@@ -156,9 +162,12 @@ def _spc_cell(row, which: str) -> str:
 @click.option("--from", "first", metavar="YYYY-MM", help="First month.")
 @click.option("--to", "last", metavar="YYYY-MM", help="Last month.")
 @click.option(
-    "--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True, help="Period to total by."
+    "--by",
+    type=click.Choice(["month", "quarter", "year"]),
+    default=None,
+    help="Period to total by (default: month; quarter for csp-tables, which are quarterly).",
 )
-@click.option("--by-category", is_flag=True, help="Split by major and minor category.")
+@click.option("--by-category", is_flag=True, help="Split by major and minor category (csp-tables: offence group and subgroup).")
 @click.option(
     "--set-aside",
     "set_aside",
@@ -174,12 +183,15 @@ def counts(
     level: str | None,
     first: str | None,
     last: str | None,
-    by: str,
+    by: str | None,
     by_category: bool,
     set_aside: bool,
     fmt: str,
 ) -> None:
     """Print stored counts so they can be checked against the source file's totals."""
+    if source == CSP_TABLES and by == "month":
+        raise click.ClickException("the Home Office CSP tables are quarterly: use --by quarter or --by year")
+    by = by or ("quarter" if source == CSP_TABLES else "month")
     if not area and not level:
         area = app.settings.home_area
     if set_aside:

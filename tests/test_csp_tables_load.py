@@ -109,3 +109,49 @@ def test_csp_tables_load_from_uploaded_bytes(engine, tmp_path, suffix):
     path = prepared(engine, tmp_path, suffix)
     summary = run_load(engine, "csp-tables", Source.from_bytes(path.name, path.read_bytes()))
     assert summary.stored == 5
+
+
+def test_csp_tables_counts_by_quarter_and_year_for_partnerships_forces_and_the_nation(engine, database_url, tmp_path):
+    """``cspdash counts --source csp-tables``: a force is its partnerships plus its Unassigned
+    part; coverage says how many partnership-quarters a period needs and has; months, and
+    districts (not counted by partnership), are refused in words."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    load(engine, "csp-tables", prepared(engine, tmp_path))
+    runner = CliRunner(env={"DATABASE_URL": database_url})
+
+    def rows(*args: str) -> list[dict[str, str]]:
+        result = runner.invoke(cli, ["counts", "--source", "csp-tables", *args, "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.output)))
+
+    kent = rows("--area", KENT)
+    assert [(r["period"], r["count"], r["coverage"]) for r in kent] == [
+        ("2023-24-Q1", "44", "complete"),  # Folkestone and Hythe 41 + Kent's Unassigned 3
+        ("2024-25-Q1", "38", "complete"),
+    ]
+    assert kent[0]["covered_by"].startswith("upload ")
+    assert [(r["period"], r["count"], r["coverage"]) for r in rows("--area", KENT, "--by", "year")] == [
+        ("2023-24", "44", "partial: 1 of 4 partnership-quarters held"),
+        ("2024-25", "38", "partial: 1 of 4 partnership-quarters held"),
+    ]
+    nation = {r["period"]: (r["count"], r["coverage"]) for r in rows("--area", "K04000001")}
+    assert nation["2023-24-Q1"] == ("44", "partial: 1 of 6 partnership-quarters held")
+    assert nation["2023-24-Q2"] == ("120", "partial: 1 of 6 partnership-quarters held")
+    by_csp = {(r["area_code"], r["period"]): r["count"] for r in rows("--level", "csp", "--from", "2024-04", "--to", "2025-03")}
+    assert by_csp == {(FOLKESTONE_CSP, "2024-25-Q1"): "38", (CWM_TAF, "2024-25-Q4"): "77"}
+    groups = rows("--area", FOLKESTONE_CSP, "--by-category")
+    assert {(r["period"], r["offence_group"], r["count"]) for r in groups} == {
+        ("2023-24-Q1", "Drug offences", "41"),
+        ("2024-25-Q1", "Drug offences", "38"),
+    }
+    refused = runner.invoke(cli, ["counts", "--source", "csp-tables", "--area", KENT, "--by", "month"])
+    assert refused.exit_code != 0 and "quarterly: use --by quarter or --by year" in refused.output
+    district = runner.invoke(cli, ["counts", "--source", "csp-tables", "--area", FOLKESTONE])
+    assert district.exit_code != 0
+    assert "Folkestone and Hythe (E07000112) is a district" in district.output and "choose one of those" in district.output
