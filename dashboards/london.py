@@ -23,7 +23,7 @@ from views.london_maps import (  # noqa: F401 - CITY, SHORT_NAMES, rank_statemen
     rank_statement,
     tile_figure,
 )
-from views.map_state import POPULATION_NOTE, borough_vintage, view_phrase
+from views.map_state import LONDON_POPULATION_NOTE, borough_vintage, view_phrase
 from views.records import LONDON_BOROUGHS, MapRequestError
 from web.parts import components as ui
 from web.parts import map_parts, publishing
@@ -68,9 +68,11 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     ]
     out[1:1] = publishing.current_figures_notice(params, state.period.quarter, home, PREFIX)
     if not view.rate_ok and state.measure.unit == "count":
-        out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
+        out.append(html.P(missing_note(LONDON_POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     if view.rate_refused:
-        out.append(ui.notice("Showing change on last year, not rates", missing_note(POPULATION_NOTE, "population"), "warning"))
+        out.append(
+            ui.notice("Showing change on last year, not rates", missing_note(LONDON_POPULATION_NOTE, "population"), "warning")
+        )
     out.append(html.P(rank_statement(figures, values, state, home), className="rank-statement", id=f"{PREFIX}-rank"))
     if missing:
         held = [f.name for f in figures if f.value is not None]

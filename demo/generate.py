@@ -489,7 +489,24 @@ HEADERS = {  # exact column names of the user-facing upload formats
     "targets.csv": "code year quarter target target_low target_high tolerance tolerance_type area_code",
     "values.csv": "indicator_code area_code period value numerator denominator",
     "commentary.csv": "indicator_code area_code period commentary corrective_action",
+    "population.csv": "area_code year population",
 }
+
+
+# Havering's residents, mid-year (June) estimates in the style of ONS's: the borough's total
+# close to the published figures; each ward's share drawn once (wards hold 11,000 to 16,000).
+POPULATION = {2014: 245_974, 2015: 249_085, 2016: 252_783}
+
+
+def population_table(rng: np.random.Generator) -> list[list[object]]:
+    shares = rng.uniform(0.8, 1.15, len(WARDS))
+    rows: list[list[object]] = []
+    for year, total in POPULATION.items():
+        growth = rng.uniform(0.995, 1.005, len(WARDS))  # wards grow a little unevenly
+        wards = split_exact(total, shares * growth)
+        rows += [[code, year, int(n)] for (code, _, _), n in zip(WARDS, wards)]
+        rows.append([BOROUGH, year, total])
+    return rows
 
 
 def generate(out_dir: Path, seed: int = 20170117) -> list[Path]:
@@ -510,6 +527,7 @@ def generate(out_dir: Path, seed: int = 20170117) -> list[Path]:
     tables["commentary.csv"] = commentary_table()
     # Drawn last, from its own stream, so the Havering files stay as they were.
     tables["crime_boroughs_met_format.csv"] = borough_table(np.random.default_rng(seed + 1), london_crime)
+    tables["population.csv"] = population_table(np.random.default_rng(seed + 2))
     paths = []
     for name, rows in tables.items():
         with (out_dir / name).open("w", encoding="utf-8", newline="") as f:

@@ -18,6 +18,7 @@ DEMO_FILES = [
     ("marac", "marac.csv"),
     ("values", "values.csv"),
     ("commentary", "commentary.csv"),
+    ("population", "population.csv"),  # rates per 1,000 residents on the maps
     ("boundaries", "havering_wards_schematic.geojson"),  # schematic hexes: maps with nothing downloaded
 ]
 

@@ -80,13 +80,13 @@ def test_browser_map_shows_schematic_note_and_table_agrees(page, live_server: st
     rows = page.evaluate(TABLE, "ward-map-table")
     assert len(rows) == 18
     table = {re.search(r"/ward/(E05\d+)", r["href"]).group(1): r["by"] for r in rows}
-    assert "Rate per 1,000 residents" not in rows[0]["by"], "no population held: no column of dashes"
+    assert "Rate per 1,000 residents" in rows[0]["by"], "the demo holds population: each ward's rate"
     for ward in figure["wards"]:
         cells = table[ward["code"]]
         name, offences, rate, change = ward["hover"][:4]
         assert cells["Ward"] == name
         assert offences == cells["Offences, Q3 2016/17"]
-        assert rate == "no population figure"
+        assert rate == cells["Rate per 1,000 residents"] and re.fullmatch(r"\d+\.\d", rate), rate
         assert change == f"{cells['Change']} (from {cells['Offences, Q3 2015/16']})"
         assert cells["Map class"] == ward["cls"], "the table names the class the ward is coloured by"
     assert page.outside_requests == [], "the map must not fetch anything from the internet"

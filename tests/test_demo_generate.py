@@ -26,6 +26,7 @@ EXPECTED_FILES = {
     "targets.csv",
     "values.csv",
     "commentary.csv",
+    "population.csv",
 }
 MONTHS = [str(p) for p in pd.period_range("2014-04", "2017-03", freq="M")]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from dash.development.base_component import Component
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from demo.load import load_demo
 from store.db import session_scope
@@ -25,7 +25,7 @@ from store.map_queries import (
     parse_measure,
     periods_held,
 )
-from store.models import CrimeCount
+from store.models import CrimeCount, Population
 from tests.conftest import WARDS_2022, make_dashboard_app
 from tests.helpers import load, rows_of, text, walk, write
 from views import maps
@@ -220,7 +220,14 @@ def test_maps_category_measures_and_options(demo_database_url: str) -> None:
 # -- rates ----------------------------------------------------------------------------------
 
 
+def _without_population(engine: Engine) -> None:
+    """The demo as a deployment that has loaded no population figures (the demo loads some)."""
+    with session_scope(engine) as session:
+        session.execute(delete(Population))
+
+
 def test_maps_rate_uses_the_nearest_population_held(demo_engine: Engine, tmp_path: Path) -> None:
+    _without_population(demo_engine)
     rows = "\n".join(
         f"{code},{year},{10_000 + i * 100 + (year - 2015) * 7}" for i, code in enumerate(HAVERING_WARDS) for year in (2015, 2017)
     )
@@ -234,6 +241,7 @@ def test_maps_rate_uses_the_nearest_population_held(demo_engine: Engine, tmp_pat
 
 
 def test_maps_rate_option_needs_population(demo_engine: Engine, database_url: str, tmp_path: Path) -> None:
+    _without_population(demo_engine)
     page, _ = render(database_url, "ward_map", {**Q3, "view": "rate"})
     option = next(c for c in walk(page) if getattr(c, "value", None) == "rate")
     assert option.disabled is True
@@ -288,18 +296,20 @@ def test_maps_table_holds_the_maps_numbers_and_classes(demo_database_url: str) -
     page, module = render(demo_database_url, "ward_map", Q3)
     figure = module.map_figure(demo_database_url, HOME, by_id(page, "ward-map-query").data)
     on_map = {code: (t["name"], data[1]) for t in class_traces(figure) for code, data in zip(t["locations"], t["customdata"])}
+    on_map_rate = {code: data[2] for t in class_traces(figure) for code, data in zip(t["locations"], t["customdata"])}
     table = by_id(page, "ward-map-table")
     body = next(c for c in walk(table) if type(c).__name__ == "Tbody")
     headers = [text(th) for th in next(c for c in walk(table) if type(c).__name__ == "Thead").children.children]
-    assert headers == ["Ward", "Offences, Q3 2016/17", "Offences, Q3 2015/16", "Change", "Map class", "Rank"], (
-        "no rate column without population"
-    )
+    assert headers == [
+        "Ward", "Offences, Q3 2016/17", "Rate per 1,000 residents", "Offences, Q3 2015/16", "Change", "Map class", "Rank",
+    ], "the demo holds population: each ward's rate beside its count"  # fmt: skip
     assert len(body.children) == 18
     for row in body.children:
         cells = dict(zip(headers, [text(c) for c in row.children]))
         code = next(c.href for c in walk(row) if getattr(c, "href", None)).split("/")[2].split("?")[0]
         label, hover_value = on_map[code]
         assert hover_value == cells["Offences, Q3 2016/17"]
+        assert cells["Rate per 1,000 residents"] == on_map_rate[code], "the table's rate is the map's"
         assert cells["Map class"] == label, "the class in the table is the legend entry the ward is coloured by"
     assert figure["layout"]["legend"]["title"]["text"].endswith("5 classes, equal numbers of areas")
     template = class_traces(figure)[0]["hovertemplate"]

@@ -46,7 +46,7 @@ class LondonView:
     figures: list[AreaFigure]  # the 33 boroughs
     values: list[float | None]  # the figure shown for each, in ``figures`` order
     classes: maps.Classification
-    rate_ok: bool  # population figures are held, so rates can be shown
+    rate_ok: bool  # population figures are held for every borough with a figure, so rates can be shown
     rate_refused: bool  # rates were asked for but cannot be shown: change is shown instead
 
 
@@ -54,7 +54,10 @@ def london_view(url: str, home: str, params: dict[str, str | None]) -> LondonVie
     """Raises MapRequestError for a query the page would refuse."""
     state = resolve(url, home, {**params, "area": None}, level="borough")
     figures = borough_figures(url, state)
-    rate_ok = state.measure.unit == "count" and any(f.population for f in figures)
+    # Rates rank boroughs against each other: every borough with a figure needs its population,
+    # or the ranking is among the few that have one (Havering alone ranks "1st of 1").
+    counted = [f for f in figures if f.value is not None]
+    rate_ok = state.measure.unit == "count" and bool(counted) and all(f.population for f in counted)
     refused = False
     if not params.get("view"):
         state = replace(state, view="rate" if rate_ok else "change")

@@ -38,6 +38,9 @@ from views.wording import signed_percent
 
 VIEWS = {"count": "Number", "rate": "Rate per 1,000 residents", "change": "Change on the same period last year"}
 POPULATION_NOTE = "Rates per 1,000 residents need population figures, which have not been loaded for these areas."
+LONDON_POPULATION_NOTE = (
+    "Rates per 1,000 residents need population figures for every borough compared, which have not all been loaded."
+)
 
 
 @dataclass(frozen=True)
