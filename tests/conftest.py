@@ -488,6 +488,7 @@ DATABASE_FIXTURES = {"database_url", "engine", "demo_engine", "demo_database_url
 WEB_FIXTURES = {"web_live"}
 BROWSER_FIXTURES = {"chromium", "web_browser", "export_chromium", "chromium_page", "browser"}
 _BROWSER_SOURCE = re.compile(r"sync_playwright|kaleido|CHROMIUM|soffice")
+_DRAWN_EXPORT = re.compile(r"/export/(?:\S*\.(?:svg|png|pdf)\b|pack\.)")  # packs hold drawn charts
 _WEB_SOURCE = re.compile(r"make_(?:web|dashboard|export)_app\(|create_app\(|serve_process|served\(")
 
 
@@ -511,7 +512,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
         if names & WEB_FIXTURES or _WEB_SOURCE.search(sources[path]):
             item.add_marker(pytest.mark.web)
-        if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]):
+        # An image or PDF download is drawn by Chromium (kaleido's, or the PDF printer's): the first
+        # such test in a worker starts it, so every one is a browser test, whatever the order.
+        drawn = any(isinstance(v, str) and _DRAWN_EXPORT.search(v) for v in params.values())
+        if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]) or drawn:
             item.add_marker(pytest.mark.browser)
 
 
@@ -615,6 +619,8 @@ def _note_checkout(dbapi_connection, record, proxy) -> None:
 
 
 def _note_program(event: str, args: tuple) -> None:
+    if event == "cspdash.chromium" and _watched:
+        _note("browser", f"it drew with Chromium ({args[0]})")
     if event == "subprocess.Popen" and _watched:
         executable, argv, _, env = args
         parts = argv if isinstance(argv, (list, tuple)) else [argv or executable]

@@ -55,6 +55,7 @@ def _check(response, url: str) -> None:
     assert "owned" not in response.headers.get("Set-Cookie", "") and "X-Evil" not in response.headers
 
 
+@pytest.mark.browser  # the chart and the pack are drawn (kaleido's Chromium) for the attacks that are not refused
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_export_hostile_links_choose_no_file_name_and_cause_no_500(demo_database_url: str, attack: str) -> None:
     app = make_dashboard_app(demo_database_url)
