@@ -9,8 +9,9 @@ Where events are recorded:
   just published with the previous publication for the area (the previous version of the same
   quarter for a correction, else the latest earlier published quarter). Published ratings are the
   ones people act on, so a draft re-scored by a load tells nobody until it is signed off.
-* ``special_cause``: after every load that stored figures (``record_after_load``): an indicator
-  whose SPC chart for the home area shows special cause on its latest period, once per period.
+* ``special_cause``: after every load (``record_after_load``), when anyone subscribes to it: an
+  indicator whose SPC chart for the home area shows special cause on its latest period, once
+  per indicator and period.
 * ``action_overdue``: by whatever keeps corrective actions, through ``record_event``;
   ``cspdash notify`` first calls ``overdue_actions_hook()`` when that function exists.
 
@@ -242,8 +243,9 @@ def previous_publication(session: Session, period: Quarter, area: str) -> dict[s
 
 
 def record_special_causes(session: Session, area: str, now: datetime | None = None) -> int:
-    """``special_cause`` for each rated indicator whose SPC chart for ``area`` shows special cause
-    on its latest period, once per indicator, area and period. Returns how many were recorded."""
+    """``special_cause`` for each indicator whose SPC chart for ``area`` shows special cause on its
+    latest period (limits no longer provisional), once per indicator, area and period. Returns
+    how many were recorded."""
     from rules.spc import RULE_WORDS, VARIATION_WORDS, Variation
     from store.areas import AreaTree
     from store.spc_series import SpcUnavailable, indicator_spc, natural_by
@@ -252,7 +254,7 @@ def record_special_causes(session: Session, area: str, now: datetime | None = No
     if area not in tree.by_code:
         return 0
     recorded = 0
-    for indicator in session.scalars(select(Indicator).where(Indicator.rated.is_(True)).order_by(Indicator.code)):
+    for indicator in session.scalars(select(Indicator).order_by(Indicator.code)):
         try:
             chart = indicator_spc(session, indicator, area, natural_by(indicator), tree=tree)
         except SpcUnavailable:
