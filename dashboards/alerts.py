@@ -1,4 +1,4 @@
-"""Email alerts (``/alerts``, anyone signed in): tick the events to be emailed about — a
+"""Email alerts (``/alerts``, anyone signed in): choose the events to be emailed about — a
 quarter published, a rating changed, special cause on an SPC chart, a corrective action
 overdue. Saving writes to ``alerts-…`` ids, which web/access.py refuses to anyone not signed
 in; without mail settings the choice is recorded and the page says email is not set up."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 from dash.development.base_component import Component
 
 from reporting.notifications import EVENT_WORDS, Event
@@ -17,6 +17,7 @@ from web.login import account_bar
 from web.parts import alerts_form as form
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
+from web.parts.fields import select_field
 
 dash.register_page(
     __name__, path="/alerts", name="Email alerts", title="Email alerts – Community Safety Partnership performance", order=8
@@ -29,8 +30,18 @@ HOW_OFTEN = (
 )
 
 
-def _options() -> list[dict[str, str]]:
-    return [{"label": f" When {EVENT_WORDS[e]}", "value": e.value} for e in Event]
+CHOICES = [("no", "Do not email me"), ("yes", "Email me")]
+
+
+def _field_id(event: Event) -> str:
+    return f"alerts-{event.value.replace('_', '-')}"
+
+
+def _fields(held: list[Event]) -> list[Component]:
+    """One native select per event (Dash's Checklist fails axe: it has no accessible name)."""
+    return [
+        select_field(_field_id(e), f"When {EVENT_WORDS[e]}", CHOICES, "yes" if e in held else "no", store=True) for e in Event
+    ]
 
 
 def _notices(state: form.AlertsState) -> list[Component]:
@@ -75,17 +86,8 @@ def layout(**_: Any) -> Component:
             html.Form(
                 [
                     html.Fieldset(
-                        [
-                            html.Legend("Email me", className="fieldset__legend"),
-                            dcc.Checklist(
-                                id="alerts-events",
-                                options=_options(),
-                                value=[e.value for e in state.events],
-                                className="checklist",
-                                labelClassName="checklist__label",
-                            ),  # fmt: skip
-                        ],
-                        className="fieldset",
+                        [html.Legend("Email me", className="fieldset__heading"), *_fields(state.events)],
+                        className="field--fieldset",
                     ),
                     html.Button("Save my email alerts", id="alerts-save", type="button", className="button", n_clicks=0),
                 ],
@@ -99,13 +101,14 @@ def layout(**_: Any) -> Component:
 @callback(
     Output("alerts-status", "children"),
     Input("alerts-save", "n_clicks"),
-    State("alerts-events", "value"),
+    *[State(f"{_field_id(e)}-value", "data") for e in Event],
     prevent_initial_call=True,
 )
 @requires_role("viewer")
-def save(clicks: int | None, chosen: list[str] | None) -> Any:
+def save(clicks: int | None, *answers: str | None) -> Any:
     if not clicks:
         raise dash.exceptions.PreventUpdate
+    chosen = [e.value for e, answer in zip(Event, answers, strict=True) if answer == "yes"]
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
     try:
