@@ -97,7 +97,7 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     plain = message.get_body(preferencelist=("plain",))
     rich = message.get_body(preferencelist=("html",))
     assert plain is not None and rich is not None, "multipart: plain text and HTML"
-    return plain.get_content(), rich.get_content()
+    return plain.get_content().replace("\r\n", "\n"), rich.get_content().replace("\r\n", "\n")
 
 
 # ----- helpers ---------------------------------------------------------------------------------
@@ -254,6 +254,8 @@ def test_notify_sends_a_digest_with_figures_and_links_at_most_one_an_hour(demo_e
         assert "Havering, Q3 2016/17: version 1 published by lee (" in plain and " Red" in plain
         assert f"{SITE}/?period=2016-17-Q3&area=E09000016" in plain
         assert f'href="{SITE}/?period=2016-17-Q3&amp;area=E09000016"' in rich and "Havering, Q3 2016/17" in rich
+        assert plain.startswith("Hello priya,") and f"change that on the Email alerts page:\n{SITE}/alerts" in plain
+        assert f'<a href="{SITE}/alerts">Email alerts page</a>' in rich
 
         # Within the hour: a new event waits for the next digest; an overdue action goes at once.
         with session_scope(demo_engine) as session:
