@@ -159,6 +159,27 @@ def test_notify_cli_subscribe_without_mail_settings_records_and_says_email_is_no
         assert subscriptions(session, "priya") == [Event.RATING_CHANGED]
 
 
+def test_notify_migration_0019_downgrades_and_upgrades_with_users_kept(engine) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from store.schema import alembic_config, current_revision, head_revision, upgrade
+
+    add_person(engine, "priya", "priya@council.example.gov.uk", Event.PUBLISHED)
+    tables = {"notification_subscription", "notification_event", "notification_delivery"}
+    assert tables <= set(inspect(engine).get_table_names())
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0018_csp_crime")
+    engine.dispose()
+    assert not tables & set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert current_revision(engine) == head_revision() and tables <= set(inspect(engine).get_table_names())
+    with session_scope(engine) as session:
+        assert subscriptions(session, "priya") == [], "the user stays; subscriptions went with their table"
+
+
 # ----- events recorded when they happen ----------------------------------------------------------
 
 
