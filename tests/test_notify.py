@@ -74,9 +74,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server(port: int | None = None):
+def smtp_server(port: int | None = None, **options):
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port(), **options)
     controller.start()
     try:
         yield inbox, controller.port
@@ -344,6 +344,27 @@ def test_notify_an_unreachable_server_is_retried_and_the_cli_exits_1(demo_engine
         assert len(inbox.messages) == 1
         assert f"{SITE}/?period=2016-17-Q3" in parts(inbox.messages[0])[0]
     assert CliRunner().invoke(cli, ["notify"]).output == "Nothing is due.\n"
+
+
+def test_notify_signs_in_to_the_mail_server_with_the_address_credentials(demo_engine, database_url) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    tried: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        assert isinstance(auth_data, LoginPassword)
+        tried.append((auth_data.login, auth_data.password))
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"csp", b"p@ss word"))
+
+    add_person(demo_engine, "priya", "priya@council.example.gov.uk", Event.PUBLISHED)
+    publish(demo_engine)
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    # Plain-text AUTH on 127.0.0.1 only: a real server would need STARTTLS first (starttls=true).
+    with smtp_server(authenticator=authenticator, auth_require_tls=False) as (inbox, port):
+        right = replace(mail_settings(database_url, port), smtp_url=f"smtp://csp:p%40ss%20word@127.0.0.1:{port}")
+        report = send_due(demo_engine, right, now)
+        assert report.failed == [] and len(report.sent) == 1 and len(inbox.messages) == 1
+    assert tried == [(b"csp", b"p@ss word")], "signed in with the address's user and %-decoded password"
 
 
 def test_notify_needs_the_base_url_to_link(engine, database_url, monkeypatch) -> None:
