@@ -90,6 +90,16 @@ class Settings:
     # Readers (anyone who is not an analyst, lead or admin) see published quarters only,
     # unless this is set: then they also see drafts, each marked "Draft — not yet published".
     show_drafts: bool = False
+    # Email (#22): the mail server (smtp://user:password@host:587?starttls=true), the sender's
+    # address, and the site's public address that links in messages start with.
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    base_url: str | None = None
+
+    @property
+    def mail_ready(self) -> bool:
+        """Whether email can be sent: a mail server and a sender are both set."""
+        return bool(self.smtp_url and self.mail_from)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +129,9 @@ class Settings:
             db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
             stub_month_share=_share(env.get("CSPDASH_STUB_MONTH_SHARE"), 0.2),
             show_drafts=_flag(env.get("CSPDASH_SHOW_DRAFTS"), False),
+            smtp_url=(env.get("CSPDASH_SMTP_URL") or "").strip() or None,
+            mail_from=(env.get("CSPDASH_MAIL_FROM") or "").strip() or None,
+            base_url=(env.get("CSPDASH_BASE_URL") or "").strip().rstrip("/") or None,
         )
 
 

@@ -180,5 +180,9 @@ def _register_subcommands() -> None:
 
     wards.register(cli)
 
+    from cli import notify
+
+    notify.register(cli)
+
 
 _register_subcommands()

@@ -9,11 +9,14 @@ from typing import Any
 import click
 
 from cli.common import AppContext, error_text, pass_app
+from reporting.notifications import Event, NotificationError, describe_subscription, parse_events
 from store.db import session_scope
+from store.notifications import subscribe, subscriptions, unsubscribe
 from store.users import (
     ROLES,
     UserError,
     add_user,
+    get_user,
     list_users,
     set_active,
     set_details,
@@ -183,6 +186,57 @@ def unlock(app: AppContext, name: str | None, address: str | None) -> None:
     cleared = _run(app, throttle.clear, key)
     what = f"user {name}" if name else f"address {address}"
     click.echo(f"Sign-in lock lifted for {what}." if cleared else f"There was no lock or failed sign-in recorded for {what}.")
+
+
+EVENT_CHOICES = ", ".join(e.value for e in Event)
+
+
+def _events(words: tuple[str, ...]) -> list[Event]:
+    try:
+        return parse_events(",".join(words))
+    except NotificationError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _said(events: list[Event]) -> str:
+    return ", ".join(e.value for e in events) or "nothing"
+
+
+@users.command("subscribe")
+@click.argument("name")
+@click.argument("events", nargs=-1, required=True, metavar="EVENT...")
+@pass_app
+def subscribe_command(app: AppContext, name: str, events: tuple[str, ...]) -> None:
+    """Email user NAME when EVENT happens: published (a quarter is published), rating_changed
+    (an indicator's rating changes when a quarter is published), special_cause (an SPC chart
+    shows special cause on its latest period after a load), action_overdue (a corrective
+    action is overdue). At most one summary an hour; overdue actions at once. `cspdash notify`
+    sends them."""
+    chosen = _events(events)
+    held = _run(app, subscribe, name, chosen, by="cli")
+    click.echo(f"{name} is subscribed to: {_said(held)}.")
+    click.echo(describe_subscription(held, app.settings.mail_ready))
+    if app.settings.mail_ready and not _run(app, lambda session: get_user(session, name).email):
+        click.echo(f"{name} has no email address yet: give one with `cspdash users set {name} --email ADDRESS`.")
+
+
+@users.command("unsubscribe")
+@click.argument("name")
+@click.argument("events", nargs=-1, required=True, metavar="EVENT...")
+@pass_app
+def unsubscribe_command(app: AppContext, name: str, events: tuple[str, ...]) -> None:
+    """Stop emailing user NAME when EVENT happens (see `cspdash users subscribe`)."""
+    held = _run(app, unsubscribe, name, _events(events), by="cli")
+    click.echo(f"{name} is subscribed to: {_said(held)}.")
+
+
+@users.command("subscriptions")
+@click.argument("name")
+@pass_app
+def subscriptions_command(app: AppContext, name: str) -> None:
+    """List the events user NAME is emailed about."""
+    held = _run(app, subscriptions, name)
+    click.echo(f"{name} is subscribed to: {_said(held)}.")
 
 
 def register(group: click.Group) -> None:

@@ -29,6 +29,7 @@ from store.db import session_factory, without_statement_timeout
 from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
+from store.notifications import record_after_load
 
 log = logging.getLogger(__name__)
 
@@ -150,4 +151,12 @@ def run_load(
             summary.upload_id = None
         else:
             session.commit()
-        return summary
+    if not dry_run:
+        notify_after_load(engine)
+    return summary
+
+
+def notify_after_load(engine: Engine) -> None:
+    """Record what subscribers are told of after a load (special cause on the latest period);
+    never fails the load, which is committed already."""
+    record_after_load(engine, get_settings().home_area)

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 DIGEST_GAP = timedelta(hours=1)  # at most one digest per user per hour
 RETRY_FIRST = timedelta(minutes=5)  # a failed send is tried again after 5, 10, 20 … minutes
 RETRY_MOST = timedelta(hours=6)
+ALERTS_PAGE = "/alerts"  # where a signed-in user chooses what they are sent
 
 
 class Event(enum.StrEnum):
@@ -115,13 +116,18 @@ def digest_message(user: str, happenings: Sequence[Happening], site: str) -> Mes
     lines = [f"Hello {user},", "", f"Since your last update, {'these' if len(happenings) != 1 else 'this'} happened:", ""]
     for h in happenings:
         lines += [f"- {h.summary}", f"  {base}{h.link}"]
-    lines += ["", "You receive these because you subscribed to them; change that on your account page."]
+    lines += [
+        "",
+        "You receive these because you subscribed to them; change that on the Email alerts page:",
+        f"{base}{ALERTS_PAGE}",
+    ]
     items = "".join(
         f'<li>{html.escape(h.summary)} <a href="{html.escape(base + h.link, quote=True)}">Open</a></li>' for h in happenings
     )
     body = (
         f"<p>Hello {html.escape(user)},</p><p>Since your last update, {'these' if len(happenings) != 1 else 'this'} happened:</p>"
-        f"<ul>{items}</ul><p>You receive these because you subscribed to them; change that on your account page.</p>"
+        f"<ul>{items}</ul><p>You receive these because you subscribed to them; change that on the "
+        f'<a href="{html.escape(base + ALERTS_PAGE, quote=True)}">Email alerts page</a>.</p>'
     )
     return Message(subject, "\n".join(lines) + "\n", body)
 

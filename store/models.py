@@ -395,7 +395,7 @@ from datetime import date as _date  # noqa: E402 - appended with the annotation 
 
 from sqlalchemy import Date  # noqa: E402
 
-import store.publication_models  # noqa: E402,F401 - registers its tables on Base.metadata
+import store.publication_models  # noqa: E402 - registers its tables on Base.metadata
 
 
 class SeriesAnnotation(Base):
@@ -502,3 +502,7 @@ class IncompleteInSource(Base):
     upload_id: Mapped[int | None] = mapped_column(Integer)
     file_total: Mapped[int] = mapped_column(Integer)
     median_of_others: Mapped[float] = mapped_column(Float)
+
+
+# --- Notifications (#22 part 3): subscriptions, recorded events, deliveries ----------------
+import store.notification_models  # noqa: E402,F401 - registers its tables on Base.metadata

@@ -12,6 +12,7 @@ is in ``store.published``; its names are importable from here as before.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,7 @@ from reporting.workflow import (
 from rules.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
+from store.notifications import previous_publication, record_published, record_safely
 from store.publication_models import PublishedFile, PublishedVersion, QuarterState
 from store.published import (
     PublishedPack,
@@ -74,6 +76,8 @@ from store.queries import data_version
 from store.revisions import compare_documents
 from store.scorecard import build_scorecard
 from store.users import Principal
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "PACK_FORMATS", "PACK_MEDIA_TYPES", "PUBLISH_ROLE", "SUBMIT_ROLE", "AlreadyPublished", "AlreadySubmitted",
@@ -159,6 +163,16 @@ def check_can_publish(
     return missing
 
 
+def _safe_previous_publication(session: Session, period: Quarter, area: str) -> dict[str, Any] | None:
+    """The publication the new version's ratings are compared with, or None if it cannot be read
+    (telling people of rating changes must never stop a publish)."""
+    try:
+        return previous_publication(session, period, area)
+    except Exception:
+        log.exception("could not read the previous publication to compare ratings with")
+        return None
+
+
 def publish_quarter(
     session: Session,
     period: Quarter,
@@ -205,6 +219,7 @@ def publish_quarter(
         if fmt in files
     ]
     previous = published_document(session, period, area) if version > 1 else None
+    earlier = previous if previous is not None else _safe_previous_publication(session, period, area)
     document = {
         **document,
         "publication": {
@@ -240,4 +255,6 @@ def publish_quarter(
         detail["correction_reason"] = correction
     record_change(session, by.name, "publish", "quarter", quarter_key(period, area), detail, at=now)
     session.flush()
+    # Tell subscribers (#22): never stops the publish (a failure is logged and undone alone).
+    record_safely(session, "published", lambda: record_published(session, period, area, document, earlier))
     return published_versions(session, period, area)[-1]

@@ -1,5 +1,6 @@
 """Issue 20 part 7: Upload and Targets & commentary are in the menu only for those who may use
-them (analysts, leads, admins); everyone else gets a "Sign in" link instead. Real Chromium at
+them (analysts, leads, admins); everyone else gets a "Sign in" link instead. Email alerts is
+there for anyone signed in. Real Chromium at
 1366 and 390 px on SQLite and PostgreSQL, axe clean."""
 
 from __future__ import annotations
@@ -30,8 +31,20 @@ def test_menu_offers_upload_and_targets_only_to_analysts(
         assert serious_axe_violations(page) == []
 
         for name, expected in (
-            ("vera", ["Scorecard", "Demand pressures", "Ward map", "London comparison", "Sign in"]),
-            ("priya", ["Scorecard", "Demand pressures", "Upload", "Targets & commentary", "Ward map", "London comparison"]),
+            # Email alerts (#22 part 3) is for anyone signed in.
+            ("vera", ["Scorecard", "Demand pressures", "Ward map", "London comparison", "Email alerts", "Sign in"]),
+            (
+                "priya",
+                [
+                    "Scorecard",
+                    "Demand pressures",
+                    "Upload",
+                    "Targets & commentary",
+                    "Ward map",
+                    "London comparison",
+                    "Email alerts",
+                ],
+            ),
         ):
             page.goto(f"{base}/login")
             page.fill("input[name=name]", name)

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 # themselves (house style), so one prefix covers every callback of a page.
 PROTECTED_PREFIXES: dict[str, str] = {
     "upload-": "analyst", "targets-": "analyst", "baseline-": "analyst", "submit-": "analyst", "publish-": "lead", "users-": "admin",
+    "alerts-": "viewer",
 }  # fmt: skip
 SESSION_LIFETIME = timedelta(hours=12)
 # Callback requests carry uploads as base64 JSON; cap the body so one request can't exhaust memory.

@@ -34,6 +34,14 @@ def _may_edit() -> bool:
     return flask.has_request_context() and can("analyst")
 
 
+def _signed_in() -> bool:
+    import flask
+
+    from web.access import current_user
+
+    return flask.has_request_context() and current_user() is not None
+
+
 def header() -> html.Header:
     may_edit = _may_edit()
     items = [
@@ -44,6 +52,12 @@ def header() -> html.Header:
         )
         for label, href, link_id in NAV
     ]
+    if _signed_in():  # anyone signed in chooses their own email alerts
+        items.append(
+            html.Li(
+                dcc.Link("Email alerts", href="/alerts", id="nav-alerts", className="app-nav__link"), className="app-nav__item"
+            )
+        )
     if not may_edit:  # uploading and targets need an analyst: say where to sign in
         items.append(
             html.Li(

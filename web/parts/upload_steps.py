@@ -21,7 +21,7 @@ from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
 from loaders.options import LoadOptions
 from loaders.reading import CsvReader, Source
-from loaders.registry import load_file, run_load
+from loaders.registry import load_file, notify_after_load, run_load
 from loaders.summary import LoadSummary
 from rules.periods import PeriodError, Quarter, is_month
 from sources.declarations import FileKind
@@ -154,6 +154,7 @@ def load_upload(
                 {"upload_id": summary.upload_id, "sha256": summary.sha256, "rows": summary.rows,
                  "stored": summary.stored, "replaced": summary.replaced, "periods": summary.period_range()},
             )  # fmt: skip
+        notify_after_load(engine)
         return summary
 
     return _outcome(kind, name, "loading", store)
