@@ -77,7 +77,10 @@ class ActionEntry:
 
     def api_record(self, today: date) -> dict[str, Any]:
         """As the API serves it: the stored fields with ``overdue`` and the status in words."""
-        return {**self.as_dict(), "overdue": self.overdue(today), "status_text": self.status_text(today)}
+        return {
+            **self.as_dict(), "overdue": self.overdue(today), "status_text": self.status_text(today),
+            "summary": self.sentence(today),
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ActionEntry:
