@@ -318,7 +318,7 @@ def _detail(row: ScoreRow, which: str, title: str) -> str:
     return " ".join([title, *extra])
 
 
-def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
+def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float], when: dt.date) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
     # A year with no figure yet gets no empty year-to-date or SPC chart: the reason says so.
     missing_year = no_figures_this_year(detail) if detail.history else ""
@@ -336,13 +336,12 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),
         projection=projection_sentence(detail) if detail.history else "",
         verdict=row.summary_sentence or "", questions=verdict_answers(row) if verdicts_seem_to_disagree(row) else [],
-        **_actions(row, card.period),
+        **_actions(row, card.period, when),
     )  # fmt: skip
 
 
-def _actions(row: ScoreRow, period: Quarter) -> dict[str, Any]:
-    """The section's corrective actions in words; overdue is judged on the day the pack is made."""
-    today = dt.date.today()
+def _actions(row: ScoreRow, period: Quarter, today: dt.date) -> dict[str, Any]:
+    """The section's corrective actions in words; overdue is judged on the pack's date."""
     previous = row.previous_actions
     heading = f"{outcome_words(previous, today)}." if previous else ""
     return {
@@ -449,7 +448,7 @@ def build_pack_content(
             f"v {period.same_quarter_last_year().label} (used for the rating)", "Commentary", "Corrective action",
         ],
         groups=groups,
-        sections=[_section(session, r, card, levels) for r in rated],
+        sections=[_section(session, r, card, levels, when) for r in rated],
         demand_intro=(
             "How busy services are. These context indicators have no targets and are not rated: a rise can mean "
             "more need, or better reporting."
