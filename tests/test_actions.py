@@ -264,3 +264,27 @@ def test_actions_migration_moves_each_text_into_one_open_action_and_back(demo_en
         ("CSP1", Q3.key, "First.; Second.", "", None, "open"),
         ("CSP3", Q4.key, "No commentary row yet.", "", None, "open"),
     ]
+
+
+# --- CLI -------------------------------------------------------------------------------------------
+
+
+def test_actions_cli_lists_them_with_status_in_words(demo_engine, database_url, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    with session_scope(demo_engine) as session:
+        session.execute(delete(CorrectiveAction))
+        add_action(session, "CSP1", HAVERING, Q3, "Joint patrols.", "priya", AT, owner="Sam Smith", due_date=date(2017, 3, 31))
+        add_action(session, "CSP3", HAVERING, Q3, "Ended.", "priya", AT, status="done")
+    runner = CliRunner()
+    table = runner.invoke(cli, ["actions", "list", "--period", "2016-17-Q3"], catch_exceptions=False)
+    assert table.exit_code == 0
+    assert "Q3 2016/17  CSP1  Overdue (due 31 March 2017)  (Sam Smith; due 31 March 2017)  Joint patrols." in table.output
+    assert "Q3 2016/17  CSP3  Done  (no owner; no due date)  Ended." in table.output
+    done = runner.invoke(cli, ["actions", "list", "--status", "done", "--format", "csv"], catch_exceptions=False)
+    assert done.output.splitlines() == ["period,indicator,action,owner,due_date,status", "2016-17-Q3,CSP3,Ended.,,,Done"]
+    bad = runner.invoke(cli, ["actions", "list", "--period", "Q9"])
+    assert bad.exit_code == 2 and "Q9" in bad.output
