@@ -33,7 +33,7 @@ def action_items(actions: list[ActionEntry] | tuple[ActionEntry, ...], today: da
             for a in actions
         ],
         className="action-list",
-        **({"id": item_id} if item_id else {}),
+        **attrs({"id": item_id} if item_id else {}),
     )
 
 

@@ -10,6 +10,7 @@ Revision ID: 0020_actions
 Revises: 0018_csp_crime
 """
 from datetime import UTC, datetime
+from typing import Any
 
 from alembic import op
 import sqlalchemy as sa
@@ -71,7 +72,7 @@ def downgrade() -> None:
         sa.column('updated_by', sa.String()), sa.column('updated_at', sa.DateTime(timezone=True)),
     )
     rows = bind.execute(sa.select(actions).where(actions.c.status.in_(['open', 'done'])).order_by(actions.c.id)).all()
-    joined: dict[tuple[str, str, str], list] = {}
+    joined: dict[tuple[str, str, str], list[sa.Row[Any]]] = {}
     for r in rows:
         joined.setdefault((r.indicator_code, r.area_code, r.period), []).append(r)
     for (indicator, area, period), items in joined.items():
