@@ -340,7 +340,7 @@ def _rows(
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
     if row.previous_actions:
         outcome = outcome_words(row.previous_actions, today)
-        action = [*([action] if isinstance(action, str) else action), html.P(outcome + ".", className="cell-note")]
+        action = [*([html.P(action)] if isinstance(action, str) else action), html.P(outcome + ".", className="cell-note")]
     target: list[Component | str] | str = (
         [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
     )
@@ -412,7 +412,11 @@ def _rows(
                         className="notes__item",
                     ),
                     html.Div(
-                        [html.Span("Corrective action", className="notes__label"), html.Div(action)], className="notes__item"
+                        [
+                            html.Span("Corrective action", className="notes__label"),
+                            html.Div(html.P(action) if isinstance(action, str) else action),
+                        ],
+                        className="notes__item",
                     ),
                     *_projection_item(row),
                 ],
