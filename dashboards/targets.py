@@ -17,6 +17,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
+from reporting.actions import date_words
 from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
 from web.access import can, current_user, requires_role
@@ -406,6 +407,11 @@ def context(state: form.FormState) -> dict[str, Any]:
     return {
         "indicator": state.indicator, "year": state.period.financial_year.key, "quarter": f"Q{state.period.q}",
         "area": state.area, "target_versions": state.target_versions, "commentary_version": state.commentary_version,
+        # Each listed action as shown: only those changed are saved, and not over a later save.
+        "actions": {
+            str(a.id): {"status": a.status, "owner": a.owner, "due": date_words(a.due_date), "version": a.version}
+            for a in [*state.previous_actions, *state.actions]
+        },
     }  # fmt: skip
 
 
@@ -423,6 +429,14 @@ def rating_panel(state: form.FormState) -> Component:
     if row.rag == Rating.RED and not state.has_action:
         warn = [html.P("Rated Red with no corrective action: the committee expects one.", className="flag")]
     return html.Div([html.P(parts, className="reason"), *warn], className="rating-now")
+
+
+def _changed(shown: dict[str, Any] | None, status: str | None, owner: str | None, due: str | None) -> bool:
+    """Whether a listed action's fields differ from what the form showed (True if not known)."""
+    if shown is None:
+        return True
+    typed = (status or "", (owner or "").strip(), " ".join((due or "").split()))
+    return typed != (shown.get("status") or "", shown.get("owner") or "", shown.get("due") or "")
 
 
 def _field_id(name: str) -> str:
@@ -491,10 +505,13 @@ def save(
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     keep = (dash.no_update,) * 8
-    # The listed actions' fields are laid out together, so the lists are in step.
+    # The listed actions' fields are laid out together, so the lists are in step. Only the ones
+    # changed since the form was shown are sent, with the version shown.
+    shown = editing.get("actions") or {}
     edits = [
-        form.ActionEdit(int(i["index"]), status, owner, due)
+        form.ActionEdit(int(i["index"]), status, owner, due, (shown.get(str(i["index"])) or {}).get("version"))
         for i, status, owner, due in zip(action_ids or [], statuses or [], owners or [], dues or [], strict=False)
+        if _changed(shown.get(str(i["index"])), status, owner, due)
     ]
     submission = form.Submission(
         editing.get("indicator"), editing.get("year"), editing.get("quarter"), editing.get("area"), scope or form.ALL_AREAS,

@@ -9,7 +9,7 @@ done. No database and no Dash here: ``store.actions`` reads and writes them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,9 @@ class ActionEntry:
     owner: str = ""
     due_date: date | None = None
     status: str = OPEN
+    # When it was last saved (an opaque token; a form refuses to overwrite a later save). Not
+    # stored in a published document, and not compared.
+    version: str = field(default="", compare=False)
 
     def overdue(self, today: date) -> bool:
         return is_overdue(self.status, self.due_date, today)

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting.actions import DROPPED, OPEN, ActionEntry, ActionError, check_status, check_text
+from reporting.edits import StaleEdit
+from reporting.headlines import as_utc
 from rules.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
@@ -26,8 +28,15 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _version(row: CorrectiveAction) -> str:
+    at = as_utc(row.updated_at)
+    return at.isoformat() if at else ""
+
+
 def entry(row: CorrectiveAction) -> ActionEntry:
-    return ActionEntry(row.id, row.indicator_code, row.area_code, row.period, row.text, row.owner or "", row.due_date, row.status)
+    return ActionEntry(
+        row.id, row.indicator_code, row.area_code, row.period, row.text, row.owner or "", row.due_date, row.status, _version(row)
+    )
 
 
 def list_actions(
@@ -129,12 +138,17 @@ def add_action(
     return entry(row)
 
 
-def update_action(session: Session, action_id: int, change: ActionChange, user: str, now: datetime) -> ActionEntry | None:
+def update_action(
+    session: Session, action_id: int, change: ActionChange, user: str, now: datetime, expected_version: str | None = None
+) -> ActionEntry | None:
     """Apply ``change`` to the action; None when nothing changed. Raises ``ActionError`` when
-    there is no such action or a value is not allowed."""
+    there is no such action or a value is not allowed, and ``StaleEdit`` when
+    ``expected_version`` (``ActionEntry.version`` as shown) is not the version held."""
     row = session.get(CorrectiveAction, action_id)
     if row is None:
         raise ActionError(f"there is no corrective action {action_id}")
+    if expected_version is not None and _version(row) != expected_version:
+        raise StaleEdit("corrective action", row.updated_by, row.updated_at)
     old = _values(row)
     if change.text is not None:
         row.text = check_text(change.text)

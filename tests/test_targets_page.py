@@ -330,3 +330,19 @@ def test_targets_page_in_browser_add_and_edit_an_action(web_live, web_browser, d
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than a phone
     page.screenshot(path=f"/work/shots/actions/targets-actions-edited-{width}.png", full_page=True)
     assert page.console_errors == []
+
+
+def test_targets_page_refuses_to_overwrite_someone_elses_action_edit(demo_engine):
+    from store.actions import ActionChange, update_action
+
+    opened = _load(demo_engine, "CSP1")
+    shown = opened.actions[0]
+    with session_scope(demo_engine) as session:  # sam marks it done first
+        update_action(session, shown.id, ActionChange(status="done"), "sam", NOW)
+    before = table_counts(demo_engine)
+    stale = form.ActionEdit(shown.id, "dropped", shown.owner, "", shown.version)
+    result = form.save(demo_engine, submission(corrective_action="", action_edits=[stale]), "priya", now=NOW)
+    assert not result.saved
+    assert result.problems[0][1].startswith("sam saved a change to this corrective action at ")
+    assert table_counts(demo_engine) == before
+    assert [a.status for a in _load(demo_engine, "CSP1").actions if a.id == shown.id] == ["done"]

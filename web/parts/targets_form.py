@@ -118,6 +118,7 @@ class ActionEdit:
     status: str | None
     owner: str | None
     due: str | None
+    version: str | None = None  # as the form showed it (None: don't check for someone else's save)
 
 
 @dataclass
@@ -279,7 +280,7 @@ def save_actions(
         if edit.id not in held:
             raise ActionError(f"corrective action {edit.id} is not one of this indicator's actions for this area")
         change = ActionChange(owner=edit.owner or "", due_date=due, clear_due_date=due is None, status=edit.status)
-        changed = update_action(session, edit.id, change, user, now) is not None or changed
+        changed = update_action(session, edit.id, change, user, now, edit.version) is not None or changed
     text = (sub.corrective_action or "").strip()
     if text:
         add_action(session, indicator, area, period, text, user, now, owner=sub.action_owner or "", due_date=new_due)
