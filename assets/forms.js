@@ -19,7 +19,8 @@
         var el = event.target;
         var store = el && el.getAttribute && el.getAttribute("data-store");
         if (store) {
-            setProps(store, {data: el.value});
+            // A pattern-matching store (one per listed item) is named by its JSON id.
+            setProps(store.charAt(0) === "{" ? JSON.parse(store) : store, {data: el.value});
         }
     });
 

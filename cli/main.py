@@ -155,10 +155,11 @@ def demo(app: AppContext, if_empty: bool, no_publish: bool) -> None:
 
 
 def _register_subcommands() -> None:
-    from cli import reporting, users
+    from cli import actions, reporting, users
 
     reporting.register(cli)
     users.register(cli)
+    actions.register(cli)
 
     from cli import geo
 

@@ -28,7 +28,7 @@ from cli.common import AppContext, pass_app
 from reporting.notifications import Message, NotificationError, SmtpSettings, digest_message, due, parse_smtp_url
 from settings import Settings
 from store.db import Engine, session_scope
-from store.notifications import mark_failed, mark_sent, overdue_actions_hook, pending, recipients, record_safely
+from store.notifications import mark_failed, mark_sent, pending, recipients, record_overdue_actions, record_safely
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT = 30  # seconds: a mail server that never answers must not hang the timer
@@ -110,15 +110,12 @@ def _error_words(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def record_overdue_actions(engine: Engine, now: datetime) -> int:
-    """Run the corrective actions' hook, if there is one; never stops the sending."""
-    hook = overdue_actions_hook()
-    if hook is None:
-        return 0
+def record_overdue(engine: Engine, now: datetime) -> int:
+    """Record the corrective actions now overdue; never stops the sending."""
     counted: list[int] = []
     try:
         with session_scope(engine) as session:
-            record_safely(session, "action_overdue", lambda: counted.append(int(hook(session, now) or 0)))
+            record_safely(session, "action_overdue", lambda: counted.append(record_overdue_actions(session, now)))
     except Exception:
         log.exception("could not record overdue corrective actions")
     return sum(counted)
@@ -127,7 +124,7 @@ def record_overdue_actions(engine: Engine, now: datetime) -> int:
 def send_due(engine: Engine, settings: Settings, now: datetime | None = None) -> NotifyReport:
     """Send everything due at ``now`` (see the module's docstring); return what happened."""
     now = now or datetime.now(UTC)
-    report = NotifyReport(overdue_recorded=record_overdue_actions(engine, now), mail_ready=settings.mail_ready)
+    report = NotifyReport(overdue_recorded=record_overdue(engine, now), mail_ready=settings.mail_ready)
     if not settings.mail_ready:
         return report
     smtp = parse_smtp_url(settings.smtp_url or "")

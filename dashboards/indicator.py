@@ -8,6 +8,7 @@ so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import dash
@@ -54,8 +55,8 @@ from views.wording import (
 )
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 from web.access import requires_role
+from web.parts import actions_panel, new_baseline, publishing
 from web.parts import components as ui
-from web.parts import new_baseline, publishing
 from web.parts.context import current_settings
 from web.parts.new_baseline import baseline_panel
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
@@ -160,6 +161,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         html.P(row.summary_sentence, className="verdict", id="indicator-verdict") if row.summary_sentence else None,
         html.P([html.Strong(f"{row.rag.value}: "), reason_text(row)], className="reason", id="indicator-reason"),
         _answers(row) if row.summary_sentence else None,
+        _actions(detail),
         baseline_panel(spc, info.code, detail.area_code),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
         value_notes(detail),
@@ -603,6 +605,18 @@ def rating_strip(detail: IndicatorDetail) -> html.Ol:
     )
 
 
+def _actions(detail: IndicatorDetail) -> Component | None:
+    """This quarter's corrective actions and last quarter's with how they ended, beside the
+    rating (None where neither quarter has any)."""
+    entries = {e.period: e for e in detail.commentary}
+    now = entries.get(detail.period)
+    last = entries.get(detail.period.previous())
+    actions, previous = (now.actions if now else ()), (last.actions if last else ())
+    if not actions and not previous:
+        return None
+    return actions_panel.follow_up(detail.period, actions, previous, date.today(), "indicator")
+
+
 def commentary(detail: IndicatorDetail) -> Component:
     if not detail.commentary:
         return html.P("No commentary has been recorded for this indicator and area.")
@@ -611,7 +625,9 @@ def commentary(detail: IndicatorDetail) -> Component:
         parts: list[Component] = [html.H3(entry.period.label)]
         if entry.commentary:
             parts.append(html.P(entry.commentary))
-        if entry.corrective_action:
+        if entry.actions:
+            parts += [html.P(html.Strong("Corrective actions:")), actions_panel.action_items(entry.actions, date.today())]
+        elif entry.corrective_action:
             parts.append(html.P([html.Strong("Corrective action: "), entry.corrective_action]))
         items.append(html.Li(parts))
     return html.Ul(items, className="commentary-list", id="indicator-commentary")

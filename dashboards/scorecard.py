@@ -8,10 +8,13 @@ history, and Back re-renders the page from the old one.
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from reporting.actions import outcome_words
 from reporting.formatting import format_value
 from reporting.published_document import NOT_RECORDED
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
@@ -329,9 +332,15 @@ def _rows(
     assert period is not None
     href = f"/indicator/{row.code}{publishing.links_query(pub, make_query(period, state.area))}"  # as published too, when it is
     name_id = f"scorecard-name-{row.code}"
+    today = date.today()
     action: list[Component] | str = row.corrective_action or "None recorded."
+    if row.actions:
+        action = [html.Ul([html.Li(a.sentence(today)) for a in row.actions], className="action-list")]
     if RED_WITHOUT_ACTION in row.flags:
         action = [html.Strong("⚠ Missing: a Red rating needs a corrective action", className="flag")]
+    if row.previous_actions:
+        outcome = outcome_words(row.previous_actions, today)
+        action = [*([html.P(action)] if isinstance(action, str) else action), html.P(outcome + ".", className="cell-note")]
     target: list[Component | str] | str = (
         [row.target_text(), _cell_note(f"tolerance {row.tolerance_text()}")] if row.target else "No target"
     )
@@ -402,7 +411,13 @@ def _rows(
                         [html.Span("Commentary", className="notes__label"), html.P(row.commentary or "None recorded.")],
                         className="notes__item",
                     ),
-                    html.Div([html.Span("Corrective action", className="notes__label"), html.P(action)], className="notes__item"),
+                    html.Div(
+                        [
+                            html.Span("Corrective action", className="notes__label"),
+                            html.Div(html.P(action) if isinstance(action, str) else action),
+                        ],
+                        className="notes__item",
+                    ),
                     *_projection_item(row),
                 ],
                 className="notes",

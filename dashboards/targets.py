@@ -14,20 +14,21 @@ from datetime import date, datetime
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
+from reporting.actions import date_words
 from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
 from web.access import can, current_user, requires_role
 from web.login import account_bar, sign_in_prompt
+from web.parts import actions_panel, targets_page
 from web.parts import annual_target_form as annual_form
 from web.parts import components as ui
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
-from web.parts import targets_page
 from web.parts.context import current_engine, current_settings
-from web.parts.fields import select_field, text_field, textarea_field
+from web.parts.fields import select_field, text_field, textarea_field, words_field
 
 dash.register_page(
     __name__,
@@ -320,9 +321,30 @@ def _editor(state: form.FormState, ytd: bool = False) -> html.Div:
                     html.P(state.commentary_note, id="targets-commentary-note", className="hint"),
                     *_draft(state),
                     textarea_field("targets-commentary", "Commentary", state.commentary, hint="What happened this quarter and why, in plain words for councillors.", rows=5),
-                    textarea_field("targets-action", "Corrective action", state.corrective_action, hint="What the partnership will do about it. Required when the indicator is rated Red.", rows=3),
                 ],
                 className="form-section",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(html.H2(f"Corrective actions for {state.area_name}", className="fieldset__heading")),
+                    html.P(
+                        "A Red rating needs at least one action that is open or done this quarter. "
+                        "Each change is saved with your name and the time.",
+                        className="hint",
+                    ),
+                    html.Div(actions_panel.editor(state.period, state.actions, state.previous_actions, date.today()), id="targets-actions"),
+                    html.H3(f"Add an action for {state.period.label}"),
+                    textarea_field("targets-action", "What will be done", "", hint="One action: what the partnership will do about it, in plain words.", rows=3),
+                    html.Div(
+                        [
+                            words_field("targets-action-owner", "Owner", "", hint="Who will do it (a name or a role)."),
+                            words_field("targets-action-due", "Due date", "", hint="For example, 31 March 2017."),
+                        ],
+                        className="field-row",
+                    ),
+                ],
+                className="form-section",
+                id="targets-actions-section",
             ),
             html.Button("Save", id="targets-save", className="button", n_clicks=0),
             html.Div(id="targets-message", role="status"),
@@ -385,6 +407,11 @@ def context(state: form.FormState) -> dict[str, Any]:
     return {
         "indicator": state.indicator, "year": state.period.financial_year.key, "quarter": f"Q{state.period.q}",
         "area": state.area, "target_versions": state.target_versions, "commentary_version": state.commentary_version,
+        # Each listed action as shown: only those changed are saved, and not over a later save.
+        "actions": {
+            str(a.id): {"status": a.status, "owner": a.owner, "due": date_words(a.due_date), "version": a.version}
+            for a in [*state.previous_actions, *state.actions]
+        },
     }  # fmt: skip
 
 
@@ -399,14 +426,29 @@ def rating_panel(state: form.FormState) -> Component:
         row.reason + ".",
     ]
     warn = []
-    if row.rag == Rating.RED and not state.corrective_action.strip():
+    if row.rag == Rating.RED and not state.has_action:
         warn = [html.P("Rated Red with no corrective action: the committee expects one.", className="flag")]
     return html.Div([html.P(parts, className="reason"), *warn], className="rating-now")
 
 
+def _changed(shown: dict[str, Any] | None, status: str | None, owner: str | None, due: str | None) -> bool:
+    """Whether a listed action's fields differ from what the form showed (True if not known)."""
+    if shown is None:
+        return True
+    typed = (status or "", (owner or "").strip(), " ".join((due or "").split()))
+    return typed != (shown.get("status") or "", shown.get("owner") or "", shown.get("due") or "")
+
+
+def _field_id(name: str) -> str:
+    """The element a problem links to: a field, or the listed action it is about."""
+    if name.startswith(("action_due_", "action_status_")):
+        return f"targets-action-{name.rsplit('_', 1)[1]}"
+    return form.FIELD_IDS.get(name, "targets-indicator")
+
+
 def error_summary(problems: list[tuple[str, str]]) -> Component:
     """GOV.UK-style: what to fix, each linking to its field."""
-    items = [html.Li(html.A(message, href=f"#{form.FIELD_IDS.get(name, 'targets-indicator')}")) for name, message in problems]
+    items = [html.Li(html.A(message, href=f"#{_field_id(name)}")) for name, message in problems]
     return ui.notice("There is a problem: nothing was saved", html.Ul(items))
 
 
@@ -417,6 +459,10 @@ def error_summary(problems: list[tuple[str, str]]) -> Component:
     Output("targets-target-note", "children"),
     Output("targets-commentary-note", "children"),
     Output("targets-context", "data"),
+    Output("targets-actions", "children"),
+    Output("targets-action", "value"),
+    Output("targets-action-owner", "value"),
+    Output("targets-action-due", "value"),
     Input("targets-save", "n_clicks"),
     State("targets-context", "data"),
     State("targets-target", "value"),
@@ -427,21 +473,53 @@ def error_summary(problems: list[tuple[str, str]]) -> Component:
     State("targets-scope-value", "data"),
     State("targets-commentary", "value"),
     State("targets-action", "value"),
+    State("targets-action-owner", "value"),
+    State("targets-action-due", "value"),
+    State({"type": f"{actions_panel.STATUS_ID}-value", "index": ALL}, "id"),
+    State({"type": f"{actions_panel.STATUS_ID}-value", "index": ALL}, "data"),
+    State({"type": actions_panel.OWNER_ID, "index": ALL}, "value"),
+    State({"type": actions_panel.DUE_ID, "index": ALL}, "value"),
     prevent_initial_call=True,
 )
 @requires_role("analyst")
-def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, commentary, action) -> tuple[Any, ...]:
+def save(
+    clicks,
+    editing,
+    target,
+    low,
+    high,
+    tolerance,
+    tolerance_type,
+    scope,
+    commentary,
+    action,
+    action_owner,
+    action_due,
+    action_ids,
+    statuses,
+    owners,
+    dues,
+) -> tuple[Any, ...]:
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
-    keep = (dash.no_update,) * 4
+    keep = (dash.no_update,) * 8
+    # The listed actions' fields are laid out together, so the lists are in step. Only the ones
+    # changed since the form was shown are sent, with the version shown.
+    shown = editing.get("actions") or {}
+    edits = [
+        form.ActionEdit(int(i["index"]), status, owner, due, (shown.get(str(i["index"])) or {}).get("version"))
+        for i, status, owner, due in zip(action_ids or [], statuses or [], owners or [], dues or [], strict=False)
+        if _changed(shown.get(str(i["index"])), status, owner, due)
+    ]
     submission = form.Submission(
         editing.get("indicator"), editing.get("year"), editing.get("quarter"), editing.get("area"), scope or form.ALL_AREAS,
         target, low, high, tolerance, tolerance_type, commentary, action,
         # Without the versions (a hand-made request) the save goes ahead unchecked.
         target_version=(editing.get("target_versions") or {}).get(scope or form.ALL_AREAS, "") if "target_versions" in editing else None,
         commentary_version=editing.get("commentary_version"),
+        action_owner=action_owner, action_due=action_due, action_edits=edits,
     )  # fmt: skip
     try:
         result = form.save(current_engine(), submission, user.name)
@@ -453,7 +531,10 @@ def save(clicks, editing, target, low, high, tolerance, tolerance_type, scope, c
     assert state is not None
     message = [html.P(result.message, className="saved", id="targets-saved")]
     message += [html.P(w, className="flag", role="alert") for w in result.warnings]
-    return None, message, rating_panel(state), state.target_note, state.commentary_note, context(state)
+    return (
+        None, message, rating_panel(state), state.target_note, state.commentary_note, context(state),
+        actions_panel.editor(state.period, state.actions, state.previous_actions, date.today()), "", "", "",
+    )  # fmt: skip
 
 
 def _day(text: str | None) -> date | None:

@@ -346,12 +346,18 @@ def _section(doc: DocumentType, section: IndicatorSection, images: Mapping[str, 
             _para(doc, f"• {question}", size=9)
     if section.projection:
         doc.add_paragraph(section.projection)
-    for label, text, flagged in (
-        ("Commentary", section.commentary, False),
-        ("Corrective action", section.action, section.action_missing),
-    ):
-        doc.add_heading(label, level=3)
-        _para(doc, text, bold=flagged)
+    doc.add_heading("Commentary", level=3)
+    _para(doc, section.commentary)
+    doc.add_heading("Corrective actions" if section.actions else "Corrective action", level=3)
+    if section.actions and not section.action_missing:
+        for action in section.actions:
+            _para(doc, f"• {action}")
+    else:
+        _para(doc, section.action, bold=section.action_missing)
+    if section.previous_actions:
+        _para(doc, section.previous_heading, bold=True)
+        for action in section.previous_actions:
+            _para(doc, f"• {action}")
     # The heading and its text stay on one page (the last paragraph may part from the charts).
     start = next(i for i, p in enumerate(doc.paragraphs) if p._p is heading._p)
     for paragraph in doc.paragraphs[start:-1]:

@@ -228,6 +228,13 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
         number += 1
     description = f'<p class="detail-note">{_e(s.description)}</p>' if s.description else ""
     action = f'<p class="flag">{_e(s.action)}</p>' if s.action_missing else f"<p>{_e(s.action)}</p>"
+    if s.actions and not s.action_missing:
+        action = f'<ul class="actions" id="actions-{_e(s.code)}">{"".join(f"<li>{_e(a)}</li>" for a in s.actions)}</ul>'
+    if s.previous_actions:
+        action += (
+            f'<p class="detail-note">{_e(s.previous_heading)}</p>'
+            f'<ul class="actions" id="actions-last-{_e(s.code)}">{"".join(f"<li>{_e(a)}</li>" for a in s.previous_actions)}</ul>'
+        )
     projection = f'<p class="projection" id="projection-{_e(s.code)}">{_e(s.projection)}</p>' if s.projection else ""
     verdict = f'<p class="verdict" id="verdict-{_e(s.code)}">{_e(s.verdict)}</p>' if s.verdict else ""
     questions = (
@@ -242,7 +249,7 @@ def _section(s: IndicatorSection, images: Mapping[str, bytes], number: int) -> t
         f'<p class="headline">{_badge(s.rating)} Short term: {_mark(s.short)} &nbsp; Long term: {_mark(s.long)}</p>{verdict}'
         f'<p>{_e(s.reason)}</p><p>{_e(s.change)}</p><p class="spc-line">{_e(s.spc)}</p>{questions}{projection}'
         f'<p class="detail-note">Short term: {_e(s.short_detail)} Long term: {_e(s.long_detail)}</p>'
-        f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action</h4>{action}</div>{''.join(figures)}</article>"
+        f"<h4>Commentary</h4><p>{_e(s.commentary)}</p><h4>Corrective action{'s' if s.actions else ''}</h4>{action}</div>{''.join(figures)}</article>"
     )
     return html, number
 

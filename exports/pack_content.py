@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from exports.file_names import file_stem
+from reporting.actions import outcome_words
 from reporting.formatting import format_value
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
 from rules.direction import Direction
@@ -132,6 +134,11 @@ class IndicatorSection:
     action_missing: bool
     spc: str = ""
     projection: str = ""  # the projected year end in words, with its on-track mark
+    # Each corrective action set this quarter in words (text, owner, due date, status), and last
+    # quarter's with how they ended under ``previous_heading`` (empty where there were none).
+    actions: list[str] = field(default_factory=list)
+    previous_heading: str = ""
+    previous_actions: list[str] = field(default_factory=list)
     # The one plain verdict (ScoreRow.summary_sentence); "" where there is none.
     verdict: str = ""
     # Where verdicts side by side read as a contradiction: which question each answers.
@@ -311,7 +318,7 @@ def _detail(row: ScoreRow, which: str, title: str) -> str:
     return " ".join([title, *extra])
 
 
-def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float]) -> IndicatorSection:
+def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str, float], when: dt.date) -> IndicatorSection:
     detail = indicator_detail(session, row.code, card.period, card.area_code)
     # A year with no figure yet gets no empty year-to-date or SPC chart: the reason says so.
     missing_year = no_figures_this_year(detail) if detail.history else ""
@@ -329,7 +336,19 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
         charts=charts, commentary=table.commentary, action=table.action, action_missing=table.action_missing, spc=spc_line(row),
         projection=projection_sentence(detail) if detail.history else "",
         verdict=row.summary_sentence or "", questions=verdict_answers(row) if verdicts_seem_to_disagree(row) else [],
+        **_actions(row, card.period, when),
     )  # fmt: skip
+
+
+def _actions(row: ScoreRow, period: Quarter, today: dt.date) -> dict[str, Any]:
+    """The section's corrective actions in words; overdue is judged on the pack's date."""
+    previous = row.previous_actions
+    heading = f"{outcome_words(previous, today)}." if previous else ""
+    return {
+        "actions": [a.sentence(today) for a in row.actions],
+        "previous_heading": heading.replace("Last quarter's", f"Set last quarter ({period.previous().label}),", 1),
+        "previous_actions": [a.sentence(today) for a in previous],
+    }
 
 
 def _key(period: Quarter) -> tuple[list[tuple[Mark, str]], list[tuple[Mark, str]], list[str]]:
@@ -429,7 +448,7 @@ def build_pack_content(
             f"v {period.same_quarter_last_year().label} (used for the rating)", "Commentary", "Corrective action",
         ],
         groups=groups,
-        sections=[_section(session, r, card, levels) for r in rated],
+        sections=[_section(session, r, card, levels, when) for r in rated],
         demand_intro=(
             "How busy services are. These context indicators have no targets and are not rated: a rise can mean "
             "more need, or better reporting."

@@ -1,4 +1,8 @@
-"""Commentary and corrective action: ``indicator_code,area_code,period,commentary,corrective_action``."""
+"""Commentary and corrective action: ``indicator_code,area_code,period,commentary,corrective_action``.
+
+A ``corrective_action`` cell becomes one open corrective action (no owner, no due date) set for
+that quarter, unless the quarter already has an action with that text (so loading a file again
+adds nothing); owners, due dates and statuses are edited on the Targets page."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from loaders.cells import log_duplicates, parse_quarters, require_text
 from loaders.context import LoadContext
 from loaders.keyed import check_known_areas, check_known_indicators, read_all
 from store.input_changes import record_input_change, upload_cause
-from store.models import Commentary
+from store.models import Commentary, CorrectiveAction
 
 
 def load_commentary(ctx: LoadContext) -> None:
@@ -30,21 +34,45 @@ def load_commentary(ctx: LoadContext) -> None:
         (c.indicator_code, c.area_code, c.period): c
         for c in ctx.session.scalars(select(Commentary).where(Commentary.period.in_(set(frame["period"]))))
     }
+    held_actions = {
+        (a.indicator_code, a.area_code, a.period, a.text.strip())
+        for a in ctx.session.scalars(select(CorrectiveAction).where(CorrectiveAction.period.in_(set(frame["period"]))))
+    }
     for code, area, period, text, action in frame[
         ["indicator_code", "area_code", "period", "commentary", "corrective_action"]
     ].itertuples(index=False):
+        key = f"{code} {area} {period}"
+        action = (action or "").strip()
+        if action and (code, area, period, action) not in held_actions:
+            held_actions.add((code, area, period, action))
+            ctx.session.add(
+                CorrectiveAction(
+                    indicator_code=code,
+                    area_code=area,
+                    period=period,
+                    text=action,
+                    owner="",
+                    due_date=None,
+                    status="open",
+                    created_by=ctx.user,
+                    created_at=now,
+                    updated_by=ctx.user,
+                    updated_at=now,
+                )
+            )
+            record_input_change(ctx.session, cause, "commentary", code, key, None, {"corrective_action": action})
         item = existing.get((code, area, period))
-        before = None if item is None else {"commentary": item.commentary, "corrective_action": item.corrective_action}
+        before = None if item is None else {"commentary": item.commentary}
         if item is None:
-            item = Commentary(indicator_code=code, area_code=area, period=period)
+            item = Commentary(indicator_code=code, area_code=area, period=period, corrective_action="")
             ctx.session.add(item)
         else:
             ctx.summary.replaced += 1
-        after = {"commentary": text, "corrective_action": action}
+        after = {"commentary": text}
         if before == after:
             continue  # unchanged: a revision is not blamed on a file that repeats it
-        item.commentary, item.corrective_action, item.updated_by, item.updated_at = text, action, ctx.user, now
-        record_input_change(ctx.session, cause, "commentary", code, f"{code} {area} {period}", before, after)
+        item.commentary, item.updated_by, item.updated_at = text, ctx.user, now
+        record_input_change(ctx.session, cause, "commentary", code, key, before, after)
     ctx.summary.stored = len(frame)
     ctx.summary.periods = sorted(set(frame["period"]))
     ctx.summary.areas = frame["area_code"].nunique()

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from reporting.actions import ActionEntry
 from reporting.formatting import format_value
 from reporting.frozen_json import date_from_frozen, frozen_value
 from reporting.scoring import Scorecard, ScoreRow
@@ -217,6 +218,8 @@ def row_from_document(data: dict[str, Any], *, scorecard_row: bool = False) -> S
     # The chart itself is not frozen; what the scorecard's SPC columns said is (scorecard rows only).
     values["spc"] = _spc(data) if scorecard_row else None
     values["projection"] = _projection(data.get("projection"))
+    values["actions"] = [ActionEntry.from_dict(a) for a in data.get("actions") or []]
+    values["previous_actions"] = [ActionEntry.from_dict(a) for a in data.get("previous_actions") or []]
     return ScoreRow(**values)
 
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol
 
+from reporting.actions import ActionEntry, action_summary
 from reporting.formatting import format_target, format_tolerance, format_tolerance_units, format_value, json_number, plain_number
 from rules.breaks import SeriesBreak, breaks_crossed, span_of
 from rules.direction import Direction, direction, movement
@@ -141,7 +142,7 @@ class ScoreRow:
     # (the scorecard and the pack put a numbered marker there and list the notes under the table).
     note_figures: list[str] = field(default_factory=list)
     commentary: str = ""
-    corrective_action: str = ""
+    corrective_action: str = ""  # the quarter's open and done actions as one text (reporting.actions)
     description: str = ""
     flags: list[str] = field(default_factory=list)
     # What each arrow compares, with numerators and denominators: (this period, the earlier one).
@@ -164,6 +165,10 @@ class ScoreRow:
     # scored and again once its SPC chart is attached. None on a row rebuilt from a version
     # published before the sentence existed: a frozen document is never re-worded.
     summary_sentence: str | None = None
+    # Corrective actions (reporting.actions): those set for this quarter, and last quarter's
+    # with their outcome (shown beside the new rating). Empty on a row published before them.
+    actions: list[ActionEntry] = field(default_factory=list)
+    previous_actions: list[ActionEntry] = field(default_factory=list)
 
     @cached_property
     def dot_short_test(self) -> ChangeTest | None:
@@ -495,9 +500,23 @@ def override_notes(s: LoadedSeries, basis: str, period: Quarter) -> list[tuple[s
     return notes
 
 
-def add_commentary(row: ScoreRow, commentary: str, corrective_action: str) -> ScoreRow:
-    """Put the quarter's commentary on ``row``; a Red without corrective action is flagged."""
+def add_commentary(
+    row: ScoreRow,
+    commentary: str,
+    corrective_action: str = "",
+    actions: list[ActionEntry] | None = None,
+    previous_actions: list[ActionEntry] | None = None,
+) -> ScoreRow:
+    """Put the quarter's commentary and corrective actions on ``row``; a Red without
+    corrective action is flagged. Given ``actions``, the row's ``corrective_action`` text is
+    the quarter's open and done ones (``reporting.actions.action_summary``): a Red counts as
+    without corrective action when it has none."""
     row.commentary, row.corrective_action = commentary, corrective_action
+    if actions is not None:
+        row.actions = list(actions)
+        row.corrective_action = action_summary(actions, row.period)
+    if previous_actions is not None:
+        row.previous_actions = list(previous_actions)
     if row.rag == Rating.RED and not row.corrective_action.strip():
         row.flags.append(RED_WITHOUT_ACTION)
     return row

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -269,6 +270,27 @@ class Commentary(Base):
     period: Mapped[str] = mapped_column(String(10))
     commentary: Mapped[str] = mapped_column(Text, default="")
     corrective_action: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(100), default="cli")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectiveAction(Base):
+    """One corrective action for an indicator, area and the quarter it was set (issue 20):
+    what will be done, who owns it, when it is due and its status (open, done, dropped;
+    "overdue" is worked out from the due date, see reporting.actions)."""
+
+    __tablename__ = "corrective_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"), index=True)
+    area_code: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[str] = mapped_column(String(100), default="cli")
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100), default="cli")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

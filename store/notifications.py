@@ -12,8 +12,8 @@ Where events are recorded:
 * ``special_cause``: after every load (``record_after_load``), when anyone subscribes to it: an
   indicator whose SPC chart for the home area shows special cause on its latest period, once
   per indicator and period.
-* ``action_overdue``: by whatever keeps corrective actions, through ``record_event``;
-  ``cspdash notify`` first calls ``overdue_actions_hook()`` when that function exists.
+* ``action_overdue``: ``cspdash notify`` first records each open corrective action past its
+  due date (``record_overdue_actions``), once per action.
 
 Recording never fails the work it follows: ``record_safely`` runs it in a savepoint, logs what
 went wrong and goes on.
@@ -21,7 +21,6 @@ went wrong and goes on.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +37,7 @@ from reporting.headlines import as_utc
 from reporting.notifications import Event, Happening, NotificationError, next_attempt
 from rules.periods import Quarter
 from rules.rating import Rating, fmt_number
+from store.actions import overdue_actions
 from store.audit import record_change
 from store.db import session_scope
 from store.models import Indicator, User
@@ -45,12 +45,6 @@ from store.notification_models import NotificationDelivery, NotificationEvent, N
 from store.users import get_user, shown_name
 
 log = logging.getLogger(__name__)
-
-# The seam for corrective actions kept elsewhere: a module that defines
-# ``record_overdue_actions(session, now) -> int`` recording each overdue action with
-# ``record_event(session, Event.ACTION_OVERDUE, …, once=True)``.
-OVERDUE_HOOK = ("store.corrective_actions", "record_overdue_actions")
-
 
 # ----- subscriptions -------------------------------------------------------------------------
 
@@ -291,16 +285,30 @@ def record_after_load(engine: Engine, home_area: str) -> None:
         log.exception("could not record special-cause notifications after a load")
 
 
-def overdue_actions_hook() -> Callable[[Session, datetime], int] | None:
-    """``record_overdue_actions(session, now)`` from the module keeping corrective actions, when
-    it exists (see OVERDUE_HOOK), else None."""
-    module_name, function = OVERDUE_HOOK
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    hook = getattr(module, function, None)
-    return hook if callable(hook) else None
+def record_overdue_actions(session: Session, now: datetime) -> int:
+    """Record an ``action_overdue`` event for each open corrective action due before ``now``'s
+    day, once per action (its indicator, area and quarter, and its id in the details); returns
+    how many were new."""
+    told = {
+        json.loads(details).get("action_id")
+        for details in session.scalars(
+            select(NotificationEvent.details).where(NotificationEvent.kind == Event.ACTION_OVERDUE.value)
+        )
+    }
+    recorded = 0
+    for action in overdue_actions(session, now.date()):
+        if action.id in told:
+            continue  # one notice per action, however long it stays overdue
+        due = f"{action.due_date.day} {action.due_date:%B %Y}" if action.due_date else ""
+        owner = f" ({action.owner})" if action.owner else ""
+        summary = f"{action.indicator_code} {action.period}: corrective action overdue since {due}{owner}: {action.text}"
+        link = f"/indicator/{action.indicator_code}?period={action.period}&area={action.area_code}"
+        record_event(
+            session, Event.ACTION_OVERDUE, summary=summary, link=link, period=action.period,
+            indicator=action.indicator_code, area=action.area_code, details={"action_id": action.id}, now=now,
+        )  # fmt: skip
+        recorded += 1
+    return recorded
 
 
 # ----- delivery ------------------------------------------------------------------------------
@@ -453,8 +461,8 @@ def recorded_events(session: Session, kind: Event | None = None) -> list[Recorde
 
 
 __all__ = [
-    "OVERDUE_HOOK", "DeliveryState", "Recipient", "RecordedEvent", "deliveries", "link_for", "mark_failed", "mark_sent",
-    "overdue_actions_hook", "pending", "previous_publication", "recipients", "record_after_load", "record_event",
+    "DeliveryState", "Recipient", "RecordedEvent", "deliveries", "link_for", "mark_failed", "mark_sent",
+    "record_overdue_actions", "pending", "previous_publication", "recipients", "record_after_load", "record_event",
     "record_published", "record_safely", "record_special_causes", "recorded_events", "set_subscriptions", "subscribe",
     "subscriptions", "unsubscribe",
 ]  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reporting.actions import ActionEntry
 from reporting.frozen_json import frozen_value
 from reporting.published_document import (
     FORMAT,
@@ -62,7 +63,12 @@ def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
         "value_notes": detail.value_notes,
         "monthly": [[m, n] for m, n in detail.monthly],
         "commentary": [
-            {"period": e.period.key, "commentary": e.commentary, "corrective_action": e.corrective_action}
+            {
+                "period": e.period.key,
+                "commentary": e.commentary,
+                "corrective_action": e.corrective_action,
+                "actions": [a.as_dict() for a in e.actions],
+            }  # fmt: skip
             for e in detail.commentary
         ],
     }
@@ -128,7 +134,12 @@ def indicator_detail_from_document(document: dict[str, Any], code: str) -> Indic
         value_notes=[str(n) for n in data.get("value_notes") or []],
         monthly=[(m, n) for m, n in data.get("monthly", [])],
         commentary=[
-            CommentaryEntry(Quarter.parse(e["period"]), e["commentary"], e["corrective_action"])
+            CommentaryEntry(
+                Quarter.parse(e["period"]),
+                e["commentary"],
+                e["corrective_action"],
+                tuple(ActionEntry.from_dict(a) for a in e.get("actions") or []),
+            )  # fmt: skip
             for e in data.get("commentary", [])
         ],
     )

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reporting.actions import ActionEntry, action_summary
 from rules.periods import PeriodError, Quarter, is_month, quarters_between
 from rules.projection import Projection
 from rules.ward_generations import current_generation, generation_label
 from sources.registry import monthly as monthly_sources
+from store.actions import list_actions
 from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.counts import monthly_counts, months_held
@@ -95,7 +97,8 @@ class AreaChoice:
 class CommentaryEntry:
     period: Quarter
     commentary: str
-    corrective_action: str
+    corrective_action: str  # the quarter's open and done actions as one text (or, before actions, the text typed)
+    actions: tuple[ActionEntry, ...] = ()  # every action set for the quarter, dropped ones too
 
 
 @dataclass(frozen=True)
@@ -289,20 +292,28 @@ def comparator_levels(session: Session, period: Quarter, area: str) -> dict[str,
 
 
 def commentary_history(session: Session, code: str, area: str, up_to: Quarter | None = None) -> list[CommentaryEntry]:
-    """Commentary and corrective action for one indicator and area, newest first."""
+    """Commentary and corrective actions for one indicator and area, newest first."""
     rows = session.execute(
         select(Commentary.period, Commentary.commentary, Commentary.corrective_action).where(
             Commentary.indicator_code == code, Commentary.area_code == area
         )
     ).all()
+    by_period: dict[str, list[ActionEntry]] = {}
+    for a in list_actions(session, indicator=code, area=area):
+        by_period.setdefault(a.period, []).append(a)
+    texts = {period: (text or "", action or "") for period, text, action in rows}
     out = []
-    for period, text, action in rows:
+    for period in set(texts) | set(by_period):
         try:
             q = Quarter.parse(period)
         except PeriodError:
             continue
-        if (up_to is None or q <= up_to) and (text or action):
-            out.append(CommentaryEntry(q, text or "", action or ""))
+        text, action = texts.get(period, ("", ""))
+        actions = tuple(by_period.get(period, []))
+        if actions:
+            action = action_summary(actions, period)
+        if (up_to is None or q <= up_to) and (text or action or actions):
+            out.append(CommentaryEntry(q, text, action, actions))
     return sorted(out, key=lambda e: e.period, reverse=True)
 
 

@@ -34,6 +34,7 @@ from reporting.scoring import (
 )
 from rules.breaks import SeriesBreak
 from rules.periods import Quarter
+from store.actions import actions_by_indicator
 from store.annotations import breaks_for
 from store.annual_targets import targets_for
 from store.areas import AreaTree
@@ -88,12 +89,19 @@ def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
         c.indicator_code: c
         for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
     }
+    actions = actions_by_indicator(session, area, period)
+    previous = actions_by_indicator(session, area, period.previous())
     rows = []
     for indicator in indicators(session):
         row = score_indicator(session, indicator, period, area, targets, tree)
         row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, is_ward(tree, area))
         note = notes.get(indicator.code)
-        add_commentary(row, note.commentary if note else "", note.corrective_action if note else "")
+        add_commentary(
+            row,
+            note.commentary if note else "",
+            actions=actions.get(indicator.code, []),
+            previous_actions=previous.get(indicator.code, []),
+        )
         row.fill_summary_sentence()  # again with the SPC chart where a caller attaches it
         rows.append(row)
     return Scorecard(period, area, tree.name(area), rows)

@@ -28,6 +28,8 @@ OK = [
     ("/api/v1/counts?source=asb&level=ward&by=quarter", "CountsResponse"),
     ("/api/v1/areas", "AreasResponse"),
     ("/api/v1/areas?level=ward", "AreasResponse"),
+    ("/api/v1/actions", "ActionsResponse"),
+    (f"/api/v1/actions?period={Q3}&indicator=CSP1&status=open", "ActionsResponse"),
 ]
 BAD = [
     ("/api/v1/scorecard?period=Q9", 400, "not a quarter"),
@@ -41,6 +43,8 @@ BAD = [
     ("/api/v1/areas?level=galaxy", 400, "galaxy"),
     ("/api/v1/scorecard?format=xml", 400, "xml"),
     ("/api/v1/no-such-thing", 404, "openapi.json"),
+    ("/api/v1/actions?status=late", 400, "late"),
+    ("/api/v1/actions?period=Q9", 400, "not a quarter"),
 ]
 
 
@@ -63,7 +67,7 @@ def validator(spec: dict, schema: str) -> Draft202012Validator:
 
 def test_api_openapi_document_is_valid_openapi_3_1(spec: dict) -> None:
     validate_openapi(spec)
-    assert set(spec["paths"]) == {"/scorecard", "/indicators", "/indicators/{code}/series", "/counts", "/areas"}
+    assert set(spec["paths"]) == {"/scorecard", "/indicators", "/indicators/{code}/series", "/counts", "/areas", "/actions"}
 
 
 @pytest.mark.parametrize(("url", "schema"), OK)
@@ -142,7 +146,7 @@ def test_api_csv_has_the_json_records_with_numbers_unquoted(client) -> None:
 
 def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_engine, database_url: str) -> None:
     from store.db import session_scope
-    from store.models import Commentary, CrimeCount
+    from store.models import Commentary, CorrectiveAction, CrimeCount
 
     with session_scope(demo_engine) as session:
         session.execute(
@@ -156,7 +160,22 @@ def test_api_csv_neutralises_formulas_and_never_totals_a_partial_quarter(demo_en
                 area_code=HAVERING,
                 period="2016-17-Q2",
                 commentary='=HYPERLINK("http://x","y")',
-                corrective_action="@SUM(1)",
+                corrective_action="",
+            )
+        )
+        session.execute(
+            delete(CorrectiveAction).where(CorrectiveAction.indicator_code == "CSP1", CorrectiveAction.period == "2016-17-Q2")
+        )
+        session.add(
+            CorrectiveAction(
+                indicator_code="CSP1",
+                area_code=HAVERING,
+                period="2016-17-Q2",
+                text="@SUM(1)",
+                owner="",
+                status="open",
+                created_by="t",
+                updated_by="t",
             )
         )
         session.execute(delete(CrimeCount).where(CrimeCount.month == "2016-11"))
@@ -183,3 +202,30 @@ def test_api_follows_the_pages_access_rules(demo_engine, database_url: str) -> N
     assert web_sign_in(client, "viewer1").status_code in (302, 303)
     assert client.get("/api/v1/scorecard").status_code == 200
     assert client.post("/api/v1/scorecard").status_code == 405  # read-only
+
+
+def test_api_serves_corrective_actions_with_the_scorecard_and_on_their_own(demo_engine, database_url: str) -> None:
+    from datetime import UTC, date, datetime
+
+    from rules.periods import Quarter
+    from store.actions import add_action
+    from store.db import session_scope
+
+    at = datetime(2017, 1, 10, tzinfo=UTC)
+    with session_scope(demo_engine) as session:
+        q2, q3 = Quarter.parse("2016-17-Q2"), Quarter.parse(Q3)
+        add_action(session, "CSP1", HAVERING, q2, "Review hotspots.", "priya", at, owner="Jo Bloggs", due_date=date(2016, 12, 31))
+        add_action(session, "CSP1", HAVERING, q3, "Joint patrols.", "priya", at, owner="Sam", due_date=date(2099, 3, 31))
+    client = make_web_app(database_url).server.test_client()
+    row = next(r for r in client.get(f"/api/v1/scorecard?period={Q3}").get_json()["data"] if r["code"] == "CSP1")
+    patrols = next(a for a in row["actions"] if a["text"] == "Joint patrols.")
+    assert (patrols["owner"], patrols["due_date"], patrols["status"], patrols["overdue"]) == ("Sam", "2099-03-31", "open", False)
+    assert "Joint patrols." in row["corrective_action"]
+    review = next(a for a in row["previous_actions"] if a["text"] == "Review hotspots.")
+    assert (review["overdue"], review["status_text"]) == (True, "Overdue (due 31 December 2016)")
+    overdue = client.get("/api/v1/actions?status=overdue&indicator=CSP1").get_json()
+    assert "Review hotspots." in [a["text"] for a in overdue["data"]]
+    assert "Joint patrols." not in [a["text"] for a in overdue["data"]]
+    text = client.get(f"/api/v1/scorecard?period={Q3}&format=csv").get_data(as_text=True)
+    csv_row = next(r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if r["code"] == "CSP1")
+    assert "Joint patrols. (Owner: Sam; due 31 March 2099; status: Open)" in csv_row["actions"]

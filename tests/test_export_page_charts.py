@@ -265,7 +265,9 @@ def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_datab
     changes = [float(r["change_percent"]) for r in rows if r["change_percent"]]
     assert len(changes) == 32 and changes == sorted(changes, reverse=True)  # highest first; the City has none
     i = next(i for i, r in enumerate(rows) if r["borough"] == "Havering")
-    assert rows[i]["shown"] == "change" and rows[i]["change_percent"] == "-3.7" and table[i][-3] == "−3.7%"  # Change, Map class, Rank
+    assert (
+        rows[i]["shown"] == "change" and rows[i]["change_percent"] == "-3.7" and table[i][-3] == "−3.7%"
+    )  # Change, Map class, Rank
     assert f"{int(rows[i]['value']):,}" == table[i][1] == "4,355"
 
     demand = page(app, "demand", period=PERIOD, area=HOME)

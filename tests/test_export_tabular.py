@@ -12,14 +12,14 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from cli.main import cli
 from exports.downloads import data_download
 from exports.tabular import neutralise, safe_csv, safe_xlsx
 from rules.periods import Quarter
 from store.db import session_scope
-from store.models import Commentary
+from store.models import Commentary, CorrectiveAction
 from store.scorecard import build_scorecard
 
 Q3 = Quarter.parse("2016-17-Q3")
@@ -91,9 +91,22 @@ def test_export_tabular_indicator_file_neutralises_commentary(demo_engine) -> No
     attack = "=cmd|' /C calc'!A0"
     with session_scope(demo_engine) as session:
         session.execute(
-            update(Commentary)
-            .where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key)
-            .values(commentary=attack, corrective_action="@SUM(1)")
+            update(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key).values(commentary=attack)
+        )
+        session.execute(
+            delete(CorrectiveAction).where(CorrectiveAction.indicator_code == "CSP1", CorrectiveAction.period == Q3.key)
+        )
+        session.add(
+            CorrectiveAction(
+                indicator_code="CSP1",
+                area_code="E09000016",
+                period=Q3.key,
+                text="@SUM(1)",
+                owner="",
+                status="open",
+                created_by="t",
+                updated_by="t",
+            )
         )
     csv_file = data_download(demo_engine, "CSP1", Q3, "E09000016", "csv")
     assert csv_file.filename == "CSP1-E09000016-2016-17-Q3.csv"

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from reporting.actions import ActionEntry
 from reporting.frozen_json import NotFreezable, frozen_value
 from rules.breaks import SeriesBreak
 from rules.direction import Direction
@@ -50,6 +51,8 @@ def full_row(period: str = Q3.key) -> ScoreRow:
             17637.9, 17552.0, 17723.9, "seasonal ratio; 80% Poisson interval", "", "13,143 × 16,873 ÷ 12,573 …",
             OnTrack.OFF_TRACK, "off track: the whole range is beyond the year-end target (16,600) and its tolerance", 16600.0, 17015.0,
         ),
+        actions=[ActionEntry(7, "CSP1", HAVERING, period, "=Extra patrols", "Jo Bloggs", date(2017, 3, 31), "open")],
+        previous_actions=[ActionEntry(3, "CSP1", HAVERING, "2016-17-Q2", "Hotspot review", "", None, "done")],
     )  # fmt: skip
 
 
@@ -102,7 +105,9 @@ def test_frozen_json_fills_every_indicator_page_field_and_reads_it_back() -> Non
         history=[full_row(Q3.previous().key), full_row()],
         comparator={Q3.previous().key: Decimal("101.5"), Q3.key: 99.0},
         monthly=[("2016-10", 1450), ("2016-11", 1431)],
-        commentary=[CommentaryEntry(Q3, "Up on last year.", "Extra patrols")],
+        commentary=[
+            CommentaryEntry(Q3, "Up on last year.", "Extra patrols", (ActionEntry(7, "CSP1", HAVERING, Q3.key, "Extra patrols", "Jo", date(2017, 3, 31)),))
+        ],
         comparator_gaps={Q3.key: "not available (only 1 of 33 boroughs loaded)"},
         value_notes=["Q3 2016/17 is the uploaded value 1,000; counts give 1,322"],
     )  # fmt: skip

@@ -111,4 +111,14 @@ def test_loaders_commentary_upserts_with_user(demo_engine, tmp_path):
         note = session.scalars(
             select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == "2016-17-Q3")
         ).one()
-        assert (note.commentary, note.corrective_action, note.updated_by) == ("New words", "New action", "analyst")
+        assert (note.commentary, note.corrective_action, note.updated_by) == ("New words", "", "analyst")
+    from store.actions import list_actions
+
+    def new_actions():
+        with session_scope(demo_engine) as session:
+            return [a for a in list_actions(session, indicator="CSP1", area="E09000016") if a.text == "New action"]
+
+    [action] = new_actions()
+    assert (action.period, action.status, action.owner, action.due_date) == ("2016-17-Q3", "open", "", None)
+    load(demo_engine, "commentary", path, user="analyst")  # the same file again adds no second action
+    assert len(new_actions()) == 1

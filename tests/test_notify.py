@@ -381,3 +381,38 @@ def test_notify_needs_the_base_url_to_link(engine, database_url, monkeypatch) ->
 
 
 pytestmark = [pytest.mark.db]
+
+
+def test_notify_tells_of_each_overdue_corrective_action_once(demo_engine, database_url) -> None:
+    """An open action past its due date is recorded by ``cspdash notify`` and sent at once;
+    it is told once however long it stays overdue; an action done, or not yet due, is not."""
+    from datetime import date
+
+    from store.actions import add_action, drop_action
+
+    add_person(demo_engine, "priya", "priya@council.example.gov.uk", Event.ACTION_OVERDUE)
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    q4 = Quarter.parse("2016-17-Q4")
+    with session_scope(demo_engine) as session:
+        for action in list_actions_held(session):
+            drop_action(session, action, "test", now)  # the demo's own actions are not this test's
+        add_action(session, "CSP1", "E09000016", q4, "Weekend patrols in Romford", "sam", now, owner="Sam Lee",
+                   due_date=date(2017, 3, 1))  # fmt: skip
+        add_action(session, "CSP2", "E09000016", q4, "Not yet due", "sam", now, due_date=now.date() + timedelta(days=30))
+        add_action(session, "CSP3", "E09000016", q4, "Done already", "sam", now, due_date=date(2017, 3, 1), status="done")
+    with smtp_server() as (inbox, port):
+        settings = mail_settings(database_url, port)
+        report = send_due(demo_engine, settings, now)
+        assert report.overdue_recorded == 1 and report.failed == []
+        assert [m["Subject"] for m in inbox.messages] == ["Community safety performance: Corrective action overdue"]
+        plain = parts(inbox.messages[0])[0]
+        assert "CSP1 2016-17-Q4: corrective action overdue since 1 March 2017 (Sam Lee): Weekend patrols in Romford" in plain
+        assert f"{SITE}/indicator/CSP1?period=2016-17-Q4&area=E09000016" in plain
+        again = send_due(demo_engine, settings, now + timedelta(hours=3))
+        assert again.overdue_recorded == 0 and len(inbox.messages) == 1, "one notice per action"
+
+
+def list_actions_held(session) -> list[int]:
+    from store.actions import list_actions
+
+    return [a.id for a in list_actions(session) if a.status == "open"]

@@ -21,6 +21,7 @@ from cli.common import publishing_message
 from reporting.workflow import ForceNeedsReason
 from rules.periods import Quarter
 from rules.rating import Rating
+from store.actions import drop_action, list_actions
 from store.db import session_scope
 from store.edits import TargetKey, TargetValues, save_commentary, save_target
 from store.models import AsbCount, ChangeLog, Commentary
@@ -156,6 +157,8 @@ def test_publishing_refuses_a_red_without_corrective_action_and_an_incomplete_fi
     with session_scope(demo_engine) as session:
         note = session.scalars(select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key)).one()
         save_commentary(session, "CSP1", HAVERING, Q3, note.commentary, "", "priya", datetime.now(UTC))
+        for action in list_actions(session, indicator="CSP1", area=HAVERING, periods=[Q3]):
+            drop_action(session, action.id, "priya", datetime.now(UTC))  # a dropped action does not count
         session.execute(delete(AsbCount).where(AsbCount.month == "2016-12"))  # December's ASB never arrived
     with pytest.raises(NotReady) as refused:
         publish(demo_engine, LEAD)

@@ -138,7 +138,15 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
         in run("submit", "--period", Q3, "--as", "priya", "--note", "ready").output
     )
 
-    # CSP1 is Red; a re-loaded commentary file leaves its corrective action empty.
+    # CSP1 is Red; a re-loaded commentary file with no corrective action adds none, and its
+    # actions for the quarter are dropped.
+    from datetime import UTC, datetime
+
+    from store.actions import drop_action, list_actions
+
+    with session_scope(get_engine(database_url)) as session:  # CSP1's corrective actions for the quarter are dropped
+        for action in list_actions(session, indicator="CSP1", area="E09000016", periods=[Quarter.parse(Q3)]):
+            drop_action(session, action.id, "priya", datetime.now(UTC))
     commentary = tmp_path / "commentary.csv"
     commentary.write_text(
         "indicator_code,area_code,period,commentary,corrective_action\nCSP1,E09000016,2016-17-Q3,Offences are up 4.5% year to date.,\n",

@@ -100,6 +100,14 @@ def test_scorecard_no_data_and_red_without_action_flag(demo_engine, tmp_path):
         tmp_path / "c.csv", "indicator_code,area_code,period,commentary,corrective_action\nCSP1,E09000016,2016-17-Q3,Words,\n"
     )
     load(demo_engine, "commentary", path)
+    assert "Red without corrective action" not in rows_of(demo_engine)["CSP1"].flags  # an empty cell drops no action
+    from datetime import UTC, datetime
+
+    from store.actions import drop_action, list_actions
+
+    with session_scope(demo_engine) as session:  # CSP1's corrective actions for the quarter are dropped
+        for action in list_actions(session, indicator="CSP1", area="E09000016", periods=[Quarter.parse("2016-17-Q3")]):
+            drop_action(session, action.id, "priya", datetime.now(UTC))
     assert "Red without corrective action" in rows_of(demo_engine)["CSP1"].flags
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from rules.periods import Quarter
 from rules.rating import Rating
 from store.db import session_scope
-from store.models import ChangeLog, Commentary, Target
+from store.models import ChangeLog, Commentary, CorrectiveAction, Target
 from tests.conftest import serious_axe_violations, table_counts
 from web.parts import targets_form as form
 
@@ -100,11 +100,19 @@ def test_targets_page_save_commentary_logs_old_and_new(demo_engine):
     assert result.saved
     with session_scope(demo_engine) as session:
         row = session.scalars(select(Commentary).where(Commentary.indicator_code == "CSP1", Commentary.period == Q3.key)).one()
-        assert (row.commentary, row.corrective_action, row.updated_by) == ("New words.", "New action.", "priya")
+        # The typed action is a new open action; the old one-text column is left as it was (empty).
+        assert (row.commentary, row.corrective_action, row.updated_by) == ("New words.", "", "priya")
+        added = session.scalars(select(CorrectiveAction).where(CorrectiveAction.text == "New action.")).one()
+        assert (added.indicator_code, added.area_code, added.period, added.status, added.created_by) == (
+            "CSP1", HOME, Q3.key, "open", "priya",
+        )  # fmt: skip
     [entry] = changes(demo_engine, "commentary")
     assert entry.key == f"CSP1 {HOME} 2016-17-Q3"
     assert entry.detail["old"]["commentary"].startswith("Total notifiable offences are up 4.5%")
-    assert entry.detail["new"] == {"commentary": "New words.", "corrective_action": "New action."}
+    assert entry.detail["new"] == {"commentary": "New words.", "corrective_action": ""}
+    [logged] = changes(demo_engine, "corrective_action")
+    assert (logged.user, logged.action, logged.detail["old"]) == ("priya", "add", None)
+    assert logged.detail["new"] == {"text": "New action.", "owner": "", "due_date": None, "status": "open"}
     assert changes(demo_engine, "target") == []  # the target did not change, so it is not logged
 
 
@@ -151,9 +159,15 @@ def test_targets_page_nothing_changed_saves_nothing(demo_engine):
 
 
 def test_targets_page_red_without_corrective_action_warns(demo_engine):
-    assert _load(demo_engine, "CSP3").rating.rag == Rating.RED
+    state = _load(demo_engine, "CSP3")
+    assert state.rating.rag == Rating.RED
+    # Dropping every action of the quarter leaves the Red without corrective action.
+    dropped = [form.ActionEdit(a.id, "dropped", a.owner, "") for a in state.actions]
     result = form.save(
-        demo_engine, submission(indicator="CSP3", target="3650", tolerance="5", corrective_action=""), "priya", now=NOW
+        demo_engine,
+        submission(indicator="CSP3", target="3650", tolerance="5", corrective_action="", action_edits=dropped),
+        "priya",
+        now=NOW,
     )
     assert result.saved
     assert result.warnings == [
@@ -207,7 +221,7 @@ def test_targets_page_in_browser_edit_and_save(web_live, web_browser, demo_engin
     page.wait_for_selector("#targets-errors [role=alert]")
     assert "The target must be a number" in page.locator("#targets-errors").inner_text()
     page.get_by_label("Target", exact=True).fill("13,000")
-    page.get_by_label("Corrective action").fill("Joint patrols in Romford town centre.")
+    page.get_by_label("What will be done").fill("Joint patrols in Romford town centre.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#targets-saved")
     assert page.locator("#targets-saved").inner_text().startswith("Saved by priya at ")
@@ -224,3 +238,111 @@ def test_targets_page_in_browser_edit_and_save(web_live, web_browser, demo_engin
     assert serious_axe_violations(page) == []
     page.screenshot(path=str(tmp_path / "targets.png"), full_page=True)
     assert page.console_errors == []
+
+
+# ----- corrective actions ---------------------------------------------------------------------------
+
+
+def test_targets_page_action_edits_status_owner_due_date_logged(demo_engine):
+    form.save(
+        demo_engine,
+        submission(corrective_action="Extra patrols.", action_owner="Jo Bloggs", action_due="31 March 2017"),
+        "priya",
+        now=NOW,
+    )
+    state = _load(demo_engine, "CSP1")
+    [added] = [a for a in state.actions if a.text == "Extra patrols."]
+    assert (added.owner, added.due_date.isoformat(), added.status) == ("Jo Bloggs", "2017-03-31", "open")
+    edit = form.ActionEdit(added.id, "done", "Sam Smith", "2017-02-28")
+    result = form.save(demo_engine, submission(corrective_action="", action_edits=[edit]), "lee", now=NOW)
+    assert result.saved
+    [now_held] = [a for a in result.state.actions if a.id == added.id]
+    assert (now_held.owner, now_held.due_date.isoformat(), now_held.status) == ("Sam Smith", "2017-02-28", "done")
+    logged = changes(demo_engine, "corrective_action")
+    assert [(c.user, c.action) for c in logged] == [("priya", "add"), ("lee", "edit")]
+    assert logged[1].detail["old"] == {"text": "Extra patrols.", "owner": "Jo Bloggs", "due_date": "2017-03-31", "status": "open"}
+    assert logged[1].detail["new"] == {"text": "Extra patrols.", "owner": "Sam Smith", "due_date": "2017-02-28", "status": "done"}
+
+
+def test_targets_page_bad_due_date_saves_nothing(demo_engine):
+    before = table_counts(demo_engine)
+    result = form.save(demo_engine, submission(action_owner="Jo", action_due="next Tuesday"), "priya", now=NOW)
+    assert not result.saved
+    assert result.problems == [
+        ("action_due", "The due date must be a date, like 31 March 2017 or 2017-03-31; \u201cnext Tuesday\u201d is not.")
+    ]
+    assert table_counts(demo_engine) == before
+    assert changes(demo_engine, "corrective_action") == []
+
+
+def test_targets_page_action_of_another_indicator_is_refused(demo_engine):
+    other = _load(demo_engine, "CSP3").actions
+    assert other, "the demo sets an action for CSP3 in Q3"
+    before = table_counts(demo_engine)
+    result = form.save(demo_engine, submission(action_edits=[form.ActionEdit(other[0].id, "done", "", "")]), "priya", now=NOW)
+    assert not result.saved and result.problems[0][0] == "corrective_action"
+    assert table_counts(demo_engine) == before
+
+
+def test_targets_page_shows_last_quarters_actions(demo_engine):
+    form.save(demo_engine, submission(corrective_action="Set in Q3.", action_due="2017-03-31"), "priya", now=NOW)
+    state = _load(demo_engine, "CSP1", Quarter.parse("2016-17-Q4"))
+    assert "Set in Q3." in [a.text for a in state.previous_actions]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1366, 390])
+def test_targets_page_in_browser_add_and_edit_an_action(web_live, web_browser, demo_engine, width):
+    page = web_browser
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{web_live}/login?next=/targets%3Findicator%3DCSP1%26period%3D2016-17-Q3")
+    page.get_by_label("User name").fill("priya")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#targets-save")
+    page.get_by_label("What will be done").fill("Joint patrols in Romford town centre.")
+    page.locator("#targets-action-owner").fill("Jo Bloggs")
+    page.locator("#targets-action-due").fill("31 March 2017")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("#targets-saved")
+    assert page.get_by_label("What will be done").input_value() == ""  # cleared for the next one
+    listed = page.locator("#targets-actions fieldset", has_text="Joint patrols in Romford town centre.")
+    listed.wait_for()
+    assert "(now: Overdue (due 31 March 2017))" in listed.inner_text()  # open, and due before today
+    assert listed.get_by_label("Owner").input_value() == "Jo Bloggs"
+    assert listed.get_by_label("Due date").input_value() == "31 March 2017"
+    assert serious_axe_violations(page) == []
+    page.screenshot(path=f"/work/shots/actions/targets-actions-added-{width}.png", full_page=True)
+    listed.get_by_label("Status").select_option("done")
+    listed.get_by_label("Owner").fill("Sam Smith")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('#targets-actions fieldset')).some("
+        "f => f.innerText.includes('Joint patrols') && f.innerText.includes('(now: Done)'))"
+    )
+    with session_scope(demo_engine) as session:
+        row = session.scalars(
+            select(CorrectiveAction).where(CorrectiveAction.text == "Joint patrols in Romford town centre.")
+        ).one()
+        assert (row.status, row.owner, row.due_date.isoformat(), row.updated_by) == ("done", "Sam Smith", "2017-03-31", "priya")
+    assert [c.action for c in changes(demo_engine, "corrective_action")] == ["add", "edit"]
+    assert serious_axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than a phone
+    page.screenshot(path=f"/work/shots/actions/targets-actions-edited-{width}.png", full_page=True)
+    assert page.console_errors == []
+
+
+def test_targets_page_refuses_to_overwrite_someone_elses_action_edit(demo_engine):
+    from store.actions import ActionChange, update_action
+
+    opened = _load(demo_engine, "CSP1")
+    shown = opened.actions[0]
+    with session_scope(demo_engine) as session:  # sam marks it done first
+        update_action(session, shown.id, ActionChange(status="done"), "sam", NOW)
+    before = table_counts(demo_engine)
+    stale = form.ActionEdit(shown.id, "dropped", shown.owner, "", shown.version)
+    result = form.save(demo_engine, submission(corrective_action="", action_edits=[stale]), "priya", now=NOW)
+    assert not result.saved
+    assert result.problems[0][1].startswith("sam saved a change to this corrective action at ")
+    assert table_counts(demo_engine) == before
+    assert [a.status for a in _load(demo_engine, "CSP1").actions if a.id == shown.id] == ["done"]

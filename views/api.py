@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from reporting.actions import STATUSES
 from rules.area_levels import LEVEL_NAMES
 from rules.periods import PeriodError, Quarter, quarters_between
 from rules.summary import RagCounts
+from store.actions import list_actions
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts_many, months_held
 from store.db import Session
@@ -148,7 +151,7 @@ SCORECARD_COLUMNS = [
     "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
     "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
     "tolerance", "tolerance_type", "rag", "rag_reason", "summary_sentence", "direction_short", "direction_long", "comparator_area",
-    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "flags", "notes",
+    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "actions", "previous_actions", "flags", "notes",
     "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track", "projection_note",
 ]  # fmt: skip
 
@@ -162,6 +165,7 @@ def scorecard(
     code = _area(tree, (area or home).strip())
     quarter = _held_quarter(session, period, code, published_only)
     card = build_scorecard(session, quarter, code)
+    today = date.today()
     attach_spc(session, card, tree)  # the summary sentence reads the SPC chart, as on the scorecard page
     levels = comparator_levels(session, quarter, code)
     rows = [
@@ -174,7 +178,8 @@ def scorecard(
             "direction_short": r.dot_short.value, "direction_long": r.dot_long.value, "comparator_area": r.comparator_area,
             "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
             "comparator_change": number(r.comparator_change), "commentary": r.commentary,
-            "corrective_action": r.corrective_action, "flags": list(r.flags), "notes": list(r.notes),
+            "corrective_action": r.corrective_action, "actions": [a.api_record(today) for a in r.actions],
+            "previous_actions": [a.api_record(today) for a in r.previous_actions], "flags": list(r.flags), "notes": list(r.notes),
             **_projection(r),
         }
         for r in card.rows
@@ -215,6 +220,57 @@ INDICATOR_COLUMNS = [
     "comparator_area",
     "comparator_label",
 ]
+
+
+ACTION_COLUMNS = [
+    "id",
+    "indicator_code",
+    "area_code",
+    "period",
+    "text",
+    "owner",
+    "due_date",
+    "status",
+    "overdue",
+    "status_text",
+    "summary",
+]
+
+
+def action_list(
+    session: Session,
+    home: str,
+    area: str | None = None,
+    period: str | None = None,
+    indicator: str | None = None,
+    status: str | None = None,
+    *,
+    published_only: bool = False,
+    today: date | None = None,
+) -> ApiTable:
+    """Corrective actions for an area (every quarter, or the one asked for), as the Targets and
+    indicator pages list them; readers (``published_only``) see published quarters' only.
+    ``status`` is open, done, dropped or overdue (open and due before today)."""
+    tree = AreaTree.load(session)
+    code = _area(tree, (area or home).strip())
+    today = today or date.today()
+    wanted = (status or "").strip().lower() or None
+    if wanted is not None and wanted not in (*STATUSES, "overdue"):
+        raise BadRequest(f"status: {status!r} is not one of open, done, dropped or overdue.")
+    periods: list[Quarter] | None = None
+    if period:
+        periods = [_held_quarter(session, period, code, published_only)]
+    elif published_only:
+        periods = _readable(session, code, True)
+    found = list_actions(session, indicator=indicator, area=code, periods=periods)
+    if wanted == "overdue":
+        found = [a for a in found if a.overdue(today)]
+    elif wanted is not None:
+        found = [a for a in found if a.status == wanted]
+    rows = [{c: a.api_record(today)[c] for c in ACTION_COLUMNS} for a in found]
+    meta = {"area_code": code, "area_name": tree.name(code), "period": periods[0].key if period and periods else None,
+            "count": len(rows), "today": today.isoformat()}  # fmt: skip
+    return ApiTable(meta, ACTION_COLUMNS, rows)
 
 
 def indicator_list(session: Session) -> ApiTable:

@@ -34,7 +34,12 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
                              "The same sentence the scorecard, indicator page and pack show."},
         "direction_short": DIRECTION, "direction_long": DIRECTION,
         "comparator_area": TEXT, "comparator_label": TEXT, "comparator_value": NUMBER, "comparator_change": NUMBER,
-        "commentary": {"type": "string"}, "corrective_action": {"type": "string"},
+        "commentary": {"type": "string"},
+        "corrective_action": {"type": "string", "description": "The quarter's open and done corrective actions as one text, joined with '; '."},
+        "actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"},
+                    "description": "Corrective actions set for this quarter, dropped ones too. In CSV, each action's summary joined with '; '."},
+        "previous_actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"},
+                             "description": "Last quarter's corrective actions with how they ended. In CSV, as actions."},
         "flags": {"type": "array", "items": {"type": "string"}, "description": "Notes on the rating, e.g. 'Red without corrective action'. Joined with '; ' in CSV."},
         "notes": {
             "type": "array", "items": {"type": "string"},
@@ -70,6 +75,16 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
         "count": {"type": ["integer", "null"], "description": "Null for a quarter with a month missing: a partial total is never given."},
         "months_held": {"type": "integer", "minimum": 0, "maximum": 3}, "complete": {"type": "boolean"},
     },
+    "Action": {
+        "id": {"type": "integer"}, "indicator_code": {"type": "string"}, "area_code": {"type": "string"},
+        "period": {**QUARTER, "description": "The quarter the action was set."}, "text": {"type": "string"},
+        "owner": {"type": "string", "description": "Who will do it; empty when no one is named."},
+        "due_date": {"type": ["string", "null"], "format": "date"},
+        "status": {"type": "string", "enum": ["open", "done", "dropped"]},
+        "overdue": {"type": "boolean", "description": "Open with a due date before today (worked out, never stored)."},
+        "status_text": {"type": "string", "examples": ["Open", "Done", "Dropped", "Overdue (due 31 March 2017)"]},
+        "summary": {"type": "string", "description": "The action in words: text, owner, due date and status."},
+    },
     "Area": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}, "parent_code": TEXT, "home": {"type": "boolean"},
              "boundary_vintage": TEXT, "first_month": TEXT, "last_month": TEXT},
 }  # fmt: skip
@@ -79,6 +94,7 @@ COLUMNS = {
     "SeriesRow": v.SERIES_COLUMNS,
     "CountRow": v.COUNT_COLUMNS,
     "Area": v.AREA_COLUMNS,
+    "Action": v.ACTION_COLUMNS,
 }
 COUNTS = {
     "type": "object",
@@ -108,6 +124,8 @@ META: dict[str, dict[str, Any]] = {
     "CountsMeta": {"source": {"type": "string", "enum": ["crime", "asb"]}, "by": {"type": "string", "enum": ["month", "quarter"]},
                    "area_code": {"type": "string"}, "area_name": {"type": "string"}, "level": {"type": "string"}},
     "AreasMeta": {"count": {"type": "integer"}, "home": {"type": "string"}},
+    "ActionsMeta": {"area_code": {"type": "string"}, "area_name": {"type": "string"}, "period": {**QUARTER, "type": ["string", "null"]},
+                    "count": {"type": "integer"}, "today": {"type": "string", "format": "date", "description": "The day overdue is judged on."}},
 }  # fmt: skip
 
 
@@ -173,7 +191,8 @@ def document() -> dict[str, Any]:
     schemas.update({name: _object(props) for name, props in META.items()})
     schemas["RagCounts"] = COUNTS
     for name, row, meta in (("Scorecard", "ScorecardRow", "ScorecardMeta"), ("Indicators", "Indicator", "IndicatorsMeta"),
-                            ("Series", "SeriesRow", "SeriesMeta"), ("Counts", "CountRow", "CountsMeta"), ("Areas", "Area", "AreasMeta")):  # fmt: skip
+                            ("Series", "SeriesRow", "SeriesMeta"), ("Counts", "CountRow", "CountsMeta"), ("Areas", "Area", "AreasMeta"),
+                            ("Actions", "Action", "ActionsMeta")):  # fmt: skip
         schemas[f"{name}Response"] = _object(
             {
                 "meta": {"$ref": f"#/components/schemas/{meta}"},
@@ -231,6 +250,22 @@ def document() -> dict[str, Any]:
                     _query("by", "month (default) or quarter.", {"type": "string", "enum": ["month", "quarter"]}),
                 ],
             ),  # fmt: skip
+            "/actions": _get(
+                "Corrective actions",
+                "Corrective actions for an area, each with its owner, due date and status (open, done or dropped; overdue when "
+                "open and due before today), as the indicator and Targets pages list them. Every quarter unless period is given.",
+                "Actions",
+                [
+                    _query("period", "The quarter the actions were set; default every quarter.", QUARTER, "2016-17-Q3"),
+                    AREA,
+                    _query("indicator", "Indicator code; default every indicator.", example="CSP1"),
+                    _query(
+                        "status",
+                        "open, done, dropped or overdue.",
+                        {"type": "string", "enum": ["open", "done", "dropped", "overdue"]},
+                    ),
+                ],
+            ),
             "/areas": _get("Areas", "Every area held, broadest first.", "Areas", [LEVEL], errors=(400,)),
         },
         "components": {"schemas": schemas},

@@ -77,12 +77,19 @@ def _answer(name: str, build: Callable[[Session, Settings], ApiTable]) -> flask.
 
 
 def _csv(name: str, table: ApiTable) -> flask.Response:
-    records = [{c: "; ".join(v) if isinstance(v, list) else v for c, v in row.items()} for row in table.rows]
+    records = [{c: _cell(v) for c, v in row.items()} for row in table.rows]
     frame = pd.DataFrame.from_records(records, columns=table.columns)
     frame = frame.astype(object).where(frame.notna(), None)  # keep integers integers (no 12.0)
     response = flask.Response(safe_csv(frame), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(f"{file_stem(name) or 'data'}.csv")
     return response
+
+
+def _cell(value: object) -> object:
+    """A list in one CSV cell: its items joined with "; " (an object, such as an action, by its summary)."""
+    if isinstance(value, list):
+        return "; ".join(str(v.get("summary", v)) if isinstance(v, dict) else str(v) for v in value)
+    return value
 
 
 def _arg(name: str) -> str | None:
@@ -94,6 +101,16 @@ def scorecard() -> flask.Response:
     return _answer(
         "scorecard",
         lambda s, cfg: figures.scorecard(s, cfg.home_area, _arg("period"), _arg("area"), published_only=published_only()),
+    )
+
+
+@blueprint.get("/actions")
+def actions() -> flask.Response:
+    return _answer(
+        "actions",
+        lambda s, cfg: figures.action_list(
+            s, cfg.home_area, _arg("area"), _arg("period"), _arg("indicator"), _arg("status"), published_only=published_only()
+        ),
     )
 
 

@@ -67,3 +67,9 @@ def text_field(control_id: str, label: str, value: str, *, hint: str | None = No
 def textarea_field(control_id: str, label: str, value: str, *, hint: str | None = None, rows: int = 4) -> html.Div:
     control = dcc.Textarea(id=control_id, value=value, rows=rows, className="field__textarea")
     return html.Div([*_label(label, control_id, hint), control], className="field")
+
+
+def words_field(control_id: str, label: str, value: str, *, hint: str | None = None, **extra: Any) -> html.Div:
+    """A labelled one-line text box for words (a name, a date), not a number."""
+    control = dcc.Input(id=control_id, type="text", value=value, autoComplete="off", className="field__input")
+    return html.Div([*_label(label, control_id, hint), control], className="field", **extra)

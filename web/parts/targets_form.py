@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from reporting.actions import ActionEntry, ActionError, has_action
 from rules.periods import FinancialYear, PeriodError, Quarter
 from rules.rating import Rating, ToleranceType, target_problems
 from rules.rating import Target as RatingTarget
+from store.actions import ActionChange, add_action, list_actions, update_action
 from store.annual_targets import derived_target, targets_for
 from store.areas import AreaTree
 from store.db import Engine, Session, session_scope
@@ -46,6 +48,8 @@ FIELD_IDS = {
     "tolerance": "targets-tolerance",
     "tolerance_type": "targets-tolerance-type",
     "corrective_action": "targets-action",
+    "action_owner": "targets-action-owner",
+    "action_due": "targets-action-due",
     "choice": "targets-indicator",
 }
 
@@ -74,6 +78,13 @@ class FormState:
     target_note: str = ""
     commentary_note: str = ""
     rating: ScoreRow | None = None
+    actions: list[ActionEntry] = field(default_factory=list)  # set for this quarter
+    previous_actions: list[ActionEntry] = field(default_factory=list)  # set last quarter
+
+    @property
+    def has_action(self) -> bool:
+        """An action open or done this quarter (what a Red rating needs)."""
+        return has_action(self.actions, self.period.key)
 
 
 @dataclass
@@ -94,6 +105,20 @@ class Submission:
     corrective_action: str | None = ""
     target_version: str | None = None  # None: don't check for someone else's save
     commentary_version: str | None = None
+    action_owner: str | None = ""  # for a new action typed in ``corrective_action``
+    action_due: str | None = ""
+    action_edits: list[ActionEdit] = field(default_factory=list)  # the listed actions, as the form shows them
+
+
+@dataclass(frozen=True)
+class ActionEdit:
+    """One listed action's status, owner and due date, as the form holds them."""
+
+    id: int
+    status: str | None
+    owner: str | None
+    due: str | None
+    version: str | None = None  # as the form showed it (None: don't check for someone else's save)
 
 
 @dataclass
@@ -163,9 +188,11 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
     }
     note = commentary_row(session, indicator.code, area, period)
     if note is not None:
-        state.commentary, state.corrective_action = note.commentary, note.corrective_action
+        state.commentary = note.commentary
         state.commentary_note = f"Commentary last saved by {who_when(shown_name(session, note.updated_by), note.updated_at)}."
     state.commentary_version = version(note)
+    state.actions = list_actions(session, indicator=indicator.code, area=area, periods=[period])
+    state.previous_actions = list_actions(session, indicator=indicator.code, area=area, periods=[period.previous()])
     state.rating = _rating(session, indicator, period, area, tree)
     return state
 
@@ -198,6 +225,67 @@ def parse_number(text: str | None, name: str, label: str, problems: list[tuple[s
         problems.append((name, f"The {label} must be an ordinary number."))
         return None
     return value
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date as people write it: 2017-03-31, 31 March 2017 or 31 Mar 2017 (ValueError otherwise)."""
+    cleaned = " ".join((text or "").split())
+    for pattern in ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(cleaned)
+
+
+def _due(text: str | None, name: str, problems: list[tuple[str, str]]) -> date | None:
+    if not (text or "").strip():
+        return None
+    try:
+        return parse_day(text)
+    except ValueError:
+        problems.append((name, f"The due date must be a date, like 31 March 2017 or 2017-03-31; “{text}” is not."))
+        return None
+
+
+def validate_actions(sub: Submission) -> tuple[list[tuple[ActionEdit, date | None]], date | None, list[tuple[str, str]]]:
+    """The listed actions' edits with their due dates read, the new action's due date, and what
+    is wrong (nothing is saved when anything is)."""
+    problems: list[tuple[str, str]] = []
+    edits = [(e, _due(e.due, f"action_due_{e.id}", problems)) for e in sub.action_edits]
+    for e in sub.action_edits:
+        if e.status not in ("open", "done", "dropped"):
+            problems.append((f"action_status_{e.id}", "Choose whether the action is open, done or dropped."))
+    new_due = _due(sub.action_due, "action_due", problems)
+    if not (sub.corrective_action or "").strip() and ((sub.action_owner or "").strip() or new_due):
+        problems.append(("corrective_action", "Describe the new action, or clear its owner and due date."))
+    return edits, new_due, problems
+
+
+def save_actions(
+    session: Session,
+    indicator: str,
+    area: str,
+    period: Quarter,
+    sub: Submission,
+    checked: tuple[list[tuple[ActionEdit, date | None]], date | None],
+    user: str,
+    now: datetime,
+) -> bool:
+    """Apply the listed actions' edits and add the new one; True if anything changed."""
+    edits, new_due = checked
+    changed = False
+    held = {a.id for a in list_actions(session, indicator=indicator, area=area)}
+    for edit, due in edits:
+        if edit.id not in held:
+            raise ActionError(f"corrective action {edit.id} is not one of this indicator's actions for this area")
+        change = ActionChange(owner=edit.owner or "", due_date=due, clear_due_date=due is None, status=edit.status)
+        changed = update_action(session, edit.id, change, user, now, edit.version) is not None or changed
+    text = (sub.corrective_action or "").strip()
+    if text:
+        add_action(session, indicator, area, period, text, user, now, owner=sub.action_owner or "", due_date=new_due)
+        changed = True
+    return changed
 
 
 def validate_target(polarity: str, sub: Submission) -> tuple[TargetValues | None, list[tuple[str, str]]]:
@@ -245,20 +333,34 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
             if not area_held(session, sub.area):
                 return SaveResult(False, [("choice", f"There is no area {sub.area!r}.")])
             values, problems = validate_target(indicator.polarity, sub)
-            if values is None:
-                return SaveResult(False, problems)
+            edits, new_due, action_problems = validate_actions(sub)
+            if values is None or action_problems:
+                return SaveResult(False, problems + action_problems)
             key = _target_key(indicator.code, period, sub.area, sub.scope)
-            commentary, action = (sub.commentary or "").strip(), (sub.corrective_action or "").strip()
+            commentary = (sub.commentary or "").strip()
+            held = commentary_row(session, indicator.code, sub.area, period)
             changed_target = save_target(session, key, values, user, now, sub.target_version)
+            # The old one-text corrective action is kept as it was (actions are a list now).
             changed_note = save_commentary(
-                session, indicator.code, sub.area, period, commentary, action, user, now, sub.commentary_version
+                session,
+                indicator.code,
+                sub.area,
+                period,
+                commentary,
+                held.corrective_action if held else "",
+                user,
+                now,
+                sub.commentary_version,
             )
+            changed_actions = save_actions(session, indicator.code, sub.area, period, sub, (edits, new_due), user, now)
             session.flush()
             state = load_form(session, indicator.code, period, sub.area)
             name, indicator_code = indicator.name, indicator.code
     except StaleEdit as stale:  # raised inside the transaction, so neither change was kept
         return SaveResult(False, [("choice", _stale_message(stale))])
-    result = SaveResult(changed_target or changed_note, state=state)
+    except ActionError as exc:
+        return SaveResult(False, [("corrective_action", f"{str(exc)[0].upper()}{str(exc)[1:]}: nothing was saved.")])
+    result = SaveResult(changed_target or changed_note or changed_actions, state=state)
     # Name what was saved: a quarter chosen just before saving re-renders the form, and a save
     # sent before that finishes is for the quarter the form showed, not the one now chosen.
     where = "every area" if sub.scope != THIS_AREA else state.area_name
@@ -268,7 +370,7 @@ def save(engine: Engine, sub: Submission, user: str, now: datetime | None = None
         if result.saved
         else f"Nothing had changed for {saved_what}, so nothing was saved."
     )
-    if state.rating is not None and state.rating.rag == Rating.RED and not action:
+    if state.rating is not None and state.rating.rag == Rating.RED and not state.has_action:
         result.warnings.append(
             f"{name} is rated Red for {period.label}: add a corrective action before the report goes to committee."
         )

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reporting.actions import has_action
 from rules.periods import FinancialYear, Quarter
 from rules.rating import Rating
+from store.actions import list_actions
 from store.annotations import Annotation, annotations_for
 from store.annual_targets import DerivedTarget, annual_targets_of_year, derived_target, targets_for
 from store.areas import AreaTree
 from store.db import Session
-from store.edits import commentary_row, effective_target
+from store.edits import effective_target
 from store.indicator_queries import indicator_by_code, indicators_rated_first
 from store.models import AnnualTarget, Target
 from store.scorecard import score_indicator
@@ -86,8 +88,8 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
             red = False
             if target is not None and latest is not None and quarter <= latest:
                 scored = score_indicator(session, indicator, quarter, area, targets, tree)
-                note = commentary_row(session, indicator.code, area, quarter)
-                red = scored.rag == Rating.RED and not (note and note.corrective_action.strip())
+                acted = has_action(list_actions(session, indicator=indicator.code, area=area, periods=[quarter]), quarter.key)
+                red = scored.rag == Rating.RED and not acted
             text = target_text(target, indicator.unit) if indicator.rated else "not rated"
             row.cells.append(
                 QuarterCell(quarter, f"{text} (from the annual target)" if from_year and target is not None else text, red)
