@@ -89,6 +89,14 @@ class Settings:
     # Readers (anyone who is not an analyst, lead or admin) see published quarters only,
     # unless this is set: then they also see drafts, each marked "Draft — not yet published".
     show_drafts: bool = False
+    # The report author's contact details and the lead officer, in the pack's title block
+    # (issue 20 part 3); each can be overridden for one quarter on the Targets page.
+    report_author_role: str = ""
+    report_author_email: str = ""
+    report_author_phone: str = ""
+    lead_officer: str = ""
+    # The contact in the "Data up to …; last updated …; contact …" line (default: the author's email).
+    contact: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +125,11 @@ class Settings:
             db_statement_timeout=_number(env.get("CSPDASH_DB_STATEMENT_TIMEOUT"), 30),
             stub_month_share=_share(env.get("CSPDASH_STUB_MONTH_SHARE"), 0.2),
             show_drafts=_flag(env.get("CSPDASH_SHOW_DRAFTS"), False),
+            report_author_role=(env.get("CSPDASH_REPORT_AUTHOR_ROLE") or "").strip(),
+            report_author_email=(env.get("CSPDASH_REPORT_AUTHOR_EMAIL") or "").strip(),
+            report_author_phone=(env.get("CSPDASH_REPORT_AUTHOR_PHONE") or "").strip(),
+            lead_officer=(env.get("CSPDASH_LEAD_OFFICER") or "").strip(),
+            contact=(env.get("CSPDASH_CONTACT") or "").strip(),
         )
 
 

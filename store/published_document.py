@@ -42,6 +42,7 @@ from store.queries import (
     demand_panels,
     indicator_detail,
 )
+from store.pack_sections import pack_text
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
 
@@ -97,6 +98,9 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "demand": [_panel_doc(p) for p in demand_panels(session, period, area)],
             "comparator_levels": comparator_levels(session, period, area),
             "data_version": list(data_version(session)),
+            # The pack's words for the quarter as they stood (issue 20 part 3): a later edit
+            # changes neither this document nor the pack files stored with it.
+            "pack_text": pack_text(session, period, area).as_dict(),
         }
     )
     return document

@@ -7,6 +7,7 @@ dataclasses, never ORM objects, so results can be cached and shared between requ
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -175,6 +176,15 @@ def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
 def quarters_available(session: Session) -> list[Quarter]:
     """Every quarter some source holds complete data for, oldest first."""
     return sorted(set().union(*quarters_by_source(session).values()))
+
+
+def data_dates(session: Session) -> tuple[str | None, datetime | None]:
+    """The last month any source holds figures for (``2017-03``; a MARAC quarter counts as its
+    last month) and when a file was last loaded; None where there is none."""
+    held = [m for source in MONTHLY_SOURCES for m in months_held(session, source)[-1:]]
+    held += [Quarter.parse(k).months()[-1] for (k,) in session.execute(select(MaracReturn.quarter).distinct())]
+    loaded = session.scalar(select(func.max(Upload.loaded_at)))
+    return (max(held) if held else None), loaded
 
 
 def months_loaded(session: Session, quarter: Quarter) -> list[str]:
