@@ -15,12 +15,6 @@ from dataclasses import dataclass, field
 
 from exports.file_names import file_stem
 from reporting.formatting import format_value
-from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
-from rules.direction import Direction
-from rules.periods import Quarter
-from rules.rating import Rating
-from rules.summary import RATED, RagCounts, summary_sentence
-from settings import Settings
 from reporting.pack_text import (
     DEFAULT_BACKGROUND_PAPERS,
     DEFAULT_FINANCIAL,
@@ -30,6 +24,12 @@ from reporting.pack_text import (
     PackText,
     default_equalities,
 )
+from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
+from rules.direction import Direction
+from rules.periods import Quarter
+from rules.rating import Rating
+from rules.summary import RATED, RagCounts, summary_sentence
+from settings import Settings
 from store.db import Session
 from store.pack_sections import pack_text
 from store.publishing import quarter_state
@@ -227,7 +227,7 @@ class PackContent:
 
     @property
     def contact_lines(self) -> list[str]:
-        """"Name, role" then "email phone", as Havering's "Report author and contact details"."""
+        """The lines "Name, role" then "email phone", as Havering's "Report author and contact details"."""
         first = ", ".join(p for p in (self.author, self.author_role) if p)
         second = "  ".join(p for p in (self.author_email, self.author_phone) if p)
         return [line for line in (first, second) if line]

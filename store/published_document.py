@@ -32,6 +32,7 @@ from reporting.published_document import (
     sha256_text,
 )
 from rules.periods import Quarter
+from store.pack_sections import pack_text
 from store.queries import (
     CommentaryEntry,
     DemandPanel,
@@ -42,7 +43,6 @@ from store.queries import (
     demand_panels,
     indicator_detail,
 )
-from store.pack_sections import pack_text
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
 

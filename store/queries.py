@@ -7,8 +7,8 @@ dataclasses, never ORM objects, so results can be cached and shared between requ
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
