@@ -41,10 +41,12 @@ def _sign_in(page, base: str, name: str, next_path: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def _shoot(page, name: str, backend: str) -> None:
+def _shoot(page, name: str, backend: str, selector: str) -> None:
+    """The part of the page under test, and the page's footer with its data line."""
     if backend == "sqlite":  # one set is enough to look at
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / name), full_page=True)
+        page.locator(selector).screenshot(path=str(SHOTS / name))
+        page.locator(".app-footer").screenshot(path=str(SHOTS / name.replace(".png", "-footer.png")))
 
 
 def _no_overflow(page, selector: str = "html") -> bool:
@@ -94,7 +96,7 @@ def test_browser_analyst_writes_the_pack_text_for_a_quarter(live: str, web_brows
     assert page.input_value("#targets-pack-equalities") == "Repeat MARAC referrals affect women most."
     assert _no_overflow(page)
     page.locator("#targets-pack-section").scroll_into_view_if_needed()
-    _shoot(page, f"targets-pack-text-{width}.png", backend)
+    _shoot(page, f"targets-pack-text-{width}.png", backend, "#targets-pack-section")
     assert serious_axe_violations(page) == []
     assert page.console_errors == []
 
@@ -110,7 +112,7 @@ def test_browser_lead_publishes_with_the_committee_date(
         page.set_viewport_size({"width": width, "height": 900})
         page.locator("#publishing-panel").scroll_into_view_if_needed()
         assert _no_overflow(page, "#publishing-panel") and _no_overflow(page, "#publish-date")
-        _shoot(page, f"publish-form-committee-date-{width}.png", backend)
+        _shoot(page, f"publish-form-committee-date-{width}.png", backend, "#publishing-panel")
         assert serious_axe_violations(page) == []
 
     page.get_by_label("Publish even though something is missing?").select_option("force")
