@@ -59,6 +59,7 @@ WRITE_CALLBACKS = {
     "dashboards.targets.save": "analyst", "dashboards.targets.save_break": "analyst", "web.parts.publishing.submit": "analyst",
     "dashboards.indicator.save_baseline": "analyst",
     "dashboards.targets.save_annual": "analyst", "dashboards.targets.show_annual_quarters": "analyst",
+    "dashboards.targets.save_pack_text": "analyst",  # the pack's words for a quarter (issue 20 part 3)
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
 }  # fmt: skip

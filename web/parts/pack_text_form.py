@@ -98,7 +98,7 @@ def section(state: PackTextState, settings: Settings) -> html.Fieldset:
             *contact,
             html.H3("Implications and risks, and background papers"),
             *sections,
-            html.Button("Save the pack text", id=f"{PREFIX}save", className="button", n_clicks=0),
+            html.Button("Update the pack text", id=f"{PREFIX}save", className="button", n_clicks=0),
             html.Div(id=f"{PREFIX}message", role="status"),
             dcc.Store(id=f"{PREFIX}context", data=context(state)),
         ],
