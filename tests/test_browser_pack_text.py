@@ -59,7 +59,9 @@ def _no_overflow(page, selector: str = "html") -> bool:
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_browser_analyst_writes_the_pack_text_for_a_quarter(live: str, web_browser, demo_engine, database_url: str, width: int) -> None:
+def test_browser_analyst_writes_the_pack_text_for_a_quarter(
+    live: str, web_browser, demo_engine, database_url: str, width: int
+) -> None:
     page = web_browser
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     page.set_viewport_size({"width": width, "height": 900})
@@ -67,7 +69,9 @@ def test_browser_analyst_writes_the_pack_text_for_a_quarter(live: str, web_brows
     page.wait_for_selector("#targets-pack-section")
     assert page.inner_text("#targets-pack-section legend") == "Committee pack for Havering, Q3 2016/17"
     assert "Left empty, the pack gives the report author setting: Iain Agar." in page.inner_text("#targets-pack-section")
-    assert "Left empty, the pack says: There are no specific human resources implications" in page.inner_text("#targets-pack-section")
+    assert "Left empty, the pack says: There are no specific human resources implications" in page.inner_text(
+        "#targets-pack-section"
+    )
     assert "Data up to March 2017; last updated" in page.inner_text("#data-line")
     assert "contact iain.agar@havering.example." in page.inner_text("#data-line")
 

@@ -97,7 +97,9 @@ def test_settings_read_the_authors_contact_details_and_lead_officer() -> None:
 
 
 def test_pack_text_is_trimmed_and_a_bad_email_or_an_overlong_field_is_named() -> None:
-    text = PackText.from_mapping({"author_name": "  Iain   Agar ", "legal": " Line one\r\nLine two ", "unknown": "x", "financial": None})
+    text = PackText.from_mapping(
+        {"author_name": "  Iain   Agar ", "legal": " Line one\r\nLine two ", "unknown": "x", "financial": None}
+    )
     assert text.author_name == "Iain Agar" and text.legal == "Line one\nLine two" and text.financial == ""
     assert problems(text) == []
     found = dict(problems(PackText(author_email="iain.agar", background_papers="x" * 4001)))
@@ -189,14 +191,17 @@ def test_published_pack_keeps_its_text_and_date_after_a_later_edit(
     assert document is not None and document["pack_text"]["financial"] == "Funded from the MOPAC grant."
     html = stored["html"].content.decode()  # type: ignore[union-attr]
     assert "Funded from the MOPAC grant." in html and "A later edit." not in html
-    assert "<th scope=\"row\">Date</th><td>17 January 2017</td>" in html and "01708 000 111" in html
+    assert '<th scope="row">Date</th><td>17 January 2017</td>' in html and "01708 000 111" in html
     pdf = _pdf_pages(stored["pdf"].content)  # type: ignore[union-attr]
     assert "Funded from the MOPAC grant." in "\n".join(pdf) and "17 January 2017" in pdf[0]
     assert all(DATA_LINE in page for page in pdf), [i for i, p in enumerate(pdf) if DATA_LINE not in p]
     word = "\n".join(p.text for p in Document(io.BytesIO(stored["docx"].content)).paragraphs)  # type: ignore[union-attr]
     assert "Funded from the MOPAC grant." in word and "A later edit." not in word
     # The draft made now has the new text.
-    assert dict(load_content(demo_engine, Q3, HAVERING, settings).implications)["Financial implications and risks"] == "A later edit."
+    assert (
+        dict(load_content(demo_engine, Q3, HAVERING, settings).implications)["Financial implications and risks"]
+        == "A later edit."
+    )
 
 
 def test_word_pack_in_libreoffice_captions_stay_with_tables_and_every_page_has_the_data_line(
@@ -220,13 +225,18 @@ def test_word_pack_in_libreoffice_captions_stay_with_tables_and_every_page_has_t
         assert len(where) == 1, (caption, where)
         after = pages[where[0]].split(caption, 1)[1]
         assert header in after, (caption, pages[where[0]][-400:])
+
     # Order: implications before Appendix 1, the rating method after it, then the indicators.
     def page_of(words: str) -> int:
         return next(i for i, p in enumerate(pages) if words in p)
 
-    assert page_of("Implications and risks") < page_of("Appendix 1: Performance against target") < page_of(
-        "How indicators are rated"
-    ) < page_of("Performance by indicator") < page_of("Appendix 2: Demand pressures")
+    assert (
+        page_of("Implications and risks")
+        < page_of("Appendix 1: Performance against target")
+        < page_of("How indicators are rated")
+        < page_of("Performance by indicator")
+        < page_of("Appendix 2: Demand pressures")
+    )
 
 
 def test_pdf_pack_page_by_page(demo_engine, database_url: str, export_chromium: Path) -> None:
@@ -243,7 +253,9 @@ def test_pdf_pack_page_by_page(demo_engine, database_url: str, export_chromium: 
         return next(i for i, p in enumerate(pages) if words in p)
 
     appendix = page_of("Appendix 1: Performance against target")
-    assert page_of("Implications and risks") < appendix < page_of("How indicators are rated") < page_of("Performance by indicator")
+    assert (
+        page_of("Implications and risks") < appendix < page_of("How indicators are rated") < page_of("Performance by indicator")
+    )
     assert page_of("How indicators are rated") == appendix + 1  # straight after Appendix 1's landscape page
 
 
