@@ -273,3 +273,25 @@ def test_every_page_and_embed_carries_the_data_line(demo_engine, database_url: s
     assert f'<p class="more" id="embed-data-line">{DATA_LINE}' in embed and "contact csp@havering.example." in embed
     ward_map = client.get("/embed/map").get_data(as_text=True)
     assert 'id="embed-data-line">Data up to March 2017; last updated' in ward_map
+
+
+def test_migration_0021_adds_and_drops_pack_section_keeping_other_data(demo_engine) -> None:
+    """Both ways on SQLite and PostgreSQL: down to 0018 drops only ``pack_section``; up again
+    gives it back, empty, and the stored quarter text can be saved again."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from store.schema import alembic_config, current_revision, head_revision, upgrade
+
+    _save(demo_engine, PackText(legal="Kept until the downgrade."))
+    config = alembic_config()
+    with demo_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0018_csp_crime")
+    tables = set(inspect(demo_engine).get_table_names())
+    assert "pack_section" not in tables and {"commentary", "target", "indicator"} <= tables
+    upgrade(demo_engine)
+    assert current_revision(demo_engine) == head_revision()
+    with session_scope(demo_engine) as session:
+        assert pack_text(session, Q3, HAVERING).empty
+    assert _save(demo_engine, PackText(legal="Written again."))
