@@ -19,6 +19,7 @@ from rules.ward_generations import current_generation, generation_label
 from sources.registry import monthly as monthly_sources
 from store.annual_targets import targets_for
 from store.areas import AreaTree
+from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
 from store.models import (
@@ -181,8 +182,10 @@ def quarters_available(session: Session) -> list[Quarter]:
 def data_dates(session: Session) -> tuple[str | None, datetime | None]:
     """The last month any source holds figures for (``2017-03``; a MARAC quarter counts as its
     last month) and when a file was last loaded; None where there is none."""
-    held = [m for source in MONTHLY_SOURCES for m in months_held(session, source)[-1:]]
-    held += [Quarter.parse(k).months()[-1] for (k,) in session.execute(select(MaracReturn.quarter).distinct())]
+    # One max() per table (every page's footer asks): never a scan of the distinct months.
+    held = [m for source in MONTHLY_SOURCES if (m := session.scalar(select(func.max(COUNT_MODELS[source].month))))]
+    if marac := session.scalar(select(func.max(MaracReturn.quarter))):  # "2016-17-Q4" keys sort in time order
+        held.append(Quarter.parse(marac).months()[-1])
     loaded = session.scalar(select(func.max(Upload.loaded_at)))
     return (max(held) if held else None), loaded
 
