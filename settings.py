@@ -90,6 +90,15 @@ class Settings:
     # Readers (anyone who is not an analyst, lead or admin) see published quarters only,
     # unless this is set: then they also see drafts, each marked "Draft — not yet published".
     show_drafts: bool = False
+    # The report author's contact details and the lead officer, in the pack's title block
+    # (issue 20 part 3); each can be overridden for one quarter on the Targets page.
+    report_author_role: str = ""
+    report_author_email: str = ""
+    report_author_phone: str = ""
+    lead_officer: str = ""
+    # The contact in the "Data up to …; last updated …; contact …" line (default: the author's email).
+    contact: str = ""
+
     # Email (#22): the mail server (smtp://user:password@host:587?starttls=true), the sender's
     # address, and the site's public address that links in messages start with.
     smtp_url: str | None = None
@@ -132,6 +141,11 @@ class Settings:
             smtp_url=(env.get("CSPDASH_SMTP_URL") or "").strip() or None,
             mail_from=(env.get("CSPDASH_MAIL_FROM") or "").strip() or None,
             base_url=(env.get("CSPDASH_BASE_URL") or "").strip().rstrip("/") or None,
+            report_author_role=(env.get("CSPDASH_REPORT_AUTHOR_ROLE") or "").strip(),
+            report_author_email=(env.get("CSPDASH_REPORT_AUTHOR_EMAIL") or "").strip(),
+            report_author_phone=(env.get("CSPDASH_REPORT_AUTHOR_PHONE") or "").strip(),
+            lead_officer=(env.get("CSPDASH_LEAD_OFFICER") or "").strip(),
+            contact=(env.get("CSPDASH_CONTACT") or "").strip(),
         )
 
 

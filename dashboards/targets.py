@@ -25,6 +25,7 @@ from web.login import account_bar, sign_in_prompt
 from web.parts import actions_panel, targets_page
 from web.parts import annual_target_form as annual_form
 from web.parts import components as ui
+from web.parts import pack_text_form as pack_form
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
 from web.parts.context import current_engine, current_settings
@@ -70,6 +71,7 @@ def layout(
         [
             *intro, _chooser(page.choices, state), _overview(page.grid or [], state, page.annual_rows or []), _editor(state, page.ytd),
             *([_annual(page.annual)] if page.annual is not None else []), _breaks(state, page.source, page.breaks or []),
+            pack_form.section(pack_form.load(current_engine(), state.period, state.area, state.area_name), current_settings()),
         ]
     )  # fmt: skip
 
@@ -660,3 +662,35 @@ def save_annual(clicks, editing, target, tolerance, tolerance_type, profile, sha
     assert result.state is not None
     message = html.P(result.message, className="saved", id="targets-annual-saved")
     return None, message, result.state.note
+
+
+PACK_FIELDS = [State(field_id, "value") for field_id in pack_form.FIELD_IDS.values()]
+
+
+@callback(
+    Output("targets-pack-errors", "children"),
+    Output("targets-pack-message", "children"),
+    Output("targets-pack-context", "data"),
+    Input("targets-pack-save", "n_clicks"),
+    State("targets-pack-context", "data"),
+    *PACK_FIELDS,
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def save_pack_text(clicks, editing, *values) -> tuple[Any, ...]:
+    """The committee pack's words for the quarter: contact details, implications, background papers."""
+    if not clicks or not editing:
+        raise dash.exceptions.PreventUpdate
+    user = current_user()
+    assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
+    try:
+        result = pack_form.save(current_engine(), editing, dict(zip(pack_form.FIELD_IDS, values, strict=True)), user.name)
+    except Exception as exc:  # the page says what failed rather than leaving the button dead
+        return ui.failure(exc), None, dash.no_update
+    if result.problems:
+        items = [
+            html.Li(html.A(message, href=f"#{pack_form.FIELD_IDS.get(name, 'targets-pack-save')}"))
+            for name, message in result.problems
+        ]
+        return ui.notice("There is a problem: nothing was saved", html.Ul(items)), None, dash.no_update
+    return None, html.P(result.message, className="saved", id="targets-pack-saved"), {**editing, "version": result.version}

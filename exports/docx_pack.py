@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow, title_rows
 from views.figures import Chart
 
 INK, SECONDARY, LIGHT = "0B0C0C", "505A5F", "F3F2F1"
@@ -87,7 +87,10 @@ def _draft_mark(doc: DocumentType, content: PackContent) -> None:
 
 
 def _footer(doc: DocumentType, content: PackContent) -> None:
-    paragraph = doc.sections[0].footer.paragraphs[0]
+    """On every page: the committee, area and quarter, the page number, and the data line
+    ("Data up to …; last updated …; contact …"). Later sections' footers follow the first's."""
+    footer = doc.sections[0].footer
+    paragraph = footer.paragraphs[0]
     prefix = "DRAFT · " if content.draft else ""
     paragraph.text = f"{prefix}{content.committee} · {content.area_name} · {content.period.label} · Page "
     _field(paragraph, "PAGE")
@@ -95,6 +98,28 @@ def _footer(doc: DocumentType, content: PackContent) -> None:
     _field(paragraph, "NUMPAGES")
     for run in paragraph.runs:
         run.font.size = Pt(8)
+    if content.data_line:
+        line = footer.add_paragraph()
+        run = line.add_run(content.data_line)
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor.from_string(SECONDARY)
+
+
+def _keep_with_table(caption: Paragraph, table: Table, whole: bool) -> None:
+    """The caption stays on its table's page: it keeps with the next paragraph, the first row
+    (Word and LibreOffice move a kept paragraph with the table's first row), and rows are never
+    split. ``whole``: every row but the last keeps with the next, so a short table is never
+    parted from its caption or split over two pages."""
+    caption.paragraph_format.keep_with_next = True
+    rows = list(table.rows)
+    for i, row in enumerate(rows):
+        props = row._tr.get_or_add_trPr()
+        if props.find(qn("w:cantSplit")) is None:
+            props.append(OxmlElement("w:cantSplit"))
+        if i == 0 or (whole and i < len(rows) - 1):
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _para(doc: DocumentType, text: str, bold: bool = False, italic: bool = False, size: float | None = None) -> Paragraph:
@@ -162,7 +187,7 @@ def _rating_cell(cell: _Cell, mark: Mark, size: float) -> None:
 def _simple_table(
     doc: DocumentType, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Collection[int] = frozenset()
 ) -> Table:
-    doc.add_paragraph(caption, style="Caption")
+    caption_paragraph = doc.add_paragraph(caption, style="Caption")
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -175,22 +200,16 @@ def _simple_table(
             _cell_text(cells[i], value, bold=i == 0, right=i in numeric)
     _repeat_header(table)
     _describe(table, caption)
+    _keep_with_table(caption_paragraph, table, whole=len(table.rows) <= 15)
     return table
 
 
 def _title_block(doc: DocumentType, content: PackContent) -> None:
     doc.add_paragraph(content.committee, style="Subtitle")
     doc.add_paragraph(content.title, style="Title")
-    rows = [
-        ("Subject heading", content.title),
-        ("Area", f"{content.area_name} ({content.area_code})"),
-        ("Period covered", content.period_covered),
-        ("Report author", content.author),
-        ("Date", content.date),
-    ]
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for label, value in rows:
+    for label, value in title_rows(content):
         cells = table.add_row().cells
         _cell_text(cells[0], label, bold=True)
         _cell_text(cells[1], value)
@@ -224,7 +243,7 @@ def _summary(doc: DocumentType, content: PackContent) -> None:
 def _key(doc: DocumentType, content: PackContent) -> None:
     doc.add_heading("How indicators are rated", level=1)
     for heading, items in (("Ratings", content.key_ratings), ("Direction of travel", content.key_directions)):
-        doc.add_paragraph(heading, style="Caption")
+        caption = doc.add_paragraph(heading, style="Caption")
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         for mark, meaning in items:
@@ -236,8 +255,23 @@ def _key(doc: DocumentType, content: PackContent) -> None:
             _cell_text(cells[1], meaning[:1].upper() + meaning[1:] + ".")
             cells[0].width, cells[1].width = Mm(35), Mm(135)
         _describe(table, f"Key: {heading.lower()}")
+        _keep_with_table(caption, table, whole=True)
     for note in content.key_notes:
         doc.add_paragraph(note)
+
+
+def _implications(doc: DocumentType, content: PackContent) -> None:
+    """Havering's "Implications and risks" and "Background papers", before the appendices."""
+    doc.add_heading("Implications and risks", level=1)
+    for heading, text in content.implications:
+        doc.add_heading(heading, level=3).paragraph_format.keep_with_next = True
+        for part in text.split("\n"):
+            if part.strip():
+                doc.add_paragraph(part.strip())
+    doc.add_heading("Background papers", level=1)
+    for part in content.background_papers.split("\n"):
+        if part.strip():
+            doc.add_paragraph(part.strip())
 
 
 def _appendix_row(table: Table, row: TableRow, size: float) -> None:
@@ -284,7 +318,7 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     _set_page(section, landscape=True)
     doc.add_heading(f"Appendix 1: Performance against target, {content.period.label}", level=1)
-    doc.add_paragraph(content.table_caption, style="Caption")
+    caption = doc.add_paragraph(content.table_caption, style="Caption")
     size = 8.5
     table = doc.add_table(rows=1, cols=len(content.table_headers))
     table.style = "Table Grid"
@@ -301,6 +335,7 @@ def _appendix(doc: DocumentType, content: PackContent) -> None:
     _widths(table, APPENDIX_WIDTHS)
     _repeat_header(table)
     _describe(table, content.table_caption)
+    _keep_with_table(caption, table, whole=False)
     if content.figure_notes:  # the markers in the table ([1]…) point here
         heading = _para(doc, content.figure_notes_heading, bold=True, size=9)
         heading.paragraph_format.space_before, heading.paragraph_format.space_after = Pt(6), Pt(2)
@@ -381,9 +416,12 @@ def render_docx(content: PackContent, images: Mapping[str, bytes]) -> bytes:
     _footer(doc, content)
     _title_block(doc, content)
     _summary(doc, content)
-    _key(doc, content)
+    _implications(doc, content)
     _appendix(doc, content)
+    # After Appendix 1, as a reader turns to it: how the ratings and SPC charts work.
     _set_page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+    _key(doc, content)
+    doc.add_page_break()
     doc.add_heading("Performance by indicator", level=1)
     number = 1
     for section in content.sections:

@@ -13,7 +13,7 @@ import base64
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from html import escape
 
-from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow
+from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow, title_rows
 from views.figures import Chart
 from views.marks import SOURCES
 
@@ -129,15 +129,12 @@ def _figure(chart: Chart, svg: bytes, number: int) -> str:
     )
 
 
+def _lines(text: str) -> str:
+    return "<br>".join(_e(line) for line in text.split("\n"))
+
+
 def _title_block(c: PackContent) -> str:
-    rows = [
-        ("Subject heading", c.title),
-        ("Area", f"{c.area_name} ({c.area_code})"),
-        ("Period covered", c.period_covered),
-        ("Report author", c.author),
-        ("Date", c.date),
-    ]
-    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
+    body = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_lines(v)}</td></tr>' for k, v in title_rows(c))
     return (
         f'<header><p class="committee">{_e(c.committee)}</p><h1>{_e(c.title)}</h1>'
         f'<table class="details"><caption>Report details</caption><tbody>{body}</tbody></table></header>'
@@ -162,6 +159,20 @@ def _summary(c: PackContent) -> str:
     )
 
 
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{_e(part.strip())}</p>" for part in text.split("\n") if part.strip())
+
+
+def _implications(c: PackContent) -> str:
+    """Havering's "Implications and risks" and "Background papers", before the appendices."""
+    parts = "".join(f"<h3>{_e(heading)}</h3>{_paragraphs(text)}" for heading, text in c.implications)
+    return (
+        f'<section id="implications" aria-labelledby="implications-heading"><h2 id="implications-heading">Implications and risks</h2>{parts}</section>'
+        f'<section id="background-papers" aria-labelledby="background-papers-heading"><h2 id="background-papers-heading">Background papers</h2>'
+        f"{_paragraphs(c.background_papers)}</section>"
+    )
+
+
 def _key(c: PackContent) -> str:
     ratings = "".join(f'<tr><th scope="row">{_badge(m)}</th><td>{_e(t[:1].upper() + t[1:])}.</td></tr>' for m, t in c.key_ratings)
     directions = "".join(
@@ -169,7 +180,7 @@ def _key(c: PackContent) -> str:
     )
     notes = "".join(f"<p>{_e(n)}</p>" for n in c.key_notes)
     return (
-        '<section id="key" aria-labelledby="key-heading"><h2 id="key-heading">How indicators are rated</h2>'
+        '<section id="key" class="new-page" aria-labelledby="key-heading"><h2 id="key-heading">How indicators are rated</h2>'
         f'<table class="key"><caption>Ratings</caption><tbody>{ratings}</tbody></table>'
         f'<table class="key"><caption>Direction of travel</caption><tbody>{directions}</tbody></table>{notes}</section>'
     )
@@ -299,19 +310,23 @@ def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
     footer = _css_string(
         ("DRAFT · " if content.draft else "") + f"{content.committee} · {content.area_name} · {content.period.label}"
     )
-    css = CSS.replace('var(--footer, "")', f"{footer}; font: 8pt Arial, sans-serif; color: #505a5f")
+    if content.data_line:  # on every printed page, under the committee line
+        footer = f'{footer} "\\a " {_css_string(content.data_line)}'
+    css = CSS.replace('var(--footer, "")', f"{footer}; white-space: pre-wrap; font: 8pt Arial, sans-serif; color: #505a5f")
     mark = ""
     if content.draft:  # at the top of every printed page, and of the document on screen
         css += DRAFT_CSS.replace("var(--draft)", _css_string(DRAFT_MARK))
         mark = f'<p class="draft-mark" role="note">{_e(DRAFT_MARK)}</p>'
+    data_line = f'<p id="data-line">{_e(content.data_line)}</p>' if content.data_line else ""
     title = ("DRAFT: " if content.draft else "") + f"{content.title}: {content.area_name}"
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{css}</style></head><body>{mark}"
-        f"{_title_block(content)}<main>{_summary(content)}{_key(content)}{_appendix(content)}"
+        f"{_title_block(content)}<main>{_summary(content)}{_implications(content)}{_appendix(content)}{_key(content)}"
         '<section id="indicators" class="new-page" aria-labelledby="indicators-heading">'
         f'<h2 id="indicators-heading">Performance by indicator</h2>{"".join(sections)}</section>'
         f"{_demand(content, images, number)}{_annex(content)}</main>"
-        f"<footer><p>{_e(SOURCES)}</p><p>Produced with cspdash on {_e(content.date)}.</p></footer></body></html>"
+        f"<footer><p>{_e(SOURCES)}</p>{data_line}"
+        f"<p>Produced with cspdash on {_e(content.date)}.</p></footer></body></html>"
     )

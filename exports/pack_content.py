@@ -17,6 +17,15 @@ from typing import Any
 from exports.file_names import file_stem
 from reporting.actions import outcome_words
 from reporting.formatting import format_value
+from reporting.pack_text import (
+    DEFAULT_BACKGROUND_PAPERS,
+    DEFAULT_FINANCIAL,
+    DEFAULT_HUMAN_RESOURCES,
+    DEFAULT_LEGAL,
+    LABELS,
+    PackText,
+    default_equalities,
+)
 from reporting.scoring import RED_WITHOUT_ACTION, Scorecard, ScoreRow
 from rules.direction import Direction
 from rules.periods import Quarter
@@ -24,10 +33,12 @@ from rules.rating import Rating
 from rules.summary import RATED, RagCounts, summary_sentence
 from settings import Settings
 from store.db import Session
+from store.pack_sections import pack_text
 from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
+from views.data_line import contact_of, data_line, dates_in
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
 from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
 from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
@@ -208,6 +219,25 @@ class PackContent:
     draft: bool = False
     # Test names, p-values, intervals and SPC limits: at the end of the pack, never in its body.
     annex: list[AnnexEntry] = field(default_factory=list)
+    # The author's contact details and the lead officer, as Havering's title block gives them
+    # (issue 20 part 3): the settings, or what was written for this quarter on the Targets page.
+    author_role: str = ""
+    author_email: str = ""
+    author_phone: str = ""
+    lead_officer: str = ""
+    # "Implications and risks" (heading, text) and "Background papers", each as written for
+    # the quarter or the default wording.
+    implications: list[tuple[str, str]] = field(default_factory=list)
+    background_papers: str = ""
+    # "Data up to March 2017; last updated …; contact …", on every page (views.data_line).
+    data_line: str = ""
+
+    @property
+    def contact_lines(self) -> list[str]:
+        """The lines "Name, role" then "email phone", as Havering's "Report author and contact details"."""
+        first = ", ".join(p for p in (self.author, self.author_role) if p)
+        second = "  ".join(p for p in (self.author_email, self.author_phone) if p)
+        return [line for line in (first, second) if line]
 
     @property
     def charts(self) -> list[Chart]:
@@ -221,6 +251,21 @@ class PackContent:
         return file_stem(
             self.area_name, "CSP-performance", f"Q{self.period.q}", self.period.financial_year.key, "DRAFT" if self.draft else ""
         )
+
+
+def title_rows(content: PackContent) -> list[tuple[str, str]]:
+    """The title block, as Havering's: subject, lead officer, author and contact details, then
+    the area, the period and the date (lines within a value are separated by a newline)."""
+    rows = [("Subject heading", content.title)]
+    if content.lead_officer:
+        rows.append(("Lead officer", content.lead_officer))
+    rows += [
+        ("Report author and contact details", "\n".join(content.contact_lines) or content.author),
+        ("Area", f"{content.area_name} ({content.area_code})"),
+        ("Period covered", content.period_covered),
+        ("Date", content.date),
+    ]
+    return rows
 
 
 def _count(counts: RagCounts, rating: Rating) -> str:
@@ -388,6 +433,16 @@ def _demand(session: Session, card: Scorecard) -> tuple[Chart | None, list[str],
     return demand_chart(panels, card.area_name, card.period), headers, rows
 
 
+def _implications(text: PackText, red_names: list[str]) -> list[tuple[str, str]]:
+    """Havering's four headings, each as written for the quarter or its default wording."""
+    return [
+        (LABELS["financial"], text.financial or DEFAULT_FINANCIAL),
+        (LABELS["legal"], text.legal or DEFAULT_LEGAL),
+        (LABELS["human_resources"], text.human_resources or DEFAULT_HUMAN_RESOURCES),
+        (LABELS["equalities"], text.equalities or default_equalities(red_names)),
+    ]
+
+
 def build_pack_content(
     session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None, *, draft: bool | None = None
 ) -> PackContent:
@@ -421,18 +476,24 @@ def build_pack_content(
     ratings, directions, key_notes = _key(period)
     chart, demand_headers, demand_rows = _demand(session, card)
     when = date or dt.date.today()
+    text = pack_text(session, period, area)
+    red_names = [r.name for r in rated if r.rag is Rating.RED]
     return PackContent(
         committee=settings.committee_name,
         title=f"Community Safety Partnership Performance Report: Quarter {period.q} ({period.financial_year.label})",
         area_name=card.area_name, area_code=area, period=period, period_covered=_period_covered(period),
-        author=settings.report_author, date=f"{when.day} {when:%B %Y}",
+        author=text.author_name or settings.report_author, date=f"{when.day} {when:%B %Y}",
+        author_role=text.author_role or settings.report_author_role, author_email=text.author_email or settings.report_author_email,
+        author_phone=text.author_phone or settings.report_author_phone, lead_officer=text.lead_officer or settings.lead_officer,
+        implications=_implications(text, red_names), background_papers=text.background_papers or DEFAULT_BACKGROUND_PAPERS,
+        data_line=data_line(dates_in(session, period), settings.contact or text.author_email or contact_of(settings)),
         intro=(
             f"This report sets out how {card.area_name} performed in {period.label} against the "
             f"{plural(len(rated), 'rated indicator')} of the Community Safety Partnership, and the demand on "
             f"services shown by {plural(len(context), 'context indicator')} that are not rated."
         ),
         summary_sentence=summary_sentence(summary.overall), goals=goals,
-        red_names=[r.name for r in rated if r.rag is Rating.RED], notes=notes,
+        red_names=red_names, notes=notes,
         recommendations=[
             "Review the levels of performance set out in Appendix 1 and the corrective action that is being taken.",
             "Note the demand pressures set out in Appendix 2.",

@@ -526,5 +526,28 @@ class IncompleteInSource(Base):
     median_of_others: Mapped[float] = mapped_column(Float)
 
 
+class PackSection(Base):
+    """The committee pack's words for one area and quarter that are not figures (issue 20
+    part 3): contact details overriding the settings, implications and risks, background
+    papers. An empty field takes the setting or the default wording (``reporting.pack_text``)."""
+
+    __tablename__ = "pack_section"
+
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    author_name: Mapped[str] = mapped_column(Text, default="")
+    author_role: Mapped[str] = mapped_column(Text, default="")
+    author_email: Mapped[str] = mapped_column(Text, default="")
+    author_phone: Mapped[str] = mapped_column(Text, default="")
+    lead_officer: Mapped[str] = mapped_column(Text, default="")
+    financial: Mapped[str] = mapped_column(Text, default="")
+    legal: Mapped[str] = mapped_column(Text, default="")
+    human_resources: Mapped[str] = mapped_column(Text, default="")
+    equalities: Mapped[str] = mapped_column(Text, default="")
+    background_papers: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # --- Notifications (#22 part 3): subscriptions, recorded events, deliveries ----------------
 import store.notification_models  # noqa: E402,F401 - registers its tables on Base.metadata

@@ -33,6 +33,7 @@ from reporting.published_document import (
     sha256_text,
 )
 from rules.periods import Quarter
+from store.pack_sections import pack_text
 from store.queries import (
     CommentaryEntry,
     DemandPanel,
@@ -103,6 +104,9 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "demand": [_panel_doc(p) for p in demand_panels(session, period, area)],
             "comparator_levels": comparator_levels(session, period, area),
             "data_version": list(data_version(session)),
+            # The pack's words for the quarter as they stood (issue 20 part 3): a later edit
+            # changes neither this document nor the pack files stored with it.
+            "pack_text": pack_text(session, period, area).as_dict(),
         }
     )
     return document

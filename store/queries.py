@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from sources.registry import monthly as monthly_sources
 from store.actions import list_actions
 from store.annual_targets import targets_for
 from store.areas import AreaTree
+from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.measures import Measure, series
 from store.models import (
@@ -178,6 +180,17 @@ def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
 def quarters_available(session: Session) -> list[Quarter]:
     """Every quarter some source holds complete data for, oldest first."""
     return sorted(set().union(*quarters_by_source(session).values()))
+
+
+def data_dates(session: Session) -> tuple[str | None, datetime | None]:
+    """The last month any source holds figures for (``2017-03``; a MARAC quarter counts as its
+    last month) and when a file was last loaded; None where there is none."""
+    # One max() per table (every page's footer asks): never a scan of the distinct months.
+    held = [m for source in MONTHLY_SOURCES if (m := session.scalar(select(func.max(COUNT_MODELS[source].month))))]
+    if marac := session.scalar(select(func.max(MaracReturn.quarter))):  # "2016-17-Q4" keys sort in time order
+        held.append(Quarter.parse(marac).months()[-1])
+    loaded = session.scalar(select(func.max(Upload.loaded_at)))
+    return (max(held) if held else None), loaded
 
 
 def months_loaded(session: Session, quarter: Quarter) -> list[str]:

@@ -140,6 +140,7 @@ def _publish_body(reason: str = "Demo data") -> dict:
         {"id": "publish-force-value", "property": "data", "value": "force"},
         {"id": "publish-reason", "property": "value", "value": reason},
         quarter,
+        {"id": "publish-date", "property": "value", "value": ""},  # the committee date: empty, dated today
     ]
     return _callback("publish-outcome.children", [{"id": "publish-button", "property": "n_clicks", "value": 1}], state)
 

@@ -131,8 +131,10 @@ def test_export_pack_docx_summary_and_headings(packs, scorecard) -> None:
     assert ("Title", "Community Safety Partnership Performance Report: Quarter 3 (2016/17)") in styled
     headings1 = [t for s, t in styled if s == "Heading 1"]
     assert headings1 == [
-        "Summary", "How indicators are rated", "Appendix 1: Performance against target, Q3 2016/17",
-        "Performance by indicator", "Appendix 2: Demand pressures, Q3 2016/17",
+        # Havering's order (issue 20 part 3): implications and background papers before the
+        # appendices, and how ratings work after Appendix 1.
+        "Summary", "Implications and risks", "Background papers", "Appendix 1: Performance against target, Q3 2016/17",
+        "How indicators are rated", "Performance by indicator", "Appendix 2: Demand pressures, Q3 2016/17",
         "Technical annex: statistical tests and SPC limits",
     ]  # fmt: skip
     assert [t for s, t in styled if s == "Heading 2" and t.startswith("CSP")] == [f"{c}: {EXPECTED[c][0]}" for c in EXPECTED]

@@ -62,6 +62,7 @@ WRITE_CALLBACKS = {
     "dashboards.targets.save_annual": "analyst", "dashboards.targets.show_annual_quarters": "analyst",
     # Choosing one's own email alerts needs someone signed in: refused to anonymous visitors.
     "dashboards.alerts.save": "viewer",
+    "dashboards.targets.save_pack_text": "analyst",  # the pack's words for a quarter (issue 20 part 3)
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
 }  # fmt: skip

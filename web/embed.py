@@ -63,6 +63,7 @@ from store.map_queries import MapRequestError, UnknownMeasure
 from store.queries import UnknownArea, UnknownIndicator
 from views import data
 from views.data import PageState
+from views.data_line import site_data_line
 from views.figures import KINDS, trend_chart, ward_map_chart
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
@@ -384,7 +385,18 @@ def _text_of(exc: Exception) -> str:
     return escape(str(exc.args[0] if exc.args else exc), quote=False)  # text, not an attribute
 
 
+def _data_line(period: Quarter | None = None) -> str:
+    """The line "Data up to …; last updated …; contact …" (``views.data_line``) under every embed."""
+    try:
+        line = site_data_line(current_settings(), period)
+    except Exception:  # the line never stops the embed
+        log.warning("the data line could not be read", exc_info=True)
+        return ""
+    return f'<p class="more" id="embed-data-line">{escape(line)}</p>'
+
+
 def _page(title: str, body: str, status: int = 200) -> flask.Response:
+    body += _data_line() if status == 200 and "embed-data-line" not in body else ""
     html = (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
@@ -422,7 +434,7 @@ def embed_indicator(code: str) -> flask.Response:
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>Solid blue line with circles: the figure '
         "each quarter. Dashed line: the target. Shaded band: the tolerance, where the indicator is still rated Green."
         "</figcaption></figure>"
-        f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>'
+        f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>{_data_line(period)}'
     )
     return _page(f"{info.name} – {detail.area_name}, {period.label}", body)
 

@@ -9,6 +9,7 @@ dcc.Textarea take no aria props).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from dash import dcc, html
@@ -62,6 +63,35 @@ def text_field(control_id: str, label: str, value: str, *, hint: str | None = No
         className="field__input field__input--number",
     )
     return html.Div([*_label(label, control_id, hint), control], className="field", **extra)
+
+
+def line_field(
+    control_id: str, label: str, value: str, *, hint: str | None = None, kind: str = "text", autocomplete: str = "off"
+) -> html.Div:
+    """A labelled one-line text box for words (``kind`` ``text``, ``email`` or ``tel``), not a number."""
+    control = dcc.Input(
+        id=control_id,
+        type=kind,  # type: ignore[arg-type]
+        value=value,
+        autoComplete=autocomplete,
+        className="field__input",
+    )
+    return html.Div([*_label(label, control_id, hint), control], className="field")
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date as people write it: 2017-01-17, 17 January 2017 or 17 Jan 2017; None otherwise."""
+    cleaned = " ".join((text or "").split())
+    for parse in (
+        date.fromisoformat,
+        lambda t: datetime.strptime(t, "%d %B %Y").date(),
+        lambda t: datetime.strptime(t, "%d %b %Y").date(),
+    ):
+        try:
+            return parse(cleaned)
+        except ValueError:
+            continue
+    return None
 
 
 def textarea_field(control_id: str, label: str, value: str, *, hint: str | None = None, rows: int = 4) -> html.Div:

@@ -27,7 +27,13 @@ from views.publication import DRAFT_BANNER, Publication, parse_request, publicat
 from web.access import can, current_user, requires_role
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
-from web.parts.fields import select_field, textarea_field
+from web.parts.fields import line_field, parse_day, select_field, textarea_field
+
+DATE_LABEL = "Date of the committee meeting (optional)"
+DATE_HINT = (
+    "The date the pack's title block gives, such as 17 January 2017 or 2017-01-17. "
+    "Left empty, the pack is dated the day it is published."
+)
 
 
 def banner(pub: Publication, page_id: str) -> html.Div:
@@ -237,6 +243,7 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
             _action(
                 "Publish this quarter", "publish",
                 textarea_field("publish-note", "Note (optional)", "", rows=1),
+                line_field("publish-date", DATE_LABEL, "", hint=DATE_HINT),
                 # A native select (as on the other forms): Dash's Checklist has no accessible name.
                 select_field("publish-force", FORCE_LABEL, [("", "No"), ("force", FORCE_YES)], "", store=True),
                 textarea_field("publish-reason", REASON_LABEL, "", rows=2),
@@ -324,12 +331,17 @@ def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Compon
 
 @requires_role("lead")
 def publish(
-    clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None
+    clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None, when: str | None = None
 ) -> Component | list:
+    typed = (when or "").strip()
+    day = parse_day(typed) if typed else None
+    if typed and day is None:
+        return ui.notice("Not published", f"“{DATE_LABEL}” is {typed!r}: give a date like 17 January 2017, or leave it empty.")
+
     def act(period: Quarter, area: str) -> str:
         info = publish_with_pack(
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
-            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(),
+            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(), date=day,
         )  # fmt: skip
         with session_scope(current_engine()) as session:
             shown = named_version(info, {info.published_by: shown_name(session, info.published_by) or info.published_by})
@@ -360,7 +372,8 @@ def register_publishing_callbacks(app: Dash) -> None:
     )(submit)
     app.callback(
         Output("publish-outcome", "children"), Input("publish-button", "n_clicks"), State("publish-note", "value"),
-        State("publish-force-value", "data"), State("publish-reason", "value"), quarter, prevent_initial_call=True,
+        State("publish-force-value", "data"), State("publish-reason", "value"), quarter, State("publish-date", "value"),
+        prevent_initial_call=True,
     )(publish)  # fmt: skip
     app.callback(
         Output("publish-reopen-outcome", "children"),

@@ -3,6 +3,7 @@ navigation, main region and footer (with where the figures come from)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
@@ -12,6 +13,7 @@ from views.marks import RATING_RULE, SOURCES
 from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
 
+log = logging.getLogger(__name__)
 SERVICE_NAME = "Community Safety Partnership performance"
 NAV = [
     ("Scorecard", "/", "nav-scorecard"),
@@ -84,10 +86,33 @@ def header() -> html.Header:
     )
 
 
+def data_line() -> str:
+    """ "Data up to …; last updated …; contact …" (``views.data_line``); "" outside a request or
+    when the database cannot say (the page still shows)."""
+    import flask
+
+    if not flask.has_request_context():
+        return ""
+    from views.data_line import site_data_line
+    from web.parts.context import current_settings
+
+    try:
+        return site_data_line(current_settings())
+    except Exception:  # a footer line never stops a page
+        log.warning("the data line could not be read", exc_info=True)
+        return ""
+
+
 def footer() -> html.Footer:
+    line = data_line()
     return html.Footer(
         html.Div(
-            [html.P(SOURCES), html.P(RATING_RULE), html.P("cspdash is open-source software.", className="no-print")],
+            [
+                *([html.P(line, id="data-line", className="data-line")] if line else []),
+                html.P(SOURCES),
+                html.P(RATING_RULE),
+                html.P("cspdash is open-source software.", className="no-print"),
+            ],
             className="width-container",
         ),
         className="app-footer",
