@@ -50,6 +50,7 @@ READ_ROUTES = {
     "/api/v1/indicators/<code>/series": "/api/v1/indicators/CSP1/series",
     "/api/v1/counts": "/api/v1/counts?source=crime&by=quarter",
     "/api/v1/areas": "/api/v1/areas",
+    "/api/v1/actions": "/api/v1/actions?period=2016-17-Q3",
     "/api/v1/<path:unknown>": "/api/v1/nothing-here",
     "/api/v1/": "/api/v1/",
 }
