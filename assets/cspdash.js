@@ -124,10 +124,10 @@
             // The publish button: a fresh job id, which starts publishing on the server and
             // names the progress the page polls for (random enough to be one person's job).
             publishJob: function (clicks) {
-                if (!clicks) { return window.dash_clientside.no_update; }
+                if (!clicks) { return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }
                 var id = "";
                 for (var i = 0; i < 4; i++) { id += Math.floor(Math.random() * 0x100000000).toString(16); }
-                return {job: "job-" + id, clicks: clicks};
+                return [{job: "job-" + id, clicks: clicks}, ""];
             }
         }
     });

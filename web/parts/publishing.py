@@ -592,6 +592,7 @@ def register_publishing_callbacks(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="cspdash", function_name="publishJob"),
         Output("publish-job", "data"),
+        Output("publish-outcome", "children", allow_duplicate=True),  # a refusal from the last try goes
         Input("publish-button", "n_clicks"),
         prevent_initial_call=True,
     )
