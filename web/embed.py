@@ -437,7 +437,7 @@ def embed_indicator(code: str) -> flask.Response:
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>Solid blue line with circles: the figure '
         "each quarter. Dashed line: the target. Shaded band: the tolerance, where the indicator is still rated Green."
         "</figcaption></figure>"
-        f"{data_note(info.source, period.months[-1] if row.actual is not None else None)}"
+        f"{data_note(info.source, period.months()[-1] if row.actual is not None else None)}"
         f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>'
     )
     return _page(f"{info.name} – {detail.area_name}, {period.label}", body)
@@ -456,7 +456,7 @@ def embed_map() -> flask.Response:
         )
     state = ward_map_state(settings.database_url, settings.home_area, _map_params())
     span = state.period
-    last_month = span.key if span.span == "month" else Quarter.parse(span.key).months[-1]
+    last_month = span.key if span.span == "month" else Quarter.parse(span.key).months()[-1]
     figure = chart.figure
     layout = figure["layout"]
     subtitle = layout["title"]["subtitle"]["text"]
