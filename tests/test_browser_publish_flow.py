@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from rules.periods import Quarter
 from sqlalchemy import delete
 
+from rules.periods import Quarter
 from store.data_version import bump_data_version
 from store.db import session_scope
 from store.models import AsbCount, MaracReturn

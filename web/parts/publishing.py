@@ -504,7 +504,7 @@ def progress_list(step: str | None, failed: bool = False) -> html.Div:
 
 
 @requires_role("lead")
-def poll(_ticks: int | None, job: dict | None) -> Component | list:
+def poll(_ticks: int | None, job: dict | None) -> Any:
     name = str((job or {}).get("job") or "")
     if not _JOB.match(name):
         return no_update
@@ -534,7 +534,7 @@ def _published_state(period: Quarter, area: str, headline: str, forced_reason: s
 @requires_role("lead")
 def publish(
     job: dict | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None
-) -> tuple[Component | list, Component | list, bool]:
+) -> tuple[Any, Any, bool]:
     """Publish with the pack, telling the shared cache each step so ``poll`` can show it.
     Returns (outcome, progress, whether the form is hidden: only once published)."""
     name = str((job or {}).get("job") or "")
