@@ -119,7 +119,9 @@ def test_browser_submit_warns_lead_sees_note_publish_shows_progress_and_reason(
     headline = page.wait_for_selector("#publish-headline", timeout=240_000).inner_text()
     assert headline.startswith("Version 1, published on") and headline.endswith("by lee.")
     assert page.locator("#publish-lock").is_hidden()  # the form is replaced by the published state
-    assert page.inner_text("#publish-progress-heading") == "Published"
+    assert page.inner_text("#publish-progress-heading") == "Every step done"
+    assert page.inner_text("#publishing-state") == f"Published: {headline}"
+    assert page.locator("#publishing-submit-note").is_hidden()  # with the form it was for
     assert page.locator("#publish-steps .publishing-step--done").count() == 6
     assert page.inner_text("#publish-forced") == f"Published although something was missing, for this reason: {REASON}"
     _no_cli_words_or_codes(page.inner_text("#publishing-panel"))

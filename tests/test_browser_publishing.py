@@ -146,7 +146,9 @@ def _publish_body(reason: str = "Demo data") -> dict:
         quarter,
     ]
     job = {"id": "publish-job", "property": "data", "value": {"job": "job-0123456789abcdef", "clicks": 1}}
-    return _callback("..publish-outcome.children...publish-progress.children...publish-lock.hidden..", [job], state)
+    return _callback(
+        "..publish-outcome.children...publish-progress.children...publish-lock.hidden...publishing-state.children..", [job], state
+    )
 
 
 def _submit_body() -> dict:

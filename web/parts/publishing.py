@@ -246,15 +246,15 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
         ),
         dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
     ]
+    actions: list[Component] = []
     if state == "submitted" and pub.status.note.strip():
-        parts.append(
+        actions.append(
             html.P(
                 [html.Strong(f"Note from {pub.status.changed_by or 'the analyst'}: "), pub.status.note.strip()],
                 id="publishing-submit-note",
                 className="publishing-note",
             )
         )
-    actions: list[Component] = []
     if state == "draft":
         actions.append(_submit_action())
     if state in ("draft", "submitted") and can("lead"):
@@ -491,7 +491,7 @@ def progress_list(step: str | None, failed: bool = False) -> html.Div:
     heading = (
         "Publishing stopped"
         if failed
-        else ("Published" if step == "done" else f"Publishing: step {min(at + 1, len(keys))} of {len(keys)}")
+        else ("Every step done" if step == "done" else f"Publishing: step {min(at + 1, len(keys))} of {len(keys)}")
     )
     return html.Div(
         [
@@ -534,12 +534,13 @@ def _published_state(period: Quarter, area: str, headline: str, forced_reason: s
 @requires_role("lead")
 def publish(
     job: dict | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None
-) -> tuple[Any, Any, bool]:
+) -> tuple[Any, Any, bool, Any]:
     """Publish with the pack, telling the shared cache each step so ``poll`` can show it.
-    Returns (outcome, progress, whether the form is hidden: only once published)."""
+    Returns (outcome, progress, whether the forms are hidden: only once published, the
+    panel's state line)."""
     name = str((job or {}).get("job") or "")
     if not _JOB.match(name):
-        return no_update, no_update, False
+        return no_update, no_update, False, no_update
     last = {"step": "check"}
 
     def step(key: str) -> None:
@@ -557,10 +558,11 @@ def publish(
             shown = named_version(info, {info.published_by: shown_name(session, info.published_by) or info.published_by})
     except (PublishingError, ExportError) as exc:
         _set_progress(name, last["step"] + ":failed")
-        return _failed("Not published", exc, area), progress_list(last["step"], failed=True), False
+        return _failed("Not published", exc, area), progress_list(last["step"], failed=True), False, no_update
     _set_progress(name, "done")
     forced = info.force_reason if info.forced else ""
-    return _published_state(period, area, f"{shown.headline}.", forced), progress_list("done"), True
+    state = f"Published: {shown.headline}."
+    return _published_state(period, area, f"{shown.headline}.", forced), progress_list("done"), True, state
 
 
 @requires_role("lead")
@@ -598,7 +600,7 @@ def register_publishing_callbacks(app: Dash) -> None:
     )
     app.callback(
         Output("publish-outcome", "children"), Output("publish-progress", "children"), Output("publish-lock", "hidden"),
-        Input("publish-job", "data"), State("publish-note", "value"), State("publish-force-value", "data"),
+        Output("publishing-state", "children"), Input("publish-job", "data"), State("publish-note", "value"), State("publish-force-value", "data"),
         State("publish-reason", "value"), quarter, prevent_initial_call=True,
         running=[
             (Output("publish-lock", "disabled"), True, False),
