@@ -104,7 +104,7 @@ def embed_panel(page_id: str, path: str, title: str, height: int, what: str) -> 
     """The panel under a page's charts: ``path`` is the embed view's path and query."""
     address = full_address(path)
     code = iframe_code(address, title, height)
-    origins = current_settings().embed_origins
+    origins = current_settings().embed_origins if flask.has_app_context() else ()
     return html.Section(
         [
             html.H2(f"Embed {what} on another web page", id=f"{page_id}-embed-heading"),
@@ -147,6 +147,11 @@ def embed_panel(page_id: str, path: str, title: str, height: int, what: str) -> 
     )
 
 
+def check_site(typed: str | None) -> str:
+    """The panel's "Check a site": read-only, the same answer for everyone."""
+    return site_check(current_settings().embed_origins, typed if isinstance(typed, str) else None)
+
+
 def register_embed_callbacks(app: Dash) -> None:
     """Per-app callbacks: the site check on each page with an embed panel."""
     for page_id in PAGES:
@@ -154,4 +159,4 @@ def register_embed_callbacks(app: Dash) -> None:
             Output(f"{page_id}-embed-site-answer", "children"),
             Input(f"{page_id}-embed-site", "value"),
             prevent_initial_call=True,
-        )(lambda typed: site_check(current_settings().embed_origins, typed))
+        )(check_site)

@@ -505,7 +505,7 @@ def progress_list(step: str | None, failed: bool = False) -> html.Div:
 
 @requires_role("lead")
 def poll(_ticks: int | None, job: dict | None) -> Any:
-    name = str((job or {}).get("job") or "")
+    name = str((job if isinstance(job, dict) else {}).get("job") or "")
     if not _JOB.match(name):
         return no_update
     step, _, failed = (_get_progress(name) or "check").partition(":")
@@ -538,7 +538,7 @@ def publish(
     """Publish with the pack, telling the shared cache each step so ``poll`` can show it.
     Returns (outcome, progress, whether the forms are hidden: only once published, the
     panel's state line)."""
-    name = str((job or {}).get("job") or "")
+    name = str((job if isinstance(job, dict) else {}).get("job") or "")
     if not _JOB.match(name):
         return no_update, no_update, False, no_update
     last = {"step": "check"}
