@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     from web.access import install_access
     from web.api.routes import register_api
     from web.embed import register_export_routes
+    from web.parts.embed_panel import register_embed_callbacks
     from web.parts.first_view import page_container
     from web.parts.publishing import register_publishing_callbacks
     from web.parts.shell import page_shell, register_shell_callbacks
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = lambda: page_shell(page_container(app))
     register_shell_callbacks(app, _home_area_name)
     register_publishing_callbacks(app)  # the scorecard's submit / publish / re-open
+    register_embed_callbacks(app)  # the embed panels' "check a site"
     return app
 
 

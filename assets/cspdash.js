@@ -120,6 +120,14 @@
                 return current.map(function (on) {
                     return on ? "app-nav__link app-nav__link--current" : "app-nav__link";
                 });
+            },
+            // The publish button: a fresh job id, which starts publishing on the server and
+            // names the progress the page polls for (random enough to be one person's job).
+            publishJob: function (clicks) {
+                if (!clicks) { return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }
+                var id = "";
+                for (var i = 0; i < 4; i++) { id += Math.floor(Math.random() * 0x100000000).toString(16); }
+                return [{job: "job-" + id, clicks: clicks}, ""];
             }
         }
     });

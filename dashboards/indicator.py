@@ -58,6 +58,7 @@ from web.access import requires_role
 from web.parts import actions_panel, new_baseline, publishing
 from web.parts import components as ui
 from web.parts.context import current_settings
+from web.parts.embed_panel import INDICATOR_HEIGHT, embed_panel
 from web.parts.new_baseline import baseline_panel
 from web.parts.newer_figures import newer_figures_notice, resolve_for_viewer
 
@@ -314,13 +315,12 @@ def download_menu(code: str, query: str, kind: str, table: str | None = None, fi
     )
 
 
-def embed_link(code: str, query: str) -> html.P:
-    embed = f"/embed/indicator/{code}{query}"
-    return html.P(
-        ["Embed the quarterly chart on a web page with an iframe pointing at ", html.A(embed, href=embed), "."],
-        className="no-print",
-        id="indicator-exports",
-    )
+def embed_link(code: str, query: str) -> html.Section:
+    """The embed panel: the quarterly chart's address, its ``<iframe>`` code and what IT must allow."""
+    return embed_panel(
+        "indicator", f"/embed/indicator/{code}{query}", f"{code}: the quarterly figures against target", INDICATOR_HEIGHT,
+        "the quarterly chart",
+    )  # fmt: skip
 
 
 def chart_downloads(code: str, query: str, kinds: tuple[str, ...] = ("trend", "ytd")) -> html.Div:

@@ -40,6 +40,7 @@ from views.records import LONDON, MapRequestError
 from web.parts import components as ui
 from web.parts import map_parts, publishing
 from web.parts.context import current_settings
+from web.parts.embed_panel import MAP_HEIGHT, embed_panel
 from web.parts.load_links import missing_note
 from web.parts.map_parts import controls, table
 
@@ -138,7 +139,7 @@ def map_downloads(query: str) -> html.Div:
         [
             html.H2("The map for packs and slides"),
             ui.download_links("the ward map", f"/export/map.{{fmt}}{query}", f"/export/map.{{fmt}}{query}"),
-            html.P(["Embed this map on a web page with an iframe pointing at ", html.A(embed, href=embed), "."]),
+            embed_panel(PREFIX, embed, "Ward map", MAP_HEIGHT, "this map"),
         ],
         className="no-print",
         id=f"{PREFIX}-exports",

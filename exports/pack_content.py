@@ -443,13 +443,31 @@ def _implications(text: PackText, red_names: list[str]) -> list[tuple[str, str]]
     ]
 
 
+def published_anyway_note(reason: str) -> str:
+    """The pack's one paragraph on a quarter published although something was missing."""
+    return f"Published although something was missing, for this reason: {reason.strip().rstrip('.')}."
+
+
 def build_pack_content(
-    session: Session, period: Quarter, area: str, settings: Settings, date: dt.date | None = None, *, draft: bool | None = None
+    session: Session,
+    period: Quarter,
+    area: str,
+    settings: Settings,
+    date: dt.date | None = None,
+    *,
+    draft: bool | None = None,
+    published_anyway: str | None = None,
 ) -> PackContent:
     """Everything the pack says for ``period`` and ``area``. ``draft``: whether the pack is
-    marked DRAFT (default: unless the quarter is published; publishing passes False)."""
+    marked DRAFT (default: unless the quarter is published; publishing passes False).
+    ``published_anyway``: the reason a lead gave for publishing although something was missing
+    (publishing passes it; default: the latest published version's, when it was forced)."""
+    status = quarter_state(session, period, area)
     if draft is None:
-        draft = not quarter_state(session, period, area).is_published
+        draft = not status.is_published
+    if published_anyway is None:
+        latest = status.latest if status.is_published else None
+        published_anyway = latest.force_reason if latest and latest.forced else ""
     card = build_scorecard(session, period, area)
     attach_spc(session, card)  # the SPC verdicts beside each rating
     rated = [r for r in card.rows if r.rated]
@@ -471,6 +489,8 @@ def build_pack_content(
     missing = [r.name for r in rated if RED_WITHOUT_ACTION in r.flags]
     if missing:
         notes.append(f"The framework asks for a corrective action for every Red indicator. Missing for: {', '.join(missing)}.")
+    if published_anyway and published_anyway.strip():
+        notes.append(published_anyway_note(published_anyway))
     numbered = figure_notes(card.rows)  # the scorecard page numbers them the same way
     groups = [(goal, [_table_row(r, levels, numbered) for r in rows]) for goal, rows in table_rows(card.rows)]
     ratings, directions, key_notes = _key(period)

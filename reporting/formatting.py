@@ -66,3 +66,15 @@ def format_tolerance(target: Target | None, unit: str, plain: bool = False) -> s
     if plain:
         return plain_number(target.tolerance)
     return f"{fmt_number(target.tolerance)}{' points' if unit == 'percent' else ''}"
+
+
+def format_bound(bound: float | None, edge: float | None, unit: str) -> str:
+    """An edge of the "still Green" zone for people: for counts, the target ``edge`` moved by the
+    tolerance in whole units rounded half up (7,300 and a 2.5% tolerance: "7,483", as "183
+    (2.5%)" says; never "7,482.5"); rates and percentages as ``format_value``. The rating
+    keeps the exact bound."""
+    if bound is None or edge is None or unit in ("percent", "rate"):
+        return format_value(bound, unit)
+    units = Decimal(str(abs(bound - edge))).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    shown = Decimal(str(edge)) + (units if bound >= edge else -units)
+    return fmt_number(float(shown))

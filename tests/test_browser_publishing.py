@@ -129,7 +129,11 @@ def test_banner_revision_notes_and_as_published_switch(
 
 
 def _callback(key: str, inputs: list, state: list) -> dict:
-    return {"output": key, "outputs": {"id": key.rsplit(".", 1)[0], "property": "children"}, "inputs": inputs,
+    """A callback request as Dash's renderer sends it; ``key`` names every output, ``..a.b...c.d..``
+    for several."""
+    names = key[2:-2].split("...") if key.startswith("..") else [key]
+    outputs = [{"id": n.rsplit(".", 1)[0], "property": n.rsplit(".", 1)[1]} for n in names]
+    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"], "state": state}  # fmt: skip
 
 
@@ -142,7 +146,10 @@ def _publish_body(reason: str = "Demo data") -> dict:
         quarter,
         {"id": "publish-date", "property": "value", "value": ""},  # the committee date: empty, dated today
     ]
-    return _callback("publish-outcome.children", [{"id": "publish-button", "property": "n_clicks", "value": 1}], state)
+    job = {"id": "publish-job", "property": "data", "value": {"job": "job-0123456789abcdef", "clicks": 1}}
+    return _callback(
+        "..publish-outcome.children...publish-progress.children...publish-lock.hidden...publishing-state.children..", [job], state
+    )
 
 
 def _submit_body() -> dict:
@@ -150,7 +157,12 @@ def _submit_body() -> dict:
         {"id": "submit-note", "property": "value", "value": "forced"},
         {"id": "publishing-quarter", "property": "data", "value": {"period": Q3.key, "area": HAVERING}},
     ]
-    return _callback("submit-outcome.children", [{"id": "submit-button", "property": "n_clicks", "value": 1}], state)
+    inputs = [
+        {"id": "submit-button", "property": "n_clicks", "value": 1},
+        {"id": "submit-confirm-button", "property": "n_clicks", "value": None},
+        {"id": "submit-cancel-button", "property": "n_clicks", "value": None},
+    ]
+    return _callback("..submit-outcome.children...submit-warning.children...submit-confirm.hidden..", inputs, state)
 
 
 def _reopen_body() -> dict:

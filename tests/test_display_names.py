@@ -58,3 +58,32 @@ def test_a_publisher_without_a_display_name_is_shown_by_login_name(demo_engine, 
     with session_scope(demo_engine) as session:
         publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files=FILES, force=True, reason="Demo data")
     assert "by lee" in _banner(make_dashboard_app(database_url), Q3)
+
+
+def test_revisions_name_who_changed_a_figure_by_display_name(demo_engine) -> None:
+    """The "What changed it" column of the revisions list: "target edited on the web by Priya
+    Shah", not the login name; an upload's words and an unknown name stay as they are."""
+    from datetime import UTC, datetime
+
+    from reporting.revisions import ChangeSource, Revision, RevisionReport
+    from store.publishing import quarter_state
+    from views.people import named_report
+
+    _people(demo_engine)
+    at = datetime(2017, 2, 1, tzinfo=UTC)
+    sources = [
+        ChangeSource(at, "priya", "target edited on the web by priya"),
+        ChangeSource(at, "lee", "upload 7 (crime): oct.csv", 7, "oct.csv", "crime"),
+        ChangeSource(at, "cli", "commentary changed by cli"),
+    ]
+    with session_scope(demo_engine) as session:
+        publish_quarter(session, Q3, HAVERING, Principal("lee", "lead"), files=FILES, force=True, reason="Demo data")
+        version = quarter_state(session, Q3, HAVERING).latest
+        revision = Revision("CSP1", "Total notifiable offences", "target", "Target", 1, 2, "1", "2", sources=sources)
+        named = named_report(session, RevisionReport(Q3, HAVERING, version, [revision]))
+    assert named is not None
+    assert named.version.published_by == "Lee Okafor"
+    assert named.revisions[0].sources_text == (
+        "target edited on the web by Priya Shah; upload 7 (crime): oct.csv; commentary changed by cli"
+    )
+    assert [s.by for s in named.revisions[0].sources] == ["Priya Shah", "Lee Okafor", "cli"]

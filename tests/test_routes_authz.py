@@ -66,8 +66,13 @@ WRITE_CALLBACKS = {
     "dashboards.targets.save_pack_text": "analyst",  # the pack's words for a quarter (issue 20 part 3)
     # Signing off a quarter (and re-opening it) needs a lead: refused to analysts too.
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
+    # How far publishing has got: only for whoever may publish.
+    "web.parts.publishing.poll": "lead",
 }  # fmt: skip
-READ_CALLBACKS = {"web.parts.shell._area", "web.parts.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update"}
+READ_CALLBACKS = {
+    "web.parts.shell._area", "web.parts.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update",
+    "web.parts.embed_panel.check_site",
+}  # fmt: skip
 # What a module must not use for its callbacks to count as read-only.
 WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
            "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip

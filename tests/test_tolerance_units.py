@@ -48,3 +48,19 @@ def test_reason_shows_whole_units_while_the_rating_uses_the_exact_tolerance(demo
     assert row.rag.value == "Green" and words.startswith(
         "13,143 year to date is 123 above target, within the tolerance of 326 (2.5%)"
     )
+
+
+@pytest.mark.parametrize(
+    "bound, edge, unit, shown",
+    [
+        (7482.5, 7300, "count", "7,483"),  # 7,300 + 183: as "183 (2.5%)" says
+        (7117.5, 7300, "count", "7,117"),  # 7,300 − 183, not 7,118
+        (12710.0, 12400, "count", "12,710"),
+        (None, 12400, "count", "–"),
+        (47.25, 45, "percent", "47.2%"),  # percentages as before
+    ],
+)
+def test_still_green_edges_in_whole_units(bound, edge, unit, shown) -> None:
+    from reporting.formatting import format_bound
+
+    assert format_bound(bound, edge, unit) == shown

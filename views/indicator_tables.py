@@ -4,8 +4,9 @@ serve them as CSV, so both read the same."""
 
 from __future__ import annotations
 
-from reporting.formatting import format_value
+from reporting.formatting import format_bound, format_value
 from rules.periods import Quarter
+from rules.rating import Polarity
 from store.queries import IndicatorDetail
 from views import charts
 from views.spc_chart import SpcView, spc_table
@@ -24,9 +25,12 @@ def quarterly_table(detail: IndicatorDetail) -> Table:
     rows = []
     for r in detail.history:
         lo, hi = charts.tolerance_bounds(r.target, r.polarity)
+        band = r.polarity == Polarity.BAND
+        low_edge = (r.target.low if band else r.target.target) if r.target else None
+        high_edge = (r.target.high if band else r.target.target) if r.target else None
         row = [
             Quarter.parse(r.period).label, format_value(r.actual, r.unit), r.target_text() or "–",
-            format_value(lo, r.unit), format_value(hi, r.unit), r.rag.value,
+            format_bound(lo, low_edge, r.unit), format_bound(hi, high_edge, r.unit), r.rag.value,
         ]  # fmt: skip
         if percent_comparator:
             row.append(format_value(detail.comparator.get(r.period), r.unit))

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from store.db import Session
 from store.publishing import QuarterStatus, VersionInfo
-from store.revisions import RevisionReport
+from store.revisions import ChangeSource, RevisionReport
 from store.users import display_names
 
 
@@ -26,10 +26,23 @@ def named_status(session: Session, status: QuarterStatus) -> QuarterStatus:
     return replace(status, changed_by=changed_by, versions=[named_version(v, names) for v in status.versions])
 
 
+def named_source(source: ChangeSource, names: dict[str, str]) -> ChangeSource:
+    """What changed a figure, naming its editor by display name ("target edited on the web by Priya Shah")."""
+    shown = names.get(source.by)
+    if not shown or shown == source.by:
+        return source
+    what = source.what[: -len(source.by)] + shown if source.what.endswith(f" by {source.by}") else source.what
+    return replace(source, by=shown, what=what)
+
+
 def named_report(session: Session, report: RevisionReport | None) -> RevisionReport | None:
+    """``report`` with its version's publisher and each change's editor by display name."""
     if report is None:
         return None
-    return replace(report, version=named_version(report.version, display_names(session, [report.version.published_by])))
+    people = [report.version.published_by, *(s.by for r in report.revisions for s in r.sources)]
+    names = display_names(session, people)
+    revisions = [replace(r, sources=[named_source(s, names) for s in r.sources]) for r in report.revisions]
+    return replace(report, version=named_version(report.version, names), revisions=revisions)
 
 
 def shown_name(session: Session, login: str | None) -> str | None:

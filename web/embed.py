@@ -59,16 +59,17 @@ from exports.file_names import content_disposition
 from exports.images import PLOTLY_JS
 from exports.pack import MEDIA_TYPES, load_content, render_pack
 from rules.periods import PeriodError, Quarter
+from sources.registry import SOURCES
 from store.map_queries import MapRequestError, UnknownMeasure
 from store.queries import UnknownArea, UnknownIndicator
 from views import data
 from views.data import PageState
 from views.data_line import site_data_line
-from views.figures import KINDS, trend_chart, ward_map_chart
+from views.figures import KINDS, trend_chart, ward_map_chart, ward_map_state
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
 from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_request, publication, published_pack
-from views.wording import target_finding
+from views.wording import month_label, target_finding
 from web.parts.context import current_engine, current_settings
 from web.parts.newer_figures import resolve_for_viewer
 from web.serving.headers import with_nonce
@@ -405,6 +406,20 @@ def _page(title: str, body: str, status: int = 200) -> flask.Response:
     return flask.Response(html, status=status, mimetype="text/html")
 
 
+def source_words(key: str) -> str:
+    """``Metropolitan Police Service recorded crime``: where an embed's figures come from."""
+    declared = SOURCES.get(key)
+    if declared is None:
+        return "partner returns"
+    return f"{declared.chart_source} {declared.name.lower()}" if key == "crime" else declared.chart_source
+
+
+def data_note(source: str, last_month: str | None) -> str:
+    """The line every embed ends with: its source and how recent its data are."""
+    when = f"; data up to {month_label(last_month)}" if last_month else ""
+    return f'<p class="more" id="embed-source">Source: {escape(source_words(source))}{escape(when)}.</p>'
+
+
 @blueprint.get("/embed/indicator/<code>")
 def embed_indicator(code: str) -> flask.Response:
     try:
@@ -434,6 +449,7 @@ def embed_indicator(code: str) -> flask.Response:
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>Solid blue line with circles: the figure '
         "each quarter. Dashed line: the target. Shaded band: the tolerance, where the indicator is still rated Green."
         "</figcaption></figure>"
+        f"{data_note(info.source, period.months()[-1] if row.actual is not None else None)}"
         f'<p class="more"><a href="{escape(more)}" target="_top">Full figures and commentary</a></p>{_data_line(period)}'
     )
     return _page(f"{info.name} – {detail.area_name}, {period.label}", body)
@@ -450,6 +466,9 @@ def embed_map() -> flask.Response:
         return _page(
             "Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 400 if isinstance(exc, UnknownMeasure) else 404
         )
+    state = ward_map_state(settings.database_url, settings.home_area, _map_params())
+    span = state.period
+    last_month = span.key if span.span == "month" else Quarter.parse(span.key).months()[-1]
     figure = chart.figure
     layout = figure["layout"]
     subtitle = layout["title"]["subtitle"]["text"]
@@ -472,6 +491,7 @@ def embed_map() -> flask.Response:
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>{escape(subtitle)}. '
         f"{'Blue: fewer than a year earlier; orange: more' if _map_params().get('view') == 'change' else 'Darker blue: higher figures'}; "
         "grey: no figure.</figcaption></figure>"
+        f"{data_note(state.measure.source, last_month)}"
         f'<p class="more"><a href="{escape("/map" + query)}" target="_top">The full map, with the figures for each ward</a></p>'
     )
     return _page(f"Ward map – {chart.caption}", body)

@@ -10,20 +10,27 @@ come as typed errors; the panel words what to do about them in terms of its own 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html
+import flask
+from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, html, no_update
 from dash.development.base_component import Component
 from sqlalchemy.orm import Session
 
 from exports import ExportError
-from exports.publication import publish_with_pack
+from exports.pack_content import published_anyway_note
+from exports.publication import PUBLISH_STEPS, publish_with_pack
 from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
 from rules.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import reopen_quarter, submit_quarter
+from views import data
+from views.data import area_label
 from views.people import named_status, named_version, shown_name
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
+from views.wording import plural
 from web.access import can, current_user, requires_role
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
@@ -45,19 +52,27 @@ def banner(pub: Publication, page_id: str) -> html.Div:
         body = f"These are the figures exactly as published: {info.headline}." if info else "As published."
         kind = "published"
     elif pub.draft:
+        info = None
         heading = DRAFT_BANNER
         body = (
             status.headline.removeprefix(DRAFT_BANNER).lstrip(".: ") or "These figures may change before a lead signs them off."
         )
         kind = "draft"
     else:
+        info = status.latest
         heading = "Published"
         body = status.headline
         kind = "published"
+    anyway = (
+        [html.Span(f" {published_anyway_note(info.force_reason)}", id=f"{page_id}-published-anyway")]
+        if kind == "published" and info and info.forced and info.force_reason.strip()
+        else []
+    )
     return html.Div(
         [
             html.Strong(heading, className="pub-banner__heading"),
             html.Span(" " + body.removeprefix(heading).lstrip(".: ").strip()),
+            *anyway,
         ],
         className=f"pub-banner pub-banner--{kind}",
         id=f"{page_id}-publication-banner",
@@ -217,6 +232,9 @@ def not_published(message: str, path: str, base_query: str) -> html.Div:
 FORCE_LABEL = "Publish even though something is missing?"
 FORCE_YES = "Yes, and record the reason below"
 REASON_LABEL = "Reason for publishing anyway (needed if Yes above)"
+POLL_MS = 600  # how often the page asks how far publishing has got
+_JOB = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_LOCAL_PROGRESS: dict[str, str] = {}  # where no shared cache is installed (one process)
 
 
 def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
@@ -234,12 +252,19 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
         ),
         dcc.Store(id="publishing-quarter", data={"period": period.key, "area": area}),
     ]
-    if state == "draft":
-        parts.append(
-            _action("Submit for sign-off", "submit", textarea_field("submit-note", "Note for the lead (optional)", "", rows=1))
+    actions: list[Component] = []
+    if state == "submitted" and pub.status.note.strip():
+        actions.append(
+            html.P(
+                [html.Strong(f"Note from {pub.status.changed_by or 'the analyst'}: "), pub.status.note.strip()],
+                id="publishing-submit-note",
+                className="publishing-note",
+            )
         )
+    if state == "draft":
+        actions.append(_submit_action())
     if state in ("draft", "submitted") and can("lead"):
-        parts.append(
+        actions.append(
             _action(
                 "Publish this quarter", "publish",
                 textarea_field("publish-note", "Note (optional)", "", rows=1),
@@ -247,15 +272,27 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
                 # A native select (as on the other forms): Dash's Checklist has no accessible name.
                 select_field("publish-force", FORCE_LABEL, [("", "No"), ("force", FORCE_YES)], "", store=True),
                 textarea_field("publish-reason", REASON_LABEL, "", rows=2),
-                loading=True,  # the pack takes seconds to make
+                html.P("Publishing makes the committee pack in Word, PDF and web page form: it takes about 20 seconds.",
+                       className="field-hint"),
             )
         )  # fmt: skip
+    if actions:
+        # One fieldset round the forms: disabled while publishing works, hidden once it is done.
+        parts.append(html.Fieldset(actions, id="publish-lock", className="publishing-lock"))
+    if state in ("draft", "submitted") and can("lead"):
+        parts += [
+            dcc.Store(id="publish-job"),
+            dcc.Interval(id="publish-poll", interval=POLL_MS, disabled=True),
+            html.Div(id="publish-progress", className="publishing-progress", role="status"),
+            html.Div(id="publish-outcome", role="status"),
+        ]
     if state == "published" and can("lead"):
         parts.append(
             _action(
                 "Re-open for correction",
                 "publish-reopen",
                 textarea_field("publish-reopen-reason", "Reason for re-opening (needed)", "", rows=2),
+                outcome=True,
                 secondary=True,
             )
         )
@@ -266,14 +303,37 @@ def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
     )
 
 
-def _action(words: str, name: str, *fields: Component, loading: bool = False, secondary: bool = False) -> html.Div:
-    """One sign-off action: its fields, its button (``<name>-button``) and where its callback
-    says what happened (``<name>-outcome``)."""
+def _submit_action() -> html.Div:
+    """Submit, with a confirm step when rated indicators have no figure for the quarter."""
+    confirm = html.Div(
+        [
+            html.Div(id="submit-warning"),
+            html.Button("Submit anyway", id="submit-confirm-button", className="button", type="button"),
+            html.Button("Not yet", id="submit-cancel-button", className="button button--secondary", type="button"),
+        ],
+        id="submit-confirm",
+        className="publishing-confirm",
+        hidden=True,
+    )
+    return html.Div(
+        [
+            textarea_field("submit-note", "Note for the lead (optional)", "", rows=1),
+            html.Button("Submit for sign-off", id="submit-button", className="button", type="button"),
+            confirm,
+            html.Div(id="submit-outcome", role="status"),
+        ],
+        className="publishing-action",
+    )
+
+
+def _action(words: str, name: str, *fields: Component, outcome: bool = False, secondary: bool = False) -> html.Div:
+    """One sign-off action: its fields and its button (``<name>-button``), and with ``outcome``
+    where its callback says what happened (``<name>-outcome``; publishing's is outside the form)."""
     button = html.Button(
         words, id=f"{name}-button", className="button button--secondary" if secondary else "button", type="button"
     )
-    outcome = html.Div(id=f"{name}-outcome", role="status")
-    return html.Div([*fields, button, dcc.Loading(outcome) if loading else outcome], className="publishing-action")
+    said = [html.Div(id=f"{name}-outcome", role="status")] if outcome else []
+    return html.Div([*fields, button, *said], className="publishing-action", id=f"{name}-form")
 
 
 def _quarter(data: dict | None) -> tuple[Quarter, str]:
@@ -285,29 +345,41 @@ def _quarter(data: dict | None) -> tuple[Quarter, str]:
         raise PublishingError(f"{exc}.") from None
 
 
+def _area_name(area: str) -> str:
+    return area_label(current_settings().database_url, area)
+
+
+def _named(text: str, area: str) -> str:
+    """A message with the area's code put as its name (web messages never show GSS codes)."""
+    return text.replace(area, _area_name(area)) if area else text
+
+
 def _done(message: str, query: str) -> list[Component]:
     return [html.P(message), dcc.Link("Reload the scorecard", href=f"/{query}")]
 
 
-def _failed(heading: str, exc: Exception) -> html.Div:
+def _failed(heading: str, exc: Exception, area: str = "") -> html.Div:
     """Why an action was refused, and what to do about it with the panel's own controls."""
     if isinstance(exc, NotReady):
         advice = f"Put these right, or choose “{FORCE_YES}” for “{FORCE_LABEL}” and give the reason, which is recorded."
-        return ui.notice(heading, [html.P(exc.heading), html.Ul([html.Li(m) for m in exc.missing]), html.P(advice)])
+        return ui.notice(
+            heading, [html.P(_named(exc.heading, area)), html.Ul([html.Li(_named(m, area)) for m in exc.missing]), html.P(advice)]
+        )
     if isinstance(exc, ForceNeedsReason):
         return ui.notice(heading, f"Publishing anyway needs a reason, which is recorded: fill in “{REASON_LABEL}”.")
-    return ui.notice(heading, str(exc))
+    return ui.notice(heading, _named(str(exc), area))
 
 
 def _act(quarter: dict | None, failed: str, act: Callable[[Quarter, str], str]) -> Component | list:
     """Run one sign-off action for the panel's quarter: what it says, with a link to reload the
     scorecard, or why it was refused under the heading ``failed``."""
+    area = ""
     try:
         period, area = _quarter(quarter)
         message = act(period, area)
     except (PublishingError, ExportError) as exc:
-        return _failed(failed, exc)
-    return _done(message, f"?period={period.key}&area={area}")
+        return _failed(failed, exc, area)
+    return _done(_named(message, area), f"?period={period.key}&area={area}")
 
 
 def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Callable[[Quarter, str], str]:
@@ -320,34 +392,190 @@ def _in_session(change: Callable[[Session, Quarter, str], QuarterStatus]) -> Cal
     return act
 
 
+def missing_figures(period: Quarter, area: str) -> list[str]:
+    """The names of the rated indicators with no figure for ``period`` (what submit warns of)."""
+    card, _ = data.scorecard(current_settings().database_url, period, area)
+    return [r.name for r in card.rows if r.rated and r.actual is None]
+
+
+def missing_figures_warning(period: Quarter, names: list[str]) -> str:
+    """``2 rated indicators have no figure for Q4 2016/17: ASB, MARAC.``"""
+    have = "has" if len(names) == 1 else "have"
+    return f"{plural(len(names), 'rated indicator')} {have} no figure for {period.label}: {', '.join(names)}."
+
+
 @requires_role("analyst")
-def submit(clicks: int | None, note: str | None, quarter: dict | None) -> Component | list:
-    return _act(
+def submit(
+    clicks: int | None, confirmed: int | None, cancelled: int | None, note: str | None, quarter: dict | None
+) -> tuple[Component | list, Component | list, bool]:
+    """Submit; when rated indicators have no figure, first say which and ask to confirm."""
+    trigger = callback_context.triggered_id
+    if trigger == "submit-cancel-button":
+        return [], [], True
+    if trigger == "submit-button":
+        try:
+            period, area = _quarter(quarter)
+        except PublishingError as exc:
+            return _failed("Not submitted", exc), [], True
+        names = missing_figures(period, area)
+        if names:
+            warning = ui.notice(
+                "Some figures are missing",
+                [
+                    html.P(missing_figures_warning(period, names), id="submit-missing"),
+                    html.P("The lead will see the same gaps before publishing. Submit anyway, or load the figures first."),
+                ],
+                "warning",
+            )
+            return [], warning, False
+    outcome = _act(
         quarter,
         "Not submitted",
         _in_session(lambda s, p, a: submit_quarter(s, p, a, current_user(), (note or "").strip())),  # type: ignore[arg-type]
     )
+    return outcome, [], True
+
+
+# --- Publishing, with its steps shown as it goes ----------------------------------------------
+
+
+def _progress_key(job: str) -> str:
+    user = current_user()
+    return f"cspdash-publish-progress:{user.name if user else ''}:{job}"
+
+
+def _cache() -> Any:
+    return flask.current_app.extensions.get("cspdash_cache") if flask.has_app_context() else None
+
+
+def _set_progress(job: str, step: str) -> None:
+    """Record how far publishing has got, where every worker can read it (the shared cache)."""
+    key = _progress_key(job)
+    _LOCAL_PROGRESS[key] = step
+    cache = _cache()
+    if cache is not None:
+        try:
+            cache.set(key, step, timeout=600)
+        except Exception:
+            pass
+
+
+def _get_progress(job: str) -> str | None:
+    key = _progress_key(job)
+    cache = _cache()
+    if cache is not None:
+        try:
+            found = cache.get(key)
+            if found:
+                return str(found)
+        except Exception:
+            pass
+    return _LOCAL_PROGRESS.get(key)
+
+
+def progress_list(step: str | None, failed: bool = False) -> html.Div:
+    """The steps of publishing, each marked done, working or waiting, in words and a symbol."""
+    keys = [k for k, _ in PUBLISH_STEPS]
+    at = len(keys) if step == "done" else (keys.index(step) if step in keys else 0)
+    items = []
+    for i, (key, words) in enumerate(PUBLISH_STEPS):
+        if i < at:
+            mark, state, cls = "✓", "done", "done"
+        elif i == at and failed:
+            mark, state, cls = "✗", "stopped here", "stopped"
+        elif i == at:
+            mark, state, cls = "…", "working", "working"
+        else:
+            mark, state, cls = "○", "waiting", "waiting"
+        items.append(
+            html.Li(
+                [html.Span(mark, **ui.attrs({"aria-hidden": "true"}), className="step-mark"), f" {words} ({state})"],
+                className=f"publishing-step publishing-step--{cls}",
+                id=f"publish-step-{key}",
+            )
+        )
+    done = sum(1 for i in range(len(keys)) if i < at)
+    heading = (
+        "Publishing stopped"
+        if failed
+        else ("Every step done" if step == "done" else f"Publishing: step {min(at + 1, len(keys))} of {len(keys)}")
+    )
+    return html.Div(
+        [
+            html.H3(heading, id="publish-progress-heading"),
+            html.Progress(value=str(done), max=str(len(keys)), id="publish-progress-bar",
+                          **ui.attrs({"aria-labelledby": "publish-progress-heading"})),
+            html.Ol(items, className="publishing-steps", id="publish-steps"),
+        ]
+    )  # fmt: skip
+
+
+@requires_role("lead")
+def poll(_ticks: int | None, job: dict | None) -> Any:
+    name = str((job if isinstance(job, dict) else {}).get("job") or "")
+    if not _JOB.match(name):
+        return no_update
+    step, _, failed = (_get_progress(name) or "check").partition(":")
+    return progress_list(step, failed=bool(failed))
+
+
+def _published_state(period: Quarter, area: str, headline: str, forced_reason: str) -> list[Component]:
+    """What replaces the form once published: where it stands, and where to see it."""
+    query = f"?period={period.key}&area={area}"
+    out: list[Component] = [html.H3("Published"), html.P(headline, id="publish-headline")]
+    if forced_reason:
+        out.append(html.P(f"Published although something was missing, for this reason: {forced_reason}", id="publish-forced"))
+    out.append(
+        html.Ul(
+            [
+                html.Li(dcc.Link("See the scorecard as published", href=f"/{publication_query(query, True)}",
+                                 id="publish-see-published")),
+                html.Li(html.A("Download the committee pack (PDF)", href=f"/export/pack.pdf{publication_query(query, True)}")),
+                html.Li(dcc.Link("Reload the scorecard", href=f"/{query}")),
+            ]
+        )
+    )  # fmt: skip
+    return out
 
 
 @requires_role("lead")
 def publish(
-    clicks: int | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None, when: str | None = None
-) -> Component | list:
+    job: dict | None, note: str | None, force: str | None, reason: str | None, quarter: dict | None, when: str | None = None
+) -> tuple[Any, Any, bool, Any]:
+    """Publish with the pack, dated ``when`` (the committee's date; empty: today), telling the
+    shared cache each step so ``poll`` can show it. Returns (outcome, progress, whether the
+    forms are hidden: only once published, the panel's state line)."""
+    name = str((job if isinstance(job, dict) else {}).get("job") or "")
+    if not _JOB.match(name):
+        return no_update, no_update, False, no_update
     typed = (when or "").strip()
     day = parse_day(typed) if typed else None
     if typed and day is None:
-        return ui.notice("Not published", f"“{DATE_LABEL}” is {typed!r}: give a date like 17 January 2017, or leave it empty.")
+        _set_progress(name, "check:failed")
+        refusal = ui.notice("Not published", f"“{DATE_LABEL}” is {typed!r}: give a date like 17 January 2017, or leave it empty.")
+        return refusal, progress_list("check", failed=True), False, no_update
+    last = {"step": "check"}
 
-    def act(period: Quarter, area: str) -> str:
+    def step(key: str) -> None:
+        last["step"] = key
+        _set_progress(name, key)
+
+    area = ""
+    try:
+        period, area = _quarter(quarter)
         info = publish_with_pack(
             current_engine(), period, area, current_settings(), current_user(),  # type: ignore[arg-type]
-            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(), date=day,
+            note=(note or "").strip(), force=force == "force", reason=(reason or "").strip(), date=day, progress=step,
         )  # fmt: skip
         with session_scope(current_engine()) as session:
             shown = named_version(info, {info.published_by: shown_name(session, info.published_by) or info.published_by})
-        return f"{shown.headline}."
-
-    return _act(quarter, "Not published", act)
+    except (PublishingError, ExportError) as exc:
+        _set_progress(name, last["step"] + ":failed")
+        return _failed("Not published", exc, area), progress_list(last["step"], failed=True), False, no_update
+    _set_progress(name, "done")
+    forced = info.force_reason if info.forced else ""
+    state = f"Published: {shown.headline}."
+    return _published_state(period, area, f"{shown.headline}.", forced), progress_list("done"), True, state
 
 
 @requires_role("lead")
@@ -365,16 +593,40 @@ def register_publishing_callbacks(app: Dash) -> None:
     quarter = State("publishing-quarter", "data")
     app.callback(
         Output("submit-outcome", "children"),
+        Output("submit-warning", "children"),
+        Output("submit-confirm", "hidden"),
         Input("submit-button", "n_clicks"),
+        Input("submit-confirm-button", "n_clicks"),
+        Input("submit-cancel-button", "n_clicks"),
         State("submit-note", "value"),
         quarter,
         prevent_initial_call=True,
     )(submit)
-    app.callback(
-        Output("publish-outcome", "children"), Input("publish-button", "n_clicks"), State("publish-note", "value"),
-        State("publish-force-value", "data"), State("publish-reason", "value"), quarter, State("publish-date", "value"),
+    # The click makes a job id in the browser (no round trip), which starts publishing; while it
+    # works, the forms are disabled and the page polls for the step it has reached.
+    app.clientside_callback(
+        ClientsideFunction(namespace="cspdash", function_name="publishJob"),
+        Output("publish-job", "data"),
+        Output("publish-outcome", "children", allow_duplicate=True),  # a refusal from the last try goes
+        Input("publish-button", "n_clicks"),
         prevent_initial_call=True,
+    )
+    app.callback(
+        Output("publish-outcome", "children"), Output("publish-progress", "children"), Output("publish-lock", "hidden"),
+        Output("publishing-state", "children"), Input("publish-job", "data"), State("publish-note", "value"), State("publish-force-value", "data"),
+        State("publish-reason", "value"), quarter, State("publish-date", "value"), prevent_initial_call=True,
+        running=[
+            (Output("publish-lock", "disabled"), True, False),
+            (Output("publish-button", "disabled"), True, False),
+            (Output("publish-poll", "disabled"), False, True),
+        ],
     )(publish)  # fmt: skip
+    app.callback(
+        Output("publish-progress", "children", allow_duplicate=True),
+        Input("publish-poll", "n_intervals"),
+        State("publish-job", "data"),
+        prevent_initial_call=True,
+    )(poll)
     app.callback(
         Output("publish-reopen-outcome", "children"),
         Input("publish-reopen-button", "n_clicks"),
