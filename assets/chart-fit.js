@@ -1,4 +1,4 @@
-// Chart text that fits the width a chart is drawn at (issue 20 part 7).
+// Chart text that fits the width a chart is drawn at (issue 20 part 7): titles and map labels.
 //
 // The server words each chart's title and cannot know how wide the reader's screen is: a
 // title fitted to a 1366 px page runs off a 390 px phone ("…106.0% of t"), and a legend that
@@ -94,13 +94,54 @@
         });
     }
 
+    // Labels drawn in map tiles (the London tile map) are sized for a desktop tile of about 90
+    // px: at 390 px a tile is about 36 px and "Havering" runs over its neighbours. Put the
+    // names in two lines (the trace's meta.narrow, from the server), then shrink the text until
+    // the widest label fits its tile (never below 70%, and never up).
+    function fitLabels(gd) {
+        if (!gd.data || gd.__cspLabelling) { return; }
+        var index = -1;
+        gd.data.forEach(function (trace, i) {
+            if (trace.type === "scattergeo" && trace.mode === "text" && trace.name === "labels") { index = i; }
+        });
+        if (index < 0) { return; }
+        var tiles = Array.prototype.map.call(gd.querySelectorAll(".choroplethlocation"), function (path) {
+            return path.getBBox().width;
+        }).filter(function (w) { return w > 0; }).sort(function (a, b) { return a - b; });
+        var texts = gd.querySelectorAll(".scattergeo .textpoint text, .scattergeo text");
+        if (!tiles.length || !texts.length) { return; }
+        var tile = tiles[Math.floor(tiles.length / 2)];  // the median tile: tiles are all one size
+        var widest = 0;
+        Array.prototype.forEach.call(texts, function (node) { widest = Math.max(widest, node.getBBox().width); });
+        var trace = gd.data[index];
+        var size = (trace.textfont && trace.textfont.size) || 11;
+        if (gd.__cspLabelSize === undefined) { gd.__cspLabelSize = size; }
+        var update = {};
+        var narrow = trace.meta && trace.meta.narrow;
+        if (narrow && trace.text !== narrow && widest * gd.__cspLabelSize / size > tile * 0.9) {
+            // Too wide at full size: the names split in two first (measured again once drawn).
+            update = {text: [narrow], "textfont.size": gd.__cspLabelSize};
+        } else {
+            var wanted = gd.__cspLabelSize * Math.max(0.7, Math.min(1, (tile * 0.9) / (widest * gd.__cspLabelSize / size)));
+            if (!widest || Math.abs(wanted - size) < 0.5) { return; }
+            update = {"textfont.size": Math.round(wanted * 10) / 10};
+        }
+        gd.__cspLabelling = true;
+        window.Plotly.restyle(gd, update, [index]).then(function () {
+            gd.__cspLabelling = false;
+        }, function () {
+            gd.__cspLabelling = false;
+        });
+    }
+
     function watch(gd) {
         if (gd.__cspWatched || typeof gd.on !== "function") { return; }
         gd.__cspWatched = true;
         gd.on("plotly_afterplot", function () {
-            window.setTimeout(function () { fit(gd); }, 0);
+            window.setTimeout(function () { fit(gd); fitLabels(gd); }, 0);
         });
         fit(gd);
+        fitLabels(gd);
     }
 
     function scan() {

@@ -93,7 +93,18 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     out.append(html.H2("The numbers"))
     out.append(
         ui.scroll_region(
-            caption, table(figures, classes, values, state, caption, first="Borough", table_id=f"{PREFIX}-table", home=home)
+            caption,
+            table(
+                figures,
+                classes,
+                values,
+                state,
+                caption,
+                first="Borough",
+                table_id=f"{PREFIX}-table",
+                home=home,
+                rates=view.rate_ok,
+            ),
         )
     )
     out.append(

@@ -102,3 +102,40 @@ def test_browser_chart_text_is_neither_clipped_nor_overlapping(
         page.screenshot(path=str(ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
         assert serious_axe_violations(page) == [], path
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+# Each label of the London tile map with the box of the tile under its middle.
+TILE_LABELS = """() => {
+    const tiles = [...document.querySelectorAll('.js-plotly-plot .choroplethlocation')].map(p => p.getBoundingClientRect());
+    return [...document.querySelectorAll('.js-plotly-plot .scattergeo text')].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect();
+        const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+        const tile = tiles.find(b => b.left <= x && x <= b.right && b.top <= y && y <= b.bottom);
+        return [t.textContent.trim(), r.left, r.right, r.top, r.bottom, tile ? [tile.left, tile.right, tile.top, tile.bottom] : null,
+                parseFloat(getComputedStyle(t).fontSize)];
+    });
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_browser_london_tile_labels_fit_their_tiles(page, live_server: str, demo_database_url: str, width: int) -> None:
+    """At 390 px a tile is about 36 px wide: long names split in two and the text shrinks (to
+    no less than 70%) until every label lies inside its own tile; at 1366 px they are as drawn."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, f"{live_server}/london?{MAP}", ".js-plotly-plot .main-svg")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)  # the labels are fitted after the chart is drawn
+    labels = page.evaluate(TILE_LABELS)
+    assert len(labels) == 33, labels
+    outside = [
+        f"{words!r} {left:.0f}–{right:.0f} px in a tile {tile[0]:.0f}–{tile[1]:.0f} px"
+        for words, left, right, top, bottom, tile, _ in labels
+        if tile is None or left < tile[0] - 1 or right > tile[1] + 1 or top < tile[2] - 1 or bottom > tile[3] + 1
+    ]
+    assert outside == [], "\n".join(outside)
+    sizes = {size for *_, size in labels}
+    assert min(sizes) >= 11 * 0.7 - 0.1, sizes
+    if width == 1366:
+        assert sizes == {11.0} and any(words == "Havering" for words, *_ in labels)
+    else:
+        assert any(words.replace(" ", "") in ("Haver-ing",) for words, *_ in labels), [w for w, *_ in labels]

@@ -36,6 +36,14 @@ SHORT_NAMES = {
     "E09000026": "Redbridge", "E09000027": "Richmond", "E09000028": "Southwark", "E09000029": "Sutton", "E09000030": "Tower<br>Hamlets",
     "E09000031": "Waltham<br>Forest", "E09000032": "Wands-<br>worth", "E09000033": "West-<br>minster",
 }  # fmt: skip
+# The same on a phone, where a tile is about 36 pixels wide: names of seven letters or more split in two.
+NARROW_NAMES = {
+    **SHORT_NAMES,
+    "E09000006": "Brom-<br>ley", "E09000008": "Croy-<br>don", "E09000010": "En-<br>field", "E09000012": "Hack-<br>ney",
+    "E09000014": "Harin-<br>gey", "E09000016": "Haver-<br>ing", "E09000018": "Houns-<br>low", "E09000019": "Isling-<br>ton",
+    "E09000021": "King-<br>ston", "E09000022": "Lam-<br>beth", "E09000023": "Lewi-<br>sham", "E09000026": "Red-<br>bridge",
+    "E09000027": "Rich-<br>mond", "E09000028": "South-<br>wark",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,10 @@ def legend_title(view: LondonView) -> str:
 
 def tile_figure(view: LondonView, home: str) -> dict:
     """One equal square per borough, placed roughly where it is, named on the square."""
-    tiles = [maps.MapArea(f.code, SHORT_NAMES.get(f.code, f.name), hover_values(f, view.state)) for f in view.figures]
+    tiles = [
+        maps.MapArea(f.code, SHORT_NAMES.get(f.code, f.name), hover_values(f, view.state), NARROW_NAMES.get(f.code, ""))
+        for f in view.figures
+    ]
     return maps.choropleth(
         maps.tile_layer(), tiles, view.classes, title=map_title(view), legend_title=legend_title(view), height=MAP_HEIGHT,
         label_size=11, highlight=home, hover_labels=hover_labels(view.state),

@@ -354,6 +354,7 @@ class MapArea:
     code: str
     label: str  # drawn on the map (short name); "" for none
     hover: list[str]  # values for the hover lines; the first is the area's name
+    narrow_label: str = ""  # on a narrow screen (assets/chart-fit.js), where ``label`` overflows its tile
 
 
 def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, title: str, legend_title: str, height: int = 620,
@@ -419,6 +420,7 @@ def choropleth(layer: Layer, areas: list[MapArea], classes: Classification, *, t
                 "lon": [layer.centres[a.code][0] for _, a in labelled], "lat": [layer.centres[a.code][1] for _, a in labelled],
                 "text": [a.label for _, a in labelled], "customdata": [[a.code] for _, a in labelled],
                 "textfont": {"size": label_size, "color": [text_colour(f) for f in fills], "family": FONT},
+                "meta": {"narrow": [a.narrow_label or a.label for _, a in labelled]},
             }
         )  # fmt: skip
     lon, lat = layer.extent()

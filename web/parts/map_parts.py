@@ -69,12 +69,14 @@ def swatch(colour: str, text: str) -> html.Span:
 
 
 def table(rows: list[AreaFigure], classes: maps.Classification, values: list[float | None], state: MapState, caption: str,
-          first: str = "Ward", href: Callable[[str], str] | None = None, table_id: str = "map-table", home: str | None = None) -> html.Table:  # fmt: skip
+          first: str = "Ward", href: Callable[[str], str] | None = None, table_id: str = "map-table", home: str | None = None,
+          rates: bool | None = None) -> html.Table:  # fmt: skip
     """The map's numbers, highest first, with each area's class in words beside its colour.
-    The rate column is left out when no area has a population figure (a column of dashes)."""
+    The rate column is left out when no area has a population figure (a column of dashes), or
+    when ``rates`` says so (London: unless every borough has one, rates are not compared)."""
     fmt = fmt_for("count", state.measure)
     before = state.period.last_year().label
-    rates = any(f.population for f in rows)
+    rates = any(f.population for f in rows) if rates is None else rates
     ranked = maps.ranks(dict(zip([r.code for r in rows], values)))
     headers = [first, f"{state.measure.noun}, {state.period.label}", *(["Rate per 1,000 residents"] if rates else []),
                f"{state.measure.noun}, {before}", "Change", "Map class", "Rank"]  # fmt: skip
