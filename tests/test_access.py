@@ -43,13 +43,19 @@ def web(demo_engine, database_url):
     return make_web_app(database_url)
 
 
+def _with_empty_lists(body: dict, lists: int) -> dict:
+    """A callback's request with its pattern-matching (ALL) states, each an empty list."""
+    return {**body, "state": body["state"] + [[] for _ in range(lists)]}
+
+
 def write_requests(app) -> dict[str, dict]:
     """A well-formed request for every callback that writes, as the browser would send it."""
     editing = {"indicator": "CSP1", "year": "2016-17", "quarter": "Q3", "area": "E09000016"}
     target_state = {
         "targets-context.data": editing, "targets-target.value": "1", "targets-low.value": "", "targets-high.value": "",
         "targets-tolerance.value": "0", "targets-tolerance-type-value.data": "abs", "targets-scope-value.data": "all",
-        "targets-commentary.value": "hacked", "targets-action.value": "",
+        "targets-commentary.value": "hacked", "targets-action.value": "", "targets-action-owner.value": "",
+        "targets-action-due.value": "",
     }  # fmt: skip
     checked = {"kind": "marac", "file_name": "marac.csv", "sha256": hashlib.sha256(MARAC_CSV).hexdigest()}
     return {
@@ -65,7 +71,10 @@ def write_requests(app) -> dict[str, dict]:
              "upload-accept-drops.value": []},
         ),
         "upload kind hint": callback_body(app, "upload-kind-hint.children", {"upload-kind-value.data": "marac"}),
-        "targets save": callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state),
+        # ... and the four lists of the actions listed (none: the browser sends each as an empty list)
+        "targets save": _with_empty_lists(
+            callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state), 4
+        ),
     }  # fmt: skip
 
 

@@ -32,7 +32,7 @@ def test_menu_offers_upload_and_targets_only_to_analysts(
 
         for name, expected in (
             # Email alerts (#22 part 3) is for anyone signed in.
-            ("vera", ["Scorecard", "Demand pressures", "Ward map", "London comparison", "Email alerts", "Sign in"]),
+            ("vera", ["Scorecard", "Demand pressures", "Ward map", "London comparison", "Email alerts", "Sign out"]),
             (
                 "priya",
                 [
@@ -43,6 +43,7 @@ def test_menu_offers_upload_and_targets_only_to_analysts(
                     "Ward map",
                     "London comparison",
                     "Email alerts",
+                    "Sign out",
                 ],
             ),
         ):

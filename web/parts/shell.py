@@ -54,13 +54,20 @@ def header() -> html.Header:
         )
         for label, href, link_id in NAV
     ]
-    if _signed_in():  # anyone signed in chooses their own email alerts
+    signed_in = _signed_in()
+    if signed_in:  # anyone signed in chooses their own email alerts, and may sign out
         items.append(
             html.Li(
                 dcc.Link("Email alerts", href="/alerts", id="nav-alerts", className="app-nav__link"), className="app-nav__item"
             )
         )
-    if not may_edit:  # uploading and targets need an analyst: say where to sign in
+        items.append(
+            html.Li(
+                html.A("Sign out", href="/logout", id="nav-sign-out", className="app-nav__link"),
+                className="app-nav__item app-nav__item--sign-in",
+            )
+        )
+    elif not may_edit:  # uploading and targets need an analyst: say where to sign in
         items.append(
             html.Li(
                 html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"),
