@@ -18,9 +18,7 @@ from web.parts import upload_steps as steps
 MAP_RATE = "/map?measure=crime&period=2016-17-Q3&span=quarter&view=rate"
 LONDON_RATE = "/london?measure=crime&period=2016-17-Q3&span=quarter&view=rate"
 # The demo holds Havering's population, not the other boroughs': London cannot compare rates.
-POPULATION_WORDS = (
-    "Rates per 1,000 residents need population figures for every borough compared, which have not all been loaded."
-)
+POPULATION_WORDS = "Rates per 1,000 residents need population figures for every borough compared, which have not all been loaded."
 
 
 def _sign_in(page, base: str, next_path: str) -> None:
