@@ -10,7 +10,7 @@ web/access.py refuses to anyone but an analyst.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import dash
@@ -29,7 +29,7 @@ from web.parts import pack_text_form as pack_form
 from web.parts import targets_form as form
 from web.parts import targets_overview as overview
 from web.parts.context import current_engine, current_settings
-from web.parts.fields import select_field, text_field, textarea_field, words_field
+from web.parts.fields import parse_day, select_field, text_field, textarea_field, words_field
 
 dash.register_page(
     __name__,
@@ -539,21 +539,6 @@ def save(
     )  # fmt: skip
 
 
-def _day(text: str | None) -> date | None:
-    """A date as people write it: 2014-04-01, 1 April 2014 or 1 Apr 2014."""
-    cleaned = " ".join((text or "").split())
-    for parse in (
-        date.fromisoformat,
-        lambda t: datetime.strptime(t, "%d %B %Y").date(),
-        lambda t: datetime.strptime(t, "%d %b %Y").date(),
-    ):
-        try:
-            return parse(cleaned)
-        except ValueError:
-            continue
-    return None
-
-
 @callback(
     Output("targets-break-message", "children"),
     Output("targets-breaks", "children"),
@@ -570,7 +555,7 @@ def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
-    day = _day(when)
+    day = parse_day(when)
     if day is None:
         return ui.notice(
             "There is a problem: nothing was saved", "Enter the date of the break, like 1 April 2014."
