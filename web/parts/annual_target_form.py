@@ -20,7 +20,7 @@ from store.annual_targets import annual_target_for, save_annual_target, seasonal
 from store.areas import AreaTree
 from store.db import Engine, Session, session_scope
 from store.indicator_queries import area_held, indicator_by_code
-from web.parts.targets_form import ALL_AREAS, THIS_AREA, parse_number, plain, who_when
+from web.parts.targets_form import ALL_AREAS, THIS_AREA, parse_number, parse_tolerance, plain, who_when
 
 PROFILES = [
     (Profile.EVEN.value, "Even: a twelfth of the year each month"),
@@ -125,14 +125,7 @@ def work_out(
         )
         return None, preview
     target = parse_number(sub.target, "target", "annual target", problems, required=True)
-    tolerance = parse_number(sub.tolerance, "tolerance", "tolerance", problems, required=False)
-    tolerance = 0.0 if tolerance is None else tolerance
-    if tolerance < 0:
-        problems.append(("tolerance", "The tolerance cannot be negative: enter 0 or more."))
-    if sub.tolerance_type not in ("abs", "pct"):
-        problems.append(
-            ("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target.")
-        )
+    tolerance = parse_tolerance(sub.tolerance, sub.tolerance_type, problems)
     profile = (sub.profile or Profile.EVEN.value).strip().lower()
     if profile not in {p.value for p in Profile}:
         problems.append(("profile", "Choose how the year is spread: even, seasonal or custom."))

@@ -288,20 +288,27 @@ def save_actions(
     return changed
 
 
+def parse_tolerance(text: str | None, kind: str | None, problems: list[tuple[str, str]]) -> float:
+    """The tolerance a form gives (blank is 0) and its kind, checked: the quarter and the annual
+    target forms ask for them alike."""
+    tolerance = parse_number(text, "tolerance", "tolerance", problems, required=False)
+    tolerance = 0.0 if tolerance is None else tolerance
+    if tolerance < 0:
+        problems.append(("tolerance", "The tolerance cannot be negative: enter 0 or more."))
+    if kind not in ("abs", "pct"):
+        problems.append(
+            ("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target.")
+        )
+    return tolerance
+
+
 def validate_target(polarity: str, sub: Submission) -> tuple[TargetValues | None, list[tuple[str, str]]]:
     problems: list[tuple[str, str]] = []
     band = polarity == "band"
     target = None if band else parse_number(sub.target, "target", "target", problems, required=True)
     low = parse_number(sub.low, "low", "bottom of the band", problems, required=True) if band else None
     high = parse_number(sub.high, "high", "top of the band", problems, required=True) if band else None
-    tolerance = parse_number(sub.tolerance, "tolerance", "tolerance", problems, required=False)
-    tolerance = 0.0 if tolerance is None else tolerance
-    if tolerance < 0:
-        problems.append(("tolerance", "The tolerance cannot be negative: enter 0 or more."))
-    if sub.tolerance_type not in ("abs", "pct"):
-        problems.append(
-            ("tolerance_type", "Choose whether the tolerance is in units of the measure or a percentage of the target.")
-        )
+    tolerance = parse_tolerance(sub.tolerance, sub.tolerance_type, problems)
     if low is not None and high is not None and low > high:
         problems.append(("low", f"The bottom of the band ({plain(low)}) is above the top ({plain(high)})."))
     if problems:
