@@ -604,9 +604,17 @@ _BROWSER_PROGRAM = re.compile(r"chrom|soffice|libreoffice|playwright")
 _DATABASE_URL = re.compile(r"\b(?:sqlite|postgresql)(?:\+\w+)?://")
 
 
+_THREADS_BEFORE = pytest.StashKey[set[threading.Thread]]()
+
+
 def _note(marker: str, what: str) -> None:
-    if _watched and _watched[-1].get_closest_marker(marker) is None:
-        _watched[-1].stash.setdefault(_UNMARKED, []).append(f"{what}, but it is not marked {marker!r}")
+    if not _watched or _watched[-1].get_closest_marker(marker) is not None:
+        return
+    if threading.current_thread() in _watched[-1].stash.get(_THREADS_BEFORE, set()):
+        # A thread alive before this test began (an earlier test's served app finishing a
+        # request its browser sent while closing) is not this test's doing.
+        return
+    _watched[-1].stash.setdefault(_UNMARKED, []).append(f"{what}, but it is not marked {marker!r}")
 
 
 def _note_checkout(dbapi_connection, record, proxy) -> None:
@@ -653,6 +661,7 @@ _install_guard()
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item):
+    item.stash[_THREADS_BEFORE] = set(threading.enumerate()) - {threading.main_thread()}
     _watched.append(item)
     return (yield)
 
