@@ -18,7 +18,7 @@ from rules.periods import PeriodError, Quarter
 from rules.significance import significance_cell
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES
-from store.csp_crime import CSP_TABLES
+from store.csp_crime import CSP_CRIME, CSP_TABLES
 from store.db import session_scope
 from store.reconcile import count_rows
 from store.scorecard import CSV_COLUMNS, ScoreRow, build_scorecard, format_value
@@ -151,7 +151,8 @@ def _spc_cell(row, which: str) -> str:
     "--source",
     type=click.Choice([*COUNTED_SOURCES, CSP_TABLES]),
     required=True,
-    help="Which counts to show (csp-tables: the Home Office quarterly counts by partnership, force and England and Wales).",
+    help="Which counts to show (csp-crime: the Home Office quarterly counts by partnership, force and England and Wales; "
+    "csp-tables is the same, its older name).",
 )
 @area_option
 @click.option(
@@ -165,9 +166,9 @@ def _spc_cell(row, which: str) -> str:
     "--by",
     type=click.Choice(["month", "quarter", "year"]),
     default=None,
-    help="Period to total by (default: month; quarter for csp-tables, which are quarterly).",
+    help="Period to total by (default: month; quarter for csp-crime, which is quarterly).",
 )
-@click.option("--by-category", is_flag=True, help="Split by major and minor category (csp-tables: offence group and subgroup).")
+@click.option("--by-category", is_flag=True, help="Split by major and minor category (csp-crime: offence group and subgroup).")
 @click.option(
     "--set-aside",
     "set_aside",
@@ -189,9 +190,10 @@ def counts(
     fmt: str,
 ) -> None:
     """Print stored counts so they can be checked against the source file's totals."""
-    if source == CSP_TABLES and by == "month":
+    source = CSP_CRIME if source == CSP_TABLES else source  # the older name, kept working
+    if source == CSP_CRIME and by == "month":
         raise click.ClickException("the Home Office CSP tables are quarterly: use --by quarter or --by year")
-    by = by or ("quarter" if source == CSP_TABLES else "month")
+    by = by or ("quarter" if source == CSP_CRIME else "month")
     if not area and not level:
         area = app.settings.home_area
     if set_aside:

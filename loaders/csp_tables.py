@@ -15,7 +15,7 @@ from collections import defaultdict
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
 from loaders.workbook import TablesRead, open_workbook, shipped_aliases, table_rows
-from rules.csp_tables import fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
+from rules.csp_tables import code_key, fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
 from store.csp_crime import replace_quarters
 
 UNASSIGNED_SUFFIX = "-UNASSIGNED"  # area code of a force's Unassigned part: the force's code + this
@@ -35,9 +35,10 @@ def load_csp_tables(ctx: LoadContext) -> None:
             source.name, [Problem(None, None, None, "no partnerships are held: load the district to partnership lookup first")]
         )
     aliases = shipped_aliases()
-    counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    counts: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
     groups: dict[str, str] = {}  # each spelling once, in the order first seen
     subgroups: dict[str, str] = {}
+    codes: dict[str, str] = {}
     quarters_seen: dict[tuple[str, str], str] = {}
     unassigned: set[str] = set()  # forces with Unassigned rows
     read = TablesRead()
@@ -78,21 +79,22 @@ def load_csp_tables(ctx: LoadContext) -> None:
         group, subgroup = str(v["Offence Group"]).strip(), str(v["Offence Subgroup"]).strip()
         # one string object per spelling, shared by every key: a national file holds ~700,000 keys
         group, subgroup = groups.setdefault(group, group), subgroups.setdefault(subgroup, subgroup)
-        counts[(area, quarter, group, subgroup)] += count
+        code = code_key(v["Offence Code"])
+        counts[(area, quarter, group, subgroup, codes.setdefault(code, code))] += count
     if ctx.log or not counts:
         return
     ctx.summary.notes.append(read.updated or "the Notes sheet has no Updated: line")
     fold, fold_sub = fold_spellings(groups), fold_spellings(subgroups)
-    folded: dict[tuple[str, str, str, str], int] = defaultdict(int)
-    for (area, quarter, group, subgroup), count in counts.items():
-        folded[(area, quarter, fold[group], fold_sub[subgroup])] += count
+    folded: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
+    for (area, quarter, group, subgroup, code), count in counts.items():
+        folded[(area, quarter, fold[group], fold_sub[subgroup], code)] += count
     for force in sorted(unassigned):
         ctx.areas.learn(force + UNASSIGNED_SUFFIX, f"{held[force][0]}: unassigned", "other", force)
     ctx.session.flush()
     stored, replaced = replace_quarters(ctx.session, dict(folded), ctx.upload_id)
-    quarters = sorted({q for _, q, _, _ in folded})
+    quarters = sorted({key[1] for key in folded})
     ctx.summary.stored, ctx.summary.replaced = stored, replaced
-    ctx.summary.areas = len({a for a, _, _, _ in folded})
+    ctx.summary.areas = len({key[0] for key in folded})
     ctx.summary.periods = quarters
     ctx.summary.notes.append(
         f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(read.year_sheets)}"

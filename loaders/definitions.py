@@ -17,6 +17,7 @@ from loaders.indicators import check_missing, finish_indicator_load, held_defini
 from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
 from rules.area_levels import LEVEL_NAMES
+from rules.csp_tables import MEASURE_HELP, parse_offence_selection
 from rules.ward_generations import is_generation
 from store.models import Indicator, Target
 
@@ -25,6 +26,7 @@ UNITS = ("count", "percent", "rate")
 POLARITIES = ("lower", "higher", "band")
 BASES = ("quarter", "ytd")
 RAG_COMPARISONS = ("same_period_last_year", "previous_quarter")
+CSP_CRIME_MEASURE = "csp-crime"  # the Home Office tables (``sources.csp_tables``): checked by its own rule
 MEASURE = re.compile(r"^(crime(:[^/]+(/.+)?)?|asb|marac:(repeat_rate|cases|repeat_cases)|values)$")
 
 
@@ -85,13 +87,20 @@ def load_indicators(ctx: LoadContext) -> None:
     frame["rag_comparison"] = frame["rag_comparison"].replace("", RAG_COMPARISONS[0])
     parse_choice(frame, "rag_comparison", RAG_COMPARISONS, ctx.log)
     for row, measure in zip(frame["__row__"], frame["measure"]):
+        head, _, body = measure.partition(":")
+        if head.strip() == CSP_CRIME_MEASURE:
+            try:
+                parse_offence_selection(body, measure)
+            except ValueError as exc:
+                ctx.log.add(int(row), "measure", measure, str(exc))
+            continue
         if not MEASURE.match(measure):
             ctx.log.add(
                 int(row),
                 "measure",
                 measure,
                 "not a measure: use crime, crime:<major>, crime:<major>/<minor>, asb, marac:repeat_rate, "
-                "marac:cases, marac:repeat_cases or values",
+                f"marac:cases, marac:repeat_cases, values or the Home Office tables' {MEASURE_HELP}",
             )
     for row, area in zip(frame["__row__"], frame["comparator_area"]):
         if area and area not in ctx.areas:

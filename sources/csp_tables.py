@@ -1,8 +1,24 @@
 """The Home Office "Police recorded crime by Community Safety Partnership" open data tables
-(issue 21 part 2): a kind of file for now; its figures are held (``csp_crime_count``) but not
-yet a figure source of their own (quarterly coverage, comparators and ``counts`` come next)."""
+(issue 21 parts 2 and 4): a kind of file, and a source of indicator figures of its own
+(``csp-crime``), quarterly, by partnership, police force area and England and Wales. A measure
+names an offence group, a subgroup, offence codes, or all crime but some of them
+(``rules.csp_tables``)."""
 
-from sources.declarations import FileKind
+from sources.declarations import OFFENCES, PARTNERSHIP_QUARTERS, FigureSource, FileKind
+
+SOURCE = FigureSource(
+    key="csp-crime",
+    position=25,
+    name="Recorded crime (Home Office tables)",
+    grain="quarter",
+    coverage=PARTNERSHIP_QUARTERS,
+    measure_form=OFFENCES,
+    chart_source="Home Office, police recorded crime by Community Safety Partnership",
+    figures="Home Office counts",
+    unit_plural="offences",
+    unit_heading="Offences",
+    missing_words=("no Home Office tables loaded", "no Home Office figures"),
+)
 
 FILES = FileKind(
     key="csp-tables",
@@ -16,4 +32,4 @@ FILES = FileKind(
     rows=False,
 )
 
-DECLARED = (FILES,)
+DECLARED = (SOURCE, FILES)

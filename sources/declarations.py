@@ -18,11 +18,15 @@ from dataclasses import dataclass
 COUNTS = "counts"  # monthly counts per area, summed from child areas (n of N reporting)
 RETURNS = "returns"  # quarterly returns per area (MARAC), a missing return a gap in its year
 UPLOADED = "uploaded values"  # an indicator's own uploaded figures, one record per indicator
+# quarterly counts per partnership (the Home Office CSP tables), summed up to forces and England
+# and Wales; a quarter is complete when every partnership it needs is held (``store.csp_crime``)
+PARTNERSHIP_QUARTERS = "partnership quarters"
 
 # How a measure on the source names what it counts (``store.measures.Measure.parse``):
 CATEGORIES = "categories"  # ``crime:MAJOR/MINOR``
 FIELD = "field"  # ``marac:cases_discussed``
 WHOLE = "whole"  # the indicator's uploaded values
+OFFENCES = "offences"  # ``csp-crime:GROUP/SUBGROUP``, ``csp-crime:code=8N``, ``…;except=…`` (``rules.csp_tables``)
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,8 @@ class FigureSource:
     position: int  # where it is listed (annotation sources, readiness)
     name: str  # in the readiness list: "Recorded crime"
     grain: str  # "month" or "quarter"
-    coverage: str  # COUNTS, RETURNS or UPLOADED
-    measure_form: str  # CATEGORIES, FIELD or WHOLE
+    coverage: str  # COUNTS, RETURNS, UPLOADED or PARTNERSHIP_QUARTERS
+    measure_form: str  # CATEGORIES, FIELD, WHOLE or OFFENCES
     chart_source: str  # a chart's "Source:" line
     figures: str  # what an uploaded value overrides, in an override's note: "counts"
     # Count tables (names in ``store.models``) and their set-aside twins; None without counts.

@@ -20,12 +20,14 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rules.csp_tables import OffenceSelection, parse_offence_selection
 from rules.periods import Quarter
 from rules.ratios import Combined, PeriodValue, combine
-from sources.declarations import CATEGORIES, COUNTS, FIELD, RETURNS, WHOLE
+from sources.declarations import CATEGORIES, COUNTS, FIELD, OFFENCES, PARTNERSHIP_QUARTERS, RETURNS, WHOLE
 from sources.registry import SOURCES, by_key, uploaded
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_coverage_many
+from store.csp_crime import csp_quarter_figures
 from store.marac import marac_coverage_many
 from store.models import IndicatorValue
 
@@ -49,12 +51,17 @@ class Measure:
     source: str  # a declared source's key (``sources``): crime | asb | marac | values
     field: str | None = None  # marac field
     selection: CountFilter = CountFilter()
+    offences: OffenceSelection = OffenceSelection()  # the Home Office offences a ``csp-crime`` measure counts
 
     @classmethod
     def parse(cls, text: str) -> Measure:
+        """The measure ``text`` names; a ValueError naming it when a ``csp-crime`` measure's
+        offences are not worded as ``rules.csp_tables`` says."""
         head, _, rest = text.partition(":")
-        declared = SOURCES.get(head)
+        declared = SOURCES.get(head.strip())
         form = declared.measure_form if declared is not None else WHOLE
+        if form == OFFENCES:
+            return cls(head.strip(), offences=parse_offence_selection(rest, text))
         if form == CATEGORIES:
             major, _, minor = rest.partition("/")
             return cls(head, selection=CountFilter(major or None, minor or None))
@@ -115,6 +122,15 @@ def _marac_values(
         elif cases:
             out[q] = PeriodValue(100.0 * repeats / cases, float(repeats), float(cases))
     return out, gaps
+
+
+def _partnership_values(
+    session: Session, measure: Measure, area: str, quarters: list[Quarter], tree: AreaTree
+) -> tuple[dict[Quarter, PeriodValue], dict[Quarter, str]]:
+    """Quarter values from the Home Office CSP tables where every partnership the area needs
+    is held, and why the others have none (``store.csp_crime``)."""
+    figures, gaps = csp_quarter_figures(session, measure.offences, area, quarters, tree)
+    return {q: PeriodValue(float(n)) for q, n in figures.items()}, gaps
 
 
 def _uploaded_values(
@@ -258,7 +274,7 @@ def series(
 
 
 # How each coverage rule's quarter values are worked out from the stored figures.
-_DERIVED = {COUNTS: _count_values, RETURNS: _marac_values}
+_DERIVED = {COUNTS: _count_values, RETURNS: _marac_values, PARTNERSHIP_QUARTERS: _partnership_values}
 
 
 def _overrides(

@@ -74,6 +74,8 @@ class CspCrimeCount(Base):
     quarter: Mapped[str] = mapped_column(String(10), primary_key=True)  # 2024-25-Q1
     offence_group: Mapped[str] = mapped_column(String(120), primary_key=True)
     offence_subgroup: Mapped[str] = mapped_column(String(120), primary_key=True)
+    # the Home Office offence code ("8N"); blank on rows loaded before codes were kept (0022)
+    offence_code: Mapped[str] = mapped_column(String(20), primary_key=True, server_default="")
     count: Mapped[int] = mapped_column(Integer)
     upload_id: Mapped[int | None] = mapped_column(Integer)
 

@@ -23,6 +23,8 @@ from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
+from store.csp_crime import CSP_CRIME
+from store.csp_crime import quarters_held as csp_quarters_held
 from store.measures import Measure, series
 from store.models import (
     AnnualTarget,
@@ -174,7 +176,17 @@ def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
             except PeriodError:
                 continue
     out["values"] = values | _complete_quarters(value_months)
+    if _indicator_on(session, CSP_CRIME):
+        out[CSP_CRIME] = {Quarter.parse(k) for k in csp_quarters_held(session)}
     return out
+
+
+def _indicator_on(session: Session, source: str) -> bool:
+    """Whether some indicator's measure reads ``source``. The Home Office tables are national
+    and often run a year or more past (or short of) a partnership's own files: they set the
+    default quarter only once an indicator is defined on them."""
+    measures = session.scalars(select(Indicator.measure).where(Indicator.measure.startswith(source)))
+    return any(Measure.parse(m).source == source for m in measures)
 
 
 def quarters_available(session: Session) -> list[Quarter]:

@@ -13,7 +13,7 @@ from sources.registry import by_key
 from store.areas import AreaTree
 from store.counts import SOURCES, CountFilter, Covered, monthly_coverage_many
 from store.coverage_record import Recorded
-from store.csp_crime import CSP_TABLES, csp_count_rows
+from store.csp_crime import CSP_CRIME, CSP_TABLES, csp_count_rows
 from store.incomplete_months import incomplete_periods
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.met_categories import plain_category
@@ -63,7 +63,7 @@ def count_rows(
 ) -> tuple[list[str], list[dict[str, object]]]:
     tree = AreaTree.load(session)
     areas = _areas(tree, area, level)
-    if source == CSP_TABLES:
+    if source in (CSP_CRIME, CSP_TABLES):
         return csp_count_rows(session, tree, areas, first=first, last=last, by=by, by_group=by_category)
     if by_key(source).coverage == RETURNS:
         return _marac_rows(session, tree, areas, by)

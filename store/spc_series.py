@@ -20,14 +20,14 @@ from rules.periods import Quarter, is_month, normalise_month, quarters_between
 from rules.profiles import point_target
 from rules.rating import Polarity, fmt_number
 from rules.spc import Improvement, SpcResult, xmr
-from sources.declarations import RETURNS, UPLOADED
+from sources.declarations import PARTNERSHIP_QUARTERS, RETURNS, UPLOADED
 from sources.registry import by_key
 from store.annotations import Annotation, annotations_for
 from store.annual_targets import annual_target_for, month_shares, targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
-from store.models import Indicator, IndicatorValue, MaracReturn
+from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
@@ -125,6 +125,9 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
     if by_key(measure.source).coverage == RETURNS:
         keys = session.execute(select(func.min(MaracReturn.quarter), func.max(MaracReturn.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
+    if by_key(measure.source).coverage == PARTNERSHIP_QUARTERS:
+        keys = session.execute(select(func.min(CspCrimeCount.quarter), func.max(CspCrimeCount.quarter))).one()
+        quarters += [Quarter.parse(k) for k in keys if k]
     uploaded = session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct())
     quarters += [Quarter.parse(p) if not is_month(p) else Quarter.of_month(p) for p in uploaded]
     return (min(quarters), max(quarters)) if quarters else None
@@ -135,7 +138,10 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
     span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
     if span is None:
         if not by_key(measure.source).monthly:
-            raise NoMonthlyValues(f"{indicator.code} comes from quarterly MARAC returns: there are no monthly values")
+            declared = by_key(measure.source)
+            raise NoMonthlyValues(
+                f"{indicator.code} comes from {declared.name} ({declared.figures}), which are quarterly: there are no monthly values"
+            )
         return {}
     months = _months_between(*span)
     out: dict[str, float] = {}

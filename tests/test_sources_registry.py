@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 import store.models as models
 from cli.main import cli
-from sources.declarations import COUNTS, RETURNS, UPLOADED, FigureSource, FileKind
+from sources.declarations import COUNTS, PARTNERSHIP_QUARTERS, RETURNS, UPLOADED, FigureSource, FileKind
 from sources.registry import (
     SOURCES,
     Registry,
@@ -54,7 +54,7 @@ def test_sources_registry_keeps_the_kinds_and_their_order() -> None:
         "crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary",
         "boundaries", "policeuk", "population", "lsoa-lookup", "csp-lookup", "csp-tables", "annotations",
     )  # fmt: skip
-    assert tuple(SOURCES) == ("crime", "asb", "marac", "values")
+    assert tuple(SOURCES) == ("crime", "asb", "csp-crime", "marac", "values")
     assert kinds_in_help() == (
         "crime, asb, marac, values, indicators, targets, areas, commentary, boundaries, policeuk, "
         "population, lsoa-lookup, csp-lookup, csp-tables or annotations (series breaks and notes)"
@@ -79,7 +79,7 @@ def test_sources_every_source_is_complete(key: str) -> None:
     """Each source has a coverage rule the store works out, a grain, words, and (when counted)
     tables and category columns the store defines."""
     source = by_key(key)
-    assert source.coverage in {COUNTS, RETURNS, UPLOADED}
+    assert source.coverage in {COUNTS, RETURNS, UPLOADED, PARTNERSHIP_QUARTERS}
     assert source.grain in {"month", "quarter"}
     assert source.name and source.chart_source and source.figures and all(source.missing_words)
     if source.coverage == COUNTS:
@@ -94,7 +94,7 @@ def test_sources_every_source_is_complete(key: str) -> None:
 def test_sources_unknown_keys_name_the_known_ones() -> None:
     with pytest.raises(UnknownSource, match="choose one of crime, asb"):
         file_kind("crimes")
-    with pytest.raises(UnknownSource, match="the sources are crime, asb, marac, values"):
+    with pytest.raises(UnknownSource, match="the sources are crime, asb, csp-crime, marac, values"):
         by_key("burglary")
 
 
