@@ -254,3 +254,33 @@ def test_met_measures_map_to_home_office_measures_that_parse():
 def test_indicator_info_names_the_source():
     info = IndicatorInfo("X", "x", "", "count", "lower", "ytd", "csp-crime:Robbery", True, "", None, None, "", 0)
     assert info.source == "csp-crime"
+
+
+def test_offence_codes_migration_keeps_the_counts_both_ways(loaded):
+    """0022 adds the offence code to the key: down, the codes of a subgroup are summed into one
+    row; up again, rows held before keep their counts with a blank code, so a group measure
+    gives the same figures and a code measure finds none until the file is loaded again."""
+    from alembic import command
+
+    from store.schema import alembic_config, current_revision, head_revision, upgrade
+
+    def theft_by_quarter() -> dict[str, float]:
+        return _values(loaded, "THEFT", DEVON_CORNWALL, ["2023-24-Q1", "2024-25-Q1"])[0]
+
+    def total() -> int:
+        with loaded.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT SUM(count) FROM csp_crime_count").scalar_one())
+
+    before, held = theft_by_quarter(), total()
+    config = alembic_config()
+    with loaded.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0021_pack_sections")
+    assert total() == held
+    upgrade(loaded)
+    assert current_revision(loaded) == head_revision()
+    assert total() == held and theft_by_quarter() == before
+    with loaded.connect() as conn:
+        assert {c for (c,) in conn.exec_driver_sql("SELECT DISTINCT offence_code FROM csp_crime_count")} == {""}
+    values, gaps = _values(loaded, "CODES", DEVON_CORNWALL, ["2023-24-Q1"])
+    assert values == {} and "no offence codes 44, 8N" in gaps["2023-24-Q1"]
