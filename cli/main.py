@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from cli.common import AppContext, explain_load_errors, pass_app
 from demo.load import load_demo
 from geo.options import with_options
 from loaders.crime import CrimeOptions
-from loaders.options import ASK, KEEP, RETIRE, LoadOptions
+from loaders.options import ASK, KEEP, RETIRE, LoadOptions, LoadProgress
 from loaders.reading import Source
 from loaders.registry import run_load
 from settings import Settings
@@ -117,8 +118,20 @@ def ingest(
             source = with_options(source, LoadOptions(missing_indicators=choice))
         elif keep_held_wards:
             source = with_options(source, CrimeOptions(keep_held_wards=True))
+        elif _progress_wanted():
+            source = with_options(source, LoadProgress(_to_stderr))
         summary = run_load(engine, kind, source, dry_run=dry_run, user=user, accept_drops=accept_drops)
         click.echo("\n".join(summary.lines()))
+
+
+def _progress_wanted() -> bool:
+    """Progress lines only for someone watching: not when stderr is a file or a pipe (a
+    scheduled load's log keeps only its summary)."""
+    return sys.stderr.isatty()
+
+
+def _to_stderr(message: str) -> None:
+    click.echo(f"  {message}", err=True)
 
 
 @cli.command("demo")

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
+from loaders.options import LoadProgress
 from loaders.workbook import TablesRead, open_workbook, shipped_aliases, table_rows
 from rules.csp_tables import code_key, fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
 from store.csp_crime import replace_quarters
@@ -43,8 +44,16 @@ def load_csp_tables(ctx: LoadContext) -> None:
     unassigned: set[str] = set()  # forces with Unassigned rows
     read = TablesRead()
     matched: dict[str, str | None] = {}  # each name matched once: the files repeat them a million times
+    progress = _progress_of(source)
+    sheet, in_sheet = "", 0
     for row in table_rows(book, read):  # one row at a time, streamed from the file
-        sheet = row.sheet
+        if row.sheet != sheet:
+            _sheet_done(progress, sheet, in_sheet)
+            sheet, in_sheet = row.sheet, 0
+            progress.tell(f"reading sheet {sheet}")
+        in_sheet += 1
+        if in_sheet % progress.every == 0:
+            progress.tell(f"sheet {sheet}: {in_sheet:,} rows read")
         ctx.summary.rows += 1
         v = row.values
         when = (str(v["Financial Year"]), str(v["Financial Quarter"]))
@@ -81,6 +90,7 @@ def load_csp_tables(ctx: LoadContext) -> None:
         group, subgroup = groups.setdefault(group, group), subgroups.setdefault(subgroup, subgroup)
         code = code_key(v["Offence Code"])
         counts[(area, quarter, group, subgroup, codes.setdefault(code, code))] += count
+    _sheet_done(progress, sheet, in_sheet)
     if ctx.log or not counts:
         return
     ctx.summary.notes.append(read.updated or "the Notes sheet has no Updated: line")
@@ -99,3 +109,14 @@ def load_csp_tables(ctx: LoadContext) -> None:
     ctx.summary.notes.append(
         f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(read.year_sheets)}"
     )
+
+
+def _progress_of(source: object) -> LoadProgress:
+    """The progress reporter the CLI attached to the file, if any (``geo.options.with_options``)."""
+    options = getattr(source, "options", None)
+    return options if isinstance(options, LoadProgress) else LoadProgress()
+
+
+def _sheet_done(progress: LoadProgress, sheet: str, rows: int) -> None:
+    if sheet:
+        progress.tell(f"sheet {sheet}: {rows:,} rows read")

@@ -284,3 +284,24 @@ def test_offence_codes_migration_keeps_the_counts_both_ways(loaded):
         assert {c for (c,) in conn.exec_driver_sql("SELECT DISTINCT offence_code FROM csp_crime_count")} == {""}
     values, gaps = _values(loaded, "CODES", DEVON_CORNWALL, ["2023-24-Q1"])
     assert values == {} and "no offence codes 44, 8N" in gaps["2023-24-Q1"]
+
+
+def test_loading_the_tables_reports_each_sheet_and_its_rows(engine, tmp_path):
+    """The progress the CLI shows on a terminal: each year sheet as it is reached and the rows
+    read, every ``every`` rows and at the sheet's end."""
+    from geo.options import with_options
+    from loaders.options import LoadProgress
+    from loaders.reading import Source
+    from loaders.registry import run_load
+
+    load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
+    told: list[str] = []
+    source = with_options(Source.from_path(write_workbook(tmp_path / "tables.xlsx")), LoadProgress(told.append, every=40))
+    assert run_load(engine, "csp-tables", source).rows == 44 + 20  # Cornwall's two rows of Q2 2024/25 are not in the file
+    assert told == [
+        "reading sheet 2023_24",
+        "sheet 2023_24: 40 rows read",
+        "sheet 2023_24: 44 rows read",
+        "reading sheet 2024_25",
+        "sheet 2024_25: 20 rows read",
+    ]
