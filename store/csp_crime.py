@@ -303,3 +303,21 @@ def _selected_totals(
 def quarters_held(session: Session) -> list[str]:
     """Every quarter the tables hold any count for, oldest first."""
     return sorted(str(q) for q in session.scalars(select(CspCrimeCount.quarter).distinct()))
+
+
+def uploads_behind(session: Session, tree: AreaTree, area: str, quarters: list[str]) -> set[int | None]:
+    """The loads whose rows make up ``area``'s figures in ``quarters`` (none where the tables
+    give the area no figure): what a revision of those figures came from."""
+    try:
+        rows = list(counted_area(tree, area).rows)
+    except NotCounted:
+        return set()
+    out: set[int | None] = set()
+    for start in range(0, len(rows), IN_LIMIT):
+        stmt = (
+            select(CspCrimeCount.upload_id)
+            .where(CspCrimeCount.area_code.in_(rows[start : start + IN_LIMIT]), CspCrimeCount.quarter.in_(quarters))
+            .distinct()
+        )
+        out |= set(session.scalars(stmt))
+    return out

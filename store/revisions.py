@@ -33,9 +33,10 @@ from reporting.revisions import (
     unique_sources,
 )
 from rules.periods import Quarter
-from sources.declarations import RETURNS
+from sources.declarations import PARTNERSHIP_QUARTERS, RETURNS
 from sources.registry import by_key
 from store.areas import AreaTree
+from store.csp_crime import uploads_behind
 from store.input_changes import RATING_FIELDS, input_changes
 from store.measures import Measure
 from store.models import ChangeLog, Commentary, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
@@ -128,6 +129,8 @@ class _Attributor:
                     .distinct()
                 )
             )
+        elif by_key(measure.source).coverage == PARTNERSHIP_QUARTERS:
+            ids |= uploads_behind(self.session, self.tree, area, quarters)
         ids |= set(
             self.session.scalars(
                 select(IndicatorValue.upload_id).where(

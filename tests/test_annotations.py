@@ -73,7 +73,7 @@ def test_annotations_bad_file_lists_every_problem_and_stores_nothing(demo_engine
         ("3", "indicator_code", "CSP9", "unknown indicator"),
         ("4", "source", "crime", "not both"),
         ("5", "indicator_code", "", "give the indicator"),
-        ("6", "source", "police", "must be one of: crime, asb, marac, values"),
+        ("6", "source", "police", "must be one of: crime, asb, csp-crime, marac, values"),
         ("7", "kind", "pause", "must be one of: break, note"),
         ("8", "reason", "", "must not be blank"),
         ("9", "area_code", "E05999999", "unknown area"),

@@ -19,6 +19,8 @@ from rules.csp_tables import COLUMNS, parse_offence_selection
 from rules.direction import Direction
 from rules.met_home_office import home_office_measure, mapping
 from rules.periods import Quarter
+from store.areas import AreaTree
+from store.csp_crime import uploads_behind
 from store.db import session_scope
 from store.measures import Measure, series
 from store.met_categories import met_categories
@@ -155,6 +157,11 @@ def test_partnership_nation_country_region_and_district_figures(loaded):
     values, gaps = _values(loaded, "THEFT", NORTH_DEVON, quarter)
     assert values == {}
     assert gaps["2023-24-Q1"].startswith("North Devon (E07000043) is one of 2 districts of the partnership Northern Devon")
+    # what a revision of those figures came from: the load behind them; none for North Devon
+    with session_scope(loaded) as session:
+        tree = AreaTree.load(session)
+        assert len(uploads_behind(session, tree, DEVON_CORNWALL, quarter)) == 1
+        assert uploads_behind(session, tree, NORTH_DEVON, quarter) == set()
     # the nation in the quarter Cornwall is missing: partial, never a figure
     values, gaps = _values(loaded, "ALL", NATION, ["2024-25-Q2"])
     assert values == {} and gaps == {"2024-25-Q2": "only 5 of 6 partnerships held in the Home Office CSP tables for Q2 2024/25"}
