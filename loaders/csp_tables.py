@@ -37,9 +37,13 @@ def load_csp_tables(ctx: LoadContext) -> None:
         )
     aliases = shipped_aliases()
     counts: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
-    groups: dict[str, str] = {}  # each spelling once, in the order first seen
+    # each spelling as read -> the one spelling of its group (the first seen), folded as the rows
+    # stream so the counts are held once, never copied: a national file holds ~1,000,000 keys
+    groups: dict[str, str] = {}
     subgroups: dict[str, str] = {}
-    codes: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    chosen_sub: dict[str, str] = {}
+    codes: dict[object, str] = {}  # each code as read (text, or a number) -> as compared
     quarters_seen: dict[tuple[str, str], str] = {}
     unassigned: set[str] = set()  # forces with Unassigned rows
     read = TablesRead()
@@ -87,28 +91,36 @@ def load_csp_tables(ctx: LoadContext) -> None:
             area = found
         group, subgroup = str(v["Offence Group"]).strip(), str(v["Offence Subgroup"]).strip()
         # one string object per spelling, shared by every key: a national file holds ~700,000 keys
-        group, subgroup = groups.setdefault(group, group), subgroups.setdefault(subgroup, subgroup)
-        code = code_key(v["Offence Code"])
-        counts[(area, quarter, group, subgroup, codes.setdefault(code, code))] += count
+        group, subgroup = _folded(group, groups, chosen), _folded(subgroup, subgroups, chosen_sub)
+        raw_code = v["Offence Code"]
+        code = codes.get(raw_code)
+        if code is None:
+            code = codes[raw_code] = code_key(raw_code)
+        counts[(area, quarter, group, subgroup, code)] += count
     _sheet_done(progress, sheet, in_sheet)
     if ctx.log or not counts:
         return
     ctx.summary.notes.append(read.updated or "the Notes sheet has no Updated: line")
-    fold, fold_sub = fold_spellings(groups), fold_spellings(subgroups)
-    folded: dict[tuple[str, str, str, str, str], int] = defaultdict(int)
-    for (area, quarter, group, subgroup, code), count in counts.items():
-        folded[(area, quarter, fold[group], fold_sub[subgroup], code)] += count
     for force in sorted(unassigned):
         ctx.areas.learn(force + UNASSIGNED_SUFFIX, f"{held[force][0]}: unassigned", "other", force)
     ctx.session.flush()
-    stored, replaced = replace_quarters(ctx.session, dict(folded), ctx.upload_id)
-    quarters = sorted({key[1] for key in folded})
+    stored, replaced = replace_quarters(ctx.session, counts, ctx.upload_id)
+    quarters = sorted({key[1] for key in counts})
     ctx.summary.stored, ctx.summary.replaced = stored, replaced
-    ctx.summary.areas = len({key[0] for key in folded})
+    ctx.summary.areas = len({key[0] for key in counts})
     ctx.summary.periods = quarters
     ctx.summary.notes.append(
         f"{len(quarters)} quarters ({quarters[0]} to {quarters[-1]}) in sheets {', '.join(read.year_sheets)}"
     )
+
+
+def _folded(name: str, seen: dict[str, str], chosen: dict[str, str]) -> str:
+    """The one spelling of ``name``'s group (``rules.csp_tables.fold_spellings``, a row at a
+    time); each spelling read is folded once and shared by every key holding it."""
+    found = seen.get(name)
+    if found is None:
+        found = seen[name] = fold_spellings([name], chosen)[name]
+    return found
 
 
 def _progress_of(source: object) -> LoadProgress:

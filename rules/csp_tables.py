@@ -56,11 +56,12 @@ def is_unassigned(csp_name: str) -> bool:
     return name_key(csp_name) == UNASSIGNED
 
 
-def fold_spellings(names: Iterable[str]) -> dict[str, str]:
+def fold_spellings(names: Iterable[str], chosen: dict[str, str] | None = None) -> dict[str, str]:
     """{spelling: the one spelling used} for offence groups written differently between years
     ("Drug offences" / "Drug Offences"): names equal but for case and spacing are one group, shown
-    as the spelling seen first."""
-    chosen: dict[str, str] = {}
+    as the spelling seen first. ``chosen`` (name as compared -> spelling), when given, carries the
+    spellings seen so far from one call to the next, so names can be folded as they are read."""
+    chosen = {} if chosen is None else chosen
     out: dict[str, str] = {}
     for name in names:
         out[name] = chosen.setdefault(name_key(name), " ".join(str(name).split()))
