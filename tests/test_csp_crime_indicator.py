@@ -312,3 +312,31 @@ def test_loading_the_tables_reports_each_sheet_and_its_rows(engine, tmp_path):
         "reading sheet 2024_25",
         "sheet 2024_25: 20 rows read",
     ]
+
+
+def test_a_region_a_force_crosses_has_no_figure_and_says_which_force():
+    """Worked on a tree in memory: the Thames Valley force polices districts in two regions, so
+    neither region's figure can be made from the tables; a ward has none either."""
+    from store.areas import AreaInfo
+    from store.csp_crime import NotCounted, counted_area
+
+    tree = AreaTree(
+        [
+            AreaInfo("SE", "South East", "region", None),
+            AreaInfo("SW", "South West", "region", None),
+            AreaInfo("TV", "Thames Valley", "force", NATION),
+            AreaInfo(NATION, "England and Wales", "nation", None),
+            AreaInfo("C1", "Reading", "csp", "TV"),
+            AreaInfo("C2", "Swindon", "csp", "TV"),
+            AreaInfo("D1", "Reading", "borough", "C1"),
+            AreaInfo("D2", "Swindon", "borough", "C2"),
+            AreaInfo("W1", "Abbey", "ward", "D1"),
+        ],
+        links=[("D1", "SE"), ("D2", "SW")],
+    )
+    with pytest.raises(NotCounted, match=r"Thames Valley \(TV\) also polices Swindon \(D2\), outside South East \(SE\)"):
+        counted_area(tree, "SE")
+    with pytest.raises(NotCounted, match="is a ward"):
+        counted_area(tree, "W1")
+    assert counted_area(tree, NATION).partnerships == ("C1", "C2")
+    assert counted_area(tree, "D1").rows == ("C1", "D1", "W1")  # a whole partnership: its rows
