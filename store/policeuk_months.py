@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from store.count_sources import PART_PREFIX, TABLES
+from store.areas import AreaTree
+from store.count_sources import PART_PREFIX, TABLES, borough_of, held_majority_forces
 from store.models import IncompleteInSource, PoliceUkForceMonth, Upload
 
 GAP_SOURCES = ("crime", "asb")
@@ -93,10 +94,15 @@ def mark_gaps(session: Session, upload_id: int | None) -> list[Gap]:
     }
     wards_of: dict[str, list[str]] = {}
     gaps: list[Gap] = []
+    tree: AreaTree | None = None
+    home: dict[str, str] = {}
     for item in force_months(session):
         for source in item.gaps():
+            if tree is None:
+                tree = AreaTree.load(session)
+                home = held_majority_forces(session, tree)
             if item.force not in wards_of:
-                wards_of[item.force] = _wards_of_force(session, item.force)
+                wards_of[item.force] = _wards_of_force(session, item.force, tree, home)
             wards = wards_of[item.force]
             fresh = [w for w in wards if (source, w, item.month) not in held_marks]
             session.add_all(
@@ -111,9 +117,11 @@ def mark_gaps(session: Session, upload_id: int | None) -> list[Gap]:
     return gaps
 
 
-def _wards_of_force(session: Session, force: str) -> list[str]:
-    """The areas the force's police.uk records have been placed in, in any month, counted or
-    set aside: the force's own ground as far as the loads tell."""
+def _wards_of_force(session: Session, force: str, tree: AreaTree, home: dict[str, str]) -> list[str]:
+    """The force's own ground as far as the loads tell: the areas its police.uk records have
+    been placed in (in any month, counted or set aside) in districts where it is the home
+    force (``home``: the force with the most records there). The few records it has over its
+    border do not make a neighbouring force's wards its own."""
     found: set[str] = set()
     for main, aside in TABLES.values():
         for table in (main, aside):
@@ -121,4 +129,4 @@ def _wards_of_force(session: Session, force: str) -> list[str]:
                 text(f"SELECT DISTINCT area_code FROM {table} WHERE part = :part"), {"part": PART_PREFIX + force}
             )
             found.update(code for (code,) in rows)
-    return sorted(found)
+    return sorted(code for code in found if home.get(borough_of(tree, code), force) == force)

@@ -75,6 +75,7 @@ def two_forces_three_months() -> dict[str, list[str]]:
         "2024-02/2024-02-cleveland-street.csv": [
             row("2024-02", CLEVELAND, IN_ACKLAM),
             row("2024-02", CLEVELAND, IN_ACKLAM, "Anti-social behaviour"),
+            row("2024-02", CLEVELAND, IN_BELMONT),  # over the border, in Durham's month with no file
         ],
         "2024-02/2024-02-durham-stop-and-search.csv": ["x"],
         "2024-03/2024-03-cleveland-street.csv": [row("2024-03", CLEVELAND, IN_AYRESOME)],
@@ -104,7 +105,7 @@ def test_archive_of_two_forces_gaps_by_force_month_and_unlocated_per_force(engin
     ons_wards(engine, tmp_path)
     summary = load(engine, "policeuk", archive(tmp_path, two_forces_three_months()))
     assert summary.periods == ["2024-01", "2024-02", "2024-03"]
-    assert summary.total == 10  # 11 records, one with no location or LSOA
+    assert summary.total == 11  # 12 records, one with no location or LSOA
     assert "read 5 street files from the zip" in summary.notes
     assert "left out of the zip (1 outcomes, 1 stop-and-search files): only the street files are loaded" in summary.notes
     gap = "a gap in coverage (not zero) for the force's"
@@ -114,7 +115,7 @@ def test_archive_of_two_forces_gaps_by_force_month_and_unlocated_per_force(engin
     assert f"{CLEVELAND} 2024-01: of 4 records, 1 had no location and 2 no LSOA code" in summary.notes
     assert force_months(engine) == {
         (CLEVELAND, "2024-01"): (True, 3, 1, 1, 2),
-        (CLEVELAND, "2024-02"): (True, 1, 1, 0, 0),
+        (CLEVELAND, "2024-02"): (True, 2, 1, 0, 0),
         (CLEVELAND, "2024-03"): (True, 1, 0, 0, 0),
         (DURHAM, "2024-01"): (True, 1, 1, 0, 0),
         (DURHAM, "2024-02"): (False, 0, 0, 0, 0),
@@ -123,7 +124,9 @@ def test_archive_of_two_forces_gaps_by_force_month_and_unlocated_per_force(engin
     # The gaps read as missing in `cspdash counts`, never as 0; the months held as figures.
     durham = {r[2]: (r[3], r[4]) for r in counts_csv(database_url, "crime", "E06000047")}
     assert durham["2024-01"] == ("1", "complete") and durham["2024-03"] == ("1", "complete")
-    assert durham["2024-02"] == ("", "incomplete in source file")
+    assert durham["2024-02"] == ("", "incomplete in source file")  # Cleveland's one record there is not Durham's figure
+    belmont = {r[2]: (r[3], r[4]) for r in counts_csv(database_url, "crime", "E05012003")}
+    assert belmont["2024-02"] == ("", "incomplete in source file")
     ayresome_asb = {r[2]: (r[3], r[4]) for r in counts_csv(database_url, "asb", "E05012002")}
     assert ayresome_asb["2024-03"] == ("", "incomplete in source file")
     assert ayresome_asb["2024-01"] == ("1", "complete")
@@ -135,8 +138,37 @@ def test_archive_of_two_forces_gaps_by_force_month_and_unlocated_per_force(engin
     assert f"{DURHAM} 2024-02: no ASB rows, so ASB there is {gap} 1 wards" in later.notes
     assert force_months(engine)[(DURHAM, "2024-02")] == (True, 1, 0, 0, 0)
     durham = {r[2]: (r[3], r[4]) for r in counts_csv(database_url, "crime", "E06000047")}
-    assert durham["2024-02"] == ("1", "complete")
+    assert durham["2024-02"] == ("2", "complete")  # with Durham's own records, Cleveland's one there counts too
     assert {r[2]: r[4] for r in counts_csv(database_url, "asb", "E06000047")}["2024-02"] == "incomplete in source file"
+
+
+def test_archive_of_the_met_and_cleveland_places_each_in_its_own_districts_vintage(engine, tmp_path):
+    """London's wards held as 2018, Middlesbrough's as 2024: one download of both forces places
+    each force's records in its own district's wards, not only in the one vintage chosen."""
+    havering = {
+        "type": "Feature",
+        "properties": {"GSS_CODE": "E05000306", "NAME": "Brooklands", "LAGSSCODE": "E09000016"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[0.18, 51.56], [0.2, 51.56], [0.2, 51.58], [0.18, 51.58], [0.18, 51.56]]],
+        },
+    }
+    path = tmp_path / "havering_wards.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [havering]}))
+    run_load(engine, "boundaries", with_options(Source.from_path(path), BoundaryOptions(vintage="2018")))
+    ons_wards(engine, tmp_path)
+    met = "Metropolitan Police Service"
+    members = {
+        "2024-01/2024-01-cleveland-street.csv": [row("2024-01", CLEVELAND, IN_ACKLAM)],
+        "2024-01/2024-01-metropolitan-street.csv": [row("2024-01", met, ("0.19", "51.57"), lsoa="E01002345")],
+    }
+    summary = load(engine, "policeuk", archive(tmp_path, members))
+    assert summary.total == 2 and summary.areas == 2
+    reason = next(n for n in summary.notes if n.startswith("ward vintage 2024 chosen"))
+    assert reason.endswith("the wards of 1 district (E09000016) in 2018 are held in another vintage and are used in it")
+    with session_scope(engine) as session:
+        placed = session.execute(select(CrimeCount.area_code, CrimeCount.part).order_by(CrimeCount.area_code)).all()
+    assert [tuple(p) for p in placed] == [("E05000306", f"police.uk:{met}"), ("E05012001", f"police.uk:{CLEVELAND}")]
 
 
 def test_lsoa_codes_of_2011_and_2021_place_records_outside_london(engine, tmp_path):
