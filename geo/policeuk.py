@@ -212,6 +212,11 @@ def _archive(source: Source) -> Archive:
         archive.street.append(ArchiveMember(member, f"{name}: ", month, force))
     if not archive.street:
         raise fail(source.name, "the zip holds no police.uk street files", ", ".join(names[:5]))
+    named = [m for m in archive.street if m.force]
+    if named and len(named) < len(archive.street):
+        # A police.uk download: CSVs not named like its street files are not street records.
+        archive.left_out["other CSV"] += len(archive.street) - len(named)
+        archive.street = named
     return archive
 
 
