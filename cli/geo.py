@@ -96,7 +96,7 @@ def policeuk() -> None:
 @pass_app
 @explain_load_errors
 def load_policeuk(app: AppContext, files: tuple[Path, ...], vintage: str | None, dry_run: bool, user: str) -> None:
-    """Load police.uk street CSVs (or the zip as downloaded) as ward crime and ASB counts."""
+    """Load police.uk street CSVs (or the zip as downloaded, the monthly archive of every force too) as ward crime and ASB counts."""
     engine = app.engine()
     for path in files:
         source = with_options(Source.from_path(path), PoliceUkOptions(vintage=vintage))

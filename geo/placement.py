@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.queries import boundary_frame, year_vintages
 from geo.vector import BRITISH_NATIONAL_GRID, WGS84, fail
-from store.boundary_queries import lsoa_ward_pairs, vintages_held
+from store.boundary_queries import lsoa_ward_pairs, vintages_held, ward_districts
 from store.db import Session
 
 # Vintages whose wards hold nearly as many sample points as the best one count as equally
@@ -96,13 +96,52 @@ def choose_placer(
     reason = (
         f"ward vintage {vintage} chosen (share of sample points inside each vintage's wards: {shares}; data up to {max_year})"
     )
-    return _placer(session, vintage, reason, lookup_all)
-
-
-def _placer(session: Session, vintage: str, reason: str, lookup_all: dict[str, list[str]]) -> WardPlacer:
     wards = boundary_frame(session, "ward", vintage)
+    others, named = _other_districts(session, wards, vintage, years, max_year)
+    if named:
+        reason += f"; the wards of {named} are held in another vintage and are used in it"
+    return _placer(session, vintage, reason, lookup_all, _joined(wards, others))
+
+
+def _other_districts(
+    session: Session, chosen: gpd.GeoDataFrame, vintage: str, years: list[str], max_year: int | None
+) -> tuple[list[gpd.GeoDataFrame], str]:
+    """The wards of districts with no outline in the chosen vintage, each district in its own
+    best vintage (the latest in force by the data's year, else its earliest): ward boundaries
+    are loaded district by district, so London's 2018 wards can sit beside Middlesbrough's
+    2024 ones, and a download of many forces has records for both. Returns the frames and
+    the words naming the districts and their vintages ("" when there are none)."""
+    district_of = ward_districts(session)
+    covered = {district_of.get(code) for code in chosen["area_code"]}
+    in_force = [v for v in years if v != vintage and (max_year is None or int(v) <= max_year)]
+    later = [v for v in years if v != vintage and v not in in_force]
+    frames, named = [], []
+    for other in [*reversed(in_force), *later]:
+        wards = boundary_frame(session, "ward", other)
+        districts = wards["area_code"].map(district_of)
+        fresh = districts.notna() & ~districts.isin(covered)
+        if fresh.any():
+            frames.append(wards[fresh])
+            found = sorted(set(districts[fresh]))
+            covered.update(found)
+            named.append(
+                f"{len(found)} district{'s' if len(found) > 1 else ''} ({', '.join(found[:3])}{'…' if len(found) > 3 else ''}) in {other}"
+            )
+    return frames, "; ".join(named)
+
+
+def _joined(wards: gpd.GeoDataFrame, others: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    if not others:
+        return wards
+    return gpd.GeoDataFrame(pd.concat([wards, *others], ignore_index=True), geometry="geometry", crs=WGS84)
+
+
+def _placer(
+    session: Session, vintage: str, reason: str, lookup_all: dict[str, list[str]], wards: gpd.GeoDataFrame | None = None
+) -> WardPlacer:
+    wards = boundary_frame(session, "ward", vintage) if wards is None else wards
     codes = set(wards["area_code"])
-    # Only lookup rows that point at this vintage's wards: a 2022 lookup must not mix into 2018 wards.
+    # Only lookup rows that point at the wards placed in: a 2022 lookup must not mix into 2018 wards.
     lookup = {lsoa: min(c for c in found if c in codes) for lsoa, found in lookup_all.items() if any(c in codes for c in found)}
     return WardPlacer(vintage, reason, wards, lookup)
 

@@ -4,7 +4,14 @@ plain or zipped as downloaded) → ward × month × crime type counts.
 "Anti-social behaviour" rows become ASB counts; every other crime type becomes a crime count
 with major_category = the police.uk crime type (police.uk publishes no minor category).
 Records with no location, or outside every loaded ward, are counted and reported, never
-silently dropped.
+silently dropped; records with no location and those with no LSOA code are also counted per
+force and month (``store.policeuk_months``).
+
+The monthly archive from data.police.uk (a zip of ``YYYY-MM/YYYY-MM-<force>-street.csv`` for
+many forces and months, beside ``-outcomes`` and ``-stop-and-search`` files, which are left
+out and said so) is read member by member, straight from the zip. A force-month the archive
+covers (its first to its last month) with no street file, or a file with no ASB rows, is a
+gap in coverage for the force's wards: marked, never stored as zero.
 
 Each force's records are their own part of a ward-month (``police.uk:<force>``, from the
 "Reported by" column): the City of London Police's records placed in Camden wards replace
@@ -14,8 +21,9 @@ file placed again (in another ward vintage) replaces what it placed before.
 
 from __future__ import annotations
 
+import re
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,14 +33,23 @@ from geo.placement import SNAP_M, WardPlacer, choose_placer
 from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
-from loaders.reading import CsvReader, Source, require_columns
+from loaders.reading import CsvReader, Source, ZipMember, require_columns
+from rules.periods import months_between
 from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
+from store.policeuk_months import ForceMonth, Gap, mark_gaps, record_force_months
 
 ASB_TYPE = "Anti-social behaviour"
 REQUIRED = ["Month", "Longitude", "Latitude", "Crime type"]
 OPTIONAL = ["LSOA code", "Reported by"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# How police.uk names the files of its downloads: 2024-01/2024-01-cleveland-street.csv.
+_ARCHIVE_NAME = re.compile(r"(?:^|/)(\d{4}-\d{2})-(.+?)-(street|outcomes|stop-and-search)\.csv$", re.IGNORECASE)
+FORCE_NAME_CHARS = 54  # a count's part is 64 characters: "police.uk:" and the force
+# Per force-month lines in a load's notes: an archive of every force over three years would
+# give over a thousand; the rest are summed in one line (and held in the coverage record).
+MAX_FORCE_MONTH_NOTES = 40
+FORCE_MONTH_COUNTS = ("crime", "asb", "no_location", "no_lsoa")  # what is counted per force-month, in ForceMonth's order
 
 
 @dataclass
@@ -63,50 +80,144 @@ class Tally:
         return frame.rename(columns={"category": "major_category"}).assign(minor_category="")
 
 
+@dataclass
+class ForceMonths:
+    """Per force and month: records of each kind, and those with no location or no LSOA code;
+    and, for an archive, which street files it held (gaps are the months it lacks)."""
+
+    counts: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    files: dict[str, set[str]] = field(default_factory=dict)  # force (as named in the archive) → months with a file
+    names: dict[str, Counter[str]] = field(default_factory=dict)  # force in the archive's names → "Reported by"
+
+    def add(self, frame: pd.DataFrame, located: pd.Series) -> None:
+        dated = frame["month"].notna()
+        parts = pd.DataFrame(
+            {
+                "force": frame["force"],
+                "month": frame["month"],
+                "asb": frame["type"] == ASB_TYPE,
+                "crime": (frame["type"] != ASB_TYPE) & (frame["type"] != ""),
+                "no_location": ~located,
+                "no_lsoa": frame["lsoa"] == "",
+            }
+        )[dated]
+        sums = parts.groupby(["force", "month"])[list(FORCE_MONTH_COUNTS)].sum()
+        for key, values in zip(sums.index, sums.itertuples(index=False, name=None)):
+            self.counts.setdefault(key, Counter()).update(dict(zip(FORCE_MONTH_COUNTS, map(int, values))))
+
+    def add_file(self, member: ArchiveMember, frame: pd.DataFrame | None) -> None:
+        self.files.setdefault(member.force, set()).add(member.month)
+        names = self.names.setdefault(member.force, Counter())
+        if frame is not None:
+            names.update(str(name) for name in frame["force"])
+
+    def seen(self) -> list[ForceMonth]:
+        """Every force-month the load covers: with its records, or as a month with no file."""
+        out = {key: ForceMonth(key[0], key[1], True, *(c[k] for k in FORCE_MONTH_COUNTS)) for key, c in self.counts.items()}
+        months = sorted({m for held in self.files.values() for m in held})
+        for force, held in self.files.items():
+            name = self._name(force)
+            for month in months_between(months[0], months[-1]) if months else []:
+                if (name, month) not in out:
+                    out[(name, month)] = ForceMonth(name, month, month in held)
+        return [out[k] for k in sorted(out)]
+
+    def _name(self, force: str) -> str:
+        """The force's name as its records give it ("Cleveland Police"), else as the archive's
+        file names do ("cleveland")."""
+        named = self.names.get(force)
+        return named.most_common(1)[0][0] if named else force[:FORCE_NAME_CHARS]
+
+
+@dataclass(frozen=True)
+class ArchiveMember:
+    """A file of a police.uk download: its month and force as its name gives them."""
+
+    source: Source
+    prefix: str  # names it in problem reports
+    month: str = ""
+    force: str = ""
+
+
+@dataclass
+class Archive:
+    """What a zip holds: the street files to read, and how many others are left out."""
+
+    street: list[ArchiveMember]
+    left_out: Counter[str] = field(default_factory=Counter)
+
+
 def load_policeuk(ctx: LoadContext) -> None:
     options = options_of(ctx.source, PoliceUkOptions)
     tally = Tally()
+    by_force = ForceMonths()
     placer: WardPlacer | None = None
-    members = 0
-    for member, prefix in _members(ctx.source):
-        members += 1
-        reader = CsvReader.open(member)
+    archive = _archive(ctx.source)
+    for member in archive.street:
+        reader = CsvReader.open(member.source)
         ctx.summary.encoding = reader.encoding
         cols = require_columns(reader, REQUIRED, OPTIONAL)
+        read_any = False
         for chunk in reader.chunks():
-            frame = _frame(chunk, cols, prefix)
+            frame = _frame(chunk, cols, member.prefix)
             tally.rows += len(frame)
-            require_text(frame, prefix + "Crime type", ctx.log)
-            frame["month"] = parse_months(frame, prefix + "Month", ctx.log)
-            located = _locate(ctx, frame, prefix)
+            require_text(frame, member.prefix + "Crime type", ctx.log)
+            frame["month"] = parse_months(frame, member.prefix + "Month", ctx.log)
+            located = _locate(ctx, frame, member.prefix)
+            by_force.add(frame, located)
+            if member.force:
+                by_force.add_file(member, frame)
+                read_any = True
             if placer is None:
                 placer = _first_placer(ctx, options, frame, located)
             frame["ward"] = _place(placer, frame, located, tally)
             frame = frame[frame["ward"].notna() & frame["month"].notna() & (frame["type"] != "")]
             tally.add(frame)
+        if member.force and not read_any:
+            by_force.add_file(member, None)  # a header and nothing under it: the month has no records
     if placer is None:
         raise fail(ctx.source.name, "the file holds no records")
-    _write(ctx, tally, placer, members)
+    _write(ctx, tally, placer, len(archive.street))
+    _write_force_months(ctx, by_force.seen())
+    if archive.left_out:
+        kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(archive.left_out.items()))
+        ctx.summary.notes.append(f"left out of the zip ({kinds} files): only the street files are loaded")
 
 
-def _members(source: Source) -> Iterator[tuple[Source, str]]:
-    """Each CSV to read and the prefix that names it in problem reports (zips hold many)."""
+def _archive(source: Source) -> Archive:
+    """Each CSV to read with the prefix that names it in problem reports (zips hold many),
+    read straight from the zip: a download of every force is gigabytes."""
     with source.open_raw() as raw:
         zipped = raw.read(4) == _ZIP_MAGIC
     if not zipped:
-        yield source, ""
-        return
+        return Archive([ArchiveMember(source, "")])
     try:
-        with source.open_raw() as raw, zipfile.ZipFile(raw) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(".csv") and not n.startswith("__MACOSX/")]
-            # A police.uk download also holds outcomes and stop-and-search files: street files only.
-            street = [n for n in names if n.lower().endswith("-street.csv")] or names
-            if not street:
-                raise fail(source.name, "the zip holds no CSV files", ", ".join(archive.namelist()[:5]))
-            for name in sorted(street):
-                yield Source.from_bytes(name, archive.read(name)), f"{name}: "
+        with source.open_raw() as raw, zipfile.ZipFile(raw) as opened:
+            listed = opened.namelist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise fail(source.name, "the zip file is damaged and cannot be opened (download it again)") from exc
+    names = sorted(n for n in listed if n.lower().endswith(".csv") and not n.startswith("__MACOSX/"))
+    if not names:
+        raise fail(source.name, "the zip holds no CSV files", ", ".join(listed[:5]))
+    archive = Archive([])
+    for name in names:
+        match = _ARCHIVE_NAME.search(name)
+        kind = match.group(3).lower() if match else None
+        if kind is not None and kind != "street":
+            # A police.uk download also holds outcomes and stop-and-search files: street files only.
+            archive.left_out[kind] += 1
+            continue
+        member = ZipMember(name=name, limits=source.limits, archive=source, member=name)
+        month, force = (match.group(1), match.group(2).lower()) if match else ("", "")
+        archive.street.append(ArchiveMember(member, f"{name}: ", month, force))
+    if not archive.street:
+        raise fail(source.name, "the zip holds no police.uk street files", ", ".join(names[:5]))
+    named = [m for m in archive.street if m.force]
+    if named and len(named) < len(archive.street):
+        # A police.uk download: CSVs not named like its street files are not street records.
+        archive.left_out["other CSV"] += len(archive.street) - len(named)
+        archive.street = named
+    return archive
 
 
 def _frame(chunk: pd.DataFrame, cols: dict[str, str], prefix: str) -> pd.DataFrame:
@@ -115,7 +226,8 @@ def _frame(chunk: pd.DataFrame, cols: dict[str, str], prefix: str) -> pd.DataFra
         frame[prefix + name] = chunk[cols[name]]  # named as the analyst sees it, for problem reports
     frame["lsoa"] = chunk[cols["LSOA code"]] if "LSOA code" in cols else ""
     force = chunk[cols["Reported by"]].str.strip() if "Reported by" in cols else pd.Series("", index=chunk.index)
-    frame["part"] = PART_PREFIX + force.where(force != "", UNNAMED_FORCE).str.slice(0, 54)  # part is 64 characters
+    frame["force"] = force.where(force != "", UNNAMED_FORCE).str.slice(0, FORCE_NAME_CHARS)
+    frame["part"] = PART_PREFIX + frame["force"]
     return frame
 
 
@@ -199,3 +311,30 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
         summary.notes.append(f"{tally.by_lsoa:,} records placed through the LSOA→ward lookup")
     if members > 1:
         summary.notes.append(f"read {members} street files from the zip")
+
+
+def _write_force_months(ctx: LoadContext, seen: list[ForceMonth]) -> None:
+    """Hold the load's force-months, mark the gaps, and say per force and month what was
+    missing and which records had no location or no LSOA code."""
+    record_force_months(ctx.session, seen, ctx.upload_id)
+    gaps = mark_gaps(ctx.session, ctx.upload_id)
+    loaded = {(f.force, f.month) for f in seen}
+    lines = [_gap_line(g) for g in gaps if (g.force_month.force, g.force_month.month) in loaded]
+    lines += [_unlocated_line(f) for f in seen if f.no_location or f.no_lsoa]
+    ctx.summary.notes += lines[:MAX_FORCE_MONTH_NOTES]
+    if len(lines) > MAX_FORCE_MONTH_NOTES:
+        ctx.summary.notes.append(f"and {len(lines) - MAX_FORCE_MONTH_NOTES:,} more force-months like these")
+
+
+def _gap_line(gap: Gap) -> str:
+    item = gap.force_month
+    why = "no street file in the download" if not item.has_file else f"no {'ASB' if gap.source == 'asb' else 'crime'} rows"
+    what = "ASB" if gap.source == "asb" else "crime"
+    return f"{item.force} {item.month}: {why}, so {what} there is a gap in coverage (not zero) for the force's {gap.wards} wards"
+
+
+def _unlocated_line(item: ForceMonth) -> str:
+    total = item.crime_records + item.asb_records
+    return (
+        f"{item.force} {item.month}: of {total:,} records, {item.no_location:,} had no location and {item.no_lsoa:,} no LSOA code"
+    )

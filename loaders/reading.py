@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pandas as pd
 
@@ -68,8 +68,9 @@ class _CappedStream(io.RawIOBase):
     """A decompressed stream that stops with a clear error past ``limit`` bytes: a small gzip
     can expand to gigabytes."""
 
-    def __init__(self, name: str, inner: BinaryIO, limit: int) -> None:
+    def __init__(self, name: str, inner: BinaryIO, limit: int, setting: str = "CSPDASH_MAX_FILE_MB") -> None:
         self._name, self._inner, self._limit, self._read = name, inner, limit, 0
+        self._setting = setting  # the setting that raises this cap
 
     def readable(self) -> bool:
         return True
@@ -86,7 +87,7 @@ class _CappedStream(io.RawIOBase):
                         None,
                         None,
                         f"the file is larger than {self._limit / 1024 / 1024:,.0f} MB once decompressed; "
-                        "split it, or raise CSPDASH_MAX_FILE_MB",
+                        f"split it, or raise {self._setting}",
                     )
                 ],
             )
@@ -144,6 +145,69 @@ class Source:
         else:
             inner = raw
         return io.BufferedReader(_CappedStream(self.name, inner, self.limits.max_bytes), 1 << 16)
+
+
+@dataclass(frozen=True)
+class ZipMember(Source):
+    """One file inside a zip of many (the police.uk archive), read straight from the zip each
+    time it is opened: never unpacked whole, so an archive of gigabytes reads in the memory of
+    one chunk. Each member is capped on its own by the unpacked-size cap
+    (``CSPDASH_MAX_UNPACKED_MB``), checked against what the zip declares before reading and
+    against what is actually read."""
+
+    archive: Source | None = None
+    member: str = ""
+
+    def open_raw(self) -> BinaryIO:
+        assert self.archive is not None
+        raw = self.archive.open_raw()
+        try:
+            archive = zipfile.ZipFile(raw)
+            size = archive.getinfo(self.member).file_size
+            if size > self.limits.max_unpacked_bytes:
+                raise LoadError(
+                    self.name,
+                    [
+                        Problem(
+                            None,
+                            None,
+                            f"{size / 1024 / 1024:,.0f} MB",
+                            f"this file in the zip unpacks to more than {self.limits.max_unpacked_bytes / 1024 / 1024:,.0f} MB; "
+                            "raise CSPDASH_MAX_UNPACKED_MB to load it",
+                        )
+                    ],
+                )
+            return io.BufferedReader(_MemberStream(archive.open(self.member), archive, raw), 1 << 16)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+            raw.close()
+            raise LoadError(self.name, [Problem(None, None, None, f"this file in the zip cannot be read ({exc})")]) from exc
+        except LoadError:
+            raw.close()
+            raise
+
+    def open_binary(self) -> BinaryIO:
+        limit = self.limits.max_unpacked_bytes
+        return io.BufferedReader(_CappedStream(self.name, self.open_raw(), limit, "CSPDASH_MAX_UNPACKED_MB"), 1 << 16)
+
+
+class _MemberStream(io.RawIOBase):
+    """A zip member's stream that, closed, closes its zip and the archive's file too."""
+
+    def __init__(self, member: IO[bytes], archive: zipfile.ZipFile, raw: BinaryIO) -> None:
+        self._member, self._archive, self._raw = member, archive, raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._member.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        for part in (self._member, self._archive, self._raw):
+            part.close()
+        super().close()
 
 
 def _open_single_csv_in_zip(name: str, raw: BinaryIO) -> BinaryIO:

@@ -153,6 +153,17 @@ def normalise_month(text: str) -> str:
     return f"{year:04d}-{mon:02d}"
 
 
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included; [] if last < first."""
+    year, mon = parse_month(first)
+    end = parse_month(last)
+    out = []
+    while (year, mon) <= end:
+        out.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return out
+
+
 def month_to_quarter(month: str) -> Quarter:
     return Quarter.of_month(month)
 

@@ -73,6 +73,17 @@ def coverage_gaps(session: Session, level: str, vintage: str) -> tuple[list[str]
     return sorted(outlined - with_data), sorted((with_data & at_level) - outlined)
 
 
+def ward_districts(session: Session) -> dict[str, str | None]:
+    """Each ward with an outline held (any vintage) and the district it is in (None: not known)."""
+    query = (
+        select(AreaBoundary.area_code, Area.parent_code)
+        .join(Area, Area.code == AreaBoundary.area_code)
+        .where(AreaBoundary.level == "ward")
+        .distinct()
+    )
+    return {code: parent for code, parent in session.execute(query)}
+
+
 def lsoa_ward_pairs(session: Session) -> dict[str, list[str]]:
     """Each LSOA held in the lookup with the wards (of any vintage) it is mapped to."""
     out: dict[str, list[str]] = {}

@@ -22,8 +22,8 @@ gives the same answer.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -150,11 +150,16 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
         present[(borough_of(tree, area), month)].add(source_of_part(part))
         forces[(borough_of(tree, area), month)].add(force_of_part(part))
     other = POLICE_UK if primary == FILES else FILES
+    most_records = majority_forces(((area, part, total) for (area, _, part), (_, total) in groups.items()), tree)
     used: dict[tuple[str, str], str] = {}  # (borough, month) -> the source counted
     for key, sources in present.items():
         # The primary source if it holds the borough-month, else the other; police.uk only
         # with the borough's own force's records (another force's few are a partial figure).
-        usable = [s for s in (primary, other) if s in sources and (s != POLICE_UK or _home_force_held(tree, key[0], forces[key]))]
+        usable = [
+            s
+            for s in (primary, other)
+            if s in sources and (s != POLICE_UK or _home_force_held(tree, key[0], forces[key], most_records))
+        ]
         used[key] = usable[0] if usable else NOTHING
     to_aside, to_main = [], []
     put_aside: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, set()])
@@ -178,20 +183,50 @@ def settle(session: Session, kind: str, primary: str, tree: AreaTree | None = No
     return settled
 
 
-def home_force(tree: AreaTree, borough: str) -> str | None:
-    """The force whose own area a London borough is (its police.uk records are the borough's
-    figure); ``None`` outside London (not known)."""
+def home_force(tree: AreaTree, borough: str, most_records: Mapping[str, str] | None = None) -> str | None:
+    """The force whose own area a district is (its police.uk records are the district's
+    figure): for a London borough, the Met or the City of London Police; elsewhere the force
+    with the most police.uk records held in the district (``most_records``: from
+    ``majority_forces``), as a force's records stray only a little over its border. ``None``
+    when not known."""
     area = tree.by_code.get(borough)
-    if area is None or area.level != "borough" or area.parent_code != LONDON:
+    if area is None or area.level != "borough":
         return None
-    return HOME_FORCES.get(borough, MET_FORCE)
+    if area.parent_code == LONDON:
+        return HOME_FORCES.get(borough, MET_FORCE)
+    return (most_records or {}).get(borough)
 
 
-def _home_force_held(tree: AreaTree, borough: str, forces: set[str]) -> bool:
+def majority_forces(totals: Iterable[tuple[str, str, int]], tree: AreaTree) -> dict[str, str]:
+    """District → the force with the most police.uk records held in it, from (area, part,
+    records) totals over any months; ties go to the first force by name."""
+    by_district: dict[str, Counter[str]] = defaultdict(Counter)
+    for area, part, total in totals:
+        force = force_of_part(part)
+        if force and force not in (UNNAMED_FORCE, FORCE_NOT_RECORDED):
+            by_district[borough_of(tree, area)][force] += total
+    return {district: min(held, key=lambda f: (-held[f], f)) for district, held in by_district.items()}
+
+
+def held_majority_forces(session: Session, tree: AreaTree) -> dict[str, str]:
+    """``majority_forces`` over every police.uk record held, counted or set aside."""
+    totals: Counter[tuple[str, str]] = Counter()
+    for main, aside in TABLES.values():
+        for table in (main, aside):
+            rows = session.execute(
+                text(f"SELECT area_code, part, sum(count) FROM {table} WHERE part LIKE :prefix GROUP BY area_code, part"),
+                {"prefix": PART_PREFIX + "%"},
+            )
+            for area, part, total in rows:
+                totals[(area, part)] += int(total or 0)
+    return majority_forces(((a, p, n) for (a, p), n in totals.items()), tree)
+
+
+def _home_force_held(tree: AreaTree, borough: str, forces: set[str], most_records: Mapping[str, str]) -> bool:
     """Do the police.uk parts of a borough-month include its own force's records (or records
     whose force is not known)? The City of London Police's few records in Camden wards are
-    not Camden's figure."""
-    home = home_force(tree, borough)
+    not Camden's figure; nor are Cleveland Police's few in a County Durham ward."""
+    home = home_force(tree, borough, most_records)
     return home is None or bool(forces & {home, UNNAMED_FORCE, FORCE_NOT_RECORDED})
 
 

@@ -528,6 +528,23 @@ class IncompleteInSource(Base):
     median_of_others: Mapped[float] = mapped_column(Float)
 
 
+class PoliceUkForceMonth(Base):
+    """One police force's month in the police.uk loads: whether the download held its street
+    file, the crime and ASB records it gave, and the records with no location or no LSOA code.
+    No file, or no ASB rows, is a gap in coverage for the force's wards (``store.policeuk_months``)."""
+
+    __tablename__ = "policeuk_force_month"
+
+    force: Mapped[str] = mapped_column(String(54), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    has_file: Mapped[bool] = mapped_column(Boolean)
+    crime_records: Mapped[int] = mapped_column(Integer)
+    asb_records: Mapped[int] = mapped_column(Integer)
+    no_location: Mapped[int] = mapped_column(Integer)
+    no_lsoa: Mapped[int] = mapped_column(Integer)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+
+
 class PackSection(Base):
     """The committee pack's words for one area and quarter that are not figures (issue 20
     part 3): contact details overriding the settings, implications and risks, background
