@@ -51,29 +51,32 @@ FORCE = {
 }
 
 
-def _row(quarter: int, csp: str, group: str, count: int) -> list:
-    return ["2024/25", quarter, FORCE.get(csp, "Devon & Cornwall"), csp, "Shoplifting", group, "Shoplifting", "46", count]
+def _row(quarter: int, csp: str, group: str, count: int, year: str = "2024/25") -> list:
+    return [year, quarter, FORCE.get(csp, "Devon & Cornwall"), csp, "Shoplifting", group, "Shoplifting", "46", count]
 
 
-def tables_rows(folkestone_quarters: int = 3) -> dict[str, list[list]]:
-    """2024/25 in full for every partnership but Folkestone (as "Shepway", ``folkestone_quarters``
+def tables_rows(folkestone_quarters: int = 3, year: str = "2024/25") -> dict[str, list[list]]:
+    """``year`` in full for every partnership but Folkestone (as "Shepway", ``folkestone_quarters``
     of them), theft and drugs ("Drug Offences" in Q4), and Kent's Unassigned part."""
     rows = []
     for q in (1, 2, 3, 4):
         for csp, theft in THEFT.items():
             if csp == "Shepway" and q > folkestone_quarters:
                 continue
-            rows.append(_row(q, csp, "Theft offences", theft))
-            rows.append(_row(q, csp, "Drug offences" if q < 4 else "Drug Offences", 100))
-        rows.append(_row(q, "Unassigned", "Theft offences", 50))
-    return {"2024_25": rows}
+            rows.append(_row(q, csp, "Theft offences", theft, year))
+            rows.append(_row(q, csp, "Drug offences" if q < 4 else "Drug Offences", 100, year))
+        rows.append(_row(q, "Unassigned", "Theft offences", 50, year))
+    return {year.replace("/", "_"): rows}
 
 
-def loaded(engine, tmp_path: Path, monkeypatch, *, folkestone_quarters: int = 3, people: dict[str, int] = PEOPLE) -> None:
+def loaded(
+    engine, tmp_path: Path, monkeypatch, *, folkestone_quarters: int = 3, people: dict[str, int] = PEOPLE, year: str = "2024/25"
+) -> None:
+    """The lookup, population (mid-2024) and the tables, each through its real loader."""
     load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
     lines = "".join(f"{code},2024,{n}\n" for code, n in people.items())
     load(engine, "population", write(tmp_path / "population.csv", "area_code,year,population\n" + lines))
-    monkeypatch.setattr(reading, "ROWS", tables_rows(folkestone_quarters))
+    monkeypatch.setattr(reading, "ROWS", tables_rows(folkestone_quarters, year))
     load(engine, "csp-tables", reading.write_tables(tmp_path / "prc-csp-tables.xlsx"))
 
 
