@@ -159,3 +159,10 @@ def test_funnel_measures_read_leniently(measure, unit, expected):
 )
 def test_funnel_measures_without_a_funnel_say_why(measure, unit, why):
     assert why in str(funnel_measure(measure, unit))
+
+
+def test_funnel_population_ticks_are_few_and_round():
+    from views.funnel import population_ticks
+
+    assert population_ticks(54_000, 1_210_000) == [100_000, 200_000, 500_000, 1_000_000]
+    assert population_ticks(9_000, 60_000) == [10_000, 20_000, 50_000]

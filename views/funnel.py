@@ -13,6 +13,7 @@ the chart says which.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -237,6 +238,18 @@ def _rate(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def centre_label(view: FunnelView) -> str:
+    """The centre line's name in a legend or a list: "England and Wales" or "Partnerships drawn"."""
+    return NATION_NAME if view.centre_name == NATION_NAME else "Partnerships drawn"
+
+
+def centre_phrase(view: FunnelView) -> str:
+    """ "the England and Wales rate", or the rate of those drawn and why it is not England and Wales's."""
+    if view.centre_name == NATION_NAME:
+        return f"the {NATION_NAME} rate"
+    return f"the rate of {view.centre_name} (not England and Wales's: some partnerships are left out)"
+
+
 def funnel_title(view: FunnelView) -> str:
     """The finding: where the home area sits, else how many partnerships are outside."""
     home = view.home
@@ -250,7 +263,7 @@ def funnel_subtitle(view: FunnelView) -> str:
     assert view.year is not None and view.national_rate is not None
     return (
         f"{view.measure.words.capitalize()} per 1,000 residents, {view.year.label}, {len(view.points)} partnerships; "
-        f"{view.centre_name} {_rate(view.national_rate)} per 1,000"
+        f"{centre_label(view)}: {_rate(view.national_rate)} per 1,000"
     )
 
 
@@ -260,7 +273,7 @@ def funnel_method(view: FunnelView) -> str:
     return (
         f"Each point is a partnership's recorded crime in {view.year.label if view.year else 'the year'} (its four quarters "
         f"in the Home Office CSP tables) per 1,000 residents (ONS estimates, {years}, summed over its districts). "
-        f"The lines are exact Poisson 95% (dotted) and 99.8% (dashed) limits around the {view.centre_name} rate "
+        f"The lines are exact Poisson 95% (dotted) and 99.8% (dashed) limits around {centre_phrase(view)} "
         "(solid), with the population as exposure; no overdispersion adjustment is made."
     )
 
@@ -305,12 +318,12 @@ def funnel_figure(view: FunnelView, title: str) -> dict[str, Any]:
     assert view.national_rate is not None
     data: list[dict] = []
     for curve in sorted(view.curves, key=lambda c: -c.level):
-        dash = "dash" if curve.level > 0.95 else "dot"
+        dash, width = ("dash", 2.0) if curve.level > 0.95 else ("dot", 1.5)
         for side in ("upper", "lower"):
             data.append(
                 _scatter(
                     x=curve.populations, y=getattr(curve, side), mode="lines", name=f"{curve.words} limits",
-                    legendgroup=curve.words, showlegend=side == "upper", line={"color": LIMIT_GREY, "dash": dash, "width": 1.5},
+                    legendgroup=curve.words, showlegend=side == "upper", line={"color": LIMIT_GREY, "dash": dash, "width": width},
                     hoverinfo="skip", meta=f"limit-{curve.words}-{side}",
                 )
             )  # fmt: skip
@@ -318,7 +331,7 @@ def funnel_figure(view: FunnelView, title: str) -> dict[str, Any]:
     data.append(
         _scatter(
             x=[xs[0], xs[-1]] if xs else [], y=[view.national_rate] * (2 if xs else 0), mode="lines",
-            name=f"{view.centre_name} {_rate(view.national_rate)}", line={"color": INK, "width": 1.5}, hoverinfo="skip",
+            name=f"{centre_label(view)}: {_rate(view.national_rate)}", line={"color": INK, "width": 1.5}, hoverinfo="skip",
         )
     )  # fmt: skip
     for mark in ("", GROUP, HOME):
@@ -336,10 +349,31 @@ def funnel_figure(view: FunnelView, title: str) -> dict[str, Any]:
                 hovertemplate="%{text}: %{y:,.1f} per 1,000, %{x:,} residents<br>%{customdata}<extra></extra>",
             )
         )  # fmt: skip
-    layout = _layout(title, "Residents (log scale)", "Recorded crime per 1,000 residents", height=FUNNEL_HEIGHT)
-    layout["xaxis"].update({"type": "log", "tickformat": ",.0f", "showgrid": True, "gridcolor": "#eeeeee"})
-    layout["yaxis"]["rangemode"] = "tozero"
+    layout = _layout(title, "Residents, thousands (log scale)", "Recorded crime per 1,000 residents", height=FUNNEL_HEIGHT)
+    values = population_ticks(xs[0], xs[-1]) if xs else []
+    layout["xaxis"].update(
+        {
+            "type": "log",
+            "tickvals": values,
+            "ticktext": [f"{v / 1000:,.0f}" for v in values],
+            "showgrid": True,
+            "gridcolor": "#eeeeee",
+        }
+    )
+    # The rates' own range: from zero the funnel would be a flat line (the caption gives the centre).
+    layout["yaxis"]["rangemode"] = "normal"
     return {"data": data, "layout": layout}
+
+
+def population_ticks(smallest: float, largest: float) -> list[float]:
+    """1-2-5 steps (10,000, 20,000, 50,000, 100,000 …) within the populations drawn: few enough
+    that their labels never overlap on a phone."""
+    ticks = []
+    power = 10 ** math.floor(math.log10(smallest))
+    while power <= largest:
+        ticks += [power * m for m in (1, 2, 5) if smallest <= power * m <= largest]
+        power *= 10
+    return ticks
 
 
 __all__ = [
