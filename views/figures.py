@@ -288,7 +288,7 @@ def funnel_chart(detail: IndicatorDetail, view: FunnelView, width: int = PRINT_W
     info = detail.indicator
     title = funnel_title(view)
     subtitle = funnel_subtitle(view) + ("; " + " ".join(view.notes) if view.notes else "")
-    caption = f"{info.name}: every partnership's {view.measure.words} per 1,000 residents, funnel plot"
+    caption = f"{info.name}: funnel plot of every partnership's rate per 1,000 residents ({view.measure.words}), {view.year.label if view.year else ''}"
     alt = f"{funnel_alt(view)} {' '.join(view.notes)} {funnel_method(view)}".strip()
     styled = committee_style(
         funnel_figure(view, title), title, subtitle, "Source: Home Office police recorded crime by CSP; ONS population estimates; cspdash",
