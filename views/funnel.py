@@ -144,11 +144,12 @@ def funnel_view(
         held_quarters = counts.get(code, {})
         if len(held_quarters) < 4:
             missing_year.append(code)
-        elif not districts[code] or any(d not in people for d in districts[code]):
+        elif (
+            not districts[code] or any(d not in people for d in districts[code]) or not sum(people[d][1] for d in districts[code])
+        ):
             missing_people.append(code)
         else:
             rows.append((code, sum(held_quarters.values()), sum(people[d][1] for d in districts[code])))
-    rows = [r for r in rows if r[2] > 0]
     if not rows:
         return FunnelView(
             measure, year=year, unavailable="no partnership has both a population and all four quarters of " + year.label
