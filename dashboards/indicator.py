@@ -240,7 +240,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     # SPC charts are not frozen when a quarter is published: an as-published page draws the
     # figures held now, says so, and its SPC downloads are the current ones.
     current = make_query(period, detail.area_code)
-    out += funnel_section(detail, current)  # the national tables as held now, like the SPC chart
+    out += funnel_section(detail, current, figures_query=query)  # the national tables as held now, like the SPC chart
     if not missing_year:
         out += spc_section(detail, spc, current, tabs, figures_query=query)
     out += [
@@ -281,9 +281,12 @@ TABLE_OF = {
 }  # fmt: skip
 
 
-def funnel_section(detail: IndicatorDetail, query: str) -> list[Component | None]:
+def funnel_section(detail: IndicatorDetail, query: str, figures_query: str | None = None) -> list[Component | None]:
     """Every partnership's rate against its population (``views.funnel``): for crime counts when
-    the Home Office CSP tables are held; otherwise a sentence saying why there is none."""
+    the Home Office CSP tables are held; otherwise a sentence saying why there is none. Like the
+    SPC chart it is not frozen by publishing: ``query`` is the current figures', ``figures_query``
+    the page's (as published, for the XLSX of the indicator's figures)."""
+    as_published = figures_query not in (None, query)
     info = detail.indicator
     heading = html.H2("Compared with every partnership: funnel plot", id="funnel")
     measure = funnel_measure(info.measure, info.unit)
@@ -293,13 +296,19 @@ def funnel_section(detail: IndicatorDetail, query: str) -> list[Component | None
     if view.unavailable:
         return [heading, html.P(f"No funnel plot: {view.unavailable}.", id="indicator-funnel-none")]
     caption = f"{info.name}: funnel plot of every partnership's {measure.words} per 1,000 residents, {view.year.label if view.year else ''}"
+    current = html.P(
+        [html.Strong("Current figures, not as published: "), "publishing does not freeze this chart, so it is drawn from the "
+         "Home Office tables and populations held now."],
+        className="spc-current", id="indicator-funnel-current",
+    )  # fmt: skip
     return [
         heading,
+        current if as_published else None,
         html.P(funnel_subtitle(view) + ".", id="indicator-funnel-subtitle"),
         ui.chart("indicator-funnel-graph", funnel_figure(view, funnel_title(view)), funnel_caption(view)),
         funnel_notes(view),
         _numbers("funnel", caption, funnel_table(view)),
-        download_menu(info.code, query, "funnel", "funnel"),
+        download_menu(info.code, query, "funnel", "funnel", figures_query=figures_query),
     ]
 
 
