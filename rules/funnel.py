@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-from scipy.stats import chi2
+from scipy.special import gammaincinv
 
 PER = 1000.0  # rates per 1,000 residents
 LEVELS = (0.95, 0.998)  # the two pairs of limits drawn
@@ -36,8 +36,10 @@ def poisson_limits(expected: float, level: float) -> tuple[float, float]:
     if not 0 < level < 1:
         raise ValueError(f"a limit's level must be between 0 and 1, not {level!r}")
     tail = (1 - level) / 2
-    lower = float(chi2.ppf(tail, 2 * expected)) / 2 if expected > 0 else 0.0
-    upper = float(chi2.ppf(1 - tail, 2 * (expected + 1))) / 2
+    # chi2.ppf(p, 2k) / 2 is the gamma quantile of shape k: the same number, computed directly
+    # (scipy.stats' ppf costs ~2 ms a call in argument checks; a funnel needs hundreds).
+    lower = float(gammaincinv(expected, tail)) if expected > 0 else 0.0
+    upper = float(gammaincinv(expected + 1, 1 - tail))
     return lower, upper
 
 

@@ -58,3 +58,14 @@ def test_funnel_refuses_what_has_no_limits():
         rate_limits(60.0, 0, 0.95)
     with pytest.raises(ValueError, match="expected count"):
         poisson_limits(-1, 0.95)
+
+
+def test_funnel_gamma_quantiles_equal_the_chi_square_form():
+    from scipy.stats import chi2
+
+    for expected in (0.5, 3, 47.2, 1234.0):
+        for level in (0.95, 0.998):
+            tail = (1 - level) / 2
+            low, high = poisson_limits(expected, level)
+            assert low == pytest.approx(chi2.ppf(tail, 2 * expected) / 2, rel=1e-9)
+            assert high == pytest.approx(chi2.ppf(1 - tail, 2 * (expected + 1)) / 2, rel=1e-9)
