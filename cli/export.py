@@ -156,10 +156,11 @@ def pack(
 @_period
 @area_option
 @click.option(
-    "--kind", type=click.Choice(["trend", "ytd", "comparator", "monthly", "spc", "map"]), default="trend", show_default=True,
+    "--kind", type=click.Choice(["trend", "ytd", "comparator", "monthly", "spc", "funnel", "map"]), default="trend", show_default=True,
     help="trend: each quarter against target and tolerance; ytd: year to date against target and last year; comparator: change on a "
     "year earlier against the comparator (counts only); monthly: each month (crime and ASB); spc: statistical process "
-    "control (XmR) chart, monthly where the figures allow; map: use `cspdash export map`.",
+    "control (XmR) chart, monthly where the figures allow; funnel: every partnership's rate per 1,000 residents against its "
+    "population, with exact Poisson limits (crime counts, once the Home Office CSP tables are loaded); map: use `cspdash export map`.",
 )  # fmt: skip
 @_format("png", "svg")
 @_out("png", "svg")

@@ -20,6 +20,17 @@ from rules.periods import Quarter
 from rules.rating import Rating
 from views import charts, data
 from views.data import PageState, make_query
+from views.funnel import (
+    FunnelView,
+    cached_funnel_view,
+    funnel_figure,
+    funnel_measure,
+    funnel_method,
+    funnel_subtitle,
+    funnel_summary,
+    funnel_table,
+    funnel_title,
+)
 from views.gap_axis import opening_run
 from views.indicator_tables import Table, chart_tables
 from views.projection_chart import CAPTION as PROJECTION_CAPTION
@@ -229,6 +240,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     # SPC charts are not frozen when a quarter is published: an as-published page draws the
     # figures held now, says so, and its SPC downloads are the current ones.
     current = make_query(period, detail.area_code)
+    out += funnel_section(detail, current, figures_query=query)  # the national tables as held now, like the SPC chart
     if not missing_year:
         out += spc_section(detail, spc, current, tabs, figures_query=query)
     out += [
@@ -261,8 +273,61 @@ def _answers(row: ScoreRow) -> html.Details:
     )  # fmt: skip
 
 
-CHART_LABELS = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC"}
-TABLE_OF = {"trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc"}
+CHART_LABELS = {
+    "trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "SPC", "funnel": "funnel",
+}  # fmt: skip
+TABLE_OF = {
+    "trend": "quarterly", "ytd": "year-to-date", "comparator": "comparator", "monthly": "monthly", "spc": "spc", "funnel": "funnel",
+}  # fmt: skip
+
+
+def funnel_section(detail: IndicatorDetail, query: str, figures_query: str | None = None) -> list[Component | None]:
+    """Every partnership's rate against its population (``views.funnel``): for crime counts when
+    the Home Office CSP tables are held; otherwise a sentence saying why there is none. Like the
+    SPC chart it is not frozen by publishing: ``query`` is the current figures', ``figures_query``
+    the page's (as published, for the XLSX of the indicator's figures)."""
+    as_published = figures_query not in (None, query)
+    info = detail.indicator
+    heading = html.H2("Compared with every partnership: funnel plot", id="funnel")
+    measure = funnel_measure(info.measure, info.unit)
+    if isinstance(measure, str):
+        return [heading, html.P(f"No funnel plot for this indicator: {measure}", id="indicator-funnel-none")]
+    view = cached_funnel_view(current_settings().database_url, measure, detail.period, detail.area_code)
+    if view.unavailable:
+        return [heading, html.P(f"No funnel plot: {view.unavailable}.", id="indicator-funnel-none")]
+    caption = f"{info.name}: funnel plot of every partnership's {measure.words} per 1,000 residents, {view.year.label if view.year else ''}"
+    current = html.P(
+        [html.Strong("Current figures, not as published: "), "publishing does not freeze this chart, so it is drawn from the "
+         "Home Office tables and populations held now."],
+        className="spc-current", id="indicator-funnel-current",
+    )  # fmt: skip
+    return [
+        heading,
+        current if as_published else None,
+        html.P(funnel_subtitle(view) + ".", id="indicator-funnel-subtitle"),
+        ui.chart("indicator-funnel-graph", funnel_figure(view, funnel_title(view)), funnel_caption(view)),
+        funnel_notes(view),
+        _numbers("funnel", caption, funnel_table(view)),
+        download_menu(info.code, query, "funnel", "funnel", figures_query=figures_query),
+    ]
+
+
+def funnel_caption(view: FunnelView) -> str:
+    """What each mark is, in words and shapes as well as colours."""
+    marks = "Open grey circles: partnerships. Purple star, named: the home area."
+    if view.group:
+        marks += " Teal diamonds: its similar partnerships."
+    return f"{funnel_method(view)} {marks} {funnel_summary(view)}"
+
+
+def funnel_notes(view: FunnelView) -> Component | None:
+    """The partnerships left out and why, counted (a chart never looks complete when it is not)."""
+    if not view.notes:
+        return None
+    return html.Div(
+        [html.P("Not on the chart:", className="chart-gaps__lead"), html.Ul([html.Li(n) for n in view.notes])],
+        id="indicator-funnel-notes", className="chart-gaps",
+    )  # fmt: skip
 
 
 def value_notes(detail: IndicatorDetail) -> Component | None:

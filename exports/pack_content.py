@@ -38,10 +38,11 @@ from store.publishing import quarter_state
 from store.queries import IndicatorDetail, comparator_levels, demand_panels, indicator_detail
 from store.scorecard import build_scorecard
 from store.spc_series import attach_spc
+from views import NotAvailable
 from views.data_line import contact_of, data_line, dates_in
 from views.figure_notes import HEADING as FIGURE_NOTES_HEADING
 from views.figure_notes import FigureNote, figure_notes, table_rows, with_markers
-from views.figures import Chart, demand_chart, spc_chart, trend_chart, ytd_chart
+from views.figures import Chart, demand_chart, funnel_chart, indicator_funnel, spc_chart, trend_chart, ytd_chart
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.projection_chart import projection_sentence
 from views.spc_chart import spc_view
@@ -353,6 +354,15 @@ def _spc_charts(session: Session, detail: IndicatorDetail) -> list[Chart]:
     return [spc_chart(detail, view)] if view.stored is not None else []
 
 
+def _funnel_charts(session: Session, detail: IndicatorDetail) -> list[Chart]:
+    """The indicator page's funnel plot, for crime counts when the Home Office CSP tables are
+    held; none otherwise (the page says why; the pack does not repeat it for each indicator)."""
+    try:
+        return [funnel_chart(detail, indicator_funnel(session, detail))]
+    except NotAvailable:
+        return []
+
+
 def _detail(row: ScoreRow, which: str, title: str) -> str:
     """The arrow's tooltip text, then whether the change is real (in words: the test and its
     figures are in the technical annex), and any break."""
@@ -368,7 +378,10 @@ def _section(session: Session, row: ScoreRow, card: Scorecard, levels: dict[str,
     # A year with no figure yet gets no empty year-to-date or SPC chart: the reason says so.
     missing_year = no_figures_this_year(detail) if detail.history else ""
     charts = (
-        [trend_chart(detail), *([] if missing_year else [ytd_chart(detail), *_spc_charts(session, detail)])]
+        [
+            trend_chart(detail),
+            *([] if missing_year else [ytd_chart(detail), *_spc_charts(session, detail), *_funnel_charts(session, detail)]),
+        ]
         if detail.history
         else []
     )

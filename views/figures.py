@@ -15,6 +15,17 @@ from sources.registry import SOURCES as DECLARED_SOURCES
 from store.db import Session
 from store.queries import DemandPanel, IndicatorDetail, indicator_detail
 from views import MapExportedApart, NotAvailable, charts
+from views.funnel import (
+    FUNNEL_HEIGHT,
+    FunnelView,
+    funnel_alt,
+    funnel_figure,
+    funnel_measure,
+    funnel_method,
+    funnel_subtitle,
+    funnel_title,
+    funnel_view,
+)
 from views.print_style import PRINT_HEIGHT, PRINT_WIDTH, committee_style, mark_schematic
 from views.projection_chart import add_projection, projection_of
 from views.small_multiples import small_multiples
@@ -48,7 +59,7 @@ from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 if TYPE_CHECKING:
     from views.map_state import MapState
 
-KINDS = ("trend", "ytd", "comparator", "monthly", "spc")
+KINDS = ("trend", "ytd", "comparator", "monthly", "spc", "funnel")
 YTD_HEIGHT = 400  # four points a year need less height than the trend
 
 
@@ -195,6 +206,8 @@ def indicator_chart(
     detail = (
         published_detail(session, code, period, area, version) if as_published else indicator_detail(session, code, period, area)
     )
+    if kind == "funnel":
+        return funnel_chart(detail, indicator_funnel(session, detail), width, height or FUNNEL_HEIGHT)
     if kind != "spc" and kind not in chart_names(detail):
         why = "it has no comparator for counts" if kind == "comparator" else "no monthly figures are held for it"
         raise NotAvailable(f"{detail.indicator.code} has no {kind} chart: {why}.")
@@ -255,6 +268,33 @@ def spc_chart(detail: IndicatorDetail, view: SpcView, width: int = PRINT_WIDTH, 
     )
     caption = f"{info.name}: statistical process control chart, {detail.area_name}"
     return _dressed(detail, "spc", figure, title, subtitle, alt, caption, width, height)
+
+
+def indicator_funnel(session: Session, detail: IndicatorDetail) -> FunnelView:
+    """The funnel of ``detail``'s indicator and area; NotAvailable, saying why, when it has none."""
+    info = detail.indicator
+    measure = funnel_measure(info.measure, info.unit)
+    if isinstance(measure, str):
+        raise NotAvailable(f"{info.code} has no funnel plot: {measure}")
+    view = funnel_view(session, measure, detail.period, detail.area_code)
+    if view.unavailable:
+        raise NotAvailable(f"{info.code} has no funnel plot: {view.unavailable}.")
+    return view
+
+
+def funnel_chart(detail: IndicatorDetail, view: FunnelView, width: int = PRINT_WIDTH, height: int = FUNNEL_HEIGHT) -> Chart:
+    """Every partnership's rate against its population, dressed for paper; the partnerships left
+    out are counted under the subtitle, and the method is the caption's."""
+    info = detail.indicator
+    title = funnel_title(view)
+    subtitle = funnel_subtitle(view) + ("; " + " ".join(view.notes) if view.notes else "")
+    caption = f"{info.name}: funnel plot of every partnership's rate per 1,000 residents ({view.measure.words}), {view.year.label if view.year else ''}"
+    alt = f"{funnel_alt(view)} {' '.join(view.notes)} {funnel_method(view)}".strip()
+    styled = committee_style(
+        funnel_figure(view, title), title, subtitle, "Source: Home Office police recorded crime by CSP; ONS population estimates; cspdash",
+        width, height,
+    )  # fmt: skip
+    return Chart(f"{info.code}-funnel", styled, alt, caption, width, height)
 
 
 def demand_chart(

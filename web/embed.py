@@ -1,9 +1,9 @@
 """Download and embed URLs, as plain Flask routes on the Dash server.
 
-* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd|comparator|monthly|spc`` – the chart as a
+* ``/export/chart/<code>.<png|svg>?period=…&area=…&kind=trend|ytd|comparator|monthly|spc|funnel`` – the chart as a
   print-quality image (what ``cspdash export chart`` writes);
 * ``/export/data/<code>.<csv|xlsx>?period=…&area=…`` – the indicator's figures by quarter,
-  safe to open in a spreadsheet (``&table=quarterly|year-to-date|comparator|monthly|spc``: one
+  safe to open in a spreadsheet (``&table=quarterly|year-to-date|comparator|monthly|spc|funnel``: one
   chart's numbers as the page's table shows them, CSV);
 * ``/export/pack.<docx|pdf|html>?period=…&area=…`` – the committee pack (several seconds);
 * ``/export/map.<png|svg>?<the /map page's query>`` – the ward map as an image (what
@@ -69,6 +69,7 @@ from views.figures import KINDS, trend_chart, ward_map_chart, ward_map_state
 from views.marks import RAG_SHAPE
 from views.page_figures import LONDON_KINDS, WARD_KINDS
 from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_request, publication, published_pack
+from views.records import IndicatorDetail
 from views.wording import month_label, target_finding
 from web.parts.context import current_engine, current_settings
 from web.parts.newer_figures import resolve_for_viewer
@@ -320,11 +321,32 @@ def _chart_table_csv(code: str, state: PageState, period: Quarter, table: str) -
         detail = frozen_detail(url, code, period, state.area, version)
     else:
         detail = data.detail(url, code, period, state.area)
+    if table == "funnel":
+        return _funnel_csv(detail, published_suffix(as_published, version))
     found = chart_tables(detail, cached_spc_view(url, detail.indicator.code, detail.period, detail.area_code))
     if table not in found:
         raise _Refusal(404, f"{detail.indicator.code} has no {table!r} chart: choose {', '.join(found)}.")
     name = f"{detail.indicator.code}-{table}-{detail.area_code}-{detail.period.key}{published_suffix(as_published, version)}.csv"
     return Download(csv_text(found[table]).encode("utf-8"), name, "text/csv")
+
+
+def _funnel_csv(detail: IndicatorDetail, suffix: str) -> Download:
+    """The funnel plot's points (every partnership, its rate and where it sits against the
+    limits) as the page's table shows them; the partnerships left out follow, counted."""
+    from exports.tabular import table_csv_text as csv_text
+    from views.funnel import cached_funnel_view, funnel_measure, funnel_table
+
+    info = detail.indicator
+    measure = funnel_measure(info.measure, info.unit)
+    if isinstance(measure, str):
+        raise _Refusal(404, f"{info.code} has no funnel plot: {measure}")
+    view = cached_funnel_view(current_settings().database_url, measure, detail.period, detail.area_code)
+    if view.unavailable:
+        raise _Refusal(404, f"{info.code} has no funnel plot: {view.unavailable}.")
+    headers, rows = funnel_table(view)
+    rows = rows + [[note] + [""] * (len(headers) - 1) for note in view.notes]
+    name = f"{info.code}-funnel-{detail.area_code}-{detail.period.key}{suffix}.csv"
+    return Download(csv_text((headers, rows)).encode("utf-8"), name, "text/csv")
 
 
 @blueprint.get("/export/data/<code>.<any(csv, xlsx):fmt>")
