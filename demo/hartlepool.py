@@ -330,42 +330,55 @@ def lsoa_of(ward: int, k: int, month: str) -> tuple[str, str]:
     return code, f"Hartlepool {n // 4 + 1:03d}{'ABCD'[n % 4]}"
 
 
-def point_in_hex(rng: np.random.Generator, ring: list[list[float]]) -> tuple[float, float]:
-    """A point well inside the hexagon: within 80% of its inscribed circle."""
-    xs, ys = [p[0] for p in ring[:-1]], [p[1] for p in ring[:-1]]
-    cx, cy = sum(xs) / 6, sum(ys) / 6
-    rx, ry = (max(xs) - min(xs)) / 2 * math.sqrt(3) / 2 * 0.8, (max(ys) - min(ys)) / 2 * math.sqrt(3) / 2 * 0.8
-    angle, radius = rng.uniform(0, 2 * math.pi), math.sqrt(rng.uniform(0, 1))
-    return round(cx + rx * radius * math.cos(angle), 6), round(cy + ry * radius * math.sin(angle), 6)
+def hex_ellipses() -> np.ndarray:
+    """Per ward: centre (lon, lat) and the half-axes of an ellipse well inside its hexagon
+    (80% of the inscribed circle), so every generated point lies inside its ward."""
+    out = []
+    for ring in ward_rings().values():
+        xs, ys = [p[0] for p in ring[:-1]], [p[1] for p in ring[:-1]]
+        inner = math.sqrt(3) / 2 * 0.8
+        out.append([sum(xs) / 6, sum(ys) / 6, (max(xs) - min(xs)) / 2 * inner, (max(ys) - min(ys)) / 2 * inner])
+    return np.array(out)
 
 
-STREETS = ["On or near Church Street", "On or near York Road", "On or near Parking Area", "On or near Sports/Recreation Area"]
+STREETS = np.array(
+    ["On or near Church Street", "On or near York Road", "On or near Parking Area", "On or near Sports/Recreation Area"]
+)
 UNLOCATED_PER_MONTH = 3  # real files hold a few records with no location
+OUTCOME = "Investigation complete; no suspect identified"
+
+
+def month_records(data: Hartlepool, i: int, rng: np.random.Generator) -> list[list[object]]:
+    """One month's street-level rows: every record a point inside its ward, drawn at once."""
+    month = data.months[i]
+    per_cell = data.counts[:, :, i]
+    wards = np.repeat(np.arange(per_cell.shape[0]), per_cell.sum(axis=1))
+    kinds = np.concatenate([np.repeat(np.arange(per_cell.shape[1]), per_cell[w]) for w in range(per_cell.shape[0])])
+    shape = hex_ellipses()[wards]
+    angle, radius = rng.uniform(0, 2 * math.pi, len(wards)), np.sqrt(rng.uniform(0, 1, len(wards)))
+    lons = np.round(shape[:, 0] + shape[:, 2] * radius * np.cos(angle), 6)
+    lats = np.round(shape[:, 1] + shape[:, 3] * radius * np.sin(angle), 6)
+    lsoas = [lsoa_of(int(w), int(k), month) for w, k in zip(wards, rng.integers(LSOAS_PER_WARD, size=len(wards)))]
+    ids = rng.integers(16**15, size=len(wards))
+    rows: list[list[object]] = []
+    for n, (kind, lon, lat, (lsoa, lsoa_name), crime_id) in enumerate(zip(kinds, lons, lats, lsoas, ids), start=1):
+        asb = data.types[kind] == ASB_TYPE
+        rows.append([
+            "" if asb else f"{crime_id:015x}{n:05d}", month, POLICE_UK_FORCE, POLICE_UK_FORCE, float(lon), float(lat),
+            STREETS[n % len(STREETS)], lsoa, lsoa_name, data.types[kind], "" if asb else OUTCOME, "",
+        ])  # fmt: skip
+    unlocated = ["", month, POLICE_UK_FORCE, POLICE_UK_FORCE, "", "", "No location", "", "", "Other crime", "", ""]
+    return rows + [list(unlocated) for _ in range(UNLOCATED_PER_MONTH)]
 
 
 def police_uk_zip(path: Path, data: Hartlepool, rng: np.random.Generator) -> Path:
     """One zip as police.uk's archive downloads are laid out: ``YYYY-MM/YYYY-MM-cleveland-street.csv``."""
-    rings = list(ward_rings().values())
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for i, month in enumerate(data.months):
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(POLICE_UK_HEADER)
-            serial = 0
-            for w, ring in enumerate(rings):
-                for j, kind in enumerate(data.types):
-                    for _ in range(int(data.counts[w, j, i])):
-                        serial += 1
-                        lon, lat = point_in_hex(rng, ring)
-                        lsoa, lsoa_name = lsoa_of(w, int(rng.integers(LSOAS_PER_WARD)), month)
-                        crime_id = "" if kind == ASB_TYPE else f"{rng.integers(16**15):015x}{serial:05d}"
-                        outcome = "" if kind == ASB_TYPE else "Investigation complete; no suspect identified"
-                        writer.writerow([crime_id, month, POLICE_UK_FORCE, POLICE_UK_FORCE, lon, lat,
-                                         STREETS[serial % len(STREETS)], lsoa, lsoa_name, kind, outcome, ""])  # fmt: skip
-            for _ in range(UNLOCATED_PER_MONTH):
-                writer.writerow(
-                    ["", month, POLICE_UK_FORCE, POLICE_UK_FORCE, "", "", "No location", "", "", "Other crime", "", ""]
-                )
+            writer.writerows(month_records(data, i, rng))
             member = zipfile.ZipInfo(
                 f"{month}/{month}-cleveland-street.csv", date_time=(int(month[:4]), int(month[5:]), 1, 0, 0, 0)
             )
