@@ -1,5 +1,6 @@
 # The two commands a newcomer needs (see README):
 #   make demo   run the dashboard on the bundled Havering demo data
+#   make demo-hartlepool   the second demo, outside London (data/hartlepool.db)
 #   make test   run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
 
-.PHONY: demo test test-fast lint install bench lock audit docs docs-screenshots
+.PHONY: demo demo-hartlepool test test-fast lint install bench lock audit docs docs-screenshots
 
 $(BIN)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,12 @@ install: $(BIN)/.installed
 demo: $(BIN)/.installed
 	$(BIN)/cspdash demo --if-empty
 	$(BIN)/cspdash serve
+
+# The second demo, outside London: Hartlepool, in its own database (the home area is a setting).
+HARTLEPOOL_DB ?= sqlite:///$(CURDIR)/data/hartlepool.db
+demo-hartlepool: $(BIN)/.installed
+	DATABASE_URL=$(HARTLEPOOL_DB) $(BIN)/cspdash demo --area E06000001 --if-empty
+	DATABASE_URL=$(HARTLEPOOL_DB) CSPDASH_HOME_AREA=E06000001 $(BIN)/cspdash serve
 
 # Format, lint and type checks (settings in pyproject.toml); `make test` runs them first.
 lint: $(BIN)/.installed-test

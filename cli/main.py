@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from cli.common import AppContext, explain_load_errors, pass_app
-from demo.load import load_demo
+from demo.load import DEMO_AREAS, HAVERING, load_demo, load_hartlepool_demo
+from demo.publish import HARTLEPOOL_PUBLICATION, HAVERING_PUBLICATION, DemoPublication
 from geo.options import with_options
 from loaders.crime import CrimeOptions
 from loaders.options import ASK, KEEP, RETIRE, LoadOptions, LoadProgress
@@ -16,6 +17,7 @@ from loaders.reading import Source
 from loaders.registry import run_load
 from settings import Settings
 from sources.registry import file_kind, kind_keys, kinds_in_help
+from store.db import Engine
 from store.schema import upgrade
 
 
@@ -139,32 +141,82 @@ def _to_stderr(message: str) -> None:
 @click.option(
     "--no-publish",
     is_flag=True,
-    help="Leave every quarter a draft (by default Q3 2016/17 is published as the committee of 17 January 2017 saw it).",
+    help="Leave every quarter a draft (by default one quarter is published as its committee saw it).",
+)
+@click.option(
+    "--area",
+    type=click.Choice(list(DEMO_AREAS)),
+    default=HAVERING,
+    show_default=True,
+    help="Which demo: E09000016 Havering (bundled, London) or E06000001 Hartlepool (generated in the national "
+    "layouts, Cleveland police force area).",
 )
 @pass_app
 @explain_load_errors
-def demo(app: AppContext, if_empty: bool, no_publish: bool) -> None:
-    """Create the schema if needed and load the bundled Havering demo (data/demo/), then
-    publish Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)."""
+def demo(app: AppContext, if_empty: bool, no_publish: bool, area: str) -> None:
+    """Create the schema if needed and load a demo, then publish one quarter as its committee
+    saw it (the next stays a draft). Havering (default): the bundled data/demo/, Q3 2016/17
+    published. Hartlepool (--area E06000001): files generated in the real national layouts and
+    loaded through the real loaders, Q3 2024/25 published; serve it with CSPDASH_HOME_AREA=E06000001."""
     from store.db import session_scope
-    from store.indicator_queries import any_indicators
+    from store.indicator_queries import any_indicators, indicator_codes
 
     engine = app.engine(require_schema=False)
     upgrade(engine)
-    if if_empty:
-        with session_scope(engine) as session:
-            if any_indicators(session):
-                click.echo("Demo not loaded: the database already holds indicators.")
-                return
-    for summary in load_demo(engine):
-        click.echo(summary.lines()[0])
-    if no_publish:
+    with session_scope(engine) as session:
+        held = indicator_codes(session) if any_indicators(session) else set()
+    if if_empty and held:
+        click.echo("Demo not loaded: the database already holds indicators.")
         return
+    if area == HAVERING:
+        for summary in load_demo(engine):
+            click.echo(summary.lines()[0])
+        if not no_publish:
+            _publish_demo(engine, app.settings, HAVERING_PUBLICATION)
+        return
+    _hartlepool_demo(engine, app.settings, held, no_publish)
+
+
+def _hartlepool_demo(engine: Engine, settings: Settings, held: set[str], no_publish: bool) -> None:
+    """Load the generated Hartlepool demo into a database holding no other indicators, publish
+    its Q3 2024/25 for Hartlepool, and say how to serve it (the home area comes from the
+    environment, so the database cannot carry it)."""
+    import dataclasses
+    import tempfile
+
+    from demo.hartlepool import HARTLEPOOL, INDICATORS
+
+    others = sorted(held - {row[0] for row in INDICATORS})
+    if others:
+        raise click.ClickException(
+            f"this database holds other indicators ({', '.join(others[:5])}{', …' if len(others) > 5 else ''}); "
+            "load the Hartlepool demo into a new database: set DATABASE_URL to one, e.g. sqlite:////tmp/hartlepool.db"
+        )
+    with tempfile.TemporaryDirectory(prefix="cspdash-hartlepool-") as folder:
+        loaded = load_hartlepool_demo(engine, Path(folder))
+    for summary in loaded.summaries:
+        click.echo(summary.lines()[0])
+    for note in loaded.skipped:
+        click.echo(f"Not loaded: {note}.")
+    home = dataclasses.replace(settings, home_area=HARTLEPOOL)
+    if not no_publish:
+        _publish_demo(engine, home, HARTLEPOOL_PUBLICATION)
+    url = engine.url.render_as_string(hide_password=True)
+    click.echo(
+        "Hartlepool is this demo's home area; the home area is read from the environment, so serve it with:\n"
+        f"  CSPDASH_HOME_AREA={HARTLEPOOL} DATABASE_URL={url} cspdash serve"
+    )
+    if settings.home_area != HARTLEPOOL:
+        click.echo(f"(CSPDASH_HOME_AREA is {settings.home_area} now: without the setting above the pages show that area.)")
+
+
+def _publish_demo(engine: Engine, settings: Settings, plan: DemoPublication) -> None:
     from demo.publish import publish_demo
 
-    click.echo("Publishing Q3 2016/17 as the committee of 17 January 2017 saw it (Q4 stays a draft)…")
-    info = publish_demo(engine, app.settings)
-    click.echo(f"Published Q3 2016/17: {info.headline}." if info else "Q3 2016/17 was published already.")
+    quarter, draft = plan.quarter.label, "the next quarter" if plan.quarter.q == 4 else f"Q{plan.quarter.q + 1}"
+    click.echo(f"Publishing {quarter} as the committee of {plan.day.day} {plan.day:%B %Y} saw it ({draft} stays a draft)…")
+    info = publish_demo(engine, settings, plan)
+    click.echo(f"Published {quarter}: {info.headline}." if info else f"{quarter} was published already.")
 
 
 def _register_subcommands() -> None:

@@ -57,9 +57,11 @@ def _metres_per_degree(lat: float) -> tuple[float, float]:
     return per_lon, per_lat
 
 
-def hexagon(col: int, row: int) -> list[list[float]]:
-    """The closed ring (lon, lat) of cell (col, row); a local flat projection is plenty here."""
-    per_lon, per_lat = _metres_per_degree(ORIGIN_LAT)
+def hexagon(col: int, row: int, origin: tuple[float, float] = (ORIGIN_LON, ORIGIN_LAT)) -> list[list[float]]:
+    """The closed ring (lon, lat) of cell (col, row) of a grid whose cell (0, 0) is centred on
+    ``origin`` (Havering's by default); a local flat projection is plenty here."""
+    origin_lon, origin_lat = origin
+    per_lon, per_lat = _metres_per_degree(origin_lat)
     cx = col * CELL_M + (row % 2) * CELL_M / 2
     cy = -row * CELL_M * math.sqrt(3) / 2
     radius = CELL_M / math.sqrt(3) * GAP  # circumradius of a hex whose flat width is the cell
@@ -67,7 +69,7 @@ def hexagon(col: int, row: int) -> list[list[float]]:
     for corner in range(7):
         angle = math.radians(90 + 60 * (corner % 6))  # pointy top
         x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        ring.append([round(ORIGIN_LON + x / per_lon, 6), round(ORIGIN_LAT + y / per_lat, 6)])
+        ring.append([round(origin_lon + x / per_lon, 6), round(origin_lat + y / per_lat, 6)])
     return ring[::-1] if _signed_area(ring) < 0 else ring  # GeoJSON: exterior rings anticlockwise
 
 

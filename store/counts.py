@@ -45,8 +45,8 @@ EXCUSED_WHEN_ABSENT = frozenset({"E09000001"})
 UNITS_INSIDE_BOROUGHS = {"MPS-AIRPORTS": "E09000017"}
 _PLURAL = {
     "ward": "wards", "borough": "boroughs", "region": "regions", "country": "countries",
-    "csp": "partnerships", "force": "police force areas", "nation": "nations",
-}  # fmt: skip
+    "csp": "partnerships", "force": "forces", "nation": "nations",
+}  # fmt: skip  # each at most 16 characters: the coverage record's ``what`` column holds them
 
 
 @dataclass(frozen=True)

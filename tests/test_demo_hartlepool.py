@@ -1,0 +1,77 @@
+"""The second demo (issue 21 part 5): Hartlepool, generated in the real national layouts and
+loaded through the real loaders by ``cspdash demo --area E06000001``, on both databases; the
+files deterministic and in their published layouts; the Havering demo left as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import cli
+from demo import hartlepool
+from loaders.workbook import TablesRead, open_workbook, table_rows
+from store.db import session_scope
+from views.api import scorecard
+
+PUBLISHED, DRAFT = "2024-25-Q3", "2024-25-Q4"
+RATED = {row[0] for row in hartlepool.INDICATORS if row[7] == "true"}
+
+
+def test_hartlepool_files_are_deterministic_and_in_the_real_layouts(tmp_path: Path) -> None:
+    first, second = hartlepool.generate(tmp_path / "a"), hartlepool.generate(tmp_path / "b")
+    for a, b in zip(vars(first).values(), vars(second).values()):
+        if a.suffix != ".ods":  # the workbook's zip dates its manifest; its rows are compared below
+            assert a.read_bytes() == b.read_bytes(), a.name
+    lookup = first.lookup.read_text(encoding="utf-8").splitlines()
+    assert lookup[0] == "ObjectId,LAD24CD,LAD24NM,CSP24CD,CSP24NM,PFA24CD,PFA24NM"
+    assert sum(",E23000013,Cleveland" in line for line in lookup) == 4  # the force's four districts
+    read = TablesRead()
+    rows = list(table_rows(open_workbook(first.csp_tables, first.csp_tables.name), read))
+    assert read.year_sheets == ["2022_23", "2023_24", "2024_25"] and read.updated == "Updated: 24 July 2025"
+    names = {str(r.values["CSP Name"]) for r in rows}
+    assert {d.name for d in hartlepool.DISTRICTS} | {"Unassigned"} == names
+    unassigned = {str(r.values["Police Force"]) for r in rows if r.values["CSP Name"] == "Unassigned"}
+    assert unassigned == set(hartlepool.FORCES.values())  # each force's Unassigned part
+    groups = {(r.sheet, str(r.values["Offence Group"])) for r in rows}
+    assert ("2023_24", "Drug offences") in groups and ("2024_25", "Drug Offences") in groups
+    with zipfile.ZipFile(first.policeuk) as archive:
+        members = archive.namelist()
+        street = list(csv.reader(io.StringIO(archive.read(members[0]).decode("utf-8"))))
+    assert len(members) == 24 and members[0] == "2023-04/2023-04-cleveland-street.csv"
+    assert street[0] == hartlepool.POLICE_UK_HEADER
+    assert {row[9] for row in street[1:]} >= {"Anti-social behaviour", "Violence and sexual offences"}
+    assert [line.split(",")[0] for line in first.comparison_groups.read_text().splitlines()[:2]] == [
+        "group",
+        hartlepool.GROUP_NAME,
+    ]
+    assert len(hartlepool.GROUP) == 16  # Hartlepool and 15 similar partnerships
+
+
+def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, database_url) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--area", "E06000001", "--no-publish"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    for kind in ("csp-lookup", "boundaries", "population", "csp-tables", "policeuk", "indicators", "targets", "values"):
+        assert f"Loaded {kind} from" in result.output
+    assert "comparison group (Hartlepool and 15 similar partnerships) was written but not loaded" in result.output
+    assert "CSPDASH_HOME_AREA=E06000001" in result.output
+    with session_scope(engine) as session:
+        cards = {q: scorecard(session, hartlepool.HARTLEPOOL, q) for q in (PUBLISHED, DRAFT)}
+    for quarter, card in cards.items():
+        assert card.meta["area_name"] == "Hartlepool"
+        rows = {r["code"]: r for r in card.rows}
+        assert set(rows) == {row[0] for row in hartlepool.INDICATORS}  # the scorecard lists them all
+        ratings = {code: rows[code]["rag"] for code in RATED}
+        assert set(ratings.values()) == {"Green", "Amber", "Red"}, (quarter, ratings)
+        assert rows["HP1"]["comparator_label"] == "Cleveland police force area"
+        assert rows["HP1"]["comparator_change"] is not None  # the force's uploaded figures
+        assert rows["HP6"]["rag"] == "Not rated"
+
+
+def test_hartlepool_demo_refuses_a_database_holding_other_indicators(demo_engine, database_url) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--area", "E06000001"], env={"DATABASE_URL": database_url})
+    assert result.exit_code != 0
+    assert "this database holds other indicators (CSP1" in result.output and "new database" in result.output
