@@ -159,8 +159,10 @@ def population_of(session: Session, tree: AreaTree, area: str, year: int) -> Pop
         return Population(None, tree.name(area))
     figures = {code: population_for(session, code, year) for code in districts}
     lacking = [tree.name(code) for code, figure in sorted(figures.items()) if figure is None]
+    if len(lacking) > 3:
+        return Population(None, f"{tree.name(area)} ({len(lacking)} of its {len(districts)} districts)")
     if lacking:
-        return Population(None, f"{tree.name(area)} ({', '.join(lacking[:3])}{' …' if len(lacking) > 3 else ''})")
+        return Population(None, f"{tree.name(area)} ({', '.join(lacking)})")
     return Population(float(sum(figure[1] for figure in figures.values() if figure is not None)))
 
 
@@ -203,6 +205,8 @@ def comparator_figures(
         return out
     home_people = population_of(session, tree, area, period.year)
     their_people = population_of(session, tree, resolved.code, period.year)
+    if resolved.spec.relation == "code" and (home_people.people is None or their_people.people is None):
+        return out  # a comparator named by code keeps working as before: rates only where both are held
     out.home_rate = rate_per_1000(home.basis(period), home_people.people)
     out.comparator_rate = rate_per_1000(comparator.basis(period), their_people.people)
     lacking = [p.missing for p in (home_people, their_people) if p.people is None]

@@ -20,9 +20,11 @@ from store.areas import AreaTree
 from store.comparators import resolve_comparator
 from store.db import session_scope
 from store.models import ComparisonGroupMember
+from store.queries import indicator_detail
 from store.scorecard import build_scorecard
 from tests.conftest import make_web_app
 from tests.helpers import load, write
+from views.wording import comparator_sentence
 
 Q3 = Quarter.parse("2024-25-Q3")
 HAVERING, LONDON, ENGLAND = "E09000016", "E12000007", "E92000001"
@@ -185,6 +187,11 @@ def test_scorecard_api_and_pack_name_the_comparator_with_its_figure(engine, data
     with session_scope(engine) as session:
         rows = {r.code: r for r in build_scorecard(session, Q3, HARTLEPOOL_CSP).rows}
         pack = build_pack_content(session, Q3, HARTLEPOOL_CSP, get_settings())
+        page = {code: comparator_sentence(indicator_detail(session, code, Q3, HARTLEPOOL_CSP).current) for code in ("GRP", "FRC")}
+    assert page == {
+        "GRP": "Compared with similar partnerships (2): 3.3 per 1,000, Hartlepool 2nd of 3 (1st = lowest rate).",
+        "FRC": "Compared with Cleveland police force area: no figure for the comparator; 3.6 per 1,000 against 5.0 per 1,000 here.",
+    }
     group, force = rows["GRP"], rows["FRC"]
     assert group.comparator_label == "similar partnerships (2)" and group.comparator_members == 2
     assert group.comparator_rate == pytest.approx(3.333, abs=1e-3) and group.home_rate == pytest.approx(5.0)
