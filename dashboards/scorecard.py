@@ -483,7 +483,7 @@ def _headers(period: Quarter) -> list[tuple[str, str | None, bool]]:
         ("Year to date", f"to end of Q{period.q}", True),
         ("Same period last year", "quarter or year to date, as rated", True),
         ("Change on last year", None, True),
-        ("Comparator", "comparator", False),
+        ("Comparator", "and its figure", False),
     ]
 
 

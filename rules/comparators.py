@@ -47,7 +47,11 @@ def parse_comparator(text: str | None) -> ComparatorSpec | None:
 def relation_label(relation: str, area_name: str, level: str) -> str:
     """The words for what a relation resolved to: "Cleveland police force area", "North East"."""
     if relation == "force" or level == "force":
-        return area_name if area_name.lower().endswith("police force area") else f"{area_name} police force area"
+        lowered = area_name.lower()
+        if lowered.endswith("force area"):
+            return area_name
+        # "Metropolitan Police force area", not "Metropolitan Police police force area"
+        return f"{area_name} force area" if lowered.endswith("police") else f"{area_name} police force area"
     return area_name
 
 

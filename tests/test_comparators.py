@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from exports.pack_content import build_pack_content
 from loaders.errors import LoadError
-from rules.comparators import MemberFigure, rank_among, weighted_rate
+from rules.comparators import MemberFigure, rank_among, relation_label, weighted_rate
 from rules.periods import Quarter
 from settings import get_settings
 from store.areas import AreaTree
@@ -178,6 +178,8 @@ def test_weighted_figure_is_not_the_mean_of_rates_and_the_rank_says_which_way_ro
     assert weighted_rate([*members, MemberFigure("c", "C", 5, None)]).missing == "no population for C"
     low = rank_among(5.0, [10.0, 3.0], "lower")
     assert (low.text, low.order_words) == ("2nd of 3", "1st = lowest rate")
+    assert relation_label("force", "Metropolitan Police", "force") == "Metropolitan Police force area"
+    assert relation_label("force", "Cleveland", "force") == "Cleveland police force area"
     high = rank_among(5.0, [10.0, 3.0, 5.0], "higher")
     assert (high.text, high.order_words) == ("joint 2nd of 4", "1st = highest rate")
 
