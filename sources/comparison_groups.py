@@ -6,7 +6,7 @@ from sources.declarations import FileKind
 
 FILES = FileKind(
     key="comparison-groups",
-    position=126,
+    position=123,
     loader=("loaders.comparison_groups", "load_comparison_groups"),
     name="Groups of similar areas",
     description="Groups of similar partnerships or districts to compare with (most similar groups, nearest neighbours)",
