@@ -341,7 +341,9 @@ def indicator_series(
     meta = {
         "code": info.code, "name": info.name, "unit": info.unit, "polarity": info.polarity, "basis": info.basis,
         "area_code": area_code, "area_name": tree.name(area_code), "from": start.key, "to": end.key,
-        "comparator_area": info.comparator_area, "comparator_label": info.comparator_label,
+        "comparator_area": info.comparator_area,
+        # a relation's words as resolved for the area ("Cleveland police force area")
+        "comparator_label": history[-1].comparator_label if history else info.comparator_label,
     }  # fmt: skip
     return ApiTable(meta, SERIES_COLUMNS, rows)
 
