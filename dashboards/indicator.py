@@ -53,6 +53,7 @@ from views.spc_chart import (
 from views.wording import (
     comparator_finding,
     comparator_gap_notes,
+    comparator_sentence,
     long_term_title,
     monthly_finding,
     no_figures_this_year,
@@ -177,6 +178,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
         baseline_panel(spc, info.code, detail.area_code),
         html.P(f"Short term: {short_term_title(row, period)} Long term: {long_term_title(row, period)}", className="cell-note"),
         value_notes(detail),
+        html.P(comparator_sentence(row), id="indicator-comparator-figure") if comparator_sentence(row) else None,
     ]
     missing_year = no_figures_this_year(detail)
     if missing_year:
@@ -196,7 +198,7 @@ def render(detail: IndicatorDetail, state: PageState, query: str | None = None) 
     if not missing_year:
         out += ytd_section(detail, query, tabs)
     if "comparator" in tabs:
-        label = info.comparator_label or "the comparator"
+        label = row.comparator_label or "the comparator"
         out += [
             html.H2(f"Compared with {label}"),
             ui.chart(

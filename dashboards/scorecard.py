@@ -299,14 +299,24 @@ def _comparator(row: ScoreRow, levels: dict[str, float] | None) -> list[Componen
     ``levels`` is None for a version published before the levels were stored with it."""
     if not row.comparator_label:
         return "–"
+    label: str = row.comparator_label
+    rates = row.comparator_rates()
+    if row.comparator_members is not None and row.comparator_rate is not None:  # a group: its weighted figure and rank
+        return [label, _cell_note(rates)]
+    words: list[Component | str] = [label, _cell_note(_comparator_words(row, levels))]
+    return [*words, _cell_note(rates)] if rates else words
+
+
+def _comparator_words(row: ScoreRow, levels: dict[str, float] | None) -> str:
+    """The comparator's level or change on last year (or why there is none)."""
     if levels is None and row.unit in ("percent", "rate"):
-        return [row.comparator_label, _cell_note(NOT_RECORDED)]
+        return NOT_RECORDED
     levels = levels or {}
     if row.code in levels:
-        return [row.comparator_label, _cell_note(format_value(levels[row.code], row.unit))]
+        return format_value(levels[row.code], row.unit)
     if row.comparator_change is None:
-        return [row.comparator_label, _cell_note(row.comparator_note or "no figure")]
-    return [row.comparator_label, _cell_note(f"{signed_percent(row.comparator_change)} on last year")]
+        return row.comparator_note or "no figure"
+    return f"{signed_percent(row.comparator_change)} on last year"
 
 
 def _change(row: ScoreRow) -> str:
@@ -473,7 +483,7 @@ def _headers(period: Quarter) -> list[tuple[str, str | None, bool]]:
         ("Year to date", f"to end of Q{period.q}", True),
         ("Same period last year", "quarter or year to date, as rated", True),
         ("Change on last year", None, True),
-        ("London / national", "comparator", False),
+        ("Comparator", "and its figure", False),
     ]
 
 

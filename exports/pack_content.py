@@ -295,10 +295,14 @@ def _comparator_figure(row: ScoreRow, levels: dict[str, float]) -> tuple[str, st
 
 
 def _comparator(row: ScoreRow, levels: dict[str, float]) -> str:
+    rates = row.comparator_rates()
+    if row.comparator_members is not None and row.comparator_rate is not None:  # a group: its weighted figure and rank
+        return f" {row.comparator_label}: {rates}."
     figure, kind = _comparator_figure(row, levels)
     if kind in ("", "none"):
         return ""
-    return f" {row.comparator_label}: {figure}{' on a year earlier' if kind == 'change' else ''}."
+    said = f" {row.comparator_label}: {figure}{' on a year earlier' if kind == 'change' else ''}"
+    return f"{said}; {rates}." if rates else f"{said}."
 
 
 def _change(row: ScoreRow, period: Quarter, levels: dict[str, float]) -> str:
@@ -328,7 +332,11 @@ def _comparator_cell(row: ScoreRow, levels: dict[str, float]) -> str:
     figure, kind = _comparator_figure(row, levels)
     if not kind:
         return "–"
-    return f"{row.comparator_label}{':' if kind in ('note', 'none') else ''} {figure}"
+    rates = row.comparator_rates()
+    if row.comparator_members is not None and row.comparator_rate is not None:  # a group: its weighted figure and rank
+        return f"{row.comparator_label}: {rates}"
+    cell = f"{row.comparator_label}{':' if kind in ('note', 'none') else ''} {figure}"
+    return f"{cell}; {rates}" if rates else cell
 
 
 def _table_row(row: ScoreRow, levels: dict[str, float], notes: list[FigureNote] | None = None) -> TableRow:
@@ -538,7 +546,7 @@ def build_pack_content(
         ),
         table_headers=[
             "Indicator", "Target", "Tolerance", f"{period.label} (quarter)", f"Year to date (to end of Q{period.q})",
-            "Same period last year", "Change on last year", "London or national comparator", "Rating", f"v last quarter ({period.previous().label})",
+            "Same period last year", "Change on last year", "Comparator", "Rating", f"v last quarter ({period.previous().label})",
             f"v {period.same_quarter_last_year().label} (used for the rating)", "Commentary", "Corrective action",
         ],
         groups=groups,

@@ -18,7 +18,9 @@ from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
 from rules.area_levels import LEVEL_NAMES
 from rules.csp_tables import MEASURE_HELP, parse_offence_selection
+from rules.comparators import RELATIONS, parse_comparator
 from rules.ward_generations import is_generation
+from store.comparison_groups import group_names
 from store.models import Indicator, Target
 
 LEVELS = (*LEVEL_NAMES, "other")  # district and borough are one level, stored as borough
@@ -102,9 +104,7 @@ def load_indicators(ctx: LoadContext) -> None:
                 "not a measure: use crime, crime:<major>, crime:<major>/<minor>, asb, marac:repeat_rate, "
                 f"marac:cases, marac:repeat_cases, values or the Home Office tables' {MEASURE_HELP}",
             )
-    for row, area in zip(frame["__row__"], frame["comparator_area"]):
-        if area and area not in ctx.areas:
-            ctx.log.add(int(row), "comparator_area", area, UNKNOWN_AREA)
+    check_comparators(ctx, frame)
     log_duplicates(frame, ["code"], {}, ctx.log, "indicator code")
     held = held_definitions(ctx)
     missing = check_missing(ctx, held, set(frame["code"]))
@@ -128,6 +128,29 @@ def load_indicators(ctx: LoadContext) -> None:
     ctx.session.flush()
     finish_indicator_load(ctx, held, set(frame["code"]), missing)
     ctx.summary.stored = len(frame)
+
+
+def check_comparators(ctx: LoadContext, frame: pd.DataFrame) -> None:
+    """A comparator is an area code held, a relation (force, region, country, nation) or a
+    group of similar areas that is loaded (``group:<name>``)."""
+    groups = group_names(ctx.session)
+    for row, text in zip(frame["__row__"], frame["comparator_area"]):
+        try:
+            spec = parse_comparator(text)
+        except ValueError as exc:
+            ctx.log.add(int(row), "comparator_area", text, str(exc))
+            continue
+        if spec is None or spec.relation in RELATIONS:
+            continue
+        if spec.relation == "group" and spec.value not in groups:
+            held = ", ".join(sorted(groups)) or "none"
+            ctx.log.add(
+                int(row), "comparator_area", text, f"no group of similar areas named {spec.value!r} is loaded (held: {held})"
+            )
+        elif spec.relation == "code" and spec.value not in ctx.areas:
+            ctx.log.add(
+                int(row), "comparator_area", text, f"{UNKNOWN_AREA} (or name a relation: {', '.join(RELATIONS)}, group:<name>)"
+            )
 
 
 def load_targets(ctx: LoadContext) -> None:

@@ -104,6 +104,11 @@ def csv_columns(records: list[dict[str, object]]) -> list[str]:
     return [c for c in CSV_COLUMNS if c in held] + [c for c in held if c not in CSV_COLUMNS]
 
 
+def comparison_figure(value: float, unit: str) -> str:
+    """A compared figure as read: a count's rate per 1,000 residents, else the unit's own."""
+    return f"{value:,.1f} per 1,000" if unit == "count" else format_value(value, unit)
+
+
 WARD_WITHOUT_TARGET = "no target for this ward (borough targets do not apply to a ward)"
 RED_WITHOUT_ACTION = "Red without corrective action"  # the flag ``add_commentary`` sets
 
@@ -137,6 +142,15 @@ class ScoreRow:
     comparator_change: float | None = None  # % change on last year for the comparator area
     # Why the comparator has no figure when it has only partial data: "not available (only 1 of 33 boroughs loaded)".
     comparator_note: str = ""
+    # Rates per 1,000 residents where counts are compared (issue 21 part 4); for a group of
+    # similar areas its weighted figure, how many members it has and the area's rank in it
+    # ("Hartlepool 9th of 16 (1st = lowest rate)"). ``comparator_rate_note``: why rates are not
+    # compared (the population missing).
+    comparator_rate: float | None = None
+    home_rate: float | None = None
+    comparator_rank: str = ""
+    comparator_members: int | None = None
+    comparator_rate_note: str = ""
     notes: list[str] = field(default_factory=list)  # e.g. a partial actual, a published year to date
     # Which figure each note is about, in step with ``notes``: quarter | ytd | last_year | row
     # (the scorecard and the pack put a numbered marker there and list the notes under the table).
@@ -221,6 +235,19 @@ class ScoreRow:
             return None
         return 100.0 * (self.actual - self.same_period_last_year) / self.same_period_last_year
 
+    def comparator_rates(self) -> str:
+        """The comparator's rate or weighted figure in words, with the area's own and its rank:
+        "61.2 per 1,000, Hartlepool 9th of 16 (1st = lowest rate)", "48.3 per 1,000 against 52.0
+        here"; why not, where a population is missing; "" where nothing is compared on rates."""
+        if self.comparator_rate is None:
+            return self.comparator_rate_note
+        figure = comparison_figure(self.comparator_rate, self.unit)
+        if self.comparator_members is not None:  # a group: its weighted figure and the rank in it
+            return ", ".join(part for part in (figure, self.comparator_rank or self.comparator_rate_note) if part)
+        if self.home_rate is None:
+            return ", ".join(part for part in (figure, self.comparator_rate_note) if part)
+        return f"{figure} against {comparison_figure(self.home_rate, self.unit)} here"
+
     def target_text(self) -> str:
         return format_target(self.target, self.polarity, self.unit)
 
@@ -250,6 +277,10 @@ class ScoreRow:
             record["tolerance"] = json_number(self.target.tolerance)
         record["comparator_change"] = None if self.comparator_change is None else round(self.comparator_change, 1)
         record["comparator_note"] = self.comparator_note
+        record["comparator_rate"] = None if self.comparator_rate is None else round(self.comparator_rate, 2)
+        record["home_rate"] = None if self.home_rate is None else round(self.home_rate, 2)
+        record["comparator_rank"] = self.comparator_rank
+        record["comparator_members"] = self.comparator_members
         record["notes"] = list(self.notes)
         return record
 

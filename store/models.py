@@ -63,6 +63,18 @@ class AreaLink(Base):
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
 
 
+class ComparisonGroupMember(Base):
+    """A member of a group of similar areas (issue 21 part 4): the Home Office most similar
+    groups, CIPFA nearest neighbours or a partnership's own list, loaded from a file. A group's
+    figure is weighted over its members other than the area scored (``store.comparators``)."""
+
+    __tablename__ = "comparison_group_member"
+
+    group_name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True, index=True)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
+
+
 class CspCrimeCount(Base):
     """Recorded crime for a partnership (or a force's "Unassigned" part), quarter, and Home Office
     offence group and subgroup, from the Home Office CSP tables (issue 21). No foreign keys, as

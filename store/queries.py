@@ -21,11 +21,12 @@ from sources.registry import monthly as monthly_sources
 from store.actions import list_actions
 from store.annual_targets import targets_for
 from store.areas import AreaTree
+from store.comparators import attach_comparator, comparator_figures, comparator_measure, group_series, resolve_comparator
 from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
-from store.measures import Measure, series
+from store.measures import Measure, quarters_needed, series
 from store.models import (
     AnnualTarget,
     Commentary,
@@ -281,8 +282,10 @@ def rating_history(session: Session, indicator: IndicatorInfo, area: str, quarte
     bare = dataclasses.replace(indicator, comparator_area=None)
     history = series(session, bare, area, span, tree)
     rows = [score_indicator(session, bare, q, area, targets, tree, history=history) for q in quarters]  # type: ignore[arg-type]
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    label = resolved.label if resolved is not None else indicator.comparator_label
     for row in rows:  # the ScoreRow should still name the real comparator
-        row.comparator_area, row.comparator_label = indicator.comparator_area, indicator.comparator_label
+        row.comparator_area, row.comparator_label = indicator.comparator_area, label
     return rows
 
 
@@ -295,12 +298,40 @@ def comparator_series(
     session: Session, indicator: IndicatorInfo, area: str, quarters: list[Quarter]
 ) -> tuple[dict[str, float], dict[str, str]]:
     """``comparator_values``, and why the comparator has none where its figure is partial,
-    for ``quarters`` and the year before them (a change on a year earlier needs both)."""
+    for ``quarters`` and the year before them (a change on a year earlier needs both). A
+    relation (``force``, ``group:…``) is resolved for ``area`` first; a group's figure is its
+    weighted one (a count's rate per 1,000 residents), and one that cannot be resolved has
+    no figure, with why, at every quarter."""
     if not indicator.comparator_area or indicator.comparator_area == area or not quarters:
         return {}, {}
+    tree = AreaTree.load(session)
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
-    s = series(session, indicator, indicator.comparator_area, span)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    if resolved is None or resolved.code == area:
+        return {}, {}
+    if not resolved.available:
+        return {}, {q.key: resolved.why for q in span}
+    if resolved.is_group:
+        values, gaps = group_series(session, tree, indicator, resolved, span)
+        return {k: v for k, v in values.items() if k in {q.key for q in quarters}}, gaps
+    assert resolved.code is not None  # an available comparator that is not a group names its area
+    s = series(session, comparator_measure(indicator, resolved), resolved.code, span, tree)
     return {q.key: v for q in quarters if (v := s.basis(q)) is not None}, {q.key: gap for q in span if (gap := s.gap(q))}
+
+
+def current_comparator(session: Session, indicator: IndicatorInfo, row: ScoreRow, area: str) -> None:
+    """Put the comparator's words, rates, weighted figure and rank on the quarter's row, as the
+    scorecard shows them (the history rows are scored without their comparator)."""
+    tree = AreaTree.load(session)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    if resolved is None or resolved.code == area:
+        return
+    period = Quarter.parse(row.period)
+    quarters = quarters_needed(period)
+    home = series(session, indicator, area, quarters, tree)
+    theirs = series(session, comparator_measure(indicator, resolved), resolved.code, quarters, tree) if resolved.code else None
+    figures = comparator_figures(session, tree, indicator, indicator.polarity, resolved, area, period, home, quarters, theirs)
+    attach_comparator(row, figures)
 
 
 def comparator_levels(session: Session, period: Quarter, area: str) -> dict[str, float]:
@@ -363,6 +394,8 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         before = comparator.get(Quarter.parse(row.period).same_quarter_last_year().key)
         now = comparator.get(row.period)
         row.comparator_change = 100.0 * (now - before) / before if now is not None and before else None
+    if history:
+        current_comparator(session, info, history[-1], area)
     monthly: list[tuple[str, int]] = []
     if info.source in MONTHLY_SOURCES:
         months = [m for q in quarters for m in q.months()]

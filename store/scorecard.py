@@ -38,6 +38,7 @@ from store.actions import actions_by_indicator
 from store.annotations import breaks_for
 from store.annual_targets import targets_for
 from store.areas import AreaTree
+from store.comparators import attach_comparator, comparator_figures, comparator_measure, resolve_comparator
 from store.measures import Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.projection import projection_for
@@ -74,12 +75,18 @@ def score_indicator(
     """Load what ``indicator`` is scored on (unless given) and score it."""
     s = history or series(session, indicator, area, quarters_needed(period), tree)
     breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
+    quarters = quarters_needed(period)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
     comparator_series = None
-    if indicator.comparator_area and indicator.comparator_area != area:
-        comparator_series = series(session, indicator, indicator.comparator_area, quarters_needed(period), tree)
-    return score_row(
-        indicator, period, area, s, targets, breaks, is_ward=is_ward(tree, area), comparator_series=comparator_series
-    )
+    if resolved is not None and resolved.code and resolved.code != area:
+        comparator_series = series(session, comparator_measure(indicator, resolved), resolved.code, quarters, tree)
+    row = score_row(indicator, period, area, s, targets, breaks, is_ward=is_ward(tree, area), comparator_series=comparator_series)
+    if resolved is not None and resolved.code != area:
+        figures = comparator_figures(
+            session, tree, indicator, indicator.polarity, resolved, area, period, s, quarters, comparator_series
+        )
+        attach_comparator(row, figures)
+    return row
 
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:

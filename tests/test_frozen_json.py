@@ -40,6 +40,8 @@ def full_row(period: str = Q3.key) -> ScoreRow:
         target=Target(12400.0, None, None, 2.5, "pct"), rag=Rating.RED, reason="above target by more than tolerance",
         no_comparator=False, dot_short=Direction.BETTER, dot_long=Direction.WORSE, comparator_area="E61000001",
         comparator_label="@London", comparator_change=-1.25, comparator_note="not available (only 1 of 33 boroughs loaded)",
+        comparator_rate=61.2, home_rate=58.0, comparator_rank="Havering 9th of 16 (1st = lowest rate)", comparator_members=15,
+        comparator_rate_note="rates not compared: no population held for London",
         notes=["partial actual", "published year to date"], note_figures=["quarter", "ytd"], commentary="Up on last year.",
         corrective_action="=Extra patrols from January", description="All recorded crime.", flags=["partial"],
         short_values=(PeriodValue(4321.0), PeriodValue(4400.0, Decimal("4400"), None)),

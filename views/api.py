@@ -151,7 +151,8 @@ SCORECARD_COLUMNS = [
     "code", "name", "goal", "unit", "polarity", "basis", "rated", "actual", "quarter_value", "ytd_value",
     "previous_quarter", "same_period_last_year", "change_on_last_year", "target", "target_low", "target_high",
     "tolerance", "tolerance_type", "rag", "rag_reason", "summary_sentence", "direction_short", "direction_long", "comparator_area",
-    "comparator_label", "comparator_value", "comparator_change", "commentary", "corrective_action", "actions", "previous_actions", "flags", "notes",
+    "comparator_label", "comparator_value", "comparator_change", "comparator_rate", "home_rate", "comparator_rank",
+    "comparator_members", "comparator_note", "commentary", "corrective_action", "actions", "previous_actions", "flags", "notes",
     "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track", "projection_note",
 ]  # fmt: skip
 
@@ -177,7 +178,9 @@ def scorecard(
             "summary_sentence": r.summary_sentence or "",
             "direction_short": r.dot_short.value, "direction_long": r.dot_long.value, "comparator_area": r.comparator_area,
             "comparator_label": r.comparator_label, "comparator_value": number(levels.get(r.code)),
-            "comparator_change": number(r.comparator_change), "commentary": r.commentary,
+            "comparator_change": number(r.comparator_change), "comparator_rate": number(r.comparator_rate),
+            "home_rate": number(r.home_rate), "comparator_rank": r.comparator_rank, "comparator_members": r.comparator_members,
+            "comparator_note": r.comparator_note or r.comparator_rate_note, "commentary": r.commentary,
             "corrective_action": r.corrective_action, "actions": [a.api_record(today) for a in r.actions],
             "previous_actions": [a.api_record(today) for a in r.previous_actions], "flags": list(r.flags), "notes": list(r.notes),
             **_projection(r),
@@ -338,7 +341,9 @@ def indicator_series(
     meta = {
         "code": info.code, "name": info.name, "unit": info.unit, "polarity": info.polarity, "basis": info.basis,
         "area_code": area_code, "area_name": tree.name(area_code), "from": start.key, "to": end.key,
-        "comparator_area": info.comparator_area, "comparator_label": info.comparator_label,
+        "comparator_area": info.comparator_area,
+        # a relation's words as resolved for the area ("Cleveland police force area")
+        "comparator_label": history[-1].comparator_label if history else info.comparator_label,
     }  # fmt: skip
     return ApiTable(meta, SERIES_COLUMNS, rows)
 

@@ -259,6 +259,23 @@ def comparator_gap_notes(detail: IndicatorDetail) -> list[str]:
     return lines
 
 
+def comparator_sentence(row: ScoreRow) -> str:
+    """What the indicator is compared with, and its figure, in one line (the scorecard cell's
+    words): "Compared with similar partnerships (15): 61.2 per 1,000, Hartlepool 9th of 16 (1st =
+    lowest rate)." or "Compared with Cleveland police force area: +3.1% on last year; …". ""
+    when it names no comparator."""
+    if not row.comparator_label:
+        return ""
+    rates = row.comparator_rates()
+    if row.comparator_members is not None and row.comparator_rate is not None:  # a group: weighted figure and rank
+        return f"Compared with {row.comparator_label}: {rates}."
+    if row.comparator_change is not None:
+        change = f"{signed_percent(row.comparator_change)} on last year"
+    else:
+        change = row.comparator_note or "no figure for the comparator"
+    return f"Compared with {row.comparator_label}: {change}{'; ' + rates if rates else ''}."
+
+
 def chart_names(detail: IndicatorDetail) -> tuple[str, ...]:
     """The charts the indicator page draws for ``detail`` (and so the ones it offers to
     download): the comparator only for counts with a comparator, the months only when held."""

@@ -33,7 +33,21 @@ ROW_SCHEMAS: dict[str, dict[str, Any]] = {
                              "target; up 4.5% on last year, a real rise; monthly figures have run above the target line for 15 months.' "
                              "The same sentence the scorecard, indicator page and pack show."},
         "direction_short": DIRECTION, "direction_long": DIRECTION,
-        "comparator_area": TEXT, "comparator_label": TEXT, "comparator_value": NUMBER, "comparator_change": NUMBER,
+        "comparator_area": {**TEXT, "description": "What the indicator is compared with: an area code, or a relation resolved for the area "
+                            "(force, region, country, nation, or group:<name> for a group of similar areas)."},
+        "comparator_label": {**TEXT, "description": "The comparator in words, e.g. 'Cleveland police force area' or 'similar partnerships (15)' "
+                             "(a group: its name and how many members it has besides this area)."},
+        "comparator_value": NUMBER, "comparator_change": {**NUMBER, "description": "Per cent change of the comparator's figure on the same period last year "
+                                                          "(a group: of its weighted figure)."},
+        "comparator_rate": {**NUMBER, "description": "For a count, the comparator's rate per 1,000 residents; for a group, its weighted figure: "
+                            "the members' counts summed over their populations summed (never the mean of their rates), or their "
+                            "numerators over their denominators for a percentage. Null when a population or a member's figure is missing "
+                            "(see comparator_note)."},
+        "home_rate": {**NUMBER, "description": "This area's figure on the same footing as comparator_rate (per 1,000 residents for a count)."},
+        "comparator_rank": {"type": "string", "description": "For a group: this area's rank among the members and itself, with which way "
+                            "round it counts, e.g. 'Hartlepool 9th of 16 (1st = lowest rate)'; '' otherwise."},
+        "comparator_members": {"type": ["integer", "null"], "description": "For a group: how many members it has besides this area."},
+        "comparator_note": {"type": "string", "description": "Why the comparator's figure or rates are not available, naming what is missing; '' when they are."},
         "commentary": {"type": "string"},
         "corrective_action": {"type": "string", "description": "The quarter's open and done corrective actions as one text, joined with '; '."},
         "actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"},

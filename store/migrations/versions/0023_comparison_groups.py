@@ -1,0 +1,33 @@
+"""Groups of similar areas to compare with (issue 21 part 4)
+
+``comparison_group_member``: one row per member (a partnership or district code) of a named
+group, loaded from a file; a reload replaces the groups it names.
+
+Revision ID: 0023_comparison_groups
+Revises: 0021_pack_sections
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0023_comparison_groups'
+down_revision = "0021_pack_sections"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('comparison_group_member',
+    sa.Column('group_name', sa.String(length=120), nullable=False),
+    sa.Column('area_code', sa.String(length=32), nullable=False),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['area_code'], ['area.code'], name=op.f('fk_comparison_group_member_area_code_area')),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], name=op.f('fk_comparison_group_member_upload_id_upload'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('group_name', 'area_code', name=op.f('pk_comparison_group_member'))
+    )
+    op.create_index(op.f('ix_comparison_group_member_area_code'), 'comparison_group_member', ['area_code'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_comparison_group_member_area_code'), table_name='comparison_group_member')
+    op.drop_table('comparison_group_member')
