@@ -17,8 +17,8 @@ from loaders.indicators import check_missing, finish_indicator_load, held_defini
 from loaders.keyed import read_all
 from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
 from rules.area_levels import LEVEL_NAMES
-from rules.csp_tables import MEASURE_HELP, parse_offence_selection
 from rules.comparators import RELATIONS, parse_comparator
+from rules.csp_tables import MEASURE_HELP, parse_offence_selection
 from rules.ward_generations import is_generation
 from store.comparison_groups import group_names
 from store.models import Indicator, Target

@@ -4,14 +4,14 @@
 group, loaded from a file; a reload replaces the groups it names.
 
 Revision ID: 0023_comparison_groups
-Revises: 0021_pack_sections
+Revises: 0022_csp_offence_codes
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0023_comparison_groups'
-down_revision = "0021_pack_sections"
+down_revision = "0022_csp_offence_codes"
 branch_labels = None
 depends_on = None
 

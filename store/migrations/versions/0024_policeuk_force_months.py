@@ -6,14 +6,14 @@ gave, and how many had no location or no LSOA code. A month with no file, or no 
 gap in coverage for the force's wards (never a zero).
 
 Revision ID: 0024_policeuk_force_months
-Revises: 0022_csp_offence_codes
+Revises: 0023_comparison_groups
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0024_policeuk_force_months'
-down_revision = "0022_csp_offence_codes"
+down_revision = "0023_comparison_groups"
 branch_labels = None
 depends_on = None
 
