@@ -196,8 +196,6 @@ def _hartlepool_demo(engine: Engine, settings: Settings, held: set[str], no_publ
         loaded = load_hartlepool_demo(engine, Path(folder))
     for summary in loaded.summaries:
         click.echo(summary.lines()[0])
-    for note in loaded.skipped:
-        click.echo(f"Not loaded: {note}.")
     home = dataclasses.replace(settings, home_area=HARTLEPOOL)
     if not no_publish:
         _publish_demo(engine, home, HARTLEPOOL_PUBLICATION)

@@ -294,7 +294,7 @@ def funnel_section(detail: IndicatorDetail, query: str, figures_query: str | Non
     measure = funnel_measure(info.measure, info.unit)
     if isinstance(measure, str):
         return [heading, html.P(f"No funnel plot for this indicator: {measure}", id="indicator-funnel-none")]
-    view = cached_funnel_view(current_settings().database_url, measure, detail.period, detail.area_code)
+    view = cached_funnel_view(current_settings().database_url, measure, detail.period, detail.area_code, info.comparator_area)
     if view.unavailable:
         return [heading, html.P(f"No funnel plot: {view.unavailable}.", id="indicator-funnel-none")]
     caption = f"{info.name}: funnel plot of every partnership's {measure.words} per 1,000 residents, {view.year.label if view.year else ''}"

@@ -174,8 +174,9 @@ POLICE_UK_HEADER = [
 ]  # fmt: skip
 POLICE_UK_FORCE = "Cleveland Police"
 
-# The indicators loaded today: police.uk counts placed in Hartlepool's wards, the force's
-# figure uploaded as values (the Home Office tables are not yet a figure source of their own).
+# Hartlepool's indicators: police.uk counts placed in its wards (the force's figure for crime and
+# ASB uploaded as values), and the Home Office tables' figures compared with the force and with
+# the group of similar partnerships (those comparators come from the national tables).
 INDICATOR_HEADER = "code name goal unit polarity basis measure rated description comparator_area comparator_label".split()
 INDICATORS: list[list[str]] = [
     ["HP1", "Total recorded crime", "Safer", "count", "lower", "ytd", "crime", "true",
@@ -192,25 +193,24 @@ INDICATORS: list[list[str]] = [
      "Burglary of homes and businesses recorded by the police each quarter.", "", ""],
     ["HP6", "Criminal damage and arson", "Safer", "count", "lower", "quarter", "crime:Criminal damage and arson", "false",
      "Criminal damage and arson offences recorded by the police each quarter.", "", ""],
-]  # fmt: skip
-# Indicators that need the Home Office tables as a figure source (measures ``csp-crime`` and
-# ``csp-crime:<Offence Group>``) and the comparator words ``force`` and ``group:<name>``: not
-# loaded until those land. The integrator moves them into INDICATORS to switch them on.
-NATIONAL_INDICATORS: list[list[str]] = [
     ["HO1", "Police recorded crime (Home Office tables)", "Safer", "count", "lower", "ytd", "csp-crime", "true",
      "Crime recorded by Cleveland Police in the partnership (Home Office tables), counted year to date.",
-     "force", "Cleveland police force area"],
+     "force", ""],
     ["HO2", "Violence against the person (Home Office tables)", "Safer", "count", "lower", "ytd",
      "csp-crime:Violence against the person", "true",
      "Violence against the person offences in the Home Office tables, counted year to date.",
-     f"group:{GROUP_NAME}", "similar partnerships"],
+     f"group:{GROUP_NAME}", ""],
     ["HO3", "Theft offences (Home Office tables)", "Safer", "count", "lower", "quarter", "csp-crime:Theft offences", "false",
-     "Theft offences in the Home Office tables each quarter.", f"group:{GROUP_NAME}", "similar partnerships"],
+     "Theft offences in the Home Office tables each quarter.", f"group:{GROUP_NAME}", ""],
 ]  # fmt: skip
+HOME_OFFICE_GROUPS = {"HO1": None, "HO2": "Violence against the person", "HO3": "Theft offences"}  # None: every group
 # How far each rated indicator's target sits from its generated figure (target = figure /
 # factor), and the tolerance (% of target): < 1 gives Green; over 1 + tolerance gives Amber
 # when better than last year, Red when worse. Trends above make HP2 and HP5 better than last year.
-TARGET_FACTORS = {"HP1": (0.97, 2.5), "HP2": (1.10, 3.0), "HP3": (1.12, 3.0), "HP4": (0.95, 5.0), "HP5": (1.15, 5.0)}
+TARGET_FACTORS = {
+    "HP1": (0.97, 2.5), "HP2": (1.10, 3.0), "HP3": (1.12, 3.0), "HP4": (0.95, 5.0), "HP5": (1.15, 5.0),
+    "HO1": (1.02, 2.5), "HO2": (0.96, 3.0),
+}  # fmt: skip
 
 
 def quarter_months(year: str, q: int) -> list[str]:
@@ -414,26 +414,45 @@ def measure_kinds(measure: str, data: Hartlepool) -> list[str]:
     return [measure.split(":", 1)[1]]
 
 
-def indicator_quarters(code: str, data: Hartlepool) -> dict[str, int]:
+def indicator_quarters(code: str, data: Hartlepool, sheets: dict[str, list[list[object]]] | None = None) -> dict[str, int]:
     """The indicator's figure each quarter as the dashboard will work it out (year to date or
-    quarter), from the generated counts."""
+    quarter): from the generated police.uk counts, or for the Home Office indicators from the
+    generated tables (``sheets``)."""
     _, _, _, _, _, basis, measure, *_ = next(row for row in INDICATORS if row[0] == code)
-    kinds = measure_kinds(measure, data)
+    if code in HOME_OFFICE_GROUPS:
+        quarterly, years = home_office_quarters(sheets or {}, HOME_OFFICE_GROUPS[code]), FINANCIAL_YEARS
+    else:
+        kinds = measure_kinds(measure, data)
+        quarterly = {f"{y}-Q{q}": data.quarter_total(kinds, f"{y}-Q{q}") for y in POLICE_UK_YEARS for q in range(1, 5)}
+        years = POLICE_UK_YEARS
     out: dict[str, int] = {}
-    for year in POLICE_UK_YEARS:
+    for year in years:
         running = 0
         for q in range(1, 5):
             quarter = f"{year}-Q{q}"
-            figure = data.quarter_total(kinds, quarter)
-            running += figure
-            out[quarter] = running if basis == "ytd" else figure
+            running += quarterly.get(quarter, 0)
+            out[quarter] = running if basis == "ytd" else quarterly.get(quarter, 0)
     return out
 
 
-def target_rows(data: Hartlepool) -> list[list[object]]:
+def home_office_quarters(sheets: dict[str, list[list[object]]], group: str | None) -> dict[str, int]:
+    """Hartlepool's count each quarter in the generated tables, for one offence group (any
+    spelling) or all of them."""
+    out: dict[str, int] = {}
+    for rows in sheets.values():
+        if not rows or rows[0] != TABLES_HEADER:
+            continue  # the Notes sheet
+        for year, q, _force, name, _desc, row_group, _sub, _code, n in rows[1:]:
+            if name == DISTRICTS[0].name and (group is None or str(row_group).lower() == group.lower()):
+                key = f"{str(year).replace('/', '-')}-Q{q}"
+                out[key] = out.get(key, 0) + int(n)  # type: ignore[call-overload]
+    return out
+
+
+def target_rows(data: Hartlepool, sheets: dict[str, list[list[object]]]) -> list[list[object]]:
     rows: list[list[object]] = []
     for code, (factor, tolerance) in TARGET_FACTORS.items():
-        for quarter, figure in indicator_quarters(code, data).items():
+        for quarter, figure in indicator_quarters(code, data, sheets).items():
             rows.append([code, quarter[:7], quarter[8:], int(round(figure / factor)), "", "", tolerance, "pct", ""])
     return rows
 
@@ -505,6 +524,7 @@ def generate(out_dir: Path, seed: int = SEED) -> DemoFiles:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = hartlepool_counts(np.random.default_rng(seed))
+    sheets = tables_sheets(np.random.default_rng(seed + 2))
     boundaries = out / "hartlepool_wards_schematic.geojson"
     boundaries.write_text(json.dumps(wards_geojson(), separators=(",", ":")) + "\n", encoding="utf-8")
     return DemoFiles(
@@ -512,8 +532,8 @@ def generate(out_dir: Path, seed: int = SEED) -> DemoFiles:
         boundaries=boundaries,
         population=write_csv(out / "population.csv", ["area_code", "year", "population"], population_rows(np.random.default_rng(seed + 1))),
         indicators=write_csv(out / "indicators.csv", INDICATOR_HEADER, INDICATORS),
-        targets=write_csv(out / "targets.csv", "code year quarter target target_low target_high tolerance tolerance_type area_code".split(), target_rows(data)),
-        csp_tables=write_ods(out / "prc-csp-tables-demo.ods", {"Notes": NOTES, **tables_sheets(np.random.default_rng(seed + 2))}),
+        targets=write_csv(out / "targets.csv", "code year quarter target target_low target_high tolerance tolerance_type area_code".split(), target_rows(data, sheets)),
+        csp_tables=write_ods(out / "prc-csp-tables-demo.ods", {"Notes": NOTES, **sheets}),
         policeuk=police_uk_zip(out / "cleveland-street.zip", data, np.random.default_rng(seed + 3)),
         values=write_csv(out / "values.csv", "indicator_code area_code period value numerator denominator".split(), force_value_rows(data, np.random.default_rng(seed + 4))),
         commentary=write_csv(out / "commentary.csv", "indicator_code area_code period commentary corrective_action".split(), commentary_rows(data)),

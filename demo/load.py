@@ -12,7 +12,6 @@ from loaders.reading import Source
 from loaders.registry import run_load
 from loaders.summary import LoadSummary
 from settings import DEMO_DIR
-from sources.registry import kind_keys
 from store.db import Engine
 
 DEMO_FILES = [
@@ -31,7 +30,6 @@ DEMO_FILES = [
 HAVERING = "E09000016"
 # The demos there are, by home area: ``cspdash demo --area CODE``.
 DEMO_AREAS = {HAVERING: "Havering", hartlepool.HARTLEPOOL: "Hartlepool"}
-COMPARISON_GROUPS = "comparison-groups"
 
 
 def load_demo(engine: Engine) -> list[LoadSummary]:
@@ -40,10 +38,9 @@ def load_demo(engine: Engine) -> list[LoadSummary]:
 
 @dataclass
 class DemoLoad:
-    """What loading a generated demo did: each file's summary, and what it left out and why."""
+    """What loading a generated demo did: each file's summary."""
 
     summaries: list[LoadSummary] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 def hartlepool_plan(files: hartlepool.DemoFiles) -> list[tuple[str, Source]]:
@@ -56,6 +53,7 @@ def hartlepool_plan(files: hartlepool.DemoFiles) -> list[tuple[str, Source]]:
         ("csp-lookup", Source.from_path(files.lookup)),
         ("boundaries", Source.from_path(files.boundaries)),
         ("population", Source.from_path(files.population)),
+        ("comparison-groups", Source.from_path(files.comparison_groups)),  # before indicators name it
         ("indicators", Source.from_path(files.indicators)),
         ("targets", Source.from_path(files.targets)),
         ("csp-tables", Source.from_path(files.csp_tables)),
@@ -66,17 +64,9 @@ def hartlepool_plan(files: hartlepool.DemoFiles) -> list[tuple[str, Source]]:
 
 
 def load_hartlepool_demo(engine: Engine, folder: Path) -> DemoLoad:
-    """Generate the Hartlepool demo's files in ``folder`` and load them through the real loaders;
-    the comparison group only where its kind of file is declared."""
+    """Generate the Hartlepool demo's files in ``folder`` and load them through the real loaders."""
     files = hartlepool.generate(folder)
     plan = hartlepool_plan(files)
     done = DemoLoad()
-    if COMPARISON_GROUPS in kind_keys():
-        plan.append((COMPARISON_GROUPS, Source.from_path(files.comparison_groups)))
-    else:
-        done.skipped.append(
-            f"the comparison group (Hartlepool and {len(hartlepool.GROUP) - 1} similar partnerships) was written but not loaded: "
-            "this version has no comparison-groups kind of file yet"
-        )
     done.summaries = [run_load(engine, kind, source, user="demo") for kind, source in plan]
     return done

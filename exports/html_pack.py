@@ -15,7 +15,7 @@ from html import escape
 
 from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow, title_rows
 from views.figures import Chart
-from views.marks import SOURCES
+from views.marks import sources_note
 
 DRAFT_CSS = """
 @page { @top-center { content: var(--draft); font: bold 12pt Arial, sans-serif; color: #d4351c; } }
@@ -327,6 +327,6 @@ def render_html(content: PackContent, images: Mapping[str, bytes]) -> str:
         '<section id="indicators" class="new-page" aria-labelledby="indicators-heading">'
         f'<h2 id="indicators-heading">Performance by indicator</h2>{"".join(sections)}</section>'
         f"{_demand(content, images, number)}{_annex(content)}</main>"
-        f"<footer><p>{_e(SOURCES)}</p>{data_line}"
+        f"<footer><p>{_e(sources_note(content.area_code))}</p>{data_line}"
         f"<p>Produced with cspdash on {_e(content.date)}.</p></footer></body></html>"
     )

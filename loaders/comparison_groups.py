@@ -12,12 +12,16 @@ from rules.area_levels import DISTRICT
 from store.comparison_groups import replace_groups
 
 MEMBER_LEVELS = ("csp", DISTRICT)
+GROUP_NAME_LENGTH = 120  # as stored; an indicator names the group as ``group:<name>``
 
 
 def load_comparison_groups(ctx: LoadContext) -> None:
     frame, _ = read_all(ctx, ["group", "area_code"], ["area_name"])
     require_text(frame, "group", ctx.log)
     require_text(frame, "area_code", ctx.log)
+    for row, name in zip(frame["__row__"], frame["group"]):
+        if len(str(name)) > GROUP_NAME_LENGTH:
+            ctx.log.add(int(row), "group", name, f"a group's name is at most {GROUP_NAME_LENGTH} characters")
     for row, code in zip(frame["__row__"], frame["area_code"]):
         if not code:
             continue

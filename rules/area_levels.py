@@ -35,3 +35,9 @@ def stored_level(name: str) -> str:
 def country_of(code: str) -> tuple[str, str] | None:
     """(code, name) of the country an English or Welsh GSS code is in; None for others."""
     return COUNTRIES.get(code[:1].upper())
+
+
+def is_london_borough(code: str) -> bool:
+    """A London borough (or the City of London): its figures come from the Met's files and it
+    is compared with the other boroughs on the London page."""
+    return code.strip().upper().startswith("E09")

@@ -206,7 +206,7 @@ class Indicator(Base):
     measure: Mapped[str] = mapped_column(String(300))
     rated: Mapped[bool] = mapped_column(Boolean, default=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    comparator_area: Mapped[str | None] = mapped_column(String(32))
+    comparator_area: Mapped[str | None] = mapped_column(String(130))  # an area code, a relation or group:<name>
     comparator_label: Mapped[str | None] = mapped_column(String(200))
     # Which earlier value decides Amber v Red: the same period last year (the framework's
     # default) or the previous quarter.

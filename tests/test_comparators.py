@@ -137,6 +137,7 @@ def test_groups_file_loads_and_a_reload_replaces_the_groups_it_names(engine, tmp
             "Cleveland is a force: a member is a partnership or a district",
         ),
         (f",{HARTLEPOOL_CSP}", "group", "", "this cell must not be blank"),
+        (f"{'x' * 121},{HARTLEPOOL_CSP}", "group", "x" * 121, "a group's name is at most 120 characters"),
     ],
 )
 def test_a_bad_groups_file_names_row_column_and_value_and_stores_nothing(engine, tmp_path, body, column, value, reason):

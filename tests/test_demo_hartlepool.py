@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from cli.main import cli
 from demo import hartlepool
 from loaders.workbook import TablesRead, open_workbook, table_rows
 from store.db import session_scope
+from tests.conftest import make_web_app
 from views.api import scorecard
+from views.marks import NATIONAL_SOURCES
 
 PUBLISHED, DRAFT = "2024-25-Q3", "2024-25-Q4"
 RATED = {row[0] for row in hartlepool.INDICATORS if row[7] == "true"}
@@ -54,9 +57,9 @@ def test_hartlepool_files_are_deterministic_and_in_the_real_layouts(tmp_path: Pa
 def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, database_url) -> None:
     result = CliRunner().invoke(cli, ["demo", "--area", "E06000001", "--no-publish"], env={"DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
-    for kind in ("csp-lookup", "boundaries", "population", "csp-tables", "policeuk", "indicators", "targets", "values"):
+    kinds = ("csp-lookup", "boundaries", "population", "comparison-groups", "csp-tables", "policeuk", "indicators", "targets")
+    for kind in (*kinds, "values"):
         assert f"Loaded {kind} from" in result.output
-    assert "comparison group (Hartlepool and 15 similar partnerships) was written but not loaded" in result.output
     assert "CSPDASH_HOME_AREA=E06000001" in result.output
     with session_scope(engine) as session:
         cards = {q: scorecard(session, hartlepool.HARTLEPOOL, q) for q in (PUBLISHED, DRAFT)}
@@ -68,7 +71,31 @@ def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, databa
         assert set(ratings.values()) == {"Green", "Amber", "Red"}, (quarter, ratings)
         assert rows["HP1"]["comparator_label"] == "Cleveland police force area"
         assert rows["HP1"]["comparator_change"] is not None  # the force's uploaded figures
+        # from the national tables: the force, and the group of similar partnerships weighted by population
+        assert rows["HO1"]["comparator_label"] == "Cleveland police force area" and rows["HO1"]["comparator_change"] is not None
+        assert rows["HO2"]["comparator_label"] == f"{hartlepool.GROUP_NAME} (15)", rows["HO2"]
+        assert rows["HO2"]["comparator_rate"] is not None and rows["HO2"]["home_rate"] is not None
+        assert "Hartlepool" in rows["HO2"]["comparator_rank"] and "of 16" in rows["HO2"]["comparator_rank"]
         assert rows["HP6"]["rag"] == "Not rated"
+    # The pages name the national sources, not the Met's, and offer no London comparison.
+    layout = make_web_app(database_url, CSPDASH_HOME_AREA=hartlepool.HARTLEPOOL).server.test_client().get("/_dash-layout")
+    assert NATIONAL_SOURCES in json.dumps(layout.get_json()) and "Metropolitan Police Service" not in layout.text
+    assert _menu_item(layout.get_json(), "nav-london")["hidden"] is True
+    assert _menu_item(layout.get_json(), "nav-map")["hidden"] is False
+
+
+def _menu_item(node: object, link_id: str) -> dict:
+    """The props of the menu item (``li``) holding the link ``link_id`` in a layout's JSON."""
+    if isinstance(node, dict):
+        child = node.get("props", {}).get("children")
+        if isinstance(child, dict) and child.get("props", {}).get("id") == link_id:
+            return node["props"]
+        found = [_menu_item(v, link_id) for v in node.values()]
+    elif isinstance(node, list):
+        found = [_menu_item(v, link_id) for v in node]
+    else:
+        return {}
+    return next((f for f in found if f), {})
 
 
 def test_hartlepool_demo_refuses_a_database_holding_other_indicators(demo_engine, database_url) -> None:

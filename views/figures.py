@@ -276,7 +276,7 @@ def indicator_funnel(session: Session, detail: IndicatorDetail) -> FunnelView:
     measure = funnel_measure(info.measure, info.unit)
     if isinstance(measure, str):
         raise NotAvailable(f"{info.code} has no funnel plot: {measure}")
-    view = funnel_view(session, measure, detail.period, detail.area_code)
+    view = funnel_view(session, measure, detail.period, detail.area_code, comparator=info.comparator_area)
     if view.unavailable:
         raise NotAvailable(f"{info.code} has no funnel plot: {view.unavailable}.")
     return view

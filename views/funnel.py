@@ -20,10 +20,14 @@ from functools import lru_cache
 from typing import Any
 
 from rules.area_levels import DISTRICT, NATION_NAME
-from rules.csp_tables import name_key
+from rules.comparators import parse_comparator
+from rules.csp_tables import name_key, parse_offence_selection
 from rules.funnel import PER, LimitCurve, Position, limit_curves, position_counts, position_of
+from rules.met_home_office import home_office_measure
 from rules.periods import FinancialYear, Quarter
 from store.areas import AreaTree
+from store.comparison_groups import group_members
+from store.csp_crime import CSP_CRIME
 from store.db import Session, get_engine, reading
 from store.funnel_counts import counts_by_area, offence_groups_held, quarters_held
 from store.population import populations_for
@@ -53,25 +57,33 @@ class FunnelMeasure:
 
 
 def funnel_measure(measure: str, unit: str = "count") -> FunnelMeasure | str:
-    """The funnel an indicator's ``measure`` can have, or why it has none (a sentence).
-    ``crime`` is all recorded crime; ``csp-crime:<group>`` one offence group, read leniently
-    (any case, ``csp_crime`` too, spaces around the group, ``group/subgroup`` taken as the group)."""
-    text = measure.strip()
-    head, _, rest = text.partition(":")
-    source = head.strip().lower().replace("_", "-")
+    """The funnel an indicator's ``measure`` can have, or why it has none (a sentence): all
+    recorded crime or one Home Office offence group, read as the ``csp-crime`` source reads its
+    measures; a Met measure through the shipped mapping to the Home Office groups."""
     if unit == "percent":
         return "it is a percentage, and the funnel plot compares counts of crime per 1,000 residents."
-    if source == "crime" and not rest.strip():
-        return FunnelMeasure()
+    text = measure.strip()
+    source = text.partition(":")[0].strip().lower()
     if source == "crime":
-        return (
-            "it counts a police.uk or Met crime category, and the Home Office tables that give every "
-            "partnership's figure count Home Office offence groups."
-        )
-    if source in ("csp-crime", "cspcrime", "csp-tables"):
-        group = rest.split("/")[0].strip().strip("\"'").strip()
-        return FunnelMeasure(group or None)
-    return "it is not a count of recorded crime, and the funnel plot compares recorded crime."
+        mapped = home_office_measure(text)
+        if mapped is None:
+            return (
+                "it counts a police.uk or Met crime category with no Home Office offence group to match, and the "
+                "Home Office tables that give every partnership's figure count Home Office offence groups."
+            )
+        text, source = mapped, CSP_CRIME
+    if source not in (CSP_CRIME, "csp-tables"):
+        return "it is not a count of recorded crime, and the funnel plot compares recorded crime."
+    try:
+        selection = parse_offence_selection(text.partition(":")[2], text)
+    except ValueError as exc:
+        return f"{exc}."
+    if selection.everything:
+        return FunnelMeasure()
+    only = selection.include[0] if len(selection.include) == 1 and not selection.exclude else None
+    if only is None or only.group is None or only.subgroup is not None:
+        return "it counts part of the offences, and the funnel plot is drawn for all recorded crime or one offence group."
+    return FunnelMeasure(only.text.strip())
 
 
 # --- The view -------------------------------------------------------------------------------
@@ -113,11 +125,19 @@ class FunnelView:
 
 
 def funnel_view(
-    session: Session, measure: FunnelMeasure, period: Quarter, area: str, group_members: Iterable[str] = ()
+    session: Session,
+    measure: FunnelMeasure,
+    period: Quarter,
+    area: str,
+    group_members: Iterable[str] = (),
+    comparator: str | None = None,
 ) -> FunnelView:
     """The funnel for the latest financial year, up to ``period``'s, in which the tables hold
     all four quarters for at least one partnership; ``area`` (a partnership or a district in
-    one) is marked, and so are ``group_members`` (partnership or district codes)."""
+    one) is marked, and so are ``group_members`` (partnership or district codes) or, when none
+    are given, the members of the group the indicator's ``comparator`` names (``group:<name>``)."""
+    if not group_members:
+        group_members = _comparator_group(session, comparator)
     tree = AreaTree.load(session)
     held = [q for q in quarters_held(session) if Quarter.parse(q).financial_year.start <= period.financial_year.start]
     if not held:
@@ -220,16 +240,27 @@ def _left_out_notes(tree: AreaTree, no_year: list[str], no_people: list[str], ye
     return notes
 
 
+def _comparator_group(session: Session, comparator: str | None) -> list[str]:
+    """The members of the group an indicator's comparator names; none for another comparator."""
+    try:
+        spec = parse_comparator(comparator)
+    except ValueError:
+        return []
+    if spec is None or spec.relation != "group":
+        return []
+    return group_members(session, spec.value) or []
+
+
 @lru_cache(maxsize=32)
-def _cached(url: str, version: tuple, measure: FunnelMeasure, period: Quarter, area: str) -> FunnelView:
+def _cached(url: str, version: tuple, measure: FunnelMeasure, period: Quarter, area: str, comparator: str | None) -> FunnelView:
     with reading(get_engine(url)) as session:
-        return funnel_view(session, measure, period, area)
+        return funnel_view(session, measure, period, area, comparator=comparator)
 
 
-def cached_funnel_view(url: str, measure: FunnelMeasure, period: Quarter, area: str) -> FunnelView:
+def cached_funnel_view(url: str, measure: FunnelMeasure, period: Quarter, area: str, comparator: str | None = None) -> FunnelView:
     from views.data import version
 
-    return _cached(url, version(url), measure, period, area)
+    return _cached(url, version(url), measure, period, area, comparator)
 
 
 # --- Words ----------------------------------------------------------------------------------

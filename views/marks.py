@@ -4,6 +4,7 @@ API so all say the same thing."""
 
 from __future__ import annotations
 
+from rules.area_levels import is_london_borough
 from rules.direction import Direction
 from rules.rating import Rating
 
@@ -49,6 +50,19 @@ SOURCES = (
     "behaviour incidents from police.uk; MARAC returns; partner returns. Published figures are "
     "revised between reports, so quarters do not always add up to the year to date."
 )
+NATIONAL_SOURCES = (
+    "Sources: recorded crime from police.uk street-level records and the Home Office tables of police recorded "
+    "crime by Community Safety Partnership; anti-social behaviour incidents from police.uk; MARAC returns; partner "
+    "returns. Published figures are revised between reports, so quarters do not always add up to the year to date."
+)
+
+
+def sources_note(home_area: str) -> str:
+    """Where the figures come from, for the footer of pages and packs: the Met's files for a
+    London borough, the national sources for a partnership elsewhere."""
+    return SOURCES if is_london_borough(home_area) else NATIONAL_SOURCES
+
+
 RATING_RULE = (
     "Green: on target or within tolerance. Amber: outside tolerance but better than or the same as the same "
     "period last year. Red: outside tolerance and worse than the same period last year; a Red needs a "

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
-from views.marks import RATING_RULE, SOURCES
+from rules.area_levels import is_london_borough
+from views.marks import RATING_RULE, SOURCES, sources_note
 from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
 
@@ -44,13 +45,27 @@ def _signed_in() -> bool:
     return flask.has_request_context() and current_user() is not None
 
 
+def _home_area() -> str | None:
+    import flask
+
+    if not flask.has_request_context():
+        return None
+    from web.parts.context import current_settings
+
+    return current_settings().home_area
+
+
 def header() -> html.Header:
     may_edit = _may_edit()
+    home = _home_area()
+    # The London comparison is for a London borough; a partnership elsewhere is compared with
+    # its force, region and similar areas on its own pages. The link stays in the page, hidden.
+    outside_london = home is not None and not is_london_borough(home)
     items = [
         html.Li(
             dcc.Link(label, href=href, id=link_id, className="app-nav__link"),
             className="app-nav__item",
-            hidden=href in ANALYST_PAGES and not may_edit,
+            hidden=(href in ANALYST_PAGES and not may_edit) or (href == "/london" and outside_london),
         )
         for label, href, link_id in NAV
     ]
@@ -116,7 +131,7 @@ def footer() -> html.Footer:
         html.Div(
             [
                 *([html.P(line, id="data-line", className="data-line")] if line else []),
-                html.P(SOURCES),
+                html.P(SOURCES if (home := _home_area()) is None else sources_note(home)),
                 html.P(RATING_RULE),
                 html.P("cspdash is open-source software.", className="no-print"),
             ],

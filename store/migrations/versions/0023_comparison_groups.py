@@ -1,7 +1,8 @@
 """Groups of similar areas to compare with (issue 21 part 4)
 
 ``comparison_group_member``: one row per member (a partnership or district code) of a named
-group, loaded from a file; a reload replaces the groups it names.
+group, loaded from a file; a reload replaces the groups it names. ``indicator.comparator_area``
+widens from 32 to 130 characters to hold ``group:<name>`` (a name is at most 120).
 
 Revision ID: 0023_comparison_groups
 Revises: 0022_csp_offence_codes
@@ -26,8 +27,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('group_name', 'area_code', name=op.f('pk_comparison_group_member'))
     )
     op.create_index(op.f('ix_comparison_group_member_area_code'), 'comparison_group_member', ['area_code'], unique=False)
+    with op.batch_alter_table('indicator') as batch:
+        batch.alter_column('comparator_area', existing_type=sa.String(length=32), type_=sa.String(length=130))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('indicator') as batch:
+        batch.alter_column('comparator_area', existing_type=sa.String(length=130), type_=sa.String(length=32))
     op.drop_index(op.f('ix_comparison_group_member_area_code'), table_name='comparison_group_member')
     op.drop_table('comparison_group_member')
