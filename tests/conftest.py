@@ -284,13 +284,19 @@ def geo_table_counts(eng: Engine) -> dict[str, int]:
     return {**table_counts(eng), **extra}
 
 
-def _load_wards_2018(url: str) -> None:
-    from loaders.reading import Source
-    from loaders.registry import run_load
+def loading_shared(kind: str, relative: str) -> Callable[[str], None]:
+    """A template's fill (``derived_template``): load the real ``relative`` file of the shared
+    data folder as a file of ``kind``."""
 
-    if not SHARED_DATA.is_dir():
-        skip_or_fail(f"real data folder {SHARED_DATA} is absent")
-    run_load(get_engine(url), "boundaries", Source.from_path(SHARED_DATA / WARDS_2018))
+    def fill(url: str) -> None:
+        from loaders.reading import Source
+        from loaders.registry import run_load
+
+        if not SHARED_DATA.is_dir():
+            skip_or_fail(f"real data folder {SHARED_DATA} is absent")
+        run_load(get_engine(url), kind, Source.from_path(SHARED_DATA / relative))
+
+    return fill
 
 
 @pytest.fixture
@@ -300,7 +306,30 @@ def wards_2018_engine(engine: Engine, shared_data: Path) -> Engine:
     return engine
 
 
-derived_template("wards2018", MIGRATED, _load_wards_2018, "wards_2018_engine")
+derived_template("wards2018", MIGRATED, loading_shared("boundaries", WARDS_2018), "wards_2018_engine")
+
+MET_WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
+
+
+@pytest.fixture
+def met_wards_engine(engine: Engine, shared_data: Path) -> Engine:
+    """A database holding the Met's real 24-month ward file (about 450,000 cells, March 2024 a
+    stub), loaded as a first upload into a template once per test process: tests that need it
+    held, rather than test its loading, took 10-40 s each to load it themselves."""
+    return engine
+
+
+derived_template("metwards", MIGRATED, loading_shared("crime", MET_WARD_FILE), "met_wards_engine")
+
+
+@pytest.fixture
+def demo_met_wards_engine(demo_engine: Engine, shared_data: Path) -> Engine:
+    """The demo, then the Met's real 24-month ward file as a first upload (a template's clone)."""
+    return demo_engine
+
+
+DEMO_MET_WARDS = "demometwards"
+derived_template(DEMO_MET_WARDS, DEMO, loading_shared("crime", MET_WARD_FILE), "demo_met_wards_engine")
 
 
 # ----- The web app with sign-in and roles (test_access, test_upload_page, test_targets_page) -----
