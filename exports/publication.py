@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy.exc import IntegrityError
-
 from exports.docx_pack import render_docx
 from exports.downloads import check_period
 from exports.html_pack import render_html
@@ -25,7 +23,7 @@ from rules.periods import Quarter
 from settings import Settings
 from store.db import Engine, session_scope
 from store.published_document import freeze_document
-from store.publishing import PublishingError, VersionInfo, check_can_publish, publish_quarter
+from store.publishing import VersionInfo, check_can_publish, publish_quarter_in_transaction
 from store.users import Principal
 
 # The steps of publishing, in order, as the web's progress list names them (``progress`` is
@@ -87,13 +85,9 @@ def publish_with_pack(
         )  # the pack as published
     files = pack_files(content, progress)
     progress("store")
-    try:
-        with session_scope(engine) as session:
-            info = publish_quarter(
-                session, period, area, by, files=files, file_stem=content.file_stem, note=note, force=force,
-                reason=reason, document=document, now=now,
-            )  # fmt: skip
-    except IntegrityError:  # the unique version number: two people published at once
-        raise PublishingError(f"{period.label} for {area} was published by someone else just now; see its versions.") from None
+    info = publish_quarter_in_transaction(
+        engine, period, area, by, files=files, file_stem=content.file_stem, note=note, force=force,
+        reason=reason, document=document, now=now,
+    )  # fmt: skip
     progress("done")
     return info

@@ -130,6 +130,15 @@ class FiguresChanged(PublishingError):
         super().__init__("The figures changed while the pack was being made; publish again to include the change.")
 
 
+class PublishedMeanwhile(PublishingError):
+    """Someone else published the same quarter between this publish's checks and its storing
+    (the store refused a second row with the same version number)."""
+
+    def __init__(self, period: Quarter, area: str) -> None:
+        self.period, self.area = period, area
+        super().__init__(f"{period.label} for {area} was published by someone else just now; see its versions.")
+
+
 class DamagedDocument(PublishingError):
     """A stored document (or, with ``fmt``, a pack file) whose SHA-256 no longer matches:
     refuse to show it as published."""

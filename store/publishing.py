@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reporting.headlines import as_utc, day_label
@@ -37,6 +39,7 @@ from reporting.workflow import (
     NotAllowed,
     NothingToReopen,
     NotReady,
+    PublishedMeanwhile,
     PublishingError,
     QuarterStatus,
     ReasonNeeded,
@@ -55,6 +58,7 @@ from reporting.workflow import (
 from rules.periods import Quarter
 from store.audit import record_change
 from store.data_version import bump_data_version
+from store.db import session_scope
 from store.notifications import previous_publication, record_published, record_safely
 from store.publication_models import PublishedFile, PublishedVersion, QuarterState
 from store.published import (
@@ -82,9 +86,9 @@ log = logging.getLogger(__name__)
 __all__ = [
     "PACK_FORMATS", "PACK_MEDIA_TYPES", "PUBLISH_ROLE", "SUBMIT_ROLE", "AlreadyPublished", "AlreadySubmitted",
     "CorrectionNeedsReason", "DamagedDocument", "FiguresChanged", "FileInfo", "ForceNeedsReason", "NotAllowed",
-    "NotReady", "NothingToReopen", "PublishedPack", "PublishedScorecard", "PublishingError", "QuarterStatus",
+    "NotReady", "NothingToReopen", "PublishedMeanwhile", "PublishedPack", "PublishedScorecard", "PublishingError", "QuarterStatus",
     "ReasonNeeded", "ReopenNeedsReason", "VersionInfo", "as_utc", "check_can_publish", "check_readiness", "day_label",
-    "last_reopen_reason", "publish_quarter", "published_demand", "published_document", "published_file",
+    "last_reopen_reason", "publish_quarter", "publish_quarter_in_transaction", "published_demand", "published_document", "published_file",
     "published_indicator_detail", "published_quarters", "published_scorecard", "published_versions", "quarter_key",
     "quarter_state", "readiness", "reopen_quarter", "submit_quarter",
 ]  # fmt: skip
@@ -171,6 +175,17 @@ def _safe_previous_publication(session: Session, period: Quarter, area: str) -> 
     except Exception:
         log.exception("could not read the previous publication to compare ratings with")
         return None
+
+
+def publish_quarter_in_transaction(engine: Engine, period: Quarter, area: str, by: Principal, **details: Any) -> VersionInfo:
+    """``publish_quarter`` in a transaction of its own. Two people publishing the same quarter at
+    once both pass the checks; the unique version number stops the second at the store, and
+    that is raised as ``PublishedMeanwhile`` (a refusal like the others), not a database error."""
+    try:
+        with session_scope(engine) as session:
+            return publish_quarter(session, period, area, by, **details)
+    except IntegrityError:
+        raise PublishedMeanwhile(period, area) from None
 
 
 def publish_quarter(

@@ -89,6 +89,26 @@ def score_indicator(
     return row
 
 
+def score_indicator_code(
+    session: Session,
+    code: str,
+    period: Quarter,
+    area: str,
+    tree: AreaTree,
+    targets: Sequence[TargetRecord] | None = None,
+) -> ScoreRow:
+    """``score_indicator`` for the indicator with ``code``, for callers that hold codes rather than
+    rows (the targets page and its overview): the same function the scorecard uses, so the page
+    and the report agree. ``targets`` defaults to those held for ``area``, typed and derived from
+    annual targets."""
+    indicator = session.get(Indicator, code)
+    if indicator is None:
+        raise LookupError(f"no indicator with code {code!r}")
+    if targets is None:
+        targets = [t for t in targets_for(session, area, tree) if t.indicator_code == code]
+    return score_indicator(session, indicator, period, area, targets, tree)
+
+
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
     tree = AreaTree.load(session)
     targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets

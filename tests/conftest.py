@@ -10,7 +10,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,15 +56,44 @@ def _postgres_base_url() -> str | None:
 EMPTY, MIGRATED, DEMO = "empty", "migrated", "demo"
 _RUN = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:6]}"
 _templates: dict[tuple[str, str], str] = {}
+DATABASE_FIXTURES: set[str] = set()  # fixtures giving a test a database (marks it ``db``; filled below)
 _pg_databases_to_drop: list[str] = []
+
+
+# Further kinds: another kind's template with something real loaded on top (the 2018 London
+# wards, a module's real file, `cspdash demo` with its publication), built once per process the
+# first time a test asks for it and then cloned per test like the others. A test asks for one
+# through a fixture named when the kind is declared (``derived_template``).
+_DERIVED: dict[str, tuple[str, Callable[[str], None]]] = {}
+_KIND_OF_FIXTURE: dict[str, str] = {}
+
+
+def derived_template(kind: str, base: str, fill: Callable[[str], None], fixture: str) -> None:
+    """Declare ``kind``: a clone of the ``base`` template that ``fill(url)`` has added to. A test
+    using the fixture named ``fixture`` (which should depend on ``engine``) gets a clone of it, and
+    so does its ``database_url``. Each test still has a database of its own, so tests stay
+    independent; only the work of filling it is shared."""
+    _DERIVED[kind] = (base, fill)
+    _KIND_OF_FIXTURE[fixture] = kind
+    DATABASE_FIXTURES.add(fixture)
 
 
 def _build(engine: Engine, kind: str) -> None:
     upgrade(engine)
     if kind == DEMO:
         load_demo(engine)
+    _settle(engine)
+
+
+def _settle(engine: Engine) -> None:
+    """Close every connection to a template-to-be: PostgreSQL clones only an unused database."""
     engine.dispose()
     get_engine.cache_clear()
+
+
+def _fill(url: str, kind: str) -> None:
+    _DERIVED[kind][1](url)
+    _settle(get_engine(url))
 
 
 def _sqlite_template(kind: str, folder: Path) -> str:
@@ -72,7 +101,11 @@ def _sqlite_template(kind: str, folder: Path) -> str:
     if key not in _templates:
         folder.mkdir(exist_ok=True)
         path = folder / f"template-{kind}.db"
-        _build(get_engine(f"sqlite:///{path}"), kind)
+        if kind in _DERIVED:
+            shutil.copyfile(_sqlite_template(_DERIVED[kind][0], folder), path)
+            _fill(f"sqlite:///{path}", kind)
+        else:
+            _build(get_engine(f"sqlite:///{path}"), kind)
         _templates[key] = str(path)
     return _templates[key]
 
@@ -100,9 +133,13 @@ def _pg_template(base: str, kind: str) -> str:
     key = ("postgresql", kind)
     if key not in _templates:
         name = f"tmpl_{_RUN}_{kind}"
-        _pg_create(base, name)
+        derived = kind in _DERIVED
+        _pg_create(base, name, _pg_template(base, _DERIVED[kind][0]) if derived else None)
         _pg_databases_to_drop.append(name)
-        _build(get_engine(_pg_url(base, name)), kind)
+        if derived:
+            _fill(_pg_url(base, name), kind)
+        else:
+            _build(get_engine(_pg_url(base, name)), kind)
         _templates[key] = name
     return _templates[key]
 
@@ -188,6 +225,11 @@ def _fresh_url(backend: str, tmp_path: Path, kind: str = EMPTY) -> Iterator[str]
 
 def _kind_for(request: pytest.FixtureRequest) -> str:
     names = set(request.fixturenames)
+    derived = [kind for fixture, kind in _KIND_OF_FIXTURE.items() if fixture in names]
+    if len(derived) > 1:
+        raise pytest.UsageError(f"{request.node.nodeid} asks for databases of several kinds: {derived}")
+    if derived:
+        return derived[0]
     return DEMO if "demo_engine" in names else MIGRATED if "engine" in names else EMPTY
 
 
@@ -242,14 +284,52 @@ def geo_table_counts(eng: Engine) -> dict[str, int]:
     return {**table_counts(eng), **extra}
 
 
+def loading_shared(kind: str, relative: str) -> Callable[[str], None]:
+    """A template's fill (``derived_template``): load the real ``relative`` file of the shared
+    data folder as a file of ``kind``."""
+
+    def fill(url: str) -> None:
+        from loaders.reading import Source
+        from loaders.registry import run_load
+
+        if not SHARED_DATA.is_dir():
+            skip_or_fail(f"real data folder {SHARED_DATA} is absent")
+        run_load(get_engine(url), kind, Source.from_path(SHARED_DATA / relative))
+
+    return fill
+
+
 @pytest.fixture
 def wards_2018_engine(engine: Engine, shared_data: Path) -> Engine:
-    """A database holding the real 2018 London ward boundaries (657 wards, vintage 2018)."""
-    from loaders.reading import Source
-    from loaders.registry import run_load
-
-    run_load(engine, "boundaries", Source.from_path(shared_data / WARDS_2018))
+    """A database holding the real 2018 London ward boundaries (657 wards, vintage 2018): a clone
+    of a template they were loaded into once per test process (the load took seconds a test)."""
     return engine
+
+
+derived_template("wards2018", MIGRATED, loading_shared("boundaries", WARDS_2018), "wards_2018_engine")
+
+MET_WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
+
+
+@pytest.fixture
+def met_wards_engine(engine: Engine, shared_data: Path) -> Engine:
+    """A database holding the Met's real 24-month ward file (about 450,000 cells, March 2024 a
+    stub), loaded as a first upload into a template once per test process: tests that need it
+    held, rather than test its loading, took 10-40 s each to load it themselves."""
+    return engine
+
+
+derived_template("metwards", MIGRATED, loading_shared("crime", MET_WARD_FILE), "met_wards_engine")
+
+
+@pytest.fixture
+def demo_met_wards_engine(demo_engine: Engine, shared_data: Path) -> Engine:
+    """The demo, then the Met's real 24-month ward file as a first upload (a template's clone)."""
+    return demo_engine
+
+
+DEMO_MET_WARDS = "demometwards"
+derived_template(DEMO_MET_WARDS, DEMO, loading_shared("crime", MET_WARD_FILE), "demo_met_wards_engine")
 
 
 # ----- The web app with sign-in and roles (test_access, test_upload_page, test_targets_page) -----
@@ -484,7 +564,7 @@ def demo_2018_database_url(
 
 # --- What each test needs: `make test-fast` runs those that need neither a database nor a browser ---
 
-DATABASE_FIXTURES = {"database_url", "engine", "demo_engine", "demo_database_url", "demo_2018_database_url", "wards_2018_engine"}
+DATABASE_FIXTURES.update({"database_url", "engine", "demo_engine", "demo_database_url", "demo_2018_database_url"})
 WEB_FIXTURES = {"web_live"}
 BROWSER_FIXTURES = {"chromium", "web_browser", "export_chromium", "chromium_page", "browser"}
 _BROWSER_SOURCE = re.compile(r"sync_playwright|kaleido|CHROMIUM|soffice")

@@ -20,13 +20,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from store.db import get_engine
-from tests.conftest import DEMO, _fresh_url, make_dashboard_app, serve_in_thread
-from tests.helpers import load
+from tests.conftest import DEMO_MET_WARDS, _fresh_url, make_dashboard_app, serve_in_thread
 from tests.test_browser_dashboard import browser, open_page, page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]  # its own database fixture (new_year_url)
 
-WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
 Q4 = "period=2025-26-Q4&area=E09000016"
 WIDTHS = (1366, 390)
 INDICATOR_CHARTS = ("quarterly", "ytd", "comparator", "monthly", "spc")
@@ -44,9 +42,7 @@ X_RANGE = """(sel) => document.querySelector(sel + ' .js-plotly-plot').layout.xa
 def new_year_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[str]:
     """The demo, then the real 24-month ward file, loaded once per backend for this module."""
     folder = tmp_path_factory.mktemp(f"new-year-{request.param}")
-    for url in _fresh_url(request.param, folder, DEMO):
-        load(get_engine(url), "crime", shared_data / WARD_FILE)
-        yield url
+    yield from _fresh_url(request.param, folder, DEMO_MET_WARDS)  # the template other files clone too
 
 
 @pytest.fixture(scope="module")

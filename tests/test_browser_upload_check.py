@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from store.db import session_scope
 from store.models import CrimeCount
 from tests.conftest import serious_axe_violations
-from tests.helpers import load
 
 WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
 STUB_SENTENCE = (
@@ -70,8 +69,8 @@ def test_browser_upload_check_shows_stub_month_and_borough_summary(web_live, web
 
 
 @pytest.mark.browser
-def test_browser_upload_drop_needs_the_confirmation(web_live, web_browser, demo_engine, shared_data, tmp_path):
-    load(demo_engine, "crime", shared_data / WARD_FILE)
+def test_browser_upload_drop_needs_the_confirmation(web_live, web_browser, demo_met_wards_engine, shared_data, tmp_path):
+    demo_engine = demo_met_wards_engine  # the demo, then the real ward file as a first upload (a template's clone)
     source = pd.read_csv(shared_data / WARD_FILE)
     source["202510"] = (source["202510"] * 0.3).round().astype(int)
     data = source.to_csv(index=False).encode()

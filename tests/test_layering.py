@@ -314,14 +314,6 @@ KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
     ("loaders/registry.py", "sqlalchemy.exc"),
     ("loaders/registry.py", "sqlalchemy.orm"),
     ("loaders/registry.py", "store.models"),
-    # A Session type hint (owned by the reporting work: left as it is).
-    ("web/parts/publishing.py", "sqlalchemy.orm"),
-    # Two people publishing at once: the unique version number's IntegrityError (to become a typed store error).
-    ("exports/publication.py", "sqlalchemy.exc"),
-    # ORM rows handed to store.scorecard.score_indicator (the reporting work makes it take plain records).
-    ("web/parts/targets_form.py", "store.models"),
-    # ORM rows handed to store.scorecard.score_indicator (the reporting work makes it take plain records).
-    ("web/parts/targets_overview.py", "store.models"),
 }
 
 

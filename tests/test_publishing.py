@@ -220,6 +220,25 @@ def test_publishing_a_published_quarter_needs_reopening_and_a_correction_is_a_ne
     assert revised_by == {upload.upload_id: ["2016-17-Q3 E09000016 v1"]}
 
 
+def test_publishing_twice_at_once_refuses_the_second_in_words_and_stores_one_version(demo_engine, monkeypatch) -> None:
+    """Two people press Publish together: both pass the checks (each read the quarter as a draft),
+    and the store's unique version number refuses the second as a typed refusal, not a database error."""
+    import store.publishing
+    from store.publishing import PublishedMeanwhile, publish_quarter_in_transaction
+
+    with session_scope(demo_engine) as session:
+        as_read_before = quarter_state(session, Q3, HAVERING)
+    publish(demo_engine, LEAD)
+    monkeypatch.setattr(store.publishing, "quarter_state", lambda *_: as_read_before)
+    with pytest.raises(
+        PublishedMeanwhile, match="^Q3 2016/17 for E09000016 was published by someone else just now; see its versions.$"
+    ) as refused:
+        publish_quarter_in_transaction(demo_engine, Q3, HAVERING, ADMIN, files=FILES)
+    assert (refused.value.period, refused.value.area) == (Q3, HAVERING)
+    assert isinstance(refused.value, PublishingError)
+    assert stored_versions(demo_engine) == 1
+
+
 # --- Frozen means frozen ----------------------------------------------------------------------
 
 

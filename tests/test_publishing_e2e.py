@@ -22,10 +22,26 @@ from cli.main import cli
 from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.publishing import published_versions
-from tests.conftest import add_web_user
+from tests.conftest import MIGRATED, add_web_user, derived_template
 from tests.test_publishing import reload_october_with_more_offences
 
 Q3 = "2016-17-Q3"
+
+
+def _cspdash_demo_no_publish(url: str) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--no-publish"], env={"DATABASE_URL": url}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+# What `cspdash demo --no-publish` leaves (these tests publish Q3 themselves): made once per test
+# process into a template, each test getting a clone, rather than the demo loaded per test.
+derived_template("clidemodraft", MIGRATED, _cspdash_demo_no_publish, "after_cspdash_demo_no_publish")
+
+
+@pytest.fixture
+def after_cspdash_demo_no_publish(engine):
+    """A database as `cspdash demo --no-publish` leaves it."""
+    return engine
 
 
 @pytest.fixture
@@ -47,9 +63,8 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_publish_then_reload_october_keeps_what_the_committee_saw(
-    run, database_url: str, export_chromium: Path, tmp_path: Path
+    run, after_cspdash_demo_no_publish, database_url: str, export_chromium: Path, tmp_path: Path
 ) -> None:
-    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
     out = run(
@@ -120,10 +135,9 @@ def test_publish_then_reload_october_keeps_what_the_committee_saw(
 
 
 def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_making_the_pack(
-    run, database_url: str, tmp_path: Path
+    run, after_cspdash_demo_no_publish, database_url: str, tmp_path: Path
 ) -> None:
     """No Chromium needed: refusals come before any file is made, and store nothing."""
-    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "priya", "analyst")
     add_web_user(engine, "vic", "viewer")
@@ -165,11 +179,12 @@ def test_publish_cli_refuses_analysts_and_missing_corrective_action_before_makin
     assert result.exit_code == 1 and "has not been published" in result.output
 
 
-def test_reopen_and_versions_commands_keep_every_version(run, database_url: str, tmp_path: Path) -> None:
+def test_reopen_and_versions_commands_keep_every_version(
+    run, after_cspdash_demo_no_publish, database_url: str, tmp_path: Path
+) -> None:
     """Re-open with a reason, publish the correction; both versions stay readable."""
     from tests.test_publishing import LEAD, publish
 
-    run("demo", "--no-publish")  # these tests publish Q3 themselves
     engine = get_engine(database_url)
     add_web_user(engine, "lee", "lead")
     add_web_user(engine, "priya", "analyst")

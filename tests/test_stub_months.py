@@ -222,10 +222,10 @@ def _held(engine, month: str) -> int:
         return session.scalar(select(func.sum(CrimeCount.count)).where(CrimeCount.month == month))
 
 
-def test_cli_refuses_a_drop_without_accept_drops_then_stores_it(engine, database_url, shared_data, tmp_path):
+def test_cli_refuses_a_drop_without_accept_drops_then_stores_it(met_wards_engine, database_url, shared_data, tmp_path):
     from cli.main import cli
 
-    load(engine, "crime", shared_data / WARD_FILE)
+    engine = met_wards_engine  # the real ward file held already
     before = _held(engine, "2025-10")
     path, source = _dropping_file(shared_data, tmp_path)
     runner = CliRunner()
@@ -241,8 +241,8 @@ def test_cli_refuses_a_drop_without_accept_drops_then_stores_it(engine, database
     assert _held(engine, "2025-10") == int(source["202510"].sum())
 
 
-def test_upload_page_lists_a_drop_and_stores_it_only_when_confirmed(engine, shared_data, tmp_path):
-    load(engine, "crime", shared_data / WARD_FILE)
+def test_upload_page_lists_a_drop_and_stores_it_only_when_confirmed(met_wards_engine, shared_data, tmp_path):
+    engine = met_wards_engine  # the real ward file held already
     before = _held(engine, "2025-10")
     path, source = _dropping_file(shared_data, tmp_path)
     data = path.read_bytes()
@@ -262,10 +262,9 @@ def test_upload_page_lists_a_drop_and_stores_it_only_when_confirmed(engine, shar
     assert _held(engine, "2025-10") == int(source["202510"].sum())
 
 
-def test_counts_command_says_incomplete_in_source_file(engine, database_url, shared_data):
+def test_counts_command_says_incomplete_in_source_file(met_wards_engine, database_url, shared_data):
     from cli.main import cli
 
-    load(engine, "crime", shared_data / WARD_FILE)
     args = ["counts", "--source", "crime", "--area", HAVERING, "--from", "2024-03", "--to", "2024-04", "--format", "csv"]
     result = CliRunner().invoke(cli, args, env={"DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
@@ -276,9 +275,9 @@ def test_counts_command_says_incomplete_in_source_file(engine, database_url, sha
     assert "incomplete in source file" in table.output
 
 
-def test_long_form_drop_is_refused_and_problems_come_first(engine, shared_data, tmp_path):
+def test_long_form_drop_is_refused_and_problems_come_first(met_wards_engine, shared_data, tmp_path):
     """The drop rule holds for any layout; a file with problems lists them, not its drops."""
-    load(engine, "crime", shared_data / WARD_FILE)
+    engine = met_wards_engine  # the real ward file held already
     source = pd.read_csv(shared_data / WARD_FILE)
     wards = source.loc[
         source["LookUp_BoroughName"] != "Aviation Security (SO18)", "WardCode"

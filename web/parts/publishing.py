@@ -17,14 +17,13 @@ from typing import Any
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, html, no_update
 from dash.development.base_component import Component
-from sqlalchemy.orm import Session
 
 from exports import ExportError
 from exports.pack_content import published_anyway_note
 from exports.publication import PUBLISH_STEPS, publish_with_pack
 from reporting.workflow import ForceNeedsReason, NotReady, PublishingError, QuarterStatus
 from rules.periods import PeriodError, Quarter
-from store.db import session_scope
+from store.db import Session, session_scope
 from store.publishing import reopen_quarter, submit_quarter
 from views import data
 from views.data import area_label

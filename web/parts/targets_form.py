@@ -18,7 +18,7 @@ from rules.periods import FinancialYear, PeriodError, Quarter
 from rules.rating import Rating, ToleranceType, target_problems
 from rules.rating import Target as RatingTarget
 from store.actions import ActionChange, add_action, list_actions, update_action
-from store.annual_targets import derived_target, targets_for
+from store.annual_targets import derived_target
 from store.areas import AreaTree
 from store.db import Engine, Session, session_scope
 from store.edits import (
@@ -34,8 +34,7 @@ from store.edits import (
 )
 from store.figure_years import target_years
 from store.indicator_queries import area_held, indicator_by_code, target_years_held
-from store.models import Indicator
-from store.scorecard import ScoreRow, score_indicator
+from store.scorecard import ScoreRow, score_indicator_code
 from views.people import shown_name
 from web.parts.targets_overview import target_text
 from web.parts.upload_steps import local_time  # one way of writing times on every page
@@ -193,16 +192,8 @@ def load_form(session: Session, indicator_code: str, period: Quarter, area: str)
     state.commentary_version = version(note)
     state.actions = list_actions(session, indicator=indicator.code, area=area, periods=[period])
     state.previous_actions = list_actions(session, indicator=indicator.code, area=area, periods=[period.previous()])
-    state.rating = _rating(session, indicator, period, area, tree)
+    state.rating = score_indicator_code(session, indicator.code, period, area, tree)  # as the scorecard rates it
     return state
-
-
-def _rating(session: Session, indicator: Indicator, period: Quarter, area: str, tree: AreaTree) -> ScoreRow:
-    """The rating as the scorecard computes it (same function), so the page and report agree."""
-    targets = [
-        t for t in targets_for(session, area, tree) if t.indicator_code == indicator.code
-    ]  # typed, and from annual targets
-    return score_indicator(session, indicator, period, area, targets, tree)
 
 
 def _target_key(indicator: str, period: Quarter, area: str, scope: str | None) -> TargetKey:

@@ -6,19 +6,31 @@ for an indicator. Plain functions reading the database; the page lays them out."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from reporting.actions import has_action
 from rules.periods import FinancialYear, Quarter
 from rules.rating import Rating
 from store.actions import list_actions
 from store.annotations import Annotation, annotations_for
-from store.annual_targets import DerivedTarget, annual_targets_of_year, derived_target, targets_for
+from store.annual_targets import annual_targets_of_year, derived_target, targets_for
 from store.areas import AreaTree
 from store.db import Session
 from store.edits import effective_target
 from store.indicator_queries import indicator_by_code, indicators_rated_first
-from store.models import AnnualTarget, Target
-from store.scorecard import score_indicator
+from store.scorecard import score_indicator_code
+
+
+class TargetFigures(Protocol):
+    """What ``target_text`` reads from a target: a quarter's, a year's, or one derived from the
+    year's (an annual target has no band, so ``target_low``/``target_high`` are read if there)."""
+
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def tolerance(self) -> float | None: ...
+    @property
+    def tolerance_type(self) -> str: ...
 
 
 @dataclass
@@ -51,7 +63,7 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def target_text(row: Target | AnnualTarget | DerivedTarget | None, unit: str) -> str:
+def target_text(row: TargetFigures | None, unit: str) -> str:
     if row is None:
         return ""
     low, high = getattr(row, "target_low", None), getattr(row, "target_high", None)  # an annual target has no band
@@ -79,7 +91,7 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
         row = OverviewRow(indicator.code, indicator.name, indicator.basis == "ytd", bool(indicator.rated))
         targets = targets_of.get(indicator.code, [])
         for quarter in year.quarters():
-            target: Target | DerivedTarget | None = (
+            target: TargetFigures | None = (
                 effective_target(session, indicator.code, quarter, area, indicator.basis) if indicator.rated else None
             )
             from_year = target is None and indicator.rated
@@ -87,7 +99,7 @@ def year_overview(session: Session, year: FinancialYear, area: str, latest: Quar
                 target = derived_target(session, indicator.code, year.key, quarter.q, area)
             red = False
             if target is not None and latest is not None and quarter <= latest:
-                scored = score_indicator(session, indicator, quarter, area, targets, tree)
+                scored = score_indicator_code(session, indicator.code, quarter, area, tree, targets)
                 acted = has_action(list_actions(session, indicator=indicator.code, area=area, periods=[quarter]), quarter.key)
                 red = scored.rag == Rating.RED and not acted
             text = target_text(target, indicator.unit) if indicator.rated else "not rated"
