@@ -8,6 +8,7 @@ counts are compared, and for a group its weighted figure and the area's rank in 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -70,10 +71,31 @@ class ComparatorMeasure:
     measure: str
 
 
+# Said after a national comparator whose figure comes from the Home Office tables while the
+# indicator's own figures come from the Met's files: every figure names its source.
+FROM_HOME_OFFICE = "Home Office tables"
+
+
 def resolve_comparator(
+    session: Session,
+    tree: AreaTree,
+    comparator_area: str | None,
+    comparator_label: str | None,
+    area: str,
+    measure: str | None = None,
+) -> ResolvedComparator | None:
+    """The comparator an indicator (measured on ``measure``) names, for ``area``; None when it
+    names none. Its label names the Home Office tables when its figure is read from them and
+    the indicator's own is not."""
+    resolved = _resolve(session, tree, comparator_area, comparator_label, area)
+    if resolved is not None and measure and resolved.spec.is_national and home_office_measure(measure):
+        return dataclasses.replace(resolved, label=f"{resolved.label} ({FROM_HOME_OFFICE})")
+    return resolved
+
+
+def _resolve(
     session: Session, tree: AreaTree, comparator_area: str | None, comparator_label: str | None, area: str
 ) -> ResolvedComparator | None:
-    """The comparator an indicator names, for ``area``; None when it names none."""
     try:
         spec = parse_comparator(comparator_area)
     except ValueError as exc:

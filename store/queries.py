@@ -282,7 +282,7 @@ def rating_history(session: Session, indicator: IndicatorInfo, area: str, quarte
     bare = dataclasses.replace(indicator, comparator_area=None)
     history = series(session, bare, area, span, tree)
     rows = [score_indicator(session, bare, q, area, targets, tree, history=history) for q in quarters]  # type: ignore[arg-type]
-    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area, indicator.measure)
     label = resolved.label if resolved is not None else indicator.comparator_label
     for row in rows:  # the ScoreRow should still name the real comparator
         row.comparator_area, row.comparator_label = indicator.comparator_area, label
@@ -306,7 +306,7 @@ def comparator_series(
         return {}, {}
     tree = AreaTree.load(session)
     span = quarters_between(Quarter(quarters[0].year - 1, 1), quarters[-1])
-    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area, indicator.measure)
     if resolved is None or resolved.code == area:
         return {}, {}
     if not resolved.available:
@@ -323,7 +323,7 @@ def current_comparator(session: Session, indicator: IndicatorInfo, row: ScoreRow
     """Put the comparator's words, rates, weighted figure and rank on the quarter's row, as the
     scorecard shows them (the history rows are scored without their comparator)."""
     tree = AreaTree.load(session)
-    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area, indicator.measure)
     if resolved is None or resolved.code == area:
         return
     period = Quarter.parse(row.period)

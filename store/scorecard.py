@@ -76,7 +76,7 @@ def score_indicator(
     s = history or series(session, indicator, area, quarters_needed(period), tree)
     breaks = breaks_for(session, indicator, area, tree) if breaks is None else breaks
     quarters = quarters_needed(period)
-    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area)
+    resolved = resolve_comparator(session, tree, indicator.comparator_area, indicator.comparator_label, area, indicator.measure)
     comparator_series = None
     if resolved is not None and resolved.code and resolved.code != area:
         comparator_series = series(session, comparator_measure(indicator, resolved), resolved.code, quarters, tree)

@@ -108,6 +108,25 @@ def test_each_relation_resolves_through_the_area_tree(engine, tmp_path):
     assert unknown.why == "no group of similar areas named 'nearest neighbours' is loaded"
 
 
+def test_a_comparator_read_from_the_home_office_tables_names_them(engine, tmp_path):
+    """A Met measure's national comparator comes from the Home Office tables, and says so; a
+    comparator named by code, or an indicator already on the tables, reads its own source."""
+    _tree_and_groups(engine, tmp_path)
+    with session_scope(engine) as session:
+        tree = AreaTree.load(session)
+        labels = {
+            (relation, measure): r.label
+            for relation in ("force", LONDON, "group:similar partnerships")
+            for measure in ("crime", "crime:VIOLENCE AGAINST THE PERSON", "csp-crime", "values")
+            if (r := resolve_comparator(session, tree, relation, None, HAVERING, measure)) is not None
+        }
+    assert labels[("force", "crime")] == "Metropolitan Police force area (Home Office tables)"
+    assert labels[("force", "crime:VIOLENCE AGAINST THE PERSON")].endswith("(Home Office tables)")
+    assert labels[("group:similar partnerships", "crime")] == "similar partnerships (3) (Home Office tables)"
+    assert labels[("force", "csp-crime")] == labels[("force", "values")] == "Metropolitan Police force area"
+    assert labels[(LONDON, "crime")] == "London"
+
+
 def test_groups_file_loads_and_a_reload_replaces_the_groups_it_names(engine, tmp_path):
     _tree_and_groups(engine, tmp_path)
     summary = load(
