@@ -132,16 +132,17 @@ def funnel_view(
     group_members: Iterable[str] = (),
     comparator: str | None = None,
 ) -> FunnelView:
-    """The funnel for the latest financial year, up to ``period``'s, in which the tables hold
+    """The funnel for the latest financial year ending by ``period`` in which the tables hold
     all four quarters for at least one partnership; ``area`` (a partnership or a district in
     one) is marked, and so are ``group_members`` (partnership or district codes) or, when none
     are given, the members of the group the indicator's ``comparator`` names (``group:<name>``)."""
     if not group_members:
         group_members = _comparator_group(session, comparator)
     tree = AreaTree.load(session)
-    held = [q for q in quarters_held(session) if Quarter.parse(q).financial_year.start <= period.financial_year.start]
+    # Whole years ended by the quarter shown: a Q3 report never shows Q4's figures.
+    held = [q for q in quarters_held(session) if Quarter(Quarter.parse(q).financial_year.start, 4).key <= period.key]
     if not held:
-        return FunnelView(measure, unavailable="the Home Office CSP tables are not loaded for any year up to " + period.label)
+        return FunnelView(measure, unavailable="the Home Office CSP tables are not loaded for any year ended by " + period.label)
     if measure.group and not _group_held(session, measure.group):
         return FunnelView(
             measure,
