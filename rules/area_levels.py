@@ -41,3 +41,14 @@ def is_london_borough(code: str) -> bool:
     """A London borough (or the City of London): its figures come from the Met's files and it
     is compared with the other boroughs on the London page."""
     return code.strip().upper().startswith("E09")
+
+
+# How a level is named beside an area's name in a list of areas ("Hartlepool (district)").
+_LEVEL_WORDS = {"csp": "partnership", "force": "police force area"}
+
+
+def level_word(level: str, code: str) -> str:
+    """The word for an area's level: a London district is a borough, one elsewhere a district."""
+    if level == DISTRICT:
+        return DISTRICT if is_london_borough(code) else "district"
+    return _LEVEL_WORDS.get(level, level)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reporting.actions import ActionEntry, action_summary
+from rules.area_levels import level_word
 from rules.periods import PeriodError, Quarter, is_month, quarters_between
 from rules.projection import Projection
 from rules.ward_generations import current_generation, generation_label
@@ -94,7 +95,7 @@ class AreaChoice:
     @property
     def label(self) -> str:
         if self.level != "ward":
-            return f"{self.name} ({self.level})"
+            return f"{self.name} ({level_word(self.level, self.code)})"
         return f"{self.name} ward" + (f" ({self.generation})" if self.generation else "")
 
 
