@@ -59,7 +59,7 @@ lint: $(BIN)/.installed-test
 # --no-loadscope-reorder keeps that order). Target: under 8 minutes on the 2-core CI machine.
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js lint
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 # Rules and workflow on plain values: no database, web app or browser (under a minute).
 test-fast: $(BIN)/.installed-test

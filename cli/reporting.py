@@ -117,7 +117,10 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     click.echo(f"{card.area_name} ({area}), {quarter.label}\n{status_line(app, quarter, area)}\n")
     click.echo(_table(headers, rows, right={3, 13, 14}))
     click.echo("\nreal? yes: a real change (p < 0.05); no: within normal variation; blank: no test applies.")
-    click.echo("variation, assurance: SPC (Making Data Count) on the monthly series; 'provisional' under 13 points.")
+    click.echo(
+        "variation, assurance: SPC (Making Data Count) on the monthly series (by quarter for a quarterly source such as "
+        "the Home Office tables); 'provisional' under 13 points."
+    )
     for r in card.rows:
         for which, crossed in (("short", r.dot_short_breaks), ("long", r.dot_long_breaks)):
             if crossed:
