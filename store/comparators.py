@@ -29,7 +29,7 @@ from rules.periods import Quarter
 from store.areas import AreaTree
 from store.comparison_groups import group_members
 from store.measures import IndicatorDefinition, Series, series
-from store.population import population_for, rate_per_1000
+from store.population import population_for, populations_for, rate_per_1000
 
 WALES = COUNTRIES["W"][0]
 _RELATION_WORDS = {
@@ -179,7 +179,8 @@ def population_of(session: Session, tree: AreaTree, area: str, year: int) -> Pop
     districts = [c for c in tree.descendants(area) if tree.by_code[c].level == DISTRICT]
     if not districts:
         return Population(None, tree.name(area))
-    figures = {code: population_for(session, code, year) for code in districts}
+    held_by_district = populations_for(session, districts, year)  # one query, not one per district
+    figures = {code: held_by_district.get(code) for code in districts}
     lacking = [tree.name(code) for code, figure in sorted(figures.items()) if figure is None]
     if len(lacking) > 3:
         return Population(None, f"{tree.name(area)} ({len(lacking)} of its {len(districts)} districts)")
