@@ -19,7 +19,8 @@ from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader
 from rules.area_levels import DISTRICT, NATION, NATION_NAME, country_of
-from store.area_links import replace_links
+from geo.region_lookup import check_regions, optional_region_columns, rows_of, store_regions
+from store.area_links import region_links, replace_links
 
 _GSS = re.compile(r"^[EW]\d{8}$")
 _COLUMN = re.compile(r"^(LAD|CSP|PFA)(\d{2})(CD|NM)$", re.IGNORECASE)
@@ -63,20 +64,30 @@ def load_csp_lookup(ctx: LoadContext) -> None:
     reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     cols = lookup_columns(ctx.source.name, reader.columns)
+    # A lookup carrying each district's region (RGNyyCD, RGNyyNM) places it there as well.
+    region_cols = optional_region_columns(reader.columns, cols.year)
+    wanted = {**cols.names, **(region_cols or {})}
     frames = []
     for chunk in reader.chunks():
         ctx.summary.rows += len(chunk)
         frame = pd.DataFrame({"row": chunk["__row__"]})
-        for key, column in cols.names.items():
+        for key, column in wanted.items():
             frame[key] = chunk[column].fillna("").astype(str).str.strip()
         frames.append(frame)
     if not frames:
         return
     frame = pd.concat(frames, ignore_index=True)
     _check(ctx, cols, frame)
+    region_names = {"lad": cols.names["lad"], "lad_name": cols.names["lad_name"], **(region_cols or {})}
+    if region_cols:
+        check_regions(ctx.log, region_names, rows_of(frame), district_names=False)
     if ctx.log:
         return
-    _store(ctx, frame)
+    in_regions = {str(c) for c in frame.loc[frame["rgn"].str.startswith("E12"), "lad"]} if region_cols else set()
+    _store(ctx, frame, in_regions)
+    if region_cols:
+        placed = store_regions(ctx, region_names, rows_of(frame))
+        ctx.summary.notes.append(placed.words())
 
 
 def _check(ctx: LoadContext, cols: LookupColumns, frame: pd.DataFrame) -> None:
@@ -119,7 +130,9 @@ def _check(ctx: LoadContext, cols: LookupColumns, frame: pd.DataFrame) -> None:
                 log.add(row, names[column], value, f"partnership {code} is in force {seen[0]} in row {seen[1]}")
 
 
-def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
+def _store(ctx: LoadContext, frame: pd.DataFrame, in_regions: set[str]) -> None:
+    """Learn the tree; ``in_regions``: districts this file places in a region, linked to it
+    rather than to their country (``geo.region_lookup``)."""
     book = ctx.areas
     if NATION not in book:
         book.learn(NATION, NATION_NAME, "nation", None)
@@ -128,6 +141,9 @@ def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
     for code, name, force in frame.drop_duplicates("csp")[["csp", "csp_name", "pfa"]].itertuples(index=False):
         book.learn(code, name, "csp", force)
     links: list[tuple[str, str]] = []
+    # A district a region lookup placed reaches its country through its region: a link to the
+    # country as well would count it twice in the country's total.
+    in_regions = in_regions | set(region_links(ctx.session, sorted(frame["lad"].unique())))
     for code, name, csp in frame.drop_duplicates("lad")[["lad", "lad_name", "csp"]].itertuples(index=False):
         held = book.areas.get(code)
         if held is not None and held[1] == DISTRICT and held[2] and book.areas.get(held[2], ("", ""))[1] != "csp":
@@ -135,7 +151,7 @@ def _store(ctx: LoadContext, frame: pd.DataFrame) -> None:
             continue
         book.learn(code, held[0] if held else name, DISTRICT, csp)
         country_code, country_name = country_of(code) or ("", "")
-        if country_code:
+        if country_code and code not in in_regions:
             if country_code not in book:
                 book.learn(country_code, country_name, "country", None)
             links.append((code, country_code))

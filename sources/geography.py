@@ -30,12 +30,21 @@ LSOA_LOOKUP = FileKind(
 
 CSP_LOOKUP = FileKind(
     key="csp-lookup",
-    position=122,
+    position=121,
     loader=("geo.csp_lookup", "load_csp_lookup"),
     name="District to partnership and police force lookup",
     description="ONS lookup placing each local authority district in its Community Safety Partnership and police force area",
     columns="The ONS lookup of districts to partnerships and police force areas: LADyyCD, LADyyNM, CSPyyCD, CSPyyNM, PFAyyCD, PFAyyNM "
-    "for one year yy (e.g. LAD24CD); other columns are ignored.",
+    "for one year yy (e.g. LAD24CD); RGNyyCD, RGNyyNM place each district in its region as well; other columns are ignored.",
+)
+REGION_LOOKUP = FileKind(
+    key="region-lookup",
+    position=122,
+    loader=("geo.region_lookup", "load_region_lookup"),
+    name="District to region lookup",
+    description="ONS lookup placing each local authority district in its English region (for comparisons with the region)",
+    columns="The ONS lookup of districts to regions: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM for one year yy (e.g. LAD24CD); "
+    "Welsh districts may be left out or given Wales (W92000004); other columns are ignored.",
 )
 
-DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP, CSP_LOOKUP)
+DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP, CSP_LOOKUP, REGION_LOOKUP)

@@ -123,11 +123,24 @@ def _related_area(tree: AreaTree, relation: str, area: str) -> str | None:
     if relation == "nation":
         return NATION if NATION in levels else None
     if relation == "region":
-        region = next((c for c in above if levels.get(c) == "region"), None)
+        region = next((c for c in above if levels.get(c) == "region"), None) or _region_of_districts(tree, area)
         if region is None and _is_welsh(area, above):
             return next((c for c in above if levels.get(c) == "country"), None)
         return region
     return next((c for c in above if levels.get(c) == relation), None)
+
+
+def _region_of_districts(tree: AreaTree, area: str) -> str | None:
+    """A partnership's region: the one region all its districts are in (a partnership sits
+    under its force, not its region); None when they are in none or in more than one."""
+    info = tree.by_code.get(area)
+    if info is None or info.level != "csp":
+        return None
+    regions = set()
+    for district in (c for c in tree.descendants(area) if tree.by_code[c].level == DISTRICT):
+        above = tree.ancestors(district)
+        regions.add(next((c for c in above if tree.by_code.get(c) and tree.by_code[c].level == "region"), None))
+    return regions.pop() if len(regions) == 1 else None
 
 
 def _is_welsh(area: str, above: list[str]) -> bool:

@@ -52,13 +52,14 @@ def test_sources_registry_keeps_the_kinds_and_their_order() -> None:
     """The CLI's choices and the upload page's list are in the order they always were."""
     assert kind_keys() == (
         "crime", "asb", "marac", "values", "indicators", "targets", "areas", "commentary",
-        "boundaries", "policeuk", "population", "lsoa-lookup", "csp-lookup", "comparison-groups",
+        "boundaries", "policeuk", "population", "lsoa-lookup", "csp-lookup", "region-lookup",
+        "comparison-groups",
         "csp-tables", "annotations",
     )  # fmt: skip
     assert tuple(SOURCES) == ("crime", "asb", "csp-crime", "marac", "values")
     assert kinds_in_help() == (
         "crime, asb, marac, values, indicators, targets, areas, commentary, boundaries, policeuk, "
-        "population, lsoa-lookup, csp-lookup, comparison-groups, csp-tables or annotations (series breaks and notes)"
+        "population, lsoa-lookup, csp-lookup, region-lookup, comparison-groups, csp-tables or annotations (series breaks and notes)"
     )
 
 
