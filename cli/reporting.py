@@ -154,7 +154,8 @@ def _spc_cell(row, which: str) -> str:
     "--source",
     type=click.Choice([*COUNTED_SOURCES, CSP_TABLES]),
     required=True,
-    help="Which counts to show (csp-crime: the Home Office quarterly counts by partnership, force and England and Wales; "
+    help="Which counts to show (csp-crime: the Home Office quarterly counts by partnership, force, England and Wales, "
+    "and region or country where whole forces make it up; "
     "csp-tables is the same, its older name).",
 )
 @area_option

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.fields import LEVEL_PREFIXES
+from geo.region_lookup import check_regions, optional_region_columns, rows_of, store_regions
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
 from loaders.reading import CsvReader
 from rules.area_levels import DISTRICT, NATION, NATION_NAME, country_of
-from geo.region_lookup import check_regions, optional_region_columns, rows_of, store_regions
 from store.area_links import region_links, replace_links
 
 _GSS = re.compile(r"^[EW]\d{8}$")

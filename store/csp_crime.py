@@ -53,6 +53,12 @@ def quarterly_totals(session: Session, areas: list[str]) -> dict[str, dict[str, 
 # "Unassigned" part, England and Wales's forces. Districts, regions and countries are not
 # counted by partnership in the tree, so their totals are not worked out from these tables.
 COUNTED_LEVELS = ("csp", "force", "nation")
+# Regions and countries have a figure when whole forces make them up (``counted_area``).
+MADE_OF_FORCES = ("region", "country")
+COUNTED_WORDS = (
+    "the Home Office CSP tables count partnerships, police force areas and England and Wales, and regions and "
+    "countries that whole police force areas make up"
+)
 CSP_CRIME = "csp-crime"  # the figure source (``sources.csp_tables``), as ``counts`` and measures name it
 CSP_TABLES = "csp-tables"  # the older name ``counts`` gave them, still accepted
 QUARTERLY = "the Home Office CSP tables count by quarter, not by month: total them by quarter or by year"
@@ -69,25 +75,19 @@ def csp_count_rows(
     by_group: bool,
 ) -> tuple[list[str], list[dict[str, object]]]:
     """Recorded crime from the Home Office CSP tables for each of ``areas`` (partnerships,
-    forces, England and Wales) by quarter or financial year, optionally by offence group and
+    forces, England and Wales, regions and countries whole forces make up; one a force crosses
+    has a row saying why it has no figure) by quarter or financial year, optionally by offence group and
     subgroup; ``first``/``last`` are months (YYYY-MM) that the quarters must overlap. Coverage
     says how many of the area's partnership-quarters the period needs are held."""
     if by == "month":
         raise ValueError(QUARTERLY)
-    for code in areas:
-        level = tree.by_code[code].level
-        if level not in COUNTED_LEVELS:
-            word = "district" if level == DISTRICT else level  # stored as "borough", the older name
-            raise ValueError(
-                f"{tree.name(code)} ({code}) is a {word}: the Home Office CSP tables count partnerships, police force "
-                "areas and England and Wales; choose one of those"
-            )
+    made, not_counted = _counted_areas(tree, areas)
     try:
         lo = Quarter.of_month(normalise_month(first)).key if first else None
         hi = Quarter.of_month(normalise_month(last)).key if last else None
     except PeriodError as exc:
         raise ValueError(str(exc)) from None
-    within = {code: tree.with_descendants([code]) for code in areas}
+    within = {code: list(counted.rows) for code, counted in made.items()}
     codes = sorted({c for found in within.values() for c in found})
     columns = [CspCrimeCount.area_code, CspCrimeCount.quarter] + (
         [CspCrimeCount.offence_group, CspCrimeCount.offence_subgroup] if by_group else []
@@ -111,8 +111,16 @@ def csp_count_rows(
     headers += ["count", "coverage", "covered_by"]
     records: list[dict[str, object]] = []
     for code in areas:
+        if code in not_counted:  # a region or country a force crosses: no figure, and why
+            blank: dict[str, object] = {"area_code": code, "area_name": tree.name(code), "period": "", "count": ""}
+            if by_group:
+                blank["offence_group"] = blank["offence_subgroup"] = ""
+            blank["coverage"] = f"not available: {not_counted[code]}"
+            blank["covered_by"] = ""
+            records.append(blank)
+            continue
         members = set(within[code])
-        partnerships = [c for c in within[code] if tree.by_code[c].level == "csp"]
+        partnerships = list(made[code].partnerships)
         totals: dict[tuple[str, ...], int] = defaultdict(int)
         quarters_of: dict[str, set[tuple[str, str]]] = defaultdict(set)  # period -> (partnership, quarter) held
         loads: dict[str, set[int]] = defaultdict(set)
@@ -135,6 +143,25 @@ def csp_count_rows(
             record["covered_by"] = "; ".join(f"upload {n}" for n in sorted(loads[period]))
             records.append(record)
     return headers, records
+
+
+def _counted_areas(tree: AreaTree, areas: list[str]) -> tuple[dict[str, CountedArea], dict[str, str]]:
+    """What each area's figure is made of, and why a region or country has none (a force
+    crossing its boundary). A district or ward is refused, as is an area alone with no figure."""
+    made: dict[str, CountedArea] = {}
+    not_counted: dict[str, str] = {}
+    for code in areas:
+        level = tree.by_code[code].level
+        if level not in (*COUNTED_LEVELS, *MADE_OF_FORCES):
+            word = "district" if level == DISTRICT else level  # stored as "borough", the older name
+            raise ValueError(f"{tree.name(code)} ({code}) is a {word}: {COUNTED_WORDS}; choose one of those")
+        try:
+            made[code] = counted_area(tree, code)
+        except NotCounted as exc:
+            not_counted[code] = str(exc)
+    if len(areas) == 1 and not_counted:
+        raise ValueError(not_counted[areas[0]])
+    return made, not_counted
 
 
 # --- An indicator's figures from the tables (the ``csp-crime`` source) ------------------------
@@ -166,10 +193,7 @@ def counted_area(tree: AreaTree, area: str) -> CountedArea:
         return _district(tree, area)
     if info.level in ("region", "country"):
         return _made_of(tree, _forces_making(tree, area))
-    raise NotCounted(
-        f"{tree.name(area)} ({area}) is a {info.level}: the Home Office CSP tables count partnerships, police force areas "
-        f"and England and Wales, not {info.level}s"
-    )
+    raise NotCounted(f"{tree.name(area)} ({area}) is a {info.level}: {COUNTED_WORDS}, not {info.level}s")
 
 
 def _made_of(tree: AreaTree, tops: list[str]) -> CountedArea:
