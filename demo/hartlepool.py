@@ -8,7 +8,8 @@ names of Hartlepool's twelve wards (their codes are plausible, not the real ones
 crime types and the Home Office offence groups. The files are in the real layouts:
 
 * the ONS district → partnership → police force area lookup (``LAD24CD, …, PFA24NM``; the
-  partnership codes are plausible ``E22`` codes);
+  partnership codes are plausible ``E22`` codes), and the ONS district → region lookup
+  (``LAD24CD, LAD24NM, RGN24CD, RGN24NM, ObjectId``; each district's real region);
 * the Home Office "Police recorded crime by CSP" workbook (``.ods``: a Notes sheet, one sheet
   per financial year, every partnership of the lookup and each force's "Unassigned", quarters
   by offence group, subgroup and code; "Drug Offences" spelt with a capital in 2024_25 as the
@@ -82,6 +83,17 @@ DISTRICTS: list[District] = [
     District("E08000016", "Barnsley", "E22000156", "E23000011", "South Yorkshire", 244_575),
     District("E08000017", "Doncaster", "E22000157", "E23000011", "South Yorkshire", 308_104),
 ]
+# Each district's English region (ONS): the North East is whole police force areas here
+# (Cleveland, Durham, Northumbria), so its figure can be read from the Home Office tables.
+REGIONS = {
+    "E12000001": (
+        "North East",
+        ("E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E08000037", "E08000023", "E08000024"),
+    ),
+    "E12000002": ("North West", ("E06000006", "E06000009", "E08000011", "E08000013")),
+    "E12000003": ("Yorkshire and The Humber", ("E06000010", "E06000012", "E08000016", "E08000017")),
+    "E12000005": ("West Midlands", ("E06000021",)),
+}
 GROUP = [d for d in DISTRICTS if d.code not in ("E06000004",)]  # Hartlepool and its 15 similar partnerships
 FORCES = {d.force: d.force_name for d in DISTRICTS}
 # Recorded crime per 1,000 residents a year (all districts here are high-crime urban areas).
@@ -164,6 +176,7 @@ HOME_OFFICE_OFFENCES: list[tuple[str, str, str, str, float]] = [  # group, subgr
 ]
 UNASSIGNED_SHARE = 0.01  # each force's records the Home Office could not place in a partnership
 LOOKUP_HEADER = ["ObjectId", "LAD24CD", "LAD24NM", "CSP24CD", "CSP24NM", "PFA24CD", "PFA24NM"]
+REGION_LOOKUP_HEADER = ["LAD24CD", "LAD24NM", "RGN24CD", "RGN24NM", "ObjectId"]
 TABLES_HEADER = [
     "Financial Year", "Financial Quarter", "Police Force", "CSP Name", "Offence Description",
     "Offence Group", "Offence Subgroup", "Offence Code", "Offence Count",
@@ -200,8 +213,8 @@ INDICATORS: list[list[str]] = [
      "csp-crime:Violence against the person", "true",
      "Violence against the person offences in the Home Office tables, counted year to date.",
      f"group:{GROUP_NAME}", ""],
-    ["HO3", "Theft offences (Home Office tables)", "Safer", "count", "lower", "quarter", "csp-crime:Theft offences", "false",
-     "Theft offences in the Home Office tables each quarter.", f"group:{GROUP_NAME}", ""],
+    ["HO3", "Theft offences (Home Office tables)", "Safer", "count", "lower", "quarter", "csp-crime:Theft offences", "true",
+     "Theft offences in the Home Office tables each quarter, compared with the North East.", "region", ""],
 ]  # fmt: skip
 HOME_OFFICE_GROUPS = {"HO1": None, "HO2": "Violence against the person", "HO3": "Theft offences"}  # None: every group
 # How far each rated indicator's target sits from its generated figure (target = figure /
@@ -209,7 +222,7 @@ HOME_OFFICE_GROUPS = {"HO1": None, "HO2": "Violence against the person", "HO3": 
 # when better than last year, Red when worse. Trends above make HP2 and HP5 better than last year.
 TARGET_FACTORS = {
     "HP1": (0.97, 2.5), "HP2": (1.10, 3.0), "HP3": (1.12, 3.0), "HP4": (0.95, 5.0), "HP5": (1.15, 5.0),
-    "HO1": (1.02, 2.5), "HO2": (0.96, 3.0),
+    "HO1": (1.02, 2.5), "HO2": (0.96, 3.0), "HO3": (0.97, 5.0),
 }  # fmt: skip
 
 
@@ -251,6 +264,11 @@ def wards_geojson() -> dict:
 
 def lookup_rows() -> list[list[object]]:
     return [[i, d.code, d.name, d.csp, d.name, d.force, d.force_name] for i, d in enumerate(DISTRICTS, start=1)]
+
+
+def region_lookup_rows() -> list[list[object]]:
+    region_of = {code: (region, name) for region, (name, codes) in REGIONS.items() for code in codes}
+    return [[d.code, d.name, *region_of[d.code], i] for i, d in enumerate(DISTRICTS, start=1)]
 
 
 def yearly_crime(district: District) -> float:
@@ -508,6 +526,7 @@ class DemoFiles:
     """The generated files, by the kind of file each is loaded as."""
 
     lookup: Path
+    region_lookup: Path
     boundaries: Path
     population: Path
     indicators: Path
@@ -529,6 +548,7 @@ def generate(out_dir: Path, seed: int = SEED) -> DemoFiles:
     boundaries.write_text(json.dumps(wards_geojson(), separators=(",", ":")) + "\n", encoding="utf-8")
     return DemoFiles(
         lookup=write_csv(out / "LAD24_CSP24_PFA24_EW_LU.csv", LOOKUP_HEADER, lookup_rows()),
+        region_lookup=write_csv(out / "LAD24_RGN24_EN_LU.csv", REGION_LOOKUP_HEADER, region_lookup_rows()),
         boundaries=boundaries,
         population=write_csv(out / "population.csv", ["area_code", "year", "population"], population_rows(np.random.default_rng(seed + 1))),
         indicators=write_csv(out / "indicators.csv", INDICATOR_HEADER, INDICATORS),

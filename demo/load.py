@@ -51,6 +51,7 @@ def hartlepool_plan(files: hartlepool.DemoFiles) -> list[tuple[str, Source]]:
     policeuk = with_options(Source.from_path(files.policeuk), PoliceUkOptions(vintage="schematic"))
     return [
         ("csp-lookup", Source.from_path(files.lookup)),
+        ("region-lookup", Source.from_path(files.region_lookup)),  # North East, for HO3's comparator
         ("boundaries", Source.from_path(files.boundaries)),
         ("population", Source.from_path(files.population)),
         ("comparison-groups", Source.from_path(files.comparison_groups)),  # before indicators name it

@@ -14,7 +14,10 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from demo import hartlepool
+from exports.pack_content import build_pack_content
 from loaders.workbook import TablesRead, open_workbook, table_rows
+from rules.periods import Quarter
+from settings import get_settings
 from store.db import session_scope
 from tests.conftest import make_web_app
 from views.api import scorecard
@@ -32,6 +35,9 @@ def test_hartlepool_files_are_deterministic_and_in_the_real_layouts(tmp_path: Pa
     lookup = first.lookup.read_text(encoding="utf-8").splitlines()
     assert lookup[0] == "ObjectId,LAD24CD,LAD24NM,CSP24CD,CSP24NM,PFA24CD,PFA24NM"
     assert sum(",E23000013,Cleveland" in line for line in lookup) == 4  # the force's four districts
+    regions = first.region_lookup.read_text(encoding="utf-8").splitlines()
+    assert regions[0] == "LAD24CD,LAD24NM,RGN24CD,RGN24NM,ObjectId"
+    assert sum(",E12000001,North East," in line for line in regions) == 8  # Cleveland's, Durham's, Northumbria's
     read = TablesRead()
     rows = list(table_rows(open_workbook(first.csp_tables, first.csp_tables.name), read))
     assert read.year_sheets == ["2022_23", "2023_24", "2024_25"] and read.updated == "Updated: 24 July 2025"
@@ -57,7 +63,17 @@ def test_hartlepool_files_are_deterministic_and_in_the_real_layouts(tmp_path: Pa
 def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, database_url) -> None:
     result = CliRunner().invoke(cli, ["demo", "--area", "E06000001", "--no-publish"], env={"DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
-    kinds = ("csp-lookup", "boundaries", "population", "comparison-groups", "csp-tables", "policeuk", "indicators", "targets")
+    kinds = (
+        "csp-lookup",
+        "region-lookup",
+        "boundaries",
+        "population",
+        "comparison-groups",
+        "csp-tables",
+        "policeuk",
+        "indicators",
+        "targets",
+    )
     for kind in (*kinds, "values"):
         assert f"Loaded {kind} from" in result.output
     assert "CSPDASH_HOME_AREA=E06000001" in result.output
@@ -76,7 +92,14 @@ def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, databa
         assert rows["HO2"]["comparator_label"] == f"{hartlepool.GROUP_NAME} (15)", rows["HO2"]
         assert rows["HO2"]["comparator_rate"] is not None and rows["HO2"]["home_rate"] is not None
         assert "Hartlepool" in rows["HO2"]["comparator_rank"] and "of 16" in rows["HO2"]["comparator_rank"]
+        # the region: the North East, made of whole police force areas, from the national tables
+        assert rows["HO3"]["comparator_label"] == "North East", rows["HO3"]
+        assert rows["HO3"]["comparator_change"] is not None and rows["HO3"]["comparator_rate"] is not None
         assert rows["HP6"]["rag"] == "Not rated"
+    with session_scope(engine) as session:
+        pack = build_pack_content(session, Quarter.parse(PUBLISHED), hartlepool.HARTLEPOOL, get_settings())
+    cells = {r.code: r.comparator for _, rows_ in pack.groups for r in rows_}
+    assert cells["HO3"].startswith("North East") and "per 1,000" in cells["HO3"], cells["HO3"]
     # The pages name the national sources, not the Met's, and offer no London comparison.
     layout = make_web_app(database_url, CSPDASH_HOME_AREA=hartlepool.HARTLEPOOL).server.test_client().get("/_dash-layout")
     assert NATIONAL_SOURCES in json.dumps(layout.get_json()) and "Metropolitan Police Service" not in layout.text

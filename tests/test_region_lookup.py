@@ -124,9 +124,13 @@ def test_a_reload_moves_a_district_and_keeps_one_link(engine, tmp_path):
     # Devon and Cornwall now polices districts in two regions: neither has a figure from the
     # Home Office tables, and counting by region says why rather than showing part of one.
     with session_scope(engine) as session:
-        _, rows = count_rows(session, "csp-crime", area=None, level="region", first=None, last=None, by="quarter", by_category=False)
+        _, rows = count_rows(
+            session, "csp-crime", area=None, level="region", first=None, last=None, by="quarter", by_category=False
+        )
     said = {r["area_code"]: (r["count"], r["coverage"]) for r in rows if r["area_code"] in (SOUTH_WEST, SOUTH_EAST)}
-    assert said[SOUTH_WEST][0] == "" and said[SOUTH_WEST][1].startswith("not available: Devon & Cornwall (E23000035) also polices")
+    assert said[SOUTH_WEST][0] == "" and said[SOUTH_WEST][1].startswith(
+        "not available: Devon & Cornwall (E23000035) also polices"
+    )
     assert said[SOUTH_EAST][0] == "" and said[SOUTH_EAST][1].startswith("not available:")
 
 
