@@ -25,6 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from exports.pack_content import ANNEX_INTRO, DRAFT_MARK, IndicatorSection, Mark, PackContent, TableRow, title_rows
 from views.figures import Chart
+from views.marks import sources_note
 
 INK, SECONDARY, LIGHT = "0B0C0C", "505A5F", "F3F2F1"
 # Fill and text colour of a rating cell, as the dashboard's badges.
@@ -258,6 +259,9 @@ def _key(doc: DocumentType, content: PackContent) -> None:
         _keep_with_table(caption, table, whole=True)
     for note in content.key_notes:
         doc.add_paragraph(note)
+    # Where the figures come from, as the pages' footers and the HTML and PDF packs say it: the
+    # Met's files for a London borough, the national sources elsewhere.
+    doc.add_paragraph(sources_note(content.area_code))
 
 
 def _implications(doc: DocumentType, content: PackContent) -> None:

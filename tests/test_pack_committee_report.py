@@ -9,6 +9,7 @@ contact …" on every pack page, site page and embed. Real SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import tempfile
@@ -33,6 +34,7 @@ from store.publishing import published_document, published_file
 from store.users import Principal
 from tests.conftest import make_export_app, make_web_app, skip_or_fail
 from views.data_line import DataDates, data_line
+from views.marks import NATIONAL_SOURCES, SOURCES
 
 Q3, Q4 = Quarter(2016, 3), Quarter(2016, 4)
 HAVERING = "E09000016"
@@ -295,3 +297,17 @@ def test_migration_0021_adds_and_drops_pack_section_keeping_other_data(demo_engi
     with session_scope(demo_engine) as session:
         assert pack_text(session, Q3, HAVERING).empty
     assert _save(demo_engine, PackText(legal="Written again."))
+
+
+def test_word_and_html_packs_name_their_sources_as_the_pages_do(demo_engine, database_url: str) -> None:
+    """The Met's files for a London borough; police.uk and the Home Office tables elsewhere."""
+    content = load_content(demo_engine, Q3, HAVERING, _settings(database_url))
+
+    def word(pack: bytes) -> str:
+        return "\n".join(p.text for p in Document(io.BytesIO(pack)).paragraphs)
+
+    london = word(render_pack(content, "docx"))
+    assert SOURCES in london and NATIONAL_SOURCES not in london
+    assert SOURCES in render_pack(content, "html").decode()
+    elsewhere = word(render_pack(dataclasses.replace(content, area_code="E06000001"), "docx"))
+    assert NATIONAL_SOURCES in elsewhere and SOURCES not in elsewhere
