@@ -31,6 +31,7 @@ from web.parts import components as ui
 from web.parts import upload_steps as steps
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import select_field
+from web.parts.upload_progress import PageProgress, progress_key, progress_line, read_line
 from web.serving.memory import release_after_request
 
 dash.register_page(
@@ -106,6 +107,9 @@ def _form(kind: str = "") -> html.Section:
             ),
             html.Button("Confirm and load", id="upload-confirm", className="button", hidden=True, n_clicks=0),
             html.P("Loading the file into the database…", id="upload-loading", role="status", className="status", hidden=True),
+            # How far the load has got (sheet and rows read), polled about once a second while it runs.
+            html.P(id="upload-progress", className="status", hidden=True, **ui.attrs({"aria-live": "polite"})),
+            dcc.Interval(id="upload-poll", interval=1000, disabled=True),
             dcc.Loading(html.Div(id="upload-outcome"), type="circle", delay_show=200),
             dcc.Store(id="upload-pending"),
         ],
@@ -209,6 +213,8 @@ def ask_about_missing(pending: dict | None) -> tuple[Any, ...]:
     running=[
         (Output("upload-loading", "hidden"), False, True),
         (Output("upload-confirm", "disabled"), True, False),  # one click, one load
+        (Output("upload-progress", "hidden"), False, True),
+        (Output("upload-poll", "disabled"), False, True),  # polled only while the load runs
     ],
     prevent_initial_call=True,
 )
@@ -246,8 +252,9 @@ def confirm(
     engine = current_engine()
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     missing = missing_choice if pending.get("missing") else None
+    progress = PageProgress(_progress_key(user.name, pending), pending["file_name"])
     outcome = steps.load_upload(
-        engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops
+        engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops, progress=progress
     )
     if outcome.falls_unconfirmed:  # not ticked: the file stays checked, to tick and confirm
         return steps.render_check(outcome), False, pending, no_update, no_update, False
@@ -255,3 +262,23 @@ def confirm(
     home = current_settings().home_area
     gaps = steps.gaps_after_load(engine, outcome.summary.periods, home) if outcome.ok and outcome.summary else None
     return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine), True
+
+
+def _progress_key(user: str, pending: dict) -> str:
+    """The load's progress key: the file checked (its digest) and who loads it, so the poll
+    finds it from the page's own state without a job id."""
+    return progress_key(current_settings().database_url, user, str(pending.get("sha256") or ""))
+
+
+@callback(
+    Output("upload-progress", "children"),
+    Input("upload-poll", "n_intervals"),
+    State("upload-pending", "data"),
+    prevent_initial_call=True,
+)
+@requires_role("analyst")
+def show_progress(_ticks: int | None, pending: dict | None) -> Any:
+    user = current_user()
+    if not pending or user is None:
+        raise PreventUpdate
+    return progress_line(read_line(_progress_key(user.name, pending)))

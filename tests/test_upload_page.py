@@ -234,3 +234,39 @@ def test_upload_page_sign_out_button_ends_the_session(web_live, web_browser, dem
     page.get_by_role("link", name="Sign in as an analyst to upload data").wait_for()
     assert page.locator("#upload-file").count() == 0
     assert serious_axe_violations(page) == []
+
+
+def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_path):
+    """The load names the sheet and the rows read as it goes; the page's poll (another request,
+    which may reach another worker) reads the latest line from the shared cache."""
+    import hashlib
+
+    from tests.conftest import add_web_user, callback_body, make_web_app, web_sign_in
+    from tests.helpers import load
+    from tests.test_access import data_url
+    from tests.test_csp_crime_indicator import write_workbook
+    from tests.test_csp_lookup import write_lookup
+    from tests.test_csp_tables_load import LOOKUP_ROWS
+    from web.parts import upload_progress
+
+    load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
+    add_web_user(engine, "priya", "analyst")
+    app = make_web_app(database_url)
+    client = app.server.test_client()
+    web_sign_in(client, "priya")
+    data = write_workbook(tmp_path / "prc-csp-tables.xlsx").read_bytes()
+    checked = {"kind": "csp-tables", "file_name": "prc-csp-tables.xlsx", "sha256": hashlib.sha256(data).hexdigest()}
+    poll = callback_body(app, "upload-progress.children", {"upload-poll.n_intervals": 2}, {"upload-pending.data": checked})
+    said = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
+    assert said == ""  # nothing loading: nothing said
+    confirm = callback_body(
+        app, "upload-history.children", {"upload-confirm.n_clicks": 1},
+        {"upload-file.contents": data_url(data), "upload-file.filename": "prc-csp-tables.xlsx", "upload-pending.data": checked,
+         "upload-missing-choice.value": None, "upload-accept-drops.value": []},
+    )  # fmt: skip
+    loaded = client.post("/_dash-update-component", json=confirm)
+    assert loaded.status_code == 200 and "Loaded prc-csp-tables.xlsx" in loaded.get_data(as_text=True)
+    upload_progress._LOCAL.clear()  # another worker's memory holds nothing: the line comes from the shared cache
+    line = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
+    words = "".join(str(part) for part in line["props"]["children"])
+    assert words.startswith("Sheet 2024_25: 20 rows read (") and words.endswith(" s so far)"), words

@@ -19,7 +19,7 @@ from dash.development.base_component import Component
 from geo.options import with_options
 from loaders.errors import LoadError
 from loaders.month_checks import DropsNotConfirmed
-from loaders.options import LoadOptions
+from loaders.options import LoadOptions, LoadProgress
 from loaders.reading import CsvReader, Source
 from loaders.registry import load_file, notify_after_load, run_load
 from loaders.summary import LoadSummary
@@ -31,6 +31,7 @@ from store.db import Engine, session_scope
 from store.upload_history import recent_uploads
 from web.parts import components as ui
 from web.parts import upload_check_summary as check_summary
+from web.parts.upload_progress import ROWS_BETWEEN_LINES
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
@@ -137,16 +138,20 @@ def load_upload(
     user: str,
     missing_indicators: str | None = None,
     accept_drops: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Store the file, recording ``user`` on the upload and in the change log, in one transaction.
     ``missing_indicators`` (an indicator list): ``retire`` or ``keep`` the indicators held but
     not in the file, as the analyst chose on the page. Drops are refused unless
-    ``accept_drops`` (the page's confirmation)."""
+    ``accept_drops`` (the page's confirmation). ``progress`` is told how far a long load has
+    got (the sheet and rows read), for the page to show while it runs."""
 
     def store(checked: str) -> LoadSummary:
         source = Source.from_bytes(name, data)
         if checked == "indicators" and missing_indicators:
             source = with_options(source, LoadOptions(missing_indicators=missing_indicators))
+        elif progress is not None:
+            source = with_options(source, LoadProgress(progress, every=ROWS_BETWEEN_LINES))
         with session_scope(engine) as session:
             summary = load_file(session, checked, source, user=user, accept_drops=accept_drops)
             record_change(
