@@ -19,9 +19,11 @@ from loaders.workbook import TablesRead, open_workbook, table_rows
 from rules.periods import Quarter
 from settings import get_settings
 from store.db import session_scope
+from store.queries import indicator_detail
 from tests.conftest import make_web_app
 from views.api import scorecard
 from views.marks import NATIONAL_SOURCES
+from views.wording import comparator_sentence
 
 PUBLISHED, DRAFT = "2024-25-Q3", "2024-25-Q4"
 RATED = {row[0] for row in hartlepool.INDICATORS if row[7] == "true"}
@@ -98,6 +100,8 @@ def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, databa
         assert rows["HP6"]["rag"] == "Not rated"
     with session_scope(engine) as session:
         pack = build_pack_content(session, Quarter.parse(PUBLISHED), hartlepool.HARTLEPOOL, get_settings())
+        detail = indicator_detail(session, "HO3", Quarter.parse(PUBLISHED), hartlepool.HARTLEPOOL)
+    assert comparator_sentence(detail.current).startswith("Compared with North East: "), comparator_sentence(detail.current)
     cells = {r.code: r.comparator for _, rows_ in pack.groups for r in rows_}
     assert cells["HO3"].startswith("North East") and "per 1,000" in cells["HO3"], cells["HO3"]
     # The pages name the national sources, not the Met's, and offer no London comparison.
