@@ -46,6 +46,11 @@ lint: $(BIN)/.installed-test
 	$(BIN)/mypy
 
 
+# Compiled modules are kept (under .venv, outside the source tree) even where the environment
+# says not to write them (PYTHONDONTWRITEBYTECODE): each test worker and each process a test
+# starts would otherwise compile the project and rewrite every test module's asserts afresh.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
+
 # The suite is split by what each test needs; tests/conftest.py sets the marks from the fixtures
 # a test uses, and fails a test that touches more than its marks say:
 #   (no mark)  rules and workflow on plain values, files and figures: `make test-fast`
@@ -59,11 +64,11 @@ lint: $(BIN)/.installed-test
 # --no-loadscope-reorder keeps that order). Target: under 8 minutes on the 2-core CI machine.
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js lint
 	$(BIN)/python tools/audit_lock.py $(TEST_LOCK)
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 # Rules and workflow on plain values: no database, web app or browser (under a minute).
 test-fast: $(BIN)/.installed-test
-	$(BIN)/python -m pytest -n auto -m "not db and not web and not browser"
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto -m "not db and not web and not browser"
 
 # Re-resolve the newest versions pyproject.toml allows; commit both files after `make test`.
 lock: $(BIN)/.installed-test
