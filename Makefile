@@ -59,6 +59,9 @@ TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycac
 #   web        the Flask/Dash app: test client, or served in a thread or by gunicorn
 #   browser    headless Chromium: pages, chart images, PDF packs (one Chromium per worker)
 # Select a group with -m, e.g. `.venv/bin/python -m pytest -m "db and not web and not browser"`.
+# A browser journey whose database is a parameter runs on one of the two (half on each, the
+# same in every run; `--every-database` runs both): what a page shows is computed by views/
+# functions whose own tests run on both databases.
 # `make test` runs everything, whole files per worker (module fixtures are built once), the
 # dearest files first so the workers finish together (tests/conftest.py orders them; the
 # --no-loadscope-reorder keeps that order). Target: under 8 minutes on the 2-core CI machine.

@@ -10,6 +10,7 @@ import re
 import shutil
 import threading
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -572,7 +573,7 @@ _DRAWN_EXPORT = re.compile(r"/export/(?:\S*\.(?:svg|png|pdf)\b|pack\.)")  # pack
 _WEB_SOURCE = re.compile(r"make_(?:web|dashboard|export)_app\(|create_app\(|serve_process|served\(")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test ``db``, ``postgres``, ``web`` and/or ``browser`` by the fixtures it uses,
     its parameters and what its module drives, so the fast group (rules and workflow on plain
     values) is simply the rest. The guard below fails a test that does more than its marks say."""
@@ -597,6 +598,52 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         drawn = any(isinstance(v, str) and _DRAWN_EXPORT.search(v) for v in params.values())
         if item.get_closest_marker("browser") or names & BROWSER_FIXTURES or _BROWSER_SOURCE.search(sources[path]) or drawn:
             item.add_marker(pytest.mark.browser)
+    _browser_journeys_once(config, items)
+
+
+# --- Browser journeys run once, on one of the two databases --------------------------------
+# A page shows what a views/ function computes, and those functions (with the store beneath
+# them) are tested on SQLite and on PostgreSQL. Driving the same journey in Chromium on both
+# databases doubled the suite's dearest part for little: so each browser test whose database
+# is a parameter runs on one of them, half the journeys on each (chosen by the test's name, so
+# every run and every worker picks the same). `--every-database` runs them all on both; a test
+# marked `every_database` always does.
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--every-database", action="store_true", help="run each browser test on SQLite and on PostgreSQL (default: one of them)"
+    )
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return next((value for value in params.values() if isinstance(value, str) and value in BACKENDS), None)
+
+
+def _journey_backend(item: pytest.Item) -> str:
+    """The database this browser test's journey runs on: the same for every run and worker."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    others = sorted(f"{name}={value!r}" for name, value in params.items() if not (isinstance(value, str) and value in BACKENDS))
+    key = f"{item.path.name}::{getattr(item, 'originalname', item.name)}[{','.join(others)}]"
+    return BACKENDS[zlib.crc32(key.encode()) % 2]
+
+
+def _browser_journeys_once(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--every-database", default=False):
+        return
+    dropped = [
+        item
+        for item in items
+        if item.get_closest_marker("browser")
+        and not item.get_closest_marker("every_database")
+        and (backend := _backend_of(item)) is not None
+        and backend != _journey_backend(item)
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in set(dropped)]
 
 
 # Seconds per file in a full run (`--durations`, 2 workers on a 2-core machine that was also
