@@ -73,9 +73,11 @@ def fresh_database() -> tuple[str, callable]:
     return url, drop
 
 
-def start_server(kind: str, url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen:
+def start_server(
+    kind: str, url: str, port: int, workers: int, data_dir: str, settings: dict[str, str] | None = None
+) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CSPDASH_", "DATABASE_URL", "REDIS_URL"))}
-    env.update({"DATABASE_URL": url, "CSPDASH_DATA_DIR": data_dir})
+    env.update({"DATABASE_URL": url, "CSPDASH_DATA_DIR": data_dir, **(settings or {})})
     if kind == "gunicorn":
         command = [sys.executable, "-c", "from cli.main import cli; cli()", "serve", "--host", HOST, "--port", str(port),
                    "--workers", str(workers), "--threads", "4"]  # fmt: skip

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
+from rules.periods import months_between
 from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.count_sources import PART_PREFIX
@@ -346,5 +347,32 @@ def stored_figures(
 
 
 def months_held(session: Session, source: str) -> list[str]:
-    model = SOURCES[source]
-    return [m for (m,) in session.execute(select(model.month).distinct().order_by(model.month))]
+    """Every month some area holds ``source`` for, oldest first: through the table's key
+    (area_code, month, …) alone, so the cost grows with the areas and months held, not with
+    the rows (a DISTINCT over the table read all 3 million cells of a 14-year history).
+    The areas held are found by skipping from one area's rows to the next, with each area's
+    first and last month (two probes); then each month in that range is kept if some area
+    holds it (a probe per area until one does: the first, as a rule)."""
+    table = SOURCES[source].__tablename__
+    held = (
+        f"WITH RECURSIVE held(code) AS (SELECT min(area_code) FROM {table} UNION ALL "
+        f"SELECT (SELECT min(area_code) FROM {table} WHERE area_code > held.code) FROM held WHERE held.code IS NOT NULL)"
+    )
+    low, high = session.execute(
+        text(
+            f"{held} SELECT min((SELECT min(month) FROM {table} t WHERE t.area_code = held.code)), "
+            f"max((SELECT max(month) FROM {table} t WHERE t.area_code = held.code)) FROM held WHERE code IS NOT NULL"
+        )
+    ).one()
+    if low is None:
+        return []
+    candidates = months_between(low, high)
+    rows = ", ".join(f"(:m{i})" for i in range(len(candidates)))
+    found = session.execute(
+        text(
+            f"{held}, candidate(month) AS (VALUES {rows}) SELECT month FROM candidate c WHERE EXISTS "
+            f"(SELECT 1 FROM held JOIN {table} t ON t.area_code = held.code AND t.month = c.month)"
+        ),
+        {f"m{i}": m for i, m in enumerate(candidates)},
+    )
+    return sorted(m for (m,) in found)
