@@ -37,6 +37,9 @@ MERGE_MEMORY = "256MB"
 # A re-load staging at least 1/WHOLE_TABLE_FRACTION of a table's rows compares it with the whole
 # table's fingerprints (``_changed_area_months``).
 WHOLE_TABLE_FRACTION = 4
+# A load writing at least 1/STALE_FRACTION of the rows a table held has its statistics
+# refreshed in its transaction (autovacuum may take minutes to get to it, or be off).
+STALE_FRACTION = 10
 _QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
 # What a load replaces whole: one part (the recorded-crime files, or one force's police.uk
 # records) of an area-month. Another part of the same area-month is left as it was.
@@ -81,6 +84,7 @@ class BulkWriter:
         self._error: BaseException | None = None
         self._stopped = False
         self._keys_to_build: list[str] = []
+        self._to_analyse: list[str] = []  # tables a large load filled: ANALYZEd once written
         self._staged: dict[str, str] = {}  # table -> the temporary table its rows go to first (MERGE)
         self.merge = MERGE_RELOADS
 
@@ -121,6 +125,7 @@ class BulkWriter:
         if key is not None:
             self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
             self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
+        self._to_analyse.append(table)
         return DEFERRED if held else EMPTY
 
     def _start_merge(self, table: str) -> str:
@@ -205,6 +210,7 @@ class BulkWriter:
         self._execute(f"DROP TABLE {stage}")
         if self.postgres:
             self._execute(f"DROP TABLE {stage}_changed, {stage}_scope")
+            self._analyse_if_grown(table, written)
         counted(held)
         changed(written, matched - updated)
 
@@ -247,6 +253,17 @@ class BulkWriter:
         self._execute(f"CREATE TEMPORARY TABLE {scope} AS SELECT s.* FROM {stage} s JOIN {changed} c ON {_same_part('c', 's')}")
         self._execute(f"ANALYZE {scope}")
         return held, scope, changed
+
+    def _analyse_if_grown(self, table: str, written: int) -> None:
+        """Refresh the planner's statistics when a load wrote a large share of ``table``.
+        Statistics from before the load (the demo's one borough, say) make the planner guess
+        that a borough's rows are a quarter of a table now holding all London: it then reads
+        the whole table for a page about one borough. ANALYZE samples a fixed number of rows
+        (quick at any size) and takes no lock that readers wait for; its statistics become
+        visible with the load."""
+        before = self._held(table)  # the estimate still describes the table before this load
+        if written * STALE_FRACTION >= before:
+            self._execute(f"ANALYZE {table}")
 
     def _never_analysed(self, table: str) -> bool:
         row = self._fetchone(
@@ -299,6 +316,8 @@ class BulkWriter:
             self._submit(partial(self._execute, f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'"))
         while self._keys_to_build:
             self._submit(partial(self._execute, self._keys_to_build.pop(0)))
+        while self._to_analyse:  # a table filled with its key set aside: statistics for its new rows
+            self._submit(partial(self._execute, f"ANALYZE {self._to_analyse.pop(0)}"))
 
     def finish(self) -> None:
         """Build again any primary key set aside by ``start_table``; wait for everything queued."""

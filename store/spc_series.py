@@ -25,7 +25,7 @@ from sources.registry import by_key
 from store.annotations import Annotation, annotations_for
 from store.annual_targets import annual_target_for, month_shares, targets_for
 from store.areas import AreaTree
-from store.counts import SOURCES, monthly_counts
+from store.counts import SOURCES, month_spans, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
@@ -101,10 +101,9 @@ def _months_between(first: str, last: str) -> list[str]:
 
 def _month_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[str, str] | None:
     if measure.source in SOURCES:
-        model = SOURCES[measure.source]
-        # Only the area and those within it: the key's leading column, so the index answers it.
-        low, high = session.execute(select(func.min(model.month), func.max(model.month)).where(model.area_code.in_(areas))).one()
-        return None if low is None else (low, high)
+        # Only the area and those within it, each by two probes of the table's key.
+        spans = month_spans(session, measure.source, areas).values()
+        return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
     if by_key(measure.source).coverage == UPLOADED:
         months = [
             p
