@@ -14,6 +14,7 @@ from store.areas import AreaTree
 from store.audit import record_change
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
+from store.indicator_queries import indicator_by_code
 
 SOURCES = source_keys()  # every declared source (``sources``)
 KINDS = ("break", "note")
@@ -72,7 +73,7 @@ def annotation_problems(session: Session, indicator_code: str, source: str, area
     problems = []
     if bool(indicator_code) == bool(source):
         problems.append("choose an indicator or a source (crime, asb, marac, values), not both or neither")
-    if indicator_code and session.get(Indicator, indicator_code) is None:
+    if indicator_code and indicator_by_code(session, indicator_code) is None:
         problems.append(f"unknown indicator {indicator_code!r}")
     if source and source not in SOURCES:
         problems.append(f"source must be one of: {', '.join(SOURCES)}")

@@ -21,6 +21,7 @@ from store.input_changes import Cause, record_input_change
 from store.measures import Measure
 from store.models import AnnualTarget, Area, Indicator
 from store.models import Target as TargetRow
+from store.indicator_queries import indicator_by_code
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
@@ -65,7 +66,7 @@ def derived_targets(session: Session, stored: list[TargetRow], area: str, tree: 
     typed = {(t.indicator_code, t.year, t.quarter, t.area_code) for t in stored if t.quarter is not None}
     out = []
     for a in session.scalars(select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))):
-        indicator = session.get(Indicator, a.indicator_code)
+        indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
         if indicator is None:
             continue
         try:
@@ -91,7 +92,7 @@ def profile_shares(session: Session, a: AnnualTarget, indicator: Indicator, area
 
 def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
     """Why an annual target gives no quarter targets for ``area`` ("" when it does)."""
-    indicator = session.get(Indicator, a.indicator_code)
+    indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
     if indicator is None:
         return f"unknown indicator {a.indicator_code}"
     try:

@@ -28,8 +28,12 @@ def indicator_codes(session: Session) -> set[str]:
     return set(session.scalars(select(Indicator.code)))
 
 
-def indicator_by_code(session: Session, code: str) -> Indicator | None:
-    return session.get(Indicator, code)
+def indicator_by_code(session: Session, code: str, partnership: str | None = None) -> Indicator | None:
+    """The indicator ``code`` of the partnership given, or of the one in force."""
+    from store.partnerships import partnership_in_force  # store.partnerships imports the models, as this does
+
+    held = partnership_in_force(session, partnership)
+    return session.scalars(select(Indicator).where(Indicator.partnership_code == held, Indicator.code == code)).first()
 
 
 def area_held(session: Session, code: str) -> bool:

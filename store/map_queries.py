@@ -34,6 +34,7 @@ from store.models import (
 )
 from store.population import populations_for, rate_per_1000
 from store.source_tables import count_models
+from store.indicator_queries import indicator_by_code
 
 SPANS = {"month": "Month", "quarter": "Quarter", "ytd": "Financial year to date"}
 
@@ -78,7 +79,7 @@ def parse_measure(session: Session, key: str) -> MapMeasure:
         label = category_label(minor, "minor") if minor else category_label(major, "major")
         return MapMeasure(key, label, head, CountFilter(major, minor or None))
     if head == "indicator":
-        row = session.get(Indicator, rest)
+        row = indicator_by_code(session, rest)
         if row is None:
             raise UnknownMeasure(f"No indicator with code {rest!r} is defined. Choose a measure from the list.")
         inner = Measure.parse(row.measure)

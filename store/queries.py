@@ -40,6 +40,7 @@ from store.models import (
 )
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
+from store.indicator_queries import indicator_by_code
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 
@@ -260,7 +261,7 @@ def area_name(session: Session, code: str) -> str:
 
 
 def indicator_info(session: Session, code: str) -> IndicatorInfo:
-    row = session.get(Indicator, code)
+    row = indicator_by_code(session, code)
     if row is None:
         # Codes are short upper-case strings, but URLs get typed in lower case.
         row = session.scalars(select(Indicator).where(func.upper(Indicator.code) == code.upper())).first()
@@ -387,7 +388,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         # The page's one plain verdict, as the scorecard words it (with the SPC chart).
         from store.spc_series import attach_row_spc  # store.spc_series reads store.scorecard, as this module does
 
-        indicator = session.get(Indicator, info.code)
+        indicator = indicator_by_code(session, info.code)
         if indicator is not None:
             attach_row_spc(session, history[-1], indicator, area, period, AreaTree.load(session))
     comparator, comparator_gaps = comparator_series(session, info, area, quarters)

@@ -50,6 +50,7 @@ from store.published import (
 from store.queries import indicator_detail
 from store.scorecard import build_scorecard
 from store.source_tables import count_models
+from store.indicator_queries import indicator_by_code
 
 __all__ = [
     "FIELDS", "NUMBER_FIELDS", "ChangeSource", "RatingChange", "Revision", "RevisionReport", "SeriesRevision",
@@ -103,7 +104,7 @@ class _Attributor:
 
     def data_sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:
         months = sorted(set(self._months_for(row, field_name)))
-        indicator = self.session.get(Indicator, code)
+        indicator = indicator_by_code(self.session, code)
         if indicator is None or not months:
             return []
         area = row.get("comparator_area") if field_name == "comparator_change" else self.area
@@ -218,7 +219,7 @@ class _Attributor:
         return [_upload_source(u) for u in sorted(uploads, key=lambda u: as_utc(u.loaded_at)) if self._in_window(u.loaded_at)]
 
     def retired(self, code: str) -> bool | None:
-        held = self.session.get(Indicator, code)
+        held = indicator_by_code(self.session, code)
         return None if held is None else held.retired_at is not None
 
     def sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:

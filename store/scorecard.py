@@ -42,6 +42,7 @@ from store.comparators import attach_comparator, comparator_figures, comparator_
 from store.measures import Series, quarters_needed, series
 from store.models import Commentary, Indicator
 from store.projection import projection_for
+from store.indicator_queries import indicator_by_code
 
 __all__ = [
     "CSV_COLUMNS", "RED_WITHOUT_ACTION", "WARD_WITHOUT_TARGET", "ScoreRow", "Scorecard", "build_scorecard",
@@ -101,7 +102,7 @@ def score_indicator_code(
     rows (the targets page and its overview): the same function the scorecard uses, so the page
     and the report agree. ``targets`` defaults to those held for ``area``, typed and derived from
     annual targets."""
-    indicator = session.get(Indicator, code)
+    indicator = indicator_by_code(session, code)
     if indicator is None:
         raise LookupError(f"no indicator with code {code!r}")
     if targets is None:

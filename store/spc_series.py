@@ -29,6 +29,7 @@ from store.counts import SOURCES, monthly_counts
 from store.measures import Measure, quarter_values
 from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
+from store.indicator_queries import indicator_by_code
 
 BY = ("month", "quarter")
 
@@ -239,7 +240,7 @@ def indicator_spc(
     if by not in BY:
         raise SpcUnavailable(f"a chart is by month or by quarter, not {by!r}")
     if isinstance(indicator, str):
-        found = session.get(Indicator, indicator)
+        found = indicator_by_code(session, indicator)
         if found is None:
             raise SpcUnknownIndicator(f"unknown indicator {indicator!r}: load it first")
         indicator = found
