@@ -44,7 +44,46 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA).")(func)
+    """``--area`` and ``--partnership``: a partnership reports on the area it covers, so without
+    ``--area`` the command works on the partnership's area; its indicators, targets and
+    commentary are the partnership's (``store.partnerships.partnership_of``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, partnership: str | None = None, **kwargs: Any) -> Any:
+        if kwargs.get("area") is None:
+            kwargs["area"] = partnership_area(partnership)
+        return func(*args, **kwargs)
+
+    with_area = click.option(
+        "--area", "area", default=None, metavar="CODE", help="GSS area code (default: the partnership's area)."
+    )
+    return with_area(partnership_option(wrapper))
+
+
+def partnership_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--partnership",
+        "partnership",
+        default=None,
+        metavar="CODE",
+        help="The partnership to work on (default: CSPDASH_PARTNERSHIP, else the only one held).",
+    )(func)
+
+
+def partnership_area(requested: str | None) -> str:
+    """The partnership in force for this command, checked against those held: with several held
+    and none chosen, an error listing them (exit 1)."""
+    from store.db import session_scope
+    from store.partnerships import PartnershipError, partnership_in_force
+
+    app = click.get_current_context().find_object(AppContext)
+    assert app is not None  # every command runs under the cspdash group
+    try:
+        with session_scope(app.engine()) as session:
+            return partnership_in_force(session, requested)
+    except PartnershipError as error:
+        hint = "; choose one with --partnership CODE or CSPDASH_PARTNERSHIP" if not requested else ""
+        raise click.ClickException(f"{error}{hint}.") from None
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -248,5 +248,9 @@ def _register_subcommands() -> None:
 
     notify.register(cli)
 
+    from cli import partnerships
+
+    partnerships.register(cli)
+
 
 _register_subcommands()

@@ -13,6 +13,7 @@ from loaders.registry import run_load
 from loaders.summary import LoadSummary
 from settings import DEMO_DIR
 from store.db import Engine
+from store.partnerships import ensure_partnership
 
 DEMO_FILES = [
     ("areas", "areas.csv"),
@@ -68,5 +69,9 @@ def load_hartlepool_demo(engine: Engine, folder: Path) -> DemoLoad:
     files = hartlepool.generate(folder)
     plan = hartlepool_plan(files)
     done = DemoLoad()
-    done.summaries = [run_load(engine, kind, source, user="demo") for kind, source in plan]
+    for kind, source in plan:
+        done.summaries.append(run_load(engine, kind, source, user="demo"))
+        if kind == "csp-lookup":  # Hartlepool is held now: its indicators and targets are its partnership's
+            with engine.begin() as connection:
+                ensure_partnership(connection, hartlepool.HARTLEPOOL)
     return done

@@ -12,9 +12,9 @@ from rules.breaks import SeriesBreak
 from sources.registry import source_keys
 from store.areas import AreaTree
 from store.audit import record_change
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
-from store.indicator_queries import indicator_by_code
 
 SOURCES = source_keys()  # every declared source (``sources``)
 KINDS = ("break", "note")

@@ -17,11 +17,11 @@ from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarte
 from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts
+from store.indicator_queries import indicator_by_code
 from store.input_changes import Cause, record_input_change
 from store.measures import Measure
 from store.models import AnnualTarget, Area, Indicator
 from store.models import Target as TargetRow
-from store.indicator_queries import indicator_by_code
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
@@ -58,14 +58,19 @@ def seasonal_years(session: Session, indicator: Indicator, area: str, year: Fina
     return complete[:SEASONAL_YEARS]
 
 
-def derived_targets(session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None) -> list[DerivedTarget]:
+def derived_targets(
+    session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None, partnership: str | None = None
+) -> list[DerivedTarget]:
     """The quarter targets every annual target for ``area`` (or every area) gives, except
     those a hand-typed quarter target replaces. An annual target whose profile cannot be worked
     out (e.g. seasonal without three complete years) gives none: ``profile_problem`` says why."""
     tree = tree or AreaTree.load(session)
     typed = {(t.indicator_code, t.year, t.quarter, t.area_code) for t in stored if t.quarter is not None}
     out = []
-    for a in session.scalars(select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))):
+    annual = select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
+    if partnership is not None:
+        annual = annual.where(AnnualTarget.partnership_code == partnership)
+    for a in session.scalars(annual):
         indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
         if indicator is None:
             continue
@@ -195,10 +200,13 @@ def profile_problems(session: Session, a: AnnualTarget) -> list[str]:
 
 
 def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list[TargetRecord]:
-    """The ``target`` rows, then the quarter targets the annual targets give (typed rows first,
-    so on a tie ``find_target`` keeps the typed one)."""
-    stored = list(session.scalars(select(TargetRow)))
-    return [*stored, *derived_targets(session, stored, area, tree)]
+    """The ``target`` rows of the partnership reporting on ``area``, then the quarter targets its
+    annual targets give (typed rows first, so on a tie ``find_target`` keeps the typed one)."""
+    from store.partnerships import partnership_of  # store.partnerships imports the models, as this does
+
+    partnership = partnership_of(session, area)
+    stored = list(session.scalars(select(TargetRow).where(TargetRow.partnership_code == partnership)))
+    return [*stored, *derived_targets(session, stored, area, tree, partnership)]
 
 
 __all__ = [

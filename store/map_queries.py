@@ -22,6 +22,7 @@ from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.met_categories import plain_category
 from store.models import (
@@ -34,7 +35,6 @@ from store.models import (
 )
 from store.population import populations_for, rate_per_1000
 from store.source_tables import count_models
-from store.indicator_queries import indicator_by_code
 
 SPANS = {"month": "Month", "quarter": "Quarter", "ytd": "Financial year to date"}
 

@@ -248,7 +248,10 @@ class Indicator(Base):
 
 class Target(Base):
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("partnership_code", "indicator_code", "year", "quarter", "area_code"), _indicator_key("target"))
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "year", "quarter", "area_code"),
+        _indicator_key("target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_code: Mapped[str] = mapped_column(String(32))
@@ -271,7 +274,10 @@ class AnnualTarget(Base):
     target (``Target``) wins for its quarter."""
 
     __tablename__ = "annual_target"
-    __table_args__ = (UniqueConstraint("partnership_code", "indicator_code", "year", "area_code"), _indicator_key("annual_target"))
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "year", "area_code"),
+        _indicator_key("annual_target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_code: Mapped[str] = mapped_column(String(32))
@@ -291,7 +297,10 @@ class IndicatorValue(Base):
     """A value uploaded directly for an indicator (measure ``values``, or comparators)."""
 
     __tablename__ = "indicator_value"
-    __table_args__ = (UniqueConstraint("partnership_code", "indicator_code", "area_code", "period"), _indicator_key("indicator_value"))
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "area_code", "period"),
+        _indicator_key("indicator_value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_code: Mapped[str] = mapped_column(String(32))
@@ -617,6 +626,7 @@ class PackSection(Base):
 
 
 # --- Notifications (#22 part 3): subscriptions, recorded events, deliveries ----------------
-import store.notification_models  # noqa: E402,F401 - registers its tables on Base.metadata
+import store.notification_models  # noqa: E402 - registers its tables on Base.metadata
+
 # --- Partnerships (#23 part 1): fills in the partnership of rows stored without one ----------
 import store.partnerships  # noqa: E402,F401 - registers its flush listener

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
 from store.models import (
@@ -106,6 +106,14 @@ def partnership_in_force(connection: Connection | Session, requested: str | None
     raise PartnershipNotChosen(held)
 
 
+def partnership_of(session: Session, area: str) -> str:
+    """The partnership a report on ``area`` belongs to: the area's own when it is a partnership
+    (a partnership reports on the area it covers), else the one in force."""
+    if session.get(Partnership, area) is not None:
+        return area
+    return partnership_in_force(session)
+
+
 def ensure_partnership(connection: Connection, code: str) -> None:
     """Hold the partnership ``code`` (the home area when none is held yet), named after its area."""
     if connection.execute(select(Partnership.code).where(Partnership.code == code)).first() is not None:
@@ -113,9 +121,7 @@ def ensure_partnership(connection: Connection, code: str) -> None:
     area = connection.execute(select(Area.name, Area.level).where(Area.code == code)).first()
     if area is None:
         raise PartnershipError(f"the home area {code!r} is not held: load the area tree that has it first")
-    connection.execute(
-        Partnership.__table__.insert().values(code=code, name=area.name, private=False, created_at=datetime.now(UTC))
-    )
+    connection.execute(insert(Partnership).values(code=code, name=area.name, private=False, created_at=datetime.now(UTC)))
 
 
 def _fill_partnership(session: Session, _context: Any, _instances: Any) -> None:

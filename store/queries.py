@@ -27,6 +27,7 @@ from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarters_needed, series
 from store.models import (
     AnnualTarget,
@@ -40,7 +41,6 @@ from store.models import (
 )
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
-from store.indicator_queries import indicator_by_code
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 

@@ -37,9 +37,10 @@ from sources.declarations import PARTNERSHIP_QUARTERS, RETURNS
 from sources.registry import by_key
 from store.areas import AreaTree
 from store.csp_crime import uploads_behind
+from store.indicator_queries import indicator_by_code
 from store.input_changes import RATING_FIELDS, input_changes
 from store.measures import Measure
-from store.models import ChangeLog, Commentary, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
+from store.models import ChangeLog, Commentary, IndicatorValue, InputChange, MaracReturn, Target, Upload
 from store.published import (
     published_document,
     published_indicator_detail,
@@ -50,7 +51,6 @@ from store.published import (
 from store.queries import indicator_detail
 from store.scorecard import build_scorecard
 from store.source_tables import count_models
-from store.indicator_queries import indicator_by_code
 
 __all__ = [
     "FIELDS", "NUMBER_FIELDS", "ChangeSource", "RatingChange", "Revision", "RevisionReport", "SeriesRevision",

@@ -26,10 +26,10 @@ from store.annotations import Annotation, annotations_for
 from store.annual_targets import annual_target_for, month_shares, targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES, monthly_counts
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarter_values
 from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
-from store.indicator_queries import indicator_by_code
 
 BY = ("month", "quarter")
 

@@ -19,6 +19,7 @@ Revision ID: 0025_partnerships
 Revises: 0024_policeuk_force_months
 """
 from datetime import datetime, timezone
+from typing import Any
 
 from alembic import op
 import sqlalchemy as sa
@@ -41,12 +42,15 @@ OLD_UNIQUE = {
 REBUILT = ('indicator', *CHILDREN, 'series_annotation')
 
 
-def _columns(table: str) -> list[sa.Column]:
+def _columns(table: str) -> list[sa.Column[Any]]:
     """The columns each table had at 0024, in order (without ``partnership_code``)."""
     S, I, F, T, D, DT = sa.String, sa.Integer, sa.Float, sa.Text, sa.Date, sa.DateTime
     col = sa.Column
-    at = lambda name: col(name, DT(timezone=True), nullable=True)  # noqa: E731
-    return {
+
+    def at(name: str) -> sa.Column[Any]:
+        return col(name, DT(timezone=True), nullable=True)
+
+    columns: dict[str, list[sa.Column[Any]]] = {
         'indicator': [
             col('code', S(32), nullable=False), col('name', S(300), nullable=False),
             col('goal', S(100), nullable=False), col('unit', S(16), nullable=False),
@@ -98,7 +102,8 @@ def _columns(table: str) -> list[sa.Column]:
             col('reason', T(), nullable=False), col('upload_id', I(), nullable=True),
             col('updated_by', S(100), nullable=False), at('updated_at'),
         ],
-    }[table]
+    }
+    return columns[table]
 
 
 def _constraints(table: str, tenanted: bool) -> list[sa.schema.SchemaItem]:
