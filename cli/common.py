@@ -60,6 +60,11 @@ def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return with_area(partnership_option(wrapper))
 
 
+def shared_area_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--area`` on commands showing shared data (counts), which belongs to no partnership."""
+    return click.option("--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA).")(func)
+
+
 def partnership_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--partnership",

@@ -140,16 +140,24 @@ __all__ = [
 
 
 def save_annotations(
-    session: Session, rows: list[tuple[str, str, str, date, str, str]], upload_id: int | None, user: str, now: datetime
+    session: Session,
+    rows: list[tuple[str, str, str, date, str, str]],
+    upload_id: int | None,
+    user: str,
+    now: datetime,
+    partnership: str,
 ) -> int:
-    """Store (indicator, source, area, date, kind, reason) rows from a file, each replacing the
-    annotation held under the same first five; returns how many were replaced."""
-    existing = {(a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in session.scalars(select(SeriesAnnotation))}
+    """Store (indicator, source, area, date, kind, reason) rows from a file as the partnership's,
+    each replacing the annotation it holds under the same first five; returns how many were replaced."""
+    own = select(SeriesAnnotation).where(SeriesAnnotation.partnership_code == partnership)
+    existing = {(a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in session.scalars(own)}
     replaced = 0
     for code, source, area, when, kind, reason in rows:
         item = existing.get((code, source, area, when, kind))
         if item is None:
-            item = SeriesAnnotation(indicator_code=code, source=source, area_code=area, date=when, kind=kind)
+            item = SeriesAnnotation(
+                partnership_code=partnership, indicator_code=code, source=source, area_code=area, date=when, kind=kind
+            )
             session.add(item)
         else:
             replaced += 1

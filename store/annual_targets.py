@@ -229,11 +229,14 @@ class SavedAnnualTarget:
 ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
 
 
-def save_annual_targets(session: Session, rows: list[dict[str, object]], cause: Cause) -> list[SavedAnnualTarget]:
+def save_annual_targets(
+    session: Session, rows: list[dict[str, object]], cause: Cause, partnership: str
+) -> list[SavedAnnualTarget]:
     """Store each row (indicator_code, year, area_code and the ``ANNUAL_FIELDS``), replacing
     the one held for the same key; each change is recorded against ``cause``, and an unchanged
     row keeps who last changed it and when."""
-    held = {(a.indicator_code, a.year, a.area_code): a for a in session.scalars(select(AnnualTarget))}
+    own = select(AnnualTarget).where(AnnualTarget.partnership_code == partnership)
+    held = {(a.indicator_code, a.year, a.area_code): a for a in session.scalars(own)}
     saved = []
     for values in rows:
         area = values["area_code"]
@@ -242,7 +245,7 @@ def save_annual_targets(session: Session, rows: list[dict[str, object]], cause: 
         before = None if item is None else {name: getattr(item, name) for name in ANNUAL_FIELDS}
         new = {name: values[name] for name in ANNUAL_FIELDS}
         if item is None:
-            item = AnnualTarget(indicator_code=key[0], year=key[1], area_code=key[2])
+            item = AnnualTarget(partnership_code=partnership, indicator_code=key[0], year=key[1], area_code=key[2])
             session.add(item)
         if before != new:
             for name in ANNUAL_FIELDS:

@@ -23,9 +23,12 @@ def target_years_held(session: Session) -> set[str]:
     return set(session.scalars(select(Target.year).distinct()))
 
 
-def indicator_codes(session: Session) -> set[str]:
-    """Every indicator code held, retired ones included."""
-    return set(session.scalars(select(Indicator.code)))
+def indicator_codes(session: Session, partnership: str | None = None) -> set[str]:
+    """Every indicator code held, retired ones included: the partnership's, or every partnership's."""
+    held = select(Indicator.code)
+    if partnership is not None:
+        held = held.where(Indicator.partnership_code == partnership)
+    return set(session.scalars(held))
 
 
 def indicator_by_code(session: Session, code: str, partnership: str | None = None) -> Indicator | None:
