@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,9 @@ def unreachable_text(engine: Engine, exc: DatabaseUnavailable) -> str:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+PARTNERSHIP_SETTING = "CSPDASH_PARTNERSHIP"
+
+
 def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--area`` and ``--partnership``: a partnership reports on the area it covers, so without
     ``--area`` the command works on the partnership's area; its indicators, targets and
@@ -50,9 +54,22 @@ def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, partnership: str | None = None, **kwargs: Any) -> Any:
+        chosen = partnership_area(partnership)  # checked first: several held and none chosen is an error
         if kwargs.get("area") is None:
-            kwargs["area"] = partnership_area(partnership)
-        return func(*args, **kwargs)
+            kwargs["area"] = chosen
+        if partnership is None:
+            return func(*args, **kwargs)
+        # The flag stands for CSPDASH_PARTNERSHIP while the command runs: the store reads the
+        # partnership in force from the setting where the area asked for (a ward) is not one.
+        before = os.environ.get(PARTNERSHIP_SETTING)
+        os.environ[PARTNERSHIP_SETTING] = chosen
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(PARTNERSHIP_SETTING, None)
+            else:
+                os.environ[PARTNERSHIP_SETTING] = before
 
     with_area = click.option(
         "--area", "area", default=None, metavar="CODE", help="GSS area code (default: the partnership's area)."

@@ -144,5 +144,9 @@ def test_two_partnerships_score_and_publish_only_their_own(engine, database_url,
     scored = [(r["code"], r["area_code"], r["actual"], r["target"], r["rag"]) for r in csv.DictReader(io.StringIO(result.output))]
     assert scored == [("K1", BARKING, "70", "50", "Red")]
     assert _cli(database_url, "score", "--period", Q3.key, env={"CSPDASH_PARTNERSHIP": HAVERING}).exit_code == 0
+    # An area that is not a partnership (London) is scored with the chosen partnership's indicators.
+    result = _cli(database_url, "score", "--period", Q3.key, "--area", "E12000007", "--partnership", BARKING, "--format", "csv")
+    assert result.exit_code == 0 and [r["code"] for r in csv.DictReader(io.StringIO(result.output))] == ["K1"], result.output
+    assert _cli(database_url, "score", "--period", Q3.key, "--area", "E12000007").exit_code == 1
     result = _cli(database_url, "score", "--period", Q3.key, "--partnership", "E09000003")
     assert result.exit_code == 1 and "no partnership 'E09000003' is held" in result.output
