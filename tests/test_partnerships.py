@@ -92,7 +92,9 @@ def _cli(database_url: str, *args: str, env: dict[str, str] | None = None):
     return CliRunner().invoke(cli, list(args), env={"DATABASE_URL": database_url, **(env or {})})
 
 
-def test_partnerships_add_refuses_an_area_that_is_not_a_district_or_partnership_and_stores_nothing(engine, database_url):
+def test_partnerships_add_refuses_an_area_that_is_not_a_district_or_partnership_and_stores_nothing(
+    engine, database_url, tmp_path
+):
     for code, said in (("E99999999", "is not held"), ("E12000007", "is a region")):
         result = _cli(database_url, "partnerships", "add", code, "--name", "Nowhere")
         assert result.exit_code == 1 and said in result.output, result.output
@@ -100,6 +102,10 @@ def test_partnerships_add_refuses_an_area_that_is_not_a_district_or_partnership_
     assert _cli(database_url, "partnerships", "add", BARKING, "--name", "Barking and Dagenham CSP", "--private").exit_code == 0
     assert _cli(database_url, "partnerships", "add", BARKING, "--name", "Again").exit_code == 1  # held already
     assert _cli(database_url, "partnerships", "list").output == f"{BARKING}\tBarking and Dagenham CSP\tprivate\n"
+    result = _cli(database_url, "ingest", "indicators", str(write(tmp_path / "i.csv", INDICATORS)), "--partnership", HAVERING)
+    assert result.exit_code == 1 and f"no partnership '{HAVERING}' is held; held: {BARKING}" in result.output, result.output
+    with session_scope(engine) as session:
+        assert session.query(Indicator).count() == 0
 
 
 def test_two_partnerships_score_and_publish_only_their_own(engine, database_url, tmp_path):
