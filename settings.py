@@ -68,6 +68,8 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     # Packs, chart images and spreadsheets made at once across all workers; more wait their turn.
     export_concurrency: int = 2
+    # The partnership commands and pages work on when several are held (issue 23); None: the only one.
+    partnership: str | None = None
     # How many reverse proxies (e.g. nginx) stand in front and set X-Forwarded-For/-Proto.
     proxy_count: int = 0
     max_file_mb: int = 500  # issue 9: caps on a loaded file (see loaders.reading.LoadLimits)
@@ -116,6 +118,7 @@ class Settings:
         return cls(
             database_url=env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}",
             home_area=env.get("CSPDASH_HOME_AREA") or "E09000016",
+            partnership=(env.get("CSPDASH_PARTNERSHIP") or "").strip() or None,
             public_read=_flag(env.get("CSPDASH_PUBLIC_READ"), True),
             secret_key=env.get("CSPDASH_SECRET_KEY") or None,
             sso_header=env.get("CSPDASH_SSO_HEADER") or None,

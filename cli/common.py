@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +44,68 @@ def unreachable_text(engine: Engine, exc: DatabaseUnavailable) -> str:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+PARTNERSHIP_SETTING = "CSPDASH_PARTNERSHIP"
+
+
 def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--area`` and ``--partnership``: a partnership reports on the area it covers, so without
+    ``--area`` the command works on the partnership's area; its indicators, targets and
+    commentary are the partnership's (``store.partnerships.partnership_of``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, partnership: str | None = None, **kwargs: Any) -> Any:
+        chosen = partnership_area(partnership)  # checked first: several held and none chosen is an error
+        if kwargs.get("area") is None:
+            kwargs["area"] = chosen
+        if partnership is None:
+            return func(*args, **kwargs)
+        # The flag stands for CSPDASH_PARTNERSHIP while the command runs: the store reads the
+        # partnership in force from the setting where the area asked for (a ward) is not one.
+        before = os.environ.get(PARTNERSHIP_SETTING)
+        os.environ[PARTNERSHIP_SETTING] = chosen
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(PARTNERSHIP_SETTING, None)
+            else:
+                os.environ[PARTNERSHIP_SETTING] = before
+
+    with_area = click.option(
+        "--area", "area", default=None, metavar="CODE", help="GSS area code (default: the partnership's area)."
+    )
+    return with_area(partnership_option(wrapper))
+
+
+def shared_area_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--area`` on commands showing shared data (counts), which belongs to no partnership."""
     return click.option("--area", "area", default=None, metavar="CODE", help="GSS area code (default: CSPDASH_HOME_AREA).")(func)
+
+
+def partnership_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--partnership",
+        "partnership",
+        default=None,
+        metavar="CODE",
+        help="The partnership to work on (default: CSPDASH_PARTNERSHIP, else the only one held).",
+    )(func)
+
+
+def partnership_area(requested: str | None) -> str:
+    """The partnership in force for this command, checked against those held: with several held
+    and none chosen, an error listing them (exit 1)."""
+    from store.db import session_scope
+    from store.partnerships import PartnershipError, partnership_in_force
+
+    app = click.get_current_context().find_object(AppContext)
+    assert app is not None  # every command runs under the cspdash group
+    try:
+        with session_scope(app.engine()) as session:
+            return partnership_in_force(session, requested)
+    except PartnershipError as error:
+        hint = "; choose one with --partnership CODE or CSPDASH_PARTNERSHIP" if not requested else ""
+        raise click.ClickException(f"{error}{hint}.") from None
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

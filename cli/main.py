@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import AppContext, explain_load_errors, pass_app
+from cli.common import AppContext, explain_load_errors, partnership_area, partnership_option, pass_app
 from demo.load import DEMO_AREAS, HAVERING, load_demo, load_hartlepool_demo
 from demo.publish import HARTLEPOOL_PUBLICATION, HAVERING_PUBLICATION, DemoPublication
 from geo.options import with_options
@@ -92,6 +92,7 @@ class _IngestCommand(click.Command):
     is_flag=True,
     help="Load even where the file would lower the held totals of more than 5% of its areas by more than half in a month.",
 )
+@partnership_option
 @pass_app
 @explain_load_errors
 def ingest(
@@ -103,6 +104,7 @@ def ingest(
     keep_held_wards: bool,
     retire_missing: bool | None,
     accept_drops: bool,
+    partnership: str | None,
 ) -> None:
     """Load FILES of KIND: {kinds}.
 
@@ -113,6 +115,8 @@ def ingest(
     figures by more than half is refused unless --accept-drops is given.
     """
     engine = app.engine()
+    if partnership is not None:
+        partnership_area(partnership)  # a partnership not held: an error naming those held, nothing loaded
     choice = ASK if retire_missing is None else (RETIRE if retire_missing else KEEP)
     for path in files:
         source = Source.from_path(path)
@@ -122,7 +126,7 @@ def ingest(
             source = with_options(source, CrimeOptions(keep_held_wards=True))
         elif _progress_wanted():
             source = with_options(source, LoadProgress(_to_stderr))
-        summary = run_load(engine, kind, source, dry_run=dry_run, user=user, accept_drops=accept_drops)
+        summary = run_load(engine, kind, source, dry_run=dry_run, user=user, accept_drops=accept_drops, partnership=partnership)
         click.echo("\n".join(summary.lines()))
 
 
@@ -247,6 +251,10 @@ def _register_subcommands() -> None:
     from cli import notify
 
     notify.register(cli)
+
+    from cli import partnerships
+
+    partnerships.register(cli)
 
 
 _register_subcommands()

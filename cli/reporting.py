@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 import click
 
-from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, summary_json
+from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, shared_area_option, summary_json
 from exports.tabular import neutralise
 from rules.area_levels import LEVEL_NAMES, stored_level
 from rules.gaps import has_point_for, latest_label
@@ -158,7 +158,7 @@ def _spc_cell(row, which: str) -> str:
     "and region or country where whole forces make it up; "
     "csp-tables is the same, its older name).",
 )
-@area_option
+@shared_area_option
 @click.option(
     "--level",
     type=click.Choice(list(LEVEL_NAMES)),

@@ -13,6 +13,7 @@ from loaders.registry import run_load
 from loaders.summary import LoadSummary
 from settings import DEMO_DIR
 from store.db import Engine
+from store.partnerships import ensure_partnership
 
 DEMO_FILES = [
     ("areas", "areas.csv"),
@@ -33,7 +34,13 @@ DEMO_AREAS = {HAVERING: "Havering", hartlepool.HARTLEPOOL: "Hartlepool"}
 
 
 def load_demo(engine: Engine) -> list[LoadSummary]:
-    return [run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo") for kind, name in DEMO_FILES]
+    """Load the bundled Havering demo as Havering's partnership (held from the start: London's
+    boroughs are reference areas), whatever other partnerships the database holds."""
+    with engine.begin() as connection:
+        ensure_partnership(connection, HAVERING)
+    return [
+        run_load(engine, kind, Source.from_path(DEMO_DIR / name), user="demo", partnership=HAVERING) for kind, name in DEMO_FILES
+    ]
 
 
 @dataclass
@@ -69,5 +76,9 @@ def load_hartlepool_demo(engine: Engine, folder: Path) -> DemoLoad:
     files = hartlepool.generate(folder)
     plan = hartlepool_plan(files)
     done = DemoLoad()
-    done.summaries = [run_load(engine, kind, source, user="demo") for kind, source in plan]
+    for kind, source in plan:
+        done.summaries.append(run_load(engine, kind, source, user="demo", partnership=hartlepool.HARTLEPOOL))
+        if kind == "csp-lookup":  # Hartlepool is held now: its indicators and targets are its partnership's
+            with engine.begin() as connection:
+                ensure_partnership(connection, hartlepool.HARTLEPOOL)
     return done

@@ -71,7 +71,7 @@ def load_annotations(ctx: LoadContext) -> None:
         return
     columns = ["indicator_code", "source", "area_code", "date", "kind", "reason"]
     rows = list(frame[columns].itertuples(index=False, name=None))
-    ctx.summary.replaced += save_annotations(ctx.session, rows, ctx.upload_id, ctx.user, datetime.now(UTC))
+    ctx.summary.replaced += save_annotations(ctx.session, rows, ctx.upload_id, ctx.user, datetime.now(UTC), ctx.partnership)
     ctx.summary.stored = len(frame)
     ctx.summary.periods = sorted({d.isoformat() for d in frame["date"]})
     ctx.summary.areas = frame.loc[frame["area_code"] != "", "area_code"].nunique()

@@ -84,7 +84,7 @@ def check_annual(ctx: LoadContext, frame: pd.DataFrame, polarities: Mapping[str,
 
 def store_annual(ctx: LoadContext, rows: list[dict[str, object]]) -> None:
     cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
-    for saved in save_annual_targets(ctx.session, rows, cause):
+    for saved in save_annual_targets(ctx.session, rows, cause, ctx.partnership):
         key, values = saved.key, saved.values
         ctx.summary.replaced += saved.replaced
         ctx.summary.notes.append(

@@ -32,11 +32,17 @@ def load_commentary(ctx: LoadContext) -> None:
     cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, now)
     existing = {
         (c.indicator_code, c.area_code, c.period): c
-        for c in ctx.session.scalars(select(Commentary).where(Commentary.period.in_(set(frame["period"]))))
+        for c in ctx.session.scalars(
+            select(Commentary).where(Commentary.partnership_code == ctx.partnership, Commentary.period.in_(set(frame["period"])))
+        )
     }
     held_actions = {
         (a.indicator_code, a.area_code, a.period, a.text.strip())
-        for a in ctx.session.scalars(select(CorrectiveAction).where(CorrectiveAction.period.in_(set(frame["period"]))))
+        for a in ctx.session.scalars(
+            select(CorrectiveAction).where(
+                CorrectiveAction.partnership_code == ctx.partnership, CorrectiveAction.period.in_(set(frame["period"]))
+            )
+        )
     }
     for code, area, period, text, action in frame[
         ["indicator_code", "area_code", "period", "commentary", "corrective_action"]
@@ -47,6 +53,7 @@ def load_commentary(ctx: LoadContext) -> None:
             held_actions.add((code, area, period, action))
             ctx.session.add(
                 CorrectiveAction(
+                    partnership_code=ctx.partnership,
                     indicator_code=code,
                     area_code=area,
                     period=period,
@@ -64,7 +71,9 @@ def load_commentary(ctx: LoadContext) -> None:
         item = existing.get((code, area, period))
         before = None if item is None else {"commentary": item.commentary}
         if item is None:
-            item = Commentary(indicator_code=code, area_code=area, period=period, corrective_action="")
+            item = Commentary(
+                partnership_code=ctx.partnership, indicator_code=code, area_code=area, period=period, corrective_action=""
+            )
             ctx.session.add(item)
         else:
             ctx.summary.replaced += 1

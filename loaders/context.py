@@ -12,6 +12,7 @@ from loaders.summary import LoadSummary
 from store.bulk import MERGE, BulkWriter
 from store.coverage_record import Loaded
 from store.db import Session
+from store.partnerships import ensure_partnership, partnership_in_force
 
 
 @dataclass
@@ -30,6 +31,20 @@ class LoadContext:
     _bulk: BulkWriter | None = field(default=None, repr=False)
     # Per source (crime, asb): what the load wrote, for the coverage record.
     loaded: dict[str, Loaded] = field(default_factory=dict)
+    # The partnership asked for (None: the one in force); see ``partnership``.
+    requested_partnership: str | None = None
+    _partnership: str | None = field(default=None, repr=False)
+
+    @property
+    def partnership(self) -> str:
+        """The partnership whose indicators, targets, values, commentary or annotations this load
+        reads and writes, held from now on (the home area's, when none is held yet). Asked for only
+        by those loaders: counts, areas and boundaries are shared."""
+        if self._partnership is None:
+            code = partnership_in_force(self.session, self.requested_partnership)
+            ensure_partnership(self.session.connection(), code)
+            self._partnership = code
+        return self._partnership
 
     @property
     def bulk(self) -> BulkWriter:

@@ -110,12 +110,12 @@ def load_indicators(ctx: LoadContext) -> None:
     missing = check_missing(ctx, held, set(frame["code"]))
     if ctx.log:
         return
-    existing = {i.code: i for i in ctx.session.scalars(select(Indicator))}
+    existing = {i.code: i for i in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership))}
     next_order = max((i.sort_order for i in existing.values()), default=0) + 1
     for position, row in enumerate(records(frame)):
         indicator = existing.get(row.code)
         if indicator is None:
-            indicator = Indicator(code=row.code, sort_order=next_order + position)
+            indicator = Indicator(partnership_code=ctx.partnership, code=row.code, sort_order=next_order + position)
             ctx.session.add(indicator)
         else:
             ctx.summary.replaced += 1
@@ -159,7 +159,7 @@ def load_targets(ctx: LoadContext) -> None:
         ["code", "year", "quarter"],
         ["target", "target_low", "target_high", "tolerance", "tolerance_type", "area_code", "profile", "shares"],
     )
-    indicators = {i.code: i for i in ctx.session.scalars(select(Indicator))}
+    indicators = {i.code: i for i in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership))}
     for row, code in zip(frame["__row__"], frame["code"]):
         if code not in indicators:
             ctx.log.add(int(row), "code", code, UNKNOWN_INDICATOR)
@@ -199,7 +199,10 @@ def load_targets(ctx: LoadContext) -> None:
         for r in records(frame[["code", "year", "quarter", "area_code"]])
     ]
     replace_other_form(ctx, set(keys))
-    existing = {(t.indicator_code, t.year, t.quarter, t.area_code): t for t in ctx.session.scalars(select(Target))}
+    existing = {
+        (t.indicator_code, t.year, t.quarter, t.area_code): t
+        for t in ctx.session.scalars(select(Target).where(Target.partnership_code == ctx.partnership))
+    }
     now = datetime.now(UTC)
     for i, row in enumerate(records(frame)):
         key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
@@ -213,7 +216,7 @@ def load_targets(ctx: LoadContext) -> None:
             else target_values(item.target, item.target_low, item.target_high, item.tolerance, item.tolerance_type)
         )
         if item is None:
-            item = Target(indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
+            item = Target(partnership_code=ctx.partnership, indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
             ctx.session.add(item)
         else:
             ctx.summary.replaced += 1

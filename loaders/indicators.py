@@ -39,7 +39,8 @@ def cause_of(ctx: LoadContext) -> Cause:
 
 def held_definitions(ctx: LoadContext) -> dict[str, dict[str, object]]:
     """Each held indicator's definition before the load."""
-    return {i.code: definition(i) for i in ctx.session.scalars(select(Indicator))}
+    own = select(Indicator).where(Indicator.partnership_code == ctx.partnership)
+    return {i.code: definition(i) for i in ctx.session.scalars(own)}
 
 
 MISSING_REASON = "is held but not in this file"  # the CLI adds how to choose beside problems saying it
@@ -68,7 +69,7 @@ def finish_indicator_load(
     cause = cause_of(ctx)
     retire = options_of(ctx.source, LoadOptions).missing_indicators == RETIRE
     restored = []
-    for indicator in ctx.session.scalars(select(Indicator)):
+    for indicator in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership)):
         if indicator.code in codes_in_file:
             if indicator.retired_at is not None:
                 indicator.retired_at = None

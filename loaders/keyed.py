@@ -52,7 +52,7 @@ def check_known_areas(ctx: LoadContext, frame: pd.DataFrame, column: str = "area
 
 
 def check_known_indicators(ctx: LoadContext, frame: pd.DataFrame, column: str = "indicator_code") -> None:
-    known = indicator_codes(ctx.session)
+    known = indicator_codes(ctx.session, ctx.partnership)
     for row, code in zip(frame["__row__"], frame[column]):
         if code and code not in known:
             ctx.log.add(int(row), column, code, UNKNOWN_INDICATOR)

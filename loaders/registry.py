@@ -30,6 +30,7 @@ from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
 from store.models import Upload
 from store.notifications import record_after_load
+from store.partnerships import PartnershipError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def load_file(
     user: str = "cli",
     limits: LoadLimits | None = None,
     accept_drops: bool = False,
+    partnership: str | None = None,
 ) -> LoadSummary:
     """Validate and store ``source`` in the caller's transaction; raise LoadError listing
     every problem (the caller must then roll back, which ``run_load`` does). Database errors
@@ -62,8 +64,8 @@ def load_file(
     limits = limits or LoadLimits.from_settings(get_settings())
     source = dataclasses.replace(source, limits=limits)
     try:
-        return _load(session, declared, source, user, limits, accept_drops)
-    except LoadRunning as exc:
+        return _load(session, declared, source, user, limits, accept_drops, partnership)
+    except (LoadRunning, PartnershipError) as exc:
         raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
     except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
         log.exception("loading %s (%s) failed in the database", source.name, kind)
@@ -74,7 +76,13 @@ def load_file(
 
 
 def _load(
-    session: Session, declared: FileKind, source: Source, user: str, limits: LoadLimits, accept_drops: bool = False
+    session: Session,
+    declared: FileKind,
+    source: Source,
+    user: str,
+    limits: LoadLimits,
+    accept_drops: bool = False,
+    partnership: str | None = None,
 ) -> LoadSummary:
     kind = declared.key
     without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
@@ -86,6 +94,7 @@ def _load(
     areas = AreaBook(session)
     problems = ProblemLog(limits.max_problems)
     ctx = LoadContext(session, source, summary, areas, problems, upload.id, user, accept_drops, get_settings().stub_month_share)
+    ctx.requested_partnership = partnership
     try:
         _loader(kind)(ctx)
         ctx.drain()
@@ -137,11 +146,16 @@ def run_load(
     user: str = "cli",
     limits: LoadLimits | None = None,
     accept_drops: bool = False,
+    partnership: str | None = None,
 ) -> LoadSummary:
-    """Load one file in its own transaction; with ``dry_run`` do everything, then roll back."""
+    """Load one file in its own transaction; with ``dry_run`` do everything, then roll back.
+    ``partnership``: whose indicators, targets, values, commentary or annotations the file holds
+    (default: the one in force; shared data belongs to no partnership)."""
     with session_factory(engine)() as session:
         try:
-            summary = load_file(session, kind, source, user=user, limits=limits, accept_drops=accept_drops)
+            summary = load_file(
+                session, kind, source, user=user, limits=limits, accept_drops=accept_drops, partnership=partnership
+            )
         except BaseException:
             session.rollback()
             raise

@@ -50,7 +50,8 @@ def replace_other_form(ctx: LoadContext, keys: set[tuple[str, str, int | None, s
     blank = {(c, y, a) for c, y, q, a in keys if q is None}
     by_quarter = {(c, y, a) for c, y, q, a in keys if q is not None}
     gone: list[str] = []
-    for t in ctx.session.scalars(select(Target).where(Target.indicator_code.in_({k[0] for k in keys}))):
+    own = select(Target).where(Target.partnership_code == ctx.partnership, Target.indicator_code.in_({k[0] for k in keys}))
+    for t in ctx.session.scalars(own):
         key = (t.indicator_code, t.year, t.area_code)
         if (t.quarter is None and key in by_quarter) or (t.quarter is not None and key in blank):
             gone.append(target_key_label(t.indicator_code, t.year, t.quarter, t.area_code))

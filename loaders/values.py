@@ -46,7 +46,7 @@ def load_values(ctx: LoadContext) -> None:
         )
         for i, (code, area, period) in enumerate(keys)
     ]
-    ctx.summary.replaced = replace_indicator_values(ctx.session, rows, ctx.upload_id)
+    ctx.summary.replaced = replace_indicator_values(ctx.session, rows, ctx.upload_id, ctx.partnership)
     ctx.summary.stored = len(keys)
     ctx.summary.periods = sorted(set(frame["period"]))
     ctx.summary.areas = frame["area_code"].nunique()

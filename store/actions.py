@@ -21,6 +21,7 @@ from store.audit import record_change
 from store.data_version import bump_data_version
 from store.input_changes import Cause, record_input_change
 from store.models import CorrectiveAction
+from store.partnerships import partnership_of
 
 __all__ = [
     "ActionChange", "ActionError", "actions_by_indicator", "add_action", "drop_action", "entry", "list_actions",
@@ -129,7 +130,7 @@ def add_action(
 ) -> ActionEntry:
     """Add one action set for ``period``; raises ``ActionError`` for no text or an unknown status."""
     row = CorrectiveAction(
-        indicator_code=indicator, area_code=area, period=period.key, text=check_text(text), owner=(owner or "").strip(),
+        partnership_code=partnership_of(session, area), indicator_code=indicator, area_code=area, period=period.key, text=check_text(text), owner=(owner or "").strip(),
         due_date=due_date, status=check_status(status), created_by=user, created_at=now, updated_by=user, updated_at=now,
     )  # fmt: skip
     session.add(row)

@@ -12,6 +12,7 @@ from rules.breaks import SeriesBreak
 from sources.registry import source_keys
 from store.areas import AreaTree
 from store.audit import record_change
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
 
@@ -72,7 +73,7 @@ def annotation_problems(session: Session, indicator_code: str, source: str, area
     problems = []
     if bool(indicator_code) == bool(source):
         problems.append("choose an indicator or a source (crime, asb, marac, values), not both or neither")
-    if indicator_code and session.get(Indicator, indicator_code) is None:
+    if indicator_code and indicator_by_code(session, indicator_code) is None:
         problems.append(f"unknown indicator {indicator_code!r}")
     if source and source not in SOURCES:
         problems.append(f"source must be one of: {', '.join(SOURCES)}")
@@ -139,16 +140,24 @@ __all__ = [
 
 
 def save_annotations(
-    session: Session, rows: list[tuple[str, str, str, date, str, str]], upload_id: int | None, user: str, now: datetime
+    session: Session,
+    rows: list[tuple[str, str, str, date, str, str]],
+    upload_id: int | None,
+    user: str,
+    now: datetime,
+    partnership: str,
 ) -> int:
-    """Store (indicator, source, area, date, kind, reason) rows from a file, each replacing the
-    annotation held under the same first five; returns how many were replaced."""
-    existing = {(a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in session.scalars(select(SeriesAnnotation))}
+    """Store (indicator, source, area, date, kind, reason) rows from a file as the partnership's,
+    each replacing the annotation it holds under the same first five; returns how many were replaced."""
+    own = select(SeriesAnnotation).where(SeriesAnnotation.partnership_code == partnership)
+    existing = {(a.indicator_code, a.source, a.area_code, a.date, a.kind): a for a in session.scalars(own)}
     replaced = 0
     for code, source, area, when, kind, reason in rows:
         item = existing.get((code, source, area, when, kind))
         if item is None:
-            item = SeriesAnnotation(indicator_code=code, source=source, area_code=area, date=when, kind=kind)
+            item = SeriesAnnotation(
+                partnership_code=partnership, indicator_code=code, source=source, area_code=area, date=when, kind=kind
+            )
             session.add(item)
         else:
             replaced += 1

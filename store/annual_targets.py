@@ -17,6 +17,7 @@ from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarte
 from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts
+from store.indicator_queries import indicator_by_code
 from store.input_changes import Cause, record_input_change
 from store.measures import Measure
 from store.models import AnnualTarget, Area, Indicator
@@ -57,15 +58,20 @@ def seasonal_years(session: Session, indicator: Indicator, area: str, year: Fina
     return complete[:SEASONAL_YEARS]
 
 
-def derived_targets(session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None) -> list[DerivedTarget]:
+def derived_targets(
+    session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None, partnership: str | None = None
+) -> list[DerivedTarget]:
     """The quarter targets every annual target for ``area`` (or every area) gives, except
     those a hand-typed quarter target replaces. An annual target whose profile cannot be worked
     out (e.g. seasonal without three complete years) gives none: ``profile_problem`` says why."""
     tree = tree or AreaTree.load(session)
     typed = {(t.indicator_code, t.year, t.quarter, t.area_code) for t in stored if t.quarter is not None}
     out = []
-    for a in session.scalars(select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))):
-        indicator = session.get(Indicator, a.indicator_code)
+    annual = select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
+    if partnership is not None:
+        annual = annual.where(AnnualTarget.partnership_code == partnership)
+    for a in session.scalars(annual):
+        indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
         if indicator is None:
             continue
         try:
@@ -91,7 +97,7 @@ def profile_shares(session: Session, a: AnnualTarget, indicator: Indicator, area
 
 def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
     """Why an annual target gives no quarter targets for ``area`` ("" when it does)."""
-    indicator = session.get(Indicator, a.indicator_code)
+    indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
     if indicator is None:
         return f"unknown indicator {a.indicator_code}"
     try:
@@ -194,10 +200,13 @@ def profile_problems(session: Session, a: AnnualTarget) -> list[str]:
 
 
 def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list[TargetRecord]:
-    """The ``target`` rows, then the quarter targets the annual targets give (typed rows first,
-    so on a tie ``find_target`` keeps the typed one)."""
-    stored = list(session.scalars(select(TargetRow)))
-    return [*stored, *derived_targets(session, stored, area, tree)]
+    """The ``target`` rows of the partnership reporting on ``area``, then the quarter targets its
+    annual targets give (typed rows first, so on a tie ``find_target`` keeps the typed one)."""
+    from store.partnerships import partnership_of  # store.partnerships imports the models, as this does
+
+    partnership = partnership_of(session, area)
+    stored = list(session.scalars(select(TargetRow).where(TargetRow.partnership_code == partnership)))
+    return [*stored, *derived_targets(session, stored, area, tree, partnership)]
 
 
 __all__ = [
@@ -220,11 +229,14 @@ class SavedAnnualTarget:
 ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
 
 
-def save_annual_targets(session: Session, rows: list[dict[str, object]], cause: Cause) -> list[SavedAnnualTarget]:
+def save_annual_targets(
+    session: Session, rows: list[dict[str, object]], cause: Cause, partnership: str
+) -> list[SavedAnnualTarget]:
     """Store each row (indicator_code, year, area_code and the ``ANNUAL_FIELDS``), replacing
     the one held for the same key; each change is recorded against ``cause``, and an unchanged
     row keeps who last changed it and when."""
-    held = {(a.indicator_code, a.year, a.area_code): a for a in session.scalars(select(AnnualTarget))}
+    own = select(AnnualTarget).where(AnnualTarget.partnership_code == partnership)
+    held = {(a.indicator_code, a.year, a.area_code): a for a in session.scalars(own)}
     saved = []
     for values in rows:
         area = values["area_code"]
@@ -233,7 +245,7 @@ def save_annual_targets(session: Session, rows: list[dict[str, object]], cause: 
         before = None if item is None else {name: getattr(item, name) for name in ANNUAL_FIELDS}
         new = {name: values[name] for name in ANNUAL_FIELDS}
         if item is None:
-            item = AnnualTarget(indicator_code=key[0], year=key[1], area_code=key[2])
+            item = AnnualTarget(partnership_code=partnership, indicator_code=key[0], year=key[1], area_code=key[2])
             session.add(item)
         if before != new:
             for name in ANNUAL_FIELDS:

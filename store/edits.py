@@ -19,6 +19,7 @@ from store.audit import record_change
 from store.data_version import bump_data_version
 from store.input_changes import Cause, record_input_change
 from store.models import Commentary, Target
+from store.partnerships import partnership_in_force, partnership_of
 
 __all__ = [
     "StaleEdit", "TargetKey", "TargetValues", "commentary_row", "effective_target", "save_commentary", "save_target",
@@ -41,7 +42,11 @@ def effective_target(session: Session, indicator: str, period: Quarter, area: st
     rows = {
         (t.area_code, t.quarter): t
         for t in session.scalars(
-            select(Target).where(Target.indicator_code == indicator, Target.year == period.financial_year.key)
+            select(Target).where(
+                Target.partnership_code == partnership_of(session, area),
+                Target.indicator_code == indicator,
+                Target.year == period.financial_year.key,
+            )
         )
     }
     for key in ((area, period.q), (area, None), (None, period.q), (None, None)):
@@ -52,8 +57,10 @@ def effective_target(session: Session, indicator: str, period: Quarter, area: st
     return None
 
 
-def target_row(session: Session, key: TargetKey) -> Target | None:
+def target_row(session: Session, key: TargetKey, partnership: str | None = None) -> Target | None:
+    """The target held at ``key`` by the partnership given (by default the one in force)."""
     query = select(Target).where(
+        Target.partnership_code == (partnership or partnership_in_force(session)),
         Target.indicator_code == key.indicator,
         Target.year == key.year,
         Target.quarter.is_(None) if key.quarter is None else Target.quarter == key.quarter,
@@ -63,18 +70,32 @@ def target_row(session: Session, key: TargetKey) -> Target | None:
 
 
 def save_target(
-    session: Session, key: TargetKey, values: TargetValues, user: str, now: datetime, expected_version: str | None = None
+    session: Session,
+    key: TargetKey,
+    values: TargetValues,
+    user: str,
+    now: datetime,
+    expected_version: str | None = None,
+    partnership: str | None = None,
 ) -> bool:
-    """Create or update the target at ``key``; False if nothing changed. ``expected_version``
-    (from ``version``) guards against overwriting someone else's save; None skips the check."""
-    row = target_row(session, key)
+    """Create or update the partnership's target at ``key`` (by default the partnership in force);
+    False if nothing changed. ``expected_version`` (from ``version``) guards against overwriting
+    someone else's save; None skips the check."""
+    partnership = partnership or partnership_in_force(session)
+    row = target_row(session, key, partnership)
     if expected_version is not None and version(row) != expected_version:
         raise StaleEdit("target", row.updated_by if row else "someone", row.updated_at if row else None)
     old = TargetValues.of(row) if row else None
     if old == values:
         return False
     if row is None:
-        row = Target(indicator_code=key.indicator, year=key.year, quarter=key.quarter, area_code=key.area_code)
+        row = Target(
+            partnership_code=partnership,
+            indicator_code=key.indicator,
+            year=key.year,
+            quarter=key.quarter,
+            area_code=key.area_code,
+        )
         session.add(row)
     row.target, row.target_low, row.target_high = values.target, values.low, values.high
     row.tolerance, row.tolerance_type = values.tolerance, values.tolerance_type
@@ -98,7 +119,10 @@ def save_target(
 def commentary_row(session: Session, indicator: str, area: str, period: Quarter) -> Commentary | None:
     return session.scalars(
         select(Commentary).where(
-            Commentary.indicator_code == indicator, Commentary.area_code == area, Commentary.period == period.key
+            Commentary.partnership_code == partnership_of(session, area),
+            Commentary.indicator_code == indicator,
+            Commentary.area_code == area,
+            Commentary.period == period.key,
         )
     ).first()
 
@@ -123,7 +147,9 @@ def save_commentary(
     if old == new or (old is None and not commentary and not corrective_action):
         return False
     if row is None:
-        row = Commentary(indicator_code=indicator, area_code=area, period=period.key)
+        row = Commentary(
+            partnership_code=partnership_of(session, area), indicator_code=indicator, area_code=area, period=period.key
+        )
         session.add(row)
     row.commentary, row.corrective_action = commentary, corrective_action
     row.updated_by, row.updated_at = user, now

@@ -38,16 +38,18 @@ def _deleted(session: Session, statement: Any) -> int:
     return cast("CursorResult[Any]", result).rowcount or 0  # a DELETE's result is a cursor result
 
 
-def replace_indicator_values(session: Session, rows: Sequence[ValueRow], upload_id: int | None) -> int:
-    """Store ``rows``, replacing the values held for the same indicator, area and period;
-    returns how many were replaced."""
+def replace_indicator_values(session: Session, rows: Sequence[ValueRow], upload_id: int | None, partnership: str) -> int:
+    """Store ``rows`` as the partnership's, replacing the values it holds for the same indicator,
+    area and period; returns how many were replaced."""
     keys = [(r.indicator_code, r.area_code, r.period) for r in rows]
     key_columns = tuple_(IndicatorValue.indicator_code, IndicatorValue.area_code, IndicatorValue.period)
+    own = IndicatorValue.partnership_code == partnership
     replaced = 0
     for start in range(0, len(keys), IN_LIMIT):
-        replaced += _deleted(session, delete(IndicatorValue).where(key_columns.in_(keys[start : start + IN_LIMIT])))
+        replaced += _deleted(session, delete(IndicatorValue).where(own, key_columns.in_(keys[start : start + IN_LIMIT])))
     session.add_all(
         IndicatorValue(
+            partnership_code=partnership,
             indicator_code=r.indicator_code,
             area_code=r.area_code,
             period=r.period,

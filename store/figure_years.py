@@ -35,7 +35,9 @@ def rated_quarters(session: Session) -> dict[str, set[Quarter]]:
         quarters: set[Quarter] = set()
         months: list[str] = []
         for (period,) in session.execute(
-            select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()
+            select(IndicatorValue.period)
+            .where(IndicatorValue.partnership_code == indicator.partnership_code, IndicatorValue.indicator_code == indicator.code)
+            .distinct()
         ):
             if is_month(period):
                 months.append(period)

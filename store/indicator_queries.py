@@ -23,35 +23,51 @@ def target_years_held(session: Session) -> set[str]:
     return set(session.scalars(select(Target.year).distinct()))
 
 
-def indicator_codes(session: Session) -> set[str]:
-    """Every indicator code held, retired ones included."""
-    return set(session.scalars(select(Indicator.code)))
+def indicator_codes(session: Session, partnership: str | None = None) -> set[str]:
+    """Every indicator code held, retired ones included: the partnership's, or every partnership's."""
+    held = select(Indicator.code)
+    if partnership is not None:
+        held = held.where(Indicator.partnership_code == partnership)
+    return set(session.scalars(held))
 
 
-def indicator_by_code(session: Session, code: str) -> Indicator | None:
-    return session.get(Indicator, code)
+def indicator_by_code(session: Session, code: str, partnership: str | None = None) -> Indicator | None:
+    """The indicator ``code`` of the partnership given, or of the one in force."""
+    from store.partnerships import partnership_in_force  # store.partnerships imports the models, as this does
+
+    held = partnership_in_force(session, partnership)
+    return session.scalars(select(Indicator).where(Indicator.partnership_code == held, Indicator.code == code)).first()
 
 
 def area_held(session: Session, code: str) -> bool:
     return session.get(Area, code) is not None
 
 
-def indicators_rated_first(session: Session) -> list[Indicator]:
-    """The indicators in use (not retired): rated first, then by code."""
-    return list(
-        session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.rated.desc(), Indicator.code))
-    )
+def indicators_rated_first(session: Session, partnership: str | None = None) -> list[Indicator]:
+    """The partnership's indicators in use (not retired): rated first, then by code."""
+    from store.partnerships import partnership_in_force
+
+    own = Indicator.partnership_code == partnership_in_force(session, partnership)
+    in_use = select(Indicator).where(own, Indicator.retired_at.is_(None))
+    return list(session.scalars(in_use.order_by(Indicator.rated.desc(), Indicator.code)))
 
 
-def targets_of(session: Session, code: str) -> list[Target]:
-    """Every target row of one indicator (all years, quarters and areas)."""
-    return list(session.scalars(select(Target).where(Target.indicator_code == code)))
+def targets_of(session: Session, code: str, partnership: str | None = None) -> list[Target]:
+    """Every target row of one of the partnership's indicators (all years, quarters and areas)."""
+    from store.partnerships import partnership_in_force
+
+    own = Target.partnership_code == partnership_in_force(session, partnership)
+    return list(session.scalars(select(Target).where(own, Target.indicator_code == code)))
 
 
-def targets_by_indicator(session: Session, codes: list[str]) -> dict[str, list[Target]]:
-    """Every target row of each of ``codes``, in one query; an indicator without targets maps to []."""
+def targets_by_indicator(session: Session, codes: list[str], partnership: str | None = None) -> dict[str, list[Target]]:
+    """Every target row of each of the partnership's ``codes``, in one query; an indicator without
+    targets maps to []."""
+    from store.partnerships import partnership_in_force
+
     out: dict[str, list[Target]] = defaultdict(list)
     if codes:
-        for row in session.scalars(select(Target).where(Target.indicator_code.in_(codes))):
+        own = Target.partnership_code == partnership_in_force(session, partnership)
+        for row in session.scalars(select(Target).where(own, Target.indicator_code.in_(codes))):
             out[row.indicator_code].append(row)
     return {code: out.get(code, []) for code in codes}

@@ -22,6 +22,7 @@ from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.met_categories import plain_category
 from store.models import (
@@ -32,6 +33,7 @@ from store.models import (
     Indicator,
     IndicatorValue,
 )
+from store.partnerships import partnership_in_force
 from store.population import populations_for, rate_per_1000
 from store.source_tables import count_models
 
@@ -78,7 +80,7 @@ def parse_measure(session: Session, key: str) -> MapMeasure:
         label = category_label(minor, "minor") if minor else category_label(major, "major")
         return MapMeasure(key, label, head, CountFilter(major, minor or None))
     if head == "indicator":
-        row = session.get(Indicator, rest)
+        row = indicator_by_code(session, rest)
         if row is None:
             raise UnknownMeasure(f"No indicator with code {rest!r} is defined. Choose a measure from the list.")
         inner = Measure.parse(row.measure)
@@ -111,17 +113,17 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
             out.append((f"{key}:{major}", category_label(major, "major")))
             for minor in sorted({n for m, n in pairs if m == major and n and n.upper() != major.upper()}):
                 out.append((f"{key}:{major}/{minor}", f"{category_label(major, 'major')}: {category_label(minor, 'minor')}"))
+    partnership = partnership_in_force(session)  # its indicators only
     ward_valued = set(
         session.scalars(
             select(IndicatorValue.indicator_code)
             .join(Area, Area.code == IndicatorValue.area_code)
-            .where(Area.level == "ward")
+            .where(IndicatorValue.partnership_code == partnership, Area.level == "ward")
             .distinct()
         )
     )
-    for row in session.scalars(
-        select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code)
-    ):
+    in_use = select(Indicator).where(Indicator.partnership_code == partnership, Indicator.retired_at.is_(None))
+    for row in session.scalars(in_use.order_by(Indicator.sort_order, Indicator.code)):
         source = Measure.parse(row.measure).source
         if held.get(source) or (by_key(source).coverage == UPLOADED and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))
@@ -188,7 +190,14 @@ def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPe
     """Periods of ``span`` with every month held (for anything), oldest first."""
     if by_key(measure.source).coverage == UPLOADED:
         keys = list(
-            session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == measure.indicator).distinct())
+            session.scalars(
+                select(IndicatorValue.period)
+                .where(
+                    IndicatorValue.partnership_code == partnership_in_force(session),
+                    IndicatorValue.indicator_code == measure.indicator,
+                )
+                .distinct()
+            )
         )
         months = {k for k in keys if len(k) == 7}
         quarters = {Quarter.parse(k) for k in keys if len(k) > 7}
@@ -250,6 +259,7 @@ def _indicator_values(session: Session, measure: MapMeasure, areas: list[str], p
             IndicatorValue.numerator,
             IndicatorValue.denominator,
         ).where(
+            IndicatorValue.partnership_code == partnership_in_force(session),
             IndicatorValue.indicator_code == measure.indicator,
             IndicatorValue.area_code.in_(areas),
             IndicatorValue.period.in_(wanted),

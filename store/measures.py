@@ -141,13 +141,15 @@ def _uploaded_values(
     wanted = {q.key: q for q in quarters}
     ytd_wanted = {ytd_period_key(q): q for q in quarters}
     month_to_quarter = {m: q for q in quarters for m in q.months()}
-    rows = session.execute(
-        select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.numerator, IndicatorValue.denominator).where(
-            IndicatorValue.indicator_code == indicator.code,
-            IndicatorValue.area_code == area,
-            IndicatorValue.period.in_([*wanted, *month_to_quarter, *ytd_wanted]),
-        )
-    ).all()
+    held = select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.numerator, IndicatorValue.denominator).where(
+        IndicatorValue.indicator_code == indicator.code,
+        IndicatorValue.area_code == area,
+        IndicatorValue.period.in_([*wanted, *month_to_quarter, *ytd_wanted]),
+    )
+    # The values of the indicator's own partnership; a comparator's reading carries none (any).
+    if (partnership := getattr(indicator, "partnership_code", None)) is not None:
+        held = held.where(IndicatorValue.partnership_code == partnership)
+    rows = session.execute(held).all()
     quarterly = {wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in wanted}
     published = {ytd_wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in ytd_wanted}
     by_quarter: dict[Quarter, list[PeriodValue]] = {}

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -194,10 +195,38 @@ class MaracReturn(Base):
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"))
 
 
+class Partnership(Base):
+    """A Community Safety Partnership the deployment serves (issue 23): its code is the area it
+    covers (a district or a CSP). Its indicators, targets, values, commentary, actions and
+    annotations are its own; counts, areas, boundaries and population are shared by all.
+    Publications and pack sections are keyed by the area reported on, which is the partnership's
+    code, so they are its own too."""
+
+    __tablename__ = "partnership"
+
+    code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # only its members read it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _indicator_key(table: str) -> ForeignKeyConstraint:
+    """The indicator a row hangs off, within its partnership: deleting it deletes the row."""
+    return ForeignKeyConstraint(
+        ["partnership_code", "indicator_code"],
+        ["indicator.partnership_code", "indicator.code"],
+        name=f"fk_{table}_partnership_code_indicator",
+        ondelete="CASCADE",
+    )
+
+
 class Indicator(Base):
     __tablename__ = "indicator"
+    __table_args__ = (PrimaryKeyConstraint("partnership_code", "code"),)
 
-    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # None until stored: ``store.partnerships`` fills in the partnership in force when unset.
+    partnership_code: Mapped[str] = mapped_column(ForeignKey("partnership.code"))
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(300))
     goal: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(16))  # count | percent | rate
@@ -219,10 +248,14 @@ class Indicator(Base):
 
 class Target(Base):
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("indicator_code", "year", "quarter", "area_code"),)
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "year", "quarter", "area_code"),
+        _indicator_key("target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
+    partnership_code: Mapped[str] = mapped_column(String(32))
+    indicator_code: Mapped[str] = mapped_column(String(32))
     year: Mapped[str] = mapped_column(String(7))  # 2016-17
     quarter: Mapped[int | None] = mapped_column(Integer)  # None = every quarter of the year
     area_code: Mapped[str | None] = mapped_column(String(32))  # None = every area
@@ -241,10 +274,14 @@ class AnnualTarget(Base):
     target (``Target``) wins for its quarter."""
 
     __tablename__ = "annual_target"
-    __table_args__ = (UniqueConstraint("indicator_code", "year", "area_code"),)
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "year", "area_code"),
+        _indicator_key("annual_target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
+    partnership_code: Mapped[str] = mapped_column(String(32))
+    indicator_code: Mapped[str] = mapped_column(String(32))
     year: Mapped[str] = mapped_column(String(7))  # 2016-17
     area_code: Mapped[str | None] = mapped_column(String(32))  # None = every area
     target: Mapped[float] = mapped_column(Float)
@@ -260,10 +297,14 @@ class IndicatorValue(Base):
     """A value uploaded directly for an indicator (measure ``values``, or comparators)."""
 
     __tablename__ = "indicator_value"
-    __table_args__ = (UniqueConstraint("indicator_code", "area_code", "period"),)
+    __table_args__ = (
+        UniqueConstraint("partnership_code", "indicator_code", "area_code", "period"),
+        _indicator_key("indicator_value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
+    partnership_code: Mapped[str] = mapped_column(String(32))
+    indicator_code: Mapped[str] = mapped_column(String(32))
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     period: Mapped[str] = mapped_column(String(16))  # YYYY-MM, 2016-17-Q3 or 2016-17-YTD-Q3 (published year to date)
     value: Mapped[float] = mapped_column(Float)
@@ -276,10 +317,11 @@ class Commentary(Base):
     """Analyst commentary and corrective action for an indicator, area and quarter."""
 
     __tablename__ = "commentary"
-    __table_args__ = (UniqueConstraint("indicator_code", "area_code", "period"),)
+    __table_args__ = (UniqueConstraint("partnership_code", "indicator_code", "area_code", "period"), _indicator_key("commentary"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"))
+    partnership_code: Mapped[str] = mapped_column(String(32))
+    indicator_code: Mapped[str] = mapped_column(String(32))
     area_code: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(10))
     commentary: Mapped[str] = mapped_column(Text, default="")
@@ -294,9 +336,11 @@ class CorrectiveAction(Base):
     "overdue" is worked out from the due date, see reporting.actions)."""
 
     __tablename__ = "corrective_action"
+    __table_args__ = (_indicator_key("corrective_action"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code", ondelete="CASCADE"), index=True)
+    partnership_code: Mapped[str] = mapped_column(String(32))
+    indicator_code: Mapped[str] = mapped_column(String(32), index=True)
     area_code: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
@@ -442,9 +486,10 @@ class SeriesAnnotation(Base):
     Blank rather than NULL keys keep the unique key working on PostgreSQL."""
 
     __tablename__ = "series_annotation"
-    __table_args__ = (UniqueConstraint("indicator_code", "source", "area_code", "date", "kind"),)
+    __table_args__ = (UniqueConstraint("partnership_code", "indicator_code", "source", "area_code", "date", "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_code: Mapped[str] = mapped_column(ForeignKey("partnership.code"))
     indicator_code: Mapped[str] = mapped_column(String(32), default="")
     source: Mapped[str] = mapped_column(String(16), default="")
     area_code: Mapped[str] = mapped_column(String(32), default="")
@@ -581,4 +626,7 @@ class PackSection(Base):
 
 
 # --- Notifications (#22 part 3): subscriptions, recorded events, deliveries ----------------
-import store.notification_models  # noqa: E402,F401 - registers its tables on Base.metadata
+import store.notification_models  # noqa: E402 - registers its tables on Base.metadata
+
+# --- Partnerships (#23 part 1): fills in the partnership of rows stored without one ----------
+import store.partnerships  # noqa: E402,F401 - registers its flush listener

@@ -248,7 +248,10 @@ def record_special_causes(session: Session, area: str, now: datetime | None = No
     if area not in tree.by_code:
         return 0
     recorded = 0
-    for indicator in session.scalars(select(Indicator).order_by(Indicator.code)):
+    from store.partnerships import partnership_of
+
+    own = select(Indicator).where(Indicator.partnership_code == partnership_of(session, area))
+    for indicator in session.scalars(own.order_by(Indicator.code)):
         try:
             chart = indicator_spc(session, indicator, area, natural_by(indicator), tree=tree)
         except SpcUnavailable:

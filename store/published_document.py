@@ -56,7 +56,7 @@ __all__ = [
 
 def _detail_doc(detail: IndicatorDetail) -> dict[str, Any]:
     return {
-        "indicator": dataclasses.asdict(detail.indicator),
+        "indicator": {k: v for k, v in dataclasses.asdict(detail.indicator).items() if k != "partnership_code"},
         "area_name": detail.area_name,
         "history": [row_document(r) for r in detail.history],
         "comparator": detail.comparator,

@@ -27,6 +27,7 @@ from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarters_needed, series
 from store.models import (
     AnnualTarget,
@@ -38,6 +39,7 @@ from store.models import (
     Target,
     Upload,
 )
+from store.partnerships import partnership_in_force, partnership_of
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
 
@@ -75,6 +77,9 @@ class IndicatorInfo:
     comparator_label: str | None
     rag_comparison: str
     sort_order: int
+    # Whose indicator it is (its values are that partnership's); not in a published document,
+    # which names its area, the partnership's own, so None when read back from one.
+    partnership_code: str | None = None
 
     @classmethod
     def of(cls, row: Indicator) -> IndicatorInfo:
@@ -259,11 +264,14 @@ def area_name(session: Session, code: str) -> str:
     return tree.name(code)
 
 
-def indicator_info(session: Session, code: str) -> IndicatorInfo:
-    row = session.get(Indicator, code)
+def indicator_info(session: Session, code: str, partnership: str | None = None) -> IndicatorInfo:
+    """The indicator ``code`` of the partnership given, or of the one in force."""
+    partnership = partnership or partnership_in_force(session)
+    row = indicator_by_code(session, code, partnership)
     if row is None:
         # Codes are short upper-case strings, but URLs get typed in lower case.
-        row = session.scalars(select(Indicator).where(func.upper(Indicator.code) == code.upper())).first()
+        typed = select(Indicator).where(Indicator.partnership_code == partnership, func.upper(Indicator.code) == code.upper())
+        row = session.scalars(typed).first()
     if row is None:
         raise UnknownIndicator(code)
     return IndicatorInfo.of(row)
@@ -339,7 +347,7 @@ def comparator_levels(session: Session, period: Quarter, area: str) -> dict[str,
     """For percentage and rate indicators, the comparator's own value at ``period`` (a
     national average repeat rate means more to a reader than its change on last year)."""
     out = {}
-    for row in indicators(session):
+    for row in indicators(session, partnership_of(session, area)):
         info = IndicatorInfo.of(row)
         if info.rated and info.unit in ("percent", "rate"):
             value = comparator_values(session, info, area, [period]).get(period.key)
@@ -352,7 +360,9 @@ def commentary_history(session: Session, code: str, area: str, up_to: Quarter | 
     """Commentary and corrective actions for one indicator and area, newest first."""
     rows = session.execute(
         select(Commentary.period, Commentary.commentary, Commentary.corrective_action).where(
-            Commentary.indicator_code == code, Commentary.area_code == area
+            Commentary.partnership_code == partnership_of(session, area),
+            Commentary.indicator_code == code,
+            Commentary.area_code == area,
         )
     ).all()
     by_period: dict[str, list[ActionEntry]] = {}
@@ -376,7 +386,8 @@ def commentary_history(session: Session, code: str, area: str, up_to: Quarter | 
 
 def indicator_detail(session: Session, code: str, period: Quarter, area: str) -> IndicatorDetail:
     """Everything the indicator page draws: history, comparator, months and commentary."""
-    info = indicator_info(session, code)
+    partnership = partnership_of(session, area)
+    info = indicator_info(session, code, partnership)
     name = area_name(session, area)
     available = quarters_available(session)
     first = min([q for q in available if q <= period], default=period)
@@ -387,7 +398,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
         # The page's one plain verdict, as the scorecard words it (with the SPC chart).
         from store.spc_series import attach_row_spc  # store.spc_series reads store.scorecard, as this module does
 
-        indicator = session.get(Indicator, info.code)
+        indicator = indicator_by_code(session, info.code, partnership)
         if indicator is not None:
             attach_row_spc(session, history[-1], indicator, area, period, AreaTree.load(session))
     comparator, comparator_gaps = comparator_series(session, info, area, quarters)
@@ -437,7 +448,7 @@ def demand_panels(session: Session, period: Quarter, area: str, quarters: int = 
     while len(wanted) < max(quarters, 5):  # at least five, so last year's quarter is in view
         wanted.insert(0, wanted[0].previous())
     panels = []
-    for row in indicators(session):
+    for row in indicators(session, partnership_of(session, area)):
         if row.rated:
             continue
         info = IndicatorInfo.of(row)

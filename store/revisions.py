@@ -37,9 +37,11 @@ from sources.declarations import PARTNERSHIP_QUARTERS, RETURNS
 from sources.registry import by_key
 from store.areas import AreaTree
 from store.csp_crime import uploads_behind
+from store.indicator_queries import indicator_by_code
 from store.input_changes import RATING_FIELDS, input_changes
 from store.measures import Measure
-from store.models import ChangeLog, Commentary, Indicator, IndicatorValue, InputChange, MaracReturn, Target, Upload
+from store.models import ChangeLog, Commentary, IndicatorValue, InputChange, MaracReturn, Target, Upload
+from store.partnerships import partnership_of
 from store.published import (
     published_document,
     published_indicator_detail,
@@ -65,6 +67,7 @@ class _Attributor:
 
     def __init__(self, session: Session, period: Quarter, area: str, since: datetime, until: datetime | None = None) -> None:
         self.session, self.period, self.area = session, period, area
+        self.partnership = partnership_of(session, area)  # whose values, targets and commentary
         self.since, self.until = as_utc(since), as_utc(until)
         self.tree = AreaTree.load(session)
         self._uploads: dict[int, Upload] = {}
@@ -103,7 +106,7 @@ class _Attributor:
 
     def data_sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:
         months = sorted(set(self._months_for(row, field_name)))
-        indicator = self.session.get(Indicator, code)
+        indicator = indicator_by_code(self.session, code, self.partnership)
         if indicator is None or not months:
             return []
         area = row.get("comparator_area") if field_name == "comparator_change" else self.area
@@ -134,6 +137,7 @@ class _Attributor:
         ids |= set(
             self.session.scalars(
                 select(IndicatorValue.upload_id).where(
+                    IndicatorValue.partnership_code == self.partnership,
                     IndicatorValue.indicator_code == code,
                     IndicatorValue.area_code == area,
                     IndicatorValue.period.in_(months + quarters),
@@ -184,7 +188,11 @@ class _Attributor:
         if recorded is not None:
             return recorded
         rows = self.session.scalars(
-            select(Target).where(Target.indicator_code == code, Target.year == self.period.financial_year.key)
+            select(Target).where(
+                Target.partnership_code == self.partnership,
+                Target.indicator_code == code,
+                Target.year == self.period.financial_year.key,
+            )
         )
         return [
             self._edit_or_upload("target", "targets", f"{code} ", t.updated_at, t.updated_by)
@@ -199,7 +207,10 @@ class _Attributor:
             return recorded
         row = self.session.scalars(
             select(Commentary).where(
-                Commentary.indicator_code == code, Commentary.area_code == self.area, Commentary.period == self.period.key
+                Commentary.partnership_code == self.partnership,
+                Commentary.indicator_code == code,
+                Commentary.area_code == self.area,
+                Commentary.period == self.period.key,
             )
         ).first()
         if row is None or not self._in_window(row.updated_at):
@@ -218,7 +229,7 @@ class _Attributor:
         return [_upload_source(u) for u in sorted(uploads, key=lambda u: as_utc(u.loaded_at)) if self._in_window(u.loaded_at)]
 
     def retired(self, code: str) -> bool | None:
-        held = self.session.get(Indicator, code)
+        held = indicator_by_code(self.session, code, self.partnership)
         return None if held is None else held.retired_at is not None
 
     def sources(self, code: str, row: dict[str, Any], field_name: str) -> list[ChangeSource]:

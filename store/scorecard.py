@@ -39,8 +39,10 @@ from store.annotations import breaks_for
 from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.comparators import attach_comparator, comparator_figures, comparator_measure, resolve_comparator
+from store.indicator_queries import indicator_by_code
 from store.measures import Series, quarters_needed, series
 from store.models import Commentary, Indicator
+from store.partnerships import partnership_in_force, partnership_of
 from store.projection import projection_for
 
 __all__ = [
@@ -51,11 +53,12 @@ __all__ = [
 ]  # fmt: skip
 
 
-def indicators(session: Session) -> list[Indicator]:
-    """The indicators in use, in order (a retired one keeps its history but is not scored)."""
-    return list(
-        session.scalars(select(Indicator).where(Indicator.retired_at.is_(None)).order_by(Indicator.sort_order, Indicator.code))
-    )
+def indicators(session: Session, partnership: str | None = None) -> list[Indicator]:
+    """The partnership's indicators in use, in order (a retired one keeps its history but is not
+    scored); by default the partnership in force."""
+    held = partnership or partnership_in_force(session)
+    in_use = select(Indicator).where(Indicator.partnership_code == held, Indicator.retired_at.is_(None))
+    return list(session.scalars(in_use.order_by(Indicator.sort_order, Indicator.code)))
 
 
 def is_ward(tree: AreaTree, area: str) -> bool:
@@ -101,7 +104,7 @@ def score_indicator_code(
     rows (the targets page and its overview): the same function the scorecard uses, so the page
     and the report agree. ``targets`` defaults to those held for ``area``, typed and derived from
     annual targets."""
-    indicator = session.get(Indicator, code)
+    indicator = indicator_by_code(session, code)
     if indicator is None:
         raise LookupError(f"no indicator with code {code!r}")
     if targets is None:
@@ -111,15 +114,16 @@ def score_indicator_code(
 
 def build_scorecard(session: Session, period: Quarter, area: str) -> Scorecard:
     tree = AreaTree.load(session)
+    partnership = partnership_of(session, area)  # its indicators, targets and commentary only
     targets = targets_for(session, area, tree)  # typed per quarter, and derived from annual targets
-    notes = {
-        c.indicator_code: c
-        for c in session.scalars(select(Commentary).where(Commentary.period == period.key, Commentary.area_code == area))
-    }
+    said = select(Commentary).where(
+        Commentary.partnership_code == partnership, Commentary.period == period.key, Commentary.area_code == area
+    )
+    notes = {c.indicator_code: c for c in session.scalars(said)}
     actions = actions_by_indicator(session, area, period)
     previous = actions_by_indicator(session, area, period.previous())
     rows = []
-    for indicator in indicators(session):
+    for indicator in indicators(session, partnership):
         row = score_indicator(session, indicator, period, area, targets, tree)
         row.projection = projection_for(session, indicator, period, area, targets, tree, find_target, is_ward(tree, area))
         note = notes.get(indicator.code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from rules.breaks import SeriesBreak, period_span, rebase_indices
@@ -26,6 +26,7 @@ from store.annotations import Annotation, annotations_for
 from store.annual_targets import annual_target_for, month_shares, targets_for
 from store.areas import AreaTree
 from store.counts import SOURCES, month_spans, monthly_counts
+from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarter_values
 from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
@@ -106,14 +107,17 @@ def _month_range(session: Session, indicator: Indicator, measure: Measure, areas
         return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
     if by_key(measure.source).coverage == UPLOADED:
         months = [
-            p
-            for p in session.scalars(
-                select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct()
-            )
-            if is_month(p)
+            p for p in session.scalars(select(IndicatorValue.period).where(_own_values(indicator)).distinct()) if is_month(p)
         ]
         return (min(months), max(months)) if months else None
     return None
+
+
+def _own_values(indicator: Indicator) -> ColumnElement[bool]:
+    """The indicator's uploaded values: its own partnership's (any, for a reading without one)."""
+    code = IndicatorValue.indicator_code == indicator.code
+    partnership = getattr(indicator, "partnership_code", None)
+    return code if partnership is None else and_(IndicatorValue.partnership_code == partnership, code)
 
 
 def _quarter_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[Quarter, Quarter] | None:
@@ -127,7 +131,7 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
     if by_key(measure.source).coverage == PARTNERSHIP_QUARTERS:
         keys = session.execute(select(func.min(CspCrimeCount.quarter), func.max(CspCrimeCount.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
-    uploaded = session.scalars(select(IndicatorValue.period).where(IndicatorValue.indicator_code == indicator.code).distinct())
+    uploaded = session.scalars(select(IndicatorValue.period).where(_own_values(indicator)).distinct())
     quarters += [Quarter.parse(p) if not is_month(p) else Quarter.of_month(p) for p in uploaded]
     return (min(quarters), max(quarters)) if quarters else None
 
@@ -149,9 +153,7 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
             {m: float(c) for m, c in monthly_counts(session, measure.source, area, months, measure.selection, tree).items()}
         )
     rows = session.execute(
-        select(IndicatorValue.period, IndicatorValue.value).where(
-            IndicatorValue.indicator_code == indicator.code, IndicatorValue.area_code == area
-        )
+        select(IndicatorValue.period, IndicatorValue.value).where(_own_values(indicator), IndicatorValue.area_code == area)
     ).all()
     out.update({normalise_month(p): float(v) for p, v in rows if is_month(p)})  # uploaded values take precedence
     return out
@@ -238,7 +240,7 @@ def indicator_spc(
     if by not in BY:
         raise SpcUnavailable(f"a chart is by month or by quarter, not {by!r}")
     if isinstance(indicator, str):
-        found = session.get(Indicator, indicator)
+        found = indicator_by_code(session, indicator)
         if found is None:
             raise SpcUnknownIndicator(f"unknown indicator {indicator!r}: load it first")
         indicator = found

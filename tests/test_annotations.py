@@ -17,6 +17,7 @@ from rules.breaks import SeriesBreak, breaks_crossed, period_span, rebase_indice
 from store.annotations import annotations_for, breaks_for
 from store.areas import AreaTree
 from store.db import session_scope
+from store.indicator_queries import indicator_by_code
 from store.models import Indicator, SeriesAnnotation
 from tests.conftest import table_counts
 from tests.helpers import load, write
@@ -189,7 +190,7 @@ def test_save_and_delete_annotation_from_the_web_are_logged(demo_engine):
         )
         ident = item.id
     with session_scope(demo_engine) as session:
-        tno = session.get(Indicator, "CSP1")
+        tno = indicator_by_code(session, "CSP1")
         assert [b.reason for b in breaks_for(session, tno, "E09000016")] == ["CRIS replaced"]
         assert [a.id for a in annotations_for(session, tno, "E09000016")] == [ident]
         delete_annotation(session, ident, "priya")

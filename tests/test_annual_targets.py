@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from rules.periods import FinancialYear, Quarter
 from store.annual_targets import profile_problem
 from store.db import session_scope
+from store.indicator_queries import indicator_by_code
 from store.models import AnnualTarget, Target
 from store.scorecard import build_scorecard
 from tests.helpers import load, write
@@ -136,13 +137,12 @@ def test_loading_an_annual_target_records_the_change_once(demo_engine, tmp_path)
 
 
 def test_spc_assurance_spreads_the_target_by_the_profile_not_evenly(demo_engine):
-    from store.models import Indicator
     from store.spc_series import spc_target
 
     shares = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.0833, 0.0833, 0.0834]
     _annual(demo_engine, "CSP1", "2016-17", 10_000, "custom", shares)
     with session_scope(demo_engine) as session:
-        csp1 = session.get(Indicator, "CSP1")
+        csp1 = indicator_by_code(session, "CSP1")
         # Q3's year-to-date target is 7,500 (0.75 of the year); December carries 0.1 of the year.
         value, how = spc_target(session, csp1, HAVERING, Quarter.parse("2016-17-Q3"), "month", "2016-12")
         assert value == pytest.approx(1000)
@@ -157,13 +157,14 @@ def test_spc_assurance_spreads_the_target_by_the_profile_not_evenly(demo_engine)
 
 
 def test_spc_assurance_spreads_a_hand_typed_quarter_target_by_the_profile_within_its_span(demo_engine):
-    from store.models import Indicator
     from store.spc_series import spc_target
 
     shares = [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.0833, 0.0833, 0.0834]
     _annual(demo_engine, "CSP1", "2016-17", 10_000, "custom", shares, keep_typed=(3,))  # Q3 typed: 12,400
     with session_scope(demo_engine) as session:
-        value, _ = spc_target(session, session.get(Indicator, "CSP1"), HAVERING, Quarter.parse("2016-17-Q3"), "month", "2016-12")
+        value, _ = spc_target(
+            session, indicator_by_code(session, "CSP1"), HAVERING, Quarter.parse("2016-17-Q3"), "month", "2016-12"
+        )
         assert value == pytest.approx(12_400 * 0.1 / 0.75)
 
 

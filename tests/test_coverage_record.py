@@ -16,6 +16,7 @@ from loaders.errors import LoadError
 from rules.periods import Quarter
 from store.coverage_record import Recorded, computed_coverage, recorded_coverage
 from store.db import session_scope
+from store.indicator_queries import indicator_by_code
 from store.measures import series
 from store.models import AreaMonthCoverage, Indicator
 from store.schema import alembic_config, upgrade
@@ -238,7 +239,7 @@ def marac(engine, tmp_path, rows: list[tuple[str, str, int, int]], name: str = "
 
 
 def indicator(session, code: str) -> Indicator:
-    return session.get(Indicator, code)
+    return indicator_by_code(session, code)
 
 
 def test_marac_year_to_date_needs_every_quarters_return(demo_engine, tmp_path):

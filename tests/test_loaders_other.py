@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from store.db import session_scope
-from store.models import Area, Indicator, IndicatorValue, MaracReturn, Target
+from store.indicator_queries import indicator_by_code
+from store.models import Area, IndicatorValue, MaracReturn, Target
 from tests.conftest import table_counts
 from tests.helpers import load, write
 
@@ -91,7 +92,7 @@ def test_loaders_indicators_targets_values_upsert(engine, tmp_path):
     load(engine, "values", values)
     load(engine, "values", values)  # replaces, no duplicates
     with session_scope(engine) as session:
-        ind = session.get(Indicator, "K1")
+        ind = indicator_by_code(session, "K1")
         assert (ind.rated, ind.rag_comparison) == (True, "previous_quarter")
         got = {(t.quarter, t.area_code, t.target_low, t.tolerance_type) for t in session.scalars(select(Target))}
         assert got == {(None, None, 28.0, "abs"), (3, "E09000016", 30.0, "abs")}

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from cli.main import cli
 from rules.periods import Quarter
 from store.db import session_scope
-from store.models import Indicator, InputChange, Target, Upload
+from store.indicator_queries import indicator_by_code
+from store.models import InputChange, Target, Upload
 from store.publishing import published_scorecard
 from store.revisions import revisions, uploads_revising
 from store.scorecard import build_scorecard
@@ -83,7 +84,7 @@ def test_cli_reload_without_a_choice_names_the_missing_indicator_and_stores_noth
     assert result.exit_code != 0
     assert "CSP3" in result.output and "--retire-missing" in result.output and "--keep-missing" in result.output
     with session_scope(demo_engine) as session:
-        assert session.get(Indicator, "CSP3A") is None
+        assert indicator_by_code(session, "CSP3A") is None
 
 
 def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published_version(
@@ -99,7 +100,7 @@ def test_retire_missing_retires_the_old_code_and_keeps_its_history_and_published
     with session_scope(demo_engine) as session:
         codes = [r.code for r in build_scorecard(session, Q3, HAVERING).rows]
         assert "CSP3A" in codes and "CSP3" not in codes  # never both side by side
-        assert session.get(Indicator, "CSP3").retired_at is not None
+        assert indicator_by_code(session, "CSP3").retired_at is not None
         assert session.scalar(select(func.count()).select_from(Target).where(Target.indicator_code == "CSP3")) == 12
         published = [r.code for r in published_scorecard(session, Q3, HAVERING).card.rows]
         assert "CSP3" in published and "CSP3A" not in published
@@ -131,7 +132,7 @@ def test_upload_page_check_names_the_missing_indicators_and_the_load_retires_the
     loaded = steps.load_upload(demo_engine, "indicators", "indicators.csv", data, "priya", "retire")
     assert loaded.ok
     with session_scope(demo_engine) as session:
-        assert session.get(Indicator, "CSP3").retired_at is not None
+        assert indicator_by_code(session, "CSP3").retired_at is not None
 
 
 @pytest.mark.browser
@@ -153,11 +154,11 @@ def test_upload_page_asks_whether_to_retire_or_keep_before_loading(web_live, web
     page.get_by_role("button", name="Confirm and load").click()
     page.wait_for_selector("text=Choose whether to retire or keep")
     with session_scope(demo_engine) as session:
-        assert session.get(Indicator, "CSP3A") is None  # nothing loaded without a choice
+        assert indicator_by_code(session, "CSP3A") is None  # nothing loaded without a choice
     page.get_by_label("Retire them", exact=False).check()
     page.get_by_role("button", name="Confirm and load").click()
     page.wait_for_selector("text=Loaded indicators.csv")
     with session_scope(demo_engine) as session:
-        assert session.get(Indicator, "CSP3").retired_at is not None and session.get(Indicator, "CSP3A") is not None
+        assert indicator_by_code(session, "CSP3").retired_at is not None and indicator_by_code(session, "CSP3A") is not None
     assert serious_axe_violations(page) == []
     assert page.console_errors == []

@@ -8,7 +8,8 @@ from sqlalchemy import delete, select
 from rules.periods import Quarter
 from rules.rating import Rating
 from store.db import session_scope
-from store.models import Indicator, Target
+from store.indicator_queries import indicator_by_code
+from store.models import Target
 from store.scorecard import build_scorecard
 from store.spc_series import spc_target
 from tests.helpers import load, write
@@ -40,7 +41,7 @@ def test_a_blank_quarter_stored_before_the_rule_is_never_compared_with_a_year_to
     row = _rows(demo_engine, Q1)["CSP3"]
     assert row.target is None and row.rag == Rating.NOT_RATED
     with session_scope(demo_engine) as session:
-        assert spc_target(session, session.get(Indicator, "CSP3"), HAVERING, Q1, "month") == (None, "")
+        assert spc_target(session, indicator_by_code(session, "CSP3"), HAVERING, Q1, "month") == (None, "")
 
 
 def test_blank_quarter_beside_quarter_rows_in_the_file_is_refused(demo_engine, tmp_path):

@@ -1,0 +1,139 @@
+"""Partnerships a deployment serves (issue 23): adding and listing them, which one is in force
+for a command or a request, and filling in the partnership of a per-partnership row stored
+without one.
+
+The partnership in force is a plain code: given explicitly, else the ``CSPDASH_PARTNERSHIP``
+setting, else the only one held. With several held and none chosen it is an error listing them
+rather than a guess. A database holding no partnership yet gets one for the home area
+(``CSPDASH_HOME_AREA``) the first time a per-partnership row is stored: a one-partnership
+deployment works as it did before partnerships existed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, select
+from sqlalchemy.orm import Session
+
+from store.models import (
+    AnnualTarget,
+    Area,
+    Commentary,
+    CorrectiveAction,
+    Indicator,
+    IndicatorValue,
+    Partnership,
+    SeriesAnnotation,
+    Target,
+)
+
+# The levels a partnership's area may be: a district (stored as "borough") or a CSP.
+PARTNERSHIP_LEVELS = ("borough", "csp")
+PER_PARTNERSHIP = (Indicator, Target, AnnualTarget, IndicatorValue, Commentary, CorrectiveAction, SeriesAnnotation)
+
+
+@dataclass(frozen=True)
+class PartnershipInfo:
+    code: str
+    name: str
+    private: bool
+    created_at: datetime
+
+
+class PartnershipError(ValueError):
+    """A partnership that cannot be added or chosen; the text says why in plain words."""
+
+
+class UnknownPartnership(PartnershipError):
+    def __init__(self, code: str, held: list[str]) -> None:
+        self.code, self.held = code, held
+        super().__init__(f"no partnership {code!r} is held; held: {', '.join(held) or 'none'}")
+
+
+class PartnershipNotChosen(PartnershipError):
+    def __init__(self, held: list[str]) -> None:
+        self.held = held
+        super().__init__(f"{len(held)} partnerships are held ({', '.join(held)}): say which one")
+
+
+def held_codes(connection: Connection | Session) -> list[str]:
+    return [str(code) for code in connection.execute(select(Partnership.code).order_by(Partnership.code)).scalars()]
+
+
+def list_partnerships(session: Session) -> list[PartnershipInfo]:
+    rows = session.execute(select(Partnership).order_by(Partnership.code)).scalars()
+    return [PartnershipInfo(p.code, p.name, bool(p.private), p.created_at) for p in rows]
+
+
+def add_partnership(session: Session, code: str, name: str, private: bool = False) -> PartnershipInfo:
+    """Add a partnership for a held district or CSP; anything else is refused, nothing stored."""
+    code, name = code.strip(), name.strip()
+    area = session.get(Area, code)
+    if area is None:
+        raise PartnershipError(f"area {code!r} is not held: load the area tree that has it first")
+    if area.level not in PARTNERSHIP_LEVELS:
+        raise PartnershipError(
+            f"area {code!r} ({area.name}) is a {area.level}; a partnership covers a district or a community safety partnership"
+        )
+    if session.get(Partnership, code) is not None:
+        raise PartnershipError(f"partnership {code!r} is held already")
+    if not name:
+        raise PartnershipError(f"partnership {code!r} needs a name")
+    row = Partnership(code=code, name=name, private=private, created_at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    return PartnershipInfo(row.code, row.name, row.private, row.created_at)
+
+
+def partnership_in_force(connection: Connection | Session, requested: str | None = None) -> str:
+    """The partnership a command or request works on (see the module's text). With none held,
+    the home area's code: nothing is stored for it yet, so reading it finds nothing."""
+    from settings import get_settings
+
+    held = held_codes(connection)
+    chosen = requested or get_settings().partnership
+    if chosen:
+        if chosen not in held and held:
+            raise UnknownPartnership(chosen, held)
+        return chosen
+    if len(held) == 1:
+        return held[0]
+    if not held:
+        return get_settings().home_area
+    raise PartnershipNotChosen(held)
+
+
+def partnership_of(session: Session, area: str) -> str:
+    """The partnership a report on ``area`` belongs to: the area's own when it is a partnership
+    (a partnership reports on the area it covers), else the one in force."""
+    if session.get(Partnership, area) is not None:
+        return area
+    return partnership_in_force(session)
+
+
+def ensure_partnership(connection: Connection, code: str) -> None:
+    """Hold the partnership ``code`` (the home area when none is held yet), named after its area."""
+    if connection.execute(select(Partnership.code).where(Partnership.code == code)).first() is not None:
+        return
+    area = connection.execute(select(Area.name, Area.level).where(Area.code == code)).first()
+    if area is None:
+        raise PartnershipError(f"the home area {code!r} is not held: load the area tree that has it first")
+    connection.execute(insert(Partnership).values(code=code, name=area.name, private=False, created_at=datetime.now(UTC)))
+
+
+def _fill_partnership(session: Session, _context: Any, _instances: Any) -> None:
+    """Rows of a per-partnership table added without a partnership take the one in force."""
+    unset = [row for row in session.new if isinstance(row, PER_PARTNERSHIP) and row.partnership_code is None]
+    if not unset:
+        return
+    connection = session.connection()
+    code = partnership_in_force(connection)
+    ensure_partnership(connection, code)
+    for row in unset:
+        row.partnership_code = code
+
+
+event.listen(Session, "before_flush", _fill_partnership)
