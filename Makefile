@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README):
 #   make demo   run the dashboard on the bundled Havering demo data
-#   make demo-hartlepool   the second demo, outside London (data/hartlepool.db)
 #   make test   run the whole test suite
+# (make demo-hartlepool runs the second demo, outside London: docs/running.md "The two demos")
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
