@@ -91,6 +91,8 @@ audit: $(BIN)/.installed-test
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_sqlite_key.py
+	$(BIN)/python benchmarks/bench_csp_tables.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py

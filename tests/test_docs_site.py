@@ -256,6 +256,28 @@ def test_docs_every_command_is_in_the_guides() -> None:
     assert missing == []
 
 
+def test_docs_benchmarks_page_has_each_benchmark_with_its_command_and_make_bench_runs_it() -> None:
+    """One page with the current figure for each benchmark, the machine and the command."""
+    page = (DOCS / "benchmarks.md").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    bench = makefile[makefile.index("\nbench:") :].split("\n\n")[0]
+    assert "## The machine" in page
+    scripts = sorted(p.name for p in (REPO / "benchmarks").glob("bench_*.py"))
+    assert len(scripts) >= 8
+    missing = []
+    for name in scripts:
+        section = page.partition(f"## `benchmarks/{name}`")[2].split("\n## ")[0]
+        if not section:
+            missing.append(f"{name}: no section")
+        elif f"`.venv/bin/python benchmarks/{name}" not in page:
+            missing.append(f"{name}: no command")
+        elif not re.search(r"\d", section):
+            missing.append(f"{name}: no figure")
+        if f"benchmarks/{name}" not in bench:
+            missing.append(f"{name}: not run by make bench")
+    assert missing == []
+
+
 def test_readme_gives_a_newcomer_exactly_the_two_commands() -> None:
     """Run the app on the demo, run the tests: the README's only commands to type. Everything
     else (the second demo, loading real files, serving for real) is a link into the guides."""
