@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BROWSER_PATH") or "/usr/bin/chromium")  # as exports/browser.py
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -109,6 +109,11 @@ def optimise_png(data: bytes) -> bytes:
     return lossless if len(lossless) <= MAX_BYTES else min(lossless, palette, key=len)
 
 
+def _shown(path: Path) -> Path:
+    """The path to print: inside the repository relative to it, elsewhere (--out) as given."""
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
+
+
 def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -129,13 +134,18 @@ def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
                 shot = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(tall, keep)})
                 path.write_bytes(optimise_png(shot))
                 written.append(path)
-                print(f"{path.relative_to(REPO)}: {path.stat().st_size // 1024} KB")
-                if width >= 1000 and name in ANNOTATE and page.evaluate(MARK_SCRIPT, ANNOTATE[name]):
+                print(f"{_shown(path)}: {path.stat().st_size // 1024} KB")
+                if width >= 1000 and name in ANNOTATE:
+                    drawn = page.evaluate(MARK_SCRIPT, ANNOTATE[name])
+                    if drawn != len(ANNOTATE[name]):
+                        # the guide explains each numbered mark: a page that lost a column
+                        # must fail here, not leave an old annotated picture in place
+                        raise SystemExit(f"{name}: drew {drawn} of {len(ANNOTATE[name])} numbered marks; see ANNOTATE")
                     marked = out / f"{name}-annotated.png"
                     clip = {"x": 0, "y": 0, "width": width, "height": min(tall, keep)}
                     marked.write_bytes(optimise_png(page.screenshot(full_page=True, clip=clip)))
                     written.append(marked)
-                    print(f"{marked.relative_to(REPO)}: {marked.stat().st_size // 1024} KB")
+                    print(f"{_shown(marked)}: {marked.stat().st_size // 1024} KB")
         finally:
             browser.close()
     return written
@@ -150,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium")
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium or set BROWSER_PATH")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cspdash-shots-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CSPDASH_", "DATABASE_URL", "REDIS_URL"))}
