@@ -6,8 +6,9 @@ Loads the bundled demo into a throw-away SQLite database (publishing Q3 2016/17,
 does), serves it with the real `cspdash serve` on a free local port, opens the scorecard, an
 indicator page and the ward map in headless Chromium (/usr/bin/chromium, driven by Playwright)
 at the given width, as a reader sees them, and writes PNGs optimised with Pillow
-(docs/images/scorecard.png, indicator.png, map.png). Nothing is annotated: a changed page
-changes its screenshot. Needs the test tools (`make .venv/bin/.installed-test`).
+(docs/images/scorecard.png, indicator.png, map.png; for the scorecard and the indicator page
+also a copy with numbered marks, -annotated.png). A changed page changes its screenshot. Needs
+the test tools (`make .venv/bin/.installed-test`).
 """
 
 from __future__ import annotations
@@ -42,22 +43,35 @@ SHOTS = [
     ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation", 1500),
 ]
 MAX_BYTES = 200_000
-# Numbered marks drawn on a copy of the desktop scorecard for "Reading the dashboard": the
-# first rated row's rating, SPC variation and assurance, and its two arrows (columns 2-6).
-ANNOTATE = {"scorecard": [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]}
+# Numbered marks drawn on copies of desktop shots for "Reading the dashboard", each at the top
+# left of what it points at: a number is a column of the scorecard's first rated row, text a
+# CSS selector (its first match). Reading the dashboard explains each number.
+ANNOTATE: dict[str, list[tuple[int, int | str]]] = {
+    # the rating, SPC variation and assurance, and the two arrows (columns 2-6)
+    "scorecard": [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)],
+    # the rating and arrows, the one-line verdict, which question each answers, a changed
+    # process, the target chart's legend
+    "indicator": [
+        (1, ".indicator-headline"),
+        (2, "#indicator-verdict"),
+        (3, "#indicator-answers"),
+        (4, ".baseline-panel"),
+        (5, ".js-plotly-plot .legend"),
+    ],
+}
 MARK_SCRIPT = """(marks) => {
   const row = document.querySelector('#scorecard-table tbody tr:not(.group-row)');
-  if (!row) return 0;
   let drawn = 0;
-  for (const [number, column] of marks) {
-    const cell = row.children[column];
-    if (!cell) continue;
-    const box = cell.getBoundingClientRect();
+  for (const [number, target] of marks) {
+    const element = typeof target === 'number' ? (row ? row.children[target] : null) : document.querySelector(target);
+    if (!element) continue;
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
     const mark = document.createElement('div');
     mark.textContent = String(number);
     mark.setAttribute('aria-hidden', 'true');
-    Object.assign(mark.style, {position: 'absolute', left: (box.left + window.scrollX - 14) + 'px',
-      top: (box.top + window.scrollY - 18) + 'px', width: '26px', height: '26px', borderRadius: '13px',
+    Object.assign(mark.style, {position: 'absolute', left: Math.max(0, box.left + window.scrollX - 14) + 'px',
+      top: Math.max(0, box.top + window.scrollY - 18) + 'px', width: '26px', height: '26px', borderRadius: '13px',
       background: '#ffdd00', color: '#0b0c0c', border: '2px solid #0b0c0c', font: 'bold 15px/22px Arial, sans-serif',
       textAlign: 'center', zIndex: 1000});
     document.body.appendChild(mark);
