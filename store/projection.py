@@ -100,7 +100,11 @@ def projection_for(
     if not indicator.rated:
         return None
     s = series(session, indicator, area, quarters_read(period), tree)
-    made = project(indicator.unit, period.q, 3 * period.q, s.ytd_value(period), earlier_years(s, period))
+    ytd = s.ytd_value(period)
+    made = project(indicator.unit, period.q, 3 * period.q, ytd, earlier_years(s, period))
+    if ytd is None and period.q < 4 and (short := s.gap(period, "ytd")):
+        # Early in a year (April and May held, June not yet): say how short the year is.
+        made = Projection(reason=f"no projection: the year to date is not complete ({short})")
     target, why = year_end_target(
         find_target, targets, indicator.code, indicator.basis, indicator.unit, indicator.polarity, period, area, own_area_only
     )

@@ -9,10 +9,11 @@ import json
 import math
 
 import pytest
+from sqlalchemy import delete
 
 from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
-from store.models import Indicator, IndicatorValue, Target
+from store.models import CrimeCount, Indicator, IndicatorValue, Target
 from store.scorecard import build_scorecard
 
 HAVERING = "E09000016"
@@ -55,6 +56,19 @@ def test_no_projection_in_q4_saying_why(demo_engine):
     record = _row(demo_engine, "CSP1", Quarter.parse("2016-17-Q4")).json_record()
     assert record["projected_year_end"] is None
     assert record["projection_note"] == "no projection in Q4: the year to date is the year end"
+
+
+def test_early_in_a_year_with_fewer_than_three_months_held_no_projection_says_how_short_it_is(demo_engine):
+    """April and May 2016 held, June not yet: Q1 2016/17 has no year to date to project from."""
+    with session_scope(demo_engine) as session:
+        session.execute(delete(CrimeCount).where(CrimeCount.month == "2016-06"))
+    record = _row(demo_engine, "CSP1", Quarter.parse("2016-17-Q1")).json_record()
+    assert record["projected_year_end"] is None and record["on_track"] is None
+    assert (
+        record["projection_note"] == "no projection: the year to date is not complete (only 2 of the quarter's 3 months loaded)"
+    )
+    # ASB's June is still held: its projection is made.
+    assert _row(demo_engine, "CSP3", Quarter.parse("2016-17-Q1")).json_record()["projected_year_end"] is not None
 
 
 def _seven_years_of(engine, code: str) -> None:
