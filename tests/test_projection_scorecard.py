@@ -5,6 +5,8 @@ carry the same fields."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 
@@ -15,6 +17,7 @@ from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
 from store.models import CrimeCount, Indicator, IndicatorValue, Target
 from store.scorecard import build_scorecard
+from tests.conftest import make_dashboard_app
 
 HAVERING = "E09000016"
 Q3 = Quarter.parse("2016-17-Q3")
@@ -69,6 +72,27 @@ def test_early_in_a_year_with_fewer_than_three_months_held_no_projection_says_ho
     )
     # ASB's June is still held: its projection is made.
     assert _row(demo_engine, "CSP3", Quarter.parse("2016-17-Q1")).json_record()["projected_year_end"] is not None
+
+
+def test_the_year_to_date_charts_table_and_its_csv_give_the_dashed_projection(demo_database_url):
+    """The table under the chart (and its download) gives what the dashed line shows: the
+    projected year end and its range beside Q4, with the year-end target it is judged against."""
+    client = make_dashboard_app(demo_database_url).server.test_client()
+
+    def ytd_csv(period: str) -> list[list[str]]:
+        got = client.get(f"/export/data/CSP1.csv?period={period}&area={HAVERING}&table=year-to-date")
+        assert got.status_code == 200, got.get_data(as_text=True)
+        return list(csv.reader(io.StringIO(got.get_data(as_text=True))))
+
+    headers, *rows = ytd_csv(Q3.key)
+    assert headers[-3:] == ["Projected year end", "Projected low", "Projected high"]
+    q4 = dict(zip(headers, rows[3], strict=True))
+    assert (q4["Target"], q4["Still Green up to"]) == ("16600", "17015")  # the year-end target, 2.5% tolerance
+    assert (q4["Projected year end"], q4["Projected low"], q4["Projected high"]) == ("17638", "17552", "17724")
+    assert all(row[-3:] == ["–", "–", "–"] for row in rows[:3])
+    # In Q4 the year to date is the year end: nothing projected, no projection columns.
+    headers, *rows = ytd_csv("2016-17-Q4")
+    assert "Projected year end" not in headers and rows[3][1] == "17393"
 
 
 def _seven_years_of(engine, code: str) -> None:
