@@ -65,6 +65,8 @@ def test_readers_map_pages_default_to_the_published_quarter_and_refuse_the_draft
         words = text(_render(reader, database_url, name, *args))
         assert "Q4 2016/17 has not been published for Havering yet" in words, (name, words)
         assert "The latest published report is Q3 2016/17" in words
+    refused = _ids(_render(reader, database_url, "ward_map", {**CRIME, "period": Q4.key}))
+    assert refused["map-published-link"].href == f"/map?measure=crime&period={Q3.key}&span=quarter&view=count"
     london = _ids(_render(reader, database_url, "london", dict(CRIME)))
     assert text(london["london-heading"]) == "London comparison: All crime, Q3 2016/17"
     profile = _ids(_render(reader, database_url, "ward_profile", WARD, dict(CRIME)))

@@ -12,6 +12,7 @@ banner on them, as on the scorecard. The pages, their downloads and the map embe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -100,7 +101,7 @@ def refusal_notice(reading: MapReading, path: str) -> html.Div:
     if reading.latest is not None:
         query = {k: v for k, v in reading.params.items() if v and k != "period"}
         query["period"] = reading.latest.key
-        href = path + "?" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
+        href = path + "?" + urlencode(sorted(query.items()))
         body.append(dcc.Link(f"See {reading.latest.label}", href=href, id="map-published-link"))
     return html.Div(
         [html.H2("Not published yet", className="notice__heading"), html.Div(body)],
