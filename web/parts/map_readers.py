@@ -31,13 +31,13 @@ from web.parts.newer_figures import published_only
 class MapReading:
     """The map's query as the reader may have it: ``params`` with the reader's default period
     filled in; ``latest`` the area's latest published quarter; ``refusal`` the sentence a reader
-    gets instead of the map (nothing published yet, or a period after the published report)."""
+    gets instead of the map (nothing published yet, or a period after the published report);
+    ``readers_only`` whether the reader sees published quarters only."""
 
     params: dict[str, str | None]
     latest: Quarter | None
     refusal: str | None = None
     area_name: str = ""
-
     readers_only: bool = False
 
     def draft(self, quarter: Quarter) -> bool:
