@@ -101,3 +101,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_pack.py
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_history_readers.py
