@@ -247,7 +247,7 @@ def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_pa
     from tests.test_csp_crime_indicator import write_workbook
     from tests.test_csp_lookup import write_lookup
     from tests.test_csp_tables_load import LOOKUP_ROWS
-    from web.parts import upload_progress
+    from web.parts import progress_notes
 
     load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
     add_web_user(engine, "priya", "analyst")
@@ -266,7 +266,7 @@ def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_pa
     )  # fmt: skip
     loaded = client.post("/_dash-update-component", json=confirm)
     assert loaded.status_code == 200 and "Loaded prc-csp-tables.xlsx" in loaded.get_data(as_text=True)
-    upload_progress._LOCAL.clear()  # another worker's memory holds nothing: the line comes from the shared cache
+    progress_notes._LOCAL.clear()  # another worker's memory holds nothing: the line comes from the shared cache
     line = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
     words = "".join(str(part) for part in line["props"]["children"])
     assert words.startswith("Sheet 2024_25: 20 rows read (") and words.endswith(" s so far)"), words

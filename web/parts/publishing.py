@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, callback_context, dcc, html, no_update
 from dash.development.base_component import Component
 
@@ -34,6 +33,7 @@ from web.access import can, current_user, requires_role
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import line_field, parse_day, select_field, textarea_field
+from web.parts.progress_notes import get_note, put_note
 
 DATE_LABEL = "Date of the committee meeting (optional)"
 DATE_HINT = (
@@ -233,7 +233,6 @@ FORCE_YES = "Yes, and record the reason below"
 REASON_LABEL = "Reason for publishing anyway (needed if Yes above)"
 POLL_MS = 600  # how often the page asks how far publishing has got
 _JOB = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-_LOCAL_PROGRESS: dict[str, str] = {}  # where no shared cache is installed (one process)
 
 
 def panel(pub: Publication, period: Quarter, area: str) -> html.Section | None:
@@ -443,33 +442,14 @@ def _progress_key(job: str) -> str:
     return f"cspdash-publish-progress:{user.name if user else ''}:{job}"
 
 
-def _cache() -> Any:
-    return flask.current_app.extensions.get("cspdash_cache") if flask.has_app_context() else None
-
-
 def _set_progress(job: str, step: str) -> None:
-    """Record how far publishing has got, where every worker can read it (the shared cache)."""
-    key = _progress_key(job)
-    _LOCAL_PROGRESS[key] = step
-    cache = _cache()
-    if cache is not None:
-        try:
-            cache.set(key, step, timeout=600)
-        except Exception:
-            pass
+    """Record how far publishing has got, where every worker can read it."""
+    put_note(_progress_key(job), step, timeout=600)
 
 
 def _get_progress(job: str) -> str | None:
-    key = _progress_key(job)
-    cache = _cache()
-    if cache is not None:
-        try:
-            found = cache.get(key)
-            if found:
-                return str(found)
-        except Exception:
-            pass
-    return _LOCAL_PROGRESS.get(key)
+    found = get_note(_progress_key(job))
+    return str(found) if found else None
 
 
 def progress_list(step: str | None, failed: bool = False) -> html.Div:

@@ -2,25 +2,21 @@
 load, running in the confirm request, writes its latest line here; the page polls for it about
 once a second while the load runs (``dashboards/upload.py``).
 
-The line is kept in the app's shared cache (Redis, or the filesystem cache in the data folder),
-which every gunicorn worker reads, so a poll answered by another worker than the one loading
-still sees it. Without a cache installed (a bare test app) it is held in this process's memory
-only, which is then the only process there is."""
+The line is kept where every worker reads it (``web/parts/progress_notes.py``)."""
 
 from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any
 
-import flask
 from dash import html
 from dash.development.base_component import Component
+
+from web.parts.progress_notes import get_note, put_note
 
 # The loader's rows between lines (the CLI's is 100,000): a few lines a second at the speed the
 # Home Office tables are read, each one small write to the cache; the page polls once a second.
 ROWS_BETWEEN_LINES = 20_000
-_LOCAL: dict[str, tuple[str, float]] = {}  # where no shared cache is installed (one process)
 
 
 def progress_key(database_url: str, user: str, sha256: str) -> str:
@@ -29,31 +25,14 @@ def progress_key(database_url: str, user: str, sha256: str) -> str:
     return f"cspdash-upload-progress:{where}:{user}:{sha256}"
 
 
-def _cache() -> Any:
-    return flask.current_app.extensions.get("cspdash_cache") if flask.has_app_context() else None
-
-
 def write_line(key: str, line: str, started: float) -> None:
     """Record the load's latest line and when it started (epoch seconds)."""
-    _LOCAL[key] = (line, started)
-    cache = _cache()
-    if cache is not None:
-        try:
-            cache.set(key, [line, started], timeout=3600)
-        except Exception:  # progress is a courtesy: never fail a load over it
-            pass
+    put_note(key, [line, started], timeout=3600)
 
 
 def read_line(key: str) -> tuple[str, float] | None:
-    cache = _cache()
-    if cache is not None:
-        try:
-            found = cache.get(key)
-            if found:
-                return str(found[0]), float(found[1])
-        except Exception:
-            pass
-    return _LOCAL.get(key)
+    found = get_note(key)
+    return (str(found[0]), float(found[1])) if found else None
 
 
 class PageProgress:
