@@ -158,7 +158,11 @@ clientside_callback(
     Input("upload-file", "contents"),
     Input("upload-kind-value", "data"),
     State("upload-file", "filename"),
-    running=[(Output("upload-status", "hidden"), False, True)],
+    running=[
+        (Output("upload-status", "hidden"), False, True),
+        (Output("upload-progress", "hidden"), False, True),
+        (Output("upload-poll", "disabled"), False, True),  # polled only while the check runs
+    ],
     prevent_initial_call=True,
 )
 @requires_role("analyst")
@@ -173,7 +177,8 @@ def check(contents: str | None, kind: str | None, filename: str | None) -> tuple
         return None, ui.notice(f"{name} could not be read", str(problem)), True, None, None, True, []
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in
-    outcome = steps.check_upload(current_engine(), kind, name, data, user.name)
+    progress = PageProgress(_progress_key(user.name, name), f"Checking {name}")
+    outcome = steps.check_upload(current_engine(), kind, name, data, user.name, progress=progress)
     pending = (
         {"kind": kind, "file_name": name, "sha256": outcome.summary.sha256, "missing": outcome.summary.missing_indicators}
         if outcome.summary is not None
@@ -252,7 +257,7 @@ def confirm(
     engine = current_engine()
     accept_drops = "accept" in (accepted or [])  # the confirmation of the falls the check listed
     missing = missing_choice if pending.get("missing") else None
-    progress = PageProgress(_progress_key(user.name, pending), pending["file_name"])
+    progress = PageProgress(_progress_key(user.name, pending["file_name"]), f"Reading {pending['file_name']}")
     outcome = steps.load_upload(
         engine, pending.get("kind"), pending["file_name"], data, user.name, missing, accept_drops=accept_drops, progress=progress
     )
@@ -264,21 +269,22 @@ def confirm(
     return steps.render_loaded(outcome, home, gaps), True, None, None, steps.history_table(engine), True
 
 
-def _progress_key(user: str, pending: dict) -> str:
-    """The load's progress key: the file checked (its digest) and who loads it, so the poll
-    finds it from the page's own state without a job id."""
-    return progress_key(current_settings().database_url, user, str(pending.get("sha256") or ""))
+def _progress_key(user: str, file_name: str) -> str:
+    """The check's and the load's progress key: who uploads and the file chosen, so the poll
+    finds it from the page's own state without a job id (the check runs before any digest is
+    known to the page)."""
+    return progress_key(current_settings().database_url, user, file_name)
 
 
 @callback(
     Output("upload-progress", "children"),
     Input("upload-poll", "n_intervals"),
-    State("upload-pending", "data"),
+    State("upload-file", "filename"),
     prevent_initial_call=True,
 )
 @requires_role("analyst")
-def show_progress(_ticks: int | None, pending: dict | None) -> Any:
+def show_progress(_ticks: int | None, filename: str | None) -> Any:
     user = current_user()
-    if not pending or user is None:
+    if not filename or user is None:
         raise PreventUpdate
-    return progress_line(read_line(_progress_key(user.name, pending)))
+    return progress_line(read_line(_progress_key(user.name, filename)))

@@ -236,18 +236,18 @@ def test_upload_page_sign_out_button_ends_the_session(web_live, web_browser, dem
     assert serious_axe_violations(page) == []
 
 
-def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_path):
-    """The load names the sheet and the rows read as it goes; the page's poll (another request,
-    which may reach another worker) reads the latest line from the shared cache."""
-    import hashlib
-
+def test_upload_page_shows_how_far_the_check_and_the_load_have_got(engine, database_url, tmp_path):
+    """The check and then the load name the sheet and the rows read as they go; the page's poll
+    (another request, which may reach another worker) reads the latest line from the shared
+    cache, keyed by who uploads and the file chosen (the check runs before the page knows any
+    digest)."""
     from tests.conftest import add_web_user, callback_body, make_web_app, web_sign_in
     from tests.helpers import load
     from tests.test_access import data_url
     from tests.test_csp_crime_indicator import write_workbook
     from tests.test_csp_lookup import write_lookup
     from tests.test_csp_tables_load import LOOKUP_ROWS
-    from web.parts import progress_notes
+    from web.parts import progress_notes, upload_progress
 
     load(engine, "csp-lookup", write_lookup(tmp_path / "lookup.csv", LOOKUP_ROWS))
     add_web_user(engine, "priya", "analyst")
@@ -255,10 +255,29 @@ def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_pa
     client = app.server.test_client()
     web_sign_in(client, "priya")
     data = write_workbook(tmp_path / "prc-csp-tables.xlsx").read_bytes()
-    checked = {"kind": "csp-tables", "file_name": "prc-csp-tables.xlsx", "sha256": hashlib.sha256(data).hexdigest()}
-    poll = callback_body(app, "upload-progress.children", {"upload-poll.n_intervals": 2}, {"upload-pending.data": checked})
-    said = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
-    assert said == ""  # nothing loading: nothing said
+    poll = callback_body(
+        app, "upload-progress.children", {"upload-poll.n_intervals": 2}, {"upload-file.filename": "prc-csp-tables.xlsx"}
+    )
+
+    def said() -> str:
+        progress_notes._LOCAL.clear()  # another worker's memory holds nothing: the line comes from the shared cache
+        line = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
+        return "".join(str(part) for part in line["props"]["children"]) if line else ""
+
+    assert said() == ""  # nothing checked or loading: nothing said
+    check = callback_body(
+        app, "upload-check.children", {"upload-file.contents": data_url(data), "upload-kind-value.data": "csp-tables"},
+        {"upload-file.filename": "prc-csp-tables.xlsx"},
+    )  # fmt: skip
+    checked_answer = client.post("/_dash-update-component", json=check).get_json()["response"]
+    checked = checked_answer["upload-pending"]["data"]
+    assert checked["sha256"]
+    words = said()
+    assert words.startswith("Sheet 2024_25: 20 rows read (") and words.endswith(" s so far)"), words
+    with app.server.app_context():  # the check's last line, set aside: the load's own lines follow
+        key = upload_progress.progress_key(app.server.config["CSPDASH_SETTINGS"].database_url, "priya", "prc-csp-tables.xlsx")
+        progress_notes.put_note(key, ["Checked", 0.0], timeout=60)
+    assert said().startswith("Checked")
     confirm = callback_body(
         app, "upload-history.children", {"upload-confirm.n_clicks": 1},
         {"upload-file.contents": data_url(data), "upload-file.filename": "prc-csp-tables.xlsx", "upload-pending.data": checked,
@@ -266,7 +285,5 @@ def test_upload_page_shows_how_far_the_load_has_got(engine, database_url, tmp_pa
     )  # fmt: skip
     loaded = client.post("/_dash-update-component", json=confirm)
     assert loaded.status_code == 200 and "Loaded prc-csp-tables.xlsx" in loaded.get_data(as_text=True)
-    progress_notes._LOCAL.clear()  # another worker's memory holds nothing: the line comes from the shared cache
-    line = client.post("/_dash-update-component", json=poll).get_json()["response"]["upload-progress"]["children"]
-    words = "".join(str(part) for part in line["props"]["children"])
+    words = said()
     assert words.startswith("Sheet 2024_25: 20 rows read (") and words.endswith(" s so far)"), words

@@ -19,10 +19,10 @@ from web.parts.progress_notes import get_note, put_note
 ROWS_BETWEEN_LINES = 20_000
 
 
-def progress_key(database_url: str, user: str, sha256: str) -> str:
-    """One load's key: the database (several may share one Redis), who loads and the file."""
+def progress_key(database_url: str, user: str, file_name: str) -> str:
+    """One upload's key: the database (several may share one Redis), who uploads and the file."""
     where = hashlib.sha256(database_url.encode()).hexdigest()[:12]
-    return f"cspdash-upload-progress:{where}:{user}:{sha256}"
+    return f"cspdash-upload-progress:{where}:{user}:{file_name}"
 
 
 def write_line(key: str, line: str, started: float) -> None:
@@ -38,10 +38,10 @@ def read_line(key: str) -> tuple[str, float] | None:
 class PageProgress:
     """A ``LoadProgress`` report that writes the loader's latest line for the page."""
 
-    def __init__(self, key: str, file_name: str) -> None:
+    def __init__(self, key: str, first_line: str) -> None:
         self.key = key
         self.started = time.time()
-        write_line(key, f"Reading {file_name}", self.started)
+        write_line(key, first_line, self.started)
 
     def __call__(self, line: str) -> None:
         write_line(self.key, line[:1].upper() + line[1:], self.started)

@@ -120,14 +120,20 @@ def _outcome(kind: str | None, name: str, action: str, step: Callable[[str], Loa
         return Outcome(kind or "", name, message=_UNEXPECTED)
 
 
-def check_upload(engine: Engine, kind: str | None, name: str, data: bytes, user: str) -> Outcome:
+def check_upload(
+    engine: Engine, kind: str | None, name: str, data: bytes, user: str, progress: Callable[[str], None] | None = None
+) -> Outcome:
     """Validate by doing the whole load and rolling it back: exactly what the CLI's --dry-run
     does, except that drops are listed in the check (``summary.drops``) for the analyst to
-    confirm rather than refused."""
-    return _outcome(
-        kind, name, "checking",
-        lambda k: run_load(engine, k, Source.from_bytes(name, data), dry_run=True, user=user, accept_drops=True),
-    )  # fmt: skip
+    confirm rather than refused. ``progress`` is told how far the check has read, as a load's."""
+
+    def check(checked: str) -> LoadSummary:
+        source = Source.from_bytes(name, data)
+        if progress is not None:
+            source = with_options(source, LoadProgress(progress, every=ROWS_BETWEEN_LINES))
+        return run_load(engine, checked, source, dry_run=True, user=user, accept_drops=True)
+
+    return _outcome(kind, name, "checking", check)
 
 
 def load_upload(
