@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
 from loaders.errors import LoadError
+from loaders.options import LoadProgress
 from rules.summary import RagSummary, summary_sentence
 from settings import Settings
 from store.db import DatabaseUnavailable, Engine, configure_timeouts, get_engine
@@ -218,3 +220,11 @@ def echo_summary(summary: RagSummary) -> None:
     click.echo(f"  Overall: {summary_sentence(summary.overall)}")
     for goal, counts in summary.by_goal.items():
         click.echo(f"  {goal}: {summary_sentence(counts)}")
+
+
+def terminal_progress() -> LoadProgress | None:
+    """Progress lines for a long load, only for someone watching: not when stderr is a file or a
+    pipe (a scheduled load's log keeps only its summary)."""
+    if not sys.stderr.isatty():
+        return None
+    return LoadProgress(lambda message: click.echo(f"  {message}", err=True))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import AppContext, explain_load_errors, pass_app
+from cli.common import AppContext, explain_load_errors, pass_app, terminal_progress
 from geo.options import LEVELS, BoundaryOptions, PoliceUkOptions, with_options
 from loaders.reading import Source
 from loaders.registry import run_load
@@ -99,6 +99,6 @@ def load_policeuk(app: AppContext, files: tuple[Path, ...], vintage: str | None,
     """Load police.uk street CSVs (or the zip as downloaded, the monthly archive of every force too) as ward crime and ASB counts."""
     engine = app.engine()
     for path in files:
-        source = with_options(Source.from_path(path), PoliceUkOptions(vintage=vintage))
+        source = with_options(Source.from_path(path), PoliceUkOptions(vintage=vintage, progress=terminal_progress()))
         summary = run_load(engine, "policeuk", source, dry_run=dry_run, user=user)
         click.echo("\n".join(summary.lines()))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from cli.common import AppContext, explain_load_errors, partnership_area, partnership_option, pass_app
+from cli.common import AppContext, explain_load_errors, partnership_area, partnership_option, pass_app, terminal_progress
 from demo.load import DEMO_AREAS, HAVERING, load_demo, load_hartlepool_demo
 from demo.publish import HARTLEPOOL_PUBLICATION, HAVERING_PUBLICATION, DemoPublication
 from geo.options import with_options
 from loaders.crime import CrimeOptions
-from loaders.options import ASK, KEEP, RETIRE, LoadOptions, LoadProgress
+from loaders.options import ASK, KEEP, RETIRE, LoadOptions
 from loaders.reading import Source
 from loaders.registry import run_load
 from settings import Settings
@@ -124,20 +123,10 @@ def ingest(
             source = with_options(source, LoadOptions(missing_indicators=choice))
         elif keep_held_wards:
             source = with_options(source, CrimeOptions(keep_held_wards=True))
-        elif _progress_wanted():
-            source = with_options(source, LoadProgress(_to_stderr))
+        elif (progress := terminal_progress()) is not None:
+            source = with_options(source, progress)
         summary = run_load(engine, kind, source, dry_run=dry_run, user=user, accept_drops=accept_drops, partnership=partnership)
         click.echo("\n".join(summary.lines()))
-
-
-def _progress_wanted() -> bool:
-    """Progress lines only for someone watching: not when stderr is a file or a pipe (a
-    scheduled load's log keeps only its summary)."""
-    return sys.stderr.isatty()
-
-
-def _to_stderr(message: str) -> None:
-    click.echo(f"  {message}", err=True)
 
 
 @cli.command("demo")

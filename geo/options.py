@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from loaders.options import LoadProgress
 from loaders.reading import Source
 
 LEVELS = ("ward", "borough")
@@ -29,6 +30,7 @@ class BoundaryOptions:
 @dataclass(frozen=True)
 class PoliceUkOptions:
     vintage: str | None = None  # ward boundary vintage to place points in; None = choose
+    progress: LoadProgress | None = None  # told as each street file is read (a zip holds hundreds)
 
 
 @dataclass(frozen=True)

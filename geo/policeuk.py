@@ -33,6 +33,7 @@ from geo.placement import SNAP_M, WardPlacer, choose_placer
 from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
+from loaders.options import progress_of
 from loaders.reading import CsvReader, Source, ZipMember, require_columns
 from rules.periods import months_between
 from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
@@ -153,14 +154,19 @@ def load_policeuk(ctx: LoadContext) -> None:
     by_force = ForceMonths()
     placer: WardPlacer | None = None
     archive = _archive(ctx.source)
-    for member in archive.street:
+    progress = progress_of(ctx.source)
+    for number, member in enumerate(archive.street, start=1):
         reader = CsvReader.open(member.source)
         ctx.summary.encoding = reader.encoding
         cols = require_columns(reader, REQUIRED, OPTIONAL)
         read_any = False
+        told = tally.rows
         for chunk in reader.chunks():
             frame = _frame(chunk, cols, member.prefix)
             tally.rows += len(frame)
+            if tally.rows - told >= progress.every:
+                told = tally.rows
+                progress.tell(f"{_member_name(member, number, len(archive.street))}: {tally.rows:,} rows read in all")
             require_text(frame, member.prefix + "Crime type", ctx.log)
             frame["month"] = parse_months(frame, member.prefix + "Month", ctx.log)
             located = _locate(ctx, frame, member.prefix)
@@ -175,6 +181,7 @@ def load_policeuk(ctx: LoadContext) -> None:
             tally.add(frame)
         if member.force and not read_any:
             by_force.add_file(member, None)  # a header and nothing under it: the month has no records
+        progress.tell(f"{_member_name(member, number, len(archive.street))}: {tally.rows:,} rows read in all")
     if placer is None:
         raise fail(ctx.source.name, "the file holds no records")
     _write(ctx, tally, placer, len(archive.street))
@@ -182,6 +189,13 @@ def load_policeuk(ctx: LoadContext) -> None:
     if archive.left_out:
         kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(archive.left_out.items()))
         ctx.summary.notes.append(f"left out of the zip ({kinds} files): only the street files are loaded")
+
+
+def _member_name(member: ArchiveMember, number: int, members: int) -> str:
+    """How a progress line names the file being read: a zip's member and how far through."""
+    if members == 1:
+        return "file"
+    return f"file {number:,} of {members:,} ({member.source.name.rsplit('/', 1)[-1]})"
 
 
 def _archive(source: Source) -> Archive:

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
-from loaders.options import LoadProgress
+from loaders.options import LoadProgress, progress_of
 from loaders.workbook import TablesRead, open_workbook, shipped_aliases, table_rows
 from rules.csp_tables import code_key, fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
 from store.csp_crime import replace_quarters
@@ -48,7 +48,7 @@ def load_csp_tables(ctx: LoadContext) -> None:
     unassigned: set[str] = set()  # forces with Unassigned rows
     read = TablesRead()
     matched: dict[str, str | None] = {}  # each name matched once: the files repeat them a million times
-    progress = _progress_of(source)
+    progress = progress_of(source)
     sheet, in_sheet = "", 0
     for row in table_rows(book, read):  # one row at a time, streamed from the file
         if row.sheet != sheet:
@@ -121,12 +121,6 @@ def _folded(name: str, seen: dict[str, str], chosen: dict[str, str]) -> str:
     if found is None:
         found = seen[name] = fold_spellings([name], chosen)[name]
     return found
-
-
-def _progress_of(source: object) -> LoadProgress:
-    """The progress reporter the CLI attached to the file, if any (``geo.options.with_options``)."""
-    options = getattr(source, "options", None)
-    return options if isinstance(options, LoadProgress) else LoadProgress()
 
 
 def _sheet_done(progress: LoadProgress, sheet: str, rows: int) -> None:

@@ -28,3 +28,13 @@ class LoadProgress:
     def tell(self, message: str) -> None:
         if self.report is not None:
             self.report(message)
+
+
+def progress_of(source: object) -> LoadProgress:
+    """The progress reporter the CLI or the upload page attached to the file, if any
+    (``geo.options.with_options``); otherwise one that tells nobody."""
+    options = getattr(source, "options", None)
+    if isinstance(options, LoadProgress):
+        return options
+    within = getattr(options, "progress", None)  # a loader's own options may carry it (police.uk)
+    return within if isinstance(within, LoadProgress) else LoadProgress()

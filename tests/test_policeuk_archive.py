@@ -224,3 +224,28 @@ def test_archive_member_past_the_unpacked_cap_is_refused_by_name(engine, tmp_pat
 def test_months_between():
     assert months_between("2023-11", "2024-02") == ["2023-11", "2023-12", "2024-01", "2024-02"]
     assert months_between("2024-02", "2024-01") == []
+
+
+def test_archive_load_says_which_street_file_it_is_reading(engine, tmp_path):
+    """The monthly archive of every force is hundreds of files: a load carrying a progress
+    reporter (the CLI on a terminal, the upload page) is told each file as it finishes, with
+    the rows read in all, and every ``every`` rows within one."""
+    from geo.options import PoliceUkOptions
+    from loaders.options import LoadProgress
+
+    ons_wards(engine, tmp_path)
+    told: list[str] = []
+    path = archive(tmp_path, two_forces_three_months())
+    source = with_options(Source.from_path(path), PoliceUkOptions(progress=LoadProgress(told.append, every=1_000)))
+    run_load(engine, "policeuk", source)
+    assert told == [
+        "file 1 of 5 (2024-01-cleveland-street.csv): 4 rows read in all",
+        "file 2 of 5 (2024-01-durham-street.csv): 6 rows read in all",
+        "file 3 of 5 (2024-02-cleveland-street.csv): 9 rows read in all",
+        "file 4 of 5 (2024-03-cleveland-street.csv): 10 rows read in all",
+        "file 5 of 5 (2024-03-durham-street.csv): 12 rows read in all",
+    ]
+    # The upload page attaches a bare reporter (no options of the loader's own): told the same.
+    page: list[str] = []
+    run_load(engine, "policeuk", with_options(Source.from_path(path), LoadProgress(page.append)), dry_run=True)
+    assert page == told
