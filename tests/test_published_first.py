@@ -68,6 +68,9 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     series = reader.get("/api/v1/indicators/CSP1/series").get_json()["data"]
     assert series[-1]["period"] == Q3.key
     assert reader.get(f"/api/v1/indicators/CSP1/series?to={Q4.key}").status_code == 404
+    counts = reader.get("/api/v1/counts?by=month").get_json()
+    assert counts["meta"]["published_to"] == Q3.key and counts["data"][-1]["period"] == "2016-12"  # no draft month
+    assert reader.get("/api/v1/counts?by=quarter").get_json()["data"][-1]["period"] == Q3.key
     assert reader.get("/export/data/CSP1.csv").status_code == 200
     assert f"{Q3.key}" in reader.get("/export/data/CSP1.csv").headers["Content-Disposition"]
     assert reader.get(f"/export/data/CSP1.csv?period={Q4.key}").status_code == 404
@@ -81,6 +84,8 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
     analyst = _reader_app(database_url).server.test_client()
     web_sign_in(analyst, "priya")
     assert analyst.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key
+    analyst_counts = analyst.get("/api/v1/counts").get_json()
+    assert analyst_counts["meta"]["published_to"] is None and analyst_counts["data"][-1]["period"] == "2017-03"
     # CSPDASH_SHOW_DRAFTS=true: readers see drafts too.
     shown = make_web_app(database_url, CSPDASH_SHOW_DRAFTS="true").server.test_client()
     assert shown.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key

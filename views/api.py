@@ -358,10 +358,14 @@ def counts(
     area: str | None = None,
     level: str | None = None,
     by: str | None = None,
+    *,
+    published_only: bool = False,
 ) -> ApiTable:
     """Recorded crime or ASB incidents by month or quarter, for one area or every area at
     ``level`` within it. A quarter short of a month has no count (``count`` is null,
-    ``complete`` false): a partial total must not look like a whole one."""
+    ``complete`` false): a partial total must not look like a whole one. Readers
+    (``published_only``) get the months up to the end of the home area's latest published
+    quarter, as its pages show them, and ``meta.published_to`` says where that is."""
     source = (source or "crime").strip().lower()
     if source not in SOURCES:
         raise BadRequest(f"source={source!r} is not a source of counts; choose {' or '.join(SOURCES)}.")
@@ -380,6 +384,9 @@ def counts(
     if not codes:
         raise NotFound(f"No {level} areas are held within {tree.name(within)}.")
     months = months_held(session, source)
+    published_to = _readable(session, home, True)[-1] if published_only else None
+    if published_to is not None:
+        months = [m for m in months if m <= published_to.months()[-1]]
     held = monthly_counts_many(session, source, codes, months, tree=tree)
     rows: list[dict[str, object]] = []
     for code in codes:
@@ -404,13 +411,15 @@ def counts(
             complete = len(values) == 3
             rows.append({"area_code": code, "area_name": info.name, "level": info.level, "period": quarter.key,
                          "count": sum(values) if complete else None, "months_held": len(values), "complete": complete})  # fmt: skip
-    meta = {
+    meta: dict[str, object] = {
         "source": source,
         "by": span,
         "area_code": within,
         "area_name": tree.name(within),
         "level": level or tree.by_code[within].level,
     }
+    # Readers see no month past the latest published report; None: every month held is given.
+    meta["published_to"] = published_to.key if published_to is not None else None
     return ApiTable(meta, COUNT_COLUMNS, rows)
 
 

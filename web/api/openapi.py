@@ -136,7 +136,9 @@ META: dict[str, dict[str, Any]] = {
         "comparator_area": TEXT, "comparator_label": TEXT,
     },
     "CountsMeta": {"source": {"type": "string", "enum": ["crime", "asb"]}, "by": {"type": "string", "enum": ["month", "quarter"]},
-                   "area_code": {"type": "string"}, "area_name": {"type": "string"}, "level": {"type": "string"}},
+                   "area_code": {"type": "string"}, "area_name": {"type": "string"}, "level": {"type": "string"},
+                   "published_to": {**QUARTER, "type": ["string", "null"],
+                                    "description": "For readers: the latest published quarter, no month after it given; null: every month held."}},
     "AreasMeta": {"count": {"type": "integer"}, "home": {"type": "string"}},
     "ActionsMeta": {"area_code": {"type": "string"}, "area_name": {"type": "string"}, "period": {**QUARTER, "type": ["string", "null"]},
                     "count": {"type": "integer"}, "today": {"type": "string", "format": "date", "description": "The day overdue is judged on."}},
@@ -255,7 +257,8 @@ def document() -> dict[str, Any]:
             ),
             "/counts": _get(
                 "Recorded counts",
-                "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter.",
+                "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter. Readers "
+                "get the months up to the end of the latest published quarter (meta.published_to), as the pages show them.",
                 "Counts",
                 [
                     _query("source", "crime (default) or asb.", {"type": "string", "enum": ["crime", "asb"]}),

@@ -132,7 +132,10 @@ def series(code: str) -> flask.Response:
 @blueprint.get("/counts")
 def counts() -> flask.Response:
     return _answer(
-        "counts", lambda s, cfg: figures.counts(s, cfg.home_area, _arg("source"), _arg("area"), _arg("level"), _arg("by"))
+        "counts",
+        lambda s, cfg: figures.counts(
+            s, cfg.home_area, _arg("source"), _arg("area"), _arg("level"), _arg("by"), published_only=published_only()
+        ),
     )
 
 
