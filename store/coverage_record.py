@@ -249,7 +249,9 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     area_months = {(a, m) for a, m in loaded.area_months if a in tree.by_code}
     # What the loaded area-months now hold, read back: the record keeps each area's figure
     # (``total``), and an area-month can hold other parts than the load's (police.uk forces).
-    if len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # much of the table: one pass over it
+    if not area_months:  # a merge that changed nothing
+        now: dict[tuple[str, str], Held] = {}
+    elif len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # much of the table: one pass over it
         stored = stored_figures(session, source, tree)[0]
         now = {(a, m): stored[a][m] for a, m in area_months if m in stored.get(a, {})}
     else:  # a window: its area-months alone, through the key
