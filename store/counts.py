@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session, aliased
 from rules.periods import months_between
 from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
+from store.bulk import IN_LIMIT
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
-from store.bulk import IN_LIMIT
 from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 from store.source_tables import count_models

@@ -14,10 +14,10 @@ from sqlalchemy import func, select, update
 from cli.main import cli
 from loaders.errors import LoadError
 from rules.periods import Quarter
+from store.counts import CountFilter
 from store.coverage_record import Recorded, computed_coverage, recorded_coverage
 from store.db import session_scope
 from store.measures import series
-from store.counts import CountFilter
 from store.models import AreaMonthCoverage, AsbCount, Indicator
 from store.schema import alembic_config, upgrade
 from store.scorecard import build_scorecard
