@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session, aliased
 from rules.periods import months_between
 from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
+from store.bulk import IN_LIMIT
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
-from store.models import Area, AsbCount, CrimeCount
+from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 from store.source_tables import count_models
 
@@ -150,7 +151,52 @@ def monthly_coverage_many(
     selection: CountFilter = CountFilter(),
     tree: AreaTree | None = None,
 ) -> dict[str, dict[str, Covered]]:
-    """{area: {month: Covered}} for every month with any data for each area, complete or not."""
+    """{area: {month: Covered}} for every month with any data for each area, complete or not.
+
+    With no category selected, each area's figures are read from the coverage record, which
+    every load rewrites in its own transaction with each area's figure as it resolves it here
+    (``store.coverage_record``): London's month is one row, not a sum of its 733 wards. An area
+    whose record is not all there for these months (a row without its figure: ``incomplete in
+    source file``, or a record from before it kept figures) is summed from the counts."""
+    if selection == CountFilter():
+        recorded = recorded_figures(session, source, areas, months)
+        rest = [a for a in areas if a not in recorded]
+        if not rest:
+            return recorded
+        return {**recorded, **_summed_coverage(session, source, rest, months, selection, tree)}
+    return _summed_coverage(session, source, areas, months, selection, tree)
+
+
+def recorded_figures(session: Session, source: str, areas: list[str], months: list[str]) -> dict[str, dict[str, Covered]]:
+    """{area: {month: Covered}} from the coverage record, for the areas it holds every row of
+    these months with its figure for (an area without a row in any of them is left out too:
+    the caller sums it, which costs nothing where nothing is held)."""
+    table = AreaMonthCoverage
+    found: dict[str, dict[str, Covered]] = defaultdict(dict)
+    lacking: set[str] = set()
+    for start in range(0, len(areas), IN_LIMIT):
+        stmt = select(
+            table.area_code, table.period, table.covered_by, table.upload_id, table.loaded, table.expected, table.what,
+            table.complete, table.total,
+        ).where(table.source == source, table.area_code.in_(areas[start : start + IN_LIMIT]), table.period.in_(months))  # fmt: skip
+        for area, month, covered_by, upload, loaded, expected, what, complete, total in session.execute(stmt):
+            if total is None:
+                lacking.add(area)
+            else:
+                coverage = Coverage(loaded, expected, what, bool(complete), covered_by)
+                found[area][month] = Covered(int(total), coverage, upload)
+    return {area: per_month for area, per_month in found.items() if area not in lacking}
+
+
+def _summed_coverage(
+    session: Session,
+    source: str,
+    areas: list[str],
+    months: list[str],
+    selection: CountFilter,
+    tree: AreaTree | None,
+) -> dict[str, dict[str, Covered]]:
+    """``monthly_coverage_many`` summed from the stored counts."""
     model = SOURCES[source]
     tree = tree or AreaTree.load(session)
     involved = tree.with_descendants(areas)

@@ -49,15 +49,16 @@ class Recorded(NamedTuple):
     expected: int
     what: str
     complete: bool
+    total: int | None = None  # the figure, all categories (``Covered.value``); None: no figure
 
     @classmethod
     def of(cls, covered: Covered) -> Recorded:
         c = covered.coverage
-        return cls(c.covered_by, covered.upload_id, c.loaded, c.expected, c.what, c.complete)
+        return cls(c.covered_by, covered.upload_id, c.loaded, c.expected, c.what, c.complete, covered.value)
 
-    def row(self) -> tuple[str, int | None, int, int, str, bool]:
+    def row(self) -> tuple[str, int | None, int, int, str, bool, int | None]:
         """The fields in column order."""
-        return (self.covered_by, self.upload_id, self.loaded, self.expected, self.what, self.complete)
+        return (self.covered_by, self.upload_id, self.loaded, self.expected, self.what, self.complete, self.total)
 
     def text(self) -> str:
         """``complete`` or ``partial: 1 of 33 boroughs``, as ``Coverage.text``; or
@@ -117,6 +118,7 @@ def record_coverage(
             # or executemany (SQLite), not the ORM's insert of one dict per row.
             frame = pd.DataFrame([(*k, *wanted[k].row()) for k in fresh], columns=list(_COLUMNS))
             frame["upload_id"] = frame["upload_id"].astype("Int64")
+            frame["total"] = frame["total"].astype("Int64")
             bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
     session.flush()
     if incomplete:
@@ -163,7 +165,7 @@ def _delete_keys(session: Session, keys: list[Key]) -> None:
 
 
 _STALE = "cspdash_stale_coverage"
-_COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete")
+_COLUMNS = ("source", "area_code", "period", "covered_by", "upload_id", "loaded", "expected", "what", "complete", "total")
 
 
 def _source_clause(source: str) -> ColumnElement[bool]:
@@ -245,13 +247,18 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
         before_spans[area] = (lo, hi)
         held_area_months += n
     area_months = {(a, m) for a, m in loaded.area_months if a in tree.by_code}
-    if loaded.only_this_upload:
-        written = dict.fromkeys(area_months, loaded.upload_id)
-    elif len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # a merge of much of the table: one pass over it
+    # What the loaded area-months now hold, read back: the record keeps each area's figure
+    # (``total``), and an area-month can hold other parts than the load's (police.uk forces).
+    if not area_months:  # a merge that changed nothing
+        now: dict[tuple[str, str], Held] = {}
+    elif len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # much of the table: one pass over it
         stored = stored_figures(session, source, tree)[0]
-        written = {(a, m): stored[a][m].upload_id for a, m in area_months if m in stored.get(a, {})}
-    else:  # a merge of a window: read back the latest upload of its area-months alone
-        written = _latest_uploads(session, source, area_months)
+        now = {(a, m): stored[a][m] for a, m in area_months if m in stored.get(a, {})}
+    else:  # a window: its area-months alone, through the key
+        now = _held_now(session, source, area_months)
+    if loaded.only_this_upload:
+        now = {k: Held(v.value, loaded.upload_id) for k, v in now.items()}
+    written = {k: v.upload_id for k, v in now.items()}
     if written.keys() != area_months:
         return None  # the spans below assume every loaded area-month holds figures
     after_spans = spans_extended(before_spans, area_months)
@@ -265,11 +272,16 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     else:  # the rest of the record is not this plan's to rewrite
         held = {k: v for k, v in recorded_coverage(session, source).items() if k[2] in again}
     before: Figures = {}
+    values: dict[tuple[str, str], int] = {k: v.value for k, v in now.items()}
     for (_, area, period), recorded in held.items():
         if recorded.covered_by == own:
+            if recorded.total is None:
+                return None  # a record from before it kept figures: work out the whole of it
             before.setdefault(area, {})[period] = recorded.upload_id
-    # The record keeps no counts, only coverage: the figures' values are not needed.
-    direct = {a: {p: Held(0, u) for p, u in per.items()} for a, per in figures_after(before, area_months, written).items()}
+            values.setdefault((area, period), recorded.total)
+    direct = {
+        a: {p: Held(values[(a, p)], u) for p, u in per.items()} for a, per in figures_after(before, area_months, written).items()
+    }
 
     def monthly() -> dict[Key, Recorded]:
         resolved = resolve_coverage(tree, sorted(tree.by_code), sorted(again), direct, after_spans) if again else {}
@@ -281,9 +293,9 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
 _LOADED = "cspdash_loaded_area_months"
 
 
-def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
-    """The latest upload behind each of these area-months that holds figures (one join with a
-    keyed temporary table of them, read through the count table's key)."""
+def _held_now(session: Session, source: str, area_months: set[tuple[str, str]]) -> dict[tuple[str, str], Held]:
+    """The figure (all categories) and latest upload of each of these area-months that holds
+    figures (one join with a keyed temporary table of them, read through the count table's key)."""
     if not area_months:
         return {}
     table = SOURCES[source].__tablename__
@@ -297,10 +309,10 @@ def _latest_uploads(session: Session, source: str, area_months: set[tuple[str, s
     # (PostgreSQL plans it as any join).
     rows = session.execute(
         text(
-            f"SELECT l.area_code, l.month, max(t.upload_id) FROM {_LOADED} l CROSS JOIN {table} t "
+            f"SELECT l.area_code, l.month, max(t.upload_id), sum(t.count) FROM {_LOADED} l CROSS JOIN {table} t "
             f"WHERE t.area_code = l.area_code AND t.month = l.month GROUP BY l.area_code, l.month"
         )
     )
-    out = {(area, month): upload for area, month, upload in rows}
+    out = {(area, month): Held(int(total or 0), upload) for area, month, upload, total in rows}
     session.execute(text(f"DROP TABLE {_LOADED}"))
     return out

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -524,6 +525,9 @@ class AreaMonthCoverage(Base):
     expected: Mapped[int] = mapped_column(Integer)
     what: Mapped[str] = mapped_column(String(16), default="")
     complete: Mapped[bool] = mapped_column(Boolean)
+    # The area's figure, all categories (a sum of children's even when partial); NULL where the
+    # row has none (``incomplete in source file``, uploaded values). Comparators read it.
+    total: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # --- Ward generations (issue 19): which generation covers a borough-month -------------------

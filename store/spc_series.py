@@ -136,7 +136,9 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
     return (min(quarters), max(quarters)) if quarters else None
 
 
-def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) -> dict[str, float]:
+def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree, until: str | None = None) -> dict[str, float]:
+    """Every month's value held (to the end of ``until`` when given: the caller leaves out
+    later months, so they are not read; a scorecard for 2016-17 need not read years after it)."""
     measure = Measure.parse(indicator.measure)
     span = _month_range(session, indicator, measure, [area, *tree.descendants(area)])
     if span is None:
@@ -147,6 +149,9 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree) 
             )
         return {}
     months = _months_between(*span)
+    if until is not None:
+        last = period_span(until)[1]
+        months = [m for m in months if period_span(m)[1] <= last]
     out: dict[str, float] = {}
     if measure.source in SOURCES:
         out.update(
@@ -247,7 +252,7 @@ def indicator_spc(
     tree = tree or AreaTree.load(session)
     if area not in tree.by_code:
         raise SpcUnavailable(f"unknown area {area!r}")
-    series = _monthly(session, indicator, area, tree) if by == "month" else _quarterly(session, indicator, area, tree)
+    series = _monthly(session, indicator, area, tree, until) if by == "month" else _quarterly(session, indicator, area, tree)
     if until is not None:
         last = period_span(until)[1]
         series = {p: v for p, v in series.items() if period_span(p)[1] <= last}

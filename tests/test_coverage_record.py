@@ -9,16 +9,17 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from cli.main import cli
 from loaders.errors import LoadError
 from rules.periods import Quarter
+from store.counts import CountFilter
 from store.coverage_record import Recorded, computed_coverage, recorded_coverage
 from store.db import session_scope
 from store.indicator_queries import indicator_by_code
 from store.measures import series
-from store.models import AreaMonthCoverage, Indicator
+from store.models import AreaMonthCoverage, AsbCount, Indicator
 from store.schema import alembic_config, upgrade
 from store.scorecard import build_scorecard
 from tests.helpers import load, write
@@ -29,8 +30,10 @@ SOURCES = ("crime", "asb", "marac", "values")
 
 
 def record(engine, source: str) -> dict:
+    """The record's coverage (its figures, ``total``, are checked against the counts by
+    ``assert_record_agrees`` and the tests of ``store.counts.recorded_figures``)."""
     with session_scope(engine) as session:
-        return recorded_coverage(session, source)
+        return {k: v._replace(total=None) for k, v in recorded_coverage(session, source).items()}
 
 
 def assert_record_agrees(engine) -> None:
@@ -118,22 +121,22 @@ def merge(request, monkeypatch):
 @pytest.mark.parametrize("much_of_the_table", [False, True], ids=["window", "much"])
 def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp_path, monkeypatch, merge, much_of_the_table):
     """A load of counts tells the record which area-months it wrote: the record is worked out
-    from that and the record as it stood. A load that replaced area-months whole reads no
-    stored figure back; a merge reads back the latest upload of the area-months it wrote
-    (those alone for a window, in one pass over the table for a merge of much of it). Either
-    way it must agree with working it all out afresh."""
+    from that and the record as it stood. Every load reads back the figures and latest upload
+    of the area-months it wrote (the record keeps each area's figure, and an area-month can
+    hold parts other than the load's): those alone for a window, in one pass over the table
+    for a load of much of it. Either way it must agree with working it all out afresh."""
     import store.coverage_record as coverage_record
 
     if much_of_the_table:
         monkeypatch.setattr(coverage_record, "WHOLE_TABLE_FRACTION", 10**9)
     calls = []
-    for name in ("stored_figures", "_latest_uploads"):
+    for name in ("stored_figures", "_held_now"):
         real = getattr(coverage_record, name)
         monkeypatch.setattr(coverage_record, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
     wards = havering_wards(demo_engine)
     first = upload_asb(demo_engine, tmp_path, ["2017-04", "2017-05"], wards[:9], "first.csv")
     second = upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")
-    assert calls == ([("stored_figures" if much_of_the_table else "_latest_uploads")] * 2 if merge else [])
+    assert calls == [("stored_figures" if much_of_the_table else "_held_now")] * 2
     assert_record_agrees(demo_engine)
     asb = record(demo_engine, "asb")
     assert asb[("asb", HAVERING, "2017-04")] == Recorded("children", first.upload_id, 9, len(wards), "wards", False)
@@ -141,7 +144,8 @@ def test_a_load_of_counts_updates_the_record_from_what_it_wrote(demo_engine, tmp
     assert asb[("asb", wards[0], "2017-04")] == Recorded("own figure", first.upload_id, 1, 1, "", True)
     before = list(calls)
     upload_asb(demo_engine, tmp_path, ["2017-05", "2017-06"], wards, "second.csv")  # the same again
-    assert calls == before  # merged, nothing written: nothing to read back
+    # Merged, nothing written: nothing to read back; replaced: what it wrote, read back once.
+    assert calls == (before if merge else [*before, "stored_figures" if much_of_the_table else "_held_now"])
     assert_record_agrees(demo_engine)
     # Merged, nothing changed: the figures keep the upload they came from.
     expected = second.upload_id if merge else second.upload_id + 1
@@ -282,3 +286,63 @@ def test_counts_shows_marac_coverage(demo_engine, tmp_path, database_url, monkey
     out = CliRunner().invoke(cli, ["counts", "--source", "marac", "--area", HAVERING, "--by", "year", "--format", "csv"])
     assert f"{HAVERING},Havering,2017-18,40,10,partial: 1 of 4 quarters,own figure" in out.output
     assert f"{HAVERING},Havering,2016-17," in out.output and ",complete,own figure" in out.output
+
+
+# --- Each area's figure in the record (issue 23 part 3): a comparator's month is one row ------
+
+
+def figures(engine, source: str, areas: list[str], months: list[str]) -> tuple[dict, dict, dict]:
+    """The figures as read from the record, as summed from the counts, and what the record holds."""
+    from store.counts import _summed_coverage, monthly_coverage_many, recorded_figures
+
+    with session_scope(engine) as session:
+        read = monthly_coverage_many(session, source, areas, months)
+        summed = _summed_coverage(session, source, areas, months, CountFilter(), None)
+        return read, summed, recorded_figures(session, source, areas, months)
+
+
+def ward_sum(engine, wards: list[str], month: str) -> int:
+    with session_scope(engine) as session:
+        stmt = select(func.sum(AsbCount.count)).where(AsbCount.area_code.in_(wards), AsbCount.month == month)
+        return int(session.execute(stmt).scalar_one())
+
+
+def test_london_and_havering_read_from_the_record_equal_the_sum_of_the_counts_before_and_after_a_load(demo_engine, tmp_path):
+    """The record's figures are what summing the stored counts gives, area by area and month by
+    month (value, coverage, upload), for London (summed from its boroughs and wards) and
+    Havering (from its wards); a load into a window changes them as it changes the counts, a
+    partial month stays partial, and nothing is read from the counts where the record has it."""
+    wards = havering_wards(demo_engine)
+    months = ["2016-10", "2016-11", "2016-12", "2017-04", "2017-05", "2017-06"]
+    for source in ("crime", "asb"):
+        read, summed, recorded = figures(demo_engine, source, [LONDON, HAVERING], months)
+        assert read == summed and set(recorded) == {LONDON, HAVERING}, source
+    assert recorded[HAVERING]["2016-12"].coverage.complete
+    assert recorded[LONDON]["2016-12"].coverage.text() == "partial: 1 of 33 boroughs"  # the demo holds Havering alone
+    before = figures(demo_engine, "asb", [LONDON, HAVERING], months)[0]
+    assert before[HAVERING]["2016-12"].value == ward_sum(demo_engine, wards, "2016-12")
+
+    upload_asb(demo_engine, tmp_path, ["2016-12"], wards, "again.csv")  # new figures for a month held
+    upload_asb(demo_engine, tmp_path, ["2017-06"], wards[:9], "half.csv")  # half of a month not held
+    read, summed, recorded = figures(demo_engine, "asb", [LONDON, HAVERING], months)
+    assert read == summed and set(recorded) == {LONDON, HAVERING}
+    assert read[HAVERING]["2016-12"].value == ward_sum(demo_engine, wards, "2016-12") != before[HAVERING]["2016-12"].value
+    assert read[LONDON]["2016-12"].value - before[LONDON]["2016-12"].value == (
+        read[HAVERING]["2016-12"].value - before[HAVERING]["2016-12"].value
+    )
+    assert not read[HAVERING]["2017-06"].coverage.complete and read[HAVERING]["2017-06"].coverage.loaded == 9
+    assert_record_agrees(demo_engine)
+
+
+def test_the_london_comparators_series_is_the_same_read_from_the_record_as_summed(demo_engine, monkeypatch):
+    """The scorecard's London comparator (CSP1: every crime, CSP3: every ASB incident) shows the
+    same values and gaps whether London's months come from the record or from summing its wards."""
+    quarters = [Quarter(2016, q) for q in (1, 2, 3, 4)] + [Quarter(2015, 3)]
+    with session_scope(demo_engine) as session:
+        read = {code: series(session, indicator(session, code), LONDON, quarters) for code in ("CSP1", "CSP3")}
+    monkeypatch.setattr("store.counts.recorded_figures", lambda *a, **k: {})
+    with session_scope(demo_engine) as session:
+        summed = {code: series(session, indicator(session, code), LONDON, quarters) for code in ("CSP1", "CSP3")}
+    for code in read:
+        assert read[code].values == summed[code].values and read[code].gaps == summed[code].gaps, code
+    assert read["CSP1"].values  # London's crime figures are there to compare
