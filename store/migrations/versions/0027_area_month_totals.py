@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "0027_area_month_totals"
-down_revision = "0024_policeuk_force_months"
+down_revision = "0025_partnerships"
 branch_labels = None
 depends_on = None
 
