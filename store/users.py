@@ -68,8 +68,10 @@ class Principal:
         return self.admin or (self.grants is not None and partnership in dict(self.grants))
 
     def within(self, partnership: str | None) -> Principal:
-        """This person as they act in ``partnership``: ``role`` is the role held there ("" none)."""
-        return Principal(self.name, self.role_in(partnership) or "", self.session_version, None)
+        """This person as they act in ``partnership``: ``role`` is the role held there."""
+        if self.grants is None:
+            return self
+        return Principal(self.name, self.role_in(partnership) or f"no role in {partnership}", self.session_version, None)
 
 
 def has_role(actual: str | None, needed: str) -> bool:
@@ -266,7 +268,7 @@ def authenticate(session: Session, name: str, password: str) -> Principal | None
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    return _principal(session, user)
+    return principal_of(session, user)
 
 
 def principal_for(session: Session, name: str) -> Principal | None:
@@ -277,10 +279,10 @@ def principal_for(session: Session, name: str) -> Principal | None:
     user = find_user(session, name)
     if user is None or not user.active:
         return None
-    return _principal(session, user)
+    return principal_of(session, user)
 
 
-def _principal(session: Session, user: User) -> Principal:
+def principal_of(session: Session, user: User) -> Principal:
     return Principal(user.name, user.role, user.session_version, roles_held(session, user))
 
 
@@ -319,7 +321,9 @@ def grant_role(session: Session, user: User, role: str, partnership: str | None,
         row.role = role
     session.flush()
     if before not in (None, role):
-        record_change(session, by, "set-role", "user", user.name, {"partnership": code, "old": {"role": before}, "new": {"role": role}})
+        record_change(
+            session, by, "set-role", "user", user.name, {"partnership": code, "old": {"role": before}, "new": {"role": role}}
+        )
     return code
 
 

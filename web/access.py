@@ -41,8 +41,10 @@ from dash import Dash
 from werkzeug.wrappers import Response as BaseResponse
 
 from settings import Settings
+from store.audit import record_refusal
 from store.db import get_engine, reading, session_scope
-from store.users import ROLES, Principal, end_sessions, find_user, principal_for
+from store.partnerships import PartnershipError, partnership_in_force, partnership_of
+from store.users import ROLES, Principal, end_sessions, find_user, principal_for, principal_of
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +101,46 @@ def current_user() -> Principal | None:
     return flask.g.cspdash_user
 
 
-def can(role: str) -> bool:
+def request_partnership() -> str | None:
+    """The partnership this request works on (the one in force); None when several are held and
+    none is chosen, where nobody but an admin holds a role."""
+    if "cspdash_partnership" not in flask.g:
+        settings = flask.current_app.config["CSPDASH_SETTINGS"]
+        try:
+            with reading(get_engine(settings.database_url)) as session:
+                flask.g.cspdash_partnership = partnership_in_force(session)
+        except PartnershipError:
+            flask.g.cspdash_partnership = None
+    return flask.g.cspdash_partnership
+
+
+def can(role: str, partnership: str | None = None) -> bool:
+    """Whether the caller holds ``role`` in ``partnership`` (None: the request's partnership)."""
     user = current_user()
-    return user is not None and user.can(role)
+    return user is not None and user.can(role, partnership or request_partnership())
+
+
+def guard_write(role: str, area: str | None, action: str) -> str | None:
+    """The first line of every callback that writes: refuse (403) unless the caller holds
+    ``role`` in the partnership the write touches (the one ``area`` belongs to: a partnership's
+    own area, else the request's partnership), and record the refusal in the change log, so a
+    request forged against another partnership's indicator or quarter stores nothing and is
+    traced to whoever sent it. Returns the partnership written to."""
+    user = current_user()
+    settings = flask.current_app.config["CSPDASH_SETTINGS"]
+    with session_scope(get_engine(settings.database_url)) as session:
+        try:
+            partnership: str | None = partnership_of(session, area or "")
+        except PartnershipError:
+            partnership = None
+        if user is not None and user.can(role, partnership):
+            return partnership
+        who = user.name if user else "anonymous"
+        record_refusal(
+            session, who, action, partnership, {"area": area, "needed": role, "held": user.role_in(partnership) if user else None}
+        )
+    log.warning("refused %s (%s) in partnership %s for %s", action, role, partnership, who)
+    flask.abort(_refuse(403, f"Sign in as {ROLE_WORDS[role]} of this partnership to do this."))
 
 
 def requires_role(role: str) -> Callable[[F], F]:
@@ -161,7 +200,7 @@ def _resolve_user(settings: Settings) -> Principal | None:
             user = find_user(session, sso_name)
             if user is None:
                 return Principal(sso_name, "viewer")  # known to the proxy, not to us: may read
-            return Principal(user.name, user.role) if user.active else None
+            return principal_of(session, user) if user.active else None
     name = flask.session.get(SESSION_USER)
     if not name:
         return None
@@ -202,8 +241,11 @@ def _check_callback(settings: Settings) -> flask.Response | None:
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return _refuse(400, "This is not a well-formed dashboard request.")
     needed = required_role(body)
-    if needed and (user is None or not user.can(needed)):
+    if needed and (user is None or not user.can(needed, request_partnership())):
         log.warning("refused %s callback %r for %s", needed, body["output"][:200], user.name if user else "anonymous")
+        if user is not None:  # signed in, without the role here: kept for review
+            with session_scope(get_engine(settings.database_url)) as session:
+                record_refusal(session, user.name, body["output"][:200], request_partnership(), {"needed": needed})
         return _refuse(403, f"Sign in as {ROLE_WORDS[needed]} to do this.")
     return None
 
