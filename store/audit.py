@@ -38,7 +38,7 @@ def recent_changes(session: Session, *, entity: str | None = None, limit: int = 
 def record_refusal(session: Session, user: str, action: str, partnership: str | None, detail: dict[str, Any]) -> ChangeLog:
     """A write refused because ``user`` holds no role good enough in the partnership it touched,
     kept so an attempt on another partnership's figures can be traced to a person."""
-    return record_change(session, user, "refused", action, partnership or "", detail)
+    return record_change(session, user, "refused", "partnership", partnership or "", {"what": action[:300], **detail})
 
 
 def refusals(session: Session, *, limit: int = 50) -> list[ChangeLog]:
