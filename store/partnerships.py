@@ -64,6 +64,12 @@ def chosen_partnership(code: str | None) -> Iterator[None]:
         _CHOSEN.reset(token)
 
 
+def choose_for_request(code: str | None) -> None:
+    """At the start of a web request: its partnership is ``code`` (the app's setting; None: the
+    only one held). Set for every request, so one served before never carries over."""
+    _CHOSEN.set(code)
+
+
 class PartnershipError(ValueError):
     """A partnership that cannot be added or chosen; the text says why in plain words."""
 

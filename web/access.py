@@ -43,7 +43,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from settings import Settings
 from store.audit import record_refusal
 from store.db import get_engine, reading, session_scope
-from store.partnerships import PartnershipError, partnership_in_force, partnership_of
+from store.partnerships import PartnershipError, choose_for_request, partnership_in_force, partnership_of
 from store.users import ROLES, Principal, end_sessions, find_user, principal_for, principal_of
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,9 @@ def install_access(app: Dash, settings: Settings) -> None:
     prefix = app.config.routes_pathname_prefix
     register_login_routes(server, prefix)
     server.before_request(lambda: _guard(prefix, settings))
+    # First of all, what the store reads as the partnership in force (the app's setting).
+    server.before_request_funcs.setdefault(None, []).insert(0, lambda: choose_for_request(settings.partnership))
+    server.teardown_request(lambda _error: choose_for_request(None))
 
 
 def current_user() -> Principal | None:
