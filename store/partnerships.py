@@ -95,6 +95,21 @@ def list_partnerships(session: Session) -> list[PartnershipInfo]:
     return [PartnershipInfo(p.code, p.name, bool(p.private), p.created_at) for p in rows]
 
 
+def private_partnerships(session: Session) -> frozenset[str]:
+    """The codes of the partnerships only their members may read."""
+    return frozenset(session.scalars(select(Partnership.code).where(Partnership.private.is_(True))))
+
+
+def set_private(session: Session, code: str, private: bool) -> PartnershipInfo:
+    """Mark partnership ``code`` private (read only by its members) or public."""
+    row = session.get(Partnership, code)
+    if row is None:
+        raise UnknownPartnership(code, held_codes(session))
+    row.private = private
+    session.flush()
+    return PartnershipInfo(row.code, row.name, row.private, row.created_at)
+
+
 def add_partnership(session: Session, code: str, name: str, private: bool = False) -> PartnershipInfo:
     """Add a partnership for a held district or CSP; anything else is refused, nothing stored."""
     code, name = code.strip(), name.strip()

@@ -50,7 +50,12 @@ def _with_barking(engine, tmp_path) -> None:
     load(engine, "indicators", write(tmp_path / "i.csv", INDICATORS), partnership=BARKING)
     load(engine, "targets", write(tmp_path / "t.csv", "code,year,quarter,target,tolerance,tolerance_type\nK1,2016-17,Q3,50,0,abs\n"),
          partnership=BARKING)  # fmt: skip
-    load(engine, "values", write(tmp_path / "v.csv", f"indicator_code,area_code,period,value\nK1,{BARKING},{Q3},70\n"), partnership=BARKING)
+    load(
+        engine,
+        "values",
+        write(tmp_path / "v.csv", f"indicator_code,area_code,period,value\nK1,{BARKING},{Q3},70\n"),
+        partnership=BARKING,
+    )
     with session_scope(engine) as session:
         set_role(session, "ana", "viewer", by="test", partnership=BARKING)
 

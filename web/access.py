@@ -31,6 +31,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -43,7 +45,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from settings import Settings
 from store.audit import record_refusal
 from store.db import get_engine, reading, session_scope
-from store.partnerships import PartnershipError, choose_for_request, partnership_in_force, partnership_of
+from store.partnerships import (
+    PartnershipError,
+    choose_for_request,
+    partnership_in_force,
+    partnership_of,
+    private_partnerships,
+)
 from store.users import ROLES, Principal, end_sessions, find_user, principal_for, principal_of
 
 log = logging.getLogger(__name__)
@@ -227,6 +235,9 @@ def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
         request.max_content_length = SMALL_REQUEST_BYTES  # settled from the cookie, body unread
     if local.startswith(_STATIC_PREFIXES) or local in _OPEN_PATHS:
         return None
+    private = _private_refusal(settings, local)
+    if private is not None:
+        return private
     if local == "_dash-update-component" and flask.request.method == "POST":
         return _check_callback(settings)
     if settings.public_read or current_user() is not None:
@@ -234,6 +245,48 @@ def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
     if local.startswith(("_dash-", "api/")):  # fetched by a script (the page's, or an API client's)
         return _refuse(401, "Sign in to see the dashboard.")
     return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
+
+
+def _private_refusal(settings: Settings, local: str) -> BaseResponse | None:
+    """A private partnership is read only by its members (and admins), whatever
+    ``public_read`` says: a page, callback, download, embed or API call touching one (the
+    request's partnership, or a partnership's code in its address or a callback's inputs) is
+    refused to anyone else the way a signed-out reader is refused when public reading is off."""
+    private = _private_codes(settings)
+    if not private:
+        return None
+    touched = {code for code in private if code == request_partnership()}
+    seen = flask.request.full_path
+    if local == "_dash-update-component" and flask.request.method == "POST":
+        body = flask.request.get_json(silent=True)
+        if isinstance(body, dict):
+            seen += json.dumps([body.get("inputs"), body.get("state")], default=str)
+    touched |= {code for code in _AREA_CODE.findall(seen) if code in private}
+    user = current_user()
+    if not touched or (user is not None and all(user.member_of(code) for code in touched)):
+        return None
+    if user is not None:
+        log.warning("refused private partnership %s to %s", ", ".join(sorted(touched)), user.name)
+        return _refuse(403, "This partnership's figures are for its members only.")
+    if local.startswith(("_dash-", "api/")) or flask.request.method not in _READ_METHODS:
+        return _refuse(401, "Sign in to see the dashboard.")
+    return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
+
+
+_AREA_CODE = re.compile(r"[EWSN]\d{8}")
+# How long the list of private partnerships is kept between requests (it changes only when an
+# administrator marks one): one small query every few seconds, not one per request.
+PRIVATE_LIST_SECONDS = 5.0
+
+
+def _private_codes(settings: Settings) -> frozenset[str]:
+    kept = flask.current_app.extensions.setdefault("cspdash_private_partnerships", {})
+    now = time.monotonic()
+    if kept.get("until", 0.0) < now:
+        with reading(get_engine(settings.database_url)) as session:
+            kept["codes"] = private_partnerships(session)
+        kept["until"] = now + PRIVATE_LIST_SECONDS
+    return kept["codes"]
 
 
 def _check_callback(settings: Settings) -> flask.Response | None:
