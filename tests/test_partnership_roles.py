@@ -20,7 +20,7 @@ from store.models import PartnershipRole, User
 from store.partnerships import add_partnership
 from store.schema import alembic_config, upgrade
 from store.users import add_user, principal_for, roles_held, set_role
-from tests.conftest import WEB_PASSWORD, callback_body, make_web_app, web_sign_in
+from tests.conftest import WEB_PASSWORD, callback_body, make_dashboard_app, make_web_app, web_sign_in
 from tests.helpers import load, write
 from web.parts import pack_text_form
 
@@ -205,3 +205,45 @@ def test_upload_into_a_partnership_where_the_analyst_is_a_viewer_is_refused_and_
         assert (last.user, last.key, last.detail["needed"]) == ("ana", BARKING, "analyst")
     assert _post(app, "root", request).status_code == 200  # an admin may, in every partnership
     assert _stored(demo_engine)["marac_return"] != before["marac_return"]
+
+
+# --- Private partnerships --------------------------------------------------------------------
+
+
+def test_a_private_partnership_is_read_only_by_its_members_and_admins(demo_engine, database_url, tmp_path):
+    """Public reading is on; Barking and Dagenham is private: ana (a viewer there) and the admin
+    read it, lena (Havering's lead, nothing in Barking) and anonymous readers are refused on
+    pages, API, downloads and embeds, and Havering stays public."""
+    from store.partnerships import set_private
+
+    _with_barking(demo_engine, tmp_path)
+    with session_scope(demo_engine) as session:
+        set_private(session, BARKING, True)
+    barking = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=BARKING, CSPDASH_PUBLIC_READ="true")
+    havering = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=HAVERING, CSPDASH_PUBLIC_READ="true")
+    api, embed = f"/api/v1/scorecard?period={Q3}", f"/embed/indicator/K1?period={Q3}"
+
+    anonymous = barking.server.test_client()
+    page = anonymous.get("/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
+    assert anonymous.get(api).status_code == 401
+    assert anonymous.get(embed).status_code == 302
+    # From the public partnership's app, naming the private one is refused too; Havering is public.
+    from_havering = havering.server.test_client()
+    assert from_havering.get(f"/api/v1/scorecard?period={Q3}&area={BARKING}").status_code == 401
+    assert from_havering.get(f"/export/pack.pdf?period={Q3}&area={BARKING}").status_code == 302
+    assert from_havering.get(api).status_code == 200
+
+    for who, status in (("lena", 403), ("ana", 200), ("root", 200)):
+        client = barking.server.test_client()
+        assert web_sign_in(client, who).status_code == 302
+        response = client.get(api)
+        assert response.status_code == status, (who, response.get_data(as_text=True)[:300])
+        if status == 403:
+            assert response.get_json() == {"message": "This partnership's figures are for its members only."}
+            assert client.get("/").status_code == 403
+
+    with session_scope(demo_engine) as session:
+        set_private(session, BARKING, False)
+    public_again = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=BARKING, CSPDASH_PUBLIC_READ="true")
+    assert public_again.server.test_client().get(api).status_code == 200
