@@ -52,7 +52,7 @@ from store.partnerships import (
     partnership_of,
     private_partnerships,
 )
-from store.users import ROLES, Principal, end_sessions, find_user, principal_for, principal_of
+from store.users import ROLES, Principal, end_sessions, find_user, has_role, principal_for, principal_of
 
 log = logging.getLogger(__name__)
 
@@ -299,11 +299,16 @@ def _check_callback(settings: Settings) -> flask.Response | None:
     needed = required_role(body)
     if needed and (user is None or not user.can(needed, request_partnership())):
         log.warning("refused %s callback %r for %s", needed, body["output"][:200], user.name if user else "anonymous")
-        if user is not None:  # signed in, without the role here: kept for review
+        if user is not None and _holds_elsewhere(user, needed):  # an attempt across partnerships: kept
             with session_scope(get_engine(settings.database_url)) as session:
                 record_refusal(session, user.name, body["output"][:200], request_partnership(), {"needed": needed})
         return _refuse(403, f"Sign in as {ROLE_WORDS[needed]} to do this.")
     return None
+
+
+def _holds_elsewhere(user: Principal, role: str) -> bool:
+    """Holds ``role`` in some partnership, though not in the one this request works on."""
+    return any(has_role(held, role) for _, held in user.grants or ())
 
 
 def required_role(body: dict[str, Any]) -> str | None:
