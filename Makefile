@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README):
 #   make demo   run the dashboard on the bundled Havering demo data
-#   make demo-hartlepool   the second demo, outside London (data/hartlepool.db)
 #   make test   run the whole test suite
+# (make demo-hartlepool runs the second demo, outside London: docs/running.md "The two demos")
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -94,8 +94,11 @@ audit: $(BIN)/.installed-test
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_sqlite_key.py
+	$(BIN)/python benchmarks/bench_csp_tables.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_history_readers.py

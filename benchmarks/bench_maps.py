@@ -103,7 +103,8 @@ def main() -> None:
         home = "E09000016"
         params = {"measure": "crime", "span": "quarter", "period": "2017-18-Q4", "area": LONDON}
         queries = [f"?{urlencode({**params, 'view': view})}" for view in ("count", "change")]
-        with app.server.app_context():
+        # a request, as a page view has: the page asks who is signed in (an analyst gets upload links)
+        with app.server.test_request_context("/map"):
             t0 = time.perf_counter()
             ward_map.map_figure(url, home, queries[0])
             cold_ms = (time.perf_counter() - t0) * 1000

@@ -274,8 +274,8 @@ def _short(text: str, width: int = 60) -> str:
 
 def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, version: int | None = None) -> None:
     """``cspdash score --as-published``: the scorecard from the frozen document alone."""
-    from cli.reporting import _csv, _table
-    from store.scorecard import csv_columns, format_value
+    from cli.reporting import _csv, _table, echo_projections
+    from store.scorecard import csv_columns, format_value, projection_fields
 
     with session_scope(app.engine()) as session:
         published = published_scorecard(session, quarter, area, version)
@@ -288,8 +288,12 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
         click.echo(_csv(csv_columns(records), records), nl=False)
         return
     if fmt == "json":
+        # The projection as published, with numbers as numbers, as the current JSON gives it
+        # (none for a version published before projections existed).
+        by_code = {r.code: r.projection for r in card.rows}
+        projected = [{**record, **projection_fields(by_code.get(str(record.get("code"))))} for record in records]
         payload = {
-            "period": quarter.key, "area_code": area, "area_name": card.area_name, "indicators": records,
+            "period": quarter.key, "area_code": area, "area_name": card.area_name, "indicators": projected,
             "summary": summary_json(card.summary),
             "published": {"version": info.version, "published_at": info.published_at.isoformat(), "published_by": info.published_by,
                           "document_sha256": info.document_sha256},
@@ -319,6 +323,7 @@ def score_as_published(app: AppContext, quarter: Quarter, area: str, fmt: str, v
     ]  # fmt: skip
     click.echo(f"{card.area_name} ({area}), {quarter.label}, as published: {info.headline}\n")
     click.echo(_table(headers, rows, right={3, 9, 10}))
+    echo_projections(card.rows)
     echo_summary(card.summary)
 
 

@@ -15,6 +15,7 @@ from exports.tabular import neutralise
 from rules.area_levels import LEVEL_NAMES, stored_level
 from rules.gaps import has_point_for, latest_label
 from rules.periods import PeriodError, Quarter
+from rules.projection import projection_words
 from rules.significance import significance_cell
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES
@@ -128,6 +129,7 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
     reasons = [f"  {r.code} {r.rag.value}: {r.reason}" for r in card.rows if r.rated and r.reason]
     if reasons:
         click.echo("\nWhy each rating\n" + "\n".join(reasons))
+    echo_projections(card.rows)
     echo_summary(card.summary)
     for r in card.rows:
         for flag in r.flags:
@@ -136,6 +138,16 @@ def score(app: AppContext, period: str, area: str | None, fmt: str, as_published
             click.echo(f"  note: {r.code} {r.comparator_label or r.comparator_area} comparator {r.comparator_note}")
         for note in r.notes:
             click.echo(f"  note: {r.code} {note}")
+
+
+def echo_projections(rows: list[ScoreRow]) -> None:
+    """Each rated indicator's projected year end in words with its mark (+ on track, ! at risk,
+    × off track, – not judged), or why there is none, as the scorecard page gives it."""
+    lines = [
+        f"  {r.code}: {words}" for r in rows if r.projection is not None and (words := projection_words(r.projection, r.unit))
+    ]
+    if lines:
+        click.echo("\nProjected year end (+ on track, ! at risk, × off track, – not judged)\n" + "\n".join(lines))
 
 
 def _spc_cell(row, which: str) -> str:

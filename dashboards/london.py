@@ -30,6 +30,7 @@ from web.parts import map_parts, publishing
 from web.parts.context import current_settings
 from web.parts.load_links import missing_note
 from web.parts.map_parts import controls, table
+from web.parts.map_readers import draft_banner, map_reading, refusal_notice
 
 dash.register_page(
     __name__,
@@ -51,6 +52,10 @@ def layout(**params: str | None) -> Component:
 
 
 def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
+    reading = map_reading(params, home)
+    if reading.refusal:
+        return html.Div([html.H1("London comparison", id=f"{PREFIX}-heading"), refusal_notice(reading, "/london")])
+    params = reading.params
     try:
         view = london_view(url, home, params)
     except MapRequestError as exc:
@@ -64,9 +69,10 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
             "change compares each borough with itself a year earlier.",
             className="lead no-print",
         ),
-        controls(state, prefix=PREFIX, with_area=False, rate_ok=view.rate_ok),
+        controls(reading.offered(state), prefix=PREFIX, with_area=False, rate_ok=view.rate_ok),
     ]
     out[1:1] = publishing.current_figures_notice(params, state.period.quarter, home, PREFIX)
+    out[1:1] = draft_banner(reading, state.period.quarter, PREFIX)
     if not view.rate_ok and state.measure.unit == "count":
         out.append(html.P(missing_note(LONDON_POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     if view.rate_refused:

@@ -43,6 +43,7 @@ from web.parts.context import current_settings
 from web.parts.embed_panel import MAP_HEIGHT, embed_panel
 from web.parts.load_links import missing_note
 from web.parts.map_parts import controls, table
+from web.parts.map_readers import draft_banner, map_reading, publishing_area, refusal_notice
 
 dash.register_page(__name__, path="/map", name="Ward map", title="Ward map – Community Safety Partnership performance", order=2)
 
@@ -58,6 +59,10 @@ def layout(**params: str | None) -> Component:
 
 def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     """The whole page but the map's figure, which ``draw`` fills in from the stored query."""
+    reading = map_reading(params, publishing_area(params.get("area"), home))
+    if reading.refusal:
+        return html.Div([html.H1("Ward map", id=f"{PREFIX}-heading"), refusal_notice(reading, "/map")])
+    params = reading.params
     try:
         state = resolve(url, home, params)
     except MapRequestError as exc:
@@ -81,10 +86,10 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
         "the table) to open its profile. The address of this page records your choices, so you can bookmark or share it.",
         className="lead no-print",
     )
-    out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), intro]
+    out: list[Component] = [html.H1(heading, id=f"{PREFIX}-heading"), *draft_banner(reading, state.period.quarter, PREFIX), intro]
     # The borough's scorecard for "All London wards" (no London scorecard is published).
     out += publishing.current_figures_notice(params, state.period.quarter, home if state.area == LONDON else state.area, PREFIX)
-    out.append(controls(state, prefix=PREFIX, rate_ok=rate_ok))
+    out.append(controls(reading.offered(state), prefix=PREFIX, rate_ok=rate_ok))
     if not rate_ok and state.measure.unit == "count":
         out.append(html.P(missing_note(POPULATION_NOTE, "population"), className="cell-note", id=f"{PREFIX}-rate-note"))
     out += notices

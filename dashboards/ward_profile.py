@@ -32,6 +32,7 @@ from views.wording import change_phrase
 from web.parts import components as ui
 from web.parts import map_parts, publishing
 from web.parts.context import current_settings
+from web.parts.map_readers import draft_banner, map_reading, refusal_notice
 
 dash.register_page(
     __name__,
@@ -50,6 +51,16 @@ def layout(code: str | None = None, **params: str | None) -> Component:
 
 
 def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.Div:
+    reading = map_reading(params, home)
+    if reading.refusal:
+        return html.Div(
+            [
+                dcc.Link("← Back to the ward map", href="/map", className="back-link"),
+                html.H1("Ward profile", id=f"{PREFIX}-heading"),
+                refusal_notice(reading, f"/ward/{code}"),
+            ]
+        )
+    params = reading.params
     try:
         view = ward_view(url, home, code, params)
     except MapRequestError as exc:
@@ -66,6 +77,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     out: list[Component] = [
         dcc.Link("← Back to the ward map", href=f"/map{state.query()}", className="back-link no-print", id=f"{PREFIX}-back"),
         html.H1(f"{ward_label(url, state.area, code, name)}, {borough}", id=f"{PREFIX}-heading"),
+        *draft_banner(reading, state.period.quarter, PREFIX),
         *publishing.current_figures_notice(params, state.period.quarter, state.area, PREFIX),
         html.P(ward_rank(view), className="rank-statement", id=f"{PREFIX}-rank"),
     ]

@@ -215,14 +215,20 @@ INDICATORS: list[list[str]] = [
      f"group:{GROUP_NAME}", ""],
     ["HO3", "Theft offences (Home Office tables)", "Safer", "count", "lower", "quarter", "csp-crime:Theft offences", "true",
      "Theft offences in the Home Office tables each quarter, compared with the North East.", "region", ""],
+    ["HO4", "Criminal damage and arson (Home Office tables)", "Safer", "count", "lower", "ytd",
+     "csp-crime:Criminal damage and arson", "true",
+     "Criminal damage and arson in the Home Office tables, counted year to date, compared with England and Wales.",
+     "nation", ""],
 ]  # fmt: skip
-HOME_OFFICE_GROUPS = {"HO1": None, "HO2": "Violence against the person", "HO3": "Theft offences"}  # None: every group
+HOME_OFFICE_GROUPS = {
+    "HO1": None, "HO2": "Violence against the person", "HO3": "Theft offences", "HO4": "Criminal damage and arson",
+}  # fmt: skip  # None: every group
 # How far each rated indicator's target sits from its generated figure (target = figure /
 # factor), and the tolerance (% of target): < 1 gives Green; over 1 + tolerance gives Amber
 # when better than last year, Red when worse. Trends above make HP2 and HP5 better than last year.
 TARGET_FACTORS = {
     "HP1": (0.97, 2.5), "HP2": (1.10, 3.0), "HP3": (1.12, 3.0), "HP4": (0.95, 5.0), "HP5": (1.15, 5.0),
-    "HO1": (1.02, 2.5), "HO2": (0.96, 3.0), "HO3": (0.97, 5.0),
+    "HO1": (1.02, 2.5), "HO2": (0.96, 3.0), "HO3": (0.97, 5.0), "HO4": (1.03, 5.0),
 }  # fmt: skip
 
 

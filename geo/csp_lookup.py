@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.fields import LEVEL_PREFIXES
+from geo.lookup_files import read_lookup_columns
 from geo.region_lookup import check_regions, optional_region_columns, rows_of, store_regions
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem
@@ -67,16 +68,9 @@ def load_csp_lookup(ctx: LoadContext) -> None:
     # A lookup carrying each district's region (RGNyyCD, RGNyyNM) places it there as well.
     region_cols = optional_region_columns(reader.columns, cols.year)
     wanted = {**cols.names, **(region_cols or {})}
-    frames = []
-    for chunk in reader.chunks():
-        ctx.summary.rows += len(chunk)
-        frame = pd.DataFrame({"row": chunk["__row__"]})
-        for key, column in wanted.items():
-            frame[key] = chunk[column].fillna("").astype(str).str.strip()
-        frames.append(frame)
-    if not frames:
+    frame = read_lookup_columns(ctx, reader, wanted)
+    if frame is None:
         return
-    frame = pd.concat(frames, ignore_index=True)
     _check(ctx, cols, frame)
     region_names = {"lad": cols.names["lad"], "lad_name": cols.names["lad_name"], **(region_cols or {})}
     if region_cols:

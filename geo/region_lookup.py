@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.fields import LEVEL_PREFIXES
+from geo.lookup_files import read_lookup_columns
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLog
 from loaders.reading import CsvReader
@@ -79,16 +80,9 @@ def load_region_lookup(ctx: LoadContext) -> None:
     reader = CsvReader.open(ctx.source, log=ctx.log)
     ctx.summary.encoding = reader.encoding
     names = region_columns(ctx.source.name, reader.columns)
-    frames = []
-    for chunk in reader.chunks():
-        ctx.summary.rows += len(chunk)
-        frame = pd.DataFrame({"row": chunk["__row__"]})
-        for key, column in names.items():
-            frame[key] = chunk[column].fillna("").astype(str).str.strip()
-        frames.append(frame)
-    if not frames:
+    frame = read_lookup_columns(ctx, reader, names)
+    if frame is None:
         return
-    frame = pd.concat(frames, ignore_index=True)
     rows = rows_of(frame)
     check_regions(ctx.log, names, rows, district_names=True)
     if ctx.log:

@@ -19,7 +19,9 @@ def plain_number(value: float | None) -> str:
     """A figure as a CSV cell: no thousands separator, at most one decimal place."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
+    # Fixed point: "%g" wrote a figure of a million or more with a fraction (a projected
+    # year end for a force, say) as 1.23457e+06.
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):.1f}".removesuffix(".0")
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -92,6 +92,7 @@ CSV_COLUMNS = [
     "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
     "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
     "spc_variation", "spc_assurance",
+    "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track",
 ]  # fmt: skip
 
 
@@ -299,6 +300,7 @@ class ScoreRow:
             "dot_short_break": "; ".join(b.label() for b in self.dot_short_breaks),
             "dot_long_break": "; ".join(b.label() for b in self.dot_long_breaks),
             "spc_variation": self.spc_variation or "", "spc_assurance": self.spc_assurance or "",
+            **projection_cells(self.projection),
         }  # fmt: skip
 
     def json_record(self) -> dict[str, object]:
@@ -331,6 +333,18 @@ class Scorecard:
     @property
     def summary(self) -> RagSummary:
         return summarise((r.goal, r.rag) for r in self.rows if r.rated)
+
+
+def projection_cells(p: Projection | None) -> dict[str, str]:
+    """The projection as CSV cells: blank where none was made (the JSON's note says why)."""
+    made = p if p is not None and p.made else None
+    return {
+        "projected_year_end": plain_number(made.value if made else None),
+        "projected_low": plain_number(made.low if made else None),
+        "projected_high": plain_number(made.high if made else None),
+        "projection_method": made.method if made else "",
+        "on_track": made.on_track.value if made and made.on_track else "",
+    }
 
 
 def projection_fields(p: Projection | None) -> dict[str, object]:

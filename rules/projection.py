@@ -231,23 +231,29 @@ def _with(p: Projection, state: OnTrack, reason: str, target: float | None = Non
     return Projection(p.value, p.low, p.high, p.method, p.reason, p.arithmetic, state, reason, target, edge)
 
 
+def projected_figure(value: float, unit: str) -> str:
+    """A projected figure as people read it: a count to the whole number (half up), a rate to
+    one decimal place, a percentage to one with its sign."""
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate":
+        return f"{value:,.1f}"
+    return f"{math.floor(value + 0.5):,}"
+
+
 def projection_words(p: Projection, unit: str) -> str:
     """One line for a page, pack or narrative: "Projected year end 17,410 (17,120 to 17,800):
     × off track" or why there is none."""
     if not p.made:
         return p.reason[:1].upper() + p.reason[1:] if p.reason else ""
-    # Any: value, low and high are float | None, and a made projection has all three.
-    fmt: Callable[[Any], str] = (
-        (lambda v: f"{v:.1f}%")
-        if unit == "percent"
-        else (lambda v: f"{v:,.1f}")
-        if unit == "rate"
-        else (lambda v: f"{math.floor(v + 0.5):,}")
-    )
-    text = f"Projected year end {fmt(p.value)} ({fmt(p.low)} to {fmt(p.high)})"
+    assert p.value is not None and p.low is not None and p.high is not None
+    fmt = projected_figure
+    text = f"Projected year end {fmt(p.value, unit)} ({fmt(p.low, unit)} to {fmt(p.high, unit)})"
     if p.on_track is not None:
         text += f": {ON_TRACK_MARK[p.on_track]} {p.on_track_reason}"
     return text
 
 
-__all__ = ["EarlierYear", "OnTrack", "ON_TRACK_MARK", "Projection", "judge", "project", "projection_words"]
+__all__ = [
+    "EarlierYear", "OnTrack", "ON_TRACK_MARK", "Projection", "judge", "project", "projected_figure", "projection_words",
+]  # fmt: skip

@@ -13,6 +13,7 @@ from reporting.scoring import TargetRecord
 from rules.periods import Quarter, quarters_between
 from rules.projection import YEARS_FOR_RANGE, EarlierYear, Projection, judge, project
 from rules.rating import Polarity, Target, ToleranceType
+from store.annual_targets import annual_target_for
 from store.areas import AreaTree
 from store.measures import IndicatorDefinition, Series, series
 
@@ -100,8 +101,24 @@ def projection_for(
     if not indicator.rated:
         return None
     s = series(session, indicator, area, quarters_read(period), tree)
-    made = project(indicator.unit, period.q, 3 * period.q, s.ytd_value(period), earlier_years(s, period))
-    target, why = year_end_target(
-        find_target, targets, indicator.code, indicator.basis, indicator.unit, indicator.polarity, period, area, own_area_only
-    )
+    ytd = s.ytd_value(period)
+    made = project(indicator.unit, period.q, 3 * period.q, ytd, earlier_years(s, period))
+    if ytd is None and period.q < 4 and (short := s.gap(period, "ytd")):
+        # Early in a year (April and May held, June not yet): say how short the year is.
+        made = Projection(reason=f"no projection: the year to date is not complete ({short})")
+    target, why = annual_year_end_target(session, indicator.code, period, area, own_area_only), ""
+    if target is None:
+        target, why = year_end_target(
+            find_target, targets, indicator.code, indicator.basis, indicator.unit, indicator.polarity, period, area, own_area_only
+        )
     return judge(made, indicator.polarity, target, why)
+
+
+def annual_year_end_target(session: Session, code: str, period: Quarter, area: str, own_area_only: bool) -> Target | None:
+    """The year's annual target, where one is held: the year end is judged against it and its
+    tolerance whatever its profile, even where a quarter target typed by hand wins that
+    quarter's rating or a seasonal profile short of years gives no quarter targets."""
+    annual = annual_target_for(session, code, period.financial_year.key, area)
+    if annual is None or (own_area_only and annual.area_code != area):
+        return None
+    return Target(annual.target, tolerance=annual.tolerance, tolerance_type=ToleranceType(annual.tolerance_type))

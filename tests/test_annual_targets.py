@@ -6,7 +6,7 @@ SPC assurance spreads a span's target over its months by the profile."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from rules.periods import FinancialYear, Quarter
 from store.annual_targets import profile_problem
@@ -48,6 +48,32 @@ def test_a_hand_typed_quarter_target_wins_for_its_quarter(demo_engine):
     _annual(demo_engine, "CSP1", "2016-17", 16_000, keep_typed=(3,))  # the demo's Q3 row: 12,400
     assert _target(demo_engine, "CSP1", "2016-17-Q3") == 12_400
     assert _target(demo_engine, "CSP1", "2016-17-Q2") == pytest.approx(8000)
+
+
+def _projection(engine, code: str, period: str) -> dict[str, object]:
+    with session_scope(engine) as session:
+        row = next(r for r in build_scorecard(session, Quarter.parse(period), HAVERING).rows if r.code == code)
+        return row.json_record()
+
+
+def test_the_year_end_is_judged_against_the_annual_target_even_where_typed_quarters_win(demo_engine):
+    """CSP1 at Q3 2016/17 projects 17,552 to 17,724. The demo's typed quarters (Q4: 16,600) keep
+    rating their quarters, but "will we meet the target by March?" is asked of the year's target."""
+    _annual(demo_engine, "CSP1", "2016-17", 18_000, keep_typed=(1, 2, 3, 4))
+    record = _projection(demo_engine, "CSP1", "2016-17-Q3")
+    assert record["target"] == 12_400  # the typed Q3 target still rates Q3
+    assert record["on_track"] == "on track"
+    assert record["projection_note"] == "on track: the whole range is on the right side of the year-end target (18,000)"
+
+
+def test_a_seasonal_target_short_of_years_still_judges_the_year_end(demo_engine):
+    """No quarter targets (two complete years held, three needed), but the year's target stands."""
+    _annual(demo_engine, "CSP1", "2016-17", 17_600)  # 2.5%: still on target up to 18,040
+    with session_scope(demo_engine) as session:
+        session.execute(update(AnnualTarget).values(profile="seasonal"))
+    record = _projection(demo_engine, "CSP1", "2016-17-Q3")
+    assert record["target"] == "" and record["rag"] == "Not rated"
+    assert record["on_track"] == "at risk"  # 17,552 to 17,724 straddles 17,600, within the tolerance
 
 
 def test_a_custom_profile_spreads_by_its_twelve_shares(demo_engine):

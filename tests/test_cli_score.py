@@ -53,6 +53,7 @@ def test_cli_demo_then_score_matches_the_published_report(run, after_cspdash_dem
         "dot_short", "dot_long", "previous_quarter", "same_period_last_year",
         "dot_short_p", "dot_long_p", "dot_short_significant", "dot_long_significant", "dot_short_break", "dot_long_break",
         "spc_variation", "spc_assurance",
+        "projected_year_end", "projected_low", "projected_high", "projection_method", "on_track",
     ]  # fmt: skip
     tno, marac, asb = rows["CSP1"], rows["CSP2"], rows["CSP3"]
     assert (tno["actual"], tno["same_period_last_year"], tno["rag"]) == ("13143", "12573", "Red")
@@ -67,6 +68,30 @@ def test_cli_score_table_ends_with_the_rag_summary(run, after_cspdash_demo):
     out = run("score", "--period", "Q3 2016/17")
     assert out.startswith("Havering (E09000016), Q3 2016/17")
     assert "Overall: Of the 3 indicators, 2 (66.7%) are Red and 1 (33.3%) is Green." in out
+
+
+def test_cli_score_gives_the_projected_year_end_in_the_table_the_csv_and_as_published(run, after_cspdash_demo):
+    """The analyst at the terminal sees what the scorecard page shows: docs/figures.md's CSP1 at
+    Q3 2016/17, in words with its mark; the CSV has its figures; the published version keeps it."""
+    table = run("score", "--period", "2016-17-Q3")
+    projections = table.split("Projected year end (+ on track, ! at risk, × off track, – not judged)\n")[1]
+    assert "  CSP1: Projected year end 17,638 (17,552 to 17,724): × off track" in projections
+    assert "  CSP2: Projected year end 26.3% (24.0% to 28.6%): – not judged: a band indicator" in projections
+    assert "DP1" not in projections.split("RAG summary")[0]  # a context indicator has no target to project to
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(run("score", "--period", "2016-17-Q3", "--format", "csv")))}
+    tno = rows["CSP1"]
+    assert (tno["projected_year_end"], tno["projected_low"], tno["projected_high"], tno["on_track"]) == (
+        "17637.9", "17552", "17723.9", "off track",
+    )  # fmt: skip
+    assert tno["projection_method"] == "seasonal ratio; 80% Poisson interval"
+    assert rows["DP1"]["projected_year_end"] == "" and rows["DP1"]["on_track"] == ""
+    published = json.loads(run("score", "--period", "2016-17-Q3", "--as-published", "--format", "json"))
+    csp1 = next(r for r in published["indicators"] if r["code"] == "CSP1")
+    assert (csp1["projected_year_end"], csp1["projected_low"], csp1["on_track"]) == (17637.9, 17552.0, "off track")
+    assert "  CSP1: Projected year end 17,638 (17,552 to 17,724): × off track" in run(
+        "score", "--period", "2016-17-Q3", "--as-published"
+    )
+    assert "  CSP1: No projection in Q4: the year to date is the year end" in run("score", "--period", "2016-17-Q4")
 
 
 def test_cli_score_json_and_quarter_figures(run, after_cspdash_demo):

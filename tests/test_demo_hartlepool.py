@@ -97,6 +97,9 @@ def test_hartlepool_demo_loads_and_every_rated_indicator_is_rated(engine, databa
         # the region: the North East, made of whole police force areas, from the national tables
         assert rows["HO3"]["comparator_label"] == "North East", rows["HO3"]
         assert rows["HO3"]["comparator_change"] is not None and rows["HO3"]["comparator_rate"] is not None
+        # England and Wales, from the national tables
+        assert rows["HO4"]["comparator_label"] == "England and Wales", rows["HO4"]
+        assert rows["HO4"]["comparator_change"] is not None and rows["HO4"]["comparator_rate"] is not None
         assert rows["HP6"]["rag"] == "Not rated"
     with session_scope(engine) as session:
         pack = build_pack_content(session, Quarter.parse(PUBLISHED), hartlepool.HARTLEPOOL, get_settings())

@@ -168,12 +168,64 @@ def _settings_variables() -> set[str]:
     return set(re.findall(r"\"((?:CSPDASH_[A-Z0-9_]+)|DATABASE_URL|REDIS_URL)\"", (REPO / "settings.py").read_text()))
 
 
-def test_docs_every_setting_is_in_the_settings_table() -> None:
+def _settings_table() -> str:
     running = (DOCS / "running.md").read_text()
-    table = running[running.index("## Settings") :]
+    start = running.index("## Settings")
+    return running[start : running.index("\n## ", start + 1)]
+
+
+def _settings_rows() -> set[str]:
+    """The variables each row of the settings table is about (its first cell)."""
+    first_cells = re.findall(r"^\| ([^|]+) \|", _settings_table(), re.M)
+    return {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
+
+
+def test_docs_every_setting_is_in_the_settings_table() -> None:
+    rows = _settings_rows()
     variables = _settings_variables()
     assert len(variables) >= 20
-    assert sorted(v for v in variables if f"`{v}`" not in table) == []
+    assert sorted(variables - rows) == []
+
+
+_APP_ROOMS = ("rules", "sources", "reporting", "store", "loaders", "geo", "views", "exports", "web", "dashboards", "cli", "demo")
+_ENV_READ = re.compile(r"(?:os\.environ\.get|os\.getenv|os\.environ\[|\benv\.get)\(?\s*\"([A-Z][A-Z0-9_]+)\"")
+
+
+def _environment_reads() -> dict[str, str]:
+    """Every environment variable the app reads, wherever it is read, with the file reading it."""
+    found: dict[str, str] = {}
+    for path in [
+        REPO / "settings.py",
+        REPO / "app.py",
+        REPO / "wsgi.py",
+        *(p for room in _APP_ROOMS for p in (REPO / room).rglob("*.py")),
+    ]:
+        for name in _ENV_READ.findall(path.read_text()):
+            found.setdefault(name, str(path.relative_to(REPO)))
+    return found
+
+
+def test_docs_every_environment_variable_the_app_reads_is_in_the_settings_table() -> None:
+    """Not only settings.py: a variable read anywhere (where Chromium is, for packs and chart
+    images) is something IT must be able to find in the one table."""
+    reads = _environment_reads()
+    assert _settings_variables() <= set(reads), "the scan misses a variable settings.py reads"
+    assert "BROWSER_PATH" in reads
+    rows = _settings_rows()
+    assert sorted(f"{name} ({where})" for name, where in reads.items() if name not in rows) == []
+
+
+def test_docs_file_formats_has_a_row_for_every_kind_of_file() -> None:
+    """Each kind a load reads (the CLI's ingest choices and the upload page's list) has its
+    row in the columns table of the file formats guide."""
+    from sources.registry import kind_keys
+
+    text = (DOCS / "file-formats.md").read_text()
+    table = text[text.index("## Columns") : text.index("\n## ", text.index("## Columns") + 1)]
+    rows = set(re.findall(r"^\| `([\w-]+)` \|", table, re.M))
+    assert len(kind_keys()) >= 15
+    assert sorted(set(kind_keys()) - rows) == [], "kinds of file with no row in docs/file-formats.md"
+    assert sorted(rows - set(kind_keys())) == [], "rows in docs/file-formats.md for no kind of file"
 
 
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -202,6 +254,40 @@ def test_docs_every_command_is_in_the_guides() -> None:
         if not re.search(pattern, text):
             missing.append(" ".join(path))
     assert missing == []
+
+
+def test_docs_benchmarks_page_has_each_benchmark_with_its_command_and_make_bench_runs_it() -> None:
+    """One page with the current figure for each benchmark, the machine and the command."""
+    page = (DOCS / "benchmarks.md").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    bench = makefile[makefile.index("\nbench:") :].split("\n\n")[0]
+    assert "## The machine" in page
+    scripts = sorted(p.name for p in (REPO / "benchmarks").glob("bench_*.py"))
+    assert len(scripts) >= 8
+    missing = []
+    for name in scripts:
+        section = page.partition(f"## `benchmarks/{name}`")[2].split("\n## ")[0]
+        if not section:
+            missing.append(f"{name}: no section")
+        elif f"`.venv/bin/python benchmarks/{name}" not in page:
+            missing.append(f"{name}: no command")
+        elif not re.search(r"\d", section):
+            missing.append(f"{name}: no figure")
+        if f"benchmarks/{name}" not in bench:
+            missing.append(f"{name}: not run by make bench")
+    assert missing == []
+
+
+def test_readme_gives_a_newcomer_exactly_the_two_commands() -> None:
+    """Run the app on the demo, run the tests: the README's only commands to type. Everything
+    else (the second demo, loading real files, serving for real) is a link into the guides."""
+    commands, fence = [], None  # fence: the language of the open code block, None outside one
+    for line in README.read_text().splitlines():
+        if line.startswith("```"):
+            fence = line[3:].strip() if fence is None else None
+        elif fence is not None and fence != "text" and line.split("#")[0].strip():
+            commands.append(line.split("#")[0].strip())
+    assert commands == ["make demo", "make test"]
 
 
 def test_readme_is_short_with_the_two_commands_and_a_link_per_guide() -> None:

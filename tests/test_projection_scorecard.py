@@ -5,15 +5,19 @@ carry the same fields."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 
 import pytest
+from sqlalchemy import delete
 
 from rules.periods import FinancialYear, Quarter
 from store.db import session_scope
-from store.models import Indicator, IndicatorValue, Target
+from store.models import CrimeCount, Indicator, IndicatorValue, Target
 from store.scorecard import build_scorecard
+from tests.conftest import make_dashboard_app
 
 HAVERING = "E09000016"
 Q3 = Quarter.parse("2016-17-Q3")
@@ -55,6 +59,40 @@ def test_no_projection_in_q4_saying_why(demo_engine):
     record = _row(demo_engine, "CSP1", Quarter.parse("2016-17-Q4")).json_record()
     assert record["projected_year_end"] is None
     assert record["projection_note"] == "no projection in Q4: the year to date is the year end"
+
+
+def test_early_in_a_year_with_fewer_than_three_months_held_no_projection_says_how_short_it_is(demo_engine):
+    """April and May 2016 held, June not yet: Q1 2016/17 has no year to date to project from."""
+    with session_scope(demo_engine) as session:
+        session.execute(delete(CrimeCount).where(CrimeCount.month == "2016-06"))
+    record = _row(demo_engine, "CSP1", Quarter.parse("2016-17-Q1")).json_record()
+    assert record["projected_year_end"] is None and record["on_track"] is None
+    assert (
+        record["projection_note"] == "no projection: the year to date is not complete (only 2 of the quarter's 3 months loaded)"
+    )
+    # ASB's June is still held: its projection is made.
+    assert _row(demo_engine, "CSP3", Quarter.parse("2016-17-Q1")).json_record()["projected_year_end"] is not None
+
+
+def test_the_year_to_date_charts_table_and_its_csv_give_the_dashed_projection(demo_database_url):
+    """The table under the chart (and its download) gives what the dashed line shows: the
+    projected year end and its range beside Q4, with the year-end target it is judged against."""
+    client = make_dashboard_app(demo_database_url).server.test_client()
+
+    def ytd_csv(period: str) -> list[list[str]]:
+        got = client.get(f"/export/data/CSP1.csv?period={period}&area={HAVERING}&table=year-to-date")
+        assert got.status_code == 200, got.get_data(as_text=True)
+        return list(csv.reader(io.StringIO(got.get_data(as_text=True))))
+
+    headers, *rows = ytd_csv(Q3.key)
+    assert headers[-3:] == ["Projected year end", "Projected low", "Projected high"]
+    q4 = dict(zip(headers, rows[3], strict=True))
+    assert (q4["Target"], q4["Still Green up to"]) == ("16600", "17015")  # the year-end target, 2.5% tolerance
+    assert (q4["Projected year end"], q4["Projected low"], q4["Projected high"]) == ("17638", "17552", "17724")
+    assert all(row[-3:] == ["–", "–", "–"] for row in rows[:3])
+    # In Q4 the year to date is the year end: nothing projected, no projection columns.
+    headers, *rows = ytd_csv("2016-17-Q4")
+    assert "Projected year end" not in headers and rows[3][1] == "17393"
 
 
 def _seven_years_of(engine, code: str) -> None:

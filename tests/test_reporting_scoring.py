@@ -164,3 +164,5 @@ def test_formatting_figures_for_people_and_for_csv() -> None:
     assert format_tolerance(Target(100, tolerance=2.5, tolerance_type=ToleranceType.PCT), "count", plain=True) == "2.5%"
     assert (json_number(12.0), json_number(12.345), json_number(None)) == (12, 12.3, None)
     assert (plain_number(12400.0), plain_number(0.25), plain_number(None)) == ("12400", "0.2", "")
+    # A million or more with a fraction stays a number a spreadsheet reads, to one decimal place.
+    assert (plain_number(1234567.84), plain_number(6123456.96), plain_number(-3.75)) == ("1234567.8", "6123457", "-3.8")

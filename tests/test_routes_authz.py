@@ -68,6 +68,8 @@ WRITE_CALLBACKS = {
     "web.parts.publishing.publish": "lead", "web.parts.publishing.reopen": "lead",
     # How far publishing has got: only for whoever may publish.
     "web.parts.publishing.poll": "lead",
+    # How far an upload's load has got: only for whoever may load.
+    "dashboards.upload.show_progress": "analyst",
 }  # fmt: skip
 READ_CALLBACKS = {
     "web.parts.shell._area", "web.parts.shell._keep_choices", "dashboards.ward_map.draw", "dash.dash.update",

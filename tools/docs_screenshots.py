@@ -6,8 +6,9 @@ Loads the bundled demo into a throw-away SQLite database (publishing Q3 2016/17,
 does), serves it with the real `cspdash serve` on a free local port, opens the scorecard, an
 indicator page and the ward map in headless Chromium (/usr/bin/chromium, driven by Playwright)
 at the given width, as a reader sees them, and writes PNGs optimised with Pillow
-(docs/images/scorecard.png, indicator.png, map.png). Nothing is annotated: a changed page
-changes its screenshot. Needs the test tools (`make .venv/bin/.installed-test`).
+(docs/images/scorecard.png, indicator.png, map.png; for the scorecard and the indicator page
+also a copy with numbered marks, -annotated.png). A changed page changes its screenshot. Needs
+the test tools (`make .venv/bin/.installed-test`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("BROWSER_PATH") or "/usr/bin/chromium")  # as exports/browser.py
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,22 +43,35 @@ SHOTS = [
     ("map", "/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", ".js-plotly-plot .choroplethlocation", 1500),
 ]
 MAX_BYTES = 200_000
-# Numbered marks drawn on a copy of the desktop scorecard for "Reading the dashboard": the
-# first rated row's rating, SPC variation and assurance, and its two arrows (columns 2-6).
-ANNOTATE = {"scorecard": [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]}
+# Numbered marks drawn on copies of desktop shots for "Reading the dashboard", each at the top
+# left of what it points at: a number is a column of the scorecard's first rated row, text a
+# CSS selector (its first match). Reading the dashboard explains each number.
+ANNOTATE: dict[str, list[tuple[int, int | str]]] = {
+    # the rating, SPC variation and assurance, and the two arrows (columns 2-6)
+    "scorecard": [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)],
+    # the rating and arrows, the one-line verdict, which question each answers, a changed
+    # process, the target chart's legend
+    "indicator": [
+        (1, ".indicator-headline"),
+        (2, "#indicator-verdict"),
+        (3, "#indicator-answers"),
+        (4, ".baseline-panel"),
+        (5, ".js-plotly-plot .legend"),
+    ],
+}
 MARK_SCRIPT = """(marks) => {
   const row = document.querySelector('#scorecard-table tbody tr:not(.group-row)');
-  if (!row) return 0;
   let drawn = 0;
-  for (const [number, column] of marks) {
-    const cell = row.children[column];
-    if (!cell) continue;
-    const box = cell.getBoundingClientRect();
+  for (const [number, target] of marks) {
+    const element = typeof target === 'number' ? (row ? row.children[target] : null) : document.querySelector(target);
+    if (!element) continue;
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
     const mark = document.createElement('div');
     mark.textContent = String(number);
     mark.setAttribute('aria-hidden', 'true');
-    Object.assign(mark.style, {position: 'absolute', left: (box.left + window.scrollX - 14) + 'px',
-      top: (box.top + window.scrollY - 18) + 'px', width: '26px', height: '26px', borderRadius: '13px',
+    Object.assign(mark.style, {position: 'absolute', left: Math.max(0, box.left + window.scrollX - 14) + 'px',
+      top: Math.max(0, box.top + window.scrollY - 18) + 'px', width: '26px', height: '26px', borderRadius: '13px',
       background: '#ffdd00', color: '#0b0c0c', border: '2px solid #0b0c0c', font: 'bold 15px/22px Arial, sans-serif',
       textAlign: 'center', zIndex: 1000});
     document.body.appendChild(mark);
@@ -109,6 +123,11 @@ def optimise_png(data: bytes) -> bytes:
     return lossless if len(lossless) <= MAX_BYTES else min(lossless, palette, key=len)
 
 
+def _shown(path: Path) -> Path:
+    """The path to print: inside the repository relative to it, elsewhere (--out) as given."""
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
+
+
 def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -129,13 +148,18 @@ def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
                 shot = page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(tall, keep)})
                 path.write_bytes(optimise_png(shot))
                 written.append(path)
-                print(f"{path.relative_to(REPO)}: {path.stat().st_size // 1024} KB")
-                if width >= 1000 and name in ANNOTATE and page.evaluate(MARK_SCRIPT, ANNOTATE[name]):
+                print(f"{_shown(path)}: {path.stat().st_size // 1024} KB")
+                if width >= 1000 and name in ANNOTATE:
+                    drawn = page.evaluate(MARK_SCRIPT, ANNOTATE[name])
+                    if drawn != len(ANNOTATE[name]):
+                        # the guide explains each numbered mark: a page that lost a column
+                        # must fail here, not leave an old annotated picture in place
+                        raise SystemExit(f"{name}: drew {drawn} of {len(ANNOTATE[name])} numbered marks; see ANNOTATE")
                     marked = out / f"{name}-annotated.png"
                     clip = {"x": 0, "y": 0, "width": width, "height": min(tall, keep)}
                     marked.write_bytes(optimise_png(page.screenshot(full_page=True, clip=clip)))
                     written.append(marked)
-                    print(f"{marked.relative_to(REPO)}: {marked.stat().st_size // 1024} KB")
+                    print(f"{_shown(marked)}: {marked.stat().st_size // 1024} KB")
         finally:
             browser.close()
     return written
@@ -150,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium")
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium or set BROWSER_PATH")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cspdash-shots-") as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CSPDASH_", "DATABASE_URL", "REDIS_URL"))}

@@ -9,6 +9,7 @@ from rules.periods import Quarter
 from rules.rating import Polarity
 from store.queries import IndicatorDetail
 from views import charts
+from views.projection_chart import with_projection
 from views.spc_chart import SpcView, spc_table
 from views.wording import QUARTER_MONTHS, month_label, noun, signed_percent, ytd_values
 from views.ytd_chart import has_ytd_targets, ytd_gap_table
@@ -50,7 +51,7 @@ def ytd_table(detail: IndicatorDetail) -> Table:
         ]
         for q in (1, 2, 3, 4)
     ]
-    return headers, rows
+    return with_projection(detail, headers, rows)
 
 
 def comparator_table(detail: IndicatorDetail) -> Table:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.projection import ON_TRACK_MARK, Projection, projection_words
+from rules.projection import ON_TRACK_MARK, Projection, projected_figure, projection_words
 from store.queries import IndicatorDetail
 from views.charts import BLUE, _scatter
 from views.wording import QUARTER_MONTHS
@@ -26,6 +26,30 @@ def projection_sentence(detail: IndicatorDetail) -> str:
         return ""
     text = projection_words(p, detail.indicator.unit)
     return f"{text}. {p.method[:1].upper() + p.method[1:]}: {p.arithmetic}." if p.made else f"{text}."
+
+
+PROJECTED_HEADERS = ["Projected year end", "Projected low", "Projected high"]
+
+
+def projected_cells(detail: IndicatorDetail) -> list[list[str]] | None:
+    """The cells the year-to-date chart's table gains, Q1 to Q4, for the dashed projection: the
+    projected year end and the low and high ends of its range on the Q4 row; None when the chart draws no projection."""
+    p = projection_of(detail)
+    if p is None or not p.made or detail.period.q >= 4 or detail.current.ytd_value is None:
+        return None
+    assert p.value is not None and p.low is not None and p.high is not None
+    unit = detail.indicator.unit
+    q4 = [projected_figure(p.value, unit), projected_figure(p.low, unit), projected_figure(p.high, unit)]
+    return [["–"] * len(q4)] * 3 + [q4]
+
+
+def with_projection(detail: IndicatorDetail, headers: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A year-to-date table (one row a quarter, Q1 to Q4) with the projection's columns, when the
+    chart draws one, so the table under the chart and its CSV give what the dashed line shows."""
+    cells = projected_cells(detail)
+    if cells is None:
+        return headers, rows
+    return [*headers, *PROJECTED_HEADERS], [[*row, *extra] for row, extra in zip(rows, cells, strict=True)]
 
 
 def on_track_mark(p: Projection | None) -> str:
@@ -73,4 +97,6 @@ def add_projection(figure: dict[str, Any], detail: IndicatorDetail, per_cent_of:
     return figure
 
 
-__all__ = ["CAPTION", "add_projection", "on_track_mark", "projection_of", "projection_sentence"]
+__all__ = [
+    "CAPTION", "PROJECTED_HEADERS", "add_projection", "with_projection", "on_track_mark", "projected_cells", "projection_of", "projection_sentence",
+]  # fmt: skip

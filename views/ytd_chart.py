@@ -17,6 +17,7 @@ from rules.rating import Polarity
 from store.queries import IndicatorDetail
 from views.charts import BLUE, ORANGE, PLUM, TEAL, _layout, _scatter, tolerance_bounds
 from views.gap_axis import end_of_quarter_axis
+from views.projection_chart import with_projection
 from views.wording import QUARTER_MONTHS
 
 
@@ -63,18 +64,23 @@ def ytd_gap_table(detail: IndicatorDetail) -> tuple[list[str], list[list[str]]]:
     ]
     this, last = percent_of_target(detail)
     rows = []
+    p = detail.current.projection if detail.history else None
     for q, row in enumerate(_rows(detail, detail.period.year), start=1):
         lo, hi = tolerance_bounds(row.target, row.polarity) if row else (None, None)
         edge = hi if detail.indicator.polarity == Polarity.LOWER else lo
+        target = row.target.target if row and row.target else None
+        if q == 4 and target is None and p is not None and p.target:
+            # Before Q4 is held, the year-end target the projection is judged against (as the chart).
+            target, edge = p.target, p.target_edge
         mine = this[q - 1] if q <= len(this) else None
         rows.append(
             [
                 f"Q{q} ({QUARTER_MONTHS[q]})", format_value(row.ytd_value if row and q <= detail.period.q else None, unit),
-                format_value(row.target.target if row and row.target else None, unit), format_value(edge, unit),
+                format_value(target, unit), format_value(edge, unit),
                 "–" if mine is None else f"{mine:.1f}%", "–" if last[q - 1] is None else f"{last[q - 1]:.1f}%",
             ]
         )  # fmt: skip
-    return headers, rows
+    return with_projection(detail, headers, rows)
 
 
 def ytd_title(detail: IndicatorDetail) -> str:

@@ -72,6 +72,7 @@ from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_r
 from views.records import IndicatorDetail
 from views.wording import month_label, target_finding
 from web.parts.context import current_engine, current_settings
+from web.parts.map_readers import MapReading, map_reading, publishing_area
 from web.parts.newer_figures import resolve_for_viewer
 from web.serving.headers import with_nonce
 
@@ -197,8 +198,19 @@ def export_chart(code: str, fmt: str) -> flask.Response:
 MAP_PARAMS = ("measure", "period", "span", "view", "classes", "area")
 
 
+def _map_reading() -> MapReading:
+    """The map's query as the reader may have it (readers: the latest published quarter)."""
+    asked = {k: flask.request.args.get(k) or None for k in MAP_PARAMS}
+    return map_reading(asked, publishing_area(asked.get("area"), current_settings().home_area))
+
+
 def _map_params() -> dict[str, str | None]:
-    return {k: flask.request.args.get(k) or None for k in MAP_PARAMS}
+    """The map's query, refused where the reader may not see its period (nothing published yet,
+    or a quarter after the latest published report)."""
+    reading = _map_reading()
+    if reading.refusal:
+        raise _Refusal(404, reading.refusal)
+    return reading.params
 
 
 @lru_cache(maxsize=32)
@@ -482,13 +494,17 @@ def embed_map() -> flask.Response:
     """The ward map for an ``<iframe>``: a heading, the finding in one line, the map (its
     key under the title) and a link to the full page; no navigation."""
     settings = current_settings()
+    reading = _map_reading()
+    if reading.refusal:
+        return _page("Ward map", f"<h1>We can't show this map</h1><p>{escape(reading.refusal)}</p>", 404)
+    params = reading.params
     try:
-        chart = ward_map_chart(settings.database_url, settings.home_area, _map_params())
+        chart = ward_map_chart(settings.database_url, settings.home_area, params)
     except MapRequestError as exc:
         return _page(
             "Ward map", f"<h1>We can't show this map</h1><p>{_text_of(exc)}</p>", 400 if isinstance(exc, UnknownMeasure) else 404
         )
-    state = ward_map_state(settings.database_url, settings.home_area, _map_params())
+    state = ward_map_state(settings.database_url, settings.home_area, params)
     span = state.period
     last_month = span.key if span.span == "month" else Quarter.parse(span.key).months()[-1]
     figure = chart.figure
@@ -506,12 +522,13 @@ def embed_map() -> flask.Response:
         default_height=f"{layout['height']}px", config={"displayModeBar": False, "responsive": True, "scrollZoom": False},
     )  # fmt: skip
     plot = with_nonce(plot)  # the chart's own script may run; the page's CSP allows no other
-    query = "?" + urlencode({k: v for k, v in _map_params().items() if v})
+    query = "?" + urlencode({k: v for k, v in params.items() if v})
+    mark = f'<p class="draft-mark" id="embed-draft" role="note">{DRAFT_BANNER}</p>' if reading.draft(span.quarter) else ""
     body = (
-        f"<h1>Ward map: {escape(chart.caption)}</h1>"
+        f"{mark}<h1>Ward map: {escape(chart.caption)}</h1>"
         f'<p class="summary" id="embed-summary">{escape(finding)}.</p>'
         f'<figure id="embed-chart" aria-label="{escape(chart.alt)}">{plot}<figcaption>{escape(subtitle)}. '
-        f"{'Blue: fewer than a year earlier; orange: more' if _map_params().get('view') == 'change' else 'Darker blue: higher figures'}; "
+        f"{'Blue: fewer than a year earlier; orange: more' if params.get('view') == 'change' else 'Darker blue: higher figures'}; "
         "grey: no figure.</figcaption></figure>"
         f"{data_note(state.measure.source, last_month)}"
         f'<p class="more"><a href="{escape("/map" + query)}" target="_top">The full map, with the figures for each ward</a></p>'

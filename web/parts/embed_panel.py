@@ -21,9 +21,10 @@ from web.parts.context import current_settings
 
 SETTING = "CSPDASH_EMBED_ORIGINS"
 # The embed views' heights (px) with room for their heading, finding, caption, source line and
-# link wrapped at 390 px: the quarterly chart (its plot is PRINT_HEIGHT tall) and the ward map.
+# link wrapped at 390 px: the quarterly chart (its plot is PRINT_HEIGHT tall) and the ward map,
+# each with its "Draft — not yet published" mark where the period is not published yet.
 INDICATOR_HEIGHT = PRINT_HEIGHT + 330
-MAP_HEIGHT = 564 + 270
+MAP_HEIGHT = 564 + 300
 EXAMPLE_SITE = "https://www.havering.gov.uk"
 PAGES = ("indicator", "ward-map")  # the pages with an embed panel (each id starts with the page's)
 
