@@ -247,3 +247,21 @@ def test_a_private_partnership_is_read_only_by_its_members_and_admins(demo_engin
         set_private(session, BARKING, False)
     public_again = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=BARKING, CSPDASH_PUBLIC_READ="true")
     assert public_again.server.test_client().get(api).status_code == 200
+
+
+def test_cli_acting_for_a_user_is_refused_in_a_partnership_where_they_hold_no_such_role(demo_engine, database_url, tmp_path):
+    _with_barking(demo_engine, tmp_path)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, list(args), env={"DATABASE_URL": database_url})
+
+    before = _stored(demo_engine)
+    result = run("submit", "--period", Q3, "--partnership", BARKING, "--as", "ana")
+    assert result.exit_code == 1 and "ana (viewer) may not submit a quarter" in result.output, result.output
+    result = run("publish", "--period", Q3, "--partnership", BARKING, "--as", "lena", "--force", "--reason", "forged")
+    assert result.exit_code == 1 and f"lena (no role in {BARKING}) may not publish" in result.output, result.output
+    assert _stored(demo_engine) == before
+    with session_scope(demo_engine) as session:
+        assert [(r.user, r.key) for r in refusals(session, limit=10)] == [("lena", BARKING), ("ana", BARKING)]
+    result = run("submit", "--period", Q3, "--partnership", BARKING, "--as", "root")  # an admin may
+    assert result.exit_code == 0, result.output
