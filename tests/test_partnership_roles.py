@@ -265,3 +265,21 @@ def test_cli_acting_for_a_user_is_refused_in_a_partnership_where_they_hold_no_su
         assert [(r.user, r.key) for r in refusals(session, limit=10)] == [("lena", BARKING), ("ana", BARKING)]
     result = run("submit", "--period", Q3, "--partnership", BARKING, "--as", "root")  # an admin may
     assert result.exit_code == 0, result.output
+
+
+def test_the_chosen_partnership_holds_for_its_block_and_leaves_the_environment_alone(demo_engine, tmp_path, monkeypatch):
+    import os
+
+    from store.partnerships import PartnershipNotChosen, chosen_partnership, partnership_in_force
+
+    _with_barking(demo_engine, tmp_path)
+    monkeypatch.delenv("CSPDASH_PARTNERSHIP", raising=False)
+    environment = dict(os.environ)
+    with session_scope(demo_engine) as session:
+        with pytest.raises(PartnershipNotChosen):
+            partnership_in_force(session)
+        with chosen_partnership(BARKING):
+            assert partnership_in_force(session) == BARKING
+            assert dict(os.environ) == environment
+        with pytest.raises(PartnershipNotChosen):
+            partnership_in_force(session)
