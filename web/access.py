@@ -125,6 +125,11 @@ def request_partnership() -> str | None:
     return flask.g.cspdash_partnership
 
 
+def role_here(user: Principal) -> str:
+    """The role ``user`` holds in the request's partnership, as pages name it ("analyst")."""
+    return user.role_in(request_partnership()) or "no role in this partnership"
+
+
 def can(role: str, partnership: str | None = None) -> bool:
     """Whether the caller holds ``role`` in ``partnership`` (None: the request's partnership)."""
     user = current_user()
