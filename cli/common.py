@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +14,7 @@ from loaders.options import LoadProgress
 from rules.summary import RagSummary, summary_sentence
 from settings import Settings
 from store.db import DatabaseUnavailable, Engine, configure_timeouts, get_engine
+from store.partnerships import chosen_partnership
 from store.schema import is_current
 
 
@@ -46,9 +46,6 @@ def unreachable_text(engine: Engine, exc: DatabaseUnavailable) -> str:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-PARTNERSHIP_SETTING = "CSPDASH_PARTNERSHIP"
-
-
 def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--area`` and ``--partnership``: a partnership reports on the area it covers, so without
     ``--area`` the command works on the partnership's area; its indicators, targets and
@@ -59,19 +56,9 @@ def area_option(func: Callable[..., Any]) -> Callable[..., Any]:
         chosen = partnership_area(partnership)  # checked first: several held and none chosen is an error
         if kwargs.get("area") is None:
             kwargs["area"] = chosen
-        if partnership is None:
+        # The store reads the chosen partnership where the area asked for (a ward) is not one.
+        with chosen_partnership(partnership and chosen):
             return func(*args, **kwargs)
-        # The flag stands for CSPDASH_PARTNERSHIP while the command runs: the store reads the
-        # partnership in force from the setting where the area asked for (a ward) is not one.
-        before = os.environ.get(PARTNERSHIP_SETTING)
-        os.environ[PARTNERSHIP_SETTING] = chosen
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if before is None:
-                os.environ.pop(PARTNERSHIP_SETTING, None)
-            else:
-                os.environ[PARTNERSHIP_SETTING] = before
 
     with_area = click.option(
         "--area", "area", default=None, metavar="CODE", help="GSS area code (default: the partnership's area)."

@@ -6,7 +6,7 @@ import click
 
 from cli.common import AppContext, pass_app
 from store.db import session_scope
-from store.partnerships import PartnershipError, add_partnership, list_partnerships
+from store.partnerships import PartnershipError, add_partnership, list_partnerships, set_private
 
 
 @click.group("partnerships")
@@ -32,6 +32,20 @@ def add(app: AppContext, code: str, name: str, private: bool) -> None:
     except PartnershipError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Added partnership {added.code} ({added.name}){', private' if added.private else ''}.")
+
+
+@partnerships.command("set")
+@click.argument("code")
+@click.option("--private/--public", "private", required=True, help="Only its members may read it, or anyone who may read.")
+@pass_app
+def set_command(app: AppContext, code: str, private: bool) -> None:
+    """Mark partnership CODE private (only its members and admins read it) or public."""
+    try:
+        with session_scope(app.engine()) as session:
+            changed = set_private(session, code, private)
+    except PartnershipError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{changed.code} ({changed.name}) is {'private: only its members read it' if changed.private else 'public'}.")
 
 
 @partnerships.command("list")

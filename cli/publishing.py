@@ -23,6 +23,7 @@ import click
 from cli.common import AppContext, area_option, echo_summary, format_option, pass_app, publishing_message, summary_json
 from exports import ExportError
 from exports.tabular import csv_text
+from reporting.workflow import NotAllowed
 from rules.periods import PeriodError, Quarter
 from store.db import session_scope
 from store.publishing import (
@@ -64,9 +65,27 @@ def _explain(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (PublishingError, ExportError, UnknownArea) as exc:
+            if isinstance(exc, NotAllowed) and kwargs.get("as_user"):
+                _record_refusal(args[0], exc, kwargs.get("area"))
             raise click.ClickException(publishing_message(exc)) from None
 
     return wrapper
+
+
+def _record_refusal(app: AppContext, refused: NotAllowed, area: str | None) -> None:
+    """A user the command acted for (``--as``) was refused: kept in the change log like a
+    refused write on the pages, under the partnership the quarter belongs to."""
+    from store.audit import record_refusal
+    from store.partnerships import PartnershipError, partnership_of
+
+    with session_scope(app.engine()) as session:
+        try:
+            partnership: str | None = partnership_of(session, area or app.settings.home_area)
+        except PartnershipError:
+            partnership = None
+        record_refusal(
+            session, refused.user, refused.action, partnership, {"area": area, "needed": refused.needed, "held": refused.role}
+        )
 
 
 def _principal(app: AppContext, name: str | None) -> Principal:

@@ -12,12 +12,14 @@ from cli.common import AppContext, error_text, pass_app
 from reporting.notifications import Event, NotificationError, describe_subscription, parse_events
 from store.db import session_scope
 from store.notifications import subscribe, subscriptions, unsubscribe
+from store.partnerships import PartnershipError
 from store.users import (
     ROLES,
     UserError,
     add_user,
     get_user,
     list_users,
+    roles_held,
     set_active,
     set_details,
     set_password,
@@ -26,7 +28,15 @@ from store.users import (
 
 ROLE_HELP = (
     "viewer reads; analyst also uploads data, edits targets and commentary and submits a quarter; "
-    "lead also publishes (signs off) a quarter; admin also manages users."
+    "lead also publishes (signs off) a quarter; admin also manages users. Roles short of admin are "
+    "held in one partnership (--partnership); an admin is one in every partnership."
+)
+partnership_role_option = click.option(
+    "--partnership",
+    "partnership",
+    default=None,
+    metavar="CODE",
+    help="The partnership the role is held in (default: CSPDASH_PARTNERSHIP, else the only one held).",
 )
 
 
@@ -44,6 +54,9 @@ def _run(app: AppContext, action: Callable[..., Any], *args: Any, **kwargs: Any)
             return action(session, *args, **kwargs)
     except UserError as error:
         raise click.ClickException(error_text(error)) from None
+    except PartnershipError as error:
+        hint = "; choose one with --partnership CODE" if "say which one" in str(error) else ""
+        raise click.ClickException(f"{error}{hint}.") from None
 
 
 password_stdin_option = click.option(
@@ -78,15 +91,41 @@ def _details(user: Any) -> str:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True, help=ROLE_HELP)
+@partnership_role_option
 @display_name_option
 @email_option
 @password_stdin_option
 @pass_app
-def add(app: AppContext, name: str, role: str, display_name: str | None, email: str | None, password_stdin: bool) -> None:
+def add(
+    app: AppContext,
+    name: str,
+    role: str,
+    partnership: str | None,
+    display_name: str | None,
+    email: str | None,
+    password_stdin: bool,
+) -> None:
     """Add a user called NAME (what they type to sign in). The password is asked for twice and not shown."""
     password = _read_password(password_stdin)
-    user = _run(app, add_user, name, password, role, by="cli", display_name=display_name, email=email)
-    click.echo(f"Added {user.name} ({user.role}){_details(user)}.")
+    user, held = _run(
+        app,
+        lambda session: _with_roles(
+            session,
+            add_user(session, name, password, role, by="cli", display_name=display_name, email=email, partnership=partnership),
+        ),
+    )
+    click.echo(f"Added {user.name} ({_roles_text(user.role, held)}){_details(user)}.")
+
+
+def _with_roles(session: Any, user: Any) -> tuple[Any, Any]:
+    return user, roles_held(session, user)
+
+
+def _roles_text(role: str, held: tuple[tuple[str, str], ...] | None) -> str:
+    """ "admin", "analyst", or "analyst of E09000016, viewer of E09000002" once partnerships are held."""
+    if role == "admin" or held is None:
+        return role
+    return ", ".join(f"{r} of {code}" for code, r in held) or "no role in any partnership"
 
 
 @users.command("set")
@@ -110,7 +149,14 @@ def list_(app: AppContext) -> None:
     rows = _run(
         app,
         lambda session: [
-            (u.name, u.role, "yes" if u.active else "no (disabled)", u.created_at, u.display_name or "", u.email or "")
+            (
+                u.name,
+                _roles_text(u.role, roles_held(session, u)),
+                "yes" if u.active else "no (disabled)",
+                u.created_at,
+                u.display_name or "",
+                u.email or "",
+            )
             for u in list_users(session)
         ],
     )
@@ -118,22 +164,26 @@ def list_(app: AppContext) -> None:
         click.echo("No users yet: add one with `cspdash users add NAME --role analyst`.")
         return
     width = max(len("name"), *(len(r[0]) for r in rows))
+    roles = max(len("role"), *(len(r[1]) for r in rows))
     shown = max(len("display name"), *(len(r[4]) for r in rows))
-    click.echo(f"{'name'.ljust(width)}  role     active          added       {'display name'.ljust(shown)}  email".rstrip())
+    click.echo(
+        f"{'name'.ljust(width)}  {'role'.ljust(roles)}  active          added       {'display name'.ljust(shown)}  email".rstrip()
+    )
     for name, role, active, created, display, email in rows:
         click.echo(
-            f"{name.ljust(width)}  {role.ljust(7)}  {active.ljust(14)}  {created:%Y-%m-%d}  {display.ljust(shown)}  {email}".rstrip()
+            f"{name.ljust(width)}  {role.ljust(roles)}  {active.ljust(14)}  {created:%Y-%m-%d}  {display.ljust(shown)}  {email}".rstrip()
         )
 
 
 @users.command("set-role")
 @click.argument("name")
 @click.argument("role", type=click.Choice(ROLES))
+@partnership_role_option
 @pass_app
-def set_role_command(app: AppContext, name: str, role: str) -> None:
-    """Give user NAME the ROLE viewer, analyst, lead or admin."""
-    user = _run(app, set_role, name, role, by="cli")
-    click.echo(f"{user.name} is now {user.role}.")
+def set_role_command(app: AppContext, name: str, role: str, partnership: str | None) -> None:
+    """Give user NAME the ROLE viewer, analyst or lead in a partnership, or make them an admin (of every partnership)."""
+    user, held = _run(app, lambda session: _with_roles(session, set_role(session, name, role, by="cli", partnership=partnership)))
+    click.echo(f"{user.name} is now {_roles_text(user.role, held)}.")
 
 
 @users.command("disable")

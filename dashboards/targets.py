@@ -20,7 +20,7 @@ from dash.development.base_component import Component
 from reporting.actions import date_words
 from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
-from web.access import can, current_user, requires_role
+from web.access import can, current_user, guard_write, requires_role
 from web.login import account_bar, sign_in_prompt
 from web.parts import actions_panel, targets_page
 from web.parts import annual_target_form as annual_form
@@ -504,6 +504,7 @@ def save(
 ) -> tuple[Any, ...]:
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
+    guard_write("analyst", editing.get("area"), "save target, commentary and actions")
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     keep = (dash.no_update,) * 8
@@ -553,6 +554,7 @@ def save(
 def save_break(clicks, editing, when, reason, scope) -> tuple[Any, ...]:
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
+    guard_write("analyst", editing.get("area"), "record a break in a series")
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     day = parse_day(when)
@@ -631,6 +633,7 @@ def show_annual_quarters(target, tolerance, tolerance_type, profile, shares, sco
 def save_annual(clicks, editing, target, tolerance, tolerance_type, profile, shares, scope) -> tuple[Any, ...]:
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
+    guard_write("analyst", editing.get("area"), "save an annual target")
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     sub = _annual_submission(editing, target, tolerance, tolerance_type, profile, shares, scope)
@@ -666,6 +669,7 @@ def save_pack_text(clicks, editing, *values) -> tuple[Any, ...]:
     """The committee pack's words for the quarter: contact details, implications, background papers."""
     if not clicks or not editing:
         raise dash.exceptions.PreventUpdate
+    guard_write("analyst", editing.get("area"), "save the pack's words")
     user = current_user()
     assert user is not None  # access.py refuses this callback to anyone not signed in as an analyst
     try:

@@ -25,7 +25,7 @@ from dash import (
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from web.access import can, current_user, requires_role
+from web.access import can, current_user, guard_write, requires_role
 from web.login import account_bar, sign_in_prompt
 from web.parts import components as ui
 from web.parts import upload_steps as steps
@@ -232,6 +232,7 @@ def confirm(
     missing_choice: str | None = None,
     accepted: list | None = None,
 ) -> tuple[Any, ...]:
+    guard_write("analyst", None, "load an uploaded file")  # into the request's partnership
     if not clicks or not pending:
         raise PreventUpdate
     release_after_request()

@@ -33,3 +33,14 @@ def recent_changes(session: Session, *, entity: str | None = None, limit: int = 
     if entity:
         query = query.where(ChangeLog.entity == entity)
     return list(session.scalars(query))
+
+
+def record_refusal(session: Session, user: str, action: str, partnership: str | None, detail: dict[str, Any]) -> ChangeLog:
+    """A write refused because ``user`` holds no role good enough in the partnership it touched,
+    kept so an attempt on another partnership's figures can be traced to a person."""
+    return record_change(session, user, "refused", "partnership", partnership or "", {"what": action[:300], **detail})
+
+
+def refusals(session: Session, *, limit: int = 50) -> list[ChangeLog]:
+    query = select(ChangeLog).where(ChangeLog.action == "refused").order_by(ChangeLog.id.desc()).limit(limit)
+    return list(session.scalars(query))

@@ -424,6 +424,19 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class PartnershipRole(Base):
+    """The role a user holds in one partnership (issue 23): an analyst of one partnership may be a
+    viewer of another, or nothing there. Admins (``User.role``) are admins of every partnership;
+    while a deployment holds one partnership, ``User.role`` is the role in it unless a row here
+    says otherwise."""
+
+    __tablename__ = "partnership_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    partnership_code: Mapped[str] = mapped_column(ForeignKey("partnership.code", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # viewer | analyst | lead
+
+
 class ChangeLog(Base):
     """One change made through the web or the user commands: who, when, what, old and new values."""
 

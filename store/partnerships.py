@@ -2,8 +2,9 @@
 for a command or a request, and filling in the partnership of a per-partnership row stored
 without one.
 
-The partnership in force is a plain code: given explicitly, else the ``CSPDASH_PARTNERSHIP``
-setting, else the only one held. With several held and none chosen it is an error listing them
+The partnership in force is a plain code: given explicitly, else the one chosen at the edge (a
+CLI command's partnership, set with ``chosen_partnership`` for the command's length), else the
+``CSPDASH_PARTNERSHIP`` setting, else the only one held. With several held and none chosen it is an error listing them
 rather than a guess. A database holding no partnership yet gets one for the home area
 (``CSPDASH_HOME_AREA``) the first time a per-partnership row is stored: a one-partnership
 deployment works as it did before partnerships existed.
@@ -11,6 +12,9 @@ deployment works as it did before partnerships existed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,8 +30,10 @@ from store.models import (
     Indicator,
     IndicatorValue,
     Partnership,
+    PartnershipRole,
     SeriesAnnotation,
     Target,
+    User,
 )
 
 # The levels a partnership's area may be: a district (stored as "borough") or a CSP.
@@ -41,6 +47,27 @@ class PartnershipInfo:
     name: str
     private: bool
     created_at: datetime
+
+
+# The partnership chosen where a command or request starts; a context variable, so one thread
+# or task choosing never changes what another reads (and the process environment is left alone).
+_CHOSEN: ContextVar[str | None] = ContextVar("cspdash_partnership", default=None)
+
+
+@contextmanager
+def chosen_partnership(code: str | None) -> Iterator[None]:
+    """Work on ``code`` (None: as before) until the block ends."""
+    token = _CHOSEN.set(code or _CHOSEN.get())
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def choose_for_request(code: str | None) -> None:
+    """At the start of a web request: its partnership is ``code`` (the app's setting; None: the
+    only one held). Set for every request, so one served before never carries over."""
+    _CHOSEN.set(code)
 
 
 class PartnershipError(ValueError):
@@ -68,6 +95,21 @@ def list_partnerships(session: Session) -> list[PartnershipInfo]:
     return [PartnershipInfo(p.code, p.name, bool(p.private), p.created_at) for p in rows]
 
 
+def private_partnerships(session: Session) -> frozenset[str]:
+    """The codes of the partnerships only their members may read."""
+    return frozenset(session.scalars(select(Partnership.code).where(Partnership.private.is_(True))))
+
+
+def set_private(session: Session, code: str, private: bool) -> PartnershipInfo:
+    """Mark partnership ``code`` private (read only by its members) or public."""
+    row = session.get(Partnership, code)
+    if row is None:
+        raise UnknownPartnership(code, held_codes(session))
+    row.private = private
+    session.flush()
+    return PartnershipInfo(row.code, row.name, row.private, row.created_at)
+
+
 def add_partnership(session: Session, code: str, name: str, private: bool = False) -> PartnershipInfo:
     """Add a partnership for a held district or CSP; anything else is refused, nothing stored."""
     code, name = code.strip(), name.strip()
@@ -82,10 +124,23 @@ def add_partnership(session: Session, code: str, name: str, private: bool = Fals
         raise PartnershipError(f"partnership {code!r} is held already")
     if not name:
         raise PartnershipError(f"partnership {code!r} needs a name")
+    held = held_codes(session)
+    if len(held) == 1:
+        _keep_roles_in(session, held[0])
     row = Partnership(code=code, name=name, private=private, created_at=datetime.now(UTC))
     session.add(row)
     session.flush()
     return PartnershipInfo(row.code, row.name, row.private, row.created_at)
+
+
+def _keep_roles_in(session: Session, only: str) -> None:
+    """While one partnership is held a user's role (``User.role``) is their role in it; before a
+    second is added, write that role down as held in the first, so nobody gains or loses a role
+    there and nobody holds one in the new partnership until granted."""
+    granted = select(PartnershipRole.user_id).where(PartnershipRole.partnership_code == only)
+    for user in session.scalars(select(User).where(User.role != "admin", User.id.not_in(granted))):
+        session.add(PartnershipRole(user_id=user.id, partnership_code=only, role=user.role))
+    session.flush()
 
 
 def partnership_in_force(connection: Connection | Session, requested: str | None = None) -> str:
@@ -94,7 +149,7 @@ def partnership_in_force(connection: Connection | Session, requested: str | None
     from settings import get_settings
 
     held = held_codes(connection)
-    chosen = requested or get_settings().partnership
+    chosen = requested or _CHOSEN.get() or get_settings().partnership
     if chosen:
         if chosen not in held and held:
             raise UnknownPartnership(chosen, held)

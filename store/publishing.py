@@ -109,10 +109,22 @@ def _set_state(session: Session, period: Quarter, area: str, state: str, by: str
     return row
 
 
+def acting_in(session: Session, by: Principal, area: str) -> Principal:
+    """``by`` with the role they hold in the partnership ``area`` belongs to (issue 23): a lead of
+    one partnership is nobody in another's workflow."""
+    from store.partnerships import PartnershipError, partnership_of
+
+    try:
+        return by.within(partnership_of(session, area))
+    except PartnershipError:
+        return by.within(None)
+
+
 def submit_quarter(
     session: Session, period: Quarter, area: str, by: Principal, note: str = "", now: datetime | None = None
 ) -> QuarterStatus:
     """Hand a draft quarter to a lead for sign-off (analysts, leads, admins)."""
+    by = acting_in(session, by, area)
     now = now or datetime.now(UTC)
     status = quarter_state(session, period, area)
     check_submit(status, period, by)
@@ -134,6 +146,7 @@ def reopen_quarter(
 ) -> QuarterStatus:
     """Return a submitted or published quarter to draft. A published quarter keeps its
     published versions; only a lead or an admin may re-open it. A reason is required."""
+    by = acting_in(session, by, area)
     status = quarter_state(session, period, area)
     reason = check_reopen(status, period, by, reason)
     now = now or datetime.now(UTC)
@@ -158,6 +171,7 @@ def check_can_publish(
     """Raise what would stop ``by`` publishing now; otherwise return the missing items that
     ``force`` is overriding (empty when the quarter is ready). Cheap: call it before making
     the pack files, and ``publish_quarter`` calls it again when it stores them."""
+    by = acting_in(session, by, area)
     status = quarter_state(session, period, area)
     check_may_publish(status, period, by, force=force, reason=reason)
     missing = readiness(card or build_scorecard(session, period, area))
@@ -208,6 +222,7 @@ def publish_quarter(
     in the same read); if the figures changed since it was made, publishing is refused rather
     than storing a pack that disagrees with the data. ``reason`` is recorded as the reason for
     forcing and, from version 2 on, for the correction (defaulting to the re-open reason)."""
+    by = acting_in(session, by, area)
     now = now or datetime.now(UTC)
     document = document if document is not None else freeze_document(session, period, area)
     if document.get("data_version") != list(data_version(session)):

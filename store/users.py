@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.audit import record_change
-from store.models import User
+from store.models import Partnership, PartnershipRole, User
 
 # A lead signs off (publishes) a quarter's report, as an admin may; analysts submit it.
 ROLES = ("viewer", "analyst", "lead", "admin")
+# Roles held in one partnership; an admin is an admin of every partnership.
+PARTNERSHIP_ROLES = ROLES[:-1]
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 MIN_PASSWORD_LENGTH = 12
 HASH_METHOD = "scrypt"
@@ -43,9 +45,33 @@ class Principal:
     name: str
     role: str
     session_version: int = 0
+    # (partnership, role) for each partnership the user holds a role in; None when the roles were
+    # not looked up per partnership (no partnership is held yet), so ``role`` holds everywhere.
+    grants: tuple[tuple[str, str], ...] | None = None
 
-    def can(self, role: str) -> bool:
-        return has_role(self.role, role)
+    @property
+    def admin(self) -> bool:
+        return self.role == "admin"
+
+    def role_in(self, partnership: str | None) -> str | None:
+        """The role held in ``partnership`` (None: no role there): admins are admins of all.
+        With partnerships held but none named, nobody but an admin holds a role."""
+        if self.admin or self.grants is None:
+            return self.role
+        return dict(self.grants).get(partnership) if partnership is not None else None
+
+    def can(self, role: str, partnership: str | None = None) -> bool:
+        return has_role(self.role_in(partnership), role)
+
+    def member_of(self, partnership: str) -> bool:
+        """Holds a role in ``partnership`` given to them (a private partnership is read only by these)."""
+        return self.admin or (self.grants is not None and partnership in dict(self.grants))
+
+    def within(self, partnership: str | None) -> Principal:
+        """This person as they act in ``partnership``: ``role`` is the role held there."""
+        if self.grants is None:
+            return self
+        return Principal(self.name, self.role_in(partnership) or f"no role in {partnership}", self.session_version, None)
 
 
 def has_role(actual: str | None, needed: str) -> bool:
@@ -122,7 +148,9 @@ def add_user(
     by: str = "cli",
     display_name: str | None = None,
     email: str | None = None,
+    partnership: str | None = None,
 ) -> User:
+    """Add a user; a role short of admin is held in ``partnership`` (None: the one in force)."""
     name = name.strip()
     if not name or len(name) > 100 or any(ch.isspace() for ch in name):
         raise UserError("a user name must be 1 to 100 characters with no spaces")
@@ -143,8 +171,10 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    granted = grant_role(session, user, role, partnership, by=by)
     new = {
         "role": role,
+        **({"partnership": granted} if granted else {}),
         "active": True,
         **({"display_name": display_name} if display_name else {}),
         **({"email": email} if email else {}),
@@ -192,14 +222,21 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(func.lower(User.name))))
 
 
-def set_role(session: Session, name: str, role: str, *, by: str = "cli") -> User:
+def set_role(session: Session, name: str, role: str, *, by: str = "cli", partnership: str | None = None) -> User:
+    """Make ``name`` an admin (of every partnership), or give them ``role`` in ``partnership``
+    (None: the one in force; with several held and none chosen, an error listing them)."""
     user = get_user(session, name)
     check_role(role)
+    old_roles = roles_held(session, user)
     old = user.role
-    user.role = role
-    if old != role:
+    user.role = role  # admin everywhere, or the role while at most one partnership is held
+    granted = grant_role(session, user, role, partnership, by=by)
+    if old != role or (old_roles or ()) != (roles_held(session, user) or ()):
         user.session_version += 1  # sign them in again with the new role
-    record_change(session, by, "set-role", "user", user.name, {"old": {"role": old}, "new": {"role": role}})
+    detail: dict[str, object] = {"old": {"role": old}, "new": {"role": role}}
+    if granted:
+        detail = {"partnership": granted, "old": {"role": dict(old_roles or ()).get(granted, old)}, "new": {"role": role}}
+    record_change(session, by, "set-role", "user", user.name, detail)
     return user
 
 
@@ -231,7 +268,7 @@ def authenticate(session: Session, name: str, password: str) -> Principal | None
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    return Principal(user.name, user.role, user.session_version)
+    return principal_of(session, user)
 
 
 def principal_for(session: Session, name: str) -> Principal | None:
@@ -242,7 +279,52 @@ def principal_for(session: Session, name: str) -> Principal | None:
     user = find_user(session, name)
     if user is None or not user.active:
         return None
-    return Principal(user.name, user.role, user.session_version)
+    return principal_of(session, user)
+
+
+def principal_of(session: Session, user: User) -> Principal:
+    return Principal(user.name, user.role, user.session_version, roles_held(session, user))
+
+
+def roles_held(session: Session, user: User) -> tuple[tuple[str, str], ...] | None:
+    """(partnership, role) for each partnership ``user`` holds a role in; None while no
+    partnership is held (``User.role`` then holds everywhere). While one partnership is held,
+    ``User.role`` is the role in it unless a grant says otherwise."""
+    held = list(session.scalars(select(Partnership.code).order_by(Partnership.code)))
+    if not held:
+        return None
+    grants = {
+        row.partnership_code: row.role
+        for row in session.scalars(select(PartnershipRole).where(PartnershipRole.user_id == user.id))
+    }
+    if len(held) == 1 and held[0] not in grants:
+        grants[held[0]] = user.role
+    return tuple(sorted(grants.items()))
+
+
+def grant_role(session: Session, user: User, role: str, partnership: str | None, *, by: str = "cli") -> str | None:
+    """Give ``user`` the ``role`` (viewer, analyst or lead) in ``partnership`` (None: the one in
+    force). Nothing is granted while no partnership is held: ``User.role`` then holds. Returns
+    the partnership granted in."""
+    from store.partnerships import held_codes, partnership_in_force
+
+    if role not in PARTNERSHIP_ROLES or not held_codes(session):
+        if partnership is not None and not held_codes(session):
+            raise UserError(f"no partnership {partnership!r} is held; no partnership is held yet")
+        return None
+    code = partnership_in_force(session, partnership)
+    row = session.get(PartnershipRole, (user.id, code))
+    before = row.role if row is not None else None
+    if row is None:
+        session.add(PartnershipRole(user_id=user.id, partnership_code=code, role=role))
+    else:
+        row.role = role
+    session.flush()
+    if before not in (None, role):
+        record_change(
+            session, by, "set-role", "user", user.name, {"partnership": code, "old": {"role": before}, "new": {"role": role}}
+        )
+    return code
 
 
 def end_sessions(session: Session, name: str) -> None:

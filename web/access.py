@@ -31,6 +31,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -41,8 +43,16 @@ from dash import Dash
 from werkzeug.wrappers import Response as BaseResponse
 
 from settings import Settings
+from store.audit import record_refusal
 from store.db import get_engine, reading, session_scope
-from store.users import ROLES, Principal, end_sessions, find_user, principal_for
+from store.partnerships import (
+    PartnershipError,
+    choose_for_request,
+    partnership_in_force,
+    partnership_of,
+    private_partnerships,
+)
+from store.users import ROLES, Principal, end_sessions, find_user, has_role, principal_for, principal_of
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +100,9 @@ def install_access(app: Dash, settings: Settings) -> None:
     prefix = app.config.routes_pathname_prefix
     register_login_routes(server, prefix)
     server.before_request(lambda: _guard(prefix, settings))
+    # First of all, what the store reads as the partnership in force (the app's setting).
+    server.before_request_funcs.setdefault(None, []).insert(0, lambda: choose_for_request(settings.partnership))
+    server.teardown_request(lambda _error: choose_for_request(None))
 
 
 def current_user() -> Principal | None:
@@ -99,9 +112,51 @@ def current_user() -> Principal | None:
     return flask.g.cspdash_user
 
 
-def can(role: str) -> bool:
+def request_partnership() -> str | None:
+    """The partnership this request works on (the one in force); None when several are held and
+    none is chosen, where nobody but an admin holds a role."""
+    if "cspdash_partnership" not in flask.g:
+        settings = flask.current_app.config["CSPDASH_SETTINGS"]
+        try:
+            with reading(get_engine(settings.database_url)) as session:
+                flask.g.cspdash_partnership = partnership_in_force(session)
+        except PartnershipError:
+            flask.g.cspdash_partnership = None
+    return flask.g.cspdash_partnership
+
+
+def role_here(user: Principal) -> str:
+    """The role ``user`` holds in the request's partnership, as pages name it ("analyst")."""
+    return user.role_in(request_partnership()) or "no role in this partnership"
+
+
+def can(role: str, partnership: str | None = None) -> bool:
+    """Whether the caller holds ``role`` in ``partnership`` (None: the request's partnership)."""
     user = current_user()
-    return user is not None and user.can(role)
+    return user is not None and user.can(role, partnership or request_partnership())
+
+
+def guard_write(role: str, area: str | None, action: str) -> str | None:
+    """The first line of every callback that writes: refuse (403) unless the caller holds
+    ``role`` in the partnership the write touches (the one ``area`` belongs to: a partnership's
+    own area, else the request's partnership), and record the refusal in the change log, so a
+    request forged against another partnership's indicator or quarter stores nothing and is
+    traced to whoever sent it. Returns the partnership written to."""
+    user = current_user()
+    settings = flask.current_app.config["CSPDASH_SETTINGS"]
+    with session_scope(get_engine(settings.database_url)) as session:
+        try:
+            partnership: str | None = partnership_of(session, area or "")
+        except PartnershipError:
+            partnership = None
+        if user is not None and user.can(role, partnership):
+            return partnership
+        who = user.name if user else "anonymous"
+        record_refusal(
+            session, who, action, partnership, {"area": area, "needed": role, "held": user.role_in(partnership) if user else None}
+        )
+    log.warning("refused %s (%s) in partnership %s for %s", action, role, partnership, who)
+    flask.abort(_refuse(403, f"Sign in as {ROLE_WORDS[role]} of this partnership to do this."))
 
 
 def requires_role(role: str) -> Callable[[F], F]:
@@ -161,7 +216,7 @@ def _resolve_user(settings: Settings) -> Principal | None:
             user = find_user(session, sso_name)
             if user is None:
                 return Principal(sso_name, "viewer")  # known to the proxy, not to us: may read
-            return Principal(user.name, user.role) if user.active else None
+            return principal_of(session, user) if user.active else None
     name = flask.session.get(SESSION_USER)
     if not name:
         return None
@@ -185,6 +240,9 @@ def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
         request.max_content_length = SMALL_REQUEST_BYTES  # settled from the cookie, body unread
     if local.startswith(_STATIC_PREFIXES) or local in _OPEN_PATHS:
         return None
+    private = _private_refusal(settings, local)
+    if private is not None:
+        return private
     if local == "_dash-update-component" and flask.request.method == "POST":
         return _check_callback(settings)
     if settings.public_read or current_user() is not None:
@@ -192,6 +250,48 @@ def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
     if local.startswith(("_dash-", "api/")):  # fetched by a script (the page's, or an API client's)
         return _refuse(401, "Sign in to see the dashboard.")
     return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
+
+
+def _private_refusal(settings: Settings, local: str) -> BaseResponse | None:
+    """A private partnership is read only by its members (and admins), whatever
+    ``public_read`` says: a page, callback, download, embed or API call touching one (the
+    request's partnership, or a partnership's code in its address or a callback's inputs) is
+    refused to anyone else the way a signed-out reader is refused when public reading is off."""
+    private = _private_codes(settings)
+    if not private:
+        return None
+    touched = {code for code in private if code == request_partnership()}
+    seen = flask.request.full_path
+    if local == "_dash-update-component" and flask.request.method == "POST":
+        body = flask.request.get_json(silent=True)
+        if isinstance(body, dict):
+            seen += json.dumps([body.get("inputs"), body.get("state")], default=str)
+    touched |= {code for code in _AREA_CODE.findall(seen) if code in private}
+    user = current_user()
+    if not touched or (user is not None and all(user.member_of(code) for code in touched)):
+        return None
+    if user is not None:
+        log.warning("refused private partnership %s to %s", ", ".join(sorted(touched)), user.name)
+        return _refuse(403, "This partnership's figures are for its members only.")
+    if local.startswith(("_dash-", "api/")) or flask.request.method not in _READ_METHODS:
+        return _refuse(401, "Sign in to see the dashboard.")
+    return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
+
+
+_AREA_CODE = re.compile(r"[EWSN]\d{8}")
+# How long the list of private partnerships is kept between requests (it changes only when an
+# administrator marks one): one small query every few seconds, not one per request.
+PRIVATE_LIST_SECONDS = 5.0
+
+
+def _private_codes(settings: Settings) -> frozenset[str]:
+    kept = flask.current_app.extensions.setdefault("cspdash_private_partnerships", {})
+    now = time.monotonic()
+    if kept.get("until", 0.0) < now:
+        with reading(get_engine(settings.database_url)) as session:
+            kept["codes"] = private_partnerships(session)
+        kept["until"] = now + PRIVATE_LIST_SECONDS
+    return kept["codes"]
 
 
 def _check_callback(settings: Settings) -> flask.Response | None:
@@ -202,10 +302,18 @@ def _check_callback(settings: Settings) -> flask.Response | None:
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return _refuse(400, "This is not a well-formed dashboard request.")
     needed = required_role(body)
-    if needed and (user is None or not user.can(needed)):
+    if needed and (user is None or not user.can(needed, request_partnership())):
         log.warning("refused %s callback %r for %s", needed, body["output"][:200], user.name if user else "anonymous")
+        if user is not None and _holds_elsewhere(user, needed):  # an attempt across partnerships: kept
+            with session_scope(get_engine(settings.database_url)) as session:
+                record_refusal(session, user.name, body["output"][:200], request_partnership(), {"needed": needed})
         return _refuse(403, f"Sign in as {ROLE_WORDS[needed]} to do this.")
     return None
+
+
+def _holds_elsewhere(user: Principal, role: str) -> bool:
+    """Holds ``role`` in some partnership, though not in the one this request works on."""
+    return any(has_role(held, role) for _, held in user.grants or ())
 
 
 def required_role(body: dict[str, Any]) -> str | None:

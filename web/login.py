@@ -187,17 +187,24 @@ def account_bar(next_path: str) -> html.P | html.Div:
         return html.P(["Not signed in. ", html.A("Sign in", href=access.login_url(next_path))], className="account-bar")
     return html.Div(
         [
-            html.Span(f"Signed in as {user.name} ({user.role}). "),
+            html.Span(f"Signed in as {user.name} ({access.role_here(user)}). "),
             html.Form(html.Button("Sign out", type="submit", className="link-button"), action="/logout", method="post"),
         ],
         className="account-bar",
     )
 
 
+def _role_words(role: str) -> str:
+    """ "who is a viewer", "who is an analyst", "who holds no role in this partnership"."""
+    if role.startswith("no "):
+        return f"who holds {role}"
+    return f"who is {'an' if role[:1] in 'aeiou' else 'a'} {role}"
+
+
 def sign_in_prompt(action: str, next_path: str) -> html.Div:
     """What a page shows instead of its form when the visitor may not use it."""
     user = access.current_user()
-    lead = f"You are signed in as {user.name}, who is a {user.role}. " if user else ""
+    lead = f"You are signed in as {user.name}, {_role_words(access.role_here(user))}. " if user else ""
     return html.Div(
         [
             html.P([lead, html.A(f"Sign in as an analyst to {action}", href=access.login_url(next_path)), "."]),

@@ -21,7 +21,7 @@ from rules.verdict import baseline_words, process_shift, shift_words
 from store.annotations import save_annotation
 from store.data_version import bump_data_version
 from store.db import Engine, session_scope
-from web.access import can, current_user
+from web.access import can, current_user, guard_write
 from web.parts import components as ui
 from web.parts.context import current_engine
 from web.parts.fields import textarea_field
@@ -100,6 +100,7 @@ def save_baseline(clicks: int, context: dict[str, str] | None, reason: str | Non
     re-registers a page's callbacks for every app, not those of a module like this one)."""
     if not clicks or not context:
         raise dash.exceptions.PreventUpdate
+    guard_write("analyst", context.get("area"), "start a new SPC baseline")
     user = current_user()
     assert user is not None  # requires_role (on the page's callback) refuses anyone not signed in as an analyst
     reason = (reason or "").strip()

@@ -29,7 +29,7 @@ from views.data import area_label
 from views.people import named_status, named_version, shown_name
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 from views.wording import plural
-from web.access import can, current_user, requires_role
+from web.access import can, current_user, guard_write, requires_role
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import line_field, parse_day, select_field, textarea_field
@@ -343,6 +343,11 @@ def _quarter(data: dict | None) -> tuple[Quarter, str]:
         raise PublishingError(f"{exc}.") from None
 
 
+def _area_of(data: dict | None) -> str | None:
+    """The area (and so the partnership) a submit, publish or re-open request touches."""
+    return str(data.get("area") or "") or None if isinstance(data, dict) else None
+
+
 def _area_name(area: str) -> str:
     return area_label(current_settings().database_url, area)
 
@@ -407,6 +412,7 @@ def submit(
     clicks: int | None, confirmed: int | None, cancelled: int | None, note: str | None, quarter: dict | None
 ) -> tuple[Component | list, Component | list, bool]:
     """Submit; when rated indicators have no figure, first say which and ask to confirm."""
+    guard_write("analyst", _area_of(quarter), "submit a quarter")
     trigger = callback_context.triggered_id
     if trigger == "submit-cancel-button":
         return [], [], True
@@ -527,6 +533,7 @@ def publish(
     name = str((job if isinstance(job, dict) else {}).get("job") or "")
     if not _JOB.match(name):
         return no_update, no_update, False, no_update
+    guard_write("lead", _area_of(quarter), "publish a quarter")
     typed = (when or "").strip()
     day = parse_day(typed) if typed else None
     if typed and day is None:
@@ -559,6 +566,7 @@ def publish(
 
 @requires_role("lead")
 def reopen(clicks: int | None, reason: str | None, quarter: dict | None) -> Component | list:
+    guard_write("lead", _area_of(quarter), "re-open a quarter")
     return _act(
         quarter,
         "Not re-opened",
