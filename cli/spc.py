@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from cli.common import AppContext, area_option, error_text, explain_load_errors, format_option, pass_app
+from cli.common import AppContext, error_text, explain_load_errors, format_option, partnership_area, partnership_option, pass_app
 from loaders.errors import LoadError, ProblemLog
 from loaders.reading import CsvReader, Source, require_columns
 from rules.breaks import period_span
@@ -104,7 +104,9 @@ def _table(result: SpcResult) -> str:
     "--no-screen", is_flag=True, help="Keep large moving ranges in the limits (as the MDC Excel tool); screened out by default."
 )
 @click.option("--indicator", metavar="CODE", help="Chart a stored indicator instead of a FILE.")
-@area_option
+# Not cli.common.area_option: a FILE needs no database, so the partnership is chosen only for --indicator.
+@click.option("--area", "area", default=None, metavar="CODE", help="GSS area code (default: the partnership's area).")
+@partnership_option
 @click.option(
     "--by", type=click.Choice(["month", "quarter"]), default="month", show_default=True, help="Period of the stored series."
 )
@@ -119,6 +121,7 @@ def spc(
     no_screen: bool,
     indicator: str | None,
     area: str | None,
+    partnership: str | None,
     by: str,
     fmt: str,
 ) -> None:
@@ -139,14 +142,16 @@ def spc(
         payload = result.as_dict()
     else:
         from store.db import session_scope
+        from store.partnerships import chosen_partnership
         from store.spc_series import SpcUnavailable, indicator_spc
 
-        with session_scope(app.engine()) as session:
+        chosen = partnership_area(partnership)  # several held and none chosen: an error naming them
+        with chosen_partnership(partnership and chosen), session_scope(app.engine()) as session:
             try:
                 stored = indicator_spc(
                     session,
                     indicator,  # type: ignore[arg-type]
-                    area or app.settings.home_area,
+                    area or chosen,
                     by,
                     screen=not no_screen,
                     target=target,
