@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loaders.areas_known import AreaBook
 from loaders.counts import CountWriter
 from loaders.errors import ProblemLog
 from loaders.reading import Source
 from loaders.summary import LoadSummary
+from store.area_book import AreaBook
 from store.bulk import MERGE, BulkWriter
 from store.coverage_record import Loaded
 from store.db import Session

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from loaders.areas_known import AreaBook
 from loaders.errors import UNKNOWN_AREA, ProblemLog
+from store.area_book import AreaBook
 from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
 from store.source_tables import count_categories, count_tables
 

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loaders.areas_known import AreaBook
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
 from loaders.reading import LoadLimits, Source
@@ -23,6 +22,7 @@ from loaders.summary import LoadSummary
 from settings import get_settings
 from sources.declarations import FileKind
 from sources.registry import counted, file_kind, kind_keys
+from store.area_book import AreaBook
 from store.coverage_record import record_coverage
 from store.data_version import bump_data_version
 from store.db import session_factory, without_statement_timeout

@@ -296,11 +296,9 @@ PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app
 # typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
 ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
-    # The definitions load (indicators, quarter targets, the area register, commentary) edits
+    # The definitions load (indicators, quarter targets, commentary) edits
     # held ORM rows in place and records each change against the upload: the last loaders whose
     # writes are still to become store functions (geo and the other loaders already have).
-    ("loaders/areas_known.py", "sqlalchemy"),
-    ("loaders/areas_known.py", "store.models"),
     ("loaders/commentary.py", "sqlalchemy"),
     ("loaders/commentary.py", "store.models"),
     ("loaders/definitions.py", "sqlalchemy"),

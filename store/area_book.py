@@ -1,4 +1,5 @@
-"""The set of area codes a load may use, and learning new ones from files that name them."""
+"""The set of area codes a load may use, and learning new ones from files that name them: the
+loaders keep it in step with what they add (``loaders/context.py`` holds one per load)."""
 
 from __future__ import annotations
 
