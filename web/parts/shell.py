@@ -55,6 +55,23 @@ def _home_area() -> str | None:
     return current_settings().home_area
 
 
+def _several_partnerships() -> bool:
+    """Whether the deployment holds more than one partnership: only then does the menu offer
+    the list of them (``/partnerships``). False outside a request or when the database cannot say."""
+    import flask
+
+    if not flask.has_request_context():
+        return False
+    from views.partnerships import several_partnerships
+    from web.parts.context import current_settings
+
+    try:
+        return several_partnerships(current_settings())
+    except Exception:  # a menu item never stops a page
+        log.warning("the partnerships could not be counted", exc_info=True)
+        return False
+
+
 def header() -> html.Header:
     may_edit = _may_edit()
     home = _home_area()
@@ -69,6 +86,13 @@ def header() -> html.Header:
         )
         for label, href, link_id in NAV
     ]
+    if _several_partnerships():
+        items.append(
+            html.Li(
+                dcc.Link("Partnerships", href="/partnerships", id="nav-partnerships", className="app-nav__link"),
+                className="app-nav__item",
+            )
+        )
     signed_in = _signed_in()
     if signed_in:  # anyone signed in chooses their own email alerts, and may sign out
         items.append(
