@@ -41,7 +41,7 @@ def _build() -> Component:
         return html.Div(content)
     table = ui.table(
         "Partnerships and their latest published report",
-        ["Partnership", "Area code", "Latest published quarter", "Indicators by rating"],
+        ["Partnership", "Area code", "Latest published quarter", "Rated indicators by rating"],
         [_row(item) for item in items],
         table_id="partnerships-table",
     )
