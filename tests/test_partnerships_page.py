@@ -25,7 +25,9 @@ FILES = {"html": b"<!doctype html><title>pack</title>"}
 
 def _page(app, client) -> str:
     """The page as Dash Pages' own routing callback renders it for ``client``, as JSON text."""
-    body = callback_body(app, "_pages_content.children", {"_pages_location.pathname": "/partnerships", "_pages_location.search": ""})
+    body = callback_body(
+        app, "_pages_content.children", {"_pages_location.pathname": "/partnerships", "_pages_location.search": ""}
+    )
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return json.dumps(response.get_json())

@@ -85,8 +85,15 @@ def summaries_in(session: Session, reader: Principal | None) -> list[Partnership
         words = counts_words(counts)
         out.append(
             PartnershipSummary(
-                info.code, info.name, info.private, quarter.key, quarter.label, counts, words,
-                f"{quarter.label}: {words}", scorecard_href(info.code, quarter.key),
+                info.code,
+                info.name,
+                info.private,
+                quarter.key,
+                quarter.label,
+                counts,
+                words,
+                f"{quarter.label}: {words}",
+                scorecard_href(info.code, quarter.key),
             )  # fmt: skip
         )
     return out
