@@ -20,6 +20,7 @@ from rules.area_levels import LEVEL_NAMES
 from rules.comparators import RELATIONS, parse_comparator
 from rules.csp_tables import MEASURE_HELP, parse_offence_selection
 from rules.ward_generations import is_generation
+from store import indicator_writes
 from store.comparison_groups import group_names
 from store.models import Indicator, Target
 
@@ -110,22 +111,27 @@ def load_indicators(ctx: LoadContext) -> None:
     missing = check_missing(ctx, held, set(frame["code"]))
     if ctx.log:
         return
-    existing = {i.code: i for i in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership))}
-    next_order = max((i.sort_order for i in existing.values()), default=0) + 1
-    for position, row in enumerate(records(frame)):
-        indicator = existing.get(row.code)
-        if indicator is None:
-            indicator = Indicator(partnership_code=ctx.partnership, code=row.code, sort_order=next_order + position)
-            ctx.session.add(indicator)
-        else:
-            ctx.summary.replaced += 1
-        indicator.name, indicator.goal, indicator.unit = row.name, row.goal, row.unit
-        indicator.polarity, indicator.basis, indicator.measure = row.polarity, row.basis, row.measure
-        indicator.rated, indicator.description = bool(row.rated), row.description
-        indicator.comparator_area = row.comparator_area or None
-        indicator.comparator_label = row.comparator_label or None
-        indicator.rag_comparison = row.rag_comparison
-    ctx.session.flush()
+    ctx.summary.replaced += indicator_writes.save_definitions(
+        ctx.session,
+        ctx.partnership,
+        (
+            {
+                "code": row.code,
+                "name": row.name,
+                "goal": row.goal,
+                "unit": row.unit,
+                "polarity": row.polarity,
+                "basis": row.basis,
+                "measure": row.measure,
+                "rated": bool(row.rated),
+                "description": row.description,
+                "comparator_area": row.comparator_area or None,
+                "comparator_label": row.comparator_label or None,
+                "rag_comparison": row.rag_comparison,
+            }  # fmt: skip
+            for row in records(frame)
+        ),
+    )
     finish_indicator_load(ctx, held, set(frame["code"]), missing)
     ctx.summary.stored = len(frame)
 
