@@ -296,10 +296,6 @@ PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app
 # typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
 ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
-    # The commentary load edits held ORM rows in place and records each change against the
-    # upload: the last loader whose writes are still to become store functions.
-    ("loaders/commentary.py", "sqlalchemy"),
-    ("loaders/commentary.py", "store.models"),
     # The load runner's transaction and savepoints (owned by the sources work: left as it is).
     ("loaders/registry.py", "sqlalchemy"),
     ("loaders/registry.py", "sqlalchemy.exc"),
