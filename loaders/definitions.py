@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 
 from loaders.annual_targets import check_annual, is_annual, store_annual
 from loaders.cells import log_duplicates, parse_bools, parse_choice, parse_numbers, parse_years, records, require_text
@@ -15,13 +14,14 @@ from loaders.context import LoadContext
 from loaders.errors import UNKNOWN_AREA, UNKNOWN_INDICATOR
 from loaders.indicators import check_missing, finish_indicator_load, held_definitions
 from loaders.keyed import read_all
-from loaders.targets import check_target_forms, describe_target_uses, record_target_change, replace_other_form, target_values
+from loaders.targets import check_target_forms, describe_target_uses, replace_other_form, upload_cause_of
 from rules.area_levels import LEVEL_NAMES
 from rules.comparators import RELATIONS, parse_comparator
 from rules.csp_tables import MEASURE_HELP, parse_offence_selection
 from rules.ward_generations import is_generation
+from store import indicator_writes
 from store.comparison_groups import group_names
-from store.models import Indicator, Target
+from store.target_writes import save_quarter_targets, target_values, targeted_indicators
 
 LEVELS = (*LEVEL_NAMES, "other")  # district and borough are one level, stored as borough
 UNITS = ("count", "percent", "rate")
@@ -110,22 +110,27 @@ def load_indicators(ctx: LoadContext) -> None:
     missing = check_missing(ctx, held, set(frame["code"]))
     if ctx.log:
         return
-    existing = {i.code: i for i in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership))}
-    next_order = max((i.sort_order for i in existing.values()), default=0) + 1
-    for position, row in enumerate(records(frame)):
-        indicator = existing.get(row.code)
-        if indicator is None:
-            indicator = Indicator(partnership_code=ctx.partnership, code=row.code, sort_order=next_order + position)
-            ctx.session.add(indicator)
-        else:
-            ctx.summary.replaced += 1
-        indicator.name, indicator.goal, indicator.unit = row.name, row.goal, row.unit
-        indicator.polarity, indicator.basis, indicator.measure = row.polarity, row.basis, row.measure
-        indicator.rated, indicator.description = bool(row.rated), row.description
-        indicator.comparator_area = row.comparator_area or None
-        indicator.comparator_label = row.comparator_label or None
-        indicator.rag_comparison = row.rag_comparison
-    ctx.session.flush()
+    ctx.summary.replaced += indicator_writes.save_definitions(
+        ctx.session,
+        ctx.partnership,
+        (
+            {
+                "code": row.code,
+                "name": row.name,
+                "goal": row.goal,
+                "unit": row.unit,
+                "polarity": row.polarity,
+                "basis": row.basis,
+                "measure": row.measure,
+                "rated": bool(row.rated),
+                "description": row.description,
+                "comparator_area": row.comparator_area or None,
+                "comparator_label": row.comparator_label or None,
+                "rag_comparison": row.rag_comparison,
+            }  # fmt: skip
+            for row in records(frame)
+        ),
+    )
     finish_indicator_load(ctx, held, set(frame["code"]), missing)
     ctx.summary.stored = len(frame)
 
@@ -159,7 +164,7 @@ def load_targets(ctx: LoadContext) -> None:
         ["code", "year", "quarter"],
         ["target", "target_low", "target_high", "tolerance", "tolerance_type", "area_code", "profile", "shares"],
     )
-    indicators = {i.code: i for i in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership))}
+    indicators = targeted_indicators(ctx.session, ctx.partnership)
     for row, code in zip(frame["__row__"], frame["code"]):
         if code not in indicators:
             ctx.log.add(int(row), "code", code, UNKNOWN_INDICATOR)
@@ -199,33 +204,14 @@ def load_targets(ctx: LoadContext) -> None:
         for r in records(frame[["code", "year", "quarter", "area_code"]])
     ]
     replace_other_form(ctx, set(keys))
-    existing = {
-        (t.indicator_code, t.year, t.quarter, t.area_code): t
-        for t in ctx.session.scalars(select(Target).where(Target.partnership_code == ctx.partnership))
-    }
-    now = datetime.now(UTC)
-    for i, row in enumerate(records(frame)):
-        key = (row.code, row.year, None if pd.isna(row.quarter) else int(row.quarter), row.area_code or None)
-        item = existing.get(key)
-        values = target_values(
+    values = (
+        target_values(
             _float(target.iloc[i]), _float(low.iloc[i]), _float(high.iloc[i]), float(tolerance.iloc[i]), row.tolerance_type
         )
-        before = (
-            None
-            if item is None
-            else target_values(item.target, item.target_low, item.target_high, item.tolerance, item.tolerance_type)
-        )
-        if item is None:
-            item = Target(partnership_code=ctx.partnership, indicator_code=key[0], year=key[1], quarter=key[2], area_code=key[3])
-            ctx.session.add(item)
-        else:
-            ctx.summary.replaced += 1
-        if before == values:
-            continue  # unchanged: keeps who last changed it and when, so a revision is not blamed on this file
-        item.target, item.target_low, item.target_high = values["target"], values["target_low"], values["target_high"]
-        item.tolerance, item.tolerance_type = values["tolerance"], values["tolerance_type"]
-        item.updated_by, item.updated_at = ctx.user, now
-        record_target_change(ctx, key, before, values, now)
+        for i, row in enumerate(records(frame))
+    )
+    cause = upload_cause_of(ctx, datetime.now(UTC))
+    ctx.summary.replaced += save_quarter_targets(ctx.session, ctx.partnership, zip(keys, values), cause)
     ctx.summary.stored = len(frame) + len(annual)
     ctx.summary.periods = sorted(set(frame["year"]) | {str(a["year"]) for a in annual})
     describe_target_uses(ctx, keys, indicators)

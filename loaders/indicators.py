@@ -12,25 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from geo.options import options_of
 from loaders.context import LoadContext
 from loaders.options import ASK, RETIRE, LoadOptions
-from store.input_changes import Cause, record_input_change, upload_cause
-from store.models import Indicator
-
-DEFINITION_FIELDS = (
-    "name", "goal", "unit", "polarity", "basis", "measure", "rated", "description", "comparator_area",
-    "comparator_label", "rag_comparison",
-)  # fmt: skip
-
-
-def definition(indicator: Indicator) -> dict[str, object]:
-    data: dict[str, object] = {f: getattr(indicator, f) for f in DEFINITION_FIELDS}
-    data["rated"] = bool(data["rated"])
-    data["retired"] = indicator.retired_at is not None
-    return data
+from store import indicator_writes
+from store.input_changes import Cause, upload_cause
 
 
 def cause_of(ctx: LoadContext) -> Cause:
@@ -39,8 +25,7 @@ def cause_of(ctx: LoadContext) -> Cause:
 
 def held_definitions(ctx: LoadContext) -> dict[str, dict[str, object]]:
     """Each held indicator's definition before the load."""
-    own = select(Indicator).where(Indicator.partnership_code == ctx.partnership)
-    return {i.code: definition(i) for i in ctx.session.scalars(own)}
+    return indicator_writes.held_definitions(ctx.session, ctx.partnership)
 
 
 MISSING_REASON = "is held but not in this file"  # the CLI adds how to choose beside problems saying it
@@ -68,19 +53,10 @@ def finish_indicator_load(
     every definition change against this upload, and say all of it in the summary."""
     cause = cause_of(ctx)
     retire = options_of(ctx.source, LoadOptions).missing_indicators == RETIRE
-    restored = []
-    for indicator in ctx.session.scalars(select(Indicator).where(Indicator.partnership_code == ctx.partnership)):
-        if indicator.code in codes_in_file:
-            if indicator.retired_at is not None:
-                indicator.retired_at = None
-                restored.append(indicator.code)
-        elif indicator.code in missing and retire:
-            indicator.retired_at = cause.at
-        record_input_change(
-            ctx.session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator)
-        )
+    to_retire = set(missing) if retire else set()
+    restored = indicator_writes.retire_or_restore(ctx.session, ctx.partnership, held, codes_in_file, to_retire, cause)
     if missing:
         what = "retired (values, targets and published versions kept)" if retire else "kept"
         ctx.summary.notes.append(f"held but not in this file, {what}: {', '.join(missing)}")
     if restored:
-        ctx.summary.notes.append(f"retired before and in this file again, restored: {', '.join(sorted(restored))}")
+        ctx.summary.notes.append(f"retired before and in this file again, restored: {', '.join(restored)}")

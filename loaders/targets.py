@@ -10,16 +10,14 @@ says so (so a stored row is never left unused beside the new ones).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, select
 
 from loaders.context import LoadContext
 from rules.periods import FinancialYear
 from rules.targets import blank_quarter_refusal, row_use
-from store.input_changes import record_input_change, upload_cause
-from store.models import Indicator, Target
+from store.input_changes import Cause, upload_cause
+from store.target_writes import TargetedIndicator, TargetKey, remove_other_form
 
 BASIS_WORDS = {"ytd": "rated on the year to date", "quarter": "rated each quarter"}
 
@@ -28,7 +26,7 @@ def _key(code: str, year: str, area: str) -> tuple[str, str, str | None]:
     return (code, year, area or None)
 
 
-def check_target_forms(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, Indicator]) -> None:
+def check_target_forms(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[str, TargetedIndicator]) -> None:
     """Refuse a blank quarter on a year-to-date indicator, and one beside quarter rows of the
     same indicator, year and area in the file. ``frame['quarter']``: '1'–'4' or None."""
     quarters_in_file: dict[tuple[str, str, str | None], list[int]] = {}
@@ -44,38 +42,21 @@ def check_target_forms(ctx: LoadContext, frame: pd.DataFrame, indicators: dict[s
             ctx.log.add(int(row), "quarter", "", f"{code} {year}: {refusal}")
 
 
-def replace_other_form(ctx: LoadContext, keys: set[tuple[str, str, int | None, str | None]]) -> None:
+def upload_cause_of(ctx: LoadContext, at: datetime) -> Cause:
+    return upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, at)
+
+
+def replace_other_form(ctx: LoadContext, keys: set[TargetKey]) -> None:
     """Delete stored rows of the other form for each indicator, year and area the file sets,
     and say so in the summary."""
-    blank = {(c, y, a) for c, y, q, a in keys if q is None}
-    by_quarter = {(c, y, a) for c, y, q, a in keys if q is not None}
-    gone: list[str] = []
-    own = select(Target).where(Target.partnership_code == ctx.partnership, Target.indicator_code.in_({k[0] for k in keys}))
-    for t in ctx.session.scalars(own):
-        key = (t.indicator_code, t.year, t.area_code)
-        if (t.quarter is None and key in by_quarter) or (t.quarter is not None and key in blank):
-            gone.append(target_key_label(t.indicator_code, t.year, t.quarter, t.area_code))
-            old = target_values(t.target, t.target_low, t.target_high, t.tolerance, t.tolerance_type)
-            cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, datetime.now(UTC))
-            record_input_change(
-                ctx.session,
-                cause,
-                "target",
-                t.indicator_code,
-                target_key_label(t.indicator_code, t.year, t.quarter, t.area_code),
-                old,
-                {"removed": True},
-            )
-            ctx.session.execute(delete(Target).where(Target.id == t.id))
+    gone = remove_other_form(ctx.session, ctx.partnership, keys, upload_cause_of(ctx, datetime.now(UTC)))
     if gone:
         ctx.summary.notes.append(
-            "replaced the other form of target held for the same indicator, year and area: " + ", ".join(sorted(gone))
+            "replaced the other form of target held for the same indicator, year and area: " + ", ".join(gone)
         )
 
 
-def describe_target_uses(
-    ctx: LoadContext, keys: list[tuple[str, str, int | None, str | None]], indicators: dict[str, Indicator]
-) -> None:
+def describe_target_uses(ctx: LoadContext, keys: list[TargetKey], indicators: dict[str, TargetedIndicator]) -> None:
     """One summary note per indicator, area and form: what its rows will be compared with."""
     groups: dict[tuple[str, str | None, bool], list[tuple[str, int | None]]] = {}
     for code, year, quarter, area in keys:
@@ -98,31 +79,3 @@ def describe_target_uses(
         ctx.summary.notes.append(
             f"target {code}{where} ({BASIS_WORDS.get(basis, basis)}), {len(rows)} row{'s' if len(rows) != 1 else ''}: {what} ({listed})"
         )
-
-
-def target_values(
-    target: float | None, low: float | None, high: float | None, tolerance: float, tolerance_type: str
-) -> dict[str, Any]:
-    return {
-        "target": target,
-        "target_low": low,
-        "target_high": high,
-        "tolerance": float(tolerance),
-        "tolerance_type": tolerance_type,
-    }
-
-
-def target_key_label(code: str, year: str, quarter: int | None, area: str | None) -> str:
-    """As ``store.edits.TargetKey.label``: ``CSP1 2016-17 Q3 every area``."""
-    return f"{code} {year} {f'Q{quarter}' if quarter else 'every quarter'} {area or 'every area'}"
-
-
-def record_target_change(
-    ctx: LoadContext,
-    key: tuple[str, str, int | None, str | None],
-    old: dict[str, object] | None,
-    new: dict[str, object],
-    at: datetime,
-) -> None:
-    cause = upload_cause(ctx.upload_id, ctx.summary.kind, ctx.source.name, ctx.user, at)
-    record_input_change(ctx.session, cause, "target", key[0], target_key_label(*key), old, new)

@@ -296,17 +296,6 @@ PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app
 # typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
 ORM_MODULES = {"store.models", "store.publication_models"}
 KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
-    # The definitions load (indicators, quarter targets, commentary) edits
-    # held ORM rows in place and records each change against the upload: the last loaders whose
-    # writes are still to become store functions (geo and the other loaders already have).
-    ("loaders/commentary.py", "sqlalchemy"),
-    ("loaders/commentary.py", "store.models"),
-    ("loaders/definitions.py", "sqlalchemy"),
-    ("loaders/definitions.py", "store.models"),
-    ("loaders/indicators.py", "sqlalchemy"),
-    ("loaders/indicators.py", "store.models"),
-    ("loaders/targets.py", "sqlalchemy"),
-    ("loaders/targets.py", "store.models"),
     # The load runner's transaction and savepoints (owned by the sources work: left as it is).
     ("loaders/registry.py", "sqlalchemy"),
     ("loaders/registry.py", "sqlalchemy.exc"),
