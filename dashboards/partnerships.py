@@ -30,7 +30,7 @@ INTRO = (
 
 def _row(item: PartnershipSummary) -> list[str | Component]:
     link = dcc.Link(item.name, href=item.href, id=f"partnerships-link-{item.code}")
-    return [link, item.code, item.period_label or "None", item.ratings]
+    return [link, item.code, item.period_label or "–", item.ratings]
 
 
 def _build() -> Component:
