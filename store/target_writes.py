@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from reporting.edits import TargetKey as TargetCell
 from store.input_changes import Cause, record_input_change
 from store.models import Indicator, Target
 
@@ -48,9 +49,9 @@ def target_values(
     }
 
 
-def target_key_label(code: str, year: str, quarter: int | None, area: str | None) -> str:
-    """As ``store.edits.TargetKey.label``: ``CSP1 2016-17 Q3 every area``."""
-    return f"{code} {year} {f'Q{quarter}' if quarter else 'every quarter'} {area or 'every area'}"
+def _label(key: TargetKey) -> str:
+    """The change log's label of a target row (``CSP1 2016-17 Q3 every area``), as the web's edits write it."""
+    return TargetCell(*key).label()
 
 
 def _stored_values(t: Target) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def remove_other_form(session: Session, partnership: str, keys: set[TargetKey], 
     for t in session.scalars(own):
         key = (t.indicator_code, t.year, t.area_code)
         if (t.quarter is None and key in by_quarter) or (t.quarter is not None and key in blank):
-            label = target_key_label(t.indicator_code, t.year, t.quarter, t.area_code)
+            label = _label((t.indicator_code, t.year, t.quarter, t.area_code))
             gone.append(label)
             record_input_change(session, cause, "target", t.indicator_code, label, _stored_values(t), {"removed": True})
             session.execute(delete(Target).where(Target.id == t.id))
@@ -99,5 +100,5 @@ def save_quarter_targets(
         item.target, item.target_low, item.target_high = values["target"], values["target_low"], values["target_high"]
         item.tolerance, item.tolerance_type = values["tolerance"], values["tolerance_type"]
         item.updated_by, item.updated_at = cause.by, cause.at
-        record_input_change(session, cause, "target", key[0], target_key_label(*key), before, values)
+        record_input_change(session, cause, "target", key[0], _label(key), before, values)
     return replaced
