@@ -5,14 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
-import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
-
-import psycopg
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from loaders.context import LoadContext
 from loaders.errors import LoadError, Problem, ProblemLimitReached, ProblemLog
@@ -25,12 +18,12 @@ from sources.registry import counted, file_kind, kind_keys
 from store.area_book import AreaBook
 from store.coverage_record import record_coverage
 from store.data_version import bump_data_version
-from store.db import session_factory, without_statement_timeout
+from store.db import DATABASE_ERRORS, Engine, Session, database_error_detail, session_factory, without_statement_timeout
 from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
-from store.models import Upload
 from store.notifications import record_after_load
 from store.partnerships import PartnershipError
+from store.upload_history import close_upload, open_upload
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +60,9 @@ def load_file(
         return _load(session, declared, source, user, limits, accept_drops, partnership)
     except (LoadRunning, PartnershipError) as exc:
         raise LoadError(source.name, [Problem(None, None, None, str(exc))]) from None
-    except (DBAPIError, psycopg.Error, sqlite3.Error) as exc:
+    except DATABASE_ERRORS as exc:
         log.exception("loading %s (%s) failed in the database", source.name, kind)
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        detail = database_error_detail(exc)
         raise LoadError(
             source.name, [Problem(None, None, None, f"the database refused this load, so nothing was stored: {detail}")]
         ) from None
@@ -88,9 +81,7 @@ def _load(
     without_statement_timeout(session)  # a web upload is bounded by the file caps, not 30 s
     take_load_lock(session, limits.lock_wait_seconds)
     summary = LoadSummary(kind=kind, file_name=source.name, sha256=source.sha256())
-    upload = Upload(kind=kind, file_name=source.name, sha256=summary.sha256, rows=0, loaded_by=user, loaded_at=datetime.now(UTC))
-    session.add(upload)
-    session.flush()
+    upload = open_upload(session, kind, source.name, summary.sha256, user)
     areas = AreaBook(session)
     problems = ProblemLog(limits.max_problems)
     ctx = LoadContext(session, source, summary, areas, problems, upload.id, user, accept_drops, get_settings().stub_month_share)
@@ -128,10 +119,8 @@ def _load(
         raise
     summary.areas_added = areas.added
     summary.upload_id = upload.id
-    upload.rows = summary.rows
-    upload.periods = ", ".join(summary.periods)
-    upload.areas = summary.areas
-    upload.summary = {k: v for k, v in summary.as_dict().items() if k not in {"periods", "area_rows"}}
+    recorded = {k: v for k, v in summary.as_dict().items() if k not in {"periods", "area_rows"}}
+    close_upload(session, upload, summary.rows, summary.periods, summary.areas, recorded)
     bump_data_version(session)  # cached figures are stale from this commit on
     session.flush()
     return summary

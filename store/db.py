@@ -10,6 +10,7 @@ same transaction. Outside a request scope (the CLI, tests) ``reading`` is ``sess
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -56,6 +58,16 @@ def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _record: obje
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web app) are not blocked by a load
     cursor.close()
+
+
+# What a database raises: through SQLAlchemy, or straight from its driver (a raw COPY).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, psycopg.Error, sqlite3.Error)
+
+
+def database_error_detail(exc: BaseException) -> str:
+    """The first line of what the database said (the driver's own words where SQLAlchemy wraps
+    them), short enough for a message."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
 
 
 def normalise_url(url: str) -> str:

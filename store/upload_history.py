@@ -1,10 +1,12 @@
-"""The upload history as plain records: what the upload page's history table and
-``cspdash uploads`` list. Nothing here formats for a reader."""
+"""The upload history: each load's record, opened as the load starts and filled in as it ends,
+and the history as plain records (what the upload page's history table and ``cspdash uploads``
+list). Nothing here formats for a reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,3 +36,20 @@ def recent_uploads(session: Session, limit: int, *, by_time: bool = False) -> li
         UploadRecord(u.id, u.kind, u.file_name, u.sha256, u.rows, u.periods, u.loaded_by, u.loaded_at)
         for u in session.scalars(select(Upload).order_by(*order).limit(limit))
     ]
+
+
+def open_upload(session: Session, kind: str, file_name: str, sha256: str, loaded_by: str) -> Upload:
+    """The record of a load starting now, flushed so its id can mark the rows it writes; it is
+    filled in by ``close_upload`` and rolled back with the load if the load fails."""
+    upload = Upload(kind=kind, file_name=file_name, sha256=sha256, rows=0, loaded_by=loaded_by, loaded_at=datetime.now(UTC))
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def close_upload(session: Session, upload: Upload, rows: int, periods: list[str], areas: int, summary: dict[str, Any]) -> None:
+    upload.rows = rows
+    upload.periods = ", ".join(periods)
+    upload.areas = areas
+    upload.summary = summary
+    session.flush()

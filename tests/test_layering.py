@@ -293,15 +293,8 @@ def test_layering_message_check_catches_a_flag_and_a_command(tmp_path, monkeypat
 PAGE_MAY_NOT_IMPORT = {"store", "loaders", "geo", "exports", "cli", "demo", "app", "sqlalchemy"}
 # SQLAlchemy and the ORM models stay inside store/ (tests, benchmarks and migrations aside):
 # other layers hold the store's opaque handles (``store.db.Engine``/``Session``) and catch its
-# typed errors (``store.db.DatabaseUnavailable``). Known exceptions, each with why.
+# typed errors (``store.db.DatabaseUnavailable``, ``store.db.DATABASE_ERRORS``).
 ORM_MODULES = {"store.models", "store.publication_models"}
-KNOWN_STORAGE_IMPORTS: set[tuple[str, str]] = {
-    # The load runner's transaction and savepoints (owned by the sources work: left as it is).
-    ("loaders/registry.py", "sqlalchemy"),
-    ("loaders/registry.py", "sqlalchemy.exc"),
-    ("loaders/registry.py", "sqlalchemy.orm"),
-    ("loaders/registry.py", "store.models"),
-}
 
 
 def page_imports_outside_their_layers() -> list[str]:
@@ -326,14 +319,8 @@ def storage_imports_outside_store() -> list[str]:
         for rel in [path.relative_to(ROOT).as_posix()]
         for name in _imports(path)
         if (name.split(".")[0] == "sqlalchemy" or any(name == m or name.startswith(m + ".") for m in ORM_MODULES))
-        and (rel, name) not in KNOWN_STORAGE_IMPORTS
     )
 
 
 def test_layering_sqlalchemy_and_orm_models_stay_in_store() -> None:
     assert storage_imports_outside_store() == []
-
-
-def test_layering_known_storage_imports_still_exist() -> None:
-    for rel, name in KNOWN_STORAGE_IMPORTS:
-        assert name in _imports(ROOT / rel), f"{rel} no longer imports {name}: remove it from KNOWN_STORAGE_IMPORTS"
