@@ -4,8 +4,6 @@ without mail settings or an address, at 1366 and 390 px, axe clean."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reporting.notifications import Event
@@ -13,8 +11,9 @@ from store.db import session_scope
 from store.notifications import subscriptions
 from store.users import add_user
 from tests.conftest import WEB_PASSWORD, make_web_app, serious_axe_violations, serve_in_thread
+from tests.helpers import ARTIFACTS
 
-SHOTS = Path("/work/shots/notify")
+SHOTS = ARTIFACTS / "notify"
 
 
 def _sign_in(page, base: str, name: str = "priya") -> None:

@@ -6,7 +6,6 @@ that date and that text. Every page's footer says "Data up to …; last updated 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,11 +16,12 @@ from store.db import session_scope
 from store.pack_sections import pack_text
 from store.publishing import published_file
 from tests.conftest import WEB_PASSWORD, add_web_user, make_web_app, serious_axe_violations, serve_in_thread
+from tests.helpers import ARTIFACTS
 
 Q3 = Quarter(2016, 3)
 HAVERING = "E09000016"
 QUERY = f"?period={Q3.key}&area={HAVERING}"
-SHOTS = Path(os.environ.get("CSPDASH_SHOTS", "/work/shots/pack"))
+SHOTS = ARTIFACTS / "pack"
 SETTINGS = {"CSPDASH_REPORT_AUTHOR": "Iain Agar", "CSPDASH_REPORT_AUTHOR_EMAIL": "iain.agar@havering.example"}
 
 
