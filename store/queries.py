@@ -204,9 +204,10 @@ def _indicator_on(session: Session, source: str, partnership: str) -> bool:
     return any(Measure.parse(m).source == source for m in measures)
 
 
-def quarters_available(session: Session) -> list[Quarter]:
-    """Every quarter some source holds complete data for, oldest first."""
-    return sorted(set().union(*quarters_by_source(session).values()))
+def quarters_available(session: Session, partnership: str | None = None) -> list[Quarter]:
+    """Every quarter some source holds complete data for, oldest first (the values of the
+    partnership given, None: of the one in force)."""
+    return sorted(set().union(*quarters_by_source(session, partnership).values()))
 
 
 def data_dates(session: Session) -> tuple[str | None, datetime | None]:
@@ -226,14 +227,14 @@ def months_loaded(session: Session, quarter: Quarter) -> list[str]:
     return sorted(held & set(quarter.months()))
 
 
-def latest_quarter(session: Session) -> Quarter | None:
+def latest_quarter(session: Session, partnership: str | None = None) -> Quarter | None:
     """The default period: the latest quarter that every source holding data has complete.
 
     Sources are published with different lags; defaulting to a quarter where crime is in
     but MARAC is not would show a misleading "No data". Falls back to the latest quarter
     any source holds when the sources never overlap.
     """
-    held = [qs for qs in quarters_by_source(session).values() if qs]
+    held = [qs for qs in quarters_by_source(session, partnership).values() if qs]
     if not held:
         return None
     common = set.intersection(*held)
@@ -397,7 +398,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
     partnership = partnership_of(session, area)
     info = indicator_info(session, code, partnership)
     name = area_name(session, area)
-    available = quarters_available(session)
+    available = quarters_available(session, partnership)
     first = min([q for q in available if q <= period], default=period)
     quarters = quarters_between(first, period)
     history = rating_history(session, info, area, quarters)
