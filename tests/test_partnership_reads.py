@@ -217,3 +217,23 @@ def test_a_scorecard_reads_the_partnerships_held_once_and_adding_one_is_seen_at_
             assert len(seen) == before + 1
     finally:
         stop()
+
+
+def test_a_comparator_s_uploaded_values_are_the_partnership_s_own(engine, tmp_path):
+    """Both compare K1 with London and each uploads London's figures: each row's comparator
+    change on last year is worked out from its own upload (+10% and -50%)."""
+    london = "E12000007"
+    definitions = INDICATORS.replace("rated\n", "rated,comparator_area\n").replace("true\n", f"true,{london}\n")
+    with session_scope(engine) as session:
+        add_partnership(session, HAVERING, "Havering CSP")
+        add_partnership(session, BARKING, "Barking and Dagenham CSP")
+    for code, now in ((HAVERING, 110), (BARKING, 50)):
+        load(engine, "indicators", write(tmp_path / f"i{code}.csv", definitions), partnership=code)
+        values = (
+            f"indicator_code,area_code,period,value\nK1,{code},{Q3.key},90\n"
+            f"K1,{london},2015-16-Q3,100\nK1,{london},{Q3.key},{now}\n"
+        )
+        load(engine, "values", write(tmp_path / f"v{code}.csv", values), partnership=code)
+    with session_scope(engine) as session:
+        changes = {code: [r.comparator_change for r in build_scorecard(session, Q3, code).rows] for code in (HAVERING, BARKING)}
+    assert changes == {HAVERING: [pytest.approx(10.0)], BARKING: [pytest.approx(-50.0)]}
