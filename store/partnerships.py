@@ -212,9 +212,9 @@ def _fill_partnership(session: Session, _context: Any, _instances: Any) -> None:
         row.partnership_code = code
 
 
-def _forget_at_end(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:  # the session's own transaction, not a savepoint
-        forget_held(session)
+def _forget_at_end(session: Session, _transaction: Any) -> None:
+    # A savepoint's too: one rolled back may have taken a partnership it added with it.
+    forget_held(session)
 
 
 event.listen(Session, "before_flush", _fill_partnership)
