@@ -19,6 +19,7 @@ from store.users import (
     add_user,
     get_user,
     list_users,
+    remove_role,
     roles_held,
     set_active,
     set_details,
@@ -184,6 +185,19 @@ def set_role_command(app: AppContext, name: str, role: str, partnership: str | N
     """Give user NAME the ROLE viewer, analyst or lead in a partnership, or make them an admin (of every partnership)."""
     user, held = _run(app, lambda session: _with_roles(session, set_role(session, name, role, by="cli", partnership=partnership)))
     click.echo(f"{user.name} is now {_roles_text(user.role, held)}.")
+
+
+@users.command("remove-role")
+@click.argument("name")
+@partnership_role_option
+@pass_app
+def remove_role_command(app: AppContext, name: str, partnership: str | None) -> None:
+    """Take away the role user NAME holds in a partnership: they no longer change its figures or,
+    if it is private, read them. Recorded in the change log; they sign in again."""
+    user, code, held = _run(
+        app, lambda session: (*remove_role(session, name, partnership, by="cli"), roles_held(session, get_user(session, name)))
+    )
+    click.echo(f"{user.name} no longer holds a role in {code}; now {_roles_text(user.role, held)}.")
 
 
 @users.command("disable")

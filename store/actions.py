@@ -21,11 +21,11 @@ from store.audit import record_change
 from store.data_version import bump_data_version
 from store.input_changes import Cause, record_input_change
 from store.models import CorrectiveAction
-from store.partnerships import partnership_of
+from store.partnerships import partnership_in_force, partnership_of
 
 __all__ = [
     "ActionChange", "ActionError", "actions_by_indicator", "add_action", "drop_action", "entry", "list_actions",
-    "overdue_actions", "update_action",
+    "overdue_actions", "partnerships_of", "update_action",
 ]  # fmt: skip
 
 
@@ -47,9 +47,12 @@ def list_actions(
     area: str | None = None,
     periods: Iterable[Quarter] | None = None,
     statuses: Iterable[str] | None = None,
+    partnership: str | None = None,
 ) -> list[ActionEntry]:
-    """Actions matching every filter given, by quarter, indicator and the order they were added."""
-    query = select(CorrectiveAction)
+    """Actions of ``partnership`` (None: the one reporting on ``area``, else the one in force)
+    matching every filter given, by quarter, indicator and the order they were added."""
+    partnership = partnership or (partnership_of(session, area) if area is not None else partnership_in_force(session))
+    query = select(CorrectiveAction).where(CorrectiveAction.partnership_code == partnership)
     if indicator is not None:
         query = query.where(CorrectiveAction.indicator_code == indicator)
     if area is not None:
@@ -71,13 +74,23 @@ def actions_by_indicator(session: Session, area: str, period: Quarter) -> dict[s
 
 
 def overdue_actions(session: Session, today: date) -> list[ActionEntry]:
-    """Every open action due before ``today``, by due date (what an overdue notice is sent about)."""
+    """Every open action due before ``today``, in every partnership, by due date (what an overdue
+    notice is sent about: ``partnerships_of`` says whose members it goes to)."""
     rows = session.scalars(
         select(CorrectiveAction)
         .where(CorrectiveAction.status == OPEN, CorrectiveAction.due_date.is_not(None), CorrectiveAction.due_date < today)
         .order_by(CorrectiveAction.due_date, CorrectiveAction.id)
     )
     return [entry(r) for r in rows]
+
+
+def partnerships_of(session: Session, action_ids: Iterable[int]) -> dict[int, str]:
+    """``{action id: the partnership it belongs to}``: whose members an overdue notice goes to."""
+    wanted = list(set(action_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(CorrectiveAction.id, CorrectiveAction.partnership_code).where(CorrectiveAction.id.in_(wanted)))
+    return {action_id: code for action_id, code in rows}
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,7 @@ def _log(session: Session, row: CorrectiveAction, verb: str, old: dict[str, str 
         key,
         None if old is None else {f"action {row.id} {k}": v for k, v in old.items()},
         {f"action {row.id} {k}": v for k, v in new.items()},
+        partnership=row.partnership_code,
     )
     bump_data_version(session)
 

@@ -15,6 +15,7 @@ from store.audit import record_change
 from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
+from store.partnerships import partnership_in_force, partnership_of
 
 SOURCES = source_keys()  # every declared source (``sources``)
 KINDS = ("break", "note")
@@ -48,13 +49,15 @@ def _ancestors(tree: AreaTree | None, area: str) -> set[str]:
 
 
 def annotations_for(session: Session, indicator: Indicator, area: str, tree: AreaTree | None = None) -> list[Annotation]:
-    """Notes and breaks on ``indicator`` in ``area``, in date order: those recorded for the
-    indicator or for its source, for every area, for this area or for an area containing it."""
+    """Notes and breaks on ``indicator`` in ``area``, in date order: those its partnership recorded
+    for the indicator or for its source, for every area, for this area or for an area containing it."""
     source = Measure.parse(indicator.measure).source
     areas = ["", *_ancestors(tree, area)]
+    partnership = getattr(indicator, "partnership_code", None) or partnership_of(session, area)
     rows = session.scalars(
         select(SeriesAnnotation)
         .where(
+            SeriesAnnotation.partnership_code == partnership,
             or_(SeriesAnnotation.indicator_code == indicator.code, SeriesAnnotation.source == source),
             SeriesAnnotation.area_code.in_(areas),
         )
@@ -103,8 +106,10 @@ def save_annotation(
     problems = annotation_problems(session, indicator_code, source, area_code, kind, reason)
     if problems:
         raise ValueError("; ".join(problems))
+    partnership = partnership_in_force(session)
     item = session.scalar(
         select(SeriesAnnotation).where(
+            SeriesAnnotation.partnership_code == partnership,
             SeriesAnnotation.indicator_code == indicator_code,
             SeriesAnnotation.source == source,
             SeriesAnnotation.area_code == area_code,
@@ -114,7 +119,9 @@ def save_annotation(
     )
     old = None if item is None else item.reason
     if item is None:
-        item = SeriesAnnotation(indicator_code=indicator_code, source=source, area_code=area_code, date=when, kind=kind)
+        item = SeriesAnnotation(
+            partnership_code=partnership, indicator_code=indicator_code, source=source, area_code=area_code, date=when, kind=kind
+        )
         session.add(item)
     item.reason, item.updated_by, item.updated_at = reason.strip(), user, datetime.now(UTC)
     key = f"{indicator_code or source} {when.isoformat()} {kind} {area_code or 'every area'}"

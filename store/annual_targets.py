@@ -22,6 +22,7 @@ from store.input_changes import Cause, record_input_change
 from store.measures import Measure
 from store.models import AnnualTarget, Area, Indicator
 from store.models import Target as TargetRow
+from store.partnerships import partnership_in_force, partnership_of
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 ANNUAL_FIELDS = ("target", "tolerance", "tolerance_type", "profile", "shares")
@@ -62,14 +63,14 @@ def derived_targets(
     session: Session, stored: list[TargetRow], area: str, tree: AreaTree | None = None, partnership: str | None = None
 ) -> list[DerivedTarget]:
     """The quarter targets every annual target for ``area`` (or every area) gives, except
-    those a hand-typed quarter target replaces. An annual target whose profile cannot be worked
+    those a hand-typed quarter target replaces (of ``partnership``, else of the one reporting on
+    ``area``). An annual target whose profile cannot be worked
     out (e.g. seasonal without three complete years) gives none: ``profile_problem`` says why."""
     tree = tree or AreaTree.load(session)
     typed = {(t.indicator_code, t.year, t.quarter, t.area_code) for t in stored if t.quarter is not None}
     out = []
-    annual = select(AnnualTarget).where(AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
-    if partnership is not None:
-        annual = annual.where(AnnualTarget.partnership_code == partnership)
+    own = AnnualTarget.partnership_code == (partnership or partnership_of(session, area))
+    annual = select(AnnualTarget).where(own, AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
     for a in session.scalars(annual):
         indicator = indicator_by_code(session, a.indicator_code, a.partnership_code)
         if indicator is None:
@@ -108,9 +109,11 @@ def profile_problem(session: Session, a: AnnualTarget, area: str) -> str:
 
 
 def annual_target_for(session: Session, indicator_code: str, year: str, area: str) -> AnnualTarget | None:
-    """The annual target that applies to ``area`` in ``year``: the area's own, else every area's."""
+    """The annual target that applies to ``area`` in ``year``: the area's own, else every area's
+    (of the partnership reporting on ``area``)."""
     rows = session.scalars(
         select(AnnualTarget).where(
+            AnnualTarget.partnership_code == partnership_of(session, area),
             AnnualTarget.indicator_code == indicator_code,
             AnnualTarget.year == year,
             AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area),
@@ -138,9 +141,12 @@ def save_annual_target(
 ) -> bool:
     """Store the annual target for (indicator, year, area) with ``values`` (target, tolerance,
     tolerance_type, profile, shares), recording the change as a target change (its label is
-    ``reporting.edits.annual_label``). False when nothing changed (who and when are kept)."""
+    ``reporting.edits.annual_label``). False when nothing changed (who and when are kept).
+    It is the partnership's reporting on ``area_code`` (every area: the one in force)."""
+    partnership = partnership_of(session, area_code) if area_code else partnership_in_force(session)
     item = session.scalars(
         select(AnnualTarget).where(
+            AnnualTarget.partnership_code == partnership,
             AnnualTarget.indicator_code == indicator_code,
             AnnualTarget.year == year,
             AnnualTarget.area_code.is_(None) if area_code is None else AnnualTarget.area_code == area_code,
@@ -151,13 +157,14 @@ def save_annual_target(
     if before == new:
         return False
     if item is None:
-        item = AnnualTarget(indicator_code=indicator_code, year=year, area_code=area_code)
+        item = AnnualTarget(partnership_code=partnership, indicator_code=indicator_code, year=year, area_code=area_code)
         session.add(item)
     for name in ANNUAL_FIELDS:
         setattr(item, name, new[name])
     item.updated_by, item.updated_at = user, now
     cause = Cause(now, user, f"annual target edited on the web by {user}")
-    record_input_change(session, cause, "target", indicator_code, annual_label(indicator_code, year, area_code), before, new)
+    label = annual_label(indicator_code, year, area_code)
+    record_input_change(session, cause, "target", indicator_code, label, before, new, partnership=partnership)
     return True
 
 
@@ -166,7 +173,11 @@ def annual_targets_of_year(session: Session, year: str, area: str) -> list[tuple
     each with why it gives no quarter targets ("" when it does)."""
     rows = session.scalars(
         select(AnnualTarget)
-        .where(AnnualTarget.year == year, AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area))
+        .where(
+            AnnualTarget.partnership_code == partnership_of(session, area),
+            AnnualTarget.year == year,
+            AnnualTarget.area_code.is_(None) | (AnnualTarget.area_code == area),
+        )
         .order_by(AnnualTarget.indicator_code, AnnualTarget.area_code)
     ).all()
     return [(a, profile_problem(session, a, area)) for a in rows]
@@ -175,9 +186,13 @@ def annual_targets_of_year(session: Session, year: str, area: str) -> list[tuple
 def derived_target(session: Session, indicator_code: str, year: str, quarter: int, area: str) -> DerivedTarget | None:
     """The quarter target the year's annual target gives ``area`` (its own before every
     area's), when no quarter target is typed: what the targets page shows in place of a typed one."""
-    stored = list(session.scalars(select(TargetRow).where(TargetRow.indicator_code == indicator_code, TargetRow.year == year)))
+    partnership = partnership_of(session, area)
+    own = select(TargetRow).where(
+        TargetRow.partnership_code == partnership, TargetRow.indicator_code == indicator_code, TargetRow.year == year
+    )
+    stored = list(session.scalars(own))
     found = [
-        d for d in derived_targets(session, stored, area)
+        d for d in derived_targets(session, stored, area, partnership=partnership)
         if (d.indicator_code, d.year, d.quarter) == (indicator_code, year, quarter) and d.area_code in (None, area)
     ]  # fmt: skip
     return min(found, key=lambda d: d.area_code is None, default=None)
@@ -202,8 +217,6 @@ def profile_problems(session: Session, a: AnnualTarget) -> list[str]:
 def targets_for(session: Session, area: str, tree: AreaTree | None = None) -> list[TargetRecord]:
     """The ``target`` rows of the partnership reporting on ``area``, then the quarter targets its
     annual targets give (typed rows first, so on a tie ``find_target`` keeps the typed one)."""
-    from store.partnerships import partnership_of  # store.partnerships imports the models, as this does
-
     partnership = partnership_of(session, area)
     stored = list(session.scalars(select(TargetRow).where(TargetRow.partnership_code == partnership)))
     return [*stored, *derived_targets(session, stored, area, tree, partnership)]
@@ -251,7 +264,8 @@ def save_annual_targets(
             for name in ANNUAL_FIELDS:
                 setattr(item, name, values[name])
             item.updated_by, item.updated_at = cause.by, cause.at
-            record_input_change(session, cause, "target", key[0], annual_label(key[0], key[1], key[2]), before, new)
+            label = annual_label(key[0], key[1], key[2])
+            record_input_change(session, cause, "target", key[0], label, before, new, partnership=partnership)
         session.flush()
         saved.append(SavedAnnualTarget(key, values, 0 if before is None else 1, profile_problems(session, item)))
     return saved

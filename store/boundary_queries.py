@@ -7,6 +7,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from store.models import Area, AreaBoundary, AsbCount, CrimeCount, IndicatorValue, LsoaWard, MaracReturn, Population
+from store.partnerships import PartnershipNotChosen, partnership_in_force
 
 
 def boundaries_held(session: Session) -> list[tuple[str, str, int]]:
@@ -52,11 +53,17 @@ def map_outline_rows(
 
 
 def codes_with_data(session: Session) -> set[str]:
-    """Every area code that holds any figure (counts, values, MARAC returns, population)."""
+    """Every area code that holds any figure (counts, MARAC returns, population, and the uploaded
+    values of the partnership in force; of every partnership where several are held and none is
+    chosen, as when outlines, which are shared, are loaded for them all)."""
+    try:
+        values = select(IndicatorValue.area_code).where(IndicatorValue.partnership_code == partnership_in_force(session))
+    except PartnershipNotChosen:
+        values = select(IndicatorValue.area_code)
     query = union(
         select(CrimeCount.area_code).distinct(),
         select(AsbCount.area_code).distinct(),
-        select(IndicatorValue.area_code).distinct(),
+        values.distinct(),
         select(MaracReturn.area_code).distinct(),
         select(Population.area_code).distinct(),
     )

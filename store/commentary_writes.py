@@ -61,7 +61,9 @@ def save_commentary_rows(session: Session, partnership: str, rows: Iterable[Comm
                     updated_by=cause.by, updated_at=cause.at,
                 )
             )  # fmt: skip
-            record_input_change(session, cause, "commentary", code, key, None, {"corrective_action": action})
+            record_input_change(
+                session, cause, "commentary", code, key, None, {"corrective_action": action}, partnership=partnership
+            )
         item = existing.get((code, area, period))
         before = None if item is None else {"commentary": item.commentary}
         if item is None:
@@ -75,5 +77,5 @@ def save_commentary_rows(session: Session, partnership: str, rows: Iterable[Comm
         if before == after:
             continue
         item.commentary, item.updated_by, item.updated_at = row.commentary, cause.by, cause.at
-        record_input_change(session, cause, "commentary", code, key, before, after)
+        record_input_change(session, cause, "commentary", code, key, before, after, partnership=partnership)
     return replaced

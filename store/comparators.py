@@ -69,6 +69,8 @@ class ComparatorMeasure:
     unit: str
     basis: str
     measure: str
+    # Whose uploaded values are read for it: the indicator's own partnership's.
+    partnership_code: str | None = None
 
 
 # Said after a national comparator whose figure comes from the Home Office tables while the
@@ -175,7 +177,9 @@ def comparator_measure(indicator: IndicatorDefinition, resolved: ResolvedCompara
     measure = indicator.measure
     if resolved.spec.is_national:
         measure = home_office_measure(measure) or measure
-    return ComparatorMeasure(indicator.code, indicator.unit, indicator.basis, measure)
+    return ComparatorMeasure(
+        indicator.code, indicator.unit, indicator.basis, measure, getattr(indicator, "partnership_code", None)
+    )
 
 
 @dataclass(frozen=True)

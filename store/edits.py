@@ -111,6 +111,7 @@ def save_target(
         key.label(),
         old_values,
         new_values,
+        partnership=partnership,
     )
     bump_data_version(session)
     return True
@@ -162,6 +163,7 @@ def save_commentary(
         f"{indicator} {area} {period.key}",
         old,
         new,
+        partnership=row.partnership_code,
     )
     bump_data_version(session)
     return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from rules.periods import MONTH_NAMES, FinancialYear, PeriodError, Quarter, is_month
@@ -19,15 +19,22 @@ from sources.registry import SOURCES, by_key
 from store.counts import months_held
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
+from store.partnerships import partnership_in_force
 from store.queries import _complete_quarters, quarters_by_source
 
 
-def rated_quarters(session: Session) -> dict[str, set[Quarter]]:
-    """{rated indicator code: quarters its source holds complete figures for}. An uploaded
-    (``values``) indicator counts its own values only."""
-    by_source = quarters_by_source(session)
+def _rated(partnership: str) -> Select[Indicator]:
+    return select(Indicator).where(Indicator.partnership_code == partnership, Indicator.rated.is_(True))
+
+
+def rated_quarters(session: Session, partnership: str | None = None) -> dict[str, set[Quarter]]:
+    """{rated indicator code: quarters its source holds complete figures for}, for the
+    indicators of the partnership given (None: the one in force). An uploaded (``values``)
+    indicator counts its own values only."""
+    partnership = partnership or partnership_in_force(session)
+    by_source = quarters_by_source(session, partnership)
     out: dict[str, set[Quarter]] = {}
-    for indicator in session.scalars(select(Indicator).where(Indicator.rated.is_(True))):
+    for indicator in session.scalars(_rated(partnership)):
         source = Measure.parse(indicator.measure).source
         if by_key(source).coverage != UPLOADED:
             out[indicator.code] = set(by_source.get(source, set()))
@@ -85,8 +92,9 @@ def missing_in(session: Session, quarter: Quarter) -> list[str]:
     """What ``quarter`` lacks, per source and the rated indicators it feeds:
     "ASB (CSP3): no figures after March 2017"."""
     lacking: dict[str, list[str]] = {}
-    held = rated_quarters(session)
-    for indicator in session.scalars(select(Indicator).where(Indicator.rated.is_(True)).order_by(Indicator.code)):
+    partnership = partnership_in_force(session)
+    held = rated_quarters(session, partnership)
+    for indicator in session.scalars(_rated(partnership).order_by(Indicator.code)):
         source = Measure.parse(indicator.measure).source
         if quarter not in held.get(indicator.code, set()):
             lacking.setdefault(source, []).append(indicator.code)

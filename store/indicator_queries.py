@@ -18,9 +18,12 @@ def any_indicators(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Indicator)))
 
 
-def target_years_held(session: Session) -> set[str]:
-    """Financial year keys (``2016-17``) any target is set for."""
-    return set(session.scalars(select(Target.year).distinct()))
+def target_years_held(session: Session, partnership: str | None = None) -> set[str]:
+    """Financial year keys (``2016-17``) any target of the partnership (None: the one in force) is set for."""
+    from store.partnerships import partnership_in_force
+
+    own = Target.partnership_code == partnership_in_force(session, partnership)
+    return set(session.scalars(select(Target.year).where(own).distinct()))
 
 
 def indicator_codes(session: Session, partnership: str | None = None) -> set[str]:

@@ -77,6 +77,7 @@ def retire_or_restore(
         elif indicator.code in to_retire:
             indicator.retired_at = cause.at
         record_input_change(
-            session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator)
-        )
+            session, cause, "indicator", indicator.code, indicator.code, held.get(indicator.code), definition(indicator),
+            partnership=partnership,
+        )  # fmt: skip
     return sorted(restored)

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from store.models import InputChange
 
+# The key of ``InputChange.detail`` naming the partnership whose input changed: two partnerships
+# may each have an indicator CSP1, and one's edit must not be blamed for the other's revision.
+PARTNERSHIP = "partnership"
 # Definition fields that change what is rated and how (not just its wording).
 RATING_FIELDS = ("unit", "polarity", "basis", "measure", "rated", "rag_comparison", "comparator_area", "retired")
 
@@ -43,29 +46,38 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
 
 
 def record_input_change(
-    session: Session, cause: Cause, entity: str, indicator_code: str, key: str, old: dict[str, Any] | None, new: dict[str, Any]
+    session: Session,
+    cause: Cause,
+    entity: str,
+    indicator_code: str,
+    key: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    *,
+    partnership: str,
 ) -> list[str]:
-    """Record the change from ``old`` to ``new`` (nothing when they are equal); returns the
-    fields that changed."""
+    """Record the change from ``old`` to ``new`` to an input of ``partnership`` (nothing when
+    they are equal); returns the fields that changed."""
     fields = changed_fields(old, new)
     if not fields:
         return []
+    detail = {"old": None if old is None else {k: old.get(k) for k in fields}, "new": {k: new[k] for k in fields}}
     session.add(
         InputChange(
             at=cause.at, by=cause.by, upload_id=cause.upload_id, source=cause.source, entity=entity,
-            indicator_code=indicator_code, key=key, fields=",".join(fields),
-            detail={"old": None if old is None else {k: old.get(k) for k in fields}, "new": {k: new[k] for k in fields}},
+            indicator_code=indicator_code, key=key, fields=",".join(fields), detail={**detail, PARTNERSHIP: partnership},
         )
     )  # fmt: skip
     return fields
 
 
-def input_changes(session: Session, indicator_code: str, entities: tuple[str, ...]) -> list[InputChange]:
-    """The recorded changes to one indicator's ``entities``, oldest first."""
-    return list(
-        session.scalars(
-            select(InputChange)
-            .where(InputChange.indicator_code == indicator_code, InputChange.entity.in_(entities))
-            .order_by(InputChange.at, InputChange.id)
-        )
+def input_changes(session: Session, indicator_code: str, entities: tuple[str, ...], partnership: str) -> list[InputChange]:
+    """The recorded changes to one indicator's ``entities`` in ``partnership``, oldest first.
+    Changes recorded before partnerships were (naming none) were the only partnership's: they
+    are kept for every partnership, as they were read before."""
+    rows = session.scalars(
+        select(InputChange)
+        .where(InputChange.indicator_code == indicator_code, InputChange.entity.in_(entities))
+        .order_by(InputChange.at, InputChange.id)
     )
+    return [row for row in rows if (row.detail or {}).get(PARTNERSHIP, partnership) == partnership]

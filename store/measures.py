@@ -30,6 +30,7 @@ from store.counts import CountFilter, monthly_coverage_many
 from store.csp_crime import csp_quarter_figures
 from store.marac import marac_coverage_many
 from store.models import IndicatorValue
+from store.partnerships import partnership_in_force
 
 
 class IndicatorDefinition(Protocol):
@@ -146,9 +147,10 @@ def _uploaded_values(
         IndicatorValue.area_code == area,
         IndicatorValue.period.in_([*wanted, *month_to_quarter, *ytd_wanted]),
     )
-    # The values of the indicator's own partnership; a comparator's reading carries none (any).
-    if (partnership := getattr(indicator, "partnership_code", None)) is not None:
-        held = held.where(IndicatorValue.partnership_code == partnership)
+    # The values of the indicator's own partnership (the one in force for a definition read from
+    # a published document, which does not name it): two may each upload values for one area.
+    partnership = getattr(indicator, "partnership_code", None) or partnership_in_force(session)
+    held = held.where(IndicatorValue.partnership_code == partnership)
     rows = session.execute(held).all()
     quarterly = {wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in wanted}
     published = {ytd_wanted[r.period]: PeriodValue(r.value, r.numerator, r.denominator) for r in rows if r.period in ytd_wanted}

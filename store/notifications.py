@@ -37,14 +37,17 @@ from reporting.headlines import as_utc
 from reporting.notifications import Event, Happening, NotificationError, next_attempt
 from rules.periods import Quarter
 from rules.rating import Rating, fmt_number
-from store.actions import overdue_actions
+from store.actions import overdue_actions, partnerships_of
 from store.audit import record_change
 from store.db import session_scope
 from store.models import Indicator, User
 from store.notification_models import NotificationDelivery, NotificationEvent, NotificationSubscription
-from store.users import get_user, shown_name
+from store.partnerships import partnership_of
+from store.users import get_user, roles_held, shown_name
 
 log = logging.getLogger(__name__)
+# The key of an event's details naming the partnership it is about (``record_event``).
+PARTNERSHIP = "partnership"
 
 # ----- subscriptions -------------------------------------------------------------------------
 
@@ -114,31 +117,42 @@ def record_event(
     details: dict[str, Any] | None = None,
     once: bool = False,
     now: datetime | None = None,
+    partnership: str | None = None,
 ) -> int | None:
     """Record that ``kind`` happened: ``summary`` says it with its figures, ``link`` is the path
     of the page that shows it (``/indicator/CSP1?period=2016-17-Q3&area=E09000016``). With
     ``once``, an event of the same kind, period, indicator and area already recorded is not
-    recorded again (returns None). Returns the new event's id."""
+    recorded again (returns None). ``partnership``: whose indicator or quarter it is; only its
+    members (and admins) are told (None: everyone subscribed). Returns the new event's id."""
     kind = Event(kind)
     if not summary.strip():
         raise NotificationError("an event needs a sentence saying what happened")
     if once:
-        same = select(NotificationEvent.id).where(
+        same = select(NotificationEvent.details).where(
             NotificationEvent.kind == kind.value,
             _is(NotificationEvent.period, period),
             _is(NotificationEvent.indicator, indicator),
             _is(NotificationEvent.area_code, area),
         )
-        if session.scalar(same.limit(1)) is not None:
+        if any(_partnership_of_event(d) in (None, partnership) for d in session.scalars(same)):
             return None
     row = NotificationEvent(
         kind=kind.value, period=period, indicator=indicator, area_code=area,
-        details=json.dumps({**(details or {}), "summary": summary, "link": link}, sort_keys=True, default=str),
+        details=json.dumps(
+            {**(details or {}), "summary": summary, "link": link, **({PARTNERSHIP: partnership} if partnership else {})},
+            sort_keys=True, default=str,
+        ),
         created_at=now or datetime.now(UTC),
     )  # fmt: skip
     session.add(row)
     session.flush()
     return row.id
+
+
+def _partnership_of_event(details: str | None) -> str | None:
+    """The partnership an event is about (None: recorded before partnerships, or about none)."""
+    found = json.loads(details or "{}").get(PARTNERSHIP)
+    return str(found) if found else None
 
 
 def _is(column: Any, value: str | None) -> Any:
@@ -180,9 +194,10 @@ def record_published(
     summary = f"{area_name}, {period.label}: version {version} published by {publication.get('published_by', 'someone')}" + (
         f" ({said})" if said else ""
     )
+    partnership = partnership_of(session, area)
     record_event(
         session, Event.PUBLISHED, summary=summary, link=link_for(None, period.key, area), period=period.key, area=area,
-        details={"version": version, "ratings": counts},
+        details={"version": version, "ratings": counts}, partnership=partnership,
     )  # fmt: skip
     if previous is None:
         return
@@ -199,7 +214,7 @@ def record_published(
         )
         record_event(
             session, Event.RATING_CHANGED, summary=summary, link=link_for(row["code"], period.key, area), period=period.key,
-            indicator=row["code"], area=area,
+            indicator=row["code"], area=area, partnership=partnership,
             details={"old": old.get("rag"), "new": row.get("rag"), "actual": row.get("actual"), "compared_with": before_label},
         )  # fmt: skip
 
@@ -248,9 +263,8 @@ def record_special_causes(session: Session, area: str, now: datetime | None = No
     if area not in tree.by_code:
         return 0
     recorded = 0
-    from store.partnerships import partnership_of
-
-    own = select(Indicator).where(Indicator.partnership_code == partnership_of(session, area))
+    partnership = partnership_of(session, area)
+    own = select(Indicator).where(Indicator.partnership_code == partnership)
     for indicator in session.scalars(own.order_by(Indicator.code)):
         try:
             chart = indicator_spc(session, indicator, area, natural_by(indicator), tree=tree)
@@ -267,7 +281,7 @@ def record_special_causes(session: Session, area: str, now: datetime | None = No
         quarter = Quarter.of_month(last.period).key if chart.by == "month" else last.period
         if record_event(
             session, Event.SPECIAL_CAUSE, summary=summary, link=link_for(indicator.code, quarter, area), period=last.period,
-            indicator=indicator.code, area=area, once=True, now=now,
+            indicator=indicator.code, area=area, once=True, now=now, partnership=partnership,
             details={"value": last.value, "rule": last.special_cause.value, "type": last.point_type.value, "by": chart.by},
         ) is not None:  # fmt: skip
             recorded += 1
@@ -299,7 +313,9 @@ def record_overdue_actions(session: Session, now: datetime) -> int:
         )
     }
     recorded = 0
-    for action in overdue_actions(session, now.date()):
+    overdue = overdue_actions(session, now.date())
+    whose = partnerships_of(session, [a.id for a in overdue if a.id is not None])
+    for action in overdue:
         if action.id in told:
             continue  # one notice per action, however long it stays overdue
         due = f"{action.due_date.day} {action.due_date:%B %Y}" if action.due_date else ""
@@ -309,6 +325,7 @@ def record_overdue_actions(session: Session, now: datetime) -> int:
         record_event(
             session, Event.ACTION_OVERDUE, summary=summary, link=link, period=action.period,
             indicator=action.indicator_code, area=action.area_code, details={"action_id": action.id}, now=now,
+            partnership=whose.get(action.id) if action.id is not None else None,
         )  # fmt: skip
         recorded += 1
     return recorded
@@ -326,6 +343,12 @@ class Recipient:
     subscribed: set[Event]
     since: dict[Event, datetime]  # when each subscription began: older events are not sent
     last_digest: datetime | None
+    # The partnerships whose events they are told of: those they hold a role in; None: every one
+    # (an admin, or while no partnership is held).
+    partnerships: frozenset[str] | None = None
+
+    def told_of(self, partnership: str | None) -> bool:
+        return partnership is None or self.partnerships is None or partnership in self.partnerships
 
 
 def recipients(session: Session) -> list[Recipient]:
@@ -349,9 +372,14 @@ def recipients(session: Session) -> list[Recipient]:
     )
     return [
         Recipient(u.id, u.name, shown_name(u, u.name), u.email, set(by_user[u.id]), by_user[u.id],
-                  as_utc(last[u.id]) if last.get(u.id) else None)
+                  as_utc(last[u.id]) if last.get(u.id) else None, _told_of(session, u))
         for u in users
     ]  # fmt: skip
+
+
+def _told_of(session: Session, user: User) -> frozenset[str] | None:
+    held = roles_held(session, user)
+    return None if user.role == "admin" or held is None else frozenset(code for code, _ in held)
 
 
 def pending(session: Session, recipient: Recipient, now: datetime) -> list[Happening]:
@@ -370,8 +398,8 @@ def pending(session: Session, recipient: Recipient, now: datetime) -> list[Happe
     out: list[Happening] = []
     for row in rows:
         kind = Event(row.kind)
-        if as_utc(row.created_at) < recipient.since[kind]:
-            continue
+        if as_utc(row.created_at) < recipient.since[kind] or not recipient.told_of(_partnership_of_event(row.details)):
+            continue  # from before they subscribed, or about a partnership they hold no role in
         done = deliveries.get(row.id)
         if done is not None and (done.sent_at is not None or (done.next_try is not None and as_utc(done.next_try) > now)):
             continue

@@ -86,8 +86,27 @@ class PartnershipNotChosen(PartnershipError):
         super().__init__(f"{len(held)} partnerships are held ({', '.join(held)}): say which one")
 
 
+# Where a session keeps the codes it read (``held_codes``): a request asks which partnership is in
+# force many times (every per-partnership read does), and the answer only changes when one is
+# added, which forgets it (``forget_held``), as does the end of the session's transaction. While
+# none is held nothing is kept: the first is stored by a plain insert (``ensure_partnership``).
+_HELD_KEY = "cspdash_held_partnerships"
+
+
 def held_codes(connection: Connection | Session) -> list[str]:
-    return [str(code) for code in connection.execute(select(Partnership.code).order_by(Partnership.code)).scalars()]
+    """The codes of the partnerships held, in code order; read once per session transaction."""
+    if isinstance(connection, Session) and (kept := connection.info.get(_HELD_KEY)) is not None:
+        return list(kept)
+    held = [str(code) for code in connection.execute(select(Partnership.code).order_by(Partnership.code)).scalars()]
+    if held and isinstance(connection, Session):  # none held: the first may be stored by a plain insert
+        connection.info[_HELD_KEY] = tuple(held)
+    return held
+
+
+def forget_held(session: Session) -> None:
+    """Read the partnerships held afresh next time (one was added, or the transaction ended and
+    another process may have added one meanwhile)."""
+    session.info.pop(_HELD_KEY, None)
 
 
 def list_partnerships(session: Session) -> list[PartnershipInfo]:
@@ -130,6 +149,7 @@ def add_partnership(session: Session, code: str, name: str, private: bool = Fals
     row = Partnership(code=code, name=name, private=private, created_at=datetime.now(UTC))
     session.add(row)
     session.flush()
+    forget_held(session)
     return PartnershipInfo(row.code, row.name, row.private, row.created_at)
 
 
@@ -164,7 +184,7 @@ def partnership_in_force(connection: Connection | Session, requested: str | None
 def partnership_of(session: Session, area: str) -> str:
     """The partnership a report on ``area`` belongs to: the area's own when it is a partnership
     (a partnership reports on the area it covers), else the one in force."""
-    if session.get(Partnership, area) is not None:
+    if area in held_codes(session):
         return area
     return partnership_in_force(session)
 
@@ -184,11 +204,18 @@ def _fill_partnership(session: Session, _context: Any, _instances: Any) -> None:
     unset = [row for row in session.new if isinstance(row, PER_PARTNERSHIP) and row.partnership_code is None]
     if not unset:
         return
-    connection = session.connection()
-    code = partnership_in_force(connection)
-    ensure_partnership(connection, code)
+    code = partnership_in_force(session)
+    if code not in held_codes(session):
+        ensure_partnership(session.connection(), code)
+        forget_held(session)
     for row in unset:
         row.partnership_code = code
 
 
+def _forget_at_end(session: Session, _transaction: Any) -> None:
+    # A savepoint's too: one rolled back may have taken a partnership it added with it.
+    forget_held(session)
+
+
 event.listen(Session, "before_flush", _fill_partnership)
+event.listen(Session, "after_transaction_end", _forget_at_end)

@@ -34,6 +34,7 @@ from reporting.published_document import (
 )
 from rules.periods import Quarter
 from store.pack_sections import pack_text
+from store.partnerships import partnership_of
 from store.queries import (
     CommentaryEntry,
     DemandPanel,
@@ -103,7 +104,7 @@ def freeze_document(session: Session, period: Quarter, area: str) -> dict[str, A
             "indicators": {r.code: _detail_doc(indicator_detail(session, r.code, period, area)) for r in card.rows if r.rated},
             "demand": [_panel_doc(p) for p in demand_panels(session, period, area)],
             "comparator_levels": comparator_levels(session, period, area),
-            "data_version": list(data_version(session)),
+            "data_version": list(data_version(session, partnership_of(session, area))),
             # The pack's words for the quarter as they stood (issue 20 part 3): a later edit
             # changes neither this document nor the pack files stored with it.
             "pack_text": pack_text(session, period, area).as_dict(),

@@ -60,6 +60,7 @@ from store.audit import record_change
 from store.data_version import bump_data_version
 from store.db import session_scope
 from store.notifications import previous_publication, record_published, record_safely
+from store.partnerships import partnership_of
 from store.publication_models import PublishedFile, PublishedVersion, QuarterState
 from store.published import (
     PublishedPack,
@@ -225,7 +226,7 @@ def publish_quarter(
     by = acting_in(session, by, area)
     now = now or datetime.now(UTC)
     document = document if document is not None else freeze_document(session, period, area)
-    if document.get("data_version") != list(data_version(session)):
+    if document.get("data_version") != list(data_version(session, partnership_of(session, area))):
         raise FiguresChanged()
     card = scorecard_from_document(document)
     missing = check_can_publish(session, period, area, by, force=force, reason=reason, card=card)

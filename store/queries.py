@@ -146,21 +146,24 @@ class DemandPanel:
         return self.points[-1][1] if self.points else None
 
 
-def data_version(session: Session) -> tuple[str, ...]:
-    """Changes whenever anything the pages show changes: a new upload, or a target or
-    commentary edited on the web. Used to key caches, so one cheap query per request."""
+def data_version(session: Session, partnership: str | None = None) -> tuple[str, ...]:
+    """Changes whenever anything the pages of the partnership given (None: the one in force)
+    show changes: a new upload, or one of its targets or commentary edited on the web. Used to
+    key caches, so one cheap query per request; it starts with the partnership, so what is
+    cached for one partnership is never served for another."""
+    partnership = partnership or partnership_in_force(session)
     parts = [
         select(func.max(DataVersion.version)),  # bumped by every load, edit and publish
         select(func.max(Upload.id)),
-        select(func.count(Target.id)),
-        select(func.max(Target.updated_at)),
-        select(func.count(AnnualTarget.id)),
-        select(func.max(AnnualTarget.updated_at)),
-        select(func.count(Commentary.id)),
-        select(func.max(Commentary.updated_at)),
+        select(func.count(Target.id)).where(Target.partnership_code == partnership),
+        select(func.max(Target.updated_at)).where(Target.partnership_code == partnership),
+        select(func.count(AnnualTarget.id)).where(AnnualTarget.partnership_code == partnership),
+        select(func.max(AnnualTarget.updated_at)).where(AnnualTarget.partnership_code == partnership),
+        select(func.count(Commentary.id)).where(Commentary.partnership_code == partnership),
+        select(func.max(Commentary.updated_at)).where(Commentary.partnership_code == partnership),
     ]
     row = session.execute(select(*(p.scalar_subquery() for p in parts))).one()
-    return tuple(str(v) for v in row)
+    return (partnership, *(str(v) for v in row))
 
 
 def _complete_quarters(months: list[str]) -> set[Quarter]:
@@ -168,13 +171,16 @@ def _complete_quarters(months: list[str]) -> set[Quarter]:
     return {q for q in {Quarter.of_month(m) for m in held} if all(m in held for m in q.months())}
 
 
-def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
-    """Quarters each source holds complete data for (any area)."""
+def quarters_by_source(session: Session, partnership: str | None = None) -> dict[str, set[Quarter]]:
+    """Quarters each source holds complete data for (any area): shared counts and returns, and
+    the uploaded values and Home Office indicators of the partnership given (None: the one in force)."""
+    partnership = partnership or partnership_in_force(session)
     out = {source: _complete_quarters(months_held(session, source)) for source in MONTHLY_SOURCES}
     out["marac"] = {Quarter.parse(k) for (k,) in session.execute(select(MaracReturn.quarter).distinct())}
     values: set[Quarter] = set()
     value_months: list[str] = []
-    for (period,) in session.execute(select(IndicatorValue.period).distinct()):
+    own_values = select(IndicatorValue.period).where(IndicatorValue.partnership_code == partnership).distinct()
+    for (period,) in session.execute(own_values):
         if is_month(period):
             value_months.append(period)
         else:
@@ -183,22 +189,25 @@ def quarters_by_source(session: Session) -> dict[str, set[Quarter]]:
             except PeriodError:
                 continue
     out["values"] = values | _complete_quarters(value_months)
-    if _indicator_on(session, CSP_CRIME):
+    if _indicator_on(session, CSP_CRIME, partnership):
         out[CSP_CRIME] = {Quarter.parse(k) for k in csp_quarters_held(session)}
     return out
 
 
-def _indicator_on(session: Session, source: str) -> bool:
-    """Whether some indicator's measure reads ``source``. The Home Office tables are national
-    and often run a year or more past (or short of) a partnership's own files: they set the
-    default quarter only once an indicator is defined on them."""
-    measures = session.scalars(select(Indicator.measure).where(Indicator.measure.startswith(source)))
+def _indicator_on(session: Session, source: str, partnership: str) -> bool:
+    """Whether some indicator of ``partnership`` has a measure reading ``source``. The Home
+    Office tables are national and often run a year or more past (or short of) a partnership's
+    own files: they set the default quarter only once an indicator is defined on them."""
+    measures = session.scalars(
+        select(Indicator.measure).where(Indicator.partnership_code == partnership, Indicator.measure.startswith(source))
+    )
     return any(Measure.parse(m).source == source for m in measures)
 
 
-def quarters_available(session: Session) -> list[Quarter]:
-    """Every quarter some source holds complete data for, oldest first."""
-    return sorted(set().union(*quarters_by_source(session).values()))
+def quarters_available(session: Session, partnership: str | None = None) -> list[Quarter]:
+    """Every quarter some source holds complete data for, oldest first (the values of the
+    partnership given, None: of the one in force)."""
+    return sorted(set().union(*quarters_by_source(session, partnership).values()))
 
 
 def data_dates(session: Session) -> tuple[str | None, datetime | None]:
@@ -218,14 +227,14 @@ def months_loaded(session: Session, quarter: Quarter) -> list[str]:
     return sorted(held & set(quarter.months()))
 
 
-def latest_quarter(session: Session) -> Quarter | None:
+def latest_quarter(session: Session, partnership: str | None = None) -> Quarter | None:
     """The default period: the latest quarter that every source holding data has complete.
 
     Sources are published with different lags; defaulting to a quarter where crime is in
     but MARAC is not would show a misleading "No data". Falls back to the latest quarter
     any source holds when the sources never overlap.
     """
-    held = [qs for qs in quarters_by_source(session).values() if qs]
+    held = [qs for qs in quarters_by_source(session, partnership).values() if qs]
     if not held:
         return None
     common = set.intersection(*held)
@@ -389,7 +398,7 @@ def indicator_detail(session: Session, code: str, period: Quarter, area: str) ->
     partnership = partnership_of(session, area)
     info = indicator_info(session, code, partnership)
     name = area_name(session, area)
-    available = quarters_available(session)
+    available = quarters_available(session, partnership)
     first = min([q for q in available if q <= period], default=period)
     quarters = quarters_between(first, period)
     history = rating_history(session, info, area, quarters)

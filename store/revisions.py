@@ -175,7 +175,7 @@ class _Attributor:
         changed before the record began: the older, coarser attribution is used)."""
         changes = self._changes.get((code, entity))
         if changes is None:
-            changes = self._changes[(code, entity)] = input_changes(self.session, code, (entity,))
+            changes = self._changes[(code, entity)] = input_changes(self.session, code, (entity,), self.partnership)
         if not changes:
             return None
         return unique_sources([_change_source(c) for c in changes if self._in_window(c.at) and wanted(c)])

@@ -29,6 +29,7 @@ from store.counts import SOURCES, month_spans, monthly_counts
 from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarter_values
 from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
+from store.partnerships import partnership_in_force, partnership_of
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
 
 BY = ("month", "quarter")
@@ -107,17 +108,19 @@ def _month_range(session: Session, indicator: Indicator, measure: Measure, areas
         return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
     if by_key(measure.source).coverage == UPLOADED:
         months = [
-            p for p in session.scalars(select(IndicatorValue.period).where(_own_values(indicator)).distinct()) if is_month(p)
+            p
+            for p in session.scalars(select(IndicatorValue.period).where(_own_values(session, indicator)).distinct())
+            if is_month(p)
         ]
         return (min(months), max(months)) if months else None
     return None
 
 
-def _own_values(indicator: Indicator) -> ColumnElement[bool]:
-    """The indicator's uploaded values: its own partnership's (any, for a reading without one)."""
-    code = IndicatorValue.indicator_code == indicator.code
-    partnership = getattr(indicator, "partnership_code", None)
-    return code if partnership is None else and_(IndicatorValue.partnership_code == partnership, code)
+def _own_values(session: Session, indicator: Indicator) -> ColumnElement[bool]:
+    """The indicator's uploaded values: its own partnership's (the one in force, for a definition
+    read from a published document, which does not name it)."""
+    partnership = getattr(indicator, "partnership_code", None) or partnership_in_force(session)
+    return and_(IndicatorValue.partnership_code == partnership, IndicatorValue.indicator_code == indicator.code)
 
 
 def _quarter_range(session: Session, indicator: Indicator, measure: Measure, areas: list[str]) -> tuple[Quarter, Quarter] | None:
@@ -131,7 +134,7 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
     if by_key(measure.source).coverage == PARTNERSHIP_QUARTERS:
         keys = session.execute(select(func.min(CspCrimeCount.quarter), func.max(CspCrimeCount.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
-    uploaded = session.scalars(select(IndicatorValue.period).where(_own_values(indicator)).distinct())
+    uploaded = session.scalars(select(IndicatorValue.period).where(_own_values(session, indicator)).distinct())
     quarters += [Quarter.parse(p) if not is_month(p) else Quarter.of_month(p) for p in uploaded]
     return (min(quarters), max(quarters)) if quarters else None
 
@@ -158,7 +161,9 @@ def _monthly(session: Session, indicator: Indicator, area: str, tree: AreaTree, 
             {m: float(c) for m, c in monthly_counts(session, measure.source, area, months, measure.selection, tree).items()}
         )
     rows = session.execute(
-        select(IndicatorValue.period, IndicatorValue.value).where(_own_values(indicator), IndicatorValue.area_code == area)
+        select(IndicatorValue.period, IndicatorValue.value).where(
+            _own_values(session, indicator), IndicatorValue.area_code == area
+        )
     ).all()
     out.update({normalise_month(p): float(v) for p, v in rows if is_month(p)})  # uploaded values take precedence
     return out
@@ -288,7 +293,8 @@ def attach_spc(session: Session, card: Scorecard, tree: AreaTree | None = None) 
     part of ``build_scorecard`` because it reads every stored period; callers that show the
     variation and assurance columns call it."""
     tree = tree or AreaTree.load(session)
-    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    own = select(Indicator).where(Indicator.partnership_code == partnership_of(session, card.area_code))
+    indicators = {i.code: i for i in session.scalars(own)}  # two partnerships may each have a CSP1
     for row in card.rows:
         attach_row_spc(session, row, indicators[row.code], card.area_code, card.period, tree)
 

@@ -71,7 +71,9 @@ def remove_other_form(session: Session, partnership: str, keys: set[TargetKey], 
         if (t.quarter is None and key in by_quarter) or (t.quarter is not None and key in blank):
             label = _label((t.indicator_code, t.year, t.quarter, t.area_code))
             gone.append(label)
-            record_input_change(session, cause, "target", t.indicator_code, label, _stored_values(t), {"removed": True})
+            record_input_change(
+                session, cause, "target", t.indicator_code, label, _stored_values(t), {"removed": True}, partnership=partnership
+            )
             session.execute(delete(Target).where(Target.id == t.id))
     return sorted(gone)
 
@@ -100,5 +102,5 @@ def save_quarter_targets(
         item.target, item.target_low, item.target_high = values["target"], values["target_low"], values["target_high"]
         item.tolerance, item.tolerance_type = values["tolerance"], values["tolerance_type"]
         item.updated_by, item.updated_at = cause.by, cause.at
-        record_input_change(session, cause, "target", key[0], _label(key), before, values)
+        record_input_change(session, cause, "target", key[0], _label(key), before, values, partnership=partnership)
     return replaced

@@ -327,6 +327,39 @@ def grant_role(session: Session, user: User, role: str, partnership: str | None,
     return code
 
 
+def remove_role(session: Session, name: str, partnership: str | None, *, by: str = "cli") -> tuple[User, str]:
+    """Take away the role ``name`` holds in ``partnership`` (None: the one in force): they no
+    longer read it if it is private, nor change it; signed in anywhere, they sign in again.
+    Returns the user and the partnership. Refused, nothing changed, when they hold no role
+    there, are an admin (of every partnership), or it is the only partnership held (their role
+    there is ``User.role`` then: disabling them is what stops them)."""
+    from store.partnerships import held_codes, partnership_in_force
+
+    user = get_user(session, name)
+    held = held_codes(session)
+    if not held:
+        raise UserError(f"no partnership is held yet: {user.name}'s role ({user.role}) is not held per partnership")
+    code = partnership_in_force(session, partnership)
+    if user.role == "admin":
+        raise UserError(f"{user.name} is an admin, an admin of every partnership: no role in {code} alone can be removed")
+    role = dict(roles_held(session, user) or ()).get(code)
+    if role is None:
+        raise UserError(f"{user.name} holds no role in {code}: nothing to remove")
+    if len(held) == 1:
+        raise UserError(
+            f"{code} is the only partnership held, where {user.name} is a {role} while they may sign in: disable them instead"
+        )
+    row = session.get(PartnershipRole, (user.id, code))
+    if row is not None:
+        session.delete(row)
+    user.session_version += 1  # signed in with the role, they are signed out
+    session.flush()
+    record_change(
+        session, by, "remove-role", "user", user.name, {"partnership": code, "old": {"role": role}, "new": {"role": None}}
+    )
+    return user, code
+
+
 def end_sessions(session: Session, name: str) -> None:
     """Refuse every session cookie issued to ``name`` so far (sign-out ends them everywhere)."""
     user = find_user(session, name)

@@ -283,3 +283,79 @@ def test_the_chosen_partnership_holds_for_its_block_and_leaves_the_environment_a
             assert dict(os.environ) == environment
         with pytest.raises(PartnershipNotChosen):
             partnership_in_force(session)
+
+
+# --- Removing a role -------------------------------------------------------------------------
+
+
+def test_removing_the_role_in_a_private_partnership_ends_reading_it_and_is_recorded(demo_engine, database_url, tmp_path):
+    """ana, a viewer of private Barking and Dagenham, reads it until `users remove-role` takes the
+    role away: signed out, and signed in again she is refused; her Havering role stays."""
+    from store.audit import recent_changes
+    from store.partnerships import set_private
+
+    _with_barking(demo_engine, tmp_path)
+    with session_scope(demo_engine) as session:
+        set_private(session, BARKING, True)
+    barking = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=BARKING, CSPDASH_PUBLIC_READ="true")
+    api = f"/api/v1/scorecard?period={Q3}"
+    client = barking.server.test_client()
+    assert web_sign_in(client, "ana").status_code == 302
+    assert client.get(api).status_code == 200
+
+    result = CliRunner().invoke(
+        cli, ["users", "remove-role", "ana", "--partnership", BARKING], env={"DATABASE_URL": database_url}
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f"ana no longer holds a role in {BARKING}; now analyst of {HAVERING}.\n"
+    assert client.get(api).status_code == 401  # her cookie was issued with the role
+    again = barking.server.test_client()
+    assert web_sign_in(again, "ana").status_code == 302
+    refused = again.get(api)
+    assert refused.status_code == 403 and refused.get_json() == {
+        "message": "This partnership's figures are for its members only."
+    }
+    with session_scope(demo_engine) as session:
+        ana = principal_for(session, "ana")
+        assert ana is not None and ana.grants == ((HAVERING, "analyst"),) and not ana.member_of(BARKING)
+        last = recent_changes(session, entity="user", limit=1)[0]
+        assert (last.user, last.action, last.key) == ("cli", "remove-role", "ana")
+        assert last.detail == {"partnership": BARKING, "old": {"role": "viewer"}, "new": {"role": None}}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("lena", "--partnership", BARKING), f"lena holds no role in {BARKING}: nothing to remove"),
+        (("root", "--partnership", BARKING), "root is an admin, an admin of every partnership"),
+        (("ghost", "--partnership", BARKING), "no user called 'ghost'"),
+        (("ana", "--partnership", "E09000003"), "no partnership 'E09000003' is held"),
+        (("ana",), "2 partnerships are held"),
+    ],
+)
+def test_removing_a_role_not_held_says_whose_and_where_and_changes_nothing(demo_engine, database_url, tmp_path, args, said):
+    _with_barking(demo_engine, tmp_path)
+    before = _stored(demo_engine)
+    with session_scope(demo_engine) as session:
+        logged = len(recent_changes_all(session))
+    result = CliRunner().invoke(cli, ["users", "remove-role", *args], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 1 and said in result.output, result.output
+    assert _stored(demo_engine) == before
+    with session_scope(demo_engine) as session:
+        assert len(recent_changes_all(session)) == logged
+
+
+def test_the_only_partnership_s_role_is_not_removed_but_the_user_disabled(demo_engine, database_url):
+    with session_scope(demo_engine) as session:
+        add_user(session, "ana", WEB_PASSWORD, "analyst", by="test")
+    result = CliRunner().invoke(cli, ["users", "remove-role", "ana"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 1 and f"{HAVERING} is the only partnership held" in result.output, result.output
+    with session_scope(demo_engine) as session:
+        ana = principal_for(session, "ana")
+        assert ana is not None and ana.can("analyst", HAVERING)
+
+
+def recent_changes_all(session) -> list:
+    from store.audit import recent_changes
+
+    return recent_changes(session, limit=10_000)
