@@ -142,13 +142,17 @@ def _current(session: Session, dbapi: Any) -> Beside | None:
         cursor.execute("SELECT set_config('search_path', %s, true)", (f'"{schema}", {search_path}',))
     beside = Beside(transaction, schema, live_schema, search_path)
     session.info[_INFO] = beside
-    event.listen(session, "before_commit", _swap_in, once=True)
+    if not event.contains(session, "before_commit", _swap_in):
+        event.listen(session, "before_commit", _swap_in)
     return beside
 
 
 def _swap_in(session: Session) -> None:
     """Replace each live table with the one built beside it, as the last thing the load's
-    transaction does (the only lock readers meet, held until the commit that follows)."""
+    transaction does (the only lock readers meet, held until the commit that follows).
+    A savepoint's release fires the same event: the swap waits for the real commit."""
+    if session.in_nested_transaction():
+        return
     beside: Beside | None = session.info.pop(_INFO, None)
     if beside is None:
         return
