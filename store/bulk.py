@@ -6,8 +6,12 @@ straight to the driver but share the session's connection, so a failure rolls ba
 On PostgreSQL a ``BulkWriter`` hands its statements to one worker thread, so the server
 indexes one chunk's rows while the loader parses the next (the server is the slow part of a
 load). psycopg holds its connection lock for a whole statement or COPY, so anything the
-loader's session runs meanwhile simply waits its turn; nothing interleaves. A large load
-sets the table's key aside and builds it once at the end (``start_table``).
+loader's session runs meanwhile simply waits its turn; nothing interleaves.
+
+No load takes a table away from readers (``store.beside``): a first import into an empty
+table on PostgreSQL goes into a new table beside it, without its key, builds the key once at
+the end and swaps the table in as the load commits; a load onto a table holding rows writes
+only the differences (``merge_staged``), which takes row locks only.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from store.beside import build_beside
 from store.db import driver_connection
 
 IN_LIMIT = 500  # bound parameters per IN (…) list
@@ -76,6 +81,7 @@ class BulkWriter:
     """
 
     def __init__(self, session: Session) -> None:
+        self._session = session
         connection = session.connection()
         self._dbapi = driver_connection(connection)
         self.postgres = connection.dialect.name == "postgresql"
@@ -92,16 +98,19 @@ class BulkWriter:
     def start_table(self, table: str, expected_rows: int = 0) -> str:
         """How a load of about ``expected_rows`` should write ``table``:
 
-        * ``EMPTY``: the table holds nothing, so nothing is replaced;
-        * ``DEFERRED`` (PostgreSQL): the load is large beside what the table holds, so its
-          primary key is set aside, rows go in, the replaced rows are deleted at the end
-          (``delete_area_months(…, keep_upload=…)``) and ``finish()`` builds the key again.
-          Building an index over every row once costs a fraction of maintaining it row by
-          row, above all when each new row meets a replaced one (PostgreSQL's "Populating a
-          Database" advice). It needs the table to itself, so readers wait for the load;
-        * ``REPLACE``: delete each area-month just before its rows go in.
-
-        An empty PostgreSQL table also has its key set aside."""
+        * ``EMPTY``: the table holds nothing, so nothing is replaced. On PostgreSQL the rows
+          go into a new table built beside the live one, without its key, which is built once
+          at the end (``finish``) and the table swapped in as the load commits
+          (``store.beside``): building an index over every row once costs a fraction of
+          maintaining it row by row (PostgreSQL's "Populating a Database" advice), and
+          readers keep reading the live table meanwhile;
+        * ``MERGE`` (the table holds rows): only the differences are written (``merge_staged``);
+        * ``DEFERRED`` (PostgreSQL, only with ``merge`` off): the load is large beside what
+          the table holds, so its primary key is set aside, rows go in, the replaced rows are
+          deleted at the end (``delete_area_months(…, keep_upload=…)``) and ``finish()``
+          builds the key again. It needs the table to itself, so readers wait for the load;
+        * ``REPLACE`` (only with ``merge`` off): delete each area-month just before its rows go in.
+        """
         if not self.postgres:
             if self._scalar(f"SELECT 1 FROM {table} LIMIT 1") is None:
                 return EMPTY
@@ -112,12 +121,20 @@ class BulkWriter:
             return self._start_merge(table)
         if held and expected_rows * DEFER_FRACTION < held:
             return REPLACE
-        self._execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        # Writers wait from here (loads are one at a time anyway); readers do not.
+        self._execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         held = self._held(table, exact=True)  # now nobody else can be writing it
         if held and self.merge:
             return self._start_merge(table)
         if held and expected_rows * DEFER_FRACTION < held:
             return REPLACE
+        if not held:
+            keys = build_beside(self._session, table)
+            if keys is not None:  # else: written through its key, slower but readers never wait
+                self._keys_to_build.extend(keys)
+                self._to_analyse.append(table)
+            return EMPTY
+        self._execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         key = self._fetchone(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
             (table,),
@@ -126,7 +143,7 @@ class BulkWriter:
             self._execute(f'ALTER TABLE {table} DROP CONSTRAINT "{key[0]}"')
             self._keys_to_build.append(f'ALTER TABLE {table} ADD CONSTRAINT "{key[0]}" {key[1]}')
         self._to_analyse.append(table)
-        return DEFERRED if held else EMPTY
+        return DEFERRED
 
     def _start_merge(self, table: str) -> str:
         """``MERGE``: the load's rows go to a temporary table with no index; ``merge()`` then

@@ -28,6 +28,7 @@ from rules.periods import months_between
 from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT
+from store.category_figures import Row, category_key, kept_rows
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
 from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount
@@ -163,8 +164,36 @@ def monthly_coverage_many(
         rest = [a for a in areas if a not in recorded]
         if not rest:
             return recorded
-        return {**recorded, **_summed_coverage(session, source, rest, months, selection, tree)}
-    return _summed_coverage(session, source, areas, months, selection, tree)
+        return {**recorded, **summed_coverage(session, source, rest, months, selection, tree)}
+    kept = kept_figures(session, source, areas, months, selection)
+    rest = [a for a in areas if a not in kept]
+    if not rest:
+        return kept
+    return {**kept, **summed_coverage(session, source, rest, months, selection, tree)}
+
+
+def kept_figures(
+    session: Session, source: str, areas: list[str], months: list[str], selection: CountFilter
+) -> dict[str, dict[str, Covered]]:
+    """{area: {month: Covered}} for the areas whose figures for ``selection`` are kept
+    (``store.category_record``: a partnership's, for each category its indicators chart), as
+    ``summed_coverage`` worked them out when the counts last changed."""
+    key = category_key(selection.major, selection.minor)
+    if key is None:
+        return {}
+    return {
+        area: {
+            month: Covered(value, Coverage(loaded, expected, what, complete, covered_by, lacking), upload)
+            for month, (value, upload, loaded, expected, what, complete, covered_by, lacking) in per_month.items()
+        }
+        for area, per_month in kept_rows(session, source, areas, key, months).items()
+    }
+
+
+def covered_row(covered: Covered) -> Row:
+    """``covered`` as ``store.category_figures`` keeps it."""
+    c = covered.coverage
+    return (covered.value, covered.upload_id, c.loaded, c.expected, c.what, c.complete, c.covered_by, c.lacking)
 
 
 def recorded_figures(session: Session, source: str, areas: list[str], months: list[str]) -> dict[str, dict[str, Covered]]:
@@ -188,7 +217,7 @@ def recorded_figures(session: Session, source: str, areas: list[str], months: li
     return {area: per_month for area, per_month in found.items() if area not in lacking}
 
 
-def _summed_coverage(
+def summed_coverage(
     session: Session,
     source: str,
     areas: list[str],

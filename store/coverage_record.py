@@ -29,6 +29,7 @@ from sources.registry import SOURCES as DECLARED_SOURCES
 from sources.registry import by_key
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, WHOLE_TABLE_FRACTION, bulk_insert_frame
+from store.category_record import record_category_figures
 from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
@@ -120,6 +121,8 @@ def record_coverage(
             frame["upload_id"] = frame["upload_id"].astype("Int64")
             frame["total"] = frame["total"].astype("Int64")
             bulk_insert_frame(session, AreaMonthCoverage.__tablename__, frame)
+    # Each partnership's figures by category change with the record: kept beside it.
+    record_category_figures(session, sources, tree, loaded)
     session.flush()
     if incomplete:
         from store.incomplete_months import record_incomplete  # it reads this module's record

@@ -543,6 +543,30 @@ class AreaMonthCoverage(Base):
     total: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class CategoryFigure(Base):
+    """A partnership's figure for a month and one category its indicators chart
+    (``crime:BURGLARY``), kept with the coverage record (``store.category_record``): the
+    figure and coverage ``store.counts`` resolves from the stored counts, so a scorecard's SPC
+    charts read one row per month rather than every ward's counts. ``category`` is the
+    selection's key (``BURGLARY``, ``BURGLARY/BURGLARY - RESIDENTIAL``); a row with an empty
+    ``period`` marks the series as kept. No foreign keys, as for the record."""
+
+    __tablename__ = "category_figure"
+
+    source: Mapped[str] = mapped_column(String(48), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(210), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    upload_id: Mapped[int | None] = mapped_column(Integer)
+    loaded: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(16))
+    complete: Mapped[bool] = mapped_column(Boolean)
+    covered_by: Mapped[str] = mapped_column(String(32))
+    lacking: Mapped[str] = mapped_column(Text)
+
+
 # --- Ward generations (issue 19): which generation covers a borough-month -------------------
 
 

@@ -293,11 +293,11 @@ def test_counts_shows_marac_coverage(demo_engine, tmp_path, database_url, monkey
 
 def figures(engine, source: str, areas: list[str], months: list[str]) -> tuple[dict, dict, dict]:
     """The figures as read from the record, as summed from the counts, and what the record holds."""
-    from store.counts import _summed_coverage, monthly_coverage_many, recorded_figures
+    from store.counts import monthly_coverage_many, recorded_figures, summed_coverage
 
     with session_scope(engine) as session:
         read = monthly_coverage_many(session, source, areas, months)
-        summed = _summed_coverage(session, source, areas, months, CountFilter(), None)
+        summed = summed_coverage(session, source, areas, months, CountFilter(), None)
         return read, summed, recorded_figures(session, source, areas, months)
 
 

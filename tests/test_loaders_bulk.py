@@ -238,3 +238,21 @@ def test_a_reload_finds_values_swapped_between_categories(engine, tmp_path, monk
     summary = load(engine, "crime", renamed)  # one category gone, one new, same count: two writes
     assert "only changes written: 2 (new, revised or removed values); 2 values were held already, unchanged" in summary.notes
     assert ("E09000016", "2016-10", "VIOLENCE", "") not in stored_crime(engine)
+
+
+def test_a_first_import_keeps_what_the_table_holds_beside_its_rows(engine, tmp_path, monkeypatch):
+    """A first import builds its table beside the live one and swaps it in (PostgreSQL) only
+    when nothing of the table would be lost: with privileges granted on it, it writes through
+    the table's key instead, and the grant is still there afterwards, as are the rows and key."""
+    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
+    postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        with engine.begin() as conn:
+            conn.execute(text("GRANT SELECT ON crime_count TO PUBLIC"))
+    summary = load(engine, "crime", met_file(tmp_path, [("1", "2", "3")] * 4))
+    assert summary.stored == 12 and len(stored_crime(engine)) == 12
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
+    if postgres:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT has_table_privilege('public', 'crime_count', 'SELECT')")).scalar()
+            assert not conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'cspdash_load_%'")).first()

@@ -7,8 +7,11 @@ record's incomplete months): the load has written, merged and rebuilt everything
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 import loaders.registry
 from store.counts import monthly_counts
@@ -70,3 +73,83 @@ def test_a_reader_sees_the_previous_figures_until_the_load_commits(engine, tmp_p
     if first_import:
         with session_scope(engine) as session:
             assert monthly_counts(session, "crime", "E05014053", MONTHS) == {"2024-10": 4, "2024-11": 5, "2024-12": 6}
+
+
+def read_ward_now(engine) -> dict[str, int]:
+    """As ``read_ward``, but a reader that has to wait at all fails within 2 seconds: on
+    PostgreSQL a lock wait, on SQLite a busy database (only a reader outside WAL mode waits)."""
+    with session_scope(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SET LOCAL lock_timeout = '2s'"))
+        else:
+            session.execute(text("PRAGMA busy_timeout = 2000"))
+        return monthly_counts(session, "crime", WARD, MONTHS)
+
+
+class HeldLoad:
+    """A load running in a thread of its own, held open at its last step before the commit
+    (everything written, the count table's key built) until ``release``."""
+
+    def __init__(self, engine, path, monkeypatch) -> None:
+        self.written, self.go = threading.Event(), threading.Event()
+        self.error: BaseException | None = None
+        bump = loaders.registry.bump_data_version
+
+        def hold(session):
+            bump(session)
+            with session.begin_nested():  # a savepoint released inside the load is not its commit
+                pass
+            self.written.set()
+            assert self.go.wait(30)
+
+        monkeypatch.setattr(loaders.registry, "bump_data_version", hold)
+
+        def run() -> None:
+            try:
+                load(engine, "crime", path)
+            except BaseException as exc:  # re-raised in the test's thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert self.written.wait(30), "the load never reached its commit"
+
+    def release(self) -> None:
+        self.go.set()
+
+    def join(self) -> None:
+        self.thread.join(60)
+        assert not self.thread.is_alive(), "the load never committed"
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.mark.parametrize("first_import", [True, False], ids=["first import into an empty table", "re-load"])
+def test_readers_never_wait_while_a_load_runs_in_another_thread(engine, tmp_path, monkeypatch, first_import):
+    """While a load is open in another thread and connection, a reader reads the figures held
+    before it at once; a reader whose transaction read the table before the load finished
+    does not hold the load's commit up, nor make the readers after it wait; once the load
+    commits, the new figures are read."""
+    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:  # readers are never blocked by a writer in WAL mode
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    if not first_import:
+        load(engine, "crime", ward_file(tmp_path, "first.csv", (1, 2, 3)))
+    before = read_ward_now(engine)
+    assert before == ({} if first_import else {"2024-10": 8, "2024-11": 10, "2024-12": 12})
+    after = {"2024-10": 18, "2024-11": 20, "2024-12": 22}
+
+    with engine.connect() as lingering:
+        lingering.begin()  # a request that read the count table and has not finished yet
+        assert lingering.execute(text("SELECT count(*) FROM crime_count")).scalar() == (0 if first_import else 6)
+        held = HeldLoad(engine, ward_file(tmp_path, "revised.csv", (11, 12, 13)), monkeypatch)
+        assert read_ward_now(engine) == before  # during the load: the previous figures, at once
+        held.release()  # the load commits (on PostgreSQL a first import swaps its table in first)
+        for _ in range(5):  # readers meanwhile still read at once, old figures or new
+            assert read_ward_now(engine) in (before, after)
+            time.sleep(0.1)
+        lingering.rollback()
+    held.join()
+    assert read_ward_now(engine) == after
+    assert inspect(engine).get_pk_constraint("crime_count")["constrained_columns"][0] == "area_code"
