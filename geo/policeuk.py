@@ -34,7 +34,7 @@ from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
 from loaders.options import progress_of
-from loaders.reading import CsvReader, Source, ZipMember, require_columns
+from loaders.reading import CsvReader, OpenedZip, Source, ZipMember, require_columns
 from rules.periods import months_between
 from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
 from store.policeuk_months import ForceMonth, Gap, mark_gaps, record_force_months
@@ -146,14 +146,26 @@ class Archive:
 
     street: list[ArchiveMember]
     left_out: Counter[str] = field(default_factory=Counter)
+    opened: OpenedZip | None = None  # the zip, opened once for every member; closed after the load
+
+    def close(self) -> None:
+        if self.opened is not None:
+            self.opened.close()
 
 
 def load_policeuk(ctx: LoadContext) -> None:
     options = options_of(ctx.source, PoliceUkOptions)
+    archive = _archive(ctx.source)
+    try:
+        _read_archive(ctx, options, archive)
+    finally:
+        archive.close()
+
+
+def _read_archive(ctx: LoadContext, options: PoliceUkOptions, archive: Archive) -> None:
     tally = Tally()
     by_force = ForceMonths()
     placer: WardPlacer | None = None
-    archive = _archive(ctx.source)
     progress = progress_of(ctx.source)
     for number, member in enumerate(archive.street, start=1):
         reader = CsvReader.open(member.source)
@@ -206,14 +218,22 @@ def _archive(source: Source) -> Archive:
     if not zipped:
         return Archive([ArchiveMember(source, "")])
     try:
-        with source.open_raw() as raw, zipfile.ZipFile(raw) as opened:
-            listed = opened.namelist()
+        opened = OpenedZip(source)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise fail(source.name, "the zip file is damaged and cannot be opened (download it again)") from exc
+    try:
+        return _members(source, opened)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def _members(source: Source, opened: OpenedZip) -> Archive:
+    listed = opened.zip.namelist()
     names = sorted(n for n in listed if n.lower().endswith(".csv") and not n.startswith("__MACOSX/"))
     if not names:
         raise fail(source.name, "the zip holds no CSV files", ", ".join(listed[:5]))
-    archive = Archive([])
+    archive = Archive([], opened=opened)
     for name in names:
         match = _ARCHIVE_NAME.search(name)
         kind = match.group(3).lower() if match else None
@@ -221,7 +241,7 @@ def _archive(source: Source) -> Archive:
             # A police.uk download also holds outcomes and stop-and-search files: street files only.
             archive.left_out[kind] += 1
             continue
-        member = ZipMember(name=name, limits=source.limits, archive=source, member=name)
+        member = ZipMember(name=name, limits=source.limits, archive=source, member=name, opened=opened)
         month, force = (match.group(1), match.group(2).lower()) if match else ("", "")
         archive.street.append(ArchiveMember(member, f"{name}: ", month, force))
     if not archive.street:

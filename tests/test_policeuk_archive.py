@@ -5,6 +5,7 @@ month; wards of a district outside London; LSOA codes of 2011 and 2021."""
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -249,3 +250,40 @@ def test_archive_load_says_which_street_file_it_is_reading(engine, tmp_path):
     page: list[str] = []
     run_load(engine, "policeuk", with_options(Source.from_path(path), LoadProgress(page.append)), dry_run=True)
     assert page == told
+
+
+def test_archive_of_many_files_reads_the_zips_directory_once_and_leaves_nothing_open(engine, tmp_path, monkeypatch):
+    """The archive of every force over three years holds thousands of files: each is read
+    through the zip opened once (opening it again per file read its whole directory each time,
+    which took longer than the records), and the zip is closed when the load ends."""
+    ons_wards(engine, tmp_path)
+    members = {
+        f"{month}/{month}-{force}-street.csv": [row(month, name, point), row(month, name, point, "Anti-social behaviour")]
+        for month in months_between("2022-04", "2025-03")
+        for force, name, point in (("cleveland", CLEVELAND, IN_ACKLAM), ("durham", DURHAM, IN_BELMONT))
+    }
+    path = archive(tmp_path, members)
+    directory_reads = []
+    real = zipfile.ZipFile._RealGetContents
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        directory_reads.append(self.filename)
+        return real(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    summary = run_load(engine, "policeuk", Source.from_path(path))
+    assert summary.rows == 144  # 72 files of two records
+    assert summary.total == 144
+    assert len(directory_reads) == 1
+    assert str(path) not in open_files()
+
+
+def open_files() -> set[str]:
+    """What this process holds open (Linux)."""
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            held.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed already
+            pass
+    return held
