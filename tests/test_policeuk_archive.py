@@ -287,3 +287,39 @@ def open_files() -> set[str]:
         except OSError:  # the listing's own descriptor, closed already
             pass
     return held
+
+
+def test_tally_merged_as_chunks_arrive_counts_as_one_pass(monkeypatch):
+    """The archive's counts are merged into the tally as chunks arrive (millions of keys held
+    as numbers, not strings): merged after every chunk or once at the end, each key has the
+    same count and the first row it was seen in, in the order first seen."""
+    import pandas as pd
+
+    from geo import policeuk
+
+    chunks = [
+        pd.DataFrame({"__row__": [2, 3, 4], "ward": ["W1", "W2", "W1"], "month": ["2024-01"] * 3,
+                      "type": ["Burglary", "Anti-social behaviour", "Burglary"], "part": ["police.uk:A"] * 3}),
+        pd.DataFrame({"__row__": [2, 3], "ward": ["W3", "W1"], "month": ["2024-02", "2024-01"],
+                      "type": ["Drugs", "Burglary"], "part": ["police.uk:B", "police.uk:A"]}),
+    ]  # fmt: skip
+
+    def tallied(merge_rows: int) -> tuple[list, list, set]:
+        monkeypatch.setattr(policeuk, "MERGE_ROWS", merge_rows)
+        tally = policeuk.Tally()
+        for chunk in chunks:
+            tally.add(chunk)
+        return (
+            tally.records(False).values.tolist(),
+            tally.records(True).values.tolist(),
+            tally.placings(),
+        )
+
+    crime, asb, placings = tallied(1)
+    assert (crime, asb, placings) == tallied(10**9)
+    assert crime == [
+        [2, "W1", "2024-01", "Burglary", "police.uk:A", 3, ""],
+        [2, "W3", "2024-02", "Drugs", "police.uk:B", 1, ""],
+    ]
+    assert asb == [[3, "W2", "2024-01", "Anti-social behaviour", "police.uk:A", 1]]
+    assert placings == {("W1", "2024-01", "police.uk:A"), ("W2", "2024-01", "police.uk:A"), ("W3", "2024-02", "police.uk:B")}
