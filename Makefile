@@ -102,3 +102,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_serve.py
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_history_readers.py
+	$(BIN)/python benchmarks/bench_national.py

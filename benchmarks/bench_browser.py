@@ -111,13 +111,18 @@ def build_database(folder: Path) -> str:
     return url
 
 
-def serve(url: str, use_gzip: bool, static: dict[str, str]) -> tuple[str, Callable[[], None]]:
+def serve(
+    url: str, use_gzip: bool, static: dict[str, str], extra: dict[str, str] | None = None
+) -> tuple[str, Callable[[], None]]:
+    """The app on ``url`` served in this process; ``extra`` settings (``CSPDASH_PARTNERSHIP``
+    where several partnerships are held) beside the benchmark's own."""
     from werkzeug.serving import make_server
 
     from app import create_app
     from settings import Settings
 
-    settings = Settings.from_env({"DATABASE_URL": url, "CSPDASH_SECRET_KEY": "bench", "CSPDASH_HOME_AREA": HOME})
+    env = {"DATABASE_URL": url, "CSPDASH_SECRET_KEY": "bench", "CSPDASH_HOME_AREA": HOME, **(extra or {})}
+    settings = Settings.from_env(env)
     app = create_app(settings)
     server_app = app.server
     server_app.add_url_rule("/bench-static/<name>", "bench_static", lambda name: static[name])

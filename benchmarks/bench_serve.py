@@ -163,6 +163,42 @@ def analyst_upload(base: str, events: dict) -> None:
     events["load_end"] = time.monotonic()
 
 
+def start_readers(
+    base: str, catalogue: list[tuple[str, dict]], readers: int, max_requests: int
+) -> tuple[list[tuple[float, float, str, bool]], threading.Event, list[threading.Thread]]:
+    """Start ``readers`` simulated readers, each posting a random callback of ``catalogue`` and
+    reading a moment between clicks, until the returned event is set or ``max_requests`` have
+    been made in all. Returns the results (start, seconds, what, ok) as they come, the event
+    and the threads."""
+    results: list[tuple[float, float, str, bool]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    budget = [max_requests]
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        session = requests.Session()
+        while not stop.is_set():
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            what, body = rng.choice(catalogue)
+            start = time.monotonic()
+            try:
+                ok = session.post(base + "/_dash-update-component", json=body, timeout=30).status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                results.append((start, time.monotonic() - start, what, ok))
+            time.sleep(rng.uniform(0.05, 0.25))  # a person reads between clicks
+
+    threads = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(readers)]
+    for thread in threads:
+        thread.start()
+    return results, stop, threads
+
+
 def run_phase(kind: str, readers: int, seconds: float, max_requests: int, workers: int) -> dict:
     url, drop = fresh_database()
     port = 18000 + random.randint(0, 999)
@@ -171,33 +207,8 @@ def run_phase(kind: str, readers: int, seconds: float, max_requests: int, worker
         base = f"http://{HOST}:{port}"
         try:
             catalogue = reader_requests(base)
-            results: list[tuple[float, float, str, bool]] = []  # start, seconds, what, ok
-            lock = threading.Lock()
-            stop = threading.Event()
-            budget = [max_requests]
-
-            def reader(seed: int) -> None:
-                rng = random.Random(seed)
-                session = requests.Session()
-                while not stop.is_set():
-                    with lock:
-                        if budget[0] <= 0:
-                            return
-                        budget[0] -= 1
-                    what, body = rng.choice(catalogue)
-                    start = time.monotonic()
-                    try:
-                        ok = session.post(base + "/_dash-update-component", json=body, timeout=30).status_code == 200
-                    except requests.RequestException:
-                        ok = False
-                    with lock:
-                        results.append((start, time.monotonic() - start, what, ok))
-                    time.sleep(rng.uniform(0.05, 0.25))  # a person reads between clicks
-
-            threads = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(readers)]
+            results, stop, threads = start_readers(base, catalogue, readers, max_requests)
             began = time.monotonic()
-            for thread in threads:
-                thread.start()
             time.sleep(3)  # readers settle before the analyst starts
             events: dict = {}
             loader = threading.Thread(target=analyst_upload, args=(base, events), daemon=True)

@@ -33,6 +33,7 @@ class WardPlacer:
     lookup: dict[str, str]  # LSOA code → ward code, restricted to this vintage's wards
     snapped: int = 0  # points in a hairline gap between wards, given to the nearest
     _metric: gpd.GeoDataFrame | None = field(default=None, repr=False)
+    _lookup_series: pd.Series | None = field(default=None, repr=False)
 
     def by_point(self, lon: pd.Series, lat: pd.Series) -> pd.Series:
         """Ward code for each located point (index kept), None outside every ward. A point on
@@ -60,7 +61,11 @@ class WardPlacer:
         return self._metric
 
     def by_lsoa(self, lsoa: pd.Series) -> pd.Series:
-        return lsoa.map(self.lookup)
+        if self._lookup_series is None:
+            # Mapped through a Series built once: mapping through the dict builds one from it on
+            # every call, and a national lookup (35,000 LSOAs) cost more than the chunk it placed.
+            self._lookup_series = pd.Series(self.lookup, dtype=object)
+        return lsoa.map(self._lookup_series)
 
 
 def _first_per_point(joined: gpd.GeoDataFrame, order: list[str]) -> pd.Series:

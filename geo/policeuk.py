@@ -26,6 +26,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geo.options import PoliceUkOptions, options_of
@@ -34,7 +35,7 @@ from geo.vector import fail
 from loaders.cells import parse_months, require_text
 from loaders.context import LoadContext
 from loaders.options import progress_of
-from loaders.reading import CsvReader, Source, ZipMember, require_columns
+from loaders.reading import CsvReader, OpenedZip, Source, ZipMember, require_columns
 from rules.periods import months_between
 from store.count_sources import PART_PREFIX, UNNAMED_FORCE, clear_earlier_placements
 from store.policeuk_months import ForceMonth, Gap, mark_gaps, record_force_months
@@ -53,29 +54,87 @@ MAX_FORCE_MONTH_NOTES = 40
 FORCE_MONTH_COUNTS = ("crime", "asb", "no_location", "no_lsoa")  # what is counted per force-month, in ForceMonth's order
 
 
+KEY = ["ward", "month", "type", "part"]
+# Chunks' counts are merged into the tally once this many are waiting: few enough to hold, many
+# enough that merging (a group-by over everything held) is rare.
+MERGE_ROWS = 500_000
+
+
 @dataclass
 class Tally:
-    """Counts for the whole load: the writer replaces area-months, so each key is written once."""
+    """Counts for the whole load: the writer replaces area-months, so each key is written once.
 
-    counts: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)  # (ward, month, type, part) → [n, first row]
+    Each key (ward, month, type, part) is held as four small integers (an index into each
+    column's values, numbered as first seen) with its count and first row, in a frame merged
+    as chunks arrive: the archive of every force over three years has millions of keys, which
+    as a dict of tuples of strings took over a gigabyte."""
+
     rows: int = 0
     unlocated: int = 0
     outside: int = 0
     by_lsoa: int = 0
+    values: dict[str, dict[str, int]] = field(default_factory=lambda: {column: {} for column in KEY})
+    held: pd.DataFrame | None = None  # KEY as integers, n, first; keys in the order first seen
+    waiting: list[pd.DataFrame] = field(default_factory=list)
+    waiting_rows: int = 0
 
     def add(self, frame: pd.DataFrame) -> None:
-        grouped = frame.groupby(["ward", "month", "type", "part"]).agg(n=("__row__", "size"), first=("__row__", "min"))
-        for key, n, first in zip(grouped.index, grouped["n"], grouped["first"]):
-            held = self.counts.setdefault(key, [0, int(first)])
-            held[0] += int(n)
+        coded = pd.DataFrame({column: self._numbered(frame[column], self.values[column]) for column in KEY})
+        coded["__row__"] = frame["__row__"].to_numpy()
+        grouped = coded.groupby(KEY, sort=False).agg(n=("__row__", "size"), first=("__row__", "min")).reset_index()
+        self.waiting.append(grouped)
+        self.waiting_rows += len(grouped)
+        if self.waiting_rows >= MERGE_ROWS:
+            self._merge()
+
+    @staticmethod
+    def _numbered(column: pd.Series, seen: dict[str, int]) -> np.ndarray:
+        codes, uniques = pd.factorize(column)
+        numbers = np.array([seen.setdefault(value, len(seen)) for value in uniques], dtype=np.int32)
+        return numbers[codes] if len(numbers) else np.zeros(len(codes), dtype=np.int32)
+
+    def _merge(self) -> None:
+        if not self.waiting:
+            return
+        parts = ([self.held] if self.held is not None else []) + self.waiting
+        # In order: a key's first row is the one from the chunk it was first seen in.
+        whole = pd.concat(parts, ignore_index=True)
+        self.held = whole.groupby(KEY, sort=False).agg(n=("n", "sum"), first=("first", "first")).reset_index()
+        self.waiting, self.waiting_rows = [], 0
+
+    def keys(self) -> pd.DataFrame:
+        """Every key held with its count and first row, the columns as read."""
+        self._merge()
+        if self.held is None:
+            return pd.DataFrame({**{column: pd.Series(dtype=object) for column in KEY}, "n": [], "first": []})
+        out = pd.DataFrame({column: self._names(column)[self.held[column].to_numpy()] for column in KEY})
+        out["n"], out["first"] = self.held["n"].to_numpy(), self.held["first"].to_numpy()
+        return out
+
+    def _names(self, column: str) -> np.ndarray:
+        names = np.empty(len(self.values[column]), dtype=object)
+        for value, number in self.values[column].items():
+            names[number] = value
+        return names
+
+    def placings(self) -> set[tuple[str, str, str]]:
+        """Each (ward, month, part) the load places records in."""
+        keys = self.keys()
+        return set(keys[["ward", "month", "part"]].drop_duplicates().itertuples(index=False, name=None))
 
     def records(self, asb: bool) -> pd.DataFrame:
-        rows = [
-            (first, ward, month, kind, part, n)
-            for (ward, month, kind, part), (n, first) in self.counts.items()
-            if (kind == ASB_TYPE) == asb
-        ]
-        frame = pd.DataFrame(rows, columns=["__row__", "area_code", "month", "category", "part", "count"])
+        keys = self.keys()
+        keys = keys[(keys["type"] == ASB_TYPE) == asb]
+        frame = pd.DataFrame(
+            {
+                "__row__": keys["first"].to_numpy(),
+                "area_code": keys["ward"].to_numpy(),
+                "month": keys["month"].to_numpy(),
+                "category": keys["type"].to_numpy(),
+                "part": keys["part"].to_numpy(),
+                "count": keys["n"].to_numpy(),
+            }
+        )
         if asb:
             return frame
         return frame.rename(columns={"category": "major_category"}).assign(minor_category="")
@@ -146,14 +205,26 @@ class Archive:
 
     street: list[ArchiveMember]
     left_out: Counter[str] = field(default_factory=Counter)
+    opened: OpenedZip | None = None  # the zip, opened once for every member; closed after the load
+
+    def close(self) -> None:
+        if self.opened is not None:
+            self.opened.close()
 
 
 def load_policeuk(ctx: LoadContext) -> None:
     options = options_of(ctx.source, PoliceUkOptions)
+    archive = _archive(ctx.source)
+    try:
+        _read_archive(ctx, options, archive)
+    finally:
+        archive.close()
+
+
+def _read_archive(ctx: LoadContext, options: PoliceUkOptions, archive: Archive) -> None:
     tally = Tally()
     by_force = ForceMonths()
     placer: WardPlacer | None = None
-    archive = _archive(ctx.source)
     progress = progress_of(ctx.source)
     for number, member in enumerate(archive.street, start=1):
         reader = CsvReader.open(member.source)
@@ -206,14 +277,22 @@ def _archive(source: Source) -> Archive:
     if not zipped:
         return Archive([ArchiveMember(source, "")])
     try:
-        with source.open_raw() as raw, zipfile.ZipFile(raw) as opened:
-            listed = opened.namelist()
+        opened = OpenedZip(source)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise fail(source.name, "the zip file is damaged and cannot be opened (download it again)") from exc
+    try:
+        return _members(source, opened)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def _members(source: Source, opened: OpenedZip) -> Archive:
+    listed = opened.zip.namelist()
     names = sorted(n for n in listed if n.lower().endswith(".csv") and not n.startswith("__MACOSX/"))
     if not names:
         raise fail(source.name, "the zip holds no CSV files", ", ".join(listed[:5]))
-    archive = Archive([])
+    archive = Archive([], opened=opened)
     for name in names:
         match = _ARCHIVE_NAME.search(name)
         kind = match.group(3).lower() if match else None
@@ -221,7 +300,7 @@ def _archive(source: Source) -> Archive:
             # A police.uk download also holds outcomes and stop-and-search files: street files only.
             archive.left_out[kind] += 1
             continue
-        member = ZipMember(name=name, limits=source.limits, archive=source, member=name)
+        member = ZipMember(name=name, limits=source.limits, archive=source, member=name, opened=opened)
         month, force = (match.group(1), match.group(2).lower()) if match else ("", "")
         archive.street.append(ArchiveMember(member, f"{name}: ", month, force))
     if not archive.street:
@@ -291,7 +370,7 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
     summary.rows = tally.rows
     # Placed before (in another ward vintage, say), this same file's records are replaced,
     # not added to: one file, one load.
-    placing = {(ward, month, part) for (ward, month, _, part) in tally.counts}
+    placing = tally.placings()
     cleared = clear_earlier_placements(ctx.session, summary.sha256, ctx.upload_id, placing)
     if cleared:
         summary.notes.append(

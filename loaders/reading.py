@@ -157,12 +157,26 @@ class ZipMember(Source):
 
     archive: Source | None = None
     member: str = ""
+    # The zip opened once for all its members (``OpenedZip``): opening the zip again for each
+    # member reads its whole directory each time, which for the archive of every force over
+    # three years (thousands of files) cost more than reading the records.
+    opened: OpenedZip | None = field(default=None, compare=False, repr=False)
 
     def open_raw(self) -> BinaryIO:
         assert self.archive is not None
+        if self.opened is not None:
+            return self._member_stream(self.opened.zip, None)
         raw = self.archive.open_raw()
         try:
-            archive = zipfile.ZipFile(raw)
+            return self._member_stream(zipfile.ZipFile(raw), raw)
+        except BaseException:
+            raw.close()
+            raise
+
+    def _member_stream(self, archive: zipfile.ZipFile, raw: BinaryIO | None) -> BinaryIO:
+        """The member's stream. Given ``raw`` (a zip opened for this member alone), closing the
+        stream closes the zip and its file too; a zip shared by the members stays open."""
+        try:
             size = archive.getinfo(self.member).file_size
             if size > self.limits.max_unpacked_bytes:
                 raise LoadError(
@@ -177,23 +191,46 @@ class ZipMember(Source):
                         )
                     ],
                 )
-            return io.BufferedReader(_MemberStream(archive.open(self.member), archive, raw), 1 << 16)
+            member = archive.open(self.member)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-            raw.close()
             raise LoadError(self.name, [Problem(None, None, None, f"this file in the zip cannot be read ({exc})")]) from exc
-        except LoadError:
-            raw.close()
-            raise
+        if raw is None:
+            return io.BufferedReader(_MemberStream(member), 1 << 16)
+        return io.BufferedReader(_MemberStream(member, archive, raw), 1 << 16)
 
     def open_binary(self) -> BinaryIO:
         limit = self.limits.max_unpacked_bytes
         return io.BufferedReader(_CappedStream(self.name, self.open_raw(), limit, "CSPDASH_MAX_UNPACKED_MB"), 1 << 16)
 
 
-class _MemberStream(io.RawIOBase):
-    """A zip member's stream that, closed, closes its zip and the archive's file too."""
+class OpenedZip:
+    """A zip opened once and shared by the members read from it, one after another; closed by
+    whoever opened it (a ``with`` block) once every member has been read."""
 
-    def __init__(self, member: IO[bytes], archive: zipfile.ZipFile, raw: BinaryIO) -> None:
+    def __init__(self, source: Source) -> None:
+        self._raw = source.open_raw()
+        try:
+            self.zip = zipfile.ZipFile(self._raw)
+        except BaseException:
+            self._raw.close()
+            raise
+
+    def __enter__(self) -> OpenedZip:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.zip.close()
+        self._raw.close()
+
+
+class _MemberStream(io.RawIOBase):
+    """A zip member's stream that, closed, closes its zip and the archive's file too when it
+    was given them (a zip opened for this member alone)."""
+
+    def __init__(self, member: IO[bytes], archive: zipfile.ZipFile | None = None, raw: BinaryIO | None = None) -> None:
         self._member, self._archive, self._raw = member, archive, raw
 
     def readable(self) -> bool:
@@ -206,7 +243,8 @@ class _MemberStream(io.RawIOBase):
 
     def close(self) -> None:
         for part in (self._member, self._archive, self._raw):
-            part.close()
+            if part is not None:
+                part.close()
         super().close()
 
 

@@ -5,6 +5,7 @@ month; wards of a district outside London; LSOA codes of 2011 and 2021."""
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -249,3 +250,76 @@ def test_archive_load_says_which_street_file_it_is_reading(engine, tmp_path):
     page: list[str] = []
     run_load(engine, "policeuk", with_options(Source.from_path(path), LoadProgress(page.append)), dry_run=True)
     assert page == told
+
+
+def test_archive_of_many_files_reads_the_zips_directory_once_and_leaves_nothing_open(engine, tmp_path, monkeypatch):
+    """The archive of every force over three years holds thousands of files: each is read
+    through the zip opened once (opening it again per file read its whole directory each time,
+    which took longer than the records), and the zip is closed when the load ends."""
+    ons_wards(engine, tmp_path)
+    members = {
+        f"{month}/{month}-{force}-street.csv": [row(month, name, point), row(month, name, point, "Anti-social behaviour")]
+        for month in months_between("2022-04", "2025-03")
+        for force, name, point in (("cleveland", CLEVELAND, IN_ACKLAM), ("durham", DURHAM, IN_BELMONT))
+    }
+    path = archive(tmp_path, members)
+    directory_reads = []
+    real = zipfile.ZipFile._RealGetContents
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        directory_reads.append(self.filename)
+        return real(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted)
+    summary = run_load(engine, "policeuk", Source.from_path(path))
+    assert summary.rows == 144  # 72 files of two records
+    assert summary.total == 144
+    assert len(directory_reads) == 1
+    assert str(path) not in open_files()
+
+
+def open_files() -> set[str]:
+    """What this process holds open (Linux)."""
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            held.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the listing's own descriptor, closed already
+            pass
+    return held
+
+
+def test_tally_merged_as_chunks_arrive_counts_as_one_pass(monkeypatch):
+    """The archive's counts are merged into the tally as chunks arrive (millions of keys held
+    as numbers, not strings): merged after every chunk or once at the end, each key has the
+    same count and the first row it was seen in, in the order first seen."""
+    import pandas as pd
+
+    from geo import policeuk
+
+    chunks = [
+        pd.DataFrame({"__row__": [2, 3, 4], "ward": ["W1", "W2", "W1"], "month": ["2024-01"] * 3,
+                      "type": ["Burglary", "Anti-social behaviour", "Burglary"], "part": ["police.uk:A"] * 3}),
+        pd.DataFrame({"__row__": [2, 3], "ward": ["W3", "W1"], "month": ["2024-02", "2024-01"],
+                      "type": ["Drugs", "Burglary"], "part": ["police.uk:B", "police.uk:A"]}),
+    ]  # fmt: skip
+
+    def tallied(merge_rows: int) -> tuple[list, list, set]:
+        monkeypatch.setattr(policeuk, "MERGE_ROWS", merge_rows)
+        tally = policeuk.Tally()
+        for chunk in chunks:
+            tally.add(chunk)
+        return (
+            tally.records(False).values.tolist(),
+            tally.records(True).values.tolist(),
+            tally.placings(),
+        )
+
+    crime, asb, placings = tallied(1)
+    assert (crime, asb, placings) == tallied(10**9)
+    assert crime == [
+        [2, "W1", "2024-01", "Burglary", "police.uk:A", 3, ""],
+        [2, "W3", "2024-02", "Drugs", "police.uk:B", 1, ""],
+    ]
+    assert asb == [[3, "W2", "2024-01", "Anti-social behaviour", "police.uk:A", 1]]
+    assert placings == {("W1", "2024-01", "police.uk:A"), ("W2", "2024-01", "police.uk:A"), ("W3", "2024-02", "police.uk:B")}
