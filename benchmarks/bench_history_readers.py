@@ -48,8 +48,11 @@ API = f"/api/v1/scorecard?period={PERIOD}"
 
 
 def _clear_caches(app: object) -> None:
-    """Empty every cache: in process (the views' caches keyed by the data version) and the
-    shared one (callback answers for visitors who are not signed in)."""
+    """Empty every cache: in process (the views' caches and the store's months held, keyed by
+    the data version) and the shared one (callback answers for visitors who are not signed in)."""
+    from store import counts
+
+    counts._MONTHS_KEPT.clear()
     for item in gc.get_objects():
         if isinstance(item, functools._lru_cache_wrapper):
             item.cache_clear()

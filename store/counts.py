@@ -31,7 +31,7 @@ from store.bulk import IN_LIMIT
 from store.category_figures import Row, category_key, kept_rows
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
-from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount
+from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount, DataVersion
 from store.reference import ENGLAND, LONDON
 from store.source_tables import count_models
 
@@ -421,7 +421,29 @@ def stored_figures(
     return direct, spans
 
 
+# Each source's months held, kept per database and data version. Working them out walks the
+# count table's key area by area: milliseconds for a borough's wards, seconds with every ward
+# in England and Wales held, and every page and API answer that resolves a quarter asks. They
+# change only with the counts, and whatever changes the counts (a load) bumps the data version
+# in the same transaction, so a reader never keeps months from before a change it can see.
+_MONTHS_KEPT: dict[tuple[str, str, int], list[str]] = {}
+_MONTHS_KEPT_MOST = 256  # databases × sources × versions a process keeps; the oldest go first
+
+
 def months_held(session: Session, source: str) -> list[str]:
+    """Every month some area holds ``source`` for, oldest first (``held_months``), worked out
+    once per data version of the database."""
+    version = session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
+    key = (session.get_bind().engine.url.render_as_string(hide_password=False), source, version)
+    kept = _MONTHS_KEPT.get(key)
+    if kept is None:
+        kept = _MONTHS_KEPT[key] = held_months(session, source)
+        while len(_MONTHS_KEPT) > _MONTHS_KEPT_MOST:
+            del _MONTHS_KEPT[next(iter(_MONTHS_KEPT))]
+    return list(kept)
+
+
+def held_months(session: Session, source: str) -> list[str]:
     """Every month some area holds ``source`` for, oldest first: through the table's key
     (area_code, month, …) alone, so the cost grows with the areas and months held, not with
     the rows (a DISTINCT over the table read all 3 million cells of a 14-year history).
