@@ -126,17 +126,24 @@ def held_partnerships(settings: Settings) -> list[str]:
 
 def choose_partnership(settings: Settings) -> BaseResponse | None:
     """The first of the request hooks: the partnership in force is the one the address names
-    (404 for one not held), else the setting's; an old address of a page, download, embed or
-    API call is sent to its place under a partnership."""
+    (404 for one not held), else the setting's."""
     code = address_partnership()
-    if code is not None:
-        if code not in held_partnerships(settings):
-            return _unknown(code)
-        choose_for_request(code)
+    if code is None:
+        choose_for_request(settings.partnership)
         return None
-    choose_for_request(settings.partnership)
+    if code not in held_partnerships(settings):
+        return _unknown(code)
+    choose_for_request(code)
+    return None
+
+
+def redirect_old_address(settings: Settings) -> BaseResponse | None:
+    """After the sign-in check: an old address of a page, download, embed or API call is sent
+    to its place under a partnership (a reader refused there is refused here, as before)."""
     request = flask.request
-    if request.method not in ("GET", "HEAD") or request.path.startswith(_SHARED_PREFIXES):
+    if address_partnership() is not None or request.method not in ("GET", "HEAD"):
+        return None
+    if request.path.startswith(_SHARED_PREFIXES):
         return None
     return _moved(settings)
 
@@ -200,4 +207,5 @@ __all__ = [
     "held_partnerships",
     "here",
     "partnership_href",
+    "redirect_old_address",
 ]
