@@ -155,10 +155,10 @@ def test_old_addresses_redirect_to_the_partnership(demo_engine, database_url, tm
     several = make_dashboard_app(database_url, CSPDASH_PUBLIC_READ="true").server.test_client()
     assert several.get(f"/indicator/K1?period={Q3}").headers["Location"] == "/partnerships"
     api = several.get(f"/api/v1/scorecard?period={Q3}")
-    assert api.status_code == 404 and f"/api/v1/p/<CODE>/scorecard" in api.get_json()["error"]["message"]
+    assert api.status_code == 404 and "/api/v1/p/<CODE>/scorecard" in api.get_json()["error"]["message"]
     chosen = make_dashboard_app(database_url, CSPDASH_PUBLIC_READ="true", CSPDASH_PARTNERSHIP=BARKING).server.test_client()
     assert chosen.get(f"/indicator/K1?period={Q3}").headers["Location"] == f"/p/{BARKING}/indicator/K1?period={Q3}"
-    assert chosen.get(f"/api/v1/indicators").headers["Location"] == f"/api/v1/p/{BARKING}/indicators"
+    assert chosen.get("/api/v1/indicators").headers["Location"] == f"/api/v1/p/{BARKING}/indicators"
 
 
 def _stored(engine) -> list[tuple]:
