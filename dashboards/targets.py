@@ -275,7 +275,7 @@ def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -
             dcc.Location(id="targets-location", refresh="callback-nav"),
         ],
         method="get",
-        action=PATH,
+        action=here(PATH),
         className="controls",
         id="targets-controls",
         role="search",
