@@ -297,7 +297,10 @@ def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(
             and "Maps and ward profiles always show the figures held now" in words
         ), words
         link = page.locator(f"#{prefix}-published-scorecard")
-        assert link.inner_text() == "See the Q3 2016/17 scorecard as published" and link.get_attribute("href") == f"/p/{HAVERING}{scorecard}", path
+        assert (
+            link.inner_text() == "See the Q3 2016/17 scorecard as published"
+            and link.get_attribute("href") == f"/p/{HAVERING}{scorecard}"
+        ), path
         assert serious_axe_violations(page) == [], path
         page.goto(f"{web_live}{path.replace('&as=published', '').replace('&version=1', '')}")
         page.wait_for_selector(f"#{prefix}-heading")
