@@ -146,6 +146,8 @@ def test_old_addresses_redirect_to_the_partnership(demo_engine, database_url, tm
         assert followed.status_code == 200, old
         if response.headers["Location"].startswith(("/api/", f"/p/{HAVERING}/export/")):  # pages hold per-load tokens
             assert followed.get_data() == client.get(new).get_data(), old
+    hostile = client.get("/export/data/x%0D%0AX-Evil:%201.csv")  # a line break stays encoded, never a header
+    assert hostile.status_code == 302 and hostile.headers["Location"] == f"/p/{HAVERING}/export/data/x%0D%0AX-Evil:%201.csv"
     # A page loaded at an old address goes on working: its callbacks are served where they are.
     body = callback_body(one, "_pages_content.children", {"_pages_location.pathname": "/", "_pages_location.search": ""})
     assert client.post("/_dash-update-component", json=body).status_code == 200

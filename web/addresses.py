@@ -41,8 +41,10 @@ from store.partnerships import choose_for_request, held_codes
 # Where the partnership named in the address is kept in the WSGI environ.
 ENVIRON_KEY = "cspdash.partnership"
 API_PREFIX = "/api/v1"
-_PAGE_ADDRESS = re.compile(r"^/p/([^/]*)(/.*)?$")
-_API_ADDRESS = re.compile(r"^/api/v1/p/([^/]*)(/.*)?$")
+_PAGE_ADDRESS = re.compile(r"^/p/([^/]*)(/.*)?$", re.S)  # re.S: a path may hold an encoded line break
+_API_ADDRESS = re.compile(r"^/api/v1/p/([^/]*)(/.*)?$", re.S)
+# What a path in a redirect's Location may keep unencoded (RFC 3986 path characters).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # Served at the plain path whatever the partnership: they hold nothing of one partnership, or
 # (callbacks, the layout) belong to a page already loaded at an old address, which must go on
 # working until it is reloaded.
@@ -153,16 +155,17 @@ def _moved(settings: Settings) -> BaseResponse:
     held = held_partnerships(settings)
     target = settings.partnership if settings.partnership in held else (held[0] if len(held) == 1 else None)
     api = request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+    asked = quote(request.path, safe=_PATH_SAFE)  # re-encoded: a decoded line break must not reach a header
     query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
     if target is None:
         if api:
             return _api_error(
                 404,
                 f"This deployment serves {len(held)} partnerships ({', '.join(held)}): ask for "
-                f"{API_PREFIX}/p/<CODE>{request.path[len(API_PREFIX) :]}, naming one of them.",
+                f"{API_PREFIX}/p/<CODE>{asked[len(API_PREFIX) :]}, naming one of them.",
             )
         return flask.redirect("/partnerships", 302)
-    path = f"{API_PREFIX}/p/{target}{request.path[len(API_PREFIX) :]}" if api else partnership_href(target, request.path)
+    path = f"{API_PREFIX}/p/{target}{asked[len(API_PREFIX) :]}" if api else partnership_href(target, asked)
     return flask.redirect(path + query, 302)
 
 
