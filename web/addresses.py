@@ -126,17 +126,19 @@ def held_partnerships(settings: Settings) -> list[str]:
     return flask.g.cspdash_held_partnerships
 
 
-def choose_partnership(settings: Settings) -> BaseResponse | None:
-    """The first of the request hooks: the partnership in force is the one the address names
-    (404 for one not held), else the setting's."""
+def choose_partnership(settings: Settings) -> None:
+    """The first of the request hooks: the partnership in force is the one the address names,
+    else the setting's (read from nothing: no database is touched before the request's session)."""
     code = address_partnership()
-    if code is None:
-        choose_for_request(settings.partnership)
+    choose_for_request(settings.partnership if code is None else code)
+
+
+def refuse_unknown_partnership(settings: Settings) -> BaseResponse | None:
+    """Before the sign-in check: an address naming a partnership not held is a 404."""
+    code = address_partnership()
+    if code is None or code in held_partnerships(settings):
         return None
-    if code not in held_partnerships(settings):
-        return _unknown(code)
-    choose_for_request(code)
-    return None
+    return _unknown(code)
 
 
 def redirect_old_address(settings: Settings) -> BaseResponse | None:
@@ -211,4 +213,5 @@ __all__ = [
     "here",
     "partnership_href",
     "redirect_old_address",
+    "refuse_unknown_partnership",
 ]
