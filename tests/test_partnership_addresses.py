@@ -216,3 +216,18 @@ def test_a_private_partnership_at_its_address_is_read_only_by_its_members(demo_e
         web_sign_in(client, who)
         assert client.get(f"/p/{BARKING}/").status_code == status, who
         assert client.get(f"/api/v1/p/{BARKING}/scorecard?period={Q3}").status_code == status, who
+
+
+def test_the_shared_cache_keeps_each_partnerships_answers_apart(demo_engine, database_url, tmp_path):
+    """The same download, and the same callback request, at two partnerships' addresses: each
+    answer is that partnership's, though the first was kept in the shared cache."""
+    _with_barking(demo_engine, tmp_path)
+    app = make_dashboard_app(database_url, CSPDASH_PUBLIC_READ="true")
+    client = app.server.test_client()  # nobody signed in: answers are cached
+    havering, barking = (client.get(f"/p/{code}/export/summary.csv?period={Q3}") for code in (HAVERING, BARKING))
+    assert havering.status_code == barking.status_code == 200
+    assert havering.get_data() != barking.get_data()
+    body = callback_body(app, "shell-area.children", {"_pages_location.pathname": "/"})
+    names = [client.post(f"/p/{code}/_dash-update-component", json=body).get_json() for code in (HAVERING, BARKING)]
+    assert [json.dumps(n) for n in names] != [json.dumps(names[0])] * 2
+    assert "Barking" in json.dumps(names[1]) and "Havering" in json.dumps(names[0])
