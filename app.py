@@ -38,7 +38,9 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
-    app = Dash(
+    from web.addresses import PartnershipDash
+
+    app = PartnershipDash(
         __name__,
         use_pages=True,
         pages_folder="dashboards",

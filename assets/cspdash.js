@@ -102,9 +102,11 @@
                 var rest = Array.prototype.slice.call(arguments, 1);
                 var hrefs = rest.slice(0, rest.length / 2);
                 var ids = rest.slice(rest.length / 2);
-                var path = pathname || "/";
+                // Addresses carry the partnership (/p/CODE/…): compare what follows it.
+                var root = /^\/p\/[^\/]+/;
+                var path = (pathname || "/").replace(root, "") || "/";
                 var current = hrefs.map(function (link) {
-                    var href = (link || "").split("?")[0];  // the links carry the chosen quarter and area
+                    var href = (link || "").split("?")[0].replace(root, "") || "/";  // the links carry the chosen quarter and area
                     if (href === "/") {
                         return path === "/" || path.indexOf("/indicator/") === 0;
                     }

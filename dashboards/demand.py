@@ -15,6 +15,7 @@ from views.data import PageState
 from views.publication import frozen_demand
 from views.records import DemandPanel
 from views.wording import demand_finding, statement
+from web.addresses import here
 from web.parts import components as ui
 from web.parts import publishing
 from web.parts.context import current_settings
@@ -110,7 +111,7 @@ def panels_body(panels: list, state: PageState, query: str | None = None) -> lis
 
 def panel_card(panel: DemandPanel, state: PageState, query: str) -> list[Component]:
     info = panel.indicator
-    heading = html.H2(dcc.Link(info.name, href=f"/indicator/{info.code}{state.query()}"))
+    heading = html.H2(dcc.Link(info.name, href=here(f"/indicator/{info.code}{state.query()}")))
     if all(v is None for _, v in panel.points):
         # No chart rather than empty axes (e.g. a borough-wide return viewed for a ward).
         return [

@@ -67,6 +67,7 @@ from views.wording import (
 )
 from views.ytd_chart import has_ytd_targets, ytd_against_target, ytd_title
 from web.access import requires_role
+from web.addresses import here
 from web.parts import actions_panel, new_baseline, publishing
 from web.parts import components as ui
 from web.parts.context import current_settings
@@ -86,7 +87,7 @@ dash.register_page(
 def layout(code: str | None = None, period: str | None = None, area: str | None = None, **query: object) -> Component:
     settings = current_settings()
     state = resolve_for_viewer(period, area)
-    back = dcc.Link("← Back to the scorecard", href=f"/{state.query()}", className="back-link no-print")
+    back = dcc.Link("← Back to the scorecard", href=here(f"/{state.query()}"), className="back-link no-print")
     if state.error:
         return html.Div([back, html.H1("Indicator"), ui.notice("We can't show this indicator", state.error)])
     try:
@@ -366,7 +367,7 @@ def download_menu(code: str, query: str, kind: str, table: str | None = None, fi
         (f"/export/data/{code}.xlsx{figures_query or query}", "XLSX", " of all this indicator's figures by quarter"),
     ]
     links = [
-        html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=href, download=""))
+        html.Li(html.A([words, html.Span(hidden, className="visually-hidden")], href=here(href), download=""))
         for href, words, hidden in items
     ]
     return html.Details(

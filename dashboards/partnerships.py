@@ -6,7 +6,7 @@ published quarter and that quarter's RAG summary in words and counts, linking to
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 from dash.development.base_component import Component
 
 from views.partnerships import PartnershipSummary, partnership_summaries
@@ -29,7 +29,8 @@ INTRO = (
 
 
 def _row(item: PartnershipSummary) -> list[str | Component]:
-    link = dcc.Link(item.name, href=item.href, id=f"partnerships-link-{item.code}")
+    # A full page load, not an in-page move: the page's requests then carry that partnership.
+    link = html.A(item.name, href=item.href, id=f"partnerships-link-{item.code}")
     return [link, item.code, item.period_label or "–", item.ratings]
 
 

@@ -48,6 +48,7 @@ from views.wording import (
     summary_finding,
     why_line,
 )
+from web.addresses import here
 from web.parts import components as ui
 from web.parts import publishing
 from web.parts.components import slug
@@ -181,7 +182,7 @@ def render(card: Scorecard, levels: dict[str, float] | None, state: PageState, p
                         f"{plural(len(context), 'context indicator')} (not rated) — such as "
                         f"{context[0].name.lower()} — {'is' if len(context) == 1 else 'are'} shown on "
                     ),
-                    dcc.Link("Demand pressures", href=f"/demand{state.query()}"),
+                    dcc.Link("Demand pressures", href=here(f"/demand{state.query()}")),
                     ".",
                 ],
                 className="context-note no-print",
@@ -202,7 +203,7 @@ def pack_downloads(state: PageState, pub: Publication | None = None) -> html.Sec
     links = [
         html.A(
             f"Download committee pack ({label})",
-            href=f"/export/pack.{fmt}{query}",
+            href=here(f"/export/pack.{fmt}{query}"),
             download="",
             className="button button--secondary",
         )
@@ -360,7 +361,7 @@ def _rows(
         [
             html.Th(
                 [
-                    dcc.Link(row.name, href=href),
+                    dcc.Link(row.name, href=here(href)),
                     *_markers(notes, row.code, "row"),
                     _cell_note(f"{row.code} · rated on {basis_label(row.basis)}"),
                 ],

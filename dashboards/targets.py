@@ -21,6 +21,7 @@ from reporting.actions import date_words
 from rules.periods import PeriodError, Quarter
 from rules.rating import Rating
 from web.access import can, current_user, guard_write, requires_role
+from web.addresses import here
 from web.login import account_bar, sign_in_prompt
 from web.parts import actions_panel, targets_page
 from web.parts import annual_target_form as annual_form
@@ -84,7 +85,8 @@ def _overview(
     rows: list[list[Component | str]] = []
     for r in grid:
         link = html.A(
-            f"{r.code} – {r.name}", href=f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}"
+            f"{r.code} – {r.name}",
+            href=here(f"{PATH}?indicator={r.code}&year={year.key}&quarter=Q{state.period.q}&area={state.area}"),
         )
         name = [link, html.Span(" (target is for the year to date)", className="cell-note")] if r.ytd else [link]
         cells = []
@@ -273,7 +275,7 @@ def _chooser(choices: dict[str, list[tuple[str, str]]], state: form.FormState) -
             dcc.Location(id="targets-location", refresh="callback-nav"),
         ],
         method="get",
-        action=PATH,
+        action=here(PATH),
         className="controls",
         id="targets-controls",
         role="search",

@@ -37,6 +37,7 @@ from views.map_state import (  # noqa: F401 - map_figure, area_label: the benchm
     wrap,
 )
 from views.records import LONDON, MapRequestError
+from web.addresses import here
 from web.parts import components as ui
 from web.parts import map_parts, publishing
 from web.parts.context import current_settings
@@ -124,7 +125,7 @@ def page(url: str, home: str, params: dict[str, str | None]) -> html.Div:
     query = state.query()
 
     def href(code: str) -> str:
-        return f"/ward/{code}{query}"
+        return here(f"/ward/{code}{query}")
 
     out.append(html.H2("The numbers", id=f"{PREFIX}-numbers"))
     out.append(
@@ -163,12 +164,14 @@ def draw(query: str | None) -> dict:
 
 # Clicking a ward (its area, or its label) opens its profile with the same measure and period.
 clientside_callback(
-    """function (click, query) {
+    r"""function (click, query) {
         if (!click || !click.points || !click.points.length) { return window.dash_clientside.no_update; }
         var point = click.points[0];
         var code = point.location || (point.customdata && point.customdata[0]);
         if (!code || code.indexOf("E05") !== 0) { return window.dash_clientside.no_update; }
-        return "/ward/" + code + (query || "");
+        // under the page's partnership (/p/CODE), as every link on the page is
+        var root = (window.location.pathname.match(/^\/p\/[^\/]+/) || [""])[0];
+        return root + "/ward/" + code + (query || "");
     }""",
     Output(f"{PREFIX}-location", "href"),
     Input(f"{PREFIX}-graph", "clickData"),

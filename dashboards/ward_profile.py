@@ -29,6 +29,7 @@ from views.ward_charts import (  # noqa: F401 - short_quarter, rank_sentence: us
     ward_view,
 )
 from views.wording import change_phrase
+from web.addresses import here
 from web.parts import components as ui
 from web.parts import map_parts, publishing
 from web.parts.context import current_settings
@@ -55,7 +56,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     if reading.refusal:
         return html.Div(
             [
-                dcc.Link("← Back to the ward map", href="/map", className="back-link"),
+                dcc.Link("← Back to the ward map", href=here("/map"), className="back-link"),
                 html.H1("Ward profile", id=f"{PREFIX}-heading"),
                 refusal_notice(reading, f"/ward/{code}"),
             ]
@@ -66,7 +67,7 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     except MapRequestError as exc:
         return html.Div(
             [
-                dcc.Link("← Back to the ward map", href="/map", className="back-link"),
+                dcc.Link("← Back to the ward map", href=here("/map"), className="back-link"),
                 html.H1("Ward profile"),
                 ui.notice("We can't show this ward", str(exc)),
             ]
@@ -75,7 +76,9 @@ def page(url: str, home: str, code: str, params: dict[str, str | None]) -> html.
     mine = next((f for f in view.figures.figures if f.code == code), None)
     fmt = fmt_for("count", state.measure)
     out: list[Component] = [
-        dcc.Link("← Back to the ward map", href=f"/map{state.query()}", className="back-link no-print", id=f"{PREFIX}-back"),
+        dcc.Link(
+            "← Back to the ward map", href=here(f"/map{state.query()}"), className="back-link no-print", id=f"{PREFIX}-back"
+        ),
         html.H1(f"{ward_label(url, state.area, code, name)}, {borough}", id=f"{PREFIX}-heading"),
         *draft_banner(reading, state.period.quarter, PREFIX),
         *publishing.current_figures_notice(params, state.period.quarter, state.area, PREFIX),

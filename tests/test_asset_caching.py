@@ -19,7 +19,7 @@ def client(demo_database_url: str):
 
 
 def test_asset_caching_fingerprinted_files_are_kept_for_a_year(client) -> None:
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/p/E09000016/").get_data(as_text=True)
     urls = re.findall(r'(?:src|href)="(/assets/[^"]+\?m=[^"]+)"', page)
     assert any("plotly-cspdash.min.js" in u for u in urls) and any(u.split("?")[0].endswith(".css") for u in urls)
     for url in urls:

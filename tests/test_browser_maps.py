@@ -106,7 +106,7 @@ def test_browser_map_hover_shows_the_tables_figures(page, live_server: str) -> N
     hover = page.evaluate(
         """() => Array.from(document.querySelectorAll('#ward-map-graph .hoverlayer .hovertext tspan.line')).map(t => t.textContent).join(' ')"""
     )
-    row = next(r for r in page.evaluate(TABLE, "ward-map-table") if r["href"].startswith("/ward/E05000319?"))
+    row = next(r for r in page.evaluate(TABLE, "ward-map-table") if r["href"].startswith("/p/E09000016/ward/E05000319?"))
     assert hover.startswith("Romford Town Offences: " + row["by"]["Offences, Q3 2016/17"])
     assert f"Change on Q3 2015/16: {row['by']['Change']}" in hover
 

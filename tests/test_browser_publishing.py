@@ -229,8 +229,8 @@ def _publish_with_stand_in_pack(engine) -> None:
 
 
 def _wait_for_query(page, path: str, query: str) -> None:
-    """The address is exactly ``path?query`` (nothing dropped, nothing added)."""
-    page.wait_for_url(lambda url: url.split("/", 3)[-1] == f"{path.lstrip('/')}?{query}")
+    """The address is exactly ``path?query`` under the partnership (nothing dropped, nothing added)."""
+    page.wait_for_url(lambda url: url.split("/", 3)[-1] == f"p/{HAVERING}/{path.lstrip('/')}?{query}")
 
 
 def test_browser_period_and_area_controls_keep_as_published_and_the_version(web_live: str, web_browser, demo_engine) -> None:
@@ -297,7 +297,10 @@ def test_browser_map_pages_asked_for_as_published_say_their_figures_are_current(
             and "Maps and ward profiles always show the figures held now" in words
         ), words
         link = page.locator(f"#{prefix}-published-scorecard")
-        assert link.inner_text() == "See the Q3 2016/17 scorecard as published" and link.get_attribute("href") == scorecard, path
+        assert (
+            link.inner_text() == "See the Q3 2016/17 scorecard as published"
+            and link.get_attribute("href") == f"/p/{HAVERING}{scorecard}"
+        ), path
         assert serious_axe_violations(page) == [], path
         page.goto(f"{web_live}{path.replace('&as=published', '').replace('&version=1', '')}")
         page.wait_for_selector(f"#{prefix}-heading")

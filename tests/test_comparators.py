@@ -229,8 +229,10 @@ def test_scorecard_api_and_pack_name_the_comparator_with_its_figure(engine, data
     sections = {s.code: s.change for s in pack.sections}
     assert "similar partnerships (2): 3.3 per 1,000, Hartlepool 2nd of 3 (1st = lowest rate)." in sections["GRP"]
     client = make_web_app(database_url).server.test_client()
-    body = client.get(f"/api/v1/scorecard?period={Q3.key}&area={HARTLEPOOL_CSP}").get_json()
-    series_meta = client.get(f"/api/v1/indicators/FRC/series?area={HARTLEPOOL_CSP}&from={Q3.key}&to={Q3.key}").get_json()["meta"]
+    body = client.get(f"/api/v1/p/E09000016/scorecard?period={Q3.key}&area={HARTLEPOOL_CSP}").get_json()
+    series_meta = client.get(
+        f"/api/v1/p/E09000016/indicators/FRC/series?area={HARTLEPOOL_CSP}&from={Q3.key}&to={Q3.key}"
+    ).get_json()["meta"]
     assert series_meta["comparator_label"] == "Cleveland police force area"
     api = {r["code"]: r for r in body["data"]}
     assert api["GRP"]["comparator_label"] == "similar partnerships (2)" and api["GRP"]["comparator_members"] == 2

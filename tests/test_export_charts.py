@@ -229,33 +229,33 @@ def client(demo_engine, database_url: str):
 
 
 def test_export_charts_http_chart_downloads(client, export_chromium: Path) -> None:
-    png = client.get(f"/export/chart/CSP1.png?{Q3}")
+    png = client.get(f"/p/E09000016/export/chart/CSP1.png?{Q3}")
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert png.headers["Content-Disposition"].startswith(
         'attachment; filename="CSP1-trend-E09000016-2016-17-Q3.png"; filename*=UTF-8'
     )
     with Image.open(io.BytesIO(png.data)) as image:
         assert image.size == (2400, 1350)
-    svg = client.get(f"/export/chart/csp2.svg?{Q3}&kind=ytd")
+    svg = client.get(f"/p/E09000016/export/chart/csp2.svg?{Q3}&kind=ytd")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert svg_size(svg.data) == (800, 400)
     for kind in ("comparator", "monthly"):
-        other = client.get(f"/export/chart/CSP3.svg?{Q3}&kind={kind}")
+        other = client.get(f"/p/E09000016/export/chart/CSP3.svg?{Q3}&kind={kind}")
         assert other.status_code == 200 and other.mimetype == "image/svg+xml", other.get_data(as_text=True)[:200]
         assert svg_size(other.data) == (800, 400)
-    again = client.get(f"/export/chart/CSP1.png?{Q3}", headers={"If-None-Match": png.headers["ETag"]})
+    again = client.get(f"/p/E09000016/export/chart/CSP1.png?{Q3}", headers={"If-None-Match": png.headers["ETag"]})
     assert again.status_code == 304  # unchanged data: the browser keeps its copy
 
 
 def test_export_charts_http_data_downloads(client) -> None:
-    csv = client.get(f"/export/data/CSP1.csv?{Q3}")
+    csv = client.get(f"/p/E09000016/export/data/CSP1.csv?{Q3}")
     assert csv.status_code == 200 and csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("quarter,period,area_code,area_name,indicator,name")
     assert lines[-1].startswith(
         "Q3 2016/17,2016-17-Q3,E09000016,Havering,CSP1,Total notifiable offences,ytd,count,13143,4355,13143,12573,12400"
     )
-    xlsx = client.get(f"/export/data/CSP2.xlsx?{Q3}")
+    xlsx = client.get(f"/p/E09000016/export/data/CSP2.xlsx?{Q3}")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     header = [c.value for c in sheet[1]]
@@ -268,13 +268,13 @@ def test_export_charts_http_data_downloads(client) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        (f"/export/chart/NOPE.png?{Q3}", 404, "No indicator with code 'NOPE' is defined."),
-        ("/export/chart/CSP1.png?period=Q9", 400, "'Q9' is not a quarter"),
-        ("/export/chart/CSP1.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
-        (f"/export/chart/CSP1.png?{Q3}&kind=map", 404, "The ward map is exported on its own"),
-        (f"/export/chart/CSP2.svg?{Q3}&kind=monthly", 404, "CSP2 has no monthly chart"),
-        (f"/export/chart/CSP1.png?{Q3}&kind=pie", 400, "Unknown chart kind 'pie'"),
-        ("/export/data/CSP1.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
+        (f"/p/E09000016/export/chart/NOPE.png?{Q3}", 404, "No indicator with code 'NOPE' is defined."),
+        ("/p/E09000016/export/chart/CSP1.png?period=Q9", 400, "'Q9' is not a quarter"),
+        ("/p/E09000016/export/chart/CSP1.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
+        (f"/p/E09000016/export/chart/CSP1.png?{Q3}&kind=map", 404, "The ward map is exported on its own"),
+        (f"/p/E09000016/export/chart/CSP2.svg?{Q3}&kind=monthly", 404, "CSP2 has no monthly chart"),
+        (f"/p/E09000016/export/chart/CSP1.png?{Q3}&kind=pie", 400, "Unknown chart kind 'pie'"),
+        ("/p/E09000016/export/data/CSP1.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
     ],
 )
 def test_export_charts_http_errors_say_why(client, url: str, status: int, message: str) -> None:
@@ -284,7 +284,7 @@ def test_export_charts_http_errors_say_why(client, url: str, status: int, messag
 
 
 def test_export_charts_embed_page_is_standalone(client) -> None:
-    response = client.get(f"/embed/indicator/CSP3?{Q3}")
+    response = client.get(f"/p/E09000016/embed/indicator/CSP3?{Q3}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<h1>Anti-social behaviour incidents: Havering, Q3 2016/17</h1>" in html
@@ -294,13 +294,13 @@ def test_export_charts_embed_page_is_standalone(client) -> None:
     assert '<script charset="utf-8" src="/embed/plotly-' in html
     script = client.get(html.split('src="')[1].split('"')[0])
     assert script.status_code == 200 and script.data.startswith(b"/**\n* plotly.js")
-    missing = client.get("/embed/indicator/NOPE")
+    missing = client.get("/p/E09000016/embed/indicator/NOPE")
     assert missing.status_code == 404 and "No indicator with code 'NOPE'" in missing.get_data(as_text=True)
 
 
 def test_export_charts_routes_need_sign_in_when_reading_is_private(demo_engine, database_url: str) -> None:
     client = make_export_app(database_url, CSPDASH_PUBLIC_READ="false").server.test_client()
-    for url in (f"/export/data/CSP1.csv?{Q3}", f"/embed/indicator/CSP1?{Q3}"):
+    for url in (f"/p/E09000016/export/data/CSP1.csv?{Q3}", f"/p/E09000016/embed/indicator/CSP1?{Q3}"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -399,27 +399,27 @@ def test_export_charts_map_uses_the_pages_figure(demo_engine, database_url: str)
 
 
 def test_export_charts_http_map_downloads(client, export_chromium: Path) -> None:
-    png = client.get(f"/export/map.png?{MAP_QUERY}")
+    png = client.get(f"/p/E09000016/export/map.png?{MAP_QUERY}")
     assert png.status_code == 200 and png.mimetype == "image/png", png.get_data(as_text=True)[:200]
     assert png.headers["Content-Disposition"].startswith('attachment; filename="map-crime-2016-17-Q3-count.png"; filename*=UTF-8')
     with Image.open(io.BytesIO(png.data)) as image:
         assert image.size[0] == 2400
-    svg = client.get(f"/export/map.svg?{MAP_QUERY.replace('view=count', 'view=change')}")
+    svg = client.get(f"/p/E09000016/export/map.svg?{MAP_QUERY.replace('view=count', 'view=change')}")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert svg_size(svg.data)[0] == 800
     assert b"had fewer offences than in Q3 2015/16" in svg.data
-    bad = client.get("/export/map.png?span=fortnight")
+    bad = client.get("/p/E09000016/export/map.png?span=fortnight")
     assert bad.status_code == 404 and "'fortnight' is not a period length" in bad.get_data(as_text=True)
 
 
 def test_export_charts_ward_map_figures_match_the_pages_table(client, database_url: str) -> None:
-    """/export/map.csv is the /map page's table: same wards, order, figures, classes and ranks."""
+    """/p/E09000016/export/map.csv is the /map page's table: same wards, order, figures, classes and ranks."""
     from dash import html
 
     from tests.conftest import make_dashboard_app
     from tests.helpers import text, walk
 
-    response = client.get(f"/export/map.csv?{MAP_QUERY}")
+    response = client.get(f"/p/E09000016/export/map.csv?{MAP_QUERY}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith(
         'attachment; filename="map-crime-2016-17-Q3-count.csv"; filename*=UTF-8'
@@ -437,7 +437,7 @@ def test_export_charts_ward_map_figures_match_the_pages_table(client, database_u
     assert [f"{int(v):,}" for v in frame["value"]] == [r[1] for r in rows]
     assert frame["map_class"].tolist() == [next(c for c in r if c in set(frame["map_class"])) for r in rows]
     assert frame["rank"].tolist() == sorted(frame["rank"].tolist())
-    xlsx = client.get(f"/export/map.xlsx?{MAP_QUERY}")
+    xlsx = client.get(f"/p/E09000016/export/map.xlsx?{MAP_QUERY}")
     assert xlsx.status_code == 200
     assert pd.read_excel(io.BytesIO(xlsx.data))["ward"].tolist() == frame["ward"].tolist()
 
@@ -453,7 +453,7 @@ def test_export_charts_cli_writes_the_ward_maps_figures(demo_engine, database_ur
 
 
 def test_export_charts_embed_map_is_standalone(client) -> None:
-    response = client.get(f"/embed/map?{MAP_QUERY}")
+    response = client.get(f"/p/E09000016/embed/map?{MAP_QUERY}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<h1>Ward map: All crime by ward, Havering, Q3 2016/17</h1>" in html
@@ -462,7 +462,7 @@ def test_export_charts_embed_map_is_standalone(client) -> None:
     assert "app-nav" not in html and "<nav" not in html and "<header" not in html
     assert "cdn" not in html.lower() and "https://" not in html
     assert '<script charset="utf-8" src="/embed/plotly-' in html
-    missing = client.get("/embed/map?period=2030-31-Q1")
+    missing = client.get("/p/E09000016/embed/map?period=2030-31-Q1")
     assert missing.status_code == 404 and "No figures are held for Q1 2030/31" in missing.get_data(as_text=True)
 
 

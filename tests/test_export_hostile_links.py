@@ -19,19 +19,19 @@ MAP = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "c
 WARD = {"measure": "crime", "period": "2016-17-Q3", "span": "quarter", "view": "count"}
 # Route -> the query it is normally asked with; every parameter is attacked in turn.
 ROUTES = {
-    "/export/data/CSP1.csv": {**BASE, "table": "quarterly", "as": "", "version": ""},
-    "/export/data/CSP1.xlsx": {**BASE, "as": "", "version": ""},
-    "/export/map.csv": MAP,
-    "/export/map.xlsx": MAP,
-    "/export/london.csv": MAP,
-    "/export/ward/E05000306.csv": WARD,
-    "/export/demand.csv": {**BASE, "indicator": ""},
-    "/export/summary.csv": {**BASE, "as": "", "version": ""},
-    "/export/chart/CSP1.png": {**BASE, "kind": "trend", "as": "", "version": ""},
-    "/export/pack.html": {**BASE, "as": "", "version": ""},
-    "/embed/indicator/CSP1": BASE,
-    "/embed/map": MAP,
-    "/api/v1/scorecard": {**BASE, "format": "csv"},
+    "/p/E09000016/export/data/CSP1.csv": {**BASE, "table": "quarterly", "as": "", "version": ""},
+    "/p/E09000016/export/data/CSP1.xlsx": {**BASE, "as": "", "version": ""},
+    "/p/E09000016/export/map.csv": MAP,
+    "/p/E09000016/export/map.xlsx": MAP,
+    "/p/E09000016/export/london.csv": MAP,
+    "/p/E09000016/export/ward/E05000306.csv": WARD,
+    "/p/E09000016/export/demand.csv": {**BASE, "indicator": ""},
+    "/p/E09000016/export/summary.csv": {**BASE, "as": "", "version": ""},
+    "/p/E09000016/export/chart/CSP1.png": {**BASE, "kind": "trend", "as": "", "version": ""},
+    "/p/E09000016/export/pack.html": {**BASE, "as": "", "version": ""},
+    "/p/E09000016/embed/indicator/CSP1": BASE,
+    "/p/E09000016/embed/map": MAP,
+    "/api/v1/p/E09000016/scorecard": {**BASE, "format": "csv"},
 }
 ATTACKS = {
     "quotes and semicolons": "x\"; filename*=UTF-8''update.cmd; a=\"",
@@ -77,11 +77,16 @@ def test_export_hostile_links_choose_no_file_name_and_cause_no_500(demo_database
 def test_export_hostile_links_unknown_map_measure_is_refused(demo_database_url: str) -> None:
     """The report's link: before, Chromium saved the map's figures as ``update.cmd``."""
     client = make_dashboard_app(demo_database_url).server.test_client()
-    for path in ("/export/map.csv", "/export/london.xlsx", "/export/map.png", "/embed/map"):
+    for path in (
+        "/p/E09000016/export/map.csv",
+        "/p/E09000016/export/london.xlsx",
+        "/p/E09000016/export/map.png",
+        "/p/E09000016/embed/map",
+    ):
         response = client.get(_url(path, {**MAP, "measure": "crime:x\"; filename*=UTF-8''update.cmd; a=\""}))
         assert response.status_code == 400, path
         assert "is not a measure we can map" in response.get_data(as_text=True)
-    good = client.get(_url("/export/map.csv", MAP))
+    good = client.get(_url("/p/E09000016/export/map.csv", MAP))
     assert good.status_code == 200
     assert good.headers["Content-Disposition"] == (
         "attachment; filename=\"map-crime-2016-17-Q3-count.csv\"; filename*=UTF-8''map-crime-2016-17-Q3-count.csv"
@@ -91,9 +96,9 @@ def test_export_hostile_links_unknown_map_measure_is_refused(demo_database_url: 
 def test_export_hostile_links_api_and_exports_refuse_a_nul_with_400(demo_database_url: str) -> None:
     client = make_dashboard_app(demo_database_url).server.test_client()
     for url in (
-        "/api/v1/indicators/CSP1%00/series",
-        "/api/v1/areas?level=%00",
-        "/export/data/CSP1%00.csv",
+        "/api/v1/p/E09000016/indicators/CSP1%00/series",
+        "/api/v1/p/E09000016/areas?level=%00",
+        "/p/E09000016/export/data/CSP1%00.csv",
         "/scorecard?period=%00",
     ):
         response = client.get(url)
@@ -115,7 +120,7 @@ def test_export_hostile_links_chart_table_headers_are_neutralised(demo_engine, d
     client = make_dashboard_app(database_url).server.test_client()
     headers = {}
     for table in ("comparator", "monthly", "quarterly"):
-        response = client.get(_url("/export/data/CSP1.csv", {**BASE, "table": table}))
+        response = client.get(_url("/p/E09000016/export/data/CSP1.csv", {**BASE, "table": table}))
         assert response.status_code == 200, table
         headers[table] = _csv_rows(response.data)[0]
     assert headers["comparator"][1:] == [

@@ -70,7 +70,7 @@ def test_export_links_on_pages_are_served(demo_database_url, export_chromium, ki
     client = app.server.test_client()
     seen = set()
     for href in hrefs:
-        response = client.get(href)
+        response = client.get(href, follow_redirects=True)  # built outside a request: the old address, redirected
         assert response.status_code == 200, (href, response.get_data(as_text=True)[:200])
         assert len(response.data) > (150 if "table=" in href else 500)  # one chart's table is small
         seen.add(response.mimetype)
@@ -153,7 +153,7 @@ def test_export_links_on_the_other_pages_are_served(demo_database_url, export_ch
     client = app.server.test_client()
     seen = set()
     for href in dict.fromkeys(h for h, _ in links):
-        response = client.get(href)
+        response = client.get(href, follow_redirects=True)
         assert response.status_code == 200, (href, response.get_data(as_text=True)[:200])
         assert len(response.data) > 200 and response.headers["Content-Disposition"].startswith("attachment; filename=")
         seen.add(response.mimetype)

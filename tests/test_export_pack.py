@@ -319,13 +319,13 @@ def test_export_pack_http_download(demo_engine, database_url: str, export_chromi
     from tests.conftest import make_export_app
 
     client = make_export_app(database_url).server.test_client()
-    response = client.get(f"/export/pack.docx?period={Q3.key}&area={HAVERING}")
+    response = client.get(f"/p/E09000016/export/pack.docx?period={Q3.key}&area={HAVERING}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith(
         'attachment; filename="Havering-CSP-performance-Q3-2016-17-DRAFT.docx"'
     )  # Q3 is a draft here
     assert set(appendix_rows(Document(io.BytesIO(response.data)))) == set(EXPECTED)
-    assert client.get("/export/pack.docx?period=2030-31-Q1").status_code == 404
+    assert client.get("/p/E09000016/export/pack.docx?period=2030-31-Q1").status_code == 404
 
 
 # --- Issue 11/12: SPC verdicts and significance words in every pack; Appendix 1 still one page

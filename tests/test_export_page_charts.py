@@ -192,14 +192,14 @@ def test_export_pages_demand_finding_counts_the_rises(demo_database_url: str) ->
 
 
 def test_export_pages_images_are_print_sized_and_titled(client, export_chromium: Path) -> None:
-    trend = client.get(f"/export/ward/{WARD}.png?{MAP}&kind=trend")
+    trend = client.get(f"/p/E09000016/export/ward/{WARD}.png?{MAP}&kind=trend")
     assert trend.status_code == 200 and trend.mimetype == "image/png", trend.get_data(as_text=True)[:200]
     assert trend.headers["Content-Disposition"].startswith(
         f'attachment; filename="ward-{WARD}-trend-{PERIOD}.png"; filename*=UTF-8'
     )
     assert png_size(trend.data) == (2400, 1350)
 
-    categories = client.get(f"/export/ward/{WARD}.svg?{MAP}&kind=categories")
+    categories = client.get(f"/p/E09000016/export/ward/{WARD}.svg?{MAP}&kind=categories")
     assert categories.status_code == 200 and categories.mimetype == "image/svg+xml"
     root = ET.fromstring(categories.data)
     assert float(root.get("width")) == 800 and float(root.get("height")) > 900
@@ -207,26 +207,26 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
     assert "Violence against the person was the largest crime category in Brooklands in Q3 2016/17: 102 of 308 offences" in words
     assert "Source: Metropolitan Police Service; cspdash" in words
 
-    london = client.get(f"/export/london.svg?measure=crime&period={PERIOD}&span=quarter")
+    london = client.get(f"/p/E09000016/export/london.svg?measure=crime&period={PERIOD}&span=quarter")
     assert london.status_code == 200 and london.mimetype == "image/svg+xml"
     assert "the largest fall of 32 boroughs in all crime compared with Q3 2015/16" in svg_text(london.data)
 
-    demand = client.get(f"/export/demand.png?{Q3}")
+    demand = client.get(f"/p/E09000016/export/demand.png?{Q3}")
     assert demand.status_code == 200 and demand.mimetype == "image/png"
     width, height = png_size(demand.data)
     assert width == 2400 and height >= 2400  # five small charts, two a row
-    panel = client.get(f"/export/demand.svg?{Q3}&indicator=dp2")
+    panel = client.get(f"/p/E09000016/export/demand.svg?{Q3}&indicator=dp2")
     assert panel.status_code == 200
     assert panel.headers["Content-Disposition"].startswith(
         f'attachment; filename="demand-DP2-{HOME}-{PERIOD}.svg"; filename*=UTF-8'
     )
     assert "Domestic abuse incidents reported to police: 1,161 in Q3 2016/17, up 8.2% on Q3 2015/16" in svg_text(panel.data)
 
-    summary = client.get(f"/export/summary.png?{Q3}")
+    summary = client.get(f"/p/E09000016/export/summary.png?{Q3}")
     assert summary.status_code == 200 and png_size(summary.data) == (2400, 960)
-    svg = client.get(f"/export/summary.svg?{Q3}")
+    svg = client.get(f"/p/E09000016/export/summary.svg?{Q3}")
     assert "2 of 3 rated indicators are Red in Q3 2016/17" in svg_text(svg.data)
-    again = client.get(f"/export/summary.png?{Q3}", headers={"If-None-Match": summary.headers["ETag"]})
+    again = client.get(f"/p/E09000016/export/summary.png?{Q3}", headers={"If-None-Match": summary.headers["ETag"]})
     assert again.status_code == 304
 
 
@@ -235,7 +235,7 @@ def test_export_pages_images_are_print_sized_and_titled(client, export_chromium:
 
 def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, app, client) -> None:
     profile = page(app, "ward_profile", demo_database_url, HOME, WARD, MAP_PARAMS)
-    response = client.get(f"/export/ward/{WARD}.csv?{MAP}")
+    response = client.get(f"/p/E09000016/export/ward/{WARD}.csv?{MAP}")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith(
         f'attachment; filename="ward-{WARD}-by-quarter.csv"; filename*=UTF-8'
@@ -247,7 +247,7 @@ def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, 
     for label, *values in categories:
         assert [f"{int(r[label]):,}" for r in rows] == values
     assert [r["quarter"] for r in rows if r["map_quarter"] == "yes"] == ["Q3 2016/17"]
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/ward/{WARD}.xlsx?{MAP}").data))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/p/E09000016/export/ward/{WARD}.xlsx?{MAP}").data))
     sheet = book.active
     assert sheet.title == "Brooklands"
     header = [c.value for c in sheet[1]]
@@ -258,7 +258,7 @@ def test_export_pages_ward_figures_are_the_pages_tables(demo_database_url: str, 
 
 def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_database_url: str, app, client) -> None:
     london = page(app, "london", demo_database_url, HOME, {"measure": "crime", "period": PERIOD, "span": "quarter"})
-    rows = csv_rows(client.get(f"/export/london.csv?measure=crime&period={PERIOD}&span=quarter").data)
+    rows = csv_rows(client.get(f"/p/E09000016/export/london.csv?measure=crime&period={PERIOD}&span=quarter").data)
     table = table_rows(by_id(london, "london-table"))
     assert [r["borough"] for r in rows] == [row[0].removesuffix(" (home borough)") for row in table]
     assert len(rows) == 33 and [r["borough"] for r in rows if r["home_borough"] == "yes"] == ["Havering"]
@@ -271,7 +271,7 @@ def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_datab
     assert f"{int(rows[i]['value']):,}" == table[i][1] == "4,355"
 
     demand = page(app, "demand", period=PERIOD, area=HOME)
-    rows = csv_rows(client.get(f"/export/demand.csv?{Q3}").data)
+    rows = csv_rows(client.get(f"/p/E09000016/export/demand.csv?{Q3}").data)
     for code in ("DP1", "DP2", "DP3", "DP4", "DP5"):
         shown = table_rows(next(c for c in walk(by_id(demand, f"demand-panel-{code}")) if type(c).__name__ == "Table"))
         mine = [r for r in rows if r["indicator"] == code]
@@ -280,14 +280,14 @@ def test_export_pages_london_demand_and_summary_figures_are_the_pages(demo_datab
 
     scorecard = page(app, "scorecard", period=PERIOD, area=HOME)
     bars = by_id(scorecard, "scorecard-summary-chart").figure["data"][0]
-    rows = csv_rows(client.get(f"/export/summary.csv?{Q3}").data)
+    rows = csv_rows(client.get(f"/p/E09000016/export/summary.csv?{Q3}").data)
     overall = rows[0]
     assert overall["group"] == "All rated indicators" and overall["period"] == "Q3 2016/17"
     assert [f"{overall[r]} ({overall[r + '_percent']}%)" for r in ("red", "amber", "green")] == [
         t.replace(".0%", "%") for t in bars["text"]
     ]
     assert [int(overall[r]) for r in ("red", "amber", "green")] == bars["x"] == [2, 0, 1]
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/export/summary.xlsx?{Q3}").data)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/p/E09000016/export/summary.xlsx?{Q3}").data)).active
     assert [c.value for c in sheet[2]][:5] == ["All rated indicators", HOME, "Havering", "Q3 2016/17", 2]
 
 
@@ -315,26 +315,30 @@ def test_export_pages_text_from_the_database_cannot_run_as_a_formula(demo_databa
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        (f"/export/ward/{WARD}.png?{MAP}&kind=pie", 400, "Unknown ward chart 'pie': choose trend, categories or locator."),
-        ("/export/ward/E05999999.png", 404, "No ward with code 'E05999999' is held."),
-        (f"/export/ward/{WARD}.csv?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
-        (f"/export/ward/{WARD}.svg?span=fortnight", 404, "'fortnight' is not a period length"),
-        ("/export/london.png?kind=geo", 404, "Borough outlines are not loaded"),
-        ("/export/london.png?kind=hexagons", 400, "Unknown London map 'hexagons'"),
-        ("/export/london.csv?view=sideways", 404, "'sideways' is not a way to show the figures"),
-        ("/export/demand.png?period=Q9", 400, "'Q9' is not a quarter"),
         (
-            f"/export/demand.svg?{Q3}&indicator=CSP1",
+            f"/p/E09000016/export/ward/{WARD}.png?{MAP}&kind=pie",
+            400,
+            "Unknown ward chart 'pie': choose trend, categories or locator.",
+        ),
+        ("/p/E09000016/export/ward/E05999999.png", 404, "No ward with code 'E05999999' is held."),
+        (f"/p/E09000016/export/ward/{WARD}.csv?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
+        (f"/p/E09000016/export/ward/{WARD}.svg?span=fortnight", 404, "'fortnight' is not a period length"),
+        ("/p/E09000016/export/london.png?kind=geo", 404, "Borough outlines are not loaded"),
+        ("/p/E09000016/export/london.png?kind=hexagons", 400, "Unknown London map 'hexagons'"),
+        ("/p/E09000016/export/london.csv?view=sideways", 404, "'sideways' is not a way to show the figures"),
+        ("/p/E09000016/export/demand.png?period=Q9", 400, "'Q9' is not a quarter"),
+        (
+            f"/p/E09000016/export/demand.svg?{Q3}&indicator=CSP1",
             404,
             "CSP1 is not one of the demand indicators: choose DP1, DP2, DP3, DP4, DP5.",
         ),
         (
-            f"/export/demand.png?period={PERIOD}&area=E05000319&indicator=DP2",
+            f"/p/E09000016/export/demand.png?period={PERIOD}&area=E05000319&indicator=DP2",
             404,
             "No figures for Domestic abuse incidents reported to police are held for Romford Town.",
         ),
-        ("/export/summary.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
-        ("/export/summary.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
+        ("/p/E09000016/export/summary.csv?area=E09000099", 404, "No area with code 'E09000099' is held"),
+        ("/p/E09000016/export/summary.png?period=2030-31-Q1", 404, "No figures are held for Q1 2030/31"),
     ],
 )
 def test_export_pages_bad_requests_say_why(client, url: str, status: int, message: str) -> None:

@@ -45,7 +45,7 @@ def test_funnel_on_the_indicator_page_and_its_csv(demo_engine, database_url, tmp
     assert text(_by_id(_indicator(app, "CSP2"), "indicator-funnel-none")).startswith(
         "No funnel plot for this indicator: it is a percentage"
     )
-    response = app.server.test_client().get(links[2])
+    response = app.server.test_client().get(links[2], follow_redirects=True)
     assert response.status_code == 200, response.text
     lines = response.text.splitlines()
     assert lines[0] == 'Partnership,Code,Recorded crime,Residents,"Per 1,000 residents",Against the limits,Marked as'

@@ -92,18 +92,18 @@ def test_those_who_see_drafts_get_the_draft_banner_on_a_later_period(demo_engine
 def test_map_downloads_and_embed_follow_the_reader(demo_engine, database_url: str) -> None:
     _publish_q3(demo_engine)
     reader = make_dashboard_app(database_url, CSPDASH_SHOW_DRAFTS="false").server.test_client()
-    csv = reader.get("/export/map.csv?measure=crime&span=quarter")
+    csv = reader.get("/p/E09000016/export/map.csv?measure=crime&span=quarter")
     assert csv.status_code == 200 and f"map-crime-{Q3.key}-count.csv" in csv.headers["Content-Disposition"]
-    refused = reader.get(f"/export/map.csv?measure=crime&period={Q4.key}")
+    refused = reader.get(f"/p/E09000016/export/map.csv?measure=crime&period={Q4.key}")
     assert refused.status_code == 404 and "Q4 2016/17 has not been published for Havering yet" in refused.get_data(as_text=True)
-    assert reader.get(f"/export/london.csv?measure=crime&period={Q4.key}").status_code == 404
-    assert reader.get(f"/export/ward/{WARD}.csv?measure=crime&period={Q4.key}").status_code == 404
-    embed = reader.get("/embed/map?measure=crime")
+    assert reader.get(f"/p/E09000016/export/london.csv?measure=crime&period={Q4.key}").status_code == 404
+    assert reader.get(f"/p/E09000016/export/ward/{WARD}.csv?measure=crime&period={Q4.key}").status_code == 404
+    embed = reader.get("/p/E09000016/embed/map?measure=crime")
     page = embed.get_data(as_text=True)
     assert embed.status_code == 200 and "Q3 2016/17" in page and 'id="embed-draft"' not in page
-    refused = reader.get(f"/embed/map?measure=crime&period={Q4.key}")
+    refused = reader.get(f"/p/E09000016/embed/map?measure=crime&period={Q4.key}")
     assert refused.status_code == 404 and "has not been published for Havering yet" in refused.get_data(as_text=True)
 
     drafts = make_dashboard_app(database_url, CSPDASH_SHOW_DRAFTS="true").server.test_client()
-    page = drafts.get(f"/embed/map?measure=crime&period={Q4.key}").get_data(as_text=True)
+    page = drafts.get(f"/p/E09000016/embed/map?measure=crime&period={Q4.key}").get_data(as_text=True)
     assert 'id="embed-draft"' in page and "Draft — not yet published" in page

@@ -271,9 +271,9 @@ def test_every_page_and_embed_carries_the_data_line(demo_engine, database_url: s
     text = layout.get_data(as_text=True)
     assert DATA_LINE.replace("December 2016", "March 2017") in text and "contact csp@havering.example." in text
     client = make_export_app(database_url, **env).server.test_client()
-    embed = client.get(f"/embed/indicator/CSP1?period={Q3.key}&area={HAVERING}").get_data(as_text=True)
+    embed = client.get(f"/p/E09000016/embed/indicator/CSP1?period={Q3.key}&area={HAVERING}").get_data(as_text=True)
     assert f'<p class="more" id="embed-data-line">{DATA_LINE}' in embed and "contact csp@havering.example." in embed
-    ward_map = client.get("/embed/map").get_data(as_text=True)
+    ward_map = client.get("/p/E09000016/embed/map").get_data(as_text=True)
     assert 'id="embed-data-line">Data up to March 2017; last updated' in ward_map
 
 

@@ -57,7 +57,7 @@ def test_a_draft_pack_says_draft_on_every_page_and_in_its_name(
     assert f'<p class="draft-mark" role="note">{DRAFT_MARK}</p>' in html and "<title>DRAFT: " in html
 
     client = make_export_app(database_url).server.test_client()
-    response = client.get(f"/export/pack.html?period={Q4.key}&area={HAVERING}")
+    response = client.get(f"/p/E09000016/export/pack.html?period={Q4.key}&area={HAVERING}")
     assert response.status_code == 200
     assert 'filename="Havering-CSP-performance-Q4-2016-17-DRAFT.html"' in response.headers["Content-Disposition"]
 
@@ -69,5 +69,5 @@ def test_a_published_quarters_pack_has_no_draft_mark(demo_engine, database_url: 
     assert not any("DRAFT" in page for page in _pdf_pages(render_pack(content, "pdf")))
     assert "draft-mark" not in render_pack(content, "html").decode()
     client = make_export_app(database_url).server.test_client()
-    response = client.get(f"/export/pack.html?period={Q3.key}&area={HAVERING}")
+    response = client.get(f"/p/E09000016/export/pack.html?period={Q3.key}&area={HAVERING}")
     assert 'filename="Havering-CSP-performance-Q3-2016-17.html"' in response.headers["Content-Disposition"]

@@ -86,10 +86,10 @@ def test_partnerships_page_lists_the_latest_published_summary_and_the_menu_offer
         words += f", {ratings[Rating.NO_DATA]} with no figure"
     assert "Q3 2016/17" in page and words in page, page[page.find(HAVERING) - 300 :][:900]
     assert f'"{words}"' in page  # the whole cell: no other rating left out
-    assert f"/?period=2016-17-Q3&area={HAVERING}" in page
+    assert f'"/p/{HAVERING}/?period=2016-17-Q3"' in page  # its scorecard, at the partnership's own address
     assert "Barking and Dagenham CSP" in page and BARKING in page
     assert "No report published yet" in page
-    assert f"/?area={BARKING}" in page
+    assert f'"/p/{BARKING}/"' in page
 
 
 def test_partnerships_page_shows_a_private_partnership_only_to_its_members(demo_engine, database_url):

@@ -82,7 +82,7 @@ def test_the_year_to_date_charts_table_and_its_csv_give_the_dashed_projection(de
     client = make_dashboard_app(demo_database_url).server.test_client()
 
     def ytd_csv(period: str) -> list[list[str]]:
-        got = client.get(f"/export/data/CSP1.csv?period={period}&area={HAVERING}&table=year-to-date")
+        got = client.get(f"/p/E09000016/export/data/CSP1.csv?period={period}&area={HAVERING}&table=year-to-date")
         assert got.status_code == 200, got.get_data(as_text=True)
         return list(csv.reader(io.StringIO(got.get_data(as_text=True))))
 

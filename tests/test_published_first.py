@@ -61,35 +61,35 @@ def test_readers_state_defaults_to_the_latest_published_quarter(demo_engine, dat
 def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, database_url: str) -> None:
     publish_q3(demo_engine)
     reader = _reader_app(database_url).server.test_client()
-    body = reader.get("/api/v1/scorecard").get_json()
+    body = reader.get("/api/v1/p/E09000016/scorecard").get_json()
     assert body["meta"]["period"] == Q3.key and body["meta"]["publication"]["state"] == "published"
-    refused = reader.get(f"/api/v1/scorecard?period={Q4.key}")
+    refused = reader.get(f"/api/v1/p/E09000016/scorecard?period={Q4.key}")
     assert refused.status_code == 404 and "Q4 2016/17 has not been published" in refused.get_json()["error"]["message"]
-    series = reader.get("/api/v1/indicators/CSP1/series").get_json()["data"]
+    series = reader.get("/api/v1/p/E09000016/indicators/CSP1/series").get_json()["data"]
     assert series[-1]["period"] == Q3.key
-    assert reader.get(f"/api/v1/indicators/CSP1/series?to={Q4.key}").status_code == 404
-    counts = reader.get("/api/v1/counts?by=month").get_json()
+    assert reader.get(f"/api/v1/p/E09000016/indicators/CSP1/series?to={Q4.key}").status_code == 404
+    counts = reader.get("/api/v1/p/E09000016/counts?by=month").get_json()
     assert counts["meta"]["published_to"] == Q3.key and counts["data"][-1]["period"] == "2016-12"  # no draft month
-    assert reader.get("/api/v1/counts?by=quarter").get_json()["data"][-1]["period"] == Q3.key
-    assert reader.get("/export/data/CSP1.csv").status_code == 200
-    assert f"{Q3.key}" in reader.get("/export/data/CSP1.csv").headers["Content-Disposition"]
-    assert reader.get(f"/export/data/CSP1.csv?period={Q4.key}").status_code == 404
-    embed = reader.get("/embed/indicator/CSP1")
+    assert reader.get("/api/v1/p/E09000016/counts?by=quarter").get_json()["data"][-1]["period"] == Q3.key
+    assert reader.get("/p/E09000016/export/data/CSP1.csv").status_code == 200
+    assert f"{Q3.key}" in reader.get("/p/E09000016/export/data/CSP1.csv").headers["Content-Disposition"]
+    assert reader.get(f"/p/E09000016/export/data/CSP1.csv?period={Q4.key}").status_code == 404
+    embed = reader.get("/p/E09000016/embed/indicator/CSP1")
     assert embed.status_code == 200 and "Q3 2016/17" in embed.get_data(as_text=True)
     assert 'id="embed-draft"' not in embed.get_data(as_text=True)  # published: no draft mark
-    assert reader.get(f"/embed/indicator/CSP1?period={Q4.key}").status_code == 404
+    assert reader.get(f"/p/E09000016/embed/indicator/CSP1?period={Q4.key}").status_code == 404
 
     # Analysts, leads and admins work on the draft: the newest figures are theirs by default.
     add_web_user(demo_engine, "priya", "analyst")
     analyst = _reader_app(database_url).server.test_client()
     web_sign_in(analyst, "priya")
-    assert analyst.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key
-    analyst_counts = analyst.get("/api/v1/counts").get_json()
+    assert analyst.get("/api/v1/p/E09000016/scorecard").get_json()["meta"]["period"] == Q4.key
+    analyst_counts = analyst.get("/api/v1/p/E09000016/counts").get_json()
     assert analyst_counts["meta"]["published_to"] is None and analyst_counts["data"][-1]["period"] == "2017-03"
     # CSPDASH_SHOW_DRAFTS=true: readers see drafts too.
     shown = make_web_app(database_url, CSPDASH_SHOW_DRAFTS="true").server.test_client()
-    assert shown.get("/api/v1/scorecard").get_json()["meta"]["period"] == Q4.key
-    draft_embed = shown.get("/embed/indicator/CSP1").get_data(as_text=True)
+    assert shown.get("/api/v1/p/E09000016/scorecard").get_json()["meta"]["period"] == Q4.key
+    draft_embed = shown.get("/p/E09000016/embed/indicator/CSP1").get_data(as_text=True)
     assert (
         "Q4 2016/17" in draft_embed
         and '<p class="draft-mark" id="embed-draft" role="note">Draft — not yet published</p>' in draft_embed
@@ -98,7 +98,7 @@ def test_api_and_downloads_give_readers_the_published_quarter(demo_engine, datab
 
 def test_api_says_when_nothing_is_published(demo_engine, database_url: str) -> None:
     reader = _reader_app(database_url).server.test_client()
-    answer = reader.get("/api/v1/scorecard")
+    answer = reader.get("/api/v1/p/E09000016/scorecard")
     assert answer.status_code == 404 and "No report has been published yet" in answer.get_json()["error"]["message"]
 
 

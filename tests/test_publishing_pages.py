@@ -127,7 +127,7 @@ def test_download_links_of_an_as_published_page_fetch_the_frozen_figures(demo_en
 
     def fetch(href: str) -> bytes | list:
         """The file's content: CSV bytes, or an XLSX's cell values (its zip carries the time made)."""
-        response = client.get(href)
+        response = client.get(href, follow_redirects=True)  # built outside a request: the old address, redirected
         assert response.status_code == 200, (href, response.get_data(as_text=True)[:300])
         if ".xlsx?" not in href:
             return response.get_data()

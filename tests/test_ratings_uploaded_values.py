@@ -41,7 +41,7 @@ def test_uploaded_quarter_value_over_counts_is_noted_on_the_figure_pack_api_and_
     ]
     assert sum(v for m, v in detail.monthly if m in Q3.months()) == 1322  # the monthly chart: counts, as it says
     client = make_web_app(database_url).server.test_client()
-    body = client.get(f"/api/v1/scorecard?period={Q3.key}&area={HAVERING}").get_json()
+    body = client.get(f"/api/v1/p/E09000016/scorecard?period={Q3.key}&area={HAVERING}").get_json()
     api_row = next(r for r in body["data"] if r["code"] == "CSP3")
     assert QUARTER_NOTE in api_row["notes"] and YTD_NOTE in api_row["notes"]
 

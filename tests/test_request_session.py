@@ -26,20 +26,20 @@ LAYOUTS = [
 ]
 # (download, the file's media type)
 DOWNLOADS = [
-    (f"/export/data/CSP1.csv?{Q3}", "text/csv"),
-    (f"/export/data/CSP1.xlsx?{Q3}", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    (f"/export/data/CSP1.csv?{Q3}&table=spc", "text/csv"),
-    (f"/export/chart/CSP1.svg?{Q3}", "image/svg+xml"),
-    (f"/export/summary.csv?{Q3}", "text/csv"),
-    (f"/export/demand.csv?{Q3}", "text/csv"),
-    ("/export/map.csv", "text/csv"),
-    ("/export/map.svg", "image/svg+xml"),
-    (f"/export/ward/{WARD}.csv", "text/csv"),
-    (f"/export/ward/{WARD}.svg", "image/svg+xml"),
-    ("/export/london.csv", "text/csv"),
-    (f"/export/pack.html?{Q3}", "text/html"),
-    (f"/embed/indicator/CSP1?{Q3}", "text/html"),
-    (f"/api/v1/scorecard?{Q3}", "application/json"),
+    (f"/p/E09000016/export/data/CSP1.csv?{Q3}", "text/csv"),
+    (f"/p/E09000016/export/data/CSP1.xlsx?{Q3}", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (f"/p/E09000016/export/data/CSP1.csv?{Q3}&table=spc", "text/csv"),
+    (f"/p/E09000016/export/chart/CSP1.svg?{Q3}", "image/svg+xml"),
+    (f"/p/E09000016/export/summary.csv?{Q3}", "text/csv"),
+    (f"/p/E09000016/export/demand.csv?{Q3}", "text/csv"),
+    ("/p/E09000016/export/map.csv", "text/csv"),
+    ("/p/E09000016/export/map.svg", "image/svg+xml"),
+    (f"/p/E09000016/export/ward/{WARD}.csv", "text/csv"),
+    (f"/p/E09000016/export/ward/{WARD}.svg", "image/svg+xml"),
+    ("/p/E09000016/export/london.csv", "text/csv"),
+    (f"/p/E09000016/export/pack.html?{Q3}", "text/html"),
+    (f"/p/E09000016/embed/indicator/CSP1?{Q3}", "text/html"),
+    (f"/api/v1/p/E09000016/scorecard?{Q3}", "application/json"),
 ]
 
 

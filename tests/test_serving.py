@@ -87,7 +87,7 @@ def _directives(policy: str) -> dict[str, str]:
 
 def test_serving_security_headers_on_pages(web):
     client = web.server.test_client()
-    for path in ("/", "/login", "/healthz", "/export/data/CSP1.csv?period=2016-17-Q3"):
+    for path in ("/", "/login", "/healthz", "/p/E09000016/export/data/CSP1.csv?period=2016-17-Q3"):
         response = client.get(path)
         headers = response.headers
         policy = _directives(headers["Content-Security-Policy"])
@@ -97,7 +97,7 @@ def test_serving_security_headers_on_pages(web):
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert "Strict-Transport-Security" not in headers  # plain HTTP: HSTS would lock people out
         assert "Server" not in headers
-    page = client.get("/")
+    page = client.get("/p/E09000016/")
     # Every inline script Dash writes is allowed by its hash, and no other.
     inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page.get_data(as_text=True), re.S)
     assert inline, "Dash writes its renderer inline"
@@ -113,7 +113,7 @@ def test_serving_embeds_are_framable_only_by_the_configured_origins(demo_engine,
     app = make_web_app(database_url, CSPDASH_EMBED_ORIGINS="https://www.havering.gov.uk https://intranet.example",
                        CSPDASH_SECURE_COOKIES="true")  # fmt: skip
     client = app.server.test_client()
-    embed = client.get("/embed/indicator/CSP1?period=2016-17-Q3")
+    embed = client.get("/p/E09000016/embed/indicator/CSP1?period=2016-17-Q3")
     assert embed.status_code == 200
     policy = _directives(embed.headers["Content-Security-Policy"])
     assert policy["frame-ancestors"] == "https://www.havering.gov.uk https://intranet.example"
@@ -122,7 +122,7 @@ def test_serving_embeds_are_framable_only_by_the_configured_origins(demo_engine,
     nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", embed.get_data(as_text=True), re.S)
     assert all(f'nonce="{nonce}"' in attrs or "src=" in attrs for attrs, body in scripts if body.strip())
-    page = client.get("/")
+    page = client.get("/p/E09000016/")
     assert _directives(page.headers["Content-Security-Policy"])["frame-ancestors"] == "'none'"
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
 
@@ -132,7 +132,7 @@ def test_serving_embeds_are_framable_only_by_the_configured_origins(demo_engine,
 
 def test_serving_bundles_and_answers_are_compressed(web):
     client = web.server.test_client()
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/p/E09000016/").get_data(as_text=True)
     bundle = re.search(r'src="(/_dash-component-suites/plotly/[^"]+\.js)"', page) or re.search(
         r'src="(/_dash-component-suites/[^"]+\.js)"', page
     )
@@ -146,10 +146,10 @@ def test_serving_bundles_and_answers_are_compressed(web):
     assert "max-age" in br.headers.get("Cache-Control", "")  # fingerprinted: cached for long
     again = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert again.get_data() == br.get_data()  # compressed once, kept
-    gz = client.get("/export/data/CSP1.csv?period=2016-17-Q3", headers={"Accept-Encoding": "gzip"})
+    gz = client.get("/p/E09000016/export/data/CSP1.csv?period=2016-17-Q3", headers={"Accept-Encoding": "gzip"})
     if gz.headers.get("Content-Encoding"):
         assert gzip.decompress(gz.get_data()).startswith(b"")
-    html_page = client.get("/", headers={"Accept-Encoding": "gzip"})
+    html_page = client.get("/p/E09000016/", headers={"Accept-Encoding": "gzip"})
     assert html_page.headers["Content-Encoding"] == "gzip"
     assert b"<!DOCTYPE html>" in gzip.decompress(html_page.get_data())
 
@@ -199,7 +199,7 @@ def test_serving_an_analyst_may_send_an_upload_sized_body(web):
 
 
 @pytest.mark.parametrize(("method", "path"), [("POST", "/_mcp"), ("GET", "/_mcp"), ("DELETE", "/_mcp"), ("PUT", "/_dash-update-component"),
-                                              ("POST", "/"), ("POST", "/export/pack.pdf"), ("DELETE", "/login")])  # fmt: skip
+                                              ("POST", "/"), ("POST", "/p/E09000016/export/pack.pdf"), ("DELETE", "/login")])  # fmt: skip
 def test_serving_other_endpoints_refuse_writes(web, method, path):
     response = web.server.test_client().open(path, method=method, json={"tool": "x"})
     assert response.status_code in (404, 405)
@@ -391,7 +391,7 @@ def test_serving_shared_cache_in_redis_serves_repeats_until_the_data_changes(web
 def test_serving_filesystem_cache_holds_exports_by_data_version(web, demo_engine, database_url, tmp_path):
     app = make_web_app(database_url, CSPDASH_DATA_DIR=str(tmp_path))
     client = app.server.test_client()
-    url = "/export/data/CSP1.csv?period=2016-17-Q3"
+    url = "/p/E09000016/export/data/CSP1.csv?period=2016-17-Q3"
     first = client.get(url)
     assert first.status_code == 200
     assert any((tmp_path / "cache").iterdir())  # kept in the data folder
@@ -406,13 +406,15 @@ def test_serving_expensive_downloads_wait_for_a_free_slot(web, database_url, tmp
     held = slots.try_acquire()  # another worker is making a pack
     assert held is not None
     try:
-        busy = app.server.test_client().get("/export/summary.xlsx?period=2016-17-Q3")
+        busy = app.server.test_client().get("/p/E09000016/export/summary.xlsx?period=2016-17-Q3")
         assert busy.status_code == 503 and busy.headers["Retry-After"]
         assert "busy making other downloads" in busy.get_data(as_text=True)
-        assert app.server.test_client().get("/export/data/CSP1.csv?period=2016-17-Q3").status_code == 200  # cheap: no slot
+        assert (
+            app.server.test_client().get("/p/E09000016/export/data/CSP1.csv?period=2016-17-Q3").status_code == 200
+        )  # cheap: no slot
     finally:
         Slots.release(held)
-    assert app.server.test_client().get("/export/summary.xlsx?period=2016-17-Q3").status_code == 200
+    assert app.server.test_client().get("/p/E09000016/export/summary.xlsx?period=2016-17-Q3").status_code == 200
     assert slots.try_acquire() is not None  # given back
 
 

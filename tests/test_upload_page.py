@@ -196,7 +196,7 @@ def test_upload_page_in_browser_check_confirm_and_errors(web_live, web_browser, 
         "Q1 2017/18: Recorded crime (CSP1): no figures after March 2017.",
         "Q1 2017/18: ASB (CSP3): no figures after March 2017.",
     ]
-    assert page.locator("#upload-scorecard-link").get_attribute("href") == "/?period=2017-18-Q1&area=E09000016"
+    assert page.locator("#upload-scorecard-link").get_attribute("href") == "/p/E09000016/?period=2017-18-Q1&area=E09000016"
     assert "marac-2017-18-q1.csv" in page.locator("#upload-history").inner_text()
     assert not page.get_by_role("button", name="Confirm and load").is_visible()
     after_good = table_counts(demo_engine)
@@ -229,7 +229,7 @@ def test_upload_page_sign_out_button_ends_the_session(web_live, web_browser, dem
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector("#upload-file")
     page.locator(".account-bar").get_by_role("button", name="Sign out").click()
-    page.wait_for_url(f"{web_live}/")
+    page.wait_for_url(f"{web_live}/p/E09000016/")  # "/", then the partnership's address
     page.goto(f"{web_live}/upload")
     page.get_by_role("link", name="Sign in as an analyst to upload data").wait_for()
     assert page.locator("#upload-file").count() == 0

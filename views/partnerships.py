@@ -10,7 +10,7 @@ test ``web.access`` applies before a private partnership's page is served.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from rules.periods import Quarter
 from rules.rating import Rating
@@ -58,8 +58,10 @@ def counts_words(counts: RagCounts) -> str:
 
 
 def scorecard_href(code: str, period: str | None) -> str:
-    query = {"period": period, "area": code} if period else {"area": code}
-    return f"{SCORECARD_PATH}?{urlencode(query)}"
+    """The partnership's scorecard (of ``period``), at its own address: ``/p/CODE/?period=…``,
+    where the page shows that partnership's indicators for its area."""
+    query = f"?{urlencode({'period': period})}" if period else ""
+    return f"/p/{quote(code, safe='')}{SCORECARD_PATH}{query}"
 
 
 def _latest_published(session: Session) -> dict[str, Quarter]:

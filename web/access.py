@@ -53,6 +53,13 @@ from store.partnerships import (
     private_partnerships,
 )
 from store.users import ROLES, Principal, end_sessions, find_user, has_role, principal_for, principal_of
+from web.addresses import (
+    PartnershipAddresses,
+    choose_partnership,
+    here,
+    redirect_old_address,
+    refuse_unknown_partnership,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +106,15 @@ def install_access(app: Dash, settings: Settings) -> None:
 
     prefix = app.config.routes_pathname_prefix
     register_login_routes(server, prefix)
+    server.before_request(lambda: refuse_unknown_partnership(settings))
     server.before_request(lambda: _guard(prefix, settings))
-    # First of all, what the store reads as the partnership in force (the app's setting).
-    server.before_request_funcs.setdefault(None, []).insert(0, lambda: choose_for_request(settings.partnership))
+    server.before_request(lambda: redirect_old_address(settings))
+    # ``/p/<CODE>/…`` names the partnership: taken out of the path before Flask routes it.
+    server.wsgi_app = PartnershipAddresses(server.wsgi_app)
+    # First of all, what the store reads as the partnership in force (the address's, else the
+    # app's setting); before the sign-in check an unknown one is a 404, and after it old
+    # addresses are sent to their place under a partnership.
+    server.before_request_funcs.setdefault(None, []).insert(0, lambda: choose_partnership(settings))
     server.teardown_request(lambda _error: choose_for_request(None))
 
 
@@ -205,7 +218,8 @@ def sso_user_name(settings: Settings) -> str | None:
 
 
 def login_url(next_path: str = "/") -> str:
-    return f"/login?next={quote(next_path, safe='/')}"
+    """The sign-in page, coming back to ``next_path`` under the request's partnership."""
+    return f"/login?next={quote(here(next_path), safe='/')}"
 
 
 def _resolve_user(settings: Settings) -> Principal | None:

@@ -71,6 +71,7 @@ from views.page_figures import LONDON_KINDS, WARD_KINDS
 from views.publication import DRAFT_BANNER, NotPublished, frozen_detail, parse_request, publication, published_pack
 from views.records import IndicatorDetail
 from views.wording import month_label, target_finding
+from web.addresses import here
 from web.parts.context import current_engine, current_settings
 from web.parts.map_readers import MapReading, map_reading, publishing_area
 from web.parts.newer_figures import resolve_for_viewer
@@ -474,7 +475,7 @@ def embed_indicator(code: str) -> flask.Response:
     )  # fmt: skip
     plot = with_nonce(plot)  # the chart's own script may run; the page's CSP allows no other
     rating = f'<span class="rag rag--{row.rag.value.lower().replace(" ", "-")}"><span aria-hidden="true">{RAG_SHAPE[row.rag]}</span> {escape(row.rag.value)}</span>'
-    more = f"/indicator/{info.code}{state.query()}"
+    more = here(f"/indicator/{info.code}{state.query()}")
     draft = publication(current_settings().database_url, period, state.area).draft  # shown only where readers may see drafts
     mark = f'<p class="draft-mark" id="embed-draft" role="note">{DRAFT_BANNER}</p>' if draft else ""
     body = (
@@ -531,6 +532,6 @@ def embed_map() -> flask.Response:
         f"{'Blue: fewer than a year earlier; orange: more' if params.get('view') == 'change' else 'Darker blue: higher figures'}; "
         "grey: no figure.</figcaption></figure>"
         f"{data_note(state.measure.source, last_month)}"
-        f'<p class="more"><a href="{escape("/map" + query)}" target="_top">The full map, with the figures for each ward</a></p>'
+        f'<p class="more"><a href="{escape(here("/map" + query))}" target="_top">The full map, with the figures for each ward</a></p>'
     )
     return _page(f"Ward map – {chart.caption}", body)

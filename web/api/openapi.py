@@ -168,7 +168,18 @@ FORMAT = _query(
     {"type": "string", "enum": ["json", "csv"]},
 )
 PERIOD = _query("period", "Financial-year quarter; default the latest quarter every source holds.", QUARTER, "2016-17-Q3")
-AREA = _query("area", "Area code; default the partnership's home area (CSPDASH_HOME_AREA).", example="E09000016")
+AREA = _query("area", "Area code; default the partnership's own area (the one its address names).", example="E09000016")
+# Every route is under the partnership it reads (issue 23): /api/v1/p/E09000016/scorecard.
+PARTNERSHIP = {
+    "name": "partnership",
+    "in": "path",
+    "required": True,
+    "description": "The partnership's area code (a district or CSP), as /partnerships lists them. Its indicators, targets "
+    "and publications are the ones read. The address without /p/{partnership} redirects to the deployment's partnership "
+    "when it has one (or CSPDASH_PARTNERSHIP names one), else answers 404 naming this form.",
+    "schema": {"type": "string"},
+    "example": "E09000016",
+}
 LEVEL = _query("level", "Area level: ward, district (or borough), csp, force, region, country, nation or other.", example="ward")
 
 
@@ -188,15 +199,16 @@ def _get(
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}},
         },
     }
+    errors = tuple(sorted({*errors, 404}))  # 404 too for a partnership not served here
     for status in errors:
-        responses[str(status)] = {"description": {400: "A parameter cannot be read.", 404: "Nothing is held for what was asked."}[status],
+        responses[str(status)] = {"description": {400: "A parameter cannot be read.", 404: "Nothing is held for what was asked, or no such partnership is served."}[status],
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
     return {
         "get": {
             "summary": summary,
             "description": description,
             "operationId": name[:1].lower() + name[1:],
-            "parameters": [*parameters, FORMAT],
+            "parameters": [PARTNERSHIP, *parameters, FORMAT],
             "responses": responses,
         }
     }
@@ -231,20 +243,21 @@ def document() -> dict[str, Any]:
             "title": "cspdash API",
             "version": "1.0.0",
             "description": "Read-only figures of the Community Safety Partnership dashboard: the same figures as its pages. "
-            "Numbers are numbers; null means no figure is held. Add ?format=csv for CSV.",
+            "Numbers are numbers; null means no figure is held. Add ?format=csv for CSV. Every address names the partnership "
+            "it reads: /api/v1/p/E09000016/scorecard.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
-            "/scorecard": _get(
+            "/p/{partnership}/scorecard": _get(
                 "Scorecard",
                 "Every indicator rated Red/Amber/Green for one quarter and area, as on the scorecard page.",
                 "Scorecard",
                 [PERIOD, AREA],
             ),
-            "/indicators": _get(
+            "/p/{partnership}/indicators": _get(
                 "Indicators", "Every indicator's definition, in the scorecard's order.", "Indicators", [], errors=()
             ),
-            "/indicators/{code}/series": _get(
+            "/p/{partnership}/indicators/{code}/series": _get(
                 "One indicator by quarter",
                 "The indicator scored quarter by quarter, as on its page.",
                 "Series",
@@ -255,7 +268,7 @@ def document() -> dict[str, Any]:
                     _query("to", "Last quarter; default the latest.", QUARTER),
                 ],
             ),
-            "/counts": _get(
+            "/p/{partnership}/counts": _get(
                 "Recorded counts",
                 "Recorded crime or ASB incidents for an area, or each area at a level within it, by month or quarter. Readers "
                 "get the months up to the end of the latest published quarter (meta.published_to), as the pages show them.",
@@ -267,7 +280,7 @@ def document() -> dict[str, Any]:
                     _query("by", "month (default) or quarter.", {"type": "string", "enum": ["month", "quarter"]}),
                 ],
             ),  # fmt: skip
-            "/actions": _get(
+            "/p/{partnership}/actions": _get(
                 "Corrective actions",
                 "Corrective actions for an area, each with its owner, due date and status (open, done or dropped; overdue when "
                 "open and due before today), as the indicator and Targets pages list them. Every quarter unless period is given.",
@@ -283,7 +296,7 @@ def document() -> dict[str, Any]:
                     ),
                 ],
             ),
-            "/areas": _get("Areas", "Every area held, broadest first.", "Areas", [LEVEL], errors=(400,)),
+            "/p/{partnership}/areas": _get("Areas", "Every area held, broadest first.", "Areas", [LEVEL], errors=(400,)),
         },
         "components": {"schemas": schemas},
     }

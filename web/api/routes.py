@@ -30,6 +30,7 @@ from settings import Settings
 from store.db import DatabaseUnavailable, Session, get_engine, reading
 from views import api as figures
 from views.api import ApiTable, BadRequest, NotFound
+from web.parts.context import current_settings
 from web.parts.newer_figures import published_only
 from web.serving.unavailable import MESSAGE as UNAVAILABLE
 
@@ -57,7 +58,7 @@ def _answer(name: str, build: Callable[[Session, Settings], ApiTable]) -> flask.
     fmt = (flask.request.args.get("format") or "json").lower()
     if fmt not in FORMATS:
         return error(400, f"format={fmt!r} is not a format; choose json or csv.")
-    settings: Settings = flask.current_app.config["CSPDASH_SETTINGS"]
+    settings = current_settings()  # the home area of the partnership the address names
     try:
         with reading(get_engine(settings.database_url)) as session:
             table = build(session, settings)

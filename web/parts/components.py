@@ -23,6 +23,7 @@ from store.db import DatabaseUnavailable
 from views.data import PageState
 from views.marks import ARROW, DIRECTION_MEANING, RAG_MEANING, RAG_SHAPE, RATING_COMPARISON
 from views.wording import QUARTER_MONTHS, direction_word
+from web.addresses import here
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ def download_links(
     links = [
         html.A(
             [label, html.Span(f" {joiner}", className="visually-hidden")],
-            href=href.replace("{fmt}", fmt),
+            href=here(href.replace("{fmt}", fmt)),
             download="",
             className="button button--secondary",
         )

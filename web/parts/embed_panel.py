@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 
 from views.print_style import PRINT_HEIGHT
+from web.addresses import here
 from web.parts import components as ui
 from web.parts.context import current_settings
 
@@ -102,7 +103,9 @@ def site_check(origins: tuple[str, ...], typed: str | None) -> str:
 
 
 def embed_panel(page_id: str, path: str, title: str, height: int, what: str) -> html.Section:
-    """The panel under a page's charts: ``path`` is the embed view's path and query."""
+    """The panel under a page's charts: ``path`` is the embed view's path and query (under the
+    page's partnership, so a pasted frame keeps showing that partnership's figures)."""
+    path = here(path)
     address = full_address(path)
     code = iframe_code(address, title, height)
     origins = current_settings().embed_origins if flask.has_app_context() else ()

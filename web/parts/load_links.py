@@ -8,11 +8,12 @@ from dash import html
 from dash.development.base_component import Component
 
 from web.access import can
+from web.addresses import here
 from web.parts.upload_steps import kind_name
 
 
 def upload_link(kind: str) -> html.A:
-    return html.A(f"Upload {kind_name(kind).lower()}", href=f"/upload?kind={kind}", className="load-link")
+    return html.A(f"Upload {kind_name(kind).lower()}", href=here(f"/upload?kind={kind}"), className="load-link")
 
 
 def missing_note(text: str, kind: str) -> list[Component | str]:

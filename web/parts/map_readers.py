@@ -23,6 +23,7 @@ from views import data
 from views.map_state import MapState
 from views.publication import DRAFT_BANNER
 from views.records import LONDON, MapRequestError
+from web.addresses import here
 from web.parts.context import current_settings
 from web.parts.newer_figures import published_only
 
@@ -102,7 +103,7 @@ def refusal_notice(reading: MapReading, path: str) -> html.Div:
         query = {k: v for k, v in reading.params.items() if v and k != "period"}
         query["period"] = reading.latest.key
         href = path + "?" + urlencode(sorted(query.items()))
-        body.append(dcc.Link(f"See {reading.latest.label}", href=href, id="map-published-link"))
+        body.append(dcc.Link(f"See {reading.latest.label}", href=here(href), id="map-published-link"))
     return html.Div(
         [html.H2("Not published yet", className="notice__heading"), html.Div(body)],
         className="notice notice--info",

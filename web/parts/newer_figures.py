@@ -15,6 +15,7 @@ from rules.periods import Quarter
 from views import data
 from views.data import PageState, make_query
 from web.access import can
+from web.addresses import here
 from web.parts.context import current_settings
 
 DRAFT_READERS_ROLE = "analyst"  # analysts, leads and admins work on drafts
@@ -53,7 +54,9 @@ def newer_figures_notice(url: str, shown: Quarter | None, area: str, path: str, 
                 html.P(
                     [
                         f"This page shows {shown.label}; figures are held up to {newest.label} for some sources: ",
-                        dcc.Link(f"see {newest.label}", href=f"{path}{make_query(newest, area)}", id=f"{page_id}-newer-link"),
+                        dcc.Link(
+                            f"see {newest.label}", href=here(f"{path}{make_query(newest, area)}"), id=f"{page_id}-newer-link"
+                        ),
                         " (indicators whose source has no figures for it show No data).",
                     ]
                 ),

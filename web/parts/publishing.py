@@ -30,6 +30,7 @@ from views.people import named_status, named_version, shown_name
 from views.publication import DRAFT_BANNER, Publication, parse_request, publication_query
 from views.wording import plural
 from web.access import can, current_user, guard_write, requires_role
+from web.addresses import here
 from web.parts import components as ui
 from web.parts.context import current_engine, current_settings
 from web.parts.fields import line_field, parse_day, select_field, textarea_field
@@ -83,8 +84,10 @@ def switch(pub: Publication, path: str, base_query: str, page_id: str) -> html.N
     """Links between the current figures and the published ones, keeping period and area."""
     if not pub.status.versions:
         return None
-    current = dcc.Link("Current figures", href=f"{path}{base_query}", id=f"{page_id}-show-current")
-    published = dcc.Link("As published", href=f"{path}{publication_query(base_query, True)}", id=f"{page_id}-show-published")
+    current = dcc.Link("Current figures", href=here(f"{path}{base_query}"), id=f"{page_id}-show-current")
+    published = dcc.Link(
+        "As published", href=here(f"{path}{publication_query(base_query, True)}"), id=f"{page_id}-show-published"
+    )
     items = [
         html.Li(
             html.Strong(["Current figures", html.Span(" (showing)", className="visually-hidden")])
@@ -97,7 +100,7 @@ def switch(pub: Publication, path: str, base_query: str, page_id: str) -> html.N
     ]
     if len(pub.status.versions) > 1:
         items += [
-            html.Li(dcc.Link(f"Version {v.version}", href=f"{path}{publication_query(base_query, True, v.version)}"))
+            html.Li(dcc.Link(f"Version {v.version}", href=here(f"{path}{publication_query(base_query, True, v.version)}")))
             for v in pub.status.versions
         ]
     return html.Nav(
@@ -207,7 +210,9 @@ def current_figures_notice(params: dict, period: Quarter, area: str, page_id: st
                 [
                     "Maps and ward profiles always show the figures held now: publishing freezes the scorecard, the "
                     "indicator and demand pages and the committee pack, not the maps. ",
-                    dcc.Link(f"See the {period.label} scorecard as published", href=href, id=f"{page_id}-published-scorecard"),
+                    dcc.Link(
+                        f"See the {period.label} scorecard as published", href=here(href), id=f"{page_id}-published-scorecard"
+                    ),
                     ".",
                 ]
             ),
@@ -221,7 +226,7 @@ def current_figures_notice(params: dict, period: Quarter, area: str, page_id: st
 
 def not_published(message: str, path: str, base_query: str) -> html.Div:
     return ui.notice(
-        "No published version", [html.P(message), dcc.Link("Show the current figures", href=f"{path}{base_query}")], "info"
+        "No published version", [html.P(message), dcc.Link("Show the current figures", href=here(f"{path}{base_query}"))], "info"
     )
 
 
@@ -358,7 +363,7 @@ def _named(text: str, area: str) -> str:
 
 
 def _done(message: str, query: str) -> list[Component]:
-    return [html.P(message), dcc.Link("Reload the scorecard", href=f"/{query}")]
+    return [html.P(message), dcc.Link("Reload the scorecard", href=here(f"/{query}"))]
 
 
 def _failed(heading: str, exc: Exception, area: str = "") -> html.Div:
@@ -513,10 +518,10 @@ def _published_state(period: Quarter, area: str, headline: str, forced_reason: s
     out.append(
         html.Ul(
             [
-                html.Li(dcc.Link("See the scorecard as published", href=f"/{publication_query(query, True)}",
+                html.Li(dcc.Link("See the scorecard as published", href=here(f"/{publication_query(query, True)}"),
                                  id="publish-see-published")),
-                html.Li(html.A("Download the committee pack (PDF)", href=f"/export/pack.pdf{publication_query(query, True)}")),
-                html.Li(dcc.Link("Reload the scorecard", href=f"/{query}")),
+                html.Li(html.A("Download the committee pack (PDF)", href=here(f"/export/pack.pdf{publication_query(query, True)}"))),
+                html.Li(dcc.Link("Reload the scorecard", href=here(f"/{query}"))),
             ]
         )
     )  # fmt: skip

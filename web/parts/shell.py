@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 
 from rules.area_levels import is_london_borough
 from views.marks import RATING_RULE, SOURCES, sources_note
+from web.addresses import here
 from web.parts.components import attrs
 from web.parts.nav_links import nav_hrefs
 
@@ -80,7 +81,7 @@ def header() -> html.Header:
     outside_london = home is not None and not is_london_borough(home)
     items = [
         html.Li(
-            dcc.Link(label, href=href, id=link_id, className="app-nav__link"),
+            dcc.Link(label, href=here(href), id=link_id, className="app-nav__link"),
             className="app-nav__item",
             hidden=(href in ANALYST_PAGES and not may_edit) or (href == "/london" and outside_london),
         )
@@ -89,7 +90,8 @@ def header() -> html.Header:
     if _several_partnerships():
         items.append(
             html.Li(
-                dcc.Link("Partnerships", href="/partnerships", id="nav-partnerships", className="app-nav__link"),
+                # A full load: the list's links lead to other partnerships' pages.
+                html.A("Partnerships", href="/partnerships", id="nav-partnerships", className="app-nav__link"),
                 className="app-nav__item",
             )
         )
@@ -97,7 +99,8 @@ def header() -> html.Header:
     if signed_in:  # anyone signed in chooses their own email alerts, and may sign out
         items.append(
             html.Li(
-                dcc.Link("Email alerts", href="/alerts", id="nav-alerts", className="app-nav__link"), className="app-nav__item"
+                dcc.Link("Email alerts", href=here("/alerts"), id="nav-alerts", className="app-nav__link"),
+                className="app-nav__item",
             )
         )
         items.append(
@@ -107,9 +110,11 @@ def header() -> html.Header:
             )
         )
     elif not may_edit:  # uploading and targets need an analyst: say where to sign in
+        from web.access import login_url
+
         items.append(
             html.Li(
-                html.A("Sign in", href="/login?next=/", id="nav-sign-in", className="app-nav__link"),
+                html.A("Sign in", href=login_url("/"), id="nav-sign-in", className="app-nav__link"),
                 className="app-nav__item app-nav__item--sign-in",
             )
         )
@@ -117,7 +122,7 @@ def header() -> html.Header:
         [
             html.Div(
                 [
-                    dcc.Link(SERVICE_NAME, href="/", className="app-header__service"),
+                    dcc.Link(SERVICE_NAME, href=here("/"), className="app-header__service"),
                     html.Span(id="shell-area", className="app-header__area"),
                 ],
                 className="app-header__inner width-container",
@@ -184,7 +189,7 @@ def menu_links(search: str | None) -> list[str]:
 
     state = resolve_for_viewer(None, None)
     wards = [a.code for a in state.areas if a.level == "ward"]
-    return nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)
+    return [here(href) for href in nav_hrefs([href for _, href, _ in NAV], search, state.period, wards)]
 
 
 def register_shell_callbacks(app: Dash, area_name: Callable[[], str]) -> None:

@@ -29,6 +29,7 @@ from sources.registry import current, kind_keys, kinds
 from store.audit import record_change
 from store.db import Engine, session_scope
 from store.upload_history import recent_uploads
+from web.addresses import here
 from web.parts import components as ui
 from web.parts import upload_check_summary as check_summary
 from web.parts.upload_progress import ROWS_BETWEEN_LINES
@@ -340,13 +341,13 @@ def render_loaded(outcome: Outcome, home_area: str, gaps: list[str] | None = Non
             html.P(
                 html.A(
                     f"See the scorecard for {quarter.label}",
-                    href=f"/?period={quarter.key}&area={home_area}",
+                    href=here(f"/?period={quarter.key}&area={home_area}"),
                     id="upload-scorecard-link",
                 )
             )
         ]
         if quarter
-        else [html.P(html.A("See the scorecard", href="/", id="upload-scorecard-link"))]
+        else [html.P(html.A("See the scorecard", href=here("/"), id="upload-scorecard-link"))]
     )
     found = [*check_summary.incomplete_months(summary), *check_summary.drops(summary, loaded=True)]
     notice = ui.notice(f"Loaded {summary.file_name}", [summary_list(summary), *found, *gap_notes, *link], kind="info")

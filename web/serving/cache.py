@@ -85,13 +85,15 @@ def install_cache(app: Dash, settings: Settings) -> Cache:
 
 def _request_key(namespace: str, settings: Settings) -> str | None:
     request = flask.request
+    # The same download or callback answers differently for each partnership: the address's
+    # (``/p/CODE``, the script root) is part of the key.
     if request.method == "GET" and request.path.startswith(EXPORT_PREFIX):
-        what = "export:" + request.full_path
+        what = f"export:{request.script_root}{request.full_path}"
     elif request.method == "POST" and request.path == CALLBACK_PATH and current_user() is None:
         body = request.get_json(silent=True)  # already read, and size-capped, by the sign-in check
         if not isinstance(body, dict) or required_role(body) is not None:
             return None
-        what = "callback:" + hashlib.sha256(request.get_data()).hexdigest()
+        what = f"callback:{request.script_root}:" + hashlib.sha256(request.get_data()).hexdigest()
     else:
         return None
     try:
