@@ -155,6 +155,13 @@ def _partnership_of_event(details: str | None) -> str | None:
     return str(found) if found else None
 
 
+def _at_partnership(link: str, partnership: str | None) -> str:
+    """The page's address under its partnership (``/p/E09000016/indicator/…``): with several
+    partnerships held, a plain address leads to the list of partnerships, not the page. Events
+    recorded before partnerships keep their plain address, which reaches the only one."""
+    return f"/p/{partnership}{link}" if partnership and not link.startswith("/p/") else link
+
+
 def _is(column: Any, value: str | None) -> Any:
     return column.is_(None) if value is None else column == value
 
@@ -404,9 +411,8 @@ def pending(session: Session, recipient: Recipient, now: datetime) -> list[Happe
         if done is not None and (done.sent_at is not None or (done.next_try is not None and as_utc(done.next_try) > now)):
             continue
         details = json.loads(row.details or "{}")
-        out.append(
-            Happening(row.id, kind, as_utc(row.created_at), str(details.get("summary", "")), str(details.get("link", "/")))
-        )
+        link = _at_partnership(str(details.get("link", "/")), _partnership_of_event(row.details))
+        out.append(Happening(row.id, kind, as_utc(row.created_at), str(details.get("summary", "")), link))
     return out
 
 

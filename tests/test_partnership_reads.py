@@ -178,6 +178,12 @@ def test_notices_go_only_to_members_of_the_partnership_they_are_about(engine, tm
     with session_scope(engine) as session:
         told = {r.name: sorted(h.kind.value for h in pending(session, r, datetime.now(UTC))) for r in recipients(session)}
     assert told == {"ana": ["published"], "bea": ["action_overdue"], "root": ["action_overdue", "published"]}
+    # Each notice links to its page under its own partnership's address.
+    with session_scope(engine) as session:
+        links = {
+            h.kind.value: h.link for r in recipients(session) if r.name == "root" for h in pending(session, r, datetime.now(UTC))
+        }
+    assert links["published"].startswith(f"/p/{HAVERING}/?") and links["action_overdue"].startswith(f"/p/{BARKING}/indicator/K1?")
 
 
 # --- The partnerships held, read once ---------------------------------------------------------
