@@ -273,8 +273,8 @@ def test_notify_sends_a_digest_with_figures_and_links_at_most_one_an_hour(demo_e
         assert message["From"] == "CSP performance <csp@example.org>"
         plain, rich = parts(message)
         assert "Havering, Q3 2016/17: version 1 published by lee (" in plain and " Red" in plain
-        assert f"{SITE}/?period=2016-17-Q3&area=E09000016" in plain
-        assert f'href="{SITE}/?period=2016-17-Q3&amp;area=E09000016"' in rich and "Havering, Q3 2016/17" in rich
+        assert f"{SITE}/p/E09000016/?period=2016-17-Q3&area=E09000016" in plain
+        assert f'href="{SITE}/p/E09000016/?period=2016-17-Q3&amp;area=E09000016"' in rich and "Havering, Q3 2016/17" in rich
         assert plain.startswith("Hello priya,") and f"change that on the Email alerts page:\n{SITE}/alerts" in plain
         assert f'<a href="{SITE}/alerts">Email alerts page</a>' in rich
 
@@ -342,7 +342,7 @@ def test_notify_an_unreachable_server_is_retried_and_the_cli_exits_1(demo_engine
         assert result.exit_code == 0, result.output
         assert "Sent to priya <priya@council.example.gov.uk>: Community safety performance: 1 change" in result.output
         assert len(inbox.messages) == 1
-        assert f"{SITE}/?period=2016-17-Q3" in parts(inbox.messages[0])[0]
+        assert f"{SITE}/p/E09000016/?period=2016-17-Q3" in parts(inbox.messages[0])[0]
     assert CliRunner().invoke(cli, ["notify"]).output == "Nothing is due.\n"
 
 
@@ -407,7 +407,7 @@ def test_notify_tells_of_each_overdue_corrective_action_once(demo_engine, databa
         assert [m["Subject"] for m in inbox.messages] == ["Community safety performance: Corrective action overdue"]
         plain = parts(inbox.messages[0])[0]
         assert "CSP1 2016-17-Q4: corrective action overdue since 1 March 2017 (Sam Lee): Weekend patrols in Romford" in plain
-        assert f"{SITE}/indicator/CSP1?period=2016-17-Q4&area=E09000016" in plain
+        assert f"{SITE}/p/E09000016/indicator/CSP1?period=2016-17-Q4&area=E09000016" in plain
         again = send_due(demo_engine, settings, now + timedelta(hours=3))
         assert again.overdue_recorded == 0 and len(inbox.messages) == 1, "one notice per action"
 

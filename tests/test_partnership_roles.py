@@ -298,7 +298,7 @@ def test_removing_the_role_in_a_private_partnership_ends_reading_it_and_is_recor
     with session_scope(demo_engine) as session:
         set_private(session, BARKING, True)
     barking = make_dashboard_app(database_url, CSPDASH_PARTNERSHIP=BARKING, CSPDASH_PUBLIC_READ="true")
-    api = f"/api/v1/scorecard?period={Q3}"
+    api = f"/api/v1/p/{BARKING}/scorecard?period={Q3}"
     client = barking.server.test_client()
     assert web_sign_in(client, "ana").status_code == 302
     assert client.get(api).status_code == 200
