@@ -81,8 +81,6 @@ def derived_template(kind: str, base: str, fill: Callable[[str], None], fixture:
 
 def _build(engine: Engine, kind: str) -> None:
     upgrade(engine)
-    if kind == DEMO:
-        load_demo(engine)
     _settle(engine)
 
 
@@ -90,6 +88,11 @@ def _settle(engine: Engine) -> None:
     """Close every connection to a template-to-be: PostgreSQL clones only an unused database."""
     engine.dispose()
     get_engine.cache_clear()
+
+
+# The demo template is the migrated one's clone with the demo loaded: migrating once per
+# backend and process, not again for the demo.
+_DERIVED[DEMO] = (MIGRATED, lambda url: load_demo(get_engine(url)))
 
 
 def _fill(url: str, kind: str) -> None:
@@ -123,11 +126,29 @@ def _pg_create(base: str, name: str, template: str | None = None) -> None:
     admin = _pg_admin(base)
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}{_clone_strategy(conn)}'))
     except Exception as exc:  # any connection failure means no PostgreSQL here
         skip_or_fail(f"PostgreSQL at {base} is not reachable: {exc}")
     finally:
         admin.dispose()
+
+
+_strategy: list[str] = []
+
+
+def _clone_strategy(conn) -> str:
+    """How PostgreSQL copies the template. Its default (WAL_LOG) writes every page of the copy
+    to the write-ahead log: two to four times FILE_COPY's time and CPU for the demo's 20 MB.
+    FILE_COPY copies the files instead, after a checkpoint, which costs little where the server
+    does not flush to disk (fsync off, as .ci/run sets for its throw-away test server) and may
+    wait on the disk where it does: there the default stays (as before PostgreSQL 15, which
+    has no choice)."""
+    if not _strategy:
+        fsync = conn.execute(text("SHOW fsync")).scalar_one()
+        version = int(conn.execute(text("SHOW server_version_num")).scalar_one())
+        _strategy.append(" STRATEGY FILE_COPY" if fsync == "off" and version >= 150000 else "")
+    return _strategy[0]
 
 
 def _pg_template(base: str, kind: str) -> str:
@@ -372,6 +393,22 @@ def make_web_app(database_url: str, **env: str):
     return create_app(Settings.from_env(values))
 
 
+def _hash_each_password_once() -> None:
+    """scrypt is slow on purpose (a tenth of a second a hash, store/users.py), and tests add the
+    same few users with the same few passwords hundreds of times: hashing was a tenth of the web
+    tests' CPU. Each password is hashed once per test process and its hash reused, so a user
+    still holds a real salted scrypt hash that signing in checks in full; users given the same
+    password share its salt, which nothing here reads."""
+    import functools
+
+    import store.users
+
+    store.users.generate_password_hash = functools.lru_cache(maxsize=None)(store.users.generate_password_hash)
+
+
+_hash_each_password_once()
+
+
 def add_web_user(eng: Engine, name: str, role: str, password: str = WEB_PASSWORD) -> None:
     from store.db import session_scope
     from store.users import add_user
@@ -441,6 +478,18 @@ def make_dashboard_app(database_url: str, **env: str):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The browser the page tests drive: Chromium's headless shell where it is installed (Debian's
+# chromium-headless-shell; .ci/run installs it). It is the same Blink and V8 as the desktop
+# Chromium, and the build Playwright itself runs headless tests with, without the desktop
+# browser's work per context and page: about half the browser's CPU per page test. The
+# exports (chart images, PDF packs) keep the Chromium they use in service (exports/browser.py).
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+
+
+def page_browser() -> Path:
+    return HEADLESS_SHELL if HEADLESS_SHELL.exists() else CHROMIUM
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -459,7 +508,9 @@ def serve_in_thread(server_app) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look at its flag: every half second by default, which
+    # every browser test waited for, a quarter of a second on average, when it ended.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -484,12 +535,13 @@ def chromium():
     per test or per module was seconds each. Session scope is also what Playwright's sync API
     needs: while it runs it marks the thread's event loop as running, so a second
     ``sync_playwright()`` in the same process would refuse to start."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is not installed, so browser tests cannot run")
+    executable = page_browser()
+    if not executable.exists():
+        skip_or_fail(f"{executable} is not installed, so browser tests cannot run")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
@@ -646,59 +698,99 @@ def _browser_journeys_once(config: pytest.Config, items: list[pytest.Item]) -> N
         items[:] = [item for item in items if item not in set(dropped)]
 
 
-# Seconds per file in a full run (`--durations`, 2 workers on a 2-core machine that was also
-# busy, 6 December 2026): refresh when files grow. Other files are estimated from their marks.
+# Seconds per file in a full run (junit, 2 workers on a 2-core machine that was also busy,
+# 7 December 2026): refresh when files grow. Other files are estimated from their marks.
 _MEASURED_SECONDS = {
-    "test_browser_publishing.py": 649,
-    "test_browser_upload_check.py": 522,
-    "test_browser_new_year.py": 464,
-    "test_publishing_e2e.py": 418,
-    "test_browser_year_after_year.py": 407,
-    "test_stub_months.py": 384,
-    "test_access.py": 310,
-    "test_cli_score.py": 291,
-    "test_serving.py": 264,
-    "test_count_sources.py": 260,
-    "test_published_first.py": 243,
-    "test_publishing.py": 240,
-    "test_figure_notes.py": 221,
-    "test_publishing_pages.py": 205,
-    "test_export_charts.py": 205,
-    "test_dashboard_logic.py": 161,
-    "test_browser_csp.py": 149,
-    "test_browser_maps.py": 147,
-    "test_ratings_inputs.py": 138,
-    "test_browser_dashboard.py": 123,
-    "test_chart_titles.py": 114,
-    "test_browser_projection.py": 108,
-    "test_loaders_crime.py": 102,
-    "test_browser_load_links.py": 100,
-    "test_geo_policeuk.py": 98,
-    "test_pack_draft_mark.py": 94,
-    "test_export_links.py": 81,
-    "test_export_pack.py": 81,
-    "test_maps_logic.py": 79,
-    "test_load_memory.py": 78,
-    "test_request_session.py": 68,
-    "test_routes_authz.py": 68,
-    "test_browser_scorecard_clarity.py": 67,
-    "test_browser_indicator_spc.py": 63,
-    "test_geo_boundaries.py": 62,
-    "test_silent_database.py": 61,
-    "test_menu_for_role.py": 60,
-    "test_ward_generations.py": 60,
-    "test_new_year_spc.py": 55,
-    "test_loaders_historical.py": 54,
-    "test_coverage_record.py": 51,
-    "test_frozen_json.py": 51,
-    "test_score_significance.py": 47,
-    "test_upload_page.py": 44,
+    "test_serving.py": 168,
+    "test_load_memory.py": 165,
+    "test_notify.py": 162,
+    "test_export_pack.py": 139,
+    "test_partnership_roles.py": 137,
+    "test_published_first.py": 137,
+    "test_browser_publish_flow.py": 135,
+    "test_ward_generations.py": 109,
+    "test_loaders_crime.py": 97,
+    "test_browser_chart_text_fits.py": 95,
+    "test_targets_page.py": 94,
+    "test_coverage_record.py": 93,
+    "test_display_names.py": 92,
+    "test_maps_logic.py": 89,
+    "test_browser_pack_text.py": 89,
+    "test_stub_months.py": 88,
+    "test_geo_boundaries.py": 86,
+    "test_demo_hartlepool.py": 78,
+    "test_pack_committee_report.py": 77,
+    "test_count_sources.py": 77,
+    "test_routes_authz.py": 77,
+    "test_browser_dashboard.py": 73,
+    "test_upload_page.py": 69,
+    "test_actions.py": 67,
+    "test_silent_database.py": 67,
+    "test_browser_publishing.py": 66,
+    "test_browser_upload_check.py": 65,
+    "test_throttle_burst.py": 64,
+    "test_browser_embed_panel.py": 61,
+    "test_browser_year_after_year.py": 61,
+    "test_targets_annual_form.py": 57,
+    "test_export_links.py": 57,
+    "test_publishing.py": 56,
+    "test_pack_draft_mark.py": 55,
+    "test_browser_verdict.py": 55,
+    "test_annual_targets.py": 55,
+    "test_browser_new_year.py": 53,
+    "test_map_readers.py": 50,
+    "test_browser_maps.py": 49,
+    "test_coverage.py": 48,
+    "test_score_significance.py": 48,
+    "test_browser_indicator_spc.py": 47,
+    "test_request_session.py": 46,
+    "test_browser_actions.py": 43,
+    "test_loaders_hostile.py": 43,
+    "test_layering.py": 41,
+    "test_scorecard.py": 40,
+    "test_browser_projection.py": 39,
+    "test_loaders_bulk.py": 37,
+    "test_ratings_inputs.py": 37,
+    "test_cli_users.py": 37,
+    "test_geo_policeuk.py": 36,
+    "test_menu_for_role.py": 36,
+    "test_partnerships.py": 36,
+    "test_access.py": 35,
+    "test_comparators.py": 33,
+    "test_projection_scorecard.py": 33,
+    "test_browser_scorecard_clarity.py": 32,
+    "test_loaders_historical.py": 32,
+    "test_annotations.py": 32,
+    "test_ratings_uploaded_values.py": 31,
+    "test_partnerships_page.py": 31,
+    "test_csp_crime_indicator.py": 31,
+    "test_policeuk_archive.py": 30,
+    "test_browser_plain_words.py": 30,
+    "test_csp_lookup.py": 30,
+    "test_region_lookup.py": 29,
+    "test_chart_titles.py": 28,
+    "test_browser_alerts.py": 27,
+    "test_export_hostile_links.py": 27,
+    "test_dashboard_logic.py": 26,
+    "test_figure_notes.py": 26,
+    "test_ratings_published_csv.py": 25,
+    "test_browser_table_captions.py": 25,
+    "test_funnel_pages.py": 24,
+    "test_csp_tables_load.py": 24,
+    "test_cli_score.py": 23,
+    "test_export_charts.py": 23,
+    "test_cli_spc.py": 22,
+    "test_browser_targets_overview.py": 22,
+    "test_browser_csp.py": 22,
+    "test_publishing_e2e.py": 22,
+    "test_scorecard_clarity.py": 21,
+    "test_export_tabular.py": 20,
 }
-_COST = {"browser": 12.0, "web": 3.0, "db": 2.0}  # seconds per test in that run, by need
+_COST = {"browser": 8.0, "web": 2.0, "db": 2.0}  # seconds per test in that run, by need (means)
 
 
 def _cost(item: pytest.Item) -> float:
-    return next((cost for marker, cost in _COST.items() if item.get_closest_marker(marker)), 0.1)
+    return next((cost for marker, cost in _COST.items() if item.get_closest_marker(marker)), 0.2)
 
 
 class _SlowestFilesFirst:

@@ -8,6 +8,7 @@ routes, serving and the parts pages share) sits beside the pages and never impor
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -33,9 +34,21 @@ KNOWN: set[tuple[str, str]] = {
 TOP_LEVEL_MODULES = {"app"}  # single files, not packages
 
 
+@functools.cache
+def _parse(text: str, filename: str) -> ast.Module:
+    """Each source is parsed once per test process: the checks below read every module, some
+    several times (parsing was most of this file's time). Keyed by the text, so a file a test
+    writes is read afresh."""
+    return ast.parse(text, filename)
+
+
+def _tree(path: Path) -> ast.Module:
+    return _parse(path.read_text(encoding="utf-8"), str(path))
+
+
 def _imports(path: Path) -> list[str]:
     names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
         elif isinstance(node, ast.Import):
@@ -170,7 +183,7 @@ def _cli_commands() -> set[str]:
     ``command``/``group``, or the decorated function's name)."""
     names: set[str] = set()
     for path in sorted((ROOT / "cli").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        for node in ast.walk(_tree(path)):
             if not isinstance(node, ast.FunctionDef):
                 continue
             for deco in node.decorator_list:
@@ -204,7 +217,7 @@ def _module_strings(tree: ast.Module) -> dict[str, list[str]]:
 
 
 def _message_texts(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    tree = _tree(path)
     constants = _module_strings(tree)
     imported: dict[str, tuple[str, str]] = {}
     for node in ast.walk(tree):
@@ -235,7 +248,7 @@ def _imported_constant(module: str, name: str) -> list[str]:
     path = ROOT / (module.replace(".", "/") + ".py")
     if not path.is_file():
         return []
-    return _module_strings(ast.parse(path.read_text(encoding="utf-8"), str(path))).get(name, [])
+    return _module_strings(_tree(path)).get(name, [])
 
 
 def messages_naming_the_cli() -> list[str]:
