@@ -450,10 +450,10 @@ def add_partnerships(url: str, tree: Tree, indicators: Path, targets: Path) -> l
 # ----------------------------------------------------------------------------- measuring
 
 API_CALLS = [
-    ("API scorecard", f"/api/v1/scorecard?period={PERIOD}"),
-    ("API series CSP1", f"/api/v1/indicators/CSP1/series?to={PERIOD}"),
-    ("API counts (crime)", f"/api/v1/counts?source=crime&area={HAVERING}"),
-    ("API areas", "/api/v1/areas"),
+    ("API scorecard", f"/api/v1/p/{HAVERING}/scorecard?period={PERIOD}"),
+    ("API series CSP1", f"/api/v1/p/{HAVERING}/indicators/CSP1/series?to={PERIOD}"),
+    ("API counts (crime)", f"/api/v1/p/{HAVERING}/counts?source=crime&area={HAVERING}"),
+    ("API areas", f"/api/v1/p/{HAVERING}/areas"),
 ]
 # Havering's pages, its drafts shown to readers (the demo publishes nothing: without this the map
 # and London pages say "not published yet" and show no table).
@@ -465,7 +465,7 @@ def time_calls(url: str, data_dir: str, repeat: int) -> dict[str, float]:
     """In process (a fresh one: each app reads its settings once): best of ``repeat`` for each
     API call and each page's routing callback, "first" with every cache emptied before each (as
     after a load) and "again" as a running server answers it."""
-    from bench_history_readers import _clear_caches
+    from bench_history_readers import best_times
     from bench_serve import _body
 
     os.environ.update(cli_env(url, data_dir) | READER_SETTINGS)
@@ -483,16 +483,7 @@ def time_calls(url: str, data_dir: str, repeat: int) -> dict[str, float]:
     calls = [(name, path, False) for name, path in API_CALLS] + [(name, path, True) for name, path in PAGE_CALLS]
     out: dict[str, float] = {}
     for name, path, page in calls:
-        for when in ("first", "again"):
-            best = float("inf")
-            for _ in range(repeat):
-                if when == "first":
-                    _clear_caches(app)
-                start = time.perf_counter()
-                answer = call(path, page)
-                best = min(best, time.perf_counter() - start)
-                if answer.status_code != 200:
-                    raise SystemExit(f"{name}: HTTP {answer.status_code}: {answer.get_data(as_text=True)[:300]}")
+        for when, best in best_times(app, name, lambda path=path, page=page: call(path, page), repeat).items():
             out[f"{name}, {when}"] = best * 1000
     return out
 
