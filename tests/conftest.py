@@ -458,6 +458,20 @@ def callback_body(
     }
 
 
+def targets_save_body(app, area: str, indicator: str, commentary: str, action: str = "", owner: str = "") -> dict:
+    """The Targets page's save for ``indicator`` in ``area``, Q3 2016-17: a target of 1 with no
+    tolerance, for every area, with ``commentary`` and (if given) a corrective action."""
+    editing = {"indicator": indicator, "year": "2016-17", "quarter": "Q3", "area": area, "source": ""}
+    state = {
+        "targets-context.data": editing, "targets-target.value": "1", "targets-low.value": "", "targets-high.value": "",
+        "targets-tolerance.value": "0", "targets-tolerance-type-value.data": "abs", "targets-scope-value.data": "all",
+        "targets-commentary.value": commentary, "targets-action.value": action, "targets-action-owner.value": owner,
+        "targets-action-due.value": "",
+    }  # fmt: skip
+    body = callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, state)
+    return {**body, "state": body["state"] + [[], [], [], []]}  # the four pattern-matched states: none open
+
+
 # --- Read-only dashboard pages (scorecard, indicator, demand) --------------------------------
 
 

@@ -16,7 +16,7 @@ from store.audit import refusals
 from store.db import session_scope
 from store.partnerships import add_partnership, set_private
 from store.users import add_user, set_role
-from tests.conftest import WEB_PASSWORD, callback_body, make_dashboard_app, web_sign_in
+from tests.conftest import WEB_PASSWORD, callback_body, make_dashboard_app, targets_save_body, web_sign_in
 from tests.helpers import load, write
 
 HAVERING, BARKING, NOBODY = "E09000016", "E09000002", "E09000003"
@@ -169,15 +169,7 @@ def _stored(engine) -> list[tuple]:
 
 
 def _targets_save(app, area: str, indicator: str) -> dict:
-    editing = {"indicator": indicator, "year": "2016-17", "quarter": "Q3", "area": area, "source": ""}
-    state = {
-        "targets-context.data": editing, "targets-target.value": "1", "targets-low.value": "", "targets-high.value": "",
-        "targets-tolerance.value": "0", "targets-tolerance-type-value.data": "abs", "targets-scope-value.data": "all",
-        "targets-commentary.value": "from the address", "targets-action.value": "", "targets-action-owner.value": "",
-        "targets-action-due.value": "",
-    }  # fmt: skip
-    body = callback_body(app, "targets-message.children", {"targets-save.n_clicks": 1}, state)
-    return {**body, "state": body["state"] + [[], [], [], []]}
+    return targets_save_body(app, area, indicator, "from the address")
 
 
 def test_a_role_in_one_partnership_writes_nothing_in_another_through_its_address(demo_engine, database_url, tmp_path):

@@ -20,7 +20,7 @@ from store.models import PartnershipRole, User
 from store.partnerships import add_partnership
 from store.schema import alembic_config, upgrade
 from store.users import add_user, principal_for, roles_held, set_role
-from tests.conftest import WEB_PASSWORD, callback_body, make_dashboard_app, make_web_app, web_sign_in
+from tests.conftest import WEB_PASSWORD, callback_body, make_dashboard_app, make_web_app, targets_save_body, web_sign_in
 from tests.helpers import load, write
 from web.parts import pack_text_form
 
@@ -117,12 +117,6 @@ def test_migration_keeps_everyone_their_role_in_the_one_partnership(demo_engine)
 def _forged(app, area: str, indicator: str = "K1") -> dict[str, tuple[str, dict]]:
     """(who sends it, the request) for every callback that writes, aimed at ``area``."""
     editing = {"indicator": indicator, "year": "2016-17", "quarter": "Q3", "area": area, "source": ""}
-    target_state = {
-        "targets-context.data": editing, "targets-target.value": "1", "targets-low.value": "", "targets-high.value": "",
-        "targets-tolerance.value": "0", "targets-tolerance-type-value.data": "abs", "targets-scope-value.data": "all",
-        "targets-commentary.value": "forged", "targets-action.value": "forged action", "targets-action-owner.value": "Ana",
-        "targets-action-due.value": "",
-    }  # fmt: skip
     annual = {
         "targets-annual-context.data": editing, "targets-annual-target.value": "100", "targets-annual-tolerance.value": "0",
         "targets-annual-tolerance-type-value.data": "abs", "targets-annual-profile-value.data": "even",
@@ -132,9 +126,9 @@ def _forged(app, area: str, indicator: str = "K1") -> dict[str, tuple[str, dict]
     pack |= {f"{field_id}.value": "forged" for field_id in pack_text_form.FIELD_IDS.values()}
     quarter = {"publishing-quarter.data": {"period": Q3, "area": area}}
     body = callback_body
-    targets = body(app, "targets-message.children", {"targets-save.n_clicks": 1}, target_state)
+    targets = targets_save_body(app, area, indicator, "forged", action="forged action", owner="Ana")
     return {
-        "targets, commentary and actions": ("ana", {**targets, "state": targets["state"] + [[], [], [], []]}),
+        "targets, commentary and actions": ("ana", targets),
         "annotation (break)": ("ana", body(app, "targets-break-message.children", {"targets-break-save.n_clicks": 1}, {
             "targets-break-context.data": editing, "targets-break-date.value": "1 April 2016",
             "targets-break-reason.value": "forged", "targets-break-scope-value.data": "indicator"})),
