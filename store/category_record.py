@@ -26,7 +26,8 @@ from store.areas import AreaTree
 from store.category_figures import Row, category_key, replace_kept
 from store.counts import SOURCES, CountFilter, covered_row, month_spans, summed_coverage
 from store.measures import Measure
-from store.models import Indicator, Partnership
+from store.models import Indicator
+from store.partnerships import held_codes
 
 
 class _Loaded(Protocol):  # store.coverage_record.Loaded, without importing it (it imports this)
@@ -45,12 +46,11 @@ def record_category_figures(
         return
     loaded = loaded or {}
     charted = _charted_categories(session)
+    partnerships = [code for code in held_codes(session) if code in tree.by_code]
     for source in counted:
         load = loaded.get(source)
         touched = None if load is None else {area for area, _ in load.area_months}
-        for area in session.scalars(select(Partnership.code)):
-            if area not in tree.by_code:
-                continue
+        for area in partnerships:
             below = tree.with_descendants([area])
             if touched is not None and touched.isdisjoint(below):
                 continue  # none of its figures changed
