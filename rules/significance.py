@@ -17,6 +17,7 @@ why SPC limits, built from the series' own variation, are shown beside them.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -83,6 +84,14 @@ def compare_counts(current: float | None, previous: float | None, exposure_ratio
     k1, k0 = _whole(current), _whole(previous)
     if k1 is None or k0 is None or k1 + k0 == 0 or exposure_ratio <= 0:
         return None
+    return _poisson_change(k1, k0, float(exposure_ratio))
+
+
+# The E-test sums over a grid of possible count pairs (tens of milliseconds for borough-quarter
+# counts), and the same pairs come back on every page, download and publication that shows the
+# quarter; a test of the same counts always gives the same (immutable) answer, so keep it.
+@functools.lru_cache(maxsize=8192)
+def _poisson_change(k1: int, k0: int, exposure_ratio: float) -> ChangeTest:
     # Given the total, the current count is binomial with p = r·e / (r·e + 1) for rate ratio r.
     split = stats.binomtest(k1, k1 + k0, exposure_ratio / (exposure_ratio + 1.0))
     if k1 + k0 <= E_TEST_MAX_TOTAL:
