@@ -393,17 +393,31 @@ def make_web_app(database_url: str, **env: str):
     return create_app(Settings.from_env(values))
 
 
+# scrypt's cost in tests: n = 2**10 where the service uses werkzeug's 2**15. The hash is still a
+# real salted scrypt hash, stored in werkzeug's format with its parameters, and checked in full
+# (at its own cost) at every sign-in; only the work factor, which no test is about, is lower.
+TEST_PASSWORD_METHOD = "scrypt:1024:8:1"
+
+
 def _hash_each_password_once() -> None:
-    """scrypt is slow on purpose (a tenth of a second a hash, store/users.py), and tests add the
-    same few users with the same few passwords hundreds of times: hashing was a tenth of the web
-    tests' CPU. Each password is hashed once per test process and its hash reused, so a user
-    still holds a real salted scrypt hash that signing in checks in full; users given the same
-    password share its salt, which nothing here reads."""
+    """scrypt is slow on purpose (a tenth of a second a hash and again a check at every sign-in,
+    store/users.py), and tests add the same few users with the same few passwords hundreds of
+    times and sign them in thousands of times: hashing was a tenth of the web tests' CPU. Each
+    password is hashed once per test process, at the test work factor, and its hash reused;
+    users given the same password share its salt, which nothing here reads."""
     import functools
 
     import store.users
 
-    store.users.generate_password_hash = functools.lru_cache(maxsize=None)(store.users.generate_password_hash)
+    service_hash = store.users.generate_password_hash
+
+    @functools.lru_cache(maxsize=None)
+    def test_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+        return service_hash(password, method=TEST_PASSWORD_METHOD if method == "scrypt" else method, salt_length=salt_length)
+
+    store.users.generate_password_hash = test_hash
+    # A wrong name is still checked against a hash of the same cost as a wrong password.
+    store.users._DUMMY_HASH = test_hash("not-a-real-password", method=store.users.HASH_METHOD)
 
 
 _hash_each_password_once()

@@ -93,6 +93,17 @@ def test_access_password_is_stored_hashed_and_verifies(engine):
         assert authenticate(session, "nobody", "a long passphrase") is None
 
 
+def test_access_the_service_hashes_passwords_at_werkzeugs_full_scrypt_cost():
+    # Tests hash at a lower work factor (conftest.TEST_PASSWORD_METHOD); the service does not.
+    import werkzeug.security
+
+    import store.users
+
+    service = werkzeug.security.generate_password_hash("a long passphrase", method=store.users.HASH_METHOD)
+    assert service.startswith("scrypt:32768:8:1$")
+    assert werkzeug.security.check_password_hash(service, "a long passphrase")
+
+
 def test_access_disabled_user_cannot_authenticate(engine):
     with session_scope(engine) as session:
         add_user(session, "sam", "a long passphrase", "analyst")
