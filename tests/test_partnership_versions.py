@@ -1,0 +1,152 @@
+"""Each partnership's changes empty only its own cached pages (issue 23, #23 "kept per
+partnership"): a partnership's cached pages, downloads and figures are keyed by the shared data
+version and its own, so another partnership's commentary, target or publication leaves them
+standing, while its own change or a load of shared data refreshes them; the list of
+partnerships sees every partnership's publication at once. Flask test client and the
+per-process caches, real SQLite and PostgreSQL, the Havering demo beside Barking and Dagenham
+with its own indicator K1 (``tests/test_partnership_addresses.py``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from reporting.edits import TargetKey, TargetValues
+from rules.periods import Quarter
+from store.data_version import versions
+from store.db import session_scope
+from store.edits import save_commentary, save_target
+from store.partnerships import chosen_partnership
+from store.publishing import publish_quarter
+from store.users import Principal
+from tests.conftest import callback_body, make_dashboard_app
+from tests.helpers import load, write
+from tests.test_partnership_addresses import BARKING, HAVERING, Q3, _with_barking
+
+QUARTER = Quarter.parse(Q3)
+# What an entry kept in the shared cache is replaced by: an answer that is this came from the cache.
+MARKER = b'{"from": "the shared cache"}'
+NOW = datetime(2017, 1, 20, tzinfo=UTC)
+
+
+def _barking_commentary(engine, _tmp_path) -> None:
+    with session_scope(engine) as session:
+        assert save_commentary(session, "K1", BARKING, QUARTER, "Barking is behind.", "An audit.", "bea", NOW)
+
+
+def _barking_target(engine, _tmp_path) -> None:
+    with session_scope(engine) as session, chosen_partnership(BARKING):
+        assert save_target(session, TargetKey("K1", "2016-17", 3, None), TargetValues(80, None, None, 0, "abs"), "bea", NOW)
+
+
+def _barking_publish(engine, _tmp_path) -> None:
+    with session_scope(engine) as session:
+        publish_quarter(session, QUARTER, BARKING, Principal("lee", "lead"), files={"html": b"<p>pack</p>"})
+
+
+def _havering_commentary(engine, _tmp_path) -> None:
+    with session_scope(engine) as session:
+        assert save_commentary(session, "CSP1", HAVERING, QUARTER, "Havering is better.", "", "priya", NOW)
+
+
+def _shared_load(engine, tmp_path) -> None:
+    """A new ward: areas are shared by every partnership."""
+    load(
+        engine,
+        "areas",
+        write(tmp_path / "ward.csv", f"area_code,area_name,level,parent_code\nE05999999,Test Ward,ward,{BARKING}\n"),
+    )
+
+
+BARKING_CHANGES = (_barking_commentary, _barking_target, _barking_publish)
+
+
+class Planted:
+    """The shared cache's entries made since the last ``plant``, each then replaced by MARKER."""
+
+    def __init__(self, app, monkeypatch) -> None:
+        self.cache = app.server.extensions["cspdash_cache"]
+        self.real_set, self.keys = self.cache.set, []
+
+        def noting(key: str, value: object, *args: object, **kwargs: object) -> object:
+            self.keys.append(key)
+            return self.real_set(key, value, *args, **kwargs)
+
+        monkeypatch.setattr(self.cache, "set", noting)
+
+    def plant(self) -> None:
+        assert self.keys, "nothing was kept in the shared cache"
+        for key in self.keys:
+            _body, headers = self.cache.get(key)
+            self.real_set(key, (MARKER, headers))
+        self.keys = []
+
+
+def test_a_partnership_s_cached_pages_outlive_another_s_changes_and_not_its_own(demo_engine, database_url, tmp_path, monkeypatch):
+    _with_barking(demo_engine, tmp_path)
+    app = make_dashboard_app(database_url, CSPDASH_PUBLIC_READ="true")
+    client = app.server.test_client()  # nobody signed in: answers are cached
+    page = callback_body(
+        app, "_pages_content.children", {"_pages_location.pathname": f"/p/{HAVERING}/", "_pages_location.search": f"?period={Q3}"}
+    )
+    landing = callback_body(
+        app, "_pages_content.children", {"_pages_location.pathname": "/partnerships", "_pages_location.search": ""}
+    )
+    asks: dict[str, Callable] = {
+        "download": lambda: client.get(f"/p/{HAVERING}/export/summary.csv?period={Q3}"),
+        "page": lambda: client.post(f"/p/{HAVERING}/_dash-update-component", json=page),
+    }
+
+    def answers() -> dict[str, bytes]:
+        got = {what: ask() for what, ask in asks.items()}
+        assert {what: r.status_code for what, r in got.items()} == dict.fromkeys(asks, 200)
+        return {what: r.get_data() for what, r in got.items()}
+
+    def barking_on_the_landing_page() -> str:
+        text = json.dumps(client.post("/_dash-update-component", json=landing).get_json())  # "/" unescaped
+        return text[text.index("Barking and Dagenham CSP") :][:600]
+
+    assert "No report published yet" in barking_on_the_landing_page()  # kept in the shared cache
+    planted = Planted(app, monkeypatch)
+    first = answers()
+    planted.plant()
+    for change in BARKING_CHANGES:
+        change(demo_engine, tmp_path)
+        assert answers() == dict.fromkeys(asks, MARKER), f"Havering's cache was emptied by {change.__name__}"
+    # The list of partnerships shows Barking's summary as soon as it is published.
+    assert "Q3 2016/17" in barking_on_the_landing_page()
+    _havering_commentary(demo_engine, tmp_path)
+    after_own = answers()
+    assert MARKER not in after_own.values() and after_own["page"] != first["page"]
+    planted.plant()
+    _shared_load(demo_engine, tmp_path)
+    assert MARKER not in answers().values()
+
+
+def test_a_partnership_s_figures_stay_kept_in_the_process_through_another_s_changes(demo_engine, database_url, tmp_path):
+    from views import data
+
+    _with_barking(demo_engine, tmp_path)
+    data.clear_caches()
+
+    def havering_scorecard() -> object:
+        with chosen_partnership(HAVERING):
+            return data.scorecard(database_url, QUARTER, HAVERING)
+
+    def own_version() -> tuple[int, int]:
+        with session_scope(demo_engine) as session:
+            return versions(session, HAVERING)
+
+    kept, version = havering_scorecard(), own_version()
+    assert havering_scorecard() is kept
+    for change in BARKING_CHANGES:
+        change(demo_engine, tmp_path)
+        assert havering_scorecard() is kept, f"Havering's scorecard was worked out again after {change.__name__}"
+        assert own_version() == version, change.__name__
+    for change in (_havering_commentary, _shared_load):
+        change(demo_engine, tmp_path)
+        assert own_version() != version, change.__name__
+        fresh = havering_scorecard()
+        assert fresh is not kept, change.__name__
+        kept, version = fresh, own_version()
