@@ -1,8 +1,9 @@
-"""Each partnership's changes empty only its own cached pages (issue 23, #23 "kept per
-partnership"): a partnership's cached pages, downloads and figures are keyed by the shared data
-version and its own, so another partnership's commentary, target or publication leaves them
-standing, while its own change or a load of shared data refreshes them; the list of
-partnerships sees every partnership's publication at once. Flask test client and the
+"""Each partnership's changes empty only its own cached pages (issue 23: what grows with the
+nation but is used per partnership is kept per partnership): a partnership's cached pages,
+downloads and figures are keyed by the shared data version and its own, so another
+partnership's commentary, target, KPI file or publication leaves them standing, while its own
+change or a load of shared data refreshes them; the list of partnerships sees every
+partnership's publication at once. Flask test client and the
 per-process caches, real SQLite and PostgreSQL, the Havering demo beside Barking and Dagenham
 with its own indicator K1 (``tests/test_partnership_addresses.py``)."""
 
@@ -45,6 +46,16 @@ def _barking_publish(engine, _tmp_path) -> None:
         publish_quarter(session, QUARTER, BARKING, Principal("lee", "lead"), files={"html": b"<p>pack</p>"})
 
 
+def _barking_values(engine, tmp_path) -> None:
+    """A KPI file of Barking's own: its indicator values."""
+    load(
+        engine,
+        "values",
+        write(tmp_path / "bv.csv", f"indicator_code,area_code,period,value\nK1,{BARKING},{Q3},65\n"),
+        partnership=BARKING,
+    )
+
+
 def _havering_commentary(engine, _tmp_path) -> None:
     with session_scope(engine) as session:
         assert save_commentary(session, "CSP1", HAVERING, QUARTER, "Havering is better.", "", "priya", NOW)
@@ -59,7 +70,7 @@ def _shared_load(engine, tmp_path) -> None:
     )
 
 
-BARKING_CHANGES = (_barking_commentary, _barking_target, _barking_publish)
+BARKING_CHANGES = (_barking_commentary, _barking_target, _barking_values, _barking_publish)
 
 
 class Planted:

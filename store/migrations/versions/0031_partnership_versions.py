@@ -21,11 +21,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both databases (SQLite adds and drops a column in place since 3.35): a
+# batch copy of ``partnership`` would drop the table that the partnership's rows refer to.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("partnership") as batch:
-        batch.add_column(sa.Column("data_version", sa.Integer(), server_default="0", nullable=False))
+    op.add_column("partnership", sa.Column("data_version", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("partnership") as batch:
-        batch.drop_column("data_version")
+    op.drop_column("partnership", "data_version")
