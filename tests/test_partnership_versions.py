@@ -161,3 +161,26 @@ def test_a_partnership_s_figures_stay_kept_in_the_process_through_another_s_chan
         fresh = havering_scorecard()
         assert fresh is not kept, change.__name__
         kept, version = fresh, own_version()
+
+
+def test_annual_targets_and_breaks_saved_on_the_web_count_as_the_partnership_s_changes(demo_engine):
+    """The Targets page's annual target and series break (and a break removed): each a change of
+    Havering's own, so its cached pages and downloads are refreshed, and the shared data is not."""
+    from store.annotations import delete_annotation, save_annotation
+    from store.annual_targets import save_annual_target
+
+    def havering_versions() -> tuple[int, int]:
+        with session_scope(demo_engine) as session:
+            return versions(session, HAVERING)
+
+    shared, own = havering_versions()
+    values = {"target": 1200.0, "tolerance": 0.0, "tolerance_type": "abs", "profile": "even", "shares": None}
+    with session_scope(demo_engine) as session:
+        assert save_annual_target(session, "CSP1", "2016-17", None, values, "ana", NOW)
+    assert havering_versions() == (shared, own + 1)
+    with session_scope(demo_engine) as session:
+        saved = save_annotation(session, when=NOW.date(), reason="New recording system", user="ana", indicator_code="CSP1")
+    assert havering_versions() == (shared, own + 2)
+    with session_scope(demo_engine) as session:
+        delete_annotation(session, saved.id, "ana")
+    assert havering_versions() == (shared, own + 3)
