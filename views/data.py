@@ -1,9 +1,10 @@
 """Cached reads for the pages, and turning URL query values into a page state.
 
 Each cached function is keyed by (database URL, data version, arguments). The data version
-(``store.queries.data_version``) changes with every upload or web edit, so new data shows
-on the next page load without restarting, while repeat views of a quarter cost one small
-query. Cached objects are shared between requests: callers must not mutate them.
+(``store.queries.data_version``: the partnership in force, the shared version and that
+partnership's own) changes with every load of shared data and every upload or web edit of the
+partnership's own, so new data shows on the next page load without restarting, while repeat
+views of a quarter cost one small query and another partnership's edits leave them cached. Cached objects are shared between requests: callers must not mutate them.
 """
 
 from __future__ import annotations
