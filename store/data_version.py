@@ -13,7 +13,7 @@ other's cached pages standing.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from store.db import reading
@@ -39,6 +39,16 @@ def bump_partnership_version(session: Session, partnership: str) -> None:
         bump_data_version(session)
 
 
+def _shared() -> Select[int]:
+    return select(DataVersion.version).where(DataVersion.id == 1)
+
+
+def shared_version(session: Session) -> int:
+    """The shared counter alone: the key of what shows shared data only (outlines, an area's
+    counts), kept once for every partnership and through their own edits."""
+    return session.execute(_shared()).scalar() or 0
+
+
 def versions(session: Session, partnership: str | None) -> tuple[int, int]:
     """(shared, own) for the pages of ``partnership``, in one statement. ``None``: pages that may
     show every partnership's (the list of partnerships), whose own part is the sum of every
@@ -47,8 +57,7 @@ def versions(session: Session, partnership: str | None) -> tuple[int, int]:
     own = select(func.coalesce(func.sum(Partnership.data_version), 0))
     if partnership is not None:
         own = own.where(Partnership.code == partnership)
-    shared = select(DataVersion.version).where(DataVersion.id == 1)
-    row = session.execute(select(shared.scalar_subquery(), own.scalar_subquery())).one()
+    row = session.execute(select(_shared().scalar_subquery(), own.scalar_subquery())).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

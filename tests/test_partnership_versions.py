@@ -184,3 +184,25 @@ def test_annual_targets_and_breaks_saved_on_the_web_count_as_the_partnership_s_c
     with session_scope(demo_engine) as session:
         delete_annotation(session, saved.id, "ana")
     assert havering_versions() == (shared, own + 3)
+
+
+def test_what_shows_shared_data_only_is_built_once_for_every_partnership(demo_engine, database_url, tmp_path):
+    """A ward's counts (the map's trend panel) are the same whichever partnership asks: kept once,
+    through either partnership's edits, and worked out again after a load of shared data."""
+    from store.areas import AreaTree
+    from views import map_state
+
+    _with_barking(demo_engine, tmp_path)
+    with session_scope(demo_engine) as session:
+        ward = AreaTree.load(session).children[HAVERING][0]
+
+    def trend_for(partnership: str) -> object:
+        with chosen_partnership(partnership):
+            return map_state.trend(database_url, ward)
+
+    kept = trend_for(HAVERING)
+    _havering_commentary(demo_engine, tmp_path)
+    _barking_commentary(demo_engine, tmp_path)
+    assert trend_for(BARKING) is kept and trend_for(HAVERING) is kept
+    _shared_load(demo_engine, tmp_path)
+    assert trend_for(HAVERING) is not kept

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rules.periods import FinancialYear, PeriodError, Quarter
+from store.data_version import shared_version as shared_data_version
 from store.db import get_engine, reading
 from store.queries import (
     AreaChoice,
@@ -41,6 +42,13 @@ class PageError(Exception):
 def version(url: str) -> tuple:
     with reading(get_engine(url)) as session:
         return data_version(session)
+
+
+def shared_version(url: str) -> tuple:
+    """The key of what shows shared data only (outlines, an area's counts): built once for every
+    partnership, and kept through their own edits, not rebuilt by each (issue 23)."""
+    with reading(get_engine(url)) as session:
+        return ("shared", shared_data_version(session))
 
 
 @lru_cache(maxsize=16)
