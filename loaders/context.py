@@ -47,6 +47,11 @@ class LoadContext:
         return self._partnership
 
     @property
+    def loaded_partnership(self) -> str | None:
+        """The partnership whose rows this load wrote; None when it wrote only shared data."""
+        return self._partnership
+
+    @property
     def bulk(self) -> BulkWriter:
         """The load's bulk writer (made on first use); ``load_file`` drains or aborts it."""
         if self._bulk is None:

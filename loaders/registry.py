@@ -17,7 +17,7 @@ from sources.declarations import FileKind
 from sources.registry import counted, file_kind, kind_keys
 from store.area_book import AreaBook
 from store.coverage_record import record_coverage
-from store.data_version import bump_data_version
+from store.data_version import bump_data_version, bump_partnership_version
 from store.db import DATABASE_ERRORS, Engine, Session, database_error_detail, session_factory, without_statement_timeout
 from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
@@ -121,9 +121,21 @@ def _load(
     summary.upload_id = upload.id
     recorded = {k: v for k, v in summary.as_dict().items() if k not in {"periods", "area_rows"}}
     close_upload(session, upload, summary.rows, summary.periods, summary.areas, recorded)
-    bump_data_version(session)  # cached figures are stale from this commit on
+    count_change(session, ctx, areas)  # cached figures are stale from this commit on
     session.flush()
     return summary
+
+
+def count_change(session: Session, ctx: LoadContext, areas: AreaBook) -> None:
+    """Bump the partnership's own data version for a load of its rows (indicators, targets,
+    values, commentary, annotations: the loaders that asked for ``ctx.partnership``), the
+    shared one for anything else, and for a load that added areas or changed a ward's
+    generation as well (every partnership may show those)."""
+    own = ctx.loaded_partnership
+    if own is not None:
+        bump_partnership_version(session, own)
+    if own is None or areas.added or areas.generations_changed:
+        bump_data_version(session)
 
 
 def run_load(

@@ -18,7 +18,7 @@ from reporting.edits import StaleEdit
 from reporting.headlines import as_utc
 from rules.periods import Quarter
 from store.audit import record_change
-from store.data_version import bump_data_version
+from store.data_version import bump_partnership_version
 from store.input_changes import Cause, record_input_change
 from store.models import CorrectiveAction
 from store.partnerships import partnership_in_force, partnership_of
@@ -126,7 +126,7 @@ def _log(session: Session, row: CorrectiveAction, verb: str, old: dict[str, str 
         {f"action {row.id} {k}": v for k, v in new.items()},
         partnership=row.partnership_code,
     )
-    bump_data_version(session)
+    bump_partnership_version(session, row.partnership_code)
 
 
 def add_action(

@@ -12,6 +12,7 @@ from rules.breaks import SeriesBreak
 from sources.registry import source_keys
 from store.areas import AreaTree
 from store.audit import record_change
+from store.data_version import bump_partnership_version
 from store.indicator_queries import indicator_by_code
 from store.measures import Measure
 from store.models import Area, Indicator, SeriesAnnotation
@@ -126,6 +127,7 @@ def save_annotation(
     item.reason, item.updated_by, item.updated_at = reason.strip(), user, datetime.now(UTC)
     key = f"{indicator_code or source} {when.isoformat()} {kind} {area_code or 'every area'}"
     record_change(session, user, "edit" if old is not None else "add", "annotation", key, {"old": old, "new": item.reason})
+    bump_partnership_version(session, partnership)  # its charts cached without the break are stale
     session.flush()
     return item
 
@@ -138,6 +140,7 @@ def delete_annotation(session: Session, annotation_id: int, user: str) -> None:
     key = f"{item.indicator_code or item.source} {item.date.isoformat()} {item.kind} {item.area_code or 'every area'}"
     record_change(session, user, "delete", "annotation", key, {"old": item.reason, "new": None})
     session.delete(item)
+    bump_partnership_version(session, item.partnership_code)
     session.flush()
 
 

@@ -17,6 +17,7 @@ from rules.profiles import MONTHS, SEASONAL_YEARS, Profile, ProfileError, quarte
 from sources.registry import monthly as monthly_sources
 from store.areas import AreaTree
 from store.counts import monthly_counts
+from store.data_version import bump_partnership_version
 from store.indicator_queries import indicator_by_code
 from store.input_changes import Cause, record_input_change
 from store.measures import Measure
@@ -165,6 +166,7 @@ def save_annual_target(
     cause = Cause(now, user, f"annual target edited on the web by {user}")
     label = annual_label(indicator_code, year, area_code)
     record_input_change(session, cause, "target", indicator_code, label, before, new, partnership=partnership)
+    bump_partnership_version(session, partnership)
     return True
 
 

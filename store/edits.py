@@ -16,7 +16,7 @@ from reporting.edits import StaleEdit, TargetKey, TargetValues
 from reporting.headlines import as_utc
 from rules.periods import Quarter
 from store.audit import record_change
-from store.data_version import bump_data_version
+from store.data_version import bump_partnership_version
 from store.input_changes import Cause, record_input_change
 from store.models import Commentary, Target
 from store.partnerships import partnership_in_force, partnership_of
@@ -113,7 +113,7 @@ def save_target(
         new_values,
         partnership=partnership,
     )
-    bump_data_version(session)
+    bump_partnership_version(session, partnership)
     return True
 
 
@@ -165,5 +165,5 @@ def save_commentary(
         new,
         partnership=row.partnership_code,
     )
-    bump_data_version(session)
+    bump_partnership_version(session, row.partnership_code)
     return True

@@ -209,6 +209,8 @@ class Partnership(Base):
     name: Mapped[str] = mapped_column(String(200))
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # only its members read it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Counts the partnership's own changes (``store.data_version``); its cached pages key by it.
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 def _indicator_key(table: str) -> ForeignKeyConstraint:
@@ -474,8 +476,9 @@ class SignInThrottle(Base):
 
 
 class DataVersion(Base):
-    """One row counting changes to the figures: every load, edit and publish adds one in its
-    own transaction, and cached pages and exports are keyed by it."""
+    """One row counting changes to the shared figures (counts, areas, boundaries, population):
+    every load of them adds one in its own transaction. Cached pages and exports are keyed by it
+    and by the partnership's own counter (``Partnership.data_version``)."""
 
     __tablename__ = "data_version"
 

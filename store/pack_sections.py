@@ -14,8 +14,9 @@ from reporting.headlines import as_utc
 from reporting.pack_text import FIELDS, PackText
 from rules.periods import Quarter
 from store.audit import record_change
-from store.data_version import bump_data_version
+from store.data_version import bump_partnership_version
 from store.models import PackSection
+from store.partnerships import partnership_of
 
 
 def _row(session: Session, period: Quarter, area: str) -> PackSection | None:
@@ -55,6 +56,6 @@ def save_pack_text(
         session, user, "edit", "pack text", f"{area} {period.key}",
         {"old": {k: getattr(old, k) for k in changed}, "new": changed}, at=now,
     )  # fmt: skip
-    bump_data_version(session)  # drafts made before are stale
+    bump_partnership_version(session, partnership_of(session, area))  # drafts made before are stale
     session.flush()
     return True

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
+from store.data_version import bump_data_version, bump_partnership_version
 from store.models import (
     AnnualTarget,
     Area,
@@ -126,6 +127,7 @@ def set_private(session: Session, code: str, private: bool) -> PartnershipInfo:
         raise UnknownPartnership(code, held_codes(session))
     row.private = private
     session.flush()
+    bump_partnership_version(session, code)  # its pages cached for anyone who may no longer read them
     return PartnershipInfo(row.code, row.name, row.private, row.created_at)
 
 
@@ -150,6 +152,7 @@ def add_partnership(session: Session, code: str, name: str, private: bool = Fals
     session.add(row)
     session.flush()
     forget_held(session)
+    bump_data_version(session)  # the list of partnerships, and which one an area's report belongs to
     return PartnershipInfo(row.code, row.name, row.private, row.created_at)
 
 

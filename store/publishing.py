@@ -57,7 +57,7 @@ from reporting.workflow import (
 )
 from rules.periods import Quarter
 from store.audit import record_change
-from store.data_version import bump_data_version
+from store.data_version import bump_partnership_version
 from store.db import session_scope
 from store.notifications import previous_publication, record_published, record_safely
 from store.partnerships import partnership_of
@@ -105,7 +105,7 @@ def _set_state(session: Session, period: Quarter, area: str, state: str, by: str
         row = QuarterState(period=period.key, area_code=area)
         session.add(row)
     row.state, row.changed_by, row.changed_at, row.note = state, by, now, note
-    bump_data_version(session)  # pages and exports cached for the old state are stale now
+    bump_partnership_version(session, partnership_of(session, area))  # its pages cached for the old state are stale
     session.flush()
     return row
 

@@ -27,16 +27,14 @@ from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts, months_held
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
+from store.data_version import versions
 from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarters_needed, series
 from store.models import (
-    AnnualTarget,
     Commentary,
-    DataVersion,
     Indicator,
     IndicatorValue,
     MaracReturn,
-    Target,
     Upload,
 )
 from store.partnerships import partnership_in_force, partnership_of
@@ -148,22 +146,11 @@ class DemandPanel:
 
 def data_version(session: Session, partnership: str | None = None) -> tuple[str, ...]:
     """Changes whenever anything the pages of the partnership given (None: the one in force)
-    show changes: a new upload, or one of its targets or commentary edited on the web. Used to
-    key caches, so one cheap query per request; it starts with the partnership, so what is
-    cached for one partnership is never served for another."""
+    show changes: shared data loaded, or one of its own rows written (``store.data_version``).
+    Used to key caches, so one cheap query per request; it starts with the partnership, so what
+    is cached for one partnership is never served for another, and another's edit leaves it."""
     partnership = partnership or partnership_in_force(session)
-    parts = [
-        select(func.max(DataVersion.version)),  # bumped by every load, edit and publish
-        select(func.max(Upload.id)),
-        select(func.count(Target.id)).where(Target.partnership_code == partnership),
-        select(func.max(Target.updated_at)).where(Target.partnership_code == partnership),
-        select(func.count(AnnualTarget.id)).where(AnnualTarget.partnership_code == partnership),
-        select(func.max(AnnualTarget.updated_at)).where(AnnualTarget.partnership_code == partnership),
-        select(func.count(Commentary.id)).where(Commentary.partnership_code == partnership),
-        select(func.max(Commentary.updated_at)).where(Commentary.partnership_code == partnership),
-    ]
-    row = session.execute(select(*(p.scalar_subquery() for p in parts))).one()
-    return (partnership, *(str(v) for v in row))
+    return (partnership, *(str(v) for v in versions(session, partnership)))
 
 
 def _complete_quarters(months: list[str]) -> set[Quarter]:

@@ -77,7 +77,7 @@ READ_CALLBACKS = {
 }  # fmt: skip
 # What a module must not use for its callbacks to count as read-only.
 WRITERS = ("save_target", "save_commentary", "save_annotation", "delete_annotation", "load_file", "run_load", "load_upload", "check_upload", "record_change",
-           "add_user", "set_role", "set_password", "set_active", "bump_data_version", "form.save", "session.add(")  # fmt: skip
+           "add_user", "set_role", "set_password", "set_active", "bump_data_version", "bump_partnership_version", "form.save", "session.add(")  # fmt: skip
 
 
 @pytest.fixture

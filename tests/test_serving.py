@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from loaders.reading import Source
 from loaders.registry import run_load
-from store.data_version import data_version
+from store.data_version import data_version, versions
 from store.db import session_scope
 from store.schema import head_revision
 from store.users import set_password, set_role
@@ -305,40 +305,46 @@ def test_serving_throttle_counts_per_address_too(engine):
 # ----- data version and the shared cache -----------------------------------------------------------
 
 
+def _versions(engine, partnership: str | None = None) -> tuple[int, int]:
+    """(shared, the partnership's own) data versions; None: the sum of every partnership's."""
+    with session_scope(engine) as session:
+        return versions(session, partnership)
+
+
 def test_serving_loads_and_edits_bump_the_data_version_and_failures_do_not(engine, tmp_path):
     from loaders.errors import LoadError
 
-    v0 = data_version(engine)
+    shared, own = _versions(engine)
     good = tmp_path / "areas.csv"
     good.write_text("area_code,area_name,level,parent_code\nE05999999,Test Ward,ward,E09000016\n")
     run_load(engine, "areas", Source.from_path(good), dry_run=True)
-    assert data_version(engine) == v0  # a dry run stores nothing
+    assert _versions(engine) == (shared, own)  # a dry run stores nothing
     run_load(engine, "areas", Source.from_path(good))
-    assert data_version(engine) == v0 + 1
+    assert _versions(engine) == (shared + 1, own)  # areas are shared
     bad = tmp_path / "bad.csv"
     bad.write_text("area_code,area_name,level,parent_code\nE05999998,,ward,E09000016\n")
     with pytest.raises(LoadError):
         run_load(engine, "areas", Source.from_path(bad))
-    assert data_version(engine) == v0 + 1
+    assert _versions(engine) == (shared + 1, own)
 
 
-def test_serving_web_edits_bump_the_data_version(demo_engine):
+def test_serving_web_edits_bump_the_partnership_s_data_version(demo_engine):
     from rules.periods import Quarter
     from store.edits import TargetKey, TargetValues, save_commentary, save_target
 
-    v0 = data_version(demo_engine)
+    shared, own = _versions(demo_engine, "E09000016")
     now = datetime.now(UTC)
     with session_scope(demo_engine) as session:
         assert save_target(
             session, TargetKey("CSP1", "2016-17", 3, None), TargetValues(1.0, None, None, 0.0, "abs"), "priya", now
         )
-    assert data_version(demo_engine) == v0 + 1
+    assert _versions(demo_engine, "E09000016") == (shared, own + 1)  # the partnership's own: shared data unchanged
     with session_scope(demo_engine) as session:
         assert save_commentary(session, "CSP1", "E09000016", Quarter.parse("2016-17-Q3"), "Better.", "", "priya", now)
-    assert data_version(demo_engine) == v0 + 2
+    assert _versions(demo_engine, "E09000016") == (shared, own + 2)
     with session_scope(demo_engine) as session:  # saving the same again changes nothing
         assert not save_commentary(session, "CSP1", "E09000016", Quarter.parse("2016-17-Q3"), "Better.", "", "priya", now)
-    assert data_version(demo_engine) == v0 + 2
+    assert _versions(demo_engine, "E09000016") == (shared, own + 2)
 
 
 @pytest.fixture
@@ -367,7 +373,7 @@ def test_serving_shared_cache_in_redis_serves_repeats_until_the_data_changes(web
     store = redis.Redis.from_url(redis_url)
     cache = app.server.extensions["cspdash_cache"]
     keys = [k.decode() for k in store.keys("flask_cache_cspdash:*")]
-    version = data_version(demo_engine)
+    version = data_version(demo_engine)  # an old address: the shared version and every partnership's
     mine = [k for k in keys if f":v{version}:" in k]
     assert mine, keys
     # Another worker (another app on the same Redis) is answered from the cache: prove it

@@ -1,9 +1,10 @@
 """Cached reads for the pages, and turning URL query values into a page state.
 
 Each cached function is keyed by (database URL, data version, arguments). The data version
-(``store.queries.data_version``) changes with every upload or web edit, so new data shows
-on the next page load without restarting, while repeat views of a quarter cost one small
-query. Cached objects are shared between requests: callers must not mutate them.
+(``store.queries.data_version``: the partnership in force, the shared version and that
+partnership's own) changes with every load of shared data and every upload or web edit of the
+partnership's own, so new data shows on the next page load without restarting, while repeat
+views of a quarter cost one small query and another partnership's edits leave them cached. Cached objects are shared between requests: callers must not mutate them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rules.periods import FinancialYear, PeriodError, Quarter
+from store.data_version import shared_version as shared_data_version
 from store.db import get_engine, reading
 from store.queries import (
     AreaChoice,
@@ -40,6 +42,13 @@ class PageError(Exception):
 def version(url: str) -> tuple:
     with reading(get_engine(url)) as session:
         return data_version(session)
+
+
+def shared_version(url: str) -> tuple:
+    """The key of what shows shared data only (outlines, an area's counts): built once for every
+    partnership, and kept through their own edits, not rebuilt by each (issue 23)."""
+    with reading(get_engine(url)) as session:
+        return ("shared", shared_data_version(session))
 
 
 @lru_cache(maxsize=16)

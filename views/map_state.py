@@ -33,7 +33,7 @@ from store.map_queries import (
 )
 from store.reference import LONDON, LONDON_BOROUGHS
 from views import maps
-from views.data import version
+from views.data import shared_version, version
 from views.wording import signed_percent
 
 VIEWS = {"count": "Number", "rate": "Rate per 1,000 residents", "change": "Change on the same period last year"}
@@ -196,7 +196,7 @@ def _borough_vintage(url: str, v: tuple) -> str | None:
 
 
 def borough_vintage(url: str) -> str | None:
-    return _borough_vintage(url, version(url))
+    return _borough_vintage(url, shared_version(url))
 
 
 @lru_cache(maxsize=64)
@@ -210,7 +210,7 @@ def _trend(url: str, v: tuple, code: str) -> tuple[AreaTrend, str, str | None]:
 
 def trend(url: str, code: str) -> tuple[AreaTrend, str, str | None]:
     """A ward's quarterly counts by category, its name and its borough's code."""
-    return _trend(url, version(url), code)
+    return _trend(url, shared_version(url), code)
 
 
 def shown_value(figure: AreaFigure, view: str) -> float | None:

@@ -26,7 +26,7 @@ import shapely
 from store.db import get_engine, reading
 from store.map_queries import Outline, outlines
 from views.charts import FONT, INK
-from views.data import version
+from views.data import shared_version
 
 # ColorBrewer Blues, light to dark, for 1–7 classes.
 BLUES = {
@@ -319,9 +319,9 @@ def _layer(url: str, v: tuple, level: str, vintage: str, overview: bool) -> Laye
 
 
 def layer(url: str, level: str, vintage: str, codes: Sequence[str]) -> Layer:
-    """The outlines of ``codes`` in ``vintage``: built once per boundary set and data
-    version (a new upload changes the version, so reloaded boundaries are picked up)."""
-    full = _layer(url, version(url), level, vintage, len(codes) > OVERVIEW_AREAS)
+    """The outlines of ``codes`` in ``vintage``: built once per boundary set and shared data
+    version, for every partnership (a load of boundaries changes it, so they are picked up)."""
+    full = _layer(url, shared_version(url), level, vintage, len(codes) > OVERVIEW_AREAS)
     wanted = [c for c in codes if c in full.features]
     return Layer(
         vintage, {c: full.features[c] for c in wanted}, {c: full.centres[c] for c in wanted}, {c: full.bounds[c] for c in wanted}

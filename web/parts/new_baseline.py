@@ -19,7 +19,6 @@ from rules.breaks import period_span
 from rules.gaps import period_label
 from rules.verdict import baseline_words, process_shift, shift_words
 from store.annotations import save_annotation
-from store.data_version import bump_data_version
 from store.db import Engine, session_scope
 from web.access import can, current_user, guard_write
 from web.parts import components as ui
@@ -90,8 +89,7 @@ def record_new_baseline(engine: Engine, code: str, period: str, reason: str, use
     new baseline) and mark the cached pages stale. Raises ValueError (words for the reader)."""
     day = period_span(period)[0]
     with session_scope(engine) as session:
-        save_annotation(session, when=day, reason=reason, user=user, indicator_code=code)
-        bump_data_version(session)  # the page's cached chart is keyed on the data version
+        save_annotation(session, when=day, reason=reason, user=user, indicator_code=code)  # counts the change
     return day
 
 

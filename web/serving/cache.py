@@ -3,10 +3,13 @@ filesystem cache in the data folder.
 
 What it holds: export files (packs, chart images, spreadsheets: the same for everyone who may
 read them) and the answers to read-only dashboard callbacks for visitors who are not signed
-in (their answer cannot depend on who asks). Every key includes the data version
+in (their answer cannot depend on who asks). Every key includes the data versions
 (``store.data_version``), which each load, edit and publish bumps in the same transaction,
-so nobody is served figures from before a change. If the cache is unreachable the request is
-simply worked out again.
+so nobody is served figures from before a change: at a partnership's address (``/p/CODE``) the
+shared version and that partnership's own, so another partnership's edit leaves its entries
+standing; elsewhere (the list of partnerships, callbacks of a page loaded at an old address)
+the shared version and every partnership's. If the cache is unreachable the request is simply
+worked out again.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from settings import Settings
 from store.data_version import data_version
 from store.db import get_engine
 from web.access import current_user, required_role
+from web.addresses import address_partnership
 
 log = logging.getLogger(__name__)
 CALLBACK_PATH = "/_dash-update-component"
@@ -97,7 +101,7 @@ def _request_key(namespace: str, settings: Settings) -> str | None:
     else:
         return None
     try:
-        version = data_version(get_engine(settings.database_url))
+        version = data_version(get_engine(settings.database_url), address_partnership())
     except Exception:  # no version, no caching (the page will explain the error)
         return None
     return f"cspdash:{namespace}:v{version}:{hashlib.sha256(what.encode()).hexdigest()}"
