@@ -115,8 +115,10 @@ def _load(
         ctx.finish()
         if sources:  # through the count table's key, so once it is rebuilt
             record_incomplete(session, sources)
-        # Likewise through the key: the months each source whose counts the load wrote holds.
-        record_source_months(session, declared.writes_counts)
+        # Likewise through the key: the months held of each source whose counts the load wrote,
+        # from the area-months it wrote (all of them where rows moved elsewhere: see settle).
+        written = {source: loaded.area_months for source, loaded in ctx.loaded.items()}
+        record_source_months(session, declared.writes_counts, written)
     except BaseException:
         ctx.abort()
         raise

@@ -10,13 +10,15 @@ request reads them with one query (``months_held``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from rules.periods import months_between
-from store.bulk import bulk_insert
+from store.bulk import IN_LIMIT, bulk_insert
 from store.models import SourceMonth
 from store.source_tables import count_models
 
@@ -31,15 +33,32 @@ def months_held(session: Session, source: str) -> list[str]:
     return list(session.execute(stmt).scalars())
 
 
-def record_source_months(session: Session, sources: Iterable[str]) -> None:
+def record_source_months(
+    session: Session, sources: Iterable[str], written: Mapping[str, AbstractSet[tuple[str, str]]] | None = None
+) -> None:
     """Keep the months held of each of ``sources`` held as counts in line with its count
     table, in the caller's transaction, writing only what changed. Reads the table's key, so
-    a load calls it once any key it set aside is built again."""
+    a load calls it once any key it set aside is built again.
+
+    ``written``: per source, the (area, month) pairs a load of counts wrote, whole (every other
+    area-month is as it was). Only those months can have changed, and a month is held if one of
+    those areas holds it: a probe of the key, not a walk over every area held (seconds with the
+    nation held, on every load of one partnership's file). A month held before that none of
+    them holds now may still be held by another area: then the table's key is walked."""
+    written = written or {}
     for source in dict.fromkeys(sources):
         if source not in COUNT_MODELS:
             continue
-        held = set(held_months(session, source))
         kept = set(months_held(session, source))
+        area_months = written.get(source)
+        if area_months is None:
+            held = set(held_months(session, source))
+        else:
+            months, found = _held_by(session, source, area_months)
+            if (months - found) & kept:
+                held = set(held_months(session, source))
+            else:
+                held = kept | found
         if gone := sorted(kept - held):
             session.execute(
                 delete(SourceMonth)
@@ -49,6 +68,31 @@ def record_source_months(session: Session, sources: Iterable[str]) -> None:
         if new := sorted(held - kept):
             bulk_insert(session, SourceMonth.__tablename__, ["source", "month"], [(source, m) for m in new])
     session.flush()
+
+
+def _held_by(session: Session, source: str, area_months: AbstractSet[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    """The months of ``area_months``, and those of them one of their areas holds ``source``
+    for: per month, a probe of the key for one of its areas (which holds it, as a rule: the load
+    wrote its figures there); for a month it does not, the rest of its areas a chunk at a time."""
+    model = COUNT_MODELS[source]
+
+    def held(month: str, areas: list[str]) -> bool:
+        probe = select(model.area_code).where(model.month == month, model.area_code.in_(areas)).limit(1)
+        return session.execute(probe).first() is not None
+
+    one_area: dict[str, str] = {}
+    for area, month in area_months:
+        one_area.setdefault(month, area)
+    found = {month for month, area in one_area.items() if held(month, [area])}
+    if rest := set(one_area) - found:
+        areas_of: dict[str, list[str]] = defaultdict(list)
+        for area, month in area_months:
+            if month in rest:
+                areas_of[month].append(area)
+        for month, areas in areas_of.items():
+            if any(held(month, areas[start : start + IN_LIMIT]) for start in range(0, len(areas), IN_LIMIT)):
+                found.add(month)
+    return set(one_area), found
 
 
 def held_months(session: Session, source: str) -> list[str]:

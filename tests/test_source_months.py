@@ -47,6 +47,42 @@ def test_every_load_keeps_the_months_held_as_the_counts_give_them(engine, tmp_pa
     assert_kept(engine, ["2024-10", "2024-11", "2025-01"])
 
 
+def test_a_load_finds_its_months_from_what_it_wrote_without_walking_the_key(engine, tmp_path, monkeypatch):
+    """A load probes the key for the months it wrote (one partnership's file need not pay for
+    every area of the nation held); its months held are then the same as a walk gives."""
+    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
+    load(engine, "crime", write(tmp_path / "first.csv", HEADER + f"{HAROLD_WOOD},300,400,,\n"))
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        load(engine, "crime", write(tmp_path / "more.csv", HEADER + f"{ABBEY},,400,,600\n"))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if "WITH RECURSIVE" in s.upper()]
+    assert_kept(engine, ["2024-10", "2024-11", "2025-01"])
+
+
+def test_a_month_gone_from_the_area_months_written_is_looked_for_among_every_area(engine, tmp_path, monkeypatch):
+    """Only a month the written areas no longer hold can have gone: the key is walked for it,
+    so it stays while another area holds it and goes when none does."""
+    from sqlalchemy import delete
+
+    from store.models import CrimeCount
+    from store.source_months import record_source_months
+
+    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
+    load(engine, "crime", write(tmp_path / "both.csv", HEADER + f"{HAROLD_WOOD},300,400,,\n{ABBEY},,400,,600\n"))
+    for ward, expected in (("E05000312", ["2024-10", "2024-11", "2025-01"]), ("E05014053", ["2024-10", "2025-01"])):
+        with session_scope(engine) as session:
+            session.execute(delete(CrimeCount).where(CrimeCount.area_code == ward, CrimeCount.month == "2024-11"))
+            record_source_months(session, ["crime"], {"crime": {(ward, "2024-11")}})
+        assert_kept(engine, expected)
+
+
 def test_counts_gone_with_a_retired_area_take_their_months_with_them(engine, tmp_path, monkeypatch):
     """Areas a boundary file retires with no successor lose their counts (``geo.boundaries``
     retires them, then works the counts' records out again, as here): a month only they held
