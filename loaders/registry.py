@@ -116,7 +116,8 @@ def _load(
         if sources:  # through the count table's key, so once it is rebuilt
             record_incomplete(session, sources)
         # Likewise through the key: the months held of each source whose counts the load wrote,
-        # from the area-months it wrote (all of them where rows moved elsewhere: see settle).
+        # found from the area-months it wrote; the whole table is walked for a source settling
+        # moved rows of (``settle_after_load`` drops it from ``ctx.loaded``) or with no writer.
         written = {source: loaded.area_months for source, loaded in ctx.loaded.items()}
         record_source_months(session, declared.writes_counts, written)
     except BaseException:
