@@ -50,11 +50,8 @@ API = f"/api/v1/p/E09000016/scorecard?period={PERIOD}"  # Havering's address (is
 
 
 def _clear_caches(app: object) -> None:
-    """Empty every cache: in process (the views' caches and the store's months held, keyed by
-    the data version) and the shared one (callback answers for visitors who are not signed in)."""
-    from store import counts
-
-    counts._MONTHS_KEPT.clear()
+    """Empty every cache: in process (the views' caches, keyed by the data version) and the
+    shared one (callback answers for visitors who are not signed in)."""
     for item in gc.get_objects():
         if isinstance(item, functools._lru_cache_wrapper):
             item.cache_clear()
@@ -252,6 +249,7 @@ def first_import_readers(url: str, data_dir: str, history: Path, interval: float
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM crime_count"))
+        conn.execute(text("DELETE FROM source_month WHERE source = 'crime'"))  # kept with the counts
         conn.execute(text("ANALYZE crime_count"))  # the load sees an empty table, as a first import does
     engine.dispose()
     during = readers_during_load(url, data_dir, history, interval)

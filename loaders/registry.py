@@ -23,6 +23,7 @@ from store.incomplete_months import record_incomplete
 from store.locks import LoadRunning, take_load_lock
 from store.notifications import record_after_load
 from store.partnerships import PartnershipError
+from store.source_months import record_source_months
 from store.upload_history import close_upload, open_upload
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,11 @@ def _load(
         ctx.finish()
         if sources:  # through the count table's key, so once it is rebuilt
             record_incomplete(session, sources)
+        # Likewise through the key: the months held of each source whose counts the load wrote,
+        # found from the area-months it wrote; the whole table is walked for a source settling
+        # moved rows of (``settle_after_load`` drops it from ``ctx.loaded``) or with no writer.
+        written = {source: loaded.area_months for source, loaded in ctx.loaded.items()}
+        record_source_months(session, declared.writes_counts, written)
     except BaseException:
         ctx.abort()
         raise

@@ -21,17 +21,16 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from rules.periods import months_between
 from rules.ward_generations import chosen_generation
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT
 from store.category_figures import Row, category_key, kept_rows
 from store.count_sources import PART_PREFIX
 from store.crime_types import is_police_uk_type, lacking_reason, police_uk_types_for
-from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount, DataVersion
+from store.models import Area, AreaMonthCoverage, AsbCount, CrimeCount
 from store.reference import ENGLAND, LONDON
 from store.source_tables import count_models
 
@@ -419,57 +418,3 @@ def stored_figures(
             direct[code][month] = Held(int(total or 0), upload)
     spans = {code: (min(per_month), max(per_month)) for code, per_month in direct.items()}
     return direct, spans
-
-
-# Each source's months held, kept per database and data version. Working them out walks the
-# count table's key area by area: milliseconds for a borough's wards, seconds with every ward
-# in England and Wales held, and every page and API answer that resolves a quarter asks. They
-# change only with the counts, and whatever changes the counts (a load) bumps the data version
-# in the same transaction, so a reader never keeps months from before a change it can see.
-_MONTHS_KEPT: dict[tuple[str, str, int], list[str]] = {}
-_MONTHS_KEPT_MOST = 256  # databases × sources × versions a process keeps; the oldest go first
-
-
-def months_held(session: Session, source: str) -> list[str]:
-    """Every month some area holds ``source`` for, oldest first (``held_months``), worked out
-    once per data version of the database."""
-    version = session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
-    key = (session.get_bind().engine.url.render_as_string(hide_password=False), source, version)
-    kept = _MONTHS_KEPT.get(key)
-    if kept is None:
-        kept = _MONTHS_KEPT[key] = held_months(session, source)
-        while len(_MONTHS_KEPT) > _MONTHS_KEPT_MOST:
-            del _MONTHS_KEPT[next(iter(_MONTHS_KEPT))]
-    return list(kept)
-
-
-def held_months(session: Session, source: str) -> list[str]:
-    """Every month some area holds ``source`` for, oldest first: through the table's key
-    (area_code, month, …) alone, so the cost grows with the areas and months held, not with
-    the rows (a DISTINCT over the table read all 3 million cells of a 14-year history).
-    The areas held are found by skipping from one area's rows to the next, with each area's
-    first and last month (two probes); then each month in that range is kept if some area
-    holds it (a probe per area until one does: the first, as a rule)."""
-    table = SOURCES[source].__tablename__
-    held = (
-        f"WITH RECURSIVE held(code) AS (SELECT min(area_code) FROM {table} UNION ALL "
-        f"SELECT (SELECT min(area_code) FROM {table} WHERE area_code > held.code) FROM held WHERE held.code IS NOT NULL)"
-    )
-    low, high = session.execute(
-        text(
-            f"{held} SELECT min((SELECT min(month) FROM {table} t WHERE t.area_code = held.code)), "
-            f"max((SELECT max(month) FROM {table} t WHERE t.area_code = held.code)) FROM held WHERE code IS NOT NULL"
-        )
-    ).one()
-    if low is None:
-        return []
-    candidates = months_between(low, high)
-    rows = ", ".join(f"(:m{i})" for i in range(len(candidates)))
-    found = session.execute(
-        text(
-            f"{held}, candidate(month) AS (VALUES {rows}) SELECT month FROM candidate c WHERE EXISTS "
-            f"(SELECT 1 FROM held JOIN {table} t ON t.area_code = held.code AND t.month = c.month)"
-        ),
-        {f"m{i}": m for i, m in enumerate(candidates)},
-    )
-    return sorted(m for (m,) in found)

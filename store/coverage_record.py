@@ -34,6 +34,7 @@ from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, res
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
+from store.source_months import record_source_months
 
 # Which recorded sources a load of each kind can change: each kind's ``changes_coverage``
 # (``sources``).
@@ -128,6 +129,9 @@ def record_coverage(
         from store.incomplete_months import record_incomplete  # it reads this module's record
 
         record_incomplete(session, sources)
+        # Whatever changes counts outside a load of them (areas retired into their successors,
+        # sources settled after a migration) keeps their months held in line too.
+        record_source_months(session, sources)
 
 
 Plan = tuple[dict[Key, Recorded], Callable[[], dict[Key, Recorded]]]  # (held, how to work it out)

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from rules.periods import MONTH_NAMES, FinancialYear, PeriodError, Quarter, is_month
 from sources.declarations import UPLOADED
 from sources.registry import SOURCES, by_key
-from store.counts import months_held
 from store.measures import Measure
 from store.models import Indicator, IndicatorValue
 from store.partnerships import partnership_in_force
 from store.queries import _complete_quarters, quarters_by_source
+from store.source_months import months_held
 
 
 def _rated(partnership: str) -> Select[Indicator]:

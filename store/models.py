@@ -570,6 +570,18 @@ class CategoryFigure(Base):
     lacking: Mapped[str] = mapped_column(Text)
 
 
+class SourceMonth(Base):
+    """A month some area holds a source held as counts for (``crime``, ``asb``), kept as the
+    counts change (``store.source_months``): which months and quarters are held is asked by
+    every page and API answer that resolves a quarter, and working it out from the count table
+    walks its key area by area (seconds with every ward of England and Wales held)."""
+
+    __tablename__ = "source_month"
+
+    source: Mapped[str] = mapped_column(String(48), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+
+
 # --- Ward generations (issue 19): which generation covers a borough-month -------------------
 
 

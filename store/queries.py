@@ -24,7 +24,7 @@ from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.comparators import attach_comparator, comparator_figures, comparator_measure, group_series, resolve_comparator
 from store.counts import SOURCES as COUNT_MODELS
-from store.counts import monthly_counts, months_held
+from store.counts import monthly_counts
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
 from store.data_version import versions
@@ -40,6 +40,7 @@ from store.models import (
 from store.partnerships import partnership_in_force, partnership_of
 from store.projection import projection_for
 from store.scorecard import ScoreRow, find_target, indicators, override_text, score_indicator
+from store.source_months import months_held
 
 MONTHLY_SOURCES = monthly_sources()  # crime, ASB: counts by month (``sources``)
 

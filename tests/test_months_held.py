@@ -1,11 +1,11 @@
-"""The months a count source holds (``store.counts.months_held``), read through the table's
-key: every month some area holds, once, oldest first, and never a month inside the range
+"""The months a count source holds (``store.source_months.months_held``), as kept by the
+loads: every month some area holds, once, oldest first, and never a month inside the range
 that no area holds (a quarter with such a month is not complete)."""
 
 from __future__ import annotations
 
-from store.counts import months_held
 from store.db import session_scope
+from store.source_months import months_held
 from tests.helpers import load, write
 
 HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202410,202411,202501,202502\n"
@@ -24,35 +24,3 @@ def test_months_held_are_every_month_some_area_holds_and_no_other(engine, tmp_pa
     with session_scope(engine) as session:
         assert months_held(session, "crime") == ["2024-10", "2024-11", "2025-01", "2025-02"]
         assert months_held(session, "asb") == []
-
-
-def test_months_held_are_worked_out_once_per_data_version(engine, tmp_path, monkeypatch):
-    """Walking the key is seconds with the nation held: a second ask reads only the data
-    version, until a load changes it."""
-    from sqlalchemy import event
-
-    monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
-    load(
-        engine,
-        "crime",
-        write(tmp_path / "a.csv", HEADER + "BURGLARY,BURGLARY - RESIDENTIAL,Harold Wood,E05000312,Havering,3,4,,\n"),
-    )
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        with session_scope(engine) as session:
-            assert months_held(session, "crime") == ["2024-10", "2024-11"]
-            first = len(statements)
-            assert months_held(session, "crime") == ["2024-10", "2024-11"]
-            assert len(statements) == first + 1 and "data_version" in statements[-1]
-        load(
-            engine, "crime", write(tmp_path / "b.csv", HEADER + "THEFT,OTHER THEFT,Abbey,E05014053,Barking and Dagenham,,,5,6\n")
-        )
-        with session_scope(engine) as session:
-            assert months_held(session, "crime") == ["2024-10", "2024-11", "2025-01", "2025-02"]
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)

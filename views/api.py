@@ -21,7 +21,7 @@ from rules.periods import PeriodError, Quarter, quarters_between
 from rules.summary import RagCounts
 from store.actions import list_actions
 from store.areas import AreaTree
-from store.counts import SOURCES, monthly_counts_many, months_held
+from store.counts import SOURCES, monthly_counts_many
 from store.db import Session
 from store.publishing import quarter_state
 from store.queries import (
@@ -36,6 +36,7 @@ from store.queries import (
     rating_history,
 )
 from store.scorecard import ScoreRow, build_scorecard, indicators, projection_fields
+from store.source_months import months_held
 from store.spc_series import attach_spc
 from store.ward_generations import figure_spans
 from views import ViewError
