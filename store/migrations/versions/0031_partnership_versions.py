@@ -8,7 +8,7 @@ comparators) and its own, so one partnership's edit no longer empties every othe
 Starts at 0 for every partnership held.
 
 Revision ID: 0031_partnership_versions
-Revises: 0029_category_figures
+Revises: 0030_source_months
 """
 
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = "0031_partnership_versions"
-down_revision = "0029_category_figures"
+down_revision = "0030_source_months"
 branch_labels = None
 depends_on = None
 
