@@ -104,3 +104,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_history_readers.py
 	$(BIN)/python benchmarks/bench_national.py
+	$(BIN)/python benchmarks/bench_policeuk_coverage.py --national-months 12
