@@ -20,11 +20,12 @@ HAVERING, BARKING = "E09000016", "E09000002"
 PAGES = [("/", data._scorecard), ("/map", map_state._figures), ("/demand", data._demand)]
 
 
-def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(demo_engine, database_url) -> None:
+def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(demo_engine, database_url, caplog) -> None:
     with session_scope(demo_engine) as session:
         add_partnership(session, BARKING, "Barking and Dagenham CSP")
     app = make_web_app(database_url, CSPDASH_PUBLIC_READ="true")
     warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
+    assert "warm-up" not in caplog.text  # every page opened: the list of partnerships and both partnerships' pages
 
     client = app.server.test_client()
     for page, figures in PAGES:
@@ -33,6 +34,12 @@ def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(de
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         after = figures.cache_info()
         assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+
+
+def test_warm_up_says_when_signed_out_readers_may_not_read(demo_engine, database_url, caplog) -> None:
+    app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
+    warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
+    assert f"warm-up: 3 of 3 pages not opened (/p/{HAVERING}/, /p/{HAVERING}/map, /p/{HAVERING}/demand)" in caplog.text
 
 
 @pytest.mark.parametrize(

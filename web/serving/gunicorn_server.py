@@ -5,6 +5,7 @@ requests that wait on the database."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -12,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 from settings import Settings
 
+log = logging.getLogger(__name__)
 MAX_DEFAULT_WORKERS = 8  # each worker holds its own copy of the app (~200 MB)
 
 
@@ -95,8 +97,6 @@ def warm_up(server: Any, settings: Settings) -> None:
     at their partnership's address, so their figures are the ones cached for that partnership;
     with several partnerships held, the list of them too (where ``/`` sends readers). Best
     effort; the database connections used are closed before the fork."""
-    import logging
-
     from store.db import get_engine, session_scope
     from store.partnerships import held_codes, private_partnerships
     from web.addresses import partnership_href
@@ -109,11 +109,15 @@ def warm_up(server: Any, settings: Settings) -> None:
         addresses = ["/partnerships"] if len(held) > 1 else []
         for code in partnerships_to_warm(held, private, settings.partnership):
             addresses += [partnership_href(code, page) for page in WARM_PAGES]
+        refused = []
         for address in addresses:
             layout = address[: address.index("/", 3)] + "/_dash-layout" if address.startswith("/p/") else "/_dash-layout"
-            client.get(layout, headers={PAGE_HEADER: address})
+            if client.get(layout, headers={PAGE_HEADER: address}).status_code != 200:
+                refused.append(address)
+        if refused:  # e.g. signed-out readers may not read: nothing of theirs to warm
+            log.warning("warm-up: %d of %d pages not opened (%s)", len(refused), len(addresses), ", ".join(refused))
     except Exception:  # a cold start is slower, not broken
-        logging.getLogger(__name__).warning("warm-up before forking the workers failed", exc_info=True)
+        log.warning("warm-up before forking the workers failed", exc_info=True)
     finally:
         get_engine(settings.database_url).dispose()
 
