@@ -384,3 +384,19 @@ def test_a_policeuk_load_works_out_the_record_of_the_wards_it_placed_records_in_
     assert cranham not in worked_out[0]  # nor London's other boroughs: 4 areas of the 39 held
     assert_record_agrees(engine)
     assert record(engine, "crime")[("crime", HAVERING, "2024-05")] == Recorded("children", 3, 1, 2, "wards", False)
+
+
+def test_lookups_placing_districts_in_partnerships_regions_and_wards_keep_the_record_right(demo_engine, tmp_path, shared_data):
+    """A district placed in its partnership, force area and region gives each of them a figure
+    (and an LSOA lookup can add wards): the lookups rework the record as a file of areas does,
+    so a later load that works out only its own areas finds the rest right."""
+    from tests.test_csp_lookup import write_lookup
+    from tests.test_geo_policeuk import LOOKUP
+    from tests.test_region_lookup import write_regions
+
+    load(demo_engine, "csp-lookup", write_lookup(tmp_path / "LAD24_CSP24_PFA24_EW_LU.csv"))
+    assert_record_agrees(demo_engine)
+    load(demo_engine, "region-lookup", write_regions(tmp_path / "LAD24_RGN24_EN_LU.csv"))
+    assert_record_agrees(demo_engine)
+    load(demo_engine, "lsoa-lookup", shared_data / LOOKUP)
+    assert_record_agrees(demo_engine)
