@@ -106,16 +106,13 @@ def warm_up(server: Any, settings: Settings) -> None:
         with session_scope(get_engine(settings.database_url)) as session:
             held, private = held_codes(session) or [settings.home_area], private_partnerships(session)
         client = server.test_client()
-        addresses = ["/partnerships"] if len(held) > 1 else []
+        # (where the renderer asks for the layout, the page it names): as a browser's first visit
+        pages = [("/_dash-layout", "/partnerships")] if len(held) > 1 else []
         for code in partnerships_to_warm(held, private, settings.partnership):
-            addresses += [partnership_href(code, page) for page in WARM_PAGES]
-        refused = []
-        for address in addresses:
-            layout = address[: address.index("/", 3)] + "/_dash-layout" if address.startswith("/p/") else "/_dash-layout"
-            if client.get(layout, headers={PAGE_HEADER: address}).status_code != 200:
-                refused.append(address)
+            pages += [(partnership_href(code, "/_dash-layout"), partnership_href(code, page)) for page in WARM_PAGES]
+        refused = [page for layout, page in pages if client.get(layout, headers={PAGE_HEADER: page}).status_code != 200]
         if refused:  # e.g. signed-out readers may not read: nothing of theirs to warm
-            log.warning("warm-up: %d of %d pages not opened (%s)", len(refused), len(addresses), ", ".join(refused))
+            log.warning("warm-up: %d of %d pages not opened (%s)", len(refused), len(pages), ", ".join(refused))
     except Exception:  # a cold start is slower, not broken
         log.warning("warm-up before forking the workers failed", exc_info=True)
     finally:
