@@ -100,6 +100,8 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_pack.py
 	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_warm_up.py
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_history_readers.py
 	$(BIN)/python benchmarks/bench_national.py
+	$(BIN)/python benchmarks/bench_policeuk_coverage.py --national-months 12

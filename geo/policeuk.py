@@ -385,6 +385,9 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
         writer.close()
         writers.append(writer)
     ctx.drain()  # the writers' "replaced" counts are final only once the deletes have run
+    if not cleared:  # placements cleared elsewhere emptied area-months: the record is worked out whole
+        for writer in writers:
+            ctx.note_loaded(writer)
     crime, asb = writers
     summary.stored = crime.stored + asb.stored
     summary.replaced = crime.replaced + asb.replaced

@@ -80,13 +80,18 @@ class LoadContext:
         if self._bulk is not None:
             self._bulk.abort()
 
-    def finish_counts(self, writer: CountWriter) -> None:
-        writer.close()
-        self.drain()
+    def note_loaded(self, writer: CountWriter) -> None:
+        """Tell the coverage record which area-months ``writer`` wrote (once closed and drained),
+        so it works out those and the areas above them again, not the whole record."""
         area_months, only_this_load = writer.loaded_area_months
         if (before := self.loaded.get(writer.kind)) is not None:  # a second writer for the same table
             area_months, only_this_load = before.area_months | area_months, before.only_this_upload and only_this_load
         self.loaded[writer.kind] = Loaded(self.upload_id, area_months, only_this_load)
+
+    def finish_counts(self, writer: CountWriter) -> None:
+        writer.close()
+        self.drain()
+        self.note_loaded(writer)
         self.summary.stored = writer.stored
         self.summary.replaced = writer.replaced
         if writer.strategy_used == MERGE:

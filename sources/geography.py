@@ -26,6 +26,7 @@ LSOA_LOOKUP = FileKind(
     name="Neighbourhood to ward lookup",
     description="ONS lookup placing each small neighbourhood (LSOA) in a ward",
     columns="The ONS LSOA to ward best-fit lookup (LSOA21CD, WD25CD, WD25NM, LAD25CD).",
+    changes_coverage=("crime", "asb", "marac"),  # the wards it names change what a borough expects
 )
 
 CSP_LOOKUP = FileKind(
@@ -36,6 +37,7 @@ CSP_LOOKUP = FileKind(
     description="ONS lookup placing each local authority district in its Community Safety Partnership and police force area",
     columns="The ONS lookup of districts to partnerships and police force areas: LADyyCD, LADyyNM, CSPyyCD, CSPyyNM, PFAyyCD, PFAyyNM "
     "for one year yy (e.g. LAD24CD); RGNyyCD, RGNyyNM place each district in its region as well; other columns are ignored.",
+    changes_coverage=("crime", "asb", "marac"),  # a partnership or force area is summed from its districts
 )
 REGION_LOOKUP = FileKind(
     key="region-lookup",
@@ -45,6 +47,7 @@ REGION_LOOKUP = FileKind(
     description="ONS lookup placing each local authority district in its English region (for comparisons with the region)",
     columns="The ONS lookup of districts to regions: LADyyCD, LADyyNM, RGNyyCD, RGNyyNM for one year yy (e.g. LAD24CD); "
     "Welsh districts may be left out or given Wales (W92000004); other columns are ignored.",
+    changes_coverage=("crime", "asb", "marac"),  # a region is summed from its districts
 )
 
 DECLARED = (BOUNDARIES, POPULATION, LSOA_LOOKUP, CSP_LOOKUP, REGION_LOOKUP)

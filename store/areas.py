@@ -91,6 +91,13 @@ class AreaTree:
             stack.extend(self.children.get(child, []))
         return out
 
+    def with_ancestors(self, codes: Iterable[str]) -> set[str]:
+        """``codes`` and every area above any of them: the areas whose figures theirs feed."""
+        out = set(codes)
+        for code in list(out):
+            out.update(self.ancestors(code))
+        return out
+
     def with_descendants(self, codes: Iterable[str]) -> list[str]:
         """``codes`` and every area below any of them, sorted: the areas whose rows feed their figures."""
         out = set(codes)

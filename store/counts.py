@@ -16,7 +16,7 @@ coverage ("1 of 33 boroughs"), for ``cspdash counts`` to show as such, and never
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import ParamSpec
@@ -272,12 +272,15 @@ def resolve_coverage(
     periods: list[str],
     direct: dict[str, dict[str, Held]],
     spans: dict[str, tuple[str, str]],
+    settled: Mapping[tuple[str, str], Covered | None] | None = None,
 ) -> dict[str, dict[str, Covered]]:
     """Each area's figure for each period: its own (``direct``), else the sum of its children
     with their coverage. ``spans`` gives the first and last period each area reports; periods
-    are keys that sort in time order (months, or quarters such as ``2016-17-Q3``)."""
+    are keys that sort in time order (months, or quarters such as ``2016-17-Q3``).
+    ``settled``: (area, period) figures known already (None: no figure), taken as they are
+    rather than worked out from below: the coverage record's, for areas a load left as they were."""
     known: dict[str, tuple[str, str] | None] = dict(spans)
-    memo: dict[tuple[str, str], Covered | None] = {}
+    memo: dict[tuple[str, str], Covered | None] = dict(settled or {})
 
     def span_of(code: str) -> tuple[str, str] | None:
         """The periods ``code`` or any area below it reports (memoised in ``known``)."""

@@ -8,15 +8,17 @@ child areas reporting) or an uploaded value, and the latest upload behind it. ``
 counts`` reads coverage from here.
 
 Coverage of a month can change when another month is loaded (a ward that begins after a
-boundary review stops the old wards being expected). A load of counts says which
-area-months it wrote, and the record works out again every period that can have changed
-(``store.coverage_after_load``); any other load (areas, MARAC, values) has the source's
-whole record worked out again. Either way only the rows that changed are written.
+boundary review stops the old wards being expected). A load of counts (a crime, ASB or
+police.uk file) says which area-months it wrote, and the record works out again every period
+that can have changed (``store.coverage_after_load``), for the areas it wrote and the areas
+above them only: one force's police.uk file beside every area of England and Wales works out
+its own wards, not the nation's. Any other load (areas, MARAC, values) has the source's whole
+record worked out again. Either way only the rows that changed are written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -30,7 +32,7 @@ from sources.registry import by_key
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, WHOLE_TABLE_FRACTION, bulk_insert_frame
 from store.category_record import record_category_figures
-from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Covered, Held, resolve_coverage, stored_figures
+from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Coverage, Covered, Held, resolve_coverage, stored_figures
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
@@ -182,13 +184,21 @@ def _source_clause(source: str) -> ColumnElement[bool]:
     return AreaMonthCoverage.source == source
 
 
-def recorded_coverage(session: Session, source: str, periods: Iterable[str] | None = None) -> dict[Key, Recorded]:
+def recorded_coverage(
+    session: Session, source: str, periods: Iterable[str] | None = None, areas: Collection[str] | None = None
+) -> dict[Key, Recorded]:
     """The record for ``source`` as stored (``values``: every indicator's uploaded values),
-    in ``periods`` only when given."""
+    in ``periods`` only and of ``areas`` only when given."""
     stmt = select(*(getattr(AreaMonthCoverage, c) for c in _COLUMNS)).where(_source_clause(source))
     if periods is not None:
         stmt = stmt.where(AreaMonthCoverage.period.in_(sorted(periods)))
-    return {(r[0], r[1], r[2]): Recorded(*r[3:]) for r in session.execute(stmt)}
+    codes = sorted(areas) if areas is not None else None
+    batches = (
+        [stmt]
+        if codes is None
+        else [stmt.where(AreaMonthCoverage.area_code.in_(codes[i : i + IN_LIMIT])) for i in range(0, len(codes), IN_LIMIT)]
+    )
+    return {(r[0], r[1], r[2]): Recorded(*r[3:]) for batch in batches for r in session.execute(batch)}
 
 
 def computed_coverage(session: Session, source: str, tree: AreaTree | None = None) -> dict[Key, Recorded]:
@@ -272,12 +282,22 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     periods = {p for (p,) in session.execute(select(table.period).where(table.source == source).distinct())}
     loaded_periods = {m for _, m in area_months}
     again = periods_to_work_out(before_spans, after_spans, loaded_periods, periods | loaded_periods)
+    # Only the loaded areas and the areas above them can change: each of the others is summed
+    # from areas the load did not touch. Their record is read beside the part to rewrite, so
+    # an area above takes its untouched children's figures from it (``resolve_coverage``'s
+    # ``settled``) instead of working out the whole nation below them again.
+    touched = tree.with_ancestors(a for a, _ in area_months)
+    beside = {c for a in touched for c in tree.children.get(a, ()) if c not in touched}
     if again >= periods:
-        held = recorded_coverage(session, source)
+        read = recorded_coverage(session, source, areas=touched | beside)
     elif len(again) <= IN_LIMIT:
-        held = recorded_coverage(session, source, again)
+        read = recorded_coverage(session, source, again, touched | beside)
     else:  # the rest of the record is not this plan's to rewrite
-        held = {k: v for k, v in recorded_coverage(session, source).items() if k[2] in again}
+        read = {k: v for k, v in recorded_coverage(session, source, areas=touched | beside).items() if k[2] in again}
+    held = {k: v for k, v in read.items() if k[1] in touched}
+    settled = _settled(read, beside, again)
+    if settled is None:
+        return None  # a record from before it kept figures: work out the whole of it
     before: Figures = {}
     values: dict[tuple[str, str], int] = {k: v.value for k, v in now.items()}
     for (_, area, period), recorded in held.items():
@@ -291,10 +311,28 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     }
 
     def monthly() -> dict[Key, Recorded]:
-        resolved = resolve_coverage(tree, sorted(tree.by_code), sorted(again), direct, after_spans) if again else {}
+        resolved = resolve_coverage(tree, sorted(touched), sorted(again), direct, after_spans, settled) if again else {}
         return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
 
     return held, monthly
+
+
+def _settled(read: dict[Key, Recorded], areas: set[str], periods: set[str]) -> dict[tuple[str, str], Covered | None] | None:
+    """The figures of ``areas`` (which a load left as they were) in ``periods``, from the record:
+    no row, or an ``incomplete in source file`` row (written only where there is no figure), is
+    no figure. ``None`` if a row lacks its figure (a record from before it kept them)."""
+    from store.incomplete_months import INCOMPLETE  # it reads this module's record
+
+    out: dict[tuple[str, str], Covered | None] = {(a, p): None for a in areas for p in periods}
+    for (_, area, period), row in read.items():
+        if area not in areas or row.covered_by == INCOMPLETE:
+            continue
+        if row.total is None:
+            return None
+        out[(area, period)] = Covered(
+            row.total, Coverage(row.loaded, row.expected, row.what, row.complete, row.covered_by), row.upload_id
+        )
+    return out
 
 
 _LOADED = "cspdash_loaded_area_months"

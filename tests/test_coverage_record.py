@@ -346,3 +346,57 @@ def test_the_london_comparators_series_is_the_same_read_from_the_record_as_summe
     for code in read:
         assert read[code].values == summed[code].values and read[code].gaps == summed[code].gaps, code
     assert read["CSP1"].values  # London's crime figures are there to compare
+
+
+def test_a_policeuk_load_works_out_the_record_of_the_wards_it_placed_records_in_and_the_areas_above(
+    engine, tmp_path, monkeypatch
+):
+    """With every area of England and Wales held, working out the whole record again after one
+    force's file took a minute: a police.uk load tells the record the ward-months it wrote, and
+    only those wards and the areas above them are worked out again (the others' figures are
+    taken from the record), which must still agree with working it all out afresh."""
+    import store.coverage_record as coverage_record
+    from store.areas import AreaTree
+    from tests.test_geo_policeuk import record as street_record
+    from tests.test_geo_policeuk import street_csv, two_wards
+
+    worked_out: list[list[str]] = []
+    real = coverage_record.resolve_coverage
+    monkeypatch.setattr(
+        coverage_record, "resolve_coverage", lambda tree, areas, *a, **k: worked_out.append(areas) or real(tree, areas, *a, **k)
+    )
+    two_wards(engine, tmp_path)  # Brooklands (west of lon 0.20) and Cranham, Havering's
+    brooklands, cranham = "E05000306", "E05000307"
+    april = ["0.19", "0.21"]  # a burglary in each ward, and anti-social behaviour in Cranham
+    both = [
+        *(street_record("2024-04", lon, "51.57") for lon in april),
+        street_record("2024-04", "0.21", "51.57", "Anti-social behaviour"),
+    ]
+    load(engine, "policeuk", street_csv(tmp_path / "april.csv", both))
+    assert_record_agrees(engine)
+    with session_scope(engine) as session:
+        tree = AreaTree.load(session)
+    worked_out.clear()
+    load(engine, "policeuk", street_csv(tmp_path / "may.csv", [street_record("2024-05", "0.19", "51.57")]))
+    above = tree.ancestors(brooklands)
+    assert HAVERING in above and LONDON in above
+    assert worked_out == [sorted([brooklands, *above])]  # crime; nothing of ASB changed
+    assert cranham not in worked_out[0]  # nor London's other boroughs: 4 areas of the 39 held
+    assert_record_agrees(engine)
+    assert record(engine, "crime")[("crime", HAVERING, "2024-05")] == Recorded("children", 3, 1, 2, "wards", False)
+
+
+def test_lookups_placing_districts_in_partnerships_regions_and_wards_keep_the_record_right(demo_engine, tmp_path, shared_data):
+    """A district placed in its partnership, force area and region gives each of them a figure
+    (and an LSOA lookup can add wards): the lookups rework the record as a file of areas does,
+    so a later load that works out only its own areas finds the rest right."""
+    from tests.test_csp_lookup import write_lookup
+    from tests.test_geo_policeuk import LOOKUP
+    from tests.test_region_lookup import write_regions
+
+    load(demo_engine, "csp-lookup", write_lookup(tmp_path / "LAD24_CSP24_PFA24_EW_LU.csv"))
+    assert_record_agrees(demo_engine)
+    load(demo_engine, "region-lookup", write_regions(tmp_path / "LAD24_RGN24_EN_LU.csv"))
+    assert_record_agrees(demo_engine)
+    load(demo_engine, "lsoa-lookup", shared_data / LOOKUP)
+    assert_record_agrees(demo_engine)

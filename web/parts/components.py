@@ -65,14 +65,22 @@ def notice(heading: str, body: str | Component | list, kind: str = "error") -> h
     return html.Div([html.H2(heading, className="notice__heading"), html.Div(body)], className=f"notice notice--{kind}", **role)
 
 
+def first_of_each(query: dict[str, Any]) -> dict[str, Any]:
+    """A page's query parameters with one value each: Dash Pages passes a list for a parameter
+    named twice (``?period=…&period=…``), and a page reads the first, as the menu links,
+    downloads, embeds and the API (Flask's ``args.get``) read the same address."""
+    return {key: value[0] if isinstance(value, list) else value for key, value in query.items()}
+
+
 def safe_layout(build: Callable[..., Component]) -> Callable[..., Component]:
-    """A page's ``layout``: an unexpected error becomes ``failure``'s message for the reader
-    (logged in full) instead of a blank page or a stack trace."""
+    """A page's ``layout``: each query parameter given once (``first_of_each``), and an
+    unexpected error becomes ``failure``'s message for the reader (logged in full) instead of
+    a blank page or a stack trace."""
 
     @functools.wraps(build)
     def layout(*args: Any, **kwargs: Any) -> Component:
         try:
-            return build(*args, **kwargs)
+            return build(*args, **first_of_each(kwargs))
         except Exception as exc:  # the reader gets a message, the log gets the trace
             return failure(exc)
 

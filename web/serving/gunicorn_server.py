@@ -5,6 +5,7 @@ requests that wait on the database."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -12,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 from settings import Settings
 
+log = logging.getLogger(__name__)
 MAX_DEFAULT_WORKERS = 8  # each worker holds its own copy of the app (~200 MB)
 
 
@@ -69,32 +71,50 @@ class CspdashServer(BaseApplication):
         return app.server
 
 
+# The pages a reader opens first, under each warmed partnership's address.
 WARM_PAGES = ("/", "/map", "/demand")
+# How many partnerships are warmed before forking: each adds about half a second to start-up
+# (its three pages, on a busy 2-core machine: benchmarks/bench_warm_up.py, 2.7 s for four of ten
+# held against 6.1 s for all ten), and the views' smallest caches keep the figures of sixteen
+# partnerships, so warming many more would only push out the first ones warmed.
+MOST_WARMED = 4
+
+
+def partnerships_to_warm(held: list[str], private: frozenset[str], chosen: str | None, most: int = MOST_WARMED) -> list[str]:
+    """The partnerships whose pages are opened before forking: the setting's first (the one old
+    addresses go to), then the others held in code order, ``most`` in all. Private ones are left
+    out: their pages are refused to the signed-out warm-up, as to any signed-out reader."""
+    readable = [code for code in held if code not in private]
+    first = [chosen] if chosen in readable else []
+    return (first + [code for code in readable if code != chosen])[:most]
 
 
 def warm_up(server: Any, settings: Settings) -> None:
     """Open the main pages once in the master before forking, so every worker starts with
-    plotly's lazily loaded parts imported and the current figures cached (copy-on-write),
-    instead of each worker paying for that on its first readers. Best effort; the database
-    connections used are closed before the fork."""
-    import logging
-
-    from store.db import get_engine
+    plotly's lazily loaded parts imported and the current figures of the pages readers open
+    first cached (copy-on-write), instead of each worker paying for that on its first readers.
+    The pages are asked for as a browser's first view of them asks (``web.parts.first_view``),
+    at their partnership's address, so their figures are the ones cached for that partnership;
+    with several partnerships held, the list of them too (where ``/`` sends readers). Best
+    effort; the database connections used are closed before the fork."""
+    from store.db import get_engine, session_scope
+    from store.partnerships import held_codes, private_partnerships
+    from web.addresses import partnership_href
+    from web.parts.first_view import PAGE_HEADER
 
     try:
+        with session_scope(get_engine(settings.database_url)) as session:
+            held, private = held_codes(session) or [settings.home_area], private_partnerships(session)
         client = server.test_client()
-        deps = client.get("/_dash-dependencies").get_json() or []
-        routing = next((d for d in deps if "_pages_content.children" in d["output"]), None)
-        if routing is not None:
-            parts = routing["output"][2:-2].split("...")
-            outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
-            for page in WARM_PAGES:
-                inputs = [{"id": "_pages_location", "property": "pathname", "value": page},
-                          {"id": "_pages_location", "property": "search", "value": ""}]  # fmt: skip
-                client.post("/_dash-update-component", json={"output": routing["output"], "outputs": outputs,
-                            "inputs": inputs, "changedPropIds": ["_pages_location.pathname"], "state": []})  # fmt: skip
+        # (where the renderer asks for the layout, the page it names): as a browser's first visit
+        pages = [("/_dash-layout", "/partnerships")] if len(held) > 1 else []
+        for code in partnerships_to_warm(held, private, settings.partnership):
+            pages += [(partnership_href(code, "/_dash-layout"), partnership_href(code, page)) for page in WARM_PAGES]
+        refused = [page for layout, page in pages if client.get(layout, headers={PAGE_HEADER: page}).status_code != 200]
+        if refused:  # e.g. signed-out readers may not read: nothing of theirs to warm
+            log.warning("warm-up: %d of %d pages not opened (%s)", len(refused), len(pages), ", ".join(refused))
     except Exception:  # a cold start is slower, not broken
-        logging.getLogger(__name__).warning("warm-up before forking the workers failed", exc_info=True)
+        log.warning("warm-up before forking the workers failed", exc_info=True)
     finally:
         get_engine(settings.database_url).dispose()
 

@@ -1,0 +1,55 @@
+"""``cspdash serve`` opens the main pages once before forking its workers (``warm_up``), so each
+worker starts with the figures of the pages readers open first already worked out: the
+scorecard, map and demand pages under each warmed partnership's address (``/p/CODE/…``), and
+the list of partnerships when several are held. A deployment holding the Havering demo and
+Barking and Dagenham, none chosen by the setting, on real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.db import session_scope
+from store.partnerships import add_partnership
+from tests.conftest import make_web_app
+from views import data, map_state
+from web.parts.first_view import PAGE_HEADER
+from web.serving.gunicorn_server import partnerships_to_warm, warm_up
+
+HAVERING, BARKING = "E09000016", "E09000002"
+# (page, the cached figures it shows: worked out once, then read from the cache)
+PAGES = [("/", data._scorecard), ("/map", map_state._figures), ("/demand", data._demand)]
+
+
+def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(demo_engine, database_url, caplog) -> None:
+    with session_scope(demo_engine) as session:
+        add_partnership(session, BARKING, "Barking and Dagenham CSP")
+    app = make_web_app(database_url, CSPDASH_PUBLIC_READ="true")
+    warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
+    assert "warm-up" not in caplog.text  # every page opened: the list of partnerships and both partnerships' pages
+
+    client = app.server.test_client()
+    for page, figures in PAGES:
+        before = figures.cache_info()
+        response = client.get(f"/p/{HAVERING}/_dash-layout", headers={PAGE_HEADER: f"/p/{HAVERING}{page}"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        after = figures.cache_info()
+        assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+
+
+def test_warm_up_says_when_signed_out_readers_may_not_read(demo_engine, database_url, caplog) -> None:
+    app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
+    warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
+    assert f"warm-up: 3 of 3 pages not opened (/p/{HAVERING}/, /p/{HAVERING}/map, /p/{HAVERING}/demand)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("held", "private", "chosen", "expected"),
+    [
+        (["E09000016"], set(), None, ["E09000016"]),
+        (["E09000002", "E09000016"], set(), "E09000016", ["E09000016", "E09000002"]),  # the setting's first
+        (["E09000002", "E09000016"], {"E09000002"}, None, ["E09000016"]),  # a reader could not open a private one
+        ([f"E090000{n:02d}" for n in range(1, 34)], set(), None, [f"E090000{n:02d}" for n in range(1, 5)]),
+    ],
+)
+def test_warm_up_partnerships_chosen(held: list[str], private: set[str], chosen: str | None, expected: list[str]) -> None:
+    assert partnerships_to_warm(held, frozenset(private), chosen, most=4) == expected
