@@ -34,6 +34,7 @@ start and the end: the machine is shared. Schemas and files are dropped after.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -568,7 +569,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the readers read, per schema")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the readers")
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keep", type=Path, metavar="FILE",
+        help="load, keep the two schemas and the files, write their addresses to FILE (JSON) and stop, for profiling",
+    )  # fmt: skip
+    parser.add_argument("--reuse", type=Path, metavar="FILE", help="time the schemas --keep wrote to FILE (no loading)")
+    parser.add_argument("--drop", type=Path, metavar="FILE", help="drop the schemas and files --keep wrote to FILE")
     args = parser.parse_args()
+    if args.drop:
+        drop_kept(args.drop)
+        return
+    if args.reuse:
+        kept = json.loads(args.reuse.read_text())
+        print(f"load average (1, 5, 15 min) at the start: {loadavg()} on {os.cpu_count()} cores; kept schemas", flush=True)
+        sites = {name: measure_site(kept[name], kept["data_dir"], args) for name in ("demo", "national")}
+        report(args, kept["loads"], kept["copies"], kept["rows"], sites)
+        return
     if args.one:
         function, *rest = args.one
         result = time_calls(rest[0], rest[1], int(rest[2])) if function == "time_calls" else time_browser(rest[0], int(rest[1]))
@@ -578,7 +594,12 @@ def main() -> None:
     print(f"load average (1, 5, 15 min) at the start: {loadavg()} on {os.cpu_count()} cores; --scale {args.scale}", flush=True)
     table_scale = args.scale if args.table_scale is None else args.table_scale
     records, codes = int(RECORDS * args.scale), max(12, round(OFFENCE_CODES * min(table_scale, 1.0)))
-    with tempfile.TemporaryDirectory(prefix="bench_national_") as tmp:
+    files_dir = (
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="bench_national_"))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="bench_national_")
+    )
+    with files_dir as tmp:
         work = Path(tmp)
         began = time.perf_counter()
         tree = national_tree()
@@ -610,14 +631,41 @@ def main() -> None:
             print(f"  raw COPY: tables {copies['csp-tables']:.1f} s, police.uk {copies['policeuk']:.1f} s", flush=True)
             held = add_partnerships(national_url, tree, indicators, targets)
             print(f"  {len(held)} partnerships held", flush=True)
+            if args.keep:
+                rows = {"csp-tables": table_rows - 1, "policeuk": written}
+                loads = {k: {"seconds": v["seconds"], "peak_mb": v["peak_mb"]} for k, v in loads.items()}
+                kept = {"demo": demo_url, "national": national_url, "data_dir": tmp, "loads": loads, "copies": copies}
+                args.keep.write_text(json.dumps(kept | {"rows": rows}, indent=1))
+                print(f"kept: {args.keep} (drop with --drop {args.keep})", flush=True)
+                return
             sites = {}
             for name, url in (("demo", demo_url), ("national", national_url)):
                 print(f"timing Havering's pages on the {name} schema…", flush=True)
                 sites[name] = measure_site(url, tmp, args)
         finally:
-            drop_demo()
-            drop_national()
+            if not args.keep:
+                drop_demo()
+                drop_national()
     report(args, loads, copies, {"csp-tables": table_rows - 1, "policeuk": written}, sites)
+
+
+def drop_kept(path: Path) -> None:
+    """Drop the schemas and the files a ``--keep`` run left."""
+    import shutil
+
+    from bench_serve import PG_URL
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    kept = json.loads(path.read_text())
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        for name in ("demo", "national"):
+            schema = make_url(kept[name]).query["options"].removeprefix("-csearch_path=")
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+    shutil.rmtree(kept["data_dir"], ignore_errors=True)
+    path.unlink()
 
 
 def report(args: argparse.Namespace, loads: dict, copies: dict, rows: dict, sites: dict) -> None:
