@@ -1,16 +1,23 @@
 """The area hierarchy as one in-memory tree per query: ward → borough (district) → London →
 England, and district → partnership (CSP) → police force area → England and Wales (issue 21).
-A district has its parent and may have further ones (``area_link``); the trees meet only there."""
+A district has its parent and may have further ones (``area_link``); the trees meet only there.
+
+With every area of England and Wales held (~42,000) building the tree takes a tenth of a second
+and a page asks for it up to a dozen times, so a web request's tree is kept per shared data
+version (areas, links and ward generations change only with a load or command that bumps it):
+built once after each change, not per call. Trees are shared between requests: never mutated."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from store.db import is_request_reading, reading
 from store.models import Area, AreaLink, WardGenerationChoice
 
 
@@ -44,9 +51,24 @@ class AreaTree:
             if code in self.by_code and parent in self.by_code and code not in self.children[parent]:
                 self.children[parent].append(code)
                 self.links[code].append(parent)
+        # Plain dicts from here: a look-up of a missing key must not add one to a shared tree.
+        self.children = dict(self.children)
+        self.links = dict(self.links)
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
+        """The tree as ``session`` sees it: in a web request's read session, the one kept for
+        the shared data version it reads (read first: a tree read after a change committed in
+        between is kept under the older version, which only requests from before it ask for)."""
+        from store.data_version import shared_version  # at the top it would start the models import cycle
+
+        if is_request_reading(session):
+            return _kept_tree(session.get_bind(), shared_version(session))
+        return cls.read(session)
+
+    @classmethod
+    def read(cls, session: Session) -> AreaTree:
+        """The tree built from the area tables, now."""
         rows = session.execute(
             select(Area.code, Area.name, Area.level, Area.parent_code, Area.boundary_vintage, Area.retired_into)
         ).all()
@@ -108,3 +130,9 @@ class AreaTree:
     def at_level(self, level: str, within: str | None = None) -> list[str]:
         pool = self.descendants(within) if within else list(self.by_code)
         return sorted(c for c in pool if self.by_code[c].level == level)
+
+
+@lru_cache(maxsize=8)
+def _kept_tree(engine: Engine, version: int) -> AreaTree:
+    with reading(engine) as session:  # the request's read session, which asked for it
+        return AreaTree.read(session)

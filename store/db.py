@@ -206,6 +206,16 @@ def request_scope() -> Iterator[None]:
     scope.close()
 
 
+def is_request_reading(session: Session) -> bool:
+    """Whether ``session`` is the current request's shared read session with nothing of its
+    own unwritten: what it reads is committed, so a cache keyed by a data version it reads may
+    keep it (a load's or an edit's transaction may not: it can still roll back)."""
+    shared = _request.get()
+    if shared is None or not any(s is session for s in shared.sessions.values()):
+        return False
+    return not (session.new or session.dirty or session.deleted)
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A session to read from: the current request's (see the module docstring), or a

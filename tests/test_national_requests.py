@@ -1,0 +1,98 @@
+"""Issue 23 part 3: what a partnership's request still pays for the nation held beside it. The
+area tree (every area of England and Wales: ~42,000) is built once per shared data version and
+kept, not once or a dozen times per request; the map's months come from the months kept by the
+loads, not from a walk of the count table; and a comparator's MARAC figure does not walk every
+area below England and Wales."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event
+
+from store.areas import AreaInfo, AreaTree
+from store.counts import Held, resolve_coverage
+from store.data_version import bump_data_version
+from store.db import session_scope
+from store.map_queries import parse_measure, periods_held
+from store.models import Area
+from store.source_months import months_held
+from tests.conftest import make_web_app
+
+HAVERING = "E09000016"
+TREE_READ = "SELECT area.code, area.name, area.level, area.parent_code, area.boundary_vintage, area.retired_into FROM area"
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def tree_reads(statements: list[str]) -> int:
+    return sum(1 for s in statements if s == TREE_READ)
+
+
+def test_the_area_tree_is_read_once_per_shared_data_version_not_per_request(demo_engine, database_url):
+    client = make_web_app(database_url).server.test_client()
+    calls = [f"/api/v1/p/{HAVERING}/scorecard", f"/api/v1/p/{HAVERING}/indicators/CSP1/series", f"/api/v1/p/{HAVERING}/areas"]
+    with statements_run() as first:
+        assert client.get(calls[0]).status_code == 200
+    assert tree_reads(first) == 1  # the scorecard asks for the tree several times
+    with statements_run() as later:
+        for url in calls:
+            assert client.get(url).status_code == 200
+    assert tree_reads(later) == 0
+    # A change of shared data (here an area added, as a load does) is seen by the next request.
+    with session_scope(demo_engine) as session:
+        session.add(Area(code="E05999999", name="Newly drawn", level="ward", parent_code=HAVERING))
+        bump_data_version(session)
+    with statements_run() as after:
+        answer = client.get(calls[2])
+    assert tree_reads(after) == 1
+    assert "E05999999" in {row["code"] for row in answer.get_json()["data"]}
+
+
+def test_the_maps_months_are_the_months_kept_not_a_walk_of_the_counts(demo_engine):
+    with session_scope(demo_engine) as session:
+        measure = parse_measure(session, "crime")
+        with statements_run() as statements:
+            months = periods_held(session, measure, "month")
+        kept = months_held(session, "crime")
+    assert [p.key for p in months] == kept and kept
+    assert not [s for s in statements if "crime_count" in s]
+
+
+def test_a_comparators_figure_walks_only_the_areas_above_a_figure():
+    """England and Wales over two forces, each over partnerships of many wards; returns for one
+    partnership only. Its figure is found without looking below the other force."""
+    areas = [AreaInfo("K04000001", "England and Wales", "country", None)]
+    direct: dict[str, dict[str, Held]] = {}
+    for force in ("F1", "F2"):
+        areas.append(AreaInfo(force, force, "pfa", "K04000001"))
+        for p in range(3):
+            csp = f"{force}-P{p}"
+            areas.append(AreaInfo(csp, csp, "csp", force))
+            areas += [AreaInfo(f"{csp}-W{w}", "ward", "ward", csp) for w in range(50)]
+    direct["F1-P0"] = {"2024-25-Q1": Held(12)}
+    tree = AreaTree(areas)
+    asked: list[str] = []
+
+    class Watched(dict):
+        def get(self, code, default=None):
+            asked.append(code)
+            return super().get(code, default)
+
+    tree.children = Watched(tree.children)
+    found = resolve_coverage(tree, ["K04000001"], ["2024-25-Q1"], direct, {"F1-P0": ("2024-25-Q1", "2024-25-Q1")})
+    assert found["K04000001"]["2024-25-Q1"].value == 12
+    assert not [code for code in asked if code.startswith("F2-") or "-W" in code]
