@@ -35,6 +35,7 @@ from store.models import (
 )
 from store.partnerships import partnership_in_force
 from store.population import populations_for, rate_per_1000
+from store.source_months import months_held
 from store.source_tables import count_models
 
 SPANS = {"month": "Month", "quarter": "Quarter", "ytd": "Financial year to date"}
@@ -206,8 +207,7 @@ def periods_held(session: Session, measure: MapMeasure, span: str) -> list[MapPe
             return [MapPeriod("month", m) for m in sorted(months)]
         pool = {q for q in quarters if span == "quarter" or all(x in quarters for x in q.ytd_quarters())}
         return [MapPeriod(span, q.key) for q in sorted(pool)]
-    model = count_models()[measure.source]
-    months = set(session.scalars(select(model.month).distinct()))
+    months = set(months_held(session, measure.source))  # as kept by the loads: no walk of the counts
     if span == "month":
         return [MapPeriod("month", m) for m in sorted(months)]
     held_quarters = sorted({Quarter.of_month(m) for m in months})
