@@ -5,19 +5,18 @@ A district has its parent and may have further ones (``area_link``); the trees m
 With every area of England and Wales held (~42,000) building the tree takes a tenth of a second
 and a page asks for it up to a dozen times, so a web request's tree is kept per shared data
 version (areas, links and ward generations change only with a load or command that bumps it):
-built once after each change, not per call. Trees are shared between requests: never mutated."""
+built once after each change, not per call (``store.kept``). Trees are shared: never mutated."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.db import is_request_reading, reading
+from store.kept import kept_per_shared_version
 from store.models import Area, AreaLink, WardGenerationChoice
 
 
@@ -57,14 +56,9 @@ class AreaTree:
 
     @classmethod
     def load(cls, session: Session) -> AreaTree:
-        """The tree as ``session`` sees it: in a web request's read session, the one kept for
-        the shared data version it reads (read first: a tree read after a change committed in
-        between is kept under the older version, which only requests from before it ask for)."""
-        from store.data_version import shared_version  # at the top it would start the models import cycle
-
-        if is_request_reading(session):
-            return _kept_tree(session.get_bind(), shared_version(session))
-        return cls.read(session)
+        """The tree as ``session`` sees it; in a web request, the one kept for the shared data
+        version (``store.kept``)."""
+        return _kept_tree(session)
 
     @classmethod
     def read(cls, session: Session) -> AreaTree:
@@ -132,7 +126,4 @@ class AreaTree:
         return sorted(c for c in pool if self.by_code[c].level == level)
 
 
-@lru_cache(maxsize=8)
-def _kept_tree(engine: Engine, version: int) -> AreaTree:
-    with reading(engine) as session:  # the request's read session, which asked for it
-        return AreaTree.read(session)
+_kept_tree = kept_per_shared_version(AreaTree.read)
