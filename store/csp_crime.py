@@ -13,6 +13,7 @@ from rules.csp_tables import OffenceSelection
 from rules.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert
+from store.kept import kept_per_shared_version
 from store.models import CspCrimeCount
 
 
@@ -245,10 +246,7 @@ def offence_keys(session: Session, selection: OffenceSelection) -> list[tuple[st
     """The (group, subgroup, code) held that ``selection`` counts; NotCounted naming a group,
     subgroup or code of the measure that nothing held matches (a misspelt measure would
     otherwise count nothing, and show as nought)."""
-    held = session.execute(
-        select(CspCrimeCount.offence_group, CspCrimeCount.offence_subgroup, CspCrimeCount.offence_code).distinct()
-    ).all()
-    keys = [(str(g), str(s), str(c)) for g, s, c in held]
+    keys = offence_keys_held(session)
     if not keys:
         return []
     for term in selection.terms():
@@ -258,6 +256,15 @@ def offence_keys(session: Session, selection: OffenceSelection) -> list[tuple[st
                 f"the Home Office CSP tables held have no {term.words()}; their offence groups are {', '.join(groups)}"
             )
     return [key for key in keys if selection.matches(*key)]
+
+
+@kept_per_shared_version
+def offence_keys_held(session: Session) -> list[tuple[str, str, str]]:
+    """Every (group, subgroup, code) the tables hold."""
+    held = session.execute(
+        select(CspCrimeCount.offence_group, CspCrimeCount.offence_subgroup, CspCrimeCount.offence_code).distinct()
+    ).all()
+    return [(str(g), str(s), str(c)) for g, s, c in held]
 
 
 def csp_quarter_figures(
@@ -324,6 +331,7 @@ def _selected_totals(
     return out
 
 
+@kept_per_shared_version
 def quarters_held(session: Session) -> list[str]:
     """Every quarter the tables hold any count for, oldest first."""
     return sorted(str(q) for q in session.scalars(select(CspCrimeCount.quarter).distinct()))

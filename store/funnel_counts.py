@@ -10,14 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.csp_tables import name_key
+from store.kept import kept_per_shared_version
 from store.models import CspCrimeCount
 
 
+@kept_per_shared_version
 def quarters_held(session: Session) -> list[str]:
     """Every quarter (``2024-25-Q1``) the tables hold a count for, oldest first."""
     return sorted(str(q) for q in session.scalars(select(CspCrimeCount.quarter).distinct()))
 
 
+@kept_per_shared_version
 def offence_groups_held(session: Session) -> list[str]:
     """The offence groups the tables hold, as stored (one spelling each), sorted."""
     return sorted(str(g) for g in session.scalars(select(CspCrimeCount.offence_group).distinct()))

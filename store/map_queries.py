@@ -23,6 +23,7 @@ from sources.registry import SOURCES, by_key, counted
 from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.indicator_queries import indicator_by_code
+from store.kept import kept_per_shared_version
 from store.measures import Measure
 from store.met_categories import plain_category
 from store.models import (
@@ -103,7 +104,7 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
     for key, declared in counted().items():
         model = models[key]
         if declared.map_categories:
-            pairs = session.execute(select(model.major_category, model.minor_category).distinct()).all()
+            pairs = categories_held(session)[key]
             held[key] = bool(pairs)
         else:
             pairs = []
@@ -128,6 +129,20 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
         source = Measure.parse(row.measure).source
         if held.get(source) or (by_key(source).coverage == UPLOADED and row.code in ward_valued):
             out.append((f"indicator:{row.code}", f"Indicator {row.code}: {row.name}"))
+    return out
+
+
+@kept_per_shared_version
+def categories_held(session: Session) -> dict[str, list[tuple[str, str | None]]]:
+    """{source: every (major, minor) category its counts hold} for each source mapped by category."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    models = count_models()
+    for key, declared in counted().items():
+        if declared.map_categories:
+            model = models[key]
+            out[key] = [
+                (major, minor) for major, minor in session.execute(select(model.major_category, model.minor_category).distinct())
+            ]
     return out
 
 

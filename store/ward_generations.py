@@ -25,6 +25,7 @@ from sources.registry import counted
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT
 from store.counts import SOURCES
+from store.kept import kept_per_shared_version
 from store.models import WardGenerationChoice
 
 BoroughMonth = tuple[str, str]
@@ -321,6 +322,7 @@ def use_generation(
     return changed
 
 
+@kept_per_shared_version
 def figure_spans(session: Session) -> dict[str, tuple[str, str]]:
     """Each area's first and last month with a crime or ASB figure (its own or its children's),
     from the recorded coverage: a ward's charts and lists stop at its last month."""
