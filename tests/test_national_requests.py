@@ -96,3 +96,27 @@ def test_a_comparators_figure_walks_only_the_areas_above_a_figure():
     found = resolve_coverage(tree, ["K04000001"], ["2024-25-Q1"], direct, {"F1-P0": ("2024-25-Q1", "2024-25-Q1")})
     assert found["K04000001"]["2024-25-Q1"].value == 12
     assert not [code for code in asked if code.startswith("F2-") or "-W" in code]
+
+
+def test_a_later_request_reads_the_nations_tables_no_more_until_a_load(demo_engine, database_url):
+    """Each area's months (the area list) and the Home Office tables' quarters and offences
+    (a CSP indicator's series) are read once per shared data version, then kept."""
+    client = make_web_app(database_url).server.test_client()
+    calls = [f"/api/v1/p/{HAVERING}/areas", f"/api/v1/p/{HAVERING}/indicators/CSP1/series"]
+
+    def whole_table_reads(statements: list[str]) -> list[str]:
+        return [s for s in statements if "GROUP BY area_month_coverage.area_code" in s or "SELECT DISTINCT csp_crime_count" in s]
+
+    with statements_run() as first:
+        for url in calls:
+            assert client.get(url).status_code == 200
+    assert whole_table_reads(first)
+    with statements_run() as later:
+        for url in calls:
+            assert client.get(url).status_code == 200
+    assert whole_table_reads(later) == []
+    with session_scope(demo_engine) as session:
+        bump_data_version(session)
+    with statements_run() as after:
+        assert client.get(calls[0]).status_code == 200
+    assert whole_table_reads(after)
