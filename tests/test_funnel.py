@@ -80,6 +80,27 @@ def loaded(
     load(engine, "csp-tables", reading.write_tables(tmp_path / "prc-csp-tables.xlsx"))
 
 
+def test_the_funnel_of_all_offences_reads_the_nations_counts_once(engine, tmp_path, monkeypatch):
+    """Every partnership's counts for the year (1.25 million rows with the nation held) are read
+    once: the year found complete is the year drawn, with the same counts."""
+    from sqlalchemy import Engine, event
+
+    loaded(engine, tmp_path, monkeypatch)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        with session_scope(engine) as session:
+            view = funnel_view(session, FunnelMeasure(), PERIOD, NORTH_DEVON)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert view.points
+    assert len([s for s in statements if "sum(csp_crime_count.count)" in s]) == 1
+
+
 def test_funnel_points_limits_marks_and_who_is_left_out(engine, tmp_path, monkeypatch):
     loaded(engine, tmp_path, monkeypatch)
     with session_scope(engine) as session:

@@ -150,11 +150,16 @@ def funnel_view(
             f"(they hold {', '.join(offence_groups_held(session))})",
         )
     partnerships = tree.at_level(CSP)
-    year = _latest_complete_year(session, held, partnerships)
-    if year is None:
+    found = _latest_complete_year(session, held, partnerships)
+    if found is None:
         return FunnelView(measure, unavailable="no financial year has all four quarters in the Home Office CSP tables")
-    quarters = [Quarter(year.start, q).key for q in (1, 2, 3, 4)]
-    counts = counts_by_area(session, quarters, measure.group)
+    year, every_offence = found
+    # All offences: the year's counts already read (the whole nation's, so not read twice).
+    counts = (
+        every_offence
+        if measure.group is None
+        else counts_by_area(session, [Quarter(year.start, q).key for q in (1, 2, 3, 4)], measure.group)
+    )
     districts = {code: [d for d in tree.children.get(code, []) if tree.by_code[d].level == DISTRICT] for code in partnerships}
     people = populations_for(session, sorted({d for found in districts.values() for d in found}), year.start)
     home = _partnership_of(tree, area)
@@ -202,15 +207,18 @@ def _group_held(session: Session, group: str) -> bool:
     return any(name_key(g) == name_key(group) for g in offence_groups_held(session))
 
 
-def _latest_complete_year(session: Session, held: list[str], partnerships: list[str]) -> FinancialYear | None:
-    """The latest financial year with all four quarters held for at least one partnership."""
+def _latest_complete_year(
+    session: Session, held: list[str], partnerships: list[str]
+) -> tuple[FinancialYear, dict[str, dict[str, int]]] | None:
+    """The latest financial year with all four quarters held for at least one partnership, and
+    every area's counts of all offences in it."""
     years = sorted({Quarter.parse(q).financial_year.start for q in held}, reverse=True)
     wanted = set(partnerships)
     for start in years:
         quarters = [Quarter(start, q).key for q in (1, 2, 3, 4)]
         counts = counts_by_area(session, quarters)
         if any(len(found) == 4 for code, found in counts.items() if code in wanted):
-            return FinancialYear(start)
+            return FinancialYear(start), counts
     return None
 
 
