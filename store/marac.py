@@ -42,7 +42,7 @@ def marac_coverage_many(
         MaracReturn.area_code, MaracReturn.quarter, MaracReturn.cases_discussed, MaracReturn.repeat_cases, MaracReturn.upload_id
     )
     # Returns are one a partnership (or borough) a quarter: far fewer than the areas below a
-    # comparator such as England and Wales (42,000 with the nation held), whose codes as an IN
+    # comparator such as England and Wales (7,700 with the nation held), whose codes as an IN
     # list cost more to send and plan than reading every return.
     if len(involved) <= IN_LIMIT:
         returns = returns.where(MaracReturn.area_code.in_(involved))

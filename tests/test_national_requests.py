@@ -1,8 +1,9 @@
 """Issue 23 part 3: what a partnership's request still pays for the nation held beside it. The
-area tree (every area of England and Wales: ~42,000) is built once per shared data version and
-kept, not once or a dozen times per request; the map's months come from the months kept by the
-loads, not from a walk of the count table; and a comparator's MARAC figure does not walk every
-area below England and Wales."""
+area tree (every ward, district, partnership and force of England and Wales: 7,707 areas) is
+built once per shared data version and kept, not once or a dozen times per request; so are
+each area's months and the Home Office tables' quarters and offences; the map's months come
+from the months kept by the loads, not from a walk of the count table; and a comparator's MARAC
+figure does not walk every area below England and Wales."""
 
 from __future__ import annotations
 
