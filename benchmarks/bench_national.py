@@ -28,7 +28,10 @@ demo on PostgreSQL, against the demo alone, in the same run.
 
 ``--scale`` scales the records and offence codes (1.0 = the issue's volume, about 18 million
 records and 1.4 million table rows; 0.02 for a quick run). The load average is printed at the
-start and the end: the machine is shared. Schemas and files are dropped after.
+start and the end: the machine is shared. Schemas and files are dropped after, unless
+``--keep FILE``: load once, keep both schemas and the files, write where they are to FILE and
+stop; ``--reuse FILE`` times them (as often as wanted, e.g. while profiling); ``--drop FILE``
+drops them.
 """
 
 from __future__ import annotations
