@@ -1,6 +1,6 @@
 """What the funnel plot reads (issue 21 part 4): every partnership's quarterly counts from the
 Home Office CSP tables (``csp_crime_count``) for some quarters, all offences or one group, and
-the quarters and groups held. Plain records only; the view does the sums."""
+the offence groups held (the quarters held: ``store.csp_crime.quarters_held``). Plain records only; the view does the sums."""
 
 from __future__ import annotations
 
@@ -12,12 +12,6 @@ from sqlalchemy.orm import Session
 from rules.csp_tables import name_key
 from store.kept import kept_per_shared_version
 from store.models import CspCrimeCount
-
-
-@kept_per_shared_version
-def quarters_held(session: Session) -> list[str]:
-    """Every quarter (``2024-25-Q1``) the tables hold a count for, oldest first."""
-    return sorted(str(q) for q in session.scalars(select(CspCrimeCount.quarter).distinct()))
 
 
 @kept_per_shared_version

@@ -27,9 +27,9 @@ from rules.met_home_office import home_office_measure
 from rules.periods import FinancialYear, Quarter
 from store.areas import AreaTree
 from store.comparison_groups import group_members
-from store.csp_crime import CSP_CRIME
+from store.csp_crime import CSP_CRIME, quarters_held
 from store.db import Session, get_engine, reading
-from store.funnel_counts import counts_by_area, offence_groups_held, quarters_held
+from store.funnel_counts import counts_by_area, offence_groups_held
 from store.population import populations_for
 from views.charts import INK, PLUM, TEAL, _layout, _scatter
 
