@@ -288,12 +288,11 @@ def resolve_coverage(
 
     def span_of(code: str) -> tuple[str, str] | None:
         """The periods ``code`` or any area below it reports (memoised in ``known``)."""
-        if code not in known and code not in feeding:
-            known[code] = None
         if code not in known:
-            known[code] = None  # guards against cycles
-            parts = [s for child in tree.children.get(code, []) if (s := span_of(child))]
-            known[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None
+            known[code] = None  # guards against cycles; an area feeding no figure has no span
+            if code in feeding:
+                parts = [s for child in tree.children.get(code, []) if (s := span_of(child))]
+                known[code] = (min(p[0] for p in parts), max(p[1] for p in parts)) if parts else None
         return known[code]
 
     def resolve(code: str, period: str, depth: int = 0) -> Covered | None:
