@@ -20,8 +20,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-
-from scipy import stats
+from typing import Any
 
 ALPHA = 0.05  # "a real change" at the 95% level
 E_TEST_MAX_TOTAL = 10_000  # the two counts' sum; 0.04 s for the E-test there, 2 s at 250,000
@@ -92,6 +91,8 @@ def compare_counts(current: float | None, previous: float | None, exposure_ratio
 # quarter; a test of the same counts always gives the same (immutable) answer, so keep it.
 @functools.lru_cache(maxsize=8192)
 def _poisson_change(k1: int, k0: int, exposure_ratio: float) -> ChangeTest:
+    from scipy import stats  # here, not at the top: see _norm
+
     # Given the total, the current count is binomial with p = r·e / (r·e + 1) for rate ratio r.
     split = stats.binomtest(k1, k1 + k0, exposure_ratio / (exposure_ratio + 1.0))
     if k1 + k0 <= E_TEST_MAX_TOTAL:
@@ -104,6 +105,15 @@ def _poisson_change(k1: int, k0: int, exposure_ratio: float) -> ChangeTest:
     ci_high = _odds(interval.high) / exposure_ratio
     ratio = (k1 / exposure_ratio) / k0 if k0 else None
     return ChangeTest("poisson", p_value, ratio, ci_low, ci_high, method)
+
+
+def _norm() -> Any:
+    """scipy's normal distribution. scipy.stats is imported when a test is first worked out,
+    not with this module: importing it takes over a second (it parses its own docstrings), and
+    every ``cspdash`` command and server worker imports this module, most never testing a change."""
+    from scipy import stats
+
+    return stats.norm
 
 
 def _odds(p: float) -> float:
@@ -128,14 +138,15 @@ def compare_proportions(
     if se == 0:
         return None
     z = (p1 - p0) / se
-    p_value = float(2 * stats.norm.sf(abs(z)))
+    norm = _norm()
+    p_value = float(2 * norm.sf(abs(z)))
     if x1 == 0 or x0 == 0:
         ratio = None if x0 == 0 else 0.0
         return ChangeTest("two_proportions", p_value, ratio, None, None, "pooled z")
     ratio = p1 / p0
     # Katz log interval for a ratio of two proportions.
     se_log = math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0)
-    zc = stats.norm.ppf(0.975)
+    zc = norm.ppf(0.975)
     return ChangeTest(
         "two_proportions", p_value, ratio, ratio * math.exp(-zc * se_log), ratio * math.exp(zc * se_log), "pooled z"
     )
