@@ -70,9 +70,18 @@ def csp_totals(session: Session, quarters: list[str]) -> list[tuple[str, str, st
 
 
 def csp_quarters_held(session: Session) -> list[str]:
-    """Every quarter the Home Office tables hold any count for, oldest first (the key's first
-    column: a skip through the key, not a walk of the table)."""
-    return sorted(str(q) for q in session.scalars(select(CspQuarterTotal.quarter).distinct()))
+    """Every quarter the Home Office tables hold any count for, oldest first: the totals' key
+    starts with the quarter, so each quarter is one probe of the key from the last (40 for ten
+    years), not a read of every total (a DISTINCT reads ~130,000 with the nation held)."""
+    table = CspQuarterTotal.__tablename__
+    found = session.execute(
+        text(
+            f"WITH RECURSIVE held_quarter(quarter) AS (SELECT min(quarter) FROM {table} UNION ALL "
+            f"SELECT (SELECT min(quarter) FROM {table} t WHERE t.quarter > h.quarter) FROM held_quarter h "
+            "WHERE h.quarter IS NOT NULL) SELECT quarter FROM held_quarter WHERE quarter IS NOT NULL"
+        )
+    )
+    return sorted(str(q) for (q,) in found)
 
 
 # --- Writes -----------------------------------------------------------------------------------
