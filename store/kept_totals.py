@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
-from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy import delete, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from store.bulk import IN_LIMIT, bulk_insert
@@ -145,9 +145,10 @@ def record_held_categories(
                     .execution_options(synchronize_session=False)
                 )
         if added := sorted(held - kept):
-            bulk_insert(
-                session, HeldCategory.__tablename__, ["source", "part", "major", "minor", "code"], [(source, *k) for k in added]
-            )
+            # A few hundred rows at most, through bound parameters: a category is any text the
+            # file gave (a CSV COPY would read a category written "\\N" as no value).
+            names = ("part", "major", "minor", "code")
+            session.execute(insert(HeldCategory), [{"source": source, **dict(zip(names, k))} for k in added])
     session.flush()
 
 
