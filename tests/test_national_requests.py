@@ -19,7 +19,7 @@ from store.db import session_scope
 from store.map_queries import parse_measure, periods_held
 from store.models import Area
 from store.source_months import months_held
-from tests.conftest import make_web_app
+from tests.conftest import callback_body, make_web_app
 
 HAVERING = "E09000016"
 TREE_READ = "SELECT area.code, area.name, area.level, area.parent_code, area.boundary_vintage, area.retired_into FROM area"
@@ -147,10 +147,17 @@ def test_no_request_after_a_load_sums_or_walks_the_nations_count_tables(demo_eng
     from views.funnel import FunnelMeasure, funnel_view
 
     loaded(demo_engine, tmp_path, monkeypatch)  # the district lookup, population and the tables: a load
-    client = make_web_app(database_url).server.test_client()
+    app = make_web_app(database_url)
+    client = app.server.test_client()
+    pages = [
+        callback_body(app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": search})
+        for path, search in ((f"/p/{HAVERING}/indicator/CSP1", "?period=2016-17-Q3"), (f"/p/{HAVERING}/map", ""))
+    ]
     with statements_run() as seen:
         for url in (f"/api/v1/p/{HAVERING}/scorecard", f"/api/v1/p/{HAVERING}/indicators/CSP1/series"):
             assert client.get(url).status_code == 200
+        for body in pages:  # the indicator and map pages, through Dash Pages' routing callback
+            assert client.post("/_dash-update-component", json=body).status_code == 200
         with session_scope(demo_engine) as session:
             funnel = funnel_view(session, FunnelMeasure(), PERIOD, HAVERING)
             options = measure_options(session)
