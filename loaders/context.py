@@ -12,6 +12,7 @@ from store.area_book import AreaBook
 from store.bulk import MERGE, BulkWriter
 from store.coverage_record import Loaded
 from store.db import Session
+from store.kept_totals import Category
 from store.partnerships import ensure_partnership, partnership_in_force
 
 
@@ -31,6 +32,10 @@ class LoadContext:
     _bulk: BulkWriter | None = field(default=None, repr=False)
     # Per source (crime, asb): what the load wrote, for the coverage record.
     loaded: dict[str, Loaded] = field(default_factory=dict)
+    # Per source: per part, the categories of the rows the load wrote, and whether it replaced
+    # any rows held before (``store.kept_totals``: the categories held).
+    categories: dict[str, dict[str, set[Category]]] = field(default_factory=dict)
+    replaced_rows: dict[str, bool] = field(default_factory=dict)
     # The partnership asked for (None: the one in force); see ``partnership``.
     requested_partnership: str | None = None
     _partnership: str | None = field(default=None, repr=False)
@@ -87,6 +92,11 @@ class LoadContext:
         if (before := self.loaded.get(writer.kind)) is not None:  # a second writer for the same table
             area_months, only_this_load = before.area_months | area_months, before.only_this_upload and only_this_load
         self.loaded[writer.kind] = Loaded(self.upload_id, area_months, only_this_load)
+        categories = self.categories.setdefault(writer.kind, {})
+        for part, written in writer.categories.items():
+            categories.setdefault(part, set()).update(written)
+        replaced = writer.replaced > 0 or writer.strategy_used == MERGE  # a merge deletes what the file no longer has
+        self.replaced_rows[writer.kind] = self.replaced_rows.get(writer.kind, False) or replaced
 
     def finish_counts(self, writer: CountWriter) -> None:
         writer.close()

@@ -17,6 +17,7 @@ import pandas as pd
 from loaders.errors import UNKNOWN_AREA, ProblemLog
 from store.area_book import AreaBook
 from store.bulk import DEFERRED, EMPTY, MERGE, REPLACE, BulkWriter
+from store.kept_totals import Category, padded
 from store.source_tables import count_categories, count_tables
 
 # Per source held as counts (``sources``): the count table a load writes, and its category columns.
@@ -39,6 +40,8 @@ class CountWriter:
     cleared: set[tuple[str, str, str]] = field(default_factory=set)  # (area, month, part)
     months: set[str] = field(default_factory=set)
     area_codes: set[str] = field(default_factory=set)
+    # per part, the categories of the rows written (``store.kept_totals``: the categories held)
+    categories: dict[str, set[Category]] = field(default_factory=lambda: defaultdict(set))
     replaced: int = 0
     written: int = 0  # rows actually inserted, updated or deleted (a re-load writes only what changed)
     unchanged: int = 0  # values the file repeats exactly, so not written
@@ -64,6 +67,8 @@ class CountWriter:
         self._clear(zip(keys["area_code"].tolist(), keys["month"].tolist(), keys["part"].tolist()))
         columns = ["area_code", "month", "part", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
         self.bulk.insert_frame(self.table, records.assign(upload_id=self.upload_id)[columns])
+        for part, *category in records[["part", *CATEGORY_COLUMNS[self.kind]]].drop_duplicates().itertuples(index=False):
+            self.categories[str(part)].add(padded(category))
         self.stored += len(records)
         self.total += int(records["count"].sum())
         self.months.update(records["month"].unique())
@@ -84,6 +89,8 @@ class CountWriter:
         fixed = keys[["area_code", *CATEGORY_COLUMNS[self.kind]]].assign(upload_id=self.upload_id)
         fixed.insert(1, "part", "")  # the recorded-crime files' part: after area_code, as in the key
         self.stored += self.bulk.insert_repeated(self.table, fixed, "month", months, "count", counts)
+        written = keys.loc[has.any(axis=1), list(CATEGORY_COLUMNS[self.kind])].drop_duplicates()
+        self.categories[""].update(padded(category) for category in written.itertuples(index=False))
         self.total += int(counts[has].sum())
         self.months.update(m for m, on in zip(months, has.any(axis=0)) if on)
         self.area_codes.update(held.index[held.any(axis=1)])

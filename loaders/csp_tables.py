@@ -18,6 +18,7 @@ from loaders.options import LoadProgress, progress_of
 from loaders.workbook import TablesRead, open_workbook, shipped_aliases, table_rows
 from rules.csp_tables import code_key, fold_spellings, is_unassigned, match_partnership, name_key, quarter_key
 from store.csp_crime import replace_quarters
+from store.kept_totals import record_csp_totals
 
 UNASSIGNED_SUFFIX = "-UNASSIGNED"  # area code of a force's Unassigned part: the force's code + this
 
@@ -105,6 +106,7 @@ def load_csp_tables(ctx: LoadContext) -> None:
         ctx.areas.learn(force + UNASSIGNED_SUFFIX, f"{held[force][0]}: unassigned", "other", force)
     ctx.session.flush()
     stored, replaced = replace_quarters(ctx.session, counts, ctx.upload_id)
+    record_csp_totals(ctx.session, counts, replaced)  # what the funnel and the measures read, in this load
     quarters = sorted({key[1] for key in counts})
     ctx.summary.stored, ctx.summary.replaced = stored, replaced
     ctx.summary.areas = len({key[0] for key in counts})

@@ -20,6 +20,7 @@ from store.coverage_record import record_coverage
 from store.data_version import bump_data_version, bump_partnership_version
 from store.db import DATABASE_ERRORS, Engine, Session, database_error_detail, session_factory, without_statement_timeout
 from store.incomplete_months import record_incomplete
+from store.kept_totals import record_held_categories
 from store.locks import LoadRunning, take_load_lock
 from store.notifications import record_after_load
 from store.partnerships import PartnershipError
@@ -120,6 +121,10 @@ def _load(
         # moved rows of (``settle_after_load`` drops it from ``ctx.loaded``) or with no writer.
         written = {source: loaded.area_months for source, loaded in ctx.loaded.items()}
         record_source_months(session, declared.writes_counts, written)
+        # The categories each count table holds, from the categories the load wrote (a source it
+        # did not note, as above, is walked): what the map offers, read by no request's walk.
+        categories = {source: ctx.categories.get(source, {}) for source in ctx.loaded}
+        record_held_categories(session, declared.writes_counts, categories, ctx.replaced_rows)
     except BaseException:
         ctx.abort()
         raise

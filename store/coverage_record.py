@@ -34,6 +34,7 @@ from store.bulk import IN_LIMIT, WHOLE_TABLE_FRACTION, bulk_insert_frame
 from store.category_record import record_category_figures
 from store.counts import OWN_FIGURE, SOURCES, UPLOADED_VALUE, Coverage, Covered, Held, resolve_coverage, stored_figures
 from store.coverage_after_load import Figures, figures_after, periods_to_work_out, spans_extended
+from store.kept_totals import record_held_categories
 from store.marac import marac_coverage_many, marac_quarters_held
 from store.models import AreaMonthCoverage, IndicatorValue
 from store.source_months import record_source_months
@@ -134,6 +135,7 @@ def record_coverage(
         # Whatever changes counts outside a load of them (areas retired into their successors,
         # sources settled after a migration) keeps their months held in line too.
         record_source_months(session, sources)
+        record_held_categories(session, sources)  # and the categories held: a walk of each table
 
 
 Plan = tuple[dict[Key, Recorded], Callable[[], dict[Key, Recorded]]]  # (held, how to work it out)

@@ -14,6 +14,7 @@ from rules.periods import PeriodError, Quarter, normalise_month
 from store.areas import AreaTree
 from store.bulk import IN_LIMIT, bulk_insert
 from store.kept import kept_per_shared_version
+from store.kept_totals import csp_quarters_held, held_categories
 from store.models import CspCrimeCount
 
 
@@ -261,10 +262,7 @@ def offence_keys(session: Session, selection: OffenceSelection) -> list[tuple[st
 @kept_per_shared_version
 def offence_keys_held(session: Session) -> list[tuple[str, str, str]]:
     """Every (group, subgroup, code) the tables hold."""
-    held = session.execute(
-        select(CspCrimeCount.offence_group, CspCrimeCount.offence_subgroup, CspCrimeCount.offence_code).distinct()
-    ).all()
-    return [(str(g), str(s), str(c)) for g, s, c in held]
+    return held_categories(session, CSP_CRIME)  # as the loads kept them: no walk of the tables
 
 
 def csp_quarter_figures(
@@ -334,7 +332,7 @@ def _selected_totals(
 @kept_per_shared_version
 def quarters_held(session: Session) -> list[str]:
     """Every quarter the tables hold any count for, oldest first."""
-    return sorted(str(q) for q in session.scalars(select(CspCrimeCount.quarter).distinct()))
+    return csp_quarters_held(session)  # the totals the loads keep, keyed by quarter: no walk of the tables
 
 
 def uploads_behind(session: Session, tree: AreaTree, area: str, quarters: list[str]) -> set[int | None]:

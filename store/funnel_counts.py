@@ -1,23 +1,24 @@
 """What the funnel plot reads (issue 21 part 4): every partnership's quarterly counts from the
 Home Office CSP tables (``csp_crime_count``) for some quarters, all offences or one group, and
-the offence groups held (the quarters held: ``store.csp_crime.quarters_held``). Plain records only; the view does the sums."""
+the offence groups held (the quarters held: ``store.csp_crime.quarters_held``), from the totals
+and categories the loads keep (``store.kept_totals``). Plain records only; the view does the sums."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.csp_tables import name_key
 from store.kept import kept_per_shared_version
-from store.models import CspCrimeCount
+from store.kept_totals import CSP_CRIME, csp_totals, held_categories
 
 
 @kept_per_shared_version
 def offence_groups_held(session: Session) -> list[str]:
-    """The offence groups the tables hold, as stored (one spelling each), sorted."""
-    return sorted(str(g) for g in session.scalars(select(CspCrimeCount.offence_group).distinct()))
+    """The offence groups the tables hold, as stored (one spelling each), sorted: as the loads
+    kept them (``store.kept_totals``), not a walk of the tables."""
+    return sorted({group for group, _subgroup, _code in held_categories(session, CSP_CRIME)})
 
 
 def counts_by_area(session: Session, quarters: list[str], group: str | None = None) -> dict[str, dict[str, int]]:
@@ -27,13 +28,10 @@ def counts_by_area(session: Session, quarters: list[str], group: str | None = No
     no crime of the group is 0, so a quarter missing from the tables stays missing."""
     wanted = name_key(group) if group else None
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    stmt = (
-        select(CspCrimeCount.area_code, CspCrimeCount.quarter, CspCrimeCount.offence_group, func.sum(CspCrimeCount.count))
-        .where(CspCrimeCount.quarter.in_(quarters))
-        .group_by(CspCrimeCount.area_code, CspCrimeCount.quarter, CspCrimeCount.offence_group)
-    )
-    for area, quarter, offence_group, total in session.execute(stmt):
+    # Each area's total per quarter and group, as the load of the tables kept them: a read of
+    # the quarters' few thousand totals, not a sum over the tables' rows for them.
+    for area, quarter, offence_group, total in csp_totals(session, quarters):
         # A quarter held for an area counts as held even with no crime of the group in it: zero.
         matches = wanted is None or name_key(offence_group) == wanted
-        out[str(area)][str(quarter)] += int(total) if matches else 0
+        out[area][quarter] += total if matches else 0
     return {area: dict(held) for area, held in out.items()}

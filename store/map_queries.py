@@ -24,6 +24,7 @@ from store.areas import AreaTree
 from store.counts import CountFilter, monthly_counts_many
 from store.indicator_queries import indicator_by_code
 from store.kept import kept_per_shared_version
+from store.kept_totals import held_categories
 from store.measures import Measure
 from store.met_categories import plain_category
 from store.models import (
@@ -134,15 +135,12 @@ def measure_options(session: Session) -> list[tuple[str, str]]:
 
 @kept_per_shared_version
 def categories_held(session: Session) -> dict[str, list[tuple[str, str | None]]]:
-    """{source: every (major, minor) category its counts hold} for each source mapped by category."""
+    """{source: every (major, minor) category its counts hold} for each source mapped by category,
+    as the loads kept them (``store.kept_totals``): no walk of the count tables."""
     out: dict[str, list[tuple[str, str | None]]] = {}
-    models = count_models()
     for key, declared in counted().items():
         if declared.map_categories:
-            model = models[key]
-            out[key] = [
-                (major, minor) for major, minor in session.execute(select(model.major_category, model.minor_category).distinct())
-            ]
+            out[key] = [(major, minor) for major, minor, _code in held_categories(session, key)]
     return out
 
 

@@ -582,6 +582,38 @@ class SourceMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
 
 
+class CspQuarterTotal(Base):
+    """A partnership's (or a force's "Unassigned" part's) count of one offence group in a quarter
+    of the Home Office CSP tables, kept by the load of the tables for the quarters it wrote
+    (``store.kept_totals``): the funnel plot compares every partnership's quarters, and summing
+    ``csp_crime_count`` for them walks a tenth of the nation's table on the first request after
+    each load. Keyed by quarter first: the funnel asks for a year's quarters."""
+
+    __tablename__ = "csp_quarter_total"
+
+    quarter: Mapped[str] = mapped_column(String(10), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    offence_group: Mapped[str] = mapped_column(String(120), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+class HeldCategory(Base):
+    """A category some count table holds rows of, per source and part, kept as the counts change
+    (``store.kept_totals``): the map offers every crime category held and the Home Office tables'
+    measures name their offences, and a DISTINCT over a count table reads every row held (millions
+    with the nation held). ``major``/``minor``/``code``: a crime count's major and minor category,
+    an ASB count's category (the rest blank), the Home Office tables' offence group, subgroup and
+    code (part blank)."""
+
+    __tablename__ = "held_category"
+
+    source: Mapped[str] = mapped_column(String(48), primary_key=True)
+    part: Mapped[str] = mapped_column(String(64), primary_key=True, server_default="")
+    major: Mapped[str] = mapped_column(String(120), primary_key=True)
+    minor: Mapped[str] = mapped_column(String(120), primary_key=True, server_default="")
+    code: Mapped[str] = mapped_column(String(20), primary_key=True, server_default="")
+
+
 # --- Ward generations (issue 19): which generation covers a borough-month -------------------
 
 

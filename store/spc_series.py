@@ -28,7 +28,7 @@ from store.areas import AreaTree
 from store.counts import SOURCES, month_spans, monthly_counts
 from store.indicator_queries import indicator_by_code
 from store.measures import Measure, quarter_values
-from store.models import CspCrimeCount, Indicator, IndicatorValue, MaracReturn
+from store.models import CspQuarterTotal, Indicator, IndicatorValue, MaracReturn
 from store.partnerships import partnership_in_force, partnership_of
 from store.scorecard import Scorecard, ScoreRow, find_target  # the one place targets are chosen
 
@@ -132,7 +132,8 @@ def _quarter_range(session: Session, indicator: Indicator, measure: Measure, are
         keys = session.execute(select(func.min(MaracReturn.quarter), func.max(MaracReturn.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
     if by_key(measure.source).coverage == PARTNERSHIP_QUARTERS:
-        keys = session.execute(select(func.min(CspCrimeCount.quarter), func.max(CspCrimeCount.quarter))).one()
+        # the totals the loads keep, keyed by quarter first: two probes, not a walk of the tables
+        keys = session.execute(select(func.min(CspQuarterTotal.quarter), func.max(CspQuarterTotal.quarter))).one()
         quarters += [Quarter.parse(k) for k in keys if k]
     uploaded = session.scalars(select(IndicatorValue.period).where(_own_values(session, indicator)).distinct())
     quarters += [Quarter.parse(p) if not is_month(p) else Quarter.of_month(p) for p in uploaded]

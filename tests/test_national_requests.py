@@ -19,7 +19,7 @@ from store.db import session_scope
 from store.map_queries import parse_measure, periods_held
 from store.models import Area
 from store.source_months import months_held
-from tests.conftest import make_web_app
+from tests.conftest import callback_body, make_web_app
 
 HAVERING = "E09000016"
 TREE_READ = "SELECT area.code, area.name, area.level, area.parent_code, area.boundary_vintage, area.retired_into FROM area"
@@ -106,7 +106,9 @@ def test_a_later_request_reads_the_nations_tables_no_more_until_a_load(demo_engi
     calls = [f"/api/v1/p/{HAVERING}/areas", f"/api/v1/p/{HAVERING}/indicators/CSP1/series"]
 
     def whole_table_reads(statements: list[str]) -> list[str]:
-        return [s for s in statements if "GROUP BY area_month_coverage.area_code" in s or "SELECT DISTINCT csp_crime_count" in s]
+        return [
+            s for s in statements if "GROUP BY area_month_coverage.area_code" in s or "SELECT DISTINCT csp_quarter_total" in s
+        ]
 
     with statements_run() as first:
         for url in calls:
@@ -121,3 +123,51 @@ def test_a_later_request_reads_the_nations_tables_no_more_until_a_load(demo_engi
     with statements_run() as after:
         assert client.get(calls[0]).status_code == 200
     assert whole_table_reads(after)
+
+
+def nation_walks(statements: list[str]) -> list[str]:
+    """Statements summing or listing what a count table holds over every area held (a GROUP BY
+    or DISTINCT over ``crime_count`` or ``csp_crime_count`` not limited to some areas)."""
+    tables = ("FROM crime_count", "FROM csp_crime_count")
+    return [
+        s
+        for s in statements
+        if any(t + " " in s + " " for t in tables)
+        and ("GROUP BY" in s or "DISTINCT" in s)
+        and not any(f"area_code {op}" in s for op in ("IN", "=", "= ANY"))
+    ]
+
+
+def test_no_request_after_a_load_sums_or_walks_the_nations_count_tables(demo_engine, database_url, tmp_path, monkeypatch):
+    """The funnel's totals, the tables' quarters and offences and the map's categories are kept
+    by the loads (``store.kept_totals``): the first scorecard, indicator (with its funnel) and map
+    request after a load of the Home Office tables reads none of them from the count tables."""
+    from store.map_queries import area_figures, categories_held, measure_options
+    from tests.test_funnel import PERIOD, loaded
+    from views.funnel import FunnelMeasure, funnel_view
+
+    loaded(demo_engine, tmp_path, monkeypatch)  # the district lookup, population and the tables: a load
+    app = make_web_app(database_url)
+    client = app.server.test_client()
+    pages = [
+        callback_body(app, "_pages_content.children", {"_pages_location.pathname": path, "_pages_location.search": search})
+        for path, search in ((f"/p/{HAVERING}/indicator/CSP1", "?period=2016-17-Q3"), (f"/p/{HAVERING}/map", ""))
+    ]
+    with statements_run() as seen:
+        for url in (f"/api/v1/p/{HAVERING}/scorecard", f"/api/v1/p/{HAVERING}/indicators/CSP1/series"):
+            assert client.get(url).status_code == 200
+        for body in pages:  # the indicator and map pages, through Dash Pages' routing callback
+            assert client.post("/_dash-update-component", json=body).status_code == 200
+        with session_scope(demo_engine) as session:
+            funnel = funnel_view(session, FunnelMeasure(), PERIOD, HAVERING)
+            options = measure_options(session)
+            measure = parse_measure(session, "crime")
+            period = periods_held(session, measure, "quarter")[-1]
+            figures = area_figures(session, measure, period, [HAVERING])
+            held = categories_held(session)["crime"]
+    assert funnel.points and figures[0].value and held
+    assert len([key for key, _ in options if key.startswith("crime:")]) == len({m for m, _ in held}) + len(
+        {(m, n) for m, n in held if n and n.upper() != m.upper()}
+    )
+    assert nation_walks(seen) == []
+    assert any("FROM csp_quarter_total" in s for s in seen) and any("FROM held_category" in s for s in seen)
