@@ -10,8 +10,9 @@ import pytest
 
 from store.db import session_scope
 from store.partnerships import add_partnership
-from tests.conftest import make_web_app
+from tests.conftest import add_web_user, make_web_app, web_sign_in
 from views import data, map_state
+from web.access import WARM_UP_ENVIRON
 from web.parts.first_view import PAGE_HEADER
 from web.serving.gunicorn_server import partnerships_to_warm, warm_up
 
@@ -36,10 +37,34 @@ def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(de
         assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
 
 
-def test_warm_up_says_when_signed_out_readers_may_not_read(demo_engine, database_url, caplog) -> None:
+def test_warm_up_fills_the_pages_when_reading_needs_signing_in(demo_engine, database_url, caplog) -> None:
+    """With reading for signed-in users only, the warm-up still opens the pages (as a signed-out
+    reader would see them: the published figures viewers read), so the first viewers do not wait."""
     app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
     warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
-    assert f"warm-up: 3 of 3 pages not opened (/p/{HAVERING}/, /p/{HAVERING}/map, /p/{HAVERING}/demand)" in caplog.text
+    assert "warm-up" not in caplog.text
+    add_web_user(demo_engine, "vic", "viewer")
+    client = app.server.test_client()
+    web_sign_in(client, "vic")
+    for page, figures in PAGES:
+        before = figures.cache_info()
+        response = client.get(f"/p/{HAVERING}/_dash-layout", headers={PAGE_HEADER: f"/p/{HAVERING}{page}"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        after = figures.cache_info()
+        assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+
+
+def test_warm_up_pass_is_not_for_clients(demo_engine, database_url) -> None:
+    """Only the server's own warm-up, in process, reads past sign-in: a client naming the same
+    key in a header, or asking for anything but a page's layout, is refused as before."""
+    app = make_web_app(database_url, CSPDASH_PUBLIC_READ="false")
+    client = app.server.test_client()
+    layout = f"/p/{HAVERING}/_dash-layout"
+    assert client.get(layout, headers={WARM_UP_ENVIRON: "1", PAGE_HEADER: f"/p/{HAVERING}/"}).status_code == 401
+    passed = {WARM_UP_ENVIRON: True}
+    assert client.get(f"/api/v1/p/{HAVERING}/scorecard", environ_overrides=passed).status_code == 401
+    assert client.post(f"/p/{HAVERING}/_dash-update-component", json={}, environ_overrides=passed).status_code == 403
+    assert client.get(layout, headers={PAGE_HEADER: f"/p/{HAVERING}/"}, environ_overrides=passed).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,10 @@ _OPEN_PATHS = ("login", "logout", "healthz")
 # The only (local) paths that accept anything but GET/HEAD/OPTIONS.
 _WRITE_PATHS = {"_dash-update-component": {"POST"}, "login": {"POST"}, "logout": {"POST"}}
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Set in the WSGI environ by the server's own warm-up (``web.serving.gunicorn_server.warm_up``),
+# which opens pages in process before forking, as a signed-out reader would see them. A client
+# cannot set it: a request's headers reach the environ only as ``HTTP_…`` keys.
+WARM_UP_ENVIRON = "cspdash.warm_up"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -259,11 +263,18 @@ def _guard(prefix: str, settings: Settings) -> BaseResponse | None:
         return private
     if local == "_dash-update-component" and flask.request.method == "POST":
         return _check_callback(settings)
-    if settings.public_read or current_user() is not None:
+    if settings.public_read or current_user() is not None or _warming_up(local):
         return None
     if local.startswith(("_dash-", "api/")):  # fetched by a script (the page's, or an API client's)
         return _refuse(401, "Sign in to see the dashboard.")
     return flask.redirect(login_url(flask.request.full_path.rstrip("?")))
+
+
+def _warming_up(local: str) -> bool:
+    """The server's warm-up reading a page (GET only): with reading signed in only, the figures a
+    signed-out reader would see are the ones viewers read (published quarters), so it fills the
+    same caches; private partnerships are still refused it above."""
+    return flask.request.method == "GET" and local.startswith("_dash-layout") and bool(flask.request.environ.get(WARM_UP_ENVIRON))
 
 
 def _private_refusal(settings: Settings, local: str) -> BaseResponse | None:

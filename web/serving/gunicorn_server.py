@@ -95,10 +95,13 @@ def warm_up(server: Any, settings: Settings) -> None:
     first cached (copy-on-write), instead of each worker paying for that on its first readers.
     The pages are asked for as a browser's first view of them asks (``web.parts.first_view``),
     at their partnership's address, so their figures are the ones cached for that partnership;
-    with several partnerships held, the list of them too (where ``/`` sends readers). Best
-    effort; the database connections used are closed before the fork."""
+    with several partnerships held, the list of them too (where ``/`` sends readers). They are
+    opened as a signed-out reader sees them, even where reading needs signing in
+    (``web.access.WARM_UP_ENVIRON``): the published figures viewers read. Best effort; the
+    database connections used are closed before the fork."""
     from store.db import get_engine, session_scope
     from store.partnerships import held_codes, private_partnerships
+    from web.access import WARM_UP_ENVIRON
     from web.addresses import partnership_href
     from web.parts.first_view import PAGE_HEADER
 
@@ -110,8 +113,12 @@ def warm_up(server: Any, settings: Settings) -> None:
         pages = [("/_dash-layout", "/partnerships")] if len(held) > 1 else []
         for code in partnerships_to_warm(held, private, settings.partnership):
             pages += [(partnership_href(code, "/_dash-layout"), partnership_href(code, page)) for page in WARM_PAGES]
-        refused = [page for layout, page in pages if client.get(layout, headers={PAGE_HEADER: page}).status_code != 200]
-        if refused:  # e.g. signed-out readers may not read: nothing of theirs to warm
+        refused = [
+            page
+            for layout, page in pages
+            if client.get(layout, headers={PAGE_HEADER: page}, environ_overrides={WARM_UP_ENVIRON: True}).status_code != 200
+        ]
+        if refused:
             log.warning("warm-up: %d of %d pages not opened (%s)", len(refused), len(pages), ", ".join(refused))
     except Exception:  # a cold start is slower, not broken
         log.warning("warm-up before forking the workers failed", exc_info=True)
