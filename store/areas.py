@@ -3,7 +3,7 @@ England, and district → partnership (CSP) → police force area → England an
 A district has its parent and may have further ones (``area_link``); the trees meet only there.
 
 With every ward, district, partnership and force of England and Wales held (7,707 areas),
-building the tree takes 50-130 ms and a page asks for it up to a dozen times, so a web
+reading and building the tree takes 25-60 ms and a page asks for it up to a dozen times, so a web
 request's tree is kept per shared data version (areas, links and ward generations change only with a load or command that bumps it):
 built once after each change, not per call (``store.kept``). Trees are shared: never mutated."""
 
