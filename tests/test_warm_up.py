@@ -78,3 +78,21 @@ def test_warm_up_pass_is_not_for_clients(demo_engine, database_url) -> None:
 )
 def test_warm_up_partnerships_chosen(held: list[str], private: set[str], chosen: str | None, expected: list[str]) -> None:
     assert partnerships_to_warm(held, frozenset(private), chosen, most=4) == expected
+
+
+def test_the_master_sets_what_it_made_outside_the_garbage_collector_before_forking(demo_engine, database_url) -> None:
+    """What the master made before forking (libraries, app, warmed figures) is frozen: a worker's
+    full collection does not sweep it (hundreds of milliseconds paid by some reader's request)."""
+    import gc
+
+    from settings import Settings
+    from web.serving.gunicorn_server import CspdashServer, gunicorn_options
+
+    settings = Settings.from_env({"DATABASE_URL": database_url, "CSPDASH_SECRET_KEY": "test-secret-" + "x" * 32})
+    server = CspdashServer(settings, gunicorn_options(settings, "127.0.0.1", 0, 1, 1, 120))
+    gc.unfreeze()
+    try:
+        server.load()
+        assert gc.get_freeze_count() > 100_000  # the imported libraries alone are several hundred thousand objects
+    finally:
+        gc.unfreeze()
