@@ -55,60 +55,84 @@ FORCE_MONTH_COUNTS = ("crime", "asb", "no_location", "no_lsoa")  # what is count
 
 
 KEY = ["ward", "month", "type", "part"]
+# Bits of the packed key given to each column's number (ward, month, crime type, force part):
+# 62 in all, so a key is one int64. Ample: a lookup holds tens of thousands of wards or LSOAs.
+KEY_BITS = {"ward": 26, "month": 12, "type": 12, "part": 12}
 # Chunks' counts are merged into the tally once this many are waiting: few enough to hold, many
-# enough that merging (a group-by over everything held) is rare.
+# enough that merging (a sort of everything held) is rare.
 MERGE_ROWS = 500_000
+WRITE_ROWS = 250_000  # records handed to the count writer at a time
 
 
 @dataclass
 class Tally:
     """Counts for the whole load: the writer replaces area-months, so each key is written once.
 
-    Each key (ward, month, type, part) is held as four small integers (an index into each
-    column's values, numbered as first seen) with its count and first row, in a frame merged
-    as chunks arrive: the archive of every force over three years has millions of keys, which
-    as a dict of tuples of strings took over a gigabyte."""
+    Each key (ward, month, type, part) is held as one int64, the four columns' numbers (an
+    index into each column's values, numbered as first seen) packed together, with its count
+    and first row, in three arrays merged as chunks arrive: the archive of every force over
+    three years has millions of keys, which as a dict of tuples of strings took over a
+    gigabyte, and as a pandas frame grouped at each merge most of one (18 million records)."""
 
     rows: int = 0
     unlocated: int = 0
     outside: int = 0
     by_lsoa: int = 0
     values: dict[str, dict[str, int]] = field(default_factory=lambda: {column: {} for column in KEY})
-    held: pd.DataFrame | None = None  # KEY as integers, n, first; keys in the order first seen
-    waiting: list[pd.DataFrame] = field(default_factory=list)
+    # (key, n, first): keys in the order first seen
+    held: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    waiting: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     waiting_rows: int = 0
 
     def add(self, frame: pd.DataFrame) -> None:
-        coded = pd.DataFrame({column: self._numbered(frame[column], self.values[column]) for column in KEY})
-        coded["__row__"] = frame["__row__"].to_numpy()
-        grouped = coded.groupby(KEY, sort=False).agg(n=("__row__", "size"), first=("__row__", "min")).reset_index()
+        key = np.zeros(len(frame), dtype=np.int64)
+        for column in KEY:
+            numbers = self._numbered(frame[column], self.values[column])
+            bits = KEY_BITS[column]
+            if len(self.values[column]) > 1 << bits:
+                raise ValueError(f"more than {1 << bits:,} distinct values of {column} in one load")
+            key = (key << bits) | numbers
+        rows = frame["__row__"].to_numpy(dtype=np.int64)
+        grouped = _grouped(key, np.ones(len(key), dtype=np.int64), rows, np.minimum)
         self.waiting.append(grouped)
-        self.waiting_rows += len(grouped)
+        self.waiting_rows += len(grouped[0])
         if self.waiting_rows >= MERGE_ROWS:
             self._merge()
 
     @staticmethod
     def _numbered(column: pd.Series, seen: dict[str, int]) -> np.ndarray:
         codes, uniques = pd.factorize(column)
-        numbers = np.array([seen.setdefault(value, len(seen)) for value in uniques], dtype=np.int32)
-        return numbers[codes] if len(numbers) else np.zeros(len(codes), dtype=np.int32)
+        numbers = np.array([seen.setdefault(value, len(seen)) for value in uniques], dtype=np.int64)
+        return numbers[codes] if len(numbers) else np.zeros(len(codes), dtype=np.int64)
 
     def _merge(self) -> None:
         if not self.waiting:
             return
         parts = ([self.held] if self.held is not None else []) + self.waiting
-        # In order: a key's first row is the one from the chunk it was first seen in.
-        whole = pd.concat(parts, ignore_index=True)
-        self.held = whole.groupby(KEY, sort=False).agg(n=("n", "sum"), first=("first", "first")).reset_index()
         self.waiting, self.waiting_rows = [], 0
+        # In order: a key's first row is the one from the chunk it was first seen in.
+        key, n, first = (np.concatenate([part[i] for part in parts]) for i in range(3))
+        del parts
+        self.held = _grouped(key, n, first, None)
 
-    def keys(self) -> pd.DataFrame:
-        """Every key held with its count and first row, the columns as read."""
+    def keys(self, asb: bool | None = None) -> pd.DataFrame:
+        """Every key held with its count and first row, the columns as read; ``asb``: only
+        the keys of anti-social behaviour (True) or of crime (False)."""
         self._merge()
         if self.held is None:
             return pd.DataFrame({**{column: pd.Series(dtype=object) for column in KEY}, "n": [], "first": []})
-        out = pd.DataFrame({column: self._names(column)[self.held[column].to_numpy()] for column in KEY})
-        out["n"], out["first"] = self.held["n"].to_numpy(), self.held["first"].to_numpy()
+        key, n, first = self.held
+        numbers: dict[str, np.ndarray] = {}
+        for column in reversed(KEY):
+            numbers[column] = key & ((1 << KEY_BITS[column]) - 1)
+            key = key >> KEY_BITS[column]
+        if asb is not None:
+            asb_number = self.values["type"].get(ASB_TYPE, -1)
+            wanted = (numbers["type"] == asb_number) == asb
+            numbers = {column: held[wanted] for column, held in numbers.items()}
+            n, first = n[wanted], first[wanted]
+        out = pd.DataFrame({column: self._names(column)[numbers[column]] for column in KEY})
+        out["n"], out["first"] = n, first
         return out
 
     def _names(self, column: str) -> np.ndarray:
@@ -123,8 +147,7 @@ class Tally:
         return set(keys[["ward", "month", "part"]].drop_duplicates().itertuples(index=False, name=None))
 
     def records(self, asb: bool) -> pd.DataFrame:
-        keys = self.keys()
-        keys = keys[(keys["type"] == ASB_TYPE) == asb]
+        keys = self.keys(asb)
         frame = pd.DataFrame(
             {
                 "__row__": keys["first"].to_numpy(),
@@ -138,6 +161,22 @@ class Tally:
         if asb:
             return frame
         return frame.rename(columns={"category": "major_category"}).assign(minor_category="")
+
+
+def _grouped(
+    key: np.ndarray, n: np.ndarray, first: np.ndarray, first_of: np.ufunc | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(key, n, first) with one entry per key, in the order each key first appears: ``n``
+    summed, ``first`` reduced by ``first_of`` (``np.minimum``), or the first appearance's."""
+    if not len(key):
+        return key, n, first
+    order = np.argsort(key, kind="stable")  # stable: a key's entries keep their order
+    sorted_keys = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sums = np.add.reduceat(n[order], starts)
+    firsts = first_of.reduceat(first[order], starts) if first_of is not None else first[order][starts]
+    appearance = np.argsort(order[starts], kind="stable")  # back to the order first seen
+    return sorted_keys[starts][appearance], sums[appearance], firsts[appearance]
 
 
 @dataclass
@@ -380,8 +419,10 @@ def _write(ctx: LoadContext, tally: Tally, placer: WardPlacer, members: int) -> 
     for kind, is_asb in (("crime", False), ("asb", True)):
         writer = ctx.count_writer(kind)
         records = tally.records(is_asb)
-        if len(records):
-            writer.write(records)
+        # In slices: the writer copies what it is given on its way to the database (millions
+        # of keys for an archive of every force), and a slice's area-months are cleared once.
+        for start in range(0, len(records), WRITE_ROWS):
+            writer.write(records.iloc[start : start + WRITE_ROWS])
         writer.close()
         writers.append(writer)
     ctx.drain()  # the writers' "replaced" counts are final only once the deletes have run

@@ -46,6 +46,7 @@ WHOLE_TABLE_FRACTION = 4
 # refreshed in its transaction (autovacuum may take minutes to get to it, or be off).
 STALE_FRACTION = 10
 _QUEUE_DEPTH = 2  # statements waiting for the server: bounds memory while keeping it busy
+COPY_ROWS = 250_000  # rows of a frame sent in one COPY
 # What a load replaces whole: one part (the recorded-crime files, or one force's police.uk
 # records) of an area-month. Another part of the same area-month is left as it was.
 PART_KEY = ("area_code", "month", "part")
@@ -386,9 +387,12 @@ class BulkWriter:
         columns = list(frame.columns)
         if self.postgres:
             # pandas writes the CSV in C; one COPY call beats formatting rows one by one in Python.
-            buffer = io.StringIO()
-            frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-            self.copy(table, columns, buffer.getvalue())
+            # A few hundred thousand rows at a time: the text of millions would be held twice
+            # (the buffer and its value) while the server reads it.
+            for start in range(0, len(frame), COPY_ROWS):
+                buffer = io.StringIO()
+                frame.iloc[start : start + COPY_ROWS].to_csv(buffer, index=False, header=False, na_rep="\\N")
+                self.copy(table, columns, buffer.getvalue())
             return
         rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
         self._executemany(table, columns, rows)

@@ -19,7 +19,7 @@ from loaders.errors import LoadError
 from loaders.reading import LoadLimits, Source
 from loaders.registry import run_load
 from rules.periods import months_between
-from store.db import session_scope
+from store.db import get_engine, session_scope
 from store.models import AsbCount, CrimeCount, PoliceUkForceMonth
 from tests.conftest import geo_table_counts
 from tests.helpers import load
@@ -141,6 +141,39 @@ def test_archive_of_two_forces_gaps_by_force_month_and_unlocated_per_force(engin
     durham = {r[2]: (r[3], r[4]) for r in counts_csv(database_url, "crime", "E06000047")}
     assert durham["2024-02"] == ("2", "complete")  # with Durham's own records, Cleveland's one there counts too
     assert {r[2]: r[4] for r in counts_csv(database_url, "asb", "E06000047")}["2024-02"] == "incomplete in source file"
+
+
+def _stored_counts(engine) -> list[tuple]:
+    with session_scope(engine) as session:
+        crime = session.execute(
+            select(CrimeCount.area_code, CrimeCount.month, CrimeCount.major_category, CrimeCount.part, CrimeCount.count)
+        )
+        asb = session.execute(select(AsbCount.area_code, AsbCount.month, AsbCount.category, AsbCount.part, AsbCount.count))
+        return sorted([("crime", *r) for r in crime] + [("asb", *r) for r in asb])
+
+
+def test_archive_written_in_slices_stores_what_one_write_does(engine, database_url, tmp_path, monkeypatch):
+    """An archive of every force gives millions of keys, handed to the writer and to COPY a
+    slice at a time (memory): with slices of two records and three rows, an area-month split
+    across slices is cleared once and every count is stored once, as in one write."""
+    from geo import policeuk
+    from store import bulk
+    from tests.conftest import MIGRATED, _fresh_url
+
+    path = archive(tmp_path, two_forces_three_months())
+    whole_folder = tmp_path / "whole"
+    whole_folder.mkdir()
+    for whole_url in _fresh_url("sqlite", whole_folder, MIGRATED):
+        whole = get_engine(whole_url)
+        ons_wards(whole, whole_folder)
+        load(whole, "policeuk", path)
+        expected = _stored_counts(whole)
+    monkeypatch.setattr(policeuk, "WRITE_ROWS", 2)
+    monkeypatch.setattr(bulk, "COPY_ROWS", 3)
+    ons_wards(engine, tmp_path)
+    summary = load(engine, "policeuk", path)
+    assert summary.total == 11
+    assert len(expected) > 3 and _stored_counts(engine) == expected
 
 
 def test_archive_of_the_met_and_cleveland_places_each_in_its_own_districts_vintage(engine, tmp_path):
