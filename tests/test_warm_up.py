@@ -21,6 +21,16 @@ HAVERING, BARKING = "E09000016", "E09000002"
 PAGES = [("/", data._scorecard), ("/map", map_state._figures), ("/demand", data._demand)]
 
 
+def assert_each_main_page_read_from_the_cache(client) -> None:
+    """Havering's scorecard, map and demand pages each take their figures from the cache."""
+    for page, figures in PAGES:
+        before = figures.cache_info()
+        response = client.get(f"/p/{HAVERING}/_dash-layout", headers={PAGE_HEADER: f"/p/{HAVERING}{page}"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        after = figures.cache_info()
+        assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+
+
 def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(demo_engine, database_url, caplog) -> None:
     with session_scope(demo_engine) as session:
         add_partnership(session, BARKING, "Barking and Dagenham CSP")
@@ -28,13 +38,7 @@ def test_warm_up_leaves_each_main_page_of_the_partnership_nothing_to_work_out(de
     warm_up(app.server, app.server.config["CSPDASH_SETTINGS"])
     assert "warm-up" not in caplog.text  # every page opened: the list of partnerships and both partnerships' pages
 
-    client = app.server.test_client()
-    for page, figures in PAGES:
-        before = figures.cache_info()
-        response = client.get(f"/p/{HAVERING}/_dash-layout", headers={PAGE_HEADER: f"/p/{HAVERING}{page}"})
-        assert response.status_code == 200, response.get_data(as_text=True)[:300]
-        after = figures.cache_info()
-        assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+    assert_each_main_page_read_from_the_cache(app.server.test_client())
 
 
 def test_warm_up_fills_the_pages_when_reading_needs_signing_in(demo_engine, database_url, caplog) -> None:
@@ -46,12 +50,7 @@ def test_warm_up_fills_the_pages_when_reading_needs_signing_in(demo_engine, data
     add_web_user(demo_engine, "vic", "viewer")
     client = app.server.test_client()
     web_sign_in(client, "vic")
-    for page, figures in PAGES:
-        before = figures.cache_info()
-        response = client.get(f"/p/{HAVERING}/_dash-layout", headers={PAGE_HEADER: f"/p/{HAVERING}{page}"})
-        assert response.status_code == 200, response.get_data(as_text=True)[:300]
-        after = figures.cache_info()
-        assert (after.misses, after.hits) == (before.misses, before.hits + 1), page
+    assert_each_main_page_read_from_the_cache(client)
 
 
 def test_warm_up_pass_is_not_for_clients(demo_engine, database_url) -> None:
