@@ -29,6 +29,19 @@ def load(engine: Engine, kind: str, path: Path, **kwargs) -> LoadSummary:
     return run_load(engine, kind, Source.from_path(path), **kwargs)
 
 
+def migrate_to(engine: Engine, revision: str, down: bool = False) -> None:
+    """Run alembic on ``engine`` up (or ``down``) to ``revision`` alone, not through
+    ``store.schema.upgrade``, which also works the derived records out again."""
+    from alembic import command
+
+    from store.schema import alembic_config
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
 def walk(node: object) -> Iterator[Component]:
     """Every Dash component in a layout tree, depth first."""
     if isinstance(node, (list, tuple)):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, text
 
 from loaders.errors import LoadError
@@ -19,9 +18,8 @@ from store.csp_crime import offence_keys_held, quarters_held
 from store.db import session_scope
 from store.funnel_counts import counts_by_area, offence_groups_held
 from store.map_queries import categories_held
-from store.schema import alembic_config
 from tests import test_csp_tables_reading as reading
-from tests.helpers import load, write
+from tests.helpers import load, migrate_to, write
 from tests.test_funnel import loaded, tables_rows
 
 HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202410,202411,202412,202501\n"
@@ -173,11 +171,6 @@ def test_migrating_keeps_the_totals_and_categories_of_the_figures_held_before_it
     load(engine, "crime", crime_file(tmp_path, "both.csv", [f"{BURGLARY},{HAROLD_WOOD},3,4,,", f"{ROBBERY},{ABBEY},,,1,2"]))
     before = assert_kept(engine)
     assert before["groups"] and before["categories"]
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0031_partnership_versions")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0032_kept_totals")
+    migrate_to(engine, "0031_partnership_versions", down=True)
+    migrate_to(engine, "0032_kept_totals")
     assert assert_kept(engine) == before

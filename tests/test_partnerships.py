@@ -9,7 +9,6 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -20,10 +19,10 @@ from store.models import Commentary, Indicator, Partnership, Target
 from store.partnerships import list_partnerships
 from store.publication_models import PublishedFile, PublishedVersion
 from store.publishing import publish_quarter, quarter_state
-from store.schema import alembic_config, current_revision, head_revision, upgrade
+from store.schema import current_revision, head_revision, upgrade
 from store.scorecard import build_scorecard
 from store.users import Principal
-from tests.helpers import load, write
+from tests.helpers import load, migrate_to, write
 
 Q3, Q4 = Quarter(2016, 3), Quarter(2016, 4)
 HAVERING, BARKING = "E09000016", "E09000002"
@@ -51,13 +50,6 @@ def _scored(engine, period: Quarter, area: str) -> list[tuple]:
         ]
 
 
-def _migrate(engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-
 def test_a_database_with_a_published_quarter_becomes_one_partnership_with_every_figure_unchanged(demo_engine):
     with session_scope(demo_engine) as session:
         publish_quarter(
@@ -73,7 +65,7 @@ def test_a_database_with_a_published_quarter_becomes_one_partnership_with_every_
         held = (session.query(Indicator).count(), session.query(Target).count(), session.query(Commentary).count())
     assert published and held[0] > 0 and held[1] > 0 and held[2] > 0
 
-    _migrate(demo_engine, "0024_policeuk_force_months")
+    migrate_to(demo_engine, "0024_policeuk_force_months", down=True)
     with demo_engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM target").scalar_one() == held[1]  # nothing lost going down
     upgrade(demo_engine)

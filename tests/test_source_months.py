@@ -8,15 +8,13 @@ reads them with one query."""
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, event
 
 from loaders.errors import LoadError
 from store.db import session_scope
-from store.schema import alembic_config
 from store.source_months import held_months, months_held
 from tests.conftest import make_web_app
-from tests.helpers import load, write
+from tests.helpers import load, migrate_to, write
 
 HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202410,202411,202412,202501\n"
 HAROLD_WOOD = "BURGLARY,BURGLARY - RESIDENTIAL,Harold Wood,E05000312,Havering"
@@ -127,13 +125,8 @@ def test_migrating_keeps_the_months_of_the_counts_held_before_it(demo_engine):
     ``store.schema.upgrade``, which works the derived records out again after a migration)."""
     before = {source: kept_and_worked_out(demo_engine, source)[1] for source in ("crime", "asb")}
     assert before["crime"] and before["asb"]
-    config = alembic_config()
-    with demo_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0029_category_figures")
-    with demo_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0030_source_months")
+    migrate_to(demo_engine, "0029_category_figures", down=True)
+    migrate_to(demo_engine, "0030_source_months")
     for source, months in before.items():
         assert kept_and_worked_out(demo_engine, source) == (months, months)
 
