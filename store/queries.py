@@ -23,7 +23,6 @@ from store.actions import list_actions
 from store.annual_targets import targets_for
 from store.areas import AreaTree
 from store.comparators import attach_comparator, comparator_figures, comparator_measure, group_series, resolve_comparator
-from store.counts import SOURCES as COUNT_MODELS
 from store.counts import monthly_counts
 from store.csp_crime import CSP_CRIME
 from store.csp_crime import quarters_held as csp_quarters_held
@@ -35,6 +34,7 @@ from store.models import (
     Indicator,
     IndicatorValue,
     MaracReturn,
+    SourceMonth,
     Upload,
 )
 from store.partnerships import partnership_in_force, partnership_of
@@ -201,8 +201,11 @@ def quarters_available(session: Session, partnership: str | None = None) -> list
 def data_dates(session: Session) -> tuple[str | None, datetime | None]:
     """The last month any source holds figures for (``2017-03``; a MARAC quarter counts as its
     last month) and when a file was last loaded; None where there is none."""
-    # One max() per table (every page's footer asks): never a scan of the distinct months.
-    held = [m for source in MONTHLY_SOURCES if (m := session.scalar(select(func.max(COUNT_MODELS[source].month))))]
+    # Every page's footer asks: read the months the loads keep (``store.source_months``), one
+    # probe of their key. A max() of a count table's month reads the whole table (its key
+    # starts with the area): 140 ms a page with the nation's police.uk records held.
+    latest = select(func.max(SourceMonth.month)).where(SourceMonth.source.in_(MONTHLY_SOURCES))
+    held = [m] if (m := session.scalar(latest)) else []
     if marac := session.scalar(select(func.max(MaracReturn.quarter))):  # "2016-17-Q4" keys sort in time order
         held.append(Quarter.parse(marac).months()[-1])
     loaded = session.scalar(select(func.max(Upload.loaded_at)))
