@@ -89,9 +89,11 @@ class LoadContext:
         """Tell the coverage record which area-months ``writer`` wrote (once closed and drained),
         so it works out those and the areas above them again, not the whole record."""
         area_months, only_this_load = writer.loaded_area_months
+        totals = writer.written_totals
         if (before := self.loaded.get(writer.kind)) is not None:  # a second writer for the same table
             area_months, only_this_load = before.area_months | area_months, before.only_this_upload and only_this_load
-        self.loaded[writer.kind] = Loaded(self.upload_id, area_months, only_this_load)
+            totals = None  # the second found the table holding the first's rows: read back
+        self.loaded[writer.kind] = Loaded(self.upload_id, area_months, only_this_load, totals)
         categories = self.categories.setdefault(writer.kind, {})
         for part, written in writer.categories.items():
             categories.setdefault(part, set()).update(written)

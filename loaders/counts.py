@@ -50,6 +50,9 @@ class CountWriter:
     expected: int = 0  # about how many records the file holds (from its line count)
     strategy: str | None = None  # how the table is written: chosen at the first write
     _used: str | None = None  # the strategy the load used, once closed
+    # Each (area, month)'s figure written, while the table held nothing else (``EMPTY``): the
+    # coverage record takes them from here instead of summing the whole table back.
+    _totals: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def table(self) -> str:
@@ -67,6 +70,8 @@ class CountWriter:
         self._clear(zip(keys["area_code"].tolist(), keys["month"].tolist(), keys["part"].tolist()))
         columns = ["area_code", "month", "part", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
         self.bulk.insert_frame(self.table, records.assign(upload_id=self.upload_id)[columns])
+        if self.strategy == EMPTY:
+            self._add_totals(records.groupby(["area_code", "month"], sort=False)["count"].sum().items())
         for part, *category in records[["part", *CATEGORY_COLUMNS[self.kind]]].drop_duplicates().itertuples(index=False):
             self.categories[str(part)].add(padded(category))
         self.stored += len(records)
@@ -89,11 +94,29 @@ class CountWriter:
         fixed = keys[["area_code", *CATEGORY_COLUMNS[self.kind]]].assign(upload_id=self.upload_id)
         fixed.insert(1, "part", "")  # the recorded-crime files' part: after area_code, as in the key
         self.stored += self.bulk.insert_repeated(self.table, fixed, "month", months, "count", counts)
+        if self.strategy == EMPTY:
+            sums = pd.DataFrame(np.where(has, counts, 0), columns=months).groupby(keys["area_code"].to_numpy()).sum()
+            self._add_totals(
+                ((area, month), total)
+                for area, row, on in zip(sums.index, sums.to_numpy(), held.to_numpy())
+                for month, total, wrote in zip(months, row, on)
+                if wrote
+            )
         written = keys.loc[has.any(axis=1), list(CATEGORY_COLUMNS[self.kind])].drop_duplicates()
         self.categories[""].update(padded(category) for category in written.itertuples(index=False))
         self.total += int(counts[has].sum())
         self.months.update(m for m, on in zip(months, has.any(axis=0)) if on)
         self.area_codes.update(held.index[held.any(axis=1)])
+
+    def _add_totals(self, totals: Iterable[tuple[tuple[str, str], float]]) -> None:
+        for key, total in totals:
+            self._totals[key] = self._totals.get(key, 0) + int(total)
+
+    @property
+    def written_totals(self) -> dict[tuple[str, str], int] | None:
+        """Once closed: each (area, month)'s figure this load wrote, if it wrote into an empty
+        table (so that is all the table holds); else None."""
+        return self._totals if self._used == EMPTY else None
 
     def _known(self, records: pd.DataFrame) -> pd.Series:
         """True for rows whose area is declared; every other row is logged."""

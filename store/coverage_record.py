@@ -85,6 +85,9 @@ class Loaded:
     upload_id: int | None
     area_months: set[tuple[str, str]]
     only_this_upload: bool = True
+    # Each area-month's figure (all categories) as written, when the load wrote into an empty
+    # table, where nothing else is held: the record need not read them back from the table.
+    totals: dict[tuple[str, str], int] | None = None
 
 
 def record_coverage(
@@ -270,6 +273,8 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
     # (``total``), and an area-month can hold other parts than the load's (police.uk forces).
     if not area_months:  # a merge that changed nothing
         now: dict[tuple[str, str], Held] = {}
+    elif loaded.totals is not None:  # a first import: what it wrote is all the table holds
+        now = {k: Held(loaded.totals[k], loaded.upload_id) for k in area_months if k in loaded.totals}
     elif len(area_months) * WHOLE_TABLE_FRACTION >= held_area_months:  # much of the table: one pass over it
         stored = stored_figures(session, source, tree)[0]
         now = {(a, m): stored[a][m] for a, m in area_months if m in stored.get(a, {})}
