@@ -71,7 +71,9 @@ class CountWriter:
         columns = ["area_code", "month", "part", *CATEGORY_COLUMNS[self.kind], "count", "upload_id"]
         self.bulk.insert_frame(self.table, records.assign(upload_id=self.upload_id)[columns])
         if self.strategy == EMPTY:
-            self._add_totals(records.groupby(["area_code", "month"], sort=False)["count"].sum().items())
+            summed = records.groupby(["area_code", "month"], sort=False)["count"].sum()
+            areas, months = (summed.index.get_level_values(level).tolist() for level in ("area_code", "month"))
+            self._add_totals(zip(zip(areas, months), summed.tolist()))
         for part, *category in records[["part", *CATEGORY_COLUMNS[self.kind]]].drop_duplicates().itertuples(index=False):
             self.categories[str(part)].add(padded(category))
         self.stored += len(records)
