@@ -6,10 +6,11 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dash.development.base_component import Component
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from loaders.reading import Source
 from loaders.registry import run_load
@@ -18,6 +19,21 @@ from loaders.summary import LoadSummary
 # Debugging screenshots and PDFs from browser tests go outside the source tree (documentation
 # screenshots have a step of their own); CSPDASH_TEST_ARTIFACTS moves them, e.g. for CI upload.
 ARTIFACTS = Path(os.environ.get("CSPDASH_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "cspdash-test-artifacts")
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """Every SQL statement any engine runs inside the block, whitespace collapsed."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

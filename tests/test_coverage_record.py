@@ -22,7 +22,8 @@ from store.measures import series
 from store.models import AreaMonthCoverage, AsbCount, Indicator
 from store.schema import alembic_config, upgrade
 from store.scorecard import build_scorecard
-from tests.helpers import load, write
+from tests.conftest import DEMO_DIR
+from tests.helpers import load, statements_run, write
 from tests.test_coverage import havering_wards, upload_asb
 
 HAVERING, LONDON = "E09000016", "E12000007"
@@ -63,9 +64,6 @@ def test_a_first_import_records_what_it_wrote_without_summing_the_table_again(en
     each area-month's figure from what the load wrote (no sum of the whole table read back,
     1.1 s of a 14-year first import, and the key built while the record is worked out), and
     agrees with a fresh computation; the next load, onto held figures, reads them back."""
-    from tests.conftest import DEMO_DIR
-    from tests.test_national_requests import statements_run
-
     load(engine, "areas", DEMO_DIR / "areas.csv")
     with statements_run() as first:
         load(engine, "crime", DEMO_DIR / "crime_wards_met_format.csv")

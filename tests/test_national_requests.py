@@ -7,11 +7,6 @@ figure does not walk every area below England and Wales."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import Engine, event
-
 from store.areas import AreaInfo, AreaTree
 from store.counts import Held, resolve_coverage
 from store.data_version import bump_data_version
@@ -20,23 +15,10 @@ from store.map_queries import parse_measure, periods_held
 from store.models import Area
 from store.source_months import months_held
 from tests.conftest import callback_body, make_web_app
+from tests.helpers import statements_run
 
 HAVERING = "E09000016"
 TREE_READ = "SELECT area.code, area.name, area.level, area.parent_code, area.boundary_vintage, area.retired_into FROM area"
-
-
-@contextmanager
-def statements_run() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 def tree_reads(statements: list[str]) -> int:
