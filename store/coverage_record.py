@@ -280,7 +280,7 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
         now = {(a, m): stored[a][m] for a, m in area_months if m in stored.get(a, {})}
     else:  # a window: its area-months alone, through the key
         now = _held_now(session, source, area_months)
-    if loaded.only_this_upload:
+    if loaded.only_this_upload and loaded.totals is None:  # (the totals' figures carry it already)
         now = {k: Held(v.value, loaded.upload_id) for k, v in now.items()}
     written = {k: v.upload_id for k, v in now.items()}
     if written.keys() != area_months:
@@ -313,11 +313,11 @@ def _plan_after_load(session: Session, source: str, tree: AreaTree, loaded: Load
                 return None  # a record from before it kept figures: work out the whole of it
             before.setdefault(area, {})[period] = recorded.upload_id
             values.setdefault((area, period), recorded.total)
-    direct = {
-        a: {p: Held(values[(a, p)], u) for p, u in per.items()} for a, per in figures_after(before, area_months, written).items()
-    }
 
     def monthly() -> dict[Key, Recorded]:
+        # Worked out here, after the reads: a load's key is built meanwhile (``record_coverage``).
+        after = figures_after(before, area_months, written)
+        direct = {a: {p: Held(values[(a, p)], u) for p, u in per.items()} for a, per in after.items()}
         resolved = resolve_coverage(tree, sorted(touched), sorted(again), direct, after_spans, settled) if again else {}
         return {(source, a, m): Recorded.of(c) for a, per_month in resolved.items() for m, c in per_month.items()}
 
