@@ -14,7 +14,7 @@ from rules.funnel import Position, position_of, rate_limits
 from rules.periods import Quarter
 from store.db import session_scope
 from tests import test_csp_tables_reading as reading
-from tests.helpers import load, write
+from tests.helpers import load, statements_run, write
 from tests.test_csp_lookup import (
     CARDIFF,
     CARDIFF_CSP,
@@ -83,20 +83,9 @@ def loaded(
 def test_the_funnel_of_all_offences_reads_the_nations_counts_once(engine, tmp_path, monkeypatch):
     """Every partnership's totals for the year (kept by the load: the tables hold 1.25 million
     rows with the nation held) are read once: the year found complete is the year drawn, with the same counts."""
-    from sqlalchemy import Engine, event
-
     loaded(engine, tmp_path, monkeypatch)
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
-        with session_scope(engine) as session:
-            view = funnel_view(session, FunnelMeasure(), PERIOD, NORTH_DEVON)
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
+    with statements_run() as statements, session_scope(engine) as session:
+        view = funnel_view(session, FunnelMeasure(), PERIOD, NORTH_DEVON)
     assert view.points
     # as the load kept them (``store.kept_totals``): the year's totals once, no sum over the tables
     assert len([s for s in statements if "csp_quarter_total.offence_group" in s]) == 1

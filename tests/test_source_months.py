@@ -8,13 +8,13 @@ reads them with one query."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from loaders.errors import LoadError
 from store.db import session_scope
 from store.source_months import held_months, months_held
 from tests.conftest import make_web_app
-from tests.helpers import load, migrate_to, write
+from tests.helpers import load, migrate_to, statements_run, write
 
 HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202410,202411,202412,202501\n"
 HAROLD_WOOD = "BURGLARY,BURGLARY - RESIDENTIAL,Harold Wood,E05000312,Havering"
@@ -50,16 +50,8 @@ def test_a_load_finds_its_months_from_what_it_wrote_without_walking_the_key(engi
     every area of the nation held); its months held are then the same as a walk gives."""
     monkeypatch.setenv("CSPDASH_STUB_MONTH_SHARE", "0")
     load(engine, "crime", write(tmp_path / "first.csv", HEADER + f"{HAROLD_WOOD},300,400,,\n"))
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         load(engine, "crime", write(tmp_path / "more.csv", HEADER + f"{ABBEY},,400,,600\n"))
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert not [s for s in statements if "WITH RECURSIVE" in s.upper()]
     assert_kept(engine, ["2024-10", "2024-11", "2025-01"])
 
@@ -135,17 +127,9 @@ def test_a_scorecard_and_counts_request_read_the_kept_months_not_the_counts(demo
     """Which quarters are held (the scorecard's default quarter, the counts by quarter) is one
     read of the kept months: no statement walks a count table's key or reads its months."""
     client = make_web_app(database_url).server.test_client()
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
+    with statements_run() as statements:
         for url in (f"/api/v1/p/{HAVERING}/scorecard", f"/api/v1/p/{HAVERING}/counts?by=quarter"):
             assert client.get(url).status_code == 200
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
     walks = [s for s in statements if "WITH RECURSIVE" in s.upper()]
     distinct = [s for s in statements if "DISTINCT" in s.upper() and "month" in s and "_count" in s]
     assert walks == [] and distinct == []
