@@ -21,8 +21,8 @@ demo on PostgreSQL, against the demo alone, in the same run.
 3. 39 more partnerships are added to the national schema (40 in all), each with its own
    indicators and targets.
 4. On both schemas, Havering's pages and API calls are timed: API answers and page callbacks in
-   process (first: every cache emptied, as after a load; again: as a running server answers
-   them); the pages in headless Chromium (``bench_browser``'s timers); and 50 concurrent
+   process (first: as after a load of figures, every cache keyed by the shared data version
+   missing; again: as a running server answers them); the pages in headless Chromium (``bench_browser``'s timers); and 50 concurrent
    readers (``bench_serve``'s) against ``cspdash serve`` (gunicorn). Each national figure is
    given as a ratio to the demo's (goal: at most 1.5).
 
@@ -471,8 +471,8 @@ PAGE_CALLS = [("page /", "/"), ("page /indicator/CSP1", "/indicator/CSP1"), ("pa
 
 def time_calls(url: str, data_dir: str, repeat: int) -> dict[str, float]:
     """In process (a fresh one: each app reads its settings once): best of ``repeat`` for each
-    API call and each page's routing callback, "first" with every cache emptied before each (as
-    after a load) and "again" as a running server answers it."""
+    API call and each page's routing callback, "first" as after a load of figures (the shared
+    data version raised before each) and "again" as a running server answers it."""
     from bench_history_readers import best_times
     from bench_serve import _body
 

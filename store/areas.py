@@ -3,9 +3,10 @@ England, and district → partnership (CSP) → police force area → England an
 A district has its parent and may have further ones (``area_link``); the trees meet only there.
 
 With every ward, district, partnership and force of England and Wales held (7,707 areas),
-reading and building the tree takes 25-60 ms and a page asks for it up to a dozen times, so a web
-request's tree is kept per shared data version (areas, links and ward generations change only with a load or command that bumps it):
-built once after each change, not per call (``store.kept``). Trees are shared: never mutated."""
+reading and building the tree takes 16-60 ms and a page asks for it up to a dozen times, so a web
+request's tree is kept per area tree version, which every write to the areas, their links and
+the ward generations raises (``store.area_changes``): built once after each such change, not
+per call nor after each load of figures (``store.kept``). Trees are shared: never mutated."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.kept import kept_per_shared_version
+from store.kept import kept_per_areas_version
 from store.models import Area, AreaLink, WardGenerationChoice
 
 
@@ -151,4 +152,4 @@ class AreaTree:
         return sorted(c for c in self.descendants(within) if self.by_code[c].level == level)
 
 
-_kept_tree = kept_per_shared_version(AreaTree.read)
+_kept_tree = kept_per_areas_version(AreaTree.read)

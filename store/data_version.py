@@ -49,6 +49,12 @@ def shared_version(session: Session) -> int:
     return session.execute(_shared()).scalar() or 0
 
 
+def areas_version(session: Session) -> int:
+    """The area tree's counter (``store.area_changes``): the key of what is read from the area
+    tables alone, kept through loads of figures that add no area."""
+    return session.execute(select(DataVersion.areas_version).where(DataVersion.id == 1)).scalar() or 0
+
+
 def versions(session: Session, partnership: str | None) -> tuple[int, int]:
     """(shared, own) for the pages of ``partnership``, in one statement. ``None``: pages that may
     show every partnership's (the list of partnerships), whose own part is the sum of every

@@ -26,7 +26,21 @@ T = TypeVar("T")
 
 def kept_per_shared_version(read: Callable[[Session], T]) -> Callable[[Session], T]:
     """``read(session)``, kept per engine and shared data version for web requests."""
+    from store.data_version import shared_version  # at the top it would start the models' import cycle
 
+    return _kept_per(read, shared_version)
+
+
+def kept_per_areas_version(read: Callable[[Session], T]) -> Callable[[Session], T]:
+    """``read(session)``, kept per engine and area tree version for web requests: for what is
+    read from the area tables alone (``store.area_changes`` counts their every write), kept
+    through loads of figures that change no area."""
+    from store.data_version import areas_version
+
+    return _kept_per(read, areas_version)
+
+
+def _kept_per(read: Callable[[Session], T], version_of: Callable[[Session], int]) -> Callable[[Session], T]:
     @lru_cache(maxsize=8)
     def kept(engine: Engine, version: int) -> T:
         with reading(engine) as session:  # the request's read session, which asked for it
@@ -34,10 +48,8 @@ def kept_per_shared_version(read: Callable[[Session], T]) -> Callable[[Session],
 
     @wraps(read)
     def answer(session: Session) -> T:
-        from store.data_version import shared_version  # at the top it would start the models' import cycle
-
         if is_request_reading(session):
-            return kept(session.get_bind(), shared_version(session))
+            return kept(session.get_bind(), version_of(session))
         return read(session)
 
     return answer

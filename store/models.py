@@ -484,6 +484,9 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # Changes to what the area tree is built from (areas, their further parents, ward
+    # generations): a subset of the shared changes, counted by ``store.area_changes``.
+    areas_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- Publishing (issue 10): quarter state and frozen published versions -----------------
@@ -714,6 +717,8 @@ class PackSection(Base):
 
 
 # --- Notifications (#22 part 3): subscriptions, recorded events, deliveries ----------------
+# --- The area tree's counter (#23 part 3): counts every write to the tables it is built from -
+import store.area_changes  # noqa: E402 - registers its flush and statement listeners
 import store.notification_models  # noqa: E402 - registers its tables on Base.metadata
 
 # --- Partnerships (#23 part 1): fills in the partnership of rows stored without one ----------
