@@ -22,6 +22,7 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema (idempotent) and seed reference areas."""
+    from store.area_changes import count_area_change
     from store.db import session_scope
     from store.reference import ensure_reference_areas  # avoid a cycle at import time
 
@@ -34,6 +35,8 @@ def upgrade(engine: Engine) -> None:
     with session_scope(engine) as session:
         ensure_reference_areas(session)
         settle_sources(session, rework_coverage=migrated)
+        if migrated:  # a migration writes areas on its connection, which no session counts
+            count_area_change(session)
 
 
 def settle_sources(session: Session, rework_coverage: bool = False) -> list[str]:

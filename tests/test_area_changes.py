@@ -122,3 +122,21 @@ def test_the_tree_is_kept_through_a_load_of_figures_and_built_again_when_a_load_
     assert new_ward in {row["code"] for row in areas["data"]}
     with session_scope(demo_engine) as session:
         assert session.scalar(select(Area.parent_code).where(Area.code == new_ward)) == HAVERING
+
+
+def test_a_migration_counts_a_change_of_the_tree(demo_engine):
+    """A migration writes on its own connection, which no session's listener sees: an upgrade
+    that migrated counts a change, so a server's kept tree is built again; one with nothing to
+    do counts none."""
+    from store.schema import upgrade
+    from tests.helpers import migrate_to
+
+    with session_scope(demo_engine) as session:
+        before = areas_version(session)
+    upgrade(demo_engine)  # at head already
+    with session_scope(demo_engine) as session:
+        assert areas_version(session) == before
+    migrate_to(demo_engine, "0032_kept_totals", down=True)
+    upgrade(demo_engine)  # 0033 adds the counter at 0; the upgrade counts its change
+    with session_scope(demo_engine) as session:
+        assert areas_version(session) == 1
