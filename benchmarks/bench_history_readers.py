@@ -4,8 +4,8 @@ Havering's scorecard with that history held beside the demo, on PostgreSQL.
 1. On a fresh database holding the demo, Havering's scorecard for 2016-17-Q3 is timed (the
    API, ``/api/v1/scorecard``, and the page's routing callback), in process: as the first
    request after a load of figures (the shared data version raised before each call, so every
-   cache keyed by it misses), and again with the caches a
-   running server keeps (keyed by the data version). Best of ``--repeat``.
+   cache keyed by it misses), and again with the caches a running server keeps (keyed by the
+   data version). Best of ``--repeat``.
 2. ``cspdash serve --workers 2`` is started; one reader asks for the scorecard API every 0.2 s
    while ``cspdash ingest crime`` loads the 14-year history (``demo/met_history.py``: every
    real ward row, April 2010 to March 2024, about 3.1 million month-cells). The reader's
@@ -85,8 +85,8 @@ def time_scorecard(url: str, data_dir: str, repeat: int) -> dict[str, float]:
 
 def best_times(app: object, name: str, call: Callable[[], Any], repeat: int) -> dict[str, float]:
     """Seconds, best of ``repeat`` calls: "first" as the first request after a load of figures
-    (``_as_after_a_load`` before each) and "again" as a running server answers a repeat. A call answered
-    with anything but 200 stops the benchmark, saying what it was told."""
+    (``_as_after_a_load`` before each) and "again" as a running server answers a repeat. A call
+    answered with anything but 200 stops the benchmark, saying what it was told."""
     out: dict[str, float] = {}
     for when in ("first", "again"):
         best = float("inf")
