@@ -23,8 +23,9 @@ demo on PostgreSQL, against the demo alone, in the same run.
 4. On both schemas, Havering's pages and API calls are timed: API answers and page callbacks in
    process (first: as after a load of figures, every cache keyed by the shared data version
    missing; again: as a running server answers them); the pages in headless Chromium
-   (``bench_browser``'s timers); and 50 concurrent readers (``bench_serve``'s) against ``cspdash serve`` (gunicorn). Each national figure is
-   given as a ratio to the demo's (goal: at most 1.5).
+   (``bench_browser``'s timers); and 50 concurrent readers (``bench_serve``'s) against
+   ``cspdash serve`` (gunicorn). Each national figure is given as a ratio to the demo's (goal:
+   at most 1.5).
 
     .venv/bin/python benchmarks/bench_national.py [--scale 1.0] [--runs 2] [--readers 50] [--seconds 30]
 
