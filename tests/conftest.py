@@ -71,10 +71,10 @@ _KIND_OF_FIXTURE: dict[str, str] = {}
 
 
 def derived_template(kind: str, base: str, fill: Callable[[str], None], fixture: str) -> None:
-    """Declare ``kind``: a clone of the ``base`` template that ``fill(url)`` has added to. A test
-    using the fixture named ``fixture`` (which should depend on ``engine``) gets a clone of it, and
-    so does its ``database_url``. Each test still has a database of its own, so tests stay
-    independent; only the work of filling it is shared."""
+    """Declare ``kind``: a clone of the ``base`` template (a brand-new database if ``EMPTY``)
+    that ``fill(url)`` has added to. A test using the fixture named ``fixture`` (which should
+    depend on ``engine``) gets a clone of it, and so does its ``database_url``. Each test still
+    has a database of its own, so tests stay independent; only the work of filling it is shared."""
     _DERIVED[kind] = (base, fill)
     _KIND_OF_FIXTURE[fixture] = kind
     DATABASE_FIXTURES.add(fixture)
@@ -107,7 +107,8 @@ def _sqlite_template(kind: str, folder: Path) -> str:
         folder.mkdir(exist_ok=True)
         path = folder / f"template-{kind}.db"
         if kind in _DERIVED:
-            shutil.copyfile(_sqlite_template(_DERIVED[kind][0], folder), path)
+            if _DERIVED[kind][0] != EMPTY:  # on EMPTY the fill starts from no database at all
+                shutil.copyfile(_sqlite_template(_DERIVED[kind][0], folder), path)
             _fill(f"sqlite:///{path}", kind)
         else:
             _build(get_engine(f"sqlite:///{path}"), kind)
@@ -162,7 +163,8 @@ def _pg_template(base: str, kind: str) -> str:
     if key not in _templates:
         name = f"tmpl_{_RUN}_{kind}"
         derived = kind in _DERIVED
-        _pg_create(base, name, _pg_template(base, _DERIVED[kind][0]) if derived else None)
+        parent = _DERIVED[kind][0] if derived else EMPTY
+        _pg_create(base, name, _pg_template(base, parent) if parent != EMPTY else None)
         _pg_databases_to_drop.append(name)
         if derived:
             _fill(_pg_url(base, name), kind)
