@@ -66,11 +66,12 @@ _pg_databases_to_drop: list[str] = []
 # wards, a module's real file, `cspdash demo` with its publication), built once per process the
 # first time a test asks for it and then cloned per test like the others. A test asks for one
 # through a fixture named when the kind is declared (``derived_template``).
-_DERIVED: dict[str, tuple[str, Callable[[str], None]]] = {}
+_DERIVED: dict[str, tuple[str, Callable[[str], object]]] = {}
+_filled: dict[tuple[str, str], object] = {}  # (kind, backend): what the template's fill returned
 _KIND_OF_FIXTURE: dict[str, str] = {}
 
 
-def derived_template(kind: str, base: str, fill: Callable[[str], None], fixture: str) -> None:
+def derived_template(kind: str, base: str, fill: Callable[[str], object], fixture: str) -> None:
     """Declare ``kind``: a clone of the ``base`` template (a brand-new database if ``EMPTY``)
     that ``fill(url)`` has added to. A test using the fixture named ``fixture`` (which should
     depend on ``engine``) gets a clone of it, and so does its ``database_url``. Each test still
@@ -97,8 +98,15 @@ _DERIVED[DEMO] = (MIGRATED, lambda url: load_demo(get_engine(url)))
 
 
 def _fill(url: str, kind: str) -> None:
-    _DERIVED[kind][1](url)
+    _filled[(kind, make_url(url).get_backend_name())] = _DERIVED[kind][1](url)
     _settle(get_engine(url))
+
+
+def template_fill(kind: str, engine: Engine) -> object:
+    """What the fill of ``kind``'s template returned (``loading_shared``: the load's summary) on
+    ``engine``'s backend: the fill this process ran to make the template ``engine`` is a clone
+    of. A test of that very load (into the same base) reads it rather than loading again."""
+    return _filled[(kind, engine.dialect.name)]
 
 
 def _sqlite_template(kind: str, folder: Path) -> str:
@@ -369,17 +377,17 @@ def geo_table_counts(eng: Engine) -> dict[str, int]:
     return {**table_counts(eng), **extra}
 
 
-def loading_shared(kind: str, relative: str) -> Callable[[str], None]:
+def loading_shared(kind: str, relative: str) -> Callable[[str], object]:
     """A template's fill (``derived_template``): load the real ``relative`` file of the shared
-    data folder as a file of ``kind``."""
+    data folder as a file of ``kind``; returns the load's summary (``template_fill``)."""
 
-    def fill(url: str) -> None:
+    def fill(url: str) -> object:
         from loaders.reading import Source
         from loaders.registry import run_load
 
         if not SHARED_DATA.is_dir():
             skip_or_fail(f"real data folder {SHARED_DATA} is absent")
-        run_load(get_engine(url), kind, Source.from_path(SHARED_DATA / relative))
+        return run_load(get_engine(url), kind, Source.from_path(SHARED_DATA / relative))
 
     return fill
 
@@ -404,7 +412,8 @@ def met_wards_engine(engine: Engine, shared_data: Path) -> Engine:
     return engine
 
 
-derived_template("metwards", MIGRATED, loading_shared("crime", MET_WARD_FILE), "met_wards_engine")
+MET_WARDS = "metwards"
+derived_template(MET_WARDS, MIGRATED, loading_shared("crime", MET_WARD_FILE), "met_wards_engine")
 
 
 @pytest.fixture
