@@ -10,7 +10,7 @@ import pytest
 from loaders.summary import LoadSummary
 from store.counts import monthly_counts
 from store.db import session_scope
-from tests.conftest import MET_WARDS, table_counts, template_fill
+from tests.conftest import MET_WARD_FILE, MET_WARDS, table_counts, template_fill
 from tests.helpers import load, write
 
 WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
@@ -24,6 +24,7 @@ def test_crime_met_ward_file_loads_every_cell_and_wards_sum_to_borough(met_wards
     # (a clone of the migrated one, so the same load into the same schema), and its summary.
     engine = met_wards_engine
     path = shared_data / WARD_FILE
+    assert MET_WARD_FILE == WARD_FILE  # the file the template loaded
     summary = template_fill(MET_WARDS, engine)
     assert isinstance(summary, LoadSummary)
     source = pd.read_csv(path)
