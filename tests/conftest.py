@@ -399,7 +399,8 @@ def wards_2018_engine(engine: Engine, shared_data: Path) -> Engine:
     return engine
 
 
-derived_template("wards2018", MIGRATED, loading_shared("boundaries", WARDS_2018), "wards_2018_engine")
+WARDS_2018_KIND = "wards2018"
+derived_template(WARDS_2018_KIND, MIGRATED, loading_shared("boundaries", WARDS_2018), "wards_2018_engine")
 
 MET_WARD_FILE = "crime/mps_ward_level_crime_most_recent_24_months_202403-202603.csv"
 
