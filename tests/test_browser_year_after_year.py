@@ -2,7 +2,8 @@
 and on PostgreSQL.
 
 The demo → an analyst signs in → uploads the Met's real 24-month ward file on the page → the
-check names the stub month and summarises the file by borough → confirm → sets the 2025/26
+check names the stub month and summarises the file by borough, with the 678 wards behind a
+disclosure and offered as a CSV, and asks no confirmation of a drop → confirm → sets the 2025/26
 targets on /targets through the form → the scorecard, the indicator pages (CSP1, ASB), the
 map and the committee pack for Q4 2025/26 read right, at 1366 and 390 px: no line across the
 empty years, no overlapping tick labels, no stale SPC verdict, current wards listed first
@@ -22,13 +23,14 @@ from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from store.db import get_engine, session_scope
 from store.models import CrimeCount, Target
-from tests.conftest import DEMO, _fresh_url, add_web_user, make_web_app, serve_in_thread, skip_or_fail
+from tests.conftest import DEMO, _fresh_url, add_web_user, make_web_app, serious_axe_violations, serve_in_thread, skip_or_fail
 from tests.helpers import ARTIFACTS
 from tests.test_browser_dashboard import backend, browser, open_page  # noqa: F401 - browser: a fixture
 from tests.test_browser_new_year import TICK_BOXES, TRACE, X_RANGE, overlaps
@@ -77,16 +79,31 @@ def sign_in(tab, base: str) -> None:
     tab.wait_for_selector("#upload-file")
 
 
-def upload_the_ward_file(tab, data: bytes) -> None:
+def upload_the_ward_file(tab, data: bytes, url: str) -> None:
     tab.get_by_label("What kind of file is it?").select_option("crime")
     tab.set_input_files(
         "#upload-file input[type=file]", files=[{"name": "mps_ward_24_months.csv", "mimeType": "text/csv", "buffer": data}]
     )
     tab.wait_for_selector("#upload-borough-summary")
     assert STUB_SENTENCE in tab.inner_text("#upload-incomplete")
+    assert tab.locator("#upload-borough-summary tbody tr").count() == 33  # 32 Met boroughs and the airports unit
     havering = tab.locator("#upload-borough-summary tbody tr", has_text="Havering").first.locator("th, td").all_inner_texts()
     assert havering[1] == "20" and havering[2] == "April 2024 to March 2026 (24)"
     assert f"2025/26: {HAVERING_2025_26:,}" in havering[3] and "March 2024 incomplete in source file" in havering[4]
+    # The 678 wards are folded away behind a disclosure (not a wall of codes above the Confirm
+    # button), and offered as a CSV.
+    assert not tab.locator("#upload-area-list").is_visible()
+    assert "678 new: listed under Every area in the file" in tab.locator("#upload-check").inner_text()
+    tab.get_by_text("Every area in the file (679)").click()
+    assert tab.locator("#upload-area-list tbody tr").count() == 679
+    with tab.expect_download() as caught:
+        tab.locator("#upload-area-csv").click()
+    csv = pd.read_csv(caught.value.path())
+    assert len(csv) == 679 and list(csv.columns)[:3] == ["borough_code", "borough", "area_code"]
+    # No drop in a first load: no confirmation asked.
+    assert not tab.locator("#upload-drops-confirm").is_visible()
+    shot(tab, "upload-check", url, 1366)
+    assert serious_axe_violations(tab) == []
     tab.get_by_role("button", name="Confirm and load").click()
     tab.wait_for_selector("#upload-scorecard-link")
 
@@ -118,7 +135,7 @@ def test_browser_year_after_year_on_real_data(served, browser, shared_data: Path
 
     # 1. Upload the real file on the page; the check names the stub month and sums up by borough.
     sign_in(tab, base)
-    upload_the_ward_file(tab, (shared_data / WARD_FILE).read_bytes())
+    upload_the_ward_file(tab, (shared_data / WARD_FILE).read_bytes(), url)
     with session_scope(get_engine(url)) as session:
         stub = session.scalars(select(CrimeCount).where(CrimeCount.month == "2024-03")).all()
         assert stub == [], "the stub month is held as no figure, not as 0"

@@ -19,10 +19,11 @@ from geo.queries import boundary_frame, feature_collection
 from loaders.errors import LoadError
 from loaders.reading import Source
 from loaders.registry import run_load
+from loaders.summary import LoadSummary
 from store.boundary_queries import coverage_gaps, vintages_held
 from store.db import session_scope
 from store.models import Area, AreaBoundary
-from tests.conftest import WARDS_2018, WARDS_2022, geo_table_counts
+from tests.conftest import WARDS_2018, WARDS_2018_KIND, WARDS_2022, geo_table_counts, template_fill
 from tests.helpers import load
 
 HAVERING = "E09000016"
@@ -75,8 +76,12 @@ def square(code: str, x0: float, y0: float, size: float, **props) -> dict:
 # --- the real files ----------------------------------------------------------------------
 
 
-def test_boundaries_2018_london_wards_all_havering_wards_load(engine, shared_data):
-    summary = load(engine, "boundaries", shared_data / WARDS_2018)
+def test_boundaries_2018_london_wards_all_havering_wards_load(wards_2018_engine, shared_data):
+    # The 2018 outlines loaded into a migrated database: the load that made this database's
+    # template (a clone of the migrated one, so the same load into the same schema), and its summary.
+    engine = wards_2018_engine
+    summary = template_fill(WARDS_2018_KIND, engine)
+    assert isinstance(summary, LoadSummary)
     assert (summary.rows, summary.stored, summary.areas) == (657, 657, 657)
     assert "ward outlines, vintage 2018; codes from GSS_CODE, names from NAME, parents from LAGSSCODE" in summary.notes
     outlines = held(engine, "2018")

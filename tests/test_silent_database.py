@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,19 +63,37 @@ def _get(client: FlaskClient, method: str, path: str, **kwargs):
     return answer[0] if answer else None
 
 
+def _get_at_once(app, requests: list[tuple[str, str]]) -> list:
+    """``_get`` of each request, all sent at once (a client each), so their connection attempts
+    time out together rather than one after another; each answer, or None if it hung."""
+    answers: list[list] = [[] for _ in requests]
+    workers = [
+        threading.Thread(
+            target=lambda a=answer, m=method, p=path: a.append(app.server.test_client().open(p, method=m)), daemon=True
+        )
+        for answer, (method, path) in zip(answers, requests)
+    ]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    return [answer[0] if answer else None for answer in answers]
+
+
 def test_silent_database_healthz_and_requests_answer_503(silent_database: str) -> None:
     app = make_web_app(silent_database, **CONNECT_TIMEOUT)
-    client = app.server.test_client()
-    health = _get(client, "GET", "/healthz")
-    assert health is not None, "/healthz hung on a silent database"
-    assert health.status_code == 503 and health.get_json()["database"] == "unreachable"
-    for method, path in [
+    requests = [
+        ("GET", "/healthz"),
         ("GET", "/export/data/CSP1.csv?period=2016-17-Q3&area=E09000016"),
         ("GET", "/export/summary.csv?period=2016-17-Q3&area=E09000016"),
         ("GET", "/embed/indicator/CSP1?period=2016-17-Q3&area=E09000016"),
         ("GET", "/api/v1/scorecard?period=2016-17-Q3"),
-    ]:
-        response = _get(client, method, path)
+    ]
+    health, *answers = _get_at_once(app, requests)
+    assert health is not None, "/healthz hung on a silent database"
+    assert health.status_code == 503 and health.get_json()["database"] == "unreachable"
+    for (_, path), response in zip(requests[1:], answers, strict=True):
         assert response is not None, f"{path} hung on a silent database"
         assert response.status_code == 503, (path, response.status_code)
         assert MESSAGE in response.get_data(as_text=True), path
