@@ -74,7 +74,10 @@
         if (wrapped === gd.layout.title.text && Math.abs(top - full.margin.t) < 2 && Math.abs(height - full.height) < 2) {
             return;  // already fits: nothing to do (and no endless re-layout)
         }
-        var update = {"title.text": wrapped, "margin.t": top, height: height};
+        // The chart's height only: autosize stays on and the width unset, so the chart keeps
+        // following its box when the window is widened or narrowed (a height given alone turns
+        // Plotly's autosize off and fixes the width the chart had at that moment).
+        var update = {"title.text": wrapped, "margin.t": top, height: height, autosize: true, width: null};
         if (lines.length !== serverLines || top !== gd.__cspMarginTop) {
             // Centre the title's lines in the room above the legend (Plotly places a title of
             // several lines anchored at its top too low).

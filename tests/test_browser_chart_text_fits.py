@@ -139,3 +139,34 @@ def test_browser_london_tile_labels_fit_their_tiles(page, live_server: str, demo
         assert sizes == {11.0} and any(words == "Havering" for words, *_ in labels)
     else:
         assert any(words.replace(" ", "") in ("Haver-ing",) for words, *_ in labels), [w for w, *_ in labels]
+
+
+# Each drawn chart's width as Plotly laid it out, and the width of the box it sits in.
+CHART_WIDTHS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent !== null).map(g => [
+    (g.closest('[id]') || g).id, g._fullLayout.width, g.getBoundingClientRect().width])"""
+
+
+def test_browser_charts_follow_the_window_when_it_is_widened_or_narrowed(page, live_server: str) -> None:
+    """A reader who opens the indicator page on a narrow window and widens it (or turns a tablet)
+    sees each chart redrawn across the page, not left at the narrow width: the charts whose
+    titles were wrapped to fit kept the width they had when fitted, 358 px in a 1,318 px box.
+    Narrowed again, each chart fits its box and its text is neither clipped nor overlapping."""
+    path, ready = PAGES["indicator"]
+    page.set_viewport_size({"width": 390, "height": 900})
+    open_page(page, live_server + path, ready)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # the titles are fitted after the charts are drawn
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(1500)  # dcc.Graph re-lays out on resize, then the titles are fitted again
+        charts = page.evaluate(CHART_WIDTHS)
+        assert len(charts) >= 5, charts
+        wrong = [
+            f"{chart} drawn {drawn:.0f} px wide in a box {box:.0f} px wide"
+            for chart, drawn, box in charts
+            if abs(drawn - box) > 2
+        ]
+        assert wrong == [], f"at {width} px: " + "; ".join(wrong)
+        assert all(box > 1000 if width == 1366 else box < 390 for _, _, box in charts), charts
+        found = {chart["id"]: problems(chart, width) for chart in page.evaluate(TEXT_BOXES)}
+        assert {k: v for k, v in found.items() if v} == {}, f"at {width} px"
