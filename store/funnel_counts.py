@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from rules.csp_tables import name_key
 from store.kept import kept_per_shared_version
-from store.kept_totals import CSP_CRIME, csp_totals, held_categories
+from store.kept_totals import CSP_CRIME, csp_offence_groups, csp_totals, held_categories
 
 
 @kept_per_shared_version
@@ -26,12 +26,10 @@ def counts_by_area(session: Session, quarters: list[str], group: str | None = No
     "Unassigned" part) in ``quarters``: all offences, or the offence group ``group`` (matched
     as the loader folds spellings: case and spacing set aside). An area's quarter held with
     no crime of the group is 0, so a quarter missing from the tables stays missing."""
-    wanted = name_key(group) if group else None
-    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    # Each area's total per quarter and group, as the load of the tables kept them: a read of
-    # the quarters' few thousand totals, not a sum over the tables' rows for them.
-    for area, quarter, offence_group, total in csp_totals(session, quarters):
-        # A quarter held for an area counts as held even with no crime of the group in it: zero.
-        matches = wanted is None or name_key(offence_group) == wanted
-        out[area][quarter] += total if matches else 0
-    return {area: dict(held) for area, held in out.items()}
+    # Each area's total per quarter, as the load of the tables kept them: a sum over the quarters'
+    # few thousand totals in the database, not over the tables' rows for them.
+    spellings = None if group is None else [g for g in csp_offence_groups(session, quarters) if name_key(g) == name_key(group)]
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for area, quarter, total in csp_totals(session, quarters, spellings):
+        out[area][quarter] = total
+    return dict(out)

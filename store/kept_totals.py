@@ -19,10 +19,10 @@ them as they were), as ``store.source_months`` keeps the months held:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
-from sqlalchemy import delete, insert, select, text, tuple_
+from sqlalchemy import case, delete, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from store.bulk import IN_LIMIT, bulk_insert
@@ -61,12 +61,21 @@ def held_categories(session: Session, source: str) -> list[Category]:
     return sorted((str(a), str(b), str(c)) for a, b, c in session.execute(stmt))
 
 
-def csp_totals(session: Session, quarters: list[str]) -> list[tuple[str, str, str, int]]:
-    """(area, quarter, offence group, count) of the Home Office tables in ``quarters``."""
-    stmt = select(CspQuarterTotal.area_code, CspQuarterTotal.quarter, CspQuarterTotal.offence_group, CspQuarterTotal.count).where(
-        CspQuarterTotal.quarter.in_(quarters)
-    )
-    return [(str(a), str(q), str(g), int(n)) for a, q, g, n in session.execute(stmt)]
+def csp_totals(session: Session, quarters: list[str], groups: Collection[str] | None = None) -> list[tuple[str, str, int]]:
+    """(area, quarter, count) of the Home Office tables in ``quarters``: all offences, or those of
+    the offence groups spelled as ``groups`` are (as stored). Summed in the database: the nation's
+    areas hold a dozen groups each, so the rows read are a twelfth of the totals. An area's
+    quarter held with none of ``groups`` is 0, so a quarter missing stays missing."""
+    t = CspQuarterTotal
+    counted = t.count if groups is None else case((t.offence_group.in_(list(groups)), t.count), else_=0)
+    stmt = select(t.area_code, t.quarter, func.sum(counted)).where(t.quarter.in_(quarters)).group_by(t.area_code, t.quarter)
+    return [(str(a), str(q), int(n or 0)) for a, q, n in session.execute(stmt)]
+
+
+def csp_offence_groups(session: Session, quarters: list[str]) -> list[str]:
+    """The offence groups the Home Office tables hold in ``quarters``, each as stored."""
+    t = CspQuarterTotal
+    return sorted(str(g) for (g,) in session.execute(select(t.offence_group).where(t.quarter.in_(quarters)).distinct()))
 
 
 def csp_quarters_held(session: Session) -> list[str]:
