@@ -90,17 +90,19 @@ class CountWriter:
         if self.log:
             return
         has = ~np.isnan(counts)
-        # Each area's months with a figure: only those area-months are replaced.
-        held = pd.DataFrame(has, columns=months).groupby(keys["area_code"].to_numpy()).any()
+        # Per area and month, in one grouping: how many figures the file gives (only the
+        # area-months with one are replaced) and their sum (a first import's totals, below).
+        n = len(months)
+        grouped = pd.DataFrame(np.hstack([has, np.where(has, counts, 0)])).groupby(keys["area_code"].to_numpy()).sum()
+        held = pd.DataFrame(grouped.iloc[:, :n].to_numpy() > 0, index=grouped.index, columns=months)
         self._clear((area, month, "") for area, row in zip(held.index, held.to_numpy()) for month, on in zip(months, row) if on)
         fixed = keys[["area_code", *CATEGORY_COLUMNS[self.kind]]].assign(upload_id=self.upload_id)
         fixed.insert(1, "part", "")  # the recorded-crime files' part: after area_code, as in the key
         self.stored += self.bulk.insert_repeated(self.table, fixed, "month", months, "count", counts)
         if self.strategy == EMPTY:
-            sums = pd.DataFrame(np.where(has, counts, 0), columns=months).groupby(keys["area_code"].to_numpy()).sum()
             self._add_totals(
                 ((area, month), total)
-                for area, row, on in zip(sums.index, sums.to_numpy(), held.to_numpy())
+                for area, row, on in zip(grouped.index, grouped.iloc[:, n:].to_numpy(), held.to_numpy())
                 for month, total, wrote in zip(months, row, on)
                 if wrote
             )

@@ -15,20 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.dml import UpdateBase
-
-from store.models import Base
 
 AREA_TABLES = frozenset({"area", "area_link", "ward_generation_choice"})
 
 
-def count_area_change(session: Session) -> None:
-    """One more change of the area tree, in ``session``'s transaction. On the session's
-    connection, not through the session: inside a flush the session may not flush again."""
-    table = Base.metadata.tables["data_version"]
-    session.connection().execute(update(table).where(table.c.id == 1).values(areas_version=table.c.areas_version + 1))
+def _bump(session: Session) -> None:
+    # Imported here: this module is imported by ``store.models`` as it finishes, before
+    # ``store.data_version`` (which imports the models) can be.
+    from store.data_version import bump_areas_version
+
+    bump_areas_version(session)
 
 
 def _writes_area_tables(rows: Iterable[object]) -> bool:
@@ -37,13 +36,13 @@ def _writes_area_tables(rows: Iterable[object]) -> bool:
 
 def _count_flushed(session: Session, _context: Any, _instances: Any) -> None:
     if _writes_area_tables(session.new) or _writes_area_tables(session.dirty) or _writes_area_tables(session.deleted):
-        count_area_change(session)
+        _bump(session)
 
 
 def _count_statement(state: ORMExecuteState) -> None:
     statement = state.statement
     if isinstance(statement, UpdateBase) and getattr(statement.table, "name", None) in AREA_TABLES:
-        count_area_change(state.session)
+        _bump(state.session)
 
 
 event.listen(Session, "before_flush", _count_flushed)

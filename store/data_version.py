@@ -39,6 +39,14 @@ def bump_partnership_version(session: Session, partnership: str) -> None:
         bump_data_version(session)
 
 
+def bump_areas_version(session: Session) -> None:
+    """Count one change of the area tree (``store.area_changes`` calls it for every write to its
+    tables), in the caller's transaction. On the session's connection, not through the session:
+    inside a flush the session may not flush again."""
+    bump = update(DataVersion).where(DataVersion.id == 1).values(areas_version=DataVersion.areas_version + 1)
+    session.connection().execute(bump)
+
+
 def _shared() -> Select[int]:
     return select(DataVersion.version).where(DataVersion.id == 1)
 

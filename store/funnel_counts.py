@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from rules.csp_tables import name_key
 from store.kept import kept_per_shared_version
-from store.kept_totals import CSP_CRIME, csp_offence_groups, csp_totals, held_categories
+from store.kept_totals import CSP_CRIME, csp_totals, held_categories
 
 
 @kept_per_shared_version
@@ -28,7 +28,7 @@ def counts_by_area(session: Session, quarters: list[str], group: str | None = No
     no crime of the group is 0, so a quarter missing from the tables stays missing."""
     # Each area's total per quarter, as the load of the tables kept them: a sum over the quarters'
     # few thousand totals in the database, not over the tables' rows for them.
-    spellings = None if group is None else [g for g in csp_offence_groups(session, quarters) if name_key(g) == name_key(group)]
+    spellings = None if group is None else [g for g in offence_groups_held(session) if name_key(g) == name_key(group)]
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for area, quarter, total in csp_totals(session, quarters, spellings):
         out[area][quarter] = total

@@ -72,12 +72,6 @@ def csp_totals(session: Session, quarters: list[str], groups: Collection[str] | 
     return [(str(a), str(q), int(n or 0)) for a, q, n in session.execute(stmt)]
 
 
-def csp_offence_groups(session: Session, quarters: list[str]) -> list[str]:
-    """The offence groups the Home Office tables hold in ``quarters``, each as stored."""
-    t = CspQuarterTotal
-    return sorted(str(g) for (g,) in session.execute(select(t.offence_group).where(t.quarter.in_(quarters)).distinct()))
-
-
 def csp_quarters_held(session: Session) -> list[str]:
     """Every quarter the Home Office tables hold any count for, oldest first: the totals' key
     starts with the quarter, so each quarter is one probe of the key from the last (40 for ten

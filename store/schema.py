@@ -22,7 +22,7 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema (idempotent) and seed reference areas."""
-    from store.area_changes import count_area_change
+    from store.data_version import bump_areas_version
     from store.db import session_scope
     from store.reference import ensure_reference_areas  # avoid a cycle at import time
 
@@ -36,7 +36,7 @@ def upgrade(engine: Engine) -> None:
         ensure_reference_areas(session)
         settle_sources(session, rework_coverage=migrated)
         if migrated:  # a migration writes areas on its connection, which no session counts
-            count_area_change(session)
+            bump_areas_version(session)
 
 
 def settle_sources(session: Session, rework_coverage: bool = False) -> list[str]:
