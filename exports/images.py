@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import hashlib
+import json
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import plotly
+from plotly.utils import PlotlyJSONEncoder
 
 from exports import ExportError
 from exports.browser import chromium_path
@@ -30,6 +34,7 @@ FORMATS: tuple[ImageFormat, ...] = ("png", "svg")
 RENDER_TIMEOUT = 120  # seconds for one image, Chromium start-up included
 RELOAD_EVERY = 40  # images between page reloads (see _kaleido_class)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+KEPT_BYTES = 48 * 1024 * 1024  # images kept for asking again (a pack's charts are ~0.1-0.3 MB each)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ class _Renderer:
         except BaseException:
             self._loop.call_soon_threadsafe(self._loop.stop)
             raise
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._kept_bytes = 0
+        self._kept_lock = threading.Lock()
 
     def _wait(self, coroutine: Any, timeout: float = RENDER_TIMEOUT) -> Any:
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
@@ -102,7 +110,10 @@ class _Renderer:
             raise ExportError(f"Chromium could not render the chart: {exc}") from exc
 
     def render(self, requests: Sequence[ImageRequest]) -> list[bytes]:
-        """All ``requests`` at once: kaleido spreads them over its tabs."""
+        """All ``requests`` at once: kaleido spreads them over its tabs. A figure drawn before
+        at the same size and format is not drawn again: a pack, its PDF and Word versions, the
+        chart downloads beside them and the next request for the same quarter draw the same
+        charts (about 0.1-0.2 s each in Chromium)."""
         # An SVG is vector: a scale would only inflate its nominal size, so it is always 1.
         specs = [
             (
@@ -111,11 +122,33 @@ class _Renderer:
             )
             for r in requests
         ]
+        keys = [_image_key(figure, opts) for figure, opts in specs]
+        images: dict[str, bytes] = {}
+        with self._kept_lock:
+            for key in keys:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    images[key] = self._kept[key]
+        to_draw = {key: spec for key, spec in zip(keys, specs, strict=True) if key not in images}
+        if to_draw:
 
-        async def run() -> list[bytes]:
-            return list(await asyncio.gather(*(self._kaleido.calc_fig(fig, opts=opts) for fig, opts in specs)))
+            async def run() -> list[bytes]:
+                return list(await asyncio.gather(*(self._kaleido.calc_fig(fig, opts=opts) for fig, opts in to_draw.values())))
 
-        return self._wait(run(), RENDER_TIMEOUT + 10 * len(specs))
+            drawn = dict(zip(to_draw, self._wait(run(), RENDER_TIMEOUT + 10 * len(to_draw)), strict=True))
+            images.update(drawn)
+            self._keep(drawn)
+        return [images[key] for key in keys]
+
+    def _keep(self, drawn: dict[str, bytes]) -> None:
+        """Keep what was drawn, the least recently asked for going first past ``KEPT_BYTES``."""
+        with self._kept_lock:
+            for key, image in drawn.items():
+                if key not in self._kept:
+                    self._kept[key] = image
+                    self._kept_bytes += len(image)
+            while self._kept_bytes > KEPT_BYTES and self._kept:
+                self._kept_bytes -= len(self._kept.popitem(last=False)[1])
 
     def close(self) -> None:
         try:
@@ -125,6 +158,12 @@ class _Renderer:
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
+
+
+def _image_key(figure: dict[str, Any], opts: dict[str, Any]) -> str:
+    """What decides an image: the whole figure (data, layout, styling) and the size and format."""
+    text = json.dumps([figure, opts], sort_keys=True, cls=PlotlyJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _renderer: _Renderer | None = None
@@ -143,7 +182,8 @@ def _get_renderer() -> _Renderer:
 
 
 def shutdown() -> None:
-    """Close the shared Chromium (it is started again on the next image)."""
+    """Close the shared Chromium and forget the images it drew (it is started again on the next
+    image, and draws afresh)."""
     global _renderer
     with _renderer_lock:
         renderer, _renderer = _renderer, None

@@ -88,6 +88,57 @@ def test_export_charts_rejects_bad_requests(fmt: str, width: int, scale: float) 
         figure_to_image(simple_figure(), fmt, width, 450, scale)  # type: ignore[arg-type]
 
 
+def _counting_draws(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The figures the shared Chromium is asked to draw from now on (it still draws them)."""
+    from exports import images
+
+    figure_to_image(simple_figure(), "svg", 500, 300)  # make sure the shared browser is running
+    kaleido = images._renderer._kaleido
+    drawn: list[dict] = []
+    real = kaleido.calc_fig
+
+    async def counting(fig, *args, **kwargs):
+        drawn.append(fig)
+        return await real(fig, *args, **kwargs)
+
+    monkeypatch.setattr(kaleido, "calc_fig", counting)
+    return drawn
+
+
+def test_export_charts_a_chart_asked_for_again_is_not_drawn_again(export_chromium: Path, monkeypatch) -> None:
+    """A pack, its other formats and the downloads beside it ask for the same charts: each is
+    drawn once; a chart that differs in anything, or in size or format, is drawn afresh."""
+    from exports import images
+    from exports.images import ImageRequest, figures_to_images
+
+    drawn = _counting_draws(monkeypatch)
+    changed = simple_figure()
+    changed["data"][0]["y"] = [3, 1, 4]
+    first = figure_to_image(simple_figure(), "png", 640, 400, 1)
+    assert len(drawn) == 1
+    assert figure_to_image(simple_figure(), "png", 640, 400, 1) == first and len(drawn) == 1
+    # One figure asked for twice in one batch is drawn once, and each request gets its image.
+    batch = figures_to_images(
+        [ImageRequest(changed, "png", 640, 400, 1)] * 2 + [ImageRequest(simple_figure(), "png", 640, 400, 1)]
+    )
+    assert len(drawn) == 2 and batch[0] == batch[1] != first and batch[2] == first
+    figure_to_image(simple_figure(), "png", 641, 400, 1)
+    figure_to_image(simple_figure(), "svg", 640, 400, 1)
+    assert len(drawn) == 4
+    # What is kept is bounded: past the budget the chart asked for longest ago is drawn again.
+    monkeypatch.setattr(images, "KEPT_BYTES", 2 * len(first))
+    another = simple_figure()
+    another["data"][0]["y"] = [5, 5, 5]
+    figure_to_image(another, "png", 640, 400, 1)  # drawn and kept; the others go to make room
+    assert len(drawn) == 5
+    assert figure_to_image(another, "png", 640, 400, 1) and len(drawn) == 5
+    assert figure_to_image(simple_figure(), "png", 640, 400, 1) == first and len(drawn) == 6
+    # A browser closed (after a failure, say) forgets what it drew: the next asks Chromium.
+    images.shutdown()
+    drawn = _counting_draws(monkeypatch)
+    assert figure_to_image(simple_figure(), "png", 640, 400, 1) == first and len(drawn) == 1
+
+
 def test_export_charts_renderer_loads_nothing_from_the_network(export_chromium: Path) -> None:
     """kaleido's page would load MathJax (and, without plotly installed, plotly.js) from a CDN;
     ours loads only local files, and the browser is the system one."""
