@@ -39,3 +39,24 @@ def test_asset_caching_an_address_without_its_fingerprint_is_checked_each_time(c
     response = client.get("/assets/cspdash.css", headers={"Accept-Encoding": "br"})
     assert response.status_code == 200
     assert "max-age=31536000" not in response.headers.get("Cache-Control", "")
+
+
+def test_asset_caching_every_app_in_a_process_compresses_a_bundle_once(demo_database_url: str, monkeypatch) -> None:
+    """A process that builds its app again (a test process builds hundreds) does not compress
+    plotly.js again: the compressed bundles are kept per process, by address."""
+    import flask_compress.flask_compress as compress
+
+    compressed: list[int] = []
+    real = compress.brotli.compress
+    monkeypatch.setattr(compress.brotli, "compress", lambda data, **kw: compressed.append(len(data)) or real(data, **kw))
+    bodies = []
+    for _ in range(2):
+        app = make_dashboard_app(demo_database_url).server.test_client()
+        page = app.get("/p/E09000016/").get_data(as_text=True)
+        url = next(u for u in re.findall(r'src="(/assets/[^"]+\?m=[^"]+)"', page) if "plotly-cspdash.min.js" in u)
+        response = app.get(url, headers={"Accept-Encoding": "br"})
+        assert response.headers["Content-Encoding"] == "br"
+        bodies.append(response.get_data())
+    # Once at most (none if an earlier test of this process asked for it first).
+    assert len([n for n in compressed if n > 1_000_000]) <= 1, "plotly.js compressed again for a second app"
+    assert bodies[0] == bodies[1]

@@ -55,8 +55,14 @@ def _bundle_key(request: flask.Request) -> str:
     return request.full_path if request.path.startswith(_BUNDLE_PREFIXES) or _fingerprinted_asset(request) else ""
 
 
+# One per process, not per app: every app a process builds serves the same bundle files at the
+# same URLs (a service builds one; a test process hundreds, each compressing plotly.js and Dash's
+# bundles, megabytes, afresh for its first page).
+_BUNDLES = _BundleCache()
+
+
 def install_compression(server: flask.Flask) -> None:
-    cache = _BundleCache()
+    cache = _BUNDLES
     server.config.update(
         COMPRESS_MIMETYPES=COMPRESSED_TYPES,
         COMPRESS_ALGORITHM=["br", "gzip"],
