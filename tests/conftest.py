@@ -979,6 +979,29 @@ def _install_guard() -> None:
 _install_guard()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A browser test that fails leaves a screenshot of each page it was given, whether or not
+    screenshots were asked for (tests/helpers.py ``screenshot``), and says where."""
+    report = yield
+    if report.when == "call" and report.failed:
+        from playwright.sync_api import Page
+
+        from tests.helpers import ARTIFACTS
+
+        test = re.sub(r"[^\w.-]+", "_", item.nodeid)
+        for name, value in getattr(item, "funcargs", {}).items():
+            if isinstance(value, Page) and not value.is_closed():
+                path = ARTIFACTS / "failures" / f"{test}-{name}.png"
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    value.screenshot(path=str(path), full_page=True, timeout=10_000)
+                    report.sections.append(("screenshot", f"{name}: {path}"))
+                except Exception as exc:  # the page may be what broke: the failure itself matters more
+                    report.sections.append(("screenshot", f"{name}: none ({exc})"))
+    return report
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item):
     item.stash[_THREADS_BEFORE] = set(threading.enumerate()) - {threading.main_thread()}

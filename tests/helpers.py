@@ -19,6 +19,17 @@ from loaders.summary import LoadSummary
 # Debugging screenshots and PDFs from browser tests go outside the source tree (documentation
 # screenshots have a step of their own); CSPDASH_TEST_ARTIFACTS moves them, e.g. for CI upload.
 ARTIFACTS = Path(os.environ.get("CSPDASH_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "cspdash-test-artifacts")
+# Screenshots to look at are taken only when asked (CSPDASH_TEST_SCREENSHOTS=1): the 57 of a run
+# cost about 18 test-seconds, and nothing checks them. A browser test that fails leaves a
+# screenshot of its page whatever the setting (tests/conftest.py).
+SCREENSHOTS = os.environ.get("CSPDASH_TEST_SCREENSHOTS", "").lower() in ("1", "true", "yes")
+
+
+def screenshot(target, path: Path | str, **options) -> None:
+    """A screenshot of a page or a locator into ``path`` (under ``ARTIFACTS``), when asked for."""
+    if SCREENSHOTS:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(path), **options)
 
 
 @contextmanager

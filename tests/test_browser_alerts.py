@@ -11,7 +11,7 @@ from store.db import session_scope
 from store.notifications import subscriptions
 from store.users import add_user
 from tests.conftest import WEB_PASSWORD, make_web_app, serious_axe_violations, serve_in_thread
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 
 SHOTS = ARTIFACTS / "notify"
 
@@ -35,7 +35,7 @@ def _fits(page, width: int) -> None:
 def _shoot(page, name: str) -> None:
     if SHOTS.parent.exists():
         SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / name), full_page=True)
+        screenshot(page, SHOTS / name, full_page=True)
 
 
 def test_browser_alerts_without_mail_settings_records_and_says_email_is_not_set_up(web_live, web_browser, demo_engine) -> None:

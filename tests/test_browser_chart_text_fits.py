@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import serious_axe_violations
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 from tests.test_browser_dashboard import backend, browser, live_server, open_page, page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.web]
@@ -99,7 +99,7 @@ def test_browser_chart_text_is_neither_clipped_nor_overlapping(
             if wrong:
                 found[f"{name} {chart['id']}"] = wrong
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
+        screenshot(page, ARTIFACTS / f"chart-text-{name}-{backend(demo_database_url)}-{width}.png", full_page=True)
         assert serious_axe_violations(page) == [], path
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
 

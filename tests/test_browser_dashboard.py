@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, make_dashboard_app, serve_in_thread, skip_or_fail
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def shoot(tab, name: str, demo_database_url: str, width: int = 1280) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.set_viewport_size({"width": width, "height": 900})
     tab.wait_for_timeout(300)  # let responsive charts re-lay out
-    tab.screenshot(path=str(ARTIFACTS / f"{name}-{backend(demo_database_url)}-{width}.png"), full_page=True)
+    screenshot(tab, ARTIFACTS / f"{name}-{backend(demo_database_url)}-{width}.png", full_page=True)
 
 
 def open_page(tab, url: str, ready: str) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import make_web_app, serious_axe_violations, serve_in_thread
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 from web.parts.embed_panel import INDICATOR_HEIGHT, MAP_HEIGHT, origins_note, setting_value, site_check
 
 QUERY = "?period=2016-17-Q3&area=E09000016"
@@ -92,8 +92,9 @@ def test_browser_embed_code_shows_the_whole_view_on_another_site(framed_app: str
         page.press(f"#{prefix}-embed-site", "Enter")
         page.wait_for_selector(f"#{prefix}-embed-site-answer:has-text('nothing for IT to do')")
         assert serious_axe_violations(page) == [], path
-        page.screenshot(
-            path=str(ARTIFACTS / f"publish/embed-panel-{prefix}-{width}.png"),
+        screenshot(
+            page,
+            ARTIFACTS / f"publish/embed-panel-{prefix}-{width}.png",
             full_page=False,
             clip=_clip(page, f"#{prefix}-embed"),
         )
@@ -116,7 +117,7 @@ def test_browser_embed_code_shows_the_whole_view_on_another_site(framed_app: str
             ".map(e => e.getBoundingClientRect().bottom))"
         )
         assert bottom <= height, f"{path}: something ends at {bottom} px in a {height} px frame"
-        page.screenshot(path=str(ARTIFACTS / f"publish/embed-framed-{prefix}-{width}.png"), full_page=True)
+        screenshot(page, ARTIFACTS / f"publish/embed-framed-{prefix}-{width}.png", full_page=True)
     assert [e for e in page.console_errors if "favicon" not in e] == []
 
 

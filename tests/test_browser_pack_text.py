@@ -16,7 +16,7 @@ from store.db import session_scope
 from store.pack_sections import pack_text
 from store.publishing import published_file
 from tests.conftest import WEB_PASSWORD, add_web_user, make_web_app, serious_axe_violations, serve_in_thread
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 
 Q3 = Quarter(2016, 3)
 HAVERING = "E09000016"
@@ -45,8 +45,8 @@ def _shoot(page, name: str, backend: str, selector: str) -> None:
     """The part of the page under test, and the page's footer with its data line."""
     if backend == "sqlite":  # one set is enough to look at
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(selector).screenshot(path=str(SHOTS / name))
-        page.locator(".app-footer").screenshot(path=str(SHOTS / name.replace(".png", "-footer.png")))
+        screenshot(page.locator(selector), SHOTS / name)
+        screenshot(page.locator(".app-footer"), SHOTS / name.replace(".png", "-footer.png"))
 
 
 def _no_overflow(page, selector: str = "html") -> bool:

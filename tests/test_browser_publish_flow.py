@@ -22,7 +22,7 @@ from store.db import session_scope
 from store.models import AsbCount, MaracReturn
 from store.publishing import quarter_state
 from tests.conftest import WEB_PASSWORD, add_web_user, serious_axe_violations
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 
 Q4 = Quarter(2016, 4)
 HAVERING = "E09000016"
@@ -76,7 +76,7 @@ def test_browser_submit_warns_lead_sees_note_publish_shows_progress_and_reason(
     with session_scope(demo_engine) as session:
         assert quarter_state(session, Q4, HAVERING).state == "draft"  # nothing sent yet
     assert serious_axe_violations(page) == []
-    page.screenshot(path=str(ARTIFACTS / f"publish/submit-warning-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"publish/submit-warning-{width}.png", full_page=True)
     page.click("#submit-cancel-button")  # "Not yet": the warning goes, nothing is sent
     page.wait_for_selector("#submit-confirm", state="hidden")
     with session_scope(demo_engine) as session:
@@ -108,7 +108,7 @@ def test_browser_submit_warns_lead_sees_note_publish_shows_progress_and_reason(
     assert page.locator("#publish-lock").evaluate("el => el.disabled") is True  # every field and button of the forms
     assert page.locator("#publish-reason").is_disabled()
     assert re.fullmatch(r"Publishing: step \d of 6", page.inner_text("#publish-progress-heading"))
-    page.screenshot(path=str(ARTIFACTS / f"publish/publishing-progress-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"publish/publishing-progress-{width}.png", full_page=True)
     assert serious_axe_violations(page) == []
     seen_later_step = False
     for _ in range(600):  # until published (the real pack: about 20 s)
@@ -129,7 +129,7 @@ def test_browser_submit_warns_lead_sees_note_publish_shows_progress_and_reason(
     assert page.inner_text("#publish-forced") == f"Published although something was missing, for this reason: {REASON}"
     _no_cli_words_or_codes(page.inner_text("#publishing-panel"))
     assert serious_axe_violations(page) == []
-    page.screenshot(path=str(ARTIFACTS / f"publish/published-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"publish/published-{width}.png", full_page=True)
 
     # The published view and the pack carry the reason.
     page.click("#publish-see-published")

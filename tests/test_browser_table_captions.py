@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 
 PAGES = [
     ("/map?measure=crime&period=2016-17-Q3&span=quarter&view=count", "#ward-map-table"),
@@ -50,7 +50,7 @@ def test_browser_table_captions_fit_the_screen(web_live: str, web_browser, width
         )
         assert after[0] >= -1 and after[1] <= after[2] + 1, f"{path} scrolled: {after}"
         if width == 390:
-            page.screenshot(path=str(ARTIFACTS / f"publish/caption-{table[1:]}-390.png"), clip=_clip(page, table))
+            screenshot(page, ARTIFACTS / f"publish/caption-{table[1:]}-390.png", clip=_clip(page, table))
 
 
 def _clip(page, table: str) -> dict:

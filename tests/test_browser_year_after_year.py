@@ -31,7 +31,7 @@ from sqlalchemy import select
 from store.db import get_engine, session_scope
 from store.models import CrimeCount, Target
 from tests.conftest import DEMO, _fresh_url, add_web_user, make_web_app, serious_axe_violations, serve_in_thread, skip_or_fail
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 from tests.test_browser_dashboard import backend, browser, open_page  # noqa: F401 - browser: a fixture
 from tests.test_browser_new_year import TICK_BOXES, TRACE, X_RANGE, overlaps
 
@@ -61,7 +61,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
 def shot(tab, name: str, url: str, width: int) -> None:
     folder = ARTIFACTS / "year-after-year"
     folder.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(folder / f"{name}-{backend(url)}-{width}.png"), full_page=True)
+    screenshot(tab, folder / f"{name}-{backend(url)}-{width}.png", full_page=True)
 
 
 def ticks_apart(tab, where: str) -> int:

@@ -23,7 +23,7 @@ from rules.periods import Quarter
 from store.db import get_engine, session_scope
 from store.queries import indicator_detail
 from tests.conftest import make_export_app, serious_axe_violations, serve_in_thread
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 from views import charts
 from views.print_style import committee_style
 
@@ -385,7 +385,7 @@ def test_export_charts_embed_renders_in_chromium(export_live: str, web_browser, 
     assert serious_axe_violations(web_browser) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
-    web_browser.screenshot(path=str(ARTIFACTS / f"embed-indicator-{backend}.png"), full_page=True)
+    screenshot(web_browser, ARTIFACTS / f"embed-indicator-{backend}.png", full_page=True)
     assert get_engine(database_url) is not None
 
 
@@ -533,4 +533,4 @@ def test_export_charts_embed_map_renders_in_chromium(export_live: str, web_brows
     assert serious_axe_violations(web_browser) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
-    web_browser.screenshot(path=str(ARTIFACTS / f"embed-map-{backend}.png"), full_page=True)
+    screenshot(web_browser, ARTIFACTS / f"embed-map-{backend}.png", full_page=True)

@@ -14,7 +14,7 @@ from rules.rating import Rating
 from store.db import session_scope
 from store.models import ChangeLog, Commentary, CorrectiveAction, Target
 from tests.conftest import serious_axe_violations, table_counts
-from tests.helpers import ARTIFACTS
+from tests.helpers import ARTIFACTS, screenshot
 from web.parts import targets_form as form
 
 Q3 = Quarter.parse("2016-17-Q3")
@@ -237,7 +237,7 @@ def test_targets_page_in_browser_edit_and_save(web_live, web_browser, demo_engin
     assert "indicator=CSP2" in page.url
     assert page.locator("#targets-target-field").is_hidden()
     assert serious_axe_violations(page) == []
-    page.screenshot(path=str(tmp_path / "targets.png"), full_page=True)
+    screenshot(page, tmp_path / "targets.png", full_page=True)
     assert page.console_errors == []
 
 
@@ -313,7 +313,7 @@ def test_targets_page_in_browser_add_and_edit_an_action(web_live, web_browser, d
     assert listed.get_by_label("Owner").input_value() == "Jo Bloggs"
     assert listed.get_by_label("Due date").input_value() == "31 March 2017"
     assert serious_axe_violations(page) == []
-    page.screenshot(path=str(ARTIFACTS / f"actions/targets-actions-added-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"actions/targets-actions-added-{width}.png", full_page=True)
     listed.get_by_label("Status").select_option("done")
     listed.get_by_label("Owner").fill("Sam Smith")
     page.get_by_role("button", name="Save").click()
@@ -329,7 +329,7 @@ def test_targets_page_in_browser_add_and_edit_an_action(web_live, web_browser, d
     assert [c.action for c in changes(demo_engine, "corrective_action")] == ["add", "edit"]
     assert serious_axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than a phone
-    page.screenshot(path=str(ARTIFACTS / f"actions/targets-actions-edited-{width}.png"), full_page=True)
+    screenshot(page, ARTIFACTS / f"actions/targets-actions-edited-{width}.png", full_page=True)
     assert page.console_errors == []
 
 

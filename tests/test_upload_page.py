@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from store.db import session_scope
 from store.models import ChangeLog, MaracReturn, Upload
 from tests.conftest import serious_axe_violations, table_counts
+from tests.helpers import screenshot
 from web.parts import upload_steps as steps
 
 GOOD_MARAC = b"area_code,quarter,cases_discussed,repeat_cases\nE09000016,2017-18-Q1,50,12\n"
@@ -215,7 +216,7 @@ def test_upload_page_in_browser_check_confirm_and_errors(web_live, web_browser, 
     assert shown == BAD_PROBLEMS
     assert not page.get_by_role("button", name="Confirm and load").is_visible()
     assert table_counts(demo_engine) == after_good
-    page.screenshot(path=str(tmp_path / "upload-errors.png"), full_page=True)  # for people debugging a failure
+    screenshot(page, tmp_path / "upload-errors.png", full_page=True)  # for people debugging a failure
     assert serious_axe_violations(page) == []
     assert page.console_errors == []
 
