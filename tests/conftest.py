@@ -913,6 +913,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_SlowestFilesFirst(), "cspdash-slowest-files-first")
 
 
+# Files whose databases are cloned from the templates holding real files (the Met's ward file,
+# the 2018 London wards), which take 3-8 s each to build per backend and test process: `make test`
+# hands them to one worker together, so each template is built once a run rather than once per
+# worker. A file left out of this list still works; it only may build a template again.
+REAL_FILE_TEMPLATE_FILES = frozenset(
+    {
+        "test_browser_new_year.py", "test_browser_upload_check.py", "test_count_sources.py", "test_geo_boundaries.py",
+        "test_geo_policeuk.py", "test_geo_retire.py", "test_geo_schematic.py", "test_loaders_crime.py",
+        "test_loaders_historical.py", "test_maps_logic.py", "test_stub_months.py", "test_ward_generations.py",
+    }
+)  # fmt: skip
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """--dist loadfile, but the files of ``REAL_FILE_TEMPLATE_FILES`` are one unit of work."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class _RealFileTemplatesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "real-file-templates" if Path(scope).name in REAL_FILE_TEMPLATE_FILES else scope
+
+    return _RealFileTemplatesTogether(config, log)
+
+
 # --- The guard: a test that touches more than its marks say fails, so `make test-fast` stays fast ---
 # Watched while a test sets up and runs (not while it tears down: a module's fixtures are torn
 # down after its last test, whatever that test uses). Connections are seen at the pool, so every
