@@ -123,12 +123,7 @@ class _Renderer:
             for r in requests
         ]
         keys = [_image_key(figure, opts) for figure, opts in specs]
-        images: dict[str, bytes] = {}
-        with self._kept_lock:
-            for key in keys:
-                if key in self._kept:
-                    self._kept.move_to_end(key)
-                    images[key] = self._kept[key]
+        images = self._take_kept(keys)
         to_draw = {key: spec for key, spec in zip(keys, specs, strict=True) if key not in images}
         if to_draw:
 
@@ -139,6 +134,14 @@ class _Renderer:
             images.update(drawn)
             self._keep(drawn)
         return [images[key] for key in keys]
+
+    def _take_kept(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The images kept for ``keys``, each marked as asked for just now."""
+        with self._kept_lock:
+            for key in keys:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+            return {key: self._kept[key] for key in keys if key in self._kept}
 
     def _keep(self, drawn: dict[str, bytes]) -> None:
         """Keep what was drawn, the least recently asked for going first past ``KEPT_BYTES``."""
