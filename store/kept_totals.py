@@ -63,7 +63,7 @@ def held_categories(session: Session, source: str) -> list[Category]:
 
 def csp_totals(session: Session, quarters: list[str], groups: Collection[str] | None = None) -> list[tuple[str, str, int]]:
     """(area, quarter, count) of the Home Office tables in ``quarters``: all offences, or those of
-    the offence groups spelled as ``groups`` are (as stored). Summed in the database: the nation's
+    the offence groups whose stored spelling is one of ``groups``. Summed in the database: the nation's
     areas hold a dozen groups each, so the rows read are a twelfth of the totals. An area's
     quarter held with none of ``groups`` is 0, so a quarter missing stays missing."""
     t = CspQuarterTotal

@@ -54,24 +54,12 @@ def silent_database() -> Iterator[str]:
     server.close()
 
 
-def _get(client: FlaskClient, method: str, path: str, **kwargs):
-    """The answer, or None if the app was still waiting after GIVE_UP_SECONDS."""
-    answer: list = []
-    worker = threading.Thread(target=lambda: answer.append(client.open(path, method=method, **kwargs)), daemon=True)
-    worker.start()
-    worker.join(GIVE_UP_SECONDS)
-    return answer[0] if answer else None
-
-
-def _get_at_once(app, requests: list[tuple[str, str]]) -> list:
-    """``_get`` of each request, all sent at once (a client each), so their connection attempts
-    time out together rather than one after another; each answer, or None if it hung."""
-    answers: list[list] = [[] for _ in requests]
+def _answers_at_once(calls: list) -> list:
+    """Each call's answer, all made at once in threads (so connection attempts time out together
+    rather than one after another), or None where the app was still waiting after GIVE_UP_SECONDS."""
+    answers: list[list] = [[] for _ in calls]
     workers = [
-        threading.Thread(
-            target=lambda a=answer, m=method, p=path: a.append(app.server.test_client().open(p, method=m)), daemon=True
-        )
-        for answer, (method, path) in zip(answers, requests)
+        threading.Thread(target=lambda a=answer, c=call: a.append(c()), daemon=True) for answer, call in zip(answers, calls)
     ]
     for worker in workers:
         worker.start()
@@ -79,6 +67,16 @@ def _get_at_once(app, requests: list[tuple[str, str]]) -> list:
     for worker in workers:
         worker.join(max(0.0, deadline - time.monotonic()))
     return [answer[0] if answer else None for answer in answers]
+
+
+def _get(client: FlaskClient, method: str, path: str, **kwargs):
+    """The answer, or None if the app was still waiting after GIVE_UP_SECONDS."""
+    return _answers_at_once([lambda: client.open(path, method=method, **kwargs)])[0]
+
+
+def _get_at_once(app, requests: list[tuple[str, str]]) -> list:
+    """``_get`` of each request, all sent at once (a client each); each answer, or None if it hung."""
+    return _answers_at_once([lambda m=method, p=path: app.server.test_client().open(p, method=m) for method, path in requests])
 
 
 def test_silent_database_healthz_and_requests_answer_503(silent_database: str) -> None:
